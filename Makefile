@@ -1,0 +1,33 @@
+# imagegate: every target installs what it needs into .venv, from a bare machine (Python 3.11, pip, node).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PROMPT ?= a red apple to the left of a blue cup on a wooden table, soft morning light
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: install run test synth bench lint-asl clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[local,cdk,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/imagegate run "$(PROMPT)"
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+synth: $(STAMP)
+	$(VENV)/bin/cdk --version >/dev/null 2>&1 || true
+	$(PY) app.py
+
+bench: $(STAMP)
+	$(PY) -m imagegate.bench_local
+
+clean:
+	rm -rf $(VENV) cdk.out .pytest_cache
