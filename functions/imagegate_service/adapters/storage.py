@@ -1,0 +1,121 @@
+"""Storage adapters: images and verdicts in S3, runs and rounds in one DynamoDB table. Every write is
+keyed by (run, round), so a retried task overwrites what it wrote instead of adding a second copy."""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from typing import Any, Callable
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.aws_clients import client as aws_client
+from imagegate_service.adapters.aws_clients import dynamodb_table
+
+
+class S3ObjectStore:
+    def __init__(self, bucket: str | None = None, client_factory: Callable[[], Any] | None = None):
+        self._bucket = bucket
+        self._client_factory = client_factory or (lambda: aws_client("s3"))
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket or os.environ[c.ENV_BUCKET]
+
+    def put_png(self, key: str, data: bytes) -> None:
+        self._client_factory().put_object(Bucket=self.bucket, Key=key, Body=data, ContentType="image/png")
+
+    def put_json(self, key: str, document: Any) -> None:
+        body = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+        self._client_factory().put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
+
+    def get_bytes(self, key: str) -> bytes:
+        return self._client_factory().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def get_json(self, key: str) -> Any:
+        return json.loads(self.get_bytes(key))
+
+
+class DynamoRunRepository:
+    """One item per run (sk RUN) and one per round (sk ROUND#NN) under the run's partition."""
+
+    def __init__(self, table_name: str | None = None, table_factory: Callable[[str], Any] | None = None):
+        self._table_name = table_name
+        self._table_factory = table_factory or dynamodb_table
+
+    @property
+    def _table(self) -> Any:
+        return self._table_factory(self._table_name or os.environ[c.ENV_TABLE])
+
+    def create_run(self, run_id: str, attributes: dict[str, Any]) -> None:
+        """Create the run item; a retried start finds it already there and leaves it as it is."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._table.put_item(
+                Item=_to_dynamo({"pk": c.run_pk(run_id), "sk": c.RUN_SK, "runId": run_id, **attributes}),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def update_run(self, run_id: str, attributes: dict[str, Any]) -> None:
+        attributes = {key: value for key, value in attributes.items() if value is not None}
+        names = {f"#a{i}": key for i, key in enumerate(attributes)}
+        values = {f":v{i}": value for i, value in enumerate(attributes.values())}
+        self._table.update_item(
+            Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
+            UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=_to_dynamo(values),
+        )
+
+    def put_round(self, run_id: str, round_number: int, attributes: dict[str, Any]) -> None:
+        self._table.put_item(
+            Item=_to_dynamo(
+                {"pk": c.run_pk(run_id), "sk": c.round_sk(round_number), "runId": run_id, "round": round_number,
+                 **attributes}
+            )
+        )
+
+    def get_run(self, run_id: str) -> dict[str, Any] | None:
+        item = self._table.get_item(Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get("Item")
+        return _from_dynamo(item) if item else None
+
+    def list_rounds(self, run_id: str) -> list[dict[str, Any]]:
+        from boto3.dynamodb.conditions import Key
+
+        items: list[dict[str, Any]] = []
+        query = {
+            "KeyConditionExpression": Key("pk").eq(c.run_pk(run_id)) & Key("sk").begins_with("ROUND#"),
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._table.query(**query)
+            items.extend(_from_dynamo(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return items
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _to_dynamo(value: Any) -> Any:
+    """DynamoDB takes Decimal, not float."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value

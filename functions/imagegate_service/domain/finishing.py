@@ -1,0 +1,44 @@
+"""Finish Run: record the terminal outcome on the run item and return the execution's small result."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.domain.clock import iso, utc_now
+
+CAUSE_LIMIT = 2000
+
+
+class RunFinisher:
+    def __init__(self, runs: DynamoRunRepository | None = None, clock: Callable = utc_now):
+        self._runs = runs or DynamoRunRepository()
+        self._clock = clock
+
+    def finish(self, state: dict[str, Any]) -> dict[str, Any]:
+        loop, settings, run_id = state["loop"], state["settings"], state["runId"]
+        status, reason = state["outcome"], state["reason"]
+        error = state.get("error") or {}
+        if status == c.STATUS_BLOCKED and loop["bestRound"] > 0:
+            # Only the user's own prompt makes a run BLOCKED; a blocked rewrite ends it with the best round so far.
+            status = c.STATUS_EXHAUSTED
+            reason = f"the rewritten prompt of round {loop['round']} was blocked by the content filter"
+        has_result = loop["bestRound"] > 0
+        result = {
+            "runId": run_id,
+            "status": status,
+            "reason": reason,
+            "threshold": settings["threshold"],
+            "finalScore": loop["bestScore"] if has_result else None,
+            "bestRound": loop["bestRound"] if has_result else None,
+            "bestImageKey": loop["bestImageKey"] if has_result else None,
+            "rounds": loop["roundsCompleted"],
+            "costUsd": loop["costUsd"],
+        }
+        if error:
+            result["error"] = error.get("Error", "Unknown")
+            result["cause"] = str(error.get("Cause", ""))[:CAUSE_LIMIT]
+        self._runs.update_run(run_id, {**{k: v for k, v in result.items() if k != "runId"},
+                                       "finishedAt": iso(self._clock())})
+        return result

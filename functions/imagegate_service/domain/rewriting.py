@@ -1,0 +1,75 @@
+"""Rewrite Prompt: turn the judge's suggestions into the next round's prompt, within the generator's
+character limit, with the best earlier prompts as context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imagegate_service import constants as c
+from imagegate_service import prompts, registry
+from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit
+from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
+from imagegate_service.domain.judging import as_data, validated
+from imagegate_service.domain.recording import rewrite_key
+from imagegate_service.errors import InvalidRewrite
+
+REWRITE_SCHEMA = "rewrite.schema.json"
+HISTORY_SIZE = 3
+
+
+class PromptRewriter:
+    def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None,
+                 runs: DynamoRunRepository | None = None):
+        self._models = models or BedrockToolCaller()
+        self._images = images or S3ObjectStore()
+        self._runs = runs or DynamoRunRepository()
+
+    def rewrite(self, state: dict[str, Any]) -> dict[str, Any]:
+        settings, loop, run_id = state["settings"], state["loop"], state["runId"]
+        generator = registry.generator(settings["generator"])
+        rewriter = registry.text_model(settings["rewriter"])
+        verdict_doc = self._images.get_json(state["judgement"]["verdictKey"])
+        best = next(cand for cand in verdict_doc["candidates"] if cand["candidate"] == verdict_doc["bestCandidate"])
+        suggestions = best["verdict"]["suggestions"]
+        answer = self._models.call(
+            model_id=rewriter.model_id,
+            system_prompt=prompts.text("rewrite_system.md"),
+            content=[{"text": self._user_text(settings, loop, suggestions, run_id, generator.prompt_max_chars)}],
+            tool_name=c.REWRITE_TOOL,
+            tool_description="Submit the improved image prompt, the negative prompt and the list of changes.",
+            input_schema=prompts.schema(REWRITE_SCHEMA),
+        )
+        rewrite = validated(answer, REWRITE_SCHEMA, "rewriter", InvalidRewrite)
+        new_prompt = fit_to_limit(rewrite["prompt"].strip(), generator.prompt_max_chars)
+        if not new_prompt:
+            raise InvalidRewrite("the rewriter returned a blank prompt")
+        negative = fit_to_limit(rewrite["negativePrompt"].strip(), generator.negative_prompt_max_chars)
+        next_round = loop["round"] + 1
+        self._images.put_json(
+            rewrite_key(run_id, next_round),
+            {"fromRound": loop["round"], "suggestions": suggestions, "changes": rewrite["changes"],
+             "prompt": new_prompt, "negativePrompt": negative, "rewriterModel": rewriter.model_id},
+        )
+        return {
+            **loop,
+            "round": next_round,
+            "prompt": new_prompt,
+            "negativePrompt": negative,
+            "rewriteCostUsd": round(rewriter.token_cost(answer.input_tokens, answer.output_tokens), 6),
+        }
+
+    def _user_text(self, settings: dict[str, Any], loop: dict[str, Any], suggestions: list[str], run_id: str,
+                   limit: int) -> str:
+        earlier = sorted(self._runs.list_rounds(run_id), key=lambda r: r["score"], reverse=True)[:HISTORY_SIZE]
+        history = "\n".join(f"score {r['score']}: {as_data(r['prompt'])}" for r in earlier) or "(none)"
+        values = {
+            "original_prompt": as_data(settings["prompt"]),
+            "current_prompt": as_data(loop["prompt"]),
+            "suggestions": "\n".join(as_data(s) for s in suggestions) or "(none)",
+            "history": history,
+            "max_characters": str(limit),
+        }
+        text = prompts.text("rewrite_user.md")
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return text

@@ -1,0 +1,54 @@
+"""Start Run: validate the request, apply defaults, create the run item, seed the loop state."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
+from imagegate_service.settings import estimated_round_cost, resolve_settings
+
+
+class RunStarter:
+    def __init__(self, runs: DynamoRunRepository | None = None, clock: Callable = utc_now):
+        self._runs = runs or DynamoRunRepository()
+        self._clock = clock
+
+    def start(self, request: Any, execution_name: str, execution_arn: str) -> dict[str, Any]:
+        settings = resolve_settings(request)
+        now = self._clock()
+        ttl_days = int(os.environ.get(c.ENV_RUN_TTL_DAYS, c.DEFAULT_RUN_TTL_DAYS))
+        self._runs.create_run(
+            execution_name,
+            {
+                "status": c.STATUS_RUNNING,
+                "prompt": settings["prompt"],
+                "settings": settings,
+                "executionArn": execution_arn,
+                "startedAt": iso(now),
+                "updatedAt": iso(now),
+                "rounds": 0,
+                "costUsd": 0.0,
+                c.TTL_ATTRIBUTE: expiry_epoch(now, ttl_days),
+            },
+        )
+        return {"runId": execution_name, "settings": settings, "loop": initial_loop(settings)}
+
+
+def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
+    """The loop's own state, carried in the execution payload (kept small: keys and numbers)."""
+    return {
+        "round": 1,
+        "prompt": settings["prompt"],
+        "negativePrompt": settings["negativePrompt"],
+        "roundsCompleted": 0,
+        "costUsd": 0.0,
+        "projectedCostUsd": round(estimated_round_cost(settings), 6),
+        "rewriteCostUsd": 0.0,
+        "lastScore": 0.0,
+        "bestScore": 0.0,
+        "bestRound": 0,
+        "bestImageKey": "",
+    }

@@ -1,0 +1,49 @@
+"""Named failures. Step Functions matches a Lambda error by the exception's class name, so these
+names are part of the ASL contract (Retry/Catch ErrorEquals)."""
+
+
+class ImagegateError(Exception):
+    """Base for every failure this service names on purpose."""
+
+
+class InvalidRequest(ImagegateError):
+    """The run request breaks a rule; `field` names the offending setting."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# Retried by the state machine with backoff and jitter.
+class ModelThrottled(ImagegateError):
+    """Bedrock throttled the call (ThrottlingException, ModelNotReadyException)."""
+
+
+class ModelTransientError(ImagegateError):
+    """Bedrock had a passing fault (5xx, timeout, ModelErrorException)."""
+
+
+class InvalidVerdict(ImagegateError):
+    """The judge answered, but not with a verdict that matches the schema (or refused)."""
+
+
+class InvalidRewrite(ImagegateError):
+    """The rewriter answered, but not with a prompt that matches the schema (or refused)."""
+
+
+# Not retried.
+class ContentBlocked(ImagegateError):
+    """Bedrock's content filter blocked the prompt or every generated image."""
+
+
+class ModelRequestRejected(ImagegateError):
+    """Bedrock rejected the request itself (ValidationException that is not a content filter)."""
+
+
+class ModelAccessDenied(ImagegateError):
+    """The account has no access to the model, or IAM denies the call."""
+
+
+class ModelNotFound(ImagegateError):
+    """Wrong model id or region."""

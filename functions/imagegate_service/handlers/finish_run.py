@@ -1,0 +1,21 @@
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from imagegate_service import constants as c
+from imagegate_service.domain.finishing import RunFinisher
+from imagegate_service.handlers._powertools import logger, metrics, tracer
+
+finisher = RunFinisher()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    result = finisher.finish(event)
+    metrics.add_metric(name=c.METRIC_RUN_OUTCOME[result["status"]], unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name=c.METRIC_ROUNDS_PER_RUN, unit=MetricUnit.Count, value=result["rounds"])
+    metrics.add_metric(name=c.METRIC_RUN_COST, unit=MetricUnit.None_, value=result["costUsd"])
+    return result

@@ -1,0 +1,119 @@
+"""The model registry (model_registry.json): ids, request limits, allowed sizes, prices and lifecycle
+of every Bedrock model imagegate calls. Code asks it questions; it never hard-codes a model fact."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+_REGISTRY_FILE = Path(__file__).with_name("model_registry.json")
+
+
+@cache
+def _registry() -> dict[str, Any]:
+    return json.loads(_REGISTRY_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class GeneratorModel:
+    model_id: str
+    spec: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return f"{self.spec['displayName']} ({self.model_id})"
+
+    @property
+    def prompt_max_chars(self) -> int:
+        return self.spec["promptMaxChars"]
+
+    @property
+    def negative_prompt_max_chars(self) -> int:
+        return self.spec["negativePromptMaxChars"]
+
+    @property
+    def seed_max(self) -> int:
+        return self.spec["seedMax"]
+
+    @property
+    def cfg_scale_range(self) -> tuple[float, float]:
+        cfg = self.spec["cfgScale"]
+        return cfg["min"], cfg["max"]
+
+    @property
+    def default_cfg_scale(self) -> float:
+        return self.spec["cfgScale"]["default"]
+
+    def size_problem(self, width: int, height: int) -> str | None:
+        """Why this model would reject width x height, or None when it accepts it."""
+        rule = self.spec["sizes"]
+        if rule["rule"] == "list":
+            if [width, height] in rule["allowed"]:
+                return None
+            allowed = ", ".join(f"{w}x{h}" for w, h in rule["allowed"])
+            return f"{width}x{height} is not a size {self.name} allows; allowed: {allowed}"
+        low, high, step = rule["minSide"], rule["maxSide"], rule["multipleOf"]
+        for side, value in (("width", width), ("height", height)):
+            if not low <= value <= high or value % step:
+                return f"{side} {value} must be between {low} and {high} and divisible by {step} for {self.name}"
+        if max(width, height) / min(width, height) > rule["maxAspectRatio"]:
+            return f"aspect ratio {width}:{height} is beyond 1:{rule['maxAspectRatio']:g} for {self.name}"
+        if width * height >= rule["maxPixelsExclusive"]:
+            return f"{width}x{height} has {width * height} pixels; {self.name} needs fewer than {rule['maxPixelsExclusive']}"
+        return None
+
+    def price_per_image(self, width: int, height: int, quality: str) -> float:
+        pixels = width * height
+        for tier in self.spec["pricesUsd"][quality]:
+            if tier["maxPixels"] is None or pixels <= tier["maxPixels"]:
+                return tier["perImage"]
+        raise AssertionError("the last price tier has no pixel limit")
+
+
+@dataclass(frozen=True)
+class TextModel:
+    model_id: str
+    spec: dict[str, Any]
+
+    @property
+    def vision(self) -> bool:
+        return self.spec["vision"]
+
+    @property
+    def foundation_model(self) -> str:
+        return self.spec["foundationModel"]
+
+    def token_cost(self, input_tokens: int, output_tokens: int) -> float:
+        return (
+            input_tokens * self.spec["usdPerMillionInputTokens"]
+            + output_tokens * self.spec["usdPerMillionOutputTokens"]
+        ) / 1_000_000
+
+
+def generator_ids() -> list[str]:
+    return list(_registry()["generators"])
+
+
+def text_model_ids(vision_only: bool = False) -> list[str]:
+    return [m for m, spec in _registry()["textModels"].items() if spec["vision"] or not vision_only]
+
+
+def generator(model_id: str) -> GeneratorModel:
+    return GeneratorModel(model_id, _registry()["generators"][model_id])
+
+
+def text_model(model_id: str) -> TextModel:
+    return TextModel(model_id, _registry()["textModels"][model_id])
+
+
+def default_model(role: str) -> str:
+    """The default model id for a role: generator, judge or rewriter."""
+    return _registry()["defaults"][role]
+
+
+def lifecycle(model_id: str) -> dict[str, Any]:
+    models = {**_registry()["generators"], **_registry()["textModels"]}
+    return models[model_id]["lifecycle"]

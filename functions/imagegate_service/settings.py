@@ -1,0 +1,153 @@
+"""The run request: its JSON Schema, the defaults of every setting (defined here and nowhere else),
+and the model-specific rules a schema cannot express. Bad input becomes an InvalidRequest that names
+the field and the allowed range."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from imagegate_service import registry
+from imagegate_service.errors import InvalidRequest
+
+_SCHEMA_FILE = Path(__file__).parent / "schemas" / "run_request.schema.json"
+
+DEFAULTS: dict[str, Any] = {
+    "threshold": 7.5,
+    "maxRounds": 4,
+    "generator": registry.default_model("generator"),
+    "judge": registry.default_model("judge"),
+    "rewriter": registry.default_model("rewriter"),
+    "width": 1024,
+    "height": 1024,
+    "seed": 42,
+    "negativePrompt": "",
+    "candidatesPerRound": 1,
+    "maxCostUsd": 1.0,
+    "quality": "standard",
+}
+MAX_ROUNDS_HARD_CAP = 10
+
+# What one judge call and one rewrite call cost in tokens, for budgeting a round before it runs.
+JUDGE_TOKENS_PER_IMAGE_ESTIMATE = (2600, 600)
+REWRITE_TOKENS_ESTIMATE = (1200, 300)
+
+
+@cache
+def run_request_schema() -> dict[str, Any]:
+    """The run request's JSON Schema, model ids filled in from the registry (the API reuses it)."""
+    schema = json.loads(_SCHEMA_FILE.read_text(encoding="utf-8"))
+    properties = schema["properties"]
+    properties["generator"]["enum"] = registry.generator_ids()
+    properties["judge"]["enum"] = registry.text_model_ids(vision_only=True)
+    properties["rewriter"]["enum"] = registry.text_model_ids()
+    return schema
+
+
+def resolve_settings(request: Any) -> dict[str, Any]:
+    """Validate a run request and return every setting with its default applied."""
+    _check_schema(request)
+    settings = {**DEFAULTS, **copy.deepcopy(request)}
+    model = registry.generator(settings["generator"])
+    settings.setdefault("cfgScale", model.default_cfg_scale)
+    _check_model_rules(settings, model)
+    return settings
+
+
+def estimated_round_cost(settings: dict[str, Any]) -> float:
+    """Model cost of one round before it runs: the images, one judge call per image, one rewrite."""
+    model = registry.generator(settings["generator"])
+    images = model.price_per_image(settings["width"], settings["height"], settings["quality"])
+    judge = registry.text_model(settings["judge"]).token_cost(*JUDGE_TOKENS_PER_IMAGE_ESTIMATE)
+    rewrite = registry.text_model(settings["rewriter"]).token_cost(*REWRITE_TOKENS_ESTIMATE)
+    return settings["candidatesPerRound"] * (images + judge) + rewrite
+
+
+def _check_schema(request: Any) -> None:
+    import jsonschema  # imported here, not at module load: it is the heaviest import of a cold start
+
+    if not isinstance(request, dict):
+        raise InvalidRequest("request", f"must be a JSON object with at least a prompt, not {type(request).__name__}")
+    validator = jsonschema.Draft202012Validator(run_request_schema())
+    errors = sorted(validator.iter_errors(request), key=lambda e: (list(e.path), e.validator))
+    if errors:
+        raise _as_invalid_request(errors[0])
+
+
+def _as_invalid_request(error: Any) -> InvalidRequest:
+    """Turn a jsonschema error into a sentence that names the field and its limit."""
+    field = ".".join(str(p) for p in error.path) or "request"
+    rule = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return InvalidRequest(missing, "is required")
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(rule.get("properties", {})))
+        return InvalidRequest(_unknown_field(error), f"is not a known setting; allowed: {allowed}")
+    if error.validator == "type":
+        return InvalidRequest(field, f"must be {_article(error.validator_value)}, not {_json_type(value)}")
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return InvalidRequest(field, f"{value!r} is outside the allowed range {_range(rule)}")
+    if error.validator == "minLength":
+        return InvalidRequest(field, f"must not be empty (at least {rule['minLength']} character)")
+    if error.validator == "maxLength":
+        return InvalidRequest(field, f"is {len(value)} characters; the limit is {rule['maxLength']}")
+    if error.validator == "enum":
+        return InvalidRequest(field, f"{value!r} is not supported; allowed: {', '.join(map(str, rule['enum']))}")
+    return InvalidRequest(field, error.message)
+
+
+def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel) -> None:
+    prompt = settings["prompt"]
+    if not prompt.strip():
+        raise InvalidRequest("prompt", "must not be blank")
+    if len(prompt) > model.prompt_max_chars:
+        raise InvalidRequest(
+            "prompt", f"is {len(prompt)} characters; {model.name} accepts at most {model.prompt_max_chars}"
+        )
+    negative = settings["negativePrompt"]
+    if len(negative) > model.negative_prompt_max_chars:
+        raise InvalidRequest(
+            "negativePrompt",
+            f"is {len(negative)} characters; {model.name} accepts at most {model.negative_prompt_max_chars}",
+        )
+    size_problem = model.size_problem(settings["width"], settings["height"])
+    if size_problem:
+        raise InvalidRequest("width/height", size_problem)
+    if settings["seed"] > model.seed_max:
+        raise InvalidRequest("seed", f"{settings['seed']} is outside the allowed range 0-{model.seed_max} for {model.name}")
+    low, high = model.cfg_scale_range
+    if not low <= settings["cfgScale"] <= high:
+        raise InvalidRequest("cfgScale", f"{settings['cfgScale']} is outside the allowed range {low}-{high} for {model.name}")
+    round_cost = estimated_round_cost(settings)
+    if settings["maxCostUsd"] < round_cost:
+        raise InvalidRequest(
+            "maxCostUsd", f"{settings['maxCostUsd']} is below the cost of one round (about ${round_cost:.4f})"
+        )
+
+
+def _unknown_field(error: Any) -> str:
+    known = set(error.schema.get("properties", {}))
+    extra = sorted(set(error.instance) - known)
+    return extra[0] if extra else "request"
+
+
+def _range(rule: dict[str, Any]) -> str:
+    low = rule.get("minimum", rule.get("exclusiveMinimum"))
+    high = rule.get("maximum", rule.get("exclusiveMaximum"))
+    low_text = f"more than {low}" if "exclusiveMinimum" in rule else f"{low}"
+    return f"{low_text}-{high}" if "exclusiveMinimum" not in rule else f"{low_text} and at most {high}"
+
+
+def _json_type(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array",
+            dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _article(type_name: Any) -> str:
+    names = type_name if isinstance(type_name, list) else [type_name]
+    return " or ".join({"integer": "an integer", "object": "an object", "array": "an array"}.get(n, f"a {n}") for n in names)

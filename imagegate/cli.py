@@ -1,0 +1,179 @@
+"""imagegate: run the quality loop on the embedded local runtime, inspect runs, check an AWS setup."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+EXIT_CODES = {"PASSED": 0, "EXHAUSTED": 3, "BLOCKED": 4, "FAILED": 5}
+EXIT_INVALID_INPUT = 2
+
+# CLI flag -> run request field. Only flags the user gave go into the request: defaults live in settings.py.
+_REQUEST_FLAGS = {
+    "threshold": "threshold", "max_rounds": "maxRounds", "generator": "generator", "judge": "judge",
+    "rewriter": "rewriter", "seed": "seed", "candidates": "candidatesPerRound", "width": "width",
+    "height": "height", "negative_prompt": "negativePrompt", "max_cost": "maxCostUsd", "quality": "quality",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return args.command(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="imagegate", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one quality-gated generation on the embedded local runtime")
+    run.add_argument("prompt", nargs="?", help="what to draw (or give --request)")
+    run.add_argument("--request", metavar="FILE", help="a JSON run request ('-' for stdin) instead of flags")
+    run.add_argument("--threshold", type=float, help="score 0-10 that passes the gate (default 7.5)")
+    run.add_argument("--max-rounds", type=int, help="1-10 (default 4)")
+    run.add_argument("--generator", help="image model id (default Titan Image Generator v2)")
+    run.add_argument("--judge", help="vision judge model id (default Nova Lite)")
+    run.add_argument("--rewriter", help="rewriter model id (default Nova Lite)")
+    run.add_argument("--seed", type=int)
+    run.add_argument("--candidates", type=int, help="images per round, 1-5 (default 1)")
+    run.add_argument("--width", type=int)
+    run.add_argument("--height", type=int)
+    run.add_argument("--negative-prompt")
+    run.add_argument("--max-cost", type=float, help="budget in USD for the run's model calls (default 1.0)")
+    run.add_argument("--quality", choices=["standard", "premium"])
+    run.add_argument("--out", default="runs", help="folder that receives runs/<runId>/ (default ./runs)")
+    run.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
+                     help="offline Bedrock fault switch, e.g. throttle_first=2, garbage_verdicts=1, blocked_words=bomb")
+    run.add_argument("--retry-time-scale", type=float, default=0.25,
+                     help="scale the state machine's Retry waits locally (default 0.25; 1 = as in AWS)")
+    run.set_defaults(command=_cmd_run)
+
+    show = sub.add_parser("show", help="print a run folder's rounds")
+    show.add_argument("run_dir", type=Path)
+    show.set_defaults(command=_cmd_show)
+
+    doctor = sub.add_parser("doctor", help="check AWS credentials, region and Bedrock model access for a deploy")
+    doctor.set_defaults(command=_cmd_doctor)
+    return parser
+
+
+def _build_request(args: argparse.Namespace) -> Any:
+    if args.request:
+        text = sys.stdin.read() if args.request == "-" else Path(args.request).read_text(encoding="utf-8")
+        request = json.loads(text)
+    else:
+        if args.prompt is None:
+            raise _UsageError("prompt: is required (give it as an argument or in --request)")
+        request = {"prompt": args.prompt}
+    if isinstance(request, dict):
+        request.update({field: getattr(args, flag) for flag, field in _REQUEST_FLAGS.items()
+                        if getattr(args, flag) is not None})
+    return request
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from imagegate.export import export_run
+    from imagegate.local.bedrock_offline import FaultSwitches
+    from imagegate.local.runtime import LocalRuntime
+    from imagegate_service.errors import InvalidRequest
+
+    try:
+        request = _build_request(args)
+        faults = FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": ",".join(args.fault)}) if args.fault else None
+    except (_UsageError, json.JSONDecodeError, OSError, ValueError) as error:
+        return _fail_input(str(error))
+
+    with LocalRuntime(faults=faults, retry_time_scale=args.retry_time_scale) as runtime:
+        try:
+            execution_arn = runtime.start(request)
+        except InvalidRequest as error:
+            return _fail_input(str(error))
+        print(f"run {execution_arn.rsplit(':', 1)[-1]} started (local runtime, offline Bedrock)")
+        outcome = runtime.wait(execution_arn, on_round=_print_round)
+        run_item = runtime.runs().get_run(outcome.run_id)
+        run_dir = export_run(run_item, runtime.runs().list_rounds(outcome.run_id), runtime.objects, Path(args.out))
+    from imagegate.export import load_run_document
+
+    document = load_run_document(run_dir)
+    _print_summary(document)
+    print(f"report: {run_dir / 'report.html'}")
+    return EXIT_CODES.get(document["status"], 1)
+
+
+def _fail_input(message: str) -> int:
+    print(f"imagegate: invalid request: {message}", file=sys.stderr)
+    return EXIT_INVALID_INPUT
+
+
+def _print_round(item: dict[str, Any]) -> None:
+    verdict = "passed" if item["passed"] else "below threshold"
+    print(f"  round {item['round']}: score {item['score']:.1f} ({verdict}), cost ${item['costUsd']:.4f}")
+    print(f"    prompt: {item['prompt']}")
+    for suggestion in item["suggestions"][:3]:
+        print(f"    - {suggestion}")
+
+
+def _print_summary(document: dict[str, Any]) -> None:
+    print()
+    print(f"{'round':>5}  {'score':>5}  {'passed':<6}  prompt changes")
+    previous = None
+    for entry in document["rounds"]:
+        change = _prompt_change(previous, entry["prompt"])
+        print(f"{entry['round']:>5}  {entry['score']:>5.1f}  {'yes' if entry['passed'] else 'no':<6}  {change}")
+        previous = entry["prompt"]
+    final = "n/a" if document["finalScore"] is None else f"{document['finalScore']:.1f}"
+    print(f"\nstatus {document['status']}: final score {final} (threshold {document['threshold']}), "
+          f"best round {document['bestRound'] or 'n/a'}, cost ${document['costUsd']:.4f}")
+    if document.get("reason"):
+        print(f"  {document['reason']}")
+    if document.get("error"):
+        print(f"  error {document['error']}: {(document.get('cause') or '')[:300]}")
+
+
+def _prompt_change(before: str | None, after: str) -> str:
+    if before is None:
+        return "(original prompt)"
+    added = [w for w in after.split() if w not in set(before.split())]
+    removed = [w for w in before.split() if w not in set(after.split())]
+    text = ("+" + " ".join(added)) if added else ""
+    if removed:
+        text += ("  -" + " ".join(removed))
+    text = text.strip() or "(unchanged)"
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from imagegate.export import load_run_document
+
+    try:
+        document = load_run_document(args.run_dir)
+    except FileNotFoundError as error:
+        print(f"imagegate: {error}", file=sys.stderr)
+        return 1
+    print(f"run {document['runId']}: “{document['prompt']}”")
+    for entry in document["rounds"]:
+        print(f"\nround {entry['round']}: score {entry['score']:.1f} ({'passed' if entry['passed'] else 'below threshold'})")
+        print(f"  prompt: {entry['prompt']}")
+        print(f"  image: {Path(args.run_dir) / entry['bestImage']}")
+        print(f"  judge: {entry['explanation']}")
+        for suggestion in entry["suggestions"]:
+            print(f"   - {suggestion}")
+    _print_summary(document)
+    return 0
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from imagegate.doctor import run_doctor
+
+    return run_doctor()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Export a finished run from the runtime's storage to a folder a person can open: every round's
+images and verdict, run.json, and report.html."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from imagegate.report import render_run_report
+from imagegate_service import constants as c
+
+RUN_FILE = "run.json"
+REPORT_FILE = "report.html"
+
+
+def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """run.json: the run's outcome and every round, image paths relative to the run folder."""
+    prefix = f"{c.RUNS_PREFIX}{run_item['runId']}/"
+    rounds = []
+    for item in sorted(round_items, key=lambda r: r["round"]):
+        rounds.append({
+            "round": item["round"],
+            "prompt": item["prompt"],
+            "negativePrompt": item.get("negativePrompt", ""),
+            "promptChanges": item.get("promptChanges", []),
+            "score": item["score"],
+            "passed": item["passed"],
+            "subscores": item["subscores"],
+            "explanation": item["explanation"],
+            "suggestions": item["suggestions"],
+            "candidateScores": item.get("candidateScores", []),
+            "images": [key.removeprefix(prefix) for key in item["imageKeys"]],
+            "bestImage": item["bestImageKey"].removeprefix(prefix),
+            "verdict": item["verdictKey"].removeprefix(prefix),
+            "costUsd": item["costUsd"],
+            "generateMs": item.get("generateMs"),
+            "judgeMs": item.get("judgeMs"),
+        })
+    settings = run_item.get("settings", {})
+    return {
+        "runId": run_item["runId"],
+        "status": run_item["status"],
+        "reason": run_item.get("reason"),
+        "prompt": run_item["prompt"],
+        "threshold": settings.get("threshold"),
+        "finalScore": run_item.get("finalScore"),
+        "bestRound": run_item.get("bestRound"),
+        "costUsd": run_item.get("costUsd", 0.0),
+        "settings": settings,
+        "executionArn": run_item.get("executionArn"),
+        "startedAt": run_item.get("startedAt"),
+        "finishedAt": run_item.get("finishedAt"),
+        "error": run_item.get("error"),
+        "cause": run_item.get("cause"),
+        "rounds": rounds,
+    }
+
+
+def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
+               objects: Callable[[str], Iterable[tuple[str, bytes]]], out_root: Path) -> Path:
+    """Write runs/<runId>/ under out_root and return that folder."""
+    run_id = run_item["runId"]
+    run_dir = Path(out_root) / run_id
+    prefix = f"{c.RUNS_PREFIX}{run_id}/"
+    for key, data in objects(prefix):
+        target = run_dir / key.removeprefix(prefix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    document = build_run_document(run_item, round_items)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / RUN_FILE).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (run_dir / REPORT_FILE).write_text(render_run_report(document), encoding="utf-8")
+    return run_dir
+
+
+def load_run_document(run_dir: Path) -> dict[str, Any]:
+    path = Path(run_dir) / RUN_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{run_dir} has no {RUN_FILE}: is it a run folder written by 'imagegate run'?")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,314 @@
+"""The embedded default runtime: the very ASL file the cloud runs, executed in-process by moto's Step
+Functions interpreter. Its Lambda tasks dispatch to the same handler functions, S3 and DynamoDB are
+moto, and Bedrock is the offline provider answering at the boto3 client level. Nothing in a handler
+knows which runtime it is in: it sees the same environment variables and the same AWS APIs."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import threading
+import time
+import traceback
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.settings import resolve_settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+QUALITY_LOOP_ASL = REPO_ROOT / "statemachine" / "quality_loop.asl.json"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+BUCKET = "imagegate-local"
+TABLE = "imagegate-local-runs"
+STATE_MACHINE_NAME = "imagegate-quality-loop"
+OFFLINE_BEDROCK_ENDPOINT = "http://bedrock.offline.invalid"
+FUNCTION_PREFIX = "imagegate-local-"
+_MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+_RUNNING = "RUNNING"
+
+
+def local_environment(log_level: str = "WARNING") -> dict[str, str]:
+    """What the CDK construct sets on each function in AWS, pointed at the local stand-ins."""
+    return {
+        c.ENV_BUCKET: BUCKET,
+        c.ENV_TABLE: TABLE,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": OFFLINE_BEDROCK_ENDPOINT,
+        "POWERTOOLS_SERVICE_NAME": c.SERVICE_NAME,
+        "POWERTOOLS_METRICS_NAMESPACE": c.METRICS_NAMESPACE,
+        "POWERTOOLS_LOG_LEVEL": log_level,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }
+
+
+def function_arn(handler_name: str) -> str:
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION_PREFIX}{handler_name.replace('_', '-')}"
+
+
+def substituted_definition(asl_path: Path = QUALITY_LOOP_ASL) -> str:
+    """The ASL with its DefinitionSubstitutions applied, as CloudFormation does in AWS."""
+    values = {substitution: function_arn(name) for name, substitution in c.HANDLERS.items()}
+    text = asl_path.read_text(encoding="utf-8")
+    missing = sorted(set(re.findall(r"\$\{(\w+)\}", text)) - set(values))
+    if missing:
+        raise ValueError(f"{asl_path.name} uses substitutions the local runtime does not know: {missing}")
+    return re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], text)
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes of a LambdaContext that Powertools reads."""
+
+    function_name: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 1024
+    function_version: str = "$LATEST"
+    log_group_name: str = "/aws/lambda/local"
+    log_stream_name: str = "local"
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
+
+
+class HandlerDispatcher:
+    """Replaces moto's echoing Lambda backend: an Invoke of imagegate-local-<name> runs the handler
+    module imagegate_service.handlers.<name>, and an exception becomes a function error whose
+    errorType is the exception's class name, as the Lambda Python runtime reports it."""
+
+    def __init__(self) -> None:
+        self.invocations: list[tuple[str, str]] = []  # (handler name, outcome) for tests and reports
+        self._lock = threading.Lock()
+
+    def invoke(self, function_name: str, body: Any, response_headers: dict[str, str]) -> bytes:
+        name = function_name.rsplit(":", 1)[-1].removeprefix(FUNCTION_PREFIX).replace("-", "_")
+        if name not in c.HANDLERS:
+            raise ValueError(f"no handler for Lambda function {function_name}")
+        handler = importlib.import_module(c.HANDLER_MODULE.format(name=name)).handler
+        event = json.loads(body) if body else {}
+        try:
+            result = handler(event, FakeLambdaContext(function_name, str(uuid.uuid4())))
+            outcome = "ok"
+            payload = result
+        except Exception as error:  # the Lambda runtime reports any exception the same way
+            outcome = type(error).__name__
+            response_headers["x-amz-function-error"] = "Unhandled"
+            payload = {"errorType": type(error).__name__, "errorMessage": str(error),
+                       "stackTrace": traceback.format_tb(error.__traceback__)[-3:]}
+        with self._lock:
+            self.invocations.append((name, outcome))
+        return json.dumps(payload).encode("utf-8")
+
+
+class _ScaledClock:
+    """Stands in for the `time` module inside moto's retrier: Retry waits scaled by a factor (0 in tests)."""
+
+    def __init__(self, scale: float):
+        self.scale = scale
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds * self.scale)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+@dataclass
+class ExecutionOutcome:
+    run_id: str
+    execution_arn: str
+    execution_status: str  # SUCCEEDED | FAILED | ...
+    output: dict[str, Any] | None
+    error: str | None
+    cause: str | None
+
+
+class LocalRuntime:
+    """Use as a context manager: everything (moto, environment, patches) is undone on exit."""
+
+    def __init__(self, faults: Any = None, retry_time_scale: float = 1.0, log_level: str = "WARNING"):
+        self.faults = faults
+        self.retry_time_scale = retry_time_scale
+        self.log_level = log_level
+        self.dispatcher = HandlerDispatcher()
+        self.bedrock: Any = None
+        self._undo: list[Callable[[], None]] = []
+        self._state_machine_arn = ""
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> "LocalRuntime":
+        try:
+            self._set_environment()
+            self._start_moto()
+            self._patch_lambda_backend()
+            self._patch_retry_clock()
+            self._install_offline_bedrock()
+            self._create_resources()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    def _set_environment(self) -> None:
+        saved = dict(os.environ)
+        os.environ.update(local_environment(self.log_level))
+
+        def restore() -> None:
+            os.environ.clear()
+            os.environ.update(saved)
+
+        self._undo.append(restore)
+
+    def _start_moto(self) -> None:
+        from moto import mock_aws
+
+        mock = mock_aws(config=_MOTO_CONFIG)
+        mock.start()
+        self._undo.append(mock.stop)
+        _reset_cached_clients()
+        self._undo.append(_reset_cached_clients)
+
+    def _patch_lambda_backend(self) -> None:
+        from moto.awslambda_simple.models import LambdaSimpleBackend
+
+        original = LambdaSimpleBackend.invoke
+        dispatcher = self.dispatcher
+
+        def invoke(backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any,
+                   response_headers: Any) -> bytes:
+            return dispatcher.invoke(function_name, body, response_headers)
+
+        LambdaSimpleBackend.invoke = invoke
+        self._undo.append(lambda: setattr(LambdaSimpleBackend, "invoke", original))
+
+    def _patch_retry_clock(self) -> None:
+        from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+
+        original = retrier_decl.time
+        retrier_decl.time = _ScaledClock(self.retry_time_scale)
+        self._undo.append(lambda: setattr(retrier_decl, "time", original))
+
+    def _install_offline_bedrock(self) -> None:
+        import boto3
+
+        from imagegate.local.bedrock_offline import OfflineBedrock
+
+        boto3.setup_default_session()
+        self.bedrock = OfflineBedrock(self.faults)
+        self.bedrock.install(boto3.DEFAULT_SESSION)
+        session = boto3.DEFAULT_SESSION
+        self._undo.append(lambda: self.bedrock.uninstall(session))
+
+    def _create_resources(self) -> None:
+        import boto3
+
+        boto3.client("s3").create_bucket(Bucket=BUCKET)
+        boto3.client("dynamodb").create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                  {"AttributeName": "sk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        self._state_machine_arn = boto3.client("stepfunctions").create_state_machine(
+            name=STATE_MACHINE_NAME,
+            definition=substituted_definition(),
+            roleArn=f"arn:aws:iam::{ACCOUNT}:role/imagegate-local-state-machine",
+            type="STANDARD",
+        )["stateMachineArn"]
+
+    # -- running ---------------------------------------------------------------------------------
+    @property
+    def state_machine_arn(self) -> str:
+        return self._state_machine_arn
+
+    def start(self, request: Any, run_id: str | None = None) -> str:
+        """Validate first (bad input starts nothing and writes nothing), then start a named execution."""
+        import boto3
+
+        resolve_settings(request)
+        run_id = run_id or new_run_id()
+        return boto3.client("stepfunctions").start_execution(
+            stateMachineArn=self._state_machine_arn, name=run_id, input=json.dumps(request)
+        )["executionArn"]
+
+    def wait(self, execution_arn: str, on_round: Callable[[dict[str, Any]], None] | None = None,
+             poll_seconds: float = 0.02) -> ExecutionOutcome:
+        """Wait for the execution to end, calling on_round for each round as it is recorded."""
+        import boto3
+
+        sfn = boto3.client("stepfunctions")
+        run_id = execution_arn.rsplit(":", 1)[-1]
+        reported = 0
+        while True:
+            description = sfn.describe_execution(executionArn=execution_arn)
+            done = description["status"] != _RUNNING
+            if on_round:
+                for item in sorted(self.runs().list_rounds(run_id), key=lambda r: r["round"])[reported:]:
+                    on_round(item)
+                    reported += 1
+            if done:
+                break
+            time.sleep(poll_seconds)
+        output = description.get("output")
+        return ExecutionOutcome(run_id=run_id, execution_arn=execution_arn, execution_status=description["status"],
+                                output=json.loads(output) if output else None,
+                                error=description.get("error"), cause=description.get("cause"))
+
+    def run(self, request: Any, run_id: str | None = None,
+            on_round: Callable[[dict[str, Any]], None] | None = None) -> ExecutionOutcome:
+        return self.wait(self.start(request, run_id), on_round=on_round)
+
+    def runs(self) -> DynamoRunRepository:
+        return DynamoRunRepository(TABLE)
+
+    def objects(self, prefix: str) -> Iterator[tuple[str, bytes]]:
+        import boto3
+
+        s3 = boto3.client("s3")
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix):
+            for entry in page.get("Contents", []):
+                yield entry["Key"], s3.get_object(Bucket=BUCKET, Key=entry["Key"])["Body"].read()
+
+    def execution_history(self, execution_arn: str) -> list[dict[str, Any]]:
+        import boto3
+
+        sfn = boto3.client("stepfunctions")
+        events, token = [], None
+        while True:
+            page = sfn.get_execution_history(executionArn=execution_arn, **({"nextToken": token} if token else {}))
+            events.extend(page["events"])
+            token = page.get("nextToken")
+            if not token:
+                return events
+
+
+def new_run_id() -> str:
+    """Execution names double as run ids: time-ordered, unique, and legal in S3 keys and SFN names."""
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+
+
+def _reset_cached_clients() -> None:
+    """Clients made under another moto session or environment must not leak into this one."""
+    from imagegate_service.adapters import aws_clients
+
+    aws_clients.client.cache_clear()
+    aws_clients.dynamodb_table.cache_clear()

@@ -1,0 +1,68 @@
+import pytest
+
+from imagegate_service.errors import InvalidRequest
+from imagegate_service.settings import DEFAULTS, estimated_round_cost, resolve_settings, run_request_schema
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_prompt_alone_gets_every_default():
+    settings = resolve_settings({"prompt": "a red apple"})
+
+    assert settings["prompt"] == "a red apple"
+    assert {k: settings[k] for k in DEFAULTS} == DEFAULTS
+    assert settings["cfgScale"] == 8.0  # Titan v2's default from the registry
+
+
+@pytest.mark.parametrize(
+    ("request_body", "field", "words"),
+    [
+        ({"prompt": ""}, "prompt", "empty"),
+        ({"prompt": "   \n"}, "prompt", "blank"),
+        ({"prompt": "x" * 513}, "prompt", "512"),
+        ({"prompt": 42}, "prompt", "string"),
+        ({}, "prompt", "required"),
+        ({"prompt": "a", "threshold": 10.5}, "threshold", "0-10"),
+        ({"prompt": "a", "threshold": -1}, "threshold", "0-10"),
+        ({"prompt": "a", "maxRounds": 0}, "maxRounds", "1-10"),
+        ({"prompt": "a", "maxRounds": 11}, "maxRounds", "1-10"),
+        ({"prompt": "a", "generator": "stability.sd3"}, "generator", "amazon.nova-canvas-v1:0"),
+        ({"prompt": "a", "judge": "us.amazon.nova-micro-v1:0"}, "judge", "us.amazon.nova-lite-v1:0"),
+        ({"prompt": "a", "width": 1000, "height": 1000}, "width/height", "1024x1024"),
+        ({"prompt": "a", "candidatesPerRound": 6}, "candidatesPerRound", "1-5"),
+        ({"prompt": "a", "candidatesPerRound": 0}, "candidatesPerRound", "1-5"),
+        ({"prompt": "a", "colour": "red"}, "colour", "not a known setting"),
+        ({"prompt": "a", "maxCostUsd": 0.0001}, "maxCostUsd", "one round"),
+        ({"prompt": "a", "generator": "amazon.nova-canvas-v1:0", "seed": 900_000_000}, "seed", "858993459"),
+        ({"prompt": "a", "generator": "amazon.nova-canvas-v1:0", "width": 1000, "height": 1024}, "width/height", "16"),
+    ],
+)
+def test_bad_input_names_the_field_and_the_limit(request_body, field, words):
+    with pytest.raises(InvalidRequest) as caught:
+        resolve_settings(request_body)
+
+    assert caught.value.field == field
+    assert words in str(caught.value)
+
+
+def test_nova_canvas_takes_the_longer_prompt_titan_refuses():
+    long_prompt = "a lighthouse on a cliff " * 30  # 720 characters
+
+    with pytest.raises(InvalidRequest, match="512"):
+        resolve_settings({"prompt": long_prompt})
+    assert resolve_settings({"prompt": long_prompt, "generator": "amazon.nova-canvas-v1:0"})["prompt"] == long_prompt
+
+
+def test_schema_lists_the_registry_models_for_the_api_to_reuse():
+    schema = run_request_schema()
+
+    assert "amazon.titan-image-generator-v2:0" in schema["properties"]["generator"]["enum"]
+    assert "us.amazon.nova-micro-v1:0" not in schema["properties"]["judge"]["enum"]  # text-only model cannot judge
+    assert schema["additionalProperties"] is False
+
+
+def test_more_candidates_cost_more_per_round():
+    one = estimated_round_cost(resolve_settings({"prompt": "a"}))
+    three = estimated_round_cost(resolve_settings({"prompt": "a", "candidatesPerRound": 3}))
+
+    assert three > 2.5 * one
