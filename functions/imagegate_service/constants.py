@@ -8,6 +8,14 @@ ENV_BUCKET = "IMAGEGATE_BUCKET"
 ENV_TABLE = "IMAGEGATE_TABLE"
 ENV_PROMPTS_DIR = "IMAGEGATE_PROMPTS_DIR"
 ENV_RUN_TTL_DAYS = "IMAGEGATE_RUN_TTL_DAYS"
+# A deployment's own defaults for run settings (from CDK context), over the ones in settings.py.
+ENV_DEFAULTS = {
+    "generator": "IMAGEGATE_DEFAULT_GENERATOR",
+    "judge": "IMAGEGATE_DEFAULT_JUDGE",
+    "rewriter": "IMAGEGATE_DEFAULT_REWRITER",
+    "threshold": "IMAGEGATE_DEFAULT_THRESHOLD",
+    "maxRounds": "IMAGEGATE_DEFAULT_MAX_ROUNDS",
+}
 
 # One Lambda function per task state; the ASL refers to each through this substitution.
 HANDLERS = {

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from imagegate_service import registry
+from imagegate_service.constants import ENV_DEFAULTS
 from imagegate_service.errors import InvalidRequest
 
 _SCHEMA_FILE = Path(__file__).parent / "schemas" / "run_request.schema.json"
@@ -47,10 +49,20 @@ def run_request_schema() -> dict[str, Any]:
     return schema
 
 
+def deployment_defaults() -> dict[str, Any]:
+    """DEFAULTS, with the deployment's own choices (IMAGEGATE_DEFAULT_* variables) applied over them."""
+    defaults = dict(DEFAULTS)
+    for field, variable in ENV_DEFAULTS.items():
+        value = os.environ.get(variable)
+        if value:
+            defaults[field] = type(DEFAULTS[field])(value) if field != "threshold" else float(value)
+    return defaults
+
+
 def resolve_settings(request: Any) -> dict[str, Any]:
     """Validate a run request and return every setting with its default applied."""
     _check_schema(request)
-    settings = {**DEFAULTS, **copy.deepcopy(request)}
+    settings = {**deployment_defaults(), **copy.deepcopy(request)}
     model = registry.generator(settings["generator"])
     settings.setdefault("cfgScale", model.default_cfg_scale)
     _check_model_rules(settings, model)

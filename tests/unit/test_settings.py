@@ -66,3 +66,15 @@ def test_more_candidates_cost_more_per_round():
     three = estimated_round_cost(resolve_settings({"prompt": "a", "candidatesPerRound": 3}))
 
     assert three > 2.5 * one
+
+
+def test_a_deployment_can_change_the_defaults_through_its_environment(monkeypatch):
+    monkeypatch.setenv("IMAGEGATE_DEFAULT_THRESHOLD", "8.5")
+    monkeypatch.setenv("IMAGEGATE_DEFAULT_GENERATOR", "amazon.nova-canvas-v1:0")
+
+    settings = resolve_settings({"prompt": "a cat"})
+
+    assert settings["threshold"] == 8.5
+    assert settings["generator"] == "amazon.nova-canvas-v1:0"
+    assert settings["cfgScale"] == 6.5  # the generator's own default follows the generator
+    assert resolve_settings({"prompt": "a cat", "threshold": 6})["threshold"] == 6

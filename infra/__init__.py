@@ -1,0 +1,1 @@
+"""The CDK side of imagegate: settings (config), assets, one construct per capability, and the stack."""

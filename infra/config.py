@@ -1,0 +1,275 @@
+"""Every name, default and permission of the deployed stack, in one place.
+
+Settings come from CDK context (`cdk.json`, or `-c key=value` / `python app.py` with `CDK_CONTEXT_JSON`)
+with the defaults below. This module imports no CDK so `imagegate doctor` can read the same settings.
+Names the handlers share (environment variables, handler list, S3 prefix, TTL attribute, metric names)
+come from `imagegate_service.constants`, the runtime's single source for them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from imagegate_service import constants
+from imagegate_service import settings as runtime_settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STATE_MACHINE_FILE = REPO_ROOT / "statemachine" / "quality_loop.asl.json"
+MODEL_REGISTRY_FILE = REPO_ROOT / "functions" / "imagegate_service" / "model_registry.json"
+# What the Lambda code asset holds at its root: the runtime package and the prompts it loads.
+RUNTIME_CODE_FOLDERS = (REPO_ROOT / "functions" / "imagegate_service", REPO_ROOT / "prompts")
+LAMBDA_TASK_ROOT = "/var/task"
+DEPENDENCIES_LAYER_DIR = Path(__file__).resolve().parent / "layers" / "jsonschema"
+
+POWERTOOLS_LAYER_ACCOUNT = "017000801446"
+POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python313-arm64"
+
+# The Lambda environment variables the construct sets beyond the lead's constants.ENV_* names.
+
+# Custom metrics the handlers emit with Powertools Metrics (namespace imagegate, dimension service=imagegate).
+METRIC_RUNS_STARTED = constants.METRIC_RUNS_STARTED
+METRIC_RUNS_PASSED = constants.METRIC_RUN_OUTCOME[constants.STATUS_PASSED]
+METRIC_RUNS_EXHAUSTED = constants.METRIC_RUN_OUTCOME[constants.STATUS_EXHAUSTED]
+METRIC_RUNS_BLOCKED = constants.METRIC_RUN_OUTCOME[constants.STATUS_BLOCKED]
+METRIC_RUNS_FAILED = constants.METRIC_RUN_OUTCOME[constants.STATUS_FAILED]
+METRIC_ROUNDS_PER_RUN = constants.METRIC_ROUNDS_PER_RUN
+METRIC_RUN_COST_USD = constants.METRIC_RUN_COST
+METRIC_ROUND_SCORE = constants.METRIC_ROUND_SCORE
+METRIC_DIMENSIONS = {"service": constants.SERVICE_NAME}
+
+# Regions a cross-region inference profile may route to, by its id's prefix (Bedrock user guide,
+# "Supported Regions and models for inference profiles"). Override with context `inferenceProfileRegions`.
+INFERENCE_PROFILE_REGIONS: dict[str, tuple[str, ...]] = {
+    "us": ("us-east-1", "us-east-2", "us-west-2"),
+    "eu": ("eu-central-1", "eu-north-1", "eu-west-1", "eu-west-3"),
+    "apac": ("ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2"),
+}
+
+# Geography prefixes of cross-region inference profile ids (a plain model id starts with its provider).
+INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
+
+SFN_LOG_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS_ALLOWED = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+                              2192, 2557, 2922, 3288, 3653)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One Lambda function: which model role it may invoke and the storage actions its handler needs.
+
+    The actions are the contract with the handlers: a handler that calls anything else gets AccessDenied.
+    """
+
+    name: str
+    memory_mb: int
+    timeout_seconds: int
+    model_role: str | None = None  # "generator" | "judge" | "rewriter": InvokeModel on that configured model
+    s3_object_actions: tuple[str, ...] = ()  # on the bucket's runs/* prefix only
+    dynamodb_actions: tuple[str, ...] = ()  # on the table only (no indexes exist)
+
+    @property
+    def handler(self) -> str:
+        return f"{constants.HANDLER_MODULE.format(name=self.name)}.handler"
+
+    @property
+    def substitution(self) -> str:
+        """The ASL's `${...}` name for this function's ARN."""
+        return constants.HANDLERS[self.name]
+
+
+# Image and vision calls wait up to 300 s on Bedrock (the adapter's read timeout), so those functions
+# get a little more than that; the rest only touch S3/DynamoDB.
+FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
+    FunctionSpec("start_run", 256, 30, dynamodb_actions=("dynamodb:PutItem",)),
+    FunctionSpec("generate_images", 1024, 330, model_role="generator", s3_object_actions=("s3:PutObject",)),
+    FunctionSpec("judge_images", 1024, 330, model_role="judge", s3_object_actions=("s3:GetObject", "s3:PutObject")),
+    # reads the round's verdict.json and the rewrite notes that produced its prompt
+    FunctionSpec("record_round", 256, 30, s3_object_actions=("s3:GetObject",),
+                 dynamodb_actions=("dynamodb:PutItem", "dynamodb:UpdateItem")),
+    # reads the verdict, writes the next round's rewrite notes, queries earlier rounds for context
+    FunctionSpec("rewrite_prompt", 512, 330, model_role="rewriter", s3_object_actions=("s3:GetObject", "s3:PutObject"),
+                 dynamodb_actions=("dynamodb:Query",)),
+    FunctionSpec("finish_run", 256, 30, dynamodb_actions=("dynamodb:UpdateItem",)),
+)
+assert {spec.name for spec in FUNCTION_SPECS} == set(constants.HANDLERS), "one FunctionSpec per handler"
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The `context` of cdk.json (empty when the file is absent, as in an installed package)."""
+    path = REPO_ROOT / "cdk.json"
+    return json.loads(path.read_text(encoding="utf-8")).get("context", {}) if path.exists() else {}
+
+
+def load_model_registry() -> dict[str, Any]:
+    return json.loads(MODEL_REGISTRY_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class ContextKey:
+    name: str
+    default: Any
+    description: str
+
+
+def _registry_default(role: str) -> str:
+    return load_model_registry()["defaults"][role]
+
+
+# The documented context keys (docs/deploy.md renders the same table).
+CONTEXT_KEYS: tuple[ContextKey, ...] = (
+    ContextKey("stackName", "Imagegate", "CloudFormation stack name"),
+    ContextKey("generatorModel", _registry_default("generator"), "image model (a `generators` id in model_registry.json)"),
+    ContextKey("judgeModel", _registry_default("judge"), "vision judge (a `textModels` id with vision)"),
+    ContextKey("rewriterModel", _registry_default("rewriter"), "prompt rewriter (a `textModels` id)"),
+    ContextKey("defaultThreshold", runtime_settings.DEFAULTS["threshold"], "score (0-10) a round must reach to pass"),
+    ContextKey("defaultMaxRounds", runtime_settings.DEFAULTS["maxRounds"], "rounds before a run is EXHAUSTED"),
+    ContextKey("runRetentionDays", constants.DEFAULT_RUN_TTL_DAYS,
+               "days S3 keeps `runs/` objects and DynamoDB keeps run items (TTL)"),
+    ContextKey("logRetentionDays", 30, "CloudWatch Logs retention of the function and state machine logs"),
+    ContextKey("accessLogRetentionDays", 365, "days the access-log bucket keeps S3 server access logs"),
+    ContextKey("logLevel", "INFO", "POWERTOOLS_LOG_LEVEL of the functions"),
+    ContextKey("sfnLogLevel", "ALL", "state machine log level: ALL, ERROR, FATAL or OFF"),
+    ContextKey("sfnIncludeExecutionData", False, "log state inputs/outputs (prompts may be private)"),
+    ContextKey("alarmEmail", None, "if set: an SNS topic for the alarms, with this email subscribed"),
+    ContextKey("powertoolsLayerVersion", 27, "version of the public Powertools layer for Python 3.13 arm64"),
+    ContextKey("inferenceProfileRegions", None,
+               "regions a `us.`/`eu.`/`apac.` profile routes to, e.g. `us-east-1,us-west-2` (default: by prefix)"),
+    ContextKey("retainData", True, "keep the bucket and table when the stack is deleted"),
+)
+
+
+@dataclass(frozen=True)
+class ImagegateConfig:
+    stack_name: str
+    generator_model: str
+    judge_model: str
+    rewriter_model: str
+    default_threshold: float
+    default_max_rounds: int
+    run_retention_days: int
+    log_retention_days: int
+    access_log_retention_days: int
+    log_level: str
+    sfn_log_level: str
+    sfn_include_execution_data: bool
+    alarm_email: str | None
+    powertools_layer_version: int
+    inference_profile_regions: tuple[str, ...] | None
+    retain_data: bool
+    registry: Mapping[str, Any] = field(repr=False, compare=False, default_factory=load_model_registry)
+
+    @classmethod
+    def from_context(cls, get: Callable[[str], Any]) -> "ImagegateConfig":
+        """`get` is `node.try_get_context`; context given with `-c` arrives as strings."""
+        values = {key.name: _or_default(get(key.name), key.default) for key in CONTEXT_KEYS}
+        regions = values["inferenceProfileRegions"]
+        if isinstance(regions, str):
+            regions = [region.strip() for region in regions.split(",") if region.strip()]
+        config = cls(
+            stack_name=str(values["stackName"]),
+            generator_model=str(values["generatorModel"]),
+            judge_model=str(values["judgeModel"]),
+            rewriter_model=str(values["rewriterModel"]),
+            default_threshold=float(values["defaultThreshold"]),
+            default_max_rounds=int(values["defaultMaxRounds"]),
+            run_retention_days=int(values["runRetentionDays"]),
+            log_retention_days=int(values["logRetentionDays"]),
+            access_log_retention_days=int(values["accessLogRetentionDays"]),
+            log_level=str(values["logLevel"]).upper(),
+            sfn_log_level=str(values["sfnLogLevel"]).upper(),
+            sfn_include_execution_data=_as_bool(values["sfnIncludeExecutionData"]),
+            alarm_email=values["alarmEmail"] or None,
+            powertools_layer_version=int(values["powertoolsLayerVersion"]),
+            inference_profile_regions=tuple(regions) if regions else None,
+            retain_data=_as_bool(values["retainData"]),
+        )
+        config.validate()
+        return config
+
+    @classmethod
+    def from_cdk_json(cls) -> "ImagegateConfig":
+        """The settings `cdk deploy` would use without `-c` overrides (for `imagegate doctor`)."""
+        return cls.from_context(cdk_json_context().get)
+
+    def validate(self) -> None:
+        generators, text_models = self.registry["generators"], self.registry["textModels"]
+        problems = []
+        if self.generator_model not in generators:
+            problems.append(f"generatorModel {self.generator_model!r} is not one of {sorted(generators)}")
+        for key, model in (("judgeModel", self.judge_model), ("rewriterModel", self.rewriter_model)):
+            if model not in text_models:
+                problems.append(f"{key} {model!r} is not one of {sorted(text_models)}")
+        if self.judge_model in text_models and not text_models[self.judge_model].get("vision"):
+            problems.append(f"judgeModel {self.judge_model!r} cannot see images (vision: false)")
+        if self.sfn_log_level not in SFN_LOG_LEVELS:
+            problems.append(f"sfnLogLevel {self.sfn_log_level!r} is not one of {SFN_LOG_LEVELS}")
+        if self.log_level not in LOG_LEVELS:
+            problems.append(f"logLevel {self.log_level!r} is not one of {LOG_LEVELS}")
+        if self.log_retention_days not in LOG_RETENTION_DAYS_ALLOWED:
+            problems.append(f"logRetentionDays {self.log_retention_days} is not one of {LOG_RETENTION_DAYS_ALLOWED}")
+        if self.run_retention_days < 1 or self.access_log_retention_days < 1:
+            problems.append("runRetentionDays and accessLogRetentionDays must be at least 1")
+        if not 0 <= self.default_threshold <= 10:
+            problems.append(f"defaultThreshold {self.default_threshold} is outside 0-10")
+        if not 1 <= self.default_max_rounds <= runtime_settings.MAX_ROUNDS_HARD_CAP:
+            problems.append(f"defaultMaxRounds {self.default_max_rounds} is outside 1-{runtime_settings.MAX_ROUNDS_HARD_CAP}")
+        for model in (self.judge_model, self.rewriter_model):
+            if _profile_prefix(model) and not self.profile_regions(model):
+                problems.append(f"no regions known for inference profile {model!r}: set inferenceProfileRegions")
+        if problems:
+            raise ValueError("imagegate CDK context: " + "; ".join(problems))
+
+    def model_for(self, role: str) -> str:
+        return {"generator": self.generator_model, "judge": self.judge_model, "rewriter": self.rewriter_model}[role]
+
+    def foundation_model(self, model_id: str) -> str:
+        """The foundation model behind an id (itself, or what an inference profile points to)."""
+        spec = self.registry["textModels"].get(model_id) or self.registry["generators"].get(model_id) or {}
+        return spec.get("foundationModel", model_id)
+
+    def profile_regions(self, model_id: str) -> tuple[str, ...]:
+        prefix = _profile_prefix(model_id)
+        if not prefix:
+            return ()
+        return self.inference_profile_regions or INFERENCE_PROFILE_REGIONS.get(prefix, ())
+
+    def lambda_environment(self, bucket_name: str, table_name: str) -> dict[str, str]:
+        return {
+            constants.ENV_BUCKET: bucket_name,
+            constants.ENV_TABLE: table_name,
+            constants.ENV_PROMPTS_DIR: f"{LAMBDA_TASK_ROOT}/prompts",
+            constants.ENV_RUN_TTL_DAYS: str(self.run_retention_days),
+            constants.ENV_DEFAULTS["generator"]: self.generator_model,
+            constants.ENV_DEFAULTS["judge"]: self.judge_model,
+            constants.ENV_DEFAULTS["rewriter"]: self.rewriter_model,
+            constants.ENV_DEFAULTS["threshold"]: f"{self.default_threshold:g}",
+            constants.ENV_DEFAULTS["maxRounds"]: str(self.default_max_rounds),
+            "POWERTOOLS_SERVICE_NAME": constants.SERVICE_NAME,
+            "POWERTOOLS_METRICS_NAMESPACE": constants.METRICS_NAMESPACE,
+            "POWERTOOLS_LOG_LEVEL": self.log_level,
+        }
+
+    def powertools_layer_arn(self, region: str) -> str:
+        return (f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+                f"{POWERTOOLS_LAYER_NAME}:{self.powertools_layer_version}")
+
+
+def _profile_prefix(model_id: str) -> str | None:
+    """`us` for `us.amazon.nova-lite-v1:0`; None for a plain foundation-model id like `amazon.nova-lite-v1:0`."""
+    head, dot, _ = model_id.partition(".")
+    return head if dot and head in INFERENCE_PROFILE_PREFIXES else None
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    return default if value is None or value == "" else value
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)

@@ -1,0 +1,108 @@
+"""The six Lambda functions of the quality loop, each with its own role scoped to what its handler does."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from cdk_nag import NagSuppressions
+from constructs import Construct
+from imagegate_service import constants
+
+from infra.assets import dependencies_layer_code, runtime_code
+from infra.config import FUNCTION_SPECS, FunctionSpec, ImagegateConfig
+from infra.constructs.log_groups import retained_log_group
+from infra.constructs.storage import Storage
+
+
+class ServiceFunctions(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig, storage: Storage) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self._storage = storage
+        self._code = runtime_code()
+        self._layers = [
+            lambda_.LayerVersion.from_layer_version_arn(
+                self, "PowertoolsLayer", config.powertools_layer_arn(cdk.Stack.of(self).region)),
+            lambda_.LayerVersion(
+                self, "DependenciesLayer",
+                code=dependencies_layer_code(),
+                compatible_runtimes=[lambda_.Runtime.PYTHON_3_13],
+                compatible_architectures=[lambda_.Architecture.ARM_64],
+                description="jsonschema and its dependencies (Python 3.13, arm64)",
+            ),
+        ]
+        self._environment = config.lambda_environment(storage.bucket.bucket_name, storage.table.table_name)
+        self.by_name: dict[str, lambda_.Function] = {spec.name: self._function(spec) for spec in FUNCTION_SPECS}
+
+    def _function(self, spec: FunctionSpec) -> lambda_.Function:
+        construct_id = "".join(part.title() for part in spec.name.split("_"))
+        log_group = retained_log_group(self, f"{construct_id}Logs", retention_days=self._config.log_retention_days)
+        # Our own role instead of the default one: no AWSLambdaBasicExecutionRole (logs:* on every group).
+        role = iam.Role(self, f"{construct_id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        log_group.grant_write(role)
+        for statement in self._statements(spec):
+            role.add_to_principal_policy(statement)
+
+        function = lambda_.Function(
+            self, construct_id,
+            description=f"imagegate {spec.name}",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            architecture=lambda_.Architecture.ARM_64,
+            handler=spec.handler,
+            code=self._code,
+            layers=self._layers,
+            memory_size=spec.memory_mb,
+            timeout=cdk.Duration.seconds(spec.timeout_seconds),
+            environment=self._environment,
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=log_group,
+            role=role,
+        )
+        NagSuppressions.add_resource_suppressions(function, [{
+            "id": "AwsSolutions-L1",
+            "reason": "Python 3.13 on purpose: the public Powertools layer (python313-arm64) and the pinned "
+                      "rpds-py wheel of the dependencies layer are built for it; move all three together.",
+        }])
+        # One suppression entry per rule id: each wildcard it covers is named in applies_to.
+        wildcards = {"Resource::*": "X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support "
+                                    "no resource-level permissions."}
+        if spec.s3_object_actions:
+            wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.RUNS_PREFIX}*"] = (
+                "Run objects have per-run keys, so S3 access is granted on the image bucket's runs/ prefix only.")
+        NagSuppressions.add_resource_suppressions(role, [{
+            "id": "AwsSolutions-IAM5", "reason": " ".join(wildcards.values()), "applies_to": list(wildcards),
+        }], apply_to_children=True)
+        return function
+
+    def _statements(self, spec: FunctionSpec) -> list[iam.PolicyStatement]:
+        statements = []
+        if spec.model_role:
+            statements.append(iam.PolicyStatement(
+                sid="InvokeConfiguredModel",
+                actions=["bedrock:InvokeModel"],  # Converse is authorized as InvokeModel
+                resources=self.model_arns(self._config.model_for(spec.model_role)),
+            ))
+        if spec.s3_object_actions:
+            statements.append(iam.PolicyStatement(
+                sid="RunObjects", actions=list(spec.s3_object_actions), resources=[self._storage.runs_objects_arn()]))
+        if spec.dynamodb_actions:
+            statements.append(iam.PolicyStatement(
+                sid="RunsTable", actions=list(spec.dynamodb_actions), resources=[self._storage.table.table_arn]))
+        return statements
+
+    def model_arns(self, model_id: str) -> list[str]:
+        """A plain model id: its foundation model in this region. An inference profile id: the profile
+        here and its foundation model in every region the profile may route a request to."""
+        partition, region, account = cdk.Aws.PARTITION, cdk.Aws.REGION, cdk.Aws.ACCOUNT_ID
+        foundation_model = self._config.foundation_model(model_id)
+        profile_regions = self._config.profile_regions(model_id)
+        if not profile_regions:
+            return [f"arn:{partition}:bedrock:{region}::foundation-model/{foundation_model}"]
+        return [f"arn:{partition}:bedrock:{region}:{account}:inference-profile/{model_id}"] + [
+            f"arn:{partition}:bedrock:{target}::foundation-model/{foundation_model}" for target in profile_regions
+        ]
+
+    def _bucket_logical_id(self) -> str:
+        bucket_resource = self._storage.bucket.node.default_child
+        return cdk.Stack.of(self).get_logical_id(bucket_resource)

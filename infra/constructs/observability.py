@@ -1,0 +1,98 @@
+"""Alarms on the loop and its functions (optionally mailed through SNS) and a dashboard of run outcomes."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+from imagegate_service import constants
+
+from infra import config as names
+from infra.config import ImagegateConfig
+
+_PERIOD = cdk.Duration.minutes(5)
+
+
+class Observability(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig,
+                 state_machine: sfn.StateMachine, functions: dict[str, lambda_.Function]) -> None:
+        super().__init__(scope, construct_id)
+        self.topic = self._alarm_topic(config.alarm_email) if config.alarm_email else None
+
+        loop_metrics = {
+            "ExecutionsFailed": state_machine.metric_failed(period=_PERIOD),
+            "ExecutionsTimedOut": state_machine.metric_timed_out(period=_PERIOD),
+            "ExecutionThrottled": state_machine.metric_throttled(period=_PERIOD),
+        }
+        function_metrics = {f"{name}Errors": function.metric_errors(period=_PERIOD)
+                            for name, function in functions.items()}
+        self.alarms = [self._alarm(alarm_id, metric) for alarm_id, metric in {**loop_metrics, **function_metrics}.items()]
+
+        self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{config.stack_name}-runs")
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Runs by outcome", width=12, stacked=True,
+                left=[_run_metric(name, "Sum", label) for name, label in (
+                    (names.METRIC_RUNS_STARTED, "started"), (names.METRIC_RUNS_PASSED, "passed"),
+                    (names.METRIC_RUNS_EXHAUSTED, "exhausted"), (names.METRIC_RUNS_BLOCKED, "blocked"),
+                    (names.METRIC_RUNS_FAILED, "failed"))],
+            ),
+            cloudwatch.GraphWidget(
+                title="Rounds per run and judge score", width=12,
+                left=[_run_metric(names.METRIC_ROUNDS_PER_RUN, "Average", "mean rounds per run")],
+                right=[_run_metric(names.METRIC_ROUND_SCORE, "Average", "mean round score")],
+            ),
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Model cost (USD)", width=12,
+                left=[_run_metric(names.METRIC_RUN_COST_USD, "Sum", "total"),
+                      _run_metric(names.METRIC_RUN_COST_USD, "Average", "per run")],
+            ),
+            cloudwatch.AlarmStatusWidget(title="Alarms", width=12, alarms=self.alarms),
+        )
+
+    def _alarm(self, alarm_id: str, metric: cloudwatch.Metric) -> cloudwatch.Alarm:
+        alarm = metric.create_alarm(
+            self, alarm_id,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,  # no executions is not a failure
+        )
+        if self.topic:
+            alarm.add_alarm_action(cloudwatch_actions.SnsAction(self.topic))
+        return alarm
+
+    def _alarm_topic(self, email: str) -> sns.Topic:
+        # A customer managed key: CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key.
+        key = kms.Key(self, "AlarmTopicKey", enable_key_rotation=True,
+                      description="Encrypts the imagegate alarm topic", removal_policy=cdk.RemovalPolicy.DESTROY)
+        key.add_to_resource_policy(iam.PolicyStatement(
+            sid="AllowCloudWatchAlarmsToPublish",
+            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],  # in a key policy, "*" means this key
+        ))
+        topic = sns.Topic(self, "AlarmTopic", master_key=key, enforce_ssl=True, display_name="imagegate alarms")
+        topic.add_subscription(subscriptions.EmailSubscription(email))
+        return topic
+
+
+def _run_metric(metric_name: str, statistic: str, label: str) -> cloudwatch.Metric:
+    """A custom metric from the handlers' Powertools Metrics (namespace and service dimension)."""
+    return cloudwatch.Metric(
+        namespace=constants.METRICS_NAMESPACE,
+        metric_name=metric_name,
+        dimensions_map=names.METRIC_DIMENSIONS,
+        statistic=statistic,
+        label=label,
+        period=cdk.Duration.hours(1),
+    )

@@ -1,0 +1,61 @@
+"""The imagegate stack: storage, functions, the quality loop and its observability, composed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+import aws_cdk as cdk
+from aws_cdk import cx_api
+from cdk_nag import AwsSolutionsChecks
+from constructs import Construct
+
+from infra.config import REPO_ROOT, STATE_MACHINE_FILE, ImagegateConfig, cdk_json_context
+from infra.constructs.functions import ServiceFunctions
+from infra.constructs.observability import Observability
+from infra.constructs.quality_loop import QualityLoop
+from infra.constructs.storage import Storage
+
+
+class ImagegateStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig,
+                 asl_file: Path = STATE_MACHINE_FILE, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, description="imagegate: quality-gated image generation", **kwargs)
+        self.storage = Storage(self, "Storage", config=config)
+        self.functions = ServiceFunctions(self, "Functions", config=config, storage=self.storage)
+        self.quality_loop = QualityLoop(self, "QualityLoop", config=config, asl_file=asl_file,
+                                        functions=self.functions, storage=self.storage)
+        self.observability = Observability(self, "Observability", config=config,
+                                           state_machine=self.quality_loop.state_machine,
+                                           functions=self.functions.by_name)
+
+        cdk.CfnOutput(self, "StateMachineArn", value=self.quality_loop.state_machine.state_machine_arn)
+        cdk.CfnOutput(self, "BucketName", value=self.storage.bucket.bucket_name)
+        cdk.CfnOutput(self, "AccessLogBucketName", value=self.storage.access_log_bucket.bucket_name)
+        cdk.CfnOutput(self, "TableName", value=self.storage.table.table_name)
+        cdk.CfnOutput(self, "DashboardName", value=self.observability.dashboard.dashboard_name)
+
+
+def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = None,
+              asl_file: Path = STATE_MACHINE_FILE) -> tuple[cdk.App, ImagegateStack]:
+    """The app `python app.py` synthesizes: environment-agnostic (no account/region lookups), cdk-nag on.
+
+    cdk.json's context (settings and feature flags) is applied here too, because plain `python app.py`
+    has no cdk CLI to pass it; `context` overrides it, and the CLI's `-c` values override both.
+    """
+    # The cdk CLI names the output directory in CDK_OUTDIR; plain `python app.py` writes cdk.out/ beside it.
+    outdir = outdir or os.environ.get("CDK_OUTDIR") or str(REPO_ROOT / "cdk.out")
+    app = cdk.App(context={**cdk_json_context(), **(context or {})}, outdir=outdir)
+    config = ImagegateConfig.from_context(app.node.try_get_context)
+    stack = ImagegateStack(app, config.stack_name, config=config, asl_file=asl_file)
+    cdk.Aspects.of(app).add(AwsSolutionsChecks(verbose=True))
+    return app, stack
+
+
+def unsuppressed_errors(assembly: cx_api.CloudAssembly) -> list[str]:
+    """Error annotations of the synthesized stacks: cdk-nag findings nobody suppressed with a reason."""
+    return [f"{message.id}: {message.entry.data}"
+            for stack in assembly.stacks
+            for message in stack.messages
+            if message.level == cx_api.SynthesisMessageLevel.ERROR]

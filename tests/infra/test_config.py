@@ -1,0 +1,45 @@
+"""CDK context: defaults, validation, and the documented table (no synthesis needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.config import CONTEXT_KEYS, INFERENCE_PROFILE_REGIONS, REPO_ROOT, ImagegateConfig, cdk_json_context
+
+pytestmark = pytest.mark.infra
+
+
+def _config(**overrides):
+    return ImagegateConfig.from_context({**cdk_json_context(), **overrides}.get)
+
+
+def test_only_inference_profile_ids_route_to_other_regions():
+    config = _config(judgeModel="amazon.nova-lite-v1:0")
+    assert config.profile_regions("amazon.nova-lite-v1:0") == ()
+    assert config.profile_regions("us.amazon.nova-lite-v1:0") == INFERENCE_PROFILE_REGIONS["us"]
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"generatorModel": "stability.sd3"}, "generatorModel"),
+    ({"judgeModel": "us.amazon.nova-micro-v1:0"}, "cannot see images"),
+    ({"sfnLogLevel": "LOUD"}, "sfnLogLevel"),
+    ({"logRetentionDays": 31}, "logRetentionDays"),
+])
+def test_bad_context_fails_synthesis_with_the_key_named(override, message):
+    with pytest.raises(ValueError, match=message):
+        _config(**override)
+
+
+def test_cli_context_arrives_as_strings_and_is_parsed():
+    config = _config(defaultThreshold="8", sfnIncludeExecutionData="true", inferenceProfileRegions="us-east-1, us-west-2",
+                     alarmEmail="")
+    assert config.default_threshold == 8.0
+    assert config.sfn_include_execution_data is True
+    assert config.profile_regions("us.amazon.nova-lite-v1:0") == ("us-east-1", "us-west-2")
+    assert config.alarm_email is None
+
+
+def test_deploy_doc_lists_every_context_key():
+    doc = (REPO_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    for key in CONTEXT_KEYS:
+        assert f"| `{key.name}` |" in doc, key.name

@@ -1,0 +1,140 @@
+"""Functions run Python 3.13 on arm64 with Powertools, and each role allows only what its handler needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from infra.config import FUNCTION_SPECS, INFERENCE_PROFILE_REGIONS
+
+pytestmark = pytest.mark.infra
+
+SCOPED_SERVICES = ("bedrock:", "s3:", "dynamodb:")
+
+
+def _render(value: Any) -> str:
+    """A CloudFormation value as text: references become ${Name} / ${Id.Attr}."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(_render(part) for part in parts)
+    if "Ref" in value:
+        return "${%s}" % value["Ref"]
+    if "Fn::GetAtt" in value:
+        return "${%s.%s}" % tuple(value["Fn::GetAtt"])
+    raise AssertionError(f"unexpected intrinsic {value}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _statements_of_role(synthesized, role_id: str) -> list[dict[str, Any]]:
+    return [statement
+            for policy in synthesized.resources("AWS::IAM::Policy").values()
+            if {"Ref": role_id} in policy["Properties"]["Roles"]
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]]
+
+
+def _grants(synthesized, function_name: str) -> dict[str, set[str]]:
+    """action -> rendered resources, for the function's role."""
+    function = synthesized.stack.functions.by_name[function_name]
+    role_id = synthesized.template_json["Resources"][synthesized.logical_id(function)]["Properties"]["Role"][
+        "Fn::GetAtt"][0]
+    grants: dict[str, set[str]] = {}
+    for statement in _statements_of_role(synthesized, role_id):
+        assert statement["Effect"] == "Allow"
+        for action in _as_list(statement["Action"]):
+            grants.setdefault(action, set()).update(_render(r) for r in _as_list(statement["Resource"]))
+    return grants
+
+
+def test_functions_run_python_313_on_arm64_traced_with_powertools(synthesized):
+    functions = synthesized.resources("AWS::Lambda::Function")
+    assert len(functions) == len(FUNCTION_SPECS)
+    for spec in FUNCTION_SPECS:
+        properties = functions[synthesized.logical_id(synthesized.stack.functions.by_name[spec.name])]["Properties"]
+        assert properties["Handler"] == f"imagegate_service.handlers.{spec.name}.handler"
+        assert properties["Runtime"] == "python3.13"
+        assert properties["Architectures"] == ["arm64"]
+        assert properties["TracingConfig"] == {"Mode": "Active"}
+        layers = [_render(layer) for layer in properties["Layers"]]
+        assert "arn:aws:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:27" in layers
+        environment = properties["Environment"]["Variables"]
+        assert environment["POWERTOOLS_SERVICE_NAME"] == "imagegate"
+        assert environment["POWERTOOLS_METRICS_NAMESPACE"] == "imagegate"
+        assert environment["POWERTOOLS_LOG_LEVEL"] == "INFO"
+        assert environment["IMAGEGATE_BUCKET"] == {"Ref": synthesized.logical_id(synthesized.stack.storage.bucket)}
+        assert environment["IMAGEGATE_TABLE"] == {"Ref": synthesized.logical_id(synthesized.stack.storage.table)}
+        log_group_id = properties["LoggingConfig"]["LogGroup"]["Ref"]
+        assert synthesized.template_json["Resources"][log_group_id]["Properties"]["RetentionInDays"] == 30
+
+
+def test_code_asset_holds_only_the_runtime_package_and_prompts(synthesized):
+    function = synthesized.resources("AWS::Lambda::Function")[
+        synthesized.logical_id(synthesized.stack.functions.by_name["start_run"])]
+    asset_dir = synthesized.outdir / f"asset.{function['Properties']['Code']['S3Key'].removesuffix('.zip')}"
+    assert sorted(path.name for path in asset_dir.iterdir()) == ["imagegate_service", "prompts"]
+    assert (asset_dir / "imagegate_service" / "model_registry.json").is_file()
+    assert not list(asset_dir.rglob("__pycache__"))
+
+
+def test_dependencies_layer_ships_jsonschema_built_for_arm64(synthesized):
+    (layer,) = synthesized.resources("AWS::Lambda::LayerVersion").values()
+    layer_dir = synthesized.outdir / f"asset.{layer['Properties']['Content']['S3Key'].removesuffix('.zip')}"
+    assert (layer_dir / "python" / "jsonschema" / "__init__.py").is_file()
+    # rpds-py is compiled: the layer must carry the Lambda runtime's build, not this machine's.
+    assert [path.name for path in (layer_dir / "python" / "rpds").glob("*.so")] == [
+        "rpds.cpython-313-aarch64-linux-gnu.so"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+
+
+def test_no_wildcard_resource_on_bedrock_s3_or_dynamodb(synthesized):
+    for policy in synthesized.resources("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            if any(action.startswith(SCOPED_SERVICES) for action in _as_list(statement["Action"])):
+                for resource in map(_render, _as_list(statement["Resource"])):
+                    assert resource != "*"
+                    assert "*" not in resource or resource.endswith("/runs/*"), resource
+
+
+def test_each_function_gets_only_its_actions(synthesized):
+    bucket_runs = "${%s.Arn}/runs/*" % synthesized.logical_id(synthesized.stack.storage.bucket)
+    table = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.storage.table)
+    for spec in FUNCTION_SPECS:
+        grants = _grants(synthesized, spec.name)
+        scoped = {action: resources for action, resources in grants.items() if action.startswith(SCOPED_SERVICES)}
+        expected = {action: {bucket_runs} for action in spec.s3_object_actions}
+        expected |= {action: {table} for action in spec.dynamodb_actions}
+        if spec.model_role:
+            expected["bedrock:InvokeModel"] = scoped.get("bedrock:InvokeModel")
+        assert scoped == expected, spec.name
+        assert set(grants) - set(scoped) <= {"logs:CreateLogStream", "logs:PutLogEvents",
+                                             "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def test_generator_may_invoke_only_the_generator_model(synthesized):
+    assert _grants(synthesized, "generate_images")["bedrock:InvokeModel"] == {
+        "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/amazon.titan-image-generator-v2:0"}
+
+
+@pytest.mark.parametrize("function_name", ["judge_images", "rewrite_prompt"])
+def test_text_functions_may_invoke_only_the_profile_and_its_foundation_models(synthesized, function_name):
+    expected = {"arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.amazon.nova-lite-v1:0"}
+    expected |= {f"arn:${{AWS::Partition}}:bedrock:{region}::foundation-model/amazon.nova-lite-v1:0"
+                 for region in INFERENCE_PROFILE_REGIONS["us"]}
+    assert _grants(synthesized, function_name)["bedrock:InvokeModel"] == expected
+
+
+def test_state_machine_may_invoke_only_its_functions(synthesized):
+    state_machine = synthesized.stack.quality_loop.state_machine
+    role_id = synthesized.logical_id(state_machine.role)
+    invoke = [statement for statement in _statements_of_role(synthesized, role_id)
+              if "lambda:InvokeFunction" in _as_list(statement["Action"])]
+    (statement,) = invoke
+    assert {_render(resource) for resource in statement["Resource"]} == {
+        "${%s.Arn}" % synthesized.logical_id(function) for function in synthesized.stack.functions.by_name.values()}
+    assert not [statement for statement in _statements_of_role(synthesized, role_id)
+                if any(action.startswith(SCOPED_SERVICES) for action in _as_list(statement["Action"]))]

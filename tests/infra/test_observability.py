@@ -1,0 +1,45 @@
+"""Alarms on the loop and every function, mailed through an encrypted topic, and the runs dashboard."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk.assertions import Match
+
+from infra import config
+
+pytestmark = pytest.mark.infra
+
+
+def test_state_machine_alarms(synthesized):
+    alarms = synthesized.resources("AWS::CloudWatch::Alarm").values()
+    loop_metrics = {alarm["Properties"]["MetricName"] for alarm in alarms
+                    if alarm["Properties"]["Namespace"] == "AWS/States"}
+    assert loop_metrics == {"ExecutionsFailed", "ExecutionsTimedOut", "ExecutionThrottled"}
+
+
+def test_every_function_has_an_errors_alarm(synthesized):
+    alarmed = {alarm["Properties"]["Dimensions"][0]["Value"]["Ref"]
+               for alarm in synthesized.resources("AWS::CloudWatch::Alarm").values()
+               if alarm["Properties"]["MetricName"] == "Errors"}
+    assert alarmed == {synthesized.logical_id(function) for function in synthesized.stack.functions.by_name.values()}
+
+
+def test_alarms_notify_the_email_through_an_encrypted_topic(synthesized):
+    topic_id = synthesized.logical_id(synthesized.stack.observability.topic)
+    for alarm in synthesized.resources("AWS::CloudWatch::Alarm").values():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
+    synthesized.template.has_resource_properties("AWS::SNS::Subscription", {
+        "Protocol": "email", "Endpoint": synthesized.alarm_email, "TopicArn": {"Ref": topic_id}})
+    synthesized.template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
+    synthesized.template.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
+
+
+def test_dashboard_plots_the_handlers_metrics(synthesized):
+    (dashboard,) = synthesized.resources("AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    for metric in (config.METRIC_RUNS_STARTED, config.METRIC_RUNS_PASSED, config.METRIC_RUNS_EXHAUSTED,
+                   config.METRIC_RUNS_FAILED, config.METRIC_ROUNDS_PER_RUN, config.METRIC_RUN_COST_USD):
+        assert f'\\"{metric}\\"' in body, metric
+    assert '\\"imagegate\\"' in body and '\\"service\\"' in body
