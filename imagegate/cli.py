@@ -55,6 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("run_dir", type=Path)
     show.set_defaults(command=_cmd_show)
 
+    serve = sub.add_parser("serve", help="serve the HTTP API on 127.0.0.1 over the embedded local runtime")
+    serve.add_argument("--port", type=int, default=8080, help="TCP port on 127.0.0.1 (default 8080; 0 picks a free one)")
+    serve.add_argument("--url-expiry", type=int, metavar="SECONDS",
+                       help="lifetime of presigned image URLs (default 3600)")
+    serve.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
+                       help="offline Bedrock fault switch, as for run")
+    serve.add_argument("--retry-time-scale", type=float, default=0.25,
+                       help="scale the state machine's Retry waits locally (default 0.25; 1 = as in AWS)")
+    serve.add_argument("--verbose", action="store_true", help="log every HTTP request")
+    serve.set_defaults(command=_cmd_serve)
+
     doctor = sub.add_parser("doctor", help="check AWS credentials, region and Bedrock model access for a deploy")
     doctor.set_defaults(command=_cmd_doctor)
     return parser
@@ -167,6 +178,22 @@ def _cmd_show(args: argparse.Namespace) -> int:
             print(f"   - {suggestion}")
     _print_summary(document)
     return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from imagegate.local.bedrock_offline import FaultSwitches
+    from imagegate.local.serve import serve
+
+    try:
+        faults = FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": ",".join(args.fault)}) if args.fault else None
+    except ValueError as error:
+        return _fail_input(str(error))
+    try:
+        return serve(port=args.port, faults=faults, retry_time_scale=args.retry_time_scale,
+                     url_expiry_seconds=args.url_expiry, verbose=args.verbose)
+    except OSError as error:  # port in use, permission denied
+        print(f"imagegate: cannot serve on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
+        return 1
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:

@@ -98,6 +98,18 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
 )
 assert {spec.name for spec in FUNCTION_SPECS} == set(constants.HANDLERS), "one FunctionSpec per handler"
 
+# The HTTP API's function (not a loop task: no ASL substitution). API Gateway waits at most 29 s.
+# Idempotency records (Powertools) live in the runs table: GetItem/PutItem/UpdateItem/DeleteItem; reading a
+# run and its rounds: GetItem/Query; the newest-first listing: Query on the runs index (granted in the construct).
+API_FUNCTION_SPEC = FunctionSpec(
+    "api", 512, 29, s3_object_actions=("s3:GetObject",),  # presigned URLs are signed with this role
+    dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                      "dynamodb:DeleteItem"),
+)
+API_AUTHORIZATION_TYPES = ("IAM", "NONE")
+API_QUOTA_PERIODS = ("DAY", "WEEK", "MONTH")
+PRESIGNED_URL_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
+
 
 def cdk_json_context() -> dict[str, Any]:
     """The `context` of cdk.json (empty when the file is absent, as in an installed package)."""
@@ -140,6 +152,16 @@ CONTEXT_KEYS: tuple[ContextKey, ...] = (
     ContextKey("inferenceProfileRegions", None,
                "regions a `us.`/`eu.`/`apac.` profile routes to, e.g. `us-east-1,us-west-2` (default: by prefix)"),
     ContextKey("retainData", True, "keep the bucket and table when the stack is deleted"),
+    ContextKey("apiAuthorization", "IAM", "HTTP API authorization: `IAM` (SigV4) or `NONE` (then `apiKey` must be true)"),
+    ContextKey("apiKey", False, "require an API key (`x-api-key`) with a usage plan (throttle and quota below)"),
+    ContextKey("apiThrottleRateLimit", 10, "steady requests per second for the API stage and the usage plan"),
+    ContextKey("apiThrottleBurstLimit", 20, "burst requests for the API stage and the usage plan"),
+    ContextKey("apiQuotaLimit", 1000, "requests per quota period per API key (usage plan, with `apiKey`)"),
+    ContextKey("apiQuotaPeriod", "DAY", "usage plan quota period: `DAY`, `WEEK` or `MONTH`"),
+    ContextKey("apiCorsOrigins", None, "comma-separated origins allowed by CORS, e.g. `https://app.example.com` "
+                                       "(default: CORS off)"),
+    ContextKey("imageUrlExpirySeconds", constants.DEFAULT_PRESIGN_EXPIRY_SECONDS,
+               "lifetime of the presigned image URLs the API returns (at most 604800)"),
 )
 
 
@@ -161,6 +183,14 @@ class ImagegateConfig:
     powertools_layer_version: int
     inference_profile_regions: tuple[str, ...] | None
     retain_data: bool
+    api_authorization: str = "IAM"
+    api_key: bool = False
+    api_throttle_rate_limit: float = 10.0
+    api_throttle_burst_limit: int = 20
+    api_quota_limit: int = 1000
+    api_quota_period: str = "DAY"
+    api_cors_origins: tuple[str, ...] = ()
+    image_url_expiry_seconds: int = constants.DEFAULT_PRESIGN_EXPIRY_SECONDS
     registry: Mapping[str, Any] = field(repr=False, compare=False, default_factory=load_model_registry)
 
     @classmethod
@@ -187,6 +217,14 @@ class ImagegateConfig:
             powertools_layer_version=int(values["powertoolsLayerVersion"]),
             inference_profile_regions=tuple(regions) if regions else None,
             retain_data=_as_bool(values["retainData"]),
+            api_authorization=str(values["apiAuthorization"]).upper(),
+            api_key=_as_bool(values["apiKey"]),
+            api_throttle_rate_limit=float(values["apiThrottleRateLimit"]),
+            api_throttle_burst_limit=int(values["apiThrottleBurstLimit"]),
+            api_quota_limit=int(values["apiQuotaLimit"]),
+            api_quota_period=str(values["apiQuotaPeriod"]).upper(),
+            api_cors_origins=_as_list(values["apiCorsOrigins"]),
+            image_url_expiry_seconds=int(values["imageUrlExpirySeconds"]),
         )
         config.validate()
         return config
@@ -221,6 +259,16 @@ class ImagegateConfig:
         for model in (self.judge_model, self.rewriter_model):
             if _profile_prefix(model) and not self.profile_regions(model):
                 problems.append(f"no regions known for inference profile {model!r}: set inferenceProfileRegions")
+        if self.api_authorization not in API_AUTHORIZATION_TYPES:
+            problems.append(f"apiAuthorization {self.api_authorization!r} is not one of {API_AUTHORIZATION_TYPES}")
+        if self.api_authorization == "NONE" and not self.api_key:
+            problems.append("apiAuthorization NONE needs apiKey true (the API must not be open to everyone)")
+        if self.api_quota_period not in API_QUOTA_PERIODS:
+            problems.append(f"apiQuotaPeriod {self.api_quota_period!r} is not one of {API_QUOTA_PERIODS}")
+        if self.api_throttle_rate_limit <= 0 or self.api_throttle_burst_limit < 1 or self.api_quota_limit < 1:
+            problems.append("apiThrottleRateLimit, apiThrottleBurstLimit and apiQuotaLimit must be positive")
+        if not 1 <= self.image_url_expiry_seconds <= PRESIGNED_URL_MAX_SECONDS:
+            problems.append(f"imageUrlExpirySeconds {self.image_url_expiry_seconds} is outside 1-{PRESIGNED_URL_MAX_SECONDS}")
         if problems:
             raise ValueError("imagegate CDK context: " + "; ".join(problems))
 
@@ -267,6 +315,14 @@ def _profile_prefix(model_id: str) -> str | None:
 
 def _or_default(value: Any, default: Any) -> Any:
     return default if value is None or value == "" else value
+
+
+def _as_list(value: Any) -> tuple[str, ...]:
+    """A list, or a comma-separated string (context given with -c)."""
+    if not value:
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(str(item).strip() for item in items if str(item).strip())
 
 
 def _as_bool(value: Any) -> bool:

@@ -12,6 +12,7 @@ from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
 from infra.config import REPO_ROOT, STATE_MACHINE_FILE, ImagegateConfig, cdk_json_context
+from infra.constructs.api import HttpApi
 from infra.constructs.functions import ServiceFunctions
 from infra.constructs.observability import Observability
 from infra.constructs.quality_loop import QualityLoop
@@ -29,12 +30,17 @@ class ImagegateStack(cdk.Stack):
         self.observability = Observability(self, "Observability", config=config,
                                            state_machine=self.quality_loop.state_machine,
                                            functions=self.functions.by_name)
+        self.api = HttpApi(self, "Api", config=config, storage=self.storage, functions=self.functions,
+                           state_machine=self.quality_loop.state_machine)
 
         cdk.CfnOutput(self, "StateMachineArn", value=self.quality_loop.state_machine.state_machine_arn)
         cdk.CfnOutput(self, "BucketName", value=self.storage.bucket.bucket_name)
         cdk.CfnOutput(self, "AccessLogBucketName", value=self.storage.access_log_bucket.bucket_name)
         cdk.CfnOutput(self, "TableName", value=self.storage.table.table_name)
         cdk.CfnOutput(self, "DashboardName", value=self.observability.dashboard.dashboard_name)
+        cdk.CfnOutput(self, "ApiUrl", value=self.api.rest_api.url)
+        if self.api.api_key is not None:
+            cdk.CfnOutput(self, "ApiKeyId", value=self.api.api_key.key_id)
 
 
 def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = None,

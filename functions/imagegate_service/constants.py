@@ -82,3 +82,31 @@ METRIC_ROUND_SCORE = "RoundScore"
 # Converse tool names the judge and rewriter are forced to call.
 VERDICT_TOOL = "submit_verdict"
 REWRITE_TOOL = "submit_prompt"
+
+# --- HTTP API (handlers/api.py, infra/constructs/api.py, imagegate serve) ---------------------------
+# Environment of the API function.
+ENV_STATE_MACHINE_ARN = "IMAGEGATE_STATE_MACHINE_ARN"
+ENV_PRESIGN_EXPIRY_SECONDS = "IMAGEGATE_PRESIGN_EXPIRY_SECONDS"
+ENV_PUBLIC_S3_ENDPOINT = "IMAGEGATE_PUBLIC_S3_ENDPOINT"  # optional: presigned URLs name this endpoint
+ENV_CORS_ORIGINS = "IMAGEGATE_CORS_ORIGINS"  # optional, comma-separated; unset = no CORS headers
+DEFAULT_PRESIGN_EXPIRY_SECONDS = 3600
+# Newest-first listing of runs: a GSI whose partition holds every run item, sorted by startedAt#runId.
+RUNS_INDEX = "gsi1"
+RUNS_INDEX_PK = "gsi1pk"
+RUNS_INDEX_SK = "gsi1sk"
+RUNS_INDEX_PK_VALUE = "RUNS"
+
+
+def runs_index_sk(started_at: str, run_id: str) -> str:
+    return f"{started_at}#{run_id}"
+
+
+# Idempotency records (Powertools) share the runs table under one static partition, expiring via TTL.
+IDEMPOTENCY_PK = "IDEMPOTENCY"
+IDEMPOTENCY_KEY_PREFIX = "generations.start"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_EXPIRY_SECONDS = 24 * 3600
+# The API's own request limits (API Gateway allows 10 MB; a run request is a few KB at most).
+MAX_REQUEST_BODY_BYTES = 32 * 1024
+LIST_DEFAULT_LIMIT = 20
+LIST_MAX_LIMIT = 100

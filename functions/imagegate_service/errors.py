@@ -47,3 +47,20 @@ class ModelAccessDenied(ImagegateError):
 
 class ModelNotFound(ImagegateError):
     """Wrong model id or region."""
+
+
+# The HTTP API's own failures (handlers/api.py answers each with its status code).
+class GenerationNotFound(ImagegateError):
+    """No run has this id (404)."""
+
+
+class IdempotencyKeyReused(ImagegateError):
+    """The Idempotency-Key was used before with a different body (409)."""
+
+
+class RequestInProgress(ImagegateError):
+    """A request with the same Idempotency-Key is still being handled (409)."""
+
+
+class Throttled(ImagegateError):
+    """Step Functions or DynamoDB asked us to slow down (429)."""

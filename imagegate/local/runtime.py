@@ -8,21 +8,19 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import re
 import threading
 import time
 import traceback
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from imagegate import workflows
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.domain.run_ids import new_run_id  # noqa: F401 (imported from here too)
 from imagegate_service.settings import resolve_settings
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-QUALITY_LOOP_ASL = REPO_ROOT / "statemachine" / "quality_loop.asl.json"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 BUCKET = "imagegate-local"
@@ -56,14 +54,9 @@ def function_arn(handler_name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION_PREFIX}{handler_name.replace('_', '-')}"
 
 
-def substituted_definition(asl_path: Path = QUALITY_LOOP_ASL) -> str:
-    """The ASL with its DefinitionSubstitutions applied, as CloudFormation does in AWS."""
-    values = {substitution: function_arn(name) for name, substitution in c.HANDLERS.items()}
-    text = asl_path.read_text(encoding="utf-8")
-    missing = sorted(set(re.findall(r"\$\{(\w+)\}", text)) - set(values))
-    if missing:
-        raise ValueError(f"{asl_path.name} uses substitutions the local runtime does not know: {missing}")
-    return re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], text)
+def function_arns() -> dict[str, str]:
+    """The DefinitionSubstitutions of the local functions, as the CDK app supplies them in AWS."""
+    return {substitution: function_arn(name) for name, substitution in c.HANDLERS.items()}
 
 
 @dataclass
@@ -224,13 +217,19 @@ class LocalRuntime:
         boto3.client("dynamodb").create_table(
             TableName=TABLE,
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                  {"AttributeName": "sk", "AttributeType": "S"}],
+            AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"}
+                                  for name in ("pk", "sk", c.RUNS_INDEX_PK, c.RUNS_INDEX_SK)],
+            GlobalSecondaryIndexes=[{  # the same runs index as infra/constructs/storage.py
+                "IndexName": c.RUNS_INDEX,
+                "KeySchema": [{"AttributeName": c.RUNS_INDEX_PK, "KeyType": "HASH"},
+                              {"AttributeName": c.RUNS_INDEX_SK, "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }],
             BillingMode="PAY_PER_REQUEST",
         )
         self._state_machine_arn = boto3.client("stepfunctions").create_state_machine(
             name=STATE_MACHINE_NAME,
-            definition=substituted_definition(),
+            definition=workflows.substitute(workflows.quality_loop_definition(), function_arns()),
             roleArn=f"arn:aws:iam::{ACCOUNT}:role/imagegate-local-state-machine",
             type="STANDARD",
         )["stateMachineArn"]
@@ -299,11 +298,6 @@ class LocalRuntime:
             token = page.get("nextToken")
             if not token:
                 return events
-
-
-def new_run_id() -> str:
-    """Execution names double as run ids: time-ordered, unique, and legal in S3 keys and SFN names."""
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
 
 
 def _reset_cached_clients() -> None:

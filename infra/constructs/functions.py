@@ -5,7 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from cdk_nag import NagSuppressions
+from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
 from imagegate_service import constants
 
@@ -35,13 +35,22 @@ class ServiceFunctions(Construct):
         self._environment = config.lambda_environment(storage.bucket.bucket_name, storage.table.table_name)
         self.by_name: dict[str, lambda_.Function] = {spec.name: self._function(spec) for spec in FUNCTION_SPECS}
 
-    def _function(self, spec: FunctionSpec) -> lambda_.Function:
+    def add_function(self, spec: FunctionSpec, *, statements: list[iam.PolicyStatement],
+                     environment: dict[str, str], wildcards: dict[str, str]) -> lambda_.Function:
+        """A function outside the loop (not in by_name, so the state machine may not invoke it), built like
+        the loop's: the same code, layers and environment, plus its own statements and environment;
+        `wildcards` names each wildcard resource of those statements with the reason it is needed."""
+        return self._function(spec, statements, environment, wildcards)
+
+    def _function(self, spec: FunctionSpec, extra_statements: list[iam.PolicyStatement] | None = None,
+                  extra_environment: dict[str, str] | None = None,
+                  extra_wildcards: dict[str, str] | None = None) -> lambda_.Function:
         construct_id = "".join(part.title() for part in spec.name.split("_"))
         log_group = retained_log_group(self, f"{construct_id}Logs", retention_days=self._config.log_retention_days)
         # Our own role instead of the default one: no AWSLambdaBasicExecutionRole (logs:* on every group).
         role = iam.Role(self, f"{construct_id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         log_group.grant_write(role)
-        for statement in self._statements(spec):
+        for statement in self._statements(spec) + list(extra_statements or []):
             role.add_to_principal_policy(statement)
 
         function = lambda_.Function(
@@ -54,25 +63,26 @@ class ServiceFunctions(Construct):
             layers=self._layers,
             memory_size=spec.memory_mb,
             timeout=cdk.Duration.seconds(spec.timeout_seconds),
-            environment=self._environment,
+            environment={**self._environment, **(extra_environment or {})},
             tracing=lambda_.Tracing.ACTIVE,
             log_group=log_group,
             role=role,
         )
-        NagSuppressions.add_resource_suppressions(function, [{
-            "id": "AwsSolutions-L1",
-            "reason": "Python 3.13 on purpose: the public Powertools layer (python313-arm64) and the pinned "
+        NagSuppressions.add_resource_suppressions(function, [NagPackSuppression(
+            id="AwsSolutions-L1",
+            reason="Python 3.13 on purpose: the public Powertools layer (python313-arm64) and the pinned "
                       "rpds-py wheel of the dependencies layer are built for it; move all three together.",
-        }])
+        )])
         # One suppression entry per rule id: each wildcard it covers is named in applies_to.
         wildcards = {"Resource::*": "X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support "
                                     "no resource-level permissions."}
         if spec.s3_object_actions:
             wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.RUNS_PREFIX}*"] = (
                 "Run objects have per-run keys, so S3 access is granted on the image bucket's runs/ prefix only.")
-        NagSuppressions.add_resource_suppressions(role, [{
-            "id": "AwsSolutions-IAM5", "reason": " ".join(wildcards.values()), "applies_to": list(wildcards),
-        }], apply_to_children=True)
+        wildcards |= extra_wildcards or {}
+        NagSuppressions.add_resource_suppressions(role, [NagPackSuppression(
+            id="AwsSolutions-IAM5", reason=" ".join(wildcards.values()), applies_to=list(wildcards),
+        )], apply_to_children=True)
         return function
 
     def _statements(self, spec: FunctionSpec) -> list[iam.PolicyStatement]:

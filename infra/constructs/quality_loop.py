@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_stepfunctions as sfn
-from cdk_nag import NagSuppressions
+from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
 
 from infra.config import FUNCTION_SPECS, ImagegateConfig
@@ -60,14 +60,14 @@ class QualityLoop(Construct):
             resources=[function.function_arn for function in functions.by_name.values()],
         ))
 
-        NagSuppressions.add_resource_suppressions(self.state_machine, [{
-            "id": "AwsSolutions-IAM5",
-            "reason": "CloudWatch Logs delivery (logs:*LogDelivery, DescribeLogGroups/ResourcePolicies) and X-Ray "
+        NagSuppressions.add_resource_suppressions(self.state_machine, [NagPackSuppression(
+            id="AwsSolutions-IAM5",
+            reason="CloudWatch Logs delivery (logs:*LogDelivery, DescribeLogGroups/ResourcePolicies) and X-Ray "
                       "(PutTraceSegments, GetSampling*) actions support no resource-level permissions.",
-            "applies_to": ["Resource::*"],
-        }], apply_to_children=True)
+            applies_to=["Resource::*"],
+        )], apply_to_children=True)
         if config.sfn_log_level != "ALL":
-            NagSuppressions.add_resource_suppressions(self.state_machine, [{
-                "id": "AwsSolutions-SF1",
-                "reason": f"The operator chose sfnLogLevel={config.sfn_log_level} in CDK context (default ALL).",
-            }])
+            NagSuppressions.add_resource_suppressions(self.state_machine, [NagPackSuppression(
+                id="AwsSolutions-SF1",
+                reason=f"The operator chose sfnLogLevel={config.sfn_log_level} in CDK context (default ALL).",
+            )])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
-from cdk_nag import NagSuppressions
+from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
 from imagegate_service import constants
 
@@ -26,10 +26,10 @@ class Storage(Construct):
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(config.access_log_retention_days))],
             removal_policy=removal,
         )
-        NagSuppressions.add_resource_suppressions(self.access_log_bucket, [{
-            "id": "AwsSolutions-S1",
-            "reason": "This bucket receives the image bucket's server access logs; logging it to itself would loop.",
-        }])
+        NagSuppressions.add_resource_suppressions(self.access_log_bucket, [NagPackSuppression(
+            id="AwsSolutions-S1",
+            reason="This bucket receives the image bucket's server access logs; logging it to itself would loop.",
+        )])
 
         self.bucket = s3.Bucket(
             self, "ImageBucket",
@@ -58,6 +58,16 @@ class Storage(Construct):
             time_to_live_attribute=constants.TTL_ATTRIBUTE,
             removal_policy=removal,
         )
+        # Newest-first listing of runs for the HTTP API (the run item carries these keys; see domain/start.py).
+        self.table.add_global_secondary_index(
+            index_name=constants.RUNS_INDEX,
+            partition_key=dynamodb.Attribute(name=constants.RUNS_INDEX_PK, type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name=constants.RUNS_INDEX_SK, type=dynamodb.AttributeType.STRING),
+            projection_type=dynamodb.ProjectionType.ALL,
+        )
+
+    def runs_index_arn(self) -> str:
+        return f"{self.table.table_arn}/index/{constants.RUNS_INDEX}"
 
     def runs_objects_arn(self) -> str:
         """The only S3 resource the functions may touch: objects under runs/."""

@@ -99,6 +99,22 @@ class DynamoRunRepository:
                 return items
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def list_recent_runs(self, limit: int, start_key: dict[str, Any] | None = None
+                         ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """Run items newest first (the runs index), one page; the second value continues the listing."""
+        from boto3.dynamodb.conditions import Key
+
+        query: dict[str, Any] = {
+            "IndexName": c.RUNS_INDEX,
+            "KeyConditionExpression": Key(c.RUNS_INDEX_PK).eq(c.RUNS_INDEX_PK_VALUE),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if start_key:
+            query["ExclusiveStartKey"] = start_key
+        page = self._table.query(**query)
+        return [_from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
+
 
 def _to_dynamo(value: Any) -> Any:
     """DynamoDB takes Decimal, not float."""

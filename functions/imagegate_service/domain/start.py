@@ -29,6 +29,9 @@ class RunStarter:
                 "executionArn": execution_arn,
                 "startedAt": iso(now),
                 "updatedAt": iso(now),
+                # the newest-first listing of the HTTP API reads the runs index
+                c.RUNS_INDEX_PK: c.RUNS_INDEX_PK_VALUE,
+                c.RUNS_INDEX_SK: c.runs_index_sk(iso(now), execution_name),
                 "rounds": 0,
                 "costUsd": 0.0,
                 c.TTL_ATTRIBUTE: expiry_epoch(now, ttl_days),

@@ -17,5 +17,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     result = finisher.finish(event)
     metrics.add_metric(name=c.METRIC_RUN_OUTCOME[result["status"]], unit=MetricUnit.Count, value=1)
     metrics.add_metric(name=c.METRIC_ROUNDS_PER_RUN, unit=MetricUnit.Count, value=result["rounds"])
-    metrics.add_metric(name=c.METRIC_RUN_COST, unit=MetricUnit.None_, value=result["costUsd"])
+    metrics.add_metric(name=c.METRIC_RUN_COST, unit=MetricUnit.NoUnit, value=result["costUsd"])
     return result

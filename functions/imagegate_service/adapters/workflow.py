@@ -1,0 +1,55 @@
+"""The quality-loop state machine, as the HTTP API sees it: start a named execution, look one up."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Callable
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.aws_clients import client as aws_client
+
+# Step Functions answers these when the account's start rate or open-execution limit is reached.
+_THROTTLING_CODES = {"ThrottlingException", "ExecutionLimitExceeded", "TooManyRequestsException"}
+
+
+class WorkflowThrottled(Exception):
+    """Step Functions refused to start another execution for now."""
+
+
+class StepFunctionsWorkflow:
+    def __init__(self, state_machine_arn: str | None = None, client_factory: Callable[[], Any] | None = None):
+        self._state_machine_arn = state_machine_arn
+        self._client_factory = client_factory or (lambda: aws_client("stepfunctions"))
+
+    @property
+    def state_machine_arn(self) -> str:
+        return self._state_machine_arn or os.environ[c.ENV_STATE_MACHINE_ARN]
+
+    def start(self, run_id: str, request: dict[str, Any]) -> str:
+        """Start the execution named run_id with the request as its input; returns its ARN."""
+        from botocore.exceptions import ClientError
+
+        try:
+            return self._client_factory().start_execution(
+                stateMachineArn=self.state_machine_arn, name=run_id, input=json.dumps(request)
+            )["executionArn"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _THROTTLING_CODES:
+                raise WorkflowThrottled(error.response["Error"]["Code"]) from error
+            raise
+
+    def execution_status(self, run_id: str) -> str | None:
+        """RUNNING, SUCCEEDED, FAILED, ... of the execution named run_id; None when there is none."""
+        from botocore.exceptions import ClientError
+
+        try:
+            return self._client_factory().describe_execution(executionArn=self.execution_arn(run_id))["status"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("ExecutionDoesNotExist", "InvalidArn"):
+                return None
+            raise
+
+    def execution_arn(self, run_id: str) -> str:
+        # arn:aws:states:REGION:ACCOUNT:stateMachine:NAME -> arn:aws:states:REGION:ACCOUNT:execution:NAME:RUN_ID
+        return self.state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{run_id}"

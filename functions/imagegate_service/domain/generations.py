@@ -1,0 +1,235 @@
+"""The HTTP API's three operations on generations (runs): start one, show one, list recent ones.
+
+Start validates the request with the very rules Start Run applies (settings.resolve_settings) before it
+touches anything, then starts a named execution of the quality loop; with an Idempotency-Key it does so
+at most once per key (Powertools idempotency, records in the runs table). Show and list read what the
+loop's tasks record (run and round items) and hand out presigned URLs for the images."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+from typing import Any, Callable
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.presign import S3Presigner
+from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
+from imagegate_service.domain.run_ids import is_run_id, new_run_id
+from imagegate_service.errors import (GenerationNotFound, IdempotencyKeyReused, InvalidRequest, RequestInProgress,
+                                      Throttled)
+from imagegate_service.settings import resolve_settings
+
+COLLECTION_PATH = "/generations"
+# Printable ASCII without spaces, like the header values clients generate (UUIDs, hashes, ULIDs).
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+_CANDIDATE = re.compile(r"candidate-(\d+)\.png$")
+_CURSOR_KEYS = {"pk", "sk", c.RUNS_INDEX_PK, c.RUNS_INDEX_SK}
+
+
+def _dynamodb_idempotency_store() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    return DynamoDBPersistenceLayer(
+        table_name=os.environ[c.ENV_TABLE], key_attr="pk", sort_key_attr="sk", static_pk_value=c.IDEMPOTENCY_PK,
+        expiry_attr=c.TTL_ATTRIBUTE,  # the table's TTL attribute: DynamoDB deletes expired records
+    )
+
+
+class Generations:
+    def __init__(self, runs: DynamoRunRepository | None = None, workflow: StepFunctionsWorkflow | None = None,
+                 presigner: S3Presigner | None = None, idempotency_store_factory: Callable[[], Any] | None = None,
+                 new_id: Callable[[], str] = new_run_id):
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+        self._runs = runs or DynamoRunRepository()
+        self._workflow = workflow or StepFunctionsWorkflow()
+        self._presigner = presigner or S3Presigner()
+        self._idempotency_store_factory = idempotency_store_factory or _dynamodb_idempotency_store
+        self._new_id = new_id
+        self.idempotency_config = IdempotencyConfig(
+            event_key_jmespath="key",
+            payload_validation_jmespath="request",  # same key, different body -> IdempotencyValidationError
+            expires_after_seconds=c.IDEMPOTENCY_EXPIRY_SECONDS,
+            response_hook=_mark_replayed,
+        )
+        self._start_once: Callable[..., dict[str, Any]] | None = None
+
+    # -- start -----------------------------------------------------------------------------------
+    def start(self, request: Any, idempotency_key: str | None = None, base_path: str = "") -> dict[str, Any]:
+        """Validate, then start one execution (at most one per idempotency key). The answer's `replayed`
+        is True when an earlier request with the same key had started it."""
+        settings = resolve_settings(request)  # InvalidRequest before anything is written or started
+        submission = {"key": idempotency_key, "request": request, "settings": settings, "basePath": base_path}
+        if idempotency_key is None:
+            return {**self._start(submission=submission), "replayed": False}
+        if not _IDEMPOTENCY_KEY.match(idempotency_key):
+            raise InvalidRequest(c.IDEMPOTENCY_HEADER, "must be 1-255 printable ASCII characters without spaces")
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (IdempotencyAlreadyInProgressError,
+                                                                            IdempotencyValidationError)
+
+        try:
+            answer = self._idempotent_start()(submission=submission)
+        except IdempotencyValidationError as error:
+            raise IdempotencyKeyReused(
+                f"{c.IDEMPOTENCY_HEADER} was already used with a different request body") from error
+        except IdempotencyAlreadyInProgressError as error:
+            raise RequestInProgress(f"a request with this {c.IDEMPOTENCY_HEADER} is still in progress") from error
+        return {"replayed": False, **answer}
+
+    def _idempotent_start(self) -> Callable[..., dict[str, Any]]:
+        if self._start_once is None:
+            from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
+            self._start_once = idempotent_function(
+                self._start, data_keyword_argument="submission", persistence_store=self._idempotency_store_factory(),
+                config=self.idempotency_config, key_prefix=c.IDEMPOTENCY_KEY_PREFIX)
+        return self._start_once
+
+    def _start(self, *, submission: dict[str, Any]) -> dict[str, Any]:
+        run_id = self._new_id()
+        try:
+            self._workflow.start(run_id, submission["request"])
+        except WorkflowThrottled as error:
+            raise Throttled("too many generations are starting; retry later") from error
+        return {
+            "id": run_id,
+            "status": c.STATUS_RUNNING,
+            "settings": submission["settings"],
+            "links": _links(submission["basePath"], run_id),
+        }
+
+    # -- show ------------------------------------------------------------------------------------
+    def get(self, run_id: str, base_path: str = "") -> dict[str, Any]:
+        if not is_run_id(run_id):
+            raise GenerationNotFound(f"no generation has the id {run_id!r}")
+        item = self._runs.get_run(run_id)
+        if item is None:
+            return self._not_recorded_yet(run_id, base_path)
+        rounds = sorted(self._runs.list_rounds(run_id), key=lambda entry: entry["round"])
+        best_key = item.get("bestImageKey")
+        return {
+            "id": run_id,
+            "status": item["status"],
+            "reason": item.get("reason"),
+            "error": item.get("error"),
+            "prompt": item["prompt"],
+            "settings": item["settings"],
+            "startedAt": item["startedAt"],
+            "updatedAt": item.get("updatedAt"),
+            "finishedAt": item.get("finishedAt"),
+            "rounds": [self._round(entry) for entry in rounds],
+            "bestImage": ({"round": item.get("bestRound"), "score": item.get("bestScore"),
+                           "url": self._presigner.url(best_key)} if best_key else None),
+            "totals": {
+                "rounds": item.get("rounds", 0),
+                "costUsd": item.get("costUsd", 0.0),
+                "bestScore": item.get("bestScore"),
+                "finalScore": item.get("finalScore"),
+            },
+            "links": _links(base_path, run_id),
+        }
+
+    def _not_recorded_yet(self, run_id: str, base_path: str) -> dict[str, Any]:
+        """Between StartExecution and the Start Run task the run item does not exist yet."""
+        status = self._workflow.execution_status(run_id)
+        if status is None:
+            raise GenerationNotFound(f"no generation has the id {run_id!r}")
+        return {
+            "id": run_id, "status": c.STATUS_RUNNING if status == "RUNNING" else c.STATUS_FAILED,
+            "reason": None if status == "RUNNING" else f"the execution ended {status} before the run was recorded",
+            "error": None, "prompt": None, "settings": None, "startedAt": None, "updatedAt": None, "finishedAt": None,
+            "rounds": [], "bestImage": None,
+            "totals": {"rounds": 0, "costUsd": 0.0, "bestScore": None, "finalScore": None},
+            "links": _links(base_path, run_id),
+        }
+
+    def _round(self, entry: dict[str, Any]) -> dict[str, Any]:
+        scores = entry.get("candidateScores") or []
+        images = []
+        for index, key in enumerate(entry.get("imageKeys") or []):
+            match = _CANDIDATE.search(key)
+            images.append({"candidate": int(match.group(1)) if match else index + 1,
+                           "score": scores[index] if index < len(scores) else None,
+                           "url": self._presigner.url(key)})
+        best_key = entry.get("bestImageKey")
+        return {
+            "round": entry["round"],
+            "prompt": entry["prompt"],
+            "negativePrompt": entry.get("negativePrompt", ""),
+            "promptChanges": entry.get("promptChanges", []),
+            "score": entry["score"],
+            "passed": entry["passed"],
+            "subscores": entry.get("subscores", {}),
+            "explanation": entry.get("explanation", ""),
+            "suggestions": entry.get("suggestions", []),
+            "costUsd": entry.get("costUsd", 0.0),
+            "recordedAt": entry.get("recordedAt"),
+            "images": images,
+            "bestImage": self._presigner.url(best_key) if best_key else None,
+        }
+
+    # -- list ------------------------------------------------------------------------------------
+    def list(self, limit: str | None = None, cursor: str | None = None, base_path: str = "") -> dict[str, Any]:
+        page_size = _parse_limit(limit)
+        items, last_key = self._runs.list_recent_runs(page_size, _decode_cursor(cursor) if cursor else None)
+        next_cursor = _encode_cursor(last_key) if last_key else None
+        links = {"self": base_path + COLLECTION_PATH}
+        if next_cursor:
+            links["next"] = f"{base_path}{COLLECTION_PATH}?limit={page_size}&cursor={next_cursor}"
+        return {
+            "generations": [{
+                "id": item["runId"],
+                "status": item["status"],
+                "prompt": item["prompt"],
+                "startedAt": item["startedAt"],
+                "finishedAt": item.get("finishedAt"),
+                "rounds": item.get("rounds", 0),
+                "bestScore": item.get("bestScore"),
+                "costUsd": item.get("costUsd", 0.0),
+                "links": _links(base_path, item["runId"]),
+            } for item in items],
+            "nextCursor": next_cursor,
+            "links": links,
+        }
+
+
+def _links(base_path: str, run_id: str) -> dict[str, str]:
+    return {"self": f"{base_path}{COLLECTION_PATH}/{run_id}"}
+
+
+def _mark_replayed(response: Any, _record: Any) -> Any:
+    return {**response, "replayed": True} if isinstance(response, dict) else response
+
+
+def _parse_limit(limit: str | None) -> int:
+    if limit is None:
+        return c.LIST_DEFAULT_LIMIT
+    if not limit.isdigit() or not 1 <= int(limit) <= c.LIST_MAX_LIMIT:
+        raise InvalidRequest("limit", f"must be an integer from 1 to {c.LIST_MAX_LIMIT}, not {limit[:20]!r}")
+    return int(limit)
+
+
+def _encode_cursor(key: dict[str, Any]) -> str:
+    text = json.dumps(key, separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> dict[str, Any]:
+    """The cursor is the index's LastEvaluatedKey; only one this API could have handed out is accepted."""
+    problem = InvalidRequest("cursor", "is not a cursor this API returned (use nextCursor from a listing)")
+    if len(cursor) > 1024:
+        raise problem
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8"))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise problem from None
+    if not (isinstance(key, dict) and set(key) == _CURSOR_KEYS and all(isinstance(v, str) for v in key.values())
+            and key[c.RUNS_INDEX_PK] == c.RUNS_INDEX_PK_VALUE and key["sk"] == c.RUN_SK
+            and key["pk"].startswith(c.run_pk("")) and is_run_id(key["pk"][len(c.run_pk("")):])
+            and key[c.RUNS_INDEX_SK]):
+        raise problem
+    return key

@@ -1,0 +1,182 @@
+"""The HTTP API (API Gateway REST proxy events; `imagegate serve` sends the same events locally).
+
+POST /generations            start a generation (Idempotency-Key header: at most one execution per key)
+GET  /generations/{id}       its status, settings, rounds with presigned image URLs, best image, totals
+GET  /generations            recent generations, newest first (?limit=1-100&cursor=...)
+
+Errors are JSON {"error", "message", "field"?}: 400 bad request, 404 unknown id or route, 409 idempotency
+key reused with another body (or still in progress), 429 throttled, 500 without internals.
+The request body must be JSON (Content-Type application/json or +json; none, or curl's default
+application/x-www-form-urlencoded with a JSON body, is read as JSON too) of at most
+MAX_REQUEST_BODY_BYTES."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from imagegate_service import constants as c
+from imagegate_service.domain.generations import Generations
+from imagegate_service.errors import (GenerationNotFound, IdempotencyKeyReused, InvalidRequest, RequestInProgress,
+                                      Throttled)
+from imagegate_service.handlers._powertools import logger, tracer
+
+# Media types whose body is read as JSON (see the module docstring).
+JSON_MEDIA_TYPES = ("application/json",)
+LENIENT_MEDIA_TYPES = ("", "application/x-www-form-urlencoded")
+_THROTTLING_CODES = {"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+                     "TooManyRequestsException"}
+_CORS_HEADERS = ["Content-Type", "Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Api-Key",
+                 c.IDEMPOTENCY_HEADER]
+
+
+def _cors() -> CORSConfig | None:
+    origins = [origin.strip() for origin in os.environ.get(c.ENV_CORS_ORIGINS, "").split(",") if origin.strip()]
+    if not origins:
+        return None
+    return CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], allow_headers=_CORS_HEADERS,
+                      expose_headers=["Location", "Idempotency-Replayed"], max_age=300)
+
+
+app = APIGatewayRestResolver(cors=_cors())
+generations = Generations()
+
+
+@app.post("/generations")
+@tracer.capture_method
+def start_generation() -> Response:
+    request = _json_body()
+    answer = generations.start(request, _idempotency_key(), _base_path())
+    replayed = answer.pop("replayed")
+    return Response(
+        status_code=HTTPStatus.ACCEPTED, content_type=content_types.APPLICATION_JSON, body=answer,
+        headers={"Location": answer["links"]["self"], "Idempotency-Replayed": str(replayed).lower()},
+    )
+
+
+@app.get("/generations/<generation_id>")
+@tracer.capture_method
+def get_generation(generation_id: str) -> dict[str, Any]:
+    return generations.get(generation_id, _base_path())
+
+
+@app.get("/generations")
+@tracer.capture_method
+def list_generations() -> dict[str, Any]:
+    query = app.current_event.query_string_parameters
+    return generations.list(query.get("limit"), query.get("cursor"), _base_path())
+
+
+# -- errors ----------------------------------------------------------------------------------------
+def error_response(status: HTTPStatus, error: str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    body = {"error": error, "message": message, **({"field": field} if field else {})}
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
+
+
+@app.exception_handler(InvalidRequest)
+def _invalid_request(error: InvalidRequest) -> Response:
+    return error_response(HTTPStatus.BAD_REQUEST, "InvalidRequest", f"{error.field}: {error.message}", error.field)
+
+
+@app.exception_handler(GenerationNotFound)
+def _not_found(error: GenerationNotFound) -> Response:
+    return error_response(HTTPStatus.NOT_FOUND, "NotFound", str(error))
+
+
+@app.exception_handler([IdempotencyKeyReused, RequestInProgress])
+def _conflict(error: Exception) -> Response:
+    return error_response(HTTPStatus.CONFLICT, type(error).__name__, str(error), c.IDEMPOTENCY_HEADER)
+
+
+@app.exception_handler(Throttled)
+def _throttled(error: Throttled) -> Response:
+    return error_response(HTTPStatus.TOO_MANY_REQUESTS, "Throttled", str(error), headers={"Retry-After": "1"})
+
+
+@app.not_found
+def _no_route(_error: Exception) -> Response:
+    method, path = app.current_event.http_method, app.current_event.path
+    allowed = sorted(route.method for route in [*app._static_routes, *app._dynamic_routes] if route.rule.match(path))
+    if allowed:
+        return error_response(HTTPStatus.METHOD_NOT_ALLOWED, "MethodNotAllowed",
+                              f"{method} is not allowed on {path[:200]}; allowed: {', '.join(allowed)}",
+                              headers={"Allow": ", ".join(allowed)})
+    return error_response(HTTPStatus.NOT_FOUND, "NotFound", f"no route {method[:20]} {path[:200]}")
+
+
+@app.exception_handler(Exception)
+def _unexpected(error: Exception) -> Response:
+    if _is_throttling(error):
+        return _throttled(Throttled("the service is busy; retry later"))
+    logger.exception("unhandled error")  # the details stay in the log; the caller gets the request id
+    return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "InternalError",
+                          f"internal error (request id {app.lambda_context.aws_request_id})")
+
+
+def _is_throttling(error: BaseException | None) -> bool:
+    while error is not None:
+        response = getattr(error, "response", None)
+        if isinstance(response, dict) and response.get("Error", {}).get("Code") in _THROTTLING_CODES:
+            return True
+        error = error.__cause__
+    return False
+
+
+# -- request parsing -------------------------------------------------------------------------------
+def _json_body() -> Any:
+    event = app.current_event
+    media_type = (event.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if not (media_type in JSON_MEDIA_TYPES or media_type.endswith("+json") or media_type in LENIENT_MEDIA_TYPES):
+        raise InvalidRequest("Content-Type", f"must be application/json, not {media_type[:100]!r}")
+    raw = event.body or ""
+    if event.is_base64_encoded:
+        try:
+            data = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidRequest("body", "is not valid base64") from None
+    else:
+        data = raw.encode("utf-8", errors="surrogatepass")
+    if len(data) > c.MAX_REQUEST_BODY_BYTES:
+        raise InvalidRequest("body", f"is {len(data)} bytes; the limit is {c.MAX_REQUEST_BODY_BYTES}")
+    if not data.strip():
+        raise InvalidRequest("body", "is empty; send a JSON run request such as {\"prompt\": \"a red apple\"}")
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise InvalidRequest("body", "is not UTF-8 text") from None
+    except RecursionError:
+        raise InvalidRequest("body", "is nested too deeply") from None
+    except ValueError as error:
+        raise InvalidRequest("body", f"is not valid JSON: {str(error)[:200]}") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _idempotency_key() -> str | None:
+    key = app.current_event.headers.get(c.IDEMPOTENCY_HEADER.lower())
+    return key if key is None else key.strip()
+
+
+def _base_path() -> str:
+    """The stage or custom-domain base path in front of the API's own paths (links must include it)."""
+    event = app.current_event
+    full = (event.get("requestContext") or {}).get("path") or ""
+    return full[: -len(event.path)] if event.path and full.endswith(event.path) else ""
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    generations.idempotency_config.register_lambda_context(context)
+    return app.resolve(event, context)

@@ -1,0 +1,207 @@
+"""The HTTP API: API Gateway REST API -> the api Lambda function (proxy) -> the quality loop.
+
+IAM (SigV4) authorization on every method unless the operator chose NONE (then an API key is required);
+an optional API key with a usage plan; the run request validated by a request model (the run request
+schema in draft-4) before the function sees it; access logs, execution logs, X-Ray; stage throttling;
+CORS only for the configured origins; errors API Gateway answers itself shaped like the function's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_stepfunctions as sfn
+from cdk_nag import NagPackSuppression, NagSuppressions
+from constructs import Construct
+from imagegate_service import constants
+from imagegate_service.schema_dialects import draft4
+from imagegate_service.settings import run_request_schema
+
+from infra.config import API_FUNCTION_SPEC, ImagegateConfig
+from infra.constructs.functions import ServiceFunctions
+from infra.constructs.log_groups import retained_log_group
+from infra.constructs.storage import Storage
+
+STAGE_NAME = "v1"
+# JSON Schema keyword -> aws_apigateway.JsonSchema argument.
+_JSON_SCHEMA_ARGUMENTS = {
+    "$schema": "schema", "title": "title", "description": "description", "type": "type", "required": "required",
+    "additionalProperties": "additional_properties", "properties": "properties", "minimum": "minimum",
+    "maximum": "maximum", "exclusiveMinimum": "exclusive_minimum", "exclusiveMaximum": "exclusive_maximum",
+    "minLength": "min_length", "maxLength": "max_length", "enum": "enum",
+}
+# API Gateway's own error answers, in the API's error shape {"error", "message"} (messageString is quoted JSON).
+_VALIDATION_MESSAGE = '"$util.escapeJavaScript($context.error.validationErrorString)"'
+_GATEWAY_ERRORS = {
+    apigw.ResponseType.BAD_REQUEST_BODY: ("InvalidRequest", _VALIDATION_MESSAGE),
+    apigw.ResponseType.BAD_REQUEST_PARAMETERS: ("InvalidRequest", _VALIDATION_MESSAGE),
+    apigw.ResponseType.THROTTLED: ("Throttled", "$context.error.messageString"),
+    apigw.ResponseType.QUOTA_EXCEEDED: ("QuotaExceeded", "$context.error.messageString"),
+    apigw.ResponseType.REQUEST_TOO_LARGE: ("RequestTooLarge", "$context.error.messageString"),
+    apigw.ResponseType.DEFAULT_4_XX: ("$context.error.responseType", "$context.error.messageString"),
+    apigw.ResponseType.DEFAULT_5_XX: ("InternalError", "$context.error.messageString"),
+}
+
+
+def json_schema(schema: dict[str, Any]) -> apigw.JsonSchema:
+    """A JSON Schema document (draft-4) as the CDK's typed JsonSchema."""
+    arguments: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key not in _JSON_SCHEMA_ARGUMENTS:
+            raise ValueError(f"API Gateway models: unsupported JSON Schema keyword {key!r}")
+        if key == "$schema":
+            value = apigw.JsonSchemaVersion.DRAFT4
+        elif key == "type":
+            value = apigw.JsonSchemaType[value.upper()]
+        elif key == "properties":
+            value = {name: json_schema(rule) for name, rule in value.items()}
+        arguments[_JSON_SCHEMA_ARGUMENTS[key]] = value
+    return apigw.JsonSchema(**arguments)
+
+
+class HttpApi(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig, storage: Storage,
+                 functions: ServiceFunctions, state_machine: sfn.StateMachine) -> None:
+        super().__init__(scope, construct_id)
+        self.function = self._function(config, storage, functions, state_machine)
+        self.access_log_group = retained_log_group(self, "AccessLogs", retention_days=config.log_retention_days)
+
+        authorization = (apigw.AuthorizationType.IAM if config.api_authorization == "IAM"
+                         else apigw.AuthorizationType.NONE)
+        cors = apigw.CorsOptions(
+            allow_origins=list(config.api_cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Content-Type", "Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Api-Key",
+                           constants.IDEMPOTENCY_HEADER],
+            max_age=cdk.Duration.minutes(5),
+        ) if config.api_cors_origins else None
+        self.rest_api = apigw.RestApi(
+            self, "RestApi",
+            rest_api_name=f"{config.stack_name}-api",
+            description="imagegate: start quality-gated generations and read their rounds",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            cloud_watch_role=True,  # the account-level role API Gateway needs for execution logs
+            cloud_watch_role_removal_policy=cdk.RemovalPolicy.DESTROY,
+            default_method_options=apigw.MethodOptions(authorization_type=authorization,
+                                                       api_key_required=config.api_key),
+            default_cors_preflight_options=cors,
+            deploy_options=apigw.StageOptions(
+                stage_name=STAGE_NAME,
+                tracing_enabled=True,
+                metrics_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,  # request bodies hold prompts, which may be private
+                access_log_destination=apigw.LogGroupLogDestination(self.access_log_group),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=True, http_method=True, ip=True, protocol=True, request_time=True,
+                    resource_path=True, response_length=True, status=True, user=True),
+                throttling_rate_limit=config.api_throttle_rate_limit,
+                throttling_burst_limit=config.api_throttle_burst_limit,
+            ),
+        )
+        for response_type, (error, message) in _GATEWAY_ERRORS.items():
+            self.rest_api.add_gateway_response(
+                f"{response_type.response_type}Response", type=response_type,
+                templates={"application/json": f'{{"error": "{error}", "message": {message}}}'},
+                response_headers=({"Access-Control-Allow-Origin": "'%s'" % config.api_cors_origins[0]}
+                                  if len(config.api_cors_origins) == 1 else None),
+            )
+
+        self.request_model = self.rest_api.add_model(
+            "RunRequestModel", content_type="application/json", model_name="RunRequest",
+            description="The run request (functions/imagegate_service/schemas/run_request.schema.json, draft-4)",
+            schema=json_schema(draft4(run_request_schema())),
+        )
+        body_validator = self.rest_api.add_request_validator(
+            "BodyValidator", request_validator_name="body-and-parameters",
+            validate_request_body=True, validate_request_parameters=True)
+        parameter_validator = self.rest_api.add_request_validator(
+            "ParameterValidator", request_validator_name="parameters-only",
+            validate_request_body=False, validate_request_parameters=True)
+
+        integration = apigw.LambdaIntegration(self.function, proxy=True, allow_test_invoke=False)
+        generations = self.rest_api.root.add_resource("generations")
+        generations.add_method(
+            "POST", integration, request_validator=body_validator,
+            request_models={"application/json": self.request_model},
+            request_parameters={f"method.request.header.{constants.IDEMPOTENCY_HEADER}": False},
+        )
+        generations.add_method(
+            "GET", integration, request_validator=parameter_validator,
+            request_parameters={"method.request.querystring.limit": False, "method.request.querystring.cursor": False},
+        )
+        generations.add_resource("{id}").add_method(
+            "GET", integration, request_validator=parameter_validator,
+            request_parameters={"method.request.path.id": True},
+        )
+
+        self.api_key: apigw.IApiKey | None = None
+        self.usage_plan: apigw.UsagePlan | None = None
+        if config.api_key:
+            self.api_key = self.rest_api.add_api_key("ApiKey", description="imagegate API key (usage plan)")
+            self.usage_plan = self.rest_api.add_usage_plan(
+                "UsagePlan", name=f"{config.stack_name}-usage",
+                throttle=apigw.ThrottleSettings(rate_limit=config.api_throttle_rate_limit,
+                                                burst_limit=config.api_throttle_burst_limit),
+                quota=apigw.QuotaSettings(limit=config.api_quota_limit, period=apigw.Period[config.api_quota_period]),
+            )
+            self.usage_plan.add_api_key(self.api_key)
+            self.usage_plan.add_api_stage(stage=self.rest_api.deployment_stage)
+
+        self._suppress(config)
+
+    def _function(self, config: ImagegateConfig, storage: Storage, functions: ServiceFunctions,
+                  state_machine: sfn.StateMachine) -> lambda_.Function:
+        stack = cdk.Stack.of(self)
+        executions = stack.format_arn(service="states", resource="execution",
+                                      resource_name=f"{state_machine.state_machine_name}:*",
+                                      arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)
+        statements = [
+            iam.PolicyStatement(sid="StartLoop", actions=["states:StartExecution"],
+                                resources=[state_machine.state_machine_arn]),
+            # a generation asked for between StartExecution and the Start Run task's write
+            iam.PolicyStatement(sid="DescribeLoopExecutions", actions=["states:DescribeExecution"],
+                                resources=[executions]),
+            iam.PolicyStatement(sid="RunsIndex", actions=["dynamodb:Query"], resources=[storage.runs_index_arn()]),
+        ]
+        environment = {
+            constants.ENV_STATE_MACHINE_ARN: state_machine.state_machine_arn,
+            constants.ENV_PRESIGN_EXPIRY_SECONDS: str(config.image_url_expiry_seconds),
+        }
+        if config.api_cors_origins:
+            environment[constants.ENV_CORS_ORIGINS] = ",".join(config.api_cors_origins)
+        wildcards = {"Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+                     f"<{cdk.Stack.of(self).get_logical_id(state_machine.node.default_child)}.Name>:*": "Executions are named per run: DescribeExecution is granted "
+                                                         "on the quality loop's executions only."}
+        return functions.add_function(API_FUNCTION_SPEC, statements=statements, environment=environment,
+                                      wildcards=wildcards)
+
+    def _suppress(self, config: ImagegateConfig) -> None:
+        suppressions = [{
+            "id": "AwsSolutions-COG4",
+            "reason": "The API authorizes with IAM (SigV4) or an API key, not a Cognito user pool: callers are "
+                      "AWS principals or services, and there is no end-user sign-in.",
+        }, {
+            "id": "AwsSolutions-APIG3",
+            "reason": "No AWS WAF web ACL by default: access needs SigV4-signed (or API-key) requests and the stage "
+                      "throttles; attach a web ACL to the stage where the API faces untrusted networks.",
+        }]
+        if config.api_authorization == "NONE":
+            suppressions.append({
+                "id": "AwsSolutions-APIG4",
+                "reason": "The operator chose apiAuthorization=NONE in CDK context; every method then requires "
+                          "an API key with a throttled, quota-limited usage plan (enforced by the config).",
+            })
+        NagSuppressions.add_resource_suppressions(self.rest_api, suppressions, apply_to_children=True)
+        # A typed suppression: its applies_to reaches the metadata (a plain dict's snake_case key would not).
+        NagSuppressions.add_resource_suppressions(self.rest_api, [NagPackSuppression(
+            id="AwsSolutions-IAM4",
+            reason="API Gateway's account-level CloudWatch role uses the AWS managed policy made for it "
+                   "(AmazonAPIGatewayPushToCloudWatchLogs), which execution logging requires.",
+            applies_to=["Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                        "AmazonAPIGatewayPushToCloudWatchLogs"],
+        )], apply_to_children=True)
+
