@@ -66,6 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--verbose", action="store_true", help="log every HTTP request")
     serve.set_defaults(command=_cmd_serve)
 
+    bench = sub.add_parser("bench", help="run a prompt suite through the quality loop and write a benchmark report")
+    source = bench.add_mutually_exclusive_group()
+    source.add_argument("--suite", type=Path, help="a suite in the project's JSONL format (default: the bundled suite)")
+    source.add_argument("--partiprompts", type=Path, metavar="TSV", help="PartiPrompts.tsv")
+    source.add_argument("--geneval", type=Path, metavar="JSONL", help="GenEval evaluation_metadata.jsonl")
+    bench.add_argument("--limit", type=int, help="run at most N items")
+    bench.add_argument("--sample-seed", help="with --limit: a deterministic stratified sample instead of the first N")
+    bench.add_argument("--concurrency", type=int, default=4, help="quality loops at once (the Map's MaxConcurrency)")
+    bench.add_argument("--threshold", type=float)
+    bench.add_argument("--max-rounds", type=int)
+    bench.add_argument("--out", type=Path, default=Path("benchmarks"), help="receives <date>/report.json and .html")
+    bench.set_defaults(command=_cmd_bench)
+
     doctor = sub.add_parser("doctor", help="check AWS credentials, region and Bedrock model access for a deploy")
     doctor.set_defaults(command=_cmd_doctor)
     return parser
@@ -194,6 +207,39 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except OSError as error:  # port in use, permission denied
         print(f"imagegate: cannot serve on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
         return 1
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from imagegate import benchmark_local
+    from imagegate.local.runtime import LocalRuntime
+    from imagegate_service.benchmark import suites
+
+    try:
+        if args.partiprompts:
+            name, items = args.partiprompts.stem, suites.load_partiprompts_tsv(args.partiprompts)
+        elif args.geneval:
+            name, items = args.geneval.stem, suites.load_geneval_jsonl(args.geneval)
+        else:
+            path = args.suite or benchmark_local.DEFAULT_SUITE_FILE
+            name, items = path.stem, suites.load_suite_jsonl(path)
+        items = suites.select_items(items, limit=args.limit, sample_seed=args.sample_seed)
+    except (OSError, ValueError) as error:
+        return _fail_input(str(error))
+    overrides = {field: value for field, value in (("threshold", args.threshold), ("maxRounds", args.max_rounds))
+                 if value is not None}
+    request = benchmark_local.suite_request(items, name, args.concurrency, overrides)
+    print(f"benchmark {name}: {len(items)} items, concurrency {args.concurrency} (local runtime, offline Bedrock)")
+    with LocalRuntime(retry_time_scale=0.0) as runtime:
+        outcome = benchmark_local.run_benchmark(request, args.out, runtime, on_progress=benchmark_local.progress_bar)
+    if outcome.report_dir is None:
+        print(f"imagegate: benchmark {outcome.status}: {outcome.error}", file=sys.stderr)
+        return 1
+    from imagegate_service.benchmark.report import REPORT_HTML
+
+    report = json.loads((outcome.report_dir / "report.json").read_text(encoding="utf-8"))
+    benchmark_local.print_summary(report)
+    print(f"\nwall time {outcome.wall_seconds:.1f} s · report: {outcome.report_dir / REPORT_HTML}")
+    return 0
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:

@@ -9,6 +9,8 @@ come from `imagegate_service.constants`, the runtime's single source for them.
 from __future__ import annotations
 
 import json
+import re
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -70,7 +72,9 @@ class FunctionSpec:
     timeout_seconds: int
     model_role: str | None = None  # "generator" | "judge" | "rewriter": InvokeModel on that configured model
     s3_object_actions: tuple[str, ...] = ()  # on the bucket's runs/* prefix only
-    dynamodb_actions: tuple[str, ...] = ()  # on the table only (no indexes exist)
+    dynamodb_actions: tuple[str, ...] = ()  # on the table only (not its index)
+    report_object_actions: tuple[str, ...] = ()  # on the bucket's benchmarks/* prefix only
+    lists_reports: bool = False  # s3:ListBucket on the bucket, only with s3:prefix benchmarks/*
 
     @property
     def handler(self) -> str:
@@ -79,7 +83,7 @@ class FunctionSpec:
     @property
     def substitution(self) -> str:
         """The ASL's `${...}` name for this function's ARN."""
-        return constants.HANDLERS[self.name]
+        return {**constants.HANDLERS, **constants.BENCHMARK_HANDLERS}[self.name]
 
 
 # Image and vision calls wait up to 300 s on Bedrock (the adapter's read timeout), so those functions
@@ -97,6 +101,21 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec("finish_run", 256, 30, dynamodb_actions=("dynamodb:UpdateItem",)),
 )
 assert {spec.name for spec in FUNCTION_SPECS} == set(constants.HANDLERS), "one FunctionSpec per handler"
+
+# The nightly benchmark's own two functions, around a Map of the loop's (imagegate/workflows.py).
+# Prepare reads the bundled suites from its code asset and touches no AWS service. Aggregate reads each
+# run (GetItem) and its rounds (Query) from the table, lists and reads earlier reports to compare, and
+# writes report.json and report.html under benchmarks/{date}/; it never reads runs/ objects.
+BENCHMARK_FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
+    FunctionSpec("prepare_benchmark", 256, 30),
+    FunctionSpec("aggregate_benchmark", 512, 300, dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query"),
+                 report_object_actions=("s3:GetObject", "s3:PutObject"), lists_reports=True),
+)
+assert {spec.name for spec in BENCHMARK_FUNCTION_SPECS} == set(constants.BENCHMARK_HANDLERS), \
+    "one FunctionSpec per benchmark handler"
+BENCHMARK_MAX_CONCURRENCY = 40  # what prepare_benchmark accepts (domain/benchmark.py)
+# EventBridge Scheduler's six-field cron: minutes hours day-of-month month day-of-week year.
+_CRON = re.compile(r"^cron\(\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*\)$")
 
 # The HTTP API's function (not a loop task: no ASL substitution). API Gateway waits at most 29 s.
 # Idempotency records (Powertools) live in the runs table: GetItem/PutItem/UpdateItem/DeleteItem; reading a
@@ -162,6 +181,15 @@ CONTEXT_KEYS: tuple[ContextKey, ...] = (
                                        "(default: CORS off)"),
     ContextKey("imageUrlExpirySeconds", constants.DEFAULT_PRESIGN_EXPIRY_SECONDS,
                "lifetime of the presigned image URLs the API returns (at most 604800)"),
+    ContextKey("benchmarkEnabled", True, "run the benchmark on its schedule (false: the schedule is disabled)"),
+    ContextKey("benchmarkSchedule", "cron(0 2 * * ? *)",
+               "EventBridge Scheduler cron (six fields: minutes hours day-of-month month day-of-week year)"),
+    ContextKey("benchmarkTimeZone", "UTC", "IANA time zone of `benchmarkSchedule`, e.g. `Europe/Berlin`"),
+    ContextKey("benchmarkSuite", constants.BENCHMARK_DEFAULT_SUITE, "bundled suite the nightly benchmark runs"),
+    ContextKey("benchmarkLimit", None, "run only this many suite items (default: all)"),
+    ContextKey("benchmarkConcurrency", constants.BENCHMARK_DEFAULT_CONCURRENCY,
+               "quality loops the benchmark runs in parallel (Bedrock quotas)"),
+    ContextKey("benchmarkPassRateAlarmBelow", 0.6, "alarm when a benchmark's pass rate (0-1) is below this"),
 )
 
 
@@ -191,6 +219,13 @@ class ImagegateConfig:
     api_quota_period: str = "DAY"
     api_cors_origins: tuple[str, ...] = ()
     image_url_expiry_seconds: int = constants.DEFAULT_PRESIGN_EXPIRY_SECONDS
+    benchmark_enabled: bool = True
+    benchmark_schedule: str = "cron(0 2 * * ? *)"
+    benchmark_time_zone: str = "UTC"
+    benchmark_suite: str = constants.BENCHMARK_DEFAULT_SUITE
+    benchmark_limit: int | None = None
+    benchmark_concurrency: int = constants.BENCHMARK_DEFAULT_CONCURRENCY
+    benchmark_pass_rate_alarm_below: float = 0.6
     registry: Mapping[str, Any] = field(repr=False, compare=False, default_factory=load_model_registry)
 
     @classmethod
@@ -225,6 +260,13 @@ class ImagegateConfig:
             api_quota_period=str(values["apiQuotaPeriod"]).upper(),
             api_cors_origins=_as_list(values["apiCorsOrigins"]),
             image_url_expiry_seconds=int(values["imageUrlExpirySeconds"]),
+            benchmark_enabled=_as_bool(values["benchmarkEnabled"]),
+            benchmark_schedule=str(values["benchmarkSchedule"]).strip(),
+            benchmark_time_zone=str(values["benchmarkTimeZone"]).strip(),
+            benchmark_suite=str(values["benchmarkSuite"]).strip(),
+            benchmark_limit=None if values["benchmarkLimit"] is None else int(values["benchmarkLimit"]),
+            benchmark_concurrency=int(values["benchmarkConcurrency"]),
+            benchmark_pass_rate_alarm_below=float(values["benchmarkPassRateAlarmBelow"]),
         )
         config.validate()
         return config
@@ -269,8 +311,48 @@ class ImagegateConfig:
             problems.append("apiThrottleRateLimit, apiThrottleBurstLimit and apiQuotaLimit must be positive")
         if not 1 <= self.image_url_expiry_seconds <= PRESIGNED_URL_MAX_SECONDS:
             problems.append(f"imageUrlExpirySeconds {self.image_url_expiry_seconds} is outside 1-{PRESIGNED_URL_MAX_SECONDS}")
+        problems += self._benchmark_problems()
         if problems:
             raise ValueError("imagegate CDK context: " + "; ".join(problems))
+
+    def _benchmark_problems(self) -> list[str]:
+        problems = []
+        try:
+            self.benchmark_cron_fields()
+        except ValueError as error:
+            problems.append(str(error))
+        zones = zoneinfo.available_timezones()  # empty where the system has no tz database: not checked then
+        if zones and self.benchmark_time_zone not in zones | {"UTC"}:
+            problems.append(f"benchmarkTimeZone {self.benchmark_time_zone!r} is not an IANA time zone name")
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", self.benchmark_suite):
+            problems.append(f"benchmarkSuite {self.benchmark_suite!r} must be a suite name (letters, digits, _ and -)")
+        if self.benchmark_limit is not None and not 1 <= self.benchmark_limit <= constants.BENCHMARK_MAX_ITEMS:
+            problems.append(f"benchmarkLimit {self.benchmark_limit} is outside 1-{constants.BENCHMARK_MAX_ITEMS}")
+        if not 1 <= self.benchmark_concurrency <= BENCHMARK_MAX_CONCURRENCY:
+            problems.append(f"benchmarkConcurrency {self.benchmark_concurrency} is outside 1-{BENCHMARK_MAX_CONCURRENCY}")
+        if not 0 < self.benchmark_pass_rate_alarm_below <= 1:
+            problems.append(f"benchmarkPassRateAlarmBelow {self.benchmark_pass_rate_alarm_below} is outside (0, 1]")
+        return problems
+
+    def benchmark_cron_fields(self) -> dict[str, str | None]:
+        """`benchmarkSchedule` as the keyword arguments of `ScheduleExpression.cron` (a `?` field is left out)."""
+        match = _CRON.match(self.benchmark_schedule)
+        if not match:
+            raise ValueError(f"benchmarkSchedule {self.benchmark_schedule!r} is not a six-field cron(...) expression, "
+                             "e.g. cron(0 2 * * ? *)")
+        minute, hour, day, month, week_day, year = match.groups()
+        if (day == "?") == (week_day == "?"):
+            raise ValueError(f"benchmarkSchedule {self.benchmark_schedule!r}: exactly one of day-of-month and "
+                             "day-of-week must be ?")
+        fields = {"minute": minute, "hour": hour, "day": day, "month": month, "week_day": week_day, "year": year}
+        return {name: value for name, value in fields.items() if value != "?"}
+
+    def benchmark_input(self) -> dict[str, Any]:
+        """What the schedule starts each benchmark execution with (prepare_benchmark's request)."""
+        request: dict[str, Any] = {"suite": self.benchmark_suite, "concurrency": self.benchmark_concurrency}
+        if self.benchmark_limit is not None:
+            request["limit"] = self.benchmark_limit
+        return request
 
     def model_for(self, role: str) -> str:
         return {"generator": self.generator_model, "judge": self.judge_model, "rewriter": self.rewriter_model}[role]

@@ -1,4 +1,5 @@
-"""The imagegate stack: storage, functions, the quality loop and its observability, composed."""
+"""The imagegate stack: storage, functions, the quality loop, the nightly benchmark and their observability,
+composed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from constructs import Construct
 
 from infra.config import REPO_ROOT, STATE_MACHINE_FILE, ImagegateConfig, cdk_json_context
 from infra.constructs.api import HttpApi
+from infra.constructs.benchmark import Benchmark
 from infra.constructs.functions import ServiceFunctions
 from infra.constructs.observability import Observability
 from infra.constructs.quality_loop import QualityLoop
@@ -30,10 +32,14 @@ class ImagegateStack(cdk.Stack):
         self.observability = Observability(self, "Observability", config=config,
                                            state_machine=self.quality_loop.state_machine,
                                            functions=self.functions.by_name)
+        self.benchmark = Benchmark(self, "Benchmark", config=config, functions=self.functions, storage=self.storage)
+        self.observability.add_benchmark(state_machine=self.benchmark.state_machine,
+                                         pass_rate_below=config.benchmark_pass_rate_alarm_below)
         self.api = HttpApi(self, "Api", config=config, storage=self.storage, functions=self.functions,
                            state_machine=self.quality_loop.state_machine)
 
         cdk.CfnOutput(self, "StateMachineArn", value=self.quality_loop.state_machine.state_machine_arn)
+        cdk.CfnOutput(self, "BenchmarkStateMachineArn", value=self.benchmark.state_machine.state_machine_arn)
         cdk.CfnOutput(self, "BucketName", value=self.storage.bucket.bucket_name)
         cdk.CfnOutput(self, "AccessLogBucketName", value=self.storage.access_log_bucket.bucket_name)
         cdk.CfnOutput(self, "TableName", value=self.storage.table.table_name)

@@ -110,3 +110,22 @@ IDEMPOTENCY_EXPIRY_SECONDS = 24 * 3600
 MAX_REQUEST_BODY_BYTES = 32 * 1024
 LIST_DEFAULT_LIMIT = 20
 LIST_MAX_LIMIT = 100
+
+# The nightly benchmark: its own two functions around a Map of quality loops.
+BENCHMARK_HANDLERS = {
+    "prepare_benchmark": "PrepareBenchmarkFunctionArn",
+    "aggregate_benchmark": "AggregateBenchmarkFunctionArn",
+}
+BENCHMARKS_PREFIX = "benchmarks/"
+BENCHMARK_MAX_ITEMS = 500  # the Map's collected results must stay under the 256 KiB state limit
+BENCHMARK_DEFAULT_CONCURRENCY = 4
+BENCHMARK_DEFAULT_SUITE = "default"
+METRIC_BENCHMARK_PASS_RATE = "BenchmarkPassRate"
+METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE = "BenchmarkFirstRoundPassRate"
+METRIC_BENCHMARK_MEAN_FINAL_SCORE = "BenchmarkMeanFinalScore"
+METRIC_BENCHMARK_COST_PER_PASS = "BenchmarkCostPerPassUsd"
+METRIC_BENCHMARK_ANCHOR_SCORE = "BenchmarkAnchorMeanScore"
+
+
+def benchmark_report_prefix(report_date: str) -> str:
+    return f"{BENCHMARKS_PREFIX}{report_date}/"

@@ -26,6 +26,7 @@ ACCOUNT = "123456789012"
 BUCKET = "imagegate-local"
 TABLE = "imagegate-local-runs"
 STATE_MACHINE_NAME = "imagegate-quality-loop"
+BENCHMARK_STATE_MACHINE_NAME = "imagegate-benchmark"
 OFFLINE_BEDROCK_ENDPOINT = "http://bedrock.offline.invalid"
 FUNCTION_PREFIX = "imagegate-local-"
 _MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -54,9 +55,12 @@ def function_arn(handler_name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION_PREFIX}{handler_name.replace('_', '-')}"
 
 
+LOCAL_HANDLERS = {**c.HANDLERS, **c.BENCHMARK_HANDLERS}
+
+
 def function_arns() -> dict[str, str]:
     """The DefinitionSubstitutions of the local functions, as the CDK app supplies them in AWS."""
-    return {substitution: function_arn(name) for name, substitution in c.HANDLERS.items()}
+    return {substitution: function_arn(name) for name, substitution in LOCAL_HANDLERS.items()}
 
 
 @dataclass
@@ -89,7 +93,7 @@ class HandlerDispatcher:
 
     def invoke(self, function_name: str, body: Any, response_headers: dict[str, str]) -> bytes:
         name = function_name.rsplit(":", 1)[-1].removeprefix(FUNCTION_PREFIX).replace("-", "_")
-        if name not in c.HANDLERS:
+        if name not in LOCAL_HANDLERS:
             raise ValueError(f"no handler for Lambda function {function_name}")
         handler = importlib.import_module(c.HANDLER_MODULE.format(name=name)).handler
         event = json.loads(body) if body else {}
@@ -141,6 +145,7 @@ class LocalRuntime:
         self.bedrock: Any = None
         self._undo: list[Callable[[], None]] = []
         self._state_machine_arn = ""
+        self._benchmark_state_machine_arn = ""
 
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> "LocalRuntime":
@@ -233,6 +238,12 @@ class LocalRuntime:
             roleArn=f"arn:aws:iam::{ACCOUNT}:role/imagegate-local-state-machine",
             type="STANDARD",
         )["stateMachineArn"]
+        self._benchmark_state_machine_arn = boto3.client("stepfunctions").create_state_machine(
+            name=BENCHMARK_STATE_MACHINE_NAME,
+            definition=workflows.substitute(workflows.benchmark_definition(), function_arns()),
+            roleArn=f"arn:aws:iam::{ACCOUNT}:role/imagegate-local-state-machine",
+            type="STANDARD",
+        )["stateMachineArn"]
 
     # -- running ---------------------------------------------------------------------------------
     @property
@@ -275,6 +286,13 @@ class LocalRuntime:
     def run(self, request: Any, run_id: str | None = None,
             on_round: Callable[[dict[str, Any]], None] | None = None) -> ExecutionOutcome:
         return self.wait(self.start(request, run_id), on_round=on_round)
+
+    def start_benchmark(self, request: dict[str, Any], name: str | None = None) -> str:
+        import boto3
+
+        return boto3.client("stepfunctions").start_execution(
+            stateMachineArn=self._benchmark_state_machine_arn, name=name or new_run_id(), input=json.dumps(request)
+        )["executionArn"]
 
     def runs(self) -> DynamoRunRepository:
         return DynamoRunRepository(TABLE)

@@ -1,4 +1,5 @@
-"""The six Lambda functions of the quality loop, each with its own role scoped to what its handler does."""
+"""The six Lambda functions of the quality loop (and, through add_function, the others), each with its own role
+scoped to what its handler does."""
 
 from __future__ import annotations
 
@@ -79,6 +80,10 @@ class ServiceFunctions(Construct):
         if spec.s3_object_actions:
             wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.RUNS_PREFIX}*"] = (
                 "Run objects have per-run keys, so S3 access is granted on the image bucket's runs/ prefix only.")
+        if spec.report_object_actions:
+            wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.BENCHMARKS_PREFIX}*"] = (
+                "Benchmark reports have per-date keys, so S3 access is granted on the image bucket's benchmarks/ "
+                "prefix only.")
         wildcards |= extra_wildcards or {}
         NagSuppressions.add_resource_suppressions(role, [NagPackSuppression(
             id="AwsSolutions-IAM5", reason=" ".join(wildcards.values()), applies_to=list(wildcards),
@@ -99,6 +104,14 @@ class ServiceFunctions(Construct):
         if spec.dynamodb_actions:
             statements.append(iam.PolicyStatement(
                 sid="RunsTable", actions=list(spec.dynamodb_actions), resources=[self._storage.table.table_arn]))
+        if spec.report_object_actions:
+            statements.append(iam.PolicyStatement(
+                sid="BenchmarkReports", actions=list(spec.report_object_actions),
+                resources=[self._storage.benchmark_objects_arn()]))
+        if spec.lists_reports:
+            statements.append(iam.PolicyStatement(
+                sid="ListBenchmarkReports", actions=["s3:ListBucket"], resources=[self._storage.bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{constants.BENCHMARKS_PREFIX}*"]}}))
         return statements
 
     def model_arns(self, model_id: str) -> list[str]:

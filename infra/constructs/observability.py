@@ -1,4 +1,5 @@
-"""Alarms on the loop and its functions (optionally mailed through SNS) and a dashboard of run outcomes."""
+"""Alarms on the loop and its functions (optionally mailed through SNS) and a dashboard of run outcomes;
+add_benchmark adds the nightly benchmark's alarms and dashboard row to the same topic and dashboard."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from infra import config as names
 from infra.config import ImagegateConfig
 
 _PERIOD = cdk.Duration.minutes(5)
+_BENCHMARK_PERIOD = cdk.Duration.days(1)  # one benchmark a night
+_BENCHMARK_RANGE = "-P30D"  # the benchmark graphs show the last 30 nights, whatever the dashboard's range
 
 
 class Observability(Construct):
@@ -59,13 +62,61 @@ class Observability(Construct):
             cloudwatch.AlarmStatusWidget(title="Alarms", width=12, alarms=self.alarms),
         )
 
-    def _alarm(self, alarm_id: str, metric: cloudwatch.Metric) -> cloudwatch.Alarm:
+    def add_benchmark(self, *, state_machine: sfn.StateMachine, pass_rate_below: float) -> list[cloudwatch.Alarm]:
+        """Alarms on a failed benchmark execution and on a pass rate below `pass_rate_below`, and a dashboard
+        row of the benchmark's metrics (aggregate_benchmark emits them once per benchmark)."""
+        self.benchmark_failed_alarm = self._alarm(
+            "BenchmarkExecutionsFailed", state_machine.metric_failed(period=_PERIOD),
+            description="A nightly benchmark execution failed: no report was written.")
+        self.benchmark_pass_rate_alarm = self._alarm(
+            "BenchmarkPassRateLow",
+            # no label: the alarm then names the metric itself rather than a one-metric math expression
+            _run_metric(constants.METRIC_BENCHMARK_PASS_RATE, "Average", None, period=_BENCHMARK_PERIOD),
+            threshold=pass_rate_below,
+            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            # A night without a benchmark is not a drop in quality (a failed one alarms above).
+            description=f"The nightly benchmark's pass rate fell below {pass_rate_below:g}: see its report.html "
+                        "under benchmarks/{date}/ for the categories that regressed.",
+        )
+        alarms = [self.benchmark_failed_alarm, self.benchmark_pass_rate_alarm]
+        self.alarms.extend(alarms)
+
+        def daily(metric_name: str, label: str) -> cloudwatch.Metric:
+            return _run_metric(metric_name, "Average", label, period=_BENCHMARK_PERIOD)
+
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Benchmark pass rate", width=6, start=_BENCHMARK_RANGE,
+                left=[daily(constants.METRIC_BENCHMARK_PASS_RATE, "final"),
+                      daily(constants.METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE, "first round")],
+                left_y_axis=cloudwatch.YAxisProps(min=0, max=1),
+                left_annotations=[cloudwatch.HorizontalAnnotation(value=pass_rate_below, label="alarm below")],
+            ),
+            cloudwatch.GraphWidget(
+                title="Benchmark scores", width=6, start=_BENCHMARK_RANGE,
+                left=[daily(constants.METRIC_BENCHMARK_MEAN_FINAL_SCORE, "mean final score"),
+                      daily(constants.METRIC_BENCHMARK_ANCHOR_SCORE, "anchors, mean first-round score")],
+                left_y_axis=cloudwatch.YAxisProps(min=0, max=10),
+            ),
+            cloudwatch.GraphWidget(
+                title="Benchmark cost per pass (USD)", width=6, start=_BENCHMARK_RANGE,
+                left=[daily(constants.METRIC_BENCHMARK_COST_PER_PASS, "cost per pass")],
+            ),
+            cloudwatch.AlarmStatusWidget(title="Benchmark alarms", width=6, alarms=alarms),
+        )
+        return alarms
+
+    def _alarm(self, alarm_id: str, metric: cloudwatch.Metric, *, threshold: float = 1,
+               comparison_operator: cloudwatch.ComparisonOperator =
+               cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+               description: str | None = None) -> cloudwatch.Alarm:
         alarm = metric.create_alarm(
             self, alarm_id,
-            threshold=1,
+            threshold=threshold,
             evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            comparison_operator=comparison_operator,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,  # no executions is not a failure
+            alarm_description=description,
         )
         if self.topic:
             alarm.add_alarm_action(cloudwatch_actions.SnsAction(self.topic))
@@ -86,7 +137,8 @@ class Observability(Construct):
         return topic
 
 
-def _run_metric(metric_name: str, statistic: str, label: str) -> cloudwatch.Metric:
+def _run_metric(metric_name: str, statistic: str, label: str | None,
+                period: cdk.Duration = cdk.Duration.hours(1)) -> cloudwatch.Metric:
     """A custom metric from the handlers' Powertools Metrics (namespace and service dimension)."""
     return cloudwatch.Metric(
         namespace=constants.METRICS_NAMESPACE,
@@ -94,5 +146,5 @@ def _run_metric(metric_name: str, statistic: str, label: str) -> cloudwatch.Metr
         dimensions_map=names.METRIC_DIMENSIONS,
         statistic=statistic,
         label=label,
-        period=cdk.Duration.hours(1),
+        period=period,
     )

@@ -70,5 +70,9 @@ class Storage(Construct):
         return f"{self.table.table_arn}/index/{constants.RUNS_INDEX}"
 
     def runs_objects_arn(self) -> str:
-        """The only S3 resource the functions may touch: objects under runs/."""
+        """The S3 resource the loop's functions may touch: objects under runs/."""
         return self.bucket.arn_for_objects(f"{constants.RUNS_PREFIX}*")
+
+    def benchmark_objects_arn(self) -> str:
+        """The S3 resource the benchmark's aggregation may touch: objects under benchmarks/ (its reports)."""
+        return self.bucket.arn_for_objects(f"{constants.BENCHMARKS_PREFIX}*")

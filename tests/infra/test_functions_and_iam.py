@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from infra.config import FUNCTION_SPECS, INFERENCE_PROFILE_REGIONS
+from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, INFERENCE_PROFILE_REGIONS
 
 pytestmark = pytest.mark.infra
 
@@ -38,9 +38,14 @@ def _statements_of_role(synthesized, role_id: str) -> list[dict[str, Any]]:
             for statement in policy["Properties"]["PolicyDocument"]["Statement"]]
 
 
+def _function(synthesized, function_name: str) -> Any:
+    """A loop function or a benchmark function, by its handler name."""
+    return {**synthesized.stack.functions.by_name, **synthesized.stack.benchmark.by_name}[function_name]
+
+
 def _grants(synthesized, function_name: str) -> dict[str, set[str]]:
     """action -> rendered resources, for the function's role."""
-    function = synthesized.stack.functions.by_name[function_name]
+    function = _function(synthesized, function_name)
     role_id = synthesized.template_json["Resources"][synthesized.logical_id(function)]["Properties"]["Role"][
         "Fn::GetAtt"][0]
     grants: dict[str, set[str]] = {}
@@ -53,9 +58,10 @@ def _grants(synthesized, function_name: str) -> dict[str, set[str]]:
 
 def test_functions_run_python_313_on_arm64_traced_with_powertools(synthesized):
     functions = synthesized.resources("AWS::Lambda::Function")
-    assert len(functions) == len(FUNCTION_SPECS) + 1  # + the HTTP API's function (tests/infra/test_api_stack.py)
-    for spec in FUNCTION_SPECS:
-        properties = functions[synthesized.logical_id(synthesized.stack.functions.by_name[spec.name])]["Properties"]
+    # + the HTTP API's function (tests/infra/test_api_stack.py)
+    assert len(functions) == len(FUNCTION_SPECS) + len(BENCHMARK_FUNCTION_SPECS) + 1
+    for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS:
+        properties = functions[synthesized.logical_id(_function(synthesized, spec.name))]["Properties"]
         assert properties["Handler"] == f"imagegate_service.handlers.{spec.name}.handler"
         assert properties["Runtime"] == "python3.13"
         assert properties["Architectures"] == ["arm64"]
@@ -97,7 +103,8 @@ def test_no_wildcard_resource_on_bedrock_s3_or_dynamodb(synthesized):
             if any(action.startswith(SCOPED_SERVICES) for action in _as_list(statement["Action"])):
                 for resource in map(_render, _as_list(statement["Resource"])):
                     assert resource != "*"
-                    assert "*" not in resource or resource.endswith("/runs/*"), resource
+                    # per-run keys under runs/; the benchmark's reports under benchmarks/ (test_benchmark_stack.py)
+                    assert "*" not in resource or resource.endswith(("/runs/*", "/benchmarks/*")), resource
 
 
 def test_each_function_gets_only_its_actions(synthesized):

@@ -14,15 +14,17 @@ pytestmark = pytest.mark.infra
 
 def test_state_machine_alarms(synthesized):
     alarms = synthesized.resources("AWS::CloudWatch::Alarm").values()
+    loop_id = synthesized.logical_id(synthesized.stack.quality_loop.state_machine)
     loop_metrics = {alarm["Properties"]["MetricName"] for alarm in alarms
-                    if alarm["Properties"]["Namespace"] == "AWS/States"}
+                    if alarm["Properties"].get("Namespace") == "AWS/States"
+                    and alarm["Properties"]["Dimensions"] == [{"Name": "StateMachineArn", "Value": {"Ref": loop_id}}]}
     assert loop_metrics == {"ExecutionsFailed", "ExecutionsTimedOut", "ExecutionThrottled"}
 
 
 def test_every_function_has_an_errors_alarm(synthesized):
     alarmed = {alarm["Properties"]["Dimensions"][0]["Value"]["Ref"]
                for alarm in synthesized.resources("AWS::CloudWatch::Alarm").values()
-               if alarm["Properties"]["MetricName"] == "Errors"}
+               if alarm["Properties"].get("Namespace") == "AWS/Lambda" and alarm["Properties"]["MetricName"] == "Errors"}
     assert alarmed == {synthesized.logical_id(function) for function in synthesized.stack.functions.by_name.values()}
 
 

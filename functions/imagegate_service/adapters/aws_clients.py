@@ -8,7 +8,7 @@ from typing import Any
 
 # Image models can take minutes; botocore's 60 s read timeout is too short for them. Retries are the
 # state machine's job (visible in the console, with backoff and jitter), so the SDK makes one attempt.
-_BEDROCK_CONFIG = {"read_timeout": 300, "connect_timeout": 10, "retries": {"mode": "standard", "max_attempts": 1}}
+_BEDROCK_CONFIG = {"read_timeout": 300, "connect_timeout": 10, "retries": {"mode": "standard", "total_max_attempts": 1}}
 
 
 @cache

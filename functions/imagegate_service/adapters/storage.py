@@ -29,6 +29,15 @@ class S3ObjectStore:
         body = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
         self._client_factory().put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
 
+    def put_text(self, key: str, text: str, content_type: str) -> None:
+        self._client_factory().put_object(Bucket=self.bucket, Key=key, Body=text.encode("utf-8"),
+                                          ContentType=content_type)
+
+    def list_keys(self, prefix: str) -> list[str]:
+        paginator = self._client_factory().get_paginator("list_objects_v2")
+        return [entry["Key"] for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
+                for entry in page.get("Contents", [])]
+
     def get_bytes(self, key: str) -> bytes:
         return self._client_factory().get_object(Bucket=self.bucket, Key=key)["Body"].read()
 

@@ -65,6 +65,7 @@ class PromptRewriter:
         values = {
             "original_prompt": as_data(settings["prompt"]),
             "current_prompt": as_data(loop["prompt"]),
+            "negative_prompt": as_data(loop["negativePrompt"]) or "(none)",
             "suggestions": "\n".join(as_data(s) for s in suggestions) or "(none)",
             "history": history,
             "max_characters": str(limit),

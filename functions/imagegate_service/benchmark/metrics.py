@@ -1,0 +1,404 @@
+"""Benchmark metrics computed from run results, and the comparison with a previous benchmark.
+
+Input: a list of run results, each shaped like the loop's ``run.json``::
+
+    {"runId", "status", "threshold", "finalScore", "bestRound", "costUsd", "durationSeconds",
+     "category", "itemId", "anchor", "rounds": [{"round", "prompt", "score", "passed", "costUsd"}]}
+
+Definitions (each over the runs of the group, overall or one category):
+
+- ``passRate``: runs with status PASSED / all runs. FAILED and BLOCKED runs count as not passing.
+- ``firstRoundPassRate``: runs whose round-1 score >= their threshold / all runs: what a single-shot
+  generator judged by the same judge would have achieved. Same denominator as ``passRate`` so the
+  two are directly comparable.
+- ``meanRoundsToPass``: over PASSED runs, the first round whose score reached the threshold.
+- ``meanFirstRoundScore`` / ``meanFinalScore``: over runs with at least one scored round; the final
+  score is the best round score of the run (the image the loop returns). ``lift`` = final - first,
+  both means over the same runs.
+- ``totalCostUsd``: sum of run ``costUsd`` (the rounds' costs when the run has none);
+  ``costPerPassUsd`` = total cost / passed runs, ``None`` when nothing passed.
+- ``durationP50Seconds`` / ``durationP95Seconds``: nearest-rank percentiles (see ``percentile``).
+- ``statusCounts``: every terminal status with its count (zeros included).
+
+A mean over no runs is ``None``, never 0, so an empty group cannot look like a bad one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from imagegate_service.constants import STATUS_PASSED, TERMINAL_STATUSES
+
+DEFAULT_THRESHOLD = 7.5
+# Float deltas such as 0.75 - 0.70 are 0.0500000001: a change exactly at the tolerance is not a regression.
+_EPSILON = 1e-9
+
+RunResult = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class _RunFacts:
+    """What the metrics need from one run, read once."""
+
+    item_id: str | None
+    category: str
+    status: str
+    passed: bool
+    anchor: bool
+    threshold: float
+    round_scores: list[float | None]  # in round order; None where the round has no score
+    cost_usd: float
+    duration_seconds: float | None
+
+    @property
+    def first_round_score(self) -> float | None:
+        return self.round_scores[0] if self.round_scores else None
+
+    @property
+    def final_score(self) -> float | None:
+        scores = [score for score in self.round_scores if score is not None]
+        return max(scores) if scores else None
+
+    @property
+    def passed_first_round(self) -> bool:
+        return self.first_round_score is not None and self.first_round_score >= self.threshold
+
+    @property
+    def rounds_to_pass(self) -> int | None:
+        if not self.passed:
+            return None
+        for round_number, score in enumerate(self.round_scores, start=1):
+            if score is not None and score >= self.threshold:
+                return round_number
+        # A PASSED run whose scores never reached its threshold: count the rounds it spent.
+        return len(self.round_scores) or None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _run_facts(run: RunResult) -> _RunFacts:
+    rounds = sorted(run.get("rounds") or [], key=lambda entry: entry.get("round", 0))
+    cost = _number(run.get("costUsd"))
+    if cost is None:
+        cost = sum(_number(entry.get("costUsd")) or 0.0 for entry in rounds)
+    threshold = _number(run.get("threshold"))
+    status = str(run.get("status", "UNKNOWN"))
+    return _RunFacts(
+        item_id=run.get("itemId"),
+        category=str(run.get("category") or "uncategorized"),
+        status=status,
+        passed=status == STATUS_PASSED,
+        anchor=bool(run.get("anchor", False)),
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        round_scores=[_number(entry.get("score")) for entry in rounds],
+        cost_usd=cost,
+        duration_seconds=_number(run.get("durationSeconds")),
+    )
+
+
+def run_summary(run: RunResult) -> dict[str, Any]:
+    """One line of the report's run table: the run's identity and outcome, without round details."""
+    facts = _run_facts(run)
+    rounds = sorted(run.get("rounds") or [], key=lambda entry: entry.get("round", 0))
+    # The user's prompt: the run's own field when it has one, else what round 1 was sent.
+    prompt = run.get("prompt") or (rounds[0].get("prompt") if rounds else None)
+    return {
+        "runId": run.get("runId"),
+        "itemId": facts.item_id,
+        "category": facts.category,
+        "anchor": facts.anchor,
+        "status": facts.status,
+        "prompt": prompt,
+        "threshold": facts.threshold,
+        "rounds": len(facts.round_scores),
+        "firstRoundScore": facts.first_round_score,
+        "finalScore": facts.final_score,
+        "costUsd": facts.cost_usd,
+        "durationSeconds": facts.duration_seconds,
+    }
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def percentile(values: Sequence[float], percent: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least ``percent``% of values <= it.
+
+    Always one of the observed durations (no interpolation), e.g. p50 of [10, 20, 30, 40] is 20
+    and p95 is 40. ``None`` for no values.
+    """
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(percent / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _summarize(facts: Sequence[_RunFacts]) -> dict[str, Any]:
+    passed = [run for run in facts if run.passed]
+    scored = [run for run in facts if run.final_score is not None]
+    mean_first = _mean([run.first_round_score for run in scored if run.first_round_score is not None])
+    mean_final = _mean([run.final_score for run in scored])
+    total_cost = sum(run.cost_usd for run in facts)
+    durations = [run.duration_seconds for run in facts if run.duration_seconds is not None]
+    status_counts = {status: 0 for status in TERMINAL_STATUSES}
+    for run in facts:
+        status_counts[run.status] = status_counts.get(run.status, 0) + 1
+    # Lift over the runs that have both scores, so first and final describe the same runs.
+    both = [run for run in scored if run.first_round_score is not None]
+    lift = _mean([run.final_score - run.first_round_score for run in both])
+    return {
+        "runs": len(facts),
+        "passed": len(passed),
+        "passRate": _ratio(len(passed), len(facts)),
+        "firstRoundPassed": sum(run.passed_first_round for run in facts),
+        "firstRoundPassRate": _ratio(sum(run.passed_first_round for run in facts), len(facts)),
+        "meanRoundsToPass": _mean([run.rounds_to_pass for run in passed if run.rounds_to_pass is not None]),
+        "meanFirstRoundScore": mean_first,
+        "meanFinalScore": mean_final,
+        "lift": lift,
+        "totalCostUsd": total_cost,
+        "costPerPassUsd": _ratio(total_cost, len(passed)),
+        "durationP50Seconds": percentile(durations, 50),
+        "durationP95Seconds": percentile(durations, 95),
+        "statusCounts": status_counts,
+    }
+
+
+def summarize_runs(results: Sequence[RunResult]) -> dict[str, Any]:
+    """The metrics of one group of runs (definitions in the module docstring)."""
+    return _summarize([_run_facts(run) for run in results])
+
+
+def score_by_round(results: Sequence[RunResult]) -> list[dict[str, Any]]:
+    """Mean best-so-far score by round; see ``_score_by_round``."""
+    return _score_by_round([_run_facts(run) for run in results])
+
+
+def _score_by_round(facts_list: Sequence[_RunFacts]) -> list[dict[str, Any]]:
+    """Mean best-so-far score at round k, for k = 1..the longest run.
+
+    A run that stopped before round k (it passed, or ran out of budget) carries its final best
+    score forward, so every point averages the same runs and the curve shows what the loop
+    delivers if allowed k rounds; it never drops because the easy prompts left early.
+    ``meanScore`` is the plain mean of the round-k scores of the runs that reached round k.
+    Runs without any scored round are left out.
+    """
+    scored = [facts for facts in facts_list if facts.final_score is not None]
+    longest = max((len(facts.round_scores) for facts in scored), default=0)
+    points = []
+    for round_number in range(1, longest + 1):
+        best_so_far = []
+        reached_scores = []
+        for facts in scored:
+            earlier = [score for score in facts.round_scores[:round_number] if score is not None]
+            if earlier:
+                best_so_far.append(max(earlier))
+            if len(facts.round_scores) >= round_number and facts.round_scores[round_number - 1] is not None:
+                reached_scores.append(facts.round_scores[round_number - 1])
+        points.append(
+            {
+                "round": round_number,
+                "meanBestScore": _mean(best_so_far),
+                "meanScore": _mean(reached_scores),
+                "runsReached": len(reached_scores),
+            }
+        )
+    return points
+
+
+def anchor_report(results: Sequence[RunResult]) -> dict[str, Any]:
+    """The frozen anchor set on its own: its round-1 scores track the judge, not the loop."""
+    return _anchor_report([_run_facts(run) for run in results])
+
+
+def _anchor_report(facts_list: Sequence[_RunFacts]) -> dict[str, Any]:
+    anchors = [facts for facts in facts_list if facts.anchor]
+    first_scores = [facts.first_round_score for facts in anchors if facts.first_round_score is not None]
+    return {
+        "runs": len(anchors),
+        "meanFirstRoundScore": _mean(first_scores),
+        "items": [
+            {
+                "itemId": facts.item_id,
+                "category": facts.category,
+                "status": facts.status,
+                "firstRoundScore": facts.first_round_score,
+                "finalScore": facts.final_score,
+            }
+            for facts in sorted(anchors, key=lambda facts: str(facts.item_id))
+        ],
+    }
+
+
+def compute_metrics(results: Sequence[RunResult]) -> dict[str, Any]:
+    """All metrics of a benchmark run: overall, byCategory, scoreByRound and anchors.
+
+    Anchor runs are part of the suite, so they count in overall and byCategory too.
+    """
+    facts_list = [_run_facts(run) for run in results]
+    by_category: dict[str, list[_RunFacts]] = {}
+    for facts in facts_list:
+        by_category.setdefault(facts.category, []).append(facts)
+    return {
+        "overall": _summarize(facts_list),
+        "byCategory": {name: _summarize(by_category[name]) for name in sorted(by_category)},
+        "scoreByRound": _score_by_round(facts_list),
+        "anchors": _anchor_report(facts_list),
+    }
+
+
+# --- comparison with the previous benchmark ----------------------------------------------------------
+
+HEADLINE_METRICS = (
+    "runs",
+    "passed",
+    "passRate",
+    "firstRoundPassRate",
+    "meanRoundsToPass",
+    "meanFirstRoundScore",
+    "meanFinalScore",
+    "lift",
+    "totalCostUsd",
+    "costPerPassUsd",
+    "durationP50Seconds",
+    "durationP95Seconds",
+)
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """How far a metric may move before the comparison flags it."""
+
+    pass_rate_drop: float = 0.05  # 5 percentage points (rates are fractions 0..1)
+    mean_final_score_drop: float = 0.25
+    cost_per_pass_rise: float = 0.10  # relative: +10%
+    anchor_drift: float = 0.5  # either direction
+
+
+def _delta(current: float | None, previous: float | None) -> float | None:
+    return None if current is None or previous is None else current - previous
+
+
+def _metric_deltas(current: Mapping[str, Any] | None, previous: Mapping[str, Any] | None) -> dict[str, Any]:
+    current, previous = current or {}, previous or {}
+    return {
+        name: {
+            "current": current.get(name),
+            "previous": previous.get(name),
+            "delta": _delta(current.get(name), previous.get(name)),
+        }
+        for name in HEADLINE_METRICS
+    }
+
+
+def _regressions(
+    category: str | None, current: Mapping[str, Any], previous: Mapping[str, Any], tolerances: Tolerances
+) -> list[dict[str, Any]]:
+    found = []
+
+    def flag(metric: str, tolerance: float, message: str) -> None:
+        found.append(
+            {
+                "scope": "overall" if category is None else f"category:{category}",
+                "category": category,
+                "metric": metric,
+                "current": current.get(metric),
+                "previous": previous.get(metric),
+                "tolerance": tolerance,
+                "message": message,
+            }
+        )
+
+    pass_rate_delta = _delta(current.get("passRate"), previous.get("passRate"))
+    if pass_rate_delta is not None and -pass_rate_delta > tolerances.pass_rate_drop + _EPSILON:
+        flag("passRate", tolerances.pass_rate_drop, f"pass rate fell {-pass_rate_delta * 100:.1f} points")
+
+    final_delta = _delta(current.get("meanFinalScore"), previous.get("meanFinalScore"))
+    if final_delta is not None and -final_delta > tolerances.mean_final_score_drop + _EPSILON:
+        flag("meanFinalScore", tolerances.mean_final_score_drop, f"mean final score fell {-final_delta:.2f}")
+
+    current_cost, previous_cost = current.get("costPerPassUsd"), previous.get("costPerPassUsd")
+    if current_cost is not None and previous_cost is not None:
+        if previous_cost > 0:
+            rise = current_cost / previous_cost - 1
+            if rise > tolerances.cost_per_pass_rise + _EPSILON:
+                flag("costPerPassUsd", tolerances.cost_per_pass_rise, f"cost per passing image rose {rise * 100:.1f}%")
+        elif current_cost > _EPSILON:
+            flag("costPerPassUsd", tolerances.cost_per_pass_rise, "cost per passing image rose from zero")
+    return found
+
+
+def _anchor_drift(current: Mapping[str, Any], previous: Mapping[str, Any], tolerances: Tolerances) -> dict[str, Any]:
+    """Judge drift over the anchors present in both benchmarks (matched by item id).
+
+    Matching keeps a changed anchor set from looking like drift.
+    """
+    previous_scores = {
+        item["itemId"]: item.get("firstRoundScore") for item in (previous.get("anchors") or {}).get("items", [])
+    }
+    items = []
+    for item in (current.get("anchors") or {}).get("items", []):
+        previous_score = previous_scores.get(item["itemId"])
+        delta = _delta(item.get("firstRoundScore"), previous_score)
+        if delta is not None:
+            items.append(
+                {
+                    "itemId": item["itemId"],
+                    "current": item["firstRoundScore"],
+                    "previous": previous_score,
+                    "delta": delta,
+                }
+            )
+    mean_delta = _mean([item["delta"] for item in items])
+    flagged = mean_delta is not None and abs(mean_delta) > tolerances.anchor_drift + _EPSILON
+    return {
+        "anchorsCompared": len(items),
+        "meanFirstRoundScoreDelta": mean_delta,
+        "tolerance": tolerances.anchor_drift,
+        "flagged": flagged,
+        "message": f"judge drift: anchor first-round scores moved {mean_delta:+.2f}" if flagged else None,
+        "items": items,
+    }
+
+
+def compare(
+    current: Mapping[str, Any], previous: Mapping[str, Any], tolerances: Tolerances | None = None
+) -> dict[str, Any]:
+    """Deltas of the headline metrics (overall and per category) against a previous benchmark.
+
+    ``current`` and ``previous`` are ``compute_metrics`` results or whole reports (same keys).
+    Regressions: pass rate down by more than ``pass_rate_drop``, mean final score down by more than
+    ``mean_final_score_drop``, cost per passing image up by more than ``cost_per_pass_rise``; checked
+    overall and for each category in both. Anchor movement beyond ``anchor_drift`` in either direction
+    is reported as judge drift, apart from the regressions: it questions the ruler, not the loop.
+    """
+    tolerances = tolerances or Tolerances()
+    current_overall, previous_overall = current.get("overall") or {}, previous.get("overall") or {}
+    current_categories = current.get("byCategory") or {}
+    previous_categories = previous.get("byCategory") or {}
+    regressions = _regressions(None, current_overall, previous_overall, tolerances)
+    for name in sorted(current_categories.keys() & previous_categories.keys()):
+        regressions += _regressions(name, current_categories[name], previous_categories[name], tolerances)
+    return {
+        "tolerances": asdict(tolerances),
+        "overall": _metric_deltas(current_overall, previous_overall),
+        "byCategory": {
+            name: _metric_deltas(current_categories.get(name), previous_categories.get(name))
+            for name in sorted(current_categories.keys() | previous_categories.keys())
+        },
+        "regressions": regressions,
+        "drift": _anchor_drift(current, previous, tolerances),
+    }

@@ -1,0 +1,31 @@
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from imagegate_service import constants as c
+from imagegate_service.domain.benchmark import BenchmarkAggregator
+from imagegate_service.handlers._powertools import logger, metrics, tracer
+
+aggregator = BenchmarkAggregator()
+
+_HEADLINE_METRICS = {
+    c.METRIC_BENCHMARK_PASS_RATE: "passRate",
+    c.METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE: "firstRoundPassRate",
+    c.METRIC_BENCHMARK_MEAN_FINAL_SCORE: "meanFinalScore",
+    c.METRIC_BENCHMARK_COST_PER_PASS: "costPerPassUsd",
+}
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    summary = aggregator.aggregate(event)
+    for metric, field in _HEADLINE_METRICS.items():
+        if summary["overall"].get(field) is not None:
+            metrics.add_metric(name=metric, unit=MetricUnit.NoUnit, value=summary["overall"][field])
+    if summary["anchorsMeanFirstRoundScore"] is not None:
+        metrics.add_metric(name=c.METRIC_BENCHMARK_ANCHOR_SCORE, unit=MetricUnit.NoUnit,
+                           value=summary["anchorsMeanFirstRoundScore"])
+    return summary

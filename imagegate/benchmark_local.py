@@ -1,0 +1,126 @@
+"""Run the nightly benchmark on the embedded local runtime: the same benchmark state machine (a Map
+of quality loops, then the aggregation Lambda), with the report copied to ./benchmarks/<date>/."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from imagegate_service import constants as c
+from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON
+from imagegate_service.benchmark.suites import SuiteItem
+
+DEFAULT_SUITE_FILE = Path(__file__).resolve().parents[1] / "functions" / "imagegate_service" / "suites" / "default.jsonl"
+
+
+@dataclass
+class BenchmarkOutcome:
+    status: str
+    summary: dict[str, Any] | None
+    report_dir: Path | None
+    wall_seconds: float
+    error: str | None = None
+
+
+def suite_request(items: Sequence[SuiteItem], suite_name: str, concurrency: int,
+                  settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The benchmark execution's input with the items inline (the loaders run here, not in Lambda)."""
+    return {
+        "suite": suite_name,
+        "concurrency": concurrency,
+        "settings": settings or {},
+        "items": [{"id": i.id, "prompt": i.prompt, "category": i.category, "settings": i.settings,
+                   "anchor": i.anchor} for i in items],
+    }
+
+
+def run_benchmark(request: dict[str, Any], out_root: Path, runtime: Any,
+                  on_progress: Callable[[int, int, int], None] | None = None) -> BenchmarkOutcome:
+    """Start the benchmark state machine, report progress, copy report.json/html to out_root/<date>/."""
+    import boto3
+
+    started = time.monotonic()
+    _seed_previous_reports(out_root)
+    execution_arn = runtime.start_benchmark(request)
+    run_ids = [f"{execution_arn.rsplit(':', 1)[-1]}-{k:03d}" for k in range(1, len(request["items"]) + 1)]
+    sfn = boto3.client("stepfunctions")
+    while True:
+        description = sfn.describe_execution(executionArn=execution_arn)
+        if on_progress:
+            on_progress(*_progress(runtime, run_ids))
+        if description["status"] != "RUNNING":
+            break
+        time.sleep(0.25)
+    wall = time.monotonic() - started
+    if description["status"] != "SUCCEEDED":
+        return BenchmarkOutcome(description["status"], None, None, wall,
+                                f"{description.get('error')}: {(description.get('cause') or '')[:500]}")
+    import json
+
+    summary = json.loads(description["output"])
+    report_dir = Path(out_root) / summary["date"]
+    report_dir.mkdir(parents=True, exist_ok=True)
+    for key, data in runtime.objects(c.benchmark_report_prefix(summary["date"])):
+        (report_dir / key.rsplit("/", 1)[-1]).write_bytes(data)
+    return BenchmarkOutcome(description["status"], summary, report_dir, wall)
+
+
+def _seed_previous_reports(out_root: Path) -> None:
+    """Earlier local reports go into the runtime's bucket, where the aggregation looks for them."""
+    import boto3
+
+    from imagegate.local.runtime import BUCKET
+
+    s3 = boto3.client("s3")
+    for report in sorted(Path(out_root).glob(f"*/{REPORT_JSON}")):
+        s3.put_object(Bucket=BUCKET, Key=c.benchmark_report_prefix(report.parent.name) + REPORT_JSON,
+                      Body=report.read_bytes())
+
+
+def _progress(runtime: Any, run_ids: list[str]) -> tuple[int, int, int]:
+    finished = passed = 0
+    for run_id in run_ids:
+        run = runtime.runs().get_run(run_id)
+        if run and run["status"] in c.TERMINAL_STATUSES:
+            finished += 1
+            passed += run["status"] == c.STATUS_PASSED
+    return finished, passed, len(run_ids)
+
+
+def progress_bar(finished: int, passed: int, total: int, width: int = 30) -> None:
+    filled = int(width * finished / total) if total else width
+    sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {finished}/{total} runs, {passed} passed")
+    sys.stdout.flush()
+    if finished == total:
+        sys.stdout.write("\n")
+
+
+def print_summary(report: dict[str, Any]) -> None:
+    rows = [("overall", report["overall"]), *sorted(report["byCategory"].items())]
+    print(f"\n{'category':<14} {'runs':>4} {'pass':>6} {'1st-round':>9} {'rounds':>6} {'1st':>5} {'final':>5} "
+          f"{'lift':>5} {'$/pass':>8}")
+    for name, m in rows:
+        print(f"{name:<14} {m['runs']:>4} {_pct(m['passRate']):>6} {_pct(m['firstRoundPassRate']):>9} "
+              f"{_num(m['meanRoundsToPass']):>6} {_num(m['meanFirstRoundScore']):>5} {_num(m['meanFinalScore']):>5} "
+              f"{_num(m['lift']):>5} {_usd(m['costPerPassUsd']):>8}")
+    anchors = report.get("anchors") or {}
+    if anchors.get("runs"):
+        print(f"\njudge-drift anchors: {anchors['runs']} items, mean first-round score {_num(anchors['meanFirstRoundScore'])}")
+    regressions = (report.get("comparison") or {}).get("regressions") or []
+    for regression in regressions:
+        print(f"REGRESSION: {regression.get('message', regression)}")
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.0f}%"
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _usd(value: float | None) -> str:
+    return "n/a" if value is None else f"${value:.4f}"

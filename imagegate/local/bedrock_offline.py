@@ -1,0 +1,335 @@
+"""An offline bedrock-runtime: answers InvokeModel (Titan Image Generator v2, Nova Canvas) and
+Converse (the judge and the rewriter) at the botocore level, with the real wire formats.
+
+It validates request bodies as Bedrock does (a 600-character prompt to Titan is a
+ValidationException naming maxLength 512), renders real PNGs with the offline model world, judges
+them from their pixels, and rewrites prompts from the judge's suggestions. Fault switches reach
+every failure path: throttling, schema-breaking verdicts, refusals, content filters.
+
+Mechanism: a client whose endpoint is not an AWS host (AWS_ENDPOINT_URL_BEDROCK_RUNTIME) is left
+alone by moto; a before-send handler on the session answers its requests instead of the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import random
+import re
+import struct
+import threading
+import time
+from dataclasses import dataclass, field, fields
+from typing import Any, Mapping
+from urllib.parse import unquote
+
+from botocore.awsrequest import AWSResponse
+
+from imagegate_service import registry
+from imagegate_service.constants import REWRITE_TOOL, VERDICT_TOOL
+
+from .world.judge import judge_png
+from .world.render import render_png
+from .world.rewrite import rewrite_prompt
+
+FAULTS_ENV = "IMAGEGATE_OFFLINE_FAULTS"
+_EVENTS = ("before-send.bedrock-runtime.InvokeModel", "before-send.bedrock-runtime.Converse")
+_URL = re.compile(r"/model/(?P<model>[^/]+)/(?P<action>invoke|converse)$")
+INPUT_BLOCKED = "This request has been blocked by our content filters. Please adjust your text prompt to submit a new request."
+SOME_BLOCKED = "Some of the generated images have been blocked by our content filters."
+ALL_BLOCKED = "All of the generated images have been blocked by our content filters."
+
+
+@dataclass
+class FaultSwitches:
+    throttle_rate: float = 0.0  # share of calls answered ThrottlingException (seeded, deterministic)
+    throttle_first: int = 0  # the first N calls of each operation are throttled
+    garbage_verdicts: int = 0  # the first N judge calls return a verdict that breaks the schema
+    refuse_verdicts: int = 0  # the first N judge calls refuse in plain text, without the tool
+    blocked_words: tuple[str, ...] = ()  # a prompt with one of these is blocked by the input filter
+    blocked_output_rate: float = 0.0  # share of generated images the output filter withholds
+    seed: int = 0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "FaultSwitches":
+        """Parse IMAGEGATE_OFFLINE_FAULTS, e.g. "throttle_rate=0.3,garbage_verdicts=1,blocked_words=bomb;gore"."""
+        text = environ.get(FAULTS_ENV, "").strip()
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            key, sep, raw = part.partition("=")
+            key = key.strip()
+            if not sep or key not in known:
+                raise ValueError(f"{FAULTS_ENV}: {part!r} is not KEY=VALUE with KEY one of {', '.join(known)}")
+            kind = known[key].type
+            try:
+                if key == "blocked_words":
+                    values[key] = tuple(w.strip().lower() for w in raw.split(";") if w.strip())
+                elif "float" in str(kind):
+                    values[key] = float(raw)
+                else:
+                    values[key] = int(raw)
+            except ValueError:
+                raise ValueError(f"{FAULTS_ENV}: {key} needs a number, not {raw!r}") from None
+        for rate in ("throttle_rate", "blocked_output_rate"):
+            if not 0 <= values.get(rate, 0) <= 1:
+                raise ValueError(f"{FAULTS_ENV}: {rate} must be between 0 and 1")
+        return cls(**values)
+
+
+class BedrockError(Exception):
+    def __init__(self, code: str, status: int, message: str):
+        super().__init__(message)
+        self.code, self.status, self.message = code, status, message
+
+
+@dataclass
+class Call:
+    operation: str
+    model_id: str
+    body: dict[str, Any]
+    outcome: str = "ok"
+
+
+@dataclass
+class OfflineBedrock:
+    faults: FaultSwitches | None = None
+    calls: list[Call] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.faults = self.faults or FaultSwitches()
+        self._lock = threading.Lock()
+        self._counts: dict[str, int] = {}
+        self._rng = random.Random(self.faults.seed)
+
+    # -- installation ------------------------------------------------------------------------------
+    def install(self, session: Any) -> None:
+        events = _events_of(session)
+        for event in _EVENTS:
+            events.register(event, self._answer, unique_id=f"imagegate-offline-{event}")
+
+    def uninstall(self, session: Any) -> None:
+        events = _events_of(session)
+        for event in _EVENTS:
+            events.unregister(event, self._answer, unique_id=f"imagegate-offline-{event}")
+
+    # -- dispatch ----------------------------------------------------------------------------------
+    def _answer(self, request: Any, **_: Any) -> AWSResponse | None:
+        match = _URL.search(request.url.split("?", 1)[0])
+        if not match:
+            return None
+        model_id, action = unquote(match["model"]), match["action"]
+        operation = "InvokeModel" if action == "invoke" else "Converse"
+        body = json.loads(request.body or b"{}")
+        call = Call(operation, model_id, body)
+        with self._lock:
+            self.calls.append(call)
+            number = self._counts[operation] = self._counts.get(operation, 0) + 1
+            throttled = number <= self.faults.throttle_first or self._rng.random() < self.faults.throttle_rate
+        try:
+            if throttled:
+                raise BedrockError("ThrottlingException", 429, "Too many requests, please wait before trying again.")
+            payload = self._invoke(model_id, body) if operation == "InvokeModel" else self._converse(model_id, body)
+        except BedrockError as error:
+            call.outcome = error.code
+            return _response(request.url, error.status, {"message": error.message},
+                             {"x-amzn-ErrorType": f"{error.code}:http://internal.amazon.com/coral/com.amazon.bedrock/"})
+        return _response(request.url, 200, payload)
+
+    # -- InvokeModel: the image generators ------------------------------------------------------------
+    def _invoke(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        if model_id not in registry.generator_ids():
+            if model_id in registry.text_model_ids():
+                raise BedrockError("ValidationException", 400, "Malformed input request: this model does not take TEXT_IMAGE, please reformat your input and try again.")
+            raise BedrockError("ResourceNotFoundException", 404, "Could not resolve the foundation model from the provided model identifier.")
+        model = registry.generator(model_id)
+        text_params, config = _validate_text_image(body, model)
+        prompt = text_params["text"]
+        if any(word in prompt.lower() for word in self.faults.blocked_words):
+            raise BedrockError("ValidationException", 400, INPUT_BLOCKED)
+        images = [
+            render_png(prompt, text_params.get("negativeText", ""), config.get("seed", 0), config["width"],
+                       config["height"], variant)
+            for variant in range(config.get("numberOfImages", 1))
+        ]
+        with self._lock:
+            kept = [png for png in images if self._rng.random() >= self.faults.blocked_output_rate]
+        error = None if len(kept) == len(images) else (ALL_BLOCKED if not kept else SOME_BLOCKED)
+        return {"images": [base64.b64encode(png).decode("ascii") for png in kept], "error": error}
+
+    # -- Converse: the judge and the rewriter ---------------------------------------------------------
+    def _converse(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        started = time.monotonic()
+        if model_id not in registry.text_model_ids():
+            raise BedrockError("ValidationException", 400, "The provided model identifier is invalid.")
+        messages = body.get("messages") or []
+        if not messages or messages[-1].get("role") != "user":
+            raise BedrockError("ValidationException", 400, "A conversation must start with a user message.")
+        content = messages[-1].get("content") or []
+        texts = [block["text"] for block in content if "text" in block]
+        images = [_image_bytes(block["image"]) for block in content if "image" in block]
+        if images and not registry.text_model(model_id).vision:
+            raise BedrockError("ValidationException", 400, f"The model {model_id} does not support image input.")
+        tools = {t["toolSpec"]["name"] for t in (body.get("toolConfig") or {}).get("tools", [])}
+        forced = ((body.get("toolConfig") or {}).get("toolChoice") or {}).get("tool", {}).get("name")
+        user_text = "\n".join(texts)
+        input_tokens = sum(len(t) for t in texts + [s.get("text", "") for s in body.get("system", [])]) // 4
+        input_tokens += sum(_image_tokens(png) for png in images)
+        if forced == VERDICT_TOOL and VERDICT_TOOL in tools and images:
+            blocks, stop = self._verdict_blocks(images[0], user_text)
+        elif forced == REWRITE_TOOL and REWRITE_TOOL in tools:
+            blocks, stop = self._rewrite_blocks(user_text)
+        else:
+            blocks, stop = [{"text": "I can only grade images or rewrite prompts through the requested tool."}], "end_turn"
+        output_tokens = max(1, len(json.dumps(blocks)) // 4)
+        return {
+            "output": {"message": {"role": "assistant", "content": blocks}},
+            "stopReason": stop,
+            "usage": {"inputTokens": input_tokens, "outputTokens": output_tokens,
+                      "totalTokens": input_tokens + output_tokens},
+            "metrics": {"latencyMs": max(1, int((time.monotonic() - started) * 1000))},
+        }
+
+    def _verdict_blocks(self, png: bytes, user_text: str) -> tuple[list[dict[str, Any]], str]:
+        with self._lock:
+            number = self._counts["judge"] = self._counts.get("judge", 0) + 1
+        if number <= self.faults.refuse_verdicts:
+            return [{"text": "I'm sorry, but I can't help evaluate this image."}], "end_turn"
+        original = _tagged(user_text, "user_prompt")
+        verdict = judge_png(png, original)
+        if number <= self.faults.refuse_verdicts + self.faults.garbage_verdicts:
+            verdict = {"score": "eight", "explanation": "", "suggestions": "make it better"}  # breaks the schema
+        thinking = {"text": f"<thinking>Checking the image against the request: {len(verdict.get('checks', []))} checks.</thinking>"}
+        return [thinking, {"toolUse": {"toolUseId": f"tooluse_{number:06d}", "name": VERDICT_TOOL, "input": verdict}}], "tool_use"
+
+    def _rewrite_blocks(self, user_text: str) -> tuple[list[dict[str, Any]], str]:
+        suggestions = [line.strip() for line in _tagged(user_text, "suggestions").splitlines()
+                       if line.strip() and line.strip() != "(none)"]
+        limit_text = _tagged(user_text, "max_characters")
+        rewrite = rewrite_prompt(
+            original_prompt=_tagged(user_text, "original_prompt"),
+            current_prompt=_tagged(user_text, "current_prompt"),
+            suggestions=suggestions,
+            max_chars=int(limit_text) if limit_text.isdigit() else 512,
+            negative_prompt=_tagged(user_text, "negative_prompt").replace("(none)", ""),
+        )
+        return [{"toolUse": {"toolUseId": "tooluse_rewrite", "name": REWRITE_TOOL, "input": rewrite}}], "tool_use"
+
+
+def _events_of(session: Any) -> Any:
+    """The event system of a boto3 Session or a botocore session."""
+    return getattr(session, "_session", session).get_component("event_emitter")
+
+
+def _validate_text_image(body: dict[str, Any], model: registry.GeneratorModel) -> tuple[dict[str, Any], dict[str, Any]]:
+    def invalid(path: str, problem: str) -> BedrockError:
+        return BedrockError("ValidationException", 400,
+                            f"Malformed input request: #{path}: {problem}, please reformat your input and try again.")
+
+    if body.get("taskType") != "TEXT_IMAGE":
+        raise invalid("/taskType", f"{body.get('taskType')!r} is not supported offline (TEXT_IMAGE only)")
+    extra = set(body) - {"taskType", "textToImageParams", "imageGenerationConfig"}
+    if extra:
+        raise invalid("", f"extraneous key [{sorted(extra)[0]}] is not permitted")
+    params = body.get("textToImageParams")
+    if not isinstance(params, dict):
+        raise invalid("", "required key [textToImageParams] not found")
+    allowed = {"text", "negativeText"} | ({"style"} if model.spec["styles"] else set())
+    extra = set(params) - allowed
+    if extra:
+        raise invalid("/textToImageParams", f"extraneous key [{sorted(extra)[0]}] is not permitted")
+    for key, limit in (("text", model.prompt_max_chars), ("negativeText", model.negative_prompt_max_chars)):
+        if key not in params:
+            if key == "text":
+                raise invalid("/textToImageParams", "required key [text] not found")
+            continue
+        value = params[key]
+        if not isinstance(value, str):
+            raise invalid(f"/textToImageParams/{key}", "expected type: String")
+        if len(value) < 1:
+            raise invalid(f"/textToImageParams/{key}", f"expected minLength: 1, actual: {len(value)}")
+        if len(value) > limit:
+            raise invalid(f"/textToImageParams/{key}", f"expected maxLength: {limit}, actual: {len(value)}")
+    if "style" in params and params["style"] not in model.spec["styles"]:
+        raise invalid("/textToImageParams/style", f"{params['style']} is not a valid enum value")
+    config = body.get("imageGenerationConfig") or {}
+    extra = set(config) - {"numberOfImages", "quality", "width", "height", "cfgScale", "seed"}
+    if extra:
+        raise invalid("/imageGenerationConfig", f"extraneous key [{sorted(extra)[0]}] is not permitted")
+    config = {"numberOfImages": 1, "quality": "standard", "width": 1024, "height": 1024, **config}
+    count_range = model.spec["imagesPerRequest"]
+    _check_range(invalid, "numberOfImages", config["numberOfImages"], count_range["min"], count_range["max"], int)
+    if config["quality"] not in ("standard", "premium"):
+        raise invalid("/imageGenerationConfig/quality", f"{config['quality']} is not a valid enum value")
+    low, high = model.cfg_scale_range
+    if "cfgScale" in config:
+        _check_range(invalid, "cfgScale", config["cfgScale"], low, high, (int, float))
+    if "seed" in config:
+        _check_range(invalid, "seed", config["seed"], 0, model.seed_max, int)
+    for side in ("width", "height"):
+        if not isinstance(config[side], int) or isinstance(config[side], bool):
+            raise invalid(f"/imageGenerationConfig/{side}", "expected type: Integer")
+    problem = model.size_problem(config["width"], config["height"])
+    if problem:
+        raise invalid("/imageGenerationConfig", problem)
+    return params, config
+
+
+def _check_range(invalid: Any, key: str, value: Any, low: float, high: float, kind: Any) -> None:
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise invalid(f"/imageGenerationConfig/{key}", "expected type: Number")
+    if value < low:
+        raise invalid(f"/imageGenerationConfig/{key}", f"{value} is not greater or equal to {low}")
+    if value > high:
+        raise invalid(f"/imageGenerationConfig/{key}", f"{value} is not less or equal to {high}")
+
+
+_MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff", "gif": b"GIF8", "webp": b"RIFF"}
+
+
+def _image_bytes(image: dict[str, Any]) -> bytes:
+    declared = image.get("format")
+    if declared not in _MAGIC:
+        raise BedrockError("ValidationException", 400, f"The image format {declared!r} is not supported.")
+    data = base64.b64decode((image.get("source") or {}).get("bytes") or "")
+    if not data.startswith(_MAGIC[declared]):
+        raise BedrockError("ValidationException", 400,
+                           f"The provided image does not match the declared format {declared}.")
+    return data
+
+
+def _image_tokens(png: bytes) -> int:
+    """About 1,300-2,600 input tokens for a 1024x1024 image, scaled by pixels (read from the PNG header)."""
+    if png[12:16] != b"IHDR":
+        return 1600
+    width, height = struct.unpack(">II", png[16:24])
+    return max(85, int(1800 * width * height / (1024 * 1024)))
+
+
+def _tagged(text: str, tag: str) -> str:
+    match = re.search(rf"<{tag}>\s*(.*?)\s*</{tag}>", text, re.DOTALL)
+    return match.group(1).strip() if match else ""
+
+
+class _RawBody:
+    """What botocore reads an HTTP body through: read() for streams, stream() for whole payloads."""
+
+    def __init__(self, data: bytes):
+        self._buffer = io.BytesIO(data)
+
+    def read(self, amt: int | None = None, **_: Any) -> bytes:
+        return self._buffer.read() if amt is None else self._buffer.read(amt)
+
+    def stream(self, **_: Any):
+        yield self._buffer.read()
+
+    def close(self) -> None:
+        pass
+
+
+def _response(url: str, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> AWSResponse:
+    data = json.dumps(payload).encode("utf-8")
+    all_headers = {"Content-Type": "application/json", "Content-Length": str(len(data)),
+                   "x-amzn-RequestId": "offline-" + str(abs(hash(data)) % 10**12), **(headers or {})}
+    return AWSResponse(url, status, all_headers, _RawBody(data))

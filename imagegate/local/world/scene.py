@@ -1,0 +1,434 @@
+"""Prompt understanding: an English image prompt -> a scene spec.
+
+The spec lists entities (class, colour, count, absolute position), relations between them,
+text to render, background scene, light and style. It also records how *explicitly* each
+detail was asked for (emphasis words like "exactly"/"clearly", or the detail restated),
+because the offline generator gets explicit details right more often, as real models do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import vocabulary as vocab
+
+RELATIONS = ("left of", "right of", "above", "below", "on top of", "under", "next to")
+POSITIONS = ("left", "right", "top", "bottom", "center")
+OPPOSITE_RELATION = {"left of": "right of", "right of": "left of", "above": "below", "below": "above",
+                     "on top of": "under", "under": "on top of", "next to": "next to"}
+
+
+@dataclass
+class Entity:
+    cls: str
+    count: int | None = 1          # None: "several" - at least two
+    colour: str | None = None
+    position: str | None = None    # absolute place in the image: one of POSITIONS
+    count_stated: bool = False     # a number was written ("two"), not just an article
+    emphasis: dict[str, int] = field(default_factory=dict)  # detail -> how often made explicit
+
+    def emphasise(self, detail: str) -> None:
+        self.emphasis[detail] = self.emphasis.get(detail, 0) + 1
+
+
+@dataclass
+class Relation:
+    subject: int   # index into SceneSpec.entities
+    relation: str  # one of RELATIONS
+    object: int
+    emphasis: int = 0
+
+
+@dataclass
+class TextSpec:
+    text: str
+    emphasis: int = 0
+
+
+@dataclass
+class SceneSpec:
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    texts: list[TextSpec] = field(default_factory=list)
+    scene: str | None = None
+    light: str | None = None
+    style: str | None = None
+    excluded: list[str] = field(default_factory=list)  # classes the prompt says must be absent
+    emphasis: dict[str, int] = field(default_factory=dict)  # scene/light/style -> level
+
+
+# ---------------------------------------------------------------- lexicon
+
+def plural_of(name: str) -> str:
+    if name in vocab.IRREGULAR_PLURALS:
+        return vocab.IRREGULAR_PLURALS[name]
+    head, _, last = name.rpartition(" ")
+    prefix = head + " " if head else ""
+    if last.endswith(("s", "x", "ch", "sh")) or last in {"tomato", "potato"}:
+        return f"{prefix}{last}es"
+    if last.endswith("y") and last[-2:-1] not in set("aeiou"):
+        return f"{prefix}{last[:-1]}ies"
+    return f"{prefix}{last}s"
+
+
+_RELATION_PHRASES: dict[str, str] = {
+    "to the left of": "left of", "left of": "left of", "on the left of": "left of",
+    "to the right of": "right of", "right of": "right of", "on the right of": "right of",
+    "above": "above", "over": "above", "higher than": "above",
+    "below": "below", "lower than": "below",
+    "on top of": "on top of", "on": "on top of", "atop": "on top of", "upon": "on top of",
+    "under": "under", "underneath": "under", "beneath": "under",
+    "next to": "next to", "beside": "next to", "near": "next to", "alongside": "next to", "by": "next to",
+}
+_COPULAS = frozenset({"is", "are", "sits", "sit", "sitting", "stands", "stand", "standing", "lies",
+                      "lying", "placed", "positioned", "located", "appears", "appear", "shown",
+                      "rests", "resting", "floating", "flying", "hanging", "be", "being", "colored",
+                      "coloured", "painted", "drawn"})
+_DEFINITES = frozenset({"the", "this", "that", "these", "those", "its", "their"})
+_NEGATIONS = frozenset({"no", "without", "not", "never"})
+_CLAUSE_ENDS = frozenset({".", ";", "!", "?", ":"})
+_SOFT_BREAKS = frozenset({",", "and", "with", "while", "plus", "or", "of", "in", "at"})
+_IMAGE_WORDS = frozenset({"image", "picture", "frame", "canvas", "photo", "scene", "composition", "view"})
+_POSITION_WORDS = {"left": "left", "right": "right", "top": "top", "bottom": "bottom", "center": "center",
+                   "centre": "center", "middle": "center", "upper": "top", "lower": "bottom"}
+_TEXT_EMPHASIS = frozenset({"legible", "readable", "exactly", "clearly", "crisp", "spelled"})
+_COUNT_EMPHASIS = frozenset({"exactly", "precisely", "only", "total"})
+_MAX_UNKNOWN_RUN = 3  # adjectives we don't know ("a fluffy cat") keep the pending article/colour
+
+
+def _build_lexicon() -> dict[tuple[str, ...], tuple[str, object]]:
+    lexicon: dict[tuple[str, ...], tuple[str, object]] = {}
+
+    def add(phrase: str, kind: str, value: object) -> None:
+        lexicon.setdefault(tuple(phrase.split()), (kind, value))
+
+    for cls in vocab.OBJECT_CLASSES:
+        add(cls, "object", (cls, False))
+        add(plural_of(cls), "object", (cls, cls not in vocab.PAIR_NOUNS))
+    for word, cls in vocab.SYNONYMS.items():
+        add(word, "object", (cls, word in {"people", "flowers"}))
+        add(plural_of(word), "object", (cls, True))
+    for phrase, rel in _RELATION_PHRASES.items():
+        add(phrase, "relation", rel)
+    for word, colour in {**{c: c for c in vocab.COLOURS}, **vocab.COLOUR_SYNONYMS}.items():
+        add(word, "colour", colour)
+    for table, kind in ((vocab.SCENE_WORDS, "scene"), (vocab.LIGHT_WORDS, "light"), (vocab.STYLE_WORDS, "style")):
+        for phrase, key in table.items():
+            add(phrase, kind, key)
+    for word, number in vocab.NUMBER_WORDS.items():
+        add(word, "number", number)
+    add("pair of", "number", 2)
+    add("couple of", "number", 2)
+    add("a couple of", "number", 2)
+    add("a pair of", "number", 2)
+    for word in vocab.PLURAL_QUANTIFIERS:
+        add(word, "quantifier", None)
+    add("a few", "quantifier", None)
+    for word in vocab.EMPHASIS_WORDS:
+        add(word, "emphasis", word)
+    for word in _COPULAS:
+        add(word, "copula", word)
+    for word in _DEFINITES:
+        add(word, "definite", word)
+    for word in _NEGATIONS:
+        add(word, "negation", word)
+    for word, position in _POSITION_WORDS.items():
+        add(word, "position", position)
+    return lexicon
+
+
+LEXICON = _build_lexicon()
+_MAX_PHRASE = max(len(k) for k in LEXICON)
+_QUOTED = re.compile(r'"([^"]{1,60})"|“([^”]{1,60})”')
+_TOKEN = re.compile(r"__text\d+__|[a-z0-9]+|[.,;:!?]")
+
+
+def tokenize(prompt: str) -> tuple[list[str], list[str]]:
+    """Lowercase word tokens with quoted text replaced by __textN__ placeholders."""
+    quoted: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        quoted.append((match.group(1) or match.group(2)).strip())
+        return f" __text{len(quoted) - 1}__ "
+
+    text = _QUOTED.sub(stash, prompt)
+    return _TOKEN.findall(text.lower().replace("-", " ")), quoted
+
+
+def _match(tokens: list[str], i: int) -> tuple[int, str, object]:
+    """Longest lexicon phrase at tokens[i]: (length, kind, value); kind 'word' when unknown."""
+    for length in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
+        entry = LEXICON.get(tuple(tokens[i:i + length]))
+        if entry:
+            return length, entry[0], entry[1]
+    token = tokens[i]
+    if token.isdigit():
+        return 1, "number", min(int(token), 99)
+    if token.startswith("__text"):
+        return 1, "text", int(token[6:-2])
+    if token in _CLAUSE_ENDS or token in _SOFT_BREAKS:
+        return 1, "break", token
+    return 1, "word", token
+
+
+# ---------------------------------------------------------------- parser
+
+@dataclass
+class _Pending:
+    """Modifiers read since the last noun, waiting for the noun they belong to."""
+    count: int | None = None
+    count_stated: bool = False
+    plural_quantifier: bool = False
+    definite: bool = False
+    colour: str | None = None
+    emphasis: set[str] = field(default_factory=set)
+    negated: bool = False
+    unknown_run: int = 0
+
+
+class _Parser:
+    def __init__(self, prompt: str) -> None:
+        self.tokens, self.quoted = tokenize(prompt)
+        self.spec = SceneSpec()
+        self.pending = _Pending()
+        self.subject: int | None = None          # the entity the clause is about
+        self.relation: tuple[int, str, bool] | None = None  # (subject, relation, emphasised)
+        self.predicate = False                   # after "is"/"are": colours attach to subject
+        self.emphasis_next = 0                   # emphasis words seen for a predicate
+
+    def parse(self) -> SceneSpec:
+        i = 0
+        while i < len(self.tokens):
+            length, kind, value = _match(self.tokens, i)
+            if kind == "number" and self._next_kind(i + length) == "relation" and value == 1:
+                kind = "word"  # "one on top of" - rare; keep simple
+            handler = getattr(self, f"_on_{kind}")
+            consumed = handler(i, length, value)
+            i += consumed or length
+        return self.spec
+
+    def _next_kind(self, i: int) -> str | None:
+        return _match(self.tokens, i)[1] if i < len(self.tokens) else None
+
+    def _next_noun_within(self, i: int, window: int = 4) -> bool:
+        """Is an object noun coming (after articles/colours/unknown adjectives) before a break?"""
+        j = i
+        while j < len(self.tokens) and j < i + window:
+            length, kind, _ = _match(self.tokens, j)
+            if kind == "object":
+                return True
+            if kind in {"break", "relation", "copula", "scene", "light", "style", "text", "position"}:
+                return False
+            j += length
+        return False
+
+    # token handlers ------------------------------------------------------
+    def _on_number(self, i: int, length: int, value: object) -> None:
+        word = " ".join(self.tokens[i:i + length])
+        self.pending.count = value if isinstance(value, int) else 1
+        self.pending.count_stated = word not in {"a", "an"}
+        self.pending.unknown_run = 0
+
+    def _on_quantifier(self, i: int, length: int, value: object) -> None:
+        self.pending.plural_quantifier = True
+        self.pending.count = None
+
+    def _on_definite(self, i: int, length: int, value: object) -> None:
+        self.pending.definite = True
+
+    def _on_emphasis(self, i: int, length: int, value: object) -> None:
+        word = str(value)
+        if word == "total" and self.subject is not None:  # "three apples in total"
+            self.spec.entities[self.subject].emphasise("count")
+            return
+        self.pending.emphasis.add(word)
+        self.emphasis_next += 1
+
+    def _on_negation(self, i: int, length: int, value: object) -> None:
+        self.pending.negated = True
+
+    def _on_copula(self, i: int, length: int, value: object) -> None:
+        self.predicate = self.subject is not None
+
+    def _on_colour(self, i: int, length: int, value: object) -> None:
+        colour = str(value)
+        if self._next_noun_within(i + length):
+            self.pending.colour = colour
+            return
+        if self.predicate and self.subject is not None:  # "the cup is (clearly) blue"
+            entity = self.spec.entities[self.subject]
+            restated = entity.colour == colour
+            if entity.colour is None or restated:
+                entity.colour = colour
+                if restated or self.emphasis_next:
+                    entity.emphasise("colour")
+            self.emphasis_next = 0
+
+    def _on_object(self, i: int, length: int, value: object) -> None:
+        cls, plural = value  # type: ignore[misc]
+        next_word = self.tokens[i + length] if i + length < len(self.tokens) else ""
+        if cls == "orange" and not plural and next_word and self._next_noun_within(i + length, 2):
+            self.pending.colour = "orange"  # "an orange cat": the colour, not the fruit
+            return
+        pending = self.pending
+        if pending.negated:
+            if cls not in self.spec.excluded:
+                self.spec.excluded.append(cls)
+            self._reset_pending()
+            return
+        count = pending.count if pending.count is not None or pending.plural_quantifier else (None if plural else 1)
+        if cls in vocab.PAIR_NOUNS and pending.count_stated and "pair" in self.tokens[max(0, i - 3):i]:
+            count = 1
+        if plural and count == 1 and not pending.count_stated:
+            count = None
+        mention = Entity(cls=cls, count=count, colour=pending.colour, count_stated=pending.count_stated)
+        index = self._resolve(mention, pending)
+        if self.relation and self.relation[0] != index:
+            subject, relation, emphasised = self.relation
+            self._add_relation(subject, relation, index, emphasised)
+            self.relation = None
+        else:
+            self.subject = index
+        self.predicate = False
+        self._reset_pending()
+
+    def _resolve(self, mention: Entity, pending: _Pending) -> int:
+        """Merge a mention into the entity it refers to, or add a new entity; returns its index."""
+        counts_emphasis = bool(pending.emphasis & _COUNT_EMPHASIS) and mention.count_stated
+        refers_back = pending.definite or counts_emphasis or bool(pending.emphasis)
+        existing = self._find_entity(mention) if refers_back else None
+        if existing is None:
+            self.spec.entities.append(mention)
+            entity = mention
+            index = len(self.spec.entities) - 1
+            if counts_emphasis:
+                entity.emphasise("count")
+            if mention.colour and pending.emphasis - _COUNT_EMPHASIS:
+                entity.emphasise("colour")
+            return index
+        entity = self.spec.entities[existing]
+        if mention.colour:
+            if entity.colour in (None, mention.colour):
+                if entity.colour == mention.colour or pending.emphasis:
+                    entity.emphasise("colour")
+                entity.colour = mention.colour
+        if mention.count_stated:
+            if not entity.count_stated:
+                entity.count, entity.count_stated = mention.count, True
+            if entity.count == mention.count:
+                entity.emphasise("count")
+        if not mention.colour and not mention.count_stated:
+            entity.emphasise("presence")
+        return existing
+
+    def _find_entity(self, mention: Entity) -> int | None:
+        candidates = [k for k, e in enumerate(self.spec.entities) if e.cls == mention.cls]
+        if mention.colour:
+            same = [k for k in candidates if self.spec.entities[k].colour == mention.colour]
+            free = [k for k in candidates if self.spec.entities[k].colour is None]
+            candidates = same or free
+        return candidates[0] if candidates else None
+
+    def _add_relation(self, subject: int, relation: str, obj: int, emphasised: bool) -> None:
+        for existing in self.spec.relations:
+            same = (existing.subject, existing.relation, existing.object) == (subject, relation, obj)
+            mirrored = (existing.subject, existing.object) == (obj, subject) and existing.relation == OPPOSITE_RELATION[relation]
+            if same or mirrored:
+                existing.emphasis += 1
+                return
+        self.spec.relations.append(Relation(subject, relation, obj, emphasis=int(emphasised)))
+
+    def _on_relation(self, i: int, length: int, value: object) -> None:
+        relation = str(value)
+        if self.subject is None:
+            return
+        if relation == "on top of" and not self._next_noun_within(i + length):
+            return  # "on a sunny day", "on the beach"
+        self.relation = (self.subject, relation, bool(self.pending.emphasis))
+        self.predicate = False
+        self._reset_pending()
+
+    def _on_position(self, i: int, length: int, value: object) -> int:
+        """'left'/'right'/'top'... : either a relation ("left of the dog") or a place in the image."""
+        position = str(value)
+        j = i + length
+        while j < len(self.tokens) and self.tokens[j] in {"side", "half", "part", "edge", "corner", "hand"}:
+            j += 1
+        if j < len(self.tokens) and self.tokens[j] == "of":
+            after = j + 1
+            while after < len(self.tokens) and self.tokens[after] in _DEFINITES:
+                after += 1
+            if after < len(self.tokens) and self.tokens[after] in _IMAGE_WORDS:
+                self._set_position(position, explicit=True)
+                return after + 1 - i
+            relation = {"left": "left of", "right": "right of", "top": "on top of", "bottom": "under"}.get(position)
+            if relation and self.subject is not None and self._next_noun_within(j + 1):
+                self.relation = (self.subject, relation, bool(self.pending.emphasis))
+                self._reset_pending()
+                return j + 1 - i
+        self._set_position(position, explicit=j > i + length)
+        return j - i
+
+    def _set_position(self, position: str, explicit: bool) -> None:
+        if self.subject is None:
+            return
+        entity = self.spec.entities[self.subject]
+        if entity.position in (None, position):
+            if entity.position == position or explicit or self.pending.emphasis:
+                entity.emphasise("position")
+            entity.position = position
+        self.relation = None
+
+    def _on_text(self, i: int, length: int, value: object) -> None:
+        text = self.quoted[int(value)]  # type: ignore[arg-type]
+        window = set(self.tokens[max(0, i - 6):i + 4])
+        emphasis = len(window & _TEXT_EMPHASIS)
+        for existing in self.spec.texts:
+            if existing.text.lower() == text.lower():
+                existing.emphasis += 1 + emphasis
+                return
+        self.spec.texts.append(TextSpec(text=text, emphasis=emphasis))
+
+    def _on_scene(self, i: int, length: int, value: object) -> None:
+        self._set_setting("scene", str(value), replaceable=self.spec.scene == "sky")
+
+    def _on_light(self, i: int, length: int, value: object) -> None:
+        if value in {"day", "dark"} and self._next_kind(i + length) == "colour":
+            return  # "bright red", "dark blue": a shade, not the light
+        self._set_setting("light", str(value))
+
+    def _on_style(self, i: int, length: int, value: object) -> None:
+        self._set_setting("style", str(value))
+
+    def _set_setting(self, name: str, value: str, replaceable: bool = False) -> None:
+        current = getattr(self.spec, name)
+        if current is None or replaceable:
+            setattr(self.spec, name, value)
+            if self.pending.emphasis:
+                self.spec.emphasis[name] = self.spec.emphasis.get(name, 0) + 1
+        elif current == value:
+            self.spec.emphasis[name] = self.spec.emphasis.get(name, 0) + 1
+        self.pending.emphasis.clear()
+
+    def _on_break(self, i: int, length: int, value: object) -> None:
+        if value in _CLAUSE_ENDS:
+            self.subject = None
+            self.relation = None
+        self.predicate = False
+        self.emphasis_next = 0
+        if value not in {"of", "in", "at"}:
+            self._reset_pending()
+
+    def _on_word(self, i: int, length: int, value: object) -> None:
+        self.pending.unknown_run += 1
+        if self.pending.unknown_run > _MAX_UNKNOWN_RUN:
+            self._reset_pending()
+
+    def _reset_pending(self) -> None:
+        self.pending = _Pending()
+
+
+def parse_prompt(prompt: str) -> SceneSpec:
+    """Parse an English image prompt into a SceneSpec."""
+    return _Parser(prompt).parse()

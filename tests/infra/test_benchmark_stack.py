@@ -1,0 +1,319 @@
+"""The nightly benchmark in AWS: its schedule, its state machine (the composed definition of
+imagegate/workflows.py), its two functions' least-privilege roles, and its alarms."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from imagegate import workflows
+from imagegate_service import constants
+
+from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, ImagegateConfig, cdk_json_context
+
+pytestmark = pytest.mark.infra
+
+SCOPED_SERVICES = ("bedrock:", "s3:", "dynamodb:")
+LOGS_AND_TRACES = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def _render(value: Any) -> str:
+    """A CloudFormation value as text: references become ${Name} / ${Id.Attr}."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(_render(part) for part in parts)
+    if "Ref" in value:
+        return "${%s}" % value["Ref"]
+    if "Fn::GetAtt" in value:
+        return "${%s.%s}" % tuple(value["Fn::GetAtt"])
+    raise AssertionError(f"unexpected intrinsic {value}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _statements_of_role(synthesized, role_id: str) -> list[dict[str, Any]]:
+    return [statement
+            for policy in synthesized.resources("AWS::IAM::Policy").values()
+            if {"Ref": role_id} in policy["Properties"]["Roles"]
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]]
+
+
+def _function_statements(synthesized, name: str) -> list[dict[str, Any]]:
+    function = synthesized.stack.benchmark.by_name[name]
+    role_id = synthesized.template_json["Resources"][synthesized.logical_id(function)]["Properties"]["Role"][
+        "Fn::GetAtt"][0]
+    return _statements_of_role(synthesized, role_id)
+
+
+def _state_machine(synthesized) -> dict[str, Any]:
+    state_machines = synthesized.resources("AWS::StepFunctions::StateMachine")
+    return state_machines[synthesized.logical_id(synthesized.stack.benchmark.state_machine)]["Properties"]
+
+
+def _schedule(synthesized) -> dict[str, Any]:
+    (schedule,) = synthesized.resources("AWS::Scheduler::Schedule").values()
+    return schedule["Properties"]
+
+
+def _alarm(synthesized, alarm) -> dict[str, Any]:
+    return synthesized.template_json["Resources"][synthesized.stack.get_logical_id(alarm.node.default_child)][
+        "Properties"]
+
+
+def _bucket(synthesized) -> str:
+    return "${%s.Arn}" % synthesized.logical_id(synthesized.stack.storage.bucket)
+
+
+# --- schedule -------------------------------------------------------------------------------------
+
+def test_schedule_runs_nightly_in_the_configured_time_zone(synthesized):
+    schedule = _schedule(synthesized)
+    assert schedule["ScheduleExpression"] == "cron(0 2 * * ? *)"
+    assert schedule["ScheduleExpressionTimezone"] == "UTC"
+    assert schedule["State"] == "ENABLED"
+    assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
+
+
+def test_schedule_starts_the_benchmark_with_the_configured_suite(synthesized):
+    target = _schedule(synthesized)["Target"]
+    assert target["Arn"] == {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)}
+    assert json.loads(target["Input"]) == {"suite": constants.BENCHMARK_DEFAULT_SUITE,
+                                           "concurrency": constants.BENCHMARK_DEFAULT_CONCURRENCY}
+    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 3}
+
+
+def test_scheduler_role_may_only_start_the_benchmark(synthesized):
+    role_id = _schedule(synthesized)["Target"]["RoleArn"]["Fn::GetAtt"][0]
+    role = synthesized.template_json["Resources"][role_id]["Properties"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert "aws:SourceAccount" in trust["Condition"]["StringEquals"]
+    statements = _statements_of_role(synthesized, role_id)
+    assert [(statement["Action"], statement["Resource"]) for statement in statements] == [
+        ("states:StartExecution", {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)})]
+
+
+def test_schedule_follows_context(tmp_path):
+    """A second synthesis (without cdk-nag's report) with the schedule's context overridden."""
+    from infra.stack import build_app
+
+    app, stack = build_app(context={"benchmarkSchedule": "cron(30 1 ? * MON-FRI *)", "benchmarkTimeZone":
+                                    "Europe/Berlin", "benchmarkEnabled": "false", "benchmarkSuite": "smoke",
+                                    "benchmarkLimit": 5, "benchmarkPassRateAlarmBelow": 0.8},
+                           outdir=str(tmp_path))
+    template = json.loads((tmp_path / app.synth().get_stack_by_name(stack.stack_name).template_file).read_text())
+    (schedule,) = [resource["Properties"] for resource in template["Resources"].values()
+                   if resource["Type"] == "AWS::Scheduler::Schedule"]
+    assert schedule["ScheduleExpression"] == "cron(30 1 ? * MON-FRI *)"
+    assert schedule["ScheduleExpressionTimezone"] == "Europe/Berlin"
+    assert schedule["State"] == "DISABLED"
+    assert json.loads(schedule["Target"]["Input"]) == {"suite": "smoke", "concurrency": 4, "limit": 5}
+    pass_rate = template["Resources"][stack.get_logical_id(
+        stack.observability.benchmark_pass_rate_alarm.node.default_child)]["Properties"]
+    assert pass_rate["Threshold"] == 0.8
+
+
+# --- state machine --------------------------------------------------------------------------------
+
+def test_definition_is_the_composed_benchmark_after_substitution(synthesized):
+    properties = _state_machine(synthesized)
+    definition = workflows.benchmark_definition()
+    # the loop's six functions and the benchmark's two, each by the ARN of its own function
+    expected_names = {spec.substitution for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS}
+    assert workflows.substitution_names(definition) == expected_names
+    assert set(properties["DefinitionSubstitutions"]) == expected_names
+
+    all_functions = {**synthesized.stack.functions.by_name, **synthesized.stack.benchmark.by_name}
+    expected_substitutions = {spec.substitution: f"arn-of:{synthesized.logical_id(all_functions[spec.name])}"
+                              for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS}
+    deployed_substitutions = {name: f"arn-of:{value['Fn::GetAtt'][0]}"
+                              for name, value in properties["DefinitionSubstitutions"].items()}
+    # from_string: the definition is inline; CloudFormation substitutes each ${Name} on deploy.
+    deployed = json.loads(workflows.substitute(properties["DefinitionString"], deployed_substitutions))
+    expected = json.loads(workflows.substitute(definition, expected_substitutions))
+    assert deployed == expected
+    assert "${" not in json.dumps(deployed)
+
+
+def test_map_runs_the_loop_states_with_bounded_concurrency(synthesized):
+    definition = json.loads(_state_machine(synthesized)["DefinitionString"])
+    run_suite = definition["States"][workflows.BENCHMARK_MAP_STATE]
+    assert run_suite["Type"] == "Map"
+    assert "MaxConcurrencyPath" in run_suite or "MaxConcurrency" in run_suite
+    loop_states = json.loads(workflows.quality_loop_definition())["States"]
+    assert set(run_suite["ItemProcessor"]["States"]) == set(loop_states)
+
+
+def test_standard_type_logged_without_execution_data_and_traced(synthesized):
+    properties = _state_machine(synthesized)
+    assert properties["StateMachineType"] == "STANDARD"
+    assert properties["TracingConfiguration"] == {"Enabled": True}
+    logging = properties["LoggingConfiguration"]
+    assert logging["Level"] == "ALL"
+    assert logging["IncludeExecutionData"] is False
+    (destination,) = logging["Destinations"]
+    log_group = synthesized.template_json["Resources"][
+        destination["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]]["Properties"]
+    assert log_group["LogGroupName"] == "/aws/vendedlogs/states/Imagegate-benchmark"
+    assert log_group["RetentionInDays"] == 30
+
+
+def test_state_machine_may_invoke_exactly_the_eight_functions(synthesized):
+    role_id = synthesized.logical_id(synthesized.stack.benchmark.state_machine.role)
+    statements = _statements_of_role(synthesized, role_id)
+    (invoke,) = [statement for statement in statements if "lambda:InvokeFunction" in _as_list(statement["Action"])]
+    assert _as_list(invoke["Action"]) == ["lambda:InvokeFunction"]
+    all_functions = [*synthesized.stack.functions.by_name.values(), *synthesized.stack.benchmark.by_name.values()]
+    assert len(all_functions) == 8
+    assert sorted(_render(resource) for resource in invoke["Resource"]) == sorted(
+        "${%s.Arn}" % synthesized.logical_id(function) for function in all_functions)
+    assert synthesized.stack.api.function not in all_functions
+    assert not [statement for statement in statements
+                if any(action.startswith(SCOPED_SERVICES + ("states:",)) for action in _as_list(statement["Action"]))]
+
+
+# --- functions ------------------------------------------------------------------------------------
+
+def test_benchmark_functions_run_their_handlers(synthesized):
+    functions = synthesized.resources("AWS::Lambda::Function")
+    for spec in BENCHMARK_FUNCTION_SPECS:
+        properties = functions[synthesized.logical_id(synthesized.stack.benchmark.by_name[spec.name])]["Properties"]
+        assert properties["Handler"] == f"imagegate_service.handlers.{spec.name}.handler"
+        assert properties["Timeout"] == spec.timeout_seconds
+    assert {spec.name for spec in BENCHMARK_FUNCTION_SPECS} == set(constants.BENCHMARK_HANDLERS)
+
+
+def test_prepare_may_only_write_its_logs_and_traces(synthesized):
+    actions = {action for statement in _function_statements(synthesized, "prepare_benchmark")
+               for action in _as_list(statement["Action"])}
+    assert actions == LOGS_AND_TRACES
+
+
+def test_aggregate_reads_runs_from_the_table_and_writes_reports_under_benchmarks(synthesized):
+    bucket = _bucket(synthesized)
+    table = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.storage.table)
+    scoped = [statement for statement in _function_statements(synthesized, "aggregate_benchmark")
+              if any(action.startswith(SCOPED_SERVICES) for action in _as_list(statement["Action"]))]
+    grants = sorted((sorted(_as_list(statement["Action"])), sorted(_render(r) for r in _as_list(statement["Resource"])),
+                     json.dumps(statement.get("Condition"), sort_keys=True))
+                    for statement in scoped)
+    assert grants == sorted([
+        (["dynamodb:GetItem", "dynamodb:Query"], [table], "null"),
+        (["s3:GetObject", "s3:PutObject"], [f"{bucket}/benchmarks/*"], "null"),
+        (["s3:ListBucket"], [bucket], json.dumps({"StringLike": {"s3:prefix": ["benchmarks/*"]}}, sort_keys=True)),
+    ])
+
+
+def test_benchmark_functions_have_no_runs_access_and_no_wildcard_resources(synthesized):
+    for name in synthesized.stack.benchmark.by_name:
+        for statement in _function_statements(synthesized, name):
+            resources = [_render(resource) for resource in _as_list(statement["Resource"])]
+            assert not [resource for resource in resources if "/runs/" in resource], name
+            if any(action.startswith(SCOPED_SERVICES) for action in _as_list(statement["Action"])):
+                assert "*" not in resources, name
+                assert all("*" not in resource or resource.endswith("/benchmarks/*") for resource in resources), name
+            assert not any(action.startswith("bedrock:") for action in _as_list(statement["Action"])), name
+
+
+def test_code_asset_ships_the_bundled_suites(synthesized):
+    function = synthesized.resources("AWS::Lambda::Function")[
+        synthesized.logical_id(synthesized.stack.benchmark.by_name["prepare_benchmark"])]
+    asset_dir = synthesized.outdir / f"asset.{function['Properties']['Code']['S3Key'].removesuffix('.zip')}"
+    from imagegate_service.domain import benchmark as domain
+
+    bundled = sorted(path.name for path in domain.SUITES_DIR.glob("*.jsonl"))
+    shipped = sorted(path.name for path in (asset_dir / "imagegate_service" / "suites").glob("*.jsonl"))
+    assert shipped == bundled
+    if f"{constants.BENCHMARK_DEFAULT_SUITE}.jsonl" not in bundled:
+        pytest.skip("no default suite bundled yet (functions/imagegate_service/suites/)")
+
+
+# --- alarms and dashboard -------------------------------------------------------------------------
+
+def test_pass_rate_alarm(synthesized):
+    observability = synthesized.stack.observability
+    alarm = _alarm(synthesized, observability.benchmark_pass_rate_alarm)
+    assert alarm["Namespace"] == "imagegate"
+    assert alarm["MetricName"] == constants.METRIC_BENCHMARK_PASS_RATE
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": "imagegate"}]
+    assert alarm["Statistic"] == "Average"
+    assert alarm["Threshold"] == 0.6
+    assert alarm["ComparisonOperator"] == "LessThanThreshold"
+    assert (alarm["Period"], alarm["EvaluationPeriods"]) == (86400, 1)
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert alarm["AlarmActions"] == [{"Ref": synthesized.logical_id(observability.topic)}]
+
+
+def test_failed_benchmark_execution_alarm(synthesized):
+    observability = synthesized.stack.observability
+    alarm = _alarm(synthesized, observability.benchmark_failed_alarm)
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/States", "ExecutionsFailed")
+    assert alarm["Dimensions"] == [{"Name": "StateMachineArn", "Value": {
+        "Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)}}]
+    assert alarm["Threshold"] == 1
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["AlarmActions"] == [{"Ref": synthesized.logical_id(observability.topic)}]
+    assert len(synthesized.resources("AWS::SNS::Topic")) == 1  # the loop's topic, reused
+
+
+def test_dashboard_plots_the_benchmark_metrics(synthesized):
+    (dashboard,) = synthesized.resources("AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    for metric in (constants.METRIC_BENCHMARK_PASS_RATE, constants.METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE,
+                   constants.METRIC_BENCHMARK_MEAN_FINAL_SCORE, constants.METRIC_BENCHMARK_COST_PER_PASS,
+                   constants.METRIC_BENCHMARK_ANCHOR_SCORE):
+        assert f'\\"{metric}\\"' in body, metric
+
+
+# --- context (no synthesis) -----------------------------------------------------------------------
+
+def _config(**overrides) -> ImagegateConfig:
+    return ImagegateConfig.from_context({**cdk_json_context(), **overrides}.get)
+
+
+def test_context_schedule_becomes_cron_fields_and_input():
+    config = _config(benchmarkSchedule="cron(30 1 ? * MON-FRI *)", benchmarkTimeZone="Europe/Berlin",
+                     benchmarkSuite="smoke", benchmarkLimit="10", benchmarkConcurrency="2", benchmarkEnabled="false",
+                     benchmarkPassRateAlarmBelow="0.75")
+    assert config.benchmark_cron_fields() == {"minute": "30", "hour": "1", "month": "*", "week_day": "MON-FRI",
+                                              "year": "*"}
+    assert config.benchmark_input() == {"suite": "smoke", "concurrency": 2, "limit": 10}
+    assert config.benchmark_enabled is False
+    assert config.benchmark_time_zone == "Europe/Berlin"
+    assert config.benchmark_pass_rate_alarm_below == 0.75
+
+
+def test_the_cron_fields_render_back_to_the_context_expression():
+    from aws_cdk import TimeZone
+    from aws_cdk import aws_scheduler as scheduler
+
+    for expression in ("cron(0 2 * * ? *)", "cron(30 1 ? * MON-FRI *)", "cron(15 3 1 * ? *)"):
+        config = _config(benchmarkSchedule=expression)
+        rendered = scheduler.ScheduleExpression.cron(time_zone=TimeZone.of("UTC"), **config.benchmark_cron_fields())
+        assert rendered.expression_string == expression
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"benchmarkSchedule": "rate(1 day)"}, "benchmarkSchedule"),
+    ({"benchmarkSchedule": "cron(0 2 * * *)"}, "six-field"),
+    ({"benchmarkSchedule": "cron(0 2 1 * MON *)"}, "exactly one"),
+    ({"benchmarkTimeZone": "Mars/Olympus"}, "benchmarkTimeZone"),
+    ({"benchmarkSuite": "../etc"}, "benchmarkSuite"),
+    ({"benchmarkLimit": 0}, "benchmarkLimit"),
+    ({"benchmarkConcurrency": 41}, "benchmarkConcurrency"),
+    ({"benchmarkPassRateAlarmBelow": 60}, "benchmarkPassRateAlarmBelow"),
+])
+def test_bad_benchmark_context_fails_synthesis_with_the_key_named(override, message):
+    if "benchmarkTimeZone" in override:
+        import zoneinfo
+
+        if not zoneinfo.available_timezones():
+            pytest.skip("no time zone database on this machine")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        _config(**override)

@@ -1,0 +1,192 @@
+"""The real ASL file through the local runtime: moto's Step Functions interpreter, the real handlers,
+moto S3 and DynamoDB, and the offline Bedrock with its fault switches."""
+
+import json
+
+import pytest
+
+from imagegate_service import constants as c
+from imagegate.local.runtime import BUCKET
+
+pytestmark = pytest.mark.integration
+
+APPLE = "a red apple on a wooden table"
+
+
+def rounds_of(runtime, run_id):
+    return sorted(runtime.runs().list_rounds(run_id), key=lambda r: r["round"])
+
+
+def object_keys(runtime, run_id):
+    return sorted(key for key, _ in runtime.objects(f"runs/{run_id}/"))
+
+
+def handler_outcomes(runtime, name):
+    return [outcome for handler, outcome in runtime.dispatcher.invocations if handler == name]
+
+
+def test_an_easy_prompt_passes_in_round_one(runtime):
+    # Given a single explicit object and a modest threshold
+    # When the loop runs
+    outcome = runtime.run({"prompt": APPLE, "threshold": 6.0}, run_id="pass-round-one")
+
+    # Then the first judged round passes and nothing is rewritten
+    assert outcome.execution_status == "SUCCEEDED"
+    assert outcome.output["status"] == c.STATUS_PASSED
+    assert outcome.output["rounds"] == 1 and outcome.output["bestRound"] == 1
+    assert handler_outcomes(runtime, "rewrite_prompt") == []
+    run = runtime.runs().get_run("pass-round-one")
+    assert run["status"] == c.STATUS_PASSED and run["finalScore"] >= 6.0
+    assert run["executionArn"] == outcome.execution_arn
+
+
+def test_a_prompt_that_needs_rewrites_passes_in_round_three(runtime):
+    # Given a prompt whose first two images miss a detail (the offline world is deterministic per seed)
+    outcome = runtime.run({"prompt": "two cats to the left of a green car at night", "seed": 3},
+                          run_id="pass-round-three")
+
+    # Then the gate passes in round 3, after two rewrites that each added what the judge asked for
+    assert outcome.output["status"] == c.STATUS_PASSED
+    rounds = rounds_of(runtime, "pass-round-three")
+    assert [r["passed"] for r in rounds] == [False, False, True]
+    assert outcome.output["bestRound"] == 3 and outcome.output["finalScore"] == rounds[2]["score"]
+    for earlier, later in zip(rounds, rounds[1:]):
+        assert earlier["suggestions"]
+        assert later["prompt"] != earlier["prompt"] and later["prompt"].startswith(rounds[0]["prompt"])
+        assert later["promptChanges"]
+    assert all(r["judgeModel"] == "us.amazon.nova-lite-v1:0" for r in rounds)
+
+
+def test_out_of_rounds_is_exhausted_with_the_best_round_as_the_result(runtime):
+    outcome = runtime.run({"prompt": "four green bottles on a table in a kitchen", "seed": 7, "maxRounds": 3},
+                          run_id="exhausted")
+
+    assert outcome.execution_status == "SUCCEEDED"
+    result = outcome.output
+    assert result["status"] == c.STATUS_EXHAUSTED and "maxRounds" in result["reason"]
+    rounds = rounds_of(runtime, "exhausted")
+    assert [r["round"] for r in rounds] == [1, 2, 3]
+    assert not any(r["passed"] for r in rounds)
+    best = max(rounds, key=lambda r: r["score"])
+    assert result["bestRound"] == best["round"]
+    assert result["finalScore"] == best["score"]
+    assert result["bestImageKey"] == best["bestImageKey"]
+    assert runtime.runs().get_run("exhausted")["status"] == c.STATUS_EXHAUSTED
+
+
+def test_throttled_generation_is_retried_then_succeeds(runtime_with):
+    runtime = runtime_with(throttle_first=2)
+
+    outcome = runtime.run({"prompt": APPLE, "threshold": 6.0}, run_id="throttled")
+
+    assert outcome.output["status"] == c.STATUS_PASSED
+    assert handler_outcomes(runtime, "generate_images")[:3] == ["ModelThrottled", "ModelThrottled", "ok"]
+    retried = [e for e in runtime.execution_history(outcome.execution_arn) if e["type"] == "LambdaFunctionFailed"]
+    assert len(retried) >= 2
+
+
+def test_one_garbage_verdict_is_retried_and_the_run_goes_on(runtime_with):
+    runtime = runtime_with(garbage_verdicts=1)
+
+    outcome = runtime.run({"prompt": APPLE, "threshold": 6.0}, run_id="garbage-once")
+
+    assert outcome.output["status"] == c.STATUS_PASSED
+    assert handler_outcomes(runtime, "judge_images")[:2] == ["InvalidVerdict", "ok"]
+
+
+def test_verdicts_that_keep_breaking_the_schema_fail_the_run_with_the_cause_kept(runtime_with):
+    runtime = runtime_with(garbage_verdicts=10)
+
+    outcome = runtime.run({"prompt": APPLE}, run_id="garbage-always")
+
+    # Then the judge was tried three times (one call, two retries) and the run is FAILED
+    assert handler_outcomes(runtime, "judge_images") == ["InvalidVerdict"] * 3
+    assert outcome.execution_status == "FAILED"
+    run = runtime.runs().get_run("garbage-always")
+    assert run["status"] == c.STATUS_FAILED
+    assert run["error"] == "InvalidVerdict"
+    assert "schema" in run["cause"]
+    assert rounds_of(runtime, "garbage-always") == []  # no half-written round
+
+
+def test_a_refusing_judge_never_counts_as_a_pass(runtime_with):
+    runtime = runtime_with(refuse_verdicts=10)
+
+    outcome = runtime.run({"prompt": APPLE, "threshold": 0}, run_id="refused")
+
+    assert outcome.execution_status == "FAILED"
+    assert runtime.runs().get_run("refused")["status"] == c.STATUS_FAILED
+
+
+def test_a_blocked_user_prompt_ends_blocked_with_nothing_generated(runtime_with):
+    runtime = runtime_with(blocked_words=("grenade",))
+
+    outcome = runtime.run({"prompt": "a grenade on a table"}, run_id="blocked")
+
+    assert outcome.execution_status == "FAILED"
+    assert outcome.error == "ContentBlocked"
+    run = runtime.runs().get_run("blocked")
+    assert run["status"] == c.STATUS_BLOCKED
+    assert run["rounds"] == 0
+    assert object_keys(runtime, "blocked") == []
+    assert handler_outcomes(runtime, "generate_images") == ["ContentBlocked"]  # never retried
+
+
+def test_the_budget_cap_ends_the_loop_before_a_round_would_exceed_it(runtime):
+    # Given a round costs about $0.0104 (one Titan 1024x1024 image + judge + rewrite)
+    outcome = runtime.run({"prompt": "two cats to the left of a green car at night", "threshold": 10,
+                           "maxRounds": 10, "maxCostUsd": 0.025}, run_id="budget")
+
+    result = outcome.output
+    assert result["status"] == c.STATUS_EXHAUSTED
+    assert "maxCostUsd" in result["reason"]
+    assert result["rounds"] == 2
+    assert result["costUsd"] <= 0.025
+
+
+def test_every_round_is_kept_exactly_once_in_s3_and_dynamodb(runtime_with):
+    # Given throttling and a garbage verdict force retries of generate and judge
+    runtime = runtime_with(throttle_first=1, garbage_verdicts=1)
+
+    outcome = runtime.run({"prompt": "three blue balls next to a yellow dog", "threshold": 10, "maxRounds": 3,
+                           "candidatesPerRound": 2}, run_id="kept-once")
+
+    rounds = rounds_of(runtime, "kept-once")
+    assert [r["round"] for r in rounds] == [1, 2, 3]
+    keys = object_keys(runtime, "kept-once")
+    for number in (1, 2, 3):
+        prefix = c.round_prefix("kept-once", number)
+        assert sorted(k for k in keys if k.startswith(prefix) and k.endswith(".png")) == [
+            c.candidate_key("kept-once", number, 1), c.candidate_key("kept-once", number, 2)]
+        assert keys.count(c.verdict_key("kept-once", number)) == 1
+        assert rounds[number - 1]["imageKeys"] == [c.candidate_key("kept-once", number, k) for k in (1, 2)]
+    assert outcome.output["rounds"] == 3
+    verdict = json.loads(dict(runtime.objects(c.verdict_key("kept-once", 1)))[c.verdict_key("kept-once", 1)])
+    assert len(verdict["candidates"]) == 2
+    assert verdict["bestCandidate"] in (1, 2)
+
+
+def test_the_state_stays_small_after_ten_rounds(runtime):
+    # Given the longest prompt Nova Canvas takes and a gate that never passes
+    long_prompt = ("a small red house with a blue door beside a tall green tree under a yellow sun, " * 13)[:1024]
+    outcome = runtime.run({"prompt": long_prompt, "generator": "amazon.nova-canvas-v1:0", "threshold": 10,
+                           "maxRounds": 10, "negativePrompt": "blurry, " * 100, "maxCostUsd": 5},
+                          run_id="ten-rounds")
+
+    assert outcome.output["rounds"] == 10
+    sizes = [len(json.dumps(json.loads(details["input"])).encode())
+             for event in runtime.execution_history(outcome.execution_arn)
+             for key, details in event.items() if key.endswith("EventDetails") and "input" in details]
+    assert sizes and max(sizes) < 8 * 1024
+    assert max(sizes) > 2048  # the long prompts really are in the payload
+
+
+def test_bad_input_starts_no_execution(runtime):
+    from imagegate_service.errors import InvalidRequest
+    import boto3
+
+    with pytest.raises(InvalidRequest):
+        runtime.start({"prompt": "a cat", "threshold": 12})
+
+    assert boto3.client("stepfunctions").list_executions(stateMachineArn=runtime.state_machine_arn)["executions"] == []
+    assert boto3.client("s3").list_objects_v2(Bucket=BUCKET).get("KeyCount", 0) == 0
