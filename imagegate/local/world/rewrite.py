@@ -26,9 +26,14 @@ def rewrite_prompt(original_prompt: str, current_prompt: str, suggestions: list[
                 if noun and noun not in negatives:
                     negatives.append(noun)
                     changes.append(f'negative prompt: added "{noun}"')
-        elif phrase.lower() not in current_prompt.lower() and phrase not in additions:
-            additions.append(phrase)
-            changes.append(f'added "{phrase}"')
+        elif phrase.lower() not in current_prompt.lower():
+            if phrase not in additions:
+                additions.append(phrase)
+                changes.append(f'added "{phrase}"')
+        elif f"important: {phrase}".lower() not in current_prompt.lower():
+            # Already asked for and still wrong: restate it with more weight.
+            additions.append(f"important: {phrase}")
+            changes.append(f'stressed "{phrase}"')
     prompt = _join(current_prompt, additions)
     if len(prompt) > max_chars:
         # Start again from the original: earlier additions are dropped before the new ones.
