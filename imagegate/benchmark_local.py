@@ -94,8 +94,6 @@ def progress_bar(finished: int, passed: int, total: int, width: int = 30) -> Non
     filled = int(width * finished / total) if total else width
     sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {finished}/{total} runs, {passed} passed")
     sys.stdout.flush()
-    if finished == total:
-        sys.stdout.write("\n")
 
 
 def print_summary(report: dict[str, Any]) -> None:

@@ -222,7 +222,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         else:
             path = args.suite or benchmark_local.DEFAULT_SUITE_FILE
             name, items = path.stem, suites.load_suite_jsonl(path)
-        items = suites.select_items(items, limit=args.limit, sample_seed=args.sample_seed)
+        items = suites.select_items(items, limit=args.limit, sample_seed=args.sample_seed, keep_anchors=True)
     except (OSError, ValueError) as error:
         return _fail_input(str(error))
     overrides = {field: value for field, value in (("threshold", args.threshold), ("maxRounds", args.max_rounds))
@@ -231,6 +231,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     print(f"benchmark {name}: {len(items)} items, concurrency {args.concurrency} (local runtime, offline Bedrock)")
     with LocalRuntime(retry_time_scale=0.0) as runtime:
         outcome = benchmark_local.run_benchmark(request, args.out, runtime, on_progress=benchmark_local.progress_bar)
+    print()
     if outcome.report_dir is None:
         print(f"imagegate: benchmark {outcome.status}: {outcome.error}", file=sys.stderr)
         return 1

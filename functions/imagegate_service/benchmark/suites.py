@@ -241,8 +241,12 @@ def select_items(
     limit: int | None = None,
     sample_seed: int | str | None = None,
     categories: Iterable[str] | None = None,
+    keep_anchors: bool = False,
 ) -> list[SuiteItem]:
     """Pick the items a benchmark run uses, always in the suite's original order.
+
+    - ``keep_anchors``: the frozen anchor items are added to whatever else is picked, so judge
+      drift is measured on the same images every night, whatever the limit or sample.
 
     - ``categories``: keep only these (an unknown name is an error, not an empty run).
     - no ``sample_seed``: the first ``limit`` items.
@@ -252,6 +256,19 @@ def select_items(
       depends only on the seed and the ids, so it is identical across runs and Python processes
       (``hash()`` is salted per process and would not be).
     """
+    chosen = _select(items, limit, sample_seed, categories)
+    if not keep_anchors:
+        return chosen
+    chosen_ids = {item.id for item in chosen}
+    return [item for item in items if item.id in chosen_ids or item.anchor]
+
+
+def _select(
+    items: Sequence[SuiteItem],
+    limit: int | None,
+    sample_seed: int | str | None,
+    categories: Iterable[str] | None,
+) -> list[SuiteItem]:
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be >= 0, got {limit}")
     candidates = _filter_categories(items, categories)

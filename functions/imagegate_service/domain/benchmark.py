@@ -31,7 +31,7 @@ class BenchmarkPreparer:
         limit = request.get("limit")
         if limit is not None and (not isinstance(limit, int) or limit < 1):
             raise InvalidRequest("limit", f"{limit!r} must be a whole number of at least 1")
-        chosen = select_items(items, limit=limit, sample_seed=request.get("sampleSeed"))
+        chosen = select_items(items, limit=limit, sample_seed=request.get("sampleSeed"), keep_anchors=True)
         if len(chosen) > c.BENCHMARK_MAX_ITEMS:
             raise InvalidRequest("limit", f"{len(chosen)} items; one benchmark takes at most {c.BENCHMARK_MAX_ITEMS}")
         concurrency = request.get("concurrency", c.BENCHMARK_DEFAULT_CONCURRENCY)

@@ -290,3 +290,16 @@ def test_select_filters_categories_and_rejects_unknown_ones() -> None:
     # And an unknown category is an error rather than an empty run
     with pytest.raises(ValueError, match="unknown categories"):
         select_items(items, categories=["Z"])
+
+
+def test_anchor_items_are_always_kept_so_judge_drift_is_measured_every_night():
+    # Given a suite whose anchors are not among the first items
+    items = [SuiteItem(id=f"i{n}", prompt=f"p{n}", category="c", anchor=n in (7, 9)) for n in range(10)]
+
+    # When a small limit is taken with and without keep_anchors
+    plain = select_items(items, limit=2)
+    kept = select_items(items, limit=2, keep_anchors=True)
+
+    # Then the anchors join the selection, in suite order
+    assert [item.id for item in plain] == ["i0", "i1"]
+    assert [item.id for item in kept] == ["i0", "i1", "i7", "i9"]
