@@ -27,7 +27,7 @@ synth: $(STAMP)
 	$(PY) app.py
 
 bench: $(STAMP)
-	$(PY) -m imagegate.bench_local
+	$(PY) -m imagegate.perf
 
 clean:
 	rm -rf $(VENV) cdk.out .pytest_cache

@@ -95,7 +95,8 @@ class HandlerDispatcher:
         name = function_name.rsplit(":", 1)[-1].removeprefix(FUNCTION_PREFIX).replace("-", "_")
         if name not in LOCAL_HANDLERS:
             raise ValueError(f"no handler for Lambda function {function_name}")
-        handler = importlib.import_module(c.HANDLER_MODULE.format(name=name)).handler
+        module = importlib.import_module(c.HANDLER_MODULE.format(name=name))
+        handler = module.handler
         event = json.loads(body) if body else {}
         try:
             result = handler(event, FakeLambdaContext(function_name, str(uuid.uuid4())))
@@ -106,6 +107,11 @@ class HandlerDispatcher:
             response_headers["x-amz-function-error"] = "Unhandled"
             payload = {"errorType": type(error).__name__, "errorMessage": str(error),
                        "stackTrace": traceback.format_tb(error.__traceback__)[-3:]}
+        emitted_metrics = getattr(module, "metrics", None)
+        if emitted_metrics is not None:
+            # Metrics are off locally (POWERTOOLS_METRICS_DISABLED), but Powertools still keeps them and
+            # prints them once 100 pile up: drop them after every invocation instead.
+            emitted_metrics.clear_metrics()
         with self._lock:
             self.invocations.append((name, outcome))
         return json.dumps(payload).encode("utf-8")

@@ -1,0 +1,98 @@
+"""`make bench`: the figures the project tracks, printed (never asserted in unit tests).
+
+- the offline benchmark: 100 suite prompts through the benchmark workflow (target: <= 60 s on 2 cores),
+  with the first-round (single-shot) and final pass rates;
+- one 4-round quality loop, wall time;
+- each Lambda handler module's import time next to a bare `import boto3` (cold start; target <= 1.3x);
+- the offline world's render and judge time at 1024x1024.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from imagegate import benchmark_local
+from imagegate.local.runtime import LocalRuntime
+from imagegate_service import constants as c
+from imagegate_service.benchmark.suites import load_suite_jsonl
+
+BENCH_PROMPTS = 100
+
+
+def benchmark_figures() -> None:
+    suite = load_suite_jsonl(benchmark_local.DEFAULT_SUITE_FILE)
+    # 100 items: the suite again and again, each pass with its own seed (other images, other mistakes).
+    items = [replace(item, id=f"{item.id}-s{n // len(suite)}", anchor=False,
+                     settings={**item.settings, "seed": 100 + n // len(suite)})
+             for n, item in enumerate(suite * (BENCH_PROMPTS // len(suite) + 1))][:BENCH_PROMPTS]
+    request = benchmark_local.suite_request(items, "default-x100", concurrency=4)
+    with tempfile.TemporaryDirectory() as out, LocalRuntime(retry_time_scale=0.0) as runtime:
+        outcome = benchmark_local.run_benchmark(request, Path(out), runtime)
+        import json
+
+        report = json.loads((outcome.report_dir / "report.json").read_text())
+    overall = report["overall"]
+    print(f"benchmark: {BENCH_PROMPTS} prompts in {outcome.wall_seconds:.1f} s wall "
+          f"({outcome.wall_seconds / BENCH_PROMPTS * 1000:.0f} ms per prompt; target <= 60 s)")
+    print(f"  first-round pass rate {overall['firstRoundPassRate']:.0%} -> final pass rate {overall['passRate']:.0%}; "
+          f"mean score {overall['meanFirstRoundScore']:.2f} -> {overall['meanFinalScore']:.2f}; "
+          f"mean rounds to pass {overall['meanRoundsToPass']:.2f}")
+
+
+def loop_figures() -> None:
+    with LocalRuntime(retry_time_scale=0.0) as runtime:
+        started = time.monotonic()
+        outcome = runtime.run({"prompt": "four green bottles on a table in a kitchen", "seed": 7, "maxRounds": 4})
+        wall = time.monotonic() - started
+    print(f"quality loop: {outcome.output['rounds']} rounds ({outcome.output['status']}) in {wall:.2f} s "
+          "through the local runtime")
+
+
+def import_figures(repeats: int = 5) -> None:
+    def import_ms(module: str) -> float:
+        samples = []
+        for _ in range(repeats):
+            result = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                                    capture_output=True, text=True, check=True)
+            last = [line for line in result.stderr.splitlines() if line.rstrip().endswith(f"| {module}")][-1]
+            samples.append(int(last.split("|")[1]) / 1000)
+        return statistics.median(samples)
+
+    baseline = import_ms("boto3")
+    print(f"cold-start imports (median of {repeats}, -X importtime): import boto3 {baseline:.0f} ms")
+    for name in [*c.HANDLERS, *c.BENCHMARK_HANDLERS, "api"]:
+        module = c.HANDLER_MODULE.format(name=name)
+        ms = import_ms(module)
+        print(f"  {module:<48} {ms:6.0f} ms  {ms / baseline:4.2f}x boto3")
+
+
+def world_figures(repeats: int = 20) -> None:
+    from imagegate.local.world.judge import judge_png
+    from imagegate.local.world.render import render_png
+
+    prompt = "a red apple to the left of a blue cup on a wooden table, soft morning light"
+    started = time.perf_counter()
+    pngs = [render_png(prompt, "", seed, 1024, 1024) for seed in range(repeats)]
+    render_ms = (time.perf_counter() - started) / repeats * 1000
+    started = time.perf_counter()
+    for png in pngs:
+        judge_png(png, prompt)
+    judge_ms = (time.perf_counter() - started) / repeats * 1000
+    print(f"offline world at 1024x1024: render+encode {render_ms:.0f} ms, decode+judge {judge_ms:.0f} ms per image")
+
+
+def main() -> None:
+    world_figures()
+    import_figures()
+    loop_figures()
+    benchmark_figures()
+
+
+if __name__ == "__main__":
+    main()
