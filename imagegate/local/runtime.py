@@ -238,18 +238,9 @@ class LocalRuntime:
             }],
             BillingMode="PAY_PER_REQUEST",
         )
-        self._state_machine_arn = boto3.client("stepfunctions").create_state_machine(
-            name=STATE_MACHINE_NAME,
-            definition=workflows.substitute(workflows.quality_loop_definition(), function_arns()),
-            roleArn=f"arn:aws:iam::{ACCOUNT}:role/imagegate-local-state-machine",
-            type="STANDARD",
-        )["stateMachineArn"]
-        self._benchmark_state_machine_arn = boto3.client("stepfunctions").create_state_machine(
-            name=BENCHMARK_STATE_MACHINE_NAME,
-            definition=workflows.substitute(workflows.benchmark_definition(), function_arns()),
-            roleArn=f"arn:aws:iam::{ACCOUNT}:role/imagegate-local-state-machine",
-            type="STANDARD",
-        )["stateMachineArn"]
+        self._state_machine_arn = _create_state_machine(STATE_MACHINE_NAME, workflows.quality_loop_definition())
+        self._benchmark_state_machine_arn = _create_state_machine(BENCHMARK_STATE_MACHINE_NAME,
+                                                                  workflows.benchmark_definition())
 
     # -- running ---------------------------------------------------------------------------------
     @property
@@ -330,3 +321,14 @@ def _reset_cached_clients() -> None:
 
     aws_clients.client.cache_clear()
     aws_clients.dynamodb_table.cache_clear()
+
+
+def _create_state_machine(name: str, definition: str) -> str:
+    import boto3
+
+    return boto3.client("stepfunctions").create_state_machine(
+        name=name,
+        definition=workflows.substitute(definition, function_arns()),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/imagegate-local-state-machine",
+        type="STANDARD",
+    )["stateMachineArn"]
