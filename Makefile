@@ -19,15 +19,20 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/imagegate run "$(PROMPT)"
 
-test: $(STAMP)
+test: $(STAMP) lint-asl
 	$(PY) -m pytest -q
 
+# Both workflows through asl-validator: the loop as written, the benchmark as composed with the loop's states.
+lint-asl: $(STAMP)
+	mkdir -p build
+	$(PY) -c "from imagegate.workflows import benchmark_definition; print(benchmark_definition())" > build/benchmark.composed.asl.json
+	npx --yes asl-validator@4 --json-path statemachine/quality_loop.asl.json --json-path statemachine/benchmark.asl.json --json-path build/benchmark.composed.asl.json
+
 synth: $(STAMP)
-	$(VENV)/bin/cdk --version >/dev/null 2>&1 || true
 	$(PY) app.py
 
 bench: $(STAMP)
 	$(PY) -m imagegate.perf
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache
+	rm -rf $(VENV) cdk.out build .pytest_cache
