@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from imagegate_service import constants as c
-from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON
+from imagegate_service.benchmark.report import REPORT_JSON
 from imagegate_service.benchmark.suites import SuiteItem
 
 DEFAULT_SUITE_FILE = Path(__file__).resolve().parents[1] / "functions" / "imagegate_service" / "suites" / "default.jsonl"

@@ -162,14 +162,18 @@ def _print_summary(document: dict[str, Any]) -> None:
 
 
 def _prompt_change(before: str | None, after: str) -> str:
+    """What the rewrite did, in a table cell: the added tail, or the words added and removed."""
     if before is None:
         return "(original prompt)"
-    added = [w for w in after.split() if w not in set(before.split())]
-    removed = [w for w in before.split() if w not in set(after.split())]
-    text = ("+" + " ".join(added)) if added else ""
-    if removed:
-        text += ("  -" + " ".join(removed))
-    text = text.strip() or "(unchanged)"
+    if after == before:
+        return "(unchanged)"
+    if after.startswith(before):
+        text = "+ " + after[len(before):].strip(" ,;.")
+    else:
+        words = lambda prompt: [w.strip(",.;:") for w in prompt.split()]  # noqa: E731
+        added = [w for w in words(after) if w not in set(words(before))]
+        removed = [w for w in words(before) if w not in set(words(after))]
+        text = " ".join(filter(None, ["+ " + " ".join(added) if added else "", "- " + " ".join(removed) if removed else ""]))
     return text if len(text) <= 70 else text[:67] + "..."
 
 

@@ -7,7 +7,7 @@ import pytest
 from moto import mock_aws
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.bedrock import GeneratedImages, ToolAnswer
+from imagegate_service.adapters.bedrock import ToolAnswer
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.judging import RoundJudge
