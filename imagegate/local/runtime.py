@@ -239,8 +239,6 @@ class LocalRuntime:
             BillingMode="PAY_PER_REQUEST",
         )
         self._state_machine_arn = _create_state_machine(STATE_MACHINE_NAME, workflows.quality_loop_definition())
-        self._benchmark_state_machine_arn = _create_state_machine(BENCHMARK_STATE_MACHINE_NAME,
-                                                                  workflows.benchmark_definition())
 
     # -- running ---------------------------------------------------------------------------------
     @property
@@ -258,7 +256,7 @@ class LocalRuntime:
         )["executionArn"]
 
     def wait(self, execution_arn: str, on_round: Callable[[dict[str, Any]], None] | None = None,
-             poll_seconds: float = 0.02) -> ExecutionOutcome:
+             poll_seconds: float = 0.1) -> ExecutionOutcome:
         """Wait for the execution to end, calling on_round for each round as it is recorded."""
         import boto3
 
@@ -287,6 +285,9 @@ class LocalRuntime:
     def start_benchmark(self, request: dict[str, Any], name: str | None = None) -> str:
         import boto3
 
+        if not self._benchmark_state_machine_arn:  # made on first use: most sessions never run a benchmark
+            self._benchmark_state_machine_arn = _create_state_machine(BENCHMARK_STATE_MACHINE_NAME,
+                                                                      workflows.benchmark_definition())
         return boto3.client("stepfunctions").start_execution(
             stateMachineArn=self._benchmark_state_machine_arn, name=name or new_run_id(), input=json.dumps(request)
         )["executionArn"]

@@ -13,29 +13,13 @@ from aws_cdk.assertions import Match
 from imagegate_service import constants as c
 from imagegate_service.schema_dialects import draft4
 from imagegate_service.settings import run_request_schema
-from infra.config import REPO_ROOT, ImagegateConfig, cdk_json_context
+from infra.config import REPO_ROOT
+from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 pytestmark = pytest.mark.infra
 
 OPENAPI_FILE = REPO_ROOT / "openapi" / "imagegate.openapi.json"
 CORS_ORIGIN = "https://app.example.com"
-
-
-def _render(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return separator.join(_render(part) for part in parts)
-    if "Ref" in value:
-        return "${%s}" % value["Ref"]
-    if "Fn::GetAtt" in value:
-        return "${%s.%s}" % tuple(value["Fn::GetAtt"])
-    raise AssertionError(f"unexpected intrinsic {value}")
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def _routes(template_json: dict[str, Any], include_options: bool = False) -> dict[tuple[str, str], dict[str, Any]]:
@@ -61,16 +45,8 @@ def _routes(template_json: dict[str, Any], include_options: bool = False) -> dic
 
 
 def _api_grants(synthesized) -> dict[str, set[str]]:
-    function_id = synthesized.logical_id(synthesized.stack.api.function)
-    role_id = synthesized.template_json["Resources"][function_id]["Properties"]["Role"]["Fn::GetAtt"][0]
-    grants: dict[str, set[str]] = {}
-    for policy in synthesized.resources("AWS::IAM::Policy").values():
-        if {"Ref": role_id} not in policy["Properties"]["Roles"]:
-            continue
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
-            for action in _as_list(statement["Action"]):
-                grants.setdefault(action, set()).update(_render(r) for r in _as_list(statement["Resource"]))
-    return grants
+    role_id = function_role_id(synthesized, synthesized.stack.api.function)
+    return grants_by_action(statements_of_role(synthesized, role_id))
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +78,7 @@ def test_every_method_requires_iam_authorization_and_calls_the_api_function(synt
         assert method["AuthorizationType"] == "AWS_IAM", route
         assert method.get("ApiKeyRequired", False) is False, route
         assert method["Integration"]["Type"] == "AWS_PROXY", route
-        assert "${%s.Arn}" % function_id in _render(method["Integration"]["Uri"]), route
+        assert "${%s.Arn}" % function_id in render(method["Integration"]["Uri"]), route
 
 
 def test_post_validates_the_body_against_the_run_request_model(synthesized):
@@ -178,10 +154,8 @@ def test_api_function_may_only_start_and_read_runs(synthesized):
 def test_the_state_machine_may_not_invoke_the_api_function(synthesized):
     function_arn = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.api.function)
     role_id = synthesized.logical_id(synthesized.stack.quality_loop.state_machine.role)
-    for policy in synthesized.resources("AWS::IAM::Policy").values():
-        if {"Ref": role_id} in policy["Properties"]["Roles"]:
-            for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
-                assert function_arn not in {_render(r) for r in _as_list(statement["Resource"])}
+    for statement in statements_of_role(synthesized, role_id):
+        assert function_arn not in {render(r) for r in as_list(statement["Resource"])}
 
 
 def test_runs_table_has_the_newest_first_index(synthesized):
@@ -235,13 +209,3 @@ def test_cdk_nag_is_clean_with_api_key_and_cors(with_api_key_and_cors):
     assembly, _ = with_api_key_and_cors
     assert unsuppressed_errors(assembly) == []
 
-
-@pytest.mark.parametrize(("override", "message"), [
-    ({"apiAuthorization": "NONE"}, "needs apiKey"),
-    ({"apiAuthorization": "COGNITO"}, "apiAuthorization"),
-    ({"apiQuotaPeriod": "YEAR"}, "apiQuotaPeriod"),
-    ({"imageUrlExpirySeconds": 700000}, "imageUrlExpirySeconds"),
-])
-def test_bad_api_context_fails_synthesis_with_the_key_named(override, message):
-    with pytest.raises(ValueError, match=message):
-        ImagegateConfig.from_context({**cdk_json_context(), **override}.get)

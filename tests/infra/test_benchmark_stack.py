@@ -11,7 +11,9 @@ import pytest
 from imagegate import workflows
 from imagegate_service import constants
 
-from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, ImagegateConfig, cdk_json_context
+from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS
+from infra_test_helpers import (as_list, config_from_context, function_role_id, render,
+                                standard_logged_traced_log_group, statements_of_role)
 
 pytestmark = pytest.mark.infra
 
@@ -19,36 +21,8 @@ SCOPED_SERVICES = ("bedrock:", "s3:", "dynamodb:")
 LOGS_AND_TRACES = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
 
-def _render(value: Any) -> str:
-    """A CloudFormation value as text: references become ${Name} / ${Id.Attr}."""
-    if isinstance(value, str):
-        return value
-    if "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return separator.join(_render(part) for part in parts)
-    if "Ref" in value:
-        return "${%s}" % value["Ref"]
-    if "Fn::GetAtt" in value:
-        return "${%s.%s}" % tuple(value["Fn::GetAtt"])
-    raise AssertionError(f"unexpected intrinsic {value}")
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _statements_of_role(synthesized, role_id: str) -> list[dict[str, Any]]:
-    return [statement
-            for policy in synthesized.resources("AWS::IAM::Policy").values()
-            if {"Ref": role_id} in policy["Properties"]["Roles"]
-            for statement in policy["Properties"]["PolicyDocument"]["Statement"]]
-
-
 def _function_statements(synthesized, name: str) -> list[dict[str, Any]]:
-    function = synthesized.stack.benchmark.by_name[name]
-    role_id = synthesized.template_json["Resources"][synthesized.logical_id(function)]["Properties"]["Role"][
-        "Fn::GetAtt"][0]
-    return _statements_of_role(synthesized, role_id)
+    return statements_of_role(synthesized, function_role_id(synthesized, synthesized.stack.benchmark.by_name[name]))
 
 
 def _state_machine(synthesized) -> dict[str, Any]:
@@ -94,7 +68,7 @@ def test_scheduler_role_may_only_start_the_benchmark(synthesized):
     (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
     assert "aws:SourceAccount" in trust["Condition"]["StringEquals"]
-    statements = _statements_of_role(synthesized, role_id)
+    statements = statements_of_role(synthesized, role_id)
     assert [(statement["Action"], statement["Resource"]) for statement in statements] == [
         ("states:StartExecution", {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)})]
 
@@ -151,31 +125,23 @@ def test_map_runs_the_loop_states_with_bounded_concurrency(synthesized):
 
 
 def test_standard_type_logged_without_execution_data_and_traced(synthesized):
-    properties = _state_machine(synthesized)
-    assert properties["StateMachineType"] == "STANDARD"
-    assert properties["TracingConfiguration"] == {"Enabled": True}
-    logging = properties["LoggingConfiguration"]
-    assert logging["Level"] == "ALL"
-    assert logging["IncludeExecutionData"] is False
-    (destination,) = logging["Destinations"]
-    log_group = synthesized.template_json["Resources"][
-        destination["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]]["Properties"]
+    log_group = standard_logged_traced_log_group(synthesized, _state_machine(synthesized))
     assert log_group["LogGroupName"] == "/aws/vendedlogs/states/Imagegate-benchmark"
     assert log_group["RetentionInDays"] == 30
 
 
 def test_state_machine_may_invoke_exactly_the_eight_functions(synthesized):
     role_id = synthesized.logical_id(synthesized.stack.benchmark.state_machine.role)
-    statements = _statements_of_role(synthesized, role_id)
-    (invoke,) = [statement for statement in statements if "lambda:InvokeFunction" in _as_list(statement["Action"])]
-    assert _as_list(invoke["Action"]) == ["lambda:InvokeFunction"]
+    statements = statements_of_role(synthesized, role_id)
+    (invoke,) = [statement for statement in statements if "lambda:InvokeFunction" in as_list(statement["Action"])]
+    assert as_list(invoke["Action"]) == ["lambda:InvokeFunction"]
     all_functions = [*synthesized.stack.functions.by_name.values(), *synthesized.stack.benchmark.by_name.values()]
     assert len(all_functions) == 8
-    assert sorted(_render(resource) for resource in invoke["Resource"]) == sorted(
+    assert sorted(render(resource) for resource in invoke["Resource"]) == sorted(
         "${%s.Arn}" % synthesized.logical_id(function) for function in all_functions)
     assert synthesized.stack.api.function not in all_functions
     assert not [statement for statement in statements
-                if any(action.startswith(SCOPED_SERVICES + ("states:",)) for action in _as_list(statement["Action"]))]
+                if any(action.startswith(SCOPED_SERVICES + ("states:",)) for action in as_list(statement["Action"]))]
 
 
 # --- functions ------------------------------------------------------------------------------------
@@ -191,7 +157,7 @@ def test_benchmark_functions_run_their_handlers(synthesized):
 
 def test_prepare_may_only_write_its_logs_and_traces(synthesized):
     actions = {action for statement in _function_statements(synthesized, "prepare_benchmark")
-               for action in _as_list(statement["Action"])}
+               for action in as_list(statement["Action"])}
     assert actions == LOGS_AND_TRACES
 
 
@@ -199,8 +165,8 @@ def test_aggregate_reads_runs_from_the_table_and_writes_reports_under_benchmarks
     bucket = _bucket(synthesized)
     table = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.storage.table)
     scoped = [statement for statement in _function_statements(synthesized, "aggregate_benchmark")
-              if any(action.startswith(SCOPED_SERVICES) for action in _as_list(statement["Action"]))]
-    grants = sorted((sorted(_as_list(statement["Action"])), sorted(_render(r) for r in _as_list(statement["Resource"])),
+              if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"]))]
+    grants = sorted((sorted(as_list(statement["Action"])), sorted(render(r) for r in as_list(statement["Resource"])),
                      json.dumps(statement.get("Condition"), sort_keys=True))
                     for statement in scoped)
     assert grants == sorted([
@@ -213,12 +179,12 @@ def test_aggregate_reads_runs_from_the_table_and_writes_reports_under_benchmarks
 def test_benchmark_functions_have_no_runs_access_and_no_wildcard_resources(synthesized):
     for name in synthesized.stack.benchmark.by_name:
         for statement in _function_statements(synthesized, name):
-            resources = [_render(resource) for resource in _as_list(statement["Resource"])]
+            resources = [render(resource) for resource in as_list(statement["Resource"])]
             assert not [resource for resource in resources if "/runs/" in resource], name
-            if any(action.startswith(SCOPED_SERVICES) for action in _as_list(statement["Action"])):
+            if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"])):
                 assert "*" not in resources, name
                 assert all("*" not in resource or resource.endswith("/benchmarks/*") for resource in resources), name
-            assert not any(action.startswith("bedrock:") for action in _as_list(statement["Action"])), name
+            assert not any(action.startswith("bedrock:") for action in as_list(statement["Action"])), name
 
 
 def test_code_asset_ships_the_bundled_suites(synthesized):
@@ -273,12 +239,8 @@ def test_dashboard_plots_the_benchmark_metrics(synthesized):
 
 # --- context (no synthesis) -----------------------------------------------------------------------
 
-def _config(**overrides) -> ImagegateConfig:
-    return ImagegateConfig.from_context({**cdk_json_context(), **overrides}.get)
-
-
 def test_context_schedule_becomes_cron_fields_and_input():
-    config = _config(benchmarkSchedule="cron(30 1 ? * MON-FRI *)", benchmarkTimeZone="Europe/Berlin",
+    config = config_from_context(benchmarkSchedule="cron(30 1 ? * MON-FRI *)", benchmarkTimeZone="Europe/Berlin",
                      benchmarkSuite="smoke", benchmarkLimit="10", benchmarkConcurrency="2", benchmarkEnabled="false",
                      benchmarkPassRateAlarmBelow="0.75")
     assert config.benchmark_cron_fields() == {"minute": "30", "hour": "1", "month": "*", "week_day": "MON-FRI",
@@ -294,7 +256,7 @@ def test_the_cron_fields_render_back_to_the_context_expression():
     from aws_cdk import aws_scheduler as scheduler
 
     for expression in ("cron(0 2 * * ? *)", "cron(30 1 ? * MON-FRI *)", "cron(15 3 1 * ? *)"):
-        config = _config(benchmarkSchedule=expression)
+        config = config_from_context(benchmarkSchedule=expression)
         rendered = scheduler.ScheduleExpression.cron(time_zone=TimeZone.of("UTC"), **config.benchmark_cron_fields())
         assert rendered.expression_string == expression
 
@@ -316,4 +278,4 @@ def test_bad_benchmark_context_fails_synthesis_with_the_key_named(override, mess
         if not zoneinfo.available_timezones():
             pytest.skip("no time zone database on this machine")
     with pytest.raises(ValueError, match=re.escape(message)):
-        _config(**override)
+        config_from_context(**override)

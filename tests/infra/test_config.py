@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from infra.config import CONTEXT_KEYS, INFERENCE_PROFILE_REGIONS, REPO_ROOT, ImagegateConfig, cdk_json_context
+from infra.config import CONTEXT_KEYS, INFERENCE_PROFILE_REGIONS, REPO_ROOT
+from infra_test_helpers import config_from_context
 
 pytestmark = pytest.mark.infra
 
 
-def _config(**overrides):
-    return ImagegateConfig.from_context({**cdk_json_context(), **overrides}.get)
-
-
 def test_only_inference_profile_ids_route_to_other_regions():
-    config = _config(judgeModel="amazon.nova-lite-v1:0")
+    config = config_from_context(judgeModel="amazon.nova-lite-v1:0")
     assert config.profile_regions("amazon.nova-lite-v1:0") == ()
     assert config.profile_regions("us.amazon.nova-lite-v1:0") == INFERENCE_PROFILE_REGIONS["us"]
 
@@ -24,15 +21,20 @@ def test_only_inference_profile_ids_route_to_other_regions():
     ({"judgeModel": "us.amazon.nova-micro-v1:0"}, "cannot see images"),
     ({"sfnLogLevel": "LOUD"}, "sfnLogLevel"),
     ({"logRetentionDays": 31}, "logRetentionDays"),
+    # the API's context (the API itself is tested in test_api_stack.py)
+    ({"apiAuthorization": "NONE"}, "needs apiKey"),
+    ({"apiAuthorization": "COGNITO"}, "apiAuthorization"),
+    ({"apiQuotaPeriod": "YEAR"}, "apiQuotaPeriod"),
+    ({"imageUrlExpirySeconds": 700000}, "imageUrlExpirySeconds"),
 ])
 def test_bad_context_fails_synthesis_with_the_key_named(override, message):
     with pytest.raises(ValueError, match=message):
-        _config(**override)
+        config_from_context(**override)
 
 
 def test_cli_context_arrives_as_strings_and_is_parsed():
-    config = _config(defaultThreshold="8", sfnIncludeExecutionData="true", inferenceProfileRegions="us-east-1, us-west-2",
-                     alarmEmail="")
+    config = config_from_context(defaultThreshold="8", sfnIncludeExecutionData="true",
+                                 inferenceProfileRegions="us-east-1, us-west-2", alarmEmail="")
     assert config.default_threshold == 8.0
     assert config.sfn_include_execution_data is True
     assert config.profile_regions("us.amazon.nova-lite-v1:0") == ("us-east-1", "us-west-2")

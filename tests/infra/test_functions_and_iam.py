@@ -7,35 +7,11 @@ from typing import Any
 import pytest
 
 from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, INFERENCE_PROFILE_REGIONS
+from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 pytestmark = pytest.mark.infra
 
 SCOPED_SERVICES = ("bedrock:", "s3:", "dynamodb:")
-
-
-def _render(value: Any) -> str:
-    """A CloudFormation value as text: references become ${Name} / ${Id.Attr}."""
-    if isinstance(value, str):
-        return value
-    if "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return separator.join(_render(part) for part in parts)
-    if "Ref" in value:
-        return "${%s}" % value["Ref"]
-    if "Fn::GetAtt" in value:
-        return "${%s.%s}" % tuple(value["Fn::GetAtt"])
-    raise AssertionError(f"unexpected intrinsic {value}")
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _statements_of_role(synthesized, role_id: str) -> list[dict[str, Any]]:
-    return [statement
-            for policy in synthesized.resources("AWS::IAM::Policy").values()
-            if {"Ref": role_id} in policy["Properties"]["Roles"]
-            for statement in policy["Properties"]["PolicyDocument"]["Statement"]]
 
 
 def _function(synthesized, function_name: str) -> Any:
@@ -45,15 +21,10 @@ def _function(synthesized, function_name: str) -> Any:
 
 def _grants(synthesized, function_name: str) -> dict[str, set[str]]:
     """action -> rendered resources, for the function's role."""
-    function = _function(synthesized, function_name)
-    role_id = synthesized.template_json["Resources"][synthesized.logical_id(function)]["Properties"]["Role"][
-        "Fn::GetAtt"][0]
-    grants: dict[str, set[str]] = {}
-    for statement in _statements_of_role(synthesized, role_id):
+    statements = statements_of_role(synthesized, function_role_id(synthesized, _function(synthesized, function_name)))
+    for statement in statements:
         assert statement["Effect"] == "Allow"
-        for action in _as_list(statement["Action"]):
-            grants.setdefault(action, set()).update(_render(r) for r in _as_list(statement["Resource"]))
-    return grants
+    return grants_by_action(statements)
 
 
 def test_functions_run_python_313_on_arm64_traced_with_powertools(synthesized):
@@ -66,7 +37,7 @@ def test_functions_run_python_313_on_arm64_traced_with_powertools(synthesized):
         assert properties["Runtime"] == "python3.13"
         assert properties["Architectures"] == ["arm64"]
         assert properties["TracingConfig"] == {"Mode": "Active"}
-        layers = [_render(layer) for layer in properties["Layers"]]
+        layers = [render(layer) for layer in properties["Layers"]]
         assert "arn:aws:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:27" in layers
         environment = properties["Environment"]["Variables"]
         assert environment["POWERTOOLS_SERVICE_NAME"] == "imagegate"
@@ -100,8 +71,8 @@ def test_dependencies_layer_ships_jsonschema_built_for_arm64(synthesized):
 def test_no_wildcard_resource_on_bedrock_s3_or_dynamodb(synthesized):
     for policy in synthesized.resources("AWS::IAM::Policy").values():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
-            if any(action.startswith(SCOPED_SERVICES) for action in _as_list(statement["Action"])):
-                for resource in map(_render, _as_list(statement["Resource"])):
+            if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"])):
+                for resource in map(render, as_list(statement["Resource"])):
                     assert resource != "*"
                     # per-run keys under runs/; the benchmark's reports under benchmarks/ (test_benchmark_stack.py)
                     assert "*" not in resource or resource.endswith(("/runs/*", "/benchmarks/*")), resource
@@ -138,10 +109,10 @@ def test_text_functions_may_invoke_only_the_profile_and_its_foundation_models(sy
 def test_state_machine_may_invoke_only_its_functions(synthesized):
     state_machine = synthesized.stack.quality_loop.state_machine
     role_id = synthesized.logical_id(state_machine.role)
-    invoke = [statement for statement in _statements_of_role(synthesized, role_id)
-              if "lambda:InvokeFunction" in _as_list(statement["Action"])]
+    invoke = [statement for statement in statements_of_role(synthesized, role_id)
+              if "lambda:InvokeFunction" in as_list(statement["Action"])]
     (statement,) = invoke
-    assert {_render(resource) for resource in statement["Resource"]} == {
+    assert {render(resource) for resource in statement["Resource"]} == {
         "${%s.Arn}" % synthesized.logical_id(function) for function in synthesized.stack.functions.by_name.values()}
-    assert not [statement for statement in _statements_of_role(synthesized, role_id)
-                if any(action.startswith(SCOPED_SERVICES) for action in _as_list(statement["Action"]))]
+    assert not [statement for statement in statements_of_role(synthesized, role_id)
+                if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"]))]

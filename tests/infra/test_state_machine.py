@@ -8,6 +8,7 @@ import re
 import pytest
 
 from infra.config import FUNCTION_SPECS, STATE_MACHINE_FILE
+from infra_test_helpers import standard_logged_traced_log_group
 
 pytestmark = pytest.mark.infra
 
@@ -48,14 +49,6 @@ def test_every_task_calls_one_of_the_stack_functions(synthesized):
 
 
 def test_standard_type_logged_without_execution_data_and_traced(synthesized):
-    properties = _state_machine(synthesized)
-    assert properties["StateMachineType"] == "STANDARD"
-    assert properties["TracingConfiguration"] == {"Enabled": True}
-    logging = properties["LoggingConfiguration"]
-    assert logging["Level"] == "ALL"
-    assert logging["IncludeExecutionData"] is False
-    (log_group_id,) = [destination["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]
-                       for destination in logging["Destinations"]]
-    log_group = synthesized.template_json["Resources"][log_group_id]["Properties"]
+    log_group = standard_logged_traced_log_group(synthesized, _state_machine(synthesized))
     assert log_group["LogGroupName"].startswith("/aws/vendedlogs/states/")
     assert log_group["RetentionInDays"] == 30
