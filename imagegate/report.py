@@ -25,12 +25,13 @@ ul{padding-left:18px;margin:4px 0} .small{font-size:12px;color:#555}
 
 
 def prompt_diff_html(before: str, after: str) -> str:
-    """Word-level diff: what the rewrite added and removed."""
+    """Word-level diff: what the rewrite added and removed (a word that only gained a comma is kept)."""
     old, new = before.split(), after.split()
+    bare = lambda words: [w.strip(",.;:") for w in words]  # noqa: E731
     parts = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=bare(old), b=bare(new), autojunk=False).get_opcodes():
         if op == "equal":
-            parts.append(escape(" ".join(old[a1:a2])))
+            parts.append(escape(" ".join(new[b1:b2])))
         if op in ("delete", "replace"):
             parts.append(f"<del>{escape(' '.join(old[a1:a2]))}</del>")
         if op in ("insert", "replace"):

@@ -226,7 +226,7 @@ def _score_by_round_chart(points: Sequence[Mapping[str, Any]], thresholds: Seque
     plotted = [point for point in points if point.get("meanBestScore") is not None]
     if not plotted:
         return _no_data(chart_id, title)
-    height, left, right, top, bottom = 280, 50, 20, 30, 40
+    height, left, right, top, bottom = 280, 50, 40, 30, 40  # right: room for the last "round N" label
     plot_width, plot_height = _CHART_WIDTH - left - right, height - top - bottom
     last_round = max(point["round"] for point in points)
 
