@@ -43,25 +43,35 @@ class Generations:
     def __init__(self, runs: DynamoRunRepository | None = None, workflow: StepFunctionsWorkflow | None = None,
                  presigner: S3Presigner | None = None, idempotency_store_factory: Callable[[], Any] | None = None,
                  new_id: Callable[[], str] = new_run_id):
-        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-
         self._runs = runs or DynamoRunRepository()
         self._workflow = workflow or StepFunctionsWorkflow()
         self._presigner = presigner or S3Presigner()
         self._idempotency_store_factory = idempotency_store_factory or _dynamodb_idempotency_store
         self._new_id = new_id
-        self.idempotency_config = IdempotencyConfig(
-            event_key_jmespath="key",
-            payload_validation_jmespath="request",  # same key, different body -> IdempotencyValidationError
-            expires_after_seconds=c.IDEMPOTENCY_EXPIRY_SECONDS,
-            response_hook=_mark_replayed,
-        )
+        self._idempotency_config: Any = None
         self._start_once: Callable[..., dict[str, Any]] | None = None
 
+    @property
+    def idempotency_config(self) -> Any:
+        """Made on first use: Powertools idempotency imports boto3 and its DynamoDB layer, a cold-start
+        cost only a POST with an Idempotency-Key needs."""
+        if self._idempotency_config is None:
+            from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+            self._idempotency_config = IdempotencyConfig(
+                event_key_jmespath="key",
+                payload_validation_jmespath="request",  # same key, different body -> IdempotencyValidationError
+                expires_after_seconds=c.IDEMPOTENCY_EXPIRY_SECONDS,
+                response_hook=_mark_replayed,
+            )
+        return self._idempotency_config
+
     # -- start -----------------------------------------------------------------------------------
-    def start(self, request: Any, idempotency_key: str | None = None, base_path: str = "") -> dict[str, Any]:
+    def start(self, request: Any, idempotency_key: str | None = None, base_path: str = "",
+              lambda_context: Any = None) -> dict[str, Any]:
         """Validate, then start one execution (at most one per idempotency key). The answer's `replayed`
-        is True when an earlier request with the same key had started it."""
+        is True when an earlier request with the same key had started it. The Lambda context lets an
+        in-progress record expire with the invocation's remaining time."""
         settings = resolve_settings(request)  # InvalidRequest before anything is written or started
         submission = {"key": idempotency_key, "request": request, "settings": settings, "basePath": base_path}
         if idempotency_key is None:
@@ -71,6 +81,8 @@ class Generations:
         from aws_lambda_powertools.utilities.idempotency.exceptions import (IdempotencyAlreadyInProgressError,
                                                                             IdempotencyValidationError)
 
+        if lambda_context is not None:
+            self.idempotency_config.register_lambda_context(lambda_context)
         try:
             answer = self._idempotent_start()(submission=submission)
         except IdempotencyValidationError as error:

@@ -54,7 +54,7 @@ generations = Generations()
 @tracer.capture_method
 def start_generation() -> Response:
     request = _json_body()
-    answer = generations.start(request, _idempotency_key(), _base_path())
+    answer = generations.start(request, _idempotency_key(), _base_path(), app.lambda_context)
     replayed = answer.pop("replayed")
     return Response(
         status_code=HTTPStatus.ACCEPTED, content_type=content_types.APPLICATION_JSON, body=answer,
@@ -178,5 +178,4 @@ def _base_path() -> str:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    generations.idempotency_config.register_lambda_context(context)
     return app.resolve(event, context)
