@@ -171,7 +171,11 @@ class OfflineBedrock:
         images = [_image_bytes(block["image"]) for block in content if "image" in block]
         if images and not registry.text_model(model_id).vision:
             raise BedrockError("ValidationException", 400, f"The model {model_id} does not support image input.")
-        tools = {t["toolSpec"]["name"] for t in (body.get("toolConfig") or {}).get("tools", [])}
+        _check_roles(messages)
+        tool_specs = [t["toolSpec"] for t in (body.get("toolConfig") or {}).get("tools", [])]
+        for spec in tool_specs:
+            _check_nova_tool_schema(spec)
+        tools = {spec["name"] for spec in tool_specs}
         forced = ((body.get("toolConfig") or {}).get("toolChoice") or {}).get("tool", {}).get("name")
         user_text = "\n".join(texts)
         input_tokens = sum(len(t) for t in texts + [s.get("text", "") for s in body.get("system", [])]) // 4
@@ -283,6 +287,29 @@ def _check_range(invalid: Any, key: str, value: Any, low: float, high: float, ki
         raise invalid(f"/imageGenerationConfig/{key}", f"{value} is not greater or equal to {low}")
     if value > high:
         raise invalid(f"/imageGenerationConfig/{key}", f"{value} is not less or equal to {high}")
+
+
+# Nova accepts only these keys at the top level of a tool's JSON schema (no $schema, title, additionalProperties).
+NOVA_TOOL_SCHEMA_TOP_LEVEL = frozenset({"type", "properties", "required"})
+
+
+def _check_nova_tool_schema(spec: dict[str, Any]) -> None:
+    schema = (spec.get("inputSchema") or {}).get("json")
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        raise BedrockError("ValidationException", 400,
+                           f"The tool {spec.get('name')!r} needs an inputSchema.json of type object.")
+    extra = sorted(set(schema) - NOVA_TOOL_SCHEMA_TOP_LEVEL)
+    if extra:
+        raise BedrockError("ValidationException", 400,
+                           f"The tool {spec.get('name')!r} has unsupported top-level schema keys {extra}; "
+                           f"only {sorted(NOVA_TOOL_SCHEMA_TOP_LEVEL)} are allowed.")
+
+
+def _check_roles(messages: list[dict[str, Any]]) -> None:
+    roles = [message.get("role") for message in messages]
+    if roles[0] != "user" or any(a == b for a, b in zip(roles, roles[1:])):
+        raise BedrockError("ValidationException", 400,
+                           "A conversation must start with a user message and alternate user and assistant roles.")
 
 
 _MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff", "gif": b"GIF8", "webp": b"RIFF"}

@@ -171,3 +171,21 @@ def test_the_provider_answers_inside_moto(bedrock_with):
     with mock_aws():
         client, _ = bedrock_with()
         assert generate(client, text_image())["images"]
+
+
+def test_a_tool_schema_nova_would_refuse_is_refused(bedrock_with):
+    client, _ = bedrock_with()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {}}
+
+    with pytest.raises(ClientError, match=r"\$schema"):
+        client.converse(modelId=LITE, messages=[{"role": "user", "content": [{"text": "hi"}]}],
+                        toolConfig={"tools": [{"toolSpec": {"name": "t", "inputSchema": {"json": schema}}}],
+                                    "toolChoice": {"tool": {"name": "t"}}})
+
+
+@pytest.mark.parametrize("schema_file", ["verdict.schema.json", "rewrite.schema.json"])
+def test_the_projects_tool_schemas_are_ones_nova_accepts(schema_file):
+    from imagegate.local.bedrock_offline import NOVA_TOOL_SCHEMA_TOP_LEVEL
+    from imagegate_service import prompts
+
+    assert set(prompts.schema(schema_file)) <= NOVA_TOOL_SCHEMA_TOP_LEVEL
