@@ -16,7 +16,6 @@ QUALITY_LOOP_FILE = STATEMACHINE_DIR / "quality_loop.asl.json"
 BENCHMARK_FILE = STATEMACHINE_DIR / "benchmark.asl.json"
 BENCHMARK_MAP_STATE = "Run Suite"
 LOOP_START_STATE = "Start Run"
-INVALID_REQUEST_STATE = "Invalid Request"
 
 
 def quality_loop_definition() -> str:
@@ -50,8 +49,9 @@ def substitute(definition: str, values: dict[str, str]) -> str:
 def _as_map_iteration(states: dict[str, Any]) -> dict[str, Any]:
     """The loop's states, adapted to run once per Map item:
     - the run id comes from the item (all iterations share one execution name), the request too;
-    - a Fail state would fail the whole Map, so a run that ends BLOCKED, FAILED or invalid ends its
-      iteration instead: its outcome is already recorded and the aggregation counts it."""
+    - a Fail state would fail the whole Map, so every way a run can end becomes the end of its
+      iteration: BLOCKED and FAILED pass on the outcome Finish Run recorded; an invalid request or a
+      step that could not record anything passes on {runId, status FAILED, error, cause}."""
     states = copy.deepcopy(states)
     start = states[LOOP_START_STATE]
     start["Parameters"] = {"request.$": "$.request",
@@ -59,9 +59,9 @@ def _as_map_iteration(states: dict[str, Any]) -> dict[str, Any]:
     for name, state in states.items():
         if state["Type"] != "Fail":
             continue
-        if name == INVALID_REQUEST_STATE:
-            # No run item exists for a request that failed validation: report it from the error.
-            states[name] = {"Type": "Pass", "Comment": "The item's request was invalid; no run was started.",
+        if state.get("ErrorPath") == "$.error.Error":
+            # No outcome was recorded (invalid request, or a step that could not write): report it from the error.
+            states[name] = {"Type": "Pass", "Comment": f"{state.get('Comment', name)} (reported; the Map goes on)",
                             "Parameters": {"runId.$": "$.runId", "status": "FAILED", "rounds": 0, "costUsd": 0,
                                            "error.$": "$.error.Error", "cause.$": "$.error.Cause"},
                             "End": True}

@@ -54,19 +54,31 @@ def deployment_defaults() -> dict[str, Any]:
     defaults = dict(DEFAULTS)
     for field, variable in ENV_DEFAULTS.items():
         value = os.environ.get(variable)
-        if value:
-            defaults[field] = type(DEFAULTS[field])(value) if field != "threshold" else float(value)
+        if not value:
+            continue
+        try:
+            defaults[field] = float(value) if field == "threshold" else type(DEFAULTS[field])(value)
+        except ValueError:
+            raise InvalidRequest(field, f"the deployment default {variable}={value!r} is not a valid {field}") from None
     return defaults
 
 
 def resolve_settings(request: Any) -> dict[str, Any]:
     """Validate a run request and return every setting with its default applied."""
     _check_schema(request)
-    settings = {**deployment_defaults(), **copy.deepcopy(request)}
+    settings = {**deployment_defaults(), **_whole_numbers_as_integers(copy.deepcopy(request))}
     model = registry.generator(settings["generator"])
     settings.setdefault("cfgScale", model.default_cfg_scale)
+    _check_schema(settings)  # the deployment's defaults obey the same limits as a request
     _check_model_rules(settings, model)
     return settings
+
+
+def _whole_numbers_as_integers(request: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema counts 2.0 as an integer; Bedrock does not. Send integer settings as ints."""
+    integer_fields = [name for name, rule in run_request_schema()["properties"].items() if rule.get("type") == "integer"]
+    return {key: int(value) if key in integer_fields and isinstance(value, float) else value
+            for key, value in request.items()}
 
 
 def estimated_round_cost(settings: dict[str, Any]) -> float:

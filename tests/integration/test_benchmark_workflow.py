@@ -55,3 +55,23 @@ def test_a_second_benchmark_is_compared_with_the_previous_report(runtime_with, t
     comparison = json.loads((outcome.report_dir / "report.json").read_text())["comparison"]
     assert comparison["previousDate"] == "2000-01-01"
     assert any(r["metric"] == "costPerPassUsd" for r in comparison["regressions"])
+
+
+def test_an_item_whose_outcome_cannot_be_recorded_does_not_stop_the_benchmark(runtime_with, tmp_path, monkeypatch):
+    from imagegate_service.handlers import finish_run
+
+    runtime = runtime_with()
+    real_finish = finish_run.finisher.finish
+
+    def finish_except_the_easy_item(state):
+        if state["settings"]["prompt"] == ITEMS[0].prompt:
+            raise RuntimeError("the table is unavailable")
+        return real_finish(state)
+
+    monkeypatch.setattr(finish_run.finisher, "finish", finish_except_the_easy_item)
+
+    outcome = run_benchmark(suite_request(ITEMS[:2], "tiny", concurrency=2), tmp_path, runtime)
+
+    assert outcome.status == "SUCCEEDED", outcome.error
+    statuses = {run["itemId"]: run["status"] for run in json.loads((outcome.report_dir / "report.json").read_text())["runs"]}
+    assert statuses == {"easy": "FAILED", "rewrite": "PASSED"}

@@ -190,3 +190,21 @@ def test_bad_input_starts_no_execution(runtime):
 
     assert boto3.client("stepfunctions").list_executions(stateMachineArn=runtime.state_machine_arn)["executions"] == []
     assert boto3.client("s3").list_objects_v2(Bucket=BUCKET).get("KeyCount", 0) == 0
+
+
+def test_an_outcome_that_cannot_be_recorded_fails_the_execution_visibly(runtime, monkeypatch):
+    from imagegate_service.handlers import finish_run
+
+    def broken_finish(state):
+        raise RuntimeError("the table is unavailable")
+
+    monkeypatch.setattr(finish_run.finisher, "finish", broken_finish)
+
+    outcome = runtime.run({"prompt": APPLE, "threshold": 6.0}, run_id="unrecorded")
+
+    assert outcome.execution_status == "FAILED"
+    assert outcome.error == "RuntimeError" and "unavailable" in outcome.cause
+    entered = [e["stateEnteredEventDetails"]["name"] for e in runtime.execution_history(outcome.execution_arn)
+               if "stateEnteredEventDetails" in e]
+    assert entered[-1] == "Could Not Record Outcome"
+    assert len(rounds_of(runtime, "unrecorded")) == 1  # the judged round is kept

@@ -78,3 +78,24 @@ def test_a_deployment_can_change_the_defaults_through_its_environment(monkeypatc
     assert settings["generator"] == "amazon.nova-canvas-v1:0"
     assert settings["cfgScale"] == 6.5  # the generator's own default follows the generator
     assert resolve_settings({"prompt": "a cat", "threshold": 6})["threshold"] == 6
+
+
+def test_whole_number_floats_become_integers_bedrock_accepts():
+    settings = resolve_settings({"prompt": "a cat", "candidatesPerRound": 2.0, "seed": 7.0, "maxRounds": 3.0})
+
+    assert (settings["candidatesPerRound"], settings["seed"], settings["maxRounds"]) == (2, 7, 3)
+    assert all(type(settings[k]) is int for k in ("candidatesPerRound", "seed", "maxRounds"))
+
+
+@pytest.mark.parametrize(("variable", "value", "field"), [
+    ("IMAGEGATE_DEFAULT_MAX_ROUNDS", "25", "maxRounds"),
+    ("IMAGEGATE_DEFAULT_MAX_ROUNDS", "four", "maxRounds"),
+    ("IMAGEGATE_DEFAULT_THRESHOLD", "11", "threshold"),
+])
+def test_a_bad_deployment_default_is_refused_like_a_bad_request(monkeypatch, variable, value, field):
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(InvalidRequest) as caught:
+        resolve_settings({"prompt": "a cat"})
+
+    assert caught.value.field == field

@@ -104,7 +104,7 @@ class BedrockImageGenerator:
             response = self._client_factory().invoke_model(
                 modelId=request.model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
             )
-        payload = json.loads(response["body"].read())
+            payload = json.loads(response["body"].read())  # the body streams: a timeout can happen here too
         images = [base64.b64decode(image) for image in payload.get("images") or []]
         error = payload.get("error")
         if not images:

@@ -98,7 +98,9 @@ class BenchmarkAggregator:
             "itemId": item["itemId"],
             "category": item["category"],
             "anchor": item["anchor"],
-            "status": run.get("status", result.get("status", c.STATUS_FAILED)),
+            # the run item's outcome, unless none was recorded (then the iteration's own report)
+            "status": run["status"] if run.get("status") in c.TERMINAL_STATUSES
+            else result.get("status", c.STATUS_FAILED),
             "threshold": settings.get("threshold"),
             "maxRounds": settings.get("maxRounds"),
             "generator": settings.get("generator"),
