@@ -208,3 +208,13 @@ def test_an_outcome_that_cannot_be_recorded_fails_the_execution_visibly(runtime,
                if "stateEnteredEventDetails" in e]
     assert entered[-1] == "Could Not Record Outcome"
     assert len(rounds_of(runtime, "unrecorded")) == 1  # the judged round is kept
+
+
+def test_blocked_output_says_the_images_were_blocked_not_the_prompt(runtime_with):
+    runtime = runtime_with(blocked_output_rate=1.0)
+
+    runtime.run({"prompt": APPLE}, run_id="blocked-output")
+
+    run = runtime.runs().get_run("blocked-output")
+    assert run["status"] == c.STATUS_BLOCKED
+    assert run["reason"] == "the content filter blocked every generated image"

@@ -24,6 +24,8 @@ class RunFinisher:
             # Only the user's own prompt makes a run BLOCKED; a blocked rewrite ends it with the best round so far.
             status = c.STATUS_EXHAUSTED
             reason = f"the rewritten prompt of round {loop['round']} was blocked by the content filter"
+        elif status == c.STATUS_BLOCKED and "generated images" in str(error.get("Cause", "")):
+            reason = "the content filter blocked every generated image"
         has_result = loop["bestRound"] > 0
         result = {
             "runId": run_id,
