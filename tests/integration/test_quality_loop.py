@@ -106,6 +106,7 @@ def test_verdicts_that_keep_breaking_the_schema_fail_the_run_with_the_cause_kept
     assert run["status"] == c.STATUS_FAILED
     assert run["error"] == "InvalidVerdict"
     assert "schema" in run["cause"]
+    assert run["costUsd"] == pytest.approx(0.01)  # the round's image, never recorded as a round, still counts
     assert rounds_of(runtime, "garbage-always") == []  # no half-written round
 
 

@@ -11,6 +11,16 @@ from imagegate_service.domain.clock import iso, utc_now
 CAUSE_LIMIT = 2000
 
 
+def unrecorded_cost(state: dict[str, Any]) -> float:
+    """Model cost spent on a round that ended before Record Round counted it: its images (billed even when
+    filtered or never judged) and the rewrite that produced its prompt."""
+    loop, generation = state["loop"], state.get("generation") or {}
+    if loop["round"] <= loop["roundsCompleted"]:
+        return 0.0
+    images = generation.get("costUsd", 0.0) if generation.get("round") == loop["round"] else 0.0
+    return images + loop["rewriteCostUsd"]
+
+
 class RunFinisher:
     def __init__(self, runs: DynamoRunRepository | None = None, clock: Callable = utc_now):
         self._runs = runs or DynamoRunRepository()
@@ -36,7 +46,7 @@ class RunFinisher:
             "bestRound": loop["bestRound"] if has_result else None,
             "bestImageKey": loop["bestImageKey"] if has_result else None,
             "rounds": loop["roundsCompleted"],
-            "costUsd": loop["costUsd"],
+            "costUsd": round(loop["costUsd"] + unrecorded_cost(state), 6),
         }
         if error:
             result["error"] = error.get("Error", "Unknown")

@@ -41,6 +41,7 @@ class RoundGenerator:
         # Billed per requested image: a filtered image is still generated.
         cost = result.requested * model.price_per_image(settings["width"], settings["height"], settings["quality"])
         return {
+            "round": loop["round"],
             "imageKeys": keys,
             "filtered": result.requested - len(result.images),
             "costUsd": round(cost, 6),

@@ -37,7 +37,9 @@ class RunStarter:
                 c.TTL_ATTRIBUTE: expiry_epoch(now, ttl_days),
             },
         )
-        return {"runId": execution_name, "settings": settings, "loop": initial_loop(settings)}
+        # "generation" is there from the start so a failure path can always read what the last call cost.
+        return {"runId": execution_name, "settings": settings, "loop": initial_loop(settings),
+                "generation": {"round": 0, "costUsd": 0.0, "imageKeys": []}}
 
 
 def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
