@@ -122,10 +122,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"run {execution_arn.rsplit(':', 1)[-1]} started (local runtime, offline Bedrock)")
         outcome = runtime.wait(execution_arn, on_round=_print_round)
         run_item = runtime.runs().get_run(outcome.run_id)
-        run_dir = export_run(run_item, runtime.runs().list_rounds(outcome.run_id), runtime.objects, Path(args.out))
-    from imagegate.export import load_run_document
-
-    document = load_run_document(run_dir)
+        run_dir, document = export_run(run_item, runtime.runs().list_rounds(outcome.run_id), runtime.objects,
+                                       Path(args.out))
     _print_summary(document)
     print(f"report: {run_dir / 'report.html'}")
     return EXIT_CODES.get(document["status"], 1)

@@ -58,8 +58,8 @@ def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str,
 
 
 def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
-               objects: Callable[[str], Iterable[tuple[str, bytes]]], out_root: Path) -> Path:
-    """Write runs/<runId>/ under out_root and return that folder."""
+               objects: Callable[[str], Iterable[tuple[str, bytes]]], out_root: Path) -> tuple[Path, dict[str, Any]]:
+    """Write runs/<runId>/ under out_root; return that folder and the run.json document."""
     run_id = run_item["runId"]
     run_dir = Path(out_root) / run_id
     prefix = f"{c.RUNS_PREFIX}{run_id}/"
@@ -71,7 +71,7 @@ def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / RUN_FILE).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (run_dir / REPORT_FILE).write_text(render_run_report(document), encoding="utf-8")
-    return run_dir
+    return run_dir, document
 
 
 def load_run_document(run_dir: Path) -> dict[str, Any]:

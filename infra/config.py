@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from imagegate_service import constants
+from imagegate_service import registry as model_registry
 from imagegate_service import settings as runtime_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATE_MACHINE_FILE = REPO_ROOT / "statemachine" / "quality_loop.asl.json"
-MODEL_REGISTRY_FILE = REPO_ROOT / "functions" / "imagegate_service" / "model_registry.json"
 # What the Lambda code asset holds at its root: the runtime package and the prompts it loads.
 RUNTIME_CODE_FOLDERS = (REPO_ROOT / "functions" / "imagegate_service", REPO_ROOT / "prompts")
 LAMBDA_TASK_ROOT = "/var/task"
@@ -137,7 +137,7 @@ def cdk_json_context() -> dict[str, Any]:
 
 
 def load_model_registry() -> dict[str, Any]:
-    return json.loads(MODEL_REGISTRY_FILE.read_text(encoding="utf-8"))
+    return model_registry.document()
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ class ContextKey:
 
 
 def _registry_default(role: str) -> str:
-    return load_model_registry()["defaults"][role]
+    return model_registry.default_model(role)
 
 
 # The documented context keys (docs/deploy.md renders the same table).

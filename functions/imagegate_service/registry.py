@@ -114,6 +114,8 @@ def default_model(role: str) -> str:
     return _registry()["defaults"][role]
 
 
-def lifecycle(model_id: str) -> dict[str, Any]:
-    models = {**_registry()["generators"], **_registry()["textModels"]}
-    return models[model_id]["lifecycle"]
+def document() -> dict[str, Any]:
+    """The whole registry as data (a copy), for readers that need more than one model's facts."""
+    import copy
+
+    return copy.deepcopy(_registry())
