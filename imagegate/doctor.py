@@ -134,7 +134,7 @@ def _warn_if_legacy(config: ImagegateConfig, model_id: str, roles: list[str], de
     end_of_life = end_of_life.date().isoformat() if end_of_life else registered_lifecycle.get("endOfLife", "unknown")
     message = (f"⚠ {registered.get('displayName', model_id)} ({model_id}) is LEGACY: it stops working on "
                f"{end_of_life}, and accounts that never used it cannot get access.")
-    replacement = registered_lifecycle.get("replacement")
+    replacement = registered_lifecycle.get("successor")
     if replacement:
         name = config.registry["generators"].get(replacement, {}).get("displayName", replacement)
         message += f" Switch to {name} ({replacement}): `cdk deploy -c {roles[0]}Model={replacement}`."

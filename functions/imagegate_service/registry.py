@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,57 @@ class TextModel:
             input_tokens * self.spec["usdPerMillionInputTokens"]
             + output_tokens * self.spec["usdPerMillionOutputTokens"]
         ) / 1_000_000
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """A model's Bedrock lifecycle as the registry records it (status, end-of-life date, successor, source)."""
+
+    model_id: str
+    status: str  # ACTIVE | LEGACY | EOL
+    end_of_life: date | None
+    successor: str | None
+    source: str
+    checked_on: str
+
+    def retired_on(self, today: date) -> bool:
+        """True once Bedrock refuses requests: the status is EOL or the end-of-life date has come."""
+        return self.status == "EOL" or (self.end_of_life is not None and today >= self.end_of_life)
+
+    def describe(self) -> str:
+        when = f", end of life {self.end_of_life.isoformat()}" if self.end_of_life else ""
+        return f"{self.status}{when}"
+
+
+def _spec(model_id: str) -> dict[str, Any]:
+    data = _registry()
+    if model_id in data["generators"]:
+        return data["generators"][model_id]
+    return data["textModels"][model_id]
+
+
+def model_ids() -> list[str]:
+    """Every model id the registry knows: generators first, then text models."""
+    return generator_ids() + text_model_ids()
+
+
+def lifecycle(model_id: str) -> Lifecycle:
+    """The recorded lifecycle of a model (KeyError for an id the registry does not know)."""
+    spec = _spec(model_id)["lifecycle"]
+    end = spec.get("endOfLife")
+    return Lifecycle(
+        model_id=model_id,
+        status=spec["status"],
+        end_of_life=date.fromisoformat(end) if end else None,
+        successor=spec.get("successor"),
+        source=spec.get("source", ""),
+        checked_on=spec.get("checkedOn", ""),
+    )
+
+
+def regions(model_id: str) -> tuple[str, ...]:
+    """Regions where the model (or, for an inference profile, its source region) can be called."""
+    return tuple(_spec(model_id).get("regions", ()))
 
 
 def generator_ids() -> list[str]:
