@@ -26,26 +26,42 @@ class BenchmarkOutcome:
 
 
 def suite_request(items: Sequence[SuiteItem], suite_name: str, concurrency: int,
-                  settings: dict[str, Any] | None = None) -> dict[str, Any]:
+                  settings: dict[str, Any] | None = None, arms: Sequence[str] | None = None) -> dict[str, Any]:
     """The benchmark execution's input with the items inline (the loaders run here, not in Lambda)."""
     return {
         "suite": suite_name,
         "concurrency": concurrency,
         "settings": settings or {},
+        "arms": list(arms or c.BENCHMARK_DEFAULT_ARMS),
         "items": [{"id": i.id, "prompt": i.prompt, "category": i.category, "settings": i.settings,
                    "anchor": i.anchor} for i in items],
     }
 
 
+def prepare_locally(request: dict[str, Any], name: str = "local-check") -> dict[str, Any]:
+    """What Prepare Benchmark will make of the request, worked out here first: a benchmark that one
+    execution could not hold (or any other bad input) is refused before anything starts
+    (InvalidRequest, naming the field and the numbers)."""
+    from imagegate import workflows
+    from imagegate_service.domain.benchmark import BenchmarkPreparer
+
+    return BenchmarkPreparer().prepare(request, name, workflows.benchmark_history_estimate())
+
+
 def run_benchmark(request: dict[str, Any], out_root: Path, runtime: Any,
                   on_progress: Callable[[int, int, int], None] | None = None) -> BenchmarkOutcome:
-    """Start the benchmark state machine, report progress, copy report.json/html to out_root/<date>/."""
+    """Start the benchmark state machine, report progress, copy report.json/html to out_root/<date>/.
+
+    Raises InvalidRequest, before anything starts, for a request Prepare Benchmark would refuse."""
     import boto3
 
+    from imagegate_service.domain.run_ids import new_run_id
+
     started = time.monotonic()
+    name = new_run_id()
+    run_ids = [entry["runId"] for entry in prepare_locally(request, name)["items"]]
     _seed_previous_reports(out_root)
-    execution_arn = runtime.start_benchmark(request)
-    run_ids = [f"{execution_arn.rsplit(':', 1)[-1]}-{k:03d}" for k in range(1, len(request["items"]) + 1)]
+    execution_arn = runtime.start_benchmark(request, name=name)
     sfn = boto3.client("stepfunctions")
     while True:
         description = sfn.describe_execution(executionArn=execution_arn)
@@ -96,6 +112,18 @@ def progress_bar(finished: int, passed: int, total: int, width: int = 30) -> Non
     sys.stdout.flush()
 
 
+def print_arms(arms: dict[str, dict[str, Any]], details: dict[str, dict[str, Any]] | None = None) -> None:
+    """The control arms side by side, one line per arm (report.json's ``arms``)."""
+    details = details or {}
+    print(f"{'arm':<10} {'items':>5} {'eval pass':>9} {'judge pass':>10} {'judge false-pass':>16} {'images/item':>11} "
+          f"{'$/eval pass':>11} {'rounds':>6} {'no eval':>7}")
+    for name, m in arms.items():
+        print(f"{name:<10} {m['items']:>5} {_pct(m['evaluatorPassRate']):>9} {_pct(m['judgePassRate']):>10} "
+              f"{_pct(m['judgeFalsePassRate']):>16} {_num(m['imagesPerItem']):>11} "
+              f"{_usd(m['costPerEvaluatorPassUsd']):>11} {_num(m['meanRounds']):>6} "
+              f"{(details.get(name) or {}).get('withoutEvaluation', 'n/a'):>7}")
+
+
 def print_summary(report: dict[str, Any]) -> None:
     rows = [("overall", report["overall"]), *sorted(report["byCategory"].items())]
     print(f"\n{'category':<14} {'runs':>4} {'pass':>6} {'1st-round':>9} {'rounds':>6} {'1st':>5} {'final':>5} "
@@ -104,6 +132,9 @@ def print_summary(report: dict[str, Any]) -> None:
         print(f"{name:<14} {m['runs']:>4} {_pct(m['passRate']):>6} {_pct(m['firstRoundPassRate']):>9} "
               f"{_num(m['meanRoundsToPass']):>6} {_num(m['meanFirstRoundScore']):>5} {_num(m['meanFinalScore']):>5} "
               f"{_num(m['lift']):>5} {_usd(m['costPerPassUsd']):>8}")
+    if report.get("arms"):
+        print(f"\n(the table above: the {report['settings'].get('primaryArm', 'loop')} arm)")
+        print_arms(report["arms"], report.get("armDetails"))
     anchors = report.get("anchors") or {}
     if anchors.get("runs"):
         print(f"\njudge-drift anchors: {anchors['runs']} items, mean first-round score {_num(anchors['meanFirstRoundScore'])}")

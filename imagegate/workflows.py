@@ -15,6 +15,7 @@ STATEMACHINE_DIR = Path(__file__).resolve().parents[1] / "statemachine"
 QUALITY_LOOP_FILE = STATEMACHINE_DIR / "quality_loop.asl.json"
 BENCHMARK_FILE = STATEMACHINE_DIR / "benchmark.asl.json"
 BENCHMARK_MAP_STATE = "Run Suite"
+BENCHMARK_PREPARE_STATE = "Prepare Benchmark"
 LOOP_START_STATE = "Start Run"
 
 
@@ -23,7 +24,11 @@ def quality_loop_definition() -> str:
 
 
 def benchmark_definition() -> str:
-    """benchmark.asl.json with the quality loop's states as the Map's item processor."""
+    """benchmark.asl.json with the quality loop's states as the Map's item processor, and Prepare
+    Benchmark given the history-event estimate of that composition (its static ``historyEstimate``
+    parameter), so it can refuse a benchmark that one execution could not hold."""
+    from imagegate_service.benchmark.limits import history_estimate
+
     benchmark = json.loads(BENCHMARK_FILE.read_text(encoding="utf-8"))
     loop = json.loads(quality_loop_definition())
     benchmark["States"][BENCHMARK_MAP_STATE]["ItemProcessor"] = {
@@ -31,7 +36,15 @@ def benchmark_definition() -> str:
         "StartAt": loop["StartAt"],
         "States": _as_map_iteration(loop["States"]),
     }
+    benchmark["States"][BENCHMARK_PREPARE_STATE]["Parameters"]["historyEstimate"] = history_estimate(
+        benchmark, BENCHMARK_MAP_STATE)
     return json.dumps(benchmark, indent=2)
+
+
+def benchmark_history_estimate() -> dict[str, int]:
+    """What the composed benchmark definition tells Prepare Benchmark (see imagegate_service.benchmark.limits)."""
+    prepare = json.loads(benchmark_definition())["States"][BENCHMARK_PREPARE_STATE]
+    return prepare["Parameters"]["historyEstimate"]
 
 
 def substitution_names(definition: str) -> set[str]:

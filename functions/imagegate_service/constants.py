@@ -111,15 +111,44 @@ MAX_REQUEST_BODY_BYTES = 32 * 1024
 LIST_DEFAULT_LIMIT = 20
 LIST_MAX_LIMIT = 100
 
+# How a round that missed the threshold leads to the next (run setting "strategy"): the rewriter
+# improves the prompt, or (a control arm) the same prompt is re-drawn with the next seed, no model call.
+STRATEGY_REWRITE = "rewrite"
+STRATEGY_REDRAW = "redraw"
+
 # The nightly benchmark: its own two functions around a Map of quality loops.
 BENCHMARK_HANDLERS = {
     "prepare_benchmark": "PrepareBenchmarkFunctionArn",
     "aggregate_benchmark": "AggregateBenchmarkFunctionArn",
 }
 BENCHMARKS_PREFIX = "benchmarks/"
-# An inline Map keeps every iteration in one execution: about 9 history events per item plus 23 per round
-# against Step Functions' 25,000, and the collected results against the 256 KiB state limit.
+# An inline Map keeps every iteration in one execution, so one benchmark must fit one execution's quotas
+# (Standard workflows; https://docs.aws.amazon.com/step-functions/latest/dg/limits.html): at most 25,000
+# history events ("If the execution history reaches this quota, the execution will fail") and 262,144 bytes
+# of state (input or output of a task, state or execution). The events a benchmark needs are estimated from
+# the composed definition (imagegate_service.benchmark.limits); a share of the quota is kept for retries.
+SFN_MAX_HISTORY_EVENTS = 25_000
+SFN_MAX_PAYLOAD_BYTES = 262_144
+BENCHMARK_HISTORY_RETRY_HEADROOM = 0.10
+# What one finished run adds to the Map's collected results (the loop's terminal output: ids, status,
+# reason, scores, image key, cost, evaluation summary), measured at about 450 bytes; a failed run's cause
+# can make it longer, hence the allowance.
+BENCHMARK_RESULT_BYTES_PER_RUN = 700
+# The most suite items one benchmark selects, whatever the bounds above would allow (the CDK context's
+# benchmarkLimit range too); with several arms or rounds the computed bounds are usually stricter.
 BENCHMARK_MAX_ITEMS = 150
+# Control arms (benchmark request field "arms"): the same items under other loop settings, in the same
+# execution (items x arms in the Map), so the loop is compared with what the same spend buys otherwise.
+# loop = the settings as given; single = one round; redraw = the loop with the rewrite replaced by a
+# re-draw of the unchanged prompt with a new seed; best-of-N = one round with N candidates.
+BENCHMARK_ARMS: dict[str, dict[str, object]] = {
+    "loop": {},
+    "single": {"maxRounds": 1},
+    "redraw": {"strategy": STRATEGY_REDRAW},
+    "best-of-3": {"maxRounds": 1, "candidatesPerRound": 3},
+    "best-of-5": {"maxRounds": 1, "candidatesPerRound": 5},
+}
+BENCHMARK_DEFAULT_ARMS = ("loop",)
 BENCHMARK_DEFAULT_CONCURRENCY = 4
 BENCHMARK_DEFAULT_SUITE = "default"
 METRIC_BENCHMARK_PASS_RATE = "BenchmarkPassRate"

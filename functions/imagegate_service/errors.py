@@ -45,6 +45,10 @@ class ModelAccessDenied(ImagegateError):
     """The account has no access to the model, or IAM denies the call."""
 
 
+class ModelRetired(ImagegateError):
+    """Bedrock no longer serves the model: past its end of life, or Legacy and no longer open to this account."""
+
+
 class ModelNotFound(ImagegateError):
     """Wrong model id or region."""
 

@@ -28,6 +28,11 @@ class GeneratorModel:
         return f"{self.spec['displayName']} ({self.model_id})"
 
     @property
+    def family(self) -> str:
+        """The request format the model speaks: titan, nova-canvas (both TEXT_IMAGE) or stability."""
+        return self.spec["family"]
+
+    @property
     def prompt_max_chars(self) -> int:
         return self.spec["promptMaxChars"]
 
@@ -40,17 +45,57 @@ class GeneratorModel:
         return self.spec["seedMax"]
 
     @property
-    def cfg_scale_range(self) -> tuple[float, float]:
-        cfg = self.spec["cfgScale"]
-        return cfg["min"], cfg["max"]
+    def max_images_per_request(self) -> int:
+        return self.spec["imagesPerRequest"]["max"]
 
     @property
-    def default_cfg_scale(self) -> float:
-        return self.spec["cfgScale"]["default"]
+    def takes_cfg_scale(self) -> bool:
+        return self.spec.get("cfgScale") is not None
+
+    @property
+    def cfg_scale_range(self) -> tuple[float, float] | None:
+        """The allowed cfgScale range, or None for a model that takes no cfgScale (Stability)."""
+        cfg = self.spec.get("cfgScale")
+        return (cfg["min"], cfg["max"]) if cfg else None
+
+    @property
+    def default_cfg_scale(self) -> float | None:
+        cfg = self.spec.get("cfgScale")
+        return cfg["default"] if cfg else None
+
+    @property
+    def qualities(self) -> list[str]:
+        """The quality tiers the model is priced (and asked) at: standard, and premium where it exists."""
+        return [key for key, tiers in self.spec["pricesUsd"].items() if isinstance(tiers, list)]
+
+    @property
+    def output_formats(self) -> list[str]:
+        return list(self.spec.get("outputFormats", ["png"]))
+
+    @property
+    def aspect_ratios(self) -> dict[str, tuple[int, int]]:
+        """For a model that takes an aspect ratio instead of a size: each ratio and the size it draws."""
+        rule = self.spec["sizes"]
+        if rule["rule"] != "aspectRatios":
+            return {}
+        return {ratio: (size[0], size[1]) for ratio, size in rule["ratios"].items()}
+
+    def aspect_ratio(self, width: int, height: int) -> str:
+        """The aspect ratio whose output size is width x height (ValueError when no ratio draws that size)."""
+        for ratio, size in self.aspect_ratios.items():
+            if size == (width, height):
+                return ratio
+        raise ValueError(self.size_problem(width, height) or f"{self.name} takes no aspect ratio")
 
     def size_problem(self, width: int, height: int) -> str | None:
         """Why this model would reject width x height, or None when it accepts it."""
         rule = self.spec["sizes"]
+        if rule["rule"] == "aspectRatios":
+            if (width, height) in self.aspect_ratios.values():
+                return None
+            allowed = ", ".join(f"{w}x{h} ({ratio})" for ratio, (w, h) in self.aspect_ratios.items())
+            return (f"{width}x{height} is not a size {self.name} draws; it takes an aspect ratio, "
+                    f"and each one has one size: {allowed}")
         if rule["rule"] == "list":
             if [width, height] in rule["allowed"]:
                 return None
@@ -67,6 +112,8 @@ class GeneratorModel:
         return None
 
     def price_per_image(self, width: int, height: int, quality: str) -> float:
+        if quality not in self.qualities:
+            raise ValueError(f"{self.name} has no {quality!r} quality; it offers {', '.join(self.qualities)}")
         pixels = width * height
         for tier in self.spec["pricesUsd"][quality]:
             if tier["maxPixels"] is None or pixels <= tier["maxPixels"]:
@@ -87,6 +134,11 @@ class TextModel:
     def foundation_model(self) -> str:
         return self.spec["foundationModel"]
 
+    @property
+    def tool_use(self) -> bool:
+        """Whether the model answers Converse with a forced tool (the judge and the rewriter need it)."""
+        return self.spec.get("toolUse", False)
+
     def token_cost(self, input_tokens: int, output_tokens: int) -> float:
         return (
             input_tokens * self.spec["usdPerMillionInputTokens"]
@@ -104,6 +156,7 @@ class Lifecycle:
     successor: str | None
     source: str
     checked_on: str
+    verified: bool = True  # False when the registry could not confirm the status on a primary AWS page
 
     def retired_on(self, today: date) -> bool:
         """True once Bedrock refuses requests: the status is EOL or the end-of-life date has come."""
@@ -112,6 +165,12 @@ class Lifecycle:
     def describe(self) -> str:
         when = f", end of life {self.end_of_life.isoformat()}" if self.end_of_life else ""
         return f"{self.status}{when}"
+
+    def advice(self) -> str:
+        """What to switch to, in words (the successor when one is recorded)."""
+        if self.successor:
+            return f"switch to {self.successor}"
+        return "choose an Active model from the registry"
 
 
 def _spec(model_id: str) -> dict[str, Any]:
@@ -137,6 +196,7 @@ def lifecycle(model_id: str) -> Lifecycle:
         successor=spec.get("successor"),
         source=spec.get("source", ""),
         checked_on=spec.get("checkedOn", ""),
+        verified=spec.get("verified", True),
     )
 
 
@@ -171,3 +231,8 @@ def document() -> dict[str, Any]:
     import copy
 
     return copy.deepcopy(_registry())
+
+
+def tool_call_max_tokens() -> int:
+    """maxTokens for a Converse call with a forced tool: room for Nova's reasoning before the tool input."""
+    return _registry()["converse"]["toolCallMaxTokens"]

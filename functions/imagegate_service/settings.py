@@ -44,6 +44,11 @@ def run_request_schema() -> dict[str, Any]:
     schema = json.loads(_SCHEMA_FILE.read_text(encoding="utf-8"))
     properties = schema["properties"]
     properties["generator"]["enum"] = registry.generator_ids()
+    # The widest limits any generator has; each model's own limit is checked after the schema (_check_model_rules).
+    generators = [registry.generator(model_id) for model_id in registry.generator_ids()]
+    properties["prompt"]["maxLength"] = max(model.prompt_max_chars for model in generators)
+    properties["negativePrompt"]["maxLength"] = max(model.negative_prompt_max_chars for model in generators)
+    properties["seed"]["maximum"] = max(model.seed_max for model in generators)
     properties["judge"]["enum"] = registry.text_model_ids(vision_only=True)
     properties["rewriter"]["enum"] = registry.text_model_ids()
     return schema
@@ -68,7 +73,10 @@ def resolve_settings(request: Any) -> dict[str, Any]:
     _check_schema(request)
     settings = {**deployment_defaults(), **_whole_numbers_as_integers(copy.deepcopy(request))}
     model = registry.generator(settings["generator"])
-    settings.setdefault("cfgScale", model.default_cfg_scale)
+    if model.takes_cfg_scale:
+        settings.setdefault("cfgScale", model.default_cfg_scale)
+    elif "cfgScale" in settings:
+        raise InvalidRequest("cfgScale", f"{model.name} takes no cfgScale; leave it out")
     _check_schema(settings)  # the deployment's defaults obey the same limits as a request
     _check_model_rules(settings, model)
     return settings
@@ -144,9 +152,14 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
         raise InvalidRequest("width/height", size_problem)
     if settings["seed"] > model.seed_max:
         raise InvalidRequest("seed", f"{settings['seed']} is outside the allowed range 0-{model.seed_max} for {model.name}")
-    low, high = model.cfg_scale_range
-    if not low <= settings["cfgScale"] <= high:
-        raise InvalidRequest("cfgScale", f"{settings['cfgScale']} is outside the allowed range {low}-{high} for {model.name}")
+    if settings["quality"] not in model.qualities:
+        raise InvalidRequest("quality", f"{settings['quality']!r} is not offered by {model.name}; "
+                                        f"allowed: {', '.join(model.qualities)}")
+    if model.takes_cfg_scale:
+        low, high = model.cfg_scale_range
+        if not low <= settings["cfgScale"] <= high:
+            raise InvalidRequest("cfgScale",
+                                 f"{settings['cfgScale']} is outside the allowed range {low}-{high} for {model.name}")
     round_cost = estimated_round_cost(settings)
     if settings["maxCostUsd"] < round_cost:
         raise InvalidRequest(

@@ -1,4 +1,5 @@
-"""An offline bedrock-runtime: answers InvokeModel (Titan Image Generator v2, Nova Canvas) and
+"""An offline bedrock-runtime: answers InvokeModel (Stability's SD3.5 Large, Stable Image Core and Ultra;
+Titan Image Generator v2, Nova Canvas) and
 Converse (the judge and the rewriter) at the botocore level, with the real wire formats.
 
 It validates request bodies as Bedrock does (a 600-character prompt to Titan is a
@@ -27,6 +28,7 @@ from urllib.parse import unquote
 from botocore.awsrequest import AWSResponse
 
 from imagegate_service import registry
+from imagegate_service.adapters.bedrock import STABILITY_OUTPUT_FILTERED, STABILITY_PROMPT_FILTERED
 from imagegate_service.constants import REWRITE_TOOL, VERDICT_TOOL
 
 from .world.judge import judge_png
@@ -39,6 +41,8 @@ _URL = re.compile(r"/model/(?P<model>[^/]+)/(?P<action>invoke|converse)$")
 INPUT_BLOCKED = "This request has been blocked by our content filters. Please adjust your text prompt to submit a new request."
 SOME_BLOCKED = "Some of the generated images have been blocked by our content filters."
 ALL_BLOCKED = "All of the generated images have been blocked by our content filters."
+# Bedrock's answer for a model past its end of life (https://github.com/aws-samples/amazon-bedrock-ai-karaoke/issues/21).
+MODEL_RETIRED = "This model version has reached the end of its life. Please refer to the AWS documentation for more details."
 
 
 @dataclass
@@ -49,6 +53,7 @@ class FaultSwitches:
     refuse_verdicts: int = 0  # the first N judge calls refuse in plain text, without the tool
     blocked_words: tuple[str, ...] = ()  # a prompt with one of these is blocked by the input filter
     blocked_output_rate: float = 0.0  # share of generated images the output filter withholds
+    retired_models: tuple[str, ...] = ()  # these model ids answer as Bedrock does past their end of life
     seed: int = 0
 
     @classmethod
@@ -64,7 +69,7 @@ class FaultSwitches:
                 raise ValueError(f"{FAULTS_ENV}: {part!r} is not KEY=VALUE with KEY one of {', '.join(known)}")
             kind = known[key].type
             try:
-                if key == "blocked_words":
+                if key in ("blocked_words", "retired_models"):
                     values[key] = tuple(w.strip().lower() for w in raw.split(";") if w.strip())
                 elif "float" in str(kind):
                     values[key] = float(raw)
@@ -130,6 +135,8 @@ class OfflineBedrock:
         try:
             if throttled:
                 raise BedrockError("ThrottlingException", 429, "Too many requests, please wait before trying again.")
+            if model_id in self.faults.retired_models:
+                raise BedrockError("ResourceNotFoundException", 404, MODEL_RETIRED)
             payload = self._invoke(model_id, body) if operation == "InvokeModel" else self._converse(model_id, body)
         except BedrockError as error:
             call.outcome = error.code
@@ -144,6 +151,8 @@ class OfflineBedrock:
                 raise BedrockError("ValidationException", 400, "Malformed input request: this model does not take TEXT_IMAGE, please reformat your input and try again.")
             raise BedrockError("ResourceNotFoundException", 404, "Could not resolve the foundation model from the provided model identifier.")
         model = registry.generator(model_id)
+        if model.family == "stability":
+            return self._invoke_stability(model, body)
         text_params, config = _validate_text_image(body, model)
         prompt = text_params["text"]
         if any(word in prompt.lower() for word in self.faults.blocked_words):
@@ -157,6 +166,23 @@ class OfflineBedrock:
             kept = [png for png in images if self._rng.random() >= self.faults.blocked_output_rate]
         error = None if len(kept) == len(images) else (ALL_BLOCKED if not kept else SOME_BLOCKED)
         return {"images": [base64.b64encode(png).decode("ascii") for png in kept], "error": error}
+
+    def _invoke_stability(self, model: registry.GeneratorModel, body: dict[str, Any]) -> dict[str, Any]:
+        """Stability's text-to-image: one image per call at the aspect ratio's size; a filter answers HTTP 200
+        with a finish reason and no image, as Bedrock does."""
+        request = _validate_stability(body, model)
+        prompt = request["prompt"]
+        seed = request.get("seed", 0) or self._rng.randrange(1, model.seed_max + 1)  # 0 asks for a random seed
+        if any(word in prompt.lower() for word in self.faults.blocked_words):
+            return {"seeds": [seed], "finish_reasons": [STABILITY_PROMPT_FILTERED], "images": []}
+        width, height = model.aspect_ratios[request.get("aspect_ratio", "1:1")]
+        image = _encoded(render_png(prompt, request.get("negative_prompt", ""), seed, width, height),
+                         request.get("output_format", "png"))
+        with self._lock:
+            withheld = self._rng.random() < self.faults.blocked_output_rate
+        if withheld:
+            return {"seeds": [seed], "finish_reasons": [STABILITY_OUTPUT_FILTERED], "images": []}
+        return {"seeds": [seed], "finish_reasons": [None], "images": [base64.b64encode(image).decode("ascii")]}
 
     # -- Converse: the judge and the rewriter ---------------------------------------------------------
     def _converse(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -278,6 +304,63 @@ def _validate_text_image(body: dict[str, Any], model: registry.GeneratorModel) -
     if problem:
         raise invalid("/imageGenerationConfig", problem)
     return params, config
+
+
+# Stability's request fields on Bedrock (the model pages for SD3.5 Large, Stable Image Core and Ultra).
+STABILITY_FIELDS = ("prompt", "negative_prompt", "mode", "aspect_ratio", "seed", "output_format")
+STABILITY_IMAGE_TO_IMAGE_FIELDS = ("image", "strength")
+STABILITY_MODES = ("text-to-image", "image-to-image")
+
+
+def _validate_stability(body: dict[str, Any], model: registry.GeneratorModel) -> dict[str, Any]:
+    """Check a Stability body as Bedrock does: known keys, types, lengths, enum values and the seed range."""
+    def invalid(path: str, problem: str) -> BedrockError:
+        return BedrockError("ValidationException", 400,
+                            f"Malformed input request: #{path}: {problem}, please reformat your input and try again.")
+
+    extra = sorted(set(body) - set(STABILITY_FIELDS) - set(STABILITY_IMAGE_TO_IMAGE_FIELDS))
+    if extra:
+        raise invalid("", f"extraneous key [{extra[0]}] is not permitted")
+    if "prompt" not in body:
+        raise invalid("", "required key [prompt] not found")
+    for key, limit in (("prompt", model.prompt_max_chars), ("negative_prompt", model.negative_prompt_max_chars)):
+        if key not in body:
+            continue
+        if not isinstance(body[key], str):
+            raise invalid(f"/{key}", "expected type: String")
+        if len(body[key]) > limit:
+            raise invalid(f"/{key}", f"expected maxLength: {limit}, actual: {len(body[key])}")
+    if not body["prompt"].strip():
+        raise invalid("/prompt", "expected minLength: 1, actual: 0")
+    mode = body.get("mode", "text-to-image")
+    if mode not in STABILITY_MODES:
+        raise invalid("/mode", f"{mode} is not a valid enum value")
+    if mode == "image-to-image" or any(key in body for key in STABILITY_IMAGE_TO_IMAGE_FIELDS):
+        raise invalid("/mode", "image-to-image (image, strength) is not drawn offline; send text-to-image")
+    if "aspect_ratio" in body and body["aspect_ratio"] not in model.aspect_ratios:
+        raise invalid("/aspect_ratio", f"{body['aspect_ratio']} is not a valid enum value")
+    if "seed" in body:
+        seed = body["seed"]
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise invalid("/seed", "expected type: Integer")
+        if seed < 0:
+            raise invalid("/seed", f"{seed} is not greater or equal to 0")
+        if seed > model.seed_max:
+            raise invalid("/seed", f"{seed} is not less or equal to {model.seed_max}")
+    if "output_format" in body and body["output_format"] not in model.output_formats:
+        raise invalid("/output_format", f"{body['output_format']} is not a valid enum value")
+    return body
+
+
+def _encoded(png: bytes, output_format: str) -> bytes:
+    """The rendered PNG in the format the request asked for."""
+    if output_format == "png":
+        return png
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(out, format=output_format.upper())
+    return out.getvalue()
 
 
 def _check_range(invalid: Any, key: str, value: Any, low: float, high: float, kind: Any) -> None:

@@ -1,5 +1,5 @@
-"""The Bedrock adapters against botocore's Stubber: the exact request shapes, and every Bedrock
-failure turned into the named error the state machine retries or catches."""
+"""The Bedrock adapters against botocore's Stubber: the exact request shapes, untrusted answers, and every
+Bedrock failure turned into the named error the state machine retries or catches."""
 
 import base64
 import io
@@ -7,29 +7,47 @@ import json
 
 import boto3
 import pytest
+from botocore.exceptions import (
+    ConnectionClosedError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+    ResponseStreamingError,
+)
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
+from imagegate_service import registry
 from imagegate_service.adapters.bedrock import (
     BedrockImageGenerator,
     BedrockToolCaller,
     ImageRequest,
+    ToolAnswer,
     fit_to_limit,
+    stability_seed,
 )
+from imagegate_service.domain.judging import VERDICT_SCHEMA, validated
+from imagegate_service.domain.rewriting import REWRITE_SCHEMA
 from imagegate_service.errors import (
     ContentBlocked,
+    InvalidRewrite,
+    InvalidVerdict,
     ModelAccessDenied,
     ModelNotFound,
     ModelRequestRejected,
+    ModelRetired,
     ModelThrottled,
     ModelTransientError,
 )
 
 pytestmark = pytest.mark.unit
 
+SD35 = "stability.sd3-5-large-v1:0"
+CORE, ULTRA = "stability.stable-image-core-v1:1", "stability.stable-image-ultra-v1:1"
 TITAN = "amazon.titan-image-generator-v2:0"
 CANVAS = "amazon.nova-canvas-v1:0"
+LITE = "us.amazon.nova-lite-v1:0"
 PNG = b"\x89PNG\r\n\x1a\nfake"
+PNG_B64 = base64.b64encode(PNG).decode()
 
 
 @pytest.fixture
@@ -46,14 +64,200 @@ def image_request(**overrides):
     return ImageRequest(**{**values, **overrides})
 
 
+def stability_request(**overrides):
+    return image_request(**{"model_id": SD35, "cfg_scale": None, **overrides})
+
+
 def invoke_response(payload):
     raw = json.dumps(payload).encode()
     return {"body": StreamingBody(io.BytesIO(raw), len(raw)), "contentType": "application/json"}
 
 
-def expected_invoke(body):
-    return {"modelId": ANY, "body": json.dumps(body), "contentType": "application/json", "accept": "application/json"}
+def expected_invoke(body, model_id=ANY):
+    return {"modelId": model_id, "body": json.dumps(body), "contentType": "application/json",
+            "accept": "application/json"}
 
+
+def stability_answer(reason=None, seed=1):
+    return invoke_response({"seeds": [seed], "finish_reasons": [reason], "images": [] if reason else [PNG_B64]})
+
+
+# --- Stability (the default generator) -------------------------------------------------------------------
+
+def test_the_default_generator_is_an_active_stability_model():
+    # Given the registry's one default generator
+    default = registry.default_model("generator")
+
+    # Then it speaks the Stability format and is not past its end of life, and the retired ones point to it
+    assert registry.generator(default).family == "stability"
+    assert registry.lifecycle(default).status == "ACTIVE"
+    for retired in (TITAN, CANVAS):
+        assert registry.lifecycle(retired).successor == default
+
+
+def test_stability_request_has_the_exact_text_to_image_shape(bedrock):
+    client, stubber = bedrock
+    # Given SD3.5 Large answers one image for a 16:9 request
+    body = {"prompt": "a red apple", "negative_prompt": "blurry, watermark", "mode": "text-to-image",
+            "aspect_ratio": "16:9", "seed": 7, "output_format": "png"}
+    stubber.add_response("invoke_model", stability_answer(seed=7), expected_invoke(body, SD35))
+
+    # When the generator asks for 1344x768 with a negative prompt
+    result = BedrockImageGenerator(lambda: client).generate(
+        stability_request(width=1344, height=768, seed=7, negative_prompt=" blurry, watermark "))
+
+    # Then the body names the ratio, not a size, and the decoded PNG comes back
+    assert result.images == [PNG]
+    assert (result.requested, result.filter_message) == (1, None)
+
+
+def test_stability_leaves_out_a_blank_negative_prompt_and_clamps_at_10000_characters(bedrock):
+    client, stubber = bedrock
+    long_prompt = ("a watercolor of a lighthouse on a rocky cliff at sunset " * 200).strip()
+    assert len(long_prompt) > 10_000
+    body = {"prompt": fit_to_limit(long_prompt, 10_000), "mode": "text-to-image", "aspect_ratio": "1:1",
+            "seed": 42, "output_format": "png"}
+    stubber.add_response("invoke_model", stability_answer(), expected_invoke(body))
+
+    BedrockImageGenerator(lambda: client).generate(stability_request(prompt=long_prompt))
+
+    assert len(body["prompt"]) <= 10_000 and long_prompt.startswith(body["prompt"])
+
+
+def test_n_candidates_are_n_calls_with_consecutive_seeds(bedrock):
+    client, stubber = bedrock
+    # Given three candidates from seed 7
+    for seed in (7, 8, 9):
+        body = {"prompt": "a red apple", "mode": "text-to-image", "aspect_ratio": "1:1", "seed": seed,
+                "output_format": "png"}
+        stubber.add_response("invoke_model", stability_answer(seed=seed), expected_invoke(body))
+
+    # When the round is generated
+    result = BedrockImageGenerator(lambda: client).generate(stability_request(count=3, seed=7))
+
+    # Then one image per call, and three are billed
+    assert len(result.images) == 3 and result.requested == 3
+
+
+@pytest.mark.parametrize("seed", [0, 1, 42, 4_294_967_290, 4_294_967_294])
+def test_candidate_seeds_stay_in_range_and_distinct(seed):
+    seed_max = registry.generator(SD35).seed_max
+
+    seeds = [stability_seed(seed, candidate, seed_max) for candidate in range(5)]
+
+    if seed == 0:
+        assert seeds == [0] * 5  # 0 asks Stability for a random seed every time
+    else:
+        assert all(1 <= s <= seed_max for s in seeds) and len(set(seeds)) == 5 and seeds[0] == seed
+
+
+@pytest.mark.parametrize("reason", ["Filter reason: prompt", "Filter reason: input image"])
+def test_a_filtered_prompt_is_content_blocked(bedrock, reason):
+    client, stubber = bedrock
+    stubber.add_response("invoke_model", stability_answer(reason))
+
+    with pytest.raises(ContentBlocked, match="prompt was blocked") as caught:
+        BedrockImageGenerator(lambda: client).generate(stability_request())
+
+    assert reason in str(caught.value) and "generated images" not in str(caught.value)
+
+
+def test_a_filtered_output_image_is_billed_and_the_rest_kept(bedrock):
+    client, stubber = bedrock
+    # Given the second of two images is withheld by the output filter
+    stubber.add_response("invoke_model", stability_answer())
+    stubber.add_response("invoke_model", stability_answer("Filter reason: output image"))
+
+    result = BedrockImageGenerator(lambda: client).generate(stability_request(count=2))
+
+    assert result.images == [PNG]
+    assert result.requested == 2  # both were generated, both are billed
+    assert "Some of the generated images" in result.filter_message
+
+
+def test_every_output_image_filtered_says_the_images_were_blocked(bedrock):
+    client, stubber = bedrock
+    for _ in range(2):
+        stubber.add_response("invoke_model", stability_answer("Filter reason: output image"))
+
+    with pytest.raises(ContentBlocked, match="All of the generated images"):
+        BedrockImageGenerator(lambda: client).generate(stability_request(count=2))
+
+
+def test_an_inference_error_is_transient_and_a_partial_one_keeps_the_good_image(bedrock):
+    client, stubber = bedrock
+    stubber.add_response("invoke_model", stability_answer("Inference error"))
+    with pytest.raises(ModelTransientError, match="Inference error"):
+        BedrockImageGenerator(lambda: client).generate(stability_request())
+
+    stubber.add_response("invoke_model", stability_answer())
+    stubber.add_response("invoke_model", stability_answer("Inference error"))
+    result = BedrockImageGenerator(lambda: client).generate(stability_request(count=2))
+    assert result.images == [PNG] and result.requested == 2 and "Inference error" in result.filter_message
+
+
+def test_throttling_after_a_delivered_image_keeps_what_was_paid_for(bedrock):
+    client, stubber = bedrock
+    stubber.add_response("invoke_model", stability_answer())
+    stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
+
+    result = BedrockImageGenerator(lambda: client).generate(stability_request(count=3))
+
+    assert result.images == [PNG] and result.requested == 1
+    assert "Only 1 of 3" in result.filter_message
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"seeds": [1], "finish_reasons": ["Filter reason: mood"], "images": []},  # unknown reason
+        {"seeds": [1], "finish_reasons": [None], "images": ["%%% not base64 %%%"]},
+        {"seeds": [1], "finish_reasons": [None], "images": [base64.b64encode(b"GIF89a").decode()]},  # not a PNG
+        {"seeds": [1], "finish_reasons": [None], "images": []},  # success without an image
+        {"seeds": [1], "finish_reasons": [None, None], "images": [PNG_B64, PNG_B64]},  # two for one
+        {"seeds": [1], "finish_reasons": "null", "images": [PNG_B64]},
+        ["not", "an", "object"],
+    ],
+)
+def test_garbage_answers_are_transient_errors_not_crashes(bedrock, payload):
+    client, stubber = bedrock
+    stubber.add_response("invoke_model", invoke_response(payload))
+
+    with pytest.raises(ModelTransientError, match=SD35):
+        BedrockImageGenerator(lambda: client).generate(stability_request())
+
+
+def test_a_body_that_is_not_json_is_a_transient_error(bedrock):
+    client, stubber = bedrock
+    raw = b"<html>502 Bad Gateway</html>"
+    stubber.add_response("invoke_model", {"body": StreamingBody(io.BytesIO(raw), len(raw)), "contentType": "text/html"})
+
+    with pytest.raises(ModelTransientError, match="not JSON"):
+        BedrockImageGenerator(lambda: client).generate(stability_request())
+
+
+@pytest.mark.parametrize("model_id", [SD35, CORE, ULTRA])
+def test_each_aspect_ratio_draws_about_one_megapixel_in_its_own_shape(model_id):
+    model = registry.generator(model_id)
+
+    for ratio, (width, height) in model.aspect_ratios.items():
+        across, down = (int(part) for part in ratio.split(":"))
+        assert abs(width / height - across / down) / (across / down) < 0.06, ratio
+        assert 0.9e6 < width * height < 1.1e6 and width % 64 == 0 and height % 64 == 0
+        assert model.size_problem(width, height) is None and model.aspect_ratio(width, height) == ratio
+
+
+def test_a_size_without_an_aspect_ratio_is_refused_with_the_allowed_sizes():
+    model = registry.generator(SD35)
+
+    problem = model.size_problem(1000, 1000)
+
+    assert "1000x1000" in problem and "1024x1024 (1:1)" in problem and "1344x768 (16:9)" in problem
+    with pytest.raises(ValueError):
+        model.aspect_ratio(1000, 1000)
+
+
+# --- Titan v2 and Nova Canvas (still selectable) ------------------------------------------------------------
 
 def test_titan_request_has_the_exact_text_image_shape(bedrock):
     client, stubber = bedrock
@@ -64,8 +268,8 @@ def test_titan_request_has_the_exact_text_image_shape(bedrock):
         "imageGenerationConfig": {"numberOfImages": 2, "quality": "premium", "width": 768, "height": 1152,
                                   "cfgScale": 8.0, "seed": 7},
     }
-    stubber.add_response("invoke_model", invoke_response(
-        {"images": [base64.b64encode(PNG).decode()] * 2, "error": None}), expected_invoke(body))
+    stubber.add_response("invoke_model", invoke_response({"images": [PNG_B64] * 2, "error": None}),
+                         expected_invoke(body))
 
     # When the generator asks for two premium portrait images with a negative prompt
     result = BedrockImageGenerator(lambda: client).generate(
@@ -84,8 +288,7 @@ def test_a_prompt_over_titans_512_characters_is_clamped_before_the_call(bedrock)
     body = {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": clamped},
             "imageGenerationConfig": {"numberOfImages": 1, "quality": "standard", "width": 1024, "height": 1024,
                                       "cfgScale": 8.0, "seed": 42}}
-    stubber.add_response("invoke_model", invoke_response({"images": [base64.b64encode(PNG).decode()]}),
-                         expected_invoke(body))
+    stubber.add_response("invoke_model", invoke_response({"images": [PNG_B64]}), expected_invoke(body))
 
     BedrockImageGenerator(lambda: client).generate(image_request(prompt=long_prompt))
 
@@ -101,8 +304,7 @@ def test_nova_canvas_keeps_up_to_1024_characters_and_its_seed_range(bedrock):
     body = {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": prompt},
             "imageGenerationConfig": {"numberOfImages": 1, "quality": "standard", "width": 1024, "height": 1024,
                                       "cfgScale": 6.5, "seed": 4}}
-    stubber.add_response("invoke_model", invoke_response({"images": [base64.b64encode(PNG).decode()]}),
-                         expected_invoke(body))
+    stubber.add_response("invoke_model", invoke_response({"images": [PNG_B64]}), expected_invoke(body))
 
     BedrockImageGenerator(lambda: client).generate(
         image_request(model_id=CANVAS, prompt=prompt, cfg_scale=6.5, seed=858993460 + 4))
@@ -111,8 +313,7 @@ def test_nova_canvas_keeps_up_to_1024_characters_and_its_seed_range(bedrock):
 def test_partial_images_are_accepted_with_the_filter_message(bedrock):
     client, stubber = bedrock
     stubber.add_response("invoke_model", invoke_response(
-        {"images": [base64.b64encode(PNG).decode()],
-         "error": "Some of the generated images have been blocked by our content filters."}))
+        {"images": [PNG_B64], "error": "Some of the generated images have been blocked by our content filters."}))
 
     result = BedrockImageGenerator(lambda: client).generate(image_request(count=3))
 
@@ -128,6 +329,8 @@ def test_all_images_filtered_is_content_blocked(bedrock):
     with pytest.raises(ContentBlocked, match="All of the generated images"):
         BedrockImageGenerator(lambda: client).generate(image_request())
 
+
+# --- Bedrock's failures, named ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
     ("code", "status", "message", "named_error"),
@@ -154,12 +357,95 @@ def test_bedrock_errors_become_named_errors(bedrock, code, status, message, name
     assert TITAN in str(caught.value)
 
 
-def converse_expected(content, tool="submit_verdict"):
+@pytest.mark.parametrize(
+    ("code", "status", "message"),
+    [
+        ("ResourceNotFoundException", 404,
+         "This model version has reached the end of its life. Please refer to the AWS documentation for more details."),
+        ("ValidationException", 400, "The model amazon.titan-image-generator-v2:0 is end of life."),
+        ("AccessDeniedException", 403, "Access denied. This Model is marked by provider as Legacy and you have not "
+                                       "been actively using the model in the last 30 days."),
+        ("ResourceNotFoundException", 404,
+         "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model "
+         "in the last 30 days. Please upgrade to an active model on Amazon Bedrock"),
+    ],
+)
+def test_a_retired_model_is_model_retired_with_its_end_of_life_and_successor(bedrock, code, status, message):
+    client, stubber = bedrock
+    stubber.add_client_error("invoke_model", service_error_code=code, service_message=message,
+                             http_status_code=status)
+
+    with pytest.raises(ModelRetired) as caught:
+        BedrockImageGenerator(lambda: client).generate(image_request())
+
+    said = str(caught.value)
+    recorded = registry.lifecycle(TITAN)
+    assert TITAN in said and recorded.end_of_life.isoformat() in said
+    assert f"Switch to {recorded.successor}" in said and message in said
+
+
+def test_access_denied_names_the_model_and_what_to_switch_to(bedrock):
+    client, stubber = bedrock
+    stubber.add_client_error("converse", service_error_code="AccessDeniedException", http_status_code=403,
+                             service_message="You don't have access to the model with the specified model ID.")
+
+    with pytest.raises(ModelAccessDenied) as caught:
+        call_judge(client, [{"text": "grade it"}], model_id="us.amazon.nova-2-lite-v1:0")
+
+    said = str(caught.value)
+    assert "us.amazon.nova-2-lite-v1:0" in said and "Bedrock console" in said
+    assert f"switch to {registry.default_model('judge')}" in said
+
+
+class _Failing:
+    """A bedrock-runtime client whose connection fails the way botocore reports it."""
+
+    def __init__(self, error, on_read=False):
+        self.error, self.on_read = error, on_read
+
+    def invoke_model(self, **_):
+        if not self.on_read:
+            raise self.error
+        failing = self
+
+        class Body:
+            def read(self):
+                raise failing.error
+
+        return {"body": Body()}
+
+    def converse(self, **_):
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "on_read"),
+    [
+        (ConnectionClosedError(endpoint_url="https://bedrock-runtime.us-west-2.amazonaws.com"), False),
+        (ReadTimeoutError(endpoint_url="https://bedrock-runtime.us-west-2.amazonaws.com"), False),
+        (EndpointConnectionError(endpoint_url="https://bedrock-runtime.us-west-2.amazonaws.com"), False),
+        (ResponseStreamingError(error="Connection broken: IncompleteRead(0 bytes read)"), True),
+        (ReadTimeoutError(endpoint_url="https://bedrock-runtime.us-west-2.amazonaws.com"), True),
+    ],
+)
+def test_dropped_and_timed_out_connections_are_transient(error, on_read):
+    with pytest.raises(ModelTransientError, match=type(error).__name__):
+        BedrockImageGenerator(lambda: _Failing(error, on_read)).generate(stability_request())
+
+    with pytest.raises(ModelTransientError, match=LITE):
+        BedrockToolCaller(lambda: _Failing(error)).call(
+            model_id=LITE, system_prompt="S", content=[{"text": "x"}], tool_name="t", tool_description="d",
+            input_schema={"type": "object"})
+
+
+# --- Converse with a forced tool ----------------------------------------------------------------------------
+
+def converse_expected(content, tool="submit_verdict", model_id=LITE):
     return {
-        "modelId": "us.amazon.nova-lite-v1:0",
+        "modelId": model_id,
         "system": [{"text": "SYSTEM"}],
         "messages": [{"role": "user", "content": content}],
-        "inferenceConfig": {"maxTokens": 1200, "temperature": 0},
+        "inferenceConfig": {"maxTokens": registry.tool_call_max_tokens(), "temperature": 0},
         "additionalModelRequestFields": {"inferenceConfig": {"topK": 1}},
         "toolConfig": {
             "tools": [{"toolSpec": {"name": tool, "description": "desc", "inputSchema": {"json": {"type": "object"}}}}],
@@ -168,10 +454,15 @@ def converse_expected(content, tool="submit_verdict"):
     }
 
 
-def call_judge(client, content):
+def call_judge(client, content, model_id=LITE):
     return BedrockToolCaller(lambda: client).call(
-        model_id="us.amazon.nova-lite-v1:0", system_prompt="SYSTEM", content=content, tool_name="submit_verdict",
+        model_id=model_id, system_prompt="SYSTEM", content=content, tool_name="submit_verdict",
         tool_description="desc", input_schema={"type": "object"})
+
+
+def test_tool_calls_leave_room_for_novas_reasoning():
+    # Nova's tool-use guide asks for maxTokens 3000: it writes <thinking> before the tool input.
+    assert registry.tool_call_max_tokens() >= 3000
 
 
 def test_judge_call_forces_the_tool_and_finds_it_after_thinking_text(bedrock):
@@ -192,6 +483,15 @@ def test_judge_call_forces_the_tool_and_finds_it_after_thinking_text(bedrock):
     assert answer.tool_input == verdict
     assert (answer.input_tokens, answer.output_tokens, answer.latency_ms) == (1900, 120, 850)
     assert "thinking" in answer.text
+    assert answer.max_tokens == registry.tool_call_max_tokens()
+
+
+def test_nova_2_lite_is_a_vision_judge_with_tool_use():
+    model = registry.text_model("us.amazon.nova-2-lite-v1:0")
+
+    assert model.vision and model.tool_use and model.foundation_model == "amazon.nova-2-lite-v1:0"
+    assert registry.lifecycle("us.amazon.nova-2-lite-v1:0").status == "ACTIVE"
+    assert registry.regions("us.amazon.nova-2-lite-v1:0")
 
 
 def test_a_refusal_without_the_tool_has_no_tool_input(bedrock):
@@ -207,3 +507,28 @@ def test_a_refusal_without_the_tool_has_no_tool_input(bedrock):
 
     assert answer.tool_input is None
     assert answer.stop_reason == "end_turn"
+
+
+def cut_answer(tool_input):
+    return ToolAnswer(tool_input=tool_input, text="<thinking>The apple is red, the table is", stop_reason="max_tokens",
+                      input_tokens=1900, output_tokens=3000, latency_ms=900, max_tokens=3000)
+
+
+@pytest.mark.parametrize(("schema", "what", "error"), [(VERDICT_SCHEMA, "judge", InvalidVerdict),
+                                                       (REWRITE_SCHEMA, "rewriter", InvalidRewrite)])
+@pytest.mark.parametrize("tool_input", [None, {"score": 7}])  # no tool call at all, or a partial one
+def test_a_reply_cut_at_max_tokens_says_so(schema, what, error, tool_input):
+    with pytest.raises(error) as caught:
+        validated(cut_answer(tool_input), schema, what, error)
+
+    assert "cut at maxTokens (3000" in str(caught.value) and what in str(caught.value)
+
+
+def test_a_plain_refusal_is_not_blamed_on_max_tokens():
+    answer = ToolAnswer(tool_input=None, text="I can't", stop_reason="end_turn", input_tokens=1, output_tokens=1,
+                        latency_ms=1, max_tokens=3000)
+
+    with pytest.raises(InvalidVerdict) as caught:
+        validated(answer, VERDICT_SCHEMA, "judge", InvalidVerdict)
+
+    assert "maxTokens" not in str(caught.value) and "did not call its tool" in str(caught.value)

@@ -189,3 +189,114 @@ def test_the_projects_tool_schemas_are_ones_nova_accepts(schema_file):
     from imagegate_service import prompts
 
     assert set(prompts.schema(schema_file)) <= NOVA_TOOL_SCHEMA_TOP_LEVEL
+
+
+# --- Stability's format (the default generator) --------------------------------------------------------------
+SD35, CORE, ULTRA = "stability.sd3-5-large-v1:0", "stability.stable-image-core-v1:1", "stability.stable-image-ultra-v1:1"
+
+
+def stability(prompt="a red apple", **fields):
+    return json.dumps({"prompt": prompt, "mode": "text-to-image", "output_format": "png", **fields})
+
+
+@pytest.mark.parametrize("model", [SD35, CORE, ULTRA])
+@pytest.mark.parametrize("ratio", ["1:1", "16:9", "9:21"])
+def test_stability_answers_one_png_at_the_ratios_size(bedrock_with, model, ratio):
+    from imagegate_service import registry
+
+    client, _ = bedrock_with()
+
+    payload = generate(client, stability(aspect_ratio=ratio, seed=11), model)
+
+    assert payload["finish_reasons"] == [None] and payload["seeds"] == [11] and len(payload["images"]) == 1
+    image = Image.open(io.BytesIO(base64.b64decode(payload["images"][0])))
+    assert image.format == "PNG" and image.size == registry.generator(model).aspect_ratios[ratio]
+
+
+def test_stability_draws_deterministically_per_seed(bedrock_with):
+    client, _ = bedrock_with()
+
+    first, again, other = (generate(client, stability(seed=seed), SD35)["images"][0] for seed in (5, 5, 6))
+
+    assert first == again and first != other
+
+
+def test_seed_zero_asks_for_a_random_seed_and_the_answer_names_it(bedrock_with):
+    client, _ = bedrock_with()
+
+    payload = generate(client, stability(seed=0), SD35)
+
+    assert payload["seeds"][0] > 0
+
+
+def test_stability_answers_the_output_format_it_was_asked_for(bedrock_with):
+    client, _ = bedrock_with()
+
+    payload = generate(client, stability(output_format="jpeg"), SD35)
+
+    assert Image.open(io.BytesIO(base64.b64decode(payload["images"][0]))).format == "JPEG"
+
+
+@pytest.mark.parametrize(
+    ("body", "model", "words"),
+    [
+        (stability("x" * 10_001), SD35, "#/prompt: expected maxLength: 10000, actual: 10001"),
+        (stability(negative_prompt="x" * 10_001), SD35, "#/negative_prompt: expected maxLength: 10000"),
+        (stability(aspect_ratio="4:3"), SD35, "4:3 is not a valid enum value"),
+        (stability(seed=4_294_967_295), SD35, "4294967295 is not less or equal to 4294967294"),
+        (stability(seed=-1), SD35, "is not greater or equal to 0"),
+        (stability(seed="42"), SD35, "#/seed: expected type: Integer"),
+        (stability(output_format="gif"), SD35, "gif is not a valid enum value"),
+        (stability(output_format="webp"), CORE, "webp is not a valid enum value"),  # Core: jpeg or png
+        (stability(mode="sketch"), SD35, "sketch is not a valid enum value"),
+        (stability(width=1024, height=1024), SD35, "extraneous key [height]"),
+        (stability(cfgScale=7), SD35, "extraneous key [cfgScale]"),
+        (json.dumps({"mode": "text-to-image"}), SD35, "required key [prompt] not found"),
+        (text_image(), SD35, "extraneous key [imageGenerationConfig]"),  # a Titan body sent to Stability
+    ],
+)
+def test_stability_rejects_what_bedrock_rejects(bedrock_with, body, model, words):
+    client, _ = bedrock_with()
+
+    with pytest.raises(ClientError) as caught:
+        generate(client, body, model)
+
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert words in caught.value.response["Error"]["Message"]
+
+
+def test_stability_filters_answer_with_a_finish_reason_and_no_image(bedrock_with):
+    client, _ = bedrock_with(blocked_words=("grenade",), blocked_output_rate=1.0)
+
+    blocked_prompt = generate(client, stability("a grenade on a table"), SD35)
+    blocked_output = generate(client, stability("a red apple"), SD35)
+
+    assert blocked_prompt["finish_reasons"] == ["Filter reason: prompt"] and blocked_prompt["images"] == []
+    assert blocked_output["finish_reasons"] == ["Filter reason: output image"] and blocked_output["images"] == []
+
+
+def test_the_adapter_and_the_offline_provider_agree_on_the_stability_format(bedrock_with):
+    from imagegate_service.adapters.bedrock import BedrockImageGenerator, ImageRequest
+
+    client, provider = bedrock_with()
+    request = ImageRequest(model_id=SD35, prompt="a red apple on a table", negative_prompt="blurry", seed=3,
+                           width=1536, height=640, count=2, quality="standard")
+
+    result = BedrockImageGenerator(lambda: client).generate(request)
+
+    assert len(result.images) == 2 and result.requested == 2 and result.images[0] != result.images[1]
+    assert [call.body["seed"] for call in provider.calls] == [3, 4]
+    assert {call.body["aspect_ratio"] for call in provider.calls} == {"21:9"}
+    assert Image.open(io.BytesIO(result.images[0])).size == (1536, 640)
+
+
+def test_a_retired_model_answers_as_bedrock_does_past_its_end_of_life(bedrock_with):
+    client, _ = bedrock_with(retired_models=(SD35,))
+
+    with pytest.raises(ClientError) as caught:
+        generate(client, stability(), SD35)
+
+    assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert "end of its life" in caught.value.response["Error"]["Message"]
+    faults = FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": f"retired_models={SD35};{TITAN}"})
+    assert faults.retired_models == (SD35, TITAN)

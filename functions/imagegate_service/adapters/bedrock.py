@@ -1,10 +1,12 @@
-"""Bedrock adapters: image generation through InvokeModel (Titan Image Generator v2, Nova Canvas) and
-the judge and rewriter through Converse with a forced tool. Each speaks the model's exact format and
-turns Bedrock's failures into the named errors the state machine retries or catches."""
+"""Bedrock adapters: image generation through InvokeModel (Stability AI's Stable Diffusion 3.5 Large, Stable
+Image Core and Ultra; Titan Image Generator v2 and Nova Canvas) and the judge and rewriter through Converse
+with a forced tool. Each speaks the model's exact format, treats the answer as untrusted, and turns Bedrock's
+failures into the named errors the state machine retries or catches."""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import time
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from imagegate_service.errors import (
     ModelAccessDenied,
     ModelNotFound,
     ModelRequestRejected,
+    ModelRetired,
     ModelThrottled,
     ModelTransientError,
 )
@@ -26,12 +29,30 @@ _THROTTLED = {"ThrottlingException", "ModelNotReadyException", "ServiceQuotaExce
 _TRANSIENT = {"ServiceUnavailableException", "InternalServerException", "ModelTimeoutException", "ModelErrorException",
               "ModelStreamErrorException"}
 _CONTENT_FILTER_MARK = "content filter"
+# What Bedrock says when a model is gone: "This model version has reached the end of its life." (ResourceNotFound,
+# https://github.com/aws-samples/amazon-bedrock-ai-karaoke/issues/21) and, for a Legacy model an account has
+# stopped using, "Access denied. This Model is marked by provider as Legacy and you have not been actively using
+# the model in the last 30 days." (https://github.com/gsd-build/gsd-2/issues/5425). Matched in lower case.
+_RETIRED_MARKS = ("end of its life", "end of life", "end-of-life", "no longer available", "no longer supported",
+                  "has been retired", "is retired", "marked by provider as legacy")
+_RETIRABLE_CODES = {"ValidationException", "ResourceNotFoundException", "AccessDeniedException"}
+
+# Stability's finish_reasons (the model pages on Bedrock): null is success; the rest say why there is no image.
+STABILITY_PROMPT_FILTERED = "Filter reason: prompt"
+STABILITY_INPUT_IMAGE_FILTERED = "Filter reason: input image"
+STABILITY_OUTPUT_FILTERED = "Filter reason: output image"
+STABILITY_INFERENCE_ERROR = "Inference error"
+STABILITY_FINISH_REASONS = (None, STABILITY_PROMPT_FILTERED, STABILITY_OUTPUT_FILTERED, STABILITY_INPUT_IMAGE_FILTERED,
+                            STABILITY_INFERENCE_ERROR)
+# Said when the output filter withheld images (the words "generated images" tell a blocked prompt from blocked output).
+SOME_IMAGES_FILTERED = "Some of the generated images have been blocked by the content filter ({reason})."
+ALL_IMAGES_FILTERED = "All of the generated images have been blocked by the content filter ({reason})."
 
 
 @dataclass(frozen=True)
 class GeneratedImages:
     images: list[bytes]
-    requested: int
+    requested: int  # images Bedrock generated and bills, including the ones it withheld
     filter_message: str | None  # set when Bedrock withheld some images
 
 
@@ -45,6 +66,7 @@ class ToolAnswer:
     input_tokens: int
     output_tokens: int
     latency_ms: int
+    max_tokens: int = 0  # the maxTokens the call allowed (to say so when a reply was cut there)
 
 
 @dataclass(frozen=True)
@@ -57,7 +79,7 @@ class ImageRequest:
     height: int
     count: int
     quality: str
-    cfg_scale: float
+    cfg_scale: float | None = None  # Titan and Canvas only; Stability takes none
 
 
 def fit_to_limit(text: str, limit: int) -> str:
@@ -77,7 +99,8 @@ def titan_or_canvas_body(request: ImageRequest) -> dict[str, Any]:
     negative = fit_to_limit(request.negative_prompt.strip(), model.negative_prompt_max_chars)
     if negative:
         text_params["negativeText"] = negative
-    low, high = model.cfg_scale_range
+    low, high = model.cfg_scale_range or (0.0, 0.0)
+    cfg_scale = request.cfg_scale if request.cfg_scale is not None else model.default_cfg_scale
     return {
         "taskType": "TEXT_IMAGE",
         "textToImageParams": text_params,
@@ -86,10 +109,34 @@ def titan_or_canvas_body(request: ImageRequest) -> dict[str, Any]:
             "quality": request.quality,
             "width": request.width,
             "height": request.height,
-            "cfgScale": min(max(request.cfg_scale, low), high),
+            "cfgScale": min(max(cfg_scale, low), high),
             "seed": request.seed % (model.seed_max + 1),
         },
     }
+
+
+def stability_seed(seed: int, candidate: int, seed_max: int) -> int:
+    """The seed of the candidate-th image (0-based): seed, seed+1, ... A run's seed of 0 stays 0 (Stability
+    then picks a random seed); any other seed wraps within 1..seed_max, so it never turns into 0."""
+    if seed == 0:
+        return 0
+    return (seed - 1 + candidate) % seed_max + 1
+
+
+def stability_body(request: ImageRequest, candidate: int = 0) -> dict[str, Any]:
+    """One text-to-image call to a Stability model: the ratio whose output size is width x height, one image."""
+    model = registry.generator(request.model_id)
+    body: dict[str, Any] = {"prompt": fit_to_limit(request.prompt, model.prompt_max_chars)}
+    negative = fit_to_limit(request.negative_prompt.strip(), model.negative_prompt_max_chars)
+    if negative:
+        body["negative_prompt"] = negative
+    body.update({
+        "mode": "text-to-image",
+        "aspect_ratio": model.aspect_ratio(request.width, request.height),
+        "seed": stability_seed(request.seed, candidate, model.seed_max),
+        "output_format": "png",
+    })
+    return body
 
 
 class BedrockImageGenerator:
@@ -99,17 +146,108 @@ class BedrockImageGenerator:
         self._client_factory = client_factory or (lambda: aws_client("bedrock-runtime"))
 
     def generate(self, request: ImageRequest) -> GeneratedImages:
-        body = titan_or_canvas_body(request)
-        with _bedrock_errors(request.model_id):
-            response = self._client_factory().invoke_model(
-                modelId=request.model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
-            )
-            payload = json.loads(response["body"].read())  # the body streams: a timeout can happen here too
-        images = [base64.b64decode(image) for image in payload.get("images") or []]
+        model = registry.generator(request.model_id)
+        if model.family == "stability":
+            return self._generate_stability(request)
+        return self._generate_titan_or_canvas(request)
+
+    def _generate_titan_or_canvas(self, request: ImageRequest) -> GeneratedImages:
+        payload = self._invoke(request.model_id, titan_or_canvas_body(request))
         error = payload.get("error")
+        if error is not None and not isinstance(error, str):
+            raise ModelTransientError(f"{request.model_id} answered an error that is not text: {error!r:.200}")
+        images = [_decode_png(request.model_id, image) for image in _list_of(payload, "images", request.model_id)]
         if not images:
             raise ContentBlocked(error or f"{request.model_id} returned no images")
         return GeneratedImages(images=images, requested=request.count, filter_message=error)
+
+    def _generate_stability(self, request: ImageRequest) -> GeneratedImages:
+        """One call per candidate (Stability draws one image per call), seeds seed, seed+1, ... An image the
+        output filter withheld is still billed; a failed or throttled later call keeps the images already paid for."""
+        images: list[bytes] = []
+        billed = filtered = failed = 0
+        for candidate in range(request.count):
+            try:
+                payload = self._invoke(request.model_id, stability_body(request, candidate))
+            except (ModelThrottled, ModelTransientError):
+                if not images:
+                    raise
+                break  # keep what was delivered: a retry of the whole round would pay for it twice
+            billed += 1
+            reason, png = _stability_answer(request.model_id, payload)
+            if reason in (STABILITY_PROMPT_FILTERED, STABILITY_INPUT_IMAGE_FILTERED):
+                raise ContentBlocked(f"{request.model_id}: the prompt was blocked by the content filter ({reason})")
+            if reason == STABILITY_OUTPUT_FILTERED:
+                filtered += 1
+            elif reason == STABILITY_INFERENCE_ERROR:
+                failed += 1
+            else:
+                images.append(png)
+        if not images and filtered:
+            raise ContentBlocked(ALL_IMAGES_FILTERED.format(reason=STABILITY_OUTPUT_FILTERED))
+        if not images:
+            raise ModelTransientError(f"{request.model_id}: {STABILITY_INFERENCE_ERROR} on every image of the round")
+        notes = []
+        if filtered:
+            notes.append(SOME_IMAGES_FILTERED.format(reason=STABILITY_OUTPUT_FILTERED))
+        if failed:
+            notes.append(f"{failed} of {billed} images failed with an {STABILITY_INFERENCE_ERROR}.")
+        if billed < request.count:
+            notes.append(f"Only {billed} of {request.count} image calls were answered (the rest were throttled "
+                         "or failed; the images already paid for are kept).")
+        return GeneratedImages(images=images, requested=billed, filter_message=" ".join(notes) or None)
+
+    def _invoke(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        with _bedrock_errors(model_id):
+            response = self._client_factory().invoke_model(
+                modelId=model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
+            )
+            raw = response["body"].read()  # the body streams: a timeout or a dropped connection can happen here too
+        try:
+            payload = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise ModelTransientError(f"{model_id} answered something that is not JSON: {raw[:120]!r}") from None
+        if not isinstance(payload, dict):
+            raise ModelTransientError(f"{model_id} answered JSON that is not an object: {str(payload)[:120]}")
+        return payload
+
+
+def _list_of(payload: dict[str, Any], key: str, model_id: str) -> list[Any]:
+    value = payload.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ModelTransientError(f"{model_id} answered {key} that is not a list: {str(value)[:120]}")
+    return value
+
+
+def _decode_png(model_id: str, image: Any) -> bytes:
+    """A base64 PNG from a model answer, or ModelTransientError when it is not one."""
+    if not isinstance(image, str):
+        raise ModelTransientError(f"{model_id} answered an image that is not a base64 string")
+    try:
+        data = base64.b64decode(image, validate=True)
+    except (binascii.Error, ValueError):
+        raise ModelTransientError(f"{model_id} answered an image that is not valid base64") from None
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ModelTransientError(f"{model_id} answered an image that is not a PNG")
+    return data
+
+
+def _stability_answer(model_id: str, payload: dict[str, Any]) -> tuple[str | None, bytes | None]:
+    """The finish reason of one Stability answer and, when it is null, its one image (validated)."""
+    reasons = _list_of(payload, "finish_reasons", model_id)
+    if len(reasons) != 1:
+        raise ModelTransientError(f"{model_id} answered {len(reasons)} finish_reasons for one image")
+    reason = reasons[0]
+    if reason not in STABILITY_FINISH_REASONS:
+        raise ModelTransientError(f"{model_id} answered an unknown finish reason {str(reason)[:80]!r}")
+    if reason is not None:
+        return reason, None
+    images = _list_of(payload, "images", model_id)
+    if len(images) != 1:
+        raise ModelTransientError(f"{model_id} answered {len(images)} images for one successful call")
+    return None, _decode_png(model_id, images[0])
 
 
 class BedrockToolCaller:
@@ -126,8 +264,9 @@ class BedrockToolCaller:
         tool_name: str,
         tool_description: str,
         input_schema: dict[str, Any],
-        max_tokens: int = 1200,
+        max_tokens: int | None = None,
     ) -> ToolAnswer:
+        max_tokens = max_tokens or registry.tool_call_max_tokens()
         started = time.monotonic()
         with _bedrock_errors(model_id):
             response = self._client_factory().converse(
@@ -155,7 +294,38 @@ class BedrockToolCaller:
             input_tokens=int(usage.get("inputTokens", 0)),
             output_tokens=int(usage.get("outputTokens", 0)),
             latency_ms=int(response.get("metrics", {}).get("latencyMs", (time.monotonic() - started) * 1000)),
+            max_tokens=max_tokens,
         )
+
+
+def _alternative(model_id: str) -> str:
+    """What to use instead of a model Bedrock will not serve: its recorded successor, else the role's default."""
+    try:
+        successor = registry.lifecycle(model_id).successor
+    except KeyError:
+        successor = None
+    if successor:
+        return successor
+    role = "generator" if model_id in registry.generator_ids() else "judge"
+    default = registry.default_model(role)
+    return default if default != model_id else "another Active model of the registry"
+
+
+def retired_message(model_id: str, code: str, message: str) -> str:
+    """ModelRetired's message: the model, Bedrock's words, its recorded end of life and what to switch to."""
+    try:
+        recorded = registry.lifecycle(model_id)
+        eol = recorded.end_of_life.isoformat() if recorded.end_of_life else "not recorded"
+        record = f"the registry records {recorded.status}, end of life {eol}"
+    except KeyError:
+        record = "the registry does not know this model"
+    return (f"{model_id} is retired: Bedrock no longer serves it ({code}: {message}); {record}. "
+            f"Switch to {_alternative(model_id)}.")
+
+
+def access_denied_message(model_id: str, code: str, message: str) -> str:
+    return (f"{model_id}: access denied ({code}: {message}). Enable model access for {model_id} in the Bedrock "
+            f"console of this region and allow bedrock:InvokeModel on it in IAM, or switch to {_alternative(model_id)}.")
 
 
 class _bedrock_errors:
@@ -170,10 +340,12 @@ class _bedrock_errors:
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
         if exc is None or isinstance(exc, ImagegateError):
             return False
-        from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
+        from botocore.exceptions import ClientError, ConnectionError, HTTPClientError, IncompleteReadError
 
-        if isinstance(exc, (ReadTimeoutError, ConnectionError)):
-            raise ModelTransientError(f"{self.model_id}: {exc}") from exc
+        # A dropped, closed, timed-out or cut connection (ConnectionClosedError, ResponseStreamingError,
+        # ReadTimeoutError, EndpointConnectionError ...) is a passing fault: the state machine retries it.
+        if isinstance(exc, (HTTPClientError, ConnectionError, IncompleteReadError)):
+            raise ModelTransientError(f"{self.model_id}: {type(exc).__name__}: {exc}") from exc
         if not isinstance(exc, ClientError):
             return False
         code = exc.response.get("Error", {}).get("Code", "")
@@ -183,14 +355,14 @@ class _bedrock_errors:
             raise ModelThrottled(detail) from exc
         if code in _TRANSIENT:
             raise ModelTransientError(detail) from exc
+        if code in _RETIRABLE_CODES and any(mark in message.lower() for mark in _RETIRED_MARKS):
+            raise ModelRetired(retired_message(self.model_id, code, message)) from exc
         if code == "ValidationException" and _CONTENT_FILTER_MARK in message.lower():
             raise ContentBlocked(detail) from exc
         if code == "ValidationException":
             raise ModelRequestRejected(detail) from exc
         if code == "AccessDeniedException":
-            raise ModelAccessDenied(
-                f"{detail} (enable model access for {self.model_id} in the Bedrock console, and check IAM)"
-            ) from exc
+            raise ModelAccessDenied(access_denied_message(self.model_id, code, message)) from exc
         if code == "ResourceNotFoundException":
             raise ModelNotFound(f"{detail} (check the model id and the region)") from exc
         return False

@@ -21,6 +21,21 @@ Definitions (each over the runs of the group, overall or one category):
 - ``statusCounts``: every terminal status with its count (zeros included).
 
 A mean over no runs is ``None``, never 0, so an empty group cannot look like a bad one.
+
+Control arms (``arm_metrics``; the same items run under several loop settings, see
+constants.BENCHMARK_ARMS), per arm over its runs (one run per item):
+
+- ``items``: runs of the arm.
+- ``judgePassRate``: runs whose final image the loop's judge passed (best round score >= threshold) / items.
+- ``evaluatorPassRate``: runs whose final image the independent evaluator passed / items. A run with no
+  evaluation (it failed before a round was judged, or the evaluator was unavailable) counts as not
+  passed, and is counted in ``armDetails[arm].withoutEvaluation``.
+- ``judgeFalsePassRate``: judge-passed runs that the evaluator failed / judge-passed runs; ``None`` when
+  the judge passed nothing (a rate over no runs is undefined, not 0).
+- ``imagesPerItem``: images the arm generated (candidates per round x recorded rounds) / items.
+- ``costPerEvaluatorPassUsd``: the arm's total model cost (the loop's cost: generator, judge, rewriter;
+  the evaluator's own cost is not part of it) / evaluator-passed runs; ``None`` when none passed.
+- ``meanRounds``: recorded rounds per run.
 """
 
 from __future__ import annotations
@@ -30,9 +45,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from imagegate_service.constants import STATUS_PASSED, TERMINAL_STATUSES
+from imagegate_service.constants import BENCHMARK_DEFAULT_ARMS, STATUS_PASSED, TERMINAL_STATUSES
 
 DEFAULT_THRESHOLD = 7.5
+DEFAULT_ARM = BENCHMARK_DEFAULT_ARMS[0]  # a run without an arm (an older report) ran the loop as given
 # Float deltas such as 0.75 - 0.70 are 0.0500000001: a change exactly at the tolerance is not a regression.
 _EPSILON = 1e-9
 
@@ -104,17 +120,26 @@ def _run_facts(run: RunResult) -> _RunFacts:
 
 
 def run_summary(run: RunResult) -> dict[str, Any]:
-    """One line of the report's run table: the run's identity and outcome, without round details."""
+    """One line of the report's run table: the run's identity and outcome, without round details.
+
+    It carries what the arm metrics read (arm, evaluation, images), so that they can be computed from
+    the run table alone, e.g. over the runs of several reports."""
     facts = _run_facts(run)
     rounds = sorted(run.get("rounds") or [], key=lambda entry: entry.get("round", 0))
     # The user's prompt: the run's own field when it has one, else what round 1 was sent.
     prompt = run.get("prompt") or (rounds[0].get("prompt") if rounds else None)
+    evaluation = run.get("evaluation") if isinstance(run.get("evaluation"), Mapping) else {}
+    candidates = run.get("candidatesPerRound")
     return {
         "runId": run.get("runId"),
         "itemId": facts.item_id,
         "category": facts.category,
+        "arm": run.get("arm") or DEFAULT_ARM,
         "anchor": facts.anchor,
         "status": facts.status,
+        "evaluationPassed": evaluation.get("passed") if isinstance(evaluation.get("passed"), bool) else None,
+        "evaluationSource": evaluation.get("source"),
+        "images": len(facts.round_scores) * (int(candidates) if _number(candidates) else 1),
         "prompt": prompt,
         "threshold": facts.threshold,
         "rounds": len(facts.round_scores),
@@ -258,6 +283,63 @@ def compute_metrics(results: Sequence[RunResult]) -> dict[str, Any]:
         "scoreByRound": _score_by_round(facts_list),
         "anchors": _anchor_report(facts_list),
     }
+
+
+# --- control arms ------------------------------------------------------------------------------------
+
+# The exact keys of report.json's arms.<arm> (definitions in the module docstring).
+ARM_METRICS = ("items", "evaluatorPassRate", "judgePassRate", "judgeFalsePassRate", "imagesPerItem",
+               "costPerEvaluatorPassUsd", "meanRounds")
+
+
+def primary_arm(arms: Sequence[str]) -> str:
+    """The arm whose runs the classic metrics (overall, byCategory, anchors, comparison) describe."""
+    return DEFAULT_ARM if DEFAULT_ARM in arms or not arms else arms[0]
+
+
+def _arm_summary(runs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the arm's metrics, its counts) over run summaries (``run_summary``)."""
+    judge_passed = [run for run in runs
+                    if _number(run.get("finalScore")) is not None and run["finalScore"] >= run["threshold"]]
+    evaluator_passed = [run for run in runs if run.get("evaluationPassed") is True]
+    false_passes = [run for run in judge_passed if run.get("evaluationPassed") is not True]
+    total_cost = sum(_number(run.get("costUsd")) or 0.0 for run in runs)
+    images = sum(run.get("images") or 0 for run in runs)
+    metrics = {
+        "items": len(runs),
+        "evaluatorPassRate": _ratio(len(evaluator_passed), len(runs)),
+        "judgePassRate": _ratio(len(judge_passed), len(runs)),
+        "judgeFalsePassRate": _ratio(len(false_passes), len(judge_passed)),
+        "imagesPerItem": _ratio(images, len(runs)),
+        "costPerEvaluatorPassUsd": _ratio(total_cost, len(evaluator_passed)),
+        "meanRounds": _mean([run.get("rounds") or 0 for run in runs]),
+    }
+    counts = {
+        "items": len(runs),
+        "judgePassed": len(judge_passed),
+        "evaluatorPassed": len(evaluator_passed),
+        "judgePassedEvaluatorFailed": len(false_passes),
+        "withoutEvaluation": sum(run.get("evaluationPassed") is None for run in runs),
+        "images": images,
+        "totalCostUsd": total_cost,
+    }
+    return metrics, counts
+
+
+def arm_metrics(runs: Sequence[Mapping[str, Any]], arms: Sequence[str] | None = None) -> dict[str, Any]:
+    """``arms`` (exact keys, ARM_METRICS), ``armDetails`` (the counts behind them) and ``armsByCategory``
+    (the same metrics per category), from run summaries. Arms in the order given, then any others found."""
+    by_arm: dict[str, list[Mapping[str, Any]]] = {arm: [] for arm in arms or []}
+    for run in runs:
+        by_arm.setdefault(run.get("arm") or DEFAULT_ARM, []).append(run)
+    result: dict[str, Any] = {"arms": {}, "armDetails": {}, "armsByCategory": {}}
+    for arm, members in by_arm.items():
+        result["arms"][arm], result["armDetails"][arm] = _arm_summary(members)
+        categories: dict[str, list[Mapping[str, Any]]] = {}
+        for run in members:
+            categories.setdefault(run["category"], []).append(run)
+        result["armsByCategory"][arm] = {name: _arm_summary(categories[name])[0] for name in sorted(categories)}
+    return result
 
 
 # --- comparison with the previous benchmark ----------------------------------------------------------

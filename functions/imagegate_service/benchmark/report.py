@@ -14,7 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from imagegate_service.benchmark.metrics import RunResult, compare, compute_metrics, run_summary
+from imagegate_service.benchmark.metrics import (
+    RunResult,
+    arm_metrics,
+    compare,
+    compute_metrics,
+    primary_arm,
+    run_summary,
+)
 
 SCHEMA_VERSION = 1
 REPORT_JSON = "report.json"
@@ -33,14 +40,20 @@ def build_report(
     started_at: datetime | str,
     previous_report: Mapping[str, Any] | None = None,
     settings: Mapping[str, Any] | None = None,
+    arms: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The content of report.json.
 
     ``settings`` (optional) adds what the caller chose, e.g. limit and sample seed, to the
-    settings summary observed in the runs.
+    settings summary observed in the runs. ``arms``: the control arms the runs belong to (each
+    run's ``arm``); the classic metrics (overall, byCategory, scoreByRound, anchors and the
+    comparison) describe the primary arm (``loop`` when it ran), ``arms`` every arm side by side.
     """
     started = datetime.fromisoformat(started_at) if isinstance(started_at, str) else started_at
-    metrics = compute_metrics(results)
+    summaries = [run_summary(run) for run in results]
+    arms = list(arms) if arms else list(dict.fromkeys(summary["arm"] for summary in summaries))
+    primary = primary_arm(arms)
+    metrics = compute_metrics([run for run, summary in zip(results, summaries) if summary["arm"] == primary])
     comparison = None
     if previous_report is not None:
         comparison = {
@@ -54,10 +67,11 @@ def build_report(
         "suite": suite_name,
         "date": started.date().isoformat(),
         "startedAt": started.isoformat(),
-        "settings": {**_observed_settings(results), **(settings or {})},
+        "settings": {**_observed_settings(results), "arms": arms, "primaryArm": primary, **(settings or {})},
         **metrics,
+        **arm_metrics(summaries, arms),
         "comparison": comparison,
-        "runs": [run_summary(run) for run in results],
+        "runs": summaries,
     }
 
 
@@ -327,7 +341,9 @@ def render_html(report: Mapping[str, Any]) -> str:
         f"<h1>{_e(title)}</h1>",
         _header_facts(report),
         _comparison_banners(comparison),
-        "<h2>Summary</h2>",
+        "<h2>Arms</h2>",
+        _arms_table(report.get("arms") or {}, report.get("armDetails") or {}),
+        f"<h2>Summary ({_e((report.get('settings') or {}).get('primaryArm', 'loop'))} arm)</h2>",
         _summary_table(report.get("overall") or {}, comparison),
         "<h2>Score by round</h2>",
         _score_by_round_chart(report.get("scoreByRound") or [], thresholds),
@@ -406,6 +422,33 @@ _CATEGORY_COLUMNS = (
 )
 
 
+# Arm metric -> (label, kind), in ARM_METRICS order.
+_ARM_LABELS: dict[str, tuple[str, str]] = {
+    "items": ("Items", "count"),
+    "evaluatorPassRate": ("Evaluator pass rate", "rate"),
+    "judgePassRate": ("Judge pass rate", "rate"),
+    "judgeFalsePassRate": ("Judge false-pass rate", "rate"),
+    "imagesPerItem": ("Images per item", "number"),
+    "costPerEvaluatorPassUsd": ("Cost per evaluator pass", "usd"),
+    "meanRounds": ("Mean rounds", "number"),
+}
+
+
+def _arms_table(arms: Mapping[str, Mapping[str, Any]], details: Mapping[str, Mapping[str, Any]]) -> str:
+    """The arms side by side: one column per arm, one row per metric."""
+    if not arms:
+        return "<p>No arms in this report.</p>"
+    names = list(arms)
+    header = "".join(f'<th data-arm="{_e(name)}">{_e(name)}</th>' for name in names)
+    rows = [f'<table class="arms"><tr><th>Metric</th>{header}</tr>']
+    for metric, (label, kind) in _ARM_LABELS.items():
+        cells = "".join(f"<td>{_format_value(kind, arms[name].get(metric))}</td>" for name in names)
+        rows.append(f'<tr data-metric="{metric}"><td>{_e(label)}</td>{cells}</tr>')
+    missing = "".join(f"<td>{_e((details.get(name) or {}).get('withoutEvaluation', '–'))}</td>" for name in names)
+    rows.append(f"<tr><td>Runs without an evaluation (counted as not passed)</td>{missing}</tr></table>")
+    return "".join(rows)
+
+
 def _category_table(by_category: Mapping[str, Mapping[str, Any]], comparison: Mapping[str, Any]) -> str:
     if not by_category:
         return "<p>No runs.</p>"
@@ -451,13 +494,16 @@ def _runs_table(runs: Sequence[Mapping[str, Any]]) -> str:
     if not runs:
         return "<p>No runs.</p>"
     rows = [
-        "<table><tr><th>Item</th><th>Category</th><th>Status</th><th>Rounds</th><th>First</th><th>Final</th>"
-        "<th>Cost</th><th>Duration</th><th>Prompt</th></tr>"
+        "<table><tr><th>Item</th><th>Category</th><th>Arm</th><th>Status</th><th>Evaluator</th><th>Rounds</th>"
+        "<th>First</th><th>Final</th><th>Cost</th><th>Duration</th><th>Prompt</th></tr>"
     ]
+    verdicts = {True: "passed", False: "failed", None: "–"}
     for run in runs:
         rows.append(
             f"<tr><td>{_e(run.get('itemId') or run.get('runId'))}</td><td class=\"text\">{_e(run.get('category'))}</td>"
-            f"<td class=\"text\">{_e(run.get('status'))}</td><td>{_e(run.get('rounds'))}</td>"
+            f"<td class=\"text\">{_e(run.get('arm') or '')}</td>"
+            f"<td class=\"text\">{_e(run.get('status'))}</td>"
+            f"<td class=\"text\">{_e(verdicts.get(run.get('evaluationPassed'), '–'))}</td><td>{_e(run.get('rounds'))}</td>"
             f"<td>{_format_value('number', run.get('firstRoundScore'))}</td>"
             f"<td>{_format_value('number', run.get('finalScore'))}</td>"
             f"<td>{_format_value('usd', run.get('costUsd'))}</td>"

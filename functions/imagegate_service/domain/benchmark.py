@@ -10,12 +10,35 @@ from typing import Any, Callable
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON, build_report, render_html
+from imagegate_service.benchmark.limits import check_fits
 from imagegate_service.benchmark.suites import SuiteItem, load_suite_jsonl, select_items
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.errors import InvalidRequest
+from imagegate_service.settings import MAX_ROUNDS_HARD_CAP, deployment_defaults
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "suites"
-_REQUEST_FIELDS = {"suite", "items", "limit", "sampleSeed", "concurrency", "settings"}
+_REQUEST_FIELDS = {"suite", "items", "limit", "sampleSeed", "concurrency", "settings", "arms"}
+
+
+def parse_arms(value: Any) -> list[str]:
+    """The benchmark's arms, from a list or a comma list ("loop,single"); default constants.BENCHMARK_DEFAULT_ARMS."""
+    if value is None:
+        return list(c.BENCHMARK_DEFAULT_ARMS)
+    names = [part.strip() for part in value.split(",")] if isinstance(value, str) else value
+    known = ", ".join(c.BENCHMARK_ARMS)
+    if not isinstance(names, list) or not names or not all(isinstance(name, str) and name for name in names):
+        raise InvalidRequest("arms", f"must be a non-empty list (or comma list) of arm names: {known}")
+    unknown = [name for name in names if name not in c.BENCHMARK_ARMS]
+    if unknown:
+        raise InvalidRequest("arms", f"{unknown[0]!r} is not an arm; the arms are {known}")
+    if len(set(names)) != len(names):
+        raise InvalidRequest("arms", f"{','.join(names)!r} names an arm twice")
+    return names
+
+
+def arm_request(arm: str, overrides: dict[str, Any], item: SuiteItem) -> dict[str, Any]:
+    """An item's run request under an arm: the benchmark's settings, then the item's, then the arm's."""
+    return {**overrides, **item.settings, **c.BENCHMARK_ARMS[arm], "prompt": item.prompt}
 
 
 class BenchmarkPreparer:
@@ -23,34 +46,45 @@ class BenchmarkPreparer:
         self._clock = clock
         self._suites_dir = suites_dir
 
-    def prepare(self, request: dict[str, Any], execution_name: str) -> dict[str, Any]:
+    def prepare(self, request: dict[str, Any], execution_name: str,
+                history_estimate: dict[str, int]) -> dict[str, Any]:
+        """One Map item per (suite item, arm), item by item; refused if one execution could not hold it."""
+        if not isinstance(request, dict):
+            raise InvalidRequest("request", f"must be a JSON object, not {type(request).__name__}")
         unknown = sorted(set(request) - _REQUEST_FIELDS)
         if unknown:
             raise InvalidRequest(unknown[0], f"is not a benchmark setting; allowed: {', '.join(sorted(_REQUEST_FIELDS))}")
         suite_name, items = self._items(request)
         limit = request.get("limit")
-        if limit is not None and (not isinstance(limit, int) or limit < 1):
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
             raise InvalidRequest("limit", f"{limit!r} must be a whole number of at least 1")
         chosen = select_items(items, limit=limit, sample_seed=request.get("sampleSeed"), keep_anchors=True)
-        if len(chosen) > c.BENCHMARK_MAX_ITEMS:
-            raise InvalidRequest("limit", f"{len(chosen)} items; one benchmark takes at most {c.BENCHMARK_MAX_ITEMS}")
         concurrency = request.get("concurrency", c.BENCHMARK_DEFAULT_CONCURRENCY)
         if not isinstance(concurrency, int) or not 1 <= concurrency <= 40:
             raise InvalidRequest("concurrency", f"{concurrency!r} is outside the allowed range 1-40")
+        arms = parse_arms(request.get("arms"))
         overrides = request.get("settings") or {}
+        if not isinstance(overrides, dict):
+            raise InvalidRequest("settings", "must be a JSON object of run settings")
         now = self._clock()
-        return {
+        runs = [(item, arm) for item in chosen for arm in arms]
+        prepared = {
             "benchmarkId": execution_name,
             "suite": suite_name,
             "date": now.date().isoformat(),
             "startedAt": iso(now),
             "concurrency": concurrency,
+            "arms": arms,
             "items": [
                 {"runId": f"{execution_name}-{index:03d}", "itemId": item.id, "category": item.category,
-                 "anchor": item.anchor, "request": {**overrides, **item.settings, "prompt": item.prompt}}
-                for index, item in enumerate(chosen, start=1)
+                 "anchor": item.anchor, "arm": arm, "request": arm_request(arm, overrides, item)}
+                for index, (item, arm) in enumerate(runs, start=1)
             ],
         }
+        default_rounds = deployment_defaults()["maxRounds"]
+        rounds = [_max_rounds(entry["request"], default_rounds) for entry in prepared["items"]]
+        check_fits(prepared, history_estimate, rounds)
+        return prepared
 
     def _items(self, request: dict[str, Any]) -> tuple[str, list[SuiteItem]]:
         if request.get("items") is not None:
@@ -73,7 +107,8 @@ class BenchmarkAggregator:
         results = [self._run_result(result, items[result["runId"]]) for result in event["results"]]
         report = build_report(results, event["suite"], event["startedAt"],
                               previous_report=self._previous_report(event["date"]),
-                              settings={"benchmarkId": event["benchmarkId"]})
+                              settings={"benchmarkId": event["benchmarkId"]},
+                              arms=event.get("arms") or list(c.BENCHMARK_DEFAULT_ARMS))
         prefix = c.benchmark_report_prefix(event["date"])
         self._objects.put_json(prefix + REPORT_JSON, report)
         self._objects.put_text(prefix + REPORT_HTML, render_html(report), "text/html; charset=utf-8")
@@ -85,19 +120,27 @@ class BenchmarkAggregator:
             "htmlKey": prefix + REPORT_HTML,
             "overall": report["overall"],
             "anchorsMeanFirstRoundScore": report["anchors"].get("meanFirstRoundScore"),
+            "arms": report["arms"],
             "regressions": len(comparison.get("regressions", [])),
         }
 
     def _run_result(self, result: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
-        """A run as the metrics read it: its outcome, its rounds and how long it took."""
+        """A run as the metrics read it: its outcome, its rounds, the evaluator's verdict on its final
+        image (the loop's terminal output carries it; else the run item), how long it took."""
         run = self._runs.get_run(result["runId"]) or {}
         rounds = sorted(self._runs.list_rounds(result["runId"]), key=lambda r: r["round"])
         settings = run.get("settings", {})
+        evaluation = result.get("evaluation") or run.get("evaluation")
         return {
             "runId": result["runId"],
             "itemId": item["itemId"],
             "category": item["category"],
             "anchor": item["anchor"],
+            "arm": item.get("arm", c.BENCHMARK_DEFAULT_ARMS[0]),
+            "evaluation": {"passed": evaluation.get("passed"), "source": evaluation.get("source")}
+            if isinstance(evaluation, dict) else None,
+            "candidatesPerRound": settings.get("candidatesPerRound"),
+            "strategy": settings.get("strategy"),
             # the run item's outcome, unless none was recorded (then the iteration's own report)
             "status": run["status"] if run.get("status") in c.TERMINAL_STATUSES
             else result.get("status", c.STATUS_FAILED),
@@ -118,6 +161,12 @@ class BenchmarkAggregator:
         earlier = [key for key in self._objects.list_keys(c.BENCHMARKS_PREFIX)
                    if key.endswith("/" + REPORT_JSON) and key.removeprefix(c.BENCHMARKS_PREFIX)[:10] < report_date]
         return self._objects.get_json(max(earlier)) if earlier else None
+
+
+def _max_rounds(request: dict[str, Any], default: int) -> int:
+    """The rounds a run may take (an invalid value is the run's own failure later: counted at the hard cap)."""
+    value = request.get("maxRounds", default)
+    return value if isinstance(value, int) and 1 <= value <= MAX_ROUNDS_HARD_CAP else MAX_ROUNDS_HARD_CAP
 
 
 def _seconds_between(started: str | None, finished: str | None) -> float | None:

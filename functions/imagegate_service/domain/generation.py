@@ -30,7 +30,7 @@ class RoundGenerator:
                 height=settings["height"],
                 count=settings["candidatesPerRound"],
                 quality=settings["quality"],
-                cfg_scale=settings["cfgScale"],
+                cfg_scale=settings.get("cfgScale"),  # Titan and Canvas only
             )
         )
         keys = []

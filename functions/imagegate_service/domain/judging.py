@@ -22,8 +22,13 @@ def as_data(text: str) -> str:
 
 def validated(answer: ToolAnswer, schema_name: str, what: str, error: type[Exception]) -> dict[str, Any]:
     """The tool input of a model answer, or the named error saying why it cannot be used."""
+    # A reply cut at maxTokens has no tool call, or a partial one: say so, since a bigger maxTokens is the fix.
+    cut = (f"the {what}'s reply was cut at maxTokens ({answer.max_tokens or 'the limit'}, stopReason max_tokens)"
+           if answer.stop_reason == "max_tokens" else "")
     if answer.tool_input is None:
         said = f": {answer.text[:200]!r}" if answer.text else ""
+        if cut:
+            raise error(f"{cut} before it called its tool{said}")
         raise error(f"the {what} did not call its tool (stopReason {answer.stop_reason}){said}")
     import jsonschema  # heavy import, paid only by the functions that validate model output
 
@@ -33,6 +38,8 @@ def validated(answer: ToolAnswer, schema_name: str, what: str, error: type[Excep
     )
     if problems:
         where = "/".join(str(p) for p in problems[0].path) or "(top level)"
+        if cut:
+            raise error(f"{cut}: its tool input is incomplete at {where}: {problems[0].message[:300]}")
         raise error(f"the {what}'s answer breaks its schema at {where}: {problems[0].message[:300]}")
     return answer.tool_input
 

@@ -42,7 +42,7 @@ class RoundRecorder:
                 "prompt": loop["prompt"],
                 "negativePrompt": loop["negativePrompt"],
                 "promptChanges": changes,
-                "seed": settings["seed"],
+                "seed": loop["seed"],
                 "imageKeys": generation["imageKeys"],
                 "bestImageKey": judgement["imageKey"],
                 "verdictKey": judgement["verdictKey"],

@@ -26,6 +26,8 @@ class PromptRewriter:
 
     def rewrite(self, state: dict[str, Any]) -> dict[str, Any]:
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
+        if settings.get("strategy") == c.STRATEGY_REDRAW:
+            return self._redraw(settings, loop, run_id)
         generator = registry.generator(settings["generator"])
         rewriter = registry.text_model(settings["rewriter"])
         verdict_doc = self._images.get_json(state["judgement"]["verdictKey"])
@@ -58,6 +60,17 @@ class PromptRewriter:
             "rewriteCostUsd": round(rewriter.token_cost(answer.input_tokens, answer.output_tokens), 6),
         }
 
+    def _redraw(self, settings: dict[str, Any], loop: dict[str, Any], run_id: str) -> dict[str, Any]:
+        """The re-draw control arm: no model call; the same prompt and negative prompt, the next seed."""
+        next_round = loop["round"] + 1
+        seed = redraw_seed(settings, next_round)
+        self._images.put_json(
+            rewrite_key(run_id, next_round),
+            {"fromRound": loop["round"], "strategy": c.STRATEGY_REDRAW, "suggestions": [], "changes": [],
+             "prompt": loop["prompt"], "negativePrompt": loop["negativePrompt"], "seed": seed, "rewriterModel": None},
+        )
+        return {**loop, "round": next_round, "seed": seed, "rewriteCostUsd": 0.0}
+
     def _user_text(self, settings: dict[str, Any], loop: dict[str, Any], suggestions: list[str], run_id: str,
                    limit: int) -> str:
         earlier = sorted(self._runs.list_rounds(run_id), key=lambda r: r["score"], reverse=True)[:HISTORY_SIZE]
@@ -74,3 +87,9 @@ class PromptRewriter:
         for name, value in values.items():
             text = text.replace("{" + name + "}", value)
         return text
+
+
+def redraw_seed(settings: dict[str, Any], round_number: int) -> int:
+    """Round k of a re-draw run draws with seed + k - 1, wrapped into the generator's seed range."""
+    seed_max = registry.generator(settings["generator"]).seed_max
+    return (settings["seed"] + round_number - 1) % (seed_max + 1)

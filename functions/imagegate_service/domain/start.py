@@ -48,6 +48,7 @@ def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
         "round": 1,
         "prompt": settings["prompt"],
         "negativePrompt": settings["negativePrompt"],
+        "seed": settings["seed"],  # strategy redraw moves it on each round; Generate Images draws with it
         "roundsCompleted": 0,
         "costUsd": 0.0,
         "projectedCostUsd": round(estimated_round_cost(settings), 6),

@@ -32,15 +32,20 @@ def test_build_report_holds_metrics_settings_and_runs(four_runs: list[dict[str, 
     metrics = compute_metrics(four_runs)
     for key in ("overall", "byCategory", "scoreByRound", "anchors"):
         assert report[key] == metrics[key]
-    assert report["settings"] == {"runs": 4, "threshold": [7.5], "limit": 4, "sampleSeed": 7}
+    assert report["settings"] == {"runs": 4, "threshold": [7.5], "limit": 4, "sampleSeed": 7,
+                                  "arms": ["loop"], "primaryArm": "loop"}
     assert report["comparison"] is None
     assert [run["itemId"] for run in report["runs"]] == ["a1", "a2", "t1", "t2"]
     assert report["runs"][0] == {
         "runId": "run-a1",
         "itemId": "a1",
         "category": "animals",
+        "arm": "loop",
         "anchor": True,
         "status": "PASSED",
+        "evaluationPassed": None,
+        "evaluationSource": None,
+        "images": 2,
         "prompt": "a red apple",
         "threshold": 7.5,
         "rounds": 2,
