@@ -14,7 +14,7 @@ EXIT_INVALID_INPUT = 2
 # CLI flag -> run request field. Only flags the user gave go into the request: defaults live in settings.py.
 _REQUEST_FLAGS = {
     "threshold": "threshold", "max_rounds": "maxRounds", "generator": "generator", "judge": "judge",
-    "rewriter": "rewriter", "seed": "seed", "candidates": "candidatesPerRound", "width": "width",
+    "rewriter": "rewriter", "evaluator": "evaluator", "seed": "seed", "candidates": "candidatesPerRound", "width": "width",
     "height": "height", "negative_prompt": "negativePrompt", "max_cost": "maxCostUsd", "quality": "quality",
 }
 
@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--generator", help="image model id (default Titan Image Generator v2)")
     run.add_argument("--judge", help="vision judge model id (default Nova Lite)")
     run.add_argument("--rewriter", help="rewriter model id (default Nova Lite)")
+    run.add_argument("--evaluator", help="independent evaluator model id, not the judge (default locally: "
+                                         "ground-truth, the offline world's exact perception)")
     run.add_argument("--seed", type=int)
     run.add_argument("--candidates", type=int, help="images per round, 1-5 (default 1)")
     run.add_argument("--width", type=int)
@@ -136,7 +138,8 @@ def _fail_input(message: str) -> int:
 
 def _print_round(item: dict[str, Any]) -> None:
     verdict = "passed" if item["passed"] else "below threshold"
-    print(f"  round {item['round']}: score {item['score']:.1f} ({verdict}), cost ${item['costUsd']:.4f}")
+    print(f"  round {item['round']}: score {item['score']:.1f} ({verdict}), cost ${item['costUsd']:.4f}; "
+          f"evaluator: {_evaluation_text(item.get('evaluation'))}")
     print(f"    prompt: {item['prompt']}")
     for suggestion in item["suggestions"][:3]:
         print(f"    - {suggestion}")
@@ -144,19 +147,42 @@ def _print_round(item: dict[str, Any]) -> None:
 
 def _print_summary(document: dict[str, Any]) -> None:
     print()
-    print(f"{'round':>5}  {'score':>5}  {'passed':<6}  prompt changes")
+    print(f"{'round':>5}  {'score':>5}  {'judge':<6}  {'evaluator':<9}  prompt changes")
     previous = None
     for entry in document["rounds"]:
         change = _prompt_change(previous, entry["prompt"])
-        print(f"{entry['round']:>5}  {entry['score']:>5.1f}  {'yes' if entry['passed'] else 'no':<6}  {change}")
+        print(f"{entry['round']:>5}  {entry['score']:>5.1f}  {'passed' if entry['passed'] else 'failed':<6}  "
+              f"{_evaluation_cell(entry.get('evaluation')):<9}  {change}")
         previous = entry["prompt"]
     final = "n/a" if document["finalScore"] is None else f"{document['finalScore']:.1f}"
     print(f"\nstatus {document['status']}: final score {final} (threshold {document['threshold']}), "
           f"best round {document['bestRound'] or 'n/a'}, cost ${document['costUsd']:.4f}")
+    if document.get("evaluation") is not None or document["rounds"]:
+        print(f"  evaluator on the final image: {_evaluation_text(document.get('evaluation'))}; "
+              f"evaluator cost ${document.get('evaluationCostUsd', 0.0):.4f} (apart from the loop's cost)")
     if document.get("reason"):
         print(f"  {document['reason']}")
     if document.get("error"):
         print(f"  error {document['error']}: {(document.get('cause') or '')[:300]}")
+
+
+def _evaluation_cell(evaluation: dict[str, Any] | None) -> str:
+    """The evaluator's verdict in a table cell: passed/failed with satisfied/total checks, or n/a."""
+    if not evaluation or "unavailable" in evaluation:
+        return "n/a"
+    held = sum(1 for check in evaluation["checks"] if check["satisfied"])
+    return f"{'passed' if evaluation['passed'] else 'failed'} {held}/{len(evaluation['checks'])}"
+
+
+def _evaluation_text(evaluation: dict[str, Any] | None) -> str:
+    """The evaluator's verdict in a sentence, naming its source and the first failed check."""
+    if not evaluation:
+        return "none"
+    if "unavailable" in evaluation:
+        return f"unavailable ({evaluation['source']}: {evaluation['unavailable'][:120]})"
+    failed = [check["question"] for check in evaluation["checks"] if not check["satisfied"]]
+    text = f"{_evaluation_cell(evaluation)} checks ({evaluation['source']})"
+    return text + (f", first failed: {failed[0]}" if failed else "")
 
 
 def _prompt_change(before: str | None, after: str) -> str:
@@ -189,6 +215,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         print(f"  prompt: {entry['prompt']}")
         print(f"  image: {Path(args.run_dir) / entry['bestImage']}")
         print(f"  judge: {entry['explanation']}")
+        print(f"  evaluator: {_evaluation_text(entry.get('evaluation'))}")
         for suggestion in entry["suggestions"]:
             print(f"   - {suggestion}")
     _print_summary(document)

@@ -34,6 +34,8 @@ def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str,
             "bestImage": item["bestImageKey"].removeprefix(prefix),
             "verdict": item["verdictKey"].removeprefix(prefix),
             "costUsd": item["costUsd"],
+            "evaluation": item.get("evaluation"),
+            "evaluationCostUsd": item.get("evaluationCostUsd", 0.0),
             "generateMs": item.get("generateMs"),
             "judgeMs": item.get("judgeMs"),
         })
@@ -47,6 +49,9 @@ def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str,
         "finalScore": run_item.get("finalScore"),
         "bestRound": run_item.get("bestRound"),
         "costUsd": run_item.get("costUsd", 0.0),
+        "evaluationCostUsd": run_item.get("evaluationCostUsd", 0.0),
+        # the independent evaluator on the final best image (the best round's evaluation)
+        "evaluation": best_round_evaluation(run_item, rounds),
         "settings": settings,
         "executionArn": run_item.get("executionArn"),
         "startedAt": run_item.get("startedAt"),
@@ -55,6 +60,11 @@ def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str,
         "cause": run_item.get("cause"),
         "rounds": rounds,
     }
+
+
+def best_round_evaluation(run_item: dict[str, Any], rounds: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    """The evaluation of the run's final best image: its round's evaluation, None before any round."""
+    return next((entry.get("evaluation") for entry in rounds if entry["round"] == run_item.get("bestRound")), None)
 
 
 def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],

@@ -15,6 +15,7 @@ ENV_DEFAULTS = {
     "rewriter": "IMAGEGATE_DEFAULT_REWRITER",
     "threshold": "IMAGEGATE_DEFAULT_THRESHOLD",
     "maxRounds": "IMAGEGATE_DEFAULT_MAX_ROUNDS",
+    "evaluator": "IMAGEGATE_DEFAULT_EVALUATOR",
 }
 
 # One Lambda function per task state; the ASL refers to each through this substitution.
@@ -22,6 +23,7 @@ HANDLERS = {
     "start_run": "StartRunFunctionArn",
     "generate_images": "GenerateImagesFunctionArn",
     "judge_images": "JudgeImagesFunctionArn",
+    "evaluate_round": "EvaluateRoundFunctionArn",
     "record_round": "RecordRoundFunctionArn",
     "rewrite_prompt": "RewritePromptFunctionArn",
     "finish_run": "FinishRunFunctionArn",
@@ -50,6 +52,16 @@ def candidate_key(run_id: str, round_number: int, candidate: int) -> str:
 
 def verdict_key(run_id: str, round_number: int) -> str:
     return f"{round_prefix(run_id, round_number)}verdict.json"
+
+
+def evaluation_key(run_id: str, round_number: int) -> str:
+    """The independent evaluator's answers on the round's best image, next to the judge's verdict."""
+    return f"{round_prefix(run_id, round_number)}evaluation.json"
+
+
+def evaluation_checks_key(run_id: str) -> str:
+    """The run's evaluation checks: made once per run (from `expected` or one evaluator call), reused every round."""
+    return f"{RUNS_PREFIX}{run_id}/evaluation/checks.json"
 
 
 # DynamoDB single-table keys.
@@ -82,6 +94,13 @@ METRIC_ROUND_SCORE = "RoundScore"
 # Converse tool names the judge and rewriter are forced to call.
 VERDICT_TOOL = "submit_verdict"
 REWRITE_TOOL = "submit_prompt"
+# ... and the independent evaluator (DSG-style: the prompt as yes/no checks, then one answer per check).
+EVALUATION_CHECKS_TOOL = "submit_checks"
+EVALUATION_ANSWERS_TOOL = "submit_answers"
+# The evaluation of a prompt with nothing to check (it cannot pass: nothing was shown to be drawn).
+NO_CHECKS_QUESTION = "Does the prompt ask for anything checkable?"
+# GenEval's spatial relations (a check's "relation", an expected item's position[0]).
+EVALUATION_RELATIONS = ("left of", "right of", "above", "below")
 
 # --- HTTP API (handlers/api.py, infra/constructs/api.py, imagegate serve) ---------------------------
 # Environment of the API function.

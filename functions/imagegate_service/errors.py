@@ -32,6 +32,10 @@ class InvalidRewrite(ImagegateError):
     """The rewriter answered, but not with a prompt that matches the schema (or refused)."""
 
 
+class InvalidEvaluation(ImagegateError):
+    """The evaluator answered, but not with checks or answers that match their schema (or refused, or was cut)."""
+
+
 # Not retried.
 class ContentBlocked(ImagegateError):
     """Bedrock's content filter blocked the prompt or every generated image."""

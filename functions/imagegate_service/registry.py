@@ -139,6 +139,11 @@ class TextModel:
         """Whether the model answers Converse with a forced tool (the judge and the rewriter need it)."""
         return self.spec.get("toolUse", False)
 
+    @property
+    def offline_only(self) -> bool:
+        """A stand-in of the local runtime (the offline world's ground truth): never deployable."""
+        return bool(self.spec.get("offlineOnly", False))
+
     def token_cost(self, input_tokens: int, output_tokens: int) -> float:
         return (
             input_tokens * self.spec["usdPerMillionInputTokens"]
@@ -209,8 +214,10 @@ def generator_ids() -> list[str]:
     return list(_registry()["generators"])
 
 
-def text_model_ids(vision_only: bool = False) -> list[str]:
-    return [m for m, spec in _registry()["textModels"].items() if spec["vision"] or not vision_only]
+def text_model_ids(vision_only: bool = False, include_offline_only: bool = False) -> list[str]:
+    """Bedrock text models; offline-only stand-ins (the evaluator's ground truth) only when asked for."""
+    return [m for m, spec in _registry()["textModels"].items()
+            if (spec["vision"] or not vision_only) and (include_offline_only or not spec.get("offlineOnly", False))]
 
 
 def generator(model_id: str) -> GeneratorModel:
@@ -222,8 +229,13 @@ def text_model(model_id: str) -> TextModel:
 
 
 def default_model(role: str) -> str:
-    """The default model id for a role: generator, judge or rewriter."""
+    """The default model id for a role: generator, judge, rewriter or evaluator."""
     return _registry()["defaults"][role]
+
+
+def offline_default_models() -> dict[str, str]:
+    """Roles whose default differs on the embedded local runtime (the evaluator is the world's ground truth)."""
+    return {role: model for role, model in _registry().get("offlineDefaults", {}).items() if not role.startswith("_")}
 
 
 def document() -> dict[str, Any]:

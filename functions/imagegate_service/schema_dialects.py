@@ -8,7 +8,7 @@ from typing import Any
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 _SAME_IN_DRAFT4 = {"title", "description", "type", "required", "additionalProperties", "minimum", "maximum",
-                   "minLength", "maxLength", "enum"}
+                   "minLength", "maxLength", "enum", "minItems", "maxItems"}
 
 
 def draft4(schema: dict[str, Any]) -> dict[str, Any]:
@@ -25,6 +25,8 @@ def openapi30(schema: dict[str, Any]) -> dict[str, Any]:
             continue
         if key == "properties":
             converted[key] = {name: openapi30(rule) for name, rule in value.items()}
+        elif key == "items":
+            converted[key] = openapi30(value)
         elif key in ("exclusiveMinimum", "exclusiveMaximum"):
             converted["minimum" if key == "exclusiveMinimum" else "maximum"] = value
             converted[key] = True

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from imagegate_service import registry
-from imagegate_service.constants import ENV_DEFAULTS
+from imagegate_service.constants import ENV_DEFAULTS, EVALUATION_RELATIONS
 from imagegate_service.errors import InvalidRequest
 
 _SCHEMA_FILE = Path(__file__).parent / "schemas" / "run_request.schema.json"
@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "generator": registry.default_model("generator"),
     "judge": registry.default_model("judge"),
     "rewriter": registry.default_model("rewriter"),
+    "evaluator": registry.default_model("evaluator"),
     "width": 1024,
     "height": 1024,
     "seed": 42,
@@ -36,6 +37,9 @@ MAX_ROUNDS_HARD_CAP = 10
 # What one judge call and one rewrite call cost in tokens, for budgeting a round before it runs.
 JUDGE_TOKENS_PER_IMAGE_ESTIMATE = (2600, 600)
 REWRITE_TOKENS_ESTIMATE = (1200, 300)
+# The independent evaluator: the prompt turned into checks (once per run) and one answers call per round.
+EVALUATION_CHECKS_TOKENS_ESTIMATE = (900, 700)
+EVALUATION_ANSWERS_TOKENS_ESTIMATE = (2800, 400)
 
 
 @cache
@@ -51,6 +55,7 @@ def run_request_schema() -> dict[str, Any]:
     properties["seed"]["maximum"] = max(model.seed_max for model in generators)
     properties["judge"]["enum"] = registry.text_model_ids(vision_only=True)
     properties["rewriter"]["enum"] = registry.text_model_ids()
+    properties["evaluator"]["enum"] = registry.text_model_ids(vision_only=True, include_offline_only=True)
     return schema
 
 
@@ -95,7 +100,16 @@ def estimated_round_cost(settings: dict[str, Any]) -> float:
     images = model.price_per_image(settings["width"], settings["height"], settings["quality"])
     judge = registry.text_model(settings["judge"]).token_cost(*JUDGE_TOKENS_PER_IMAGE_ESTIMATE)
     rewrite = registry.text_model(settings["rewriter"]).token_cost(*REWRITE_TOKENS_ESTIMATE)
-    return settings["candidatesPerRound"] * (images + judge) + rewrite
+    return settings["candidatesPerRound"] * (images + judge) + rewrite + estimated_evaluation_cost(settings)
+
+
+def estimated_evaluation_cost(settings: dict[str, Any]) -> float:
+    """The evaluator's share of a round before it runs: its answers, plus the run's checks (counted every
+    round, so the estimate never falls short of the round that makes them)."""
+    evaluator = registry.text_model(settings["evaluator"])
+    return (evaluator.token_cost(*EVALUATION_ANSWERS_TOKENS_ESTIMATE)
+            + (0.0 if settings.get("expected") else evaluator.token_cost(*EVALUATION_CHECKS_TOKENS_ESTIMATE)))
+
 
 
 def _check_schema(request: Any) -> None:
@@ -128,6 +142,10 @@ def _as_invalid_request(error: Any) -> InvalidRequest:
         return InvalidRequest(field, f"must not be empty (at least {rule['minLength']} character)")
     if error.validator == "maxLength":
         return InvalidRequest(field, f"is {len(value)} characters; the limit is {rule['maxLength']}")
+    if error.validator in ("minItems", "maxItems"):
+        low, high = rule.get("minItems", 0), rule.get("maxItems")
+        limit = f"{low}-{high}" if high is not None else f"at least {low}"
+        return InvalidRequest(field, f"has {len(value)} items; allowed: {limit}")
     if error.validator == "enum":
         return InvalidRequest(field, f"{value!r} is not supported; allowed: {', '.join(map(str, rule['enum']))}")
     return InvalidRequest(field, error.message)
@@ -147,6 +165,7 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
             "negativePrompt",
             f"is {len(negative)} characters; {model.name} accepts at most {model.negative_prompt_max_chars}",
         )
+    _check_evaluator(settings)
     size_problem = model.size_problem(settings["width"], settings["height"])
     if size_problem:
         raise InvalidRequest("width/height", size_problem)
@@ -165,6 +184,24 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
         raise InvalidRequest(
             "maxCostUsd", f"{settings['maxCostUsd']} is below the cost of one round (about ${round_cost:.4f})"
         )
+
+
+def _check_evaluator(settings: dict[str, Any]) -> None:
+    """The evaluator is independent of the loop's judge: another model, and expectations that hold together."""
+    evaluator, judge = registry.text_model(settings["evaluator"]), registry.text_model(settings["judge"])
+    if evaluator.foundation_model == judge.foundation_model:
+        raise InvalidRequest("evaluator", f"{settings['evaluator']} is the judge's model ({settings['judge']}); "
+                                          "the evaluator must be a different model")
+    include = (settings.get("expected") or {}).get("include", [])
+    for index, item in enumerate(include):
+        if "position" not in item:
+            continue
+        field = f"expected.include.{index}.position"
+        relation, other = item["position"]
+        if relation not in EVALUATION_RELATIONS:
+            raise InvalidRequest(field, f"{relation!r} is not a relation; allowed: {', '.join(EVALUATION_RELATIONS)}")
+        if not isinstance(other, int) or isinstance(other, bool) or not 0 <= other < len(include) or other == index:
+            raise InvalidRequest(field, f"{other!r} must be the index of another include item (0-{len(include) - 1})")
 
 
 def _unknown_field(error: Any) -> str:

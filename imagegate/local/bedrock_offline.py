@@ -29,7 +29,7 @@ from botocore.awsrequest import AWSResponse
 
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import STABILITY_OUTPUT_FILTERED, STABILITY_PROMPT_FILTERED
-from imagegate_service.constants import REWRITE_TOOL, VERDICT_TOOL
+from imagegate_service.constants import EVALUATION_ANSWERS_TOOL, EVALUATION_CHECKS_TOOL, REWRITE_TOOL, VERDICT_TOOL
 
 from .world.judge import judge_png
 from .world.render import render_png
@@ -51,6 +51,8 @@ class FaultSwitches:
     throttle_first: int = 0  # the first N calls of each operation are throttled
     garbage_verdicts: int = 0  # the first N judge calls return a verdict that breaks the schema
     refuse_verdicts: int = 0  # the first N judge calls refuse in plain text, without the tool
+    garbage_evaluations: int = 0  # the first N evaluator answer calls answer ids that were not asked
+    refuse_evaluations: int = 0  # the first N evaluator answer calls refuse in plain text, without the tool
     blocked_words: tuple[str, ...] = ()  # a prompt with one of these is blocked by the input filter
     blocked_output_rate: float = 0.0  # share of generated images the output filter withholds
     retired_models: tuple[str, ...] = ()  # these model ids answer as Bedrock does past their end of life
@@ -187,7 +189,7 @@ class OfflineBedrock:
     # -- Converse: the judge and the rewriter ---------------------------------------------------------
     def _converse(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
         started = time.monotonic()
-        if model_id not in registry.text_model_ids():
+        if model_id not in registry.text_model_ids(include_offline_only=True):
             raise BedrockError("ValidationException", 400, "The provided model identifier is invalid.")
         messages = body.get("messages") or []
         if not messages or messages[-1].get("role") != "user":
@@ -206,7 +208,13 @@ class OfflineBedrock:
         user_text = "\n".join(texts)
         input_tokens = sum(len(t) for t in texts + [s.get("text", "") for s in body.get("system", [])]) // 4
         input_tokens += sum(_image_tokens(png) for png in images)
-        if forced == VERDICT_TOOL and VERDICT_TOOL in tools and images:
+        if forced in (EVALUATION_CHECKS_TOOL, EVALUATION_ANSWERS_TOOL) and forced in tools:
+            blocks, stop = self._evaluation_blocks(model_id, forced, user_text, images)
+        elif registry.text_model(model_id).offline_only:
+            raise BedrockError("ValidationException", 400,
+                               f"{model_id} is the offline world's ground truth: it answers only "
+                               f"{EVALUATION_CHECKS_TOOL} and {EVALUATION_ANSWERS_TOOL}.")
+        elif forced == VERDICT_TOOL and VERDICT_TOOL in tools and images:
             blocks, stop = self._verdict_blocks(images[0], user_text)
         elif forced == REWRITE_TOOL and REWRITE_TOOL in tools:
             blocks, stop = self._rewrite_blocks(user_text)
@@ -245,6 +253,51 @@ class OfflineBedrock:
             negative_prompt=_tagged(user_text, "negative_prompt").replace("(none)", ""),
         )
         return [{"toolUse": {"toolUseId": "tooluse_rewrite", "name": REWRITE_TOOL, "input": rewrite}}], "tool_use"
+
+
+    # -- Converse: the independent evaluator ---------------------------------------------------------
+    def _evaluation_blocks(self, model_id: str, tool: str, user_text: str,
+                           images: list[bytes]) -> tuple[list[dict[str, Any]], str]:
+        """The ground-truth evaluator (an offline-only registry model) reads the world's scene exactly. Any
+        other evaluator would need an imperfect perception of its own: the world's ground truth is not a
+        VLM's answer, so it is refused rather than passed off as one."""
+        if not registry.text_model(model_id).offline_only:
+            raise BedrockError("ValidationException", 400,
+                               f"Offline, {model_id} cannot answer {tool}: only the ground-truth evaluator "
+                               f"({', '.join(_ground_truth_ids())}) evaluates images locally.")
+        from .world import truth
+
+        if tool == EVALUATION_CHECKS_TOOL:
+            checks = truth.checks_from_prompt(_tagged(user_text, "user_prompt"))
+            return [{"toolUse": {"toolUseId": "tooluse_checks", "name": tool, "input": {"checks": checks}}}], "tool_use"
+        if not images:
+            raise BedrockError("ValidationException", 400, f"{tool} needs the image to answer about.")
+        with self._lock:
+            number = self._counts["evaluate"] = self._counts.get("evaluate", 0) + 1
+        if number <= self.faults.refuse_evaluations:
+            return [{"text": "I'm sorry, but I can't answer questions about this image."}], "end_turn"
+        checks = _checks_asked(_tagged(user_text, "checks"))
+        satisfied = truth.answer_checks(images[0], checks)
+        answers = [{"id": check["id"], "answer": "yes" if satisfied[check["id"]] else "no"} for check in checks]
+        if number <= self.faults.refuse_evaluations + self.faults.garbage_evaluations:
+            answers = [{**entry, "id": f"x{entry['id']}"} for entry in answers]  # ids that were never asked
+        return [{"toolUse": {"toolUseId": f"tooluse_answers_{number:06d}", "name": tool,
+                             "input": {"answers": answers}}}], "tool_use"
+
+
+def _ground_truth_ids() -> list[str]:
+    return [m for m in registry.text_model_ids(include_offline_only=True) if registry.text_model(m).offline_only]
+
+
+def _checks_asked(block: str) -> list[dict[str, Any]]:
+    """The checks of a submit_answers request: one JSON object per line (as the evaluator sends them)."""
+    try:
+        checks = [json.loads(line) for line in block.splitlines() if line.strip()]
+    except ValueError as error:
+        raise BedrockError("ValidationException", 400, f"The checks are not one JSON object per line: {error}") from None
+    if not all(isinstance(check, dict) and isinstance(check.get("id"), str) for check in checks):
+        raise BedrockError("ValidationException", 400, "Every check needs a string id.")
+    return checks
 
 
 def _events_of(session: Any) -> Any:

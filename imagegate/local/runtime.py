@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 
 from imagegate import workflows
 from imagegate_service import constants as c
+from imagegate_service import registry
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.run_ids import new_run_id  # noqa: F401 (imported from here too)
 from imagegate_service.settings import resolve_settings
@@ -48,6 +49,8 @@ def local_environment(log_level: str = "WARNING") -> dict[str, str]:
         "POWERTOOLS_LOG_LEVEL": log_level,
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
+        # the runtime's own defaults, through the deployment-default mechanism (the evaluator: the world's ground truth)
+        **{c.ENV_DEFAULTS[role]: model for role, model in registry.offline_default_models().items()},
     }
 
 

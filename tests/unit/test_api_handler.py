@@ -280,7 +280,8 @@ def test_get_returns_status_settings_rounds_with_presigned_urls_best_image_and_t
     assert "X-Amz-Signature" in query
     assert "/round-02/candidate-2.png" in body["bestImage"]["url"]
     assert (body["bestImage"]["round"], body["bestImage"]["score"]) == (2, 7.0)
-    assert body["totals"] == {"rounds": 2, "costUsd": 0.0226, "bestScore": 7.0, "finalScore": 7.0}
+    assert body["totals"] == {"rounds": 2, "costUsd": 0.0226, "evaluationCostUsd": 0.0, "bestScore": 7.0,
+                              "finalScore": 7.0}
 
 
 def test_image_url_expiry_and_endpoint_come_from_configuration(api, aws, lambda_context, monkeypatch):

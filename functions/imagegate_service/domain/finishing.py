@@ -47,6 +47,9 @@ class RunFinisher:
             "bestImageKey": loop["bestImageKey"] if has_result else None,
             "rounds": loop["roundsCompleted"],
             "costUsd": round(loop["costUsd"] + unrecorded_cost(state), 6),
+            "evaluationCostUsd": loop.get("evaluationCostUsd", 0.0),
+            # the independent evaluator's verdict on the final best image (None when it was unavailable)
+            "evaluation": loop.get("bestEvaluation") if has_result else None,
         }
         if error:
             result["error"] = error.get("Error", "Unknown")

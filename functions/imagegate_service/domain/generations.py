@@ -123,6 +123,7 @@ class Generations:
             return self._not_recorded_yet(run_id, base_path)
         rounds = sorted(self._runs.list_rounds(run_id), key=lambda entry: entry["round"])
         best_key = item.get("bestImageKey")
+        best_round = next((entry for entry in rounds if entry["round"] == item.get("bestRound")), {})
         return {
             "id": run_id,
             "status": item["status"],
@@ -134,11 +135,14 @@ class Generations:
             "updatedAt": item.get("updatedAt"),
             "finishedAt": item.get("finishedAt"),
             "rounds": [self._round(entry) for entry in rounds],
+            # the independent evaluator on the final best image: the best round's evaluation
+            "evaluation": best_round.get("evaluation"),
             "bestImage": ({"round": item.get("bestRound"), "score": item.get("bestScore"),
                            "url": self._presigner.url(best_key)} if best_key else None),
             "totals": {
                 "rounds": item.get("rounds", 0),
                 "costUsd": item.get("costUsd", 0.0),
+                "evaluationCostUsd": item.get("evaluationCostUsd", 0.0),
                 "bestScore": item.get("bestScore"),
                 "finalScore": item.get("finalScore"),
             },
@@ -154,8 +158,8 @@ class Generations:
             "id": run_id, "status": c.STATUS_RUNNING if status == "RUNNING" else c.STATUS_FAILED,
             "reason": None if status == "RUNNING" else f"the execution ended {status} before the run was recorded",
             "error": None, "prompt": None, "settings": None, "startedAt": None, "updatedAt": None, "finishedAt": None,
-            "rounds": [], "bestImage": None,
-            "totals": {"rounds": 0, "costUsd": 0.0, "bestScore": None, "finalScore": None},
+            "rounds": [], "evaluation": None, "bestImage": None,
+            "totals": {"rounds": 0, "costUsd": 0.0, "evaluationCostUsd": 0.0, "bestScore": None, "finalScore": None},
             "links": _links(base_path, run_id),
         }
 
@@ -179,6 +183,8 @@ class Generations:
             "explanation": entry.get("explanation", ""),
             "suggestions": entry.get("suggestions", []),
             "costUsd": entry.get("costUsd", 0.0),
+            "evaluation": entry.get("evaluation"),
+            "evaluationCostUsd": entry.get("evaluationCostUsd", 0.0),
             "recordedAt": entry.get("recordedAt"),
             "images": images,
             "bestImage": self._presigner.url(best_key) if best_key else None,

@@ -9,6 +9,7 @@ from typing import Any, Callable
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
+from imagegate_service.domain.evaluating import public_evaluation, unavailable_evaluation
 from imagegate_service.settings import estimated_round_cost
 
 
@@ -35,6 +36,7 @@ class RoundRecorder:
         score = judgement["score"]
         now = self._clock()
         changes = self._images.get_json(rewrite_key(run_id, round_number))["changes"] if round_number > 1 else []
+        evaluation, evaluation_cost = self._evaluation(state)
         self._runs.put_round(
             run_id,
             round_number,
@@ -53,6 +55,8 @@ class RoundRecorder:
                 "suggestions": verdict["suggestions"],
                 "candidateScores": [cand["verdict"]["score"] for cand in verdict_doc["candidates"]],
                 "costUsd": round(round_cost, 6),
+                "evaluation": evaluation,
+                "evaluationCostUsd": round(evaluation_cost, 6),  # billed, budgeted, but not the loop's own cost
                 "generatorModel": settings["generator"],
                 "judgeModel": settings["judge"],
                 "rewriterModel": settings["rewriter"] if round_number > 1 else None,
@@ -64,19 +68,46 @@ class RoundRecorder:
         )
         improved = score > loop["bestScore"] or loop["bestRound"] == 0
         total_cost = loop["costUsd"] + round_cost
+        evaluation_total = loop.get("evaluationCostUsd", 0.0) + evaluation_cost
+        evaluated = {"passed": evaluation["passed"], "source": evaluation["source"]} if "unavailable" not in evaluation else None
         next_loop = {
             **loop,
             "roundsCompleted": round_number,
             "costUsd": round(total_cost, 6),
-            "projectedCostUsd": round(total_cost + max(round_cost, estimated_round_cost(settings)), 6),
+            "evaluationCostUsd": round(evaluation_total, 6),
+            # the budget is one hard limit over every billable call, the evaluator's included
+            "projectedCostUsd": round(total_cost + evaluation_total
+                                      + max(round_cost + evaluation_cost, estimated_round_cost(settings)), 6),
             "lastScore": score,
             "bestScore": score if improved else loop["bestScore"],
             "bestRound": round_number if improved else loop["bestRound"],
             "bestImageKey": judgement["imageKey"] if improved else loop["bestImageKey"],
+            "bestEvaluation": evaluated if improved else loop.get("bestEvaluation"),
         }
         self._runs.update_run(
             run_id,
             {"rounds": round_number, "costUsd": next_loop["costUsd"], "bestRound": next_loop["bestRound"],
-             "bestScore": next_loop["bestScore"], "bestImageKey": next_loop["bestImageKey"], "updatedAt": iso(now)},
+             "bestScore": next_loop["bestScore"], "bestImageKey": next_loop["bestImageKey"],
+             "evaluationCostUsd": next_loop["evaluationCostUsd"], "updatedAt": iso(now)},
         )
         return next_loop
+
+    def _evaluation(self, state: dict[str, Any]) -> tuple[dict[str, Any], float]:
+        """The round's evaluation as recorded, and what the evaluator cost. When Evaluate Round failed after
+        its retries ($.evaluation holds the caught error), the evaluation is unavailable, and what its
+        attempts spent is read from the round's evaluation document, where each call was recorded."""
+        evaluator = state["settings"]["evaluator"]
+        outcome = state.get("evaluation") or {"Error": "NotEvaluated", "Cause": "the round was not evaluated"}
+        if "evaluationKey" in outcome:
+            document = self._images.get_json(outcome["evaluationKey"])
+            return public_evaluation(document), float(document["costUsd"])
+        reason = f"{outcome.get('Error', 'Unknown')}: {str(outcome.get('Cause', ''))[:500]}"
+        return unavailable_evaluation(evaluator, reason), self._spent_on_failed_evaluation(state)
+
+    def _spent_on_failed_evaluation(self, state: dict[str, Any]) -> float:
+        from botocore.exceptions import ClientError
+
+        try:
+            return float(self._images.get_json(c.evaluation_key(state["runId"], state["loop"]["round"]))["costUsd"])
+        except ClientError:
+            return 0.0  # no attempt got as far as a billed call

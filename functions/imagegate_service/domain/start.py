@@ -53,6 +53,8 @@ def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
         "costUsd": 0.0,
         "projectedCostUsd": round(estimated_round_cost(settings), 6),
         "rewriteCostUsd": 0.0,
+        "evaluationCostUsd": 0.0,  # the independent evaluator's calls: in the budget, apart from costUsd
+        "bestEvaluation": None,  # {passed, source} of the best round's evaluation, for the run's result
         "lastScore": 0.0,
         "bestScore": 0.0,
         "bestRound": 0,

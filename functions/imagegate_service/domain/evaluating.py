@@ -1,0 +1,263 @@
+"""Evaluate Round: an evaluation of the round's best image that is not the loop's judge.
+
+The request becomes atomic yes/no checks once per run (DSG style, arXiv 2310.18235): from the run's
+structured `expected` (GenEval's rules, imagegate_service.evaluation.checks_from_expected) or from one
+evaluator call with the forced tool submit_checks. The checks are cached in S3 and reused every round.
+Each round, one evaluator call sees the round's best image and the numbered checks and answers yes/no
+through submit_answers. Both answers are untrusted model output: validated against their schemas and
+against the checks asked (no unknown, missing or repeated ids). Our code applies DSG's rule: a child
+check fails when its parent fails. The result goes to S3 next to the judge's verdict; the state gets a
+small summary only.
+
+Every billable evaluator call is recorded once, in the round's evaluation document, including calls
+whose answers were unusable (a retry starts from what earlier attempts spent), so Record Round can count
+the evaluator's cost against the budget even when the evaluation is unavailable."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from imagegate_service import constants as c
+from imagegate_service import prompts, registry
+from imagegate_service.adapters.bedrock import BedrockToolCaller, ToolAnswer
+from imagegate_service.adapters.storage import S3ObjectStore
+from imagegate_service.domain.judging import as_data, validated
+from imagegate_service.errors import InvalidEvaluation
+
+CHECKS_SCHEMA = "evaluation_checks.schema.json"
+ANSWERS_SCHEMA = "evaluation_answers.schema.json"
+CHECKS_SOURCE_EXPECTED = "expected"
+STATUS_COMPLETE = "complete"
+STATUS_FAILED = "failed"
+STATUS_IN_PROGRESS = "in progress"
+# The fields a check of each kind carries besides id, kind, question, subject and parent (the contract).
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "entity": (), "count": ("count",), "colour": ("colour",), "position": (), "relation": ("relation", "object"),
+    "text": ("text",), "absent": (),
+}
+# S3 answers a GetObject of a missing key with 403 AccessDenied when the caller may not list the bucket
+# ("If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 (Access
+# Denied) error", GetObject, Amazon S3 API Reference); the evaluator's role may only get and put runs/*.
+_MISSING_OBJECT_CODES = {"NoSuchKey", "404", "AccessDenied", "403"}
+
+
+class RoundEvaluator:
+    def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None):
+        self._models = models or BedrockToolCaller()
+        self._images = images or S3ObjectStore()
+
+    def evaluate(self, state: dict[str, Any]) -> dict[str, Any]:
+        settings, loop, run_id, judgement = state["settings"], state["loop"], state["runId"], state["judgement"]
+        evaluator = registry.text_model(settings["evaluator"])
+        key = c.evaluation_key(run_id, loop["round"])
+        earlier = self._read_json(key)
+        if earlier and earlier.get("status") == STATUS_COMPLETE and earlier.get("imageKey") == judgement["imageKey"]:
+            return summary(earlier, key)  # a retried task whose first attempt finished: nothing is asked or billed twice
+        ledger = _Ledger(self._images, key, {"runId": run_id, "round": loop["round"], "source": evaluator.model_id,
+                                             "imageKey": judgement["imageKey"]},
+                         spent=float((earlier or {}).get("costUsd", 0.0)))
+        started = time.monotonic()
+        checks = self._checks(run_id, settings, evaluator, ledger)
+        if checks:
+            answer = self._ask_answers(evaluator.model_id, self._images.get_bytes(judgement["imageKey"]), checks)
+            ledger.spend(evaluator.token_cost(answer.input_tokens, answer.output_tokens))
+            try:
+                answers = answers_by_id(answer, checks)
+            except InvalidEvaluation as error:
+                ledger.fail(error)
+                raise
+            results = apply_parent_rule(checks, answers)
+        else:
+            results = [{"id": "c0", "kind": "entity", "question": c.NO_CHECKS_QUESTION, "subject": "",
+                        "parent": None, "answer": "no", "satisfied": False}]
+        document = ledger.complete({
+            "passed": all(check["satisfied"] for check in results),
+            "checks": results,
+            "durationMs": int((time.monotonic() - started) * 1000),
+        })
+        return summary(document, key)
+
+    # -- the checks: once per run --------------------------------------------------------------------
+    def _checks(self, run_id: str, settings: dict[str, Any], evaluator: registry.TextModel,
+                ledger: "_Ledger") -> list[dict[str, Any]]:
+        key = c.evaluation_checks_key(run_id)
+        cached = self._read_json(key)
+        if cached is not None:
+            return cached["checks"]
+        if settings.get("expected"):
+            from imagegate_service.evaluation import checks_from_expected
+
+            checks = checks_from_expected(settings["expected"])
+            source, cost = CHECKS_SOURCE_EXPECTED, 0.0
+        else:
+            answer = self._ask_checks(evaluator.model_id, settings["prompt"])
+            cost = evaluator.token_cost(answer.input_tokens, answer.output_tokens)
+            ledger.spend(cost)
+            try:
+                checks = validated_checks(answer)
+            except InvalidEvaluation as error:
+                ledger.fail(error)
+                raise
+            source = evaluator.model_id
+            ledger.save()  # the checks call is billed once: recorded before anything else can fail
+        self._images.put_json(key, {"runId": run_id, "prompt": settings["prompt"], "source": source,
+                                    "costUsd": round(cost, 6), "checks": checks})
+        return checks
+
+    def _ask_checks(self, model_id: str, prompt: str) -> ToolAnswer:
+        return self._models.call(
+            model_id=model_id,
+            system_prompt=prompts.text("evaluation_checks_system.md"),
+            content=[{"text": prompts.text("evaluation_checks_user.md").replace("{original_prompt}", as_data(prompt))}],
+            tool_name=c.EVALUATION_CHECKS_TOOL,
+            tool_description="Submit the atomic yes/no checks that say whether an image shows the request.",
+            input_schema=prompts.schema(CHECKS_SCHEMA),
+        )
+
+    # -- the answers: once per round -----------------------------------------------------------------
+    def _ask_answers(self, model_id: str, png: bytes, checks: list[dict[str, Any]]) -> ToolAnswer:
+        return self._models.call(
+            model_id=model_id,
+            system_prompt=prompts.text("evaluation_answers_system.md"),
+            content=[{"image": {"format": "png", "source": {"bytes": png}}},
+                     {"text": prompts.text("evaluation_answers_user.md").replace("{checks}", checks_block(checks))}],
+            tool_name=c.EVALUATION_ANSWERS_TOOL,
+            tool_description="Submit a yes or no answer for every question about the image, by id.",
+            input_schema=prompts.schema(ANSWERS_SCHEMA),
+        )
+
+    def _read_json(self, key: str) -> dict[str, Any] | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            return self._images.get_json(key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _MISSING_OBJECT_CODES:
+                return None
+            raise
+
+
+class _Ledger:
+    """The round's evaluation document: what the evaluator has cost so far, then how it ended."""
+
+    def __init__(self, images: S3ObjectStore, key: str, identity: dict[str, Any], spent: float):
+        self._images, self._key, self._identity, self.spent = images, key, identity, spent
+
+    def spend(self, cost: float) -> None:
+        self.spent += cost
+
+    def save(self, **fields: Any) -> dict[str, Any]:
+        document = {**self._identity, "status": STATUS_IN_PROGRESS, **fields, "costUsd": round(self.spent, 6)}
+        self._images.put_json(self._key, document)
+        return document
+
+    def fail(self, error: Exception) -> None:
+        self.save(status=STATUS_FAILED, error=f"{type(error).__name__}: {error}")
+
+    def complete(self, result: dict[str, Any]) -> dict[str, Any]:
+        return self.save(status=STATUS_COMPLETE, **result)
+
+
+def summary(document: dict[str, Any], key: str) -> dict[str, Any]:
+    """What the state carries: a few numbers and the key, never the checks (their number has no bound here)."""
+    checks = document["checks"]
+    return {
+        "passed": document["passed"],
+        "satisfied": sum(1 for check in checks if check["satisfied"]),
+        "total": len(checks),
+        "source": document["source"],
+        "evaluationKey": key,
+        "costUsd": document["costUsd"],
+        "durationMs": document.get("durationMs", 0),
+    }
+
+
+def public_evaluation(document: dict[str, Any]) -> dict[str, Any]:
+    """The evaluation as run.json and the API show it: {passed, source, checks: [{question, satisfied}]}."""
+    return {"passed": document["passed"], "source": document["source"],
+            "checks": [{"question": check["question"], "satisfied": check["satisfied"]} for check in document["checks"]]}
+
+
+def unavailable_evaluation(source: str, reason: str) -> dict[str, Any]:
+    """The round's evaluation when the evaluator failed after its retries: not passed, and it says why."""
+    return {"passed": False, "source": source, "checks": [], "unavailable": reason}
+
+
+def checks_block(checks: list[dict[str, Any]]) -> str:
+    """One JSON object per line, numbered by id; the questions are data and cannot close the tag they sit in."""
+    return "\n".join(as_data(json.dumps(check, ensure_ascii=False, sort_keys=True)) for check in checks)
+
+
+def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:
+    """The evaluator's checks, held to the schema and the contract: unique ids, a parent before its
+    children, and each kind with its fields. Only the contract's keys are kept."""
+    _refuse_truncated(answer, "checks")
+    raw = validated(answer, CHECKS_SCHEMA, "evaluator", InvalidEvaluation)["checks"]
+    checks: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for position, check in enumerate(raw):
+        where = f"checks/{position}"
+        if check["id"] in seen:
+            raise InvalidEvaluation(f"the evaluator's checks repeat the id {check['id']!r} at {where}")
+        parent = check.get("parent")
+        if parent is not None and parent not in seen:
+            raise InvalidEvaluation(f"the evaluator's check {check['id']!r} names a parent {parent!r} that does not "
+                                    f"come before it")
+        missing = [name for name in KIND_FIELDS[check["kind"]] if name not in check]
+        if missing:
+            raise InvalidEvaluation(f"the evaluator's {check['kind']} check {check['id']!r} has no {missing[0]}")
+        seen.add(check["id"])
+        kept = {"id": check["id"], "kind": check["kind"], "question": check["question"],
+                "subject": check["subject"].strip().lower(), "parent": parent}
+        kept.update({name: check[name] for name in KIND_FIELDS[check["kind"]]})
+        if check["kind"] == "absent":
+            kept["count"] = 0
+        checks.append(kept)
+    return checks
+
+
+def answers_by_id(answer: ToolAnswer, checks: list[dict[str, Any]]) -> dict[str, bool]:
+    """The evaluator's yes/no for every check asked: exactly one answer per id, nothing else."""
+    _refuse_truncated(answer, "answers")
+    answers = validated(answer, ANSWERS_SCHEMA, "evaluator", InvalidEvaluation)["answers"]
+    asked = [check["id"] for check in checks]
+    result: dict[str, bool] = {}
+    for entry in answers:
+        if entry["id"] not in asked:
+            raise InvalidEvaluation(f"the evaluator answered {entry['id']!r}, which was not asked (asked: "
+                                    f"{', '.join(asked)})")
+        if entry["id"] in result:
+            raise InvalidEvaluation(f"the evaluator answered {entry['id']!r} twice")
+        result[entry["id"]] = entry["answer"] == "yes"
+    missing = [check_id for check_id in asked if check_id not in result]
+    if missing:
+        raise InvalidEvaluation(f"the evaluator did not answer {', '.join(missing)}")
+    return result
+
+
+def apply_parent_rule(checks: list[dict[str, Any]], answers: dict[str, bool]) -> list[dict[str, Any]]:
+    """DSG: a check is satisfied when its answer is yes and its parent (and so every ancestor) is satisfied."""
+    by_id = {check["id"]: check for check in checks}
+    satisfied: dict[str, bool] = {}
+
+    def holds(check_id: str, path: tuple[str, ...] = ()) -> bool:
+        if check_id in satisfied:
+            return satisfied[check_id]
+        if check_id in path:
+            raise InvalidEvaluation(f"the checks' parents form a cycle through {check_id!r}")
+        parent = by_id[check_id].get("parent")
+        if parent is not None and parent not in by_id:
+            raise InvalidEvaluation(f"the check {check_id!r} names a parent {parent!r} that is not a check")
+        satisfied[check_id] = answers[check_id] and (parent is None or holds(parent, path + (check_id,)))
+        return satisfied[check_id]
+
+    return [{**check, "answer": "yes" if answers[check["id"]] else "no", "satisfied": holds(check["id"])}
+            for check in checks]
+
+
+def _refuse_truncated(answer: ToolAnswer, what: str) -> None:
+    if answer.stop_reason == "max_tokens":
+        raise InvalidEvaluation(f"the evaluator's {what} were cut at maxTokens (stopReason max_tokens); "
+                                "a partial list cannot be used")
