@@ -23,6 +23,7 @@ class BenchmarkOutcome:
     report_dir: Path | None
     wall_seconds: float
     error: str | None = None
+    execution_arn: str | None = None
 
 
 def suite_request(items: Sequence[SuiteItem], suite_name: str, concurrency: int,
@@ -73,7 +74,7 @@ def run_benchmark(request: dict[str, Any], out_root: Path, runtime: Any,
     wall = time.monotonic() - started
     if description["status"] != "SUCCEEDED":
         return BenchmarkOutcome(description["status"], None, None, wall,
-                                f"{description.get('error')}: {(description.get('cause') or '')[:500]}")
+                                f"{description.get('error')}: {(description.get('cause') or '')[:500]}", execution_arn)
     import json
 
     summary = json.loads(description["output"])
@@ -81,7 +82,7 @@ def run_benchmark(request: dict[str, Any], out_root: Path, runtime: Any,
     report_dir.mkdir(parents=True, exist_ok=True)
     for key, data in runtime.objects(c.benchmark_report_prefix(summary["date"])):
         (report_dir / key.rsplit("/", 1)[-1]).write_bytes(data)
-    return BenchmarkOutcome(description["status"], summary, report_dir, wall)
+    return BenchmarkOutcome(description["status"], summary, report_dir, wall, execution_arn=execution_arn)
 
 
 def _seed_previous_reports(out_root: Path) -> None:

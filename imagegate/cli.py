@@ -16,6 +16,7 @@ _REQUEST_FLAGS = {
     "threshold": "threshold", "max_rounds": "maxRounds", "generator": "generator", "judge": "judge",
     "rewriter": "rewriter", "evaluator": "evaluator", "seed": "seed", "candidates": "candidatesPerRound", "width": "width",
     "height": "height", "negative_prompt": "negativePrompt", "max_cost": "maxCostUsd", "quality": "quality",
+    "strategy": "strategy",
 }
 
 
@@ -46,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--negative-prompt")
     run.add_argument("--max-cost", type=float, help="budget in USD for the run's model calls (default 1.0)")
     run.add_argument("--quality", choices=["standard", "premium"])
+    run.add_argument("--strategy", choices=["rewrite", "redraw"],
+                     help="after a round below the threshold: rewrite the prompt (default) or re-draw it with the next seed")
     run.add_argument("--out", default="runs", help="folder that receives runs/<runId>/ (default ./runs)")
     run.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
                      help="offline Bedrock fault switch, e.g. throttle_first=2, garbage_verdicts=1, blocked_words=bomb")
@@ -78,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--concurrency", type=int, default=4, help="quality loops at once (the Map's MaxConcurrency)")
     bench.add_argument("--threshold", type=float)
     bench.add_argument("--max-rounds", type=int)
+    bench.add_argument("--arms", default="loop", metavar="ARM[,ARM...]",
+                       help="control arms, run on the same items in one benchmark execution: loop (the settings as "
+                            "given), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead of "
+                            "rewriting), best-of-3, best-of-5 (1 round, N candidates); default loop")
     bench.add_argument("--out", type=Path, default=Path("benchmarks"), help="receives <date>/report.json and .html")
     bench.set_defaults(command=_cmd_bench)
 
@@ -256,10 +263,22 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         return _fail_input(str(error))
     overrides = {field: value for field, value in (("threshold", args.threshold), ("maxRounds", args.max_rounds))
                  if value is not None}
-    request = benchmark_local.suite_request(items, name, args.concurrency, overrides)
-    print(f"benchmark {name}: {len(items)} items, concurrency {args.concurrency} (local runtime, offline Bedrock)")
+    from imagegate_service.domain.benchmark import parse_arms
+    from imagegate_service.errors import InvalidRequest
+
+    try:
+        arms = parse_arms(args.arms)
+    except InvalidRequest as error:
+        return _fail_input(str(error))
+    request = benchmark_local.suite_request(items, name, args.concurrency, overrides, arms)
+    print(f"benchmark {name}: {len(items)} items x {len(arms)} arms ({', '.join(arms)}), "
+          f"concurrency {args.concurrency} (local runtime, offline Bedrock)")
     with LocalRuntime(retry_time_scale=0.0) as runtime:
-        outcome = benchmark_local.run_benchmark(request, args.out, runtime, on_progress=benchmark_local.progress_bar)
+        try:
+            outcome = benchmark_local.run_benchmark(request, args.out, runtime,
+                                                    on_progress=benchmark_local.progress_bar)
+        except InvalidRequest as error:
+            return _fail_input(str(error))
     print()
     if outcome.report_dir is None:
         print(f"imagegate: benchmark {outcome.status}: {outcome.error}", file=sys.stderr)

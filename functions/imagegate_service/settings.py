@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from imagegate_service import registry
-from imagegate_service.constants import ENV_DEFAULTS, EVALUATION_RELATIONS
+from imagegate_service.constants import ENV_DEFAULTS, EVALUATION_RELATIONS, STRATEGY_REDRAW, STRATEGY_REWRITE
 from imagegate_service.errors import InvalidRequest
 
 _SCHEMA_FILE = Path(__file__).parent / "schemas" / "run_request.schema.json"
@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "candidatesPerRound": 1,
     "maxCostUsd": 1.0,
     "quality": "standard",
+    "strategy": STRATEGY_REWRITE,
 }
 MAX_ROUNDS_HARD_CAP = 10
 
@@ -95,11 +96,13 @@ def _whole_numbers_as_integers(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def estimated_round_cost(settings: dict[str, Any]) -> float:
-    """Model cost of one round before it runs: the images, one judge call per image, one rewrite."""
+    """Model cost of one round before it runs: the images, one judge call per image, one rewrite
+    (none with strategy redraw: the next round re-draws the same prompt with a new seed)."""
     model = registry.generator(settings["generator"])
     images = model.price_per_image(settings["width"], settings["height"], settings["quality"])
     judge = registry.text_model(settings["judge"]).token_cost(*JUDGE_TOKENS_PER_IMAGE_ESTIMATE)
-    rewrite = registry.text_model(settings["rewriter"]).token_cost(*REWRITE_TOKENS_ESTIMATE)
+    rewrite = (0.0 if settings.get("strategy") == STRATEGY_REDRAW
+               else registry.text_model(settings["rewriter"]).token_cost(*REWRITE_TOKENS_ESTIMATE))
     return settings["candidatesPerRound"] * (images + judge) + rewrite + estimated_evaluation_cost(settings)
 
 

@@ -43,6 +43,20 @@ def _is_non_empty_str(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+def _expected_problem(value: Any) -> str | None:
+    """Why ``value`` is not valid structured expectations (the run request schema's ``expected``), or None."""
+    import jsonschema
+
+    from imagegate_service.settings import run_request_schema
+
+    schema = run_request_schema()["properties"]["expected"]
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(value))
+    if error is None:
+        return None
+    where = ".".join(str(part) for part in error.path)
+    return f"{where}: {error.message}" if where else error.message
+
+
 # Each per-item setting: (check, what the check expects, used in the error message).
 _SETTING_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "threshold": (lambda v: _is_number(v) and 0 <= v <= 10, "a number from 0 to 10"),
@@ -55,6 +69,10 @@ _SETTING_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "negativePrompt": (lambda v: isinstance(v, str), "a string"),
     "candidatesPerRound": (_is_positive_int, "a positive integer"),
     "maxCostUsd": (lambda v: _is_number(v) and v > 0, "a positive number"),
+    "strategy": (lambda v: v in ("rewrite", "redraw"), "'rewrite' or 'redraw'"),
+    # GenEval-style expectations for the independent evaluator (the generator and judge never see them).
+    "expected": (lambda v: _expected_problem(v) is None,
+                 "GenEval-style expectations {include: [{class, count, color?, position?}], exclude?: [{class, count}]}"),
 }
 ALLOWED_SETTING_KEYS = frozenset(_SETTING_RULES)
 
@@ -148,7 +166,8 @@ def _parse_suite_line(path: Path | str, line_number: int, line: str) -> SuiteIte
             raise fail(f"unknown setting key (allowed: {allowed})", f"settings.{key}")
         is_valid, expectation = rule
         if not is_valid(value):
-            raise fail(f"must be {expectation}, got {value!r}", f"settings.{key}")
+            detail = f" ({_expected_problem(value)})" if key == "expected" else ""
+            raise fail(f"must be {expectation}, got {value!r}{detail}", f"settings.{key}")
 
     anchor = record.get("anchor", False)
     if not isinstance(anchor, bool):
@@ -203,8 +222,9 @@ def load_partiprompts_tsv(path: Path | str) -> list[SuiteItem]:
 def load_geneval_jsonl(path: Path | str) -> list[SuiteItem]:
     """Read GenEval's evaluation_metadata.jsonl; the tag becomes the category, ids ``geneval-00001``...
 
-    The structured expectations (include/exclude: class, count, color, position) stay in metadata
-    so that a decomposed judge or a later analysis can use them.
+    The structured expectations (include/exclude: class, count, color, position) become the item's
+    run setting ``expected``: the independent evaluator checks the final image against them (the
+    generator and the judge get the prompt alone). They stay in metadata too, for analysis.
     """
     items: list[SuiteItem] = []
     with open(path, encoding="utf-8") as handle:
@@ -218,11 +238,19 @@ def load_geneval_jsonl(path: Path | str) -> list[SuiteItem]:
             for name in ("prompt", "tag"):
                 if not _is_non_empty_str(record.get(name)):
                     raise SuiteFormatError(path, line_number, "missing or empty", name)
+            settings = {}
+            if record.get("include"):  # without it the evaluator reads its checks from the prompt
+                expected = {"include": record["include"], **({"exclude": record["exclude"]} if record.get("exclude") else {})}
+                problem = _expected_problem(expected)
+                if problem:
+                    raise SuiteFormatError(path, line_number, f"GenEval expectations not usable: {problem}", "include")
+                settings["expected"] = expected
             items.append(
                 SuiteItem(
                     id=f"{GENEVAL_ID_PREFIX}{len(items) + 1:05d}",
                     prompt=record["prompt"],
                     category=record["tag"],
+                    settings=settings,
                     metadata={
                         "source": "geneval",
                         "include": record.get("include", []),

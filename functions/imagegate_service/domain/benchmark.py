@@ -108,7 +108,9 @@ class BenchmarkAggregator:
         report = build_report(results, event["suite"], event["startedAt"],
                               previous_report=self._previous_report(event["date"]),
                               settings={"benchmarkId": event["benchmarkId"]},
-                              arms=event.get("arms") or list(c.BENCHMARK_DEFAULT_ARMS))
+                              # the arms in the order asked for: Prepare lists each item under every arm in turn
+                              arms=list(dict.fromkeys(item.get("arm", c.BENCHMARK_DEFAULT_ARMS[0])
+                                                      for item in event["items"])))
         prefix = c.benchmark_report_prefix(event["date"])
         self._objects.put_json(prefix + REPORT_JSON, report)
         self._objects.put_text(prefix + REPORT_HTML, render_html(report), "text/html; charset=utf-8")

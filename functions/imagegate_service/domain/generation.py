@@ -25,7 +25,7 @@ class RoundGenerator:
                 model_id=model.model_id,
                 prompt=loop["prompt"],
                 negative_prompt=loop["negativePrompt"],
-                seed=settings["seed"],
+                seed=loop["seed"],
                 width=settings["width"],
                 height=settings["height"],
                 count=settings["candidatesPerRound"],

@@ -59,7 +59,8 @@ class RoundRecorder:
                 "evaluationCostUsd": round(evaluation_cost, 6),  # billed, budgeted, but not the loop's own cost
                 "generatorModel": settings["generator"],
                 "judgeModel": settings["judge"],
-                "rewriterModel": settings["rewriter"] if round_number > 1 else None,
+                "rewriterModel": settings["rewriter"] if round_number > 1 and settings.get("strategy") != c.STRATEGY_REDRAW
+                else None,
                 "generateMs": generation["durationMs"],
                 "judgeMs": judgement["durationMs"],
                 "recordedAt": iso(now),

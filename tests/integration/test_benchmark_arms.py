@@ -1,0 +1,75 @@
+"""Control arms through the real benchmark workflow on the local runtime: the same items under two arms in
+one execution, the arms side by side in report.json, and the history-event estimate holding for real."""
+
+import json
+
+import pytest
+
+from imagegate import workflows
+from imagegate.benchmark_local import run_benchmark, suite_request
+from imagegate.local.runtime import BENCHMARK_STATE_MACHINE_NAME
+from imagegate_service.benchmark.limits import history_events_needed
+from imagegate_service.benchmark.suites import SuiteItem
+from imagegate_service.errors import InvalidRequest
+
+pytestmark = pytest.mark.integration
+
+ITEMS = [
+    SuiteItem(id="apples", prompt="three red apples on a table", category="counting", settings={"seed": 11},
+              anchor=True),
+    SuiteItem(id="cat-dog", prompt="a cat to the left of a dog", category="spatial", settings={"seed": 5}),
+]
+ROUNDS = 3
+
+
+def test_two_arms_run_the_same_items_in_one_execution(runtime, tmp_path):
+    # Given two items, a threshold nothing reaches (every run takes all its rounds), the loop and the redraw arm
+    request = suite_request(ITEMS, "tiny", concurrency=4, settings={"threshold": 10, "maxRounds": ROUNDS},
+                            arms=["loop", "redraw"])
+
+    # When the benchmark runs
+    outcome = run_benchmark(request, tmp_path, runtime)
+
+    # Then one execution ran every item under both arms, and the report has them side by side
+    assert outcome.status == "SUCCEEDED", outcome.error
+    report = json.loads((outcome.report_dir / "report.json").read_text())
+    assert list(report["arms"]) == ["loop", "redraw"]
+    assert sorted((run["itemId"], run["arm"]) for run in report["runs"]) == sorted(
+        (item.id, arm) for item in ITEMS for arm in ("loop", "redraw"))
+    for arm, metrics in report["arms"].items():
+        assert metrics["items"] == len(ITEMS)
+        assert metrics["meanRounds"] == ROUNDS and metrics["imagesPerItem"] == ROUNDS
+        assert metrics["judgePassRate"] == 0.0 and metrics["judgeFalsePassRate"] is None
+        # every final image got the evaluator's verdict (offline: ground truth)
+        assert report["armDetails"][arm]["withoutEvaluation"] == 0
+    assert {run["evaluationSource"] for run in report["runs"]} == {"ground-truth"}
+    # The classic metrics describe the loop arm
+    assert report["overall"]["runs"] == len(ITEMS) and report["settings"]["primaryArm"] == "loop"
+
+    # And a redraw run drew the same prompt every round, each with the next seed, and called no rewriter
+    redraw_runs = [run["runId"] for run in report["runs"] if run["arm"] == "redraw"]
+    for run_id, item in zip(redraw_runs, ITEMS):
+        rounds = sorted(runtime.runs().list_rounds(run_id), key=lambda r: r["round"])
+        assert [r["prompt"] for r in rounds] == [item.prompt] * ROUNDS
+        assert [r["seed"] for r in rounds] == [item.settings["seed"] + k for k in range(ROUNDS)]
+        assert all(r.get("rewriterModel") is None for r in rounds)
+
+    # And the execution wrote no more history events than the estimate Prepare Benchmark checks against
+    events = runtime.execution_history(outcome.execution_arn)
+    estimate = history_events_needed(workflows.benchmark_history_estimate(), [ROUNDS] * len(report["runs"]))
+    assert len(events) <= estimate
+
+
+def test_a_benchmark_too_large_for_one_execution_is_refused_before_it_starts(runtime, tmp_path):
+    import boto3
+
+    many = [SuiteItem(id=f"item-{k}", prompt="a red apple", category="objects") for k in range(150)]
+    request = suite_request(many, "big", concurrency=4, settings={"maxRounds": 10},
+                            arms=["loop", "redraw", "single", "best-of-3", "best-of-5"])
+
+    with pytest.raises(InvalidRequest, match="history events"):
+        run_benchmark(request, tmp_path, runtime)
+    sfn = boto3.client("stepfunctions")
+    benchmarks = [machine["stateMachineArn"] for machine in sfn.list_state_machines()["stateMachines"]
+                  if machine["name"] == BENCHMARK_STATE_MACHINE_NAME]
+    assert all(sfn.list_executions(stateMachineArn=arn)["executions"] == [] for arn in benchmarks)
