@@ -154,12 +154,12 @@ def _print_round(item: dict[str, Any]) -> None:
 
 def _print_summary(document: dict[str, Any]) -> None:
     print()
-    print(f"{'round':>5}  {'score':>5}  {'judge':<6}  {'evaluator':<9}  prompt changes")
+    print(f"{'round':>5}  {'score':>5}  {'judge':<6}  {'evaluator':<11}  prompt changes")
     previous = None
     for entry in document["rounds"]:
         change = _prompt_change(previous, entry["prompt"])
         print(f"{entry['round']:>5}  {entry['score']:>5.1f}  {'passed' if entry['passed'] else 'failed':<6}  "
-              f"{_evaluation_cell(entry.get('evaluation')):<9}  {change}")
+              f"{_evaluation_cell(entry.get('evaluation')):<11}  {change}")
         previous = entry["prompt"]
     final = "n/a" if document["finalScore"] is None else f"{document['finalScore']:.1f}"
     print(f"\nstatus {document['status']}: final score {final} (threshold {document['threshold']}), "

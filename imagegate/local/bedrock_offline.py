@@ -258,13 +258,10 @@ class OfflineBedrock:
     # -- Converse: the independent evaluator ---------------------------------------------------------
     def _evaluation_blocks(self, model_id: str, tool: str, user_text: str,
                            images: list[bytes]) -> tuple[list[dict[str, Any]], str]:
-        """The ground-truth evaluator (an offline-only registry model) reads the world's scene exactly. Any
-        other evaluator would need an imperfect perception of its own: the world's ground truth is not a
-        VLM's answer, so it is refused rather than passed off as one."""
-        if not registry.text_model(model_id).offline_only:
-            raise BedrockError("ValidationException", 400,
-                               f"Offline, {model_id} cannot answer {tool}: only the ground-truth evaluator "
-                               f"({', '.join(_ground_truth_ids())}) evaluates images locally.")
+        """submit_checks: the evaluator's reading of the prompt (the world's contract reading, not the
+        generator's parse). submit_answers: the ground-truth evaluator (an offline-only registry model)
+        reads the drawn scene exactly; any other evaluator model sees it through the world's imperfect
+        VLM lens (the judge's kind of errors, drawn independently of the judge's: seeded per model)."""
         from .world import truth
 
         if tool == EVALUATION_CHECKS_TOOL:
@@ -277,7 +274,10 @@ class OfflineBedrock:
         if number <= self.faults.refuse_evaluations:
             return [{"text": "I'm sorry, but I can't answer questions about this image."}], "end_turn"
         checks = _checks_asked(_tagged(user_text, "checks"))
-        satisfied = truth.answer_checks(images[0], checks)
+        if registry.text_model(model_id).offline_only:
+            satisfied = truth.answer_checks(images[0], checks)
+        else:
+            satisfied = _vlm_answers(model_id, images[0], checks)
         answers = [{"id": check["id"], "answer": "yes" if satisfied[check["id"]] else "no"} for check in checks]
         if number <= self.faults.refuse_evaluations + self.faults.garbage_evaluations:
             answers = [{**entry, "id": f"x{entry['id']}"} for entry in answers]  # ids that were never asked
@@ -285,8 +285,15 @@ class OfflineBedrock:
                              "input": {"answers": answers}}}], "tool_use"
 
 
-def _ground_truth_ids() -> list[str]:
-    return [m for m in registry.text_model_ids(include_offline_only=True) if registry.text_model(m).offline_only]
+def _vlm_answers(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> dict[str, bool]:
+    """A Bedrock vision model's yes/no answers offline: the world's VLM lens, seeded by image and model."""
+    import hashlib
+
+    from .world import vlm
+    from .world.perceive import perceive
+
+    percept, digest = perceive(png), hashlib.sha256(png + model_id.encode("utf-8")).hexdigest()
+    return {check["id"]: vlm.answer(check, percept, digest) for check in checks}
 
 
 def _checks_asked(block: str) -> list[dict[str, Any]]:

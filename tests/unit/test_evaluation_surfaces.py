@@ -1,0 +1,284 @@
+"""Where the independent evaluator shows: the run request (evaluator, expected), the offline Bedrock's
+evaluator answers, run.json, the HTTP API's document and its OpenAPI description, the CLI summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from imagegate.export import build_run_document
+from imagegate.local.bedrock_offline import FaultSwitches, OfflineBedrock
+from imagegate.local.runtime import local_environment
+from imagegate.local.world.render import render_png
+from imagegate_service import constants as c
+from imagegate_service import registry
+from imagegate_service.domain.evaluating import checks_block, public_evaluation
+from imagegate_service.errors import InvalidRequest
+from imagegate_service.settings import DEFAULTS, resolve_settings, run_request_schema
+
+pytestmark = pytest.mark.unit
+GROUND_TRUTH = registry.offline_default_models()["evaluator"]
+OPENAPI = json.loads((Path(__file__).resolve().parents[2] / "openapi" / "imagegate.openapi.json").read_text(
+    encoding="utf-8"))
+
+
+# -- the run request ---------------------------------------------------------------------------------
+def test_the_default_evaluator_is_a_bedrock_vision_model_other_than_the_judge():
+    evaluator, judge = registry.text_model(DEFAULTS["evaluator"]), registry.text_model(DEFAULTS["judge"])
+    assert evaluator.vision and not evaluator.offline_only
+    assert evaluator.foundation_model != judge.foundation_model
+
+
+def test_the_local_runtime_defaults_to_the_ground_truth_through_the_deployment_defaults(monkeypatch):
+    # Given the environment the local runtime sets on its functions
+    for name, value in local_environment().items():
+        monkeypatch.setenv(name, value)
+
+    # Then a request without an evaluator gets the offline-only ground truth
+    assert registry.text_model(GROUND_TRUTH).offline_only
+    assert resolve_settings({"prompt": "a cow"})["evaluator"] == GROUND_TRUTH
+
+
+@pytest.mark.parametrize("request_body, field, words", [
+    ({"judge": "us.amazon.nova-pro-v1:0", "evaluator": "us.amazon.nova-pro-v1:0"}, "evaluator", "different model"),
+    # the same model through its inference profile is the same model
+    ({"judge": "us.amazon.nova-lite-v1:0", "evaluator": "amazon.nova-lite-v1:0"}, "evaluator", "different model"),
+    ({"evaluator": "us.amazon.nova-micro-v1:0"}, "evaluator", "not supported"),  # no vision
+    ({"judge": GROUND_TRUTH}, "judge", "not supported"),  # the ground truth never judges
+    ({"expected": {}}, "include", "required"),
+    ({"expected": {"include": []}}, "expected.include", "1-8"),
+    ({"expected": {"include": [{"class": "cow", "count": 1}] * 9}}, "expected.include", "1-8"),
+    ({"expected": {"include": [{"class": "cow"}]}}, "count", "required"),
+    ({"expected": {"include": [{"class": "cow", "count": 0}]}}, "expected.include.0.count", "1-16"),
+    ({"expected": {"include": [{"class": "cow", "count": 1, "size": "big"}]}}, "size", "not a known setting"),
+    ({"expected": {"include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1,
+                                                             "position": ["near", 0]}]}},
+     "expected.include.1.position", "not a relation"),
+    ({"expected": {"include": [{"class": "cow", "count": 1, "position": ["left of", 0]}]}},
+     "expected.include.0.position", "another include item"),
+    ({"expected": {"include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1,
+                                                             "position": ["left of", 5]}]}},
+     "expected.include.1.position", "another include item"),
+    ({"expected": {"include": [{"class": "cow", "count": 1}], "exclude": [{"class": "cow"}]}}, "count", "required"),
+])
+def test_bad_evaluator_settings_name_the_field(request_body, field, words):
+    with pytest.raises(InvalidRequest) as raised:
+        resolve_settings({"prompt": "a cow and a dog", **request_body})
+    assert raised.value.field == field and words in raised.value.message
+
+
+def test_geneval_metadata_is_a_valid_expected_setting():
+    # Given every shape of GenEval's metadata (single, two objects, counting with exclude, colours, position)
+    expected = {"include": [{"class": "cow", "count": 2, "color": "brown"},
+                            {"class": "dog", "count": 1, "position": ["right of", 0]}],
+                "exclude": [{"class": "cow", "count": 3}]}
+    settings = resolve_settings({"prompt": "two brown cows and a dog to their right", "expected": expected})
+    assert settings["expected"] == expected
+
+
+def test_the_evaluator_choices_are_the_registrys_vision_models():
+    schema = run_request_schema()["properties"]
+    assert set(schema["evaluator"]["enum"]) == set(registry.text_model_ids(vision_only=True, include_offline_only=True))
+    assert GROUND_TRUTH not in schema["judge"]["enum"] + schema["rewriter"]["enum"]
+
+
+# -- the offline Bedrock -----------------------------------------------------------------------------
+@pytest.fixture
+def offline():
+    session = boto3.session.Session(region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    made = []
+
+    def client(**faults):
+        provider = OfflineBedrock(FaultSwitches(**faults))
+        provider.install(session)
+        made.append(provider)
+        return session.client("bedrock-runtime", endpoint_url="http://bedrock.offline.invalid",
+                              config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
+
+    yield client
+    for provider in made:
+        provider.uninstall(session)
+
+
+def forced(client, model, tool, content):
+    response = client.converse(
+        modelId=model, system=[{"text": "evaluate"}], messages=[{"role": "user", "content": content}],
+        toolConfig={"tools": [{"toolSpec": {"name": tool, "inputSchema": {"json": {"type": "object"}}}}],
+                    "toolChoice": {"tool": {"name": tool}}})
+    blocks = response["output"]["message"]["content"]
+    return next((b["toolUse"]["input"] for b in blocks if "toolUse" in b), None), response
+
+
+def ask_checks(client, prompt, model=GROUND_TRUTH):
+    return forced(client, model, c.EVALUATION_CHECKS_TOOL, [{"text": f"<user_prompt>\n{prompt}\n</user_prompt>"}])[0]
+
+
+def ask_answers(client, png, checks, model=GROUND_TRUTH):
+    return forced(client, model, c.EVALUATION_ANSWERS_TOOL, [
+        {"image": {"format": "png", "source": {"bytes": png}}},
+        {"text": f"<checks>\n{checks_block(checks)}\n</checks>"}])
+
+
+def test_the_ground_truth_answers_what_was_drawn_and_fails_what_was_not(offline):
+    # Given an image of a red apple, and checks about it and about a dog that was not drawn
+    client = offline()
+    checks = ask_checks(client, "a red apple and a dog")["checks"]
+    png = render_png("a red apple", "", 7, 512, 512)
+
+    # When the ground truth answers
+    answers, response = ask_answers(client, png, checks)
+
+    # Then every check gets exactly one answer, the drawn entity holds and the missing one does not
+    said = {entry["id"]: entry["answer"] for entry in answers["answers"]}
+    assert set(said) == {check["id"] for check in checks}
+    entity = {check["subject"]: said[check["id"]] for check in checks if check["kind"] == "entity"}
+    assert entity == {"apple": "yes", "dog": "no"}
+    assert response["usage"]["inputTokens"] > 0  # billed like a model call (at the ground truth's zero price)
+
+
+def test_the_ground_truth_does_not_judge_or_rewrite(offline):
+    client = offline()
+    with pytest.raises(ClientError, match="answers only"):
+        forced(client, GROUND_TRUTH, c.VERDICT_TOOL, [
+            {"image": {"format": "png", "source": {"bytes": render_png("a cow", "", 1, 512, 512)}}},
+            {"text": "<user_prompt>a cow</user_prompt>"}])
+
+
+def test_a_bedrock_evaluator_offline_errs_like_a_vlm_yet_never_sees_a_missing_entity(offline):
+    # Given many images of one cow, asked through Nova Pro and through the ground truth
+    client = offline()
+    checks = ask_checks(client, "three blue cows to the left of a red car")["checks"]
+    disagreements = 0
+    for seed in range(12):
+        png = render_png("a cow", "", seed, 512, 512)
+        truth = {e["id"]: e["answer"] for e in ask_answers(client, png, checks)[0]["answers"]}
+        seen = {e["id"]: e["answer"] for e in ask_answers(client, png, checks, "us.amazon.nova-pro-v1:0")[0]["answers"]}
+        disagreements += sum(truth[k] != seen[k] for k in truth)
+        car = next(check["id"] for check in checks if check["kind"] == "entity" and check["subject"] == "car")
+        assert truth[car] == seen[car] == "no"  # nothing is invented where nothing was drawn
+    assert disagreements > 0  # not the ground truth under another name
+
+
+def test_evaluator_fault_switches_refuse_then_break_the_answers(offline):
+    client = offline(refuse_evaluations=1, garbage_evaluations=1)
+    checks = ask_checks(client, "a red apple")["checks"]
+    png = render_png("a red apple", "", 1, 512, 512)
+    refused, response = ask_answers(client, png, checks)
+    assert refused is None and response["stopReason"] == "end_turn"
+    garbage, _ = ask_answers(client, png, checks)
+    assert {entry["id"] for entry in garbage["answers"]}.isdisjoint({check["id"] for check in checks})
+    good, _ = ask_answers(client, png, checks)
+    assert {entry["id"] for entry in good["answers"]} == {check["id"] for check in checks}
+
+
+@pytest.mark.parametrize("schema_file", ["evaluation_checks.schema.json", "evaluation_answers.schema.json"])
+def test_the_evaluator_tool_schemas_are_ones_nova_accepts(schema_file):
+    from imagegate.local.bedrock_offline import NOVA_TOOL_SCHEMA_TOP_LEVEL
+    from imagegate_service import prompts
+
+    assert set(prompts.schema(schema_file)) <= NOVA_TOOL_SCHEMA_TOP_LEVEL
+
+
+# -- run.json, the API document and its description ----------------------------------------------------
+def evaluation(passed):
+    return {"passed": passed, "source": GROUND_TRUTH,
+            "checks": [{"question": "Is there a cow?", "satisfied": True},
+                       {"question": "Is the cow brown?", "satisfied": passed}]}
+
+
+def round_item(number, score, passed_evaluation):
+    prefix = f"runs/r1/round-{number:02d}/"
+    return {"round": number, "prompt": "a brown cow", "score": score, "passed": False, "subscores": {},
+            "explanation": "", "suggestions": [], "imageKeys": [prefix + "candidate-1.png"],
+            "bestImageKey": prefix + "candidate-1.png", "verdictKey": prefix + "verdict.json", "costUsd": 0.01,
+            "evaluation": evaluation(passed_evaluation), "evaluationCostUsd": 0.002}
+
+
+def test_run_json_has_the_final_best_images_evaluation_on_top_and_each_rounds_below():
+    # Given round 2 is the best by the judge's score, and the evaluator passed only round 1
+    run = {"runId": "r1", "status": "EXHAUSTED", "prompt": "a brown cow", "bestRound": 2, "finalScore": 7.0,
+           "costUsd": 0.02, "evaluationCostUsd": 0.004, "settings": {"threshold": 7.5}}
+    document = build_run_document(run, [round_item(1, 6.0, True), round_item(2, 7.0, False)])
+
+    # Then the top-level evaluation is the final (best) image's, not the best evaluation
+    assert document["evaluation"] == evaluation(False)
+    assert [entry["evaluation"]["passed"] for entry in document["rounds"]] == [True, False]
+    assert (document["costUsd"], document["evaluationCostUsd"]) == (0.02, 0.004)
+
+
+def test_public_evaluation_has_exactly_the_contracts_keys():
+    document = {"passed": True, "source": GROUND_TRUTH, "costUsd": 0, "status": "complete",
+                "checks": [{"id": "c1", "kind": "entity", "question": "Is there a cow?", "subject": "cow",
+                            "parent": None, "answer": "yes", "satisfied": True}]}
+    assert public_evaluation(document) == {"passed": True, "source": GROUND_TRUTH,
+                                           "checks": [{"question": "Is there a cow?", "satisfied": True}]}
+
+
+def _as_json_schema(node):
+    """OpenAPI 3.0 schema objects as JSON Schema: nullable -> null allowed, refs into components."""
+    if isinstance(node, list):
+        return [_as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _as_json_schema(value) for key, value in node.items() if key != "nullable"}
+    if "$ref" in converted:
+        converted["$ref"] = converted["$ref"].replace("#/components/schemas/", "#/$defs/")
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def test_the_api_document_with_evaluations_matches_its_openapi_description():
+    import jsonschema
+
+    from imagegate_service.domain.generations import Generations
+
+    class Runs:
+        def get_run(self, run_id):
+            return {"runId": run_id, "status": "EXHAUSTED", "prompt": "a brown cow", "settings": {},
+                    "startedAt": "2026-01-01T00:00:00Z", "bestRound": 2, "bestScore": 7.0, "bestImageKey":
+                    "runs/r1/round-02/candidate-1.png", "rounds": 2, "costUsd": 0.02, "evaluationCostUsd": 0.004}
+
+        def list_rounds(self, run_id):
+            unavailable = {**round_item(1, 6.0, True), "evaluation": {
+                "passed": False, "source": GROUND_TRUTH, "checks": [], "unavailable": "ModelThrottled: slow down"}}
+            return [unavailable, round_item(2, 7.0, False)]
+
+    class Presigner:
+        def url(self, key):
+            return f"https://example.invalid/{key}"
+
+    body = Generations(runs=Runs(), workflow=object(), presigner=Presigner()).get("20260101T000000Z-0000abcd")
+    schemas = _as_json_schema({name: schema for name, schema in OPENAPI["components"]["schemas"].items()
+                               if name != "RunRequest"})  # draft-4 bounds; the document does not use it
+    jsonschema.validate(body, {"$defs": schemas, "$ref": "#/$defs/Generation"})
+    assert body["evaluation"] == evaluation(False)
+    assert body["rounds"][0]["evaluation"]["unavailable"].startswith("ModelThrottled")
+    assert body["totals"]["evaluationCostUsd"] == 0.004
+    # and the description names every key the document has, the evaluation's included
+    described = OPENAPI["components"]["schemas"]
+    assert set(body) <= set(described["Generation"]["properties"])
+    assert set(body["totals"]) <= set(described["Generation"]["properties"]["totals"]["properties"])
+    assert all(set(entry) <= set(described["Round"]["properties"]) for entry in body["rounds"])
+    assert set(OPENAPI["components"]["schemas"]["Evaluation"]["properties"]) == {
+        "passed", "source", "checks", "unavailable"}
+
+
+# -- the CLI --------------------------------------------------------------------------------------------
+def test_the_cli_summary_shows_the_evaluator_beside_the_judge(capsys):
+    from imagegate.cli import _print_summary
+
+    run = {"runId": "r1", "status": "EXHAUSTED", "prompt": "a brown cow", "bestRound": 2, "finalScore": 7.0,
+           "costUsd": 0.02, "evaluationCostUsd": 0.004, "settings": {"threshold": 7.5}}
+    _print_summary(build_run_document(run, [round_item(1, 6.0, True), round_item(2, 7.0, False)]))
+
+    printed = capsys.readouterr().out
+    rows = [line.split() for line in printed.splitlines() if line.strip().startswith(("1 ", "2 "))]
+    assert [row[:5] for row in rows] == [["1", "6.0", "failed", "passed", "2/2"], ["2", "7.0", "failed", "failed", "1/2"]]
+    assert f"evaluator on the final image: failed 1/2 checks ({GROUND_TRUTH})" in printed
+    assert "first failed: Is the cow brown?" in printed
