@@ -185,6 +185,57 @@ def test_geneval_shared_copy_counts_tags_and_structure(shared_benchmarks: Path) 
     assert clocks.category == "counting"
     assert clocks.metadata["include"] == [{"class": "clock", "count": 2}]
     assert clocks.metadata["exclude"] == [{"class": "clock", "count": 3}]
+    # And they are the run setting the evaluator reads (the generator and the judge get the prompt alone)
+    assert clocks.settings == {"expected": {"include": [{"class": "clock", "count": 2}],
+                                            "exclude": [{"class": "clock", "count": 3}]}}
+    assert all(item.settings["expected"]["include"] == item.metadata["include"] for item in items)
+
+
+def test_a_100_item_stratified_geneval_sample_keeps_every_task_and_its_expectations(shared_benchmarks: Path) -> None:
+    items = load_geneval_jsonl(shared_benchmarks / "geneval_evaluation_metadata.jsonl")
+
+    sample = select_items(items, limit=100, sample_seed=1)
+
+    assert len(sample) == 100
+    counts = Counter(item.category for item in sample)
+    assert set(counts) == {item.category for item in items}
+    # proportional: each task within one item of its share of 100
+    sizes = Counter(item.category for item in items)
+    assert all(abs(counts[name] - 100 * sizes[name] / len(items)) < 1 for name in sizes)
+    assert all("expected" in item.settings for item in sample)
+    assert select_items(items, limit=100, sample_seed=1) == sample != select_items(items, limit=100, sample_seed=2)
+
+
+def test_suite_expectations_are_validated_naming_the_line_and_field(tmp_path: Path) -> None:
+    bad = {"id": "x", "prompt": "two cats", "category": "counting",
+           "settings": {"expected": {"include": [{"class": "cat", "count": "two"}]}}}
+    path = write_lines(tmp_path / "suite.jsonl", [json.dumps(bad)])
+
+    with pytest.raises(SuiteFormatError, match="line 1, field 'settings.expected'") as raised:
+        load_suite_jsonl(path)
+    assert "count" in str(raised.value)
+
+
+def test_the_bundled_suite_expectations_come_from_each_prompt() -> None:
+    from imagegate.benchmark_local import DEFAULT_SUITE_FILE
+
+    items = load_suite_jsonl(DEFAULT_SUITE_FILE)
+    with_expectations = [item for item in items if "expected" in item.settings]
+    assert len(with_expectations) >= len(items) * 2 // 3
+    for item in with_expectations:
+        words = item.prompt.lower().replace(",", " ").split()
+        for entry in item.settings["expected"]["include"] + item.settings["expected"].get("exclude", []):
+            # every expected object is named in the prompt (singular or plural), and so is its colour
+            noun = entry["class"]
+            assert noun in item.prompt.lower() or noun.rstrip("y") + "ies" in words, (item.id, noun)
+            assert entry.get("color") is None or entry["color"] in words, (item.id, entry)
+            assert entry["count"] == 1 or str(entry["count"]) in item.prompt or _NUMBER_WORDS[entry["count"]] in words
+    # A prompt asking for quoted text gets no structured expectations: GenEval's cannot express text, and
+    # expectations replace the evaluator's own reading of the prompt, which checks the text
+    assert all("expected" not in item.settings for item in items if '"' in item.prompt)
+
+
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
 def test_geneval_missing_tag_names_line(tmp_path: Path) -> None:
