@@ -10,6 +10,7 @@ import binascii
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from imagegate_service import registry
@@ -306,9 +307,14 @@ def _alternative(model_id: str) -> str:
         successor = None
     if successor:
         return successor
-    role = "generator" if model_id in registry.generator_ids() else "judge"
-    default = registry.default_model(role)
-    return default if default != model_id else "another Active model of the registry"
+    is_generator = model_id in registry.generator_ids()
+    default = registry.default_model("generator" if is_generator else "judge")
+    if default != model_id:
+        return default
+    today = datetime.now(timezone.utc).date()
+    same_role = registry.generator_ids() if is_generator else registry.text_model_ids(vision_only=True)
+    active = [m for m in same_role if m != model_id and not registry.lifecycle(m).retired_on(today)]
+    return active[0] if active else "another Active model of the registry"
 
 
 def retired_message(model_id: str, code: str, message: str) -> str:

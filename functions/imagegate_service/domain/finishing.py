@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
 from imagegate_service import constants as c
@@ -19,6 +20,19 @@ def unrecorded_cost(state: dict[str, Any]) -> float:
         return 0.0
     images = generation.get("costUsd", 0.0) if generation.get("round") == loop["round"] else 0.0
     return images + loop["rewriteCostUsd"]
+
+
+def cause_message(cause: Any) -> str:
+    """A failed Lambda task's Cause is its error as JSON (type, message, stack trace); the run records the
+    message itself, which says what went wrong and what to do, e.g. which model to switch to."""
+    text = str(cause or "")
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(parsed, dict) and isinstance(parsed.get("errorMessage"), str):
+        return parsed["errorMessage"]
+    return text
 
 
 class RunFinisher:
@@ -53,7 +67,7 @@ class RunFinisher:
         }
         if error:
             result["error"] = error.get("Error", "Unknown")
-            result["cause"] = str(error.get("Cause", ""))[:CAUSE_LIMIT]
+            result["cause"] = cause_message(error.get("Cause"))[:CAUSE_LIMIT]
         self._runs.update_run(run_id, {**{k: v for k, v in result.items() if k != "runId"},
                                        "finishedAt": iso(self._clock())})
         return result
