@@ -1,7 +1,9 @@
-"""The judge's eyes: what a PNG shows, read from its pixels alone (never from the generator's plan).
+"""Exact perception: what a PNG shows, read from its pixels alone (never from the generator's plan).
 
-It finds object instances by their class markers and reads each one's colour and place, decodes
-text bands, and recognises the background (scene and light), the style frame and noise artifacts.
+It finds object instances by their concept markers and reads each one's concept code, colour,
+box, size and attribute codes, decodes text bands, and recognises the background (scene and
+light), the style frame and noise artifacts. This is the ground truth's view (truth.py); the
+judge sees the same percept through an imperfect, VLM-like lens (vlm.py).
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from PIL import Image
+from PIL import Image, ImageChops
 
 from . import pixelcode
 from . import vocabulary as vocab
-from .render import BLOB_HEIGHT, BLOB_WIDTH, FRAME_WIDTH, MARGIN, MARKER_OFFSET_X, background_colours
+from .render import FRAME_WIDTH, MARGIN, background_colours, blob_geometry
 
 RGB = pixelcode.RGB
 _FRAME_MATCH_DISTANCE = 40
@@ -24,10 +26,14 @@ _ARTIFACT_SHARE = 0.02
 
 @dataclass
 class SeenObject:
-    cls: str
+    code: int    # concept code (concepts.concept_code of the noun it depicts)
     colour: str  # nearest named colour
-    x: float  # centre, 0..1 of the image
+    x: float     # centre, 0..1 of the image
     y: float
+    w: float     # box size, 0..1 of the image
+    h: float
+    small: bool = False
+    attributes: frozenset[int] = frozenset()  # attribute codes
 
 
 @dataclass
@@ -66,17 +72,20 @@ def perceive(png: bytes) -> Percept:
     percept.scene, percept.light = scene, light
     percept.style = _style(pixels, height)
     contrasts = []
-    for y in range(height):
-        for x in range(width - pixelcode.MARKER_LENGTH):
-            if pixels[x, y] == pixelcode.OBJECT_START:
-                seen = _object_at(pixels, x, y, width, height)
-                if seen:
-                    percept.objects.append(seen[0])
-                    contrasts.append(_distance(seen[1], upper if seen[0].y < 0.55 else lower) / 441.7)
-            elif pixels[x, y] == pixelcode.TEXT_START and (y == 0 or pixels[x, y - 1] != pixelcode.TEXT_START):
-                if x == 0 or pixels[x - 1, y] != pixelcode.TEXT_START:
-                    percept.texts.append(_text_at(pixels, x, y, width, height))
-    percept.artifacts = _noisy(pixels, width, height)
+    data = image.tobytes()
+    starts = sorted(_cells(data, pixelcode.OBJECT_START) + _cells(data, pixelcode.OBJECT_START_SMALL))
+    for cell in starts:
+        y, x = divmod(cell, width)
+        seen = _object_at(pixels, x, y, width, height)
+        if seen:
+            percept.objects.append(seen[0])
+            contrasts.append(_distance(seen[1], upper if seen[0].y < 0.55 else lower) / 441.7)
+    for cell in _cells(data, pixelcode.TEXT_START):
+        y, x = divmod(cell, width)
+        first_row = y == 0 or pixels[x, y - 1] != pixelcode.TEXT_START
+        if first_row and (x == 0 or pixels[x - 1, y] != pixelcode.TEXT_START):
+            percept.texts.append(_text_at(pixels, x, y, width, height))
+    percept.artifacts = _noisy(image)
     percept.contrast = sum(contrasts) / len(contrasts) if contrasts else 0.0
     return percept
 
@@ -86,14 +95,29 @@ def _dominant(pixels, points: list[tuple[int, int]]) -> RGB:
 
 
 def _object_at(pixels, x: int, y: int, width: int, height: int) -> tuple[SeenObject, RGB] | None:
-    class_id = pixelcode.bit_value([pixels[x + 1 + k, y] for k in range(pixelcode.CLASS_BITS)])
-    if class_id is None or class_id >= len(vocab.OBJECT_CLASSES):
+    row_bits = pixelcode.CONCEPT_ROW_BITS
+    if y + 1 >= height or x + row_bits + 1 > width:
         return None
-    left, top = x - MARKER_OFFSET_X, y - BLOB_HEIGHT // 2
-    # the blob's fill, a little above the marker row and clear of its outline
-    fill = pixels[min(width - 1, left + BLOB_WIDTH // 2), max(0, top + BLOB_HEIGHT // 2 - 2)]
-    centre_x, centre_y = (left + BLOB_WIDTH / 2) / width, (top + BLOB_HEIGHT / 2) / height
-    return SeenObject(vocab.OBJECT_CLASSES[class_id], nearest_colour(fill), centre_x, centre_y), fill
+    high = pixelcode.bit_value([pixels[x + 1 + k, y] for k in range(row_bits)])
+    low = pixelcode.bit_value([pixels[x + 1 + k, y + 1] for k in range(row_bits)])
+    if high is None or low is None:
+        return None
+    small = pixels[x, y] == pixelcode.OBJECT_START_SMALL
+    blob_w, blob_h, offset_x, row = blob_geometry(small)
+    left, top = x - offset_x, y - row
+    attributes = set()
+    for n in range(3):
+        ay = y + 3 + n
+        if ay >= height or pixels[x, ay] != pixelcode.ATTRIBUTE_START:
+            break
+        code = pixelcode.bit_value([pixels[x + 1 + k, ay] for k in range(pixelcode.ATTRIBUTE_BITS)])
+        if code is not None:
+            attributes.add(code)
+    # the blob's fill, just above the marker and clear of its outline
+    fill = pixels[min(width - 1, left + blob_w // 2), max(0, y - 1)]
+    seen = SeenObject(high << row_bits | low, nearest_colour(fill), (left + blob_w / 2) / width,
+                      (top + blob_h / 2) / height, blob_w / width, blob_h / height, small, frozenset(attributes))
+    return seen, fill
 
 
 def _text_at(pixels, x: int, y: int, width: int, height: int) -> str:
@@ -118,13 +142,27 @@ def _style(pixels, height: int) -> str | None:
     return name if close else None
 
 
-def _noisy(pixels, width: int, height: int) -> bool:
-    """Noise shows as lone pixels unlike all four neighbours (texture flecks are 2x2 blocks)."""
-    lone = checked = 0
-    for y in range(1, height - 1, 2):
-        for x in range(1, width - 1, 2):
-            here = pixels[x, y]
-            checked += 1
-            if all(pixels[nx, ny] != here for nx, ny in ((x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1))):
-                lone += 1
-    return checked > 0 and lone / checked > _ARTIFACT_SHARE
+def _cells(data: bytes, ink: RGB) -> list[int]:
+    """Indexes (y * width + x) of the cells painted exactly `ink`, found in the raw RGB bytes."""
+    needle, found, at = bytes(ink), [], data.find(bytes(ink))
+    while at >= 0:
+        if at % 3 == 0:
+            found.append(at // 3)
+        at = data.find(needle, at + 1)
+    return found
+
+
+def _noisy(image: Image.Image) -> bool:
+    """Noise shows as lone cells unlike all four neighbours (texture flecks are 2x2 blocks; the
+    pixel code's inks, which only markers use, don't count)."""
+    def differs(dx: int, dy: int) -> Image.Image:
+        bands = ImageChops.difference(image, ImageChops.offset(image, dx, dy)).split()
+        return ImageChops.lighter(ImageChops.lighter(bands[0], bands[1]), bands[2]).point(lambda v: 255 if v else 0)
+
+    lone = differs(1, 0)
+    for dx, dy in ((-1, 0), (0, 1), (0, -1)):
+        lone = ImageChops.darker(lone, differs(dx, dy))
+    reserved = [band.point(lambda v: 255 if v in pixelcode.RESERVED_CHANNELS else 0) for band in image.split()]
+    ink = ImageChops.darker(ImageChops.darker(reserved[0], reserved[1]), reserved[2])
+    count = ImageChops.subtract(lone, ink).histogram()[255]
+    return count / max(1, image.size[0] * image.size[1]) > _ARTIFACT_SHARE

@@ -2,7 +2,9 @@
 
 Images are drawn on a small internal canvas whose short side is INTERNAL_SHORT_SIDE cells and
 upscaled with NEAREST, so one cell is a block of identical pixels. Every object instance
-carries a class marker: a START cell followed by CLASS_BITS bit cells, left to right. Quoted
+carries a concept marker: a START cell followed by CONCEPT_ROW_BITS bit cells, left to right, and
+the next CONCEPT_ROW_BITS bits in the row below (the noun's concept code, see concepts.py); each
+attribute the world has no rendering for is a row of ATTRIBUTE_START plus ATTRIBUTE_BITS cells. Quoted
 text is a column code: a TEXT_START column, then one column of TEXT_BITS cells per character.
 Marker inks use only channel values 1 and 254, which nothing else in the world paints.
 """
@@ -18,9 +20,13 @@ OBJECT_START: RGB = (1, 254, 1)
 TEXT_START: RGB = (254, 254, 1)
 BIT_ZERO: RGB = (1, 1, 254)
 BIT_ONE: RGB = (254, 1, 254)
-CLASS_BITS = 8
+OBJECT_START_SMALL: RGB = (254, 1, 1)  # the same marker on an object drawn small
+ATTRIBUTE_START: RGB = (1, 254, 254)
+CONCEPT_BITS = 24
+CONCEPT_ROW_BITS = CONCEPT_BITS // 2
+ATTRIBUTE_BITS = 12
 TEXT_BITS = 7
-MARKER_LENGTH = 1 + CLASS_BITS
+MARKER_LENGTH = 1 + CONCEPT_ROW_BITS
 RESERVED_CHANNELS = (1, 254)
 
 
@@ -43,8 +49,14 @@ def bits(value: int, width: int) -> list[RGB]:
     return [BIT_ONE if value >> (width - 1 - k) & 1 else BIT_ZERO for k in range(width)]
 
 
-def class_marker(class_id: int) -> list[RGB]:
-    return [OBJECT_START, *bits(class_id, CLASS_BITS)]
+def concept_marker(code: int) -> tuple[list[RGB], list[RGB]]:
+    """Two rows: START + the code's high bits, then (under the bits) its low bits."""
+    cells = bits(code, CONCEPT_BITS)
+    return [OBJECT_START, *cells[:CONCEPT_ROW_BITS]], cells[CONCEPT_ROW_BITS:]
+
+
+def attribute_marker(code: int) -> list[RGB]:
+    return [ATTRIBUTE_START, *bits(code, ATTRIBUTE_BITS)]
 
 
 def text_columns(text: str) -> list[list[RGB]]:

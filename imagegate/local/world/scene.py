@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import vocabulary as vocab
+from .concepts import FRAMING_NOUNS, QUALITY_WORDS, lemma
+from .concepts import plural as plural_of
 
 RELATIONS = ("left of", "right of", "above", "below", "on top of", "under", "next to")
 POSITIONS = ("left", "right", "top", "bottom", "center")
@@ -21,11 +23,12 @@ OPPOSITE_RELATION = {"left of": "right of", "right of": "left of", "above": "bel
 
 @dataclass
 class Entity:
-    cls: str
+    cls: str                       # the noun's concept (concepts.lemma): any noun, known or not
     count: int | None = 1          # None: "several" - at least two
     colour: str | None = None
     position: str | None = None    # absolute place in the image: one of POSITIONS
     count_stated: bool = False     # a number was written ("two"), not just an article
+    attributes: list[str] = field(default_factory=list)  # adjectives with no rendering ("fluffy")
     emphasis: dict[str, int] = field(default_factory=dict)  # detail -> how often made explicit
 
     def emphasise(self, detail: str) -> None:
@@ -59,18 +62,6 @@ class SceneSpec:
 
 
 # ---------------------------------------------------------------- lexicon
-
-def plural_of(name: str) -> str:
-    if name in vocab.IRREGULAR_PLURALS:
-        return vocab.IRREGULAR_PLURALS[name]
-    head, _, last = name.rpartition(" ")
-    prefix = head + " " if head else ""
-    if last.endswith(("s", "x", "ch", "sh")) or last in {"tomato", "potato"}:
-        return f"{prefix}{last}es"
-    if last.endswith("y") and last[-2:-1] not in set("aeiou"):
-        return f"{prefix}{last[:-1]}ies"
-    return f"{prefix}{last}s"
-
 
 _RELATION_PHRASES: dict[str, str] = {
     "to the left of": "left of", "left of": "left of", "on the left of": "left of",
@@ -184,7 +175,7 @@ class _Pending:
     colour: str | None = None
     emphasis: set[str] = field(default_factory=set)
     negated: bool = False
-    unknown_run: int = 0
+    adjectives: list[str] = field(default_factory=list)
 
 
 class _Parser:
@@ -216,7 +207,7 @@ class _Parser:
         j = i
         while j < len(self.tokens) and j < i + window:
             length, kind, _ = _match(self.tokens, j)
-            if kind == "object":
+            if kind == "object" or (kind == "word" and self._is_head(j)):
                 return True
             if kind in {"break", "relation", "copula", "scene", "light", "style", "text", "position"}:
                 return False
@@ -228,7 +219,7 @@ class _Parser:
         word = " ".join(self.tokens[i:i + length])
         self.pending.count = value if isinstance(value, int) else 1
         self.pending.count_stated = word not in {"a", "an"}
-        self.pending.unknown_run = 0
+        self.pending.adjectives.clear()
 
     def _on_quantifier(self, i: int, length: int, value: object) -> None:
         self.pending.plural_quantifier = True
@@ -282,7 +273,8 @@ class _Parser:
             count = 1
         if plural and count == 1 and not pending.count_stated:
             count = None
-        mention = Entity(cls=cls, count=count, colour=pending.colour, count_stated=pending.count_stated)
+        mention = Entity(cls=cls, count=count, colour=pending.colour, count_stated=pending.count_stated,
+                         attributes=list(dict.fromkeys(pending.adjectives)))
         index = self._resolve(mention, pending)
         if self.relation and self.relation[0] != index:
             subject, relation, emphasised = self.relation
@@ -421,12 +413,69 @@ class _Parser:
             self._reset_pending()
 
     def _on_word(self, i: int, length: int, value: object) -> None:
-        self.pending.unknown_run += 1
-        if self.pending.unknown_run > _MAX_UNKNOWN_RUN:
-            self._reset_pending()
+        """A word outside the lexicon: the head noun of a phrase, an adjective before one, or neither."""
+        word = str(value)
+        if word in FRAMING_NOUNS:  # "a photo of ...": the article belonged to the frame
+            if self._opens_phrase(i):
+                self._reset_pending()
+            return
+        if self._is_head(i):
+            self._on_object(i, 1, (lemma(word), word != lemma(word) and _looks_plural(word)))
+        elif self._opens_phrase(i) and self._next_kind(i + 1) in {"word", "object", "colour"}:
+            self.pending.adjectives.append(word)
+            if len(self.pending.adjectives) > _MAX_UNKNOWN_RUN:
+                self._reset_pending()
+        elif self.predicate and self.subject is not None and _is_modifier(word):
+            attributes = self.spec.entities[self.subject].attributes  # "the cat is fluffy"
+            if word not in attributes:
+                attributes.append(word)
+
+    def _opens_phrase(self, i: int) -> bool:
+        """Is position i inside a noun phrase's modifiers (after an article, number, colour, a break...)?"""
+        j = i - 1
+        while j >= 0 and _match(self.tokens, j)[1] == "word" and self.tokens[j] not in FRAMING_NOUNS:
+            j -= 1
+        if j < 0:
+            return True
+        kind = _match(self.tokens, j)[1]
+        return kind in {"number", "quantifier", "definite", "colour", "break", "relation", "negation",
+                        "emphasis", "position", "text"}
+
+    def _is_head(self, i: int) -> bool:
+        """An unknown word is a head noun when a phrase is open and a boundary follows it."""
+        word = self.tokens[i]
+        if word in FRAMING_NOUNS or not _is_modifier(word) or not self._opens_phrase(i):
+            return False
+        following = self._next_kind(i + 1)
+        return following is None or following not in {"word", "object", "colour", "scene", "light", "style"}
 
     def _reset_pending(self) -> None:
         self.pending = _Pending()
+
+
+_NOT_NOUNS = frozenset({"very", "so", "too", "really", "quite", "also", "just", "there", "here", "it", "its",
+                        "they", "them", "he", "she", "his", "her", "we", "you", "i", "me", "my", "our",
+                        "your", "their", "which", "who", "whose", "what", "as", "to", "for", "from",
+                        "into", "onto", "toward", "towards", "against", "between", "around", "through",
+                        "across", "behind", "inside", "outside", "within", "among", "up", "down", "out",
+                        "off", "away", "than", "then", "each", "every", "other", "another", "all", "any",
+                        "has", "have", "had", "does", "do", "did", "can", "could", "will", "would",
+                        "should", "may", "might", "shall", "was", "were", "been", "am", "if", "but", "yet",
+                        "nor", "like", "such", "same", "own", "more", "most", "less", "least", "much",
+                        "made", "showing", "shows", "show", "featuring", "holding", "wearing", "depicting",
+                        "says", "say", "saying", "reads", "reading", "labeled", "labelled", "titled",
+                        "called", "named", "written", "spelling", "spells"})
+
+
+def _is_modifier(word: str) -> bool:
+    """Content words only: not a pronoun, preposition, auxiliary, adverb or number."""
+    return (word.isalpha() and len(word) > 1 and word not in _NOT_NOUNS and word not in QUALITY_WORDS
+            and not word.endswith("ly")
+            and not word.startswith("__text"))
+
+
+def _looks_plural(word: str) -> bool:
+    return word.endswith("s") or word in vocab.IRREGULAR_PLURALS.values()
 
 
 def parse_prompt(prompt: str) -> SceneSpec:

@@ -1,0 +1,137 @@
+"""What a noun or an adjective MEANS in the offline world: its concept and the code it is drawn with.
+
+This is the world's ontology, not a reading of prompts: the generator's parser (scene.py) and the
+judge's chunker (reading.py) find noun phrases in different ways, but once either has found the
+word "puppies", both agree it names the concept "dog", as a real image model and a real VLM share
+the meaning of English words. Any noun has a concept (open vocabulary): a word the world has no
+picture for still gets its own identity, a hash of its lemma with CONCEPT_BITS bits, so "taxi" and
+"cello" are told apart from each other and from every known class (collision odds 1 in 16.7
+million per pair).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from . import vocabulary as vocab
+from .pixelcode import ATTRIBUTE_BITS, CONCEPT_BITS
+
+# Words that frame a picture rather than name something in it: "a photo of a bench" shows a bench.
+FRAMING_NOUNS: frozenset[str] = frozenset({
+    "photo", "photograph", "picture", "image", "shot", "snapshot", "render", "rendering", "illustration",
+    "drawing", "painting", "artwork", "art", "scene", "view", "close", "closeup", "portrait", "depiction",
+    "composition", "frame", "canvas", "background", "foreground", "style", "detail", "details",
+    "quality", "resolution", "lighting", "colors", "colours", "color", "colour", "side", "middle",
+    "center", "centre", "corner", "edge", "half", "part", "top", "bottom", "front", "back", "kind",
+    "type", "sort", "lot", "lots", "bunch", "group", "number", "pair", "couple", "text", "word", "words",
+    "sign saying", "way", "thing", "things", "something", "anything", "nothing", "one", "ones",
+})
+
+# Words about quality or taste, not content: no object, no checkable attribute ("a beautiful cat").
+QUALITY_WORDS: frozenset[str] = frozenset({
+    "beautiful", "pretty", "nice", "good", "great", "cool", "amazing", "awesome", "stunning", "lovely",
+    "epic", "best", "better", "detailed", "intricate", "cinematic", "masterpiece", "trending", "hd",
+    "uhd", "4k", "8k", "ultra", "high", "highly", "professional", "award", "winning", "sharp", "focus",
+    "gorgeous", "breathtaking", "dramatic", "elegant", "perfect", "fantastic", "wonderful", "please",
+    "make", "create", "generate", "draw", "render", "show", "give", "want", "need", "like", "it",
+})
+
+
+def _plural_to_singular() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for singular, plural in vocab.IRREGULAR_PLURALS.items():
+        table[plural] = singular
+    return table
+
+
+_IRREGULAR_SINGULARS = _plural_to_singular()
+_S_SINGULARS = frozenset({"axis", "iris", "tennis", "pelvis", "trellis", "chassis", "lens", "canvas", "atlas",
+                          "bus", "gas", "glass", "cactus", "octopus", "walrus", "news", "physics", "mathematics"})
+_KNOWN = frozenset(vocab.OBJECT_CLASSES)
+
+
+def singular(word: str) -> str:
+    """English singular of a (possibly plural) noun: rules plus the irregular table."""
+    word = word.strip().lower()
+    if word in _IRREGULAR_SINGULARS:
+        return _IRREGULAR_SINGULARS[word]
+    if word in _KNOWN or word in vocab.SYNONYMS or word in vocab.IRREGULAR_PLURALS:
+        return word
+    head, _, last = word.rpartition(" ")
+    prefix = head + " " if head else ""
+    if last in _IRREGULAR_SINGULARS:
+        return prefix + _IRREGULAR_SINGULARS[last]
+    if len(last) > 4 and last.endswith("ies"):
+        return f"{prefix}{last[:-3]}y"
+    if len(last) > 4 and last.endswith("ves") and last[:-3] + "f" not in {"grove"}:
+        return f"{prefix}{last[:-3]}f"
+    if len(last) > 3 and last.endswith(("ses", "xes", "ches", "shes", "zes", "oes")):
+        stem = last[:-2]
+        return prefix + (stem if not stem.endswith("ss") or last.endswith("sses") else stem)
+    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "sis", "ous")) and last not in _S_SINGULARS:
+        return prefix + last[:-1]
+    return word
+
+
+def is_plural(word: str) -> bool:
+    word = word.strip().lower()
+    if word in {"people", "flowers"}:
+        return True
+    if word in vocab.IRREGULAR_PLURALS and vocab.IRREGULAR_PLURALS[word] == word:
+        return False  # "sheep", "fish": number is in the article, not the word
+    return singular(word) != word
+
+
+@lru_cache(maxsize=4096)
+def lemma(noun: str) -> str:
+    """The concept a noun names: singular, with known synonyms folded ("puppies" -> "dog")."""
+    word = " ".join(noun.strip().lower().replace("-", " ").split())
+    base = singular(word)
+    return vocab.SYNONYMS.get(base, vocab.SYNONYMS.get(word, base))
+
+
+def _hash(text: str, bits: int) -> int:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") >> (32 - bits)
+
+
+@lru_cache(maxsize=4096)
+def concept_code(noun: str) -> int:
+    """The code an object of this noun carries in the image (CONCEPT_BITS bits)."""
+    return _hash("concept:" + lemma(noun), CONCEPT_BITS)
+
+
+@lru_cache(maxsize=4096)
+def attribute_code(adjective: str) -> int:
+    """The code of an attribute the world has no rendering for ("fluffy", "wooden")."""
+    return _hash("attribute:" + adjective.strip().lower(), ATTRIBUTE_BITS)
+
+
+def colour_name(word: str) -> str | None:
+    word = word.strip().lower()
+    if word in vocab.COLOURS:
+        return word
+    return vocab.COLOUR_SYNONYMS.get(word)
+
+
+def default_colour(noun: str) -> str:
+    """How an object looks when no colour is asked: its usual colour, else one fixed by its concept."""
+    name = lemma(noun)
+    if name in vocab.DEFAULT_COLOURS:
+        return vocab.DEFAULT_COLOURS[name]
+    names = sorted(vocab.COLOURS)
+    return names[concept_code(name) % len(names)]
+
+
+def plural(noun: str) -> str:
+    name = " ".join(noun.strip().lower().split())
+    if name in vocab.IRREGULAR_PLURALS:
+        return vocab.IRREGULAR_PLURALS[name]
+    head, _, last = name.rpartition(" ")
+    prefix = head + " " if head else ""
+    if last.endswith(("s", "x", "ch", "sh")) or last in {"tomato", "potato"}:
+        return f"{prefix}{last}es"
+    if last.endswith("y") and last[-2:-1] not in set("aeiou"):
+        return f"{prefix}{last[:-1]}ies"
+    return f"{prefix}{last}s"
