@@ -1,13 +1,21 @@
 #!/usr/bin/env python3
 """CDK entry point (`python app.py`, or `cdk synth` through cdk.json): synthesizes cdk.out/ offline,
-with cdk-nag's AWS Solutions checks; exits non-zero while any finding is unsuppressed."""
+with cdk-nag's AWS Solutions checks; exits non-zero while any finding is unsuppressed, or when the
+context asks for something the stack refuses (a retired model, a model not offered in the target region)."""
 
 import sys
 
+from infra.config import ContextError
 from infra.stack import build_app, unsuppressed_errors
 
 if __name__ == "__main__":
-    app, _ = build_app()
+    try:
+        app, stack = build_app()
+    except ContextError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+    for note in stack.notes:
+        print(f"note: {note}", file=sys.stderr)
     errors = unsuppressed_errors(app.synth())
     for error in errors:
         print(f"error: {error}", file=sys.stderr)

@@ -9,13 +9,16 @@ come from `imagegate_service.constants`, the runtime's single source for them.
 from __future__ import annotations
 
 import json
+import os
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from imagegate_service import constants
+from imagegate_service import deployment
 from imagegate_service import registry as model_registry
 from imagegate_service import settings as runtime_settings
 
@@ -70,7 +73,7 @@ class FunctionSpec:
     name: str
     memory_mb: int
     timeout_seconds: int
-    model_role: str | None = None  # "generator" | "judge" | "rewriter": InvokeModel on that configured model
+    model_role: str | None = None  # "generator" | "judge" | "rewriter" | "evaluator": that configured model only
     s3_object_actions: tuple[str, ...] = ()  # on the bucket's runs/* prefix only
     dynamodb_actions: tuple[str, ...] = ()  # on the table only (not its index)
     report_object_actions: tuple[str, ...] = ()  # on the bucket's benchmarks/* prefix only
@@ -92,6 +95,9 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec("start_run", 256, 30, dynamodb_actions=("dynamodb:PutItem",)),
     FunctionSpec("generate_images", 1024, 330, model_role="generator", s3_object_actions=("s3:PutObject",)),
     FunctionSpec("judge_images", 1024, 330, model_role="judge", s3_object_actions=("s3:GetObject", "s3:PutObject")),
+    # reads the round's best image (and the run's checks), writes the checks once and the round's evaluation
+    FunctionSpec("evaluate_round", 1024, 330, model_role="evaluator",
+                 s3_object_actions=("s3:GetObject", "s3:PutObject")),
     # reads the round's verdict.json and the rewrite notes that produced its prompt
     FunctionSpec("record_round", 256, 30, s3_object_actions=("s3:GetObject",),
                  dynamodb_actions=("dynamodb:PutItem", "dynamodb:UpdateItem")),
@@ -125,7 +131,15 @@ API_FUNCTION_SPEC = FunctionSpec(
     dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
                       "dynamodb:DeleteItem"),
 )
+# The EventBridge target of Step Functions "Execution Status Change" (TIMED_OUT, ABORTED, FAILED): marks a run
+# that never reached Finish Run FAILED (a conditional UpdateItem); for a benchmark's runs it queries the runs
+# index for those the benchmark started (granted in the construct).
+MARK_RUN_ENDED_FUNCTION_SPEC = FunctionSpec("mark_run_ended", 256, 60, dynamodb_actions=("dynamodb:UpdateItem",))
 API_AUTHORIZATION_TYPES = ("IAM", "NONE")
+# What happens to API Gateway's account-wide CloudWatch Logs role (one per account and region, shared by every
+# REST API there): RETAIN it with the stack (default), DESTROY it with the stack, or NONE: do not create it
+# (the account already has one configured).
+API_CLOUDWATCH_ROLE_CHOICES = ("RETAIN", "DESTROY", "NONE")
 API_QUOTA_PERIODS = ("DAY", "WEEK", "MONTH")
 PRESIGNED_URL_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs cannot live longer
 
@@ -147,6 +161,20 @@ class ContextKey:
     description: str
 
 
+class ContextError(ValueError):
+    """CDK context the stack cannot be built with; the message names the key and what to do."""
+
+
+# Where `cdk deploy` puts an environment-agnostic stack: the cdk CLI's region (CDK_DEFAULT_REGION, from the
+# profile or AWS_REGION), else what boto3 would use. Plain `python app.py` may know none: not checked then.
+TARGET_REGION_VARIABLES = ("CDK_DEFAULT_REGION", "AWS_REGION", "AWS_DEFAULT_REGION")
+
+
+def target_region(environ: Mapping[str, str] | None = None) -> str | None:
+    environ = os.environ if environ is None else environ
+    return next((environ[name] for name in TARGET_REGION_VARIABLES if environ.get(name)), None)
+
+
 def _registry_default(role: str) -> str:
     return model_registry.default_model(role)
 
@@ -157,6 +185,10 @@ CONTEXT_KEYS: tuple[ContextKey, ...] = (
     ContextKey("generatorModel", _registry_default("generator"), "image model (a `generators` id in model_registry.json)"),
     ContextKey("judgeModel", _registry_default("judge"), "vision judge (a `textModels` id with vision)"),
     ContextKey("rewriterModel", _registry_default("rewriter"), "prompt rewriter (a `textModels` id)"),
+    ContextKey("evaluatorModel", _registry_default("evaluator"),
+               "independent evaluator of each round's best image (a `textModels` id with vision; not the judge)"),
+    ContextKey("allowRetiredModels", False,
+               "deploy a model past its end of life anyway (for accounts with a private extension)"),
     ContextKey("defaultThreshold", runtime_settings.DEFAULTS["threshold"], "score (0-10) a round must reach to pass"),
     ContextKey("defaultMaxRounds", runtime_settings.DEFAULTS["maxRounds"], "rounds before a run is EXHAUSTED"),
     ContextKey("runRetentionDays", constants.DEFAULT_RUN_TTL_DAYS,
@@ -179,6 +211,9 @@ CONTEXT_KEYS: tuple[ContextKey, ...] = (
     ContextKey("apiQuotaPeriod", "DAY", "usage plan quota period: `DAY`, `WEEK` or `MONTH`"),
     ContextKey("apiCorsOrigins", None, "comma-separated origins allowed by CORS, e.g. `https://app.example.com` "
                                        "(default: CORS off)"),
+    ContextKey("apiCloudWatchRole", "RETAIN",
+               "API Gateway's account-wide CloudWatch Logs role: `RETAIN` (kept when the stack is deleted), "
+               "`DESTROY` (deleted with it) or `NONE` (not created: the account already has one)"),
     ContextKey("imageUrlExpirySeconds", constants.DEFAULT_PRESIGN_EXPIRY_SECONDS,
                "lifetime of the presigned image URLs the API returns (at most 604800)"),
     ContextKey("benchmarkEnabled", True, "run the benchmark on its schedule (false: the schedule is disabled)"),
@@ -190,6 +225,8 @@ CONTEXT_KEYS: tuple[ContextKey, ...] = (
     ContextKey("benchmarkConcurrency", constants.BENCHMARK_DEFAULT_CONCURRENCY,
                "quality loops the benchmark runs in parallel (Bedrock quotas)"),
     ContextKey("benchmarkPassRateAlarmBelow", 0.6, "alarm when a benchmark's pass rate (0-1) is below this"),
+    ContextKey("benchmarkArms", ",".join(constants.BENCHMARK_DEFAULT_ARMS),
+               f"comma list of the arms the nightly benchmark runs: {', '.join(constants.BENCHMARK_ARMS)}"),
 )
 
 
@@ -199,6 +236,7 @@ class ImagegateConfig:
     generator_model: str
     judge_model: str
     rewriter_model: str
+    evaluator_model: str
     default_threshold: float
     default_max_rounds: int
     run_retention_days: int
@@ -218,6 +256,7 @@ class ImagegateConfig:
     api_quota_limit: int = 1000
     api_quota_period: str = "DAY"
     api_cors_origins: tuple[str, ...] = ()
+    api_cloudwatch_role: str = "RETAIN"
     image_url_expiry_seconds: int = constants.DEFAULT_PRESIGN_EXPIRY_SECONDS
     benchmark_enabled: bool = True
     benchmark_schedule: str = "cron(0 2 * * ? *)"
@@ -226,66 +265,88 @@ class ImagegateConfig:
     benchmark_limit: int | None = None
     benchmark_concurrency: int = constants.BENCHMARK_DEFAULT_CONCURRENCY
     benchmark_pass_rate_alarm_below: float = 0.6
+    benchmark_arms: tuple[str, ...] = constants.BENCHMARK_DEFAULT_ARMS
+    allow_retired_models: bool = False
     registry: Mapping[str, Any] = field(repr=False, compare=False, default_factory=load_model_registry)
 
     @classmethod
-    def from_context(cls, get: Callable[[str], Any]) -> "ImagegateConfig":
-        """`get` is `node.try_get_context`; context given with `-c` arrives as strings."""
+    def from_context(cls, get: Callable[[str], Any], today: date | None = None) -> "ImagegateConfig":
+        """`get` is `node.try_get_context`; context given with `-c` arrives as strings. `today` decides
+        which models are past their end of life (default: today's UTC date)."""
         values = {key.name: _or_default(get(key.name), key.default) for key in CONTEXT_KEYS}
         regions = values["inferenceProfileRegions"]
         if isinstance(regions, str):
             regions = [region.strip() for region in regions.split(",") if region.strip()]
-        config = cls(
-            stack_name=str(values["stackName"]),
-            generator_model=str(values["generatorModel"]),
-            judge_model=str(values["judgeModel"]),
-            rewriter_model=str(values["rewriterModel"]),
-            default_threshold=float(values["defaultThreshold"]),
-            default_max_rounds=int(values["defaultMaxRounds"]),
-            run_retention_days=int(values["runRetentionDays"]),
-            log_retention_days=int(values["logRetentionDays"]),
-            access_log_retention_days=int(values["accessLogRetentionDays"]),
-            log_level=str(values["logLevel"]).upper(),
-            sfn_log_level=str(values["sfnLogLevel"]).upper(),
-            sfn_include_execution_data=_as_bool(values["sfnIncludeExecutionData"]),
-            alarm_email=values["alarmEmail"] or None,
-            powertools_layer_version=int(values["powertoolsLayerVersion"]),
-            inference_profile_regions=tuple(regions) if regions else None,
-            retain_data=_as_bool(values["retainData"]),
-            api_authorization=str(values["apiAuthorization"]).upper(),
-            api_key=_as_bool(values["apiKey"]),
-            api_throttle_rate_limit=float(values["apiThrottleRateLimit"]),
-            api_throttle_burst_limit=int(values["apiThrottleBurstLimit"]),
-            api_quota_limit=int(values["apiQuotaLimit"]),
-            api_quota_period=str(values["apiQuotaPeriod"]).upper(),
-            api_cors_origins=_as_list(values["apiCorsOrigins"]),
-            image_url_expiry_seconds=int(values["imageUrlExpirySeconds"]),
-            benchmark_enabled=_as_bool(values["benchmarkEnabled"]),
-            benchmark_schedule=str(values["benchmarkSchedule"]).strip(),
-            benchmark_time_zone=str(values["benchmarkTimeZone"]).strip(),
-            benchmark_suite=str(values["benchmarkSuite"]).strip(),
-            benchmark_limit=None if values["benchmarkLimit"] is None else int(values["benchmarkLimit"]),
-            benchmark_concurrency=int(values["benchmarkConcurrency"]),
-            benchmark_pass_rate_alarm_below=float(values["benchmarkPassRateAlarmBelow"]),
-        )
-        config.validate()
+        try:
+            config = cls(
+                stack_name=str(values["stackName"]),
+                generator_model=str(values["generatorModel"]),
+                judge_model=str(values["judgeModel"]),
+                rewriter_model=str(values["rewriterModel"]),
+                evaluator_model=str(values["evaluatorModel"]),
+                default_threshold=float(values["defaultThreshold"]),
+                default_max_rounds=int(values["defaultMaxRounds"]),
+                run_retention_days=int(values["runRetentionDays"]),
+                log_retention_days=int(values["logRetentionDays"]),
+                access_log_retention_days=int(values["accessLogRetentionDays"]),
+                log_level=str(values["logLevel"]).upper(),
+                sfn_log_level=str(values["sfnLogLevel"]).upper(),
+                sfn_include_execution_data=_as_bool(values["sfnIncludeExecutionData"]),
+                alarm_email=values["alarmEmail"] or None,
+                powertools_layer_version=int(values["powertoolsLayerVersion"]),
+                inference_profile_regions=tuple(regions) if regions else None,
+                retain_data=_as_bool(values["retainData"]),
+                api_authorization=str(values["apiAuthorization"]).upper(),
+                api_key=_as_bool(values["apiKey"]),
+                api_throttle_rate_limit=float(values["apiThrottleRateLimit"]),
+                api_throttle_burst_limit=int(values["apiThrottleBurstLimit"]),
+                api_quota_limit=int(values["apiQuotaLimit"]),
+                api_quota_period=str(values["apiQuotaPeriod"]).upper(),
+                api_cors_origins=_as_list(values["apiCorsOrigins"]),
+                api_cloudwatch_role=str(values["apiCloudWatchRole"]).strip().upper(),
+                image_url_expiry_seconds=int(values["imageUrlExpirySeconds"]),
+                benchmark_enabled=_as_bool(values["benchmarkEnabled"]),
+                benchmark_schedule=str(values["benchmarkSchedule"]).strip(),
+                benchmark_time_zone=str(values["benchmarkTimeZone"]).strip(),
+                benchmark_suite=str(values["benchmarkSuite"]).strip(),
+                benchmark_limit=None if values["benchmarkLimit"] is None else int(values["benchmarkLimit"]),
+                benchmark_concurrency=int(values["benchmarkConcurrency"]),
+                benchmark_pass_rate_alarm_below=float(values["benchmarkPassRateAlarmBelow"]),
+                benchmark_arms=_as_list(values["benchmarkArms"]),
+                allow_retired_models=_as_bool(values["allowRetiredModels"]),
+            )
+        except (TypeError, ValueError) as error:  # a number or flag that does not parse
+            raise ContextError(f"imagegate CDK context: a value does not parse ({error}); see docs/deploy.md") from None
+        config.validate(today)
         return config
 
     @classmethod
-    def from_cdk_json(cls) -> "ImagegateConfig":
+    def from_cdk_json(cls, today: date | None = None) -> "ImagegateConfig":
         """The settings `cdk deploy` would use without `-c` overrides (for `imagegate doctor`)."""
-        return cls.from_context(cdk_json_context().get)
+        return cls.from_context(cdk_json_context().get, today)
 
-    def validate(self) -> None:
-        generators, text_models = self.registry["generators"], self.registry["textModels"]
+    def validate(self, today: date | None = None) -> None:
+        generators = self.registry["generators"]
+        text_models = {model: spec for model, spec in self.registry["textModels"].items()
+                       if not spec.get("offlineOnly")}
         problems = []
         if self.generator_model not in generators:
             problems.append(f"generatorModel {self.generator_model!r} is not one of {sorted(generators)}")
-        for key, model in (("judgeModel", self.judge_model), ("rewriterModel", self.rewriter_model)):
-            if model not in text_models:
+        for key, model in (("judgeModel", self.judge_model), ("rewriterModel", self.rewriter_model),
+                           ("evaluatorModel", self.evaluator_model)):
+            if deployment.offline_only(model):
+                problems.append(f"{key} {model!r} is the offline world's stand-in (offlineOnly): it exists only in "
+                                "the local runtime and is never deployed; choose a Bedrock model")
+            elif model not in text_models:
                 problems.append(f"{key} {model!r} is not one of {sorted(text_models)}")
-        if self.judge_model in text_models and not text_models[self.judge_model].get("vision"):
-            problems.append(f"judgeModel {self.judge_model!r} cannot see images (vision: false)")
+        for key, model in (("judgeModel", self.judge_model), ("evaluatorModel", self.evaluator_model)):
+            if model in text_models and not text_models[model].get("vision"):
+                problems.append(f"{key} {model!r} cannot see images (vision: false)")
+        if self.evaluator_model == self.judge_model:
+            problems.append(f"evaluatorModel {self.evaluator_model!r} is the judgeModel too: the evaluator must be "
+                            "another model, or it grades its own homework")
+        if not problems:
+            problems += self.lifecycle_problems(today or _utc_today())
         if self.sfn_log_level not in SFN_LOG_LEVELS:
             problems.append(f"sfnLogLevel {self.sfn_log_level!r} is not one of {SFN_LOG_LEVELS}")
         if self.log_level not in LOG_LEVELS:
@@ -298,13 +359,15 @@ class ImagegateConfig:
             problems.append(f"defaultThreshold {self.default_threshold} is outside 0-10")
         if not 1 <= self.default_max_rounds <= runtime_settings.MAX_ROUNDS_HARD_CAP:
             problems.append(f"defaultMaxRounds {self.default_max_rounds} is outside 1-{runtime_settings.MAX_ROUNDS_HARD_CAP}")
-        for model in (self.judge_model, self.rewriter_model):
+        for model in (self.judge_model, self.rewriter_model, self.evaluator_model):
             if _profile_prefix(model) and not self.profile_regions(model):
                 problems.append(f"no regions known for inference profile {model!r}: set inferenceProfileRegions")
         if self.api_authorization not in API_AUTHORIZATION_TYPES:
             problems.append(f"apiAuthorization {self.api_authorization!r} is not one of {API_AUTHORIZATION_TYPES}")
         if self.api_authorization == "NONE" and not self.api_key:
             problems.append("apiAuthorization NONE needs apiKey true (the API must not be open to everyone)")
+        if self.api_cloudwatch_role not in API_CLOUDWATCH_ROLE_CHOICES:
+            problems.append(f"apiCloudWatchRole {self.api_cloudwatch_role!r} is not one of {API_CLOUDWATCH_ROLE_CHOICES}")
         if self.api_quota_period not in API_QUOTA_PERIODS:
             problems.append(f"apiQuotaPeriod {self.api_quota_period!r} is not one of {API_QUOTA_PERIODS}")
         if self.api_throttle_rate_limit <= 0 or self.api_throttle_burst_limit < 1 or self.api_quota_limit < 1:
@@ -313,7 +376,43 @@ class ImagegateConfig:
             problems.append(f"imageUrlExpirySeconds {self.image_url_expiry_seconds} is outside 1-{PRESIGNED_URL_MAX_SECONDS}")
         problems += self._benchmark_problems()
         if problems:
-            raise ValueError("imagegate CDK context: " + "; ".join(problems))
+            raise ContextError("imagegate CDK context: " + "; ".join(problems))
+
+    def models_by_role(self) -> dict[str, str]:
+        """role -> the model deployed for it (generator, judge, rewriter, evaluator)."""
+        return {"generator": self.generator_model, "judge": self.judge_model, "rewriter": self.rewriter_model,
+                "evaluator": self.evaluator_model}
+
+    def lifecycle_problems(self, today: date) -> list[str]:
+        """A model past its end of life is refused (Bedrock would fail every run), unless allowRetiredModels."""
+        if self.allow_retired_models:
+            return []
+        problems = []
+        for role, model in self.models_by_role().items():
+            problem = deployment.retirement_problem(model, today, role)
+            if problem:
+                problems.append(f"{role}Model {problem}. Choose another with -c {role}Model=MODEL, or set "
+                                "allowRetiredModels=true if your account still has access (a private extension)")
+        return problems
+
+    def region_check(self, region: str | None) -> list[str]:
+        """Notes about where the stack goes; raises ContextError when a model is not offered in that region.
+
+        `region` is the target region (`target_region()`); None or a token: unknown, nothing is checked."""
+        if not region or region.startswith("${Token"):
+            return ["target region unknown (environment-agnostic synthesis: no CDK_DEFAULT_REGION, AWS_REGION or "
+                    "AWS_DEFAULT_REGION): the models' regions were not checked; `imagegate doctor` checks them"]
+        notes, problems = [], []
+        for role, model in self.models_by_role().items():
+            offered = model_registry.regions(model)
+            if not offered:
+                notes.append(f"{role}Model {model}: the registry records no regions for it; not checked for {region}")
+            elif region not in offered:
+                problems.append(f"{role}Model {model} is not offered in {region}; it is offered in "
+                                f"{', '.join(offered)}: deploy there or choose another {role} for {region}")
+        if problems:
+            raise ContextError("imagegate CDK context: " + "; ".join(problems))
+        return notes
 
     def _benchmark_problems(self) -> list[str]:
         problems = []
@@ -330,6 +429,10 @@ class ImagegateConfig:
             problems.append(f"benchmarkLimit {self.benchmark_limit} is outside 1-{constants.BENCHMARK_MAX_ITEMS}")
         if not 1 <= self.benchmark_concurrency <= BENCHMARK_MAX_CONCURRENCY:
             problems.append(f"benchmarkConcurrency {self.benchmark_concurrency} is outside 1-{BENCHMARK_MAX_CONCURRENCY}")
+        unknown_arms = [arm for arm in self.benchmark_arms if arm not in constants.BENCHMARK_ARMS]
+        if unknown_arms or not self.benchmark_arms:
+            problems.append(f"benchmarkArms {','.join(self.benchmark_arms)!r} must be a comma list of "
+                            f"{', '.join(constants.BENCHMARK_ARMS)}")
         if not 0 < self.benchmark_pass_rate_alarm_below <= 1:
             problems.append(f"benchmarkPassRateAlarmBelow {self.benchmark_pass_rate_alarm_below} is outside (0, 1]")
         return problems
@@ -349,13 +452,14 @@ class ImagegateConfig:
 
     def benchmark_input(self) -> dict[str, Any]:
         """What the schedule starts each benchmark execution with (prepare_benchmark's request)."""
-        request: dict[str, Any] = {"suite": self.benchmark_suite, "concurrency": self.benchmark_concurrency}
+        request: dict[str, Any] = {"suite": self.benchmark_suite, "concurrency": self.benchmark_concurrency,
+                                   "arms": list(self.benchmark_arms)}
         if self.benchmark_limit is not None:
             request["limit"] = self.benchmark_limit
         return request
 
     def model_for(self, role: str) -> str:
-        return {"generator": self.generator_model, "judge": self.judge_model, "rewriter": self.rewriter_model}[role]
+        return self.models_by_role()[role]
 
     def foundation_model(self, model_id: str) -> str:
         """The foundation model behind an id (itself, or what an inference profile points to)."""
@@ -377,6 +481,9 @@ class ImagegateConfig:
             constants.ENV_DEFAULTS["generator"]: self.generator_model,
             constants.ENV_DEFAULTS["judge"]: self.judge_model,
             constants.ENV_DEFAULTS["rewriter"]: self.rewriter_model,
+            constants.ENV_DEFAULTS["evaluator"]: self.evaluator_model,
+            constants.ENV_DEPLOYED_MODELS: deployment.encode_deployed_models(
+                {role: [model] for role, model in self.models_by_role().items()}),
             constants.ENV_DEFAULTS["threshold"]: f"{self.default_threshold:g}",
             constants.ENV_DEFAULTS["maxRounds"]: str(self.default_max_rounds),
             "POWERTOOLS_SERVICE_NAME": constants.SERVICE_NAME,
@@ -393,6 +500,12 @@ def _profile_prefix(model_id: str) -> str | None:
     """`us` for `us.amazon.nova-lite-v1:0`; None for a plain foundation-model id like `amazon.nova-lite-v1:0`."""
     head, dot, _ = model_id.partition(".")
     return head if dot and head in INFERENCE_PROFILE_PREFIXES else None
+
+
+def _utc_today() -> date:
+    from imagegate_service.domain.clock import utc_now
+
+    return utc_now().date()
 
 
 def _or_default(value: Any, default: Any) -> Any:

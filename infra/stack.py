@@ -4,6 +4,7 @@ composed."""
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -12,12 +13,13 @@ from aws_cdk import cx_api
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
-from infra.config import REPO_ROOT, STATE_MACHINE_FILE, ImagegateConfig, cdk_json_context
+from infra.config import REPO_ROOT, STATE_MACHINE_FILE, ImagegateConfig, cdk_json_context, target_region
 from infra.constructs.api import HttpApi
 from infra.constructs.benchmark import Benchmark
 from infra.constructs.functions import ServiceFunctions
 from infra.constructs.observability import Observability
 from infra.constructs.quality_loop import QualityLoop
+from infra.constructs.run_endings import RunEndings
 from infra.constructs.storage import Storage
 
 
@@ -37,6 +39,13 @@ class ImagegateStack(cdk.Stack):
                                          pass_rate_below=config.benchmark_pass_rate_alarm_below)
         self.api = HttpApi(self, "Api", config=config, storage=self.storage, functions=self.functions,
                            state_machine=self.quality_loop.state_machine)
+        self.run_endings = RunEndings(self, "RunEndings", functions=self.functions, storage=self.storage,
+                                      loop_state_machine=self.quality_loop.state_machine,
+                                      benchmark_state_machine=self.benchmark.state_machine)
+        self.observability.add_service(
+            functions={"api": self.api.function, **self.benchmark.by_name, "mark_run_ended": self.run_endings.function},
+            stage=self.api.rest_api.deployment_stage, dead_letter_queue=self.run_endings.dead_letter_queue)
+        self.notes: list[str] = []  # what build_app could not check (the target region unknown, ...)
 
         cdk.CfnOutput(self, "StateMachineArn", value=self.quality_loop.state_machine.state_machine_arn)
         cdk.CfnOutput(self, "BenchmarkStateMachineArn", value=self.benchmark.state_machine.state_machine_arn)
@@ -50,17 +59,26 @@ class ImagegateStack(cdk.Stack):
 
 
 def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = None,
-              asl_file: Path = STATE_MACHINE_FILE) -> tuple[cdk.App, ImagegateStack]:
+              asl_file: Path = STATE_MACHINE_FILE, *, today: date | None = None,
+              environ: Mapping[str, str] | None = None) -> tuple[cdk.App, ImagegateStack]:
     """The app `python app.py` synthesizes: environment-agnostic (no account/region lookups), cdk-nag on.
 
     cdk.json's context (settings and feature flags) is applied here too, because plain `python app.py`
     has no cdk CLI to pass it; `context` overrides it, and the CLI's `-c` values override both.
+    Refuses (infra.config.ContextError) models past their end of life on `today` and models not offered in
+    the target region (from `environ`: the cdk CLI's CDK_DEFAULT_REGION, else AWS_REGION/AWS_DEFAULT_REGION);
+    what could not be checked is in the stack's `notes` (and a warning annotation).
     """
+    environ = os.environ if environ is None else environ
     # The cdk CLI names the output directory in CDK_OUTDIR; plain `python app.py` writes cdk.out/ beside it.
-    outdir = outdir or os.environ.get("CDK_OUTDIR") or str(REPO_ROOT / "cdk.out")
+    outdir = outdir or environ.get("CDK_OUTDIR") or str(REPO_ROOT / "cdk.out")
     app = cdk.App(context={**cdk_json_context(), **(context or {})}, outdir=outdir)
-    config = ImagegateConfig.from_context(app.node.try_get_context)
+    config = ImagegateConfig.from_context(app.node.try_get_context, today)
+    notes = config.region_check(target_region(environ))
     stack = ImagegateStack(app, config.stack_name, config=config, asl_file=asl_file)
+    stack.notes = notes
+    for note in notes:
+        cdk.Annotations.of(stack).add_warning_v2("imagegate:models", note)
     cdk.Aspects.of(app).add(AwsSolutionsChecks(verbose=True))
     return app, stack
 

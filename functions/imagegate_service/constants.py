@@ -8,6 +8,8 @@ ENV_BUCKET = "IMAGEGATE_BUCKET"
 ENV_TABLE = "IMAGEGATE_TABLE"
 ENV_PROMPTS_DIR = "IMAGEGATE_PROMPTS_DIR"
 ENV_RUN_TTL_DAYS = "IMAGEGATE_RUN_TTL_DAYS"
+# The models a deployment may call, JSON role -> model ids (set by the CDK app; unset locally): deployment.py.
+ENV_DEPLOYED_MODELS = "IMAGEGATE_DEPLOYED_MODELS"
 # A deployment's own defaults for run settings (from CDK context), over the ones in settings.py.
 ENV_DEFAULTS = {
     "generator": "IMAGEGATE_DEFAULT_GENERATOR",
@@ -108,6 +110,10 @@ ENV_STATE_MACHINE_ARN = "IMAGEGATE_STATE_MACHINE_ARN"
 ENV_PRESIGN_EXPIRY_SECONDS = "IMAGEGATE_PRESIGN_EXPIRY_SECONDS"
 ENV_PUBLIC_S3_ENDPOINT = "IMAGEGATE_PUBLIC_S3_ENDPOINT"  # optional: presigned URLs name this endpoint
 ENV_CORS_ORIGINS = "IMAGEGATE_CORS_ORIGINS"  # optional, comma-separated; unset = no CORS headers
+# Environment of the mark_run_ended function: which state machine is the benchmark (its runs are ID-NNN).
+ENV_BENCHMARK_STATE_MACHINE_ARN = "IMAGEGATE_BENCHMARK_STATE_MACHINE_ARN"
+# Execution statuses that end a run outside the state machine's own Catch (EventBridge rule, local runtime).
+EXECUTION_END_STATUSES = ("TIMED_OUT", "ABORTED", "FAILED")
 DEFAULT_PRESIGN_EXPIRY_SECONDS = 3600
 # Newest-first listing of runs: a GSI whose partition holds every run item, sorted by startedAt#runId.
 RUNS_INDEX = "gsi1"

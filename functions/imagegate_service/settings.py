@@ -13,6 +13,7 @@ from typing import Any
 
 from imagegate_service import registry
 from imagegate_service.constants import ENV_DEFAULTS, EVALUATION_RELATIONS, STRATEGY_REDRAW, STRATEGY_REWRITE
+from imagegate_service.deployment import check_deployed_models
 from imagegate_service.errors import InvalidRequest
 
 _SCHEMA_FILE = Path(__file__).parent / "schemas" / "run_request.schema.json"
@@ -84,6 +85,7 @@ def resolve_settings(request: Any) -> dict[str, Any]:
     elif "cfgScale" in settings:
         raise InvalidRequest("cfgScale", f"{model.name} takes no cfgScale; leave it out")
     _check_schema(settings)  # the deployment's defaults obey the same limits as a request
+    check_deployed_models(settings)  # only models this deployment may call (and none that are retired)
     _check_model_rules(settings, model)
     return settings
 

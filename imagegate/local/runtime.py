@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import threading
 import time
@@ -32,6 +33,7 @@ OFFLINE_BEDROCK_ENDPOINT = "http://bedrock.offline.invalid"
 FUNCTION_PREFIX = "imagegate-local-"
 _MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 _RUNNING = "RUNNING"
+LOGGER = logging.getLogger(__name__)
 
 
 def local_environment(log_level: str = "WARNING") -> dict[str, str]:
@@ -162,6 +164,7 @@ class LocalRuntime:
             self._set_environment()
             self._start_moto()
             self._patch_lambda_backend()
+            self._patch_execution_end()
             self._patch_retry_clock()
             self._install_offline_bedrock()
             self._create_resources()
@@ -205,6 +208,33 @@ class LocalRuntime:
 
         LambdaSimpleBackend.invoke = invoke
         self._undo.append(lambda: setattr(LambdaSimpleBackend, "invoke", original))
+
+    def _patch_execution_end(self) -> None:
+        """What the stack's EventBridge rule does in AWS: when an execution ends TIMED_OUT, ABORTED or FAILED,
+        its run (or a benchmark's runs) still RUNNING is marked FAILED (domain/ending.py). Every end passes
+        through the interpreter's `terminated`, whoever started the execution (run, serve, bench)."""
+        from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
+
+        from imagegate_service.domain.ending import RunEnder, RunEndRecorder
+
+        original = BaseExecutionWorkerCommunication.terminated
+        runtime = self
+
+        def terminated(communication: Any) -> None:
+            original(communication)
+            execution = communication.execution
+            if execution.exec_status is None or execution.exec_status.value not in c.EXECUTION_END_STATUSES:
+                return
+            try:
+                detail = dict(execution.to_describe_output())
+                detail["status"] = execution.exec_status.value
+                RunEnder(RunEndRecorder(TABLE), benchmark_state_machine_arn=runtime._benchmark_state_machine_arn
+                         ).execution_ended(detail)
+            except Exception as error:  # the interpreter's thread must end cleanly whatever happens here
+                LOGGER.warning("could not mark the run of %s ended: %s", execution.name, error)
+
+        BaseExecutionWorkerCommunication.terminated = terminated
+        self._undo.append(lambda: setattr(BaseExecutionWorkerCommunication, "terminated", original))
 
     def _patch_retry_clock(self) -> None:
         from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl

@@ -1,9 +1,10 @@
 """The HTTP API: API Gateway REST API -> the api Lambda function (proxy) -> the quality loop.
 
 IAM (SigV4) authorization on every method unless the operator chose NONE (then an API key is required);
-an optional API key with a usage plan; the run request validated by a request model (the run request
-schema in draft-4) before the function sees it; access logs, execution logs, X-Ray; stage throttling;
-CORS only for the configured origins; errors API Gateway answers itself shaped like the function's."""
+an optional API key with a usage plan; the run request described by a request model (the run request
+schema in draft-4) and validated by the function, whose 400 names the field and its limit; access logs,
+execution logs, X-Ray; stage throttling; CORS only for the configured origins; errors API Gateway answers
+itself shaped like the function's, as JSON."""
 
 from __future__ import annotations
 
@@ -31,19 +32,29 @@ _JSON_SCHEMA_ARGUMENTS = {
     "$schema": "schema", "title": "title", "description": "description", "type": "type", "required": "required",
     "additionalProperties": "additional_properties", "properties": "properties", "minimum": "minimum",
     "maximum": "maximum", "exclusiveMinimum": "exclusive_minimum", "exclusiveMaximum": "exclusive_maximum",
-    "minLength": "min_length", "maxLength": "max_length", "enum": "enum",
+    "minLength": "min_length", "maxLength": "max_length", "enum": "enum", "items": "items",
+    "minItems": "min_items", "maxItems": "max_items", "uniqueItems": "unique_items", "pattern": "pattern",
 }
-# API Gateway's own error answers, in the API's error shape {"error", "message"} (messageString is quoted JSON).
-_VALIDATION_MESSAGE = '"$util.escapeJavaScript($context.error.validationErrorString)"'
+# API Gateway's own error answers, in the API's error shape {"error", "message"}. Gateway response templates
+# are not run through VTL: only $context/$stageVariables/... references are substituted, as plain text. So
+# the body may use only variables whose value keeps it JSON: `$context.error.messageString` (the message,
+# already a quoted JSON string) and `$context.error.responseType` (an identifier such as ACCESS_DENIED).
+# `$context.error.validationErrorString` is neither quoted nor escaped, hence no body validation by API
+# Gateway: the function validates the request and names the field. Source: "A GatewayResponse mapping
+# template isn't processed by the VTL engine", https://docs.aws.amazon.com/apigateway/latest/developerguide/
+# api-gateway-swagger-extensions-gateway-responses.responseTemplates.html
+GATEWAY_MESSAGE = "$context.error.messageString"
+GATEWAY_RESPONSE_TYPE = "$context.error.responseType"
 _GATEWAY_ERRORS = {
-    apigw.ResponseType.BAD_REQUEST_BODY: ("InvalidRequest", _VALIDATION_MESSAGE),
-    apigw.ResponseType.BAD_REQUEST_PARAMETERS: ("InvalidRequest", _VALIDATION_MESSAGE),
-    apigw.ResponseType.THROTTLED: ("Throttled", "$context.error.messageString"),
-    apigw.ResponseType.QUOTA_EXCEEDED: ("QuotaExceeded", "$context.error.messageString"),
-    apigw.ResponseType.REQUEST_TOO_LARGE: ("RequestTooLarge", "$context.error.messageString"),
-    apigw.ResponseType.DEFAULT_4_XX: ("$context.error.responseType", "$context.error.messageString"),
-    apigw.ResponseType.DEFAULT_5_XX: ("InternalError", "$context.error.messageString"),
+    apigw.ResponseType.BAD_REQUEST_BODY: "InvalidRequest",
+    apigw.ResponseType.BAD_REQUEST_PARAMETERS: "InvalidRequest",
+    apigw.ResponseType.THROTTLED: "Throttled",
+    apigw.ResponseType.QUOTA_EXCEEDED: "QuotaExceeded",
+    apigw.ResponseType.REQUEST_TOO_LARGE: "RequestTooLarge",
+    apigw.ResponseType.DEFAULT_4_XX: GATEWAY_RESPONSE_TYPE,
+    apigw.ResponseType.DEFAULT_5_XX: "InternalError",
 }
+_CLOUDWATCH_ROLE_REMOVAL = {"RETAIN": cdk.RemovalPolicy.RETAIN, "DESTROY": cdk.RemovalPolicy.DESTROY}
 
 
 def json_schema(schema: dict[str, Any]) -> apigw.JsonSchema:
@@ -58,6 +69,8 @@ def json_schema(schema: dict[str, Any]) -> apigw.JsonSchema:
             value = apigw.JsonSchemaType[value.upper()]
         elif key == "properties":
             value = {name: json_schema(rule) for name, rule in value.items()}
+        elif key == "items" and isinstance(value, dict):
+            value = json_schema(value)
         arguments[_JSON_SCHEMA_ARGUMENTS[key]] = value
     return apigw.JsonSchema(**arguments)
 
@@ -83,8 +96,10 @@ class HttpApi(Construct):
             rest_api_name=f"{config.stack_name}-api",
             description="imagegate: start quality-gated generations and read their rounds",
             endpoint_types=[apigw.EndpointType.REGIONAL],
-            cloud_watch_role=True,  # the account-level role API Gateway needs for execution logs
-            cloud_watch_role_removal_policy=cdk.RemovalPolicy.DESTROY,
+            # The account-level role API Gateway needs for execution logs: shared by every REST API in this
+            # account and region, so kept when this stack goes unless the operator chose otherwise.
+            cloud_watch_role=config.api_cloudwatch_role != "NONE",
+            cloud_watch_role_removal_policy=_CLOUDWATCH_ROLE_REMOVAL.get(config.api_cloudwatch_role),
             default_method_options=apigw.MethodOptions(authorization_type=authorization,
                                                        api_key_required=config.api_key),
             default_cors_preflight_options=cors,
@@ -102,10 +117,10 @@ class HttpApi(Construct):
                 throttling_burst_limit=config.api_throttle_burst_limit,
             ),
         )
-        for response_type, (error, message) in _GATEWAY_ERRORS.items():
+        for response_type, error in _GATEWAY_ERRORS.items():
             self.rest_api.add_gateway_response(
                 f"{response_type.response_type}Response", type=response_type,
-                templates={"application/json": f'{{"error": "{error}", "message": {message}}}'},
+                templates={"application/json": f'{{"error": "{error}", "message": {GATEWAY_MESSAGE}}}'},
                 response_headers=({"Access-Control-Allow-Origin": "'%s'" % config.api_cors_origins[0]}
                                   if len(config.api_cors_origins) == 1 else None),
             )
@@ -115,9 +130,6 @@ class HttpApi(Construct):
             description="The run request (functions/imagegate_service/schemas/run_request.schema.json, draft-4)",
             schema=json_schema(draft4(run_request_schema())),
         )
-        body_validator = self.rest_api.add_request_validator(
-            "BodyValidator", request_validator_name="body-and-parameters",
-            validate_request_body=True, validate_request_parameters=True)
         parameter_validator = self.rest_api.add_request_validator(
             "ParameterValidator", request_validator_name="parameters-only",
             validate_request_body=False, validate_request_parameters=True)
@@ -125,7 +137,7 @@ class HttpApi(Construct):
         integration = apigw.LambdaIntegration(self.function, proxy=True, allow_test_invoke=False)
         generations = self.rest_api.root.add_resource("generations")
         generations.add_method(
-            "POST", integration, request_validator=body_validator,
+            "POST", integration, request_validator=parameter_validator,
             request_models={"application/json": self.request_model},
             request_parameters={f"method.request.header.{constants.IDEMPOTENCY_HEADER}": False},
         )
@@ -188,6 +200,11 @@ class HttpApi(Construct):
             "id": "AwsSolutions-APIG3",
             "reason": "No AWS WAF web ACL by default: access needs SigV4-signed (or API-key) requests and the stage "
                       "throttles; attach a web ACL to the stage where the API faces untrusted networks.",
+        }, {
+            "id": "AwsSolutions-APIG2",
+            "reason": "Parameters are validated by API Gateway; the body by the api function against the same run "
+                      "request schema (and the model rules a schema cannot express), so a 400 names the field and "
+                      "its limit: a gateway response cannot carry API Gateway's validation text as JSON.",
         }]
         if config.api_authorization == "NONE":
             suppressions.append({

@@ -93,11 +93,17 @@ class ServiceFunctions(Construct):
     def _statements(self, spec: FunctionSpec) -> list[iam.PolicyStatement]:
         statements = []
         if spec.model_role:
+            model_id = self._config.model_for(spec.model_role)
             statements.append(iam.PolicyStatement(
                 sid="InvokeConfiguredModel",
                 actions=["bedrock:InvokeModel"],  # Converse is authorized as InvokeModel
-                resources=self.model_arns(self._config.model_for(spec.model_role)),
+                resources=self.model_arns(model_id),
             ))
+            if self._config.profile_regions(model_id):
+                # Reading the profile (which regions and model it routes to), on that profile only.
+                statements.append(iam.PolicyStatement(
+                    sid="ReadConfiguredInferenceProfile", actions=["bedrock:GetInferenceProfile"],
+                    resources=[self.inference_profile_arn(model_id)]))
         if spec.s3_object_actions:
             statements.append(iam.PolicyStatement(
                 sid="RunObjects", actions=list(spec.s3_object_actions), resources=[self._storage.runs_objects_arn()]))
@@ -117,14 +123,19 @@ class ServiceFunctions(Construct):
     def model_arns(self, model_id: str) -> list[str]:
         """A plain model id: its foundation model in this region. An inference profile id: the profile
         here and its foundation model in every region the profile may route a request to."""
-        partition, region, account = cdk.Aws.PARTITION, cdk.Aws.REGION, cdk.Aws.ACCOUNT_ID
+        partition, region = cdk.Aws.PARTITION, cdk.Aws.REGION
         foundation_model = self._config.foundation_model(model_id)
         profile_regions = self._config.profile_regions(model_id)
         if not profile_regions:
             return [f"arn:{partition}:bedrock:{region}::foundation-model/{foundation_model}"]
-        return [f"arn:{partition}:bedrock:{region}:{account}:inference-profile/{model_id}"] + [
+        return [self.inference_profile_arn(model_id)] + [
             f"arn:{partition}:bedrock:{target}::foundation-model/{foundation_model}" for target in profile_regions
         ]
+
+    @staticmethod
+    def inference_profile_arn(model_id: str) -> str:
+        """A system-defined cross-region inference profile, as called from this stack's region and account."""
+        return f"arn:{cdk.Aws.PARTITION}:bedrock:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:inference-profile/{model_id}"
 
     def _bucket_logical_id(self) -> str:
         bucket_resource = self._storage.bucket.node.default_child

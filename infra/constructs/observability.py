@@ -1,9 +1,12 @@
 """Alarms on the loop and its functions (optionally mailed through SNS) and a dashboard of run outcomes;
-add_benchmark adds the nightly benchmark's alarms and dashboard row to the same topic and dashboard."""
+add_benchmark adds the nightly benchmark's alarms and dashboard row, add_service the alarms and row of the
+functions outside the loop (API, benchmark, run-ended), the API's 5XX and the run-ended dead-letter queue.
+The dashboard's alarm widgets are filled in at synthesis, so they show every alarm added."""
 
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
@@ -11,6 +14,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 from imagegate_service import constants
@@ -36,6 +40,8 @@ class Observability(Construct):
         }
         function_metrics = {f"{name}Errors": function.metric_errors(period=_PERIOD)
                             for name, function in functions.items()}
+        function_metrics |= {f"{name}Throttles": function.metric_throttles(period=_PERIOD)
+                             for name, function in functions.items()}
         self.alarms = [self._alarm(alarm_id, metric) for alarm_id, metric in {**loop_metrics, **function_metrics}.items()]
 
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{config.stack_name}-runs")
@@ -59,8 +65,45 @@ class Observability(Construct):
                 left=[_run_metric(names.METRIC_RUN_COST_USD, "Sum", "total"),
                       _run_metric(names.METRIC_RUN_COST_USD, "Average", "per run")],
             ),
-            cloudwatch.AlarmStatusWidget(title="Alarms", width=12, alarms=self.alarms),
+            cloudwatch.AlarmStatusWidget(title="Quality loop alarms", width=12, alarms=list(self.alarms)),
         )
+
+    def add_service(self, *, functions: dict[str, lambda_.Function], stage: apigw.Stage,
+                    dead_letter_queue: sqs.IQueue) -> list[cloudwatch.Alarm]:
+        """Errors and throttles of the functions outside the loop, the API stage's 5XX answers and any event the
+        run-ended rule could not deliver; a dashboard row of them."""
+        metrics: dict[str, cloudwatch.IMetric] = {}
+        for name, function in functions.items():
+            metrics[f"{name}Errors"] = function.metric_errors(period=_PERIOD)
+            metrics[f"{name}Throttles"] = function.metric_throttles(period=_PERIOD)
+        alarms = [self._alarm(alarm_id, metric) for alarm_id, metric in metrics.items()]
+        self.api_5xx_alarm = self._alarm(
+            "Api5XXErrors", stage.metric_server_error(period=_PERIOD, statistic="Sum"),
+            description="The HTTP API answered 5XX: see the api function's logs and the stage's execution logs.")
+        self.dead_letter_alarm = self._alarm(
+            "RunEndedDeadLetters",
+            dead_letter_queue.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum"),
+            description="An execution-ended event could not be delivered to mark_run_ended: a run may still say "
+                        "RUNNING. Read the message in the dead-letter queue and re-drive it.")
+        alarms += [self.api_5xx_alarm, self.dead_letter_alarm]
+        self.alarms.extend(alarms)
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="HTTP API", width=8,
+                left=[stage.metric_client_error(period=_PERIOD, statistic="Sum", label="4XX"),
+                      stage.metric_server_error(period=_PERIOD, statistic="Sum", label="5XX")],
+                right=[stage.metric_latency(period=_PERIOD, statistic="p90", label="latency p90 (ms)")],
+            ),
+            cloudwatch.GraphWidget(
+                title="Functions outside the loop: errors and throttles", width=8,
+                left=[function.metric_errors(period=_PERIOD, label=f"{name} errors")
+                      for name, function in functions.items()],
+                right=[function.metric_throttles(period=_PERIOD, label=f"{name} throttles")
+                       for name, function in functions.items()],
+            ),
+            cloudwatch.AlarmStatusWidget(title="API, benchmark and run-ended alarms", width=8, alarms=alarms),
+        )
+        return alarms
 
     def add_benchmark(self, *, state_machine: sfn.StateMachine, pass_rate_below: float) -> list[cloudwatch.Alarm]:
         """Alarms on a failed benchmark execution and on a pass rate below `pass_rate_below`, and a dashboard

@@ -3,6 +3,7 @@ granted, the checks both state machines pass, and the config from context with o
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from infra.config import ImagegateConfig, cdk_json_context
@@ -63,6 +64,6 @@ def standard_logged_traced_log_group(synthesized, state_machine_properties: dict
     return synthesized.template_json["Resources"][log_group_id]["Properties"]
 
 
-def config_from_context(**overrides: Any) -> ImagegateConfig:
-    """The config of cdk.json's context with these keys overridden."""
-    return ImagegateConfig.from_context({**cdk_json_context(), **overrides}.get)
+def config_from_context(today: date | None = None, **overrides: Any) -> ImagegateConfig:
+    """The config of cdk.json's context with these keys overridden (models judged retired as of `today`)."""
+    return ImagegateConfig.from_context({**cdk_json_context(), **overrides}.get, today)

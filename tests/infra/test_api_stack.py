@@ -5,6 +5,7 @@ least-privilege grants, and the optional API key, usage plan and CORS."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -56,8 +57,9 @@ def with_api_key_and_cors(tmp_path_factory):
 
     outdir = tmp_path_factory.mktemp("cdk.out.api")
     app, stack = build_app(context={"apiKey": "true", "apiCorsOrigins": CORS_ORIGIN, "apiThrottleRateLimit": "5",
-                                    "apiThrottleBurstLimit": "8", "apiQuotaLimit": "250", "apiQuotaPeriod": "WEEK"},
-                           outdir=str(outdir))
+                                    "apiThrottleBurstLimit": "8", "apiQuotaLimit": "250", "apiQuotaPeriod": "WEEK",
+                                    "apiCloudWatchRole": "none"},
+                           outdir=str(outdir), environ={})
     assembly = app.synth()
     template = json.loads((outdir / assembly.get_stack_by_name(stack.stack_name).template_file).read_text())
     return assembly, template
@@ -81,17 +83,19 @@ def test_every_method_requires_iam_authorization_and_calls_the_api_function(synt
         assert "${%s.Arn}" % function_id in render(method["Integration"]["Uri"]), route
 
 
-def test_post_validates_the_body_against_the_run_request_model(synthesized):
+def test_post_describes_the_body_with_the_run_request_model_and_leaves_its_validation_to_the_function(synthesized):
     # Given POST /generations
     post = _routes(synthesized.template_json)[("POST", "/generations")]
     model_id = post["RequestModels"]["application/json"]["Ref"]
     validator_id = post["RequestValidatorId"]["Ref"]
     resources = synthesized.template_json["Resources"]
 
-    # Then its model is the run request schema in draft-4, and its validator checks the body
+    # Then its model is the run request schema in draft-4; API Gateway validates the parameters, and the body is
+    # validated by the function, whose 400 names the field (a gateway response could not say which, as JSON)
     assert resources[model_id]["Properties"]["Schema"] == draft4(run_request_schema())
     assert resources[model_id]["Properties"]["ContentType"] == "application/json"
-    assert resources[validator_id]["Properties"]["ValidateRequestBody"] is True
+    assert resources[validator_id]["Properties"]["ValidateRequestParameters"] is True
+    assert resources[validator_id]["Properties"].get("ValidateRequestBody", False) is False
     assert post["RequestParameters"] == {f"method.request.header.{c.IDEMPOTENCY_HEADER}": False}
 
 
@@ -105,13 +109,45 @@ def test_stage_is_traced_logged_and_throttled(synthesized):
     })
 
 
-def test_errors_api_gateway_answers_itself_have_the_api_error_shape(synthesized):
+# What API Gateway substitutes in a gateway response body (no VTL): the message already quoted as JSON, the
+# response type as a bare identifier. A message with quotes and a backslash proves the body stays JSON.
+_GATEWAY_VARIABLES = {"$context.error.messageString": json.dumps('Invalid "body": \\ at [0]'),
+                      "$context.error.responseType": "ACCESS_DENIED"}
+
+
+def _as_api_gateway_fills_it(template: str) -> str:
+    for variable, value in _GATEWAY_VARIABLES.items():
+        template = template.replace(variable, value)
+    return template
+
+
+def test_every_gateway_response_body_is_json_in_the_api_error_shape(synthesized):
     responses = {r["Properties"]["ResponseType"]: r["Properties"]
                  for r in synthesized.resources("AWS::ApiGateway::GatewayResponse").values()}
     assert {"BAD_REQUEST_BODY", "THROTTLED", "QUOTA_EXCEEDED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
-    assert responses["THROTTLED"]["ResponseTemplates"]["application/json"] == (
-        '{"error": "Throttled", "message": $context.error.messageString}')
-    assert '"error": "InvalidRequest"' in responses["BAD_REQUEST_BODY"]["ResponseTemplates"]["application/json"]
+    for response_type, response in responses.items():
+        for content_type, template in response["ResponseTemplates"].items():
+            # no VTL: a $util call or #directive would reach the client as written
+            assert "$util" not in template and "#" not in template, response_type
+            leftover = [name for name in re.findall(r"\$[A-Za-z][\w.]*", template) if name not in _GATEWAY_VARIABLES]
+            assert leftover == [], (response_type, leftover)
+            body = json.loads(_as_api_gateway_fills_it(template))
+            assert set(body) == {"error", "message"}, response_type
+            assert body["message"] == 'Invalid "body": \\ at [0]'
+    assert json.loads(_as_api_gateway_fills_it(
+        responses["BAD_REQUEST_BODY"]["ResponseTemplates"]["application/json"]))["error"] == "InvalidRequest"
+    assert json.loads(_as_api_gateway_fills_it(
+        responses["DEFAULT_4XX"]["ResponseTemplates"]["application/json"]))["error"] == "ACCESS_DENIED"
+
+
+def test_the_account_wide_cloudwatch_role_outlives_the_stack_by_default(synthesized):
+    # API Gateway has one CloudWatch Logs role per account and region, shared by every REST API there
+    roles = [resource for resource in synthesized.resources("AWS::IAM::Role").values()
+             if "apigateway.amazonaws.com" in json.dumps(resource["Properties"]["AssumeRolePolicyDocument"])]
+    (role,) = roles
+    assert role["DeletionPolicy"] == "Retain" and role["UpdateReplacePolicy"] == "Retain"
+    (account,) = synthesized.resources("AWS::ApiGateway::Account").values()
+    assert account["DeletionPolicy"] == "Retain"
 
 
 def test_without_context_there_is_no_api_key_usage_plan_or_cors(synthesized):
@@ -209,3 +245,12 @@ def test_cdk_nag_is_clean_with_api_key_and_cors(with_api_key_and_cors):
     assembly, _ = with_api_key_and_cors
     assert unsuppressed_errors(assembly) == []
 
+
+
+def test_no_cloudwatch_role_when_the_account_has_one(with_api_key_and_cors):
+    # Given apiCloudWatchRole=none (the account's API Gateway already logs through its own role)
+    _, template = with_api_key_and_cors
+    # Then the stack neither creates nor claims the account-wide role
+    assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::Account"]
+    assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role"
+                and "apigateway.amazonaws.com" in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])]

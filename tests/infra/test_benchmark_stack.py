@@ -58,7 +58,8 @@ def test_schedule_starts_the_benchmark_with_the_configured_suite(synthesized):
     target = _schedule(synthesized)["Target"]
     assert target["Arn"] == {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)}
     assert json.loads(target["Input"]) == {"suite": constants.BENCHMARK_DEFAULT_SUITE,
-                                           "concurrency": constants.BENCHMARK_DEFAULT_CONCURRENCY}
+                                           "concurrency": constants.BENCHMARK_DEFAULT_CONCURRENCY,
+                                           "arms": list(constants.BENCHMARK_DEFAULT_ARMS)}
     assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 3}
 
 
@@ -79,15 +80,17 @@ def test_schedule_follows_context(tmp_path):
 
     app, stack = build_app(context={"benchmarkSchedule": "cron(30 1 ? * MON-FRI *)", "benchmarkTimeZone":
                                     "Europe/Berlin", "benchmarkEnabled": "false", "benchmarkSuite": "smoke",
-                                    "benchmarkLimit": 5, "benchmarkPassRateAlarmBelow": 0.8},
-                           outdir=str(tmp_path))
+                                    "benchmarkLimit": 5, "benchmarkPassRateAlarmBelow": 0.8,
+                                    "benchmarkArms": "loop,redraw,best-of-3"},
+                           outdir=str(tmp_path), environ={})
     template = json.loads((tmp_path / app.synth().get_stack_by_name(stack.stack_name).template_file).read_text())
     (schedule,) = [resource["Properties"] for resource in template["Resources"].values()
                    if resource["Type"] == "AWS::Scheduler::Schedule"]
     assert schedule["ScheduleExpression"] == "cron(30 1 ? * MON-FRI *)"
     assert schedule["ScheduleExpressionTimezone"] == "Europe/Berlin"
     assert schedule["State"] == "DISABLED"
-    assert json.loads(schedule["Target"]["Input"]) == {"suite": "smoke", "concurrency": 4, "limit": 5}
+    assert json.loads(schedule["Target"]["Input"]) == {"suite": "smoke", "concurrency": 4, "limit": 5,
+                                                       "arms": ["loop", "redraw", "best-of-3"]}
     pass_rate = template["Resources"][stack.get_logical_id(
         stack.observability.benchmark_pass_rate_alarm.node.default_child)]["Properties"]
     assert pass_rate["Threshold"] == 0.8
@@ -130,13 +133,13 @@ def test_standard_type_logged_without_execution_data_and_traced(synthesized):
     assert log_group["RetentionInDays"] == 30
 
 
-def test_state_machine_may_invoke_exactly_the_eight_functions(synthesized):
+def test_state_machine_may_invoke_exactly_the_loops_and_its_own_functions(synthesized):
     role_id = synthesized.logical_id(synthesized.stack.benchmark.state_machine.role)
     statements = statements_of_role(synthesized, role_id)
     (invoke,) = [statement for statement in statements if "lambda:InvokeFunction" in as_list(statement["Action"])]
     assert as_list(invoke["Action"]) == ["lambda:InvokeFunction"]
     all_functions = [*synthesized.stack.functions.by_name.values(), *synthesized.stack.benchmark.by_name.values()]
-    assert len(all_functions) == 8
+    assert len(all_functions) == len(FUNCTION_SPECS) + len(BENCHMARK_FUNCTION_SPECS)
     assert sorted(render(resource) for resource in invoke["Resource"]) == sorted(
         "${%s.Arn}" % synthesized.logical_id(function) for function in all_functions)
     assert synthesized.stack.api.function not in all_functions
@@ -245,7 +248,7 @@ def test_context_schedule_becomes_cron_fields_and_input():
                      benchmarkPassRateAlarmBelow="0.75")
     assert config.benchmark_cron_fields() == {"minute": "30", "hour": "1", "month": "*", "week_day": "MON-FRI",
                                               "year": "*"}
-    assert config.benchmark_input() == {"suite": "smoke", "concurrency": 2, "limit": 10}
+    assert config.benchmark_input() == {"suite": "smoke", "concurrency": 2, "limit": 10, "arms": ["loop"]}
     assert config.benchmark_enabled is False
     assert config.benchmark_time_zone == "Europe/Berlin"
     assert config.benchmark_pass_rate_alarm_below == 0.75

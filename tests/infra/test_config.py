@@ -45,3 +45,21 @@ def test_deploy_doc_lists_every_context_key():
     doc = (REPO_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
     for key in CONTEXT_KEYS:
         assert f"| `{key.name}` |" in doc, key.name
+
+
+def test_deploy_doc_states_each_models_lifecycle_and_regions_as_the_registry_does():
+    from imagegate_service import registry
+
+    doc = (REPO_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1]: line for line in doc.splitlines() if line.startswith("| `") and "|" in line[3:]}
+    offline = {m for m in registry.text_model_ids(include_offline_only=True) if registry.text_model(m).offline_only}
+    for model in registry.model_ids():
+        if model in offline:
+            assert model not in rows
+            continue
+        row = rows[model]
+        lifecycle = registry.lifecycle(model)
+        assert (f"end of life {lifecycle.end_of_life.isoformat()}" in row) if lifecycle.end_of_life else "Active" in row
+        assert row.rstrip(" |").endswith(", ".join(registry.regions(model))), model
+    for role in ("generator", "judge", "rewriter", "evaluator"):
+        assert "**default**" in rows[registry.default_model(role)]

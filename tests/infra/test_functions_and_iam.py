@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from imagegate_service import constants as c
+from imagegate_service import registry
 from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, INFERENCE_PROFILE_REGIONS
 from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
@@ -29,8 +31,8 @@ def _grants(synthesized, function_name: str) -> dict[str, set[str]]:
 
 def test_functions_run_python_313_on_arm64_traced_with_powertools(synthesized):
     functions = synthesized.resources("AWS::Lambda::Function")
-    # + the HTTP API's function (tests/infra/test_api_stack.py)
-    assert len(functions) == len(FUNCTION_SPECS) + len(BENCHMARK_FUNCTION_SPECS) + 1
+    # + the HTTP API's function (tests/infra/test_api_stack.py) and mark_run_ended (test_run_endings.py)
+    assert len(functions) == len(FUNCTION_SPECS) + len(BENCHMARK_FUNCTION_SPECS) + 2
     for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS:
         properties = functions[synthesized.logical_id(_function(synthesized, spec.name))]["Properties"]
         assert properties["Handler"] == f"imagegate_service.handlers.{spec.name}.handler"
@@ -88,22 +90,44 @@ def test_each_function_gets_only_its_actions(synthesized):
         expected |= {action: {table} for action in spec.dynamodb_actions}
         if spec.model_role:
             expected["bedrock:InvokeModel"] = scoped.get("bedrock:InvokeModel")
+            if "bedrock:GetInferenceProfile" in scoped:  # its own profile only (test below)
+                expected["bedrock:GetInferenceProfile"] = scoped["bedrock:GetInferenceProfile"]
         assert scoped == expected, spec.name
         assert set(grants) - set(scoped) <= {"logs:CreateLogStream", "logs:PutLogEvents",
                                              "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
 
 def test_generator_may_invoke_only_the_generator_model(synthesized):
+    generator = synthesized.stack.functions._config.generator_model
+    assert generator == registry.default_model("generator")
     assert _grants(synthesized, "generate_images")["bedrock:InvokeModel"] == {
-        "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/amazon.titan-image-generator-v2:0"}
+        f"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{generator}"}
+    assert "bedrock:GetInferenceProfile" not in _grants(synthesized, "generate_images")  # not a profile
 
 
-@pytest.mark.parametrize("function_name", ["judge_images", "rewrite_prompt"])
-def test_text_functions_may_invoke_only_the_profile_and_its_foundation_models(synthesized, function_name):
-    expected = {"arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.amazon.nova-lite-v1:0"}
-    expected |= {f"arn:${{AWS::Partition}}:bedrock:{region}::foundation-model/amazon.nova-lite-v1:0"
-                 for region in INFERENCE_PROFILE_REGIONS["us"]}
-    assert _grants(synthesized, function_name)["bedrock:InvokeModel"] == expected
+@pytest.mark.parametrize("function_name, role", [("judge_images", "judge"), ("rewrite_prompt", "rewriter"),
+                                                 ("evaluate_round", "evaluator")])
+def test_text_functions_may_invoke_and_read_only_their_profile_and_its_foundation_models(synthesized, function_name,
+                                                                                          role):
+    profile = registry.default_model(role)
+    foundation_model = registry.text_model(profile).foundation_model
+    prefix = profile.split(".")[0]
+    profile_arn = f"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}:${{AWS::AccountId}}:inference-profile/{profile}"
+    expected = {profile_arn} | {f"arn:${{AWS::Partition}}:bedrock:{region}::foundation-model/{foundation_model}"
+                                for region in INFERENCE_PROFILE_REGIONS[prefix]}
+    grants = _grants(synthesized, function_name)
+    assert grants["bedrock:InvokeModel"] == expected
+    assert grants["bedrock:GetInferenceProfile"] == {profile_arn}
+
+
+def test_functions_know_which_models_are_deployed(synthesized):
+    from imagegate_service import deployment
+
+    config = synthesized.stack.functions._config
+    for function in synthesized.resources("AWS::Lambda::Function").values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        deployed = deployment.deployed_models({c.ENV_DEPLOYED_MODELS: variables[c.ENV_DEPLOYED_MODELS]})
+        assert deployed == {role: (model,) for role, model in config.models_by_role().items()}
 
 
 def test_state_machine_may_invoke_only_its_functions(synthesized):

@@ -21,11 +21,31 @@ def test_state_machine_alarms(synthesized):
     assert loop_metrics == {"ExecutionsFailed", "ExecutionsTimedOut", "ExecutionThrottled"}
 
 
-def test_every_function_has_an_errors_alarm(synthesized):
+@pytest.mark.parametrize("metric_name", ["Errors", "Throttles"])
+def test_every_function_has_errors_and_throttles_alarms(synthesized, metric_name):
     alarmed = {alarm["Properties"]["Dimensions"][0]["Value"]["Ref"]
                for alarm in synthesized.resources("AWS::CloudWatch::Alarm").values()
-               if alarm["Properties"].get("Namespace") == "AWS/Lambda" and alarm["Properties"]["MetricName"] == "Errors"}
-    assert alarmed == {synthesized.logical_id(function) for function in synthesized.stack.functions.by_name.values()}
+               if alarm["Properties"].get("Namespace") == "AWS/Lambda" and alarm["Properties"]["MetricName"] == metric_name}
+    # the loop's, the benchmark's, the API's and mark_run_ended: every function of the stack
+    assert alarmed == set(synthesized.resources("AWS::Lambda::Function"))
+
+
+def test_api_5xx_and_undelivered_run_ended_events_alarm(synthesized):
+    alarms = [alarm["Properties"] for alarm in synthesized.resources("AWS::CloudWatch::Alarm").values()]
+    (api_5xx,) = [a for a in alarms if a.get("Namespace") == "AWS/ApiGateway" and a["MetricName"] == "5XXError"]
+    assert {d["Name"] for d in api_5xx["Dimensions"]} == {"ApiName", "Stage"}
+    assert api_5xx["Statistic"] == "Sum" and api_5xx["Threshold"] == 1
+    (dead_letters,) = [a for a in alarms if a.get("Namespace") == "AWS/SQS"]
+    assert dead_letters["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert dead_letters["Dimensions"][0]["Value"]["Fn::GetAtt"][0] == synthesized.logical_id(
+        synthesized.stack.run_endings.dead_letter_queue)
+
+
+def test_dashboard_shows_every_alarm(synthesized):
+    (dashboard,) = synthesized.resources("AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    for logical_id in synthesized.resources("AWS::CloudWatch::Alarm"):
+        assert logical_id in body, logical_id
 
 
 def test_alarms_notify_the_email_through_an_encrypted_topic(synthesized):

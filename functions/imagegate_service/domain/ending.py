@@ -1,0 +1,127 @@
+"""Mark Run Ended: an execution that timed out, was aborted or failed outside the state machine's Catch never
+reaches Finish Run, so its run item would say RUNNING forever. Step Functions' "Execution Status Change" event
+(EventBridge in AWS; the local runtime builds the same detail) names the execution; this marks its run
+FAILED with the execution's status and cause as the reason, only while the item still says RUNNING
+(a conditional update: a run Finish Run already closed, or a second delivery of the event, changes nothing).
+
+A benchmark execution carries many runs (named `<execution name>-NNN`): each of them still RUNNING and
+started after the benchmark is marked the same way."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.aws_clients import dynamodb_table
+from imagegate_service.domain.clock import iso, utc_now
+from imagegate_service.domain.finishing import CAUSE_LIMIT
+
+
+class RunEndRecorder:
+    """The runs table, seen from Mark Run Ended: a conditional FAILED update and the runs a benchmark started."""
+
+    def __init__(self, table_name: str | None = None, table_factory: Callable[[str], Any] = dynamodb_table):
+        self._table_name = table_name
+        self._table_factory = table_factory
+
+    @property
+    def _table(self) -> Any:
+        return self._table_factory(self._table_name or os.environ[c.ENV_TABLE])
+
+    def fail_if_running(self, run_id: str, attributes: dict[str, Any]) -> bool:
+        """Set the attributes only while the run item exists and is RUNNING; True when it was changed."""
+        from botocore.exceptions import ClientError
+
+        fields = {"status": c.STATUS_FAILED, **attributes}
+        names = {f"#a{i}": key for i, key in enumerate(fields)} | {"#status": "status"}
+        values = {f":v{i}": value for i, value in enumerate(fields.values())} | {":running": c.STATUS_RUNNING}
+        try:
+            self._table.update_item(
+                Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
+                UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields))),
+                ConditionExpression="attribute_exists(pk) AND #status = :running",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def running_runs_since(self, started_at: str, run_id_prefix: str) -> Iterator[str]:
+        """Ids of runs started at or after `started_at` whose id begins with the prefix and that still run
+        (the runs index, newest first by startedAt#runId)."""
+        from boto3.dynamodb.conditions import Attr, Key
+
+        query: dict[str, Any] = {
+            "IndexName": c.RUNS_INDEX,
+            "KeyConditionExpression": Key(c.RUNS_INDEX_PK).eq(c.RUNS_INDEX_PK_VALUE) & Key(c.RUNS_INDEX_SK).gte(started_at),
+            "FilterExpression": Attr("runId").begins_with(run_id_prefix) & Attr("status").eq(c.STATUS_RUNNING),
+            "ProjectionExpression": "runId",
+        }
+        while True:
+            page = self._table.query(**query)
+            yield from (item["runId"] for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class RunEnder:
+    def __init__(self, runs: RunEndRecorder | None = None, clock: Callable[[], datetime] = utc_now,
+                 benchmark_state_machine_arn: str | None = None):
+        self._runs = runs or RunEndRecorder()
+        self._clock = clock
+        self._benchmark_arn = benchmark_state_machine_arn
+
+    def execution_ended(self, detail: dict[str, Any]) -> dict[str, Any]:
+        """Handle one event detail; returns what was done (`marked`: the run ids now FAILED)."""
+        status, name = detail.get("status"), detail.get("name") or _name_of(detail.get("executionArn", ""))
+        if status not in c.EXECUTION_END_STATUSES or not name:
+            return {"execution": name, "status": status, "marked": [], "skipped": "not an ending this marks"}
+        attributes = {
+            "reason": _reason(status, detail),
+            "error": detail.get("error") or f"Execution{status.title().replace('_', '')}",
+            "cause": str(detail.get("cause") or "")[:CAUSE_LIMIT] or None,
+            "executionStatus": status,
+            "finishedAt": iso(_moment(detail.get("stopDate")) or self._clock()),
+            "updatedAt": iso(self._clock()),
+        }
+        attributes = {key: value for key, value in attributes.items() if value is not None}
+        if self._is_benchmark(detail):
+            started = iso(_moment(detail.get("startDate")) or datetime.fromtimestamp(0, timezone.utc))
+            candidates = list(self._runs.running_runs_since(started, f"{name}-"))
+        else:
+            candidates = [name]
+        marked = [run_id for run_id in candidates if self._runs.fail_if_running(run_id, attributes)]
+        return {"execution": name, "status": status, "marked": marked}
+
+    def _is_benchmark(self, detail: dict[str, Any]) -> bool:
+        benchmark = self._benchmark_arn if self._benchmark_arn is not None else os.environ.get(
+            c.ENV_BENCHMARK_STATE_MACHINE_ARN, "")
+        return bool(benchmark) and detail.get("stateMachineArn") == benchmark
+
+
+def _reason(status: str, detail: dict[str, Any]) -> str:
+    what = {"TIMED_OUT": "timed out", "ABORTED": "was aborted", "FAILED": "failed"}[status]
+    cause = " ".join(str(detail.get("cause") or detail.get("error") or "").split())
+    reason = f"the execution {what} ({status}) before the run could finish"
+    return f"{reason}: {cause[:300]}" if cause else reason
+
+
+def _name_of(execution_arn: str) -> str:
+    """arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME -> NAME"""
+    parts = execution_arn.split(":")
+    return parts[7] if len(parts) >= 8 and parts[5] == "execution" else ""
+
+
+def _moment(value: Any) -> datetime | None:
+    """EventBridge gives epoch milliseconds; describe_execution (local runtime) a datetime."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc)
+    if isinstance(value, (int, float)) and value > 0:
+        return datetime.fromtimestamp(value / 1000, timezone.utc)
+    return None
