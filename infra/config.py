@@ -162,7 +162,12 @@ class ContextKey:
 
 
 class ContextError(ValueError):
-    """CDK context the stack cannot be built with; the message names the key and what to do."""
+    """CDK context the stack cannot be built with; the message names the key and what to do (`problems`:
+    each problem as its own sentence)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 # Where `cdk deploy` puts an environment-agnostic stack: the cdk CLI's region (CDK_DEFAULT_REGION, from the
@@ -376,7 +381,7 @@ class ImagegateConfig:
             problems.append(f"imageUrlExpirySeconds {self.image_url_expiry_seconds} is outside 1-{PRESIGNED_URL_MAX_SECONDS}")
         problems += self._benchmark_problems()
         if problems:
-            raise ContextError("imagegate CDK context: " + "; ".join(problems))
+            raise ContextError("imagegate CDK context: " + "; ".join(problems), problems)
 
     def models_by_role(self) -> dict[str, str]:
         """role -> the model deployed for it (generator, judge, rewriter, evaluator)."""
@@ -411,7 +416,7 @@ class ImagegateConfig:
                 problems.append(f"{role}Model {model} is not offered in {region}; it is offered in "
                                 f"{', '.join(offered)}: deploy there or choose another {role} for {region}")
         if problems:
-            raise ContextError("imagegate CDK context: " + "; ".join(problems))
+            raise ContextError("imagegate CDK context: " + "; ".join(problems), problems)
         return notes
 
     def _benchmark_problems(self) -> list[str]:

@@ -8,19 +8,28 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from imagegate.doctor import CANNOT_CHECK, NEEDS_FIXING, READY, run_doctor
+from botocore.exceptions import EndpointConnectionError
+
+from imagegate.doctor import CANNOT_CHECK, NEEDS_FIXING, READY, region_of, run_doctor
+from imagegate_service import registry
 from infra.config import ImagegateConfig, cdk_json_context
 
 pytestmark = pytest.mark.unit
 
 ACCOUNT = "123456789012"
-REGION = "us-east-1"
+REGION = "us-west-2"  # where every default model is offered
 TITAN = "amazon.titan-image-generator-v2:0"
-NOVA_LITE = "amazon.nova-lite-v1:0"
 
 
 def _config(**overrides):
     return ImagegateConfig.from_context({**cdk_json_context(), **overrides}.get)
+
+
+def _foundation_models(config) -> list[tuple[str, str]]:
+    """(foundation model, display name) in the order doctor asks about them: one per configured model."""
+    seen = dict.fromkeys(config.models_by_role().values())
+    return [(config.foundation_model(model), registry.document()["generators"].get(model, registry.document()[
+        "textModels"].get(model, {})).get("displayName", model)) for model in seen]
 
 
 def _model_details(model_id, name, status, end_of_life=None):
@@ -44,7 +53,7 @@ class StubbedAws:
     def __init__(self, region=REGION):
         self.session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                                      region_name=region)
-        self.clients = {name: self.session.client(name, region_name=region) for name in ("sts", "bedrock")}
+        self.clients = {name: self.session.client(name, region_name=region or REGION) for name in ("sts", "bedrock")}
         self.stubs = {name: Stubber(client) for name, client in self.clients.items()}
         self.session.client = lambda name, **_: self.clients[name]
 
@@ -59,69 +68,145 @@ class StubbedAws:
         bedrock.add_response("get_foundation_model_availability", _availability(model_id, authorized),
                              {"modelId": model_id})
 
-    def run(self, config):
+    def models(self, config, **lifecycles):
+        """Every configured model answered ACTIVE and authorized, unless `lifecycles` says otherwise."""
+        for model_id, name in _foundation_models(config):
+            self.model(model_id, name, **lifecycles.get(model_id, {}))
+
+    def run(self, config, environ=None):
         lines: list[str] = []
         for stub in self.stubs.values():
             stub.activate()
-        code = run_doctor(session=self.session, out=lines.append, config=config)
+        code = run_doctor(session=self.session, out=lines.append, config=config, environ=environ or {})
         for stub in self.stubs.values():
             stub.assert_no_pending_responses()
         return code, "\n".join(lines)
 
 
-def test_default_models_ready_but_titan_is_legacy_with_its_replacement_named():
+def test_active_default_models_in_their_region_are_ready():
+    # Given the default configuration in a region that offers every default model, all Active
     aws = StubbedAws()
     aws.caller()
-    aws.model(TITAN, "Titan Image Generator G1 v2", status="LEGACY",
-              end_of_life=dt.datetime(2026, 6, 30, tzinfo=dt.timezone.utc))
-    aws.model(NOVA_LITE, "Nova Lite")
+    config = _config()
+    aws.models(config)
 
-    code, output = aws.run(_config())
+    # When doctor runs
+    code, output = aws.run(config)
 
+    # Then it is ready, names the account and region, and prints the commands for them
     assert code == READY
     assert f"account {ACCOUNT}" in output and REGION in output
-    assert "LEGACY" in output and "2026-06-30" in output
-    assert "Nova Canvas (amazon.nova-canvas-v1:0)" in output
-    assert "cdk deploy -c generatorModel=amazon.nova-canvas-v1:0" in output
+    assert "LEGACY" not in output and "✗" not in output
     assert f"cdk bootstrap aws://{ACCOUNT}/{REGION}" in output
-    assert "\n  cdk deploy" in output
+    for model in config.models_by_role().values():
+        assert model in output
+
+
+def test_a_model_bedrock_reports_at_end_of_life_needs_fixing_and_names_the_successor():
+    # Given Titan deployed with the override, and Bedrock reporting it EOL
+    config = _config(generatorModel=TITAN, allowRetiredModels="true")
+    successor = registry.lifecycle(TITAN).successor
+    aws = StubbedAws()
+    aws.caller()
+    aws.models(config, **{TITAN: {"status": "EOL", "end_of_life": dt.datetime(2026, 6, 30, tzinfo=dt.timezone.utc)}})
+
+    code, output = aws.run(config)
+
+    assert code == NEEDS_FIXING
+    assert f"({TITAN}) is at its end of life (2026-06-30)" in output
+    assert successor and f"cdk deploy -c generatorModel={successor}" in output
+
+
+def test_a_legacy_model_is_a_warning_with_its_date_and_the_registry_is_said_to_be_stale():
+    # Given Bedrock reporting the (registry-Active) judge LEGACY with an end of life
+    config = _config()
+    judge = config.judge_model
+    aws = StubbedAws()
+    aws.caller()
+    aws.models(config, **{config.foundation_model(judge): {
+        "status": "LEGACY", "end_of_life": dt.datetime(2027, 3, 31, tzinfo=dt.timezone.utc)}})
+
+    code, output = aws.run(config)
+
+    assert code == READY  # still works until then
+    assert f"({judge}) is LEGACY: it stops working on 2027-03-31" in output
+    assert "registry records ACTIVE" in output
 
 
 def test_model_without_access_needs_fixing():
+    config = _config()
     aws = StubbedAws()
     aws.caller()
-    aws.model("amazon.nova-canvas-v1:0", "Nova Canvas", authorized=False)
-    aws.model(NOVA_LITE, "Nova Lite")
+    generator = config.foundation_model(config.generator_model)
+    aws.models(config, **{generator: {"authorized": False}})
 
-    code, output = aws.run(_config(generatorModel="amazon.nova-canvas-v1:0"))
+    code, output = aws.run(config)
 
     assert code == NEEDS_FIXING
     assert "model access is not granted" in output
-    assert "LEGACY" not in output
 
 
 def test_model_not_offered_in_the_region_needs_fixing():
+    config = _config()
+    (first, _), *rest = _foundation_models(config)
     aws = StubbedAws()
     aws.caller()
     aws.stubs["bedrock"].add_client_error("get_foundation_model", "ValidationException",
-                                          expected_params={"modelIdentifier": TITAN})
-    aws.model(NOVA_LITE, "Nova Lite")
+                                          expected_params={"modelIdentifier": first})
+    for model_id, name in rest:
+        aws.model(model_id, name)
 
-    code, output = aws.run(_config())
+    code, output = aws.run(config)
 
     assert code == NEEDS_FIXING
-    assert f"does not offer {TITAN} in {REGION}" in output
+    assert f"does not offer {first} in {REGION}" in output
 
 
-def test_us_inference_profile_outside_us_regions_needs_fixing():
-    aws = StubbedAws(region="eu-west-1")
+def test_a_region_the_registry_does_not_list_for_a_model_needs_fixing_naming_where_it_is():
+    # Given the default generator, offered only in us-west-2, and a session in us-east-1
+    config = _config()
+    aws = StubbedAws(region="us-east-1")
     aws.caller()
-    aws.model(TITAN, "Titan Image Generator G1 v2", status="LEGACY")
+    aws.models(config)
+
+    code, output = aws.run(config)
+
+    assert code == NEEDS_FIXING
+    offered = ", ".join(registry.regions(config.generator_model))
+    assert f"generatorModel {config.generator_model} is not offered in us-east-1; it is offered in {offered}" in output
+
+
+def test_aws_region_is_read_before_aws_default_region_and_the_profile(monkeypatch):
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="eu-west-1")
+    assert region_of(session, {"AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "eu-west-1"}) == "us-west-2"
+    assert region_of(session, {}) == "eu-west-1"
+
+    # Given only AWS_REGION set (boto3 alone would see no region)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    aws = StubbedAws(region=None)
+    aws.caller()
+    config = _config()
+    aws.models(config)
+
+    code, output = aws.run(config, environ={"AWS_REGION": REGION})
+
+    assert code == READY and f"region {REGION}" in output
+
+
+def test_an_unreachable_aws_is_told_apart_from_bad_credentials():
+    # Given credentials and a region, but no route to AWS
+    aws = StubbedAws()
+
+    def unreachable(**_):
+        raise EndpointConnectionError(endpoint_url=f"https://sts.{REGION}.amazonaws.com/")
+
+    aws.clients["sts"].get_caller_identity = unreachable
 
     code, output = aws.run(_config())
 
-    assert code == NEEDS_FIXING
-    assert "us.amazon.nova-lite-v1:0 (judge and rewriter) is a cross-region inference profile" in output
+    assert code == CANNOT_CHECK
+    assert "Could not reach AWS STS" in output and "network" in output
+    assert "do not work" not in output
 
 
 def test_rejected_credentials_cannot_be_checked():
