@@ -2,13 +2,10 @@
 
 import json
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.bedrock import ToolAnswer
-from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.judging import RoundJudge
 from imagegate_service.domain.recording import RoundRecorder
@@ -16,21 +13,6 @@ from imagegate_service.domain.start import RunStarter
 from imagegate_service.errors import InvalidVerdict
 
 pytestmark = pytest.mark.unit
-BUCKET, TABLE = "test-bucket", "test-table"
-
-
-@pytest.fixture
-def storage():
-    with mock_aws():
-        boto3.client("s3").create_bucket(Bucket=BUCKET)
-        boto3.client("dynamodb").create_table(
-            TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                  {"AttributeName": "sk", "AttributeType": "S"}])
-        s3 = boto3.client("s3")
-        table = boto3.resource("dynamodb").Table(TABLE)
-        yield S3ObjectStore(BUCKET, lambda: s3), DynamoRunRepository(TABLE, lambda name: table)
 
 
 class FakeToolCaller:
