@@ -57,10 +57,24 @@ def _round_card(entry: dict[str, Any], previous_prompt: str | None, threshold: f
   <div class="small">{subscores}</div>
   <p>{escape(entry.get('explanation', ''))}</p>
   <div><b>Suggestions</b><ul>{suggestions}</ul></div>
+  {_evaluation_html(entry.get('evaluation'))}
   <div><b>Prompt</b><div class="prompt">{prompt_html}</div>{negative}</div>
   {f'<div><b>Changes</b><ul>{changes}</ul></div>' if changes else ''}
   <div class="small">cost ${entry.get('costUsd', 0):.4f} · <a href="{escape(entry['verdict'])}">verdict.json</a></div>
 </div>"""
+
+
+def _evaluation_html(evaluation: dict[str, Any] | None) -> str:
+    """The independent evaluator's checks on the image, each marked held or failed (escaped)."""
+    if not evaluation:
+        return ""
+    source = escape(evaluation["source"])
+    if "unavailable" in evaluation:
+        return f'<div><b>Evaluator</b> ({source}): unavailable <span class="small">{escape(evaluation["unavailable"])}</span></div>'
+    checks = "".join(f'<li class="{"pass" if check["satisfied"] else "fail"}">{"✓" if check["satisfied"] else "✗"} '
+                     f'{escape(check["question"])}</li>' for check in evaluation["checks"])
+    verdict = "passed" if evaluation["passed"] else "failed"
+    return f'<div><b>Evaluator</b> ({source}): <span class="{"pass" if evaluation["passed"] else "fail"}">{verdict}</span><ul>{checks}</ul></div>'
 
 
 def render_run_report(run: dict[str, Any]) -> str:
@@ -79,6 +93,7 @@ def render_run_report(run: dict[str, Any]) -> str:
 <div class="meta">“{escape(run['prompt'])}”<br>
 final score {final} (threshold {threshold}) · best round {run.get('bestRound') or 'n/a'} ·
 {len(run['rounds'])} round(s) · model cost ${run.get('costUsd', 0):.4f}
+{f"· evaluator on the final image: {'passed' if run['evaluation']['passed'] else 'failed'} ({escape(run['evaluation']['source'])}), evaluator cost ${run.get('evaluationCostUsd', 0):.4f}" if run.get('evaluation') else ''}
 {f"<br>{escape(run['reason'])}" if run.get('reason') else ''}</div>
 {error}
 <div class="rounds">{''.join(cards) or '<p>No round was completed.</p>'}</div>

@@ -282,3 +282,17 @@ def test_the_cli_summary_shows_the_evaluator_beside_the_judge(capsys):
     assert [row[:5] for row in rows] == [["1", "6.0", "failed", "passed", "2/2"], ["2", "7.0", "failed", "failed", "1/2"]]
     assert f"evaluator on the final image: failed 1/2 checks ({GROUND_TRUTH})" in printed
     assert "first failed: Is the cow brown?" in printed
+
+
+def test_the_run_report_lists_the_evaluators_checks_escaped():
+    from imagegate.report import render_run_report
+
+    run = {"runId": "r1", "status": "EXHAUSTED", "prompt": "a brown cow", "bestRound": 2, "finalScore": 7.0,
+           "costUsd": 0.02, "evaluationCostUsd": 0.004, "settings": {"threshold": 7.5}}
+    first = round_item(1, 6.0, True)
+    first["evaluation"]["checks"][0]["question"] = "Is there a <script>cow</script>?"
+    html = render_run_report(build_run_document(run, [first, round_item(2, 7.0, False)]))
+
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html.count("<b>Evaluator</b>") == 2 and "✗ Is the cow brown?" in html
+    assert f"evaluator on the final image: failed ({GROUND_TRUTH})" in html
