@@ -306,3 +306,20 @@ def test_a_failure_before_any_billed_evaluator_call_costs_nothing(storage):
     loop = RoundRecorder(storage[1], storage[0]).record(state)
     assert loop["evaluationCostUsd"] == 0.0
     assert storage[1].list_rounds(RUN)[0]["evaluation"]["unavailable"].startswith("ModelThrottled")
+
+
+@pytest.mark.parametrize("code, missing", [("NoSuchKey", True), ("AccessDenied", True), ("InternalError", False)])
+def test_a_missing_document_may_answer_403_without_list_permission_other_errors_still_raise(code, missing):
+    from botocore.exceptions import ClientError
+
+    from imagegate_service.domain.evaluating import read_json_if_present
+
+    class Store:
+        def get_json(self, key):
+            raise ClientError({"Error": {"Code": code, "Message": "no"}}, "GetObject")
+
+    if missing:
+        assert read_json_if_present(Store(), "runs/x/evaluation/checks.json") is None
+    else:
+        with pytest.raises(ClientError):
+            read_json_if_present(Store(), "runs/x/evaluation/checks.json")

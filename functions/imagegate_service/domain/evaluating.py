@@ -38,8 +38,9 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "text": ("text",), "absent": (),
 }
 # S3 answers a GetObject of a missing key with 403 AccessDenied when the caller may not list the bucket
-# ("If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 (Access
-# Denied) error", GetObject, Amazon S3 API Reference); the evaluator's role may only get and put runs/*.
+# ("If you don't have the s3:ListBucket permission, Amazon S3 will return an HTTP status code 403 ("access
+# denied") error": GetObject, Permissions, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html);
+# the evaluator's role may only get and put runs/*.
 _MISSING_OBJECT_CODES = {"NoSuchKey", "404", "AccessDenied", "403"}
 
 
@@ -129,14 +130,19 @@ class RoundEvaluator:
         )
 
     def _read_json(self, key: str) -> dict[str, Any] | None:
-        from botocore.exceptions import ClientError
+        return read_json_if_present(self._images, key)
 
-        try:
-            return self._images.get_json(key)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _MISSING_OBJECT_CODES:
-                return None
-            raise
+
+def read_json_if_present(images: S3ObjectStore, key: str) -> dict[str, Any] | None:
+    """The JSON document at key, or None when there is none (a missing key may answer 404 or 403)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return images.get_json(key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _MISSING_OBJECT_CODES:
+            return None
+        raise
 
 
 class _Ledger:

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
-from imagegate_service.domain.evaluating import public_evaluation, unavailable_evaluation
+from imagegate_service.domain.evaluating import public_evaluation, read_json_if_present, unavailable_evaluation
 from imagegate_service.settings import estimated_round_cost
 
 
@@ -106,9 +106,5 @@ class RoundRecorder:
         return unavailable_evaluation(evaluator, reason), self._spent_on_failed_evaluation(state)
 
     def _spent_on_failed_evaluation(self, state: dict[str, Any]) -> float:
-        from botocore.exceptions import ClientError
-
-        try:
-            return float(self._images.get_json(c.evaluation_key(state["runId"], state["loop"]["round"]))["costUsd"])
-        except ClientError:
-            return 0.0  # no attempt got as far as a billed call
+        ledger = read_json_if_present(self._images, c.evaluation_key(state["runId"], state["loop"]["round"]))
+        return float(ledger["costUsd"]) if ledger else 0.0  # no document: no attempt got as far as a billed call
