@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
     [
         (["run", ""], "prompt"),
         (["run", "   "], "prompt"),
-        (["run", "x" * 600], "prompt"),
+        (["run", "x" * 10_001], "prompt"),  # over the default generator's 10,000 characters
         (["run", "a cat", "--threshold", "11"], "threshold"),
         (["run", "a cat", "--threshold", "-0.5"], "threshold"),
         (["run", "a cat", "--max-rounds", "0"], "maxRounds"),

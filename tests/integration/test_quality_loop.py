@@ -6,6 +6,8 @@ import json
 import pytest
 
 from imagegate_service import constants as c
+from imagegate_service import registry
+from imagegate_service.settings import estimated_round_cost, resolve_settings
 from imagegate.local.runtime import BUCKET
 
 pytestmark = pytest.mark.integration
@@ -106,7 +108,8 @@ def test_verdicts_that_keep_breaking_the_schema_fail_the_run_with_the_cause_kept
     assert run["status"] == c.STATUS_FAILED
     assert run["error"] == "InvalidVerdict"
     assert "schema" in run["cause"]
-    assert run["costUsd"] == pytest.approx(0.01)  # the round's image, never recorded as a round, still counts
+    image_price = registry.generator(registry.default_model("generator")).price_per_image(1024, 1024, "standard")
+    assert run["costUsd"] == pytest.approx(image_price)  # the round's image, never recorded as a round, still counts
     assert rounds_of(runtime, "garbage-always") == []  # no half-written round
 
 
@@ -134,15 +137,16 @@ def test_a_blocked_user_prompt_ends_blocked_with_nothing_generated(runtime_with)
 
 
 def test_the_budget_cap_ends_the_loop_before_a_round_would_exceed_it(runtime):
-    # Given a round costs about $0.0104 (one Titan 1024x1024 image + judge + rewrite)
-    outcome = runtime.run({"prompt": "two cats to the left of a green car at night", "threshold": 10,
-                           "maxRounds": 10, "maxCostUsd": 0.025}, run_id="budget")
+    # Given a budget of two and a half rounds (one image of the default generator + judge + rewrite each)
+    request = {"prompt": "two cats to the left of a green car at night", "threshold": 10, "maxRounds": 10}
+    budget = round(2.5 * estimated_round_cost(resolve_settings(request)), 4)
+    outcome = runtime.run({**request, "maxCostUsd": budget}, run_id="budget")
 
     result = outcome.output
     assert result["status"] == c.STATUS_EXHAUSTED
     assert "maxCostUsd" in result["reason"]
     assert result["rounds"] == 2
-    assert result["costUsd"] <= 0.025
+    assert result["costUsd"] <= budget
 
 
 def test_every_round_is_kept_exactly_once_in_s3_and_dynamodb(runtime_with):
@@ -168,18 +172,22 @@ def test_every_round_is_kept_exactly_once_in_s3_and_dynamodb(runtime_with):
 
 
 def test_the_state_stays_small_after_ten_rounds(runtime):
-    # Given the longest prompt Nova Canvas takes and a gate that never passes
-    long_prompt = ("a small red house with a blue door beside a tall green tree under a yellow sun, " * 13)[:1024]
-    outcome = runtime.run({"prompt": long_prompt, "generator": "amazon.nova-canvas-v1:0", "threshold": 10,
-                           "maxRounds": 10, "negativePrompt": "blurry, " * 100, "maxCostUsd": 5},
-                          run_id="ten-rounds")
+    # Given the longest prompt the default generator takes (10,000 characters), as long a negative prompt,
+    # and a gate that never passes
+    model = registry.generator(registry.default_model("generator"))
+    long_prompt = ("a small red house with a blue door beside a tall green tree under a yellow sun, " * 130)[
+        :model.prompt_max_chars]
+    negative = ("blurry, " * 1300)[:model.negative_prompt_max_chars]
+    outcome = runtime.run({"prompt": long_prompt, "threshold": 10, "maxRounds": 10, "negativePrompt": negative,
+                           "maxCostUsd": 5}, run_id="ten-rounds")
 
     assert outcome.output["rounds"] == 10
     sizes = [len(json.dumps(json.loads(details["input"])).encode())
              for event in runtime.execution_history(outcome.execution_arn)
              for key, details in event.items() if key.endswith("EventDetails") and "input" in details]
-    assert sizes and max(sizes) < 8 * 1024
-    assert max(sizes) > 2048  # the long prompts really are in the payload
+    # Step Functions' limit is 256 KiB; the state carries the prompts a few times, never images or history
+    assert sizes and max(sizes) < 96 * 1024
+    assert max(sizes) > 20_000  # the long prompts really are in the payload
 
 
 def test_bad_input_starts_no_execution(runtime):

@@ -114,7 +114,7 @@ def test_links_include_the_stage_path(api, lambda_context):
     ('{"prompt": 42}', JSON, "prompt"),
     ('{"prompt": ["a", "cat"]}', JSON, "prompt"),
     ('{"prompt": "   "}', JSON, "prompt"),
-    ('{"prompt": "' + "x" * 600 + '"}', JSON, "prompt"),
+    ('{"prompt": "' + "x" * 10_001 + '"}', JSON, "prompt"),  # over the default generator's limit
     ('{"prompt": "a cat", "threshold": 11}', JSON, "threshold"),
     ('{"prompt": "a cat", "threshold": "high"}', JSON, "threshold"),
     ('{"prompt": "a cat", "maxRounds": 0}', JSON, "maxRounds"),

@@ -532,3 +532,13 @@ def test_a_plain_refusal_is_not_blamed_on_max_tokens():
         validated(answer, VERDICT_SCHEMA, "judge", InvalidVerdict)
 
     assert "maxTokens" not in str(caught.value) and "did not call its tool" in str(caught.value)
+
+
+def test_the_rewrite_tool_schema_admits_the_longest_prompt_any_generator_takes():
+    # The rewriter's answer is validated against this schema before it is fitted to the run's generator.
+    from imagegate_service import prompts
+
+    properties = prompts.schema(REWRITE_SCHEMA)["properties"]
+    generators = [registry.generator(model_id) for model_id in registry.generator_ids()]
+    assert properties["prompt"]["maxLength"] == max(model.prompt_max_chars for model in generators)
+    assert properties["negativePrompt"]["maxLength"] == max(model.negative_prompt_max_chars for model in generators)
