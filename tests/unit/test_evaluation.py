@@ -188,6 +188,8 @@ def test_a_retry_adds_its_call_to_what_earlier_attempts_spent(storage, bedrock):
     ([COW_CHECKS[0], COW_CHECKS[0]], "repeat"),
     ([COW_CHECKS[0], {k: v for k, v in COW_CHECKS[1].items() if k != "count"}], "no count"),
     ([{**COW_CHECKS[0], "kind": "smell"}], "schema"),
+    ([COW_CHECKS[0], {"id": "c2", "kind": "position", "question": "Is the cow on the left?", "subject": "cow",
+                      "parent": "c1"}], "no position"),
 ])
 def test_unusable_checks_are_an_invalid_evaluation(storage, bedrock, checks, words):
     _, stubber = bedrock
@@ -323,3 +325,22 @@ def test_a_missing_document_may_answer_403_without_list_permission_other_errors_
     else:
         with pytest.raises(ClientError):
             read_json_if_present(Store(), "runs/x/evaluation/checks.json")
+
+
+def test_checks_keep_their_kinds_fields_and_nothing_else(storage, bedrock):
+    # Given checks with a plural's "at least", an image region, and a key the contract does not have
+    _, stubber = bedrock
+    checks = [{**COW_CHECKS[0], "mood": "happy"},
+              {"id": "c2", "kind": "count", "question": "Are there at least two cows?", "subject": "Cow", "count": 2,
+               "at_least": True, "parent": "c1"},
+              {"id": "c3", "kind": "position", "question": "Is the cow on the left?", "subject": "cow",
+               "position": "left", "colour": "red", "parent": "c1"}]
+    expect(stubber, c.EVALUATION_CHECKS_TOOL, converse_answer(c.EVALUATION_CHECKS_TOOL, {"checks": checks}))
+    expect(stubber, c.EVALUATION_ANSWERS_TOOL, converse_answer(c.EVALUATION_ANSWERS_TOOL,
+                                                               yes_no(c1="yes", c2="yes", c3="no")))
+    evaluator_for(storage, bedrock).evaluate(state_for_round(storage))
+
+    cached = storage[0].get_json(c.evaluation_checks_key(RUN))["checks"]
+    assert cached[0] == COW_CHECKS[0]
+    assert (cached[1]["subject"], cached[1]["count"], cached[1]["at_least"]) == ("cow", 2, True)
+    assert cached[2]["position"] == "left" and "colour" not in cached[2]

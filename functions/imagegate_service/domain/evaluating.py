@@ -32,11 +32,13 @@ CHECKS_SOURCE_EXPECTED = "expected"
 STATUS_COMPLETE = "complete"
 STATUS_FAILED = "failed"
 STATUS_IN_PROGRESS = "in progress"
-# The fields a check of each kind carries besides id, kind, question, subject and parent (the contract).
+# The fields a check of each kind carries besides id, kind, question, subject and parent (the contract), and
+# the ones it may carry (a plural with no number asks for at least two).
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "entity": (), "count": ("count",), "colour": ("colour",), "position": (), "relation": ("relation", "object"),
-    "text": ("text",), "absent": (),
+    "entity": (), "count": ("count",), "colour": ("colour",), "position": ("position",),
+    "relation": ("relation", "object"), "text": ("text",), "absent": (),
 }
+KIND_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {"count": ("at_least",)}
 # S3 answers a GetObject of a missing key with 403 AccessDenied when the caller may not list the bucket
 # ("If you don't have the s3:ListBucket permission, Amazon S3 will return an HTTP status code 403 ("access
 # denied") error": GetObject, Permissions, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html);
@@ -218,6 +220,7 @@ def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:
         kept = {"id": check["id"], "kind": check["kind"], "question": check["question"],
                 "subject": check["subject"].strip().lower(), "parent": parent}
         kept.update({name: check[name] for name in KIND_FIELDS[check["kind"]]})
+        kept.update({name: check[name] for name in KIND_OPTIONAL_FIELDS.get(check["kind"], ()) if name in check})
         if check["kind"] == "absent":
             kept["count"] = 0
         checks.append(kept)
