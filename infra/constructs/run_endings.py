@@ -20,9 +20,14 @@ from infra.config import MARK_RUN_ENDED_FUNCTION_SPEC
 from infra.constructs.functions import ServiceFunctions
 from infra.constructs.storage import Storage
 
+# The event Step Functions sends to the default bus for Standard workflows (source aws.states; the detail is
+# DescribeExecution's: executionArn, stateMachineArn, name, status, startDate, stopDate, error, cause), delivered
+# best effort. Sources: https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html and
+# https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-states.html
 EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
-# EventBridge retries a failed delivery with backoff for up to 24 hours and 185 attempts by default; a run
-# left RUNNING for hours is what this exists to prevent, so: fewer attempts, then the dead-letter queue.
+# "By default, EventBridge retries sending the event for 24 hours and up to 185 times" (source:
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html); a run left RUNNING for
+# hours is what this exists to prevent, so: fewer attempts within 6 hours, then the dead-letter queue.
 TARGET_RETRY_ATTEMPTS = 8
 TARGET_MAX_EVENT_AGE = cdk.Duration.hours(6)
 

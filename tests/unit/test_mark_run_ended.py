@@ -64,6 +64,19 @@ def test_a_running_run_is_marked_failed_with_the_status_and_cause(runtime, lambd
     assert item["finishedAt"] == iso(STARTED + timedelta(hours=1))
 
 
+def test_a_run_closed_by_hand_with_the_clis_describe_execution_output(runtime, lambda_context):
+    # Given what `aws stepfunctions describe-execution` prints (dates as ISO 8601 text)
+    _run_item(runtime, "by-hand")
+    detail = {"executionArn": f"arn:aws:states:{REGION}:{ACCOUNT}:execution:imagegate-quality-loop:by-hand",
+              "stateMachineArn": LOOP_ARN, "name": "by-hand", "status": "ABORTED",
+              "startDate": "2026-11-30T01:00:00.000000+00:00", "stopDate": "2026-11-30T01:30:00.000000+00:00"}
+
+    result = mark_run_ended.handler({"detail": detail}, lambda_context)
+
+    assert result["marked"] == ["by-hand"]
+    assert runtime.runs().get_run("by-hand")["finishedAt"] == iso(STARTED + timedelta(minutes=30))
+
+
 def test_a_second_delivery_changes_nothing(runtime, lambda_context):
     # Given a run already marked by a first delivery of the event
     _run_item(runtime, "twice")

@@ -119,9 +119,15 @@ def _name_of(execution_arn: str) -> str:
 
 
 def _moment(value: Any) -> datetime | None:
-    """EventBridge gives epoch milliseconds; describe_execution (local runtime) a datetime."""
+    """EventBridge gives epoch milliseconds; boto3's describe_execution (the local runtime) a datetime; the AWS
+    CLI's describe-execution (a run closed by hand) an ISO 8601 string."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc)
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
     if isinstance(value, (int, float)) and value > 0:
         return datetime.fromtimestamp(value / 1000, timezone.utc)
     return None
