@@ -116,7 +116,6 @@ def estimated_evaluation_cost(settings: dict[str, Any]) -> float:
             + (0.0 if settings.get("expected") else evaluator.token_cost(*EVALUATION_CHECKS_TOKENS_ESTIMATE)))
 
 
-
 def _check_schema(request: Any) -> None:
     import jsonschema  # imported here, not at module load: it is the heaviest import of a cold start
 
