@@ -80,7 +80,7 @@ def test_run_exports_rounds_images_verdicts_and_a_report(tmp_path, capsys):
 
 def test_the_installed_command_runs_and_exits_zero_when_the_gate_passes(tmp_path):
     completed = subprocess.run(
-        [sys.executable, "-m", "imagegate.cli", "run", "a red apple on a wooden table", "--threshold", "6",
+        [sys.executable, "-m", "imagegate.cli", "run", "a red apple on a wooden table", "--threshold", "0",
          "--out", str(tmp_path)],
         capture_output=True, text=True, timeout=120,
     )

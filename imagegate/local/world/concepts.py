@@ -28,6 +28,8 @@ FRAMING_NOUNS: frozenset[str] = frozenset({
     "sign saying", "way", "thing", "things", "something", "anything", "nothing", "one", "ones",
 })
 
+MAX_NOUN_CHARS = 40  # longer "words" are not nouns of any language a model was trained on
+
 # Words about quality or taste, not content: no object, no checkable attribute ("a beautiful cat").
 QUALITY_WORDS: frozenset[str] = frozenset({
     "beautiful", "pretty", "nice", "good", "great", "cool", "amazing", "awesome", "stunning", "lovely",

@@ -19,7 +19,7 @@ import re
 from imagegate_service.constants import EVALUATION_RELATIONS
 
 from . import vocabulary as vocab
-from .concepts import FRAMING_NOUNS, QUALITY_WORDS, colour_name, is_plural, lemma, plural
+from .concepts import FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, colour_name, is_plural, lemma, plural
 
 _RELATIONS: tuple[tuple[str, str], ...] = tuple(sorted({
     "to the left of": "left of", "on the left of": "left of", "left of": "left of",
@@ -190,7 +190,7 @@ class _Reading:
         head = content[-1]
         if len(content) >= 2 and lemma(" ".join(content[-2:])) in vocab.OBJECT_CLASSES:
             head = " ".join(content[-2:])
-        if head in FRAMING_NOUNS or len(head) < 2 or head.endswith("ly"):
+        if head in FRAMING_NOUNS or not 2 <= len(head) <= MAX_NOUN_CHARS or head.endswith("ly"):
             return None
         head_words = set(head.split())
         modifiers = [w for w in words[:len(words) - len(head.split())] if w not in head_words]
@@ -199,8 +199,8 @@ class _Reading:
             word = count_words[-1]
             count = int(word) if word.isdigit() else vocab.NUMBER_WORDS[word]
         colours = [colour_name(w) for w in modifiers if colour_name(w)]
-        adjectives = [w for w in modifiers if w not in count_words and colour_name(w) is None
-                      and w not in _QUANTIFIERS and w.isalpha() and not w.endswith("ly")]
+        adjectives = [w for w in modifiers if w not in count_words and colour_name(w) is None and w not in _QUANTIFIERS
+                      and w.isalpha() and not w.endswith("ly") and len(w) <= MAX_NOUN_CHARS]
         several = count is None and (is_plural(head) or any(w in _QUANTIFIERS for w in modifiers))
         name = lemma(head)
         if negated:
@@ -238,7 +238,7 @@ class _Reading:
                 continue
             if colour_name(word):
                 self._colour(entity, colour_name(word))
-            elif word.isalpha():
+            elif word.isalpha() and len(word) <= MAX_NOUN_CHARS:
                 self._attribute(entity, word)
 
     def _colour(self, entity: dict, colour: str) -> None:

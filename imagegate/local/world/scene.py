@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import vocabulary as vocab
-from .concepts import FRAMING_NOUNS, QUALITY_WORDS, lemma
+from .concepts import FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, lemma
 from .concepts import plural as plural_of
 
 RELATIONS = ("left of", "right of", "above", "below", "on top of", "under", "next to")
@@ -469,7 +469,7 @@ _NOT_NOUNS = frozenset({"very", "so", "too", "really", "quite", "also", "just", 
 
 def _is_modifier(word: str) -> bool:
     """Content words only: not a pronoun, preposition, auxiliary, adverb or number."""
-    return (word.isalpha() and len(word) > 1 and word not in _NOT_NOUNS and word not in QUALITY_WORDS
+    return (word.isalpha() and 1 < len(word) <= MAX_NOUN_CHARS and word not in _NOT_NOUNS and word not in QUALITY_WORDS
             and not word.endswith("ly")
             and not word.startswith("__text"))
 
