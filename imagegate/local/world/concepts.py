@@ -37,6 +37,7 @@ QUALITY_WORDS: frozenset[str] = frozenset({
     "uhd", "4k", "8k", "ultra", "high", "highly", "professional", "award", "winning", "sharp", "focus",
     "gorgeous", "breathtaking", "dramatic", "elegant", "perfect", "fantastic", "wonderful", "please",
     "make", "create", "generate", "draw", "render", "show", "give", "want", "need", "like", "it",
+    "visible", "legible", "readable", "prominent", "distinct", "recognizable", "recognisable",
 })
 
 

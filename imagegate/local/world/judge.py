@@ -73,7 +73,7 @@ def _entity_phrase(subject: str, checks: list[dict]) -> str:
                      [c["attribute"] for c in about if c["kind"] == "attribute"])
     looks = f"clearly {looks} " if looks else ""
     if count is None:
-        return f"{'an' if (looks or subject)[0] in 'aeiou' else 'a'} {looks}{subject}"
+        return f"a {looks or 'clearly visible '}{subject}"
     number = vocab.NUMBER_NAMES.get(count["count"], str(count["count"]))
     return f"{'at least' if count.get('at_least') else 'exactly'} {number} {looks}{plural(subject)}"
 

@@ -310,6 +310,11 @@ class _Parser:
                 entity.count, entity.count_stated = mention.count, True
             if entity.count == mention.count:
                 entity.emphasise("count")
+        for adjective in mention.attributes:
+            if adjective in entity.attributes:
+                entity.emphasise("attribute")
+            else:
+                entity.attributes.append(adjective)
         if not mention.colour and not mention.count_stated:
             entity.emphasise("presence")
         return existing
@@ -421,7 +426,7 @@ class _Parser:
             return
         if self._is_head(i):
             self._on_object(i, 1, (lemma(word), word != lemma(word) and _looks_plural(word)))
-        elif self._opens_phrase(i) and self._next_kind(i + 1) in {"word", "object", "colour"}:
+        elif _is_modifier(word) and self._opens_phrase(i) and self._next_kind(i + 1) in {"word", "object", "colour"}:
             self.pending.adjectives.append(word)
             if len(self.pending.adjectives) > _MAX_UNKNOWN_RUN:
                 self._reset_pending()
