@@ -352,9 +352,9 @@ def test_bedrock_errors_become_named_errors(bedrock, code, status, message, name
                              http_status_code=status)
 
     with pytest.raises(named_error) as caught:
-        BedrockImageGenerator(lambda: client).generate(image_request())
+        BedrockImageGenerator(lambda: client).generate(stability_request())
 
-    assert TITAN in str(caught.value)
+    assert SD35 in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -382,6 +382,29 @@ def test_a_retired_model_is_model_retired_with_its_end_of_life_and_successor(bed
     recorded = registry.lifecycle(TITAN)
     assert TITAN in said and recorded.end_of_life.isoformat() in said
     assert f"Switch to {recorded.successor}" in said and message in said
+
+
+@pytest.mark.parametrize(("code", "status", "message"), [
+    ("AccessDeniedException", 403, "You don't have access to the model with the specified model ID."),
+    ("ValidationException", 400, "Operation not allowed"),
+])
+def test_a_refusal_of_a_model_past_its_recorded_end_of_life_is_model_retired(bedrock, code, status, message):
+    # Given the registry records Nova Canvas past its end of life, and Bedrock refuses it
+    client, stubber = bedrock
+    stubber.add_client_error("invoke_model", service_error_code=code, service_message=message,
+                             http_status_code=status)
+
+    with pytest.raises(ModelRetired, match="2026-09-30"):
+        BedrockImageGenerator(lambda: client).generate(image_request(model_id=CANVAS, cfg_scale=6.5))
+
+
+def test_a_bad_request_to_a_retired_model_is_still_a_bad_request(bedrock):
+    client, stubber = bedrock
+    stubber.add_client_error("invoke_model", service_error_code="ValidationException", http_status_code=400,
+                             service_message="expected maxLength: 1024, actual: 1100")
+
+    with pytest.raises(ModelRequestRejected):
+        BedrockImageGenerator(lambda: client).generate(image_request(model_id=CANVAS, cfg_scale=6.5))
 
 
 def test_access_denied_names_the_model_and_what_to_switch_to(bedrock):

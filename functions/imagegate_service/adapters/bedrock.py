@@ -290,9 +290,9 @@ class BedrockToolCaller:
         usage = response.get("usage", {})
         return ToolAnswer(
             tool_input=tool_input if isinstance(tool_input, dict) else None,
-            text=" ".join(b["text"] for b in blocks if "text" in b).strip(),
+            text=" ".join(b["text"] for b in blocks if isinstance(b.get("text"), str)).strip(),
             stop_reason=response.get("stopReason", "unknown"),
-            input_tokens=int(usage.get("inputTokens", 0)),
+            input_tokens=int(usage.get("inputTokens", 0)),  # botocore has parsed these as integers
             output_tokens=int(usage.get("outputTokens", 0)),
             latency_ms=int(response.get("metrics", {}).get("latencyMs", (time.monotonic() - started) * 1000)),
             max_tokens=max_tokens,
@@ -340,6 +340,15 @@ class _bedrock_errors:
     def __init__(self, model_id: str):
         self.model_id = model_id
 
+    def _refused_because_retired(self, code: str, message: str) -> bool:
+        """A refusal of a model the registry records as past its end of life: access denied, not found, or
+        a Legacy model's 'Operation not allowed' (https://github.com/BerriAI/litellm/pull/28704)."""
+        try:
+            retired = registry.lifecycle(self.model_id).retired_on(datetime.now(timezone.utc).date())
+        except KeyError:
+            return False
+        return retired and (code != "ValidationException" or "operation not allowed" in message.lower())
+
     def __enter__(self) -> None:
         return None
 
@@ -361,7 +370,8 @@ class _bedrock_errors:
             raise ModelThrottled(detail) from exc
         if code in _TRANSIENT:
             raise ModelTransientError(detail) from exc
-        if code in _RETIRABLE_CODES and any(mark in message.lower() for mark in _RETIRED_MARKS):
+        if code in _RETIRABLE_CODES and (any(mark in message.lower() for mark in _RETIRED_MARKS)
+                                         or self._refused_because_retired(code, message)):
             raise ModelRetired(retired_message(self.model_id, code, message)) from exc
         if code == "ValidationException" and _CONTENT_FILTER_MARK in message.lower():
             raise ContentBlocked(detail) from exc
