@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--request", metavar="FILE", help="a JSON run request ('-' for stdin) instead of flags")
     run.add_argument("--threshold", type=float, help="score 0-10 that passes the gate (default 7.5)")
     run.add_argument("--max-rounds", type=int, help="1-10 (default 4)")
-    run.add_argument("--generator", help="image model id (default Titan Image Generator v2)")
+    run.add_argument("--generator", help="image model id (default: the model registry's default generator, "
+                     "Stable Diffusion 3.5 Large; README, Models)")
     run.add_argument("--judge", help="vision judge model id (default Nova Lite)")
     run.add_argument("--rewriter", help="rewriter model id (default Nova Lite)")
     run.add_argument("--evaluator", help="independent evaluator model id, not the judge (default locally: "
