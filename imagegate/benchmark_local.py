@@ -39,14 +39,16 @@ def suite_request(items: Sequence[SuiteItem], suite_name: str, concurrency: int,
     }
 
 
-def prepare_locally(request: dict[str, Any], name: str = "local-check") -> dict[str, Any]:
+def prepare_locally(request: dict[str, Any], name: str | None = None) -> dict[str, Any]:
     """What Prepare Benchmark will make of the request, worked out here first: a benchmark that one
     execution could not hold (or any other bad input) is refused before anything starts
-    (InvalidRequest, naming the field and the numbers)."""
+    (InvalidRequest, naming the field and the numbers). ``name``: the execution's (its run ids are
+    part of the state measured); by default a fresh one, as long as any."""
     from imagegate import workflows
     from imagegate_service.domain.benchmark import BenchmarkPreparer
+    from imagegate_service.domain.run_ids import new_run_id
 
-    return BenchmarkPreparer().prepare(request, name, workflows.benchmark_history_estimate())
+    return BenchmarkPreparer().prepare(request, name or new_run_id(), workflows.benchmark_history_estimate())
 
 
 def run_benchmark(request: dict[str, Any], out_root: Path, runtime: Any,

@@ -4,7 +4,10 @@
   with the first-round (single-shot) and final pass rates;
 - one 4-round quality loop, wall time;
 - each Lambda handler module's import time next to a bare `import boto3` (cold start; target <= 1.3x);
-- the offline world's render and judge time at 1024x1024.
+- the offline world's render and judge time at 1024x1024;
+- the control arms (loop, single, redraw, best-of-3, best-of-5) side by side on the bundled suite and on
+  a 100-item stratified GenEval sample: evaluator and judge pass rates, the judge's false passes, images
+  and rounds per item, cost per evaluator pass.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from imagegate_service import constants as c
 from imagegate_service.benchmark.suites import load_suite_jsonl
 
 BENCH_PROMPTS = 100
+ARMS = tuple(c.BENCHMARK_ARMS)
+GENEVAL_FILE = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "geneval_evaluation_metadata.jsonl"
+GENEVAL_SAMPLE, GENEVAL_SAMPLE_SEED = 100, 1
 
 
 def benchmark_figures() -> None:
@@ -43,6 +49,67 @@ def benchmark_figures() -> None:
     print(f"  first-round pass rate {overall['firstRoundPassRate']:.0%} -> final pass rate {overall['passRate']:.0%}; "
           f"mean score {overall['meanFirstRoundScore']:.2f} -> {overall['meanFinalScore']:.2f}; "
           f"mean rounds to pass {overall['meanRoundsToPass']:.2f}")
+
+
+def arms_figures() -> None:
+    from imagegate_service.benchmark.suites import load_geneval_jsonl, select_items
+
+    _arms_table("bundled suite", load_suite_jsonl(benchmark_local.DEFAULT_SUITE_FILE))
+    if not GENEVAL_FILE.is_file():
+        print(f"arms on GenEval: skipped, {GENEVAL_FILE} not found")
+        return
+    sample = select_items(load_geneval_jsonl(GENEVAL_FILE), limit=GENEVAL_SAMPLE, sample_seed=GENEVAL_SAMPLE_SEED)
+    _arms_table(f"GenEval, {GENEVAL_SAMPLE}-item stratified sample (seed {GENEVAL_SAMPLE_SEED})", sample)
+
+
+def _arms_table(name: str, items: list) -> None:
+    """Every item under every arm, default settings; as few benchmark executions as one execution's
+    quotas allow (Prepare Benchmark's own bounds decide), their runs pooled into one arms table."""
+    import json
+
+    from imagegate_service.benchmark.metrics import arm_metrics
+
+    started = time.monotonic()
+    batches = _fitting_batches(items)
+    runs = []
+    with tempfile.TemporaryDirectory() as out, LocalRuntime(retry_time_scale=0.0) as runtime:
+        for number, batch in enumerate(batches):
+            request = _arms_request(batch, number)
+            outcome = benchmark_local.run_benchmark(request, Path(out) / str(number), runtime)
+            if outcome.report_dir is None:
+                print(f"arms on {name}: benchmark {outcome.status}: {outcome.error}")
+                return
+            runs += json.loads((outcome.report_dir / "report.json").read_text())["runs"]
+    pooled = arm_metrics(runs, ARMS)
+    print(f"arms on {name}: {len(items)} items x {len(ARMS)} arms in {len(batches)} benchmark execution(s), "
+          f"{time.monotonic() - started:.0f} s wall")
+    benchmark_local.print_arms(pooled["arms"], pooled["armDetails"])
+
+
+def _arms_request(batch: list, number: int) -> dict:
+    return benchmark_local.suite_request(batch, f"arms-{number}", concurrency=4, arms=ARMS)
+
+
+def _fitting_batches(items: list) -> list[list]:
+    """Consecutive batches, each the most items (under every arm) that one benchmark execution holds."""
+    from imagegate_service.errors import InvalidRequest
+
+    def fits(batch: list) -> bool:
+        try:
+            benchmark_local.prepare_locally(_arms_request(batch, len(batches)))
+            return True
+        except InvalidRequest:
+            return False
+
+    batches, start = [], 0
+    while start < len(items):
+        low, high = 1, len(items) - start  # the largest n with items[start:start + n] fitting
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if fits(items[start:start + middle]) else (low, middle - 1)
+        batches.append(items[start:start + low])
+        start += low
+    return batches
 
 
 def loop_figures() -> None:
@@ -107,6 +174,7 @@ def main() -> None:
     import_figures()
     loop_figures()
     benchmark_figures()
+    arms_figures()
 
 
 if __name__ == "__main__":

@@ -155,9 +155,9 @@ BENCHMARKS_PREFIX = "benchmarks/"
 SFN_MAX_HISTORY_EVENTS = 25_000
 SFN_MAX_PAYLOAD_BYTES = 262_144
 BENCHMARK_HISTORY_RETRY_HEADROOM = 0.10
-# What one finished run adds to the Map's collected results (the loop's terminal output: ids, status,
-# reason, scores, image key, cost, evaluation summary), measured at about 450 bytes; a failed run's cause
-# can make it longer, hence the allowance.
+# What one finished run adds to the Map's collected results (the loop's terminal output: run id, status,
+# reason, scores, image key, costs, evaluation summary), measured at about 350 bytes; a failed run also
+# carries its error and cause (finishing.CAUSE_LIMIT), hence the allowance.
 BENCHMARK_RESULT_BYTES_PER_RUN = 700
 # The most suite items one benchmark selects, whatever the bounds above would allow (the CDK context's
 # benchmarkLimit range too); with several arms or rounds the computed bounds are usually stricter.
