@@ -12,11 +12,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,38 +55,48 @@ def benchmark_figures() -> None:
 
 
 def arms_figures() -> None:
+    from imagegate_service.benchmark.metrics import arm_metrics
     from imagegate_service.benchmark.suites import load_geneval_jsonl, select_items
 
-    _arms_table("bundled suite", load_suite_jsonl(benchmark_local.DEFAULT_SUITE_FILE))
-    if not GENEVAL_FILE.is_file():
+    tables = [("bundled suite", load_suite_jsonl(benchmark_local.DEFAULT_SUITE_FILE))]
+    if GENEVAL_FILE.is_file():
+        sample = select_items(load_geneval_jsonl(GENEVAL_FILE), limit=GENEVAL_SAMPLE, sample_seed=GENEVAL_SAMPLE_SEED)
+        tables.append((f"GenEval, {GENEVAL_SAMPLE}-item stratified sample (seed {GENEVAL_SAMPLE_SEED})", sample))
+    else:
         print(f"arms on GenEval: skipped, {GENEVAL_FILE} not found")
-        return
-    sample = select_items(load_geneval_jsonl(GENEVAL_FILE), limit=GENEVAL_SAMPLE, sample_seed=GENEVAL_SAMPLE_SEED)
-    _arms_table(f"GenEval, {GENEVAL_SAMPLE}-item stratified sample (seed {GENEVAL_SAMPLE_SEED})", sample)
-
-
-def _arms_table(name: str, items: list) -> None:
-    """Every item under every arm, default settings; as few benchmark executions as one execution's
-    quotas allow (Prepare Benchmark's own bounds decide), their runs pooled into one arms table."""
-    import json
-
-    from imagegate_service.benchmark.metrics import arm_metrics
-
+    # Every item under every arm, default settings, in as few benchmark executions as one execution's quotas
+    # allow (Prepare Benchmark's own bounds decide); their runs are pooled into one table per suite.
+    jobs = [(name, batch) for name, items in tables for batch in _fitting_batches(items)]
     started = time.monotonic()
-    batches = _fitting_batches(items)
-    runs = []
+    # One process (with its own local runtime) per execution, as many at once as there are cores: the loops
+    # are CPU-bound Python, which one process runs on one core.
+    with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        outcomes = list(pool.map(_run_arms_batch, [batch for _, batch in jobs], range(len(jobs))))
+    wall = time.monotonic() - started
+    for name, items in tables:
+        mine = [outcome for (job_name, _), outcome in zip(jobs, outcomes) if job_name == name]
+        failed = [outcome for outcome in mine if outcome["error"]]
+        if failed:
+            print(f"arms on {name}: a benchmark execution ended {failed[0]['status']}: {failed[0]['error']}")
+            continue
+        pooled = arm_metrics([run for outcome in mine for run in outcome["runs"]], ARMS)
+        walls = ", ".join(f"{outcome['wall']:.0f} s" for outcome in mine)
+        print(f"arms on {name}: {len(items)} items x {len(ARMS)} arms in {len(mine)} benchmark execution(s) ({walls})")
+        benchmark_local.print_arms(pooled["arms"], pooled["armDetails"])
+    print(f"arms: {len(jobs)} executions in {wall:.0f} s wall, up to {min(len(jobs), os.cpu_count() or 1)} at once")
+
+
+def _run_arms_batch(batch: list, number: int) -> dict:
+    """One benchmark execution of a batch under every arm, in a fresh local runtime (a worker process)."""
+    import json
+    import warnings
+
+    warnings.filterwarnings("ignore", "No application metrics to publish")
     with tempfile.TemporaryDirectory() as out, LocalRuntime(retry_time_scale=0.0) as runtime:
-        for number, batch in enumerate(batches):
-            request = _arms_request(batch, number)
-            outcome = benchmark_local.run_benchmark(request, Path(out) / str(number), runtime)
-            if outcome.report_dir is None:
-                print(f"arms on {name}: benchmark {outcome.status}: {outcome.error}")
-                return
-            runs += json.loads((outcome.report_dir / "report.json").read_text())["runs"]
-    pooled = arm_metrics(runs, ARMS)
-    print(f"arms on {name}: {len(items)} items x {len(ARMS)} arms in {len(batches)} benchmark execution(s), "
-          f"{time.monotonic() - started:.0f} s wall")
-    benchmark_local.print_arms(pooled["arms"], pooled["armDetails"])
+        outcome = benchmark_local.run_benchmark(_arms_request(batch, number), Path(out), runtime)
+        runs = [] if outcome.report_dir is None else json.loads((outcome.report_dir / "report.json").read_text())["runs"]
+    return {"status": outcome.status, "error": outcome.error, "runs": runs, "wall": outcome.wall_seconds}
 
 
 def _arms_request(batch: list, number: int) -> dict:
