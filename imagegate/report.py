@@ -70,11 +70,20 @@ def _evaluation_html(evaluation: dict[str, Any] | None) -> str:
         return ""
     source = escape(evaluation["source"])
     if "unavailable" in evaluation:
-        return f'<div><b>Evaluator</b> ({source}): unavailable <span class="small">{escape(evaluation["unavailable"])}</span></div>'
+        reason = escape(evaluation["unavailable"])
+        return f'<div><b>Evaluator</b> ({source}): unavailable <span class="small">{reason}</span></div>'
     checks = "".join(f'<li class="{"pass" if check["satisfied"] else "fail"}">{"✓" if check["satisfied"] else "✗"} '
                      f'{escape(check["question"])}</li>' for check in evaluation["checks"])
-    verdict = "passed" if evaluation["passed"] else "failed"
-    return f'<div><b>Evaluator</b> ({source}): <span class="{"pass" if evaluation["passed"] else "fail"}">{verdict}</span><ul>{checks}</ul></div>'
+    verdict, css = ("passed", "pass") if evaluation["passed"] else ("failed", "fail")
+    return f'<div><b>Evaluator</b> ({source}): <span class="{css}">{verdict}</span><ul>{checks}</ul></div>'
+
+
+def _final_evaluation_html(run: dict[str, Any]) -> str:
+    evaluation = run.get("evaluation")
+    if not evaluation or "unavailable" in evaluation:
+        return ""
+    return (f"· evaluator on the final image: {'passed' if evaluation['passed'] else 'failed'} "
+            f"({escape(evaluation['source'])}), evaluator cost ${run.get('evaluationCostUsd', 0):.4f}")
 
 
 def render_run_report(run: dict[str, Any]) -> str:
@@ -93,7 +102,7 @@ def render_run_report(run: dict[str, Any]) -> str:
 <div class="meta">“{escape(run['prompt'])}”<br>
 final score {final} (threshold {threshold}) · best round {run.get('bestRound') or 'n/a'} ·
 {len(run['rounds'])} round(s) · model cost ${run.get('costUsd', 0):.4f}
-{f"· evaluator on the final image: {'passed' if run['evaluation']['passed'] else 'failed'} ({escape(run['evaluation']['source'])}), evaluator cost ${run.get('evaluationCostUsd', 0):.4f}" if run.get('evaluation') else ''}
+{_final_evaluation_html(run)}
 {f"<br>{escape(run['reason'])}" if run.get('reason') else ''}</div>
 {error}
 <div class="rounds">{''.join(cards) or '<p>No round was completed.</p>'}</div>

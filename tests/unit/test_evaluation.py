@@ -267,8 +267,8 @@ def test_record_round_keeps_the_evaluation_and_its_cost_apart_from_the_loops_cos
 
     # Then the round item has the evaluation as the contract shows it, and its cost on its own line
     item = storage[1].list_rounds(RUN)[0]
-    assert item["evaluation"] == {"passed": True, "source": EVALUATOR,
-                                  "checks": [{"question": check["question"], "satisfied": True} for check in COW_CHECKS]}
+    held = [{"question": check["question"], "satisfied": True} for check in COW_CHECKS]
+    assert item["evaluation"] == {"passed": True, "source": EVALUATOR, "checks": held}
     assert item["evaluationCostUsd"] == pytest.approx(summary["costUsd"])
     assert loop["costUsd"] == pytest.approx(0.011)  # images and judge only
     assert loop["evaluationCostUsd"] == pytest.approx(summary["costUsd"])
@@ -344,3 +344,22 @@ def test_checks_keep_their_kinds_fields_and_nothing_else(storage, bedrock):
     assert cached[0] == COW_CHECKS[0]
     assert (cached[1]["subject"], cached[1]["count"], cached[1]["at_least"]) == ("cow", 2, True)
     assert cached[2]["position"] == "left" and "colour" not in cached[2]
+
+
+def test_the_workflow_evaluates_after_the_judge_retries_like_it_and_never_fails_the_run_for_it():
+    import json as json_module
+
+    from imagegate.workflows import QUALITY_LOOP_FILE
+
+    states = json_module.loads(QUALITY_LOOP_FILE.read_text(encoding="utf-8"))["States"]
+    evaluate, judge = states["Evaluate Round"], states["Judge Images"]
+    # Judge Images -> Evaluate Round -> Record Round, the result in $.evaluation, which Record Round reads
+    assert judge["Next"] == "Evaluate Round" and evaluate["Next"] == "Record Round"
+    assert evaluate["Resource"] == "${" + c.HANDLERS["evaluate_round"] + "}"
+    assert evaluate["ResultPath"] == states["Record Round"]["Parameters"]["evaluation.$"] == "$.evaluation"
+    # the judge's retries, with InvalidEvaluation where the judge has InvalidVerdict
+    as_judge = [{**rule, "ErrorEquals": ["InvalidVerdict" if name == "InvalidEvaluation" else name
+                                         for name in rule["ErrorEquals"]]} for rule in evaluate["Retry"]]
+    assert as_judge == judge["Retry"]
+    # whatever is left after them is caught into $.evaluation and the round is recorded all the same
+    assert evaluate["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.evaluation", "Next": "Record Round"}]

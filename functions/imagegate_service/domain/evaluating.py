@@ -57,7 +57,7 @@ class RoundEvaluator:
         key = c.evaluation_key(run_id, loop["round"])
         earlier = self._read_json(key)
         if earlier and earlier.get("status") == STATUS_COMPLETE and earlier.get("imageKey") == judgement["imageKey"]:
-            return summary(earlier, key)  # a retried task whose first attempt finished: nothing is asked or billed twice
+            return summary(earlier, key)  # a retried task whose first attempt finished: nothing asked or billed twice
         ledger = _Ledger(self._images, key, {"runId": run_id, "round": loop["round"], "source": evaluator.model_id,
                                              "imageKey": judgement["imageKey"]},
                          spent=float((earlier or {}).get("costUsd", 0.0)))
@@ -184,8 +184,8 @@ def summary(document: dict[str, Any], key: str) -> dict[str, Any]:
 
 def public_evaluation(document: dict[str, Any]) -> dict[str, Any]:
     """The evaluation as run.json and the API show it: {passed, source, checks: [{question, satisfied}]}."""
-    return {"passed": document["passed"], "source": document["source"],
-            "checks": [{"question": check["question"], "satisfied": check["satisfied"]} for check in document["checks"]]}
+    checks = [{"question": check["question"], "satisfied": check["satisfied"]} for check in document["checks"]]
+    return {"passed": document["passed"], "source": document["source"], "checks": checks}
 
 
 def unavailable_evaluation(source: str, reason: str) -> dict[str, Any]:

@@ -70,7 +70,8 @@ class RoundRecorder:
         improved = score > loop["bestScore"] or loop["bestRound"] == 0
         total_cost = loop["costUsd"] + round_cost
         evaluation_total = loop.get("evaluationCostUsd", 0.0) + evaluation_cost
-        evaluated = {"passed": evaluation["passed"], "source": evaluation["source"]} if "unavailable" not in evaluation else None
+        available = "unavailable" not in evaluation
+        evaluated = {"passed": evaluation["passed"], "source": evaluation["source"]} if available else None
         next_loop = {
             **loop,
             "roundsCompleted": round_number,
