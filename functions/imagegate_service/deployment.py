@@ -75,7 +75,7 @@ def retirement_problem(model_id: str, today: date, role: str | None = None) -> s
     else:
         active = active_models(role, today) if role else []
         instead = "no successor is recorded" + (f"; Active choices: {', '.join(active)}" if active else "")
-    return f"{model_id!r} {ended} ({lifecycle.status}; source: {lifecycle.source or 'model registry'}); {instead}"
+    return f"{model_id!r} {ended} (lifecycle {lifecycle.status} in the model registry); {instead}"
 
 
 def offline_only(model_id: str) -> bool:
