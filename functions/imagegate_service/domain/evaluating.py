@@ -15,6 +15,7 @@ the evaluator's cost against the budget even when the evaluation is unavailable.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from typing import Any
@@ -202,7 +203,7 @@ def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:
     """The evaluator's checks, held to the schema and the contract: unique ids, a parent before its
     children, and each kind with its fields. Only the contract's keys are kept."""
     _refuse_truncated(answer, "checks")
-    raw = validated(answer, CHECKS_SCHEMA, "evaluator", InvalidEvaluation)["checks"]
+    raw = validated(_without_null_parents(answer), CHECKS_SCHEMA, "evaluator", InvalidEvaluation)["checks"]
     checks: list[dict[str, Any]] = []
     seen: set[str] = set()
     for position, check in enumerate(raw):
@@ -264,6 +265,17 @@ def apply_parent_rule(checks: list[dict[str, Any]], answers: dict[str, bool]) ->
 
     return [{**check, "answer": "yes" if answers[check["id"]] else "no", "satisfied": holds(check["id"])}
             for check in checks]
+
+
+def _without_null_parents(answer: ToolAnswer) -> ToolAnswer:
+    """A check with no parent may say so with null (the contract's spelling) or leave parent out (the tool schema's:
+    a plain string type, which every tool-use model's schema support takes)."""
+    checks = (answer.tool_input or {}).get("checks")
+    if not isinstance(checks, list):
+        return answer
+    cleaned = [{k: v for k, v in check.items() if not (k == "parent" and v is None)} if isinstance(check, dict)
+               else check for check in checks]
+    return dataclasses.replace(answer, tool_input={**answer.tool_input, "checks": cleaned})
 
 
 def _refuse_truncated(answer: ToolAnswer, what: str) -> None:
