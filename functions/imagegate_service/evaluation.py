@@ -9,8 +9,8 @@ and evaluation/evaluate_images.py):
 - position [relation, index] -> a relation check: this object is <relation> include[index];
 - every exclude item -> an absent check: fewer than `count` instances (GenEval's exclude rule;
   count 1, the default, means none at all).
-Children (count, colour, relation) name their item's entity check as parent: a child counts as
-failed when its parent fails (DSG). Pure Python: no boto3 at module level.
+Children (count, colour, relation) name their item's entity check as parent (a check with no parent
+has no "parent" key): a child counts as failed when its parent fails (DSG). Pure Python: no boto3 at module level.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def checks_from_expected(expected: dict[str, Any]) -> list[dict[str, Any]]:
 
     def add(check: dict[str, Any]) -> str:
         check_id = f"c{len(checks) + 1}"
-        checks.append({"id": check_id, **check})
+        checks.append({"id": check_id, **{k: v for k, v in check.items() if v is not None}})  # no parent: omitted
         return check_id
 
     parsed = [_item(expected, "include", i) for i in range(len(include))]

@@ -25,7 +25,7 @@ FRAMING_NOUNS: frozenset[str] = frozenset({
     "quality", "resolution", "lighting", "colors", "colours", "color", "colour", "side", "middle",
     "center", "centre", "corner", "edge", "half", "part", "top", "bottom", "front", "back", "kind",
     "type", "sort", "lot", "lots", "bunch", "group", "number", "pair", "couple", "text", "word", "words",
-    "sign saying", "way", "thing", "things", "something", "anything", "nothing", "one", "ones",
+    "subject", "way", "thing", "things", "something", "anything", "nothing", "one", "ones",
 })
 
 MAX_NOUN_CHARS = 40  # longer "words" are not nouns of any language a model was trained on
@@ -37,18 +37,20 @@ QUALITY_WORDS: frozenset[str] = frozenset({
     "uhd", "4k", "8k", "ultra", "high", "highly", "professional", "award", "winning", "sharp", "focus",
     "gorgeous", "breathtaking", "dramatic", "elegant", "perfect", "fantastic", "wonderful", "please",
     "make", "create", "generate", "draw", "render", "show", "give", "want", "need", "like", "it",
-    "visible", "legible", "readable", "prominent", "distinct", "recognizable", "recognisable",
+    "visible", "legible", "readable", "prominent", "distinct", "recognizable", "recognisable", "main",
+    "important", "crucial",
 })
 
 
 def _plural_to_singular() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for singular, plural in vocab.IRREGULAR_PLURALS.items():
-        table[plural] = singular
+    """Plural -> singular for every known noun (so "wine glasses" is a wine glass, not glasses)."""
+    table = {plural(noun): noun for noun in (*vocab.OBJECT_CLASSES, *vocab.SYNONYMS) if plural(noun) != noun}
+    for singular, plural_form in vocab.IRREGULAR_PLURALS.items():
+        table[plural_form] = singular
     return table
 
 
-_IRREGULAR_SINGULARS = _plural_to_singular()
+_IRREGULAR_SINGULARS: dict[str, str] | None = None
 _S_SINGULARS = frozenset({"axis", "iris", "tennis", "pelvis", "trellis", "chassis", "lens", "canvas", "atlas",
                           "bus", "gas", "glass", "cactus", "octopus", "walrus", "news", "physics", "mathematics"})
 _KNOWN = frozenset(vocab.OBJECT_CLASSES)
@@ -56,6 +58,9 @@ _KNOWN = frozenset(vocab.OBJECT_CLASSES)
 
 def singular(word: str) -> str:
     """English singular of a (possibly plural) noun: rules plus the irregular table."""
+    global _IRREGULAR_SINGULARS
+    if _IRREGULAR_SINGULARS is None:
+        _IRREGULAR_SINGULARS = _plural_to_singular()
     word = word.strip().lower()
     if word in _IRREGULAR_SINGULARS:
         return _IRREGULAR_SINGULARS[word]

@@ -49,7 +49,7 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str) -> dict:
     score = round(0.6 * adherence + 0.25 * technical + 0.15 * aesthetics, 1)
     failed = [c for c in checks if not said[c["id"]]]
     by_id = {c["id"]: c for c in checks}
-    suggestions = list(dict.fromkeys(s for s in (_suggestion(c, checks, by_id) for c in failed) if s))[:8]
+    suggestions = list(dict.fromkeys(s for s in (_suggestion(c, checks, by_id, said) for c in failed) if s))[:8]
     if not checks:
         suggestions = ['Add "a clearly visible main subject" to the prompt: it names nothing that can be checked.']
     if percept.artifacts:
@@ -78,11 +78,11 @@ def _entity_phrase(subject: str, checks: list[dict]) -> str:
     return f"{'at least' if count.get('at_least') else 'exactly'} {number} {looks}{plural(subject)}"
 
 
-def _suggestion(check: dict, checks: list[dict], by_id: dict[str, dict]) -> str | None:
+def _suggestion(check: dict, checks: list[dict], by_id: dict[str, dict], said: dict[str, bool]) -> str | None:
     kind, subject = check["kind"], check.get("subject", "")
     parent = by_id.get(check.get("parent") or "")
-    if parent is not None and parent["kind"] == "entity" and kind != "relation":
-        return None  # the entity's own suggestion covers it
+    if parent is not None and not said[parent["id"]] and kind != "relation":
+        return None  # the missing entity's own suggestion names this detail too
     if kind == "entity":
         return f'Add "{_entity_phrase(subject, checks)}" to the prompt: there is no {subject} in the image.'
     if kind in {"count", "colour", "attribute"}:

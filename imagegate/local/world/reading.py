@@ -185,6 +185,8 @@ class _Reading:
                  and w not in QUALITY_WORDS]
         content = [w for w in words if not w.isdigit() and w not in vocab.NUMBER_WORDS
                    and w not in _QUANTIFIERS and colour_name(w) is None]
+        if words and words[-1] not in content and lemma(words[-1]) in vocab.OBJECT_CLASSES:
+            content.append(words[-1])  # "an orange orange": the last one is the fruit
         if not content:
             return None
         head = content[-1]
@@ -192,8 +194,7 @@ class _Reading:
             head = " ".join(content[-2:])
         if head in FRAMING_NOUNS or not 2 <= len(head) <= MAX_NOUN_CHARS or head.endswith("ly"):
             return None
-        head_words = set(head.split())
-        modifiers = [w for w in words[:len(words) - len(head.split())] if w not in head_words]
+        modifiers = words[:len(words) - len(head.split())]
         count, count_words = None, [w for w in modifiers if w.isdigit() or w in vocab.NUMBER_WORDS]
         if count_words:
             word = count_words[-1]
@@ -289,6 +290,8 @@ def contract_checks_from_prompt(prompt: str) -> list[dict]:
     out = []
     for check in kept:
         check = {**check, "id": ids[check["id"]], "parent": ids.get(check.get("parent") or "")}
+        if check["parent"] is None:
+            del check["parent"]  # the contract omits it
         if check["kind"] == "text":
             check["subject"] = "text"
         out.append(check)

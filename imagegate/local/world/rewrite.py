@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+# How a detail that is still wrong gets restated, in turn (a real rewriter words it anew each time).
+STRESS_LEADS = ("important", "crucial", "must show")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)+)"')
 
 
@@ -30,10 +32,12 @@ def rewrite_prompt(original_prompt: str, current_prompt: str, suggestions: list[
             if phrase not in additions:
                 additions.append(phrase)
                 changes.append(f'added "{phrase}"')
-        elif f"important: {phrase}".lower() not in current_prompt.lower():
-            # Already asked for and still wrong: restate it with more weight.
-            additions.append(f"important: {phrase}")
-            changes.append(f'stressed "{phrase}"')
+        else:
+            # Already asked for and still wrong: restate it with more weight, in words not yet used.
+            fresh = [f"{lead}: {phrase}" for lead in STRESS_LEADS if f"{lead}: {phrase}".lower() not in current_prompt.lower()]
+            if fresh and fresh[0] not in additions:
+                additions.append(fresh[0])
+                changes.append(f'stressed "{phrase}"')
     prompt = _join(current_prompt, additions)
     if len(prompt) > max_chars:
         # Start again from the original: earlier additions are dropped before the new ones.

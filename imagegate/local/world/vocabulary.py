@@ -162,5 +162,5 @@ STYLE_FRAMES: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
 # Words that make a detail explicit to the generator.
 EMPHASIS_WORDS: frozenset[str] = frozenset({
     "exactly", "clearly", "distinctly", "precisely", "visibly", "only", "total", "vivid",
-    "legible", "readable", "unmistakably", "must", "definitely", "solid", "entirely",
+    "legible", "readable", "unmistakably", "must", "definitely", "solid", "entirely", "important",
 })

@@ -33,7 +33,8 @@ def test_each_include_item_gives_an_entity_check_and_its_details_are_children():
     absent = {c["subject"]: c for c in by_kind["absent"]}
     assert absent["dog"]["count"] == 4 and "count" not in absent["cat"]
     assert len({c["id"] for c in checks}) == len(checks)
-    assert all(c["parent"] in (None, *entity.values()) for c in checks)
+    assert all(c.get("parent") in (None, *entity.values()) for c in checks)
+    assert all("parent" not in c for c in by_kind["entity"] + by_kind["absent"])
 
 
 def test_a_single_object_needs_no_count_check():

@@ -315,3 +315,23 @@ def test_the_evaluators_reading_fits_the_evaluation_contract():
         ids = [c["id"] for c in checks]
         assert ids == [f"c{n}" for n in range(1, len(ids) + 1)]
         assert all(c.get("parent") in (None, *ids[:ids.index(c["id"])]) for c in checks)
+
+
+@pytest.mark.parametrize("prompt", ["a photo of four handbags", "a photo of a red car and a blue dog",
+                                    "a photo of a dog right of a teddy bear", "a fluffy cat chasing a shiny ball"])
+def test_every_failed_verdict_says_what_to_add_and_the_rewriter_acts_on_it(prompt):
+    for seed in range(15):
+        verdict = judge_png(render_png(prompt, "", seed, 256, 256), prompt)
+        if any(not c["satisfied"] for c in verdict["checks"]):
+            assert any("to the prompt" in s for s in verdict["suggestions"]), verdict
+            rewrite = rewrite_prompt(prompt, prompt, verdict["suggestions"], 512)
+            assert rewrite["prompt"] != prompt and rewrite["prompt"].startswith(prompt)
+
+
+def test_a_detail_still_wrong_is_restated_in_new_words_each_round():
+    prompt, suggestion = "a cat", ['Add "a clearly visible dog" to the prompt: there is no dog in the image.']
+    seen = {prompt}
+    for _ in range(3):
+        prompt = rewrite_prompt("a cat", prompt, suggestion, 512)["prompt"]
+        assert prompt not in seen
+        seen.add(prompt)
