@@ -347,9 +347,10 @@ class ImagegateConfig:
         for key, model in (("judgeModel", self.judge_model), ("evaluatorModel", self.evaluator_model)):
             if model in text_models and not text_models[model].get("vision"):
                 problems.append(f"{key} {model!r} cannot see images (vision: false)")
-        if self.evaluator_model == self.judge_model:
-            problems.append(f"evaluatorModel {self.evaluator_model!r} is the judgeModel too: the evaluator must be "
-                            "another model, or it grades its own homework")
+        if self.evaluator_model in text_models and self.judge_model in text_models and model_registry.same_text_model(
+                self.evaluator_model, self.judge_model):
+            problems.append(f"evaluatorModel {self.evaluator_model!r} is the same model as judgeModel "
+                            f"{self.judge_model!r}: the evaluator must be another model, or it grades its own homework")
         if not problems:
             problems += self.lifecycle_problems(today or _utc_today())
         if self.sfn_log_level not in SFN_LOG_LEVELS:

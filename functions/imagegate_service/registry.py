@@ -233,6 +233,11 @@ def default_model(role: str) -> str:
     return _registry()["defaults"][role]
 
 
+def same_text_model(first: str, second: str) -> bool:
+    """Whether two text model ids reach the same model (an inference profile and its foundation model do)."""
+    return text_model(first).foundation_model == text_model(second).foundation_model
+
+
 def offline_default_models() -> dict[str, str]:
     """Roles whose default differs on the embedded local runtime (the evaluator is the world's ground truth)."""
     return {role: model for role, model in _registry().get("offlineDefaults", {}).items() if not role.startswith("_")}

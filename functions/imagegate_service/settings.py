@@ -192,8 +192,7 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
 
 def _check_evaluator(settings: dict[str, Any]) -> None:
     """The evaluator is independent of the loop's judge: another model, and expectations that hold together."""
-    evaluator, judge = registry.text_model(settings["evaluator"]), registry.text_model(settings["judge"])
-    if evaluator.foundation_model == judge.foundation_model:
+    if registry.same_text_model(settings["evaluator"], settings["judge"]):
         raise InvalidRequest("evaluator", f"{settings['evaluator']} is the judge's model ({settings['judge']}); "
                                           "the evaluator must be a different model")
     include = (settings.get("expected") or {}).get("include", [])
