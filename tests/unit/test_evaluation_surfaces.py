@@ -297,3 +297,11 @@ def test_the_run_report_lists_the_evaluators_checks_escaped():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html.count("<b>Evaluator</b>") == 2 and "✗ Is the cow brown?" in html
     assert f"evaluator on the final image: failed ({GROUND_TRUTH})" in html
+
+
+def test_the_cli_passes_the_evaluator_flag_into_the_request():
+    from imagegate.cli import _build_request, _parser
+
+    args = _parser().parse_args(["run", "a cow", "--evaluator", "us.amazon.nova-pro-v1:0"])
+    assert _build_request(args) == {"prompt": "a cow", "evaluator": "us.amazon.nova-pro-v1:0"}
+    assert "evaluator" not in _build_request(_parser().parse_args(["run", "a cow"]))  # the default is the runtime's
