@@ -24,13 +24,13 @@ import random
 from .perceive import Percept, SeenObject
 from .truth import REGIONS, instances_of, relative_position, satisfied
 
-MISS = 0.03              # a present, normal-sized object is not seen
+MISS = 0.045             # a present, normal-sized object is not seen
 MISS_SMALL = 0.30        # ... a small one
 COUNT_SLIP_PER_ITEM = 0.07   # chance per instance that the count is read off by one
 COUNT_SLIP_MAX = 0.45
 MIRROR_LEFT_RIGHT = 0.15     # left/right read mirrored
 MIRROR_ABOVE_BELOW = 0.06
-FALSE_NO = {"colour": 0.04, "attribute": 0.12, "text": 0.12, "scene": 0.04, "light": 0.06, "style": 0.06,
+FALSE_NO = {"colour": 0.06, "attribute": 0.12, "text": 0.12, "scene": 0.04, "light": 0.06, "style": 0.06,
             "absent": 0.02, "position": 0.04, "relation": 0.04, "count": 0.0}
 YES_BIAS = {"colour": 0.22, "attribute": 0.30, "text": 0.20, "scene": 0.15, "light": 0.2, "style": 0.2,
             "position": 0.2, "relation": 0.2, "count": 0.15}
