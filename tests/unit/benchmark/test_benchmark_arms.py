@@ -218,3 +218,22 @@ def test_a_benchmark_past_the_state_size_quota_is_refused_with_the_numbers() -> 
 def test_the_item_cap_still_applies() -> None:
     with pytest.raises(InvalidRequest, match=f"at most {c.BENCHMARK_MAX_ITEMS}"):
         prepare({"items": inline(c.BENCHMARK_MAX_ITEMS + 1), "settings": {"maxRounds": 1}, "arms": "single"})
+
+
+def test_prepare_benchmark_checks_against_the_estimate_its_definition_carries(lambda_context) -> None:
+    from imagegate_service.handlers import prepare_benchmark
+
+    # Given the composed definition: Prepare Benchmark's parameters carry the estimate of that composition
+    parameters = json.loads(workflows.benchmark_definition())["States"][workflows.BENCHMARK_PREPARE_STATE]["Parameters"]
+    assert parameters["historyEstimate"] == workflows.benchmark_history_estimate()
+
+    def event(request: dict[str, Any]) -> dict[str, Any]:
+        return {"request": request, "execution": {"name": "bench-2", "arn": "arn:aws:states:::execution:b:bench-2"},
+                "historyEstimate": parameters["historyEstimate"]}
+
+    # When the handler prepares a small two-arm benchmark, every item runs under both arms
+    prepared = prepare_benchmark.handler(event({"items": inline(2), "arms": ["loop", "single"]}), lambda_context)
+    assert [entry["arm"] for entry in prepared["items"]] == ["loop", "single", "loop", "single"]
+    # And a benchmark one execution could not hold fails the Prepare step, before the Map starts any run
+    with pytest.raises(InvalidRequest, match="history events"):
+        prepare_benchmark.handler(event({"items": inline(150), "arms": list(c.BENCHMARK_ARMS)}), lambda_context)
