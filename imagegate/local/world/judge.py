@@ -26,6 +26,7 @@ from .vlm import answer
 WEIGHTS = {"entity": 3.0, "count": 2.0, "colour": 2.0, "attribute": 1.5, "position": 1.5, "relation": 2.0,
            "text": 2.0, "scene": 1.0, "light": 1.0, "style": 1.0, "absent": 2.0}
 _RELATION_WORDS = {"left of": "to the left of", "right of": "to the right of"}
+SUGGESTION_MAX_CHARS = 300  # prompts/verdict.schema.json
 
 
 def judge_png(png: bytes, original_prompt: str) -> dict:
@@ -65,12 +66,12 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str) -> dict:
     }
 
 
-def _entity_phrase(subject: str, checks: list[dict]) -> str:
+def _entity_phrase(entity_id: str, subject: str, checks: list[dict]) -> str:
     """How a prompt should name an entity to leave no doubt: "exactly three clearly red apples"."""
-    about = [c for c in checks if c.get("subject") == subject and c["kind"] in {"count", "colour", "attribute"}]
+    about = [c for c in checks if c.get("parent") == entity_id and c["kind"] in {"count", "colour", "attribute"}]
     count = next((c for c in about if c["kind"] == "count"), None)
-    looks = " ".join([c["colour"] for c in about if c["kind"] == "colour"] +
-                     [c["attribute"] for c in about if c["kind"] == "attribute"])
+    looks = " ".join(dict.fromkeys([c["colour"] for c in about if c["kind"] == "colour"] +
+                                   [c["attribute"] for c in about if c["kind"] == "attribute"]))
     looks = f"clearly {looks} " if looks else ""
     if count is None:
         return f"a {looks or 'clearly visible '}{subject}"
@@ -79,14 +80,23 @@ def _entity_phrase(subject: str, checks: list[dict]) -> str:
 
 
 def _suggestion(check: dict, checks: list[dict], by_id: dict[str, dict], said: dict[str, bool]) -> str | None:
+    """The fix for one failed check, quoting the phrase to add (at most the schema's 300 characters)."""
+    text = _fix(check, checks, by_id, said)
+    if text and len(text) > SUGGESTION_MAX_CHARS:
+        return None  # a phrase that long is no concrete fix
+    return text
+
+
+def _fix(check: dict, checks: list[dict], by_id: dict[str, dict], said: dict[str, bool]) -> str | None:
     kind, subject = check["kind"], check.get("subject", "")
     parent = by_id.get(check.get("parent") or "")
     if parent is not None and not said[parent["id"]] and kind != "relation":
         return None  # the missing entity's own suggestion names this detail too
     if kind == "entity":
-        return f'Add "{_entity_phrase(subject, checks)}" to the prompt: there is no {subject} in the image.'
+        return f'Add "{_entity_phrase(check["id"], subject, checks)}" to the prompt: there is no {subject} in the image.'
     if kind in {"count", "colour", "attribute"}:
-        return f'Add "{_entity_phrase(subject, checks)}" to the prompt: the {subject} does not match.'
+        return (f'Add "{_entity_phrase(check["parent"], subject, checks)}" to the prompt: '
+                f'the {subject} does not match.')
     if kind == "position":
         return f'Add "the {subject} on the {check["position"]} side of the image" to the prompt.'
     if kind == "relation":

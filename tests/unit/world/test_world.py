@@ -335,3 +335,10 @@ def test_a_detail_still_wrong_is_restated_in_new_words_each_round():
         prompt = rewrite_prompt("a cat", prompt, suggestion, 512)["prompt"]
         assert prompt not in seen
         seen.add(prompt)
+
+
+def test_long_repetitive_prompts_still_get_a_verdict_that_fits_the_schema():
+    long_prompt = ("a small red house with a blue door beside a tall green tree under a yellow sun, " * 13)[:1024]
+    for prompt in (long_prompt, "x" * 600, " ".join(["red"] * 200) + " apples"):
+        for seed in range(3):
+            assert verdict_is_valid(judge_png(render_png(prompt, "", seed, 256, 256), prompt))
