@@ -125,8 +125,8 @@ def check_fits(prepared: Mapping[str, Any], estimate: Mapping[str, int], rounds_
             f"{needed:,} history events; one execution holds {c.SFN_MAX_HISTORY_EVENTS:,} "
             f"({allowed:,} after {c.BENCHMARK_HISTORY_RETRY_HEADROOM:.0%} kept for retries; "
             f"{estimate['eventsPerRun']} per run + {estimate['eventsPerRound']} per round). "
-            f"Run fewer items, arms or rounds (at most about {_fitting_runs(estimate, rounds_per_run, allowed)} "
-            "such runs)")
+            f"Run fewer items, arms or rounds (at most about {_fitting_items(estimate, needed, items, allowed)} "
+            "items with these arms and rounds)")
     size = state_bytes_needed(prepared)
     if size > c.SFN_MAX_PAYLOAD_BYTES:
         raise InvalidRequest(
@@ -138,7 +138,6 @@ def check_fits(prepared: Mapping[str, Any], estimate: Mapping[str, int], rounds_
         raise InvalidRequest("limit", f"{items} items; one benchmark takes at most {c.BENCHMARK_MAX_ITEMS}")
 
 
-def _fitting_runs(estimate: Mapping[str, int], rounds_per_run: Sequence[int], allowed: int) -> int:
-    mean_rounds = sum(rounds_per_run) / len(rounds_per_run)
-    per_run = estimate["eventsPerRun"] + mean_rounds * estimate["eventsPerRound"]
-    return max(0, int((allowed - estimate["eventsOutside"]) // per_run))
+def _fitting_items(estimate: Mapping[str, int], needed: int, items: int, allowed: int) -> int:
+    per_item = (needed - estimate["eventsOutside"]) / max(items, 1)
+    return max(0, int((allowed - estimate["eventsOutside"]) // per_item))

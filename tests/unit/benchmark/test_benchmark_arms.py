@@ -198,6 +198,7 @@ def test_a_benchmark_past_the_history_quota_is_refused_with_the_numbers() -> Non
     assert raised.value.field == "limit"
     assert f"{fits + 1} items x 2 arms = {2 * (fits + 1)} runs" in message
     assert "25,000" in message and f"{estimate['eventsPerRound']} per round" in message
+    assert f"at most about {fits} items with these arms" in message
 
 
 def test_one_round_arms_fit_far_more_items_than_the_loop() -> None:
