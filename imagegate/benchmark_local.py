@@ -127,6 +127,16 @@ def print_arms(arms: dict[str, dict[str, Any]], details: dict[str, dict[str, Any
               f"{(details.get(name) or {}).get('withoutEvaluation', 'n/a'):>7}")
 
 
+def print_arms_by_category(by_category: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Evaluator pass rate per category (rows) and arm (columns): where each arm wins or loses."""
+    arms = list(by_category)
+    categories = sorted({name for per_arm in by_category.values() for name in per_arm})
+    print(f"{'evaluator pass':<14} " + " ".join(f"{arm:>9}" for arm in arms))
+    for name in categories:
+        cells = [_pct((by_category[arm].get(name) or {}).get("evaluatorPassRate")) for arm in arms]
+        print(f"{name:<14} " + " ".join(f"{cell:>9}" for cell in cells))
+
+
 def print_summary(report: dict[str, Any]) -> None:
     rows = [("overall", report["overall"]), *sorted(report["byCategory"].items())]
     print(f"\n{'category':<14} {'runs':>4} {'pass':>6} {'1st-round':>9} {'rounds':>6} {'1st':>5} {'final':>5} "
@@ -138,6 +148,9 @@ def print_summary(report: dict[str, Any]) -> None:
     if report.get("arms"):
         print(f"\n(the table above: the {report['settings'].get('primaryArm', 'loop')} arm)")
         print_arms(report["arms"], report.get("armDetails"))
+        if len(report["arms"]) > 1 and report.get("armsByCategory"):
+            print()
+            print_arms_by_category(report["armsByCategory"])
     anchors = report.get("anchors") or {}
     if anchors.get("runs"):
         print(f"\njudge-drift anchors: {anchors['runs']} items, mean first-round score {_num(anchors['meanFirstRoundScore'])}")

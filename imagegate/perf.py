@@ -84,6 +84,7 @@ def arms_figures() -> None:
         walls = ", ".join(f"{outcome['wall']:.0f} s" for outcome in mine)
         print(f"arms on {name}: {len(items)} items x {len(ARMS)} arms in {len(mine)} benchmark execution(s) ({walls})")
         benchmark_local.print_arms(pooled["arms"], pooled["armDetails"])
+        benchmark_local.print_arms_by_category(pooled["armsByCategory"])
     print(f"arms: {len(jobs)} executions in {wall:.0f} s wall, up to {min(len(jobs), os.cpu_count() or 1)} at once")
 
 
