@@ -238,3 +238,11 @@ def test_prepare_benchmark_checks_against_the_estimate_its_definition_carries(la
     # And a benchmark one execution could not hold fails the Prepare step, before the Map starts any run
     with pytest.raises(InvalidRequest, match="history events"):
         prepare_benchmark.handler(event({"items": inline(150), "arms": list(c.BENCHMARK_ARMS)}), lambda_context)
+
+
+def test_the_cli_refuses_an_unknown_arm_before_anything_starts(capsys) -> None:
+    from imagegate.cli import EXIT_INVALID_INPUT, main
+
+    assert main(["bench", "--arms", "loop,best-of-9"]) == EXIT_INVALID_INPUT
+    error = capsys.readouterr().err
+    assert "arms: 'best-of-9' is not an arm" in error and "best-of-5" in error
