@@ -90,6 +90,16 @@ def test_every_redraw_round_draws_with_its_own_seed(images):
     assert [request.seed for request in generator.requests] == [7, 8, 9, 10]
 
 
+def test_redraw_rounds_with_several_candidates_never_reuse_a_seed():
+    # Given a redraw run with three candidates per round (a generator may draw them from seed, seed+1, seed+2)
+    settings = redraw_settings(seed=100, candidatesPerRound=3)
+
+    # Then each round starts past the seeds the earlier rounds' candidates used
+    starts = [redraw_seed(settings, round_number) for round_number in (1, 2, 3)]
+    used = [seed for start in starts for seed in range(start, start + 3)]
+    assert starts[0] == 100 and len(set(used)) == len(used)
+
+
 def test_the_redraw_seed_stays_inside_the_generator_seed_range():
     # Given a run whose seed is the generator's largest
     settings = redraw_settings(seed=registry.generator(DEFAULTS["generator"]).seed_max)

@@ -90,6 +90,8 @@ class PromptRewriter:
 
 
 def redraw_seed(settings: dict[str, Any], round_number: int) -> int:
-    """Round k of a re-draw run draws with seed + k - 1, wrapped into the generator's seed range."""
+    """Round k of a re-draw run draws with seed + (k - 1) x candidatesPerRound (seed + k - 1 for one
+    candidate), wrapped into the generator's seed range: a generator that draws N candidates from seeds
+    seed..seed+N-1 never re-draws an earlier round's image."""
     seed_max = registry.generator(settings["generator"]).seed_max
-    return (settings["seed"] + round_number - 1) % (seed_max + 1)
+    return (settings["seed"] + (round_number - 1) * settings["candidatesPerRound"]) % (seed_max + 1)
