@@ -181,6 +181,9 @@ METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE = "BenchmarkFirstRoundPassRate"
 METRIC_BENCHMARK_MEAN_FINAL_SCORE = "BenchmarkMeanFinalScore"
 METRIC_BENCHMARK_COST_PER_PASS = "BenchmarkCostPerPassUsd"
 METRIC_BENCHMARK_ANCHOR_SCORE = "BenchmarkAnchorMeanScore"
+# The primary arm's (the loop's) figures by the independent evaluator.
+METRIC_BENCHMARK_EVALUATOR_PASS_RATE = "BenchmarkEvaluatorPassRate"
+METRIC_BENCHMARK_JUDGE_FALSE_PASS_RATE = "BenchmarkJudgeFalsePassRate"
 
 
 def benchmark_report_prefix(report_date: str) -> str:

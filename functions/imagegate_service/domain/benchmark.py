@@ -123,6 +123,7 @@ class BenchmarkAggregator:
             "overall": report["overall"],
             "anchorsMeanFirstRoundScore": report["anchors"].get("meanFirstRoundScore"),
             "arms": report["arms"],
+            "primaryArm": report["settings"]["primaryArm"],
             "regressions": len(comparison.get("regressions", [])),
         }
 

@@ -16,6 +16,11 @@ _HEADLINE_METRICS = {
     c.METRIC_BENCHMARK_COST_PER_PASS: "costPerPassUsd",
 }
 
+_ARM_METRICS = {
+    c.METRIC_BENCHMARK_EVALUATOR_PASS_RATE: "evaluatorPassRate",
+    c.METRIC_BENCHMARK_JUDGE_FALSE_PASS_RATE: "judgeFalsePassRate",
+}
+
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
@@ -25,6 +30,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     for metric, field in _HEADLINE_METRICS.items():
         if summary["overall"].get(field) is not None:
             metrics.add_metric(name=metric, unit=MetricUnit.NoUnit, value=summary["overall"][field])
+    # The independent evaluator's view of the primary arm (the loop): what the judge's pass rate cannot show
+    primary = summary["arms"].get(summary["primaryArm"]) or {}
+    for metric, field in _ARM_METRICS.items():
+        if primary.get(field) is not None:
+            metrics.add_metric(name=metric, unit=MetricUnit.NoUnit, value=primary[field])
     if summary["anchorsMeanFirstRoundScore"] is not None:
         metrics.add_metric(name=c.METRIC_BENCHMARK_ANCHOR_SCORE, unit=MetricUnit.NoUnit,
                            value=summary["anchorsMeanFirstRoundScore"])

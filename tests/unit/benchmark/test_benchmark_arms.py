@@ -246,3 +246,23 @@ def test_the_cli_refuses_an_unknown_arm_before_anything_starts(capsys) -> None:
     assert main(["bench", "--arms", "loop,best-of-9"]) == EXIT_INVALID_INPUT
     error = capsys.readouterr().err
     assert "arms: 'best-of-9' is not an arm" in error and "best-of-5" in error
+
+
+def test_the_aggregation_emits_the_loop_arm_evaluator_figures_as_metrics(lambda_context, monkeypatch) -> None:
+    from imagegate_service.handlers import aggregate_benchmark
+
+    # Given an aggregation whose loop arm the evaluator passed 3 of 4 times (the judge falsely passed 1 of 4)
+    arms = {"loop": {"evaluatorPassRate": 0.75, "judgeFalsePassRate": 0.25},
+            "single": {"evaluatorPassRate": 0.1, "judgeFalsePassRate": None}}
+    summary = {"overall": {"passRate": 1.0}, "anchorsMeanFirstRoundScore": None, "arms": arms, "primaryArm": "loop"}
+    monkeypatch.setattr(aggregate_benchmark.aggregator, "aggregate", lambda event: summary)
+    emitted = {}
+    monkeypatch.setattr(aggregate_benchmark.metrics, "add_metric",
+                        lambda name, unit, value: emitted.__setitem__(name, value))
+
+    aggregate_benchmark.handler({}, lambda_context)
+
+    # Then the loop arm's evaluator figures are metrics beside the judge's pass rate; no other arm's are
+    assert emitted[c.METRIC_BENCHMARK_EVALUATOR_PASS_RATE] == 0.75
+    assert emitted[c.METRIC_BENCHMARK_JUDGE_FALSE_PASS_RATE] == 0.25
+    assert emitted[c.METRIC_BENCHMARK_PASS_RATE] == 1.0
