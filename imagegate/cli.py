@@ -155,12 +155,12 @@ def _print_round(item: dict[str, Any]) -> None:
 
 def _print_summary(document: dict[str, Any]) -> None:
     print()
-    print(f"{'round':>5}  {'score':>5}  {'judge':<6}  {'evaluator':<11}  prompt changes")
+    print(f"{'round':>5}  {'score':>5}  {'judge':<6}  {'evaluator':<17}  prompt changes")
     previous = None
     for entry in document["rounds"]:
         change = _prompt_change(previous, entry["prompt"])
         print(f"{entry['round']:>5}  {entry['score']:>5.1f}  {'passed' if entry['passed'] else 'failed':<6}  "
-              f"{_evaluation_cell(entry.get('evaluation')):<11}  {change}")
+              f"{_evaluation_cell(entry.get('evaluation')):<17}  {change}")
         previous = entry["prompt"]
     final = "n/a" if document["finalScore"] is None else f"{document['finalScore']:.1f}"
     print(f"\nstatus {document['status']}: final score {final} (threshold {document['threshold']}), "
@@ -175,11 +175,15 @@ def _print_summary(document: dict[str, Any]) -> None:
 
 
 def _evaluation_cell(evaluation: dict[str, Any] | None) -> str:
-    """The evaluator's verdict in a table cell: passed/failed with satisfied/total checks, or n/a."""
+    """The evaluator's verdict in a table cell, "failed (1/6 hold)": how many checks hold, never how many failed."""
     if not evaluation or "unavailable" in evaluation:
         return "n/a"
-    held = sum(1 for check in evaluation["checks"] if check["satisfied"])
-    return f"{'passed' if evaluation['passed'] else 'failed'} {held}/{len(evaluation['checks'])}"
+    held, total = _checks_held(evaluation)
+    return f"{'passed' if evaluation['passed'] else 'failed'} ({held}/{total} hold)"
+
+
+def _checks_held(evaluation: dict[str, Any]) -> tuple[int, int]:
+    return sum(1 for check in evaluation["checks"] if check["satisfied"]), len(evaluation["checks"])
 
 
 def _evaluation_text(evaluation: dict[str, Any] | None) -> str:
@@ -189,7 +193,8 @@ def _evaluation_text(evaluation: dict[str, Any] | None) -> str:
     if "unavailable" in evaluation:
         return f"unavailable ({evaluation['source']}: {evaluation['unavailable'][:120]})"
     failed = [check["question"] for check in evaluation["checks"] if not check["satisfied"]]
-    text = f"{_evaluation_cell(evaluation)} checks ({evaluation['source']})"
+    held, total = _checks_held(evaluation)
+    text = f"{'passed' if evaluation['passed'] else 'failed'}: {held} of {total} checks hold ({evaluation['source']})"
     return text + (f", first failed: {failed[0]}" if failed else "")
 
 

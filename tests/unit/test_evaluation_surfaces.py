@@ -279,9 +279,10 @@ def test_the_cli_summary_shows_the_evaluator_beside_the_judge(capsys):
 
     printed = capsys.readouterr().out
     rows = [line.split() for line in printed.splitlines() if line.strip().startswith(("1 ", "2 "))]
-    assert [row[:5] for row in rows] == [["1", "6.0", "failed", "passed", "2/2"],
-                                         ["2", "7.0", "failed", "failed", "1/2"]]
-    assert f"evaluator on the final image: failed 1/2 checks ({GROUND_TRUTH})" in printed
+    assert [row[:6] for row in rows] == [["1", "6.0", "failed", "passed", "(2/2", "hold)"],
+                                         ["2", "7.0", "failed", "failed", "(1/2", "hold)"]]
+    # the count is of checks that HOLD: "failed 1/2 checks" read as "1 of 2 failed"
+    assert f"evaluator on the final image: failed: 1 of 2 checks hold ({GROUND_TRUTH})" in printed
     assert "first failed: Is the cow brown?" in printed
 
 
