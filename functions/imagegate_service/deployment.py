@@ -78,6 +78,23 @@ def retirement_problem(model_id: str, today: date, role: str | None = None) -> s
     return f"{model_id!r} {ended} (lifecycle {lifecycle.status} in the model registry); {instead}"
 
 
+def replacement(model_id: str, today: date) -> str:
+    """What to use instead of a model Bedrock will not serve: its recorded successor, else its role's
+    default, else the first Active model that can fill its role (the one answer every message gives)."""
+    try:
+        successor = registry.lifecycle(model_id).successor
+    except KeyError:
+        successor = None
+    if successor:
+        return successor
+    role = "generator" if model_id in registry.generator_ids() else "judge"
+    default = registry.default_model(role)
+    if default != model_id:
+        return default
+    active = [model for model in active_models(role, today) if model != model_id]
+    return active[0] if active else "another Active model of the registry"
+
+
 def offline_only(model_id: str) -> bool:
     """A model the offline world provides for local runs only (`offlineOnly` in the registry): never deployed."""
     document = registry.document()

@@ -167,16 +167,6 @@ class Lifecycle:
         """True once Bedrock refuses requests: the status is EOL or the end-of-life date has come."""
         return self.status == "EOL" or (self.end_of_life is not None and today >= self.end_of_life)
 
-    def describe(self) -> str:
-        when = f", end of life {self.end_of_life.isoformat()}" if self.end_of_life else ""
-        return f"{self.status}{when}"
-
-    def advice(self) -> str:
-        """What to switch to, in words (the successor when one is recorded)."""
-        if self.successor:
-            return f"switch to {self.successor}"
-        return "choose an Active model from the registry"
-
 
 def _spec(model_id: str) -> dict[str, Any]:
     data = _registry()

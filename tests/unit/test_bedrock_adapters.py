@@ -381,7 +381,27 @@ def test_a_retired_model_is_model_retired_with_its_end_of_life_and_successor(bed
     said = str(caught.value)
     recorded = registry.lifecycle(TITAN)
     assert TITAN in said and recorded.end_of_life.isoformat() in said
-    assert f"Switch to {recorded.successor}" in said and message in said
+    assert f"switch to {recorded.successor}" in said and message in said
+    # one line, and what to do comes before Bedrock's own words (a cause shown cut short still says it)
+    assert "\n" not in said and said.index("switch to") < said.index(message)
+
+
+def test_a_long_access_refusal_still_says_what_to_do_first(bedrock):
+    # Given IAM refuses the call with its usual long sentence
+    client, stubber = bedrock
+    iam_says = ("User: arn:aws:sts::123456789012:assumed-role/Imagegate-FunctionsGenerateImagesRole/fn is not "
+                "authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/"
+                f"{SD35} because no identity-based policy allows the bedrock:InvokeModel action")
+    stubber.add_client_error("invoke_model", service_error_code="AccessDeniedException", http_status_code=403,
+                             service_message=iam_says)
+
+    with pytest.raises(ModelAccessDenied) as caught:
+        BedrockImageGenerator(lambda: client).generate(stability_request())
+
+    # Then the advice and the alternative come before Bedrock's words, which are kept
+    said = str(caught.value)
+    assert said.startswith(SD35) and iam_says in said
+    assert said.index("Bedrock console") < said.index("switch to") < said.index(iam_says)
 
 
 @pytest.mark.parametrize(("code", "status", "message"), [

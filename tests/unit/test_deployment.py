@@ -120,3 +120,17 @@ def test_active_choices_are_deployable_and_fit_the_role():
         for model in deployment.active_models(role, today):
             assert not registry.lifecycle(model).retired_on(today) and not deployment.offline_only(model)
             assert (model in registry.generator_ids()) == (role == "generator")
+
+
+@pytest.mark.parametrize("model", registry.model_ids())
+def test_the_replacement_of_any_model_is_another_deployable_model_of_its_kind(model):
+    # Given any registry model, as of today
+    today = date.today()
+
+    # When a message says what to use instead of it
+    instead = deployment.replacement(model, today)
+
+    # Then it is another model of the same kind that Bedrock still serves and that can be deployed
+    assert instead != model
+    assert (instead in registry.generator_ids()) == (model in registry.generator_ids())
+    assert not registry.lifecycle(instead).retired_on(today) and not deployment.offline_only(instead)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from imagegate_service import registry
+from imagegate_service import deployment, registry
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.errors import (
     ContentBlocked,
@@ -300,38 +300,30 @@ class BedrockToolCaller:
 
 
 def _alternative(model_id: str) -> str:
-    """What to use instead of a model Bedrock will not serve: its recorded successor, else the role's default."""
-    try:
-        successor = registry.lifecycle(model_id).successor
-    except KeyError:
-        successor = None
-    if successor:
-        return successor
-    is_generator = model_id in registry.generator_ids()
-    default = registry.default_model("generator" if is_generator else "judge")
-    if default != model_id:
-        return default
-    today = datetime.now(timezone.utc).date()
-    same_role = registry.generator_ids() if is_generator else registry.text_model_ids(vision_only=True)
-    active = [m for m in same_role if m != model_id and not registry.lifecycle(m).retired_on(today)]
-    return active[0] if active else "another Active model of the registry"
+    return deployment.replacement(model_id, datetime.now(timezone.utc).date())
+
+
+def _bedrock_said(code: str, message: str) -> str:
+    """Bedrock's own words, last in a message (one line; the advice before it survives any cut)."""
+    return f"Bedrock answered {code} \"{' '.join(message.split())}\""
 
 
 def retired_message(model_id: str, code: str, message: str) -> str:
-    """ModelRetired's message: the model, Bedrock's words, its recorded end of life and what to switch to."""
+    """ModelRetired's message, one sentence: the model, what to switch to, its recorded end of life, and
+    Bedrock's words last (a cause shown cut short still says what to do)."""
     try:
         recorded = registry.lifecycle(model_id)
-        eol = recorded.end_of_life.isoformat() if recorded.end_of_life else "not recorded"
-        record = f"the registry records {recorded.status}, end of life {eol}"
+        record = (f"end of life {recorded.end_of_life.isoformat()} in the model registry" if recorded.end_of_life
+                  else f"the model registry still records it {recorded.status}: update its lifecycle")
     except KeyError:
-        record = "the registry does not know this model"
-    return (f"{model_id} is retired: Bedrock no longer serves it ({code}: {message}); {record}. "
-            f"Switch to {_alternative(model_id)}.")
+        record = "the model registry does not know it"
+    return f"{model_id} is retired: switch to {_alternative(model_id)} ({record}; {_bedrock_said(code, message)})."
 
 
 def access_denied_message(model_id: str, code: str, message: str) -> str:
-    return (f"{model_id}: access denied ({code}: {message}). Enable model access for {model_id} in the Bedrock "
-            f"console of this region and allow bedrock:InvokeModel on it in IAM, or switch to {_alternative(model_id)}.")
+    return (f"{model_id} is not open to this account: enable model access for it in the Bedrock console of this "
+            f"region and allow bedrock:InvokeModel on it in IAM, or switch to {_alternative(model_id)} "
+            f"({_bedrock_said(code, message)}).")
 
 
 class _bedrock_errors:
