@@ -207,6 +207,20 @@ def test_throttling_after_a_delivered_image_keeps_what_was_paid_for(bedrock):
     assert "Only 1 of 3" in result.filter_message
 
 
+def test_a_garbage_answer_after_a_delivered_image_keeps_what_was_paid_for(bedrock):
+    # Given the first call draws an image and the second answers an image that is not a PNG
+    client, stubber = bedrock
+    stubber.add_response("invoke_model", stability_answer())
+    stubber.add_response("invoke_model", invoke_response(
+        {"seeds": [2], "finish_reasons": [None], "images": [base64.b64encode(b"GIF89a").decode()]}))
+
+    # When the round is generated
+    result = BedrockImageGenerator(lambda: client).generate(stability_request(count=2))
+
+    # Then the round is not retried as a whole (which would pay for the first image again): both are billed
+    assert result.images == [PNG] and result.requested == 2 and "1 of 2 images failed" in result.filter_message
+
+
 @pytest.mark.parametrize(
     "payload",
     [

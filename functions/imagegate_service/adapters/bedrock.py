@@ -175,7 +175,13 @@ class BedrockImageGenerator:
                     raise
                 break  # keep what was delivered: a retry of the whole round would pay for it twice
             billed += 1
-            reason, png = _stability_answer(request.model_id, payload)
+            try:
+                reason, png = _stability_answer(request.model_id, payload)
+            except ModelTransientError:
+                if not images:
+                    raise
+                failed += 1  # answered (and billed) but unusable: keep what was delivered, as above
+                continue
             if reason in (STABILITY_PROMPT_FILTERED, STABILITY_INPUT_IMAGE_FILTERED):
                 raise ContentBlocked(f"{request.model_id}: the prompt was blocked by the content filter ({reason})")
             if reason == STABILITY_OUTPUT_FILTERED:
@@ -192,7 +198,7 @@ class BedrockImageGenerator:
         if filtered:
             notes.append(SOME_IMAGES_FILTERED.format(reason=STABILITY_OUTPUT_FILTERED))
         if failed:
-            notes.append(f"{failed} of {billed} images failed with an {STABILITY_INFERENCE_ERROR}.")
+            notes.append(f"{failed} of {billed} images failed ({STABILITY_INFERENCE_ERROR} or an unusable answer).")
         if billed < request.count:
             notes.append(f"Only {billed} of {request.count} image calls were answered (the rest were throttled "
                          "or failed; the images already paid for are kept).")
