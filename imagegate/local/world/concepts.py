@@ -19,13 +19,13 @@ from .pixelcode import ATTRIBUTE_BITS, CONCEPT_BITS
 
 # Words that frame a picture rather than name something in it: "a photo of a bench" shows a bench.
 FRAMING_NOUNS: frozenset[str] = frozenset({
-    "photo", "photograph", "picture", "image", "shot", "snapshot", "render", "rendering", "illustration",
-    "drawing", "painting", "artwork", "art", "scene", "view", "close", "closeup", "portrait", "depiction",
-    "composition", "frame", "canvas", "background", "foreground", "style", "detail", "details",
-    "quality", "resolution", "lighting", "colors", "colours", "color", "colour", "side", "middle",
-    "center", "centre", "corner", "edge", "half", "part", "top", "bottom", "front", "back", "kind",
-    "type", "sort", "lot", "lots", "bunch", "group", "number", "pair", "couple", "text", "word", "words",
-    "subject", "way", "thing", "things", "something", "anything", "nothing", "one", "ones",
+    "photo", "photograph", "picture", "image", "shot", "snapshot", "render", "rendering", "illustration", "drawing",
+    "painting", "artwork", "art", "scene", "view", "close", "closeup", "portrait", "depiction", "composition",
+    "frame", "canvas", "background", "foreground", "style", "detail", "details", "quality", "resolution", "lighting",
+    "light", "sunlight", "glow", "colors", "colours", "color", "colour", "side", "middle", "center", "centre",
+    "corner", "edge", "half", "part", "top", "bottom", "front", "back", "kind", "type", "sort", "lot", "lots",
+    "bunch", "group", "number", "pair", "couple", "text", "word", "words", "subject", "way", "thing", "things",
+    "something", "anything", "nothing", "one", "ones",
 })
 
 MAX_NOUN_CHARS = 40  # longer "words" are not nouns of any language a model was trained on
@@ -40,6 +40,27 @@ QUALITY_WORDS: frozenset[str] = frozenset({
     "visible", "legible", "readable", "prominent", "distinct", "recognizable", "recognisable", "main",
     "important", "crucial",
 })
+
+
+# English nouns that end in -ing (a dictionary's knowledge, like the rest of this module): any other "-ing"
+# word is a verb form ("an astronaut riding a horse", "a dragon breathing fire"), never a thing in the image.
+ING_NOUNS: frozenset[str] = frozenset({
+    "building", "ring", "king", "wing", "string", "ceiling", "painting", "pudding", "earring", "swing", "sling",
+    "spring", "evening", "morning", "clothing", "wedding", "railing", "sibling", "duckling", "seedling", "icing",
+    "dumpling", "lightning", "awning", "sapling", "viking", "thing", "wing", "bedding", "siding", "stuffing",
+    "frosting", "topping", "dressing", "drawing", "carving", "etching", "sculpting", "fencing", "paneling",
+    "panelling", "flooring", "roofing", "lining", "setting", "sling", "spring", "herring", "whiting", "gosling",
+    "starling", "bunting", "inkling", "darling", "offspring", "lemming", "pudding", "shilling", "farthing",
+    "stocking", "legging", "leggings", "sibling", "landing", "clearing", "crossing", "opening", "dwelling",
+    "lodging", "filling", "wiring", "tubing", "piping", "plating", "bullring", "keyring", "bling", "sterling",
+})
+
+
+def is_participle(word: str) -> bool:
+    """A verb's -ing form ("riding", "breathing"), not a noun that happens to end in -ing ("building")."""
+    word = word.strip().lower()
+    return (len(word) > 4 and word.endswith("ing") and word.isalpha() and word not in ING_NOUNS
+            and word not in _KNOWN and word not in vocab.SYNONYMS)
 
 
 def _plural_to_singular() -> dict[str, str]:

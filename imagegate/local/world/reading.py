@@ -37,6 +37,9 @@ _BOUNDARIES = _COPULAS | frozenset({
     "floating", "hanging", "holding", "wearing", "chasing", "eating", "riding", "playing", "looking",
     "says", "saying", "reads", "reading", "labeled", "labelled", "titled", "showing", "featuring",
     "depicting", "made", "colored", "coloured", "painted", "drawn", "shown", "located", "positioned",
+    "giving", "gives", "casting", "casts", "walking", "walks", "running", "runs", "jumping", "jumps",
+    "swimming", "sleeping", "sleeps", "drinking", "carrying", "carries", "pulling", "pushing", "watching",
+    "facing", "leaning", "perched", "surrounded", "covered", "filled", "lit", "illuminated", "bathed",
 })
 _DETERMINERS = frozenset({"a", "an", "the", "some", "several", "many"})
 _NEGATORS = frozenset({"no", "without", "not", "never", "none"})
@@ -125,8 +128,8 @@ class _Reading:
                     pending_relation = None
                 previous = entity
                 negated = False
-            elif chunk and previous is not None:
-                self._predicate(previous, chunk)
+            elif chunk and previous is not None and not all(w in FRAMING_NOUNS or w in QUALITY_WORDS for w in chunk):
+                self._predicate(previous, chunk)  # "soft ... light" names no attribute of the table
             chunk = []
 
         while i < len(tokens):

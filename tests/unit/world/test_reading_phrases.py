@@ -1,0 +1,29 @@
+"""The readings of a prompt, by property: light words describe the light, verbs do not swallow nouns."""
+
+import pytest
+
+from imagegate.local.world import truth
+from imagegate.local.world.scene import parse_prompt
+
+pytestmark = pytest.mark.unit
+
+
+def questions(prompt: str) -> list[str]:
+    return [check["question"] for check in truth.checks_from_prompt(prompt)]
+
+
+def test_soft_morning_light_is_the_light_not_an_object_or_an_attribute():
+    # Given a prompt that ends with its lighting
+    asked = questions("a red apple to the left of a blue cup on a wooden table, soft morning light")
+    # Then no check asks for a "light" object or calls the table "light"
+    assert not [q for q in asked if "light" in q]
+    assert "Is there a table?" in asked
+    # And the generator does not draw a light either
+    assert "light" not in {entity.cls for entity in parse_prompt("a cat, soft morning light").entities}
+
+
+@pytest.mark.parametrize("prompt, noun", [("a lamp giving warm light in a room", "lamp"),
+                                          ("a dog walking next to a cat", "dog"),
+                                          ("a lighthouse casting a beam over the sea", "lighthouse")])
+def test_a_verb_after_a_noun_does_not_swallow_it(prompt, noun):
+    assert f"Is there a {noun}?" in questions(prompt)
