@@ -42,27 +42,6 @@ QUALITY_WORDS: frozenset[str] = frozenset({
 })
 
 
-# English nouns that end in -ing (a dictionary's knowledge, like the rest of this module): any other "-ing"
-# word is a verb form ("an astronaut riding a horse", "a dragon breathing fire"), never a thing in the image.
-ING_NOUNS: frozenset[str] = frozenset({
-    "building", "ring", "king", "wing", "string", "ceiling", "painting", "pudding", "earring", "swing", "sling",
-    "spring", "evening", "morning", "clothing", "wedding", "railing", "sibling", "duckling", "seedling", "icing",
-    "dumpling", "lightning", "awning", "sapling", "viking", "thing", "wing", "bedding", "siding", "stuffing",
-    "frosting", "topping", "dressing", "drawing", "carving", "etching", "sculpting", "fencing", "paneling",
-    "panelling", "flooring", "roofing", "lining", "setting", "sling", "spring", "herring", "whiting", "gosling",
-    "starling", "bunting", "inkling", "darling", "offspring", "lemming", "pudding", "shilling", "farthing",
-    "stocking", "legging", "leggings", "sibling", "landing", "clearing", "crossing", "opening", "dwelling",
-    "lodging", "filling", "wiring", "tubing", "piping", "plating", "bullring", "keyring", "bling", "sterling",
-})
-
-
-def is_participle(word: str) -> bool:
-    """A verb's -ing form ("riding", "breathing"), not a noun that happens to end in -ing ("building")."""
-    word = word.strip().lower()
-    return (len(word) > 4 and word.endswith("ing") and word.isalpha() and word not in ING_NOUNS
-            and word not in _KNOWN and word not in vocab.SYNONYMS)
-
-
 def _plural_to_singular() -> dict[str, str]:
     """Plural -> singular for every known noun (so "wine glasses" is a wine glass, not glasses)."""
     table = {plural(noun): noun for noun in (*vocab.OBJECT_CLASSES, *vocab.SYNONYMS) if plural(noun) != noun}
