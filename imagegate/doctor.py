@@ -162,8 +162,9 @@ def _check_model(bedrock: Any, config: ImagegateConfig, model_id: str, roles: li
     if status == "EOL":
         problems = 1  # Bedrock refuses every request: reported below with what to switch to
     elif access is False:
-        out(f"✗ {label}: model access is not granted in {region}. Request it in the Bedrock console "
-            "(Model access), then run `imagegate doctor` again.")
+        out(f"✗ {label}: model access is not granted in {region}. Open the model once in the Bedrock console's "
+            "playground as an administrator (a third-party model's first call subscribes the account through AWS "
+            "Marketplace), then run `imagegate doctor` again.")
         problems = 1
     else:
         checked = "access granted" if access else "access not checked"

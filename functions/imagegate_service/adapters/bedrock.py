@@ -327,9 +327,12 @@ def retired_message(model_id: str, code: str, message: str) -> str:
 
 
 def access_denied_message(model_id: str, code: str, message: str) -> str:
-    return (f"{model_id} is not open to this account: enable model access for it in the Bedrock console of this "
-            f"region and allow bedrock:InvokeModel on it in IAM, or switch to {_alternative(model_id)} "
-            f"({_bedrock_said(code, message)}).")
+    """ModelAccessDenied's message: a third-party model's first call subscribes the account, which needs AWS
+    Marketplace permissions the functions do not have (https://docs.aws.amazon.com/bedrock/latest/userguide/
+    model-access.html); or IAM does not allow the call."""
+    return (f"{model_id} is not open to this account: subscribe to it once in this region as an administrator "
+            f"(open it in the Bedrock console's playground) and allow bedrock:InvokeModel on it in IAM, or switch "
+            f"to {_alternative(model_id)} ({_bedrock_said(code, message)}).")
 
 
 class _bedrock_errors:
