@@ -133,7 +133,7 @@ def _as_invalid_request(error: Any) -> InvalidRequest:
     rule = error.schema if isinstance(error.schema, dict) else {}
     value = error.instance
     if error.validator == "required":
-        missing = error.message.split("'")[1]
+        missing = ".".join([*(str(p) for p in error.path), error.message.split("'")[1]])  # expected.include.0.count
         return InvalidRequest(missing, "is required")
     if error.validator == "additionalProperties":
         allowed = ", ".join(sorted(rule.get("properties", {})))

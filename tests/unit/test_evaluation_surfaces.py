@@ -50,10 +50,10 @@ def test_the_local_runtime_defaults_to_the_ground_truth_through_the_deployment_d
     ({"judge": "us.amazon.nova-lite-v1:0", "evaluator": "amazon.nova-lite-v1:0"}, "evaluator", "different model"),
     ({"evaluator": "us.amazon.nova-micro-v1:0"}, "evaluator", "not supported"),  # no vision
     ({"judge": GROUND_TRUTH}, "judge", "not supported"),  # the ground truth never judges
-    ({"expected": {}}, "include", "required"),
+    ({"expected": {}}, "expected.include", "required"),  # a missing field is named by its whole path
     ({"expected": {"include": []}}, "expected.include", "1-8"),
     ({"expected": {"include": [{"class": "cow", "count": 1}] * 9}}, "expected.include", "1-8"),
-    ({"expected": {"include": [{"class": "cow"}]}}, "count", "required"),
+    ({"expected": {"include": [{"class": "cow"}]}}, "expected.include.0.count", "required"),
     ({"expected": {"include": [{"class": "cow", "count": 0}]}}, "expected.include.0.count", "1-16"),
     ({"expected": {"include": [{"class": "cow", "count": 1, "size": "big"}]}}, "size", "not a known setting"),
     ({"expected": {"include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1,
@@ -64,7 +64,8 @@ def test_the_local_runtime_defaults_to_the_ground_truth_through_the_deployment_d
     ({"expected": {"include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1,
                                                              "position": ["left of", 5]}]}},
      "expected.include.1.position", "another include item"),
-    ({"expected": {"include": [{"class": "cow", "count": 1}], "exclude": [{"class": "cow"}]}}, "count", "required"),
+    ({"expected": {"include": [{"class": "cow", "count": 1}], "exclude": [{"class": "cow"}]}},
+     "expected.exclude.0.count", "required"),
 ])
 def test_bad_evaluator_settings_name_the_field(request_body, field, words):
     with pytest.raises(InvalidRequest) as raised:
