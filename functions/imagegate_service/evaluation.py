@@ -91,8 +91,8 @@ def checks_from_expected(expected: dict[str, Any]) -> list[dict[str, Any]]:
             if not isinstance(colour, str) or not colour.strip() or len(colour) > 40:
                 raise ExpectationError(f"expected.include[{index}].color must be a colour word of 1-40 characters")
             colour = colour.strip().lower()
-            subject = f"{_plural(cls)} all" if count > 1 else f"{cls}"
-            add({"kind": "colour", "question": f"Is the {subject} {colour}?", "subject": cls, "colour": colour,
+            question = f"Are the {_plural(cls)} all {colour}?" if count > 1 else f"Is the {cls} {colour}?"
+            add({"kind": "colour", "question": question, "subject": cls, "colour": colour,
                  "parent": parent})
         position = item.get("position")
         if position is not None:

@@ -27,6 +27,7 @@ def test_each_include_item_gives_an_entity_check_and_its_details_are_children():
     assert by_kind["count"] == [{"id": by_kind["count"][0]["id"], "kind": "count", "question": "Are there exactly three dogs?",
                                  "subject": "dog", "count": 3, "parent": entity["dog"]}]
     assert by_kind["colour"][0]["colour"] == "red" and by_kind["colour"][0]["parent"] == entity["dog"]
+    assert by_kind["colour"][0]["question"] == "Are the dogs all red?"  # a question an evaluator model can parse
     relation = by_kind["relation"][0]
     assert (relation["subject"], relation["relation"], relation["object"], relation["parent"]) == (
         "dog", "right of", "teddy bear", entity["dog"])
