@@ -205,6 +205,17 @@ def _check_evaluator(settings: dict[str, Any]) -> None:
             raise InvalidRequest(field, f"{relation!r} is not a relation; allowed: {', '.join(EVALUATION_RELATIONS)}")
         if not isinstance(other, int) or isinstance(other, bool) or not 0 <= other < len(include) or other == index:
             raise InvalidRequest(field, f"{other!r} must be the index of another include item (0-{len(include) - 1})")
+    if include:
+        # Every check is asked of the evaluator at once: more than its answers' schema admits could never be answered.
+        from imagegate_service import prompts
+        from imagegate_service.domain.evaluating import ANSWERS_SCHEMA
+        from imagegate_service.evaluation import checks_from_expected
+
+        limit = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["maxItems"]
+        asked = len(checks_from_expected(settings["expected"]))
+        if asked > limit:
+            raise InvalidRequest("expected", f"makes {asked} checks (an entity check per include item, one per count, "
+                                             f"colour and position, one per exclude item); the limit is {limit}")
 
 
 def _unknown_field(error: Any) -> str:

@@ -73,6 +73,20 @@ def test_bad_evaluator_settings_name_the_field(request_body, field, words):
     assert raised.value.field == field and words in raised.value.message
 
 
+def test_expectations_with_more_checks_than_the_evaluator_can_answer_are_refused():
+    # Given expectations within every per-field bound that still make 33 checks (the answers schema admits 30)
+    include = [{"class": noun, "count": 2, "color": "red", "position": ["left of", (k + 1) % 8]}
+               for k, noun in enumerate(["cow", "dog", "cat", "cup", "car", "bus", "kite", "vase"])]
+    expected = {"include": include, "exclude": [{"class": "bird", "count": 1}]}
+    # When the run is requested, Then it is refused before anything starts, naming the field and the limit
+    with pytest.raises(InvalidRequest) as raised:
+        resolve_settings({"prompt": "eight pairs of red things", "expected": expected})
+    assert raised.value.field == "expected" and "33 checks" in raised.value.message and "30" in raised.value.message
+    # and seven such items (28 checks) are accepted
+    seven = [{**item, "position": ["left of", (k + 1) % 7]} for k, item in enumerate(include[:7])]
+    assert resolve_settings({"prompt": "a cow", "expected": {"include": seven}})["expected"]["include"] == seven
+
+
 def test_geneval_metadata_is_a_valid_expected_setting():
     # Given every shape of GenEval's metadata (single, two objects, counting with exclude, colours, position)
     expected = {"include": [{"class": "cow", "count": 2, "color": "brown"},
