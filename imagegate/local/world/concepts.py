@@ -82,6 +82,25 @@ def singular(word: str) -> str:
     return word
 
 
+# English nouns ending in -ing (what a dictionary knows, like the rest of this module); any other -ing word is
+# a verb form. Where a verb form stands (after a noun, before an article: "an astronaut riding a horse") is
+# each reader's own business; that "riding" is a verb and "building" a noun is the language's.
+ING_NOUNS: frozenset[str] = frozenset({
+    "building", "ring", "king", "wing", "string", "ceiling", "painting", "drawing", "pudding", "earring", "swing",
+    "spring", "evening", "morning", "clothing", "wedding", "railing", "sibling", "duckling", "seedling", "icing",
+    "dumpling", "lightning", "awning", "sapling", "viking", "thing", "bedding", "stuffing", "frosting", "topping",
+    "dressing", "carving", "fencing", "lining", "setting", "herring", "gosling", "starling", "stocking", "landing",
+    "clearing", "crossing", "opening", "dwelling", "filling", "piping", "sling", "darling", "offspring",
+})
+
+
+def is_verb_form(word: str) -> bool:
+    """Is this word a verb's -ing form ("riding", "fighting"), not a noun that ends in -ing ("building")?"""
+    word = word.strip().lower()
+    return (len(word) > 4 and word.endswith("ing") and word.isalpha() and word not in ING_NOUNS
+            and word not in _KNOWN and word not in vocab.SYNONYMS)
+
+
 def is_plural(word: str) -> bool:
     word = word.strip().lower()
     if word in {"people", "flowers"}:

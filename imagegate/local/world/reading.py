@@ -19,7 +19,8 @@ import re
 from imagegate_service.constants import EVALUATION_RELATIONS
 
 from . import vocabulary as vocab
-from .concepts import FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, colour_name, is_plural, lemma, plural
+from .concepts import (FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, colour_name, is_plural, is_verb_form, lemma,
+                       plural)
 
 _RELATIONS: tuple[tuple[str, str], ...] = tuple(sorted({
     "to the left of": "left of", "on the left of": "left of", "left of": "left of",
@@ -155,6 +156,8 @@ class _Reading:
             elif token in _NEGATORS:
                 close()
                 negated = True
+            elif chunk and is_verb_form(token) and self._predicate_follows(tokens, i + 1):
+                close()  # "a knight fighting a dragon": the verb ends the knight's phrase and is no thing itself
             elif token in _BOUNDARIES or token in ".,;:!?" or token in {"on", "over", "upon"}:
                 close()
                 copula = token in _COPULAS
@@ -170,6 +173,15 @@ class _Reading:
                 self._add({"kind": kind, "setting": value, "parent": None,
                            "question": f"Is the {kind} of the image {value}?"})
         return self.checks
+
+    def _predicate_follows(self, tokens: list[str], i: int) -> bool:
+        """After a verb form: an article, a number, a relation, a boundary or the end (not the noun it describes)."""
+        if i >= len(tokens):
+            return True
+        token = tokens[i]
+        return (token in _DETERMINERS or token in _FILLERS or token in _BOUNDARIES or token in ".,;:!?"
+                or token.isdigit() or token in vocab.NUMBER_WORDS or token[0] in "\u0000\u0001"
+                or self._relation_at(tokens, i) is not None)
 
     def _relation_at(self, tokens: list[str], i: int) -> tuple[int, str] | None:
         for phrase, name in _RELATIONS:

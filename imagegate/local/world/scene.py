@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import vocabulary as vocab
-from .concepts import FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, lemma
+from .concepts import FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, is_verb_form, lemma
 from .concepts import plural as plural_of
 
 RELATIONS = ("left of", "right of", "above", "below", "on top of", "under", "next to")
@@ -424,6 +424,8 @@ class _Parser:
             if self._opens_phrase(i):
                 self._reset_pending()
             return
+        if not self.predicate and self._is_verb(i):
+            return  # "an astronaut riding a horse": the verb is no thing to draw
         if self._is_head(i):
             self._on_object(i, 1, (lemma(word), word != lemma(word) and _looks_plural(word)))
         elif _is_modifier(word) and self._opens_phrase(i) and self._next_kind(i + 1) in {"word", "object", "colour"}:
@@ -452,7 +454,16 @@ class _Parser:
         if word in FRAMING_NOUNS or not _is_modifier(word) or not self._opens_phrase(i):
             return False
         following = self._next_kind(i + 1)
-        return following is None or following not in {"word", "object", "colour", "scene", "light", "style"}
+        return (following is None or following not in {"word", "object", "colour", "scene", "light", "style"}
+                or self._is_verb(i + 1))
+
+    def _is_verb(self, i: int) -> bool:
+        """A verb form that starts a predicate ("riding" before "a horse": an article, number, relation or
+        break follows), not an adjective before its noun ("a flying bird")."""
+        if i >= len(self.tokens) or not is_verb_form(self.tokens[i]):
+            return False
+        following = self._next_kind(i + 1)
+        return following is None or following in {"number", "quantifier", "definite", "relation", "break", "text"}
 
     def _reset_pending(self) -> None:
         self.pending = _Pending()

@@ -342,3 +342,17 @@ def test_long_repetitive_prompts_still_get_a_verdict_that_fits_the_schema():
     for prompt in (long_prompt, "x" * 600, " ".join(["red"] * 200) + " apples"):
         for seed in range(3):
             assert verdict_is_valid(judge_png(render_png(prompt, "", seed, 256, 256), prompt))
+
+
+@pytest.mark.parametrize("prompt, nouns", [
+    ("an astronaut riding a horse on the moon", {"astronaut", "horse", "moon"}),
+    ("a knight fighting a dragon", {"knight", "dragon"}),
+    ("a boy kicking 3 balls", {"child", "ball"}),
+])
+def test_a_verb_after_a_noun_is_neither_drawn_nor_checked_and_the_noun_is_both(prompt, nouns):
+    # Given a prompt whose subject is followed by a verb form ("riding", "fighting")
+    # When the generator parses it and the judge reads it, each in its own way
+    drawn = {e.cls for e in parse_prompt(prompt).entities}
+    checked = {c["subject"] for c in reading.checks_from_prompt(prompt) if c["kind"] == "entity"}
+    # Then the subject is a thing to draw and to check, and the verb is neither
+    assert drawn == nouns and checked == nouns
