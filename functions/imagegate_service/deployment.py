@@ -97,9 +97,7 @@ def replacement(model_id: str, today: date) -> str:
 
 def offline_only(model_id: str) -> bool:
     """A model the offline world provides for local runs only (`offlineOnly` in the registry): never deployed."""
-    document = registry.document()
-    spec = document["generators"].get(model_id) or document["textModels"].get(model_id) or {}
-    return bool(spec.get("offlineOnly"))
+    return model_id in registry.text_model_ids(include_offline_only=True) and registry.text_model(model_id).offline_only
 
 
 def active_models(role: str, today: date) -> list[str]:
