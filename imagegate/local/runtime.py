@@ -36,6 +36,16 @@ _RUNNING = "RUNNING"
 LOGGER = logging.getLogger(__name__)
 
 
+def _not_a_workflow_failure(record: logging.LogRecord) -> bool:
+    """moto's interpreter logs every Fail state and caught task error (FailureEventException) with its
+    internals; those outcomes are the workflow's own, read from the execution history. Other errors pass."""
+    return not str(record.msg).startswith("Exception=FailureEventException") and not (
+        record.args and str(record.args[0]).startswith("Exception=FailureEventException"))
+
+
+logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").addFilter(_not_a_workflow_failure)
+
+
 def local_environment(log_level: str = "WARNING") -> dict[str, str]:
     """What the CDK construct sets on each function in AWS, pointed at the local stand-ins."""
     return {

@@ -87,3 +87,16 @@ def test_the_installed_command_runs_and_exits_zero_when_the_gate_passes(tmp_path
 
     assert completed.returncode == 0, completed.stderr
     assert "status PASSED" in completed.stdout
+
+
+def test_a_blocked_run_prints_no_interpreter_internals(tmp_path):
+    # Given a prompt the offline content filter blocks, run as a user runs the command
+    completed = subprocess.run(
+        [sys.executable, "-m", "imagegate.cli", "run", "a cat", "--fault", "blocked_words=cat", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    # Then it ends BLOCKED with its reason, and moto's FailureEventException dump is not shown
+    assert completed.returncode == 4, completed.stderr
+    assert "status BLOCKED" in completed.stdout
+    assert "FailureEventException" not in completed.stderr + completed.stdout
+    assert " object at 0x" not in completed.stderr + completed.stdout
