@@ -147,8 +147,9 @@ class _Reading:
                 if previous is not None:
                     self._position(previous, places[int(token[6:-1])][1])
             elif token.startswith("\u0001"):
-                chunk = []  # "a beautiful sunset": words before a setting describe the setting
-                close()
+                if not (chunk and lemma(chunk[-1]) in vocab.OBJECT_CLASSES):
+                    chunk = []  # "a beautiful sunset": words before a setting describe the setting
+                close()  # ... but "a dolphin underwater" names a dolphin
                 pending_relation = None
             elif token.startswith("\u0000"):
                 close()

@@ -356,3 +356,11 @@ def test_a_verb_after_a_noun_is_neither_drawn_nor_checked_and_the_noun_is_both(p
     checked = {c["subject"] for c in reading.checks_from_prompt(prompt) if c["kind"] == "entity"}
     # Then the subject is a thing to draw and to check, and the verb is neither
     assert drawn == nouns and checked == nouns
+
+
+def test_a_thing_named_right_before_a_setting_is_still_checked():
+    # Given a noun directly followed by a setting word ("underwater"), and a quality word before a setting
+    checked = {c["subject"] for c in reading.checks_from_prompt("a whale and a dolphin underwater") if c["kind"] == "entity"}
+    # Then the judge checks every animal the generator draws, and "beautiful" still describes the sunset only
+    assert checked == {e.cls for e in parse_prompt("a whale and a dolphin underwater").entities} == {"whale", "dolphin"}
+    assert [c["kind"] for c in reading.checks_from_prompt("a beautiful sunset")] == ["light"]
