@@ -6,8 +6,10 @@ sees a request (a body over 10 MB is refused with 413; the handler's own, smalle
 Executions run in moto's worker threads, so a POST answers at once.
 
 Presigned image URLs: the handler signs them for the endpoint in IMAGEGATE_PUBLIC_S3_ENDPOINT, which
-this server sets to its own `/_local_s3` path and serves from moto's S3, refusing a URL whose
-X-Amz-Date + X-Amz-Expires has passed (as S3 does)."""
+this server sets to its own `/_local_s3` path and serves from moto's S3 after verifying each request as
+S3 does: the SigV4 query signature over method, path, query and host (recomputed with botocore's
+signer and the runtime's credentials), and X-Amz-Date + X-Amz-Expires against now. A request that does
+not verify is 403 with S3's error code, and nothing is read."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import sys
 import threading
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +34,11 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 LOCAL_S3_PATH = "/_local_s3"
 API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway REST's payload limit
+# SigV4 query authentication, as S3 verifies it (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html);
+# the longest X-Amz-Expires is 604800 s, a week (https://docs.aws.amazon.com/cli/latest/reference/s3/presign.html).
+SIGV4_ALGORITHM = "AWS4-HMAC-SHA256"
+SIGV4_QUERY_FIELDS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature")
+SIGV4_MAX_EXPIRES_SECONDS = 604800
 STAGE = "local"
 # The API's resources, as API Gateway names them in `resource` (most specific first).
 _RESOURCES = (
@@ -80,25 +88,120 @@ def rest_proxy_event(method: str, raw_path: str, headers: list[tuple[str, str]],
 
 
 def presigned_url_problem(query: dict[str, list[str]], access_key: str, now: float | None = None) -> str | None:
-    """Why S3 would refuse this presigned GET (None: it would serve it). Checks the SigV4 query's fields,
-    that it was signed with the runtime's credentials, and that it has not expired."""
+    """The checks S3 makes on a presigned GET's query before its signature: the SigV4 query fields are
+    there, the credential is the runtime's access key, and X-Amz-Date + X-Amz-Expires has not passed
+    (None: go on to the signature, which `PresignedUrlVerifier` checks)."""
     fields = {name: values[-1] for name, values in query.items()}
-    required = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature")
-    missing = [name for name in required if not fields.get(name)]
+    missing = [name for name in SIGV4_QUERY_FIELDS if not fields.get(name)]
     if missing:
         return f"not a presigned URL (missing {', '.join(missing)})"
-    if fields["X-Amz-Algorithm"] != "AWS4-HMAC-SHA256" or not fields["X-Amz-Credential"].startswith(access_key + "/"):
+    if fields["X-Amz-Algorithm"] != SIGV4_ALGORITHM or not fields["X-Amz-Credential"].startswith(access_key + "/"):
         return "the URL was not signed by this runtime"
     try:
         signed_at = datetime.strptime(fields["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
         expires = int(fields["X-Amz-Expires"])
     except ValueError:
         return "malformed X-Amz-Date or X-Amz-Expires"
-    if not 1 <= expires <= 604800:
-        return "X-Amz-Expires must be 1-604800 seconds"
+    if not 1 <= expires <= SIGV4_MAX_EXPIRES_SECONDS:
+        return f"X-Amz-Expires must be 1-{SIGV4_MAX_EXPIRES_SECONDS} seconds"
     if (time.time() if now is None else now) > signed_at.timestamp() + expires:
         return "Request has expired"
     return None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a presigned request is refused, as S3 words it (Code, Message, and for a signature that does
+    not match, the StringToSign and CanonicalRequest S3 computed, so a client can see what differs)."""
+    code: str
+    message: str
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def _raw_query_pairs(raw_query: str) -> list[tuple[str, str]]:
+    """The query's parameters as S3 reads them: split on & and the first =, each side percent-decoded
+    (no '+' for space: SigV4 encodes a space as %20)."""
+    return [(unquote(name), unquote(value))
+            for name, _, value in (pair.partition("=") for pair in raw_query.split("&") if pair)]
+
+
+class PresignedUrlVerifier:
+    """Verifies a SigV4 presigned request the way S3 does, with the credentials and region the local
+    runtime signs with. The expected signature is computed by botocore's own presigning signer
+    (S3SigV4QueryAuth) over the request as received: method, path as sent, the canonical query (every
+    parameter but X-Amz-Signature, decoded and re-encoded), and the signed headers (host at least)."""
+
+    def __init__(self, credentials: Any, region: str):
+        self._credentials = credentials  # botocore ReadOnlyCredentials (access_key, secret_key, token)
+        self.region = region
+
+    @classmethod
+    def for_local_runtime(cls) -> "PresignedUrlVerifier":
+        """The credentials and region boto3 resolves in this process: the ones the API handler's
+        presigner signs with (the local runtime puts them in the environment)."""
+        import boto3
+
+        session = boto3.session.Session()
+        credentials = session.get_credentials()
+        if credentials is None or not session.region_name:
+            raise RuntimeError("the local runtime's AWS credentials and region are not set")
+        return cls(credentials.get_frozen_credentials(), session.region_name)
+
+    def refusal(self, method: str, raw_path: str, headers: Any, now: float | None = None) -> Refusal | None:
+        """None when S3 would serve this request; otherwise why not. `raw_path` is the request target as
+        sent (path and query, still percent-encoded); `headers` has `get_all`-free `.get(name)` lookup."""
+        import hmac
+
+        from botocore.auth import S3SigV4QueryAuth
+        from botocore.awsrequest import AWSRequest
+
+        split = urlsplit(raw_path)
+        pairs = _raw_query_pairs(split.query)
+        repeated = sorted({name for name, _ in pairs if name.startswith("X-Amz-")
+                           and sum(1 for other, _ in pairs if other == name) > 1})
+        if repeated:
+            return Refusal("AccessDenied", f"query parameter {repeated[0]} is given more than once")
+        query: dict[str, list[str]] = {}
+        for name, value in pairs:
+            query.setdefault(name, []).append(value)
+        fields = {name: values[-1] for name, values in query.items()}
+        problem = presigned_url_problem(query, self._credentials.access_key, now)
+        if problem is None and not fields.get("X-Amz-SignedHeaders"):
+            problem = "not a presigned URL (missing X-Amz-SignedHeaders)"
+        if problem:
+            return Refusal("AccessDenied", problem)
+        scope = fields["X-Amz-Credential"].split("/")
+        if len(scope) != 5 or scope[4] != "aws4_request" or scope[3] != "s3":
+            return Refusal("AccessDenied", "X-Amz-Credential must be KEY/YYYYMMDD/REGION/s3/aws4_request")
+        if scope[1] != fields["X-Amz-Date"][:8]:
+            return Refusal("AccessDenied", "the date in X-Amz-Credential is not the date of X-Amz-Date")
+        if scope[2] != self.region:
+            return Refusal("AccessDenied", f"the region '{scope[2]}' is wrong; expecting '{self.region}'")
+        if fields.get("X-Amz-Security-Token") != self._credentials.token:
+            return Refusal("AccessDenied", "X-Amz-Security-Token does not belong to the signing credentials")
+        signed_headers = fields["X-Amz-SignedHeaders"].split(";")
+        if "host" not in signed_headers:
+            return Refusal("AccessDenied", "X-Amz-SignedHeaders must include host")
+        missing_headers = [name for name in signed_headers if headers.get(name) is None]
+        if missing_headers:
+            return Refusal("AccessDenied", f"signed header {missing_headers[0]} is not in the request")
+
+        # The request as S3 sees it, signed by botocore's presigning signer at the URL's own X-Amz-Date.
+        request = AWSRequest(method=method, url=f"http://{headers.get('host')}{split.path}",
+                             headers={name: headers.get(name) for name in signed_headers})
+        request.params = [(name, value) for name, value in pairs if name != "X-Amz-Signature"]
+        request.context["timestamp"] = fields["X-Amz-Date"]
+        signer = S3SigV4QueryAuth(self._credentials, "s3", self.region, expires=int(fields["X-Amz-Expires"]))
+        canonical_request = signer.canonical_request(request)
+        string_to_sign = signer.string_to_sign(request, canonical_request)
+        expected = signer.signature(string_to_sign, request)
+        if not hmac.compare_digest(expected.encode("ascii"), fields["X-Amz-Signature"].encode("utf-8", "replace")):
+            return Refusal("SignatureDoesNotMatch",
+                           "The request signature we calculated does not match the signature you provided. "
+                           "Check your key and signing method.",
+                           {"AWSAccessKeyId": self._credentials.access_key, "StringToSign": string_to_sign,
+                            "SignatureProvided": fields["X-Amz-Signature"], "CanonicalRequest": canonical_request})
+        return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -106,17 +209,15 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "imagegate-serve"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if urlsplit(self.path).path.startswith(LOCAL_S3_PATH + "/"):
-            self._serve_object()
-        else:
-            self._invoke_api("GET")
-
     def __getattr__(self, name: str) -> Any:
-        """Every other method (POST, PUT, DELETE, HEAD, OPTIONS, TRACE, ...) goes to the API, which answers
-        405 or 404 for what it does not serve (http.server alone would answer 501)."""
+        """Every method goes to the local S3 for a path under /_local_s3/ (which verifies the presigned
+        request, method included), and to the API otherwise, which answers 405 or 404 for what it does not
+        serve (http.server alone would answer 501)."""
         if name.startswith("do_"):
-            return lambda: self._invoke_api(name[3:])
+            method = name[3:]
+            if urlsplit(self.path).path.startswith(LOCAL_S3_PATH + "/"):
+                return lambda: self._serve_object(method)
+            return lambda: self._invoke_api(method)
         raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -172,31 +273,40 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     # -- presigned image URLs ------------------------------------------------------------------
-    def _serve_object(self) -> None:
+    def _serve_object(self, method: str) -> None:
+        """A presigned GET (or HEAD) of the local S3: verified first, as S3 does; a request that does not
+        verify is 403 and nothing is read (a missing object answers the same 403 as a present one)."""
         import boto3
         from botocore.exceptions import ClientError
 
+        head = method == "HEAD"
+        has_body = bool(self.headers.get("Content-Length") or self.headers.get("Transfer-Encoding"))
+        refusal = self.server.presigned_url_verifier.refusal(method, self.path, self.headers)
+        if refusal is None and method not in ("GET", "HEAD"):
+            refusal = Refusal("MethodNotAllowed", f"the local S3 serves GET and HEAD, not {method}")
+        if refusal is not None:
+            status = HTTPStatus.METHOD_NOT_ALLOWED if refusal.code == "MethodNotAllowed" else HTTPStatus.FORBIDDEN
+            self._send_json(status, {"error": refusal.code, "message": refusal.message, **refusal.details},
+                            close=has_body, head=head)
+            return
         split = urlsplit(self.path)
         bucket, _, key = unquote(split.path[len(LOCAL_S3_PATH) + 1:]).partition("/")
-        problem = presigned_url_problem(parse_qs(split.query), self.server.access_key)
-        if problem:
-            self._send_json(HTTPStatus.FORBIDDEN, {"error": "AccessDenied", "message": problem})
-            return
         try:
             found = boto3.client("s3").get_object(Bucket=bucket, Key=key)
         except ClientError as error:
             code = error.response["Error"]["Code"]
             status = HTTPStatus.NOT_FOUND if code in ("NoSuchKey", "NoSuchBucket", "404") else HTTPStatus.FORBIDDEN
-            self._send_json(status, {"error": code, "message": f"{bucket}/{key}"})
+            self._send_json(status, {"error": code, "message": f"{bucket}/{key}"}, head=head)
             return
         data = found["Body"].read()
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", found.get("ContentType") or "application/octet-stream")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        if not head:
+            self.wfile.write(data)
 
-    def _send_json(self, status: HTTPStatus, body: dict[str, Any], close: bool = False) -> None:
+    def _send_json(self, status: HTTPStatus, body: dict[str, Any], close: bool = False, head: bool = False) -> None:
         data = json.dumps(body).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -205,7 +315,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
-        self.wfile.write(data)
+        if not head:
+            self.wfile.write(data)
 
 
 def _interrupt(*_args: Any) -> None:
@@ -215,11 +326,18 @@ def _interrupt(*_args: Any) -> None:
 class ApiServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int, access_key: str, verbose: bool = False):
+    def __init__(self, port: int, verbose: bool = False, presigned_url_verifier: PresignedUrlVerifier | None = None):
         super().__init__((HOST, port), _Handler)
-        self.access_key = access_key
         self.verbose = verbose
         self.invocation_lock = threading.Lock()
+        self._presigned_url_verifier = presigned_url_verifier
+
+    @property
+    def presigned_url_verifier(self) -> PresignedUrlVerifier:
+        """Built on first use, from the credentials the local runtime has put in the environment by then."""
+        if self._presigned_url_verifier is None:
+            self._presigned_url_verifier = PresignedUrlVerifier.for_local_runtime()
+        return self._presigned_url_verifier
 
     @property
     def base_url(self) -> str:
@@ -236,7 +354,7 @@ def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float 
     from imagegate.local.runtime import LocalRuntime
 
     with LocalRuntime(faults=faults, retry_time_scale=retry_time_scale) as runtime:
-        server = ApiServer(port, access_key=os.environ["AWS_ACCESS_KEY_ID"], verbose=verbose)
+        server = ApiServer(port, verbose=verbose, presigned_url_verifier=PresignedUrlVerifier.for_local_runtime())
         os.environ[c.ENV_STATE_MACHINE_ARN] = runtime.state_machine_arn
         os.environ[c.ENV_PUBLIC_S3_ENDPOINT] = server.base_url + LOCAL_S3_PATH
         if url_expiry_seconds is not None:
