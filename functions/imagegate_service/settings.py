@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 from functools import cache
 from pathlib import Path
@@ -72,6 +73,8 @@ def deployment_defaults() -> dict[str, Any]:
             defaults[field] = float(value) if field == "threshold" else type(DEFAULTS[field])(value)
         except ValueError:
             raise InvalidRequest(field, f"the deployment default {variable}={value!r} is not a valid {field}") from None
+        if isinstance(defaults[field], float) and not math.isfinite(defaults[field]):
+            raise InvalidRequest(field, f"the deployment default {variable}={value!r} is not a finite number")
     return defaults
 
 
@@ -121,10 +124,53 @@ def _check_schema(request: Any) -> None:
 
     if not isinstance(request, dict):
         raise InvalidRequest("request", f"must be a JSON object with at least a prompt, not {type(request).__name__}")
+    _check_values(request)
     validator = jsonschema.Draft202012Validator(run_request_schema())
     errors = sorted(validator.iter_errors(request), key=lambda e: (list(e.path), e.validator))
+    # A prompt longer than the widest generator's limit: quote the chosen generator's limit, not the widest one.
+    if errors and not [e for e in errors if e.validator != "maxLength" or list(e.path) not in _TEXT_PATHS]:
+        generator = request.get("generator") or deployment_defaults()["generator"]
+        if generator in registry.generator_ids():
+            _check_text_lengths(request, registry.generator(generator))
     if errors:
         raise _as_invalid_request(errors[0])
+
+
+_TEXT_FIELDS = ("prompt", "negativePrompt")
+_TEXT_PATHS = [[field] for field in _TEXT_FIELDS]
+
+
+def _check_values(value: Any, path: tuple[str, ...] = ()) -> None:
+    """What JSON Schema lets through: NaN and Infinity (Python's json reads them; every range test is false for
+    NaN) anywhere in the request, and control characters in the texts sent to the models: C0 except tab and
+    newline, DEL and C1 (a NUL byte in a prompt was drawn and passed)."""
+    field = ".".join(path) or "request"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidRequest(field, f"must be a finite number, not {value!r}")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_values(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_values(item, (*path, str(index)))
+    elif isinstance(value, str) and len(path) == 1 and path[0] in _TEXT_FIELDS:
+        for position, char in enumerate(value):
+            if _is_control(char):
+                raise InvalidRequest(field, f"contains the control character U+{ord(char):04X} at position {position}; "
+                                            "only tab and newline are allowed")
+
+
+def _is_control(char: str) -> bool:
+    code = ord(char)
+    return (code < 0x20 and char not in "\t\n") or 0x7F <= code <= 0x9F
+
+
+def _check_text_lengths(request: dict[str, Any], model: registry.GeneratorModel) -> None:
+    """The prompt and negative prompt against the chosen generator's own limits."""
+    for field, limit in (("prompt", model.prompt_max_chars), ("negativePrompt", model.negative_prompt_max_chars)):
+        text = request.get(field)
+        if isinstance(text, str) and len(text) > limit:
+            raise InvalidRequest(field, f"is {len(text)} characters; {model.name} accepts at most {limit}")
 
 
 def _as_invalid_request(error: Any) -> InvalidRequest:
@@ -159,16 +205,7 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
     prompt = settings["prompt"]
     if not prompt.strip():
         raise InvalidRequest("prompt", "must not be blank")
-    if len(prompt) > model.prompt_max_chars:
-        raise InvalidRequest(
-            "prompt", f"is {len(prompt)} characters; {model.name} accepts at most {model.prompt_max_chars}"
-        )
-    negative = settings["negativePrompt"]
-    if len(negative) > model.negative_prompt_max_chars:
-        raise InvalidRequest(
-            "negativePrompt",
-            f"is {len(negative)} characters; {model.name} accepts at most {model.negative_prompt_max_chars}",
-        )
+    _check_text_lengths(settings, model)  # the deployment's default negative prompt included
     _check_evaluator(settings)
     size_problem = model.size_problem(settings["width"], settings["height"])
     if size_problem:

@@ -144,3 +144,86 @@ def test_a_bad_deployment_default_is_refused_like_a_bad_request(monkeypatch, var
         resolve_settings({"prompt": "a cat"})
 
     assert caught.value.field == field
+
+
+# -- issue 11: what JSON Schema lets through ------------------------------------------------------------------
+
+NON_FINITE = [float("nan"), float("inf"), float("-inf")]
+
+
+@pytest.mark.parametrize("value", NON_FINITE, ids=repr)
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"threshold": None}, "threshold"),
+        ({"maxCostUsd": None}, "maxCostUsd"),
+        ({"maxRounds": None}, "maxRounds"),
+        ({"seed": None}, "seed"),
+        ({"generator": TITAN, "cfgScale": None}, "cfgScale"),
+        ({"expected": {"include": [{"object": "cat", "count": None}]}}, "expected.include.0.count"),
+    ],
+)
+def test_a_non_finite_number_is_refused_naming_its_field(retired_generators_deployed, value, extra, field):
+    # Given a request as Python's json reads 'NaN' / 'Infinity' from a file
+    request = {"prompt": "a cat", **{key: (value if item is None else item) for key, item in extra.items()}}
+    if "expected" in extra:
+        request["expected"]["include"][0]["count"] = value
+
+    # When it is validated, Then it is refused naming the field, whatever range the field has
+    with pytest.raises(InvalidRequest) as error:
+        resolve_settings(request)
+    assert error.value.field == field
+    assert "finite" in error.value.message
+
+
+REFUSED_CONTROLS = [chr(code) for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n"]
+
+
+@pytest.mark.parametrize("field", ["prompt", "negativePrompt"])
+def test_every_control_character_but_tab_and_newline_is_refused_in_the_texts_sent_to_a_model(field):
+    for char in REFUSED_CONTROLS:
+        request = {"prompt": "a red apple", field: f"a{char}cat"}
+        with pytest.raises(InvalidRequest) as error:
+            resolve_settings(request)
+        assert error.value.field == field, repr(char)
+        assert f"U+{ord(char):04X}" in error.value.message and "position 1" in error.value.message
+
+
+def test_tab_newline_and_other_unicode_stay_allowed_in_a_prompt():
+    settings = resolve_settings({"prompt": "a red apple\n\ton a table, café ☕ 日本", "negativePrompt": "blur\tnoise"})
+
+    assert settings["prompt"] == "a red apple\n\ton a table, café ☕ 日本"
+
+
+@pytest.mark.parametrize("model_id", registry.generator_ids())
+@pytest.mark.parametrize("field", ["prompt", "negativePrompt"])
+def test_the_length_limit_quoted_is_the_chosen_generators(retired_generators_deployed, model_id, field):
+    # Given a text longer than every generator accepts, sent to one of them
+    model = registry.generator(model_id)
+    widest = run_request_schema()["properties"][field]["maxLength"]
+    limit = model.prompt_max_chars if field == "prompt" else model.negative_prompt_max_chars
+    request = {"prompt": "a cat", "generator": model_id, field: "x" * (widest + 1)}
+
+    # When it is validated, Then the limit quoted is that generator's own, not the widest
+    with pytest.raises(InvalidRequest) as error:
+        resolve_settings(request)
+    assert error.value.field == field
+    assert f"at most {limit}" in error.value.message and model.name in error.value.message
+
+
+def test_the_length_limit_quoted_follows_a_deployment_default_generator(monkeypatch, retired_generators_deployed):
+    monkeypatch.setenv("IMAGEGATE_DEFAULT_GENERATOR", TITAN)
+    widest = run_request_schema()["properties"]["prompt"]["maxLength"]
+
+    with pytest.raises(InvalidRequest) as error:
+        resolve_settings({"prompt": "x" * (widest + 1)})
+    assert f"at most {registry.generator(TITAN).prompt_max_chars}" in error.value.message
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity"])
+def test_a_non_finite_deployment_default_is_refused_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv("IMAGEGATE_DEFAULT_THRESHOLD", value)
+
+    with pytest.raises(InvalidRequest) as error:
+        resolve_settings({"prompt": "a cat"})
+    assert error.value.field == "threshold" and "IMAGEGATE_DEFAULT_THRESHOLD" in error.value.message
