@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--retry-time-scale", type=float, default=0.25,
                        help="scale the state machine's Retry waits locally (default 0.25; 1 = as in AWS)")
     serve.add_argument("--verbose", action="store_true", help="log every HTTP request")
+    serve.add_argument("--data-dir", type=Path, metavar="DIR",
+                       help="keeps generations, rounds and images across restarts; the folder 'imagegate run "
+                            "--out' writes to, so both see each other's runs (default ./runs)")
     serve.set_defaults(command=_cmd_serve)
 
     bench = sub.add_parser("bench", help="run a prompt suite through the quality loop and write a benchmark report")
@@ -244,11 +247,29 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as error:
         return _fail_input(str(error))
     try:
+        problem = _data_dir_problem(args.data_dir)
+        if problem:
+            return _fail_input(problem)
         return serve(port=args.port, faults=faults, retry_time_scale=args.retry_time_scale,
-                     url_expiry_seconds=args.url_expiry, verbose=args.verbose)
+                     url_expiry_seconds=args.url_expiry, verbose=args.verbose, data_dir=args.data_dir)
     except OSError as error:  # port in use, permission denied
         print(f"imagegate: cannot serve on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
         return 1
+
+
+def _data_dir_problem(data_dir: Path | None) -> str | None:
+    """serve --data-dir must be a folder this process can create and write, checked before anything starts."""
+    from imagegate.local.store import DEFAULT_DATA_DIR
+
+    target = data_dir or DEFAULT_DATA_DIR
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        probe = target / ".imagegate-write-check"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return f"--data-dir: {target} must be a folder imagegate can write ({error.strerror or error})"
+    return None
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:

@@ -12,6 +12,9 @@ from imagegate_service import constants as c
 
 RUN_FILE = "run.json"
 REPORT_FILE = "report.html"
+# The run's stored records as they are (its DynamoDB items and the S3 keys of its objects): what the local
+# store (imagegate/local/store.py) loads back, so `imagegate serve` answers for a run after a restart.
+ITEMS_FILE = "items.json"
 
 
 def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -73,14 +76,22 @@ def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
     run_id = run_item["runId"]
     run_dir = Path(out_root) / run_id
     prefix = f"{c.RUNS_PREFIX}{run_id}/"
+    round_items = list(round_items)
+    written = []
     for key, data in objects(prefix):
         target = run_dir / key.removeprefix(prefix)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        written.append(key.removeprefix(prefix))
     document = build_run_document(run_item, round_items)
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / RUN_FILE).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (run_dir / REPORT_FILE).write_text(render_run_report(document), encoding="utf-8")
+    # last, and whole or not at all: a reader never finds items that name objects not written yet
+    items = {"run": run_item, "rounds": sorted(round_items, key=lambda r: r["round"]), "objects": sorted(written)}
+    partial = run_dir / (ITEMS_FILE + ".partial")
+    partial.write_text(json.dumps(items, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(run_dir / ITEMS_FILE)
     return run_dir, document
 
 

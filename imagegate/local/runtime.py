@@ -104,6 +104,8 @@ class HandlerDispatcher:
 
     def __init__(self) -> None:
         self.invocations: list[tuple[str, str]] = []  # (handler name, outcome) for tests and reports
+        # called after each invocation with (handler name, event): the local store snapshots a run's rounds
+        self.invoked_listeners: list[Callable[[str, dict[str, Any]], None]] = []
         self._lock = threading.Lock()
 
     def invoke(self, function_name: str, body: Any, response_headers: dict[str, str]) -> bytes:
@@ -129,6 +131,7 @@ class HandlerDispatcher:
             emitted_metrics.clear_metrics()
         with self._lock:
             self.invocations.append((name, outcome))
+        _notify(self.invoked_listeners, name, event)
         return json.dumps(payload).encode("utf-8")
 
 
@@ -166,6 +169,10 @@ class LocalRuntime:
         self.bedrock: Any = None
         self._undo: list[Callable[[], None]] = []
         self._state_machine_arn = ""
+        # quality-loop executions: started (run id, execution ARN, input) and ended (run id, after Mark Run Ended);
+        # the local store (imagegate/local/store.py) keeps runs on disk through them
+        self.started_listeners: list[Callable[[str, str, str], None]] = []
+        self.ended_listeners: list[Callable[[str], None]] = []
         self._benchmark_state_machine_arn = ""
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -174,6 +181,7 @@ class LocalRuntime:
             self._set_environment()
             self._start_moto()
             self._patch_lambda_backend()
+            self._patch_execution_start()
             self._patch_execution_end()
             self._patch_retry_clock()
             self._install_offline_bedrock()
@@ -233,18 +241,38 @@ class LocalRuntime:
         def terminated(communication: Any) -> None:
             original(communication)
             execution = communication.execution
-            if execution.exec_status is None or execution.exec_status.value not in c.EXECUTION_END_STATUSES:
+            if execution.exec_status is None or execution.exec_status.value == _RUNNING:
                 return
-            try:
-                detail = dict(execution.to_describe_output())
-                detail["status"] = execution.exec_status.value
-                RunEnder(RunEndRecorder(TABLE), benchmark_state_machine_arn=runtime._benchmark_state_machine_arn
-                         ).execution_ended(detail)
-            except Exception as error:  # the interpreter's thread must end cleanly whatever happens here
-                LOGGER.warning("could not mark the run of %s ended: %s", execution.name, error)
+            if execution.exec_status.value in c.EXECUTION_END_STATUSES:
+                try:
+                    detail = dict(execution.to_describe_output())
+                    detail["status"] = execution.exec_status.value
+                    RunEnder(RunEndRecorder(TABLE), benchmark_state_machine_arn=runtime._benchmark_state_machine_arn
+                             ).execution_ended(detail)
+                except Exception as error:  # the interpreter's thread must end cleanly whatever happens here
+                    LOGGER.warning("could not mark the run of %s ended: %s", execution.name, error)
+            if str(execution.state_machine_arn) == runtime._state_machine_arn:
+                _notify(runtime.ended_listeners, execution.name)
 
         BaseExecutionWorkerCommunication.terminated = terminated
         self._undo.append(lambda: setattr(BaseExecutionWorkerCommunication, "terminated", original))
+
+    def _patch_execution_start(self) -> None:
+        """Every StartExecution of the quality loop (run, serve), whoever calls it, is told to started_listeners."""
+        from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+        original = StepFunctionsParserBackend.start_execution
+        runtime = self
+
+        def start_execution(backend: Any, state_machine_arn: str, name: Any = None, execution_input: Any = None,
+                            *args: Any, **kwargs: Any) -> Any:
+            execution = original(backend, state_machine_arn, name, execution_input, *args, **kwargs)
+            if state_machine_arn == runtime._state_machine_arn:
+                _notify(runtime.started_listeners, execution.name, execution.exec_arn, execution_input or "{}")
+            return execution
+
+        StepFunctionsParserBackend.start_execution = start_execution
+        self._undo.append(lambda: setattr(StepFunctionsParserBackend, "start_execution", original))
 
     def _patch_retry_clock(self) -> None:
         from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
@@ -357,6 +385,15 @@ class LocalRuntime:
             token = page.get("nextToken")
             if not token:
                 return events
+
+
+def _notify(listeners: list[Callable[..., None]], *args: Any) -> None:
+    """Listeners run on moto's threads: a failing one is logged and never breaks the execution."""
+    for listener in list(listeners):
+        try:
+            listener(*args)
+        except Exception as error:
+            LOGGER.warning("%s failed: %s: %s", getattr(listener, "__qualname__", listener), type(error).__name__, error)
 
 
 def _reset_cached_clients() -> None:

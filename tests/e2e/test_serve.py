@@ -54,7 +54,8 @@ def server(tmp_path_factory) -> Server:
     port = _free_port()
     with open(log_dir / "stdout.txt", "w") as stdout, open(log_dir / "stderr.txt", "w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "imagegate.cli", "serve", "--port", str(port), "--retry-time-scale", "0"],
+            [sys.executable, "-m", "imagegate.cli", "serve", "--port", str(port), "--retry-time-scale", "0",
+             "--data-dir", str(log_dir / "data")],
             stdout=stdout, stderr=stderr, cwd=REPO_ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     running = Server(f"http://127.0.0.1:{port}", process, log_dir)
     try:

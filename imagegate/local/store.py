@@ -1,0 +1,230 @@
+"""The local store: what `imagegate serve` keeps on disk so a restart (even `kill -9`) loses nothing finished.
+
+The durable record of a run is its folder under the data dir, the very folder `imagegate run` exports
+(imagegate/export.py): images, verdicts, run.json, report.html, and items.json (the run's DynamoDB items and
+the keys of its S3 objects, written last). While a run is in flight its folder holds `in-flight.json` (the
+execution's name, ARN and input), written when the execution starts; the folder is re-exported after every
+recorded round and when the execution ends, and the marker is removed then.
+
+On start-up every run folder is loaded into the runtime's S3 bucket and DynamoDB table (moto), so GET,
+the listing and the image URLs answer as before. A run still RUNNING on disk, or a marker with no finished
+record, belonged to a server that stopped: the run becomes FAILED with the reason INTERRUPTED_REASON
+(its rounds so far are kept) and that is written back to its folder. Folders another process writes later
+(`imagegate run --out` the same dir) are loaded when the API lists runs or misses one."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from imagegate.export import ITEMS_FILE, export_run
+from imagegate_service import constants as c
+from imagegate_service.domain.run_ids import is_run_id
+
+DEFAULT_DATA_DIR = Path("runs")  # the folder `imagegate run` exports to (its --out default)
+IN_FLIGHT_FILE = "in-flight.json"
+INTERRUPTED_REASON = "interrupted: the local server stopped"
+INTERRUPTED_ERROR = "Interrupted"
+# the tasks that change what a restart must find: the run item, a new round, the outcome (written before the
+# execution ends, so a client that saw the outcome and killed the server at once still finds it on disk)
+_SNAPSHOT_HANDLERS = ("start_run", "record_round", "finish_run")
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadReport:
+    loaded: int = 0  # finished runs now served from the data dir
+    interrupted: int = 0  # runs in flight when a server stopped, now FAILED
+    unreadable: list[str] | None = None  # folders that could not be loaded, with why
+
+    def describe(self) -> str:
+        text = f"{self.loaded} run(s) loaded, {self.interrupted} interrupted run(s) marked FAILED"
+        return text + (f", {len(self.unreadable)} folder(s) skipped" if self.unreadable else "")
+
+
+class LocalStore:
+    """Keeps the runs of one LocalRuntime in `root`. attach() before serving; load() once at start-up."""
+
+    def __init__(self, root: Path, runtime: Any):
+        self.root = Path(root)
+        self.runtime = runtime
+        self._lock = threading.RLock()
+        self._known: set[str] = set()  # run ids loaded or started here: a rescan leaves them alone
+
+    # -- wiring ------------------------------------------------------------------------------------
+    def attach(self) -> "LocalStore":
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.runtime.started_listeners.append(self.run_started)
+        self.runtime.ended_listeners.append(self.save)
+        self.runtime.dispatcher.invoked_listeners.append(self._invoked)
+        return self
+
+    def run_started(self, run_id: str, execution_arn: str, execution_input: str) -> None:
+        """Write the in-flight marker (the run item does not exist until Start Run has run)."""
+        with self._lock:
+            self._known.add(run_id)
+            run_dir = self.root / run_id
+            if (run_dir / IN_FLIGHT_FILE).exists() or _stored_status(run_dir) not in (None, c.STATUS_RUNNING):
+                return  # an idempotent replay of a start, or a run that already ended
+            run_dir.mkdir(parents=True, exist_ok=True)
+            _write_json(run_dir / IN_FLIGHT_FILE, {"runId": run_id, "executionArn": execution_arn,
+                                                   "input": execution_input, "startedAt": _now_iso()})
+
+    def _invoked(self, handler_name: str, event: dict[str, Any]) -> None:
+        run_id = event.get("runId") or (event.get("execution") or {}).get("name")
+        if handler_name in _SNAPSHOT_HANDLERS and isinstance(run_id, str) and run_id in self._known:
+            self.save(run_id)
+
+    def save(self, run_id: str) -> None:
+        """Export the run's folder from the runtime's storage; once it has an outcome, drop its in-flight marker."""
+        with self._lock:
+            runs = self.runtime.runs()
+            run_item = runs.get_run(run_id)
+            if run_item is None:
+                return  # refused before Start Run recorded it: nothing to keep but the marker
+            export_run(run_item, runs.list_rounds(run_id), self.runtime.objects, self.root)
+            if run_item.get("status") != c.STATUS_RUNNING:
+                (self.root / run_id / IN_FLIGHT_FILE).unlink(missing_ok=True)
+
+    # -- loading -----------------------------------------------------------------------------------
+    def load(self) -> LoadReport:
+        """Load every run folder not loaded yet (start-up, and a listing that may show new folders)."""
+        report = LoadReport(unreadable=[])
+        with self._lock:
+            if not self.root.is_dir():
+                return report
+            for run_dir in sorted(self.root.iterdir()):
+                if run_dir.name in self._known or not is_run_id(run_dir.name) or not run_dir.is_dir():
+                    continue
+                try:
+                    outcome = self._load_run(run_dir)
+                except (OSError, ValueError, KeyError, TypeError) as error:
+                    report.unreadable.append(f"{run_dir.name}: {type(error).__name__}: {error}")
+                    LOGGER.warning("local store: %s not loaded: %s", run_dir, error)
+                    continue
+                if outcome == "loaded":
+                    report.loaded += 1
+                elif outcome == "interrupted":
+                    report.interrupted += 1
+        return report
+
+    def load_run(self, run_id: str) -> bool:
+        """A GET that found no run: load its folder if there is one now. True when it was loaded."""
+        if not is_run_id(run_id):
+            return False
+        with self._lock:
+            if run_id in self._known or not (self.root / run_id).is_dir():
+                return False
+            try:
+                return self._load_run(self.root / run_id) in ("loaded", "interrupted")
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                LOGGER.warning("local store: %s not loaded: %s", self.root / run_id, error)
+                return False
+
+    def before_read(self, resource: str, path_parameters: dict[str, str] | None) -> None:
+        """Before the API reads: a listing may show folders written since (another `imagegate run`), and a
+        GET of an id not loaded yet may be one of them."""
+        if resource == "/generations":
+            self.load()
+        elif resource == "/generations/{id}" and path_parameters:
+            self.load_run(path_parameters.get("id", ""))
+
+    def _load_run(self, run_dir: Path) -> str:
+        """'loaded', 'interrupted', or 'incomplete' (a folder still being written: left for a later scan)."""
+        import boto3
+
+        run_id = run_dir.name
+        marker = _read_json(run_dir / IN_FLIGHT_FILE)
+        items = _read_json(run_dir / ITEMS_FILE)
+        if items is None and marker is None:
+            return "incomplete"
+        table = boto3.resource("dynamodb").Table(self.runtime_table)
+        if items is not None:
+            if items["run"].get("runId") != run_id:
+                raise ValueError(f"{ITEMS_FILE} is for run {items['run'].get('runId')!r}, not {run_id!r}")
+            s3 = boto3.client("s3")
+            prefix = f"{c.RUNS_PREFIX}{run_id}/"
+            for name in items["objects"]:
+                path = (run_dir / name).resolve()
+                if run_dir.resolve() not in path.parents:
+                    raise ValueError(f"{ITEMS_FILE} names {name!r}, outside the run folder")
+                s3.put_object(Bucket=self.runtime_bucket, Key=prefix + name, Body=path.read_bytes(),
+                              ContentType=_content_type(name))
+            from imagegate_service.adapters.storage import _to_dynamo
+
+            with table.batch_writer() as batch:
+                for item in [items["run"], *items["rounds"]]:
+                    batch.put_item(Item=_to_dynamo(item))
+        self._known.add(run_id)
+        interrupted = self._interrupt(run_id, marker, started=items is not None)
+        if interrupted or marker is not None:
+            self.save(run_id)  # the FAILED outcome is the durable record now; the marker goes
+            if self.runtime.runs().get_run(run_id) is None:  # a request Start Run would have refused
+                (run_dir / IN_FLIGHT_FILE).unlink(missing_ok=True)
+                return "incomplete"
+        return "interrupted" if interrupted else "loaded"
+
+    def _interrupt(self, run_id: str, marker: dict[str, Any] | None, started: bool) -> bool:
+        """Mark a run that was in flight FAILED; a marker with no run item yet gets one from its request."""
+        from imagegate_service.domain.ending import RunEndRecorder
+        from imagegate_service.domain.start import RunStarter
+
+        runs = self.runtime.runs()
+        if not started and marker is not None:
+            try:
+                request = json.loads(marker.get("input") or "{}")
+                started_at = datetime.fromisoformat(marker["startedAt"])
+                RunStarter(runs, clock=lambda: started_at).start(request, run_id, marker.get("executionArn", ""))
+            except Exception as error:  # noqa: BLE001 (a request Start Run would have refused: nothing ran)
+                LOGGER.warning("local store: in-flight run %s not recorded: %s", run_id, error)
+                return False
+        now = _now_iso()
+        return RunEndRecorder(self.runtime_table).fail_if_running(run_id, {
+            "reason": INTERRUPTED_REASON, "error": INTERRUPTED_ERROR, "finishedAt": now, "updatedAt": now})
+
+    @property
+    def runtime_table(self) -> str:
+        from imagegate.local.runtime import TABLE
+
+        return TABLE
+
+    @property
+    def runtime_bucket(self) -> str:
+        from imagegate.local.runtime import BUCKET
+
+        return BUCKET
+
+
+def _stored_status(run_dir: Path) -> str | None:
+    items = _read_json(run_dir / ITEMS_FILE)
+    return None if items is None else items.get("run", {}).get("status")
+
+
+def _read_json(path: Path) -> Any:
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_json(path: Path, document: Any) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def _content_type(name: str) -> str:
+    """As the loop's tasks stored them (adapters/storage.py): PNG images, JSON verdicts, HTML reports."""
+    suffix = Path(name).suffix.lower()
+    return {".png": "image/png", ".json": "application/json",
+            ".html": "text/html; charset=utf-8"}.get(suffix, "application/octet-stream")
+
+
+def _now_iso() -> str:
+    from imagegate_service.domain.clock import iso
+
+    return iso(datetime.now(timezone.utc))
