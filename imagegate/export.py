@@ -85,13 +85,14 @@ def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
         written.append(key.removeprefix(prefix))
     document = build_run_document(run_item, round_items)
     run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / RUN_FILE).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (run_dir / REPORT_FILE).write_text(render_run_report(document), encoding="utf-8")
-    # last, and whole or not at all: a reader never finds items that name objects not written yet
+    # after the objects it names and before run.json, whole or not at all: a reader never finds items naming
+    # objects not written yet, and a run.json without items.json is a folder an older version wrote
     items = {"run": run_item, "rounds": sorted(round_items, key=lambda r: r["round"]), "objects": sorted(written)}
     partial = run_dir / (ITEMS_FILE + ".partial")
     partial.write_text(json.dumps(items, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     partial.replace(run_dir / ITEMS_FILE)
+    (run_dir / RUN_FILE).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (run_dir / REPORT_FILE).write_text(render_run_report(document), encoding="utf-8")
     return run_dir, document
 
 

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from imagegate.export import ITEMS_FILE, export_run
+from imagegate.export import ITEMS_FILE, REPORT_FILE, RUN_FILE, export_run
 from imagegate_service import constants as c
 from imagegate_service.domain.run_ids import is_run_id
 
@@ -141,6 +141,8 @@ class LocalStore:
         run_id = run_dir.name
         marker = _read_json(run_dir / IN_FLIGHT_FILE)
         items = _read_json(run_dir / ITEMS_FILE)
+        if items is None and marker is None and (run_dir / RUN_FILE).is_file():
+            items = items_from_run_document(json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8")), run_dir)
         if items is None and marker is None:
             return "incomplete"
         table = boto3.resource("dynamodb").Table(self.runtime_table)
@@ -198,6 +200,37 @@ class LocalStore:
         from imagegate.local.runtime import BUCKET
 
         return BUCKET
+
+
+def items_from_run_document(document: dict[str, Any], run_dir: Path) -> dict[str, Any]:
+    """The items of a run folder written before items.json existed, rebuilt from its run.json (the inverse of
+    export.build_run_document; what run.json does not record, the API answers as unknown)."""
+    run_id = document["runId"]
+    prefix = f"{c.RUNS_PREFIX}{run_id}/"
+    rounds = [{
+        **{key: value for key, value in entry.items() if key not in ("images", "bestImage", "verdict")},
+        "pk": c.run_pk(run_id), "sk": c.round_sk(entry["round"]), "runId": run_id,
+        "imageKeys": [prefix + name for name in entry["images"]],
+        "bestImageKey": prefix + entry["bestImage"], "verdictKey": prefix + entry["verdict"],
+    } for entry in document["rounds"]]
+    best = next((entry for entry in rounds if entry["round"] == document.get("bestRound")), None)
+    run = {
+        "pk": c.run_pk(run_id), "sk": c.RUN_SK, "runId": run_id,
+        **{key: document.get(key) for key in ("status", "reason", "prompt", "settings", "finalScore", "bestRound",
+                                              "costUsd", "evaluationCostUsd", "executionArn", "startedAt",
+                                              "finishedAt", "error", "cause")},
+        "updatedAt": document.get("finishedAt") or document["startedAt"],
+        "rounds": len(rounds),
+        "bestScore": best["score"] if best else None,
+        "bestImageKey": best["bestImageKey"] if best else None,
+        c.RUNS_INDEX_PK: c.RUNS_INDEX_PK_VALUE,
+        c.RUNS_INDEX_SK: c.runs_index_sk(document["startedAt"], run_id),
+    }
+    kept = (RUN_FILE, REPORT_FILE, ITEMS_FILE, IN_FLIGHT_FILE)
+    objects = sorted(str(path.relative_to(run_dir)) for path in run_dir.rglob("*")
+                     if path.is_file() and path.name not in kept and not path.name.endswith(".partial"))
+    return {"run": {key: value for key, value in run.items() if value is not None}, "rounds": rounds,
+            "objects": objects}
 
 
 def _stored_status(run_dir: Path) -> str | None:

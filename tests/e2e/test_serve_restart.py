@@ -220,3 +220,41 @@ def test_an_in_flight_marker_without_a_run_item_still_becomes_a_failed_run(tmp_p
     assert run["startedAt"] == "2026-11-30T00:00:00.000Z" and run["settings"]["maxRounds"] == 2
     assert not (tmp_path / run_id / IN_FLIGHT_FILE).exists()
     assert json.loads((tmp_path / run_id / RUN_FILE).read_text())["status"] == "FAILED"
+
+
+def test_a_run_folder_written_before_items_json_existed_is_served_from_its_run_json(dirs):
+    data_dir, log_dir = dirs
+    # Given a run folder as an older `imagegate run` wrote it: run.json, report.html and the images, no items.json
+    run_id = _cli_run(data_dir, "two red apples on a table")
+    (data_dir / run_id / ITEMS_FILE).unlink()
+    document = json.loads((data_dir / run_id / RUN_FILE).read_text())
+    server = ServeProcess(data_dir, log_dir, "--retry-time-scale", "0")
+    try:
+        # When the server starts on its dir
+        answer = server.generation(run_id)
+        # Then it answers what run.json records, and every round's best image URL downloads that round's file
+        assert (answer["status"], answer["prompt"], answer["settings"]) == (
+            document["status"], document["prompt"], document["settings"])
+        assert (answer["totals"]["finalScore"], answer["totals"]["rounds"]) == (
+            document["finalScore"], len(document["rounds"]))
+        for entry, recorded in zip(answer["rounds"], document["rounds"], strict=True):
+            assert (entry["round"], entry["score"], entry["prompt"]) == (
+                recorded["round"], recorded["score"], recorded["prompt"])
+            status, data = server.call("GET", entry["bestImage"])
+            assert status == 200 and data == (data_dir / run_id / recorded["bestImage"]).read_bytes()
+        assert run_id in server.listed_ids()
+    finally:
+        server.kill()
+
+
+def test_a_data_dir_that_cannot_be_written_is_refused_before_anything_starts(tmp_path):
+    # Given a --data-dir that names a file, not a folder
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    # When serve is started on it
+    done = subprocess.run([sys.executable, "-m", "imagegate.cli", "serve", "--port", "0", "--data-dir",
+                           str(blocker / "runs")], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+    # Then it exits 2 with one line naming the flag, and no server started
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.count("\n") == 1 and "--data-dir" in done.stderr and "Traceback" not in done.stderr
+    assert "imagegate API on" not in done.stdout
