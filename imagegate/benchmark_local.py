@@ -109,7 +109,27 @@ def _progress(runtime: Any, run_ids: list[str]) -> tuple[int, int, int]:
     return finished, passed, len(run_ids)
 
 
+def item_count_text(chosen: Sequence[SuiteItem], suite_size: int, limit: int | None, sample_seed: Any) -> str:
+    """How many items a benchmark runs and why: '11 items (5 sampled + 6 anchors)'. The anchors are added to
+    whatever --limit picks, so judge drift is measured on the same items every time."""
+    if limit is None or limit >= suite_size:
+        anchors = sum(item.anchor for item in chosen)
+        return f"{len(chosen)} items (the whole suite{f', {anchors} of them anchors' if anchors else ''})"
+    added = len(chosen) - limit
+    picked = f"{limit} sampled" if sample_seed is not None else f"the first {limit}"
+    return f"{len(chosen)} items ({picked}{f' + {added} anchors' if added else ''})"
+
+
+_last_progress: list[tuple[int, int, int]] = []
+
+
 def progress_bar(finished: int, passed: int, total: int, width: int = 30) -> None:
+    """A bar redrawn in place on a terminal; elsewhere (a log, a pipe) one line per change, never a '\\r'."""
+    if not sys.stdout.isatty():
+        if _last_progress[-1:] != [(finished, passed, total)]:
+            _last_progress[:] = [(finished, passed, total)]
+            print(f"{finished}/{total} runs finished, {passed} passed", flush=True)
+        return
     filled = int(width * finished / total) if total else width
     sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {finished}/{total} runs, {passed} passed")
     sys.stdout.flush()

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import math
+import os
+import re
 import sys
+import tempfile
+import traceback
+from contextlib import redirect_stdout
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 EXIT_CODES = {"PASSED": 0, "EXHAUSTED": 3, "BLOCKED": 4, "FAILED": 5}
 EXIT_INVALID_INPUT = 2
@@ -20,71 +27,121 @@ _REQUEST_FLAGS = {
 }
 
 
+TCP_PORT_MAX = 65535
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    return args.command(args)
+    try:
+        return args.command(args)
+    except KeyboardInterrupt:
+        print("imagegate: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
+        if getattr(args, "verbose", False):
+            traceback.print_exc()
+        print(f"imagegate: {type(error).__name__}: {_without_paths(str(error))[:300]} "
+              "(run the command again with --verbose for the traceback)", file=sys.stderr)
+        return 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments in one line naming the flag and its range, exit 2 (argparse's own usage block is for --help)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_INVALID_INPUT, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _number(kind: Callable[[str], Any], low: float | None = None, high: float | None = None) -> Callable[[str], Any]:
+    """An argparse type: a finite number of `kind` inside [low, high] (either bound may be open)."""
+    if low is not None and high is not None:
+        allowed = f"is outside the allowed range {low}-{high}"
+    else:
+        allowed = f"must be {low} or more" if low is not None else "must be a finite number"
+    label = "a whole number" if kind is int else "a number"
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {label}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text!r} {allowed}")
+        return value
+
+    return parse
+
+
+def _url_expiry(text: str) -> int:
+    from imagegate.local.serve import SIGV4_MAX_EXPIRES_SECONDS  # SigV4's longest X-Amz-Expires, cited there
+
+    return _number(int, 1, SIGV4_MAX_EXPIRES_SECONDS)(text)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="imagegate", description=__doc__)
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    parser = _Parser(prog="imagegate", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
+    verbose = _Parser(add_help=False)
+    verbose.add_argument("--verbose", action="store_true", help="show the traceback of an unexpected error")
 
-    run = sub.add_parser("run", help="run one quality-gated generation on the embedded local runtime")
+    run = sub.add_parser("run", parents=[verbose], help="run one quality-gated generation on the embedded local runtime")
     run.add_argument("prompt", nargs="?", help="what to draw (or give --request)")
     run.add_argument("--request", metavar="FILE", help="a JSON run request ('-' for stdin) instead of flags")
-    run.add_argument("--threshold", type=float, help="score 0-10 that passes the gate (default 7.5)")
-    run.add_argument("--max-rounds", type=int, help="1-10 (default 4)")
+    run.add_argument("--threshold", type=_number(float), help="score 0-10 that passes the gate (default 7.5)")
+    run.add_argument("--max-rounds", type=_number(int), help="1-10 (default 4)")
     run.add_argument("--generator", help="image model id (default: the model registry's default generator, "
                      "Stable Diffusion 3.5 Large; README, Models)")
     run.add_argument("--judge", help="vision judge model id (default Nova Lite)")
     run.add_argument("--rewriter", help="rewriter model id (default Nova Lite)")
     run.add_argument("--evaluator", help="independent evaluator model id, not the judge (default locally: "
                                          "ground-truth, the offline world's exact perception)")
-    run.add_argument("--seed", type=int)
-    run.add_argument("--candidates", type=int, help="images per round, 1-5 (default 1)")
-    run.add_argument("--width", type=int)
-    run.add_argument("--height", type=int)
+    run.add_argument("--seed", type=_number(int))
+    run.add_argument("--candidates", type=_number(int), help="images per round, 1-5 (default 1)")
+    run.add_argument("--width", type=_number(int))
+    run.add_argument("--height", type=_number(int))
     run.add_argument("--negative-prompt")
-    run.add_argument("--max-cost", type=float, help="budget in USD for the run's model calls (default 1.0)")
+    run.add_argument("--max-cost", type=_number(float), help="budget in USD for the run's model calls (default 1.0)")
     run.add_argument("--quality", choices=["standard", "premium"])
     run.add_argument("--strategy", choices=["rewrite", "redraw"],
                      help="after a round below the threshold: rewrite the prompt (default) or re-draw it with the next seed")
     run.add_argument("--out", default="runs", help="folder that receives runs/<runId>/ (default ./runs)")
     run.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
                      help="offline Bedrock fault switch, e.g. throttle_first=2, garbage_verdicts=1, blocked_words=bomb")
-    run.add_argument("--retry-time-scale", type=float, default=0.25,
+    run.add_argument("--retry-time-scale", type=_number(float, 0), default=0.25,
                      help="scale the state machine's Retry waits locally (default 0.25; 1 = as in AWS)")
     run.set_defaults(command=_cmd_run)
 
-    show = sub.add_parser("show", help="print a run folder's rounds")
+    show = sub.add_parser("show", parents=[verbose], help="print a run folder's rounds")
     show.add_argument("run_dir", type=Path)
     show.set_defaults(command=_cmd_show)
 
     serve = sub.add_parser("serve", help="serve the HTTP API on 127.0.0.1 over the embedded local runtime")
-    serve.add_argument("--port", type=int, default=8080, help="TCP port on 127.0.0.1 (default 8080; 0 picks a free one)")
-    serve.add_argument("--url-expiry", type=int, metavar="SECONDS",
-                       help="lifetime of presigned image URLs (default 3600)")
+    serve.add_argument("--port", type=_number(int, 0, TCP_PORT_MAX), default=8080, help="TCP port on 127.0.0.1 (default 8080; 0 picks a free one)")
+    serve.add_argument("--url-expiry", type=_url_expiry, metavar="SECONDS",
+                       help="lifetime of presigned image URLs, 1-604800 (default 3600)")
     serve.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
                        help="offline Bedrock fault switch, as for run")
-    serve.add_argument("--retry-time-scale", type=float, default=0.25,
+    serve.add_argument("--retry-time-scale", type=_number(float, 0), default=0.25,
                        help="scale the state machine's Retry waits locally (default 0.25; 1 = as in AWS)")
-    serve.add_argument("--verbose", action="store_true", help="log every HTTP request")
+    serve.add_argument("--verbose", action="store_true", help="log every HTTP request (and show tracebacks)")
     serve.add_argument("--data-dir", type=Path, metavar="DIR",
                        help="keeps generations, rounds and images across restarts; the folder 'imagegate run "
                             "--out' writes to, so both see each other's runs (default ./runs)")
     serve.set_defaults(command=_cmd_serve)
 
-    bench = sub.add_parser("bench", help="run a prompt suite through the quality loop and write a benchmark report")
+    bench = sub.add_parser("bench", parents=[verbose], help="run a prompt suite through the quality loop and write a benchmark report")
     source = bench.add_mutually_exclusive_group()
     source.add_argument("--suite", type=Path, help="a suite in the project's JSONL format (default: the bundled suite)")
     source.add_argument("--partiprompts", type=Path, metavar="TSV", help="PartiPrompts.tsv")
     source.add_argument("--geneval", type=Path, metavar="JSONL", help="GenEval evaluation_metadata.jsonl")
-    bench.add_argument("--limit", type=int, help="run at most N items")
+    bench.add_argument("--limit", type=_number(int, 1), help="run at most N items (plus the suite's anchors)")
     bench.add_argument("--sample-seed", help="with --limit: a deterministic stratified sample instead of the first N")
-    bench.add_argument("--concurrency", type=int, default=4, help="quality loops at once (the Map's MaxConcurrency)")
-    bench.add_argument("--threshold", type=float)
-    bench.add_argument("--max-rounds", type=int)
+    bench.add_argument("--concurrency", type=_number(int, 1), default=4, help="quality loops at once (the Map's MaxConcurrency)")
+    bench.add_argument("--threshold", type=_number(float))
+    bench.add_argument("--max-rounds", type=_number(int))
     bench.add_argument("--arms", default="loop", metavar="ARM[,ARM...]",
                        help="control arms, run on the same items in one benchmark execution: loop (the settings as "
                             "given), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead of "
@@ -92,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=Path, default=Path("benchmarks"), help="receives <date>/report.json and .html")
     bench.set_defaults(command=_cmd_bench)
 
-    doctor = sub.add_parser("doctor", help="check AWS credentials, region and Bedrock model access for a deploy")
+    doctor = sub.add_parser("doctor", parents=[verbose], help="check AWS credentials, region and Bedrock model access for a deploy")
     doctor.set_defaults(command=_cmd_doctor)
     return parser
 
@@ -126,12 +183,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         faults = FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": ",".join(args.fault)}) if args.fault else None
     except (_UsageError, json.JSONDecodeError, OSError, ValueError) as error:
         return _fail_input(str(error))
+    problem = _unwritable(Path(args.out), "--out")  # before the run: a finished run must not be lost at export
+    if problem:
+        return _fail_input(problem)
 
     with LocalRuntime(faults=faults, retry_time_scale=args.retry_time_scale) as runtime:
         try:
             execution_arn = runtime.start(request)
         except InvalidRequest as error:
-            return _fail_input(str(error))
+            return _fail_input(str(error) + _flag_hint(error.field, args))
         print(f"run {execution_arn.rsplit(':', 1)[-1]} started (local runtime, offline Bedrock)")
         outcome = runtime.wait(execution_arn, on_round=_print_round)
         run_item = runtime.runs().get_run(outcome.run_id)
@@ -145,6 +205,47 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _fail_input(message: str) -> int:
     print(f"imagegate: invalid request: {message}", file=sys.stderr)
     return EXIT_INVALID_INPUT
+
+
+def _flag_hint(field: str, args: argparse.Namespace) -> str:
+    """The flag a refused field came from, when the user gave it as one."""
+    flags = [flag for flag, name in _REQUEST_FLAGS.items() if name == field and getattr(args, flag, None) is not None]
+    return f" (flag --{flags[0].replace('_', '-')})" if flags else ""
+
+
+def _unwritable(folder: Path, flag: str) -> str | None:
+    """Why `folder` could not receive output, found without leaving anything behind; None when it can."""
+    existing = folder.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{flag}: {folder} is not a folder ({existing} is a file)"
+    try:  # os.access says yes to root on read-only mounts and /proc: make (and remove) a folder instead
+        os.rmdir(tempfile.mkdtemp(prefix=".imagegate-check-", dir=existing))
+    except OSError as error:
+        return f"{flag}: cannot write to {folder} ({error.strerror or error})"
+    return None
+
+
+_TRACEBACK_LINE = re.compile(r"^\s*(Traceback \(most recent call last\)|File \"|\^+\s*$)")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])(?:/[\w.@+-]+)+/([\w.@+-]+)")
+
+
+def _without_paths(text: str) -> str:
+    """Absolute paths shortened to their last part: they say where, not what went wrong."""
+    return _ABSOLUTE_PATH.sub(r"\1", text)
+
+
+def _display_cause(cause: str | None) -> str:
+    """A run's cause for the terminal: its message without stack trace lines or absolute paths, one line
+    (run.json keeps the full cause)."""
+    from imagegate_service.domain.finishing import cause_message
+
+    lines = [line for line in cause_message(cause).splitlines() if line.strip()]
+    if any(_TRACEBACK_LINE.match(line) for line in lines):  # a Python traceback: its last line is the error
+        lines = [line for line in lines if not line[:1].isspace() and not _TRACEBACK_LINE.match(line)][-1:]
+    text = _without_paths(" ".join(line.strip() for line in lines))
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _print_round(item: dict[str, Any]) -> None:
@@ -174,7 +275,7 @@ def _print_summary(document: dict[str, Any]) -> None:
     if document.get("reason"):
         print(f"  {document['reason']}")
     if document.get("error"):
-        print(f"  error {document['error']}: {(document.get('cause') or '')[:300]}")
+        print(f"  error {document['error']}: {_display_cause(document.get('cause'))}")
 
 
 def _evaluation_cell(evaluation: dict[str, Any] | None) -> str:
@@ -224,18 +325,34 @@ def _cmd_show(args: argparse.Namespace) -> int:
         document = load_run_document(args.run_dir)
     except FileNotFoundError as error:
         print(f"imagegate: {error}", file=sys.stderr)
-        return 1
+        return EXIT_INVALID_INPUT
+    except (OSError, UnicodeDecodeError, ValueError) as error:  # unreadable, not UTF-8, not JSON
+        print(f"imagegate: {args.run_dir}/run.json is not a run document: {error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    rendered = io.StringIO()
+    try:  # rendered in full first: a broken document prints one line, not half a run and a traceback
+        with redirect_stdout(rendered):
+            _print_run(document, args.run_dir)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        what = f"the field {error.args[0]!r} is missing" if isinstance(error, KeyError) else f"a field is malformed ({error})"
+        print(f"imagegate: {args.run_dir}/run.json is not a run document written by 'imagegate run': {what}",
+              file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    sys.stdout.write(rendered.getvalue())
+    return 0
+
+
+def _print_run(document: dict[str, Any], run_dir: Path) -> None:
     print(f"run {document['runId']}: “{document['prompt']}”")
     for entry in document["rounds"]:
         print(f"\nround {entry['round']}: score {entry['score']:.1f} ({'passed' if entry['passed'] else 'below threshold'})")
         print(f"  prompt: {entry['prompt']}")
-        print(f"  image: {Path(args.run_dir) / entry['bestImage']}")
+        print(f"  image: {Path(run_dir) / entry['bestImage']}")
         print(f"  judge: {entry['explanation']}")
         print(f"  evaluator: {_evaluation_text(entry.get('evaluation'))}")
         for suggestion in entry["suggestions"]:
             print(f"   - {suggestion}")
     _print_summary(document)
-    return 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -285,9 +402,13 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         else:
             path = args.suite or benchmark_local.DEFAULT_SUITE_FILE
             name, items = path.stem, suites.load_suite_jsonl(path)
+        suite_size = len(items)
         items = suites.select_items(items, limit=args.limit, sample_seed=args.sample_seed, keep_anchors=True)
     except (OSError, ValueError) as error:
         return _fail_input(str(error))
+    problem = _unwritable(args.out, "--out")
+    if problem:
+        return _fail_input(problem)
     overrides = {field: value for field, value in (("threshold", args.threshold), ("maxRounds", args.max_rounds))
                  if value is not None}
     from imagegate_service.domain.benchmark import parse_arms
@@ -295,12 +416,17 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
     try:
         arms = parse_arms(args.arms)
+        request = benchmark_local.suite_request(items, name, args.concurrency, overrides, arms)
+        benchmark_local.prepare_locally(request)  # refused here, before the runtime starts and anything prints
     except InvalidRequest as error:
         return _fail_input(str(error))
-    request = benchmark_local.suite_request(items, name, args.concurrency, overrides, arms)
-    print(f"benchmark {name}: {len(items)} items x {len(arms)} arms ({', '.join(arms)}), "
-          f"concurrency {args.concurrency} (local runtime, offline Bedrock)")
     with LocalRuntime(retry_time_scale=0.0) as runtime:
+        problem = _refused_item(items, arms, overrides, args)  # every run, by the rules each one will start under
+        if problem:
+            return _fail_input(problem)
+        count = benchmark_local.item_count_text(items, suite_size, args.limit, args.sample_seed)
+        print(f"benchmark {name}: {count} x {len(arms)} arms ({', '.join(arms)}), "
+              f"concurrency {args.concurrency} (local runtime, offline Bedrock)")
         try:
             outcome = benchmark_local.run_benchmark(request, args.out, runtime,
                                                     on_progress=benchmark_local.progress_bar)
@@ -316,6 +442,22 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     benchmark_local.print_summary(report)
     print(f"\nwall time {outcome.wall_seconds:.1f} s · report: {outcome.report_dir / REPORT_HTML}")
     return 0
+
+
+def _refused_item(items: Sequence[Any], arms: Sequence[str], overrides: dict[str, Any],
+                  args: argparse.Namespace) -> str | None:
+    """The first benchmark run its settings would refuse (a --threshold out of range refuses them all)."""
+    from imagegate_service.domain.benchmark import arm_request
+    from imagegate_service.errors import InvalidRequest
+    from imagegate_service.settings import resolve_settings
+
+    for item in items:
+        for arm in arms:
+            try:
+                resolve_settings(arm_request(arm, overrides, item))
+            except InvalidRequest as error:
+                return f"item {item.id} ({arm} arm): {error}{_flag_hint(error.field, args)}"
+    return None
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
