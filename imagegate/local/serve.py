@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -35,8 +34,9 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 LOCAL_S3_PATH = "/_local_s3"
 API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway REST's payload limit
-# SigV4 query authentication, as S3 verifies it (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html);
-# the longest X-Amz-Expires is 604800 s, a week (https://docs.aws.amazon.com/cli/latest/reference/s3/presign.html).
+# SigV4 query authentication, as S3 verifies it
+# (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html); the longest X-Amz-Expires
+# is 604800 s, a week (https://docs.aws.amazon.com/cli/latest/reference/s3/presign.html).
 SIGV4_ALGORITHM = "AWS4-HMAC-SHA256"
 SIGV4_QUERY_FIELDS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature")
 SIGV4_MAX_EXPIRES_SECONDS = 604800
@@ -150,7 +150,14 @@ class PresignedUrlVerifier:
 
     def refusal(self, method: str, raw_path: str, headers: Any, now: float | None = None) -> Refusal | None:
         """None when S3 would serve this request; otherwise why not. `raw_path` is the request target as
-        sent (path and query, still percent-encoded); `headers` has `get_all`-free `.get(name)` lookup."""
+        sent (path and query, still percent-encoded); `headers` looks names up case-insensitively with
+        `.get(name)`, as http.server's request headers do."""
+        try:
+            return self._refusal(method, raw_path, headers, now)
+        except (ValueError, UnicodeError) as error:  # a Host or query botocore cannot even parse
+            return Refusal("AccessDenied", f"malformed presigned request ({type(error).__name__})")
+
+    def _refusal(self, method: str, raw_path: str, headers: Any, now: float | None) -> Refusal | None:
         import hmac
 
         from botocore.auth import S3SigV4QueryAuth
@@ -186,6 +193,8 @@ class PresignedUrlVerifier:
         missing_headers = [name for name in signed_headers if headers.get(name) is None]
         if missing_headers:
             return Refusal("AccessDenied", f"signed header {missing_headers[0]} is not in the request")
+        if not headers.get("host").strip() or any(character in headers.get("host") for character in "/?#@\\ \t"):
+            return Refusal("AccessDenied", "malformed Host header")
 
         # The request as S3 sees it, signed by botocore's presigning signer at the URL's own X-Amz-Date.
         request = AWSRequest(method=method, url=f"http://{headers.get('host')}{split.path}",
@@ -249,8 +258,6 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length > 0 else b""
         event = rest_proxy_event(method, self.path, list(self.headers.items()), body, self.client_address[0])
-        if self.server.store is not None and method in ("GET", "HEAD"):
-            self.server.store.before_read(event["resource"], event["pathParameters"])  # runs another process wrote
         context = FakeLambdaContext("imagegate-local-api", event["requestContext"]["requestId"])
         try:
             # One invocation at a time, as in one Lambda execution environment: the resolver and the
@@ -328,7 +335,6 @@ def _interrupt(*_args: Any) -> None:
 
 class ApiServer(ThreadingHTTPServer):
     daemon_threads = True
-    store: Any = None  # the LocalStore keeping runs on disk (imagegate/local/store.py), set by serve()
 
     def __init__(self, port: int, verbose: bool = False, presigned_url_verifier: PresignedUrlVerifier | None = None):
         super().__init__((HOST, port), _Handler)
@@ -350,15 +356,12 @@ class ApiServer(ThreadingHTTPServer):
 
 def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float = 0.25,
           url_expiry_seconds: int | None = None, verbose: bool = False,
-          ready: threading.Event | None = None, stop: threading.Event | None = None,
-          data_dir: Path | None = None) -> int:
+          ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
     """Run until Ctrl-C / SIGTERM (or `stop` is set). Port 0 picks a free port; the first line printed
-    names the address. Runs are kept in data_dir (default ./runs, imagegate/local/store.py) and loaded
-    from it before the first request is answered."""
+    names the address."""
     import os
 
     from imagegate.local.runtime import LocalRuntime
-    from imagegate.local.store import DEFAULT_DATA_DIR, LocalStore
 
     with LocalRuntime(faults=faults, retry_time_scale=retry_time_scale) as runtime:
         server = ApiServer(port, verbose=verbose, presigned_url_verifier=PresignedUrlVerifier.for_local_runtime())
@@ -366,9 +369,6 @@ def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float 
         os.environ[c.ENV_PUBLIC_S3_ENDPOINT] = server.base_url + LOCAL_S3_PATH
         if url_expiry_seconds is not None:
             os.environ[c.ENV_PRESIGN_EXPIRY_SECONDS] = str(url_expiry_seconds)
-        server.store = LocalStore(data_dir or DEFAULT_DATA_DIR, runtime).attach()
-        loaded = server.store.load()
-        print(f"runs kept in {server.store.root}: {loaded.describe()}", flush=True)
         print(f"imagegate API on {server.base_url} (local runtime, offline Bedrock); Ctrl-C stops it", flush=True)
         print(f"  curl -X POST {server.base_url}/generations -d '{{\"prompt\": \"a red apple\"}}'", flush=True)
         from imagegate_service.handlers import api  # noqa: F401 (import errors show now, not on the first request)

@@ -198,6 +198,9 @@ def test_the_host_is_signed(server, finished):  # noqa: F811
     port = urlsplit(url).port
     # Then it is refused, as S3 refuses a URL sent to another endpoint
     _assert_refused(server, url, "SignatureDoesNotMatch", headers={"Host": f"localhost:{port}"})
+    # and a Host that is no host at all is refused the same way, with an answer (not a dropped connection)
+    for host in ("[", f"127.0.0.1:{port}/extra", ""):
+        _assert_refused(server, url, "AccessDenied", headers={"Host": host})
 
 
 def test_expired_other_credentials_region_or_secret_are_refused(server, finished, monkeypatch):  # noqa: F811
