@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -258,6 +259,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length > 0 else b""
         event = rest_proxy_event(method, self.path, list(self.headers.items()), body, self.client_address[0])
+        if self.server.store is not None and method in ("GET", "HEAD"):
+            self.server.store.before_read(event["resource"], event["pathParameters"])  # runs another process wrote
         context = FakeLambdaContext("imagegate-local-api", event["requestContext"]["requestId"])
         try:
             # One invocation at a time, as in one Lambda execution environment: the resolver and the
@@ -335,6 +338,7 @@ def _interrupt(*_args: Any) -> None:
 
 class ApiServer(ThreadingHTTPServer):
     daemon_threads = True
+    store: Any = None  # the LocalStore keeping runs on disk (imagegate/local/store.py), set by serve()
 
     def __init__(self, port: int, verbose: bool = False, presigned_url_verifier: PresignedUrlVerifier | None = None):
         super().__init__((HOST, port), _Handler)
@@ -356,12 +360,15 @@ class ApiServer(ThreadingHTTPServer):
 
 def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float = 0.25,
           url_expiry_seconds: int | None = None, verbose: bool = False,
-          ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
+          ready: threading.Event | None = None, stop: threading.Event | None = None,
+          data_dir: Path | None = None) -> int:
     """Run until Ctrl-C / SIGTERM (or `stop` is set). Port 0 picks a free port; the first line printed
-    names the address."""
+    names the address. Runs are kept in data_dir (default ./runs, imagegate/local/store.py) and loaded
+    from it before the first request is answered."""
     import os
 
     from imagegate.local.runtime import LocalRuntime
+    from imagegate.local.store import DEFAULT_DATA_DIR, LocalStore
 
     with LocalRuntime(faults=faults, retry_time_scale=retry_time_scale) as runtime:
         server = ApiServer(port, verbose=verbose, presigned_url_verifier=PresignedUrlVerifier.for_local_runtime())
@@ -369,6 +376,9 @@ def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float 
         os.environ[c.ENV_PUBLIC_S3_ENDPOINT] = server.base_url + LOCAL_S3_PATH
         if url_expiry_seconds is not None:
             os.environ[c.ENV_PRESIGN_EXPIRY_SECONDS] = str(url_expiry_seconds)
+        server.store = LocalStore(data_dir or DEFAULT_DATA_DIR, runtime).attach()
+        loaded = server.store.load()
+        print(f"runs kept in {server.store.root}: {loaded.describe()}", flush=True)
         print(f"imagegate API on {server.base_url} (local runtime, offline Bedrock); Ctrl-C stops it", flush=True)
         print(f"  curl -X POST {server.base_url}/generations -d '{{\"prompt\": \"a red apple\"}}'", flush=True)
         from imagegate_service.handlers import api  # noqa: F401 (import errors show now, not on the first request)
