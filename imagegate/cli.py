@@ -11,6 +11,7 @@ import re
 import sys
 import tempfile
 import traceback
+import warnings
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -33,6 +34,8 @@ TCP_PORT_MAX = 65535
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    # Powertools' note when a handler that failed early flushes no metrics (metrics are off locally anyway)
+    warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
     try:
         return args.command(args)
     except KeyboardInterrupt:
