@@ -55,6 +55,7 @@ class LocalStore:
         self.runtime = runtime
         self._lock = threading.RLock()
         self._known: set[str] = set()  # run ids loaded or started here: a rescan leaves them alone
+        self._unreadable: set[str] = set()  # folders that failed to load: reported once, not on every listing
 
     # -- wiring ------------------------------------------------------------------------------------
     def attach(self) -> "LocalStore":
@@ -99,12 +100,14 @@ class LocalStore:
             if not self.root.is_dir():
                 return report
             for run_dir in sorted(self.root.iterdir()):
-                if run_dir.name in self._known or not is_run_id(run_dir.name) or not run_dir.is_dir():
+                if (run_dir.name in self._known or run_dir.name in self._unreadable or not is_run_id(run_dir.name)
+                        or not run_dir.is_dir()):
                     continue
                 try:
                     outcome = self._load_run(run_dir)
                 except (OSError, ValueError, KeyError, TypeError) as error:
                     report.unreadable.append(f"{run_dir.name}: {type(error).__name__}: {error}")
+                    self._unreadable.add(run_dir.name)
                     LOGGER.warning("local store: %s not loaded: %s", run_dir, error)
                     continue
                 if outcome == "loaded":

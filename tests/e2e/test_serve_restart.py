@@ -258,3 +258,23 @@ def test_a_data_dir_that_cannot_be_written_is_refused_before_anything_starts(tmp
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.count("\n") == 1 and "--data-dir" in done.stderr and "Traceback" not in done.stderr
     assert "imagegate API on" not in done.stdout
+
+
+def test_a_broken_run_folder_is_skipped_and_named_while_the_others_load(tmp_path):
+    # Given a data dir with one broken folder (items.json cut short) next to a folder that is not a run
+    from imagegate.local.runtime import LocalRuntime
+    from imagegate.local.store import LocalStore
+
+    broken = tmp_path / "20261130T000000Z-deadbeef"
+    broken.mkdir()
+    (broken / ITEMS_FILE).write_text('{"run": {"runId": ')
+    (tmp_path / "notes").mkdir()
+    with LocalRuntime(retry_time_scale=0) as runtime:
+        store = LocalStore(tmp_path, runtime).attach()
+        # When the store loads it, twice (start-up, then a listing)
+        first, second = store.load(), store.load()
+        # Then the broken folder is named once, nothing half-loaded, and the store keeps working
+        assert [entry.split(":")[0] for entry in first.unreadable] == [broken.name]
+        assert (first.loaded, first.interrupted, second.unreadable) == (0, 0, [])
+        assert runtime.runs().get_run(broken.name) is None
+        assert "1 folder(s) skipped" in first.describe()
