@@ -45,10 +45,6 @@ class GeneratorModel:
         return self.spec["seedMax"]
 
     @property
-    def max_images_per_request(self) -> int:
-        return self.spec["imagesPerRequest"]["max"]
-
-    @property
     def takes_cfg_scale(self) -> bool:
         return self.spec.get("cfgScale") is not None
 
