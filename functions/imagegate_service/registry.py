@@ -107,6 +107,12 @@ class GeneratorModel:
             return f"{width}x{height} has {width * height} pixels; {self.name} needs fewer than {rule['maxPixelsExclusive']}"
         return None
 
+    @property
+    def bills_filtered_images(self) -> bool:
+        """Whether Bedrock charges for an image this model drew but its content filter withheld (the
+        registry's billing policy per family, with its source; True is the conservative reading)."""
+        return bool(_registry()["generatorFamilies"][self.family]["billsFilteredImages"])
+
     def price_per_image(self, width: int, height: int, quality: str) -> float:
         if quality not in self.qualities:
             raise ValueError(f"{self.name} has no {quality!r} quality; it offers {', '.join(self.qualities)}")
