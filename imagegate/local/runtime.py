@@ -180,6 +180,7 @@ class LocalRuntime:
         try:
             self._set_environment()
             self._start_moto()
+            self._undo.append(make_moto_models_thread_safe())
             self._patch_lambda_backend()
             self._patch_execution_start()
             self._patch_execution_end()
@@ -394,6 +395,33 @@ def _notify(listeners: list[Callable[..., None]], *args: Any) -> None:
             listener(*args)
         except Exception as error:
             LOGGER.warning("%s failed: %s: %s", getattr(listener, "__qualname__", listener), type(error).__name__, error)
+
+
+def make_moto_models_thread_safe() -> Callable[[], None]:
+    """moto's ServiceModel.operation_model (moto/core/model.py) is an instance_cache over botocore's
+    operation_model, which is an instance_cache under the same cache key: the inner call stores botocore's
+    OperationModel, then the outer one replaces it with moto's. A thread asking in between (moto keeps one
+    ServiceModel per service for the whole process: utils.get_service_model is a functools.cache) is handed
+    botocore's model, and routing the request fails with "'OperationModel' object has no attribute
+    'http_trait'". Building a model is serialised here; a model already built is returned without the lock.
+    Returns the undo."""
+    from moto.core import model as moto_model
+
+    original = moto_model.ServiceModel.operation_model
+    lock = threading.Lock()
+
+    def operation_model(service_model: Any, operation_name: str) -> Any:
+        key = ("operation_model", (operation_name,))
+        built = service_model._instance_cache.get(key)
+        if isinstance(built, moto_model.OperationModel):
+            return built
+        with lock:
+            if not isinstance(service_model._instance_cache.get(key), (moto_model.OperationModel, type(None))):
+                del service_model._instance_cache[key]  # botocore's half of a build that did not finish
+            return original(service_model, operation_name)
+
+    moto_model.ServiceModel.operation_model = operation_model
+    return lambda: setattr(moto_model.ServiceModel, "operation_model", original)
 
 
 def _reset_cached_clients() -> None:
