@@ -243,7 +243,7 @@ def test_garbage_answers_are_transient_errors_not_crashes(bedrock, payload):
 
 def test_a_body_that_is_not_json_is_a_transient_error(bedrock):
     client, stubber = bedrock
-    raw = b"<html>502 Bad Gateway</html>"
+    raw = b"<!DOCTYPE html><title>502 Bad Gateway</title>"  # a gateway's error page, not JSON
     stubber.add_response("invoke_model", {"body": StreamingBody(io.BytesIO(raw), len(raw)), "contentType": "text/html"})
 
     with pytest.raises(ModelTransientError, match="not JSON"):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from imagegate_service.benchmark.metrics import compute_metrics
-from imagegate_service.benchmark.report import build_report, find_previous_report, render_html, write_report
+from imagegate_service.benchmark.report import build_report, render_html
 
 pytestmark = pytest.mark.unit
 
@@ -87,7 +87,7 @@ def test_html_escapes_prompts_and_names(make_run) -> None:
 
     # Then no markup from the data survives, it is shown escaped
     assert "<script" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; a cat" in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; a cat" in page
     assert "<b>cat</b>" not in page and "&lt;b&gt;cat&lt;/b&gt;" in page
     assert "suite <i>" not in page
 
@@ -138,39 +138,3 @@ def test_html_renders_an_empty_report() -> None:
     for chart in CHARTS:
         assert f'data-chart="{chart}"' in page
     assert "no data" in page
-
-
-def test_write_report_writes_json_and_html(tmp_path: Path, four_runs: list[dict[str, Any]]) -> None:
-    # Given a report
-    report = build_report(four_runs, "default", STARTED_AT)
-
-    # When written under benchmarks/<date>/
-    json_path, html_path = write_report(report, tmp_path / "benchmarks" / report["date"])
-
-    # Then both files exist where expected and the JSON reads back equal
-    assert json_path == tmp_path / "benchmarks" / "2025-11-21" / "report.json"
-    assert html_path == tmp_path / "benchmarks" / "2025-11-21" / "report.html"
-    assert json.loads(json_path.read_text(encoding="utf-8")) == report
-    assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-
-
-def test_find_previous_report_picks_the_newest_earlier_date(tmp_path: Path) -> None:
-    # Given dated directories, some without a report, one invalid, one not a date, one later
-    root = tmp_path / "benchmarks"
-    for name, has_report in [
-        ("2025-11-01", True),
-        ("2025-11-03", True),
-        ("2025-11-04", False),
-        ("2025-11-05", True),
-        ("2025-13-01", True),
-        ("notes", True),
-    ]:
-        (root / name).mkdir(parents=True)
-        if has_report:
-            (root / name / "report.json").write_text("{}", encoding="utf-8")
-
-    # When / Then the newest report strictly before the date is chosen
-    assert find_previous_report(root, "2025-11-05") == root / "2025-11-03" / "report.json"
-    assert find_previous_report(root, "2025-12-01") == root / "2025-11-05" / "report.json"
-    assert find_previous_report(root, "2025-11-01") is None
-    assert find_previous_report(tmp_path / "missing", "2025-11-05") is None
