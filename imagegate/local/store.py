@@ -70,7 +70,7 @@ class LocalStore:
         with self._lock:
             self._known.add(run_id)
             run_dir = self.root / run_id
-            if (run_dir / IN_FLIGHT_FILE).exists() or _stored_status(run_dir) not in (None, c.STATUS_RUNNING):
+            if (run_dir / IN_FLIGHT_FILE).exists() or _stored_status(run_dir) not in (None, *c.OPEN_STATUSES):
                 return  # an idempotent replay of a start, or a run that already ended
             run_dir.mkdir(parents=True, exist_ok=True)
             _write_json(run_dir / IN_FLIGHT_FILE, {"runId": run_id, "executionArn": execution_arn,
@@ -89,7 +89,7 @@ class LocalStore:
             if run_item is None:
                 return  # refused before Start Run recorded it: nothing to keep but the marker
             export_run(run_item, runs.list_rounds(run_id), self.runtime.objects, self.root)
-            if run_item.get("status") != c.STATUS_RUNNING:
+            if run_item.get("status") not in c.OPEN_STATUSES:
                 (self.root / run_id / IN_FLIGHT_FILE).unlink(missing_ok=True)
 
     # -- loading -----------------------------------------------------------------------------------

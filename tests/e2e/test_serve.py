@@ -113,7 +113,7 @@ def test_a_posted_run_ends_and_its_image_urls_download(server):
     request = {"prompt": "a red apple to the left of a blue cup", "maxRounds": 2, "threshold": 9.9}
     status, headers, started = http(server, "POST", "/generations", json.dumps(request))
     assert status == 202, started
-    assert started["status"] == "RUNNING"
+    assert started["status"] == "QUEUED"
     assert headers["Location"] == f"/generations/{started['id']}"
 
     # When it is polled until it ends

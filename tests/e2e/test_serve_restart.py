@@ -138,7 +138,7 @@ def test_an_in_flight_generation_becomes_failed_with_the_interrupted_reason(dirs
     try:
         status, started = first.call("POST", "/generations", {"prompt": "a green bicycle", "maxRounds": 3})
         assert status == 202, started
-        running = first.until(started["id"], lambda body: body["startedAt"] is not None)
+        running = first.until(started["id"], lambda body: body["status"] == "RUNNING")
         assert running["status"] == "RUNNING"
         assert (data_dir / started["id"] / IN_FLIGHT_FILE).is_file()
     finally:

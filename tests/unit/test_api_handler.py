@@ -89,7 +89,7 @@ def test_post_starts_a_named_execution_and_answers_202_with_id_status_and_links(
 
     # Then one execution named after the generation id runs with the request as its input
     assert status == 202
-    assert body["status"] == "RUNNING"
+    assert body["status"] == "QUEUED"  # the run item is written before the execution starts
     assert body["links"] == {"self": f"/generations/{body['id']}"}
     assert headers["Location"] == body["links"]["self"]
     assert body["settings"]["maxRounds"] == 2 and body["settings"]["threshold"] == 7.5

@@ -105,6 +105,47 @@ class DynamoRunRepository:
             page = self._table.query(**query)
             items.extend(_from_dynamo(item) for item in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
+    def start_run(self, run_id: str, attributes: dict[str, Any]) -> bool:
+        """Start Run's write, in one conditional update: create the run item, or move a QUEUED one (the API
+        wrote it on acceptance) to the attributes' status keeping what it was created with (RUN_FIRST_WRITER_KEYS).
+        A run already started (a retried Start Run) is left as it is; True when this call wrote."""
+        from botocore.exceptions import ClientError
+
+        attributes = {"runId": run_id, **{key: value for key, value in attributes.items() if value is not None}}
+        names = {f"#a{i}": key for i, key in enumerate(attributes)}
+        status_name = next(name for name, key in names.items() if key == "status")
+        values = {f":v{i}": value for i, value in enumerate(attributes.values())} | {":queued": c.STATUS_QUEUED}
+        try:
+            self._table.update_item(
+                Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
+                UpdateExpression="SET " + ", ".join(
+                    f"#a{i} = if_not_exists(#a{i}, :v{i})" if key in c.RUN_FIRST_WRITER_KEYS else f"#a{i} = :v{i}"
+                    for i, key in enumerate(attributes)),
+                ConditionExpression=f"attribute_not_exists(pk) OR {status_name} = :queued",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=_to_dynamo(values),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def delete_queued_run(self, run_id: str) -> bool:
+        """Remove a run item that is still QUEUED (its execution could not be started); True when it was."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._table.delete_item(Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
+                                    ConditionExpression="#status = :queued",
+                                    ExpressionAttributeNames={"#status": "status"},
+                                    ExpressionAttributeValues={":queued": c.STATUS_QUEUED})
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
                 return items
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 

@@ -1,7 +1,7 @@
 """Mark Run Ended: an execution that timed out, was aborted or failed outside the state machine's Catch never
 reaches Finish Run, so its run item would say RUNNING forever. Step Functions' "Execution Status Change" event
 (EventBridge in AWS; the local runtime builds the same detail) names the execution; this marks its run
-FAILED with the execution's status and cause as the reason, only while the item still says RUNNING
+FAILED with the execution's status and cause as the reason, only while the item still says QUEUED or RUNNING
 (a conditional update: a run Finish Run already closed, or a second delivery of the event, changes nothing).
 
 A benchmark execution carries many runs (named `<execution name>-NNN`): each of them still RUNNING and
@@ -31,17 +31,20 @@ class RunEndRecorder:
         return self._table_factory(self._table_name or os.environ[c.ENV_TABLE])
 
     def fail_if_running(self, run_id: str, attributes: dict[str, Any]) -> bool:
-        """Set the attributes only while the run item exists and is RUNNING; True when it was changed."""
+        """Set the attributes only while the run item exists and has not ended (QUEUED or RUNNING); True when
+        it was changed."""
         from botocore.exceptions import ClientError
 
         fields = {"status": c.STATUS_FAILED, **attributes}
         names = {f"#a{i}": key for i, key in enumerate(fields)} | {"#status": "status"}
-        values = {f":v{i}": value for i, value in enumerate(fields.values())} | {":running": c.STATUS_RUNNING}
+        values = {f":v{i}": value for i, value in enumerate(fields.values())} | {
+            f":open{i}": status for i, status in enumerate(c.OPEN_STATUSES)}
         try:
             self._table.update_item(
                 Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
                 UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields))),
-                ConditionExpression="attribute_exists(pk) AND #status = :running",
+                ConditionExpression="attribute_exists(pk) AND #status IN ("
+                                    + ", ".join(f":open{i}" for i in range(len(c.OPEN_STATUSES))) + ")",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
@@ -59,7 +62,7 @@ class RunEndRecorder:
         query: dict[str, Any] = {
             "IndexName": c.RUNS_INDEX,
             "KeyConditionExpression": Key(c.RUNS_INDEX_PK).eq(c.RUNS_INDEX_PK_VALUE) & Key(c.RUNS_INDEX_SK).gte(started_at),
-            "FilterExpression": Attr("runId").begins_with(run_id_prefix) & Attr("status").eq(c.STATUS_RUNNING),
+            "FilterExpression": Attr("runId").begins_with(run_id_prefix) & Attr("status").is_in(list(c.OPEN_STATUSES)),
             "ProjectionExpression": "runId",
         }
         while True:

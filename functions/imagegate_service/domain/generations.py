@@ -1,7 +1,7 @@
 """The HTTP API's three operations on generations (runs): start one, show one, list recent ones.
 
 Start validates the request with the very rules Start Run applies (settings.resolve_settings) before it
-touches anything, then starts a named execution of the quality loop; with an Idempotency-Key it does so
+touches anything, writes the run item as QUEUED, then starts a named execution of the quality loop; with an Idempotency-Key it does so
 at most once per key (Powertools idempotency, records in the runs table). Show and list read what the
 loop's tasks record (run and round items) and hand out presigned URLs for the images."""
 
@@ -12,13 +12,16 @@ import binascii
 import json
 import os
 import re
+from datetime import datetime
 from typing import Any, Callable
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
+from imagegate_service.domain.clock import utc_now
 from imagegate_service.domain.run_ids import is_run_id, new_run_id
+from imagegate_service.domain.start import new_run_item
 from imagegate_service.errors import (GenerationNotFound, IdempotencyKeyReused, InvalidRequest, RequestInProgress,
                                       Throttled)
 from imagegate_service.settings import resolve_settings
@@ -42,12 +45,13 @@ def _dynamodb_idempotency_store() -> Any:
 class Generations:
     def __init__(self, runs: DynamoRunRepository | None = None, workflow: StepFunctionsWorkflow | None = None,
                  presigner: S3Presigner | None = None, idempotency_store_factory: Callable[[], Any] | None = None,
-                 new_id: Callable[[], str] = new_run_id):
+                 new_id: Callable[[], str] = new_run_id, clock: Callable[[], datetime] = utc_now):
         self._runs = runs or DynamoRunRepository()
         self._workflow = workflow or StepFunctionsWorkflow()
         self._presigner = presigner or S3Presigner()
         self._idempotency_store_factory = idempotency_store_factory or _dynamodb_idempotency_store
         self._new_id = new_id
+        self._clock = clock
         self._idempotency_config: Any = None
         self._start_once: Callable[..., dict[str, Any]] | None = None
 
@@ -102,14 +106,23 @@ class Generations:
         return self._start_once
 
     def _start(self, *, submission: dict[str, Any]) -> dict[str, Any]:
+        """Write the run item (QUEUED: lists and GETs see the generation at once), then start its execution.
+        When StartExecution fails the item is deleted, not marked FAILED: the client was told the request was
+        not accepted (429/500) and retries it, so a FAILED item would show a generation that never was. The
+        delete holds only while it is QUEUED: an execution that did start after all moves it on to RUNNING
+        (Start Run creates the item again if the delete won). An idempotent replay never comes here."""
         run_id = self._new_id()
+        self._runs.create_run(run_id, new_run_item(run_id, submission["settings"], self._clock(), c.STATUS_QUEUED))
         try:
             self._workflow.start(run_id, submission["request"])
-        except WorkflowThrottled as error:
-            raise Throttled("too many generations are starting; retry later") from error
+        except BaseException as error:
+            self._runs.delete_queued_run(run_id)
+            if isinstance(error, WorkflowThrottled):
+                raise Throttled("too many generations are starting; retry later") from error
+            raise
         return {
             "id": run_id,
-            "status": c.STATUS_RUNNING,
+            "status": c.STATUS_QUEUED,
             "settings": submission["settings"],
             "links": _links(submission["basePath"], run_id),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from typing import Any, Callable
 
 from imagegate_service import constants as c
@@ -18,28 +19,33 @@ class RunStarter:
 
     def start(self, request: Any, execution_name: str, execution_arn: str) -> dict[str, Any]:
         settings = resolve_settings(request)
-        now = self._clock()
-        ttl_days = int(os.environ.get(c.ENV_RUN_TTL_DAYS, c.DEFAULT_RUN_TTL_DAYS))
-        self._runs.create_run(
-            execution_name,
-            {
-                "status": c.STATUS_RUNNING,
-                "prompt": settings["prompt"],
-                "settings": settings,
-                "executionArn": execution_arn,
-                "startedAt": iso(now),
-                "updatedAt": iso(now),
-                # the newest-first listing of the HTTP API reads the runs index
-                c.RUNS_INDEX_PK: c.RUNS_INDEX_PK_VALUE,
-                c.RUNS_INDEX_SK: c.runs_index_sk(iso(now), execution_name),
-                "rounds": 0,
-                "costUsd": 0.0,
-                c.TTL_ATTRIBUTE: expiry_epoch(now, ttl_days),
-            },
-        )
+        # a run the API accepted is there already (QUEUED): it becomes RUNNING and keeps createdAt, its place in
+        # the listing and its TTL; a run started another way (CLI, benchmark) is created here
+        self._runs.start_run(execution_name, {**new_run_item(execution_name, settings, self._clock(), c.STATUS_RUNNING),
+                                              "executionArn": execution_arn})
         # "generation" is there from the start so a failure path can always read what the last call cost.
         return {"runId": execution_name, "settings": settings, "loop": initial_loop(settings),
                 "generation": {"round": 0, "costUsd": 0.0, "imageKeys": []}}
+
+
+def new_run_item(run_id: str, settings: dict[str, Any], now: datetime, status: str) -> dict[str, Any]:
+    """A run item's attributes when it is first written: by the API when it accepts a generation (QUEUED) or
+    by Start Run (RUNNING). `createdAt`, the runs index's sort key and the TTL are the first writer's."""
+    ttl_days = int(os.environ.get(c.ENV_RUN_TTL_DAYS, c.DEFAULT_RUN_TTL_DAYS))
+    return {
+        "status": status,
+        "prompt": settings["prompt"],
+        "settings": settings,
+        "createdAt": iso(now),
+        "startedAt": iso(now),
+        "updatedAt": iso(now),
+        # the newest-first listing of the HTTP API reads the runs index
+        c.RUNS_INDEX_PK: c.RUNS_INDEX_PK_VALUE,
+        c.RUNS_INDEX_SK: c.runs_index_sk(iso(now), run_id),
+        "rounds": 0,
+        "costUsd": 0.0,
+        c.TTL_ATTRIBUTE: expiry_epoch(now, ttl_days),
+    }
 
 
 def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
