@@ -33,16 +33,16 @@ HANDLERS = {
 HANDLER_MODULE = "imagegate_service.handlers.{name}"
 
 # Terminal outcomes of a run.
+STATUS_QUEUED = "QUEUED"  # accepted by the API, its execution started, Start Run not run yet
 STATUS_RUNNING = "RUNNING"
 STATUS_PASSED = "PASSED"
-STATUS_QUEUED = "QUEUED"  # accepted by the API, its execution started, Start Run not run yet
 STATUS_EXHAUSTED = "EXHAUSTED"
 STATUS_BLOCKED = "BLOCKED"
 STATUS_FAILED = "FAILED"
 TERMINAL_STATUSES = (STATUS_PASSED, STATUS_EXHAUSTED, STATUS_BLOCKED, STATUS_FAILED)
+OPEN_STATUSES = (STATUS_QUEUED, STATUS_RUNNING)  # a run that has not ended
 
 # S3 layout: every round of every run is kept under its run's prefix.
-OPEN_STATUSES = (STATUS_QUEUED, STATUS_RUNNING)  # a run that has not ended
 RUNS_PREFIX = "runs/"
 
 
@@ -128,6 +128,11 @@ def runs_index_sk(started_at: str, run_id: str) -> str:
     return f"{started_at}#{run_id}"
 
 
+# What the first writer of a run item (the API when it accepts a generation, else Start Run) sets and Start Run
+# keeps: when it was accepted, its place in the newest-first listing, its expiry.
+RUN_FIRST_WRITER_KEYS = frozenset({"createdAt", RUNS_INDEX_SK, TTL_ATTRIBUTE})
+
+
 # Idempotency records (Powertools) share the runs table under one static partition, expiring via TTL.
 IDEMPOTENCY_PK = "IDEMPOTENCY"
 IDEMPOTENCY_KEY_PREFIX = "generations.start"
@@ -151,11 +156,6 @@ BENCHMARK_HANDLERS = {
 BENCHMARKS_PREFIX = "benchmarks/"
 # An inline Map keeps every iteration in one execution, so one benchmark must fit one execution's quotas
 # (Standard workflows; https://docs.aws.amazon.com/step-functions/latest/dg/limits.html): at most 25,000
-# What the first writer of a run item (the API when it accepts a generation, else Start Run) sets and Start Run
-# keeps: when it was accepted, its place in the newest-first listing, its expiry.
-RUN_FIRST_WRITER_KEYS = frozenset({"createdAt", RUNS_INDEX_SK, TTL_ATTRIBUTE})
-
-
 # history events ("If the execution history reaches this quota, the execution will fail") and 262,144 bytes
 # of state (input or output of a task, state or execution). The events a benchmark needs are estimated from
 # the composed definition (imagegate_service.benchmark.limits); a share of the quota is kept for retries.

@@ -69,42 +69,6 @@ class DynamoRunRepository:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
 
-    def update_run(self, run_id: str, attributes: dict[str, Any]) -> None:
-        attributes = {key: value for key, value in attributes.items() if value is not None}
-        names = {f"#a{i}": key for i, key in enumerate(attributes)}
-        values = {f":v{i}": value for i, value in enumerate(attributes.values())}
-        self._table.update_item(
-            Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
-            UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=_to_dynamo(values),
-        )
-
-    def put_round(self, run_id: str, round_number: int, attributes: dict[str, Any]) -> None:
-        self._table.put_item(
-            Item=_to_dynamo(
-                {"pk": c.run_pk(run_id), "sk": c.round_sk(round_number), "runId": run_id, "round": round_number,
-                 **attributes}
-            )
-        )
-
-    def get_run(self, run_id: str) -> dict[str, Any] | None:
-        item = self._table.get_item(Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get("Item")
-        return _from_dynamo(item) if item else None
-
-    def list_rounds(self, run_id: str) -> list[dict[str, Any]]:
-        from boto3.dynamodb.conditions import Key
-
-        items: list[dict[str, Any]] = []
-        query = {
-            "KeyConditionExpression": Key("pk").eq(c.run_pk(run_id)) & Key("sk").begins_with("ROUND#"),
-            "ConsistentRead": True,
-        }
-        while True:
-            page = self._table.query(**query)
-            items.extend(_from_dynamo(item) for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
     def start_run(self, run_id: str, attributes: dict[str, Any]) -> bool:
         """Start Run's write, in one conditional update: create the run item, or move a QUEUED one (the API
         wrote it on acceptance) to the attributes' status keeping what it was created with (RUN_FIRST_WRITER_KEYS).
@@ -146,6 +110,42 @@ class DynamoRunRepository:
             return False
         return True
 
+    def update_run(self, run_id: str, attributes: dict[str, Any]) -> None:
+        attributes = {key: value for key, value in attributes.items() if value is not None}
+        names = {f"#a{i}": key for i, key in enumerate(attributes)}
+        values = {f":v{i}": value for i, value in enumerate(attributes.values())}
+        self._table.update_item(
+            Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
+            UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=_to_dynamo(values),
+        )
+
+    def put_round(self, run_id: str, round_number: int, attributes: dict[str, Any]) -> None:
+        self._table.put_item(
+            Item=_to_dynamo(
+                {"pk": c.run_pk(run_id), "sk": c.round_sk(round_number), "runId": run_id, "round": round_number,
+                 **attributes}
+            )
+        )
+
+    def get_run(self, run_id: str) -> dict[str, Any] | None:
+        item = self._table.get_item(Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get("Item")
+        return _from_dynamo(item) if item else None
+
+    def list_rounds(self, run_id: str) -> list[dict[str, Any]]:
+        from boto3.dynamodb.conditions import Key
+
+        items: list[dict[str, Any]] = []
+        query = {
+            "KeyConditionExpression": Key("pk").eq(c.run_pk(run_id)) & Key("sk").begins_with("ROUND#"),
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._table.query(**query)
+            items.extend(_from_dynamo(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
                 return items
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
