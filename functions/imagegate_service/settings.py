@@ -93,6 +93,12 @@ def resolve_settings(request: Any) -> dict[str, Any]:
     return settings
 
 
+def check_request_fields(request: Any) -> None:
+    """A run request's fields against the schema alone (no defaults applied, no model rules), with the same
+    InvalidRequest messages: for settings given apart from a run, e.g. a benchmark suite item's."""
+    _check_schema(request)
+
+
 def _whole_numbers_as_integers(request: dict[str, Any]) -> dict[str, Any]:
     """JSON Schema counts 2.0 as an integer; Bedrock does not. Send integer settings as ints."""
     integer_fields = [name for name, rule in run_request_schema()["properties"].items() if rule.get("type") == "integer"]

@@ -46,8 +46,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from imagegate_service.constants import BENCHMARK_DEFAULT_ARMS, STATUS_PASSED, TERMINAL_STATUSES
+from imagegate_service.settings import DEFAULTS
 
-DEFAULT_THRESHOLD = 7.5
+DEFAULT_THRESHOLD = DEFAULTS["threshold"]  # a run result without one (an older report) ran at the default
 DEFAULT_ARM = BENCHMARK_DEFAULT_ARMS[0]  # a run without an arm (an older report) ran the loop as given
 # Float deltas such as 0.75 - 0.70 are 0.0500000001: a change exactly at the tolerance is not a regression.
 _EPSILON = 1e-9
@@ -202,16 +203,6 @@ def _summarize(facts: Sequence[_RunFacts]) -> dict[str, Any]:
     }
 
 
-def summarize_runs(results: Sequence[RunResult]) -> dict[str, Any]:
-    """The metrics of one group of runs (definitions in the module docstring)."""
-    return _summarize([_run_facts(run) for run in results])
-
-
-def score_by_round(results: Sequence[RunResult]) -> list[dict[str, Any]]:
-    """Mean best-so-far score by round; see ``_score_by_round``."""
-    return _score_by_round([_run_facts(run) for run in results])
-
-
 def _score_by_round(facts_list: Sequence[_RunFacts]) -> list[dict[str, Any]]:
     """Mean best-so-far score at round k, for k = 1..the longest run.
 
@@ -242,11 +233,6 @@ def _score_by_round(facts_list: Sequence[_RunFacts]) -> list[dict[str, Any]]:
             }
         )
     return points
-
-
-def anchor_report(results: Sequence[RunResult]) -> dict[str, Any]:
-    """The frozen anchor set on its own: its round-1 scores track the judge, not the loop."""
-    return _anchor_report([_run_facts(run) for run in results])
 
 
 def _anchor_report(facts_list: Sequence[_RunFacts]) -> dict[str, Any]:

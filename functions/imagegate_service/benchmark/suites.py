@@ -5,9 +5,13 @@ Suite JSONL, one object per line (blank lines are ignored)::
     {"id": "apple-cup", "prompt": "a red apple left of a blue cup", "category": "position",
      "settings": {"threshold": 8, "seed": 7}, "anchor": true, "metadata": {"source": "hand-written"}}
 
-``id``, ``prompt`` and ``category`` are required; ``settings`` (per-item run settings, keys in
-``ALLOWED_SETTING_KEYS``), ``anchor`` (part of the frozen judge-drift set) and ``metadata`` (free-form)
-are optional. Any other field is rejected so that a typo never silently drops a setting.
+``id``, ``prompt`` and ``category`` are required; ``settings`` (the item's run settings: any field of
+the run request but the prompt), ``anchor`` (part of the frozen judge-drift set) and ``metadata``
+(free-form) are optional. Any other field is rejected so that a typo never silently drops a setting.
+
+An item's prompt and settings are checked by the one run-request schema (settings.check_request_fields),
+the same rules and messages as a run request; a benchmark's inline items (``items_from_request``) are
+read by the same rules as a suite file's lines.
 """
 
 from __future__ import annotations
@@ -15,69 +19,26 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from imagegate_service.errors import InvalidRequest
 
 PARTIPROMPTS_HEADER = ["Prompt", "Category", "Challenge", "Note"]
 PARTI_ID_PREFIX = "parti-"
 GENEVAL_ID_PREFIX = "geneval-"
 
-
-def _is_int(value: Any) -> bool:
-    # bool is a subclass of int in Python, but `"seed": true` is a mistake, not a seed.
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
-
-
-def _is_positive_int(value: Any) -> bool:
-    return _is_int(value) and value > 0
-
-
-def _is_non_empty_str(value: Any) -> bool:
-    return isinstance(value, str) and value.strip() != ""
-
-
-def _expected_problem(value: Any) -> str | None:
-    """Why ``value`` is not valid structured expectations (the run request schema's ``expected``), or None."""
-    import jsonschema
-
-    from imagegate_service.settings import run_request_schema
-
-    schema = run_request_schema()["properties"]["expected"]
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(value))
-    if error is None:
-        return None
-    where = ".".join(str(part) for part in error.path)
-    return f"{where}: {error.message}" if where else error.message
-
-
-# Each per-item setting: (check, what the check expects, used in the error message).
-_SETTING_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "threshold": (lambda v: _is_number(v) and 0 <= v <= 10, "a number from 0 to 10"),
-    "maxRounds": (_is_positive_int, "a positive integer"),
-    "generator": (_is_non_empty_str, "a non-empty string"),
-    "judge": (_is_non_empty_str, "a non-empty string"),
-    "width": (_is_positive_int, "a positive integer"),
-    "height": (_is_positive_int, "a positive integer"),
-    "seed": (lambda v: _is_int(v) and v >= 0, "a non-negative integer"),
-    "negativePrompt": (lambda v: isinstance(v, str), "a string"),
-    "candidatesPerRound": (_is_positive_int, "a positive integer"),
-    "maxCostUsd": (lambda v: _is_number(v) and v > 0, "a positive number"),
-    "strategy": (lambda v: v in ("rewrite", "redraw"), "'rewrite' or 'redraw'"),
-    # GenEval-style expectations for the independent evaluator (the generator and judge never see them).
-    "expected": (lambda v: _expected_problem(v) is None,
-                 "GenEval-style expectations {include: [{class, count, color?, position?}], exclude?: [{class, count}]}"),
-}
-ALLOWED_SETTING_KEYS = frozenset(_SETTING_RULES)
-
 _REQUIRED_FIELDS = ("id", "prompt", "category")
 _OPTIONAL_FIELDS = ("settings", "anchor", "metadata")
+
+
+def setting_keys() -> frozenset[str]:
+    """The run settings an item may carry: the run request's fields less the prompt (the item's own)."""
+    from imagegate_service.settings import run_request_schema
+
+    return frozenset(run_request_schema()["properties"]) - {"prompt"}
 
 
 class SuiteFormatError(ValueError):
@@ -93,9 +54,18 @@ class SuiteFormatError(ValueError):
         super().__init__(f"{where}: {problem}")
 
 
+class _ItemProblem(Exception):
+    """What is wrong with one item, wherever it came from: each source says where (file and line, or index)."""
+
+    def __init__(self, field_name: str, problem: str) -> None:
+        super().__init__(f"{field_name}: {problem}")
+        self.field = field_name
+        self.problem = problem
+
+
 @dataclass
 class SuiteItem:
-    """One prompt of a benchmark suite."""
+    """One prompt of a benchmark suite (build it with ``suite_item`` to have it checked)."""
 
     id: str
     prompt: str
@@ -105,8 +75,74 @@ class SuiteItem:
     # Source-specific facts kept for analysis (PartiPrompts challenge, GenEval include/exclude, ...).
     metadata: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+
+def _is_non_empty_str(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def suite_item(record: Any) -> SuiteItem:
+    """An item from its JSON object, checked: the fields above, then its prompt and settings by the run
+    request's schema. Raises _ItemProblem naming the field."""
+    if not isinstance(record, dict):
+        raise _ItemProblem("item", f"must be a JSON object, not {type(record).__name__}")
+    for name in _REQUIRED_FIELDS:
+        if name not in record:
+            raise _ItemProblem(name, "missing required field")
+        if not _is_non_empty_str(record[name]):
+            raise _ItemProblem(name, "must be a non-empty string")
+    for name in record:
+        if name not in _REQUIRED_FIELDS and name not in _OPTIONAL_FIELDS:
+            hint = "; run settings go inside 'settings'" if name in setting_keys() else ""
+            raise _ItemProblem(name, f"unknown field (allowed: {', '.join(_REQUIRED_FIELDS + _OPTIONAL_FIELDS)}){hint}")
+    settings = record.get("settings", {})
+    if not isinstance(settings, dict):
+        raise _ItemProblem("settings", "must be a JSON object of run settings")
+    _check_settings(record["prompt"], settings)
+    anchor = record.get("anchor", False)
+    if not isinstance(anchor, bool):
+        raise _ItemProblem("anchor", "must be true or false")
+    metadata = record.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise _ItemProblem("metadata", "must be a JSON object")
+    return SuiteItem(id=record["id"], prompt=record["prompt"], category=record["category"],
+                     settings=dict(settings), anchor=anchor, metadata=dict(metadata))
+
+
+def _check_settings(prompt: str, settings: dict[str, Any]) -> None:
+    """The item's prompt and settings as the run request they become, by the run request's own schema."""
+    from imagegate_service.settings import check_request_fields
+
+    if "prompt" in settings:
+        raise _ItemProblem("settings.prompt", "is not a setting: the item's prompt is its 'prompt' field")
+    unknown = sorted(set(settings) - setting_keys())
+    if unknown:
+        raise _ItemProblem(f"settings.{unknown[0]}", f"is not a known setting; allowed: {', '.join(sorted(setting_keys()))}")
+    try:
+        check_request_fields({**settings, "prompt": prompt})
+    except InvalidRequest as error:
+        raise _ItemProblem(error.field if error.field == "prompt" else f"settings.{error.field}", error.message) from None
+
+
+def items_from_request(records: Any) -> list[SuiteItem]:
+    """A benchmark request's inline ``items``, each checked as a suite file's line is; raises InvalidRequest
+    naming the item (its index and id) and the field."""
+    if not isinstance(records, list) or not records:
+        raise InvalidRequest("items", "must be a non-empty list of suite items {id, prompt, category, settings?, anchor?}")
+    items: list[SuiteItem] = []
+    first_index_of_id: dict[str, int] = {}
+    for index, record in enumerate(records):
+        label = f"item {record['id']!r}" if isinstance(record, dict) and isinstance(record.get("id"), str) else "the item"
+        try:
+            item = suite_item(record)
+        except _ItemProblem as problem:
+            where = f"items.{index}" if problem.field == "item" else f"items.{index}.{problem.field}"
+            raise InvalidRequest(where, f"{problem.problem} ({label})") from None
+        if item.id in first_index_of_id:
+            raise InvalidRequest(f"items.{index}.id",
+                                 f"duplicate id {item.id!r} (first used by items.{first_index_of_id[item.id]})")
+        first_index_of_id[item.id] = index
+        items.append(item)
+    return items
 
 
 # --- the project's JSONL format -------------------------------------------------------------------
@@ -134,56 +170,16 @@ def load_suite_jsonl(path: Path | str) -> list[SuiteItem]:
 
 
 def _parse_suite_line(path: Path | str, line_number: int, line: str) -> SuiteItem:
-    def fail(problem: str, field_name: str | None = None) -> SuiteFormatError:
-        return SuiteFormatError(path, line_number, problem, field_name)
-
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        raise fail(f"not valid JSON ({error.msg} at column {error.colno})") from error
+        raise SuiteFormatError(path, line_number, f"not valid JSON ({error.msg} at column {error.colno})") from error
     if not isinstance(record, dict):
-        raise fail("expected a JSON object")
-
-    for name in _REQUIRED_FIELDS:
-        if name not in record:
-            raise fail("missing required field", name)
-        if not _is_non_empty_str(record[name]):
-            raise fail("must be a non-empty string", name)
-
-    for name in record:
-        if name in _REQUIRED_FIELDS or name in _OPTIONAL_FIELDS:
-            continue
-        hint = "; run settings go inside 'settings'" if name in ALLOWED_SETTING_KEYS else ""
-        raise fail(f"unknown field{hint}", name)
-
-    settings = record.get("settings", {})
-    if not isinstance(settings, dict):
-        raise fail("must be a JSON object", "settings")
-    for key, value in settings.items():
-        rule = _SETTING_RULES.get(key)
-        if rule is None:
-            allowed = ", ".join(sorted(ALLOWED_SETTING_KEYS))
-            raise fail(f"unknown setting key (allowed: {allowed})", f"settings.{key}")
-        is_valid, expectation = rule
-        if not is_valid(value):
-            detail = f" ({_expected_problem(value)})" if key == "expected" else ""
-            raise fail(f"must be {expectation}, got {value!r}{detail}", f"settings.{key}")
-
-    anchor = record.get("anchor", False)
-    if not isinstance(anchor, bool):
-        raise fail("must be true or false", "anchor")
-    metadata = record.get("metadata", {})
-    if not isinstance(metadata, dict):
-        raise fail("must be a JSON object", "metadata")
-
-    return SuiteItem(
-        id=record["id"],
-        prompt=record["prompt"],
-        category=record["category"],
-        settings=dict(settings),
-        anchor=anchor,
-        metadata=dict(metadata),
-    )
+        raise SuiteFormatError(path, line_number, "expected a JSON object")
+    try:
+        return suite_item(record)
+    except _ItemProblem as problem:
+        raise SuiteFormatError(path, line_number, problem.problem, problem.field) from None
 
 
 # --- public prompt sets ---------------------------------------------------------------------------
@@ -208,6 +204,10 @@ def load_partiprompts_tsv(path: Path | str) -> list[SuiteItem]:
             prompt, category, challenge, note = row
             if not prompt.strip():
                 raise SuiteFormatError(path, line_number, "empty prompt", "Prompt")
+            try:
+                _check_settings(prompt, {})
+            except _ItemProblem as problem:
+                raise SuiteFormatError(path, line_number, problem.problem, "Prompt") from None
             items.append(
                 SuiteItem(
                     id=f"{PARTI_ID_PREFIX}{row_number:05d}",
@@ -240,11 +240,15 @@ def load_geneval_jsonl(path: Path | str) -> list[SuiteItem]:
                     raise SuiteFormatError(path, line_number, "missing or empty", name)
             settings = {}
             if record.get("include"):  # without it the evaluator reads its checks from the prompt
-                expected = {"include": record["include"], **({"exclude": record["exclude"]} if record.get("exclude") else {})}
-                problem = _expected_problem(expected)
-                if problem:
-                    raise SuiteFormatError(path, line_number, f"GenEval expectations not usable: {problem}", "include")
-                settings["expected"] = expected
+                settings["expected"] = {"include": record["include"],
+                                        **({"exclude": record["exclude"]} if record.get("exclude") else {})}
+            try:
+                _check_settings(record["prompt"], settings)
+            except _ItemProblem as problem:
+                if problem.field == "prompt":
+                    raise SuiteFormatError(path, line_number, problem.problem, "prompt") from None
+                what = f"{problem.field.removeprefix('settings.')}: {problem.problem}"
+                raise SuiteFormatError(path, line_number, f"GenEval expectations not usable: {what}", "include") from None
             items.append(
                 SuiteItem(
                     id=f"{GENEVAL_ID_PREFIX}{len(items) + 1:05d}",

@@ -11,7 +11,7 @@ from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON, build_report, render_html
 from imagegate_service.benchmark.limits import check_fits
-from imagegate_service.benchmark.suites import SuiteItem, load_suite_jsonl, select_items
+from imagegate_service.benchmark.suites import SuiteItem, items_from_request, load_suite_jsonl, select_items
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import MAX_ROUNDS_HARD_CAP, deployment_defaults
@@ -88,7 +88,7 @@ class BenchmarkPreparer:
 
     def _items(self, request: dict[str, Any]) -> tuple[str, list[SuiteItem]]:
         if request.get("items") is not None:
-            return request.get("suite", "inline"), [SuiteItem(**item) for item in request["items"]]
+            return request.get("suite", "inline"), items_from_request(request["items"])
         name = request.get("suite", c.BENCHMARK_DEFAULT_SUITE)
         path = self._suites_dir / f"{name}.jsonl"
         if "/" in name or not path.is_file():

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -74,8 +75,8 @@ def test_suite_jsonl_reads_items_settings_and_anchor(tmp_path: Path) -> None:
         ('{"id": "x", "prompt": "p"}', "category", "missing required field"),
         ('{"id": "x", "prompt": "  ", "category": "c"}', "prompt", "non-empty string"),
         ('{"id": "apple", "prompt": "p", "category": "c"}', "id", "duplicate id 'apple' (first used on line 1)"),
-        ('{"id": "x", "prompt": "p", "category": "c", "settings": {"steps": 30}}', "settings.steps", "unknown setting key"),
-        ('{"id": "x", "prompt": "p", "category": "c", "settings": {"threshold": 11}}', "settings.threshold", "0 to 10"),
+        ('{"id": "x", "prompt": "p", "category": "c", "settings": {"steps": 30}}', "settings.steps", "is not a known setting; allowed: candidatesPerRound"),
+        ('{"id": "x", "prompt": "p", "category": "c", "settings": {"threshold": 11}}', "settings.threshold", "11 is outside the allowed range 0-10"),
         ('{"id": "x", "prompt": "p", "category": "c", "settings": {"seed": true}}', "settings.seed", "integer"),
         ('{"id": "x", "prompt": "p", "category": "c", "threshold": 8}', "threshold", "go inside 'settings'"),
         ('{"id": "x", "prompt": "p", "category": "c", "anchor": "yes"}', "anchor", "true or false"),
@@ -105,6 +106,94 @@ def test_suite_jsonl_rejects_lines_that_are_not_objects(tmp_path: Path, bad_line
     # When / Then loading names line 1
     with pytest.raises(SuiteFormatError, match="line 1"):
         load_suite_jsonl(suite)
+
+
+# --- one schema: suite items and inline items obey the run request's rules ----------------------------
+
+# Settings the run request's schema refuses, and (for the first three) the hand-written rules it replaced accepted.
+REFUSED_SETTINGS = [
+    ({"maxRounds": 11}, "settings.maxRounds", "outside the allowed range 1-10"),
+    ({"rewriter": "no-such-model"}, "settings.rewriter", "is not supported"),
+    ({"quality": "ultra"}, "settings.quality", "is not supported"),
+    ({"threshold": float("nan")}, "settings.threshold", "threshold"),
+    ({"width": "1024"}, "settings.width", "must be an integer, not a string"),
+    ({"negativePrompt": "x\u0007"}, "settings.negativePrompt", "control character"),
+    ({"prompt": "another"}, "settings.prompt", "the item's prompt is its 'prompt' field"),
+]
+
+
+@pytest.mark.parametrize(("settings", "field", "problem"), REFUSED_SETTINGS)
+def test_a_suite_line_is_refused_by_the_run_requests_schema(tmp_path: Path, settings, field, problem) -> None:
+    # Given a suite line whose settings the run request would refuse
+    line = json.dumps({"id": "x", "prompt": "a red apple", "category": "c", "settings": settings})
+    suite = write_lines(tmp_path / "suite.jsonl", [line])
+
+    # When it is loaded / Then the error names the line and the setting, in the run request's words
+    with pytest.raises(SuiteFormatError) as caught:
+        load_suite_jsonl(suite)
+    assert (caught.value.line, caught.value.field) == (1, field)
+    assert problem in str(caught.value)
+
+
+def test_every_setting_the_run_request_takes_is_taken_by_a_suite_item(tmp_path: Path) -> None:
+    # Given an item that sets each run-request field but the prompt (rewriter and quality included)
+    from imagegate_service.settings import DEFAULTS, resolve_settings, run_request_schema
+
+    settings = {key: DEFAULTS[key] for key in run_request_schema()["properties"] if key in DEFAULTS}
+    settings["expected"] = {"include": [{"class": "apple", "count": 1}]}
+    suite = write_lines(tmp_path / "suite.jsonl", [json.dumps({"id": "x", "prompt": "an apple", "category": "c",
+                                                               "settings": settings})])
+
+    # When it is loaded / Then every setting comes through, and the run request they make is valid
+    [item] = load_suite_jsonl(suite)
+    assert item.settings == settings and {"rewriter", "quality"} <= set(item.settings)
+    resolve_settings({**item.settings, "prompt": item.prompt})
+
+
+@pytest.mark.parametrize("value", [0, 1, 10, 11, -1, 2.5, "3", None, True])
+def test_an_items_max_rounds_is_accepted_exactly_when_a_run_request_would_take_it(tmp_path: Path, value) -> None:
+    # Given a maxRounds value, in a suite line and in a run request
+    from imagegate_service.errors import InvalidRequest
+    from imagegate_service.settings import check_request_fields
+
+    try:
+        check_request_fields({"prompt": "an apple", "maxRounds": value})
+        request_ok = True
+    except InvalidRequest:
+        request_ok = False
+    suite = write_lines(tmp_path / "suite.jsonl", [json.dumps({"id": "x", "prompt": "an apple", "category": "c",
+                                                               "settings": {"maxRounds": value}})])
+    # When the suite is loaded / Then it is accepted if and only if the run request is
+    try:
+        load_suite_jsonl(suite)
+        suite_ok = True
+    except SuiteFormatError:
+        suite_ok = False
+    assert suite_ok == request_ok
+
+
+@pytest.mark.parametrize(("item", "field", "words"), [
+    ({"id": "b", "prompt": "a pear", "category": "c", "settings": {"maxRounds": 99}}, "items.1.settings.maxRounds",
+     "(item 'b')"),
+    ({"id": "b", "prompt": "a pear", "category": "c", "colour": "red"}, "items.1.colour", "unknown field"),
+    ({"id": "b", "category": "c"}, "items.1.prompt", "missing required field"),
+    ({"id": "b", "prompt": "a pear", "category": "c", "threshold": 8}, "items.1.threshold", "go inside 'settings'"),
+    ({"id": "a", "prompt": "a pear", "category": "c"}, "items.1.id", "duplicate id 'a' (first used by items.0)"),
+    ("a pear", "items.1", "must be a JSON object"),
+])
+def test_a_benchmarks_inline_items_are_checked_naming_the_item_and_field(item, field, words) -> None:
+    # Given a benchmark request whose second inline item is wrong
+    from imagegate_service import workflows
+    from imagegate_service.domain.benchmark import BenchmarkPreparer
+    from imagegate_service.errors import InvalidRequest
+
+    request = {"items": [{"id": "a", "prompt": "an apple", "category": "c"}, item]}
+
+    # When Prepare Benchmark reads it / Then it is refused, naming the item's index, its id and the field
+    with pytest.raises(InvalidRequest) as caught:
+        BenchmarkPreparer().prepare(request, "bench-1", workflows.benchmark_history_estimate())
+    assert caught.value.field == field
+    assert words in str(caught.value)
 
 
 # --- PartiPrompts -----------------------------------------------------------------------------------
@@ -211,9 +300,9 @@ def test_suite_expectations_are_validated_naming_the_line_and_field(tmp_path: Pa
            "settings": {"expected": {"include": [{"class": "cat", "count": "two"}]}}}
     path = write_lines(tmp_path / "suite.jsonl", [json.dumps(bad)])
 
-    with pytest.raises(SuiteFormatError, match="line 1, field 'settings.expected'") as raised:
+    with pytest.raises(SuiteFormatError, match="line 1, field 'settings.expected.include.0.count'") as raised:
         load_suite_jsonl(path)
-    assert "count" in str(raised.value)
+    assert "must be an integer, not a string" in str(raised.value)
 
 
 def test_the_bundled_suite_expectations_come_from_each_prompt() -> None:
@@ -296,7 +385,7 @@ def test_seeded_sample_changes_with_the_seed() -> None:
 def test_seeded_sample_is_stable_in_another_python_process(tmp_path: Path) -> None:
     # Given a suite file and an in-process sample
     suite = tmp_path / "suite.jsonl"
-    write_lines(suite, [json.dumps(item.to_dict()) for item in synthetic_suite()])
+    write_lines(suite, [json.dumps(asdict(item)) for item in synthetic_suite()])
     expected = [item.id for item in select_items(load_suite_jsonl(suite), limit=4, sample_seed="nightly")]
 
     # When another interpreter with a different hash salt draws the same sample
