@@ -5,7 +5,13 @@ Converse (the judge and the rewriter) at the botocore level, with the real wire 
 It validates request bodies as Bedrock does (a 600-character prompt to Titan is a
 ValidationException naming maxLength 512), renders real PNGs with the offline model world, judges
 them from their pixels, and rewrites prompts from the judge's suggestions. Fault switches reach
-every failure path: throttling, schema-breaking verdicts, refusals, content filters.
+every failure path: throttling, schema-breaking verdicts, refusals, content filters; counted (the first N
+calls) or by rate (a seeded share of calls: throttle_rate, garbage_verdict_rate, refuse_verdict_rate,
+garbage_evaluation_rate, refuse_evaluation_rate, blocked_output_rate for generated images).
+
+It also keeps its own BILL, independent of what imagegate records: every call it answers with a billable
+response, priced from the model registry (the tokens it reported; the images it drew, a filtered one too
+where registry.generator(id).bills_filtered_images). Throttled and refused-with-an-error calls are not billed.
 
 Mechanism: a client whose endpoint is not an AWS host (AWS_ENDPOINT_URL_BEDROCK_RUNTIME) is left
 alone by moto; a before-send handler on the session answers its requests instead of the network.
@@ -53,6 +59,10 @@ class FaultSwitches:
     refuse_verdicts: int = 0  # the first N judge calls refuse in plain text, without the tool
     garbage_evaluations: int = 0  # the first N evaluator answer calls answer ids that were not asked
     refuse_evaluations: int = 0  # the first N evaluator answer calls refuse in plain text, without the tool
+    garbage_verdict_rate: float = 0.0  # share of judge calls answered with a verdict that breaks the schema
+    refuse_verdict_rate: float = 0.0  # share of judge calls refused in plain text, without the tool
+    garbage_evaluation_rate: float = 0.0  # share of evaluator answer calls answering ids that were not asked
+    refuse_evaluation_rate: float = 0.0  # share of evaluator answer calls refused in plain text
     blocked_words: tuple[str, ...] = ()  # a prompt with one of these is blocked by the input filter
     blocked_output_rate: float = 0.0  # share of generated images the output filter withholds
     retired_models: tuple[str, ...] = ()  # these model ids answer as Bedrock does past their end of life
@@ -79,10 +89,14 @@ class FaultSwitches:
                     values[key] = int(raw)
             except ValueError:
                 raise ValueError(f"{FAULTS_ENV}: {key} needs a number, not {raw!r}") from None
-        for rate in ("throttle_rate", "blocked_output_rate"):
+        for rate in RATE_SWITCHES:
             if not 0 <= values.get(rate, 0) <= 1:
                 raise ValueError(f"{FAULTS_ENV}: {rate} must be between 0 and 1")
         return cls(**values)
+
+
+RATE_SWITCHES = ("throttle_rate", "blocked_output_rate", "garbage_verdict_rate", "refuse_verdict_rate",
+                 "garbage_evaluation_rate", "refuse_evaluation_rate")
 
 
 class BedrockError(Exception):
@@ -99,16 +113,47 @@ class Call:
     outcome: str = "ok"
 
 
+@dataclass(frozen=True)
+class BilledCall:
+    """One answer the offline provider would be paid for, priced from the registry."""
+
+    operation: str
+    model_id: str
+    cost_usd: float
+    input_tokens: int = 0
+    output_tokens: int = 0
+    images: int = 0  # images drawn (billed), a filtered one included where the model bills it
+    filtered_images: int = 0
+
+
 @dataclass
 class OfflineBedrock:
     faults: FaultSwitches | None = None
     calls: list[Call] = field(default_factory=list)
+    bill: list[BilledCall] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.faults = self.faults or FaultSwitches()
         self._lock = threading.Lock()
         self._counts: dict[str, int] = {}
         self._rng = random.Random(self.faults.seed)
+        # the verdict and evaluation rate switches draw from their own seeded streams: turning one on does not
+        # move the throttling or output-filter draws of a seed
+        self._rate_rngs = {name: random.Random(f"{self.faults.seed}/{name}") for name in RATE_SWITCHES}
+
+    def billed_usd(self) -> float:
+        """What this provider's answers cost so far (rounded to the micro-dollar, as imagegate records costs)."""
+        with self._lock:
+            return round(sum(entry.cost_usd for entry in self.bill), 6)
+
+    def _draw(self, switch: str) -> bool:
+        """True for a seeded share `faults.<switch>` of the calls that ask."""
+        with self._lock:
+            return self._rate_rngs[switch].random() < getattr(self.faults, switch)
+
+    def _charge(self, entry: BilledCall) -> None:
+        with self._lock:
+            self.bill.append(entry)
 
     # -- installation ------------------------------------------------------------------------------
     def install(self, session: Any) -> None:
@@ -166,6 +211,7 @@ class OfflineBedrock:
         ]
         with self._lock:
             kept = [png for png in images if self._rng.random() >= self.faults.blocked_output_rate]
+        self._charge_images(model, config["width"], config["height"], config["quality"], len(images), len(kept))
         error = None if len(kept) == len(images) else (ALL_BLOCKED if not kept else SOME_BLOCKED)
         return {"images": [base64.b64encode(png).decode("ascii") for png in kept], "error": error}
 
@@ -182,9 +228,18 @@ class OfflineBedrock:
                          request.get("output_format", "png"))
         with self._lock:
             withheld = self._rng.random() < self.faults.blocked_output_rate
+        self._charge_images(model, width, height, _STABILITY_QUALITY, 1, 0 if withheld else 1)
         if withheld:
             return {"seeds": [seed], "finish_reasons": [STABILITY_OUTPUT_FILTERED], "images": []}
         return {"seeds": [seed], "finish_reasons": [None], "images": [base64.b64encode(image).decode("ascii")]}
+
+    def _charge_images(self, model: registry.GeneratorModel, width: int, height: int, quality: str, drawn: int,
+                       kept: int) -> None:
+        """Bill the images a call drew: those delivered, and the filtered ones where the model bills them."""
+        billed = drawn if model.bills_filtered_images else kept
+        self._charge(BilledCall("InvokeModel", model.model_id,
+                                billed * model.price_per_image(width, height, quality),
+                                images=billed, filtered_images=drawn - kept))
 
     # -- Converse: the judge and the rewriter ---------------------------------------------------------
     def _converse(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -221,6 +276,8 @@ class OfflineBedrock:
         else:
             blocks, stop = [{"text": "I can only grade images or rewrite prompts through the requested tool."}], "end_turn"
         output_tokens = max(1, len(json.dumps(blocks)) // 4)
+        self._charge(BilledCall("Converse", model_id, registry.text_model(model_id).token_cost(input_tokens, output_tokens),
+                                input_tokens=input_tokens, output_tokens=output_tokens))
         return {
             "output": {"message": {"role": "assistant", "content": blocks}},
             "stopReason": stop,
@@ -232,11 +289,11 @@ class OfflineBedrock:
     def _verdict_blocks(self, png: bytes, user_text: str) -> tuple[list[dict[str, Any]], str]:
         with self._lock:
             number = self._counts["judge"] = self._counts.get("judge", 0) + 1
-        if number <= self.faults.refuse_verdicts:
+        if number <= self.faults.refuse_verdicts or self._draw("refuse_verdict_rate"):
             return [{"text": "I'm sorry, but I can't help evaluate this image."}], "end_turn"
         original = _tagged(user_text, "user_prompt")
         verdict = judge_png(png, original)
-        if number <= self.faults.refuse_verdicts + self.faults.garbage_verdicts:
+        if number <= self.faults.refuse_verdicts + self.faults.garbage_verdicts or self._draw("garbage_verdict_rate"):
             verdict = {"score": "eight", "explanation": "", "suggestions": "make it better"}  # breaks the schema
         thinking = {"text": f"<thinking>Checking the image against the request: {len(verdict.get('checks', []))} checks.</thinking>"}
         return [thinking, {"toolUse": {"toolUseId": f"tooluse_{number:06d}", "name": VERDICT_TOOL, "input": verdict}}], "tool_use"
@@ -271,7 +328,7 @@ class OfflineBedrock:
             raise BedrockError("ValidationException", 400, f"{tool} needs the image to answer about.")
         with self._lock:
             number = self._counts["evaluate"] = self._counts.get("evaluate", 0) + 1
-        if number <= self.faults.refuse_evaluations:
+        if number <= self.faults.refuse_evaluations or self._draw("refuse_evaluation_rate"):
             return [{"text": "I'm sorry, but I can't answer questions about this image."}], "end_turn"
         checks = _checks_asked(_tagged(user_text, "checks"))
         if registry.text_model(model_id).offline_only:
@@ -279,7 +336,8 @@ class OfflineBedrock:
         else:
             satisfied = _vlm_answers(model_id, images[0], checks)
         answers = [{"id": check["id"], "answer": "yes" if satisfied[check["id"]] else "no"} for check in checks]
-        if number <= self.faults.refuse_evaluations + self.faults.garbage_evaluations:
+        if (number <= self.faults.refuse_evaluations + self.faults.garbage_evaluations
+                or self._draw("garbage_evaluation_rate")):
             answers = [{**entry, "id": f"x{entry['id']}"} for entry in answers]  # ids that were never asked
         return [{"toolUse": {"toolUseId": f"tooluse_answers_{number:06d}", "name": tool,
                              "input": {"answers": answers}}}], "tool_use"
@@ -366,6 +424,8 @@ def _validate_text_image(body: dict[str, Any], model: registry.GeneratorModel) -
     return params, config
 
 
+# Stability's image models have one price per image (the registry's "standard" tier; no quality setting on Bedrock).
+_STABILITY_QUALITY = "standard"
 # Stability's request fields on Bedrock (the model pages for SD3.5 Large, Stable Image Core and Ultra).
 STABILITY_FIELDS = ("prompt", "negative_prompt", "mode", "aspect_ratio", "seed", "output_format")
 STABILITY_IMAGE_TO_IMAGE_FIELDS = ("image", "strength")
