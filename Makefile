@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PROMPT ?= a red apple to the left of a blue cup on a wooden table, soft morning light
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install run test synth bench lint-asl clean
+.PHONY: install run test synth bench lint-asl clean layer layer-lock
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +21,29 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/imagegate run "$(PROMPT)" || [ $$? -eq 3 ]
 
-test: $(STAMP) lint-asl
+test: $(STAMP) lint-asl layer
 	$(PY) -m pytest -q
 
 # Both workflows through asl-validator: the loop as written, the benchmark as composed with the loop's states.
 lint-asl: $(STAMP)
 	mkdir -p build
-	$(PY) -c "from imagegate.workflows import benchmark_definition; print(benchmark_definition())" > build/benchmark.composed.asl.json
+	$(PY) -c "from imagegate_service.workflows import benchmark_definition; print(benchmark_definition())" > build/benchmark.composed.asl.json
 	npx --yes asl-validator@4 --json-path statemachine/quality_loop.asl.json --json-path statemachine/benchmark.asl.json --json-path build/benchmark.composed.asl.json
 
-synth: $(STAMP)
+# The Lambda dependencies layer: the hashed lock installed for the functions' Python and architecture
+# (infra/layer.py) into build/layer/, rebuilt only when the lock changes (build/layer.stamp holds its fingerprint).
+LAYER_STAMP := build/layer.stamp
+$(LAYER_STAMP): infra/layers/dependencies/requirements.lock infra/layer.py | $(STAMP)
+	$(PY) -m infra.layer build
+
+layer: $(LAYER_STAMP)
+
+# After editing infra/layers/dependencies/requirements.in: pin and hash again (needs uv and the package index).
+layer-lock: $(STAMP)
+	$(PY) -m pip install --quiet uv
+	$(PY) -m infra.layer lock
+
+synth: $(STAMP) layer
 	$(PY) app.py
 
 bench: $(STAMP)

@@ -6,12 +6,13 @@ context asks for something the stack refuses (a retired model, a model not offer
 import sys
 
 from infra.config import ContextError
+from infra.layer import LayerBuildError
 from infra.stack import build_app, unsuppressed_errors
 
 if __name__ == "__main__":
     try:
         app, stack = build_app()
-    except ContextError as error:
+    except (ContextError, LayerBuildError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)
     for note in stack.notes:

@@ -44,7 +44,7 @@ def prepare_locally(request: dict[str, Any], name: str | None = None) -> dict[st
     execution could not hold (or any other bad input) is refused before anything starts
     (InvalidRequest, naming the field and the numbers). ``name``: the execution's (its run ids are
     part of the state measured); by default a fresh one, as long as any."""
-    from imagegate import workflows
+    from imagegate_service import workflows
     from imagegate_service.domain.benchmark import BenchmarkPreparer
     from imagegate_service.domain.run_ids import new_run_id
 

@@ -1,20 +1,13 @@
-"""The two Lambda assets, built on this machine without Docker or network so `python app.py` synthesizes offline.
+"""The two Lambda assets, made on this machine without Docker, so `python app.py` synthesizes without AWS.
 
 - Runtime code: `imagegate_service/` and `prompts/` copied to the asset root (no tests, no CDK, no caches).
-- Dependencies layer: jsonschema and its dependencies for Python 3.13 on arm64. jsonschema needs
-  `rpds-py`, a compiled extension, so the venv's copy (built for this machine's Python and CPU) cannot be
-  shipped. The layer is installed by pip from the pinned wheels committed in `infra/layers/jsonschema/wheels/`
-  with `--no-index`, so synthesis never touches the network. Refresh the wheels (network needed) with:
-
-      pip download --only-binary=:all: --platform manylinux2014_aarch64 --implementation cp \
-          --python-version 3.13 --abi cp313 -d infra/layers/jsonschema/wheels -r infra/layers/jsonschema/requirements.txt
+- Dependencies layer: build/layer/, installed from the hashed lock file for the functions' Python and
+  architecture by infra/layer.py (`make layer`; built here first when missing or older than the lock).
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +15,8 @@ import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_lambda as lambda_
 
-from infra.config import DEPENDENCIES_LAYER_DIR, REPO_ROOT, RUNTIME_CODE_FOLDERS
+from infra import layer
+from infra.config import REPO_ROOT, RUNTIME_CODE_FOLDERS
 
 # Never pulled: local bundling always succeeds, but CDK's API requires an image.
 _UNUSED_DOCKER_IMAGE = cdk.DockerImage.from_registry("local-bundling-only")
@@ -37,23 +31,6 @@ class _CopyRuntimeCode:
         return True
 
 
-@jsii.implements(cdk.ILocalBundling)
-class _InstallPinnedWheels:
-    def try_bundle(self, output_dir: str, *_options: Any) -> bool:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--isolated", "--quiet", "--disable-pip-version-check",
-             "--no-compile", "--no-index", "--find-links", str(DEPENDENCIES_LAYER_DIR / "wheels"),
-             "--only-binary=:all:", "--platform", "manylinux2014_aarch64", "--implementation", "cp",
-             "--python-version", "3.13", "--abi", "cp313",
-             "--target", str(Path(output_dir) / "python"),  # layers put Python packages under python/
-             "-r", str(DEPENDENCIES_LAYER_DIR / "requirements.txt")],
-            check=True,
-        )
-        # pip's console scripts point at this machine's interpreter; Lambda never runs them.
-        shutil.rmtree(Path(output_dir) / "python" / "bin", ignore_errors=True)
-        return True
-
-
 def runtime_code() -> lambda_.Code:
     # OUTPUT hashing: the asset's identity is what ships, not the whole repository it was copied from.
     return lambda_.Code.from_asset(
@@ -64,8 +41,5 @@ def runtime_code() -> lambda_.Code:
 
 
 def dependencies_layer_code() -> lambda_.Code:
-    # SOURCE hashing: the pinned wheels and requirements fully determine the layer.
-    return lambda_.Code.from_asset(
-        str(DEPENDENCIES_LAYER_DIR),
-        bundling=cdk.BundlingOptions(image=_UNUSED_DOCKER_IMAGE, local=_InstallPinnedWheels()),
-    )
+    # SOURCE hashing of the built folder: the same lock gives the same files, so the same asset.
+    return lambda_.Code.from_asset(str(layer.ensure_built()))

@@ -1,16 +1,22 @@
-"""Every name, default and permission of the deployed stack, in one place.
+"""Every setting, name and permission of the deployed stack, each declared once.
 
-Settings come from CDK context (`cdk.json`, or `-c key=value` / `python app.py` with `CDK_CONTEXT_JSON`)
-with the defaults below. This module imports no CDK so `imagegate doctor` can read the same settings.
-Names the handlers share (environment variables, handler list, S3 prefix, TTL attribute, metric names)
-come from `imagegate_service.constants`, the runtime's single source for them.
+Settings are `Setting`s: context key, type (the field's annotation), default, environment variable,
+validation and help, one declaration each (`SETTINGS`, in the order docs/deploy.md lists them). Values come
+from, strongest first: CDK context given with `-c key=value` (or `CDK_CONTEXT_JSON`), the environment
+variable `IMAGEGATE_CDK_<FIELD>` (e.g. IMAGEGATE_CDK_ALARM_EMAIL), cdk.json's `context`, then the default.
+Defaults that are run settings (threshold, max rounds, models) are the runtime's own, read from
+`imagegate_service.settings`; names the handlers share come from `imagegate_service.constants`.
+This module imports no CDK, so `imagegate doctor` reads the same settings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import os
 import re
+import typing
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,18 +27,22 @@ from imagegate_service import constants
 from imagegate_service import deployment
 from imagegate_service import registry as model_registry
 from imagegate_service import settings as runtime_settings
+from imagegate_service import workflows
+from imagegate_service.resources import powertools_environment
+
+from infra import layer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-STATE_MACHINE_FILE = REPO_ROOT / "statemachine" / "quality_loop.asl.json"
+STATE_MACHINE_FILE = workflows.quality_loop_file()
 # What the Lambda code asset holds at its root: the runtime package and the prompts it loads.
 RUNTIME_CODE_FOLDERS = (REPO_ROOT / "functions" / "imagegate_service", REPO_ROOT / "prompts")
 LAMBDA_TASK_ROOT = "/var/task"
-DEPENDENCIES_LAYER_DIR = Path(__file__).resolve().parent / "layers" / "jsonschema"
 
+# The public Powertools for AWS Lambda (Python) v3 layer, published per Python version and architecture
+# (https://docs.powertools.aws.dev/lambda/python/latest/#lambda-layer).
 POWERTOOLS_LAYER_ACCOUNT = "017000801446"
-POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python313-arm64"
-
-# The Lambda environment variables the construct sets beyond the lead's constants.ENV_* names.
+POWERTOOLS_LAYER_NAME = (f"AWSLambdaPowertoolsPythonV3-{layer.runtime_name().replace('.', '')}-"
+                         f"{layer.LAMBDA_ARCHITECTURE}")
 
 # Custom metrics the handlers emit with Powertools Metrics (namespace imagegate, dimension service=imagegate).
 METRIC_RUNS_STARTED = constants.METRIC_RUNS_STARTED
@@ -44,6 +54,17 @@ METRIC_ROUNDS_PER_RUN = constants.METRIC_ROUNDS_PER_RUN
 METRIC_RUN_COST_USD = constants.METRIC_RUN_COST
 METRIC_ROUND_SCORE = constants.METRIC_ROUND_SCORE
 METRIC_DIMENSIONS = {"service": constants.SERVICE_NAME}
+
+# Regions a cross-region inference profile may route to, by its id's prefix (Bedrock user guide,
+# "Supported Regions and models for inference profiles"). Override with context `inferenceProfileRegions`.
+INFERENCE_PROFILE_REGIONS: dict[str, tuple[str, ...]] = {
+    "us": ("us-east-1", "us-east-2", "us-west-2"),
+    "eu": ("eu-central-1", "eu-north-1", "eu-west-1", "eu-west-3"),
+    "apac": ("ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2"),
+}
+
+# Geography prefixes of cross-region inference profile ids (a plain model id starts with its provider).
+INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
 
 # Regions a cross-region inference profile may route to, by its id's prefix (Bedrock user guide,
 # "Supported Regions and models for inference profiles"). Override with context `inferenceProfileRegions`.
@@ -108,7 +129,7 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
 )
 assert {spec.name for spec in FUNCTION_SPECS} == set(constants.HANDLERS), "one FunctionSpec per handler"
 
-# The nightly benchmark's own two functions, around a Map of the loop's (imagegate/workflows.py).
+# The nightly benchmark's own two functions, around a Map of the loop's (imagegate_service/workflows.py).
 # Prepare reads the bundled suites from its code asset and touches no AWS service. Aggregate reads each
 # run (GetItem) and its rounds (Query) from the table, lists and reads earlier reports to compare, and
 # writes report.json and report.html under benchmarks/{date}/; it never reads runs/ objects.
@@ -120,8 +141,6 @@ BENCHMARK_FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
 assert {spec.name for spec in BENCHMARK_FUNCTION_SPECS} == set(constants.BENCHMARK_HANDLERS), \
     "one FunctionSpec per benchmark handler"
 BENCHMARK_MAX_CONCURRENCY = 40  # what prepare_benchmark accepts (domain/benchmark.py)
-# EventBridge Scheduler's six-field cron: minutes hours day-of-month month day-of-week year.
-_CRON = re.compile(r"^cron\(\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*\)$")
 
 # The HTTP API's function (not a loop task: no ASL substitution). API Gateway waits at most 29 s.
 # Idempotency records (Powertools) live in the runs table: GetItem/PutItem/UpdateItem/DeleteItem; reading a
@@ -154,13 +173,6 @@ def load_model_registry() -> dict[str, Any]:
     return model_registry.document()
 
 
-@dataclass(frozen=True)
-class ContextKey:
-    name: str
-    default: Any
-    description: str
-
-
 class ContextError(ValueError):
     """CDK context the stack cannot be built with; the message names the key and what to do (`problems`:
     each problem as its own sentence)."""
@@ -180,157 +192,337 @@ def target_region(environ: Mapping[str, str] | None = None) -> str | None:
     return next((environ[name] for name in TARGET_REGION_VARIABLES if environ.get(name)), None)
 
 
-def _registry_default(role: str) -> str:
-    return model_registry.default_model(role)
+# ---- the settings -------------------------------------------------------------------------------------
+ENV_PREFIX = "IMAGEGATE_CDK_"
+Check = Callable[[str, Any], "str | None"]  # (context key, parsed value) -> the problem, or None
 
 
-# The documented context keys (docs/deploy.md renders the same table).
-CONTEXT_KEYS: tuple[ContextKey, ...] = (
-    ContextKey("stackName", "Imagegate", "CloudFormation stack name"),
-    ContextKey("generatorModel", _registry_default("generator"), "image model (a `generators` id in model_registry.json)"),
-    ContextKey("judgeModel", _registry_default("judge"), "vision judge (a `textModels` id with vision)"),
-    ContextKey("rewriterModel", _registry_default("rewriter"), "prompt rewriter (a `textModels` id)"),
-    ContextKey("evaluatorModel", _registry_default("evaluator"),
-               "independent evaluator of each round's best image (a `textModels` id with vision; not the judge)"),
-    ContextKey("allowRetiredModels", False,
-               "deploy a model past its end of life anyway (for accounts with a private extension)"),
-    ContextKey("defaultThreshold", runtime_settings.DEFAULTS["threshold"], "score (0-10) a round must reach to pass"),
-    ContextKey("defaultMaxRounds", runtime_settings.DEFAULTS["maxRounds"], "rounds before a run is EXHAUSTED"),
-    ContextKey("runRetentionDays", constants.DEFAULT_RUN_TTL_DAYS,
-               "days S3 keeps `runs/` objects and DynamoDB keeps run items (TTL)"),
-    ContextKey("logRetentionDays", 30, "CloudWatch Logs retention of the function and state machine logs"),
-    ContextKey("accessLogRetentionDays", 365, "days the access-log bucket keeps S3 server access logs"),
-    ContextKey("logLevel", "INFO", "POWERTOOLS_LOG_LEVEL of the functions"),
-    ContextKey("sfnLogLevel", "ALL", "state machine log level: ALL, ERROR, FATAL or OFF"),
-    ContextKey("sfnIncludeExecutionData", False, "log state inputs/outputs (prompts may be private)"),
-    ContextKey("alarmEmail", None, "if set: an SNS topic for the alarms, with this email subscribed"),
-    ContextKey("powertoolsLayerVersion", 27, "version of the public Powertools layer for Python 3.13 arm64"),
-    ContextKey("inferenceProfileRegions", None,
-               "regions a `us.`/`eu.`/`apac.` profile routes to, e.g. `us-east-1,us-west-2` (default: by prefix)"),
-    ContextKey("retainData", True, "keep the bucket and table when the stack is deleted"),
-    ContextKey("apiAuthorization", "IAM", "HTTP API authorization: `IAM` (SigV4) or `NONE` (then `apiKey` must be true)"),
-    ContextKey("apiKey", False, "require an API key (`x-api-key`) with a usage plan (throttle and quota below)"),
-    ContextKey("apiThrottleRateLimit", 10, "steady requests per second for the API stage and the usage plan"),
-    ContextKey("apiThrottleBurstLimit", 20, "burst requests for the API stage and the usage plan"),
-    ContextKey("apiQuotaLimit", 1000, "requests per quota period per API key (usage plan, with `apiKey`)"),
-    ContextKey("apiQuotaPeriod", "DAY", "usage plan quota period: `DAY`, `WEEK` or `MONTH`"),
-    ContextKey("apiCorsOrigins", None, "comma-separated origins allowed by CORS, e.g. `https://app.example.com` "
-                                       "(default: CORS off)"),
-    ContextKey("apiCloudWatchRole", "RETAIN",
-               "API Gateway's account-wide CloudWatch Logs role: `RETAIN` (kept when the stack is deleted), "
-               "`DESTROY` (deleted with it) or `NONE` (not created: the account already has one)"),
-    ContextKey("imageUrlExpirySeconds", constants.DEFAULT_PRESIGN_EXPIRY_SECONDS,
-               "lifetime of the presigned image URLs the API returns (at most 604800)"),
-    ContextKey("benchmarkEnabled", True, "run the benchmark on its schedule (false: the schedule is disabled)"),
-    ContextKey("benchmarkSchedule", "cron(0 2 * * ? *)",
-               "EventBridge Scheduler cron (six fields: minutes hours day-of-month month day-of-week year)"),
-    ContextKey("benchmarkTimeZone", "UTC", "IANA time zone of `benchmarkSchedule`, e.g. `Europe/Berlin`"),
-    ContextKey("benchmarkSuite", constants.BENCHMARK_DEFAULT_SUITE, "bundled suite the nightly benchmark runs"),
-    ContextKey("benchmarkLimit", None, "run only this many suite items (default: all)"),
-    ContextKey("benchmarkConcurrency", constants.BENCHMARK_DEFAULT_CONCURRENCY,
-               "quality loops the benchmark runs in parallel (Bedrock quotas)"),
-    ContextKey("benchmarkPassRateAlarmBelow", 0.6, "alarm when a benchmark's pass rate (0-1) is below this"),
-    ContextKey("benchmarkArms", ",".join(constants.BENCHMARK_DEFAULT_ARMS),
-               f"comma list of the arms the nightly benchmark runs: {', '.join(constants.BENCHMARK_ARMS)}"),
-)
+def one_of(choices: tuple[Any, ...]) -> Check:
+    return lambda key, value: None if value in choices else f"{key} {value!r} is not one of {choices}"
+
+
+def between(low: float, high: float) -> Check:
+    return lambda key, value: None if low <= value <= high else f"{key} {value:g} is outside {low:g}-{high:g}"
+
+
+def at_least(low: float) -> Check:
+    return lambda key, value: None if value >= low else f"{key} {value:g} must be at least {low:g}"
+
+
+def positive(key: str, value: float) -> str | None:
+    return None if value > 0 else f"{key} {value:g} must be positive"
+
+
+def _pass_rate(key: str, value: float) -> str | None:
+    return None if 0 < value <= 1 else f"{key} {value:g} is outside (0, 1]"
+
+
+def _suite_name(key: str, value: str) -> str | None:
+    return None if re.fullmatch(r"[A-Za-z0-9_-]+", value) else \
+        f"{key} {value!r} must be a suite name (letters, digits, _ and -)"
+
+
+def _time_zone(key: str, value: str) -> str | None:
+    zones = zoneinfo.available_timezones()  # empty where the system has no tz database: not checked then
+    return f"{key} {value!r} is not an IANA time zone name" if zones and value not in zones | {"UTC"} else None
+
+
+def _arms(key: str, value: tuple[str, ...]) -> str | None:
+    unknown = [arm for arm in value if arm not in constants.BENCHMARK_ARMS]
+    return f"{key} {','.join(value)!r} must be a comma list of {', '.join(constants.BENCHMARK_ARMS)}" \
+        if unknown or not value else None
+
+
+def _cron(key: str, value: str) -> str | None:
+    try:
+        cron_fields(value, key)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+# EventBridge Scheduler's six-field cron: minutes hours day-of-month month day-of-week year.
+_CRON = re.compile(r"^cron\(\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*\)$")
+
+
+def cron_fields(expression: str, key: str = "benchmarkSchedule") -> dict[str, str]:
+    """A six-field cron(...) as the keyword arguments of `ScheduleExpression.cron` (a `?` field left out)."""
+    match = _CRON.match(expression)
+    if not match:
+        raise ValueError(f"{key} {expression!r} is not a six-field cron(...) expression, e.g. cron(0 2 * * ? *)")
+    minute, hour, day, month, week_day, year = match.groups()
+    if (day == "?") == (week_day == "?"):
+        raise ValueError(f"{key} {expression!r}: exactly one of day-of-month and day-of-week must be ?")
+    named = {"minute": minute, "hour": hour, "day": day, "month": month, "week_day": week_day, "year": year}
+    return {name: value for name, value in named.items() if value != "?"}
+
+
+def setting(key: str, default: Any, help: str, *, check: Check | None = None, upper: bool = False,
+            shown_default: str | None = None) -> Any:
+    """One deployment setting, declared as a field of ImagegateConfig: its type is the field's annotation.
+
+    `key`: the CDK context key; `default`: used when the key is unset or empty; `check`: its validation
+    (None: any value of the type); `upper`: compared in upper case; `shown_default`: how docs/deploy.md
+    shows a default that is not a literal. The environment variable is IMAGEGATE_CDK_<FIELD NAME>."""
+    spec = {"name": key, "help": help, "check": check, "upper": upper, "shown_default": shown_default}
+    return field(default=default, metadata={"setting": spec})
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting as declared on ImagegateConfig (see `setting`), with its type resolved."""
+
+    name: str  # the CDK context key
+    attribute: str  # the ImagegateConfig field
+    type: Any
+    default: Any
+    help: str
+    check: Check | None
+    upper: bool
+    shown_default: str | None
+
+    @property
+    def env_var(self) -> str:
+        return ENV_PREFIX + self.attribute.upper()
+
+    def parse(self, raw: Any) -> Any:
+        """A value from cdk.json (typed JSON), `-c` or the environment (strings); raises ValueError naming
+        the key and the type it needs. None or "" means the default."""
+        if raw is None or raw == "":
+            return self.default
+        base, optional = _unwrap_optional(self.type)
+        value = _PARSERS[base](self.name, raw)
+        if optional and value in ("", ()):
+            return None
+        if isinstance(value, str):
+            value = value.strip().upper() if self.upper else value.strip()
+        return value
+
+    def problem(self, value: Any) -> str | None:
+        return None if self.check is None or value is None else self.check(self.name, value)
+
+    def shown(self) -> str:
+        if self.shown_default is not None:
+            return self.shown_default
+        if isinstance(self.default, bool):
+            return f"`{str(self.default).lower()}`"
+        if isinstance(self.default, tuple):
+            return f"`{','.join(self.default)}`"
+        return "none" if self.default is None else f"`{self.default:g}`" if isinstance(self.default, float) \
+            else f"`{self.default}`"
+
+
+def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
+    args = typing.get_args(annotation)
+    if type(None) in args:
+        (base,) = [arg for arg in args if arg is not type(None)]
+        return base, True
+    return annotation, False
+
+
+def _parse_bool(key: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{key} {raw!r} is not true or false")
+
+
+def _parse_int(key: str, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError(f"{key} {raw!r} is not a whole number")
+    if isinstance(raw, int):
+        return raw
+    try:
+        number = float(str(raw).strip())
+    except ValueError:
+        raise ValueError(f"{key} {raw!r} is not a whole number") from None
+    if not number.is_integer():
+        raise ValueError(f"{key} {raw!r} is not a whole number")
+    return int(number)
+
+
+def _parse_float(key: str, raw: Any) -> float:
+    try:
+        number = float(str(raw).strip()) if not isinstance(raw, bool) else math.nan
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{key} {raw!r} is not a number")
+    return number
+
+
+def _parse_str(key: str, raw: Any) -> str:
+    if isinstance(raw, (dict, list)):
+        raise ValueError(f"{key} {raw!r} is not text")
+    return str(raw)
+
+
+def _parse_list(key: str, raw: Any) -> tuple[str, ...]:
+    """A list, or a comma-separated string (context given with -c or the environment)."""
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, (list, tuple)):
+        raise ValueError(f"{key} {raw!r} is not a comma list")
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+_PARSERS: dict[Any, Callable[[str, Any], Any]] = {
+    bool: _parse_bool, int: _parse_int, float: _parse_float, str: _parse_str, tuple[str, ...]: _parse_list,
+}
 
 
 @dataclass(frozen=True)
 class ImagegateConfig:
-    stack_name: str
-    generator_model: str
-    judge_model: str
-    rewriter_model: str
-    evaluator_model: str
-    default_threshold: float
-    default_max_rounds: int
-    run_retention_days: int
-    log_retention_days: int
-    access_log_retention_days: int
-    log_level: str
-    sfn_log_level: str
-    sfn_include_execution_data: bool
-    alarm_email: str | None
-    powertools_layer_version: int
-    inference_profile_regions: tuple[str, ...] | None
-    retain_data: bool
-    api_authorization: str = "IAM"
-    api_key: bool = False
-    api_throttle_rate_limit: float = 10.0
-    api_throttle_burst_limit: int = 20
-    api_quota_limit: int = 1000
-    api_quota_period: str = "DAY"
-    api_cors_origins: tuple[str, ...] = ()
-    api_cloudwatch_role: str = "RETAIN"
-    image_url_expiry_seconds: int = constants.DEFAULT_PRESIGN_EXPIRY_SECONDS
-    benchmark_enabled: bool = True
-    benchmark_schedule: str = "cron(0 2 * * ? *)"
-    benchmark_time_zone: str = "UTC"
-    benchmark_suite: str = constants.BENCHMARK_DEFAULT_SUITE
-    benchmark_limit: int | None = None
-    benchmark_concurrency: int = constants.BENCHMARK_DEFAULT_CONCURRENCY
-    benchmark_pass_rate_alarm_below: float = 0.6
-    benchmark_arms: tuple[str, ...] = constants.BENCHMARK_DEFAULT_ARMS
-    allow_retired_models: bool = False
+    """The deployment's settings, one `setting(...)` per field (in docs/deploy.md's order)."""
+
+    stack_name: str = setting("stackName", "Imagegate", "CloudFormation stack name")
+    generator_model: str = setting(
+        "generatorModel", runtime_settings.DEFAULTS["generator"],
+        "image model (a `generators` id in model_registry.json; see *Models*)",
+        shown_default=f"`{runtime_settings.DEFAULTS['generator']}` (registry default)")
+    judge_model: str = setting(
+        "judgeModel", runtime_settings.DEFAULTS["judge"], "vision judge (a `textModels` id with vision)",
+        shown_default=f"`{runtime_settings.DEFAULTS['judge']}` (registry default)")
+    rewriter_model: str = setting(
+        "rewriterModel", runtime_settings.DEFAULTS["rewriter"], "prompt rewriter (a `textModels` id)",
+        shown_default=f"`{runtime_settings.DEFAULTS['rewriter']}` (registry default)")
+    evaluator_model: str = setting(
+        "evaluatorModel", runtime_settings.DEFAULTS["evaluator"],
+        "independent evaluator of each round's best image (a `textModels` id with vision, not the judge's)",
+        shown_default=f"`{runtime_settings.DEFAULTS['evaluator']}` (registry default)")
+    allow_retired_models: bool = setting(
+        "allowRetiredModels", False, "deploy a model past its end of life anyway, for an account with a private "
+        "extension (offline-only models stay refused)")
+    default_threshold: float = setting(
+        "defaultThreshold", float(runtime_settings.DEFAULTS["threshold"]),
+        "score (0-10) a round must reach to pass, when the request sets none", check=between(0, 10))
+    default_max_rounds: int = setting(
+        "defaultMaxRounds", runtime_settings.DEFAULTS["maxRounds"],
+        "rounds before a run is EXHAUSTED, when the request sets none",
+        check=between(1, runtime_settings.MAX_ROUNDS_HARD_CAP))
+    run_retention_days: int = setting(
+        "runRetentionDays", constants.DEFAULT_RUN_TTL_DAYS,
+        f"days S3 keeps `runs/` objects and DynamoDB keeps run items (TTL `{constants.TTL_ATTRIBUTE}`)",
+        check=at_least(1))
+    log_retention_days: int = setting(
+        "logRetentionDays", 30, "CloudWatch Logs retention of the function and state machine logs (a value "
+        "CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60, 90, ...)", check=one_of(LOG_RETENTION_DAYS_ALLOWED))
+    access_log_retention_days: int = setting(
+        "accessLogRetentionDays", 365, "days the access-log bucket keeps S3 server access logs", check=at_least(1))
+    log_level: str = setting("logLevel", "INFO", "`POWERTOOLS_LOG_LEVEL` of the functions",
+                             check=one_of(LOG_LEVELS), upper=True)
+    sfn_log_level: str = setting("sfnLogLevel", "ALL", "state machine log level: `ALL`, `ERROR`, `FATAL` or `OFF`",
+                                 check=one_of(SFN_LOG_LEVELS), upper=True)
+    sfn_include_execution_data: bool = setting(
+        "sfnIncludeExecutionData", False, "log state inputs and outputs (prompts may be private)")
+    alarm_email: str | None = setting(
+        "alarmEmail", None, "if set: an encrypted SNS topic for the alarms, with this address subscribed "
+        "(confirm the email)")
+    powertools_layer_version: int = setting(
+        "powertoolsLayerVersion", 27, f"version of the public Powertools layer `{POWERTOOLS_LAYER_NAME}`",
+        check=at_least(1))
+    inference_profile_regions: tuple[str, ...] | None = setting(
+        "inferenceProfileRegions", None, "regions a `us.`/`eu.`/`apac.` profile routes to, e.g. "
+        "`us-east-1,us-west-2`; the functions may invoke the foundation model there", shown_default="by prefix")
+    retain_data: bool = setting("retainData", True, "keep the bucket and table when the stack is deleted")
+    api_authorization: str = setting(
+        "apiAuthorization", "IAM", "HTTP API authorization: `IAM` (SigV4, every method) or `NONE` (allowed only "
+        "with `apiKey`)", check=one_of(API_AUTHORIZATION_TYPES), upper=True)
+    api_key: bool = setting(
+        "apiKey", False, "also require an API key (`x-api-key`) under a usage plan with the throttle and quota "
+        "below; the stack outputs `ApiKeyId`")
+    api_throttle_rate_limit: float = setting(
+        "apiThrottleRateLimit", 10.0, "steady requests per second, for the API stage and the usage plan "
+        "(beyond it: 429)", check=positive)
+    api_throttle_burst_limit: int = setting(
+        "apiThrottleBurstLimit", 20, "burst requests, for the API stage and the usage plan", check=at_least(1))
+    api_quota_limit: int = setting(
+        "apiQuotaLimit", 1000, "requests per quota period per API key (usage plan; only with `apiKey`)",
+        check=at_least(1))
+    api_quota_period: str = setting("apiQuotaPeriod", "DAY", "usage plan quota period: `DAY`, `WEEK` or `MONTH`",
+                                    check=one_of(API_QUOTA_PERIODS), upper=True)
+    api_cors_origins: tuple[str, ...] = setting(
+        "apiCorsOrigins", (), "comma-separated origins allowed to call the API from a browser, e.g. "
+        "`https://app.example.com`", shown_default="none (CORS off)")
+    api_cloudwatch_role: str = setting(
+        "apiCloudWatchRole", "RETAIN", "API Gateway's account-wide CloudWatch Logs role: `RETAIN` (created, kept "
+        "when the stack is deleted), `DESTROY` (deleted with the stack) or `NONE` (not created: the account "
+        "already has one)", check=one_of(API_CLOUDWATCH_ROLE_CHOICES), upper=True)
+    image_url_expiry_seconds: int = setting(
+        "imageUrlExpirySeconds", constants.DEFAULT_PRESIGN_EXPIRY_SECONDS,
+        f"lifetime of the presigned image URLs the API returns (1-{PRESIGNED_URL_MAX_SECONDS}; a URL also stops "
+        "working when the API function's role credentials expire)", check=between(1, PRESIGNED_URL_MAX_SECONDS))
+    benchmark_enabled: bool = setting(
+        "benchmarkEnabled", True, "run the nightly benchmark on its schedule; `false` deploys the schedule "
+        "disabled (start the benchmark by hand)")
+    benchmark_schedule: str = setting(
+        "benchmarkSchedule", "cron(0 2 * * ? *)", "EventBridge Scheduler cron, six fields: minutes hours "
+        "day-of-month month day-of-week year (one of the day fields `?`)", check=_cron)
+    benchmark_time_zone: str = setting(
+        "benchmarkTimeZone", "UTC", "IANA time zone the cron is read in, e.g. `Europe/Berlin` (Scheduler follows "
+        "daylight saving time)", check=_time_zone)
+    benchmark_suite: str = setting(
+        "benchmarkSuite", constants.BENCHMARK_DEFAULT_SUITE, "bundled suite the schedule runs "
+        "(`functions/imagegate_service/suites/NAME.jsonl`)", check=_suite_name)
+    benchmark_limit: int | None = setting(
+        "benchmarkLimit", None, f"run only this many suite items (1-{constants.BENCHMARK_MAX_ITEMS}); whatever the "
+        "limit, a benchmark whose items x arms x maxRounds would pass one execution's 25,000 history events or "
+        "256 KiB state is refused by *Prepare Benchmark* before any run starts, with the numbers",
+        check=between(1, constants.BENCHMARK_MAX_ITEMS), shown_default="none (all items)")
+    benchmark_concurrency: int = setting(
+        "benchmarkConcurrency", constants.BENCHMARK_DEFAULT_CONCURRENCY,
+        f"quality loops the benchmark's Map runs at once (1-{BENCHMARK_MAX_CONCURRENCY}), to stay within Bedrock "
+        "quotas", check=between(1, BENCHMARK_MAX_CONCURRENCY))
+    benchmark_pass_rate_alarm_below: float = setting(
+        "benchmarkPassRateAlarmBelow", 0.6, "alarm when a night's benchmark pass rate (0-1, daily average) is "
+        "below this", check=_pass_rate)
+    benchmark_arms: tuple[str, ...] = setting(
+        "benchmarkArms", constants.BENCHMARK_DEFAULT_ARMS, "comma list of the arms the nightly benchmark runs: "
+        f"{', '.join(f'`{arm}`' for arm in constants.BENCHMARK_ARMS)} (passed as `arms` in the schedule's input)",
+        check=_arms)
     registry: Mapping[str, Any] = field(repr=False, compare=False, default_factory=load_model_registry)
 
     @classmethod
     def from_context(cls, get: Callable[[str], Any], today: date | None = None) -> "ImagegateConfig":
         """`get` is `node.try_get_context`; context given with `-c` arrives as strings. `today` decides
         which models are past their end of life (default: today's UTC date)."""
-        values = {key.name: _or_default(get(key.name), key.default) for key in CONTEXT_KEYS}
-        regions = values["inferenceProfileRegions"]
-        if isinstance(regions, str):
-            regions = [region.strip() for region in regions.split(",") if region.strip()]
-        try:
-            config = cls(
-                stack_name=str(values["stackName"]),
-                generator_model=str(values["generatorModel"]),
-                judge_model=str(values["judgeModel"]),
-                rewriter_model=str(values["rewriterModel"]),
-                evaluator_model=str(values["evaluatorModel"]),
-                default_threshold=float(values["defaultThreshold"]),
-                default_max_rounds=int(values["defaultMaxRounds"]),
-                run_retention_days=int(values["runRetentionDays"]),
-                log_retention_days=int(values["logRetentionDays"]),
-                access_log_retention_days=int(values["accessLogRetentionDays"]),
-                log_level=str(values["logLevel"]).upper(),
-                sfn_log_level=str(values["sfnLogLevel"]).upper(),
-                sfn_include_execution_data=_as_bool(values["sfnIncludeExecutionData"]),
-                alarm_email=values["alarmEmail"] or None,
-                powertools_layer_version=int(values["powertoolsLayerVersion"]),
-                inference_profile_regions=tuple(regions) if regions else None,
-                retain_data=_as_bool(values["retainData"]),
-                api_authorization=str(values["apiAuthorization"]).upper(),
-                api_key=_as_bool(values["apiKey"]),
-                api_throttle_rate_limit=float(values["apiThrottleRateLimit"]),
-                api_throttle_burst_limit=int(values["apiThrottleBurstLimit"]),
-                api_quota_limit=int(values["apiQuotaLimit"]),
-                api_quota_period=str(values["apiQuotaPeriod"]).upper(),
-                api_cors_origins=_as_list(values["apiCorsOrigins"]),
-                api_cloudwatch_role=str(values["apiCloudWatchRole"]).strip().upper(),
-                image_url_expiry_seconds=int(values["imageUrlExpirySeconds"]),
-                benchmark_enabled=_as_bool(values["benchmarkEnabled"]),
-                benchmark_schedule=str(values["benchmarkSchedule"]).strip(),
-                benchmark_time_zone=str(values["benchmarkTimeZone"]).strip(),
-                benchmark_suite=str(values["benchmarkSuite"]).strip(),
-                benchmark_limit=None if values["benchmarkLimit"] is None else int(values["benchmarkLimit"]),
-                benchmark_concurrency=int(values["benchmarkConcurrency"]),
-                benchmark_pass_rate_alarm_below=float(values["benchmarkPassRateAlarmBelow"]),
-                benchmark_arms=_as_list(values["benchmarkArms"]),
-                allow_retired_models=_as_bool(values["allowRetiredModels"]),
-            )
-        except (TypeError, ValueError) as error:  # a number or flag that does not parse
-            raise ContextError(f"imagegate CDK context: a value does not parse ({error}); see docs/deploy.md") from None
+        values, problems = {}, []
+        for declared in SETTINGS:
+            try:
+                values[declared.attribute] = declared.parse(get(declared.name))
+            except ValueError as error:
+                problems.append(str(error))
+        if problems:
+            raise ContextError("imagegate CDK context: a value does not parse (" + "; ".join(problems) +
+                               "); see docs/deploy.md", problems)
+        config = cls(**values)
         config.validate(today)
         return config
 
     @classmethod
-    def from_cdk_json(cls, today: date | None = None) -> "ImagegateConfig":
+    def from_cdk_json(cls, today: date | None = None,
+                      environ: Mapping[str, str] | None = None) -> "ImagegateConfig":
         """The settings `cdk deploy` would use without `-c` overrides (for `imagegate doctor`)."""
-        return cls.from_context(cdk_json_context().get, today)
+        return cls.from_context({**cdk_json_context(), **environment_context(environ)}.get, today)
 
     def validate(self, today: date | None = None) -> None:
+        problems = self._model_problems()
+        if not problems:
+            problems += self.lifecycle_problems(today or _utc_today())
+        problems += [problem for declared in SETTINGS
+                     if (problem := declared.problem(getattr(self, declared.attribute)))]
+        for model in (self.judge_model, self.rewriter_model, self.evaluator_model):
+            if _profile_prefix(model) and not self.profile_regions(model):
+                problems.append(f"no regions known for inference profile {model!r}: set inferenceProfileRegions")
+        if self.api_authorization == "NONE" and not self.api_key:
+            problems.append("apiAuthorization NONE needs apiKey true (the API must not be open to everyone)")
+        if problems:
+            raise ContextError("imagegate CDK context: " + "; ".join(problems), problems)
+
+    def _model_problems(self) -> list[str]:
         generators = self.registry["generators"]
         text_models = {model: spec for model, spec in self.registry["textModels"].items()
                        if not spec.get("offlineOnly")}
@@ -351,38 +543,8 @@ class ImagegateConfig:
                 self.evaluator_model, self.judge_model):
             problems.append(f"evaluatorModel {self.evaluator_model!r} is the same model as judgeModel "
                             f"{self.judge_model!r}: the evaluator must be another model, or it grades its own homework")
-        if not problems:
-            problems += self.lifecycle_problems(today or _utc_today())
-        if self.sfn_log_level not in SFN_LOG_LEVELS:
-            problems.append(f"sfnLogLevel {self.sfn_log_level!r} is not one of {SFN_LOG_LEVELS}")
-        if self.log_level not in LOG_LEVELS:
-            problems.append(f"logLevel {self.log_level!r} is not one of {LOG_LEVELS}")
-        if self.log_retention_days not in LOG_RETENTION_DAYS_ALLOWED:
-            problems.append(f"logRetentionDays {self.log_retention_days} is not one of {LOG_RETENTION_DAYS_ALLOWED}")
-        if self.run_retention_days < 1 or self.access_log_retention_days < 1:
-            problems.append("runRetentionDays and accessLogRetentionDays must be at least 1")
-        if not 0 <= self.default_threshold <= 10:
-            problems.append(f"defaultThreshold {self.default_threshold} is outside 0-10")
-        if not 1 <= self.default_max_rounds <= runtime_settings.MAX_ROUNDS_HARD_CAP:
-            problems.append(f"defaultMaxRounds {self.default_max_rounds} is outside 1-{runtime_settings.MAX_ROUNDS_HARD_CAP}")
-        for model in (self.judge_model, self.rewriter_model, self.evaluator_model):
-            if _profile_prefix(model) and not self.profile_regions(model):
-                problems.append(f"no regions known for inference profile {model!r}: set inferenceProfileRegions")
-        if self.api_authorization not in API_AUTHORIZATION_TYPES:
-            problems.append(f"apiAuthorization {self.api_authorization!r} is not one of {API_AUTHORIZATION_TYPES}")
-        if self.api_authorization == "NONE" and not self.api_key:
-            problems.append("apiAuthorization NONE needs apiKey true (the API must not be open to everyone)")
-        if self.api_cloudwatch_role not in API_CLOUDWATCH_ROLE_CHOICES:
-            problems.append(f"apiCloudWatchRole {self.api_cloudwatch_role!r} is not one of {API_CLOUDWATCH_ROLE_CHOICES}")
-        if self.api_quota_period not in API_QUOTA_PERIODS:
-            problems.append(f"apiQuotaPeriod {self.api_quota_period!r} is not one of {API_QUOTA_PERIODS}")
-        if self.api_throttle_rate_limit <= 0 or self.api_throttle_burst_limit < 1 or self.api_quota_limit < 1:
-            problems.append("apiThrottleRateLimit, apiThrottleBurstLimit and apiQuotaLimit must be positive")
-        if not 1 <= self.image_url_expiry_seconds <= PRESIGNED_URL_MAX_SECONDS:
-            problems.append(f"imageUrlExpirySeconds {self.image_url_expiry_seconds} is outside 1-{PRESIGNED_URL_MAX_SECONDS}")
-        problems += self._benchmark_problems()
-        if problems:
-            raise ContextError("imagegate CDK context: " + "; ".join(problems), problems)
+        return problems
+
 
     def models_by_role(self) -> dict[str, str]:
         """role -> the model deployed for it (generator, judge, rewriter, evaluator)."""
@@ -420,41 +582,9 @@ class ImagegateConfig:
             raise ContextError("imagegate CDK context: " + "; ".join(problems), problems)
         return notes
 
-    def _benchmark_problems(self) -> list[str]:
-        problems = []
-        try:
-            self.benchmark_cron_fields()
-        except ValueError as error:
-            problems.append(str(error))
-        zones = zoneinfo.available_timezones()  # empty where the system has no tz database: not checked then
-        if zones and self.benchmark_time_zone not in zones | {"UTC"}:
-            problems.append(f"benchmarkTimeZone {self.benchmark_time_zone!r} is not an IANA time zone name")
-        if not re.fullmatch(r"[A-Za-z0-9_-]+", self.benchmark_suite):
-            problems.append(f"benchmarkSuite {self.benchmark_suite!r} must be a suite name (letters, digits, _ and -)")
-        if self.benchmark_limit is not None and not 1 <= self.benchmark_limit <= constants.BENCHMARK_MAX_ITEMS:
-            problems.append(f"benchmarkLimit {self.benchmark_limit} is outside 1-{constants.BENCHMARK_MAX_ITEMS}")
-        if not 1 <= self.benchmark_concurrency <= BENCHMARK_MAX_CONCURRENCY:
-            problems.append(f"benchmarkConcurrency {self.benchmark_concurrency} is outside 1-{BENCHMARK_MAX_CONCURRENCY}")
-        unknown_arms = [arm for arm in self.benchmark_arms if arm not in constants.BENCHMARK_ARMS]
-        if unknown_arms or not self.benchmark_arms:
-            problems.append(f"benchmarkArms {','.join(self.benchmark_arms)!r} must be a comma list of "
-                            f"{', '.join(constants.BENCHMARK_ARMS)}")
-        if not 0 < self.benchmark_pass_rate_alarm_below <= 1:
-            problems.append(f"benchmarkPassRateAlarmBelow {self.benchmark_pass_rate_alarm_below} is outside (0, 1]")
-        return problems
-
-    def benchmark_cron_fields(self) -> dict[str, str | None]:
+    def benchmark_cron_fields(self) -> dict[str, str]:
         """`benchmarkSchedule` as the keyword arguments of `ScheduleExpression.cron` (a `?` field is left out)."""
-        match = _CRON.match(self.benchmark_schedule)
-        if not match:
-            raise ValueError(f"benchmarkSchedule {self.benchmark_schedule!r} is not a six-field cron(...) expression, "
-                             "e.g. cron(0 2 * * ? *)")
-        minute, hour, day, month, week_day, year = match.groups()
-        if (day == "?") == (week_day == "?"):
-            raise ValueError(f"benchmarkSchedule {self.benchmark_schedule!r}: exactly one of day-of-month and "
-                             "day-of-week must be ?")
-        fields = {"minute": minute, "hour": hour, "day": day, "month": month, "week_day": week_day, "year": year}
-        return {name: value for name, value in fields.items() if value != "?"}
+        return cron_fields(self.benchmark_schedule)
 
     def benchmark_input(self) -> dict[str, Any]:
         """What the schedule starts each benchmark execution with (prepare_benchmark's request)."""
@@ -484,22 +614,44 @@ class ImagegateConfig:
             constants.ENV_TABLE: table_name,
             constants.ENV_PROMPTS_DIR: f"{LAMBDA_TASK_ROOT}/prompts",
             constants.ENV_RUN_TTL_DAYS: str(self.run_retention_days),
-            constants.ENV_DEFAULTS["generator"]: self.generator_model,
-            constants.ENV_DEFAULTS["judge"]: self.judge_model,
-            constants.ENV_DEFAULTS["rewriter"]: self.rewriter_model,
-            constants.ENV_DEFAULTS["evaluator"]: self.evaluator_model,
+            **{constants.ENV_DEFAULTS[role]: model for role, model in self.models_by_role().items()},
             constants.ENV_DEPLOYED_MODELS: deployment.encode_deployed_models(
                 {role: [model] for role, model in self.models_by_role().items()}),
             constants.ENV_DEFAULTS["threshold"]: f"{self.default_threshold:g}",
             constants.ENV_DEFAULTS["maxRounds"]: str(self.default_max_rounds),
-            "POWERTOOLS_SERVICE_NAME": constants.SERVICE_NAME,
-            "POWERTOOLS_METRICS_NAMESPACE": constants.METRICS_NAMESPACE,
-            "POWERTOOLS_LOG_LEVEL": self.log_level,
+            **powertools_environment(self.log_level),
         }
 
     def powertools_layer_arn(self, region: str) -> str:
         return (f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
                 f"{POWERTOOLS_LAYER_NAME}:{self.powertools_layer_version}")
+
+
+def _declared_settings() -> tuple[Setting, ...]:
+    types = typing.get_type_hints(ImagegateConfig)
+    return tuple(Setting(attribute=item.name, type=types[item.name], default=item.default, **item.metadata["setting"])
+                 for item in dataclasses.fields(ImagegateConfig) if "setting" in item.metadata)
+
+
+#: Every deployment setting, in declaration order (docs/deploy.md's table is `markdown_table()`).
+SETTINGS: tuple[Setting, ...] = _declared_settings()
+CONTEXT_KEYS = SETTINGS  # each has .name (the context key), .default and .help
+assert len({declared.name for declared in SETTINGS}) == len(SETTINGS), "one context key per setting"
+assert all(_unwrap_optional(declared.type)[0] in _PARSERS for declared in SETTINGS), "a parser per setting type"
+
+
+def environment_context(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The settings given as IMAGEGATE_CDK_* environment variables, as context (key -> text)."""
+    environ = os.environ if environ is None else environ
+    return {declared.name: environ[declared.env_var] for declared in SETTINGS if environ.get(declared.env_var)}
+
+
+def markdown_table() -> str:
+    """The settings table of docs/deploy.md, rendered from the declarations."""
+    rows = ["| key | default | environment variable | what |", "|---|---|---|---|"]
+    rows += [f"| `{declared.name}` | {declared.shown()} | `{declared.env_var}` | {declared.help} |"
+             for declared in SETTINGS]
+    return "\n".join(rows)
 
 
 def _profile_prefix(model_id: str) -> str | None:
@@ -514,19 +666,5 @@ def _utc_today() -> date:
     return utc_now().date()
 
 
-def _or_default(value: Any, default: Any) -> Any:
-    return default if value is None or value == "" else value
-
-
-def _as_list(value: Any) -> tuple[str, ...]:
-    """A list, or a comma-separated string (context given with -c)."""
-    if not value:
-        return ()
-    items = value.split(",") if isinstance(value, str) else value
-    return tuple(str(item).strip() for item in items if str(item).strip())
-
-
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
+if __name__ == "__main__":  # python -m infra.config: the table docs/deploy.md carries
+    print(markdown_table())

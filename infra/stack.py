@@ -13,7 +13,8 @@ from aws_cdk import cx_api
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
-from infra.config import REPO_ROOT, STATE_MACHINE_FILE, ImagegateConfig, cdk_json_context, target_region
+from infra.config import (REPO_ROOT, STATE_MACHINE_FILE, ImagegateConfig, cdk_json_context, environment_context,
+                          target_region)
 from infra.constructs.api import HttpApi
 from infra.constructs.benchmark import Benchmark
 from infra.constructs.functions import ServiceFunctions
@@ -64,7 +65,8 @@ def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = Non
     """The app `python app.py` synthesizes: environment-agnostic (no account/region lookups), cdk-nag on.
 
     cdk.json's context (settings and feature flags) is applied here too, because plain `python app.py`
-    has no cdk CLI to pass it; `context` overrides it, and the CLI's `-c` values override both.
+    has no cdk CLI to pass it; the IMAGEGATE_CDK_* variables of `environ` override it, `context` overrides
+    both, and the CLI's `-c` values override all (infra.config).
     Refuses (infra.config.ContextError) models past their end of life on `today` and models not offered in
     the target region (from `environ`: the cdk CLI's CDK_DEFAULT_REGION, else AWS_REGION/AWS_DEFAULT_REGION);
     what could not be checked is in the stack's `notes` (and a warning annotation).
@@ -72,7 +74,8 @@ def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = Non
     environ = os.environ if environ is None else environ
     # The cdk CLI names the output directory in CDK_OUTDIR; plain `python app.py` writes cdk.out/ beside it.
     outdir = outdir or environ.get("CDK_OUTDIR") or str(REPO_ROOT / "cdk.out")
-    app = cdk.App(context={**cdk_json_context(), **(context or {})}, outdir=outdir)
+    # Weakest first: cdk.json, the IMAGEGATE_CDK_* environment, `context`; the CLI's -c (CDK_CONTEXT_JSON) wins.
+    app = cdk.App(context={**cdk_json_context(), **environment_context(environ), **(context or {})}, outdir=outdir)
     config = ImagegateConfig.from_context(app.node.try_get_context, today)
     notes = config.region_check(target_region(environ))
     stack = ImagegateStack(app, config.stack_name, config=config, asl_file=asl_file)

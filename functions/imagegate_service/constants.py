@@ -7,6 +7,7 @@ METRICS_NAMESPACE = "imagegate"
 ENV_BUCKET = "IMAGEGATE_BUCKET"
 ENV_TABLE = "IMAGEGATE_TABLE"
 ENV_PROMPTS_DIR = "IMAGEGATE_PROMPTS_DIR"
+ENV_STATEMACHINE_DIR = "IMAGEGATE_STATEMACHINE_DIR"  # where imagegate_service.workflows reads the ASL files
 ENV_RUN_TTL_DAYS = "IMAGEGATE_RUN_TTL_DAYS"
 # The models a deployment may call, JSON role -> model ids (set by the CDK app; unset locally): deployment.py.
 ENV_DEPLOYED_MODELS = "IMAGEGATE_DEPLOYED_MODELS"

@@ -1,26 +1,57 @@
 """The state machine definitions, as both runtimes deploy them. quality_loop.asl.json is the one
 source of truth for the loop's states; the benchmark runs those same states inside its Map (moto
 cannot run nested executions, and a Map item processor keeps one execution's history together), so
-its definition is composed here, for the CDK app and the local runtime alike."""
+its definition is composed here, for the CDK app (infra/) and the local runtime (imagegate/local/) alike.
+
+This module lives in the service package, not the CLI's, so the deployable side never imports the laptop
+side. The ASL files are read from the `statemachine/` folder: the repository's (a checkout or an editable
+install), the one beside the package (a Lambda asset that bundles it), or the folder named by
+IMAGEGATE_STATEMACHINE_DIR. No Lambda reads them: Prepare Benchmark gets its history estimate as a static
+parameter of the composed definition."""
 
 from __future__ import annotations
 
 import copy
 import json
 import re
+import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-STATEMACHINE_DIR = Path(__file__).resolve().parents[1] / "statemachine"
-QUALITY_LOOP_FILE = STATEMACHINE_DIR / "quality_loop.asl.json"
-BENCHMARK_FILE = STATEMACHINE_DIR / "benchmark.asl.json"
+from imagegate_service.constants import ENV_STATEMACHINE_DIR
+
+QUALITY_LOOP_ASL = "quality_loop.asl.json"
+BENCHMARK_ASL = "benchmark.asl.json"
 BENCHMARK_MAP_STATE = "Run Suite"
 BENCHMARK_PREPARE_STATE = "Prepare Benchmark"
 LOOP_START_STATE = "Start Run"
 
 
+@cache
+def statemachine_dir() -> Path:
+    """The folder with the ASL files: IMAGEGATE_STATEMACHINE_DIR, else the nearest `statemachine/` above
+    this package (the repository's top in a checkout, the asset root in a Lambda asset)."""
+    configured = os.environ.get(ENV_STATEMACHINE_DIR)
+    package = Path(__file__).resolve().parent
+    candidates = [Path(configured)] if configured else [parent / "statemachine" for parent in package.parents]
+    for candidate in candidates:
+        if (candidate / QUALITY_LOOP_ASL).is_file() and (candidate / BENCHMARK_ASL).is_file():
+            return candidate
+    raise FileNotFoundError(f"no statemachine/ folder with {QUALITY_LOOP_ASL} and {BENCHMARK_ASL} "
+                            f"{'at ' + configured if configured else 'near ' + str(package)} (set {ENV_STATEMACHINE_DIR})")
+
+
+def quality_loop_file() -> Path:
+    return statemachine_dir() / QUALITY_LOOP_ASL
+
+
+def benchmark_file() -> Path:
+    return statemachine_dir() / BENCHMARK_ASL
+
+
 def quality_loop_definition() -> str:
-    return QUALITY_LOOP_FILE.read_text(encoding="utf-8")
+    return quality_loop_file().read_text(encoding="utf-8")
 
 
 def benchmark_definition() -> str:
@@ -29,7 +60,7 @@ def benchmark_definition() -> str:
     parameter), so it can refuse a benchmark that one execution could not hold."""
     from imagegate_service.benchmark.limits import history_estimate
 
-    benchmark = json.loads(BENCHMARK_FILE.read_text(encoding="utf-8"))
+    benchmark = json.loads(benchmark_file().read_text(encoding="utf-8"))
     loop = json.loads(quality_loop_definition())
     benchmark["States"][BENCHMARK_MAP_STATE]["ItemProcessor"] = {
         "ProcessorConfig": {"Mode": "INLINE"},

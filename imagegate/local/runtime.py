@@ -16,9 +16,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from imagegate import workflows
+from imagegate_service import workflows
 from imagegate_service import constants as c
 from imagegate_service import registry
+from imagegate_service.resources import RUNS_TABLE, powertools_environment
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.run_ids import new_run_id  # noqa: F401 (imported from here too)
 from imagegate_service.settings import resolve_settings
@@ -56,11 +57,7 @@ def local_environment(log_level: str = "WARNING") -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": OFFLINE_BEDROCK_ENDPOINT,
-        "POWERTOOLS_SERVICE_NAME": c.SERVICE_NAME,
-        "POWERTOOLS_METRICS_NAMESPACE": c.METRICS_NAMESPACE,
-        "POWERTOOLS_LOG_LEVEL": log_level,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_DISABLED": "true",
+        **powertools_environment(log_level, local=True),
         # the runtime's own defaults, through the deployment-default mechanism (the evaluator: the world's ground truth)
         **{c.ENV_DEFAULTS[role]: model for role, model in registry.offline_default_models().items()},
     }
@@ -297,19 +294,7 @@ class LocalRuntime:
         import boto3
 
         boto3.client("s3").create_bucket(Bucket=BUCKET)
-        boto3.client("dynamodb").create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"}
-                                  for name in ("pk", "sk", c.RUNS_INDEX_PK, c.RUNS_INDEX_SK)],
-            GlobalSecondaryIndexes=[{  # the same runs index as infra/constructs/storage.py
-                "IndexName": c.RUNS_INDEX,
-                "KeySchema": [{"AttributeName": c.RUNS_INDEX_PK, "KeyType": "HASH"},
-                              {"AttributeName": c.RUNS_INDEX_SK, "KeyType": "RANGE"}],
-                "Projection": {"ProjectionType": "ALL"},
-            }],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        boto3.client("dynamodb").create_table(**RUNS_TABLE.create_table_arguments(TABLE))  # as infra/ creates it
         self._state_machine_arn = _create_state_machine(STATE_MACHINE_NAME, workflows.quality_loop_definition())
 
     # -- running ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The nightly benchmark: its two functions, its state machine (benchmark.asl.json with the quality loop's own
-states composed into its Map by imagegate/workflows.py, the one definition both runtimes run) and the
+states composed into its Map by functions/imagegate_service/workflows.py, the one definition both runtimes run) and the
 EventBridge Scheduler schedule that starts it. Its alarms and dashboard row live in Observability."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
-from imagegate import workflows
+from imagegate_service import workflows
 
 from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, ImagegateConfig
 from infra.constructs.functions import ServiceFunctions

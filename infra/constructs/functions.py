@@ -10,10 +10,17 @@ from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
 from imagegate_service import constants
 
+from infra import layer
 from infra.assets import dependencies_layer_code, runtime_code
 from infra.config import FUNCTION_SPECS, FunctionSpec, ImagegateConfig
 from infra.constructs.log_groups import retained_log_group
 from infra.constructs.storage import Storage
+
+
+# The runtime infra/layer.py declares (the dependencies layer is built for the same pair).
+RUNTIME: lambda_.Runtime = getattr(lambda_.Runtime, "PYTHON_" + layer.LAMBDA_PYTHON_VERSION.replace(".", "_"))
+ARCHITECTURE: lambda_.Architecture = {"arm64": lambda_.Architecture.ARM_64,
+                                      "x86_64": lambda_.Architecture.X86_64}[layer.LAMBDA_ARCHITECTURE]
 
 
 class ServiceFunctions(Construct):
@@ -28,9 +35,10 @@ class ServiceFunctions(Construct):
             lambda_.LayerVersion(
                 self, "DependenciesLayer",
                 code=dependencies_layer_code(),
-                compatible_runtimes=[lambda_.Runtime.PYTHON_3_13],
-                compatible_architectures=[lambda_.Architecture.ARM_64],
-                description="jsonschema and its dependencies (Python 3.13, arm64)",
+                compatible_runtimes=[RUNTIME],
+                compatible_architectures=[ARCHITECTURE],
+                description=f"imagegate's locked dependencies: jsonschema, jinja2 ({RUNTIME.name}, "
+                            f"{layer.LAMBDA_ARCHITECTURE})",
             ),
         ]
         self._environment = config.lambda_environment(storage.bucket.bucket_name, storage.table.table_name)
@@ -57,8 +65,8 @@ class ServiceFunctions(Construct):
         function = lambda_.Function(
             self, construct_id,
             description=f"imagegate {spec.name}",
-            runtime=lambda_.Runtime.PYTHON_3_13,
-            architecture=lambda_.Architecture.ARM_64,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
             handler=spec.handler,
             code=self._code,
             layers=self._layers,
@@ -71,8 +79,8 @@ class ServiceFunctions(Construct):
         )
         NagSuppressions.add_resource_suppressions(function, [NagPackSuppression(
             id="AwsSolutions-L1",
-            reason="Python 3.13 on purpose: the public Powertools layer (python313-arm64) and the pinned "
-                      "rpds-py wheel of the dependencies layer are built for it; move all three together.",
+            reason=f"{RUNTIME.name} on purpose: the public Powertools layer and the dependencies layer (its "
+                   "compiled rpds-py and markupsafe wheels) are built for it; infra/layer.py moves all three together.",
         )])
         # One suppression entry per rule id: each wildcard it covers is named in applies_to.
         wildcards = {"Resource::*": "X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support "

@@ -8,6 +8,7 @@ from aws_cdk import aws_s3 as s3
 from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
 from imagegate_service import constants
+from imagegate_service.resources import RUNS_TABLE
 
 from infra.config import ImagegateConfig
 
@@ -47,24 +48,22 @@ class Storage(Construct):
             removal_policy=removal,
         )
 
+        # The schema both runtimes create (imagegate_service.resources.RUNS_TABLE); encrypted, recoverable.
         self.table = dynamodb.Table(
             self, "RunsTable",
-            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
-            sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
+            partition_key=_string_key(RUNS_TABLE.key.partition),
+            sort_key=_string_key(RUNS_TABLE.key.sort),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True),
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
-            time_to_live_attribute=constants.TTL_ATTRIBUTE,
+            time_to_live_attribute=RUNS_TABLE.ttl_attribute,
             removal_policy=removal,
         )
-        # Newest-first listing of runs for the HTTP API (the run item carries these keys; see domain/start.py).
-        self.table.add_global_secondary_index(
-            index_name=constants.RUNS_INDEX,
-            partition_key=dynamodb.Attribute(name=constants.RUNS_INDEX_PK, type=dynamodb.AttributeType.STRING),
-            sort_key=dynamodb.Attribute(name=constants.RUNS_INDEX_SK, type=dynamodb.AttributeType.STRING),
-            projection_type=dynamodb.ProjectionType.ALL,
-        )
+        for index_name, key in RUNS_TABLE.indexes.items():  # the newest-first listing of runs (HTTP API)
+            self.table.add_global_secondary_index(
+                index_name=index_name, partition_key=_string_key(key.partition), sort_key=_string_key(key.sort),
+                projection_type=dynamodb.ProjectionType.ALL)
 
     def runs_index_arn(self) -> str:
         return f"{self.table.table_arn}/index/{constants.RUNS_INDEX}"
@@ -76,3 +75,7 @@ class Storage(Construct):
     def benchmark_objects_arn(self) -> str:
         """The S3 resource the benchmark's aggregation may touch: objects under benchmarks/ (its reports)."""
         return self.bucket.arn_for_objects(f"{constants.BENCHMARKS_PREFIX}*")
+
+
+def _string_key(name: str) -> dynamodb.Attribute:
+    return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)

@@ -1,5 +1,5 @@
 """The nightly benchmark in AWS: its schedule, its state machine (the composed definition of
-imagegate/workflows.py), its two functions' least-privilege roles, and its alarms."""
+functions/imagegate_service/workflows.py), its two functions' least-privilege roles, and its alarms."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from imagegate import workflows
+from imagegate_service import workflows
 from imagegate_service import constants
 
 from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from infra.config import CONTEXT_KEYS, INFERENCE_PROFILE_REGIONS, REPO_ROOT
+from imagegate_service import settings as runtime_settings
+from infra import config as infra_config
+from infra.config import CONTEXT_KEYS, INFERENCE_PROFILE_REGIONS, REPO_ROOT, SETTINGS, ContextError, ImagegateConfig
 from infra_test_helpers import config_from_context
 
 pytestmark = pytest.mark.infra
@@ -63,3 +65,73 @@ def test_deploy_doc_states_each_models_lifecycle_and_regions_as_the_registry_doe
         assert row.rstrip(" |").endswith(", ".join(registry.regions(model))), model
     for role in ("generator", "judge", "rewriter", "evaluator"):
         assert "**default**" in rows[registry.default_model(role)]
+
+
+def test_deploy_doc_table_is_the_declarations_rendered():
+    # Given the settings table of docs/deploy.md
+    doc = (REPO_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    # Then it is exactly what the declarations render (python -m infra.config), so no default is written twice
+    assert infra_config.markdown_table() in doc
+
+
+def test_every_setting_is_declared_once_with_a_context_key_variable_and_help():
+    keys = [declared.name for declared in SETTINGS]
+    variables = [declared.env_var for declared in SETTINGS]
+    assert len(set(keys)) == len(keys) and len(set(variables)) == len(variables)
+    assert all(declared.help and variable.startswith("IMAGEGATE_CDK_")
+               for declared, variable in zip(SETTINGS, variables))
+    # and a config built from nothing holds each declared default
+    config = ImagegateConfig.from_context({}.get)
+    assert all(getattr(config, declared.attribute) == declared.default for declared in SETTINGS)
+
+
+def test_run_setting_defaults_are_the_runtimes_own():
+    config = ImagegateConfig.from_context({}.get)
+    assert config.default_threshold == runtime_settings.DEFAULTS["threshold"]
+    assert config.default_max_rounds == runtime_settings.DEFAULTS["maxRounds"]
+    assert config.models_by_role() == {role: runtime_settings.DEFAULTS[role]
+                                       for role in ("generator", "judge", "rewriter", "evaluator")}
+
+
+def test_cdk_json_repeats_no_default():
+    for key, value in infra_config.cdk_json_context().items():
+        declared = next((item for item in SETTINGS if item.name == key), None)
+        assert declared is None or declared.parse(value) != declared.default, f"cdk.json repeats {key}'s default"
+
+
+@pytest.mark.parametrize("key, raw", [
+    ("defaultMaxRounds", "4.5"), ("defaultMaxRounds", "four"), ("apiKey", "maybe"), ("defaultThreshold", "nan"),
+    ("benchmarkLimit", True), ("apiCorsOrigins", {"a": 1}),
+])
+def test_a_value_of_the_wrong_type_is_refused_naming_its_key(key, raw):
+    with pytest.raises(ContextError, match=f"does not parse.*{key}") as raised:
+        config_from_context(**{key: raw})
+    assert len(raised.value.problems) == 1
+
+
+def test_every_bad_value_is_reported_at_once():
+    with pytest.raises(ContextError) as raised:
+        config_from_context(sfnLogLevel="LOUD", apiQuotaPeriod="YEAR", benchmarkConcurrency=0)
+    assert [problem.split()[0] for problem in raised.value.problems] == [
+        "sfnLogLevel", "apiQuotaPeriod", "benchmarkConcurrency"]
+
+
+@pytest.mark.parametrize("declared", [item for item in SETTINGS if item.default not in (None, ())],
+                         ids=lambda declared: declared.name)
+def test_each_setting_is_read_from_its_environment_variable_as_text(declared):
+    # Given the setting's default written as text in its environment variable
+    text = ",".join(declared.default) if isinstance(declared.default, tuple) else str(declared.default)
+    context = infra_config.environment_context({declared.env_var: text, "UNRELATED": "x"})
+    assert context == {declared.name: text}
+    # When the config is read, Then the text is parsed to the setting's type and value
+    assert getattr(ImagegateConfig.from_context(context.get), declared.attribute) == declared.default
+
+
+def test_environment_changes_a_setting_and_context_still_wins():
+    environ = {"IMAGEGATE_CDK_LOG_RETENTION_DAYS": "90",
+               "IMAGEGATE_CDK_API_CORS_ORIGINS": "https://a.example, https://b.example"}
+    from_env = ImagegateConfig.from_context({**infra_config.environment_context(environ)}.get)
+    assert from_env.log_retention_days == 90
+    assert from_env.api_cors_origins == ("https://a.example", "https://b.example")
+    both = ImagegateConfig.from_context({**infra_config.environment_context(environ), "logRetentionDays": 7}.get)
+    assert both.log_retention_days == 7

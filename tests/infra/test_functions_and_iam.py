@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import pytest
@@ -60,14 +62,38 @@ def test_code_asset_holds_only_the_runtime_package_and_prompts(synthesized):
     assert not list(asset_dir.rglob("__pycache__"))
 
 
-def test_dependencies_layer_ships_jsonschema_built_for_arm64(synthesized):
+def test_dependencies_layer_ships_the_lock_built_for_the_functions_runtime(synthesized):
+    from infra import layer as layer_build
+
+    # Given the layer and a function of the synthesized stack
     (layer,) = synthesized.resources("AWS::Lambda::LayerVersion").values()
     layer_dir = synthesized.outdir / f"asset.{layer['Properties']['Content']['S3Key'].removesuffix('.zip')}"
+    function = next(iter(synthesized.resources("AWS::Lambda::Function").values()))["Properties"]
+    # Then every locked distribution is in it, at its locked version
+    installed = {path.name.removesuffix(".dist-info").rpartition("-")[::2]
+                 for path in (layer_dir / "python").glob("*.dist-info")}
+    assert {(name.replace("-", "_"), version) for name, version in _locked().items()} == {
+        (name.lower().replace("-", "_"), version) for name, version in installed}
     assert (layer_dir / "python" / "jsonschema" / "__init__.py").is_file()
-    # rpds-py is compiled: the layer must carry the Lambda runtime's build, not this machine's.
-    assert [path.name for path in (layer_dir / "python" / "rpds").glob("*.so")] == [
-        "rpds.cpython-313-aarch64-linux-gnu.so"]
-    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+    assert (layer_dir / "python" / "jinja2" / "__init__.py").is_file()
+    # And its compiled extensions are the Lambda runtime's build (Python version and CPU), not this machine's
+    tag = f"cpython-{layer_build.LAMBDA_PYTHON_VERSION.replace('.', '')}-"
+    cpu = {"arm64": "aarch64", "x86_64": "x86_64"}[layer_build.LAMBDA_ARCHITECTURE]
+    extensions = list((layer_dir / "python").rglob("*.so"))
+    assert {path.parent.name for path in extensions} >= {"rpds", "markupsafe"}
+    assert all(tag in path.name and f"{cpu}-linux-gnu" in path.name for path in extensions), extensions
+    # And the layer and the functions declare that same runtime
+    assert layer["Properties"]["CompatibleArchitectures"] == [layer_build.LAMBDA_ARCHITECTURE]
+    assert layer["Properties"]["CompatibleRuntimes"] == [layer_build.runtime_name()] == [function["Runtime"]]
+    assert function["Architectures"] == [layer_build.LAMBDA_ARCHITECTURE]
+    assert not (layer_dir / "python" / "bin").exists()
+
+
+def _locked() -> dict[str, str]:
+    from infra import layer as layer_build
+
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", layer_build.REQUIREMENTS_LOCK.read_text(encoding="utf-8"), re.M)
+    return {name.lower(): version for name, version in pins}
 
 
 def test_no_wildcard_resource_on_bedrock_s3_or_dynamodb(synthesized):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from imagegate import workflows
+from imagegate_service import workflows
 from imagegate.benchmark_local import run_benchmark, suite_request
 from imagegate.local.runtime import BENCHMARK_STATE_MACHINE_NAME
 from imagegate_service.benchmark.limits import history_events_needed

@@ -15,6 +15,7 @@ from moto import mock_aws
 from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
 from imagegate_service.adapters.presign import S3Presigner
+from imagegate_service.resources import RUNS_TABLE
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.generations import Generations
@@ -35,14 +36,7 @@ def aws(monkeypatch):
     monkeypatch.delenv(c.ENV_PRESIGN_EXPIRY_SECONDS, raising=False)
     with mock_aws():
         boto3.client("s3").create_bucket(Bucket=BUCKET)
-        boto3.client("dynamodb").create_table(
-            TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"}
-                                  for name in ("pk", "sk", c.RUNS_INDEX_PK, c.RUNS_INDEX_SK)],
-            GlobalSecondaryIndexes=[{"IndexName": c.RUNS_INDEX, "Projection": {"ProjectionType": "ALL"},
-                                     "KeySchema": [{"AttributeName": c.RUNS_INDEX_PK, "KeyType": "HASH"},
-                                                   {"AttributeName": c.RUNS_INDEX_SK, "KeyType": "RANGE"}]}])
+        boto3.client("dynamodb").create_table(**RUNS_TABLE.create_table_arguments(TABLE))
         sfn = boto3.client("stepfunctions")
         arn = sfn.create_state_machine(
             name="loop", roleArn="arn:aws:iam::123456789012:role/loop",

@@ -349,9 +349,9 @@ def test_checks_keep_their_kinds_fields_and_nothing_else(storage, bedrock):
 def test_the_workflow_evaluates_after_the_judge_retries_like_it_and_never_fails_the_run_for_it():
     import json as json_module
 
-    from imagegate.workflows import QUALITY_LOOP_FILE
+    from imagegate_service.workflows import quality_loop_file
 
-    states = json_module.loads(QUALITY_LOOP_FILE.read_text(encoding="utf-8"))["States"]
+    states = json_module.loads(quality_loop_file().read_text(encoding="utf-8"))["States"]
     evaluate, judge = states["Evaluate Round"], states["Judge Images"]
     # Judge Images -> Evaluate Round -> Record Round, the result in $.evaluation, which Record Round reads
     assert judge["Next"] == "Evaluate Round" and evaluate["Next"] == "Record Round"

@@ -3,7 +3,7 @@
 The benchmark runs every (item, arm) as one iteration of an inline Map, so the whole benchmark shares
 one Standard execution's quotas (constants.SFN_MAX_HISTORY_EVENTS, constants.SFN_MAX_PAYLOAD_BYTES).
 
-History events, estimated from the composed definition (imagegate/workflows.py computes it at build
+History events, estimated from the composed definition (functions/imagegate_service/workflows.py computes it at build
 time and passes it to Prepare Benchmark in the definition itself; the estimate follows the ASL):
 
 - a Task state writes 5 events when its Lambda call succeeds first time (TaskStateEntered,

@@ -11,5 +11,5 @@ preparer = BenchmarkPreparer()
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # historyEstimate: a static parameter of Prepare Benchmark, from the composed definition (imagegate/workflows.py)
+    # historyEstimate: a static parameter of Prepare Benchmark, from the composed definition (functions/imagegate_service/workflows.py)
     return preparer.prepare(event["request"] or {}, event["execution"]["name"], event["historyEstimate"])

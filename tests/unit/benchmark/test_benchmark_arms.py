@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from imagegate import workflows
+from imagegate_service import workflows
 from imagegate_service import constants as c
 from imagegate_service.benchmark import limits
 from imagegate_service.benchmark.metrics import ARM_METRICS
