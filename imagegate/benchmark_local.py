@@ -13,6 +13,8 @@ from imagegate_service import constants as c
 from imagegate_service.benchmark.report import REPORT_JSON
 from imagegate_service.benchmark.suites import SuiteItem
 
+# Where `imagegate bench` writes <date>/report.json (its --out) and `imagegate serve` lists reports from.
+DEFAULT_BENCH_OUT = Path("benchmarks")
 DEFAULT_SUITE_FILE = Path(__file__).resolve().parents[1] / "functions" / "imagegate_service" / "suites" / "default.jsonl"
 
 

@@ -85,6 +85,8 @@ def _url_expiry(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from imagegate.benchmark_local import DEFAULT_BENCH_OUT
+
     parser = _Parser(prog="imagegate", description=__doc__)
     sub = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
     verbose = _Parser(add_help=False)
@@ -133,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", type=Path, metavar="DIR",
                        help="keeps generations, rounds and images across restarts; the folder 'imagegate run "
                             "--out' writes to, so both see each other's runs (default ./runs)")
+    serve.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_OUT, metavar="DIR",
+                       help="benchmark reports the console lists: the folder 'imagegate bench --out' writes "
+                            "<date>/report.json to (default ./benchmarks)")
     serve.set_defaults(command=_cmd_serve)
 
     bench = sub.add_parser("bench", parents=[verbose], help="run a prompt suite through the quality loop and write a benchmark report")
@@ -149,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="control arms, run on the same items in one benchmark execution: loop (the settings as "
                             "given), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead of "
                             "rewriting), best-of-3, best-of-5 (1 round, N candidates); default loop")
-    bench.add_argument("--out", type=Path, default=Path("benchmarks"), help="receives <date>/report.json and .html")
+    bench.add_argument("--out", type=Path, default=DEFAULT_BENCH_OUT, help="receives <date>/report.json and .html")
     bench.set_defaults(command=_cmd_bench)
 
     doctor = sub.add_parser("doctor", parents=[verbose], help="check AWS credentials, region and Bedrock model access for a deploy")
@@ -371,7 +376,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         if problem:
             return _fail_input(problem)
         return serve(port=args.port, faults=faults, retry_time_scale=args.retry_time_scale,
-                     url_expiry_seconds=args.url_expiry, verbose=args.verbose, data_dir=args.data_dir)
+                     url_expiry_seconds=args.url_expiry, verbose=args.verbose, data_dir=args.data_dir,
+                     bench_dir=args.bench_dir)
     except OSError as error:  # port in use, permission denied
         print(f"imagegate: cannot serve on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
         return 1

@@ -9,7 +9,12 @@ Presigned image URLs: the handler signs them for the endpoint in IMAGEGATE_PUBLI
 this server sets to its own `/_local_s3` path and serves from moto's S3 after verifying each request as
 S3 does: the SigV4 query signature over method, path, query and host (recomputed with botocore's
 signer and the runtime's credentials), and X-Amz-Date + X-Amz-Expires against now. A request that does
-not verify is 403 with S3's error code, and nothing is read."""
+not verify is 403 with S3's error code, and nothing is read.
+
+The web console: `/` and `/console/<file>` serve the console's static files (imagegate/console/), which
+call only the API above. `/_local/benchmarks` lists the local benchmark reports (`--bench-dir`, where
+`imagegate bench --out` writes <date>/report.json) and `/_local/benchmarks/<date>` answers one report.json;
+those two exist only here, not in the deployed API."""
 
 from __future__ import annotations
 
@@ -42,6 +47,20 @@ SIGV4_ALGORITHM = "AWS4-HMAC-SHA256"
 SIGV4_QUERY_FIELDS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature")
 SIGV4_MAX_EXPIRES_SECONDS = 604800
 STAGE = "local"
+CONSOLE_DIR = Path(__file__).resolve().parents[1] / "console"
+CONSOLE_PATH = "/console/"
+BENCHMARKS_PATH = "/_local/benchmarks"
+_STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+_STATIC_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[a-z]+$")
+_REPORT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+# The console's pages load only their own files; images and API calls go to this origin (presigned URLs included).
+_CONSOLE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+                               "base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
 # The API's resources, as API Gateway names them in `resource` (most specific first).
 _RESOURCES = (
     (re.compile(r"^/generations/(?P<id>[^/]+)$"), "/generations/{id}"),
@@ -226,8 +245,12 @@ class _Handler(BaseHTTPRequestHandler):
         serve (http.server alone would answer 501)."""
         if name.startswith("do_"):
             method = name[3:]
-            if urlsplit(self.path).path.startswith(LOCAL_S3_PATH + "/"):
+            path = urlsplit(self.path).path
+            if path.startswith(LOCAL_S3_PATH + "/"):
                 return lambda: self._serve_object(method)
+            if path == "/" or path.startswith(CONSOLE_PATH) or path == BENCHMARKS_PATH \
+                    or path.startswith(BENCHMARKS_PATH + "/"):
+                return lambda: self._serve_local(method, path)
             return lambda: self._invoke_api(method)
         raise AttributeError(name)
 
@@ -285,6 +308,45 @@ class _Handler(BaseHTTPRequestHandler):
         if method != "HEAD":
             self.wfile.write(data)
 
+    # -- the console and the local benchmark reports -----------------------------------------------
+    def _serve_local(self, method: str, path: str) -> None:
+        head = method == "HEAD"
+        if method not in ("GET", "HEAD"):
+            self._send_json(HTTPStatus.METHOD_NOT_ALLOWED,
+                            {"error": "MethodNotAllowed", "message": f"{method} is not allowed on {path[:200]}; "
+                                                                     "allowed: GET, HEAD"},
+                            close=bool(self.headers.get("Content-Length")), head=head, headers={"Allow": "GET, HEAD"})
+            return
+        if path.startswith(BENCHMARKS_PATH):
+            name = path[len(BENCHMARKS_PATH):].strip("/")
+            if not name:
+                self._send_json(HTTPStatus.OK, benchmark_index(self.server.bench_dir), head=head)
+                return
+            report = benchmark_report_file(self.server.bench_dir, name)
+            if report is None:
+                self._send_json(HTTPStatus.NOT_FOUND, {"error": "NotFound",
+                                                       "message": f"no benchmark report {name[:100]!r}"}, head=head)
+                return
+            self._send_bytes(report.read_bytes(), "application/json", head)
+            return
+        name = "index.html" if path == "/" else path[len(CONSOLE_PATH):]
+        file = CONSOLE_DIR / name
+        if not _STATIC_NAME.match(name) or file.suffix not in _STATIC_TYPES or not file.is_file():
+            self._send_json(HTTPStatus.NOT_FOUND, {"error": "NotFound", "message": f"no console file {name[:100]!r}"},
+                            head=head)
+            return
+        self._send_bytes(file.read_bytes(), _STATIC_TYPES[file.suffix], head, _CONSOLE_HEADERS)
+
+    def _send_bytes(self, data: bytes, content_type: str, head: bool, headers: dict[str, str] | None = None) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
     # -- presigned image URLs ------------------------------------------------------------------
     def _serve_object(self, method: str) -> None:
         """A presigned GET (or HEAD) of the local S3: verified first, as S3 does; a request that does not
@@ -319,11 +381,14 @@ class _Handler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(data)
 
-    def _send_json(self, status: HTTPStatus, body: dict[str, Any], close: bool = False, head: bool = False) -> None:
+    def _send_json(self, status: HTTPStatus, body: dict[str, Any], close: bool = False, head: bool = False,
+                   headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True
@@ -336,9 +401,44 @@ def _interrupt(*_args: Any) -> None:
     raise KeyboardInterrupt
 
 
+def benchmark_report_file(bench_dir: Path, name: str) -> Path | None:
+    """<bench_dir>/<name>/report.json when name is one folder's name (no path) and the report is there."""
+    from imagegate_service.benchmark.report import REPORT_JSON
+
+    if not _REPORT_NAME.match(name) or name in (".", ".."):
+        return None
+    report = Path(bench_dir) / name / REPORT_JSON
+    return report if report.is_file() else None
+
+
+def benchmark_index(bench_dir: Path) -> dict[str, Any]:
+    """The local benchmark reports, newest first, each with a few headline figures from its report.json
+    (a folder whose report cannot be read is listed with its problem, not dropped silently)."""
+    from imagegate_service.benchmark.report import REPORT_JSON
+
+    reports = []
+    folders = sorted(Path(bench_dir).glob(f"*/{REPORT_JSON}"), key=lambda file: file.parent.name, reverse=True)
+    for file in folders:
+        name = file.parent.name
+        if not _REPORT_NAME.match(name):
+            continue
+        entry: dict[str, Any] = {"name": name, "links": {"self": f"{BENCHMARKS_PATH}/{name}"}}
+        try:
+            report = json.loads(file.read_text(encoding="utf-8"))
+            overall = report.get("overall") or {}
+            entry.update({"suite": report.get("suite"), "date": report.get("date"), "startedAt": report.get("startedAt"),
+                          "runs": overall.get("runs"), "passRate": overall.get("passRate"),
+                          "totalCostUsd": overall.get("totalCostUsd"), "arms": sorted(report.get("arms") or {})})
+        except (OSError, ValueError, AttributeError) as error:
+            entry["problem"] = f"report.json cannot be read: {type(error).__name__}"
+        reports.append(entry)
+    return {"benchDir": str(bench_dir), "reports": reports}
+
+
 class ApiServer(ThreadingHTTPServer):
     daemon_threads = True
     store: Any = None  # the LocalStore keeping runs on disk (imagegate/local/store.py), set by serve()
+    bench_dir: Path | None = None  # the benchmark reports folder (--bench-dir), set by serve()
 
     def __init__(self, port: int, verbose: bool = False, presigned_url_verifier: PresignedUrlVerifier | None = None):
         super().__init__((HOST, port), _Handler)
@@ -361,12 +461,13 @@ class ApiServer(ThreadingHTTPServer):
 def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float = 0.25,
           url_expiry_seconds: int | None = None, verbose: bool = False,
           ready: threading.Event | None = None, stop: threading.Event | None = None,
-          data_dir: Path | None = None) -> int:
+          data_dir: Path | None = None, bench_dir: Path | None = None) -> int:
     """Run until Ctrl-C / SIGTERM (or `stop` is set). Port 0 picks a free port; the first line printed
     names the address. Runs are kept in data_dir (default ./runs, imagegate/local/store.py) and loaded
     from it before the first request is answered."""
     import os
 
+    from imagegate.benchmark_local import DEFAULT_BENCH_OUT
     from imagegate.local.runtime import LocalRuntime
     from imagegate.local.store import DEFAULT_DATA_DIR, LocalStore
 
@@ -377,9 +478,11 @@ def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float 
         if url_expiry_seconds is not None:
             os.environ[c.ENV_PRESIGN_EXPIRY_SECONDS] = str(url_expiry_seconds)
         server.store = LocalStore(data_dir or DEFAULT_DATA_DIR, runtime).attach()
+        server.bench_dir = Path(bench_dir or DEFAULT_BENCH_OUT)
         loaded = server.store.load()
         print(f"runs kept in {server.store.root}: {loaded.describe()}", flush=True)
         print(f"imagegate API on {server.base_url} (local runtime, offline Bedrock); Ctrl-C stops it", flush=True)
+        print(f"  console: open {server.base_url}/ in a browser", flush=True)
         print(f"  curl -X POST {server.base_url}/generations -d '{{\"prompt\": \"a red apple\"}}'", flush=True)
         from imagegate_service.handlers import api  # noqa: F401 (import errors show now, not on the first request)
 

@@ -149,6 +149,8 @@ class HttpApi(Construct):
             "GET", integration, request_validator=parameter_validator,
             request_parameters={"method.request.path.id": True},
         )
+        # The run form's choices (defaults, models, sizes, limits): read-only, the same handler.
+        self.rest_api.root.add_resource("options").add_method("GET", integration)
 
         self.api_key: apigw.IApiKey | None = None
         self.usage_plan: apigw.UsagePlan | None = None

@@ -220,6 +220,8 @@ class Generations:
                 "finishedAt": item.get("finishedAt"),
                 "rounds": item.get("rounds", 0),
                 "bestScore": item.get("bestScore"),
+                "threshold": (item.get("settings") or {}).get("threshold"),
+                "bestImage": self._presigner.url(item["bestImageKey"]) if item.get("bestImageKey") else None,
                 "costUsd": item.get("costUsd", 0.0),
                 "links": _links(base_path, item["runId"]),
             } for item in items],

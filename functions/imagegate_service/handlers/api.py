@@ -3,6 +3,7 @@
 POST /generations            start a generation (Idempotency-Key header: at most one execution per key)
 GET  /generations/{id}       its status, settings, rounds with presigned image URLs, best image, totals
 GET  /generations            recent generations, newest first (?limit=1-100&cursor=...)
+GET  /options                what a run form needs: defaults, model and size choices, limits (read-only)
 
 Errors are JSON {"error", "message", "field"?}: 400 bad request, 404 unknown id or route, 409 idempotency
 key reused with another body (or still in progress), 429 throttled, 500 without internals.
@@ -25,6 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
 from imagegate_service.domain.generations import Generations
+from imagegate_service.domain.options import run_options
 from imagegate_service.errors import (GenerationNotFound, IdempotencyKeyReused, InvalidRequest, RequestInProgress,
                                       Throttled)
 from imagegate_service.handlers._powertools import logger, tracer
@@ -73,6 +75,12 @@ def get_generation(generation_id: str) -> dict[str, Any]:
 def list_generations() -> dict[str, Any]:
     query = app.current_event.query_string_parameters
     return generations.list(query.get("limit"), query.get("cursor"), _base_path())
+
+
+@app.get("/options")
+@tracer.capture_method
+def get_options() -> dict[str, Any]:
+    return run_options()
 
 
 # -- errors ----------------------------------------------------------------------------------------

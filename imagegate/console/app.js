@@ -1,0 +1,678 @@
+// The imagegate console: generations list, new generation form, live generation page, benchmark reports.
+// Hash routes (#/, #/new, #/generations/<id>, #/benchmarks, #/benchmarks/<name>) so the files can be served
+// from any static host. Every figure comes from the API: GET /options (defaults, models, sizes, limits),
+// POST/GET /generations; benchmark reports from imagegate serve's /_local/benchmarks.
+
+import { api, apiBase, apiKey, ApiError, newIdempotencyKey, setConnection } from "./api.js";
+import { barChart, lineChart } from "./charts.js";
+import { wordDiff } from "./diff.js";
+import { zipFiles } from "./zip.js";
+
+const POLL_MS = 1000;
+const PAGE_SIZE = 20;
+const main = document.getElementById("main");
+const announcer = document.getElementById("announcer");
+let options = null; // GET /options, loaded once
+let view = 0; // bumped on every route change: a poll of an older view stops
+
+// -- small DOM helpers --------------------------------------------------------------------------
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
+    else if (key === "class") element.className = value;
+    else element.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+function announce(text) {
+  announcer.textContent = text;
+}
+
+function usd(value) {
+  return value == null ? "n/a" : `$${Number(value).toFixed(4)}`;
+}
+
+function pct(value) {
+  return value == null ? "n/a" : `${Math.round(value * 100)}%`;
+}
+
+function num(value, digits = 2) {
+  return value == null ? "n/a" : Number(value).toFixed(digits);
+}
+
+function age(iso) {
+  if (!iso) return "";
+  const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  if (seconds < 60) return `${Math.round(seconds)} s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86400)} d ago`;
+}
+
+function seconds(from, to) {
+  if (!from || !to) return null;
+  return (Date.parse(to) - Date.parse(from)) / 1000;
+}
+
+function badge(status) {
+  return h("span", { class: `badge status-${status}` }, status);
+}
+
+function isActive(status) {
+  return !options.terminalStatuses.includes(status);
+}
+
+function errorBanner(error) {
+  return h("p", { class: "error-banner", role: "alert" }, error instanceof Error ? error.message : String(error));
+}
+
+function show(title, ...content) {
+  document.title = `${title} · imagegate console`;
+  main.replaceChildren(...content);
+}
+
+// -- routing ------------------------------------------------------------------------------------
+const ROUTES = [
+  [/^#?\/?$/, "list", () => listView()],
+  [/^#\/new$/, "new", () => formView()],
+  [/^#\/generations\/([^/]+)$/, "list", (id) => generationView(decodeURIComponent(id))],
+  [/^#\/benchmarks$/, "benchmarks", () => benchmarksView()],
+  [/^#\/benchmarks\/([^/]+)$/, "benchmarks", (name) => benchmarkView(decodeURIComponent(name))],
+];
+
+// initial: the first render of a page load, where focus stays at the top (skip link first); later routes
+// move focus to the new content, as a page load would for a screen reader.
+async function route(initial = false) {
+  view += 1;
+  const hash = window.location.hash || "#/";
+  const [, section, render] = ROUTES.find(([pattern]) => pattern.test(hash)) || [null, "", null];
+  for (const link of document.querySelectorAll("[data-nav]")) {
+    if (link.dataset.nav === section) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  if (!render) {
+    show("Not found", h("h1", {}, "Not found"), h("p", {}, "No such page. ", h("a", { href: "#/" }, "See the generations.")));
+    return;
+  }
+  const match = hash.match(ROUTES.find(([pattern]) => pattern.test(hash))[0]);
+  try {
+    if (!options) options = await api("/options");
+    await render(...match.slice(1));
+  } catch (error) {
+    show("Error", h("h1", {}, "Something went wrong"), errorBanner(error));
+  }
+  if (!initial && (document.activeElement === document.body || !main.contains(document.activeElement))) main.focus();
+}
+
+// -- generations list ---------------------------------------------------------------------------
+async function listView() {
+  const current = view;
+  const filter = h("select", { id: "status-filter" }, h("option", { value: "" }, "All statuses"),
+    options.statuses.map((status) => h("option", { value: status }, status)));
+  const list = h("ul", { class: "gen-list", "aria-label": "Generations, newest first" });
+  const more = h("button", { type: "button", class: "secondary", hidden: true }, "Load more");
+  const note = h("p", { class: "muted", role: "status" });
+  const items = [];
+  let cursor = null;
+
+  const render = () => {
+    const wanted = filter.value;
+    const shown = items.filter((item) => !wanted || item.status === wanted);
+    list.replaceChildren(...shown.map(listItem));
+    note.textContent = items.length === 0 ? "No generations yet."
+      : `${shown.length} of ${items.length} loaded generation(s)${wanted ? ` are ${wanted}` : ""}`
+        + `${cursor ? "; load more to see older ones" : ""}.`;
+  };
+  const load = async () => {
+    more.disabled = true;
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (cursor) query.set("cursor", cursor);
+    const page = await api(`/generations?${query}`);
+    if (current !== view) return;
+    items.push(...page.generations);
+    cursor = page.nextCursor;
+    more.hidden = !cursor;
+    more.disabled = false;
+    render();
+  };
+  filter.addEventListener("change", render);
+  more.addEventListener("click", () => load().catch((error) => note.replaceChildren(errorBanner(error))));
+
+  show("Generations",
+    h("h1", {}, "Generations"),
+    h("div", { class: "toolbar" },
+      h("div", { class: "field" }, h("label", { for: "status-filter" }, "Status"), filter),
+      h("a", { class: "button", href: "#/new" }, "New generation"),
+      h("button", { type: "button", class: "secondary", onclick: () => route() }, "Refresh")),
+    note, list, more);
+  await load();
+}
+
+function listItem(item) {
+  const title = item.prompt || item.id;
+  const picture = item.bestImage
+    ? h("img", { class: "thumb", src: item.bestImage, alt: `Best image so far of: ${title}`, loading: "lazy" })
+    : h("div", { class: "no-thumb", "aria-hidden": "true" }, "no image yet");
+  const score = item.bestScore == null ? "no score yet"
+    : `score ${num(item.bestScore, 1)}${item.threshold == null ? "" : ` / ${num(item.threshold, 1)}`}`;
+  return h("li", { class: "gen-item" },
+    picture,
+    h("div", {},
+      h("a", { class: "prompt", href: `#/generations/${encodeURIComponent(item.id)}` }, title),
+      h("ul", { class: "gen-facts" },
+        h("li", {}, score),
+        h("li", {}, `${item.rounds} round(s)`),
+        h("li", {}, usd(item.costUsd)),
+        h("li", {}, h("time", { datetime: item.startedAt, title: item.startedAt }, age(item.startedAt))))),
+    h("div", { class: "gen-status" }, badge(item.status)));
+}
+
+// -- new generation form ------------------------------------------------------------------------
+const FIELD_FOR_ERROR = { "width/height": "size", width: "size", height: "size" };
+
+function formView() {
+  const schema = options.requestSchema.properties;
+  const defaults = options.defaults;
+  const generators = options.models.generator;
+  const form = h("form", { class: "run-form", novalidate: true, "aria-describedby": "form-error" });
+  const formError = h("div", { id: "form-error", role: "alert" });
+  const fields = {};
+
+  const field = (name, label, control, { wide = false, hint = schema[name]?.description } = {}) => {
+    const error = h("p", { class: "field-error", id: `error-${name}` });
+    const hintId = hint ? `hint-${name}` : null;
+    control.id = control.id || `field-${name}`;
+    control.setAttribute("aria-describedby", [hintId, `error-${name}`].filter(Boolean).join(" "));
+    const wrapper = h("div", { class: `field${wide ? " wide" : ""}`, "data-field": name },
+      h("label", { for: control.id }, label), control, hint ? h("p", { class: "hint", id: hintId }, hint) : null, error);
+    fields[name] = { wrapper, control, error };
+    return wrapper;
+  };
+  const number = (name, { step = "any" } = {}) => {
+    const rule = schema[name];
+    return h("input", {
+      type: "number", name, step, value: defaults[name] ?? "", inputmode: step === "1" ? "numeric" : "decimal",
+      min: rule.minimum ?? rule.exclusiveMinimum, max: rule.maximum,
+    });
+  };
+  const select = (name, choices, selected) => h("select", { name },
+    choices.map(([value, text]) => h("option", { value, selected: value === selected }, text)));
+  const modelChoices = (role) => options.models[role].map((model) => [model.id, `${model.name} (${model.id})`]);
+
+  const generator = select("generator", modelChoices("generator"), defaults.generator);
+  const size = h("select", { name: "size" });
+  const width = h("input", { type: "number", name: "width", step: "1", inputmode: "numeric", "aria-label": "Width in pixels" });
+  const height = h("input", { type: "number", name: "height", step: "1", inputmode: "numeric", "aria-label": "Height in pixels" });
+  const sizeRange = h("div", { class: "size-pair" }, width, height);
+  const quality = h("select", { name: "quality" });
+  const cfgScale = h("input", { type: "number", name: "cfgScale", step: "0.1", inputmode: "decimal" });
+  const prompt = h("textarea", { name: "prompt", required: true, rows: 3 });
+  const promptCount = h("p", { class: "hint", id: "prompt-count", "aria-live": "off" });
+
+  const sizeField = field("size", "Size (width x height)", size, { hint: "The sizes the chosen generator draws" });
+  sizeField.insertBefore(sizeRange, fields.size.error);
+  const cfgField = field("cfgScale", "Prompt adherence (cfgScale)", cfgScale);
+
+  const applyGenerator = () => {
+    const model = generators.find((g) => g.id === generator.value);
+    if (model.sizes) {
+      const keep = `${width.value || defaults.width}x${height.value || defaults.height}`;
+      size.replaceChildren(...model.sizes.map((s) => h("option", { value: `${s.width}x${s.height}` }, s.label)));
+      const values = model.sizes.map((s) => `${s.width}x${s.height}`);
+      size.value = values.includes(keep) ? keep : values[0];
+      size.hidden = false;
+      sizeRange.hidden = true;
+      size.id = "field-size";
+    } else {
+      const rule = model.sizeRange;
+      for (const input of [width, height]) {
+        Object.assign(input, { min: rule.minSide, max: rule.maxSide, step: rule.multipleOf });
+        if (!input.value) input.value = defaults[input.name];
+      }
+      size.hidden = true;
+      sizeRange.hidden = false;
+    }
+    fields.size.wrapper.querySelector("label").htmlFor = model.sizes ? "field-size" : width.id || "field-width";
+    const keepQuality = quality.value || defaults.quality;
+    quality.replaceChildren(...model.qualities.map((q) => h("option", { value: q }, q)));
+    quality.value = model.qualities.includes(keepQuality) ? keepQuality : model.qualities[0];
+    cfgField.hidden = !model.cfgScale;
+    if (model.cfgScale) Object.assign(cfgScale, { min: model.cfgScale.min, max: model.cfgScale.max, value: cfgScale.value || model.cfgScale.default });
+    promptCount.textContent = `${prompt.value.length} / ${model.promptMaxChars} characters for ${model.name}`;
+  };
+  width.id = "field-width";
+  height.id = "field-height";
+
+  form.append(
+    field("prompt", "Prompt", prompt, { wide: true, hint: "What to draw" }),
+    promptCount,
+    field("negativePrompt", "Negative prompt", h("textarea", { name: "negativePrompt", rows: 2 }), { wide: true }),
+    field("generator", "Image model (generator)", generator),
+    sizeField,
+    field("quality", "Quality", quality),
+    cfgField,
+    field("threshold", "Threshold (score 0-10 that passes)", number("threshold")),
+    field("maxRounds", "Maximum rounds", number("maxRounds", { step: "1" })),
+    field("candidatesPerRound", "Images per round", number("candidatesPerRound", { step: "1" })),
+    field("maxCostUsd", "Budget (USD)", number("maxCostUsd")),
+    field("seed", "Seed", number("seed", { step: "1" })),
+    field("strategy", "After a round that misses", select("strategy", schema.strategy.enum.map((s) => [s, s]), defaults.strategy)),
+    field("judge", "Judge (vision model)", select("judge", modelChoices("judge"), defaults.judge)),
+    field("rewriter", "Rewriter (text model)", select("rewriter", modelChoices("rewriter"), defaults.rewriter)),
+    field("evaluator", "Independent evaluator", select("evaluator", modelChoices("evaluator"), defaults.evaluator)),
+    h("details", { class: "advanced" }, h("summary", {}, "Evaluator expectations (optional, JSON)"),
+      field("expected", "expected", h("textarea", { name: "expected", rows: 4, placeholder: '{"include": [{"class": "apple", "count": 1, "color": "red"}]}' }), { wide: true })),
+    h("div", { class: "form-actions" }, h("button", { type: "submit" }, "Start generation"), formError),
+  );
+  fields.negativePrompt.control.value = defaults.negativePrompt || "";
+  generator.addEventListener("change", applyGenerator);
+  prompt.addEventListener("input", applyGenerator);
+  applyGenerator();
+
+  let pending = null; // {key, body}: a retried identical submission reuses its Idempotency-Key
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(fields, formError);
+    const model = generators.find((g) => g.id === generator.value);
+    let body;
+    try {
+      body = requestBody(form, model);
+    } catch (error) {
+      return showFieldError(fields, formError, error.field, error.message);
+    }
+    const text = JSON.stringify(body);
+    if (!pending || pending.text !== text) pending = { key: newIdempotencyKey(), text };
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    button.textContent = "Starting…";
+    try {
+      const started = await api("/generations", { method: "POST", body, headers: { "Idempotency-Key": pending.key } });
+      window.location.hash = `#/generations/${encodeURIComponent(started.id)}`;
+    } catch (error) {
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) pending = null;
+      showFieldError(fields, formError, error.field, error.message);
+    } finally {
+      button.disabled = false;
+      button.textContent = "Start generation";
+    }
+  });
+
+  show("New generation", h("h1", {}, "New generation"),
+    h("p", { class: "muted" }, "Defaults are this deployment's; every limit is checked by the API."), form);
+  prompt.focus();
+}
+
+function requestBody(form, model) {
+  const data = new FormData(form);
+  const schema = options.requestSchema.properties;
+  const body = {};
+  for (const [name, raw] of data.entries()) {
+    const value = String(raw);
+    if (name === "size") continue;
+    if (name === "expected") {
+      if (!value.trim()) continue;
+      try {
+        body.expected = JSON.parse(value);
+      } catch (error) {
+        throw Object.assign(new Error(`expected: is not valid JSON (${error.message})`), { field: "expected" });
+      }
+      continue;
+    }
+    if (name === "cfgScale" && !model.cfgScale) continue;
+    if (["width", "height"].includes(name) && model.sizes) continue;
+    const type = schema[name]?.type;
+    if (type === "number" || type === "integer") {
+      if (value.trim() === "") continue; // left empty: the API applies the default
+      body[name] = Number(value);
+      if (!Number.isFinite(body[name])) {
+        throw Object.assign(new Error(`${name}: ${JSON.stringify(value)} is not a number`), { field: name });
+      }
+    } else {
+      body[name] = value;
+    }
+  }
+  if (model.sizes) {
+    const [width, height] = String(data.get("size")).split("x").map(Number);
+    Object.assign(body, { width, height });
+  }
+  return body;
+}
+
+function clearErrors(fields, formError) {
+  formError.replaceChildren();
+  for (const { control, error } of Object.values(fields)) {
+    error.textContent = "";
+    control.removeAttribute("aria-invalid");
+  }
+}
+
+function showFieldError(fields, formError, field, message) {
+  const name = FIELD_FOR_ERROR[field] || (field && field.startsWith("expected") ? "expected" : field);
+  const target = fields[name];
+  if (!target || target.wrapper.hidden) {
+    formError.replaceChildren(errorBanner(message));
+    return;
+  }
+  target.error.textContent = message;
+  const control = name === "size" && target.control.hidden ? target.wrapper.querySelector("input") : target.control;
+  control.setAttribute("aria-invalid", "true");
+  const details = target.wrapper.closest("details");
+  if (details) details.open = true;
+  control.focus();
+  formError.replaceChildren(h("p", { class: "field-error" }, `Not started: ${message}`));
+}
+
+// -- a generation, live -------------------------------------------------------------------------
+async function generationView(id) {
+  const current = view;
+  const head = h("div", { class: "gen-head" });
+  const summary = h("div", { class: "summary-grid" });
+  const rounds = h("ol", { class: "rounds", "aria-label": "Rounds", "aria-live": "polite", "aria-relevant": "additions" });
+  const roundsNote = h("p", { class: "muted" });
+  const title = h("h1", {}, "Generation");
+  show("Generation", title, head, summary, h("h2", {}, "Rounds"), roundsNote, rounds);
+  let shownRounds = 0;
+  let lastStatus = null;
+  let document_ = null;
+
+  const refresh = async () => {
+    const generation = await api(`/generations/${encodeURIComponent(id)}`);
+    if (current !== view) return;
+    document_ = generation;
+    title.textContent = generation.prompt || generation.id;
+    document.title = `${generation.status}: ${generation.prompt || id} · imagegate console`;
+    renderHead(head, generation);
+    if (generation.status !== lastStatus || generation.rounds.length !== shownRounds) {
+      renderSummary(summary, generation, () => document_);
+    }
+    for (const round of generation.rounds.slice(shownRounds)) {
+      const previous = generation.rounds.find((r) => r.round === round.round - 1);
+      rounds.append(roundItem(round, previous, generation));
+      announce(`Round ${round.round} recorded: score ${num(round.score, 1)}${round.passed ? ", passed" : ""}.`);
+    }
+    shownRounds = generation.rounds.length;
+    roundsNote.textContent = shownRounds === 0 ? (isActive(generation.status) ? "Waiting for the first round…" : "No rounds were recorded.") : "";
+    if (lastStatus && generation.status !== lastStatus && !isActive(generation.status)) {
+      announce(`Generation ${generation.status}${generation.reason ? `: ${generation.reason}` : ""}.`);
+    }
+    lastStatus = generation.status;
+    if (isActive(generation.status)) window.setTimeout(poll, POLL_MS);
+  };
+  const poll = () => {
+    if (current === view) refresh().catch((error) => { if (current === view) head.append(errorBanner(error)); });
+  };
+  await refresh();
+}
+
+function renderHead(head, generation) {
+  const live = isActive(generation.status);
+  head.replaceChildren(
+    h("span", { id: "generation-status", role: "status" }, "Status: ", badge(generation.status)),
+    live ? h("span", { class: "muted" }, `updating every ${POLL_MS / 1000} s`) : null,
+    generation.reason ? h("span", { id: "generation-reason" }, generation.reason) : null,
+    generation.error ? h("span", { class: "error-banner" }, `${generation.error.error || "Error"}: ${generation.error.cause || generation.error.message || ""}`) : null,
+  );
+}
+
+function renderSummary(summary, generation, latest) {
+  const settings = generation.settings || {};
+  const totals = generation.totals || {};
+  const best = generation.bestImage;
+  const bestPanel = h("section", { class: "best", "aria-labelledby": "best-heading" },
+    h("h2", { id: "best-heading" }, best ? `Best image: round ${best.round}, score ${num(best.score, 1)}` : "Best image"),
+    best ? h("figure", {}, h("img", { id: "best-image", src: best.url, alt: `Best image (round ${best.round}, score ${num(best.score, 1)}) for: ${generation.prompt}` }))
+      : h("p", { class: "muted" }, "No image yet."),
+    h("div", { class: "downloads" },
+      best ? h("a", { class: "button secondary", id: "open-best", href: best.url, target: "_blank", rel: "noopener" }, "Open best image") : null,
+      best ? h("button", { type: "button", class: "secondary", id: "download-best", onclick: (e) => downloadBest(e.currentTarget, latest()) }, "Download best image") : null,
+      generation.rounds.length ? h("button", { type: "button", id: "download-zip", onclick: (e) => downloadZip(e.currentTarget, latest()) }, "Download run (.zip)") : null));
+  const evaluation = generation.evaluation;
+  const facts = [
+    ["Status", badge(generation.status)],
+    ["Outcome", generation.reason || (isActive(generation.status) ? "in progress" : "")],
+    ["Best score / threshold", `${num(totals.bestScore, 1)} / ${num(settings.threshold, 1)}`],
+    ["Rounds", `${totals.rounds ?? 0} of at most ${settings.maxRounds ?? "?"}`],
+    ["Model cost", `${usd(totals.costUsd)} of ${usd(settings.maxCostUsd)} budget`],
+    ["Evaluator cost", usd(totals.evaluationCostUsd)],
+    ["Evaluator verdict", evaluation ? `${evaluation.passed ? "✔ passed" : "✘ failed"} (${evaluation.source || settings.evaluator})` : "none yet"],
+    ["Generator", settings.generator], ["Size", settings.width ? `${settings.width}x${settings.height}, ${settings.quality}` : ""],
+    ["Judge / rewriter", settings.judge ? `${settings.judge} / ${settings.rewriter}` : ""],
+    ["Strategy", settings.strategy], ["Seed", settings.seed], ["Candidates per round", settings.candidatesPerRound],
+    ["Started", generation.startedAt], ["Finished", generation.finishedAt || "—"],
+    ["Duration", generation.finishedAt ? `${num(seconds(generation.startedAt, generation.finishedAt), 1)} s` : "—"],
+    ["Id", generation.id],
+  ];
+  summary.replaceChildren(bestPanel, h("section", { "aria-labelledby": "facts-heading" },
+    h("h2", { id: "facts-heading" }, "Summary"),
+    h("dl", { class: "facts" }, facts.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value ?? "")]))));
+}
+
+function diffView(before, after, label) {
+  const container = h("p", { class: "prompt-diff", "aria-label": label });
+  if (before === undefined) {
+    container.append(after || "(empty)");
+    return container;
+  }
+  for (const piece of wordDiff(before, after)) {
+    if (piece.op === "same") container.append(piece.text);
+    else if (piece.op === "added") container.append(h("ins", {}, h("span", { class: "visually-hidden" }, "[added: "), piece.text, h("span", { class: "visually-hidden" }, "]")));
+    else container.append(h("del", {}, h("span", { class: "visually-hidden" }, "[removed: "), piece.text, h("span", { class: "visually-hidden" }, "]")));
+  }
+  if (!after && !before) container.append("(empty)");
+  return container;
+}
+
+function roundItem(round, previous, generation) {
+  const threshold = generation.settings?.threshold;
+  const candidates = h("div", { class: "candidates" }, round.images.map((image) => {
+    const isBest = image.url === round.bestImage || (round.images.length === 1);
+    return h("figure", { class: isBest ? "is-best" : "" },
+      h("img", { src: image.url, loading: "lazy", alt: `Round ${round.round}, candidate ${image.candidate}${image.score == null ? "" : `, score ${num(image.score, 1)}`}${isBest ? ", the round's best" : ""}: ${round.prompt}` }),
+      h("figcaption", {}, `#${image.candidate} · ${image.score == null ? "no score" : num(image.score, 1)}${isBest ? " · ★ best" : ""}`));
+  }));
+  const checks = round.evaluation?.checks || [];
+  const subscores = Object.entries(round.subscores || {});
+  const started = previous ? previous.recordedAt : generation.startedAt;
+  const took = seconds(started, round.recordedAt);
+  return h("li", { class: "round", id: `round-${round.round}`, "data-round": round.round },
+    h("h3", {}, `Round ${round.round}: score ${num(round.score, 1)}${threshold == null ? "" : ` / ${num(threshold, 1)}`} `,
+      round.passed ? h("span", { class: "badge status-PASSED" }, "✔ passed") : h("span", { class: "badge status-FAILED" }, "✘ below threshold")),
+    h("div", { class: "round-body" },
+      candidates,
+      h("div", {},
+        h("h4", {}, "Prompt", previous ? " (changes since round " + previous.round + ")" : ""),
+        diffView(previous ? previous.prompt : undefined, round.prompt, `Prompt of round ${round.round}`),
+        round.promptChanges?.length ? h("p", { class: "muted" }, `Rewriter: ${round.promptChanges.join("; ")}`) : null,
+        h("h4", {}, "Negative prompt"),
+        diffView(previous ? previous.negativePrompt : undefined, round.negativePrompt, `Negative prompt of round ${round.round}`),
+        subscores.length ? h("div", { class: "subscores", role: "group", "aria-label": "Subscores" },
+          subscores.map(([name, value]) => [h("span", {}, name), h("meter", { min: 0, max: 10, value, "aria-label": `${name} ${value} of 10` }), h("span", {}, num(value, 1))])) : null,
+        h("h4", {}, "Judge"),
+        h("p", {}, round.explanation || "(no explanation)"),
+        round.suggestions?.length ? h("ul", { "aria-label": "Suggestions" }, round.suggestions.map((s) => h("li", {}, s))) : null,
+        checks.length ? [h("h4", {}, `Evaluator checks (${round.evaluation.passed ? "passed" : "not passed"})`),
+          h("ul", { class: "checks" }, checks.map((check) => h("li", { class: check.satisfied ? "ok" : "no" },
+            check.satisfied ? "✔ " : "✘ ", h("span", { class: "visually-hidden" }, check.satisfied ? "holds: " : "fails: "), check.question)))] : null,
+        h("p", { class: "muted" }, `Cost ${usd(round.costUsd)} (evaluator ${usd(round.evaluationCostUsd)})`,
+          took == null ? "" : ` · ${num(took, 1)} s`, round.recordedAt ? ` · recorded ${round.recordedAt}` : ""))));
+}
+
+// -- downloads ----------------------------------------------------------------------------------
+const EXTENSIONS = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" };
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`an image could not be downloaded (HTTP ${response.status}); reload the page for fresh links`);
+  const type = (response.headers.get("Content-Type") || "").split(";")[0];
+  return { data: new Uint8Array(await response.arrayBuffer()), extension: EXTENSIONS[type] || "bin" };
+}
+
+function saveBlob(blob, name) {
+  const link = h("a", { href: URL.createObjectURL(blob), download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+}
+
+async function withBusy(button, label, work) {
+  const text = button.textContent;
+  button.disabled = true;
+  button.textContent = label;
+  try {
+    await work();
+  } catch (error) {
+    button.after(errorBanner(error));
+  } finally {
+    button.disabled = false;
+    button.textContent = text;
+  }
+}
+
+function downloadBest(button, generation) {
+  return withBusy(button, "Downloading…", async () => {
+    const { data, extension } = await fetchBytes(generation.bestImage.url);
+    saveBlob(new Blob([data]), `${generation.id}-best-round-${generation.bestImage.round}.${extension}`);
+  });
+}
+
+// The run as a zip: run.json (the API's document) and every round's images as round-NN/candidate-N.<ext>.
+function downloadZip(button, generation) {
+  return withBusy(button, "Building zip…", async () => {
+    const files = [{ name: "run.json", data: new TextEncoder().encode(JSON.stringify(generation, null, 2)) }];
+    for (const round of generation.rounds) {
+      for (const image of round.images) {
+        const { data, extension } = await fetchBytes(image.url);
+        files.push({ name: `round-${String(round.round).padStart(2, "0")}/candidate-${image.candidate}.${extension}`, data });
+      }
+    }
+    saveBlob(zipFiles(files), `${generation.id}.zip`);
+    announce(`Zip with run.json and ${files.length - 1} image(s) ready.`);
+  });
+}
+
+// -- benchmark reports --------------------------------------------------------------------------
+async function benchmarks() {
+  try {
+    return await api("/_local/benchmarks");
+  } catch (error) {
+    if (error.status === 404 || error.status === 403) {
+      throw new Error("Benchmark reports are served by `imagegate serve` only (the deployed API has no benchmark route).");
+    }
+    throw error;
+  }
+}
+
+async function benchmarksView() {
+  const index = await benchmarks();
+  const rows = index.reports.map((report) => h("tr", {},
+    h("td", {}, h("a", { href: `#/benchmarks/${encodeURIComponent(report.name)}` }, report.name)),
+    h("td", {}, report.problem || report.suite || ""), h("td", {}, report.runs ?? ""), h("td", {}, pct(report.passRate)),
+    h("td", {}, usd(report.totalCostUsd)), h("td", {}, (report.arms || []).join(", "))));
+  show("Benchmarks", h("h1", {}, "Benchmark reports"),
+    h("p", { class: "muted" }, `Reports in ${index.benchDir} (imagegate bench --out).`),
+    rows.length ? h("div", { class: "table-wrap" }, h("table", { class: "data" },
+      h("caption", { class: "visually-hidden" }, "Benchmark reports, newest first"),
+      h("thead", {}, h("tr", {}, ["Report", "Suite", "Runs", "Pass rate", "Cost", "Arms"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, rows)))
+      : h("p", {}, "No reports yet. Run ", h("code", {}, "imagegate bench --limit 3"), " and reload."));
+}
+
+function table(caption, columns, rows) {
+  return h("div", { class: "table-wrap" }, h("table", { class: "data" }, h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, rows.map(([label, ...cells]) => h("tr", {}, h("th", { scope: "row" }, label), cells.map((c) => h("td", {}, c)))))));
+}
+
+const CATEGORY_COLUMNS = [
+  ["Runs", (m) => m.runs], ["Pass rate", (m) => pct(m.passRate)], ["First-round pass", (m) => pct(m.firstRoundPassRate)],
+  ["Rounds to pass", (m) => num(m.meanRoundsToPass)], ["First score", (m) => num(m.meanFirstRoundScore)],
+  ["Final score", (m) => num(m.meanFinalScore)], ["Lift", (m) => num(m.lift)], ["Cost", (m) => usd(m.totalCostUsd)],
+  ["Cost per pass", (m) => usd(m.costPerPassUsd)],
+];
+const ARM_ROWS = [
+  ["Items", (a) => a.items], ["Evaluator pass rate", (a) => pct(a.evaluatorPassRate)], ["Judge pass rate", (a) => pct(a.judgePassRate)],
+  ["Judge false-pass rate", (a) => pct(a.judgeFalsePassRate)], ["Images per item", (a) => num(a.imagesPerItem)],
+  ["Cost per evaluator pass", (a) => usd(a.costPerEvaluatorPassUsd)], ["Mean rounds", (a) => num(a.meanRounds)],
+];
+
+async function benchmarkView(name) {
+  const report = await api(`/_local/benchmarks/${encodeURIComponent(name)}`);
+  const categories = Object.entries(report.byCategory || {}).sort(([a], [b]) => a.localeCompare(b));
+  const overall = report.overall || {};
+  const arms = Object.entries(report.arms || {});
+  const content = [
+    h("h1", {}, `Benchmark ${name}`),
+    h("p", {}, h("a", { href: "#/benchmarks" }, "← All reports")),
+    h("dl", { class: "facts" }, [["Suite", report.suite], ["Started", report.startedAt], ["Runs", report.settings?.runs],
+      ["Statuses", Object.entries(overall.statusCounts || {}).map(([k, v]) => `${k} ${v}`).join(", ")]]
+      .map(([term, value]) => [h("dt", {}, term), h("dd", {}, value ?? "")])),
+    h("h2", {}, "Settings"),
+    table("Settings of the benchmark", ["Setting", "Value(s)"],
+      Object.entries(report.settings || {}).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v)])),
+    h("h2", {}, "Results by category"),
+    h("div", { class: "charts" },
+      barChart({ title: "Pass rate by category: first round vs final", series: ["first round", "final"], max: 1, format: pct,
+        groups: [["overall", overall], ...categories].map(([label, m]) => ({ label, values: [m.firstRoundPassRate, m.passRate] })) }),
+      (report.scoreByRound || []).length ? lineChart({ title: "Mean score by round", xLabel: "round", yMax: 10,
+        series: [{ name: "mean best score", points: report.scoreByRound.map((r) => r.meanBestScore) },
+          { name: "mean score", points: report.scoreByRound.map((r) => r.meanScore) }] }) : null),
+    table("The primary arm, overall and by category", ["Category", ...CATEGORY_COLUMNS.map(([t]) => t)],
+      [["overall", overall], ...categories].map(([label, m]) => [label, ...CATEGORY_COLUMNS.map(([, f]) => f(m) ?? "n/a")])),
+  ];
+  if (arms.length) {
+    const names = arms.map(([armName]) => armName);
+    content.push(h("h2", {}, "Arms side by side"),
+      barChart({ title: "Evaluator and judge pass rate by arm", series: ["evaluator pass", "judge pass"], max: 1, format: pct,
+        groups: arms.map(([label, a]) => ({ label, values: [a.evaluatorPassRate, a.judgePassRate] })) }),
+      table("Control arms side by side", ["Metric", ...names], ARM_ROWS.map(([label, f]) => [label, ...arms.map(([, a]) => f(a) ?? "n/a")])));
+    const byCategory = report.armsByCategory || {};
+    const armCategories = [...new Set(Object.values(byCategory).flatMap((c) => Object.keys(c)))].sort();
+    if (armCategories.length) {
+      content.push(table("Evaluator pass rate by category and arm", ["Category", ...names],
+        armCategories.map((category) => [category, ...names.map((arm) => pct(byCategory[arm]?.[category]?.evaluatorPassRate))])));
+    }
+  }
+  const anchors = report.anchors;
+  if (anchors?.items?.length) {
+    content.push(h("h2", {}, "Judge-drift anchors"),
+      h("p", {}, `${anchors.runs} anchor run(s), mean first-round score ${num(anchors.meanFirstRoundScore)}.`));
+  }
+  const regressions = report.comparison?.regressions || [];
+  if (report.comparison) {
+    content.push(h("h2", {}, "Against the previous report"),
+      regressions.length ? h("ul", {}, regressions.map((r) => h("li", {}, typeof r === "string" ? r : JSON.stringify(r))))
+        : h("p", {}, "No regressions."));
+  }
+  const runs = report.runs || [];
+  content.push(h("details", {}, h("summary", {}, `All ${runs.length} runs`),
+    table("Every run of the benchmark", ["Run", "Item", "Category", "Arm", "Status", "Rounds", "First", "Final", "Evaluator", "Cost"],
+      runs.map((r) => [r.runId, r.itemId, r.category, r.arm, r.status, r.rounds, num(r.firstRoundScore, 1), num(r.finalScore, 1),
+        r.evaluationPassed == null ? "n/a" : (r.evaluationPassed ? "✔" : "✘"), usd(r.costUsd)]))));
+  show(`Benchmark ${name}`, ...content.filter(Boolean));
+}
+
+// -- connection settings and start --------------------------------------------------------------
+function connection() {
+  const form = document.getElementById("connection-form");
+  form.base.value = apiBase() === window.location.origin ? "" : apiBase();
+  form.key.value = apiKey();
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    setConnection(form.base.value.trim(), form.key.value.trim());
+    options = null;
+    form.closest("details").open = false;
+    route();
+  });
+}
+
+connection();
+window.addEventListener("hashchange", () => route());
+route(true);

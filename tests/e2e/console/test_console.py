@@ -1,0 +1,362 @@
+"""The web console in a real headless Chromium (Debian's `chromium`, driven by Playwright for Python),
+against `imagegate serve` on a free port, used as a person uses it: the form refuses a bad threshold next
+to that field, a valid prompt starts a generation whose rounds appear on the page without a reload, the
+best image opens, the run downloads as a zip of run.json and its images, and a local benchmark report
+opens with its charts and tables. Screenshots of every page (laptop and phone width) go to build/console/.
+No page may log a console error or throw, except the one 400 the bad threshold is answered with."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+
+pytestmark = pytest.mark.e2e
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SCREENSHOTS = REPO_ROOT / "build" / "console"
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PROMPT = "a red apple to the left of a blue cup"
+# A threshold no offline round reaches and four rounds: the run goes on long enough to be watched.
+WATCHED_SETTINGS = {"threshold": "10", "maxRounds": "4"}
+ACTIVE = {"QUEUED", "RUNNING"}
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log_dir: Path
+    bench_dir: Path
+    chromium: str
+
+    def logs(self) -> str:
+        return "".join((self.log_dir / name).read_text(errors="replace")[-3000:] for name in ("stdout.txt", "stderr.txt"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _browser_or_fail() -> str:
+    """Debian's chromium, or a clear failure under CI (make test installs it) and a skip elsewhere."""
+    missing = []
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package (pip install -e '.[dev]')")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        missing.append("Debian's chromium (apt-get update && apt-get install -y chromium)")
+    if missing:
+        message = "the console tests need " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message + "; `make test` installs them")
+        pytest.skip(message)
+    return chromium
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    chromium = _browser_or_fail()
+    root = tmp_path_factory.mktemp("console")
+    bench_dir = root / "benchmarks"
+    # A small real benchmark report, written by the bench CLI as a user would (two arms: side by side).
+    bench = subprocess.run(
+        [sys.executable, "-m", "imagegate.cli", "bench", "--limit", "1", "--arms", "loop,single", "--max-rounds", "2",
+         "--out", str(bench_dir)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=180)
+    assert bench.returncode == 0, bench.stdout[-2000:] + bench.stderr[-2000:]
+    port = _free_port()
+    with open(root / "stdout.txt", "w") as stdout, open(root / "stderr.txt", "w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "imagegate.cli", "serve", "--port", str(port), "--retry-time-scale", "0",
+             "--data-dir", str(root / "data"), "--bench-dir", str(bench_dir)],
+            stdout=stdout, stderr=stderr, cwd=REPO_ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    running = Server(f"http://127.0.0.1:{port}", process, root, bench_dir, chromium)
+    try:
+        deadline = time.monotonic() + 60
+        while running.url not in (root / "stdout.txt").read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"imagegate serve did not start:\n{running.logs()}")
+            time.sleep(0.1)
+        yield running
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser(server) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=server.chromium, args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Page:
+    """A browser page that records every console error and uncaught exception."""
+
+    def __init__(self, browser: Any, viewport: dict[str, int]):
+        self.context = browser.new_context(viewport=viewport, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(20_000)
+        self.problems: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
+
+    def _console(self, message: Any) -> None:
+        if message.type in ("error", "warning"):
+            self.problems.append(f"console {message.type}: {message.text} at {message.location.get('url', '')}")
+
+    def screenshot(self, name: str, viewport_name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{viewport_name}.png"), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def laptop(browser) -> Iterator[Page]:
+    page = Page(browser, LAPTOP)
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[Page]:
+    page = Page(browser, PHONE)
+    yield page
+    page.close()
+
+
+def _refused_threshold(problem: str) -> bool:
+    """The browser's own log line for the 400 the API answers the bad threshold with (a fetch that
+    answers 4xx is logged by Chromium itself, not by the console's code)."""
+    return "status of 400" in problem and problem.endswith("/generations")
+
+
+def _fill_form(page: Any, settings: dict[str, str]) -> None:
+    page.get_by_label("Prompt", exact=True).fill(PROMPT)
+    for name, value in settings.items():
+        page.locator(f"[name={name}]").fill(value)
+
+
+# -- the generation, from the form to the zip ---------------------------------------------------------
+def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
+    page = laptop.page
+    # Given the console's generation list at /
+    page.goto(server.url + "/")
+    page.get_by_role("heading", name="Generations").wait_for()
+    laptop.screenshot("generations", "laptop")
+
+    # When the form is sent with a threshold above the schema's maximum
+    page.get_by_role("link", name="New generation").first.click()
+    page.get_by_role("heading", name="New generation").wait_for()
+    defaults = json.loads(page.evaluate("fetch('/options').then(r => r.text())"))["defaults"]
+    assert page.locator("[name=maxRounds]").input_value() == str(defaults["maxRounds"])  # the API's defaults shown
+    _fill_form(page, {"threshold": "11"})
+    page.get_by_role("button", name="Start generation").click()
+
+    # Then the API's field error is shown next to the threshold field, which is marked invalid and focused
+    error = page.locator("[data-field=threshold] .field-error")
+    error.wait_for()
+    assert "threshold" in error.inner_text() and "0-10" in error.inner_text()
+    threshold = page.locator("[name=threshold]")
+    assert threshold.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.name") == "threshold"
+    assert page.url.endswith("#/new")  # nothing started
+    laptop.screenshot("form-field-error", "laptop")
+
+    # When a valid request is sent, with rounds recorded on the page as they are added (no reload)
+    page.evaluate("""() => {
+        window.__sameDocument = true;
+        window.__roundsSeen = [];
+        new MutationObserver(() => {
+            const status = document.querySelector('#generation-status .badge');
+            const rounds = document.querySelectorAll('li.round').length;
+            const last = window.__roundsSeen[window.__roundsSeen.length - 1];
+            if (status && (!last || last.rounds !== rounds || last.status !== status.textContent)) {
+                window.__roundsSeen.push({rounds, status: status.textContent});
+            }
+        }).observe(document.getElementById('main'), {childList: true, subtree: true});
+    }""")
+    _fill_form(page, WATCHED_SETTINGS)
+    page.get_by_role("button", name="Start generation").click()
+    page.wait_for_url("**/#/generations/*")
+    page.wait_for_function("() => !['QUEUED', 'RUNNING'].includes("
+                           "document.querySelector('#generation-status .badge')?.textContent ?? 'RUNNING')",
+                           timeout=60_000)
+
+    # Then the rounds appeared one poll after another while the generation was active, in the same document
+    seen = page.evaluate("window.__roundsSeen")
+    assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
+    assert seen[0]["status"] in ACTIVE and seen[0]["rounds"] < seen[-1]["rounds"], seen
+    assert seen[-1]["rounds"] >= 2, seen
+    counts = [entry["rounds"] for entry in seen]
+    assert counts == sorted(counts), seen  # rounds are only ever added
+    generation_id = page.url.rsplit("/", 1)[-1]
+    document = json.loads(page.evaluate(f"fetch('/generations/{generation_id}').then(r => r.text())"))
+    assert document["status"] not in ACTIVE
+    assert page.locator("#generation-status .badge").inner_text() == document["status"]
+    assert page.locator("li.round").count() == len(document["rounds"]) >= 2
+    assert page.get_by_text(document["reason"]).first.is_visible()
+    # the live region announces rounds; the prompt shows what changed since the previous round, marked in text
+    assert page.locator("[aria-live]").count() >= 2
+    changed = [entry for entry in document["rounds"][1:] if entry["prompt"] != document["rounds"][0]["prompt"]]
+    if changed:
+        round_number = changed[0]["round"]
+        assert page.locator(f"#round-{round_number} .prompt-diff ins").count() >= 1
+        assert "[added:" in page.locator(f"#round-{round_number} .prompt-diff").first.text_content()
+    # every image has alt text; the judge's checks are a ✔/✘ list
+    assert page.locator("main img:not([alt])").count() == 0
+    assert page.locator("main img[alt='']").count() == 0
+    checks = page.locator("#round-1 .checks li")
+    assert checks.count() == len(document["rounds"][0]["evaluation"]["checks"])
+    assert all(text.strip()[0] in "✔✘" for text in checks.all_inner_texts())
+    laptop.screenshot("generation", "laptop")
+
+    # When the best image is opened
+    best = page.locator("#best-image")
+    assert best.evaluate("image => image.complete && image.naturalWidth > 0")
+    with laptop.context.expect_page() as opened:
+        page.get_by_role("link", name="Open best image").click()
+    image_page = opened.value
+    image_page.wait_for_load_state()
+    # Then it is the best image, served as an image
+    response = image_page.request.get(image_page.url)
+    assert response.status == 200 and response.headers["content-type"] == "image/png"
+    assert response.body()[:8] == b"\x89PNG\r\n\x1a\n"
+    image_page.close()
+
+    # When the whole run is downloaded
+    with page.expect_download() as downloaded:
+        page.get_by_role("button", name="Download run (.zip)").click()
+    archive = tmp_path / downloaded.value.suggested_filename
+    downloaded.value.save_as(archive)
+
+    # Then the zip holds run.json and every image it lists, intact
+    assert archive.name == f"{generation_id}.zip"
+    with zipfile.ZipFile(archive) as bundle:
+        assert bundle.testzip() is None  # every CRC-32 holds
+        names = set(bundle.namelist())
+        run = json.loads(bundle.read("run.json"))
+        assert run["id"] == generation_id and run["status"] == document["status"]
+        expected = {f"round-{entry['round']:02d}/candidate-{image['candidate']}.png"
+                    for entry in run["rounds"] for image in entry["images"]}
+        assert len(expected) == sum(len(entry["images"]) for entry in run["rounds"]) >= 2
+        assert names == {"run.json"} | expected
+        from PIL import Image
+
+        for name in expected:
+            with Image.open(io.BytesIO(bundle.read(name))) as picture:
+                assert picture.size == (run["settings"]["width"], run["settings"]["height"])
+
+    # And the list shows the generation with its status, score against threshold and thumbnail
+    page.get_by_role("link", name="Generations").first.click()
+    item = page.locator(".gen-item", has=page.locator(f"a[href='#/generations/{generation_id}']"))
+    item.wait_for()
+    assert document["status"] in item.inner_text()
+    assert f"/ {document['settings']['threshold']:.1f}" in item.inner_text()
+    assert item.locator("img.thumb").get_attribute("alt")
+    laptop.screenshot("generations-after", "laptop")
+    unexpected = [problem for problem in laptop.problems if not _refused_threshold(problem)]
+    assert not unexpected, unexpected
+    assert sum(map(_refused_threshold, laptop.problems)) <= 1
+
+
+# -- benchmarks ------------------------------------------------------------------------------------
+def test_a_benchmark_report_opens_with_its_charts_and_arms(server, laptop):
+    page = laptop.page
+    report_file = next(server.bench_dir.glob("*/report.json"))
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+
+    # Given the benchmarks page, listing the report the bench CLI wrote
+    page.goto(server.url + "/#/benchmarks")
+    link = page.get_by_role("link", name=report_file.parent.name)
+    link.wait_for()
+    laptop.screenshot("benchmarks", "laptop")
+
+    # When the report is opened
+    link.click()
+    page.get_by_role("heading", name=f"Benchmark {report_file.parent.name}").wait_for()
+
+    # Then its charts are inline SVG with a text label, and its tables show each category and both arms
+    charts = page.locator("svg.chart[role=img]")
+    assert charts.count() >= 2
+    assert all(label for label in charts.evaluate_all("nodes => nodes.map(n => n.getAttribute('aria-label'))"))
+    category_table = page.locator("table", has=page.locator("caption", has_text="The primary arm"))
+    for category in report["byCategory"]:
+        assert category_table.locator("th[scope=row]", has_text=category).count() == 1
+    arms_table = page.locator("table", has=page.locator("caption", has_text="Control arms side by side"))
+    headers = arms_table.locator("thead th").all_inner_texts()
+    assert headers[1:] == list(report["arms"])
+    loop_rate = round(report["arms"]["loop"]["evaluatorPassRate"] * 100)
+    assert f"{loop_rate}%" in arms_table.locator("tr", has_text="Evaluator pass rate").inner_text()
+    laptop.screenshot("benchmark-report", "laptop")
+    assert not laptop.problems, laptop.problems
+
+
+# -- phone width and keyboard ------------------------------------------------------------------------
+def test_every_page_fits_a_phone_and_works_from_the_keyboard(server, phone):
+    page = phone.page
+    # Given the console at a phone's width
+    page.goto(server.url + "/")
+    page.get_by_role("heading", name="Generations").wait_for()
+
+    # When a person moves with Tab from the top of the page
+    page.keyboard.press("Tab")
+    first = page.evaluate("document.activeElement.textContent")
+    order = [page.evaluate("document.activeElement.textContent.trim()")]
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.textContent.trim()"))
+
+    # Then focus goes skip link, brand, then the navigation in reading order, and Enter follows a link
+    assert first == "Skip to content"
+    assert order[2:5] == ["Generations", "New generation", "Benchmarks"], order
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="New generation").wait_for()
+    assert page.evaluate("document.activeElement.name") == "prompt"  # the form starts at its first field
+
+    # And no page is wider than the phone: nothing to scroll sideways
+    generation_id = json.loads(page.evaluate("fetch('/generations?limit=1').then(r => r.text())"))["generations"]
+    pages = {"form": "#/new", "generations": "#/", "benchmarks": "#/benchmarks"}
+    if generation_id:
+        pages["generation"] = f"#/generations/{generation_id[0]['id']}"
+    report = next(server.bench_dir.glob("*/report.json")).parent.name
+    pages["benchmark-report"] = f"#/benchmarks/{report}"
+    for name, fragment in pages.items():
+        page.goto(f"{server.url}/{fragment}")
+        page.locator("main h1").wait_for()
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} is {overflow} px wider than the phone"
+        phone.screenshot(name, "phone")
+    assert not phone.problems, phone.problems
