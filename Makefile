@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PROMPT ?= a red apple to the left of a blue cup on a wooden table, soft morning light
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install run test synth bench lint-asl clean layer layer-lock
+.PHONY: install run test synth bench soak lint-asl clean layer layer-lock
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ synth: $(STAMP) layer
 
 bench: $(STAMP)
 	$(PY) -m imagegate.perf
+
+# N quality loops at once under 30% throttling, 5% garbage/refused verdicts and 5% filtered images, then an
+# audit of the stored records; the last line is the JSON summary (imagegate/soak.py). Not part of `make test`.
+RUNS ?= 300
+soak: $(STAMP)
+	$(PY) -m imagegate.soak --runs $(RUNS)
 
 clean:
 	rm -rf $(VENV) cdk.out build .pytest_cache
