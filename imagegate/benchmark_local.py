@@ -3,12 +3,12 @@ of quality loops, then the aggregation Lambda), with the report copied to ./benc
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from imagegate.terminal import Column, Terminal
 from imagegate_service import constants as c
 from imagegate_service.benchmark.report import REPORT_JSON
 from imagegate_service.benchmark.suites import SuiteItem
@@ -58,8 +58,7 @@ def run_benchmark(request: dict[str, Any], out_root: Path, runtime: Any,
     """Start the benchmark state machine, report progress, copy report.json/html to out_root/<date>/.
 
     Raises InvalidRequest, before anything starts, for a request Prepare Benchmark would refuse."""
-    import boto3
-
+    from imagegate.local.runtime import poll_execution
     from imagegate_service.domain.run_ids import new_run_id
 
     started = time.monotonic()
@@ -67,14 +66,9 @@ def run_benchmark(request: dict[str, Any], out_root: Path, runtime: Any,
     run_ids = [entry["runId"] for entry in prepare_locally(request, name)["items"]]
     _seed_previous_reports(out_root)
     execution_arn = runtime.start_benchmark(request, name=name)
-    sfn = boto3.client("stepfunctions")
-    while True:
-        description = sfn.describe_execution(executionArn=execution_arn)
-        if on_progress:
-            on_progress(*_progress(runtime, run_ids))
-        if description["status"] != "RUNNING":
-            break
-        time.sleep(0.5)  # each poll reads every run item: keep it from competing with the loops for the GIL
+    # each poll reads every run item: every half second keeps it from competing with the loops for the GIL
+    description = poll_execution(execution_arn, (lambda _: on_progress(*_progress(runtime, run_ids))) if on_progress
+                                 else None, poll_seconds=0.5)
     wall = time.monotonic() - started
     if description["status"] != "SUCCEEDED":
         return BenchmarkOutcome(description["status"], None, None, wall,
@@ -122,63 +116,62 @@ def item_count_text(chosen: Sequence[SuiteItem], suite_size: int, limit: int | N
     return f"{len(chosen)} items ({picked}{f' + {added} anchors' if added else ''})"
 
 
-_last_progress: list[tuple[int, int, int]] = []
+def progress_text(finished: int, passed: int, total: int) -> str:
+    """The benchmark's progress in words: a plain line when stdout is not a terminal, the bar's label when it is."""
+    return f"{finished}/{total} runs finished, {passed} passed"
 
 
-def progress_bar(finished: int, passed: int, total: int, width: int = 30) -> None:
-    """A bar redrawn in place on a terminal; elsewhere (a log, a pipe) one line per change, never a '\\r'."""
-    if not sys.stdout.isatty():
-        if _last_progress[-1:] != [(finished, passed, total)]:
-            _last_progress[:] = [(finished, passed, total)]
-            print(f"{finished}/{total} runs finished, {passed} passed", flush=True)
-        return
-    filled = int(width * finished / total) if total else width
-    sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {finished}/{total} runs, {passed} passed")
-    sys.stdout.flush()
+_ARM_COLUMNS = (Column("arm"), Column("items", "right"), Column("eval pass", "right"), Column("judge pass", "right"),
+                Column("judge false-pass", "right"), Column("images/item", "right"), Column("$/eval pass", "right"),
+                Column("rounds", "right"), Column("no eval", "right"))
+_CATEGORY_COLUMNS = (Column("category"), Column("runs", "right"), Column("pass", "right"), Column("1st-round", "right"),
+                     Column("rounds", "right"), Column("1st", "right"), Column("final", "right"), Column("lift", "right"),
+                     Column("$/pass", "right"))
 
 
-def print_arms(arms: dict[str, dict[str, Any]], details: dict[str, dict[str, Any]] | None = None) -> None:
-    """The control arms side by side, one line per arm (report.json's ``arms``)."""
+def print_arms(arms: dict[str, dict[str, Any]], details: dict[str, dict[str, Any]] | None = None,
+               out: Terminal | None = None) -> None:
+    """The control arms side by side, one row per arm (report.json's ``arms``)."""
     details = details or {}
-    print(f"{'arm':<10} {'items':>5} {'eval pass':>9} {'judge pass':>10} {'judge false-pass':>16} {'images/item':>11} "
-          f"{'$/eval pass':>11} {'rounds':>6} {'no eval':>7}")
-    for name, m in arms.items():
-        print(f"{name:<10} {m['items']:>5} {_pct(m['evaluatorPassRate']):>9} {_pct(m['judgePassRate']):>10} "
-              f"{_pct(m['judgeFalsePassRate']):>16} {_num(m['imagesPerItem']):>11} "
-              f"{_usd(m['costPerEvaluatorPassUsd']):>11} {_num(m['meanRounds']):>6} "
-              f"{(details.get(name) or {}).get('withoutEvaluation', 'n/a'):>7}")
+    (out or Terminal()).table(_ARM_COLUMNS, [
+        (name, m["items"], _pct(m["evaluatorPassRate"]), _pct(m["judgePassRate"]), _pct(m["judgeFalsePassRate"]),
+         _num(m["imagesPerItem"]), _usd(m["costPerEvaluatorPassUsd"]), _num(m["meanRounds"]),
+         (details.get(name) or {}).get("withoutEvaluation", "n/a"))
+        for name, m in arms.items()])
 
 
-def print_arms_by_category(by_category: dict[str, dict[str, dict[str, Any]]]) -> None:
+def print_arms_by_category(by_category: dict[str, dict[str, dict[str, Any]]], out: Terminal | None = None) -> None:
     """Evaluator pass rate per category (rows) and arm (columns): where each arm wins or loses."""
     arms = list(by_category)
     categories = sorted({name for per_arm in by_category.values() for name in per_arm})
-    print(f"{'evaluator pass':<14} " + " ".join(f"{arm:>9}" for arm in arms))
-    for name in categories:
-        cells = [_pct((by_category[arm].get(name) or {}).get("evaluatorPassRate")) for arm in arms]
-        print(f"{name:<14} " + " ".join(f"{cell:>9}" for cell in cells))
+    (out or Terminal()).table([Column("evaluator pass"), *(Column(arm, "right") for arm in arms)], [
+        (name, *(_pct((by_category[arm].get(name) or {}).get("evaluatorPassRate")) for arm in arms))
+        for name in categories])
 
 
-def print_summary(report: dict[str, Any]) -> None:
+def print_summary(report: dict[str, Any], out: Terminal | None = None) -> None:
+    out = out or Terminal()
     rows = [("overall", report["overall"]), *sorted(report["byCategory"].items())]
-    print(f"\n{'category':<14} {'runs':>4} {'pass':>6} {'1st-round':>9} {'rounds':>6} {'1st':>5} {'final':>5} "
-          f"{'lift':>5} {'$/pass':>8}")
-    for name, m in rows:
-        print(f"{name:<14} {m['runs']:>4} {_pct(m['passRate']):>6} {_pct(m['firstRoundPassRate']):>9} "
-              f"{_num(m['meanRoundsToPass']):>6} {_num(m['meanFirstRoundScore']):>5} {_num(m['meanFinalScore']):>5} "
-              f"{_num(m['lift']):>5} {_usd(m['costPerPassUsd']):>8}")
+    out.line()
+    out.table(_CATEGORY_COLUMNS, [
+        (name, m["runs"], _pct(m["passRate"]), _pct(m["firstRoundPassRate"]), _num(m["meanRoundsToPass"]),
+         _num(m["meanFirstRoundScore"]), _num(m["meanFinalScore"]), _num(m["lift"]), _usd(m["costPerPassUsd"]))
+        for name, m in rows])
     if report.get("arms"):
-        print(f"\n(the table above: the {report['settings'].get('primaryArm', 'loop')} arm)")
-        print_arms(report["arms"], report.get("armDetails"))
+        out.line()
+        out.line(f"(the table above: the {report['settings'].get('primaryArm', 'loop')} arm)")
+        print_arms(report["arms"], report.get("armDetails"), out)
         if len(report["arms"]) > 1 and report.get("armsByCategory"):
-            print()
-            print_arms_by_category(report["armsByCategory"])
+            out.line()
+            print_arms_by_category(report["armsByCategory"], out)
     anchors = report.get("anchors") or {}
     if anchors.get("runs"):
-        print(f"\njudge-drift anchors: {anchors['runs']} items, mean first-round score {_num(anchors['meanFirstRoundScore'])}")
+        out.line()
+        out.line(f"judge-drift anchors: {anchors['runs']} items, mean first-round score "
+                 f"{_num(anchors['meanFirstRoundScore'])}")
     regressions = (report.get("comparison") or {}).get("regressions") or []
     for regression in regressions:
-        print(f"REGRESSION: {regression.get('message', regression)}")
+        out.line(f"REGRESSION: {regression.get('message', regression)}", style="bold red")
 
 
 def _pct(value: float | None) -> str:

@@ -12,9 +12,10 @@ import sys
 import tempfile
 import traceback
 import warnings
-from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any, Callable, Sequence
+
+from imagegate.terminal import Column, Terminal
 
 EXIT_CODES = {"PASSED": 0, "EXHAUSTED": 3, "BLOCKED": 4, "FAILED": 5}
 EXIT_INVALID_INPUT = 2
@@ -258,32 +259,40 @@ def _display_cause(cause: str | None) -> str:
 
 def _print_round(item: dict[str, Any]) -> None:
     verdict = "passed" if item["passed"] else "below threshold"
-    print(f"  round {item['round']}: score {item['score']:.1f} ({verdict}), cost ${item['costUsd']:.4f}; "
-          f"evaluator: {_evaluation_text(item.get('evaluation'))}")
-    print(f"    prompt: {item['prompt']}")
+    out = Terminal()
+    out.line(f"  round {item['round']}: score {item['score']:.1f} ({verdict}), cost ${item['costUsd']:.4f}; "
+             f"evaluator: {_evaluation_text(item.get('evaluation'))}")
+    out.line(f"    prompt: {item['prompt']}")
     for suggestion in item["suggestions"][:3]:
-        print(f"    - {suggestion}")
+        out.line(f"    - {suggestion}")
 
 
-def _print_summary(document: dict[str, Any]) -> None:
-    print()
-    print(f"{'round':>5}  {'score':>5}  {'judge':<6}  {'evaluator':<17}  prompt changes")
-    previous = None
+_ROUNDS_COLUMNS = (Column("round", "right"), Column("score", "right"), Column("judge"), Column("evaluator"),
+                   Column("prompt changes"))
+_STATUS_STYLES = {"PASSED": "bold green", "EXHAUSTED": "bold yellow", "BLOCKED": "bold magenta", "FAILED": "bold red"}
+
+
+def _print_summary(document: dict[str, Any], out: Terminal | None = None) -> None:
+    out = out or Terminal()
+    out.line()
+    rows, previous = [], None
     for entry in document["rounds"]:
-        change = _prompt_change(previous, entry["prompt"])
-        print(f"{entry['round']:>5}  {entry['score']:>5.1f}  {'passed' if entry['passed'] else 'failed':<6}  "
-              f"{_evaluation_cell(entry.get('evaluation')):<17}  {change}")
+        rows.append((entry["round"], f"{entry['score']:.1f}", "passed" if entry["passed"] else "failed",
+                     _evaluation_cell(entry.get("evaluation")), _prompt_change(previous, entry["prompt"])))
         previous = entry["prompt"]
+    out.table(_ROUNDS_COLUMNS, rows)
     final = "n/a" if document["finalScore"] is None else f"{document['finalScore']:.1f}"
-    print(f"\nstatus {document['status']}: final score {final} (threshold {document['threshold']}), "
-          f"best round {document['bestRound'] or 'n/a'}, cost ${document['costUsd']:.4f}")
+    out.line()
+    out.line(f"status {document['status']}: final score {final} (threshold {document['threshold']}), "
+             f"best round {document['bestRound'] or 'n/a'}, cost ${document['costUsd']:.4f}",
+             style=_STATUS_STYLES.get(document["status"]))
     if document.get("evaluation") is not None or document["rounds"]:
-        print(f"  evaluator on the final image: {_evaluation_text(document.get('evaluation'))}; "
-              f"evaluator cost ${document.get('evaluationCostUsd', 0.0):.4f} (apart from the loop's cost)")
+        out.line(f"  evaluator on the final image: {_evaluation_text(document.get('evaluation'))}; "
+                 f"evaluator cost ${document.get('evaluationCostUsd', 0.0):.4f} (apart from the loop's cost)")
     if document.get("reason"):
-        print(f"  {document['reason']}")
+        out.line(f"  {document['reason']}")
     if document.get("error"):
-        print(f"  error {document['error']}: {_display_cause(document.get('cause'))}")
+        out.line(f"  error {document['error']}: {_display_cause(document.get('cause'))}")
 
 
 def _evaluation_cell(evaluation: dict[str, Any] | None) -> str:
@@ -339,8 +348,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         return EXIT_INVALID_INPUT
     rendered = io.StringIO()
     try:  # rendered in full first: a broken document prints one line, not half a run and a traceback
-        with redirect_stdout(rendered):
-            _print_run(document, args.run_dir)
+        _print_run(document, args.run_dir, Terminal(rendered, interactive=Terminal().interactive))
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         what = f"the field {error.args[0]!r} is missing" if isinstance(error, KeyError) else f"a field is malformed ({error})"
         print(f"imagegate: {args.run_dir}/run.json is not a run document written by 'imagegate run': {what}",
@@ -350,17 +358,19 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_run(document: dict[str, Any], run_dir: Path) -> None:
-    print(f"run {document['runId']}: “{document['prompt']}”")
+def _print_run(document: dict[str, Any], run_dir: Path, out: Terminal) -> None:
+    out.line(f"run {document['runId']}: “{document['prompt']}”")
     for entry in document["rounds"]:
-        print(f"\nround {entry['round']}: score {entry['score']:.1f} ({'passed' if entry['passed'] else 'below threshold'})")
-        print(f"  prompt: {entry['prompt']}")
-        print(f"  image: {Path(run_dir) / entry['bestImage']}")
-        print(f"  judge: {entry['explanation']}")
-        print(f"  evaluator: {_evaluation_text(entry.get('evaluation'))}")
+        out.line()
+        out.line(f"round {entry['round']}: score {entry['score']:.1f} "
+                 f"({'passed' if entry['passed'] else 'below threshold'})")
+        out.line(f"  prompt: {entry['prompt']}")
+        out.line(f"  image: {Path(run_dir) / entry['bestImage']}")
+        out.line(f"  judge: {entry['explanation']}")
+        out.line(f"  evaluator: {_evaluation_text(entry.get('evaluation'))}")
         for suggestion in entry["suggestions"]:
-            print(f"   - {suggestion}")
-    _print_summary(document)
+            out.line(f"   - {suggestion}")
+    _print_summary(document, out)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -437,11 +447,12 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         print(f"benchmark {name}: {count} x {len(arms)} arms ({', '.join(arms)}), "
               f"concurrency {args.concurrency} (local runtime, offline Bedrock)")
         try:
-            outcome = benchmark_local.run_benchmark(request, args.out, runtime,
-                                                    on_progress=benchmark_local.progress_bar)
+            with Terminal().progress(len(items) * len(arms)) as progress:
+                outcome = benchmark_local.run_benchmark(
+                    request, args.out, runtime,
+                    on_progress=lambda *counts: progress.update(counts[0], benchmark_local.progress_text(*counts)))
         except InvalidRequest as error:
             return _fail_input(str(error))
-    print()
     if outcome.report_dir is None:
         print(f"imagegate: benchmark {outcome.status}: {outcome.error}", file=sys.stderr)
         return 1

@@ -315,21 +315,16 @@ class LocalRuntime:
     def wait(self, execution_arn: str, on_round: Callable[[dict[str, Any]], None] | None = None,
              poll_seconds: float = 0.1) -> ExecutionOutcome:
         """Wait for the execution to end, calling on_round for each round as it is recorded."""
-        import boto3
-
-        sfn = boto3.client("stepfunctions")
         run_id = execution_arn.rsplit(":", 1)[-1]
         reported = 0
-        while True:
-            description = sfn.describe_execution(executionArn=execution_arn)
-            done = description["status"] != _RUNNING
-            if on_round:
-                for item in sorted(self.runs().list_rounds(run_id), key=lambda r: r["round"])[reported:]:
-                    on_round(item)
-                    reported += 1
-            if done:
-                break
-            time.sleep(poll_seconds)
+
+        def report_new_rounds(_description: dict[str, Any]) -> None:
+            nonlocal reported
+            for item in sorted(self.runs().list_rounds(run_id), key=lambda r: r["round"])[reported:]:
+                on_round(item)
+                reported += 1
+
+        description = poll_execution(execution_arn, report_new_rounds if on_round else None, poll_seconds)
         output = description.get("output")
         return ExecutionOutcome(run_id=run_id, execution_arn=execution_arn, execution_status=description["status"],
                                 output=json.loads(output) if output else None,
@@ -371,6 +366,26 @@ class LocalRuntime:
             token = page.get("nextToken")
             if not token:
                 return events
+
+
+def poll_execution(execution_arn: str, on_poll: Callable[[dict[str, Any]], None] | None = None,
+                   poll_seconds: float = 0.1, timeout_seconds: float | None = None) -> dict[str, Any]:
+    """Describe an execution until it has left RUNNING and return that last description; ``on_poll`` gets
+    every description (the last one too, so a caller sees the final state). The one polling loop of the
+    CLI, the local benchmark and the tests; TimeoutError after ``timeout_seconds``, if given."""
+    import boto3
+
+    sfn = boto3.client("stepfunctions")
+    deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
+    while True:
+        description = sfn.describe_execution(executionArn=execution_arn)
+        if on_poll:
+            on_poll(description)
+        if description["status"] != _RUNNING:
+            return description
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError(f"{execution_arn} still running after {timeout_seconds} s")
+        time.sleep(poll_seconds)
 
 
 def _notify(listeners: list[Callable[..., None]], *args: Any) -> None:

@@ -140,13 +140,9 @@ def _state_machine(name: str, state: dict) -> str:
 
 
 def _wait_for_end(arn: str) -> str:
-    sfn = boto3.client("stepfunctions")
-    for _ in range(200):
-        status = sfn.describe_execution(executionArn=arn)["status"]
-        if status != "RUNNING":
-            return status
-        time.sleep(0.05)
-    raise AssertionError("the execution did not end")
+    from imagegate.local.runtime import poll_execution
+
+    return poll_execution(arn, poll_seconds=0.05, timeout_seconds=10)["status"]
 
 
 def _once_ended(runtime, run_id: str) -> dict:

@@ -7,7 +7,7 @@ this module works out what it shows (numbers formatted, chart geometry), the tem
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -116,32 +116,22 @@ _ARM_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# kind -> (how a value prints, how a change in it prints)
+_FORMATS: dict[str, tuple[Callable[[Any], str], Callable[[Any], str]]] = {
+    "count": (lambda value: str(int(value)), lambda delta: f"{int(delta):+d}"),
+    "rate": (lambda value: f"{value * 100:.1f}%", lambda delta: f"{delta * 100:+.1f} pts"),
+    "usd": (lambda value: f"${value:.4f}", lambda delta: f"{'+' if delta >= 0 else '−'}${abs(delta):.4f}"),
+    "seconds": (lambda value: f"{value:.1f} s", lambda delta: f"{delta:+.1f} s"),
+    "number": (lambda value: f"{value:.2f}", lambda delta: f"{delta:+.2f}"),
+}
+
+
 def format_value(value: Any, kind: str) -> str:
-    if value is None:
-        return "–"
-    if kind == "count":
-        return str(int(value))
-    if kind == "rate":
-        return f"{value * 100:.1f}%"
-    if kind == "usd":
-        return f"${value:.4f}"
-    if kind == "seconds":
-        return f"{value:.1f} s"
-    return f"{value:.2f}"
+    return "–" if value is None else _FORMATS[kind][0](value)
 
 
 def format_delta(delta: Any, kind: str) -> str:
-    if delta is None:
-        return "–"
-    if kind == "rate":
-        return f"{delta * 100:+.1f} pts"
-    if kind == "usd":
-        return f"{'+' if delta >= 0 else '−'}${abs(delta):.4f}"
-    if kind == "count":
-        return f"{int(delta):+d}"
-    if kind == "seconds":
-        return f"{delta:+.1f} s"
-    return f"{delta:+.2f}"
+    return "–" if delta is None else _FORMATS[kind][1](delta)
 
 
 # --- SVG charts: geometry here, markup in the template ----------------------------------------------
