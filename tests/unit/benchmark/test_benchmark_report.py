@@ -138,3 +138,30 @@ def test_html_renders_an_empty_report() -> None:
     for chart in CHARTS:
         assert f'data-chart="{chart}"' in page
     assert "no data" in page
+
+
+def test_the_aggregate_lambdas_asset_alone_renders_the_report(tmp_path: Path, four_runs: list[dict[str, Any]]) -> None:
+    # Given the Lambda asset's runtime code, copied as the CDK app bundles it (no repository beside it)
+    import shutil
+    import subprocess
+    import sys
+
+    from infra.config import RUNTIME_CODE_FOLDERS
+
+    asset = tmp_path / "asset"
+    for folder in RUNTIME_CODE_FOLDERS:
+        shutil.copytree(folder, asset / folder.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (tmp_path / "report.json").write_text(json.dumps(build_report(four_runs, "default", STARTED_AT)), encoding="utf-8")
+
+    # When a fresh interpreter renders the report from that copy
+    script = ("import json, sys, imagegate_service\n"
+              "from imagegate_service.benchmark.report import render_html\n"
+              "assert imagegate_service.__file__.startswith(sys.argv[1]), imagegate_service.__file__\n"
+              "print(render_html(json.load(open(sys.argv[2]))))\n")
+    completed = subprocess.run([sys.executable, "-c", script, str(asset), str(tmp_path / "report.json")],
+                               env={"PYTHONPATH": str(asset), "PATH": "/usr/bin:/bin"}, cwd=tmp_path,
+                               capture_output=True, text=True, timeout=60)
+
+    # Then the template came with the code: the whole page renders
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("<!DOCTYPE html>") and 'data-chart="score-by-round"' in completed.stdout
