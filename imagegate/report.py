@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import difflib
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 TEMPLATE = "run_report.html"
 
 
 @cache
-def _environment() -> Any:
+def _environment() -> jinja2.Environment:
     import jinja2  # on first render: the other commands and Lambdas importing this module never need it
 
     return jinja2.Environment(loader=jinja2.PackageLoader("imagegate", "templates"), autoescape=True,
@@ -24,9 +27,9 @@ def prompt_diff(before: str, after: str) -> list[tuple[str, str]]:
     """Word-level diff as (kind, words) pieces, kind 'same', 'del' or 'ins': what the rewrite added and
     removed (a word that only gained a comma is kept)."""
     old, new = before.split(), after.split()
-    bare = lambda words: [w.strip(",.;:") for w in words]  # noqa: E731
     pieces = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=bare(old), b=bare(new), autojunk=False).get_opcodes():
+    matcher = difflib.SequenceMatcher(a=[w.strip(",.;:") for w in old], b=[w.strip(",.;:") for w in new], autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             pieces.append(("same", " ".join(new[b1:b2])))
         if op in ("delete", "replace"):

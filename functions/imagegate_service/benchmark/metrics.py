@@ -129,8 +129,8 @@ def run_summary(run: RunResult) -> dict[str, Any]:
     rounds = sorted(run.get("rounds") or [], key=lambda entry: entry.get("round", 0))
     # The user's prompt: the run's own field when it has one, else what round 1 was sent.
     prompt = run.get("prompt") or (rounds[0].get("prompt") if rounds else None)
-    evaluation = run.get("evaluation") if isinstance(run.get("evaluation"), Mapping) else {}
-    candidates = run.get("candidatesPerRound")
+    evaluation: Mapping[str, Any] = run["evaluation"] if isinstance(run.get("evaluation"), Mapping) else {}
+    candidates = _number(run.get("candidatesPerRound"))
     return {
         "runId": run.get("runId"),
         "itemId": facts.item_id,
@@ -140,7 +140,7 @@ def run_summary(run: RunResult) -> dict[str, Any]:
         "status": facts.status,
         "evaluationPassed": evaluation.get("passed") if isinstance(evaluation.get("passed"), bool) else None,
         "evaluationSource": evaluation.get("source"),
-        "images": len(facts.round_scores) * (int(candidates) if _number(candidates) else 1),
+        "images": len(facts.round_scores) * (int(candidates) if candidates else 1),
         "prompt": prompt,
         "threshold": facts.threshold,
         "rounds": len(facts.round_scores),
@@ -176,15 +176,15 @@ def _summarize(facts: Sequence[_RunFacts]) -> dict[str, Any]:
     passed = [run for run in facts if run.passed]
     scored = [run for run in facts if run.final_score is not None]
     mean_first = _mean([run.first_round_score for run in scored if run.first_round_score is not None])
-    mean_final = _mean([run.final_score for run in scored])
+    mean_final = _mean([final for run in scored if (final := run.final_score) is not None])
     total_cost = sum(run.cost_usd for run in facts)
     durations = [run.duration_seconds for run in facts if run.duration_seconds is not None]
     status_counts = {status: 0 for status in TERMINAL_STATUSES}
     for run in facts:
         status_counts[run.status] = status_counts.get(run.status, 0) + 1
     # Lift over the runs that have both scores, so first and final describe the same runs.
-    both = [run for run in scored if run.first_round_score is not None]
-    lift = _mean([run.final_score - run.first_round_score for run in both])
+    lift = _mean([final - first for run in scored
+                  if (final := run.final_score) is not None and (first := run.first_round_score) is not None])
     return {
         "runs": len(facts),
         "passed": len(passed),
@@ -216,14 +216,15 @@ def _score_by_round(facts_list: Sequence[_RunFacts]) -> list[dict[str, Any]]:
     longest = max((len(facts.round_scores) for facts in scored), default=0)
     points = []
     for round_number in range(1, longest + 1):
-        best_so_far = []
-        reached_scores = []
+        best_so_far: list[float] = []
+        reached_scores: list[float] = []
         for facts in scored:
             earlier = [score for score in facts.round_scores[:round_number] if score is not None]
             if earlier:
                 best_so_far.append(max(earlier))
-            if len(facts.round_scores) >= round_number and facts.round_scores[round_number - 1] is not None:
-                reached_scores.append(facts.round_scores[round_number - 1])
+            reached = facts.round_scores[round_number - 1] if len(facts.round_scores) >= round_number else None
+            if reached is not None:
+                reached_scores.append(reached)
         points.append(
             {
                 "round": round_number,

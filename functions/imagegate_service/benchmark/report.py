@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 from imagegate_service.benchmark.metrics import (
@@ -228,7 +231,7 @@ def _category_charts(by_category: Mapping[str, Mapping[str, Any]]) -> list[dict[
 
 
 @cache
-def _environment() -> Any:
+def _environment() -> jinja2.Environment:
     import jinja2  # here, not at module load: only rendering needs it (Prepare Benchmark imports this module too)
 
     environment = jinja2.Environment(loader=jinja2.PackageLoader("imagegate_service.benchmark", "templates"),
