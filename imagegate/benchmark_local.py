@@ -99,9 +99,10 @@ def _progress(runtime: Any, run_ids: list[str]) -> tuple[int, int, int]:
     finished = passed = 0
     for run_id in run_ids:
         run = runtime.runs().get_run(run_id)
-        if run and run["status"] in c.TERMINAL_STATUSES:
+        status = (run or {}).get("status")  # an item may exist before Start Run has set one (its spend recorded first)
+        if status in c.TERMINAL_STATUSES:
             finished += 1
-            passed += run["status"] == c.STATUS_PASSED
+            passed += status == c.STATUS_PASSED
     return finished, passed, len(run_ids)
 
 
