@@ -6,7 +6,7 @@ from, strongest first: CDK context given with `-c key=value` (or `CDK_CONTEXT_JS
 variable `IMAGEGATE_CDK_<FIELD>` (e.g. IMAGEGATE_CDK_ALARM_EMAIL), cdk.json's `context`, then the default.
 Defaults that are run settings (threshold, max rounds, models) are the runtime's own, read from
 `imagegate_service.settings`; names the handlers share come from `imagegate_service.constants`.
-This module imports no CDK, so `imagegate doctor` reads the same settings.
+This module needs no CDK, so the CLI's `doctor` command reads the same settings.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ cannot run nested executions, and a Map item processor keeps one execution's his
 its definition is composed here, for the CDK app (infra/) and the local runtime (imagegate/local/) alike.
 
 This module lives in the service package, not the CLI's, so the deployable side never imports the laptop
-side. The ASL files are read from the `statemachine/` folder: the repository's (a checkout or an editable
-install), the one beside the package (a Lambda asset that bundles it), or the folder named by
-IMAGEGATE_STATEMACHINE_DIR. No Lambda reads them: Prepare Benchmark gets its history estimate as a static
-parameter of the composed definition."""
+side. The ASL files are read from the package's `statemachine/` folder: in a checkout a link to the
+repository's `statemachine/` (the one source), in an installed wheel and in the Lambda code asset a copy of it;
+IMAGEGATE_STATEMACHINE_DIR names another folder. No Lambda reads them: Prepare Benchmark gets its history
+estimate as a static parameter of the composed definition."""
 
 from __future__ import annotations
 
@@ -30,11 +30,12 @@ LOOP_START_STATE = "Start Run"
 
 @cache
 def statemachine_dir() -> Path:
-    """The folder with the ASL files: IMAGEGATE_STATEMACHINE_DIR, else the nearest `statemachine/` above
-    this package (the repository's top in a checkout, the asset root in a Lambda asset)."""
+    """The folder with the ASL files: IMAGEGATE_STATEMACHINE_DIR, else the package's `statemachine/`, else
+    the nearest `statemachine/` above the package (a checkout whose link was not kept, e.g. on Windows)."""
     configured = os.environ.get(ENV_STATEMACHINE_DIR)
     package = Path(__file__).resolve().parent
-    candidates = [Path(configured)] if configured else [parent / "statemachine" for parent in package.parents]
+    candidates = [Path(configured)] if configured else [
+        package / "statemachine", *(parent / "statemachine" for parent in package.parents)]
     for candidate in candidates:
         if (candidate / QUALITY_LOOP_ASL).is_file() and (candidate / BENCHMARK_ASL).is_file():
             return candidate
