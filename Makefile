@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PROMPT ?= a red apple to the left of a blue cup on a wooden table, soft morning light
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install run test synth bench soak lint-asl clean layer layer-lock
+.PHONY: install run test synth bench soak lint-asl clean layer layer-lock chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/imagegate run "$(PROMPT)" || [ $$? -eq 3 ]
 
-test: $(STAMP) lint-asl layer
+test: $(STAMP) lint-asl layer chromium
 	$(PY) -m pytest -q
+
+# The web console's browser tests (tests/e2e/console) drive Debian's chromium through Playwright
+# (Playwright's own browser download is not reachable); CI runs as root on a bare Debian machine.
+chromium:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 # Both workflows through asl-validator: the loop as written, the benchmark as composed with the loop's states.
 lint-asl: $(STAMP)

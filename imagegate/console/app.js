@@ -24,7 +24,7 @@ function h(tag, attributes = {}, ...children) {
     else if (key === "class") element.className = value;
     else element.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -413,12 +413,12 @@ async function generationView(id) {
 
 function renderHead(head, generation) {
   const live = isActive(generation.status);
-  head.replaceChildren(
+  head.replaceChildren(...[
     h("span", { id: "generation-status", role: "status" }, "Status: ", badge(generation.status)),
     live ? h("span", { class: "muted" }, `updating every ${POLL_MS / 1000} s`) : null,
     generation.reason ? h("span", { id: "generation-reason" }, generation.reason) : null,
-    generation.error ? h("span", { class: "error-banner" }, `${generation.error.error || "Error"}: ${generation.error.cause || generation.error.message || ""}`) : null,
-  );
+    generation.error ? h("span", { class: "error-banner", id: "generation-error" }, `Error: ${generation.error}`) : null,
+  ].filter(Boolean));
 }
 
 function renderSummary(summary, generation, latest) {
@@ -474,7 +474,7 @@ function roundItem(round, previous, generation) {
   const candidates = h("div", { class: "candidates" }, round.images.map((image) => {
     const isBest = image.url === round.bestImage || (round.images.length === 1);
     return h("figure", { class: isBest ? "is-best" : "" },
-      h("img", { src: image.url, loading: "lazy", alt: `Round ${round.round}, candidate ${image.candidate}${image.score == null ? "" : `, score ${num(image.score, 1)}`}${isBest ? ", the round's best" : ""}: ${round.prompt}` }),
+      h("img", { src: image.url, alt: `Round ${round.round}, candidate ${image.candidate}${image.score == null ? "" : `, score ${num(image.score, 1)}`}${isBest ? ", the round's best" : ""}: ${round.prompt}` }),
       h("figcaption", {}, `#${image.candidate} · ${image.score == null ? "no score" : num(image.score, 1)}${isBest ? " · ★ best" : ""}`));
   }));
   const checks = round.evaluation?.checks || [];

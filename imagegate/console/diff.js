@@ -1,8 +1,10 @@
-// Word-level diff of two prompts (longest common subsequence over words and the spaces between them).
+// Word-level diff of two prompts (longest common subsequence over words, punctuation and the spaces between).
 // Returns [{op: "same" | "added" | "removed", text}], adjacent pieces of one kind merged.
 
 function tokens(text) {
-  return (text || "").match(/\s+|[^\s]+/g) || [];
+  // words, runs of spaces, and each punctuation mark apart ("cup," is "cup" + ","): an appended clause
+  // shows as added after the unchanged word
+  return (text || "").match(/\s+|[\p{L}\p{N}'’-]+|[^\s\p{L}\p{N}]/gu) || [];
 }
 
 export function wordDiff(before, after) {

@@ -77,12 +77,6 @@ def server(tmp_path_factory) -> Iterator[Server]:
     chromium = _browser_or_fail()
     root = tmp_path_factory.mktemp("console")
     bench_dir = root / "benchmarks"
-    # A small real benchmark report, written by the bench CLI as a user would (two arms: side by side).
-    bench = subprocess.run(
-        [sys.executable, "-m", "imagegate.cli", "bench", "--limit", "1", "--arms", "loop,single", "--max-rounds", "2",
-         "--out", str(bench_dir)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=180)
-    assert bench.returncode == 0, bench.stdout[-2000:] + bench.stderr[-2000:]
     port = _free_port()
     with open(root / "stdout.txt", "w") as stdout, open(root / "stderr.txt", "w") as stderr:
         process = subprocess.Popen(
@@ -91,6 +85,16 @@ def server(tmp_path_factory) -> Iterator[Server]:
             stdout=stdout, stderr=stderr, cwd=REPO_ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     running = Server(f"http://127.0.0.1:{port}", process, root, bench_dir, chromium)
     try:
+        # While the server starts: a small real benchmark report, written by the bench CLI as a user would
+        # (two arms, shown side by side) on a suite of the bundled suite's first item of three categories.
+        # The server lists the folder on each request.
+        suite = root / "suite.jsonl"
+        suite.write_text("".join(_first_item_per_category(3)), encoding="utf-8")
+        bench = subprocess.run(
+            [sys.executable, "-m", "imagegate.cli", "bench", "--suite", str(suite), "--arms", "loop,single",
+             "--max-rounds", "2", "--out", str(bench_dir)],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=180)
+        assert bench.returncode == 0, bench.stdout[-2000:] + bench.stderr[-2000:]
         deadline = time.monotonic() + 60
         while running.url not in (root / "stdout.txt").read_text():
             if process.poll() is not None or time.monotonic() > deadline:
@@ -104,6 +108,16 @@ def server(tmp_path_factory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _first_item_per_category(categories: int) -> list[str]:
+    from imagegate.benchmark_local import DEFAULT_SUITE_FILE
+
+    chosen: dict[str, str] = {}
+    for line in DEFAULT_SUITE_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            chosen.setdefault(json.loads(line)["category"], line + "\n")
+    return list(chosen.values())[:categories]
 
 
 @pytest.fixture(scope="module")
