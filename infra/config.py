@@ -18,16 +18,15 @@ import os
 import re
 import typing
 import zoneinfo
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from imagegate_service import constants
-from imagegate_service import deployment
+from imagegate_service import constants, deployment, workflows
 from imagegate_service import registry as model_registry
 from imagegate_service import settings as runtime_settings
-from imagegate_service import workflows
 from imagegate_service.resources import powertools_environment
 
 from infra import layer
@@ -486,7 +485,7 @@ class ImagegateConfig:
     registry: Mapping[str, Any] = field(repr=False, compare=False, default_factory=load_model_registry)
 
     @classmethod
-    def from_context(cls, get: Callable[[str], Any], today: date | None = None) -> "ImagegateConfig":
+    def from_context(cls, get: Callable[[str], Any], today: date | None = None) -> ImagegateConfig:
         """`get` is `node.try_get_context`; context given with `-c` arrives as strings. `today` decides
         which models are past their end of life (default: today's UTC date)."""
         values, problems = {}, []
@@ -504,7 +503,7 @@ class ImagegateConfig:
 
     @classmethod
     def from_cdk_json(cls, today: date | None = None,
-                      environ: Mapping[str, str] | None = None) -> "ImagegateConfig":
+                      environ: Mapping[str, str] | None = None) -> ImagegateConfig:
         """The settings `cdk deploy` would use without `-c` overrides (for `imagegate doctor`)."""
         return cls.from_context({**cdk_json_context(), **environment_context(environ)}.get, today)
 
@@ -568,8 +567,8 @@ class ImagegateConfig:
 
         `region` is the target region (`target_region()`); None or a token: unknown, nothing is checked."""
         if not region or region.startswith("${Token"):
-            return ["target region unknown (environment-agnostic synthesis: no CDK_DEFAULT_REGION, AWS_REGION or "
-                    "AWS_DEFAULT_REGION): the models' regions were not checked; `imagegate doctor` checks them"]
+            return [("target region unknown (environment-agnostic synthesis: no CDK_DEFAULT_REGION, AWS_REGION or "
+                     "AWS_DEFAULT_REGION): the models' regions were not checked; `imagegate doctor` checks them")]
         notes, problems = [], []
         for role, model in self.models_by_role().items():
             offered = model_registry.regions(model)

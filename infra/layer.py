@@ -19,8 +19,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +110,7 @@ def ensure_built(build_dir: Path = BUILD_DIR, stamp: Path = STAMP, lock: Path = 
 
 
 def _run(command: list[str]) -> None:
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise LayerBuildError(
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         if not Path(uv).is_file():
             print("error: the lock is compiled with uv: `pip install uv` (or put it on PATH)", file=sys.stderr)
             return 1
-        return subprocess.run(lock_command(uv), cwd=REPO_ROOT).returncode
+        return subprocess.run(lock_command(uv), cwd=REPO_ROOT, check=False).returncode
     print("usage: python -m infra.layer [build|lock]", file=sys.stderr)
     return 2
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,8 @@ def benchmark_definition() -> str:
 def benchmark_history_estimate() -> dict[str, int]:
     """What the composed benchmark definition tells Prepare Benchmark (see imagegate_service.benchmark.limits)."""
     prepare = json.loads(benchmark_definition())["States"][BENCHMARK_PREPARE_STATE]
-    return prepare["Parameters"]["historyEstimate"]
+    estimate: dict[str, int] = prepare["Parameters"]["historyEstimate"]
+    return estimate
 
 
 def substitution_names(definition: str) -> set[str]:

@@ -16,7 +16,6 @@ from infra.config import FUNCTION_SPECS, FunctionSpec, ImagegateConfig
 from infra.constructs.log_groups import retained_log_group
 from infra.constructs.storage import Storage
 
-
 # The runtime infra/layer.py declares (the dependencies layer is built for the same pair).
 RUNTIME: lambda_.Runtime = getattr(lambda_.Runtime, "PYTHON_" + layer.LAMBDA_PYTHON_VERSION.replace(".", "_"))
 ARCHITECTURE: lambda_.Architecture = {"arm64": lambda_.Architecture.ARM_64,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from imagegate_service.resources import RUNS_TABLE
 
 pytestmark = pytest.mark.infra

@@ -6,7 +6,6 @@ import json
 import shutil
 
 import pytest
-
 from imagegate_service import workflows
 from imagegate_service.constants import ENV_STATEMACHINE_DIR
 
