@@ -8,19 +8,8 @@ from typing import Any
 import pytest
 from imagegate_service import constants as c
 from imagegate_service import registry
-from infra_test_helpers import (
-    as_list,
-    function_role_id,
-    grants_by_action,
-    render,
-    statements_of_role,
-)
-
-from infra.config import (
-    BENCHMARK_FUNCTION_SPECS,
-    FUNCTION_SPECS,
-    INFERENCE_PROFILE_REGIONS,
-)
+from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, INFERENCE_PROFILE_REGIONS
+from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 pytestmark = pytest.mark.infra
 
@@ -101,7 +90,8 @@ def test_dependencies_layer_ships_the_lock_built_for_the_functions_runtime(synth
 def _locked() -> dict[str, str]:
     from infra import layer as layer_build
 
-    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", layer_build.REQUIREMENTS_LOCK.read_text(encoding="utf-8"), re.MULTILINE)
+    lock = layer_build.REQUIREMENTS_LOCK.read_text(encoding="utf-8")
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", lock, re.MULTILINE)
     return {name.lower(): version for name, version in pins}
 
 
