@@ -99,7 +99,7 @@ def _progress(runtime: Any, run_ids: list[str]) -> tuple[int, int, int]:
     finished = passed = 0
     for run_id in run_ids:
         run = runtime.runs().get_run(run_id)
-        status = (run or {}).get("status")  # an item may exist before Start Run has set one (its spend recorded first)
+        status = (run or {}).get("status")  # not finished while the item has no status yet
         if status in c.TERMINAL_STATUSES:
             finished += 1
             passed += status == c.STATUS_PASSED
