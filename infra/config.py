@@ -200,20 +200,26 @@ def one_of(choices: tuple[Any, ...]) -> Check:
     return lambda key, value: None if value in choices else f"{key} {value!r} is not one of {choices}"
 
 
+def _number(value: float) -> str:
+    """7.5 as 7.5, 10.0 as 10, 10000000 as 10000000 (never 1e+07)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def between(low: float, high: float) -> Check:
-    return lambda key, value: None if low <= value <= high else f"{key} {value:g} is outside {low:g}-{high:g}"
+    return lambda key, value: None if low <= value <= high else \
+        f"{key} {_number(value)} is outside {_number(low)}-{_number(high)}"
 
 
 def at_least(low: float) -> Check:
-    return lambda key, value: None if value >= low else f"{key} {value:g} must be at least {low:g}"
+    return lambda key, value: None if value >= low else f"{key} {_number(value)} must be at least {_number(low)}"
 
 
 def positive(key: str, value: float) -> str | None:
-    return None if value > 0 else f"{key} {value:g} must be positive"
+    return None if value > 0 else f"{key} {_number(value)} must be positive"
 
 
 def _pass_rate(key: str, value: float) -> str | None:
-    return None if 0 < value <= 1 else f"{key} {value:g} is outside (0, 1]"
+    return None if 0 < value <= 1 else f"{key} {_number(value)} is outside (0, 1]"
 
 
 def _suite_name(key: str, value: str) -> str | None:
@@ -307,7 +313,7 @@ class Setting:
             return f"`{str(self.default).lower()}`"
         if isinstance(self.default, tuple):
             return f"`{','.join(self.default)}`"
-        return "none" if self.default is None else f"`{self.default:g}`" if isinstance(self.default, float) \
+        return "none" if self.default is None else f"`{_number(self.default)}`" if isinstance(self.default, float) \
             else f"`{self.default}`"
 
 

@@ -135,3 +135,15 @@ def test_environment_changes_a_setting_and_context_still_wins():
     assert from_env.api_cors_origins == ("https://a.example", "https://b.example")
     both = ImagegateConfig.from_context({**infra_config.environment_context(environ), "logRetentionDays": 7}.get)
     assert both.log_retention_days == 7
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"imageUrlExpirySeconds": 10_000_000}, "imageUrlExpirySeconds 10000000 is outside 1-604800"),
+    ({"defaultThreshold": "10.5"}, "defaultThreshold 10.5 is outside 0-10"),
+    ({"runRetentionDays": 0}, "runRetentionDays 0 must be at least 1"),
+    ({"apiThrottleRateLimit": "0"}, "apiThrottleRateLimit 0 must be positive"),
+])
+def test_a_value_out_of_range_is_named_with_the_number_as_given(override, message):
+    with pytest.raises(ContextError) as raised:
+        config_from_context(**override)
+    assert raised.value.problems == [message]
