@@ -37,22 +37,13 @@ STATE_MACHINE_FILE = workflows.quality_loop_file()
 RUNTIME_CODE_FOLDERS = (REPO_ROOT / "functions" / "imagegate_service", REPO_ROOT / "prompts")
 LAMBDA_TASK_ROOT = "/var/task"
 
-# The public Powertools for AWS Lambda (Python) v3 layer, published per Python version and architecture
-# (https://docs.powertools.aws.dev/lambda/python/latest/#lambda-layer).
+# The public Powertools for AWS Lambda (Python) v3 layer, published per Python version and architecture:
+# arn:aws:lambda:{region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-{python_version}-arm64:27 (Powertools docs,
+# "Lambda Layer": https://docs.powertools.aws.dev/lambda/python/latest/#lambda-layer; version 27 since
+# https://github.com/aws-powertools/powertools-lambda-python/pull/7757). The version is context (powertoolsLayerVersion).
 POWERTOOLS_LAYER_ACCOUNT = "017000801446"
 POWERTOOLS_LAYER_NAME = (f"AWSLambdaPowertoolsPythonV3-{layer.runtime_name().replace('.', '')}-"
                          f"{layer.LAMBDA_ARCHITECTURE}")
-
-# Custom metrics the handlers emit with Powertools Metrics (namespace imagegate, dimension service=imagegate).
-METRIC_RUNS_STARTED = constants.METRIC_RUNS_STARTED
-METRIC_RUNS_PASSED = constants.METRIC_RUN_OUTCOME[constants.STATUS_PASSED]
-METRIC_RUNS_EXHAUSTED = constants.METRIC_RUN_OUTCOME[constants.STATUS_EXHAUSTED]
-METRIC_RUNS_BLOCKED = constants.METRIC_RUN_OUTCOME[constants.STATUS_BLOCKED]
-METRIC_RUNS_FAILED = constants.METRIC_RUN_OUTCOME[constants.STATUS_FAILED]
-METRIC_ROUNDS_PER_RUN = constants.METRIC_ROUNDS_PER_RUN
-METRIC_RUN_COST_USD = constants.METRIC_RUN_COST
-METRIC_ROUND_SCORE = constants.METRIC_ROUND_SCORE
-METRIC_DIMENSIONS = {"service": constants.SERVICE_NAME}
 
 # Regions a cross-region inference profile may route to, by its id's prefix (Bedrock user guide,
 # "Supported Regions and models for inference profiles"). Override with context `inferenceProfileRegions`.

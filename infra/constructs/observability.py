@@ -19,7 +19,6 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 from imagegate_service import constants
 
-from infra import config as names
 from infra.config import ImagegateConfig
 
 _PERIOD = cdk.Duration.minutes(5)
@@ -49,21 +48,20 @@ class Observability(Construct):
             cloudwatch.GraphWidget(
                 title="Runs by outcome", width=12, stacked=True,
                 left=[_run_metric(name, "Sum", label) for name, label in (
-                    (names.METRIC_RUNS_STARTED, "started"), (names.METRIC_RUNS_PASSED, "passed"),
-                    (names.METRIC_RUNS_EXHAUSTED, "exhausted"), (names.METRIC_RUNS_BLOCKED, "blocked"),
-                    (names.METRIC_RUNS_FAILED, "failed"))],
+                    (constants.METRIC_RUNS_STARTED, "started"),
+                    *((metric, status.lower()) for status, metric in constants.METRIC_RUN_OUTCOME.items()))],
             ),
             cloudwatch.GraphWidget(
                 title="Rounds per run and judge score", width=12,
-                left=[_run_metric(names.METRIC_ROUNDS_PER_RUN, "Average", "mean rounds per run")],
-                right=[_run_metric(names.METRIC_ROUND_SCORE, "Average", "mean round score")],
+                left=[_run_metric(constants.METRIC_ROUNDS_PER_RUN, "Average", "mean rounds per run")],
+                right=[_run_metric(constants.METRIC_ROUND_SCORE, "Average", "mean round score")],
             ),
         )
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Model cost (USD)", width=12,
-                left=[_run_metric(names.METRIC_RUN_COST_USD, "Sum", "total"),
-                      _run_metric(names.METRIC_RUN_COST_USD, "Average", "per run")],
+                left=[_run_metric(constants.METRIC_RUN_COST, "Sum", "total"),
+                      _run_metric(constants.METRIC_RUN_COST, "Average", "per run")],
             ),
             cloudwatch.AlarmStatusWidget(title="Quality loop alarms", width=12, alarms=list(self.alarms)),
         )
@@ -186,7 +184,7 @@ def _run_metric(metric_name: str, statistic: str, label: str | None,
     return cloudwatch.Metric(
         namespace=constants.METRICS_NAMESPACE,
         metric_name=metric_name,
-        dimensions_map=names.METRIC_DIMENSIONS,
+        dimensions_map={"service": constants.SERVICE_NAME},  # Powertools Metrics' default dimension
         statistic=statistic,
         label=label,
         period=period,

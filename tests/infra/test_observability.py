@@ -7,7 +7,7 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
-from infra import config
+from imagegate_service import constants as c
 
 pytestmark = pytest.mark.infra
 
@@ -61,7 +61,7 @@ def test_alarms_notify_the_email_through_an_encrypted_topic(synthesized):
 def test_dashboard_plots_the_handlers_metrics(synthesized):
     (dashboard,) = synthesized.resources("AWS::CloudWatch::Dashboard").values()
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
-    for metric in (config.METRIC_RUNS_STARTED, config.METRIC_RUNS_PASSED, config.METRIC_RUNS_EXHAUSTED,
-                   config.METRIC_RUNS_FAILED, config.METRIC_ROUNDS_PER_RUN, config.METRIC_RUN_COST_USD):
+    for metric in (c.METRIC_RUNS_STARTED, *c.METRIC_RUN_OUTCOME.values(), c.METRIC_ROUNDS_PER_RUN, c.METRIC_RUN_COST,
+                   c.METRIC_ROUND_SCORE):
         assert f'\\"{metric}\\"' in body, metric
     assert '\\"imagegate\\"' in body and '\\"service\\"' in body
