@@ -205,7 +205,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         outcome = runtime.wait(execution_arn, on_round=_print_round)
         run_item = runtime.runs().get_run(outcome.run_id)
         run_dir, document = export_run(run_item, runtime.runs().list_rounds(outcome.run_id), runtime.objects,
-                                       Path(args.out))
+                                       Path(args.out), runtime.runs().ledger(outcome.run_id))
     _print_summary(document)
     print(f"report: {run_dir / 'report.html'}")
     return EXIT_CODES.get(document["status"], 1)

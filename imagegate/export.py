@@ -17,8 +17,15 @@ REPORT_FILE = "report.html"
 ITEMS_FILE = "items.json"
 
 
-def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """run.json: the run's outcome and every round, image paths relative to the run folder."""
+def ledger_entries(ledger_items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """run.json's `ledger`: every billable model call, in callId order, with what it cost."""
+    fields = ("callId", "round", "step", "candidate", "modelId", "outcome", "costUsd", "recordedAt")
+    return [{field: item.get(field) for field in fields} for item in sorted(ledger_items, key=lambda e: e["callId"])]
+
+
+def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
+                       ledger_items: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """run.json: the run's outcome, every round (image paths relative to the run folder) and the spend ledger."""
     prefix = f"{c.RUNS_PREFIX}{run_item['runId']}/"
     rounds = []
     for item in sorted(round_items, key=lambda r: r["round"]):
@@ -62,6 +69,8 @@ def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str,
         "error": run_item.get("error"),
         "cause": run_item.get("cause"),
         "rounds": rounds,
+        "filteredRounds": run_item.get("filteredRounds", []),
+        "ledger": ledger_entries(ledger_items),
     }
 
 
@@ -71,8 +80,10 @@ def best_round_evaluation(run_item: dict[str, Any], rounds: Iterable[dict[str, A
 
 
 def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
-               objects: Callable[[str], Iterable[tuple[str, bytes]]], out_root: Path) -> tuple[Path, dict[str, Any]]:
-    """Write runs/<runId>/ under out_root; return that folder and the run.json document."""
+               objects: Callable[[str], Iterable[tuple[str, bytes]]], out_root: Path,
+               ledger_items: Iterable[dict[str, Any]] = ()) -> tuple[Path, dict[str, Any]]:
+    """Write runs/<runId>/ under out_root; return that folder and the run.json document. A candidate image an
+    earlier export wrote that storage no longer holds (a retried round delivered fewer) is removed."""
     run_id = run_item["runId"]
     run_dir = Path(out_root) / run_id
     prefix = f"{c.RUNS_PREFIX}{run_id}/"
@@ -83,7 +94,10 @@ def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written.append(key.removeprefix(prefix))
-    document = build_run_document(run_item, round_items)
+    for stale in run_dir.glob("round-*/candidate-*.png"):
+        if stale.relative_to(run_dir).as_posix() not in written:
+            stale.unlink()
+    document = build_run_document(run_item, round_items, ledger_items)
     run_dir.mkdir(parents=True, exist_ok=True)
     # after the objects it names and before run.json, whole or not at all: a reader never finds items naming
     # objects not written yet, and a run.json without items.json is a folder an older version wrote

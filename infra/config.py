@@ -102,20 +102,33 @@ class FunctionSpec:
 
 # Image and vision calls wait up to 300 s on Bedrock (the adapter's read timeout), so those functions
 # get a little more than that; the rest only touch S3/DynamoDB.
+# The spend ledger (domain/spend.py) from every function that calls a model: the budget reservation is an
+# UpdateItem, the ledger entry and its settlement one TransactWriteItems, whose Put and Update "initiate a PutItem
+# / UpdateItem operation" and need those actions
+# (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html); GetItem reads
+# the committed spend when a call does not fit.
+_LEDGER_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec("start_run", 256, 30, dynamodb_actions=("dynamodb:PutItem",)),
-    FunctionSpec("generate_images", 1024, 330, model_role="generator", s3_object_actions=("s3:PutObject",)),
-    FunctionSpec("judge_images", 1024, 330, model_role="judge", s3_object_actions=("s3:GetObject", "s3:PutObject")),
+    # reads and writes the round's generation.json (what each call delivered), deletes candidate keys it did not list
+    FunctionSpec("generate_images", 1024, 330, model_role="generator",
+                 s3_object_actions=("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), dynamodb_actions=_LEDGER_ACTIONS),
+    FunctionSpec("judge_images", 1024, 330, model_role="judge", s3_object_actions=("s3:GetObject", "s3:PutObject"),
+                 dynamodb_actions=_LEDGER_ACTIONS),
+    # gathers the candidates' verdicts into the round's verdict.json
+    FunctionSpec("pick_best", 256, 30, s3_object_actions=("s3:GetObject", "s3:PutObject")),
     # reads the round's best image (and the run's checks), writes the checks once and the round's evaluation
     FunctionSpec("evaluate_round", 1024, 330, model_role="evaluator",
-                 s3_object_actions=("s3:GetObject", "s3:PutObject")),
-    # reads the round's verdict.json and the rewrite notes that produced its prompt
+                 s3_object_actions=("s3:GetObject", "s3:PutObject"), dynamodb_actions=_LEDGER_ACTIONS),
+    # reads the round's verdict.json and the rewrite notes that produced its prompt; the round and the run's
+    # totals in one transaction; the ledger and the rounds by Query
     FunctionSpec("record_round", 256, 30, s3_object_actions=("s3:GetObject",),
-                 dynamodb_actions=("dynamodb:PutItem", "dynamodb:UpdateItem")),
+                 dynamodb_actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query")),
     # reads the verdict, writes the next round's rewrite notes, queries earlier rounds for context
     FunctionSpec("rewrite_prompt", 512, 330, model_role="rewriter", s3_object_actions=("s3:GetObject", "s3:PutObject"),
-                 dynamodb_actions=("dynamodb:Query",)),
-    FunctionSpec("finish_run", 256, 30, dynamodb_actions=("dynamodb:UpdateItem",)),
+                 dynamodb_actions=("dynamodb:Query", *_LEDGER_ACTIONS)),
+    # the run's totals from the ledger (Query)
+    FunctionSpec("finish_run", 256, 30, dynamodb_actions=("dynamodb:UpdateItem", "dynamodb:Query")),
 )
 assert {spec.name for spec in FUNCTION_SPECS} == set(constants.HANDLERS), "one FunctionSpec per handler"
 

@@ -26,6 +26,7 @@ HANDLERS = {
     "start_run": "StartRunFunctionArn",
     "generate_images": "GenerateImagesFunctionArn",
     "judge_images": "JudgeImagesFunctionArn",
+    "pick_best": "PickBestFunctionArn",
     "evaluate_round": "EvaluateRoundFunctionArn",
     "record_round": "RecordRoundFunctionArn",
     "rewrite_prompt": "RewritePromptFunctionArn",
@@ -59,6 +60,11 @@ def verdict_key(run_id: str, round_number: int) -> str:
     return f"{round_prefix(run_id, round_number)}verdict.json"
 
 
+def candidate_verdict_key(run_id: str, round_number: int, candidate: int) -> str:
+    """One candidate's verdict, written by its own judge call (the round's verdict.json gathers them)."""
+    return f"{round_prefix(run_id, round_number)}verdict-{candidate}.json"
+
+
 def evaluation_key(run_id: str, round_number: int) -> str:
     """The independent evaluator's answers on the round's best image, next to the judge's verdict."""
     return f"{round_prefix(run_id, round_number)}evaluation.json"
@@ -80,6 +86,22 @@ RUN_SK = "RUN"
 def round_sk(round_number: int) -> str:
     return f"ROUND#{round_number:02d}"
 
+
+# The spend ledger (sk CALL#<callId> under the run's partition): the step each billable model call belongs to.
+# A callId is <round>-<step>-<candidate>-a<attempt> (attempt: the task's $$.State.RetryCount), so a re-delivered
+# invocation finds its entry already there and a new attempt is a new call.
+STEP_GENERATE = "generate"
+STEP_JUDGE = "judge"
+STEP_REWRITE = "rewrite"
+STEP_EVALUATE_CHECKS = "evaluate-checks"
+STEP_EVALUATE_ANSWERS = "evaluate-answers"
+EVALUATION_STEPS = (STEP_EVALUATE_CHECKS, STEP_EVALUATE_ANSWERS)
+# What became of a billed call's answer.
+CALL_OK = "ok"
+CALL_FILTERED = "filtered"
+CALL_INVALID = "invalid"
+CALL_REFUSED = "refused"
+CALL_TRUNCATED = "truncated"
 
 TTL_ATTRIBUTE = "expiresAt"
 DEFAULT_RUN_TTL_DAYS = 90

@@ -36,9 +36,23 @@ class InvalidEvaluation(ImagegateError):
     """The evaluator answered, but not with checks or answers that match their schema (or refused, or was cut)."""
 
 
+class StoreThrottled(ImagegateError):
+    """DynamoDB asked us to slow down (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded,
+    or a transaction cancelled by a conflicting one) after botocore's own retries: the task is retried whole."""
+
+
 # Not retried.
 class ContentBlocked(ImagegateError):
-    """Bedrock's content filter blocked the prompt or every generated image."""
+    """Bedrock's content filter blocked the prompt (the user's, or a rewritten one)."""
+
+
+class ImagesFiltered(ContentBlocked):
+    """The output filter withheld every image of the round (billed per the registry's policy); the loop
+    re-draws with a new seed while rounds and budget remain."""
+
+
+class BudgetExhausted(ImagegateError):
+    """A billable call's upper-bound cost does not fit in what is left of maxCostUsd: it is not made."""
 
 
 class ModelRequestRejected(ImagegateError):

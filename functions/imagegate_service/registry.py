@@ -245,3 +245,12 @@ def document() -> dict[str, Any]:
 def tool_call_max_tokens() -> int:
     """maxTokens for a Converse call with a forced tool: room for Nova's reasoning before the tool input."""
     return _registry()["converse"]["toolCallMaxTokens"]
+
+
+def converse_input_tokens_bound(texts: list[str], image_sizes: list[tuple[int, int]]) -> int:
+    """An upper bound of a Converse call's input tokens: its texts by UTF-8 bytes, its images by pixels."""
+    bound = _registry()["converse"]["inputTokenBound"]
+    text_tokens = sum(len(text.encode("utf-8")) for text in texts) * bound["perUtf8Byte"]
+    per_image = bound["perImage1024x1024"]
+    image_tokens = sum(-(-per_image * max(width * height, 1024 * 1024) // (1024 * 1024)) for width, height in image_sizes)
+    return text_tokens + image_tokens

@@ -88,7 +88,7 @@ class LocalStore:
             run_item = runs.get_run(run_id)
             if run_item is None:
                 return  # refused before Start Run recorded it: nothing to keep but the marker
-            export_run(run_item, runs.list_rounds(run_id), self.runtime.objects, self.root)
+            export_run(run_item, runs.list_rounds(run_id), self.runtime.objects, self.root, runs.ledger(run_id))
             if run_item.get("status") not in c.OPEN_STATUSES:
                 (self.root / run_id / IN_FLIGHT_FILE).unlink(missing_ok=True)
 

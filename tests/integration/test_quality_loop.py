@@ -130,7 +130,11 @@ def test_verdicts_that_keep_breaking_the_schema_fail_the_run_with_the_cause_kept
     assert run["error"] == "InvalidVerdict"
     assert "schema" in run["cause"]
     image_price = registry.generator(registry.default_model("generator")).price_per_image(1024, 1024, "standard")
-    assert run["costUsd"] == pytest.approx(image_price)  # the round's image, never recorded as a round, still counts
+    # the round's image, never recorded as a round, and every garbage verdict (billed, thrown away) still count
+    ledger = runtime.runs().ledger("garbage-always")
+    assert [entry["outcome"] for entry in ledger if entry["step"] == c.STEP_JUDGE] == [c.CALL_INVALID] * 3
+    assert run["costUsd"] == pytest.approx(sum(entry["costUsd"] for entry in ledger), abs=1e-6)
+    assert run["costUsd"] > image_price
     assert rounds_of(runtime, "garbage-always") == []  # no half-written round
 
 
@@ -242,6 +246,14 @@ def test_blocked_output_says_the_images_were_blocked_not_the_prompt(runtime_with
 
     runtime.run({"prompt": APPLE}, run_id="blocked-output")
 
+    # Then every round was re-drawn with a new seed until the rounds ran out, and the reason says what was blocked
     run = runtime.runs().get_run("blocked-output")
     assert run["status"] == c.STATUS_BLOCKED
-    assert run["reason"] == "the content filter blocked every generated image"
+    rounds = run["settings"]["maxRounds"]
+    assert run["reason"].startswith(f"the content filter blocked the generated images of round {rounds}")
+    assert run["filteredRounds"] == list(range(1, rounds + 1))
+    # and each filtered round's images are billed and recorded (the registry's policy: filtered images are billed)
+    ledger = runtime.runs().ledger("blocked-output")
+    image_price = registry.generator(registry.default_model("generator")).price_per_image(1024, 1024, "standard")
+    assert [entry["outcome"] for entry in ledger] == [c.CALL_FILTERED] * rounds
+    assert run["costUsd"] == pytest.approx(rounds * image_price)

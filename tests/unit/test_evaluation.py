@@ -14,6 +14,7 @@ from imagegate_service.adapters.bedrock import BedrockToolCaller
 from imagegate_service.domain.evaluating import RoundEvaluator, apply_parent_rule
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.recording import RoundRecorder
+from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.start import RunStarter
 from imagegate_service.errors import InvalidEvaluation
 from imagegate_service.settings import estimated_round_cost
@@ -74,7 +75,7 @@ def state_for_round(storage, round_number=1, **settings):
 
 def evaluator_for(storage, bedrock):
     client, _ = bedrock
-    return RoundEvaluator(BedrockToolCaller(lambda: client), storage[0])
+    return RoundEvaluator(BedrockToolCaller(lambda: client), storage[0], SpendLedger(storage[1]))
 
 
 def test_the_model_writes_the_checks_then_answers_them_and_a_child_fails_with_its_parent(storage, bedrock):
@@ -250,6 +251,10 @@ def recorded_state(storage, evaluation, round_number=1):
     state["generation"] = {"round": round_number, "imageKeys": [state["judgement"]["imageKey"]], "costUsd": 0.01,
                            "durationMs": 5}
     state["evaluation"] = evaluation
+    for step, cost in ((c.STEP_GENERATE, 0.01), (c.STEP_JUDGE, 0.001)):  # the round's billed image and judge calls
+        with SpendLedger(storage[1]).call(state, round_number=round_number, step=step, candidate=1, model_id="m",
+                                          bound_usd=cost) as billed:
+            billed.answered(cost)
     return state
 
 
@@ -288,6 +293,9 @@ def test_a_failed_evaluation_is_recorded_unavailable_with_what_it_spent(storage)
     # Given Evaluate Round failed after its retries, having billed one call (the Catch put the error in $.evaluation)
     storage[0].put_json(c.evaluation_key(RUN, 1), {"status": "failed", "costUsd": 0.0021, "error": "InvalidEvaluation"})
     state = recorded_state(storage, {"Error": "InvalidEvaluation", "Cause": "the evaluator did not answer c3"})
+    with SpendLedger(storage[1]).call(state, round_number=1, step=c.STEP_EVALUATE_ANSWERS, candidate=0,
+                                      model_id=EVALUATOR, bound_usd=0.0021) as billed:
+        billed.answered(0.0021, c.CALL_INVALID)  # the ledger has the billed call whose answer was unusable
 
     # When the round is recorded
     loop = RoundRecorder(storage[1], storage[0]).record(state)
@@ -352,9 +360,11 @@ def test_the_workflow_evaluates_after_the_judge_retries_like_it_and_never_fails_
     from imagegate_service.workflows import quality_loop_file
 
     states = json_module.loads(quality_loop_file().read_text(encoding="utf-8"))["States"]
-    evaluate, judge = states["Evaluate Round"], states["Judge Images"]
-    # Judge Images -> Evaluate Round -> Record Round, the result in $.evaluation, which Record Round reads
-    assert judge["Next"] == "Evaluate Round" and evaluate["Next"] == "Record Round"
+    evaluate = states["Evaluate Round"]
+    judge = states["Judge Images"]["ItemProcessor"]["States"]["Judge Candidate"]  # one judge call per candidate
+    # Judge Images -> Pick Best -> Evaluate Round -> Record Round, the result in $.evaluation, which Record Round reads
+    assert states["Judge Images"]["Next"] == "Pick Best" and states["Pick Best"]["Next"] == "Evaluate Round"
+    assert evaluate["Next"] == "Record Round"
     assert evaluate["Resource"] == "${" + c.HANDLERS["evaluate_round"] + "}"
     assert evaluate["ResultPath"] == states["Record Round"]["Parameters"]["evaluation.$"] == "$.evaluation"
     # the judge's retries, with InvalidEvaluation where the judge has InvalidVerdict

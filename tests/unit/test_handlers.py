@@ -9,6 +9,7 @@ from imagegate_service.adapters.bedrock import ToolAnswer
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.judging import RoundJudge
 from imagegate_service.domain.recording import RoundRecorder
+from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.start import RunStarter
 from imagegate_service.errors import InvalidVerdict
 
@@ -60,7 +61,7 @@ def test_judge_picks_the_best_candidate_and_scores_against_the_original_prompt(s
     state["generation"] = {"imageKeys": [c.candidate_key("run-1", 1, k) for k in (1, 2)]}
     models = FakeToolCaller(answer(verdict(5.0)), answer(verdict(7.0)))
 
-    judgement = RoundJudge(models, images).judge(state)
+    judgement = RoundJudge(models, images, SpendLedger(runs)).judge(state)
 
     assert judgement["bestCandidate"] == 2 and judgement["score"] == 7.0
     assert all("<user_prompt>\na red apple\n</user_prompt>" in call["content"][1]["text"] for call in models.calls)
@@ -75,7 +76,7 @@ def test_user_text_cannot_close_the_data_tags(storage):
     state["generation"] = {"imageKeys": [c.candidate_key("run-1", 1, 1)]}
     models = FakeToolCaller(answer(verdict(3.0)))
 
-    RoundJudge(models, images).judge(state)
+    RoundJudge(models, images, SpendLedger(runs)).judge(state)
 
     assert models.calls[0]["content"][1]["text"].count("</user_prompt>") == 1
 
@@ -96,7 +97,7 @@ def test_an_untrustworthy_verdict_is_an_invalid_verdict(storage, bad, words):
     state["generation"] = {"imageKeys": [c.candidate_key("run-1", 1, 1)]}
 
     with pytest.raises(InvalidVerdict, match=words):
-        RoundJudge(FakeToolCaller(answer(bad, text="I cannot grade this")), images).judge(state)
+        RoundJudge(FakeToolCaller(answer(bad, text="I cannot grade this")), images, SpendLedger(runs)).judge(state)
 
 
 def recorded_round_state(storage, score):
@@ -106,6 +107,9 @@ def recorded_round_state(storage, score):
     images.put_json(c.verdict_key("run-1", 1), {"bestCandidate": 1, "candidates": [
         {"candidate": 1, "imageKey": key, "verdict": verdict(score, ["Say the apple is red"])}]})
     state["generation"] = {"imageKeys": [key], "costUsd": 0.01, "durationMs": 5}
+    for step, cost in ((c.STEP_GENERATE, 0.01), (c.STEP_JUDGE, 0.0002)):  # the round's billed calls
+        with SpendLedger(runs).call(state, round_number=1, step=step, candidate=1, model_id="m", bound_usd=cost) as billed:
+            billed.answered(cost)
     state["judgement"] = {"score": score, "bestCandidate": 1, "imageKey": key,
                           "verdictKey": c.verdict_key("run-1", 1), "costUsd": 0.0002, "durationMs": 5}
     return state
@@ -129,7 +133,7 @@ def test_finishing_a_blocked_rewrite_after_a_judged_round_is_exhausted(storage):
     images, runs = storage
     state = recorded_round_state(storage, 6.0)
     loop = RoundRecorder(runs, images).record(state)
-    blocked = {**state, "loop": {**loop, "round": 2}, "outcome": "BLOCKED", "reason": "blocked",
+    blocked = {**state, "loop": {**loop, "round": 2, "prompt": "a rewritten prompt"}, "outcome": "BLOCKED", "reason": "blocked",
                "error": {"Error": "ContentBlocked", "Cause": json.dumps({"errorMessage": "blocked"})}}
 
     result = RunFinisher(runs).finish(blocked)

@@ -4,12 +4,15 @@ The re-draw is the benchmark's control arm: it must cost no model call, keep the
 exactly, and give every round its own seed (kept in the loop state, drawn with, stored with the round)."""
 
 import boto3
+import contextlib
+
 import pytest
 from moto import mock_aws
 
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import GeneratedImages
+from imagegate_service.domain.spend import BilledCall, call_id
 from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.generation import RoundGenerator
 from imagegate_service.domain.recording import rewrite_key
@@ -33,9 +36,18 @@ class RecordingGenerator:
     def __init__(self):
         self.requests = []
 
-    def generate(self, request):
+    def generate_call(self, request, first, count, on_answered):
         self.requests.append(request)
-        return GeneratedImages(images=[b"\x89PNG fake"] * request.count, requested=request.count, filter_message=None)
+        on_answered()
+        return GeneratedImages(images=[b"\x89PNG fake"] * count, requested=count, filter_message=None)
+
+
+class UnlimitedLedger:
+    """The spend ledger with no budget and no table: these tests are about seeds and prompts."""
+
+    @contextlib.contextmanager
+    def call(self, state, **call):
+        yield BilledCall(call_id(state["loop"]["round"], call["step"], call["candidate"], 0), call["bound_usd"])
 
 
 @pytest.fixture
@@ -77,7 +89,7 @@ def test_every_redraw_round_draws_with_its_own_seed(images):
     settings = redraw_settings(seed=7)
     loop = initial_loop(settings)
     generator = RecordingGenerator()
-    rounds = RoundGenerator(generator=generator, images=images)
+    rounds = RoundGenerator(generator=generator, images=images, ledger=UnlimitedLedger())
     rewriter = PromptRewriter(models=NoModelCalls(), images=images, runs=None)
 
     # When each round is generated and then re-drawn
@@ -117,7 +129,7 @@ def test_the_rewrite_strategy_draws_every_round_with_the_run_seed(images):
 
     # When a later round is generated (its prompt rewritten, its seed untouched)
     loop = {**initial_loop(settings), "round": 3, "prompt": "a rewritten prompt"}
-    RoundGenerator(generator=generator, images=images).generate({"runId": "run-3", "settings": settings, "loop": loop})
+    RoundGenerator(generator=generator, images=images, ledger=UnlimitedLedger()).generate({"runId": "run-3", "settings": settings, "loop": loop})
 
     # Then it draws with the run's seed, as before the strategy setting existed
     assert generator.requests[0].seed == 5 and generator.requests[0].prompt == "a rewritten prompt"

@@ -9,7 +9,7 @@ import base64
 import binascii
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -18,6 +18,7 @@ from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.errors import (
     ContentBlocked,
     ImagegateError,
+    ImagesFiltered,
     ModelAccessDenied,
     ModelNotFound,
     ModelRequestRejected,
@@ -152,15 +153,44 @@ class BedrockImageGenerator:
             return self._generate_stability(request)
         return self._generate_titan_or_canvas(request)
 
-    def _generate_titan_or_canvas(self, request: ImageRequest) -> GeneratedImages:
-        payload = self._invoke(request.model_id, titan_or_canvas_body(request))
+    def generate_call(self, request: ImageRequest, first: int, count: int,
+                      on_answered: Callable[[], None]) -> GeneratedImages:
+        """ONE InvokeModel call for candidates first..first+count-1 (1-based; Stability draws one per call).
+        on_answered runs as soon as Bedrock answered, before the answer is checked: the call is billed then.
+        All images filtered: ImagesFiltered; the prompt blocked: ContentBlocked; an unusable answer:
+        ModelTransientError."""
+        model = registry.generator(request.model_id)
+        if model.family != "stability":
+            seed = request.seed + first - 1
+            return self._generate_titan_or_canvas(replace(request, count=count, seed=seed), on_answered)
+        if count != 1:
+            raise ValueError(f"{model.name} draws one image per call, not {count}")
+        reason, png = self._stability_call(request, first - 1, on_answered)
+        if reason == STABILITY_OUTPUT_FILTERED:
+            raise ImagesFiltered(ALL_IMAGES_FILTERED.format(reason=STABILITY_OUTPUT_FILTERED))
+        if reason == STABILITY_INFERENCE_ERROR:
+            raise ModelTransientError(f"{request.model_id}: {STABILITY_INFERENCE_ERROR}")
+        return GeneratedImages(images=[png], requested=1, filter_message=None)
+
+    def _generate_titan_or_canvas(self, request: ImageRequest,
+                                  on_answered: Callable[[], None] | None = None) -> GeneratedImages:
+        payload = self._invoke(request.model_id, titan_or_canvas_body(request), on_answered)
         error = payload.get("error")
         if error is not None and not isinstance(error, str):
             raise ModelTransientError(f"{request.model_id} answered an error that is not text: {error!r:.200}")
         images = [_decode_png(request.model_id, image) for image in _list_of(payload, "images", request.model_id)]
         if not images:
-            raise ContentBlocked(error or f"{request.model_id} returned no images")
+            raise ImagesFiltered(error or f"{request.model_id} returned no images")
         return GeneratedImages(images=images, requested=request.count, filter_message=error)
+
+    def _stability_call(self, request: ImageRequest, candidate: int,
+                        on_answered: Callable[[], None] | None = None) -> tuple[str | None, bytes | None]:
+        """One Stability call (0-based candidate): its finish reason and image; a blocked prompt is ContentBlocked."""
+        payload = self._invoke(request.model_id, stability_body(request, candidate), on_answered)
+        reason, png = _stability_answer(request.model_id, payload)
+        if reason in (STABILITY_PROMPT_FILTERED, STABILITY_INPUT_IMAGE_FILTERED):
+            raise ContentBlocked(f"{request.model_id}: the prompt was blocked by the content filter ({reason})")
+        return reason, png
 
     def _generate_stability(self, request: ImageRequest) -> GeneratedImages:
         """One call per candidate (Stability draws one image per call), seeds seed, seed+1, ... An image the
@@ -168,22 +198,18 @@ class BedrockImageGenerator:
         images: list[bytes] = []
         billed = filtered = failed = 0
         for candidate in range(request.count):
+            answered: list[bool] = []
             try:
-                payload = self._invoke(request.model_id, stability_body(request, candidate))
+                reason, png = self._stability_call(request, candidate, lambda: answered.append(True))
             except (ModelThrottled, ModelTransientError):
                 if not images:
                     raise
-                break  # keep what was delivered: a retry of the whole round would pay for it twice
-            billed += 1
-            try:
-                reason, png = _stability_answer(request.model_id, payload)
-            except ModelTransientError:
-                if not images:
-                    raise
+                if not answered:
+                    break  # keep what was delivered: a retry of the whole round would pay for it twice
+                billed += 1
                 failed += 1  # answered (and billed) but unusable: keep what was delivered, as above
                 continue
-            if reason in (STABILITY_PROMPT_FILTERED, STABILITY_INPUT_IMAGE_FILTERED):
-                raise ContentBlocked(f"{request.model_id}: the prompt was blocked by the content filter ({reason})")
+            billed += 1
             if reason == STABILITY_OUTPUT_FILTERED:
                 filtered += 1
             elif reason == STABILITY_INFERENCE_ERROR:
@@ -191,7 +217,7 @@ class BedrockImageGenerator:
             else:
                 images.append(png)
         if not images and filtered:
-            raise ContentBlocked(ALL_IMAGES_FILTERED.format(reason=STABILITY_OUTPUT_FILTERED))
+            raise ImagesFiltered(ALL_IMAGES_FILTERED.format(reason=STABILITY_OUTPUT_FILTERED))
         if not images:
             raise ModelTransientError(f"{request.model_id}: {STABILITY_INFERENCE_ERROR} on every image of the round")
         notes = []
@@ -204,12 +230,15 @@ class BedrockImageGenerator:
                          "or failed; the images already paid for are kept).")
         return GeneratedImages(images=images, requested=billed, filter_message=" ".join(notes) or None)
 
-    def _invoke(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _invoke(self, model_id: str, body: dict[str, Any],
+                on_answered: Callable[[], None] | None = None) -> dict[str, Any]:
         with _bedrock_errors(model_id):
             response = self._client_factory().invoke_model(
                 modelId=model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
             )
             raw = response["body"].read()  # the body streams: a timeout or a dropped connection can happen here too
+        if on_answered is not None:
+            on_answered()  # Bedrock answered (HTTP 200): billed, whatever the answer turns out to be
         try:
             payload = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
@@ -255,6 +284,29 @@ def _stability_answer(model_id: str, payload: dict[str, Any]) -> tuple[str | Non
     if len(images) != 1:
         raise ModelTransientError(f"{model_id} answered {len(images)} images for one successful call")
     return None, _decode_png(model_id, images[0])
+
+
+def tool_call_texts(system_prompt: str, content: list[dict[str, Any]], tool_name: str, tool_description: str,
+                    input_schema: dict[str, Any]) -> list[str]:
+    """Every text a Converse call with a forced tool sends: the system prompt, the user's text blocks and the
+    tool's specification (Bedrock counts the tool definition as input tokens)."""
+    return [system_prompt, *(block["text"] for block in content if "text" in block), tool_name, tool_description,
+            json.dumps(input_schema)]
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (1024x1024 when the header is not a PNG's)."""
+    if png[12:16] != b"IHDR":
+        return 1024, 1024
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def tool_call_cost_bound(model_id: str, texts: list[str], image_sizes: list[tuple[int, int]],
+                         max_tokens: int | None = None) -> float:
+    """What a Converse call can cost at most: input bounded from its actual texts and image sizes, output at
+    the maxTokens the call allows."""
+    input_tokens = registry.converse_input_tokens_bound(texts, image_sizes)
+    return registry.text_model(model_id).token_cost(input_tokens, max_tokens or registry.tool_call_max_tokens())
 
 
 class BedrockToolCaller:

@@ -38,6 +38,13 @@ class S3ObjectStore:
         return [entry["Key"] for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
                 for entry in page.get("Contents", [])]
 
+    def delete_keys(self, keys: list[str]) -> None:
+        """Delete the objects (a key that is not there is no error, as S3 answers DeleteObjects)."""
+        for start in range(0, len(keys), 1000):  # DeleteObjects takes at most 1,000 keys
+            batch = keys[start:start + 1000]
+            self._client_factory().delete_objects(
+                Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True})
+
     def get_bytes(self, key: str) -> bytes:
         return self._client_factory().get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
@@ -45,8 +52,37 @@ class S3ObjectStore:
         return json.loads(self.get_bytes(key))
 
 
+# DynamoDB's answers that mean "slow down" (botocore retries them first; what is left is raised as StoreThrottled,
+# which the state machine retries with backoff): https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+# ("ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException"; a transaction
+# cancelled with "TransactionConflict", "ThrottlingError" or "ProvisionedThroughputExceeded" reasons).
+STORE_THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "RequestLimitExceeded",
+                                    "ThrottlingException", "TransactionConflictException",
+                                    "TransactionInProgressException"})
+_RETRYABLE_CANCELLATIONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
+                                      "RequestLimitExceeded"})
+LEDGER_SK_PREFIX = "CALL#"
+
+
+def _throttling(error: Exception) -> bool:
+    response = getattr(error, "response", None) or {}
+    code = response.get("Error", {}).get("Code")
+    if code in STORE_THROTTLING_CODES:
+        return True
+    reasons = [reason.get("Code") for reason in response.get("CancellationReasons", [])]
+    return code == "TransactionCanceledException" and any(r in _RETRYABLE_CANCELLATIONS for r in reasons)
+
+
+def _cancelled_by_condition(error: Exception, index: int) -> bool:
+    """A TransactWriteItems cancelled because the condition of its index-th action failed."""
+    reasons = (getattr(error, "response", None) or {}).get("CancellationReasons", [])
+    return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"
+
+
 class DynamoRunRepository:
-    """One item per run (sk RUN) and one per round (sk ROUND#NN) under the run's partition."""
+    """One item per run (sk RUN), one per round (sk ROUND#NN) and one per billable model call (sk CALL#<id>,
+    the spend ledger) under the run's partition. DynamoDB throttling left after botocore's retries is
+    raised as StoreThrottled (the state machine retries the task)."""
 
     def __init__(self, table_name: str | None = None, table_factory: Callable[[str], Any] | None = None):
         self._table_name = table_name
@@ -114,7 +150,8 @@ class DynamoRunRepository:
         attributes = {key: value for key, value in attributes.items() if value is not None}
         names = {f"#a{i}": key for i, key in enumerate(attributes)}
         values = {f":v{i}": value for i, value in enumerate(attributes.values())}
-        self._table.update_item(
+        self._call(
+            self._table.update_item,
             Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
             UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
             ConditionExpression="attribute_exists(pk)",
@@ -130,20 +167,91 @@ class DynamoRunRepository:
             )
         )
 
+    def put_round_and_update_run(self, run_id: str, round_number: int, round_attributes: dict[str, Any],
+                                 run_attributes: dict[str, Any]) -> None:
+        """The round item and the run's totals in ONE transaction (TransactWriteItems): both or neither."""
+        round_item = {"pk": c.run_pk(run_id), "sk": c.round_sk(round_number), "runId": run_id, "round": round_number,
+                      **round_attributes}
+        update = _set_expression({key: value for key, value in run_attributes.items() if value is not None})
+        self._transact([
+            {"Put": {"TableName": self._name, "Item": _to_dynamo(round_item)}},
+            {"Update": {"TableName": self._name, "Key": _to_dynamo(_run_key(run_id)),
+                        "ConditionExpression": "attribute_exists(pk)", **update}},
+        ])
+
+    # -- the spend ledger ------------------------------------------------------------------------------
+    def reserve_spend(self, run_id: str, bound_usd: float, limit_usd: float) -> bool:
+        """Add a call's upper-bound cost to the run's committed spend, only while committed + bound stays
+        within the limit (one conditional update: parallel calls cannot both take the last headroom).
+        False when it does not fit."""
+        from botocore.exceptions import ClientError
+
+        headroom = Decimal(str(limit_usd)) - Decimal(str(bound_usd))
+        if headroom < 0:
+            return False
+        try:
+            self._call(self._table.update_item,
+                       Key=_run_key(run_id),
+                       UpdateExpression="SET committedUsd = if_not_exists(committedUsd, :zero) + :bound",
+                       ConditionExpression="attribute_exists(pk) AND "
+                                           "(attribute_not_exists(committedUsd) OR committedUsd <= :headroom)",
+                       ExpressionAttributeValues={":zero": Decimal(0), ":bound": Decimal(str(bound_usd)),
+                                                  ":headroom": headroom})
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release_spend(self, run_id: str, amount_usd: float) -> None:
+        """Give back a reservation whose call was never answered (throttled, refused before the model ran)."""
+        self._call(self._table.update_item, Key=_run_key(run_id), UpdateExpression="ADD committedUsd :amount",
+                   ExpressionAttributeValues={":amount": -Decimal(str(amount_usd))})
+
+    def record_call(self, run_id: str, entry: dict[str, Any], reserved_usd: float) -> bool:
+        """The ledger entry of one answered call (conditional on its callId: a re-delivered invocation cannot
+        add it twice), and its reservation replaced by its cost, in one transaction. False when the entry
+        was already there (its reservation is then released)."""
+        from botocore.exceptions import ClientError
+
+        item = {"pk": c.run_pk(run_id), "sk": LEDGER_SK_PREFIX + entry["callId"], "runId": run_id, **entry}
+        delta = Decimal(str(entry["costUsd"])) - Decimal(str(reserved_usd))
+        try:
+            self._transact([
+                {"Put": {"TableName": self._name, "Item": _to_dynamo(item),
+                         "ConditionExpression": "attribute_not_exists(sk)"}},
+                {"Update": {"TableName": self._name, "Key": _to_dynamo(_run_key(run_id)),
+                            "UpdateExpression": "ADD committedUsd :delta",
+                            "ExpressionAttributeValues": _to_dynamo({":delta": delta})}},
+            ])
+        except ClientError as error:
+            if _cancelled_by_condition(error, 0):
+                self.release_spend(run_id, reserved_usd)
+                return False
+            raise
+        return True
+
+    def ledger(self, run_id: str) -> list[dict[str, Any]]:
+        """Every recorded billable call of the run, in callId order."""
+        return self._query_prefix(run_id, LEDGER_SK_PREFIX)
+
     def get_run(self, run_id: str) -> dict[str, Any] | None:
         item = self._table.get_item(Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get("Item")
         return _from_dynamo(item) if item else None
 
     def list_rounds(self, run_id: str) -> list[dict[str, Any]]:
+        return self._query_prefix(run_id, "ROUND#")
+
+    def _query_prefix(self, run_id: str, prefix: str) -> list[dict[str, Any]]:
         from boto3.dynamodb.conditions import Key
 
         items: list[dict[str, Any]] = []
         query = {
-            "KeyConditionExpression": Key("pk").eq(c.run_pk(run_id)) & Key("sk").begins_with("ROUND#"),
+            "KeyConditionExpression": Key("pk").eq(c.run_pk(run_id)) & Key("sk").begins_with(prefix),
             "ConsistentRead": True,
         }
         while True:
-            page = self._table.query(**query)
+            page = self._call(self._table.query, **query)
             items.extend(_from_dynamo(item) for item in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 return items
@@ -164,6 +272,41 @@ class DynamoRunRepository:
             query["ExclusiveStartKey"] = start_key
         page = self._table.query(**query)
         return [_from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
+
+
+    @property
+    def _name(self) -> str:
+        return self._table.name
+
+    def _transact(self, actions: list[dict[str, Any]]) -> None:
+        """TransactWriteItems through the table resource's client, which serializes plain values as the Table does."""
+        self._call(self._table.meta.client.transact_write_items, TransactItems=actions)
+
+    @staticmethod
+    def _call(operation: Callable[..., Any], **kwargs: Any) -> Any:
+        from botocore.exceptions import ClientError
+
+        from imagegate_service.errors import StoreThrottled
+
+        try:
+            return operation(**kwargs)
+        except ClientError as error:
+            if _throttling(error):
+                raise StoreThrottled(f"DynamoDB is throttling the runs table ({error.response['Error']['Code']}); "
+                                     "the step is retried") from error
+            raise
+
+
+def _run_key(run_id: str) -> dict[str, str]:
+    return {"pk": c.run_pk(run_id), "sk": c.RUN_SK}
+
+
+def _set_expression(attributes: dict[str, Any]) -> dict[str, Any]:
+    """An UpdateExpression that sets the attributes."""
+    names = {f"#a{i}": key for i, key in enumerate(attributes)}
+    values = {f":v{i}": value for i, value in enumerate(attributes.values())}
+    return {"UpdateExpression": "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
+            "ExpressionAttributeNames": names, "ExpressionAttributeValues": _to_dynamo(values)}
 
 
 def _to_dynamo(value: Any) -> Any:

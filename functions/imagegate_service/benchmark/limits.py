@@ -18,6 +18,9 @@ time and passes it to Prepare Benchmark in the definition itself; the estimate f
 - ``eventsPerRun`` is the rest of an iteration: the longest way in and out of the cycle (Catch edges
   included, round states counted zero), plus the iteration's own 2 events;
 - ``eventsOutside`` is the execution, the Map state and the states around it;
+- a Map inside the loop (the judge's, one iteration per candidate) writes its 4 events per round plus, per
+  candidate, its iteration's 2 and its states' own: ``eventsPerCandidate``, counted per round at the run's
+  candidatesPerRound (the schema's most when a caller does not say);
 - a run is counted at its maxRounds (the worst case: no early pass), and retries, which add 3 events
   per attempt, are left room for by keeping ``constants.BENCHMARK_HISTORY_RETRY_HEADROOM`` of the quota
   free.
@@ -53,13 +56,17 @@ def history_estimate(definition: Mapping[str, Any], map_state: str) -> dict[str,
     inner = processor["States"]
     cycle = _cycle_states(inner)
     per_round = sum(_state_events(inner[name]) for name in cycle)
+    per_candidate = sum(_MAP_ITERATION_EVENTS + sum(_state_events(state) for state in inner[name]["ItemProcessor"]["States"].values())
+                        for name in cycle if inner[name]["Type"] == "Map")
     way_in_and_out = _longest_path(inner, processor["StartAt"], {name: 0 if name in cycle else
                                                                  _state_events(state) for name, state in inner.items()})
     return {"eventsOutside": outside, "eventsPerRun": way_in_and_out + _MAP_ITERATION_EVENTS,
-            "eventsPerRound": per_round}
+            "eventsPerRound": per_round, "eventsPerCandidate": per_candidate}
 
 
 def _state_events(state: Mapping[str, Any]) -> int:
+    if state["Type"] == "Map":
+        return _MAP_STATE_EVENTS  # its iterations: eventsPerCandidate
     return _EVENTS_BY_TYPE.get(state["Type"], 2)
 
 
@@ -96,10 +103,17 @@ def _longest_path(states: Mapping[str, Any], start: str, weights: Mapping[str, i
     return walk(start, frozenset({start}))
 
 
-def history_events_needed(estimate: Mapping[str, int], rounds_per_run: Sequence[int]) -> int:
-    """The events a benchmark whose runs take at most these maxRounds can write (see the module notes)."""
-    return estimate["eventsOutside"] + sum(estimate["eventsPerRun"] + rounds * estimate["eventsPerRound"]
-                                           for rounds in rounds_per_run)
+MAX_CANDIDATES_PER_ROUND = 5  # run_request.schema.json, candidatesPerRound.maximum
+
+
+def history_events_needed(estimate: Mapping[str, int], rounds_per_run: Sequence[int],
+                          candidates_per_run: Sequence[int] | None = None) -> int:
+    """The events a benchmark whose runs take at most these maxRounds (and candidatesPerRound) can write."""
+    candidates = candidates_per_run or [MAX_CANDIDATES_PER_ROUND] * len(rounds_per_run)
+    per_candidate = estimate.get("eventsPerCandidate", 0)
+    return estimate["eventsOutside"] + sum(
+        estimate["eventsPerRun"] + rounds * (estimate["eventsPerRound"] + count * per_candidate)
+        for rounds, count in zip(rounds_per_run, candidates))
 
 
 def history_events_allowed() -> int:
@@ -112,19 +126,21 @@ def state_bytes_needed(prepared: Mapping[str, Any]) -> int:
     return size + len(prepared["items"]) * c.BENCHMARK_RESULT_BYTES_PER_RUN
 
 
-def check_fits(prepared: Mapping[str, Any], estimate: Mapping[str, int], rounds_per_run: Sequence[int]) -> None:
+def check_fits(prepared: Mapping[str, Any], estimate: Mapping[str, int], rounds_per_run: Sequence[int],
+               candidates_per_run: Sequence[int] | None = None) -> None:
     """Refuse (InvalidRequest, with the numbers) a benchmark that one execution could not hold."""
     runs = len(rounds_per_run)
     items = len({item["itemId"] for item in prepared["items"]})
     arms = len(prepared.get("arms") or []) or 1
-    needed, allowed = history_events_needed(estimate, rounds_per_run), history_events_allowed()
+    needed, allowed = history_events_needed(estimate, rounds_per_run, candidates_per_run), history_events_allowed()
     if needed > allowed:
         raise InvalidRequest(
             "limit",
             f"{items} items x {arms} arms = {runs} runs of up to {max(rounds_per_run)} rounds would write up to "
             f"{needed:,} history events; one execution holds {c.SFN_MAX_HISTORY_EVENTS:,} "
             f"({allowed:,} after {c.BENCHMARK_HISTORY_RETRY_HEADROOM:.0%} kept for retries; "
-            f"{estimate['eventsPerRun']} per run + {estimate['eventsPerRound']} per round). "
+            f"{estimate['eventsPerRun']} per run + {estimate['eventsPerRound']} per round + "
+            f"{estimate.get('eventsPerCandidate', 0)} per candidate judged). "
             f"Run fewer items, arms or rounds (at most about {_fitting_items(estimate, needed, items, allowed)} "
             "items with these arms and rounds)")
     size = state_bytes_needed(prepared)

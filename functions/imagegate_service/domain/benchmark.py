@@ -83,7 +83,8 @@ class BenchmarkPreparer:
         }
         default_rounds = deployment_defaults()["maxRounds"]
         rounds = [_max_rounds(entry["request"], default_rounds) for entry in prepared["items"]]
-        check_fits(prepared, history_estimate, rounds)
+        candidates = [_candidates(entry["request"]) for entry in prepared["items"]]
+        check_fits(prepared, history_estimate, rounds, candidates)
         return prepared
 
     def _items(self, request: dict[str, Any]) -> tuple[str, list[SuiteItem]]:
@@ -170,6 +171,14 @@ def _max_rounds(request: dict[str, Any], default: int) -> int:
     """The rounds a run may take (an invalid value is the run's own failure later: counted at the hard cap)."""
     value = request.get("maxRounds", default)
     return value if isinstance(value, int) and 1 <= value <= MAX_ROUNDS_HARD_CAP else MAX_ROUNDS_HARD_CAP
+
+
+def _candidates(request: dict[str, Any]) -> int:
+    """The candidates a run judges per round (an invalid value is the run's own failure later: counted at the most)."""
+    from imagegate_service.benchmark.limits import MAX_CANDIDATES_PER_ROUND
+
+    value = request.get("candidatesPerRound", 1)
+    return value if isinstance(value, int) and 1 <= value <= MAX_CANDIDATES_PER_ROUND else MAX_CANDIDATES_PER_ROUND
 
 
 def _seconds_between(started: str | None, finished: str | None) -> float | None:

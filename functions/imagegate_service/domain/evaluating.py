@@ -22,9 +22,11 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry
-from imagegate_service.adapters.bedrock import BedrockToolCaller, ToolAnswer
+from imagegate_service.adapters.bedrock import (BedrockToolCaller, ToolAnswer, png_size, tool_call_cost_bound,
+                                                tool_call_texts)
 from imagegate_service.adapters.storage import S3ObjectStore
-from imagegate_service.domain.judging import as_data, validated
+from imagegate_service.domain.judging import answer_outcome, as_data, validated
+from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import InvalidEvaluation
 
 CHECKS_SCHEMA = "evaluation_checks.schema.json"
@@ -48,9 +50,11 @@ _MISSING_OBJECT_CODES = {"NoSuchKey", "404", "AccessDenied", "403"}
 
 
 class RoundEvaluator:
-    def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None):
+    def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None,
+                 spend: SpendLedger | None = None):
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()
+        self._spend = spend or SpendLedger()
 
     def evaluate(self, state: dict[str, Any]) -> dict[str, Any]:
         settings, loop, run_id, judgement = state["settings"], state["loop"], state["runId"], state["judgement"]
@@ -63,15 +67,22 @@ class RoundEvaluator:
                                              "imageKey": judgement["imageKey"]},
                          spent=float((earlier or {}).get("costUsd", 0.0)))
         started = time.monotonic()
-        checks = self._checks(run_id, settings, evaluator, ledger)
+        checks = self._checks(state, evaluator, ledger)
         if checks:
-            answer = self._ask_answers(evaluator.model_id, self._images.get_bytes(judgement["imageKey"]), checks)
-            ledger.spend(evaluator.token_cost(answer.input_tokens, answer.output_tokens))
-            try:
-                answers = answers_by_id(answer, checks)
-            except InvalidEvaluation as error:
-                ledger.fail(error)
-                raise
+            png = self._images.get_bytes(judgement["imageKey"])
+            request = answers_request(evaluator.model_id, png, checks)
+            with self._spend.call(state, round_number=loop["round"], step=c.STEP_EVALUATE_ANSWERS, candidate=0,
+                                  model_id=evaluator.model_id,
+                                  bound_usd=_call_bound(request, [png_size(png)])) as billed:
+                answer = self._models.call(**request)
+                cost = evaluator.token_cost(answer.input_tokens, answer.output_tokens)
+                billed.answered(cost, answer_outcome(answer))
+                ledger.spend(cost)
+                try:
+                    answers = answers_by_id(answer, checks)
+                except InvalidEvaluation as error:
+                    ledger.fail(error)
+                    raise
             results = apply_parent_rule(checks, answers)
         else:
             results = [{"id": "c0", "kind": "entity", "question": c.NO_CHECKS_QUESTION, "subject": "",
@@ -84,8 +95,8 @@ class RoundEvaluator:
         return summary(document, key)
 
     # -- the checks: once per run --------------------------------------------------------------------
-    def _checks(self, run_id: str, settings: dict[str, Any], evaluator: registry.TextModel,
-                ledger: "_Ledger") -> list[dict[str, Any]]:
+    def _checks(self, state: dict[str, Any], evaluator: registry.TextModel, ledger: "_Ledger") -> list[dict[str, Any]]:
+        run_id, settings = state["runId"], state["settings"]
         key = c.evaluation_checks_key(run_id)
         cached = self._read_json(key)
         if cached is not None:
@@ -96,44 +107,82 @@ class RoundEvaluator:
             checks = checks_from_expected(settings["expected"])
             source, cost = CHECKS_SOURCE_EXPECTED, 0.0
         else:
-            answer = self._ask_checks(evaluator.model_id, settings["prompt"])
-            cost = evaluator.token_cost(answer.input_tokens, answer.output_tokens)
-            ledger.spend(cost)
-            try:
-                checks = validated_checks(answer)
-            except InvalidEvaluation as error:
-                ledger.fail(error)
-                raise
+            request = checks_request(evaluator.model_id, settings["prompt"])
+            with self._spend.call(state, round_number=state["loop"]["round"], step=c.STEP_EVALUATE_CHECKS,
+                                  candidate=0, model_id=evaluator.model_id,
+                                  bound_usd=_call_bound(request, [])) as billed:
+                answer = self._models.call(**request)
+                cost = evaluator.token_cost(answer.input_tokens, answer.output_tokens)
+                billed.answered(cost, answer_outcome(answer))
+                ledger.spend(cost)
+                try:
+                    checks = validated_checks(answer)
+                except InvalidEvaluation as error:
+                    ledger.fail(error)
+                    raise
             source = evaluator.model_id
             ledger.save()  # the checks call is billed once: recorded before anything else can fail
         self._images.put_json(key, {"runId": run_id, "prompt": settings["prompt"], "source": source,
                                     "costUsd": round(cost, 6), "checks": checks})
         return checks
 
-    def _ask_checks(self, model_id: str, prompt: str) -> ToolAnswer:
-        return self._models.call(
-            model_id=model_id,
-            system_prompt=prompts.text("evaluation_checks_system.md"),
-            content=[{"text": prompts.text("evaluation_checks_user.md").replace("{original_prompt}", as_data(prompt))}],
-            tool_name=c.EVALUATION_CHECKS_TOOL,
-            tool_description="Submit the atomic yes/no checks that say whether an image shows the request.",
-            input_schema=prompts.schema(CHECKS_SCHEMA),
-        )
-
     # -- the answers: once per round -----------------------------------------------------------------
-    def _ask_answers(self, model_id: str, png: bytes, checks: list[dict[str, Any]]) -> ToolAnswer:
-        return self._models.call(
-            model_id=model_id,
-            system_prompt=prompts.text("evaluation_answers_system.md"),
-            content=[{"image": {"format": "png", "source": {"bytes": png}}},
-                     {"text": prompts.text("evaluation_answers_user.md").replace("{checks}", checks_block(checks))}],
-            tool_name=c.EVALUATION_ANSWERS_TOOL,
-            tool_description="Submit a yes or no answer for every question about the image, by id.",
-            input_schema=prompts.schema(ANSWERS_SCHEMA),
-        )
-
     def _read_json(self, key: str) -> dict[str, Any] | None:
         return read_json_if_present(self._images, key)
+
+
+def checks_request(model_id: str, prompt: str) -> dict[str, Any]:
+    """The evaluator's call that turns the request into checks (BedrockToolCaller.call's arguments)."""
+    return {
+        "model_id": model_id,
+        "system_prompt": prompts.text("evaluation_checks_system.md"),
+        "content": [{"text": prompts.text("evaluation_checks_user.md").replace("{original_prompt}", as_data(prompt))}],
+        "tool_name": c.EVALUATION_CHECKS_TOOL,
+        "tool_description": "Submit the atomic yes/no checks that say whether an image shows the request.",
+        "input_schema": prompts.schema(CHECKS_SCHEMA),
+    }
+
+
+def answers_request(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The evaluator's call that answers the checks on one image (BedrockToolCaller.call's arguments)."""
+    return {
+        "model_id": model_id,
+        "system_prompt": prompts.text("evaluation_answers_system.md"),
+        "content": [{"image": {"format": "png", "source": {"bytes": png}}},
+                    {"text": prompts.text("evaluation_answers_user.md").replace("{checks}", checks_block(checks))}],
+        "tool_name": c.EVALUATION_ANSWERS_TOOL,
+        "tool_description": "Submit a yes or no answer for every question about the image, by id.",
+        "input_schema": prompts.schema(ANSWERS_SCHEMA),
+    }
+
+
+# A check as the evaluator's answers call shows it is at most this many bytes (question 300, subject 64, colour,
+# object, text and the JSON around them, per evaluation_checks.schema.json): the bound before checks exist.
+CHECK_LINE_MAX_BYTES = 1000
+
+
+def _call_bound(request: dict[str, Any], image_sizes: list[tuple[int, int]]) -> float:
+    texts = tool_call_texts(request["system_prompt"], request["content"], request["tool_name"],
+                            request["tool_description"], request["input_schema"])
+    return tool_call_cost_bound(request["model_id"], texts, image_sizes)
+
+
+def evaluation_calls_bound(settings: dict[str, Any], checks: list[dict[str, Any]] | None) -> float:
+    """The most the evaluator can cost in a round: its answers on the round's best image and, while the run
+    has no checks yet, the call that makes them (answers then bounded at the schema's most checks)."""
+    model_id, size = settings["evaluator"], (settings["width"], settings["height"])
+    if checks is None and settings.get("expected"):
+        from imagegate_service.evaluation import checks_from_expected
+
+        checks = checks_from_expected(settings["expected"])
+    making = 0.0 if checks is not None else _call_bound(checks_request(model_id, settings["prompt"]), [])
+    if checks is None:
+        most = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["maxItems"]
+        answers = answers_request(model_id, b"", [])
+        answers["content"].append({"text": "x" * (most * CHECK_LINE_MAX_BYTES)})
+    else:
+        answers = answers_request(model_id, b"", checks)
+    return making + _call_bound(answers, [size])
 
 
 def read_json_if_present(images: S3ObjectStore, key: str) -> dict[str, Any] | None:

@@ -7,19 +7,10 @@ from typing import Any, Callable
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.domain import spend
 from imagegate_service.domain.clock import iso, utc_now
 
 CAUSE_LIMIT = 2000
-
-
-def unrecorded_cost(state: dict[str, Any]) -> float:
-    """Model cost spent on a round that ended before Record Round counted it: its images (billed even when
-    filtered or never judged) and the rewrite that produced its prompt."""
-    loop, generation = state["loop"], state.get("generation") or {}
-    if loop["round"] <= loop["roundsCompleted"]:
-        return 0.0
-    images = generation.get("costUsd", 0.0) if generation.get("round") == loop["round"] else 0.0
-    return images + loop["rewriteCostUsd"]
 
 
 def cause_message(cause: Any) -> str:
@@ -35,6 +26,18 @@ def cause_message(cause: Any) -> str:
     return text
 
 
+def blocked_reason(state: dict[str, Any]) -> str:
+    """What the content filter blocked: the user's prompt, a rewritten one, or a round's generated images."""
+    loop, error = state["loop"], state.get("error") or {}
+    if error.get("Error") == "ImagesFiltered":
+        round_number = loop.get("lastFilteredRound", loop["round"])
+        return (f"the content filter blocked the generated images of round {round_number}; no round or budget was "
+                "left to draw again")
+    if loop["prompt"] == state["settings"]["prompt"]:
+        return "the content filter blocked your prompt"
+    return f"the content filter blocked the rewritten prompt of round {loop['round']}"
+
+
 class RunFinisher:
     def __init__(self, runs: DynamoRunRepository | None = None, clock: Callable = utc_now):
         self._runs = runs or DynamoRunRepository()
@@ -44,13 +47,12 @@ class RunFinisher:
         loop, settings, run_id = state["loop"], state["settings"], state["runId"]
         status, reason = state["outcome"], state["reason"]
         error = state.get("error") or {}
-        if status == c.STATUS_BLOCKED and loop["bestRound"] > 0:
-            # Only the user's own prompt makes a run BLOCKED; a blocked rewrite ends it with the best round so far.
-            status = c.STATUS_EXHAUSTED
-            reason = f"the rewritten prompt of round {loop['round']} was blocked by the content filter"
-        elif status == c.STATUS_BLOCKED and "generated images" in str(error.get("Cause", "")):
-            reason = "the content filter blocked every generated image"
+        if status == c.STATUS_BLOCKED:
+            reason = blocked_reason(state)
+            if loop["bestRound"] > 0:
+                status = c.STATUS_EXHAUSTED  # only a run with no judged round ends BLOCKED; else its best round stands
         has_result = loop["bestRound"] > 0
+        totals = spend.totals(self._runs.ledger(run_id))
         result = {
             "runId": run_id,
             "status": status,
@@ -60,8 +62,7 @@ class RunFinisher:
             "bestRound": loop["bestRound"] if has_result else None,
             "bestImageKey": loop["bestImageKey"] if has_result else None,
             "rounds": loop["roundsCompleted"],
-            "costUsd": round(loop["costUsd"] + unrecorded_cost(state), 6),
-            "evaluationCostUsd": loop.get("evaluationCostUsd", 0.0),
+            **totals,  # the ledger's sum: every billed call, including the ones whose answer was thrown away
             # the independent evaluator's verdict on the final best image (None when it was unavailable)
             "evaluation": loop.get("bestEvaluation") if has_result else None,
         }

@@ -1,4 +1,10 @@
-"""Generate Images: one Bedrock call for the round's candidates, each PNG stored under the round."""
+"""Generate Images: the round's candidates, in as few Bedrock calls as the model allows (Titan and Nova
+Canvas draw up to five per call; Stability one), each PNG stored under the round.
+
+Each call is billed in the spend ledger as soon as Bedrock answers. What a call delivered is noted in the
+round's generation.json, so a retried task (a later call was throttled or unusable) reuses the images it
+already paid for and repeats only the calls that failed. The round's images are exactly the keys returned:
+any candidate key a retry does not reuse is deleted."""
 
 from __future__ import annotations
 
@@ -9,41 +15,110 @@ from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import BedrockImageGenerator, ImageRequest
 from imagegate_service.adapters.storage import S3ObjectStore
+from imagegate_service.domain.evaluating import read_json_if_present
+from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.errors import ImagesFiltered, ModelTransientError
+
+# The most candidates a round can have (run_request.schema.json, candidatesPerRound.maximum): every candidate key
+# a round could have left behind is within it.
+MAX_CANDIDATE_KEYS = 5
+
+
+def generation_key(run_id: str, round_number: int) -> str:
+    """What each of a round's generation calls delivered (a retried task reuses it)."""
+    return f"{c.round_prefix(run_id, round_number)}generation.json"
+
+
+def call_plan(model: registry.GeneratorModel, candidates: int) -> list[tuple[int, int]]:
+    """(first candidate, count) of each call: as many images per call as the model takes."""
+    per_call = max(1, int(model.spec["imagesPerRequest"]["max"]))
+    return [(first, min(per_call, candidates - first + 1)) for first in range(1, candidates + 1, per_call)]
+
+
+def image_calls_bound(settings: dict[str, Any]) -> float:
+    """What the round's image calls cost at most: every requested image billed (filtered ones included)."""
+    model = registry.generator(settings["generator"])
+    return settings["candidatesPerRound"] * model.price_per_image(settings["width"], settings["height"],
+                                                                  settings["quality"])
 
 
 class RoundGenerator:
-    def __init__(self, generator: BedrockImageGenerator | None = None, images: S3ObjectStore | None = None):
+    def __init__(self, generator: BedrockImageGenerator | None = None, images: S3ObjectStore | None = None,
+                 ledger: SpendLedger | None = None):
         self._generator = generator or BedrockImageGenerator()
         self._images = images or S3ObjectStore()
+        self._ledger = ledger or SpendLedger()
 
     def generate(self, state: dict[str, Any]) -> dict[str, Any]:
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
+        round_number = loop["round"]
         model = registry.generator(settings["generator"])
         started = time.monotonic()
-        result = self._generator.generate(
-            ImageRequest(
-                model_id=model.model_id,
-                prompt=loop["prompt"],
-                negative_prompt=loop["negativePrompt"],
-                seed=loop["seed"],
-                width=settings["width"],
-                height=settings["height"],
-                count=settings["candidatesPerRound"],
-                quality=settings["quality"],
-                cfg_scale=settings.get("cfgScale"),  # Titan and Canvas only
-            )
+        request = ImageRequest(
+            model_id=model.model_id,
+            prompt=loop["prompt"],
+            negative_prompt=loop["negativePrompt"],
+            seed=loop["seed"],
+            width=settings["width"],
+            height=settings["height"],
+            count=settings["candidatesPerRound"],
+            quality=settings["quality"],
+            cfg_scale=settings.get("cfgScale"),  # Titan and Canvas only
         )
-        keys = []
-        for number, png in enumerate(result.images, start=1):
-            key = c.candidate_key(run_id, loop["round"], number)
-            self._images.put_png(key, png)
-            keys.append(key)
-        # Billed per requested image: a filtered image is still generated.
-        cost = result.requested * model.price_per_image(settings["width"], settings["height"], settings["quality"])
+        price = model.price_per_image(settings["width"], settings["height"], settings["quality"])
+        progress_key = generation_key(run_id, round_number)
+        earlier = read_json_if_present(self._images, progress_key) or {}
+        done: dict[str, Any] = earlier.get("calls", {}) if earlier.get("seed") == loop["seed"] else {}
+        for first, count in call_plan(model, settings["candidatesPerRound"]):
+            if str(first) in done:
+                continue  # delivered (and billed) by an earlier attempt of this task
+            done[str(first)] = self._call(state, request, model, price, first, count)
+            self._images.put_json(progress_key, {"round": round_number, "seed": loop["seed"], "calls": done})
+        keys = [key for call in sorted(done.values(), key=lambda call: call["first"]) for key in call["keys"]]
+        self._delete_unlisted(run_id, round_number, keys)
+        filtered = sum(call["filtered"] for call in done.values())
+        cost = sum(call["costUsd"] for call in done.values())
+        if not keys:
+            if filtered:
+                raise ImagesFiltered(f"All of the generated images of round {round_number} have been blocked by "
+                                     f"the content filter ({filtered} of {settings['candidatesPerRound']}).")
+            raise ModelTransientError(f"{model.model_id} delivered no usable image in round {round_number}")
         return {
-            "round": loop["round"],
+            "round": round_number,
             "imageKeys": keys,
-            "filtered": result.requested - len(result.images),
+            "filtered": filtered,
             "costUsd": round(cost, 6),
             "durationMs": int((time.monotonic() - started) * 1000),
         }
+
+    def _call(self, state: dict[str, Any], request: ImageRequest, model: registry.GeneratorModel, price: float,
+              first: int, count: int) -> dict[str, Any]:
+        """One billed call for candidates first..first+count-1: its images stored, what it delivered."""
+        run_id, round_number = state["runId"], state["loop"]["round"]
+        with self._ledger.call(state, round_number=round_number, step=c.STEP_GENERATE, candidate=first,
+                               model_id=model.model_id, bound_usd=count * price) as billed:
+            try:
+                result = self._generator.generate_call(request, first, count,
+                                                       on_answered=lambda: billed.answered(count * price))
+            except ImagesFiltered:
+                if not model.bills_filtered_images:
+                    billed.answered(0.0, c.CALL_FILTERED)
+                billed.outcome = c.CALL_FILTERED
+                return {"first": first, "keys": [], "filtered": count,
+                        "costUsd": billed.cost_usd}
+            delivered = len(result.images)
+            if not model.bills_filtered_images:
+                billed.cost_usd = delivered * price
+            if delivered < count:
+                billed.outcome = c.CALL_FILTERED
+        keys = []
+        for offset, png in enumerate(result.images):
+            key = c.candidate_key(run_id, round_number, first + offset)
+            self._images.put_png(key, png)
+            keys.append(key)
+        return {"first": first, "keys": keys, "filtered": count - delivered, "costUsd": billed.cost_usd}
+
+    def _delete_unlisted(self, run_id: str, round_number: int, keys: list[str]) -> None:
+        """A retry that delivered fewer images must not leave an earlier attempt's candidate behind."""
+        stale = [c.candidate_key(run_id, round_number, n) for n in range(1, MAX_CANDIDATE_KEYS + 1)]
+        self._images.delete_keys([key for key in stale if key not in keys])

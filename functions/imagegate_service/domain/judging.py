@@ -1,4 +1,4 @@
-"""Judge Images: the vision model grades every candidate against the user's ORIGINAL prompt; the
+"""Judge Images: the vision model grades each candidate (one call each) against the user's ORIGINAL prompt; the
 verdict is untrusted model output, validated against its schema before anything uses it."""
 
 from __future__ import annotations
@@ -8,8 +8,10 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry
-from imagegate_service.adapters.bedrock import BedrockToolCaller, ToolAnswer
+from imagegate_service.adapters.bedrock import (BedrockToolCaller, ToolAnswer, png_size, tool_call_cost_bound,
+                                                tool_call_texts)
 from imagegate_service.adapters.storage import S3ObjectStore
+from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import InvalidVerdict
 
 VERDICT_SCHEMA = "verdict.schema.json"
@@ -44,30 +46,82 @@ def validated(answer: ToolAnswer, schema_name: str, what: str, error: type[Excep
     return answer.tool_input
 
 
+def answer_outcome(answer: ToolAnswer) -> str:
+    """What a billed answer was, before its schema is checked: cut at maxTokens, no tool call, or an answer."""
+    if answer.stop_reason == "max_tokens":
+        return c.CALL_TRUNCATED
+    return c.CALL_REFUSED if answer.tool_input is None else c.CALL_OK
+
+
+def judge_request(model_id: str, original_prompt: str, png: bytes) -> dict[str, Any]:
+    """The judge's Converse call (BedrockToolCaller.call's arguments) for one image."""
+    user_text = prompts.text("judge_user.md").replace("{original_prompt}", as_data(original_prompt))
+    return {
+        "model_id": model_id,
+        "system_prompt": prompts.text("judge_system.md"),
+        "content": [{"image": {"format": "png", "source": {"bytes": png}}}, {"text": user_text}],
+        "tool_name": c.VERDICT_TOOL,
+        "tool_description": "Submit the verdict on the image: score, explanation, suggestions, subscores, checks.",
+        "input_schema": prompts.schema(VERDICT_SCHEMA),
+    }
+
+
+def judge_call_bound(settings: dict[str, Any], image_size: tuple[int, int] | None = None) -> float:
+    """The most one judge call on an image of the run's size can cost."""
+    request = judge_request(settings["judge"], settings["prompt"], b"")
+    texts = tool_call_texts(request["system_prompt"], request["content"], request["tool_name"],
+                            request["tool_description"], request["input_schema"])
+    return tool_call_cost_bound(settings["judge"], texts, [image_size or (settings["width"], settings["height"])])
+
+
 class RoundJudge:
-    def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None):
+    """Each candidate is judged by its own call (the state machine's Map runs them in parallel, and a retry
+    repeats only the failed one); pick_best gathers their verdicts into the round's verdict.json."""
+
+    def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None,
+                 ledger: SpendLedger | None = None):
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()
+        self._ledger = ledger or SpendLedger()
 
-    def judge(self, state: dict[str, Any]) -> dict[str, Any]:
+    def judge_candidate(self, state: dict[str, Any]) -> dict[str, Any]:
+        """One Map item: {runId, settings, loop, index (the Map's, 0-based) or candidate (1-based), imageKey, attempt}."""
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
+        number = int(state["candidate"]) if "candidate" in state else int(state["index"]) + 1
+        image_key = state["imageKey"]
         judge_model = registry.text_model(settings["judge"])
         started = time.monotonic()
-        candidates = []
-        for number, key in enumerate(state["generation"]["imageKeys"], start=1):
-            answer = self._ask(judge_model.model_id, self._images.get_bytes(key), settings["prompt"])
+        png = self._images.get_bytes(image_key)
+        request = judge_request(judge_model.model_id, settings["prompt"], png)
+        texts = tool_call_texts(request["system_prompt"], request["content"], request["tool_name"],
+                                request["tool_description"], request["input_schema"])
+        bound = tool_call_cost_bound(judge_model.model_id, texts, [png_size(png)])
+        with self._ledger.call(state, round_number=loop["round"], step=c.STEP_JUDGE, candidate=number,
+                               model_id=judge_model.model_id, bound_usd=bound) as billed:
+            answer = self._models.call(**request)
+            cost = judge_model.token_cost(answer.input_tokens, answer.output_tokens)
+            billed.answered(cost, answer_outcome(answer))
             verdict = validated(answer, VERDICT_SCHEMA, "judge", InvalidVerdict)
-            candidates.append(
-                {"candidate": number, "imageKey": key, "verdict": verdict,
-                 "usage": {"inputTokens": answer.input_tokens, "outputTokens": answer.output_tokens},
-                 "costUsd": judge_model.token_cost(answer.input_tokens, answer.output_tokens)}
-            )
+        key = c.candidate_verdict_key(run_id, loop["round"], number)
+        self._images.put_json(key, {
+            "candidate": number, "imageKey": image_key, "verdict": verdict,
+            "usage": {"inputTokens": answer.input_tokens, "outputTokens": answer.output_tokens},
+            "costUsd": round(cost, 9)})
+        return {"candidate": number, "imageKey": image_key, "score": float(verdict["score"]),
+                "candidateVerdictKey": key, "costUsd": round(cost, 9),
+                "durationMs": int((time.monotonic() - started) * 1000)}
+
+    def pick_best(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The best of the candidates the Map judged ({..., candidates: [judge_candidate's results]})."""
+        settings, loop, run_id = state["settings"], state["loop"], state["runId"]
+        results = sorted(state["candidates"], key=lambda result: result["candidate"])
+        candidates = [self._images.get_json(result["candidateVerdictKey"]) for result in results]
         best = max(candidates, key=lambda cand: cand["verdict"]["score"])
         verdict_key = c.verdict_key(run_id, loop["round"])
         self._images.put_json(
             verdict_key,
             {"runId": run_id, "round": loop["round"], "originalPrompt": settings["prompt"], "prompt": loop["prompt"],
-             "judgeModel": judge_model.model_id, "bestCandidate": best["candidate"], "candidates": candidates},
+             "judgeModel": settings["judge"], "bestCandidate": best["candidate"], "candidates": candidates},
         )
         return {
             "score": float(best["verdict"]["score"]),
@@ -75,16 +129,12 @@ class RoundJudge:
             "imageKey": best["imageKey"],
             "verdictKey": verdict_key,
             "costUsd": round(sum(cand["costUsd"] for cand in candidates), 6),
-            "durationMs": int((time.monotonic() - started) * 1000),
+            # the calls ran in parallel: the round waited for the slowest
+            "durationMs": max((result["durationMs"] for result in results), default=0),
         }
 
-    def _ask(self, model_id: str, png: bytes, original_prompt: str) -> ToolAnswer:
-        user_text = prompts.text("judge_user.md").replace("{original_prompt}", as_data(original_prompt))
-        return self._models.call(
-            model_id=model_id,
-            system_prompt=prompts.text("judge_system.md"),
-            content=[{"image": {"format": "png", "source": {"bytes": png}}}, {"text": user_text}],
-            tool_name=c.VERDICT_TOOL,
-            tool_description="Submit the verdict on the image: score, explanation, suggestions, subscores, checks.",
-            input_schema=prompts.schema(VERDICT_SCHEMA),
-        )
+    def judge(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Every candidate, one after another, then the best (the state machine uses the Map instead)."""
+        results = [self.judge_candidate({**state, "candidate": number, "imageKey": key})
+                   for number, key in enumerate(state["generation"]["imageKeys"], start=1)]
+        return self.pick_best({**state, "candidates": results})

@@ -9,13 +9,32 @@ from typing import Any, Callable
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
-from imagegate_service.domain.evaluating import public_evaluation, read_json_if_present, unavailable_evaluation
-from imagegate_service.settings import estimated_round_cost
+from imagegate_service.domain import spend
+from imagegate_service.domain.evaluating import (evaluation_calls_bound, public_evaluation, read_json_if_present,
+                                                 unavailable_evaluation)
+from imagegate_service.domain.generation import image_calls_bound
+from imagegate_service.domain.judging import judge_call_bound
 
 
 def rewrite_key(run_id: str, round_number: int) -> str:
     """Where the rewrite that produced a round's prompt keeps its notes."""
     return f"{c.round_prefix(run_id, round_number)}rewrite.json"
+
+
+def next_round_bound(settings: dict[str, Any], checks: list[dict[str, Any]] | None,
+                     rewrite_request: dict[str, Any] | None) -> float:
+    """The most another round can cost: every candidate billed, a judge call per candidate and the evaluator,
+    each with its input bounded from its actual text and image size and its output at maxTokens, and the
+    rewrite that makes its prompt (None: the next round re-draws without one)."""
+    from imagegate_service.domain.rewriting import rewrite_call_bound
+
+    rewrite = rewrite_call_bound(rewrite_request) if rewrite_request is not None else 0.0
+    return (image_calls_bound(settings) + settings["candidatesPerRound"] * judge_call_bound(settings)
+            + evaluation_calls_bound(settings, checks) + rewrite)
+
+
+def first_round_bound(settings: dict[str, Any]) -> float:
+    return next_round_bound(settings, None, None)
 
 
 class RoundRecorder:
@@ -32,80 +51,101 @@ class RoundRecorder:
         verdict_doc = self._images.get_json(judgement["verdictKey"])
         best = next(cand for cand in verdict_doc["candidates"] if cand["candidate"] == judgement["bestCandidate"])
         verdict = best["verdict"]
-        round_cost = generation["costUsd"] + judgement["costUsd"] + loop["rewriteCostUsd"]
         score = judgement["score"]
         now = self._clock()
         changes = self._images.get_json(rewrite_key(run_id, round_number))["changes"] if round_number > 1 else []
-        evaluation, evaluation_cost = self._evaluation(state)
-        self._runs.put_round(
-            run_id,
-            round_number,
-            {
-                "prompt": loop["prompt"],
-                "negativePrompt": loop["negativePrompt"],
-                "promptChanges": changes,
-                "seed": loop["seed"],
-                "imageKeys": generation["imageKeys"],
-                "bestImageKey": judgement["imageKey"],
-                "verdictKey": judgement["verdictKey"],
-                "score": score,
-                "passed": score >= settings["threshold"],
-                "subscores": verdict["subscores"],
-                "explanation": verdict["explanation"],
-                "suggestions": verdict["suggestions"],
-                "candidateScores": [cand["verdict"]["score"] for cand in verdict_doc["candidates"]],
-                "costUsd": round(round_cost, 6),
-                "evaluation": evaluation,
-                "evaluationCostUsd": round(evaluation_cost, 6),  # billed, budgeted, but not the loop's own cost
-                "generatorModel": settings["generator"],
-                "judgeModel": settings["judge"],
-                "rewriterModel": settings["rewriter"] if round_number > 1 and settings.get("strategy") != c.STRATEGY_REDRAW
-                else None,
-                "generateMs": generation["durationMs"],
-                "judgeMs": judgement["durationMs"],
-                "recordedAt": iso(now),
-                c.TTL_ATTRIBUTE: expiry_epoch(now, int(os.environ.get(c.ENV_RUN_TTL_DAYS, c.DEFAULT_RUN_TTL_DAYS))),
-            },
-        )
+        evaluation = self._evaluation(state)
+        ledger = self._runs.ledger(run_id)
+        this_round, run_totals = spend.round_totals(ledger, round_number), spend.totals(ledger)
+        round_item = {
+            "prompt": loop["prompt"],
+            "negativePrompt": loop["negativePrompt"],
+            "promptChanges": changes,
+            "seed": loop["seed"],
+            "imageKeys": generation["imageKeys"],
+            "bestImageKey": judgement["imageKey"],
+            "verdictKey": judgement["verdictKey"],
+            "score": score,
+            "passed": score >= settings["threshold"],
+            "subscores": verdict["subscores"],
+            "explanation": verdict["explanation"],
+            "suggestions": verdict["suggestions"],
+            "candidateScores": [cand["verdict"]["score"] for cand in verdict_doc["candidates"]],
+            "costUsd": this_round["costUsd"],  # the ledger's: every billed call of the round, retries included
+            "evaluation": evaluation,
+            "evaluationCostUsd": this_round["evaluationCostUsd"],  # billed, budgeted, not the loop's own cost
+            "generatorModel": settings["generator"],
+            "judgeModel": settings["judge"],
+            "rewriterModel": settings["rewriter"] if round_number > 1 and settings.get("strategy") != c.STRATEGY_REDRAW
+            else None,
+            "generateMs": generation["durationMs"],
+            "judgeMs": judgement["durationMs"],
+            "recordedAt": iso(now),
+            c.TTL_ATTRIBUTE: expiry_epoch(now, int(os.environ.get(c.ENV_RUN_TTL_DAYS, c.DEFAULT_RUN_TTL_DAYS))),
+        }
         improved = score > loop["bestScore"] or loop["bestRound"] == 0
-        total_cost = loop["costUsd"] + round_cost
-        evaluation_total = loop.get("evaluationCostUsd", 0.0) + evaluation_cost
         available = "unavailable" not in evaluation
         evaluated = {"passed": evaluation["passed"], "source": evaluation["source"]} if available else None
         next_loop = {
             **loop,
             "roundsCompleted": round_number,
-            "costUsd": round(total_cost, 6),
-            "evaluationCostUsd": round(evaluation_total, 6),
-            # the budget is one hard limit over every billable call, the evaluator's included
-            "projectedCostUsd": round(total_cost + evaluation_total
-                                      + max(round_cost + evaluation_cost, estimated_round_cost(settings)), 6),
+            **run_totals,
+            "rewriteCostUsd": 0.0,
             "lastScore": score,
             "bestScore": score if improved else loop["bestScore"],
             "bestRound": round_number if improved else loop["bestRound"],
             "bestImageKey": judgement["imageKey"] if improved else loop["bestImageKey"],
             "bestEvaluation": evaluated if improved else loop.get("bestEvaluation"),
         }
-        self._runs.update_run(
-            run_id,
+        # the budget is one hard limit over every billable call, the evaluator's included: what is spent or
+        # committed (the run item's committedUsd, never less than the ledger's sum) plus the next round at most
+        rewrite = None
+        if settings.get("strategy") != c.STRATEGY_REDRAW:
+            from imagegate_service.domain.rewriting import rewrite_request
+
+            rewrite = rewrite_request(settings, loop, verdict["suggestions"],
+                                      [*(r for r in self._runs.list_rounds(run_id) if r["round"] != round_number),
+                                       {"prompt": loop["prompt"], "score": score}])
+        next_loop["projectedCostUsd"] = self._projection(state, rewrite)
+        # the round and the run's totals: one transaction, so a throttled second write cannot split them
+        self._runs.put_round_and_update_run(
+            run_id, round_number, round_item,
             {"rounds": round_number, "costUsd": next_loop["costUsd"], "bestRound": next_loop["bestRound"],
              "bestScore": next_loop["bestScore"], "bestImageKey": next_loop["bestImageKey"],
              "evaluationCostUsd": next_loop["evaluationCostUsd"], "updatedAt": iso(now)},
         )
         return next_loop
 
-    def _evaluation(self, state: dict[str, Any]) -> tuple[dict[str, Any], float]:
-        """The round's evaluation as recorded, and what the evaluator cost. When Evaluate Round failed after
-        its retries ($.evaluation holds the caught error), the evaluation is unavailable, and what its
-        attempts spent is read from the round's evaluation document, where each call was recorded."""
+    def record_filtered(self, state: dict[str, Any]) -> dict[str, Any]:
+        """A round whose every image the output filter withheld: its cost is in the ledger and the run's totals,
+        the run notes the round, and the next round re-draws the same prompt with a new seed."""
+        from imagegate_service.domain.rewriting import redraw_seed
+
+        settings, loop, run_id = state["settings"], state["loop"], state["runId"]
+        round_number = loop["round"]
+        run_totals = spend.totals(self._runs.ledger(run_id))
+        filtered = sorted({*(self._runs.get_run(run_id) or {}).get("filteredRounds", []), round_number})
+        next_loop = {**loop, **run_totals, "round": round_number + 1, "rewriteCostUsd": 0.0,
+                     "seed": redraw_seed(settings, round_number + 1), "filteredRounds": filtered,
+                     "lastFilteredRound": round_number}
+        next_loop["projectedCostUsd"] = self._projection(state, None)
+        self._runs.update_run(run_id, {**run_totals, "filteredRounds": filtered, "updatedAt": iso(self._clock())})
+        return next_loop
+
+    def _projection(self, state: dict[str, Any], rewrite: dict[str, Any] | None) -> float:
+        run_id = state["runId"]
+        committed = float((self._runs.get_run(run_id) or {}).get("committedUsd", 0.0))
+        spent = sum(spend.totals(self._runs.ledger(run_id)).values())
+        checks = read_json_if_present(self._images, c.evaluation_checks_key(run_id))
+        bound = next_round_bound(state["settings"], checks["checks"] if checks else None, rewrite)
+        return round(max(committed, spent) + bound, 6)
+
+    def _evaluation(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The round's evaluation as recorded. When Evaluate Round failed after its retries ($.evaluation holds
+        the caught error), the evaluation is unavailable (what its attempts spent is in the ledger)."""
         evaluator = state["settings"]["evaluator"]
         outcome = state.get("evaluation") or {"Error": "NotEvaluated", "Cause": "the round was not evaluated"}
         if "evaluationKey" in outcome:
-            document = self._images.get_json(outcome["evaluationKey"])
-            return public_evaluation(document), float(document["costUsd"])
+            return public_evaluation(self._images.get_json(outcome["evaluationKey"]))
         reason = f"{outcome.get('Error', 'Unknown')}: {str(outcome.get('Cause', ''))[:500]}"
-        return unavailable_evaluation(evaluator, reason), self._spent_on_failed_evaluation(state)
-
-    def _spent_on_failed_evaluation(self, state: dict[str, Any]) -> float:
-        ledger = read_json_if_present(self._images, c.evaluation_key(state["runId"], state["loop"]["round"]))
-        return float(ledger["costUsd"]) if ledger else 0.0  # no document: no attempt got as far as a billed call
+        return unavailable_evaluation(evaluator, reason)

@@ -7,9 +7,10 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry
-from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit
+from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, tool_call_cost_bound, tool_call_texts
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
-from imagegate_service.domain.judging import as_data, validated
+from imagegate_service.domain.judging import answer_outcome, as_data, validated
+from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.recording import rewrite_key
 from imagegate_service.errors import InvalidRewrite
 
@@ -19,10 +20,11 @@ HISTORY_SIZE = 3
 
 class PromptRewriter:
     def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None,
-                 runs: DynamoRunRepository | None = None):
+                 runs: DynamoRunRepository | None = None, ledger: SpendLedger | None = None):
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()
         self._runs = runs or DynamoRunRepository()
+        self._ledger = ledger or SpendLedger(self._runs)
 
     def rewrite(self, state: dict[str, Any]) -> dict[str, Any]:
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
@@ -33,20 +35,17 @@ class PromptRewriter:
         verdict_doc = self._images.get_json(state["judgement"]["verdictKey"])
         best = next(cand for cand in verdict_doc["candidates"] if cand["candidate"] == verdict_doc["bestCandidate"])
         suggestions = best["verdict"]["suggestions"]
-        answer = self._models.call(
-            model_id=rewriter.model_id,
-            system_prompt=prompts.text("rewrite_system.md"),
-            content=[{"text": self._user_text(settings, loop, suggestions, run_id, generator.prompt_max_chars)}],
-            tool_name=c.REWRITE_TOOL,
-            tool_description="Submit the improved image prompt, the negative prompt and the list of changes.",
-            input_schema=prompts.schema(REWRITE_SCHEMA),
-        )
-        rewrite = validated(answer, REWRITE_SCHEMA, "rewriter", InvalidRewrite)
+        request = rewrite_request(settings, loop, suggestions, self._runs.list_rounds(run_id))
+        next_round = loop["round"] + 1
+        with self._ledger.call(state, round_number=next_round, step=c.STEP_REWRITE, candidate=0,
+                               model_id=rewriter.model_id, bound_usd=rewrite_call_bound(request)) as billed:
+            answer = self._models.call(**request)
+            billed.answered(rewriter.token_cost(answer.input_tokens, answer.output_tokens), answer_outcome(answer))
+            rewrite = validated(answer, REWRITE_SCHEMA, "rewriter", InvalidRewrite)
         new_prompt = fit_to_limit(rewrite["prompt"].strip(), generator.prompt_max_chars)
         if not new_prompt:
             raise InvalidRewrite("the rewriter returned a blank prompt")
         negative = fit_to_limit(rewrite["negativePrompt"].strip(), generator.negative_prompt_max_chars)
-        next_round = loop["round"] + 1
         self._images.put_json(
             rewrite_key(run_id, next_round),
             {"fromRound": loop["round"], "suggestions": suggestions, "changes": rewrite["changes"],
@@ -71,22 +70,39 @@ class PromptRewriter:
         )
         return {**loop, "round": next_round, "seed": seed, "rewriteCostUsd": 0.0}
 
-    def _user_text(self, settings: dict[str, Any], loop: dict[str, Any], suggestions: list[str], run_id: str,
-                   limit: int) -> str:
-        earlier = sorted(self._runs.list_rounds(run_id), key=lambda r: r["score"], reverse=True)[:HISTORY_SIZE]
-        history = "\n".join(f"score {r['score']}: {as_data(r['prompt'])}" for r in earlier) or "(none)"
-        values = {
-            "original_prompt": as_data(settings["prompt"]),
-            "current_prompt": as_data(loop["prompt"]),
-            "negative_prompt": as_data(loop["negativePrompt"]) or "(none)",
-            "suggestions": "\n".join(as_data(s) for s in suggestions) or "(none)",
-            "history": history,
-            "max_characters": str(limit),
-        }
-        text = prompts.text("rewrite_user.md")
-        for name, value in values.items():
-            text = text.replace("{" + name + "}", value)
-        return text
+
+def rewrite_request(settings: dict[str, Any], loop: dict[str, Any], suggestions: list[str],
+                    earlier_rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rewriter's Converse call (BedrockToolCaller.call's arguments), with the best earlier prompts as context."""
+    limit = registry.generator(settings["generator"]).prompt_max_chars
+    earlier = sorted(earlier_rounds, key=lambda r: r["score"], reverse=True)[:HISTORY_SIZE]
+    history = "\n".join(f"score {r['score']}: {as_data(r['prompt'])}" for r in earlier) or "(none)"
+    values = {
+        "original_prompt": as_data(settings["prompt"]),
+        "current_prompt": as_data(loop["prompt"]),
+        "negative_prompt": as_data(loop["negativePrompt"]) or "(none)",
+        "suggestions": "\n".join(as_data(s) for s in suggestions) or "(none)",
+        "history": history,
+        "max_characters": str(limit),
+    }
+    text = prompts.text("rewrite_user.md")
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return {
+        "model_id": settings["rewriter"],
+        "system_prompt": prompts.text("rewrite_system.md"),
+        "content": [{"text": text}],
+        "tool_name": c.REWRITE_TOOL,
+        "tool_description": "Submit the improved image prompt, the negative prompt and the list of changes.",
+        "input_schema": prompts.schema(REWRITE_SCHEMA),
+    }
+
+
+def rewrite_call_bound(request: dict[str, Any]) -> float:
+    """The most the rewrite call can cost: its actual text, output at maxTokens."""
+    texts = tool_call_texts(request["system_prompt"], request["content"], request["tool_name"],
+                            request["tool_description"], request["input_schema"])
+    return tool_call_cost_bound(request["model_id"], texts, [])
 
 
 def redraw_seed(settings: dict[str, Any], round_number: int) -> int:

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
-from imagegate_service.settings import estimated_round_cost, resolve_settings
+from imagegate_service.settings import resolve_settings
 
 
 class RunStarter:
@@ -50,6 +50,8 @@ def new_run_item(run_id: str, settings: dict[str, Any], now: datetime, status: s
 
 def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
     """The loop's own state, carried in the execution payload (kept small: keys and numbers)."""
+    from imagegate_service.domain.recording import first_round_bound
+
     return {
         "round": 1,
         "prompt": settings["prompt"],
@@ -57,7 +59,7 @@ def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
         "seed": settings["seed"],  # strategy redraw moves it on each round; Generate Images draws with it
         "roundsCompleted": 0,
         "costUsd": 0.0,
-        "projectedCostUsd": round(estimated_round_cost(settings), 6),
+        "projectedCostUsd": round(first_round_bound(settings), 6),
         "rewriteCostUsd": 0.0,
         "evaluationCostUsd": 0.0,  # the independent evaluator's calls: in the budget, apart from costUsd
         "bestEvaluation": None,  # {passed, source} of the best round's evaluation, for the run's result

@@ -11,4 +11,4 @@ judge = RoundJudge()
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return judge.judge(event)
+    return judge.judge_candidate(event)

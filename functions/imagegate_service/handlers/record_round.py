@@ -14,6 +14,8 @@ recorder = RoundRecorder()
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if event.get("filtered"):
+        return recorder.record_filtered(event)  # every image of the round withheld: no score to report
     loop = recorder.record(event)
     metrics.add_metric(name=METRIC_ROUND_SCORE, unit=MetricUnit.Count, value=loop["lastScore"])
     return loop

@@ -185,7 +185,8 @@ def test_the_history_estimate_grows_with_the_states_of_a_round() -> None:
 
 def test_a_benchmark_past_the_history_quota_is_refused_with_the_numbers() -> None:
     estimate = workflows.benchmark_history_estimate()
-    per_run = estimate["eventsPerRun"] + 4 * estimate["eventsPerRound"]  # the default 4 rounds
+    # the default 4 rounds, one candidate judged per round
+    per_run = estimate["eventsPerRun"] + 4 * (estimate["eventsPerRound"] + estimate["eventsPerCandidate"])
     fits = (limits.history_events_allowed() - estimate["eventsOutside"]) // (2 * per_run)  # items x 2 arms
 
     # Given the largest item count that fits with two 4-round arms, it is prepared
@@ -202,16 +203,17 @@ def test_a_benchmark_past_the_history_quota_is_refused_with_the_numbers() -> Non
 
 
 def test_one_round_arms_fit_far_more_items_than_the_loop() -> None:
-    # 100 items under the three one-round arms fit; the same under loop and redraw (4 rounds) would not
-    assert len(prepare({"items": inline(100), "arms": "single,best-of-3,best-of-5"})["items"]) == 300
+    # 90 items under the three one-round arms fit (each best-of-N candidate is its own judge iteration); the same
+    # under loop and redraw (4 rounds) would not
+    assert len(prepare({"items": inline(90), "arms": "single,best-of-3,best-of-5"})["items"]) == 270
     with pytest.raises(InvalidRequest, match="history events"):
-        prepare({"items": inline(100), "arms": "loop,redraw,single,best-of-3,best-of-5"})
+        prepare({"items": inline(90), "arms": "loop,redraw,single,best-of-3,best-of-5"})
 
 
 def test_a_benchmark_past_the_state_size_quota_is_refused_with_the_numbers() -> None:
     # Given long prompts under one-round arms: few history events, but a large Map state
     with pytest.raises(InvalidRequest) as raised:
-        prepare({"items": inline(120, prompt="a red apple " * 80), "arms": "single,best-of-3,best-of-5"})
+        prepare({"items": inline(90, prompt="a red apple " * 110), "arms": "single,best-of-3,best-of-5"})
     assert raised.value.field == "limit"
     assert "bytes of execution state" in str(raised.value) and "262,144" in str(raised.value)
 

@@ -1,0 +1,98 @@
+"""The spend ledger and the budget guard.
+
+Every billable model call is recorded once in the runs table (sk CALL#<callId>), whatever became of its
+answer: used, filtered, invalid, refused or cut at maxTokens. A call Bedrock never answered (throttled,
+a 5xx, a request it refused) is not billed and not recorded. The run's cost is the ledger's sum.
+
+Before a call is made, its upper-bound cost is reserved on the run item (committedUsd) by one conditional
+update that succeeds only while committed + bound stays within maxCostUsd; parallel calls (the judge's Map)
+cannot both take the last headroom, and a retry is checked like a first attempt. When the call is answered,
+its ledger entry and the replacement of its reservation by its cost are one transaction; an unanswered call
+gives its reservation back. So neither the recorded nor the billed spend can pass maxCostUsd."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.domain.clock import iso, utc_now
+from imagegate_service.errors import BudgetExhausted, ContentBlocked, ImagesFiltered
+
+COST_DIGITS = 9  # ledger entries keep nano-dollars; totals are shown to six places
+
+
+@dataclass
+class BilledCall:
+    """One billable call in flight: set `answered` as soon as Bedrock answered (it is then billed)."""
+
+    call_id: str
+    bound_usd: float
+    cost_usd: float = 0.0
+    outcome: str = c.CALL_OK
+    is_answered: bool = False
+
+    def answered(self, cost_usd: float, outcome: str = c.CALL_OK) -> None:
+        self.is_answered, self.cost_usd, self.outcome = True, cost_usd, outcome
+
+
+def call_id(round_number: int, step: str, candidate: int, attempt: int) -> str:
+    return f"{round_number:02d}-{step}-{candidate}-a{attempt}"
+
+
+def attempt_of(state: dict[str, Any]) -> int:
+    """The task's retry count ($$.State.RetryCount, passed as `attempt`); 0 when called outside a state machine."""
+    return int(state.get("attempt") or 0)
+
+
+class SpendLedger:
+    def __init__(self, runs: DynamoRunRepository | None = None):
+        self._runs = runs or DynamoRunRepository()
+
+    @contextlib.contextmanager
+    def call(self, state: dict[str, Any], *, round_number: int, step: str, candidate: int, model_id: str,
+             bound_usd: float) -> Iterator[BilledCall]:
+        """Reserve the call's upper bound (BudgetExhausted when it does not fit), then record what it cost."""
+        run_id, limit = state["runId"], float(state["settings"]["maxCostUsd"])
+        billed = BilledCall(call_id(round_number, step, candidate, attempt_of(state)), round(bound_usd, COST_DIGITS))
+        if not self._runs.reserve_spend(run_id, billed.bound_usd, limit):
+            run = self._runs.get_run(run_id) or {}
+            raise BudgetExhausted(
+                f"the {step} call of round {round_number} could cost up to ${billed.bound_usd:.6f}; with "
+                f"${float(run.get('committedUsd', 0.0)):.6f} already spent or committed it would pass maxCostUsd "
+                f"${limit:.6f}, so it was not made")
+        try:
+            yield billed
+        except BaseException as error:
+            if billed.is_answered and billed.outcome == c.CALL_OK:
+                billed.outcome = c.CALL_FILTERED if isinstance(error, (ContentBlocked, ImagesFiltered)) else c.CALL_INVALID
+            self._close(run_id, billed, round_number, step, candidate, model_id)
+            raise
+        self._close(run_id, billed, round_number, step, candidate, model_id)
+
+    def _close(self, run_id: str, billed: BilledCall, round_number: int, step: str, candidate: int,
+               model_id: str) -> None:
+        if not billed.is_answered:
+            self._runs.release_spend(run_id, billed.bound_usd)
+            return
+        self._runs.record_call(run_id, {
+            "callId": billed.call_id, "round": round_number, "step": step, "candidate": candidate,
+            "modelId": model_id, "outcome": billed.outcome, "costUsd": round(billed.cost_usd, COST_DIGITS),
+            "reservedUsd": billed.bound_usd, "recordedAt": iso(utc_now()),
+        }, billed.bound_usd)
+
+    def entries(self, run_id: str) -> list[dict[str, Any]]:
+        return self._runs.ledger(run_id)
+
+
+def totals(entries: list[dict[str, Any]]) -> dict[str, float]:
+    """The run's cost from its ledger: the loop's own calls, and the independent evaluator's apart."""
+    evaluation = sum(float(e["costUsd"]) for e in entries if e["step"] in c.EVALUATION_STEPS)
+    loop = sum(float(e["costUsd"]) for e in entries if e["step"] not in c.EVALUATION_STEPS)
+    return {"costUsd": round(loop, 6), "evaluationCostUsd": round(evaluation, 6)}
+
+
+def round_totals(entries: list[dict[str, Any]], round_number: int) -> dict[str, float]:
+    return totals([e for e in entries if int(e["round"]) == round_number])
