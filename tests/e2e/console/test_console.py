@@ -370,6 +370,7 @@ def test_every_page_fits_a_phone_and_works_from_the_keyboard(server, phone):
         page.goto(f"{server.url}/{fragment}")
         page.locator("main h1").wait_for()
         page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => [...document.images].every(image => image.complete)")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} is {overflow} px wider than the phone"
         phone.screenshot(name, "phone")
