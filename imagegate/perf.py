@@ -3,6 +3,8 @@
 - the offline benchmark: 100 suite prompts through the benchmark workflow (target: <= 60 s on 2 cores),
   with the first-round (single-shot) and final pass rates;
 - one 4-round quality loop, wall time;
+- the judge step of a 3-candidate round with a modelled judge latency: its wall time next to the slowest judge
+  call and the sum (the candidates are judged in parallel);
 - each Lambda handler module's import time next to a bare `import boto3` (cold start; target <= 1.3x);
 - the offline world's render and judge time at 1024x1024;
 - the control arms (loop, single, redraw, best-of-3, best-of-5) side by side on the bundled suite and on
@@ -135,6 +137,35 @@ def loop_figures() -> None:
           "through the local runtime")
 
 
+# A modelled judge latency per candidate (seconds): Nova Lite answers a one-image verdict in about a second; the
+# three differ so the slowest is distinguishable from their sum.
+JUDGE_LATENCY_SECONDS = (0.6, 0.9, 1.2)
+
+
+def judge_wall_figures() -> None:
+    """Round wall time with 3 candidates: the judge Map's span against the slowest judge call and their sum."""
+    from imagegate_service import constants as const
+
+    with LocalRuntime(retry_time_scale=0.0) as runtime:
+        answer, latencies = runtime.bedrock._converse, iter(JUDGE_LATENCY_SECONDS * 2)
+
+        def modelled(model_id: str, body: dict) -> dict:
+            tool = ((body.get("toolConfig") or {}).get("toolChoice") or {}).get("tool", {}).get("name")
+            if tool == const.VERDICT_TOOL:
+                time.sleep(next(latencies))
+            return answer(model_id, body)
+
+        runtime.bedrock._converse = modelled
+        outcome = runtime.run({"prompt": "a red apple on a wooden table", "candidatesPerRound": 3, "maxRounds": 1,
+                               "threshold": 0}, run_id="judge-wall")
+        events = runtime.execution_history(outcome.execution_arn)
+    span = {e["type"]: e["timestamp"] for e in events if e["type"] in ("MapStateEntered", "MapStateExited")}
+    wall = (span["MapStateExited"] - span["MapStateEntered"]).total_seconds()
+    print(f"judge step, 3 candidates (modelled judge latency {', '.join(f'{s:g}' for s in JUDGE_LATENCY_SECONDS)} s): "
+          f"{wall:.2f} s wall; slowest judge call {max(JUDGE_LATENCY_SECONDS):.2f} s, "
+          f"sum of judge calls {sum(JUDGE_LATENCY_SECONDS):.2f} s (target: the slowest, not the sum)")
+
+
 def import_figures(repeats: int = 5) -> None:
     def import_ms(module: str) -> float:
         samples = []
@@ -186,6 +217,7 @@ def main() -> None:
     world_figures()
     calibration_figures()
     import_figures()
+    judge_wall_figures()
     loop_figures()
     benchmark_figures()
     arms_figures()
