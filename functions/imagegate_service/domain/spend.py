@@ -13,12 +13,13 @@ gives its reservation back. So neither the recorded nor the billed spend can pas
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
-from imagegate_service.domain.clock import iso, utc_now
+from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.errors import BudgetExhausted, ContentBlocked, ImagesFiltered
 
 COST_DIGITS = 9  # ledger entries keep nano-dollars; totals are shown to six places
@@ -77,10 +78,12 @@ class SpendLedger:
         if not billed.is_answered:
             self._runs.release_spend(run_id, billed.bound_usd)
             return
+        now = utc_now()
         self._runs.record_call(run_id, {
             "callId": billed.call_id, "round": round_number, "step": step, "candidate": candidate,
             "modelId": model_id, "outcome": billed.outcome, "costUsd": round(billed.cost_usd, COST_DIGITS),
-            "reservedUsd": billed.bound_usd, "recordedAt": iso(utc_now()),
+            "reservedUsd": billed.bound_usd, "recordedAt": iso(now),
+            c.TTL_ATTRIBUTE: expiry_epoch(now, int(os.environ.get(c.ENV_RUN_TTL_DAYS, c.DEFAULT_RUN_TTL_DAYS))),
         }, billed.bound_usd)
 
     def entries(self, run_id: str) -> list[dict[str, Any]]:
