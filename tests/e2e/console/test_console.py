@@ -11,18 +11,14 @@ import io
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-
 
 pytestmark = pytest.mark.e2e
 
@@ -31,27 +27,18 @@ SCREENSHOTS = REPO_ROOT / "build" / "console"
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PROMPT = "a red apple to the left of a blue cup"
-# A threshold no offline round reaches and four rounds: the run goes on long enough to be watched.
-WATCHED_SETTINGS = {"threshold": "10", "maxRounds": "4"}
+# A threshold no offline round reaches and three rounds: the run goes on long enough to be watched.
+WATCHED_SETTINGS = {"threshold": "10", "maxRounds": "3"}
 ACTIVE = {"QUEUED", "RUNNING"}
 
 
 @dataclass
 class Server:
     url: str
-    process: subprocess.Popen
-    log_dir: Path
     bench_dir: Path
     chromium: str
-
-    def logs(self) -> str:
-        return "".join((self.log_dir / name).read_text(errors="replace")[-3000:] for name in ("stdout.txt", "stderr.txt"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    bench: subprocess.Popen  # imagegate bench writing a report into bench_dir
+    bench_log: Path
 
 
 def _browser_or_fail() -> str:
@@ -73,41 +60,39 @@ def _browser_or_fail() -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Server]:
+def server(tmp_path_factory, start_serve) -> Iterator[Server]:
     chromium = _browser_or_fail()
     root = tmp_path_factory.mktemp("console")
     bench_dir = root / "benchmarks"
-    port = _free_port()
-    with open(root / "stdout.txt", "w") as stdout, open(root / "stderr.txt", "w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "imagegate.cli", "serve", "--port", str(port), "--retry-time-scale", "0",
-             "--data-dir", str(root / "data"), "--bench-dir", str(bench_dir)],
-            stdout=stdout, stderr=stderr, cwd=REPO_ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    running = Server(f"http://127.0.0.1:{port}", process, root, bench_dir, chromium)
-    try:
-        # While the server starts: a small real benchmark report, written by the bench CLI as a user would
-        # (two arms, shown side by side) on a suite of the bundled suite's first item of three categories.
-        # The server lists the folder on each request.
-        suite = root / "suite.jsonl"
-        suite.write_text("".join(_first_item_per_category(3)), encoding="utf-8")
-        bench = subprocess.run(
+    serving = start_serve(root, "--retry-time-scale", "0", "--data-dir", str(root / "data"), "--bench-dir", str(bench_dir))
+    # Meanwhile a small real benchmark report, written by the bench CLI as a user would (two arms, shown side
+    # by side) on a suite of the bundled suite's first item of two categories; the benchmark tests wait for it.
+    suite = root / "suite.jsonl"
+    suite.write_text("".join(_first_item_per_category(2)), encoding="utf-8")
+    with open(root / "bench.txt", "w") as output:
+        bench = subprocess.Popen(
             [sys.executable, "-m", "imagegate.cli", "bench", "--suite", str(suite), "--arms", "loop,single",
              "--max-rounds", "2", "--out", str(bench_dir)],
-            cwd=REPO_ROOT, capture_output=True, text=True, timeout=180)
-        assert bench.returncode == 0, bench.stdout[-2000:] + bench.stderr[-2000:]
-        deadline = time.monotonic() + 60
-        while running.url not in (root / "stdout.txt").read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"imagegate serve did not start:\n{running.logs()}")
-            time.sleep(0.1)
-        yield running
+            cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        serving.wait_ready()
+        yield Server(serving.url, bench_dir, chromium, bench, root / "bench.txt")
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if bench.poll() is None:
+            bench.kill()
+            bench.wait()
+        serving.stop()
+
+
+@pytest.fixture(scope="module")
+def bench_report(server) -> Path:
+    """The report.json the bench CLI wrote (waits for the bench to end)."""
+    try:
+        code = server.bench.wait(timeout=240)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"imagegate bench did not end:\n{server.bench_log.read_text()[-3000:]}")
+    assert code == 0, server.bench_log.read_text()[-3000:]
+    return next(server.bench_dir.glob("*/report.json"))
 
 
 def _first_item_per_category(categories: int) -> list[str]:
@@ -305,9 +290,9 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
 
 
 # -- benchmarks ------------------------------------------------------------------------------------
-def test_a_benchmark_report_opens_with_its_charts_and_arms(server, laptop):
+def test_a_benchmark_report_opens_with_its_charts_and_arms(server, bench_report, laptop):
     page = laptop.page
-    report_file = next(server.bench_dir.glob("*/report.json"))
+    report_file = bench_report
     report = json.loads(report_file.read_text(encoding="utf-8"))
 
     # Given the benchmarks page, listing the report the bench CLI wrote
@@ -337,7 +322,7 @@ def test_a_benchmark_report_opens_with_its_charts_and_arms(server, laptop):
 
 
 # -- phone width and keyboard ------------------------------------------------------------------------
-def test_every_page_fits_a_phone_and_works_from_the_keyboard(server, phone):
+def test_every_page_fits_a_phone_and_works_from_the_keyboard(server, bench_report, phone):
     page = phone.page
     # Given the console at a phone's width
     page.goto(server.url + "/")
@@ -364,8 +349,7 @@ def test_every_page_fits_a_phone_and_works_from_the_keyboard(server, phone):
     pages = {"form": "#/new", "generations": "#/", "benchmarks": "#/benchmarks"}
     if generation_id:
         pages["generation"] = f"#/generations/{generation_id[0]['id']}"
-    report = next(server.bench_dir.glob("*/report.json")).parent.name
-    pages["benchmark-report"] = f"#/benchmarks/{report}"
+    pages["benchmark-report"] = f"#/benchmarks/{bench_report.parent.name}"
     for name, fragment in pages.items():
         page.goto(f"{server.url}/{fragment}")
         page.locator("main h1").wait_for()
