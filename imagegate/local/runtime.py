@@ -178,6 +178,8 @@ class LocalRuntime:
             self._set_environment()
             self._start_moto()
             self._undo.append(make_moto_models_thread_safe())
+            self._undo.append(make_moto_dynamodb_serial())
+            self._undo.append(make_moto_backend_lookup_lock_free())
             self._patch_lambda_backend()
             self._patch_execution_start()
             self._patch_execution_end()
@@ -422,6 +424,45 @@ def make_moto_models_thread_safe() -> Callable[[], None]:
 
     moto_model.ServiceModel.operation_model = operation_model
     return lambda: setattr(moto_model.ServiceModel, "operation_model", original)
+
+
+def make_moto_dynamodb_serial() -> Callable[[], None]:
+    """moto's DynamoDB is not safe under concurrent requests: TransactWriteItems deep-copies every table it
+    touches (its rollback snapshot) while other threads write them ("dictionary changed size during
+    iteration": the task fails), and a rollback puts the whole snapshot back, erasing what other threads wrote
+    meanwhile. DynamoDB itself serialises conflicting writes and isolates transactions; here every DynamoDB
+    request is handled one at a time (they are short; the interpreter and the handlers still run in
+    parallel). Returns the undo."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.call_action
+    lock = threading.RLock()
+
+    def call_action(handler: Any) -> Any:
+        with lock:
+            return original(handler)
+
+    DynamoHandler.call_action = call_action
+    return lambda: setattr(DynamoHandler, "call_action", original)
+
+
+def make_moto_backend_lookup_lock_free() -> Callable[[], None]:
+    """Every moto request looks its backend up through BackendDict._create_account_specific_backend, which
+    takes moto's one process-wide lock and compares the BackendDict with every registered one, even when the
+    account's backend exists: with many executions at once, threads queue on that lock. A backend that
+    exists and is registered is returned without it (creating one still takes the lock). Returns the undo."""
+    from moto.core.base_backend import BackendDict
+
+    original = BackendDict._create_account_specific_backend
+
+    def create(backend_dict: Any, account_id: str) -> None:
+        if dict.__contains__(backend_dict, account_id) and any(
+                registered is backend_dict for registered in BackendDict._instances):  # type: ignore[attr-defined]
+            return
+        original(backend_dict, account_id)
+
+    BackendDict._create_account_specific_backend = create
+    return lambda: setattr(BackendDict, "_create_account_specific_backend", original)
 
 
 def _reset_cached_clients() -> None:

@@ -23,6 +23,7 @@ import json
 import re
 import signal
 import sys
+import socket
 import threading
 import time
 import uuid
@@ -437,6 +438,8 @@ def benchmark_index(bench_dir: Path) -> dict[str, Any]:
 
 class ApiServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's listen backlog is 5: a burst of clients (100 POSTs at once) got connections reset
+    request_queue_size = socket.SOMAXCONN
     store: Any = None  # the LocalStore keeping runs on disk (imagegate/local/store.py), set by serve()
     bench_dir: Path | None = None  # the benchmark reports folder (--bench-dir), set by serve()
 

@@ -49,13 +49,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Server:
+def server_args() -> list[str]:
+    """More `imagegate serve` arguments (a module that imports `server` may override this)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, server_args) -> Server:
     log_dir = tmp_path_factory.mktemp("serve")
     port = _free_port()
     with open(log_dir / "stdout.txt", "w") as stdout, open(log_dir / "stderr.txt", "w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "imagegate.cli", "serve", "--port", str(port), "--retry-time-scale", "0",
-             "--data-dir", str(log_dir / "data")],
+             "--data-dir", str(log_dir / "data"), *server_args],
             stdout=stdout, stderr=stderr, cwd=REPO_ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     running = Server(f"http://127.0.0.1:{port}", process, log_dir)
     try:

@@ -85,39 +85,64 @@ def test_without_the_guard_the_same_interleaving_hands_out_botocores_model(monke
         first.join(5)
 
 
-def test_each_thread_gets_its_own_dynamodb_table_resource():
-    """Given the cached Table factory, When two threads ask for one table, Then each has its own resource
-    (and its own condition builder), while one thread keeps reusing its own; cache_clear makes new ones."""
+TABLE = "race-table"
+
+
+def _query_interrupted_by_another_thread(table, monkeypatch):
+    """Query the table from this thread; while it builds its key condition (after the first placeholder),
+    another thread reads an item through the same Table object."""
+    from boto3.dynamodb.conditions import ConditionExpressionBuilder, Key
+
+    original = ConditionExpressionBuilder._get_name_placeholder  # noqa: SLF001
+    me, calls = threading.current_thread(), {"n": 0}
+
+    def interleaved(builder):
+        if threading.current_thread() is me:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                # a get_item (the progress poll's read of a run item) resets the builder and builds nothing
+                other = threading.Thread(target=lambda: table.get_item(Key={"pk": "RUN#b", "sk": "RUN"}))
+                other.start()
+                other.join()
+        return original(builder)
+
+    monkeypatch.setattr(ConditionExpressionBuilder, "_get_name_placeholder", interleaved)
+    return table.query(KeyConditionExpression=Key("pk").eq("RUN#a") & Key("sk").begins_with("ROUND#"))["Items"]
+
+
+@pytest.fixture
+def runs_table(monkeypatch):
+    import boto3
+    from moto import mock_aws
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        boto3.client("dynamodb").create_table(
+            TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                  {"AttributeName": "sk", "AttributeType": "S"}])
+        boto3.client("dynamodb").put_item(TableName=TABLE, Item={"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#01"}})
+        yield
+
+
+def test_a_query_keeps_its_key_while_another_thread_queries_the_same_table(runs_table, monkeypatch):
+    """Given the service's cached Table, When another thread reads through it while this thread builds a
+    pk-and-sk query, Then this query still names pk and finds its item."""
     from imagegate_service.adapters.aws_clients import dynamodb_table
 
     dynamodb_table.cache_clear()
-    mine = dynamodb_table("runs")
-    assert dynamodb_table("runs") is mine
-    theirs: list[object] = []
-    thread = threading.Thread(target=lambda: theirs.append(dynamodb_table("runs")))
-    thread.start()
-    thread.join()
-    assert theirs[0] is not mine
-    assert theirs[0]._injector is not mine._injector  # noqa: SLF001 (the non-thread-safe builder's owner)
-    dynamodb_table.cache_clear()
-    assert dynamodb_table("runs") is not mine
+    try:
+        assert len(_query_interrupted_by_another_thread(dynamodb_table(TABLE), monkeypatch)) == 1
+    finally:
+        dynamodb_table.cache_clear()
 
 
-def test_a_shared_condition_builder_reset_mid_build_loses_the_partition_key():
-    """The cause, shown: a reset by another thread between two placeholders of one query makes the
-    expression name the sort key twice (the 'missed key schema element: pk' query)."""
-    from boto3.dynamodb.conditions import ConditionExpressionBuilder, Key
+def test_a_plain_shared_table_resource_loses_the_partition_key(runs_table, monkeypatch):
+    """The cause, shown: the same interleaving on a plain boto3 Table is DynamoDB's ValidationException."""
+    import boto3
+    from botocore.exceptions import ClientError
 
-    builder = ConditionExpressionBuilder()
-    original = builder._get_name_placeholder  # noqa: SLF001
-    calls = {"n": 0}
-
-    def interleaved() -> str:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            builder.reset()  # what another thread's request does on a shared resource
-        return original()
-
-    builder._get_name_placeholder = interleaved  # noqa: SLF001
-    built = builder.build_expression(Key("pk").eq("RUN#x") & Key("sk").begins_with("ROUND#"), is_key_condition=True)
-    assert built.attribute_name_placeholders == {"#n0": "sk"}  # pk's placeholder was overwritten
+    with pytest.raises(ClientError, match="missed key schema element: pk"):
+        _query_interrupted_by_another_thread(boto3.resource("dynamodb").Table(TABLE), monkeypatch)

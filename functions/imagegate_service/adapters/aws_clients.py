@@ -28,31 +28,41 @@ def client(service: str) -> Any:
         return boto3.client(service, config=config)
 
 
-class _TablePerThread:
-    """dynamodb_table(name): a boto3 Table per thread. A resource is not thread-safe ("Resource instances
-    are not thread safe and should not be shared across threads", boto3 guide, resources.html#multithreading-
-    or-multiprocessing-with-resources): its one ConditionExpressionBuilder numbers the #n/:v placeholders of
-    every request, so two threads building a Key("pk") & Key("sk") query at once reuse each other's numbers
-    and DynamoDB answers "Query condition missed key schema element: pk". In Lambda there is one thread."""
+class _ConditionBuilderPerThread:
+    """Stands in for the one ConditionExpressionBuilder of a boto3 DynamoDB resource, which numbers the #n/:v
+    placeholders of every request and is reset by every request: two threads sharing a resource (boto3:
+    "Resource instances are not thread safe", guide/resources.html#multithreading-or-multiprocessing-with-
+    resources) renumber each other's placeholders, and a Key("pk") & Key("sk") query names sk twice: DynamoDB
+    answers "Query condition missed key schema element: pk". Each thread gets a builder of its own here, so
+    one Table (and its thread-safe client) serves every thread: no resource per thread to build."""
 
     def __init__(self) -> None:
         self._local = threading.local()
-        self._generation = 0
 
-    def __call__(self, name: str) -> Any:
-        local = self._local
-        if getattr(local, "generation", None) != self._generation:
-            local.tables, local.generation = {}, self._generation
-        if name not in local.tables:
-            import boto3
+    def _builder(self) -> Any:
+        builder = getattr(self._local, "builder", None)
+        if builder is None:
+            from boto3.dynamodb.conditions import ConditionExpressionBuilder
 
-            with _MAKING:
-                local.tables[name] = boto3.resource("dynamodb").Table(name)
-        return local.tables[name]
+            builder = self._local.builder = ConditionExpressionBuilder()
+        return builder
 
-    def cache_clear(self) -> None:
-        """Every thread makes its tables again (a new moto session or environment)."""
-        self._generation += 1
+    def reset(self) -> None:
+        self._builder().reset()
+
+    def build_expression(self, condition: Any, is_key_condition: bool = False) -> Any:
+        return self._builder().build_expression(condition, is_key_condition=is_key_condition)
 
 
-dynamodb_table = _TablePerThread()
+@cache
+def dynamodb_table(name: str) -> Any:
+    import boto3
+
+    with _MAKING:
+        service = boto3.resource("dynamodb")
+        table = service.Table(name)
+    # the injector registered on the client is the service resource's (the Table's own registration has the
+    # same unique_id and is ignored); both get the per-thread builder
+    for resource in (service, table):
+        resource._injector._condition_builder = _ConditionBuilderPerThread()  # noqa: SLF001 (see the class)
+    return table
