@@ -18,9 +18,10 @@ ITEMS_FILE = "items.json"
 
 
 def ledger_entries(ledger_items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """run.json's `ledger`: every billable model call, in callId order, with what it cost."""
+    """run.json's `ledger`: every billable model call, round by round in the order recorded, with what it cost."""
     fields = ("callId", "round", "step", "candidate", "modelId", "outcome", "costUsd", "recordedAt")
-    return [{field: item.get(field) for field in fields} for item in sorted(ledger_items, key=lambda e: e["callId"])]
+    ordered = sorted(ledger_items, key=lambda e: (e["round"], e.get("recordedAt") or "", e["callId"]))
+    return [{field: item.get(field) for field in fields} for item in ordered]
 
 
 def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
@@ -87,7 +88,7 @@ def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
     run_id = run_item["runId"]
     run_dir = Path(out_root) / run_id
     prefix = f"{c.RUNS_PREFIX}{run_id}/"
-    round_items = list(round_items)
+    round_items, ledger_items = list(round_items), list(ledger_items)
     written = []
     for key, data in objects(prefix):
         target = run_dir / key.removeprefix(prefix)
@@ -101,7 +102,8 @@ def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
     run_dir.mkdir(parents=True, exist_ok=True)
     # after the objects it names and before run.json, whole or not at all: a reader never finds items naming
     # objects not written yet, and a run.json without items.json is a folder an older version wrote
-    items = {"run": run_item, "rounds": sorted(round_items, key=lambda r: r["round"]), "objects": sorted(written)}
+    items = {"run": run_item, "rounds": sorted(round_items, key=lambda r: r["round"]), "objects": sorted(written),
+             "ledger": sorted(ledger_items, key=lambda e: e["callId"])}
     partial = run_dir / (ITEMS_FILE + ".partial")
     partial.write_text(json.dumps(items, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     partial.replace(run_dir / ITEMS_FILE)

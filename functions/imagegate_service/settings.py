@@ -226,10 +226,14 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
         if not low <= settings["cfgScale"] <= high:
             raise InvalidRequest("cfgScale",
                                  f"{settings['cfgScale']} is outside the allowed range {low}-{high} for {model.name}")
-    round_cost = estimated_round_cost(settings)
+    # the budget guard reserves each call's upper bound before it is made (domain/spend.py): a budget below the
+    # first round's bound could pay for images no judge call may then look at
+    from imagegate_service.domain.recording import first_round_bound
+
+    round_cost = max(estimated_round_cost(settings), first_round_bound(settings))
     if settings["maxCostUsd"] < round_cost:
         raise InvalidRequest(
-            "maxCostUsd", f"{settings['maxCostUsd']} is below the cost of one round (about ${round_cost:.4f})"
+            "maxCostUsd", f"{settings['maxCostUsd']} is below what one round can cost (up to ${round_cost:.4f})"
         )
 
 

@@ -163,7 +163,7 @@ class LocalStore:
             from imagegate_service.adapters.storage import _to_dynamo
 
             with table.batch_writer() as batch:
-                for item in [items["run"], *items["rounds"]]:
+                for item in [items["run"], *items["rounds"], *items.get("ledger", [])]:  # the spend ledger too
                     batch.put_item(Item=_to_dynamo(item))
         self._known.add(run_id)
         interrupted = self._interrupt(run_id, marker, started=items is not None)
