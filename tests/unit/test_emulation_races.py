@@ -146,3 +146,44 @@ def test_a_plain_shared_table_resource_loses_the_partition_key(runs_table, monke
 
     with pytest.raises(ClientError, match="missed key schema element: pk"):
         _query_interrupted_by_another_thread(boto3.resource("dynamodb").Table(TABLE), monkeypatch)
+
+
+def test_a_write_waits_for_a_transaction_in_flight_on_the_same_table(runs_table, monkeypatch):
+    """Given a TransactWriteItems stopped while moto copies the table (its rollback snapshot),
+    When another thread writes the table, Then that write waits until the transaction is done, and both
+    writes are there (unserialised, the copy fails with 'dictionary changed size during iteration' or a
+    rollback erases the other write)."""
+    import boto3
+    from moto.dynamodb import models as dynamodb_models
+
+    from imagegate.local.runtime import make_moto_dynamodb_serial
+
+    undo = make_moto_dynamodb_serial()
+    try:
+        client = boto3.client("dynamodb")
+        in_copy, release = threading.Event(), threading.Event()
+        original_deepcopy = dynamodb_models.copy.deepcopy
+
+        def deepcopy(value, *args, **kwargs):
+            in_copy.set()
+            release.wait(5)
+            return original_deepcopy(value, *args, **kwargs)
+
+        monkeypatch.setattr(dynamodb_models.copy, "deepcopy", deepcopy)
+        transaction = threading.Thread(target=lambda: client.transact_write_items(TransactItems=[
+            {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#t"}, "sk": {"S": "ROUND#01"}}}}]))
+        transaction.start()
+        assert in_copy.wait(5)
+        monkeypatch.setattr(dynamodb_models.copy, "deepcopy", original_deepcopy)
+        writer = threading.Thread(target=lambda: client.put_item(
+            TableName=TABLE, Item={"pk": {"S": "RUN#w"}, "sk": {"S": "RUN"}}))
+        writer.start()
+        writer.join(0.3)
+        assert writer.is_alive()  # waiting for the transaction
+        release.set()
+        transaction.join(5)
+        writer.join(5)
+        keys = {(item["pk"]["S"], item["sk"]["S"]) for item in client.scan(TableName=TABLE)["Items"]}
+        assert {("RUN#t", "ROUND#01"), ("RUN#w", "RUN")} <= keys
+    finally:
+        undo()
