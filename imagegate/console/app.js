@@ -374,10 +374,12 @@ async function generationView(id) {
   const current = view;
   const head = h("div", { class: "gen-head" });
   const summary = h("div", { class: "summary-grid" });
-  const rounds = h("ol", { class: "rounds", "aria-label": "Rounds", "aria-live": "polite", "aria-relevant": "additions" });
+  const rounds = h("ol", { class: "rounds", "aria-label": "Rounds" }); // new rounds are announced by #announcer
   const roundsNote = h("p", { class: "muted" });
+  const problem = h("div", { class: "poll-problem" });
   const title = h("h1", {}, "Generation");
   show("Generation", title, head, summary, h("h2", {}, "Rounds"), roundsNote, rounds);
+  main.insertBefore(problem, summary);
   let shownRounds = 0;
   let lastStatus = null;
   let document_ = null;
@@ -403,10 +405,16 @@ async function generationView(id) {
       announce(`Generation ${generation.status}${generation.reason ? `: ${generation.reason}` : ""}.`);
     }
     lastStatus = generation.status;
-    if (isActive(generation.status)) window.setTimeout(poll, POLL_MS);
+    if (isActive(generation.status)) window.setTimeout(() => poll(), POLL_MS);
   };
-  const poll = () => {
-    if (current === view) refresh().catch((error) => { if (current === view) head.append(errorBanner(error)); });
+  // A failed poll (throttled, offline) is shown and retried, less often, until the view changes.
+  const poll = (delay = POLL_MS) => {
+    if (current !== view) return;
+    refresh().then(() => problem.replaceChildren()).catch((error) => {
+      if (current !== view) return;
+      problem.replaceChildren(errorBanner(`${error.message}; trying again in ${(2 * delay) / 1000} s`));
+      window.setTimeout(() => poll(Math.min(2 * delay, 30000)), 2 * delay);
+    });
   };
   await refresh();
 }
