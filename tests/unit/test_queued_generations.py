@@ -123,3 +123,22 @@ def test_mark_run_ended_closes_a_queued_run(api, aws, lambda_context):
     assert (first["marked"], second["marked"]) == ([started["id"]], [])
     item = aws["runs"].get_run(started["id"])
     assert item["status"] == c.STATUS_FAILED and "ABORTED" in item["reason"]
+
+
+def test_show_prints_a_queued_run_folder(tmp_path, capsys):
+    # Given the run folder of a generation that is still QUEUED (run.json from its run item alone)
+    from imagegate.cli import main
+    from imagegate.export import RUN_FILE, build_run_document
+    from imagegate_service.domain.start import new_run_item
+    from imagegate_service.settings import resolve_settings
+
+    run_id = "20260101T000000Z-0000000q"
+    item = {"runId": run_id, **new_run_item(run_id, resolve_settings(REQUEST), datetime.now(timezone.utc),
+                                            c.STATUS_QUEUED)}
+    (tmp_path / run_id).mkdir()
+    (tmp_path / run_id / RUN_FILE).write_text(json.dumps(build_run_document(item, [])))
+
+    # When it is shown, Then it says QUEUED, with no rounds and no cost yet
+    assert main(["show", str(tmp_path / run_id)]) == 0
+    out = capsys.readouterr().out
+    assert "status QUEUED" in out and "cost $0.0000" in out
