@@ -71,7 +71,8 @@ def test_a_deployment_offers_only_its_deployed_models(monkeypatch):
 def test_statuses_and_schema_are_served_as_json(monkeypatch):
     monkeypatch.delenv(c.ENV_DEPLOYED_MODELS, raising=False)
     options = json.loads(json.dumps(run_options()))  # JSON all the way down
-    assert set(c.TERMINAL_STATUSES) <= set(options["statuses"]) and c.STATUS_RUNNING in options["statuses"]
+    assert options["statuses"] == [*c.OPEN_STATUSES, *c.TERMINAL_STATUSES]
+    assert c.STATUS_QUEUED in options["statuses"] and c.STATUS_RUNNING in options["statuses"]
     assert options["terminalStatuses"] == list(c.TERMINAL_STATUSES)
     assert options["requestSchema"] == json.loads(json.dumps(run_request_schema()))
 

@@ -20,8 +20,8 @@ from imagegate_service.deployment import deployed_models, model_roles, retiremen
 from imagegate_service.domain.clock import utc_now
 from imagegate_service.settings import deployment_defaults, run_request_schema
 
-# Every STATUS_* constant, in the order constants.py declares them (a status added there shows up here).
-STATUSES = tuple(value for name, value in vars(c).items() if name.startswith("STATUS_") and isinstance(value, str))
+# Every status a generation can have: not ended yet, then the outcomes.
+STATUSES = (*c.OPEN_STATUSES, *c.TERMINAL_STATUSES)
 
 
 def run_options() -> dict[str, Any]:
