@@ -11,10 +11,10 @@ S3 does: the SigV4 query signature over method, path, query and host (recomputed
 signer and the runtime's credentials), and X-Amz-Date + X-Amz-Expires against now. A request that does
 not verify is 403 with S3's error code, and nothing is read.
 
-The web console: `/` and `/console/<file>` serve the console's static files (imagegate/console/), which
-call only the API above. `/_local/benchmarks` lists the local benchmark reports (`--bench-dir`, where
-`imagegate bench --out` writes <date>/report.json) and `/_local/benchmarks/<date>` answers one report.json;
-those two exist only here, not in the deployed API."""
+The web console: `/console/` (where `/` redirects) and `/console/<file>` serve the console's static
+files (imagegate/console/), which call only the API above. `/_local/benchmarks` lists the local benchmark
+reports (`--bench-dir`, where `imagegate bench --out` writes <date>/report.json) and
+`/_local/benchmarks/<date>` answers one report.json; those two exist only here, not in the deployed API."""
 
 from __future__ import annotations
 
@@ -330,7 +330,13 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._send_bytes(report.read_bytes(), "application/json", head)
             return
-        name = "index.html" if path == "/" else path[len(CONSOLE_PATH):]
+        if path == "/":  # the console's files sit side by side under /console/, as wherever else they are hosted
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", CONSOLE_PATH)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        name = path[len(CONSOLE_PATH):] or "index.html"
         file = CONSOLE_DIR / name
         if not _STATIC_NAME.match(name) or file.suffix not in _STATIC_TYPES or not file.is_file():
             self._send_json(HTTPStatus.NOT_FOUND, {"error": "NotFound", "message": f"no console file {name[:100]!r}"},
@@ -485,7 +491,7 @@ def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float 
         loaded = server.store.load()
         print(f"runs kept in {server.store.root}: {loaded.describe()}", flush=True)
         print(f"imagegate API on {server.base_url} (local runtime, offline Bedrock); Ctrl-C stops it", flush=True)
-        print(f"  console: open {server.base_url}/ in a browser", flush=True)
+        print(f"  console: open {server.base_url}/console/ in a browser", flush=True)
         print(f"  curl -X POST {server.base_url}/generations -d '{{\"prompt\": \"a red apple\"}}'", flush=True)
         from imagegate_service.handlers import api  # noqa: F401 (import errors show now, not on the first request)
 

@@ -44,7 +44,11 @@ def write_report(folder: Path, name: str, report: dict[str, Any]) -> Path:
 
 
 def test_the_console_page_and_each_of_its_files_are_served_with_their_type(server):
-    status, headers, body = get(server, "/")
+    # / sends the browser to /console/, where the page and its files sit side by side
+    status, headers, body = get(server, "/")  # urllib follows the redirect
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert body == (CONSOLE_DIR / "index.html").read_bytes()
+    status, headers, body = get(server, "/console/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert body == (CONSOLE_DIR / "index.html").read_bytes()
     assert "default-src 'self'" in headers["Content-Security-Policy"]
@@ -54,7 +58,7 @@ def test_the_console_page_and_each_of_its_files_are_served_with_their_type(serve
     assert get(server, "/console/app.js")[1]["Content-Type"].startswith("text/javascript")
 
 
-@pytest.mark.parametrize("path", ["/console/../serve.py", "/console/%2e%2e/serve.py", "/console/", "/console/nope.js",
+@pytest.mark.parametrize("path", ["/console/../serve.py", "/console/%2e%2e/serve.py", "/console/nope.js",
                                   "/console/app.py", "/console/.hidden.js", "/console/sub/app.js"])
 def test_nothing_but_the_console_files_is_served(server, path):
     status, _, body = get(server, path)

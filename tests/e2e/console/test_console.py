@@ -351,7 +351,8 @@ def test_every_page_fits_a_phone_and_works_from_the_keyboard(server, bench_repor
         pages["generation"] = f"#/generations/{generation_id[0]['id']}"
     pages["benchmark-report"] = f"#/benchmarks/{bench_report.parent.name}"
     for name, fragment in pages.items():
-        page.goto(f"{server.url}/{fragment}")
+        page.goto(f"{server.url}/{fragment}")  # / redirects to /console/, the fragment kept
+        assert page.evaluate("location.pathname + location.hash") == f"/console/{fragment}"
         page.locator("main h1").wait_for()
         page.wait_for_load_state("networkidle")
         page.wait_for_function("() => [...document.images].every(image => image.complete)")
