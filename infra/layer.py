@@ -58,9 +58,10 @@ def abi() -> str:
 
 
 def fingerprint(lock: Path = REQUIREMENTS_LOCK) -> str:
-    """What the built layer is a function of: the lock's bytes and the target runtime."""
+    """What the built layer is a function of: the lock's bytes, the target runtime and this recipe."""
     digest = hashlib.sha256(lock.read_bytes())
-    digest.update(f"\0{LAMBDA_PYTHON_VERSION}\0{pip_platform()}\0{abi()}".encode())
+    digest.update(f"\0{LAMBDA_PYTHON_VERSION}\0{pip_platform()}\0{abi()}\0".encode())
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
 
 
@@ -98,8 +99,7 @@ def ensure_built(build_dir: Path = BUILD_DIR, stamp: Path = STAMP, lock: Path = 
     staging = Path(tempfile.mkdtemp(prefix="layer-", dir=build_dir.parent))
     try:
         run(install_command(staging / "python", lock))
-        # pip's console scripts point at this machine's interpreter; Lambda never runs them.
-        shutil.rmtree(staging / "python" / "bin", ignore_errors=True)
+        _drop_console_scripts(staging / "python")
         stamp.unlink(missing_ok=True)
         shutil.rmtree(build_dir, ignore_errors=True)
         staging.rename(build_dir)
@@ -107,6 +107,15 @@ def ensure_built(build_dir: Path = BUILD_DIR, stamp: Path = STAMP, lock: Path = 
         shutil.rmtree(staging, ignore_errors=True)
     stamp.write_text(fingerprint(lock) + "\n", encoding="utf-8")
     return build_dir
+
+
+def _drop_console_scripts(site: Path) -> None:
+    """pip's console scripts name this machine's interpreter (so two checkouts would build two layers, and their
+    RECORD lines differ too); Lambda never runs them. Removed, and their RECORD lines with them."""
+    shutil.rmtree(site / "bin", ignore_errors=True)
+    for record in site.glob("*.dist-info/RECORD"):
+        lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+        record.write_text("".join(line for line in lines if not line.startswith("../../bin/")), encoding="utf-8")
 
 
 def _run(command: list[str]) -> None:

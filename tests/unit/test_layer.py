@@ -87,9 +87,12 @@ def test_fingerprint_follows_the_lock_and_the_runtime(tmp_path, monkeypatch):
 
 
 class FakePip:
-    def __init__(self, fail: bool = False):
+    """Installs like pip --target: a package, its RECORD, and a console script naming this interpreter."""
+
+    def __init__(self, fail: bool = False, interpreter: str = sys.executable):
         self.calls: list[list[str]] = []
         self.fail = fail
+        self.interpreter = interpreter
 
     def __call__(self, command: list[str]) -> None:
         self.calls.append(command)
@@ -97,6 +100,10 @@ class FakePip:
         (target / "pkg").mkdir(parents=True)
         (target / "pkg" / "__init__.py").write_text(f"VERSION = {len(self.calls)}\n")
         (target / "bin").mkdir()
+        (target / "bin" / "pkg").write_text(f"#!{self.interpreter}\n")
+        (target / "pkg-1.dist-info").mkdir()
+        (target / "pkg-1.dist-info" / "RECORD").write_text(
+            f"../../bin/pkg,sha256={hash(self.interpreter)},{len(self.interpreter) + 3}\npkg/__init__.py,sha256=x,13\n")
         if self.fail:
             raise layer.LayerBuildError("pip failed")
 
@@ -134,3 +141,17 @@ def test_a_failed_install_keeps_the_previous_layer_and_leaves_nothing_behind(tmp
 def test_a_pip_failure_says_what_failed_and_what_to_do():
     with pytest.raises(layer.LayerBuildError, match=r"pip exit 3: no such distribution.*package index.*layer-lock"):
         layer._run([sys.executable, "-c", "import sys; print('no such distribution', file=sys.stderr); sys.exit(3)"])
+
+
+def test_the_same_lock_builds_the_same_files_whatever_checkout_or_interpreter_builds_it(tmp_path):
+    # Given one lock built from two checkouts whose interpreters live at different paths
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("pkg==1\n")
+    trees = []
+    for name in ("one", "two"):
+        build, stamp = tmp_path / name / "layer", tmp_path / name / "layer.stamp"
+        layer.ensure_built(build, stamp, lock, run=FakePip(interpreter=f"/{name}/.venv/bin/python"))
+        trees.append({path.relative_to(build): path.read_bytes() for path in build.rglob("*") if path.is_file()})
+    # Then both layers hold the same files with the same bytes: no console script, no RECORD line naming one
+    assert trees[0] == trees[1]
+    assert b"../../bin/" not in trees[0][Path("python/pkg-1.dist-info/RECORD")]
