@@ -56,6 +56,7 @@ RECORD_ROUND_STATE = "Record Round"
 # The issue's soak: 30% throttling, 5% garbage verdicts, 5% refused verdicts, 5% filtered images.
 SOAK_FAULTS = {"throttle_rate": 0.30, "garbage_verdict_rate": 0.05, "refuse_verdict_rate": 0.05,
                "blocked_output_rate": 0.05}
+_PER_RUN_CHECKS = ("lostRounds", "duplicateRounds", "orphanImages", "stuckRuns", "overBudget")
 BUDGET_SLACK_USD = 5e-7  # costs are recorded rounded to the micro-dollar
 _SUBJECTS = ("a red apple", "a blue cup", "a black cat", "a yellow bicycle", "two green bottles", "a white dog",
              "an orange ball", "a purple umbrella", "three red books", "a brown horse")
@@ -155,8 +156,10 @@ def run_soak(runtime: LocalRuntime, requests: list[dict[str, Any]], concurrency:
 
 
 # -- the audit ---------------------------------------------------------------------------------------
-def audit(runtime: LocalRuntime, runs: list[SoakRun], billed_usd: float) -> dict[str, Any]:
-    """The soak's checks over the stored records of `runs` (see the module docstring)."""
+def audit(runtime: LocalRuntime, runs: list[SoakRun], billed_usd: float,
+          findings: list[str] | None = None) -> dict[str, Any]:
+    """The soak's checks over the stored records of `runs` (see the module docstring); `findings` receives
+    one line per run and check that is not clean, naming the run."""
     import boto3
 
     from imagegate.export import build_run_document
@@ -167,6 +170,7 @@ def audit(runtime: LocalRuntime, runs: list[SoakRun], billed_usd: float) -> dict
     result.update(runs=len(runs), byStatus={}, failedByCause={})
     recorded_total = Decimal(0)
     for run in runs:
+        counts_before = {key: result[key] for key in _PER_RUN_CHECKS}
         items = _items(table, run.run_id)
         run_item = items["run"]
         status = run_item["status"] if run_item else "MISSING"
@@ -174,6 +178,8 @@ def audit(runtime: LocalRuntime, runs: list[SoakRun], billed_usd: float) -> dict
         if status == c.STATUS_FAILED:
             cause = run_item.get("error") or " ".join(str(run_item.get("reason") or "unknown").split()[:6])
             result["failedByCause"][cause] = result["failedByCause"].get(cause, 0) + 1
+            if findings is not None:
+                findings.append(f"{run.run_id}: FAILED {cause}: {' '.join(str(run_item.get('cause') or '').split())[:200]}")
         execution_status = _execution_status(sfn, run.execution_arn)
         if run.timed_out or execution_status == "RUNNING" or (
                 execution_status is not None and status in (*c.OPEN_STATUSES, "MISSING")):
@@ -195,6 +201,10 @@ def audit(runtime: LocalRuntime, runs: list[SoakRun], billed_usd: float) -> dict
             recorded_total += spent
             if spent > Decimal(str(plain["settings"]["maxCostUsd"])) + Decimal(str(BUDGET_SLACK_USD)):
                 result["overBudget"] += 1
+        if findings is not None:
+            findings.extend(f"{run.run_id}: {key} {result[key] - counts_before[key]} (status {status}, rounds stored "
+                            f"{sorted(stored)}, counted {counted})"
+                            for key in _PER_RUN_CHECKS if result[key] != counts_before[key])
     result["unrecordedSpendUsd"] = round(billed_usd - float(recorded_total), 6)
     return result
 
@@ -283,7 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     faults = FaultSwitches(**SOAK_FAULTS, seed=args.seed)
     with LocalRuntime(faults=faults, retry_time_scale=0) as runtime:
         runs = run_soak(runtime, requests, args.concurrency, args.timeout, progress=_progress_printer(sys.stdout))
-        summary = audit(runtime, runs, runtime.bedrock.billed_usd())
+        findings: list[str] = []
+        summary = audit(runtime, runs, runtime.bedrock.billed_usd(), findings)
+    for line in findings:
+        print(f"soak: {line}")
     failed_starts = [run for run in runs if run.start_error]
     print(f"soak: {len(runs)} runs in {time.monotonic() - started:.1f} s"
           + (f"; {len(failed_starts)} could not start ({failed_starts[0].start_error})" if failed_starts else ""))
