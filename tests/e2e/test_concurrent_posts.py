@@ -22,9 +22,7 @@ DRAWN_EVERY = 10  # one request in ten is drawn and judged (one round), the othe
 PATIENCE_SECONDS = 400  # for an answer, and for every run to end
 
 
-@pytest.fixture(scope="module")
-def server_args():
-    return ["--fault", "blocked_words=grenade"]
+SERVE_ARGS = ["--fault", "blocked_words=grenade"]  # read by test_serve's `server` fixture
 
 
 def _request(number: int) -> dict:

@@ -49,13 +49,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server_args() -> list[str]:
-    """More `imagegate serve` arguments (a module that imports `server` may override this)."""
-    return []
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, server_args) -> Server:
+def server(tmp_path_factory, request) -> Server:
+    """`imagegate serve` for the module that uses it, with that module's SERVE_ARGS (if any) added."""
+    server_args = list(getattr(request.module, "SERVE_ARGS", []))
     log_dir = tmp_path_factory.mktemp("serve")
     port = _free_port()
     with open(log_dir / "stdout.txt", "w") as stdout, open(log_dir / "stderr.txt", "w") as stderr:
