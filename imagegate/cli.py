@@ -19,6 +19,7 @@ from imagegate.terminal import Column, Terminal
 
 EXIT_CODES = {"PASSED": 0, "EXHAUSTED": 3, "BLOCKED": 4, "FAILED": 5}
 EXIT_INVALID_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command whose reader went away
 
 # CLI flag -> run request field. Only flags the user gave go into the request: defaults live in settings.py.
 _REQUEST_FLAGS = {
@@ -42,6 +43,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("imagegate: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader left (| head): stop quietly, as other command-line tools do
+        try:  # what is still buffered goes nowhere, instead of failing again when Python flushes at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_BROKEN_PIPE
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
         if getattr(args, "verbose", False):
             traceback.print_exc()

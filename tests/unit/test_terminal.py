@@ -96,3 +96,30 @@ def test_the_stream_is_looked_up_at_each_write_so_redirection_is_honoured(capsys
     terminal.line("hello")
     terminal.table([Column("a")], [("x",)])
     assert capsys.readouterr().out.splitlines() == ["hello", "a", "x"]
+
+
+def test_a_reader_that_leaves_early_ends_the_cli_quietly(tmp_path, monkeypatch, capsys):
+    # Given a run folder to show, and a stdout whose reader has gone (| head): every write is a broken pipe
+    import json
+
+    from imagegate.cli import EXIT_BROKEN_PIPE, main
+    from imagegate.export import build_run_document
+
+    run = {"runId": "r1", "status": "EXHAUSTED", "prompt": "a cat", "settings": {"threshold": 7.5},
+           "finalScore": None, "bestRound": None, "costUsd": 0.0}
+    (tmp_path / "run.json").write_text(json.dumps(build_run_document(run, [])), encoding="utf-8")
+    sink = (tmp_path / "sink").open("w")
+
+    class _GoneReader(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            return sink.fileno()
+
+    monkeypatch.setattr("sys.stdout", _GoneReader())
+
+    # When the CLI writes its output / Then it stops with the shell's code for a closed pipe, saying nothing
+    assert main(["show", str(tmp_path)]) == EXIT_BROKEN_PIPE == 141
+    assert capsys.readouterr().err == ""
+    sink.close()
