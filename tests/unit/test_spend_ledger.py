@@ -83,7 +83,7 @@ def test_a_throttled_call_is_not_billed_and_gives_its_reservation_back(storage):
 # -- item 3: the budget is a hard limit, retries included ---------------------------------------------------
 def test_a_call_that_could_pass_the_budget_is_not_made(storage):
     _, runs = storage
-    state = started(storage, maxCostUsd=0.1)
+    state = started(storage, maxCostUsd=0.2)
     ledger = SpendLedger(runs)
     billed_call(ledger, state, 0.08, step=c.STEP_GENERATE)
     made = []
@@ -91,7 +91,7 @@ def test_a_call_that_could_pass_the_budget_is_not_made(storage):
     # When a retried judge call whose upper bound does not fit in what is left is about to be made
     with pytest.raises(BudgetExhausted, match="maxCostUsd"):
         with ledger.call({**state, "attempt": 2}, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m",
-                         bound_usd=0.03):
+                         bound_usd=0.13):
             made.append(True)
 
     # Then it is not made, and nothing is committed for it
@@ -101,14 +101,14 @@ def test_a_call_that_could_pass_the_budget_is_not_made(storage):
 
 def test_reservations_never_commit_more_than_the_budget_whatever_their_order(storage):
     _, runs = storage
-    started(storage, maxCostUsd=0.1)
-    bounds = [0.03, 0.02, 0.04, 0.01, 0.05, 0.02]
+    started(storage, maxCostUsd=0.2)
+    bounds = [0.06, 0.04, 0.08, 0.02, 0.1, 0.04]
 
-    accepted = [bound for bound in bounds if runs.reserve_spend(RUN, bound, 0.1)]
+    accepted = [bound for bound in bounds if runs.reserve_spend(RUN, bound, 0.2)]
 
-    assert sum(accepted) <= 0.1 + 1e-12
+    assert sum(accepted) <= 0.2 + 1e-12 and len(accepted) < len(bounds)
     assert runs.get_run(RUN)["committedUsd"] == pytest.approx(sum(accepted))
-    assert not runs.reserve_spend(RUN, 0.1 - sum(accepted) + 0.001, 0.1)
+    assert not runs.reserve_spend(RUN, 0.2 - sum(accepted) + 0.001, 0.2)
 
 
 # -- item 5: a round's images are exactly what it lists -----------------------------------------------------
