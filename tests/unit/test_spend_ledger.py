@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
-
 from imagegate_service import constants as c
 from imagegate_service.adapters.bedrock import GeneratedImages
 from imagegate_service.domain.finishing import blocked_reason
@@ -14,7 +13,12 @@ from imagegate_service.domain.generation import RoundGenerator
 from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.domain.spend import SpendLedger, totals
 from imagegate_service.domain.start import RunStarter
-from imagegate_service.errors import BudgetExhausted, ImagesFiltered, ModelThrottled, StoreThrottled
+from imagegate_service.errors import (
+    BudgetExhausted,
+    ImagesFiltered,
+    ModelThrottled,
+    StoreThrottled,
+)
 
 pytestmark = pytest.mark.unit
 

@@ -200,7 +200,7 @@ class BedrockImageGenerator:
         for candidate in range(request.count):
             answered: list[bool] = []
             try:
-                reason, png = self._stability_call(request, candidate, lambda: answered.append(True))
+                reason, png = self._stability_call(request, candidate, lambda calls=answered: calls.append(True))
             except (ModelThrottled, ModelTransientError):
                 if not images:
                     raise
