@@ -18,7 +18,7 @@ run.json is export.build_run_document over its items, as `imagegate run` writes 
   round number that had already been recorded (the same round written twice).
 - orphanImages: PNG objects under runs/{id}/ that run.json does not list (no round's images or best image).
 - stuckRuns: runs whose execution has ended while the run item still says QUEUED or RUNNING (or is missing),
-  and executions still running when the soak stopped waiting (--timeout per run).
+  and executions still running when the audit reads them (the soak stops waiting for a run after --timeout).
 - overBudget: runs whose recorded spend is above their maxCostUsd (by more than half a micro-dollar): the
   ledger's sum when the run has ledger entries, else costUsd + evaluationCostUsd of the run item.
 - unrecordedSpendUsd: the offline provider's own bill (OfflineBedrock.billed_usd: every billable answer it
@@ -181,8 +181,7 @@ def audit(runtime: LocalRuntime, runs: list[SoakRun], billed_usd: float,
             if findings is not None:
                 findings.append(f"{run.run_id}: FAILED {cause}: {' '.join(str(run_item.get('cause') or '').split())[:200]}")
         execution_status = _execution_status(sfn, run.execution_arn)
-        if run.timed_out or execution_status == "RUNNING" or (
-                execution_status is not None and status in (*c.OPEN_STATUSES, "MISSING")):
+        if execution_status == "RUNNING" or (execution_status is not None and status in (*c.OPEN_STATUSES, "MISSING")):
             result["stuckRuns"] += 1
         recorded_rounds = _record_round_exits(sfn, run.execution_arn) if run.execution_arn else []
         counted = max(int(run_item.get("rounds", 0)) if run_item else 0, len(recorded_rounds))
