@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PROMPT ?= a red apple to the left of a blue cup on a wooden table, soft morning light
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install run test synth bench soak lint-asl clean layer layer-lock chromium
+.PHONY: install run test synth bench soak lint-asl lint clean layer layer-lock chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,19 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/imagegate run "$(PROMPT)" || [ $$? -eq 3 ]
 
-test: $(STAMP) lint-asl layer chromium
+test: $(STAMP) lint-asl lint layer chromium
 	$(PY) -m pytest -q
 
 # The web console's browser tests (tests/e2e/console) drive Debian's chromium through Playwright
 # (Playwright's own browser download is not reachable); CI runs as root on a bare Debian machine.
 chromium:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# ruff (lint rules and format) over the repository, mypy --strict over the Lambda code (pyproject.toml configures both).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Both workflows through asl-validator: the loop as written, the benchmark as composed with the loop's states.
 lint-asl: $(STAMP)

@@ -4,9 +4,10 @@ of quality loops, then the aggregation Lambda), with the report copied to ./benc
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from imagegate.terminal import Column, Terminal
 from imagegate_service import constants as c

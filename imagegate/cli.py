@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import math
@@ -12,8 +13,9 @@ import sys
 import tempfile
 import traceback
 import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from imagegate.terminal import Column, Terminal
 
@@ -44,12 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("imagegate: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader left (| head): stop quietly, as other command-line tools do
-        try:  # what is still buffered goes nowhere, instead of failing again when Python flushes at exit
+        # what is still buffered goes nowhere, instead of failing again when Python flushes at exit
+        with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
         return EXIT_BROKEN_PIPE
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
+    except Exception as error:
         if getattr(args, "verbose", False):
             traceback.print_exc()
         print(f"imagegate: {type(error).__name__}: {_without_paths(str(error))[:300]} "

@@ -6,8 +6,9 @@ be checked (no credentials or region, credentials rejected, or AWS unreachable).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from infra.config import ContextError, ImagegateConfig
 

@@ -4,8 +4,9 @@ images and verdict, run.json, and report.html."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from imagegate.report import render_run_report
 from imagegate_service import constants as c

@@ -77,7 +77,7 @@ def arms_figures() -> None:
         outcomes = list(pool.map(_run_arms_batch, [batch for _, batch in jobs], range(len(jobs))))
     wall = time.monotonic() - started
     for name, items in tables:
-        mine = [outcome for (job_name, _), outcome in zip(jobs, outcomes) if job_name == name]
+        mine = [outcome for (job_name, _), outcome in zip(jobs, outcomes, strict=True) if job_name == name]
         failed = [outcome for outcome in mine if outcome["error"]]
         if failed:
             print(f"arms on {name}: a benchmark execution ended {failed[0]['status']}: {failed[0]['error']}")

@@ -39,10 +39,11 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from imagegate.local.bedrock_offline import FaultSwitches
 from imagegate.local.runtime import BUCKET, TABLE, LocalRuntime
@@ -126,9 +127,9 @@ def _prompt(rng: random.Random, length: str, limit: int) -> str:
 def run_soak(runtime: LocalRuntime, requests: list[dict[str, Any]], concurrency: int, timeout_seconds: float,
              progress: Callable[[int, int], None] | None = None) -> list[SoakRun]:
     """Start every request (at most `concurrency` in flight) and wait for each to end."""
-    from imagegate_service.domain.run_ids import new_run_id
-
     import boto3
+
+    from imagegate_service.domain.run_ids import new_run_id
 
     runs = [SoakRun(new_run_id(), request) for request in requests]
     done, lock = [0], threading.Lock()
@@ -143,7 +144,7 @@ def run_soak(runtime: LocalRuntime, requests: list[dict[str, Any]], concurrency:
                     run.timed_out = True
                     break
                 time.sleep(0.05)
-        except Exception as error:  # noqa: BLE001 (a start the soak could not make is reported, not raised)
+        except Exception as error:
             run.start_error = f"{type(error).__name__}: {error}"
         with lock:
             done[0] += 1

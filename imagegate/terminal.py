@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, Any, Iterable, Literal, Sequence
+from typing import IO, Any, Literal
 
 # A pipe has no width: plain tables are laid out this wide (and never folded) so each row stays one line.
 PLAIN_WIDTH = 1000

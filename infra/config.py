@@ -28,7 +28,6 @@ from imagegate_service import constants, deployment, workflows
 from imagegate_service import registry as model_registry
 from imagegate_service import settings as runtime_settings
 from imagegate_service.resources import powertools_environment
-
 from infra import layer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -14,8 +14,14 @@ from aws_cdk import cx_api
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
-from infra.config import (REPO_ROOT, STATE_MACHINE_FILE, ImagegateConfig, cdk_json_context, environment_context,
-                          target_region)
+from infra.config import (
+    REPO_ROOT,
+    STATE_MACHINE_FILE,
+    ImagegateConfig,
+    cdk_json_context,
+    environment_context,
+    target_region,
+)
 from infra.constructs.api import HttpApi
 from infra.constructs.benchmark import Benchmark
 from infra.constructs.functions import ServiceFunctions

@@ -60,6 +60,16 @@ def verdict_key(run_id: str, round_number: int) -> str:
     return f"{round_prefix(run_id, round_number)}verdict.json"
 
 
+def generation_key(run_id: str, round_number: int) -> str:
+    """What each of a round's generation calls delivered (a retried task reuses it)."""
+    return f"{round_prefix(run_id, round_number)}generation.json"
+
+
+def rewrite_key(run_id: str, round_number: int) -> str:
+    """Where the rewrite that produced a round's prompt keeps its notes."""
+    return f"{round_prefix(run_id, round_number)}rewrite.json"
+
+
 def candidate_verdict_key(run_id: str, round_number: int, candidate: int) -> str:
     """One candidate's verdict, written by its own judge call (the round's verdict.json gathers them)."""
     return f"{round_prefix(run_id, round_number)}verdict-{candidate}.json"

@@ -46,7 +46,7 @@ def _article(noun: str) -> str:
 
 
 def _item(expected: dict[str, Any], key: str, index: int) -> tuple[str, int, dict[str, Any]]:
-    items = expected.get(key)
+    items: list[Any] = expected.get(key) or []
     item = items[index]
     where = f"expected.{key}[{index}]"
     if not isinstance(item, dict):
@@ -106,6 +106,7 @@ def checks_from_expected(expected: dict[str, Any]) -> list[dict[str, Any]]:
                  "subject": cls, "relation": relation, "object": target, "parent": parent})
     for index in range(len(exclude)):
         cls, count, _ = _item(expected, "exclude", index)
+        check: dict[str, Any]
         if count == 1:
             check = {"kind": "absent", "question": f"Is the image free of any {cls}?", "subject": cls, "parent": None}
         else:

@@ -7,7 +7,7 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from imagegate_service.constants import ENV_PROMPTS_DIR
 
@@ -33,4 +33,4 @@ def text(name: str) -> str:
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    return json.loads((prompts_dir() / name).read_text(encoding="utf-8"))
+    return cast("dict[str, Any]", json.loads((prompts_dir() / name).read_text(encoding="utf-8")))

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 _REGISTRY_FILE = Path(__file__).with_name("model_registry.json")
 
 
 @cache
 def _registry() -> dict[str, Any]:
-    return json.loads(_REGISTRY_FILE.read_text(encoding="utf-8"))
+    return cast("dict[str, Any]", json.loads(_REGISTRY_FILE.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)
@@ -30,19 +30,19 @@ class GeneratorModel:
     @property
     def family(self) -> str:
         """The request format the model speaks: titan, nova-canvas (both TEXT_IMAGE) or stability."""
-        return self.spec["family"]
+        return str(self.spec["family"])
 
     @property
     def prompt_max_chars(self) -> int:
-        return self.spec["promptMaxChars"]
+        return int(self.spec["promptMaxChars"])
 
     @property
     def negative_prompt_max_chars(self) -> int:
-        return self.spec["negativePromptMaxChars"]
+        return int(self.spec["negativePromptMaxChars"])
 
     @property
     def seed_max(self) -> int:
-        return self.spec["seedMax"]
+        return int(self.spec["seedMax"])
 
     @property
     def takes_cfg_scale(self) -> bool:
@@ -119,7 +119,7 @@ class GeneratorModel:
         pixels = width * height
         for tier in self.spec["pricesUsd"][quality]:
             if tier["maxPixels"] is None or pixels <= tier["maxPixels"]:
-                return tier["perImage"]
+                return float(tier["perImage"])
         raise AssertionError("the last price tier has no pixel limit")
 
 
@@ -130,16 +130,16 @@ class TextModel:
 
     @property
     def vision(self) -> bool:
-        return self.spec["vision"]
+        return bool(self.spec["vision"])
 
     @property
     def foundation_model(self) -> str:
-        return self.spec["foundationModel"]
+        return str(self.spec["foundationModel"])
 
     @property
     def tool_use(self) -> bool:
         """Whether the model answers Converse with a forced tool (the judge and the rewriter need it)."""
-        return self.spec.get("toolUse", False)
+        return bool(self.spec.get("toolUse", False))
 
     @property
     def offline_only(self) -> bool:
@@ -147,7 +147,7 @@ class TextModel:
         return bool(self.spec.get("offlineOnly", False))
 
     def token_cost(self, input_tokens: int, output_tokens: int) -> float:
-        return (
+        return float(
             input_tokens * self.spec["usdPerMillionInputTokens"]
             + output_tokens * self.spec["usdPerMillionOutputTokens"]
         ) / 1_000_000
@@ -173,8 +173,8 @@ class Lifecycle:
 def _spec(model_id: str) -> dict[str, Any]:
     data = _registry()
     if model_id in data["generators"]:
-        return data["generators"][model_id]
-    return data["textModels"][model_id]
+        return cast("dict[str, Any]", data["generators"][model_id])
+    return cast("dict[str, Any]", data["textModels"][model_id])
 
 
 def model_ids() -> list[str]:
@@ -222,7 +222,7 @@ def text_model(model_id: str) -> TextModel:
 
 def default_model(role: str) -> str:
     """The default model id for a role: generator, judge, rewriter or evaluator."""
-    return _registry()["defaults"][role]
+    return str(_registry()["defaults"][role])
 
 
 def same_text_model(first: str, second: str) -> bool:
@@ -244,7 +244,7 @@ def document() -> dict[str, Any]:
 
 def tool_call_max_tokens() -> int:
     """maxTokens for a Converse call with a forced tool: room for Nova's reasoning before the tool input."""
-    return _registry()["converse"]["toolCallMaxTokens"]
+    return int(_registry()["converse"]["toolCallMaxTokens"])
 
 
 def converse_input_tokens_bound(texts: list[str], image_sizes: list[tuple[int, int]]) -> int:
@@ -253,4 +253,4 @@ def converse_input_tokens_bound(texts: list[str], image_sizes: list[tuple[int, i
     text_tokens = sum(len(text.encode("utf-8")) for text in texts) * bound["perUtf8Byte"]
     per_image = bound["perImage1024x1024"]
     image_tokens = sum(-(-per_image * max(width * height, 1024 * 1024) // (1024 * 1024)) for width, height in image_sizes)
-    return text_tokens + image_tokens
+    return int(text_tokens + image_tokens)

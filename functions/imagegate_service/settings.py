@@ -10,7 +10,7 @@ import math
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from imagegate_service import registry
 from imagegate_service.constants import ENV_DEFAULTS, EVALUATION_RELATIONS, STRATEGY_REDRAW, STRATEGY_REWRITE
@@ -59,7 +59,7 @@ def run_request_schema() -> dict[str, Any]:
     properties["judge"]["enum"] = registry.text_model_ids(vision_only=True)
     properties["rewriter"]["enum"] = registry.text_model_ids()
     properties["evaluator"]["enum"] = registry.text_model_ids(vision_only=True, include_offline_only=True)
-    return schema
+    return cast("dict[str, Any]", schema)
 
 
 def deployment_defaults() -> dict[str, Any]:
@@ -114,7 +114,7 @@ def estimated_round_cost(settings: dict[str, Any]) -> float:
     judge = registry.text_model(settings["judge"]).token_cost(*JUDGE_TOKENS_PER_IMAGE_ESTIMATE)
     rewrite = (0.0 if settings.get("strategy") == STRATEGY_REDRAW
                else registry.text_model(settings["rewriter"]).token_cost(*REWRITE_TOKENS_ESTIMATE))
-    return settings["candidatesPerRound"] * (images + judge) + rewrite + estimated_evaluation_cost(settings)
+    return int(settings["candidatesPerRound"]) * (images + judge) + rewrite + estimated_evaluation_cost(settings)
 
 
 def estimated_evaluation_cost(settings: dict[str, Any]) -> float:
@@ -221,8 +221,9 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
     if settings["quality"] not in model.qualities:
         raise InvalidRequest("quality", f"{settings['quality']!r} is not offered by {model.name}; "
                                         f"allowed: {', '.join(model.qualities)}")
-    if model.takes_cfg_scale:
-        low, high = model.cfg_scale_range
+    cfg_scale_range = model.cfg_scale_range
+    if cfg_scale_range is not None:  # the model takes a cfgScale
+        low, high = cfg_scale_range
         if not low <= settings["cfgScale"] <= high:
             raise InvalidRequest("cfgScale",
                                  f"{settings['cfgScale']} is outside the allowed range {low}-{high} for {model.name}")

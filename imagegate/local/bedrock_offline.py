@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import json
 import random
 import re
 import struct
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import unquote
 
 from botocore.awsrequest import AWSResponse
@@ -69,7 +71,7 @@ class FaultSwitches:
     seed: int = 0
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> "FaultSwitches":
+    def from_env(cls, environ: Mapping[str, str]) -> FaultSwitches:
         """Parse IMAGEGATE_OFFLINE_FAULTS, e.g. "throttle_rate=0.3,garbage_verdicts=1,blocked_words=bomb;gore"."""
         text = environ.get(FAULTS_ENV, "").strip()
         known = {f.name: f for f in fields(cls)}
@@ -510,7 +512,7 @@ def _check_nova_tool_schema(spec: dict[str, Any]) -> None:
 
 def _check_roles(messages: list[dict[str, Any]]) -> None:
     roles = [message.get("role") for message in messages]
-    if roles[0] != "user" or any(a == b for a, b in zip(roles, roles[1:])):
+    if roles[0] != "user" or any(a == b for a, b in itertools.pairwise(roles)):
         raise BedrockError("ValidationException", 400,
                            "A conversation must start with a user message and alternate user and assistant roles.")
 

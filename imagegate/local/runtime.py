@@ -13,15 +13,15 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from imagegate_service import workflows
 from imagegate_service import constants as c
-from imagegate_service import registry
-from imagegate_service.resources import RUNS_TABLE, powertools_environment
+from imagegate_service import registry, workflows
 from imagegate_service.adapters.storage import DynamoRunRepository
-from imagegate_service.domain.run_ids import new_run_id  # noqa: F401 (imported from here too)
+from imagegate_service.domain.run_ids import new_run_id
+from imagegate_service.resources import RUNS_TABLE, powertools_environment
 from imagegate_service.settings import resolve_settings
 
 REGION = "us-east-1"
@@ -173,7 +173,7 @@ class LocalRuntime:
         self._benchmark_state_machine_arn = ""
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def __enter__(self) -> "LocalRuntime":
+    def __enter__(self) -> LocalRuntime:
         try:
             self._set_environment()
             self._start_moto()

@@ -22,13 +22,13 @@ import base64
 import json
 import re
 import signal
-import sys
 import socket
+import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -120,7 +120,7 @@ def presigned_url_problem(query: dict[str, list[str]], access_key: str, now: flo
     if fields["X-Amz-Algorithm"] != SIGV4_ALGORITHM or not fields["X-Amz-Credential"].startswith(access_key + "/"):
         return "the URL was not signed by this runtime"
     try:
-        signed_at = datetime.strptime(fields["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        signed_at = datetime.strptime(fields["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         expires = int(fields["X-Amz-Expires"])
     except ValueError:
         return "malformed X-Amz-Date or X-Amz-Expires"
@@ -158,7 +158,7 @@ class PresignedUrlVerifier:
         self.region = region
 
     @classmethod
-    def for_local_runtime(cls) -> "PresignedUrlVerifier":
+    def for_local_runtime(cls) -> PresignedUrlVerifier:
         """The credentials and region boto3 resolves in this process: the ones the API handler's
         presigner signs with (the local runtime puts them in the environment)."""
         import boto3
@@ -236,7 +236,7 @@ class PresignedUrlVerifier:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "ApiServer"
+    server: ApiServer
     protocol_version = "HTTP/1.1"
     server_version = "imagegate-serve"
 
@@ -255,7 +255,7 @@ class _Handler(BaseHTTPRequestHandler):
             return lambda: self._invoke_api(method)
         raise AttributeError(name)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
 

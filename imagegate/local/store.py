@@ -18,7 +18,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ class LocalStore:
         self._unreadable: set[str] = set()  # folders that failed to load: reported once, not on every listing
 
     # -- wiring ------------------------------------------------------------------------------------
-    def attach(self) -> "LocalStore":
+    def attach(self) -> LocalStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.runtime.started_listeners.append(self.run_started)
         self.runtime.ended_listeners.append(self.save)
@@ -185,7 +185,7 @@ class LocalStore:
                 request = json.loads(marker.get("input") or "{}")
                 started_at = datetime.fromisoformat(marker["startedAt"])
                 RunStarter(runs, clock=lambda: started_at).start(request, run_id, marker.get("executionArn", ""))
-            except Exception as error:  # noqa: BLE001 (a request Start Run would have refused: nothing ran)
+            except Exception as error:
                 LOGGER.warning("local store: in-flight run %s not recorded: %s", run_id, error)
                 return False
         now = _now_iso()
@@ -263,4 +263,4 @@ def _content_type(name: str) -> str:
 def _now_iso() -> str:
     from imagegate_service.domain.clock import iso
 
-    return iso(datetime.now(timezone.utc))
+    return iso(datetime.now(UTC))

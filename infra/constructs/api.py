@@ -17,10 +17,10 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_stepfunctions as sfn
 from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
+
 from imagegate_service import constants
 from imagegate_service.schema_dialects import draft4
 from imagegate_service.settings import run_request_schema
-
 from infra.config import API_FUNCTION_SPEC, ImagegateConfig
 from infra.constructs.functions import ServiceFunctions
 from infra.constructs.log_groups import retained_log_group
@@ -121,7 +121,7 @@ class HttpApi(Construct):
             self.rest_api.add_gateway_response(
                 f"{response_type.response_type}Response", type=response_type,
                 templates={"application/json": f'{{"error": "{error}", "message": {GATEWAY_MESSAGE}}}'},
-                response_headers=({"Access-Control-Allow-Origin": "'%s'" % config.api_cors_origins[0]}
+                response_headers=({"Access-Control-Allow-Origin": f"'{config.api_cors_origins[0]}'"}
                                   if len(config.api_cors_origins) == 1 else None),
             )
 

@@ -10,8 +10,8 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
-from imagegate_service import workflows
 
+from imagegate_service import workflows
 from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, ImagegateConfig
 from infra.constructs.functions import ServiceFunctions
 from infra.constructs.state_machines import checked_substitutions, logged_traced_state_machine

@@ -8,8 +8,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
-from imagegate_service import constants
 
+from imagegate_service import constants
 from infra import layer
 from infra.assets import dependencies_layer_code, runtime_code
 from infra.config import FUNCTION_SPECS, FunctionSpec, ImagegateConfig

@@ -9,7 +9,8 @@ from constructs import Construct
 from infra.config import LOG_RETENTION_DAYS_ALLOWED
 
 # RetentionDays members in the same ascending order as the day counts CloudWatch Logs accepts.
-_RETENTION_BY_DAYS = dict(zip(LOG_RETENTION_DAYS_ALLOWED, [m for m in logs.RetentionDays if m.name != "INFINITE"]))
+_RETENTION_BY_DAYS = dict(zip(LOG_RETENTION_DAYS_ALLOWED, [m for m in logs.RetentionDays if m.name != "INFINITE"],
+                              strict=True))
 
 
 def retained_log_group(scope: Construct, construct_id: str, *, retention_days: int,

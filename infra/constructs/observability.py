@@ -17,8 +17,8 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
-from imagegate_service import constants
 
+from imagegate_service import constants
 from infra.config import ImagegateConfig
 
 _PERIOD = cdk.Duration.minutes(5)
@@ -179,7 +179,7 @@ class Observability(Construct):
 
 
 def _run_metric(metric_name: str, statistic: str, label: str | None,
-                period: cdk.Duration = cdk.Duration.hours(1)) -> cloudwatch.Metric:
+                period: cdk.Duration | None = None) -> cloudwatch.Metric:
     """A custom metric from the handlers' Powertools Metrics (namespace and service dimension)."""
     return cloudwatch.Metric(
         namespace=constants.METRICS_NAMESPACE,
@@ -187,5 +187,5 @@ def _run_metric(metric_name: str, statistic: str, label: str | None,
         dimensions_map={"service": constants.SERVICE_NAME},  # Powertools Metrics' default dimension
         statistic=statistic,
         label=label,
-        period=period,
+        period=period or cdk.Duration.hours(1),
     )

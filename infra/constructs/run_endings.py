@@ -14,8 +14,8 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
-from imagegate_service import constants
 
+from imagegate_service import constants
 from infra.config import MARK_RUN_ENDED_FUNCTION_SPEC
 from infra.constructs.functions import ServiceFunctions
 from infra.constructs.storage import Storage

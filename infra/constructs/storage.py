@@ -7,9 +7,9 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
+
 from imagegate_service import constants
 from imagegate_service.resources import RUNS_TABLE
-
 from infra.config import ImagegateConfig
 
 

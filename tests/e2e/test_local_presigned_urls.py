@@ -29,7 +29,7 @@ SIGV4_PARAMETERS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-
 
 
 @pytest.fixture(scope="module")
-def finished(server: Server) -> dict[str, Any]:  # noqa: F811 (the imported fixture)
+def finished(server: Server) -> dict[str, Any]:
     """One finished run (two rounds, so two images under two keys)."""
     status, _, started = http(server, "POST", "/generations",
                               json.dumps({"prompt": "a yellow lemon on a plate", "maxRounds": 2, "threshold": 9.9}))
@@ -62,7 +62,7 @@ def _with_key(url: str, key: str) -> str:
     return urlunsplit(parts._replace(path=f"{LOCAL_S3_PATH}/{bucket}/{key}"))
 
 
-def _assert_refused(server: Server, url: str, code: str, method: str = "GET",  # noqa: F811
+def _assert_refused(server: Server, url: str, code: str, method: str = "GET",
                     headers: dict[str, str] | None = None) -> dict[str, Any]:
     status, answer_headers, body = http(server, method, url, headers=headers)
     assert status == 403, (url, status, body)
@@ -74,7 +74,7 @@ def _assert_refused(server: Server, url: str, code: str, method: str = "GET",  #
     return body
 
 
-def _self_signed(server: Server, key: str, *, secret: str | None = None, region: str | None = None,  # noqa: F811
+def _self_signed(server: Server, key: str, *, secret: str | None = None, region: str | None = None,
                  expires: int = 60, at: dt.datetime | None = None, monkeypatch: Any = None) -> str:
     """A presigned GET made here with botocore, with the local runtime's credentials unless told otherwise."""
     credentials = _runtime_credentials()
@@ -104,12 +104,12 @@ def _runtime_credentials() -> Any:
         os.environ.update(saved)
 
 
-def _bucket(server: Server) -> str:  # noqa: F811
+def _bucket(server: Server) -> str:
     return local_environment()[c.ENV_BUCKET]
 
 
 # -- what verifies -----------------------------------------------------------------------------------
-def test_every_image_url_the_api_hands_out_downloads_and_head_needs_its_own_signature(server, finished):  # noqa: F811
+def test_every_image_url_the_api_hands_out_downloads_and_head_needs_its_own_signature(server, finished):
     # Given the image URLs of a finished run
     urls = [image["url"] for entry in finished["rounds"] for image in entry["images"]]
 
@@ -123,7 +123,7 @@ def test_every_image_url_the_api_hands_out_downloads_and_head_needs_its_own_sign
     _assert_refused(server, urls[0], "SignatureDoesNotMatch", method="HEAD")
 
 
-def test_a_url_signed_elsewhere_with_the_runtime_credentials_verifies(server, finished):  # noqa: F811
+def test_a_url_signed_elsewhere_with_the_runtime_credentials_verifies(server, finished):
     # Given a URL for the run's verdict, signed here by botocore with the credentials the local runtime signs with
     issued_by = dict(_query(_image_url(finished)))["X-Amz-Credential"].split("/")[0]
     assert _runtime_credentials().access_key == issued_by
@@ -138,7 +138,7 @@ def test_a_url_signed_elsewhere_with_the_runtime_credentials_verifies(server, fi
 
 
 # -- what is refused ---------------------------------------------------------------------------------
-def test_a_tampered_signature_is_refused(server, finished):  # noqa: F811
+def test_a_tampered_signature_is_refused(server, finished):
     url = _image_url(finished)
     signature = dict(_query(url))["X-Amz-Signature"]
     for tampered in (("0" if signature[0] != "0" else "1") + signature[1:], signature.upper(), signature[:-1], "x"):
@@ -151,7 +151,7 @@ def test_a_tampered_signature_is_refused(server, finished):  # noqa: F811
         assert signature not in signed
 
 
-def test_a_raised_or_changed_expiry_or_date_is_refused(server, finished):  # noqa: F811
+def test_a_raised_or_changed_expiry_or_date_is_refused(server, finished):
     url = _image_url(finished)
     query = dict(_query(url))
     # Given the URL's expiry raised (to the longest S3 allows) or shortened, or its date moved within its lifetime
@@ -166,7 +166,7 @@ def test_a_raised_or_changed_expiry_or_date_is_refused(server, finished):  # noq
     assert str(SIGV4_MAX_EXPIRES_SECONDS) in body["message"]
 
 
-def test_one_objects_query_string_on_another_key_is_refused(server, finished):  # noqa: F811
+def test_one_objects_query_string_on_another_key_is_refused(server, finished):
     # Given the first round's image URL and the keys of the other objects of the run
     url = _image_url(finished, 0)
     other_image = urlsplit(_image_url(finished, 1)).path.split(f"/{_bucket(server)}/", 1)[1]
@@ -176,7 +176,7 @@ def test_one_objects_query_string_on_another_key_is_refused(server, finished):  
         _assert_refused(server, _with_key(url, key), "SignatureDoesNotMatch")
 
 
-def test_a_missing_or_extra_parameter_is_refused(server, finished):  # noqa: F811
+def test_a_missing_or_extra_parameter_is_refused(server, finished):
     url = _image_url(finished)
     query = _query(url)
     assert {name for name, _ in query} == set(SIGV4_PARAMETERS)
@@ -192,7 +192,7 @@ def test_a_missing_or_extra_parameter_is_refused(server, finished):  # noqa: F81
     _assert_refused(server, _with_query(url, [*query, ("X-Amz-Expires", "3600")]), "AccessDenied")
 
 
-def test_the_host_is_signed(server, finished):  # noqa: F811
+def test_the_host_is_signed(server, finished):
     # Given an image URL signed for 127.0.0.1:PORT, sent with another Host
     url = _image_url(finished)
     port = urlsplit(url).port
@@ -203,10 +203,10 @@ def test_the_host_is_signed(server, finished):  # noqa: F811
         _assert_refused(server, url, "AccessDenied", headers={"Host": host})
 
 
-def test_expired_other_credentials_region_or_secret_are_refused(server, finished, monkeypatch):  # noqa: F811
+def test_expired_other_credentials_region_or_secret_are_refused(server, finished, monkeypatch):
     key = c.verdict_key(finished["id"], 1)
     # Given a correctly signed URL whose X-Amz-Date + X-Amz-Expires has passed
-    past = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(seconds=120)
+    past = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=120)
     expired = _self_signed(server, key, expires=60, at=past, monkeypatch=monkeypatch)
     monkeypatch.undo()
     assert _assert_refused(server, expired, "AccessDenied")["message"] == "Request has expired"
@@ -219,7 +219,7 @@ def test_expired_other_credentials_region_or_secret_are_refused(server, finished
                     "AccessDenied")
 
 
-def test_a_refused_url_reads_nothing(server, finished):  # noqa: F811
+def test_a_refused_url_reads_nothing(server, finished):
     # Given one tampered query string, on a key that exists and on one that does not
     url = _replaced(_image_url(finished), "X-Amz-Signature", "0" * 64)
     missing = _with_key(url, f"{c.RUNS_PREFIX}no-such-run/round-01/verdict.json")

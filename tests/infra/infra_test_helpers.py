@@ -17,9 +17,9 @@ def render(value: Any) -> str:
         separator, parts = value["Fn::Join"]
         return separator.join(render(part) for part in parts)
     if "Ref" in value:
-        return "${%s}" % value["Ref"]
+        return "${{{}}}".format(value["Ref"])
     if "Fn::GetAtt" in value:
-        return "${%s.%s}" % tuple(value["Fn::GetAtt"])
+        return "${{{}.{}}}".format(*tuple(value["Fn::GetAtt"]))
     raise AssertionError(f"unexpected intrinsic {value}")
 
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match
+from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 from imagegate_service import constants as c
 from imagegate_service.schema_dialects import draft4
 from imagegate_service.settings import run_request_schema
 from infra.config import REPO_ROOT
-from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 pytestmark = pytest.mark.infra
 
@@ -80,7 +80,7 @@ def test_every_method_requires_iam_authorization_and_calls_the_api_function(synt
         assert method["AuthorizationType"] == "AWS_IAM", route
         assert method.get("ApiKeyRequired", False) is False, route
         assert method["Integration"]["Type"] == "AWS_PROXY", route
-        assert "${%s.Arn}" % function_id in render(method["Integration"]["Uri"]), route
+        assert f"${{{function_id}.Arn}}" in render(method["Integration"]["Uri"]), route
 
 
 def test_post_describes_the_body_with_the_run_request_model_and_leaves_its_validation_to_the_function(synthesized):
@@ -126,7 +126,7 @@ def test_every_gateway_response_body_is_json_in_the_api_error_shape(synthesized)
                  for r in synthesized.resources("AWS::ApiGateway::GatewayResponse").values()}
     assert {"BAD_REQUEST_BODY", "THROTTLED", "QUOTA_EXCEEDED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
     for response_type, response in responses.items():
-        for content_type, template in response["ResponseTemplates"].items():
+        for template in response["ResponseTemplates"].values():
             # no VTL: a $util call or #directive would reach the client as written
             assert "$util" not in template and "#" not in template, response_type
             leftover = [name for name in re.findall(r"\$[A-Za-z][\w.]*", template) if name not in _GATEWAY_VARIABLES]
@@ -173,12 +173,12 @@ def test_api_function_environment(synthesized):
 
 def test_api_function_may_only_start_and_read_runs(synthesized):
     state_machine = synthesized.logical_id(synthesized.stack.quality_loop.state_machine)
-    table = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.storage.table)
-    bucket_runs = "${%s.Arn}/runs/*" % synthesized.logical_id(synthesized.stack.storage.bucket)
+    table = f"${{{synthesized.logical_id(synthesized.stack.storage.table)}.Arn}}"
+    bucket_runs = f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}/runs/*"
     grants = _api_grants(synthesized)
-    assert grants.pop("states:StartExecution") == {"${%s}" % state_machine}
+    assert grants.pop("states:StartExecution") == {f"${{{state_machine}}}"}
     (executions,) = grants.pop("states:DescribeExecution")
-    assert executions.endswith(":execution:${%s.Name}:*" % state_machine)
+    assert executions.endswith(f":execution:${{{state_machine}.Name}}:*")
     assert grants.pop("dynamodb:Query") == {table, f"{table}/index/{c.RUNS_INDEX}"}
     for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"):
         assert grants.pop(action) == {table}, action
@@ -188,7 +188,7 @@ def test_api_function_may_only_start_and_read_runs(synthesized):
 
 
 def test_the_state_machine_may_not_invoke_the_api_function(synthesized):
-    function_arn = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.api.function)
+    function_arn = f"${{{synthesized.logical_id(synthesized.stack.api.function)}.Arn}}"
     role_id = synthesized.logical_id(synthesized.stack.quality_loop.state_machine.role)
     for statement in statements_of_role(synthesized, role_id):
         assert function_arn not in {render(r) for r in as_list(statement["Resource"])}
@@ -207,7 +207,7 @@ def test_runs_table_has_the_newest_first_index(synthesized):
 
 def test_api_key_and_usage_plan_from_context(with_api_key_and_cors):
     # Given apiKey=true with throttle and quota in context
-    assembly, template = with_api_key_and_cors
+    _assembly, template = with_api_key_and_cors
     resources = template["Resources"]
 
     # Then every method (but the CORS preflight) needs IAM and the key, and the plan carries the limits

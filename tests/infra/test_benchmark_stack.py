@@ -8,12 +8,17 @@ import re
 from typing import Any
 
 import pytest
-from imagegate_service import workflows
-from imagegate_service import constants
+from infra_test_helpers import (
+    as_list,
+    config_from_context,
+    function_role_id,
+    render,
+    standard_logged_traced_log_group,
+    statements_of_role,
+)
 
+from imagegate_service import constants, workflows
 from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS
-from infra_test_helpers import (as_list, config_from_context, function_role_id, render,
-                                standard_logged_traced_log_group, statements_of_role)
 
 pytestmark = pytest.mark.infra
 
@@ -41,7 +46,7 @@ def _alarm(synthesized, alarm) -> dict[str, Any]:
 
 
 def _bucket(synthesized) -> str:
-    return "${%s.Arn}" % synthesized.logical_id(synthesized.stack.storage.bucket)
+    return f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}"
 
 
 # --- schedule -------------------------------------------------------------------------------------
@@ -141,10 +146,10 @@ def test_state_machine_may_invoke_exactly_the_loops_and_its_own_functions(synthe
     all_functions = [*synthesized.stack.functions.by_name.values(), *synthesized.stack.benchmark.by_name.values()]
     assert len(all_functions) == len(FUNCTION_SPECS) + len(BENCHMARK_FUNCTION_SPECS)
     assert sorted(render(resource) for resource in invoke["Resource"]) == sorted(
-        "${%s.Arn}" % synthesized.logical_id(function) for function in all_functions)
+        f"${{{synthesized.logical_id(function)}.Arn}}" for function in all_functions)
     assert synthesized.stack.api.function not in all_functions
     assert not [statement for statement in statements
-                if any(action.startswith(SCOPED_SERVICES + ("states:",)) for action in as_list(statement["Action"]))]
+                if any(action.startswith((*SCOPED_SERVICES, "states:")) for action in as_list(statement["Action"]))]
 
 
 # --- functions ------------------------------------------------------------------------------------
@@ -166,7 +171,7 @@ def test_prepare_may_only_write_its_logs_and_traces(synthesized):
 
 def test_aggregate_reads_runs_from_the_table_and_writes_reports_under_benchmarks(synthesized):
     bucket = _bucket(synthesized)
-    table = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.storage.table)
+    table = f"${{{synthesized.logical_id(synthesized.stack.storage.table)}.Arn}}"
     scoped = [statement for statement in _function_statements(synthesized, "aggregate_benchmark")
               if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"]))]
     grants = sorted((sorted(as_list(statement["Action"])), sorted(render(r) for r in as_list(statement["Resource"])),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from infra_test_helpers import config_from_context
 
 from imagegate_service import settings as runtime_settings
 from infra import config as infra_config
 from infra.config import CONTEXT_KEYS, INFERENCE_PROFILE_REGIONS, REPO_ROOT, SETTINGS, ContextError, ImagegateConfig
-from infra_test_helpers import config_from_context
 
 pytestmark = pytest.mark.infra
 
@@ -79,7 +79,7 @@ def test_every_setting_is_declared_once_with_a_context_key_variable_and_help():
     variables = [declared.env_var for declared in SETTINGS]
     assert len(set(keys)) == len(keys) and len(set(variables)) == len(variables)
     assert all(declared.help and variable.startswith("IMAGEGATE_CDK_")
-               for declared, variable in zip(SETTINGS, variables))
+               for declared, variable in zip(SETTINGS, variables, strict=True))
     # and a config built from nothing holds each declared default
     config = ImagegateConfig.from_context({}.get)
     assert all(getattr(config, declared.attribute) == declared.default for declared in SETTINGS)

@@ -4,10 +4,10 @@ foundation model are one model), as a run request does."""
 from __future__ import annotations
 
 import pytest
+from infra_test_helpers import config_from_context
 
 from imagegate_service import registry
 from infra.config import ContextError
-from infra_test_helpers import config_from_context
 
 pytestmark = pytest.mark.infra
 

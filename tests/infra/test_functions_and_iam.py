@@ -6,10 +6,11 @@ import re
 from typing import Any
 
 import pytest
+from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
+
 from imagegate_service import constants as c
 from imagegate_service import registry
 from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, INFERENCE_PROFILE_REGIONS
-from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 pytestmark = pytest.mark.infra
 
@@ -106,8 +107,8 @@ def test_no_wildcard_resource_on_bedrock_s3_or_dynamodb(synthesized):
 
 
 def test_each_function_gets_only_its_actions(synthesized):
-    bucket_runs = "${%s.Arn}/runs/*" % synthesized.logical_id(synthesized.stack.storage.bucket)
-    table = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.storage.table)
+    bucket_runs = f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}/runs/*"
+    table = f"${{{synthesized.logical_id(synthesized.stack.storage.table)}.Arn}}"
     for spec in FUNCTION_SPECS:
         grants = _grants(synthesized, spec.name)
         scoped = {action: resources for action, resources in grants.items() if action.startswith(SCOPED_SERVICES)}
@@ -162,6 +163,6 @@ def test_state_machine_may_invoke_only_its_functions(synthesized):
               if "lambda:InvokeFunction" in as_list(statement["Action"])]
     (statement,) = invoke
     assert {render(resource) for resource in statement["Resource"]} == {
-        "${%s.Arn}" % synthesized.logical_id(function) for function in synthesized.stack.functions.by_name.values()}
+        f"${{{synthesized.logical_id(function)}.Arn}}" for function in synthesized.stack.functions.by_name.values()}
     assert not [statement for statement in statements_of_role(synthesized, role_id)
                 if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"]))]

@@ -8,13 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from infra_test_helpers import config_from_context
 
 from imagegate_service import registry
 from infra.config import REPO_ROOT, ContextError, cdk_json_context, target_region
-from infra_test_helpers import config_from_context
 
 pytestmark = pytest.mark.infra
 

@@ -4,10 +4,10 @@ its target (retries, dead-letter queue), and mark_run_ended's least-privilege ro
 from __future__ import annotations
 
 import pytest
+from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 from imagegate_service import constants as c
 from infra.constructs.run_endings import EXECUTION_STATUS_CHANGE, TARGET_RETRY_ATTEMPTS
-from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 pytestmark = pytest.mark.infra
 
@@ -50,7 +50,7 @@ def test_target_is_mark_run_ended_with_bounded_retries_and_an_encrypted_dead_let
 def test_mark_run_ended_may_only_update_run_items_and_query_the_runs_index(synthesized):
     function = synthesized.stack.run_endings.function
     grants = grants_by_action(statements_of_role(synthesized, function_role_id(synthesized, function)))
-    table = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.storage.table)
+    table = f"${{{synthesized.logical_id(synthesized.stack.storage.table)}.Arn}}"
     scoped = {action: resources for action, resources in grants.items() if not action.startswith(("logs:", "xray:"))}
     assert scoped == {"dynamodb:UpdateItem": {table}, "dynamodb:Query": {f"{table}/index/{c.RUNS_INDEX}"}}
     properties = synthesized.resources("AWS::Lambda::Function")[synthesized.logical_id(function)]["Properties"]
@@ -61,7 +61,7 @@ def test_mark_run_ended_may_only_update_run_items_and_query_the_runs_index(synth
 
 
 def test_no_state_machine_may_invoke_mark_run_ended(synthesized):
-    function_arn = "${%s.Arn}" % synthesized.logical_id(synthesized.stack.run_endings.function)
+    function_arn = f"${{{synthesized.logical_id(synthesized.stack.run_endings.function)}.Arn}}"
     for policy in synthesized.resources("AWS::IAM::Policy").values():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             if "lambda:InvokeFunction" in as_list(statement["Action"]):

@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
+from infra_test_helpers import standard_logged_traced_log_group
 
 from infra.config import FUNCTION_SPECS, STATE_MACHINE_FILE
-from infra_test_helpers import standard_logged_traced_log_group
 
 pytestmark = pytest.mark.infra
 

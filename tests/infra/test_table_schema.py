@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from imagegate_service.resources import RUNS_TABLE
 
 pytestmark = pytest.mark.infra

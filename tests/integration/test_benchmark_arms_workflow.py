@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from imagegate_service import workflows
 from imagegate.benchmark_local import run_benchmark, suite_request
 from imagegate.local.runtime import BENCHMARK_STATE_MACHINE_NAME
+from imagegate_service import workflows
 from imagegate_service.benchmark.limits import history_events_needed
 from imagegate_service.benchmark.suites import SuiteItem
 from imagegate_service.errors import InvalidRequest
@@ -48,7 +48,7 @@ def test_two_arms_run_the_same_items_in_one_execution(runtime, tmp_path):
 
     # And a redraw run drew the same prompt every round, each with the next seed, and called no rewriter
     redraw_runs = [run["runId"] for run in report["runs"] if run["arm"] == "redraw"]
-    for run_id, item in zip(redraw_runs, ITEMS):
+    for run_id, item in zip(redraw_runs, ITEMS, strict=True):
         rounds = sorted(runtime.runs().list_rounds(run_id), key=lambda r: r["round"])
         assert [r["prompt"] for r in rounds] == [item.prompt] * ROUNDS
         assert [r["seed"] for r in rounds] == [item.settings["seed"] + k for k in range(ROUNDS)]

@@ -38,7 +38,7 @@ def test_every_round_and_the_run_get_the_ground_truth_evaluation(runtime):
     best = next(entry for entry in document["rounds"] if entry["round"] == document["bestRound"])
     assert document["evaluation"] == best["evaluation"]
     # the checks were made once for the run, and the round's evaluation sits next to its verdict
-    keys = {key for key, _ in runtime.objects(f"runs/evaluated/")}
+    keys = {key for key, _ in runtime.objects("runs/evaluated/")}
     assert c.evaluation_checks_key("evaluated") in keys
     assert all(c.evaluation_key("evaluated", entry["round"]) in keys for entry in document["rounds"])
     # the outcome the benchmark collects carries the evaluator's verdict on the final image

@@ -1,14 +1,15 @@
 """The real ASL file through the local runtime: moto's Step Functions interpreter, the real handlers,
 moto S3 and DynamoDB, and the offline Bedrock with its fault switches."""
 
+import itertools
 import json
 
 import pytest
 
+from imagegate.local.runtime import BUCKET
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.settings import estimated_round_cost, resolve_settings
-from imagegate.local.runtime import BUCKET
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +52,7 @@ def test_every_rewrite_keeps_the_original_and_adds_what_the_judge_asked_for(runt
     # asked for is in the next prompt
     rounds = rounds_of(runtime, "rewritten")
     assert outcome.output["status"] == c.STATUS_EXHAUSTED and [r["round"] for r in rounds] == [1, 2, 3]
-    for earlier, later in zip(rounds, rounds[1:]):
+    for earlier, later in itertools.pairwise(rounds):
         assert later["prompt"].startswith(prompt) and later["promptChanges"]
         asked = [s.split('"')[1] for s in earlier["suggestions"] if "to the prompt" in s]
         if asked:
@@ -213,8 +214,9 @@ def test_the_state_stays_small_after_ten_rounds(runtime):
 
 
 def test_bad_input_starts_no_execution(runtime):
-    from imagegate_service.errors import InvalidRequest
     import boto3
+
+    from imagegate_service.errors import InvalidRequest
 
     with pytest.raises(InvalidRequest):
         runtime.start({"prompt": "a cat", "threshold": 12})

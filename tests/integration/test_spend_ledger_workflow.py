@@ -2,6 +2,7 @@
 unit, and the budget an upper bound that neither the recorded nor the billed spend passes."""
 
 import pytest
+
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.deployment import encode_deployed_models

@@ -5,7 +5,7 @@ newest-first pagination."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
@@ -15,11 +15,11 @@ from moto import mock_aws
 from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
 from imagegate_service.adapters.presign import S3Presigner
-from imagegate_service.resources import RUNS_TABLE
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.start import RunStarter
+from imagegate_service.resources import RUNS_TABLE
 
 pytestmark = pytest.mark.unit
 BUCKET, TABLE = "api-test-bucket", "api-test-table"
@@ -255,7 +255,7 @@ def _record_run(aws, run_id, started_at, rounds=1, finished=True):
 
 def test_get_returns_status_settings_rounds_with_presigned_urls_best_image_and_totals(api, aws, lambda_context):
     # Given a finished run with two rounds
-    _record_run(aws, "run-abc", datetime(2026, 1, 1, tzinfo=timezone.utc), rounds=2)
+    _record_run(aws, "run-abc", datetime(2026, 1, 1, tzinfo=UTC), rounds=2)
 
     # When it is read
     status, body, _ = call(api, lambda_context, "GET", "/generations/run-abc")
@@ -285,7 +285,7 @@ def test_image_url_expiry_and_endpoint_come_from_configuration(api, aws, lambda_
     monkeypatch.setenv(c.ENV_PRESIGN_EXPIRY_SECONDS, "120")
     monkeypatch.setenv(c.ENV_PUBLIC_S3_ENDPOINT, "http://127.0.0.1:9999/_local_s3")
     monkeypatch.setattr(api.generations, "_presigner", S3Presigner())
-    _record_run(aws, "run-exp", datetime(2026, 1, 1, tzinfo=timezone.utc))
+    _record_run(aws, "run-exp", datetime(2026, 1, 1, tzinfo=UTC))
 
     # When the run is read
     _, body, _ = call(api, lambda_context, "GET", "/generations/run-exp")
@@ -317,7 +317,7 @@ def test_an_unknown_id_is_404(api, lambda_context, run_id):
 # -- GET /generations ------------------------------------------------------------------------------
 def test_list_is_newest_first_and_paginated(api, aws, lambda_context):
     # Given three runs started a minute apart
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     for minute, run_id in enumerate(["run-old", "run-mid", "run-new"]):
         _record_run(aws, run_id, start + timedelta(minutes=minute), finished=run_id != "run-new")
 
@@ -406,7 +406,7 @@ def test_local_s3_refuses_expired_or_foreign_presigned_urls():
 
     signed = {"X-Amz-Algorithm": ["AWS4-HMAC-SHA256"], "X-Amz-Credential": ["local/20260101/us-east-1/s3/aws4_request"],
               "X-Amz-Date": ["20260101T000000Z"], "X-Amz-Expires": ["60"], "X-Amz-Signature": ["ab12"]}
-    at = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
+    at = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
     assert presigned_url_problem(signed, "local", now=at + 59) is None
     assert presigned_url_problem(signed, "local", now=at + 61) == "Request has expired"
     assert "not signed by this runtime" in presigned_url_problem(signed, "someone-else", now=at)

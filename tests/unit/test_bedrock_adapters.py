@@ -25,7 +25,8 @@ from imagegate_service.adapters.bedrock import (
     fit_to_limit,
     stability_seed,
 )
-from imagegate_service.domain.judging import VERDICT_SCHEMA, validated
+from imagegate_service.domain.answers import validated
+from imagegate_service.domain.judging import VERDICT_SCHEMA
 from imagegate_service.domain.rewriting import REWRITE_SCHEMA
 from imagegate_service.errors import (
     ContentBlocked,

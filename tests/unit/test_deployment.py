@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from test_api_handler import JSON, TABLE, api, aws, call, executions  # noqa: F401 (fixtures)
 
 from imagegate_service import constants as c
 from imagegate_service import deployment, registry
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import resolve_settings
-from test_api_handler import JSON, TABLE, api, aws, call, executions  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.unit
 
@@ -63,7 +63,7 @@ def test_a_model_that_is_not_deployed_is_refused_naming_the_field_and_what_is(de
 def test_the_api_answers_400_and_starts_nothing_for_a_model_not_deployed(deployed, api, aws, lambda_context):
     other = _other_active_generator()
     status, answer, _ = call(api, lambda_context, "POST", "/generations",
-                             '{"prompt": "a red apple", "generator": "%s"}' % other, JSON)
+                             f'{{"prompt": "a red apple", "generator": "{other}"}}', JSON)
     assert status == 400
     assert answer["field"] == "generator" and "not deployed here" in answer["message"]
     assert executions(aws) == []

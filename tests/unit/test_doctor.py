@@ -6,9 +6,8 @@ import datetime as dt
 
 import boto3
 import pytest
-from botocore.stub import Stubber
-
 from botocore.exceptions import EndpointConnectionError
+from botocore.stub import Stubber
 
 from imagegate.doctor import CANNOT_CHECK, NEEDS_FIXING, READY, region_of, run_doctor
 from imagegate_service import registry
@@ -108,7 +107,7 @@ def test_a_model_bedrock_reports_at_end_of_life_needs_fixing_and_names_the_succe
     successor = registry.lifecycle(TITAN).successor
     aws = StubbedAws()
     aws.caller()
-    aws.models(config, **{TITAN: {"status": "EOL", "end_of_life": dt.datetime(2026, 6, 30, tzinfo=dt.timezone.utc)}})
+    aws.models(config, **{TITAN: {"status": "EOL", "end_of_life": dt.datetime(2026, 6, 30, tzinfo=dt.UTC)}})
 
     code, output = aws.run(config)
 
@@ -124,7 +123,7 @@ def test_a_legacy_model_is_a_warning_with_its_date_and_the_registry_is_said_to_b
     aws = StubbedAws()
     aws.caller()
     aws.models(config, **{config.foundation_model(judge): {
-        "status": "LEGACY", "end_of_life": dt.datetime(2027, 3, 31, tzinfo=dt.timezone.utc)}})
+        "status": "LEGACY", "end_of_life": dt.datetime(2027, 3, 31, tzinfo=dt.UTC)}})
 
     code, output = aws.run(config)
 

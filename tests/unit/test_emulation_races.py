@@ -93,7 +93,7 @@ def _query_interrupted_by_another_thread(table, monkeypatch):
     another thread reads an item through the same Table object."""
     from boto3.dynamodb.conditions import ConditionExpressionBuilder, Key
 
-    original = ConditionExpressionBuilder._get_name_placeholder  # noqa: SLF001
+    original = ConditionExpressionBuilder._get_name_placeholder
     me, calls = threading.current_thread(), {"n": 0}
 
     def interleaved(builder):

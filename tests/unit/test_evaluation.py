@@ -322,17 +322,18 @@ def test_a_failure_before_any_billed_evaluator_call_costs_nothing(storage):
 def test_a_missing_document_may_answer_403_without_list_permission_other_errors_still_raise(code, missing):
     from botocore.exceptions import ClientError
 
-    from imagegate_service.domain.evaluating import read_json_if_present
+    from imagegate_service.adapters.storage import S3ObjectStore
 
-    class Store:
-        def get_json(self, key):
+    class Client:
+        def get_object(self, **kwargs):
             raise ClientError({"Error": {"Code": code, "Message": "no"}}, "GetObject")
 
+    store = S3ObjectStore(bucket="b", client_factory=Client)
     if missing:
-        assert read_json_if_present(Store(), "runs/x/evaluation/checks.json") is None
+        assert store.find_json("runs/x/evaluation/checks.json") is None
     else:
         with pytest.raises(ClientError):
-            read_json_if_present(Store(), "runs/x/evaluation/checks.json")
+            store.find_json("runs/x/evaluation/checks.json")
 
 
 def test_checks_keep_their_kinds_fields_and_nothing_else(storage, bedrock):

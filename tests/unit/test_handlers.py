@@ -37,12 +37,12 @@ def answer(tool_input, text=""):
 
 
 def started_state(storage, prompt="a red apple", **settings):
-    images, runs = storage
+    _images, runs = storage
     return RunStarter(runs).start({"prompt": prompt, **settings}, "run-1", "arn:aws:states:::execution:sm:run-1")
 
 
 def test_start_creates_the_run_item_once_and_seeds_round_one(storage):
-    images, runs = storage
+    _images, runs = storage
     state = started_state(storage, threshold=8)
     RunStarter(runs).start({"prompt": "a red apple", "threshold": 8}, "run-1", "arn")  # a retried start
 

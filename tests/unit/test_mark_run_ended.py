@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -17,7 +17,7 @@ from imagegate_service.handlers import mark_run_ended
 
 pytestmark = pytest.mark.unit
 
-STARTED = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)
+STARTED = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 LOOP_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:imagegate-quality-loop"
 BENCHMARK_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:imagegate-benchmark"
 

@@ -5,7 +5,7 @@ second one, and Mark Run Ended closes a QUEUED run. The API handler over moto, a
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import ClientError
@@ -38,7 +38,7 @@ def test_an_accepted_generation_is_listed_and_shown_queued_before_any_step_runs(
     assert shown["status"] == c.STATUS_QUEUED and shown["prompt"] == REQUEST["prompt"]
     assert shown["settings"]["maxRounds"] == 2 and shown["rounds"] == []
     item = aws["runs"].get_run(started["id"])
-    assert item["createdAt"] and item[c.TTL_ATTRIBUTE] > datetime.now(timezone.utc).timestamp()
+    assert item["createdAt"] and item[c.TTL_ATTRIBUTE] > datetime.now(UTC).timestamp()
     assert item[c.RUNS_INDEX_PK] == c.RUNS_INDEX_PK_VALUE and item[c.RUNS_INDEX_SK].endswith(started["id"])
 
 
@@ -48,7 +48,7 @@ def test_start_run_moves_a_queued_run_to_running_keeping_what_it_was_created_wit
     queued = aws["runs"].get_run(started["id"])
 
     # When Start Run runs for it (later), and is retried
-    later = datetime(2099, 1, 1, tzinfo=timezone.utc)
+    later = datetime(2099, 1, 1, tzinfo=UTC)
     RunStarter(aws["runs"], clock=lambda: later).start(REQUEST, started["id"], "arn:execution")
     running = aws["runs"].get_run(started["id"])
     aws["runs"].update_run(started["id"], {"rounds": 1})
@@ -133,7 +133,7 @@ def test_show_prints_a_queued_run_folder(tmp_path, capsys):
     from imagegate_service.settings import resolve_settings
 
     run_id = "20260101T000000Z-0000000q"
-    item = {"runId": run_id, **new_run_item(run_id, resolve_settings(REQUEST), datetime.now(timezone.utc),
+    item = {"runId": run_id, **new_run_item(run_id, resolve_settings(REQUEST), datetime.now(UTC),
                                             c.STATUS_QUEUED)}
     (tmp_path / run_id).mkdir()
     (tmp_path / run_id / RUN_FILE).write_text(json.dumps(build_run_document(item, [])))

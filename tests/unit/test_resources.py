@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from moto import mock_aws
+
 from imagegate_service import constants as c
 from imagegate_service.resources import RUNS_TABLE, powertools_environment
-from moto import mock_aws
 
 pytestmark = pytest.mark.unit
 

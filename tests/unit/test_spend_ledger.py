@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
+
 from imagegate_service import constants as c
 from imagegate_service.adapters.bedrock import GeneratedImages
 from imagegate_service.domain.finishing import blocked_reason
@@ -61,11 +62,10 @@ def test_a_call_whose_answer_is_thrown_away_is_still_recorded_with_what_became_o
     _, runs = storage
     state = started(storage)
 
-    with pytest.raises(type(failure)):
-        with SpendLedger(runs).call(state, round_number=1, step=c.STEP_GENERATE, candidate=1, model_id="m",
-                                    bound_usd=0.08) as billed:
-            billed.answered(0.08)
-            raise failure
+    with pytest.raises(type(failure)), SpendLedger(runs).call(
+            state, round_number=1, step=c.STEP_GENERATE, candidate=1, model_id="m", bound_usd=0.08) as billed:
+        billed.answered(0.08)
+        raise failure
 
     [entry] = runs.ledger(RUN)
     assert entry["outcome"] == outcome and entry["costUsd"] == pytest.approx(0.08)
@@ -75,10 +75,9 @@ def test_a_throttled_call_is_not_billed_and_gives_its_reservation_back(storage):
     _, runs = storage
     state = started(storage)
 
-    with pytest.raises(ModelThrottled):
-        with SpendLedger(runs).call(state, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m",
-                                    bound_usd=0.01):
-            raise ModelThrottled("ThrottlingException")
+    with pytest.raises(ModelThrottled), SpendLedger(runs).call(
+            state, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m", bound_usd=0.01):
+        raise ModelThrottled("ThrottlingException")
 
     assert runs.ledger(RUN) == []
     assert runs.get_run(RUN)["committedUsd"] == 0
@@ -93,10 +92,9 @@ def test_a_call_that_could_pass_the_budget_is_not_made(storage):
     made = []
 
     # When a retried judge call whose upper bound does not fit in what is left is about to be made
-    with pytest.raises(BudgetExhausted, match="maxCostUsd"):
-        with ledger.call({**state, "attempt": 2}, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m",
-                         bound_usd=0.13):
-            made.append(True)
+    with pytest.raises(BudgetExhausted, match="maxCostUsd"), ledger.call(
+            {**state, "attempt": 2}, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m", bound_usd=0.13):
+        made.append(True)
 
     # Then it is not made, and nothing is committed for it
     assert made == []

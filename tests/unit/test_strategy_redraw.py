@@ -3,20 +3,19 @@
 The re-draw is the benchmark's control arm: it must cost no model call, keep the prompt and negative prompt
 exactly, and give every round its own seed (kept in the loop state, drawn with, stored with the round)."""
 
-import boto3
 import contextlib
 
+import boto3
 import pytest
 from moto import mock_aws
 
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import GeneratedImages
-from imagegate_service.domain.spend import BilledCall, call_id
 from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.generation import RoundGenerator
-from imagegate_service.domain.recording import rewrite_key
 from imagegate_service.domain.rewriting import PromptRewriter, redraw_seed
+from imagegate_service.domain.spend import BilledCall, call_id
 from imagegate_service.domain.start import initial_loop
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import DEFAULTS, estimated_round_cost, resolve_settings
@@ -80,7 +79,7 @@ def test_redraw_keeps_the_prompt_moves_the_seed_and_calls_no_model(images):
     assert next_loop["seed"] == 42 != loop["seed"]
     assert next_loop["rewriteCostUsd"] == 0.0
     # And the round's notes say it was a re-draw with no prompt change (Record Round reads the changes)
-    notes = images.get_json(rewrite_key("run-1", 2))
+    notes = images.get_json(c.rewrite_key("run-1", 2))
     assert notes["strategy"] == c.STRATEGY_REDRAW and notes["changes"] == [] and notes["seed"] == 42
 
 

@@ -37,10 +37,10 @@ def test_a_table_written_to_a_pipe_is_plain_aligned_lines_one_per_row():
     assert not re.search(r"[─━│┃]", stream.getvalue())
     assert all(line == line.rstrip() for line in lines)
     header = lines[0]
-    for row, line in zip(ROWS, lines[1:]):
+    for row, line in zip(ROWS, lines[1:], strict=True):
         assert line.split()[:3] == [str(cell) for cell in row[:3]]
         assert line.endswith(row[3].rstrip())
-        for column, cell in zip(COLUMNS[:2], row[:2]):
+        for column, cell in zip(COLUMNS[:2], row[:2], strict=True):
             end = header.index(column.header) + len(column.header)
             assert line[:end].endswith(str(cell)), (column, line)
 

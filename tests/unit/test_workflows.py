@@ -6,6 +6,7 @@ import json
 import shutil
 
 import pytest
+
 from imagegate_service import workflows
 from imagegate_service.constants import ENV_STATEMACHINE_DIR
 

@@ -1,0 +1,19 @@
+"""The adapters: S3, DynamoDB, Bedrock, Step Functions. Each implements a port of domain/ports.py structurally."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # mypy checks each adapter against the port it implements (no import at run time)
+    from imagegate_service.adapters.bedrock import BedrockImageGenerator, BedrockToolCaller
+    from imagegate_service.adapters.presign import S3Presigner
+    from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
+    from imagegate_service.adapters.workflow import StepFunctionsWorkflow
+    from imagegate_service.domain import ports
+
+    def _implements(
+        objects: S3ObjectStore, runs: DynamoRunRepository, images: BedrockImageGenerator, tools: BedrockToolCaller,
+        workflow: StepFunctionsWorkflow, signer: S3Presigner,
+    ) -> tuple[ports.ObjectStore, ports.RunRepository, ports.ImageGenerator, ports.ToolCaller, ports.Workflow,
+               ports.UrlSigner]:
+        return objects, runs, images, tools, workflow, signer

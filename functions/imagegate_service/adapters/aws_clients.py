@@ -9,7 +9,7 @@ from typing import Any
 
 # Image models can take minutes; botocore's 60 s read timeout is too short for them. Retries are the
 # state machine's job (visible in the console, with backoff and jitter), so the SDK makes one attempt.
-_BEDROCK_CONFIG = {"read_timeout": 300, "connect_timeout": 10, "retries": {"mode": "standard", "total_max_attempts": 1}}
+_BEDROCK_CONFIG: dict[str, Any] = {"read_timeout": 300, "connect_timeout": 10, "retries": {"mode": "standard", "total_max_attempts": 1}}
 
 
 # boto3's default Session is not thread-safe while it makes clients and resources (boto/boto3#1592,
@@ -24,8 +24,10 @@ def client(service: str) -> Any:
     from botocore.config import Config
 
     config = Config(**_BEDROCK_CONFIG) if service == "bedrock-runtime" else Config(retries={"mode": "standard"})
+    # the service is named at run time: boto3-stubs types boto3.client only for literal names
+    make_client: Any = boto3.client
     with _MAKING:
-        return boto3.client(service, config=config)
+        return make_client(service, config=config)
 
 
 class _ConditionBuilderPerThread:
@@ -63,6 +65,7 @@ def dynamodb_table(name: str) -> Any:
         table = service.Table(name)
     # the injector registered on the client is the service resource's (the Table's own registration has the
     # same unique_id and is ignored); both get the per-thread builder
-    for resource in (service, table):
-        resource._injector._condition_builder = _ConditionBuilderPerThread()  # noqa: SLF001 (see the class)
+    resources: tuple[Any, ...] = (service, table)  # _injector is boto3's private attribute: not in the stubs
+    for resource in resources:
+        resource._injector._condition_builder = _ConditionBuilderPerThread()
     return table

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from imagegate_service import deployment, registry
 from imagegate_service.adapters.aws_clients import client as aws_client
@@ -101,7 +103,9 @@ def titan_or_canvas_body(request: ImageRequest) -> dict[str, Any]:
     negative = fit_to_limit(request.negative_prompt.strip(), model.negative_prompt_max_chars)
     if negative:
         text_params["negativeText"] = negative
-    low, high = model.cfg_scale_range or (0.0, 0.0)
+    if model.cfg_scale_range is None or model.default_cfg_scale is None:
+        raise ValueError(f"{model.name}: the model registry gives this TEXT_IMAGE model no cfgScale range and default")
+    low, high = model.cfg_scale_range
     cfg_scale = request.cfg_scale if request.cfg_scale is not None else model.default_cfg_scale
     return {
         "taskType": "TEXT_IMAGE",
@@ -170,6 +174,8 @@ class BedrockImageGenerator:
             raise ImagesFiltered(ALL_IMAGES_FILTERED.format(reason=STABILITY_OUTPUT_FILTERED))
         if reason == STABILITY_INFERENCE_ERROR:
             raise ModelTransientError(f"{request.model_id}: {STABILITY_INFERENCE_ERROR}")
+        if png is None:
+            raise ModelTransientError(f"{request.model_id} answered finish reason {reason!r:.80} and no image")
         return GeneratedImages(images=[png], requested=1, filter_message=None)
 
     def _generate_titan_or_canvas(self, request: ImageRequest,
@@ -200,7 +206,7 @@ class BedrockImageGenerator:
         for candidate in range(request.count):
             answered: list[bool] = []
             try:
-                reason, png = self._stability_call(request, candidate, lambda calls=answered: calls.append(True))
+                reason, png = self._stability_call(request, candidate, functools.partial(answered.append, True))
             except (ModelThrottled, ModelTransientError):
                 if not images:
                     raise
@@ -212,7 +218,7 @@ class BedrockImageGenerator:
             billed += 1
             if reason == STABILITY_OUTPUT_FILTERED:
                 filtered += 1
-            elif reason == STABILITY_INFERENCE_ERROR:
+            elif reason == STABILITY_INFERENCE_ERROR or png is None:
                 failed += 1
             else:
                 images.append(png)
@@ -358,7 +364,7 @@ class BedrockToolCaller:
 
 
 def _alternative(model_id: str) -> str:
-    return deployment.replacement(model_id, datetime.now(timezone.utc).date())
+    return deployment.replacement(model_id, datetime.now(UTC).date())
 
 
 def _bedrock_said(code: str, message: str) -> str:
@@ -397,7 +403,7 @@ class _bedrock_errors:
         """A refusal of a model the registry records as past its end of life: access denied, not found, or
         a Legacy model's 'Operation not allowed' (https://github.com/BerriAI/litellm/pull/28704)."""
         try:
-            retired = registry.lifecycle(self.model_id).retired_on(datetime.now(timezone.utc).date())
+            retired = registry.lifecycle(self.model_id).retired_on(datetime.now(UTC).date())
         except KeyError:
             return False
         return retired and (code != "ValidationException" or "operation not allowed" in message.lower())
@@ -405,7 +411,7 @@ class _bedrock_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
         if exc is None or isinstance(exc, ImagegateError):
             return False
         from botocore.exceptions import ClientError, ConnectionError, HTTPClientError, IncompleteReadError

@@ -7,7 +7,8 @@ is local computation: no request leaves the function."""
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from imagegate_service import constants as c
 
@@ -43,5 +44,5 @@ class S3Presigner:
     def url(self, key: str) -> str:
         if self._client is None:
             self._client = self._client_factory()
-        return self._client.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.expiry_seconds)
+        return str(self._client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.expiry_seconds))

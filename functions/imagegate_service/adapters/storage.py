@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.adapters.aws_clients import dynamodb_table
+
+_MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
 
 
 class S3ObjectStore:
@@ -46,10 +49,25 @@ class S3ObjectStore:
                 Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True})
 
     def get_bytes(self, key: str) -> bytes:
-        return self._client_factory().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return bytes(self._client_factory().get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
     def get_json(self, key: str) -> Any:
         return json.loads(self.get_bytes(key))
+
+    def find_json(self, key: str) -> Any | None:
+        """The JSON document at key, or None when there is none. S3 answers a GetObject of a missing key with 403
+        AccessDenied when the caller may not list the bucket ("If you don't have the s3:ListBucket permission,
+        Amazon S3 will return an HTTP status code 403 ("access denied") error": GetObject, Permissions,
+        https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html); the evaluator's role may only get and
+        put runs/*."""
+        from botocore.exceptions import ClientError
+
+        try:
+            return self.get_json(key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _MISSING_OBJECT_CODES:
+                return None
+            raise
 
 
 # DynamoDB's answers that mean "slow down" (botocore retries them first; what is left is raised as StoreThrottled,
@@ -276,7 +294,7 @@ class DynamoRunRepository:
 
     @property
     def _name(self) -> str:
-        return self._table.name
+        return str(self._table.name)
 
     def _transact(self, actions: list[dict[str, Any]]) -> None:
         """TransactWriteItems through the table resource's client, which serializes plain values as the Table does."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
@@ -31,9 +32,9 @@ class StepFunctionsWorkflow:
         from botocore.exceptions import ClientError
 
         try:
-            return self._client_factory().start_execution(
+            return str(self._client_factory().start_execution(
                 stateMachineArn=self.state_machine_arn, name=run_id, input=json.dumps(request)
-            )["executionArn"]
+            )["executionArn"])
         except ClientError as error:
             if error.response["Error"]["Code"] in _THROTTLING_CODES:
                 raise WorkflowThrottled(error.response["Error"]["Code"]) from error
@@ -44,7 +45,7 @@ class StepFunctionsWorkflow:
         from botocore.exceptions import ClientError
 
         try:
-            return self._client_factory().describe_execution(executionArn=self.execution_arn(run_id))["status"]
+            return str(self._client_factory().describe_execution(executionArn=self.execution_arn(run_id))["status"])
         except ClientError as error:
             if error.response["Error"]["Code"] in ("ExecutionDoesNotExist", "InvalidArn"):
                 return None

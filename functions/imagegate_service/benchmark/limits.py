@@ -113,7 +113,7 @@ def history_events_needed(estimate: Mapping[str, int], rounds_per_run: Sequence[
     per_candidate = estimate.get("eventsPerCandidate", 0)
     return estimate["eventsOutside"] + sum(
         estimate["eventsPerRun"] + rounds * (estimate["eventsPerRound"] + count * per_candidate)
-        for rounds, count in zip(rounds_per_run, candidates))
+        for rounds, count in zip(rounds_per_run, candidates, strict=True))
 
 
 def history_events_allowed() -> int:

@@ -56,7 +56,7 @@ def build_report(
     summaries = [run_summary(run) for run in results]
     arms = list(arms) if arms else list(dict.fromkeys(summary["arm"] for summary in summaries))
     primary = primary_arm(arms)
-    metrics = compute_metrics([run for run, summary in zip(results, summaries) if summary["arm"] == primary])
+    metrics = compute_metrics([run for run, summary in zip(results, summaries, strict=True) if summary["arm"] == primary])
     comparison = None
     if previous_report is not None:
         comparison = {

@@ -5,14 +5,15 @@ report, report.json and report.html under benchmarks/{date}/)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
-from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON, build_report, render_html
 from imagegate_service.benchmark.limits import check_fits
+from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON, build_report, render_html
 from imagegate_service.benchmark.suites import SuiteItem, items_from_request, load_suite_jsonl, select_items
-from imagegate_service.domain.clock import iso, utc_now
+from imagegate_service.domain.clock import iso, parse_iso, utc_now
+from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import MAX_ROUNDS_HARD_CAP, deployment_defaults
 
@@ -42,7 +43,7 @@ def arm_request(arm: str, overrides: dict[str, Any], item: SuiteItem) -> dict[st
 
 
 class BenchmarkPreparer:
-    def __init__(self, clock: Callable = utc_now, suites_dir: Path = SUITES_DIR):
+    def __init__(self, clock: Clock = utc_now, suites_dir: Path = SUITES_DIR):
         self._clock = clock
         self._suites_dir = suites_dir
 
@@ -68,7 +69,7 @@ class BenchmarkPreparer:
             raise InvalidRequest("settings", "must be a JSON object of run settings")
         now = self._clock()
         runs = [(item, arm) for item in chosen for arm in arms]
-        prepared = {
+        prepared: dict[str, Any] = {
             "benchmarkId": execution_name,
             "suite": suite_name,
             "date": now.date().isoformat(),
@@ -99,7 +100,7 @@ class BenchmarkPreparer:
 
 
 class BenchmarkAggregator:
-    def __init__(self, runs: DynamoRunRepository | None = None, objects: S3ObjectStore | None = None):
+    def __init__(self, runs: RunRepository | None = None, objects: ObjectStore | None = None):
         self._runs = runs or DynamoRunRepository()
         self._objects = objects or S3ObjectStore()
 
@@ -184,9 +185,6 @@ def _candidates(request: dict[str, Any]) -> int:
 def _seconds_between(started: str | None, finished: str | None) -> float | None:
     if not started or not finished:
         return None
-    from datetime import datetime
-
-    parse = lambda text: datetime.fromisoformat(text.replace("Z", "+00:00"))  # noqa: E731
-    return round((parse(finished) - parse(started)).total_seconds(), 3)
+    return round((parse_iso(finished) - parse_iso(started)).total_seconds(), 3)
 
 

@@ -1,8 +1,13 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
+
+
+def parse_iso(text: str) -> datetime:
+    """An ISO 8601 moment as iso() writes it (Z for UTC); ValueError when it is not one."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def iso(moment: datetime) -> str:

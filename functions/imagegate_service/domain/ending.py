@@ -10,13 +10,15 @@ started after the benchmark is marked the same way."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import dynamodb_table
-from imagegate_service.domain.clock import iso, utc_now
+from imagegate_service.domain.clock import iso, parse_iso, utc_now
 from imagegate_service.domain.finishing import CAUSE_LIMIT
+from imagegate_service.domain.ports import Clock
 
 
 class RunEndRecorder:
@@ -74,7 +76,7 @@ class RunEndRecorder:
 
 
 class RunEnder:
-    def __init__(self, runs: RunEndRecorder | None = None, clock: Callable[[], datetime] = utc_now,
+    def __init__(self, runs: RunEndRecorder | None = None, clock: Clock = utc_now,
                  benchmark_state_machine_arn: str | None = None):
         self._runs = runs or RunEndRecorder()
         self._clock = clock
@@ -95,7 +97,7 @@ class RunEnder:
         }
         attributes = {key: value for key, value in attributes.items() if value is not None}
         if self._is_benchmark(detail):
-            started = iso(_moment(detail.get("startDate")) or datetime.fromtimestamp(0, timezone.utc))
+            started = iso(_moment(detail.get("startDate")) or datetime.fromtimestamp(0, UTC))
             candidates = list(self._runs.running_runs_since(started, f"{name}-"))
         else:
             candidates = [name]
@@ -126,11 +128,11 @@ def _moment(value: Any) -> datetime | None:
     CLI's describe-execution (a run closed by hand) an ISO 8601 string."""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            value = parse_iso(value)
         except ValueError:
             return None
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     if isinstance(value, (int, float)) and value > 0:
-        return datetime.fromtimestamp(value / 1000, timezone.utc)
+        return datetime.fromtimestamp(value / 1000, UTC)
     return None

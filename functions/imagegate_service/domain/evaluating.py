@@ -18,14 +18,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from typing import Any
+from typing import Any, cast
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry
-from imagegate_service.adapters.bedrock import (BedrockToolCaller, ToolAnswer, png_size, tool_call_cost_bound,
-                                                tool_call_texts)
+from imagegate_service.adapters.bedrock import (
+    BedrockToolCaller,
+    ToolAnswer,
+    png_size,
+    tool_call_cost_bound,
+    tool_call_texts,
+)
 from imagegate_service.adapters.storage import S3ObjectStore
-from imagegate_service.domain.judging import answer_outcome, as_data, validated
+from imagegate_service.domain.answers import answer_outcome, as_data, validated
+from imagegate_service.domain.ports import ObjectStore, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import InvalidEvaluation
 
@@ -42,15 +48,10 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "relation": ("relation", "object"), "text": ("text",), "absent": (),
 }
 KIND_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {"count": ("at_least",)}
-# S3 answers a GetObject of a missing key with 403 AccessDenied when the caller may not list the bucket
-# ("If you don't have the s3:ListBucket permission, Amazon S3 will return an HTTP status code 403 ("access
-# denied") error": GetObject, Permissions, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html);
-# the evaluator's role may only get and put runs/*.
-_MISSING_OBJECT_CODES = {"NoSuchKey", "404", "AccessDenied", "403"}
 
 
 class RoundEvaluator:
-    def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None,
+    def __init__(self, models: ToolCaller | None = None, images: ObjectStore | None = None,
                  spend: SpendLedger | None = None):
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()
@@ -95,12 +96,12 @@ class RoundEvaluator:
         return summary(document, key)
 
     # -- the checks: once per run --------------------------------------------------------------------
-    def _checks(self, state: dict[str, Any], evaluator: registry.TextModel, ledger: "_Ledger") -> list[dict[str, Any]]:
+    def _checks(self, state: dict[str, Any], evaluator: registry.TextModel, ledger: _Ledger) -> list[dict[str, Any]]:
         run_id, settings = state["runId"], state["settings"]
         key = c.evaluation_checks_key(run_id)
         cached = self._read_json(key)
         if cached is not None:
-            return cached["checks"]
+            return cast("list[dict[str, Any]]", cached["checks"])
         if settings.get("expected"):
             from imagegate_service.evaluation import checks_from_expected
 
@@ -128,7 +129,7 @@ class RoundEvaluator:
 
     # -- the answers: once per round -----------------------------------------------------------------
     def _read_json(self, key: str) -> dict[str, Any] | None:
-        return read_json_if_present(self._images, key)
+        return cast("dict[str, Any] | None", self._images.find_json(key))
 
 
 def checks_request(model_id: str, prompt: str) -> dict[str, Any]:
@@ -185,22 +186,10 @@ def evaluation_calls_bound(settings: dict[str, Any], checks: list[dict[str, Any]
     return making + _call_bound(answers, [size])
 
 
-def read_json_if_present(images: S3ObjectStore, key: str) -> dict[str, Any] | None:
-    """The JSON document at key, or None when there is none (a missing key may answer 404 or 403)."""
-    from botocore.exceptions import ClientError
-
-    try:
-        return images.get_json(key)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in _MISSING_OBJECT_CODES:
-            return None
-        raise
-
-
 class _Ledger:
     """The round's evaluation document: what the evaluator has cost so far, then how it ended."""
 
-    def __init__(self, images: S3ObjectStore, key: str, identity: dict[str, Any], spent: float):
+    def __init__(self, images: ObjectStore, key: str, identity: dict[str, Any], spent: float):
         self._images, self._key, self._identity, self.spent = images, key, identity, spent
 
     def spend(self, cost: float) -> None:
@@ -309,7 +298,7 @@ def apply_parent_rule(checks: list[dict[str, Any]], answers: dict[str, bool]) ->
         parent = by_id[check_id].get("parent")
         if parent is not None and parent not in by_id:
             raise InvalidEvaluation(f"the check {check_id!r} names a parent {parent!r} that is not a check")
-        satisfied[check_id] = answers[check_id] and (parent is None or holds(parent, path + (check_id,)))
+        satisfied[check_id] = answers[check_id] and (parent is None or holds(parent, (*path, check_id)))
         return satisfied[check_id]
 
     return [{**check, "answer": "yes" if answers[check["id"]] else "no", "satisfied": holds(check["id"])}
@@ -319,12 +308,13 @@ def apply_parent_rule(checks: list[dict[str, Any]], answers: dict[str, bool]) ->
 def _without_null_parents(answer: ToolAnswer) -> ToolAnswer:
     """A check with no parent may say so with null (the contract's spelling) or leave parent out (the tool schema's:
     a plain string type, which every tool-use model's schema support takes)."""
-    checks = (answer.tool_input or {}).get("checks")
+    tool_input = answer.tool_input or {}
+    checks = tool_input.get("checks")
     if not isinstance(checks, list):
         return answer
     cleaned = [{k: v for k, v in check.items() if not (k == "parent" and v is None)} if isinstance(check, dict)
                else check for check in checks]
-    return dataclasses.replace(answer, tool_input={**answer.tool_input, "checks": cleaned})
+    return dataclasses.replace(answer, tool_input={**tool_input, "checks": cleaned})
 
 
 def _refuse_truncated(answer: ToolAnswer, what: str) -> None:

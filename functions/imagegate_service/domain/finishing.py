@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain import spend
 from imagegate_service.domain.clock import iso, utc_now
+from imagegate_service.domain.ports import Clock, RunRepository
 
 CAUSE_LIMIT = 2000
 
@@ -21,8 +22,9 @@ def cause_message(cause: Any) -> str:
         parsed = json.loads(text)
     except ValueError:
         return text
-    if isinstance(parsed, dict) and isinstance(parsed.get("errorMessage"), str):
-        return parsed["errorMessage"]
+    message = parsed.get("errorMessage") if isinstance(parsed, dict) else None
+    if isinstance(message, str):
+        return message
     return text
 
 
@@ -39,7 +41,7 @@ def blocked_reason(state: dict[str, Any]) -> str:
 
 
 class RunFinisher:
-    def __init__(self, runs: DynamoRunRepository | None = None, clock: Callable = utc_now):
+    def __init__(self, runs: RunRepository | None = None, clock: Clock = utc_now):
         self._runs = runs or DynamoRunRepository()
         self._clock = clock
 

@@ -15,18 +15,13 @@ from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import BedrockImageGenerator, ImageRequest
 from imagegate_service.adapters.storage import S3ObjectStore
-from imagegate_service.domain.evaluating import read_json_if_present
+from imagegate_service.domain.ports import ImageGenerator, ObjectStore
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import ImagesFiltered, ModelTransientError
 
 # The most candidates a round can have (run_request.schema.json, candidatesPerRound.maximum): every candidate key
 # a round could have left behind is within it.
 MAX_CANDIDATE_KEYS = 5
-
-
-def generation_key(run_id: str, round_number: int) -> str:
-    """What each of a round's generation calls delivered (a retried task reuses it)."""
-    return f"{c.round_prefix(run_id, round_number)}generation.json"
 
 
 def call_plan(model: registry.GeneratorModel, candidates: int) -> list[tuple[int, int]]:
@@ -38,12 +33,12 @@ def call_plan(model: registry.GeneratorModel, candidates: int) -> list[tuple[int
 def image_calls_bound(settings: dict[str, Any]) -> float:
     """What the round's image calls cost at most: every requested image billed (filtered ones included)."""
     model = registry.generator(settings["generator"])
-    return settings["candidatesPerRound"] * model.price_per_image(settings["width"], settings["height"],
+    return int(settings["candidatesPerRound"]) * model.price_per_image(settings["width"], settings["height"],
                                                                   settings["quality"])
 
 
 class RoundGenerator:
-    def __init__(self, generator: BedrockImageGenerator | None = None, images: S3ObjectStore | None = None,
+    def __init__(self, generator: ImageGenerator | None = None, images: ObjectStore | None = None,
                  ledger: SpendLedger | None = None):
         self._generator = generator or BedrockImageGenerator()
         self._images = images or S3ObjectStore()
@@ -66,8 +61,8 @@ class RoundGenerator:
             cfg_scale=settings.get("cfgScale"),  # Titan and Canvas only
         )
         price = model.price_per_image(settings["width"], settings["height"], settings["quality"])
-        progress_key = generation_key(run_id, round_number)
-        earlier = read_json_if_present(self._images, progress_key) or {}
+        progress_key = c.generation_key(run_id, round_number)
+        earlier = self._images.find_json(progress_key) or {}
         done: dict[str, Any] = earlier.get("calls", {}) if earlier.get("seed") == loop["seed"] else {}
         for first, count in call_plan(model, settings["candidatesPerRound"]):
             if str(first) in done:

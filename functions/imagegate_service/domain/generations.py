@@ -12,19 +12,28 @@ import binascii
 import json
 import os
 import re
-from datetime import datetime
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import utc_now
+from imagegate_service.domain.ports import Clock, RunRepository, UrlSigner, Workflow
 from imagegate_service.domain.run_ids import is_run_id, new_run_id
 from imagegate_service.domain.start import new_run_item
-from imagegate_service.errors import (GenerationNotFound, IdempotencyKeyReused, InvalidRequest, RequestInProgress,
-                                      Throttled)
+from imagegate_service.errors import (
+    GenerationNotFound,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    RequestInProgress,
+    Throttled,
+)
 from imagegate_service.settings import resolve_settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
 COLLECTION_PATH = "/generations"
 # Printable ASCII without spaces, like the header values clients generate (UUIDs, hashes, ULIDs).
@@ -43,9 +52,9 @@ def _dynamodb_idempotency_store() -> Any:
 
 
 class Generations:
-    def __init__(self, runs: DynamoRunRepository | None = None, workflow: StepFunctionsWorkflow | None = None,
-                 presigner: S3Presigner | None = None, idempotency_store_factory: Callable[[], Any] | None = None,
-                 new_id: Callable[[], str] = new_run_id, clock: Callable[[], datetime] = utc_now):
+    def __init__(self, runs: RunRepository | None = None, workflow: Workflow | None = None,
+                 presigner: UrlSigner | None = None, idempotency_store_factory: Callable[[], Any] | None = None,
+                 new_id: Callable[[], str] = new_run_id, clock: Clock = utc_now):
         self._runs = runs or DynamoRunRepository()
         self._workflow = workflow or StepFunctionsWorkflow()
         self._presigner = presigner or S3Presigner()
@@ -82,8 +91,10 @@ class Generations:
             return {**self._start(submission=submission), "replayed": False}
         if not _IDEMPOTENCY_KEY.match(idempotency_key):
             raise InvalidRequest(c.IDEMPOTENCY_HEADER, "must be 1-255 printable ASCII characters without spaces")
-        from aws_lambda_powertools.utilities.idempotency.exceptions import (IdempotencyAlreadyInProgressError,
-                                                                            IdempotencyValidationError)
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (
+            IdempotencyAlreadyInProgressError,
+            IdempotencyValidationError,
+        )
 
         if lambda_context is not None:
             self.idempotency_config.register_lambda_context(lambda_context)
@@ -234,7 +245,7 @@ def _links(base_path: str, run_id: str) -> dict[str, str]:
     return {"self": f"{base_path}{COLLECTION_PATH}/{run_id}"}
 
 
-def _mark_replayed(response: Any, _record: Any) -> Any:
+def _mark_replayed(response: Any, idempotent_data: DataRecord) -> Any:
     return {**response, "replayed": True} if isinstance(response, dict) else response
 
 

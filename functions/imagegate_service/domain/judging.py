@@ -8,49 +8,19 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry
-from imagegate_service.adapters.bedrock import (BedrockToolCaller, ToolAnswer, png_size, tool_call_cost_bound,
-                                                tool_call_texts)
+from imagegate_service.adapters.bedrock import (
+    BedrockToolCaller,
+    png_size,
+    tool_call_cost_bound,
+    tool_call_texts,
+)
 from imagegate_service.adapters.storage import S3ObjectStore
+from imagegate_service.domain.answers import answer_outcome, as_data, validated
+from imagegate_service.domain.ports import ObjectStore, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import InvalidVerdict
 
 VERDICT_SCHEMA = "verdict.schema.json"
-
-
-def as_data(text: str) -> str:
-    """User text goes between tags as data; it must not be able to close the tag it sits in."""
-    return text.replace("<", "‹").replace(">", "›")
-
-
-def validated(answer: ToolAnswer, schema_name: str, what: str, error: type[Exception]) -> dict[str, Any]:
-    """The tool input of a model answer, or the named error saying why it cannot be used."""
-    # A reply cut at maxTokens has no tool call, or a partial one: say so, since a bigger maxTokens is the fix.
-    cut = (f"the {what}'s reply was cut at maxTokens ({answer.max_tokens or 'the limit'}, stopReason max_tokens)"
-           if answer.stop_reason == "max_tokens" else "")
-    if answer.tool_input is None:
-        said = f": {answer.text[:200]!r}" if answer.text else ""
-        if cut:
-            raise error(f"{cut} before it called its tool{said}")
-        raise error(f"the {what} did not call its tool (stopReason {answer.stop_reason}){said}")
-    import jsonschema  # heavy import, paid only by the functions that validate model output
-
-    problems = sorted(
-        jsonschema.Draft202012Validator(prompts.schema(schema_name)).iter_errors(answer.tool_input),
-        key=lambda e: list(e.path),
-    )
-    if problems:
-        where = "/".join(str(p) for p in problems[0].path) or "(top level)"
-        if cut:
-            raise error(f"{cut}: its tool input is incomplete at {where}: {problems[0].message[:300]}")
-        raise error(f"the {what}'s answer breaks its schema at {where}: {problems[0].message[:300]}")
-    return answer.tool_input
-
-
-def answer_outcome(answer: ToolAnswer) -> str:
-    """What a billed answer was, before its schema is checked: cut at maxTokens, no tool call, or an answer."""
-    if answer.stop_reason == "max_tokens":
-        return c.CALL_TRUNCATED
-    return c.CALL_REFUSED if answer.tool_input is None else c.CALL_OK
 
 
 def judge_request(model_id: str, original_prompt: str, png: bytes) -> dict[str, Any]:
@@ -78,7 +48,7 @@ class RoundJudge:
     """Each candidate is judged by its own call (the state machine's Map runs them in parallel, and a retry
     repeats only the failed one); pick_best gathers their verdicts into the round's verdict.json."""
 
-    def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None,
+    def __init__(self, models: ToolCaller | None = None, images: ObjectStore | None = None,
                  ledger: SpendLedger | None = None):
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()

@@ -4,21 +4,20 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
-from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain import spend
-from imagegate_service.domain.evaluating import (evaluation_calls_bound, public_evaluation, read_json_if_present,
-                                                 unavailable_evaluation)
+from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
+from imagegate_service.domain.evaluating import (
+    evaluation_calls_bound,
+    public_evaluation,
+    unavailable_evaluation,
+)
 from imagegate_service.domain.generation import image_calls_bound
 from imagegate_service.domain.judging import judge_call_bound
-
-
-def rewrite_key(run_id: str, round_number: int) -> str:
-    """Where the rewrite that produced a round's prompt keeps its notes."""
-    return f"{c.round_prefix(run_id, round_number)}rewrite.json"
+from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 
 
 def next_round_bound(settings: dict[str, Any], checks: list[dict[str, Any]] | None,
@@ -29,7 +28,7 @@ def next_round_bound(settings: dict[str, Any], checks: list[dict[str, Any]] | No
     from imagegate_service.domain.rewriting import rewrite_call_bound
 
     rewrite = rewrite_call_bound(rewrite_request) if rewrite_request is not None else 0.0
-    return (image_calls_bound(settings) + settings["candidatesPerRound"] * judge_call_bound(settings)
+    return (image_calls_bound(settings) + int(settings["candidatesPerRound"]) * judge_call_bound(settings)
             + evaluation_calls_bound(settings, checks) + rewrite)
 
 
@@ -38,8 +37,8 @@ def first_round_bound(settings: dict[str, Any]) -> float:
 
 
 class RoundRecorder:
-    def __init__(self, runs: DynamoRunRepository | None = None, images: S3ObjectStore | None = None,
-                 clock: Callable = utc_now):
+    def __init__(self, runs: RunRepository | None = None, images: ObjectStore | None = None,
+                 clock: Clock = utc_now):
         self._runs = runs or DynamoRunRepository()
         self._images = images or S3ObjectStore()
         self._clock = clock
@@ -53,7 +52,7 @@ class RoundRecorder:
         verdict = best["verdict"]
         score = judgement["score"]
         now = self._clock()
-        changes = self._images.get_json(rewrite_key(run_id, round_number))["changes"] if round_number > 1 else []
+        changes = self._images.get_json(c.rewrite_key(run_id, round_number))["changes"] if round_number > 1 else []
         evaluation = self._evaluation(state)
         ledger = self._runs.ledger(run_id)
         this_round, run_totals = spend.round_totals(ledger, round_number), spend.totals(ledger)
@@ -136,7 +135,7 @@ class RoundRecorder:
         run_id = state["runId"]
         committed = float((self._runs.get_run(run_id) or {}).get("committedUsd", 0.0))
         spent = sum(spend.totals(self._runs.ledger(run_id)).values())
-        checks = read_json_if_present(self._images, c.evaluation_checks_key(run_id))
+        checks = self._images.find_json(c.evaluation_checks_key(run_id))
         bound = next_round_bound(state["settings"], checks["checks"] if checks else None, rewrite)
         return round(max(committed, spent) + bound, 6)
 

@@ -9,9 +9,9 @@ from imagegate_service import constants as c
 from imagegate_service import prompts, registry
 from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, tool_call_cost_bound, tool_call_texts
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
-from imagegate_service.domain.judging import answer_outcome, as_data, validated
+from imagegate_service.domain.answers import answer_outcome, as_data, validated
+from imagegate_service.domain.ports import ObjectStore, RunRepository, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
-from imagegate_service.domain.recording import rewrite_key
 from imagegate_service.errors import InvalidRewrite
 
 REWRITE_SCHEMA = "rewrite.schema.json"
@@ -19,8 +19,8 @@ HISTORY_SIZE = 3
 
 
 class PromptRewriter:
-    def __init__(self, models: BedrockToolCaller | None = None, images: S3ObjectStore | None = None,
-                 runs: DynamoRunRepository | None = None, ledger: SpendLedger | None = None):
+    def __init__(self, models: ToolCaller | None = None, images: ObjectStore | None = None,
+                 runs: RunRepository | None = None, ledger: SpendLedger | None = None):
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()
         self._runs = runs or DynamoRunRepository()
@@ -47,7 +47,7 @@ class PromptRewriter:
             raise InvalidRewrite("the rewriter returned a blank prompt")
         negative = fit_to_limit(rewrite["negativePrompt"].strip(), generator.negative_prompt_max_chars)
         self._images.put_json(
-            rewrite_key(run_id, next_round),
+            c.rewrite_key(run_id, next_round),
             {"fromRound": loop["round"], "suggestions": suggestions, "changes": rewrite["changes"],
              "prompt": new_prompt, "negativePrompt": negative, "rewriterModel": rewriter.model_id},
         )
@@ -64,7 +64,7 @@ class PromptRewriter:
         next_round = loop["round"] + 1
         seed = redraw_seed(settings, next_round)
         self._images.put_json(
-            rewrite_key(run_id, next_round),
+            c.rewrite_key(run_id, next_round),
             {"fromRound": loop["round"], "strategy": c.STRATEGY_REDRAW, "suggestions": [], "changes": [],
              "prompt": loop["prompt"], "negativePrompt": loop["negativePrompt"], "seed": seed, "rewriterModel": None},
         )
@@ -110,4 +110,4 @@ def redraw_seed(settings: dict[str, Any], round_number: int) -> int:
     candidate), wrapped into the generator's seed range: a generator that draws N candidates from seeds
     seed..seed+N-1 never re-draws an earlier round's image."""
     seed_max = registry.generator(settings["generator"]).seed_max
-    return (settings["seed"] + (round_number - 1) * settings["candidatesPerRound"]) % (seed_max + 1)
+    return (int(settings["seed"]) + (round_number - 1) * int(settings["candidatesPerRound"])) % (seed_max + 1)

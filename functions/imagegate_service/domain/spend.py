@@ -21,6 +21,7 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
+from imagegate_service.domain.ports import RunRepository
 from imagegate_service.errors import BudgetExhausted, ContentBlocked, ImagesFiltered
 
 COST_DIGITS = 9  # ledger entries keep nano-dollars; totals are shown to six places
@@ -50,7 +51,7 @@ def attempt_of(state: dict[str, Any]) -> int:
 
 
 class SpendLedger:
-    def __init__(self, runs: DynamoRunRepository | None = None):
+    def __init__(self, runs: RunRepository | None = None):
         self._runs = runs or DynamoRunRepository()
 
     @contextlib.contextmanager

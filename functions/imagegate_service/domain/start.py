@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
+from imagegate_service.domain.ports import Clock, RunRepository
 from imagegate_service.settings import resolve_settings
 
 
 class RunStarter:
-    def __init__(self, runs: DynamoRunRepository | None = None, clock: Callable = utc_now):
+    def __init__(self, runs: RunRepository | None = None, clock: Clock = utc_now):
         self._runs = runs or DynamoRunRepository()
         self._clock = clock
 

@@ -4,9 +4,10 @@ set by the CDK construct in AWS and by the local runtime on a laptop)."""
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.tracing.base import BaseProvider
 
 from imagegate_service.constants import METRICS_NAMESPACE, SERVICE_NAME
 
@@ -21,7 +22,7 @@ class LazyXRayRecorder:
 
     def __init__(self) -> None:
         self._recorder: Any = None
-        self._pending_patches: list[tuple[str, tuple, dict]] = []
+        self._pending_patches: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     def patch(self, *args: Any, **kwargs: Any) -> None:
         self._pending_patches.append(("patch", args, kwargs))
@@ -43,5 +44,6 @@ class LazyXRayRecorder:
 
 
 logger = Logger(service=SERVICE_NAME)
-tracer = Tracer(service=SERVICE_NAME, provider=LazyXRayRecorder())
+# the proxy stands in for the recorder by forwarding every attribute (__getattr__), not by subclassing
+tracer = Tracer(service=SERVICE_NAME, provider=cast(BaseProvider, LazyXRayRecorder()))
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)

@@ -27,8 +27,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from imagegate_service import constants as c
 from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.options import run_options
-from imagegate_service.errors import (GenerationNotFound, IdempotencyKeyReused, InvalidRequest, RequestInProgress,
-                                      Throttled)
+from imagegate_service.errors import (
+    GenerationNotFound,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    RequestInProgress,
+    Throttled,
+)
 from imagegate_service.handlers._powertools import logger, tracer
 
 # Media types whose body is read as JSON (see the module docstring).
@@ -54,7 +59,7 @@ generations = Generations()
 
 @app.post("/generations")
 @tracer.capture_method
-def start_generation() -> Response:
+def start_generation() -> Response[Any]:
     request = _json_body()
     answer = generations.start(request, _idempotency_key(), _base_path(), app.lambda_context)
     replayed = answer.pop("replayed")
@@ -85,33 +90,37 @@ def get_options() -> dict[str, Any]:
 
 # -- errors ----------------------------------------------------------------------------------------
 def error_response(status: HTTPStatus, error: str, message: str, field: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+                   headers: dict[str, str] | None = None) -> Response[Any]:
     body = {"error": error, "message": message, **({"field": field} if field else {})}
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
 
 
 @app.exception_handler(InvalidRequest)
-def _invalid_request(error: InvalidRequest) -> Response:
+def _invalid_request(error: InvalidRequest) -> Response[Any]:
     return error_response(HTTPStatus.BAD_REQUEST, "InvalidRequest", f"{error.field}: {error.message}", error.field)
 
 
 @app.exception_handler(GenerationNotFound)
-def _not_found(error: GenerationNotFound) -> Response:
+def _not_found(error: GenerationNotFound) -> Response[Any]:
     return error_response(HTTPStatus.NOT_FOUND, "NotFound", str(error))
 
 
 @app.exception_handler([IdempotencyKeyReused, RequestInProgress])
-def _conflict(error: Exception) -> Response:
+def _conflict(error: Exception) -> Response[Any]:
     return error_response(HTTPStatus.CONFLICT, type(error).__name__, str(error), c.IDEMPOTENCY_HEADER)
 
 
 @app.exception_handler(Throttled)
-def _throttled(error: Throttled) -> Response:
+def _throttled(error: Throttled) -> Response[Any]:
+    return _throttled_response(error)
+
+
+def _throttled_response(error: Throttled) -> Response[Any]:
     return error_response(HTTPStatus.TOO_MANY_REQUESTS, "Throttled", str(error), headers={"Retry-After": "1"})
 
 
 @app.not_found
-def _no_route(_error: Exception) -> Response:
+def _no_route(_error: Exception) -> Response[Any]:
     method, path = app.current_event.http_method, app.current_event.path
     allowed = sorted(route.method for route in [*app._static_routes, *app._dynamic_routes] if route.rule.match(path))
     if allowed:
@@ -122,9 +131,9 @@ def _no_route(_error: Exception) -> Response:
 
 
 @app.exception_handler(Exception)
-def _unexpected(error: Exception) -> Response:
+def _unexpected(error: Exception) -> Response[Any]:
     if _is_throttling(error):
-        return _throttled(Throttled("the service is busy; retry later"))
+        return _throttled_response(Throttled("the service is busy; retry later"))
     logger.exception("unhandled error")  # the details stay in the log; the caller gets the request id
     return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "InternalError",
                           f"internal error (request id {app.lambda_context.aws_request_id})")

@@ -76,7 +76,7 @@ def singular(word: str) -> str:
         return f"{prefix}{last[:-3]}f"
     if len(last) > 3 and last.endswith(("ses", "xes", "ches", "shes", "zes", "oes")):
         stem = last[:-2]
-        return prefix + (stem if not stem.endswith("ss") or last.endswith("sses") else stem)
+        return prefix + stem
     if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "sis", "ous")) and last not in _S_SINGULARS:
         return prefix + last[:-1]
     return word

@@ -54,7 +54,7 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str) -> dict:
     if not checks:
         suggestions = ['Add "a clearly visible main subject" to the prompt: it names nothing that can be checked.']
     if percept.artifacts:
-        suggestions = (suggestions + ['Add "noise, artifacts" to the negative prompt: the image is grainy.'])[:8]
+        suggestions = ([*suggestions, 'Add "noise, artifacts" to the negative prompt: the image is grainy.'])[:8]
     reported = [{"question": c["question"], "satisfied": said[c["id"]]} for c in checks][:20]
     return {
         "score": min(10.0, max(0.0, score)),

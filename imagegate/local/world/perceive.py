@@ -48,7 +48,7 @@ class Percept:
 
 
 def _distance(a: RGB, b: RGB) -> float:
-    return sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
 
 
 def nearest_colour(rgb: RGB) -> str:

@@ -79,7 +79,7 @@ def bit_value(cells: list[RGB]) -> int | None:
 
 def safe_channel(value: float) -> int:
     """Clamp a painted channel away from the reserved marker values."""
-    v = max(0, min(255, int(round(value))))
+    v = max(0, min(255, round(value)))
     return v + 1 if v in RESERVED_CHANNELS and v < 128 else (v - 1 if v in RESERVED_CHANNELS else v)
 
 

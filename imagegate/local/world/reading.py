@@ -19,8 +19,7 @@ import re
 from imagegate_service.constants import EVALUATION_RELATIONS
 
 from . import vocabulary as vocab
-from .concepts import (FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, colour_name, is_plural, is_verb_form, lemma,
-                       plural)
+from .concepts import FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, colour_name, is_plural, is_verb_form, lemma, plural
 
 _RELATIONS: tuple[tuple[str, str], ...] = tuple(sorted({
     "to the left of": "left of", "on the left of": "left of", "left of": "left of",
@@ -197,7 +196,7 @@ class _Reading:
     # -- one chunk = at most one noun phrase ----------------------------------------------------------
     def _chunk(self, words: list[str], negated: bool) -> dict | None:
         definite = "the" in words or "this" in words
-        words = [w for w in words if (w not in _FILLERS or w in vocab.NUMBER_WORDS and w not in {"a", "an"})
+        words = [w for w in words if (w not in _FILLERS or (w in vocab.NUMBER_WORDS and w not in {"a", "an"}))
                  and w not in QUALITY_WORDS]
         content = [w for w in words if not w.isdigit() and w not in vocab.NUMBER_WORDS
                    and w not in _QUANTIFIERS and colour_name(w) is None]

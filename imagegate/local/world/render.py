@@ -28,7 +28,7 @@ from . import pixelcode
 from . import vocabulary as vocab
 from .concepts import attribute_code, concept_code, default_colour
 from .pixelcode import RGB
-from .scene import OPPOSITE_RELATION, Entity, SceneSpec, parse_prompt, tokenize, _match
+from .scene import OPPOSITE_RELATION, Entity, SceneSpec, _match, parse_prompt, tokenize
 
 # Blob geometry in internal cells. A normal object is BLOB_WIDTH x BLOB_HEIGHT with its concept
 # marker at (MARKER_OFFSET_X, MARKER_ROW); a small one (a model drawing it tiny, far away) is
@@ -326,8 +326,8 @@ def background_colours(scene: str, light: str | None) -> tuple[RGB, RGB]:
     upper, lower = vocab.SCENE_COLOURS[scene]
     if light:
         tint, upper_share, lower_share = vocab.LIGHT_TINTS[light]
-        upper = tuple(u * (1 - upper_share) + t * upper_share for u, t in zip(upper, tint))  # type: ignore[assignment]
-        lower = tuple(g * (1 - lower_share) + t * lower_share for g, t in zip(lower, tint))  # type: ignore[assignment]
+        upper = tuple(u * (1 - upper_share) + t * upper_share for u, t in zip(upper, tint, strict=True))  # type: ignore[assignment]
+        lower = tuple(g * (1 - lower_share) + t * lower_share for g, t in zip(lower, tint, strict=True))  # type: ignore[assignment]
     return pixelcode.safe_colour(upper), pixelcode.safe_colour(lower)
 
 

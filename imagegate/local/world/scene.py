@@ -300,11 +300,10 @@ class _Parser:
                 entity.emphasise("colour")
             return index
         entity = self.spec.entities[existing]
-        if mention.colour:
-            if entity.colour in (None, mention.colour):
-                if entity.colour == mention.colour or pending.emphasis:
-                    entity.emphasise("colour")
-                entity.colour = mention.colour
+        if mention.colour and entity.colour in (None, mention.colour):
+            if entity.colour == mention.colour or pending.emphasis:
+                entity.emphasise("colour")
+            entity.colour = mention.colour
         if mention.count_stated:
             if not entity.count_stated:
                 entity.count, entity.count_stated = mention.count, True

@@ -22,7 +22,7 @@ from .concepts import attribute_code, concept_code
 from .perceive import Percept, SeenObject, perceive
 from .reading import contract_checks_from_prompt as checks_from_prompt
 
-__all__ = ["answer_checks", "checks_from_prompt", "satisfied", "relative_position", "instances_of"]
+__all__ = ["answer_checks", "checks_from_prompt", "instances_of", "relative_position", "satisfied"]
 
 POSITION_THRESHOLD = 0.1  # GenEval evaluate_images.py default
 REGIONS = {"left": lambda o: o.x < 0.42, "right": lambda o: o.x > 0.58, "top": lambda o: o.y < 0.45,

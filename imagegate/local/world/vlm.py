@@ -83,9 +83,9 @@ def answer(check: dict, percept: Percept, png_digest: str) -> bool:
         said = bool(found) and region is not None and all(region(o) for o in found)
     else:
         said = truth if rng.random() >= (FALSE_NO.get(kind, 0.05) if truth else 0) else False
-    if not said and kind != "entity" and rng.random() < YES_BIAS.get(kind, 0.15):
-        # Yes-bias: only about what IS there (a colour, a place, a count of objects it sees).
-        if (kind == "text" and percept.texts) or kind in {"scene", "light", "style"} or (
-                kind != "text" and instances_of(percept, str(check.get("subject", "")))):
-            said = True
+    # Yes-bias: only about what IS there (a colour, a place, a count of objects it sees).
+    if not said and kind != "entity" and rng.random() < YES_BIAS.get(kind, 0.15) and (
+            (kind == "text" and percept.texts) or kind in {"scene", "light", "style"}
+            or (kind != "text" and instances_of(percept, str(check.get("subject", ""))))):
+        said = True
     return said

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from imagegate_service import workflows
 from imagegate_service import constants as c
+from imagegate_service import workflows
 from imagegate_service.benchmark import limits
 from imagegate_service.benchmark.metrics import ARM_METRICS
 from imagegate_service.benchmark.report import _ARM_LABELS, build_report, render_html
@@ -19,7 +19,7 @@ from imagegate_service.domain.benchmark import BenchmarkPreparer, parse_arms
 from imagegate_service.errors import InvalidRequest
 
 pytestmark = pytest.mark.unit
-NOW = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 
 def arm_run(make_run, item_id, arm, scores, cost, evaluation_passed, candidates=1, status=None):

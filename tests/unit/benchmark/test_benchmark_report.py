@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from imagegate_service.benchmark.report import build_report, render_html
 
 pytestmark = pytest.mark.unit
 
-STARTED_AT = datetime(2025, 11, 21, 2, 0, tzinfo=timezone.utc)
+STARTED_AT = datetime(2025, 11, 21, 2, 0, tzinfo=UTC)
 CHARTS = ("score-by-round", "pass-rate-by-category", "cost-by-category")
 
 

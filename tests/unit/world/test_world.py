@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from imagegate.local.world import reading, render as render_module, truth
+from imagegate.local.world import reading, truth
+from imagegate.local.world import render as render_module
 from imagegate.local.world.concepts import concept_code
 from imagegate.local.world.judge import judge_png
 from imagegate.local.world.perceive import perceive
@@ -91,7 +92,7 @@ def test_emphasis_helps_only_modestly():
 
 # ---------------------------------------------------------------- the ground truth
 
-@pytest.mark.parametrize("prompt", OPEN_PROMPTS + ["a photo of four handbags", "a photo of a dog right of a teddy bear"])
+@pytest.mark.parametrize("prompt", [*OPEN_PROMPTS, "a photo of four handbags", "a photo of a dog right of a teddy bear"])
 def test_the_ground_truth_answers_exactly_what_was_drawn(prompt):
     for seed in SEEDS:
         # Given an image and the generator's own record of what it drew
@@ -170,7 +171,7 @@ def test_a_blank_image_never_passes_a_prompt_that_names_an_entity():
     Image.new("RGB", (512, 512), (240, 240, 240)).save(blank, format="PNG")
     empty_scene = render_png("a beach at sunset", "", 3, 512, 512)
     for png in (blank.getvalue(), empty_scene):
-        for prompt in OPEN_PROMPTS + ["a photo of a bench", "a dog", "the stop sign"]:
+        for prompt in [*OPEN_PROMPTS, "a photo of a bench", "a dog", "the stop sign"]:
             verdict = judge_png(png, prompt)
             assert verdict["score"] < THRESHOLD and verdict_is_valid(verdict)
 
@@ -305,7 +306,7 @@ def test_the_evaluators_reading_fits_the_evaluation_contract():
 
     schema = prompts.schema("evaluation_checks.schema.json")
     parti = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "PartiPrompts.tsv"
-    texts = OPEN_PROMPTS + ["", "please make it beautiful", "no dogs, no cats"]
+    texts = [*OPEN_PROMPTS, "", "please make it beautiful", "no dogs, no cats"]
     if parti.exists():
         with parti.open(newline="") as f:
             texts += [row[0] for row in list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))[1:400]]

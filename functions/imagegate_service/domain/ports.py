@@ -1,0 +1,112 @@
+"""The domain's ports: what a domain module needs from the outside, as structural types.
+
+The domain types its collaborators against these Protocols; the adapters (adapters/storage.py, bedrock.py,
+workflow.py, presign.py) implement them structurally, without inheriting. mypy checks each adapter against its
+port (the TYPE_CHECKING block at the end of each adapter module), and tests/unit/test_ports.py checks the same at
+run time, signatures included. A test fake only needs the methods a port names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:  # value types of the Bedrock adapter's contract (no import at run time: no cycle)
+    from imagegate_service.adapters.bedrock import GeneratedImages, ImageRequest, ToolAnswer
+
+
+class Clock(Protocol):
+    """Now, timezone-aware UTC (domain/clock.py: utc_now)."""
+
+    def __call__(self) -> datetime: ...
+
+
+@runtime_checkable
+class ObjectStore(Protocol):
+    """The run folder's objects: images, judge and rewrite records, reports (S3)."""
+
+    def put_png(self, key: str, data: bytes) -> None: ...
+
+    def put_json(self, key: str, document: Any) -> None: ...
+
+    def put_text(self, key: str, text: str, content_type: str) -> None: ...
+
+    def list_keys(self, prefix: str) -> list[str]: ...
+
+    def delete_keys(self, keys: list[str]) -> None: ...
+
+    def get_bytes(self, key: str) -> bytes: ...
+
+    def get_json(self, key: str) -> Any: ...
+
+    def find_json(self, key: str) -> Any | None:
+        """The document at key, or None when there is none."""
+        ...
+
+
+@runtime_checkable
+class RunRepository(Protocol):
+    """Runs, their rounds and their spend ledger (DynamoDB), each write conditional where a race could double it."""
+
+    def create_run(self, run_id: str, attributes: dict[str, Any]) -> None: ...
+
+    def start_run(self, run_id: str, attributes: dict[str, Any]) -> bool: ...
+
+    def delete_queued_run(self, run_id: str) -> bool: ...
+
+    def update_run(self, run_id: str, attributes: dict[str, Any]) -> None: ...
+
+    def put_round(self, run_id: str, round_number: int, attributes: dict[str, Any]) -> None: ...
+
+    def put_round_and_update_run(self, run_id: str, round_number: int, round_attributes: dict[str, Any],
+                                 run_attributes: dict[str, Any]) -> None: ...
+
+    def reserve_spend(self, run_id: str, bound_usd: float, limit_usd: float) -> bool: ...
+
+    def release_spend(self, run_id: str, amount_usd: float) -> None: ...
+
+    def record_call(self, run_id: str, entry: dict[str, Any], reserved_usd: float) -> bool: ...
+
+    def ledger(self, run_id: str) -> list[dict[str, Any]]: ...
+
+    def get_run(self, run_id: str) -> dict[str, Any] | None: ...
+
+    def list_rounds(self, run_id: str) -> list[dict[str, Any]]: ...
+
+    def list_recent_runs(self, limit: int, start_key: dict[str, Any] | None = None
+                         ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]: ...
+
+
+@runtime_checkable
+class ImageGenerator(Protocol):
+    """A text-to-image model (Bedrock InvokeModel): one billable call per generate_call."""
+
+    def generate(self, request: ImageRequest) -> GeneratedImages: ...
+
+    def generate_call(self, request: ImageRequest, first: int, count: int,
+                      on_answered: Callable[[], None]) -> GeneratedImages: ...
+
+
+@runtime_checkable
+class ToolCaller(Protocol):
+    """A text or vision model answering through one forced tool call (Bedrock Converse): the judge, the
+    rewriter and the evaluator."""
+
+    def call(self, model_id: str, system_prompt: str, content: list[dict[str, Any]], tool_name: str,
+             tool_description: str, input_schema: dict[str, Any], max_tokens: int | None = None) -> ToolAnswer: ...
+
+
+@runtime_checkable
+class Workflow(Protocol):
+    """The quality loop's executions (Step Functions): one per run, named by the run id."""
+
+    def start(self, run_id: str, request: dict[str, Any]) -> str: ...
+
+    def execution_status(self, run_id: str) -> str | None: ...
+
+
+@runtime_checkable
+class UrlSigner(Protocol):
+    """Time-limited links to a run's objects (S3 presigned GET URLs)."""
+
+    def url(self, key: str) -> str: ...
