@@ -104,8 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[verbose], help="run one quality-gated generation on the embedded local runtime")
     run.add_argument("prompt", nargs="?", help="what to draw (or give --request)")
     run.add_argument("--request", metavar="FILE", help="a JSON run request ('-' for stdin) instead of flags")
-    run.add_argument("--threshold", type=_number(float), help="score 0-10 that passes the gate (default 7.5)")
-    run.add_argument("--max-rounds", type=_number(int), help="1-10 (default 4)")
+    from imagegate_service.settings import DEFAULTS, MAX_ROUNDS_HARD_CAP
+
+    run.add_argument("--threshold", type=_number(float),
+                     help=f"score 0-10 that passes the gate (default {DEFAULTS['threshold']:g})")
+    run.add_argument("--max-rounds", type=_number(int),
+                     help=f"1-{MAX_ROUNDS_HARD_CAP} (default {DEFAULTS['maxRounds']})")
     run.add_argument("--generator", help="image model id (default: the model registry's default generator, "
                      "Stable Diffusion 3.5 Large; README, Models)")
     run.add_argument("--judge", help="vision judge model id (default Nova Lite)")
@@ -113,11 +117,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--evaluator", help="independent evaluator model id, not the judge (default locally: "
                                          "ground-truth, the offline world's exact perception)")
     run.add_argument("--seed", type=_number(int))
-    run.add_argument("--candidates", type=_number(int), help="images per round, 1-5 (default 1)")
+    run.add_argument("--candidates", type=_number(int), help=f"images per round, 1-5 (default {DEFAULTS['candidatesPerRound']})")
     run.add_argument("--width", type=_number(int))
     run.add_argument("--height", type=_number(int))
     run.add_argument("--negative-prompt")
-    run.add_argument("--max-cost", type=_number(float), help="budget in USD for the run's model calls (default 1.0)")
+    run.add_argument("--max-cost", type=_number(float), help=f"budget in USD for the run's model calls (default {DEFAULTS['maxCostUsd']:g})")
     run.add_argument("--quality", choices=["standard", "premium"])
     run.add_argument("--strategy", choices=["rewrite", "redraw"],
                      help="after a round below the threshold: rewrite the prompt (default) or re-draw it with the next seed")

@@ -28,8 +28,9 @@ def model_roles() -> tuple[str, ...]:
 
 def encode_deployed_models(models_by_role: Mapping[str, Iterable[str]]) -> str:
     """The value of IMAGEGATE_DEPLOYED_MODELS the CDK app sets (the one place its format is written)."""
-    return json.dumps({role: list(models) for role, models in models_by_role.items()}, sort_keys=True,
-                      separators=(",", ":"))
+    return json.dumps(
+        {role: list(models) for role, models in models_by_role.items()}, sort_keys=True, separators=(",", ":")
+    )
 
 
 def deployed_models(environ: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]] | None:
@@ -41,12 +42,14 @@ def deployed_models(environ: Mapping[str, str] | None = None) -> dict[str, tuple
         document = json.loads(raw)
         return {str(role): tuple(str(model) for model in models) for role, models in document.items()}
     except (ValueError, AttributeError, TypeError):
-        raise InvalidRequest("deployment", f"{constants.ENV_DEPLOYED_MODELS} is not a JSON object of role -> "
-                                           f"model ids: {raw[:200]!r}") from None
+        raise InvalidRequest(
+            "deployment", f"{constants.ENV_DEPLOYED_MODELS} is not a JSON object of role -> model ids: {raw[:200]!r}"
+        ) from None
 
 
-def check_deployed_models(settings: Mapping[str, Any], *, today: date | None = None,
-                          environ: Mapping[str, str] | None = None) -> None:
+def check_deployed_models(
+    settings: Mapping[str, Any], *, today: date | None = None, environ: Mapping[str, str] | None = None
+) -> None:
     """Refuse a run whose models this deployment cannot call; the field named is the setting's."""
     deployed = deployed_models(environ)
     for role in model_roles():
@@ -56,8 +59,11 @@ def check_deployed_models(settings: Mapping[str, Any], *, today: date | None = N
         if deployed is not None:
             allowed = deployed.get(role, ())
             if model not in allowed:
-                raise InvalidRequest(role, f"{model!r} is not deployed here; deployed: {', '.join(allowed) or 'none'} "
-                                           f"(redeploy with -c {role}Model={model} to use it)")
+                raise InvalidRequest(
+                    role,
+                    f"{model!r} is not deployed here; deployed: {', '.join(allowed) or 'none'} "
+                    f"(redeploy with -c {role}Model={model} to use it)",
+                )
             continue
         problem = retirement_problem(model, today or utc_now().date(), role)
         if problem:
@@ -69,8 +75,11 @@ def retirement_problem(model_id: str, today: date, role: str | None = None) -> s
     lifecycle = registry.lifecycle(model_id)
     if not lifecycle.retired_on(today):
         return None
-    ended = (f"reached its end of life on {lifecycle.end_of_life.isoformat()}" if lifecycle.end_of_life
-             else "has reached its end of life")
+    ended = (
+        f"reached its end of life on {lifecycle.end_of_life.isoformat()}"
+        if lifecycle.end_of_life
+        else "has reached its end of life"
+    )
     if lifecycle.successor:
         instead = f"its successor is {lifecycle.successor}"
     else:
@@ -107,5 +116,6 @@ def active_models(role: str, today: date) -> list[str]:
         candidates = registry.generator_ids()
     else:  # the judge and the evaluator look at images; the rewriter reads text
         candidates = registry.text_model_ids(vision_only=role != "rewriter")
-    return [model for model in candidates
-            if not registry.lifecycle(model).retired_on(today) and not offline_only(model)]
+    return [
+        model for model in candidates if not registry.lifecycle(model).retired_on(today) and not offline_only(model)
+    ]

@@ -84,33 +84,60 @@ def checks_from_expected(expected: dict[str, Any]) -> list[dict[str, Any]]:
     for index, (cls, count, item) in enumerate(parsed):
         parent = entity_ids[index]
         if count > 1:
-            add({"kind": "count", "question": f"Are there exactly {_NUMBER_NAMES.get(count, count)} {_plural(cls)}?",
-                 "subject": cls, "count": count, "parent": parent})
+            add(
+                {
+                    "kind": "count",
+                    "question": f"Are there exactly {_NUMBER_NAMES.get(count, count)} {_plural(cls)}?",
+                    "subject": cls,
+                    "count": count,
+                    "parent": parent,
+                }
+            )
         colour = item.get("color")
         if colour is not None:
             if not isinstance(colour, str) or not colour.strip() or len(colour) > 40:
                 raise ExpectationError(f"expected.include[{index}].color must be a colour word of 1-40 characters")
             colour = colour.strip().lower()
             question = f"Are the {_plural(cls)} all {colour}?" if count > 1 else f"Is the {cls} {colour}?"
-            add({"kind": "colour", "question": question, "subject": cls, "colour": colour,
-                 "parent": parent})
+            add({"kind": "colour", "question": question, "subject": cls, "colour": colour, "parent": parent})
         position = item.get("position")
         if position is not None:
-            if (not isinstance(position, (list, tuple)) or len(position) != 2 or position[0] not in RELATIONS
-                    or not isinstance(position[1], int) or isinstance(position[1], bool)
-                    or not 0 <= position[1] < len(parsed) or position[1] == index):
-                raise ExpectationError(f"expected.include[{index}].position must be [relation, index] with relation "
-                                       f"one of {', '.join(RELATIONS)} and index another include item")
+            if (
+                not isinstance(position, (list, tuple))
+                or len(position) != 2
+                or position[0] not in RELATIONS
+                or not isinstance(position[1], int)
+                or isinstance(position[1], bool)
+                or not 0 <= position[1] < len(parsed)
+                or position[1] == index
+            ):
+                raise ExpectationError(
+                    f"expected.include[{index}].position must be [relation, index] with relation "
+                    f"one of {', '.join(RELATIONS)} and index another include item"
+                )
             relation, target = position[0], parsed[position[1]][0]
-            add({"kind": "relation", "question": f"Is the {cls} {_RELATION_WORDS[relation]} the {target}?",
-                 "subject": cls, "relation": relation, "object": target, "parent": parent})
+            add(
+                {
+                    "kind": "relation",
+                    "question": f"Is the {cls} {_RELATION_WORDS[relation]} the {target}?",
+                    "subject": cls,
+                    "relation": relation,
+                    "object": target,
+                    "parent": parent,
+                }
+            )
     for index in range(len(exclude)):
         cls, count, _ = _item(expected, "exclude", index)
         check: dict[str, Any]
         if count == 1:
             check = {"kind": "absent", "question": f"Is the image free of any {cls}?", "subject": cls, "parent": None}
         else:
-            check = {"kind": "absent", "question": f"Are there fewer than {_NUMBER_NAMES.get(count, count)} {_plural(cls)}?",
-                     "subject": cls, "count": count, "parent": None}
+            check = {
+                "kind": "absent",
+                "question": f"Are there fewer than {_NUMBER_NAMES.get(count, count)} {_plural(cls)}?",
+                "subject": cls,
+                "count": count,
+                "parent": None,
+            }
         add(check)
     return checks

@@ -90,8 +90,10 @@ class GeneratorModel:
             if (width, height) in self.aspect_ratios.values():
                 return None
             allowed = ", ".join(f"{w}x{h} ({ratio})" for ratio, (w, h) in self.aspect_ratios.items())
-            return (f"{width}x{height} is not a size {self.name} draws; it takes an aspect ratio, "
-                    f"and each one has one size: {allowed}")
+            return (
+                f"{width}x{height} is not a size {self.name} draws; it takes an aspect ratio, "
+                f"and each one has one size: {allowed}"
+            )
         if rule["rule"] == "list":
             if [width, height] in rule["allowed"]:
                 return None
@@ -147,10 +149,13 @@ class TextModel:
         return bool(self.spec.get("offlineOnly", False))
 
     def token_cost(self, input_tokens: int, output_tokens: int) -> float:
-        return float(
-            input_tokens * self.spec["usdPerMillionInputTokens"]
-            + output_tokens * self.spec["usdPerMillionOutputTokens"]
-        ) / 1_000_000
+        return (
+            float(
+                input_tokens * self.spec["usdPerMillionInputTokens"]
+                + output_tokens * self.spec["usdPerMillionOutputTokens"]
+            )
+            / 1_000_000
+        )
 
 
 @dataclass(frozen=True)
@@ -208,8 +213,11 @@ def generator_ids() -> list[str]:
 
 def text_model_ids(vision_only: bool = False, include_offline_only: bool = False) -> list[str]:
     """Bedrock text models; offline-only stand-ins (the evaluator's ground truth) only when asked for."""
-    return [m for m, spec in _registry()["textModels"].items()
-            if (spec["vision"] or not vision_only) and (include_offline_only or not spec.get("offlineOnly", False))]
+    return [
+        m
+        for m, spec in _registry()["textModels"].items()
+        if (spec["vision"] or not vision_only) and (include_offline_only or not spec.get("offlineOnly", False))
+    ]
 
 
 def generator(model_id: str) -> GeneratorModel:
@@ -252,5 +260,7 @@ def converse_input_tokens_bound(texts: list[str], image_sizes: list[tuple[int, i
     bound = _registry()["converse"]["inputTokenBound"]
     text_tokens = sum(len(text.encode("utf-8")) for text in texts) * bound["perUtf8Byte"]
     per_image = bound["perImage1024x1024"]
-    image_tokens = sum(-(-per_image * max(width * height, 1024 * 1024) // (1024 * 1024)) for width, height in image_sizes)
+    image_tokens = sum(
+        -(-per_image * max(width * height, 1024 * 1024) // (1024 * 1024)) for width, height in image_sizes
+    )
     return int(text_tokens + image_tokens)

@@ -34,9 +34,10 @@ class TableSchema:
             "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": _key_schema(self.key),
             "AttributeDefinitions": [{"AttributeName": name, "AttributeType": "S"} for name in attributes],
-            "GlobalSecondaryIndexes": [{"IndexName": name, "KeySchema": _key_schema(key),
-                                        "Projection": {"ProjectionType": "ALL"}}
-                                       for name, key in self.indexes.items()],
+            "GlobalSecondaryIndexes": [
+                {"IndexName": name, "KeySchema": _key_schema(key), "Projection": {"ProjectionType": "ALL"}}
+                for name, key in self.indexes.items()
+            ],
         }
 
 

@@ -7,8 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
-_SAME_IN_DRAFT4 = {"title", "description", "type", "required", "additionalProperties", "minimum", "maximum",
-                   "minLength", "maxLength", "enum", "minItems", "maxItems"}
+_SAME_IN_DRAFT4 = {
+    "title",
+    "description",
+    "type",
+    "required",
+    "additionalProperties",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "enum",
+    "minItems",
+    "maxItems",
+}
 
 
 def draft4(schema: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from imagegate_service import registry
-from imagegate_service.constants import ENV_DEFAULTS, EVALUATION_RELATIONS, STRATEGY_REDRAW, STRATEGY_REWRITE
+from imagegate_service.constants import (
+    DEFAULT_RUN_TTL_DAYS,
+    ENV_DEFAULTS,
+    ENV_RUN_TTL_DAYS,
+    EVALUATION_RELATIONS,
+    STRATEGY_REDRAW,
+    STRATEGY_REWRITE,
+)
 from imagegate_service.deployment import check_deployed_models
 from imagegate_service.errors import InvalidRequest
 
@@ -78,6 +85,11 @@ def deployment_defaults() -> dict[str, Any]:
     return defaults
 
 
+def run_ttl_days() -> int:
+    """How long a run's items live before DynamoDB's TTL removes them (the deployment's run retention)."""
+    return int(os.environ.get(ENV_RUN_TTL_DAYS, DEFAULT_RUN_TTL_DAYS))
+
+
 def resolve_settings(request: Any) -> dict[str, Any]:
     """Validate a run request and return every setting with its default applied."""
     _check_schema(request)
@@ -101,9 +113,13 @@ def check_request_fields(request: Any) -> None:
 
 def _whole_numbers_as_integers(request: dict[str, Any]) -> dict[str, Any]:
     """JSON Schema counts 2.0 as an integer; Bedrock does not. Send integer settings as ints."""
-    integer_fields = [name for name, rule in run_request_schema()["properties"].items() if rule.get("type") == "integer"]
-    return {key: int(value) if key in integer_fields and isinstance(value, float) else value
-            for key, value in request.items()}
+    integer_fields = [
+        name for name, rule in run_request_schema()["properties"].items() if rule.get("type") == "integer"
+    ]
+    return {
+        key: int(value) if key in integer_fields and isinstance(value, float) else value
+        for key, value in request.items()
+    }
 
 
 def estimated_round_cost(settings: dict[str, Any]) -> float:
@@ -112,8 +128,11 @@ def estimated_round_cost(settings: dict[str, Any]) -> float:
     model = registry.generator(settings["generator"])
     images = model.price_per_image(settings["width"], settings["height"], settings["quality"])
     judge = registry.text_model(settings["judge"]).token_cost(*JUDGE_TOKENS_PER_IMAGE_ESTIMATE)
-    rewrite = (0.0 if settings.get("strategy") == STRATEGY_REDRAW
-               else registry.text_model(settings["rewriter"]).token_cost(*REWRITE_TOKENS_ESTIMATE))
+    rewrite = (
+        0.0
+        if settings.get("strategy") == STRATEGY_REDRAW
+        else registry.text_model(settings["rewriter"]).token_cost(*REWRITE_TOKENS_ESTIMATE)
+    )
     return int(settings["candidatesPerRound"]) * (images + judge) + rewrite + estimated_evaluation_cost(settings)
 
 
@@ -121,8 +140,9 @@ def estimated_evaluation_cost(settings: dict[str, Any]) -> float:
     """The evaluator's share of a round before it runs: its answers, plus the run's checks (counted every
     round, so the estimate never falls short of the round that makes them)."""
     evaluator = registry.text_model(settings["evaluator"])
-    return (evaluator.token_cost(*EVALUATION_ANSWERS_TOKENS_ESTIMATE)
-            + (0.0 if settings.get("expected") else evaluator.token_cost(*EVALUATION_CHECKS_TOKENS_ESTIMATE)))
+    return evaluator.token_cost(*EVALUATION_ANSWERS_TOKENS_ESTIMATE) + (
+        0.0 if settings.get("expected") else evaluator.token_cost(*EVALUATION_CHECKS_TOKENS_ESTIMATE)
+    )
 
 
 def _check_schema(request: Any) -> None:
@@ -162,8 +182,11 @@ def _check_values(value: Any, path: tuple[str, ...] = ()) -> None:
     elif isinstance(value, str) and len(path) == 1 and path[0] in _TEXT_FIELDS:
         for position, char in enumerate(value):
             if _is_control(char):
-                raise InvalidRequest(field, f"contains the control character U+{ord(char):04X} at position {position}; "
-                                            "only tab and newline are allowed")
+                raise InvalidRequest(
+                    field,
+                    f"contains the control character U+{ord(char):04X} at position {position}; "
+                    "only tab and newline are allowed",
+                )
 
 
 def _is_control(char: str) -> bool:
@@ -217,16 +240,20 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
     if size_problem:
         raise InvalidRequest("width/height", size_problem)
     if settings["seed"] > model.seed_max:
-        raise InvalidRequest("seed", f"{settings['seed']} is outside the allowed range 0-{model.seed_max} for {model.name}")
+        raise InvalidRequest(
+            "seed", f"{settings['seed']} is outside the allowed range 0-{model.seed_max} for {model.name}"
+        )
     if settings["quality"] not in model.qualities:
-        raise InvalidRequest("quality", f"{settings['quality']!r} is not offered by {model.name}; "
-                                        f"allowed: {', '.join(model.qualities)}")
+        raise InvalidRequest(
+            "quality", f"{settings['quality']!r} is not offered by {model.name}; allowed: {', '.join(model.qualities)}"
+        )
     cfg_scale_range = model.cfg_scale_range
     if cfg_scale_range is not None:  # the model takes a cfgScale
         low, high = cfg_scale_range
         if not low <= settings["cfgScale"] <= high:
-            raise InvalidRequest("cfgScale",
-                                 f"{settings['cfgScale']} is outside the allowed range {low}-{high} for {model.name}")
+            raise InvalidRequest(
+                "cfgScale", f"{settings['cfgScale']} is outside the allowed range {low}-{high} for {model.name}"
+            )
     # the budget guard reserves each call's upper bound before it is made (domain/spend.py): a budget below the
     # first round's bound could pay for images no judge call may then look at
     from imagegate_service.domain.recording import first_round_bound
@@ -241,8 +268,11 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
 def _check_evaluator(settings: dict[str, Any]) -> None:
     """The evaluator is independent of the loop's judge: another model, and expectations that hold together."""
     if registry.same_text_model(settings["evaluator"], settings["judge"]):
-        raise InvalidRequest("evaluator", f"{settings['evaluator']} is the judge's model ({settings['judge']}); "
-                                          "the evaluator must be a different model")
+        raise InvalidRequest(
+            "evaluator",
+            f"{settings['evaluator']} is the judge's model ({settings['judge']}); "
+            "the evaluator must be a different model",
+        )
     include = (settings.get("expected") or {}).get("include", [])
     for index, item in enumerate(include):
         if "position" not in item:
@@ -262,8 +292,11 @@ def _check_evaluator(settings: dict[str, Any]) -> None:
         limit = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["maxItems"]
         asked = len(checks_from_expected(settings["expected"]))
         if asked > limit:
-            raise InvalidRequest("expected", f"makes {asked} checks (an entity check per include item, one per count, "
-                                             f"colour and position, one per exclude item); the limit is {limit}")
+            raise InvalidRequest(
+                "expected",
+                f"makes {asked} checks (an entity check per include item, one per count, "
+                f"colour and position, one per exclude item); the limit is {limit}",
+            )
 
 
 def _unknown_field(error: Any) -> str:
@@ -280,10 +313,19 @@ def _range(rule: dict[str, Any]) -> str:
 
 
 def _json_type(value: Any) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array",
-            dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _article(type_name: Any) -> str:
     names = type_name if isinstance(type_name, list) else [type_name]
-    return " or ".join({"integer": "an integer", "object": "an object", "array": "an array"}.get(n, f"a {n}") for n in names)
+    return " or ".join(
+        {"integer": "an integer", "object": "an object", "array": "an array"}.get(n, f"a {n}") for n in names
+    )

@@ -34,13 +34,18 @@ def statemachine_dir() -> Path:
     the nearest `statemachine/` above the package (a checkout whose link was not kept, e.g. on Windows)."""
     configured = os.environ.get(ENV_STATEMACHINE_DIR)
     package = Path(__file__).resolve().parent
-    candidates = [Path(configured)] if configured else [
-        package / "statemachine", *(parent / "statemachine" for parent in package.parents)]
+    candidates = (
+        [Path(configured)]
+        if configured
+        else [package / "statemachine", *(parent / "statemachine" for parent in package.parents)]
+    )
     for candidate in candidates:
         if (candidate / QUALITY_LOOP_ASL).is_file() and (candidate / BENCHMARK_ASL).is_file():
             return candidate
-    raise FileNotFoundError(f"no statemachine/ folder with {QUALITY_LOOP_ASL} and {BENCHMARK_ASL} "
-                            f"{'at ' + configured if configured else 'near ' + str(package)} (set {ENV_STATEMACHINE_DIR})")
+    raise FileNotFoundError(
+        f"no statemachine/ folder with {QUALITY_LOOP_ASL} and {BENCHMARK_ASL} "
+        f"{'at ' + configured if configured else 'near ' + str(package)} (set {ENV_STATEMACHINE_DIR})"
+    )
 
 
 def quality_loop_file() -> Path:
@@ -69,7 +74,8 @@ def benchmark_definition() -> str:
         "States": _as_map_iteration(loop["States"]),
     }
     benchmark["States"][BENCHMARK_PREPARE_STATE]["Parameters"]["historyEstimate"] = history_estimate(
-        benchmark, BENCHMARK_MAP_STATE)
+        benchmark, BENCHMARK_MAP_STATE
+    )
     return json.dumps(benchmark, indent=2)
 
 
@@ -100,18 +106,29 @@ def _as_map_iteration(states: dict[str, Any]) -> dict[str, Any]:
       step that could not record anything passes on {runId, status FAILED, error, cause}."""
     states = copy.deepcopy(states)
     start = states[LOOP_START_STATE]
-    start["Parameters"] = {"request.$": "$.request",
-                           "execution": {"name.$": "$.runId", "arn.$": "$$.Execution.Id"}}
+    start["Parameters"] = {"request.$": "$.request", "execution": {"name.$": "$.runId", "arn.$": "$$.Execution.Id"}}
     for name, state in states.items():
         if state["Type"] != "Fail":
             continue
         if state.get("ErrorPath") == "$.error.Error":
             # No outcome was recorded (invalid request, or a step that could not write): report it from the error.
-            states[name] = {"Type": "Pass", "Comment": f"{state.get('Comment', name)} (reported; the Map goes on)",
-                            "Parameters": {"runId.$": "$.runId", "status": "FAILED", "rounds": 0, "costUsd": 0,
-                                           "error.$": "$.error.Error", "cause.$": "$.error.Cause"},
-                            "End": True}
+            states[name] = {
+                "Type": "Pass",
+                "Comment": f"{state.get('Comment', name)} (reported; the Map goes on)",
+                "Parameters": {
+                    "runId.$": "$.runId",
+                    "status": "FAILED",
+                    "rounds": 0,
+                    "costUsd": 0,
+                    "error.$": "$.error.Error",
+                    "cause.$": "$.error.Cause",
+                },
+                "End": True,
+            }
         else:
-            states[name] = {"Type": "Pass", "Comment": f"{state.get('Comment', name)} (recorded; the Map goes on)",
-                            "End": True}
+            states[name] = {
+                "Type": "Pass",
+                "Comment": f"{state.get('Comment', name)} (recorded; the Map goes on)",
+                "End": True,
+            }
     return states

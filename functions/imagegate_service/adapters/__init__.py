@@ -12,8 +12,13 @@ if TYPE_CHECKING:  # mypy checks each adapter against the port it implements (no
     from imagegate_service.domain import ports
 
     def _implements(
-        objects: S3ObjectStore, runs: DynamoRunRepository, images: BedrockImageGenerator, tools: BedrockToolCaller,
-        workflow: StepFunctionsWorkflow, signer: S3Presigner,
-    ) -> tuple[ports.ObjectStore, ports.RunRepository, ports.ImageGenerator, ports.ToolCaller, ports.Workflow,
-               ports.UrlSigner]:
+        objects: S3ObjectStore,
+        runs: DynamoRunRepository,
+        images: BedrockImageGenerator,
+        tools: BedrockToolCaller,
+        workflow: StepFunctionsWorkflow,
+        signer: S3Presigner,
+    ) -> tuple[
+        ports.ObjectStore, ports.RunRepository, ports.ImageGenerator, ports.ToolCaller, ports.Workflow, ports.UrlSigner
+    ]:
         return objects, runs, images, tools, workflow, signer

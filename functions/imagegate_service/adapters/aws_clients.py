@@ -9,7 +9,11 @@ from typing import Any
 
 # Image models can take minutes; botocore's 60 s read timeout is too short for them. Retries are the
 # state machine's job (visible in the console, with backoff and jitter), so the SDK makes one attempt.
-_BEDROCK_CONFIG: dict[str, Any] = {"read_timeout": 300, "connect_timeout": 10, "retries": {"mode": "standard", "total_max_attempts": 1}}
+_BEDROCK_CONFIG: dict[str, Any] = {
+    "read_timeout": 300,
+    "connect_timeout": 10,
+    "retries": {"mode": "standard", "total_max_attempts": 1},
+}
 
 
 # boto3's default Session is not thread-safe while it makes clients and resources (boto/boto3#1592,

@@ -29,16 +29,34 @@ from imagegate_service.errors import (
     ModelTransientError,
 )
 
-_THROTTLED = {"ThrottlingException", "ModelNotReadyException", "ServiceQuotaExceededException", "TooManyRequestsException"}
-_TRANSIENT = {"ServiceUnavailableException", "InternalServerException", "ModelTimeoutException", "ModelErrorException",
-              "ModelStreamErrorException"}
+_THROTTLED = {
+    "ThrottlingException",
+    "ModelNotReadyException",
+    "ServiceQuotaExceededException",
+    "TooManyRequestsException",
+}
+_TRANSIENT = {
+    "ServiceUnavailableException",
+    "InternalServerException",
+    "ModelTimeoutException",
+    "ModelErrorException",
+    "ModelStreamErrorException",
+}
 _CONTENT_FILTER_MARK = "content filter"
 # What Bedrock says when a model is gone: "This model version has reached the end of its life." (ResourceNotFound,
 # https://github.com/aws-samples/amazon-bedrock-ai-karaoke/issues/21) and, for a Legacy model an account has
 # stopped using, "Access denied. This Model is marked by provider as Legacy and you have not been actively using
 # the model in the last 30 days." (https://github.com/gsd-build/gsd-2/issues/5425). Matched in lower case.
-_RETIRED_MARKS = ("end of its life", "end of life", "end-of-life", "no longer available", "no longer supported",
-                  "has been retired", "is retired", "marked by provider as legacy")
+_RETIRED_MARKS = (
+    "end of its life",
+    "end of life",
+    "end-of-life",
+    "no longer available",
+    "no longer supported",
+    "has been retired",
+    "is retired",
+    "marked by provider as legacy",
+)
 _RETIRABLE_CODES = {"ValidationException", "ResourceNotFoundException", "AccessDeniedException"}
 
 # Stability's finish_reasons (the model pages on Bedrock): null is success; the rest say why there is no image.
@@ -46,8 +64,13 @@ STABILITY_PROMPT_FILTERED = "Filter reason: prompt"
 STABILITY_INPUT_IMAGE_FILTERED = "Filter reason: input image"
 STABILITY_OUTPUT_FILTERED = "Filter reason: output image"
 STABILITY_INFERENCE_ERROR = "Inference error"
-STABILITY_FINISH_REASONS = (None, STABILITY_PROMPT_FILTERED, STABILITY_OUTPUT_FILTERED, STABILITY_INPUT_IMAGE_FILTERED,
-                            STABILITY_INFERENCE_ERROR)
+STABILITY_FINISH_REASONS = (
+    None,
+    STABILITY_PROMPT_FILTERED,
+    STABILITY_OUTPUT_FILTERED,
+    STABILITY_INPUT_IMAGE_FILTERED,
+    STABILITY_INFERENCE_ERROR,
+)
 # Said when the output filter withheld images (the words "generated images" tell a blocked prompt from blocked output).
 SOME_IMAGES_FILTERED = "Some of the generated images have been blocked by the content filter ({reason})."
 ALL_IMAGES_FILTERED = "All of the generated images have been blocked by the content filter ({reason})."
@@ -136,12 +159,14 @@ def stability_body(request: ImageRequest, candidate: int = 0) -> dict[str, Any]:
     negative = fit_to_limit(request.negative_prompt.strip(), model.negative_prompt_max_chars)
     if negative:
         body["negative_prompt"] = negative
-    body.update({
-        "mode": "text-to-image",
-        "aspect_ratio": model.aspect_ratio(request.width, request.height),
-        "seed": stability_seed(request.seed, candidate, model.seed_max),
-        "output_format": "png",
-    })
+    body.update(
+        {
+            "mode": "text-to-image",
+            "aspect_ratio": model.aspect_ratio(request.width, request.height),
+            "seed": stability_seed(request.seed, candidate, model.seed_max),
+            "output_format": "png",
+        }
+    )
     return body
 
 
@@ -157,8 +182,9 @@ class BedrockImageGenerator:
             return self._generate_stability(request)
         return self._generate_titan_or_canvas(request)
 
-    def generate_call(self, request: ImageRequest, first: int, count: int,
-                      on_answered: Callable[[], None]) -> GeneratedImages:
+    def generate_call(
+        self, request: ImageRequest, first: int, count: int, on_answered: Callable[[], None]
+    ) -> GeneratedImages:
         """ONE InvokeModel call for candidates first..first+count-1 (1-based; Stability draws one per call).
         on_answered runs as soon as Bedrock answered, before the answer is checked: the call is billed then.
         All images filtered: ImagesFiltered; the prompt blocked: ContentBlocked; an unusable answer:
@@ -178,8 +204,9 @@ class BedrockImageGenerator:
             raise ModelTransientError(f"{request.model_id} answered finish reason {reason!r:.80} and no image")
         return GeneratedImages(images=[png], requested=1, filter_message=None)
 
-    def _generate_titan_or_canvas(self, request: ImageRequest,
-                                  on_answered: Callable[[], None] | None = None) -> GeneratedImages:
+    def _generate_titan_or_canvas(
+        self, request: ImageRequest, on_answered: Callable[[], None] | None = None
+    ) -> GeneratedImages:
         payload = self._invoke(request.model_id, titan_or_canvas_body(request), on_answered)
         error = payload.get("error")
         if error is not None and not isinstance(error, str):
@@ -189,8 +216,9 @@ class BedrockImageGenerator:
             raise ImagesFiltered(error or f"{request.model_id} returned no images")
         return GeneratedImages(images=images, requested=request.count, filter_message=error)
 
-    def _stability_call(self, request: ImageRequest, candidate: int,
-                        on_answered: Callable[[], None] | None = None) -> tuple[str | None, bytes | None]:
+    def _stability_call(
+        self, request: ImageRequest, candidate: int, on_answered: Callable[[], None] | None = None
+    ) -> tuple[str | None, bytes | None]:
         """One Stability call (0-based candidate): its finish reason and image; a blocked prompt is ContentBlocked."""
         payload = self._invoke(request.model_id, stability_body(request, candidate), on_answered)
         reason, png = _stability_answer(request.model_id, payload)
@@ -232,12 +260,15 @@ class BedrockImageGenerator:
         if failed:
             notes.append(f"{failed} of {billed} images failed ({STABILITY_INFERENCE_ERROR} or an unusable answer).")
         if billed < request.count:
-            notes.append(f"Only {billed} of {request.count} image calls were answered (the rest were throttled "
-                         "or failed; the images already paid for are kept).")
+            notes.append(
+                f"Only {billed} of {request.count} image calls were answered (the rest were throttled "
+                "or failed; the images already paid for are kept)."
+            )
         return GeneratedImages(images=images, requested=billed, filter_message=" ".join(notes) or None)
 
-    def _invoke(self, model_id: str, body: dict[str, Any],
-                on_answered: Callable[[], None] | None = None) -> dict[str, Any]:
+    def _invoke(
+        self, model_id: str, body: dict[str, Any], on_answered: Callable[[], None] | None = None
+    ) -> dict[str, Any]:
         with _bedrock_errors(model_id):
             response = self._client_factory().invoke_model(
                 modelId=model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
@@ -292,12 +323,22 @@ def _stability_answer(model_id: str, payload: dict[str, Any]) -> tuple[str | Non
     return None, _decode_png(model_id, images[0])
 
 
-def tool_call_texts(system_prompt: str, content: list[dict[str, Any]], tool_name: str, tool_description: str,
-                    input_schema: dict[str, Any]) -> list[str]:
+def tool_call_texts(
+    system_prompt: str,
+    content: list[dict[str, Any]],
+    tool_name: str,
+    tool_description: str,
+    input_schema: dict[str, Any],
+) -> list[str]:
     """Every text a Converse call with a forced tool sends: the system prompt, the user's text blocks and the
     tool's specification (Bedrock counts the tool definition as input tokens)."""
-    return [system_prompt, *(block["text"] for block in content if "text" in block), tool_name, tool_description,
-            json.dumps(input_schema)]
+    return [
+        system_prompt,
+        *(block["text"] for block in content if "text" in block),
+        tool_name,
+        tool_description,
+        json.dumps(input_schema),
+    ]
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -307,8 +348,9 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-def tool_call_cost_bound(model_id: str, texts: list[str], image_sizes: list[tuple[int, int]],
-                         max_tokens: int | None = None) -> float:
+def tool_call_cost_bound(
+    model_id: str, texts: list[str], image_sizes: list[tuple[int, int]], max_tokens: int | None = None
+) -> float:
     """What a Converse call can cost at most: input bounded from its actual texts and image sizes, output at
     the maxTokens the call allows."""
     input_tokens = registry.converse_input_tokens_bound(texts, image_sizes)
@@ -341,15 +383,23 @@ class BedrockToolCaller:
                 inferenceConfig={"maxTokens": max_tokens, "temperature": 0},
                 additionalModelRequestFields={"inferenceConfig": {"topK": 1}},
                 toolConfig={
-                    "tools": [{"toolSpec": {"name": tool_name, "description": tool_description,
-                                            "inputSchema": {"json": input_schema}}}],
+                    "tools": [
+                        {
+                            "toolSpec": {
+                                "name": tool_name,
+                                "description": tool_description,
+                                "inputSchema": {"json": input_schema},
+                            }
+                        }
+                    ],
                     "toolChoice": {"tool": {"name": tool_name}},
                 },
             )
         blocks = response.get("output", {}).get("message", {}).get("content", [])
         # Nova may write <thinking> text before the tool call: look for the toolUse block itself.
         tool_input = next(
-            (b["toolUse"].get("input") for b in blocks if "toolUse" in b and b["toolUse"].get("name") == tool_name), None
+            (b["toolUse"].get("input") for b in blocks if "toolUse" in b and b["toolUse"].get("name") == tool_name),
+            None,
         )
         usage = response.get("usage", {})
         return ToolAnswer(
@@ -369,7 +419,7 @@ def _alternative(model_id: str) -> str:
 
 def _bedrock_said(code: str, message: str) -> str:
     """Bedrock's own words, last in a message (one line; the advice before it survives any cut)."""
-    return f"Bedrock answered {code} \"{' '.join(message.split())}\""
+    return f'Bedrock answered {code} "{" ".join(message.split())}"'
 
 
 def retired_message(model_id: str, code: str, message: str) -> str:
@@ -377,8 +427,11 @@ def retired_message(model_id: str, code: str, message: str) -> str:
     Bedrock's words last (a cause shown cut short still says what to do)."""
     try:
         recorded = registry.lifecycle(model_id)
-        record = (f"end of life {recorded.end_of_life.isoformat()} in the model registry" if recorded.end_of_life
-                  else f"the model registry still records it {recorded.status}: update its lifecycle")
+        record = (
+            f"end of life {recorded.end_of_life.isoformat()} in the model registry"
+            if recorded.end_of_life
+            else f"the model registry still records it {recorded.status}: update its lifecycle"
+        )
     except KeyError:
         record = "the model registry does not know it"
     return f"{model_id} is retired: switch to {_alternative(model_id)} ({record}; {_bedrock_said(code, message)})."
@@ -388,9 +441,11 @@ def access_denied_message(model_id: str, code: str, message: str) -> str:
     """ModelAccessDenied's message: a third-party model's first call subscribes the account, which needs AWS
     Marketplace permissions the functions do not have (https://docs.aws.amazon.com/bedrock/latest/userguide/
     model-access.html); or IAM does not allow the call."""
-    return (f"{model_id} is not open to this account: subscribe to it once in this region as an administrator "
-            f"(open it in the Bedrock console's playground) and allow bedrock:InvokeModel on it in IAM, or switch "
-            f"to {_alternative(model_id)} ({_bedrock_said(code, message)}).")
+    return (
+        f"{model_id} is not open to this account: subscribe to it once in this region as an administrator "
+        f"(open it in the Bedrock console's playground) and allow bedrock:InvokeModel on it in IAM, or switch "
+        f"to {_alternative(model_id)} ({_bedrock_said(code, message)})."
+    )
 
 
 class _bedrock_errors:
@@ -429,8 +484,9 @@ class _bedrock_errors:
             raise ModelThrottled(detail) from exc
         if code in _TRANSIENT:
             raise ModelTransientError(detail) from exc
-        if code in _RETIRABLE_CODES and (any(mark in message.lower() for mark in _RETIRED_MARKS)
-                                         or self._refused_because_retired(code, message)):
+        if code in _RETIRABLE_CODES and (
+            any(mark in message.lower() for mark in _RETIRED_MARKS) or self._refused_because_retired(code, message)
+        ):
             raise ModelRetired(retired_message(self.model_id, code, message)) from exc
         if code == "ValidationException" and _CONTENT_FILTER_MARK in message.lower():
             raise ContentBlocked(detail) from exc

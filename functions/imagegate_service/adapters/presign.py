@@ -24,8 +24,12 @@ def _signing_client() -> Any:
 
 
 class S3Presigner:
-    def __init__(self, bucket: str | None = None, expiry_seconds: int | None = None,
-                 client_factory: Callable[[], Any] | None = None):
+    def __init__(
+        self,
+        bucket: str | None = None,
+        expiry_seconds: int | None = None,
+        client_factory: Callable[[], Any] | None = None,
+    ):
         self._bucket = bucket
         self._expiry_seconds = expiry_seconds
         self._client_factory = client_factory or _signing_client
@@ -44,5 +48,8 @@ class S3Presigner:
     def url(self, key: str) -> str:
         if self._client is None:
             self._client = self._client_factory()
-        return str(self._client.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.expiry_seconds))
+        return str(
+            self._client.generate_presigned_url(
+                "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.expiry_seconds
+            )
+        )

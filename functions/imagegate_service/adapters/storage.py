@@ -33,20 +33,25 @@ class S3ObjectStore:
         self._client_factory().put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
 
     def put_text(self, key: str, text: str, content_type: str) -> None:
-        self._client_factory().put_object(Bucket=self.bucket, Key=key, Body=text.encode("utf-8"),
-                                          ContentType=content_type)
+        self._client_factory().put_object(
+            Bucket=self.bucket, Key=key, Body=text.encode("utf-8"), ContentType=content_type
+        )
 
     def list_keys(self, prefix: str) -> list[str]:
         paginator = self._client_factory().get_paginator("list_objects_v2")
-        return [entry["Key"] for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
-                for entry in page.get("Contents", [])]
+        return [
+            entry["Key"]
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
+            for entry in page.get("Contents", [])
+        ]
 
     def delete_keys(self, keys: list[str]) -> None:
         """Delete the objects (a key that is not there is no error, as S3 answers DeleteObjects)."""
         for start in range(0, len(keys), 1000):  # DeleteObjects takes at most 1,000 keys
-            batch = keys[start:start + 1000]
+            batch = keys[start : start + 1000]
             self._client_factory().delete_objects(
-                Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True})
+                Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
+            )
 
     def get_bytes(self, key: str) -> bytes:
         return bytes(self._client_factory().get_object(Bucket=self.bucket, Key=key)["Body"].read())
@@ -74,11 +79,18 @@ class S3ObjectStore:
 # which the state machine retries with backoff): https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
 # ("ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException"; a transaction
 # cancelled with "TransactionConflict", "ThrottlingError" or "ProvisionedThroughputExceeded" reasons).
-STORE_THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "RequestLimitExceeded",
-                                    "ThrottlingException", "TransactionConflictException",
-                                    "TransactionInProgressException"})
-_RETRYABLE_CANCELLATIONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
-                                      "RequestLimitExceeded"})
+STORE_THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "ThrottlingException",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+    }
+)
+_RETRYABLE_CANCELLATIONS = frozenset(
+    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
+)
 LEDGER_SK_PREFIX = "CALL#"
 
 
@@ -136,9 +148,11 @@ class DynamoRunRepository:
         try:
             self._table.update_item(
                 Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
-                UpdateExpression="SET " + ", ".join(
+                UpdateExpression="SET "
+                + ", ".join(
                     f"#a{i} = if_not_exists(#a{i}, :v{i})" if key in c.RUN_FIRST_WRITER_KEYS else f"#a{i} = :v{i}"
-                    for i, key in enumerate(attributes)),
+                    for i, key in enumerate(attributes)
+                ),
                 ConditionExpression=f"attribute_not_exists(pk) OR {status_name} = :queued",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=_to_dynamo(values),
@@ -154,10 +168,12 @@ class DynamoRunRepository:
         from botocore.exceptions import ClientError
 
         try:
-            self._table.delete_item(Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
-                                    ConditionExpression="#status = :queued",
-                                    ExpressionAttributeNames={"#status": "status"},
-                                    ExpressionAttributeValues={":queued": c.STATUS_QUEUED})
+            self._table.delete_item(
+                Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
+                ConditionExpression="#status = :queued",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":queued": c.STATUS_QUEUED},
+            )
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
@@ -180,22 +196,41 @@ class DynamoRunRepository:
     def put_round(self, run_id: str, round_number: int, attributes: dict[str, Any]) -> None:
         self._table.put_item(
             Item=_to_dynamo(
-                {"pk": c.run_pk(run_id), "sk": c.round_sk(round_number), "runId": run_id, "round": round_number,
-                 **attributes}
+                {
+                    "pk": c.run_pk(run_id),
+                    "sk": c.round_sk(round_number),
+                    "runId": run_id,
+                    "round": round_number,
+                    **attributes,
+                }
             )
         )
 
-    def put_round_and_update_run(self, run_id: str, round_number: int, round_attributes: dict[str, Any],
-                                 run_attributes: dict[str, Any]) -> None:
+    def put_round_and_update_run(
+        self, run_id: str, round_number: int, round_attributes: dict[str, Any], run_attributes: dict[str, Any]
+    ) -> None:
         """The round item and the run's totals in ONE transaction (TransactWriteItems): both or neither."""
-        round_item = {"pk": c.run_pk(run_id), "sk": c.round_sk(round_number), "runId": run_id, "round": round_number,
-                      **round_attributes}
+        round_item = {
+            "pk": c.run_pk(run_id),
+            "sk": c.round_sk(round_number),
+            "runId": run_id,
+            "round": round_number,
+            **round_attributes,
+        }
         update = _set_expression({key: value for key, value in run_attributes.items() if value is not None})
-        self._transact([
-            {"Put": {"TableName": self._name, "Item": _to_dynamo(round_item)}},
-            {"Update": {"TableName": self._name, "Key": _to_dynamo(_run_key(run_id)),
-                        "ConditionExpression": "attribute_exists(pk)", **update}},
-        ])
+        self._transact(
+            [
+                {"Put": {"TableName": self._name, "Item": _to_dynamo(round_item)}},
+                {
+                    "Update": {
+                        "TableName": self._name,
+                        "Key": _to_dynamo(_run_key(run_id)),
+                        "ConditionExpression": "attribute_exists(pk)",
+                        **update,
+                    }
+                },
+            ]
+        )
 
     # -- the spend ledger ------------------------------------------------------------------------------
     def reserve_spend(self, run_id: str, bound_usd: float, limit_usd: float) -> bool:
@@ -208,13 +243,18 @@ class DynamoRunRepository:
         if headroom < 0:
             return False
         try:
-            self._call(self._table.update_item,
-                       Key=_run_key(run_id),
-                       UpdateExpression="SET committedUsd = if_not_exists(committedUsd, :zero) + :bound",
-                       ConditionExpression="attribute_exists(pk) AND "
-                                           "(attribute_not_exists(committedUsd) OR committedUsd <= :headroom)",
-                       ExpressionAttributeValues={":zero": Decimal(0), ":bound": Decimal(str(bound_usd)),
-                                                  ":headroom": headroom})
+            self._call(
+                self._table.update_item,
+                Key=_run_key(run_id),
+                UpdateExpression="SET committedUsd = if_not_exists(committedUsd, :zero) + :bound",
+                ConditionExpression="attribute_exists(pk) AND "
+                "(attribute_not_exists(committedUsd) OR committedUsd <= :headroom)",
+                ExpressionAttributeValues={
+                    ":zero": Decimal(0),
+                    ":bound": Decimal(str(bound_usd)),
+                    ":headroom": headroom,
+                },
+            )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False
@@ -223,8 +263,12 @@ class DynamoRunRepository:
 
     def release_spend(self, run_id: str, amount_usd: float) -> None:
         """Give back a reservation whose call was never answered (throttled, refused before the model ran)."""
-        self._call(self._table.update_item, Key=_run_key(run_id), UpdateExpression="ADD committedUsd :amount",
-                   ExpressionAttributeValues={":amount": -Decimal(str(amount_usd))})
+        self._call(
+            self._table.update_item,
+            Key=_run_key(run_id),
+            UpdateExpression="ADD committedUsd :amount",
+            ExpressionAttributeValues={":amount": -Decimal(str(amount_usd))},
+        )
 
     def record_call(self, run_id: str, entry: dict[str, Any], reserved_usd: float) -> bool:
         """The ledger entry of one answered call (conditional on its callId: a re-delivered invocation cannot
@@ -235,13 +279,25 @@ class DynamoRunRepository:
         item = {"pk": c.run_pk(run_id), "sk": LEDGER_SK_PREFIX + entry["callId"], "runId": run_id, **entry}
         delta = Decimal(str(entry["costUsd"])) - Decimal(str(reserved_usd))
         try:
-            self._transact([
-                {"Put": {"TableName": self._name, "Item": _to_dynamo(item),
-                         "ConditionExpression": "attribute_not_exists(sk)"}},
-                {"Update": {"TableName": self._name, "Key": _to_dynamo(_run_key(run_id)),
+            self._transact(
+                [
+                    {
+                        "Put": {
+                            "TableName": self._name,
+                            "Item": _to_dynamo(item),
+                            "ConditionExpression": "attribute_not_exists(sk)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._name,
+                            "Key": _to_dynamo(_run_key(run_id)),
                             "UpdateExpression": "ADD committedUsd :delta",
-                            "ExpressionAttributeValues": _to_dynamo({":delta": delta})}},
-            ])
+                            "ExpressionAttributeValues": _to_dynamo({":delta": delta}),
+                        }
+                    },
+                ]
+            )
         except ClientError as error:
             if _cancelled_by_condition(error, 0):
                 self.release_spend(run_id, reserved_usd)
@@ -275,8 +331,9 @@ class DynamoRunRepository:
                 return items
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def list_recent_runs(self, limit: int, start_key: dict[str, Any] | None = None
-                         ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    def list_recent_runs(
+        self, limit: int, start_key: dict[str, Any] | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         """Run items newest first (the runs index), one page; the second value continues the listing."""
         from boto3.dynamodb.conditions import Key
 
@@ -290,7 +347,6 @@ class DynamoRunRepository:
             query["ExclusiveStartKey"] = start_key
         page = self._table.query(**query)
         return [_from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
-
 
     @property
     def _name(self) -> str:
@@ -310,8 +366,9 @@ class DynamoRunRepository:
             return operation(**kwargs)
         except ClientError as error:
             if _throttling(error):
-                raise StoreThrottled(f"DynamoDB is throttling the runs table ({error.response['Error']['Code']}); "
-                                     "the step is retried") from error
+                raise StoreThrottled(
+                    f"DynamoDB is throttling the runs table ({error.response['Error']['Code']}); the step is retried"
+                ) from error
             raise
 
 
@@ -323,8 +380,11 @@ def _set_expression(attributes: dict[str, Any]) -> dict[str, Any]:
     """An UpdateExpression that sets the attributes."""
     names = {f"#a{i}": key for i, key in enumerate(attributes)}
     values = {f":v{i}": value for i, value in enumerate(attributes.values())}
-    return {"UpdateExpression": "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
-            "ExpressionAttributeNames": names, "ExpressionAttributeValues": _to_dynamo(values)}
+    return {
+        "UpdateExpression": "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": _to_dynamo(values),
+    }
 
 
 def _to_dynamo(value: Any) -> Any:

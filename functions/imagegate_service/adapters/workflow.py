@@ -32,9 +32,11 @@ class StepFunctionsWorkflow:
         from botocore.exceptions import ClientError
 
         try:
-            return str(self._client_factory().start_execution(
-                stateMachineArn=self.state_machine_arn, name=run_id, input=json.dumps(request)
-            )["executionArn"])
+            return str(
+                self._client_factory().start_execution(
+                    stateMachineArn=self.state_machine_arn, name=run_id, input=json.dumps(request)
+                )["executionArn"]
+            )
         except ClientError as error:
             if error.response["Error"]["Code"] in _THROTTLING_CODES:
                 raise WorkflowThrottled(error.response["Error"]["Code"]) from error

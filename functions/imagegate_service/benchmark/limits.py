@@ -50,18 +50,29 @@ _EXECUTION_EVENTS = 2
 def history_estimate(definition: Mapping[str, Any], map_state: str) -> dict[str, int]:
     """``eventsOutside``, ``eventsPerRun`` and ``eventsPerRound`` of a composed benchmark definition."""
     states = definition["States"]
-    outside = _EXECUTION_EVENTS + sum(_MAP_STATE_EVENTS if name == map_state else _state_events(state)
-                                      for name, state in states.items())
+    outside = _EXECUTION_EVENTS + sum(
+        _MAP_STATE_EVENTS if name == map_state else _state_events(state) for name, state in states.items()
+    )
     processor = states[map_state]["ItemProcessor"]
     inner = processor["States"]
     cycle = _cycle_states(inner)
     per_round = sum(_state_events(inner[name]) for name in cycle)
-    per_candidate = sum(_MAP_ITERATION_EVENTS + sum(_state_events(state) for state in inner[name]["ItemProcessor"]["States"].values())
-                        for name in cycle if inner[name]["Type"] == "Map")
-    way_in_and_out = _longest_path(inner, processor["StartAt"], {name: 0 if name in cycle else
-                                                                 _state_events(state) for name, state in inner.items()})
-    return {"eventsOutside": outside, "eventsPerRun": way_in_and_out + _MAP_ITERATION_EVENTS,
-            "eventsPerRound": per_round, "eventsPerCandidate": per_candidate}
+    per_candidate = sum(
+        _MAP_ITERATION_EVENTS + sum(_state_events(state) for state in inner[name]["ItemProcessor"]["States"].values())
+        for name in cycle
+        if inner[name]["Type"] == "Map"
+    )
+    way_in_and_out = _longest_path(
+        inner,
+        processor["StartAt"],
+        {name: 0 if name in cycle else _state_events(state) for name, state in inner.items()},
+    )
+    return {
+        "eventsOutside": outside,
+        "eventsPerRun": way_in_and_out + _MAP_ITERATION_EVENTS,
+        "eventsPerRound": per_round,
+        "eventsPerCandidate": per_candidate,
+    }
 
 
 def _state_events(state: Mapping[str, Any]) -> int:
@@ -80,6 +91,7 @@ def _next_states(state: Mapping[str, Any], with_catch: bool) -> list[str]:
 
 def _cycle_states(states: Mapping[str, Any]) -> set[str]:
     """The states that can reach themselves again through their normal transitions (the loop's round)."""
+
     def reachable(start: str) -> set[str]:
         seen: set[str] = set()
         stack = list(_next_states(states[start], with_catch=False))
@@ -95,9 +107,13 @@ def _cycle_states(states: Mapping[str, Any]) -> set[str]:
 
 def _longest_path(states: Mapping[str, Any], start: str, weights: Mapping[str, int]) -> int:
     """The heaviest simple path from ``start`` to an end, every transition (Catch too) followed."""
+
     def walk(name: str, visited: frozenset[str]) -> int:
-        onward = [walk(following, visited | {following})
-                  for following in _next_states(states[name], with_catch=True) if following not in visited]
+        onward = [
+            walk(following, visited | {following})
+            for following in _next_states(states[name], with_catch=True)
+            if following not in visited
+        ]
         return weights[name] + max(onward, default=0)
 
     return walk(start, frozenset({start}))
@@ -106,14 +122,16 @@ def _longest_path(states: Mapping[str, Any], start: str, weights: Mapping[str, i
 MAX_CANDIDATES_PER_ROUND = 5  # run_request.schema.json, candidatesPerRound.maximum
 
 
-def history_events_needed(estimate: Mapping[str, int], rounds_per_run: Sequence[int],
-                          candidates_per_run: Sequence[int] | None = None) -> int:
+def history_events_needed(
+    estimate: Mapping[str, int], rounds_per_run: Sequence[int], candidates_per_run: Sequence[int] | None = None
+) -> int:
     """The events a benchmark whose runs take at most these maxRounds (and candidatesPerRound) can write."""
     candidates = candidates_per_run or [MAX_CANDIDATES_PER_ROUND] * len(rounds_per_run)
     per_candidate = estimate.get("eventsPerCandidate", 0)
     return estimate["eventsOutside"] + sum(
         estimate["eventsPerRun"] + rounds * (estimate["eventsPerRound"] + count * per_candidate)
-        for rounds, count in zip(rounds_per_run, candidates, strict=True))
+        for rounds, count in zip(rounds_per_run, candidates, strict=True)
+    )
 
 
 def history_events_allowed() -> int:
@@ -126,8 +144,12 @@ def state_bytes_needed(prepared: Mapping[str, Any]) -> int:
     return size + len(prepared["items"]) * c.BENCHMARK_RESULT_BYTES_PER_RUN
 
 
-def check_fits(prepared: Mapping[str, Any], estimate: Mapping[str, int], rounds_per_run: Sequence[int],
-               candidates_per_run: Sequence[int] | None = None) -> None:
+def check_fits(
+    prepared: Mapping[str, Any],
+    estimate: Mapping[str, int],
+    rounds_per_run: Sequence[int],
+    candidates_per_run: Sequence[int] | None = None,
+) -> None:
     """Refuse (InvalidRequest, with the numbers) a benchmark that one execution could not hold."""
     runs = len(rounds_per_run)
     items = len({item["itemId"] for item in prepared["items"]})
@@ -142,14 +164,16 @@ def check_fits(prepared: Mapping[str, Any], estimate: Mapping[str, int], rounds_
             f"{estimate['eventsPerRun']} per run + {estimate['eventsPerRound']} per round + "
             f"{estimate.get('eventsPerCandidate', 0)} per candidate judged). "
             f"Run fewer items, arms or rounds (at most about {_fitting_items(estimate, needed, items, allowed)} "
-            "items with these arms and rounds)")
+            "items with these arms and rounds)",
+        )
     size = state_bytes_needed(prepared)
     if size > c.SFN_MAX_PAYLOAD_BYTES:
         raise InvalidRequest(
             "limit",
             f"{items} items x {arms} arms = {runs} runs need about {size:,} bytes of execution state (the prepared "
             f"items plus {c.BENCHMARK_RESULT_BYTES_PER_RUN} bytes per run result); Step Functions allows "
-            f"{c.SFN_MAX_PAYLOAD_BYTES:,}. Run fewer items or arms")
+            f"{c.SFN_MAX_PAYLOAD_BYTES:,}. Run fewer items or arms",
+        )
     if items > c.BENCHMARK_MAX_ITEMS:
         raise InvalidRequest("limit", f"{items} items; one benchmark takes at most {c.BENCHMARK_MAX_ITEMS}")
 

@@ -48,7 +48,6 @@ from typing import Any
 from imagegate_service.constants import BENCHMARK_DEFAULT_ARMS, STATUS_PASSED, TERMINAL_STATUSES
 from imagegate_service.settings import DEFAULTS
 
-DEFAULT_THRESHOLD = DEFAULTS["threshold"]  # a run result without one (an older report) ran at the default
 DEFAULT_ARM = BENCHMARK_DEFAULT_ARMS[0]  # a run without an arm (an older report) ran the loop as given
 # Float deltas such as 0.75 - 0.70 are 0.0500000001: a change exactly at the tolerance is not a regression.
 _EPSILON = 1e-9
@@ -113,7 +112,7 @@ def _run_facts(run: RunResult) -> _RunFacts:
         status=status,
         passed=status == STATUS_PASSED,
         anchor=bool(run.get("anchor", False)),
-        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        threshold=DEFAULTS["threshold"] if threshold is None else threshold,  # an older report ran at the default
         round_scores=[_number(entry.get("score")) for entry in rounds],
         cost_usd=cost,
         duration_seconds=_number(run.get("durationSeconds")),
@@ -183,8 +182,13 @@ def _summarize(facts: Sequence[_RunFacts]) -> dict[str, Any]:
     for run in facts:
         status_counts[run.status] = status_counts.get(run.status, 0) + 1
     # Lift over the runs that have both scores, so first and final describe the same runs.
-    lift = _mean([final - first for run in scored
-                  if (final := run.final_score) is not None and (first := run.first_round_score) is not None])
+    lift = _mean(
+        [
+            final - first
+            for run in scored
+            if (final := run.final_score) is not None and (first := run.first_round_score) is not None
+        ]
+    )
     return {
         "runs": len(facts),
         "passed": len(passed),
@@ -275,8 +279,15 @@ def compute_metrics(results: Sequence[RunResult]) -> dict[str, Any]:
 # --- control arms ------------------------------------------------------------------------------------
 
 # The exact keys of report.json's arms.<arm> (definitions in the module docstring).
-ARM_METRICS = ("items", "evaluatorPassRate", "judgePassRate", "judgeFalsePassRate", "imagesPerItem",
-               "costPerEvaluatorPassUsd", "meanRounds")
+ARM_METRICS = (
+    "items",
+    "evaluatorPassRate",
+    "judgePassRate",
+    "judgeFalsePassRate",
+    "imagesPerItem",
+    "costPerEvaluatorPassUsd",
+    "meanRounds",
+)
 
 
 def primary_arm(arms: Sequence[str]) -> str:
@@ -286,8 +297,9 @@ def primary_arm(arms: Sequence[str]) -> str:
 
 def _arm_summary(runs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the arm's metrics, its counts) over run summaries (``run_summary``)."""
-    judge_passed = [run for run in runs
-                    if _number(run.get("finalScore")) is not None and run["finalScore"] >= run["threshold"]]
+    judge_passed = [
+        run for run in runs if _number(run.get("finalScore")) is not None and run["finalScore"] >= run["threshold"]
+    ]
     evaluator_passed = [run for run in runs if run.get("evaluationPassed") is True]
     false_passes = [run for run in judge_passed if run.get("evaluationPassed") is not True]
     total_cost = sum(_number(run.get("costUsd")) or 0.0 for run in runs)

@@ -56,7 +56,9 @@ def build_report(
     summaries = [run_summary(run) for run in results]
     arms = list(arms) if arms else list(dict.fromkeys(summary["arm"] for summary in summaries))
     primary = primary_arm(arms)
-    metrics = compute_metrics([run for run, summary in zip(results, summaries, strict=True) if summary["arm"] == primary])
+    metrics = compute_metrics(
+        [run for run, summary in zip(results, summaries, strict=True) if summary["arm"] == primary]
+    )
     comparison = None
     if previous_report is not None:
         comparison = {
@@ -147,8 +149,10 @@ _LEGEND_Y = 16
 
 def _chart(chart_id: str, title: str, height: int, series_names: Sequence[str] = (), **shapes: Any) -> dict[str, Any]:
     """One chart as the template draws it; without series it is the 'no data' placeholder."""
-    legend = [{"class": _SERIES_CLASSES[index], "x": _LABEL_WIDTH + index * 200, "y": _LEGEND_Y, "name": name}
-              for index, name in enumerate(series_names)]
+    legend = [
+        {"class": _SERIES_CLASSES[index], "x": _LABEL_WIDTH + index * 200, "y": _LEGEND_Y, "name": name}
+        for index, name in enumerate(series_names)
+    ]
     return {"id": chart_id, "title": title, "height": height, "legend": legend, "empty": not series_names, **shapes}
 
 
@@ -156,9 +160,14 @@ def _no_data(chart_id: str, title: str) -> dict[str, Any]:
     return _chart(chart_id, title, 60)
 
 
-def _horizontal_bar_chart(chart_id: str, title: str, labels: Sequence[str],
-                          series: Sequence[tuple[str, Sequence[float | None]]], kind: str,
-                          max_value: float | None = None) -> dict[str, Any]:
+def _horizontal_bar_chart(
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    kind: str,
+    max_value: float | None = None,
+) -> dict[str, Any]:
     """Grouped horizontal bars: one group per label, one bar per series (at most two series)."""
     values = [value for _, series_values in series for value in series_values if value is not None]
     if not labels or not values:
@@ -174,13 +183,33 @@ def _horizontal_bar_chart(chart_id: str, title: str, labels: Sequence[str],
         for index, (name, series_values) in enumerate(series):
             value = series_values[row]
             width = 0 if value is None else max(0.0, value) / scale_max * plot_width
-            bars.append({"class": _SERIES_CLASSES[index], "series": name, "y": group_top + index * bar_height,
-                         "width": round(width, 1), "height": bar_height - 2,
-                         "textY": group_top + index * bar_height + bar_height - 4, "text": format_value(value, kind)})
-        groups.append({"label": label, "labelX": _LABEL_WIDTH - 8,
-                       "labelY": group_top + bar_height * len(series) / 2 + 4, "bars": bars})
-    return _chart(chart_id, title, top + group_height * len(labels) + 10, [name for name, _ in series],
-                  barX=_LABEL_WIDTH, groups=groups)
+            bars.append(
+                {
+                    "class": _SERIES_CLASSES[index],
+                    "series": name,
+                    "y": group_top + index * bar_height,
+                    "width": round(width, 1),
+                    "height": bar_height - 2,
+                    "textY": group_top + index * bar_height + bar_height - 4,
+                    "text": format_value(value, kind),
+                }
+            )
+        groups.append(
+            {
+                "label": label,
+                "labelX": _LABEL_WIDTH - 8,
+                "labelY": group_top + bar_height * len(series) / 2 + 4,
+                "bars": bars,
+            }
+        )
+    return _chart(
+        chart_id,
+        title,
+        top + group_height * len(labels) + 10,
+        [name for name, _ in series],
+        barX=_LABEL_WIDTH,
+        groups=groups,
+    )
 
 
 def _score_by_round_chart(points: Sequence[Mapping[str, Any]], thresholds: Sequence[float]) -> dict[str, Any]:
@@ -192,39 +221,74 @@ def _score_by_round_chart(points: Sequence[Mapping[str, Any]], thresholds: Seque
     last_round = max(point["round"] for point in points)
 
     def x_of(round_number: int) -> float:
-        return round(left + (plot_width / 2 if last_round == 1 else (round_number - 1) / (last_round - 1) * plot_width), 1)
+        return round(
+            left + (plot_width / 2 if last_round == 1 else (round_number - 1) / (last_round - 1) * plot_width), 1
+        )
 
     def y_of(score: float) -> float:
         return round(top + (1 - score / 10) * plot_height, 1)
 
     lines = []
     for index, key in enumerate(("meanBestScore", "meanScore")):
-        dots = [{"x": x_of(point["round"]), "y": y_of(point[key]), "round": point["round"], "value": point[key]}
-                for point in points if point.get(key) is not None]
-        lines.append({"class": _SERIES_CLASSES[index], "dots": dots,
-                      "points": " ".join(f"{dot['x']:.1f},{dot['y']:.1f}" for dot in dots)})
-    return _chart(chart_id, title, height, ["best so far", "score in that round"],
-                  left=left, right=left + plot_width, axisY=height - bottom + 18,
-                  grid=[{"score": score, "y": y_of(score)} for score in range(0, 11, 2)],
-                  rounds=[{"round": point["round"], "x": x_of(point["round"])} for point in points],
-                  thresholds=[{"value": value, "y": y_of(value)} for value in thresholds], lines=lines)
+        dots = [
+            {"x": x_of(point["round"]), "y": y_of(point[key]), "round": point["round"], "value": point[key]}
+            for point in points
+            if point.get(key) is not None
+        ]
+        lines.append(
+            {
+                "class": _SERIES_CLASSES[index],
+                "dots": dots,
+                "points": " ".join(f"{dot['x']:.1f},{dot['y']:.1f}" for dot in dots),
+            }
+        )
+    return _chart(
+        chart_id,
+        title,
+        height,
+        ["best so far", "score in that round"],
+        left=left,
+        right=left + plot_width,
+        axisY=height - bottom + 18,
+        grid=[{"score": score, "y": y_of(score)} for score in range(0, 11, 2)],
+        rounds=[{"round": point["round"], "x": x_of(point["round"])} for point in points],
+        thresholds=[{"value": value, "y": y_of(value)} for value in thresholds],
+        lines=lines,
+    )
 
 
 # The two bar charts by category: (chart id, title, kind, largest value or None, (series label, metric) x 2).
 _CATEGORY_CHARTS = (
-    ("pass-rate-by-category", "Pass rate by category: first round vs final", "rate", 1.0,
-     (("first round (single shot)", "firstRoundPassRate"), ("final (after the loop)", "passRate"))),
-    ("cost-by-category", "Cost by category", "usd", None,
-     (("total", "totalCostUsd"), ("per passing image", "costPerPassUsd"))),
+    (
+        "pass-rate-by-category",
+        "Pass rate by category: first round vs final",
+        "rate",
+        1.0,
+        (("first round (single shot)", "firstRoundPassRate"), ("final (after the loop)", "passRate")),
+    ),
+    (
+        "cost-by-category",
+        "Cost by category",
+        "usd",
+        None,
+        (("total", "totalCostUsd"), ("per passing image", "costPerPassUsd")),
+    ),
 )
 
 
 def _category_charts(by_category: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
     names = list(by_category)
-    return [_horizontal_bar_chart(chart_id, title, names,
-                                  [(label, [by_category[name][metric] for name in names]) for label, metric in series],
-                                  kind, max_value=largest)
-            for chart_id, title, kind, largest, series in _CATEGORY_CHARTS]
+    return [
+        _horizontal_bar_chart(
+            chart_id,
+            title,
+            names,
+            [(label, [by_category[name][metric] for name in names]) for label, metric in series],
+            kind,
+            max_value=largest,
+        )
+        for chart_id, title, kind, largest, series in _CATEGORY_CHARTS
+    ]
 
 
 # --- the page --------------------------------------------------------------------------------------
@@ -234,9 +298,13 @@ def _category_charts(by_category: Mapping[str, Mapping[str, Any]]) -> list[dict[
 def _environment() -> jinja2.Environment:
     import jinja2  # here, not at module load: only rendering needs it (Prepare Benchmark imports this module too)
 
-    environment = jinja2.Environment(loader=jinja2.PackageLoader("imagegate_service.benchmark", "templates"),
-                                     autoescape=True, undefined=jinja2.StrictUndefined,
-                                     trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("imagegate_service.benchmark", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     environment.filters.update(value=format_value, delta=format_delta)
     return environment
 
@@ -249,15 +317,28 @@ def render_html(report: Mapping[str, Any]) -> str:
     thresholds = [value for value in settings.get("threshold", []) if isinstance(value, (int, float))]
     regressed = {(entry["category"], entry["metric"]) for entry in comparison.get("regressions", [])}
     drift = comparison.get("drift") or {}
-    return _environment().get_template(TEMPLATE).render(
-        title=f"imagegate benchmark – {report.get('suite')} – {report.get('date')}",
-        report=report, settings=settings, comparison=comparison, regressed=regressed, drift=drift,
-        by_category=by_category, overall=report.get("overall") or {},
-        arms=report.get("arms") or {}, arm_details=report.get("armDetails") or {},
-        anchors=report.get("anchors") or {}, previous_anchors={entry["itemId"]: entry for entry in drift.get("items", [])},
-        runs=report.get("runs") or [],
-        score_chart=_score_by_round_chart(report.get("scoreByRound") or [], thresholds),
-        category_charts=_category_charts(by_category),
-        metric_labels=_METRIC_LABELS, category_columns=_CATEGORY_COLUMNS, arm_labels=_ARM_LABELS,
-        chart_width=CHART_WIDTH,
+    return (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(
+            title=f"imagegate benchmark – {report.get('suite')} – {report.get('date')}",
+            report=report,
+            settings=settings,
+            comparison=comparison,
+            regressed=regressed,
+            drift=drift,
+            by_category=by_category,
+            overall=report.get("overall") or {},
+            arms=report.get("arms") or {},
+            arm_details=report.get("armDetails") or {},
+            anchors=report.get("anchors") or {},
+            previous_anchors={entry["itemId"]: entry for entry in drift.get("items", [])},
+            runs=report.get("runs") or [],
+            score_chart=_score_by_round_chart(report.get("scoreByRound") or [], thresholds),
+            category_charts=_category_charts(by_category),
+            metric_labels=_METRIC_LABELS,
+            category_columns=_CATEGORY_COLUMNS,
+            arm_labels=_ARM_LABELS,
+            chart_width=CHART_WIDTH,
+        )
     )

@@ -104,8 +104,14 @@ def suite_item(record: Any) -> SuiteItem:
     metadata = record.get("metadata", {})
     if not isinstance(metadata, dict):
         raise _ItemProblem("metadata", "must be a JSON object")
-    return SuiteItem(id=record["id"], prompt=record["prompt"], category=record["category"],
-                     settings=dict(settings), anchor=anchor, metadata=dict(metadata))
+    return SuiteItem(
+        id=record["id"],
+        prompt=record["prompt"],
+        category=record["category"],
+        settings=dict(settings),
+        anchor=anchor,
+        metadata=dict(metadata),
+    )
 
 
 def _check_settings(prompt: str, settings: dict[str, Any]) -> None:
@@ -116,30 +122,39 @@ def _check_settings(prompt: str, settings: dict[str, Any]) -> None:
         raise _ItemProblem("settings.prompt", "is not a setting: the item's prompt is its 'prompt' field")
     unknown = sorted(set(settings) - setting_keys())
     if unknown:
-        raise _ItemProblem(f"settings.{unknown[0]}", f"is not a known setting; allowed: {', '.join(sorted(setting_keys()))}")
+        raise _ItemProblem(
+            f"settings.{unknown[0]}", f"is not a known setting; allowed: {', '.join(sorted(setting_keys()))}"
+        )
     try:
         check_request_fields({**settings, "prompt": prompt})
     except InvalidRequest as error:
-        raise _ItemProblem(error.field if error.field == "prompt" else f"settings.{error.field}", error.message) from None
+        raise _ItemProblem(
+            error.field if error.field == "prompt" else f"settings.{error.field}", error.message
+        ) from None
 
 
 def items_from_request(records: Any) -> list[SuiteItem]:
     """A benchmark request's inline ``items``, each checked as a suite file's line is; raises InvalidRequest
     naming the item (its index and id) and the field."""
     if not isinstance(records, list) or not records:
-        raise InvalidRequest("items", "must be a non-empty list of suite items {id, prompt, category, settings?, anchor?}")
+        raise InvalidRequest(
+            "items", "must be a non-empty list of suite items {id, prompt, category, settings?, anchor?}"
+        )
     items: list[SuiteItem] = []
     first_index_of_id: dict[str, int] = {}
     for index, record in enumerate(records):
-        label = f"item {record['id']!r}" if isinstance(record, dict) and isinstance(record.get("id"), str) else "the item"
+        label = (
+            f"item {record['id']!r}" if isinstance(record, dict) and isinstance(record.get("id"), str) else "the item"
+        )
         try:
             item = suite_item(record)
         except _ItemProblem as problem:
             where = f"items.{index}" if problem.field == "item" else f"items.{index}.{problem.field}"
             raise InvalidRequest(where, f"{problem.problem} ({label})") from None
         if item.id in first_index_of_id:
-            raise InvalidRequest(f"items.{index}.id",
-                                 f"duplicate id {item.id!r} (first used by items.{first_index_of_id[item.id]})")
+            raise InvalidRequest(
+                f"items.{index}.id", f"duplicate id {item.id!r} (first used by items.{first_index_of_id[item.id]})"
+            )
         first_index_of_id[item.id] = index
         items.append(item)
     return items
@@ -240,15 +255,19 @@ def load_geneval_jsonl(path: Path | str) -> list[SuiteItem]:
                     raise SuiteFormatError(path, line_number, "missing or empty", name)
             settings = {}
             if record.get("include"):  # without it the evaluator reads its checks from the prompt
-                settings["expected"] = {"include": record["include"],
-                                        **({"exclude": record["exclude"]} if record.get("exclude") else {})}
+                settings["expected"] = {
+                    "include": record["include"],
+                    **({"exclude": record["exclude"]} if record.get("exclude") else {}),
+                }
             try:
                 _check_settings(record["prompt"], settings)
             except _ItemProblem as problem:
                 if problem.field == "prompt":
                     raise SuiteFormatError(path, line_number, problem.problem, "prompt") from None
                 what = f"{problem.field.removeprefix('settings.')}: {problem.problem}"
-                raise SuiteFormatError(path, line_number, f"GenEval expectations not usable: {what}", "include") from None
+                raise SuiteFormatError(
+                    path, line_number, f"GenEval expectations not usable: {what}", "include"
+                ) from None
             items.append(
                 SuiteItem(
                     id=f"{GENEVAL_ID_PREFIX}{len(items) + 1:05d}",

@@ -19,8 +19,11 @@ def as_data(text: str) -> str:
 def validated(answer: ToolAnswer, schema_name: str, what: str, error: type[Exception]) -> dict[str, Any]:
     """The tool input of a model answer, or the named error saying why it cannot be used."""
     # A reply cut at maxTokens has no tool call, or a partial one: say so, since a bigger maxTokens is the fix.
-    cut = (f"the {what}'s reply was cut at maxTokens ({answer.max_tokens or 'the limit'}, stopReason max_tokens)"
-           if answer.stop_reason == "max_tokens" else "")
+    cut = (
+        f"the {what}'s reply was cut at maxTokens ({answer.max_tokens or 'the limit'}, stopReason max_tokens)"
+        if answer.stop_reason == "max_tokens"
+        else ""
+    )
     if answer.tool_input is None:
         said = f": {answer.text[:200]!r}" if answer.text else ""
         if cut:

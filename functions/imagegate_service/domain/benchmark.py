@@ -47,14 +47,15 @@ class BenchmarkPreparer:
         self._clock = clock
         self._suites_dir = suites_dir
 
-    def prepare(self, request: dict[str, Any], execution_name: str,
-                history_estimate: dict[str, int]) -> dict[str, Any]:
+    def prepare(self, request: dict[str, Any], execution_name: str, history_estimate: dict[str, int]) -> dict[str, Any]:
         """One Map item per (suite item, arm), item by item; refused if one execution could not hold it."""
         if not isinstance(request, dict):
             raise InvalidRequest("request", f"must be a JSON object, not {type(request).__name__}")
         unknown = sorted(set(request) - _REQUEST_FIELDS)
         if unknown:
-            raise InvalidRequest(unknown[0], f"is not a benchmark setting; allowed: {', '.join(sorted(_REQUEST_FIELDS))}")
+            raise InvalidRequest(
+                unknown[0], f"is not a benchmark setting; allowed: {', '.join(sorted(_REQUEST_FIELDS))}"
+            )
         suite_name, items = self._items(request)
         limit = request.get("limit")
         if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
@@ -77,8 +78,14 @@ class BenchmarkPreparer:
             "concurrency": concurrency,
             "arms": arms,
             "items": [
-                {"runId": f"{execution_name}-{index:03d}", "itemId": item.id, "category": item.category,
-                 "anchor": item.anchor, "arm": arm, "request": arm_request(arm, overrides, item)}
+                {
+                    "runId": f"{execution_name}-{index:03d}",
+                    "itemId": item.id,
+                    "category": item.category,
+                    "anchor": item.anchor,
+                    "arm": arm,
+                    "request": arm_request(arm, overrides, item),
+                }
                 for index, (item, arm) in enumerate(runs, start=1)
             ],
         }
@@ -107,12 +114,15 @@ class BenchmarkAggregator:
     def aggregate(self, event: dict[str, Any]) -> dict[str, Any]:
         items = {item["runId"]: item for item in event["items"]}
         results = [self._run_result(result, items[result["runId"]]) for result in event["results"]]
-        report = build_report(results, event["suite"], event["startedAt"],
-                              previous_report=self._previous_report(event["date"]),
-                              settings={"benchmarkId": event["benchmarkId"]},
-                              # the arms in the order asked for: Prepare lists each item under every arm in turn
-                              arms=list(dict.fromkeys(item.get("arm", c.BENCHMARK_DEFAULT_ARMS[0])
-                                                      for item in event["items"])))
+        report = build_report(
+            results,
+            event["suite"],
+            event["startedAt"],
+            previous_report=self._previous_report(event["date"]),
+            settings={"benchmarkId": event["benchmarkId"]},
+            # the arms in the order asked for: Prepare lists each item under every arm in turn
+            arms=list(dict.fromkeys(item.get("arm", c.BENCHMARK_DEFAULT_ARMS[0]) for item in event["items"])),
+        )
         prefix = c.benchmark_report_prefix(event["date"])
         self._objects.put_json(prefix + REPORT_JSON, report)
         self._objects.put_text(prefix + REPORT_HTML, render_html(report), "text/html; charset=utf-8")
@@ -143,11 +153,13 @@ class BenchmarkAggregator:
             "anchor": item["anchor"],
             "arm": item.get("arm", c.BENCHMARK_DEFAULT_ARMS[0]),
             "evaluation": {"passed": evaluation.get("passed"), "source": evaluation.get("source")}
-            if isinstance(evaluation, dict) else None,
+            if isinstance(evaluation, dict)
+            else None,
             "candidatesPerRound": settings.get("candidatesPerRound"),
             "strategy": settings.get("strategy"),
             # the run item's outcome, unless none was recorded (then the iteration's own report)
-            "status": run["status"] if run.get("status") in c.TERMINAL_STATUSES
+            "status": run["status"]
+            if run.get("status") in c.TERMINAL_STATUSES
             else result.get("status", c.STATUS_FAILED),
             "threshold": settings.get("threshold"),
             "maxRounds": settings.get("maxRounds"),
@@ -158,13 +170,24 @@ class BenchmarkAggregator:
             "bestRound": run.get("bestRound"),
             "costUsd": run.get("costUsd", 0.0),
             "durationSeconds": _seconds_between(run.get("startedAt"), run.get("finishedAt")),
-            "rounds": [{"round": r["round"], "prompt": r["prompt"], "score": r["score"], "passed": r["passed"],
-                        "costUsd": r["costUsd"]} for r in rounds],
+            "rounds": [
+                {
+                    "round": r["round"],
+                    "prompt": r["prompt"],
+                    "score": r["score"],
+                    "passed": r["passed"],
+                    "costUsd": r["costUsd"],
+                }
+                for r in rounds
+            ],
         }
 
     def _previous_report(self, report_date: str) -> dict[str, Any] | None:
-        earlier = [key for key in self._objects.list_keys(c.BENCHMARKS_PREFIX)
-                   if key.endswith("/" + REPORT_JSON) and key.removeprefix(c.BENCHMARKS_PREFIX)[:10] < report_date]
+        earlier = [
+            key
+            for key in self._objects.list_keys(c.BENCHMARKS_PREFIX)
+            if key.endswith("/" + REPORT_JSON) and key.removeprefix(c.BENCHMARKS_PREFIX)[:10] < report_date
+        ]
         return self._objects.get_json(max(earlier)) if earlier else None
 
 
@@ -186,5 +209,3 @@ def _seconds_between(started: str | None, finished: str | None) -> float | None:
     if not started or not finished:
         return None
     return round((parse_iso(finished) - parse_iso(started)).total_seconds(), 3)
-
-

@@ -40,13 +40,15 @@ class RunEndRecorder:
         fields = {"status": c.STATUS_FAILED, **attributes}
         names = {f"#a{i}": key for i, key in enumerate(fields)} | {"#status": "status"}
         values = {f":v{i}": value for i, value in enumerate(fields.values())} | {
-            f":open{i}": status for i, status in enumerate(c.OPEN_STATUSES)}
+            f":open{i}": status for i, status in enumerate(c.OPEN_STATUSES)
+        }
         try:
             self._table.update_item(
                 Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
                 UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields))),
                 ConditionExpression="attribute_exists(pk) AND #status IN ("
-                                    + ", ".join(f":open{i}" for i in range(len(c.OPEN_STATUSES))) + ")",
+                + ", ".join(f":open{i}" for i in range(len(c.OPEN_STATUSES)))
+                + ")",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
@@ -63,7 +65,8 @@ class RunEndRecorder:
 
         query: dict[str, Any] = {
             "IndexName": c.RUNS_INDEX,
-            "KeyConditionExpression": Key(c.RUNS_INDEX_PK).eq(c.RUNS_INDEX_PK_VALUE) & Key(c.RUNS_INDEX_SK).gte(started_at),
+            "KeyConditionExpression": Key(c.RUNS_INDEX_PK).eq(c.RUNS_INDEX_PK_VALUE)
+            & Key(c.RUNS_INDEX_SK).gte(started_at),
             "FilterExpression": Attr("runId").begins_with(run_id_prefix) & Attr("status").is_in(list(c.OPEN_STATUSES)),
             "ProjectionExpression": "runId",
         }
@@ -76,8 +79,9 @@ class RunEndRecorder:
 
 
 class RunEnder:
-    def __init__(self, runs: RunEndRecorder | None = None, clock: Clock = utc_now,
-                 benchmark_state_machine_arn: str | None = None):
+    def __init__(
+        self, runs: RunEndRecorder | None = None, clock: Clock = utc_now, benchmark_state_machine_arn: str | None = None
+    ):
         self._runs = runs or RunEndRecorder()
         self._clock = clock
         self._benchmark_arn = benchmark_state_machine_arn
@@ -105,8 +109,11 @@ class RunEnder:
         return {"execution": name, "status": status, "marked": marked}
 
     def _is_benchmark(self, detail: dict[str, Any]) -> bool:
-        benchmark = self._benchmark_arn if self._benchmark_arn is not None else os.environ.get(
-            c.ENV_BENCHMARK_STATE_MACHINE_ARN, "")
+        benchmark = (
+            self._benchmark_arn
+            if self._benchmark_arn is not None
+            else os.environ.get(c.ENV_BENCHMARK_STATE_MACHINE_ARN, "")
+        )
         return bool(benchmark) and detail.get("stateMachineArn") == benchmark
 
 

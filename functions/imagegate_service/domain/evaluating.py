@@ -44,15 +44,21 @@ STATUS_IN_PROGRESS = "in progress"
 # The fields a check of each kind carries besides id, kind, question, subject and parent (the contract), and
 # the ones it may carry (a plural with no number asks for at least two).
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "entity": (), "count": ("count",), "colour": ("colour",), "position": ("position",),
-    "relation": ("relation", "object"), "text": ("text",), "absent": (),
+    "entity": (),
+    "count": ("count",),
+    "colour": ("colour",),
+    "position": ("position",),
+    "relation": ("relation", "object"),
+    "text": ("text",),
+    "absent": (),
 }
 KIND_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {"count": ("at_least",)}
 
 
 class RoundEvaluator:
-    def __init__(self, models: ToolCaller | None = None, images: ObjectStore | None = None,
-                 spend: SpendLedger | None = None):
+    def __init__(
+        self, models: ToolCaller | None = None, images: ObjectStore | None = None, spend: SpendLedger | None = None
+    ):
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()
         self._spend = spend or SpendLedger()
@@ -64,17 +70,25 @@ class RoundEvaluator:
         earlier = self._read_json(key)
         if earlier and earlier.get("status") == STATUS_COMPLETE and earlier.get("imageKey") == judgement["imageKey"]:
             return summary(earlier, key)  # a retried task whose first attempt finished: nothing asked or billed twice
-        ledger = _Ledger(self._images, key, {"runId": run_id, "round": loop["round"], "source": evaluator.model_id,
-                                             "imageKey": judgement["imageKey"]},
-                         spent=float((earlier or {}).get("costUsd", 0.0)))
+        ledger = _Ledger(
+            self._images,
+            key,
+            {"runId": run_id, "round": loop["round"], "source": evaluator.model_id, "imageKey": judgement["imageKey"]},
+            spent=float((earlier or {}).get("costUsd", 0.0)),
+        )
         started = time.monotonic()
         checks = self._checks(state, evaluator, ledger)
         if checks:
             png = self._images.get_bytes(judgement["imageKey"])
             request = answers_request(evaluator.model_id, png, checks)
-            with self._spend.call(state, round_number=loop["round"], step=c.STEP_EVALUATE_ANSWERS, candidate=0,
-                                  model_id=evaluator.model_id,
-                                  bound_usd=_call_bound(request, [png_size(png)])) as billed:
+            with self._spend.call(
+                state,
+                round_number=loop["round"],
+                step=c.STEP_EVALUATE_ANSWERS,
+                candidate=0,
+                model_id=evaluator.model_id,
+                bound_usd=_call_bound(request, [png_size(png)]),
+            ) as billed:
                 answer = self._models.call(**request)
                 cost = evaluator.token_cost(answer.input_tokens, answer.output_tokens)
                 billed.answered(cost, answer_outcome(answer))
@@ -86,13 +100,24 @@ class RoundEvaluator:
                     raise
             results = apply_parent_rule(checks, answers)
         else:
-            results = [{"id": "c0", "kind": "entity", "question": c.NO_CHECKS_QUESTION, "subject": "",
-                        "parent": None, "answer": "no", "satisfied": False}]
-        document = ledger.complete({
-            "passed": all(check["satisfied"] for check in results),
-            "checks": results,
-            "durationMs": int((time.monotonic() - started) * 1000),
-        })
+            results = [
+                {
+                    "id": "c0",
+                    "kind": "entity",
+                    "question": c.NO_CHECKS_QUESTION,
+                    "subject": "",
+                    "parent": None,
+                    "answer": "no",
+                    "satisfied": False,
+                }
+            ]
+        document = ledger.complete(
+            {
+                "passed": all(check["satisfied"] for check in results),
+                "checks": results,
+                "durationMs": int((time.monotonic() - started) * 1000),
+            }
+        )
         return summary(document, key)
 
     # -- the checks: once per run --------------------------------------------------------------------
@@ -109,9 +134,14 @@ class RoundEvaluator:
             source, cost = CHECKS_SOURCE_EXPECTED, 0.0
         else:
             request = checks_request(evaluator.model_id, settings["prompt"])
-            with self._spend.call(state, round_number=state["loop"]["round"], step=c.STEP_EVALUATE_CHECKS,
-                                  candidate=0, model_id=evaluator.model_id,
-                                  bound_usd=_call_bound(request, [])) as billed:
+            with self._spend.call(
+                state,
+                round_number=state["loop"]["round"],
+                step=c.STEP_EVALUATE_CHECKS,
+                candidate=0,
+                model_id=evaluator.model_id,
+                bound_usd=_call_bound(request, []),
+            ) as billed:
                 answer = self._models.call(**request)
                 cost = evaluator.token_cost(answer.input_tokens, answer.output_tokens)
                 billed.answered(cost, answer_outcome(answer))
@@ -123,8 +153,16 @@ class RoundEvaluator:
                     raise
             source = evaluator.model_id
             ledger.save()  # the checks call is billed once: recorded before anything else can fail
-        self._images.put_json(key, {"runId": run_id, "prompt": settings["prompt"], "source": source,
-                                    "costUsd": round(cost, 6), "checks": checks})
+        self._images.put_json(
+            key,
+            {
+                "runId": run_id,
+                "prompt": settings["prompt"],
+                "source": source,
+                "costUsd": round(cost, 6),
+                "checks": checks,
+            },
+        )
         return checks
 
     # -- the answers: once per round -----------------------------------------------------------------
@@ -149,8 +187,10 @@ def answers_request(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> 
     return {
         "model_id": model_id,
         "system_prompt": prompts.text("evaluation_answers_system.md"),
-        "content": [{"image": {"format": "png", "source": {"bytes": png}}},
-                    {"text": prompts.text("evaluation_answers_user.md").replace("{checks}", checks_block(checks))}],
+        "content": [
+            {"image": {"format": "png", "source": {"bytes": png}}},
+            {"text": prompts.text("evaluation_answers_user.md").replace("{checks}", checks_block(checks))},
+        ],
         "tool_name": c.EVALUATION_ANSWERS_TOOL,
         "tool_description": "Submit a yes or no answer for every question about the image, by id.",
         "input_schema": prompts.schema(ANSWERS_SCHEMA),
@@ -163,8 +203,13 @@ CHECK_LINE_MAX_BYTES = 1000
 
 
 def _call_bound(request: dict[str, Any], image_sizes: list[tuple[int, int]]) -> float:
-    texts = tool_call_texts(request["system_prompt"], request["content"], request["tool_name"],
-                            request["tool_description"], request["input_schema"])
+    texts = tool_call_texts(
+        request["system_prompt"],
+        request["content"],
+        request["tool_name"],
+        request["tool_description"],
+        request["input_schema"],
+    )
     return tool_call_cost_bound(request["model_id"], texts, image_sizes)
 
 
@@ -250,14 +295,20 @@ def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:
             raise InvalidEvaluation(f"the evaluator's checks repeat the id {check['id']!r} at {where}")
         parent = check.get("parent")
         if parent is not None and parent not in seen:
-            raise InvalidEvaluation(f"the evaluator's check {check['id']!r} names a parent {parent!r} that does not "
-                                    f"come before it")
+            raise InvalidEvaluation(
+                f"the evaluator's check {check['id']!r} names a parent {parent!r} that does not come before it"
+            )
         missing = [name for name in KIND_FIELDS[check["kind"]] if name not in check]
         if missing:
             raise InvalidEvaluation(f"the evaluator's {check['kind']} check {check['id']!r} has no {missing[0]}")
         seen.add(check["id"])
-        kept = {"id": check["id"], "kind": check["kind"], "question": check["question"],
-                "subject": check["subject"].strip().lower(), "parent": parent}
+        kept = {
+            "id": check["id"],
+            "kind": check["kind"],
+            "question": check["question"],
+            "subject": check["subject"].strip().lower(),
+            "parent": parent,
+        }
         kept.update({name: check[name] for name in KIND_FIELDS[check["kind"]]})
         kept.update({name: check[name] for name in KIND_OPTIONAL_FIELDS.get(check["kind"], ()) if name in check})
         if check["kind"] == "absent":
@@ -274,8 +325,9 @@ def answers_by_id(answer: ToolAnswer, checks: list[dict[str, Any]]) -> dict[str,
     result: dict[str, bool] = {}
     for entry in answers:
         if entry["id"] not in asked:
-            raise InvalidEvaluation(f"the evaluator answered {entry['id']!r}, which was not asked (asked: "
-                                    f"{', '.join(asked)})")
+            raise InvalidEvaluation(
+                f"the evaluator answered {entry['id']!r}, which was not asked (asked: {', '.join(asked)})"
+            )
         if entry["id"] in result:
             raise InvalidEvaluation(f"the evaluator answered {entry['id']!r} twice")
         result[entry["id"]] = entry["answer"] == "yes"
@@ -301,8 +353,10 @@ def apply_parent_rule(checks: list[dict[str, Any]], answers: dict[str, bool]) ->
         satisfied[check_id] = answers[check_id] and (parent is None or holds(parent, (*path, check_id)))
         return satisfied[check_id]
 
-    return [{**check, "answer": "yes" if answers[check["id"]] else "no", "satisfied": holds(check["id"])}
-            for check in checks]
+    return [
+        {**check, "answer": "yes" if answers[check["id"]] else "no", "satisfied": holds(check["id"])}
+        for check in checks
+    ]
 
 
 def _without_null_parents(answer: ToolAnswer) -> ToolAnswer:
@@ -312,12 +366,15 @@ def _without_null_parents(answer: ToolAnswer) -> ToolAnswer:
     checks = tool_input.get("checks")
     if not isinstance(checks, list):
         return answer
-    cleaned = [{k: v for k, v in check.items() if not (k == "parent" and v is None)} if isinstance(check, dict)
-               else check for check in checks]
+    cleaned = [
+        {k: v for k, v in check.items() if not (k == "parent" and v is None)} if isinstance(check, dict) else check
+        for check in checks
+    ]
     return dataclasses.replace(answer, tool_input={**tool_input, "checks": cleaned})
 
 
 def _refuse_truncated(answer: ToolAnswer, what: str) -> None:
     if answer.stop_reason == "max_tokens":
-        raise InvalidEvaluation(f"the evaluator's {what} were cut at maxTokens (stopReason max_tokens); "
-                                "a partial list cannot be used")
+        raise InvalidEvaluation(
+            f"the evaluator's {what} were cut at maxTokens (stopReason max_tokens); a partial list cannot be used"
+        )

@@ -33,8 +33,10 @@ def blocked_reason(state: dict[str, Any]) -> str:
     loop, error = state["loop"], state.get("error") or {}
     if error.get("Error") == "ImagesFiltered":
         round_number = loop.get("lastFilteredRound", loop["round"])
-        return (f"the content filter blocked the generated images of round {round_number}; no round or budget was "
-                "left to draw again")
+        return (
+            f"the content filter blocked the generated images of round {round_number}; no round or budget was "
+            "left to draw again"
+        )
     if loop["prompt"] == state["settings"]["prompt"]:
         return "the content filter blocked your prompt"
     return f"the content filter blocked the rewritten prompt of round {loop['round']}"
@@ -71,6 +73,7 @@ class RunFinisher:
         if error:
             result["error"] = error.get("Error", "Unknown")
             result["cause"] = cause_message(error.get("Cause"))[:CAUSE_LIMIT]
-        self._runs.update_run(run_id, {**{k: v for k, v in result.items() if k != "runId"},
-                                       "finishedAt": iso(self._clock())})
+        self._runs.update_run(
+            run_id, {**{k: v for k, v in result.items() if k != "runId"}, "finishedAt": iso(self._clock())}
+        )
         return result

@@ -33,13 +33,18 @@ def call_plan(model: registry.GeneratorModel, candidates: int) -> list[tuple[int
 def image_calls_bound(settings: dict[str, Any]) -> float:
     """What the round's image calls cost at most: every requested image billed (filtered ones included)."""
     model = registry.generator(settings["generator"])
-    return int(settings["candidatesPerRound"]) * model.price_per_image(settings["width"], settings["height"],
-                                                                  settings["quality"])
+    return int(settings["candidatesPerRound"]) * model.price_per_image(
+        settings["width"], settings["height"], settings["quality"]
+    )
 
 
 class RoundGenerator:
-    def __init__(self, generator: ImageGenerator | None = None, images: ObjectStore | None = None,
-                 ledger: SpendLedger | None = None):
+    def __init__(
+        self,
+        generator: ImageGenerator | None = None,
+        images: ObjectStore | None = None,
+        ledger: SpendLedger | None = None,
+    ):
         self._generator = generator or BedrockImageGenerator()
         self._images = images or S3ObjectStore()
         self._ledger = ledger or SpendLedger()
@@ -75,8 +80,10 @@ class RoundGenerator:
         cost = sum(call["costUsd"] for call in done.values())
         if not keys:
             if filtered:
-                raise ImagesFiltered(f"All of the generated images of round {round_number} have been blocked by "
-                                     f"the content filter ({filtered} of {settings['candidatesPerRound']}).")
+                raise ImagesFiltered(
+                    f"All of the generated images of round {round_number} have been blocked by "
+                    f"the content filter ({filtered} of {settings['candidatesPerRound']})."
+                )
             raise ModelTransientError(f"{model.model_id} delivered no usable image in round {round_number}")
         return {
             "round": round_number,
@@ -86,21 +93,34 @@ class RoundGenerator:
             "durationMs": int((time.monotonic() - started) * 1000),
         }
 
-    def _call(self, state: dict[str, Any], request: ImageRequest, model: registry.GeneratorModel, price: float,
-              first: int, count: int) -> dict[str, Any]:
+    def _call(
+        self,
+        state: dict[str, Any],
+        request: ImageRequest,
+        model: registry.GeneratorModel,
+        price: float,
+        first: int,
+        count: int,
+    ) -> dict[str, Any]:
         """One billed call for candidates first..first+count-1: its images stored, what it delivered."""
         run_id, round_number = state["runId"], state["loop"]["round"]
-        with self._ledger.call(state, round_number=round_number, step=c.STEP_GENERATE, candidate=first,
-                               model_id=model.model_id, bound_usd=count * price) as billed:
+        with self._ledger.call(
+            state,
+            round_number=round_number,
+            step=c.STEP_GENERATE,
+            candidate=first,
+            model_id=model.model_id,
+            bound_usd=count * price,
+        ) as billed:
             try:
-                result = self._generator.generate_call(request, first, count,
-                                                       on_answered=lambda: billed.answered(count * price))
+                result = self._generator.generate_call(
+                    request, first, count, on_answered=lambda: billed.answered(count * price)
+                )
             except ImagesFiltered:
                 if not model.bills_filtered_images:
                     billed.answered(0.0, c.CALL_FILTERED)
                 billed.outcome = c.CALL_FILTERED
-                return {"first": first, "keys": [], "filtered": count,
-                        "costUsd": billed.cost_usd}
+                return {"first": first, "keys": [], "filtered": count, "costUsd": billed.cost_usd}
             delivered = len(result.images)
             if not model.bills_filtered_images:
                 billed.cost_usd = delivered * price

@@ -46,15 +46,24 @@ def _dynamodb_idempotency_store() -> Any:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
     return DynamoDBPersistenceLayer(
-        table_name=os.environ[c.ENV_TABLE], key_attr="pk", sort_key_attr="sk", static_pk_value=c.IDEMPOTENCY_PK,
+        table_name=os.environ[c.ENV_TABLE],
+        key_attr="pk",
+        sort_key_attr="sk",
+        static_pk_value=c.IDEMPOTENCY_PK,
         expiry_attr=c.TTL_ATTRIBUTE,  # the table's TTL attribute: DynamoDB deletes expired records
     )
 
 
 class Generations:
-    def __init__(self, runs: RunRepository | None = None, workflow: Workflow | None = None,
-                 presigner: UrlSigner | None = None, idempotency_store_factory: Callable[[], Any] | None = None,
-                 new_id: Callable[[], str] = new_run_id, clock: Clock = utc_now):
+    def __init__(
+        self,
+        runs: RunRepository | None = None,
+        workflow: Workflow | None = None,
+        presigner: UrlSigner | None = None,
+        idempotency_store_factory: Callable[[], Any] | None = None,
+        new_id: Callable[[], str] = new_run_id,
+        clock: Clock = utc_now,
+    ):
         self._runs = runs or DynamoRunRepository()
         self._workflow = workflow or StepFunctionsWorkflow()
         self._presigner = presigner or S3Presigner()
@@ -80,8 +89,9 @@ class Generations:
         return self._idempotency_config
 
     # -- start -----------------------------------------------------------------------------------
-    def start(self, request: Any, idempotency_key: str | None = None, base_path: str = "",
-              lambda_context: Any = None) -> dict[str, Any]:
+    def start(
+        self, request: Any, idempotency_key: str | None = None, base_path: str = "", lambda_context: Any = None
+    ) -> dict[str, Any]:
         """Validate, then start one execution (at most one per idempotency key). The answer's `replayed`
         is True when an earlier request with the same key had started it. The Lambda context lets an
         in-progress record expire with the invocation's remaining time."""
@@ -102,7 +112,8 @@ class Generations:
             answer = self._idempotent_start()(submission=submission)
         except IdempotencyValidationError as error:
             raise IdempotencyKeyReused(
-                f"{c.IDEMPOTENCY_HEADER} was already used with a different request body") from error
+                f"{c.IDEMPOTENCY_HEADER} was already used with a different request body"
+            ) from error
         except IdempotencyAlreadyInProgressError as error:
             raise RequestInProgress(f"a request with this {c.IDEMPOTENCY_HEADER} is still in progress") from error
         return {"replayed": False, **answer}
@@ -112,8 +123,12 @@ class Generations:
             from aws_lambda_powertools.utilities.idempotency import idempotent_function
 
             self._start_once = idempotent_function(
-                self._start, data_keyword_argument="submission", persistence_store=self._idempotency_store_factory(),
-                config=self.idempotency_config, key_prefix=c.IDEMPOTENCY_KEY_PREFIX)
+                self._start,
+                data_keyword_argument="submission",
+                persistence_store=self._idempotency_store_factory(),
+                config=self.idempotency_config,
+                key_prefix=c.IDEMPOTENCY_KEY_PREFIX,
+            )
         return self._start_once
 
     def _start(self, *, submission: dict[str, Any]) -> dict[str, Any]:
@@ -161,8 +176,11 @@ class Generations:
             "rounds": [self._round(entry) for entry in rounds],
             # the independent evaluator on the final best image: the best round's evaluation
             "evaluation": best_round.get("evaluation"),
-            "bestImage": ({"round": item.get("bestRound"), "score": item.get("bestScore"),
-                           "url": self._presigner.url(best_key)} if best_key else None),
+            "bestImage": (
+                {"round": item.get("bestRound"), "score": item.get("bestScore"), "url": self._presigner.url(best_key)}
+                if best_key
+                else None
+            ),
             "totals": {
                 "rounds": item.get("rounds", 0),
                 "costUsd": item.get("costUsd", 0.0),
@@ -179,10 +197,18 @@ class Generations:
         if status is None:
             raise GenerationNotFound(f"no generation has the id {run_id!r}")
         return {
-            "id": run_id, "status": c.STATUS_RUNNING if status == "RUNNING" else c.STATUS_FAILED,
+            "id": run_id,
+            "status": c.STATUS_RUNNING if status == "RUNNING" else c.STATUS_FAILED,
             "reason": None if status == "RUNNING" else f"the execution ended {status} before the run was recorded",
-            "error": None, "prompt": None, "settings": None, "startedAt": None, "updatedAt": None, "finishedAt": None,
-            "rounds": [], "evaluation": None, "bestImage": None,
+            "error": None,
+            "prompt": None,
+            "settings": None,
+            "startedAt": None,
+            "updatedAt": None,
+            "finishedAt": None,
+            "rounds": [],
+            "evaluation": None,
+            "bestImage": None,
             "totals": {"rounds": 0, "costUsd": 0.0, "evaluationCostUsd": 0.0, "bestScore": None, "finalScore": None},
             "links": _links(base_path, run_id),
         }
@@ -192,9 +218,13 @@ class Generations:
         images = []
         for index, key in enumerate(entry.get("imageKeys") or []):
             match = _CANDIDATE.search(key)
-            images.append({"candidate": int(match.group(1)) if match else index + 1,
-                           "score": scores[index] if index < len(scores) else None,
-                           "url": self._presigner.url(key)})
+            images.append(
+                {
+                    "candidate": int(match.group(1)) if match else index + 1,
+                    "score": scores[index] if index < len(scores) else None,
+                    "url": self._presigner.url(key),
+                }
+            )
         best_key = entry.get("bestImageKey")
         return {
             "round": entry["round"],
@@ -223,19 +253,22 @@ class Generations:
         if next_cursor:
             links["next"] = f"{base_path}{COLLECTION_PATH}?limit={page_size}&cursor={next_cursor}"
         return {
-            "generations": [{
-                "id": item["runId"],
-                "status": item["status"],
-                "prompt": item["prompt"],
-                "startedAt": item["startedAt"],
-                "finishedAt": item.get("finishedAt"),
-                "rounds": item.get("rounds", 0),
-                "bestScore": item.get("bestScore"),
-                "threshold": (item.get("settings") or {}).get("threshold"),
-                "bestImage": self._presigner.url(item["bestImageKey"]) if item.get("bestImageKey") else None,
-                "costUsd": item.get("costUsd", 0.0),
-                "links": _links(base_path, item["runId"]),
-            } for item in items],
+            "generations": [
+                {
+                    "id": item["runId"],
+                    "status": item["status"],
+                    "prompt": item["prompt"],
+                    "startedAt": item["startedAt"],
+                    "finishedAt": item.get("finishedAt"),
+                    "rounds": item.get("rounds", 0),
+                    "bestScore": item.get("bestScore"),
+                    "threshold": (item.get("settings") or {}).get("threshold"),
+                    "bestImage": self._presigner.url(item["bestImageKey"]) if item.get("bestImageKey") else None,
+                    "costUsd": item.get("costUsd", 0.0),
+                    "links": _links(base_path, item["runId"]),
+                }
+                for item in items
+            ],
             "nextCursor": next_cursor,
             "links": links,
         }
@@ -271,9 +304,15 @@ def _decode_cursor(cursor: str) -> dict[str, Any]:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise problem from None
-    if not (isinstance(key, dict) and set(key) == _CURSOR_KEYS and all(isinstance(v, str) for v in key.values())
-            and key[c.RUNS_INDEX_PK] == c.RUNS_INDEX_PK_VALUE and key["sk"] == c.RUN_SK
-            and key["pk"].startswith(c.run_pk("")) and is_run_id(key["pk"][len(c.run_pk("")):])
-            and key[c.RUNS_INDEX_SK]):
+    if not (
+        isinstance(key, dict)
+        and set(key) == _CURSOR_KEYS
+        and all(isinstance(v, str) for v in key.values())
+        and key[c.RUNS_INDEX_PK] == c.RUNS_INDEX_PK_VALUE
+        and key["sk"] == c.RUN_SK
+        and key["pk"].startswith(c.run_pk(""))
+        and is_run_id(key["pk"][len(c.run_pk("")) :])
+        and key[c.RUNS_INDEX_SK]
+    ):
         raise problem
     return key

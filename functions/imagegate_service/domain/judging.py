@@ -23,6 +23,11 @@ from imagegate_service.errors import InvalidVerdict
 VERDICT_SCHEMA = "verdict.schema.json"
 
 
+def best_candidate(verdict_doc: dict[str, Any]) -> dict[str, Any]:
+    """The best candidate's entry (its number and verdict) in a round's verdict document (verdict.json)."""
+    return next(cand for cand in verdict_doc["candidates"] if cand["candidate"] == verdict_doc["bestCandidate"])
+
+
 def judge_request(model_id: str, original_prompt: str, png: bytes) -> dict[str, Any]:
     """The judge's Converse call (BedrockToolCaller.call's arguments) for one image."""
     user_text = prompts.text("judge_user.md").replace("{original_prompt}", as_data(original_prompt))
@@ -39,8 +44,13 @@ def judge_request(model_id: str, original_prompt: str, png: bytes) -> dict[str, 
 def judge_call_bound(settings: dict[str, Any], image_size: tuple[int, int] | None = None) -> float:
     """The most one judge call on an image of the run's size can cost."""
     request = judge_request(settings["judge"], settings["prompt"], b"")
-    texts = tool_call_texts(request["system_prompt"], request["content"], request["tool_name"],
-                            request["tool_description"], request["input_schema"])
+    texts = tool_call_texts(
+        request["system_prompt"],
+        request["content"],
+        request["tool_name"],
+        request["tool_description"],
+        request["input_schema"],
+    )
     return tool_call_cost_bound(settings["judge"], texts, [image_size or (settings["width"], settings["height"])])
 
 
@@ -48,8 +58,9 @@ class RoundJudge:
     """Each candidate is judged by its own call (the state machine's Map runs them in parallel, and a retry
     repeats only the failed one); pick_best gathers their verdicts into the round's verdict.json."""
 
-    def __init__(self, models: ToolCaller | None = None, images: ObjectStore | None = None,
-                 ledger: SpendLedger | None = None):
+    def __init__(
+        self, models: ToolCaller | None = None, images: ObjectStore | None = None, ledger: SpendLedger | None = None
+    ):
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()
         self._ledger = ledger or SpendLedger()
@@ -63,23 +74,45 @@ class RoundJudge:
         started = time.monotonic()
         png = self._images.get_bytes(image_key)
         request = judge_request(judge_model.model_id, settings["prompt"], png)
-        texts = tool_call_texts(request["system_prompt"], request["content"], request["tool_name"],
-                                request["tool_description"], request["input_schema"])
+        texts = tool_call_texts(
+            request["system_prompt"],
+            request["content"],
+            request["tool_name"],
+            request["tool_description"],
+            request["input_schema"],
+        )
         bound = tool_call_cost_bound(judge_model.model_id, texts, [png_size(png)])
-        with self._ledger.call(state, round_number=loop["round"], step=c.STEP_JUDGE, candidate=number,
-                               model_id=judge_model.model_id, bound_usd=bound) as billed:
+        with self._ledger.call(
+            state,
+            round_number=loop["round"],
+            step=c.STEP_JUDGE,
+            candidate=number,
+            model_id=judge_model.model_id,
+            bound_usd=bound,
+        ) as billed:
             answer = self._models.call(**request)
             cost = judge_model.token_cost(answer.input_tokens, answer.output_tokens)
             billed.answered(cost, answer_outcome(answer))
             verdict = validated(answer, VERDICT_SCHEMA, "judge", InvalidVerdict)
         key = c.candidate_verdict_key(run_id, loop["round"], number)
-        self._images.put_json(key, {
-            "candidate": number, "imageKey": image_key, "verdict": verdict,
-            "usage": {"inputTokens": answer.input_tokens, "outputTokens": answer.output_tokens},
-            "costUsd": round(cost, 9)})
-        return {"candidate": number, "imageKey": image_key, "score": float(verdict["score"]),
-                "candidateVerdictKey": key, "costUsd": round(cost, 9),
-                "durationMs": int((time.monotonic() - started) * 1000)}
+        self._images.put_json(
+            key,
+            {
+                "candidate": number,
+                "imageKey": image_key,
+                "verdict": verdict,
+                "usage": {"inputTokens": answer.input_tokens, "outputTokens": answer.output_tokens},
+                "costUsd": round(cost, 9),
+            },
+        )
+        return {
+            "candidate": number,
+            "imageKey": image_key,
+            "score": float(verdict["score"]),
+            "candidateVerdictKey": key,
+            "costUsd": round(cost, 9),
+            "durationMs": int((time.monotonic() - started) * 1000),
+        }
 
     def pick_best(self, state: dict[str, Any]) -> dict[str, Any]:
         """The best of the candidates the Map judged ({..., candidates: [judge_candidate's results]})."""
@@ -90,8 +123,15 @@ class RoundJudge:
         verdict_key = c.verdict_key(run_id, loop["round"])
         self._images.put_json(
             verdict_key,
-            {"runId": run_id, "round": loop["round"], "originalPrompt": settings["prompt"], "prompt": loop["prompt"],
-             "judgeModel": settings["judge"], "bestCandidate": best["candidate"], "candidates": candidates},
+            {
+                "runId": run_id,
+                "round": loop["round"],
+                "originalPrompt": settings["prompt"],
+                "prompt": loop["prompt"],
+                "judgeModel": settings["judge"],
+                "bestCandidate": best["candidate"],
+                "candidates": candidates,
+            },
         )
         return {
             "score": float(best["verdict"]["score"]),
@@ -105,6 +145,8 @@ class RoundJudge:
 
     def judge(self, state: dict[str, Any]) -> dict[str, Any]:
         """Every candidate, one after another, then the best (the state machine uses the Map instead)."""
-        results = [self.judge_candidate({**state, "candidate": number, "imageKey": key})
-                   for number, key in enumerate(state["generation"]["imageKeys"], start=1)]
+        results = [
+            self.judge_candidate({**state, "candidate": number, "imageKey": key})
+            for number, key in enumerate(state["generation"]["imageKeys"], start=1)
+        ]
         return self.pick_best({**state, "candidates": results})

@@ -30,9 +30,12 @@ def run_options() -> dict[str, Any]:
     today = utc_now().date()
     models: dict[str, list[dict[str, Any]]] = {}
     for role in model_roles():
-        allowed = [model_id for model_id in schema["properties"][role]["enum"]
-                   if (deployed is None or model_id in deployed.get(role, ()))
-                   and retirement_problem(model_id, today, role) is None]
+        allowed = [
+            model_id
+            for model_id in schema["properties"][role]["enum"]
+            if (deployed is None or model_id in deployed.get(role, ()))
+            and retirement_problem(model_id, today, role) is None
+        ]
         models[role] = [_generator(model_id) if role == "generator" else _text_model(model_id) for model_id in allowed]
     return {
         "defaults": deployment_defaults(),
@@ -57,17 +60,23 @@ def _generator(model_id: str) -> dict[str, Any]:
         "cfgScale": ({"min": cfg[0], "max": cfg[1], "default": model.default_cfg_scale} if cfg else None),
     }
     if sizes["rule"] == "aspectRatios":
-        answer["sizes"] = [{"width": w, "height": h, "label": f"{w}x{h} ({ratio})"}
-                           for ratio, (w, h) in model.aspect_ratios.items()]
+        answer["sizes"] = [
+            {"width": w, "height": h, "label": f"{w}x{h} ({ratio})"} for ratio, (w, h) in model.aspect_ratios.items()
+        ]
     elif sizes["rule"] == "list":
         answer["sizes"] = [{"width": w, "height": h, "label": f"{w}x{h}"} for w, h in sizes["allowed"]]
     else:  # any width and height within the range (the request's checks name the rule that fails)
-        answer["sizeRange"] = {key: sizes[key] for key in
-                               ("minSide", "maxSide", "multipleOf", "maxAspectRatio", "maxPixelsExclusive")}
+        answer["sizeRange"] = {
+            key: sizes[key] for key in ("minSide", "maxSide", "multipleOf", "maxAspectRatio", "maxPixelsExclusive")
+        }
     return answer
 
 
 def _text_model(model_id: str) -> dict[str, Any]:
     model = registry.text_model(model_id)
-    return {"id": model_id, "name": model.spec.get("displayName", model_id), "vision": model.vision,
-            "offlineOnly": model.offline_only}
+    return {
+        "id": model_id,
+        "name": model.spec.get("displayName", model_id),
+        "vision": model.vision,
+        "offlineOnly": model.offline_only,
+    }

@@ -58,8 +58,9 @@ class RunRepository(Protocol):
 
     def put_round(self, run_id: str, round_number: int, attributes: dict[str, Any]) -> None: ...
 
-    def put_round_and_update_run(self, run_id: str, round_number: int, round_attributes: dict[str, Any],
-                                 run_attributes: dict[str, Any]) -> None: ...
+    def put_round_and_update_run(
+        self, run_id: str, round_number: int, round_attributes: dict[str, Any], run_attributes: dict[str, Any]
+    ) -> None: ...
 
     def reserve_spend(self, run_id: str, bound_usd: float, limit_usd: float) -> bool: ...
 
@@ -73,8 +74,9 @@ class RunRepository(Protocol):
 
     def list_rounds(self, run_id: str) -> list[dict[str, Any]]: ...
 
-    def list_recent_runs(self, limit: int, start_key: dict[str, Any] | None = None
-                         ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]: ...
+    def list_recent_runs(
+        self, limit: int, start_key: dict[str, Any] | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]: ...
 
 
 @runtime_checkable
@@ -83,8 +85,9 @@ class ImageGenerator(Protocol):
 
     def generate(self, request: ImageRequest) -> GeneratedImages: ...
 
-    def generate_call(self, request: ImageRequest, first: int, count: int,
-                      on_answered: Callable[[], None]) -> GeneratedImages: ...
+    def generate_call(
+        self, request: ImageRequest, first: int, count: int, on_answered: Callable[[], None]
+    ) -> GeneratedImages: ...
 
 
 @runtime_checkable
@@ -92,8 +95,16 @@ class ToolCaller(Protocol):
     """A text or vision model answering through one forced tool call (Bedrock Converse): the judge, the
     rewriter and the evaluator."""
 
-    def call(self, model_id: str, system_prompt: str, content: list[dict[str, Any]], tool_name: str,
-             tool_description: str, input_schema: dict[str, Any], max_tokens: int | None = None) -> ToolAnswer: ...
+    def call(
+        self,
+        model_id: str,
+        system_prompt: str,
+        content: list[dict[str, Any]],
+        tool_name: str,
+        tool_description: str,
+        input_schema: dict[str, Any],
+        max_tokens: int | None = None,
+    ) -> ToolAnswer: ...
 
 
 @runtime_checkable

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from imagegate_service import constants as c
@@ -16,20 +15,26 @@ from imagegate_service.domain.evaluating import (
     unavailable_evaluation,
 )
 from imagegate_service.domain.generation import image_calls_bound
-from imagegate_service.domain.judging import judge_call_bound
+from imagegate_service.domain.judging import best_candidate, judge_call_bound
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
+from imagegate_service.settings import run_ttl_days
 
 
-def next_round_bound(settings: dict[str, Any], checks: list[dict[str, Any]] | None,
-                     rewrite_request: dict[str, Any] | None) -> float:
+def next_round_bound(
+    settings: dict[str, Any], checks: list[dict[str, Any]] | None, rewrite_request: dict[str, Any] | None
+) -> float:
     """The most another round can cost: every candidate billed, a judge call per candidate and the evaluator,
     each with its input bounded from its actual text and image size and its output at maxTokens, and the
     rewrite that makes its prompt (None: the next round re-draws without one)."""
     from imagegate_service.domain.rewriting import rewrite_call_bound
 
     rewrite = rewrite_call_bound(rewrite_request) if rewrite_request is not None else 0.0
-    return (image_calls_bound(settings) + int(settings["candidatesPerRound"]) * judge_call_bound(settings)
-            + evaluation_calls_bound(settings, checks) + rewrite)
+    return (
+        image_calls_bound(settings)
+        + int(settings["candidatesPerRound"]) * judge_call_bound(settings)
+        + evaluation_calls_bound(settings, checks)
+        + rewrite
+    )
 
 
 def first_round_bound(settings: dict[str, Any]) -> float:
@@ -37,8 +42,7 @@ def first_round_bound(settings: dict[str, Any]) -> float:
 
 
 class RoundRecorder:
-    def __init__(self, runs: RunRepository | None = None, images: ObjectStore | None = None,
-                 clock: Clock = utc_now):
+    def __init__(self, runs: RunRepository | None = None, images: ObjectStore | None = None, clock: Clock = utc_now):
         self._runs = runs or DynamoRunRepository()
         self._images = images or S3ObjectStore()
         self._clock = clock
@@ -48,7 +52,7 @@ class RoundRecorder:
         generation, judgement = state["generation"], state["judgement"]
         round_number = loop["round"]
         verdict_doc = self._images.get_json(judgement["verdictKey"])
-        best = next(cand for cand in verdict_doc["candidates"] if cand["candidate"] == judgement["bestCandidate"])
+        best = best_candidate(verdict_doc)
         verdict = best["verdict"]
         score = judgement["score"]
         now = self._clock()
@@ -75,12 +79,13 @@ class RoundRecorder:
             "evaluationCostUsd": this_round["evaluationCostUsd"],  # billed, budgeted, not the loop's own cost
             "generatorModel": settings["generator"],
             "judgeModel": settings["judge"],
-            "rewriterModel": settings["rewriter"] if round_number > 1 and settings.get("strategy") != c.STRATEGY_REDRAW
+            "rewriterModel": settings["rewriter"]
+            if round_number > 1 and settings.get("strategy") != c.STRATEGY_REDRAW
             else None,
             "generateMs": generation["durationMs"],
             "judgeMs": judgement["durationMs"],
             "recordedAt": iso(now),
-            c.TTL_ATTRIBUTE: expiry_epoch(now, int(os.environ.get(c.ENV_RUN_TTL_DAYS, c.DEFAULT_RUN_TTL_DAYS))),
+            c.TTL_ATTRIBUTE: expiry_epoch(now, run_ttl_days()),
         }
         improved = score > loop["bestScore"] or loop["bestRound"] == 0
         available = "unavailable" not in evaluation
@@ -102,16 +107,30 @@ class RoundRecorder:
         if settings.get("strategy") != c.STRATEGY_REDRAW:
             from imagegate_service.domain.rewriting import rewrite_request
 
-            rewrite = rewrite_request(settings, loop, verdict["suggestions"],
-                                      [*(r for r in self._runs.list_rounds(run_id) if r["round"] != round_number),
-                                       {"prompt": loop["prompt"], "score": score}])
+            rewrite = rewrite_request(
+                settings,
+                loop,
+                verdict["suggestions"],
+                [
+                    *(r for r in self._runs.list_rounds(run_id) if r["round"] != round_number),
+                    {"prompt": loop["prompt"], "score": score},
+                ],
+            )
         next_loop["projectedCostUsd"] = self._projection(state, rewrite)
         # the round and the run's totals: one transaction, so a throttled second write cannot split them
         self._runs.put_round_and_update_run(
-            run_id, round_number, round_item,
-            {"rounds": round_number, "costUsd": next_loop["costUsd"], "bestRound": next_loop["bestRound"],
-             "bestScore": next_loop["bestScore"], "bestImageKey": next_loop["bestImageKey"],
-             "evaluationCostUsd": next_loop["evaluationCostUsd"], "updatedAt": iso(now)},
+            run_id,
+            round_number,
+            round_item,
+            {
+                "rounds": round_number,
+                "costUsd": next_loop["costUsd"],
+                "bestRound": next_loop["bestRound"],
+                "bestScore": next_loop["bestScore"],
+                "bestImageKey": next_loop["bestImageKey"],
+                "evaluationCostUsd": next_loop["evaluationCostUsd"],
+                "updatedAt": iso(now),
+            },
         )
         return next_loop
 
@@ -124,9 +143,15 @@ class RoundRecorder:
         round_number = loop["round"]
         run_totals = spend.totals(self._runs.ledger(run_id))
         filtered = sorted({*(self._runs.get_run(run_id) or {}).get("filteredRounds", []), round_number})
-        next_loop = {**loop, **run_totals, "round": round_number + 1, "rewriteCostUsd": 0.0,
-                     "seed": redraw_seed(settings, round_number + 1), "filteredRounds": filtered,
-                     "lastFilteredRound": round_number}
+        next_loop = {
+            **loop,
+            **run_totals,
+            "round": round_number + 1,
+            "rewriteCostUsd": 0.0,
+            "seed": redraw_seed(settings, round_number + 1),
+            "filteredRounds": filtered,
+            "lastFilteredRound": round_number,
+        }
         next_loop["projectedCostUsd"] = self._projection(state, None)
         self._runs.update_run(run_id, {**run_totals, "filteredRounds": filtered, "updatedAt": iso(self._clock())})
         return next_loop

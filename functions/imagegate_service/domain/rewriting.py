@@ -10,6 +10,7 @@ from imagegate_service import prompts, registry
 from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, tool_call_cost_bound, tool_call_texts
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.answers import answer_outcome, as_data, validated
+from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import ObjectStore, RunRepository, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import InvalidRewrite
@@ -19,8 +20,13 @@ HISTORY_SIZE = 3
 
 
 class PromptRewriter:
-    def __init__(self, models: ToolCaller | None = None, images: ObjectStore | None = None,
-                 runs: RunRepository | None = None, ledger: SpendLedger | None = None):
+    def __init__(
+        self,
+        models: ToolCaller | None = None,
+        images: ObjectStore | None = None,
+        runs: RunRepository | None = None,
+        ledger: SpendLedger | None = None,
+    ):
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()
         self._runs = runs or DynamoRunRepository()
@@ -33,12 +39,18 @@ class PromptRewriter:
         generator = registry.generator(settings["generator"])
         rewriter = registry.text_model(settings["rewriter"])
         verdict_doc = self._images.get_json(state["judgement"]["verdictKey"])
-        best = next(cand for cand in verdict_doc["candidates"] if cand["candidate"] == verdict_doc["bestCandidate"])
+        best = best_candidate(verdict_doc)
         suggestions = best["verdict"]["suggestions"]
         request = rewrite_request(settings, loop, suggestions, self._runs.list_rounds(run_id))
         next_round = loop["round"] + 1
-        with self._ledger.call(state, round_number=next_round, step=c.STEP_REWRITE, candidate=0,
-                               model_id=rewriter.model_id, bound_usd=rewrite_call_bound(request)) as billed:
+        with self._ledger.call(
+            state,
+            round_number=next_round,
+            step=c.STEP_REWRITE,
+            candidate=0,
+            model_id=rewriter.model_id,
+            bound_usd=rewrite_call_bound(request),
+        ) as billed:
             answer = self._models.call(**request)
             billed.answered(rewriter.token_cost(answer.input_tokens, answer.output_tokens), answer_outcome(answer))
             rewrite = validated(answer, REWRITE_SCHEMA, "rewriter", InvalidRewrite)
@@ -48,8 +60,14 @@ class PromptRewriter:
         negative = fit_to_limit(rewrite["negativePrompt"].strip(), generator.negative_prompt_max_chars)
         self._images.put_json(
             c.rewrite_key(run_id, next_round),
-            {"fromRound": loop["round"], "suggestions": suggestions, "changes": rewrite["changes"],
-             "prompt": new_prompt, "negativePrompt": negative, "rewriterModel": rewriter.model_id},
+            {
+                "fromRound": loop["round"],
+                "suggestions": suggestions,
+                "changes": rewrite["changes"],
+                "prompt": new_prompt,
+                "negativePrompt": negative,
+                "rewriterModel": rewriter.model_id,
+            },
         )
         return {
             **loop,
@@ -65,14 +83,23 @@ class PromptRewriter:
         seed = redraw_seed(settings, next_round)
         self._images.put_json(
             c.rewrite_key(run_id, next_round),
-            {"fromRound": loop["round"], "strategy": c.STRATEGY_REDRAW, "suggestions": [], "changes": [],
-             "prompt": loop["prompt"], "negativePrompt": loop["negativePrompt"], "seed": seed, "rewriterModel": None},
+            {
+                "fromRound": loop["round"],
+                "strategy": c.STRATEGY_REDRAW,
+                "suggestions": [],
+                "changes": [],
+                "prompt": loop["prompt"],
+                "negativePrompt": loop["negativePrompt"],
+                "seed": seed,
+                "rewriterModel": None,
+            },
         )
         return {**loop, "round": next_round, "seed": seed, "rewriteCostUsd": 0.0}
 
 
-def rewrite_request(settings: dict[str, Any], loop: dict[str, Any], suggestions: list[str],
-                    earlier_rounds: list[dict[str, Any]]) -> dict[str, Any]:
+def rewrite_request(
+    settings: dict[str, Any], loop: dict[str, Any], suggestions: list[str], earlier_rounds: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The rewriter's Converse call (BedrockToolCaller.call's arguments), with the best earlier prompts as context."""
     limit = registry.generator(settings["generator"]).prompt_max_chars
     earlier = sorted(earlier_rounds, key=lambda r: r["score"], reverse=True)[:HISTORY_SIZE]
@@ -100,8 +127,13 @@ def rewrite_request(settings: dict[str, Any], loop: dict[str, Any], suggestions:
 
 def rewrite_call_bound(request: dict[str, Any]) -> float:
     """The most the rewrite call can cost: its actual text, output at maxTokens."""
-    texts = tool_call_texts(request["system_prompt"], request["content"], request["tool_name"],
-                            request["tool_description"], request["input_schema"])
+    texts = tool_call_texts(
+        request["system_prompt"],
+        request["content"],
+        request["tool_name"],
+        request["tool_description"],
+        request["input_schema"],
+    )
     return tool_call_cost_bound(request["model_id"], texts, [])
 
 

@@ -13,7 +13,6 @@ gives its reservation back. So neither the recorded nor the billed spend can pas
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.ports import RunRepository
 from imagegate_service.errors import BudgetExhausted, ContentBlocked, ImagesFiltered
+from imagegate_service.settings import run_ttl_days
 
 COST_DIGITS = 9  # ledger entries keep nano-dollars; totals are shown to six places
 
@@ -55,8 +55,9 @@ class SpendLedger:
         self._runs = runs or DynamoRunRepository()
 
     @contextlib.contextmanager
-    def call(self, state: dict[str, Any], *, round_number: int, step: str, candidate: int, model_id: str,
-             bound_usd: float) -> Iterator[BilledCall]:
+    def call(
+        self, state: dict[str, Any], *, round_number: int, step: str, candidate: int, model_id: str, bound_usd: float
+    ) -> Iterator[BilledCall]:
         """Reserve the call's upper bound (BudgetExhausted when it does not fit), then record what it cost."""
         run_id, limit = state["runId"], float(state["settings"]["maxCostUsd"])
         billed = BilledCall(call_id(round_number, step, candidate, attempt_of(state)), round(bound_usd, COST_DIGITS))
@@ -65,28 +66,42 @@ class SpendLedger:
             raise BudgetExhausted(
                 f"the {step} call of round {round_number} could cost up to ${billed.bound_usd:.6f}; with "
                 f"${float(run.get('committedUsd', 0.0)):.6f} already spent or committed it would pass maxCostUsd "
-                f"${limit:.6f}, so it was not made")
+                f"${limit:.6f}, so it was not made"
+            )
         try:
             yield billed
         except BaseException as error:
             if billed.is_answered and billed.outcome == c.CALL_OK:
-                billed.outcome = c.CALL_FILTERED if isinstance(error, (ContentBlocked, ImagesFiltered)) else c.CALL_INVALID
+                billed.outcome = (
+                    c.CALL_FILTERED if isinstance(error, (ContentBlocked, ImagesFiltered)) else c.CALL_INVALID
+                )
             self._close(run_id, billed, round_number, step, candidate, model_id)
             raise
         self._close(run_id, billed, round_number, step, candidate, model_id)
 
-    def _close(self, run_id: str, billed: BilledCall, round_number: int, step: str, candidate: int,
-               model_id: str) -> None:
+    def _close(
+        self, run_id: str, billed: BilledCall, round_number: int, step: str, candidate: int, model_id: str
+    ) -> None:
         if not billed.is_answered:
             self._runs.release_spend(run_id, billed.bound_usd)
             return
         now = utc_now()
-        self._runs.record_call(run_id, {
-            "callId": billed.call_id, "round": round_number, "step": step, "candidate": candidate,
-            "modelId": model_id, "outcome": billed.outcome, "costUsd": round(billed.cost_usd, COST_DIGITS),
-            "reservedUsd": billed.bound_usd, "recordedAt": iso(now),
-            c.TTL_ATTRIBUTE: expiry_epoch(now, int(os.environ.get(c.ENV_RUN_TTL_DAYS, c.DEFAULT_RUN_TTL_DAYS))),
-        }, billed.bound_usd)
+        self._runs.record_call(
+            run_id,
+            {
+                "callId": billed.call_id,
+                "round": round_number,
+                "step": step,
+                "candidate": candidate,
+                "modelId": model_id,
+                "outcome": billed.outcome,
+                "costUsd": round(billed.cost_usd, COST_DIGITS),
+                "reservedUsd": billed.bound_usd,
+                "recordedAt": iso(now),
+                c.TTL_ATTRIBUTE: expiry_epoch(now, run_ttl_days()),
+            },
+            billed.bound_usd,
+        )
 
     def entries(self, run_id: str) -> list[dict[str, Any]]:
         return self._runs.ledger(run_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +9,7 @@ from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.ports import Clock, RunRepository
-from imagegate_service.settings import resolve_settings
+from imagegate_service.settings import resolve_settings, run_ttl_days
 
 
 class RunStarter:
@@ -22,17 +21,22 @@ class RunStarter:
         settings = resolve_settings(request)
         # a run the API accepted is there already (QUEUED): it becomes RUNNING and keeps createdAt, its place in
         # the listing and its TTL; a run started another way (CLI, benchmark) is created here
-        self._runs.start_run(execution_name, {**new_run_item(execution_name, settings, self._clock(), c.STATUS_RUNNING),
-                                              "executionArn": execution_arn})
+        self._runs.start_run(
+            execution_name,
+            {**new_run_item(execution_name, settings, self._clock(), c.STATUS_RUNNING), "executionArn": execution_arn},
+        )
         # "generation" is there from the start so a failure path can always read what the last call cost.
-        return {"runId": execution_name, "settings": settings, "loop": initial_loop(settings),
-                "generation": {"round": 0, "costUsd": 0.0, "imageKeys": []}}
+        return {
+            "runId": execution_name,
+            "settings": settings,
+            "loop": initial_loop(settings),
+            "generation": {"round": 0, "costUsd": 0.0, "imageKeys": []},
+        }
 
 
 def new_run_item(run_id: str, settings: dict[str, Any], now: datetime, status: str) -> dict[str, Any]:
     """A run item's attributes when it is first written: by the API when it accepts a generation (QUEUED) or
     by Start Run (RUNNING). `createdAt`, the runs index's sort key and the TTL are the first writer's."""
-    ttl_days = int(os.environ.get(c.ENV_RUN_TTL_DAYS, c.DEFAULT_RUN_TTL_DAYS))
     return {
         "status": status,
         "prompt": settings["prompt"],
@@ -45,7 +49,7 @@ def new_run_item(run_id: str, settings: dict[str, Any], now: datetime, status: s
         c.RUNS_INDEX_SK: c.runs_index_sk(iso(now), run_id),
         "rounds": 0,
         "costUsd": 0.0,
-        c.TTL_ATTRIBUTE: expiry_epoch(now, ttl_days),
+        c.TTL_ATTRIBUTE: expiry_epoch(now, run_ttl_days()),
     }
 
 

@@ -36,6 +36,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         if primary.get(field) is not None:
             metrics.add_metric(name=metric, unit=MetricUnit.NoUnit, value=primary[field])
     if summary["anchorsMeanFirstRoundScore"] is not None:
-        metrics.add_metric(name=c.METRIC_BENCHMARK_ANCHOR_SCORE, unit=MetricUnit.NoUnit,
-                           value=summary["anchorsMeanFirstRoundScore"])
+        metrics.add_metric(
+            name=c.METRIC_BENCHMARK_ANCHOR_SCORE, unit=MetricUnit.NoUnit, value=summary["anchorsMeanFirstRoundScore"]
+        )
     return summary

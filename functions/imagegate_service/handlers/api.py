@@ -39,18 +39,33 @@ from imagegate_service.handlers._powertools import logger, tracer
 # Media types whose body is read as JSON (see the module docstring).
 JSON_MEDIA_TYPES = ("application/json",)
 LENIENT_MEDIA_TYPES = ("", "application/x-www-form-urlencoded")
-_THROTTLING_CODES = {"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-                     "TooManyRequestsException"}
-_CORS_HEADERS = ["Content-Type", "Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Api-Key",
-                 c.IDEMPOTENCY_HEADER]
+_THROTTLING_CODES = {
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+}
+_CORS_HEADERS = [
+    "Content-Type",
+    "Authorization",
+    "X-Amz-Date",
+    "X-Amz-Security-Token",
+    "X-Api-Key",
+    c.IDEMPOTENCY_HEADER,
+]
 
 
 def _cors() -> CORSConfig | None:
     origins = [origin.strip() for origin in os.environ.get(c.ENV_CORS_ORIGINS, "").split(",") if origin.strip()]
     if not origins:
         return None
-    return CORSConfig(allow_origin=origins[0], extra_origins=origins[1:], allow_headers=_CORS_HEADERS,
-                      expose_headers=["Location", "Idempotency-Replayed"], max_age=300)
+    return CORSConfig(
+        allow_origin=origins[0],
+        extra_origins=origins[1:],
+        allow_headers=_CORS_HEADERS,
+        expose_headers=["Location", "Idempotency-Replayed"],
+        max_age=300,
+    )
 
 
 app = APIGatewayRestResolver(cors=_cors())
@@ -64,7 +79,9 @@ def start_generation() -> Response[Any]:
     answer = generations.start(request, _idempotency_key(), _base_path(), app.lambda_context)
     replayed = answer.pop("replayed")
     return Response(
-        status_code=HTTPStatus.ACCEPTED, content_type=content_types.APPLICATION_JSON, body=answer,
+        status_code=HTTPStatus.ACCEPTED,
+        content_type=content_types.APPLICATION_JSON,
+        body=answer,
         headers={"Location": answer["links"]["self"], "Idempotency-Replayed": str(replayed).lower()},
     )
 
@@ -89,8 +106,9 @@ def get_options() -> dict[str, Any]:
 
 
 # -- errors ----------------------------------------------------------------------------------------
-def error_response(status: HTTPStatus, error: str, message: str, field: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response[Any]:
+def error_response(
+    status: HTTPStatus, error: str, message: str, field: str | None = None, headers: dict[str, str] | None = None
+) -> Response[Any]:
     body = {"error": error, "message": message, **({"field": field} if field else {})}
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
 
@@ -124,9 +142,12 @@ def _no_route(_error: Exception) -> Response[Any]:
     method, path = app.current_event.http_method, app.current_event.path
     allowed = sorted(route.method for route in [*app._static_routes, *app._dynamic_routes] if route.rule.match(path))
     if allowed:
-        return error_response(HTTPStatus.METHOD_NOT_ALLOWED, "MethodNotAllowed",
-                              f"{method} is not allowed on {path[:200]}; allowed: {', '.join(allowed)}",
-                              headers={"Allow": ", ".join(allowed)})
+        return error_response(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            f"{method} is not allowed on {path[:200]}; allowed: {', '.join(allowed)}",
+            headers={"Allow": ", ".join(allowed)},
+        )
     return error_response(HTTPStatus.NOT_FOUND, "NotFound", f"no route {method[:20]} {path[:200]}")
 
 
@@ -135,8 +156,11 @@ def _unexpected(error: Exception) -> Response[Any]:
     if _is_throttling(error):
         return _throttled_response(Throttled("the service is busy; retry later"))
     logger.exception("unhandled error")  # the details stay in the log; the caller gets the request id
-    return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "InternalError",
-                          f"internal error (request id {app.lambda_context.aws_request_id})")
+    return error_response(
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        "InternalError",
+        f"internal error (request id {app.lambda_context.aws_request_id})",
+    )
 
 
 def _is_throttling(error: BaseException | None) -> bool:
@@ -165,7 +189,7 @@ def _json_body() -> Any:
     if len(data) > c.MAX_REQUEST_BODY_BYTES:
         raise InvalidRequest("body", f"is {len(data)} bytes; the limit is {c.MAX_REQUEST_BODY_BYTES}")
     if not data.strip():
-        raise InvalidRequest("body", "is empty; send a JSON run request such as {\"prompt\": \"a red apple\"}")
+        raise InvalidRequest("body", 'is empty; send a JSON run request such as {"prompt": "a red apple"}')
     try:
         # NaN and Infinity are read as numbers so the run request's validation refuses them naming the field.
         return json.loads(data.decode("utf-8"), parse_constant=float)

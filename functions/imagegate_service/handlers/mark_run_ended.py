@@ -20,6 +20,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     result = ender.execution_ended(event.get("detail") or {})
     logger.info("execution ended", extra=result)
     if result["marked"]:
-        metrics.add_metric(name=c.METRIC_RUN_OUTCOME[c.STATUS_FAILED], unit=MetricUnit.Count,
-                           value=len(result["marked"]))
+        metrics.add_metric(
+            name=c.METRIC_RUN_OUTCOME[c.STATUS_FAILED], unit=MetricUnit.Count, value=len(result["marked"])
+        )
     return result
