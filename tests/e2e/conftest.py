@@ -25,7 +25,9 @@ class ServeSubprocess:
     log_dir: Path
 
     def logs(self) -> str:
-        return "".join((self.log_dir / name).read_text(errors="replace")[-3000:] for name in ("stdout.txt", "stderr.txt"))
+        return "".join(
+            (self.log_dir / name).read_text(errors="replace")[-3000:] for name in ("stdout.txt", "stderr.txt")
+        )
 
     def wait_ready(self, seconds: float = 60) -> None:
         """Until the server prints its address (it has loaded its data folder and listens)."""
@@ -61,9 +63,13 @@ def start_serve() -> Iterator[Callable[..., ServeSubprocess]]:
     def start(log_dir: Path, *arguments: str) -> ServeSubprocess:
         port = free_port()
         with open(log_dir / "stdout.txt", "w") as stdout, open(log_dir / "stderr.txt", "w") as stderr:
-            process = subprocess.Popen([sys.executable, "-m", "imagegate.cli", "serve", "--port", str(port), *arguments],
-                                       stdout=stdout, stderr=stderr, cwd=REPO_ROOT,
-                                       env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            process = subprocess.Popen(
+                [sys.executable, "-m", "imagegate.cli", "serve", "--port", str(port), *arguments],
+                stdout=stdout,
+                stderr=stderr,
+                cwd=REPO_ROOT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
         started.append(ServeSubprocess(f"http://127.0.0.1:{port}", process, log_dir))
         return started[-1]
 

@@ -59,8 +59,17 @@ def test_the_console_page_and_each_of_its_files_are_served_with_their_type(serve
     assert get(server, "/console/app.js")[1]["Content-Type"].startswith("text/javascript")
 
 
-@pytest.mark.parametrize("path", ["/console/../serve.py", "/console/%2e%2e/serve.py", "/console/nope.js",
-                                  "/console/app.py", "/console/.hidden.js", "/console/sub/app.js"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/console/../serve.py",
+        "/console/%2e%2e/serve.py",
+        "/console/nope.js",
+        "/console/app.py",
+        "/console/.hidden.js",
+        "/console/sub/app.js",
+    ],
+)
 def test_nothing_but_the_console_files_is_served(server, path):
     status, _, body = get(server, path)
     assert status == 404, path
@@ -77,8 +86,15 @@ def test_the_console_routes_answer_405_to_other_methods(server):
 def test_reports_are_listed_newest_first_with_their_headline_figures(server):
     # Given two reports and a folder whose report.json is broken
     folder = server.bench_dir
-    write_report(folder, "2026-11-01", {"suite": "default", "overall": {"runs": 3, "passRate": 0.5, "totalCostUsd": 0.3},
-                                        "arms": {"loop": {}, "single": {}}})
+    write_report(
+        folder,
+        "2026-11-01",
+        {
+            "suite": "default",
+            "overall": {"runs": 3, "passRate": 0.5, "totalCostUsd": 0.3},
+            "arms": {"loop": {}, "single": {}},
+        },
+    )
     write_report(folder, "2026-11-02", {"suite": "geneval", "overall": {"runs": 1, "passRate": 1.0}})
     (folder / "2026-11-03").mkdir()
     (folder / "2026-11-03" / "report.json").write_text("{not json", encoding="utf-8")

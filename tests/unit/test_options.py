@@ -25,11 +25,20 @@ def test_every_offered_generator_size_and_quality_is_accepted_by_the_run_request
     # Then every generator, every size and every quality it offers makes a request the API accepts
     assert options["models"]["generator"], "no generator offered"
     for model in options["models"]["generator"]:
-        sizes = model.get("sizes") or [{"width": model["sizeRange"]["minSide"], "height": model["sizeRange"]["minSide"]}]
+        sizes = model.get("sizes") or [
+            {"width": model["sizeRange"]["minSide"], "height": model["sizeRange"]["minSide"]}
+        ]
         for size in sizes:
             for quality in model["qualities"]:
-                settings = resolve_settings({"prompt": "a red apple", "generator": model["id"], "quality": quality,
-                                             "width": size["width"], "height": size["height"]})
+                settings = resolve_settings(
+                    {
+                        "prompt": "a red apple",
+                        "generator": model["id"],
+                        "quality": quality,
+                        "width": size["width"],
+                        "height": size["height"],
+                    }
+                )
                 assert (settings["width"], settings["height"]) == (size["width"], size["height"])
         spec = registry.generator(model["id"])
         assert model["promptMaxChars"] == spec.prompt_max_chars and model["seedMax"] == spec.seed_max

@@ -65,16 +65,33 @@ def server(tmp_path_factory, start_serve) -> Iterator[Server]:
     chromium = _browser_or_fail()
     root = tmp_path_factory.mktemp("console")
     bench_dir = root / "benchmarks"
-    serving = start_serve(root, "--retry-time-scale", "0", "--data-dir", str(root / "data"), "--bench-dir", str(bench_dir))
+    serving = start_serve(
+        root, "--retry-time-scale", "0", "--data-dir", str(root / "data"), "--bench-dir", str(bench_dir)
+    )
     # Meanwhile a small real benchmark report, written by the bench CLI as a user would (two arms, shown side
     # by side) on a suite of the bundled suite's first item of two categories; the benchmark tests wait for it.
     suite = root / "suite.jsonl"
     suite.write_text("".join(_first_item_per_category(2)), encoding="utf-8")
     with open(root / "bench.txt", "w") as output:
         bench = subprocess.Popen(
-            [sys.executable, "-m", "imagegate.cli", "bench", "--suite", str(suite), "--arms", "loop,single",
-             "--max-rounds", "2", "--out", str(bench_dir)],
-            cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "imagegate.cli",
+                "bench",
+                "--suite",
+                str(suite),
+                "--arms",
+                "loop,single",
+                "--max-rounds",
+                "2",
+                "--out",
+                str(bench_dir),
+            ],
+            cwd=REPO_ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         serving.wait_ready()
         yield Server(serving.url, bench_dir, chromium, bench, root / "bench.txt")
@@ -209,9 +226,11 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
     _fill_form(page, WATCHED_SETTINGS)
     page.get_by_role("button", name="Start generation").click()
     page.wait_for_url("**/#/generations/*")
-    page.wait_for_function("() => !['QUEUED', 'RUNNING'].includes("
-                           "document.querySelector('#generation-status .badge')?.textContent ?? 'RUNNING')",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => !['QUEUED', 'RUNNING'].includes("
+        "document.querySelector('#generation-status .badge')?.textContent ?? 'RUNNING')",
+        timeout=60_000,
+    )
 
     # Then the rounds appeared one poll after another while the generation was active, in the same document
     seen = page.evaluate("window.__roundsSeen")
@@ -267,8 +286,11 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
         names = set(bundle.namelist())
         run = json.loads(bundle.read("run.json"))
         assert run["id"] == generation_id and run["status"] == document["status"]
-        expected = {f"round-{entry['round']:02d}/candidate-{image['candidate']}.png"
-                    for entry in run["rounds"] for image in entry["images"]}
+        expected = {
+            f"round-{entry['round']:02d}/candidate-{image['candidate']}.png"
+            for entry in run["rounds"]
+            for image in entry["images"]
+        }
         assert len(expected) == sum(len(entry["images"]) for entry in run["rounds"]) >= 2
         assert names == {"run.json"} | expected
         from PIL import Image
