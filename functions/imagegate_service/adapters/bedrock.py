@@ -357,6 +357,18 @@ def tool_call_cost_bound(
     return registry.text_model(model_id).token_cost(input_tokens, max_tokens or registry.tool_call_max_tokens())
 
 
+def tool_request_cost_bound(request: dict[str, Any], image_sizes: list[tuple[int, int]]) -> float:
+    """What a call with these ToolCaller.call arguments can cost at most, its images of these sizes."""
+    texts = tool_call_texts(
+        request["system_prompt"],
+        request["content"],
+        request["tool_name"],
+        request["tool_description"],
+        request["input_schema"],
+    )
+    return tool_call_cost_bound(request["model_id"], texts, image_sizes, request.get("max_tokens"))
+
+
 class BedrockToolCaller:
     """A Converse call that forces the model to answer through one tool, whose input is the result."""
 

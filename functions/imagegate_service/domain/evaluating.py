@@ -18,7 +18,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry
@@ -26,14 +27,15 @@ from imagegate_service.adapters.bedrock import (
     BedrockToolCaller,
     ToolAnswer,
     png_size,
-    tool_call_cost_bound,
-    tool_call_texts,
+    tool_request_cost_bound,
 )
 from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.answers import answer_outcome, as_data, validated
 from imagegate_service.domain.ports import ObjectStore, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import InvalidEvaluation
+
+_T = TypeVar("_T")  # what an evaluator call's answer is read as
 
 CHECKS_SCHEMA = "evaluation_checks.schema.json"
 ANSWERS_SCHEMA = "evaluation_answers.schema.json"
@@ -81,23 +83,15 @@ class RoundEvaluator:
         if checks:
             png = self._images.get_bytes(judgement["imageKey"])
             request = answers_request(evaluator.model_id, png, checks)
-            with self._spend.call(
+            answers, _ = self._evaluator_call(
                 state,
-                round_number=loop["round"],
-                step=c.STEP_EVALUATE_ANSWERS,
-                candidate=0,
-                model_id=evaluator.model_id,
-                bound_usd=_call_bound(request, [png_size(png)]),
-            ) as billed:
-                answer = self._models.call(**request)
-                cost = evaluator.token_cost(answer.input_tokens, answer.output_tokens)
-                billed.answered(cost, answer_outcome(answer))
-                ledger.spend(cost)
-                try:
-                    answers = answers_by_id(answer, checks)
-                except InvalidEvaluation as error:
-                    ledger.fail(error)
-                    raise
+                c.STEP_EVALUATE_ANSWERS,
+                evaluator,
+                request,
+                [png_size(png)],
+                ledger,
+                lambda answer: answers_by_id(answer, checks),
+            )
             results = apply_parent_rule(checks, answers)
         else:
             results = [
@@ -134,23 +128,9 @@ class RoundEvaluator:
             source, cost = CHECKS_SOURCE_EXPECTED, 0.0
         else:
             request = checks_request(evaluator.model_id, settings["prompt"])
-            with self._spend.call(
-                state,
-                round_number=state["loop"]["round"],
-                step=c.STEP_EVALUATE_CHECKS,
-                candidate=0,
-                model_id=evaluator.model_id,
-                bound_usd=_call_bound(request, []),
-            ) as billed:
-                answer = self._models.call(**request)
-                cost = evaluator.token_cost(answer.input_tokens, answer.output_tokens)
-                billed.answered(cost, answer_outcome(answer))
-                ledger.spend(cost)
-                try:
-                    checks = validated_checks(answer)
-                except InvalidEvaluation as error:
-                    ledger.fail(error)
-                    raise
+            checks, cost = self._evaluator_call(
+                state, c.STEP_EVALUATE_CHECKS, evaluator, request, [], ledger, validated_checks
+            )
             source = evaluator.model_id
             ledger.save()  # the checks call is billed once: recorded before anything else can fail
         self._images.put_json(
@@ -164,6 +144,36 @@ class RoundEvaluator:
             },
         )
         return checks
+
+    def _evaluator_call(
+        self,
+        state: dict[str, Any],
+        step: str,
+        evaluator: registry.TextModel,
+        request: dict[str, Any],
+        image_sizes: list[tuple[int, int]],
+        ledger: _Ledger,
+        read: Callable[[ToolAnswer], _T],
+    ) -> tuple[_T, float]:
+        """One billed evaluator call, recorded in the spend ledger and the evaluation's own, and its answer as
+        `read` reads it with what it cost; an answer `read` refuses fails the evaluation and is raised."""
+        with self._spend.call(
+            state,
+            round_number=state["loop"]["round"],
+            step=step,
+            candidate=0,
+            model_id=evaluator.model_id,
+            bound_usd=tool_request_cost_bound(request, image_sizes),
+        ) as billed:
+            answer = self._models.call(**request)
+            cost = evaluator.token_cost(answer.input_tokens, answer.output_tokens)
+            billed.answered(cost, answer_outcome(answer))
+            ledger.spend(cost)
+            try:
+                return read(answer), cost
+            except InvalidEvaluation as error:
+                ledger.fail(error)
+                raise
 
     # -- the answers: once per round -----------------------------------------------------------------
     def _read_json(self, key: str) -> dict[str, Any] | None:
@@ -202,17 +212,6 @@ def answers_request(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> 
 CHECK_LINE_MAX_BYTES = 1000
 
 
-def _call_bound(request: dict[str, Any], image_sizes: list[tuple[int, int]]) -> float:
-    texts = tool_call_texts(
-        request["system_prompt"],
-        request["content"],
-        request["tool_name"],
-        request["tool_description"],
-        request["input_schema"],
-    )
-    return tool_call_cost_bound(request["model_id"], texts, image_sizes)
-
-
 def evaluation_calls_bound(settings: dict[str, Any], checks: list[dict[str, Any]] | None) -> float:
     """The most the evaluator can cost in a round: its answers on the round's best image and, while the run
     has no checks yet, the call that makes them (answers then bounded at the schema's most checks)."""
@@ -221,14 +220,14 @@ def evaluation_calls_bound(settings: dict[str, Any], checks: list[dict[str, Any]
         from imagegate_service.evaluation import checks_from_expected
 
         checks = checks_from_expected(settings["expected"])
-    making = 0.0 if checks is not None else _call_bound(checks_request(model_id, settings["prompt"]), [])
+    making = 0.0 if checks is not None else tool_request_cost_bound(checks_request(model_id, settings["prompt"]), [])
     if checks is None:
         most = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["maxItems"]
         answers = answers_request(model_id, b"", [])
         answers["content"].append({"text": "x" * (most * CHECK_LINE_MAX_BYTES)})
     else:
         answers = answers_request(model_id, b"", checks)
-    return making + _call_bound(answers, [size])
+    return making + tool_request_cost_bound(answers, [size])
 
 
 class _Ledger:

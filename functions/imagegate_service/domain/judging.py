@@ -11,8 +11,7 @@ from imagegate_service import prompts, registry
 from imagegate_service.adapters.bedrock import (
     BedrockToolCaller,
     png_size,
-    tool_call_cost_bound,
-    tool_call_texts,
+    tool_request_cost_bound,
 )
 from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.answers import answer_outcome, as_data, validated
@@ -44,14 +43,7 @@ def judge_request(model_id: str, original_prompt: str, png: bytes) -> dict[str, 
 def judge_call_bound(settings: dict[str, Any], image_size: tuple[int, int] | None = None) -> float:
     """The most one judge call on an image of the run's size can cost."""
     request = judge_request(settings["judge"], settings["prompt"], b"")
-    texts = tool_call_texts(
-        request["system_prompt"],
-        request["content"],
-        request["tool_name"],
-        request["tool_description"],
-        request["input_schema"],
-    )
-    return tool_call_cost_bound(settings["judge"], texts, [image_size or (settings["width"], settings["height"])])
+    return tool_request_cost_bound(request, [image_size or (settings["width"], settings["height"])])
 
 
 class RoundJudge:
@@ -74,14 +66,7 @@ class RoundJudge:
         started = time.monotonic()
         png = self._images.get_bytes(image_key)
         request = judge_request(judge_model.model_id, settings["prompt"], png)
-        texts = tool_call_texts(
-            request["system_prompt"],
-            request["content"],
-            request["tool_name"],
-            request["tool_description"],
-            request["input_schema"],
-        )
-        bound = tool_call_cost_bound(judge_model.model_id, texts, [png_size(png)])
+        bound = tool_request_cost_bound(request, [png_size(png)])
         with self._ledger.call(
             state,
             round_number=loop["round"],

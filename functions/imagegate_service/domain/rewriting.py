@@ -7,7 +7,7 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry
-from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, tool_call_cost_bound, tool_call_texts
+from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, tool_request_cost_bound
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.answers import answer_outcome, as_data, validated
 from imagegate_service.domain.judging import best_candidate
@@ -127,14 +127,7 @@ def rewrite_request(
 
 def rewrite_call_bound(request: dict[str, Any]) -> float:
     """The most the rewrite call can cost: its actual text, output at maxTokens."""
-    texts = tool_call_texts(
-        request["system_prompt"],
-        request["content"],
-        request["tool_name"],
-        request["tool_description"],
-        request["input_schema"],
-    )
-    return tool_call_cost_bound(request["model_id"], texts, [])
+    return tool_request_cost_bound(request, [])
 
 
 def redraw_seed(settings: dict[str, Any], round_number: int) -> int:
