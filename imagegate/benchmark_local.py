@@ -16,7 +16,9 @@ from imagegate_service.benchmark.suites import SuiteItem
 
 # Where `imagegate bench` writes <date>/report.json (its --out) and `imagegate serve` lists reports from.
 DEFAULT_BENCH_OUT = Path("benchmarks")
-DEFAULT_SUITE_FILE = Path(__file__).resolve().parents[1] / "functions" / "imagegate_service" / "suites" / "default.jsonl"
+DEFAULT_SUITE_FILE = (
+    Path(__file__).resolve().parents[1] / "functions" / "imagegate_service" / "suites" / "default.jsonl"
+)
 
 
 @dataclass
@@ -29,16 +31,23 @@ class BenchmarkOutcome:
     execution_arn: str | None = None
 
 
-def suite_request(items: Sequence[SuiteItem], suite_name: str, concurrency: int,
-                  settings: dict[str, Any] | None = None, arms: Sequence[str] | None = None) -> dict[str, Any]:
+def suite_request(
+    items: Sequence[SuiteItem],
+    suite_name: str,
+    concurrency: int,
+    settings: dict[str, Any] | None = None,
+    arms: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """The benchmark execution's input with the items inline (the loaders run here, not in Lambda)."""
     return {
         "suite": suite_name,
         "concurrency": concurrency,
         "settings": settings or {},
         "arms": list(arms or c.BENCHMARK_DEFAULT_ARMS),
-        "items": [{"id": i.id, "prompt": i.prompt, "category": i.category, "settings": i.settings,
-                   "anchor": i.anchor} for i in items],
+        "items": [
+            {"id": i.id, "prompt": i.prompt, "category": i.category, "settings": i.settings, "anchor": i.anchor}
+            for i in items
+        ],
     }
 
 
@@ -54,8 +63,9 @@ def prepare_locally(request: dict[str, Any], name: str | None = None) -> dict[st
     return BenchmarkPreparer().prepare(request, name or new_run_id(), workflows.benchmark_history_estimate())
 
 
-def run_benchmark(request: dict[str, Any], out_root: Path, runtime: Any,
-                  on_progress: Callable[[int, int, int], None] | None = None) -> BenchmarkOutcome:
+def run_benchmark(
+    request: dict[str, Any], out_root: Path, runtime: Any, on_progress: Callable[[int, int, int], None] | None = None
+) -> BenchmarkOutcome:
     """Start the benchmark state machine, report progress, copy report.json/html to out_root/<date>/.
 
     Raises InvalidRequest, before anything starts, for a request Prepare Benchmark would refuse."""
@@ -68,12 +78,19 @@ def run_benchmark(request: dict[str, Any], out_root: Path, runtime: Any,
     _seed_previous_reports(out_root)
     execution_arn = runtime.start_benchmark(request, name=name)
     # each poll reads every run item: every half second keeps it from competing with the loops for the GIL
-    description = poll_execution(execution_arn, (lambda _: on_progress(*_progress(runtime, run_ids))) if on_progress
-                                 else None, poll_seconds=0.5)
+    description = poll_execution(
+        execution_arn, (lambda _: on_progress(*_progress(runtime, run_ids))) if on_progress else None, poll_seconds=0.5
+    )
     wall = time.monotonic() - started
     if description["status"] != "SUCCEEDED":
-        return BenchmarkOutcome(description["status"], None, None, wall,
-                                f"{description.get('error')}: {(description.get('cause') or '')[:500]}", execution_arn)
+        return BenchmarkOutcome(
+            description["status"],
+            None,
+            None,
+            wall,
+            f"{description.get('error')}: {(description.get('cause') or '')[:500]}",
+            execution_arn,
+        )
     import json
 
     summary = json.loads(description["output"])
@@ -92,8 +109,9 @@ def _seed_previous_reports(out_root: Path) -> None:
 
     s3 = boto3.client("s3")
     for report in sorted(Path(out_root).glob(f"*/{REPORT_JSON}")):
-        s3.put_object(Bucket=BUCKET, Key=c.benchmark_report_prefix(report.parent.name) + REPORT_JSON,
-                      Body=report.read_bytes())
+        s3.put_object(
+            Bucket=BUCKET, Key=c.benchmark_report_prefix(report.parent.name) + REPORT_JSON, Body=report.read_bytes()
+        )
 
 
 def _progress(runtime: Any, run_ids: list[str]) -> tuple[int, int, int]:
@@ -123,42 +141,88 @@ def progress_text(finished: int, passed: int, total: int) -> str:
     return f"{finished}/{total} runs finished, {passed} passed"
 
 
-_ARM_COLUMNS = (Column("arm"), Column("items", "right"), Column("eval pass", "right"), Column("judge pass", "right"),
-                Column("judge false-pass", "right"), Column("images/item", "right"), Column("$/eval pass", "right"),
-                Column("rounds", "right"), Column("no eval", "right"))
-_CATEGORY_COLUMNS = (Column("category"), Column("runs", "right"), Column("pass", "right"), Column("1st-round", "right"),
-                     Column("rounds", "right"), Column("1st", "right"), Column("final", "right"), Column("lift", "right"),
-                     Column("$/pass", "right"))
+_ARM_COLUMNS = (
+    Column("arm"),
+    Column("items", "right"),
+    Column("eval pass", "right"),
+    Column("judge pass", "right"),
+    Column("judge false-pass", "right"),
+    Column("images/item", "right"),
+    Column("$/eval pass", "right"),
+    Column("rounds", "right"),
+    Column("no eval", "right"),
+)
+_CATEGORY_COLUMNS = (
+    Column("category"),
+    Column("runs", "right"),
+    Column("pass", "right"),
+    Column("1st-round", "right"),
+    Column("rounds", "right"),
+    Column("1st", "right"),
+    Column("final", "right"),
+    Column("lift", "right"),
+    Column("$/pass", "right"),
+)
 
 
-def print_arms(arms: dict[str, dict[str, Any]], details: dict[str, dict[str, Any]] | None = None,
-               out: Terminal | None = None) -> None:
+def print_arms(
+    arms: dict[str, dict[str, Any]], details: dict[str, dict[str, Any]] | None = None, out: Terminal | None = None
+) -> None:
     """The control arms side by side, one row per arm (report.json's ``arms``)."""
     details = details or {}
-    (out or Terminal()).table(_ARM_COLUMNS, [
-        (name, m["items"], _pct(m["evaluatorPassRate"]), _pct(m["judgePassRate"]), _pct(m["judgeFalsePassRate"]),
-         _num(m["imagesPerItem"]), _usd(m["costPerEvaluatorPassUsd"]), _num(m["meanRounds"]),
-         (details.get(name) or {}).get("withoutEvaluation", "n/a"))
-        for name, m in arms.items()])
+    (out or Terminal()).table(
+        _ARM_COLUMNS,
+        [
+            (
+                name,
+                m["items"],
+                _pct(m["evaluatorPassRate"]),
+                _pct(m["judgePassRate"]),
+                _pct(m["judgeFalsePassRate"]),
+                _num(m["imagesPerItem"]),
+                _usd(m["costPerEvaluatorPassUsd"]),
+                _num(m["meanRounds"]),
+                (details.get(name) or {}).get("withoutEvaluation", "n/a"),
+            )
+            for name, m in arms.items()
+        ],
+    )
 
 
 def print_arms_by_category(by_category: dict[str, dict[str, dict[str, Any]]], out: Terminal | None = None) -> None:
     """Evaluator pass rate per category (rows) and arm (columns): where each arm wins or loses."""
     arms = list(by_category)
     categories = sorted({name for per_arm in by_category.values() for name in per_arm})
-    (out or Terminal()).table([Column("evaluator pass"), *(Column(arm, "right") for arm in arms)], [
-        (name, *(_pct((by_category[arm].get(name) or {}).get("evaluatorPassRate")) for arm in arms))
-        for name in categories])
+    (out or Terminal()).table(
+        [Column("evaluator pass"), *(Column(arm, "right") for arm in arms)],
+        [
+            (name, *(_pct((by_category[arm].get(name) or {}).get("evaluatorPassRate")) for arm in arms))
+            for name in categories
+        ],
+    )
 
 
 def print_summary(report: dict[str, Any], out: Terminal | None = None) -> None:
     out = out or Terminal()
     rows = [("overall", report["overall"]), *sorted(report["byCategory"].items())]
     out.line()
-    out.table(_CATEGORY_COLUMNS, [
-        (name, m["runs"], _pct(m["passRate"]), _pct(m["firstRoundPassRate"]), _num(m["meanRoundsToPass"]),
-         _num(m["meanFirstRoundScore"]), _num(m["meanFinalScore"]), _num(m["lift"]), _usd(m["costPerPassUsd"]))
-        for name, m in rows])
+    out.table(
+        _CATEGORY_COLUMNS,
+        [
+            (
+                name,
+                m["runs"],
+                _pct(m["passRate"]),
+                _pct(m["firstRoundPassRate"]),
+                _num(m["meanRoundsToPass"]),
+                _num(m["meanFirstRoundScore"]),
+                _num(m["meanFinalScore"]),
+                _num(m["lift"]),
+                _usd(m["costPerPassUsd"]),
+            )
+            for name, m in rows
+        ],
+    )
     if report.get("arms"):
         out.line()
         out.line(f"(the table above: the {report['settings'].get('primaryArm', 'loop')} arm)")
@@ -169,8 +233,10 @@ def print_summary(report: dict[str, Any], out: Terminal | None = None) -> None:
     anchors = report.get("anchors") or {}
     if anchors.get("runs"):
         out.line()
-        out.line(f"judge-drift anchors: {anchors['runs']} items, mean first-round score "
-                 f"{_num(anchors['meanFirstRoundScore'])}")
+        out.line(
+            f"judge-drift anchors: {anchors['runs']} items, mean first-round score "
+            f"{_num(anchors['meanFirstRoundScore'])}"
+        )
     regressions = (report.get("comparison") or {}).get("regressions") or []
     for regression in regressions:
         out.line(f"REGRESSION: {regression.get('message', regression)}", style="bold red")

@@ -25,9 +25,19 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command whos
 
 # CLI flag -> run request field. Only flags the user gave go into the request: defaults live in settings.py.
 _REQUEST_FLAGS = {
-    "threshold": "threshold", "max_rounds": "maxRounds", "generator": "generator", "judge": "judge",
-    "rewriter": "rewriter", "evaluator": "evaluator", "seed": "seed", "candidates": "candidatesPerRound", "width": "width",
-    "height": "height", "negative_prompt": "negativePrompt", "max_cost": "maxCostUsd", "quality": "quality",
+    "threshold": "threshold",
+    "max_rounds": "maxRounds",
+    "generator": "generator",
+    "judge": "judge",
+    "rewriter": "rewriter",
+    "evaluator": "evaluator",
+    "seed": "seed",
+    "candidates": "candidatesPerRound",
+    "width": "width",
+    "height": "height",
+    "negative_prompt": "negativePrompt",
+    "max_cost": "maxCostUsd",
+    "quality": "quality",
     "strategy": "strategy",
 }
 
@@ -53,8 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if getattr(args, "verbose", False):
             traceback.print_exc()
-        print(f"imagegate: {type(error).__name__}: {_without_paths(str(error))[:300]} "
-              "(run the command again with --verbose for the traceback)", file=sys.stderr)
+        print(
+            f"imagegate: {type(error).__name__}: {_without_paths(str(error))[:300]} "
+            "(run the command again with --verbose for the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -101,35 +114,63 @@ def _parser() -> argparse.ArgumentParser:
     verbose = _Parser(add_help=False)
     verbose.add_argument("--verbose", action="store_true", help="show the traceback of an unexpected error")
 
-    run = sub.add_parser("run", parents=[verbose], help="run one quality-gated generation on the embedded local runtime")
+    run = sub.add_parser(
+        "run", parents=[verbose], help="run one quality-gated generation on the embedded local runtime"
+    )
     run.add_argument("prompt", nargs="?", help="what to draw (or give --request)")
     run.add_argument("--request", metavar="FILE", help="a JSON run request ('-' for stdin) instead of flags")
     from imagegate_service.settings import DEFAULTS, MAX_ROUNDS_HARD_CAP
 
-    run.add_argument("--threshold", type=_number(float),
-                     help=f"score 0-10 that passes the gate (default {DEFAULTS['threshold']:g})")
-    run.add_argument("--max-rounds", type=_number(int),
-                     help=f"1-{MAX_ROUNDS_HARD_CAP} (default {DEFAULTS['maxRounds']})")
-    run.add_argument("--generator", help="image model id (default: the model registry's default generator, "
-                     "Stable Diffusion 3.5 Large; README, Models)")
+    run.add_argument(
+        "--threshold", type=_number(float), help=f"score 0-10 that passes the gate (default {DEFAULTS['threshold']:g})"
+    )
+    run.add_argument(
+        "--max-rounds", type=_number(int), help=f"1-{MAX_ROUNDS_HARD_CAP} (default {DEFAULTS['maxRounds']})"
+    )
+    run.add_argument(
+        "--generator",
+        help="image model id (default: the model registry's default generator, "
+        "Stable Diffusion 3.5 Large; README, Models)",
+    )
     run.add_argument("--judge", help="vision judge model id (default Nova Lite)")
     run.add_argument("--rewriter", help="rewriter model id (default Nova Lite)")
-    run.add_argument("--evaluator", help="independent evaluator model id, not the judge (default locally: "
-                                         "ground-truth, the offline world's exact perception)")
+    run.add_argument(
+        "--evaluator",
+        help="independent evaluator model id, not the judge (default locally: "
+        "ground-truth, the offline world's exact perception)",
+    )
     run.add_argument("--seed", type=_number(int))
-    run.add_argument("--candidates", type=_number(int), help=f"images per round, 1-5 (default {DEFAULTS['candidatesPerRound']})")
+    run.add_argument(
+        "--candidates", type=_number(int), help=f"images per round, 1-5 (default {DEFAULTS['candidatesPerRound']})"
+    )
     run.add_argument("--width", type=_number(int))
     run.add_argument("--height", type=_number(int))
     run.add_argument("--negative-prompt")
-    run.add_argument("--max-cost", type=_number(float), help=f"budget in USD for the run's model calls (default {DEFAULTS['maxCostUsd']:g})")
+    run.add_argument(
+        "--max-cost",
+        type=_number(float),
+        help=f"budget in USD for the run's model calls (default {DEFAULTS['maxCostUsd']:g})",
+    )
     run.add_argument("--quality", choices=["standard", "premium"])
-    run.add_argument("--strategy", choices=["rewrite", "redraw"],
-                     help="after a round below the threshold: rewrite the prompt (default) or re-draw it with the next seed")
+    run.add_argument(
+        "--strategy",
+        choices=["rewrite", "redraw"],
+        help="after a round below the threshold: rewrite the prompt (default) or re-draw it with the next seed",
+    )
     run.add_argument("--out", default="runs", help="folder that receives runs/<runId>/ (default ./runs)")
-    run.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
-                     help="offline Bedrock fault switch, e.g. throttle_first=2, garbage_verdicts=1, blocked_words=bomb")
-    run.add_argument("--retry-time-scale", type=_number(float, 0), default=0.25,
-                     help="scale the state machine's Retry waits locally (default 0.25; 1 = as in AWS)")
+    run.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="offline Bedrock fault switch, e.g. throttle_first=2, garbage_verdicts=1, blocked_words=bomb",
+    )
+    run.add_argument(
+        "--retry-time-scale",
+        type=_number(float, 0),
+        default=0.25,
+        help="scale the state machine's Retry waits locally (default 0.25; 1 = as in AWS)",
+    )
     run.set_defaults(command=_cmd_run)
 
     show = sub.add_parser("show", parents=[verbose], help="print a run folder's rounds")
@@ -137,40 +178,73 @@ def _parser() -> argparse.ArgumentParser:
     show.set_defaults(command=_cmd_show)
 
     serve = sub.add_parser("serve", help="serve the HTTP API on 127.0.0.1 over the embedded local runtime")
-    serve.add_argument("--port", type=_number(int, 0, TCP_PORT_MAX), default=8080, help="TCP port on 127.0.0.1 (default 8080; 0 picks a free one)")
-    serve.add_argument("--url-expiry", type=_url_expiry, metavar="SECONDS",
-                       help="lifetime of presigned image URLs, 1-604800 (default 3600)")
-    serve.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
-                       help="offline Bedrock fault switch, as for run")
-    serve.add_argument("--retry-time-scale", type=_number(float, 0), default=0.25,
-                       help="scale the state machine's Retry waits locally (default 0.25; 1 = as in AWS)")
+    serve.add_argument(
+        "--port",
+        type=_number(int, 0, TCP_PORT_MAX),
+        default=8080,
+        help="TCP port on 127.0.0.1 (default 8080; 0 picks a free one)",
+    )
+    serve.add_argument(
+        "--url-expiry",
+        type=_url_expiry,
+        metavar="SECONDS",
+        help="lifetime of presigned image URLs, 1-604800 (default 3600)",
+    )
+    serve.add_argument(
+        "--fault", action="append", default=[], metavar="KEY=VALUE", help="offline Bedrock fault switch, as for run"
+    )
+    serve.add_argument(
+        "--retry-time-scale",
+        type=_number(float, 0),
+        default=0.25,
+        help="scale the state machine's Retry waits locally (default 0.25; 1 = as in AWS)",
+    )
     serve.add_argument("--verbose", action="store_true", help="log every HTTP request (and show tracebacks)")
-    serve.add_argument("--data-dir", type=Path, metavar="DIR",
-                       help="keeps generations, rounds and images across restarts; the folder 'imagegate run "
-                            "--out' writes to, so both see each other's runs (default ./runs)")
-    serve.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_OUT, metavar="DIR",
-                       help="benchmark reports the console lists: the folder 'imagegate bench --out' writes "
-                            "<date>/report.json to (default ./benchmarks)")
+    serve.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="keeps generations, rounds and images across restarts; the folder 'imagegate run "
+        "--out' writes to, so both see each other's runs (default ./runs)",
+    )
+    serve.add_argument(
+        "--bench-dir",
+        type=Path,
+        default=DEFAULT_BENCH_OUT,
+        metavar="DIR",
+        help="benchmark reports the console lists: the folder 'imagegate bench --out' writes "
+        "<date>/report.json to (default ./benchmarks)",
+    )
     serve.set_defaults(command=_cmd_serve)
 
-    bench = sub.add_parser("bench", parents=[verbose], help="run a prompt suite through the quality loop and write a benchmark report")
+    bench = sub.add_parser(
+        "bench", parents=[verbose], help="run a prompt suite through the quality loop and write a benchmark report"
+    )
     source = bench.add_mutually_exclusive_group()
     source.add_argument("--suite", type=Path, help="a suite in the project's JSONL format (default: the bundled suite)")
     source.add_argument("--partiprompts", type=Path, metavar="TSV", help="PartiPrompts.tsv")
     source.add_argument("--geneval", type=Path, metavar="JSONL", help="GenEval evaluation_metadata.jsonl")
     bench.add_argument("--limit", type=_number(int, 1), help="run at most N items (plus the suite's anchors)")
     bench.add_argument("--sample-seed", help="with --limit: a deterministic stratified sample instead of the first N")
-    bench.add_argument("--concurrency", type=_number(int, 1), default=4, help="quality loops at once (the Map's MaxConcurrency)")
+    bench.add_argument(
+        "--concurrency", type=_number(int, 1), default=4, help="quality loops at once (the Map's MaxConcurrency)"
+    )
     bench.add_argument("--threshold", type=_number(float))
     bench.add_argument("--max-rounds", type=_number(int))
-    bench.add_argument("--arms", default="loop", metavar="ARM[,ARM...]",
-                       help="control arms, run on the same items in one benchmark execution: loop (the settings as "
-                            "given), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead of "
-                            "rewriting), best-of-3, best-of-5 (1 round, N candidates); default loop")
+    bench.add_argument(
+        "--arms",
+        default="loop",
+        metavar="ARM[,ARM...]",
+        help="control arms, run on the same items in one benchmark execution: loop (the settings as "
+        "given), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead of "
+        "rewriting), best-of-3, best-of-5 (1 round, N candidates); default loop",
+    )
     bench.add_argument("--out", type=Path, default=DEFAULT_BENCH_OUT, help="receives <date>/report.json and .html")
     bench.set_defaults(command=_cmd_bench)
 
-    doctor = sub.add_parser("doctor", parents=[verbose], help="check AWS credentials, region and Bedrock model access for a deploy")
+    doctor = sub.add_parser(
+        "doctor", parents=[verbose], help="check AWS credentials, region and Bedrock model access for a deploy"
+    )
     doctor.set_defaults(command=_cmd_doctor)
     return parser
 
@@ -184,8 +258,9 @@ def _build_request(args: argparse.Namespace) -> Any:
             raise _UsageError("prompt: is required (give it as an argument or in --request)")
         request = {"prompt": args.prompt}
     if isinstance(request, dict):
-        request.update({field: getattr(args, flag) for flag, field in _REQUEST_FLAGS.items()
-                        if getattr(args, flag) is not None})
+        request.update(
+            {field: getattr(args, flag) for flag, field in _REQUEST_FLAGS.items() if getattr(args, flag) is not None}
+        )
     return request
 
 
@@ -216,8 +291,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"run {execution_arn.rsplit(':', 1)[-1]} started (local runtime, offline Bedrock)")
         outcome = runtime.wait(execution_arn, on_round=_print_round)
         run_item = runtime.runs().get_run(outcome.run_id)
-        run_dir, document = export_run(run_item, runtime.runs().list_rounds(outcome.run_id), runtime.objects,
-                                       Path(args.out), runtime.runs().ledger(outcome.run_id))
+        run_dir, document = export_run(
+            run_item,
+            runtime.runs().list_rounds(outcome.run_id),
+            runtime.objects,
+            Path(args.out),
+            runtime.runs().ledger(outcome.run_id),
+        )
     _print_summary(document)
     print(f"report: {run_dir / 'report.html'}")
     return EXIT_CODES.get(document["status"], 1)
@@ -272,15 +352,22 @@ def _display_cause(cause: str | None) -> str:
 def _print_round(item: dict[str, Any]) -> None:
     verdict = "passed" if item["passed"] else "below threshold"
     out = Terminal()
-    out.line(f"  round {item['round']}: score {item['score']:.1f} ({verdict}), cost ${item['costUsd']:.4f}; "
-             f"evaluator: {_evaluation_text(item.get('evaluation'))}")
+    out.line(
+        f"  round {item['round']}: score {item['score']:.1f} ({verdict}), cost ${item['costUsd']:.4f}; "
+        f"evaluator: {_evaluation_text(item.get('evaluation'))}"
+    )
     out.line(f"    prompt: {item['prompt']}")
     for suggestion in item["suggestions"][:3]:
         out.line(f"    - {suggestion}")
 
 
-_ROUNDS_COLUMNS = (Column("round", "right"), Column("score", "right"), Column("judge"), Column("evaluator"),
-                   Column("prompt changes"))
+_ROUNDS_COLUMNS = (
+    Column("round", "right"),
+    Column("score", "right"),
+    Column("judge"),
+    Column("evaluator"),
+    Column("prompt changes"),
+)
 _STATUS_STYLES = {"PASSED": "bold green", "EXHAUSTED": "bold yellow", "BLOCKED": "bold magenta", "FAILED": "bold red"}
 
 
@@ -289,18 +376,29 @@ def _print_summary(document: dict[str, Any], out: Terminal | None = None) -> Non
     out.line()
     rows, previous = [], None
     for entry in document["rounds"]:
-        rows.append((entry["round"], f"{entry['score']:.1f}", "passed" if entry["passed"] else "failed",
-                     _evaluation_cell(entry.get("evaluation")), _prompt_change(previous, entry["prompt"])))
+        rows.append(
+            (
+                entry["round"],
+                f"{entry['score']:.1f}",
+                "passed" if entry["passed"] else "failed",
+                _evaluation_cell(entry.get("evaluation")),
+                _prompt_change(previous, entry["prompt"]),
+            )
+        )
         previous = entry["prompt"]
     out.table(_ROUNDS_COLUMNS, rows)
     final = "n/a" if document["finalScore"] is None else f"{document['finalScore']:.1f}"
     out.line()
-    out.line(f"status {document['status']}: final score {final} (threshold {document['threshold']}), "
-             f"best round {document['bestRound'] or 'n/a'}, cost ${document['costUsd']:.4f}",
-             style=_STATUS_STYLES.get(document["status"]))
+    out.line(
+        f"status {document['status']}: final score {final} (threshold {document['threshold']}), "
+        f"best round {document['bestRound'] or 'n/a'}, cost ${document['costUsd']:.4f}",
+        style=_STATUS_STYLES.get(document["status"]),
+    )
     if document.get("evaluation") is not None or document["rounds"]:
-        out.line(f"  evaluator on the final image: {_evaluation_text(document.get('evaluation'))}; "
-                 f"evaluator cost ${document.get('evaluationCostUsd', 0.0):.4f} (apart from the loop's cost)")
+        out.line(
+            f"  evaluator on the final image: {_evaluation_text(document.get('evaluation'))}; "
+            f"evaluator cost ${document.get('evaluationCostUsd', 0.0):.4f} (apart from the loop's cost)"
+        )
     if document.get("reason"):
         out.line(f"  {document['reason']}")
     if document.get("error"):
@@ -338,12 +436,14 @@ def _prompt_change(before: str | None, after: str) -> str:
     if after == before:
         return "(unchanged)"
     if after.startswith(before):
-        text = "+ " + after[len(before):].strip(" ,;.")
+        text = "+ " + after[len(before) :].strip(" ,;.")
     else:
         words = lambda prompt: [w.strip(",.;:") for w in prompt.split()]  # noqa: E731
         added = [w for w in words(after) if w not in set(words(before))]
         removed = [w for w in words(before) if w not in set(words(after))]
-        text = " ".join(filter(None, ["+ " + " ".join(added) if added else "", "- " + " ".join(removed) if removed else ""]))
+        text = " ".join(
+            filter(None, ["+ " + " ".join(added) if added else "", "- " + " ".join(removed) if removed else ""])
+        )
     return text if len(text) <= 70 else text[:67] + "..."
 
 
@@ -362,9 +462,15 @@ def _cmd_show(args: argparse.Namespace) -> int:
     try:  # rendered in full first: a broken document prints one line, not half a run and a traceback
         _print_run(document, args.run_dir, Terminal(rendered, interactive=Terminal().interactive))
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
-        what = f"the field {error.args[0]!r} is missing" if isinstance(error, KeyError) else f"a field is malformed ({error})"
-        print(f"imagegate: {args.run_dir}/run.json is not a run document written by 'imagegate run': {what}",
-              file=sys.stderr)
+        what = (
+            f"the field {error.args[0]!r} is missing"
+            if isinstance(error, KeyError)
+            else f"a field is malformed ({error})"
+        )
+        print(
+            f"imagegate: {args.run_dir}/run.json is not a run document written by 'imagegate run': {what}",
+            file=sys.stderr,
+        )
         return EXIT_INVALID_INPUT
     sys.stdout.write(rendered.getvalue())
     return 0
@@ -374,8 +480,9 @@ def _print_run(document: dict[str, Any], run_dir: Path, out: Terminal) -> None:
     out.line(f"run {document['runId']}: “{document['prompt']}”")
     for entry in document["rounds"]:
         out.line()
-        out.line(f"round {entry['round']}: score {entry['score']:.1f} "
-                 f"({'passed' if entry['passed'] else 'below threshold'})")
+        out.line(
+            f"round {entry['round']}: score {entry['score']:.1f} ({'passed' if entry['passed'] else 'below threshold'})"
+        )
         out.line(f"  prompt: {entry['prompt']}")
         out.line(f"  image: {Path(run_dir) / entry['bestImage']}")
         out.line(f"  judge: {entry['explanation']}")
@@ -397,9 +504,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         problem = _data_dir_problem(args.data_dir)
         if problem:
             return _fail_input(problem)
-        return serve(port=args.port, faults=faults, retry_time_scale=args.retry_time_scale,
-                     url_expiry_seconds=args.url_expiry, verbose=args.verbose, data_dir=args.data_dir,
-                     bench_dir=args.bench_dir)
+        return serve(
+            port=args.port,
+            faults=faults,
+            retry_time_scale=args.retry_time_scale,
+            url_expiry_seconds=args.url_expiry,
+            verbose=args.verbose,
+            data_dir=args.data_dir,
+            bench_dir=args.bench_dir,
+        )
     except OSError as error:  # port in use, permission denied
         print(f"imagegate: cannot serve on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
         return 1
@@ -440,8 +553,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     problem = _unwritable(args.out, "--out")
     if problem:
         return _fail_input(problem)
-    overrides = {field: value for field, value in (("threshold", args.threshold), ("maxRounds", args.max_rounds))
-                 if value is not None}
+    overrides = {
+        field: value
+        for field, value in (("threshold", args.threshold), ("maxRounds", args.max_rounds))
+        if value is not None
+    }
     from imagegate_service.domain.benchmark import parse_arms
     from imagegate_service.errors import InvalidRequest
 
@@ -456,13 +572,18 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         if problem:
             return _fail_input(problem)
         count = benchmark_local.item_count_text(items, suite_size, args.limit, args.sample_seed)
-        print(f"benchmark {name}: {count} x {len(arms)} arms ({', '.join(arms)}), "
-              f"concurrency {args.concurrency} (local runtime, offline Bedrock)")
+        print(
+            f"benchmark {name}: {count} x {len(arms)} arms ({', '.join(arms)}), "
+            f"concurrency {args.concurrency} (local runtime, offline Bedrock)"
+        )
         try:
             with Terminal().progress(len(items) * len(arms)) as progress:
                 outcome = benchmark_local.run_benchmark(
-                    request, args.out, runtime,
-                    on_progress=lambda *counts: progress.update(counts[0], benchmark_local.progress_text(*counts)))
+                    request,
+                    args.out,
+                    runtime,
+                    on_progress=lambda *counts: progress.update(counts[0], benchmark_local.progress_text(*counts)),
+                )
         except InvalidRequest as error:
             return _fail_input(str(error))
     if outcome.report_dir is None:
@@ -476,8 +597,9 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refused_item(items: Sequence[Any], arms: Sequence[str], overrides: dict[str, Any],
-                  args: argparse.Namespace) -> str | None:
+def _refused_item(
+    items: Sequence[Any], arms: Sequence[str], overrides: dict[str, Any], args: argparse.Namespace
+) -> str | None:
     """The first benchmark run its settings would refuse (a --threshold out of range refuses them all)."""
     from imagegate_service.domain.benchmark import arm_request
     from imagegate_service.errors import InvalidRequest

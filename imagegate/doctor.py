@@ -14,20 +14,36 @@ from infra.config import ContextError, ImagegateConfig
 
 READY, NEEDS_FIXING, CANNOT_CHECK = 0, 1, 2
 
-_NO_REGION = ("No AWS region is configured. Set AWS_REGION (for example `export AWS_REGION=us-west-2`) "
-              "or run `aws configure set region us-west-2`.")
-_NO_CREDENTIALS = ("No AWS credentials were found. Set AWS_PROFILE to a configured profile (`aws configure` or "
-                   "`aws sso login --profile NAME`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+_NO_REGION = (
+    "No AWS region is configured. Set AWS_REGION (for example `export AWS_REGION=us-west-2`) "
+    "or run `aws configure set region us-west-2`."
+)
+_NO_CREDENTIALS = (
+    "No AWS credentials were found. Set AWS_PROFILE to a configured profile (`aws configure` or "
+    "`aws sso login --profile NAME`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+)
 # STS answers these when the keys themselves are wrong or stale (not a permissions question).
-_REJECTED_CREDENTIALS = ("InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
-                         "UnrecognizedClientException", "InvalidAccessKeyId", "AuthFailure")
+_REJECTED_CREDENTIALS = (
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "UnrecognizedClientException",
+    "InvalidAccessKeyId",
+    "AuthFailure",
+)
 
 
 Out = Callable[[str], Any]
 
 
-def run_doctor(session: Any = None, out: Out = print, config: ImagegateConfig | None = None,
-               environ: Mapping[str, str] | None = None, today: date | None = None) -> int:
+def run_doctor(
+    session: Any = None,
+    out: Out = print,
+    config: ImagegateConfig | None = None,
+    environ: Mapping[str, str] | None = None,
+    today: date | None = None,
+) -> int:
     import boto3
 
     session = session or boto3.Session()
@@ -39,8 +55,11 @@ def run_doctor(session: Any = None, out: Out = print, config: ImagegateConfig | 
             return NEEDS_FIXING
 
     region = region_of(session, os.environ if environ is None else environ)
-    missing = [message for absent, message in ((not region, _NO_REGION),
-                                                (_credentials(session) is None, _NO_CREDENTIALS)) if absent]
+    missing = [
+        message
+        for absent, message in ((not region, _NO_REGION), (_credentials(session) is None, _NO_CREDENTIALS))
+        if absent
+    ]
     if missing:
         for message in missing:
             out(f"✗ {message}")
@@ -91,18 +110,24 @@ def _caller_account(session: Any, region: str, out: Out) -> str | None:
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code in _REJECTED_CREDENTIALS:
-            out(f"✗ The AWS credentials were found but do not work ({code}). Refresh them (`aws sso login`, new "
-                "access keys) and run `imagegate doctor` again.")
+            out(
+                f"✗ The AWS credentials were found but do not work ({code}). Refresh them (`aws sso login`, new "
+                "access keys) and run `imagegate doctor` again."
+            )
         else:
             out(f"✗ sts:GetCallerIdentity failed ({code}: {error.response.get('Error', {}).get('Message', '')}).")
         return None
     except BotoCoreError as error:
         if _is_network_failure(error):
-            out(f"✗ Could not reach AWS STS in {region} (network: {error}). Your credentials were not judged: "
-                "check the connection, proxy (HTTPS_PROXY) or VPN, and that the region name is right.")
+            out(
+                f"✗ Could not reach AWS STS in {region} (network: {error}). Your credentials were not judged: "
+                "check the connection, proxy (HTTPS_PROXY) or VPN, and that the region name is right."
+            )
         else:
-            out(f"✗ The AWS credentials could not be used ({type(error).__name__}: {error}). Refresh them "
-                "(`aws sso login`, new access keys) and run `imagegate doctor` again.")
+            out(
+                f"✗ The AWS credentials could not be used ({type(error).__name__}: {error}). Refresh them "
+                "(`aws sso login`, new access keys) and run `imagegate doctor` again."
+            )
         return None
     out(f"✓ AWS account {identity['Account']} as {identity['Arn']}, region {region}")
     return identity["Account"]
@@ -135,8 +160,7 @@ def _region_problems(config: ImagegateConfig, region: str, out: Out) -> int:
     return 0
 
 
-def _check_model(bedrock: Any, config: ImagegateConfig, model_id: str, roles: list[str], region: str,
-                 out: Out) -> int:
+def _check_model(bedrock: Any, config: ImagegateConfig, model_id: str, roles: list[str], region: str, out: Out) -> int:
     """Print what Bedrock says about one configured model here; return how many problems it has (0 or 1)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -152,8 +176,10 @@ def _check_model(bedrock: Any, config: ImagegateConfig, model_id: str, roles: li
             out(f"✗ {label}: Bedrock does not offer {foundation_model} in {region} ({code}).")
         return 1
     except BotoCoreError as error:
-        out(f"✗ {label}: could not reach Bedrock in {region} ({'network: ' if _is_network_failure(error) else ''}"
-            f"{error}).")
+        out(
+            f"✗ {label}: could not reach Bedrock in {region} ({'network: ' if _is_network_failure(error) else ''}"
+            f"{error})."
+        )
         return 1
 
     lifecycle = details.get("modelLifecycle") or {}
@@ -163,14 +189,18 @@ def _check_model(bedrock: Any, config: ImagegateConfig, model_id: str, roles: li
     if status == "EOL":
         problems = 1  # Bedrock refuses every request: reported below with what to switch to
     elif access is False:
-        out(f"✗ {label}: model access is not granted in {region}. Open the model once in the Bedrock console's "
+        out(
+            f"✗ {label}: model access is not granted in {region}. Open the model once in the Bedrock console's "
             "playground as an administrator (a third-party model's first call subscribes the account through AWS "
-            "Marketplace), then run `imagegate doctor` again.")
+            "Marketplace), then run `imagegate doctor` again."
+        )
         problems = 1
     else:
         checked = "access granted" if access else "access not checked"
-        out(f"✓ {label}: {details.get('modelName', foundation_model)} is offered in {region}, {checked}, "
-            f"lifecycle {status}")
+        out(
+            f"✓ {label}: {details.get('modelName', foundation_model)} is offered in {region}, {checked}, "
+            f"lifecycle {status}"
+        )
     _report_lifecycle(config, model_id, roles, lifecycle, out)
     return problems
 
@@ -183,12 +213,15 @@ def _model_access(bedrock: Any, foundation_model: str) -> bool | None:
         availability = bedrock.get_foundation_model_availability(modelId=foundation_model)
     except (ClientError, BotoCoreError):
         return None
-    return (availability.get("authorizationStatus") == "AUTHORIZED"
-            and availability.get("entitlementAvailability") == "AVAILABLE")
+    return (
+        availability.get("authorizationStatus") == "AUTHORIZED"
+        and availability.get("entitlementAvailability") == "AVAILABLE"
+    )
 
 
-def _report_lifecycle(config: ImagegateConfig, model_id: str, roles: list[str], lifecycle: Mapping[str, Any],
-                      out: Out) -> None:
+def _report_lifecycle(
+    config: ImagegateConfig, model_id: str, roles: list[str], lifecycle: Mapping[str, Any], out: Out
+) -> None:
     """LEGACY (a warning, with its end of life) or EOL (a problem), with the registry's successor to switch to."""
     from imagegate_service import registry
 
@@ -197,21 +230,31 @@ def _report_lifecycle(config: ImagegateConfig, model_id: str, roles: list[str], 
         return
     recorded = registry.lifecycle(model_id)
     end = lifecycle.get("endOfLifeTime")
-    end_text = (end.date().isoformat() if isinstance(end, datetime)
-                else recorded.end_of_life.isoformat() if recorded.end_of_life else "a date Bedrock does not give")
+    end_text = (
+        end.date().isoformat()
+        if isinstance(end, datetime)
+        else recorded.end_of_life.isoformat()
+        if recorded.end_of_life
+        else "a date Bedrock does not give"
+    )
     spec = {**config.registry["generators"], **config.registry["textModels"]}.get(model_id, {})
     name = f"{spec.get('displayName', model_id)} ({model_id})"
     if status == "EOL":
         message = f"✗ {name} is at its end of life ({end_text}): Bedrock refuses every request."
     else:
-        message = (f"⚠ {name} is LEGACY: it stops working on {end_text}, and accounts that never used it cannot "
-                   "get access.")
+        message = (
+            f"⚠ {name} is LEGACY: it stops working on {end_text}, and accounts that never used it cannot get access."
+        )
     if recorded.successor:
         successor = {**config.registry["generators"], **config.registry["textModels"]}.get(recorded.successor, {})
         switches = " ".join(f"-c {role}Model={recorded.successor}" for role in roles)
-        message += (f" Switch to {successor.get('displayName', recorded.successor)} ({recorded.successor}): "
-                    f"`cdk deploy {switches}`.")
+        message += (
+            f" Switch to {successor.get('displayName', recorded.successor)} ({recorded.successor}): "
+            f"`cdk deploy {switches}`."
+        )
     if recorded.status != status:
-        message += (f" (The model registry records {recorded.status}, checked {recorded.checked_on}: update "
-                    "model_registry.json.)")
+        message += (
+            f" (The model registry records {recorded.status}, checked {recorded.checked_on}: update "
+            "model_registry.json.)"
+        )
     out(message)

@@ -39,9 +39,15 @@ GENEVAL_SAMPLE, GENEVAL_SAMPLE_SEED = 100, 1
 def benchmark_figures() -> None:
     suite = load_suite_jsonl(benchmark_local.DEFAULT_SUITE_FILE)
     # 100 items: the suite again and again, each pass with its own seed (other images, other mistakes).
-    items = [replace(item, id=f"{item.id}-s{n // len(suite)}", anchor=False,
-                     settings={**item.settings, "seed": 100 + n // len(suite)})
-             for n, item in enumerate(suite * (BENCH_PROMPTS // len(suite) + 1))][:BENCH_PROMPTS]
+    items = [
+        replace(
+            item,
+            id=f"{item.id}-s{n // len(suite)}",
+            anchor=False,
+            settings={**item.settings, "seed": 100 + n // len(suite)},
+        )
+        for n, item in enumerate(suite * (BENCH_PROMPTS // len(suite) + 1))
+    ][:BENCH_PROMPTS]
     request = benchmark_local.suite_request(items, "default-x100", concurrency=4)
     with tempfile.TemporaryDirectory() as out, LocalRuntime(retry_time_scale=0.0) as runtime:
         outcome = benchmark_local.run_benchmark(request, Path(out), runtime)
@@ -49,11 +55,15 @@ def benchmark_figures() -> None:
 
         report = json.loads((outcome.report_dir / "report.json").read_text())
     overall = report["overall"]
-    print(f"benchmark: {BENCH_PROMPTS} prompts in {outcome.wall_seconds:.1f} s wall "
-          f"({outcome.wall_seconds / BENCH_PROMPTS * 1000:.0f} ms per prompt; target <= 60 s)")
-    print(f"  first-round pass rate {overall['firstRoundPassRate']:.0%} -> final pass rate {overall['passRate']:.0%}; "
-          f"mean score {overall['meanFirstRoundScore']:.2f} -> {overall['meanFinalScore']:.2f}; "
-          f"mean rounds to pass {overall['meanRoundsToPass']:.2f}")
+    print(
+        f"benchmark: {BENCH_PROMPTS} prompts in {outcome.wall_seconds:.1f} s wall "
+        f"({outcome.wall_seconds / BENCH_PROMPTS * 1000:.0f} ms per prompt; target <= 60 s)"
+    )
+    print(
+        f"  first-round pass rate {overall['firstRoundPassRate']:.0%} -> final pass rate {overall['passRate']:.0%}; "
+        f"mean score {overall['meanFirstRoundScore']:.2f} -> {overall['meanFinalScore']:.2f}; "
+        f"mean rounds to pass {overall['meanRoundsToPass']:.2f}"
+    )
 
 
 def arms_figures() -> None:
@@ -72,8 +82,9 @@ def arms_figures() -> None:
     started = time.monotonic()
     # One process (with its own local runtime) per execution, as many at once as there are cores: the loops
     # are CPU-bound Python, which one process runs on one core.
-    with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1),
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(len(jobs), os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         outcomes = list(pool.map(_run_arms_batch, [batch for _, batch in jobs], range(len(jobs))))
     wall = time.monotonic() - started
     for name, items in tables:
@@ -98,7 +109,9 @@ def _run_arms_batch(batch: list, number: int) -> dict:
     warnings.filterwarnings("ignore", "No application metrics to publish")
     with tempfile.TemporaryDirectory() as out, LocalRuntime(retry_time_scale=0.0) as runtime:
         outcome = benchmark_local.run_benchmark(_arms_request(batch, number), Path(out), runtime)
-        runs = [] if outcome.report_dir is None else json.loads((outcome.report_dir / "report.json").read_text())["runs"]
+        runs = (
+            [] if outcome.report_dir is None else json.loads((outcome.report_dir / "report.json").read_text())["runs"]
+        )
     return {"status": outcome.status, "error": outcome.error, "runs": runs, "wall": outcome.wall_seconds}
 
 
@@ -122,8 +135,8 @@ def _fitting_batches(items: list) -> list[list]:
         low, high = 1, len(items) - start  # the largest n with items[start:start + n] fitting
         while low < high:
             middle = (low + high + 1) // 2
-            low, high = (middle, high) if fits(items[start:start + middle]) else (low, middle - 1)
-        batches.append(items[start:start + low])
+            low, high = (middle, high) if fits(items[start : start + middle]) else (low, middle - 1)
+        batches.append(items[start : start + low])
         start += low
     return batches
 
@@ -133,8 +146,10 @@ def loop_figures() -> None:
         started = time.monotonic()
         outcome = runtime.run({"prompt": "four green bottles on a table in a kitchen", "seed": 7, "maxRounds": 4})
         wall = time.monotonic() - started
-    print(f"quality loop: {outcome.output['rounds']} rounds ({outcome.output['status']}) in {wall:.2f} s "
-          "through the local runtime")
+    print(
+        f"quality loop: {outcome.output['rounds']} rounds ({outcome.output['status']}) in {wall:.2f} s "
+        "through the local runtime"
+    )
 
 
 # A modelled judge latency per candidate (seconds): Nova Lite answers a one-image verdict in about a second; the
@@ -156,22 +171,30 @@ def judge_wall_figures() -> None:
             return answer(model_id, body)
 
         runtime.bedrock._converse = modelled
-        outcome = runtime.run({"prompt": "a red apple on a wooden table", "candidatesPerRound": 3, "maxRounds": 1,
-                               "threshold": 0}, run_id="judge-wall")
+        outcome = runtime.run(
+            {"prompt": "a red apple on a wooden table", "candidatesPerRound": 3, "maxRounds": 1, "threshold": 0},
+            run_id="judge-wall",
+        )
         events = runtime.execution_history(outcome.execution_arn)
     span = {e["type"]: e["timestamp"] for e in events if e["type"] in ("MapStateEntered", "MapStateExited")}
     wall = (span["MapStateExited"] - span["MapStateEntered"]).total_seconds()
-    print(f"judge step, 3 candidates (modelled judge latency {', '.join(f'{s:g}' for s in JUDGE_LATENCY_SECONDS)} s): "
-          f"{wall:.2f} s wall; slowest judge call {max(JUDGE_LATENCY_SECONDS):.2f} s, "
-          f"sum of judge calls {sum(JUDGE_LATENCY_SECONDS):.2f} s (target: the slowest, not the sum)")
+    print(
+        f"judge step, 3 candidates (modelled judge latency {', '.join(f'{s:g}' for s in JUDGE_LATENCY_SECONDS)} s): "
+        f"{wall:.2f} s wall; slowest judge call {max(JUDGE_LATENCY_SECONDS):.2f} s, "
+        f"sum of judge calls {sum(JUDGE_LATENCY_SECONDS):.2f} s (target: the slowest, not the sum)"
+    )
 
 
 def import_figures(repeats: int = 5) -> None:
     def import_ms(module: str) -> float:
         samples = []
         for _ in range(repeats):
-            result = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
-                                    capture_output=True, text=True, check=True)
+            result = subprocess.run(
+                [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             last = [line for line in result.stderr.splitlines() if line.rstrip().endswith(f"| {module}")][-1]
             samples.append(int(last.split("|")[1]) / 1000)
         return statistics.median(samples)

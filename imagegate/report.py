@@ -19,8 +19,13 @@ TEMPLATE = "run_report.html"
 def _environment() -> jinja2.Environment:
     import jinja2  # on first render: the other commands and Lambdas importing this module never need it
 
-    return jinja2.Environment(loader=jinja2.PackageLoader("imagegate", "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("imagegate", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def prompt_diff(before: str, after: str) -> list[tuple[str, str]]:
@@ -28,7 +33,9 @@ def prompt_diff(before: str, after: str) -> list[tuple[str, str]]:
     removed (a word that only gained a comma is kept)."""
     old, new = before.split(), after.split()
     pieces = []
-    matcher = difflib.SequenceMatcher(a=[w.strip(",.;:") for w in old], b=[w.strip(",.;:") for w in new], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        a=[w.strip(",.;:") for w in old], b=[w.strip(",.;:") for w in new], autojunk=False
+    )
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             pieces.append(("same", " ".join(new[b1:b2])))

@@ -65,9 +65,15 @@ class Terminal:
         from rich.table import Table
 
         interactive = self.interactive
-        table = Table(title=title, box=box.SIMPLE_HEAD if interactive else None, show_edge=interactive,
-                      pad_edge=interactive, header_style="bold" if interactive else "", title_style="",
-                      title_justify="left")
+        table = Table(
+            title=title,
+            box=box.SIMPLE_HEAD if interactive else None,
+            show_edge=interactive,
+            pad_edge=interactive,
+            header_style="bold" if interactive else "",
+            title_style="",
+            title_justify="left",
+        )
         for column in columns:
             table.add_column(column.header, justify=column.justify, no_wrap=not interactive, overflow="fold")
         for row in rows:
@@ -94,8 +100,17 @@ class Terminal:
 def _plain_console(stream: IO[str]) -> Any:
     from rich.console import Console
 
-    return Console(file=stream, width=PLAIN_WIDTH, color_system=None, force_terminal=False, no_color=True,
-                   highlight=False, markup=False, emoji=False, legacy_windows=False)
+    return Console(
+        file=stream,
+        width=PLAIN_WIDTH,
+        color_system=None,
+        force_terminal=False,
+        no_color=True,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+    )
 
 
 class Progress:
@@ -114,8 +129,13 @@ class Progress:
             from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
             from rich.progress import Progress as RichProgress
 
-            self._live = RichProgress(BarColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                      console=self._terminal._console(), transient=False)
+            self._live = RichProgress(
+                BarColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=self._terminal._console(),
+                transient=False,
+            )
             self._live.start()
             self._task = self._live.add_task("", total=self._total)
         return self
@@ -129,8 +149,9 @@ class Progress:
             self._last = (completed, text)
             self._terminal.line(text)
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         if self._live is not None:
             self._live.stop()
             self._live = None

@@ -41,8 +41,9 @@ LAMBDA_TASK_ROOT = "/var/task"
 # "Lambda Layer": https://docs.powertools.aws.dev/lambda/python/latest/#lambda-layer; version 27 since
 # https://github.com/aws-powertools/powertools-lambda-python/pull/7757). The version is context (powertoolsLayerVersion).
 POWERTOOLS_LAYER_ACCOUNT = "017000801446"
-POWERTOOLS_LAYER_NAME = (f"AWSLambdaPowertoolsPythonV3-{layer.runtime_name().replace('.', '')}-"
-                         f"{layer.LAMBDA_ARCHITECTURE}")
+POWERTOOLS_LAYER_NAME = (
+    f"AWSLambdaPowertoolsPythonV3-{layer.runtime_name().replace('.', '')}-{layer.LAMBDA_ARCHITECTURE}"
+)
 
 # Regions a cross-region inference profile may route to, by its id's prefix (Bedrock user guide,
 # "Supported Regions and models for inference profiles"). Override with context `inferenceProfileRegions`.
@@ -69,8 +70,30 @@ INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "g
 SFN_LOG_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # CloudWatch Logs accepts only these retention periods.
-LOG_RETENTION_DAYS_ALLOWED = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
-                              2192, 2557, 2922, 3288, 3653)
+LOG_RETENTION_DAYS_ALLOWED = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 
 @dataclass(frozen=True)
@@ -110,22 +133,51 @@ _LEDGER_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"
 FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec("start_run", 256, 30, dynamodb_actions=("dynamodb:PutItem",)),
     # reads and writes the round's generation.json (what each call delivered), deletes candidate keys it did not list
-    FunctionSpec("generate_images", 1024, 330, model_role="generator",
-                 s3_object_actions=("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), dynamodb_actions=_LEDGER_ACTIONS),
-    FunctionSpec("judge_images", 1024, 330, model_role="judge", s3_object_actions=("s3:GetObject", "s3:PutObject"),
-                 dynamodb_actions=_LEDGER_ACTIONS),
+    FunctionSpec(
+        "generate_images",
+        1024,
+        330,
+        model_role="generator",
+        s3_object_actions=("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+        dynamodb_actions=_LEDGER_ACTIONS,
+    ),
+    FunctionSpec(
+        "judge_images",
+        1024,
+        330,
+        model_role="judge",
+        s3_object_actions=("s3:GetObject", "s3:PutObject"),
+        dynamodb_actions=_LEDGER_ACTIONS,
+    ),
     # gathers the candidates' verdicts into the round's verdict.json
     FunctionSpec("pick_best", 256, 30, s3_object_actions=("s3:GetObject", "s3:PutObject")),
     # reads the round's best image (and the run's checks), writes the checks once and the round's evaluation
-    FunctionSpec("evaluate_round", 1024, 330, model_role="evaluator",
-                 s3_object_actions=("s3:GetObject", "s3:PutObject"), dynamodb_actions=_LEDGER_ACTIONS),
+    FunctionSpec(
+        "evaluate_round",
+        1024,
+        330,
+        model_role="evaluator",
+        s3_object_actions=("s3:GetObject", "s3:PutObject"),
+        dynamodb_actions=_LEDGER_ACTIONS,
+    ),
     # reads the round's verdict.json and the rewrite notes that produced its prompt; the round and the run's
     # totals in one transaction; the ledger and the rounds by Query
-    FunctionSpec("record_round", 256, 30, s3_object_actions=("s3:GetObject",),
-                 dynamodb_actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query")),
+    FunctionSpec(
+        "record_round",
+        256,
+        30,
+        s3_object_actions=("s3:GetObject",),
+        dynamodb_actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"),
+    ),
     # reads the verdict, writes the next round's rewrite notes, queries earlier rounds for context
-    FunctionSpec("rewrite_prompt", 512, 330, model_role="rewriter", s3_object_actions=("s3:GetObject", "s3:PutObject"),
-                 dynamodb_actions=("dynamodb:Query", *_LEDGER_ACTIONS)),
+    FunctionSpec(
+        "rewrite_prompt",
+        512,
+        330,
+        model_role="rewriter",
+        s3_object_actions=("s3:GetObject", "s3:PutObject"),
+        dynamodb_actions=("dynamodb:Query", *_LEDGER_ACTIONS),
+    ),
     # the run's totals from the ledger (Query)
     FunctionSpec("finish_run", 256, 30, dynamodb_actions=("dynamodb:UpdateItem", "dynamodb:Query")),
 )
@@ -137,20 +189,35 @@ assert {spec.name for spec in FUNCTION_SPECS} == set(constants.HANDLERS), "one F
 # writes report.json and report.html under benchmarks/{date}/; it never reads runs/ objects.
 BENCHMARK_FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec("prepare_benchmark", 256, 30),
-    FunctionSpec("aggregate_benchmark", 512, 300, dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query"),
-                 report_object_actions=("s3:GetObject", "s3:PutObject"), lists_reports=True),
+    FunctionSpec(
+        "aggregate_benchmark",
+        512,
+        300,
+        dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query"),
+        report_object_actions=("s3:GetObject", "s3:PutObject"),
+        lists_reports=True,
+    ),
 )
-assert {spec.name for spec in BENCHMARK_FUNCTION_SPECS} == set(constants.BENCHMARK_HANDLERS), \
+assert {spec.name for spec in BENCHMARK_FUNCTION_SPECS} == set(constants.BENCHMARK_HANDLERS), (
     "one FunctionSpec per benchmark handler"
+)
 BENCHMARK_MAX_CONCURRENCY = 40  # what prepare_benchmark accepts (domain/benchmark.py)
 
 # The HTTP API's function (not a loop task: no ASL substitution). API Gateway waits at most 29 s.
 # Idempotency records (Powertools) live in the runs table: GetItem/PutItem/UpdateItem/DeleteItem; reading a
 # run and its rounds: GetItem/Query; the newest-first listing: Query on the runs index (granted in the construct).
 API_FUNCTION_SPEC = FunctionSpec(
-    "api", 512, 29, s3_object_actions=("s3:GetObject",),  # presigned URLs are signed with this role
-    dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                      "dynamodb:DeleteItem"),
+    "api",
+    512,
+    29,
+    s3_object_actions=("s3:GetObject",),  # presigned URLs are signed with this role
+    dynamodb_actions=(
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    ),
 )
 # The EventBridge target of Step Functions "Execution Status Change" (TIMED_OUT, ABORTED, FAILED): marks a run
 # that never reached Finish Run FAILED (a conditional UpdateItem); for a benchmark's runs it queries the runs
@@ -209,8 +276,9 @@ def _number(value: float) -> str:
 
 
 def between(low: float, high: float) -> Check:
-    return lambda key, value: None if low <= value <= high else \
-        f"{key} {_number(value)} is outside {_number(low)}-{_number(high)}"
+    return lambda key, value: (
+        None if low <= value <= high else f"{key} {_number(value)} is outside {_number(low)}-{_number(high)}"
+    )
 
 
 def at_least(low: float) -> Check:
@@ -226,8 +294,11 @@ def _pass_rate(key: str, value: float) -> str | None:
 
 
 def _suite_name(key: str, value: str) -> str | None:
-    return None if re.fullmatch(r"[A-Za-z0-9_-]+", value) else \
-        f"{key} {value!r} must be a suite name (letters, digits, _ and -)"
+    return (
+        None
+        if re.fullmatch(r"[A-Za-z0-9_-]+", value)
+        else f"{key} {value!r} must be a suite name (letters, digits, _ and -)"
+    )
 
 
 def _time_zone(key: str, value: str) -> str | None:
@@ -237,8 +308,11 @@ def _time_zone(key: str, value: str) -> str | None:
 
 def _arms(key: str, value: tuple[str, ...]) -> str | None:
     unknown = [arm for arm in value if arm not in constants.BENCHMARK_ARMS]
-    return f"{key} {','.join(value)!r} must be a comma list of {', '.join(constants.BENCHMARK_ARMS)}" \
-        if unknown or not value else None
+    return (
+        f"{key} {','.join(value)!r} must be a comma list of {', '.join(constants.BENCHMARK_ARMS)}"
+        if unknown or not value
+        else None
+    )
 
 
 def _cron(key: str, value: str) -> str | None:
@@ -265,8 +339,15 @@ def cron_fields(expression: str, key: str = "benchmarkSchedule") -> dict[str, st
     return {name: value for name, value in named.items() if value != "?"}
 
 
-def setting(key: str, default: Any, help: str, *, check: Check | None = None, upper: bool = False,
-            shown_default: str | None = None) -> Any:
+def setting(
+    key: str,
+    default: Any,
+    help: str,
+    *,
+    check: Check | None = None,
+    upper: bool = False,
+    shown_default: str | None = None,
+) -> Any:
     """One deployment setting, declared as a field of ImagegateConfig: its type is the field's annotation.
 
     `key`: the CDK context key; `default`: used when the key is unset or empty; `check`: its validation
@@ -316,8 +397,13 @@ class Setting:
             return f"`{str(self.default).lower()}`"
         if isinstance(self.default, tuple):
             return f"`{','.join(self.default)}`"
-        return "none" if self.default is None else f"`{_number(self.default)}`" if isinstance(self.default, float) \
+        return (
+            "none"
+            if self.default is None
+            else f"`{_number(self.default)}`"
+            if isinstance(self.default, float)
             else f"`{self.default}`"
+        )
 
 
 def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
@@ -378,7 +464,11 @@ def _parse_list(key: str, raw: Any) -> tuple[str, ...]:
 
 
 _PARSERS: dict[Any, Callable[[str, Any], Any]] = {
-    bool: _parse_bool, int: _parse_int, float: _parse_float, str: _parse_str, tuple[str, ...]: _parse_list,
+    bool: _parse_bool,
+    int: _parse_int,
+    float: _parse_float,
+    str: _parse_str,
+    tuple[str, ...]: _parse_list,
 }
 
 
@@ -388,109 +478,206 @@ class ImagegateConfig:
 
     stack_name: str = setting("stackName", "Imagegate", "CloudFormation stack name")
     generator_model: str = setting(
-        "generatorModel", runtime_settings.DEFAULTS["generator"],
+        "generatorModel",
+        runtime_settings.DEFAULTS["generator"],
         "image model (a `generators` id in model_registry.json; see *Models*)",
-        shown_default=f"`{runtime_settings.DEFAULTS['generator']}` (registry default)")
+        shown_default=f"`{runtime_settings.DEFAULTS['generator']}` (registry default)",
+    )
     judge_model: str = setting(
-        "judgeModel", runtime_settings.DEFAULTS["judge"], "vision judge (a `textModels` id with vision)",
-        shown_default=f"`{runtime_settings.DEFAULTS['judge']}` (registry default)")
+        "judgeModel",
+        runtime_settings.DEFAULTS["judge"],
+        "vision judge (a `textModels` id with vision)",
+        shown_default=f"`{runtime_settings.DEFAULTS['judge']}` (registry default)",
+    )
     rewriter_model: str = setting(
-        "rewriterModel", runtime_settings.DEFAULTS["rewriter"], "prompt rewriter (a `textModels` id)",
-        shown_default=f"`{runtime_settings.DEFAULTS['rewriter']}` (registry default)")
+        "rewriterModel",
+        runtime_settings.DEFAULTS["rewriter"],
+        "prompt rewriter (a `textModels` id)",
+        shown_default=f"`{runtime_settings.DEFAULTS['rewriter']}` (registry default)",
+    )
     evaluator_model: str = setting(
-        "evaluatorModel", runtime_settings.DEFAULTS["evaluator"],
+        "evaluatorModel",
+        runtime_settings.DEFAULTS["evaluator"],
         "independent evaluator of each round's best image (a `textModels` id with vision, not the judge's)",
-        shown_default=f"`{runtime_settings.DEFAULTS['evaluator']}` (registry default)")
+        shown_default=f"`{runtime_settings.DEFAULTS['evaluator']}` (registry default)",
+    )
     allow_retired_models: bool = setting(
-        "allowRetiredModels", False, "deploy a model past its end of life anyway, for an account with a private "
-        "extension (offline-only models stay refused)")
+        "allowRetiredModels",
+        False,
+        "deploy a model past its end of life anyway, for an account with a private "
+        "extension (offline-only models stay refused)",
+    )
     default_threshold: float = setting(
-        "defaultThreshold", float(runtime_settings.DEFAULTS["threshold"]),
-        "score (0-10) a round must reach to pass, when the request sets none", check=between(0, 10))
+        "defaultThreshold",
+        float(runtime_settings.DEFAULTS["threshold"]),
+        "score (0-10) a round must reach to pass, when the request sets none",
+        check=between(0, 10),
+    )
     default_max_rounds: int = setting(
-        "defaultMaxRounds", runtime_settings.DEFAULTS["maxRounds"],
+        "defaultMaxRounds",
+        runtime_settings.DEFAULTS["maxRounds"],
         "rounds before a run is EXHAUSTED, when the request sets none",
-        check=between(1, runtime_settings.MAX_ROUNDS_HARD_CAP))
+        check=between(1, runtime_settings.MAX_ROUNDS_HARD_CAP),
+    )
     run_retention_days: int = setting(
-        "runRetentionDays", constants.DEFAULT_RUN_TTL_DAYS,
+        "runRetentionDays",
+        constants.DEFAULT_RUN_TTL_DAYS,
         f"days S3 keeps `runs/` objects and DynamoDB keeps run items (TTL `{constants.TTL_ATTRIBUTE}`)",
-        check=at_least(1))
+        check=at_least(1),
+    )
     log_retention_days: int = setting(
-        "logRetentionDays", 30, "CloudWatch Logs retention of the function and state machine logs (a value "
-        "CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60, 90, ...)", check=one_of(LOG_RETENTION_DAYS_ALLOWED))
+        "logRetentionDays",
+        30,
+        "CloudWatch Logs retention of the function and state machine logs (a value "
+        "CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60, 90, ...)",
+        check=one_of(LOG_RETENTION_DAYS_ALLOWED),
+    )
     access_log_retention_days: int = setting(
-        "accessLogRetentionDays", 365, "days the access-log bucket keeps S3 server access logs", check=at_least(1))
-    log_level: str = setting("logLevel", "INFO", "`POWERTOOLS_LOG_LEVEL` of the functions",
-                             check=one_of(LOG_LEVELS), upper=True)
-    sfn_log_level: str = setting("sfnLogLevel", "ALL", "state machine log level: `ALL`, `ERROR`, `FATAL` or `OFF`",
-                                 check=one_of(SFN_LOG_LEVELS), upper=True)
+        "accessLogRetentionDays", 365, "days the access-log bucket keeps S3 server access logs", check=at_least(1)
+    )
+    log_level: str = setting(
+        "logLevel", "INFO", "`POWERTOOLS_LOG_LEVEL` of the functions", check=one_of(LOG_LEVELS), upper=True
+    )
+    sfn_log_level: str = setting(
+        "sfnLogLevel",
+        "ALL",
+        "state machine log level: `ALL`, `ERROR`, `FATAL` or `OFF`",
+        check=one_of(SFN_LOG_LEVELS),
+        upper=True,
+    )
     sfn_include_execution_data: bool = setting(
-        "sfnIncludeExecutionData", False, "log state inputs and outputs (prompts may be private)")
+        "sfnIncludeExecutionData", False, "log state inputs and outputs (prompts may be private)"
+    )
     alarm_email: str | None = setting(
-        "alarmEmail", None, "if set: an encrypted SNS topic for the alarms, with this address subscribed "
-        "(confirm the email)")
+        "alarmEmail",
+        None,
+        "if set: an encrypted SNS topic for the alarms, with this address subscribed (confirm the email)",
+    )
     powertools_layer_version: int = setting(
-        "powertoolsLayerVersion", 27, f"version of the public Powertools layer `{POWERTOOLS_LAYER_NAME}`",
-        check=at_least(1))
+        "powertoolsLayerVersion",
+        27,
+        f"version of the public Powertools layer `{POWERTOOLS_LAYER_NAME}`",
+        check=at_least(1),
+    )
     inference_profile_regions: tuple[str, ...] | None = setting(
-        "inferenceProfileRegions", None, "regions a `us.`/`eu.`/`apac.` profile routes to, e.g. "
-        "`us-east-1,us-west-2`; the functions may invoke the foundation model there", shown_default="by prefix")
+        "inferenceProfileRegions",
+        None,
+        "regions a `us.`/`eu.`/`apac.` profile routes to, e.g. "
+        "`us-east-1,us-west-2`; the functions may invoke the foundation model there",
+        shown_default="by prefix",
+    )
     retain_data: bool = setting("retainData", True, "keep the bucket and table when the stack is deleted")
     api_authorization: str = setting(
-        "apiAuthorization", "IAM", "HTTP API authorization: `IAM` (SigV4, every method) or `NONE` (allowed only "
-        "with `apiKey`)", check=one_of(API_AUTHORIZATION_TYPES), upper=True)
+        "apiAuthorization",
+        "IAM",
+        "HTTP API authorization: `IAM` (SigV4, every method) or `NONE` (allowed only with `apiKey`)",
+        check=one_of(API_AUTHORIZATION_TYPES),
+        upper=True,
+    )
     api_key: bool = setting(
-        "apiKey", False, "also require an API key (`x-api-key`) under a usage plan with the throttle and quota "
-        "below; the stack outputs `ApiKeyId`")
+        "apiKey",
+        False,
+        "also require an API key (`x-api-key`) under a usage plan with the throttle and quota "
+        "below; the stack outputs `ApiKeyId`",
+    )
     api_throttle_rate_limit: float = setting(
-        "apiThrottleRateLimit", 10.0, "steady requests per second, for the API stage and the usage plan "
-        "(beyond it: 429)", check=positive)
+        "apiThrottleRateLimit",
+        10.0,
+        "steady requests per second, for the API stage and the usage plan (beyond it: 429)",
+        check=positive,
+    )
     api_throttle_burst_limit: int = setting(
-        "apiThrottleBurstLimit", 20, "burst requests, for the API stage and the usage plan", check=at_least(1))
+        "apiThrottleBurstLimit", 20, "burst requests, for the API stage and the usage plan", check=at_least(1)
+    )
     api_quota_limit: int = setting(
-        "apiQuotaLimit", 1000, "requests per quota period per API key (usage plan; only with `apiKey`)",
-        check=at_least(1))
-    api_quota_period: str = setting("apiQuotaPeriod", "DAY", "usage plan quota period: `DAY`, `WEEK` or `MONTH`",
-                                    check=one_of(API_QUOTA_PERIODS), upper=True)
+        "apiQuotaLimit",
+        1000,
+        "requests per quota period per API key (usage plan; only with `apiKey`)",
+        check=at_least(1),
+    )
+    api_quota_period: str = setting(
+        "apiQuotaPeriod",
+        "DAY",
+        "usage plan quota period: `DAY`, `WEEK` or `MONTH`",
+        check=one_of(API_QUOTA_PERIODS),
+        upper=True,
+    )
     api_cors_origins: tuple[str, ...] = setting(
-        "apiCorsOrigins", (), "comma-separated origins allowed to call the API from a browser, e.g. "
-        "`https://app.example.com`", shown_default="none (CORS off)")
+        "apiCorsOrigins",
+        (),
+        "comma-separated origins allowed to call the API from a browser, e.g. `https://app.example.com`",
+        shown_default="none (CORS off)",
+    )
     api_cloudwatch_role: str = setting(
-        "apiCloudWatchRole", "RETAIN", "API Gateway's account-wide CloudWatch Logs role: `RETAIN` (created, kept "
+        "apiCloudWatchRole",
+        "RETAIN",
+        "API Gateway's account-wide CloudWatch Logs role: `RETAIN` (created, kept "
         "when the stack is deleted), `DESTROY` (deleted with the stack) or `NONE` (not created: the account "
-        "already has one)", check=one_of(API_CLOUDWATCH_ROLE_CHOICES), upper=True)
+        "already has one)",
+        check=one_of(API_CLOUDWATCH_ROLE_CHOICES),
+        upper=True,
+    )
     image_url_expiry_seconds: int = setting(
-        "imageUrlExpirySeconds", constants.DEFAULT_PRESIGN_EXPIRY_SECONDS,
+        "imageUrlExpirySeconds",
+        constants.DEFAULT_PRESIGN_EXPIRY_SECONDS,
         f"lifetime of the presigned image URLs the API returns (1-{PRESIGNED_URL_MAX_SECONDS}; a URL also stops "
-        "working when the API function's role credentials expire)", check=between(1, PRESIGNED_URL_MAX_SECONDS))
+        "working when the API function's role credentials expire)",
+        check=between(1, PRESIGNED_URL_MAX_SECONDS),
+    )
     benchmark_enabled: bool = setting(
-        "benchmarkEnabled", True, "run the nightly benchmark on its schedule; `false` deploys the schedule "
-        "disabled (start the benchmark by hand)")
+        "benchmarkEnabled",
+        True,
+        "run the nightly benchmark on its schedule; `false` deploys the schedule "
+        "disabled (start the benchmark by hand)",
+    )
     benchmark_schedule: str = setting(
-        "benchmarkSchedule", "cron(0 2 * * ? *)", "EventBridge Scheduler cron, six fields: minutes hours "
-        "day-of-month month day-of-week year (one of the day fields `?`)", check=_cron)
+        "benchmarkSchedule",
+        "cron(0 2 * * ? *)",
+        "EventBridge Scheduler cron, six fields: minutes hours "
+        "day-of-month month day-of-week year (one of the day fields `?`)",
+        check=_cron,
+    )
     benchmark_time_zone: str = setting(
-        "benchmarkTimeZone", "UTC", "IANA time zone the cron is read in, e.g. `Europe/Berlin` (Scheduler follows "
-        "daylight saving time)", check=_time_zone)
+        "benchmarkTimeZone",
+        "UTC",
+        "IANA time zone the cron is read in, e.g. `Europe/Berlin` (Scheduler follows daylight saving time)",
+        check=_time_zone,
+    )
     benchmark_suite: str = setting(
-        "benchmarkSuite", constants.BENCHMARK_DEFAULT_SUITE, "bundled suite the schedule runs "
-        "(`functions/imagegate_service/suites/NAME.jsonl`)", check=_suite_name)
+        "benchmarkSuite",
+        constants.BENCHMARK_DEFAULT_SUITE,
+        "bundled suite the schedule runs (`functions/imagegate_service/suites/NAME.jsonl`)",
+        check=_suite_name,
+    )
     benchmark_limit: int | None = setting(
-        "benchmarkLimit", None, f"run only this many suite items (1-{constants.BENCHMARK_MAX_ITEMS}); whatever the "
+        "benchmarkLimit",
+        None,
+        f"run only this many suite items (1-{constants.BENCHMARK_MAX_ITEMS}); whatever the "
         "limit, a benchmark whose items x arms x maxRounds would pass one execution's 25,000 history events or "
         "256 KiB state is refused by *Prepare Benchmark* before any run starts, with the numbers",
-        check=between(1, constants.BENCHMARK_MAX_ITEMS), shown_default="none (all items)")
+        check=between(1, constants.BENCHMARK_MAX_ITEMS),
+        shown_default="none (all items)",
+    )
     benchmark_concurrency: int = setting(
-        "benchmarkConcurrency", constants.BENCHMARK_DEFAULT_CONCURRENCY,
+        "benchmarkConcurrency",
+        constants.BENCHMARK_DEFAULT_CONCURRENCY,
         f"quality loops the benchmark's Map runs at once (1-{BENCHMARK_MAX_CONCURRENCY}), to stay within Bedrock "
-        "quotas", check=between(1, BENCHMARK_MAX_CONCURRENCY))
+        "quotas",
+        check=between(1, BENCHMARK_MAX_CONCURRENCY),
+    )
     benchmark_pass_rate_alarm_below: float = setting(
-        "benchmarkPassRateAlarmBelow", 0.6, "alarm when a night's benchmark pass rate (0-1, daily average) is "
-        "below this", check=_pass_rate)
+        "benchmarkPassRateAlarmBelow",
+        0.6,
+        "alarm when a night's benchmark pass rate (0-1, daily average) is below this",
+        check=_pass_rate,
+    )
     benchmark_arms: tuple[str, ...] = setting(
-        "benchmarkArms", constants.BENCHMARK_DEFAULT_ARMS, "comma list of the arms the nightly benchmark runs: "
+        "benchmarkArms",
+        constants.BENCHMARK_DEFAULT_ARMS,
+        "comma list of the arms the nightly benchmark runs: "
         f"{', '.join(f'`{arm}`' for arm in constants.BENCHMARK_ARMS)} (passed as `arms` in the schedule's input)",
-        check=_arms)
+        check=_arms,
+    )
     registry: Mapping[str, Any] = field(repr=False, compare=False, default_factory=load_model_registry)
 
     @classmethod
@@ -504,15 +691,16 @@ class ImagegateConfig:
             except ValueError as error:
                 problems.append(str(error))
         if problems:
-            raise ContextError("imagegate CDK context: a value does not parse (" + "; ".join(problems) +
-                               "); see docs/deploy.md", problems)
+            raise ContextError(
+                "imagegate CDK context: a value does not parse (" + "; ".join(problems) + "); see docs/deploy.md",
+                problems,
+            )
         config = cls(**values)
         config.validate(today)
         return config
 
     @classmethod
-    def from_cdk_json(cls, today: date | None = None,
-                      environ: Mapping[str, str] | None = None) -> ImagegateConfig:
+    def from_cdk_json(cls, today: date | None = None, environ: Mapping[str, str] | None = None) -> ImagegateConfig:
         """The settings `cdk deploy` would use without `-c` overrides (for `imagegate doctor`)."""
         return cls.from_context({**cdk_json_context(), **environment_context(environ)}.get, today)
 
@@ -520,8 +708,9 @@ class ImagegateConfig:
         problems = self._model_problems()
         if not problems:
             problems += self.lifecycle_problems(today or _utc_today())
-        problems += [problem for declared in SETTINGS
-                     if (problem := declared.problem(getattr(self, declared.attribute)))]
+        problems += [
+            problem for declared in SETTINGS if (problem := declared.problem(getattr(self, declared.attribute)))
+        ]
         for model in (self.judge_model, self.rewriter_model, self.evaluator_model):
             if _profile_prefix(model) and not self.profile_regions(model):
                 problems.append(f"no regions known for inference profile {model!r}: set inferenceProfileRegions")
@@ -532,32 +721,46 @@ class ImagegateConfig:
 
     def _model_problems(self) -> list[str]:
         generators = self.registry["generators"]
-        text_models = {model: spec for model, spec in self.registry["textModels"].items()
-                       if not spec.get("offlineOnly")}
+        text_models = {
+            model: spec for model, spec in self.registry["textModels"].items() if not spec.get("offlineOnly")
+        }
         problems = []
         if self.generator_model not in generators:
             problems.append(f"generatorModel {self.generator_model!r} is not one of {sorted(generators)}")
-        for key, model in (("judgeModel", self.judge_model), ("rewriterModel", self.rewriter_model),
-                           ("evaluatorModel", self.evaluator_model)):
+        for key, model in (
+            ("judgeModel", self.judge_model),
+            ("rewriterModel", self.rewriter_model),
+            ("evaluatorModel", self.evaluator_model),
+        ):
             if deployment.offline_only(model):
-                problems.append(f"{key} {model!r} is the offline world's stand-in (offlineOnly): it exists only in "
-                                "the local runtime and is never deployed; choose a Bedrock model")
+                problems.append(
+                    f"{key} {model!r} is the offline world's stand-in (offlineOnly): it exists only in "
+                    "the local runtime and is never deployed; choose a Bedrock model"
+                )
             elif model not in text_models:
                 problems.append(f"{key} {model!r} is not one of {sorted(text_models)}")
         for key, model in (("judgeModel", self.judge_model), ("evaluatorModel", self.evaluator_model)):
             if model in text_models and not text_models[model].get("vision"):
                 problems.append(f"{key} {model!r} cannot see images (vision: false)")
-        if self.evaluator_model in text_models and self.judge_model in text_models and model_registry.same_text_model(
-                self.evaluator_model, self.judge_model):
-            problems.append(f"evaluatorModel {self.evaluator_model!r} is the same model as judgeModel "
-                            f"{self.judge_model!r}: the evaluator must be another model, or it grades its own homework")
+        if (
+            self.evaluator_model in text_models
+            and self.judge_model in text_models
+            and model_registry.same_text_model(self.evaluator_model, self.judge_model)
+        ):
+            problems.append(
+                f"evaluatorModel {self.evaluator_model!r} is the same model as judgeModel "
+                f"{self.judge_model!r}: the evaluator must be another model, or it grades its own homework"
+            )
         return problems
-
 
     def models_by_role(self) -> dict[str, str]:
         """role -> the model deployed for it (generator, judge, rewriter, evaluator)."""
-        return {"generator": self.generator_model, "judge": self.judge_model, "rewriter": self.rewriter_model,
-                "evaluator": self.evaluator_model}
+        return {
+            "generator": self.generator_model,
+            "judge": self.judge_model,
+            "rewriter": self.rewriter_model,
+            "evaluator": self.evaluator_model,
+        }
 
     def lifecycle_problems(self, today: date) -> list[str]:
         """A model past its end of life is refused (Bedrock would fail every run), unless allowRetiredModels."""
@@ -567,8 +770,10 @@ class ImagegateConfig:
         for role, model in self.models_by_role().items():
             problem = deployment.retirement_problem(model, today, role)
             if problem:
-                problems.append(f"{role}Model {problem}. Choose another with -c {role}Model=MODEL, or set "
-                                "allowRetiredModels=true if your account still has access (a private extension)")
+                problems.append(
+                    f"{role}Model {problem}. Choose another with -c {role}Model=MODEL, or set "
+                    "allowRetiredModels=true if your account still has access (a private extension)"
+                )
         return problems
 
     def region_check(self, region: str | None) -> list[str]:
@@ -576,16 +781,22 @@ class ImagegateConfig:
 
         `region` is the target region (`target_region()`); None or a token: unknown, nothing is checked."""
         if not region or region.startswith("${Token"):
-            return [("target region unknown (environment-agnostic synthesis: no CDK_DEFAULT_REGION, AWS_REGION or "
-                     "AWS_DEFAULT_REGION): the models' regions were not checked; `imagegate doctor` checks them")]
+            return [
+                (
+                    "target region unknown (environment-agnostic synthesis: no CDK_DEFAULT_REGION, AWS_REGION or "
+                    "AWS_DEFAULT_REGION): the models' regions were not checked; `imagegate doctor` checks them"
+                )
+            ]
         notes, problems = [], []
         for role, model in self.models_by_role().items():
             offered = model_registry.regions(model)
             if not offered:
                 notes.append(f"{role}Model {model}: the registry records no regions for it; not checked for {region}")
             elif region not in offered:
-                problems.append(f"{role}Model {model} is not offered in {region}; it is offered in "
-                                f"{', '.join(offered)}: deploy there or choose another {role} for {region}")
+                problems.append(
+                    f"{role}Model {model} is not offered in {region}; it is offered in "
+                    f"{', '.join(offered)}: deploy there or choose another {role} for {region}"
+                )
         if problems:
             raise ContextError("imagegate CDK context: " + "; ".join(problems), problems)
         return notes
@@ -596,8 +807,11 @@ class ImagegateConfig:
 
     def benchmark_input(self) -> dict[str, Any]:
         """What the schedule starts each benchmark execution with (prepare_benchmark's request)."""
-        request: dict[str, Any] = {"suite": self.benchmark_suite, "concurrency": self.benchmark_concurrency,
-                                   "arms": list(self.benchmark_arms)}
+        request: dict[str, Any] = {
+            "suite": self.benchmark_suite,
+            "concurrency": self.benchmark_concurrency,
+            "arms": list(self.benchmark_arms),
+        }
         if self.benchmark_limit is not None:
             request["limit"] = self.benchmark_limit
         return request
@@ -624,21 +838,27 @@ class ImagegateConfig:
             constants.ENV_RUN_TTL_DAYS: str(self.run_retention_days),
             **{constants.ENV_DEFAULTS[role]: model for role, model in self.models_by_role().items()},
             constants.ENV_DEPLOYED_MODELS: deployment.encode_deployed_models(
-                {role: [model] for role, model in self.models_by_role().items()}),
+                {role: [model] for role, model in self.models_by_role().items()}
+            ),
             constants.ENV_DEFAULTS["threshold"]: f"{self.default_threshold:g}",
             constants.ENV_DEFAULTS["maxRounds"]: str(self.default_max_rounds),
             **powertools_environment(self.log_level),
         }
 
     def powertools_layer_arn(self, region: str) -> str:
-        return (f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
-                f"{POWERTOOLS_LAYER_NAME}:{self.powertools_layer_version}")
+        return (
+            f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+            f"{POWERTOOLS_LAYER_NAME}:{self.powertools_layer_version}"
+        )
 
 
 def _declared_settings() -> tuple[Setting, ...]:
     types = typing.get_type_hints(ImagegateConfig)
-    return tuple(Setting(attribute=item.name, type=types[item.name], default=item.default, **item.metadata["setting"])
-                 for item in dataclasses.fields(ImagegateConfig) if "setting" in item.metadata)
+    return tuple(
+        Setting(attribute=item.name, type=types[item.name], default=item.default, **item.metadata["setting"])
+        for item in dataclasses.fields(ImagegateConfig)
+        if "setting" in item.metadata
+    )
 
 
 #: Every deployment setting, in declaration order (docs/deploy.md's table is `markdown_table()`).
@@ -657,8 +877,9 @@ def environment_context(environ: Mapping[str, str] | None = None) -> dict[str, s
 def markdown_table() -> str:
     """The settings table of docs/deploy.md, rendered from the declarations."""
     rows = ["| key | default | environment variable | what |", "|---|---|---|---|"]
-    rows += [f"| `{declared.name}` | {declared.shown()} | `{declared.env_var}` | {declared.help} |"
-             for declared in SETTINGS]
+    rows += [
+        f"| `{declared.name}` | {declared.shown()} | `{declared.env_var}` | {declared.help} |" for declared in SETTINGS
+    ]
     return "\n".join(rows)
 
 

@@ -68,28 +68,68 @@ def fingerprint(lock: Path = REQUIREMENTS_LOCK) -> str:
 def install_command(target: Path, lock: Path = REQUIREMENTS_LOCK) -> list[str]:
     """pip installing exactly the locked wheels for the runtime's platform: every file's hash checked, no
     source builds, no dependency the lock does not list."""
-    return [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-            "--require-hashes", "--no-deps", "--only-binary=:all:",
-            "--platform", pip_platform(), "--implementation", "cp",
-            "--python-version", LAMBDA_PYTHON_VERSION, "--abi", abi(),
-            "--target", str(target), "-r", str(lock)]
+    return [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--require-hashes",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--platform",
+        pip_platform(),
+        "--implementation",
+        "cp",
+        "--python-version",
+        LAMBDA_PYTHON_VERSION,
+        "--abi",
+        abi(),
+        "--target",
+        str(target),
+        "-r",
+        str(lock),
+    ]
 
 
 def lock_command(uv: str = "uv") -> list[str]:
     """uv compiling requirements.in for the runtime, with every distribution's hashes."""
-    return [uv, "pip", "compile", str(REQUIREMENTS_IN.relative_to(REPO_ROOT)), "--generate-hashes",
-            "--python-version", LAMBDA_PYTHON_VERSION, "--python-platform", _UV_PLATFORMS[LAMBDA_ARCHITECTURE],
-            "--only-binary", ":all:", "--no-python-downloads", "--custom-compile-command", LOCK_COMMAND,
-            "--output-file", str(REQUIREMENTS_LOCK.relative_to(REPO_ROOT))]
+    return [
+        uv,
+        "pip",
+        "compile",
+        str(REQUIREMENTS_IN.relative_to(REPO_ROOT)),
+        "--generate-hashes",
+        "--python-version",
+        LAMBDA_PYTHON_VERSION,
+        "--python-platform",
+        _UV_PLATFORMS[LAMBDA_ARCHITECTURE],
+        "--only-binary",
+        ":all:",
+        "--no-python-downloads",
+        "--custom-compile-command",
+        LOCK_COMMAND,
+        "--output-file",
+        str(REQUIREMENTS_LOCK.relative_to(REPO_ROOT)),
+    ]
 
 
 def is_current(build_dir: Path = BUILD_DIR, stamp: Path = STAMP, lock: Path = REQUIREMENTS_LOCK) -> bool:
-    return (build_dir / "python").is_dir() and stamp.is_file() and \
-        stamp.read_text(encoding="utf-8").strip() == fingerprint(lock)
+    return (
+        (build_dir / "python").is_dir()
+        and stamp.is_file()
+        and stamp.read_text(encoding="utf-8").strip() == fingerprint(lock)
+    )
 
 
-def ensure_built(build_dir: Path = BUILD_DIR, stamp: Path = STAMP, lock: Path = REQUIREMENTS_LOCK,
-                 run: Callable[[list[str]], None] | None = None) -> Path:
+def ensure_built(
+    build_dir: Path = BUILD_DIR,
+    stamp: Path = STAMP,
+    lock: Path = REQUIREMENTS_LOCK,
+    run: Callable[[list[str]], None] | None = None,
+) -> Path:
     """The built layer folder; installs the lock first unless the stamp says it is already built from it.
     Installs into a fresh folder and swaps it in only when pip succeeded: never a half-built layer."""
     if is_current(build_dir, stamp, lock):
@@ -125,7 +165,8 @@ def _run(command: list[str]) -> None:
         raise LayerBuildError(
             f"building the Lambda dependencies layer from {REQUIREMENTS_LOCK.relative_to(REPO_ROOT)} failed "
             f"(pip exit {result.returncode}: {detail[-1] if detail else 'no output'}). It needs the package index; "
-            f"after editing requirements.in run `{LOCK_COMMAND}`.")
+            f"after editing requirements.in run `{LOCK_COMMAND}`."
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

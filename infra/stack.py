@@ -32,27 +32,53 @@ from infra.constructs.storage import Storage
 
 
 class ImagegateStack(cdk.Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig,
-                 asl_file: Path = STATE_MACHINE_FILE, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: ImagegateConfig,
+        asl_file: Path = STATE_MACHINE_FILE,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(scope, construct_id, description="imagegate: quality-gated image generation", **kwargs)
         self.storage = Storage(self, "Storage", config=config)
         self.functions = ServiceFunctions(self, "Functions", config=config, storage=self.storage)
-        self.quality_loop = QualityLoop(self, "QualityLoop", config=config, asl_file=asl_file,
-                                        functions=self.functions, storage=self.storage)
-        self.observability = Observability(self, "Observability", config=config,
-                                           state_machine=self.quality_loop.state_machine,
-                                           functions=self.functions.by_name)
+        self.quality_loop = QualityLoop(
+            self, "QualityLoop", config=config, asl_file=asl_file, functions=self.functions, storage=self.storage
+        )
+        self.observability = Observability(
+            self,
+            "Observability",
+            config=config,
+            state_machine=self.quality_loop.state_machine,
+            functions=self.functions.by_name,
+        )
         self.benchmark = Benchmark(self, "Benchmark", config=config, functions=self.functions, storage=self.storage)
-        self.observability.add_benchmark(state_machine=self.benchmark.state_machine,
-                                         pass_rate_below=config.benchmark_pass_rate_alarm_below)
-        self.api = HttpApi(self, "Api", config=config, storage=self.storage, functions=self.functions,
-                           state_machine=self.quality_loop.state_machine)
-        self.run_endings = RunEndings(self, "RunEndings", functions=self.functions, storage=self.storage,
-                                      loop_state_machine=self.quality_loop.state_machine,
-                                      benchmark_state_machine=self.benchmark.state_machine)
+        self.observability.add_benchmark(
+            state_machine=self.benchmark.state_machine, pass_rate_below=config.benchmark_pass_rate_alarm_below
+        )
+        self.api = HttpApi(
+            self,
+            "Api",
+            config=config,
+            storage=self.storage,
+            functions=self.functions,
+            state_machine=self.quality_loop.state_machine,
+        )
+        self.run_endings = RunEndings(
+            self,
+            "RunEndings",
+            functions=self.functions,
+            storage=self.storage,
+            loop_state_machine=self.quality_loop.state_machine,
+            benchmark_state_machine=self.benchmark.state_machine,
+        )
         self.observability.add_service(
             functions={"api": self.api.function, **self.benchmark.by_name, "mark_run_ended": self.run_endings.function},
-            stage=self.api.rest_api.deployment_stage, dead_letter_queue=self.run_endings.dead_letter_queue)
+            stage=self.api.rest_api.deployment_stage,
+            dead_letter_queue=self.run_endings.dead_letter_queue,
+        )
         self.notes: list[str] = []  # what build_app could not check (the target region unknown, ...)
 
         cdk.CfnOutput(self, "StateMachineArn", value=self.quality_loop.state_machine.state_machine_arn)
@@ -66,9 +92,14 @@ class ImagegateStack(cdk.Stack):
             cdk.CfnOutput(self, "ApiKeyId", value=self.api.api_key.key_id)
 
 
-def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = None,
-              asl_file: Path = STATE_MACHINE_FILE, *, today: date | None = None,
-              environ: Mapping[str, str] | None = None) -> tuple[cdk.App, ImagegateStack]:
+def build_app(
+    context: Mapping[str, Any] | None = None,
+    outdir: str | None = None,
+    asl_file: Path = STATE_MACHINE_FILE,
+    *,
+    today: date | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[cdk.App, ImagegateStack]:
     """The app `python app.py` synthesizes: environment-agnostic (no account/region lookups), cdk-nag on.
 
     cdk.json's context (settings and feature flags) is applied here too, because plain `python app.py`
@@ -95,7 +126,9 @@ def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = Non
 
 def unsuppressed_errors(assembly: cx_api.CloudAssembly) -> list[str]:
     """Error annotations of the synthesized stacks: cdk-nag findings nobody suppressed with a reason."""
-    return [f"{message.id}: {message.entry.data}"
-            for stack in assembly.stacks
-            for message in stack.messages
-            if message.level == cx_api.SynthesisMessageLevel.ERROR]
+    return [
+        f"{message.id}: {message.entry.data}"
+        for stack in assembly.stacks
+        for message in stack.messages
+        if message.level == cx_api.SynthesisMessageLevel.ERROR
+    ]

@@ -46,11 +46,15 @@ from .world.rewrite import rewrite_prompt
 FAULTS_ENV = "IMAGEGATE_OFFLINE_FAULTS"
 _EVENTS = ("before-send.bedrock-runtime.InvokeModel", "before-send.bedrock-runtime.Converse")
 _URL = re.compile(r"/model/(?P<model>[^/]+)/(?P<action>invoke|converse)$")
-INPUT_BLOCKED = "This request has been blocked by our content filters. Please adjust your text prompt to submit a new request."
+INPUT_BLOCKED = (
+    "This request has been blocked by our content filters. Please adjust your text prompt to submit a new request."
+)
 SOME_BLOCKED = "Some of the generated images have been blocked by our content filters."
 ALL_BLOCKED = "All of the generated images have been blocked by our content filters."
 # Bedrock's answer for a model past its end of life (https://github.com/aws-samples/amazon-bedrock-ai-karaoke/issues/21).
-MODEL_RETIRED = "This model version has reached the end of its life. Please refer to the AWS documentation for more details."
+MODEL_RETIRED = (
+    "This model version has reached the end of its life. Please refer to the AWS documentation for more details."
+)
 
 
 @dataclass
@@ -97,8 +101,14 @@ class FaultSwitches:
         return cls(**values)
 
 
-RATE_SWITCHES = ("throttle_rate", "blocked_output_rate", "garbage_verdict_rate", "refuse_verdict_rate",
-                 "garbage_evaluation_rate", "refuse_evaluation_rate")
+RATE_SWITCHES = (
+    "throttle_rate",
+    "blocked_output_rate",
+    "garbage_verdict_rate",
+    "refuse_verdict_rate",
+    "garbage_evaluation_rate",
+    "refuse_evaluation_rate",
+)
 
 
 class BedrockError(Exception):
@@ -189,16 +199,28 @@ class OfflineBedrock:
             payload = self._invoke(model_id, body) if operation == "InvokeModel" else self._converse(model_id, body)
         except BedrockError as error:
             call.outcome = error.code
-            return _response(request.url, error.status, {"message": error.message},
-                             {"x-amzn-ErrorType": f"{error.code}:http://internal.amazon.com/coral/com.amazon.bedrock/"})
+            return _response(
+                request.url,
+                error.status,
+                {"message": error.message},
+                {"x-amzn-ErrorType": f"{error.code}:http://internal.amazon.com/coral/com.amazon.bedrock/"},
+            )
         return _response(request.url, 200, payload)
 
     # -- InvokeModel: the image generators ------------------------------------------------------------
     def _invoke(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
         if model_id not in registry.generator_ids():
             if model_id in registry.text_model_ids():
-                raise BedrockError("ValidationException", 400, "Malformed input request: this model does not take TEXT_IMAGE, please reformat your input and try again.")
-            raise BedrockError("ResourceNotFoundException", 404, "Could not resolve the foundation model from the provided model identifier.")
+                raise BedrockError(
+                    "ValidationException",
+                    400,
+                    "Malformed input request: this model does not take TEXT_IMAGE, please reformat your input and try again.",
+                )
+            raise BedrockError(
+                "ResourceNotFoundException",
+                404,
+                "Could not resolve the foundation model from the provided model identifier.",
+            )
         model = registry.generator(model_id)
         if model.family == "stability":
             return self._invoke_stability(model, body)
@@ -207,8 +229,14 @@ class OfflineBedrock:
         if any(word in prompt.lower() for word in self.faults.blocked_words):
             raise BedrockError("ValidationException", 400, INPUT_BLOCKED)
         images = [
-            render_png(prompt, text_params.get("negativeText", ""), config.get("seed", 0), config["width"],
-                       config["height"], variant)
+            render_png(
+                prompt,
+                text_params.get("negativeText", ""),
+                config.get("seed", 0),
+                config["width"],
+                config["height"],
+                variant,
+            )
             for variant in range(config.get("numberOfImages", 1))
         ]
         with self._lock:
@@ -226,8 +254,10 @@ class OfflineBedrock:
         if any(word in prompt.lower() for word in self.faults.blocked_words):
             return {"seeds": [seed], "finish_reasons": [STABILITY_PROMPT_FILTERED], "images": []}
         width, height = model.aspect_ratios[request.get("aspect_ratio", "1:1")]
-        image = _encoded(render_png(prompt, request.get("negative_prompt", ""), seed, width, height),
-                         request.get("output_format", "png"))
+        image = _encoded(
+            render_png(prompt, request.get("negative_prompt", ""), seed, width, height),
+            request.get("output_format", "png"),
+        )
         with self._lock:
             withheld = self._rng.random() < self.faults.blocked_output_rate
         self._charge_images(model, width, height, _STABILITY_QUALITY, 1, 0 if withheld else 1)
@@ -235,13 +265,20 @@ class OfflineBedrock:
             return {"seeds": [seed], "finish_reasons": [STABILITY_OUTPUT_FILTERED], "images": []}
         return {"seeds": [seed], "finish_reasons": [None], "images": [base64.b64encode(image).decode("ascii")]}
 
-    def _charge_images(self, model: registry.GeneratorModel, width: int, height: int, quality: str, drawn: int,
-                       kept: int) -> None:
+    def _charge_images(
+        self, model: registry.GeneratorModel, width: int, height: int, quality: str, drawn: int, kept: int
+    ) -> None:
         """Bill the images a call drew: those delivered, and the filtered ones where the model bills them."""
         billed = drawn if model.bills_filtered_images else kept
-        self._charge(BilledCall("InvokeModel", model.model_id,
-                                billed * model.price_per_image(width, height, quality),
-                                images=billed, filtered_images=drawn - kept))
+        self._charge(
+            BilledCall(
+                "InvokeModel",
+                model.model_id,
+                billed * model.price_per_image(width, height, quality),
+                images=billed,
+                filtered_images=drawn - kept,
+            )
+        )
 
     # -- Converse: the judge and the rewriter ---------------------------------------------------------
     def _converse(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -268,23 +305,39 @@ class OfflineBedrock:
         if forced in (EVALUATION_CHECKS_TOOL, EVALUATION_ANSWERS_TOOL) and forced in tools:
             blocks, stop = self._evaluation_blocks(model_id, forced, user_text, images)
         elif registry.text_model(model_id).offline_only:
-            raise BedrockError("ValidationException", 400,
-                               f"{model_id} is the offline world's ground truth: it answers only "
-                               f"{EVALUATION_CHECKS_TOOL} and {EVALUATION_ANSWERS_TOOL}.")
+            raise BedrockError(
+                "ValidationException",
+                400,
+                f"{model_id} is the offline world's ground truth: it answers only "
+                f"{EVALUATION_CHECKS_TOOL} and {EVALUATION_ANSWERS_TOOL}.",
+            )
         elif forced == VERDICT_TOOL and VERDICT_TOOL in tools and images:
             blocks, stop = self._verdict_blocks(images[0], user_text)
         elif forced == REWRITE_TOOL and REWRITE_TOOL in tools:
             blocks, stop = self._rewrite_blocks(user_text)
         else:
-            blocks, stop = [{"text": "I can only grade images or rewrite prompts through the requested tool."}], "end_turn"
+            blocks, stop = (
+                [{"text": "I can only grade images or rewrite prompts through the requested tool."}],
+                "end_turn",
+            )
         output_tokens = max(1, len(json.dumps(blocks)) // 4)
-        self._charge(BilledCall("Converse", model_id, registry.text_model(model_id).token_cost(input_tokens, output_tokens),
-                                input_tokens=input_tokens, output_tokens=output_tokens))
+        self._charge(
+            BilledCall(
+                "Converse",
+                model_id,
+                registry.text_model(model_id).token_cost(input_tokens, output_tokens),
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+            )
+        )
         return {
             "output": {"message": {"role": "assistant", "content": blocks}},
             "stopReason": stop,
-            "usage": {"inputTokens": input_tokens, "outputTokens": output_tokens,
-                      "totalTokens": input_tokens + output_tokens},
+            "usage": {
+                "inputTokens": input_tokens,
+                "outputTokens": output_tokens,
+                "totalTokens": input_tokens + output_tokens,
+            },
             "metrics": {"latencyMs": max(1, int((time.monotonic() - started) * 1000))},
         }
 
@@ -297,12 +350,20 @@ class OfflineBedrock:
         verdict = judge_png(png, original)
         if number <= self.faults.refuse_verdicts + self.faults.garbage_verdicts or self._draw("garbage_verdict_rate"):
             verdict = {"score": "eight", "explanation": "", "suggestions": "make it better"}  # breaks the schema
-        thinking = {"text": f"<thinking>Checking the image against the request: {len(verdict.get('checks', []))} checks.</thinking>"}
-        return [thinking, {"toolUse": {"toolUseId": f"tooluse_{number:06d}", "name": VERDICT_TOOL, "input": verdict}}], "tool_use"
+        thinking = {
+            "text": f"<thinking>Checking the image against the request: {len(verdict.get('checks', []))} checks.</thinking>"
+        }
+        return [
+            thinking,
+            {"toolUse": {"toolUseId": f"tooluse_{number:06d}", "name": VERDICT_TOOL, "input": verdict}},
+        ], "tool_use"
 
     def _rewrite_blocks(self, user_text: str) -> tuple[list[dict[str, Any]], str]:
-        suggestions = [line.strip() for line in _tagged(user_text, "suggestions").splitlines()
-                       if line.strip() and line.strip() != "(none)"]
+        suggestions = [
+            line.strip()
+            for line in _tagged(user_text, "suggestions").splitlines()
+            if line.strip() and line.strip() != "(none)"
+        ]
         limit_text = _tagged(user_text, "max_characters")
         rewrite = rewrite_prompt(
             original_prompt=_tagged(user_text, "original_prompt"),
@@ -313,10 +374,10 @@ class OfflineBedrock:
         )
         return [{"toolUse": {"toolUseId": "tooluse_rewrite", "name": REWRITE_TOOL, "input": rewrite}}], "tool_use"
 
-
     # -- Converse: the independent evaluator ---------------------------------------------------------
-    def _evaluation_blocks(self, model_id: str, tool: str, user_text: str,
-                           images: list[bytes]) -> tuple[list[dict[str, Any]], str]:
+    def _evaluation_blocks(
+        self, model_id: str, tool: str, user_text: str, images: list[bytes]
+    ) -> tuple[list[dict[str, Any]], str]:
         """submit_checks: the evaluator's reading of the prompt (the world's contract reading, not the
         generator's parse). submit_answers: the ground-truth evaluator (an offline-only registry model)
         reads the drawn scene exactly; any other evaluator model sees it through the world's imperfect
@@ -338,11 +399,13 @@ class OfflineBedrock:
         else:
             satisfied = _vlm_answers(model_id, images[0], checks)
         answers = [{"id": check["id"], "answer": "yes" if satisfied[check["id"]] else "no"} for check in checks]
-        if (number <= self.faults.refuse_evaluations + self.faults.garbage_evaluations
-                or self._draw("garbage_evaluation_rate")):
+        if number <= self.faults.refuse_evaluations + self.faults.garbage_evaluations or self._draw(
+            "garbage_evaluation_rate"
+        ):
             answers = [{**entry, "id": f"x{entry['id']}"} for entry in answers]  # ids that were never asked
-        return [{"toolUse": {"toolUseId": f"tooluse_answers_{number:06d}", "name": tool,
-                             "input": {"answers": answers}}}], "tool_use"
+        return [
+            {"toolUse": {"toolUseId": f"tooluse_answers_{number:06d}", "name": tool, "input": {"answers": answers}}}
+        ], "tool_use"
 
 
 def _vlm_answers(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> dict[str, bool]:
@@ -361,7 +424,9 @@ def _checks_asked(block: str) -> list[dict[str, Any]]:
     try:
         checks = [json.loads(line) for line in block.splitlines() if line.strip()]
     except ValueError as error:
-        raise BedrockError("ValidationException", 400, f"The checks are not one JSON object per line: {error}") from None
+        raise BedrockError(
+            "ValidationException", 400, f"The checks are not one JSON object per line: {error}"
+        ) from None
     if not all(isinstance(check, dict) and isinstance(check.get("id"), str) for check in checks):
         raise BedrockError("ValidationException", 400, "Every check needs a string id.")
     return checks
@@ -374,8 +439,11 @@ def _events_of(session: Any) -> Any:
 
 def _validate_text_image(body: dict[str, Any], model: registry.GeneratorModel) -> tuple[dict[str, Any], dict[str, Any]]:
     def invalid(path: str, problem: str) -> BedrockError:
-        return BedrockError("ValidationException", 400,
-                            f"Malformed input request: #{path}: {problem}, please reformat your input and try again.")
+        return BedrockError(
+            "ValidationException",
+            400,
+            f"Malformed input request: #{path}: {problem}, please reformat your input and try again.",
+        )
 
     if body.get("taskType") != "TEXT_IMAGE":
         raise invalid("/taskType", f"{body.get('taskType')!r} is not supported offline (TEXT_IMAGE only)")
@@ -436,9 +504,13 @@ STABILITY_MODES = ("text-to-image", "image-to-image")
 
 def _validate_stability(body: dict[str, Any], model: registry.GeneratorModel) -> dict[str, Any]:
     """Check a Stability body as Bedrock does: known keys, types, lengths, enum values and the seed range."""
+
     def invalid(path: str, problem: str) -> BedrockError:
-        return BedrockError("ValidationException", 400,
-                            f"Malformed input request: #{path}: {problem}, please reformat your input and try again.")
+        return BedrockError(
+            "ValidationException",
+            400,
+            f"Malformed input request: #{path}: {problem}, please reformat your input and try again.",
+        )
 
     extra = sorted(set(body) - set(STABILITY_FIELDS) - set(STABILITY_IMAGE_TO_IMAGE_FIELDS))
     if extra:
@@ -501,20 +573,27 @@ NOVA_TOOL_SCHEMA_TOP_LEVEL = frozenset({"type", "properties", "required"})
 def _check_nova_tool_schema(spec: dict[str, Any]) -> None:
     schema = (spec.get("inputSchema") or {}).get("json")
     if not isinstance(schema, dict) or schema.get("type") != "object":
-        raise BedrockError("ValidationException", 400,
-                           f"The tool {spec.get('name')!r} needs an inputSchema.json of type object.")
+        raise BedrockError(
+            "ValidationException", 400, f"The tool {spec.get('name')!r} needs an inputSchema.json of type object."
+        )
     extra = sorted(set(schema) - NOVA_TOOL_SCHEMA_TOP_LEVEL)
     if extra:
-        raise BedrockError("ValidationException", 400,
-                           f"The tool {spec.get('name')!r} has unsupported top-level schema keys {extra}; "
-                           f"only {sorted(NOVA_TOOL_SCHEMA_TOP_LEVEL)} are allowed.")
+        raise BedrockError(
+            "ValidationException",
+            400,
+            f"The tool {spec.get('name')!r} has unsupported top-level schema keys {extra}; "
+            f"only {sorted(NOVA_TOOL_SCHEMA_TOP_LEVEL)} are allowed.",
+        )
 
 
 def _check_roles(messages: list[dict[str, Any]]) -> None:
     roles = [message.get("role") for message in messages]
     if roles[0] != "user" or any(a == b for a, b in itertools.pairwise(roles)):
-        raise BedrockError("ValidationException", 400,
-                           "A conversation must start with a user message and alternate user and assistant roles.")
+        raise BedrockError(
+            "ValidationException",
+            400,
+            "A conversation must start with a user message and alternate user and assistant roles.",
+        )
 
 
 _MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff", "gif": b"GIF8", "webp": b"RIFF"}
@@ -526,8 +605,9 @@ def _image_bytes(image: dict[str, Any]) -> bytes:
         raise BedrockError("ValidationException", 400, f"The image format {declared!r} is not supported.")
     data = base64.b64decode((image.get("source") or {}).get("bytes") or "")
     if not data.startswith(_MAGIC[declared]):
-        raise BedrockError("ValidationException", 400,
-                           f"The provided image does not match the declared format {declared}.")
+        raise BedrockError(
+            "ValidationException", 400, f"The provided image does not match the declared format {declared}."
+        )
     return data
 
 
@@ -562,6 +642,10 @@ class _RawBody:
 
 def _response(url: str, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> AWSResponse:
     data = json.dumps(payload).encode("utf-8")
-    all_headers = {"Content-Type": "application/json", "Content-Length": str(len(data)),
-                   "x-amzn-RequestId": "offline-" + str(abs(hash(data)) % 10**12), **(headers or {})}
+    all_headers = {
+        "Content-Type": "application/json",
+        "Content-Length": str(len(data)),
+        "x-amzn-RequestId": "offline-" + str(abs(hash(data)) % 10**12),
+        **(headers or {}),
+    }
     return AWSResponse(url, status, all_headers, _RawBody(data))

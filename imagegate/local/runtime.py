@@ -41,7 +41,8 @@ def _not_a_workflow_failure(record: logging.LogRecord) -> bool:
     """moto's interpreter logs every Fail state and caught task error (FailureEventException) with its
     internals; those outcomes are the workflow's own, read from the execution history. Other errors pass."""
     return not str(record.msg).startswith("Exception=FailureEventException") and not (
-        record.args and str(record.args[0]).startswith("Exception=FailureEventException"))
+        record.args and str(record.args[0]).startswith("Exception=FailureEventException")
+    )
 
 
 logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").addFilter(_not_a_workflow_failure)
@@ -119,8 +120,11 @@ class HandlerDispatcher:
         except Exception as error:  # the Lambda runtime reports any exception the same way
             outcome = type(error).__name__
             response_headers["x-amz-function-error"] = "Unhandled"
-            payload = {"errorType": type(error).__name__, "errorMessage": str(error),
-                       "stackTrace": traceback.format_tb(error.__traceback__)[-3:]}
+            payload = {
+                "errorType": type(error).__name__,
+                "errorMessage": str(error),
+                "stackTrace": traceback.format_tb(error.__traceback__)[-3:],
+            }
         emitted_metrics = getattr(module, "metrics", None)
         if emitted_metrics is not None:
             # Metrics are off locally (POWERTOOLS_METRICS_DISABLED), but Powertools still keeps them and
@@ -220,8 +224,9 @@ class LocalRuntime:
         original = LambdaSimpleBackend.invoke
         dispatcher = self.dispatcher
 
-        def invoke(backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any,
-                   response_headers: Any) -> bytes:
+        def invoke(
+            backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
+        ) -> bytes:
             return dispatcher.invoke(function_name, body, response_headers)
 
         LambdaSimpleBackend.invoke = invoke
@@ -247,8 +252,9 @@ class LocalRuntime:
                 try:
                     detail = dict(execution.to_describe_output())
                     detail["status"] = execution.exec_status.value
-                    RunEnder(RunEndRecorder(TABLE), benchmark_state_machine_arn=runtime._benchmark_state_machine_arn
-                             ).execution_ended(detail)
+                    RunEnder(
+                        RunEndRecorder(TABLE), benchmark_state_machine_arn=runtime._benchmark_state_machine_arn
+                    ).execution_ended(detail)
                 except Exception as error:  # the interpreter's thread must end cleanly whatever happens here
                     LOGGER.warning("could not mark the run of %s ended: %s", execution.name, error)
             if str(execution.state_machine_arn) == runtime._state_machine_arn:
@@ -264,8 +270,14 @@ class LocalRuntime:
         original = StepFunctionsParserBackend.start_execution
         runtime = self
 
-        def start_execution(backend: Any, state_machine_arn: str, name: Any = None, execution_input: Any = None,
-                            *args: Any, **kwargs: Any) -> Any:
+        def start_execution(
+            backend: Any,
+            state_machine_arn: str,
+            name: Any = None,
+            execution_input: Any = None,
+            *args: Any,
+            **kwargs: Any,
+        ) -> Any:
             execution = original(backend, state_machine_arn, name, execution_input, *args, **kwargs)
             if state_machine_arn == runtime._state_machine_arn:
                 _notify(runtime.started_listeners, execution.name, execution.exec_arn, execution_input or "{}")
@@ -314,8 +326,9 @@ class LocalRuntime:
             stateMachineArn=self._state_machine_arn, name=run_id, input=json.dumps(request)
         )["executionArn"]
 
-    def wait(self, execution_arn: str, on_round: Callable[[dict[str, Any]], None] | None = None,
-             poll_seconds: float = 0.1) -> ExecutionOutcome:
+    def wait(
+        self, execution_arn: str, on_round: Callable[[dict[str, Any]], None] | None = None, poll_seconds: float = 0.1
+    ) -> ExecutionOutcome:
         """Wait for the execution to end, calling on_round for each round as it is recorded."""
         run_id = execution_arn.rsplit(":", 1)[-1]
         reported = 0
@@ -328,20 +341,27 @@ class LocalRuntime:
 
         description = poll_execution(execution_arn, report_new_rounds if on_round else None, poll_seconds)
         output = description.get("output")
-        return ExecutionOutcome(run_id=run_id, execution_arn=execution_arn, execution_status=description["status"],
-                                output=json.loads(output) if output else None,
-                                error=description.get("error"), cause=description.get("cause"))
+        return ExecutionOutcome(
+            run_id=run_id,
+            execution_arn=execution_arn,
+            execution_status=description["status"],
+            output=json.loads(output) if output else None,
+            error=description.get("error"),
+            cause=description.get("cause"),
+        )
 
-    def run(self, request: Any, run_id: str | None = None,
-            on_round: Callable[[dict[str, Any]], None] | None = None) -> ExecutionOutcome:
+    def run(
+        self, request: Any, run_id: str | None = None, on_round: Callable[[dict[str, Any]], None] | None = None
+    ) -> ExecutionOutcome:
         return self.wait(self.start(request, run_id), on_round=on_round)
 
     def start_benchmark(self, request: dict[str, Any], name: str | None = None) -> str:
         import boto3
 
         if not self._benchmark_state_machine_arn:  # made on first use: most sessions never run a benchmark
-            self._benchmark_state_machine_arn = _create_state_machine(BENCHMARK_STATE_MACHINE_NAME,
-                                                                      workflows.benchmark_definition())
+            self._benchmark_state_machine_arn = _create_state_machine(
+                BENCHMARK_STATE_MACHINE_NAME, workflows.benchmark_definition()
+            )
         return boto3.client("stepfunctions").start_execution(
             stateMachineArn=self._benchmark_state_machine_arn, name=name or new_run_id(), input=json.dumps(request)
         )["executionArn"]
@@ -370,8 +390,12 @@ class LocalRuntime:
                 return events
 
 
-def poll_execution(execution_arn: str, on_poll: Callable[[dict[str, Any]], None] | None = None,
-                   poll_seconds: float = 0.1, timeout_seconds: float | None = None) -> dict[str, Any]:
+def poll_execution(
+    execution_arn: str,
+    on_poll: Callable[[dict[str, Any]], None] | None = None,
+    poll_seconds: float = 0.1,
+    timeout_seconds: float | None = None,
+) -> dict[str, Any]:
     """Describe an execution until it has left RUNNING and return that last description; ``on_poll`` gets
     every description (the last one too, so a caller sees the final state). The one polling loop of the
     CLI, the local benchmark and the tests; TimeoutError after ``timeout_seconds``, if given."""
@@ -396,7 +420,9 @@ def _notify(listeners: list[Callable[..., None]], *args: Any) -> None:
         try:
             listener(*args)
         except Exception as error:
-            LOGGER.warning("%s failed: %s: %s", getattr(listener, "__qualname__", listener), type(error).__name__, error)
+            LOGGER.warning(
+                "%s failed: %s: %s", getattr(listener, "__qualname__", listener), type(error).__name__, error
+            )
 
 
 def make_moto_models_thread_safe() -> Callable[[], None]:
@@ -457,7 +483,8 @@ def make_moto_backend_lookup_lock_free() -> Callable[[], None]:
 
     def create(backend_dict: Any, account_id: str) -> None:
         if dict.__contains__(backend_dict, account_id) and any(
-                registered is backend_dict for registered in BackendDict._instances):  # type: ignore[attr-defined]
+            registered is backend_dict for registered in BackendDict._instances
+        ):  # type: ignore[attr-defined]
             return
         original(backend_dict, account_id)
 

@@ -51,14 +51,18 @@ STAGE = "local"
 CONSOLE_DIR = Path(__file__).resolve().parents[1] / "console"
 CONSOLE_PATH = "/console/"
 BENCHMARKS_PATH = "/_local/benchmarks"
-_STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+_STATIC_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[a-z]+$")
 _REPORT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 # The console's pages load only their own files; images and API calls go to this origin (presigned URLs included).
 _CONSOLE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
-                               "base-uri 'none'; frame-ancestors 'none'",
+    "base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
 }
@@ -69,8 +73,9 @@ _RESOURCES = (
 )
 
 
-def rest_proxy_event(method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes,
-                     source_ip: str = HOST) -> dict[str, Any]:
+def rest_proxy_event(
+    method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes, source_ip: str = HOST
+) -> dict[str, Any]:
     """An API Gateway REST proxy (v1) event for one HTTP request."""
     split = urlsplit(raw_path)
     path = unquote(split.path) or "/"
@@ -100,8 +105,12 @@ def rest_proxy_event(method: str, raw_path: str, headers: list[tuple[str, str]],
         "pathParameters": path_parameters,
         "stageVariables": None,
         "requestContext": {
-            "resourcePath": resource, "httpMethod": method, "path": path, "stage": STAGE,
-            "requestId": request_id, "requestTimeEpoch": int(time.time() * 1000),
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": path,
+            "stage": STAGE,
+            "requestId": request_id,
+            "requestTimeEpoch": int(time.time() * 1000),
             "identity": {"sourceIp": source_ip, "userAgent": multi_headers.get("User-Agent", [""])[-1]},
         },
         "body": text if body else None,
@@ -135,6 +144,7 @@ def presigned_url_problem(query: dict[str, list[str]], access_key: str, now: flo
 class Refusal:
     """Why a presigned request is refused, as S3 words it (Code, Message, and for a signature that does
     not match, the StringToSign and CanonicalRequest S3 computed, so a client can see what differs)."""
+
     code: str
     message: str
     details: dict[str, str] = field(default_factory=dict)
@@ -143,8 +153,10 @@ class Refusal:
 def _raw_query_pairs(raw_query: str) -> list[tuple[str, str]]:
     """The query's parameters as S3 reads them: split on & and the first =, each side percent-decoded
     (no '+' for space: SigV4 encodes a space as %20)."""
-    return [(unquote(name), unquote(value))
-            for name, _, value in (pair.partition("=") for pair in raw_query.split("&") if pair)]
+    return [
+        (unquote(name), unquote(value))
+        for name, _, value in (pair.partition("=") for pair in raw_query.split("&") if pair)
+    ]
 
 
 class PresignedUrlVerifier:
@@ -186,8 +198,13 @@ class PresignedUrlVerifier:
 
         split = urlsplit(raw_path)
         pairs = _raw_query_pairs(split.query)
-        repeated = sorted({name for name, _ in pairs if name.startswith("X-Amz-")
-                           and sum(1 for other, _ in pairs if other == name) > 1})
+        repeated = sorted(
+            {
+                name
+                for name, _ in pairs
+                if name.startswith("X-Amz-") and sum(1 for other, _ in pairs if other == name) > 1
+            }
+        )
         if repeated:
             return Refusal("AccessDenied", f"query parameter {repeated[0]} is given more than once")
         query: dict[str, list[str]] = {}
@@ -218,8 +235,11 @@ class PresignedUrlVerifier:
             return Refusal("AccessDenied", "malformed Host header")
 
         # The request as S3 sees it, signed by botocore's presigning signer at the URL's own X-Amz-Date.
-        request = AWSRequest(method=method, url=f"http://{headers.get('host')}{split.path}",
-                             headers={name: headers.get(name) for name in signed_headers})
+        request = AWSRequest(
+            method=method,
+            url=f"http://{headers.get('host')}{split.path}",
+            headers={name: headers.get(name) for name in signed_headers},
+        )
         request.params = [(name, value) for name, value in pairs if name != "X-Amz-Signature"]
         request.context["timestamp"] = fields["X-Amz-Date"]
         signer = S3SigV4QueryAuth(self._credentials, "s3", self.region, expires=int(fields["X-Amz-Expires"]))
@@ -227,11 +247,17 @@ class PresignedUrlVerifier:
         string_to_sign = signer.string_to_sign(request, canonical_request)
         expected = signer.signature(string_to_sign, request)
         if not hmac.compare_digest(expected.encode("ascii"), fields["X-Amz-Signature"].encode("utf-8", "replace")):
-            return Refusal("SignatureDoesNotMatch",
-                           "The request signature we calculated does not match the signature you provided. "
-                           "Check your key and signing method.",
-                           {"AWSAccessKeyId": self._credentials.access_key, "StringToSign": string_to_sign,
-                            "SignatureProvided": fields["X-Amz-Signature"], "CanonicalRequest": canonical_request})
+            return Refusal(
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. "
+                "Check your key and signing method.",
+                {
+                    "AWSAccessKeyId": self._credentials.access_key,
+                    "StringToSign": string_to_sign,
+                    "SignatureProvided": fields["X-Amz-Signature"],
+                    "CanonicalRequest": canonical_request,
+                },
+            )
         return None
 
 
@@ -249,8 +275,12 @@ class _Handler(BaseHTTPRequestHandler):
             path = urlsplit(self.path).path
             if path.startswith(LOCAL_S3_PATH + "/"):
                 return lambda: self._serve_object(method)
-            if path == "/" or path.startswith(CONSOLE_PATH) or path == BENCHMARKS_PATH \
-                    or path.startswith(BENCHMARKS_PATH + "/"):
+            if (
+                path == "/"
+                or path.startswith(CONSOLE_PATH)
+                or path == BENCHMARKS_PATH
+                or path.startswith(BENCHMARKS_PATH + "/")
+            ):
                 return lambda: self._serve_local(method, path)
             return lambda: self._invoke_api(method)
         raise AttributeError(name)
@@ -266,20 +296,31 @@ class _Handler(BaseHTTPRequestHandler):
 
         length_header = self.headers.get("Content-Length")
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self._send_json(HTTPStatus.LENGTH_REQUIRED, {"error": "LengthRequired",
-                                                          "message": "send the body with a Content-Length"}, close=True)
+            self._send_json(
+                HTTPStatus.LENGTH_REQUIRED,
+                {"error": "LengthRequired", "message": "send the body with a Content-Length"},
+                close=True,
+            )
             return
         try:
             length = int(length_header or 0)
         except ValueError:
-            self._send_json(HTTPStatus.BAD_REQUEST, {"error": "InvalidRequest", "message": "bad Content-Length",
-                                                     "field": "Content-Length"}, close=True)
+            self._send_json(
+                HTTPStatus.BAD_REQUEST,
+                {"error": "InvalidRequest", "message": "bad Content-Length", "field": "Content-Length"},
+                close=True,
+            )
             return
         if length > API_GATEWAY_MAX_BODY_BYTES:
-            self._send_json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                            {"error": "PayloadTooLarge", "field": "body",
-                             "message": f"body: {length} bytes is over API Gateway's {API_GATEWAY_MAX_BODY_BYTES}"},
-                            close=True)
+            self._send_json(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                {
+                    "error": "PayloadTooLarge",
+                    "field": "body",
+                    "message": f"body: {length} bytes is over API Gateway's {API_GATEWAY_MAX_BODY_BYTES}",
+                },
+                close=True,
+            )
             return
         body = self.rfile.read(length) if length > 0 else b""
         event = rest_proxy_event(method, self.path, list(self.headers.items()), body, self.client_address[0])
@@ -313,20 +354,29 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve_local(self, method: str, path: str) -> None:
         head = method == "HEAD"
         if method not in ("GET", "HEAD"):
-            self._send_json(HTTPStatus.METHOD_NOT_ALLOWED,
-                            {"error": "MethodNotAllowed", "message": f"{method} is not allowed on {path[:200]}; "
-                                                                     "allowed: GET, HEAD"},
-                            close=bool(self.headers.get("Content-Length")), head=head, headers={"Allow": "GET, HEAD"})
+            self._send_json(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                {
+                    "error": "MethodNotAllowed",
+                    "message": f"{method} is not allowed on {path[:200]}; allowed: GET, HEAD",
+                },
+                close=bool(self.headers.get("Content-Length")),
+                head=head,
+                headers={"Allow": "GET, HEAD"},
+            )
             return
         if path.startswith(BENCHMARKS_PATH):
-            name = path[len(BENCHMARKS_PATH):].strip("/")
+            name = path[len(BENCHMARKS_PATH) :].strip("/")
             if not name:
                 self._send_json(HTTPStatus.OK, benchmark_index(self.server.bench_dir), head=head)
                 return
             report = benchmark_report_file(self.server.bench_dir, name)
             if report is None:
-                self._send_json(HTTPStatus.NOT_FOUND, {"error": "NotFound",
-                                                       "message": f"no benchmark report {name[:100]!r}"}, head=head)
+                self._send_json(
+                    HTTPStatus.NOT_FOUND,
+                    {"error": "NotFound", "message": f"no benchmark report {name[:100]!r}"},
+                    head=head,
+                )
                 return
             self._send_bytes(report.read_bytes(), "application/json", head)
             return
@@ -336,11 +386,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        name = path[len(CONSOLE_PATH):] or "index.html"
+        name = path[len(CONSOLE_PATH) :] or "index.html"
         file = CONSOLE_DIR / name
         if not _STATIC_NAME.match(name) or file.suffix not in _STATIC_TYPES or not file.is_file():
-            self._send_json(HTTPStatus.NOT_FOUND, {"error": "NotFound", "message": f"no console file {name[:100]!r}"},
-                            head=head)
+            self._send_json(
+                HTTPStatus.NOT_FOUND, {"error": "NotFound", "message": f"no console file {name[:100]!r}"}, head=head
+            )
             return
         self._send_bytes(file.read_bytes(), _STATIC_TYPES[file.suffix], head, _CONSOLE_HEADERS)
 
@@ -368,11 +419,15 @@ class _Handler(BaseHTTPRequestHandler):
             refusal = Refusal("MethodNotAllowed", f"the local S3 serves GET and HEAD, not {method}")
         if refusal is not None:
             status = HTTPStatus.METHOD_NOT_ALLOWED if refusal.code == "MethodNotAllowed" else HTTPStatus.FORBIDDEN
-            self._send_json(status, {"error": refusal.code, "message": refusal.message, **refusal.details},
-                            close=has_body, head=head)
+            self._send_json(
+                status,
+                {"error": refusal.code, "message": refusal.message, **refusal.details},
+                close=has_body,
+                head=head,
+            )
             return
         split = urlsplit(self.path)
-        bucket, _, key = unquote(split.path[len(LOCAL_S3_PATH) + 1:]).partition("/")
+        bucket, _, key = unquote(split.path[len(LOCAL_S3_PATH) + 1 :]).partition("/")
         try:
             found = boto3.client("s3").get_object(Bucket=bucket, Key=key)
         except ClientError as error:
@@ -388,8 +443,14 @@ class _Handler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(data)
 
-    def _send_json(self, status: HTTPStatus, body: dict[str, Any], close: bool = False, head: bool = False,
-                   headers: dict[str, str] | None = None) -> None:
+    def _send_json(
+        self,
+        status: HTTPStatus,
+        body: dict[str, Any],
+        close: bool = False,
+        head: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         data = json.dumps(body).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -433,9 +494,17 @@ def benchmark_index(bench_dir: Path) -> dict[str, Any]:
         try:
             report = json.loads(file.read_text(encoding="utf-8"))
             overall = report.get("overall") or {}
-            entry.update({"suite": report.get("suite"), "date": report.get("date"), "startedAt": report.get("startedAt"),
-                          "runs": overall.get("runs"), "passRate": overall.get("passRate"),
-                          "totalCostUsd": overall.get("totalCostUsd"), "arms": sorted(report.get("arms") or {})})
+            entry.update(
+                {
+                    "suite": report.get("suite"),
+                    "date": report.get("date"),
+                    "startedAt": report.get("startedAt"),
+                    "runs": overall.get("runs"),
+                    "passRate": overall.get("passRate"),
+                    "totalCostUsd": overall.get("totalCostUsd"),
+                    "arms": sorted(report.get("arms") or {}),
+                }
+            )
         except (OSError, ValueError, AttributeError) as error:
             entry["problem"] = f"report.json cannot be read: {type(error).__name__}"
         reports.append(entry)
@@ -467,10 +536,17 @@ class ApiServer(ThreadingHTTPServer):
         return f"http://{HOST}:{self.server_address[1]}"
 
 
-def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float = 0.25,
-          url_expiry_seconds: int | None = None, verbose: bool = False,
-          ready: threading.Event | None = None, stop: threading.Event | None = None,
-          data_dir: Path | None = None, bench_dir: Path | None = None) -> int:
+def serve(
+    port: int = DEFAULT_PORT,
+    faults: Any = None,
+    retry_time_scale: float = 0.25,
+    url_expiry_seconds: int | None = None,
+    verbose: bool = False,
+    ready: threading.Event | None = None,
+    stop: threading.Event | None = None,
+    data_dir: Path | None = None,
+    bench_dir: Path | None = None,
+) -> int:
     """Run until Ctrl-C / SIGTERM (or `stop` is set). Port 0 picks a free port; the first line printed
     names the address. Runs are kept in data_dir (default ./runs, imagegate/local/store.py) and loaded
     from it before the first request is answered."""
@@ -492,7 +568,7 @@ def serve(port: int = DEFAULT_PORT, faults: Any = None, retry_time_scale: float 
         print(f"runs kept in {server.store.root}: {loaded.describe()}", flush=True)
         print(f"imagegate API on {server.base_url} (local runtime, offline Bedrock); Ctrl-C stops it", flush=True)
         print(f"  console: open {server.base_url}/console/ in a browser", flush=True)
-        print(f"  curl -X POST {server.base_url}/generations -d '{{\"prompt\": \"a red apple\"}}'", flush=True)
+        print(f'  curl -X POST {server.base_url}/generations -d \'{{"prompt": "a red apple"}}\'', flush=True)
         from imagegate_service.handlers import api  # noqa: F401 (import errors show now, not on the first request)
 
         if threading.current_thread() is threading.main_thread():

@@ -73,8 +73,10 @@ class LocalStore:
             if (run_dir / IN_FLIGHT_FILE).exists() or _stored_status(run_dir) not in (None, *c.OPEN_STATUSES):
                 return  # an idempotent replay of a start, or a run that already ended
             run_dir.mkdir(parents=True, exist_ok=True)
-            _write_json(run_dir / IN_FLIGHT_FILE, {"runId": run_id, "executionArn": execution_arn,
-                                                   "input": execution_input, "startedAt": _now_iso()})
+            _write_json(
+                run_dir / IN_FLIGHT_FILE,
+                {"runId": run_id, "executionArn": execution_arn, "input": execution_input, "startedAt": _now_iso()},
+            )
 
     def _invoked(self, handler_name: str, event: dict[str, Any]) -> None:
         run_id = event.get("runId") or (event.get("execution") or {}).get("name")
@@ -100,8 +102,12 @@ class LocalStore:
             if not self.root.is_dir():
                 return report
             for run_dir in sorted(self.root.iterdir()):
-                if (run_dir.name in self._known or run_dir.name in self._unreadable or not is_run_id(run_dir.name)
-                        or not run_dir.is_dir()):
+                if (
+                    run_dir.name in self._known
+                    or run_dir.name in self._unreadable
+                    or not is_run_id(run_dir.name)
+                    or not run_dir.is_dir()
+                ):
                     continue
                 try:
                     outcome = self._load_run(run_dir)
@@ -158,8 +164,12 @@ class LocalStore:
                 path = (run_dir / name).resolve()
                 if run_dir.resolve() not in path.parents:
                     raise ValueError(f"{ITEMS_FILE} names {name!r}, outside the run folder")
-                s3.put_object(Bucket=self.runtime_bucket, Key=prefix + name, Body=path.read_bytes(),
-                              ContentType=_content_type(name))
+                s3.put_object(
+                    Bucket=self.runtime_bucket,
+                    Key=prefix + name,
+                    Body=path.read_bytes(),
+                    ContentType=_content_type(name),
+                )
             from imagegate_service.adapters.storage import _to_dynamo
 
             with table.batch_writer() as batch:
@@ -189,8 +199,9 @@ class LocalStore:
                 LOGGER.warning("local store: in-flight run %s not recorded: %s", run_id, error)
                 return False
         now = _now_iso()
-        return RunEndRecorder(self.runtime_table).fail_if_running(run_id, {
-            "reason": INTERRUPTED_REASON, "error": INTERRUPTED_ERROR, "finishedAt": now, "updatedAt": now})
+        return RunEndRecorder(self.runtime_table).fail_if_running(
+            run_id, {"reason": INTERRUPTED_REASON, "error": INTERRUPTED_ERROR, "finishedAt": now, "updatedAt": now}
+        )
 
     @property
     def runtime_table(self) -> str:
@@ -210,18 +221,41 @@ def items_from_run_document(document: dict[str, Any], run_dir: Path) -> dict[str
     export.build_run_document; what run.json does not record, the API answers as unknown)."""
     run_id = document["runId"]
     prefix = f"{c.RUNS_PREFIX}{run_id}/"
-    rounds = [{
-        **{key: value for key, value in entry.items() if key not in ("images", "bestImage", "verdict")},
-        "pk": c.run_pk(run_id), "sk": c.round_sk(entry["round"]), "runId": run_id,
-        "imageKeys": [prefix + name for name in entry["images"]],
-        "bestImageKey": prefix + entry["bestImage"], "verdictKey": prefix + entry["verdict"],
-    } for entry in document["rounds"]]
+    rounds = [
+        {
+            **{key: value for key, value in entry.items() if key not in ("images", "bestImage", "verdict")},
+            "pk": c.run_pk(run_id),
+            "sk": c.round_sk(entry["round"]),
+            "runId": run_id,
+            "imageKeys": [prefix + name for name in entry["images"]],
+            "bestImageKey": prefix + entry["bestImage"],
+            "verdictKey": prefix + entry["verdict"],
+        }
+        for entry in document["rounds"]
+    ]
     best = next((entry for entry in rounds if entry["round"] == document.get("bestRound")), None)
     run = {
-        "pk": c.run_pk(run_id), "sk": c.RUN_SK, "runId": run_id,
-        **{key: document.get(key) for key in ("status", "reason", "prompt", "settings", "finalScore", "bestRound",
-                                              "costUsd", "evaluationCostUsd", "executionArn", "startedAt",
-                                              "finishedAt", "error", "cause")},
+        "pk": c.run_pk(run_id),
+        "sk": c.RUN_SK,
+        "runId": run_id,
+        **{
+            key: document.get(key)
+            for key in (
+                "status",
+                "reason",
+                "prompt",
+                "settings",
+                "finalScore",
+                "bestRound",
+                "costUsd",
+                "evaluationCostUsd",
+                "executionArn",
+                "startedAt",
+                "finishedAt",
+                "error",
+                "cause",
+            )
+        },
         "updatedAt": document.get("finishedAt") or document["startedAt"],
         "rounds": len(rounds),
         "bestScore": best["score"] if best else None,
@@ -230,10 +264,16 @@ def items_from_run_document(document: dict[str, Any], run_dir: Path) -> dict[str
         c.RUNS_INDEX_SK: c.runs_index_sk(document["startedAt"], run_id),
     }
     kept = (RUN_FILE, REPORT_FILE, ITEMS_FILE, IN_FLIGHT_FILE)
-    objects = sorted(str(path.relative_to(run_dir)) for path in run_dir.rglob("*")
-                     if path.is_file() and path.name not in kept and not path.name.endswith(".partial"))
-    return {"run": {key: value for key, value in run.items() if value is not None}, "rounds": rounds,
-            "objects": objects}
+    objects = sorted(
+        str(path.relative_to(run_dir))
+        for path in run_dir.rglob("*")
+        if path.is_file() and path.name not in kept and not path.name.endswith(".partial")
+    )
+    return {
+        "run": {key: value for key, value in run.items() if value is not None},
+        "rounds": rounds,
+        "objects": objects,
+    }
 
 
 def _stored_status(run_dir: Path) -> str | None:
@@ -256,8 +296,9 @@ def _write_json(path: Path, document: Any) -> None:
 def _content_type(name: str) -> str:
     """As the loop's tasks stored them (adapters/storage.py): PNG images, JSON verdicts, HTML reports."""
     suffix = Path(name).suffix.lower()
-    return {".png": "image/png", ".json": "application/json",
-            ".html": "text/html; charset=utf-8"}.get(suffix, "application/octet-stream")
+    return {".png": "image/png", ".json": "application/json", ".html": "text/html; charset=utf-8"}.get(
+        suffix, "application/octet-stream"
+    )
 
 
 def _now_iso() -> str:

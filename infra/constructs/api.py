@@ -29,11 +29,25 @@ from infra.constructs.storage import Storage
 STAGE_NAME = "v1"
 # JSON Schema keyword -> aws_apigateway.JsonSchema argument.
 _JSON_SCHEMA_ARGUMENTS = {
-    "$schema": "schema", "title": "title", "description": "description", "type": "type", "required": "required",
-    "additionalProperties": "additional_properties", "properties": "properties", "minimum": "minimum",
-    "maximum": "maximum", "exclusiveMinimum": "exclusive_minimum", "exclusiveMaximum": "exclusive_maximum",
-    "minLength": "min_length", "maxLength": "max_length", "enum": "enum", "items": "items",
-    "minItems": "min_items", "maxItems": "max_items", "uniqueItems": "unique_items", "pattern": "pattern",
+    "$schema": "schema",
+    "title": "title",
+    "description": "description",
+    "type": "type",
+    "required": "required",
+    "additionalProperties": "additional_properties",
+    "properties": "properties",
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+    "enum": "enum",
+    "items": "items",
+    "minItems": "min_items",
+    "maxItems": "max_items",
+    "uniqueItems": "unique_items",
+    "pattern": "pattern",
 }
 # API Gateway's own error answers, in the API's error shape {"error", "message"}. Gateway response templates
 # are not run through VTL: only $context/$stageVariables/... references are substituted, as plain text. So
@@ -76,23 +90,43 @@ def json_schema(schema: dict[str, Any]) -> apigw.JsonSchema:
 
 
 class HttpApi(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig, storage: Storage,
-                 functions: ServiceFunctions, state_machine: sfn.StateMachine) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: ImagegateConfig,
+        storage: Storage,
+        functions: ServiceFunctions,
+        state_machine: sfn.StateMachine,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.function = self._function(config, storage, functions, state_machine)
         self.access_log_group = retained_log_group(self, "AccessLogs", retention_days=config.log_retention_days)
 
-        authorization = (apigw.AuthorizationType.IAM if config.api_authorization == "IAM"
-                         else apigw.AuthorizationType.NONE)
-        cors = apigw.CorsOptions(
-            allow_origins=list(config.api_cors_origins),
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Content-Type", "Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Api-Key",
-                           constants.IDEMPOTENCY_HEADER],
-            max_age=cdk.Duration.minutes(5),
-        ) if config.api_cors_origins else None
+        authorization = (
+            apigw.AuthorizationType.IAM if config.api_authorization == "IAM" else apigw.AuthorizationType.NONE
+        )
+        cors = (
+            apigw.CorsOptions(
+                allow_origins=list(config.api_cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=[
+                    "Content-Type",
+                    "Authorization",
+                    "X-Amz-Date",
+                    "X-Amz-Security-Token",
+                    "X-Api-Key",
+                    constants.IDEMPOTENCY_HEADER,
+                ],
+                max_age=cdk.Duration.minutes(5),
+            )
+            if config.api_cors_origins
+            else None
+        )
         self.rest_api = apigw.RestApi(
-            self, "RestApi",
+            self,
+            "RestApi",
             rest_api_name=f"{config.stack_name}-api",
             description="imagegate: start quality-gated generations and read their rounds",
             endpoint_types=[apigw.EndpointType.REGIONAL],
@@ -100,8 +134,9 @@ class HttpApi(Construct):
             # account and region, so kept when this stack goes unless the operator chose otherwise.
             cloud_watch_role=config.api_cloudwatch_role != "NONE",
             cloud_watch_role_removal_policy=_CLOUDWATCH_ROLE_REMOVAL.get(config.api_cloudwatch_role),
-            default_method_options=apigw.MethodOptions(authorization_type=authorization,
-                                                       api_key_required=config.api_key),
+            default_method_options=apigw.MethodOptions(
+                authorization_type=authorization, api_key_required=config.api_key
+            ),
             default_cors_preflight_options=cors,
             deploy_options=apigw.StageOptions(
                 stage_name=STAGE_NAME,
@@ -111,42 +146,65 @@ class HttpApi(Construct):
                 data_trace_enabled=False,  # request bodies hold prompts, which may be private
                 access_log_destination=apigw.LogGroupLogDestination(self.access_log_group),
                 access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
-                    caller=True, http_method=True, ip=True, protocol=True, request_time=True,
-                    resource_path=True, response_length=True, status=True, user=True),
+                    caller=True,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
                 throttling_rate_limit=config.api_throttle_rate_limit,
                 throttling_burst_limit=config.api_throttle_burst_limit,
             ),
         )
         for response_type, error in _GATEWAY_ERRORS.items():
             self.rest_api.add_gateway_response(
-                f"{response_type.response_type}Response", type=response_type,
+                f"{response_type.response_type}Response",
+                type=response_type,
                 templates={"application/json": f'{{"error": "{error}", "message": {GATEWAY_MESSAGE}}}'},
-                response_headers=({"Access-Control-Allow-Origin": f"'{config.api_cors_origins[0]}'"}
-                                  if len(config.api_cors_origins) == 1 else None),
+                response_headers=(
+                    {"Access-Control-Allow-Origin": f"'{config.api_cors_origins[0]}'"}
+                    if len(config.api_cors_origins) == 1
+                    else None
+                ),
             )
 
         self.request_model = self.rest_api.add_model(
-            "RunRequestModel", content_type="application/json", model_name="RunRequest",
+            "RunRequestModel",
+            content_type="application/json",
+            model_name="RunRequest",
             description="The run request (functions/imagegate_service/schemas/run_request.schema.json, draft-4)",
             schema=json_schema(draft4(run_request_schema())),
         )
         parameter_validator = self.rest_api.add_request_validator(
-            "ParameterValidator", request_validator_name="parameters-only",
-            validate_request_body=False, validate_request_parameters=True)
+            "ParameterValidator",
+            request_validator_name="parameters-only",
+            validate_request_body=False,
+            validate_request_parameters=True,
+        )
 
         integration = apigw.LambdaIntegration(self.function, proxy=True, allow_test_invoke=False)
         generations = self.rest_api.root.add_resource("generations")
         generations.add_method(
-            "POST", integration, request_validator=parameter_validator,
+            "POST",
+            integration,
+            request_validator=parameter_validator,
             request_models={"application/json": self.request_model},
             request_parameters={f"method.request.header.{constants.IDEMPOTENCY_HEADER}": False},
         )
         generations.add_method(
-            "GET", integration, request_validator=parameter_validator,
+            "GET",
+            integration,
+            request_validator=parameter_validator,
             request_parameters={"method.request.querystring.limit": False, "method.request.querystring.cursor": False},
         )
         generations.add_resource("{id}").add_method(
-            "GET", integration, request_validator=parameter_validator,
+            "GET",
+            integration,
+            request_validator=parameter_validator,
             request_parameters={"method.request.path.id": True},
         )
         # The run form's choices (defaults, models, sizes, limits): read-only, the same handler.
@@ -157,9 +215,11 @@ class HttpApi(Construct):
         if config.api_key:
             self.api_key = self.rest_api.add_api_key("ApiKey", description="imagegate API key (usage plan)")
             self.usage_plan = self.rest_api.add_usage_plan(
-                "UsagePlan", name=f"{config.stack_name}-usage",
-                throttle=apigw.ThrottleSettings(rate_limit=config.api_throttle_rate_limit,
-                                                burst_limit=config.api_throttle_burst_limit),
+                "UsagePlan",
+                name=f"{config.stack_name}-usage",
+                throttle=apigw.ThrottleSettings(
+                    rate_limit=config.api_throttle_rate_limit, burst_limit=config.api_throttle_burst_limit
+                ),
                 quota=apigw.QuotaSettings(limit=config.api_quota_limit, period=apigw.Period[config.api_quota_period]),
             )
             self.usage_plan.add_api_key(self.api_key)
@@ -167,18 +227,24 @@ class HttpApi(Construct):
 
         self._suppress(config)
 
-    def _function(self, config: ImagegateConfig, storage: Storage, functions: ServiceFunctions,
-                  state_machine: sfn.StateMachine) -> lambda_.Function:
+    def _function(
+        self, config: ImagegateConfig, storage: Storage, functions: ServiceFunctions, state_machine: sfn.StateMachine
+    ) -> lambda_.Function:
         stack = cdk.Stack.of(self)
-        executions = stack.format_arn(service="states", resource="execution",
-                                      resource_name=f"{state_machine.state_machine_name}:*",
-                                      arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)
+        executions = stack.format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{state_machine.state_machine_name}:*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
         statements = [
-            iam.PolicyStatement(sid="StartLoop", actions=["states:StartExecution"],
-                                resources=[state_machine.state_machine_arn]),
+            iam.PolicyStatement(
+                sid="StartLoop", actions=["states:StartExecution"], resources=[state_machine.state_machine_arn]
+            ),
             # a generation asked for between StartExecution and the Start Run task's write
-            iam.PolicyStatement(sid="DescribeLoopExecutions", actions=["states:DescribeExecution"],
-                                resources=[executions]),
+            iam.PolicyStatement(
+                sid="DescribeLoopExecutions", actions=["states:DescribeExecution"], resources=[executions]
+            ),
             iam.PolicyStatement(sid="RunsIndex", actions=["dynamodb:Query"], resources=[storage.runs_index_arn()]),
         ]
         environment = {
@@ -187,40 +253,55 @@ class HttpApi(Construct):
         }
         if config.api_cors_origins:
             environment[constants.ENV_CORS_ORIGINS] = ",".join(config.api_cors_origins)
-        wildcards = {"Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
-                     f"<{cdk.Stack.of(self).get_logical_id(state_machine.node.default_child)}.Name>:*": "Executions are named per run: DescribeExecution is granted "
-                                                         "on the quality loop's executions only."}
-        return functions.add_function(API_FUNCTION_SPEC, statements=statements, environment=environment,
-                                      wildcards=wildcards)
+        wildcards = {
+            "Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+            f"<{cdk.Stack.of(self).get_logical_id(state_machine.node.default_child)}.Name>:*": "Executions are named per run: DescribeExecution is granted "
+            "on the quality loop's executions only."
+        }
+        return functions.add_function(
+            API_FUNCTION_SPEC, statements=statements, environment=environment, wildcards=wildcards
+        )
 
     def _suppress(self, config: ImagegateConfig) -> None:
-        suppressions = [{
-            "id": "AwsSolutions-COG4",
-            "reason": "The API authorizes with IAM (SigV4) or an API key, not a Cognito user pool: callers are "
-                      "AWS principals or services, and there is no end-user sign-in.",
-        }, {
-            "id": "AwsSolutions-APIG3",
-            "reason": "No AWS WAF web ACL by default: access needs SigV4-signed (or API-key) requests and the stage "
-                      "throttles; attach a web ACL to the stage where the API faces untrusted networks.",
-        }, {
-            "id": "AwsSolutions-APIG2",
-            "reason": "Parameters are validated by API Gateway; the body by the api function against the same run "
-                      "request schema (and the model rules a schema cannot express), so a 400 names the field and "
-                      "its limit: a gateway response cannot carry API Gateway's validation text as JSON.",
-        }]
+        suppressions = [
+            {
+                "id": "AwsSolutions-COG4",
+                "reason": "The API authorizes with IAM (SigV4) or an API key, not a Cognito user pool: callers are "
+                "AWS principals or services, and there is no end-user sign-in.",
+            },
+            {
+                "id": "AwsSolutions-APIG3",
+                "reason": "No AWS WAF web ACL by default: access needs SigV4-signed (or API-key) requests and the stage "
+                "throttles; attach a web ACL to the stage where the API faces untrusted networks.",
+            },
+            {
+                "id": "AwsSolutions-APIG2",
+                "reason": "Parameters are validated by API Gateway; the body by the api function against the same run "
+                "request schema (and the model rules a schema cannot express), so a 400 names the field and "
+                "its limit: a gateway response cannot carry API Gateway's validation text as JSON.",
+            },
+        ]
         if config.api_authorization == "NONE":
-            suppressions.append({
-                "id": "AwsSolutions-APIG4",
-                "reason": "The operator chose apiAuthorization=NONE in CDK context; every method then requires "
-                          "an API key with a throttled, quota-limited usage plan (enforced by the config).",
-            })
+            suppressions.append(
+                {
+                    "id": "AwsSolutions-APIG4",
+                    "reason": "The operator chose apiAuthorization=NONE in CDK context; every method then requires "
+                    "an API key with a throttled, quota-limited usage plan (enforced by the config).",
+                }
+            )
         NagSuppressions.add_resource_suppressions(self.rest_api, suppressions, apply_to_children=True)
         # A typed suppression: its applies_to reaches the metadata (a plain dict's snake_case key would not).
-        NagSuppressions.add_resource_suppressions(self.rest_api, [NagPackSuppression(
-            id="AwsSolutions-IAM4",
-            reason="API Gateway's account-level CloudWatch role uses the AWS managed policy made for it "
-                   "(AmazonAPIGatewayPushToCloudWatchLogs), which execution logging requires.",
-            applies_to=["Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-                        "AmazonAPIGatewayPushToCloudWatchLogs"],
-        )], apply_to_children=True)
-
+        NagSuppressions.add_resource_suppressions(
+            self.rest_api,
+            [
+                NagPackSuppression(
+                    id="AwsSolutions-IAM4",
+                    reason="API Gateway's account-level CloudWatch role uses the AWS managed policy made for it "
+                    "(AmazonAPIGatewayPushToCloudWatchLogs), which execution logging requires.",
+                    applies_to=[
+                        "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+                    ],
+                )
+            ],
+            apply_to_children=True,
+        )

@@ -19,8 +19,15 @@ from infra.constructs.storage import Storage
 
 
 class Benchmark(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig,
-                 functions: ServiceFunctions, storage: Storage) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: ImagegateConfig,
+        functions: ServiceFunctions,
+        storage: Storage,
+    ) -> None:
         super().__init__(scope, construct_id)
         # Built like the loop's functions (code with the bundled suites, layers, environment); not in
         # functions.by_name, so the loop's state machine and the API may not invoke them.
@@ -52,10 +59,12 @@ class Benchmark(Construct):
         # Scheduler starts executions without a name: the benchmark id (and its run ids) is then the
         # execution name Step Functions generates. The target's role may start only this state machine.
         self.schedule = scheduler.Schedule(
-            self, "NightlySchedule",
+            self,
+            "NightlySchedule",
             description=f"imagegate nightly benchmark of the {config.benchmark_suite!r} suite",
             schedule=scheduler.ScheduleExpression.cron(
-                time_zone=cdk.TimeZone.of(config.benchmark_time_zone), **config.benchmark_cron_fields()),
+                time_zone=cdk.TimeZone.of(config.benchmark_time_zone), **config.benchmark_cron_fields()
+            ),
             target=scheduler_targets.StepFunctionsStartExecution(
                 self.state_machine,
                 input=scheduler.ScheduleTargetInput.from_object(config.benchmark_input()),

@@ -18,8 +18,9 @@ from infra.constructs.storage import Storage
 
 # The runtime infra/layer.py declares (the dependencies layer is built for the same pair).
 RUNTIME: lambda_.Runtime = getattr(lambda_.Runtime, "PYTHON_" + layer.LAMBDA_PYTHON_VERSION.replace(".", "_"))
-ARCHITECTURE: lambda_.Architecture = {"arm64": lambda_.Architecture.ARM_64,
-                                      "x86_64": lambda_.Architecture.X86_64}[layer.LAMBDA_ARCHITECTURE]
+ARCHITECTURE: lambda_.Architecture = {"arm64": lambda_.Architecture.ARM_64, "x86_64": lambda_.Architecture.X86_64}[
+    layer.LAMBDA_ARCHITECTURE
+]
 
 
 class ServiceFunctions(Construct):
@@ -30,29 +31,41 @@ class ServiceFunctions(Construct):
         self._code = runtime_code()
         self._layers = [
             lambda_.LayerVersion.from_layer_version_arn(
-                self, "PowertoolsLayer", config.powertools_layer_arn(cdk.Stack.of(self).region)),
+                self, "PowertoolsLayer", config.powertools_layer_arn(cdk.Stack.of(self).region)
+            ),
             lambda_.LayerVersion(
-                self, "DependenciesLayer",
+                self,
+                "DependenciesLayer",
                 code=dependencies_layer_code(),
                 compatible_runtimes=[RUNTIME],
                 compatible_architectures=[ARCHITECTURE],
                 description=f"imagegate's locked dependencies: jsonschema, jinja2 ({RUNTIME.name}, "
-                            f"{layer.LAMBDA_ARCHITECTURE})",
+                f"{layer.LAMBDA_ARCHITECTURE})",
             ),
         ]
         self._environment = config.lambda_environment(storage.bucket.bucket_name, storage.table.table_name)
         self.by_name: dict[str, lambda_.Function] = {spec.name: self._function(spec) for spec in FUNCTION_SPECS}
 
-    def add_function(self, spec: FunctionSpec, *, statements: list[iam.PolicyStatement],
-                     environment: dict[str, str], wildcards: dict[str, str]) -> lambda_.Function:
+    def add_function(
+        self,
+        spec: FunctionSpec,
+        *,
+        statements: list[iam.PolicyStatement],
+        environment: dict[str, str],
+        wildcards: dict[str, str],
+    ) -> lambda_.Function:
         """A function outside the loop (not in by_name, so the state machine may not invoke it), built like
         the loop's: the same code, layers and environment, plus its own statements and environment;
         `wildcards` names each wildcard resource of those statements with the reason it is needed."""
         return self._function(spec, statements, environment, wildcards)
 
-    def _function(self, spec: FunctionSpec, extra_statements: list[iam.PolicyStatement] | None = None,
-                  extra_environment: dict[str, str] | None = None,
-                  extra_wildcards: dict[str, str] | None = None) -> lambda_.Function:
+    def _function(
+        self,
+        spec: FunctionSpec,
+        extra_statements: list[iam.PolicyStatement] | None = None,
+        extra_environment: dict[str, str] | None = None,
+        extra_wildcards: dict[str, str] | None = None,
+    ) -> lambda_.Function:
         construct_id = "".join(part.title() for part in spec.name.split("_"))
         log_group = retained_log_group(self, f"{construct_id}Logs", retention_days=self._config.log_retention_days)
         # Our own role instead of the default one: no AWSLambdaBasicExecutionRole (logs:* on every group).
@@ -62,7 +75,8 @@ class ServiceFunctions(Construct):
             role.add_to_principal_policy(statement)
 
         function = lambda_.Function(
-            self, construct_id,
+            self,
+            construct_id,
             description=f"imagegate {spec.name}",
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
@@ -76,55 +90,93 @@ class ServiceFunctions(Construct):
             log_group=log_group,
             role=role,
         )
-        NagSuppressions.add_resource_suppressions(function, [NagPackSuppression(
-            id="AwsSolutions-L1",
-            reason=f"{RUNTIME.name} on purpose: the public Powertools layer and the dependencies layer (its "
-                   "compiled rpds-py and markupsafe wheels) are built for it; infra/layer.py moves all three together.",
-        )])
+        NagSuppressions.add_resource_suppressions(
+            function,
+            [
+                NagPackSuppression(
+                    id="AwsSolutions-L1",
+                    reason=f"{RUNTIME.name} on purpose: the public Powertools layer and the dependencies layer (its "
+                    "compiled rpds-py and markupsafe wheels) are built for it; infra/layer.py moves all three together.",
+                )
+            ],
+        )
         # One suppression entry per rule id: each wildcard it covers is named in applies_to.
-        wildcards = {"Resource::*": "X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support "
-                                    "no resource-level permissions."}
+        wildcards = {
+            "Resource::*": "X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support "
+            "no resource-level permissions."
+        }
         if spec.s3_object_actions:
             wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.RUNS_PREFIX}*"] = (
-                "Run objects have per-run keys, so S3 access is granted on the image bucket's runs/ prefix only.")
+                "Run objects have per-run keys, so S3 access is granted on the image bucket's runs/ prefix only."
+            )
         if spec.report_object_actions:
             wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.BENCHMARKS_PREFIX}*"] = (
                 "Benchmark reports have per-date keys, so S3 access is granted on the image bucket's benchmarks/ "
-                "prefix only.")
+                "prefix only."
+            )
         wildcards |= extra_wildcards or {}
-        NagSuppressions.add_resource_suppressions(role, [NagPackSuppression(
-            id="AwsSolutions-IAM5", reason=" ".join(wildcards.values()), applies_to=list(wildcards),
-        )], apply_to_children=True)
+        NagSuppressions.add_resource_suppressions(
+            role,
+            [
+                NagPackSuppression(
+                    id="AwsSolutions-IAM5",
+                    reason=" ".join(wildcards.values()),
+                    applies_to=list(wildcards),
+                )
+            ],
+            apply_to_children=True,
+        )
         return function
 
     def _statements(self, spec: FunctionSpec) -> list[iam.PolicyStatement]:
         statements = []
         if spec.model_role:
             model_id = self._config.model_for(spec.model_role)
-            statements.append(iam.PolicyStatement(
-                sid="InvokeConfiguredModel",
-                actions=["bedrock:InvokeModel"],  # Converse is authorized as InvokeModel
-                resources=self.model_arns(model_id),
-            ))
+            statements.append(
+                iam.PolicyStatement(
+                    sid="InvokeConfiguredModel",
+                    actions=["bedrock:InvokeModel"],  # Converse is authorized as InvokeModel
+                    resources=self.model_arns(model_id),
+                )
+            )
             if self._config.profile_regions(model_id):
                 # Reading the profile (which regions and model it routes to), on that profile only.
-                statements.append(iam.PolicyStatement(
-                    sid="ReadConfiguredInferenceProfile", actions=["bedrock:GetInferenceProfile"],
-                    resources=[self.inference_profile_arn(model_id)]))
+                statements.append(
+                    iam.PolicyStatement(
+                        sid="ReadConfiguredInferenceProfile",
+                        actions=["bedrock:GetInferenceProfile"],
+                        resources=[self.inference_profile_arn(model_id)],
+                    )
+                )
         if spec.s3_object_actions:
-            statements.append(iam.PolicyStatement(
-                sid="RunObjects", actions=list(spec.s3_object_actions), resources=[self._storage.runs_objects_arn()]))
+            statements.append(
+                iam.PolicyStatement(
+                    sid="RunObjects", actions=list(spec.s3_object_actions), resources=[self._storage.runs_objects_arn()]
+                )
+            )
         if spec.dynamodb_actions:
-            statements.append(iam.PolicyStatement(
-                sid="RunsTable", actions=list(spec.dynamodb_actions), resources=[self._storage.table.table_arn]))
+            statements.append(
+                iam.PolicyStatement(
+                    sid="RunsTable", actions=list(spec.dynamodb_actions), resources=[self._storage.table.table_arn]
+                )
+            )
         if spec.report_object_actions:
-            statements.append(iam.PolicyStatement(
-                sid="BenchmarkReports", actions=list(spec.report_object_actions),
-                resources=[self._storage.benchmark_objects_arn()]))
+            statements.append(
+                iam.PolicyStatement(
+                    sid="BenchmarkReports",
+                    actions=list(spec.report_object_actions),
+                    resources=[self._storage.benchmark_objects_arn()],
+                )
+            )
         if spec.lists_reports:
-            statements.append(iam.PolicyStatement(
-                sid="ListBenchmarkReports", actions=["s3:ListBucket"], resources=[self._storage.bucket.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": [f"{constants.BENCHMARKS_PREFIX}*"]}}))
+            statements.append(
+                iam.PolicyStatement(
+                    sid="ListBenchmarkReports",
+                    actions=["s3:ListBucket"],
+                    resources=[self._storage.bucket.bucket_arn],
+                    conditions={"StringLike": {"s3:prefix": [f"{constants.BENCHMARKS_PREFIX}*"]}},
+                )
+            )
         return statements
 
     def model_arns(self, model_id: str) -> list[str]:

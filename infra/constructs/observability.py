@@ -27,8 +27,15 @@ _BENCHMARK_RANGE = "-P30D"  # the benchmark graphs show the last 30 nights, what
 
 
 class Observability(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig,
-                 state_machine: sfn.StateMachine, functions: dict[str, lambda_.Function]) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: ImagegateConfig,
+        state_machine: sfn.StateMachine,
+        functions: dict[str, lambda_.Function],
+    ) -> None:
         super().__init__(scope, construct_id)
         self.topic = self._alarm_topic(config.alarm_email) if config.alarm_email else None
 
@@ -37,37 +44,52 @@ class Observability(Construct):
             "ExecutionsTimedOut": state_machine.metric_timed_out(period=_PERIOD),
             "ExecutionThrottled": state_machine.metric_throttled(period=_PERIOD),
         }
-        function_metrics = {f"{name}Errors": function.metric_errors(period=_PERIOD)
-                            for name, function in functions.items()}
-        function_metrics |= {f"{name}Throttles": function.metric_throttles(period=_PERIOD)
-                             for name, function in functions.items()}
-        self.alarms = [self._alarm(alarm_id, metric) for alarm_id, metric in {**loop_metrics, **function_metrics}.items()]
+        function_metrics = {
+            f"{name}Errors": function.metric_errors(period=_PERIOD) for name, function in functions.items()
+        }
+        function_metrics |= {
+            f"{name}Throttles": function.metric_throttles(period=_PERIOD) for name, function in functions.items()
+        }
+        self.alarms = [
+            self._alarm(alarm_id, metric) for alarm_id, metric in {**loop_metrics, **function_metrics}.items()
+        ]
 
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{config.stack_name}-runs")
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(
-                title="Runs by outcome", width=12, stacked=True,
-                left=[_run_metric(name, "Sum", label) for name, label in (
-                    (constants.METRIC_RUNS_STARTED, "started"),
-                    *((metric, status.lower()) for status, metric in constants.METRIC_RUN_OUTCOME.items()))],
+                title="Runs by outcome",
+                width=12,
+                stacked=True,
+                left=[
+                    _run_metric(name, "Sum", label)
+                    for name, label in (
+                        (constants.METRIC_RUNS_STARTED, "started"),
+                        *((metric, status.lower()) for status, metric in constants.METRIC_RUN_OUTCOME.items()),
+                    )
+                ],
             ),
             cloudwatch.GraphWidget(
-                title="Rounds per run and judge score", width=12,
+                title="Rounds per run and judge score",
+                width=12,
                 left=[_run_metric(constants.METRIC_ROUNDS_PER_RUN, "Average", "mean rounds per run")],
                 right=[_run_metric(constants.METRIC_ROUND_SCORE, "Average", "mean round score")],
             ),
         )
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(
-                title="Model cost (USD)", width=12,
-                left=[_run_metric(constants.METRIC_RUN_COST, "Sum", "total"),
-                      _run_metric(constants.METRIC_RUN_COST, "Average", "per run")],
+                title="Model cost (USD)",
+                width=12,
+                left=[
+                    _run_metric(constants.METRIC_RUN_COST, "Sum", "total"),
+                    _run_metric(constants.METRIC_RUN_COST, "Average", "per run"),
+                ],
             ),
             cloudwatch.AlarmStatusWidget(title="Quality loop alarms", width=12, alarms=list(self.alarms)),
         )
 
-    def add_service(self, *, functions: dict[str, lambda_.Function], stage: apigw.Stage,
-                    dead_letter_queue: sqs.IQueue) -> list[cloudwatch.Alarm]:
+    def add_service(
+        self, *, functions: dict[str, lambda_.Function], stage: apigw.Stage, dead_letter_queue: sqs.IQueue
+    ) -> list[cloudwatch.Alarm]:
         """Errors and throttles of the functions outside the loop, the API stage's 5XX answers and any event the
         run-ended rule could not deliver; a dashboard row of them."""
         metrics: dict[str, cloudwatch.IMetric] = {}
@@ -76,28 +98,39 @@ class Observability(Construct):
             metrics[f"{name}Throttles"] = function.metric_throttles(period=_PERIOD)
         alarms = [self._alarm(alarm_id, metric) for alarm_id, metric in metrics.items()]
         self.api_5xx_alarm = self._alarm(
-            "Api5XXErrors", stage.metric_server_error(period=_PERIOD, statistic="Sum"),
-            description="The HTTP API answered 5XX: see the api function's logs and the stage's execution logs.")
+            "Api5XXErrors",
+            stage.metric_server_error(period=_PERIOD, statistic="Sum"),
+            description="The HTTP API answered 5XX: see the api function's logs and the stage's execution logs.",
+        )
         self.dead_letter_alarm = self._alarm(
             "RunEndedDeadLetters",
             dead_letter_queue.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum"),
             description="An execution-ended event could not be delivered to mark_run_ended: a run may still say "
-                        "RUNNING. Read the message in the dead-letter queue and re-drive it.")
+            "RUNNING. Read the message in the dead-letter queue and re-drive it.",
+        )
         alarms += [self.api_5xx_alarm, self.dead_letter_alarm]
         self.alarms.extend(alarms)
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(
-                title="HTTP API", width=8,
-                left=[stage.metric_client_error(period=_PERIOD, statistic="Sum", label="4XX"),
-                      stage.metric_server_error(period=_PERIOD, statistic="Sum", label="5XX")],
+                title="HTTP API",
+                width=8,
+                left=[
+                    stage.metric_client_error(period=_PERIOD, statistic="Sum", label="4XX"),
+                    stage.metric_server_error(period=_PERIOD, statistic="Sum", label="5XX"),
+                ],
                 right=[stage.metric_latency(period=_PERIOD, statistic="p90", label="latency p90 (ms)")],
             ),
             cloudwatch.GraphWidget(
-                title="Functions outside the loop: errors and throttles", width=8,
-                left=[function.metric_errors(period=_PERIOD, label=f"{name} errors")
-                      for name, function in functions.items()],
-                right=[function.metric_throttles(period=_PERIOD, label=f"{name} throttles")
-                       for name, function in functions.items()],
+                title="Functions outside the loop: errors and throttles",
+                width=8,
+                left=[
+                    function.metric_errors(period=_PERIOD, label=f"{name} errors")
+                    for name, function in functions.items()
+                ],
+                right=[
+                    function.metric_throttles(period=_PERIOD, label=f"{name} throttles")
+                    for name, function in functions.items()
+                ],
             ),
             cloudwatch.AlarmStatusWidget(title="API, benchmark and run-ended alarms", width=8, alarms=alarms),
         )
@@ -107,8 +140,10 @@ class Observability(Construct):
         """Alarms on a failed benchmark execution and on a pass rate below `pass_rate_below`, and a dashboard
         row of the benchmark's metrics (aggregate_benchmark emits them once per benchmark)."""
         self.benchmark_failed_alarm = self._alarm(
-            "BenchmarkExecutionsFailed", state_machine.metric_failed(period=_PERIOD),
-            description="A nightly benchmark execution failed: no report was written.")
+            "BenchmarkExecutionsFailed",
+            state_machine.metric_failed(period=_PERIOD),
+            description="A nightly benchmark execution failed: no report was written.",
+        )
         self.benchmark_pass_rate_alarm = self._alarm(
             "BenchmarkPassRateLow",
             # no label: the alarm then names the metric itself rather than a one-metric math expression
@@ -117,7 +152,7 @@ class Observability(Construct):
             comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
             # A night without a benchmark is not a drop in quality (a failed one alarms above).
             description=f"The nightly benchmark's pass rate fell below {pass_rate_below:g}: see its report.html "
-                        "under benchmarks/{date}/ for the categories that regressed.",
+            "under benchmarks/{date}/ for the categories that regressed.",
         )
         alarms = [self.benchmark_failed_alarm, self.benchmark_pass_rate_alarm]
         self.alarms.extend(alarms)
@@ -127,32 +162,48 @@ class Observability(Construct):
 
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(
-                title="Benchmark pass rate", width=6, start=_BENCHMARK_RANGE,
-                left=[daily(constants.METRIC_BENCHMARK_PASS_RATE, "final"),
-                      daily(constants.METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE, "first round")],
+                title="Benchmark pass rate",
+                width=6,
+                start=_BENCHMARK_RANGE,
+                left=[
+                    daily(constants.METRIC_BENCHMARK_PASS_RATE, "final"),
+                    daily(constants.METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE, "first round"),
+                ],
                 left_y_axis=cloudwatch.YAxisProps(min=0, max=1),
                 left_annotations=[cloudwatch.HorizontalAnnotation(value=pass_rate_below, label="alarm below")],
             ),
             cloudwatch.GraphWidget(
-                title="Benchmark scores", width=6, start=_BENCHMARK_RANGE,
-                left=[daily(constants.METRIC_BENCHMARK_MEAN_FINAL_SCORE, "mean final score"),
-                      daily(constants.METRIC_BENCHMARK_ANCHOR_SCORE, "anchors, mean first-round score")],
+                title="Benchmark scores",
+                width=6,
+                start=_BENCHMARK_RANGE,
+                left=[
+                    daily(constants.METRIC_BENCHMARK_MEAN_FINAL_SCORE, "mean final score"),
+                    daily(constants.METRIC_BENCHMARK_ANCHOR_SCORE, "anchors, mean first-round score"),
+                ],
                 left_y_axis=cloudwatch.YAxisProps(min=0, max=10),
             ),
             cloudwatch.GraphWidget(
-                title="Benchmark cost per pass (USD)", width=6, start=_BENCHMARK_RANGE,
+                title="Benchmark cost per pass (USD)",
+                width=6,
+                start=_BENCHMARK_RANGE,
                 left=[daily(constants.METRIC_BENCHMARK_COST_PER_PASS, "cost per pass")],
             ),
             cloudwatch.AlarmStatusWidget(title="Benchmark alarms", width=6, alarms=alarms),
         )
         return alarms
 
-    def _alarm(self, alarm_id: str, metric: cloudwatch.Metric, *, threshold: float = 1,
-               comparison_operator: cloudwatch.ComparisonOperator =
-               cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-               description: str | None = None) -> cloudwatch.Alarm:
+    def _alarm(
+        self,
+        alarm_id: str,
+        metric: cloudwatch.Metric,
+        *,
+        threshold: float = 1,
+        comparison_operator: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: str | None = None,
+    ) -> cloudwatch.Alarm:
         alarm = metric.create_alarm(
-            self, alarm_id,
+            self,
+            alarm_id,
             threshold=threshold,
             evaluation_periods=1,
             comparison_operator=comparison_operator,
@@ -165,21 +216,29 @@ class Observability(Construct):
 
     def _alarm_topic(self, email: str) -> sns.Topic:
         # A customer managed key: CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key.
-        key = kms.Key(self, "AlarmTopicKey", enable_key_rotation=True,
-                      description="Encrypts the imagegate alarm topic", removal_policy=cdk.RemovalPolicy.DESTROY)
-        key.add_to_resource_policy(iam.PolicyStatement(
-            sid="AllowCloudWatchAlarmsToPublish",
-            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-            resources=["*"],  # in a key policy, "*" means this key
-        ))
+        key = kms.Key(
+            self,
+            "AlarmTopicKey",
+            enable_key_rotation=True,
+            description="Encrypts the imagegate alarm topic",
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsToPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],  # in a key policy, "*" means this key
+            )
+        )
         topic = sns.Topic(self, "AlarmTopic", master_key=key, enforce_ssl=True, display_name="imagegate alarms")
         topic.add_subscription(subscriptions.EmailSubscription(email))
         return topic
 
 
-def _run_metric(metric_name: str, statistic: str, label: str | None,
-                period: cdk.Duration | None = None) -> cloudwatch.Metric:
+def _run_metric(
+    metric_name: str, statistic: str, label: str | None, period: cdk.Duration | None = None
+) -> cloudwatch.Metric:
     """A custom metric from the handlers' Powertools Metrics (namespace and service dimension)."""
     return cloudwatch.Metric(
         namespace=constants.METRICS_NAMESPACE,

@@ -22,8 +22,16 @@ def substitution_names(asl_file: Path) -> list[str]:
 
 
 class QualityLoop(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig, asl_file: Path,
-                 functions: ServiceFunctions, storage: Storage) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: ImagegateConfig,
+        asl_file: Path,
+        functions: ServiceFunctions,
+        storage: Storage,
+    ) -> None:
         super().__init__(scope, construct_id)
         available = {spec.substitution: functions.by_name[spec.name].function_arn for spec in FUNCTION_SPECS}
         available |= {"BucketName": storage.bucket.bucket_name, "TableName": storage.table.table_name}

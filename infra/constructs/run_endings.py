@@ -33,41 +33,63 @@ TARGET_MAX_EVENT_AGE = cdk.Duration.hours(6)
 
 
 class RunEndings(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, functions: ServiceFunctions, storage: Storage,
-                 loop_state_machine: sfn.StateMachine, benchmark_state_machine: sfn.StateMachine) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: ServiceFunctions,
+        storage: Storage,
+        loop_state_machine: sfn.StateMachine,
+        benchmark_state_machine: sfn.StateMachine,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.function: lambda_.Function = functions.add_function(
             MARK_RUN_ENDED_FUNCTION_SPEC,
             # a benchmark's runs: those it started, found through the runs index (runId prefix, startedAt)
-            statements=[iam.PolicyStatement(sid="RunsIndex", actions=["dynamodb:Query"],
-                                            resources=[storage.runs_index_arn()])],
+            statements=[
+                iam.PolicyStatement(sid="RunsIndex", actions=["dynamodb:Query"], resources=[storage.runs_index_arn()])
+            ],
             environment={constants.ENV_BENCHMARK_STATE_MACHINE_ARN: benchmark_state_machine.state_machine_arn},
             wildcards={},
         )
         self.dead_letter_queue = sqs.Queue(
-            self, "DeadLetterQueue",
+            self,
+            "DeadLetterQueue",
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=cdk.Duration.days(14),  # the longest SQS keeps a message
         )
-        NagSuppressions.add_resource_suppressions(self.dead_letter_queue, [NagPackSuppression(
-            id="AwsSolutions-SQS3",
-            reason="This queue is itself the dead-letter queue of the run-ended rule's target; an alarm watches it.",
-        )])
+        NagSuppressions.add_resource_suppressions(
+            self.dead_letter_queue,
+            [
+                NagPackSuppression(
+                    id="AwsSolutions-SQS3",
+                    reason="This queue is itself the dead-letter queue of the run-ended rule's target; an alarm watches it.",
+                )
+            ],
+        )
         self.rule = events.Rule(
-            self, "ExecutionEndedRule",
+            self,
+            "ExecutionEndedRule",
             description="imagegate: mark runs FAILED whose execution timed out, was aborted or failed",
             event_pattern=events.EventPattern(
                 source=["aws.states"],
                 detail_type=[EXECUTION_STATUS_CHANGE],
-                detail={"status": list(constants.EXECUTION_END_STATUSES),
-                        "stateMachineArn": [loop_state_machine.state_machine_arn,
-                                            benchmark_state_machine.state_machine_arn]},
+                detail={
+                    "status": list(constants.EXECUTION_END_STATUSES),
+                    "stateMachineArn": [
+                        loop_state_machine.state_machine_arn,
+                        benchmark_state_machine.state_machine_arn,
+                    ],
+                },
             ),
         )
-        self.rule.add_target(targets.LambdaFunction(
-            self.function,
-            dead_letter_queue=self.dead_letter_queue,
-            retry_attempts=TARGET_RETRY_ATTEMPTS,
-            max_event_age=TARGET_MAX_EVENT_AGE,
-        ))
+        self.rule.add_target(
+            targets.LambdaFunction(
+                self.function,
+                dead_letter_queue=self.dead_letter_queue,
+                retry_attempts=TARGET_RETRY_ATTEMPTS,
+                max_event_age=TARGET_MAX_EVENT_AGE,
+            )
+        )

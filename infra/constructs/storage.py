@@ -19,7 +19,8 @@ class Storage(Construct):
         removal = cdk.RemovalPolicy.RETAIN if config.retain_data else cdk.RemovalPolicy.DESTROY
 
         self.access_log_bucket = s3.Bucket(
-            self, "AccessLogBucket",
+            self,
+            "AccessLogBucket",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.S3_MANAGED,  # the only encryption S3 log delivery supports
             enforce_ssl=True,
@@ -27,43 +28,56 @@ class Storage(Construct):
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(config.access_log_retention_days))],
             removal_policy=removal,
         )
-        NagSuppressions.add_resource_suppressions(self.access_log_bucket, [NagPackSuppression(
-            id="AwsSolutions-S1",
-            reason="This bucket receives the image bucket's server access logs; logging it to itself would loop.",
-        )])
+        NagSuppressions.add_resource_suppressions(
+            self.access_log_bucket,
+            [
+                NagPackSuppression(
+                    id="AwsSolutions-S1",
+                    reason="This bucket receives the image bucket's server access logs; logging it to itself would loop.",
+                )
+            ],
+        )
 
         self.bucket = s3.Bucket(
-            self, "ImageBucket",
+            self,
+            "ImageBucket",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=self.access_log_bucket,
             server_access_logs_prefix="image-bucket/",
-            lifecycle_rules=[s3.LifecycleRule(
-                id="expire-runs",
-                prefix=constants.RUNS_PREFIX,
-                expiration=cdk.Duration.days(config.run_retention_days),
-            )],
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="expire-runs",
+                    prefix=constants.RUNS_PREFIX,
+                    expiration=cdk.Duration.days(config.run_retention_days),
+                )
+            ],
             removal_policy=removal,
         )
 
         # The schema both runtimes create (imagegate_service.resources.RUNS_TABLE); encrypted, recoverable.
         self.table = dynamodb.Table(
-            self, "RunsTable",
+            self,
+            "RunsTable",
             partition_key=_string_key(RUNS_TABLE.key.partition),
             sort_key=_string_key(RUNS_TABLE.key.sort),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True),
+                point_in_time_recovery_enabled=True
+            ),
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
             time_to_live_attribute=RUNS_TABLE.ttl_attribute,
             removal_policy=removal,
         )
         for index_name, key in RUNS_TABLE.indexes.items():  # the newest-first listing of runs (HTTP API)
             self.table.add_global_secondary_index(
-                index_name=index_name, partition_key=_string_key(key.partition), sort_key=_string_key(key.sort),
-                projection_type=dynamodb.ProjectionType.ALL)
+                index_name=index_name,
+                partition_key=_string_key(key.partition),
+                sort_key=_string_key(key.sort),
+                projection_type=dynamodb.ProjectionType.ALL,
+            )
 
     def runs_index_arn(self) -> str:
         return f"{self.table.table_arn}/index/{constants.RUNS_INDEX}"

@@ -56,8 +56,20 @@ def test_a_non_string_prompt_in_a_request_file_is_refused(tmp_path, capsys):
 def test_run_exports_rounds_images_verdicts_and_a_report(tmp_path, capsys):
     out = tmp_path / "runs"
 
-    code = main(["run", "two cats to the left of a green car at night", "--threshold", "10", "--max-rounds", "2",
-                 "--out", str(out), "--retry-time-scale", "0"])
+    code = main(
+        [
+            "run",
+            "two cats to the left of a green car at night",
+            "--threshold",
+            "10",
+            "--max-rounds",
+            "2",
+            "--out",
+            str(out),
+            "--retry-time-scale",
+            "0",
+        ]
+    )
 
     # Then the run is EXHAUSTED (exit 3) and its folder holds every round
     assert code == 3
@@ -82,9 +94,20 @@ def test_run_exports_rounds_images_verdicts_and_a_report(tmp_path, capsys):
 
 def test_the_installed_command_runs_and_exits_zero_when_the_gate_passes(tmp_path):
     completed = subprocess.run(
-        [sys.executable, "-m", "imagegate.cli", "run", "a red apple on a wooden table", "--threshold", "0",
-         "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "imagegate.cli",
+            "run",
+            "a red apple on a wooden table",
+            "--threshold",
+            "0",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert completed.returncode == 0, completed.stderr
@@ -95,7 +118,9 @@ def test_a_blocked_run_prints_no_interpreter_internals(tmp_path):
     # Given a prompt the offline content filter blocks, run as a user runs the command
     completed = subprocess.run(
         [sys.executable, "-m", "imagegate.cli", "run", "a cat", "--fault", "blocked_words=cat", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     # Then it ends BLOCKED with its reason, and moto's FailureEventException dump is not shown
     assert completed.returncode == 4, completed.stderr
@@ -105,6 +130,7 @@ def test_a_blocked_run_prints_no_interpreter_internals(tmp_path):
 
 
 # -- issue 11: every argument range-checked before anything starts, one line, no traceback -------------------
+
 
 def _one_line_refusal(capsys, flag: str) -> str:
     captured = capsys.readouterr()
@@ -237,10 +263,17 @@ def test_an_unexpected_error_is_one_line_and_verbose_shows_its_traceback(monkeyp
 def test_a_runs_cause_is_shown_without_its_stack_trace_or_absolute_paths():
     from imagegate.cli import _display_cause
 
-    lambda_cause = json.dumps({"errorType": "KeyError", "errorMessage": "'score' missing in /var/task/imagegate/x.py",
-                               "stackTrace": ['  File "/var/task/imagegate/x.py", line 3, in f\n']})
-    python_cause = ('Traceback (most recent call last):\n  File "/work/app/a.py", line 3, in f\n    x()\n    ^^^\n'
-                    "ValueError: bad value in /tmp/run/abc/round.json")
+    lambda_cause = json.dumps(
+        {
+            "errorType": "KeyError",
+            "errorMessage": "'score' missing in /var/task/imagegate/x.py",
+            "stackTrace": ['  File "/var/task/imagegate/x.py", line 3, in f\n'],
+        }
+    )
+    python_cause = (
+        'Traceback (most recent call last):\n  File "/work/app/a.py", line 3, in f\n    x()\n    ^^^\n'
+        "ValueError: bad value in /tmp/run/abc/round.json"
+    )
 
     assert _display_cause(lambda_cause) == "'score' missing in x.py"
     assert _display_cause(python_cause) == "ValueError: bad value in round.json"
@@ -259,9 +292,23 @@ def test_bench_says_how_many_items_and_why_and_its_progress_has_no_carriage_retu
 
     # When bench runs with its output going to a pipe, not a terminal
     completed = subprocess.run(
-        [sys.executable, "-m", "imagegate.cli", "bench", "--limit", "2", "--sample-seed", "7", "--max-rounds", "1",
-         "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "imagegate.cli",
+            "bench",
+            "--limit",
+            "2",
+            "--sample-seed",
+            "7",
+            "--max-rounds",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
     # Then it names the count and its parts, and prints progress as lines

@@ -32,8 +32,12 @@ def _request(number: int) -> dict:
 
 
 def _post(server, number: int) -> tuple[int, dict]:
-    request = urllib.request.Request(server.url + "/generations", data=json.dumps(_request(number)).encode("utf-8"),
-                                     method="POST", headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        server.url + "/generations",
+        data=json.dumps(_request(number)).encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=PATIENCE_SECONDS) as response:
             return response.status, json.loads(response.read())

@@ -24,15 +24,25 @@ from imagegate_service import constants as c
 
 pytestmark = pytest.mark.e2e
 
-SIGV4_PARAMETERS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders",
-                    "X-Amz-Signature")
+SIGV4_PARAMETERS = (
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+)
 
 
 @pytest.fixture(scope="module")
 def finished(server: Server) -> dict[str, Any]:
     """One finished run (two rounds, so two images under two keys)."""
-    status, _, started = http(server, "POST", "/generations",
-                              json.dumps({"prompt": "a yellow lemon on a plate", "maxRounds": 2, "threshold": 9.9}))
+    status, _, started = http(
+        server,
+        "POST",
+        "/generations",
+        json.dumps({"prompt": "a yellow lemon on a plate", "maxRounds": 2, "threshold": 9.9}),
+    )
     assert status == 202, started
     done = wait_until_done(server, started["id"])
     assert len(done["rounds"]) == 2, done
@@ -58,12 +68,13 @@ def _replaced(url: str, name: str, value: str) -> str:
 def _with_key(url: str, key: str) -> str:
     """The same query string (the same signature) on another object's path."""
     parts = urlsplit(url)
-    bucket = parts.path[len(LOCAL_S3_PATH) + 1:].split("/", 1)[0]
+    bucket = parts.path[len(LOCAL_S3_PATH) + 1 :].split("/", 1)[0]
     return urlunsplit(parts._replace(path=f"{LOCAL_S3_PATH}/{bucket}/{key}"))
 
 
-def _assert_refused(server: Server, url: str, code: str, method: str = "GET",
-                    headers: dict[str, str] | None = None) -> dict[str, Any]:
+def _assert_refused(
+    server: Server, url: str, code: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     status, answer_headers, body = http(server, method, url, headers=headers)
     assert status == 403, (url, status, body)
     assert answer_headers["Content-Type"].startswith("application/json")
@@ -74,19 +85,31 @@ def _assert_refused(server: Server, url: str, code: str, method: str = "GET",
     return body
 
 
-def _self_signed(server: Server, key: str, *, secret: str | None = None, region: str | None = None,
-                 expires: int = 60, at: dt.datetime | None = None, monkeypatch: Any = None) -> str:
+def _self_signed(
+    server: Server,
+    key: str,
+    *,
+    secret: str | None = None,
+    region: str | None = None,
+    expires: int = 60,
+    at: dt.datetime | None = None,
+    monkeypatch: Any = None,
+) -> str:
     """A presigned GET made here with botocore, with the local runtime's credentials unless told otherwise."""
     credentials = _runtime_credentials()
-    client = boto3.client("s3", endpoint_url=server.url + LOCAL_S3_PATH,
-                          region_name=region or local_environment()["AWS_REGION"],
-                          aws_access_key_id=credentials.access_key,
-                          aws_secret_access_key=secret or credentials.secret_key,
-                          config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+    client = boto3.client(
+        "s3",
+        endpoint_url=server.url + LOCAL_S3_PATH,
+        region_name=region or local_environment()["AWS_REGION"],
+        aws_access_key_id=credentials.access_key,
+        aws_secret_access_key=secret or credentials.secret_key,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
     if at is not None:
         monkeypatch.setattr("botocore.auth.get_current_datetime", lambda: at)
-    return client.generate_presigned_url("get_object", Params={"Bucket": _bucket(server), "Key": key},
-                                         ExpiresIn=expires)
+    return client.generate_presigned_url(
+        "get_object", Params={"Bucket": _bucket(server), "Key": key}, ExpiresIn=expires
+    )
 
 
 def _runtime_credentials() -> Any:
@@ -156,8 +179,11 @@ def test_a_raised_or_changed_expiry_or_date_is_refused(server, finished):
     query = dict(_query(url))
     # Given the URL's expiry raised (to the longest S3 allows) or shortened, or its date moved within its lifetime
     later = dt.datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ") + dt.timedelta(seconds=1)
-    for name, value in (("X-Amz-Expires", str(SIGV4_MAX_EXPIRES_SECONDS)), ("X-Amz-Expires", "60"),
-                        ("X-Amz-Date", later.strftime("%Y%m%dT%H%M%SZ"))):
+    for name, value in (
+        ("X-Amz-Expires", str(SIGV4_MAX_EXPIRES_SECONDS)),
+        ("X-Amz-Expires", "60"),
+        ("X-Amz-Date", later.strftime("%Y%m%dT%H%M%SZ")),
+    ):
         assert value != query[name]
         # Then the signature no longer matches
         _assert_refused(server, _replaced(url, name, value), "SignatureDoesNotMatch")
@@ -215,8 +241,11 @@ def test_expired_other_credentials_region_or_secret_are_refused(server, finished
     assert "region" in _assert_refused(server, _self_signed(server, key, region="eu-west-1"), "AccessDenied")["message"]
     own = _self_signed(server, key)
     credential = dict(_query(own))["X-Amz-Credential"]
-    _assert_refused(server, _replaced(own, "X-Amz-Credential", "AKIDSOMEONEELSE" + credential[credential.index("/"):]),
-                    "AccessDenied")
+    _assert_refused(
+        server,
+        _replaced(own, "X-Amz-Credential", "AKIDSOMEONEELSE" + credential[credential.index("/") :]),
+        "AccessDenied",
+    )
 
 
 def test_a_refused_url_reads_nothing(server, finished):

@@ -39,7 +39,9 @@ class Server:
     log_dir: Path
 
     def logs(self) -> str:
-        return "".join((self.log_dir / name).read_text(errors="replace")[-3000:] for name in ("stdout.txt", "stderr.txt"))
+        return "".join(
+            (self.log_dir / name).read_text(errors="replace")[-3000:] for name in ("stdout.txt", "stderr.txt")
+        )
 
 
 def _free_port() -> int:
@@ -56,9 +58,24 @@ def server(tmp_path_factory, request) -> Server:
     port = _free_port()
     with open(log_dir / "stdout.txt", "w") as stdout, open(log_dir / "stderr.txt", "w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "imagegate.cli", "serve", "--port", str(port), "--retry-time-scale", "0",
-             "--data-dir", str(log_dir / "data"), *server_args],
-            stdout=stdout, stderr=stderr, cwd=REPO_ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            [
+                sys.executable,
+                "-m",
+                "imagegate.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--retry-time-scale",
+                "0",
+                "--data-dir",
+                str(log_dir / "data"),
+                *server_args,
+            ],
+            stdout=stdout,
+            stderr=stderr,
+            cwd=REPO_ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     running = Server(f"http://127.0.0.1:{port}", process, log_dir)
     try:
         deadline = time.monotonic() + 60
@@ -76,11 +93,13 @@ def server(tmp_path_factory, request) -> Server:
             process.wait()
 
 
-def http(server: Server, method: str, path: str, body: bytes | str | None = None,
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+def http(
+    server: Server, method: str, path: str, body: bytes | str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], Any]:
     data = body.encode("utf-8") if isinstance(body, str) else body
-    request = urllib.request.Request(path if path.startswith("http") else server.url + path, data=data,
-                                     method=method, headers=headers or {})
+    request = urllib.request.Request(
+        path if path.startswith("http") else server.url + path, data=data, method=method, headers=headers or {}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             status, answer_headers, raw = response.status, dict(response.headers), response.read()
@@ -179,18 +198,21 @@ def test_same_idempotency_key_and_body_start_one_execution_and_another_body_is_4
 
 
 # -- bad requests ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("body", "content_type", "field"), [
-    (json.dumps({"threshold": 5}), "application/json", "prompt"),
-    (json.dumps({"prompt": 42}), "application/json", "prompt"),
-    (json.dumps({"prompt": REFUSED_MARK, "maxRounds": "two"}), "application/json", "maxRounds"),
-    (json.dumps({"prompt": REFUSED_MARK, "threshold": 10.5}), "application/json", "threshold"),
-    (json.dumps({"prompt": REFUSED_MARK, "candidatesPerRound": 9}), "application/json", "candidatesPerRound"),
-    (json.dumps({"prompt": REFUSED_MARK, "seed": -1}), "application/json", "seed"),
-    (json.dumps({"prompt": REFUSED_MARK, "style": "noir"}), "application/json", "style"),
-    (json.dumps({"prompt": REFUSED_MARK, "negativePrompt": "x" * (1024 * 1024)}), "application/json", "body"),
-    ('{"prompt": "' + REFUSED_MARK, "application/json", "body"),
-    (json.dumps({"prompt": REFUSED_MARK}), "text/plain", "Content-Type"),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type", "field"),
+    [
+        (json.dumps({"threshold": 5}), "application/json", "prompt"),
+        (json.dumps({"prompt": 42}), "application/json", "prompt"),
+        (json.dumps({"prompt": REFUSED_MARK, "maxRounds": "two"}), "application/json", "maxRounds"),
+        (json.dumps({"prompt": REFUSED_MARK, "threshold": 10.5}), "application/json", "threshold"),
+        (json.dumps({"prompt": REFUSED_MARK, "candidatesPerRound": 9}), "application/json", "candidatesPerRound"),
+        (json.dumps({"prompt": REFUSED_MARK, "seed": -1}), "application/json", "seed"),
+        (json.dumps({"prompt": REFUSED_MARK, "style": "noir"}), "application/json", "style"),
+        (json.dumps({"prompt": REFUSED_MARK, "negativePrompt": "x" * (1024 * 1024)}), "application/json", "body"),
+        ('{"prompt": "' + REFUSED_MARK, "application/json", "body"),
+        (json.dumps({"prompt": REFUSED_MARK}), "text/plain", "Content-Type"),
+    ],
+)
 def test_bad_requests_are_400_naming_the_field(server, body, content_type, field):
     # When a bad request is posted
     status, _, answer = http(server, "POST", "/generations", body, {"Content-Type": content_type})

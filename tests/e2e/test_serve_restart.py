@@ -42,8 +42,22 @@ class ServeProcess:
         self.log = log_dir / f"serve-{self.port}.txt"
         with open(self.log, "w") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "imagegate.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir),
-                 *extra], stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                [
+                    sys.executable,
+                    "-m",
+                    "imagegate.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--data-dir",
+                    str(data_dir),
+                    *extra,
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=REPO_ROOT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
         deadline = time.monotonic() + 60
         while self.url not in self.log.read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -108,8 +122,11 @@ def test_a_finished_generation_answers_the_same_after_kill_9(dirs):
     # Given a server over a data dir that ran a generation to its end
     first = ServeProcess(data_dir, log_dir, "--retry-time-scale", "0")
     try:
-        status, started = first.call("POST", "/generations", {"prompt": "a red apple to the left of a blue cup",
-                                                              "maxRounds": 2, "threshold": 9.9})
+        status, started = first.call(
+            "POST",
+            "/generations",
+            {"prompt": "a red apple to the left of a blue cup", "maxRounds": 2, "threshold": 9.9},
+        )
         assert status == 202, started
         before = first.until(started["id"], lambda body: body["status"] in ENDED)
         images_before = [first.call("GET", url) for url in _image_urls(before)]
@@ -151,7 +168,10 @@ def test_an_in_flight_generation_becomes_failed_with_the_interrupted_reason(dirs
         assert after["status"] == "FAILED"
         assert after["reason"] == INTERRUPTED_REASON
         assert (after["prompt"], after["settings"], after["startedAt"]) == (
-            running["prompt"], running["settings"], running["startedAt"])
+            running["prompt"],
+            running["settings"],
+            running["startedAt"],
+        )
         assert after["finishedAt"] is not None
         assert started["id"] in second.listed_ids()
         # and the folder says so too: the marker is gone, run.json records the outcome
@@ -163,8 +183,25 @@ def test_an_in_flight_generation_becomes_failed_with_the_interrupted_reason(dirs
 
 
 def _cli_run(out: Path, prompt: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "imagegate.cli", "run", prompt, "--out", str(out), "--max-rounds",
-                           "1", "--retry-time-scale", "0"], capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "imagegate.cli",
+            "run",
+            prompt,
+            "--out",
+            str(out),
+            "--max-rounds",
+            "1",
+            "--retry-time-scale",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=300,
+    )
     match = re.search(r"^run (\S+) started", done.stdout, re.MULTILINE)
     assert match and done.returncode in (0, 3), done.stdout + done.stderr
     return match.group(1)
@@ -186,13 +223,21 @@ def test_imagegate_run_and_serve_on_one_dir_see_each_others_runs(dirs):
             document = json.loads((data_dir / run_id / RUN_FILE).read_text())
             answer = server.generation(run_id)
             assert (answer["status"], answer["prompt"], answer["totals"]["finalScore"]) == (
-                document["status"], document["prompt"], document["finalScore"])
+                document["status"],
+                document["prompt"],
+                document["finalScore"],
+            )
             assert [entry["round"] for entry in answer["rounds"]] == [entry["round"] for entry in document["rounds"]]
             assert all(server.call("GET", url)[0] == 200 for url in _image_urls(answer))
         assert {earlier, later, posted["id"]} <= set(server.listed_ids())
         # and the server's run is a folder `imagegate show` reads, like a CLI run's
-        shown = subprocess.run([sys.executable, "-m", "imagegate.cli", "show", str(data_dir / posted["id"])],
-                               capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+        shown = subprocess.run(
+            [sys.executable, "-m", "imagegate.cli", "show", str(data_dir / posted["id"])],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            timeout=60,
+        )
         assert shown.returncode == 0 and f"status {served['status']}" in shown.stdout, shown.stdout + shown.stderr
         assert (data_dir / posted["id"] / ITEMS_FILE).is_file()
     finally:
@@ -206,10 +251,16 @@ def test_an_in_flight_marker_without_a_run_item_still_becomes_a_failed_run(tmp_p
 
     run_id = "20261130T000000Z-0123abcd"
     (tmp_path / run_id).mkdir()
-    (tmp_path / run_id / IN_FLIGHT_FILE).write_text(json.dumps({
-        "runId": run_id, "executionArn": f"arn:aws:states:us-east-1:123456789012:execution:x:{run_id}",
-        "input": json.dumps({"prompt": "a lighthouse at night", "maxRounds": 2}),
-        "startedAt": "2026-11-30T00:00:00.000Z"}))
+    (tmp_path / run_id / IN_FLIGHT_FILE).write_text(
+        json.dumps(
+            {
+                "runId": run_id,
+                "executionArn": f"arn:aws:states:us-east-1:123456789012:execution:x:{run_id}",
+                "input": json.dumps({"prompt": "a lighthouse at night", "maxRounds": 2}),
+                "startedAt": "2026-11-30T00:00:00.000Z",
+            }
+        )
+    )
     with LocalRuntime(retry_time_scale=0) as runtime:
         # When a store over that folder loads it
         report = LocalStore(tmp_path, runtime).attach().load()
@@ -234,12 +285,20 @@ def test_a_run_folder_written_before_items_json_existed_is_served_from_its_run_j
         answer = server.generation(run_id)
         # Then it answers what run.json records, and every round's best image URL downloads that round's file
         assert (answer["status"], answer["prompt"], answer["settings"]) == (
-            document["status"], document["prompt"], document["settings"])
+            document["status"],
+            document["prompt"],
+            document["settings"],
+        )
         assert (answer["totals"]["finalScore"], answer["totals"]["rounds"]) == (
-            document["finalScore"], len(document["rounds"]))
+            document["finalScore"],
+            len(document["rounds"]),
+        )
         for entry, recorded in zip(answer["rounds"], document["rounds"], strict=True):
             assert (entry["round"], entry["score"], entry["prompt"]) == (
-                recorded["round"], recorded["score"], recorded["prompt"])
+                recorded["round"],
+                recorded["score"],
+                recorded["prompt"],
+            )
             status, data = server.call("GET", entry["bestImage"])
             assert status == 200 and data == (data_dir / run_id / recorded["bestImage"]).read_bytes()
         assert run_id in server.listed_ids()
@@ -252,8 +311,13 @@ def test_a_data_dir_that_cannot_be_written_is_refused_before_anything_starts(tmp
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     # When serve is started on it
-    done = subprocess.run([sys.executable, "-m", "imagegate.cli", "serve", "--port", "0", "--data-dir",
-                           str(blocker / "runs")], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "imagegate.cli", "serve", "--port", "0", "--data-dir", str(blocker / "runs")],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
     # Then it exits 2 with one line naming the flag, and no server started
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.count("\n") == 1 and "--data-dir" in done.stderr and "Traceback" not in done.stderr

@@ -24,8 +24,11 @@ class Synthesized:
     alarm_email: str = ALARM_EMAIL
 
     def resources(self, resource_type: str) -> dict[str, dict[str, Any]]:
-        return {logical_id: resource for logical_id, resource in self.template_json["Resources"].items()
-                if resource["Type"] == resource_type}
+        return {
+            logical_id: resource
+            for logical_id, resource in self.template_json["Resources"].items()
+            if resource["Type"] == resource_type
+        }
 
     def logical_id(self, construct: Any) -> str:
         return self.stack.get_logical_id(construct.node.default_child)

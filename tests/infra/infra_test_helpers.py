@@ -30,16 +30,19 @@ def as_list(value: Any) -> list[Any]:
 
 def statements_of_role(synthesized, role_id: str) -> list[dict[str, Any]]:
     """Every statement of every AWS::IAM::Policy attached to the role with this logical id."""
-    return [statement
-            for policy in synthesized.resources("AWS::IAM::Policy").values()
-            if {"Ref": role_id} in policy["Properties"]["Roles"]
-            for statement in policy["Properties"]["PolicyDocument"]["Statement"]]
+    return [
+        statement
+        for policy in synthesized.resources("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
 
 
 def function_role_id(synthesized, function: Any) -> str:
     """The logical id of the role a synthesized Lambda function runs as."""
-    return synthesized.template_json["Resources"][synthesized.logical_id(function)]["Properties"]["Role"][
-        "Fn::GetAtt"][0]
+    return synthesized.template_json["Resources"][synthesized.logical_id(function)]["Properties"]["Role"]["Fn::GetAtt"][
+        0
+    ]
 
 
 def grants_by_action(statements: list[dict[str, Any]]) -> dict[str, set[str]]:

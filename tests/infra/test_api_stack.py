@@ -25,8 +25,11 @@ CORS_ORIGIN = "https://app.example.com"
 
 def _routes(template_json: dict[str, Any], include_options: bool = False) -> dict[tuple[str, str], dict[str, Any]]:
     """(METHOD, /path/{param}) -> the method's properties, paths rebuilt from the resource tree."""
-    resources = {logical_id: resource["Properties"] for logical_id, resource in template_json["Resources"].items()
-                 if resource["Type"] == "AWS::ApiGateway::Resource"}
+    resources = {
+        logical_id: resource["Properties"]
+        for logical_id, resource in template_json["Resources"].items()
+        if resource["Type"] == "AWS::ApiGateway::Resource"
+    }
 
     def path_of(resource_ref: Any) -> str:
         if "Fn::GetAtt" in resource_ref:  # the RestApi's RootResourceId
@@ -56,10 +59,19 @@ def with_api_key_and_cors(tmp_path_factory):
     from infra.stack import build_app
 
     outdir = tmp_path_factory.mktemp("cdk.out.api")
-    app, stack = build_app(context={"apiKey": "true", "apiCorsOrigins": CORS_ORIGIN, "apiThrottleRateLimit": "5",
-                                    "apiThrottleBurstLimit": "8", "apiQuotaLimit": "250", "apiQuotaPeriod": "WEEK",
-                                    "apiCloudWatchRole": "none"},
-                           outdir=str(outdir), environ={})
+    app, stack = build_app(
+        context={
+            "apiKey": "true",
+            "apiCorsOrigins": CORS_ORIGIN,
+            "apiThrottleRateLimit": "5",
+            "apiThrottleBurstLimit": "8",
+            "apiQuotaLimit": "250",
+            "apiQuotaPeriod": "WEEK",
+            "apiCloudWatchRole": "none",
+        },
+        outdir=str(outdir),
+        environ={},
+    )
     assembly = app.synth()
     template = json.loads((outdir / assembly.get_stack_by_name(stack.stack_name).template_file).read_text())
     return assembly, template
@@ -100,19 +112,32 @@ def test_post_describes_the_body_with_the_run_request_model_and_leaves_its_valid
 
 
 def test_stage_is_traced_logged_and_throttled(synthesized):
-    synthesized.template.has_resource_properties("AWS::ApiGateway::Stage", {
-        "StageName": "v1",
-        "TracingEnabled": True,
-        "AccessLogSetting": {"DestinationArn": Match.any_value(), "Format": Match.string_like_regexp("requestId")},
-        "MethodSettings": [Match.object_like({"LoggingLevel": "ERROR", "DataTraceEnabled": False,
-                                              "ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20})],
-    })
+    synthesized.template.has_resource_properties(
+        "AWS::ApiGateway::Stage",
+        {
+            "StageName": "v1",
+            "TracingEnabled": True,
+            "AccessLogSetting": {"DestinationArn": Match.any_value(), "Format": Match.string_like_regexp("requestId")},
+            "MethodSettings": [
+                Match.object_like(
+                    {
+                        "LoggingLevel": "ERROR",
+                        "DataTraceEnabled": False,
+                        "ThrottlingRateLimit": 10,
+                        "ThrottlingBurstLimit": 20,
+                    }
+                )
+            ],
+        },
+    )
 
 
 # What API Gateway substitutes in a gateway response body (no VTL): the message already quoted as JSON, the
 # response type as a bare identifier. A message with quotes and a backslash proves the body stays JSON.
-_GATEWAY_VARIABLES = {"$context.error.messageString": json.dumps('Invalid "body": \\ at [0]'),
-                      "$context.error.responseType": "ACCESS_DENIED"}
+_GATEWAY_VARIABLES = {
+    "$context.error.messageString": json.dumps('Invalid "body": \\ at [0]'),
+    "$context.error.responseType": "ACCESS_DENIED",
+}
 
 
 def _as_api_gateway_fills_it(template: str) -> str:
@@ -122,8 +147,10 @@ def _as_api_gateway_fills_it(template: str) -> str:
 
 
 def test_every_gateway_response_body_is_json_in_the_api_error_shape(synthesized):
-    responses = {r["Properties"]["ResponseType"]: r["Properties"]
-                 for r in synthesized.resources("AWS::ApiGateway::GatewayResponse").values()}
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in synthesized.resources("AWS::ApiGateway::GatewayResponse").values()
+    }
     assert {"BAD_REQUEST_BODY", "THROTTLED", "QUOTA_EXCEEDED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
     for response_type, response in responses.items():
         for template in response["ResponseTemplates"].values():
@@ -134,16 +161,25 @@ def test_every_gateway_response_body_is_json_in_the_api_error_shape(synthesized)
             body = json.loads(_as_api_gateway_fills_it(template))
             assert set(body) == {"error", "message"}, response_type
             assert body["message"] == 'Invalid "body": \\ at [0]'
-    assert json.loads(_as_api_gateway_fills_it(
-        responses["BAD_REQUEST_BODY"]["ResponseTemplates"]["application/json"]))["error"] == "InvalidRequest"
-    assert json.loads(_as_api_gateway_fills_it(
-        responses["DEFAULT_4XX"]["ResponseTemplates"]["application/json"]))["error"] == "ACCESS_DENIED"
+    assert (
+        json.loads(_as_api_gateway_fills_it(responses["BAD_REQUEST_BODY"]["ResponseTemplates"]["application/json"]))[
+            "error"
+        ]
+        == "InvalidRequest"
+    )
+    assert (
+        json.loads(_as_api_gateway_fills_it(responses["DEFAULT_4XX"]["ResponseTemplates"]["application/json"]))["error"]
+        == "ACCESS_DENIED"
+    )
 
 
 def test_the_account_wide_cloudwatch_role_outlives_the_stack_by_default(synthesized):
     # API Gateway has one CloudWatch Logs role per account and region, shared by every REST API there
-    roles = [resource for resource in synthesized.resources("AWS::IAM::Role").values()
-             if "apigateway.amazonaws.com" in json.dumps(resource["Properties"]["AssumeRolePolicyDocument"])]
+    roles = [
+        resource
+        for resource in synthesized.resources("AWS::IAM::Role").values()
+        if "apigateway.amazonaws.com" in json.dumps(resource["Properties"]["AssumeRolePolicyDocument"])
+    ]
     (role,) = roles
     assert role["DeletionPolicy"] == "Retain" and role["UpdateReplacePolicy"] == "Retain"
     (account,) = synthesized.resources("AWS::ApiGateway::Account").values()
@@ -165,7 +201,8 @@ def test_api_function_environment(synthesized):
     assert properties["Handler"] == "imagegate_service.handlers.api.handler"
     assert properties["Timeout"] <= 29  # API Gateway's integration timeout
     assert environment[c.ENV_STATE_MACHINE_ARN] == {
-        "Ref": synthesized.logical_id(synthesized.stack.quality_loop.state_machine)}
+        "Ref": synthesized.logical_id(synthesized.stack.quality_loop.state_machine)
+    }
     assert environment[c.ENV_PRESIGN_EXPIRY_SECONDS] == "3600"
     assert environment[c.ENV_TABLE] == {"Ref": synthesized.logical_id(synthesized.stack.storage.table)}
     assert c.ENV_PUBLIC_S3_ENDPOINT not in environment  # AWS presigns for the regional S3 endpoint
@@ -183,8 +220,12 @@ def test_api_function_may_only_start_and_read_runs(synthesized):
     for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"):
         assert grants.pop(action) == {table}, action
     assert grants.pop("s3:GetObject") == {bucket_runs}
-    assert set(grants) == {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
-                           "xray:PutTelemetryRecords"}
+    assert set(grants) == {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+    }
 
 
 def test_the_state_machine_may_not_invoke_the_api_function(synthesized):
@@ -195,14 +236,21 @@ def test_the_state_machine_may_not_invoke_the_api_function(synthesized):
 
 
 def test_runs_table_has_the_newest_first_index(synthesized):
-    synthesized.template.has_resource_properties("AWS::DynamoDB::Table", {
-        "GlobalSecondaryIndexes": [{
-            "IndexName": c.RUNS_INDEX,
-            "KeySchema": [{"AttributeName": c.RUNS_INDEX_PK, "KeyType": "HASH"},
-                          {"AttributeName": c.RUNS_INDEX_SK, "KeyType": "RANGE"}],
-            "Projection": {"ProjectionType": "ALL"},
-        }],
-    })
+    synthesized.template.has_resource_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "GlobalSecondaryIndexes": [
+                {
+                    "IndexName": c.RUNS_INDEX,
+                    "KeySchema": [
+                        {"AttributeName": c.RUNS_INDEX_PK, "KeyType": "HASH"},
+                        {"AttributeName": c.RUNS_INDEX_SK, "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        },
+    )
 
 
 def test_api_key_and_usage_plan_from_context(with_api_key_and_cors):
@@ -222,8 +270,11 @@ def test_api_key_and_usage_plan_from_context(with_api_key_and_cors):
     assert plan["Quota"] == {"Limit": 250, "Period": "WEEK"}
     assert len(plan["ApiStages"]) == 1
     (key_id,) = [logical_id for logical_id, r in resources.items() if r["Type"] == "AWS::ApiGateway::ApiKey"]
-    assert [r for r in resources.values() if r["Type"] == "AWS::ApiGateway::UsagePlanKey"
-            and r["Properties"]["KeyId"] == {"Ref": key_id}]
+    assert [
+        r
+        for r in resources.values()
+        if r["Type"] == "AWS::ApiGateway::UsagePlanKey" and r["Properties"]["KeyId"] == {"Ref": key_id}
+    ]
     assert "ApiKeyId" in template["Outputs"]
 
 
@@ -234,8 +285,12 @@ def test_cors_only_for_the_configured_origin(with_api_key_and_cors):
     for preflight in preflights:
         headers = preflight["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
         assert headers["method.response.header.Access-Control-Allow-Origin"] == f"'{CORS_ORIGIN}'"
-    (api_function,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"
-                       and r["Properties"]["Handler"] == "imagegate_service.handlers.api.handler"]
+    (api_function,) = [
+        r
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::Function"
+        and r["Properties"]["Handler"] == "imagegate_service.handlers.api.handler"
+    ]
     assert api_function["Properties"]["Environment"]["Variables"][c.ENV_CORS_ORIGINS] == CORS_ORIGIN
 
 
@@ -246,11 +301,14 @@ def test_cdk_nag_is_clean_with_api_key_and_cors(with_api_key_and_cors):
     assert unsuppressed_errors(assembly) == []
 
 
-
 def test_no_cloudwatch_role_when_the_account_has_one(with_api_key_and_cors):
     # Given apiCloudWatchRole=none (the account's API Gateway already logs through its own role)
     _, template = with_api_key_and_cors
     # Then the stack neither creates nor claims the account-wide role
     assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::Account"]
-    assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role"
-                and "apigateway.amazonaws.com" in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])]
+    assert not [
+        r
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role"
+        and "apigateway.amazonaws.com" in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])
+    ]

@@ -42,7 +42,8 @@ def _schedule(synthesized) -> dict[str, Any]:
 
 def _alarm(synthesized, alarm) -> dict[str, Any]:
     return synthesized.template_json["Resources"][synthesized.stack.get_logical_id(alarm.node.default_child)][
-        "Properties"]
+        "Properties"
+    ]
 
 
 def _bucket(synthesized) -> str:
@@ -50,6 +51,7 @@ def _bucket(synthesized) -> str:
 
 
 # --- schedule -------------------------------------------------------------------------------------
+
 
 def test_schedule_runs_nightly_in_the_configured_time_zone(synthesized):
     schedule = _schedule(synthesized)
@@ -62,9 +64,11 @@ def test_schedule_runs_nightly_in_the_configured_time_zone(synthesized):
 def test_schedule_starts_the_benchmark_with_the_configured_suite(synthesized):
     target = _schedule(synthesized)["Target"]
     assert target["Arn"] == {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)}
-    assert json.loads(target["Input"]) == {"suite": constants.BENCHMARK_DEFAULT_SUITE,
-                                           "concurrency": constants.BENCHMARK_DEFAULT_CONCURRENCY,
-                                           "arms": list(constants.BENCHMARK_DEFAULT_ARMS)}
+    assert json.loads(target["Input"]) == {
+        "suite": constants.BENCHMARK_DEFAULT_SUITE,
+        "concurrency": constants.BENCHMARK_DEFAULT_CONCURRENCY,
+        "arms": list(constants.BENCHMARK_DEFAULT_ARMS),
+    }
     assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 3}
 
 
@@ -76,32 +80,50 @@ def test_scheduler_role_may_only_start_the_benchmark(synthesized):
     assert "aws:SourceAccount" in trust["Condition"]["StringEquals"]
     statements = statements_of_role(synthesized, role_id)
     assert [(statement["Action"], statement["Resource"]) for statement in statements] == [
-        ("states:StartExecution", {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)})]
+        ("states:StartExecution", {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)})
+    ]
 
 
 def test_schedule_follows_context(tmp_path):
     """A second synthesis (without cdk-nag's report) with the schedule's context overridden."""
     from infra.stack import build_app
 
-    app, stack = build_app(context={"benchmarkSchedule": "cron(30 1 ? * MON-FRI *)", "benchmarkTimeZone":
-                                    "Europe/Berlin", "benchmarkEnabled": "false", "benchmarkSuite": "smoke",
-                                    "benchmarkLimit": 5, "benchmarkPassRateAlarmBelow": 0.8,
-                                    "benchmarkArms": "loop,redraw,best-of-3"},
-                           outdir=str(tmp_path), environ={})
+    app, stack = build_app(
+        context={
+            "benchmarkSchedule": "cron(30 1 ? * MON-FRI *)",
+            "benchmarkTimeZone": "Europe/Berlin",
+            "benchmarkEnabled": "false",
+            "benchmarkSuite": "smoke",
+            "benchmarkLimit": 5,
+            "benchmarkPassRateAlarmBelow": 0.8,
+            "benchmarkArms": "loop,redraw,best-of-3",
+        },
+        outdir=str(tmp_path),
+        environ={},
+    )
     template = json.loads((tmp_path / app.synth().get_stack_by_name(stack.stack_name).template_file).read_text())
-    (schedule,) = [resource["Properties"] for resource in template["Resources"].values()
-                   if resource["Type"] == "AWS::Scheduler::Schedule"]
+    (schedule,) = [
+        resource["Properties"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Scheduler::Schedule"
+    ]
     assert schedule["ScheduleExpression"] == "cron(30 1 ? * MON-FRI *)"
     assert schedule["ScheduleExpressionTimezone"] == "Europe/Berlin"
     assert schedule["State"] == "DISABLED"
-    assert json.loads(schedule["Target"]["Input"]) == {"suite": "smoke", "concurrency": 4, "limit": 5,
-                                                       "arms": ["loop", "redraw", "best-of-3"]}
-    pass_rate = template["Resources"][stack.get_logical_id(
-        stack.observability.benchmark_pass_rate_alarm.node.default_child)]["Properties"]
+    assert json.loads(schedule["Target"]["Input"]) == {
+        "suite": "smoke",
+        "concurrency": 4,
+        "limit": 5,
+        "arms": ["loop", "redraw", "best-of-3"],
+    }
+    pass_rate = template["Resources"][
+        stack.get_logical_id(stack.observability.benchmark_pass_rate_alarm.node.default_child)
+    ]["Properties"]
     assert pass_rate["Threshold"] == 0.8
 
 
 # --- state machine --------------------------------------------------------------------------------
+
 
 def test_definition_is_the_composed_benchmark_after_substitution(synthesized):
     properties = _state_machine(synthesized)
@@ -112,10 +134,13 @@ def test_definition_is_the_composed_benchmark_after_substitution(synthesized):
     assert set(properties["DefinitionSubstitutions"]) == expected_names
 
     all_functions = {**synthesized.stack.functions.by_name, **synthesized.stack.benchmark.by_name}
-    expected_substitutions = {spec.substitution: f"arn-of:{synthesized.logical_id(all_functions[spec.name])}"
-                              for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS}
-    deployed_substitutions = {name: f"arn-of:{value['Fn::GetAtt'][0]}"
-                              for name, value in properties["DefinitionSubstitutions"].items()}
+    expected_substitutions = {
+        spec.substitution: f"arn-of:{synthesized.logical_id(all_functions[spec.name])}"
+        for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS
+    }
+    deployed_substitutions = {
+        name: f"arn-of:{value['Fn::GetAtt'][0]}" for name, value in properties["DefinitionSubstitutions"].items()
+    }
     # from_string: the definition is inline; CloudFormation substitutes each ${Name} on deploy.
     deployed = json.loads(workflows.substitute(properties["DefinitionString"], deployed_substitutions))
     expected = json.loads(workflows.substitute(definition, expected_substitutions))
@@ -146,13 +171,18 @@ def test_state_machine_may_invoke_exactly_the_loops_and_its_own_functions(synthe
     all_functions = [*synthesized.stack.functions.by_name.values(), *synthesized.stack.benchmark.by_name.values()]
     assert len(all_functions) == len(FUNCTION_SPECS) + len(BENCHMARK_FUNCTION_SPECS)
     assert sorted(render(resource) for resource in invoke["Resource"]) == sorted(
-        f"${{{synthesized.logical_id(function)}.Arn}}" for function in all_functions)
+        f"${{{synthesized.logical_id(function)}.Arn}}" for function in all_functions
+    )
     assert synthesized.stack.api.function not in all_functions
-    assert not [statement for statement in statements
-                if any(action.startswith((*SCOPED_SERVICES, "states:")) for action in as_list(statement["Action"]))]
+    assert not [
+        statement
+        for statement in statements
+        if any(action.startswith((*SCOPED_SERVICES, "states:")) for action in as_list(statement["Action"]))
+    ]
 
 
 # --- functions ------------------------------------------------------------------------------------
+
 
 def test_benchmark_functions_run_their_handlers(synthesized):
     functions = synthesized.resources("AWS::Lambda::Function")
@@ -164,24 +194,37 @@ def test_benchmark_functions_run_their_handlers(synthesized):
 
 
 def test_prepare_may_only_write_its_logs_and_traces(synthesized):
-    actions = {action for statement in _function_statements(synthesized, "prepare_benchmark")
-               for action in as_list(statement["Action"])}
+    actions = {
+        action
+        for statement in _function_statements(synthesized, "prepare_benchmark")
+        for action in as_list(statement["Action"])
+    }
     assert actions == LOGS_AND_TRACES
 
 
 def test_aggregate_reads_runs_from_the_table_and_writes_reports_under_benchmarks(synthesized):
     bucket = _bucket(synthesized)
     table = f"${{{synthesized.logical_id(synthesized.stack.storage.table)}.Arn}}"
-    scoped = [statement for statement in _function_statements(synthesized, "aggregate_benchmark")
-              if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"]))]
-    grants = sorted((sorted(as_list(statement["Action"])), sorted(render(r) for r in as_list(statement["Resource"])),
-                     json.dumps(statement.get("Condition"), sort_keys=True))
-                    for statement in scoped)
-    assert grants == sorted([
-        (["dynamodb:GetItem", "dynamodb:Query"], [table], "null"),
-        (["s3:GetObject", "s3:PutObject"], [f"{bucket}/benchmarks/*"], "null"),
-        (["s3:ListBucket"], [bucket], json.dumps({"StringLike": {"s3:prefix": ["benchmarks/*"]}}, sort_keys=True)),
-    ])
+    scoped = [
+        statement
+        for statement in _function_statements(synthesized, "aggregate_benchmark")
+        if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"]))
+    ]
+    grants = sorted(
+        (
+            sorted(as_list(statement["Action"])),
+            sorted(render(r) for r in as_list(statement["Resource"])),
+            json.dumps(statement.get("Condition"), sort_keys=True),
+        )
+        for statement in scoped
+    )
+    assert grants == sorted(
+        [
+            (["dynamodb:GetItem", "dynamodb:Query"], [table], "null"),
+            (["s3:GetObject", "s3:PutObject"], [f"{bucket}/benchmarks/*"], "null"),
+            (["s3:ListBucket"], [bucket], json.dumps({"StringLike": {"s3:prefix": ["benchmarks/*"]}}, sort_keys=True)),
+        ]
+    )
 
 
 def test_benchmark_functions_have_no_runs_access_and_no_wildcard_resources(synthesized):
@@ -197,7 +240,8 @@ def test_benchmark_functions_have_no_runs_access_and_no_wildcard_resources(synth
 
 def test_code_asset_ships_the_bundled_suites(synthesized):
     function = synthesized.resources("AWS::Lambda::Function")[
-        synthesized.logical_id(synthesized.stack.benchmark.by_name["prepare_benchmark"])]
+        synthesized.logical_id(synthesized.stack.benchmark.by_name["prepare_benchmark"])
+    ]
     asset_dir = synthesized.outdir / f"asset.{function['Properties']['Code']['S3Key'].removesuffix('.zip')}"
     from imagegate_service.domain import benchmark as domain
 
@@ -209,6 +253,7 @@ def test_code_asset_ships_the_bundled_suites(synthesized):
 
 
 # --- alarms and dashboard -------------------------------------------------------------------------
+
 
 def test_pass_rate_alarm(synthesized):
     observability = synthesized.stack.observability
@@ -228,8 +273,9 @@ def test_failed_benchmark_execution_alarm(synthesized):
     observability = synthesized.stack.observability
     alarm = _alarm(synthesized, observability.benchmark_failed_alarm)
     assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/States", "ExecutionsFailed")
-    assert alarm["Dimensions"] == [{"Name": "StateMachineArn", "Value": {
-        "Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)}}]
+    assert alarm["Dimensions"] == [
+        {"Name": "StateMachineArn", "Value": {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)}}
+    ]
     assert alarm["Threshold"] == 1
     assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert alarm["AlarmActions"] == [{"Ref": synthesized.logical_id(observability.topic)}]
@@ -239,20 +285,36 @@ def test_failed_benchmark_execution_alarm(synthesized):
 def test_dashboard_plots_the_benchmark_metrics(synthesized):
     (dashboard,) = synthesized.resources("AWS::CloudWatch::Dashboard").values()
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
-    for metric in (constants.METRIC_BENCHMARK_PASS_RATE, constants.METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE,
-                   constants.METRIC_BENCHMARK_MEAN_FINAL_SCORE, constants.METRIC_BENCHMARK_COST_PER_PASS,
-                   constants.METRIC_BENCHMARK_ANCHOR_SCORE):
+    for metric in (
+        constants.METRIC_BENCHMARK_PASS_RATE,
+        constants.METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE,
+        constants.METRIC_BENCHMARK_MEAN_FINAL_SCORE,
+        constants.METRIC_BENCHMARK_COST_PER_PASS,
+        constants.METRIC_BENCHMARK_ANCHOR_SCORE,
+    ):
         assert f'\\"{metric}\\"' in body, metric
 
 
 # --- context (no synthesis) -----------------------------------------------------------------------
 
+
 def test_context_schedule_becomes_cron_fields_and_input():
-    config = config_from_context(benchmarkSchedule="cron(30 1 ? * MON-FRI *)", benchmarkTimeZone="Europe/Berlin",
-                     benchmarkSuite="smoke", benchmarkLimit="10", benchmarkConcurrency="2", benchmarkEnabled="false",
-                     benchmarkPassRateAlarmBelow="0.75")
-    assert config.benchmark_cron_fields() == {"minute": "30", "hour": "1", "month": "*", "week_day": "MON-FRI",
-                                              "year": "*"}
+    config = config_from_context(
+        benchmarkSchedule="cron(30 1 ? * MON-FRI *)",
+        benchmarkTimeZone="Europe/Berlin",
+        benchmarkSuite="smoke",
+        benchmarkLimit="10",
+        benchmarkConcurrency="2",
+        benchmarkEnabled="false",
+        benchmarkPassRateAlarmBelow="0.75",
+    )
+    assert config.benchmark_cron_fields() == {
+        "minute": "30",
+        "hour": "1",
+        "month": "*",
+        "week_day": "MON-FRI",
+        "year": "*",
+    }
     assert config.benchmark_input() == {"suite": "smoke", "concurrency": 2, "limit": 10, "arms": ["loop"]}
     assert config.benchmark_enabled is False
     assert config.benchmark_time_zone == "Europe/Berlin"
@@ -269,16 +331,19 @@ def test_the_cron_fields_render_back_to_the_context_expression():
         assert rendered.expression_string == expression
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"benchmarkSchedule": "rate(1 day)"}, "benchmarkSchedule"),
-    ({"benchmarkSchedule": "cron(0 2 * * *)"}, "six-field"),
-    ({"benchmarkSchedule": "cron(0 2 1 * MON *)"}, "exactly one"),
-    ({"benchmarkTimeZone": "Mars/Olympus"}, "benchmarkTimeZone"),
-    ({"benchmarkSuite": "../etc"}, "benchmarkSuite"),
-    ({"benchmarkLimit": 0}, "benchmarkLimit"),
-    ({"benchmarkConcurrency": 41}, "benchmarkConcurrency"),
-    ({"benchmarkPassRateAlarmBelow": 60}, "benchmarkPassRateAlarmBelow"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"benchmarkSchedule": "rate(1 day)"}, "benchmarkSchedule"),
+        ({"benchmarkSchedule": "cron(0 2 * * *)"}, "six-field"),
+        ({"benchmarkSchedule": "cron(0 2 1 * MON *)"}, "exactly one"),
+        ({"benchmarkTimeZone": "Mars/Olympus"}, "benchmarkTimeZone"),
+        ({"benchmarkSuite": "../etc"}, "benchmarkSuite"),
+        ({"benchmarkLimit": 0}, "benchmarkLimit"),
+        ({"benchmarkConcurrency": 41}, "benchmarkConcurrency"),
+        ({"benchmarkPassRateAlarmBelow": 60}, "benchmarkPassRateAlarmBelow"),
+    ],
+)
 def test_bad_benchmark_context_fails_synthesis_with_the_key_named(override, message):
     if "benchmarkTimeZone" in override:
         import zoneinfo

@@ -18,25 +18,32 @@ def test_only_inference_profile_ids_route_to_other_regions():
     assert config.profile_regions("us.amazon.nova-lite-v1:0") == INFERENCE_PROFILE_REGIONS["us"]
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"generatorModel": "stability.sd3"}, "generatorModel"),
-    ({"judgeModel": "us.amazon.nova-micro-v1:0"}, "cannot see images"),
-    ({"sfnLogLevel": "LOUD"}, "sfnLogLevel"),
-    ({"logRetentionDays": 31}, "logRetentionDays"),
-    # the API's context (the API itself is tested in test_api_stack.py)
-    ({"apiAuthorization": "NONE"}, "needs apiKey"),
-    ({"apiAuthorization": "COGNITO"}, "apiAuthorization"),
-    ({"apiQuotaPeriod": "YEAR"}, "apiQuotaPeriod"),
-    ({"imageUrlExpirySeconds": 700000}, "imageUrlExpirySeconds"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"generatorModel": "stability.sd3"}, "generatorModel"),
+        ({"judgeModel": "us.amazon.nova-micro-v1:0"}, "cannot see images"),
+        ({"sfnLogLevel": "LOUD"}, "sfnLogLevel"),
+        ({"logRetentionDays": 31}, "logRetentionDays"),
+        # the API's context (the API itself is tested in test_api_stack.py)
+        ({"apiAuthorization": "NONE"}, "needs apiKey"),
+        ({"apiAuthorization": "COGNITO"}, "apiAuthorization"),
+        ({"apiQuotaPeriod": "YEAR"}, "apiQuotaPeriod"),
+        ({"imageUrlExpirySeconds": 700000}, "imageUrlExpirySeconds"),
+    ],
+)
 def test_bad_context_fails_synthesis_with_the_key_named(override, message):
     with pytest.raises(ValueError, match=message):
         config_from_context(**override)
 
 
 def test_cli_context_arrives_as_strings_and_is_parsed():
-    config = config_from_context(defaultThreshold="8", sfnIncludeExecutionData="true",
-                                 inferenceProfileRegions="us-east-1, us-west-2", alarmEmail="")
+    config = config_from_context(
+        defaultThreshold="8",
+        sfnIncludeExecutionData="true",
+        inferenceProfileRegions="us-east-1, us-west-2",
+        alarmEmail="",
+    )
     assert config.default_threshold == 8.0
     assert config.sfn_include_execution_data is True
     assert config.profile_regions("us.amazon.nova-lite-v1:0") == ("us-east-1", "us-west-2")
@@ -78,8 +85,10 @@ def test_every_setting_is_declared_once_with_a_context_key_variable_and_help():
     keys = [declared.name for declared in SETTINGS]
     variables = [declared.env_var for declared in SETTINGS]
     assert len(set(keys)) == len(keys) and len(set(variables)) == len(variables)
-    assert all(declared.help and variable.startswith("IMAGEGATE_CDK_")
-               for declared, variable in zip(SETTINGS, variables, strict=True))
+    assert all(
+        declared.help and variable.startswith("IMAGEGATE_CDK_")
+        for declared, variable in zip(SETTINGS, variables, strict=True)
+    )
     # and a config built from nothing holds each declared default
     config = ImagegateConfig.from_context({}.get)
     assert all(getattr(config, declared.attribute) == declared.default for declared in SETTINGS)
@@ -89,8 +98,9 @@ def test_run_setting_defaults_are_the_runtimes_own():
     config = ImagegateConfig.from_context({}.get)
     assert config.default_threshold == runtime_settings.DEFAULTS["threshold"]
     assert config.default_max_rounds == runtime_settings.DEFAULTS["maxRounds"]
-    assert config.models_by_role() == {role: runtime_settings.DEFAULTS[role]
-                                       for role in ("generator", "judge", "rewriter", "evaluator")}
+    assert config.models_by_role() == {
+        role: runtime_settings.DEFAULTS[role] for role in ("generator", "judge", "rewriter", "evaluator")
+    }
 
 
 def test_cdk_json_repeats_no_default():
@@ -99,10 +109,17 @@ def test_cdk_json_repeats_no_default():
         assert declared is None or declared.parse(value) != declared.default, f"cdk.json repeats {key}'s default"
 
 
-@pytest.mark.parametrize("key, raw", [
-    ("defaultMaxRounds", "4.5"), ("defaultMaxRounds", "four"), ("apiKey", "maybe"), ("defaultThreshold", "nan"),
-    ("benchmarkLimit", True), ("apiCorsOrigins", {"a": 1}),
-])
+@pytest.mark.parametrize(
+    "key, raw",
+    [
+        ("defaultMaxRounds", "4.5"),
+        ("defaultMaxRounds", "four"),
+        ("apiKey", "maybe"),
+        ("defaultThreshold", "nan"),
+        ("benchmarkLimit", True),
+        ("apiCorsOrigins", {"a": 1}),
+    ],
+)
 def test_a_value_of_the_wrong_type_is_refused_naming_its_key(key, raw):
     with pytest.raises(ContextError, match=f"does not parse.*{key}") as raised:
         config_from_context(**{key: raw})
@@ -113,11 +130,15 @@ def test_every_bad_value_is_reported_at_once():
     with pytest.raises(ContextError) as raised:
         config_from_context(sfnLogLevel="LOUD", apiQuotaPeriod="YEAR", benchmarkConcurrency=0)
     assert [problem.split()[0] for problem in raised.value.problems] == [
-        "sfnLogLevel", "apiQuotaPeriod", "benchmarkConcurrency"]
+        "sfnLogLevel",
+        "apiQuotaPeriod",
+        "benchmarkConcurrency",
+    ]
 
 
-@pytest.mark.parametrize("declared", [item for item in SETTINGS if item.default not in (None, ())],
-                         ids=lambda declared: declared.name)
+@pytest.mark.parametrize(
+    "declared", [item for item in SETTINGS if item.default not in (None, ())], ids=lambda declared: declared.name
+)
 def test_each_setting_is_read_from_its_environment_variable_as_text(declared):
     # Given the setting's default written as text in its environment variable
     text = ",".join(declared.default) if isinstance(declared.default, tuple) else str(declared.default)
@@ -128,8 +149,10 @@ def test_each_setting_is_read_from_its_environment_variable_as_text(declared):
 
 
 def test_environment_changes_a_setting_and_context_still_wins():
-    environ = {"IMAGEGATE_CDK_LOG_RETENTION_DAYS": "90",
-               "IMAGEGATE_CDK_API_CORS_ORIGINS": "https://a.example, https://b.example"}
+    environ = {
+        "IMAGEGATE_CDK_LOG_RETENTION_DAYS": "90",
+        "IMAGEGATE_CDK_API_CORS_ORIGINS": "https://a.example, https://b.example",
+    }
     from_env = ImagegateConfig.from_context({**infra_config.environment_context(environ)}.get)
     assert from_env.log_retention_days == 90
     assert from_env.api_cors_origins == ("https://a.example", "https://b.example")
@@ -137,12 +160,15 @@ def test_environment_changes_a_setting_and_context_still_wins():
     assert both.log_retention_days == 7
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"imageUrlExpirySeconds": 10_000_000}, "imageUrlExpirySeconds 10000000 is outside 1-604800"),
-    ({"defaultThreshold": "10.5"}, "defaultThreshold 10.5 is outside 0-10"),
-    ({"runRetentionDays": 0}, "runRetentionDays 0 must be at least 1"),
-    ({"apiThrottleRateLimit": "0"}, "apiThrottleRateLimit 0 must be positive"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"imageUrlExpirySeconds": 10_000_000}, "imageUrlExpirySeconds 10000000 is outside 1-604800"),
+        ({"defaultThreshold": "10.5"}, "defaultThreshold 10.5 is outside 0-10"),
+        ({"runRetentionDays": 0}, "runRetentionDays 0 must be at least 1"),
+        ({"apiThrottleRateLimit": "0"}, "apiThrottleRateLimit 0 must be positive"),
+    ],
+)
 def test_a_value_out_of_range_is_named_with_the_number_as_given(override, message):
     with pytest.raises(ContextError) as raised:
         config_from_context(**override)

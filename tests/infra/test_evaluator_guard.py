@@ -15,8 +15,11 @@ pytestmark = pytest.mark.infra
 def test_an_inference_profile_of_the_judges_model_is_not_another_evaluator():
     # Given a judge, and the other ids that reach its foundation model (its profile or the model itself)
     judge = registry.default_model("judge")
-    same = [model for model in registry.text_model_ids(vision_only=True)
-            if model != judge and registry.same_text_model(model, judge)]
+    same = [
+        model
+        for model in registry.text_model_ids(vision_only=True)
+        if model != judge and registry.same_text_model(model, judge)
+    ]
     assert same, "the registry has a profile and its foundation model for the default judge"
 
     # Then each is refused as the evaluator, naming the setting and the judge

@@ -41,7 +41,9 @@ def test_functions_run_python_313_on_arm64_traced_with_powertools(synthesized):
         assert properties["Architectures"] == ["arm64"]
         assert properties["TracingConfig"] == {"Mode": "Active"}
         layers = [render(layer) for layer in properties["Layers"]]
-        assert "arn:aws:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:27" in layers
+        assert (
+            "arn:aws:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:27" in layers
+        )
         environment = properties["Environment"]["Variables"]
         assert environment["POWERTOOLS_SERVICE_NAME"] == "imagegate"
         assert environment["POWERTOOLS_METRICS_NAMESPACE"] == "imagegate"
@@ -54,7 +56,8 @@ def test_functions_run_python_313_on_arm64_traced_with_powertools(synthesized):
 
 def test_code_asset_holds_only_the_runtime_package_and_prompts(synthesized):
     function = synthesized.resources("AWS::Lambda::Function")[
-        synthesized.logical_id(synthesized.stack.functions.by_name["start_run"])]
+        synthesized.logical_id(synthesized.stack.functions.by_name["start_run"])
+    ]
     asset_dir = synthesized.outdir / f"asset.{function['Properties']['Code']['S3Key'].removesuffix('.zip')}"
     assert sorted(path.name for path in asset_dir.iterdir()) == ["imagegate_service", "prompts"]
     assert (asset_dir / "imagegate_service" / "model_registry.json").is_file()
@@ -69,10 +72,12 @@ def test_dependencies_layer_ships_the_lock_built_for_the_functions_runtime(synth
     layer_dir = synthesized.outdir / f"asset.{layer['Properties']['Content']['S3Key'].removesuffix('.zip')}"
     function = next(iter(synthesized.resources("AWS::Lambda::Function").values()))["Properties"]
     # Then every locked distribution is in it, at its locked version
-    installed = {path.name.removesuffix(".dist-info").rpartition("-")[::2]
-                 for path in (layer_dir / "python").glob("*.dist-info")}
+    installed = {
+        path.name.removesuffix(".dist-info").rpartition("-")[::2] for path in (layer_dir / "python").glob("*.dist-info")
+    }
     assert {(name.replace("-", "_"), version) for name, version in _locked().items()} == {
-        (name.lower().replace("-", "_"), version) for name, version in installed}
+        (name.lower().replace("-", "_"), version) for name, version in installed
+    }
     assert (layer_dir / "python" / "jsonschema" / "__init__.py").is_file()
     assert (layer_dir / "python" / "jinja2" / "__init__.py").is_file()
     # And its compiled extensions are the Lambda runtime's build (Python version and CPU), not this machine's
@@ -119,28 +124,37 @@ def test_each_function_gets_only_its_actions(synthesized):
             if "bedrock:GetInferenceProfile" in scoped:  # its own profile only (test below)
                 expected["bedrock:GetInferenceProfile"] = scoped["bedrock:GetInferenceProfile"]
         assert scoped == expected, spec.name
-        assert set(grants) - set(scoped) <= {"logs:CreateLogStream", "logs:PutLogEvents",
-                                             "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+        assert set(grants) - set(scoped) <= {
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+        }
 
 
 def test_generator_may_invoke_only_the_generator_model(synthesized):
     generator = synthesized.stack.functions._config.generator_model
     assert generator == registry.default_model("generator")
     assert _grants(synthesized, "generate_images")["bedrock:InvokeModel"] == {
-        f"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{generator}"}
+        f"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{generator}"
+    }
     assert "bedrock:GetInferenceProfile" not in _grants(synthesized, "generate_images")  # not a profile
 
 
-@pytest.mark.parametrize("function_name, role", [("judge_images", "judge"), ("rewrite_prompt", "rewriter"),
-                                                 ("evaluate_round", "evaluator")])
-def test_text_functions_may_invoke_and_read_only_their_profile_and_its_foundation_models(synthesized, function_name,
-                                                                                          role):
+@pytest.mark.parametrize(
+    "function_name, role", [("judge_images", "judge"), ("rewrite_prompt", "rewriter"), ("evaluate_round", "evaluator")]
+)
+def test_text_functions_may_invoke_and_read_only_their_profile_and_its_foundation_models(
+    synthesized, function_name, role
+):
     profile = registry.default_model(role)
     foundation_model = registry.text_model(profile).foundation_model
     prefix = profile.split(".")[0]
     profile_arn = f"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}:${{AWS::AccountId}}:inference-profile/{profile}"
-    expected = {profile_arn} | {f"arn:${{AWS::Partition}}:bedrock:{region}::foundation-model/{foundation_model}"
-                                for region in INFERENCE_PROFILE_REGIONS[prefix]}
+    expected = {profile_arn} | {
+        f"arn:${{AWS::Partition}}:bedrock:{region}::foundation-model/{foundation_model}"
+        for region in INFERENCE_PROFILE_REGIONS[prefix]
+    }
     grants = _grants(synthesized, function_name)
     assert grants["bedrock:InvokeModel"] == expected
     assert grants["bedrock:GetInferenceProfile"] == {profile_arn}
@@ -159,10 +173,17 @@ def test_functions_know_which_models_are_deployed(synthesized):
 def test_state_machine_may_invoke_only_its_functions(synthesized):
     state_machine = synthesized.stack.quality_loop.state_machine
     role_id = synthesized.logical_id(state_machine.role)
-    invoke = [statement for statement in statements_of_role(synthesized, role_id)
-              if "lambda:InvokeFunction" in as_list(statement["Action"])]
+    invoke = [
+        statement
+        for statement in statements_of_role(synthesized, role_id)
+        if "lambda:InvokeFunction" in as_list(statement["Action"])
+    ]
     (statement,) = invoke
     assert {render(resource) for resource in statement["Resource"]} == {
-        f"${{{synthesized.logical_id(function)}.Arn}}" for function in synthesized.stack.functions.by_name.values()}
-    assert not [statement for statement in statements_of_role(synthesized, role_id)
-                if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"]))]
+        f"${{{synthesized.logical_id(function)}.Arn}}" for function in synthesized.stack.functions.by_name.values()
+    }
+    assert not [
+        statement
+        for statement in statements_of_role(synthesized, role_id)
+        if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"]))
+    ]

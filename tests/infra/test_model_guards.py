@@ -19,8 +19,12 @@ from infra.config import REPO_ROOT, ContextError, cdk_json_context, target_regio
 pytestmark = pytest.mark.infra
 
 TITAN = "amazon.titan-image-generator-v2:0"
-ROLES = {"generator": "generatorModel", "judge": "judgeModel", "rewriter": "rewriterModel",
-         "evaluator": "evaluatorModel"}
+ROLES = {
+    "generator": "generatorModel",
+    "judge": "judgeModel",
+    "rewriter": "rewriterModel",
+    "evaluator": "evaluatorModel",
+}
 
 
 def _context_key(model: str) -> str:
@@ -55,8 +59,12 @@ def test_a_model_past_its_end_of_life_is_refused_naming_the_date_and_successor(m
     # ... and accepted the day before, or with the override flag
     if lifecycle.status != "EOL":
         config_from_context(**{key: model}, today=lifecycle.end_of_life - timedelta(days=1))
-    assert config_from_context(**{key: model}, allowRetiredModels="true", today=lifecycle.end_of_life + timedelta(
-        days=400)).model_for(key.removesuffix("Model")) == model
+    assert (
+        config_from_context(
+            **{key: model}, allowRetiredModels="true", today=lifecycle.end_of_life + timedelta(days=400)
+        ).model_for(key.removesuffix("Model"))
+        == model
+    )
 
 
 def test_titan_is_refused_today_with_its_successor():
@@ -69,8 +77,7 @@ def test_titan_is_refused_today_with_its_successor():
 
 @pytest.mark.parametrize("role", ["judge", "rewriter", "evaluator"])
 def test_an_offline_only_model_is_never_deployed_even_with_the_override(role):
-    offline = [m for m in registry.text_model_ids(include_offline_only=True)
-               if registry.text_model(m).offline_only]
+    offline = [m for m in registry.text_model_ids(include_offline_only=True) if registry.text_model(m).offline_only]
     assert offline
     for model in offline:
         with pytest.raises(ContextError, match="offlineOnly"):
@@ -83,8 +90,10 @@ def test_the_evaluator_must_not_be_the_judge():
         config_from_context(evaluatorModel=judge)
 
 
-@pytest.mark.parametrize("arms, ok", [("loop", True), ("loop,single,redraw,best-of-3,best-of-5", True),
-                                      ("loop,best-of-4", False), ("", True)])
+@pytest.mark.parametrize(
+    "arms, ok",
+    [("loop", True), ("loop,single,redraw,best-of-3,best-of-5", True), ("loop,best-of-4", False), ("", True)],
+)
 def test_benchmark_arms_are_checked(arms, ok):
     if ok:
         config_from_context(benchmarkArms=arms)
@@ -94,6 +103,7 @@ def test_benchmark_arms_are_checked(arms, ok):
 
 
 # --- region ---------------------------------------------------------------------------------------
+
 
 def test_every_default_model_is_offered_somewhere_in_common():
     regions = [set(registry.regions(model)) for model in config_from_context().models_by_role().values()]
@@ -136,15 +146,23 @@ def test_the_target_region_is_the_cdk_clis_then_the_sdks():
 
 # --- python app.py, as `cdk synth` runs it ----------------------------------------------------------
 
+
 def _app(tmp_path, context: dict, region: str | None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION", "CDK_CONTEXT_JSON")}
-    environ |= {"CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path / "cdk.out"),
-                "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1"}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION", "CDK_CONTEXT_JSON")
+    }
+    environ |= {
+        "CDK_CONTEXT_JSON": json.dumps(context),
+        "CDK_OUTDIR": str(tmp_path / "cdk.out"),
+        "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+    }
     if region:
         environ["CDK_DEFAULT_REGION"] = region
-    return subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=environ, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "app.py"], cwd=REPO_ROOT, env=environ, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_app_refuses_titan_from_cdk_context_json_in_one_line(tmp_path):
@@ -167,9 +185,11 @@ def test_app_refuses_a_region_where_the_generator_is_not_offered(tmp_path):
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="the CDK needs node")
 def test_app_synthesizes_titan_with_the_override_in_a_region_that_offers_it(tmp_path):
-    region = next(r for r in registry.regions(TITAN)
-                  if all(r in registry.regions(registry.default_model(role)) for role in ("judge", "rewriter",
-                                                                                        "evaluator")))
+    region = next(
+        r
+        for r in registry.regions(TITAN)
+        if all(r in registry.regions(registry.default_model(role)) for role in ("judge", "rewriter", "evaluator"))
+    )
     result = _app(tmp_path, {"generatorModel": TITAN, "allowRetiredModels": True}, region=region)
     assert result.returncode == 0, result.stderr[-2000:]
     template = next((tmp_path / "cdk.out").glob("*.template.json")).read_text()

@@ -24,7 +24,8 @@ def test_rule_matches_the_loop_and_benchmark_executions_that_end_badly(synthesiz
     assert sorted(pattern["detail"]["status"]) == sorted(["TIMED_OUT", "ABORTED", "FAILED"])
     assert pattern["detail"]["stateMachineArn"] == [
         {"Ref": synthesized.logical_id(synthesized.stack.quality_loop.state_machine)},
-        {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)}]
+        {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)},
+    ]
 
 
 def test_target_is_mark_run_ended_with_bounded_retries_and_an_encrypted_dead_letter_queue(synthesized):
@@ -39,8 +40,11 @@ def test_target_is_mark_run_ended_with_bounded_retries_and_an_encrypted_dead_let
     assert queue_properties["SqsManagedSseEnabled"] is True
     # only this rule may invoke the function and write to the queue
     rule_arn = {"Fn::GetAtt": [next(iter(synthesized.resources("AWS::Events::Rule"))), "Arn"]}
-    (permission,) = [p["Properties"] for p in synthesized.resources("AWS::Lambda::Permission").values()
-                     if p["Properties"]["FunctionName"] == target["Arn"]]
+    (permission,) = [
+        p["Properties"]
+        for p in synthesized.resources("AWS::Lambda::Permission").values()
+        if p["Properties"]["FunctionName"] == target["Arn"]
+    ]
     assert permission["Principal"] == "events.amazonaws.com" and permission["SourceArn"] == rule_arn
     (queue_policy,) = synthesized.resources("AWS::SQS::QueuePolicy").values()
     sends = [s for s in queue_policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
@@ -57,7 +61,8 @@ def test_mark_run_ended_may_only_update_run_items_and_query_the_runs_index(synth
     assert properties["Handler"] == "imagegate_service.handlers.mark_run_ended.handler"
     variables = properties["Environment"]["Variables"]
     assert variables[c.ENV_BENCHMARK_STATE_MACHINE_ARN] == {
-        "Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)}
+        "Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)
+    }
 
 
 def test_no_state_machine_may_invoke_mark_run_ended(synthesized):

@@ -30,8 +30,9 @@ def test_definition_is_the_asl_file_after_substitution(synthesized):
     assert json.loads(deployed_text) == json.loads(STATE_MACHINE_FILE.read_text())
 
     # CloudFormation substitutes each ${Name}: render references as text on both sides and compare.
-    deployed_substitutions = {name: f"arn-of:{value['Fn::GetAtt'][0]}"
-                              for name, value in properties["DefinitionSubstitutions"].items()}
+    deployed_substitutions = {
+        name: f"arn-of:{value['Fn::GetAtt'][0]}" for name, value in properties["DefinitionSubstitutions"].items()
+    }
     expected_substitutions = {
         spec.substitution: f"arn-of:{synthesized.logical_id(synthesized.stack.functions.by_name[spec.name])}"
         for spec in FUNCTION_SPECS

@@ -10,43 +10,72 @@ pytestmark = pytest.mark.infra
 
 def test_image_bucket_is_private_encrypted_logged_and_expires_runs(synthesized):
     storage = synthesized.stack.storage
-    synthesized.template.has_resource_properties("AWS::S3::Bucket", {
-        "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                           "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-        "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
-        "LoggingConfiguration": {"DestinationBucketName": {"Ref": synthesized.logical_id(storage.access_log_bucket)},
-                                 "LogFilePrefix": Match.any_value()},
-        "LifecycleConfiguration": {"Rules": [Match.object_like(
-            {"Prefix": "runs/", "ExpirationInDays": 90, "Status": "Enabled"})]},
-    })
+    synthesized.template.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+            },
+            "LoggingConfiguration": {
+                "DestinationBucketName": {"Ref": synthesized.logical_id(storage.access_log_bucket)},
+                "LogFilePrefix": Match.any_value(),
+            },
+            "LifecycleConfiguration": {
+                "Rules": [Match.object_like({"Prefix": "runs/", "ExpirationInDays": 90, "Status": "Enabled"})]
+            },
+        },
+    )
 
 
 @pytest.mark.parametrize("bucket_attribute", ["bucket", "access_log_bucket"])
 def test_buckets_deny_requests_without_tls(synthesized, bucket_attribute):
     bucket_id = synthesized.logical_id(getattr(synthesized.stack.storage, bucket_attribute))
-    synthesized.template.has_resource_properties("AWS::S3::BucketPolicy", {
-        "Bucket": {"Ref": bucket_id},
-        "PolicyDocument": {"Statement": Match.array_with([Match.object_like({
-            "Effect": "Deny", "Action": "s3:*",
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        })])},
-    })
+    synthesized.template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": bucket_id},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Action": "s3:*",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            },
+        },
+    )
 
 
 def test_runs_table_is_on_demand_recoverable_encrypted_with_ttl(synthesized):
-    synthesized.template.has_resource_properties("AWS::DynamoDB::Table", {
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        "AttributeDefinitions": Match.array_with([{"AttributeName": "pk", "AttributeType": "S"},
-                                                  {"AttributeName": "sk", "AttributeType": "S"}]),
-        "BillingMode": "PAY_PER_REQUEST",
-        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
-        "SSESpecification": {"SSEEnabled": True},
-        "TimeToLiveSpecification": {"AttributeName": "expiresAt", "Enabled": True},
-    })
+    synthesized.template.has_resource_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "AttributeDefinitions": Match.array_with(
+                [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}]
+            ),
+            "BillingMode": "PAY_PER_REQUEST",
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "SSESpecification": {"SSEEnabled": True},
+            "TimeToLiveSpecification": {"AttributeName": "expiresAt", "Enabled": True},
+        },
+    )
 
 
 def test_data_is_retained_when_the_stack_is_deleted(synthesized):
-    for logical_id in (synthesized.logical_id(synthesized.stack.storage.bucket),
-                       synthesized.logical_id(synthesized.stack.storage.table)):
+    for logical_id in (
+        synthesized.logical_id(synthesized.stack.storage.bucket),
+        synthesized.logical_id(synthesized.stack.storage.table),
+    ):
         assert synthesized.template_json["Resources"][logical_id]["DeletionPolicy"] == "Retain"

@@ -15,8 +15,9 @@ from imagegate_service.errors import InvalidRequest
 pytestmark = pytest.mark.integration
 
 ITEMS = [
-    SuiteItem(id="apples", prompt="three red apples on a table", category="counting", settings={"seed": 11},
-              anchor=True),
+    SuiteItem(
+        id="apples", prompt="three red apples on a table", category="counting", settings={"seed": 11}, anchor=True
+    ),
     SuiteItem(id="cat-dog", prompt="a cat to the left of a dog", category="spatial", settings={"seed": 5}),
 ]
 ROUNDS = 3
@@ -24,8 +25,9 @@ ROUNDS = 3
 
 def test_two_arms_run_the_same_items_in_one_execution(runtime, tmp_path):
     # Given two items, a threshold nothing reaches (every run takes all its rounds), the loop and the redraw arm
-    request = suite_request(ITEMS, "tiny", concurrency=4, settings={"threshold": 10, "maxRounds": ROUNDS},
-                            arms=["loop", "redraw"])
+    request = suite_request(
+        ITEMS, "tiny", concurrency=4, settings={"threshold": 10, "maxRounds": ROUNDS}, arms=["loop", "redraw"]
+    )
 
     # When the benchmark runs
     outcome = run_benchmark(request, tmp_path, runtime)
@@ -35,7 +37,8 @@ def test_two_arms_run_the_same_items_in_one_execution(runtime, tmp_path):
     report = json.loads((outcome.report_dir / "report.json").read_text())
     assert list(report["arms"]) == ["loop", "redraw"]
     assert sorted((run["itemId"], run["arm"]) for run in report["runs"]) == sorted(
-        (item.id, arm) for item in ITEMS for arm in ("loop", "redraw"))
+        (item.id, arm) for item in ITEMS for arm in ("loop", "redraw")
+    )
     for arm, metrics in report["arms"].items():
         assert metrics["items"] == len(ITEMS)
         assert metrics["meanRounds"] == ROUNDS and metrics["imagesPerItem"] == ROUNDS
@@ -64,12 +67,20 @@ def test_a_benchmark_too_large_for_one_execution_is_refused_before_it_starts(run
     import boto3
 
     many = [SuiteItem(id=f"item-{k}", prompt="a red apple", category="objects") for k in range(150)]
-    request = suite_request(many, "big", concurrency=4, settings={"maxRounds": 10},
-                            arms=["loop", "redraw", "single", "best-of-3", "best-of-5"])
+    request = suite_request(
+        many,
+        "big",
+        concurrency=4,
+        settings={"maxRounds": 10},
+        arms=["loop", "redraw", "single", "best-of-3", "best-of-5"],
+    )
 
     with pytest.raises(InvalidRequest, match="history events"):
         run_benchmark(request, tmp_path, runtime)
     sfn = boto3.client("stepfunctions")
-    benchmarks = [machine["stateMachineArn"] for machine in sfn.list_state_machines()["stateMachines"]
-                  if machine["name"] == BENCHMARK_STATE_MACHINE_NAME]
+    benchmarks = [
+        machine["stateMachineArn"]
+        for machine in sfn.list_state_machines()["stateMachines"]
+        if machine["name"] == BENCHMARK_STATE_MACHINE_NAME
+    ]
     assert all(sfn.list_executions(stateMachineArn=arn)["executions"] == [] for arn in benchmarks)

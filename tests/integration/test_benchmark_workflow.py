@@ -12,10 +12,15 @@ pytestmark = pytest.mark.integration
 
 ITEMS = [
     # Thresholds fix the outcomes whatever the world draws: every verdict meets 0, none reaches 10.
-    SuiteItem(id="easy", prompt="a red apple on a wooden table", category="objects", anchor=True,
-              settings={"threshold": 0}),
-    SuiteItem(id="rewrite", prompt="two cats to the left of a green car at night", category="spatial",
-              settings={"seed": 3, "threshold": 10, "maxRounds": 3}),
+    SuiteItem(
+        id="easy", prompt="a red apple on a wooden table", category="objects", anchor=True, settings={"threshold": 0}
+    ),
+    SuiteItem(
+        id="rewrite",
+        prompt="two cats to the left of a green car at night",
+        category="spatial",
+        settings={"seed": 3, "threshold": 10, "maxRounds": 3},
+    ),
     SuiteItem(id="blocked", prompt="a grenade on a table", category="objects"),
     SuiteItem(id="invalid", prompt="a cat", category="spatial", settings={"width": 1000, "height": 1000}),
 ]
@@ -46,10 +51,21 @@ def test_a_second_benchmark_is_compared_with_the_previous_report(runtime_with, t
     runtime = runtime_with()
     earlier = tmp_path / "2000-01-01"
     earlier.mkdir()
-    previous = {"schemaVersion": 1, "suite": "tiny", "date": "2000-01-01",
-                "overall": {"runs": 1, "passed": 1, "passRate": 1.0, "firstRoundPassRate": 1.0,
-                            "meanFinalScore": 9.9, "costPerPassUsd": 0.001},
-                "byCategory": {}, "anchors": {"runs": 0, "meanFirstRoundScore": None, "items": []}}
+    previous = {
+        "schemaVersion": 1,
+        "suite": "tiny",
+        "date": "2000-01-01",
+        "overall": {
+            "runs": 1,
+            "passed": 1,
+            "passRate": 1.0,
+            "firstRoundPassRate": 1.0,
+            "meanFinalScore": 9.9,
+            "costPerPassUsd": 0.001,
+        },
+        "byCategory": {},
+        "anchors": {"runs": 0, "meanFirstRoundScore": None, "items": []},
+    }
     (earlier / "report.json").write_text(json.dumps(previous))
 
     outcome = run_benchmark(suite_request(ITEMS[:2], "tiny", concurrency=2), tmp_path, runtime)
@@ -75,5 +91,7 @@ def test_an_item_whose_outcome_cannot_be_recorded_does_not_stop_the_benchmark(ru
     outcome = run_benchmark(suite_request(ITEMS[:2], "tiny", concurrency=2), tmp_path, runtime)
 
     assert outcome.status == "SUCCEEDED", outcome.error
-    statuses = {run["itemId"]: run["status"] for run in json.loads((outcome.report_dir / "report.json").read_text())["runs"]}
+    statuses = {
+        run["itemId"]: run["status"] for run in json.loads((outcome.report_dir / "report.json").read_text())["runs"]
+    }
     assert statuses == {"easy": "FAILED", "rewrite": "EXHAUSTED"}

@@ -27,9 +27,15 @@ def test_twenty_benchmarks_back_to_back_all_complete(runtime_with, tmp_path):
     polls: list[tuple[int, int, int]] = []
 
     # When 20 small benchmarks run one after another, each polled for progress while it runs
-    outcomes = [run_benchmark(suite_request(ITEMS, f"tiny-{n}", concurrency=3), tmp_path / str(n), runtime,
-                              on_progress=lambda *progress: polls.append(progress))
-                for n in range(BENCHMARKS)]
+    outcomes = [
+        run_benchmark(
+            suite_request(ITEMS, f"tiny-{n}", concurrency=3),
+            tmp_path / str(n),
+            runtime,
+            on_progress=lambda *progress: polls.append(progress),
+        )
+        for n in range(BENCHMARKS)
+    ]
 
     # Then every one aggregated its three runs
     assert [(outcome.status, outcome.error) for outcome in outcomes] == [("SUCCEEDED", None)] * BENCHMARKS

@@ -49,8 +49,12 @@ def test_every_round_and_the_run_get_the_ground_truth_evaluation(runtime):
 
 def test_structured_expectations_make_the_checks(runtime):
     # Given GenEval-style expectations for the evaluator (the generator and judge get only the prompt)
-    expected = {"include": [{"class": "apple", "count": 2, "color": "red"},
-                            {"class": "cup", "count": 1, "color": "blue", "position": ["right of", 0]}]}
+    expected = {
+        "include": [
+            {"class": "apple", "count": 2, "color": "red"},
+            {"class": "cup", "count": 1, "color": "blue", "position": ["right of", 0]},
+        ]
+    }
     runtime.run({"prompt": PROMPT, "maxRounds": 1, "expected": expected}, run_id="expected")
 
     # Then the evaluation asks about each expected object (entity, count, colour, relation)
@@ -84,8 +88,9 @@ def test_an_evaluator_that_keeps_failing_does_not_fail_the_run(runtime_with):
 
 def test_a_bedrock_evaluator_offline_answers_through_an_imperfect_lens(runtime):
     # Given a Bedrock vision model as the evaluator (offline it has no ground truth to read)
-    outcome = runtime.run({"prompt": PROMPT, "maxRounds": 1, "evaluator": "us.amazon.nova-pro-v1:0"},
-                          run_id="nova-evaluator")
+    outcome = runtime.run(
+        {"prompt": PROMPT, "maxRounds": 1, "evaluator": "us.amazon.nova-pro-v1:0"}, run_id="nova-evaluator"
+    )
 
     # Then it is billed at its price, apart from the loop's cost, and named as the source
     document = document_of(runtime, "nova-evaluator")

@@ -14,8 +14,10 @@ from imagegate_service import registry
 pytestmark = pytest.mark.integration
 
 APPLE = "a red apple on a wooden table"
-ASL_FILES = [Path(__file__).resolve().parents[2] / "statemachine" / name
-             for name in ("quality_loop.asl.json", "benchmark.asl.json")]
+ASL_FILES = [
+    Path(__file__).resolve().parents[2] / "statemachine" / name
+    for name in ("quality_loop.asl.json", "benchmark.asl.json")
+]
 
 
 def handler_outcomes(runtime, name):
@@ -52,8 +54,9 @@ def test_a_retired_judge_fails_the_run_without_retries(runtime_with):
 def test_the_default_generator_runs_end_to_end_billed_per_image(runtime):
     # Given two candidates per round from the default (Stability) generator
     model = registry.generator(registry.default_model("generator"))
-    outcome = runtime.run({"prompt": APPLE, "threshold": 6.0, "candidatesPerRound": 2, "width": 1344, "height": 768},
-                          run_id="stability")
+    outcome = runtime.run(
+        {"prompt": APPLE, "threshold": 6.0, "candidatesPerRound": 2, "width": 1344, "height": 768}, run_id="stability"
+    )
 
     # Then both images of round one are stored at the 16:9 size, and each is billed at the model's price
     assert outcome.execution_status == "SUCCEEDED"

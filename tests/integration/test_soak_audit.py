@@ -24,8 +24,9 @@ def soaked():
     from imagegate.local.runtime import LocalRuntime
 
     with LocalRuntime(retry_time_scale=0.0) as runtime:
-        runs = soak.run_soak(runtime, [dict(REQUEST, seed=seed) for seed in (1, 2, 3, 4)], concurrency=4,
-                             timeout_seconds=120)
+        runs = soak.run_soak(
+            runtime, [dict(REQUEST, seed=seed) for seed in (1, 2, 3, 4)], concurrency=4, timeout_seconds=120
+        )
         assert [run.start_error for run in runs] == [None] * 4 and not any(run.timed_out for run in runs)
         yield runtime, runs
 
@@ -50,17 +51,30 @@ def test_each_injected_defect_is_found(soaked):
     before = _audit(runtime, runs)
     table = boto3.resource("dynamodb").Table(TABLE)
     first, second, third = (run.run_id for run in runs)
-    stored_round = table.query(KeyConditionExpression="pk = :pk AND begins_with(sk, :r)",
-                               ExpressionAttributeValues={":pk": c.run_pk(first), ":r": "ROUND#"})["Items"][0]
+    stored_round = table.query(
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :r)",
+        ExpressionAttributeValues={":pk": c.run_pk(first), ":r": "ROUND#"},
+    )["Items"][0]
 
     # When a round item is deleted, a stray image is put, a finished run is set back to RUNNING, a run is
     # charged past its budget, and the provider's bill has money no record has
     table.delete_item(Key={"pk": stored_round["pk"], "sk": stored_round["sk"]})
     boto3.client("s3").put_object(Bucket=BUCKET, Key=f"{c.RUNS_PREFIX}{second}/round-01/candidate-9.png", Body=b"png")
-    table.update_item(Key={"pk": c.run_pk(third), "sk": c.RUN_SK}, UpdateExpression="SET #s = :running",
-                      ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":running": "RUNNING"})
-    table.put_item(Item={"pk": c.run_pk(second), "sk": "CALL#zz-injected", "runId": second,
-                         "costUsd": Decimal("100"), "outcome": "ok"})
+    table.update_item(
+        Key={"pk": c.run_pk(third), "sk": c.RUN_SK},
+        UpdateExpression="SET #s = :running",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":running": "RUNNING"},
+    )
+    table.put_item(
+        Item={
+            "pk": c.run_pk(second),
+            "sk": "CALL#zz-injected",
+            "runId": second,
+            "costUsd": Decimal("100"),
+            "outcome": "ok",
+        }
+    )
     after = _audit(runtime, runs, extra_bill=0.5)
 
     # Then each shows in its own count, and nothing else moves (the deleted round's images are orphans now too:
@@ -82,10 +96,24 @@ def test_a_round_stored_beyond_the_runs_count_is_a_duplicate(soaked):
     table = boto3.resource("dynamodb").Table(TABLE)
     run_item = table.get_item(Key={"pk": c.run_pk(runs[0].run_id), "sk": c.RUN_SK})["Item"]
     extra = int(run_item["rounds"]) + 5
-    table.put_item(Item={"pk": c.run_pk(runs[0].run_id), "sk": c.round_sk(extra), "runId": runs[0].run_id,
-                         "round": extra, "prompt": "p", "score": Decimal(1), "passed": False, "subscores": {},
-                         "explanation": "", "suggestions": [], "imageKeys": [], "bestImageKey": "",
-                         "verdictKey": "", "costUsd": Decimal(0)})
+    table.put_item(
+        Item={
+            "pk": c.run_pk(runs[0].run_id),
+            "sk": c.round_sk(extra),
+            "runId": runs[0].run_id,
+            "round": extra,
+            "prompt": "p",
+            "score": Decimal(1),
+            "passed": False,
+            "subscores": {},
+            "explanation": "",
+            "suggestions": [],
+            "imageKeys": [],
+            "bestImageKey": "",
+            "verdictKey": "",
+            "costUsd": Decimal(0),
+        }
+    )
     assert _audit(runtime, runs)["duplicateRounds"] == before["duplicateRounds"] + 1
 
 

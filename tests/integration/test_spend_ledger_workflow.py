@@ -20,8 +20,11 @@ def answered(runtime, operation, since=0):
 
 
 def judge_calls(calls):
-    return [call for call in calls if call.body.get("toolConfig", {}).get("toolChoice", {}).get("tool", {}).get("name")
-            == c.VERDICT_TOOL]
+    return [
+        call
+        for call in calls
+        if call.body.get("toolConfig", {}).get("toolChoice", {}).get("tool", {}).get("name") == c.VERDICT_TOOL
+    ]
 
 
 def test_with_three_candidates_a_throttled_judge_call_is_retried_alone_and_every_call_is_recorded_once(runtime_with):
@@ -32,8 +35,9 @@ def test_with_three_candidates_a_throttled_judge_call_is_retried_alone_and_every
         run_id = f"throttled-{number}"
 
         # When a run goes through the loop
-        outcome = runtime.run({"prompt": APPLE, "candidatesPerRound": 3, "maxRounds": 2, "seed": 40 + number},
-                              run_id=run_id)
+        outcome = runtime.run(
+            {"prompt": APPLE, "candidatesPerRound": 3, "maxRounds": 2, "seed": 40 + number}, run_id=run_id
+        )
 
         # Then throttling alone never fails it
         run = runtime.runs().get_run(run_id)
@@ -54,28 +58,45 @@ def test_with_three_candidates_a_throttled_judge_call_is_retried_alone_and_every
         assert outcome.output is None or outcome.output["costUsd"] == pytest.approx(loop_cost, abs=1e-6)
 
 
-@pytest.mark.parametrize("size, max_cost", [
-    # the issue's figures (today's offline world spends $0.087701 on two rounds there, under the limit)
-    ((1024, 1024), 0.090063),
-    # the same run at 1920x1920: main projected $0.134834 for two rounds from fixed token estimates and spent
-    # $0.134941, past this limit (a larger image costs the judge more input tokens than the estimate allowed)
-    ((1920, 1920), 0.13484),
-])
+@pytest.mark.parametrize(
+    "size, max_cost",
+    [
+        # the issue's figures (today's offline world spends $0.087701 on two rounds there, under the limit)
+        ((1024, 1024), 0.090063),
+        # the same run at 1920x1920: main projected $0.134834 for two rounds from fixed token estimates and spent
+        # $0.134941, past this limit (a larger image costs the judge more input tokens than the estimate allowed)
+        ((1920, 1920), 0.13484),
+    ],
+)
 def test_the_issues_budget_overrun_no_longer_happens(monkeypatch, runtime_with, size, max_cost):
     # monkeypatch comes first so it is undone last, after the runtime restored the environment it started with
     # Given the issue's run: Nova Canvas (retired; this deployment still has it) judged by Nova Pro, a 1,000-character
     # prompt and a budget that today's projection under-estimates
-    deployed = {"generator": [CANVAS], "judge": [NOVA_PRO], "rewriter": [registry.default_model("rewriter")],
-                "evaluator": [registry.offline_default_models()["evaluator"]]}
+    deployed = {
+        "generator": [CANVAS],
+        "judge": [NOVA_PRO],
+        "rewriter": [registry.default_model("rewriter")],
+        "evaluator": [registry.offline_default_models()["evaluator"]],
+    }
     monkeypatch.setenv(c.ENV_DEPLOYED_MODELS, encode_deployed_models(deployed))
     runtime = runtime_with()
-    prompt = ("a red apple on a wooden table beside a blue ceramic bowl, soft morning light from a window, "
-              * 20)[:1000]
+    prompt = ("a red apple on a wooden table beside a blue ceramic bowl, soft morning light from a window, " * 20)[
+        :1000
+    ]
     width, height = size
 
     # When it runs
-    runtime.run({"prompt": prompt, "generator": CANVAS, "judge": NOVA_PRO, "maxCostUsd": max_cost, "width": width,
-                 "height": height}, run_id="overrun")
+    runtime.run(
+        {
+            "prompt": prompt,
+            "generator": CANVAS,
+            "judge": NOVA_PRO,
+            "maxCostUsd": max_cost,
+            "width": width,
+            "height": height,
+        },
+        run_id="overrun",
+    )
 
     # Then neither what was recorded nor what Bedrock billed passes the budget
     run = runtime.runs().get_run("overrun")

@@ -39,7 +39,8 @@ def aws(monkeypatch):
         boto3.client("dynamodb").create_table(**RUNS_TABLE.create_table_arguments(TABLE))
         sfn = boto3.client("stepfunctions")
         arn = sfn.create_state_machine(
-            name="loop", roleArn="arn:aws:iam::123456789012:role/loop",
+            name="loop",
+            roleArn="arn:aws:iam::123456789012:role/loop",
             definition=json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Pass", "End": True}}}),
         )["stateMachineArn"]
         monkeypatch.setenv(c.ENV_STATE_MACHINE_ARN, arn)
@@ -52,8 +53,12 @@ def api(aws, monkeypatch):
     from imagegate_service.handlers import api as module
 
     ids = iter(f"20260101T0000{i:02d}Z-0000000{i % 10}" for i in range(60))
-    service = Generations(runs=DynamoRunRepository(TABLE), workflow=StepFunctionsWorkflow(),
-                          presigner=S3Presigner(), new_id=lambda: next(ids))
+    service = Generations(
+        runs=DynamoRunRepository(TABLE),
+        workflow=StepFunctionsWorkflow(),
+        presigner=S3Presigner(),
+        new_id=lambda: next(ids),
+    )
     monkeypatch.setattr(module, "generations", service)
     return module
 
@@ -64,8 +69,10 @@ def call(api, lambda_context, method, path, body=None, headers=None, stage_prefi
     if stage_prefix:
         event["requestContext"]["path"] = stage_prefix + event["path"]
     response = api.handler(event, lambda_context)
-    headers = {**(response.get("headers") or {}),
-               **{k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items()}}
+    headers = {
+        **(response.get("headers") or {}),
+        **{k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items()},
+    }
     return response["statusCode"], json.loads(response["body"]), headers
 
 
@@ -103,30 +110,33 @@ def test_links_include_the_stage_path(api, lambda_context):
     assert body["links"]["self"] == f"/v1/generations/{body['id']}"
 
 
-@pytest.mark.parametrize(("body", "headers", "field"), [
-    ("{}", JSON, "prompt"),
-    ('{"prompt": 42}', JSON, "prompt"),
-    ('{"prompt": ["a", "cat"]}', JSON, "prompt"),
-    ('{"prompt": "   "}', JSON, "prompt"),
-    ('{"prompt": "' + "x" * 10_001 + '"}', JSON, "prompt"),  # over the default generator's limit
-    ('{"prompt": "a cat", "threshold": 11}', JSON, "threshold"),
-    ('{"prompt": "a cat", "threshold": "high"}', JSON, "threshold"),
-    ('{"prompt": "a cat", "maxRounds": 0}', JSON, "maxRounds"),
-    ('{"prompt": "a cat", "maxRounds": 2.5}', JSON, "maxRounds"),
-    ('{"prompt": "a cat", "candidatesPerRound": 6}', JSON, "candidatesPerRound"),
-    ('{"prompt": "a cat", "width": 1000, "height": 1000}', JSON, "width/height"),
-    ('{"prompt": "a cat", "colour": "red"}', JSON, "colour"),
-    ('{"prompt": "a cat", "threshold": NaN}', JSON, "threshold"),  # not JSON, but Python's json reads it
-    ('{"prompt": "a cat", "maxCostUsd": -Infinity}', JSON, "maxCostUsd"),
-    ('{"prompt": "a\\u0000cat"}', JSON, "prompt"),
-    ('{"prompt": "a cat"', JSON, "body"),
-    ("", JSON, "body"),
-    ('["a cat"]', JSON, "request"),
-    ('{"prompt": "' + "x" * (1024 * 1024) + '"}', JSON, "body"),
-    ('{"prompt": "a cat"}', {"Content-Type": "text/plain"}, "Content-Type"),
-    ('{"prompt": "a cat"}', {"Content-Type": "application/xml"}, "Content-Type"),
-    ('{"prompt": "a cat"}', {**JSON, "Idempotency-Key": "has spaces in it"}, "Idempotency-Key"),
-])
+@pytest.mark.parametrize(
+    ("body", "headers", "field"),
+    [
+        ("{}", JSON, "prompt"),
+        ('{"prompt": 42}', JSON, "prompt"),
+        ('{"prompt": ["a", "cat"]}', JSON, "prompt"),
+        ('{"prompt": "   "}', JSON, "prompt"),
+        ('{"prompt": "' + "x" * 10_001 + '"}', JSON, "prompt"),  # over the default generator's limit
+        ('{"prompt": "a cat", "threshold": 11}', JSON, "threshold"),
+        ('{"prompt": "a cat", "threshold": "high"}', JSON, "threshold"),
+        ('{"prompt": "a cat", "maxRounds": 0}', JSON, "maxRounds"),
+        ('{"prompt": "a cat", "maxRounds": 2.5}', JSON, "maxRounds"),
+        ('{"prompt": "a cat", "candidatesPerRound": 6}', JSON, "candidatesPerRound"),
+        ('{"prompt": "a cat", "width": 1000, "height": 1000}', JSON, "width/height"),
+        ('{"prompt": "a cat", "colour": "red"}', JSON, "colour"),
+        ('{"prompt": "a cat", "threshold": NaN}', JSON, "threshold"),  # not JSON, but Python's json reads it
+        ('{"prompt": "a cat", "maxCostUsd": -Infinity}', JSON, "maxCostUsd"),
+        ('{"prompt": "a\\u0000cat"}', JSON, "prompt"),
+        ('{"prompt": "a cat"', JSON, "body"),
+        ("", JSON, "body"),
+        ('["a cat"]', JSON, "request"),
+        ('{"prompt": "' + "x" * (1024 * 1024) + '"}', JSON, "body"),
+        ('{"prompt": "a cat"}', {"Content-Type": "text/plain"}, "Content-Type"),
+        ('{"prompt": "a cat"}', {"Content-Type": "application/xml"}, "Content-Type"),
+        ('{"prompt": "a cat"}', {**JSON, "Idempotency-Key": "has spaces in it"}, "Idempotency-Key"),
+    ],
+)
 def test_bad_requests_are_400_naming_the_field_and_start_nothing(api, aws, lambda_context, body, headers, field):
     # Given a bad request
     # When it is posted
@@ -147,8 +157,10 @@ def test_a_body_that_is_not_utf8_is_400(api, aws, lambda_context):
     assert executions(aws) == []
 
 
-@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/vnd.api+json",
-                                          "application/x-www-form-urlencoded", None])
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", "application/vnd.api+json", "application/x-www-form-urlencoded", None],
+)
 def test_json_media_types_and_curls_default_are_accepted(api, lambda_context, content_type):
     # Given a JSON body sent with a JSON media type, curl -d's default type, or none
     headers = {"Content-Type": content_type} if content_type else {}
@@ -164,12 +176,14 @@ def test_json_media_types_and_curls_default_are_accepted(api, lambda_context, co
 def test_the_same_idempotency_key_and_body_start_one_execution(api, aws, lambda_context):
     # Given a request posted with an Idempotency-Key
     headers = {**JSON, "Idempotency-Key": "a7f1c9e2-retry-me"}
-    first_status, first, first_headers = call(api, lambda_context, "POST", "/generations",
-                                              '{"prompt": "a cat", "seed": 7}', headers)
+    first_status, first, first_headers = call(
+        api, lambda_context, "POST", "/generations", '{"prompt": "a cat", "seed": 7}', headers
+    )
 
     # When it is retried with the same key and the same body (keys in another order)
-    second_status, second, second_headers = call(api, lambda_context, "POST", "/generations",
-                                                 '{"seed": 7,  "prompt": "a cat"}', headers)
+    second_status, second, second_headers = call(
+        api, lambda_context, "POST", "/generations", '{"seed": 7,  "prompt": "a cat"}', headers
+    )
 
     # Then both answers name the same generation and only one execution exists
     assert first_status == second_status == 202
@@ -208,7 +222,9 @@ def test_a_throttled_start_is_429_and_the_key_can_be_retried(api, aws, lambda_co
     headers = {**JSON, "Idempotency-Key": "throttled-key"}
 
     # When the request is posted, then retried with the same key
-    first_status, first, first_headers = call(api, lambda_context, "POST", "/generations", '{"prompt": "a cat"}', headers)
+    first_status, first, first_headers = call(
+        api, lambda_context, "POST", "/generations", '{"prompt": "a cat"}', headers
+    )
     second_status, _, _ = call(api, lambda_context, "POST", "/generations", '{"prompt": "a cat"}', headers)
 
     # Then the first is 429 with Retry-After, and the retry starts the one execution
@@ -241,16 +257,44 @@ def _record_run(aws, run_id, started_at, rounds=1, finished=True):
         keys = [c.candidate_key(run_id, number, k) for k in (1, 2)]
         for key in keys:
             s3.put_object(Bucket=BUCKET, Key=key, Body=b"\x89PNG fake", ContentType="image/png")
-        aws["runs"].put_round(run_id, number, {
-            "prompt": f"a red apple, round {number}", "negativePrompt": "", "promptChanges": [],
-            "imageKeys": keys, "bestImageKey": keys[1], "score": 5.0 + number, "passed": False,
-            "subscores": {"objects": 6}, "explanation": "the apple is green", "suggestions": ["make it red"],
-            "candidateScores": [4.0 + number, 5.0 + number], "costUsd": 0.0113})
-        aws["runs"].update_run(run_id, {"rounds": number, "costUsd": round(0.0113 * number, 6), "bestRound": number,
-                                        "bestScore": 5.0 + number, "bestImageKey": keys[1]})
+        aws["runs"].put_round(
+            run_id,
+            number,
+            {
+                "prompt": f"a red apple, round {number}",
+                "negativePrompt": "",
+                "promptChanges": [],
+                "imageKeys": keys,
+                "bestImageKey": keys[1],
+                "score": 5.0 + number,
+                "passed": False,
+                "subscores": {"objects": 6},
+                "explanation": "the apple is green",
+                "suggestions": ["make it red"],
+                "candidateScores": [4.0 + number, 5.0 + number],
+                "costUsd": 0.0113,
+            },
+        )
+        aws["runs"].update_run(
+            run_id,
+            {
+                "rounds": number,
+                "costUsd": round(0.0113 * number, 6),
+                "bestRound": number,
+                "bestScore": 5.0 + number,
+                "bestImageKey": keys[1],
+            },
+        )
     if finished:
-        aws["runs"].update_run(run_id, {"status": "EXHAUSTED", "finalScore": 5.0 + rounds,
-                                        "reason": "out of rounds", "finishedAt": "2026-01-01T00:10:00.000Z"})
+        aws["runs"].update_run(
+            run_id,
+            {
+                "status": "EXHAUSTED",
+                "finalScore": 5.0 + rounds,
+                "reason": "out of rounds",
+                "finishedAt": "2026-01-01T00:10:00.000Z",
+            },
+        )
 
 
 def test_get_returns_status_settings_rounds_with_presigned_urls_best_image_and_totals(api, aws, lambda_context):
@@ -267,7 +311,12 @@ def test_get_returns_status_settings_rounds_with_presigned_urls_best_image_and_t
     assert [r["round"] for r in body["rounds"]] == [1, 2]
     first = body["rounds"][0]
     assert (first["prompt"], first["score"], first["explanation"], first["suggestions"], first["costUsd"]) == (
-        "a red apple, round 1", 6.0, "the apple is green", ["make it red"], 0.0113)
+        "a red apple, round 1",
+        6.0,
+        "the apple is green",
+        ["make it red"],
+        0.0113,
+    )
     assert [(image["candidate"], image["score"]) for image in first["images"]] == [(1, 5.0), (2, 6.0)]
     url = urlsplit(first["images"][0]["url"])
     query = parse_qs(url.query)
@@ -276,8 +325,13 @@ def test_get_returns_status_settings_rounds_with_presigned_urls_best_image_and_t
     assert "X-Amz-Signature" in query
     assert "/round-02/candidate-2.png" in body["bestImage"]["url"]
     assert (body["bestImage"]["round"], body["bestImage"]["score"]) == (2, 7.0)
-    assert body["totals"] == {"rounds": 2, "costUsd": 0.0226, "evaluationCostUsd": 0.0, "bestScore": 7.0,
-                              "finalScore": 7.0}
+    assert body["totals"] == {
+        "rounds": 2,
+        "costUsd": 0.0226,
+        "evaluationCostUsd": 0.0,
+        "bestScore": 7.0,
+        "finalScore": 7.0,
+    }
 
 
 def test_image_url_expiry_and_endpoint_come_from_configuration(api, aws, lambda_context, monkeypatch):
@@ -335,12 +389,20 @@ def test_list_is_newest_first_and_paginated(api, aws, lambda_context):
     assert page1["generations"][0]["links"] == {"self": "/generations/run-new"}
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("limit=0", "limit"), ("limit=", "limit"), ("limit=101", "limit"), ("limit=ten", "limit"), ("limit=-1", "limit"),
-    ("cursor=not-a-cursor", "cursor"), ("cursor=eyJway6ICJ4In0", "cursor"),
-    # a well-formed key that this API never hands out
-    ("cursor=eyJnc2kxcGsiOiJPVEhFUiIsImdzaTFzayI6IngiLCJwayI6IlJVTiN4Iiwic2siOiJSVU4ifQ", "cursor"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=0", "limit"),
+        ("limit=", "limit"),
+        ("limit=101", "limit"),
+        ("limit=ten", "limit"),
+        ("limit=-1", "limit"),
+        ("cursor=not-a-cursor", "cursor"),
+        ("cursor=eyJway6ICJ4In0", "cursor"),
+        # a well-formed key that this API never hands out
+        ("cursor=eyJnc2kxcGsiOiJPVEhFUiIsImdzaTFzayI6IngiLCJwayI6IlJVTiN4Iiwic2siOiJSVU4ifQ", "cursor"),
+    ],
+)
 def test_bad_list_parameters_are_400(api, lambda_context, query, field):
     status, body, _ = call(api, lambda_context, "GET", f"/generations?{query}")
     assert (status, body["field"]) == (400, field)
@@ -375,8 +437,9 @@ def test_dynamodb_throttling_is_429(api, lambda_context, monkeypatch):
     from botocore.exceptions import ClientError
 
     def throttled(*_args, **_kwargs):
-        raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
-                          "Query")
+        raise ClientError(
+            {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "Query"
+        )
 
     monkeypatch.setattr(api.generations._runs, "list_recent_runs", throttled)
     status, body, _ = call(api, lambda_context, "GET", "/generations")
@@ -391,8 +454,11 @@ def test_no_cors_headers_unless_configured(api, lambda_context):
 # -- imagegate serve's translation (pure functions) ------------------------------------------------
 def test_http_requests_become_rest_proxy_events():
     event = rest_proxy_event("GET", "/generations/run-1?limit=5&limit=6", [("X-A", "1"), ("X-A", "2")], b"")
-    assert (event["resource"], event["pathParameters"], event["path"]) == ("/generations/{id}", {"id": "run-1"},
-                                                                           "/generations/run-1")
+    assert (event["resource"], event["pathParameters"], event["path"]) == (
+        "/generations/{id}",
+        {"id": "run-1"},
+        "/generations/run-1",
+    )
     assert event["queryStringParameters"] == {"limit": "6"}
     assert event["multiValueQueryStringParameters"] == {"limit": ["5", "6"]}
     assert (event["headers"], event["multiValueHeaders"]) == ({"X-A": "2"}, {"X-A": ["1", "2"]})
@@ -404,8 +470,13 @@ def test_http_requests_become_rest_proxy_events():
 def test_local_s3_refuses_expired_or_foreign_presigned_urls():
     from imagegate.local.serve import presigned_url_problem
 
-    signed = {"X-Amz-Algorithm": ["AWS4-HMAC-SHA256"], "X-Amz-Credential": ["local/20260101/us-east-1/s3/aws4_request"],
-              "X-Amz-Date": ["20260101T000000Z"], "X-Amz-Expires": ["60"], "X-Amz-Signature": ["ab12"]}
+    signed = {
+        "X-Amz-Algorithm": ["AWS4-HMAC-SHA256"],
+        "X-Amz-Credential": ["local/20260101/us-east-1/s3/aws4_request"],
+        "X-Amz-Date": ["20260101T000000Z"],
+        "X-Amz-Expires": ["60"],
+        "X-Amz-Signature": ["ab12"],
+    }
     at = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
     assert presigned_url_problem(signed, "local", now=at + 59) is None
     assert presigned_url_problem(signed, "local", now=at + 61) == "Request has expired"

@@ -60,8 +60,17 @@ def bedrock():
 
 
 def image_request(**overrides):
-    values = dict(model_id=TITAN, prompt="a red apple", negative_prompt="", seed=42, width=1024, height=1024,
-                  count=1, quality="standard", cfg_scale=8.0)
+    values = dict(
+        model_id=TITAN,
+        prompt="a red apple",
+        negative_prompt="",
+        seed=42,
+        width=1024,
+        height=1024,
+        count=1,
+        quality="standard",
+        cfg_scale=8.0,
+    )
     return ImageRequest(**{**values, **overrides})
 
 
@@ -75,8 +84,12 @@ def invoke_response(payload):
 
 
 def expected_invoke(body, model_id=ANY):
-    return {"modelId": model_id, "body": json.dumps(body), "contentType": "application/json",
-            "accept": "application/json"}
+    return {
+        "modelId": model_id,
+        "body": json.dumps(body),
+        "contentType": "application/json",
+        "accept": "application/json",
+    }
 
 
 def stability_answer(reason=None, seed=1):
@@ -84,6 +97,7 @@ def stability_answer(reason=None, seed=1):
 
 
 # --- Stability (the default generator) -------------------------------------------------------------------
+
 
 def test_the_default_generator_is_an_active_stability_model():
     # Given the registry's one default generator
@@ -99,13 +113,20 @@ def test_the_default_generator_is_an_active_stability_model():
 def test_stability_request_has_the_exact_text_to_image_shape(bedrock):
     client, stubber = bedrock
     # Given SD3.5 Large answers one image for a 16:9 request
-    body = {"prompt": "a red apple", "negative_prompt": "blurry, watermark", "mode": "text-to-image",
-            "aspect_ratio": "16:9", "seed": 7, "output_format": "png"}
+    body = {
+        "prompt": "a red apple",
+        "negative_prompt": "blurry, watermark",
+        "mode": "text-to-image",
+        "aspect_ratio": "16:9",
+        "seed": 7,
+        "output_format": "png",
+    }
     stubber.add_response("invoke_model", stability_answer(seed=7), expected_invoke(body, SD35))
 
     # When the generator asks for 1344x768 with a negative prompt
     result = BedrockImageGenerator(lambda: client).generate(
-        stability_request(width=1344, height=768, seed=7, negative_prompt=" blurry, watermark "))
+        stability_request(width=1344, height=768, seed=7, negative_prompt=" blurry, watermark ")
+    )
 
     # Then the body names the ratio, not a size, and the decoded PNG comes back
     assert result.images == [PNG]
@@ -116,8 +137,13 @@ def test_stability_leaves_out_a_blank_negative_prompt_and_clamps_at_10000_charac
     client, stubber = bedrock
     long_prompt = ("a watercolor of a lighthouse on a rocky cliff at sunset " * 200).strip()
     assert len(long_prompt) > 10_000
-    body = {"prompt": fit_to_limit(long_prompt, 10_000), "mode": "text-to-image", "aspect_ratio": "1:1",
-            "seed": 42, "output_format": "png"}
+    body = {
+        "prompt": fit_to_limit(long_prompt, 10_000),
+        "mode": "text-to-image",
+        "aspect_ratio": "1:1",
+        "seed": 42,
+        "output_format": "png",
+    }
     stubber.add_response("invoke_model", stability_answer(), expected_invoke(body))
 
     BedrockImageGenerator(lambda: client).generate(stability_request(prompt=long_prompt))
@@ -129,8 +155,13 @@ def test_n_candidates_are_n_calls_with_consecutive_seeds(bedrock):
     client, stubber = bedrock
     # Given three candidates from seed 7
     for seed in (7, 8, 9):
-        body = {"prompt": "a red apple", "mode": "text-to-image", "aspect_ratio": "1:1", "seed": seed,
-                "output_format": "png"}
+        body = {
+            "prompt": "a red apple",
+            "mode": "text-to-image",
+            "aspect_ratio": "1:1",
+            "seed": seed,
+            "output_format": "png",
+        }
         stubber.add_response("invoke_model", stability_answer(seed=seed), expected_invoke(body))
 
     # When the round is generated
@@ -212,8 +243,10 @@ def test_a_garbage_answer_after_a_delivered_image_keeps_what_was_paid_for(bedroc
     # Given the first call draws an image and the second answers an image that is not a PNG
     client, stubber = bedrock
     stubber.add_response("invoke_model", stability_answer())
-    stubber.add_response("invoke_model", invoke_response(
-        {"seeds": [2], "finish_reasons": [None], "images": [base64.b64encode(b"GIF89a").decode()]}))
+    stubber.add_response(
+        "invoke_model",
+        invoke_response({"seeds": [2], "finish_reasons": [None], "images": [base64.b64encode(b"GIF89a").decode()]}),
+    )
 
     # When the round is generated
     result = BedrockImageGenerator(lambda: client).generate(stability_request(count=2))
@@ -274,21 +307,30 @@ def test_a_size_without_an_aspect_ratio_is_refused_with_the_allowed_sizes():
 
 # --- Titan v2 and Nova Canvas (still selectable) ------------------------------------------------------------
 
+
 def test_titan_request_has_the_exact_text_image_shape(bedrock):
     client, stubber = bedrock
     # Given Titan answers with two images
     body = {
         "taskType": "TEXT_IMAGE",
         "textToImageParams": {"text": "a red apple", "negativeText": "blurry, watermark"},
-        "imageGenerationConfig": {"numberOfImages": 2, "quality": "premium", "width": 768, "height": 1152,
-                                  "cfgScale": 8.0, "seed": 7},
+        "imageGenerationConfig": {
+            "numberOfImages": 2,
+            "quality": "premium",
+            "width": 768,
+            "height": 1152,
+            "cfgScale": 8.0,
+            "seed": 7,
+        },
     }
-    stubber.add_response("invoke_model", invoke_response({"images": [PNG_B64] * 2, "error": None}),
-                         expected_invoke(body))
+    stubber.add_response(
+        "invoke_model", invoke_response({"images": [PNG_B64] * 2, "error": None}), expected_invoke(body)
+    )
 
     # When the generator asks for two premium portrait images with a negative prompt
     result = BedrockImageGenerator(lambda: client).generate(
-        image_request(count=2, quality="premium", width=768, height=1152, seed=7, negative_prompt=" blurry, watermark "))
+        image_request(count=2, quality="premium", width=768, height=1152, seed=7, negative_prompt=" blurry, watermark ")
+    )
 
     # Then both images come back decoded
     assert result.images == [PNG, PNG]
@@ -300,9 +342,18 @@ def test_a_prompt_over_titans_512_characters_is_clamped_before_the_call(bedrock)
     long_prompt = ("a very detailed watercolor of a lighthouse on a rocky cliff at sunset " * 10).strip()
     assert len(long_prompt) > 512
     clamped = fit_to_limit(long_prompt, 512)
-    body = {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": clamped},
-            "imageGenerationConfig": {"numberOfImages": 1, "quality": "standard", "width": 1024, "height": 1024,
-                                      "cfgScale": 8.0, "seed": 42}}
+    body = {
+        "taskType": "TEXT_IMAGE",
+        "textToImageParams": {"text": clamped},
+        "imageGenerationConfig": {
+            "numberOfImages": 1,
+            "quality": "standard",
+            "width": 1024,
+            "height": 1024,
+            "cfgScale": 8.0,
+            "seed": 42,
+        },
+    }
     stubber.add_response("invoke_model", invoke_response({"images": [PNG_B64]}), expected_invoke(body))
 
     BedrockImageGenerator(lambda: client).generate(image_request(prompt=long_prompt))
@@ -316,19 +367,33 @@ def test_nova_canvas_keeps_up_to_1024_characters_and_its_seed_range(bedrock):
     client, stubber = bedrock
     prompt = "a cat on a mat " * 60  # 900 characters, fine for Canvas
     # A seed past Canvas's safe maximum (858,993,459) wraps into range instead of failing the call.
-    body = {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": prompt},
-            "imageGenerationConfig": {"numberOfImages": 1, "quality": "standard", "width": 1024, "height": 1024,
-                                      "cfgScale": 6.5, "seed": 4}}
+    body = {
+        "taskType": "TEXT_IMAGE",
+        "textToImageParams": {"text": prompt},
+        "imageGenerationConfig": {
+            "numberOfImages": 1,
+            "quality": "standard",
+            "width": 1024,
+            "height": 1024,
+            "cfgScale": 6.5,
+            "seed": 4,
+        },
+    }
     stubber.add_response("invoke_model", invoke_response({"images": [PNG_B64]}), expected_invoke(body))
 
     BedrockImageGenerator(lambda: client).generate(
-        image_request(model_id=CANVAS, prompt=prompt, cfg_scale=6.5, seed=858993460 + 4))
+        image_request(model_id=CANVAS, prompt=prompt, cfg_scale=6.5, seed=858993460 + 4)
+    )
 
 
 def test_partial_images_are_accepted_with_the_filter_message(bedrock):
     client, stubber = bedrock
-    stubber.add_response("invoke_model", invoke_response(
-        {"images": [PNG_B64], "error": "Some of the generated images have been blocked by our content filters."}))
+    stubber.add_response(
+        "invoke_model",
+        invoke_response(
+            {"images": [PNG_B64], "error": "Some of the generated images have been blocked by our content filters."}
+        ),
+    )
 
     result = BedrockImageGenerator(lambda: client).generate(image_request(count=3))
 
@@ -338,14 +403,19 @@ def test_partial_images_are_accepted_with_the_filter_message(bedrock):
 
 def test_all_images_filtered_is_content_blocked(bedrock):
     client, stubber = bedrock
-    stubber.add_response("invoke_model", invoke_response(
-        {"images": [], "error": "All of the generated images have been blocked by our content filters."}))
+    stubber.add_response(
+        "invoke_model",
+        invoke_response(
+            {"images": [], "error": "All of the generated images have been blocked by our content filters."}
+        ),
+    )
 
     with pytest.raises(ContentBlocked, match="All of the generated images"):
         BedrockImageGenerator(lambda: client).generate(image_request())
 
 
 # --- Bedrock's failures, named ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("code", "status", "message", "named_error"),
@@ -354,8 +424,12 @@ def test_all_images_filtered_is_content_blocked(bedrock):
         ("ModelNotReadyException", 429, "not ready", ModelThrottled),
         ("ServiceUnavailableException", 503, "unavailable", ModelTransientError),
         ("ModelTimeoutException", 408, "timeout", ModelTransientError),
-        ("ValidationException", 400,
-         "This request has been blocked by our content filters. Please adjust your text prompt", ContentBlocked),
+        (
+            "ValidationException",
+            400,
+            "This request has been blocked by our content filters. Please adjust your text prompt",
+            ContentBlocked,
+        ),
         ("ValidationException", 400, "expected maxLength: 512", ModelRequestRejected),
         ("AccessDeniedException", 403, "You don't have access to the model", ModelAccessDenied),
         ("ResourceNotFoundException", 404, "model not found", ModelNotFound),
@@ -363,8 +437,7 @@ def test_all_images_filtered_is_content_blocked(bedrock):
 )
 def test_bedrock_errors_become_named_errors(bedrock, code, status, message, named_error):
     client, stubber = bedrock
-    stubber.add_client_error("invoke_model", service_error_code=code, service_message=message,
-                             http_status_code=status)
+    stubber.add_client_error("invoke_model", service_error_code=code, service_message=message, http_status_code=status)
 
     with pytest.raises(named_error) as caught:
         BedrockImageGenerator(lambda: client).generate(stability_request())
@@ -375,20 +448,29 @@ def test_bedrock_errors_become_named_errors(bedrock, code, status, message, name
 @pytest.mark.parametrize(
     ("code", "status", "message"),
     [
-        ("ResourceNotFoundException", 404,
-         "This model version has reached the end of its life. Please refer to the AWS documentation for more details."),
+        (
+            "ResourceNotFoundException",
+            404,
+            "This model version has reached the end of its life. Please refer to the AWS documentation for more details.",
+        ),
         ("ValidationException", 400, "The model amazon.titan-image-generator-v2:0 is end of life."),
-        ("AccessDeniedException", 403, "Access denied. This Model is marked by provider as Legacy and you have not "
-                                       "been actively using the model in the last 30 days."),
-        ("ResourceNotFoundException", 404,
-         "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model "
-         "in the last 30 days. Please upgrade to an active model on Amazon Bedrock"),
+        (
+            "AccessDeniedException",
+            403,
+            "Access denied. This Model is marked by provider as Legacy and you have not "
+            "been actively using the model in the last 30 days.",
+        ),
+        (
+            "ResourceNotFoundException",
+            404,
+            "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model "
+            "in the last 30 days. Please upgrade to an active model on Amazon Bedrock",
+        ),
     ],
 )
 def test_a_retired_model_is_model_retired_with_its_end_of_life_and_successor(bedrock, code, status, message):
     client, stubber = bedrock
-    stubber.add_client_error("invoke_model", service_error_code=code, service_message=message,
-                             http_status_code=status)
+    stubber.add_client_error("invoke_model", service_error_code=code, service_message=message, http_status_code=status)
 
     with pytest.raises(ModelRetired) as caught:
         BedrockImageGenerator(lambda: client).generate(image_request())
@@ -404,11 +486,14 @@ def test_a_retired_model_is_model_retired_with_its_end_of_life_and_successor(bed
 def test_a_long_access_refusal_still_says_what_to_do_first(bedrock):
     # Given IAM refuses the call with its usual long sentence
     client, stubber = bedrock
-    iam_says = ("User: arn:aws:sts::123456789012:assumed-role/Imagegate-FunctionsGenerateImagesRole/fn is not "
-                "authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/"
-                f"{SD35} because no identity-based policy allows the bedrock:InvokeModel action")
-    stubber.add_client_error("invoke_model", service_error_code="AccessDeniedException", http_status_code=403,
-                             service_message=iam_says)
+    iam_says = (
+        "User: arn:aws:sts::123456789012:assumed-role/Imagegate-FunctionsGenerateImagesRole/fn is not "
+        "authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/"
+        f"{SD35} because no identity-based policy allows the bedrock:InvokeModel action"
+    )
+    stubber.add_client_error(
+        "invoke_model", service_error_code="AccessDeniedException", http_status_code=403, service_message=iam_says
+    )
 
     with pytest.raises(ModelAccessDenied) as caught:
         BedrockImageGenerator(lambda: client).generate(stability_request())
@@ -419,15 +504,17 @@ def test_a_long_access_refusal_still_says_what_to_do_first(bedrock):
     assert said.index("Bedrock console") < said.index("switch to") < said.index(iam_says)
 
 
-@pytest.mark.parametrize(("code", "status", "message"), [
-    ("AccessDeniedException", 403, "You don't have access to the model with the specified model ID."),
-    ("ValidationException", 400, "Operation not allowed"),
-])
+@pytest.mark.parametrize(
+    ("code", "status", "message"),
+    [
+        ("AccessDeniedException", 403, "You don't have access to the model with the specified model ID."),
+        ("ValidationException", 400, "Operation not allowed"),
+    ],
+)
 def test_a_refusal_of_a_model_past_its_recorded_end_of_life_is_model_retired(bedrock, code, status, message):
     # Given the registry records Nova Canvas past its end of life, and Bedrock refuses it
     client, stubber = bedrock
-    stubber.add_client_error("invoke_model", service_error_code=code, service_message=message,
-                             http_status_code=status)
+    stubber.add_client_error("invoke_model", service_error_code=code, service_message=message, http_status_code=status)
 
     with pytest.raises(ModelRetired, match="2026-09-30"):
         BedrockImageGenerator(lambda: client).generate(image_request(model_id=CANVAS, cfg_scale=6.5))
@@ -435,8 +522,12 @@ def test_a_refusal_of_a_model_past_its_recorded_end_of_life_is_model_retired(bed
 
 def test_a_bad_request_to_a_retired_model_is_still_a_bad_request(bedrock):
     client, stubber = bedrock
-    stubber.add_client_error("invoke_model", service_error_code="ValidationException", http_status_code=400,
-                             service_message="expected maxLength: 1024, actual: 1100")
+    stubber.add_client_error(
+        "invoke_model",
+        service_error_code="ValidationException",
+        http_status_code=400,
+        service_message="expected maxLength: 1024, actual: 1100",
+    )
 
     with pytest.raises(ModelRequestRejected):
         BedrockImageGenerator(lambda: client).generate(image_request(model_id=CANVAS, cfg_scale=6.5))
@@ -444,8 +535,12 @@ def test_a_bad_request_to_a_retired_model_is_still_a_bad_request(bedrock):
 
 def test_access_denied_names_the_model_and_what_to_switch_to(bedrock):
     client, stubber = bedrock
-    stubber.add_client_error("converse", service_error_code="AccessDeniedException", http_status_code=403,
-                             service_message="You don't have access to the model with the specified model ID.")
+    stubber.add_client_error(
+        "converse",
+        service_error_code="AccessDeniedException",
+        http_status_code=403,
+        service_message="You don't have access to the model with the specified model ID.",
+    )
 
     with pytest.raises(ModelAccessDenied) as caught:
         call_judge(client, [{"text": "grade it"}], model_id="us.amazon.nova-2-lite-v1:0")
@@ -492,11 +587,17 @@ def test_dropped_and_timed_out_connections_are_transient(error, on_read):
 
     with pytest.raises(ModelTransientError, match=LITE):
         BedrockToolCaller(lambda: _Failing(error)).call(
-            model_id=LITE, system_prompt="S", content=[{"text": "x"}], tool_name="t", tool_description="d",
-            input_schema={"type": "object"})
+            model_id=LITE,
+            system_prompt="S",
+            content=[{"text": "x"}],
+            tool_name="t",
+            tool_description="d",
+            input_schema={"type": "object"},
+        )
 
 
 # --- Converse with a forced tool ----------------------------------------------------------------------------
+
 
 def converse_expected(content, tool="submit_verdict", model_id=LITE):
     return {
@@ -514,8 +615,13 @@ def converse_expected(content, tool="submit_verdict", model_id=LITE):
 
 def call_judge(client, content, model_id=LITE):
     return BedrockToolCaller(lambda: client).call(
-        model_id=model_id, system_prompt="SYSTEM", content=content, tool_name="submit_verdict",
-        tool_description="desc", input_schema={"type": "object"})
+        model_id=model_id,
+        system_prompt="SYSTEM",
+        content=content,
+        tool_name="submit_verdict",
+        tool_description="desc",
+        input_schema={"type": "object"},
+    )
 
 
 def test_tool_calls_leave_room_for_novas_reasoning():
@@ -527,14 +633,24 @@ def test_judge_call_forces_the_tool_and_finds_it_after_thinking_text(bedrock):
     client, stubber = bedrock
     content = [{"image": {"format": "png", "source": {"bytes": PNG}}}, {"text": "grade it"}]
     verdict = {"score": 8.5, "explanation": "good", "suggestions": []}
-    stubber.add_response("converse", {
-        "output": {"message": {"role": "assistant", "content": [
-            {"text": "<thinking>looking at the apple</thinking>"},
-            {"toolUse": {"toolUseId": "t1", "name": "submit_verdict", "input": verdict}}]}},
-        "stopReason": "tool_use",
-        "usage": {"inputTokens": 1900, "outputTokens": 120, "totalTokens": 2020},
-        "metrics": {"latencyMs": 850},
-    }, converse_expected(content))
+    stubber.add_response(
+        "converse",
+        {
+            "output": {
+                "message": {
+                    "role": "assistant",
+                    "content": [
+                        {"text": "<thinking>looking at the apple</thinking>"},
+                        {"toolUse": {"toolUseId": "t1", "name": "submit_verdict", "input": verdict}},
+                    ],
+                }
+            },
+            "stopReason": "tool_use",
+            "usage": {"inputTokens": 1900, "outputTokens": 120, "totalTokens": 2020},
+            "metrics": {"latencyMs": 850},
+        },
+        converse_expected(content),
+    )
 
     answer = call_judge(client, content)
 
@@ -555,11 +671,15 @@ def test_nova_2_lite_is_a_vision_judge_with_tool_use():
 def test_a_refusal_without_the_tool_has_no_tool_input(bedrock):
     client, stubber = bedrock
     content = [{"text": "grade it"}]
-    stubber.add_response("converse", {
-        "output": {"message": {"role": "assistant", "content": [{"text": "I can't help with that."}]}},
-        "stopReason": "end_turn", "usage": {"inputTokens": 10, "outputTokens": 8, "totalTokens": 18},
-        "metrics": {"latencyMs": 100},
-    })
+    stubber.add_response(
+        "converse",
+        {
+            "output": {"message": {"role": "assistant", "content": [{"text": "I can't help with that."}]}},
+            "stopReason": "end_turn",
+            "usage": {"inputTokens": 10, "outputTokens": 8, "totalTokens": 18},
+            "metrics": {"latencyMs": 100},
+        },
+    )
 
     answer = call_judge(client, content)
 
@@ -568,12 +688,21 @@ def test_a_refusal_without_the_tool_has_no_tool_input(bedrock):
 
 
 def cut_answer(tool_input):
-    return ToolAnswer(tool_input=tool_input, text="<thinking>The apple is red, the table is", stop_reason="max_tokens",
-                      input_tokens=1900, output_tokens=3000, latency_ms=900, max_tokens=3000)
+    return ToolAnswer(
+        tool_input=tool_input,
+        text="<thinking>The apple is red, the table is",
+        stop_reason="max_tokens",
+        input_tokens=1900,
+        output_tokens=3000,
+        latency_ms=900,
+        max_tokens=3000,
+    )
 
 
-@pytest.mark.parametrize(("schema", "what", "error"), [(VERDICT_SCHEMA, "judge", InvalidVerdict),
-                                                       (REWRITE_SCHEMA, "rewriter", InvalidRewrite)])
+@pytest.mark.parametrize(
+    ("schema", "what", "error"),
+    [(VERDICT_SCHEMA, "judge", InvalidVerdict), (REWRITE_SCHEMA, "rewriter", InvalidRewrite)],
+)
 @pytest.mark.parametrize("tool_input", [None, {"score": 7}])  # no tool call at all, or a partial one
 def test_a_reply_cut_at_max_tokens_says_so(schema, what, error, tool_input):
     with pytest.raises(error) as caught:
@@ -583,8 +712,15 @@ def test_a_reply_cut_at_max_tokens_says_so(schema, what, error, tool_input):
 
 
 def test_a_plain_refusal_is_not_blamed_on_max_tokens():
-    answer = ToolAnswer(tool_input=None, text="I can't", stop_reason="end_turn", input_tokens=1, output_tokens=1,
-                        latency_ms=1, max_tokens=3000)
+    answer = ToolAnswer(
+        tool_input=None,
+        text="I can't",
+        stop_reason="end_turn",
+        input_tokens=1,
+        output_tokens=1,
+        latency_ms=1,
+        max_tokens=3000,
+    )
 
     with pytest.raises(InvalidVerdict) as caught:
         validated(answer, VERDICT_SCHEMA, "judge", InvalidVerdict)

@@ -37,8 +37,13 @@ def bedrock_with():
 
 
 def text_image(text="a red apple", **config):
-    return json.dumps({"taskType": "TEXT_IMAGE", "textToImageParams": {"text": text},
-                       "imageGenerationConfig": {"numberOfImages": 1, "width": 1024, "height": 1024, **config}})
+    return json.dumps(
+        {
+            "taskType": "TEXT_IMAGE",
+            "textToImageParams": {"text": text},
+            "imageGenerationConfig": {"numberOfImages": 1, "width": 1024, "height": 1024, **config},
+        }
+    )
 
 
 def generate(client, body, model=TITAN):
@@ -47,11 +52,22 @@ def generate(client, body, model=TITAN):
 
 def judge(client, png, prompt="a red apple"):
     return client.converse(
-        modelId=LITE, system=[{"text": "grade"}],
-        messages=[{"role": "user", "content": [{"image": {"format": "png", "source": {"bytes": png}}},
-                                                {"text": f"<user_prompt>\n{prompt}\n</user_prompt>"}]}],
-        toolConfig={"tools": [{"toolSpec": {"name": "submit_verdict", "inputSchema": {"json": {"type": "object"}}}}],
-                    "toolChoice": {"tool": {"name": "submit_verdict"}}})
+        modelId=LITE,
+        system=[{"text": "grade"}],
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"image": {"format": "png", "source": {"bytes": png}}},
+                    {"text": f"<user_prompt>\n{prompt}\n</user_prompt>"},
+                ],
+            }
+        ],
+        toolConfig={
+            "tools": [{"toolSpec": {"name": "submit_verdict", "inputSchema": {"json": {"type": "object"}}}}],
+            "toolChoice": {"tool": {"name": "submit_verdict"}},
+        },
+    )
 
 
 @pytest.mark.parametrize(("model", "width", "height"), [(TITAN, 1152, 768), (CANVAS, 1280, 720)])
@@ -121,8 +137,15 @@ def test_a_png_declared_as_jpeg_is_rejected(bedrock_with):
     png = render_png("a red apple", "", 1, 512, 512)
 
     with pytest.raises(ClientError, match="declared format"):
-        client.converse(modelId=LITE, messages=[{"role": "user", "content": [
-            {"image": {"format": "jpeg", "source": {"bytes": png}}}, {"text": "grade"}]}])
+        client.converse(
+            modelId=LITE,
+            messages=[
+                {
+                    "role": "user",
+                    "content": [{"image": {"format": "jpeg", "source": {"bytes": png}}}, {"text": "grade"}],
+                }
+            ],
+        )
 
 
 def test_throttle_first_throttles_each_operation_then_answers(bedrock_with):
@@ -156,7 +179,9 @@ def test_blocked_words_trip_the_input_filter_and_output_filtering_drops_images(b
 
 
 def test_fault_switches_parse_from_the_environment_and_reject_unknown_keys():
-    faults = FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": "throttle_rate=0.3,garbage_verdicts=1,blocked_words=bomb;gore"})
+    faults = FaultSwitches.from_env(
+        {"IMAGEGATE_OFFLINE_FAULTS": "throttle_rate=0.3,garbage_verdicts=1,blocked_words=bomb;gore"}
+    )
 
     assert (faults.throttle_rate, faults.garbage_verdicts, faults.blocked_words) == (0.3, 1, ("bomb", "gore"))
     with pytest.raises(ValueError, match="throttle_rate"):
@@ -178,9 +203,14 @@ def test_a_tool_schema_nova_would_refuse_is_refused(bedrock_with):
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {}}
 
     with pytest.raises(ClientError, match=r"\$schema"):
-        client.converse(modelId=LITE, messages=[{"role": "user", "content": [{"text": "hi"}]}],
-                        toolConfig={"tools": [{"toolSpec": {"name": "t", "inputSchema": {"json": schema}}}],
-                                    "toolChoice": {"tool": {"name": "t"}}})
+        client.converse(
+            modelId=LITE,
+            messages=[{"role": "user", "content": [{"text": "hi"}]}],
+            toolConfig={
+                "tools": [{"toolSpec": {"name": "t", "inputSchema": {"json": schema}}}],
+                "toolChoice": {"tool": {"name": "t"}},
+            },
+        )
 
 
 @pytest.mark.parametrize("schema_file", ["verdict.schema.json", "rewrite.schema.json"])
@@ -192,7 +222,11 @@ def test_the_projects_tool_schemas_are_ones_nova_accepts(schema_file):
 
 
 # --- Stability's format (the default generator) --------------------------------------------------------------
-SD35, CORE, ULTRA = "stability.sd3-5-large-v1:0", "stability.stable-image-core-v1:1", "stability.stable-image-ultra-v1:1"
+SD35, CORE, ULTRA = (
+    "stability.sd3-5-large-v1:0",
+    "stability.stable-image-core-v1:1",
+    "stability.stable-image-ultra-v1:1",
+)
 
 
 def stability(prompt="a red apple", **fields):
@@ -279,8 +313,16 @@ def test_the_adapter_and_the_offline_provider_agree_on_the_stability_format(bedr
     from imagegate_service.adapters.bedrock import BedrockImageGenerator, ImageRequest
 
     client, provider = bedrock_with()
-    request = ImageRequest(model_id=SD35, prompt="a red apple on a table", negative_prompt="blurry", seed=3,
-                           width=1536, height=640, count=2, quality="standard")
+    request = ImageRequest(
+        model_id=SD35,
+        prompt="a red apple on a table",
+        negative_prompt="blurry",
+        seed=3,
+        width=1536,
+        height=640,
+        count=2,
+        quality="standard",
+    )
 
     result = BedrockImageGenerator(lambda: client).generate(request)
 

@@ -15,8 +15,12 @@ from imagegate_service.settings import resolve_settings
 
 pytestmark = pytest.mark.unit
 
-DEPLOYED = {"generator": [registry.default_model("generator")], "judge": [registry.default_model("judge")],
-            "rewriter": [registry.default_model("rewriter")], "evaluator": [registry.default_model("evaluator")]}
+DEPLOYED = {
+    "generator": [registry.default_model("generator")],
+    "judge": [registry.default_model("judge")],
+    "rewriter": [registry.default_model("rewriter")],
+    "evaluator": [registry.default_model("evaluator")],
+}
 
 
 def _retired() -> list[str]:
@@ -26,8 +30,11 @@ def _retired() -> list[str]:
 
 def _other_active_generator() -> str:
     today = date.today()
-    return next(m for m in registry.generator_ids()
-                if m != registry.default_model("generator") and not registry.lifecycle(m).retired_on(today))
+    return next(
+        m
+        for m in registry.generator_ids()
+        if m != registry.default_model("generator") and not registry.lifecycle(m).retired_on(today)
+    )
 
 
 @pytest.fixture
@@ -38,7 +45,8 @@ def deployed(monkeypatch):
 def test_the_deployed_models_round_trip_through_the_environment():
     encoded = deployment.encode_deployed_models(DEPLOYED)
     assert deployment.deployed_models({c.ENV_DEPLOYED_MODELS: encoded}) == {
-        role: tuple(models) for role, models in DEPLOYED.items()}
+        role: tuple(models) for role, models in DEPLOYED.items()
+    }
     assert deployment.deployed_models({}) is None
 
 
@@ -62,8 +70,9 @@ def test_a_model_that_is_not_deployed_is_refused_naming_the_field_and_what_is(de
 
 def test_the_api_answers_400_and_starts_nothing_for_a_model_not_deployed(deployed, api, aws, lambda_context):
     other = _other_active_generator()
-    status, answer, _ = call(api, lambda_context, "POST", "/generations",
-                             f'{{"prompt": "a red apple", "generator": "{other}"}}', JSON)
+    status, answer, _ = call(
+        api, lambda_context, "POST", "/generations", f'{{"prompt": "a red apple", "generator": "{other}"}}', JSON
+    )
     assert status == 400
     assert answer["field"] == "generator" and "not deployed here" in answer["message"]
     assert executions(aws) == []

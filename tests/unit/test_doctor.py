@@ -27,45 +27,64 @@ def _config(**overrides):
 def _foundation_models(config) -> list[tuple[str, str]]:
     """(foundation model, display name) in the order doctor asks about them: one per configured model."""
     seen = dict.fromkeys(config.models_by_role().values())
-    return [(config.foundation_model(model), registry.document()["generators"].get(model, registry.document()[
-        "textModels"].get(model, {})).get("displayName", model)) for model in seen]
+    return [
+        (
+            config.foundation_model(model),
+            registry.document()["generators"]
+            .get(model, registry.document()["textModels"].get(model, {}))
+            .get("displayName", model),
+        )
+        for model in seen
+    ]
 
 
 def _model_details(model_id, name, status, end_of_life=None):
     lifecycle = {"status": status}
     if end_of_life:
         lifecycle["endOfLifeTime"] = end_of_life
-    return {"modelDetails": {"modelArn": f"arn:aws:bedrock:{REGION}::foundation-model/{model_id}",
-                             "modelId": model_id, "modelName": name, "providerName": "Amazon",
-                             "modelLifecycle": lifecycle}}
+    return {
+        "modelDetails": {
+            "modelArn": f"arn:aws:bedrock:{REGION}::foundation-model/{model_id}",
+            "modelId": model_id,
+            "modelName": name,
+            "providerName": "Amazon",
+            "modelLifecycle": lifecycle,
+        }
+    }
 
 
 def _availability(model_id, authorized=True):
-    return {"modelId": model_id, "agreementAvailability": {"status": "AVAILABLE"},
-            "authorizationStatus": "AUTHORIZED" if authorized else "NOT_AUTHORIZED",
-            "entitlementAvailability": "AVAILABLE", "regionAvailability": "AVAILABLE"}
+    return {
+        "modelId": model_id,
+        "agreementAvailability": {"status": "AVAILABLE"},
+        "authorizationStatus": "AUTHORIZED" if authorized else "NOT_AUTHORIZED",
+        "entitlementAvailability": "AVAILABLE",
+        "regionAvailability": "AVAILABLE",
+    }
 
 
 class StubbedAws:
     """A real boto3 session with dummy keys whose clients answer from Stubber."""
 
     def __init__(self, region=REGION):
-        self.session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                     region_name=region)
+        self.session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
         self.clients = {name: self.session.client(name, region_name=region or REGION) for name in ("sts", "bedrock")}
         self.stubs = {name: Stubber(client) for name, client in self.clients.items()}
         self.session.client = lambda name, **_: self.clients[name]
 
     def caller(self):
-        self.stubs["sts"].add_response("get_caller_identity", {
-            "UserId": "AIDTEST", "Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/dev"})
+        self.stubs["sts"].add_response(
+            "get_caller_identity", {"UserId": "AIDTEST", "Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/dev"}
+        )
 
     def model(self, model_id, name, status="ACTIVE", end_of_life=None, authorized=True):
         bedrock = self.stubs["bedrock"]
-        bedrock.add_response("get_foundation_model", _model_details(model_id, name, status, end_of_life),
-                             {"modelIdentifier": model_id})
-        bedrock.add_response("get_foundation_model_availability", _availability(model_id, authorized),
-                             {"modelId": model_id})
+        bedrock.add_response(
+            "get_foundation_model", _model_details(model_id, name, status, end_of_life), {"modelIdentifier": model_id}
+        )
+        bedrock.add_response(
+            "get_foundation_model_availability", _availability(model_id, authorized), {"modelId": model_id}
+        )
 
     def models(self, config, **lifecycles):
         """Every configured model answered ACTIVE and authorized, unless `lifecycles` says otherwise."""
@@ -122,8 +141,12 @@ def test_a_legacy_model_is_a_warning_with_its_date_and_the_registry_is_said_to_b
     judge = config.judge_model
     aws = StubbedAws()
     aws.caller()
-    aws.models(config, **{config.foundation_model(judge): {
-        "status": "LEGACY", "end_of_life": dt.datetime(2027, 3, 31, tzinfo=dt.UTC)}})
+    aws.models(
+        config,
+        **{
+            config.foundation_model(judge): {"status": "LEGACY", "end_of_life": dt.datetime(2027, 3, 31, tzinfo=dt.UTC)}
+        },
+    )
 
     code, output = aws.run(config)
 
@@ -150,8 +173,9 @@ def test_model_not_offered_in_the_region_needs_fixing():
     (first, _), *rest = _foundation_models(config)
     aws = StubbedAws()
     aws.caller()
-    aws.stubs["bedrock"].add_client_error("get_foundation_model", "ValidationException",
-                                          expected_params={"modelIdentifier": first})
+    aws.stubs["bedrock"].add_client_error(
+        "get_foundation_model", "ValidationException", expected_params={"modelIdentifier": first}
+    )
     for model_id, name in rest:
         aws.model(model_id, name)
 
@@ -219,9 +243,17 @@ def test_rejected_credentials_cannot_be_checked():
 
 
 def test_without_credentials_it_says_what_is_missing(monkeypatch, tmp_path):
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                 "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))

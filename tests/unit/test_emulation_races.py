@@ -119,10 +119,14 @@ def runs_table(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     with mock_aws():
         boto3.client("dynamodb").create_table(
-            TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+            TableName=TABLE,
+            BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                  {"AttributeName": "sk", "AttributeType": "S"}])
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+        )
         boto3.client("dynamodb").put_item(TableName=TABLE, Item={"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#01"}})
         yield
 
@@ -170,13 +174,17 @@ def test_a_write_waits_for_a_transaction_in_flight_on_the_same_table(runs_table,
             return original_deepcopy(value, *args, **kwargs)
 
         monkeypatch.setattr(dynamodb_models.copy, "deepcopy", deepcopy)
-        transaction = threading.Thread(target=lambda: client.transact_write_items(TransactItems=[
-            {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#t"}, "sk": {"S": "ROUND#01"}}}}]))
+        transaction = threading.Thread(
+            target=lambda: client.transact_write_items(
+                TransactItems=[{"Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#t"}, "sk": {"S": "ROUND#01"}}}}]
+            )
+        )
         transaction.start()
         assert in_copy.wait(5)
         monkeypatch.setattr(dynamodb_models.copy, "deepcopy", original_deepcopy)
-        writer = threading.Thread(target=lambda: client.put_item(
-            TableName=TABLE, Item={"pk": {"S": "RUN#w"}, "sk": {"S": "RUN"}}))
+        writer = threading.Thread(
+            target=lambda: client.put_item(TableName=TABLE, Item={"pk": {"S": "RUN#w"}, "sk": {"S": "RUN"}})
+        )
         writer.start()
         writer.join(0.3)
         assert writer.is_alive()  # waiting for the transaction

@@ -23,8 +23,9 @@ from imagegate_service.settings import DEFAULTS, resolve_settings, run_request_s
 
 pytestmark = pytest.mark.unit
 GROUND_TRUTH = registry.offline_default_models()["evaluator"]
-OPENAPI = json.loads((Path(__file__).resolve().parents[2] / "openapi" / "imagegate.openapi.json").read_text(
-    encoding="utf-8"))
+OPENAPI = json.loads(
+    (Path(__file__).resolve().parents[2] / "openapi" / "imagegate.openapi.json").read_text(encoding="utf-8")
+)
 
 
 # -- the run request ---------------------------------------------------------------------------------
@@ -44,29 +45,50 @@ def test_the_local_runtime_defaults_to_the_ground_truth_through_the_deployment_d
     assert resolve_settings({"prompt": "a cow"})["evaluator"] == GROUND_TRUTH
 
 
-@pytest.mark.parametrize("request_body, field, words", [
-    ({"judge": "us.amazon.nova-pro-v1:0", "evaluator": "us.amazon.nova-pro-v1:0"}, "evaluator", "different model"),
-    # the same model through its inference profile is the same model
-    ({"judge": "us.amazon.nova-lite-v1:0", "evaluator": "amazon.nova-lite-v1:0"}, "evaluator", "different model"),
-    ({"evaluator": "us.amazon.nova-micro-v1:0"}, "evaluator", "not supported"),  # no vision
-    ({"judge": GROUND_TRUTH}, "judge", "not supported"),  # the ground truth never judges
-    ({"expected": {}}, "expected.include", "required"),  # a missing field is named by its whole path
-    ({"expected": {"include": []}}, "expected.include", "1-8"),
-    ({"expected": {"include": [{"class": "cow", "count": 1}] * 9}}, "expected.include", "1-8"),
-    ({"expected": {"include": [{"class": "cow"}]}}, "expected.include.0.count", "required"),
-    ({"expected": {"include": [{"class": "cow", "count": 0}]}}, "expected.include.0.count", "1-16"),
-    ({"expected": {"include": [{"class": "cow", "count": 1, "size": "big"}]}}, "size", "not a known setting"),
-    ({"expected": {"include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1,
-                                                             "position": ["near", 0]}]}},
-     "expected.include.1.position", "not a relation"),
-    ({"expected": {"include": [{"class": "cow", "count": 1, "position": ["left of", 0]}]}},
-     "expected.include.0.position", "another include item"),
-    ({"expected": {"include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1,
-                                                             "position": ["left of", 5]}]}},
-     "expected.include.1.position", "another include item"),
-    ({"expected": {"include": [{"class": "cow", "count": 1}], "exclude": [{"class": "cow"}]}},
-     "expected.exclude.0.count", "required"),
-])
+@pytest.mark.parametrize(
+    "request_body, field, words",
+    [
+        ({"judge": "us.amazon.nova-pro-v1:0", "evaluator": "us.amazon.nova-pro-v1:0"}, "evaluator", "different model"),
+        # the same model through its inference profile is the same model
+        ({"judge": "us.amazon.nova-lite-v1:0", "evaluator": "amazon.nova-lite-v1:0"}, "evaluator", "different model"),
+        ({"evaluator": "us.amazon.nova-micro-v1:0"}, "evaluator", "not supported"),  # no vision
+        ({"judge": GROUND_TRUTH}, "judge", "not supported"),  # the ground truth never judges
+        ({"expected": {}}, "expected.include", "required"),  # a missing field is named by its whole path
+        ({"expected": {"include": []}}, "expected.include", "1-8"),
+        ({"expected": {"include": [{"class": "cow", "count": 1}] * 9}}, "expected.include", "1-8"),
+        ({"expected": {"include": [{"class": "cow"}]}}, "expected.include.0.count", "required"),
+        ({"expected": {"include": [{"class": "cow", "count": 0}]}}, "expected.include.0.count", "1-16"),
+        ({"expected": {"include": [{"class": "cow", "count": 1, "size": "big"}]}}, "size", "not a known setting"),
+        (
+            {
+                "expected": {
+                    "include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1, "position": ["near", 0]}]
+                }
+            },
+            "expected.include.1.position",
+            "not a relation",
+        ),
+        (
+            {"expected": {"include": [{"class": "cow", "count": 1, "position": ["left of", 0]}]}},
+            "expected.include.0.position",
+            "another include item",
+        ),
+        (
+            {
+                "expected": {
+                    "include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1, "position": ["left of", 5]}]
+                }
+            },
+            "expected.include.1.position",
+            "another include item",
+        ),
+        (
+            {"expected": {"include": [{"class": "cow", "count": 1}], "exclude": [{"class": "cow"}]}},
+            "expected.exclude.0.count",
+            "required",
+        ),
+    ],
+)
 def test_bad_evaluator_settings_name_the_field(request_body, field, words):
     with pytest.raises(InvalidRequest) as raised:
         resolve_settings({"prompt": "a cow and a dog", **request_body})
@@ -75,8 +97,10 @@ def test_bad_evaluator_settings_name_the_field(request_body, field, words):
 
 def test_expectations_with_more_checks_than_the_evaluator_can_answer_are_refused():
     # Given expectations within every per-field bound that still make 33 checks (the answers schema admits 30)
-    include = [{"class": noun, "count": 2, "color": "red", "position": ["left of", (k + 1) % 8]}
-               for k, noun in enumerate(["cow", "dog", "cat", "cup", "car", "bus", "kite", "vase"])]
+    include = [
+        {"class": noun, "count": 2, "color": "red", "position": ["left of", (k + 1) % 8]}
+        for k, noun in enumerate(["cow", "dog", "cat", "cup", "car", "bus", "kite", "vase"])
+    ]
     expected = {"include": include, "exclude": [{"class": "bird", "count": 1}]}
     # When the run is requested, Then it is refused before anything starts, naming the field and the limit
     with pytest.raises(InvalidRequest) as raised:
@@ -89,9 +113,13 @@ def test_expectations_with_more_checks_than_the_evaluator_can_answer_are_refused
 
 def test_geneval_metadata_is_a_valid_expected_setting():
     # Given every shape of GenEval's metadata (single, two objects, counting with exclude, colours, position)
-    expected = {"include": [{"class": "cow", "count": 2, "color": "brown"},
-                            {"class": "dog", "count": 1, "position": ["right of", 0]}],
-                "exclude": [{"class": "cow", "count": 3}]}
+    expected = {
+        "include": [
+            {"class": "cow", "count": 2, "color": "brown"},
+            {"class": "dog", "count": 1, "position": ["right of", 0]},
+        ],
+        "exclude": [{"class": "cow", "count": 3}],
+    }
     settings = resolve_settings({"prompt": "two brown cows and a dog to their right", "expected": expected})
     assert settings["expected"] == expected
 
@@ -112,8 +140,11 @@ def offline():
         provider = OfflineBedrock(FaultSwitches(**faults))
         provider.install(session)
         made.append(provider)
-        return session.client("bedrock-runtime", endpoint_url="http://bedrock.offline.invalid",
-                              config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
+        return session.client(
+            "bedrock-runtime",
+            endpoint_url="http://bedrock.offline.invalid",
+            config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+        )
 
     yield client
     for provider in made:
@@ -122,9 +153,14 @@ def offline():
 
 def forced(client, model, tool, content):
     response = client.converse(
-        modelId=model, system=[{"text": "evaluate"}], messages=[{"role": "user", "content": content}],
-        toolConfig={"tools": [{"toolSpec": {"name": tool, "inputSchema": {"json": {"type": "object"}}}}],
-                    "toolChoice": {"tool": {"name": tool}}})
+        modelId=model,
+        system=[{"text": "evaluate"}],
+        messages=[{"role": "user", "content": content}],
+        toolConfig={
+            "tools": [{"toolSpec": {"name": tool, "inputSchema": {"json": {"type": "object"}}}}],
+            "toolChoice": {"tool": {"name": tool}},
+        },
+    )
     blocks = response["output"]["message"]["content"]
     return next((b["toolUse"]["input"] for b in blocks if "toolUse" in b), None), response
 
@@ -134,9 +170,15 @@ def ask_checks(client, prompt, model=GROUND_TRUTH):
 
 
 def ask_answers(client, png, checks, model=GROUND_TRUTH):
-    return forced(client, model, c.EVALUATION_ANSWERS_TOOL, [
-        {"image": {"format": "png", "source": {"bytes": png}}},
-        {"text": f"<checks>\n{checks_block(checks)}\n</checks>"}])
+    return forced(
+        client,
+        model,
+        c.EVALUATION_ANSWERS_TOOL,
+        [
+            {"image": {"format": "png", "source": {"bytes": png}}},
+            {"text": f"<checks>\n{checks_block(checks)}\n</checks>"},
+        ],
+    )
 
 
 def test_the_ground_truth_answers_what_was_drawn_and_fails_what_was_not(offline):
@@ -159,9 +201,15 @@ def test_the_ground_truth_answers_what_was_drawn_and_fails_what_was_not(offline)
 def test_the_ground_truth_does_not_judge_or_rewrite(offline):
     client = offline()
     with pytest.raises(ClientError, match="answers only"):
-        forced(client, GROUND_TRUTH, c.VERDICT_TOOL, [
-            {"image": {"format": "png", "source": {"bytes": render_png("a cow", "", 1, 512, 512)}}},
-            {"text": "<user_prompt>a cow</user_prompt>"}])
+        forced(
+            client,
+            GROUND_TRUTH,
+            c.VERDICT_TOOL,
+            [
+                {"image": {"format": "png", "source": {"bytes": render_png("a cow", "", 1, 512, 512)}}},
+                {"text": "<user_prompt>a cow</user_prompt>"},
+            ],
+        )
 
 
 def test_a_bedrock_evaluator_offline_errs_like_a_vlm_yet_never_sees_a_missing_entity(offline):
@@ -201,23 +249,47 @@ def test_the_evaluator_tool_schemas_are_ones_nova_accepts(schema_file):
 
 # -- run.json, the API document and its description ----------------------------------------------------
 def evaluation(passed):
-    return {"passed": passed, "source": GROUND_TRUTH,
-            "checks": [{"question": "Is there a cow?", "satisfied": True},
-                       {"question": "Is the cow brown?", "satisfied": passed}]}
+    return {
+        "passed": passed,
+        "source": GROUND_TRUTH,
+        "checks": [
+            {"question": "Is there a cow?", "satisfied": True},
+            {"question": "Is the cow brown?", "satisfied": passed},
+        ],
+    }
 
 
 def round_item(number, score, passed_evaluation):
     prefix = f"runs/r1/round-{number:02d}/"
-    return {"round": number, "prompt": "a brown cow", "score": score, "passed": False, "subscores": {},
-            "explanation": "", "suggestions": [], "imageKeys": [prefix + "candidate-1.png"],
-            "bestImageKey": prefix + "candidate-1.png", "verdictKey": prefix + "verdict.json", "costUsd": 0.01,
-            "evaluation": evaluation(passed_evaluation), "evaluationCostUsd": 0.002}
+    return {
+        "round": number,
+        "prompt": "a brown cow",
+        "score": score,
+        "passed": False,
+        "subscores": {},
+        "explanation": "",
+        "suggestions": [],
+        "imageKeys": [prefix + "candidate-1.png"],
+        "bestImageKey": prefix + "candidate-1.png",
+        "verdictKey": prefix + "verdict.json",
+        "costUsd": 0.01,
+        "evaluation": evaluation(passed_evaluation),
+        "evaluationCostUsd": 0.002,
+    }
 
 
 def test_run_json_has_the_final_best_images_evaluation_on_top_and_each_rounds_below():
     # Given round 2 is the best by the judge's score, and the evaluator passed only round 1
-    run = {"runId": "r1", "status": "EXHAUSTED", "prompt": "a brown cow", "bestRound": 2, "finalScore": 7.0,
-           "costUsd": 0.02, "evaluationCostUsd": 0.004, "settings": {"threshold": 7.5}}
+    run = {
+        "runId": "r1",
+        "status": "EXHAUSTED",
+        "prompt": "a brown cow",
+        "bestRound": 2,
+        "finalScore": 7.0,
+        "costUsd": 0.02,
+        "evaluationCostUsd": 0.004,
+        "settings": {"threshold": 7.5},
+    }
     document = build_run_document(run, [round_item(1, 6.0, True), round_item(2, 7.0, False)])
 
     # Then the top-level evaluation is the final (best) image's, not the best evaluation
@@ -227,11 +299,28 @@ def test_run_json_has_the_final_best_images_evaluation_on_top_and_each_rounds_be
 
 
 def test_public_evaluation_has_exactly_the_contracts_keys():
-    document = {"passed": True, "source": GROUND_TRUTH, "costUsd": 0, "status": "complete",
-                "checks": [{"id": "c1", "kind": "entity", "question": "Is there a cow?", "subject": "cow",
-                            "parent": None, "answer": "yes", "satisfied": True}]}
-    assert public_evaluation(document) == {"passed": True, "source": GROUND_TRUTH,
-                                           "checks": [{"question": "Is there a cow?", "satisfied": True}]}
+    document = {
+        "passed": True,
+        "source": GROUND_TRUTH,
+        "costUsd": 0,
+        "status": "complete",
+        "checks": [
+            {
+                "id": "c1",
+                "kind": "entity",
+                "question": "Is there a cow?",
+                "subject": "cow",
+                "parent": None,
+                "answer": "yes",
+                "satisfied": True,
+            }
+        ],
+    }
+    assert public_evaluation(document) == {
+        "passed": True,
+        "source": GROUND_TRUTH,
+        "checks": [{"question": "Is there a cow?", "satisfied": True}],
+    }
 
 
 def _as_json_schema(node):
@@ -255,13 +344,30 @@ def test_the_api_document_with_evaluations_matches_its_openapi_description():
 
     class Runs:
         def get_run(self, run_id):
-            return {"runId": run_id, "status": "EXHAUSTED", "prompt": "a brown cow", "settings": {},
-                    "startedAt": "2026-01-01T00:00:00Z", "bestRound": 2, "bestScore": 7.0, "bestImageKey":
-                    "runs/r1/round-02/candidate-1.png", "rounds": 2, "costUsd": 0.02, "evaluationCostUsd": 0.004}
+            return {
+                "runId": run_id,
+                "status": "EXHAUSTED",
+                "prompt": "a brown cow",
+                "settings": {},
+                "startedAt": "2026-01-01T00:00:00Z",
+                "bestRound": 2,
+                "bestScore": 7.0,
+                "bestImageKey": "runs/r1/round-02/candidate-1.png",
+                "rounds": 2,
+                "costUsd": 0.02,
+                "evaluationCostUsd": 0.004,
+            }
 
         def list_rounds(self, run_id):
-            unavailable = {**round_item(1, 6.0, True), "evaluation": {
-                "passed": False, "source": GROUND_TRUTH, "checks": [], "unavailable": "ModelThrottled: slow down"}}
+            unavailable = {
+                **round_item(1, 6.0, True),
+                "evaluation": {
+                    "passed": False,
+                    "source": GROUND_TRUTH,
+                    "checks": [],
+                    "unavailable": "ModelThrottled: slow down",
+                },
+            }
             return [unavailable, round_item(2, 7.0, False)]
 
     class Presigner:
@@ -269,8 +375,9 @@ def test_the_api_document_with_evaluations_matches_its_openapi_description():
             return f"https://example.invalid/{key}"
 
     body = Generations(runs=Runs(), workflow=object(), presigner=Presigner()).get("20260101T000000Z-0000abcd")
-    schemas = _as_json_schema({name: schema for name, schema in OPENAPI["components"]["schemas"].items()
-                               if name != "RunRequest"})  # draft-4 bounds; the document does not use it
+    schemas = _as_json_schema(
+        {name: schema for name, schema in OPENAPI["components"]["schemas"].items() if name != "RunRequest"}
+    )  # draft-4 bounds; the document does not use it
     jsonschema.validate(body, {"$defs": schemas, "$ref": "#/$defs/Generation"})
     assert body["evaluation"] == evaluation(False)
     assert body["rounds"][0]["evaluation"]["unavailable"].startswith("ModelThrottled")
@@ -281,21 +388,35 @@ def test_the_api_document_with_evaluations_matches_its_openapi_description():
     assert set(body["totals"]) <= set(described["Generation"]["properties"]["totals"]["properties"])
     assert all(set(entry) <= set(described["Round"]["properties"]) for entry in body["rounds"])
     assert set(OPENAPI["components"]["schemas"]["Evaluation"]["properties"]) == {
-        "passed", "source", "checks", "unavailable"}
+        "passed",
+        "source",
+        "checks",
+        "unavailable",
+    }
 
 
 # -- the CLI --------------------------------------------------------------------------------------------
 def test_the_cli_summary_shows_the_evaluator_beside_the_judge(capsys):
     from imagegate.cli import _print_summary
 
-    run = {"runId": "r1", "status": "EXHAUSTED", "prompt": "a brown cow", "bestRound": 2, "finalScore": 7.0,
-           "costUsd": 0.02, "evaluationCostUsd": 0.004, "settings": {"threshold": 7.5}}
+    run = {
+        "runId": "r1",
+        "status": "EXHAUSTED",
+        "prompt": "a brown cow",
+        "bestRound": 2,
+        "finalScore": 7.0,
+        "costUsd": 0.02,
+        "evaluationCostUsd": 0.004,
+        "settings": {"threshold": 7.5},
+    }
     _print_summary(build_run_document(run, [round_item(1, 6.0, True), round_item(2, 7.0, False)]))
 
     printed = capsys.readouterr().out
     rows = [line.split() for line in printed.splitlines() if line.strip().startswith(("1 ", "2 "))]
-    assert [row[:6] for row in rows] == [["1", "6.0", "failed", "passed", "(2/2", "hold)"],
-                                         ["2", "7.0", "failed", "failed", "(1/2", "hold)"]]
+    assert [row[:6] for row in rows] == [
+        ["1", "6.0", "failed", "passed", "(2/2", "hold)"],
+        ["2", "7.0", "failed", "failed", "(1/2", "hold)"],
+    ]
     # the count is of checks that HOLD: "failed 1/2 checks" read as "1 of 2 failed"
     assert f"evaluator on the final image: failed: 1 of 2 checks hold ({GROUND_TRUTH})" in printed
     assert "first failed: Is the cow brown?" in printed
@@ -304,8 +425,16 @@ def test_the_cli_summary_shows_the_evaluator_beside_the_judge(capsys):
 def test_the_run_report_lists_the_evaluators_checks_escaped():
     from imagegate.report import render_run_report
 
-    run = {"runId": "r1", "status": "EXHAUSTED", "prompt": "a brown cow", "bestRound": 2, "finalScore": 7.0,
-           "costUsd": 0.02, "evaluationCostUsd": 0.004, "settings": {"threshold": 7.5}}
+    run = {
+        "runId": "r1",
+        "status": "EXHAUSTED",
+        "prompt": "a brown cow",
+        "bestRound": 2,
+        "finalScore": 7.0,
+        "costUsd": 0.02,
+        "evaluationCostUsd": 0.004,
+        "settings": {"threshold": 7.5},
+    }
     first = round_item(1, 6.0, True)
     first["evaluation"]["checks"][0]["question"] = "Is there a <script>cow</script>?"
     html = render_run_report(build_run_document(run, [first, round_item(2, 7.0, False)]))

@@ -23,7 +23,10 @@ def _pins(lock_text: str) -> dict[str, tuple[str, list[str]]]:
     for block in re.split(r"\n(?=[A-Za-z0-9])", lock_text):
         match = re.match(r"([A-Za-z0-9_.-]+)==(\S+)", block)
         if match:
-            pins[match.group(1).lower().replace("_", "-")] = (match.group(2), re.findall(r"--hash=sha256:([0-9a-f]{64})", block))
+            pins[match.group(1).lower().replace("_", "-")] = (
+                match.group(2),
+                re.findall(r"--hash=sha256:([0-9a-f]{64})", block),
+            )
     return pins
 
 
@@ -31,8 +34,11 @@ def test_every_locked_distribution_is_pinned_with_hashes_and_covers_what_require
     # Given the lock and what it was compiled from
     lock = layer.REQUIREMENTS_LOCK.read_text(encoding="utf-8")
     pins = _pins(lock)
-    asked = [Requirement(line.split("#")[0].strip())
-             for line in layer.REQUIREMENTS_IN.read_text(encoding="utf-8").splitlines() if line.split("#")[0].strip()]
+    asked = [
+        Requirement(line.split("#")[0].strip())
+        for line in layer.REQUIREMENTS_IN.read_text(encoding="utf-8").splitlines()
+        if line.split("#")[0].strip()
+    ]
     # Then every requirement line of the lock is an exact pin with at least one sha256 (pip --require-hashes)
     requirement_lines = [line for line in lock.splitlines() if line and not line.startswith((" ", "#"))]
     assert len(requirement_lines) == len(pins) and pins
@@ -58,8 +64,11 @@ def test_locked_versions_satisfy_the_projects_own_dependency_ranges():
 def test_install_takes_only_hashed_wheels_for_the_functions_platform_and_python(tmp_path):
     command = layer.install_command(tmp_path / "python")
     assert "--require-hashes" in command and "--only-binary=:all:" in command and "--no-deps" in command
-    value = {flag: command[index + 1] for index, flag in enumerate(command) if flag.startswith("-") and
-             index + 1 < len(command) and not command[index + 1].startswith("-")}
+    value = {
+        flag: command[index + 1]
+        for index, flag in enumerate(command)
+        if flag.startswith("-") and index + 1 < len(command) and not command[index + 1].startswith("-")
+    }
     assert value["--python-version"] == layer.LAMBDA_PYTHON_VERSION
     assert value["--abi"] == "cp" + layer.LAMBDA_PYTHON_VERSION.replace(".", "")
     assert value["--platform"].endswith({"arm64": "aarch64", "x86_64": "x86_64"}[layer.LAMBDA_ARCHITECTURE])
@@ -103,14 +112,19 @@ class FakePip:
         (target / "bin" / "pkg").write_text(f"#!{self.interpreter}\n")
         (target / "pkg-1.dist-info").mkdir()
         (target / "pkg-1.dist-info" / "RECORD").write_text(
-            f"../../bin/pkg,sha256={hash(self.interpreter)},{len(self.interpreter) + 3}\npkg/__init__.py,sha256=x,13\n")
+            f"../../bin/pkg,sha256={hash(self.interpreter)},{len(self.interpreter) + 3}\npkg/__init__.py,sha256=x,13\n"
+        )
         if self.fail:
             raise layer.LayerBuildError("pip failed")
 
 
 def test_the_layer_is_built_once_per_lock_and_again_when_the_lock_changes(tmp_path):
     # Given a lock and no built layer
-    lock, build, stamp = tmp_path / "requirements.lock", tmp_path / "build" / "layer", tmp_path / "build" / "layer.stamp"
+    lock, build, stamp = (
+        tmp_path / "requirements.lock",
+        tmp_path / "build" / "layer",
+        tmp_path / "build" / "layer.stamp",
+    )
     lock.write_text("pkg==1\n")
     pip = FakePip()
     # When it is built twice from the same lock
@@ -127,7 +141,11 @@ def test_the_layer_is_built_once_per_lock_and_again_when_the_lock_changes(tmp_pa
 
 
 def test_a_failed_install_keeps_the_previous_layer_and_leaves_nothing_behind(tmp_path):
-    lock, build, stamp = tmp_path / "requirements.lock", tmp_path / "build" / "layer", tmp_path / "build" / "layer.stamp"
+    lock, build, stamp = (
+        tmp_path / "requirements.lock",
+        tmp_path / "build" / "layer",
+        tmp_path / "build" / "layer.stamp",
+    )
     lock.write_text("pkg==1\n")
     layer.ensure_built(build, stamp, lock, run=FakePip())
     lock.write_text("pkg==2\n")

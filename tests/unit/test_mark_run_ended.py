@@ -29,20 +29,37 @@ def runtime():
 
 
 def _run_item(runtime, run_id: str, status: str = c.STATUS_RUNNING, started: datetime = STARTED) -> None:
-    runtime.runs().create_run(run_id, {"status": status, "startedAt": iso(started), c.RUNS_INDEX_PK: c.RUNS_INDEX_PK_VALUE,
-                                       c.RUNS_INDEX_SK: c.runs_index_sk(iso(started), run_id)})
+    runtime.runs().create_run(
+        run_id,
+        {
+            "status": status,
+            "startedAt": iso(started),
+            c.RUNS_INDEX_PK: c.RUNS_INDEX_PK_VALUE,
+            c.RUNS_INDEX_SK: c.runs_index_sk(iso(started), run_id),
+        },
+    )
 
 
 def _event(name: str, status: str, state_machine_arn: str = LOOP_ARN, **detail) -> dict:
     """What EventBridge delivers for Step Functions "Execution Status Change"."""
     return {
-        "version": "0", "id": "e1", "detail-type": "Step Functions Execution Status Change", "source": "aws.states",
-        "account": ACCOUNT, "time": "2026-11-30T02:00:00Z", "region": REGION,
+        "version": "0",
+        "id": "e1",
+        "detail-type": "Step Functions Execution Status Change",
+        "source": "aws.states",
+        "account": ACCOUNT,
+        "time": "2026-11-30T02:00:00Z",
+        "region": REGION,
         "resources": [f"arn:aws:states:{REGION}:{ACCOUNT}:execution:x:{name}"],
-        "detail": {"executionArn": f"{state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}",
-                   "stateMachineArn": state_machine_arn, "name": name, "status": status,
-                   "startDate": int(STARTED.timestamp() * 1000),
-                   "stopDate": int((STARTED + timedelta(hours=1)).timestamp() * 1000), **detail},
+        "detail": {
+            "executionArn": f"{state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}",
+            "stateMachineArn": state_machine_arn,
+            "name": name,
+            "status": status,
+            "startDate": int(STARTED.timestamp() * 1000),
+            "stopDate": int((STARTED + timedelta(hours=1)).timestamp() * 1000),
+            **detail,
+        },
     }
 
 
@@ -52,8 +69,9 @@ def test_a_running_run_is_marked_failed_with_the_status_and_cause(runtime, lambd
     _run_item(runtime, "stuck-run")
 
     # When its execution's end arrives
-    result = mark_run_ended.handler(_event("stuck-run", status, error="States.Timeout", cause="took too long"),
-                                    lambda_context)
+    result = mark_run_ended.handler(
+        _event("stuck-run", status, error="States.Timeout", cause="took too long"), lambda_context
+    )
 
     # Then the run is FAILED, and its reason names the execution's status and cause
     item = runtime.runs().get_run("stuck-run")
@@ -67,9 +85,14 @@ def test_a_running_run_is_marked_failed_with_the_status_and_cause(runtime, lambd
 def test_a_run_closed_by_hand_with_the_clis_describe_execution_output(runtime, lambda_context):
     # Given what `aws stepfunctions describe-execution` prints (dates as ISO 8601 text)
     _run_item(runtime, "by-hand")
-    detail = {"executionArn": f"arn:aws:states:{REGION}:{ACCOUNT}:execution:imagegate-quality-loop:by-hand",
-              "stateMachineArn": LOOP_ARN, "name": "by-hand", "status": "ABORTED",
-              "startDate": "2026-11-30T01:00:00.000000+00:00", "stopDate": "2026-11-30T01:30:00.000000+00:00"}
+    detail = {
+        "executionArn": f"arn:aws:states:{REGION}:{ACCOUNT}:execution:imagegate-quality-loop:by-hand",
+        "stateMachineArn": LOOP_ARN,
+        "name": "by-hand",
+        "status": "ABORTED",
+        "startDate": "2026-11-30T01:00:00.000000+00:00",
+        "stopDate": "2026-11-30T01:30:00.000000+00:00",
+    }
 
     result = mark_run_ended.handler({"detail": detail}, lambda_context)
 
@@ -125,18 +148,25 @@ def test_a_benchmark_end_marks_only_its_own_runs_that_still_run(runtime, lambda_
 
     # Then its two running runs are FAILED and nothing else changed
     assert sorted(result["marked"]) == ["night-001", "night-002"]
-    statuses = {run_id: runtime.runs().get_run(run_id)["status"]
-                for run_id in ("night-001", "night-002", "night-003", "night-004", "someone-else")}
-    assert statuses == {"night-001": c.STATUS_FAILED, "night-002": c.STATUS_FAILED, "night-003": c.STATUS_PASSED,
-                        "night-004": c.STATUS_RUNNING, "someone-else": c.STATUS_RUNNING}
+    statuses = {
+        run_id: runtime.runs().get_run(run_id)["status"]
+        for run_id in ("night-001", "night-002", "night-003", "night-004", "someone-else")
+    }
+    assert statuses == {
+        "night-001": c.STATUS_FAILED,
+        "night-002": c.STATUS_FAILED,
+        "night-003": c.STATUS_PASSED,
+        "night-004": c.STATUS_RUNNING,
+        "someone-else": c.STATUS_RUNNING,
+    }
 
 
 def _state_machine(name: str, state: dict) -> str:
     """A one-state machine (the run item is written by the test, as Start Run would)."""
     definition = {"StartAt": "Only", "States": {"Only": state}}
     return boto3.client("stepfunctions").create_state_machine(
-        name=name, definition=json.dumps(definition), roleArn=f"arn:aws:iam::{ACCOUNT}:role/test",
-        type="STANDARD")["stateMachineArn"]
+        name=name, definition=json.dumps(definition), roleArn=f"arn:aws:iam::{ACCOUNT}:role/test", type="STANDARD"
+    )["stateMachineArn"]
 
 
 def _wait_for_end(arn: str) -> str:

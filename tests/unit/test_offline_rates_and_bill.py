@@ -42,10 +42,18 @@ def test_verdict_rates_give_about_their_share_and_repeat_for_a_seed(bedrock_with
 
 
 def test_rates_are_checked_and_parsed_from_the_environment():
-    faults = FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": "garbage_verdict_rate=0.05,refuse_verdict_rate=0.1,"
-                                                                 "refuse_evaluation_rate=0.5,blocked_output_rate=0.05"})
-    assert (faults.garbage_verdict_rate, faults.refuse_verdict_rate, faults.refuse_evaluation_rate,
-            faults.blocked_output_rate) == (0.05, 0.1, 0.5, 0.05)
+    faults = FaultSwitches.from_env(
+        {
+            "IMAGEGATE_OFFLINE_FAULTS": "garbage_verdict_rate=0.05,refuse_verdict_rate=0.1,"
+            "refuse_evaluation_rate=0.5,blocked_output_rate=0.05"
+        }
+    )
+    assert (
+        faults.garbage_verdict_rate,
+        faults.refuse_verdict_rate,
+        faults.refuse_evaluation_rate,
+        faults.blocked_output_rate,
+    ) == (0.05, 0.1, 0.5, 0.05)
     with pytest.raises(ValueError, match="refuse_verdict_rate must be between 0 and 1"):
         FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": "refuse_verdict_rate=1.5"})
 
@@ -72,8 +80,11 @@ def test_the_bill_prices_answered_calls_from_the_registry_and_skips_throttled_on
 def test_filtered_images_are_billed_as_the_registry_says(bedrock_with, model):
     # Given every generated image withheld by the output filter
     client, provider = bedrock_with(blocked_output_rate=1.0)
-    body = (text_image(numberOfImages=1) if model == CANVAS
-            else json.dumps({"prompt": "a red apple", "aspect_ratio": "1:1", "output_format": "png"}))
+    body = (
+        text_image(numberOfImages=1)
+        if model == CANVAS
+        else json.dumps({"prompt": "a red apple", "aspect_ratio": "1:1", "output_format": "png"})
+    )
 
     # When one image is asked for
     payload = generate(client, body, model=model)

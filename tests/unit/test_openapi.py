@@ -26,8 +26,10 @@ def test_routes_are_the_resolvers_routes():
     from imagegate_service.handlers import api
 
     # When its routes are written the OpenAPI way (<name> -> {id})
-    routes = {(route.method, re.sub(r"<\w+>", "{id}", route.path))
-              for route in [*api.app._static_routes, *api.app._dynamic_routes]}
+    routes = {
+        (route.method, re.sub(r"<\w+>", "{id}", route.path))
+        for route in [*api.app._static_routes, *api.app._dynamic_routes]
+    }
 
     # Then they are exactly the described operations
     assert routes == {(method.upper(), path) for path, item in OPENAPI["paths"].items() for method in item}
@@ -49,12 +51,18 @@ def test_list_limits_and_idempotency_header_match_the_constants():
 
 def test_draft4_conversion_keeps_exclusive_bounds():
     # Given a 2020-12 exclusive minimum
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "x", "type": "object",
-              "properties": {"cost": {"type": "number", "exclusiveMinimum": 0, "maximum": 100}}}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "x",
+        "type": "object",
+        "properties": {"cost": {"type": "number", "exclusiveMinimum": 0, "maximum": 100}},
+    }
 
     # Then draft-4 states it as minimum plus a boolean, and no unknown keyword slips through
-    assert draft4(schema) == {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
-                              "properties": {"cost": {"type": "number", "minimum": 0, "exclusiveMinimum": True,
-                                                      "maximum": 100}}}
+    assert draft4(schema) == {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object",
+        "properties": {"cost": {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 100}},
+    }
     with pytest.raises(ValueError, match="oneOf"):
         openapi30({"oneOf": []})

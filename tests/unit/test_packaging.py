@@ -37,7 +37,10 @@ def test_every_extra_asked_of_an_installed_dependency_is_one_it_provides():
 
 
 def test_every_package_data_pattern_names_files_that_exist():
-    packages = {"imagegate": REPO_ROOT / "imagegate", "imagegate_service": REPO_ROOT / "functions" / "imagegate_service"}
+    packages = {
+        "imagegate": REPO_ROOT / "imagegate",
+        "imagegate_service": REPO_ROOT / "functions" / "imagegate_service",
+    }
     for package, patterns in _package_data().items():
         assert package in packages, f"package-data names an unknown package {package!r}"
         for pattern in patterns:
@@ -47,12 +50,17 @@ def test_every_package_data_pattern_names_files_that_exist():
 def test_every_data_file_the_code_reads_is_packaged():
     # Given the non-Python files shipped inside the packages
     root = REPO_ROOT / "functions" / "imagegate_service"
-    data = [path for path in root.rglob("*") if path.is_file() and path.suffix not in (".py", ".pyc")
-            and "__pycache__" not in path.parts]
+    data = [
+        path
+        for path in root.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+    ]
     patterns = _package_data()["imagegate_service"]
     # Then each is matched by a package-data pattern (an installed wheel would lack it otherwise)
     for path in data:
-        assert any(path.match(str(root / pattern)) for pattern in patterns), f"{path.relative_to(REPO_ROOT)} is not packaged"
+        assert any(path.match(str(root / pattern)) for pattern in patterns), (
+            f"{path.relative_to(REPO_ROOT)} is not packaged"
+        )
 
 
 def _package_data() -> dict[str, list[str]]:

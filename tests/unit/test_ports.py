@@ -48,8 +48,9 @@ def test_each_adapter_implements_every_method_of_its_port_with_the_same_signatur
         # and each method takes the same parameters, in order, with the same defaults and annotations
         wanted_parameters = list(inspect.signature(wanted).parameters.values())
         given_parameters = list(inspect.signature(given).parameters.values())
-        assert [(p.name, p.kind, p.default) for p in given_parameters] == \
-            [(p.name, p.kind, p.default) for p in wanted_parameters], f"{adapter.__name__}.{name}"
+        assert [(p.name, p.kind, p.default) for p in given_parameters] == [
+            (p.name, p.kind, p.default) for p in wanted_parameters
+        ], f"{adapter.__name__}.{name}"
         assert hints(given, adapter) == hints(wanted, port), f"{adapter.__name__}.{name}"
 
 

@@ -20,8 +20,14 @@ REQUEST = {"prompt": "a red apple to the left of a blue cup", "maxRounds": 2}
 
 
 def _post(api, lambda_context, request=REQUEST, headers=None):
-    return call(api, lambda_context, "POST", "/generations", json.dumps(request),
-                headers={"Content-Type": "application/json", **(headers or {})})
+    return call(
+        api,
+        lambda_context,
+        "POST",
+        "/generations",
+        json.dumps(request),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
 
 
 def test_an_accepted_generation_is_listed_and_shown_queued_before_any_step_runs(api, aws, lambda_context):
@@ -65,8 +71,9 @@ def test_start_run_moves_a_queued_run_to_running_keeping_what_it_was_created_wit
 
 
 @pytest.mark.parametrize(("code", "expected_status"), [("ExecutionLimitExceeded", 429), ("InternalFailure", 500)])
-def test_a_start_execution_that_fails_leaves_no_queued_item(api, aws, lambda_context, monkeypatch, code,
-                                                            expected_status):
+def test_a_start_execution_that_fails_leaves_no_queued_item(
+    api, aws, lambda_context, monkeypatch, code, expected_status
+):
     # Given Step Functions refuses the StartExecution
     def refuse(*_args, **_kwargs):
         raise ClientError({"Error": {"Code": code, "Message": "no"}}, "StartExecution")
@@ -92,6 +99,7 @@ def _raising(refuse):
             if error.response["Error"]["Code"] == "ExecutionLimitExceeded":
                 raise WorkflowThrottled(error.response["Error"]["Code"]) from error
             raise
+
     return start
 
 
@@ -133,8 +141,7 @@ def test_show_prints_a_queued_run_folder(tmp_path, capsys):
     from imagegate_service.settings import resolve_settings
 
     run_id = "20260101T000000Z-0000000q"
-    item = {"runId": run_id, **new_run_item(run_id, resolve_settings(REQUEST), datetime.now(UTC),
-                                            c.STATUS_QUEUED)}
+    item = {"runId": run_id, **new_run_item(run_id, resolve_settings(REQUEST), datetime.now(UTC), c.STATUS_QUEUED)}
     (tmp_path / run_id).mkdir()
     (tmp_path / run_id / RUN_FILE).write_text(json.dumps(build_run_document(item, [])))
 

@@ -19,7 +19,9 @@ def test_the_table_created_from_the_schema_has_its_keys_and_index(monkeypatch):
         client.create_table(**RUNS_TABLE.create_table_arguments("runs"))
         table = client.describe_table(TableName="runs")["Table"]
     assert [(key["AttributeName"], key["KeyType"]) for key in table["KeySchema"]] == [
-        (RUNS_TABLE.key.partition, "HASH"), (RUNS_TABLE.key.sort, "RANGE")]
+        (RUNS_TABLE.key.partition, "HASH"),
+        (RUNS_TABLE.key.sort, "RANGE"),
+    ]
     (index,) = table["GlobalSecondaryIndexes"]
     assert index["IndexName"] == c.RUNS_INDEX and index["Projection"]["ProjectionType"] == "ALL"
     assert [key["AttributeName"] for key in index["KeySchema"]] == [c.RUNS_INDEX_PK, c.RUNS_INDEX_SK]
@@ -33,5 +35,7 @@ def test_local_powertools_environment_is_the_deployed_one_with_traces_and_metric
     deployed, local = powertools_environment("INFO"), powertools_environment("INFO", local=True)
     assert deployed.items() <= local.items()
     assert {key: local[key] for key in local.keys() - deployed.keys()} == {
-        "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_DISABLED": "true"}
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }
     assert deployed["POWERTOOLS_SERVICE_NAME"] == c.SERVICE_NAME

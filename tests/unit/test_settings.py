@@ -101,7 +101,8 @@ def test_schema_lists_the_registry_models_for_the_api_to_reuse():
     assert "us.amazon.nova-2-lite-v1:0" in schema["properties"]["judge"]["enum"]
     # The schema allows the widest generator limits; each model's own limit is checked after it
     assert schema["properties"]["prompt"]["maxLength"] == max(
-        registry.generator(m).prompt_max_chars for m in registry.generator_ids())
+        registry.generator(m).prompt_max_chars for m in registry.generator_ids()
+    )
     assert "us.amazon.nova-micro-v1:0" not in schema["properties"]["judge"]["enum"]  # text-only model cannot judge
     assert schema["additionalProperties"] is False
 
@@ -132,11 +133,14 @@ def test_whole_number_floats_become_integers_bedrock_accepts():
     assert all(type(settings[k]) is int for k in ("candidatesPerRound", "seed", "maxRounds"))
 
 
-@pytest.mark.parametrize(("variable", "value", "field"), [
-    ("IMAGEGATE_DEFAULT_MAX_ROUNDS", "25", "maxRounds"),
-    ("IMAGEGATE_DEFAULT_MAX_ROUNDS", "four", "maxRounds"),
-    ("IMAGEGATE_DEFAULT_THRESHOLD", "11", "threshold"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "field"),
+    [
+        ("IMAGEGATE_DEFAULT_MAX_ROUNDS", "25", "maxRounds"),
+        ("IMAGEGATE_DEFAULT_MAX_ROUNDS", "four", "maxRounds"),
+        ("IMAGEGATE_DEFAULT_THRESHOLD", "11", "threshold"),
+    ],
+)
 def test_a_bad_deployment_default_is_refused_like_a_bad_request(monkeypatch, variable, value, field):
     monkeypatch.setenv(variable, value)
 

@@ -33,8 +33,14 @@ def started(storage, **settings):
 
 
 def billed_call(ledger, state, cost, *, step=c.STEP_JUDGE, candidate=1, round_number=1, bound=None):
-    with ledger.call(state, round_number=round_number, step=step, candidate=candidate, model_id="m",
-                     bound_usd=bound if bound is not None else cost) as billed:
+    with ledger.call(
+        state,
+        round_number=round_number,
+        step=step,
+        candidate=candidate,
+        model_id="m",
+        bound_usd=bound if bound is not None else cost,
+    ) as billed:
         billed.answered(cost)
 
 
@@ -56,14 +62,19 @@ def test_a_redelivered_invocation_records_its_call_once_and_a_new_attempt_is_a_n
     assert totals(entries) == {"costUsd": 0.005, "evaluationCostUsd": 0.0}
 
 
-@pytest.mark.parametrize("failure, outcome", [(ValueError("garbage"), c.CALL_INVALID),
-                                              (ImagesFiltered("all blocked"), c.CALL_FILTERED)])
+@pytest.mark.parametrize(
+    "failure, outcome", [(ValueError("garbage"), c.CALL_INVALID), (ImagesFiltered("all blocked"), c.CALL_FILTERED)]
+)
 def test_a_call_whose_answer_is_thrown_away_is_still_recorded_with_what_became_of_it(storage, failure, outcome):
     _, runs = storage
     state = started(storage)
 
-    with pytest.raises(type(failure)), SpendLedger(runs).call(
-            state, round_number=1, step=c.STEP_GENERATE, candidate=1, model_id="m", bound_usd=0.08) as billed:
+    with (
+        pytest.raises(type(failure)),
+        SpendLedger(runs).call(
+            state, round_number=1, step=c.STEP_GENERATE, candidate=1, model_id="m", bound_usd=0.08
+        ) as billed,
+    ):
         billed.answered(0.08)
         raise failure
 
@@ -75,8 +86,10 @@ def test_a_throttled_call_is_not_billed_and_gives_its_reservation_back(storage):
     _, runs = storage
     state = started(storage)
 
-    with pytest.raises(ModelThrottled), SpendLedger(runs).call(
-            state, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m", bound_usd=0.01):
+    with (
+        pytest.raises(ModelThrottled),
+        SpendLedger(runs).call(state, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m", bound_usd=0.01),
+    ):
         raise ModelThrottled("ThrottlingException")
 
     assert runs.ledger(RUN) == []
@@ -92,8 +105,12 @@ def test_a_call_that_could_pass_the_budget_is_not_made(storage):
     made = []
 
     # When a retried judge call whose upper bound does not fit in what is left is about to be made
-    with pytest.raises(BudgetExhausted, match="maxCostUsd"), ledger.call(
-            {**state, "attempt": 2}, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m", bound_usd=0.13):
+    with (
+        pytest.raises(BudgetExhausted, match="maxCostUsd"),
+        ledger.call(
+            {**state, "attempt": 2}, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m", bound_usd=0.13
+        ),
+    ):
         made.append(True)
 
     # Then it is not made, and nothing is committed for it
@@ -215,9 +232,11 @@ class ThrottleOnce:
         def call(**kwargs):
             if not self.throttled:
                 self.throttled += 1
-                raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}},
-                                  operation)
+                raise ClientError(
+                    {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}}, operation
+                )
             return getattr(self._table, operation)(**kwargs)
+
         return call
 
     @property
@@ -239,9 +258,11 @@ class ThrottleOnce:
                 def call(**kwargs):
                     if not table.throttled:
                         table.throttled += 1
-                        raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}},
-                                          "TransactWriteItems")
+                        raise ClientError(
+                            {"Error": {"Code": "ThrottlingException", "Message": "slow"}}, "TransactWriteItems"
+                        )
                     return original(**kwargs)
+
                 return call
 
         class Meta:
@@ -256,12 +277,33 @@ def test_a_throttled_round_write_leaves_neither_half_and_its_retry_writes_both(s
     images, runs = storage
     state = started(storage)
     key = c.candidate_key(RUN, 1, 1)
-    images.put_json(c.verdict_key(RUN, 1), {"bestCandidate": 1, "candidates": [
-        {"candidate": 1, "imageKey": key, "verdict": {"score": 6.0, "explanation": "close", "suggestions": [],
-                                                      "subscores": {"promptAdherence": 6}}}]})
+    images.put_json(
+        c.verdict_key(RUN, 1),
+        {
+            "bestCandidate": 1,
+            "candidates": [
+                {
+                    "candidate": 1,
+                    "imageKey": key,
+                    "verdict": {
+                        "score": 6.0,
+                        "explanation": "close",
+                        "suggestions": [],
+                        "subscores": {"promptAdherence": 6},
+                    },
+                }
+            ],
+        },
+    )
     state["generation"] = {"round": 1, "imageKeys": [key], "costUsd": 0.08, "durationMs": 5}
-    state["judgement"] = {"score": 6.0, "bestCandidate": 1, "imageKey": key, "verdictKey": c.verdict_key(RUN, 1),
-                          "costUsd": 0.001, "durationMs": 5}
+    state["judgement"] = {
+        "score": 6.0,
+        "bestCandidate": 1,
+        "imageKey": key,
+        "verdictKey": c.verdict_key(RUN, 1),
+        "costUsd": 0.001,
+        "durationMs": 5,
+    }
     billed_call(SpendLedger(runs), state, 0.08, step=c.STEP_GENERATE)
     proxy = ThrottleOnce(runs._table)
     throttled = DynamoRunRepository("t", lambda name: proxy)
@@ -280,9 +322,19 @@ def test_a_throttled_round_write_leaves_neither_half_and_its_retry_writes_both(s
 def test_the_state_machine_retries_dynamodb_throttling_on_every_step_that_writes():
     definition = json.loads((Path(__file__).parents[2] / "statemachine" / "quality_loop.asl.json").read_text())
     states = definition["States"]
-    writers = ["Generate Images", "Pick Best", "Evaluate Round", "Record Round", "Rewrite Prompt",
-               "Record Filtered Round", "Record Passed", "Record Out Of Rounds", "Record Out Of Budget",
-               "Record Blocked", "Record Failure"]
+    writers = [
+        "Generate Images",
+        "Pick Best",
+        "Evaluate Round",
+        "Record Round",
+        "Rewrite Prompt",
+        "Record Filtered Round",
+        "Record Passed",
+        "Record Out Of Rounds",
+        "Record Out Of Budget",
+        "Record Blocked",
+        "Record Failure",
+    ]
     judge = states["Judge Images"]["ItemProcessor"]["States"]["Judge Candidate"]
     for name, state in [*((name, states[name]) for name in writers), ("Judge Candidate", judge)]:
         assert any("StoreThrottled" in rule["ErrorEquals"] for rule in state["Retry"]), name
@@ -292,13 +344,22 @@ def test_the_state_machine_retries_dynamodb_throttling_on_every_step_that_writes
 
 
 # -- item 4: what the content filter blocked -----------------------------------------------------------------
-@pytest.mark.parametrize("loop, error, expected", [
-    ({"round": 1, "prompt": "a red apple"}, {"Error": "ContentBlocked"}, "the content filter blocked your prompt"),
-    ({"round": 3, "prompt": "a rewritten apple"}, {"Error": "ContentBlocked"},
-     "the content filter blocked the rewritten prompt of round 3"),
-    ({"round": 3, "prompt": "a red apple", "lastFilteredRound": 2}, {"Error": "ImagesFiltered"},
-     "the content filter blocked the generated images of round 2"),
-])
+@pytest.mark.parametrize(
+    "loop, error, expected",
+    [
+        ({"round": 1, "prompt": "a red apple"}, {"Error": "ContentBlocked"}, "the content filter blocked your prompt"),
+        (
+            {"round": 3, "prompt": "a rewritten apple"},
+            {"Error": "ContentBlocked"},
+            "the content filter blocked the rewritten prompt of round 3",
+        ),
+        (
+            {"round": 3, "prompt": "a red apple", "lastFilteredRound": 2},
+            {"Error": "ImagesFiltered"},
+            "the content filter blocked the generated images of round 2",
+        ),
+    ],
+)
 def test_the_reason_says_exactly_what_was_blocked(loop, error, expected):
     state = {"settings": {"prompt": "a red apple"}, "loop": loop, "error": error}
 

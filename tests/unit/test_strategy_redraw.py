@@ -58,9 +58,14 @@ def images():
 
 
 def redraw_settings(**overrides):
-    return {**DEFAULTS, "cfgScale": registry.generator(DEFAULTS["generator"]).default_cfg_scale,
-            "prompt": "three red apples on a blue plate", "negativePrompt": "blurry",
-            "strategy": c.STRATEGY_REDRAW, **overrides}
+    return {
+        **DEFAULTS,
+        "cfgScale": registry.generator(DEFAULTS["generator"]).default_cfg_scale,
+        "prompt": "three red apples on a blue plate",
+        "negativePrompt": "blurry",
+        "strategy": c.STRATEGY_REDRAW,
+        **overrides,
+    }
 
 
 def test_redraw_keeps_the_prompt_moves_the_seed_and_calls_no_model(images):
@@ -70,8 +75,9 @@ def test_redraw_keeps_the_prompt_moves_the_seed_and_calls_no_model(images):
     rewriter = PromptRewriter(models=NoModelCalls(), images=images, runs=None)
 
     # When the Rewrite Prompt step runs
-    next_loop = rewriter.rewrite({"runId": "run-1", "settings": settings, "loop": loop,
-                                  "judgement": {"verdictKey": "never-read"}})
+    next_loop = rewriter.rewrite(
+        {"runId": "run-1", "settings": settings, "loop": loop, "judgement": {"verdictKey": "never-read"}}
+    )
 
     # Then the prompt and negative prompt are exactly as they were, the seed is the next one, nothing was spent
     assert next_loop["round"] == 2
@@ -128,7 +134,9 @@ def test_the_rewrite_strategy_draws_every_round_with_the_run_seed(images):
 
     # When a later round is generated (its prompt rewritten, its seed untouched)
     loop = {**initial_loop(settings), "round": 3, "prompt": "a rewritten prompt"}
-    RoundGenerator(generator=generator, images=images, ledger=UnlimitedLedger()).generate({"runId": "run-3", "settings": settings, "loop": loop})
+    RoundGenerator(generator=generator, images=images, ledger=UnlimitedLedger()).generate(
+        {"runId": "run-3", "settings": settings, "loop": loop}
+    )
 
     # Then it draws with the run's seed, as before the strategy setting existed
     assert generator.requests[0].seed == 5 and generator.requests[0].prompt == "a rewritten prompt"

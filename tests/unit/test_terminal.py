@@ -12,8 +12,10 @@ from imagegate.terminal import Column, Terminal
 pytestmark = pytest.mark.unit
 
 COLUMNS = [Column("round", "right"), Column("score", "right"), Column("judge"), Column("prompt changes")]
-ROWS = [(1, "6.0", "failed", "(original prompt)"),
-        (10, "7.25", "passed", "+ [bold]not markup[/bold] <b>nor html</b> " + "long " * 60)]
+ROWS = [
+    (1, "6.0", "failed", "(original prompt)"),
+    (10, "7.25", "passed", "+ [bold]not markup[/bold] <b>nor html</b> " + "long " * 60),
+]
 ESCAPE_CODE = re.compile(r"\x1b\[")
 
 
@@ -105,8 +107,15 @@ def test_a_reader_that_leaves_early_ends_the_cli_quietly(tmp_path, monkeypatch, 
     from imagegate.cli import EXIT_BROKEN_PIPE, main
     from imagegate.export import build_run_document
 
-    run = {"runId": "r1", "status": "EXHAUSTED", "prompt": "a cat", "settings": {"threshold": 7.5},
-           "finalScore": None, "bestRound": None, "costUsd": 0.0}
+    run = {
+        "runId": "r1",
+        "status": "EXHAUSTED",
+        "prompt": "a cat",
+        "settings": {"threshold": 7.5},
+        "finalScore": None,
+        "bestRound": None,
+        "costUsd": 0.0,
+    }
     (tmp_path / "run.json").write_text(json.dumps(build_run_document(run, [])), encoding="utf-8")
     sink = (tmp_path / "sink").open("w")
 

@@ -32,8 +32,15 @@ GENEVAL_FILE = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "
 TASKS = ("single_object", "two_object", "counting", "colors", "position", "color_attr")
 # SDXL's row of GenEval Table 2 (Ghosh et al., arXiv 2310.11513), tasks in TASKS order, then overall;
 # digits as quoted in /work/shared/reference/judging.md (overall 0.55 also in the GenEval README).
-PUBLISHED_SDXL = {"single_object": 0.98, "two_object": 0.74, "counting": 0.39, "colors": 0.85,
-                  "position": 0.15, "color_attr": 0.23, "overall": 0.55}
+PUBLISHED_SDXL = {
+    "single_object": 0.98,
+    "two_object": 0.74,
+    "counting": 0.39,
+    "colors": 0.85,
+    "position": 0.15,
+    "color_attr": 0.23,
+    "overall": 0.55,
+}
 TOLERANCE = 0.08
 
 
@@ -66,19 +73,31 @@ def measure_item(item: dict, width: int, height: int, seed: int) -> ItemResult:
     truth = _dsg(checks, {c["id"]: satisfied(c, percept) for c in checks})
     seen = _dsg(checks, {c["id"]: answer(c, percept, digest) for c in checks})
     verdict = judge_percept(percept, digest, item["prompt"])
-    return ItemResult(item["tag"], all(truth.values()), float(verdict["score"]),
-                      [(c["kind"], truth[c["id"]], seen[c["id"]]) for c in checks])
+    return ItemResult(
+        item["tag"],
+        all(truth.values()),
+        float(verdict["score"]),
+        [(c["kind"], truth[c["id"]], seen[c["id"]]) for c in checks],
+    )
 
 
 def _measure(args: tuple[dict, int, int, int]) -> ItemResult:
     return measure_item(*args)
 
 
-def measure(items: list[dict] | None = None, *, width: int | None = None, height: int | None = None,
-            seed: int | None = None, workers: int = 2) -> list[ItemResult]:
+def measure(
+    items: list[dict] | None = None,
+    *,
+    width: int | None = None,
+    height: int | None = None,
+    seed: int | None = None,
+    workers: int = 2,
+) -> list[ItemResult]:
     items = load_geneval() if items is None else items
-    jobs = [(item, width or DEFAULTS["width"], height or DEFAULTS["height"],
-             DEFAULTS["seed"] if seed is None else seed) for item in items]
+    jobs = [
+        (item, width or DEFAULTS["width"], height or DEFAULTS["height"], DEFAULTS["seed"] if seed is None else seed)
+        for item in items
+    ]
     if workers <= 1:
         return [_measure(job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -93,11 +112,17 @@ def generator_accuracy(results: list[ItemResult]) -> dict[str, dict]:
     for task in [*TASKS, *sorted(set(by_task) - set(TASKS))]:
         if by_task.get(task):
             accuracy = sum(by_task[task]) / len(by_task[task])
-            rows[task] = {"items": len(by_task[task]), "accuracy": round(accuracy, 3),
-                          "published": PUBLISHED_SDXL.get(task)}
+            rows[task] = {
+                "items": len(by_task[task]),
+                "accuracy": round(accuracy, 3),
+                "published": PUBLISHED_SDXL.get(task),
+            }
     tasks = [rows[t]["accuracy"] for t in TASKS if t in rows]
-    rows["overall"] = {"items": len(results), "accuracy": round(sum(tasks) / len(tasks), 3) if tasks else 0.0,
-                       "published": PUBLISHED_SDXL["overall"]}  # GenEval's overall: the mean of the task scores
+    rows["overall"] = {
+        "items": len(results),
+        "accuracy": round(sum(tasks) / len(tasks), 3) if tasks else 0.0,
+        "published": PUBLISHED_SDXL["overall"],
+    }  # GenEval's overall: the mean of the task scores
     for row in rows.values():
         row["withinTolerance"] = row["published"] is None or abs(row["accuracy"] - row["published"]) <= TOLERANCE
     return rows
@@ -108,10 +133,14 @@ def _rates(pairs: list[tuple[bool, bool]]) -> dict:
     n = len(pairs)
     tally = Counter(pairs)
     negatives, positives = tally[(False, True)] + tally[(False, False)], tally[(True, True)] + tally[(True, False)]
-    return {"n": n, "agreement": round((tally[(True, True)] + tally[(False, False)]) / n, 3) if n else None,
-            "falsePassRate": round(tally[(False, True)] / negatives, 3) if negatives else None,
-            "falseFailRate": round(tally[(True, False)] / positives, 3) if positives else None,
-            "falsePasses": tally[(False, True)], "falseFails": tally[(True, False)]}
+    return {
+        "n": n,
+        "agreement": round((tally[(True, True)] + tally[(False, False)]) / n, 3) if n else None,
+        "falsePassRate": round(tally[(False, True)] / negatives, 3) if negatives else None,
+        "falseFailRate": round(tally[(True, False)] / positives, 3) if positives else None,
+        "falsePasses": tally[(False, True)],
+        "falseFails": tally[(True, False)],
+    }
 
 
 def judge_agreement(results: list[ItemResult], threshold: float | None = None) -> dict:
@@ -127,20 +156,31 @@ def table(accuracy: dict[str, dict], agreement: dict) -> str:
     def pct(value: float | None) -> str:
         return "   -  " if value is None else f"{value:6.1%}"
 
-    lines = ["GenEval single-shot accuracy (ground truth; default settings, seed 42) vs SDXL (arXiv 2310.11513 Table 2)",
-             f"  {'task':<14}{'items':>6}{'offline':>9}{'SDXL':>7}{'diff':>7}  within +-{TOLERANCE}"]
+    lines = [
+        "GenEval single-shot accuracy (ground truth; default settings, seed 42) vs SDXL (arXiv 2310.11513 Table 2)",
+        f"  {'task':<14}{'items':>6}{'offline':>9}{'SDXL':>7}{'diff':>7}  within +-{TOLERANCE}",
+    ]
     for task, row in accuracy.items():
         diff = row["accuracy"] - row["published"] if row["published"] is not None else 0.0
-        lines.append(f"  {task:<14}{row['items']:>6}{row['accuracy']:>9.2f}"
-                     f"{row['published'] if row['published'] is not None else float('nan'):>7.2f}{diff:>+7.2f}  "
-                     f"{'yes' if row['withinTolerance'] else 'NO'}")
-    lines.append(f"Judge vs ground truth on the same images (pass = score >= {agreement['threshold']}; per check: "
-                 "the judge's VLM lens vs exact perception)")
+        lines.append(
+            f"  {task:<14}{row['items']:>6}{row['accuracy']:>9.2f}"
+            f"{row['published'] if row['published'] is not None else float('nan'):>7.2f}{diff:>+7.2f}  "
+            f"{'yes' if row['withinTolerance'] else 'NO'}"
+        )
+    lines.append(
+        f"Judge vs ground truth on the same images (pass = score >= {agreement['threshold']}; per check: "
+        "the judge's VLM lens vs exact perception)"
+    )
     lines.append(f"  {'':<14}{'n':>6}{'agree':>9}{'false pass':>12}{'false fail':>12}")
-    for name, rates in [("per image", agreement["perImage"]), ("per check", agreement["perCheck"]),
-                        *((f"  {k}", v) for k, v in agreement["perCheckKind"].items())]:
-        lines.append(f"  {name:<14}{rates['n']:>6}{pct(rates['agreement']):>9}{pct(rates['falsePassRate']):>12}"
-                     f"{pct(rates['falseFailRate']):>12}")
+    for name, rates in [
+        ("per image", agreement["perImage"]),
+        ("per check", agreement["perCheck"]),
+        *((f"  {k}", v) for k, v in agreement["perCheckKind"].items()),
+    ]:
+        lines.append(
+            f"  {name:<14}{rates['n']:>6}{pct(rates['agreement']):>9}{pct(rates['falsePassRate']):>12}"
+            f"{pct(rates['falseFailRate']):>12}"
+        )
     return "\n".join(lines)
 
 

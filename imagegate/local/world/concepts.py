@@ -18,28 +18,148 @@ from . import vocabulary as vocab
 from .pixelcode import ATTRIBUTE_BITS, CONCEPT_BITS
 
 # Words that frame a picture rather than name something in it: "a photo of a bench" shows a bench.
-FRAMING_NOUNS: frozenset[str] = frozenset({
-    "photo", "photograph", "picture", "image", "shot", "snapshot", "render", "rendering", "illustration", "drawing",
-    "painting", "artwork", "art", "scene", "view", "close", "closeup", "portrait", "depiction", "composition",
-    "frame", "canvas", "background", "foreground", "style", "detail", "details", "quality", "resolution", "lighting",
-    "light", "sunlight", "glow", "colors", "colours", "color", "colour", "side", "middle", "center", "centre",
-    "corner", "edge", "half", "part", "top", "bottom", "front", "back", "kind", "type", "sort", "lot", "lots",
-    "bunch", "group", "number", "pair", "couple", "text", "word", "words", "subject", "way", "thing", "things",
-    "something", "anything", "nothing", "one", "ones",
-})
+FRAMING_NOUNS: frozenset[str] = frozenset(
+    {
+        "photo",
+        "photograph",
+        "picture",
+        "image",
+        "shot",
+        "snapshot",
+        "render",
+        "rendering",
+        "illustration",
+        "drawing",
+        "painting",
+        "artwork",
+        "art",
+        "scene",
+        "view",
+        "close",
+        "closeup",
+        "portrait",
+        "depiction",
+        "composition",
+        "frame",
+        "canvas",
+        "background",
+        "foreground",
+        "style",
+        "detail",
+        "details",
+        "quality",
+        "resolution",
+        "lighting",
+        "light",
+        "sunlight",
+        "glow",
+        "colors",
+        "colours",
+        "color",
+        "colour",
+        "side",
+        "middle",
+        "center",
+        "centre",
+        "corner",
+        "edge",
+        "half",
+        "part",
+        "top",
+        "bottom",
+        "front",
+        "back",
+        "kind",
+        "type",
+        "sort",
+        "lot",
+        "lots",
+        "bunch",
+        "group",
+        "number",
+        "pair",
+        "couple",
+        "text",
+        "word",
+        "words",
+        "subject",
+        "way",
+        "thing",
+        "things",
+        "something",
+        "anything",
+        "nothing",
+        "one",
+        "ones",
+    }
+)
 
 MAX_NOUN_CHARS = 40  # longer "words" are not nouns of any language a model was trained on
 
 # Words about quality or taste, not content: no object, no checkable attribute ("a beautiful cat").
-QUALITY_WORDS: frozenset[str] = frozenset({
-    "beautiful", "pretty", "nice", "good", "great", "cool", "amazing", "awesome", "stunning", "lovely",
-    "epic", "best", "better", "detailed", "intricate", "cinematic", "masterpiece", "trending", "hd",
-    "uhd", "4k", "8k", "ultra", "high", "highly", "professional", "award", "winning", "sharp", "focus",
-    "gorgeous", "breathtaking", "dramatic", "elegant", "perfect", "fantastic", "wonderful", "please",
-    "make", "create", "generate", "draw", "render", "show", "give", "want", "need", "like", "it",
-    "visible", "legible", "readable", "prominent", "distinct", "recognizable", "recognisable", "main",
-    "important", "crucial",
-})
+QUALITY_WORDS: frozenset[str] = frozenset(
+    {
+        "beautiful",
+        "pretty",
+        "nice",
+        "good",
+        "great",
+        "cool",
+        "amazing",
+        "awesome",
+        "stunning",
+        "lovely",
+        "epic",
+        "best",
+        "better",
+        "detailed",
+        "intricate",
+        "cinematic",
+        "masterpiece",
+        "trending",
+        "hd",
+        "uhd",
+        "4k",
+        "8k",
+        "ultra",
+        "high",
+        "highly",
+        "professional",
+        "award",
+        "winning",
+        "sharp",
+        "focus",
+        "gorgeous",
+        "breathtaking",
+        "dramatic",
+        "elegant",
+        "perfect",
+        "fantastic",
+        "wonderful",
+        "please",
+        "make",
+        "create",
+        "generate",
+        "draw",
+        "render",
+        "show",
+        "give",
+        "want",
+        "need",
+        "like",
+        "it",
+        "visible",
+        "legible",
+        "readable",
+        "prominent",
+        "distinct",
+        "recognizable",
+        "recognisable",
+        "main",
+        "important",
+        "crucial",
+    }
+)
 
 
 def _plural_to_singular() -> dict[str, str]:
@@ -51,8 +171,28 @@ def _plural_to_singular() -> dict[str, str]:
 
 
 _IRREGULAR_SINGULARS: dict[str, str] | None = None
-_S_SINGULARS = frozenset({"axis", "iris", "tennis", "pelvis", "trellis", "chassis", "lens", "canvas", "atlas",
-                          "bus", "gas", "glass", "cactus", "octopus", "walrus", "news", "physics", "mathematics"})
+_S_SINGULARS = frozenset(
+    {
+        "axis",
+        "iris",
+        "tennis",
+        "pelvis",
+        "trellis",
+        "chassis",
+        "lens",
+        "canvas",
+        "atlas",
+        "bus",
+        "gas",
+        "glass",
+        "cactus",
+        "octopus",
+        "walrus",
+        "news",
+        "physics",
+        "mathematics",
+    }
+)
 _KNOWN = frozenset(vocab.OBJECT_CLASSES)
 
 
@@ -77,7 +217,12 @@ def singular(word: str) -> str:
     if len(last) > 3 and last.endswith(("ses", "xes", "ches", "shes", "zes", "oes")):
         stem = last[:-2]
         return prefix + stem
-    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "sis", "ous")) and last not in _S_SINGULARS:
+    if (
+        len(last) > 3
+        and last.endswith("s")
+        and not last.endswith(("ss", "us", "sis", "ous"))
+        and last not in _S_SINGULARS
+    ):
         return prefix + last[:-1]
     return word
 
@@ -85,20 +230,73 @@ def singular(word: str) -> str:
 # English nouns ending in -ing (what a dictionary knows, like the rest of this module); any other -ing word is
 # a verb form. Where a verb form stands (after a noun, before an article: "an astronaut riding a horse") is
 # each reader's own business; that "riding" is a verb and "building" a noun is the language's.
-ING_NOUNS: frozenset[str] = frozenset({
-    "building", "ring", "king", "wing", "string", "ceiling", "painting", "drawing", "pudding", "earring", "swing",
-    "spring", "evening", "morning", "clothing", "wedding", "railing", "sibling", "duckling", "seedling", "icing",
-    "dumpling", "lightning", "awning", "sapling", "viking", "thing", "bedding", "stuffing", "frosting", "topping",
-    "dressing", "carving", "fencing", "lining", "setting", "herring", "gosling", "starling", "stocking", "landing",
-    "clearing", "crossing", "opening", "dwelling", "filling", "piping", "sling", "darling", "offspring",
-})
+ING_NOUNS: frozenset[str] = frozenset(
+    {
+        "building",
+        "ring",
+        "king",
+        "wing",
+        "string",
+        "ceiling",
+        "painting",
+        "drawing",
+        "pudding",
+        "earring",
+        "swing",
+        "spring",
+        "evening",
+        "morning",
+        "clothing",
+        "wedding",
+        "railing",
+        "sibling",
+        "duckling",
+        "seedling",
+        "icing",
+        "dumpling",
+        "lightning",
+        "awning",
+        "sapling",
+        "viking",
+        "thing",
+        "bedding",
+        "stuffing",
+        "frosting",
+        "topping",
+        "dressing",
+        "carving",
+        "fencing",
+        "lining",
+        "setting",
+        "herring",
+        "gosling",
+        "starling",
+        "stocking",
+        "landing",
+        "clearing",
+        "crossing",
+        "opening",
+        "dwelling",
+        "filling",
+        "piping",
+        "sling",
+        "darling",
+        "offspring",
+    }
+)
 
 
 def is_verb_form(word: str) -> bool:
     """Is this word a verb's -ing form ("riding", "fighting"), not a noun that ends in -ing ("building")?"""
     word = word.strip().lower()
-    return (len(word) > 4 and word.endswith("ing") and word.isalpha() and word not in ING_NOUNS
-            and word not in _KNOWN and word not in vocab.SYNONYMS)
+    return (
+        len(word) > 4
+        and word.endswith("ing")
+        and word.isalpha()
+        and word not in ING_NOUNS
+        and word not in _KNOWN
+        and word not in vocab.SYNONYMS
+    )
 
 
 def is_plural(word: str) -> bool:

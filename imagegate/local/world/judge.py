@@ -23,8 +23,19 @@ from .perceive import Percept, perceive
 from .reading import checks_from_prompt
 from .vlm import answer
 
-WEIGHTS = {"entity": 3.0, "count": 2.0, "colour": 2.0, "attribute": 1.5, "position": 1.5, "relation": 2.0,
-           "text": 2.0, "scene": 1.0, "light": 1.0, "style": 1.0, "absent": 2.0}
+WEIGHTS = {
+    "entity": 3.0,
+    "count": 2.0,
+    "colour": 2.0,
+    "attribute": 1.5,
+    "position": 1.5,
+    "relation": 2.0,
+    "text": 2.0,
+    "scene": 1.0,
+    "light": 1.0,
+    "style": 1.0,
+    "absent": 2.0,
+}
 _RELATION_WORDS = {"left of": "to the left of", "right of": "to the right of"}
 SUGGESTION_MAX_CHARS = 300  # prompts/verdict.schema.json
 
@@ -43,7 +54,7 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str) -> dict:
             said[check["id"]] = False
     total = sum(WEIGHTS.get(c["kind"], 1.0) for c in checks)
     share = sum(WEIGHTS.get(c["kind"], 1.0) for c in checks if said[c["id"]]) / total if total else 0.0
-    adherence = round(10 * share ** 3, 1)
+    adherence = round(10 * share**3, 1)
     jitter = int(digest[:2], 16) / 255  # stable per image, 0..1
     technical = round((5.5 if percept.artifacts else 8.6) + 0.8 * jitter, 1)
     aesthetics = round(6.5 + 2.5 * min(1.0, percept.contrast * 1.6) + 0.4 * jitter, 1)
@@ -60,8 +71,11 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str) -> dict:
         "score": min(10.0, max(0.0, score)),
         "explanation": _explain(checks, said, percept),
         "suggestions": suggestions,
-        "subscores": {"promptAdherence": adherence, "technicalQuality": min(10.0, technical),
-                      "aesthetics": min(10.0, aesthetics)},
+        "subscores": {
+            "promptAdherence": adherence,
+            "technicalQuality": min(10.0, technical),
+            "aesthetics": min(10.0, aesthetics),
+        },
         "checks": reported or [{"question": NO_CHECKS_QUESTION, "satisfied": False}],
     }
 
@@ -70,8 +84,12 @@ def _entity_phrase(entity_id: str, subject: str, checks: list[dict]) -> str:
     """How a prompt should name an entity to leave no doubt: "exactly three clearly red apples"."""
     about = [c for c in checks if c.get("parent") == entity_id and c["kind"] in {"count", "colour", "attribute"}]
     count = next((c for c in about if c["kind"] == "count"), None)
-    looks = " ".join(dict.fromkeys([c["colour"] for c in about if c["kind"] == "colour"] +
-                                   [c["attribute"] for c in about if c["kind"] == "attribute"]))
+    looks = " ".join(
+        dict.fromkeys(
+            [c["colour"] for c in about if c["kind"] == "colour"]
+            + [c["attribute"] for c in about if c["kind"] == "attribute"]
+        )
+    )
     looks = f"clearly {looks} " if looks else ""
     if count is None:
         return f"a {looks or 'clearly visible '}{subject}"
@@ -93,10 +111,11 @@ def _fix(check: dict, checks: list[dict], by_id: dict[str, dict], said: dict[str
     if parent is not None and not said[parent["id"]] and kind != "relation":
         return None  # the missing entity's own suggestion names this detail too
     if kind == "entity":
-        return f'Add "{_entity_phrase(check["id"], subject, checks)}" to the prompt: there is no {subject} in the image.'
+        return (
+            f'Add "{_entity_phrase(check["id"], subject, checks)}" to the prompt: there is no {subject} in the image.'
+        )
     if kind in {"count", "colour", "attribute"}:
-        return (f'Add "{_entity_phrase(check["parent"], subject, checks)}" to the prompt: '
-                f'the {subject} does not match.')
+        return f'Add "{_entity_phrase(check["parent"], subject, checks)}" to the prompt: the {subject} does not match.'
     if kind == "position":
         return f'Add "the {subject} on the {check["position"]} side of the image" to the prompt.'
     if kind == "relation":
@@ -113,9 +132,11 @@ def _fix(check: dict, checks: list[dict], by_id: dict[str, dict], said: dict[str
 def _explain(checks: list[dict], said: dict[str, bool], percept: Percept) -> str:
     held = [c for c in checks if said[c["id"]]]
     failed = [c for c in checks if not said[c["id"]]]
-    parts = [f"The image shows {len(percept.objects)} object{'s' if len(percept.objects) != 1 else ''} "
-             f"in a {percept.scene} setting{' with ' + percept.light + ' light' if percept.light else ''}"
-             f"{', ' + percept.style + ' style' if percept.style else ''}."]
+    parts = [
+        f"The image shows {len(percept.objects)} object{'s' if len(percept.objects) != 1 else ''} "
+        f"in a {percept.scene} setting{' with ' + percept.light + ' light' if percept.light else ''}"
+        f"{', ' + percept.style + ' style' if percept.style else ''}."
+    ]
     if not checks:
         parts.append("The prompt names nothing that can be checked in an image.")
     else:

@@ -26,11 +26,11 @@ _ARTIFACT_SHARE = 0.02
 
 @dataclass
 class SeenObject:
-    code: int    # concept code (concepts.concept_code of the noun it depicts)
+    code: int  # concept code (concepts.concept_code of the noun it depicts)
     colour: str  # nearest named colour
-    x: float     # centre, 0..1 of the image
+    x: float  # centre, 0..1 of the image
     y: float
-    w: float     # box size, 0..1 of the image
+    w: float  # box size, 0..1 of the image
     h: float
     small: bool = False
     attributes: frozenset[int] = frozenset()  # attribute codes
@@ -115,8 +115,16 @@ def _object_at(pixels, x: int, y: int, width: int, height: int) -> tuple[SeenObj
             attributes.add(code)
     # the blob's fill, just above the marker and clear of its outline
     fill = pixels[min(width - 1, left + blob_w // 2), max(0, y - 1)]
-    seen = SeenObject(high << row_bits | low, nearest_colour(fill), (left + blob_w / 2) / width,
-                      (top + blob_h / 2) / height, blob_w / width, blob_h / height, small, frozenset(attributes))
+    seen = SeenObject(
+        high << row_bits | low,
+        nearest_colour(fill),
+        (left + blob_w / 2) / width,
+        (top + blob_h / 2) / height,
+        blob_w / width,
+        blob_h / height,
+        small,
+        frozenset(attributes),
+    )
     return seen, fill
 
 
@@ -136,8 +144,9 @@ def _style(pixels, height: int) -> str | None:
     if height <= 2 * FRAME_WIDTH + 2:
         return None
     solid, dash = pixels[0, 2], pixels[0, 0]
-    name, (first, second) = min(vocab.STYLE_FRAMES.items(),
-                                key=lambda item: _distance(solid, item[1][0]) + _distance(dash, item[1][1]))
+    name, (first, second) = min(
+        vocab.STYLE_FRAMES.items(), key=lambda item: _distance(solid, item[1][0]) + _distance(dash, item[1][1])
+    )
     close = _distance(solid, first) + _distance(dash, second) < _FRAME_MATCH_DISTANCE
     return name if close else None
 
@@ -155,6 +164,7 @@ def _cells(data: bytes, ink: RGB) -> list[int]:
 def _noisy(image: Image.Image) -> bool:
     """Noise shows as lone cells unlike all four neighbours (texture flecks are 2x2 blocks; the
     pixel code's inks, which only markers use, don't count)."""
+
     def differs(dx: int, dy: int) -> Image.Image:
         bands = ImageChops.difference(image, ImageChops.offset(image, dx, dy)).split()
         return ImageChops.lighter(ImageChops.lighter(bands[0], bands[1]), bands[2]).point(lambda v: 255 if v else 0)

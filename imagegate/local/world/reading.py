@@ -21,38 +21,199 @@ from imagegate_service.constants import EVALUATION_RELATIONS
 from . import vocabulary as vocab
 from .concepts import FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, colour_name, is_plural, is_verb_form, lemma, plural
 
-_RELATIONS: tuple[tuple[str, str], ...] = tuple(sorted({
-    "to the left of": "left of", "on the left of": "left of", "left of": "left of",
-    "to the right of": "right of", "on the right of": "right of", "right of": "right of",
-    "on top of": "above", "above": "above", "over": "above", "atop": "above", "on": "above", "upon": "above",
-    "below": "below", "under": "below", "underneath": "below", "beneath": "below",
-    "next to": "next to", "beside": "next to", "besides": "next to", "alongside": "next to", "near": "next to",
-}.items(), key=lambda item: -len(item[0].split())))
+_RELATIONS: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        {
+            "to the left of": "left of",
+            "on the left of": "left of",
+            "left of": "left of",
+            "to the right of": "right of",
+            "on the right of": "right of",
+            "right of": "right of",
+            "on top of": "above",
+            "above": "above",
+            "over": "above",
+            "atop": "above",
+            "on": "above",
+            "upon": "above",
+            "below": "below",
+            "under": "below",
+            "underneath": "below",
+            "beneath": "below",
+            "next to": "next to",
+            "beside": "next to",
+            "besides": "next to",
+            "alongside": "next to",
+            "near": "next to",
+        }.items(),
+        key=lambda item: -len(item[0].split()),
+    )
+)
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "being", "looks", "look", "appears", "appear"})
-_BOUNDARIES = _COPULAS | frozenset({
-    "and", "with", "or", "while", "plus", "of", "in", "at", "inside", "into", "from", "for", "to", "by",
-    "behind", "against", "around", "through", "across", "between", "among", "within", "during",
-    "that", "which", "who", "where", "is", "are", "was", "were", "be", "being", "has", "have", "sits",
-    "sit", "sitting", "stands", "standing", "lies", "lying", "rests", "resting", "placed", "flying",
-    "floating", "hanging", "holding", "wearing", "chasing", "eating", "riding", "playing", "looking",
-    "says", "saying", "reads", "reading", "labeled", "labelled", "titled", "showing", "featuring",
-    "depicting", "made", "colored", "coloured", "painted", "drawn", "shown", "located", "positioned",
-    "giving", "gives", "casting", "casts", "walking", "walks", "running", "runs", "jumping", "jumps",
-    "swimming", "sleeping", "sleeps", "drinking", "carrying", "carries", "pulling", "pushing", "watching",
-    "facing", "leaning", "perched", "surrounded", "covered", "filled", "lit", "illuminated", "bathed",
-})
+_BOUNDARIES = _COPULAS | frozenset(
+    {
+        "and",
+        "with",
+        "or",
+        "while",
+        "plus",
+        "of",
+        "in",
+        "at",
+        "inside",
+        "into",
+        "from",
+        "for",
+        "to",
+        "by",
+        "behind",
+        "against",
+        "around",
+        "through",
+        "across",
+        "between",
+        "among",
+        "within",
+        "during",
+        "that",
+        "which",
+        "who",
+        "where",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "being",
+        "has",
+        "have",
+        "sits",
+        "sit",
+        "sitting",
+        "stands",
+        "standing",
+        "lies",
+        "lying",
+        "rests",
+        "resting",
+        "placed",
+        "flying",
+        "floating",
+        "hanging",
+        "holding",
+        "wearing",
+        "chasing",
+        "eating",
+        "riding",
+        "playing",
+        "looking",
+        "says",
+        "saying",
+        "reads",
+        "reading",
+        "labeled",
+        "labelled",
+        "titled",
+        "showing",
+        "featuring",
+        "depicting",
+        "made",
+        "colored",
+        "coloured",
+        "painted",
+        "drawn",
+        "shown",
+        "located",
+        "positioned",
+        "giving",
+        "gives",
+        "casting",
+        "casts",
+        "walking",
+        "walks",
+        "running",
+        "runs",
+        "jumping",
+        "jumps",
+        "swimming",
+        "sleeping",
+        "sleeps",
+        "drinking",
+        "carrying",
+        "carries",
+        "pulling",
+        "pushing",
+        "watching",
+        "facing",
+        "leaning",
+        "perched",
+        "surrounded",
+        "covered",
+        "filled",
+        "lit",
+        "illuminated",
+        "bathed",
+    }
+)
 _DETERMINERS = frozenset({"a", "an", "the", "some", "several", "many"})
 _NEGATORS = frozenset({"no", "without", "not", "never", "none"})
 _QUANTIFIERS = frozenset({"several", "some", "many", "few", "multiple", "numerous", "various", "lots"})
-_FILLERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her",
-                      "very", "really", "quite", "so", "too", "just", "also", "exactly", "clearly",
-                      "distinctly", "precisely", "visibly", "only", "total", "vivid", "legible", "readable",
-                      "unmistakably", "must", "definitely", "solid", "entirely", "important", "there",
-                      "it", "they", "them", "one", "ones", "each", "every", "all", "both", "pair", "couple"})
-_PLACE = re.compile(r"\b(?:on|at|in|to)\s+the\s+(left|right|top|bottom|upper|lower|center|centre|middle)"
-                    r"(?:\s+(?:side|half|part|edge|corner|hand side))?"
-                    r"(?:\s+of\s+(?:the\s+)?(?:image|picture|frame|canvas|photo|scene|composition|view))?"
-                    r"(?=\s*(?:[.,;!?]|$|\band\b|\bwith\b))")
+_FILLERS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "their",
+        "his",
+        "her",
+        "very",
+        "really",
+        "quite",
+        "so",
+        "too",
+        "just",
+        "also",
+        "exactly",
+        "clearly",
+        "distinctly",
+        "precisely",
+        "visibly",
+        "only",
+        "total",
+        "vivid",
+        "legible",
+        "readable",
+        "unmistakably",
+        "must",
+        "definitely",
+        "solid",
+        "entirely",
+        "important",
+        "there",
+        "it",
+        "they",
+        "them",
+        "one",
+        "ones",
+        "each",
+        "every",
+        "all",
+        "both",
+        "pair",
+        "couple",
+    }
+)
+_PLACE = re.compile(
+    r"\b(?:on|at|in|to)\s+the\s+(left|right|top|bottom|upper|lower|center|centre|middle)"
+    r"(?:\s+(?:side|half|part|edge|corner|hand side))?"
+    r"(?:\s+of\s+(?:the\s+)?(?:image|picture|frame|canvas|photo|scene|composition|view))?"
+    r"(?=\s*(?:[.,;!?]|$|\band\b|\bwith\b))"
+)
 _PLACE_NAMES = {"upper": "top", "lower": "bottom", "centre": "center", "middle": "center"}
 _QUOTE = re.compile(r'"([^"]{1,60})"|“([^”]{1,60})”')
 _WORD = re.compile(r"[a-z0-9]+|[.,;:!?]|\u0000\d+\u0000|\u0001\w+\u0001")
@@ -65,8 +226,11 @@ def _settings(text: str) -> tuple[str, dict[str, str]]:
         for phrase in sorted(table, key=len, reverse=True):
             pattern = re.compile(rf"\b{re.escape(phrase)}\b")
             if pattern.search(text):
-                if kind == "light" and phrase in {"bright", "dark"} and re.search(
-                        rf"\b{phrase}\s+(?:{'|'.join(vocab.COLOURS)})\b", text):
+                if (
+                    kind == "light"
+                    and phrase in {"bright", "dark"}
+                    and re.search(rf"\b{phrase}\s+(?:{'|'.join(vocab.COLOURS)})\b", text)
+                ):
                     continue  # "dark blue": a shade
                 found.setdefault(kind, table[phrase])
                 text = pattern.sub(f" \u0001{kind}\u0001 ", text)
@@ -112,8 +276,12 @@ class _Reading:
 
         def close() -> None:
             nonlocal previous, pending_relation, negated, chunk, copula
-            if copula and chunk and previous is not None and not any(
-                    w in _DETERMINERS or w.isdigit() or w in vocab.NUMBER_WORDS for w in chunk):
+            if (
+                copula
+                and chunk
+                and previous is not None
+                and not any(w in _DETERMINERS or w.isdigit() or w in vocab.NUMBER_WORDS for w in chunk)
+            ):
                 self._predicate(previous, chunk)  # "the cat is fluffy"
                 chunk, copula = [], False
                 return
@@ -170,8 +338,9 @@ class _Reading:
         for kind in ("scene", "light", "style"):
             if kind in settings:
                 value = settings[kind]
-                self._add({"kind": kind, "setting": value, "parent": None,
-                           "question": f"Is the {kind} of the image {value}?"})
+                self._add(
+                    {"kind": kind, "setting": value, "parent": None, "question": f"Is the {kind} of the image {value}?"}
+                )
         return self.checks
 
     def _predicate_follows(self, tokens: list[str], i: int) -> bool:
@@ -179,15 +348,22 @@ class _Reading:
         if i >= len(tokens):
             return True
         token = tokens[i]
-        return (token in _DETERMINERS or token in _FILLERS or token in _BOUNDARIES or token in ".,;:!?"
-                or token.isdigit() or token in vocab.NUMBER_WORDS or token[0] in "\u0000\u0001"
-                or self._relation_at(tokens, i) is not None)
+        return (
+            token in _DETERMINERS
+            or token in _FILLERS
+            or token in _BOUNDARIES
+            or token in ".,;:!?"
+            or token.isdigit()
+            or token in vocab.NUMBER_WORDS
+            or token[0] in "\u0000\u0001"
+            or self._relation_at(tokens, i) is not None
+        )
 
     def _relation_at(self, tokens: list[str], i: int) -> tuple[int, str] | None:
         for phrase, name in _RELATIONS:
             words = phrase.split()
-            if tokens[i:i + len(words)] == words:
-                after = [t for t in tokens[i + len(words):i + len(words) + 3] if t not in {"a", "an", "the"}][:1]
+            if tokens[i : i + len(words)] == words:
+                after = [t for t in tokens[i + len(words) : i + len(words) + 3] if t not in {"a", "an", "the"}][:1]
                 if phrase in {"on", "over", "upon"} and (not after or after[0].startswith("\u0001")):
                     return None  # "on the beach", "over the city": a setting, not a relation
                 return len(words), name
@@ -196,10 +372,16 @@ class _Reading:
     # -- one chunk = at most one noun phrase ----------------------------------------------------------
     def _chunk(self, words: list[str], negated: bool) -> dict | None:
         definite = "the" in words or "this" in words
-        words = [w for w in words if (w not in _FILLERS or (w in vocab.NUMBER_WORDS and w not in {"a", "an"}))
-                 and w not in QUALITY_WORDS]
-        content = [w for w in words if not w.isdigit() and w not in vocab.NUMBER_WORDS
-                   and w not in _QUANTIFIERS and colour_name(w) is None]
+        words = [
+            w
+            for w in words
+            if (w not in _FILLERS or (w in vocab.NUMBER_WORDS and w not in {"a", "an"})) and w not in QUALITY_WORDS
+        ]
+        content = [
+            w
+            for w in words
+            if not w.isdigit() and w not in vocab.NUMBER_WORDS and w not in _QUANTIFIERS and colour_name(w) is None
+        ]
         if words and words[-1] not in content and lemma(words[-1]) in vocab.OBJECT_CLASSES:
             content.append(words[-1])  # "an orange orange": the last one is the fruit
         if not content:
@@ -209,19 +391,28 @@ class _Reading:
             head = " ".join(content[-2:])
         if head in FRAMING_NOUNS or not 2 <= len(head) <= MAX_NOUN_CHARS or head.endswith("ly"):
             return None
-        modifiers = words[:len(words) - len(head.split())]
+        modifiers = words[: len(words) - len(head.split())]
         count, count_words = None, [w for w in modifiers if w.isdigit() or w in vocab.NUMBER_WORDS]
         if count_words:
             word = count_words[-1]
             count = int(word) if word.isdigit() else vocab.NUMBER_WORDS[word]
         colours = [colour_name(w) for w in modifiers if colour_name(w)]
-        adjectives = [w for w in modifiers if w not in count_words and colour_name(w) is None and w not in _QUANTIFIERS
-                      and w.isalpha() and not w.endswith("ly") and len(w) <= MAX_NOUN_CHARS]
+        adjectives = [
+            w
+            for w in modifiers
+            if w not in count_words
+            and colour_name(w) is None
+            and w not in _QUANTIFIERS
+            and w.isalpha()
+            and not w.endswith("ly")
+            and len(w) <= MAX_NOUN_CHARS
+        ]
         several = count is None and (is_plural(head) or any(w in _QUANTIFIERS for w in modifiers))
         name = lemma(head)
         if negated:
-            self._add({"kind": "absent", "subject": name, "parent": None,
-                       "question": f"Is the image free of any {name}?"})
+            self._add(
+                {"kind": "absent", "subject": name, "parent": None, "question": f"Is the image free of any {name}?"}
+            )
             return None
         earlier = [e for e in self.entities if e["lemma"] == name]
         if definite and earlier and not count:  # "the cup" again: the same cup
@@ -230,16 +421,38 @@ class _Reading:
             for adjective in dict.fromkeys(adjectives):
                 self._attribute(earlier[-1], adjective)
             return earlier[-1]
-        entity_check = self._add({"kind": "entity", "subject": name, "parent": None,
-                                  "question": f"Is there {_article(name)} {name}?" if not several and (count or 1) == 1
-                                  else f"Are there {plural(name)}?"})
+        entity_check = self._add(
+            {
+                "kind": "entity",
+                "subject": name,
+                "parent": None,
+                "question": f"Is there {_article(name)} {name}?"
+                if not several and (count or 1) == 1
+                else f"Are there {plural(name)}?",
+            }
+        )
         entity = {"lemma": name, "id": entity_check["id"]}
         if count and count > 1:
-            self._add({"kind": "count", "subject": name, "count": min(count, 99), "parent": entity["id"],
-                       "question": f"Are there exactly {vocab.NUMBER_NAMES.get(count, count)} {plural(name)}?"})
+            self._add(
+                {
+                    "kind": "count",
+                    "subject": name,
+                    "count": min(count, 99),
+                    "parent": entity["id"],
+                    "question": f"Are there exactly {vocab.NUMBER_NAMES.get(count, count)} {plural(name)}?",
+                }
+            )
         elif several:
-            self._add({"kind": "count", "subject": name, "count": 2, "at_least": True, "parent": entity["id"],
-                       "question": f"Are there at least two {plural(name)}?"})
+            self._add(
+                {
+                    "kind": "count",
+                    "subject": name,
+                    "count": 2,
+                    "at_least": True,
+                    "parent": entity["id"],
+                    "question": f"Are there at least two {plural(name)}?",
+                }
+            )
         for colour in dict.fromkeys(colours):
             self._colour(entity, colour)
         for adjective in dict.fromkeys(adjectives):
@@ -250,7 +463,13 @@ class _Reading:
     def _predicate(self, entity: dict, words: list[str]) -> None:
         """ "the cup is blue", "the cat is fluffy": words with no noun describe the last entity."""
         for word in words:
-            if word in _FILLERS or word in QUALITY_WORDS or word.isdigit() or word in vocab.NUMBER_WORDS or word.endswith("ly"):
+            if (
+                word in _FILLERS
+                or word in QUALITY_WORDS
+                or word.isdigit()
+                or word in vocab.NUMBER_WORDS
+                or word.endswith("ly")
+            ):
                 continue
             if colour_name(word):
                 self._colour(entity, colour_name(word))
@@ -258,27 +477,62 @@ class _Reading:
                 self._attribute(entity, word)
 
     def _colour(self, entity: dict, colour: str) -> None:
-        self._add({"kind": "colour", "subject": entity["lemma"], "colour": colour, "parent": entity["id"],
-                   "question": f"Is the {entity['lemma']} {colour}?"})
+        self._add(
+            {
+                "kind": "colour",
+                "subject": entity["lemma"],
+                "colour": colour,
+                "parent": entity["id"],
+                "question": f"Is the {entity['lemma']} {colour}?",
+            }
+        )
 
     def _attribute(self, entity: dict, adjective: str) -> None:
-        self._add({"kind": "attribute", "subject": entity["lemma"], "attribute": adjective, "parent": entity["id"],
-                   "question": f"Is the {entity['lemma']} {adjective}?"})
+        self._add(
+            {
+                "kind": "attribute",
+                "subject": entity["lemma"],
+                "attribute": adjective,
+                "parent": entity["id"],
+                "question": f"Is the {entity['lemma']} {adjective}?",
+            }
+        )
 
     def _position(self, entity: dict, where: str) -> None:
-        self._add({"kind": "position", "subject": entity["lemma"], "position": where, "parent": entity["id"],
-                   "question": f"Is the {entity['lemma']} at the {where} of the image?"})
+        self._add(
+            {
+                "kind": "position",
+                "subject": entity["lemma"],
+                "position": where,
+                "parent": entity["id"],
+                "question": f"Is the {entity['lemma']} at the {where} of the image?",
+            }
+        )
 
     def _relation(self, subject: dict, relation: str, obj: dict) -> None:
         words = {"left of": "to the left of", "right of": "to the right of"}.get(relation, relation)
-        self._add({"kind": "relation", "subject": subject["lemma"], "relation": relation, "object": obj["lemma"],
-                   "parent": subject["id"], "question": f"Is the {subject['lemma']} {words} the {obj['lemma']}?"})
+        self._add(
+            {
+                "kind": "relation",
+                "subject": subject["lemma"],
+                "relation": relation,
+                "object": obj["lemma"],
+                "parent": subject["id"],
+                "question": f"Is the {subject['lemma']} {words} the {obj['lemma']}?",
+            }
+        )
 
     def _text(self, text: str) -> None:
         if text.lower() not in (t.lower() for t in self.texts):
             self.texts.append(text)
-            self._add({"kind": "text", "text": text, "parent": None,
-                       "question": f'Does the image show the legible text "{text}"?'})
+            self._add(
+                {
+                    "kind": "text",
+                    "text": text,
+                    "parent": None,
+                    "question": f'Does the image show the legible text "{text}"?',
+                }
+            )
 
 
 def _article(noun: str) -> str:
@@ -299,8 +553,11 @@ def checks_from_prompt(prompt: str) -> list[dict]:
 
 def contract_checks_from_prompt(prompt: str) -> list[dict]:
     """The checks an evaluator is asked (contract kinds only, renumbered c1.., at most 30, parents kept)."""
-    kept = [c for c in checks_from_prompt(prompt) if c["kind"] in CONTRACT_KINDS
-            and (c["kind"] != "relation" or c["relation"] in CONTRACT_RELATIONS)][:CONTRACT_MAX_CHECKS]
+    kept = [
+        c
+        for c in checks_from_prompt(prompt)
+        if c["kind"] in CONTRACT_KINDS and (c["kind"] != "relation" or c["relation"] in CONTRACT_RELATIONS)
+    ][:CONTRACT_MAX_CHECKS]
     ids = {c["id"]: f"c{n}" for n, c in enumerate(kept, start=1)}
     out = []
     for check in kept:

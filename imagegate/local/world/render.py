@@ -38,8 +38,8 @@ SMALL_WIDTH, SMALL_HEIGHT = 15, 9
 MARKER_OFFSET_X, MARKER_ROW = 2, 4
 SMALL_OFFSET_X, SMALL_ROW = 1, 2
 MAX_ATTRIBUTE_ROWS = {False: 3, True: 2}  # by small
-MARGIN = 7            # cells kept free at the edges: the judge reads the background there
-FRAME_WIDTH = 2       # style frame
+MARGIN = 7  # cells kept free at the edges: the judge reads the background there
+FRAME_WIDTH = 2  # style frame
 TEXT_BAND_HEIGHT = 20
 HORIZON = 0.55
 
@@ -50,25 +50,25 @@ HORIZON = 0.55
 # the GenEval README quoted in /work/shared/benchmarks/README.md; the table itself could not be
 # retrieved offline). The rates below are structural (per object, per extra object, per counted
 # item, per colour binding, per relation), tuned only against that row by calibration.py.
-DROP_BASE = 0.02               # an object missing from a one-object prompt
-DROP_PER_EXTRA_OBJECT = 0.11   # ... each further object in the prompt makes every drop likelier
+DROP_BASE = 0.02  # an object missing from a one-object prompt
+DROP_PER_EXTRA_OBJECT = 0.11  # ... each further object in the prompt makes every drop likelier
 DROP_MAX = 0.5
-COUNT_ERROR_BASE = 0.47        # a stated count of two comes out wrong
-COUNT_ERROR_PER_ITEM = 0.12    # ... each further item adds this
+COUNT_ERROR_BASE = 0.47  # a stated count of two comes out wrong
+COUNT_ERROR_PER_ITEM = 0.12  # ... each further item adds this
 COUNT_ERROR_MAX = 0.85
-COLOUR_ERROR_BASE = 0.13       # one colour binding in the prompt
+COLOUR_ERROR_BASE = 0.13  # one colour binding in the prompt
 COLOUR_ERROR_PER_EXTRA = 0.32  # ... each further colour binding (attribute leakage)
-COLOUR_LEAK_SHARE = 0.6        # a wrong colour is another object's colour this often
-RELATION_FOLLOW = 0.04         # a relation is laid out as asked; otherwise ...
-RELATION_SWAP_SHARE = 0.5      # ... the roles are swapped this often, else placement ignores it
-POSITION_ERROR = 0.4           # an absolute position ("on the left of the image") is not honoured
-ATTRIBUTE_ERROR = 0.25         # an adjective with no colour rendering ("fluffy") is not realised
-SMALL_OBJECT_BASE = 0.06       # an object is drawn small ...
+COLOUR_LEAK_SHARE = 0.6  # a wrong colour is another object's colour this often
+RELATION_FOLLOW = 0.04  # a relation is laid out as asked; otherwise ...
+RELATION_SWAP_SHARE = 0.5  # ... the roles are swapped this often, else placement ignores it
+POSITION_ERROR = 0.4  # an absolute position ("on the left of the image") is not honoured
+ATTRIBUTE_ERROR = 0.25  # an adjective with no colour rendering ("fluffy") is not realised
+SMALL_OBJECT_BASE = 0.06  # an object is drawn small ...
 SMALL_OBJECT_PER_EXTRA = 0.04  # ... likelier in a crowded prompt
 SETTING_ERROR = {"scene": 0.06, "light": 0.1, "style": 0.12}
 TEXT_ERROR, TEXT_ERROR_PER_CHAR = 0.35, 0.015
-DISTRACTOR = 0.1               # an unrequested object appears
-NEGATED_DRAWN = 0.45           # "no cars": drawn anyway (negation is a known blind spot)
+DISTRACTOR = 0.1  # an unrequested object appears
+NEGATED_DRAWN = 0.45  # "no cars": drawn anyway (negation is a known blind spot)
 ARTIFACTS = 0.08
 # How much a wording change helps: each level of emphasis multiplies a detail's error chance by
 # EMPHASIS_FACTOR (0.8: a 20% relative cut per level, 36% at most). Modest on purpose and tunable;
@@ -80,9 +80,9 @@ ARTIFACT_WORDS = frozenset({"noise", "noisy", "artifacts", "artifact", "blurry",
 
 @dataclass
 class Instance:
-    cls: str                   # the concept (lemma) it depicts
+    cls: str  # the concept (lemma) it depicts
     colour: RGB
-    x: float                   # desired centre, 0..1 of the canvas
+    x: float  # desired centre, 0..1 of the canvas
     y: float
     small: bool = False
     attributes: tuple[str, ...] = ()
@@ -91,6 +91,7 @@ class Instance:
 @dataclass
 class RenderPlan:
     """What the generator decided to draw (for tests and debugging; the judge never sees it)."""
+
     scene: str
     light: str | None
     style: str | None
@@ -128,6 +129,7 @@ def negative_terms(negative_prompt: str) -> tuple[set[str], bool]:
 
 
 # ---------------------------------------------------------------- planning
+
 
 def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random) -> RenderPlan:
     suppressed, no_artifacts = negative_terms(negative_prompt)
@@ -168,8 +170,9 @@ def _plan_setting(spec: SceneSpec, plan: RenderPlan, rng: random.Random) -> None
         plan.mistakes.append("lost the style")
 
 
-def _realise_entity(entity: Entity, spec: SceneSpec, plan: RenderPlan,
-                    rng: random.Random) -> tuple[str, int, tuple[str, ...]] | None:
+def _realise_entity(
+    entity: Entity, spec: SceneSpec, plan: RenderPlan, rng: random.Random
+) -> tuple[str, int, tuple[str, ...]] | None:
     """(colour name, instance count, realised adjectives) drawn for an entity, or None if dropped."""
     presence_emphasis = entity.emphasis.get("presence", 0) + (1 if entity.emphasis else 0)
     drop = min(DROP_MAX, DROP_BASE + DROP_PER_EXTRA_OBJECT * (len(spec.entities) - 1))
@@ -183,8 +186,11 @@ def _realise_entity(entity: Entity, spec: SceneSpec, plan: RenderPlan,
         if rng.random() < error_chance(base, entity.emphasis.get("colour", 0)):
             others = [e.colour for e in spec.entities if e.colour and e.colour != entity.colour]
             # attribute leakage: a colour from elsewhere in the prompt is the likeliest mistake
-            colour = rng.choice(others) if others and rng.random() < COLOUR_LEAK_SHARE else rng.choice(
-                [c for c in vocab.COLOURS if c != entity.colour])
+            colour = (
+                rng.choice(others)
+                if others and rng.random() < COLOUR_LEAK_SHARE
+                else rng.choice([c for c in vocab.COLOURS if c != entity.colour])
+            )
             plan.mistakes.append(f"miscoloured {entity.cls}")
     count = entity.count if entity.count is not None else rng.choice((2, 3, 3, 4))
     if entity.count is not None and entity.count > 1:
@@ -201,7 +207,13 @@ def _realise_entity(entity: Entity, spec: SceneSpec, plan: RenderPlan,
     return colour, min(count, vocab.MAX_COUNT), tuple(attributes)
 
 
-_POSITION_TARGETS = {"left": ("x", 0.2), "right": ("x", 0.8), "center": ("x", 0.5), "top": ("y", 0.25), "bottom": ("y", 0.78)}
+_POSITION_TARGETS = {
+    "left": ("x", 0.2),
+    "right": ("x", 0.8),
+    "center": ("x", 0.5),
+    "top": ("y", 0.25),
+    "bottom": ("y", 0.78),
+}
 _MIRROR = {"left": "right", "right": "left", "top": "bottom", "bottom": "top", "center": "left"}
 
 
@@ -252,6 +264,7 @@ def _positions_imply(pos_a: str | None, pos_b: str | None, relation: str) -> boo
 def _apply_relation(kind: str, a: int, b: int, xs: dict, ys: dict, fixed: dict) -> None:
     """Move a and b so that `a kind b` holds; coordinates fixed earlier (positions, earlier
     relations) stay put, so the first statement about an object wins."""
+
     def place(values: dict, axis: str, first: int, second: int, gap: float) -> None:
         first_fixed, second_fixed = axis in fixed[first], axis in fixed[second]
         if first_fixed and not second_fixed:
@@ -294,13 +307,17 @@ def _plan_extras(spec: SceneSpec, plan: RenderPlan, suppressed: set[str], rng: r
     """Things nobody asked for: a negated object drawn anyway, or a random distractor."""
     for cls in spec.excluded:
         if cls not in suppressed and rng.random() < NEGATED_DRAWN:
-            plan.instances.append(Instance(cls, vocab.COLOURS[colour_of(None, cls)], rng.uniform(0.2, 0.8), rng.uniform(0.3, 0.7)))
+            plan.instances.append(
+                Instance(cls, vocab.COLOURS[colour_of(None, cls)], rng.uniform(0.2, 0.8), rng.uniform(0.3, 0.7))
+            )
             plan.mistakes.append(f"drew the negated {cls}")
     if rng.random() < DISTRACTOR:
         asked = {e.cls for e in spec.entities} | set(spec.excluded)
         cls = rng.choice([c for c in vocab.OBJECT_CLASSES[:80] if c not in asked])
         if cls not in suppressed:
-            plan.instances.append(Instance(cls, vocab.COLOURS[colour_of(None, cls)], rng.uniform(0.15, 0.85), rng.uniform(0.3, 0.75)))
+            plan.instances.append(
+                Instance(cls, vocab.COLOURS[colour_of(None, cls)], rng.uniform(0.15, 0.85), rng.uniform(0.3, 0.75))
+            )
             plan.mistakes.append(f"added a stray {cls}")
 
 
@@ -320,6 +337,7 @@ def _garble(text: str, rng: random.Random) -> str:
 
 
 # ---------------------------------------------------------------- drawing
+
 
 def background_colours(scene: str, light: str | None) -> tuple[RGB, RGB]:
     """Upper (sky/wall) and lower (ground/floor) colours of a scene under a light."""
@@ -354,7 +372,9 @@ def draw_plan(plan: RenderPlan, size: tuple[int, int], rng: random.Random) -> Im
     return image
 
 
-def _texture(draw: ImageDraw.ImageDraw, size: tuple[int, int], horizon: int, upper: RGB, lower: RGB, rng: random.Random) -> None:
+def _texture(
+    draw: ImageDraw.ImageDraw, size: tuple[int, int], horizon: int, upper: RGB, lower: RGB, rng: random.Random
+) -> None:
     """Sparse 2x2 flecks (grass, sand, stars): life for the eye, never isolated pixels."""
     width, height = size
     for _ in range(width * height // 90):
@@ -381,11 +401,16 @@ def _free_slots(size: tuple[int, int]) -> list[tuple[int, int]]:
 
 def blob_geometry(small: bool) -> tuple[int, int, int, int]:
     """(width, height, marker x offset, marker row) of a normal or small object."""
-    return (SMALL_WIDTH, SMALL_HEIGHT, SMALL_OFFSET_X, SMALL_ROW) if small else (
-        BLOB_WIDTH, BLOB_HEIGHT, MARKER_OFFSET_X, MARKER_ROW)
+    return (
+        (SMALL_WIDTH, SMALL_HEIGHT, SMALL_OFFSET_X, SMALL_ROW)
+        if small
+        else (BLOB_WIDTH, BLOB_HEIGHT, MARKER_OFFSET_X, MARKER_ROW)
+    )
 
 
-def _draw_instance(draw: ImageDraw.ImageDraw, instance: Instance, size: tuple[int, int], occupied: list[tuple[int, int, int, int]]) -> None:
+def _draw_instance(
+    draw: ImageDraw.ImageDraw, instance: Instance, size: tuple[int, int], occupied: list[tuple[int, int, int, int]]
+) -> None:
     """A filled blob in the object's colour carrying its concept code, in the nearest free slot."""
     width, height = size
     want_x, want_y = instance.x * width - BLOB_WIDTH / 2, instance.y * height - BLOB_HEIGHT / 2
@@ -411,7 +436,7 @@ def _draw_instance(draw: ImageDraw.ImageDraw, instance: Instance, size: tuple[in
         draw.point((x + offset_x + k, y + row), fill=ink)
     for k, ink in enumerate(second):
         draw.point((x + offset_x + 1 + k, y + row + 1), fill=ink)
-    for n, adjective in enumerate(instance.attributes[:MAX_ATTRIBUTE_ROWS[instance.small]]):
+    for n, adjective in enumerate(instance.attributes[: MAX_ATTRIBUTE_ROWS[instance.small]]):
         for k, ink in enumerate(pixelcode.attribute_marker(attribute_code(adjective))):
             draw.point((x + offset_x + k, y + row + 3 + n), fill=ink)
 
@@ -461,7 +486,10 @@ def _draw_frame(draw: ImageDraw.ImageDraw, style: str, size: tuple[int, int]) ->
 
 # ---------------------------------------------------------------- entry points
 
-def render_image(prompt: str, negative_prompt: str, seed: int, width: int, height: int, variant: int = 0) -> tuple[Image.Image, RenderPlan]:
+
+def render_image(
+    prompt: str, negative_prompt: str, seed: int, width: int, height: int, variant: int = 0
+) -> tuple[Image.Image, RenderPlan]:
     """The image at full size and the plan behind it."""
     rng = seeded_rng(prompt, negative_prompt or "", seed, width, height, variant)
     plan = plan_image(parse_prompt(prompt), negative_prompt or "", rng)

@@ -16,8 +16,9 @@ def _phrase(suggestion: str) -> str | None:
     return match.group(1).replace('\\"', '"') if match else None
 
 
-def rewrite_prompt(original_prompt: str, current_prompt: str, suggestions: list[str], max_chars: int,
-                   negative_prompt: str = "") -> dict:
+def rewrite_prompt(
+    original_prompt: str, current_prompt: str, suggestions: list[str], max_chars: int, negative_prompt: str = ""
+) -> dict:
     additions, negatives, changes = [], [t.strip() for t in negative_prompt.split(",") if t.strip()], []
     for suggestion in suggestions:
         phrase = _phrase(suggestion)
@@ -34,7 +35,11 @@ def rewrite_prompt(original_prompt: str, current_prompt: str, suggestions: list[
                 changes.append(f'added "{phrase}"')
         else:
             # Already asked for and still wrong: restate it with more weight, in words not yet used.
-            fresh = [f"{lead}: {phrase}" for lead in STRESS_LEADS if f"{lead}: {phrase}".lower() not in current_prompt.lower()]
+            fresh = [
+                f"{lead}: {phrase}"
+                for lead in STRESS_LEADS
+                if f"{lead}: {phrase}".lower() not in current_prompt.lower()
+            ]
             if fresh and fresh[0] not in additions:
                 additions.append(fresh[0])
                 changes.append(f'stressed "{phrase}"')

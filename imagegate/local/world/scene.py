@@ -17,17 +17,24 @@ from .concepts import plural as plural_of
 
 RELATIONS = ("left of", "right of", "above", "below", "on top of", "under", "next to")
 POSITIONS = ("left", "right", "top", "bottom", "center")
-OPPOSITE_RELATION = {"left of": "right of", "right of": "left of", "above": "below", "below": "above",
-                     "on top of": "under", "under": "on top of", "next to": "next to"}
+OPPOSITE_RELATION = {
+    "left of": "right of",
+    "right of": "left of",
+    "above": "below",
+    "below": "above",
+    "on top of": "under",
+    "under": "on top of",
+    "next to": "next to",
+}
 
 
 @dataclass
 class Entity:
-    cls: str                       # the noun's concept (concepts.lemma): any noun, known or not
-    count: int | None = 1          # None: "several" - at least two
+    cls: str  # the noun's concept (concepts.lemma): any noun, known or not
+    count: int | None = 1  # None: "several" - at least two
     colour: str | None = None
-    position: str | None = None    # absolute place in the image: one of POSITIONS
-    count_stated: bool = False     # a number was written ("two"), not just an article
+    position: str | None = None  # absolute place in the image: one of POSITIONS
+    count_stated: bool = False  # a number was written ("two"), not just an article
     attributes: list[str] = field(default_factory=list)  # adjectives with no rendering ("fluffy")
     emphasis: dict[str, int] = field(default_factory=dict)  # detail -> how often made explicit
 
@@ -37,7 +44,7 @@ class Entity:
 
 @dataclass
 class Relation:
-    subject: int   # index into SceneSpec.entities
+    subject: int  # index into SceneSpec.entities
     relation: str  # one of RELATIONS
     object: int
     emphasis: int = 0
@@ -64,25 +71,77 @@ class SceneSpec:
 # ---------------------------------------------------------------- lexicon
 
 _RELATION_PHRASES: dict[str, str] = {
-    "to the left of": "left of", "left of": "left of", "on the left of": "left of",
-    "to the right of": "right of", "right of": "right of", "on the right of": "right of",
-    "above": "above", "over": "above", "higher than": "above",
-    "below": "below", "lower than": "below",
-    "on top of": "on top of", "on": "on top of", "atop": "on top of", "upon": "on top of",
-    "under": "under", "underneath": "under", "beneath": "under",
-    "next to": "next to", "beside": "next to", "near": "next to", "alongside": "next to", "by": "next to",
+    "to the left of": "left of",
+    "left of": "left of",
+    "on the left of": "left of",
+    "to the right of": "right of",
+    "right of": "right of",
+    "on the right of": "right of",
+    "above": "above",
+    "over": "above",
+    "higher than": "above",
+    "below": "below",
+    "lower than": "below",
+    "on top of": "on top of",
+    "on": "on top of",
+    "atop": "on top of",
+    "upon": "on top of",
+    "under": "under",
+    "underneath": "under",
+    "beneath": "under",
+    "next to": "next to",
+    "beside": "next to",
+    "near": "next to",
+    "alongside": "next to",
+    "by": "next to",
 }
-_COPULAS = frozenset({"is", "are", "sits", "sit", "sitting", "stands", "stand", "standing", "lies",
-                      "lying", "placed", "positioned", "located", "appears", "appear", "shown",
-                      "rests", "resting", "floating", "flying", "hanging", "be", "being", "colored",
-                      "coloured", "painted", "drawn"})
+_COPULAS = frozenset(
+    {
+        "is",
+        "are",
+        "sits",
+        "sit",
+        "sitting",
+        "stands",
+        "stand",
+        "standing",
+        "lies",
+        "lying",
+        "placed",
+        "positioned",
+        "located",
+        "appears",
+        "appear",
+        "shown",
+        "rests",
+        "resting",
+        "floating",
+        "flying",
+        "hanging",
+        "be",
+        "being",
+        "colored",
+        "coloured",
+        "painted",
+        "drawn",
+    }
+)
 _DEFINITES = frozenset({"the", "this", "that", "these", "those", "its", "their"})
 _NEGATIONS = frozenset({"no", "without", "not", "never"})
 _CLAUSE_ENDS = frozenset({".", ";", "!", "?", ":"})
 _SOFT_BREAKS = frozenset({",", "and", "with", "while", "plus", "or", "of", "in", "at"})
 _IMAGE_WORDS = frozenset({"image", "picture", "frame", "canvas", "photo", "scene", "composition", "view"})
-_POSITION_WORDS = {"left": "left", "right": "right", "top": "top", "bottom": "bottom", "center": "center",
-                   "centre": "center", "middle": "center", "upper": "top", "lower": "bottom"}
+_POSITION_WORDS = {
+    "left": "left",
+    "right": "right",
+    "top": "top",
+    "bottom": "bottom",
+    "center": "center",
+    "centre": "center",
+    "middle": "center",
+    "upper": "top",
+    "lower": "bottom",
+}
 _TEXT_EMPHASIS = frozenset({"legible", "readable", "exactly", "clearly", "crisp", "spelled"})
 _COUNT_EMPHASIS = frozenset({"exactly", "precisely", "only", "total"})
 _MAX_UNKNOWN_RUN = 3  # adjectives we don't know ("a fluffy cat") keep the pending article/colour
@@ -150,7 +209,7 @@ def tokenize(prompt: str) -> tuple[list[str], list[str]]:
 def _match(tokens: list[str], i: int) -> tuple[int, str, object]:
     """Longest lexicon phrase at tokens[i]: (length, kind, value); kind 'word' when unknown."""
     for length in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
-        entry = LEXICON.get(tuple(tokens[i:i + length]))
+        entry = LEXICON.get(tuple(tokens[i : i + length]))
         if entry:
             return length, entry[0], entry[1]
     token = tokens[i]
@@ -165,9 +224,11 @@ def _match(tokens: list[str], i: int) -> tuple[int, str, object]:
 
 # ---------------------------------------------------------------- parser
 
+
 @dataclass
 class _Pending:
     """Modifiers read since the last noun, waiting for the noun they belong to."""
+
     count: int | None = None
     count_stated: bool = False
     plural_quantifier: bool = False
@@ -183,10 +244,10 @@ class _Parser:
         self.tokens, self.quoted = tokenize(prompt)
         self.spec = SceneSpec()
         self.pending = _Pending()
-        self.subject: int | None = None          # the entity the clause is about
+        self.subject: int | None = None  # the entity the clause is about
         self.relation: tuple[int, str, bool] | None = None  # (subject, relation, emphasised)
-        self.predicate = False                   # after "is"/"are": colours attach to subject
-        self.emphasis_next = 0                   # emphasis words seen for a predicate
+        self.predicate = False  # after "is"/"are": colours attach to subject
+        self.emphasis_next = 0  # emphasis words seen for a predicate
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -216,7 +277,7 @@ class _Parser:
 
     # token handlers ------------------------------------------------------
     def _on_number(self, i: int, length: int, value: object) -> None:
-        word = " ".join(self.tokens[i:i + length])
+        word = " ".join(self.tokens[i : i + length])
         self.pending.count = value if isinstance(value, int) else 1
         self.pending.count_stated = word not in {"a", "an"}
         self.pending.adjectives.clear()
@@ -269,12 +330,17 @@ class _Parser:
             self._reset_pending()
             return
         count = pending.count if pending.count is not None or pending.plural_quantifier else (None if plural else 1)
-        if cls in vocab.PAIR_NOUNS and pending.count_stated and "pair" in self.tokens[max(0, i - 3):i]:
+        if cls in vocab.PAIR_NOUNS and pending.count_stated and "pair" in self.tokens[max(0, i - 3) : i]:
             count = 1
         if plural and count == 1 and not pending.count_stated:
             count = None
-        mention = Entity(cls=cls, count=count, colour=pending.colour, count_stated=pending.count_stated,
-                         attributes=list(dict.fromkeys(pending.adjectives)))
+        mention = Entity(
+            cls=cls,
+            count=count,
+            colour=pending.colour,
+            count_stated=pending.count_stated,
+            attributes=list(dict.fromkeys(pending.adjectives)),
+        )
         index = self._resolve(mention, pending)
         if self.relation and self.relation[0] != index:
             subject, relation, emphasised = self.relation
@@ -329,7 +395,9 @@ class _Parser:
     def _add_relation(self, subject: int, relation: str, obj: int, emphasised: bool) -> None:
         for existing in self.spec.relations:
             same = (existing.subject, existing.relation, existing.object) == (subject, relation, obj)
-            mirrored = (existing.subject, existing.object) == (obj, subject) and existing.relation == OPPOSITE_RELATION[relation]
+            mirrored = (existing.subject, existing.object) == (obj, subject) and existing.relation == OPPOSITE_RELATION[
+                relation
+            ]
             if same or mirrored:
                 existing.emphasis += 1
                 return
@@ -378,7 +446,7 @@ class _Parser:
 
     def _on_text(self, i: int, length: int, value: object) -> None:
         text = self.quoted[int(value)]  # type: ignore[arg-type]
-        window = set(self.tokens[max(0, i - 6):i + 4])
+        window = set(self.tokens[max(0, i - 6) : i + 4])
         emphasis = len(window & _TEXT_EMPHASIS)
         for existing in self.spec.texts:
             if existing.text.lower() == text.lower():
@@ -444,8 +512,18 @@ class _Parser:
         if j < 0:
             return True
         kind = _match(self.tokens, j)[1]
-        return kind in {"number", "quantifier", "definite", "colour", "break", "relation", "negation",
-                        "emphasis", "position", "text"}
+        return kind in {
+            "number",
+            "quantifier",
+            "definite",
+            "colour",
+            "break",
+            "relation",
+            "negation",
+            "emphasis",
+            "position",
+            "text",
+        }
 
     def _is_head(self, i: int) -> bool:
         """An unknown word is a head noun when a phrase is open and a boundary follows it."""
@@ -453,8 +531,11 @@ class _Parser:
         if word in FRAMING_NOUNS or not _is_modifier(word) or not self._opens_phrase(i):
             return False
         following = self._next_kind(i + 1)
-        return (following is None or following not in {"word", "object", "colour", "scene", "light", "style"}
-                or self._is_verb(i + 1))
+        return (
+            following is None
+            or following not in {"word", "object", "colour", "scene", "light", "style"}
+            or self._is_verb(i + 1)
+        )
 
     def _is_verb(self, i: int) -> bool:
         """A verb form that starts a predicate ("riding" before "a horse": an article, number, relation or
@@ -468,25 +549,134 @@ class _Parser:
         self.pending = _Pending()
 
 
-_NOT_NOUNS = frozenset({"very", "so", "too", "really", "quite", "also", "just", "there", "here", "it", "its",
-                        "they", "them", "he", "she", "his", "her", "we", "you", "i", "me", "my", "our",
-                        "your", "their", "which", "who", "whose", "what", "as", "to", "for", "from",
-                        "into", "onto", "toward", "towards", "against", "between", "around", "through",
-                        "across", "behind", "inside", "outside", "within", "among", "up", "down", "out",
-                        "off", "away", "than", "then", "each", "every", "other", "another", "all", "any",
-                        "has", "have", "had", "does", "do", "did", "can", "could", "will", "would",
-                        "should", "may", "might", "shall", "was", "were", "been", "am", "if", "but", "yet",
-                        "nor", "like", "such", "same", "own", "more", "most", "less", "least", "much",
-                        "made", "showing", "shows", "show", "featuring", "holding", "wearing", "depicting",
-                        "says", "say", "saying", "reads", "reading", "labeled", "labelled", "titled",
-                        "called", "named", "written", "spelling", "spells"})
+_NOT_NOUNS = frozenset(
+    {
+        "very",
+        "so",
+        "too",
+        "really",
+        "quite",
+        "also",
+        "just",
+        "there",
+        "here",
+        "it",
+        "its",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "you",
+        "i",
+        "me",
+        "my",
+        "our",
+        "your",
+        "their",
+        "which",
+        "who",
+        "whose",
+        "what",
+        "as",
+        "to",
+        "for",
+        "from",
+        "into",
+        "onto",
+        "toward",
+        "towards",
+        "against",
+        "between",
+        "around",
+        "through",
+        "across",
+        "behind",
+        "inside",
+        "outside",
+        "within",
+        "among",
+        "up",
+        "down",
+        "out",
+        "off",
+        "away",
+        "than",
+        "then",
+        "each",
+        "every",
+        "other",
+        "another",
+        "all",
+        "any",
+        "has",
+        "have",
+        "had",
+        "does",
+        "do",
+        "did",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "may",
+        "might",
+        "shall",
+        "was",
+        "were",
+        "been",
+        "am",
+        "if",
+        "but",
+        "yet",
+        "nor",
+        "like",
+        "such",
+        "same",
+        "own",
+        "more",
+        "most",
+        "less",
+        "least",
+        "much",
+        "made",
+        "showing",
+        "shows",
+        "show",
+        "featuring",
+        "holding",
+        "wearing",
+        "depicting",
+        "says",
+        "say",
+        "saying",
+        "reads",
+        "reading",
+        "labeled",
+        "labelled",
+        "titled",
+        "called",
+        "named",
+        "written",
+        "spelling",
+        "spells",
+    }
+)
 
 
 def _is_modifier(word: str) -> bool:
     """Content words only: not a pronoun, preposition, auxiliary, adverb or number."""
-    return (word.isalpha() and 1 < len(word) <= MAX_NOUN_CHARS and word not in _NOT_NOUNS and word not in QUALITY_WORDS
-            and not word.endswith("ly")
-            and not word.startswith("__text"))
+    return (
+        word.isalpha()
+        and 1 < len(word) <= MAX_NOUN_CHARS
+        and word not in _NOT_NOUNS
+        and word not in QUALITY_WORDS
+        and not word.endswith("ly")
+        and not word.startswith("__text")
+    )
 
 
 def _looks_plural(word: str) -> bool:

@@ -25,8 +25,13 @@ from .reading import contract_checks_from_prompt as checks_from_prompt
 __all__ = ["answer_checks", "checks_from_prompt", "instances_of", "relative_position", "satisfied"]
 
 POSITION_THRESHOLD = 0.1  # GenEval evaluate_images.py default
-REGIONS = {"left": lambda o: o.x < 0.42, "right": lambda o: o.x > 0.58, "top": lambda o: o.y < 0.45,
-           "bottom": lambda o: o.y > 0.55, "center": lambda o: 0.3 < o.x < 0.7 and 0.25 < o.y < 0.75}
+REGIONS = {
+    "left": lambda o: o.x < 0.42,
+    "right": lambda o: o.x > 0.58,
+    "top": lambda o: o.y < 0.45,
+    "bottom": lambda o: o.y > 0.55,
+    "center": lambda o: 0.3 < o.x < 0.7 and 0.25 < o.y < 0.75,
+}
 
 
 def instances_of(percept: Percept, noun: str) -> list[SeenObject]:

@@ -24,23 +24,59 @@ import random
 from .perceive import Percept, SeenObject
 from .truth import REGIONS, instances_of, relative_position, satisfied
 
-MISS = 0.045             # a present, normal-sized object is not seen
-MISS_SMALL = 0.30        # ... a small one
-COUNT_SLIP_PER_ITEM = 0.07   # chance per instance that the count is read off by one
+MISS = 0.045  # a present, normal-sized object is not seen
+MISS_SMALL = 0.30  # ... a small one
+COUNT_SLIP_PER_ITEM = 0.07  # chance per instance that the count is read off by one
 COUNT_SLIP_MAX = 0.45
-MIRROR_LEFT_RIGHT = 0.15     # left/right read mirrored
+MIRROR_LEFT_RIGHT = 0.15  # left/right read mirrored
 MIRROR_ABOVE_BELOW = 0.06
-FALSE_NO = {"colour": 0.06, "attribute": 0.12, "text": 0.12, "scene": 0.04, "light": 0.06, "style": 0.06,
-            "absent": 0.02, "position": 0.04, "relation": 0.04, "count": 0.0}
-YES_BIAS = {"colour": 0.22, "attribute": 0.30, "text": 0.20, "scene": 0.15, "light": 0.2, "style": 0.2,
-            "position": 0.2, "relation": 0.2, "count": 0.15}
-_MIRROR = {"left of": "right of", "right of": "left of", "above": "below", "below": "above", "next to": "next to",
-           "left": "right", "right": "left", "top": "bottom", "bottom": "top", "center": "center"}
+FALSE_NO = {
+    "colour": 0.06,
+    "attribute": 0.12,
+    "text": 0.12,
+    "scene": 0.04,
+    "light": 0.06,
+    "style": 0.06,
+    "absent": 0.02,
+    "position": 0.04,
+    "relation": 0.04,
+    "count": 0.0,
+}
+YES_BIAS = {
+    "colour": 0.22,
+    "attribute": 0.30,
+    "text": 0.20,
+    "scene": 0.15,
+    "light": 0.2,
+    "style": 0.2,
+    "position": 0.2,
+    "relation": 0.2,
+    "count": 0.15,
+}
+_MIRROR = {
+    "left of": "right of",
+    "right of": "left of",
+    "above": "below",
+    "below": "above",
+    "next to": "next to",
+    "left": "right",
+    "right": "left",
+    "top": "bottom",
+    "bottom": "top",
+    "center": "center",
+}
 
 
 def _rng(png_digest: str, check: dict) -> random.Random:
-    key = "\x1f".join([png_digest, str(check.get("question", "")), str(check.get("kind")),
-                       str(check.get("subject", "")), str(check.get("object", ""))])
+    key = "\x1f".join(
+        [
+            png_digest,
+            str(check.get("question", "")),
+            str(check.get("kind")),
+            str(check.get("subject", "")),
+            str(check.get("object", "")),
+        ]
+    )
     return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
 
 
@@ -73,7 +109,8 @@ def answer(check: dict, percept: Percept, png_digest: str) -> bool:
         if rng.random() < flip:
             relation = _MIRROR.get(relation, relation)
         said = bool(subjects and targets) and all(
-            relation in relative_position(a, b) for a in subjects for b in targets if a is not b)
+            relation in relative_position(a, b) for a in subjects for b in targets if a is not b
+        )
     elif kind == "position":
         found = instances_of(percept, str(check.get("subject", "")))
         where = str(check.get("position"))
@@ -84,8 +121,15 @@ def answer(check: dict, percept: Percept, png_digest: str) -> bool:
     else:
         said = truth if rng.random() >= (FALSE_NO.get(kind, 0.05) if truth else 0) else False
     # Yes-bias: only about what IS there (a colour, a place, a count of objects it sees).
-    if not said and kind != "entity" and rng.random() < YES_BIAS.get(kind, 0.15) and (
-            (kind == "text" and percept.texts) or kind in {"scene", "light", "style"}
-            or (kind != "text" and instances_of(percept, str(check.get("subject", ""))))):
+    if (
+        not said
+        and kind != "entity"
+        and rng.random() < YES_BIAS.get(kind, 0.15)
+        and (
+            (kind == "text" and percept.texts)
+            or kind in {"scene", "light", "style"}
+            or (kind != "text" and instances_of(percept, str(check.get("subject", ""))))
+        )
+    ):
         said = True
     return said

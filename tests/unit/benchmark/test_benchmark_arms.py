@@ -23,9 +23,14 @@ NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 
 def arm_run(make_run, item_id, arm, scores, cost, evaluation_passed, candidates=1, status=None):
-    run = make_run(item_id, "objects" if item_id.endswith("1") or item_id.endswith("2") else "counting",
-                   status or ("PASSED" if scores and max(scores) >= 7.5 else "EXHAUSTED"), scores,
-                   cost_usd=cost, duration_seconds=1)
+    run = make_run(
+        item_id,
+        "objects" if item_id.endswith("1") or item_id.endswith("2") else "counting",
+        status or ("PASSED" if scores and max(scores) >= 7.5 else "EXHAUSTED"),
+        scores,
+        cost_usd=cost,
+        duration_seconds=1,
+    )
     run["runId"] = f"run-{arm}-{item_id}"
     run["arm"] = arm
     run["candidatesPerRound"] = candidates
@@ -61,17 +66,41 @@ def test_arm_metrics_match_the_hand_computed_example(three_arms) -> None:
     assert list(report["arms"]) == ["loop", "best-of-3", "single"]
     loop, best_of_3, single = (report["arms"][name] for name in ("loop", "best-of-3", "single"))
     # loop: 1 of 4 evaluator-passed; judge passed i1, i2 (8 >= 7.5), of which i2 the evaluator failed
-    assert loop == pytest.approx({"items": 4, "evaluatorPassRate": 0.25, "judgePassRate": 0.5,
-                                  "judgeFalsePassRate": 0.5, "imagesPerItem": (2 + 3 + 4 + 0) / 4,
-                                  "costPerEvaluatorPassUsd": 0.45, "meanRounds": 2.25})
+    assert loop == pytest.approx(
+        {
+            "items": 4,
+            "evaluatorPassRate": 0.25,
+            "judgePassRate": 0.5,
+            "judgeFalsePassRate": 0.5,
+            "imagesPerItem": (2 + 3 + 4 + 0) / 4,
+            "costPerEvaluatorPassUsd": 0.45,
+            "meanRounds": 2.25,
+        }
+    )
     # best-of-3: i2 passed the evaluator although the judge failed it; i3 the reverse
-    assert best_of_3 == pytest.approx({"items": 4, "evaluatorPassRate": 0.5, "judgePassRate": 0.5,
-                                       "judgeFalsePassRate": 0.5, "imagesPerItem": 3.0,
-                                       "costPerEvaluatorPassUsd": 0.48 / 2, "meanRounds": 1.0})
+    assert best_of_3 == pytest.approx(
+        {
+            "items": 4,
+            "evaluatorPassRate": 0.5,
+            "judgePassRate": 0.5,
+            "judgeFalsePassRate": 0.5,
+            "imagesPerItem": 3.0,
+            "costPerEvaluatorPassUsd": 0.48 / 2,
+            "meanRounds": 1.0,
+        }
+    )
     # single: nothing passed, so the two ratios over passes are undefined, not zero
-    assert single == pytest.approx({"items": 1, "evaluatorPassRate": 0.0, "judgePassRate": 0.0,
-                                    "judgeFalsePassRate": None, "imagesPerItem": 1.0,
-                                    "costPerEvaluatorPassUsd": None, "meanRounds": 1.0})
+    assert single == pytest.approx(
+        {
+            "items": 1,
+            "evaluatorPassRate": 0.0,
+            "judgePassRate": 0.0,
+            "judgeFalsePassRate": None,
+            "imagesPerItem": 1.0,
+            "costPerEvaluatorPassUsd": None,
+            "meanRounds": 1.0,
+        }
+    )
     # The exact keys, and the run without an evaluation counted apart
     assert all(tuple(metrics) == ARM_METRICS for metrics in report["arms"].values())
     assert report["armDetails"]["loop"]["withoutEvaluation"] == 1
@@ -110,9 +139,12 @@ def test_the_html_shows_the_arms_side_by_side_escaped(three_arms) -> None:
 
 # --- arms in the prepared benchmark -----------------------------------------------------------------------
 
+
 def inline(items: int, prompt: str = "a red apple", **settings: Any) -> list[dict[str, Any]]:
-    return [{"id": f"item-{k}", "prompt": prompt, "category": "objects", "settings": dict(settings)}
-            for k in range(1, items + 1)]
+    return [
+        {"id": f"item-{k}", "prompt": prompt, "category": "objects", "settings": dict(settings)}
+        for k in range(1, items + 1)
+    ]
 
 
 def prepare(request: dict[str, Any]) -> dict[str, Any]:
@@ -121,13 +153,19 @@ def prepare(request: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_item_runs_under_every_arm_with_the_arm_settings_winning() -> None:
     expected = {"include": [{"class": "apple", "count": 1, "color": "red"}]}
-    prepared = prepare({"items": inline(2, maxRounds=3, seed=9, expected=expected),
-                        "settings": {"threshold": 8}, "arms": ["loop", "single", "best-of-5", "redraw"]})
+    prepared = prepare(
+        {
+            "items": inline(2, maxRounds=3, seed=9, expected=expected),
+            "settings": {"threshold": 8},
+            "arms": ["loop", "single", "best-of-5", "redraw"],
+        }
+    )
 
     entries = prepared["items"]
     assert prepared["arms"] == ["loop", "single", "best-of-5", "redraw"]
     assert [(e["itemId"], e["arm"]) for e in entries] == [
-        (item, arm) for item in ("item-1", "item-2") for arm in ("loop", "single", "best-of-5", "redraw")]
+        (item, arm) for item in ("item-1", "item-2") for arm in ("loop", "single", "best-of-5", "redraw")
+    ]
     assert len({e["runId"] for e in entries}) == len(entries)
     by_arm = {e["arm"]: e["request"] for e in entries if e["itemId"] == "item-1"}
     base = {"prompt": "a red apple", "threshold": 8, "maxRounds": 3, "seed": 9, "expected": expected}
@@ -142,13 +180,16 @@ def test_the_default_arm_is_the_loop_alone() -> None:
     assert prepared["arms"] == ["loop"] and [e["arm"] for e in prepared["items"]] == ["loop"] * 3
 
 
-@pytest.mark.parametrize("arms, problem", [
-    ("loop,best-of-7", "'best-of-7' is not an arm"),
-    (["loop", "loop"], "names an arm twice"),
-    ([], "non-empty"),
-    ("", "non-empty"),
-    (5, "non-empty list"),
-])
+@pytest.mark.parametrize(
+    "arms, problem",
+    [
+        ("loop,best-of-7", "'best-of-7' is not an arm"),
+        (["loop", "loop"], "names an arm twice"),
+        ([], "non-empty"),
+        ("", "non-empty"),
+        (5, "non-empty list"),
+    ],
+)
 def test_bad_arms_are_refused_naming_the_field(arms: Any, problem: str) -> None:
     with pytest.raises(InvalidRequest) as raised:
         parse_arms(arms)
@@ -161,15 +202,21 @@ def test_a_comma_list_of_arms_is_accepted() -> None:
 
 # --- the one-execution bounds -----------------------------------------------------------------------------
 
+
 def test_the_history_estimate_grows_with_the_states_of_a_round() -> None:
     # Given the composed benchmark, and the same with one more Task state inside the loop's round
     definition = json.loads(workflows.benchmark_definition())
     estimate = limits.history_estimate(definition, workflows.BENCHMARK_MAP_STATE)
     bigger = copy.deepcopy(definition)
     inner = bigger["States"][workflows.BENCHMARK_MAP_STATE]["ItemProcessor"]["States"]
-    gate = next(name for name, state in inner.items() if state["Type"] == "Choice" and
-                any(name == s.get("Next") for s in inner.values()) and state.get("Default") in inner and
-                inner[state["Default"]]["Type"] == "Task")
+    gate = next(
+        name
+        for name, state in inner.items()
+        if state["Type"] == "Choice"
+        and any(name == s.get("Next") for s in inner.values())
+        and state.get("Default") in inner
+        and inner[state["Default"]]["Type"] == "Task"
+    )
     rewrite = inner[gate]["Default"]
     inner["Extra Step"] = {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:x", "Next": rewrite}
     inner[gate]["Default"] = "Extra Step"
@@ -231,8 +278,11 @@ def test_prepare_benchmark_checks_against_the_estimate_its_definition_carries(la
     assert parameters["historyEstimate"] == workflows.benchmark_history_estimate()
 
     def event(request: dict[str, Any]) -> dict[str, Any]:
-        return {"request": request, "execution": {"name": "bench-2", "arn": "arn:aws:states:::execution:b:bench-2"},
-                "historyEstimate": parameters["historyEstimate"]}
+        return {
+            "request": request,
+            "execution": {"name": "bench-2", "arn": "arn:aws:states:::execution:b:bench-2"},
+            "historyEstimate": parameters["historyEstimate"],
+        }
 
     # When the handler prepares a small two-arm benchmark, every item runs under both arms
     prepared = prepare_benchmark.handler(event({"items": inline(2), "arms": ["loop", "single"]}), lambda_context)
@@ -254,13 +304,16 @@ def test_the_aggregation_emits_the_loop_arm_evaluator_figures_as_metrics(lambda_
     from imagegate_service.handlers import aggregate_benchmark
 
     # Given an aggregation whose loop arm the evaluator passed 3 of 4 times (the judge falsely passed 1 of 4)
-    arms = {"loop": {"evaluatorPassRate": 0.75, "judgeFalsePassRate": 0.25},
-            "single": {"evaluatorPassRate": 0.1, "judgeFalsePassRate": None}}
+    arms = {
+        "loop": {"evaluatorPassRate": 0.75, "judgeFalsePassRate": 0.25},
+        "single": {"evaluatorPassRate": 0.1, "judgeFalsePassRate": None},
+    }
     summary = {"overall": {"passRate": 1.0}, "anchorsMeanFirstRoundScore": None, "arms": arms, "primaryArm": "loop"}
     monkeypatch.setattr(aggregate_benchmark.aggregator, "aggregate", lambda event: summary)
     emitted = {}
-    monkeypatch.setattr(aggregate_benchmark.metrics, "add_metric",
-                        lambda name, unit, value: emitted.__setitem__(name, value))
+    monkeypatch.setattr(
+        aggregate_benchmark.metrics, "add_metric", lambda name, unit, value: emitted.__setitem__(name, value)
+    )
 
     aggregate_benchmark.handler({}, lambda_context)
 

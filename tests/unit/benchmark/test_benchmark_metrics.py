@@ -161,7 +161,9 @@ def summary(pass_rate: float, final: float, cost_per_pass: float | None) -> dict
     return {"passRate": pass_rate, "meanFinalScore": final, "costPerPassUsd": cost_per_pass}
 
 
-def metrics_with(overall: dict[str, Any], categories: dict[str, Any] | None = None, anchors: dict[str, float] | None = None):
+def metrics_with(
+    overall: dict[str, Any], categories: dict[str, Any] | None = None, anchors: dict[str, float] | None = None
+):
     return {
         "overall": overall,
         "byCategory": categories or {},

@@ -32,8 +32,14 @@ def test_build_report_holds_metrics_settings_and_runs(four_runs: list[dict[str, 
     metrics = compute_metrics(four_runs)
     for key in ("overall", "byCategory", "scoreByRound", "anchors"):
         assert report[key] == metrics[key]
-    assert report["settings"] == {"runs": 4, "threshold": [7.5], "limit": 4, "sampleSeed": 7,
-                                  "arms": ["loop"], "primaryArm": "loop"}
+    assert report["settings"] == {
+        "runs": 4,
+        "threshold": [7.5],
+        "limit": 4,
+        "sampleSeed": 7,
+        "arms": ["loop"],
+        "primaryArm": "loop",
+    }
     assert report["comparison"] is None
     assert [run["itemId"] for run in report["runs"]] == ["a1", "a2", "t1", "t2"]
     assert report["runs"][0] == {
@@ -78,7 +84,13 @@ def test_build_report_compares_with_the_previous_report(four_runs: list[dict[str
 def test_html_escapes_prompts_and_names(make_run) -> None:
     # Given a run whose prompt and category carry markup
     hostile = make_run(
-        "x1", "<b>cat</b>", "PASSED", [8], cost_usd=0.01, duration_seconds=1, prompt="<script>alert('x')</script> & a cat"
+        "x1",
+        "<b>cat</b>",
+        "PASSED",
+        [8],
+        cost_usd=0.01,
+        duration_seconds=1,
+        prompt="<script>alert('x')</script> & a cat",
     )
     report = build_report([hostile], "suite <i>", STARTED_AT)
 
@@ -154,13 +166,20 @@ def test_the_aggregate_lambdas_asset_alone_renders_the_report(tmp_path: Path, fo
     (tmp_path / "report.json").write_text(json.dumps(build_report(four_runs, "default", STARTED_AT)), encoding="utf-8")
 
     # When a fresh interpreter renders the report from that copy
-    script = ("import json, sys, imagegate_service\n"
-              "from imagegate_service.benchmark.report import render_html\n"
-              "assert imagegate_service.__file__.startswith(sys.argv[1]), imagegate_service.__file__\n"
-              "print(render_html(json.load(open(sys.argv[2]))))\n")
-    completed = subprocess.run([sys.executable, "-c", script, str(asset), str(tmp_path / "report.json")],
-                               env={"PYTHONPATH": str(asset), "PATH": "/usr/bin:/bin"}, cwd=tmp_path,
-                               capture_output=True, text=True, timeout=60)
+    script = (
+        "import json, sys, imagegate_service\n"
+        "from imagegate_service.benchmark.report import render_html\n"
+        "assert imagegate_service.__file__.startswith(sys.argv[1]), imagegate_service.__file__\n"
+        "print(render_html(json.load(open(sys.argv[2]))))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(asset), str(tmp_path / "report.json")],
+        env={"PYTHONPATH": str(asset), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     # Then the template came with the code: the whole page renders
     assert completed.returncode == 0, completed.stderr

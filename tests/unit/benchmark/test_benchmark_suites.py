@@ -76,8 +76,16 @@ def test_suite_jsonl_reads_items_settings_and_anchor(tmp_path: Path) -> None:
         ('{"id": "x", "prompt": "p"}', "category", "missing required field"),
         ('{"id": "x", "prompt": "  ", "category": "c"}', "prompt", "non-empty string"),
         ('{"id": "apple", "prompt": "p", "category": "c"}', "id", "duplicate id 'apple' (first used on line 1)"),
-        ('{"id": "x", "prompt": "p", "category": "c", "settings": {"steps": 30}}', "settings.steps", "is not a known setting; allowed: candidatesPerRound"),
-        ('{"id": "x", "prompt": "p", "category": "c", "settings": {"threshold": 11}}', "settings.threshold", "11 is outside the allowed range 0-10"),
+        (
+            '{"id": "x", "prompt": "p", "category": "c", "settings": {"steps": 30}}',
+            "settings.steps",
+            "is not a known setting; allowed: candidatesPerRound",
+        ),
+        (
+            '{"id": "x", "prompt": "p", "category": "c", "settings": {"threshold": 11}}',
+            "settings.threshold",
+            "11 is outside the allowed range 0-10",
+        ),
         ('{"id": "x", "prompt": "p", "category": "c", "settings": {"seed": true}}', "settings.seed", "integer"),
         ('{"id": "x", "prompt": "p", "category": "c", "threshold": 8}', "threshold", "go inside 'settings'"),
         ('{"id": "x", "prompt": "p", "category": "c", "anchor": "yes"}', "anchor", "true or false"),
@@ -142,8 +150,9 @@ def test_every_setting_the_run_request_takes_is_taken_by_a_suite_item(tmp_path: 
 
     settings = {key: DEFAULTS[key] for key in run_request_schema()["properties"] if key in DEFAULTS}
     settings["expected"] = {"include": [{"class": "apple", "count": 1}]}
-    suite = write_lines(tmp_path / "suite.jsonl", [json.dumps({"id": "x", "prompt": "an apple", "category": "c",
-                                                               "settings": settings})])
+    suite = write_lines(
+        tmp_path / "suite.jsonl", [json.dumps({"id": "x", "prompt": "an apple", "category": "c", "settings": settings})]
+    )
 
     # When it is loaded / Then every setting comes through, and the run request they make is valid
     [item] = load_suite_jsonl(suite)
@@ -162,8 +171,10 @@ def test_an_items_max_rounds_is_accepted_exactly_when_a_run_request_would_take_i
         request_ok = True
     except InvalidRequest:
         request_ok = False
-    suite = write_lines(tmp_path / "suite.jsonl", [json.dumps({"id": "x", "prompt": "an apple", "category": "c",
-                                                               "settings": {"maxRounds": value}})])
+    suite = write_lines(
+        tmp_path / "suite.jsonl",
+        [json.dumps({"id": "x", "prompt": "an apple", "category": "c", "settings": {"maxRounds": value}})],
+    )
     # When the suite is loaded / Then it is accepted if and only if the run request is
     try:
         load_suite_jsonl(suite)
@@ -173,15 +184,21 @@ def test_an_items_max_rounds_is_accepted_exactly_when_a_run_request_would_take_i
     assert suite_ok == request_ok
 
 
-@pytest.mark.parametrize(("item", "field", "words"), [
-    ({"id": "b", "prompt": "a pear", "category": "c", "settings": {"maxRounds": 99}}, "items.1.settings.maxRounds",
-     "(item 'b')"),
-    ({"id": "b", "prompt": "a pear", "category": "c", "colour": "red"}, "items.1.colour", "unknown field"),
-    ({"id": "b", "category": "c"}, "items.1.prompt", "missing required field"),
-    ({"id": "b", "prompt": "a pear", "category": "c", "threshold": 8}, "items.1.threshold", "go inside 'settings'"),
-    ({"id": "a", "prompt": "a pear", "category": "c"}, "items.1.id", "duplicate id 'a' (first used by items.0)"),
-    ("a pear", "items.1", "must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("item", "field", "words"),
+    [
+        (
+            {"id": "b", "prompt": "a pear", "category": "c", "settings": {"maxRounds": 99}},
+            "items.1.settings.maxRounds",
+            "(item 'b')",
+        ),
+        ({"id": "b", "prompt": "a pear", "category": "c", "colour": "red"}, "items.1.colour", "unknown field"),
+        ({"id": "b", "category": "c"}, "items.1.prompt", "missing required field"),
+        ({"id": "b", "prompt": "a pear", "category": "c", "threshold": 8}, "items.1.threshold", "go inside 'settings'"),
+        ({"id": "a", "prompt": "a pear", "category": "c"}, "items.1.id", "duplicate id 'a' (first used by items.0)"),
+        ("a pear", "items.1", "must be a JSON object"),
+    ],
+)
 def test_a_benchmarks_inline_items_are_checked_naming_the_item_and_field(item, field, words) -> None:
     # Given a benchmark request whose second inline item is wrong
     from imagegate_service import workflows
@@ -276,8 +293,9 @@ def test_geneval_shared_copy_counts_tags_and_structure(shared_benchmarks: Path) 
     assert clocks.metadata["include"] == [{"class": "clock", "count": 2}]
     assert clocks.metadata["exclude"] == [{"class": "clock", "count": 3}]
     # And they are the run setting the evaluator reads (the generator and the judge get the prompt alone)
-    assert clocks.settings == {"expected": {"include": [{"class": "clock", "count": 2}],
-                                            "exclude": [{"class": "clock", "count": 3}]}}
+    assert clocks.settings == {
+        "expected": {"include": [{"class": "clock", "count": 2}], "exclude": [{"class": "clock", "count": 3}]}
+    }
     assert all(item.settings["expected"]["include"] == item.metadata["include"] for item in items)
 
 
@@ -297,11 +315,17 @@ def test_a_100_item_stratified_geneval_sample_keeps_every_task_and_its_expectati
 
 
 def test_suite_expectations_are_validated_naming_the_line_and_field(tmp_path: Path) -> None:
-    bad = {"id": "x", "prompt": "two cats", "category": "counting",
-           "settings": {"expected": {"include": [{"class": "cat", "count": "two"}]}}}
+    bad = {
+        "id": "x",
+        "prompt": "two cats",
+        "category": "counting",
+        "settings": {"expected": {"include": [{"class": "cat", "count": "two"}]}},
+    }
     path = write_lines(tmp_path / "suite.jsonl", [json.dumps(bad)])
 
-    with pytest.raises(SuiteFormatError, match=re.escape("line 1, field 'settings.expected.include.0.count'")) as raised:
+    with pytest.raises(
+        SuiteFormatError, match=re.escape("line 1, field 'settings.expected.include.0.count'")
+    ) as raised:
         load_suite_jsonl(path)
     assert "must be an integer, not a string" in str(raised.value)
 
@@ -343,7 +367,9 @@ def test_geneval_missing_tag_names_line(tmp_path: Path) -> None:
 def synthetic_suite() -> list[SuiteItem]:
     """Category A: 6 items, B: 3, C: 1, interleaved."""
     layout = ["A", "B", "A", "A", "C", "B", "A", "A", "B", "A"]
-    return [SuiteItem(id=f"item-{index:02d}", prompt=f"prompt {index}", category=name) for index, name in enumerate(layout)]
+    return [
+        SuiteItem(id=f"item-{index:02d}", prompt=f"prompt {index}", category=name) for index, name in enumerate(layout)
+    ]
 
 
 def test_select_without_seed_takes_the_first_n() -> None:

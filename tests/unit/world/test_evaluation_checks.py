@@ -13,9 +13,13 @@ GENEVAL = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "genev
 
 
 def test_each_include_item_gives_an_entity_check_and_its_details_are_children():
-    expected = {"include": [{"class": "teddy bear", "count": 1},
-                            {"class": "dog", "count": 3, "color": "red", "position": ["right of", 0]}],
-                "exclude": [{"class": "dog", "count": 4}, {"class": "cat", "count": 1}]}
+    expected = {
+        "include": [
+            {"class": "teddy bear", "count": 1},
+            {"class": "dog", "count": 3, "color": "red", "position": ["right of", 0]},
+        ],
+        "exclude": [{"class": "dog", "count": 4}, {"class": "cat", "count": 1}],
+    }
 
     checks = checks_from_expected(expected)
 
@@ -24,13 +28,25 @@ def test_each_include_item_gives_an_entity_check_and_its_details_are_children():
         by_kind.setdefault(check["kind"], []).append(check)
     entity = {c["subject"]: c["id"] for c in by_kind["entity"]}
     assert set(entity) == {"teddy bear", "dog"}
-    assert by_kind["count"] == [{"id": by_kind["count"][0]["id"], "kind": "count", "question": "Are there exactly three dogs?",
-                                 "subject": "dog", "count": 3, "parent": entity["dog"]}]
+    assert by_kind["count"] == [
+        {
+            "id": by_kind["count"][0]["id"],
+            "kind": "count",
+            "question": "Are there exactly three dogs?",
+            "subject": "dog",
+            "count": 3,
+            "parent": entity["dog"],
+        }
+    ]
     assert by_kind["colour"][0]["colour"] == "red" and by_kind["colour"][0]["parent"] == entity["dog"]
     assert by_kind["colour"][0]["question"] == "Are the dogs all red?"  # a question an evaluator model can parse
     relation = by_kind["relation"][0]
     assert (relation["subject"], relation["relation"], relation["object"], relation["parent"]) == (
-        "dog", "right of", "teddy bear", entity["dog"])
+        "dog",
+        "right of",
+        "teddy bear",
+        entity["dog"],
+    )
     absent = {c["subject"]: c for c in by_kind["absent"]}
     assert absent["dog"]["count"] == 4 and "count" not in absent["cat"]
     assert len({c["id"] for c in checks}) == len(checks)
@@ -43,16 +59,21 @@ def test_a_single_object_needs_no_count_check():
     assert [c["kind"] for c in checks] == ["entity"] and checks[0]["question"] == "Is there a cow?"
 
 
-@pytest.mark.parametrize(("expected", "field"), [
-    ({}, "expected.include"),
-    ({"include": []}, "expected.include"),
-    ({"include": [{"count": 1}]}, "expected.include[0].class"),
-    ({"include": [{"class": "cow", "count": 0}]}, "expected.include[0].count"),
-    ({"include": [{"class": "cow", "count": 1, "position": ["behind", 0]}]}, "expected.include[0].position"),
-    ({"include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1, "position": ["above", 5]}]},
-     "expected.include[1].position"),
-    ({"include": [{"class": "cow", "count": 1}], "exclude": "cow"}, "expected.exclude"),
-])
+@pytest.mark.parametrize(
+    ("expected", "field"),
+    [
+        ({}, "expected.include"),
+        ({"include": []}, "expected.include"),
+        ({"include": [{"count": 1}]}, "expected.include[0].class"),
+        ({"include": [{"class": "cow", "count": 0}]}, "expected.include[0].count"),
+        ({"include": [{"class": "cow", "count": 1, "position": ["behind", 0]}]}, "expected.include[0].position"),
+        (
+            {"include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1, "position": ["above", 5]}]},
+            "expected.include[1].position",
+        ),
+        ({"include": [{"class": "cow", "count": 1}], "exclude": "cow"}, "expected.exclude"),
+    ],
+)
 def test_bad_expectations_name_the_field(expected, field):
     with pytest.raises(ExpectationError, match=field.replace("[", r"\[").replace("]", r"\]")):
         checks_from_expected(expected)

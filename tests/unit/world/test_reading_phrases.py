@@ -22,8 +22,13 @@ def test_soft_morning_light_is_the_light_not_an_object_or_an_attribute():
     assert "light" not in {entity.cls for entity in parse_prompt("a cat, soft morning light").entities}
 
 
-@pytest.mark.parametrize("prompt, noun", [("a lamp giving warm light in a room", "lamp"),
-                                          ("a dog walking next to a cat", "dog"),
-                                          ("a lighthouse casting a beam over the sea", "lighthouse")])
+@pytest.mark.parametrize(
+    "prompt, noun",
+    [
+        ("a lamp giving warm light in a room", "lamp"),
+        ("a dog walking next to a cat", "dog"),
+        ("a lighthouse casting a beam over the sea", "lighthouse"),
+    ],
+)
 def test_a_verb_after_a_noun_does_not_swallow_it(prompt, noun):
     assert f"Is there a {noun}?" in questions(prompt)

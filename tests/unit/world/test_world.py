@@ -25,9 +25,14 @@ pytestmark = pytest.mark.unit
 THRESHOLD = 7.5
 SEEDS = range(12)
 DEFAULT_SUITE = Path(__file__).resolve().parents[3] / "functions" / "imagegate_service" / "suites" / "default.jsonl"
-OPEN_PROMPTS = ["a yellow taxi in the rain", "a purple cello on a stage", "three red apples on a blue plate",
-                "a fluffy cat chasing a shiny ball", "two lanterns next to a green canoe",
-                'a bakery sign that says "FRESH" in a city']
+OPEN_PROMPTS = [
+    "a yellow taxi in the rain",
+    "a purple cello on a stage",
+    "three red apples on a blue plate",
+    "a fluffy cat chasing a shiny ball",
+    "two lanterns next to a green canoe",
+    'a bakery sign that says "FRESH" in a city',
+]
 
 
 def verdict_is_valid(verdict):
@@ -47,6 +52,7 @@ def check_of(verdict, words):
 
 
 # ---------------------------------------------------------------- the generator
+
 
 def test_the_same_prompt_and_seed_give_the_same_png_and_other_seeds_or_wordings_redraw():
     prompt = "two cats to the left of a green car at night"
@@ -92,7 +98,10 @@ def test_emphasis_helps_only_modestly():
 
 # ---------------------------------------------------------------- the ground truth
 
-@pytest.mark.parametrize("prompt", [*OPEN_PROMPTS, "a photo of four handbags", "a photo of a dog right of a teddy bear"])
+
+@pytest.mark.parametrize(
+    "prompt", [*OPEN_PROMPTS, "a photo of four handbags", "a photo of a dog right of a teddy bear"]
+)
 def test_the_ground_truth_answers_exactly_what_was_drawn(prompt):
     for seed in SEEDS:
         # Given an image and the generator's own record of what it drew
@@ -103,9 +112,11 @@ def test_the_ground_truth_answers_exactly_what_was_drawn(prompt):
         checks = []
         for noun, count in counts.items():
             colours = {i.colour for i in plan.instances if i.cls == noun}
-            checks += [{"id": f"e-{noun}", "kind": "entity", "subject": noun},
-                       {"id": f"n-{noun}", "kind": "count", "subject": noun, "count": count},
-                       {"id": f"m-{noun}", "kind": "count", "subject": noun, "count": count + 1}]
+            checks += [
+                {"id": f"e-{noun}", "kind": "entity", "subject": noun},
+                {"id": f"n-{noun}", "kind": "count", "subject": noun, "count": count},
+                {"id": f"m-{noun}", "kind": "count", "subject": noun, "count": count + 1},
+            ]
             if len(colours) == 1:
                 name = next(k for k, v in render_module.vocab.COLOURS.items() if v == next(iter(colours)))
                 checks.append({"id": f"c-{noun}", "kind": "colour", "subject": noun, "colour": name})
@@ -128,9 +139,13 @@ def test_the_ground_truth_uses_genevals_relation_rule():
         bears = [i for i in plan.instances if i.cls == "teddy bear"]
         if len(dogs) != 1 or len(bears) != 1:
             continue
-        answers = truth.answer_checks(png, [
-            {"id": "r", "kind": "relation", "subject": "dog", "relation": "right of", "object": "teddy bear"},
-            {"id": "l", "kind": "relation", "subject": "dog", "relation": "left of", "object": "teddy bear"}])
+        answers = truth.answer_checks(
+            png,
+            [
+                {"id": "r", "kind": "relation", "subject": "dog", "relation": "right of", "object": "teddy bear"},
+                {"id": "l", "kind": "relation", "subject": "dog", "relation": "left of", "object": "teddy bear"},
+            ],
+        )
         assert not (answers["r"] and answers["l"])  # never both
         seen = {o.code: o for o in perceive(png).objects}
         dog, bear = seen[concept_code("dog")], seen[concept_code("teddy bear")]
@@ -141,6 +156,7 @@ def test_the_ground_truth_uses_genevals_relation_rule():
 
 
 # ---------------------------------------------------------------- the judge
+
 
 def test_an_image_missing_a_requested_entity_fails_the_judge():
     for seed in SEEDS:
@@ -193,8 +209,11 @@ def test_unknown_nouns_are_checked_and_grounded_in_the_image(prompt):
         verdict = judge_png(png, prompt)
         drawn_nouns = {i.cls for i in plan.instances}
         for noun in nouns:
-            entity_checks = [c for c in verdict["checks"] if c["question"].lower().startswith(("is there", "are there"))
-                             and noun in c["question"].lower()]
+            entity_checks = [
+                c
+                for c in verdict["checks"]
+                if c["question"].lower().startswith(("is there", "are there")) and noun in c["question"].lower()
+            ]
             assert entity_checks
             if noun not in drawn_nouns:
                 assert not any(c["satisfied"] for c in entity_checks)
@@ -202,7 +221,9 @@ def test_unknown_nouns_are_checked_and_grounded_in_the_image(prompt):
 
 def test_the_same_image_gets_the_same_verdict():
     png = render_png("three blue balls next to a yellow dog", "", 3, 512, 512)
-    assert judge_png(png, "three blue balls next to a yellow dog") == judge_png(png, "three blue balls next to a yellow dog")
+    assert judge_png(png, "three blue balls next to a yellow dog") == judge_png(
+        png, "three blue balls next to a yellow dog"
+    )
 
 
 def test_the_judge_scores_against_the_prompt_it_is_given_not_the_rewrite():
@@ -233,8 +254,11 @@ def test_the_judges_reading_is_its_own_code_path():
     from imagegate.local.world import judge, vlm
 
     for module in (reading, judge, vlm, truth):
-        imported = {node.module for node in ast.walk(ast.parse(inspect.getsource(module)))
-                    if isinstance(node, ast.ImportFrom) and node.module}
+        imported = {
+            node.module
+            for node in ast.walk(ast.parse(inspect.getsource(module)))
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
         assert not imported & {"scene", "render", "rewrite"}, module.__name__
 
 
@@ -245,13 +269,21 @@ def test_the_two_readings_agree_on_templates_and_differ_on_free_text():
     def judge_nouns(prompt):
         return sorted(c["subject"] for c in reading.checks_from_prompt(prompt) if c["kind"] == "entity")
 
-    templates = [f"a photo of {a} {n} and {b} {m}" for a, n, b, m in
-                 [("a", "lantern", "a", "canoe"), ("two", "taxis", "a", "cello"), ("three", "red apples", "a", "blue plate")]]
+    templates = [
+        f"a photo of {a} {n} and {b} {m}"
+        for a, n, b, m in [
+            ("a", "lantern", "a", "canoe"),
+            ("two", "taxis", "a", "cello"),
+            ("three", "red apples", "a", "blue plate"),
+        ]
+    ]
     assert all(generator_nouns(p) == judge_nouns(p) for p in templates)
-    free_text = ["the dog is wearing a tiny hat while a cat watches from the window sill",
-                 "an astronaut riding a horse made of clouds over a neon city",
-                 "a bowl of soup that looks like a monster, knitted out of wool",
-                 "a storefront with the word OPEN written on it in bold letters"]
+    free_text = [
+        "the dog is wearing a tiny hat while a cat watches from the window sill",
+        "an astronaut riding a horse made of clouds over a neon city",
+        "a bowl of soup that looks like a monster, knitted out of wool",
+        "a storefront with the word OPEN written on it in bold letters",
+    ]
     assert any(generator_nouns(p) != judge_nouns(p) for p in free_text)
 
 
@@ -273,12 +305,15 @@ def test_the_judge_errs_like_a_vlm_not_perfect_not_useless():
 
 # ---------------------------------------------------------------- the rewriter
 
+
 def test_the_rewriter_keeps_the_original_and_stays_within_titans_limit():
     original = "a watercolor of " + ", ".join(f"a {c} balloon" for c in ["red", "blue", "green", "yellow"] * 6)
     original = original[:500]
-    suggestions = ['Add "exactly four clearly red balloons" to the prompt: the image shows 2.',
-                   'Add "clearly in a park" to the prompt: the scene looks like field.',
-                   'Add "dog" to the negative prompt: the image shows one.']
+    suggestions = [
+        'Add "exactly four clearly red balloons" to the prompt: the image shows 2.',
+        'Add "clearly in a park" to the prompt: the scene looks like field.',
+        'Add "dog" to the negative prompt: the image shows one.',
+    ]
 
     rewrite = rewrite_prompt(original, original, suggestions, 512)
 
@@ -315,11 +350,18 @@ def test_the_evaluators_reading_fits_the_evaluation_contract():
         jsonschema.validate({"checks": checks}, schema)
         ids = [c["id"] for c in checks]
         assert ids == [f"c{n}" for n in range(1, len(ids) + 1)]
-        assert all(c.get("parent") in (None, *ids[:ids.index(c["id"])]) for c in checks)
+        assert all(c.get("parent") in (None, *ids[: ids.index(c["id"])]) for c in checks)
 
 
-@pytest.mark.parametrize("prompt", ["a photo of four handbags", "a photo of a red car and a blue dog",
-                                    "a photo of a dog right of a teddy bear", "a fluffy cat chasing a shiny ball"])
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "a photo of four handbags",
+        "a photo of a red car and a blue dog",
+        "a photo of a dog right of a teddy bear",
+        "a fluffy cat chasing a shiny ball",
+    ],
+)
 def test_every_failed_verdict_says_what_to_add_and_the_rewriter_acts_on_it(prompt):
     for seed in range(15):
         verdict = judge_png(render_png(prompt, "", seed, 256, 256), prompt)
@@ -345,11 +387,14 @@ def test_long_repetitive_prompts_still_get_a_verdict_that_fits_the_schema():
             assert verdict_is_valid(judge_png(render_png(prompt, "", seed, 256, 256), prompt))
 
 
-@pytest.mark.parametrize("prompt, nouns", [
-    ("an astronaut riding a horse on the moon", {"astronaut", "horse", "moon"}),
-    ("a knight fighting a dragon", {"knight", "dragon"}),
-    ("a boy kicking 3 balls", {"child", "ball"}),
-])
+@pytest.mark.parametrize(
+    "prompt, nouns",
+    [
+        ("an astronaut riding a horse on the moon", {"astronaut", "horse", "moon"}),
+        ("a knight fighting a dragon", {"knight", "dragon"}),
+        ("a boy kicking 3 balls", {"child", "ball"}),
+    ],
+)
 def test_a_verb_after_a_noun_is_neither_drawn_nor_checked_and_the_noun_is_both(prompt, nouns):
     # Given a prompt whose subject is followed by a verb form ("riding", "fighting")
     # When the generator parses it and the judge reads it, each in its own way
@@ -361,7 +406,9 @@ def test_a_verb_after_a_noun_is_neither_drawn_nor_checked_and_the_noun_is_both(p
 
 def test_a_thing_named_right_before_a_setting_is_still_checked():
     # Given a noun directly followed by a setting word ("underwater"), and a quality word before a setting
-    checked = {c["subject"] for c in reading.checks_from_prompt("a whale and a dolphin underwater") if c["kind"] == "entity"}
+    checked = {
+        c["subject"] for c in reading.checks_from_prompt("a whale and a dolphin underwater") if c["kind"] == "entity"
+    }
     # Then the judge checks every animal the generator draws, and "beautiful" still describes the sunset only
     assert checked == {e.cls for e in parse_prompt("a whale and a dolphin underwater").entities} == {"whale", "dolphin"}
     assert [c["kind"] for c in reading.checks_from_prompt("a beautiful sunset")] == ["light"]
