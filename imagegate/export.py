@@ -25,32 +25,35 @@ def ledger_entries(ledger_items: Iterable[dict[str, Any]]) -> list[dict[str, Any
     return [{field: item.get(field) for field in fields} for item in ordered]
 
 
-def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
-                       ledger_items: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+def build_run_document(
+    run_item: dict[str, Any], round_items: Iterable[dict[str, Any]], ledger_items: Iterable[dict[str, Any]] = ()
+) -> dict[str, Any]:
     """run.json: the run's outcome, every round (image paths relative to the run folder) and the spend ledger."""
     prefix = f"{c.RUNS_PREFIX}{run_item['runId']}/"
     rounds = []
     for item in sorted(round_items, key=lambda r: r["round"]):
-        rounds.append({
-            "round": item["round"],
-            "prompt": item["prompt"],
-            "negativePrompt": item.get("negativePrompt", ""),
-            "promptChanges": item.get("promptChanges", []),
-            "score": item["score"],
-            "passed": item["passed"],
-            "subscores": item["subscores"],
-            "explanation": item["explanation"],
-            "suggestions": item["suggestions"],
-            "candidateScores": item.get("candidateScores", []),
-            "images": [key.removeprefix(prefix) for key in item["imageKeys"]],
-            "bestImage": item["bestImageKey"].removeprefix(prefix),
-            "verdict": item["verdictKey"].removeprefix(prefix),
-            "costUsd": item["costUsd"],
-            "evaluation": item.get("evaluation"),
-            "evaluationCostUsd": item.get("evaluationCostUsd", 0.0),
-            "generateMs": item.get("generateMs"),
-            "judgeMs": item.get("judgeMs"),
-        })
+        rounds.append(
+            {
+                "round": item["round"],
+                "prompt": item["prompt"],
+                "negativePrompt": item.get("negativePrompt", ""),
+                "promptChanges": item.get("promptChanges", []),
+                "score": item["score"],
+                "passed": item["passed"],
+                "subscores": item["subscores"],
+                "explanation": item["explanation"],
+                "suggestions": item["suggestions"],
+                "candidateScores": item.get("candidateScores", []),
+                "images": [key.removeprefix(prefix) for key in item["imageKeys"]],
+                "bestImage": item["bestImageKey"].removeprefix(prefix),
+                "verdict": item["verdictKey"].removeprefix(prefix),
+                "costUsd": item["costUsd"],
+                "evaluation": item.get("evaluation"),
+                "evaluationCostUsd": item.get("evaluationCostUsd", 0.0),
+                "generateMs": item.get("generateMs"),
+                "judgeMs": item.get("judgeMs"),
+            }
+        )
     settings = run_item.get("settings", {})
     return {
         "runId": run_item["runId"],
@@ -72,8 +75,18 @@ def build_run_document(run_item: dict[str, Any], round_items: Iterable[dict[str,
         "cause": run_item.get("cause"),
         "rounds": rounds,
         "filteredRounds": run_item.get("filteredRounds", []),
+        # the round the run ended in before it was recorded (its images were drawn and billed), or None
+        "interruptedRound": interrupted_round(run_item, prefix),
         "ledger": ledger_entries(ledger_items),
     }
+
+
+def interrupted_round(run_item: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    """run.json's interruptedRound: the round number and its images, relative to the run folder."""
+    found = run_item.get(c.INTERRUPTED_ROUND)
+    if not found:
+        return None
+    return {"round": found["round"], "images": [key.removeprefix(prefix) for key in found["imageKeys"]]}
 
 
 def best_round_evaluation(run_item: dict[str, Any], rounds: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
@@ -81,9 +94,13 @@ def best_round_evaluation(run_item: dict[str, Any], rounds: Iterable[dict[str, A
     return next((entry.get("evaluation") for entry in rounds if entry["round"] == run_item.get("bestRound")), None)
 
 
-def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
-               objects: Callable[[str], Iterable[tuple[str, bytes]]], out_root: Path,
-               ledger_items: Iterable[dict[str, Any]] = ()) -> tuple[Path, dict[str, Any]]:
+def export_run(
+    run_item: dict[str, Any],
+    round_items: Iterable[dict[str, Any]],
+    objects: Callable[[str], Iterable[tuple[str, bytes]]],
+    out_root: Path,
+    ledger_items: Iterable[dict[str, Any]] = (),
+) -> tuple[Path, dict[str, Any]]:
     """Write runs/<runId>/ under out_root; return that folder and the run.json document. A candidate image an
     earlier export wrote that storage no longer holds (a retried round delivered fewer) is removed."""
     run_id = run_item["runId"]
@@ -103,8 +120,12 @@ def export_run(run_item: dict[str, Any], round_items: Iterable[dict[str, Any]],
     run_dir.mkdir(parents=True, exist_ok=True)
     # after the objects it names and before run.json, whole or not at all: a reader never finds items naming
     # objects not written yet, and a run.json without items.json is a folder an older version wrote
-    items = {"run": run_item, "rounds": sorted(round_items, key=lambda r: r["round"]), "objects": sorted(written),
-             "ledger": sorted(ledger_items, key=lambda e: e["callId"])}
+    items = {
+        "run": run_item,
+        "rounds": sorted(round_items, key=lambda r: r["round"]),
+        "objects": sorted(written),
+        "ledger": sorted(ledger_items, key=lambda e: e["callId"]),
+    }
     partial = run_dir / (ITEMS_FILE + ".partial")
     partial.write_text(json.dumps(items, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     partial.replace(run_dir / ITEMS_FILE)

@@ -12,11 +12,13 @@ The audit reads the STORED RECORDS ALONE: the runs table (each run's items: RUN,
 entries), the bucket (each run's objects under runs/{id}/) and the executions (describe + history). A run's
 run.json is export.build_run_document over its items, as `imagegate run` writes it. The checks, per run:
 
-- lostRounds: round numbers 1..R with no round item, where R is the larger of the run item's `rounds` and the
-  number of times the execution left its "Record Round" state (a round that was recorded, then lost).
+- lostRounds: round numbers 1..R with no round item and not in the run item's filteredRounds (a round whose every
+  image the output filter withheld), where R is the larger of the run item's `rounds` and the number of times the
+  execution left its "Record Round" state (a round that was recorded, then lost).
 - duplicateRounds: round items beyond the run's count (round number > R), plus "Record Round" exits for a
   round number that had already been recorded (the same round written twice).
-- orphanImages: PNG objects under runs/{id}/ that run.json does not list (no round's images or best image).
+- orphanImages: PNG objects under runs/{id}/ that run.json does not list (no round's images or best image, nor
+  the interruptedRound's: the round a run ended in before it was recorded).
 - stuckRuns: runs whose execution has ended while the run item still says QUEUED or RUNNING (or is missing),
   and executions still running when the audit reads them (the soak stops waiting for a run after --timeout).
 - overBudget: runs whose recorded spend is above their maxCostUsd (by more than half a micro-dollar): the
@@ -50,20 +52,53 @@ from imagegate.local.runtime import BUCKET, TABLE, LocalRuntime
 from imagegate_service import constants as c
 from imagegate_service import registry
 
-SOAK_KEYS = ("runs", "byStatus", "lostRounds", "duplicateRounds", "orphanImages", "stuckRuns", "overBudget",
-             "unrecordedSpendUsd", "failedByCause")
+SOAK_KEYS = (
+    "runs",
+    "byStatus",
+    "lostRounds",
+    "duplicateRounds",
+    "orphanImages",
+    "stuckRuns",
+    "overBudget",
+    "unrecordedSpendUsd",
+    "failedByCause",
+)
 DEFAULT_RUNS = 300
 RECORD_ROUND_STATE = "Record Round"
 # The issue's soak: 30% throttling, 5% garbage verdicts, 5% refused verdicts, 5% filtered images.
-SOAK_FAULTS = {"throttle_rate": 0.30, "garbage_verdict_rate": 0.05, "refuse_verdict_rate": 0.05,
-               "blocked_output_rate": 0.05}
+SOAK_FAULTS = {
+    "throttle_rate": 0.30,
+    "garbage_verdict_rate": 0.05,
+    "refuse_verdict_rate": 0.05,
+    "blocked_output_rate": 0.05,
+}
 _PER_RUN_CHECKS = ("lostRounds", "duplicateRounds", "orphanImages", "stuckRuns", "overBudget")
 BUDGET_SLACK_USD = 5e-7  # costs are recorded rounded to the micro-dollar
-_SUBJECTS = ("a red apple", "a blue cup", "a black cat", "a yellow bicycle", "two green bottles", "a white dog",
-             "an orange ball", "a purple umbrella", "three red books", "a brown horse")
+_SUBJECTS = (
+    "a red apple",
+    "a blue cup",
+    "a black cat",
+    "a yellow bicycle",
+    "two green bottles",
+    "a white dog",
+    "an orange ball",
+    "a purple umbrella",
+    "three red books",
+    "a brown horse",
+)
 _PLACES = ("on a wooden table", "in a park", "on a beach", "in a kitchen", "under a tree", "on a snowy street")
-_DETAILS = ("soft morning light", "seen from above", "photorealistic", "watercolor style", "high contrast",
-            "shallow depth of field", "warm colors", "a plain background", "wide angle", "late afternoon sun")
+_DETAILS = (
+    "soft morning light",
+    "seen from above",
+    "photorealistic",
+    "watercolor style",
+    "high contrast",
+    "shallow depth of field",
+    "warm colors",
+    "a plain background",
+    "wide angle",
+    "late afternoon sun",
+)
 
 
 @dataclass
@@ -83,19 +118,29 @@ def soak_requests(count: int, seed: int) -> list[dict[str, Any]]:
 
     rng = random.Random(seed)
     generators = [model for model in registry.generator_ids() if _valid({"prompt": "a cup", "generator": model})]
-    judges = [model for model in registry.text_model_ids(vision_only=True)
-              if registry.text_model(model).tool_use and _valid({"prompt": "a cup", "judge": model})]
+    judges = [
+        model
+        for model in registry.text_model_ids(vision_only=True)
+        if registry.text_model(model).tool_use and _valid({"prompt": "a cup", "judge": model})
+    ]
     requests = []
     while len(requests) < count:
         generator = rng.choice(generators)
         request: dict[str, Any] = {
-            "prompt": _prompt(rng, rng.choice(("short", "medium", "long")), registry.generator(generator).prompt_max_chars),
-            "generator": generator, "judge": rng.choice(judges), "candidatesPerRound": rng.randint(1, 3),
-            "maxRounds": rng.randint(1, 4), "seed": rng.randrange(1, 2**31 - 1),
+            "prompt": _prompt(
+                rng, rng.choice(("short", "medium", "long")), registry.generator(generator).prompt_max_chars
+            ),
+            "generator": generator,
+            "judge": rng.choice(judges),
+            "candidatesPerRound": rng.randint(1, 3),
+            "maxRounds": rng.randint(1, 4),
+            "seed": rng.randrange(1, 2**31 - 1),
         }
         try:
             if rng.random() < 0.2:  # a tight budget: the loop must stop on it, never pass it
-                request["maxCostUsd"] = round(estimated_round_cost(resolve_settings(request)) * rng.uniform(1.0, 2.5), 6)
+                request["maxCostUsd"] = round(
+                    estimated_round_cost(resolve_settings(request)) * rng.uniform(1.0, 2.5), 6
+                )
             resolve_settings(request)
         except InvalidRequest:
             continue
@@ -124,8 +169,13 @@ def _prompt(rng: random.Random, length: str, limit: int) -> str:
 
 
 # -- running -----------------------------------------------------------------------------------------
-def run_soak(runtime: LocalRuntime, requests: list[dict[str, Any]], concurrency: int, timeout_seconds: float,
-             progress: Callable[[int, int], None] | None = None) -> list[SoakRun]:
+def run_soak(
+    runtime: LocalRuntime,
+    requests: list[dict[str, Any]],
+    concurrency: int,
+    timeout_seconds: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[SoakRun]:
     """Start every request (at most `concurrency` in flight) and wait for each to end."""
     import boto3
 
@@ -157,8 +207,9 @@ def run_soak(runtime: LocalRuntime, requests: list[dict[str, Any]], concurrency:
 
 
 # -- the audit ---------------------------------------------------------------------------------------
-def audit(runtime: LocalRuntime, runs: list[SoakRun], billed_usd: float,
-          findings: list[str] | None = None) -> dict[str, Any]:
+def audit(
+    runtime: LocalRuntime, runs: list[SoakRun], billed_usd: float, findings: list[str] | None = None
+) -> dict[str, Any]:
     """The soak's checks over the stored records of `runs` (see the module docstring); `findings` receives
     one line per run and check that is not clean, naming the run."""
     import boto3
@@ -180,31 +231,49 @@ def audit(runtime: LocalRuntime, runs: list[SoakRun], billed_usd: float,
             cause = run_item.get("error") or " ".join(str(run_item.get("reason") or "unknown").split()[:6])
             result["failedByCause"][cause] = result["failedByCause"].get(cause, 0) + 1
             if findings is not None:
-                findings.append(f"{run.run_id}: FAILED {cause}: {' '.join(str(run_item.get('cause') or '').split())[:200]}")
+                findings.append(
+                    f"{run.run_id}: FAILED {cause}: {' '.join(str(run_item.get('cause') or '').split())[:200]}"
+                )
         execution_status = _execution_status(sfn, run.execution_arn)
         if execution_status == "RUNNING" or (execution_status is not None and status in (*c.OPEN_STATUSES, "MISSING")):
             result["stuckRuns"] += 1
         recorded_rounds = _record_round_exits(sfn, run.execution_arn) if run.execution_arn else []
         counted = max(int(run_item.get("rounds", 0)) if run_item else 0, len(recorded_rounds))
         stored = {int(item["round"]) for item in items["rounds"]}
-        result["lostRounds"] += len(set(range(1, counted + 1)) - stored)
+        # a round whose every image the output filter withheld has no round item: the run item lists it
+        filtered = {int(n) for n in (run_item or {}).get("filteredRounds", [])}
+        result["lostRounds"] += len(set(range(1, counted + 1)) - stored - filtered)
         result["duplicateRounds"] += len([n for n in stored if n > counted])
         result["duplicateRounds"] += len(recorded_rounds) - len(set(recorded_rounds))
         if run_item:
             plain = _plain(run_item)
             document = build_run_document(plain, [_plain(item) for item in items["rounds"]])
-            listed = {f"{c.RUNS_PREFIX}{run.run_id}/{name}" for entry in document["rounds"]
-                      for name in [*entry["images"], entry["bestImage"]]}
-            result["orphanImages"] += len([key for key in _keys(s3, f"{c.RUNS_PREFIX}{run.run_id}/")
-                                           if key.endswith(".png") and key not in listed])
+            listed = {
+                f"{c.RUNS_PREFIX}{run.run_id}/{name}"
+                for entry in document["rounds"]
+                for name in [*entry["images"], entry["bestImage"]]
+            }
+            listed |= {
+                f"{c.RUNS_PREFIX}{run.run_id}/{name}" for name in (document["interruptedRound"] or {}).get("images", [])
+            }
+            result["orphanImages"] += len(
+                [
+                    key
+                    for key in _keys(s3, f"{c.RUNS_PREFIX}{run.run_id}/")
+                    if key.endswith(".png") and key not in listed
+                ]
+            )
             spent = _recorded_spend(run_item, items["ledger"])
             recorded_total += spent
             if spent > Decimal(str(plain["settings"]["maxCostUsd"])) + Decimal(str(BUDGET_SLACK_USD)):
                 result["overBudget"] += 1
         if findings is not None:
-            findings.extend(f"{run.run_id}: {key} {result[key] - counts_before[key]} (status {status}, rounds stored "
-                            f"{sorted(stored)}, counted {counted})"
-                            for key in _PER_RUN_CHECKS if result[key] != counts_before[key])
+            findings.extend(
+                f"{run.run_id}: {key} {result[key] - counts_before[key]} (status {status}, rounds stored "
+                f"{sorted(stored)}, counted {counted})"
+                for key in _PER_RUN_CHECKS
+                if result[key] != counts_before[key]
+            )
     result["unrecordedSpendUsd"] = round(billed_usd - float(recorded_total), 6)
     return result
 
@@ -241,8 +310,11 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _keys(s3: Any, prefix: str) -> list[str]:
-    return [entry["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
-            for entry in page.get("Contents", [])]
+    return [
+        entry["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
+        for entry in page.get("Contents", [])
+    ]
 
 
 def _execution_status(sfn: Any, execution_arn: str) -> str | None:
@@ -255,7 +327,9 @@ def _record_round_exits(sfn: Any, execution_arn: str) -> list[int]:
     """The round number of each time the execution left "Record Round" (its output's loop.roundsCompleted)."""
     rounds, token = [], None
     while True:
-        page = sfn.get_execution_history(executionArn=execution_arn, maxResults=1000, **({"nextToken": token} if token else {}))
+        page = sfn.get_execution_history(
+            executionArn=execution_arn, maxResults=1000, **({"nextToken": token} if token else {})
+        )
         for event in page["events"]:
             details = event.get("stateExitedEventDetails") or {}
             if event["type"] == "TaskStateExited" and details.get("name") == RECORD_ROUND_STATE:
@@ -298,8 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     for line in findings:
         print(f"soak: {line}")
     failed_starts = [run for run in runs if run.start_error]
-    print(f"soak: {len(runs)} runs in {time.monotonic() - started:.1f} s"
-          + (f"; {len(failed_starts)} could not start ({failed_starts[0].start_error})" if failed_starts else ""))
+    print(
+        f"soak: {len(runs)} runs in {time.monotonic() - started:.1f} s"
+        + (f"; {len(failed_starts)} could not start ({failed_starts[0].start_error})" if failed_starts else "")
+    )
     print(json.dumps(summary, sort_keys=False))
     return 0
 

@@ -178,8 +178,15 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         s3_object_actions=("s3:GetObject", "s3:PutObject"),
         dynamodb_actions=("dynamodb:Query", *_LEDGER_ACTIONS),
     ),
-    # the run's totals from the ledger (Query)
-    FunctionSpec("finish_run", 256, 30, dynamodb_actions=("dynamodb:UpdateItem", "dynamodb:Query")),
+    # the run's totals from the ledger (Query); the generation.json of a round the run ended in before it was
+    # recorded (its images are listed with the outcome)
+    FunctionSpec(
+        "finish_run",
+        256,
+        30,
+        s3_object_actions=("s3:GetObject",),
+        dynamodb_actions=("dynamodb:UpdateItem", "dynamodb:Query"),
+    ),
 )
 assert {spec.name for spec in FUNCTION_SPECS} == set(constants.HANDLERS), "one FunctionSpec per handler"
 

@@ -46,6 +46,8 @@ OPEN_STATUSES = (STATUS_QUEUED, STATUS_RUNNING)  # a run that has not ended
 
 # S3 layout: every round of every run is kept under its run's prefix.
 RUNS_PREFIX = "runs/"
+# The run item's (and run.json's) round the run ended in before it was recorded: {round, imageKeys}
+INTERRUPTED_ROUND = "interruptedRound"
 
 
 def round_prefix(run_id: str, round_number: int) -> str:

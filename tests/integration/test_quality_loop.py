@@ -65,8 +65,10 @@ def test_every_rewrite_keeps_the_original_and_adds_what_the_judge_asked_for(runt
 def test_the_gate_passes_exactly_at_the_first_round_that_meets_the_threshold(runtime, seed):
     # Given a real threshold and a prompt the world often gets wrong (whatever it draws this time)
     run_id = f"gate-{seed}"
-    outcome = runtime.run({"prompt": "two cats to the left of a green car at night", "seed": seed,
-                           "threshold": 7.5, "maxRounds": 4}, run_id=run_id)
+    outcome = runtime.run(
+        {"prompt": "two cats to the left of a green car at night", "seed": seed, "threshold": 7.5, "maxRounds": 4},
+        run_id=run_id,
+    )
 
     # Then the status, the rounds and the best round follow from the recorded scores
     rounds = rounds_of(runtime, run_id)
@@ -82,8 +84,10 @@ def test_the_gate_passes_exactly_at_the_first_round_that_meets_the_threshold(run
 
 
 def test_out_of_rounds_is_exhausted_with_the_best_round_as_the_result(runtime):
-    outcome = runtime.run({"prompt": "four green bottles on a table in a kitchen", "seed": 7, "maxRounds": 3,
-                           "threshold": 10}, run_id="exhausted")
+    outcome = runtime.run(
+        {"prompt": "four green bottles on a table in a kitchen", "seed": 7, "maxRounds": 3, "threshold": 10},
+        run_id="exhausted",
+    )
 
     assert outcome.execution_status == "SUCCEEDED"
     result = outcome.output
@@ -179,8 +183,10 @@ def test_every_round_is_kept_exactly_once_in_s3_and_dynamodb(runtime_with):
     # Given throttling and a garbage verdict force retries of generate and judge
     runtime = runtime_with(throttle_first=1, garbage_verdicts=1)
 
-    outcome = runtime.run({"prompt": "three blue balls next to a yellow dog", "threshold": 10, "maxRounds": 3,
-                           "candidatesPerRound": 2}, run_id="kept-once")
+    outcome = runtime.run(
+        {"prompt": "three blue balls next to a yellow dog", "threshold": 10, "maxRounds": 3, "candidatesPerRound": 2},
+        run_id="kept-once",
+    )
 
     rounds = rounds_of(runtime, "kept-once")
     assert [r["round"] for r in rounds] == [1, 2, 3]
@@ -188,7 +194,9 @@ def test_every_round_is_kept_exactly_once_in_s3_and_dynamodb(runtime_with):
     for number in (1, 2, 3):
         prefix = c.round_prefix("kept-once", number)
         assert sorted(k for k in keys if k.startswith(prefix) and k.endswith(".png")) == [
-            c.candidate_key("kept-once", number, 1), c.candidate_key("kept-once", number, 2)]
+            c.candidate_key("kept-once", number, 1),
+            c.candidate_key("kept-once", number, 2),
+        ]
         assert keys.count(c.verdict_key("kept-once", number)) == 1
         assert rounds[number - 1]["imageKeys"] == [c.candidate_key("kept-once", number, k) for k in (1, 2)]
     assert outcome.output["rounds"] == 3
@@ -201,13 +209,18 @@ def test_the_state_stays_small_after_ten_rounds(runtime):
     # Given a long prompt and negative prompt (1,024 characters each) and a gate that never passes
     long_prompt = ("a small red house with a blue door beside a tall green tree under a yellow sun, " * 13)[:1024]
     negative = ("blurry, " * 130)[:1024]
-    outcome = runtime.run({"prompt": long_prompt, "threshold": 10, "maxRounds": 10, "negativePrompt": negative,
-                           "maxCostUsd": 5}, run_id="ten-rounds")
+    outcome = runtime.run(
+        {"prompt": long_prompt, "threshold": 10, "maxRounds": 10, "negativePrompt": negative, "maxCostUsd": 5},
+        run_id="ten-rounds",
+    )
 
     assert outcome.output["rounds"] == 10
-    sizes = [len(json.dumps(json.loads(details["input"])).encode())
-             for event in runtime.execution_history(outcome.execution_arn)
-             for key, details in event.items() if key.endswith("EventDetails") and "input" in details]
+    sizes = [
+        len(json.dumps(json.loads(details["input"])).encode())
+        for event in runtime.execution_history(outcome.execution_arn)
+        for key, details in event.items()
+        if key.endswith("EventDetails") and "input" in details
+    ]
     # Step Functions' limit is 256 KiB; the state carries the prompts a few times, never images or history
     assert sizes and max(sizes) < 12 * 1024
     assert max(sizes) > 2048  # the long prompts really are in the payload
@@ -237,8 +250,11 @@ def test_an_outcome_that_cannot_be_recorded_fails_the_execution_visibly(runtime,
 
     assert outcome.execution_status == "FAILED"
     assert outcome.error == "RuntimeError" and "unavailable" in outcome.cause
-    entered = [e["stateEnteredEventDetails"]["name"] for e in runtime.execution_history(outcome.execution_arn)
-               if "stateEnteredEventDetails" in e]
+    entered = [
+        e["stateEnteredEventDetails"]["name"]
+        for e in runtime.execution_history(outcome.execution_arn)
+        if "stateEnteredEventDetails" in e
+    ]
     assert entered[-1] == "Could Not Record Outcome"
     assert len(rounds_of(runtime, "unrecorded")) == 1  # the judged round is kept
 
@@ -248,9 +264,10 @@ def test_blocked_output_says_the_images_were_blocked_not_the_prompt(runtime_with
 
     runtime.run({"prompt": APPLE}, run_id="blocked-output")
 
-    # Then every round was re-drawn with a new seed until the rounds ran out, and the reason says what was blocked
+    # Then every round was re-drawn with a new seed until the rounds ran out (EXHAUSTED: BLOCKED is for a blocked
+    # prompt), and the reason says what was blocked
     run = runtime.runs().get_run("blocked-output")
-    assert run["status"] == c.STATUS_BLOCKED
+    assert run["status"] == c.STATUS_EXHAUSTED and run.get("bestRound") is None
     rounds = run["settings"]["maxRounds"]
     assert run["reason"].startswith(f"the content filter blocked the generated images of round {rounds}")
     assert run["filteredRounds"] == list(range(1, rounds + 1))

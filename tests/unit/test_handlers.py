@@ -27,13 +27,23 @@ class FakeToolCaller:
 
 
 def verdict(score, suggestions=()):
-    return {"score": score, "explanation": f"scored {score}", "suggestions": list(suggestions),
-            "subscores": {"promptAdherence": score, "technicalQuality": 8, "aesthetics": 7}}
+    return {
+        "score": score,
+        "explanation": f"scored {score}",
+        "suggestions": list(suggestions),
+        "subscores": {"promptAdherence": score, "technicalQuality": 8, "aesthetics": 7},
+    }
 
 
 def answer(tool_input, text=""):
-    return ToolAnswer(tool_input=tool_input, text=text, stop_reason="tool_use" if tool_input else "end_turn",
-                      input_tokens=2000, output_tokens=150, latency_ms=10)
+    return ToolAnswer(
+        tool_input=tool_input,
+        text=text,
+        stop_reason="tool_use" if tool_input else "end_turn",
+        input_tokens=2000,
+        output_tokens=150,
+        latency_ms=10,
+    )
 
 
 def started_state(storage, prompt="a red apple", **settings):
@@ -104,14 +114,27 @@ def recorded_round_state(storage, score):
     images, runs = storage
     state = started_state(storage, threshold=7.5)
     key = c.candidate_key("run-1", 1, 1)
-    images.put_json(c.verdict_key("run-1", 1), {"bestCandidate": 1, "candidates": [
-        {"candidate": 1, "imageKey": key, "verdict": verdict(score, ["Say the apple is red"])}]})
+    images.put_json(
+        c.verdict_key("run-1", 1),
+        {
+            "bestCandidate": 1,
+            "candidates": [{"candidate": 1, "imageKey": key, "verdict": verdict(score, ["Say the apple is red"])}],
+        },
+    )
     state["generation"] = {"imageKeys": [key], "costUsd": 0.01, "durationMs": 5}
     for step, cost in ((c.STEP_GENERATE, 0.01), (c.STEP_JUDGE, 0.0002)):  # the round's billed calls
-        with SpendLedger(runs).call(state, round_number=1, step=step, candidate=1, model_id="m", bound_usd=cost) as billed:
+        with SpendLedger(runs).call(
+            state, round_number=1, step=step, candidate=1, model_id="m", bound_usd=cost
+        ) as billed:
             billed.answered(cost)
-    state["judgement"] = {"score": score, "bestCandidate": 1, "imageKey": key,
-                          "verdictKey": c.verdict_key("run-1", 1), "costUsd": 0.0002, "durationMs": 5}
+    state["judgement"] = {
+        "score": score,
+        "bestCandidate": 1,
+        "imageKey": key,
+        "verdictKey": c.verdict_key("run-1", 1),
+        "costUsd": 0.0002,
+        "durationMs": 5,
+    }
     return state
 
 
@@ -133,10 +156,15 @@ def test_finishing_a_blocked_rewrite_after_a_judged_round_is_exhausted(storage):
     images, runs = storage
     state = recorded_round_state(storage, 6.0)
     loop = RoundRecorder(runs, images).record(state)
-    blocked = {**state, "loop": {**loop, "round": 2, "prompt": "a rewritten prompt"}, "outcome": "BLOCKED", "reason": "blocked",
-               "error": {"Error": "ContentBlocked", "Cause": json.dumps({"errorMessage": "blocked"})}}
+    blocked = {
+        **state,
+        "loop": {**loop, "round": 2, "prompt": "a rewritten prompt"},
+        "outcome": "BLOCKED",
+        "reason": "blocked",
+        "error": {"Error": "ContentBlocked", "Cause": json.dumps({"errorMessage": "blocked"})},
+    }
 
-    result = RunFinisher(runs).finish(blocked)
+    result = RunFinisher(runs, images=images).finish(blocked)
 
     assert result["status"] == c.STATUS_EXHAUSTED and result["bestRound"] == 1
     assert "round 2" in result["reason"]

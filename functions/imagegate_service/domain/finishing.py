@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain import spend
 from imagegate_service.domain.clock import iso, utc_now
-from imagegate_service.domain.ports import Clock, RunRepository
+from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
+from imagegate_service.errors import ImagesFiltered
 
 CAUSE_LIMIT = 2000
 
@@ -31,7 +32,7 @@ def cause_message(cause: Any) -> str:
 def blocked_reason(state: dict[str, Any]) -> str:
     """What the content filter blocked: the user's prompt, a rewritten one, or a round's generated images."""
     loop, error = state["loop"], state.get("error") or {}
-    if error.get("Error") == "ImagesFiltered":
+    if error.get("Error") == ImagesFiltered.__name__:
         round_number = loop.get("lastFilteredRound", loop["round"])
         return (
             f"the content filter blocked the generated images of round {round_number}; no round or budget was "
@@ -43,9 +44,10 @@ def blocked_reason(state: dict[str, Any]) -> str:
 
 
 class RunFinisher:
-    def __init__(self, runs: RunRepository | None = None, clock: Clock = utc_now):
+    def __init__(self, runs: RunRepository | None = None, clock: Clock = utc_now, images: ObjectStore | None = None):
         self._runs = runs or DynamoRunRepository()
         self._clock = clock
+        self._images = images or S3ObjectStore()
 
     def finish(self, state: dict[str, Any]) -> dict[str, Any]:
         loop, settings, run_id = state["loop"], state["settings"], state["runId"]
@@ -53,8 +55,10 @@ class RunFinisher:
         error = state.get("error") or {}
         if status == c.STATUS_BLOCKED:
             reason = blocked_reason(state)
-            if loop["bestRound"] > 0:
-                status = c.STATUS_EXHAUSTED  # only a run with no judged round ends BLOCKED; else its best round stands
+            # only a blocked prompt ends BLOCKED. A run with a judged round keeps its best round; a run whose every
+            # draw the output filter withheld ran out of rounds or budget to draw again: both are EXHAUSTED
+            if loop["bestRound"] > 0 or error.get("Error") == ImagesFiltered.__name__:
+                status = c.STATUS_EXHAUSTED
         has_result = loop["bestRound"] > 0
         totals = spend.totals(self._runs.ledger(run_id))
         result = {
@@ -73,7 +77,28 @@ class RunFinisher:
         if error:
             result["error"] = error.get("Error", "Unknown")
             result["cause"] = cause_message(error.get("Cause"))[:CAUSE_LIMIT]
+        interrupted = self._interrupted_round(run_id, loop)
         self._runs.update_run(
-            run_id, {**{k: v for k, v in result.items() if k != "runId"}, "finishedAt": iso(self._clock())}
+            run_id,
+            {
+                **{k: v for k, v in result.items() if k != "runId"},
+                **({c.INTERRUPTED_ROUND: interrupted} if interrupted else {}),
+                "finishedAt": iso(self._clock()),
+            },
         )
         return result
+
+    def _interrupted_round(self, run_id: str, loop: dict[str, Any]) -> dict[str, Any] | None:
+        """The round the run ended in before Record Round wrote it (a judge call failed after its retries, the
+        budget stopped it mid-round): its images were drawn and billed, so the run lists them with its outcome
+        (run.json's interruptedRound) rather than leaving them in the bucket unlisted. None when the run ended
+        between rounds."""
+        number = int(loop["round"])
+        if number <= int(loop["roundsCompleted"]):
+            return None
+        # the round's generation.json names every image its calls delivered and kept (Generate Images deletes any
+        # candidate key it does not list); a GetObject, so the function needs no s3:ListBucket
+        progress = self._images.find_json(c.generation_key(run_id, number)) or {}
+        calls = sorted(progress.get("calls", {}).values(), key=lambda call: call["first"])
+        keys = [key for call in calls for key in call["keys"]]
+        return {"round": number, "imageKeys": keys} if keys else None

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
@@ -56,7 +56,8 @@ class RoundRecorder:
         verdict = best["verdict"]
         score = judgement["score"]
         now = self._clock()
-        changes = self._images.get_json(c.rewrite_key(run_id, round_number))["changes"] if round_number > 1 else []
+        rewrite_doc = self._rewrite_since_last_round(run_id, loop)
+        changes = rewrite_doc["changes"] if rewrite_doc else []
         evaluation = self._evaluation(state)
         ledger = self._runs.ledger(run_id)
         this_round, run_totals = spend.round_totals(ledger, round_number), spend.totals(ledger)
@@ -79,9 +80,7 @@ class RoundRecorder:
             "evaluationCostUsd": this_round["evaluationCostUsd"],  # billed, budgeted, not the loop's own cost
             "generatorModel": settings["generator"],
             "judgeModel": settings["judge"],
-            "rewriterModel": settings["rewriter"]
-            if round_number > 1 and settings.get("strategy") != c.STRATEGY_REDRAW
-            else None,
+            "rewriterModel": rewrite_doc.get("rewriterModel") if rewrite_doc else None,
             "generateMs": generation["durationMs"],
             "judgeMs": judgement["durationMs"],
             "recordedAt": iso(now),
@@ -155,6 +154,16 @@ class RoundRecorder:
         next_loop["projectedCostUsd"] = self._projection(state, None)
         self._runs.update_run(run_id, {**run_totals, "filteredRounds": filtered, "updatedAt": iso(self._clock())})
         return next_loop
+
+    def _rewrite_since_last_round(self, run_id: str, loop: dict[str, Any]) -> dict[str, Any] | None:
+        """The rewrite that made this round's prompt, if one was made since the last recorded round. A round
+        after a filtered one re-draws without a rewrite of its own (Record Filtered Round goes straight back to
+        Generate Images): its prompt is the latest rewrite's after the last recorded round, or none."""
+        for number in range(loop["round"], max(1, int(loop.get("roundsCompleted", 0))), -1):
+            found = self._images.find_json(c.rewrite_key(run_id, number))
+            if found is not None:
+                return cast("dict[str, Any]", found)
+        return None
 
     def _projection(self, state: dict[str, Any], rewrite: dict[str, Any] | None) -> float:
         run_id = state["runId"]
