@@ -291,6 +291,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"run {execution_arn.rsplit(':', 1)[-1]} started (local runtime, offline Bedrock)")
         outcome = runtime.wait(execution_arn, on_round=_print_round)
         run_item = runtime.runs().get_run(outcome.run_id)
+        if run_item is None:  # the execution ended before Start Run wrote the run: nothing to export
+            print(
+                f"imagegate: run {outcome.run_id} could not start (execution {outcome.execution_status}): "
+                f"{outcome.error or 'Unknown'}: {_display_cause(outcome.cause)}",
+                file=sys.stderr,
+            )
+            return EXIT_CODES["FAILED"]
         run_dir, document = export_run(
             run_item,
             runtime.runs().list_rounds(outcome.run_id),

@@ -19,6 +19,7 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import registry, workflows
+from imagegate_service.adapters import aws_clients
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.run_ids import new_run_id
 from imagegate_service.resources import RUNS_TABLE, powertools_environment
@@ -110,11 +111,11 @@ class HandlerDispatcher:
         name = function_name.rsplit(":", 1)[-1].removeprefix(FUNCTION_PREFIX).replace("-", "_")
         if name not in LOCAL_HANDLERS:
             raise ValueError(f"no handler for Lambda function {function_name}")
-        module = importlib.import_module(c.HANDLER_MODULE.format(name=name))
-        handler = module.handler
         event = json.loads(body) if body else {}
-        try:
-            result = handler(event, FakeLambdaContext(function_name, str(uuid.uuid4())))
+        module: Any = None
+        try:  # an import that fails is the function's error too, as a Lambda init error is
+            module = importlib.import_module(c.HANDLER_MODULE.format(name=name))
+            result = module.handler(event, FakeLambdaContext(function_name, str(uuid.uuid4())))
             outcome = "ok"
             payload = result
         except Exception as error:  # the Lambda runtime reports any exception the same way
@@ -318,11 +319,9 @@ class LocalRuntime:
 
     def start(self, request: Any, run_id: str | None = None) -> str:
         """Validate first (bad input starts nothing and writes nothing), then start a named execution."""
-        import boto3
-
         resolve_settings(request)
         run_id = run_id or new_run_id()
-        return boto3.client("stepfunctions").start_execution(
+        return aws_clients.client("stepfunctions").start_execution(
             stateMachineArn=self._state_machine_arn, name=run_id, input=json.dumps(request)
         )["executionArn"]
 
@@ -356,13 +355,11 @@ class LocalRuntime:
         return self.wait(self.start(request, run_id), on_round=on_round)
 
     def start_benchmark(self, request: dict[str, Any], name: str | None = None) -> str:
-        import boto3
-
         if not self._benchmark_state_machine_arn:  # made on first use: most sessions never run a benchmark
             self._benchmark_state_machine_arn = _create_state_machine(
                 BENCHMARK_STATE_MACHINE_NAME, workflows.benchmark_definition()
             )
-        return boto3.client("stepfunctions").start_execution(
+        return aws_clients.client("stepfunctions").start_execution(
             stateMachineArn=self._benchmark_state_machine_arn, name=name or new_run_id(), input=json.dumps(request)
         )["executionArn"]
 
@@ -370,17 +367,13 @@ class LocalRuntime:
         return DynamoRunRepository(TABLE)
 
     def objects(self, prefix: str) -> Iterator[tuple[str, bytes]]:
-        import boto3
-
-        s3 = boto3.client("s3")
+        s3 = aws_clients.client("s3")
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix):
             for entry in page.get("Contents", []):
                 yield entry["Key"], s3.get_object(Bucket=BUCKET, Key=entry["Key"])["Body"].read()
 
     def execution_history(self, execution_arn: str) -> list[dict[str, Any]]:
-        import boto3
-
-        sfn = boto3.client("stepfunctions")
+        sfn = aws_clients.client("stepfunctions")
         events, token = [], None
         while True:
             page = sfn.get_execution_history(executionArn=execution_arn, **({"nextToken": token} if token else {}))
@@ -399,9 +392,9 @@ def poll_execution(
     """Describe an execution until it has left RUNNING and return that last description; ``on_poll`` gets
     every description (the last one too, so a caller sees the final state). The one polling loop of the
     CLI, the local benchmark and the tests; TimeoutError after ``timeout_seconds``, if given."""
-    import boto3
-
-    sfn = boto3.client("stepfunctions")
+    # made under the handlers' lock: the first poll comes while Start Run makes its clients on another thread, and
+    # boto3's default Session is not thread-safe while it makes clients (a "Could Not Start" run in a fresh CLI)
+    sfn = aws_clients.client("stepfunctions")
     deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
     while True:
         description = sfn.describe_execution(executionArn=execution_arn)
@@ -501,9 +494,7 @@ def _reset_cached_clients() -> None:
 
 
 def _create_state_machine(name: str, definition: str) -> str:
-    import boto3
-
-    return boto3.client("stepfunctions").create_state_machine(
+    return aws_clients.client("stepfunctions").create_state_machine(
         name=name,
         definition=workflows.substitute(definition, function_arns()),
         roleArn=f"arn:aws:iam::{ACCOUNT}:role/imagegate-local-state-machine",

@@ -1,0 +1,60 @@
+"""`imagegate run` exiting with "TypeError: 'NoneType' object is not subscriptable" (a flake of fresh CLI
+processes): the execution ended at Could Not Start, so there was no run item to export. Start Run failed because
+the CLI's first poll made a boto3 client on the default Session while Start Run made its own on moto's thread
+(the Session is not thread-safe while it makes clients). Each part, forced open."""
+
+from __future__ import annotations
+
+import json
+import threading
+import types
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_runtime_makes_its_clients_under_the_handlers_lock(monkeypatch):
+    """Given the lock the handlers hold while they make a client (adapters/aws_clients.py), held by a "handler",
+    When the runtime polls an execution on another thread,
+    Then it waits for the lock before it makes its client (no second client made on the Session meanwhile)."""
+    from imagegate.local import runtime as local_runtime
+    from imagegate_service.adapters import aws_clients
+
+    made: list[str] = []
+
+    def fake_boto3_client(service, **_kwargs):
+        made.append(service)
+        return types.SimpleNamespace(describe_execution=lambda executionArn: {"status": "SUCCEEDED"})
+
+    monkeypatch.setattr("boto3.client", fake_boto3_client)
+    aws_clients.client.cache_clear()
+    try:
+        with aws_clients._MAKING:  # a handler making its client on moto's thread
+            poller = threading.Thread(target=local_runtime.poll_execution, args=("arn:aws:states:x:1:execution:m:r",))
+            poller.start()
+            poller.join(0.3)
+            assert poller.is_alive() and made == []  # the poll waits for the handler's client first
+        poller.join(5)
+        assert not poller.is_alive() and made == ["stepfunctions"]
+    finally:
+        aws_clients.client.cache_clear()  # the fake client must not serve anyone else
+
+
+def test_a_handler_that_cannot_be_imported_is_that_functions_error(monkeypatch):
+    """Given a handler module whose import fails (as a Lambda init error would),
+    When the state machine invokes it,
+    Then the invocation answers a function error naming the import error, as Lambda does, instead of raising
+    inside moto's Lambda backend."""
+    from imagegate.local import runtime as local_runtime
+
+    def failing_import(name):
+        raise ImportError(f"cannot import name 'x' from partially initialized module {name!r}")
+
+    monkeypatch.setattr(local_runtime, "importlib", types.SimpleNamespace(import_module=failing_import))
+    headers: dict[str, str] = {}
+
+    answer = json.loads(local_runtime.HandlerDispatcher().invoke("imagegate-local-start-run", b"{}", headers))
+
+    assert headers["x-amz-function-error"] == "Unhandled"
+    assert answer["errorType"] == "ImportError" and "partially initialized" in answer["errorMessage"]
