@@ -131,7 +131,7 @@ class FunctionSpec:
 # the committed spend when a call does not fit.
 _LEDGER_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
-    FunctionSpec("start_run", 256, 30, dynamodb_actions=("dynamodb:PutItem",)),
+    FunctionSpec("start_run", 256, 30, dynamodb_actions=("dynamodb:UpdateItem",)),
     # reads and writes the round's generation.json (what each call delivered), deletes candidate keys it did not list
     FunctionSpec(
         "generate_images",

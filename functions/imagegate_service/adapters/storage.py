@@ -127,7 +127,8 @@ class DynamoRunRepository:
         from botocore.exceptions import ClientError
 
         try:
-            self._table.put_item(
+            self._call(
+                self._table.put_item,
                 Item=_to_dynamo({"pk": c.run_pk(run_id), "sk": c.RUN_SK, "runId": run_id, **attributes}),
                 ConditionExpression="attribute_not_exists(pk)",
             )
@@ -146,7 +147,8 @@ class DynamoRunRepository:
         status_name = next(name for name, key in names.items() if key == "status")
         values = {f":v{i}": value for i, value in enumerate(attributes.values())} | {":queued": c.STATUS_QUEUED}
         try:
-            self._table.update_item(
+            self._call(
+                self._table.update_item,
                 Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
                 UpdateExpression="SET "
                 + ", ".join(
@@ -168,7 +170,8 @@ class DynamoRunRepository:
         from botocore.exceptions import ClientError
 
         try:
-            self._table.delete_item(
+            self._call(
+                self._table.delete_item,
                 Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
                 ConditionExpression="#status = :queued",
                 ExpressionAttributeNames={"#status": "status"},
@@ -194,7 +197,8 @@ class DynamoRunRepository:
         )
 
     def put_round(self, run_id: str, round_number: int, attributes: dict[str, Any]) -> None:
-        self._table.put_item(
+        self._call(
+            self._table.put_item,
             Item=_to_dynamo(
                 {
                     "pk": c.run_pk(run_id),
@@ -203,7 +207,7 @@ class DynamoRunRepository:
                     "round": round_number,
                     **attributes,
                 }
-            )
+            ),
         )
 
     def put_round_and_update_run(
@@ -310,7 +314,9 @@ class DynamoRunRepository:
         return self._query_prefix(run_id, LEDGER_SK_PREFIX)
 
     def get_run(self, run_id: str) -> dict[str, Any] | None:
-        item = self._table.get_item(Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get("Item")
+        item = self._call(self._table.get_item, Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get(
+            "Item"
+        )
         return _from_dynamo(item) if item else None
 
     def list_rounds(self, run_id: str) -> list[dict[str, Any]]:
@@ -345,7 +351,7 @@ class DynamoRunRepository:
         }
         if start_key:
             query["ExclusiveStartKey"] = start_key
-        page = self._table.query(**query)
+        page = self._call(self._table.query, **query)
         return [_from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
 
     @property

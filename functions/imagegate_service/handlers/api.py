@@ -32,6 +32,7 @@ from imagegate_service.errors import (
     IdempotencyKeyReused,
     InvalidRequest,
     RequestInProgress,
+    StoreThrottled,
     Throttled,
 )
 from imagegate_service.handlers._powertools import logger, tracer
@@ -128,12 +129,12 @@ def _conflict(error: Exception) -> Response[Any]:
     return error_response(HTTPStatus.CONFLICT, type(error).__name__, str(error), c.IDEMPOTENCY_HEADER)
 
 
-@app.exception_handler(Throttled)
-def _throttled(error: Throttled) -> Response[Any]:
+@app.exception_handler([Throttled, StoreThrottled])
+def _throttled(error: Throttled | StoreThrottled) -> Response[Any]:
     return _throttled_response(error)
 
 
-def _throttled_response(error: Throttled) -> Response[Any]:
+def _throttled_response(error: Exception) -> Response[Any]:
     return error_response(HTTPStatus.TOO_MANY_REQUESTS, "Throttled", str(error), headers={"Retry-After": "1"})
 
 
