@@ -1,6 +1,7 @@
 """Handlers with moto storage and fake model adapters: the domain's decisions, one step at a time."""
 
 import json
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,15 @@ class FakeToolCaller:
     def call(self, **kwargs):
         self.calls.append(kwargs)
         return self.answers.pop(0)
+
+
+def judge_round(judge: RoundJudge, state: dict[str, Any]) -> dict[str, Any]:
+    """What the state machine's Map and Pick Best do for a round, one candidate after another."""
+    results = [
+        judge.judge_candidate({**state, "candidate": number, "imageKey": key})
+        for number, key in enumerate(state["generation"]["imageKeys"], start=1)
+    ]
+    return judge.pick_best({**state, "candidates": results})
 
 
 def verdict(score, suggestions=()):
@@ -71,7 +81,7 @@ def test_judge_picks_the_best_candidate_and_scores_against_the_original_prompt(s
     state["generation"] = {"imageKeys": [c.candidate_key("run-1", 1, k) for k in (1, 2)]}
     models = FakeToolCaller(answer(verdict(5.0)), answer(verdict(7.0)))
 
-    judgement = RoundJudge(models, images, SpendLedger(runs)).judge(state)
+    judgement = judge_round(RoundJudge(models, images, SpendLedger(runs)), state)
 
     assert judgement["bestCandidate"] == 2 and judgement["score"] == 7.0
     assert all("<user_prompt>\na red apple\n</user_prompt>" in call["content"][1]["text"] for call in models.calls)
@@ -86,7 +96,7 @@ def test_user_text_cannot_close_the_data_tags(storage):
     state["generation"] = {"imageKeys": [c.candidate_key("run-1", 1, 1)]}
     models = FakeToolCaller(answer(verdict(3.0)))
 
-    RoundJudge(models, images, SpendLedger(runs)).judge(state)
+    judge_round(RoundJudge(models, images, SpendLedger(runs)), state)
 
     assert models.calls[0]["content"][1]["text"].count("</user_prompt>") == 1
 
@@ -107,7 +117,9 @@ def test_an_untrustworthy_verdict_is_an_invalid_verdict(storage, bad, words):
     state["generation"] = {"imageKeys": [c.candidate_key("run-1", 1, 1)]}
 
     with pytest.raises(InvalidVerdict, match=words):
-        RoundJudge(FakeToolCaller(answer(bad, text="I cannot grade this")), images, SpendLedger(runs)).judge(state)
+        judge_round(
+            RoundJudge(FakeToolCaller(answer(bad, text="I cannot grade this")), images, SpendLedger(runs)), state
+        )
 
 
 def recorded_round_state(storage, score):

@@ -127,11 +127,3 @@ class RoundJudge:
             # the calls ran in parallel: the round waited for the slowest
             "durationMs": max((result["durationMs"] for result in results), default=0),
         }
-
-    def judge(self, state: dict[str, Any]) -> dict[str, Any]:
-        """Every candidate, one after another, then the best (the state machine uses the Map instead)."""
-        results = [
-            self.judge_candidate({**state, "candidate": number, "imageKey": key})
-            for number, key in enumerate(state["generation"]["imageKeys"], start=1)
-        ]
-        return self.pick_best({**state, "candidates": results})
