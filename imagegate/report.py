@@ -5,8 +5,9 @@ with autoescaping on, so every model or user text is escaped by the template eng
 from __future__ import annotations
 
 import difflib
-from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from imagegate_service import templating
 
 if TYPE_CHECKING:
     import jinja2
@@ -15,17 +16,8 @@ if TYPE_CHECKING:
 TEMPLATE = "run_report.html"
 
 
-@cache
 def _environment() -> jinja2.Environment:
-    import jinja2  # on first render: the other commands and Lambdas importing this module never need it
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("imagegate", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return templating.environment("imagegate")
 
 
 def prompt_diff(before: str, after: str) -> list[tuple[str, str]]:

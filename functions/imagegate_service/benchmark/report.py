@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import jinja2
 
 
+from imagegate_service import templating
 from imagegate_service.benchmark.metrics import (
     HEADLINE_METRICS,
     RunResult,
@@ -296,15 +297,7 @@ def _category_charts(by_category: Mapping[str, Mapping[str, Any]]) -> list[dict[
 
 @cache
 def _environment() -> jinja2.Environment:
-    import jinja2  # here, not at module load: only rendering needs it (Prepare Benchmark imports this module too)
-
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("imagegate_service.benchmark", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    environment = templating.environment("imagegate_service.benchmark")
     environment.filters.update(value=format_value, delta=format_delta)
     return environment
 
