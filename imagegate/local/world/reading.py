@@ -158,56 +158,43 @@ _BOUNDARIES = _COPULAS | frozenset(
 _DETERMINERS = frozenset({"a", "an", "the", "some", "several", "many"})
 _NEGATORS = frozenset({"no", "without", "not", "never", "none"})
 _QUANTIFIERS = frozenset({"several", "some", "many", "few", "multiple", "numerous", "various", "lots"})
-_FILLERS = frozenset(
-    {
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "its",
-        "their",
-        "his",
-        "her",
-        "very",
-        "really",
-        "quite",
-        "so",
-        "too",
-        "just",
-        "also",
-        "exactly",
-        "clearly",
-        "distinctly",
-        "precisely",
-        "visibly",
-        "only",
-        "total",
-        "vivid",
-        "legible",
-        "readable",
-        "unmistakably",
-        "must",
-        "definitely",
-        "solid",
-        "entirely",
-        "important",
-        "there",
-        "it",
-        "they",
-        "them",
-        "one",
-        "ones",
-        "each",
-        "every",
-        "all",
-        "both",
-        "pair",
-        "couple",
-    }
-)
+_FILLERS = (
+    frozenset(
+        {
+            "a",
+            "an",
+            "the",
+            "this",
+            "that",
+            "these",
+            "those",
+            "its",
+            "their",
+            "his",
+            "her",
+            "very",
+            "really",
+            "quite",
+            "so",
+            "too",
+            "just",
+            "also",
+            "there",
+            "it",
+            "they",
+            "them",
+            "one",
+            "ones",
+            "each",
+            "every",
+            "all",
+            "both",
+            "pair",
+            "couple",
+        }
+    )
+    | vocab.EMPHASIS_WORDS
+)  # fillers to the reader: the generator's emphasis words
 _PLACE = re.compile(
     r"\b(?:on|at|in|to)\s+the\s+(left|right|top|bottom|upper|lower|center|centre|middle)"
     r"(?:\s+(?:side|half|part|edge|corner|hand side))?"
