@@ -28,8 +28,8 @@ run.json is export.build_run_document over its items, as `imagegate run` writes 
 - byStatus: run item status -> runs ("MISSING" when there is no run item).
 - failedByCause: for FAILED runs, the run item's `error` (else its reason's first words) -> runs.
 
-The last line printed is one JSON object with exactly the keys of SOAK_KEYS. Progress goes to stdout as plain
-lines when it is not a terminal, as one rewritten line when it is.
+The last line printed is one JSON object with exactly the keys of SOAK_KEYS. Progress goes to stdout through
+imagegate.terminal: a plain line per change when it is not a terminal, a bar redrawn in place when it is.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from typing import Any
 
 from imagegate.local.bedrock_offline import FaultSwitches
 from imagegate.local.runtime import BUCKET, TABLE, LocalRuntime
+from imagegate.terminal import Terminal
 from imagegate_service import constants as c
 from imagegate_service import registry
 
@@ -274,7 +275,7 @@ def audit(
                 for key in _PER_RUN_CHECKS
                 if result[key] != counts_before[key]
             )
-    result["unrecordedSpendUsd"] = round(billed_usd - float(recorded_total), 6)
+    result["unrecordedSpendUsd"] = round(billed_usd - float(recorded_total), 6) + 0.0  # + 0.0: never "-0.0"
     return result
 
 
@@ -365,8 +366,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     requests = soak_requests(args.runs, args.seed)
     faults = FaultSwitches(**SOAK_FAULTS, seed=args.seed)
-    with LocalRuntime(faults=faults, retry_time_scale=0) as runtime:
-        runs = run_soak(runtime, requests, args.concurrency, args.timeout, progress=_progress_printer(sys.stdout))
+    with LocalRuntime(faults=faults, retry_time_scale=0) as runtime, Terminal().progress(len(requests)) as bar:
+        runs = run_soak(
+            runtime,
+            requests,
+            args.concurrency,
+            args.timeout,
+            progress=lambda done, total: bar.update(done, f"soak: {done}/{total} runs ended"),
+        )
         findings: list[str] = []
         summary = audit(runtime, runs, runtime.bedrock.billed_usd(), findings)
     for line in findings:
@@ -378,20 +385,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(json.dumps(summary, sort_keys=False))
     return 0
-
-
-def _progress_printer(stream: Any) -> Callable[[int, int], None]:
-    tty = stream.isatty()
-    step = 1 if tty else 10
-
-    def report(done: int, total: int) -> None:
-        if done % step and done != total:
-            return
-        line = f"soak: {done}/{total} runs ended"
-        stream.write(f"\r{line}" + ("\n" if done == total else "") if tty else line + "\n")
-        stream.flush()
-
-    return report
 
 
 if __name__ == "__main__":
