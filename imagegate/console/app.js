@@ -477,15 +477,22 @@ function diffView(before, after, label) {
   return container;
 }
 
+// yes/no checks ({question, satisfied}) as a ✔/✘ list, the mark also said in words for screen readers
+function checkList(checks, kind, label) {
+  return h("ul", { class: `checks ${kind}`, "aria-label": label }, checks.map((check) => h("li", { class: check.satisfied ? "ok" : "no" },
+    check.satisfied ? "✔ " : "✘ ", h("span", { class: "visually-hidden" }, check.satisfied ? "holds: " : "fails: "), check.question)));
+}
+
 function roundItem(round, previous, generation) {
   const threshold = generation.settings?.threshold;
   const candidates = h("div", { class: "candidates" }, round.images.map((image) => {
-    const isBest = image.url === round.bestImage || (round.images.length === 1);
+    const isBest = image.best === true;
     return h("figure", { class: isBest ? "is-best" : "" },
       h("img", { src: image.url, alt: `Round ${round.round}, candidate ${image.candidate}${image.score == null ? "" : `, score ${num(image.score, 1)}`}${isBest ? ", the round's best" : ""}: ${round.prompt}` }),
       h("figcaption", {}, `#${image.candidate} · ${image.score == null ? "no score" : num(image.score, 1)}${isBest ? " · ★ best" : ""}`));
   }));
-  const checks = round.evaluation?.checks || [];
+  const judgeChecks = round.judgeChecks || [];
+  const evaluatorChecks = round.evaluation?.checks || [];
   const subscores = Object.entries(round.subscores || {});
   const started = previous ? previous.recordedAt : generation.startedAt;
   const took = seconds(started, round.recordedAt);
@@ -505,9 +512,9 @@ function roundItem(round, previous, generation) {
         h("h4", {}, "Judge"),
         h("p", {}, round.explanation || "(no explanation)"),
         round.suggestions?.length ? h("ul", { "aria-label": "Suggestions" }, round.suggestions.map((s) => h("li", {}, s))) : null,
-        checks.length ? [h("h4", {}, `Evaluator checks (${round.evaluation.passed ? "passed" : "not passed"})`),
-          h("ul", { class: "checks" }, checks.map((check) => h("li", { class: check.satisfied ? "ok" : "no" },
-            check.satisfied ? "✔ " : "✘ ", h("span", { class: "visually-hidden" }, check.satisfied ? "holds: " : "fails: "), check.question)))] : null,
+        judgeChecks.length ? [h("h4", {}, "Judge's checks"), checkList(judgeChecks, "judge-checks", "The judge's checks")] : null,
+        evaluatorChecks.length ? [h("h4", {}, `Independent evaluator's checks (${round.evaluation.passed ? "passed" : "not passed"})`),
+          checkList(evaluatorChecks, "evaluator-checks", "The independent evaluator's checks")] : null,
         h("p", { class: "muted" }, `Cost ${usd(round.costUsd)} (evaluator ${usd(round.evaluationCostUsd)})`,
           took == null ? "" : ` · ${num(took, 1)} s`, round.recordedAt ? ` · recorded ${round.recordedAt}` : ""))));
 }
@@ -552,15 +559,26 @@ function downloadBest(button, generation) {
 }
 
 // The run as a zip: run.json (the API's document) and every round's images as round-NN/candidate-N.<ext>.
+// run.json names each image by its path in the zip: the presigned URLs expire and, in AWS, carry the caller's
+// session token (X-Amz-Security-Token), so none of them is written into the archive.
 function downloadZip(button, generation) {
   return withBusy(button, "Building zip…", async () => {
-    const files = [{ name: "run.json", data: new TextEncoder().encode(JSON.stringify(generation, null, 2)) }];
+    const images = [];
+    const rounds = [];
     for (const round of generation.rounds) {
+      const listed = [];
       for (const image of round.images) {
         const { data, extension } = await fetchBytes(image.url);
-        files.push({ name: `round-${String(round.round).padStart(2, "0")}/candidate-${image.candidate}.${extension}`, data });
+        const path = `round-${String(round.round).padStart(2, "0")}/candidate-${image.candidate}.${extension}`;
+        images.push({ name: path, data });
+        listed.push({ ...image, url: path });
       }
+      rounds.push({ ...round, images: listed, bestImage: listed.find((image) => image.best)?.url ?? null });
     }
+    const best = generation.bestImage;
+    const bestPath = best ? rounds.find((round) => round.round === best.round)?.bestImage ?? null : null;
+    const run = { ...generation, rounds, bestImage: best ? { ...best, url: bestPath } : null };
+    const files = [{ name: "run.json", data: new TextEncoder().encode(JSON.stringify(run, null, 2)) }, ...images];
     saveBlob(zipFiles(files), `${generation.id}.zip`);
     announce(`Zip with run.json and ${files.length - 1} image(s) ready.`);
   });

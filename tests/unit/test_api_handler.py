@@ -20,6 +20,7 @@ from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.start import RunStarter
 from imagegate_service.resources import RUNS_TABLE
+from infra.config import REPO_ROOT
 
 pytestmark = pytest.mark.unit
 BUCKET, TABLE = "api-test-bucket", "api-test-table"
@@ -482,3 +483,47 @@ def test_local_s3_refuses_expired_or_foreign_presigned_urls():
     assert presigned_url_problem(signed, "local", now=at + 61) == "Request has expired"
     assert "not signed by this runtime" in presigned_url_problem(signed, "someone-else", now=at)
     assert "missing X-Amz-Signature" in presigned_url_problem({**signed, "X-Amz-Signature": [""]}, "local", now=at)
+
+
+def test_each_round_carries_the_judges_checks_and_marks_its_best_candidate(api, aws, lambda_context):
+    # Given a run whose rounds kept the judge's checks on their best candidate (the second of two)
+    _record_run(aws, "run-checks", datetime(2026, 1, 1, tzinfo=UTC), rounds=2)
+    judged = [
+        {"question": "Is there an apple?", "satisfied": True},
+        {"question": "Is the apple red?", "satisfied": False},
+    ]
+    aws["runs"].put_round(
+        "run-checks",
+        2,
+        {
+            **next(item for item in aws["runs"].list_rounds("run-checks") if item["round"] == 2),
+            "judgeChecks": judged,
+            "bestImageKey": c.candidate_key("run-checks", 2, 1),
+            "evaluation": {"passed": True, "source": "ground-truth", "checks": [{"question": "x?", "satisfied": True}]},
+        },
+    )
+
+    # When it is read
+    status, body, _ = call(api, lambda_context, "GET", "/generations/run-checks")
+
+    # Then each round has the judge's checks as recorded, apart from the evaluator's (a round without any: none)
+    assert status == 200
+    first, second = body["rounds"]
+    assert first["judgeChecks"] == []
+    assert second["judgeChecks"] == judged
+    assert second["evaluation"]["checks"] != second["judgeChecks"]
+    # And exactly one image per round is marked best: the round's best image, named by bestCandidate too
+    for entry, best in ((first, 2), (second, 1)):
+        assert [image["candidate"] for image in entry["images"] if image["best"]] == [best]
+        assert entry["bestCandidate"] == best
+        assert urlsplit(entry["bestImage"]).path == urlsplit(entry["images"][best - 1]["url"]).path
+    # And the document's round and image fields are the ones the OpenAPI description declares
+    schemas = json.loads((REPO_ROOT / "openapi" / "imagegate.openapi.json").read_text(encoding="utf-8"))["components"][
+        "schemas"
+    ]
+    for entry in body["rounds"]:
+        assert set(schemas["Round"]["required"]) <= set(entry) <= set(schemas["Round"]["properties"])
+        for image in entry["images"]:
+            assert set(schemas["Image"]["required"]) <= set(image) <= set(schemas["Image"]["properties"])
+        for check in entry["judgeChecks"]:
+            assert set(check) == set(schemas["Check"]["properties"])

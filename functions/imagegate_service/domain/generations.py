@@ -215,6 +215,7 @@ class Generations:
 
     def _round(self, entry: dict[str, Any]) -> dict[str, Any]:
         scores = entry.get("candidateScores") or []
+        best_key = entry.get("bestImageKey")
         images = []
         for index, key in enumerate(entry.get("imageKeys") or []):
             match = _CANDIDATE.search(key)
@@ -222,10 +223,10 @@ class Generations:
                 {
                     "candidate": int(match.group(1)) if match else index + 1,
                     "score": scores[index] if index < len(scores) else None,
+                    "best": key == best_key,
                     "url": self._presigner.url(key),
                 }
             )
-        best_key = entry.get("bestImageKey")
         return {
             "round": entry["round"],
             "prompt": entry["prompt"],
@@ -236,11 +237,13 @@ class Generations:
             "subscores": entry.get("subscores", {}),
             "explanation": entry.get("explanation", ""),
             "suggestions": entry.get("suggestions", []),
+            "judgeChecks": entry.get("judgeChecks", []),
             "costUsd": entry.get("costUsd", 0.0),
             "evaluation": entry.get("evaluation"),
             "evaluationCostUsd": entry.get("evaluationCostUsd", 0.0),
             "recordedAt": entry.get("recordedAt"),
             "images": images,
+            "bestCandidate": next((image["candidate"] for image in images if image["best"]), None),
             "bestImage": self._presigner.url(best_key) if best_key else None,
         }
 

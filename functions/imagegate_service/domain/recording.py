@@ -75,6 +75,10 @@ class RoundRecorder:
             "explanation": verdict["explanation"],
             "suggestions": verdict["suggestions"],
             "candidateScores": [cand["verdict"]["score"] for cand in verdict_doc["candidates"]],
+            # the judge's checks on the best candidate (the verdict schema's question/satisfied pairs, at most 20)
+            "judgeChecks": [
+                {"question": check["question"], "satisfied": check["satisfied"]} for check in verdict.get("checks", [])
+            ],
             "costUsd": this_round["costUsd"],  # the ledger's: every billed call of the round, retries included
             "evaluation": evaluation,
             "evaluationCostUsd": this_round["evaluationCostUsd"],  # billed, budgeted, not the loop's own cost

@@ -16,6 +16,7 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +225,7 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
         }).observe(document.getElementById('main'), {childList: true, subtree: true});
     }""")
     _fill_form(page, WATCHED_SETTINGS)
+    page.locator("[name=strategy]").select_option("rewrite")  # threshold 10 and rewrite: round 2 is a rewritten prompt
     page.get_by_role("button", name="Start generation").click()
     page.wait_for_url("**/#/generations/*")
     page.wait_for_function(
@@ -247,17 +249,37 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
     assert page.get_by_text(document["reason"]).first.is_visible()
     # the live region announced the outcome; the prompt shows what changed since the previous round, marked in text
     assert page.locator("#announcer[aria-live=polite]").text_content().startswith(f"Generation {document['status']}")
-    changed = [entry for entry in document["rounds"][1:] if entry["prompt"] != document["rounds"][0]["prompt"]]
-    if changed:
-        round_number = changed[0]["round"]
-        assert page.locator(f"#round-{round_number} .prompt-diff ins").count() >= 1
-        assert "[added:" in page.locator(f"#round-{round_number} .prompt-diff").first.text_content()
-    # every image has alt text; the judge's checks are a ✔/✘ list
+    assert document["settings"]["strategy"] == "rewrite"
+    rounds = document["rounds"]
+    rewritten = [(before, after) for before, after in pairwise(rounds) if after["promptChanges"]]
+    assert rewritten, [entry["promptChanges"] for entry in rounds]  # below a threshold of 10 the rewriter ran
+    before, after = rewritten[0]
+    assert after["prompt"] != before["prompt"]
+    diff = page.locator(f"#round-{after['round']} .prompt-diff").first
+    assert diff.locator("ins, del").count() >= 1
+    assert "[added:" in diff.text_content() or "[removed:" in diff.text_content()
+    # every image has alt text; each round marks the one best candidate the API names
     assert page.locator("main img:not([alt])").count() == 0
     assert page.locator("main img[alt='']").count() == 0
-    checks = page.locator("#round-1 .checks li")
-    assert checks.count() == len(document["rounds"][0]["evaluation"]["checks"])
-    assert all(text.strip()[0] in "✔✘" for text in checks.all_inner_texts())
+    for entry in rounds:
+        assert [image["candidate"] for image in entry["images"] if image["best"]] == [entry["bestCandidate"]]
+        marked = page.locator(f"#round-{entry['round']} figure.is-best")
+        assert marked.count() == 1 and marked.inner_text().startswith(f"#{entry['bestCandidate']} ")
+    # the judge's checks are a ✔/✘ list, the independent evaluator's a separate list under its own heading
+    for entry in rounds:
+        judged = page.locator(f"#round-{entry['round']} ul.judge-checks li")
+        assert judged.count() == len(entry["judgeChecks"]) >= 1
+        assert [text.strip()[0] for text in judged.all_inner_texts()] == [
+            "✔" if check["satisfied"] else "✘" for check in entry["judgeChecks"]
+        ]
+        assert all(
+            check["question"] in text
+            for check, text in zip(entry["judgeChecks"], judged.all_inner_texts(), strict=True)
+        )
+    evaluated = page.locator("#round-1 ul.evaluator-checks li")
+    assert evaluated.count() == len(rounds[0]["evaluation"]["checks"])
+    assert all(text.strip()[0] in "✔✘" for text in evaluated.all_inner_texts())
+    assert page.locator("#round-1 h4", has_text="Independent evaluator's checks").count() == 1
     laptop.screenshot("generation", "laptop")
 
     # When the best image is opened
@@ -293,6 +315,21 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
         }
         assert len(expected) == sum(len(entry["images"]) for entry in run["rounds"]) >= 2
         assert names == {"run.json"} | expected
+        # run.json names every image by its path in the zip: no presigned URL, no query string, no token
+        raw = bundle.read("run.json").decode("utf-8")
+        assert "X-Amz-" not in raw and "://" not in raw
+        listed = [image["url"] for entry in run["rounds"] for image in entry["images"]]
+        assert sorted(listed) == sorted(expected)
+        assert {entry["bestImage"] for entry in run["rounds"]} <= set(listed)
+        assert run["bestImage"]["url"] in names
+        assert (
+            run["bestImage"]["url"]
+            == f"round-{run['bestImage']['round']:02d}/candidate-"
+            + str(
+                next(entry["bestCandidate"] for entry in run["rounds"] if entry["round"] == run["bestImage"]["round"])
+            )
+            + ".png"
+        )
         from PIL import Image
 
         for name in expected:
