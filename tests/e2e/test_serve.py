@@ -5,21 +5,18 @@ are refused naming the field and start nothing; schemathesis finds no server err
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
+from conftest import ServeSubprocess
 
 pytestmark = pytest.mark.e2e
 
@@ -32,65 +29,27 @@ SCHEMATHESIS_EXAMPLES = 25
 SCHEMATHESIS_SECONDS = 240  # hard bound per operation
 
 
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    log_dir: Path
-
-    def logs(self) -> str:
-        return "".join(
-            (self.log_dir / name).read_text(errors="replace")[-3000:] for name in ("stdout.txt", "stderr.txt")
-        )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# the server these tests talk to: conftest's `imagegate serve` subprocess (the name other modules import)
+Server = ServeSubprocess
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, request) -> Server:
+def server(tmp_path_factory, request, start_serve) -> Iterator[Server]:
     """`imagegate serve` for the module that uses it, with that module's SERVE_ARGS (if any) added."""
-    server_args = list(getattr(request.module, "SERVE_ARGS", []))
     log_dir = tmp_path_factory.mktemp("serve")
-    port = _free_port()
-    with open(log_dir / "stdout.txt", "w") as stdout, open(log_dir / "stderr.txt", "w") as stderr:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "imagegate.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--retry-time-scale",
-                "0",
-                "--data-dir",
-                str(log_dir / "data"),
-                *server_args,
-            ],
-            stdout=stdout,
-            stderr=stderr,
-            cwd=REPO_ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    running = Server(f"http://127.0.0.1:{port}", process, log_dir)
+    running = start_serve(
+        log_dir,
+        "--retry-time-scale",
+        "0",
+        "--data-dir",
+        str(log_dir / "data"),
+        *getattr(request.module, "SERVE_ARGS", []),
+    )
     try:
-        deadline = time.monotonic() + 60
-        while running.url not in (log_dir / "stdout.txt").read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"imagegate serve did not start:\n{running.logs()}")
-            time.sleep(0.1)
+        running.wait_ready()
         yield running
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        running.stop()
 
 
 def http(
