@@ -195,3 +195,84 @@ def test_a_write_waits_for_a_transaction_in_flight_on_the_same_table(runs_table,
         assert {("RUN#t", "ROUND#01"), ("RUN#w", "RUN")} <= keys
     finally:
         undo()
+
+
+def _keys(client) -> dict[tuple[str, str], dict]:
+    return {(item["pk"]["S"], item["sk"]["S"]): item for item in client.scan(TableName=TABLE)["Items"]}
+
+
+def test_a_cancelled_transaction_puts_back_only_the_items_it_named(runs_table):
+    """Given the item-level transaction undo (no whole-table snapshot) and an item another request wrote,
+    When a transaction puts a new item, updates an existing one and then fails a condition check,
+    Then the new item is gone, the updated item has its old attributes, and the other item is untouched."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from imagegate.local.runtime import make_moto_dynamodb_serial, make_moto_transactions_item_level
+
+    undo_serial, undo = make_moto_dynamodb_serial(), make_moto_transactions_item_level()
+    try:
+        client = boto3.client("dynamodb")
+        client.put_item(TableName=TABLE, Item={"pk": {"S": "RUN#other"}, "sk": {"S": "RUN"}, "n": {"N": "7"}})
+        before = _keys(client)
+        with pytest.raises(ClientError) as cancelled:
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#02"}}}},
+                    {
+                        "Update": {
+                            "TableName": TABLE,
+                            "Key": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#01"}},
+                            "UpdateExpression": "SET score = :s",
+                            "ExpressionAttributeValues": {":s": {"N": "9"}},
+                        }
+                    },
+                    {
+                        "ConditionCheck": {
+                            "TableName": TABLE,
+                            "Key": {"pk": {"S": "RUN#other"}, "sk": {"S": "RUN"}},
+                            "ConditionExpression": "n > :limit",
+                            "ExpressionAttributeValues": {":limit": {"N": "10"}},
+                        }
+                    },
+                ]
+            )
+        assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
+        assert _keys(client) == before
+    finally:
+        undo()
+        undo_serial()
+
+
+def test_a_transaction_that_succeeds_writes_every_item_without_copying_the_table(runs_table, monkeypatch):
+    """Given the item-level undo, When a transaction succeeds, Then all its writes are there and moto never
+    deep-copied a Table (the cost that grew with the table)."""
+    import boto3
+    from moto.dynamodb.models.table import Table
+
+    from imagegate.local.runtime import make_moto_dynamodb_serial, make_moto_transactions_item_level
+
+    undo_serial, undo = make_moto_dynamodb_serial(), make_moto_transactions_item_level()
+    try:
+        copied: list[object] = []
+        monkeypatch.setattr(Table, "__deepcopy__", lambda table, memo: copied.append(table) or table, raising=False)
+        client = boto3.client("dynamodb")
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#02"}}}},
+                {
+                    "Update": {
+                        "TableName": TABLE,
+                        "Key": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#01"}},
+                        "UpdateExpression": "SET score = :s",
+                        "ExpressionAttributeValues": {":s": {"N": "9"}},
+                    }
+                },
+            ]
+        )
+        items = _keys(client)
+        assert ("RUN#a", "ROUND#02") in items and items[("RUN#a", "ROUND#01")]["score"] == {"N": "9"}
+        assert copied == []
+    finally:
+        undo()
+        undo_serial()
