@@ -1,8 +1,11 @@
-"""Run the nightly benchmark on the embedded local runtime: the same benchmark state machine (a Map
-of quality loops, then the aggregation Lambda), with the report copied to ./benchmarks/<date>/."""
+"""Run the nightly benchmark on the embedded local runtime: the same benchmark state machine (Prepare, a
+Distributed Map of quality loops, which the local runtime runs as child executions itself, then the aggregation
+Lambda), with the report copied to ./benchmarks/<date>/. The suite goes to the runtime's bucket as JSONL and the
+execution names it by key, as a nightly run in AWS names a suite in S3: its size is bounded by nothing here."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -51,16 +54,18 @@ def suite_request(
     }
 
 
-def prepare_locally(request: dict[str, Any], name: str | None = None) -> dict[str, Any]:
-    """What Prepare Benchmark will make of the request, worked out here first: a benchmark that one
-    execution could not hold (or any other bad input) is refused before anything starts
-    (InvalidRequest, naming the field and the numbers). ``name``: the execution's (its run ids are
-    part of the state measured); by default a fresh one, as long as any."""
+def prepare_locally(request: dict[str, Any], name: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """What Prepare Benchmark will make of the request (its summary and the Map's items), worked out here first,
+    nothing written: a run its own execution could not hold (or any other bad input) is refused before anything
+    starts (InvalidRequest, naming the field and the numbers). ``name``: the execution's; by default a fresh one."""
     from imagegate_service import workflows
     from imagegate_service.domain.benchmark import BenchmarkPreparer
     from imagegate_service.domain.run_ids import new_run_id
 
-    return BenchmarkPreparer().prepare(request, name or new_run_id(), workflows.benchmark_history_estimate())
+    parameters = workflows.benchmark_prepare_parameters()
+    return BenchmarkPreparer().plan(
+        request, name or new_run_id(), parameters["historyEstimate"], parameters.get("defaults")
+    )
 
 
 def run_benchmark(
@@ -74,12 +79,13 @@ def run_benchmark(
 
     started = time.monotonic()
     name = new_run_id()
-    run_ids = [entry["runId"] for entry in prepare_locally(request, name)["items"]]
+    total = len(prepare_locally(request, name)[1])
     _seed_previous_reports(out_root)
-    execution_arn = runtime.start_benchmark(request, name=name)
-    # each poll reads every run item: every half second keeps it from competing with the loops for the GIL
+    execution_arn = runtime.start_benchmark(_suite_in_bucket(request, name), name=name)
     description = poll_execution(
-        execution_arn, (lambda _: on_progress(*_progress(runtime, run_ids))) if on_progress else None, poll_seconds=0.5
+        execution_arn,
+        (lambda _: on_progress(*_progress(runtime, name, total))) if on_progress else None,
+        poll_seconds=0.5,
     )
     wall = time.monotonic() - started
     if description["status"] != "SUCCEEDED":
@@ -91,8 +97,6 @@ def run_benchmark(
             f"{description.get('error')}: {(description.get('cause') or '')[:500]}",
             execution_arn,
         )
-    import json
-
     summary = json.loads(description["output"])
     report_dir = Path(out_root) / summary["date"]
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -114,15 +118,70 @@ def _seed_previous_reports(out_root: Path) -> None:
         )
 
 
-def _progress(runtime: Any, run_ids: list[str]) -> tuple[int, int, int]:
-    finished = passed = 0
-    for run_id in run_ids:
-        run = runtime.runs().get_run(run_id)
-        status = (run or {}).get("status")  # not finished while the item has no status yet
-        if status in c.TERMINAL_STATUSES:
-            finished += 1
-            passed += status == c.STATUS_PASSED
-    return finished, passed, len(run_ids)
+def estimate_suite(
+    entries: Sequence[dict[str, Any]],
+    overrides: dict[str, Any],
+    out_root: Path,
+    concurrency: int,
+    images_per_minute: float | None = None,
+) -> dict[str, Any]:
+    """The AWS projection of these prepared runs (``imagegate bench --estimate``): rounds and candidates measured
+    by the newest report under ``out_root`` that ran the same arms, else the worst case (every run its
+    maxRounds); the definition's state transitions; run times a report from AWS measured, else the constant."""
+    from imagegate_service import workflows
+    from imagegate_service.benchmark import estimate
+
+    runs_per_arm: dict[str, int] = {}
+    for entry in entries:
+        runs_per_arm[entry["arm"]] = runs_per_arm.get(entry["arm"], 0) + 1
+    measured = latest_report(out_root)
+    profiles = estimate.profiles_from_report(measured, runs_per_arm, durations_from_aws=False) if measured else []
+    missing = {arm: count for arm, count in runs_per_arm.items() if arm not in {p["arm"] for p in profiles}}
+    profiles += estimate.worst_case_profiles(missing, overrides)
+    projection = estimate.estimate(profiles, workflows.benchmark_transitions_estimate(), concurrency, images_per_minute)
+    return {
+        **projection,
+        "measuredBy": str(measured["date"]) if measured else None,
+        "text": estimate.estimate_text(projection),
+    }
+
+
+def latest_report(out_root: Path) -> dict[str, Any] | None:
+    """The newest report.json under out_root/<date>/, or None."""
+    reports = sorted(Path(out_root).glob(f"*/{REPORT_JSON}"))
+    for path in reversed(reports):
+        try:
+            report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if report.get("runs"):
+            return report
+    return None
+
+
+def _suite_in_bucket(request: dict[str, Any], name: str) -> dict[str, Any]:
+    """The request with its inline items put in the runtime's bucket as a suite (JSONL, written line by line)
+    and named by ``suiteKey``: the execution's input stays small whatever the suite's size."""
+    if request.get("items") is None:
+        return request
+    import boto3
+
+    from imagegate.local.runtime import BUCKET
+
+    key = f"{c.BENCHMARK_SUITES_PREFIX}{name}.jsonl"
+    lines = "".join(
+        json.dumps({k: v for k, v in item.items() if v not in (None, {}, False)}, ensure_ascii=False) + "\n"
+        for item in request["items"]
+    )
+    boto3.client("s3").put_object(Bucket=BUCKET, Key=key, Body=lines.encode("utf-8"))
+    given = {field: value for field, value in request.items() if field != "items"}
+    return {**given, "suite": request.get("suite", "inline"), "suiteKey": key}
+
+
+def _progress(runtime: Any, benchmark_id: str, total: int) -> tuple[int, int, int]:
+    """(finished, passed, total) of the benchmark's Map Run, as the local Distributed Map counts its children."""
+    counts = (runtime.distributed_map.progress if runtime.distributed_map else {}).get(benchmark_id) or {}
+    return counts.get("succeeded", 0) + counts.get("failed", 0), counts.get("passed", 0), total
 
 
 def item_count_text(chosen: Sequence[SuiteItem], suite_size: int, limit: int | None, sample_seed: Any) -> str:

@@ -240,6 +240,19 @@ def _parser() -> argparse.ArgumentParser:
         "rewriting), best-of-3, best-of-5 (1 round, N candidates); default loop",
     )
     bench.add_argument("--out", type=Path, default=DEFAULT_BENCH_OUT, help="receives <date>/report.json and .html")
+    bench.add_argument(
+        "--estimate",
+        action="store_true",
+        help="run nothing: print what the suite would cost (models, Step Functions) and take in AWS at "
+        "--concurrency, from the registry's prices and the rounds and candidates the newest report in --out measured",
+    )
+    bench.add_argument(
+        "--images-per-minute",
+        type=_number(float, 1),
+        metavar="N",
+        help="with --estimate: your account's 'On-demand InvokeModel requests per minute' quota for the generator "
+        "(Service Quotas), to bound the wall time by it",
+    )
     bench.set_defaults(command=_cmd_bench)
 
     doctor = sub.add_parser(
@@ -571,9 +584,21 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     try:
         arms = parse_arms(args.arms)
         request = benchmark_local.suite_request(items, name, args.concurrency, overrides, arms)
-        benchmark_local.prepare_locally(request)  # refused here, before the runtime starts and anything prints
+        _, entries = benchmark_local.prepare_locally(request)  # refused here, before anything starts or prints
     except InvalidRequest as error:
         return _fail_input(str(error))
+    if args.estimate:
+        projection = benchmark_local.estimate_suite(
+            entries, overrides, args.out, args.concurrency, args.images_per_minute
+        )
+        print(projection["text"])
+        for arm, figures in projection["arms"].items():
+            print(
+                f"  {arm}: {figures['runs']:,} runs x {figures['meanRounds']:.2f} rounds x "
+                f"{figures['meanCandidates']:.2f} candidates, ${figures['modelUsd']:,.2f} in models"
+                + (f" (measured by the {projection['measuredBy']} report)" if figures["measured"] else " (worst case)")
+            )
+        return 0
     with LocalRuntime(retry_time_scale=0.0) as runtime:
         problem = _refused_item(items, arms, overrides, args)  # every run, by the rules each one will start under
         if problem:
@@ -600,6 +625,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
     report = json.loads((outcome.report_dir / "report.json").read_text(encoding="utf-8"))
     benchmark_local.print_summary(report)
+    if report.get("estimate"):
+        print(f"\n{report['estimate']['text']}")
     print(f"\nwall time {outcome.wall_seconds:.1f} s · report: {outcome.report_dir / REPORT_HTML}")
     return 0
 

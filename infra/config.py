@@ -179,27 +179,32 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         dynamodb_actions=("dynamodb:Query", *_LEDGER_ACTIONS),
     ),
     # the run's totals from the ledger (Query); the generation.json of a round the run ended in before it was
-    # recorded (its images are listed with the outcome)
+    # recorded (its images are listed with the outcome); the daily cap: the run's reservations given back (Query,
+    # a transaction of two UpdateItems) and the day's spend read for its metric (GetItem)
     FunctionSpec(
         "finish_run",
         256,
         30,
         s3_object_actions=("s3:GetObject",),
-        dynamodb_actions=("dynamodb:UpdateItem", "dynamodb:Query"),
+        dynamodb_actions=("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"),
     ),
+    # the review pause: the task token on the run item (a conditional UpdateItem); invoked by .waitForTaskToken
+    FunctionSpec("await_review", 256, 30, dynamodb_actions=("dynamodb:UpdateItem",)),
 )
 assert {spec.name for spec in FUNCTION_SPECS} == set(constants.HANDLERS), "one FunctionSpec per handler"
 
-# The nightly benchmark's own two functions, around a Map of the loop's (imagegate_service/workflows.py).
-# Prepare reads the bundled suites from its code asset and touches no AWS service. Aggregate reads each
-# run (GetItem) and its rounds (Query) from the table, lists and reads earlier reports to compare, and
-# writes report.json and report.html under benchmarks/{date}/; it never reads runs/ objects.
+# The nightly benchmark's own two functions, around a Distributed Map of the loop's (imagegate_service/workflows.py).
+# Prepare reads the bundled suites from its code asset or a suite under benchmarks/suites/ (GetObject), and writes
+# the Map's items to benchmarks/executions/{id}/items.jsonl (PutObject). Aggregate reads those items and the Map
+# Run's results (manifest and result files, benchmarks/executions/*), each run (GetItem) and its rounds (Query)
+# from the table, lists and reads earlier reports to compare, and writes report.json and report.html under
+# benchmarks/{date}/; it never reads runs/ objects. Its 15 minutes (Lambda's most) cover about two reads a run.
 BENCHMARK_FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
-    FunctionSpec("prepare_benchmark", 256, 30),
+    FunctionSpec("prepare_benchmark", 512, 60, report_object_actions=("s3:GetObject", "s3:PutObject")),
     FunctionSpec(
         "aggregate_benchmark",
-        512,
-        300,
+        1024,
+        900,
         dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query"),
         report_object_actions=("s3:GetObject", "s3:PutObject"),
         lists_reports=True,
@@ -208,7 +213,6 @@ BENCHMARK_FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
 assert {spec.name for spec in BENCHMARK_FUNCTION_SPECS} == set(constants.BENCHMARK_HANDLERS), (
     "one FunctionSpec per benchmark handler"
 )
-BENCHMARK_MAX_CONCURRENCY = 40  # what prepare_benchmark accepts (domain/benchmark.py)
 
 # The HTTP API's function (not a loop task: no ASL substitution). API Gateway waits at most 29 s.
 # Idempotency records (Powertools) live in the runs table: GetItem/PutItem/UpdateItem/DeleteItem; reading a
@@ -305,6 +309,15 @@ def _suite_name(key: str, value: str) -> str | None:
         None
         if re.fullmatch(r"[A-Za-z0-9_-]+", value)
         else f"{key} {value!r} must be a suite name (letters, digits, _ and -)"
+    )
+
+
+def _suite_key(key: str, value: str) -> str | None:
+    prefix = constants.BENCHMARK_SUITES_PREFIX
+    return (
+        None
+        if re.fullmatch(re.escape(prefix) + r"[A-Za-z0-9_./-]+\.jsonl", value) and ".." not in value
+        else f"{key} {value!r} must be an S3 key under {prefix} ending .jsonl"
     )
 
 
@@ -526,6 +539,13 @@ class ImagegateConfig:
         "rounds before a run is EXHAUSTED, when the request sets none",
         check=between(1, runtime_settings.MAX_ROUNDS_HARD_CAP),
     )
+    daily_budget_usd: float | None = setting(
+        "dailyBudgetUsd",
+        None,
+        "if set: a cap on the model spend of all runs in a UTC day (USD); over it new generations are refused (429) "
+        "and running ones end EXHAUSTED; an alarm fires at 80%",
+        check=positive,
+    )
     run_retention_days: int = setting(
         "runRetentionDays",
         constants.DEFAULT_RUN_TTL_DAYS,
@@ -653,24 +673,47 @@ class ImagegateConfig:
     benchmark_suite: str = setting(
         "benchmarkSuite",
         constants.BENCHMARK_DEFAULT_SUITE,
-        "bundled suite the schedule runs (`functions/imagegate_service/suites/NAME.jsonl`)",
+        "bundled suite the schedule runs (`functions/imagegate_service/suites/NAME.jsonl`); the name of the report's "
+        "suite when `benchmarkSuiteKey` is set",
         check=_suite_name,
+    )
+    benchmark_suite_key: str | None = setting(
+        "benchmarkSuiteKey",
+        None,
+        f"a suite of any size in the project's JSONL format in the stack's bucket, under `{constants.BENCHMARK_SUITES_PREFIX}`"
+        " (e.g. `benchmarks/suites/partiprompts.jsonl`): the schedule runs it instead of the bundled suite",
+        check=_suite_key,
+        shown_default="none (the bundled suite)",
     )
     benchmark_limit: int | None = setting(
         "benchmarkLimit",
         None,
-        f"run only this many suite items (1-{constants.BENCHMARK_MAX_ITEMS}); whatever the "
-        "limit, a benchmark whose items x arms x maxRounds would pass one execution's 25,000 history events or "
-        "256 KiB state is refused by *Prepare Benchmark* before any run starts, with the numbers",
-        check=between(1, constants.BENCHMARK_MAX_ITEMS),
+        "run only this many suite items (at least 1; no upper bound: each run is a child execution of the "
+        "Distributed Map, so a run whose maxRounds x candidates would pass its own execution's 25,000 history "
+        "events is what *Prepare Benchmark* refuses, before any run starts, with the numbers)",
+        check=at_least(1),
         shown_default="none (all items)",
     )
     benchmark_concurrency: int = setting(
         "benchmarkConcurrency",
         constants.BENCHMARK_DEFAULT_CONCURRENCY,
-        f"quality loops the benchmark's Map runs at once (1-{BENCHMARK_MAX_CONCURRENCY}), to stay within Bedrock "
-        "quotas",
-        check=between(1, BENCHMARK_MAX_CONCURRENCY),
+        f"quality loops the benchmark's Distributed Map runs at once (its MaxConcurrency, 1-"
+        f"{constants.BENCHMARK_MAX_CONCURRENCY:,}), to stay within Bedrock quotas; also the default of a benchmark "
+        "started by hand",
+        check=between(1, constants.BENCHMARK_MAX_CONCURRENCY),
+    )
+    benchmark_tolerated_failure_percent: int = setting(
+        "benchmarkToleratedFailurePercent",
+        constants.BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT,
+        "the share of a benchmark's child executions (0-100) that may fail outright (an error the loop could "
+        "not record as the run's outcome) before the Map Run, and the benchmark, fails: ToleratedFailurePercentage",
+        check=between(0, 100),
+    )
+    benchmark_failed_items_alarm_above: float = setting(
+        "benchmarkFailedItemsAlarmAbove",
+        10.0,
+        "alarm when more than this percentage (0-100) of a night's benchmark runs ended FAILED",
+        check=between(0, 100),
     )
     benchmark_pass_rate_alarm_below: float = setting(
         "benchmarkPassRateAlarmBelow",
@@ -819,6 +862,8 @@ class ImagegateConfig:
             "concurrency": self.benchmark_concurrency,
             "arms": list(self.benchmark_arms),
         }
+        if self.benchmark_suite_key is not None:
+            request["suiteKey"] = self.benchmark_suite_key
         if self.benchmark_limit is not None:
             request["limit"] = self.benchmark_limit
         return request
@@ -843,6 +888,7 @@ class ImagegateConfig:
             constants.ENV_TABLE: table_name,
             constants.ENV_PROMPTS_DIR: f"{LAMBDA_TASK_ROOT}/prompts",
             constants.ENV_RUN_TTL_DAYS: str(self.run_retention_days),
+            **({constants.ENV_DAILY_BUDGET_USD: _number(self.daily_budget_usd)} if self.daily_budget_usd else {}),
             **{constants.ENV_DEFAULTS[role]: model for role, model in self.models_by_role().items()},
             constants.ENV_DEPLOYED_MODELS: deployment.encode_deployed_models(
                 {role: [model] for role, model in self.models_by_role().items()}

@@ -56,7 +56,9 @@ class ImagegateStack(cdk.Stack):
         )
         self.benchmark = Benchmark(self, "Benchmark", config=config, functions=self.functions, storage=self.storage)
         self.observability.add_benchmark(
-            state_machine=self.benchmark.state_machine, pass_rate_below=config.benchmark_pass_rate_alarm_below
+            state_machine=self.benchmark.state_machine,
+            pass_rate_below=config.benchmark_pass_rate_alarm_below,
+            failed_items_above=config.benchmark_failed_items_alarm_above,
         )
         self.api = HttpApi(
             self,

@@ -189,21 +189,40 @@ BENCHMARK_HANDLERS = {
     "aggregate_benchmark": "AggregateBenchmarkFunctionArn",
 }
 BENCHMARKS_PREFIX = "benchmarks/"
-# An inline Map keeps every iteration in one execution, so one benchmark must fit one execution's quotas
-# (Standard workflows; https://docs.aws.amazon.com/step-functions/latest/dg/limits.html): at most 25,000
-# history events ("If the execution history reaches this quota, the execution will fail") and 262,144 bytes
-# of state (input or output of a task, state or execution). The events a benchmark needs are estimated from
-# the composed definition (imagegate_service.benchmark.limits); a share of the quota is kept for retries.
+# Each (item, arm) of a benchmark runs as one child execution of a Distributed Map
+# (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-orchestrate-large-scale-parallel-workloads.html:
+# "Each child workflow execution has its own execution history"), so the Standard execution quotas
+# (https://docs.aws.amazon.com/step-functions/latest/dg/limits.html): 25,000 history events ("If the execution
+# history reaches this quota, the execution will fail") and 262,144 bytes of state, apply to each run, not to the
+# suite. A run's events are estimated from the composed definition (imagegate_service.benchmark.limits); a share
+# of the quota is kept for retries.
 SFN_MAX_HISTORY_EVENTS = 25_000
 SFN_MAX_PAYLOAD_BYTES = 262_144
 BENCHMARK_HISTORY_RETRY_HEADROOM = 0.10
-# What one finished run adds to the Map's collected results (the loop's terminal output: run id, status,
-# reason, scores, image key, costs, evaluation summary), measured at about 350 bytes; a failed run also
-# carries its error and cause (finishing.CAUSE_LIMIT), hence the allowance.
-BENCHMARK_RESULT_BYTES_PER_RUN = 700
-# The most suite items one benchmark selects, whatever the bounds above would allow (the CDK context's
-# benchmarkLimit range too); with several arms or rounds the computed bounds are usually stricter.
-BENCHMARK_MAX_ITEMS = 150
+# Distributed Map runs at most 10,000 child executions in parallel (same page: "If you don't specify, Step
+# Functions runs 10,000 parallel child workflow executions in parallel"): the ceiling of MaxConcurrency.
+# Bedrock's quotas are the practical limit: the CDK context's benchmarkConcurrency sets the nightly value.
+BENCHMARK_MAX_CONCURRENCY = 10_000
+# The share of child executions that may fail (an error no Catch of the loop records) before the Map Run, and the
+# benchmark, fails: ToleratedFailurePercentage (0-100); the CDK context's benchmarkToleratedFailurePercent.
+BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT = 10
+# Where a benchmark keeps its working files (under BENCHMARKS_PREFIX, beside the dated reports): the suites a
+# schedule or a caller names by key, and per execution the items the Map reads (ItemReader, JSONL) and the
+# results it writes (ResultWriter: <prefix><map run id>/manifest.json and SUCCEEDED_n.json / FAILED_n.json).
+BENCHMARK_SUITES_PREFIX = BENCHMARKS_PREFIX + "suites/"
+BENCHMARK_EXECUTIONS_PREFIX = BENCHMARKS_PREFIX + "executions/"
+BENCHMARK_ITEMS_FILE = "items.jsonl"
+BENCHMARK_RESULTS_FOLDER = "results/"
+# Step Functions Standard workflows bill state transitions: $0.025 per 1,000 in US East (N. Virginia) and most
+# Regions (https://aws.amazon.com/step-functions/pricing/, "State transitions pricing table"; retries count too).
+SFN_USD_PER_STATE_TRANSITION = 0.025 / 1000
+# A round's wall time in AWS for `imagegate bench --estimate` before any report has measured one: the images,
+# one judge call each, a rewrite and the Lambda and Step Functions hops between. Not a published figure (Bedrock's
+# latency depends on model, size and load); a report from AWS measures the runs' own durations instead.
+BENCHMARK_ESTIMATE_SECONDS_PER_ROUND = 30.0
+# The percentage of a benchmark's runs that ended FAILED (aggregate_benchmark emits it; alarmed above the CDK
+# context's benchmarkFailedItemsAlarmAbove).
+METRIC_BENCHMARK_FAILED_ITEM_PERCENT = "BenchmarkFailedItemPercent"
 # Control arms (benchmark request field "arms"): the same items under other loop settings, in the same
 # execution (items x arms in the Map), so the loop is compared with what the same spend buys otherwise.
 # loop = the settings as given; single = one round; redraw = the loop with the rewrite replaced by a
@@ -230,3 +249,8 @@ METRIC_BENCHMARK_JUDGE_FALSE_PASS_RATE = "BenchmarkJudgeFalsePassRate"
 
 def benchmark_report_prefix(report_date: str) -> str:
     return f"{BENCHMARKS_PREFIX}{report_date}/"
+
+
+def benchmark_execution_prefix(benchmark_id: str) -> str:
+    """Where one benchmark execution's items (ItemReader) and Map Run results (ResultWriter) are kept."""
+    return f"{BENCHMARK_EXECUTIONS_PREFIX}{benchmark_id}/"

@@ -1,13 +1,14 @@
 """The state machine definitions, as both runtimes deploy them. quality_loop.asl.json is the one
-source of truth for the loop's states; the benchmark runs those same states inside its Map (moto
-cannot run nested executions, and a Map item processor keeps one execution's history together), so
-its definition is composed here, for the CDK app (infra/) and the local runtime (imagegate/local/) alike.
+source of truth for the loop's states; the benchmark runs those same states as the item processor of its
+Distributed Map (each run a child execution with its own history), so its definition is composed here, for
+the CDK app (infra/) and the local runtime (imagegate/local/) alike. The local runtime, whose moto has no
+Distributed Map, runs that item processor itself (imagegate/local/distributed_map.py) from this same definition.
 
 This module lives in the service package, not the CLI's, so the deployable side never imports the laptop
 side. The ASL files are read from the package's `statemachine/` folder: in a checkout a link to the
 repository's `statemachine/` (the one source), in an installed wheel and in the Lambda code asset a copy of it;
 IMAGEGATE_STATEMACHINE_DIR names another folder. No Lambda reads them: Prepare Benchmark gets its history
-estimate as a static parameter of the composed definition."""
+estimate and Aggregate Results its state-transition estimate as static parameters of the composed definition."""
 
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from imagegate_service import constants as c
 from imagegate_service.constants import ENV_STATEMACHINE_DIR
 
 QUALITY_LOOP_ASL = "quality_loop.asl.json"
 BENCHMARK_ASL = "benchmark.asl.json"
 BENCHMARK_MAP_STATE = "Run Suite"
 BENCHMARK_PREPARE_STATE = "Prepare Benchmark"
+BENCHMARK_AGGREGATE_STATE = "Aggregate Results"
 LOOP_START_STATE = "Start Run"
 
 
@@ -60,23 +63,45 @@ def quality_loop_definition() -> str:
     return quality_loop_file().read_text(encoding="utf-8")
 
 
-def benchmark_definition() -> str:
-    """benchmark.asl.json with the quality loop's states as the Map's item processor, and Prepare
-    Benchmark given the history-event estimate of that composition (its static ``historyEstimate``
-    parameter), so it can refuse a benchmark that one execution could not hold."""
+def benchmark_definition(concurrency: int | None = None, tolerated_failure_percent: int | None = None) -> str:
+    """benchmark.asl.json with the quality loop's states as the Distributed Map's item processor (its
+    ProcessorConfig as the file says), and Prepare Benchmark given, as static parameters, the history-event
+    estimate of one run (``historyEstimate``: each run is a child execution with its own 25,000 events) and the
+    deployment's defaults for a request that names no ``concurrency`` or ``toleratedFailurePercent`` (the CDK
+    context's; constants otherwise)."""
+    from imagegate_service.benchmark.estimate import transitions_estimate
     from imagegate_service.benchmark.limits import history_estimate
 
     benchmark = json.loads(benchmark_file().read_text(encoding="utf-8"))
     loop = json.loads(quality_loop_definition())
-    benchmark["States"][BENCHMARK_MAP_STATE]["ItemProcessor"] = {
-        "ProcessorConfig": {"Mode": "INLINE"},
-        "StartAt": loop["StartAt"],
-        "States": _as_map_iteration(loop["States"]),
+    processor = benchmark["States"][BENCHMARK_MAP_STATE]["ItemProcessor"]
+    processor["StartAt"] = loop["StartAt"]
+    processor["States"] = _as_map_iteration(loop["States"])
+    parameters = benchmark["States"][BENCHMARK_PREPARE_STATE]["Parameters"]
+    parameters["historyEstimate"] = history_estimate(benchmark, BENCHMARK_MAP_STATE)
+    parameters["defaults"] = {
+        "concurrency": concurrency or c.BENCHMARK_DEFAULT_CONCURRENCY,
+        "toleratedFailurePercent": c.BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT
+        if tolerated_failure_percent is None
+        else tolerated_failure_percent,
     }
-    benchmark["States"][BENCHMARK_PREPARE_STATE]["Parameters"]["historyEstimate"] = history_estimate(
+    benchmark["States"][BENCHMARK_AGGREGATE_STATE]["Parameters"]["transitionsEstimate"] = transitions_estimate(
         benchmark, BENCHMARK_MAP_STATE
     )
     return json.dumps(benchmark, indent=2)
+
+
+def benchmark_transitions_estimate() -> dict[str, int]:
+    """The state transitions of the composed definition (imagegate_service.benchmark.estimate), as Aggregate gets them."""
+    aggregate = json.loads(benchmark_definition())["States"][BENCHMARK_AGGREGATE_STATE]
+    estimate: dict[str, int] = aggregate["Parameters"]["transitionsEstimate"]
+    return estimate
+
+
+def benchmark_prepare_parameters() -> dict[str, Any]:
+    """The static parameters the composed benchmark definition gives Prepare Benchmark (historyEstimate, defaults)."""
+    prepare = json.loads(benchmark_definition())["States"][BENCHMARK_PREPARE_STATE]
+    return {key: value for key, value in prepare["Parameters"].items() if not key.endswith(".$")}
 
 
 def benchmark_history_estimate() -> dict[str, int]:
@@ -99,10 +124,10 @@ def substitute(definition: str, values: dict[str, str]) -> str:
 
 
 def _as_map_iteration(states: dict[str, Any]) -> dict[str, Any]:
-    """The loop's states, adapted to run once per Map item:
-    - the run id comes from the item (all iterations share one execution name), the request too;
-    - a Fail state would fail the whole Map, so every way a run can end becomes the end of its
-      iteration: BLOCKED and FAILED pass on the outcome Finish Run recorded; an invalid request or a
+    """The loop's states, adapted to run once per Map item (a child execution):
+    - the run id comes from the item (a child's name is Step Functions' own), the request too;
+    - every way a run can end becomes a child that succeeds, so only what the loop cannot record (a child
+      that times out, an error outside every Catch) counts against the Map's tolerated failures: BLOCKED and FAILED pass on the outcome Finish Run recorded; an invalid request or a
       step that could not record anything passes on {runId, status FAILED, error, cause}."""
     states = copy.deepcopy(states)
     start = states[LOOP_START_STATE]

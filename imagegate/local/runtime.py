@@ -103,19 +103,24 @@ class HandlerDispatcher:
 
     def __init__(self) -> None:
         self.invocations: list[tuple[str, str]] = []  # (handler name, outcome) for tests and reports
+        # the runtime's own functions (no handler module): the Distributed Map's stand-in (imagegate/local/distributed_map.py)
+        self.local_functions: dict[str, Callable[[dict[str, Any]], Any]] = {}
         # called after each invocation with (handler name, event): the local store snapshots a run's rounds
         self.invoked_listeners: list[Callable[[str, dict[str, Any]], None]] = []
         self._lock = threading.Lock()
 
     def invoke(self, function_name: str, body: Any, response_headers: dict[str, str]) -> bytes:
         name = function_name.rsplit(":", 1)[-1].removeprefix(FUNCTION_PREFIX).replace("-", "_")
-        if name not in LOCAL_HANDLERS:
+        if name not in LOCAL_HANDLERS and name not in self.local_functions:
             raise ValueError(f"no handler for Lambda function {function_name}")
         event = json.loads(body) if body else {}
         module: Any = None
         try:  # an import that fails is the function's error too, as a Lambda init error is
-            module = importlib.import_module(c.HANDLER_MODULE.format(name=name))
-            result = module.handler(event, FakeLambdaContext(function_name, str(uuid.uuid4())))
+            if name in self.local_functions:
+                result = self.local_functions[name](event)
+            else:
+                module = importlib.import_module(c.HANDLER_MODULE.format(name=name))
+                result = module.handler(event, FakeLambdaContext(function_name, str(uuid.uuid4())))
             outcome = "ok"
             payload = result
         except Exception as error:  # the Lambda runtime reports any exception the same way
@@ -176,6 +181,7 @@ class LocalRuntime:
         self.started_listeners: list[Callable[[str, str, str], None]] = []
         self.ended_listeners: list[Callable[[str], None]] = []
         self._benchmark_state_machine_arn = ""
+        self.distributed_map: Any = None  # the benchmark's Map Runs, made with its state machine
 
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> LocalRuntime:
@@ -359,9 +365,17 @@ class LocalRuntime:
 
     def start_benchmark(self, request: dict[str, Any], name: str | None = None) -> str:
         if not self._benchmark_state_machine_arn:  # made on first use: most sessions never run a benchmark
-            self._benchmark_state_machine_arn = _create_state_machine(
-                BENCHMARK_STATE_MACHINE_NAME, workflows.benchmark_definition()
+            # moto has no Distributed Map: its item processor runs here (imagegate/local/distributed_map.py)
+            from imagegate.local import distributed_map
+
+            parent, child = distributed_map.split(
+                workflows.benchmark_definition(), function_arn(distributed_map.FUNCTION_NAME)
             )
+            self.distributed_map = distributed_map.LocalDistributedMap(
+                _create_state_machine(BENCHMARK_STATE_MACHINE_NAME + distributed_map.CHILD_STATE_MACHINE_SUFFIX, child)
+            )
+            self.dispatcher.local_functions[distributed_map.FUNCTION_NAME] = self.distributed_map.run
+            self._benchmark_state_machine_arn = _create_state_machine(BENCHMARK_STATE_MACHINE_NAME, parent)
         return aws_clients.client("stepfunctions").start_execution(
             stateMachineArn=self._benchmark_state_machine_arn, name=name or new_run_id(), input=json.dumps(request)
         )["executionArn"]
@@ -607,7 +621,7 @@ def _reset_cached_clients() -> None:
 def _create_state_machine(name: str, definition: str) -> str:
     return aws_clients.client("stepfunctions").create_state_machine(
         name=name,
-        definition=workflows.substitute(definition, function_arns()),
+        definition=workflows.substitute(definition, {**function_arns(), "BucketName": BUCKET, "TableName": TABLE}),
         roleArn=f"arn:aws:iam::{ACCOUNT}:role/imagegate-local-state-machine",
         type="STANDARD",
     )["stateMachineArn"]

@@ -136,9 +136,12 @@ class Observability(Construct):
         )
         return alarms
 
-    def add_benchmark(self, *, state_machine: sfn.StateMachine, pass_rate_below: float) -> list[cloudwatch.Alarm]:
-        """Alarms on a failed benchmark execution and on a pass rate below `pass_rate_below`, and a dashboard
-        row of the benchmark's metrics (aggregate_benchmark emits them once per benchmark)."""
+    def add_benchmark(
+        self, *, state_machine: sfn.StateMachine, pass_rate_below: float, failed_items_above: float = 10.0
+    ) -> list[cloudwatch.Alarm]:
+        """Alarms on a failed benchmark execution, on a pass rate below `pass_rate_below` and on more than
+        `failed_items_above` percent of its runs FAILED, and a dashboard row of the benchmark's metrics
+        (aggregate_benchmark emits them once per benchmark)."""
         self.benchmark_failed_alarm = self._alarm(
             "BenchmarkExecutionsFailed",
             state_machine.metric_failed(period=_PERIOD),
@@ -154,7 +157,15 @@ class Observability(Construct):
             description=f"The nightly benchmark's pass rate fell below {pass_rate_below:g}: see its report.html "
             "under benchmarks/{date}/ for the categories that regressed.",
         )
-        alarms = [self.benchmark_failed_alarm, self.benchmark_pass_rate_alarm]
+        self.benchmark_failed_items_alarm = self._alarm(
+            "BenchmarkFailedItems",
+            _run_metric(constants.METRIC_BENCHMARK_FAILED_ITEM_PERCENT, "Maximum", None, period=_BENCHMARK_PERIOD),
+            threshold=failed_items_above,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            description=f"More than {failed_items_above:g}% of a nightly benchmark's runs ended FAILED (model "
+            "errors, throttling, runs that could not record an outcome): see the failed runs in its report.json.",
+        )
+        alarms = [self.benchmark_failed_alarm, self.benchmark_pass_rate_alarm, self.benchmark_failed_items_alarm]
         self.alarms.extend(alarms)
 
         def daily(metric_name: str, label: str) -> cloudwatch.Metric:
@@ -183,10 +194,12 @@ class Observability(Construct):
                 left_y_axis=cloudwatch.YAxisProps(min=0, max=10),
             ),
             cloudwatch.GraphWidget(
-                title="Benchmark cost per pass (USD)",
+                title="Benchmark cost per pass (USD) and failed runs (%)",
                 width=6,
                 start=_BENCHMARK_RANGE,
                 left=[daily(constants.METRIC_BENCHMARK_COST_PER_PASS, "cost per pass")],
+                right=[daily(constants.METRIC_BENCHMARK_FAILED_ITEM_PERCENT, "failed runs %")],
+                right_annotations=[cloudwatch.HorizontalAnnotation(value=failed_items_above, label="alarm above")],
             ),
             cloudwatch.AlarmStatusWidget(title="Benchmark alarms", width=6, alarms=alarms),
         )

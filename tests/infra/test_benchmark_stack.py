@@ -127,9 +127,13 @@ def test_schedule_follows_context(tmp_path):
 
 def test_definition_is_the_composed_benchmark_after_substitution(synthesized):
     properties = _state_machine(synthesized)
-    definition = workflows.benchmark_definition()
-    # the loop's six functions and the benchmark's two, each by the ARN of its own function
-    expected_names = {spec.substitution for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS}
+    definition = workflows.benchmark_definition(
+        concurrency=constants.BENCHMARK_DEFAULT_CONCURRENCY,
+        tolerated_failure_percent=constants.BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT,
+    )
+    # the loop's functions and the benchmark's two, each by the ARN of its own function; the bucket the Map
+    # reads its items from and writes its results to, by name
+    expected_names = {spec.substitution for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS} | {"BucketName"}
     assert workflows.substitution_names(definition) == expected_names
     assert set(properties["DefinitionSubstitutions"]) == expected_names
 
@@ -137,9 +141,10 @@ def test_definition_is_the_composed_benchmark_after_substitution(synthesized):
     expected_substitutions = {
         spec.substitution: f"arn-of:{synthesized.logical_id(all_functions[spec.name])}"
         for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS
-    }
+    } | {"BucketName": f"ref:{synthesized.logical_id(synthesized.stack.storage.bucket)}"}
     deployed_substitutions = {
-        name: f"arn-of:{value['Fn::GetAtt'][0]}" for name, value in properties["DefinitionSubstitutions"].items()
+        name: f"arn-of:{value['Fn::GetAtt'][0]}" if "Fn::GetAtt" in value else f"ref:{value['Ref']}"
+        for name, value in properties["DefinitionSubstitutions"].items()
     }
     # from_string: the definition is inline; CloudFormation substitutes each ${Name} on deploy.
     deployed = json.loads(workflows.substitute(properties["DefinitionString"], deployed_substitutions))
@@ -148,13 +153,55 @@ def test_definition_is_the_composed_benchmark_after_substitution(synthesized):
     assert "${" not in json.dumps(deployed)
 
 
-def test_map_runs_the_loop_states_with_bounded_concurrency(synthesized):
+def test_a_distributed_map_runs_the_loop_states_from_s3_to_s3_with_bounded_concurrency(synthesized):
     definition = json.loads(_state_machine(synthesized)["DefinitionString"])
     run_suite = definition["States"][workflows.BENCHMARK_MAP_STATE]
     assert run_suite["Type"] == "Map"
-    assert "MaxConcurrencyPath" in run_suite or "MaxConcurrency" in run_suite
+    # each run a Standard child execution of its own
+    assert run_suite["ItemProcessor"]["ProcessorConfig"] == {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
     loop_states = json.loads(workflows.quality_loop_definition())["States"]
     assert set(run_suite["ItemProcessor"]["States"]) == set(loop_states)
+    # the items Prepare wrote, read from S3 as JSON lines; the results written back to S3
+    assert run_suite["ItemReader"]["Resource"] == "arn:aws:states:::s3:getObject"
+    assert run_suite["ItemReader"]["ReaderConfig"] == {"InputType": "JSONL"}
+    assert run_suite["ItemReader"]["Parameters"]["Key.$"] == "$.itemsKey"
+    assert run_suite["ResultWriter"]["Resource"] == "arn:aws:states:::s3:putObject"
+    assert run_suite["ResultWriter"]["Parameters"]["Prefix.$"] == "$.resultsPrefix"
+    # concurrency and tolerated failures from Prepare's output (the context's values unless a request says)
+    assert run_suite["MaxConcurrencyPath"] == "$.concurrency"
+    assert run_suite["ToleratedFailurePercentagePath"] == "$.toleratedFailurePercent"
+    prepare = definition["States"][workflows.BENCHMARK_PREPARE_STATE]["Parameters"]
+    assert prepare["defaults"] == {
+        "concurrency": constants.BENCHMARK_DEFAULT_CONCURRENCY,
+        "toleratedFailurePercent": constants.BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT,
+    }
+    # and the aggregation reads the written results, not the Map's output
+    aggregate = definition["States"][workflows.BENCHMARK_AGGREGATE_STATE]["Parameters"]
+    assert aggregate["resultWriterDetails.$"] == "$.mapRun.ResultWriterDetails"
+    assert not [key for key in aggregate if key.startswith("results")]
+
+
+def test_the_state_machine_may_start_describe_and_stop_its_own_children_and_touch_only_their_objects(synthesized):
+    machine = synthesized.logical_id(synthesized.stack.benchmark.state_machine)
+    policy_id = synthesized.logical_id(synthesized.stack.benchmark.distributed_map_policy)
+    policy = synthesized.resources("AWS::IAM::Policy")[policy_id]["Properties"]
+    role_id = synthesized.logical_id(synthesized.stack.benchmark.state_machine.role)
+    assert policy["Roles"] == [{"Ref": role_id}]
+    grants = {
+        statement["Sid"]: (sorted(as_list(statement["Action"])), [render(r) for r in as_list(statement["Resource"])])
+        for statement in policy["PolicyDocument"]["Statement"]
+    }
+    assert grants["StartChildExecutions"] == (["states:StartExecution"], [f"${{{machine}}}"])
+    actions, (executions,) = grants["ManageChildExecutions"]
+    assert actions == ["states:DescribeExecution", "states:StopExecution"]
+    assert executions.endswith(f":execution:${{{machine}.Name}}/*")
+    assert grants["ReadItemsWriteResults"] == (
+        ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+        [f"{_bucket(synthesized)}/{constants.BENCHMARK_EXECUTIONS_PREFIX}*"],
+    )
+    # a policy of its own: the state machine does not wait for it (it names the state machine: no cycle)
+    depends = synthesized.resources("AWS::StepFunctions::StateMachine")[machine].get("DependsOn", [])
+    assert policy_id not in depends
 
 
 def test_standard_type_logged_without_execution_data_and_traced(synthesized):
@@ -174,9 +221,12 @@ def test_state_machine_may_invoke_exactly_the_loops_and_its_own_functions(synthe
         f"${{{synthesized.logical_id(function)}.Arn}}" for function in all_functions
     )
     assert synthesized.stack.api.function not in all_functions
+    # beyond the Distributed Map's own policy (above), nothing on Bedrock, DynamoDB or another state machine
+    distributed_map = synthesized.stack.benchmark.distributed_map_policy.document.to_json()["Statement"]
+    others = [statement for statement in statements if statement.get("Sid") not in {s["Sid"] for s in distributed_map}]
     assert not [
         statement
-        for statement in statements
+        for statement in others
         if any(action.startswith((*SCOPED_SERVICES, "states:")) for action in as_list(statement["Action"]))
     ]
 
@@ -193,13 +243,12 @@ def test_benchmark_functions_run_their_handlers(synthesized):
     assert {spec.name for spec in BENCHMARK_FUNCTION_SPECS} == set(constants.BENCHMARK_HANDLERS)
 
 
-def test_prepare_may_only_write_its_logs_and_traces(synthesized):
-    actions = {
-        action
-        for statement in _function_statements(synthesized, "prepare_benchmark")
-        for action in as_list(statement["Action"])
-    }
-    assert actions == LOGS_AND_TRACES
+def test_prepare_reads_suites_and_writes_items_under_benchmarks_only(synthesized):
+    statements = _function_statements(synthesized, "prepare_benchmark")
+    actions = {action for statement in statements for action in as_list(statement["Action"])}
+    assert actions == LOGS_AND_TRACES | {"s3:GetObject", "s3:PutObject"}
+    (objects,) = [statement for statement in statements if "s3:GetObject" in as_list(statement["Action"])]
+    assert [render(r) for r in as_list(objects["Resource"])] == [f"{_bucket(synthesized)}/benchmarks/*"]
 
 
 def test_aggregate_reads_runs_from_the_table_and_writes_reports_under_benchmarks(synthesized):
@@ -269,6 +318,15 @@ def test_pass_rate_alarm(synthesized):
     assert alarm["AlarmActions"] == [{"Ref": synthesized.logical_id(observability.topic)}]
 
 
+def test_failed_items_alarm(synthesized):
+    observability = synthesized.stack.observability
+    alarm = _alarm(synthesized, observability.benchmark_failed_items_alarm)
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("imagegate", constants.METRIC_BENCHMARK_FAILED_ITEM_PERCENT)
+    assert alarm["Threshold"] == 10 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert (alarm["Period"], alarm["EvaluationPeriods"]) == (86400, 1)
+    assert alarm["AlarmActions"] == [{"Ref": synthesized.logical_id(observability.topic)}]
+
+
 def test_failed_benchmark_execution_alarm(synthesized):
     observability = synthesized.stack.observability
     alarm = _alarm(synthesized, observability.benchmark_failed_alarm)
@@ -291,6 +349,7 @@ def test_dashboard_plots_the_benchmark_metrics(synthesized):
         constants.METRIC_BENCHMARK_MEAN_FINAL_SCORE,
         constants.METRIC_BENCHMARK_COST_PER_PASS,
         constants.METRIC_BENCHMARK_ANCHOR_SCORE,
+        constants.METRIC_BENCHMARK_FAILED_ITEM_PERCENT,
     ):
         assert f'\\"{metric}\\"' in body, metric
 
@@ -316,6 +375,10 @@ def test_context_schedule_becomes_cron_fields_and_input():
         "year": "*",
     }
     assert config.benchmark_input() == {"suite": "smoke", "concurrency": 2, "limit": 10, "arms": ["loop"]}
+    # a suite of any size in the bucket, named by key; a limit far past the old inline Map's
+    from_s3 = config_from_context(benchmarkSuiteKey="benchmarks/suites/parti.jsonl", benchmarkLimit="1632")
+    assert from_s3.benchmark_input()["suiteKey"] == "benchmarks/suites/parti.jsonl"
+    assert from_s3.benchmark_input()["limit"] == 1632
     assert config.benchmark_enabled is False
     assert config.benchmark_time_zone == "Europe/Berlin"
     assert config.benchmark_pass_rate_alarm_below == 0.75
@@ -340,7 +403,11 @@ def test_the_cron_fields_render_back_to_the_context_expression():
         ({"benchmarkTimeZone": "Mars/Olympus"}, "benchmarkTimeZone"),
         ({"benchmarkSuite": "../etc"}, "benchmarkSuite"),
         ({"benchmarkLimit": 0}, "benchmarkLimit"),
-        ({"benchmarkConcurrency": 41}, "benchmarkConcurrency"),
+        ({"benchmarkConcurrency": constants.BENCHMARK_MAX_CONCURRENCY + 1}, "benchmarkConcurrency"),
+        ({"benchmarkSuiteKey": "runs/x.jsonl"}, "benchmarkSuiteKey"),
+        ({"benchmarkSuiteKey": "benchmarks/suites/../x.jsonl"}, "benchmarkSuiteKey"),
+        ({"benchmarkToleratedFailurePercent": 101}, "benchmarkToleratedFailurePercent"),
+        ({"benchmarkFailedItemsAlarmAbove": -1}, "benchmarkFailedItemsAlarmAbove"),
         ({"benchmarkPassRateAlarmBelow": 60}, "benchmarkPassRateAlarmBelow"),
     ],
 )

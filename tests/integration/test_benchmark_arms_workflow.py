@@ -1,5 +1,6 @@
 """Control arms through the real benchmark workflow on the local runtime: the same items under two arms in
-one execution, the arms side by side in report.json, and the history-event estimate holding for real."""
+one benchmark (each run a child execution of the Distributed Map), the arms side by side in report.json, the
+history-event estimate holding for real, per run, and the Map Run's results in S3 as AWS's ResultWriter lays them out."""
 
 import json
 
@@ -7,6 +8,7 @@ import pytest
 
 from imagegate.benchmark_local import run_benchmark, suite_request
 from imagegate.local.runtime import BENCHMARK_STATE_MACHINE_NAME
+from imagegate_service import constants as c
 from imagegate_service import workflows
 from imagegate_service.benchmark.limits import history_events_needed
 from imagegate_service.benchmark.suites import SuiteItem
@@ -57,23 +59,37 @@ def test_two_arms_run_the_same_items_in_one_execution(runtime, tmp_path):
         assert [r["seed"] for r in rounds] == [item.settings["seed"] + k for k in range(ROUNDS)]
         assert all(r.get("rewriterModel") is None for r in rounds)
 
-    # And the execution wrote no more history events than the estimate Prepare Benchmark checks against
-    events = runtime.execution_history(outcome.execution_arn)
-    estimate = history_events_needed(workflows.benchmark_history_estimate(), [ROUNDS] * len(report["runs"]))
-    assert len(events) <= estimate
+    # And each run's child execution wrote no more history events than the estimate Prepare Benchmark checks
+    estimate = history_events_needed(workflows.benchmark_history_estimate(), ROUNDS, 1)
+    manifest_key = next(
+        key
+        for key, _ in runtime.objects(c.benchmark_execution_prefix(outcome.summary["benchmarkId"]))
+        if key.endswith("/manifest.json")
+    )
+    manifest = json.loads(dict(runtime.objects(manifest_key))[manifest_key])
+    (succeeded,) = manifest["ResultFiles"]["SUCCEEDED"]
+    children = json.loads(dict(runtime.objects(succeeded["Key"]))[succeeded["Key"]])
+    assert manifest["ResultFiles"]["FAILED"] == [] and len(children) == len(report["runs"])
+    for child in children:
+        assert (
+            child["Status"] == "SUCCEEDED"
+            and json.loads(child["Output"])["runId"] == json.loads(child["Input"])["runId"]
+        )
+        assert len(runtime.execution_history(child["ExecutionArn"])) <= estimate
+    # And the parent's history does not grow with the suite: its own states and the Map's one step
+    assert (
+        len(runtime.execution_history(outcome.execution_arn))
+        <= workflows.benchmark_history_estimate()["eventsOutside"] + 3
+    )
 
 
-def test_a_benchmark_too_large_for_one_execution_is_refused_before_it_starts(runtime, tmp_path):
+def test_a_run_too_large_for_its_execution_is_refused_before_anything_starts(runtime, tmp_path, monkeypatch):
     import boto3
 
-    many = [SuiteItem(id=f"item-{k}", prompt="a red apple", category="objects") for k in range(150)]
-    request = suite_request(
-        many,
-        "big",
-        concurrency=4,
-        settings={"maxRounds": 10},
-        arms=["loop", "redraw", "single", "best-of-3", "best-of-5"],
-    )
+    # Given a loop whose rounds would each write more history events than one execution holds
+    heavy = {**workflows.benchmark_history_estimate(), "eventsPerRound": c.SFN_MAX_HISTORY_EVENTS}
+    monkeypatch.setattr(workflows, "benchmark_prepare_parameters", lambda: {"historyEstimate": heavy, "defaults": {}})
+    request = suite_request(ITEMS, "big", concurrency=4, settings={"maxRounds": 2}, arms=["loop", "redraw"])
 
     with pytest.raises(InvalidRequest, match="history events"):
         run_benchmark(request, tmp_path, runtime)
@@ -81,6 +97,6 @@ def test_a_benchmark_too_large_for_one_execution_is_refused_before_it_starts(run
     benchmarks = [
         machine["stateMachineArn"]
         for machine in sfn.list_state_machines()["stateMachines"]
-        if machine["name"] == BENCHMARK_STATE_MACHINE_NAME
+        if machine["name"].startswith(BENCHMARK_STATE_MACHINE_NAME)
     ]
     assert all(sfn.list_executions(stateMachineArn=arn)["executions"] == [] for arn in benchmarks)

@@ -1,23 +1,26 @@
-"""Will a benchmark fit in one Step Functions execution? Estimated before it starts, refused if not.
+"""Will each run of a benchmark fit its Step Functions execution? Estimated before it starts, refused if not.
 
-The benchmark runs every (item, arm) as one iteration of an inline Map, so the whole benchmark shares
-one Standard execution's quotas (constants.SFN_MAX_HISTORY_EVENTS, constants.SFN_MAX_PAYLOAD_BYTES).
+The benchmark runs every (item, arm) as one child execution of a Distributed Map: each run has its own
+Standard execution's quotas (constants.SFN_MAX_HISTORY_EVENTS, constants.SFN_MAX_PAYLOAD_BYTES), whatever the
+suite's size. The parent keeps no item in its state (the items are read from S3, the results written there), so
+the number of items is bounded by nothing below Distributed Map's own limits.
 
-History events, estimated from the composed definition (functions/imagegate_service/workflows.py computes it at build
-time and passes it to Prepare Benchmark in the definition itself; the estimate follows the ASL):
+History events of one run, estimated from the composed definition (functions/imagegate_service/workflows.py
+computes it at build time and passes it to Prepare Benchmark in the definition itself; the estimate follows the ASL):
 
 - a Task state writes 5 events when its Lambda call succeeds first time (TaskStateEntered,
   LambdaFunctionScheduled, LambdaFunctionStarted, LambdaFunctionSucceeded, TaskStateExited); Pass,
-  Choice, Succeed and Wait write 2 (entered, exited); Fail writes 1; the Map state 4 (MapStateEntered,
-  MapStateStarted, MapStateSucceeded, MapStateExited) and each iteration 2 (MapIterationStarted,
-  MapIterationSucceeded); the execution 2 (ExecutionStarted, ExecutionSucceeded). Event types:
+  Choice, Succeed and Wait write 2 (entered, exited); Fail writes 1; a Map state 4 (MapStateEntered,
+  MapStateStarted, MapStateSucceeded, MapStateExited) and each of its iterations 2 (MapIterationStarted,
+  MapIterationSucceeded); an execution 2 (ExecutionStarted, ExecutionSucceeded). Event types:
   https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
 - the states of a round are the loop's cycle (the states that lead back to themselves through
   Next / Default / Choices); ``eventsPerRound`` is their sum, so every round is counted with its
   rewrite, the last one too (an over-estimate of one Task per run);
-- ``eventsPerRun`` is the rest of an iteration: the longest way in and out of the cycle (Catch edges
-  included, round states counted zero), plus the iteration's own 2 events;
-- ``eventsOutside`` is the execution, the Map state and the states around it;
+- ``eventsPerRun`` is the rest of a child execution: the longest way in and out of the cycle (Catch edges
+  included, round states counted zero), plus the child execution's own 2 events;
+- ``eventsOutside`` is the parent: its execution, the Distributed Map state and the states around it (the
+  parent's history does not grow with the suite: a Map Run's children write to their own);
 - a Map inside the loop (the judge's, one iteration per candidate) writes its 4 events per round plus, per
   candidate, its iteration's 2 and its states' own: ``eventsPerCandidate``, counted per round at the run's
   candidatesPerRound (the schema's most when a caller does not say);
@@ -25,17 +28,13 @@ time and passes it to Prepare Benchmark in the definition itself; the estimate f
   per attempt, are left room for by keeping ``constants.BENCHMARK_HISTORY_RETRY_HEADROOM`` of the quota
   free.
 
-State size: the Map collects every run's terminal output next to the prepared items, so the prepared
-state (measured) plus ``constants.BENCHMARK_RESULT_BYTES_PER_RUN`` per run must stay under the quota.
-
-Both bounds apply, and the fixed ``constants.BENCHMARK_MAX_ITEMS`` too (the items one report covers);
-whichever is strictest refuses. With the loop's 4 default rounds the history bound is usually the one.
+A run's input (its item: run id and request) must fit one execution's input, constants.SFN_MAX_PAYLOAD_BYTES.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from imagegate_service import constants as c
@@ -48,7 +47,8 @@ _EXECUTION_EVENTS = 2
 
 
 def history_estimate(definition: Mapping[str, Any], map_state: str) -> dict[str, int]:
-    """``eventsOutside``, ``eventsPerRun`` and ``eventsPerRound`` of a composed benchmark definition."""
+    """``eventsOutside`` (the parent), ``eventsPerRun``, ``eventsPerRound`` and ``eventsPerCandidate`` (a child)
+    of a composed benchmark definition."""
     states = definition["States"]
     outside = _EXECUTION_EVENTS + sum(
         _MAP_STATE_EVENTS if name == map_state else _state_events(state) for name, state in states.items()
@@ -69,7 +69,7 @@ def history_estimate(definition: Mapping[str, Any], map_state: str) -> dict[str,
     )
     return {
         "eventsOutside": outside,
-        "eventsPerRun": way_in_and_out + _MAP_ITERATION_EVENTS,
+        "eventsPerRun": way_in_and_out + _EXECUTION_EVENTS,
         "eventsPerRound": per_round,
         "eventsPerCandidate": per_candidate,
     }
@@ -122,15 +122,11 @@ def _longest_path(states: Mapping[str, Any], start: str, weights: Mapping[str, i
 MAX_CANDIDATES_PER_ROUND = 5  # run_request.schema.json, candidatesPerRound.maximum
 
 
-def history_events_needed(
-    estimate: Mapping[str, int], rounds_per_run: Sequence[int], candidates_per_run: Sequence[int] | None = None
-) -> int:
-    """The events a benchmark whose runs take at most these maxRounds (and candidatesPerRound) can write."""
-    candidates = candidates_per_run or [MAX_CANDIDATES_PER_ROUND] * len(rounds_per_run)
-    per_candidate = estimate.get("eventsPerCandidate", 0)
-    return estimate["eventsOutside"] + sum(
-        estimate["eventsPerRun"] + rounds * (estimate["eventsPerRound"] + count * per_candidate)
-        for rounds, count in zip(rounds_per_run, candidates, strict=True)
+def history_events_needed(estimate: Mapping[str, int], rounds: int, candidates: int | None = None) -> int:
+    """The events one run (a child execution) of at most these maxRounds and candidatesPerRound can write."""
+    count = MAX_CANDIDATES_PER_ROUND if candidates is None else candidates
+    return estimate["eventsPerRun"] + rounds * (
+        estimate["eventsPerRound"] + count * estimate.get("eventsPerCandidate", 0)
     )
 
 
@@ -138,46 +134,21 @@ def history_events_allowed() -> int:
     return int(c.SFN_MAX_HISTORY_EVENTS * (1 - c.BENCHMARK_HISTORY_RETRY_HEADROOM))
 
 
-def state_bytes_needed(prepared: Mapping[str, Any]) -> int:
-    """The Map's state at its largest: the prepared items plus every run's collected result."""
-    size = len(json.dumps(prepared, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-    return size + len(prepared["items"]) * c.BENCHMARK_RESULT_BYTES_PER_RUN
-
-
-def check_fits(
-    prepared: Mapping[str, Any],
-    estimate: Mapping[str, int],
-    rounds_per_run: Sequence[int],
-    candidates_per_run: Sequence[int] | None = None,
-) -> None:
-    """Refuse (InvalidRequest, with the numbers) a benchmark that one execution could not hold."""
-    runs = len(rounds_per_run)
-    items = len({item["itemId"] for item in prepared["items"]})
-    arms = len(prepared.get("arms") or []) or 1
-    needed, allowed = history_events_needed(estimate, rounds_per_run, candidates_per_run), history_events_allowed()
+def check_run_fits(entry: Mapping[str, Any], estimate: Mapping[str, int], rounds: int, candidates: int) -> None:
+    """Refuse (InvalidRequest, with the numbers) a run that its own child execution could not hold."""
+    needed, allowed = history_events_needed(estimate, rounds, candidates), history_events_allowed()
+    where = f"item {entry['itemId']!r} ({entry['arm']} arm)"
     if needed > allowed:
         raise InvalidRequest(
-            "limit",
-            f"{items} items x {arms} arms = {runs} runs of up to {max(rounds_per_run)} rounds would write up to "
-            f"{needed:,} history events; one execution holds {c.SFN_MAX_HISTORY_EVENTS:,} "
-            f"({allowed:,} after {c.BENCHMARK_HISTORY_RETRY_HEADROOM:.0%} kept for retries; "
-            f"{estimate['eventsPerRun']} per run + {estimate['eventsPerRound']} per round + "
-            f"{estimate.get('eventsPerCandidate', 0)} per candidate judged). "
-            f"Run fewer items, arms or rounds (at most about {_fitting_items(estimate, needed, items, allowed)} "
-            "items with these arms and rounds)",
+            "settings.maxRounds",
+            f"{where}: {rounds} rounds of {candidates} candidates could write up to {needed:,} history events; one "
+            f"run's execution holds {c.SFN_MAX_HISTORY_EVENTS:,} ({allowed:,} after "
+            f"{c.BENCHMARK_HISTORY_RETRY_HEADROOM:.0%} kept for retries; {estimate['eventsPerRun']} per run + "
+            f"{estimate['eventsPerRound']} per round + {estimate.get('eventsPerCandidate', 0)} per candidate judged). "
+            "Run fewer rounds or candidates",
         )
-    size = state_bytes_needed(prepared)
+    size = len(json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
     if size > c.SFN_MAX_PAYLOAD_BYTES:
         raise InvalidRequest(
-            "limit",
-            f"{items} items x {arms} arms = {runs} runs need about {size:,} bytes of execution state (the prepared "
-            f"items plus {c.BENCHMARK_RESULT_BYTES_PER_RUN} bytes per run result); Step Functions allows "
-            f"{c.SFN_MAX_PAYLOAD_BYTES:,}. Run fewer items or arms",
+            "items", f"{where} is {size:,} bytes; a run's input may be at most {c.SFN_MAX_PAYLOAD_BYTES:,} bytes"
         )
-    if items > c.BENCHMARK_MAX_ITEMS:
-        raise InvalidRequest("limit", f"{items} items; one benchmark takes at most {c.BENCHMARK_MAX_ITEMS}")
-
-
-def _fitting_items(estimate: Mapping[str, int], needed: int, items: int, allowed: int) -> int:
-    per_item = (needed - estimate["eventsOutside"]) / max(items, 1)
-    return max(0, int((allowed - estimate["eventsOutside"]) // per_item))

@@ -165,23 +165,40 @@ def items_from_request(records: Any) -> list[SuiteItem]:
 
 def load_suite_jsonl(path: Path | str) -> list[SuiteItem]:
     """Read a suite in the project's JSONL format; raise SuiteFormatError naming line and field."""
+    with open(path, encoding="utf-8") as handle:
+        return parse_suite_jsonl(handle, path)
+
+
+def parse_suite_jsonl(lines: Iterable[str], source: Path | str) -> list[SuiteItem]:
+    """A suite's lines in the project's JSONL format (a file's, an S3 object's); ``source`` names them in errors."""
     items: list[SuiteItem] = []
     first_line_of_id: dict[str, int] = {}
-    with open(path, encoding="utf-8") as handle:
-        for line_number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            item = _parse_suite_line(path, line_number, line)
-            if item.id in first_line_of_id:
-                raise SuiteFormatError(
-                    path,
-                    line_number,
-                    f"duplicate id '{item.id}' (first used on line {first_line_of_id[item.id]})",
-                    "id",
-                )
-            first_line_of_id[item.id] = line_number
-            items.append(item)
+    for line_number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        item = _parse_suite_line(source, line_number, line)
+        if item.id in first_line_of_id:
+            raise SuiteFormatError(
+                source,
+                line_number,
+                f"duplicate id '{item.id}' (first used on line {first_line_of_id[item.id]})",
+                "id",
+            )
+        first_line_of_id[item.id] = line_number
+        items.append(item)
     return items
+
+
+def suite_jsonl_line(item: SuiteItem) -> str:
+    """One item in the project's JSONL format (what load_suite_jsonl reads back as the same item)."""
+    record: dict[str, Any] = {"id": item.id, "prompt": item.prompt, "category": item.category}
+    if item.settings:
+        record["settings"] = item.settings
+    if item.anchor:
+        record["anchor"] = True
+    if item.metadata:
+        record["metadata"] = item.metadata
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def _parse_suite_line(path: Path | str, line_number: int, line: str) -> SuiteItem:

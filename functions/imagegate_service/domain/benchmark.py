@@ -1,24 +1,47 @@
-"""The nightly benchmark's two steps around its Map of quality loops: Prepare (suite -> one run
-request per item) and Aggregate (finished runs -> metrics by category, comparison with the previous
-report, report.json and report.html under benchmarks/{date}/)."""
+"""The nightly benchmark's two steps around its Distributed Map of quality loops: Prepare (suite -> one run
+request per (item, arm), written as JSONL to S3 for the Map's ItemReader) and Aggregate (the Map Run's results
+read back from S3 where its ResultWriter wrote them -> metrics by category and arm, comparison with the
+previous report, report.json and report.html under benchmarks/{date}/)."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
-from imagegate_service.benchmark.limits import check_fits
+from imagegate_service.adapters.storage import _MISSING_OBJECT_CODES, DynamoRunRepository, S3ObjectStore
+from imagegate_service.benchmark.estimate import estimate_from_report
+from imagegate_service.benchmark.limits import check_run_fits
 from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON, build_report, render_html
-from imagegate_service.benchmark.suites import SuiteItem, items_from_request, load_suite_jsonl, select_items
+from imagegate_service.benchmark.suites import (
+    SuiteItem,
+    items_from_request,
+    load_suite_jsonl,
+    parse_suite_jsonl,
+    select_items,
+)
 from imagegate_service.domain.clock import iso, parse_iso, utc_now
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import MAX_ROUNDS_HARD_CAP, deployment_defaults
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "suites"
-_REQUEST_FIELDS = {"suite", "items", "limit", "sampleSeed", "concurrency", "settings", "arms"}
+_REQUEST_FIELDS = {
+    "suite",
+    "suiteKey",
+    "items",
+    "limit",
+    "sampleSeed",
+    "concurrency",
+    "toleratedFailurePercent",
+    "settings",
+    "arms",
+}
+_JSONL_CONTENT_TYPE = "application/x-ndjson"
+_REPORT_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}/")
 
 
 def parse_arms(value: Any) -> list[str]:
@@ -43,12 +66,42 @@ def arm_request(arm: str, overrides: dict[str, Any], item: SuiteItem) -> dict[st
 
 
 class BenchmarkPreparer:
-    def __init__(self, clock: Clock = utc_now, suites_dir: Path = SUITES_DIR):
+    def __init__(self, clock: Clock = utc_now, suites_dir: Path = SUITES_DIR, objects: ObjectStore | None = None):
         self._clock = clock
         self._suites_dir = suites_dir
+        self._objects = objects
 
-    def prepare(self, request: dict[str, Any], execution_name: str, history_estimate: dict[str, int]) -> dict[str, Any]:
-        """One Map item per (suite item, arm), item by item; refused if one execution could not hold it."""
+    @property
+    def objects(self) -> ObjectStore:
+        if self._objects is None:
+            self._objects = S3ObjectStore()
+        return self._objects
+
+    def prepare(
+        self,
+        request: dict[str, Any],
+        execution_name: str,
+        history_estimate: dict[str, int],
+        defaults: dict[str, int] | None = None,
+    ) -> dict[str, Any]:
+        """One Map item per (suite item, arm), item by item, written to S3 as JSONL; returns the small summary the
+        workflow carries (no item). Refused, before anything is written, if a run could not fit its execution."""
+        prepared, entries = self.plan(request, execution_name, history_estimate, defaults)
+        self.objects.put_text(
+            prepared["itemsKey"],
+            "".join(json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n" for entry in entries),
+            _JSONL_CONTENT_TYPE,
+        )
+        return prepared
+
+    def plan(
+        self,
+        request: dict[str, Any],
+        execution_name: str,
+        history_estimate: dict[str, int],
+        defaults: dict[str, int] | None = None,
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """What prepare writes and returns, worked out without writing: (summary, the Map's items)."""
         if not isinstance(request, dict):
             raise InvalidRequest("request", f"must be a JSON object, not {type(request).__name__}")
         unknown = sorted(set(request) - _REQUEST_FIELDS)
@@ -56,54 +109,102 @@ class BenchmarkPreparer:
             raise InvalidRequest(
                 unknown[0], f"is not a benchmark setting; allowed: {', '.join(sorted(_REQUEST_FIELDS))}"
             )
+        defaults = defaults or {}
         suite_name, items = self._items(request)
         limit = request.get("limit")
         if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
             raise InvalidRequest("limit", f"{limit!r} must be a whole number of at least 1")
         chosen = select_items(items, limit=limit, sample_seed=request.get("sampleSeed"), keep_anchors=True)
-        concurrency = request.get("concurrency", c.BENCHMARK_DEFAULT_CONCURRENCY)
-        if not isinstance(concurrency, int) or not 1 <= concurrency <= 40:
-            raise InvalidRequest("concurrency", f"{concurrency!r} is outside the allowed range 1-40")
+        concurrency = _whole_number(
+            request,
+            "concurrency",
+            defaults.get("concurrency", c.BENCHMARK_DEFAULT_CONCURRENCY),
+            1,
+            c.BENCHMARK_MAX_CONCURRENCY,
+        )
+        tolerated = _whole_number(
+            request,
+            "toleratedFailurePercent",
+            defaults.get("toleratedFailurePercent", c.BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT),
+            0,
+            100,
+        )
         arms = parse_arms(request.get("arms"))
         overrides = request.get("settings") or {}
         if not isinstance(overrides, dict):
             raise InvalidRequest("settings", "must be a JSON object of run settings")
         now = self._clock()
-        runs = [(item, arm) for item in chosen for arm in arms]
+        width = max(3, len(str(len(chosen) * len(arms))))
+        entries: list[dict[str, Any]] = [
+            {
+                "runId": f"{execution_name}-{index:0{width}d}",
+                "itemId": item.id,
+                "category": item.category,
+                "anchor": item.anchor,
+                "arm": arm,
+                "request": arm_request(arm, overrides, item),
+            }
+            for index, (item, arm) in enumerate(((item, arm) for item in chosen for arm in arms), start=1)
+        ]
+        default_rounds = deployment_defaults()["maxRounds"]
+        for entry in entries:
+            check_run_fits(
+                entry, history_estimate, _max_rounds(entry["request"], default_rounds), _candidates(entry["request"])
+            )
+        prefix = c.benchmark_execution_prefix(execution_name)
         prepared: dict[str, Any] = {
             "benchmarkId": execution_name,
             "suite": suite_name,
             "date": now.date().isoformat(),
             "startedAt": iso(now),
             "concurrency": concurrency,
+            "toleratedFailurePercent": tolerated,
             "arms": arms,
-            "items": [
-                {
-                    "runId": f"{execution_name}-{index:03d}",
-                    "itemId": item.id,
-                    "category": item.category,
-                    "anchor": item.anchor,
-                    "arm": arm,
-                    "request": arm_request(arm, overrides, item),
-                }
-                for index, (item, arm) in enumerate(runs, start=1)
-            ],
+            "runs": len(entries),
+            "itemsKey": prefix + c.BENCHMARK_ITEMS_FILE,
+            "resultsPrefix": prefix + c.BENCHMARK_RESULTS_FOLDER,
         }
-        default_rounds = deployment_defaults()["maxRounds"]
-        rounds = [_max_rounds(entry["request"], default_rounds) for entry in prepared["items"]]
-        candidates = [_candidates(entry["request"]) for entry in prepared["items"]]
-        check_fits(prepared, history_estimate, rounds, candidates)
-        return prepared
+        return prepared, entries
 
     def _items(self, request: dict[str, Any]) -> tuple[str, list[SuiteItem]]:
+        given = [name for name in ("items", "suiteKey") if request.get(name) is not None]
+        if len(given) > 1:
+            raise InvalidRequest("suiteKey", "give the suite's items or its suiteKey, not both")
         if request.get("items") is not None:
             return request.get("suite", "inline"), items_from_request(request["items"])
+        if request.get("suiteKey") is not None:
+            return self._suite_from_s3(request["suiteKey"], request.get("suite"))
         name = request.get("suite", c.BENCHMARK_DEFAULT_SUITE)
         path = self._suites_dir / f"{name}.jsonl"
-        if "/" in name or not path.is_file():
+        if not isinstance(name, str) or "/" in name or not path.is_file():
             known = sorted(p.stem for p in self._suites_dir.glob("*.jsonl"))
             raise InvalidRequest("suite", f"{name!r} is not a bundled suite; bundled: {', '.join(known)}")
         return name, load_suite_jsonl(path)
+
+    def _suite_from_s3(self, key: Any, name: Any) -> tuple[str, list[SuiteItem]]:
+        """A suite of any size in the project's JSONL format, kept in the bucket under benchmarks/suites/."""
+        if not isinstance(key, str) or not key.startswith(c.BENCHMARK_SUITES_PREFIX) or ".." in key:
+            raise InvalidRequest("suiteKey", f"{key!r} must be an S3 key under {c.BENCHMARK_SUITES_PREFIX}")
+        try:
+            data = self.objects.get_bytes(key)
+        except Exception as error:
+            code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
+            if code in _MISSING_OBJECT_CODES:  # the caller named a key that is not there (or not ours to read)
+                raise InvalidRequest("suiteKey", f"no suite at s3 key {key!r} ({code})") from None
+            raise
+        try:
+            items = parse_suite_jsonl(data.decode("utf-8").splitlines(), key)
+        except ValueError as error:
+            raise InvalidRequest("suiteKey", str(error)) from None
+        suite = name if isinstance(name, str) and name else Path(key).stem
+        return suite, items
+
+
+def _whole_number(request: dict[str, Any], field: str, default: int, low: int, high: int) -> int:
+    value = request.get(field, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise InvalidRequest(field, f"{value!r} is outside the allowed range {low}-{high:,}")
+    return value
 
 
 class BenchmarkAggregator:
@@ -112,8 +213,13 @@ class BenchmarkAggregator:
         self._objects = objects or S3ObjectStore()
 
     def aggregate(self, event: dict[str, Any]) -> dict[str, Any]:
-        items = {item["runId"]: item for item in event["items"]}
-        results = [self._run_result(result, items[result["runId"]]) for result in event["results"]]
+        """Every prepared (item, arm) with the outcome its child execution left in the Map Run's results."""
+        entries = self.read_items(event["itemsKey"])
+        outcomes, counts = self.read_map_results(event["resultWriterDetails"])
+        results = [
+            self._run_result(outcomes.get(entry["runId"]) or _not_run(entry["runId"]), entry) for entry in entries
+        ]
+        map_run = {**counts, "runs": len(entries), "notRun": sum(entry["runId"] not in outcomes for entry in entries)}
         report = build_report(
             results,
             event["suite"],
@@ -121,8 +227,11 @@ class BenchmarkAggregator:
             previous_report=self._previous_report(event["date"]),
             settings={"benchmarkId": event["benchmarkId"]},
             # the arms in the order asked for: Prepare lists each item under every arm in turn
-            arms=list(dict.fromkeys(item.get("arm", c.BENCHMARK_DEFAULT_ARMS[0]) for item in event["items"])),
+            arms=list(dict.fromkeys(entry.get("arm", c.BENCHMARK_DEFAULT_ARMS[0]) for entry in entries)),
         )
+        failed = sum(run["status"] == c.STATUS_FAILED for run in results)
+        report["mapRun"] = {**map_run, "failedItemPercent": round(100 * failed / len(results), 2) if results else 0.0}
+        report["estimate"] = estimate_from_report(report, event["transitionsEstimate"], event.get("concurrency"))
         prefix = c.benchmark_report_prefix(event["date"])
         self._objects.put_json(prefix + REPORT_JSON, report)
         self._objects.put_text(prefix + REPORT_HTML, render_html(report), "text/html; charset=utf-8")
@@ -137,7 +246,33 @@ class BenchmarkAggregator:
             "arms": report["arms"],
             "primaryArm": report["settings"]["primaryArm"],
             "regressions": len(comparison.get("regressions", [])),
+            "failedItemPercent": report["mapRun"]["failedItemPercent"],
         }
+
+    def read_items(self, key: str) -> list[dict[str, Any]]:
+        """The Map's items as Prepare wrote them (one JSON object a line)."""
+        return [json.loads(line) for line in self._objects.get_bytes(key).decode("utf-8").splitlines() if line]
+
+    def read_map_results(self, details: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
+        """The run outcomes a Map Run's ResultWriter left in S3, by run id, and how many children ended each way.
+
+        The manifest (``ResultWriterDetails.Key``) lists the result files by the children's status; each file is
+        a JSON array of child executions (Transformation NONE: ``Input`` and ``Output`` as JSON strings, a failed
+        child's ``Error`` and ``Cause``): https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+        """
+        manifest = self._objects.get_json(details["Key"])
+        outcomes: dict[str, dict[str, Any]] = {}
+        counts: dict[str, int] = {}
+        for status, files in (manifest.get("ResultFiles") or {}).items():
+            counts[status.lower()] = 0
+            for entry in files:
+                for child in _result_entries(self._objects.get_bytes(entry["Key"])):
+                    run_id = _run_id_of(child)
+                    if run_id is None:
+                        continue
+                    counts[status.lower()] += 1
+                    outcomes[run_id] = _child_outcome(run_id, child)
+        return outcomes, counts
 
     def _run_result(self, result: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
         """A run as the metrics read it: its outcome, its rounds, the evaluator's verdict on its final
@@ -186,7 +321,9 @@ class BenchmarkAggregator:
         earlier = [
             key
             for key in self._objects.list_keys(c.BENCHMARKS_PREFIX)
-            if key.endswith("/" + REPORT_JSON) and key.removeprefix(c.BENCHMARKS_PREFIX)[:10] < report_date
+            if key.endswith("/" + REPORT_JSON)
+            and _REPORT_DATE.match(key.removeprefix(c.BENCHMARKS_PREFIX))
+            and key.removeprefix(c.BENCHMARKS_PREFIX)[:10] < report_date
         ]
         return self._objects.get_json(max(earlier)) if earlier else None
 
@@ -209,3 +346,42 @@ def _seconds_between(started: str | None, finished: str | None) -> float | None:
     if not started or not finished:
         return None
     return round((parse_iso(finished) - parse_iso(started)).total_seconds(), 3)
+
+
+def _result_entries(data: bytes) -> Iterator[dict[str, Any]]:
+    """A result file's child executions: a JSON array (OutputType JSON, the default) or JSON lines."""
+    text = data.decode("utf-8").strip()
+    if text.startswith("["):
+        yield from json.loads(text)
+    else:
+        yield from (json.loads(line) for line in text.splitlines() if line.strip())
+
+
+def _run_id_of(child: dict[str, Any]) -> str | None:
+    try:
+        run_id = json.loads(child.get("Input") or "{}").get("runId")
+    except (TypeError, ValueError):
+        return None
+    return run_id if isinstance(run_id, str) else None
+
+
+def _child_outcome(run_id: str, child: dict[str, Any]) -> dict[str, Any]:
+    """The loop's terminal output of a child that succeeded; a failed, aborted or timed-out child as a FAILED run."""
+    if child.get("Status") == "SUCCEEDED":
+        try:
+            output = json.loads(child.get("Output") or "{}")
+        except ValueError:
+            output = {}
+        if isinstance(output, dict):
+            return {**output, "runId": run_id}
+    return {
+        "runId": run_id,
+        "status": c.STATUS_FAILED,
+        "error": child.get("Error") or f"Execution{str(child.get('Status', 'Failed')).title()}",
+        "cause": child.get("Cause"),
+    }
+
+
+def _not_run(run_id: str) -> dict[str, Any]:
+    """A prepared item no child execution reported (the Map Run stopped before it)."""
+    return {"runId": run_id, "status": c.STATUS_FAILED, "error": "NotRun", "cause": "no child execution reported it"}

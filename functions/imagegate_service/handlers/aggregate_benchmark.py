@@ -35,6 +35,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     for metric, field in _ARM_METRICS.items():
         if primary.get(field) is not None:
             metrics.add_metric(name=metric, unit=MetricUnit.NoUnit, value=primary[field])
+    metrics.add_metric(
+        name=c.METRIC_BENCHMARK_FAILED_ITEM_PERCENT, unit=MetricUnit.Percent, value=summary["failedItemPercent"]
+    )
     if summary["anchorsMeanFirstRoundScore"] is not None:
         metrics.add_metric(
             name=c.METRIC_BENCHMARK_ANCHOR_SCORE, unit=MetricUnit.NoUnit, value=summary["anchorsMeanFirstRoundScore"]

@@ -11,5 +11,8 @@ preparer = BenchmarkPreparer()
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # historyEstimate: a static parameter of Prepare Benchmark, from the composed definition (functions/imagegate_service/workflows.py)
-    return preparer.prepare(event["request"] or {}, event["execution"]["name"], event["historyEstimate"])
+    # historyEstimate and defaults: static parameters of Prepare Benchmark, from the composed definition
+    # (functions/imagegate_service/workflows.py; the defaults from the CDK context)
+    return preparer.prepare(
+        event["request"] or {}, event["execution"]["name"], event["historyEstimate"], event.get("defaults")
+    )

@@ -1,5 +1,5 @@
-"""Control arms: the same items under other loop settings in one benchmark, their metrics side by side,
-and the refusal of a benchmark that one Step Functions execution could not hold."""
+"""Control arms: the same items under other loop settings in one benchmark, their metrics side by side; the
+prepared Map items (S3, any number) and the refusal of a run that its own child execution could not hold."""
 
 from __future__ import annotations
 
@@ -147,13 +147,49 @@ def inline(items: int, prompt: str = "a red apple", **settings: Any) -> list[dic
     ]
 
 
-def prepare(request: dict[str, Any]) -> dict[str, Any]:
-    return BenchmarkPreparer(clock=lambda: NOW).prepare(request, "bench-1", workflows.benchmark_history_estimate())
+class MemoryObjects:
+    """The object store port in memory: what Prepare writes, read back as S3 would return it."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    def put_text(self, key: str, text: str, content_type: str) -> None:
+        self.objects[key] = text.encode("utf-8")
+
+    def put_json(self, key: str, document: Any) -> None:
+        self.objects[key] = json.dumps(document).encode("utf-8")
+
+    def get_bytes(self, key: str) -> bytes:
+        if key not in self.objects:
+            raise _NoSuchKey()
+        return self.objects[key]
+
+    def get_json(self, key: str) -> Any:
+        return json.loads(self.get_bytes(key))
+
+    def list_keys(self, prefix: str) -> list[str]:
+        return sorted(key for key in self.objects if key.startswith(prefix))
+
+
+class _NoSuchKey(Exception):
+    response = {"Error": {"Code": "NoSuchKey"}}  # noqa: RUF012 - botocore's ClientError shape
+
+
+def prepare(
+    request: dict[str, Any], objects: MemoryObjects | None = None, estimate: dict[str, int] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Prepare through the handler's preparer; returns its summary and the Map's items as written (JSONL)."""
+    objects = objects or MemoryObjects()
+    summary = BenchmarkPreparer(clock=lambda: NOW, objects=objects).prepare(  # type: ignore[arg-type]
+        request, "bench-1", estimate or workflows.benchmark_history_estimate()
+    )
+    lines = objects.objects[summary["itemsKey"]].decode("utf-8").splitlines()
+    return summary, [json.loads(line) for line in lines]
 
 
 def test_every_item_runs_under_every_arm_with_the_arm_settings_winning() -> None:
     expected = {"include": [{"class": "apple", "count": 1, "color": "red"}]}
-    prepared = prepare(
+    prepared, entries = prepare(
         {
             "items": inline(2, maxRounds=3, seed=9, expected=expected),
             "settings": {"threshold": 8},
@@ -161,23 +197,22 @@ def test_every_item_runs_under_every_arm_with_the_arm_settings_winning() -> None
         }
     )
 
-    entries = prepared["items"]
-    assert prepared["arms"] == ["loop", "single", "best-of-5", "redraw"]
+    assert prepared["arms"] == ["loop", "single", "best-of-5", "redraw"] and prepared["runs"] == len(entries)
     assert [(e["itemId"], e["arm"]) for e in entries] == [
         (item, arm) for item in ("item-1", "item-2") for arm in ("loop", "single", "best-of-5", "redraw")
     ]
     assert len({e["runId"] for e in entries}) == len(entries)
     by_arm = {e["arm"]: e["request"] for e in entries if e["itemId"] == "item-1"}
     base = {"prompt": "a red apple", "threshold": 8, "maxRounds": 3, "seed": 9, "expected": expected}
-    assert by_arm["loop"] == base
-    assert by_arm["single"] == {**base, "maxRounds": 1}
-    assert by_arm["best-of-5"] == {**base, "maxRounds": 1, "candidatesPerRound": 5}
-    assert by_arm["redraw"] == {**base, "strategy": "redraw"}
+    for arm in ("loop", "single", "best-of-5", "redraw"):
+        assert by_arm[arm] == {**base, **c.BENCHMARK_ARMS[arm]}
+    assert by_arm["single"]["maxRounds"] == 1 and by_arm["best-of-5"]["candidatesPerRound"] == 5
+    assert by_arm["redraw"]["strategy"] == "redraw"
 
 
 def test_the_default_arm_is_the_loop_alone() -> None:
-    prepared = prepare({"items": inline(3)})
-    assert prepared["arms"] == ["loop"] and [e["arm"] for e in prepared["items"]] == ["loop"] * 3
+    prepared, entries = prepare({"items": inline(3)})
+    assert prepared["arms"] == ["loop"] and [e["arm"] for e in entries] == ["loop"] * 3
 
 
 @pytest.mark.parametrize(
@@ -200,7 +235,7 @@ def test_a_comma_list_of_arms_is_accepted() -> None:
     assert parse_arms("loop, redraw,best-of-3") == ["loop", "redraw", "best-of-3"]
 
 
-# --- the one-execution bounds -----------------------------------------------------------------------------
+# --- the per-run bounds (each run is a child execution of the Distributed Map) --------------------------------
 
 
 def test_the_history_estimate_grows_with_the_states_of_a_round() -> None:
@@ -230,66 +265,114 @@ def test_the_history_estimate_grows_with_the_states_of_a_round() -> None:
     assert estimate["eventsPerRound"] >= 4 * 5 + 2
 
 
-def test_a_benchmark_past_the_history_quota_is_refused_with_the_numbers() -> None:
-    estimate = workflows.benchmark_history_estimate()
-    # the default 4 rounds, one candidate judged per round
-    per_run = estimate["eventsPerRun"] + 4 * (estimate["eventsPerRound"] + estimate["eventsPerCandidate"])
-    fits = (limits.history_events_allowed() - estimate["eventsOutside"]) // (2 * per_run)  # items x 2 arms
+def test_a_suite_of_any_size_is_prepared_and_the_workflow_state_stays_small() -> None:
+    # Given PartiPrompts' size under every arm: 8,160 runs, far past what one execution's history could hold
+    items = 1632
+    prepared, entries = prepare({"items": inline(items), "arms": list(c.BENCHMARK_ARMS)})
 
-    # Given the largest item count that fits with two 4-round arms, it is prepared
-    assert len(prepare({"items": inline(fits), "arms": "loop,redraw"})["items"]) == 2 * fits
+    # Then every (item, arm) is a Map item in S3, in order, with a unique run id
+    assert len(entries) == prepared["runs"] == items * len(c.BENCHMARK_ARMS)
+    assert len({entry["runId"] for entry in entries}) == len(entries)
+    assert sorted(entry["runId"] for entry in entries) == [entry["runId"] for entry in entries]
+    # And the state the workflow carries holds none of them: the same few hundred bytes as for one item
+    one, _ = prepare({"items": inline(1), "arms": list(c.BENCHMARK_ARMS)})
+    size = len(json.dumps(prepared))
+    assert size < 1024 and abs(size - len(json.dumps(one))) < 64
+    assert prepared["itemsKey"] == c.benchmark_execution_prefix("bench-1") + c.BENCHMARK_ITEMS_FILE
+    assert prepared["resultsPrefix"].startswith(c.benchmark_execution_prefix("bench-1"))
 
-    # When one more item is asked for, it is refused before anything starts, with the numbers
+
+def test_a_run_its_own_execution_could_not_hold_is_refused_naming_item_and_arm() -> None:
+    # Given an estimate of a loop whose rounds are so heavy that only a few fit one execution's history
+    estimate = {"eventsOutside": 10, "eventsPerRun": 20, "eventsPerRound": 5000, "eventsPerCandidate": 10}
+    fits = max(
+        rounds
+        for rounds in range(1, 11)
+        if limits.history_events_needed(estimate, rounds, 1) <= limits.history_events_allowed()
+    )
+
+    # When runs of that many rounds are prepared, they are; one round more is refused before anything is written
+    prepare({"items": inline(2, maxRounds=fits)}, estimate=estimate)
+    objects = MemoryObjects()
     with pytest.raises(InvalidRequest) as raised:
-        prepare({"items": inline(fits + 1), "arms": "loop,redraw"})
+        prepare({"items": inline(2, maxRounds=fits + 1)}, objects, estimate)
     message = str(raised.value)
-    assert raised.value.field == "limit"
-    assert f"{fits + 1} items x 2 arms = {2 * (fits + 1)} runs" in message
-    assert "25,000" in message and f"{estimate['eventsPerRound']} per round" in message
-    assert f"at most about {fits} items with these arms" in message
+    assert raised.value.field == "settings.maxRounds"
+    assert "item 'item-1' (loop arm)" in message and "25,000" in message and "5000 per round" in message
+    assert objects.objects == {}
 
 
-def test_one_round_arms_fit_far_more_items_than_the_loop() -> None:
-    # 90 items under the three one-round arms fit (each best-of-N candidate is its own judge iteration); the same
-    # under loop and redraw (4 rounds) would not
-    assert len(prepare({"items": inline(90), "arms": "single,best-of-3,best-of-5"})["items"]) == 270
-    with pytest.raises(InvalidRequest, match="history events"):
-        prepare({"items": inline(90), "arms": "loop,redraw,single,best-of-3,best-of-5"})
-
-
-def test_a_benchmark_past_the_state_size_quota_is_refused_with_the_numbers() -> None:
-    # Given long prompts under one-round arms: few history events, but a large Map state
+def test_an_item_larger_than_a_run_input_is_refused() -> None:
+    estimate = {"eventsOutside": 1, "eventsPerRun": 1, "eventsPerRound": 1, "eventsPerCandidate": 0}
+    entry = {"runId": "b-1", "itemId": "big", "arm": "loop", "request": {"prompt": "x" * c.SFN_MAX_PAYLOAD_BYTES}}
     with pytest.raises(InvalidRequest) as raised:
-        prepare({"items": inline(90, prompt="a red apple " * 110), "arms": "single,best-of-3,best-of-5"})
-    assert raised.value.field == "limit"
-    assert "bytes of execution state" in str(raised.value) and "262,144" in str(raised.value)
+        limits.check_run_fits(entry, estimate, 1, 1)
+    assert raised.value.field == "items" and "item 'big' (loop arm)" in str(raised.value)
+    assert f"{c.SFN_MAX_PAYLOAD_BYTES:,} bytes" in str(raised.value)
+    limits.check_run_fits({**entry, "request": {"prompt": "x"}}, estimate, 1, 1)
 
 
-def test_the_item_cap_still_applies() -> None:
-    with pytest.raises(InvalidRequest, match=f"at most {c.BENCHMARK_MAX_ITEMS}"):
-        prepare({"items": inline(c.BENCHMARK_MAX_ITEMS + 1), "settings": {"maxRounds": 1}, "arms": "single"})
+def test_a_suite_named_by_s3_key_is_read_from_the_bucket() -> None:
+    # Given a suite in the bucket under benchmarks/suites/
+    objects = MemoryObjects()
+    key = c.BENCHMARK_SUITES_PREFIX + "nightly.jsonl"
+    objects.put_text(key, "".join(json.dumps(item) + "\n" for item in inline(5)), "application/x-ndjson")
+
+    # When a benchmark names it by key, with a limit
+    prepared, entries = prepare({"suiteKey": key, "limit": 3}, objects)
+
+    # Then its items are the suite's first three, and the suite is named after the object
+    assert prepared["suite"] == "nightly" and [entry["itemId"] for entry in entries] == ["item-1", "item-2", "item-3"]
+    # And a key outside the suites folder, or not there, is refused naming the field
+    for bad in ("runs/x/run.json", c.BENCHMARK_SUITES_PREFIX + "missing.jsonl"):
+        with pytest.raises(InvalidRequest) as raised:
+            prepare({"suiteKey": bad}, objects)
+        assert raised.value.field == "suiteKey"
 
 
-def test_prepare_benchmark_checks_against_the_estimate_its_definition_carries(lambda_context) -> None:
+@pytest.mark.parametrize(
+    "request_fields, field",
+    [
+        ({"concurrency": 0}, "concurrency"),
+        ({"concurrency": c.BENCHMARK_MAX_CONCURRENCY + 1}, "concurrency"),
+        ({"toleratedFailurePercent": 101}, "toleratedFailurePercent"),
+        ({"toleratedFailurePercent": True}, "toleratedFailurePercent"),
+    ],
+)
+def test_map_settings_outside_their_ranges_are_refused(request_fields: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        prepare({"items": inline(1), **request_fields})
+    assert raised.value.field == field
+
+
+def test_prepare_benchmark_uses_the_estimate_and_defaults_its_definition_carries(lambda_context, monkeypatch) -> None:
     from imagegate_service.handlers import prepare_benchmark
 
-    # Given the composed definition: Prepare Benchmark's parameters carry the estimate of that composition
-    parameters = json.loads(workflows.benchmark_definition())["States"][workflows.BENCHMARK_PREPARE_STATE]["Parameters"]
+    # Given the composed definition, made with the deployment's concurrency and tolerated failures
+    parameters = json.loads(workflows.benchmark_definition(concurrency=12, tolerated_failure_percent=3))["States"][
+        workflows.BENCHMARK_PREPARE_STATE
+    ]["Parameters"]
     assert parameters["historyEstimate"] == workflows.benchmark_history_estimate()
+    objects = MemoryObjects()
+    monkeypatch.setattr(prepare_benchmark.preparer, "_objects", objects)
 
     def event(request: dict[str, Any]) -> dict[str, Any]:
         return {
             "request": request,
             "execution": {"name": "bench-2", "arn": "arn:aws:states:::execution:b:bench-2"},
             "historyEstimate": parameters["historyEstimate"],
+            "defaults": parameters["defaults"],
         }
 
-    # When the handler prepares a small two-arm benchmark, every item runs under both arms
+    # When the handler prepares a two-arm benchmark that names neither
     prepared = prepare_benchmark.handler(event({"items": inline(2), "arms": ["loop", "single"]}), lambda_context)
-    assert [entry["arm"] for entry in prepared["items"]] == ["loop", "single", "loop", "single"]
-    # And a benchmark one execution could not hold fails the Prepare step, before the Map starts any run
-    with pytest.raises(InvalidRequest, match="history events"):
-        prepare_benchmark.handler(event({"items": inline(150), "arms": list(c.BENCHMARK_ARMS)}), lambda_context)
+
+    # Then the Map gets the deployment's values, and every item runs under both arms
+    assert (prepared["concurrency"], prepared["toleratedFailurePercent"]) == (12, 3)
+    lines = objects.objects[prepared["itemsKey"]].decode().splitlines()
+    assert [json.loads(line)["arm"] for line in lines] == ["loop", "single", "loop", "single"]
+    # And a request's own value wins
+    assert prepare_benchmark.handler(event({"items": inline(1), "concurrency": 2}), lambda_context)["concurrency"] == 2
 
 
 def test_the_cli_refuses_an_unknown_arm_before_anything_starts(capsys) -> None:
@@ -308,7 +391,13 @@ def test_the_aggregation_emits_the_loop_arm_evaluator_figures_as_metrics(lambda_
         "loop": {"evaluatorPassRate": 0.75, "judgeFalsePassRate": 0.25},
         "single": {"evaluatorPassRate": 0.1, "judgeFalsePassRate": None},
     }
-    summary = {"overall": {"passRate": 1.0}, "anchorsMeanFirstRoundScore": None, "arms": arms, "primaryArm": "loop"}
+    summary = {
+        "overall": {"passRate": 1.0},
+        "anchorsMeanFirstRoundScore": None,
+        "arms": arms,
+        "primaryArm": "loop",
+        "failedItemPercent": 12.5,
+    }
     monkeypatch.setattr(aggregate_benchmark.aggregator, "aggregate", lambda event: summary)
     emitted = {}
     monkeypatch.setattr(
@@ -321,3 +410,4 @@ def test_the_aggregation_emits_the_loop_arm_evaluator_figures_as_metrics(lambda_
     assert emitted[c.METRIC_BENCHMARK_EVALUATOR_PASS_RATE] == 0.75
     assert emitted[c.METRIC_BENCHMARK_JUDGE_FALSE_PASS_RATE] == 0.25
     assert emitted[c.METRIC_BENCHMARK_PASS_RATE] == 1.0
+    assert emitted[c.METRIC_BENCHMARK_FAILED_ITEM_PERCENT] == 12.5

@@ -1,0 +1,299 @@
+"""The benchmark's Distributed Map on the local runtime. moto's Step Functions interpreter has no Distributed Map
+(no ItemReader, ResultWriter or child executions), so the local runtime runs the SAME composed definition
+(imagegate_service.workflows.benchmark_definition) with its Distributed Map state carried out here, the one
+place that knows how:
+
+- ``split`` turns the definition into two state machines: the parent, in which the Map state becomes a Task
+  of a runtime-internal function (``imagegate-local-distributed-map``) whose Parameters are the Map's
+  ItemReader, ResultWriter, MaxConcurrency(Path) and ToleratedFailurePercentage(Path), evaluated by moto
+  against the Map's input as AWS evaluates them; and the child, the Map's ItemProcessor as a STANDARD state
+  machine of its own (what a Distributed Map's child executions run). ItemSelector, ResultPath, ResultSelector
+  and OutputPath keep their meaning: the selector is applied here per item, the others stay on the Task.
+- ``LocalDistributedMap.run`` is that function: it streams the items from S3 (JSONL, the ItemReader's
+  InputType), starts one child execution per item (named by its ``runId`` when it has one) with at most
+  MaxConcurrency running, appends each finished child's result to a file on disk as it ends (memory stays
+  bounded whatever the suite's size), fails the Map with States.ExceedToleratedFailureThreshold (stopping the
+  children still running) once more than ToleratedFailurePercentage of the items failed, and writes the
+  results to S3 in the layout AWS's ResultWriter uses: ``<Prefix><map run id>/manifest.json`` and
+  ``SUCCEEDED_0.json`` / ``FAILED_0.json`` (JSON arrays of child executions, Transformation NONE). It returns
+  the Map's output: ``{"MapRunArn", "ResultWriterDetails": {"Bucket", "Key"}}``.
+
+What AWS does and this does not: item batching (ItemBatcher), result files split at AWS's size limit, redrive,
+and the Map Run's own CloudWatch metrics.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from imagegate_service.adapters import aws_clients
+
+FUNCTION_NAME = "distributed_map"  # the runtime's dispatcher routes imagegate-local-distributed-map here
+CHILD_STATE_MACHINE_SUFFIX = "-item-processor"
+_STATUSES = ("SUCCEEDED", "FAILED", "PENDING")
+_ENDED_FAILED = ("FAILED", "TIMED_OUT", "ABORTED")
+_NAME_OK = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+_POLL_SECONDS = 0.05
+
+
+class ExceededToleratedFailures(Exception):
+    """Raised as the Map's error (its name is what Step Functions reports: States.ExceedToleratedFailureThreshold)."""
+
+
+ExceededToleratedFailures.__name__ = "States.ExceedToleratedFailureThreshold"
+
+
+def distributed_map_states(definition: dict[str, Any]) -> list[str]:
+    return [
+        name
+        for name, state in definition["States"].items()
+        if state["Type"] == "Map"
+        and state.get("ItemProcessor", {}).get("ProcessorConfig", {}).get("Mode") == "DISTRIBUTED"
+    ]
+
+
+def split(definition: str, function_arn: str) -> tuple[str, str]:
+    """(parent, child) definitions of a definition with one Distributed Map state (see the module's docstring)."""
+    parent = json.loads(definition)
+    (name,) = distributed_map_states(parent)
+    state = parent["States"][name]
+    processor = state["ItemProcessor"]
+    child = {
+        "Comment": f"The item processor of {name!r} (a Distributed Map's child executions; local runtime)",
+        "QueryLanguage": parent.get("QueryLanguage", "JSONPath"),
+        "StartAt": processor["StartAt"],
+        "States": copy.deepcopy(processor["States"]),
+    }
+    parameters: dict[str, Any] = {
+        "mapState": name,
+        "reader": {**state["ItemReader"].get("ReaderConfig", {}), "resource": state["ItemReader"]["Resource"]},
+        "itemReader": state["ItemReader"].get("Parameters", {}),
+        # applied per item here, not by moto: $$.Map.Item means nothing to a Task
+        "itemSelector": json.dumps(state.get("ItemSelector")),
+        "input.$": "$",
+    }
+    if "ResultWriter" in state:
+        parameters["resultWriter"] = state["ResultWriter"].get("Parameters", {})
+    for field, key in (
+        ("MaxConcurrency", "maxConcurrency"),
+        ("ToleratedFailurePercentage", "toleratedFailurePercentage"),
+    ):
+        if field in state:
+            parameters[key] = state[field]
+        elif field + "Path" in state:
+            parameters[key + ".$"] = state[field + "Path"]
+    task: dict[str, Any] = {
+        "Type": "Task",
+        "Comment": f"{state.get('Comment', name)} (the local runtime's Distributed Map: imagegate/local/distributed_map.py)",
+        "Resource": function_arn,
+        "Parameters": parameters,
+    }
+    for field in ("ResultPath", "ResultSelector", "OutputPath", "InputPath", "Catch", "Retry", "Next", "End"):
+        if field in state:
+            task[field] = state[field]
+    parent["States"][name] = task
+    return json.dumps(parent, indent=2), json.dumps(child, indent=2)
+
+
+class LocalDistributedMap:
+    """Runs a Map Run for the parent's Task (on the interpreter's thread of the parent execution)."""
+
+    def __init__(self, child_state_machine_arn: str, work_dir: Path | None = None):
+        self.child_state_machine_arn = child_state_machine_arn
+        self._work_dir = work_dir
+        self._lock = threading.Lock()
+        #: per benchmark (or Map Run) id: {"total", "started", "succeeded", "failed", "passed"}, for progress reports
+        self.progress: dict[str, dict[str, int]] = {}
+
+    def run(self, event: dict[str, Any]) -> dict[str, Any]:
+        sfn, s3 = aws_clients.client("stepfunctions"), aws_clients.client("s3")
+        map_run_id = str(uuid.uuid4())
+        map_run_arn = (
+            f"{self.child_state_machine_arn.replace(':stateMachine:', ':mapRun:')}/{event['mapState']}:{map_run_id}"
+        )
+        selector = json.loads(event["itemSelector"])
+        concurrency = int(event.get("maxConcurrency") or 0) or 1_000
+        tolerated = float(event.get("toleratedFailurePercentage") or 0)
+        items = list(_read_items(s3, event["itemReader"], event["reader"]))
+        counts = {"total": len(items), "started": 0, "succeeded": 0, "failed": 0, "passed": 0}
+        with self._lock:  # by the benchmark's id when the Map's input has one (Prepare's summary), else the run's
+            self.progress[str(event["input"].get("benchmarkId") or map_run_id)] = counts
+        with (
+            tempfile.TemporaryDirectory(prefix="imagegate-map-run-", dir=self._work_dir) as folder,
+            ExitStack() as stack,
+        ):
+            files = {
+                status: stack.enter_context(open(Path(folder) / f"{status}.jsonl", "w+", encoding="utf-8"))
+                for status in _STATUSES
+            }
+            failure = self._run_children(sfn, items, selector, event["input"], concurrency, tolerated, counts, files)
+            details = self._write_results(s3, event.get("resultWriter"), map_run_id, map_run_arn, files)
+        if failure:
+            raise ExceededToleratedFailures(failure)
+        return {"MapRunArn": map_run_arn, **({"ResultWriterDetails": details} if details else {})}
+
+    def _run_children(
+        self,
+        sfn: Any,
+        items: list[Any],
+        selector: Any,
+        map_input: Any,
+        concurrency: int,
+        tolerated: float,
+        counts: dict[str, int],
+        files: dict[str, Any],
+    ) -> str | None:
+        running: dict[str, tuple[str, str]] = {}  # execution ARN -> (name, input)
+        queue = iter(enumerate(items))
+        pending = True
+        failure: str | None = None
+        while pending or running:
+            while pending and failure is None and len(running) < concurrency:
+                next_item = next(queue, None)
+                if next_item is None:
+                    pending = False
+                    break
+                index, value = next_item
+                child_input = json.dumps(_select(selector, value, index, map_input))
+                name = _child_name(value, index)
+                arn = sfn.start_execution(stateMachineArn=self.child_state_machine_arn, name=name, input=child_input)[
+                    "executionArn"
+                ]
+                running[arn] = (name, child_input)
+                counts["started"] += 1
+            if failure is not None and pending:
+                for index, value in queue:  # never started: PENDING, as AWS lists them when a Map Run fails
+                    _append(files["PENDING"], {"Input": json.dumps(_select(selector, value, index, map_input))})
+                pending = False
+            time.sleep(_POLL_SECONDS)
+            for arn in list(running):
+                description = sfn.describe_execution(executionArn=arn)
+                if description["status"] == "RUNNING":
+                    continue
+                running.pop(arn)
+                entry = _result_entry(description)
+                if description["status"] == "SUCCEEDED":
+                    counts["succeeded"] += 1
+                    counts["passed"] += _status_of(description.get("output")) == "PASSED"
+                    _append(files["SUCCEEDED"], entry)
+                else:
+                    counts["failed"] += 1
+                    _append(files["FAILED"], entry)
+                if failure is None and counts["total"] and 100 * counts["failed"] / counts["total"] > tolerated:
+                    failure = (
+                        f"{counts['failed']} of {counts['total']} child executions failed, more than the "
+                        f"{tolerated:g}% tolerated"
+                    )
+                    for other in running:
+                        sfn.stop_execution(executionArn=other, error="States.ExceedToleratedFailureThreshold")
+        return failure
+
+    def _write_results(
+        self, s3: Any, writer: dict[str, Any] | None, map_run_id: str, map_run_arn: str, files: dict[str, Any]
+    ) -> dict[str, str] | None:
+        """The ResultWriter's objects: one JSON array per status that has any child, then the manifest."""
+        if not writer:
+            return None
+        bucket, prefix = writer["Bucket"], writer.get("Prefix", "")
+        folder = f"{prefix.rstrip('/')}/{map_run_id}/" if prefix else f"{map_run_id}/"
+        listed: dict[str, list[dict[str, Any]]] = {status: [] for status in _STATUSES}
+        for status, handle in files.items():
+            if handle.tell() == 0:
+                continue
+            handle.seek(0)
+            key = f"{folder}{status}_0.json"
+            body = _json_array(handle)
+            s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
+            listed[status].append({"Key": key, "Size": len(body)})
+        manifest = {"DestinationBucket": bucket, "MapRunArn": map_run_arn, "ResultFiles": listed}
+        key = f"{folder}manifest.json"
+        s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(manifest).encode(), ContentType="application/json")
+        return {"Bucket": bucket, "Key": key}
+
+
+def _read_items(s3: Any, location: dict[str, Any], reader: dict[str, Any]) -> Iterator[Any]:
+    if reader.get("resource") != "arn:aws:states:::s3:getObject" or reader.get("InputType") != "JSONL":
+        raise ValueError(f"the local Distributed Map reads JSONL objects (s3:getObject) only, not {reader}")
+    body = s3.get_object(Bucket=location["Bucket"], Key=location["Key"])["Body"]
+    for line in body.iter_lines():
+        if line.strip():
+            yield json.loads(line)
+
+
+def _select(selector: Any, value: Any, index: int, map_input: Any) -> Any:
+    """ItemSelector for one item: ``$$.Map.Item.Value[.path]``, ``$$.Map.Item.Index`` and ``$[.path]`` (the Map's
+    input) in ``.$`` fields; without a selector the item itself."""
+    if selector is None:
+        return value
+
+    def resolve(path: str) -> Any:
+        if path == "$$.Map.Item.Index":
+            return index
+        for root, document in (("$$.Map.Item.Value", value), ("$", map_input)):
+            if path == root or path.startswith(root + "."):
+                for part in filter(None, path[len(root) :].split(".")):
+                    document = document[part]
+                return document
+        raise ValueError(f"the local Distributed Map cannot evaluate {path!r} in an ItemSelector")
+
+    def build(template: Any) -> Any:
+        if isinstance(template, dict):
+            return {
+                (key[:-2] if key.endswith(".$") else key): resolve(item) if key.endswith(".$") else build(item)
+                for key, item in template.items()
+            }
+        if isinstance(template, list):
+            return [build(item) for item in template]
+        return template
+
+    return build(selector)
+
+
+def _child_name(value: Any, index: int) -> str:
+    name = value.get("runId") if isinstance(value, dict) else None
+    return name if isinstance(name, str) and _NAME_OK.match(name) else f"item-{index}-{uuid.uuid4().hex[:8]}"
+
+
+def _result_entry(description: dict[str, Any]) -> dict[str, Any]:
+    """A child execution as a ResultWriter result file lists it (Transformation NONE)."""
+    entry = {
+        "ExecutionArn": description["executionArn"],
+        "Input": description.get("input"),
+        "InputDetails": {"Included": True},
+        "Name": description.get("name"),
+        "StartDate": str(description.get("startDate")),
+        "StateMachineArn": description.get("stateMachineArn"),
+        "Status": description["status"],
+        "StopDate": str(description.get("stopDate")),
+    }
+    if description["status"] == "SUCCEEDED":
+        entry.update(Output=description.get("output"), OutputDetails={"Included": True})
+    else:
+        entry.update(Error=description.get("error"), Cause=description.get("cause"))
+    return entry
+
+
+def _status_of(output: str | None) -> str | None:
+    try:
+        document = json.loads(output or "{}")
+    except ValueError:
+        return None
+    return document.get("status") if isinstance(document, dict) else None
+
+
+def _append(handle: Any, entry: dict[str, Any]) -> None:
+    handle.write(json.dumps(entry, default=str) + "\n")
+
+
+def _json_array(handle: Any) -> bytes:
+    return ("[" + ",".join(line.rstrip("\n") for line in handle if line.strip()) + "]").encode("utf-8")
