@@ -178,10 +178,35 @@ MAX_REQUEST_BODY_BYTES = 32 * 1024
 LIST_DEFAULT_LIMIT = 20
 LIST_MAX_LIMIT = 100
 
-# How a round that missed the threshold leads to the next (run setting "strategy"): the rewriter
-# improves the prompt, or (a control arm) the same prompt is re-drawn with the next seed, no model call.
-STRATEGY_REWRITE = "rewrite"
+# How a round that missed the threshold leads to the next (run setting "strategy"):
+# regenerate = the rewriter improves the prompt and the next round draws from text;
+# refine = after round 1 every round edits the best image so far (the generator's edit mode, model registry);
+# auto = refine when the best score is within AUTO_REFINE_MARGIN of the threshold and the failed checks are
+#        local (one object, its presence, colour or attributes), regenerate otherwise (and on a model that cannot edit);
+# redraw = a control arm: the same prompt re-drawn with the next seed, no model call.
+STRATEGY_AUTO = "auto"
+STRATEGY_REGENERATE = "regenerate"
+STRATEGY_REFINE = "refine"
 STRATEGY_REDRAW = "redraw"
+STRATEGIES = (STRATEGY_AUTO, STRATEGY_REGENERATE, STRATEGY_REFINE, STRATEGY_REDRAW)
+# Deprecated spellings accepted at validation and normalised (the run's settings record the new name).
+DEPRECATED_STRATEGIES = {"rewrite": STRATEGY_REGENERATE}
+# What a round did (its round item's "mode"): drew from text, or edited an earlier round's best image.
+MODE_GENERATE = "generate"
+MODE_EDIT = "edit"
+# strategy auto: edit while the best score is at most this many points below the threshold.
+AUTO_REFINE_MARGIN = 1.5
+# Failed judge checks an edit can fix in place: the checks' kinds (verdict.schema.json checks[].kind) that
+# concern one object (its presence, colour, other attributes); a failure of any other kind (a count, a place,
+# a relation, text, the scene, light or style) or about two objects needs a new image.
+LOCAL_CHECK_KINDS = ("entity", "colour", "attribute")
+# How much an edit may change (image-to-image strength, 0 = keep the image, 1 = ignore it), chosen from how far
+# the best score is below the threshold: EDIT_STRENGTH_NEAR just below it, rising linearly to EDIT_STRENGTH_FAR
+# at EDIT_STRENGTH_FULL_GAP points below. Policy choices of this project (no published figure), clamped to the
+# model's own range (model registry); IMAGE_VARIATION's similarityStrength is its mirror image (1 - strength).
+EDIT_STRENGTH_NEAR = 0.35
+EDIT_STRENGTH_FAR = 0.8
+EDIT_STRENGTH_FULL_GAP = 3.0
 
 # The nightly benchmark: its own two functions around a Map of quality loops.
 BENCHMARK_HANDLERS = {
@@ -225,14 +250,18 @@ BENCHMARK_ESTIMATE_SECONDS_PER_ROUND = 30.0
 METRIC_BENCHMARK_FAILED_ITEM_PERCENT = "BenchmarkFailedItemPercent"
 # Control arms (benchmark request field "arms"): the same items under other loop settings, in the same
 # execution (items x arms in the Map), so the loop is compared with what the same spend buys otherwise.
-# loop = the settings as given; single = one round; redraw = the loop with the rewrite replaced by a
-# re-draw of the unchanged prompt with a new seed; best-of-N = one round with N candidates.
+# loop = the settings as given, every round regenerated from a rewritten prompt; single = one round; redraw = the
+# loop with the rewrite replaced by a re-draw of the unchanged prompt with a new seed; best-of-N = one round with
+# N candidates; loop+refine = every round after the first edits the best image; loop+auto = edit or regenerate
+# round by round (strategy auto, the run default).
 BENCHMARK_ARMS: dict[str, dict[str, object]] = {
-    "loop": {},
+    "loop": {"strategy": STRATEGY_REGENERATE},
     "single": {"maxRounds": 1},
     "redraw": {"strategy": STRATEGY_REDRAW},
     "best-of-3": {"maxRounds": 1, "candidatesPerRound": 3},
     "best-of-5": {"maxRounds": 1, "candidatesPerRound": 5},
+    "loop+refine": {"strategy": STRATEGY_REFINE},
+    "loop+auto": {"strategy": STRATEGY_AUTO},
 }
 BENCHMARK_DEFAULT_ARMS = ("loop",)
 BENCHMARK_DEFAULT_CONCURRENCY = 4

@@ -110,6 +110,44 @@ class GeneratorModel:
         return None
 
     @property
+    def edit(self) -> dict[str, Any] | None:
+        """How the model edits an image (its registry entry's `edit`), or None for a model that only draws from text."""
+        return cast("dict[str, Any] | None", self.spec.get("edit"))
+
+    @property
+    def can_edit(self) -> bool:
+        return self.edit is not None
+
+    @property
+    def edit_masks(self) -> bool:
+        """Whether an edit can be confined to a region named in words (a mask prompt: INPAINTING)."""
+        return bool(self.edit and self.edit.get("masks"))
+
+    @property
+    def edit_strength_range(self) -> tuple[float, float] | None:
+        """image-to-image strength's range (Stability), or None for a model that edits otherwise."""
+        strength = (self.edit or {}).get("strength")
+        return (float(strength["min"]), float(strength["max"])) if strength else None
+
+    def edit_task(self, task: str) -> dict[str, Any]:
+        """One edit task's facts (IMAGE_VARIATION, INPAINTING: its params field and limits); KeyError otherwise."""
+        return cast("dict[str, Any]", (self.edit or {}).get("tasks", {})[task])
+
+    @property
+    def edit_tasks(self) -> list[str]:
+        return list((self.edit or {}).get("tasks", {}))
+
+    @property
+    def native_style(self) -> dict[str, Any] | None:
+        """The request field a style preset may set for this model's family (Nova Canvas's style), or None."""
+        return cast("dict[str, Any] | None", _registry()["generatorFamilies"][self.family].get("nativeStyle"))
+
+    @property
+    def style_values(self) -> list[str]:
+        """The values the native style field takes (empty for a model without one)."""
+        return list(self.spec.get("styles", []))
+
+    @property
     def bills_filtered_images(self) -> bool:
         """Whether Bedrock charges for an image this model drew but its content filter withheld (the
         registry's billing policy per family, with its source; True is the conservative reading)."""

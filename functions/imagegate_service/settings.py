@@ -18,8 +18,11 @@ from imagegate_service.constants import (
     ENV_DEFAULTS,
     ENV_RUN_TTL_DAYS,
     EVALUATION_RELATIONS,
+    DEPRECATED_STRATEGIES,
+    STRATEGIES,
+    STRATEGY_AUTO,
     STRATEGY_REDRAW,
-    STRATEGY_REWRITE,
+    STRATEGY_REFINE,
 )
 from imagegate_service.deployment import check_deployed_models
 from imagegate_service.errors import InvalidRequest
@@ -40,7 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "candidatesPerRound": 1,
     "maxCostUsd": 1.0,
     "quality": "standard",
-    "strategy": STRATEGY_REWRITE,
+    "strategy": STRATEGY_AUTO,
 }
 MAX_ROUNDS_HARD_CAP = 10
 
@@ -66,6 +69,10 @@ def run_request_schema() -> dict[str, Any]:
     properties["judge"]["enum"] = registry.text_model_ids(vision_only=True)
     properties["rewriter"]["enum"] = registry.text_model_ids()
     properties["evaluator"]["enum"] = registry.text_model_ids(vision_only=True, include_offline_only=True)
+    properties["strategy"]["enum"] = list(STRATEGIES)
+    from imagegate_service import styles
+
+    properties["style"]["enum"] = styles.names()
     return cast("dict[str, Any]", schema)
 
 
@@ -92,6 +99,7 @@ def run_ttl_days() -> int:
 
 def resolve_settings(request: Any) -> dict[str, Any]:
     """Validate a run request and return every setting with its default applied."""
+    request = _with_current_names(request)
     _check_schema(request)
     settings = {**deployment_defaults(), **_whole_numbers_as_integers(copy.deepcopy(request))}
     model = registry.generator(settings["generator"])
@@ -108,7 +116,15 @@ def resolve_settings(request: Any) -> dict[str, Any]:
 def check_request_fields(request: Any) -> None:
     """A run request's fields against the schema alone (no defaults applied, no model rules), with the same
     InvalidRequest messages: for settings given apart from a run, e.g. a benchmark suite item's."""
-    _check_schema(request)
+    _check_schema(_with_current_names(request))
+
+
+def _with_current_names(request: Any) -> Any:
+    """A request with deprecated setting values under their current names: strategy "rewrite" (before issue 14)
+    is "regenerate" (constants.DEPRECATED_STRATEGIES; the run's settings record the current name)."""
+    if isinstance(request, dict) and request.get("strategy") in DEPRECATED_STRATEGIES:
+        return {**request, "strategy": DEPRECATED_STRATEGIES[request["strategy"]]}
+    return request
 
 
 def _whole_numbers_as_integers(request: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +251,13 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
     if not prompt.strip():
         raise InvalidRequest("prompt", "must not be blank")
     _check_text_lengths(settings, model)  # the deployment's default negative prompt included
+    if settings["strategy"] == STRATEGY_REFINE and not model.can_edit:
+        editors = ", ".join(m for m in registry.generator_ids() if registry.generator(m).can_edit)
+        raise InvalidRequest(
+            "strategy",
+            f"'refine' edits the best image, and {model.name} cannot edit an image (model registry); "
+            f"use 'regenerate' or 'auto', or a generator that edits: {editors}",
+        )
     _check_evaluator(settings)
     size_problem = model.size_problem(settings["width"], settings["height"])
     if size_problem:

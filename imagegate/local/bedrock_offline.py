@@ -39,6 +39,7 @@ from imagegate_service import registry
 from imagegate_service.adapters.bedrock import STABILITY_OUTPUT_FILTERED, STABILITY_PROMPT_FILTERED
 from imagegate_service.constants import EVALUATION_ANSWERS_TOOL, EVALUATION_CHECKS_TOOL, REWRITE_TOOL, VERDICT_TOOL
 
+from .world.edit import edit_png, variation_strength
 from .world.judge import judge_png
 from .world.render import render_png
 from .world.rewrite import rewrite_prompt
@@ -224,24 +225,35 @@ class OfflineBedrock:
         model = registry.generator(model_id)
         if model.family == "stability":
             return self._invoke_stability(model, body)
-        text_params, config = _validate_text_image(body, model)
-        prompt = text_params["text"]
+        task, params, config = _validate_titan_or_canvas(body, model)
+        prompt = params.get("text", "")
         if any(word in prompt.lower() for word in self.faults.blocked_words):
             raise BedrockError("ValidationException", 400, INPUT_BLOCKED)
-        images = [
-            render_png(
-                prompt,
-                text_params.get("negativeText", ""),
-                config.get("seed", 0),
-                config["width"],
-                config["height"],
-                variant,
-            )
-            for variant in range(config.get("numberOfImages", 1))
-        ]
+        prompt = _with_native_style(prompt, model, params.get("style"))
+        negative = params.get("negativeText", "")
+        seed = config.get("seed", 0)
+        if task == "TEXT_IMAGE":
+            width, height = config["width"], config["height"]
+            images = [
+                render_png(prompt, negative, seed, width, height, variant)
+                for variant in range(config.get("numberOfImages", 1))
+            ]
+        else:
+            source = _edit_source(params, task, model)
+            width, height = _png_dimensions(source)
+            if task == "INPAINTING":
+                edit = {"strength": 1.0, "mask_prompt": params["maskPrompt"]}
+                if "text" not in params:  # no text: remove what the mask covers (the Nova guide's removal)
+                    prompt = ""
+            else:
+                edit = {"strength": variation_strength(params.get("similarityStrength", VARIATION_DEFAULT_SIMILARITY))}
+            images = [
+                edit_png(source, prompt, negative, seed, variant=variant, **edit)
+                for variant in range(config.get("numberOfImages", 1))
+            ]
         with self._lock:
             kept = [png for png in images if self._rng.random() >= self.faults.blocked_output_rate]
-        self._charge_images(model, config["width"], config["height"], config["quality"], len(images), len(kept))
+        self._charge_images(model, width, height, config["quality"], len(images), len(kept))
         error = None if len(kept) == len(images) else (ALL_BLOCKED if not kept else SOME_BLOCKED)
         return {"images": [base64.b64encode(png).decode("ascii") for png in kept], "error": error}
 
@@ -253,11 +265,15 @@ class OfflineBedrock:
         seed = request.get("seed", 0) or self._rng.randrange(1, model.seed_max + 1)  # 0 asks for a random seed
         if any(word in prompt.lower() for word in self.faults.blocked_words):
             return {"seeds": [seed], "finish_reasons": [STABILITY_PROMPT_FILTERED], "images": []}
-        width, height = model.aspect_ratios[request.get("aspect_ratio", "1:1")]
-        image = _encoded(
-            render_png(prompt, request.get("negative_prompt", ""), seed, width, height),
-            request.get("output_format", "png"),
-        )
+        negative = request.get("negative_prompt", "")
+        if request.get("mode") == "image-to-image":
+            source = _decoded_image(request["image"], "/image")
+            width, height = _png_dimensions(source)
+            drawn = edit_png(source, prompt, negative, seed, strength=float(request["strength"]))
+        else:
+            width, height = model.aspect_ratios[request.get("aspect_ratio", "1:1")]
+            drawn = render_png(prompt, negative, seed, width, height)
+        image = _encoded(drawn, request.get("output_format", "png"))
         with self._lock:
             withheld = self._rng.random() < self.faults.blocked_output_rate
         self._charge_images(model, width, height, _STABILITY_QUALITY, 1, 0 if withheld else 1)
@@ -347,7 +363,8 @@ class OfflineBedrock:
         if number <= self.faults.refuse_verdicts or self._draw("refuse_verdict_rate"):
             return [{"text": "I'm sorry, but I can't help evaluate this image."}], "end_turn"
         original = _tagged(user_text, "user_prompt")
-        verdict = judge_png(png, original)
+        style = _tagged(user_text, "style")
+        verdict = judge_png(png, original, None if style in ("", "(none)") else style)
         if number <= self.faults.refuse_verdicts + self.faults.garbage_verdicts or self._draw("garbage_verdict_rate"):
             verdict = {"score": "eight", "explanation": "", "suggestions": "make it better"}  # breaks the schema
         thinking = {
@@ -437,61 +454,160 @@ def _events_of(session: Any) -> Any:
     return getattr(session, "_session", session).get_component("event_emitter")
 
 
-def _validate_text_image(body: dict[str, Any], model: registry.GeneratorModel) -> tuple[dict[str, Any], dict[str, Any]]:
-    def invalid(path: str, problem: str) -> BedrockError:
-        return BedrockError(
-            "ValidationException",
-            400,
-            f"Malformed input request: #{path}: {problem}, please reformat your input and try again.",
-        )
+def _invalid(path: str, problem: str) -> BedrockError:
+    """Bedrock's answer to a body that breaks the model's request schema."""
+    return BedrockError(
+        "ValidationException",
+        400,
+        f"Malformed input request: #{path}: {problem}, please reformat your input and try again.",
+    )
 
-    if body.get("taskType") != "TEXT_IMAGE":
-        raise invalid("/taskType", f"{body.get('taskType')!r} is not supported offline (TEXT_IMAGE only)")
-    extra = set(body) - {"taskType", "textToImageParams", "imageGenerationConfig"}
+
+_TEXT_IMAGE_PARAMS = "textToImageParams"
+# Task types Titan v2 and Nova Canvas take that imagegate never sends (the offline world does not draw them).
+_UNDRAWN_TASKS = ("OUTPAINTING", "BACKGROUND_REMOVAL", "COLOR_GUIDED_GENERATION", "VIRTUAL_TRY_ON")
+_TASK_KEYS = {
+    "TEXT_IMAGE": ({"text", "negativeText"}, {"text"}),
+    "IMAGE_VARIATION": ({"text", "negativeText", "images", "similarityStrength"}, {"images"}),
+    "INPAINTING": ({"image", "text", "negativeText", "maskPrompt", "maskImage"}, {"image"}),
+}
+# IMAGE_VARIATION's similarityStrength when the request leaves it out (the Nova guide's examples use 0.7).
+VARIATION_DEFAULT_SIMILARITY = 0.7
+
+
+def _validate_titan_or_canvas(
+    body: dict[str, Any], model: registry.GeneratorModel
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Check a Titan v2 / Nova Canvas body as Bedrock does: (task type, its params, imageGenerationConfig)."""
+    task = body.get("taskType")
+    if task in _UNDRAWN_TASKS:
+        raise _invalid("/taskType", f"{task} is not drawn offline (TEXT_IMAGE, IMAGE_VARIATION and INPAINTING are)")
+    if task != "TEXT_IMAGE" and task not in model.edit_tasks:
+        raise _invalid("/taskType", f"{task!r} is not a valid enum value")
+    field = _TEXT_IMAGE_PARAMS if task == "TEXT_IMAGE" else model.edit_task(task)["paramsField"]
+    extra = set(body) - {"taskType", field, "imageGenerationConfig"}
     if extra:
-        raise invalid("", f"extraneous key [{sorted(extra)[0]}] is not permitted")
-    params = body.get("textToImageParams")
+        raise _invalid("", f"extraneous key [{sorted(extra)[0]}] is not permitted")
+    params = body.get(field)
     if not isinstance(params, dict):
-        raise invalid("", "required key [textToImageParams] not found")
-    allowed = {"text", "negativeText"} | ({"style"} if model.spec["styles"] else set())
+        raise _invalid("", f"required key [{field}] not found")
+    allowed, required = _TASK_KEYS[task]
+    if task == "TEXT_IMAGE" and model.style_values:
+        allowed = allowed | {"style"}
     extra = set(params) - allowed
     if extra:
-        raise invalid("/textToImageParams", f"extraneous key [{sorted(extra)[0]}] is not permitted")
-    for key, limit in (("text", model.prompt_max_chars), ("negativeText", model.negative_prompt_max_chars)):
-        if key not in params:
-            if key == "text":
-                raise invalid("/textToImageParams", "required key [text] not found")
-            continue
-        value = params[key]
-        if not isinstance(value, str):
-            raise invalid(f"/textToImageParams/{key}", "expected type: String")
-        if len(value) < 1:
-            raise invalid(f"/textToImageParams/{key}", f"expected minLength: 1, actual: {len(value)}")
-        if len(value) > limit:
-            raise invalid(f"/textToImageParams/{key}", f"expected maxLength: {limit}, actual: {len(value)}")
-    if "style" in params and params["style"] not in model.spec["styles"]:
-        raise invalid("/textToImageParams/style", f"{params['style']} is not a valid enum value")
+        raise _invalid(f"/{field}", f"extraneous key [{sorted(extra)[0]}] is not permitted")
+    for key in sorted(required - set(params)):
+        raise _invalid(f"/{field}", f"required key [{key}] not found")
+    limits = [("text", model.prompt_max_chars), ("negativeText", model.negative_prompt_max_chars)]
+    if task == "INPAINTING":
+        limits.append(("maskPrompt", int(model.edit_task(task)["maskPromptMaxChars"])))
+    for key, limit in limits:
+        if key in params:
+            _check_text(f"/{field}/{key}", params[key], limit)
+    if "style" in params and params["style"] not in model.style_values:
+        raise _invalid(f"/{field}/style", f"{params['style']} is not a valid enum value")
+    if task == "IMAGE_VARIATION":
+        rule = model.edit_task(task)
+        images = params["images"]
+        if not isinstance(images, list) or not rule["images"]["min"] <= len(images) <= rule["images"]["max"]:
+            raise _invalid(
+                f"/{field}/images", f"expected {rule['images']['min']}-{rule['images']['max']} base64 images"
+            )
+        for index, image in enumerate(images):
+            _decoded_image(image, f"/{field}/images/{index}")
+        if "similarityStrength" in params:
+            low, high = rule["similarityStrength"]["min"], rule["similarityStrength"]["max"]
+            _check_number(f"/{field}/similarityStrength", params["similarityStrength"], low, high)
+    if task == "INPAINTING":
+        _decoded_image(params["image"], f"/{field}/image")
+        masks = [key for key in model.edit_task(task)["maskFields"] if key in params]
+        if len(masks) != 1:
+            raise _invalid(f"/{field}", "exactly one of maskPrompt and maskImage is required")
+        if masks[0] == "maskImage":
+            raise _invalid(f"/{field}/maskImage", "a mask image is not drawn offline; send maskPrompt")
     config = body.get("imageGenerationConfig") or {}
     extra = set(config) - {"numberOfImages", "quality", "width", "height", "cfgScale", "seed"}
     if extra:
-        raise invalid("/imageGenerationConfig", f"extraneous key [{sorted(extra)[0]}] is not permitted")
-    config = {"numberOfImages": 1, "quality": "standard", "width": 1024, "height": 1024, **config}
+        raise _invalid("/imageGenerationConfig", f"extraneous key [{sorted(extra)[0]}] is not permitted")
+    sizes = {"width": 1024, "height": 1024} if task == "TEXT_IMAGE" else {}
+    config = {"numberOfImages": 1, "quality": "standard", **sizes, **config}
     count_range = model.spec["imagesPerRequest"]
-    _check_range(invalid, "numberOfImages", config["numberOfImages"], count_range["min"], count_range["max"], int)
+    _check_range(_invalid, "numberOfImages", config["numberOfImages"], count_range["min"], count_range["max"], int)
     if config["quality"] not in ("standard", "premium"):
-        raise invalid("/imageGenerationConfig/quality", f"{config['quality']} is not a valid enum value")
-    low, high = model.cfg_scale_range
-    if "cfgScale" in config:
-        _check_range(invalid, "cfgScale", config["cfgScale"], low, high, (int, float))
+        raise _invalid("/imageGenerationConfig/quality", f"{config['quality']} is not a valid enum value")
+    cfg_range = model.cfg_scale_range
+    if "cfgScale" in config and cfg_range is not None:
+        _check_range(_invalid, "cfgScale", config["cfgScale"], cfg_range[0], cfg_range[1], (int, float))
     if "seed" in config:
-        _check_range(invalid, "seed", config["seed"], 0, model.seed_max, int)
+        _check_range(_invalid, "seed", config["seed"], 0, model.seed_max, int)
     for side in ("width", "height"):
-        if not isinstance(config[side], int) or isinstance(config[side], bool):
-            raise invalid(f"/imageGenerationConfig/{side}", "expected type: Integer")
-    problem = model.size_problem(config["width"], config["height"])
+        if side in config and (not isinstance(config[side], int) or isinstance(config[side], bool)):
+            raise _invalid(f"/imageGenerationConfig/{side}", "expected type: Integer")
+    if "width" in config or "height" in config:
+        problem = model.size_problem(config.get("width", 0), config.get("height", 0))
+        if problem:
+            raise _invalid("/imageGenerationConfig", problem)
+    return task, params, config
+
+
+def _check_text(path: str, value: Any, limit: int) -> None:
+    if not isinstance(value, str):
+        raise _invalid(path, "expected type: String")
+    if len(value) < 1:
+        raise _invalid(path, f"expected minLength: 1, actual: {len(value)}")
+    if len(value) > limit:
+        raise _invalid(path, f"expected maxLength: {limit}, actual: {len(value)}")
+
+
+def _check_number(path: str, value: Any, low: float, high: float) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise _invalid(path, "expected type: Number")
+    if value < low:
+        raise _invalid(path, f"{value} is not greater or equal to {low}")
+    if value > high:
+        raise _invalid(path, f"{value} is not less or equal to {high}")
+
+
+def _decoded_image(value: Any, path: str) -> bytes:
+    """A base64 input image (PNG or JPEG, as the image models take), or Bedrock's ValidationException."""
+    if not isinstance(value, str) or not value:
+        raise _invalid(path, "expected type: String (a base64-encoded PNG or JPEG image)")
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (ValueError, TypeError):
+        raise _invalid(path, "the image is not valid base64") from None
+    if not (data.startswith(_MAGIC["png"]) or data.startswith(_MAGIC["jpeg"])):
+        raise _invalid(path, "the image must be a PNG or JPEG")
+    return data
+
+
+def _png_dimensions(image: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    return Image.open(io.BytesIO(image)).size
+
+
+def _edit_source(params: dict[str, Any], task: str, model: registry.GeneratorModel) -> bytes:
+    """The image an edit starts from (IMAGE_VARIATION's first reference image), at a size the model draws."""
+    source = base64.b64decode(params["images"][0] if task == "IMAGE_VARIATION" else params["image"])
+    problem = model.size_problem(*_png_dimensions(source))
     if problem:
-        raise invalid("/imageGenerationConfig", problem)
-    return params, config
+        raise BedrockError("ValidationException", 400, f"The input image has an unsupported size: {problem}.")
+    return source
+
+
+def _with_native_style(prompt: str, model: registry.GeneratorModel, style: str | None) -> str:
+    """The world draws a native style (Nova Canvas's style field) as it draws the preset's phrase."""
+    if not style:
+        return prompt
+    from imagegate_service import styles
+
+    phrase = next(
+        (p.prompt for p in styles.presets().values() if p.native.get(model.family) == style),
+        style.replace("_", " ").lower(),
+    )
+    return f"{prompt}, {phrase}"
 
 
 # Stability's image models have one price per image (the registry's "standard" tier; no quality setting on Bedrock).
@@ -499,7 +615,6 @@ _STABILITY_QUALITY = "standard"
 # Stability's request fields on Bedrock (the model pages for SD3.5 Large, Stable Image Core and Ultra).
 STABILITY_FIELDS = ("prompt", "negative_prompt", "mode", "aspect_ratio", "seed", "output_format")
 STABILITY_IMAGE_TO_IMAGE_FIELDS = ("image", "strength")
-STABILITY_MODES = ("text-to-image", "image-to-image")
 
 
 def _validate_stability(body: dict[str, Any], model: registry.GeneratorModel) -> dict[str, Any]:
@@ -527,10 +642,20 @@ def _validate_stability(body: dict[str, Any], model: registry.GeneratorModel) ->
     if not body["prompt"].strip():
         raise invalid("/prompt", "expected minLength: 1, actual: 0")
     mode = body.get("mode", "text-to-image")
-    if mode not in STABILITY_MODES:
+    modes = ["text-to-image", *((model.edit or {}).get("modes", []))]
+    if mode not in modes:
         raise invalid("/mode", f"{mode} is not a valid enum value")
-    if mode == "image-to-image" or any(key in body for key in STABILITY_IMAGE_TO_IMAGE_FIELDS):
-        raise invalid("/mode", "image-to-image (image, strength) is not drawn offline; send text-to-image")
+    if mode == "text-to-image":
+        for key in STABILITY_IMAGE_TO_IMAGE_FIELDS:
+            if key in body:
+                raise invalid(f"/{key}", "is only valid in image-to-image mode")
+    else:
+        for key in STABILITY_IMAGE_TO_IMAGE_FIELDS:
+            if key not in body:
+                raise invalid("", f"required key [{key}] not found")
+        _decoded_image(body["image"], "/image")
+        low, high = model.edit_strength_range or (0.0, 1.0)
+        _check_number("/strength", body["strength"], low, high)
     if "aspect_ratio" in body and body["aspect_ratio"] not in model.aspect_ratios:
         raise invalid("/aspect_ratio", f"{body['aspect_ratio']} is not a valid enum value")
     if "seed" in body:

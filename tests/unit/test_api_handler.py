@@ -126,6 +126,12 @@ def test_links_include_the_stage_path(api, lambda_context):
         ('{"prompt": "a cat", "candidatesPerRound": 6}', JSON, "candidatesPerRound"),
         ('{"prompt": "a cat", "width": 1000, "height": 1000}', JSON, "width/height"),
         ('{"prompt": "a cat", "colour": "red"}', JSON, "colour"),
+        (
+            '{"prompt": "a cat", "strategy": "refine", "generator": "stability.stable-image-core-v1:1"}',
+            JSON,
+            "strategy",
+        ),
+        ('{"prompt": "a cat", "style": "vaporwave"}', JSON, "style"),
         ('{"prompt": "a cat", "threshold": NaN}', JSON, "threshold"),  # not JSON, but Python's json reads it
         ('{"prompt": "a cat", "maxCostUsd": -Infinity}', JSON, "maxCostUsd"),
         ('{"prompt": "a\\u0000cat"}', JSON, "prompt"),

@@ -16,14 +16,18 @@ from botocore.exceptions import (
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
-from imagegate_service import registry
+from imagegate_service import registry, styles
 from imagegate_service.adapters.bedrock import (
     BedrockImageGenerator,
     BedrockToolCaller,
+    EditRequest,
     ImageRequest,
     ToolAnswer,
     fit_to_limit,
+    stability_body,
     stability_seed,
+    styled_texts,
+    titan_or_canvas_body,
 )
 from imagegate_service.domain.answers import validated
 from imagegate_service.domain.judging import VERDICT_SCHEMA
@@ -736,3 +740,105 @@ def test_the_rewrite_tool_schema_admits_the_longest_prompt_any_generator_takes()
     generators = [registry.generator(model_id) for model_id in registry.generator_ids()]
     assert properties["prompt"]["maxLength"] == max(model.prompt_max_chars for model in generators)
     assert properties["negativePrompt"]["maxLength"] == max(model.negative_prompt_max_chars for model in generators)
+
+
+# --- Edits (issue 14: strategy refine / auto) and style presets ----------------------------------------------
+
+SOURCE = b"\x89PNG\r\n\x1a\nsource image"
+SOURCE_B64 = base64.b64encode(SOURCE).decode()
+
+
+def test_an_image_to_image_edit_sends_the_source_image_and_its_strength_and_no_aspect_ratio(bedrock):
+    client, stubber = bedrock
+    # Given SD3.5 Large (image-to-image per the model registry) answers one image
+    body = {
+        "prompt": "a blue cup",
+        "mode": "image-to-image",
+        "image": SOURCE_B64,
+        "strength": 0.425,
+        "seed": 7,
+        "output_format": "png",
+    }
+    stubber.add_response("invoke_model", stability_answer(seed=7), expected_invoke(body, SD35))
+
+    # When the generator edits the source image at strength 0.425
+    edit = EditRequest(source_png=SOURCE, task="image-to-image", strength=0.425)
+    result = BedrockImageGenerator(lambda: client).generate(stability_request(prompt="a blue cup", seed=7, edit=edit))
+
+    # Then the body is Bedrock's image-to-image shape (the output takes the input's size: no aspect_ratio)
+    assert result.images == [PNG]
+
+
+def test_an_edit_strength_outside_the_registry_range_is_clamped():
+    low, high = registry.generator(SD35).edit_strength_range
+    for asked, sent in ((-0.5, low), (1.7, high)):
+        edit = EditRequest(source_png=SOURCE, task="image-to-image", strength=asked)
+        assert stability_body(stability_request(edit=edit))["strength"] == sent
+
+
+def test_a_model_without_an_edit_mode_refuses_to_build_an_edit():
+    edit = EditRequest(source_png=SOURCE, task="image-to-image", strength=0.5)
+    with pytest.raises(ValueError, match="edit"):
+        stability_body(stability_request(model_id=CORE, edit=edit))
+
+
+@pytest.mark.parametrize("model_id", [TITAN, CANVAS])
+def test_inpainting_names_the_region_by_mask_prompt_and_keeps_the_input_size(model_id):
+    # Given an INPAINTING edit of "the cup"
+    edit = EditRequest(source_png=SOURCE, task="INPAINTING", mask_prompt="the cup")
+
+    # When its body is built
+    body = titan_or_canvas_body(image_request(model_id=model_id, prompt="a blue cup", edit=edit))
+
+    # Then it is Bedrock's INPAINTING shape: the image, the text, the mask prompt; no output size
+    assert body["taskType"] == "INPAINTING"
+    assert body["inPaintingParams"] == {"image": SOURCE_B64, "text": "a blue cup", "maskPrompt": "the cup"}
+    assert "width" not in body["imageGenerationConfig"] and "height" not in body["imageGenerationConfig"]
+
+
+@pytest.mark.parametrize("asked, sent", [(0.53, 0.53), (0.05, 0.2), (1.4, 1.0)])
+def test_image_variation_sends_one_reference_image_and_a_clamped_similarity(asked, sent):
+    edit = EditRequest(source_png=SOURCE, task="IMAGE_VARIATION", similarity_strength=asked)
+    body = titan_or_canvas_body(image_request(model_id=CANVAS, prompt="a blue cup", edit=edit))
+    assert body["taskType"] == "IMAGE_VARIATION"
+    params = body["imageVariationParams"]
+    assert params["images"] == [SOURCE_B64] and params["similarityStrength"] == sent and params["text"] == "a blue cup"
+
+
+def test_a_style_with_a_native_value_uses_nova_canvas_style_field_and_no_phrase():
+    body = titan_or_canvas_body(image_request(model_id=CANVAS, style="photographic"))
+    assert body["textToImageParams"] == {
+        "text": "a red apple",
+        "style": styles.preset("photographic").native["nova-canvas"],
+    }
+
+
+@pytest.mark.parametrize("model_id", [SD35, TITAN])
+def test_a_style_without_a_native_field_is_a_prompt_phrase_and_negative_terms(model_id):
+    # Given the watercolor preset and a negative prompt of the user's own
+    preset = styles.preset("watercolor")
+    request = image_request(model_id=model_id, style="watercolor", negative_prompt="blurry", cfg_scale=None)
+
+    # When the request's texts are built
+    prompt, negative, native = styled_texts(request)
+
+    # Then the phrase follows the prompt, the preset's terms follow the user's, and no native field is set
+    assert prompt == f"a red apple, {preset.prompt}" and native is None
+    assert negative.split(", ")[0] == "blurry"
+    assert set(negative.split(", ")[1:]) == {term.strip() for term in preset.negative.split(",")}
+
+
+def test_a_style_phrase_survives_a_prompt_at_the_model_limit():
+    # Given a prompt as long as Titan accepts
+    limit = registry.generator(TITAN).prompt_max_chars
+    prompt, _, _ = styled_texts(image_request(prompt="word " * limit, style="line-art"))
+
+    # Then the prompt is shortened, never the style's phrase, and the whole stays within the limit
+    assert len(prompt) <= limit and prompt.endswith(styles.preset("line-art").prompt)
+
+
+def test_a_canvas_edit_carries_the_style_as_a_phrase_since_edits_take_no_style_field():
+    edit = EditRequest(source_png=SOURCE, task="IMAGE_VARIATION", similarity_strength=0.5)
+    body = titan_or_canvas_body(image_request(model_id=CANVAS, style="photographic", edit=edit))
+    assert "style" not in body["imageVariationParams"]
+    assert body["imageVariationParams"]["text"].endswith(styles.preset("photographic").prompt)

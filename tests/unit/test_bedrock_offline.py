@@ -342,3 +342,87 @@ def test_a_retired_model_answers_as_bedrock_does_past_its_end_of_life(bedrock_wi
     assert "end of its life" in caught.value.response["Error"]["Message"]
     faults = FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": f"retired_models={SD35};{TITAN}"})
     assert faults.retired_models == (SD35, TITAN)
+
+
+# --- Edits (issue 14): image-to-image, IMAGE_VARIATION, INPAINTING, validated as Bedrock does ----------------
+
+SOURCE_PNG = render_png("a pink cup next to a red apple", "", 20, 1024, 1024)
+SOURCE_B64 = base64.b64encode(SOURCE_PNG).decode()
+
+
+def image_to_image(prompt="a blue cup next to a red apple", **fields):
+    return stability(prompt, **{"mode": "image-to-image", "image": SOURCE_B64, "strength": 0.5, **fields})
+
+
+def canvas_edit(task, **params):
+    field = {"INPAINTING": "inPaintingParams", "IMAGE_VARIATION": "imageVariationParams"}[task]
+    return json.dumps({"taskType": task, field: params, "imageGenerationConfig": {"numberOfImages": 1}})
+
+
+@pytest.mark.parametrize(
+    ("body", "model", "words"),
+    [
+        (image_to_image(), CORE, "image-to-image is not a valid enum value"),  # Core draws from text only
+        (stability("a cup", mode="image-to-image", strength=0.5), SD35, "required key [image] not found"),
+        (stability("a cup", mode="image-to-image", image=SOURCE_B64), SD35, "required key [strength] not found"),
+        (image_to_image(strength=1.5), SD35, "1.5 is not less or equal to 1.0"),
+        (stability("a cup", mode="image-to-image", image="not base64!", strength=0.5), SD35, "not valid base64"),
+        (stability("a cup", image=SOURCE_B64), SD35, "#/image: is only valid in image-to-image mode"),
+        (canvas_edit("INPAINTING", image=SOURCE_B64, text="a blue cup"), CANVAS, "exactly one of maskPrompt"),
+        (
+            canvas_edit("INPAINTING", image=SOURCE_B64, maskPrompt="the cup", maskImage=SOURCE_B64),
+            CANVAS,
+            "exactly one of maskPrompt",
+        ),
+        (canvas_edit("INPAINTING", text="a blue cup", maskPrompt="the cup"), CANVAS, "required key [image]"),
+        (canvas_edit("IMAGE_VARIATION", images=[SOURCE_B64], similarityStrength=0.1), CANVAS, "0.1 is not greater"),
+        (canvas_edit("IMAGE_VARIATION", images=[SOURCE_B64] * 6), TITAN, "expected 1-5 base64 images"),
+        (canvas_edit("IMAGE_VARIATION", images=[SOURCE_B64], style="PHOTOREALISM"), CANVAS, "extraneous key [style]"),
+        (canvas_edit("INPAINTING", image=SOURCE_B64, maskPrompt="x" * 1025), CANVAS, "expected maxLength: 1024"),
+    ],
+)
+def test_edits_are_refused_as_bedrock_refuses_them(bedrock_with, body, model, words):
+    client, _ = bedrock_with()
+
+    with pytest.raises(ClientError) as caught:
+        generate(client, body, model)
+
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert words in caught.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "model"),
+    [
+        (image_to_image(), SD35),
+        (canvas_edit("INPAINTING", image=SOURCE_B64, text="a blue cup", maskPrompt="the cup"), CANVAS),
+        (canvas_edit("IMAGE_VARIATION", images=[SOURCE_B64], text="a blue cup", similarityStrength=0.6), TITAN),
+    ],
+)
+def test_an_edit_answers_one_billed_image_at_the_source_images_size(bedrock_with, body, model):
+    # Given a 1024x1024 source image
+    client, provider = bedrock_with()
+
+    # When it is edited
+    payload = generate(client, body, model)
+
+    # Then one PNG of the source's size comes back, billed as one image
+    png = base64.b64decode(payload["images"][0])
+    assert Image.open(io.BytesIO(png)).size == (1024, 1024)
+    assert [entry.images for entry in provider.bill] == [1]
+
+
+def test_a_native_canvas_style_is_drawn_as_the_world_draws_the_presets_phrase(bedrock_with):
+    from imagegate.local.world.perceive import perceive
+
+    client, _ = bedrock_with()
+    body = json.loads(text_image("a red apple"))
+    body["textToImageParams"]["style"] = "PHOTOREALISM"
+
+    styled = []
+    for seed in range(8):
+        body["imageGenerationConfig"]["seed"] = seed
+        styled.append(base64.b64decode(generate(client, json.dumps(body), CANVAS)["images"][0]))
+
+    # the world renders a style as a visible property (its frame); the generator loses it now and then
+    assert sum(perceive(png).style == "photorealistic" for png in styled) >= 6

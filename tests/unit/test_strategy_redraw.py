@@ -127,9 +127,9 @@ def test_the_redraw_seed_stays_inside_the_generator_seed_range():
     assert seeds[1:] == [0, 1]
 
 
-def test_the_rewrite_strategy_draws_every_round_with_the_run_seed(images):
-    # Given a run with the default strategy
-    settings = {**redraw_settings(seed=5), "strategy": c.STRATEGY_REWRITE}
+def test_the_regenerate_strategy_draws_every_round_with_the_run_seed(images):
+    # Given a run that regenerates every round
+    settings = {**redraw_settings(seed=5), "strategy": c.STRATEGY_REGENERATE}
     generator = RecordingGenerator()
 
     # When a later round is generated (its prompt rewritten, its seed untouched)
@@ -143,7 +143,7 @@ def test_the_rewrite_strategy_draws_every_round_with_the_run_seed(images):
 
 
 def test_a_redraw_round_is_budgeted_without_a_rewrite():
-    rewrite = estimated_round_cost(redraw_settings(strategy=c.STRATEGY_REWRITE))
+    rewrite = estimated_round_cost(redraw_settings(strategy=c.STRATEGY_REGENERATE))
     redraw = estimated_round_cost(redraw_settings())
     assert 0 < redraw < rewrite
 
@@ -152,4 +152,4 @@ def test_an_unknown_strategy_is_refused_naming_the_field():
     with pytest.raises(InvalidRequest) as raised:
         resolve_settings({"prompt": "a cat", "strategy": "retry"})
     assert raised.value.field == "strategy"
-    assert "rewrite" in str(raised.value) and "redraw" in str(raised.value)
+    assert all(name in str(raised.value) for name in c.STRATEGIES)

@@ -97,6 +97,19 @@ class ToolAnswer:
 
 
 @dataclass(frozen=True)
+class EditRequest:
+    """An edit of an earlier image (the model registry's `edit` says which a model takes): Stability's
+    image-to-image with a strength, Titan/Nova Canvas's IMAGE_VARIATION with a similarityStrength, or their
+    INPAINTING of the region a mask prompt names."""
+
+    source_png: bytes
+    task: str  # "image-to-image" | "IMAGE_VARIATION" | "INPAINTING"
+    strength: float | None = None  # image-to-image: 0 keeps the image, 1 ignores it
+    similarity_strength: float | None = None  # IMAGE_VARIATION: higher keeps it closer
+    mask_prompt: str | None = None  # INPAINTING: the region to repaint, in words ("the cup")
+
+
+@dataclass(frozen=True)
 class ImageRequest:
     model_id: str
     prompt: str
@@ -107,6 +120,15 @@ class ImageRequest:
     count: int
     quality: str
     cfg_scale: float | None = None  # Titan and Canvas only; Stability takes none
+    style: str | None = None  # a style preset's name (prompts/styles.json)
+    edit: EditRequest | None = None  # None: draw from text
+
+    @property
+    def task(self) -> str:
+        """What the request asks of the model: TEXT_IMAGE / text-to-image, or the edit's task."""
+        if self.edit is not None:
+            return self.edit.task
+        return "text-to-image" if registry.generator(self.model_id).family == "stability" else "TEXT_IMAGE"
 
 
 def fit_to_limit(text: str, limit: int) -> str:
@@ -119,29 +141,74 @@ def fit_to_limit(text: str, limit: int) -> str:
     return (cut[:boundary] if boundary > limit * 0.8 else cut).rstrip(" ,;")
 
 
-def titan_or_canvas_body(request: ImageRequest) -> dict[str, Any]:
-    """The TEXT_IMAGE body both generators accept, clamped to the model's documented ranges."""
+def styled_texts(request: ImageRequest) -> tuple[str, str, str | None]:
+    """The prompt and negative prompt a request sends, with its style preset applied (prompts/styles.json): the
+    preset's phrase after the prompt (the prompt shortened, never the phrase) and its terms after the negative
+    prompt, or a native style value where the model's family takes one (returned third), each within the
+    model's limits."""
+    from imagegate_service import styles
+
     model = registry.generator(request.model_id)
-    text_params: dict[str, Any] = {"text": fit_to_limit(request.prompt, model.prompt_max_chars)}
-    negative = fit_to_limit(request.negative_prompt.strip(), model.negative_prompt_max_chars)
+    applied = styles.application(request.style, model, request.task)
+    prompt, negative = request.prompt, request.negative_prompt.strip()
+    if applied.phrase:
+        room = model.prompt_max_chars - len(applied.phrase) - 2
+        prompt = f"{fit_to_limit(prompt.strip(), room)}, {applied.phrase}" if room > 0 else applied.phrase
+    present = {term.strip().lower() for term in negative.split(",")}
+    extra = [term for term in applied.negative_terms if term.lower() not in present]
+    negative = ", ".join(part for part in (negative, *extra) if part)
+    return (
+        fit_to_limit(prompt, model.prompt_max_chars),
+        fit_to_limit(negative, model.negative_prompt_max_chars),
+        applied.native,
+    )
+
+
+def _clamped(value: float, bounds: tuple[float, float]) -> float:
+    return round(min(max(value, bounds[0]), bounds[1]), 3)
+
+
+def titan_or_canvas_body(request: ImageRequest) -> dict[str, Any]:
+    """The body Titan v2 and Nova Canvas accept: TEXT_IMAGE, or an edit (IMAGE_VARIATION, INPAINTING) of the
+    request's source image, clamped to the model's documented ranges (model registry)."""
+    model = registry.generator(request.model_id)
+    prompt, negative, native_style = styled_texts(request)
+    params: dict[str, Any] = {"text": prompt}
     if negative:
-        text_params["negativeText"] = negative
+        params["negativeText"] = negative
     if model.cfg_scale_range is None or model.default_cfg_scale is None:
         raise ValueError(f"{model.name}: the model registry gives this TEXT_IMAGE model no cfgScale range and default")
     low, high = model.cfg_scale_range
     cfg_scale = request.cfg_scale if request.cfg_scale is not None else model.default_cfg_scale
-    return {
-        "taskType": "TEXT_IMAGE",
-        "textToImageParams": text_params,
-        "imageGenerationConfig": {
-            "numberOfImages": request.count,
-            "quality": request.quality,
-            "width": request.width,
-            "height": request.height,
-            "cfgScale": min(max(cfg_scale, low), high),
-            "seed": request.seed % (model.seed_max + 1),
-        },
+    config: dict[str, Any] = {
+        "numberOfImages": request.count,
+        "quality": request.quality,
+        "width": request.width,
+        "height": request.height,
+        "cfgScale": min(max(cfg_scale, low), high),
+        "seed": request.seed % (model.seed_max + 1),
     }
+    edit = request.edit
+    if edit is None:
+        if native_style:
+            params["style"] = native_style
+        return {"taskType": "TEXT_IMAGE", "textToImageParams": params, "imageGenerationConfig": config}
+    task = model.edit_task(edit.task)  # KeyError: the model has no such edit task
+    source = base64.b64encode(edit.source_png).decode("ascii")
+    if edit.task == "INPAINTING":
+        if not edit.mask_prompt:
+            raise ValueError("an INPAINTING edit needs a mask prompt")
+        params = {"image": source, **params, "maskPrompt": fit_to_limit(edit.mask_prompt, task["maskPromptMaxChars"])}
+        del config["width"], config["height"]  # the output is the input image's size
+    else:
+        similarity = task["similarityStrength"]
+        wanted = edit.similarity_strength if edit.similarity_strength is not None else similarity["max"]
+        params = {
+            **params,
+            "images": [source],
+            "similarityStrength": _clamped(wanted, (similarity["min"], similarity["max"])),
+        }
+    return {"taskType": edit.task, task["paramsField"]: params, "imageGenerationConfig": config}
 
 
 def stability_seed(seed: int, candidate: int, seed_max: int) -> int:
@@ -153,20 +220,28 @@ def stability_seed(seed: int, candidate: int, seed_max: int) -> int:
 
 
 def stability_body(request: ImageRequest, candidate: int = 0) -> dict[str, Any]:
-    """One text-to-image call to a Stability model: the ratio whose output size is width x height, one image."""
+    """One call to a Stability model, one image: text-to-image at the ratio whose output size is width x height,
+    or image-to-image of the request's source image at its strength (the output takes the input's size)."""
     model = registry.generator(request.model_id)
-    body: dict[str, Any] = {"prompt": fit_to_limit(request.prompt, model.prompt_max_chars)}
-    negative = fit_to_limit(request.negative_prompt.strip(), model.negative_prompt_max_chars)
+    prompt, negative, _ = styled_texts(request)  # Bedrock's Stability requests take no style field
+    body: dict[str, Any] = {"prompt": prompt}
     if negative:
         body["negative_prompt"] = negative
-    body.update(
-        {
-            "mode": "text-to-image",
-            "aspect_ratio": model.aspect_ratio(request.width, request.height),
-            "seed": stability_seed(request.seed, candidate, model.seed_max),
-            "output_format": "png",
-        }
-    )
+    edit = request.edit
+    if edit is None:
+        body.update({"mode": "text-to-image", "aspect_ratio": model.aspect_ratio(request.width, request.height)})
+    else:
+        bounds = model.edit_strength_range
+        if edit.task != "image-to-image" or bounds is None:
+            raise ValueError(f"{model.name} does not take a {edit.task} edit")
+        body.update(
+            {
+                "mode": "image-to-image",
+                "image": base64.b64encode(edit.source_png).decode("ascii"),
+                "strength": _clamped(edit.strength if edit.strength is not None else bounds[1], bounds),
+            }
+        )
+    body.update({"seed": stability_seed(request.seed, candidate, model.seed_max), "output_format": "png"})
     return body
 
 

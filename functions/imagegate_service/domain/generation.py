@@ -13,7 +13,7 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.adapters.bedrock import BedrockImageGenerator, ImageRequest
+from imagegate_service.adapters.bedrock import BedrockImageGenerator, EditRequest, ImageRequest
 from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.ports import ImageGenerator, ObjectStore
 from imagegate_service.domain.spend import SpendLedger
@@ -64,6 +64,8 @@ class RoundGenerator:
             count=settings["candidatesPerRound"],
             quality=settings["quality"],
             cfg_scale=settings.get("cfgScale"),  # Titan and Canvas only
+            style=settings.get("style"),
+            edit=self._edit_request(loop.get("edit")),
         )
         price = model.price_per_image(settings["width"], settings["height"], settings["quality"])
         progress_key = c.generation_key(run_id, round_number)
@@ -92,6 +94,18 @@ class RoundGenerator:
             "costUsd": round(cost, 6),
             "durationMs": int((time.monotonic() - started) * 1000),
         }
+
+    def _edit_request(self, edit: dict[str, Any] | None) -> EditRequest | None:
+        """The round's edit (Rewrite Prompt chose it): the state names the source image's key, read here."""
+        if not edit:
+            return None
+        return EditRequest(
+            source_png=self._images.get_bytes(edit["sourceImageKey"]),
+            task=edit["task"],
+            strength=edit.get("strength"),
+            similarity_strength=edit.get("similarityStrength"),
+            mask_prompt=edit.get("maskPrompt"),
+        )
 
     def _call(
         self,

@@ -238,6 +238,10 @@ class Generations:
             "explanation": entry.get("explanation", ""),
             "suggestions": entry.get("suggestions", []),
             "judgeChecks": entry.get("judgeChecks", []),
+            # generate, or edit of an earlier round's best image (sourceImage) with the edit's parameters
+            "mode": entry.get("mode", c.MODE_GENERATE),
+            "sourceImage": self._presigner.url(entry["sourceImageKey"]) if entry.get("sourceImageKey") else None,
+            "edit": entry.get("edit"),
             "costUsd": entry.get("costUsd", 0.0),
             "evaluation": entry.get("evaluation"),
             "evaluationCostUsd": entry.get("evaluationCostUsd", 0.0),

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service import prompts, registry
+from imagegate_service import prompts, registry, styles
 from imagegate_service.adapters.bedrock import (
     BedrockToolCaller,
     png_size,
@@ -27,9 +27,14 @@ def best_candidate(verdict_doc: dict[str, Any]) -> dict[str, Any]:
     return next(cand for cand in verdict_doc["candidates"] if cand["candidate"] == verdict_doc["bestCandidate"])
 
 
-def judge_request(model_id: str, original_prompt: str, png: bytes) -> dict[str, Any]:
-    """The judge's Converse call (BedrockToolCaller.call's arguments) for one image."""
-    user_text = prompts.text("judge_user.md").replace("{original_prompt}", as_data(original_prompt))
+def judge_request(model_id: str, original_prompt: str, png: bytes, style: str | None = None) -> dict[str, Any]:
+    """The judge's Converse call (BedrockToolCaller.call's arguments) for one image: the user's original request
+    and the run's style preset (its description; the judge checks it), never how the image was made."""
+    user_text = (
+        prompts.text("judge_user.md")
+        .replace("{original_prompt}", as_data(original_prompt))
+        .replace("{style}", as_data(styles.description(style)))
+    )
     return {
         "model_id": model_id,
         "system_prompt": prompts.text("judge_system.md"),
@@ -42,7 +47,7 @@ def judge_request(model_id: str, original_prompt: str, png: bytes) -> dict[str, 
 
 def judge_call_bound(settings: dict[str, Any], image_size: tuple[int, int] | None = None) -> float:
     """The most one judge call on an image of the run's size can cost."""
-    request = judge_request(settings["judge"], settings["prompt"], b"")
+    request = judge_request(settings["judge"], settings["prompt"], b"", settings.get("style"))
     return tool_request_cost_bound(request, [image_size or (settings["width"], settings["height"])])
 
 
@@ -65,7 +70,7 @@ class RoundJudge:
         judge_model = registry.text_model(settings["judge"])
         started = time.monotonic()
         png = self._images.get_bytes(image_key)
-        request = judge_request(judge_model.model_id, settings["prompt"], png)
+        request = judge_request(judge_model.model_id, settings["prompt"], png, settings.get("style"))
         bound = tool_request_cost_bound(request, [png_size(png)])
         with self._ledger.call(
             state,

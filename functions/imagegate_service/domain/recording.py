@@ -17,6 +17,7 @@ from imagegate_service.domain.evaluating import (
 from imagegate_service.domain.generation import image_calls_bound
 from imagegate_service.domain.judging import best_candidate, judge_call_bound
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
+from imagegate_service.domain.refining import public_edit, round_mode
 from imagegate_service.settings import run_ttl_days
 
 
@@ -66,6 +67,10 @@ class RoundRecorder:
             "negativePrompt": loop["negativePrompt"],
             "promptChanges": changes,
             "seed": loop["seed"],
+            # generate (drawn from text) or edit (of an earlier round's best image: its key and the edit's parameters)
+            "mode": round_mode(loop),
+            "sourceImageKey": (loop.get("edit") or {}).get("sourceImageKey"),
+            "edit": public_edit(loop.get("edit")),
             "imageKeys": generation["imageKeys"],
             "bestImageKey": judgement["imageKey"],
             "verdictKey": judgement["verdictKey"],
@@ -77,7 +82,8 @@ class RoundRecorder:
             "candidateScores": [cand["verdict"]["score"] for cand in verdict_doc["candidates"]],
             # the judge's checks on the best candidate (the verdict schema's question/satisfied pairs, at most 20)
             "judgeChecks": [
-                {"question": check["question"], "satisfied": check["satisfied"]} for check in verdict.get("checks", [])
+                {key: check[key] for key in ("question", "satisfied", "kind", "subject") if key in check}
+                for check in verdict.get("checks", [])
             ],
             "costUsd": this_round["costUsd"],  # the ledger's: every billed call of the round, retries included
             "evaluation": evaluation,

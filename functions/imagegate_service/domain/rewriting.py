@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service import prompts, registry
+from imagegate_service import prompts, registry, styles
 from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, tool_request_cost_bound
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.answers import answer_outcome, as_data, validated
 from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import ObjectStore, RunRepository, ToolCaller
+from imagegate_service.domain.refining import plan_edit
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import InvalidRewrite
 
@@ -41,7 +42,16 @@ class PromptRewriter:
         verdict_doc = self._images.get_json(state["judgement"]["verdictKey"])
         best = best_candidate(verdict_doc)
         suggestions = best["verdict"]["suggestions"]
-        request = rewrite_request(settings, loop, suggestions, self._runs.list_rounds(run_id))
+        # refine / auto: the next round may edit the best image so far, fixing what ITS verdict found wrong
+        best_doc = verdict_doc
+        if int(loop.get("bestRound", 0)) not in (0, loop["round"]):
+            best_doc = self._images.get_json(c.verdict_key(run_id, int(loop["bestRound"])))
+        edit = plan_edit(settings, loop, best_candidate(best_doc)["verdict"])
+        base = loop
+        if edit is not None and best_doc is not verdict_doc:
+            suggestions = best_candidate(best_doc)["verdict"]["suggestions"]
+            base = {**loop, "prompt": best_doc["prompt"]}  # the edit starts from that round's image and prompt
+        request = rewrite_request(settings, base, suggestions, self._runs.list_rounds(run_id))
         next_round = loop["round"] + 1
         with self._ledger.call(
             state,
@@ -67,6 +77,9 @@ class PromptRewriter:
                 "prompt": new_prompt,
                 "negativePrompt": negative,
                 "rewriterModel": rewriter.model_id,
+                "strategy": settings.get("strategy"),
+                "mode": c.MODE_EDIT if edit else c.MODE_GENERATE,
+                "edit": edit,
             },
         )
         return {
@@ -75,6 +88,7 @@ class PromptRewriter:
             "prompt": new_prompt,
             "negativePrompt": negative,
             "rewriteCostUsd": round(rewriter.token_cost(answer.input_tokens, answer.output_tokens), 6),
+            "edit": edit,
         }
 
     def _redraw(self, settings: dict[str, Any], loop: dict[str, Any], run_id: str) -> dict[str, Any]:
@@ -92,9 +106,11 @@ class PromptRewriter:
                 "negativePrompt": loop["negativePrompt"],
                 "seed": seed,
                 "rewriterModel": None,
+                "mode": c.MODE_GENERATE,
+                "edit": None,
             },
         )
-        return {**loop, "round": next_round, "seed": seed, "rewriteCostUsd": 0.0}
+        return {**loop, "round": next_round, "seed": seed, "rewriteCostUsd": 0.0, "edit": None}
 
 
 def rewrite_request(
@@ -106,6 +122,7 @@ def rewrite_request(
     history = "\n".join(f"score {r['score']}: {as_data(r['prompt'])}" for r in earlier) or "(none)"
     values = {
         "original_prompt": as_data(settings["prompt"]),
+        "style": as_data(styles.description(settings.get("style"))),
         "current_prompt": as_data(loop["prompt"]),
         "negative_prompt": as_data(loop["negativePrompt"]) or "(none)",
         "suggestions": "\n".join(as_data(s) for s in suggestions) or "(none)",

@@ -62,6 +62,7 @@ def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
         "prompt": settings["prompt"],
         "negativePrompt": settings["negativePrompt"],
         "seed": settings["seed"],  # strategy redraw moves it on each round; Generate Images draws with it
+        "edit": None,  # set by Rewrite Prompt when the next round edits the best image (strategy refine / auto)
         "roundsCompleted": 0,
         "costUsd": 0.0,
         "projectedCostUsd": round(first_round_bound(settings), 6),

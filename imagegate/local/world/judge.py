@@ -40,14 +40,37 @@ _RELATION_WORDS = {"left of": "to the left of", "right of": "to the right of"}
 SUGGESTION_MAX_CHARS = 300  # prompts/verdict.schema.json
 
 
-def judge_png(png: bytes, original_prompt: str) -> dict:
-    """The verdict (prompts/verdict.schema.json) on a PNG against the user's original prompt."""
-    return judge_percept(perceive(png), hashlib.sha256(png).hexdigest(), original_prompt)
+def judge_png(png: bytes, original_prompt: str, style: str | None = None) -> dict:
+    """The verdict (prompts/verdict.schema.json) on a PNG against the user's original prompt and, when the run
+    has a style preset, its description (the judge is told the style and checks it like any other detail)."""
+    return judge_percept(perceive(png), hashlib.sha256(png).hexdigest(), original_prompt, style)
 
 
-def judge_percept(percept: Percept, digest: str, original_prompt: str) -> dict:
+def style_check(description: str | None, checks: list[dict]) -> dict | None:
+    """The check a style preset's description adds (the style the world can see in it), unless the prompt's
+    own reading already checks a style."""
+    if not description or any(c["kind"] == "style" for c in checks):
+        return None
+    text = f" {description.lower().replace('-', ' ')} "
+    found = [(phrase, value) for phrase, value in vocab.STYLE_WORDS.items() if f" {phrase.replace('-', ' ')} " in text]
+    if not found:
+        return None
+    value = max(found, key=lambda item: len(item[0]))[1]
+    return {
+        "id": "style",
+        "kind": "style",
+        "setting": value,
+        "parent": None,
+        "question": f"Is the image in a {value} style?",
+    }
+
+
+def judge_percept(percept: Percept, digest: str, original_prompt: str, style: str | None = None) -> dict:
     """judge_png on an image already perceived (digest: the PNG's sha256, which seeds the VLM lens)."""
     checks = checks_from_prompt(original_prompt)
+    extra = style_check(style, checks)
+    if extra:
+        checks = [*checks, extra]
     said = {c["id"]: answer(c, percept, digest) for c in checks}
     for check in checks:  # DSG: a child fails with its parent
         if check.get("parent") and not said.get(check["parent"], True):
@@ -66,7 +89,7 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str) -> dict:
         suggestions = ['Add "a clearly visible main subject" to the prompt: it names nothing that can be checked.']
     if percept.artifacts:
         suggestions = ([*suggestions, 'Add "noise, artifacts" to the negative prompt: the image is grainy.'])[:8]
-    reported = [{"question": c["question"], "satisfied": said[c["id"]]} for c in checks][:20]
+    reported = [_reported(c, said[c["id"]]) for c in checks][:20]
     return {
         "score": min(10.0, max(0.0, score)),
         "explanation": _explain(checks, said, percept),
@@ -78,6 +101,14 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str) -> dict:
         },
         "checks": reported or [{"question": NO_CHECKS_QUESTION, "satisfied": False}],
     }
+
+
+def _reported(check: dict, satisfied: bool) -> dict:
+    """A check as the verdict reports it: the question, the answer, its kind and (for an entity's) its subject."""
+    entry = {"question": check["question"], "satisfied": satisfied, "kind": check["kind"]}
+    if check.get("subject") and check["kind"] not in {"scene", "light", "style"}:
+        entry["subject"] = str(check["subject"])[:64]
+    return entry
 
 
 def _entity_phrase(entity_id: str, subject: str, checks: list[dict]) -> str:

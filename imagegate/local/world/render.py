@@ -86,6 +86,10 @@ class Instance:
     y: float
     small: bool = False
     attributes: tuple[str, ...] = ()
+    # set when the instance was read back from an image (an edit keeps what it does not change): its concept
+    # code and attribute codes as perceived, instead of the ones cls and attributes would give
+    code: int | None = None
+    attribute_codes: tuple[int, ...] | None = None
 
 
 @dataclass
@@ -424,7 +428,7 @@ def _draw_instance(
     y = slot_y + (BLOB_HEIGHT - blob_h) // 2
     box = (x, y, x + blob_w - 1, y + blob_h - 1)
     outline = _shade(instance.colour, 0.6)
-    code = concept_code(instance.cls)
+    code = instance.code if instance.code is not None else concept_code(instance.cls)
     if code % 2:
         draw.ellipse(box, fill=instance.colour, outline=outline)
     else:
@@ -436,8 +440,13 @@ def _draw_instance(
         draw.point((x + offset_x + k, y + row), fill=ink)
     for k, ink in enumerate(second):
         draw.point((x + offset_x + 1 + k, y + row + 1), fill=ink)
-    for n, adjective in enumerate(instance.attributes[: MAX_ATTRIBUTE_ROWS[instance.small]]):
-        for k, ink in enumerate(pixelcode.attribute_marker(attribute_code(adjective))):
+    codes = (
+        instance.attribute_codes
+        if instance.attribute_codes is not None
+        else tuple(attribute_code(adjective) for adjective in instance.attributes)
+    )
+    for n, attribute in enumerate(codes[: MAX_ATTRIBUTE_ROWS[instance.small]]):
+        for k, ink in enumerate(pixelcode.attribute_marker(attribute)):
             draw.point((x + offset_x + k, y + row + 3 + n), fill=ink)
 
 

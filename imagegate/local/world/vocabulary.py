@@ -483,6 +483,17 @@ STYLE_WORDS: dict[str, str] = {
     "impressionist": "impressionist",
     "low poly": "low poly",
     "line art": "line art",
+    # the style presets' names (prompts/styles.json): each a visible style of the world
+    "cinematic": "cinematic",
+    "isometric": "isometric",
+    "art deco": "art deco",
+    "victorian engraving": "engraving",
+    "engraving": "engraving",
+    "midcentury retro": "midcentury retro",
+    "mid century retro": "midcentury retro",
+    "ukiyo-e": "ukiyo-e",
+    "ukiyo e": "ukiyo-e",
+    "woodblock print": "ukiyo-e",
 }
 STYLE_FRAMES: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
     "watercolor": ((120, 170, 220), (236, 200, 220)),
@@ -498,6 +509,12 @@ STYLE_FRAMES: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
     "impressionist": ((170, 130, 210), (250, 200, 100)),
     "low poly": ((30, 150, 140), (200, 240, 220)),
     "line art": ((10, 10, 10), (250, 250, 250)),
+    "cinematic": ((20, 20, 60), (240, 170, 40)),
+    "isometric": ((60, 120, 200), (240, 240, 120)),
+    "art deco": ((200, 160, 40), (20, 20, 20)),
+    "engraving": ((70, 50, 30), (220, 210, 190)),
+    "midcentury retro": ((220, 110, 50), (100, 180, 170)),
+    "ukiyo-e": ((40, 70, 140), (230, 220, 200)),
 }
 
 # Words that make a detail explicit to the generator.
