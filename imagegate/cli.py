@@ -39,6 +39,7 @@ _REQUEST_FLAGS = {
     "max_cost": "maxCostUsd",
     "quality": "quality",
     "strategy": "strategy",
+    "style": "style",
 }
 
 
@@ -119,6 +120,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("prompt", nargs="?", help="what to draw (or give --request)")
     run.add_argument("--request", metavar="FILE", help="a JSON run request ('-' for stdin) instead of flags")
+    from imagegate_service.constants import (
+        DEPRECATED_STRATEGIES,
+        STRATEGIES,
+        STRATEGY_AUTO,
+        STRATEGY_REDRAW,
+        STRATEGY_REFINE,
+        STRATEGY_REGENERATE,
+    )
     from imagegate_service.settings import DEFAULTS, MAX_ROUNDS_HARD_CAP
 
     run.add_argument(
@@ -154,9 +163,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quality", choices=["standard", "premium"])
     run.add_argument(
         "--strategy",
-        choices=["rewrite", "redraw"],
-        help="after a round below the threshold: rewrite the prompt (default) or re-draw it with the next seed",
+        choices=[*STRATEGIES, *DEPRECATED_STRATEGIES],
+        help=f"after a round below the threshold: {STRATEGY_AUTO} (default: edit the best image when it is close and "
+        f"what failed is about one object, else regenerate), {STRATEGY_REGENERATE} (rewrite the prompt and draw "
+        f"anew), {STRATEGY_REFINE} (edit the best image every round), {STRATEGY_REDRAW} (the same prompt with the "
+        "next seed); rewrite is the deprecated name of regenerate",
     )
+    run.add_argument("--style", help="a style preset of prompts/styles.json (photographic, watercolor, ...)")
     run.add_argument("--out", default="runs", help="folder that receives runs/<runId>/ (default ./runs)")
     run.add_argument(
         "--fault",
@@ -236,8 +249,9 @@ def _parser() -> argparse.ArgumentParser:
         default="loop",
         metavar="ARM[,ARM...]",
         help="control arms, run on the same items in one benchmark execution: loop (the settings as "
-        "given), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead of "
-        "rewriting), best-of-3, best-of-5 (1 round, N candidates); default loop",
+        "given, strategy regenerate), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead "
+        "of rewriting), best-of-3, best-of-5 (1 round, N candidates), loop+refine (every round after the first "
+        "edits the best image), loop+auto (strategy auto); default loop",
     )
     bench.add_argument("--out", type=Path, default=DEFAULT_BENCH_OUT, help="receives <date>/report.json and .html")
     bench.add_argument(
@@ -386,6 +400,7 @@ _ROUNDS_COLUMNS = (
     Column("score", "right"),
     Column("judge"),
     Column("evaluator"),
+    Column("mode"),
     Column("prompt changes"),
 )
 _STATUS_STYLES = {"PASSED": "bold green", "EXHAUSTED": "bold yellow", "BLOCKED": "bold magenta", "FAILED": "bold red"}
@@ -402,6 +417,7 @@ def _print_summary(document: dict[str, Any], out: Terminal | None = None) -> Non
                 f"{entry['score']:.1f}",
                 "passed" if entry["passed"] else "failed",
                 _evaluation_cell(entry.get("evaluation")),
+                _mode_cell(entry),
                 _prompt_change(previous, entry["prompt"]),
             )
         )
@@ -447,6 +463,15 @@ def _evaluation_text(evaluation: dict[str, Any] | None) -> str:
     held, total = _checks_held(evaluation)
     text = f"{'passed' if evaluation['passed'] else 'failed'}: {held} of {total} checks hold ({evaluation['source']})"
     return text + (f", first failed: {failed[0]}" if failed else "")
+
+
+def _mode_cell(entry: dict[str, Any]) -> str:
+    """generate, or what the round edited and how ("edit r1 image-to-image 0.43")."""
+    edit = entry.get("edit")
+    if entry.get("mode") != "edit" or not edit:
+        return "generate"
+    amount = edit.get("strength", edit.get("similarityStrength", edit.get("maskPrompt", "")))
+    return f"edit r{edit.get('sourceRound')} {edit.get('task')} {amount}".rstrip()
 
 
 def _prompt_change(before: str | None, after: str) -> str:

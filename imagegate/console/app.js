@@ -264,6 +264,7 @@ function formView() {
     field("maxCostUsd", "Budget (USD)", number("maxCostUsd")),
     field("seed", "Seed", number("seed", { step: "1" })),
     field("strategy", "After a round that misses", select("strategy", schema.strategy.enum.map((s) => [s, s]), defaults.strategy)),
+    field("style", "Style preset", select("style", [["", "none"], ...schema.style.enum.map((s) => [s, s])], "")),
     field("judge", "Judge (vision model)", select("judge", modelChoices("judge"), defaults.judge)),
     field("rewriter", "Rewriter (text model)", select("rewriter", modelChoices("rewriter"), defaults.rewriter)),
     field("evaluator", "Independent evaluator", select("evaluator", modelChoices("evaluator"), defaults.evaluator)),
@@ -326,6 +327,7 @@ function requestBody(form, model) {
       continue;
     }
     if (name === "cfgScale" && !model.cfgScale) continue;
+    if (name === "style" && !value) continue; // no style preset
     if (["width", "height"].includes(name) && model.sizes) continue;
     const type = schema[name]?.type;
     if (type === "number" || type === "integer") {
@@ -452,7 +454,7 @@ function renderSummary(summary, generation, latest) {
     ["Evaluator verdict", evaluation ? `${evaluation.passed ? "✔ passed" : "✘ failed"} (${evaluation.source || settings.evaluator})` : "none yet"],
     ["Generator", settings.generator], ["Size", settings.width ? `${settings.width}x${settings.height}, ${settings.quality}` : ""],
     ["Judge / rewriter", settings.judge ? `${settings.judge} / ${settings.rewriter}` : ""],
-    ["Strategy", settings.strategy], ["Seed", settings.seed], ["Candidates per round", settings.candidatesPerRound],
+    ["Strategy", settings.strategy], ["Style", settings.style || "none"], ["Seed", settings.seed], ["Candidates per round", settings.candidatesPerRound],
     ["Started", generation.startedAt], ["Finished", generation.finishedAt || "—"],
     ["Duration", generation.finishedAt ? `${num(seconds(generation.startedAt, generation.finishedAt), 1)} s` : "—"],
     ["Id", generation.id],
@@ -505,6 +507,10 @@ function roundItem(round, previous, generation) {
         h("h4", {}, "Prompt", previous ? " (changes since round " + previous.round + ")" : ""),
         diffView(previous ? previous.prompt : undefined, round.prompt, `Prompt of round ${round.round}`),
         round.promptChanges?.length ? h("p", { class: "muted" }, `Rewriter: ${round.promptChanges.join("; ")}`) : null,
+        round.mode === "edit" ? h("p", { class: "muted edit" }, `Edited round ${round.edit?.sourceRound}'s best image (`,
+          round.sourceImage ? h("a", { href: round.sourceImage, target: "_blank", rel: "noopener" }, "source") : "source",
+          `): ${Object.entries(round.edit || {}).filter(([key]) => key !== "sourceRound").map(([key, value]) => `${key} ${value}`).join(", ")}`)
+          : h("p", { class: "muted" }, "Drawn from text"),
         h("h4", {}, "Negative prompt"),
         diffView(previous ? previous.negativePrompt : undefined, round.negativePrompt, `Negative prompt of round ${round.round}`),
         subscores.length ? h("div", { class: "subscores", role: "group", "aria-label": "Subscores" },

@@ -225,7 +225,9 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
         }).observe(document.getElementById('main'), {childList: true, subtree: true});
     }""")
     _fill_form(page, WATCHED_SETTINGS)
-    page.locator("[name=strategy]").select_option("rewrite")  # threshold 10 and rewrite: round 2 is a rewritten prompt
+    page.locator("[name=strategy]").select_option(
+        "regenerate"
+    )  # threshold 10, regenerate: round 2 is a rewritten prompt
     page.get_by_role("button", name="Start generation").click()
     page.wait_for_url("**/#/generations/*")
     page.wait_for_function(
@@ -249,7 +251,7 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
     assert page.get_by_text(document["reason"]).first.is_visible()
     # the live region announced the outcome; the prompt shows what changed since the previous round, marked in text
     assert page.locator("#announcer[aria-live=polite]").text_content().startswith(f"Generation {document['status']}")
-    assert document["settings"]["strategy"] == "rewrite"
+    assert document["settings"]["strategy"] == "regenerate"
     rounds = document["rounds"]
     rewritten = [(before, after) for before, after in pairwise(rounds) if after["promptChanges"]]
     assert rewritten, [entry["promptChanges"] for entry in rounds]  # below a threshold of 10 the rewriter ran
