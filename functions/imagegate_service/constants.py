@@ -31,18 +31,20 @@ HANDLERS = {
     "record_round": "RecordRoundFunctionArn",
     "rewrite_prompt": "RewritePromptFunctionArn",
     "finish_run": "FinishRunFunctionArn",
+    "await_review": "AwaitReviewFunctionArn",  # the review pause: invoked with a task token (.waitForTaskToken)
 }
 HANDLER_MODULE = "imagegate_service.handlers.{name}"
 
 # Terminal outcomes of a run.
 STATUS_QUEUED = "QUEUED"  # accepted by the API, its execution started, Start Run not run yet
 STATUS_RUNNING = "RUNNING"
+STATUS_AWAITING_REVIEW = "AWAITING_REVIEW"  # paused for a person's review (run setting review "final")
 STATUS_PASSED = "PASSED"
 STATUS_EXHAUSTED = "EXHAUSTED"
 STATUS_BLOCKED = "BLOCKED"
 STATUS_FAILED = "FAILED"
 TERMINAL_STATUSES = (STATUS_PASSED, STATUS_EXHAUSTED, STATUS_BLOCKED, STATUS_FAILED)
-OPEN_STATUSES = (STATUS_QUEUED, STATUS_RUNNING)  # a run that has not ended
+OPEN_STATUSES = (STATUS_QUEUED, STATUS_RUNNING, STATUS_AWAITING_REVIEW)  # a run that has not ended
 
 # S3 layout: every round of every run is kept under its run's prefix.
 RUNS_PREFIX = "runs/"
@@ -283,3 +285,31 @@ def benchmark_report_prefix(report_date: str) -> str:
 def benchmark_execution_prefix(benchmark_id: str) -> str:
     """Where one benchmark execution's items (ItemReader) and Map Run results (ResultWriter) are kept."""
     return f"{BENCHMARK_EXECUTIONS_PREFIX}{benchmark_id}/"
+
+
+# --- Human review (run setting "review"; domain/review.py, handlers/await_review.py, POST /generations/{id}/review) ---
+REVIEW_NONE = "none"
+REVIEW_FINAL = "final"  # pause for a person when the gate passes or the rounds run out
+REVIEW_MODES = (REVIEW_NONE, REVIEW_FINAL)
+REVIEW_APPROVE = "approve"
+REVIEW_REJECT = "reject"
+REVIEW_DECISIONS = (REVIEW_APPROVE, REVIEW_REJECT)
+REVIEW_FEEDBACK_MAX_CHARS = 1000
+REVIEW_TOKEN_ATTRIBUTE = "reviewToken"  # on the run item while it waits; never in an API answer or export
+
+# --- The daily spend cap (domain/daily_budget.py): one item per UTC day in the runs table ---------------
+ENV_DAILY_BUDGET_USD = "IMAGEGATE_DAILY_BUDGET_USD"  # unset or empty: no daily cap
+BUDGET_SK = "BUDGET"
+# a run's reservation for one round's worst case, under the run's partition (sk DAYRES#NN)
+DAILY_RESERVATION_SK_PREFIX = "DAYRES#"
+DAILY_BUDGET_ALARM_RATIO = 0.8  # the CloudWatch alarm fires at 80% of the cap
+METRIC_DAILY_SPEND = "DailySpendUsd"  # emitted when a call's cost is settled against the day
+
+
+def budget_pk(day: str) -> str:
+    """The partition of one UTC day's spend (day: yyyy-mm-dd)."""
+    return f"BUDGET#{day}"
+
+
+def daily_reservation_sk(round_number: int) -> str:
+    return f"{DAILY_RESERVATION_SK_PREFIX}{round_number:02d}"

@@ -86,3 +86,16 @@ class RequestInProgress(ImagegateError):
 
 class Throttled(ImagegateError):
     """Step Functions or DynamoDB asked us to slow down (429)."""
+
+
+class DailyBudgetExhausted(ImagegateError):
+    """The deployment's daily spend cap (dailyBudgetUsd) has no room for what is asked: a new generation is refused
+    (429, Retry-After the next UTC midnight) and a running one ends EXHAUSTED at its next round."""
+
+    def __init__(self, message: str, retry_after_seconds: int = 0):
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class ReviewNotWaiting(ImagegateError):
+    """A review was sent for a run that is not waiting for one (409)."""

@@ -18,6 +18,7 @@ from imagegate_service.constants import (
     ENV_DEFAULTS,
     ENV_RUN_TTL_DAYS,
     EVALUATION_RELATIONS,
+    REVIEW_NONE,
     DEPRECATED_STRATEGIES,
     STRATEGIES,
     STRATEGY_AUTO,
@@ -44,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "maxCostUsd": 1.0,
     "quality": "standard",
     "strategy": STRATEGY_AUTO,
+    "review": REVIEW_NONE,
+    "reviewTimeoutSeconds": 24 * 3600,  # how long a run waits for its review before it ends EXHAUSTED
 }
 MAX_ROUNDS_HARD_CAP = 10
 

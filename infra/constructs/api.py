@@ -201,12 +201,22 @@ class HttpApi(Construct):
             request_validator=parameter_validator,
             request_parameters={"method.request.querystring.limit": False, "method.request.querystring.cursor": False},
         )
-        generations.add_resource("{id}").add_method(
+        generation = generations.add_resource("{id}")
+        generation.add_method(
             "GET",
             integration,
             request_validator=parameter_validator,
             request_parameters={"method.request.path.id": True},
         )
+        # a person's decision on a run that waits for its review (the handler validates the body, 400 naming the field)
+        generation.add_resource("review").add_method(
+            "POST",
+            integration,
+            request_validator=parameter_validator,
+            request_parameters={"method.request.path.id": True},
+        )
+        # today's spend, reservations and the daily cap: read-only, the same handler
+        self.rest_api.root.add_resource("budget").add_method("GET", integration)
         # The run form's choices (defaults, models, sizes, limits): read-only, the same handler.
         self.rest_api.root.add_resource("options").add_method("GET", integration)
 
@@ -246,6 +256,11 @@ class HttpApi(Construct):
                 sid="DescribeLoopExecutions", actions=["states:DescribeExecution"], resources=[executions]
             ),
             iam.PolicyStatement(sid="RunsIndex", actions=["dynamodb:Query"], resources=[storage.runs_index_arn()]),
+            # a review answers the quality loop's waiting task (the resource CDK's StateMachine.grantTaskResponse
+            # grants SendTask* on: the state machine; only SendTaskSuccess is used)
+            iam.PolicyStatement(
+                sid="AnswerReview", actions=["states:SendTaskSuccess"], resources=[state_machine.state_machine_arn]
+            ),
         ]
         environment = {
             constants.ENV_STATE_MACHINE_ARN: state_machine.state_machine_arn,

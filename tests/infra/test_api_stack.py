@@ -208,12 +208,14 @@ def test_api_function_environment(synthesized):
     assert c.ENV_PUBLIC_S3_ENDPOINT not in environment  # AWS presigns for the regional S3 endpoint
 
 
-def test_api_function_may_only_start_and_read_runs(synthesized):
+def test_api_function_may_only_start_read_and_review_runs(synthesized):
     state_machine = synthesized.logical_id(synthesized.stack.quality_loop.state_machine)
     table = f"${{{synthesized.logical_id(synthesized.stack.storage.table)}.Arn}}"
     bucket_runs = f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}/runs/*"
     grants = _api_grants(synthesized)
     assert grants.pop("states:StartExecution") == {f"${{{state_machine}}}"}
+    # a review answers the loop's waiting task, on the quality loop only (no SendTaskFailure/Heartbeat: unused)
+    assert grants.pop("states:SendTaskSuccess") == {f"${{{state_machine}}}"}
     (executions,) = grants.pop("states:DescribeExecution")
     assert executions.endswith(f":execution:${{{state_machine}.Name}}:*")
     assert grants.pop("dynamodb:Query") == {table, f"{table}/index/{c.RUNS_INDEX}"}

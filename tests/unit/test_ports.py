@@ -8,6 +8,7 @@ import pytest
 
 from imagegate_service.adapters import bedrock
 from imagegate_service.adapters.bedrock import BedrockImageGenerator, BedrockToolCaller
+from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
 from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
@@ -22,6 +23,9 @@ ADAPTERS = [
     (ports.ToolCaller, BedrockToolCaller),
     (ports.Workflow, StepFunctionsWorkflow),
     (ports.UrlSigner, S3Presigner),
+    (ports.TaskCallbacks, StepFunctionsWorkflow),
+    (ports.ReviewStore, DynamoReviewStore),
+    (ports.DailyBudgetStore, DynamoDailyBudgetStore),
 ]
 
 

@@ -22,3 +22,10 @@ if TYPE_CHECKING:  # mypy checks each adapter against the port it implements (no
         ports.ObjectStore, ports.RunRepository, ports.ImageGenerator, ports.ToolCaller, ports.Workflow, ports.UrlSigner
     ]:
         return objects, runs, images, tools, workflow, signer
+
+    from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
+
+    def _implements_controls(
+        callbacks: StepFunctionsWorkflow, reviews: DynamoReviewStore, budget: DynamoDailyBudgetStore
+    ) -> tuple[ports.TaskCallbacks, ports.ReviewStore, ports.DailyBudgetStore]:
+        return callbacks, reviews, budget

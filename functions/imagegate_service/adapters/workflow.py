@@ -12,6 +12,8 @@ from imagegate_service.adapters.aws_clients import client as aws_client
 
 # Step Functions answers these when the account's start rate or open-execution limit is reached.
 _THROTTLING_CODES = {"ThrottlingException", "ExecutionLimitExceeded", "TooManyRequestsException"}
+# SendTaskSuccess answers these when the task no longer waits for the token.
+_GONE_TASK_CODES = {"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"}
 
 
 class WorkflowThrottled(Exception):
@@ -56,3 +58,16 @@ class StepFunctionsWorkflow:
     def execution_arn(self, run_id: str) -> str:
         # arn:aws:states:REGION:ACCOUNT:stateMachine:NAME -> arn:aws:states:REGION:ACCOUNT:execution:NAME:RUN_ID
         return self.state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{run_id}"
+
+    def send_task_success(self, task_token: str, output: dict[str, Any]) -> bool:
+        """Answer a task waiting for this token (SendTaskSuccess); False when it no longer waits (the task timed
+        out, or its execution ended: TaskTimedOut, TaskDoesNotExist, InvalidToken)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._client_factory().send_task_success(taskToken=task_token, output=json.dumps(output))
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _GONE_TASK_CODES:
+                return False
+            raise
+        return True

@@ -52,6 +52,10 @@ class RunFinisher:
     def finish(self, state: dict[str, Any]) -> dict[str, Any]:
         loop, settings, run_id = state["loop"], state["settings"], state["runId"]
         status, reason = state["outcome"], state["reason"]
+        if state.get("review"):  # Record Approved: the round the person approved is the run's result
+            from imagegate_service.domain.review import approved_loop
+
+            loop = approved_loop(loop, state["review"], self._runs.list_rounds(run_id))
         error = state.get("error") or {}
         if status == c.STATUS_BLOCKED:
             reason = blocked_reason(state)

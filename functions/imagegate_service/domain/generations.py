@@ -20,6 +20,7 @@ from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import utc_now
+from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.ports import Clock, RunRepository, UrlSigner, Workflow
 from imagegate_service.domain.run_ids import is_run_id, new_run_id
 from imagegate_service.domain.start import new_run_item
@@ -63,8 +64,10 @@ class Generations:
         idempotency_store_factory: Callable[[], Any] | None = None,
         new_id: Callable[[], str] = new_run_id,
         clock: Clock = utc_now,
+        daily: DailyBudget | None = None,
     ):
         self._runs = runs or DynamoRunRepository()
+        self._daily = daily or DailyBudget(clock=clock)
         self._workflow = workflow or StepFunctionsWorkflow()
         self._presigner = presigner or S3Presigner()
         self._idempotency_store_factory = idempotency_store_factory or _dynamodb_idempotency_store
@@ -137,6 +140,8 @@ class Generations:
         not accepted (429/500) and retries it, so a FAILED item would show a generation that never was. The
         delete holds only while it is QUEUED: an execution that did start after all moves it on to RUNNING
         (Start Run creates the item again if the delete won). An idempotent replay never comes here."""
+        # the daily cap (DailyBudgetExhausted, 429) before anything is written; a replay never comes here
+        self._daily.check_start(submission["settings"])
         run_id = self._new_id()
         self._runs.create_run(run_id, new_run_item(run_id, submission["settings"], self._clock(), c.STATUS_QUEUED))
         try:
@@ -173,6 +178,12 @@ class Generations:
             "startedAt": item["startedAt"],
             "updatedAt": item.get("updatedAt"),
             "finishedAt": item.get("finishedAt"),
+            # while it waits for a person: the round under review and until when (never the task token)
+            "awaitingReview": (
+                {"round": item.get("reviewRound"), "deadline": item.get("reviewDeadline")}
+                if item["status"] == c.STATUS_AWAITING_REVIEW
+                else None
+            ),
             "rounds": [self._round(entry) for entry in rounds],
             # the independent evaluator on the final best image: the best round's evaluation
             "evaluation": best_round.get("evaluation"),
@@ -246,6 +257,7 @@ class Generations:
             "evaluation": entry.get("evaluation"),
             "evaluationCostUsd": entry.get("evaluationCostUsd", 0.0),
             "recordedAt": entry.get("recordedAt"),
+            "reviews": entry.get("reviews", []),  # who, when, decision, feedback
             "images": images,
             "bestCandidate": next((image["candidate"] for image in images if image["best"]), None),
             "bestImage": self._presigner.url(best_key) if best_key else None,

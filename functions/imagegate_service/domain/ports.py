@@ -121,3 +121,46 @@ class UrlSigner(Protocol):
     """Time-limited links to a run's objects (S3 presigned GET URLs)."""
 
     def url(self, key: str) -> str: ...
+
+
+@runtime_checkable
+class TaskCallbacks(Protocol):
+    """Answers to a workflow task that waits for a task token (Step Functions SendTaskSuccess)."""
+
+    def send_task_success(self, task_token: str, output: dict[str, Any]) -> bool:
+        """False when the task no longer waits for this token (it timed out, or its execution ended)."""
+        ...
+
+
+@runtime_checkable
+class ReviewStore(Protocol):
+    """A run's review pause on its run item, and the reviews on its round items (DynamoDB)."""
+
+    def wait_for_review(self, run_id: str, task_token: str, round_number: int, attributes: dict[str, Any]) -> bool: ...
+
+    def take_review(self, run_id: str, task_token: str, round_number: int, review: dict[str, Any]) -> bool: ...
+
+    def withdraw_review(self, run_id: str, round_number: int, reviewed_at: str) -> None: ...
+
+    def forget_token(self, run_id: str) -> None: ...
+
+
+@runtime_checkable
+class DailyBudgetStore(Protocol):
+    """The day's spend and the runs' round reservations against the daily cap (DynamoDB)."""
+
+    def day(self, day: str) -> dict[str, Any] | None: ...
+
+    def reserve(self, day: str, amount: float, cap_usd: float, expires_at: int, now: str) -> bool: ...
+
+    def reserve_round(
+        self, run_id: str, round_number: int, day: str, amount: float, cap_usd: float, expires_at: int, now: str
+    ) -> str: ...
+
+    def draw(self, run_id: str, round_number: int, amount: float) -> str | None: ...
+
+    def settle(self, day: str, committed_delta: float, spent_usd: float, now: str) -> float: ...
+
+    def open_reservations(self, run_id: str) -> list[dict[str, Any]]: ...
+
+    def release(self, reservation: dict[str, Any], now: str) -> bool: ...

@@ -51,6 +51,9 @@ class PromptRewriter:
         if edit is not None and best_doc is not verdict_doc:
             suggestions = best_candidate(best_doc)["verdict"]["suggestions"]
             base = {**loop, "prompt": best_doc["prompt"]}  # the edit starts from that round's image and prompt
+        review = state["judgement"].get("review") or {}
+        if review.get("decision") == c.REVIEW_REJECT:  # a person rejected the round: their feedback leads
+            suggestions = [review["feedback"]]
         request = rewrite_request(settings, base, suggestions, self._runs.list_rounds(run_id))
         next_round = loop["round"] + 1
         with self._ledger.call(

@@ -20,6 +20,7 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
+from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.ports import RunRepository
 from imagegate_service.errors import BudgetExhausted, ContentBlocked, ImagesFiltered
 from imagegate_service.settings import run_ttl_days
@@ -36,6 +37,7 @@ class BilledCall:
     cost_usd: float = 0.0
     outcome: str = c.CALL_OK
     is_answered: bool = False
+    budget_day: str | None = None  # the UTC day the daily cap counts it on (None without a cap)
 
     def answered(self, cost_usd: float, outcome: str = c.CALL_OK) -> None:
         self.is_answered, self.cost_usd, self.outcome = True, cost_usd, outcome
@@ -51,8 +53,9 @@ def attempt_of(state: dict[str, Any]) -> int:
 
 
 class SpendLedger:
-    def __init__(self, runs: RunRepository | None = None):
+    def __init__(self, runs: RunRepository | None = None, daily: DailyBudget | None = None):
         self._runs = runs or DynamoRunRepository()
+        self._daily = daily or DailyBudget()
 
     @contextlib.contextmanager
     def call(
@@ -68,6 +71,11 @@ class SpendLedger:
                 f"${float(run.get('committedUsd', 0.0)):.6f} already spent or committed it would pass maxCostUsd "
                 f"${limit:.6f}, so it was not made"
             )
+        try:  # the deployment's daily cap, over every run (domain/daily_budget.py)
+            billed.budget_day = self._daily.take(state, round_number, billed.bound_usd)
+        except BaseException:
+            self._runs.release_spend(run_id, billed.bound_usd)
+            raise
         try:
             yield billed
         except BaseException as error:
@@ -84,9 +92,11 @@ class SpendLedger:
     ) -> None:
         if not billed.is_answered:
             self._runs.release_spend(run_id, billed.bound_usd)
+            if billed.budget_day:
+                self._daily.give_back(billed.budget_day, billed.bound_usd)
             return
         now = utc_now()
-        self._runs.record_call(
+        recorded = self._runs.record_call(
             run_id,
             {
                 "callId": billed.call_id,
@@ -102,6 +112,11 @@ class SpendLedger:
             },
             billed.bound_usd,
         )
+        if billed.budget_day:
+            if recorded:
+                self._daily.settle(billed.budget_day, billed.bound_usd, billed.cost_usd)
+            else:  # a re-delivered invocation: the call was settled the first time
+                self._daily.give_back(billed.budget_day, billed.bound_usd)
 
     def entries(self, run_id: str) -> list[dict[str, Any]]:
         return self._runs.ledger(run_id)

@@ -4,9 +4,12 @@ POST /generations            start a generation (Idempotency-Key header: at most
 GET  /generations/{id}       its status, settings, rounds with presigned image URLs, best image, totals
 GET  /generations            recent generations, newest first (?limit=1-100&cursor=...)
 GET  /options                what a run form needs: defaults, model and size choices, limits (read-only)
+POST /generations/{id}/review  approve or reject a run that waits for its review (409 when it does not)
+GET  /budget                 today's spend, reservations and the daily cap (dailyBudgetUsd)
 
 Errors are JSON {"error", "message", "field"?}: 400 bad request, 404 unknown id or route, 409 idempotency
-key reused with another body (or still in progress), 429 throttled, 500 without internals.
+key reused with another body (or still in progress) or a review of a run not waiting for one, 429 throttled or
+DailyBudgetExhausted (Retry-After: seconds to the next UTC midnight), 500 without internals.
 The request body must be JSON (Content-Type application/json or +json; none, or curl's default
 application/x-www-form-urlencoded with a JSON body, is read as JSON too) of at most
 MAX_REQUEST_BODY_BYTES."""
@@ -25,13 +28,17 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
+from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.options import run_options
+from imagegate_service.domain.review import Reviews
 from imagegate_service.errors import (
+    DailyBudgetExhausted,
     GenerationNotFound,
     IdempotencyKeyReused,
     InvalidRequest,
     RequestInProgress,
+    ReviewNotWaiting,
     StoreThrottled,
     Throttled,
 )
@@ -71,6 +78,8 @@ def _cors() -> CORSConfig | None:
 
 app = APIGatewayRestResolver(cors=_cors())
 generations = Generations()
+reviews = Reviews()
+daily_budget = DailyBudget()
 
 
 @app.post("/generations")
@@ -100,6 +109,18 @@ def list_generations() -> dict[str, Any]:
     return generations.list(query.get("limit"), query.get("cursor"), _base_path())
 
 
+@app.post("/generations/<generation_id>/review")
+@tracer.capture_method
+def review_generation(generation_id: str) -> dict[str, Any]:
+    return reviews.submit(generation_id, _json_body(), _caller())
+
+
+@app.get("/budget")
+@tracer.capture_method
+def get_budget() -> dict[str, Any]:
+    return daily_budget.status()
+
+
 @app.get("/options")
 @tracer.capture_method
 def get_options() -> dict[str, Any]:
@@ -127,6 +148,21 @@ def _not_found(error: GenerationNotFound) -> Response[Any]:
 @app.exception_handler([IdempotencyKeyReused, RequestInProgress])
 def _conflict(error: Exception) -> Response[Any]:
     return error_response(HTTPStatus.CONFLICT, type(error).__name__, str(error), c.IDEMPOTENCY_HEADER)
+
+
+@app.exception_handler(ReviewNotWaiting)
+def _not_waiting(error: ReviewNotWaiting) -> Response[Any]:
+    return error_response(HTTPStatus.CONFLICT, "ReviewNotWaiting", str(error))
+
+
+@app.exception_handler(DailyBudgetExhausted)
+def _daily_budget(error: DailyBudgetExhausted) -> Response[Any]:
+    return error_response(
+        HTTPStatus.TOO_MANY_REQUESTS,
+        "DailyBudgetExhausted",
+        str(error),
+        headers={"Retry-After": str(error.retry_after_seconds)},
+    )
 
 
 @app.exception_handler([Throttled, StoreThrottled])
@@ -205,6 +241,16 @@ def _json_body() -> Any:
 def _idempotency_key() -> str | None:
     key = app.current_event.headers.get(c.IDEMPOTENCY_HEADER.lower())
     return key if key is None else key.strip()
+
+
+def _caller() -> str:
+    """Who is calling, as API Gateway identified them: the IAM principal (authorization IAM), the API key, else
+    the source address (authorization NONE, or imagegate serve)."""
+    identity = (app.current_event.get("requestContext") or {}).get("identity") or {}
+    for field in ("userArn", "caller", "apiKeyId"):
+        if identity.get(field):
+            return str(identity[field])
+    return f"anonymous ({identity['sourceIp']})" if identity.get("sourceIp") else "anonymous"
 
 
 def _base_path() -> str:

@@ -4,10 +4,14 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
+from imagegate_service.adapters.controls import DynamoReviewStore
+from imagegate_service.domain.daily_budget import DailyBudget, add_daily_spend_metric
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
 finisher = RunFinisher()
+daily_budget = DailyBudget()
+reviews = DynamoReviewStore()
 
 
 @logger.inject_lambda_context
@@ -18,4 +22,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name=c.METRIC_RUN_OUTCOME[result["status"]], unit=MetricUnit.Count, value=1)
     metrics.add_metric(name=c.METRIC_ROUNDS_PER_RUN, unit=MetricUnit.Count, value=result["rounds"])
     metrics.add_metric(name=c.METRIC_RUN_COST, unit=MetricUnit.NoUnit, value=result["costUsd"])
+    if event["settings"].get("review") == c.REVIEW_FINAL:
+        reviews.forget_token(event["runId"])  # the run has ended: no review can be taken any more
+    add_daily_spend_metric(metrics, daily_budget.release_run(event["runId"]))
     return result

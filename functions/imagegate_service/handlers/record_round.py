@@ -4,10 +4,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service.constants import METRIC_ROUND_SCORE
+from imagegate_service.domain.daily_budget import DailyBudget, add_daily_spend_metric
 from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
 recorder = RoundRecorder()
+daily_budget = DailyBudget()
 
 
 @logger.inject_lambda_context
@@ -15,7 +17,10 @@ recorder = RoundRecorder()
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if event.get("filtered"):
-        return recorder.record_filtered(event)  # every image of the round withheld: no score to report
-    loop = recorder.record(event)
-    metrics.add_metric(name=METRIC_ROUND_SCORE, unit=MetricUnit.Count, value=loop["lastScore"])
+        loop = recorder.record_filtered(event)  # every image of the round withheld: no score to report
+    else:
+        loop = recorder.record(event)
+        metrics.add_metric(name=METRIC_ROUND_SCORE, unit=MetricUnit.Count, value=loop["lastScore"])
+    # the round is over: what is left of its daily reservation goes back to the day
+    add_daily_spend_metric(metrics, daily_budget.release_run(event["runId"]))
     return loop

@@ -1,0 +1,139 @@
+"""Human review (run setting review "final"): the workflow pauses in a `.waitForTaskToken` task (Await Review), whose
+function stores the task token on the run item (AWAITING_REVIEW); POST /generations/{id}/review takes the decision,
+records it with the round under review (who, when, decision, feedback) and answers the task (SendTaskSuccess). The
+workflow then ends the run PASSED (approve), or turns the feedback into the next round's suggestions (reject) while
+rounds and budget remain, else ends it EXHAUSTED; no answer within reviewTimeoutSeconds ends it EXHAUSTED (the
+task's States.Timeout). The token never leaves the run item: no API answer, export or log carries it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.controls import DynamoReviewStore
+from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.adapters.workflow import StepFunctionsWorkflow
+from imagegate_service.domain.clock import iso, utc_now
+from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, TaskCallbacks
+from imagegate_service.domain.run_ids import is_run_id
+from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting
+from imagegate_service.settings import _is_control
+
+_BODY_FIELDS = ("decision", "feedback")
+REVIEWER_MAX_CHARS = 200
+
+
+class ReviewPause:
+    """Await Review's function: the run waits with its task token; returns nothing the state needs."""
+
+    def __init__(self, reviews: ReviewStore | None = None, clock: Clock = utc_now):
+        self._reviews = reviews or DynamoReviewStore()
+        self._clock = clock
+
+    def wait(self, state: dict[str, Any]) -> dict[str, Any]:
+        run_id, loop, settings = state["runId"], state["loop"], state["settings"]
+        now = self._clock()
+        round_number = reviewed_round(loop, settings)
+        deadline = now + timedelta(seconds=int(settings["reviewTimeoutSeconds"]))
+        waiting = self._reviews.wait_for_review(
+            run_id,
+            state["taskToken"],
+            round_number,
+            {"reviewDeadline": iso(deadline), "updatedAt": iso(now)},
+        )
+        return {"waiting": waiting, "round": round_number, "deadline": iso(deadline)}
+
+
+def reviewed_round(loop: dict[str, Any], settings: dict[str, Any]) -> int:
+    """The round a person reviews: the one that just passed the gate (after a rejection it may score below an
+    earlier, rejected round), else, out of rounds, the best round."""
+    if float(loop["lastScore"]) >= float(settings["threshold"]):
+        return int(loop["roundsCompleted"])
+    return int(loop["bestRound"])
+
+
+def approved_loop(loop: dict[str, Any], review: dict[str, Any] | None, rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The loop with the approved round as the run's result (Record Approved: the person chose that image)."""
+    if not review or review.get("decision") != c.REVIEW_APPROVE:
+        return loop
+    chosen = next((entry for entry in rounds if int(entry["round"]) == int(review["round"])), None)
+    if chosen is None:
+        return loop
+    evaluation = chosen.get("evaluation") or {}
+    available = "unavailable" not in evaluation and "passed" in evaluation
+    return {
+        **loop,
+        "bestRound": int(chosen["round"]),
+        "bestScore": chosen["score"],
+        "bestImageKey": chosen["bestImageKey"],
+        "bestEvaluation": {"passed": evaluation["passed"], "source": evaluation["source"]} if available else None,
+    }
+
+
+def parse_review(body: Any) -> dict[str, str]:
+    """A review body: {"decision": "approve"} or {"decision": "reject", "feedback": "..."}; InvalidRequest names
+    the field otherwise."""
+    if not isinstance(body, dict):
+        raise InvalidRequest("body", 'must be a JSON object such as {"decision": "approve"}')
+    unknown = sorted(set(body) - set(_BODY_FIELDS))
+    if unknown:
+        raise InvalidRequest(unknown[0], f"is not a review field; allowed: {', '.join(_BODY_FIELDS)}")
+    decision = body.get("decision")
+    if decision is None:
+        raise InvalidRequest("decision", f"is required: one of {', '.join(c.REVIEW_DECISIONS)}")
+    if decision not in c.REVIEW_DECISIONS:
+        raise InvalidRequest("decision", f"{str(decision)[:40]!r} is not one of {', '.join(c.REVIEW_DECISIONS)}")
+    feedback = body.get("feedback", "")
+    if not isinstance(feedback, str):
+        raise InvalidRequest("feedback", "must be a string")
+    feedback = feedback.strip()
+    if len(feedback) > c.REVIEW_FEEDBACK_MAX_CHARS:
+        raise InvalidRequest("feedback", f"is {len(feedback)} characters; the limit is {c.REVIEW_FEEDBACK_MAX_CHARS}")
+    for position, char in enumerate(feedback):
+        if _is_control(char):
+            raise InvalidRequest("feedback", f"contains the control character U+{ord(char):04X} at position {position}")
+    if decision == c.REVIEW_REJECT and not feedback:
+        raise InvalidRequest("feedback", "is required with reject: say what the next round should change")
+    return {"decision": decision, "feedback": feedback}
+
+
+class Reviews:
+    """POST /generations/{id}/review and `imagegate review`: take the decision and answer the waiting task."""
+
+    def __init__(
+        self,
+        runs: RunRepository | None = None,
+        reviews: ReviewStore | None = None,
+        callbacks: TaskCallbacks | None = None,
+        clock: Clock = utc_now,
+    ):
+        self._runs = runs or DynamoRunRepository()
+        self._reviews = reviews or DynamoReviewStore()
+        self._callbacks = callbacks or StepFunctionsWorkflow()
+        self._clock = clock
+
+    def submit(self, run_id: str, body: Any, reviewer: str) -> dict[str, Any]:
+        if not is_run_id(run_id):
+            raise GenerationNotFound(f"no generation has the id {run_id!r}")
+        decision = parse_review(body)
+        item = self._runs.get_run(run_id)
+        if item is None:
+            raise GenerationNotFound(f"no generation has the id {run_id!r}")
+        token = item.get(c.REVIEW_TOKEN_ATTRIBUTE)
+        if item["status"] != c.STATUS_AWAITING_REVIEW or not token:
+            raise ReviewNotWaiting(f"generation {run_id} is {item['status']}, not waiting for a review")
+        round_number = int(item["reviewRound"])
+        review = {
+            **decision,
+            "round": round_number,
+            "reviewer": reviewer[:REVIEWER_MAX_CHARS] or "anonymous",
+            "reviewedAt": iso(self._clock()),
+        }
+        if not self._reviews.take_review(run_id, token, round_number, review):
+            raise ReviewNotWaiting(f"generation {run_id} is no longer waiting for a review")
+        if not self._callbacks.send_task_success(token, review):
+            # the wait ended (timed out) between the read and the answer: the review never counted
+            self._reviews.withdraw_review(run_id, round_number, review["reviewedAt"])
+            raise ReviewNotWaiting(f"the review period of generation {run_id} ended before the review arrived")
+        return {"id": run_id, "status": c.STATUS_RUNNING, "review": review}
