@@ -53,6 +53,19 @@ class Observability(Construct):
         self.alarms = [
             self._alarm(alarm_id, metric) for alarm_id, metric in {**loop_metrics, **function_metrics}.items()
         ]
+        self.daily_budget_alarm: cloudwatch.Alarm | None = None
+        if config.daily_budget_usd:
+            # Record Round and Finish Run emit the day's settled spend (DailySpendUsd, domain/daily_budget.py); the
+            # day's ledger starts at 0 each UTC midnight, so its maximum over 5 minutes is today's spend so far
+            ratio = constants.DAILY_BUDGET_ALARM_RATIO
+            self.daily_budget_alarm = self._alarm(
+                "DailyBudgetNearlySpent",
+                _run_metric(constants.METRIC_DAILY_SPEND, "Maximum", None, period=_PERIOD),
+                threshold=round(ratio * config.daily_budget_usd, 6),
+                description=f"Today's model spend reached {ratio:.0%} of the daily budget "
+                f"(${config.daily_budget_usd:g}); over the cap new generations are refused until 00:00 UTC.",
+            )
+            self.alarms.append(self.daily_budget_alarm)
 
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{config.stack_name}-runs")
         self.dashboard.add_widgets(

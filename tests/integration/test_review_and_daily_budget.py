@@ -147,9 +147,7 @@ def test_a_bad_review_body_names_its_field_and_changes_nothing(runtime, body, fi
     assert poll_execution(arn)["status"] == "SUCCEEDED"
 
 
-def test_twenty_concurrent_runs_never_spend_past_the_daily_cap_and_refused_ones_start_nothing(
-    monkeypatch, runtime
-):
+def test_twenty_concurrent_runs_never_spend_past_the_daily_cap_and_refused_ones_start_nothing(monkeypatch, runtime):
     # Given a daily cap of a few rounds' worth and the HTTP API's start path
     cap = 0.5
     monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, str(cap))

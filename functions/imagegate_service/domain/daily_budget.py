@@ -42,7 +42,9 @@ def configured_cap() -> float | None:
     except ValueError:
         cap = math.nan
     if not math.isfinite(cap) or cap <= 0:
-        raise InvalidRequest("dailyBudgetUsd", f"the deployment's {c.ENV_DAILY_BUDGET_USD}={raw!r} is not a positive amount")
+        raise InvalidRequest(
+            "dailyBudgetUsd", f"the deployment's {c.ENV_DAILY_BUDGET_USD}={raw!r} is not a positive amount"
+        )
     return cap
 
 
