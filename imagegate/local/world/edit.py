@@ -8,7 +8,8 @@ and noise. It keeps that scene and changes the details the edit's prompt asks fo
 - masked (INPAINTING with a mask prompt such as "the cup"): only the named object is re-drawn, with
   EDIT_SUCCESS of getting each wrong detail (its colour, an attribute) right; the mask bleeds onto the nearest
   other object with MASK_BLEED (it takes the edited object's new colour). A mask prompt that names nothing
-  in the image masks nothing: the image comes back unchanged (Bedrock bills it all the same).
+  in the image masks nothing: the image comes back unchanged (Bedrock bills it all the same). Without a
+  prompt (INPAINTING without text) the masked object is removed, with EDIT_SUCCESS.
 - unmasked (image-to-image at strength s, or IMAGE_VARIATION at similarityStrength v, s = (1 - v) / 0.8): with
   chance s ** REDRAW_EXPONENT the model all but ignores the image (a strength near 1 is "as if you passed in no
   image at all", the SD3.5 Large page) and the result is a fresh drawing of the prompt; otherwise each wrong
@@ -152,6 +153,9 @@ def _masked_edit(plan: RenderPlan, entities: list[Entity], mask_prompt: str, rng
     region = [instance for instance in plan.instances if instance.code == target_code]
     if not region:
         return  # the mask prompt matches nothing in the image: nothing is repainted
+    if not entities and rng.random() < EDIT_SUCCESS:  # no text: remove what the mask covers (Nova's removal)
+        plan.instances = [instance for instance in plan.instances if instance.code != target_code]
+        return
     for entity in asked or [Entity(cls=target)]:
         _rework_entity(plan, entity, 1.0, rng, add_missing=False)
     others = [instance for instance in plan.instances if instance.code != target_code]

@@ -105,3 +105,16 @@ def test_variation_strength_mirrors_similarity():
     assert edit.variation_strength(1.0) == 0.0
     assert edit.variation_strength(edit.SIMILARITY_FLOOR) == 1.0
     assert edit.variation_strength(0.6) > edit.variation_strength(0.8)
+
+
+def test_inpainting_without_a_prompt_removes_the_masked_object_about_as_often_as_the_calibrated_rate():
+    trials = sources(60)
+    removed = sum(
+        not [
+            o
+            for o in perceive(edit.edit_png(png, "", "", seed, strength=1.0, mask_prompt="the cup")).objects
+            if o.code == concept_code("cup")
+        ]
+        for seed, png in trials
+    )
+    assert abs(removed / len(trials) - edit.EDIT_SUCCESS) < 0.18
