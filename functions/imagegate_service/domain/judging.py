@@ -32,8 +32,8 @@ def judge_request(model_id: str, original_prompt: str, png: bytes, style: str | 
     and the run's style preset (its description; the judge checks it), never how the image was made."""
     user_text = (
         prompts.text("judge_user.md")
+        .replace("{style}", as_data(styles.description(style)))  # first: the user's text may hold "{style}"
         .replace("{original_prompt}", as_data(original_prompt))
-        .replace("{style}", as_data(styles.description(style)))
     )
     return {
         "model_id": model_id,

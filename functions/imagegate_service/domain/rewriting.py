@@ -123,9 +123,9 @@ def rewrite_request(
     limit = registry.generator(settings["generator"]).prompt_max_chars
     earlier = sorted(earlier_rounds, key=lambda r: r["score"], reverse=True)[:HISTORY_SIZE]
     history = "\n".join(f"score {r['score']}: {as_data(r['prompt'])}" for r in earlier) or "(none)"
-    values = {
-        "original_prompt": as_data(settings["prompt"]),
+    values = {  # the preset's description first: the user's texts filled in after it may hold "{style}"
         "style": as_data(styles.description(settings.get("style"))),
+        "original_prompt": as_data(settings["prompt"]),
         "current_prompt": as_data(loop["prompt"]),
         "negative_prompt": as_data(loop["negativePrompt"]) or "(none)",
         "suggestions": "\n".join(as_data(s) for s in suggestions) or "(none)",
