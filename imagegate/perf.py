@@ -76,9 +76,9 @@ def arms_figures() -> None:
         tables.append((f"GenEval, {GENEVAL_SAMPLE}-item stratified sample (seed {GENEVAL_SAMPLE_SEED})", sample))
     else:
         print(f"arms on GenEval: skipped, {GENEVAL_FILE} not found")
-    # Every item under every arm, default settings, in as few benchmark executions as one execution's quotas
-    # allow (Prepare Benchmark's own bounds decide); their runs are pooled into one table per suite.
-    jobs = [(name, batch) for name, items in tables for batch in _fitting_batches(items)]
+    # Every item under every arm, default settings; any number fits one benchmark (a Distributed Map), but one
+    # local runtime is one Python process, so the items are split into one benchmark per core and pooled.
+    jobs = [(name, batch) for name, items in tables for batch in _batches(items, os.cpu_count() or 1)]
     started = time.monotonic()
     # One process (with its own local runtime) per execution, as many at once as there are cores: the loops
     # are CPU-bound Python, which one process runs on one core.
@@ -119,26 +119,12 @@ def _arms_request(batch: list, number: int) -> dict:
     return benchmark_local.suite_request(batch, f"arms-{number}", concurrency=4, arms=ARMS)
 
 
-def _fitting_batches(items: list) -> list[list]:
-    """Consecutive batches, each the most items (under every arm) that one benchmark execution holds."""
-    from imagegate_service.errors import InvalidRequest
-
-    def fits(batch: list) -> bool:
-        try:
-            benchmark_local.prepare_locally(_arms_request(batch, len(batches)))
-            return True
-        except InvalidRequest:
-            return False
-
-    batches, start = [], 0
-    while start < len(items):
-        low, high = 1, len(items) - start  # the largest n with items[start:start + n] fitting
-        while low < high:
-            middle = (low + high + 1) // 2
-            low, high = (middle, high) if fits(items[start : start + middle]) else (low, middle - 1)
-        batches.append(items[start : start + low])
-        start += low
-    return batches
+def _batches(items: list, count: int) -> list[list]:
+    """``count`` consecutive batches of about equal size (fewer when there are fewer items)."""
+    count = max(1, min(count, len(items)))
+    size, extra = divmod(len(items), count)
+    bounds = [k * size + min(k, extra) for k in range(count + 1)]
+    return [items[bounds[k] : bounds[k + 1]] for k in range(count)]
 
 
 def loop_figures() -> None:

@@ -43,7 +43,7 @@ CHILD_STATE_MACHINE_SUFFIX = "-item-processor"
 _STATUSES = ("SUCCEEDED", "FAILED", "PENDING")
 _ENDED_FAILED = ("FAILED", "TIMED_OUT", "ABORTED")
 _NAME_OK = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
-_POLL_SECONDS = 0.05
+_POLL_SECONDS = 0.2  # how often the running children are looked at (a child takes seconds)
 
 
 class ExceededToleratedFailures(Exception):
@@ -176,7 +176,15 @@ class LocalDistributedMap:
                     _append(files["PENDING"], {"Input": json.dumps(_select(selector, value, index, map_input))})
                 pending = False
             time.sleep(_POLL_SECONDS)
-            for arn in list(running):
+            # one call for the children still running; a description only for those that ended
+            still_running = {
+                execution["executionArn"]
+                for page in sfn.get_paginator("list_executions").paginate(
+                    stateMachineArn=self.child_state_machine_arn, statusFilter="RUNNING"
+                )
+                for execution in page["executions"]
+            }
+            for arn in [arn for arn in running if arn not in still_running]:
                 description = sfn.describe_execution(executionArn=arn)
                 if description["status"] == "RUNNING":
                     continue
