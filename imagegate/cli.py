@@ -40,6 +40,8 @@ _REQUEST_FLAGS = {
     "quality": "quality",
     "strategy": "strategy",
     "style": "style",
+    "review": "review",
+    "review_timeout": "reviewTimeoutSeconds",
 }
 
 
@@ -128,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
         STRATEGY_REFINE,
         STRATEGY_REGENERATE,
     )
+    from imagegate_service.constants import REVIEW_DECISIONS, REVIEW_MODES
     from imagegate_service.settings import DEFAULTS, MAX_ROUNDS_HARD_CAP
 
     run.add_argument(
@@ -170,6 +173,25 @@ def _parser() -> argparse.ArgumentParser:
         "next seed); rewrite is the deprecated name of regenerate",
     )
     run.add_argument("--style", help="a style preset of prompts/styles.json (photographic, watercolor, ...)")
+    run.add_argument(
+        "--review",
+        choices=list(REVIEW_MODES),
+        help="final: when the gate passes or the rounds run out, ask on the terminal to approve or reject "
+        "(with feedback for the next round) before the run ends (default none)",
+    )
+    run.add_argument(
+        "--review-timeout",
+        type=_number(int, 1),
+        metavar="SECONDS",
+        help=f"how long a review may wait before the run ends EXHAUSTED (default {DEFAULTS['reviewTimeoutSeconds']})",
+    )
+    run.add_argument(
+        "--daily-budget-usd",
+        type=_number(float, 0),
+        metavar="AMOUNT",
+        help="cap the model spend of all runs today (UTC), counting what the runs in --out spent today; over it the "
+        "run is refused (exit 2) or ends EXHAUSTED",
+    )
     run.add_argument("--out", default="runs", help="folder that receives runs/<runId>/ (default ./runs)")
     run.add_argument(
         "--fault",
@@ -228,7 +250,27 @@ def _parser() -> argparse.ArgumentParser:
         help="benchmark reports the console lists: the folder 'imagegate bench --out' writes "
         "<date>/report.json to (default ./benchmarks)",
     )
+    serve.add_argument(
+        "--daily-budget-usd",
+        type=_number(float, 0),
+        metavar="AMOUNT",
+        help="cap the model spend of all runs today (UTC), counting what the runs in --data-dir spent today; over it "
+        "POST /generations answers 429 DailyBudgetExhausted and running ones end EXHAUSTED",
+    )
     serve.set_defaults(command=_cmd_serve)
+
+    from imagegate.controls_cli import DEFAULT_API, budget_command, review_command
+
+    api = _Parser(add_help=False)
+    api.add_argument("--api", default=DEFAULT_API, help=f"the imagegate API (default {DEFAULT_API}: imagegate serve)")
+    api.add_argument("--api-key", help="an API key, for a deployment with apiKey and authorization NONE")
+    review = sub.add_parser("review", parents=[verbose, api], help="approve or reject a generation that waits for review")
+    review.add_argument("id", help="the generation's id")
+    review.add_argument("decision", choices=list(REVIEW_DECISIONS))
+    review.add_argument("--feedback", help="with reject: what the next round should change (the next round's suggestions)")
+    review.set_defaults(command=review_command)
+    budget = sub.add_parser("budget", parents=[verbose, api], help="today's spend, reservations and the daily cap")
+    budget.set_defaults(command=budget_command)
 
     bench = sub.add_parser(
         "bench", parents=[verbose], help="run a prompt suite through the quality loop and write a benchmark report"
@@ -298,8 +340,11 @@ class _UsageError(Exception):
 def _cmd_run(args: argparse.Namespace) -> int:
     from imagegate.export import export_run
     from imagegate.local.bedrock_offline import FaultSwitches
+    from imagegate.controls_cli import apply_daily_cap, review_prompter
     from imagegate.local.runtime import LocalRuntime
-    from imagegate_service.errors import InvalidRequest
+    from imagegate_service.domain.daily_budget import DailyBudget
+    from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest
+    from imagegate_service.settings import resolve_settings
 
     try:
         request = _build_request(args)
@@ -311,12 +356,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return _fail_input(problem)
 
     with LocalRuntime(faults=faults, retry_time_scale=args.retry_time_scale) as runtime:
+        apply_daily_cap(args.daily_budget_usd, Path(args.out))
         try:
+            DailyBudget().check_start(resolve_settings(request))  # refused: nothing started or written
             execution_arn = runtime.start(request)
         except InvalidRequest as error:
             return _fail_input(str(error) + _flag_hint(error.field, args))
-        print(f"run {execution_arn.rsplit(':', 1)[-1]} started (local runtime, offline Bedrock)")
-        outcome = runtime.wait(execution_arn, on_round=_print_round)
+        except DailyBudgetExhausted as error:
+            print(f"imagegate: refused: {error}", file=sys.stderr)
+            return EXIT_INVALID_INPUT
+        run_id = execution_arn.rsplit(":", 1)[-1]
+        print(f"run {run_id} started (local runtime, offline Bedrock)")
+        outcome = runtime.wait(execution_arn, on_round=_print_round, on_poll=review_prompter(run_id, runtime.runs()))
         run_item = runtime.runs().get_run(outcome.run_id)
         if run_item is None:  # the execution ended before Start Run wrote the run: nothing to export
             print(
@@ -557,6 +608,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             verbose=args.verbose,
             data_dir=args.data_dir,
             bench_dir=args.bench_dir,
+            daily_budget_usd=args.daily_budget_usd,
         )
     except OSError as error:  # port in use, permission denied
         print(f"imagegate: cannot serve on 127.0.0.1:{args.port}: {error}", file=sys.stderr)

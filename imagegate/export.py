@@ -55,6 +55,7 @@ def build_run_document(
                 "evaluationCostUsd": item.get("evaluationCostUsd", 0.0),
                 "generateMs": item.get("generateMs"),
                 "judgeMs": item.get("judgeMs"),
+                "reviews": item.get("reviews", []),  # a person's decisions on the round (review final)
             }
         )
     settings = run_item.get("settings", {})
@@ -124,7 +125,7 @@ def export_run(
     # after the objects it names and before run.json, whole or not at all: a reader never finds items naming
     # objects not written yet, and a run.json without items.json is a folder an older version wrote
     items = {
-        "run": run_item,
+        "run": {key: value for key, value in run_item.items() if key != c.REVIEW_TOKEN_ATTRIBUTE},  # never kept
         "rounds": sorted(round_items, key=lambda r: r["round"]),
         "objects": sorted(written),
         "ledger": sorted(ledger_items, key=lambda e: e["callId"]),

@@ -336,19 +336,27 @@ class LocalRuntime:
         )["executionArn"]
 
     def wait(
-        self, execution_arn: str, on_round: Callable[[dict[str, Any]], None] | None = None, poll_seconds: float = 0.1
+        self,
+        execution_arn: str,
+        on_round: Callable[[dict[str, Any]], None] | None = None,
+        poll_seconds: float = 0.1,
+        on_poll: Callable[[], None] | None = None,
     ) -> ExecutionOutcome:
-        """Wait for the execution to end, calling on_round for each round as it is recorded."""
+        """Wait for the execution to end, calling on_round for each round as it is recorded (and on_poll after
+        every look, e.g. the CLI's prompt for a run that waits for its review)."""
         run_id = execution_arn.rsplit(":", 1)[-1]
         reported = 0
 
         def report_new_rounds(_description: dict[str, Any]) -> None:
             nonlocal reported
             for item in sorted(self.runs().list_rounds(run_id), key=lambda r: r["round"])[reported:]:
-                on_round(item)
+                if on_round:
+                    on_round(item)
                 reported += 1
+            if on_poll:
+                on_poll()
 
-        description = poll_execution(execution_arn, report_new_rounds if on_round else None, poll_seconds)
+        description = poll_execution(execution_arn, report_new_rounds if on_round or on_poll else None, poll_seconds)
         output = description.get("output")
         return ExecutionOutcome(
             run_id=run_id,

@@ -546,6 +546,7 @@ def serve(
     stop: threading.Event | None = None,
     data_dir: Path | None = None,
     bench_dir: Path | None = None,
+    daily_budget_usd: float | None = None,
 ) -> int:
     """Run until Ctrl-C / SIGTERM (or `stop` is set). Port 0 picks a free port; the first line printed
     names the address. Runs are kept in data_dir (default ./runs, imagegate/local/store.py) and loaded
@@ -566,6 +567,11 @@ def serve(
         server.bench_dir = Path(bench_dir or DEFAULT_BENCH_OUT)
         loaded = server.store.load()
         print(f"runs kept in {server.store.root}: {loaded.describe()}", flush=True)
+        if daily_budget_usd is not None:
+            from imagegate.controls_cli import apply_daily_cap
+
+            apply_daily_cap(daily_budget_usd, server.store.root)  # today's earlier spend of the kept runs counts
+            print(f"daily budget: ${daily_budget_usd:g} of model spend per UTC day (GET /budget)", flush=True)
         print(f"imagegate API on {server.base_url} (local runtime, offline Bedrock); Ctrl-C stops it", flush=True)
         print(f"  console: open {server.base_url}/console/ in a browser", flush=True)
         print(f'  curl -X POST {server.base_url}/generations -d \'{{"prompt": "a red apple"}}\'', flush=True)
