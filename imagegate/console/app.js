@@ -145,14 +145,28 @@ async function listView() {
   filter.addEventListener("change", render);
   more.addEventListener("click", () => load().catch((error) => note.replaceChildren(errorBanner(error))));
 
+  const budget = h("p", { id: "daily-budget", class: "muted" });
   show("Generations",
     h("h1", {}, "Generations"),
+    budget,
     h("div", { class: "toolbar" },
       h("div", { class: "field" }, h("label", { for: "status-filter" }, "Status"), filter),
       h("a", { class: "button", href: "#/new" }, "New generation"),
       h("button", { type: "button", class: "secondary", onclick: () => route() }, "Refresh")),
     note, list, more);
+  showBudget(budget, current);
   await load();
+}
+
+// Today's spend against the deployment's daily cap (GET /budget); an API without the route shows nothing.
+function showBudget(element, current) {
+  api("/budget").then((b) => {
+    if (current !== view) return;
+    element.textContent = b.capUsd == null
+      ? `Today (UTC ${b.day}): ${usd(b.spentUsd)} spent, no daily budget.`
+      : `Today's budget (UTC ${b.day}): ${usd(b.spentUsd)} spent and ${usd(b.reservedUsd)} reserved of ${usd(b.capUsd)} `
+        + `(${pct(b.usedRatio)} used); resets ${b.resetsAt}.`;
+  }).catch(() => { element.textContent = ""; });
 }
 
 function listItem(item) {
@@ -265,6 +279,8 @@ function formView() {
     field("seed", "Seed", number("seed", { step: "1" })),
     field("strategy", "After a round that misses", select("strategy", schema.strategy.enum.map((s) => [s, s]), defaults.strategy)),
     field("style", "Style preset", select("style", [["", "none"], ...schema.style.enum.map((s) => [s, s])], "")),
+    field("review", "Human review", select("review", schema.review.enum.map((s) => [s, s === "final" ? "final: approve or reject before it ends" : s]), defaults.review)),
+    field("reviewTimeoutSeconds", "Review timeout (seconds)", number("reviewTimeoutSeconds", { step: "1" })),
     field("judge", "Judge (vision model)", select("judge", modelChoices("judge"), defaults.judge)),
     field("rewriter", "Rewriter (text model)", select("rewriter", modelChoices("rewriter"), defaults.rewriter)),
     field("evaluator", "Independent evaluator", select("evaluator", modelChoices("evaluator"), defaults.evaluator)),
@@ -380,9 +396,11 @@ async function generationView(id) {
   const roundsNote = h("p", { class: "muted" });
   const problem = h("div", { class: "poll-problem" });
   const title = h("h1", {}, "Generation");
-  show("Generation", title, head, summary, h("h2", {}, "Rounds"), roundsNote, rounds);
+  const review = h("section", { id: "review", class: "review", "aria-label": "Human review" });
+  show("Generation", title, head, review, summary, h("h2", {}, "Rounds"), roundsNote, rounds);
   main.insertBefore(problem, summary);
   let shownRounds = 0;
+  let reviewKey = null;
   let lastStatus = null;
   let document_ = null;
 
@@ -393,6 +411,12 @@ async function generationView(id) {
     title.textContent = generation.prompt || generation.id;
     document.title = `${generation.status}: ${generation.prompt || id} · imagegate console`;
     renderHead(head, generation);
+    // re-drawn only when the review state changes, so feedback being typed survives the polls
+    const key = JSON.stringify([generation.awaitingReview, generation.rounds.map((r) => (r.reviews || []).length)]);
+    if (key !== reviewKey) {
+      reviewKey = key;
+      renderReview(review, generation);
+    }
     if (generation.status !== lastStatus || generation.rounds.length !== shownRounds) {
       renderSummary(summary, generation, () => document_);
     }
@@ -429,6 +453,46 @@ function renderHead(head, generation) {
     generation.reason ? h("span", { id: "generation-reason" }, generation.reason) : null,
     generation.error ? h("span", { class: "error-banner", id: "generation-error" }, `Error: ${generation.error}`) : null,
   ].filter(Boolean));
+}
+
+// The run waits for a person (review final): approve, or reject with feedback for the next round; and the
+// reviews so far, each with its round. The task token never reaches the page (the API keeps it).
+function renderReview(section, generation) {
+  const reviews = generation.rounds.flatMap((round) => round.reviews || []);
+  const history = reviews.length ? h("ul", { class: "reviews", "aria-label": "Reviews" }, reviews.map((r) =>
+    h("li", {}, `Round ${r.round}: ${r.decision === "approve" ? "✔ approved" : "✘ rejected"} by ${r.reviewer} at ${r.reviewedAt}`,
+      r.feedback ? ` — “${r.feedback}”` : ""))) : null;
+  const waiting = generation.awaitingReview;
+  if (!waiting) {
+    section.replaceChildren(...(history ? [h("h2", {}, "Reviews"), history] : []));
+    return;
+  }
+  const feedback = h("textarea", { id: "review-feedback", name: "feedback", rows: 2, maxlength: 1000,
+    placeholder: "With reject: what the next round should change" });
+  const note = h("div", { role: "status" });
+  const send = async (button, decision) => {
+    note.replaceChildren();
+    const body = decision === "reject" ? { decision, feedback: feedback.value } : { decision };
+    await withBusy(button, decision === "approve" ? "Approving…" : "Rejecting…", async () => {
+      try {
+        await api(`/generations/${encodeURIComponent(generation.id)}/review`, { method: "POST", body });
+        announce(decision === "approve" ? "Approved." : "Rejected; another round is drawn if rounds and budget remain.");
+        section.replaceChildren(h("p", { id: "review-sent", role: "status" }, `Review sent (${decision}); the run goes on…`));
+      } catch (error) {
+        note.replaceChildren(h("p", { class: "field-error" }, error.message));
+        if (error.field === "feedback") feedback.focus();
+      }
+    });
+  };
+  section.replaceChildren(
+    h("h2", {}, `Round ${waiting.round} waits for your review`),
+    h("p", { class: "muted" }, `Approve it to end the run PASSED with this round's best image, or reject it with feedback. `
+      + `Without an answer by ${waiting.deadline} the run ends EXHAUSTED.`),
+    h("div", { class: "field wide" }, h("label", { for: "review-feedback" }, "Feedback"), feedback),
+    h("div", { class: "downloads" },
+      h("button", { type: "button", id: "review-approve", onclick: (e) => send(e.currentTarget, "approve") }, "Approve"),
+      h("button", { type: "button", class: "secondary", id: "review-reject", onclick: (e) => send(e.currentTarget, "reject") }, "Reject")),
+    note, ...(history ? [h("h3", {}, "Earlier reviews"), history] : []));
 }
 
 function renderSummary(summary, generation, latest) {

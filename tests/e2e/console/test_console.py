@@ -351,6 +351,36 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
     assert sum(map(_refused_threshold, laptop.problems)) <= 1
 
 
+# -- the review step and the day's budget (issue 13) ----------------------------------------------------
+def test_a_waiting_generation_is_approved_from_its_page(server, laptop):
+    page = laptop.page
+    # Given a generation with review final whose first round passes, and the list showing today's budget
+    page.goto(server.url + "/")
+    page.locator("#daily-budget", has_text="Today").wait_for()
+    started = page.evaluate(
+        """() => fetch('/generations', {method: 'POST', headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({prompt: 'a red apple on a wooden table', threshold: 0, review: 'final'})})
+            .then(r => r.json())"""
+    )
+    page.goto(f"{server.url}/#/generations/{started['id']}")
+
+    # When it waits for its review, the page offers approve and reject; approve is clicked
+    approve = page.locator("#review-approve")
+    approve.wait_for(timeout=60_000)
+    assert page.locator("#generation-status .badge").inner_text() == "AWAITING_REVIEW"
+    assert page.locator("#review-reject").is_visible() and page.locator("#review-feedback").is_visible()
+    laptop.screenshot("generation-review", "laptop")
+    approve.click()
+
+    # Then the run ends PASSED, approved, and the page lists the review with its round
+    page.wait_for_function(
+        "() => document.querySelector('#generation-status .badge')?.textContent === 'PASSED'", timeout=60_000
+    )
+    assert page.get_by_text("approved by the reviewer").first.is_visible()
+    assert "Round 1: ✔ approved" in page.locator("ul.reviews").inner_text()
+    assert not laptop.problems, laptop.problems
+
+
 # -- benchmarks ------------------------------------------------------------------------------------
 def test_a_benchmark_report_opens_with_its_charts_and_arms(server, bench_report, laptop):
     page = laptop.page
