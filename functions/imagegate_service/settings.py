@@ -15,11 +15,11 @@ from typing import Any, cast
 from imagegate_service import registry
 from imagegate_service.constants import (
     DEFAULT_RUN_TTL_DAYS,
+    DEPRECATED_STRATEGIES,
     ENV_DEFAULTS,
     ENV_RUN_TTL_DAYS,
     EVALUATION_RELATIONS,
     REVIEW_NONE,
-    DEPRECATED_STRATEGIES,
     STRATEGIES,
     STRATEGY_AUTO,
     STRATEGY_REDRAW,

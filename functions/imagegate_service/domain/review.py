@@ -124,16 +124,17 @@ class Reviews:
         if item["status"] != c.STATUS_AWAITING_REVIEW or not token:
             raise ReviewNotWaiting(f"generation {run_id} is {item['status']}, not waiting for a review")
         round_number = int(item["reviewRound"])
-        review = {
+        reviewed_at = iso(self._clock())
+        review: dict[str, Any] = {
             **decision,
             "round": round_number,
             "reviewer": reviewer[:REVIEWER_MAX_CHARS] or "anonymous",
-            "reviewedAt": iso(self._clock()),
+            "reviewedAt": reviewed_at,
         }
         if not self._reviews.take_review(run_id, token, round_number, review):
             raise ReviewNotWaiting(f"generation {run_id} is no longer waiting for a review")
         if not self._callbacks.send_task_success(token, review):
             # the wait ended (timed out) between the read and the answer: the review never counted
-            self._reviews.withdraw_review(run_id, round_number, review["reviewedAt"])
+            self._reviews.withdraw_review(run_id, round_number, reviewed_at)
             raise ReviewNotWaiting(f"the review period of generation {run_id} ended before the review arrived")
         return {"id": run_id, "status": c.STATUS_RUNNING, "review": review}
