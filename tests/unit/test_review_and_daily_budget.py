@@ -1,0 +1,316 @@
+"""Issue 13's units: the review body and decision rules, the Step Functions callback port (Stubber), the daily
+ledger's invariants on DynamoDB (moto) under any interleaving of calls, and the API's answers (400/404/409/429,
+GET /budget) with nothing written when a request is refused."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from imagegate.local.serve import rest_proxy_event
+from imagegate_service import constants as c
+from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
+from imagegate_service.adapters.storage import DynamoRunRepository
+from imagegate_service.adapters.workflow import StepFunctionsWorkflow
+from imagegate_service.domain.daily_budget import DailyBudget, next_midnight, seconds_to_midnight
+from imagegate_service.domain.generations import Generations
+from imagegate_service.domain.review import Reviews, approved_loop, parse_review, reviewed_round
+from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest, ReviewNotWaiting
+from imagegate_service.resources import RUNS_TABLE
+from imagegate_service.settings import resolve_settings
+
+pytestmark = pytest.mark.unit
+
+TABLE = "controls-test-table"
+TOKEN = "token-" + "x" * 40
+RUN_ID = "20260101T000000Z-00000001"
+
+
+# -- the review body and the decision's rules ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (None, "body"),
+        ("approve", "body"),
+        ({}, "decision"),
+        ({"decision": "APPROVE"}, "decision"),
+        ({"decision": "reject", "feedback": "   "}, "feedback"),
+        ({"decision": "reject", "feedback": 3}, "feedback"),
+        ({"decision": "approve", "feedback": "a\x00b"}, "feedback"),
+        ({"decision": "approve", "reviewer": "me"}, "reviewer"),
+    ],
+)
+def test_a_bad_review_body_names_the_field(body, field):
+    with pytest.raises(InvalidRequest) as refused:
+        parse_review(body)
+    assert refused.value.field == field
+
+
+def test_a_good_review_body_keeps_the_decision_and_the_trimmed_feedback():
+    assert parse_review({"decision": "approve"}) == {"decision": "approve", "feedback": ""}
+    assert parse_review({"decision": "reject", "feedback": "  bluer sky \n"}) == {
+        "decision": "reject",
+        "feedback": "bluer sky",
+    }
+    limit = "x" * c.REVIEW_FEEDBACK_MAX_CHARS
+    assert parse_review({"decision": "reject", "feedback": limit})["feedback"] == limit
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_round_under_review_is_the_passing_round_else_the_best(seed):
+    rng = random.Random(seed)
+    rounds = rng.randint(1, 10)
+    threshold = rng.uniform(0, 10)
+    loop = {"roundsCompleted": rounds, "lastScore": rng.uniform(0, 10), "bestRound": rng.randint(1, rounds)}
+    chosen = reviewed_round(loop, {"threshold": threshold})
+    assert chosen == (rounds if loop["lastScore"] >= threshold else loop["bestRound"])
+    assert 1 <= chosen <= rounds
+
+
+def test_an_approval_makes_the_approved_round_the_result():
+    loop = {"bestRound": 1, "bestScore": 9.0, "bestImageKey": "k1", "bestEvaluation": None, "round": 2}
+    rounds = [
+        {"round": 1, "score": 9.0, "bestImageKey": "k1", "evaluation": {"passed": True, "source": "x"}},
+        {"round": 2, "score": 8.0, "bestImageKey": "k2", "evaluation": {"passed": False, "source": "x"}},
+    ]
+    approved = approved_loop(loop, {"decision": "approve", "round": 2}, rounds)
+    assert (approved["bestRound"], approved["bestScore"], approved["bestImageKey"]) == (2, 8.0, "k2")
+    assert approved["bestEvaluation"] == {"passed": False, "source": "x"}
+    assert approved_loop(loop, {"decision": "reject", "round": 2}, rounds) == loop
+    assert approved_loop(loop, None, rounds) == loop
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_retry_after_is_the_whole_seconds_to_the_next_utc_midnight(seed):
+    moment = datetime(2026, 3, 1, tzinfo=UTC) + timedelta(seconds=random.Random(seed).uniform(0, 86400))
+    wait = seconds_to_midnight(moment)
+    assert 1 <= wait <= 86400
+    assert moment + timedelta(seconds=wait) >= next_midnight(moment) > moment + timedelta(seconds=wait - 1)
+    assert next_midnight(moment).time() == datetime.min.time() and next_midnight(moment).date() > moment.date()
+
+
+# -- the callback port ----------------------------------------------------------------------------------
+def _workflow_with(stub_answer):
+    client = boto3.client("stepfunctions", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    stubber = Stubber(client)
+    stub_answer(stubber)
+    stubber.activate()
+    return StepFunctionsWorkflow("arn:aws:states:us-east-1:1:stateMachine:loop", lambda: client), stubber
+
+
+def test_send_task_success_answers_the_token_with_the_output_as_json():
+    output = {"decision": "approve", "round": 1}
+    workflow, stubber = _workflow_with(
+        lambda s: s.add_response("send_task_success", {}, {"taskToken": TOKEN, "output": json.dumps(output)})
+    )
+    assert workflow.send_task_success(TOKEN, output) is True
+    stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("code", ["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"])
+def test_a_task_that_no_longer_waits_is_false_not_an_error(code):
+    workflow, _ = _workflow_with(lambda s: s.add_client_error("send_task_success", service_error_code=code))
+    assert workflow.send_task_success(TOKEN, {}) is False
+
+
+def test_other_step_functions_errors_are_raised():
+    from botocore.exceptions import ClientError
+
+    workflow, _ = _workflow_with(
+        lambda s: s.add_client_error("send_task_success", service_error_code="ThrottlingException")
+    )
+    with pytest.raises(ClientError):
+        workflow.send_task_success(TOKEN, {})
+
+
+# -- DynamoDB (moto): the review store and the daily ledger -----------------------------------------------
+@pytest.fixture
+def table(monkeypatch):
+    monkeypatch.setenv(c.ENV_TABLE, TABLE)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv(c.ENV_DAILY_BUDGET_USD, raising=False)
+    from imagegate_service.adapters import aws_clients
+
+    aws_clients.client.cache_clear()
+    aws_clients.dynamodb_table.cache_clear()
+    with mock_aws():
+        boto3.client("dynamodb").create_table(**RUNS_TABLE.create_table_arguments(TABLE))
+        yield DynamoRunRepository(TABLE)
+    aws_clients.client.cache_clear()
+    aws_clients.dynamodb_table.cache_clear()
+
+
+class FakeCallbacks:
+    def __init__(self, waiting=True):
+        self.waiting, self.sent = waiting, []
+
+    def send_task_success(self, task_token, output):
+        self.sent.append((task_token, output))
+        return self.waiting
+
+
+def _waiting_run(runs):
+    runs.create_run(RUN_ID, {"status": c.STATUS_RUNNING, "prompt": "p", "settings": {}})
+    runs.put_round(RUN_ID, 1, {"score": 5.0})
+    assert DynamoReviewStore().wait_for_review(RUN_ID, TOKEN, 1, {"reviewDeadline": "2026-01-02T00:00:00.000Z"})
+
+
+def test_a_review_takes_the_token_once_and_records_itself_with_the_round(table):
+    _waiting_run(table)
+    callbacks = FakeCallbacks()
+    answer = Reviews(callbacks=callbacks).submit(RUN_ID, {"decision": "approve"}, "alice")
+    assert TOKEN not in json.dumps(answer) and callbacks.sent[0][0] == TOKEN
+    item = table.get_run(RUN_ID)
+    assert item["status"] == c.STATUS_RUNNING and c.REVIEW_TOKEN_ATTRIBUTE not in item
+    (round_item,) = table.list_rounds(RUN_ID)
+    assert [r["reviewer"] for r in round_item["reviews"]] == ["alice"]
+    # a second review finds nothing waiting
+    with pytest.raises(ReviewNotWaiting):
+        Reviews(callbacks=callbacks).submit(RUN_ID, {"decision": "approve"}, "bob")
+    assert len(callbacks.sent) == 1
+
+
+def test_a_review_that_arrives_after_the_wait_ended_is_refused_and_withdrawn(table):
+    _waiting_run(table)
+    with pytest.raises(ReviewNotWaiting):
+        Reviews(callbacks=FakeCallbacks(waiting=False)).submit(RUN_ID, {"decision": "approve"}, "alice")
+    (round_item,) = table.list_rounds(RUN_ID)
+    assert round_item.get("reviews") == []
+
+
+def test_a_run_that_ended_cannot_be_made_to_wait(table):
+    table.create_run(RUN_ID, {"status": c.STATUS_PASSED, "prompt": "p", "settings": {}})
+    assert DynamoReviewStore().wait_for_review(RUN_ID, TOKEN, 1, {}) is False
+    assert c.REVIEW_TOKEN_ATTRIBUTE not in table.get_run(RUN_ID)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_no_interleaving_of_reservations_and_settlements_passes_the_daily_cap(table, seed):
+    # Given a small cap and several runs whose calls are taken, answered (at most their bound) or not, in any order
+    rng = random.Random(seed)
+    cap = 0.5
+    budget = DailyBudget(cap_usd=cap)
+    settings = resolve_settings({"prompt": "a red apple"})
+    in_flight, refused, max_committed = [], 0, 0.0
+    for _step in range(150):
+        if in_flight and rng.random() < 0.5:
+            day, bound = in_flight.pop(rng.randrange(len(in_flight)))
+            if rng.random() < 0.8:
+                budget.settle(day, bound, bound * rng.uniform(0.2, 1.0))
+            else:
+                budget.give_back(day, bound)
+        else:
+            state = {"runId": f"run-{rng.randrange(5)}", "settings": settings}
+            try:
+                bound = rng.uniform(0.001, 0.06)
+                in_flight.append((budget.take(state, rng.randint(1, 3), bound), bound))
+            except DailyBudgetExhausted:
+                refused += 1
+        item = DynamoDailyBudgetStore().day(budget.status()["day"])
+        max_committed = max(max_committed, float(item["committedUsd"]))
+        if rng.random() < 0.05:
+            budget.release_run(f"run-{rng.randrange(5)}")
+    for day, bound in in_flight:
+        budget.settle(day, bound, bound)
+    for number in range(5):
+        budget.release_run(f"run-{number}")
+    # Then what was committed never passed the cap, the cap did refuse, and once everything settled and was
+    # released, nothing is left reserved and the settled spend is within the cap
+    status = budget.status()
+    assert max_committed <= cap + 1e-9 and refused > 0
+    assert status["reservedUsd"] == pytest.approx(0.0, abs=1e-9)
+    assert 0 < status["spentUsd"] <= cap
+
+
+def test_without_a_cap_nothing_is_reserved_or_refused(table):
+    budget = DailyBudget()
+    assert budget.take({"runId": RUN_ID, "settings": {}}, 1, 5.0) is None
+    assert budget.status()["capUsd"] is None and budget.release_run(RUN_ID) is None
+
+
+def test_a_cap_from_the_environment_that_is_not_a_positive_amount_names_the_setting(table, monkeypatch):
+    monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, "-3")
+    with pytest.raises(InvalidRequest) as refused:
+        DailyBudget().status()
+    assert refused.value.field == "dailyBudgetUsd"
+
+
+# -- the HTTP API ---------------------------------------------------------------------------------------
+@pytest.fixture
+def api(table, monkeypatch, lambda_context):
+    from imagegate_service.handlers import api as module
+
+    sfn = boto3.client("stepfunctions")
+    arn = sfn.create_state_machine(
+        name="loop",
+        roleArn="arn:aws:iam::123456789012:role/loop",
+        definition=json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Pass", "End": True}}}),
+    )["stateMachineArn"]
+    monkeypatch.setenv(c.ENV_STATE_MACHINE_ARN, arn)
+    monkeypatch.setattr(module, "generations", Generations(runs=table, workflow=StepFunctionsWorkflow()))
+    monkeypatch.setattr(module, "reviews", Reviews(callbacks=FakeCallbacks()))
+
+    def call(method, path, body=None):
+        raw = json.dumps(body).encode("utf-8") if body is not None else b""
+        event = rest_proxy_event(method, path, [("Content-Type", "application/json")], raw)
+        response = module.handler(event, lambda_context)
+        headers = {
+            **(response.get("headers") or {}),
+            **{k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items()},
+        }
+        return response["statusCode"], json.loads(response["body"]), headers
+
+    call.sfn, call.arn = sfn, arn
+    return call
+
+
+def test_the_api_reviews_a_waiting_run_and_refuses_what_it_cannot(api, table):
+    _waiting_run(table)
+    assert api("POST", f"/generations/{RUN_ID}/review", {"decision": "reject"})[:2] == (
+        400,
+        {
+            "error": "InvalidRequest",
+            "message": "feedback: is required with reject: say what the next round should change",
+            "field": "feedback",
+        },
+    )
+    status, answer, _ = api("POST", f"/generations/{RUN_ID}/review", {"decision": "approve"})
+    assert status == 200 and answer["review"]["decision"] == "approve" and TOKEN not in json.dumps(answer)
+    status, answer, _ = api("POST", f"/generations/{RUN_ID}/review", {"decision": "approve"})
+    assert (status, answer["error"]) == (409, "ReviewNotWaiting")
+    assert api("POST", "/generations/20260101T000000Z-0000000f/review", {"decision": "approve"})[0] == 404
+
+
+def test_a_waiting_generation_shows_its_review_round_and_never_its_token(api, table):
+    table.create_run(
+        RUN_ID,
+        {"status": c.STATUS_RUNNING, "prompt": "p", "settings": {}, "startedAt": "2026-01-01T00:00:00.000Z"},
+    )
+    table.put_round(RUN_ID, 1, {"score": 5.0, "prompt": "p", "passed": True, "imageKeys": []})
+    DynamoReviewStore().wait_for_review(RUN_ID, TOKEN, 1, {"reviewDeadline": "2026-01-02T00:00:00.000Z"})
+    status, answer, _ = api("GET", f"/generations/{RUN_ID}")
+    assert status == 200 and answer["status"] == c.STATUS_AWAITING_REVIEW
+    assert answer["awaitingReview"] == {"round": 1, "deadline": "2026-01-02T00:00:00.000Z"}
+    assert TOKEN not in json.dumps(answer)
+
+
+def test_over_the_daily_cap_a_generation_is_429_with_retry_after_and_starts_nothing(api, table, monkeypatch):
+    # Given a cap today's committed spend leaves no room under
+    monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, "0.05")
+    status, budget, _ = api("GET", "/budget")
+    assert status == 200 and budget["capUsd"] == 0.05 and budget["spentUsd"] == 0
+    # When a generation whose first round could cost more than the cap is asked for
+    status, answer, headers = api("POST", "/generations", {"prompt": "a red apple", "candidatesPerRound": 5})
+    # Then it is refused until the next UTC midnight, with no run item and no execution
+    assert (status, answer["error"]) == (429, "DailyBudgetExhausted")
+    assert 1 <= int(headers["Retry-After"]) <= 86400
+    assert table.list_recent_runs(10)[0] == []
+    assert api.sfn.list_executions(stateMachineArn=api.arn)["executions"] == []
