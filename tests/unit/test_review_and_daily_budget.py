@@ -314,3 +314,14 @@ def test_over_the_daily_cap_a_generation_is_429_with_retry_after_and_starts_noth
     assert 1 <= int(headers["Retry-After"]) <= 86400
     assert table.list_recent_runs(10)[0] == []
     assert api.sfn.list_executions(stateMachineArn=api.arn)["executions"] == []
+
+
+def test_a_benchmark_refuses_runs_that_would_wait_for_a_review():
+    from imagegate_service.benchmark.suites import SuiteItem
+    from imagegate_service.domain.benchmark import arm_request
+
+    item = SuiteItem(id="a", prompt="a red apple", category="c", settings={}, anchor=False, metadata={})
+    assert arm_request("loop", {"review": c.REVIEW_NONE}, item)["prompt"] == "a red apple"
+    with pytest.raises(InvalidRequest) as refused:
+        arm_request("loop", {"review": c.REVIEW_FINAL}, item)
+    assert refused.value.field == "settings.review"

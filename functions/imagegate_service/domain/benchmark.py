@@ -62,7 +62,12 @@ def parse_arms(value: Any) -> list[str]:
 
 def arm_request(arm: str, overrides: dict[str, Any], item: SuiteItem) -> dict[str, Any]:
     """An item's run request under an arm: the benchmark's settings, then the item's, then the arm's."""
-    return {**overrides, **item.settings, **c.BENCHMARK_ARMS[arm], "prompt": item.prompt}
+    request = {**overrides, **item.settings, **c.BENCHMARK_ARMS[arm], "prompt": item.prompt}
+    if request.get("review", c.REVIEW_NONE) != c.REVIEW_NONE:  # nobody answers a benchmark's reviews
+        raise InvalidRequest(
+            "settings.review", f"a benchmark runs unattended: its runs cannot wait for a review (use {c.REVIEW_NONE})"
+        )
+    return request
 
 
 class BenchmarkPreparer:
