@@ -205,7 +205,8 @@ BENCHMARK_FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         "aggregate_benchmark",
         1024,
         900,
-        dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query"),
+        # UpdateItem: the run of a child that failed outright is marked FAILED (conditional, as Mark Run Ended does)
+        dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"),
         report_object_actions=("s3:GetObject", "s3:PutObject"),
         lists_reports=True,
     ),

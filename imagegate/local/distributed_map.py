@@ -279,16 +279,20 @@ def _result_entry(description: dict[str, Any]) -> dict[str, Any]:
         "Input": description.get("input"),
         "InputDetails": {"Included": True},
         "Name": description.get("name"),
-        "StartDate": str(description.get("startDate")),
+        "StartDate": _iso(description.get("startDate")),
         "StateMachineArn": description.get("stateMachineArn"),
         "Status": description["status"],
-        "StopDate": str(description.get("stopDate")),
+        "StopDate": _iso(description.get("stopDate")),
     }
     if description["status"] == "SUCCEEDED":
         entry.update(Output=description.get("output"), OutputDetails={"Included": True})
     else:
         entry.update(Error=description.get("error"), Cause=description.get("cause"))
     return entry
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if hasattr(moment, "isoformat") else moment
 
 
 def _status_of(output: str | None) -> str | None:

@@ -269,7 +269,7 @@ def test_aggregate_reads_runs_from_the_table_and_writes_reports_under_benchmarks
     )
     assert grants == sorted(
         [
-            (["dynamodb:GetItem", "dynamodb:Query"], [table], "null"),
+            (["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"], [table], "null"),
             (["s3:GetObject", "s3:PutObject"], [f"{bucket}/benchmarks/*"], "null"),
             (["s3:ListBucket"], [bucket], json.dumps({"StringLike": {"s3:prefix": ["benchmarks/*"]}}, sort_keys=True)),
         ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -213,14 +213,31 @@ def _whole_number(request: dict[str, Any], field: str, default: int, low: int, h
 
 
 class BenchmarkAggregator:
-    def __init__(self, runs: RunRepository | None = None, objects: ObjectStore | None = None):
+    def __init__(
+        self,
+        runs: RunRepository | None = None,
+        objects: ObjectStore | None = None,
+        ender: Callable[[dict[str, Any]], Any] | None = None,
+    ):
         self._runs = runs or DynamoRunRepository()
         self._objects = objects or S3ObjectStore()
+        # A child that failed outright (timed out, aborted, an error no Catch took) left its run item open, and
+        # Mark Run Ended's rule matches the loop's and the benchmark's executions, not a Map Run's children:
+        # its end is recorded here, as Mark Run Ended records one (domain/ending.py, a conditional update).
+        self._ender = ender
+
+    def _end_failed_children(self, children: dict[str, dict[str, Any]]) -> None:
+        from imagegate_service.domain.ending import RunEnder
+
+        ender = self._ender or RunEnder().execution_ended
+        for run_id, child in children.items():
+            ender({**child, "name": run_id})
 
     def aggregate(self, event: dict[str, Any]) -> dict[str, Any]:
         """Every prepared (item, arm) with the outcome its child execution left in the Map Run's results."""
         entries = self.read_items(event["itemsKey"])
-        outcomes, counts = self.read_map_results(event["resultWriterDetails"])
+        outcomes, counts, failed_children = self.read_map_results(event["resultWriterDetails"])
+        self._end_failed_children(failed_children)
         results = [
             self._run_result(outcomes.get(entry["runId"]) or _not_run(entry["runId"]), entry) for entry in entries
         ]
@@ -258,8 +275,12 @@ class BenchmarkAggregator:
         """The Map's items as Prepare wrote them (one JSON object a line)."""
         return [json.loads(line) for line in self._objects.get_bytes(key).decode("utf-8").splitlines() if line]
 
-    def read_map_results(self, details: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
-        """The run outcomes a Map Run's ResultWriter left in S3, by run id, and how many children ended each way.
+    def read_map_results(
+        self, details: dict[str, Any]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, int], dict[str, dict[str, Any]]]:
+        """The run outcomes a Map Run's ResultWriter left in S3, by run id, how many children ended each way, and
+        the children that did not succeed (by run id: their status, error, cause and stop date, as an execution's
+        end event details them).
 
         The manifest (``ResultWriterDetails.Key``) lists the result files by the children's status; each file is
         a JSON array of child executions (Transformation NONE: ``Input`` and ``Output`` as JSON strings, a failed
@@ -268,6 +289,7 @@ class BenchmarkAggregator:
         manifest = self._objects.get_json(details["Key"])
         outcomes: dict[str, dict[str, Any]] = {}
         counts: dict[str, int] = {}
+        failed: dict[str, dict[str, Any]] = {}
         for status, files in (manifest.get("ResultFiles") or {}).items():
             counts[status.lower()] = 0
             for entry in files:
@@ -277,7 +299,14 @@ class BenchmarkAggregator:
                         continue
                     counts[status.lower()] += 1
                     outcomes[run_id] = _child_outcome(run_id, child)
-        return outcomes, counts
+                    if child.get("Status") in c.EXECUTION_END_STATUSES:
+                        failed[run_id] = {
+                            "status": child["Status"],
+                            "error": child.get("Error"),
+                            "cause": child.get("Cause"),
+                            "stopDate": child.get("StopDate"),
+                        }
+        return outcomes, counts, failed
 
     def _run_result(self, result: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
         """A run as the metrics read it: its outcome, its rounds, the evaluator's verdict on its final

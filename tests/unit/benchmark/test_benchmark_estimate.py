@@ -187,7 +187,8 @@ def test_the_aggregation_reads_every_outcome_from_the_written_results():
     runs = Runs({f"b-{k}": {"status": "PASSED", "costUsd": 0.08, "settings": {"maxRounds": 4}} for k in (0, 1)})
 
     # When the aggregation runs
-    summary = BenchmarkAggregator(runs, objects).aggregate(  # type: ignore[arg-type]
+    ended: list[dict[str, Any]] = []
+    summary = BenchmarkAggregator(runs, objects, ended.append).aggregate(  # type: ignore[arg-type]
         {
             "benchmarkId": "b",
             "date": "2026-11-30",
@@ -217,6 +218,10 @@ def test_the_aggregation_reads_every_outcome_from_the_written_results():
         "failedItemPercent": 50.0,
     }
     assert summary["failedItemPercent"] == 50.0
+    # And the run of the child that timed out is ended as Mark Run Ended ends one (its item may still say RUNNING)
+    assert [(entry["name"], entry["status"], entry["error"]) for entry in ended] == [
+        ("b-2", "TIMED_OUT", "States.Timeout")
+    ]
     assert report["estimate"]["runs"] == 4 and report["estimate"]["text"].startswith("AWS estimate")
     # And the page says both
     page = objects.written[c.benchmark_report_prefix("2026-11-30") + "report.html"]
