@@ -111,6 +111,7 @@ def _url_expiry(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     from imagegate.benchmark_local import DEFAULT_BENCH_OUT
+    from imagegate.controls_cli import positive_amount
 
     parser = _Parser(prog="imagegate", description=__doc__)
     sub = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
@@ -124,13 +125,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--request", metavar="FILE", help="a JSON run request ('-' for stdin) instead of flags")
     from imagegate_service.constants import (
         DEPRECATED_STRATEGIES,
+        REVIEW_DECISIONS,
+        REVIEW_MODES,
         STRATEGIES,
         STRATEGY_AUTO,
         STRATEGY_REDRAW,
         STRATEGY_REFINE,
         STRATEGY_REGENERATE,
     )
-    from imagegate_service.constants import REVIEW_DECISIONS, REVIEW_MODES
     from imagegate_service.settings import DEFAULTS, MAX_ROUNDS_HARD_CAP
 
     run.add_argument(
@@ -187,7 +189,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--daily-budget-usd",
-        type=_number(float, 0),
+        type=positive_amount,
         metavar="AMOUNT",
         help="cap the model spend of all runs today (UTC), counting what the runs in --out spent today; over it the "
         "run is refused (exit 2) or ends EXHAUSTED",
@@ -252,7 +254,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--daily-budget-usd",
-        type=_number(float, 0),
+        type=positive_amount,
         metavar="AMOUNT",
         help="cap the model spend of all runs today (UTC), counting what the runs in --data-dir spent today; over it "
         "POST /generations answers 429 DailyBudgetExhausted and running ones end EXHAUSTED",
@@ -264,10 +266,14 @@ def _parser() -> argparse.ArgumentParser:
     api = _Parser(add_help=False)
     api.add_argument("--api", default=DEFAULT_API, help=f"the imagegate API (default {DEFAULT_API}: imagegate serve)")
     api.add_argument("--api-key", help="an API key, for a deployment with apiKey and authorization NONE")
-    review = sub.add_parser("review", parents=[verbose, api], help="approve or reject a generation that waits for review")
+    review = sub.add_parser(
+        "review", parents=[verbose, api], help="approve or reject a generation that waits for review"
+    )
     review.add_argument("id", help="the generation's id")
     review.add_argument("decision", choices=list(REVIEW_DECISIONS))
-    review.add_argument("--feedback", help="with reject: what the next round should change (the next round's suggestions)")
+    review.add_argument(
+        "--feedback", help="with reject: what the next round should change (the next round's suggestions)"
+    )
     review.set_defaults(command=review_command)
     budget = sub.add_parser("budget", parents=[verbose, api], help="today's spend, reservations and the daily cap")
     budget.set_defaults(command=budget_command)
@@ -338,9 +344,9 @@ class _UsageError(Exception):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from imagegate.controls_cli import apply_daily_cap, review_prompter
     from imagegate.export import export_run
     from imagegate.local.bedrock_offline import FaultSwitches
-    from imagegate.controls_cli import apply_daily_cap, review_prompter
     from imagegate.local.runtime import LocalRuntime
     from imagegate_service.domain.daily_budget import DailyBudget
     from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest

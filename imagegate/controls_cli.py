@@ -22,6 +22,20 @@ EXIT_OK, EXIT_CONNECTION, EXIT_REFUSED = 0, 1, 2
 REQUEST_TIMEOUT_SECONDS = 30
 
 
+def positive_amount(text: str) -> float:
+    """--daily-budget-usd: a finite amount above 0 (argparse type)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount in USD") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be an amount above 0")
+    return value
+
+
 def call_api(
     api: str, method: str, path: str, body: dict[str, Any] | None = None, api_key: str | None = None
 ) -> tuple[int, dict[str, Any]]:

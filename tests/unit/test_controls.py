@@ -325,3 +325,14 @@ def test_a_benchmark_refuses_runs_that_would_wait_for_a_review():
     with pytest.raises(InvalidRequest) as refused:
         arm_request("loop", {"review": c.REVIEW_FINAL}, item)
     assert refused.value.field == "settings.review"
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "nan", "inf", "ten"])
+def test_the_daily_budget_flag_takes_only_an_amount_above_zero(text):
+    import argparse
+
+    from imagegate.controls_cli import positive_amount
+
+    with pytest.raises(argparse.ArgumentTypeError):
+        positive_amount(text)
+    assert positive_amount("0.25") == 0.25
