@@ -255,7 +255,11 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
         raise InvalidRequest("prompt", "must not be blank")
     _check_text_lengths(settings, model)  # the deployment's default negative prompt included
     if settings["strategy"] == STRATEGY_REFINE and not model.can_edit:
-        editors = ", ".join(m for m in registry.generator_ids() if registry.generator(m).can_edit)
+        from imagegate_service.deployment import active_models
+        from imagegate_service.domain.clock import utc_now
+
+        active = active_models("generator", utc_now().date())  # an editor that is not retired
+        editors = ", ".join(m for m in active if registry.generator(m).can_edit) or "none is active"
         raise InvalidRequest(
             "strategy",
             f"'refine' edits the best image, and {model.name} cannot edit an image (model registry); "
