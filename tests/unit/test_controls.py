@@ -336,3 +336,17 @@ def test_the_daily_budget_flag_takes_only_an_amount_above_zero(text):
     with pytest.raises(argparse.ArgumentTypeError):
         positive_amount(text)
     assert positive_amount("0.25") == 0.25
+
+
+def test_a_run_that_is_not_running_fails_the_review_step_instead_of_waiting(table):
+    from imagegate_service.domain.review import ReviewPause
+
+    table.create_run(RUN_ID, {"status": c.STATUS_FAILED, "prompt": "p", "settings": {}})
+    state = {
+        "runId": RUN_ID,
+        "taskToken": TOKEN,
+        "settings": {"threshold": 5, "reviewTimeoutSeconds": 60},
+        "loop": {"lastScore": 6, "roundsCompleted": 1, "bestRound": 1},
+    }
+    with pytest.raises(ReviewNotWaiting):
+        ReviewPause().wait(state)

@@ -42,7 +42,9 @@ class ReviewPause:
             round_number,
             {"reviewDeadline": iso(deadline), "updatedAt": iso(now)},
         )
-        return {"waiting": waiting, "round": round_number, "deadline": iso(deadline)}
+        if not waiting:  # nobody could ever answer this task: fail the step instead of waiting out the timeout
+            raise ReviewNotWaiting(f"run {run_id} is not running, so it cannot wait for a review")
+        return {"round": round_number, "deadline": iso(deadline)}
 
 
 def reviewed_round(loop: dict[str, Any], settings: dict[str, Any]) -> int:
