@@ -107,8 +107,11 @@ def test_no_wildcard_resource_on_bedrock_s3_or_dynamodb(synthesized):
             if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"])):
                 for resource in map(render, as_list(statement["Resource"])):
                     assert resource != "*"
-                    # per-run keys under runs/; the benchmark's reports under benchmarks/ (test_benchmark_stack.py)
-                    assert "*" not in resource or resource.endswith(("/runs/*", "/benchmarks/*")), resource
+                    # per-run keys under runs/; the benchmark's reports under benchmarks/, its Distributed Map's items and
+                    # results under benchmarks/executions/ (test_benchmark_stack.py)
+                    assert "*" not in resource or resource.endswith(
+                        ("/runs/*", "/benchmarks/*", "/benchmarks/executions/*")
+                    ), resource
 
 
 def test_each_function_gets_only_its_actions(synthesized):
