@@ -125,8 +125,9 @@ def check_request_fields(request: Any) -> None:
 def _with_current_names(request: Any) -> Any:
     """A request with deprecated setting values under their current names: strategy "rewrite" (before issue 14)
     is "regenerate" (constants.DEPRECATED_STRATEGIES; the run's settings record the current name)."""
-    if isinstance(request, dict) and request.get("strategy") in DEPRECATED_STRATEGIES:
-        return {**request, "strategy": DEPRECATED_STRATEGIES[request["strategy"]]}
+    strategy = request.get("strategy") if isinstance(request, dict) else None
+    if isinstance(strategy, str) and strategy in DEPRECATED_STRATEGIES:  # not a string: the schema says so
+        return {**request, "strategy": DEPRECATED_STRATEGIES[strategy]}
     return request
 
 

@@ -532,4 +532,4 @@ def test_each_round_carries_the_judges_checks_and_marks_its_best_candidate(api, 
         for image in entry["images"]:
             assert set(schemas["Image"]["required"]) <= set(image) <= set(schemas["Image"]["properties"])
         for check in entry["judgeChecks"]:
-            assert set(check) == set(schemas["Check"]["properties"])
+            assert set(schemas["Check"]["required"]) <= set(check) <= set(schemas["Check"]["properties"])

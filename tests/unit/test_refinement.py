@@ -103,6 +103,13 @@ def test_the_default_strategy_is_auto_and_the_deprecated_rewrite_means_regenerat
     check_request_fields({"prompt": "a cat", "strategy": "rewrite"})  # a benchmark item's settings too
 
 
+@pytest.mark.parametrize("strategy", [{}, [], 3, None])
+def test_a_strategy_that_is_not_a_string_is_refused_naming_the_field(strategy):
+    with pytest.raises(InvalidRequest) as raised:
+        resolve_settings({"prompt": "a cat", "strategy": strategy})
+    assert raised.value.field == "strategy"
+
+
 def test_refine_on_a_generator_that_cannot_edit_is_refused_naming_the_field():
     with pytest.raises(InvalidRequest) as raised:
         resolve_settings({"prompt": "a cat", "generator": CORE, "strategy": c.STRATEGY_REFINE})
