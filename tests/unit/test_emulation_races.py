@@ -276,3 +276,26 @@ def test_a_transaction_that_succeeds_writes_every_item_without_copying_the_table
     finally:
         undo()
         undo_serial()
+
+
+def test_a_jsonpath_is_parsed_once_and_still_reads_and_writes_the_data():
+    """Given the parse-once patch, When the interpreter's extract_json reads the same path twice from two
+    documents and a ResultPath-style update writes through a cached path, Then each read sees its own
+    document and the parser ran once per path."""
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+    from moto.stepfunctions.parser.asl.utils import json_path
+
+    from imagegate.local.runtime import make_moto_jsonpaths_parsed_once
+
+    undo = make_moto_jsonpaths_parsed_once()
+    try:
+        assert json_path.extract_json("$.run.round", {"run": {"round": 1}}) == 1
+        assert json_path.extract_json("$.run.round", {"run": {"round": 2}}) == 2
+        assert json_path.parse.cache_info().misses == 1 and json_path.parse.cache_info().hits == 1
+        first, second = {"a": {}}, {"a": {}}
+        for document, value in ((first, 1), (second, 2)):
+            result_path.parse("$.a.b").update_or_create(document, value)
+        assert (first, second) == ({"a": {"b": 1}}, {"a": {"b": 2}})
+    finally:
+        undo()
+    assert not hasattr(json_path.parse, "cache_info")
