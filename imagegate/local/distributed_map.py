@@ -10,10 +10,12 @@ place that knows how:
   machine of its own (what a Distributed Map's child executions run). ItemSelector, ResultPath, ResultSelector
   and OutputPath keep their meaning: the selector is applied here per item, the others stay on the Task.
 - ``LocalDistributedMap.run`` is that function: it streams the items from S3 (JSONL, the ItemReader's
-  InputType), starts one child execution per item (named by its ``runId`` when it has one) with at most
-  MaxConcurrency running, appends each finished child's result to a file on disk as it ends (memory stays
-  bounded whatever the suite's size), fails the Map with States.ExceedToleratedFailureThreshold (stopping the
-  children still running) once more than ToleratedFailurePercentage of the items failed, and writes the
+  InputType) to a file on disk (a line that is not JSON fails the Map with States.ItemReaderFailed, before any
+  child starts), starts one child execution per item (named by its ``runId`` when it has one) with at most
+  MaxConcurrency running (AWS's 10,000 when the Map gives none), appends each finished child's result to a file
+  on disk as it ends (items and results are read and written a line at a time: memory stays bounded whatever
+  the suite's size), fails the Map with States.ExceedToleratedFailureThreshold (stopping the children still
+  running) once more than ToleratedFailurePercentage of the items failed, and writes the
   results to S3 in the layout AWS's ResultWriter uses: ``<Prefix><map run id>/manifest.json`` and
   ``SUCCEEDED_0.json`` / ``FAILED_0.json`` (JSON arrays of child executions, Transformation NONE). It returns
   the Map's output: ``{"MapRunArn", "ResultWriterDetails": {"Bucket", "Key"}}``.
@@ -36,6 +38,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from imagegate_service import constants as c
 from imagegate_service.adapters import aws_clients
 
 FUNCTION_NAME = "distributed_map"  # the runtime's dispatcher routes imagegate-local-distributed-map here
@@ -51,6 +56,13 @@ class ExceededToleratedFailures(Exception):
 
 
 ExceededToleratedFailures.__name__ = "States.ExceedToleratedFailureThreshold"
+
+
+class ItemReaderFailed(Exception):
+    """Raised as the Map's error when its ItemReader cannot read the items (States.ItemReaderFailed)."""
+
+
+ItemReaderFailed.__name__ = "States.ItemReaderFailed"
 
 
 def distributed_map_states(definition: dict[str, Any]) -> list[str]:
@@ -122,21 +134,26 @@ class LocalDistributedMap:
             f"{self.child_state_machine_arn.replace(':stateMachine:', ':mapRun:')}/{event['mapState']}:{map_run_id}"
         )
         selector = json.loads(event["itemSelector"])
-        concurrency = int(event.get("maxConcurrency") or 0) or 1_000
+        # MaxConcurrency 0 (or none) is Distributed Map's own ceiling of parallel children
+        concurrency = int(event.get("maxConcurrency") or 0) or c.BENCHMARK_MAX_CONCURRENCY
         tolerated = float(event.get("toleratedFailurePercentage") or 0)
-        items = list(_read_items(s3, event["itemReader"], event["reader"]))
-        counts = {"total": len(items), "started": 0, "succeeded": 0, "failed": 0, "passed": 0}
-        with self._lock:  # by the benchmark's id when the Map's input has one (Prepare's summary), else the run's
-            self.progress[str(event["input"].get("benchmarkId") or map_run_id)] = counts
         with (
             tempfile.TemporaryDirectory(prefix="imagegate-map-run-", dir=self._work_dir) as folder,
             ExitStack() as stack,
         ):
+            items_file = Path(folder) / "items.jsonl"
+            total = _spool_items(s3, event["itemReader"], event["reader"], items_file)
+            counts = {"total": total, "started": 0, "succeeded": 0, "failed": 0, "passed": 0}
+            with self._lock:  # by the benchmark's id when the Map's input has one (Prepare's summary), else the run's
+                self.progress[str(event["input"].get("benchmarkId") or map_run_id)] = counts
             files = {
                 status: stack.enter_context(open(Path(folder) / f"{status}.jsonl", "w+", encoding="utf-8"))
                 for status in _STATUSES
             }
-            failure = self._run_children(sfn, items, selector, event["input"], concurrency, tolerated, counts, files)
+            items = stack.enter_context(open(items_file, encoding="utf-8"))
+            failure = self._run_children(
+                sfn, _items_in(items), selector, event["input"], concurrency, tolerated, counts, files
+            )
             details = self._write_results(s3, event.get("resultWriter"), map_run_id, map_run_arn, files)
         if failure:
             raise ExceededToleratedFailures(failure)
@@ -145,7 +162,7 @@ class LocalDistributedMap:
     def _run_children(
         self,
         sfn: Any,
-        items: list[Any],
+        items: Iterator[Any],
         selector: Any,
         map_input: Any,
         concurrency: int,
@@ -154,7 +171,25 @@ class LocalDistributedMap:
         files: dict[str, Any],
     ) -> str | None:
         running: dict[str, tuple[str, str]] = {}  # execution ARN -> (name, input)
-        queue = iter(enumerate(items))
+        try:
+            return self._run_until_done(sfn, items, selector, map_input, concurrency, tolerated, counts, files, running)
+        except BaseException:  # the Map Run ends with this error: no child of it goes on running
+            _stop(sfn, running, "States.Runtime")
+            raise
+
+    def _run_until_done(
+        self,
+        sfn: Any,
+        items: Iterator[Any],
+        selector: Any,
+        map_input: Any,
+        concurrency: int,
+        tolerated: float,
+        counts: dict[str, int],
+        files: dict[str, Any],
+        running: dict[str, tuple[str, str]],
+    ) -> str | None:
+        queue = enumerate(items)
         pending = True
         failure: str | None = None
         while pending or running:
@@ -202,8 +237,7 @@ class LocalDistributedMap:
                         f"{counts['failed']} of {counts['total']} child executions failed, more than the "
                         f"{tolerated:g}% tolerated"
                     )
-                    for other in running:
-                        sfn.stop_execution(executionArn=other, error="States.ExceedToleratedFailureThreshold")
+                    _stop(sfn, running, "States.ExceedToleratedFailureThreshold")
         return failure
 
     def _write_results(
@@ -229,13 +263,42 @@ class LocalDistributedMap:
         return {"Bucket": bucket, "Key": key}
 
 
-def _read_items(s3: Any, location: dict[str, Any], reader: dict[str, Any]) -> Iterator[Any]:
+def _spool_items(s3: Any, location: dict[str, Any], reader: dict[str, Any], path: Path) -> int:
+    """The ItemReader's object copied to ``path`` a chunk at a time; returns how many items it holds (each
+    non-blank line, checked to be JSON, as AWS's reader fails a Map whose JSONL it cannot parse)."""
     if reader.get("resource") != "arn:aws:states:::s3:getObject" or reader.get("InputType") != "JSONL":
         raise ValueError(f"the local Distributed Map reads JSONL objects (s3:getObject) only, not {reader}")
     body = s3.get_object(Bucket=location["Bucket"], Key=location["Key"])["Body"]
-    for line in body.iter_lines():
-        if line.strip():
-            yield json.loads(line)
+    with open(path, "wb") as spool:
+        for chunk in body.iter_chunks():
+            spool.write(chunk)
+    total = 0
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                json.loads(line)
+            except ValueError as error:
+                raise ItemReaderFailed(
+                    f"line {number} of s3://{location['Bucket']}/{location['Key']} is not JSON: {error}"
+                ) from None
+            total += 1
+    return total
+
+
+def _items_in(lines: Iterator[str]) -> Iterator[Any]:
+    """The items of a spooled JSONL file, one line at a time."""
+    return (json.loads(line) for line in lines if line.strip())
+
+
+def _stop(sfn: Any, running: dict[str, tuple[str, str]], error: str) -> None:
+    """Stops the children still running (an execution that ended meanwhile is left as it ended)."""
+    for arn in running:
+        try:
+            sfn.stop_execution(executionArn=arn, error=error)
+        except ClientError:  # it ended on its own meanwhile: nothing left to stop
+            continue
 
 
 def _select(selector: Any, value: Any, index: int, map_input: Any) -> Any:

@@ -191,9 +191,83 @@ def test_more_failures_than_tolerated_fail_the_map_and_list_what_never_started(a
     assert len(files["FAILED"]) == 1 and len(files["PENDING"]) == 9 and files["SUCCEEDED"] == []
 
 
-def test_only_jsonl_from_s3_is_read():
+def test_only_jsonl_from_s3_is_read(tmp_path):
     with pytest.raises(ValueError, match="JSONL"):
-        list(distributed_map._read_items(None, {}, {"InputType": "CSV", "resource": "arn:aws:states:::s3:getObject"}))
+        distributed_map._spool_items(
+            None, {}, {"InputType": "CSV", "resource": "arn:aws:states:::s3:getObject"}, tmp_path / "items"
+        )
+
+
+def test_items_that_are_not_json_fail_the_map_before_any_child_starts(aws):
+    # Given an items object whose third line is not JSON
+    runner, event = _map_run([{"runId": "j-0", "request": {}}, {"runId": "j-1", "request": {}}], maxConcurrency=2)
+    s3 = boto3.client("s3", region_name="us-east-1")
+    body = s3.get_object(Bucket=BUCKET, Key="in/items.jsonl")["Body"].read() + b"{not json\n"
+    s3.put_object(Bucket=BUCKET, Key="in/items.jsonl", Body=body)
+
+    # When the Map Run runs, Then it fails as AWS's ItemReader does, naming the line, and started nothing
+    with pytest.raises(distributed_map.ItemReaderFailed, match="line 3") as raised:
+        runner.run(event)
+    assert type(raised.value).__name__ == "States.ItemReaderFailed"
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    assert sfn.list_executions(stateMachineArn=runner.child_state_machine_arn)["executions"] == []
+
+
+def test_items_are_read_as_children_start_not_all_at_once(aws, monkeypatch):
+    # Given twelve items, two children at a time, and a count of the items read so far at each start
+    runner, event = _map_run([{"runId": f"m-{k}", "request": {}} for k in range(12)], maxConcurrency=2)
+    read, read_at_start = [0], []
+    items_in = distributed_map._items_in
+
+    def counted(lines: Any) -> Any:
+        for item in items_in(lines):
+            read[0] += 1
+            yield item
+
+    monkeypatch.setattr(distributed_map, "_items_in", counted)
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    original = StepFunctionsParserBackend.start_execution
+
+    def start(backend: Any, *args: Any, **kwargs: Any) -> Any:
+        read_at_start.append(read[0])
+        return original(backend, *args, **kwargs)
+
+    monkeypatch.setattr(StepFunctionsParserBackend, "start_execution", start)
+
+    # When the Map Run runs
+    runner.run(event)
+
+    # Then every item ran, and no child started with more items read than the ones started (memory is bounded
+    # by the concurrency, not the suite)
+    assert runner.progress["bench-9"]["succeeded"] == 12
+    assert read_at_start == list(range(1, 13))
+
+
+def test_a_map_run_that_breaks_stops_the_children_it_started(aws, monkeypatch):
+    # Given children that wait a minute, three at a time, and a StartExecution that fails on the third child
+    slow = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 60, "End": True}}}
+    runner, event = _map_run([{"runId": f"s-{k}", "request": {}} for k in range(5)], slow, maxConcurrency=3)
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    original, calls = StepFunctionsParserBackend.start_execution, [0]
+
+    def start(backend: Any, *args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 3:
+            raise RuntimeError("StartExecution broke")
+        return original(backend, *args, **kwargs)
+
+    monkeypatch.setattr(StepFunctionsParserBackend, "start_execution", start)
+
+    # When the Map Run runs, Then its error is the Map's
+    with pytest.raises(Exception, match="StartExecution broke"):
+        runner.run(event)
+    # And the two children it had started do not go on running
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    executions = sfn.list_executions(stateMachineArn=runner.child_state_machine_arn)["executions"]
+    assert sorted(execution["name"] for execution in executions) == ["s-0", "s-1"]
+    assert {execution["status"] for execution in executions} == {"ABORTED"}
 
 
 def test_the_item_selector_reads_the_item_its_index_and_the_maps_input():
