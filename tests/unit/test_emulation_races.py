@@ -197,6 +197,20 @@ def test_a_write_waits_for_a_transaction_in_flight_on_the_same_table(runs_table,
         undo()
 
 
+# a transaction's writes: a new round item and an update of another (created if missing)
+_PUT_AND_UPDATE = [
+    {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#02"}}}},
+    {
+        "Update": {
+            "TableName": TABLE,
+            "Key": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#01"}},
+            "UpdateExpression": "SET score = :s",
+            "ExpressionAttributeValues": {":s": {"N": "9"}},
+        }
+    },
+]
+
+
 def _keys(client) -> dict[tuple[str, str], dict]:
     return {(item["pk"]["S"], item["sk"]["S"]): item for item in client.scan(TableName=TABLE)["Items"]}
 
@@ -218,15 +232,7 @@ def test_a_cancelled_transaction_puts_back_only_the_items_it_named(runs_table):
         with pytest.raises(ClientError) as cancelled:
             client.transact_write_items(
                 TransactItems=[
-                    {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#02"}}}},
-                    {
-                        "Update": {
-                            "TableName": TABLE,
-                            "Key": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#01"}},
-                            "UpdateExpression": "SET score = :s",
-                            "ExpressionAttributeValues": {":s": {"N": "9"}},
-                        }
-                    },
+                    *_PUT_AND_UPDATE,
                     {
                         "ConditionCheck": {
                             "TableName": TABLE,
@@ -238,6 +244,36 @@ def test_a_cancelled_transaction_puts_back_only_the_items_it_named(runs_table):
                 ]
             )
         assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
+        assert _keys(client) == before
+    finally:
+        undo()
+        undo_serial()
+
+
+def test_a_transaction_moto_stops_midway_writes_nothing(runs_table):
+    """Given the item-level undo, When a transaction's second entry names two operations (moto raises
+    midway, after it applied the first entry, and rolls nothing back itself), Then the request is refused
+    and the first entry's item was not written, as DynamoDB refuses a transaction whole."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from imagegate.local.runtime import make_moto_dynamodb_serial, make_moto_transactions_item_level
+
+    undo_serial, undo = make_moto_dynamodb_serial(), make_moto_transactions_item_level()
+    try:
+        client = boto3.client("dynamodb")
+        before = _keys(client)
+        two_operations = {
+            "Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#b"}, "sk": {"S": "RUN"}}},
+            "Delete": {"TableName": TABLE, "Key": {"pk": {"S": "RUN#b"}, "sk": {"S": "RUN"}}},
+        }
+        with pytest.raises(ClientError):
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#09"}}}},
+                    two_operations,
+                ]
+            )
         assert _keys(client) == before
     finally:
         undo()
@@ -257,19 +293,7 @@ def test_a_transaction_that_succeeds_writes_every_item_without_copying_the_table
         copied: list[object] = []
         monkeypatch.setattr(Table, "__deepcopy__", lambda table, memo: copied.append(table) or table, raising=False)
         client = boto3.client("dynamodb")
-        client.transact_write_items(
-            TransactItems=[
-                {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#02"}}}},
-                {
-                    "Update": {
-                        "TableName": TABLE,
-                        "Key": {"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#01"}},
-                        "UpdateExpression": "SET score = :s",
-                        "ExpressionAttributeValues": {":s": {"N": "9"}},
-                    }
-                },
-            ]
-        )
+        client.transact_write_items(TransactItems=_PUT_AND_UPDATE)
         items = _keys(client)
         assert ("RUN#a", "ROUND#02") in items and items[("RUN#a", "ROUND#01")]["score"] == {"N": "9"}
         assert copied == []
