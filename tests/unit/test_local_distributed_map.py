@@ -304,12 +304,22 @@ def test_a_query_scoped_to_its_partition_answers_as_moto_does(aws):
             table.put_item(Item={"pk": f"P{p}", "sk": f"S{(s * 7) % 9}", "v": p * s})
     from boto3.dynamodb.conditions import Key
 
+    def pages(p: int) -> list[Any]:  # a query read page by page, 4 items a page
+        answers, start = [], {}
+        while True:
+            page = table.query(KeyConditionExpression=Key("pk").eq(f"P{p}"), Limit=4, **start)
+            answers.append(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return answers
+            start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+
     def answers() -> list[Any]:
         return [
             [
                 table.query(KeyConditionExpression=Key("pk").eq(f"P{p}"))["Items"],
                 table.query(KeyConditionExpression=Key("pk").eq(f"P{p}") & Key("sk").begins_with("S1"))["Items"],
                 table.query(KeyConditionExpression=Key("pk").eq(f"P{p}"), ScanIndexForward=False, Limit=4)["Items"],
+                pages(p),
             ]
             for p in range(13)
         ]
@@ -320,5 +330,6 @@ def test_a_query_scoped_to_its_partition_answers_as_moto_does(aws):
         scoped = answers()
     finally:
         undo()
-    # Then every answer is the same, in the same order
+    # Then every answer is the same, in the same order, the pages too
     assert scoped == unscoped and unscoped[0][0]
+    assert [len(page) for page in unscoped[0][3]] == [4, 4, 1]
