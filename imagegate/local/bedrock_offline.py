@@ -533,14 +533,16 @@ def _validate_titan_or_canvas(
     sizes = {"width": 1024, "height": 1024} if task == "TEXT_IMAGE" else {}
     config = {"numberOfImages": 1, "quality": "standard", **sizes, **config}
     count_range = model.spec["imagesPerRequest"]
-    _check_range(_invalid, "numberOfImages", config["numberOfImages"], count_range["min"], count_range["max"], int)
+    _check_number(
+        "/imageGenerationConfig/numberOfImages", config["numberOfImages"], count_range["min"], count_range["max"], int
+    )
     if config["quality"] not in ("standard", "premium"):
         raise _invalid("/imageGenerationConfig/quality", f"{config['quality']} is not a valid enum value")
     cfg_range = model.cfg_scale_range
     if "cfgScale" in config and cfg_range is not None:
-        _check_range(_invalid, "cfgScale", config["cfgScale"], cfg_range[0], cfg_range[1], (int, float))
+        _check_number("/imageGenerationConfig/cfgScale", config["cfgScale"], cfg_range[0], cfg_range[1])
     if "seed" in config:
-        _check_range(_invalid, "seed", config["seed"], 0, model.seed_max, int)
+        _check_number("/imageGenerationConfig/seed", config["seed"], 0, model.seed_max, int)
     for side in ("width", "height"):
         if side in config and (not isinstance(config[side], int) or isinstance(config[side], bool)):
             raise _invalid(f"/imageGenerationConfig/{side}", "expected type: Integer")
@@ -560,8 +562,9 @@ def _check_text(path: str, value: Any, limit: int) -> None:
         raise _invalid(path, f"expected maxLength: {limit}, actual: {len(value)}")
 
 
-def _check_number(path: str, value: Any, low: float, high: float) -> None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+def _check_number(path: str, value: Any, low: float, high: float, kind: Any = (int, float)) -> None:
+    """A number of the given kind within [low, high], or Bedrock's ValidationException naming the path."""
+    if not isinstance(value, kind) or isinstance(value, bool):
         raise _invalid(path, "expected type: Number")
     if value < low:
         raise _invalid(path, f"{value} is not greater or equal to {low}")
@@ -619,55 +622,47 @@ STABILITY_IMAGE_TO_IMAGE_FIELDS = ("image", "strength")
 
 def _validate_stability(body: dict[str, Any], model: registry.GeneratorModel) -> dict[str, Any]:
     """Check a Stability body as Bedrock does: known keys, types, lengths, enum values and the seed range."""
-
-    def invalid(path: str, problem: str) -> BedrockError:
-        return BedrockError(
-            "ValidationException",
-            400,
-            f"Malformed input request: #{path}: {problem}, please reformat your input and try again.",
-        )
-
     extra = sorted(set(body) - set(STABILITY_FIELDS) - set(STABILITY_IMAGE_TO_IMAGE_FIELDS))
     if extra:
-        raise invalid("", f"extraneous key [{extra[0]}] is not permitted")
+        raise _invalid("", f"extraneous key [{extra[0]}] is not permitted")
     if "prompt" not in body:
-        raise invalid("", "required key [prompt] not found")
+        raise _invalid("", "required key [prompt] not found")
     for key, limit in (("prompt", model.prompt_max_chars), ("negative_prompt", model.negative_prompt_max_chars)):
         if key not in body:
             continue
         if not isinstance(body[key], str):
-            raise invalid(f"/{key}", "expected type: String")
+            raise _invalid(f"/{key}", "expected type: String")
         if len(body[key]) > limit:
-            raise invalid(f"/{key}", f"expected maxLength: {limit}, actual: {len(body[key])}")
+            raise _invalid(f"/{key}", f"expected maxLength: {limit}, actual: {len(body[key])}")
     if not body["prompt"].strip():
-        raise invalid("/prompt", "expected minLength: 1, actual: 0")
+        raise _invalid("/prompt", "expected minLength: 1, actual: 0")
     mode = body.get("mode", "text-to-image")
     modes = ["text-to-image", *((model.edit or {}).get("modes", []))]
     if mode not in modes:
-        raise invalid("/mode", f"{mode} is not a valid enum value")
+        raise _invalid("/mode", f"{mode} is not a valid enum value")
     if mode == "text-to-image":
         for key in STABILITY_IMAGE_TO_IMAGE_FIELDS:
             if key in body:
-                raise invalid(f"/{key}", "is only valid in image-to-image mode")
+                raise _invalid(f"/{key}", "is only valid in image-to-image mode")
     else:
         for key in STABILITY_IMAGE_TO_IMAGE_FIELDS:
             if key not in body:
-                raise invalid("", f"required key [{key}] not found")
+                raise _invalid("", f"required key [{key}] not found")
         _decoded_image(body["image"], "/image")
         low, high = model.edit_strength_range or (0.0, 1.0)
         _check_number("/strength", body["strength"], low, high)
     if "aspect_ratio" in body and body["aspect_ratio"] not in model.aspect_ratios:
-        raise invalid("/aspect_ratio", f"{body['aspect_ratio']} is not a valid enum value")
+        raise _invalid("/aspect_ratio", f"{body['aspect_ratio']} is not a valid enum value")
     if "seed" in body:
         seed = body["seed"]
         if not isinstance(seed, int) or isinstance(seed, bool):
-            raise invalid("/seed", "expected type: Integer")
+            raise _invalid("/seed", "expected type: Integer")
         if seed < 0:
-            raise invalid("/seed", f"{seed} is not greater or equal to 0")
+            raise _invalid("/seed", f"{seed} is not greater or equal to 0")
         if seed > model.seed_max:
-            raise invalid("/seed", f"{seed} is not less or equal to {model.seed_max}")
+            raise _invalid("/seed", f"{seed} is not less or equal to {model.seed_max}")
     if "output_format" in body and body["output_format"] not in model.output_formats:
-        raise invalid("/output_format", f"{body['output_format']} is not a valid enum value")
+        raise _invalid("/output_format", f"{body['output_format']} is not a valid enum value")
     return body
 
 
@@ -680,15 +675,6 @@ def _encoded(png: bytes, output_format: str) -> bytes:
     out = io.BytesIO()
     Image.open(io.BytesIO(png)).convert("RGB").save(out, format=output_format.upper())
     return out.getvalue()
-
-
-def _check_range(invalid: Any, key: str, value: Any, low: float, high: float, kind: Any) -> None:
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise invalid(f"/imageGenerationConfig/{key}", "expected type: Number")
-    if value < low:
-        raise invalid(f"/imageGenerationConfig/{key}", f"{value} is not greater or equal to {low}")
-    if value > high:
-        raise invalid(f"/imageGenerationConfig/{key}", f"{value} is not less or equal to {high}")
 
 
 # Nova accepts only these keys at the top level of a tool's JSON schema (no $schema, title, additionalProperties).

@@ -50,6 +50,15 @@ def generate(client, body, model=TITAN):
     return json.loads(client.invoke_model(modelId=model, body=body)["body"].read())
 
 
+def assert_refused(client, body, model, words):
+    """Bedrock's ValidationException for the body, its message naming what is wrong."""
+    with pytest.raises(ClientError) as caught:
+        generate(client, body, model)
+
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert words in caught.value.response["Error"]["Message"]
+
+
 def judge(client, png, prompt="a red apple"):
     return client.converse(
         modelId=LITE,
@@ -95,11 +104,7 @@ def test_generators_return_base64_pngs_of_the_requested_size(bedrock_with, model
 def test_titan_rejects_what_bedrock_rejects(bedrock_with, body, words):
     client, _ = bedrock_with()
 
-    with pytest.raises(ClientError) as caught:
-        generate(client, body)
-
-    assert caught.value.response["Error"]["Code"] == "ValidationException"
-    assert words in caught.value.response["Error"]["Message"]
+    assert_refused(client, body, TITAN, words)
 
 
 def test_nova_canvas_takes_a_prompt_titan_refuses(bedrock_with):
@@ -292,11 +297,7 @@ def test_stability_answers_the_output_format_it_was_asked_for(bedrock_with):
 def test_stability_rejects_what_bedrock_rejects(bedrock_with, body, model, words):
     client, _ = bedrock_with()
 
-    with pytest.raises(ClientError) as caught:
-        generate(client, body, model)
-
-    assert caught.value.response["Error"]["Code"] == "ValidationException"
-    assert words in caught.value.response["Error"]["Message"]
+    assert_refused(client, body, model, words)
 
 
 def test_stability_filters_answer_with_a_finish_reason_and_no_image(bedrock_with):
@@ -384,11 +385,7 @@ def canvas_edit(task, **params):
 def test_edits_are_refused_as_bedrock_refuses_them(bedrock_with, body, model, words):
     client, _ = bedrock_with()
 
-    with pytest.raises(ClientError) as caught:
-        generate(client, body, model)
-
-    assert caught.value.response["Error"]["Code"] == "ValidationException"
-    assert words in caught.value.response["Error"]["Message"]
+    assert_refused(client, body, model, words)
 
 
 @pytest.mark.parametrize(
