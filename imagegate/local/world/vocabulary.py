@@ -491,6 +491,8 @@ STYLE_WORDS: dict[str, str] = {
     "engraving": "engraving",
     "midcentury retro": "midcentury retro",
     "mid century retro": "midcentury retro",
+    "midcentury modern": "midcentury retro",  # the usual name of the 1950s style ("mid-century modern")
+    "mid century modern": "midcentury retro",
     "ukiyo-e": "ukiyo-e",
     "ukiyo e": "ukiyo-e",
     "woodblock print": "ukiyo-e",
