@@ -246,7 +246,9 @@ class OfflineBedrock:
                 if "text" not in params:  # no text: remove what the mask covers (the Nova guide's removal)
                     prompt = ""
             else:
-                edit = {"strength": variation_strength(params.get("similarityStrength", VARIATION_DEFAULT_SIMILARITY))}
+                similarity = params.get("similarityStrength", VARIATION_DEFAULT_SIMILARITY)
+                floor = float(model.edit_task(task)["similarityStrength"]["min"])
+                edit = {"strength": variation_strength(similarity, floor)}
             images = [
                 edit_png(source, prompt, negative, seed, variant=variant, **edit)
                 for variant in range(config.get("numberOfImages", 1))

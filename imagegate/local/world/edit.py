@@ -10,8 +10,8 @@ and noise. It keeps that scene and changes the details the edit's prompt asks fo
   other object with MASK_BLEED (it takes the edited object's new colour). A mask prompt that names nothing
   in the image masks nothing: the image comes back unchanged (Bedrock bills it all the same). Without a
   prompt (INPAINTING without text) the masked object is removed, with EDIT_SUCCESS.
-- unmasked (image-to-image at strength s, or IMAGE_VARIATION at similarityStrength v, s = (1 - v) / 0.8): with
-  chance s ** REDRAW_EXPONENT the model all but ignores the image (a strength near 1 is "as if you passed in no
+- unmasked (image-to-image at strength s, or IMAGE_VARIATION at similarityStrength v, s = (1 - v) / (1 - v_min),
+  v_min the model's lowest similarityStrength in the model registry): with chance s ** REDRAW_EXPONENT the model all but ignores the image (a strength near 1 is "as if you passed in no
   image at all", the SD3.5 Large page) and the result is a fresh drawing of the prompt; otherwise each wrong
   detail (a missing object, a colour, an attribute, a count, the style, scene or light) is reworked with chance s
   and comes out right with EDIT_SUCCESS, and each untouched object is disturbed with chance s x SIDE_EFFECT
@@ -45,12 +45,12 @@ MASK_BLEED = 0.12  # a masked edit also repaints the nearest other object
 SIDE_EFFECT = 0.15  # per unit of strength: an unmasked edit disturbs an object it was not asked to change
 SIDE_EFFECT_DROP_SHARE = 0.25  # ... by losing it (else by giving it a neighbour's colour)
 REDRAW_EXPONENT = 2  # an unmasked edit at strength s re-draws the prompt from scratch with chance s ** 2
-SIMILARITY_FLOOR = 0.2  # IMAGE_VARIATION's lowest similarityStrength: the strength-1 end of its scale
 
 
-def variation_strength(similarity_strength: float) -> float:
-    """IMAGE_VARIATION's similarityStrength (SIMILARITY_FLOOR..1, 1 = most similar) as an image-to-image strength."""
-    return min(1.0, max(0.0, (1.0 - similarity_strength) / (1.0 - SIMILARITY_FLOOR)))
+def variation_strength(similarity_strength: float, floor: float) -> float:
+    """IMAGE_VARIATION's similarityStrength (floor..1, 1 = most similar; the floor, the model's lowest value, is
+    the model registry's) as an image-to-image strength: the floor is strength 1."""
+    return min(1.0, max(0.0, (1.0 - similarity_strength) / (1.0 - floor)))
 
 
 def edit_png(

@@ -102,9 +102,10 @@ def test_stronger_unmasked_edits_disturb_more_of_what_they_were_not_asked_to_cha
 
 
 def test_variation_strength_mirrors_similarity():
-    assert edit.variation_strength(1.0) == 0.0
-    assert edit.variation_strength(edit.SIMILARITY_FLOOR) == 1.0
-    assert edit.variation_strength(0.6) > edit.variation_strength(0.8)
+    floor = 0.2
+    assert edit.variation_strength(1.0, floor) == 0.0
+    assert edit.variation_strength(floor, floor) == 1.0
+    assert edit.variation_strength(0.6, floor) > edit.variation_strength(0.8, floor)
 
 
 def test_inpainting_without_a_prompt_removes_the_masked_object_about_as_often_as_the_calibrated_rate():
