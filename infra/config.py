@@ -234,7 +234,11 @@ API_FUNCTION_SPEC = FunctionSpec(
 # The EventBridge target of Step Functions "Execution Status Change" (TIMED_OUT, ABORTED, FAILED): marks a run
 # that never reached Finish Run FAILED (a conditional UpdateItem); for a benchmark's runs it queries the runs
 # index for those the benchmark started (granted in the construct).
-MARK_RUN_ENDED_FUNCTION_SPEC = FunctionSpec("mark_run_ended", 256, 60, dynamodb_actions=("dynamodb:UpdateItem",))
+# With dailyBudgetUsd it gives a dead run's round reservations back to the day: Query (the run's DAYRES# items), a
+# transaction of UpdateItems, GetItem (the day's spend).
+MARK_RUN_ENDED_FUNCTION_SPEC = FunctionSpec(
+    "mark_run_ended", 256, 60, dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem")
+)
 API_AUTHORIZATION_TYPES = ("IAM", "NONE")
 # What happens to API Gateway's account-wide CloudWatch Logs role (one per account and region, shared by every
 # REST API there): RETAIN it with the stack (default), DESTROY it with the stack, or NONE: do not create it

@@ -51,12 +51,20 @@ def test_target_is_mark_run_ended_with_bounded_retries_and_an_encrypted_dead_let
     assert sends and all(s["Condition"]["ArnEquals"]["aws:SourceArn"] == rule_arn for s in sends)
 
 
-def test_mark_run_ended_may_only_update_run_items_and_query_the_runs_index(synthesized):
+def test_mark_run_ended_may_only_update_run_items_release_their_daily_reservations_and_query_the_runs_index(
+    synthesized,
+):
     function = synthesized.stack.run_endings.function
     grants = grants_by_action(statements_of_role(synthesized, function_role_id(synthesized, function)))
     table = f"${{{synthesized.logical_id(synthesized.stack.storage.table)}.Arn}}"
     scoped = {action: resources for action, resources in grants.items() if not action.startswith(("logs:", "xray:"))}
-    assert scoped == {"dynamodb:UpdateItem": {table}, "dynamodb:Query": {f"{table}/index/{c.RUNS_INDEX}"}}
+    # the table: UpdateItem (the run item, a dead run's daily reservations given back), Query (those reservations),
+    # GetItem (the day's spend); the index: Query (a benchmark's runs)
+    assert scoped == {
+        "dynamodb:UpdateItem": {table},
+        "dynamodb:GetItem": {table},
+        "dynamodb:Query": {table, f"{table}/index/{c.RUNS_INDEX}"},
+    }
     properties = synthesized.resources("AWS::Lambda::Function")[synthesized.logical_id(function)]["Properties"]
     assert properties["Handler"] == "imagegate_service.handlers.mark_run_ended.handler"
     variables = properties["Environment"]["Variables"]

@@ -202,3 +202,28 @@ def runtime_executions(runtime):
             "executions"
         ]
     }
+
+
+def test_a_run_stopped_mid_round_gives_its_daily_reservation_back(monkeypatch, runtime):
+    # Given a daily cap and a run that waits for its review (its next rounds' reservation is what it may still hold)
+    monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, "5")
+    arn = runtime.start({"prompt": APPLE, "threshold": 0, "review": c.REVIEW_FINAL, "maxRounds": 3}, run_id="stopped-1")
+    wait_for_review(runtime, "stopped-1")
+    # When a rejection starts another round and the execution is stopped while that round holds its reservation
+    Reviews().submit("stopped-1", {"decision": "reject", "feedback": "a green apple"}, "frank")
+    deadline = time.monotonic() + 30
+    while DailyBudget().status()["reservedUsd"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert DailyBudget().status()["reservedUsd"] > 0
+    from imagegate_service.adapters import aws_clients
+
+    aws_clients.client("stepfunctions").stop_execution(executionArn=arn, error="Stopped", cause="test")
+    poll_execution(arn, timeout_seconds=30)
+    # Then the run is marked FAILED and nothing stays reserved for it (only what was billed stays spent)
+    deadline = time.monotonic() + 10
+    while runtime.runs().get_run("stopped-1")["status"] != c.STATUS_FAILED and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert runtime.runs().get_run("stopped-1")["status"] == c.STATUS_FAILED
+    status = DailyBudget().status()
+    assert status["reservedUsd"] == pytest.approx(0.0, abs=1e-6)
+    assert status["spentUsd"] == pytest.approx(sum(e["costUsd"] for e in runtime.runs().ledger("stopped-1")), abs=1e-5)

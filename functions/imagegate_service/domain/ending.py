@@ -17,6 +17,7 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import dynamodb_table
 from imagegate_service.domain.clock import iso, parse_iso, utc_now
+from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.finishing import CAUSE_LIMIT
 from imagegate_service.domain.ports import Clock
 
@@ -80,8 +81,13 @@ class RunEndRecorder:
 
 class RunEnder:
     def __init__(
-        self, runs: RunEndRecorder | None = None, clock: Clock = utc_now, benchmark_state_machine_arn: str | None = None
+        self,
+        runs: RunEndRecorder | None = None,
+        clock: Clock = utc_now,
+        benchmark_state_machine_arn: str | None = None,
+        daily: DailyBudget | None = None,
     ):
+        self._daily = daily or DailyBudget(clock=clock)
         self._runs = runs or RunEndRecorder()
         self._clock = clock
         self._benchmark_arn = benchmark_state_machine_arn
@@ -106,6 +112,8 @@ class RunEnder:
         else:
             candidates = [name]
         marked = [run_id for run_id in candidates if self._runs.fail_if_running(run_id, attributes)]
+        for run_id in marked:  # the run never reached Finish Run: what it still holds of the daily cap goes back
+            self._daily.release_run(run_id)
         return {"execution": name, "status": status, "marked": marked}
 
     def _is_benchmark(self, detail: dict[str, Any]) -> bool:
