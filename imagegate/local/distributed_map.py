@@ -20,6 +20,10 @@ place that knows how:
   ``SUCCEEDED_0.json`` / ``FAILED_0.json`` (JSON arrays of child executions, Transformation NONE). It returns
   the Map's output: ``{"MapRunArn", "ResultWriterDetails": {"Bucket", "Key"}}``.
 
+The Map's own errors (States.ExceedToleratedFailureThreshold, States.ItemReaderFailed) reach moto as the Task's
+error; moto refuses a Lambda error whose name begins with ``States.`` (the prefix is reserved), so they carry
+the names of ``LOCAL_ERROR_NAMES`` instead, and ``split`` rewrites the Map's Catch and Retry to match them.
+
 What AWS does and this does not: item batching (ItemBatcher), result files split at AWS's size limit, redrive,
 and the Map Run's own CloudWatch metrics.
 """
@@ -51,18 +55,25 @@ _NAME_OK = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _POLL_SECONDS = 0.2  # how often the running children are looked at (a child takes seconds)
 
 
+# AWS's name of a Map error -> the name the local runtime's Task fails with (see the module's docstring)
+LOCAL_ERROR_NAMES = {
+    "States.ExceedToleratedFailureThreshold": "LocalDistributedMap.ExceedToleratedFailureThreshold",
+    "States.ItemReaderFailed": "LocalDistributedMap.ItemReaderFailed",
+}
+
+
 class ExceededToleratedFailures(Exception):
-    """Raised as the Map's error (its name is what Step Functions reports: States.ExceedToleratedFailureThreshold)."""
+    """Raised as the Map's error: States.ExceedToleratedFailureThreshold (by its local name)."""
 
 
-ExceededToleratedFailures.__name__ = "States.ExceedToleratedFailureThreshold"
+ExceededToleratedFailures.__name__ = LOCAL_ERROR_NAMES["States.ExceedToleratedFailureThreshold"]
 
 
 class ItemReaderFailed(Exception):
-    """Raised as the Map's error when its ItemReader cannot read the items (States.ItemReaderFailed)."""
+    """Raised as the Map's error when its ItemReader cannot read the items: States.ItemReaderFailed (local name)."""
 
 
-ItemReaderFailed.__name__ = "States.ItemReaderFailed"
+ItemReaderFailed.__name__ = LOCAL_ERROR_NAMES["States.ItemReaderFailed"]
 
 
 def distributed_map_states(definition: dict[str, Any]) -> list[str]:
@@ -110,9 +121,15 @@ def split(definition: str, function_arn: str) -> tuple[str, str]:
         "Resource": function_arn,
         "Parameters": parameters,
     }
-    for field in ("ResultPath", "ResultSelector", "OutputPath", "InputPath", "Catch", "Retry", "Next", "End"):
+    for field in ("ResultPath", "ResultSelector", "OutputPath", "InputPath", "Next", "End"):
         if field in state:
             task[field] = state[field]
+    for field in ("Catch", "Retry"):  # the Map's errors by the names the Task fails with
+        if field in state:
+            task[field] = [
+                {**rule, "ErrorEquals": [LOCAL_ERROR_NAMES.get(name, name) for name in rule["ErrorEquals"]]}
+                for rule in state[field]
+            ]
     parent["States"][name] = task
     return json.dumps(parent, indent=2), json.dumps(child, indent=2)
 

@@ -175,10 +175,28 @@ def test_a_distributed_map_runs_the_loop_states_from_s3_to_s3_with_bounded_concu
         "concurrency": constants.BENCHMARK_DEFAULT_CONCURRENCY,
         "toleratedFailurePercent": constants.BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT,
     }
-    # and the aggregation reads the written results, not the Map's output
-    aggregate = definition["States"][workflows.BENCHMARK_AGGREGATE_STATE]["Parameters"]
-    assert aggregate["resultWriterDetails.$"] == "$.mapRun.ResultWriterDetails"
-    assert not [key for key in aggregate if key.startswith("results")]
+    # and the aggregation reads the written results, not the Map's output: where the Map says it wrote them, or,
+    # when the Map Run failed on its tolerated failures (caught into the same $.mapRun), under their prefix
+    aggregate = definition["States"][workflows.BENCHMARK_AGGREGATE_STATE]
+    assert aggregate["Parameters"]["mapRun.$"] == run_suite["ResultPath"] == "$.mapRun"
+    assert aggregate["Parameters"]["resultsPrefix.$"] == run_suite["ResultWriter"]["Parameters"]["Prefix.$"]
+    (catcher,) = run_suite["Catch"]
+    assert catcher == {
+        "ErrorEquals": ["States.ExceedToleratedFailureThreshold"],
+        "ResultPath": "$.mapRun",
+        "Next": workflows.BENCHMARK_AGGREGATE_STATE,
+    }
+    # and once the report is written, a failed Map Run fails the benchmark with its own error
+    choice = definition["States"][aggregate["Next"]]
+    (failed,) = choice["Choices"]
+    assert failed["Variable"] == "$.mapRunFailed" and failed["BooleanEquals"] is True
+    fail = definition["States"][failed["Next"]]
+    assert (fail["Type"], fail["ErrorPath"], fail["CausePath"]) == (
+        "Fail",
+        "$.mapRunError.Error",
+        "$.mapRunError.Cause",
+    )
+    assert definition["States"][choice["Default"]]["Type"] == "Succeed"
 
 
 def test_the_state_machine_may_start_describe_and_stop_its_own_children_and_touch_only_their_objects(synthesized):

@@ -100,3 +100,61 @@ def test_a_run_too_large_for_its_execution_is_refused_before_anything_starts(run
         if machine["name"].startswith(BENCHMARK_STATE_MACHINE_NAME)
     ]
     assert all(sfn.list_executions(stateMachineArn=arn)["executions"] == [] for arn in benchmarks)
+
+
+def test_a_map_run_over_its_tolerated_failures_is_reported_and_fails_the_benchmark(runtime, tmp_path, monkeypatch):
+    # Given four items run one at a time, no failure tolerated, and the second child aborted once under way
+    import threading
+    import time
+
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    from imagegate.local import distributed_map
+
+    original = StepFunctionsParserBackend.start_execution
+
+    def start_then_abort_the_second(backend, *args, **kwargs):
+        execution = original(backend, *args, **kwargs)
+        if execution.execution_arn.endswith("-002"):
+
+            def abort() -> None:  # once Start Run has made its run item (the loop is then under way)
+                run_id = execution.execution_arn.rsplit(":", 1)[-1]
+                for _ in range(2000):
+                    try:
+                        if runtime.runs().get_run(run_id) is not None:
+                            backend.stop_execution(execution.execution_arn)
+                            return
+                    except AttributeError:  # its worker exists a moment after the start
+                        pass
+                    time.sleep(0.005)
+
+            threading.Thread(target=abort).start()
+        return execution
+
+    monkeypatch.setattr(StepFunctionsParserBackend, "start_execution", start_then_abort_the_second)
+    items = [
+        SuiteItem(id=f"i{k}", prompt=f"{k + 2} red apples on a table", category="counting", settings={"seed": k})
+        for k in range(4)
+    ]
+    request = {**suite_request(items, "tiny", concurrency=1, settings={"maxRounds": 1}), "toleratedFailurePercent": 0}
+
+    # When the benchmark runs
+    outcome = run_benchmark(request, tmp_path, runtime)
+
+    # Then it fails with the Map Run's error
+    assert outcome.status == "FAILED"
+    assert outcome.error.startswith(distributed_map.LOCAL_ERROR_NAMES["States.ExceedToleratedFailureThreshold"])
+    # And the report was written all the same: the first run ran, the aborted one FAILED, the rest never started
+    (report_key,) = [key for key, _ in runtime.objects(c.BENCHMARKS_PREFIX) if key.endswith("/report.json")]
+    report = json.loads(dict(runtime.objects(report_key))[report_key])
+    statuses = [run["status"] for run in sorted(report["runs"], key=lambda run: run["runId"])]
+    assert statuses[0] != c.STATUS_FAILED and statuses[1:] == [c.STATUS_FAILED] * 3
+    assert {key: report["mapRun"][key] for key in ("succeeded", "failed", "pending", "notRun")} == {
+        "succeeded": 1,
+        "failed": 1,
+        "pending": 2,
+        "notRun": 2,
+    }
+    # And the aborted child's run is ended, not left running
+    aborted = sorted(report["runs"], key=lambda run: run["runId"])[1]["runId"]
+    assert runtime.runs().get_run(aborted)["status"] == c.STATUS_FAILED

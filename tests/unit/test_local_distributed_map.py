@@ -51,6 +51,13 @@ def test_the_composed_benchmark_splits_into_a_parent_task_and_the_item_processor
     assert parameters["toleratedFailurePercentage.$"] == run_suite["ToleratedFailurePercentagePath"]
     assert json.loads(parameters["itemSelector"]) == run_suite["ItemSelector"]
     assert not distributed_map.distributed_map_states(parent)
+    # And the Map's Catch catches the Map's errors by the names the Task fails with (moto refuses "States." ones)
+    assert [rule["Next"] for rule in task["Catch"]] == [rule["Next"] for rule in run_suite["Catch"]]
+    assert [rule["ErrorEquals"] for rule in task["Catch"]] == [
+        [distributed_map.LOCAL_ERROR_NAMES.get(name, name) for name in rule["ErrorEquals"]]
+        for rule in run_suite["Catch"]
+    ]
+    assert not [name for rule in task["Catch"] for name in rule["ErrorEquals"] if name.startswith("States.")]
 
 
 def test_a_definition_without_one_distributed_map_is_refused():
@@ -180,7 +187,7 @@ def test_more_failures_than_tolerated_fail_the_map_and_list_what_never_started(a
     # When the Map Run runs, it fails as Step Functions reports it
     with pytest.raises(distributed_map.ExceededToleratedFailures) as raised:
         runner.run(event)
-    assert type(raised.value).__name__ == "States.ExceedToleratedFailureThreshold"
+    assert type(raised.value).__name__ == distributed_map.LOCAL_ERROR_NAMES["States.ExceedToleratedFailureThreshold"]
     # And no child was started after the first failure; the rest are listed PENDING
     assert runner.progress["bench-9"]["started"] == 1
     prefix = "out/results/"
@@ -208,7 +215,7 @@ def test_items_that_are_not_json_fail_the_map_before_any_child_starts(aws):
     # When the Map Run runs, Then it fails as AWS's ItemReader does, naming the line, and started nothing
     with pytest.raises(distributed_map.ItemReaderFailed, match="line 3") as raised:
         runner.run(event)
-    assert type(raised.value).__name__ == "States.ItemReaderFailed"
+    assert type(raised.value).__name__ == distributed_map.LOCAL_ERROR_NAMES["States.ItemReaderFailed"]
     sfn = boto3.client("stepfunctions", region_name="us-east-1")
     assert sfn.list_executions(stateMachineArn=runner.child_state_machine_arn)["executions"] == []
 

@@ -41,6 +41,7 @@ _REQUEST_FIELDS = {
     "arms",
 }
 _JSONL_CONTENT_TYPE = "application/x-ndjson"
+_MANIFEST = "manifest.json"  # a ResultWriter's index of a Map Run's result files
 _REPORT_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}/")
 
 
@@ -234,9 +235,18 @@ class BenchmarkAggregator:
             ender({**child, "name": run_id})
 
     def aggregate(self, event: dict[str, Any]) -> dict[str, Any]:
-        """Every prepared (item, arm) with the outcome its child execution left in the Map Run's results."""
+        """Every prepared (item, arm) with the outcome its child execution left in the Map Run's results.
+
+        ``mapRun`` is the Map state's result: its output ({MapRunArn, ResultWriterDetails}), or, when the Map Run
+        failed on its tolerated failures, the error the workflow caught ({Error, Cause}); the ResultWriter wrote
+        the results all the same, under ``resultsPrefix`` (``<prefix><map run id>/manifest.json``). The summary
+        then says ``mapRunFailed`` and carries ``mapRunError``: the workflow fails with it once the report is
+        written."""
         entries = self.read_items(event["itemsKey"])
-        outcomes, counts, failed_children = self.read_map_results(event["resultWriterDetails"])
+        map_run_output = event["mapRun"]
+        details = map_run_output.get("ResultWriterDetails")
+        manifests = [details["Key"]] if details else self.manifests_under(event["resultsPrefix"])
+        outcomes, counts, failed_children = self.read_map_results(manifests)
         self._end_failed_children(failed_children)
         results = [
             self._run_result(outcomes.get(entry["runId"]) or _not_run(entry["runId"]), entry) for entry in entries
@@ -258,7 +268,14 @@ class BenchmarkAggregator:
         self._objects.put_json(prefix + REPORT_JSON, report)
         self._objects.put_text(prefix + REPORT_HTML, render_html(report), "text/html; charset=utf-8")
         comparison = report.get("comparison") or {}
+        map_run_error = (
+            {"mapRunError": {"Error": map_run_output["Error"], "Cause": map_run_output.get("Cause") or ""}}
+            if "Error" in map_run_output
+            else {}
+        )
         return {
+            "mapRunFailed": bool(map_run_error),
+            **map_run_error,
             "benchmarkId": event["benchmarkId"],
             "date": event["date"],
             "reportKey": prefix + REPORT_JSON,
@@ -275,37 +292,43 @@ class BenchmarkAggregator:
         """The Map's items as Prepare wrote them (one JSON object a line)."""
         return [json.loads(line) for line in self._objects.get_bytes(key).decode("utf-8").splitlines() if line]
 
+    def manifests_under(self, prefix: str) -> list[str]:
+        """The Map Run manifests a ResultWriter left under ``prefix`` (one per Map Run, in its own folder)."""
+        return sorted(key for key in self._objects.list_keys(prefix) if key.endswith("/" + _MANIFEST))
+
     def read_map_results(
-        self, details: dict[str, Any]
+        self, manifest_keys: list[str]
     ) -> tuple[dict[str, dict[str, Any]], dict[str, int], dict[str, dict[str, Any]]]:
         """The run outcomes a Map Run's ResultWriter left in S3, by run id, how many children ended each way, and
         the children that did not succeed (by run id: their status, error, cause and stop date, as an execution's
         end event details them).
 
-        The manifest (``ResultWriterDetails.Key``) lists the result files by the children's status; each file is
+        A manifest (``ResultWriterDetails.Key``) lists the result files by the children's status; each file is
         a JSON array of child executions (Transformation NONE: ``Input`` and ``Output`` as JSON strings, a failed
         child's ``Error`` and ``Cause``): https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
         """
-        manifest = self._objects.get_json(details["Key"])
         outcomes: dict[str, dict[str, Any]] = {}
         counts: dict[str, int] = {}
         failed: dict[str, dict[str, Any]] = {}
-        for status, files in (manifest.get("ResultFiles") or {}).items():
-            counts[status.lower()] = 0
-            for entry in files:
-                for child in _result_entries(self._objects.get_bytes(entry["Key"])):
-                    run_id = _run_id_of(child)
-                    if run_id is None:
-                        continue
-                    counts[status.lower()] += 1
-                    outcomes[run_id] = _child_outcome(run_id, child)
-                    if child.get("Status") in c.EXECUTION_END_STATUSES:
-                        failed[run_id] = {
-                            "status": child["Status"],
-                            "error": child.get("Error"),
-                            "cause": child.get("Cause"),
-                            "stopDate": child.get("StopDate"),
-                        }
+        for key in manifest_keys:
+            for status, files in (self._objects.get_json(key).get("ResultFiles") or {}).items():
+                counts.setdefault(status.lower(), 0)
+                for entry in files:
+                    for child in _result_entries(self._objects.get_bytes(entry["Key"])):
+                        run_id = _run_id_of(child)
+                        if run_id is None:
+                            continue
+                        counts[status.lower()] += 1
+                        if status == "PENDING":  # an item the failed Map Run never started: reported as not run
+                            continue
+                        outcomes[run_id] = _child_outcome(run_id, child)
+                        if child.get("Status") in c.EXECUTION_END_STATUSES:
+                            failed[run_id] = {
+                                "status": child["Status"],
+                                "error": child.get("Error"),
+                                "cause": child.get("Cause"),
+                                "stopDate": child.get("StopDate"),
+                            }
         return outcomes, counts, failed
 
     def _run_result(self, result: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:

@@ -140,7 +140,7 @@ class Objects:
         self.written[key] = text
 
     def list_keys(self, prefix: str) -> list[str]:
-        return []
+        return sorted(key for key in self.objects if key.startswith(prefix))
 
 
 class Runs:
@@ -196,7 +196,8 @@ def test_the_aggregation_reads_every_outcome_from_the_written_results():
             "startedAt": "2026-11-30T02:00:00+00:00",
             "itemsKey": "x/items.jsonl",
             "concurrency": 4,
-            "resultWriterDetails": {"Bucket": "bucket", "Key": "x/r/m/manifest.json"},
+            "resultsPrefix": "x/r/",
+            "mapRun": {"MapRunArn": "arn:m", "ResultWriterDetails": {"Bucket": "bucket", "Key": "x/r/m/manifest.json"}},
             "transitionsEstimate": TRANSITIONS,
         }
     )
@@ -217,7 +218,7 @@ def test_the_aggregation_reads_every_outcome_from_the_written_results():
         "notRun": 1,
         "failedItemPercent": 50.0,
     }
-    assert summary["failedItemPercent"] == 50.0
+    assert summary["failedItemPercent"] == 50.0 and summary["mapRunFailed"] is False and "mapRunError" not in summary
     # And the run of the child that timed out is ended as Mark Run Ended ends one (its item may still say RUNNING)
     assert [(entry["name"], entry["status"], entry["error"]) for entry in ended] == [
         ("b-2", "TIMED_OUT", "States.Timeout")
@@ -227,3 +228,76 @@ def test_the_aggregation_reads_every_outcome_from_the_written_results():
     page = objects.written[c.benchmark_report_prefix("2026-11-30") + "report.html"]
     assert "data-map-run" in page and "50.0% of runs ended FAILED" in page
     assert report["estimate"]["text"].replace("$", "$") in page
+
+
+def test_a_map_run_that_failed_is_aggregated_from_the_results_it_wrote_and_its_error_passed_on():
+    from imagegate_service.domain.benchmark import BenchmarkAggregator
+
+    # Given a Map Run that failed on its tolerated failures: one child succeeded, one failed outright, two were
+    # never started (PENDING), and the workflow caught the Map's error (no ResultWriterDetails then)
+    entries = [
+        {"runId": f"f-{k}", "itemId": f"i{k}", "category": "c", "anchor": False, "arm": "loop", "request": {}}
+        for k in range(4)
+    ]
+    objects = Objects(
+        {
+            "y/items.jsonl": "".join(json.dumps(entry) + "\n" for entry in entries).encode(),
+            "y/results/run-1/manifest.json": {
+                "ResultFiles": {
+                    "SUCCEEDED": [{"Key": "y/results/run-1/SUCCEEDED_0.json"}],
+                    "FAILED": [{"Key": "y/results/run-1/FAILED_0.json"}],
+                    "PENDING": [{"Key": "y/results/run-1/PENDING_0.json"}],
+                }
+            },
+            "y/results/run-1/SUCCEEDED_0.json": [
+                {
+                    "Status": "SUCCEEDED",
+                    "Input": json.dumps({"runId": "f-0"}),
+                    "Output": json.dumps({"status": "PASSED"}),
+                }
+            ],
+            "y/results/run-1/FAILED_0.json": [
+                {"Status": "FAILED", "Input": json.dumps({"runId": "f-1"}), "Error": "Lambda.Unknown", "Cause": "x"}
+            ],
+            "y/results/run-1/PENDING_0.json": [{"Input": json.dumps({"runId": f"f-{k}"})} for k in (2, 3)],
+        }
+    )
+    runs = Runs({"f-0": {"status": "PASSED", "costUsd": 0.08, "settings": {"maxRounds": 4}}})
+    error = {"Error": "States.ExceedToleratedFailureThreshold", "Cause": "1 of 4 child executions failed"}
+
+    # When the aggregation runs on the caught error
+    ended: list[dict[str, Any]] = []
+    summary = BenchmarkAggregator(runs, objects, ended.append).aggregate(  # type: ignore[arg-type]
+        {
+            "benchmarkId": "f",
+            "date": "2026-11-30",
+            "suite": "s",
+            "startedAt": "2026-11-30T02:00:00+00:00",
+            "itemsKey": "y/items.jsonl",
+            "concurrency": 1,
+            "resultsPrefix": "y/results/",
+            "mapRun": error,
+            "transitionsEstimate": TRANSITIONS,
+        }
+    )
+
+    # Then the report is written from the results found under the prefix: the PENDING items as not run
+    report = objects.written[c.benchmark_report_prefix("2026-11-30") + "report.json"]
+    assert {run["runId"]: run["status"] for run in report["runs"]} == {
+        "f-0": "PASSED",
+        "f-1": "FAILED",
+        "f-2": "FAILED",
+        "f-3": "FAILED",
+    }
+    assert report["mapRun"] == {
+        "succeeded": 1,
+        "failed": 1,
+        "pending": 2,
+        "runs": 4,
+        "notRun": 2,
+        "failedItemPercent": 75.0,
+    }
+    # And the failed child's run is ended, the never-started ones are not (they have no run)
+    assert [entry["name"] for entry in ended] == ["f-1"]
+    # And the summary passes the Map's error on, for the workflow to fail with
+    assert summary["mapRunFailed"] is True and summary["mapRunError"] == error
