@@ -6,7 +6,8 @@ line in every report.
   rounds and candidates are measured (a report's runs) or, before any report, the worst case (maxRounds);
 - Step Functions cost: the state transitions of a run (the composed definition's, counted like its history
   events in benchmark.limits: the way in and out, every round, every candidate judged) x
-  constants.SFN_USD_PER_STATE_TRANSITION, plus the parent's few;
+  constants.SFN_USD_PER_STATE_TRANSITION, plus the parent's few; retries are billed as transitions too and are
+  not counted (a lower bound when Bedrock throttles);
 - wall time: the runs in waves of ``concurrency`` child executions, each as long as a measured run (or
   constants.BENCHMARK_ESTIMATE_SECONDS_PER_ROUND a round before any measurement), and no faster than the
   generator's quota of images per minute allows when one is given (the account's Service Quotas value).
