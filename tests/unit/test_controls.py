@@ -119,12 +119,17 @@ def test_a_task_that_no_longer_waits_is_false_not_an_error(code):
     assert workflow.send_task_success(TOKEN, {}) is False
 
 
-def test_other_step_functions_errors_are_raised():
+def test_a_throttled_answer_is_workflow_throttled_and_other_errors_are_raised():
     from botocore.exceptions import ClientError
+
+    from imagegate_service.adapters.workflow import WorkflowThrottled
 
     workflow, _ = _workflow_with(
         lambda s: s.add_client_error("send_task_success", service_error_code="ThrottlingException")
     )
+    with pytest.raises(WorkflowThrottled):
+        workflow.send_task_success(TOKEN, {})
+    workflow, _ = _workflow_with(lambda s: s.add_client_error("send_task_success", service_error_code="InvalidOutput"))
     with pytest.raises(ClientError):
         workflow.send_task_success(TOKEN, {})
 
@@ -184,6 +189,39 @@ def test_a_review_that_arrives_after_the_wait_ended_is_refused_and_withdrawn(tab
         Reviews(callbacks=FakeCallbacks(waiting=False)).submit(RUN_ID, {"decision": "approve"}, "alice")
     (round_item,) = table.list_rounds(RUN_ID)
     assert round_item.get("reviews") == []
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "InvalidOutput"])
+def test_an_answer_step_functions_did_not_take_leaves_the_run_waiting_for_the_same_review_again(table, code):
+    # Given a run that waits for its review, and Step Functions refusing the first answer (throttled, or an error)
+    from botocore.exceptions import ClientError
+
+    from imagegate_service.errors import Throttled
+
+    _waiting_run(table)
+    before = table.get_run(RUN_ID)
+
+    def refuse_then_take(stubber):
+        stubber.add_client_error("send_task_success", service_error_code=code)
+        stubber.add_response("send_task_success", {})
+
+    workflow, stubber = _workflow_with(refuse_then_take)
+    reviews = Reviews(callbacks=workflow)
+    # When the review is sent
+    with pytest.raises(Throttled if code == "ThrottlingException" else ClientError):
+        reviews.submit(RUN_ID, {"decision": "reject", "feedback": "bluer sky"}, "alice")
+    # Then the run still waits with its token, round and deadline, and the refused review is not recorded
+    item = table.get_run(RUN_ID)
+    assert item["status"] == c.STATUS_AWAITING_REVIEW
+    assert {k: item.get(k) for k in (c.REVIEW_TOKEN_ATTRIBUTE, "reviewRound", "reviewDeadline")} == {
+        k: before.get(k) for k in (c.REVIEW_TOKEN_ATTRIBUTE, "reviewRound", "reviewDeadline")
+    }
+    assert table.list_rounds(RUN_ID)[0].get("reviews") == []
+    # And the same review sent again is taken once
+    answer = reviews.submit(RUN_ID, {"decision": "reject", "feedback": "bluer sky"}, "alice")
+    assert answer["review"]["decision"] == c.REVIEW_REJECT
+    assert [r["feedback"] for r in table.list_rounds(RUN_ID)[0]["reviews"]] == ["bluer sky"]
+    stubber.assert_no_pending_responses()
 
 
 def test_a_run_that_ended_cannot_be_made_to_wait(table):

@@ -17,7 +17,7 @@ _GONE_TASK_CODES = {"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"}
 
 
 class WorkflowThrottled(Exception):
-    """Step Functions refused to start another execution for now."""
+    """Step Functions refused a request for now (another execution's start, a task's answer)."""
 
 
 class StepFunctionsWorkflow:
@@ -69,5 +69,7 @@ class StepFunctionsWorkflow:
         except ClientError as error:
             if error.response["Error"]["Code"] in _GONE_TASK_CODES:
                 return False
+            if error.response["Error"]["Code"] in _THROTTLING_CODES:
+                raise WorkflowThrottled(error.response["Error"]["Code"]) from error
             raise
         return True

@@ -13,11 +13,11 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.controls import DynamoReviewStore
 from imagegate_service.adapters.storage import DynamoRunRepository
-from imagegate_service.adapters.workflow import StepFunctionsWorkflow
+from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, TaskCallbacks
 from imagegate_service.domain.run_ids import is_run_id
-from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting
+from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
 from imagegate_service.settings import _is_control
 
 _BODY_FIELDS = ("decision", "feedback")
@@ -135,7 +135,21 @@ class Reviews:
         }
         if not self._reviews.take_review(run_id, token, round_number, review):
             raise ReviewNotWaiting(f"generation {run_id} is no longer waiting for a review")
-        if not self._callbacks.send_task_success(token, review):
+        try:
+            answered = self._callbacks.send_task_success(token, review)
+        except Exception as error:
+            # Step Functions did not take the answer (throttled, an error of its own): the task still waits for
+            # this token, so the run waits again with it and the review never counted; the reviewer may send it
+            # again (had it been taken after all, the second answer finds the task gone: 409)
+            waiting_again = {"updatedAt": reviewed_at, "reviewDeadline": item.get("reviewDeadline")}
+            self._reviews.wait_for_review(
+                run_id, token, round_number, {k: v for k, v in waiting_again.items() if v is not None}
+            )
+            self._reviews.withdraw_review(run_id, round_number, reviewed_at)
+            if isinstance(error, WorkflowThrottled):
+                raise Throttled("Step Functions is throttling review answers; send the review again") from error
+            raise
+        if not answered:
             # the wait ended (timed out) between the read and the answer: the review never counted
             self._reviews.withdraw_review(run_id, round_number, reviewed_at)
             raise ReviewNotWaiting(f"the review period of generation {run_id} ended before the review arrived")
