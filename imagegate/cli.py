@@ -579,6 +579,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _print_run(document: dict[str, Any], run_dir: Path, out: Terminal) -> None:
+    from imagegate.controls_cli import review_text
+
     out.line(f"run {document['runId']}: “{document['prompt']}”")
     for entry in document["rounds"]:
         out.line()
@@ -591,6 +593,8 @@ def _print_run(document: dict[str, Any], run_dir: Path, out: Terminal) -> None:
         out.line(f"  evaluator: {_evaluation_text(entry.get('evaluation'))}")
         for suggestion in entry["suggestions"]:
             out.line(f"   - {suggestion}")
+        for review in entry.get("reviews") or []:  # a person's decisions on the round (review final)
+            out.line(f"  review: {review_text(review)}")
     _print_summary(document, out)
 
 

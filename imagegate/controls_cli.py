@@ -36,6 +36,13 @@ def positive_amount(text: str) -> float:
     return value
 
 
+def review_text(review: dict[str, Any]) -> str:
+    """One review of a round for `imagegate show` and report.html: decision, who, when, and the feedback."""
+    decision = {c.REVIEW_APPROVE: "approved", c.REVIEW_REJECT: "rejected"}.get(review.get("decision"), "reviewed")
+    text = f"{decision} by {review.get('reviewer') or 'anonymous'} at {review.get('reviewedAt', '?')}"
+    return f"{text}: “{review['feedback']}”" if review.get("feedback") else text
+
+
 def call_api(
     api: str, method: str, path: str, body: dict[str, Any] | None = None, api_key: str | None = None
 ) -> tuple[int, dict[str, Any]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Any
 
+from imagegate.controls_cli import review_text
 from imagegate_service import templating
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def _card(entry: dict[str, Any], previous_prompt: str | None, threshold: float, 
         "gatePassed": entry["score"] >= threshold,
         "promptDiff": prompt_diff(previous_prompt, entry["prompt"]) if previous_prompt else [("same", entry["prompt"])],
         "otherImages": [image for image in entry.get("images", []) if image != entry["bestImage"]],
+        "reviewLines": [review_text(review) for review in entry.get("reviews") or []],  # review final
     }
 
 

@@ -133,3 +133,12 @@ def test_imagegate_run_asks_for_the_review_on_the_terminal(tmp_path):
     document = json.loads(next(tmp_path.glob("*/run.json")).read_text())
     assert document["status"] == "PASSED" and len(document["rounds"]) == 2
     assert [r["decision"] for entry in document["rounds"] for r in entry["reviews"]] == ["reject", "approve"]
+    # And imagegate show and report.html list each round's review with who and the feedback
+    run_dir = next(tmp_path.glob("*/run.json")).parent
+    shown = cli("show", str(run_dir))
+    assert shown.returncode == 0, shown.stderr
+    assert "review: rejected by " in shown.stdout and "“make the apple green”" in shown.stdout
+    assert "review: approved by " in shown.stdout
+    report = (run_dir / "report.html").read_text()
+    reviews = report[report.index('<div class="reviews">') :]
+    assert reviews.index("rejected by ") < reviews.index("approved by ")

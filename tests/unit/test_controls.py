@@ -4,6 +4,7 @@ GET /budget) with nothing written when a request is refused."""
 
 from __future__ import annotations
 
+import io
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -388,3 +389,59 @@ def test_a_run_that_is_not_running_fails_the_review_step_instead_of_waiting(tabl
     }
     with pytest.raises(ReviewNotWaiting):
         ReviewPause().wait(state)
+
+
+# -- the reviews in a run's folder: report.html and imagegate show ----------------------------------------
+def test_report_and_show_list_each_rounds_reviews_escaped_in_order(tmp_path):
+    # Given a run document whose round was rejected (feedback with markup) and then approved
+    from imagegate.cli import _print_run
+    from imagegate.export import build_run_document
+    from imagegate.report import render_run_report
+    from imagegate.terminal import Terminal
+
+    reviews = [
+        {
+            "decision": "reject",
+            "feedback": "<b>greener</b> apple",
+            "round": 1,
+            "reviewer": "alice",
+            "reviewedAt": "2026-01-01T10:00:00.000Z",
+        },
+        {
+            "decision": "approve",
+            "feedback": "",
+            "round": 1,
+            "reviewer": "bob",
+            "reviewedAt": "2026-01-01T11:00:00.000Z",
+        },
+    ]
+    round_item = {
+        "round": 1,
+        "prompt": "an apple",
+        "score": 8.0,
+        "subscores": {},
+        "passed": True,
+        "explanation": "fine",
+        "suggestions": [],
+        "bestImageKey": "runs/r1/round-01/candidate-1.png",
+        "imageKeys": ["runs/r1/round-01/candidate-1.png"],
+        "verdictKey": "runs/r1/round-01/verdict.json",
+        "costUsd": 0.01,
+        "reviews": reviews,
+    }
+    run = {"runId": "r1", "status": "PASSED", "prompt": "an apple", "settings": {"threshold": 7}, "bestRound": 1}
+    document = build_run_document(run, [round_item])
+
+    # When the report is rendered and the run is shown on the terminal
+    html = render_run_report(document)
+    shown = io.StringIO()
+    _print_run(document, tmp_path, Terminal(shown, interactive=False))
+
+    # Then both list the reviews in order with who and when, the feedback escaped in HTML
+    assert "<b>greener</b>" not in html and "&lt;b&gt;greener&lt;/b&gt; apple" in html
+    assert html.index("rejected by alice") < html.index("approved by bob at 2026-01-01T11:00:00.000Z")
+    lines = [line.strip() for line in shown.getvalue().splitlines() if line.strip().startswith("review:")]
+    assert lines == [
+        "review: rejected by alice at 2026-01-01T10:00:00.000Z: “<b>greener</b> apple”",
+        "review: approved by bob at 2026-01-01T11:00:00.000Z",
+    ]
