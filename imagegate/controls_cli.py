@@ -60,32 +60,38 @@ def call_api(
             return error.code, {"error": "HTTPError", "message": str(error)}
 
 
-def review_command(args: Any) -> int:
-    body = {"decision": args.decision, **({"feedback": args.feedback} if args.feedback is not None else {})}
+def _call_or_say(
+    args: Any, method: str, path: str, body: dict[str, Any] | None = None
+) -> tuple[int, dict[str, Any]] | None:
+    """call_api with the command's --api and --api-key; None (said on stderr) when the API cannot be reached."""
     try:
-        status, answer = call_api(args.api, "POST", f"/generations/{args.id}/review", body, args.api_key)
+        return call_api(args.api, method, path, body, args.api_key)
     except (urllib.error.URLError, OSError) as error:
         print(
             f"imagegate: cannot reach the API at {args.api}: {error} (is 'imagegate serve' running?)", file=sys.stderr
         )
+        return None
+
+
+def review_command(args: Any) -> int:
+    body = {"decision": args.decision, **({"feedback": args.feedback} if args.feedback is not None else {})}
+    called = _call_or_say(args, "POST", f"/generations/{args.id}/review", body)
+    if called is None:
         return EXIT_CONNECTION
+    status, answer = called
     if status != 200:
         print(f"imagegate: review refused ({status} {answer.get('error')}): {answer.get('message')}", file=sys.stderr)
         return EXIT_REFUSED
     review = answer["review"]
-    verb = "approved" if review["decision"] == c.REVIEW_APPROVE else "rejected"
-    print(f"generation {answer['id']}: round {review['round']} {verb} by {review['reviewer']}; the run goes on")
+    print(f"generation {answer['id']}: round {review['round']} {review_text(review)}; the run goes on")
     return EXIT_OK
 
 
 def budget_command(args: Any) -> int:
-    try:
-        status, answer = call_api(args.api, "GET", "/budget", api_key=args.api_key)
-    except (urllib.error.URLError, OSError) as error:
-        print(
-            f"imagegate: cannot reach the API at {args.api}: {error} (is 'imagegate serve' running?)", file=sys.stderr
-        )
+    called = _call_or_say(args, "GET", "/budget")
+    if called is None:
         return EXIT_CONNECTION
+    status, answer = called
     if status != 200:
         print(f"imagegate: {status} {answer.get('error')}: {answer.get('message')}", file=sys.stderr)
         return EXIT_CONNECTION

@@ -14,15 +14,14 @@ retried release gives nothing back twice."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.aws_clients import dynamodb_table
 from imagegate_service.adapters.storage import (
     DynamoRunRepository,
+    RunsTable,
     _cancelled_by_condition,
     _from_dynamo,
     _run_key,
@@ -34,15 +33,7 @@ def _money(value: float) -> Decimal:
     return Decimal(str(round(value, 9)))
 
 
-class _Table:
-    def __init__(self, table_name: str | None = None, table_factory: Callable[[str], Any] | None = None):
-        self._table_name = table_name
-        self._table_factory = table_factory or dynamodb_table
-
-    @property
-    def _table(self) -> Any:
-        return self._table_factory(self._table_name or os.environ[c.ENV_TABLE])
-
+class _Table(RunsTable):
     def _update(self, **kwargs: Any) -> Any:
         return DynamoRunRepository._call(self._table.update_item, **kwargs)
 

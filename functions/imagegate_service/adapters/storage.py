@@ -109,10 +109,9 @@ def _cancelled_by_condition(error: Exception, index: int) -> bool:
     return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"
 
 
-class DynamoRunRepository:
-    """One item per run (sk RUN), one per round (sk ROUND#NN) and one per billable model call (sk CALL#<id>,
-    the spend ledger) under the run's partition. DynamoDB throttling left after botocore's retries is
-    raised as StoreThrottled (the state machine retries the task)."""
+class RunsTable:
+    """The runs table (named, else IMAGEGATE_TABLE), opened through a factory the tests can replace; what every
+    store on it (runs, reviews, the daily ledger: adapters/controls.py) starts from."""
 
     def __init__(self, table_name: str | None = None, table_factory: Callable[[str], Any] | None = None):
         self._table_name = table_name
@@ -121,6 +120,12 @@ class DynamoRunRepository:
     @property
     def _table(self) -> Any:
         return self._table_factory(self._table_name or os.environ[c.ENV_TABLE])
+
+
+class DynamoRunRepository(RunsTable):
+    """One item per run (sk RUN), one per round (sk ROUND#NN) and one per billable model call (sk CALL#<id>,
+    the spend ledger) under the run's partition. DynamoDB throttling left after botocore's retries is
+    raised as StoreThrottled (the state machine retries the task)."""
 
     def create_run(self, run_id: str, attributes: dict[str, Any]) -> None:
         """Create the run item; a retried start finds it already there and leaves it as it is."""
