@@ -269,6 +269,31 @@ def test_no_interleaving_of_reservations_and_settlements_passes_the_daily_cap(ta
     assert 0 < status["spentUsd"] <= cap
 
 
+def test_a_run_crossing_utc_midnight_counts_each_round_on_the_day_it_was_reserved(table):
+    # Given a clock one second before midnight and a run whose round 1 reserves then
+    now = [datetime(2026, 3, 1, 23, 59, 59, tzinfo=UTC)]
+    budget = DailyBudget(clock=lambda: now[0], cap_usd=1.0)
+    state = {"runId": RUN_ID, "settings": resolve_settings({"prompt": "a red apple"})}
+    first = budget.take(state, 1, 0.01)
+    # When its next call of round 1 comes after midnight, and then round 2 starts
+    now[0] += timedelta(seconds=2)
+    second = budget.take(state, 1, 0.01)
+    third = budget.take(state, 2, 0.02)
+    for day, bound in ((first, 0.01), (second, 0.01), (third, 0.02)):
+        budget.settle(day, bound, bound / 2)
+    budget.release_run(RUN_ID)
+    # Then round 1's calls settle on the day its reservation was checked against, round 2's on the new day, and
+    # each day ends with nothing reserved and only its own spend
+    assert first == second == "2026-03-01" and third == "2026-03-02"
+    store = DynamoDailyBudgetStore()
+    days = {day: store.day(day) for day in ("2026-03-01", "2026-03-02")}
+    assert {day: float(item["spentUsd"]) for day, item in days.items()} == pytest.approx(
+        {"2026-03-01": 0.01, "2026-03-02": 0.01}
+    )
+    assert all(float(item["committedUsd"]) == pytest.approx(float(item["spentUsd"])) for item in days.values())
+    assert budget.status()["day"] == "2026-03-02" and budget.status()["reservedUsd"] == pytest.approx(0.0)
+
+
 def test_without_a_cap_nothing_is_reserved_or_refused(table):
     budget = DailyBudget()
     assert budget.take({"runId": RUN_ID, "settings": {}}, 1, 5.0) is None
