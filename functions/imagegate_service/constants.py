@@ -303,7 +303,7 @@ BUDGET_SK = "BUDGET"
 # a run's reservation for one round's worst case, under the run's partition (sk DAYRES#NN)
 DAILY_RESERVATION_SK_PREFIX = "DAYRES#"
 DAILY_BUDGET_ALARM_RATIO = 0.8  # the CloudWatch alarm fires at 80% of the cap
-METRIC_DAILY_SPEND = "DailySpendUsd"  # emitted when a call's cost is settled against the day
+METRIC_DAILY_SPEND = "DailySpendUsd"  # the day's settled spend, emitted by Record Round and Finish Run
 
 
 def budget_pk(day: str) -> str:

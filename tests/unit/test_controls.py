@@ -225,6 +225,21 @@ def test_an_answer_step_functions_did_not_take_leaves_the_run_waiting_for_the_sa
     stubber.assert_no_pending_responses()
 
 
+def test_a_run_stopped_while_it_waits_is_marked_failed_without_its_token(table):
+    # Given a run that waits for its review with its task token
+    from imagegate_service.domain.ending import RunEndRecorder
+
+    _waiting_run(table)
+    # When Mark Run Ended marks it (its execution was stopped, or timed out)
+    assert RunEndRecorder(TABLE).fail_if_running(RUN_ID, {"reason": "execution ABORTED"}) is True
+    # Then it is FAILED and keeps neither the token nor the deadline, so no review can be taken
+    item = table.get_run(RUN_ID)
+    assert item["status"] == c.STATUS_FAILED
+    assert c.REVIEW_TOKEN_ATTRIBUTE not in item and "reviewDeadline" not in item
+    with pytest.raises(ReviewNotWaiting):
+        Reviews(callbacks=FakeCallbacks()).submit(RUN_ID, {"decision": "approve"}, "alice")
+
+
 def test_a_run_that_ended_cannot_be_made_to_wait(table):
     table.create_run(RUN_ID, {"status": c.STATUS_PASSED, "prompt": "p", "settings": {}})
     assert DynamoReviewStore().wait_for_review(RUN_ID, TOKEN, 1, {}) is False

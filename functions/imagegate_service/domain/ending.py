@@ -46,7 +46,10 @@ class RunEndRecorder:
         try:
             self._table.update_item(
                 Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
-                UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields))),
+                # a run stopped while it waited for its review keeps no task token (nobody can answer it now)
+                UpdateExpression="SET "
+                + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields)))
+                + f" REMOVE {c.REVIEW_TOKEN_ATTRIBUTE}, reviewDeadline",
                 ConditionExpression="attribute_exists(pk) AND #status IN ("
                 + ", ".join(f":open{i}" for i in range(len(c.OPEN_STATUSES)))
                 + ")",
