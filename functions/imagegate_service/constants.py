@@ -296,6 +296,8 @@ REVIEW_REJECT = "reject"
 REVIEW_DECISIONS = (REVIEW_APPROVE, REVIEW_REJECT)
 REVIEW_FEEDBACK_MAX_CHARS = 1000
 REVIEW_TOKEN_ATTRIBUTE = "reviewToken"  # on the run item while it waits; never in an API answer or export
+# what a review run needs beyond its review waits before the retention (runRetentionDays) may remove its items
+REVIEW_RETENTION_MARGIN_SECONDS = 3600
 
 # --- The daily spend cap (domain/daily_budget.py): one item per UTC day in the runs table ---------------
 ENV_DAILY_BUDGET_USD = "IMAGEGATE_DAILY_BUDGET_USD"  # unset or empty: no daily cap

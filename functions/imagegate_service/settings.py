@@ -19,7 +19,9 @@ from imagegate_service.constants import (
     ENV_DEFAULTS,
     ENV_RUN_TTL_DAYS,
     EVALUATION_RELATIONS,
+    REVIEW_FINAL,
     REVIEW_NONE,
+    REVIEW_RETENTION_MARGIN_SECONDS,
     STRATEGIES,
     STRATEGY_AUTO,
     STRATEGY_REDRAW,
@@ -113,7 +115,25 @@ def resolve_settings(request: Any) -> dict[str, Any]:
     _check_schema(settings)  # the deployment's defaults obey the same limits as a request
     check_deployed_models(settings)  # only models this deployment may call (and none that are retired)
     _check_model_rules(settings, model)
+    _check_review_fits_retention(settings)
     return settings
+
+
+def _check_review_fits_retention(settings: dict[str, Any]) -> None:
+    """With review final a run may wait reviewTimeoutSeconds after each of its rounds: all of it must end before
+    the deployment's retention (runRetentionDays: DynamoDB TTL, S3 lifecycle) removes the run's items and images,
+    or the reviewer would be shown a run that is gone."""
+    if settings.get("review") != REVIEW_FINAL:
+        return
+    rounds, wait = int(settings["maxRounds"]), int(settings["reviewTimeoutSeconds"])
+    kept = run_ttl_days() * 24 * 3600
+    if rounds * wait + REVIEW_RETENTION_MARGIN_SECONDS > kept:
+        longest = (kept - REVIEW_RETENTION_MARGIN_SECONDS) // rounds
+        raise InvalidRequest(
+            "reviewTimeoutSeconds",
+            f"{rounds} reviews of up to {wait} s each could outlast the {run_ttl_days()} days this deployment keeps "
+            f"a run (runRetentionDays); with maxRounds {rounds} the limit is {max(longest, 0)} s",
+        )
 
 
 def check_request_fields(request: Any) -> None:

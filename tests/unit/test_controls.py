@@ -485,3 +485,25 @@ def test_report_and_show_list_each_rounds_reviews_escaped_in_order(tmp_path):
         "review: rejected by alice at 2026-01-01T10:00:00.000Z: “<b>greener</b> apple”",
         "review: approved by bob at 2026-01-01T11:00:00.000Z",
     ]
+
+
+@pytest.mark.parametrize(("days", "rounds"), [(1, 1), (1, 10), (3, 4), (30, 10)])
+def test_a_review_run_that_could_outlast_the_retention_is_refused_naming_the_limit(monkeypatch, days, rounds):
+    # Given a deployment that keeps runs for some days
+    import re
+
+    monkeypatch.setenv(c.ENV_RUN_TTL_DAYS, str(days))
+    request = {"prompt": "a red apple", "review": c.REVIEW_FINAL, "maxRounds": rounds, "reviewTimeoutSeconds": 604800}
+    # When a review run asks for waits that, after every round, would end after the run's items are removed
+    with pytest.raises(InvalidRequest) as refused:
+        resolve_settings(request)
+    # Then it is refused naming reviewTimeoutSeconds and the longest wait that fits, which is then taken,
+    # while one second more is not
+    assert refused.value.field == "reviewTimeoutSeconds" and f"{days} days" in str(refused.value)
+    limit = int(re.search(r"the limit is (\d+) s", str(refused.value)).group(1))
+    assert rounds * limit <= days * 24 * 3600
+    assert resolve_settings({**request, "reviewTimeoutSeconds": limit})["reviewTimeoutSeconds"] == limit
+    with pytest.raises(InvalidRequest):
+        resolve_settings({**request, "reviewTimeoutSeconds": limit + 1})
+    # And without review the same settings are no concern of the retention
+    assert resolve_settings({**request, "review": c.REVIEW_NONE})["maxRounds"] == rounds
