@@ -75,12 +75,15 @@ def test_the_round_under_review_is_the_passing_round_else_the_best(seed):
 
 
 def test_an_approval_makes_the_approved_round_the_result():
+    # Given a loop whose best round is 1, and round 2 under review
     loop = {"bestRound": 1, "bestScore": 9.0, "bestImageKey": "k1", "bestEvaluation": None, "round": 2}
     rounds = [
         {"round": 1, "score": 9.0, "bestImageKey": "k1", "evaluation": {"passed": True, "source": "x"}},
         {"round": 2, "score": 8.0, "bestImageKey": "k2", "evaluation": {"passed": False, "source": "x"}},
     ]
+    # When round 2 is approved
     approved = approved_loop(loop, {"decision": "approve", "round": 2}, rounds)
+    # Then round 2 is the result, with its own evaluation; a rejection or no review changes nothing
     assert (approved["bestRound"], approved["bestScore"], approved["bestImageKey"]) == (2, 8.0, "k2")
     assert approved["bestEvaluation"] == {"passed": False, "source": "x"}
     assert approved_loop(loop, {"decision": "reject", "round": 2}, rounds) == loop
@@ -170,9 +173,12 @@ def _waiting_run(runs):
 
 
 def test_a_review_takes_the_token_once_and_records_itself_with_the_round(table):
+    # Given a run that waits for its review
     _waiting_run(table)
     callbacks = FakeCallbacks()
+    # When it is approved
     answer = Reviews(callbacks=callbacks).submit(RUN_ID, {"decision": "approve"}, "alice")
+    # Then the task is answered with the token, which the answer and the run item no longer hold
     assert TOKEN not in json.dumps(answer) and callbacks.sent[0][0] == TOKEN
     item = table.get_run(RUN_ID)
     assert item["status"] == c.STATUS_RUNNING and c.REVIEW_TOKEN_ATTRIBUTE not in item
@@ -352,7 +358,10 @@ def api(table, monkeypatch, lambda_context):
 
 
 def test_the_api_reviews_a_waiting_run_and_refuses_what_it_cannot(api, table):
+    # Given a run that waits for its review
     _waiting_run(table)
+    # When a rejection without feedback, an approval, a second approval and a review of an unknown id arrive
+    # Then they are a 400 naming feedback, a 200 without the token, a 409 and a 404
     assert api("POST", f"/generations/{RUN_ID}/review", {"decision": "reject"})[:2] == (
         400,
         {
@@ -369,13 +378,16 @@ def test_the_api_reviews_a_waiting_run_and_refuses_what_it_cannot(api, table):
 
 
 def test_a_waiting_generation_shows_its_review_round_and_never_its_token(api, table):
+    # Given a run that waits for the review of its round 1
     table.create_run(
         RUN_ID,
         {"status": c.STATUS_RUNNING, "prompt": "p", "settings": {}, "startedAt": "2026-01-01T00:00:00.000Z"},
     )
     table.put_round(RUN_ID, 1, {"score": 5.0, "prompt": "p", "passed": True, "imageKeys": []})
     DynamoReviewStore().wait_for_review(RUN_ID, TOKEN, 1, {"reviewDeadline": "2026-01-02T00:00:00.000Z"})
+    # When the generation is read through the API
     status, answer, _ = api("GET", f"/generations/{RUN_ID}")
+    # Then it shows the round under review and its deadline, never the token
     assert status == 200 and answer["status"] == c.STATUS_AWAITING_REVIEW
     assert answer["awaitingReview"] == {"round": 1, "deadline": "2026-01-02T00:00:00.000Z"}
     assert TOKEN not in json.dumps(answer)
