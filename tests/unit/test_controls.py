@@ -128,11 +128,12 @@ def test_a_throttled_answer_is_workflow_throttled_and_other_errors_are_raised():
 
     from imagegate_service.adapters.workflow import WorkflowThrottled
 
-    workflow, _ = _workflow_with(
-        lambda s: s.add_client_error("send_task_success", service_error_code="ThrottlingException")
-    )
-    with pytest.raises(WorkflowThrottled):
-        workflow.send_task_success(TOKEN, {})
+    for code in ("ThrottlingException", "KmsThrottlingException"):
+        workflow, _ = _workflow_with(
+            lambda s, code=code: s.add_client_error("send_task_success", service_error_code=code)
+        )
+        with pytest.raises(WorkflowThrottled):
+            workflow.send_task_success(TOKEN, {})
     workflow, _ = _workflow_with(lambda s: s.add_client_error("send_task_success", service_error_code="InvalidOutput"))
     with pytest.raises(ClientError):
         workflow.send_task_success(TOKEN, {})

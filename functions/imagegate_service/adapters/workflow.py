@@ -10,8 +10,16 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
 
-# Step Functions answers these when the account's start rate or open-execution limit is reached.
-_THROTTLING_CODES = {"ThrottlingException", "ExecutionLimitExceeded", "TooManyRequestsException"}
+# Step Functions answers these when the account's start rate or open-execution limit is reached, or (with a
+# customer managed key) when KMS throttles the call it makes for us: KmsThrottlingException, an error of StartExecution
+# and SendTaskSuccess (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html;
+# botocore's stepfunctions model lists it for both).
+_THROTTLING_CODES = {
+    "ThrottlingException",
+    "ExecutionLimitExceeded",
+    "TooManyRequestsException",
+    "KmsThrottlingException",
+}
 # SendTaskSuccess answers these when the task no longer waits for the token.
 _GONE_TASK_CODES = {"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"}
 
