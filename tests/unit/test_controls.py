@@ -408,6 +408,27 @@ def test_over_the_daily_cap_a_generation_is_429_with_retry_after_and_starts_noth
     assert api.sfn.list_executions(stateMachineArn=api.arn)["executions"] == []
 
 
+def test_a_refused_request_with_an_idempotency_key_keeps_no_record_and_the_key_works_later(
+    api, table, monkeypatch, lambda_context
+):
+    # Given a cap with no room, and a request carrying an Idempotency-Key
+    from imagegate_service.handlers import api as module
+
+    monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, "0.05")
+    request = {"prompt": "a red apple", "candidatesPerRound": 5}
+    # When it is refused
+    with pytest.raises(DailyBudgetExhausted):
+        module.generations.start(request, idempotency_key="key-1", lambda_context=lambda_context)
+    # Then no idempotency record, run item or execution is left behind
+    items = boto3.resource("dynamodb").Table(TABLE).scan()["Items"]
+    assert [item["pk"] for item in items if str(item["pk"]).startswith("IDEMPOTENCY")] == []
+    assert api.sfn.list_executions(stateMachineArn=api.arn)["executions"] == []
+    # And once the cap has room, the same key starts the generation (neither replayed nor "in progress")
+    monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, "100")
+    answer = module.generations.start(request, idempotency_key="key-1", lambda_context=lambda_context)
+    assert answer["replayed"] is False and len(api.sfn.list_executions(stateMachineArn=api.arn)["executions"]) == 1
+
+
 def test_a_benchmark_refuses_runs_that_would_wait_for_a_review():
     from imagegate_service.benchmark.suites import SuiteItem
     from imagegate_service.domain.benchmark import arm_request
