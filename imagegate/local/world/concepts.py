@@ -360,3 +360,136 @@ def plural(noun: str) -> str:
     if last.endswith("y") and last[-2:-1] not in set("aeiou"):
         return f"{prefix}{last[:-1]}ies"
     return f"{prefix}{last}s"
+
+
+# Irregular verbs a prompt uses in other forms than "-ing"/"-s"/"-ed" (English, not a reading of prompts).
+_IRREGULAR_VERBS: dict[str, str] = {
+    "rode": "ride",
+    "ridden": "ride",
+    "took": "take",
+    "taken": "take",
+    "held": "hold",
+    "ate": "eat",
+    "eaten": "eat",
+    "drank": "drink",
+    "drunk": "drink",
+    "ran": "run",
+    "sat": "sit",
+    "stood": "stand",
+    "threw": "throw",
+    "thrown": "throw",
+    "caught": "catch",
+    "flew": "fly",
+    "flown": "fly",
+    "wore": "wear",
+    "worn": "wear",
+    "read": "read",
+    "wrote": "write",
+    "written": "write",
+    "swam": "swim",
+    "sang": "sing",
+    "sung": "sing",
+    "drove": "drive",
+    "driven": "drive",
+    "fought": "fight",
+    "brought": "bring",
+    "built": "build",
+    "made": "make",
+    "gave": "give",
+    "given": "give",
+    "hung": "hang",
+    "lay": "lie",
+    "lain": "lie",
+    "led": "lead",
+    "fed": "feed",
+    "kicked": "kick",
+    "dying": "die",
+    "lying": "lie",
+    "tying": "tie",
+    "is": "be",
+    "are": "be",
+    "was": "be",
+    "were": "be",
+    "has": "have",
+    "had": "have",
+    "does": "do",
+    "did": "do",
+    "done": "do",
+    "goes": "go",
+    "went": "go",
+    "gone": "go",
+}
+_VOWELS = frozenset("aeiou")
+# Stems that end in a consonant cluster yet take a silent "e" back ("dancing" -> dance, "charging" -> charge).
+_E_ENDINGS = (
+    "c",
+    "v",
+    "z",
+    "dg",
+    "rg",
+    "lg",
+    "cl",
+    "ns",
+    "rs",
+    "rc",
+    "ps",
+    "ls",
+    "bl",
+    "dl",
+    "gl",
+    "kl",
+    "pl",
+    "tl",
+    "zl",
+)
+
+
+def _restore_e(stem: str) -> str:
+    """A stem cut from "-ing"/"-ed" gets its silent "e" back where English spelling dropped it."""
+    if len(stem) < 2:
+        return stem
+    if stem[-1] == stem[-2] and stem[-1] not in "lsz" and stem[-1] not in _VOWELS:
+        return stem[:-1]  # "running" -> run, "stopped" -> stop (but "falling" -> fall)
+    vowel_groups = sum(1 for k, c in enumerate(stem) if c in _VOWELS and (k == 0 or stem[k - 1] not in _VOWELS))
+    last, before = stem[-1], stem[-2]
+    # one syllable ending consonant-vowel-consonant: "rid" -> ride, "tak" -> take, "chas" -> chase
+    if vowel_groups == 1 and last not in _VOWELS and last not in "wxy" and before in _VOWELS:
+        before_vowel = stem[-3] if len(stem) >= 3 else ""
+        if before_vowel not in _VOWELS:
+            return stem + "e"
+    if stem.endswith(_E_ENDINGS):
+        return stem + "e"
+    return stem
+
+
+@lru_cache(maxsize=4096)
+def verb_lemma(verb: str) -> str:
+    """A verb's dictionary form: "riding", "rides", "rode" -> "ride"; "taking" -> "take"; "contrasted" -> "contrast".
+
+    Both the generator (which draws an action) and the ground truth (which checks one) call this, so a prompt's
+    "is riding" and a check's "ride" name the same action whatever the inflection."""
+    word = verb.strip().lower()
+    if word in _IRREGULAR_VERBS:
+        return _IRREGULAR_VERBS[word]
+    if len(word) > 4 and word.endswith("ing"):
+        return _restore_e(word[:-3])
+    if len(word) > 3 and word.endswith("ied"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("ed"):
+        return _restore_e(word[:-2])
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=4096)
+def action_code(verb: str) -> int:
+    """The code an action is drawn with on its agent (an attribute row, read back in SeenObject.attributes).
+
+    Keyed by the verb's lemma, in a namespace of its own, so "riding" and "ride" share a code and no adjective
+    collides with an action by spelling ("a running tap" is not the action "run")."""
+    return _hash("action:" + verb_lemma(verb), ATTRIBUTE_BITS)
