@@ -18,6 +18,29 @@ def _registry() -> dict[str, Any]:
     return cast("dict[str, Any]", json.loads(_REGISTRY_FILE.read_text(encoding="utf-8")))
 
 
+GENEVAL_TASKS = ("single_object", "two_object", "counting", "colors", "position", "color_attr")
+
+
+@dataclass(frozen=True)
+class GenEvalRow:
+    """The published GenEval row (Ghosh et al., arXiv 2310.11513) a generator is calibrated to: the offline world
+    draws with error rates fitted to it (imagegate/local/world/profiles.py). `hand` is how the row was read:
+    P (the primary source), T (the paper's own table through a mirror) or S (second-hand only);
+    `assumption` says why a row of another model stands in when none was published for this one."""
+
+    calibrated_to: str  # the model whose published row this is
+    scores: dict[str, float]  # GENEVAL_TASKS and "overall"
+    source: str
+    table: str
+    hand: str
+    assumption: str | None
+
+    @property
+    def own(self) -> bool:
+        """Whether the row was published for this very model (not a stand-in)."""
+        return self.assumption is None
+
+
 @dataclass(frozen=True)
 class GeneratorModel:
     model_id: str
@@ -31,6 +54,19 @@ class GeneratorModel:
     def family(self) -> str:
         """The request format the model speaks: titan, nova-canvas (both TEXT_IMAGE) or stability."""
         return str(self.spec["family"])
+
+    @property
+    def geneval(self) -> GenEvalRow:
+        """The GenEval row this generator is calibrated to (its own, or a stand-in named by `assumption`)."""
+        row = self.spec["geneval"]
+        return GenEvalRow(
+            calibrated_to=str(row["calibratedTo"]),
+            scores={task: float(row["row"][task]) for task in (*GENEVAL_TASKS, "overall")},
+            source=str(row["source"]),
+            table=str(row["table"]),
+            hand=str(row["hand"]),
+            assumption=row.get("assumption"),
+        )
 
     @property
     def prompt_max_chars(self) -> int:
