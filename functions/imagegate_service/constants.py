@@ -140,8 +140,31 @@ EVALUATION_CHECKS_TOOL = "submit_checks"
 EVALUATION_ANSWERS_TOOL = "submit_answers"
 # The evaluation of a prompt with nothing to check (it cannot pass: nothing was shown to be drawn).
 NO_CHECKS_QUESTION = "Does the prompt ask for anything checkable?"
-# GenEval's spatial relations (a check's "relation", an expected item's position[0]).
-EVALUATION_RELATIONS = ("left of", "right of", "above", "below")
+# The check contract's relations (a check's "relation", an expected item's position[0]), each with the words a
+# question puts between its subject and object. The one declaration: the evaluator's checks schema, the judge's and
+# the evaluator's readings and the offline ground truth name these. GenEval's four 2D relations come first (its
+# relative_position), then proximity, depth, containment and support; "between" names a second object (object2).
+EVALUATION_RELATION_WORDS = {
+    "left of": "to the left of",
+    "right of": "to the right of",
+    "above": "above",
+    "below": "below",
+    "next to": "next to",
+    "near": "near",
+    "behind": "behind",
+    "in front of": "in front of",
+    "inside": "inside",
+    "on": "on",
+    "under": "under",
+    "between": "between",
+}
+EVALUATION_RELATIONS = tuple(EVALUATION_RELATION_WORDS)
+GENEVAL_RELATIONS = EVALUATION_RELATIONS[:4]
+# Relations between the subject and two objects (object and object2): an expected item's [relation, index] cannot
+# name them.
+EVALUATION_TWO_OBJECT_RELATIONS = ("between",)
+# What sort of property an attribute check asks about (a check's "attributeKind").
+EVALUATION_ATTRIBUTE_KINDS = ("shape", "material", "texture", "size", "state", "other")
 
 # --- HTTP API (handlers/api.py, infra/constructs/api.py, imagegate serve) ---------------------------
 # Environment of the API function.

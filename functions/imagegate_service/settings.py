@@ -19,6 +19,7 @@ from imagegate_service.constants import (
     ENV_DEFAULTS,
     ENV_RUN_TTL_DAYS,
     EVALUATION_RELATIONS,
+    EVALUATION_TWO_OBJECT_RELATIONS,
     REVIEW_FINAL,
     REVIEW_NONE,
     REVIEW_RETENTION_MARGIN_SECONDS,
@@ -330,8 +331,9 @@ def _check_evaluator(settings: dict[str, Any]) -> None:
             continue
         field = f"expected.include.{index}.position"
         relation, other = item["position"]
-        if relation not in EVALUATION_RELATIONS:
-            raise InvalidRequest(field, f"{relation!r} is not a relation; allowed: {', '.join(EVALUATION_RELATIONS)}")
+        if relation not in EVALUATION_RELATIONS or relation in EVALUATION_TWO_OBJECT_RELATIONS:
+            allowed = [name for name in EVALUATION_RELATIONS if name not in EVALUATION_TWO_OBJECT_RELATIONS]
+            raise InvalidRequest(field, f"{relation!r} is not a relation to one item; allowed: {', '.join(allowed)}")
         if not isinstance(other, int) or isinstance(other, bool) or not 0 <= other < len(include) or other == index:
             raise InvalidRequest(field, f"{other!r} must be the index of another include item (0-{len(include) - 1})")
     if include:

@@ -103,11 +103,34 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str, style: st
     }
 
 
+# What a verdict check states beyond its question (prompts/verdict.schema.json checks[]): the count, colour, place,
+# relation and its object(s), quoted text the judge checked, so a verifier can ground the same claim from boxes
+# (domain/verifying.py) without reading the prompt. Field -> the most characters reported (None: an integer).
+REPORTED_FIELDS: dict[str, int | None] = {
+    "count": None,
+    "colour": 32,
+    "position": 16,
+    "relation": 32,
+    "object": 64,
+    "object2": 64,
+    "text": 200,
+}
+
+
 def _reported(check: dict, satisfied: bool) -> dict:
-    """A check as the verdict reports it: the question, the answer, its kind and (for an entity's) its subject."""
+    """A check as the verdict reports it: the question, the answer, its kind, (for an entity's) its subject, and
+    what it states: count (and at_least), colour, position, relation with object(s), text."""
     entry = {"question": check["question"], "satisfied": satisfied, "kind": check["kind"]}
     if check.get("subject") and check["kind"] not in {"scene", "light", "style"}:
         entry["subject"] = str(check["subject"])[:64]
+    for name, limit in REPORTED_FIELDS.items():
+        value = check.get(name)
+        if limit is None and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            entry[name] = value
+        elif limit is not None and isinstance(value, str) and value.strip():
+            entry[name] = value.strip()[:limit]
+    if check.get("at_least") and "count" in entry:
+        entry["at_least"] = True
     return entry
 
 
