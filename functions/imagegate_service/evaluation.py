@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from imagegate_service.constants import EVALUATION_RELATIONS as RELATIONS
+from imagegate_service.constants import EVALUATION_RELATION_WORDS as _RELATION_WORDS
+from imagegate_service.constants import EVALUATION_RELATIONS, EVALUATION_TWO_OBJECT_RELATIONS
 
+RELATIONS = tuple(name for name in EVALUATION_RELATIONS if name not in EVALUATION_TWO_OBJECT_RELATIONS)
 _NUMBER_NAMES = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
-_RELATION_WORDS = {"left of": "to the left of", "right of": "to the right of", "above": "above", "below": "below"}
 
 
 class ExpectationError(ValueError):

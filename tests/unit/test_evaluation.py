@@ -314,6 +314,158 @@ def test_parent_rule_reaches_grandchildren():
         apply_parent_rule([{"id": "c1", "parent": "c2"}, {"id": "c2", "parent": "c1"}], {"c1": True, "c2": True})
 
 
+def test_parent_rule_with_unverifiable_answers():
+    # Given an entity check, a child and a grandchild
+    checks = [{"id": "c1", "parent": None}, {"id": "c2", "parent": "c1"}, {"id": "c3", "parent": "c2"}]
+
+    # When the parent cannot be verified, Then its children keep their own answers (null stays null)
+    results = apply_parent_rule(checks, {"c1": None, "c2": True, "c3": None})
+    assert [r["satisfied"] for r in results] == [None, True, None]
+    assert [r["answer"] for r in results] == ["unverifiable", "yes", "unverifiable"]
+    # When the parent failed, Then an unverifiable child fails with it (and so does its own child)
+    results = apply_parent_rule(checks, {"c1": False, "c2": None, "c3": True})
+    assert [r["satisfied"] for r in results] == [False, False, False]
+    # When an unverifiable child sits between a failed grandparent... the grandparent's failure still reaches down
+    results = apply_parent_rule(checks, {"c1": True, "c2": False, "c3": None})
+    assert [r["satisfied"] for r in results] == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    "answers, passed, satisfied, unverifiable",
+    [
+        ({"c1": "yes", "c2": "unverifiable", "c3": "yes"}, True, 2, 1),  # an unverifiable check never fails a run
+        ({"c1": "yes", "c2": "unverifiable", "c3": "no"}, False, 1, 1),  # a verifiable one that fails does
+        ({"c1": "unverifiable", "c2": "unverifiable", "c3": "unverifiable"}, False, 0, 3),  # nothing shown: no pass
+    ],
+)
+def test_unverifiable_answers_are_null_and_counted_apart(storage, bedrock, answers, passed, satisfied, unverifiable):
+    # Given an evaluator that cannot verify some checks on the image
+    _, stubber = bedrock
+    expect(stubber, c.EVALUATION_CHECKS_TOOL, converse_answer(c.EVALUATION_CHECKS_TOOL, {"checks": COW_CHECKS}))
+    expect(stubber, c.EVALUATION_ANSWERS_TOOL, converse_answer(c.EVALUATION_ANSWERS_TOOL, yes_no(**answers)))
+
+    # When the round is evaluated
+    summary = evaluator_for(storage, bedrock).evaluate(state_for_round(storage))
+
+    # Then unverifiable is satisfied null, counted apart in the document and the summary, never as a failure
+    document = storage[0].get_json(summary["evaluationKey"])
+    assert [check["satisfied"] for check in document["checks"]] == [
+        {"yes": True, "no": False, "unverifiable": None}[answers[k]] for k in ("c1", "c2", "c3")
+    ]
+    assert document["passed"] is passed and document["unverifiable"] == unverifiable
+    assert (summary["passed"], summary["satisfied"], summary["unverifiable"], summary["total"]) == (
+        passed,
+        satisfied,
+        unverifiable,
+        3,
+    )
+
+
+V2_CHECKS = [
+    {"id": "c1", "kind": "entity", "question": "Is there a table?", "subject": "table"},
+    {"id": "c2", "kind": "entity", "question": "Is there a dog?", "subject": "dog"},
+    {"id": "c3", "kind": "entity", "question": "Is there a lamp?", "subject": "lamp"},
+    {
+        "id": "c4",
+        "kind": "attribute",
+        "question": "Is the table wooden?",
+        "subject": "table",
+        "attribute": "wooden",
+        "attributeKind": "material",
+        "parent": "c1",
+    },
+    {
+        "id": "c5",
+        "kind": "action",
+        "question": "Is the dog riding a skateboard?",
+        "subject": "dog",
+        "action": "ride",
+        "object": "skateboard",
+        "parent": "c2",
+    },
+    {"id": "c6", "kind": "action", "question": "Is the dog sleeping?", "subject": "dog", "action": "sleep"},
+    {
+        "id": "c7",
+        "kind": "relation",
+        "question": "Is the dog between the table and the lamp?",
+        "subject": "dog",
+        "relation": "between",
+        "object": "table",
+        "object2": "lamp",
+        "parent": "c2",
+    },
+    {
+        "id": "c8",
+        "kind": "relation",
+        "question": "Is the dog behind the table?",
+        "subject": "dog",
+        "relation": "behind",
+        "object": "table",
+        "object2": "lamp",
+        "parent": "c2",
+    },
+    {"id": "c9", "kind": "scene", "question": "Is it on a beach?", "subject": "beach", "setting": "beach"},
+    {"id": "c10", "kind": "light", "question": "Is it at night?", "subject": "night", "setting": "night"},
+    {"id": "c11", "kind": "style", "question": "Is it a watercolor?", "subject": "watercolor", "setting": "watercolor"},
+    {"id": "c12", "kind": "absent", "question": "Is there no car?", "subject": "car", "count": 0},
+    {"id": "c13", "kind": "absent", "question": "Are there fewer than three cats?", "subject": "cat", "count": 3},
+]
+
+
+def test_the_v2_kinds_keep_their_fields(storage, bedrock):
+    # Given checks of every v2 kind, a relation with a second object it does not take, and absent checks
+    _, stubber = bedrock
+    expect(stubber, c.EVALUATION_CHECKS_TOOL, converse_answer(c.EVALUATION_CHECKS_TOOL, {"checks": V2_CHECKS}))
+    expect(
+        stubber,
+        c.EVALUATION_ANSWERS_TOOL,
+        converse_answer(c.EVALUATION_ANSWERS_TOOL, yes_no(**{check["id"]: "yes" for check in V2_CHECKS})),
+    )
+    evaluator_for(storage, bedrock).evaluate(state_for_round(storage))
+
+    cached = {check["id"]: check for check in storage[0].get_json(c.evaluation_checks_key(RUN))["checks"]}
+    assert (cached["c4"]["attribute"], cached["c4"]["attributeKind"]) == ("wooden", "material")
+    assert (cached["c5"]["action"], cached["c5"]["object"]) == ("ride", "skateboard")
+    assert cached["c6"]["action"] == "sleep" and "object" not in cached["c6"]
+    assert (cached["c7"]["relation"], cached["c7"]["object"], cached["c7"]["object2"]) == ("between", "table", "lamp")
+    assert cached["c8"]["relation"] == "behind" and "object2" not in cached["c8"]
+    assert [cached[k]["setting"] for k in ("c9", "c10", "c11")] == ["beach", "night", "watercolor"]
+    # absent: fewer than count; "none" whether said with count 0 or left out ("fewer than 0" could never hold)
+    assert (cached["c12"]["count"], cached["c13"]["count"]) == (1, 3)
+
+
+@pytest.mark.parametrize(
+    "check, words",
+    [
+        ({"kind": "attribute", "attribute": "wooden"}, "no attributeKind"),
+        ({"kind": "attribute", "attribute": "wooden", "attributeKind": "colourful"}, "schema"),
+        ({"kind": "action"}, "no action"),
+        ({"kind": "relation", "relation": "between", "object": "table"}, "no object2"),
+        ({"kind": "relation", "relation": "beside", "object": "table"}, "schema"),
+        ({"kind": "scene"}, "no setting"),
+        ({"kind": "smell", "setting": "fresh"}, "schema"),
+    ],
+)
+def test_v2_checks_missing_a_field_or_of_an_unknown_kind_are_refused(storage, bedrock, check, words):
+    _, stubber = bedrock
+    refused = {"id": "c1", "question": "Is it so?", "subject": "dog", **check}
+    expect(stubber, c.EVALUATION_CHECKS_TOOL, converse_answer(c.EVALUATION_CHECKS_TOOL, {"checks": [refused]}))
+    with pytest.raises(InvalidEvaluation, match=words):
+        evaluator_for(storage, bedrock).evaluate(state_for_round(storage))
+
+
+def test_the_schemas_name_the_contracts_kinds_relations_and_answers():
+    from imagegate_service import prompts
+    from imagegate_service.domain.evaluating import ANSWER_SATISFIED, ANSWERS_SCHEMA, CHECKS_SCHEMA, KIND_FIELDS
+
+    fields = prompts.schema(CHECKS_SCHEMA)["properties"]["checks"]["items"]["properties"]
+    assert set(fields["kind"]["enum"]) == set(KIND_FIELDS)
+    assert tuple(fields["relation"]["enum"]) == c.EVALUATION_RELATIONS
+    assert tuple(fields["attributeKind"]["enum"]) == c.EVALUATION_ATTRIBUTE_KINDS
+    answer = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["items"]["properties"]["answer"]
+    assert set(answer["enum"]) == set(ANSWER_SATISFIED)
+
+
 # -- Record Round and Finish Run -----------------------------------------------------------------------
 def recorded_state(storage, evaluation, round_number=1):
     images, _ = storage
@@ -368,8 +520,8 @@ def test_record_round_keeps_the_evaluation_and_its_cost_apart_from_the_loops_cos
 
     # Then the round item has the evaluation as the contract shows it, and its cost on its own line
     item = storage[1].list_rounds(RUN)[0]
-    held = [{"question": check["question"], "satisfied": True} for check in COW_CHECKS]
-    assert item["evaluation"] == {"passed": True, "source": EVALUATOR, "checks": held}
+    held = [{"question": check["question"], "satisfied": True, "kind": check["kind"]} for check in COW_CHECKS]
+    assert item["evaluation"] == {"passed": True, "source": EVALUATOR, "unverifiable": 0, "checks": held}
     assert item["evaluationCostUsd"] == pytest.approx(summary["costUsd"])
     assert loop["costUsd"] == pytest.approx(0.011)  # images and judge only
     assert loop["evaluationCostUsd"] == pytest.approx(summary["costUsd"])

@@ -62,11 +62,20 @@ def test_the_local_runtime_defaults_to_the_ground_truth_through_the_deployment_d
         (
             {
                 "expected": {
-                    "include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1, "position": ["near", 0]}]
+                    "include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1, "position": ["beside", 0]}]
                 }
             },
             "expected.include.1.position",
             "not a relation",
+        ),
+        (  # between names two items: [relation, index] cannot say it
+            {
+                "expected": {
+                    "include": [{"class": "cow", "count": 1}, {"class": "dog", "count": 1, "position": ["between", 0]}]
+                }
+            },
+            "expected.include.1.position",
+            "not a relation to one item",
         ),
         (
             {"expected": {"include": [{"class": "cow", "count": 1, "position": ["left of", 0]}]}},
@@ -319,7 +328,8 @@ def test_public_evaluation_has_exactly_the_contracts_keys():
     assert public_evaluation(document) == {
         "passed": True,
         "source": GROUND_TRUTH,
-        "checks": [{"question": "Is there a cow?", "satisfied": True}],
+        "unverifiable": 0,
+        "checks": [{"question": "Is there a cow?", "satisfied": True, "kind": "entity"}],
     }
 
 

@@ -3,11 +3,13 @@
 The request becomes atomic yes/no checks once per run (DSG style, arXiv 2310.18235): from the run's
 structured `expected` (GenEval's rules, imagegate_service.evaluation.checks_from_expected) or from one
 evaluator call with the forced tool submit_checks. The checks are cached in S3 and reused every round.
-Each round, one evaluator call sees the round's best image and the numbered checks and answers yes/no
-through submit_answers. Both answers are untrusted model output: validated against their schemas and
-against the checks asked (no unknown, missing or repeated ids). Our code applies DSG's rule: a child
-check fails when its parent fails. The result goes to S3 next to the judge's verdict; the state gets a
-small summary only.
+Each round, one evaluator call sees the round's best image and the numbered checks and answers yes, no or
+unverifiable through submit_answers. Both answers are untrusted model output: validated against their schemas and
+against the checks asked (no unknown, missing or repeated ids). An unverifiable answer is `satisfied: null`: what
+the image cannot show is said, neither passed nor failed. Our code applies DSG's rule: a child check fails when
+its parent fails (a child of an unverifiable parent keeps its own answer). The evaluation passes when at least one
+check could be verified and none of those failed; it says how many were unverifiable. The result goes to S3 next
+to the judge's verdict; the state gets a small summary only.
 
 Every billable evaluator call is recorded once, in the round's evaluation document, including calls
 whose answers were unusable (a retry starts from what earlier attempts spent), so Record Round can count
@@ -43,18 +45,31 @@ CHECKS_SOURCE_EXPECTED = "expected"
 STATUS_COMPLETE = "complete"
 STATUS_FAILED = "failed"
 STATUS_IN_PROGRESS = "in progress"
-# The fields a check of each kind carries besides id, kind, question, subject and parent (the contract), and
-# the ones it may carry (a plural with no number asks for at least two).
+# The fields a check of each kind carries besides id, kind, question, subject and parent (the check contract v2),
+# and the ones it may carry (a plural with no number asks for at least two; an action may have no object acted on;
+# an absent check without count means none at all). The schema lists the kinds and every field's values.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "entity": (),
     "count": ("count",),
     "colour": ("colour",),
+    "attribute": ("attribute", "attributeKind"),
+    "action": ("action",),
     "position": ("position",),
     "relation": ("relation", "object"),
     "text": ("text",),
+    "scene": ("setting",),
+    "light": ("setting",),
+    "style": ("setting",),
     "absent": (),
 }
-KIND_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {"count": ("at_least",)}
+KIND_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "count": ("at_least",),
+    "action": ("object",),
+    "relation": ("object2",),
+    "absent": ("count",),
+}
+# The evaluator's answers (submit_answers) as a check's `satisfied`: unverifiable is null, never a pass or a fail.
+ANSWER_SATISFIED: dict[str, bool | None] = {"yes": True, "no": False, "unverifiable": None}
 
 
 class RoundEvaluator:
@@ -107,7 +122,8 @@ class RoundEvaluator:
             ]
         document = ledger.complete(
             {
-                "passed": all(check["satisfied"] for check in results),
+                "passed": evaluation_passed(results),
+                "unverifiable": unverifiable_count(results),
                 "checks": results,
                 "durationMs": int((time.monotonic() - started) * 1000),
             }
@@ -251,13 +267,25 @@ class _Ledger:
         return self.save(status=STATUS_COMPLETE, **result)
 
 
+def evaluation_passed(checks: list[dict[str, Any]]) -> bool:
+    """The evaluation's verdict: at least one check could be verified and no verifiable check failed. A run whose
+    every check is unverifiable has shown nothing, so it does not pass; an unverifiable check never fails one."""
+    verdicts = [check["satisfied"] for check in checks]
+    return any(verdict is not None for verdict in verdicts) and False not in verdicts
+
+
+def unverifiable_count(checks: list[dict[str, Any]]) -> int:
+    return sum(1 for check in checks if check["satisfied"] is None)
+
+
 def summary(document: dict[str, Any], key: str) -> dict[str, Any]:
     """What the state carries: a few numbers and the key, never the checks (their number has no bound here)."""
     checks = document["checks"]
     return {
         "passed": document["passed"],
-        "satisfied": sum(1 for check in checks if check["satisfied"]),
+        "satisfied": sum(1 for check in checks if check["satisfied"] is True),
         "total": len(checks),
+        "unverifiable": unverifiable_count(checks),
         "source": document["source"],
         "evaluationKey": key,
         "costUsd": document["costUsd"],
@@ -266,14 +294,24 @@ def summary(document: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def public_evaluation(document: dict[str, Any]) -> dict[str, Any]:
-    """The evaluation as run.json and the API show it: {passed, source, checks: [{question, satisfied}]}."""
-    checks = [{"question": check["question"], "satisfied": check["satisfied"]} for check in document["checks"]]
-    return {"passed": document["passed"], "source": document["source"], "checks": checks}
+    """The evaluation as run.json and the API show it: {passed, source, unverifiable, checks: [{question,
+    satisfied, kind}]} (satisfied null: unverifiable). A document written before unverifiable answers existed has
+    none."""
+    checks = [
+        {"question": check["question"], "satisfied": check["satisfied"], "kind": check["kind"]}
+        for check in document["checks"]
+    ]
+    return {
+        "passed": document["passed"],
+        "source": document["source"],
+        "unverifiable": unverifiable_count(checks),
+        "checks": checks,
+    }
 
 
 def unavailable_evaluation(source: str, reason: str) -> dict[str, Any]:
     """The round's evaluation when the evaluator failed after its retries: not passed, and it says why."""
-    return {"passed": False, "source": source, "checks": [], "unavailable": reason}
+    return {"passed": False, "source": source, "unverifiable": 0, "checks": [], "unavailable": reason}
 
 
 def checks_block(checks: list[dict[str, Any]]) -> str:
@@ -298,6 +336,8 @@ def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:
                 f"the evaluator's check {check['id']!r} names a parent {parent!r} that does not come before it"
             )
         missing = [name for name in KIND_FIELDS[check["kind"]] if name not in check]
+        if check["kind"] == "relation" and check.get("relation") in c.EVALUATION_TWO_OBJECT_RELATIONS:
+            missing += [] if "object2" in check else ["object2"]
         if missing:
             raise InvalidEvaluation(f"the evaluator's {check['kind']} check {check['id']!r} has no {missing[0]}")
         seen.add(check["id"])
@@ -310,18 +350,23 @@ def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:
         }
         kept.update({name: check[name] for name in KIND_FIELDS[check["kind"]]})
         kept.update({name: check[name] for name in KIND_OPTIONAL_FIELDS.get(check["kind"], ()) if name in check})
+        if check["kind"] == "relation" and check["relation"] not in c.EVALUATION_TWO_OBJECT_RELATIONS:
+            kept.pop("object2", None)  # a second object only "between" has
         if check["kind"] == "absent":
-            kept["count"] = 0
+            # fewer than count of the subject; none at all (1) when the count is left out, or given as 0 (the
+            # number the image should show): "fewer than 0" could never hold
+            kept["count"] = max(1, int(check.get("count") or 1))
         checks.append(kept)
     return checks
 
 
-def answers_by_id(answer: ToolAnswer, checks: list[dict[str, Any]]) -> dict[str, bool]:
-    """The evaluator's yes/no for every check asked: exactly one answer per id, nothing else."""
+def answers_by_id(answer: ToolAnswer, checks: list[dict[str, Any]]) -> dict[str, bool | None]:
+    """The evaluator's answer for every check asked (yes True, no False, unverifiable None): exactly one answer
+    per id, nothing else."""
     _refuse_truncated(answer, "answers")
     answers = validated(answer, ANSWERS_SCHEMA, "evaluator", InvalidEvaluation)["answers"]
     asked = [check["id"] for check in checks]
-    result: dict[str, bool] = {}
+    result: dict[str, bool | None] = {}
     for entry in answers:
         if entry["id"] not in asked:
             raise InvalidEvaluation(
@@ -329,19 +374,21 @@ def answers_by_id(answer: ToolAnswer, checks: list[dict[str, Any]]) -> dict[str,
             )
         if entry["id"] in result:
             raise InvalidEvaluation(f"the evaluator answered {entry['id']!r} twice")
-        result[entry["id"]] = entry["answer"] == "yes"
+        result[entry["id"]] = ANSWER_SATISFIED[entry["answer"]]
     missing = [check_id for check_id in asked if check_id not in result]
     if missing:
         raise InvalidEvaluation(f"the evaluator did not answer {', '.join(missing)}")
     return result
 
 
-def apply_parent_rule(checks: list[dict[str, Any]], answers: dict[str, bool]) -> list[dict[str, Any]]:
-    """DSG: a check is satisfied when its answer is yes and its parent (and so every ancestor) is satisfied."""
+def apply_parent_rule(checks: list[dict[str, Any]], answers: dict[str, bool | None]) -> list[dict[str, Any]]:
+    """DSG with unverifiable answers: a check whose parent failed (so, through it, any failed ancestor) fails;
+    otherwise it keeps its own answer, None (unverifiable) included. An unverifiable parent says nothing against
+    its children: what cannot be seen is not taken as missing."""
     by_id = {check["id"]: check for check in checks}
-    satisfied: dict[str, bool] = {}
+    satisfied: dict[str, bool | None] = {}
 
-    def holds(check_id: str, path: tuple[str, ...] = ()) -> bool:
+    def holds(check_id: str, path: tuple[str, ...] = ()) -> bool | None:
         if check_id in satisfied:
             return satisfied[check_id]
         if check_id in path:
@@ -349,13 +396,12 @@ def apply_parent_rule(checks: list[dict[str, Any]], answers: dict[str, bool]) ->
         parent = by_id[check_id].get("parent")
         if parent is not None and parent not in by_id:
             raise InvalidEvaluation(f"the check {check_id!r} names a parent {parent!r} that is not a check")
-        satisfied[check_id] = answers[check_id] and (parent is None or holds(parent, (*path, check_id)))
+        parent_failed = parent is not None and holds(parent, (*path, check_id)) is False
+        satisfied[check_id] = False if parent_failed else answers[check_id]
         return satisfied[check_id]
 
-    return [
-        {**check, "answer": "yes" if answers[check["id"]] else "no", "satisfied": holds(check["id"])}
-        for check in checks
-    ]
+    spoken = {verdict: word for word, verdict in ANSWER_SATISFIED.items()}
+    return [{**check, "answer": spoken[answers[check["id"]]], "satisfied": holds(check["id"])} for check in checks]
 
 
 def _without_null_parents(answer: ToolAnswer) -> ToolAnswer:
