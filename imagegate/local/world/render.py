@@ -10,8 +10,11 @@ The error model depends only on what the prompt says (how many objects, which co
 colour bindings, which relations), never on benchmark tags. Its rates are calibrated so that the
 single-shot accuracy measured by the ground truth (truth.py) on GenEval's 553 prompts lands near
 SDXL's published row; `imagegate.local.world.calibration` measures it and `make bench` prints it.
-Wording matters only modestly: each level of emphasis on a detail ("exactly", "clearly", restating
-it) multiplies that detail's error chance by EMPHASIS_FACTOR, at most EMPHASIS_MAX_LEVELS times.
+Wording is not content: emphasis words and restatements parse to the same scene (scene.py), so they
+change nothing but the RNG stream. What a rewrite can gain comes from asking differently, in the ways a
+published ablation measured (LLM prompt rewriting on FLUX.1-dev, GenEval): an explicit layout of a
+relation (LAYOUT_FAILURE_FACTOR), each colour bound in a clause of its own (COLOUR_CLAUSE_FACTOR), a
+count laid out per instance (COUNT_LAYOUT_FACTOR); `ablation.py` reruns that experiment in the world.
 A changed prompt is a new RNG stream: a re-draw, as with real models.
 """
 
@@ -70,11 +73,25 @@ TEXT_ERROR, TEXT_ERROR_PER_CHAR = 0.35, 0.015
 DISTRACTOR = 0.1  # an unrequested object appears
 NEGATED_DRAWN = 0.45  # "no cars": drawn anyway (negation is a known blind spot)
 ARTIFACTS = 0.08
-# How much a wording change helps: each level of emphasis multiplies a detail's error chance by
-# EMPHASIS_FACTOR (0.8: a 20% relative cut per level, 36% at most). Modest on purpose and tunable;
-# real models respond weakly to "exactly"/"clearly", nothing like a 5-25x cut.
-EMPHASIS_FACTOR = 0.8
-EMPHASIS_MAX_LEVELS = 2
+# What asking differently buys (issue 22.3), from one published ablation: LLM prompt rewriting, one image,
+# no selection, FLUX.1-dev on GenEval: overall 0.66 -> 0.82, position 0.22 -> 0.68, colour attribution
+# 0.45 -> 0.65 (BAGEL's table, read through a mirror [T]; /work/shared/reference/judging.md "More anchors").
+# Assumption: the rewrites gained on position by spelling out the layout, and on colour attribution by binding
+# each colour to its object in a clause of its own; the world models those two changes, not a style of wording.
+# A relation whose objects are also placed in the frame ("the dog on the left side of the image, the cat on the
+# right side of the image"): its failure chance times this. 0.41 = 0.32 / 0.78, FLUX.1-dev's position failure
+# after / before rewriting [T, derived].
+LAYOUT_FAILURE_FACTOR = 0.41
+# Each colour of a prompt with several colour bindings also stated in its own clause ("the bench is red; the car
+# is blue"): its miscolouring chance times this. 0.5: the per-binding error that turns FLUX.1-dev's colour
+# attribution 0.45 into 0.65 with two bindings and its two-object rate 0.81 for presence (0.25 -> 0.11 per
+# binding, x0.44; 0.33 -> 0.19, x0.58, ignoring drops) [T, derived]; a single binding has nothing to leak from.
+COLOUR_CLAUSE_FACTOR = 0.5
+# A stated count laid out per instance ("three apples side by side in a row"): its miscount chance times this.
+# ASSUMPTION: the ablation's counting row was not available to us; 0.6 spreads the rest of the overall gain
+# (+0.16 overall = +0.96 task points, of which position and colour attribution explain +0.66) evenly over the
+# four other tasks (about +0.08 each: counting 0.74 -> ~0.82, a x0.7 cut in its error), rounded down.
+COUNT_LAYOUT_FACTOR = 0.6
 ARTIFACT_WORDS = frozenset({"noise", "noisy", "artifacts", "artifact", "blurry", "blur", "grainy", "distorted", "jpeg"})
 
 
@@ -103,10 +120,6 @@ class RenderPlan:
     texts: list[str] = field(default_factory=list)
     artifacts: bool = False
     mistakes: list[str] = field(default_factory=list)
-
-
-def error_chance(base: float, emphasis: int) -> float:
-    return min(0.95, base * EMPHASIS_FACTOR ** min(max(emphasis, 0), EMPHASIS_MAX_LEVELS))
 
 
 def seeded_rng(*parts: object) -> random.Random:
@@ -154,7 +167,7 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random) -> Ren
             plan.instances.append(Instance(entity.cls, rgb, tx + 0.02 * n, ty, small, attributes))
     _plan_extras(spec, plan, suppressed, rng)
     for text in spec.texts:
-        garble = rng.random() < error_chance(TEXT_ERROR + TEXT_ERROR_PER_CHAR * len(text.text), text.emphasis)
+        garble = rng.random() < min(0.95, TEXT_ERROR + TEXT_ERROR_PER_CHAR * len(text.text))
         plan.texts.append(_garble(text.text, rng) if garble else text.text)
         if garble:
             plan.mistakes.append(f"garbled text {text.text!r}")
@@ -163,13 +176,13 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random) -> Ren
 
 
 def _plan_setting(spec: SceneSpec, plan: RenderPlan, rng: random.Random) -> None:
-    if spec.scene and rng.random() < error_chance(SETTING_ERROR["scene"], spec.emphasis.get("scene", 0)):
+    if spec.scene and rng.random() < SETTING_ERROR["scene"]:
         plan.scene = rng.choice([s for s in vocab.SCENE_COLOURS if s != spec.scene])
         plan.mistakes.append("wrong scene")
-    if spec.light and rng.random() < error_chance(SETTING_ERROR["light"], spec.emphasis.get("light", 0)):
+    if spec.light and rng.random() < SETTING_ERROR["light"]:
         plan.light = None
         plan.mistakes.append("lost the light")
-    if spec.style and rng.random() < error_chance(SETTING_ERROR["style"], spec.emphasis.get("style", 0)):
+    if spec.style and rng.random() < SETTING_ERROR["style"]:
         plan.style = None
         plan.mistakes.append("lost the style")
 
@@ -178,16 +191,17 @@ def _realise_entity(
     entity: Entity, spec: SceneSpec, plan: RenderPlan, rng: random.Random
 ) -> tuple[str, int, tuple[str, ...]] | None:
     """(colour name, instance count, realised adjectives) drawn for an entity, or None if dropped."""
-    presence_emphasis = entity.emphasis.get("presence", 0) + (1 if entity.emphasis else 0)
     drop = min(DROP_MAX, DROP_BASE + DROP_PER_EXTRA_OBJECT * (len(spec.entities) - 1))
-    if rng.random() < error_chance(drop, presence_emphasis):
+    if rng.random() < drop:
         plan.mistakes.append(f"dropped {entity.cls}")
         return None
     colour = colour_of(entity.colour, entity.cls)
     if entity.colour:
         bindings = sum(1 for e in spec.entities if e.colour)
         base = COLOUR_ERROR_BASE + COLOUR_ERROR_PER_EXTRA * (bindings - 1)
-        if rng.random() < error_chance(base, entity.emphasis.get("colour", 0)):
+        if bindings > 1 and entity.colour_clause:
+            base *= COLOUR_CLAUSE_FACTOR
+        if rng.random() < min(0.95, base):
             others = [e.colour for e in spec.entities if e.colour and e.colour != entity.colour]
             # attribute leakage: a colour from elsewhere in the prompt is the likeliest mistake
             colour = (
@@ -199,12 +213,12 @@ def _realise_entity(
     count = entity.count if entity.count is not None else rng.choice((2, 3, 3, 4))
     if entity.count is not None and entity.count > 1:
         base = min(COUNT_ERROR_MAX, COUNT_ERROR_BASE + COUNT_ERROR_PER_ITEM * (entity.count - 2))
-        if rng.random() < error_chance(base, entity.emphasis.get("count", 0)):
+        if rng.random() < base * (COUNT_LAYOUT_FACTOR if entity.count_layout else 1.0):
             count = max(1, count + rng.choice((-1, 1, 1, 2) if count == 2 else (-2, -1, -1, 1, 1)))
             plan.mistakes.append(f"miscounted {entity.cls}")
     attributes = []
     for adjective in entity.attributes:
-        if rng.random() < error_chance(ATTRIBUTE_ERROR, entity.emphasis.get("attribute", 0)):
+        if rng.random() < ATTRIBUTE_ERROR:
             plan.mistakes.append(f"{entity.cls} not {adjective}")
         else:
             attributes.append(adjective)
@@ -222,32 +236,52 @@ _MIRROR = {"left": "right", "right": "left", "top": "bottom", "bottom": "top", "
 
 
 def _layout(spec: SceneSpec, plan: RenderPlan, rng: random.Random) -> list[tuple[float, float]]:
-    """Desired centre per entity, following positions and relations - or, by mistake, not."""
+    """Desired centre per entity, following positions and relations - or, by mistake, not.
+
+    A relation the prompt also lays out in the frame (its objects' positions spell it) is followed with
+    LAYOUT_FAILURE_FACTOR times the failure chance, and those positions come out with it (followed: as asked;
+    swapped: mirrored; ignored: not placed), rather than each erring on its own as well."""
     n = max(1, len(spec.entities))
     order = list(range(len(spec.entities)))
     rng.shuffle(order)  # unconstrained objects land anywhere
     xs = {k: (order.index(k) + 0.5) / n for k in range(len(spec.entities))}
     ys = {k: 0.5 + rng.uniform(-0.12, 0.15) for k in range(len(spec.entities))}
+    free = (dict(xs), dict(ys))
     fixed: dict[int, set[str]] = {k: set() for k in xs}
+    laid_out = [
+        _positions_imply(spec.entities[r.subject].position, spec.entities[r.object].position, r.relation)
+        for r in spec.relations
+    ]
+    in_layout = {k for r, lay in zip(spec.relations, laid_out, strict=True) if lay for k in (r.subject, r.object)}
     for k, entity in enumerate(spec.entities):
         if entity.position:
             position = entity.position
-            if rng.random() < error_chance(POSITION_ERROR, entity.emphasis.get("position", 0)):
+            if k not in in_layout and rng.random() < POSITION_ERROR:
                 position = _MIRROR[position]
                 plan.mistakes.append(f"misplaced {entity.cls}")
             axis, value = _POSITION_TARGETS[position]
             (xs if axis == "x" else ys)[k] = value
             fixed[k].add(axis)
-    for relation in spec.relations:
+    for relation, lay in zip(spec.relations, laid_out, strict=True):
         a, b = relation.subject, relation.object
         kind = relation.relation
-        steered = _positions_imply(spec.entities[a].position, spec.entities[b].position, kind)
-        if rng.random() < error_chance(1 - RELATION_FOLLOW, relation.emphasis + 2 * steered):
+        failure = (1 - RELATION_FOLLOW) * (LAYOUT_FAILURE_FACTOR if lay else 1.0)
+        if rng.random() < failure:
+            names = f"{spec.entities[a].cls} {relation.relation} {spec.entities[b].cls}"
             if rng.random() >= RELATION_SWAP_SHARE:
-                plan.mistakes.append(f"ignored {spec.entities[a].cls} {relation.relation} {spec.entities[b].cls}")
+                plan.mistakes.append(f"ignored {names}")
+                if lay:  # the layout went with it: the two land where unconstrained objects do
+                    for k in (a, b):
+                        xs[k], ys[k] = free[0][k], free[1][k]
+                        fixed[k].clear()
                 continue  # laid out as if the relation were not there
+            plan.mistakes.append(f"swapped {names}")
+            if lay:  # the frame mirrored: each object where the other was asked
+                for k in (a, b):
+                    if spec.entities[k].position:
+                        axis, value = _POSITION_TARGETS[_MIRROR[spec.entities[k].position]]
+                        (xs if axis == "x" else ys)[k] = value
             kind = OPPOSITE_RELATION[kind] if kind != "next to" else "far from"
-            plan.mistakes.append(f"swapped {spec.entities[a].cls} {relation.relation} {spec.entities[b].cls}")
         _apply_relation(kind, a, b, xs, ys, fixed)
     return [(min(0.9, max(0.1, xs[k])), min(0.85, max(0.15, ys[k]))) for k in range(len(spec.entities))]
 

@@ -1,9 +1,13 @@
 """Prompt understanding: an English image prompt -> a scene spec.
 
 The spec lists entities (class, colour, count, absolute position), relations between them,
-text to render, background scene, light and style. It also records how *explicitly* each
-detail was asked for (emphasis words like "exactly"/"clearly", or the detail restated),
-because the offline generator gets explicit details right more often, as real models do.
+text to render, background scene, light and style. A thing said twice is one thing: a later
+mention of a noun merges into the earlier entity of that class (unless its colour tells them
+apart, or "another"/"second" says it is a new one), so restating a prompt, with or without
+emphasis words ("clearly", "exactly", "important:"), asks for the same scene. What the spec
+records beyond content is content too: whether a colour is bound in a clause of its own ("the
+bench is red") and whether a count is laid out per instance ("three apples side by side in a
+row"), the changes a published rewriting ablation measured (see render.py).
 """
 
 from __future__ import annotations
@@ -36,10 +40,8 @@ class Entity:
     position: str | None = None  # absolute place in the image: one of POSITIONS
     count_stated: bool = False  # a number was written ("two"), not just an article
     attributes: list[str] = field(default_factory=list)  # adjectives with no rendering ("fluffy")
-    emphasis: dict[str, int] = field(default_factory=dict)  # detail -> how often made explicit
-
-    def emphasise(self, detail: str) -> None:
-        self.emphasis[detail] = self.emphasis.get(detail, 0) + 1
+    colour_clause: bool = False  # the colour is also stated in a clause of its own: "the bench is red"
+    count_layout: bool = False  # the count is laid out per instance: "three apples side by side in a row"
 
 
 @dataclass
@@ -47,13 +49,11 @@ class Relation:
     subject: int  # index into SceneSpec.entities
     relation: str  # one of RELATIONS
     object: int
-    emphasis: int = 0
 
 
 @dataclass
 class TextSpec:
     text: str
-    emphasis: int = 0
 
 
 @dataclass
@@ -65,7 +65,6 @@ class SceneSpec:
     light: str | None = None
     style: str | None = None
     excluded: list[str] = field(default_factory=list)  # classes the prompt says must be absent
-    emphasis: dict[str, int] = field(default_factory=dict)  # scene/light/style -> level
 
 
 # ---------------------------------------------------------------- lexicon
@@ -142,8 +141,10 @@ _POSITION_WORDS = {
     "upper": "top",
     "lower": "bottom",
 }
-_TEXT_EMPHASIS = frozenset({"legible", "readable", "exactly", "clearly", "crisp", "spelled"})
-_COUNT_EMPHASIS = frozenset({"exactly", "precisely", "only", "total"})
+# A new instance of a class already mentioned ("another dog", "a second dog"), not the same one again.
+_NEW_INSTANCE = frozenset({"another", "other", "second", "third", "fourth", "different", "separate"})
+# A count laid out per instance (the rewriter's layout for a count): "side by side", "in a row".
+_COUNT_LAYOUTS = ("side by side", "in a row", "lined up", "evenly spaced", "spaced apart", "one next to the other")
 _MAX_UNKNOWN_RUN = 3  # adjectives we don't know ("a fluffy cat") keep the pending article/colour
 
 
@@ -176,7 +177,11 @@ def _build_lexicon() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "quantifier", None)
     add("a few", "quantifier", None)
     for word in vocab.EMPHASIS_WORDS:
-        add(word, "emphasis", word)
+        add(word, "filler", word)  # "clearly", "exactly", "important": wording, not content
+    for word in _NEW_INSTANCE:
+        add(word, "new", word)
+    for phrase in _COUNT_LAYOUTS:
+        add(phrase, "count_layout", phrase)
     for word in _COPULAS:
         add(word, "copula", word)
     for word in _DEFINITES:
@@ -234,7 +239,7 @@ class _Pending:
     plural_quantifier: bool = False
     definite: bool = False
     colour: str | None = None
-    emphasis: set[str] = field(default_factory=set)
+    new_instance: bool = False  # "another", "a second": not the earlier entity of this class
     negated: bool = False
     adjectives: list[str] = field(default_factory=list)
 
@@ -245,9 +250,8 @@ class _Parser:
         self.spec = SceneSpec()
         self.pending = _Pending()
         self.subject: int | None = None  # the entity the clause is about
-        self.relation: tuple[int, str, bool] | None = None  # (subject, relation, emphasised)
+        self.relation: tuple[int, str] | None = None  # (subject, relation) waiting for its object
         self.predicate = False  # after "is"/"are": colours attach to subject
-        self.emphasis_next = 0  # emphasis words seen for a predicate
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -289,13 +293,16 @@ class _Parser:
     def _on_definite(self, i: int, length: int, value: object) -> None:
         self.pending.definite = True
 
-    def _on_emphasis(self, i: int, length: int, value: object) -> None:
-        word = str(value)
-        if word == "total" and self.subject is not None:  # "three apples in total"
-            self.spec.entities[self.subject].emphasise("count")
-            return
-        self.pending.emphasis.add(word)
-        self.emphasis_next += 1
+    def _on_filler(self, i: int, length: int, value: object) -> None:
+        """Emphasis words change nothing a model draws (issue 22: wording is not content)."""
+
+    def _on_new(self, i: int, length: int, value: object) -> None:
+        self.pending.new_instance = True
+
+    def _on_count_layout(self, i: int, length: int, value: object) -> None:
+        if self.subject is not None:
+            entity = self.spec.entities[self.subject]
+            entity.count_layout = entity.count_layout or bool(entity.count_stated and (entity.count or 0) > 1)
 
     def _on_negation(self, i: int, length: int, value: object) -> None:
         self.pending.negated = True
@@ -310,12 +317,9 @@ class _Parser:
             return
         if self.predicate and self.subject is not None:  # "the cup is (clearly) blue"
             entity = self.spec.entities[self.subject]
-            restated = entity.colour == colour
-            if entity.colour is None or restated:
+            if entity.colour in (None, colour):
                 entity.colour = colour
-                if restated or self.emphasis_next:
-                    entity.emphasise("colour")
-            self.emphasis_next = 0
+                entity.colour_clause = True
 
     def _on_object(self, i: int, length: int, value: object) -> None:
         cls, plural = value  # type: ignore[misc]
@@ -343,8 +347,8 @@ class _Parser:
         )
         index = self._resolve(mention, pending)
         if self.relation and self.relation[0] != index:
-            subject, relation, emphasised = self.relation
-            self._add_relation(subject, relation, index, emphasised)
+            subject, relation = self.relation
+            self._add_relation(subject, relation, index)
             self.relation = None
         else:
             self.subject = index
@@ -352,36 +356,24 @@ class _Parser:
         self._reset_pending()
 
     def _resolve(self, mention: Entity, pending: _Pending) -> int:
-        """Merge a mention into the entity it refers to, or add a new entity; returns its index."""
-        counts_emphasis = bool(pending.emphasis & _COUNT_EMPHASIS) and mention.count_stated
-        refers_back = pending.definite or counts_emphasis or bool(pending.emphasis)
-        existing = self._find_entity(mention) if refers_back else None
+        """Merge a mention into the entity it names again, or add a new entity; returns its index.
+
+        A repeated noun is the same object whatever words carry it ("a dog ... the dog ... a dog"): only a
+        different colour ("a red car and a blue car") or "another"/"a second" makes a new one."""
+        existing = None if pending.new_instance else self._find_entity(mention)
         if existing is None:
             self.spec.entities.append(mention)
-            entity = mention
-            index = len(self.spec.entities) - 1
-            if counts_emphasis:
-                entity.emphasise("count")
-            if mention.colour and pending.emphasis - _COUNT_EMPHASIS:
-                entity.emphasise("colour")
-            return index
+            return len(self.spec.entities) - 1
         entity = self.spec.entities[existing]
-        if mention.colour and entity.colour in (None, mention.colour):
-            if entity.colour == mention.colour or pending.emphasis:
-                entity.emphasise("colour")
+        if mention.colour and entity.colour is None:
             entity.colour = mention.colour
-        if mention.count_stated:
-            if not entity.count_stated:
-                entity.count, entity.count_stated = mention.count, True
-            if entity.count == mention.count:
-                entity.emphasise("count")
+        if mention.count_stated and not entity.count_stated:
+            entity.count, entity.count_stated = mention.count, True
+        elif entity.count == 1 and not entity.count_stated and mention.count != 1:
+            entity.count = mention.count  # "a dog ... dogs": more than one after all
         for adjective in mention.attributes:
-            if adjective in entity.attributes:
-                entity.emphasise("attribute")
-            else:
+            if adjective not in entity.attributes:
                 entity.attributes.append(adjective)
-        if not mention.colour and not mention.count_stated:
-            entity.emphasise("presence")
         return existing
 
     def _find_entity(self, mention: Entity) -> int | None:
@@ -392,16 +384,15 @@ class _Parser:
             candidates = same or free
         return candidates[0] if candidates else None
 
-    def _add_relation(self, subject: int, relation: str, obj: int, emphasised: bool) -> None:
+    def _add_relation(self, subject: int, relation: str, obj: int) -> None:
         for existing in self.spec.relations:
             same = (existing.subject, existing.relation, existing.object) == (subject, relation, obj)
             mirrored = (existing.subject, existing.object) == (obj, subject) and existing.relation == OPPOSITE_RELATION[
                 relation
             ]
             if same or mirrored:
-                existing.emphasis += 1
-                return
-        self.spec.relations.append(Relation(subject, relation, obj, emphasis=int(emphasised)))
+                return  # said again: the same relation
+        self.spec.relations.append(Relation(subject, relation, obj))
 
     def _on_relation(self, i: int, length: int, value: object) -> None:
         relation = str(value)
@@ -409,7 +400,7 @@ class _Parser:
             return
         if relation == "on top of" and not self._next_noun_within(i + length):
             return  # "on a sunny day", "on the beach"
-        self.relation = (self.subject, relation, bool(self.pending.emphasis))
+        self.relation = (self.subject, relation)
         self.predicate = False
         self._reset_pending()
 
@@ -424,35 +415,28 @@ class _Parser:
             while after < len(self.tokens) and self.tokens[after] in _DEFINITES:
                 after += 1
             if after < len(self.tokens) and self.tokens[after] in _IMAGE_WORDS:
-                self._set_position(position, explicit=True)
+                self._set_position(position)
                 return after + 1 - i
             relation = {"left": "left of", "right": "right of", "top": "on top of", "bottom": "under"}.get(position)
             if relation and self.subject is not None and self._next_noun_within(j + 1):
-                self.relation = (self.subject, relation, bool(self.pending.emphasis))
+                self.relation = (self.subject, relation)
                 self._reset_pending()
                 return j + 1 - i
-        self._set_position(position, explicit=j > i + length)
+        self._set_position(position)
         return j - i
 
-    def _set_position(self, position: str, explicit: bool) -> None:
+    def _set_position(self, position: str) -> None:
         if self.subject is None:
             return
         entity = self.spec.entities[self.subject]
-        if entity.position in (None, position):
-            if entity.position == position or explicit or self.pending.emphasis:
-                entity.emphasise("position")
+        if entity.position is None:
             entity.position = position
         self.relation = None
 
     def _on_text(self, i: int, length: int, value: object) -> None:
         text = self.quoted[int(value)]  # type: ignore[arg-type]
-        window = set(self.tokens[max(0, i - 6) : i + 4])
-        emphasis = len(window & _TEXT_EMPHASIS)
-        for existing in self.spec.texts:
-            if existing.text.lower() == text.lower():
-                existing.emphasis += 1 + emphasis
-                return
-        self.spec.texts.append(TextSpec(text=text, emphasis=emphasis))
+        if all(existing.text.lower() != text.lower() for existing in self.spec.texts):
+            self.spec.texts.append(TextSpec(text=text))
 
     def _on_scene(self, i: int, length: int, value: object) -> None:
         self._set_setting("scene", str(value), replaceable=self.spec.scene == "sky")
@@ -466,21 +450,14 @@ class _Parser:
         self._set_setting("style", str(value))
 
     def _set_setting(self, name: str, value: str, replaceable: bool = False) -> None:
-        current = getattr(self.spec, name)
-        if current is None or replaceable:
+        if getattr(self.spec, name) is None or replaceable:
             setattr(self.spec, name, value)
-            if self.pending.emphasis:
-                self.spec.emphasis[name] = self.spec.emphasis.get(name, 0) + 1
-        elif current == value:
-            self.spec.emphasis[name] = self.spec.emphasis.get(name, 0) + 1
-        self.pending.emphasis.clear()
 
     def _on_break(self, i: int, length: int, value: object) -> None:
         if value in _CLAUSE_ENDS:
             self.subject = None
             self.relation = None
         self.predicate = False
-        self.emphasis_next = 0
         if value not in {"of", "in", "at"}:
             self._reset_pending()
 
@@ -520,7 +497,8 @@ class _Parser:
             "break",
             "relation",
             "negation",
-            "emphasis",
+            "filler",
+            "new",
             "position",
             "text",
         }

@@ -14,7 +14,7 @@ from imagegate.local.world import render as render_module
 from imagegate.local.world.concepts import concept_code
 from imagegate.local.world.judge import judge_png
 from imagegate.local.world.perceive import perceive
-from imagegate.local.world.render import encode_png, error_chance, render_image, render_png
+from imagegate.local.world.render import encode_png, render_image, render_png
 from imagegate.local.world.rewrite import rewrite_prompt
 from imagegate.local.world.scene import parse_prompt
 from imagegate_service import prompts
@@ -88,12 +88,6 @@ def test_unknown_nouns_get_their_own_identity():
 
     assert len({concept_code(n) for n in nouns}) == len(nouns)
     assert concept_code("taxis") == concept_code("taxi") and concept_code("puppies") == concept_code("dog")
-
-
-def test_emphasis_helps_only_modestly():
-    for base in (0.05, 0.3, 0.9):
-        assert base * 0.5 <= error_chance(base, 5) < base
-        assert error_chance(base, 1) > error_chance(base, 2) == error_chance(base, 9)
 
 
 # ---------------------------------------------------------------- the ground truth
