@@ -218,6 +218,19 @@ def calibration_figures() -> None:
     print(f"  (553 GenEval prompts rendered, judged and ground-truthed in {time.perf_counter() - started:.1f} s)")
 
 
+def ablation_figures() -> None:
+    """(c) The cited rewriting ablation rerun in the world: GenEval single-shot as written, rewritten without
+    feedback (the reword arm's restatement), and restated in wording only, beside LLM rewriting on FLUX.1-dev."""
+    from imagegate.local.world import ablation, calibration
+
+    if not calibration.GENEVAL_FILE.is_file():
+        print("rewriting ablation: GenEval metadata not found; skipped")
+        return
+    started = time.perf_counter()
+    print(ablation.table(ablation.run()))
+    print(f"  (553 GenEval prompts x {len(ablation.VARIANTS)} wordings in {time.perf_counter() - started:.1f} s)")
+
+
 def main() -> None:
     import warnings
 
@@ -225,6 +238,7 @@ def main() -> None:
     warnings.filterwarnings("ignore", "No application metrics to publish")
     world_figures()
     calibration_figures()
+    ablation_figures()
     import_figures()
     judge_wall_figures()
     loop_figures()
