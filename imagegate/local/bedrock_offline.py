@@ -73,6 +73,11 @@ class FaultSwitches:
     blocked_words: tuple[str, ...] = ()  # a prompt with one of these is blocked by the input filter
     blocked_output_rate: float = 0.0  # share of generated images the output filter withholds
     retired_models: tuple[str, ...] = ()  # these model ids answer as Bedrock does past their end of life
+    # the offline Rekognition (rekognition_offline.py), apart from Bedrock's switches: the verifier's retry and outage
+    rekognition_throttle_first: int = 0  # the first N calls of each Rekognition operation: ThrottlingException
+    rekognition_throttle_rate: float = 0.0  # share of Rekognition calls answered ThrottlingException
+    rekognition_errors_first: int = 0  # the first N calls of each Rekognition operation: InternalServerError
+    rekognition_error_rate: float = 0.0  # share of Rekognition calls answered InternalServerError
     seed: int = 0
 
     @classmethod
@@ -109,6 +114,8 @@ RATE_SWITCHES = (
     "refuse_verdict_rate",
     "garbage_evaluation_rate",
     "refuse_evaluation_rate",
+    "rekognition_throttle_rate",
+    "rekognition_error_rate",
 )
 
 

@@ -32,6 +32,9 @@ TABLE = "imagegate-local-runs"
 STATE_MACHINE_NAME = "imagegate-quality-loop"
 BENCHMARK_STATE_MACHINE_NAME = "imagegate-benchmark"
 OFFLINE_BEDROCK_ENDPOINT = "http://bedrock.offline.invalid"
+OFFLINE_REKOGNITION_ENDPOINT = (
+    "http://rekognition.offline.invalid"  # a host moto does not claim: the offline detector's
+)
 FUNCTION_PREFIX = "imagegate-local-"
 _MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 _RUNNING = "RUNNING"
@@ -59,6 +62,7 @@ def local_environment(log_level: str = "WARNING") -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": OFFLINE_BEDROCK_ENDPOINT,
+        "AWS_ENDPOINT_URL_REKOGNITION": OFFLINE_REKOGNITION_ENDPOINT,
         **powertools_environment(log_level, local=True),
         # the runtime's own defaults, through the deployment-default mechanism (the evaluator: the world's ground truth)
         **{c.ENV_DEFAULTS[role]: model for role, model in registry.offline_default_models().items()},
@@ -174,6 +178,7 @@ class LocalRuntime:
         self.log_level = log_level
         self.dispatcher = HandlerDispatcher()
         self.bedrock: Any = None
+        self.rekognition: Any = None  # the offline detector (imagegate/local/rekognition_offline.py)
         self._undo: list[Callable[[], None]] = []
         self._state_machine_arn = ""
         # quality-loop executions: started (run id, execution ARN, input) and ended (run id, after Mark Run Ended);
@@ -201,6 +206,7 @@ class LocalRuntime:
             self._patch_execution_end()
             self._patch_retry_clock()
             self._install_offline_bedrock()
+            self._install_offline_rekognition()
             self._create_resources()
         except BaseException:
             self.__exit__(None, None, None)
@@ -315,6 +321,18 @@ class LocalRuntime:
         self.bedrock.install(boto3.DEFAULT_SESSION)
         session = boto3.DEFAULT_SESSION
         self._undo.append(lambda: self.bedrock.uninstall(session))
+
+    def _install_offline_rekognition(self) -> None:
+        """The verifier's detector, answering on the same session by the same before-send mechanism (moto's own
+        Rekognition backend returns canned labels: it is never reached, the endpoint is not an AWS host)."""
+        import boto3
+
+        from imagegate.local.rekognition_offline import OfflineRekognition
+
+        session = boto3.DEFAULT_SESSION
+        self.rekognition = OfflineRekognition(self.faults)
+        self.rekognition.install(session)
+        self._undo.append(lambda: self.rekognition.uninstall(session))
 
     def _create_resources(self) -> None:
         import boto3
