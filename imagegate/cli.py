@@ -132,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
         STRATEGY_REDRAW,
         STRATEGY_REFINE,
         STRATEGY_REGENERATE,
+        STRATEGY_REWORD,
     )
     from imagegate_service.settings import DEFAULTS, MAX_ROUNDS_HARD_CAP
 
@@ -172,7 +173,8 @@ def _parser() -> argparse.ArgumentParser:
         help=f"after a round below the threshold: {STRATEGY_AUTO} (default: edit the best image when it is close and "
         f"what failed is about one object, else regenerate), {STRATEGY_REGENERATE} (rewrite the prompt and draw "
         f"anew), {STRATEGY_REFINE} (edit the best image every round), {STRATEGY_REDRAW} (the same prompt with the "
-        "next seed); rewrite is the deprecated name of regenerate",
+        f"next seed), {STRATEGY_REWORD} (the original prompt restated more explicitly without the judge's verdict, "
+        "the next seed); rewrite is the deprecated name of regenerate",
     )
     run.add_argument("--style", help="a style preset of prompts/styles.json (photographic, watercolor, ...)")
     run.add_argument(
@@ -298,7 +300,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ARM[,ARM...]",
         help="control arms, run on the same items in one benchmark execution: loop (the settings as "
         "given, strategy regenerate), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead "
-        "of rewriting), best-of-3, best-of-5 (1 round, N candidates), loop+refine (every round after the first "
+        "of rewriting), reword (restate the original prompt more explicitly without the verdict), best-of-3, best-of-5 (1 round, N candidates), loop+refine (every round after the first "
         "edits the best image), loop+auto (strategy auto); default loop",
     )
     bench.add_argument("--out", type=Path, default=DEFAULT_BENCH_OUT, help="receives <date>/report.json and .html")

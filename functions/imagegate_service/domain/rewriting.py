@@ -37,8 +37,8 @@ class PromptRewriter:
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         if settings.get("strategy") == c.STRATEGY_REDRAW:
             return self._redraw(settings, loop, run_id)
-        generator = registry.generator(settings["generator"])
-        rewriter = registry.text_model(settings["rewriter"])
+        if settings.get("strategy") == c.STRATEGY_REWORD:
+            return self._reword(state)
         verdict_doc = self._images.get_json(state["judgement"]["verdictKey"])
         best = best_candidate(verdict_doc)
         suggestions = best["verdict"]["suggestions"]
@@ -54,7 +54,30 @@ class PromptRewriter:
         review = state["judgement"].get("review") or {}
         if review.get("decision") == c.REVIEW_REJECT:  # a person rejected the round: their feedback leads
             suggestions = [review["feedback"]]
-        request = rewrite_request(settings, base, suggestions, self._runs.list_rounds(run_id))
+        return self._rewritten(state, suggestions, edit, base, self._runs.list_rounds(run_id))
+
+    def _reword(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The reword control arm: the rewriter restates the ORIGINAL prompt (and negative prompt) more explicitly
+        with no suggestions and no earlier scores, so nothing of the judge's verdict reaches it, and the next
+        round draws with the next seed (as redraw does): what rewording alone buys, the bar the loop must clear."""
+        settings, loop = state["settings"], state["loop"]
+        original = {**loop, "prompt": settings["prompt"], "negativePrompt": settings["negativePrompt"]}
+        return self._rewritten(state, [], None, original, [], seed=redraw_seed(settings, loop["round"] + 1))
+
+    def _rewritten(
+        self,
+        state: dict[str, Any],
+        suggestions: list[str],
+        edit: dict[str, Any] | None,
+        base: dict[str, Any],
+        earlier: list[dict[str, Any]],
+        seed: int | None = None,
+    ) -> dict[str, Any]:
+        """One rewrite call (billed in the ledger), its record, and the next round's loop state."""
+        settings, loop, run_id = state["settings"], state["loop"], state["runId"]
+        generator = registry.generator(settings["generator"])
+        rewriter = registry.text_model(settings["rewriter"])
+        request = rewrite_request(settings, base, suggestions, earlier)
         next_round = loop["round"] + 1
         with self._ledger.call(
             state,
@@ -83,6 +106,7 @@ class PromptRewriter:
                 "strategy": settings.get("strategy"),
                 "mode": c.MODE_EDIT if edit else c.MODE_GENERATE,
                 "edit": edit,
+                **({"seed": seed} if seed is not None else {}),
             },
         )
         return {
@@ -92,6 +116,7 @@ class PromptRewriter:
             "negativePrompt": negative,
             "rewriteCostUsd": round(rewriter.token_cost(answer.input_tokens, answer.output_tokens), 6),
             "edit": edit,
+            **({"seed": seed} if seed is not None else {}),
         }
 
     def _redraw(self, settings: dict[str, Any], loop: dict[str, Any], run_id: str) -> dict[str, Any]:
