@@ -404,10 +404,12 @@ class OfflineBedrock:
     def _evaluation_blocks(
         self, model_id: str, tool: str, user_text: str, images: list[bytes]
     ) -> tuple[list[dict[str, Any]], str]:
-        """submit_checks: the evaluator's reading of the prompt (the world's contract reading, not the
-        generator's parse). submit_answers: the ground-truth evaluator (an offline-only registry model)
-        reads the drawn scene exactly; any other evaluator model sees it through the world's imperfect
-        VLM lens (the judge's kind of errors, drawn independently of the judge's: seeded per model)."""
+        """submit_checks: the evaluator's own reading of the prompt (dsg_reading: neither the judge's reading nor
+        the generator's parse). submit_answers: the ground-truth evaluator (an offline-only registry model)
+        reads the drawn scene exactly and answers "unverifiable" where the world cannot decide (an action or
+        depth it does not draw, a setting it has no look for); any other evaluator model sees it through the
+        world's imperfect VLM lens (the judge's kind of errors, drawn independently of the judge's: seeded per
+        model), which, like a real VLM, answers yes or no."""
         from .world import truth
 
         if tool == EVALUATION_CHECKS_TOOL:
@@ -421,10 +423,10 @@ class OfflineBedrock:
             return [{"text": "I'm sorry, but I can't answer questions about this image."}], "end_turn"
         checks = _checks_asked(_tagged(user_text, "checks"))
         if registry.text_model(model_id).offline_only:
-            satisfied = truth.answer_checks(images[0], checks)
+            satisfied: dict[str, bool | None] = truth.answer_checks(images[0], checks)
         else:
             satisfied = _vlm_answers(model_id, images[0], checks)
-        answers = [{"id": check["id"], "answer": "yes" if satisfied[check["id"]] else "no"} for check in checks]
+        answers = [{"id": check["id"], "answer": _ANSWER_WORDS[satisfied[check["id"]]]} for check in checks]
         if number <= self.faults.refuse_evaluations + self.faults.garbage_evaluations or self._draw(
             "garbage_evaluation_rate"
         ):
@@ -432,6 +434,10 @@ class OfflineBedrock:
         return [
             {"toolUse": {"toolUseId": f"tooluse_answers_{number:06d}", "name": tool, "input": {"answers": answers}}}
         ], "tool_use"
+
+
+# submit_answers' words for a check's truth (prompts/evaluation_answers.schema.json).
+_ANSWER_WORDS: dict[bool | None, str] = {True: "yes", False: "no", None: "unverifiable"}
 
 
 def _vlm_answers(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> dict[str, bool]:

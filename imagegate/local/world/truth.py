@@ -1,26 +1,46 @@
-"""Ground truth: EXACT perception of what the world drew, judged by GenEval's rules.
+"""Ground truth: EXACT perception of what the world drew, judged by GenEval's rules where GenEval has one.
 
-`answer_checks(png, checks)` answers evaluation-contract checks (see evaluation.py and reading.py)
-from the image's pixels alone, with no VLM error: the offline evaluator "ground-truth". Rules follow
-GenEval (Ghosh et al., arXiv 2310.11513; djghosh13/geneval evaluation/evaluate_images.py):
-- count is exact (an "at_least" count check: at least that many);
-- colour: EVERY instance of the subject has that colour (GenEval classifies each detected object);
-- relation: for every subject instance and every object instance, GenEval's relative_position:
-  offsets of box centres, each axis shrunk by POSITION_THRESHOLD x (sum of the two box sizes), the
-  relation holds when that axis carries more than half of the (unshrunk) offset's length;
-- absent: fewer than `count` instances (default 1: none at all; GenEval's exclude rule);
-- a child check about an entity that is not there is unsatisfied (nothing to have a colour).
-`checks_from_prompt(prompt)` is the evaluator's reading of a prompt (reading.py, not the
-generator's parser), limited to the evaluation contract's kinds.
+`answer_checks(png, checks)` answers check-contract (v2) checks from the image's pixels alone, with no VLM
+error: the offline evaluator "ground-truth". Each answer is True, False, or None when the world cannot decide:
+a real evaluator would have to say "unverifiable", and a measuring instrument must not pass what it cannot see.
+
+What the world can decide, kind by kind (rules follow GenEval: Ghosh et al., arXiv 2310.11513;
+djghosh13/geneval evaluation/evaluate_images.py, where it has one):
+- entity, count (exact, or at least `count` with at_least), absent (fewer than `count`, default 1: GenEval's
+  exclude rule): the world draws every noun it is asked for with its concept code, so these are decidable;
+- colour: EVERY instance of the subject has that colour (GenEval classifies each detected object); a colour
+  word the world has no paint for is None;
+- attribute: the world draws a one-word adjective as an attribute code on the object (concepts.attribute_code),
+  so the code present on every instance is True and missing is False; a phrase ("covered in snow") is None, as
+  the world draws single words only. (An object asked for more attributes than it has rows for, three, two when
+  small, reads False on the rest: the world's limit, like a model's, and rare in prompts);
+- action: drawn as concepts.action_code(verb) on the agent, read back like an attribute (same rule); None
+  while concepts has no action_code;
+- position: the subject's centre in that region of the image (REGIONS);
+- relation, per the contract's geometry: left of / right of / above / below by GenEval's relative_position;
+  next to (centres within 0.2 vertically and 0.5 horizontally) and near (that, or within 0.35 both ways); on
+  (GenEval above, horizontal overlap, subject's bottom within 0.08 of the object's top), under (the reverse);
+  inside (subject's centre in the object's box and at most 0.6 of its width and height); between (subject's
+  centre between the two objects' centres on x or on y); behind / in front of need SeenObject.depth (larger =
+  further back) and horizontal overlap: None while perception reports no depth;
+- text: a decoded text band equal to the text (case and spacing ignored);
+- scene, light, style: the world's one recognised value (vocabulary's word tables map a prompt's word to it);
+  a value the world never draws (a "blue background", an "oil painting" it has no frame for) is None;
+- a child check about an entity that is not there is False (nothing to have a colour); the evaluation's DSG
+  parent rule does the same.
+`checks_from_prompt(prompt)` is the evaluator's own reading (dsg_reading.py: neither the judge's reading nor
+the generator's parse).
 """
 
 from __future__ import annotations
 
 import math
 
-from .concepts import attribute_code, concept_code
+from . import concepts
+from . import vocabulary as vocab
+from .concepts import attribute_code, colour_name, concept_code
+from .dsg_reading import checks_from_prompt
 from .perceive import Percept, SeenObject, perceive
-from .reading import contract_checks_from_prompt as checks_from_prompt
 
 __all__ = ["answer_checks", "checks_from_prompt", "instances_of", "relative_position", "satisfied"]
 
@@ -32,6 +52,17 @@ REGIONS = {
     "bottom": lambda o: o.y > 0.55,
     "center": lambda o: 0.3 < o.x < 0.7 and 0.25 < o.y < 0.75,
 }
+# The contract's geometry (docs: the check contract v2), assumptions of this project, not published figures.
+NEXT_TO_DY, NEXT_TO_DX = 0.2, 0.5
+NEAR_DISTANCE = 0.35
+ON_GAP = 0.08
+INSIDE_SHARE = 0.6
+# Each kind's values the world draws (anything else is undecidable).
+_SETTINGS = {
+    "scene": (vocab.SCENE_WORDS, frozenset(vocab.SCENE_COLOURS)),
+    "light": (vocab.LIGHT_WORDS, frozenset(vocab.LIGHT_TINTS)),
+    "style": (vocab.STYLE_WORDS, frozenset(vocab.STYLE_FRAMES)),
+}
 
 
 def instances_of(percept: Percept, noun: str) -> list[SeenObject]:
@@ -40,7 +71,7 @@ def instances_of(percept: Percept, noun: str) -> list[SeenObject]:
 
 
 def relative_position(a: SeenObject, b: SeenObject) -> set[str]:
-    """GenEval's relations of A to B from their boxes (image y grows downwards)."""
+    """GenEval's relations of A to B from their boxes (image y grows downwards), and "next to"."""
     dx, dy = a.x - b.x, a.y - b.y
     norm = math.hypot(dx, dy)
     if norm == 0:
@@ -59,9 +90,59 @@ def relative_position(a: SeenObject, b: SeenObject) -> set[str]:
         relations.add("above")
     if ry > 0.5:
         relations.add("below")
-    if abs(a.y - b.y) < 0.2 and abs(a.x - b.x) < 0.5:
+    if abs(a.y - b.y) < NEXT_TO_DY and abs(a.x - b.x) < NEXT_TO_DX:
         relations.add("next to")
     return relations
+
+
+def _overlap_x(a: SeenObject, b: SeenObject) -> bool:
+    return abs(a.x - b.x) < (a.w + b.w) / 2
+
+
+def _on(a: SeenObject, b: SeenObject) -> bool:
+    bottom, top = a.y + a.h / 2, b.y - b.h / 2
+    return "above" in relative_position(a, b) and _overlap_x(a, b) and abs(bottom - top) <= ON_GAP
+
+
+def _pair(relation: str, a: SeenObject, b: SeenObject) -> bool | None:
+    """Does `a <relation> b` hold for one pair of boxes (None: the world cannot tell)?"""
+    if relation in {"left of", "right of", "above", "below", "next to"}:
+        return relation in relative_position(a, b)
+    if relation == "near":
+        return "next to" in relative_position(a, b) or (
+            abs(a.x - b.x) < NEAR_DISTANCE and abs(a.y - b.y) < NEAR_DISTANCE
+        )
+    if relation == "on":
+        return _on(a, b)
+    if relation == "under":
+        return _on(b, a)
+    if relation == "inside":
+        return (
+            abs(a.x - b.x) <= b.w / 2
+            and abs(a.y - b.y) <= b.h / 2
+            and a.w <= INSIDE_SHARE * b.w
+            and a.h <= INSIDE_SHARE * b.h
+        )
+    if relation in {"behind", "in front of"}:
+        da, db = getattr(a, "depth", None), getattr(b, "depth", None)
+        if da is None or db is None:
+            return None
+        deeper = da > db if relation == "behind" else da < db
+        return deeper and _overlap_x(a, b)
+    return None
+
+
+def _between(a: SeenObject, b: SeenObject, c: SeenObject) -> bool:
+    return min(b.x, c.x) < a.x < max(b.x, c.x) or min(b.y, c.y) < a.y < max(b.y, c.y)
+
+
+def _all(values: list[bool | None]) -> bool | None:
+    """Every pair must hold: any False is False, else any None is None."""
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True
 
 
 def _count(check: dict, found: int) -> bool:
@@ -69,17 +150,31 @@ def _count(check: dict, found: int) -> bool:
     return found >= wanted if check.get("at_least") else found == wanted
 
 
-def satisfied(check: dict, percept: Percept) -> bool:
-    """Does the image satisfy one check, exactly?"""
+def _drawn_code(found: list[SeenObject], code: int) -> bool:
+    """An attribute or action code on every instance of the subject."""
+    return all(code in o.attributes for o in found)
+
+
+def _setting(kind: str, check: dict, percept: Percept) -> bool | None:
+    words, drawn = _SETTINGS[kind]
+    value = " ".join(str(check.get("setting", "")).lower().replace("-", " ").split())
+    key = words.get(value, value)
+    if key not in drawn:
+        return None
+    return getattr(percept, kind) == key
+
+
+def satisfied(check: dict, percept: Percept) -> bool | None:
+    """Does the image satisfy one check, exactly? None: the world cannot decide (see the module docstring)."""
     kind = check.get("kind")
     if kind == "text":
-        wanted = str(check.get("text", "")).strip().lower()
-        return any(t.strip().lower() == wanted for t in percept.texts)
-    if kind in {"scene", "light", "style"}:
-        return getattr(percept, kind) == check.get("setting")
+        wanted = " ".join(str(check.get("text", "")).lower().split())
+        return any(" ".join(t.lower().split()) == wanted for t in percept.texts)
+    if kind in _SETTINGS:
+        return _setting(kind, check, percept)
     found = instances_of(percept, str(check.get("subject", "")))
     if kind == "absent":
-        return len(found) < int(check.get("count", 1))
+        return len(found) < max(1, int(check.get("count") or 1))
     if kind == "entity":
         return bool(found)
     if not found:
@@ -87,21 +182,39 @@ def satisfied(check: dict, percept: Percept) -> bool:
     if kind == "count":
         return _count(check, len(found))
     if kind == "colour":
-        return all(o.colour == check.get("colour") for o in found)
+        colour = colour_name(str(check.get("colour", "")))
+        return None if colour is None else all(o.colour == colour for o in found)
     if kind == "attribute":
-        code = attribute_code(str(check.get("attribute", "")))
-        return all(code in o.attributes for o in found)
+        attribute = str(check.get("attribute", "")).strip().lower()
+        if not attribute or " " in attribute:
+            return None
+        return _drawn_code(found, attribute_code(attribute))
+    if kind == "action":
+        action_code = getattr(concepts, "action_code", None)
+        if action_code is None or not check.get("action"):
+            return None
+        drawn = _drawn_code(found, action_code(str(check["action"])))
+        if drawn and check.get("object"):
+            return bool(instances_of(percept, str(check["object"])))
+        return drawn
     if kind == "position":
         region = REGIONS.get(str(check.get("position")))
-        return region is not None and all(region(o) for o in found)
+        return None if region is None else all(region(o) for o in found)
     if kind == "relation":
+        relation = str(check.get("relation", ""))
         targets = instances_of(percept, str(check.get("object", "")))
-        relation = check.get("relation")
-        return bool(targets) and all(relation in relative_position(a, b) for a in found for b in targets if a is not b)
-    return False
+        if not targets:
+            return False
+        if relation == "between":
+            others = instances_of(percept, str(check.get("object2", "")))
+            if not others:
+                return False
+            return all(_between(a, b, c) for a in found for b in targets for c in others if a is not b and a is not c)
+        return _all([_pair(relation, a, b) for a in found for b in targets if a is not b])
+    return None
 
 
-def answer_checks(png: bytes, checks: list[dict]) -> dict[str, bool]:
-    """id -> satisfied, by exact perception of the image (no VLM error model)."""
+def answer_checks(png: bytes, checks: list[dict]) -> dict[str, bool | None]:
+    """id -> satisfied (True, False, or None: undecidable), by exact perception of the image."""
     percept = perceive(png)
     return {str(check["id"]): satisfied(check, percept) for check in checks}

@@ -1,0 +1,292 @@
+"""How much of DSG-1k's human questions a reading of the prompt asks: coverage by category (`make bench`).
+
+DSG-1k (Cho et al., arXiv 2310.18235; j-min/DSG dsg/data/dsg-1k-anns.csv) decomposes 1,060 prompts into 8,182
+yes/no questions, each with a tuple ("relation - spatial (cat, mat, on)"). A reading (prompt -> checks of the
+check contract) covers a tuple when one of its checks for the same prompt asks the same thing, decided
+mechanically (no judgement, so any reading is scored the same way):
+
+- nouns are compared by their last word's lemma (concepts.lemma: singular, synonyms folded; a possessive's
+  owner dropped: "someone's left arm" -> arm), or by the whole phrase's lemma;
+- entity (whole, part): an entity check on that noun, or a scene check whose setting names it ("in a forest");
+- attribute - color: a colour check on the noun with that colour (colour words folded: grey = gray);
+- any other attribute (state, material, shape, texture, size, type, ...): an attribute check on the noun that
+  shares a word with the tuple's value, or an action check on it whose verb is the value's (DSG files verb
+  states such as "jump" under state);
+- relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
+  check on subject and object with the same contract relation ("next to" and "near" count as one; a symmetric
+  one in either order), or, for "in"/"on"/"at" a scene, a scene check naming the object; otherwise (a verb:
+  "ride", "wear") an action check on the subject with that verb lemma and, when the tuple names one, that object;
+- count: a count check on the noun with that number (any count check when DSG's number is a word: "few");
+- text rendering: a text check with the same text (case and spacing ignored);
+- global: a scene, light or style check sharing a word with the tuple's value.
+
+Categories reported: entity, attribute kinds (color, state, material, shape, texture, size, other), relation
+spatial, relation action, count, text, global. The readings compared: the old evaluator (reading.py's contract
+subset: the "before"), the judge's reading (reading.py), and the evaluator's own reading (dsg_reading.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .concepts import colour_name, lemma, verb_lemma
+
+DSG_FILE = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "dsg-1k-anns.csv"
+CATEGORIES = (
+    "entity",
+    "attribute color",
+    "attribute state",
+    "attribute material",
+    "attribute shape",
+    "attribute texture",
+    "attribute size",
+    "attribute other",
+    "relation spatial",
+    "relation action",
+    "count",
+    "text",
+    "global",
+)
+# Spatial wording in DSG's tuples -> the check contract's relation (English synonyms; "in" is containment).
+RELATION_SYNONYMS = {
+    "left of": "left of",
+    "to the left of": "left of",
+    "on the left of": "left of",
+    "right of": "right of",
+    "to the right of": "right of",
+    "on the right of": "right of",
+    "above": "above",
+    "over": "above",
+    "below": "below",
+    "on the bottom of": "below",
+    "at the bottom of": "below",
+    "next to": "next to",
+    "beside": "next to",
+    "by": "next to",
+    "alongside": "next to",
+    "near": "next to",
+    "close to": "next to",
+    "nearby": "next to",
+    "behind": "behind",
+    "in front of": "in front of",
+    "inside": "inside",
+    "in": "inside",
+    "within": "inside",
+    "into": "inside",
+    "on": "on",
+    "on top of": "on",
+    "atop": "on",
+    "upon": "on",
+    "onto": "on",
+    "under": "under",
+    "underneath": "under",
+    "beneath": "under",
+    "between": "between",
+}
+_PROXIMITY = {"next to", "near"}
+_SETTING_PREPOSITIONS = {"in", "on", "at", "inside", "within"}
+
+
+@dataclass(frozen=True)
+class Question:
+    prompt: str
+    category: str
+    kind: str  # entity | attribute | relation | count | text | global
+    args: tuple[str, ...]
+
+
+def _category(broad: str, detailed: str) -> str | None:
+    if broad == "entity":
+        return "entity"
+    if broad == "attribute":
+        if detailed == "count":
+            return "count"
+        if detailed == "text rendering":
+            return "text"
+        name = f"attribute {detailed}"
+        return name if name in CATEGORIES else "attribute other"
+    if broad == "relation":
+        return "relation action" if detailed == "action" else "relation spatial"
+    if broad == "other":
+        return {"count": "count", "text rendering": "text"}.get(detailed)
+    if broad == "global":
+        return "global"
+    return None
+
+
+def _args(tuple_text: str) -> tuple[str, ...]:
+    inside = tuple_text[tuple_text.find("(") + 1 : tuple_text.rfind(")")] if "(" in tuple_text else ""
+    parts = re.findall(r'"[^"]*"|[^,]+', inside)
+    return tuple(part.strip().strip('"').strip() for part in parts if part.strip())
+
+
+def load_questions(path: Path | str = DSG_FILE) -> list[Question]:
+    """DSG-1k's questions with their category and tuple arguments."""
+    questions = []
+    with Path(path).open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            category = _category(row["category_broad"].strip(), row["category_detailed"].strip())
+            if category is None:
+                continue
+            kind = category.split()[0]
+            questions.append(Question(row["text"], category, kind, _args(row["tuple"])))
+    return questions
+
+
+def _noun(phrase: str) -> set[str]:
+    """The lemmas a noun phrase may be matched by: its last word's and the whole phrase's."""
+    phrase = re.sub(r"_\d+$", "", phrase.strip().lower())
+    if "'s " in phrase:
+        phrase = phrase.rsplit("'s ", 1)[1]
+    words = re.findall(r"[a-z0-9']+", phrase)
+    if not words:
+        return set()
+    return {lemma(words[-1]), lemma(" ".join(words))}
+
+
+def _words(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {lemma(w) for w in words} | {verb_lemma(w) for w in words if len(w) > 2}
+
+
+def _same_noun(a: str, b: str | None) -> bool:
+    return b is not None and bool(_noun(a) & _noun(b))
+
+
+def covered(question: Question, checks: list[dict]) -> bool:
+    """Does one of the checks ask this DSG question? (the rules of the module docstring)"""
+    args = question.args
+    if not args:
+        return False
+    subject = args[0]
+    if question.kind == "entity":
+        return any(
+            (c["kind"] == "entity" and _same_noun(subject, c.get("subject")))
+            or (c["kind"] == "scene" and _same_noun(subject, str(c.get("setting", ""))))
+            for c in checks
+        )
+    if question.category == "attribute color":
+        wanted = {colour_name(w) for w in re.findall(r"[a-z]+", " ".join(args[1:]).lower())} - {None}
+        return any(
+            c["kind"] == "colour" and _same_noun(subject, c.get("subject")) and c.get("colour") in wanted
+            for c in checks
+        )
+    if question.kind == "attribute":
+        value = _words(" ".join(args[1:]))
+        return any(
+            (
+                c["kind"] == "attribute"
+                and _same_noun(subject, c.get("subject"))
+                and bool(_words(str(c.get("attribute", ""))) & value)
+            )
+            or (
+                c["kind"] == "action"
+                and _same_noun(subject, c.get("subject"))
+                and verb_lemma(str(c.get("action", ""))) in value
+            )
+            for c in checks
+        )
+    if question.kind == "relation":
+        return _relation_covered(args, checks)
+    if question.kind == "count":
+        number = re.sub(r"[^0-9]", "", args[1]) if len(args) > 1 else ""
+        return any(
+            c["kind"] == "count"
+            and _same_noun(subject, c.get("subject"))
+            and (not number or int(c.get("count", 0)) == int(number))
+            for c in checks
+        )
+    if question.kind == "text":
+        wanted = " ".join(args[-1].lower().split())
+        return any(c["kind"] == "text" and " ".join(str(c.get("text", "")).lower().split()) == wanted for c in checks)
+    if question.kind == "global":
+        value = _words(" ".join(args))
+        return any(
+            c["kind"] in {"scene", "light", "style"} and bool(_words(str(c.get("setting", ""))) & value) for c in checks
+        )
+    return False
+
+
+def _relation_covered(args: tuple[str, ...], checks: list[dict]) -> bool:
+    subject = args[0]
+    if len(args) < 2:
+        return False
+    if len(args) == 2:  # (person, step forward): an action with no object
+        value = _words(args[1])
+        return any(
+            c["kind"] == "action" and _same_noun(subject, c.get("subject")) and verb_lemma(str(c["action"])) in value
+            for c in checks
+        )
+    obj, phrase = args[1], args[-1].lower().strip()
+    relation = RELATION_SYNONYMS.get(phrase)
+    if relation is not None:
+        wanted = _PROXIMITY if relation in _PROXIMITY else {relation}
+        for c in checks:
+            if c["kind"] == "relation" and c.get("relation") in wanted:
+                forward = _same_noun(subject, c.get("subject")) and (
+                    _same_noun(obj, c.get("object")) or _same_noun(obj, c.get("object2"))
+                )
+                backward = (
+                    relation in _PROXIMITY
+                    and _same_noun(obj, c.get("subject"))
+                    and _same_noun(subject, c.get("object"))
+                )
+                if forward or backward:
+                    return True
+            if c["kind"] == "scene" and phrase in _SETTING_PREPOSITIONS and _same_noun(obj, str(c.get("setting", ""))):
+                return True
+        return False
+    verb = verb_lemma(phrase.split()[0]) if phrase.split() else ""
+    return any(
+        c["kind"] == "action"
+        and _same_noun(subject, c.get("subject"))
+        and verb_lemma(str(c.get("action", ""))) == verb
+        and (c.get("object") is None or _same_noun(obj, c.get("object")))
+        for c in checks
+    )
+
+
+def coverage(questions: Iterable[Question], read: Callable[[str], list[dict]]) -> dict[str, tuple[int, int]]:
+    """category -> (covered, total) for one reading, and "overall"."""
+    cache: dict[str, list[dict]] = {}
+    table: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for question in questions:
+        if question.prompt not in cache:
+            cache[question.prompt] = read(question.prompt)
+        hit = covered(question, cache[question.prompt])
+        for key in (question.category, "overall"):
+            table[key][0] += hit
+            table[key][1] += 1
+    return {key: (hits, total) for key, (hits, total) in table.items()}
+
+
+def readings() -> dict[str, Callable[[str], list[dict]]]:
+    """The readings compared: the old evaluator (before), the judge's, the evaluator's own (after)."""
+    from . import dsg_reading, reading
+
+    compared: dict[str, Callable[[str], list[dict]]] = {}
+    if hasattr(reading, "contract_checks_from_prompt"):
+        compared["old evaluator"] = reading.contract_checks_from_prompt
+    compared["judge"] = reading.checks_from_prompt
+    compared["evaluator"] = dsg_reading.checks_from_prompt
+    return compared
+
+
+def coverage_table(path: Path | str = DSG_FILE) -> str:
+    """The coverage of DSG-1k's questions by category, one column per reading (printed by `make bench`)."""
+    questions = load_questions(path)
+    results = {name: coverage(questions, read) for name, read in readings().items()}
+    names = list(results)
+    lines = [f"  {'category':<20} {'questions':>9}  " + "  ".join(f"{name:>13}" for name in names)]
+    for category in (*CATEGORIES, "overall"):
+        total = next(iter(results.values())).get(category, (0, 0))[1]
+        if not total:
+            continue
+        cells = "  ".join(f"{results[name].get(category, (0, total))[0] / total:>13.2f}" for name in names)
+        lines.append(f"  {category:<20} {total:>9}  {cells}")
+    return "\n".join(lines)

@@ -1,0 +1,2136 @@
+"""The independent evaluator's reading of a prompt: text -> DSG-style yes/no checks (check contract v2).
+
+An evaluator is independent only if it reads the prompt for itself. So this module is its own parser, written
+apart from the judge's chunker (reading.py) and the generator's parse (scene.py), and imports neither (a test
+walks its imports). What it shares with them is English: the world's word meanings (concepts.py: lemma,
+singular and plural, verb lemma; vocabulary.py: colour, number, scene, light and style words), as a real
+evaluator and a real image model share a language without sharing code.
+
+How it reads (a small chunk grammar over tokens, Davidsonian Scene Graph style, Cho et al. arXiv 2310.18235):
+- quoted text (double, curly or single quotes) is cut out first: a text check on the noun that carries it;
+- the rest is tagged word by word: determiners, numbers, quantifiers, negators, relation phrases (longest
+  first: "on the bottom of" = below, "on (the) side of" = next to, "in front of", "between X and Y", ...),
+  other prepositions, copulas, pronouns and verbs (an "-ing" form, a third-person "-s" or a past "-ed" after a
+  noun phrase: an action, never an object, so "the blanket contrasted" asks for no "contrasted" and
+  "taking photos" is the action take with object photo);
+- runs of the remaining words are noun phrases: the last word is the head, noun-like words right before it
+  are kept with it ("laptop bag", "pencil holder", "Rubik's cube": one thing), the words before that are
+  colours, attributes (each with its kind from ATTRIBUTE_KINDS, general English) or counts;
+- a colour of a background ("a white cat on a blue background") belongs to the backdrop (a scene check),
+  never to the object in front of it; scene, light and style words give image-wide checks.
+Children (count, colour, attribute, action, position, relation, text on a noun) name their subject's entity
+check as parent; entity, scene, light, style and absent checks have none.
+
+Word lists here are general English (what a dictionary says a word is), not any benchmark's vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from imagegate_service.constants import EVALUATION_RELATION_WORDS
+from imagegate_service.evaluation import gerund
+
+from . import vocabulary as vocab
+from .concepts import FRAMING_NOUNS, ING_NOUNS, QUALITY_WORDS, colour_name, verb_lemma
+from .concepts import plural as _plural_of
+from .concepts import singular as _concept_singular
+
+__all__ = ["ATTRIBUTE_KINDS", "MAX_CHECKS", "checks_from_prompt", "read_prompt", "singular_noun"]
+
+MAX_CHECKS = 30  # the evaluation checks schema's maxItems
+MAX_WORD_CHARS = 40
+
+# -- general English word classes --------------------------------------------------------------------------
+_MATERIAL_NOUNS = frozenset(
+    [
+        "wood",
+        "metal",
+        "steel",
+        "iron",
+        "copper",
+        "bronze",
+        "brass",
+        "aluminum",
+        "aluminium",
+        "tin",
+        "glass",
+        "paper",
+        "cardboard",
+        "leather",
+        "cotton",
+        "wool",
+        "silk",
+        "velvet",
+        "denim",
+        "linen",
+        "lace",
+        "stone",
+        "brick",
+        "concrete",
+        "marble",
+        "granite",
+        "clay",
+        "porcelain",
+        "rubber",
+        "straw",
+        "wicker",
+        "bamboo",
+        "crystal",
+        "wax",
+        "fabric",
+        "ice",
+        "chrome",
+        "plaster",
+        "cloth",
+        "felt",
+        "yarn",
+        "twine",
+        "rope",
+        "resin",
+        "ivory",
+        "bone",
+        "jade",
+        "sand",
+        "cork",
+        "tile",
+    ]
+)
+ATTRIBUTE_KINDS: dict[str, str] = {
+    **{w: "material" for w in _MATERIAL_NOUNS},
+    **{
+        w: "material"
+        for w in [
+            "wooden",
+            "metallic",
+            "woolen",
+            "woollen",
+            "plastic",
+            "ceramic",
+            "knitted",
+            "leathern",
+            "earthen",
+            "golden",
+            "silken",
+            "glassy",
+            "stony",
+            "marbled",
+            "crocheted",
+            "woven",
+        ]
+    },
+    **{
+        w: "texture"
+        for w in [
+            "fluffy",
+            "furry",
+            "hairy",
+            "fuzzy",
+            "smooth",
+            "rough",
+            "soft",
+            "hard",
+            "shiny",
+            "glossy",
+            "matte",
+            "silky",
+            "bumpy",
+            "spiky",
+            "scaly",
+            "feathery",
+            "velvety",
+            "woolly",
+            "grainy",
+            "wrinkled",
+            "wrinkly",
+            "striped",
+            "stripy",
+            "spotted",
+            "spotty",
+            "dotted",
+            "checkered",
+            "checked",
+            "plaid",
+            "glittery",
+            "sparkly",
+            "sparkling",
+            "transparent",
+            "translucent",
+            "slimy",
+            "sticky",
+            "textured",
+            "polished",
+            "shaggy",
+            "prickly",
+            "slippery",
+            "greasy",
+            "sleek",
+            "coarse",
+            "patterned",
+            "speckled",
+            "glossy",
+            "gritty",
+            "crinkled",
+        ]
+    },
+    **{
+        w: "shape"
+        for w in [
+            "round",
+            "circular",
+            "square",
+            "rectangular",
+            "triangular",
+            "oval",
+            "spherical",
+            "cubic",
+            "cylindrical",
+            "conical",
+            "curved",
+            "straight",
+            "flat",
+            "pointed",
+            "pointy",
+            "hexagonal",
+            "octagonal",
+            "crescent",
+            "wavy",
+            "spiral",
+            "twisted",
+            "curly",
+            "angular",
+            "rounded",
+            "symmetrical",
+            "jagged",
+            "zigzag",
+            "domed",
+            "arched",
+            "tapered",
+            "diagonal",
+            "vertical",
+            "horizontal",
+        ]
+    },
+    **{
+        w: "size"
+        for w in [
+            "big",
+            "large",
+            "huge",
+            "giant",
+            "gigantic",
+            "enormous",
+            "massive",
+            "small",
+            "little",
+            "tiny",
+            "miniature",
+            "mini",
+            "tall",
+            "short",
+            "long",
+            "wide",
+            "narrow",
+            "thin",
+            "thick",
+            "fat",
+            "skinny",
+            "slim",
+            "deep",
+            "shallow",
+            "oversized",
+            "petite",
+            "colossal",
+            "towering",
+            "vast",
+            "compact",
+            "chubby",
+            "immense",
+            "minuscule",
+            "lanky",
+            "stubby",
+        ]
+    },
+    **{
+        w: "state"
+        for w in [
+            "broken",
+            "cracked",
+            "open",
+            "opened",
+            "closed",
+            "shut",
+            "empty",
+            "full",
+            "wet",
+            "dry",
+            "dirty",
+            "clean",
+            "melting",
+            "melted",
+            "frozen",
+            "burning",
+            "burnt",
+            "burned",
+            "lit",
+            "unlit",
+            "ripe",
+            "rotten",
+            "fresh",
+            "sliced",
+            "cut",
+            "peeled",
+            "cooked",
+            "raw",
+            "boiled",
+            "fried",
+            "baked",
+            "folded",
+            "crumpled",
+            "torn",
+            "ripped",
+            "bent",
+            "tilted",
+            "asleep",
+            "awake",
+            "alive",
+            "dead",
+            "rusty",
+            "rusted",
+            "dusty",
+            "muddy",
+            "messy",
+            "tidy",
+            "worn",
+            "abandoned",
+            "flooded",
+            "damaged",
+            "destroyed",
+            "glowing",
+            "shining",
+            "floating",
+            "hanging",
+            "stacked",
+            "scattered",
+            "tied",
+            "wrapped",
+            "covered",
+            "parked",
+            "blooming",
+            "wilted",
+            "withered",
+            "fallen",
+            "smiling",
+            "laughing",
+            "crying",
+            "happy",
+            "sad",
+            "angry",
+            "tired",
+            "hungry",
+            "naked",
+            "bare",
+            "leafless",
+            "frosted",
+            "inflated",
+            "deflated",
+            "spilled",
+            "overflowing",
+            "steaming",
+            "smoking",
+            "tangled",
+            "knotted",
+            "upside-down",
+            "sleeping",
+            "sitting",
+            "standing",
+            "lying",
+            "running",
+            "flying",
+            "swimming",
+            "kneeling",
+            "crouching",
+            "leaning",
+            "resting",
+            "waiting",
+            "sunken",
+            "submerged",
+            "flipped",
+            "crushed",
+            "bloody",
+            "hollow",
+            "stuffed",
+            "loaded",
+            "packed",
+            "half-eaten",
+            "eaten",
+            "unopened",
+            "sealed",
+            "filled",
+        ]
+    },
+    **{
+        w: "other"
+        for w in [
+            "old",
+            "young",
+            "new",
+            "ancient",
+            "modern",
+            "vintage",
+            "antique",
+            "futuristic",
+            "retro",
+            "wild",
+            "domestic",
+            "fancy",
+            "plain",
+            "simple",
+            "cute",
+            "ugly",
+            "scary",
+            "funny",
+            "silly",
+            "friendly",
+            "fierce",
+            "proud",
+            "lonely",
+            "busy",
+            "quiet",
+            "noisy",
+            "loud",
+            "calm",
+            "strange",
+            "weird",
+            "magical",
+            "mysterious",
+            "famous",
+            "expensive",
+            "cheap",
+            "rich",
+            "poor",
+            "real",
+            "fake",
+            "toy",
+            "wise",
+            "sleepy",
+            "lazy",
+            "healthy",
+            "sick",
+            "hot",
+            "cold",
+            "warm",
+            "cool",
+            "heavy",
+            "light",
+            "bright",
+            "dark",
+            "pale",
+            "colorful",
+            "colourful",
+            "multicolored",
+            "multicoloured",
+            "rainbow",
+            "neon",
+            "pastel",
+            "vibrant",
+            "translucent",
+            "electric",
+            "digital",
+            "mechanical",
+            "robotic",
+            "giant",
+            "baby",
+            "adult",
+            "male",
+            "female",
+            "elderly",
+            "tropical",
+            "exotic",
+            "medieval",
+            "gothic",
+            "victorian",
+            "rustic",
+            "cozy",
+            "cosy",
+            "spooky",
+            "creepy",
+            "shabby",
+            "luxurious",
+            "ornate",
+            "decorative",
+            "traditional",
+            "cartoonish",
+            "realistic",
+            "abstract",
+            "surreal",
+        ]
+    },
+}
+for _word, _kind in (("giant", "size"), ("light", "other"), ("translucent", "texture")):
+    ATTRIBUTE_KINDS[_word] = _kind  # a word listed twice above: this is its kind
+_ADJECTIVE_SUFFIXES = ("ful", "ous", "less", "ive", "able", "ible", "ish", "ical", "ial", "ual", "onal", "-shaped")
+_NOT_ADJECTIVES = frozenset({"olive", "detective", "locomotive", "cable", "table", "vegetable", "fable", "stable"})
+_DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "another",
+        "each",
+        "every",
+        "any",
+    ]
+)
+_DEFINITE = frozenset(["the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"])
+_QUANTIFIERS = frozenset(["some", "several", "many", "few", "multiple", "numerous", "various", "lots", "plenty"])
+_EXTRA_NUMBERS = {
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+}
+_NUMBERS = {**{k: v for k, v in vocab.NUMBER_WORDS.items() if k not in {"a", "an"}}, **_EXTRA_NUMBERS, "lone": 1}
+_NUMBER_NAMES = {v: k for k, v in _EXTRA_NUMBERS.items() if k != "dozen"} | dict(vocab.NUMBER_NAMES)
+_NEGATORS = frozenset({"no", "without", "not", "never", "none"})
+_COPULAS = frozenset(
+    ["is", "are", "was", "were", "be", "been", "being", "am", "seems", "seem", "looks", "look", "appears", "appear"]
+)
+_AUXILIARIES = frozenset(
+    ["can", "could", "will", "would", "should", "may", "might", "must", "do", "does", "did", "has", "have", "had"]
+)
+_SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you", "someone", "somebody"])
+_OBJECT_PRONOUNS = frozenset(["him", "her", "it", "them", "him", "itself", "themselves"])
+_RELATIVES = frozenset({"that", "which", "who", "whose", "where"})
+_CONJUNCTIONS = frozenset({"and", "or", "but", "while", "plus", "nor", "yet", "then", "also"})
+_ADVERBS = frozenset(
+    [
+        "very",
+        "really",
+        "quite",
+        "so",
+        "too",
+        "just",
+        "also",
+        "almost",
+        "nearly",
+        "slightly",
+        "partly",
+        "partially",
+        "fully",
+        "completely",
+        "totally",
+        "here",
+        "there",
+        "now",
+        "still",
+        "even",
+        "only",
+        "exactly",
+        "clearly",
+        "both",
+        "all",
+        "together",
+        "alone",
+        "up",
+        "down",
+        "out",
+        "away",
+        "back",
+        "forward",
+        "forwards",
+        "backward",
+        "backwards",
+        "inward",
+        "inwards",
+        "outward",
+        "outwards",
+        "around",
+    ]
+)
+_OTHER_PREPOSITIONS = frozenset(
+    [
+        "of",
+        "with",
+        "for",
+        "from",
+        "at",
+        "by",
+        "to",
+        "into",
+        "onto",
+        "through",
+        "across",
+        "around",
+        "along",
+        "against",
+        "among",
+        "amid",
+        "during",
+        "about",
+        "like",
+        "as",
+        "toward",
+        "towards",
+        "via",
+        "per",
+        "past",
+        "beyond",
+        "upon",
+        "off",
+        "out",
+        "over",
+    ]
+)
+_POSSESSION_VERBS = frozenset({"has", "have", "had", "having", "with", "holds"})
+_TEXT_VERBS = frozenset(
+    [
+        "says",
+        "say",
+        "saying",
+        "said",
+        "reads",
+        "read",
+        "reading",
+        "written",
+        "writes",
+        "writing",
+        "labeled",
+        "labelled",
+        "titled",
+        "spelling",
+        "spells",
+        "spelled",
+        "displays",
+        "displaying",
+        "shows",
+        "showing",
+    ]
+)
+_TEXT_NOUNS = frozenset(
+    [
+        "text",
+        "word",
+        "words",
+        "writing",
+        "caption",
+        "label",
+        "title",
+        "letters",
+        "lettering",
+        "slogan",
+        "phrase",
+        "message",
+        "inscription",
+        "logo",
+        "name",
+        "quote",
+        "sentence",
+    ]
+)
+# Nouns for what a picture is (a medium), asked as the image's style: "a painting of a fox".
+_MEDIUM_NOUNS = frozenset(
+    [
+        "photo",
+        "photograph",
+        "painting",
+        "drawing",
+        "illustration",
+        "sketch",
+        "rendering",
+        "render",
+        "cartoon",
+        "poster",
+        "artwork",
+    ]
+)
+_BACKDROP_NOUNS = frozenset({"background", "backdrop"})
+_CLOTHING = frozenset(
+    [
+        "shirt",
+        "t-shirt",
+        "suit",
+        "dress",
+        "skirt",
+        "hat",
+        "cap",
+        "coat",
+        "jacket",
+        "sweater",
+        "hoodie",
+        "uniform",
+        "costume",
+        "pajamas",
+        "pyjamas",
+        "armor",
+        "armour",
+        "scarf",
+        "glove",
+        "gloves",
+        "boots",
+        "shoes",
+        "sneakers",
+        "jeans",
+        "pants",
+        "trousers",
+        "shorts",
+        "robe",
+        "gown",
+        "tuxedo",
+        "helmet",
+        "mask",
+        "apron",
+        "vest",
+        "cloak",
+        "kimono",
+        "bikini",
+        "swimsuit",
+        "sunglasses",
+        "glasses",
+        "tie",
+    ]
+)
+# Noun + noun pairs whose first word is an adjective or material elsewhere (a dictionary's compounds).
+_COMPOUNDS = frozenset(
+    {
+        "ice cream",
+        "hot air balloon",
+        "swimming pool",
+        "sleeping bag",
+        "frying pan",
+        "dining table",
+        "living room",
+        "washing machine",
+        "cutting board",
+        "fishing rod",
+        "fishing boat",
+        "parking lot",
+        "shopping cart",
+        "walking stick",
+        "running shoe",
+        "baking sheet",
+        "rocking chair",
+        "hot dog",
+        "traffic light",
+        "stop sign",
+        "potted plant",
+        "teddy bear",
+        "wine glass",
+        "polar bear",
+        "sea lion",
+        "glass house",
+        "light bulb",
+        "full moon",
+        "half moon",
+    }
+)
+_KNOWN_NOUNS = frozenset(vocab.OBJECT_CLASSES) | frozenset(vocab.SYNONYMS)
+# English nouns that end like a plural but are one thing ("glass", "bus") or f-plurals ("leaves" -> leaf).
+_F_PLURALS = {
+    "leaves": "leaf",
+    "knives": "knife",
+    "wolves": "wolf",
+    "shelves": "shelf",
+    "halves": "half",
+    "calves": "calf",
+    "loaves": "loaf",
+    "scarves": "scarf",
+    "elves": "elf",
+    "thieves": "thief",
+    "wives": "wife",
+    "lives": "life",
+    "hooves": "hoof",
+    "dwarves": "dwarf",
+    "sheaves": "sheaf",
+}
+# Common verbs of things people picture (base forms; general English): a base or "-s" form right after a noun
+# is a verb ("person wear shirt", "a dog chases a cat"), not part of the noun.
+_VERBS = frozenset(
+    [
+        "ride",
+        "hold",
+        "carry",
+        "eat",
+        "drink",
+        "play",
+        "read",
+        "write",
+        "wear",
+        "chase",
+        "catch",
+        "throw",
+        "kick",
+        "hit",
+        "pull",
+        "push",
+        "walk",
+        "run",
+        "jump",
+        "swim",
+        "fly",
+        "sit",
+        "stand",
+        "lie",
+        "sleep",
+        "look",
+        "watch",
+        "stare",
+        "smile",
+        "laugh",
+        "cry",
+        "dance",
+        "sing",
+        "cook",
+        "bake",
+        "cut",
+        "paint",
+        "draw",
+        "climb",
+        "fall",
+        "hang",
+        "lean",
+        "rest",
+        "float",
+        "drive",
+        "pet",
+        "hug",
+        "kiss",
+        "feed",
+        "wash",
+        "brush",
+        "paddle",
+        "surf",
+        "ski",
+        "skate",
+        "kneel",
+        "crouch",
+        "bend",
+        "reach",
+        "point",
+        "wave",
+        "talk",
+        "speak",
+        "listen",
+        "build",
+        "fix",
+        "open",
+        "close",
+        "pour",
+        "fill",
+        "lick",
+        "bite",
+        "sniff",
+        "smell",
+        "touch",
+        "grab",
+        "lift",
+        "drag",
+        "cross",
+        "enter",
+        "leave",
+        "approach",
+        "follow",
+        "lead",
+        "face",
+        "fight",
+        "attack",
+        "hunt",
+        "graze",
+        "perch",
+        "hover",
+        "glide",
+        "bloom",
+        "grow",
+        "shine",
+        "glow",
+        "burn",
+        "melt",
+        "drip",
+        "flow",
+        "splash",
+        "sail",
+        "row",
+        "take",
+        "make",
+        "give",
+        "show",
+        "use",
+        "type",
+        "sew",
+        "knit",
+        "hike",
+        "wait",
+        "pose",
+        "sell",
+        "buy",
+        "serve",
+        "shop",
+        "clean",
+        "sweep",
+        "mow",
+        "dig",
+        "plant",
+        "pick",
+        "bounce",
+        "roll",
+        "spin",
+        "balance",
+        "stretch",
+        "raise",
+        "hide",
+        "peek",
+        "squat",
+        "lay",
+        "place",
+        "stack",
+        "wrap",
+        "tie",
+        "reflect",
+        "cover",
+        "surround",
+        "decorate",
+        "park",
+        "race",
+        "land",
+        "launch",
+        "explode",
+        "erupt",
+        "blow",
+        "cuddle",
+        "nap",
+        "yawn",
+        "bark",
+        "roar",
+        "howl",
+        "chew",
+        "nibble",
+        "sip",
+        "taste",
+        "hang",
+        "carry",
+        "protect",
+        "guard",
+        "tow",
+        "haul",
+        "load",
+        "unload",
+        "drop",
+        "kneel",
+        "crawl",
+        "wander",
+        "roam",
+        "stroll",
+        "march",
+        "dive",
+        "soar",
+        "circle",
+        "sit",
+        "stand",
+        "overlook",
+        "border",
+        "line",
+        "fly",
+        "swing",
+        "hold",
+        "admire",
+        "examine",
+        "inspect",
+        "feed",
+        "milk",
+        "herd",
+        "ride",
+        "steer",
+        "see",
+        "notice",
+        "observe",
+        "spot",
+        "find",
+        "contain",
+        "include",
+        "feature",
+        "show",
+        "depict",
+        "display",
+    ]
+)
+# Verbs that say what the picture shows, not what happens in it ("we can see a flower", "it contains a cup").
+_PERCEPTION_VERBS = frozenset(
+    {"see", "notice", "observe", "spot", "view", "find", "contain", "include", "feature", "show", "depict", "display"}
+)
+_IRREGULAR_SINGULARS = {"feet": "foot", "teeth": "tooth", "geese": "goose", "oxen": "ox", "dice": "die"}
+
+# Relation phrases -> the contract's relation (EVALUATION_RELATION_WORDS), longest phrase first.
+_RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
+    sorted(
+        (
+            (tuple(phrase.split()), relation)
+            for phrase, relation in {
+                "to the left of": "left of",
+                "on the left of": "left of",
+                "on the left side of": "left of",
+                "to the left side of": "left of",
+                "left of": "left of",
+                "to the right of": "right of",
+                "on the right of": "right of",
+                "on the right side of": "right of",
+                "to the right side of": "right of",
+                "right of": "right of",
+                "above": "above",
+                "over": "above",
+                "at the top of": "above",
+                "on top of": "on",
+                "atop": "on",
+                "on": "on",
+                "onto": "on",
+                "upon": "on",
+                "below": "below",
+                "on the bottom of": "below",
+                "at the bottom of": "below",
+                "under": "under",
+                "underneath": "under",
+                "beneath": "under",
+                "next to": "next to",
+                "beside": "next to",
+                "besides": "next to",
+                "alongside": "next to",
+                "adjacent to": "next to",
+                "by": "next to",
+                "against": "next to",
+                "on the side of": "next to",
+                "on side of": "next to",
+                "at the side of": "next to",
+                "to the side of": "next to",
+                "near": "near",
+                "near to": "near",
+                "nearby": "near",
+                "close to": "near",
+                "behind": "behind",
+                "in back of": "behind",
+                "at the back of": "behind",
+                "in front of": "in front of",
+                "at the front of": "in front of",
+                "inside": "inside",
+                "inside of": "inside",
+                "within": "inside",
+                "in": "inside",
+                "into": "inside",
+                "between": "between",
+                "in between": "between",
+            }.items()
+        ),
+        key=lambda item: -len(item[0]),
+    )
+)
+assert all(relation in EVALUATION_RELATION_WORDS for _, relation in _RELATION_PHRASES)
+_PLACES = {
+    "left": "left",
+    "right": "right",
+    "top": "top",
+    "bottom": "bottom",
+    "upper": "top",
+    "lower": "bottom",
+    "center": "center",
+    "centre": "center",
+    "middle": "center",
+}
+_PLACE_TAIL = frozenset({"side", "half", "part", "edge", "corner", "hand"})
+_IMAGE_NOUNS = frozenset({"image", "picture", "frame", "canvas", "photo", "scene", "composition", "view", "photograph"})
+_MASS_SCENES = frozenset({"snow", "grass", "sky", "clouds", "space", "outer space", "dunes", "sand", "water"})
+_WHOLE_SCENES = frozenset({"underwater", "indoors", "downtown", "outdoors"})
+
+_QUOTES = re.compile(r'"([^"]{1,200})"|“([^”]{1,200})”|‘([^’]{1,200})’|(?<![\w])\'([^\']{1,200})\'(?![\w])')
+_TOKEN = re.compile(r"\x00\d+\x00|[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:-[A-Za-z0-9]+)*|[.,;:!?()]")
+
+
+def singular_noun(word: str) -> str:
+    """The singular of a noun (the last word of a compound): concepts.singular, with "-ves" and a few irregular
+    plurals corrected ("gloves" -> glove, not "glof"; "leaves" -> leaf)."""
+    word = " ".join(word.strip().lower().split())
+    head, _, last = word.rpartition(" ")
+    prefix = head + " " if head else ""
+    if last in _IRREGULAR_SINGULARS:
+        return prefix + _IRREGULAR_SINGULARS[last]
+    if last in _F_PLURALS:
+        return prefix + _F_PLURALS[last]
+    if len(last) > 4 and last.endswith("ves"):
+        return prefix + last[:-1]
+    if last.endswith("'s") or last.endswith("’s"):
+        return word
+    return _concept_singular(word)
+
+
+def _is_plural(word: str) -> bool:
+    last = word.split()[-1] if word.split() else word
+    if last in {"people", "children", "men", "women", "mice", "feet", "teeth", "geese", "dice", "police"}:
+        return True
+    if last in {"sheep", "fish", "deer", "series", "species", "glasses", "scissors", "pants", "jeans"}:
+        return False
+    return singular_noun(last) != last
+
+
+_F_SINGULARS = {v: k for k, v in _F_PLURALS.items()} | {v: k for k, v in _IRREGULAR_SINGULARS.items()}
+
+
+def _plural(noun: str) -> str:
+    head, _, last = noun.rpartition(" ")
+    if last in _F_SINGULARS:
+        return f"{head} {_F_SINGULARS[last]}".strip()
+    if noun.endswith("ve") and noun not in {"olive", "dove"}:
+        return noun + "s"
+    return _plural_of(noun)
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"
+
+
+def _attribute_kind(word: str) -> str | None:
+    """What sort of property an adjective names, or None when the word reads as a noun."""
+    if word in ATTRIBUTE_KINDS:
+        return ATTRIBUTE_KINDS[word]
+    if word.endswith(("-shaped", "-like")):
+        return "shape"
+    if word.endswith(("-haired", "-eyed", "-legged", "-sized", "-colored", "-coloured", "-made", "-covered")):
+        return "other"
+    if word in _NOT_ADJECTIVES or word in _KNOWN_NOUNS:
+        return None
+    if len(word) > 5 and word.endswith(_ADJECTIVE_SUFFIXES):
+        return "other"
+    return None
+
+
+def _is_ing_verb(word: str) -> bool:
+    return (
+        len(word) > 4 and word.endswith("ing") and word.isalpha() and word not in ING_NOUNS and word not in _KNOWN_NOUNS
+    )
+
+
+def _is_past(word: str) -> bool:
+    """A past tense or participle ("contrasted", "painted", "held"): not a noun."""
+    if word in {"held", "sat", "stood", "wore", "worn", "ate", "ran", "hung", "rode", "flew", "drew", "took", "made"}:
+        return True
+    if word in {"thrown", "drawn", "taken", "broken", "frozen", "fallen", "sunken", "written", "given", "built"}:
+        return True
+    return len(word) > 4 and word.endswith("ed") and word.isalpha() and word not in {"bed", "red", "shed", "sled"}
+
+
+def _is_third_person(word: str, following: str | None) -> bool:
+    """A present-tense verb after a noun phrase ("a dog chases a cat", "the sun shines on"): an -s word followed
+    by a determiner, a number, a preposition, a pronoun or an -ly adverb (a plural noun would end the phrase)."""
+    if not (len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s"))):
+        return False
+    if verb_lemma(word) not in _VERBS:
+        return False
+    if following is None:
+        return False
+    return (
+        following in _DETERMINERS
+        or following in _NUMBERS
+        or following in _OBJECT_PRONOUNS
+        or following in _OTHER_PREPOSITIONS
+        or any(following == phrase[0] for phrase, _ in _RELATION_PHRASES)
+        or (following.endswith("ly") and len(following) > 4)
+    )
+
+
+# -- the reading ------------------------------------------------------------------------------------------
+@dataclass
+class _Entity:
+    id: str
+    noun: str  # singular, lower case (the check's subject)
+    plural: bool
+
+
+@dataclass
+class _Phrase:
+    """One noun phrase as read: its head (a compound kept whole) and its modifiers."""
+
+    head: str
+    plural: bool
+    definite: bool
+    count: int | None = None
+    at_least: bool = False
+    colours: list[str] = field(default_factory=list)
+    attributes: list[tuple[str, str]] = field(default_factory=list)  # (word, kind)
+    possessor: str | None = None
+    indefinite: bool = False  # "a", "an", "another": a new one
+
+
+class _Reader:
+    def __init__(self, prompt: str) -> None:
+        self.prompt = prompt
+        self.checks: list[dict] = []
+        self.entities: list[_Entity] = []
+        self.settings: set[tuple[str, str]] = set()
+        self.texts: list[str] = []
+
+    # -- output --------------------------------------------------------------------------------------------
+    def _add(self, check: dict) -> dict:
+        check = {"id": f"c{len(self.checks) + 1}", **{k: v for k, v in check.items() if v is not None}}
+        self.checks.append(check)
+        return check
+
+    def _ref(self, entity: _Entity) -> str:
+        return f"the {_plural(entity.noun) if entity.plural else entity.noun}"
+
+    def _be(self, entity: _Entity) -> str:
+        return "Are" if entity.plural else "Is"
+
+    def entity(self, phrase: _Phrase, *, generic: bool = False, owner: _Entity | None = None) -> _Entity:
+        """The entity a noun phrase names (a definite phrase for a noun already seen is that one), with its
+        count, colour and attribute checks."""
+        noun = singular_noun(phrase.head) if phrase.plural else phrase.head
+        earlier = [e for e in self.entities if e.noun == noun]
+        if earlier and (phrase.definite or generic or not phrase.indefinite) and phrase.count is None:
+            entity = earlier[-1]
+        else:
+            plural = phrase.plural or (phrase.count or 1) > 1
+            if owner is not None:
+                question = f"Does {self._ref(owner)} have {_plural(noun) if plural else _article(noun) + ' ' + noun}?"
+            elif plural:
+                question = f"Are there {_plural(noun)}?"
+            else:
+                question = f"Is there {_article(noun)} {noun}?"
+            check = self._add({"kind": "entity", "subject": noun, "question": question})
+            entity = _Entity(check["id"], noun, plural)
+            self.entities.append(entity)
+            if phrase.count is not None and (phrase.count > 1 or (phrase.count == 1 and phrase.at_least is False)):
+                if phrase.count > 1 or phrase.head in _NUMBERS:
+                    self.count(entity, phrase.count, False)
+            elif phrase.at_least or (phrase.plural and not generic and phrase.count is None and not phrase.definite):
+                self.count(entity, 2, True)
+        for colour in dict.fromkeys(phrase.colours):
+            self.colour(entity, colour)
+        for word, kind in dict.fromkeys(phrase.attributes):
+            self.attribute(entity, word, kind)
+        return entity
+
+    def count(self, entity: _Entity, number: int, at_least: bool) -> None:
+        name = _NUMBER_NAMES.get(number, str(number))
+        noun = _plural(entity.noun) if number != 1 else entity.noun
+        question = (
+            f"Are there at least {name} {noun}?"
+            if at_least
+            else (f"Is there exactly one {noun}?" if number == 1 else f"Are there exactly {name} {noun}?")
+        )
+        self._add(
+            {
+                "kind": "count",
+                "subject": entity.noun,
+                "count": min(number, 99),
+                "at_least": True if at_least else None,
+                "parent": entity.id,
+                "question": question,
+            }
+        )
+
+    def colour(self, entity: _Entity, colour: str) -> None:
+        question = f"{self._be(entity)} {self._ref(entity)} {colour}?"
+        self._add(
+            {"kind": "colour", "subject": entity.noun, "colour": colour, "parent": entity.id, "question": question}
+        )
+
+    def attribute(self, entity: _Entity, word: str, kind: str) -> None:
+        if any(c.get("attribute") == word and c.get("parent") == entity.id for c in self.checks):
+            return
+        if kind == "material" and word in _MATERIAL_NOUNS:
+            question = f"{self._be(entity)} {self._ref(entity)} made of {word}?"
+        else:
+            question = f"{self._be(entity)} {self._ref(entity)} {word}?"
+        self._add(
+            {
+                "kind": "attribute",
+                "subject": entity.noun,
+                "attribute": word[:64],
+                "attributeKind": kind,
+                "parent": entity.id,
+                "question": question,
+            }
+        )
+
+    def action(self, entity: _Entity, verb: str, obj: _Entity | None, obj_words: str | None = None) -> None:
+        lemma_ = verb_lemma(verb)
+        if lemma_ in {"be", "have", "do", "see", "show", "feature", "depict", "contain", "include"}:
+            return
+        target = None
+        if obj is not None:
+            target = self._ref(obj) if obj_words is None else obj_words
+        elif obj_words:
+            target = obj_words
+        question = f"{self._be(entity)} {self._ref(entity)} {gerund(lemma_)}{' ' + target if target else ''}?"
+        self._add(
+            {
+                "kind": "action",
+                "subject": entity.noun,
+                "action": lemma_,
+                "object": (
+                    obj.noun if obj is not None else (singular_noun(obj_words.split()[-1]) if obj_words else None)
+                ),
+                "parent": entity.id,
+                "question": question,
+            }
+        )
+
+    def relation(self, subject: _Entity, relation: str, obj: _Entity, obj2: _Entity | None = None) -> None:
+        if obj is subject or obj2 is subject:
+            return
+        words = EVALUATION_RELATION_WORDS[relation]
+        if relation == "between" and obj2 is not None:
+            target = f"{self._ref(obj)} and {self._ref(obj2)}"
+        else:
+            target = self._ref(obj)
+        self._add(
+            {
+                "kind": "relation",
+                "subject": subject.noun,
+                "relation": relation,
+                "object": obj.noun,
+                "object2": obj2.noun if obj2 is not None and relation == "between" else None,
+                "parent": subject.id,
+                "question": f"{self._be(subject)} {self._ref(subject)} {words} {target}?",
+            }
+        )
+
+    def position(self, entity: _Entity, where: str) -> None:
+        self._add(
+            {
+                "kind": "position",
+                "subject": entity.noun,
+                "position": where,
+                "parent": entity.id,
+                "question": f"{self._be(entity)} {self._ref(entity)} {'in' if where == 'center' else 'on'} the "
+                f"{where} of the image?",
+            }
+        )
+
+    def text(self, text: str, carrier: _Entity | None) -> None:
+        if not text.strip() or text.lower() in (t.lower() for t in self.texts):
+            return
+        self.texts.append(text)
+        if carrier is not None:
+            question = f'Does {self._ref(carrier)} say "{text}"?'
+        else:
+            question = f'Does the image show the text "{text}"?'
+        self._add(
+            {
+                "kind": "text",
+                "subject": carrier.noun if carrier is not None else "text",
+                "text": text[:200],
+                "parent": carrier.id if carrier is not None else None,
+                "question": question,
+            }
+        )
+
+    def setting(self, kind: str, word: str, question: str | None = None) -> None:
+        if (kind, word) in self.settings or (any(k == kind for k, _ in self.settings) and kind != "scene"):
+            return
+        self.settings.add((kind, word))
+        if question is None:
+            if kind == "scene":
+                if word in _MASS_SCENES:
+                    question = f"Is there {word} in the image?"
+                elif word in _WHOLE_SCENES:
+                    question = f"Is the scene {word}?"
+                else:
+                    question = f"Is the scene {_article(word)} {word}?"
+            elif kind == "light":
+                if word.endswith("y") or word in {"dark", "dim", "bright", "moonlit", "overcast"}:
+                    question = f"Is the scene {word}?"
+                else:
+                    question = f"Is it {word} in the image?"
+            else:
+                question = (
+                    f"Is the image {_article(word)} {word}?"
+                    if word in _MEDIUM_NOUNS
+                    else (f"Is the image in {_article(word)} {word} style?")
+                )
+        self._add({"kind": kind, "subject": word[:64], "setting": word[:64], "question": question})
+
+    def absent(self, phrase: _Phrase) -> None:
+        noun = singular_noun(phrase.head) if phrase.plural else phrase.head
+        self._add({"kind": "absent", "subject": noun, "question": f"Is there no {noun} in the image?"})
+
+
+# -- tokens and tags ---------------------------------------------------------------------------------------
+@dataclass
+class _Token:
+    word: str  # lower case
+    raw: str  # as written
+    tag: str = ""  # QUOTE PUNCT REL PLACE NEG CONJ COP AUX PRON OBJPRON REL_PRON PREP VERB PAST WORD
+    value: str = ""  # the relation, the place, the quote index
+
+
+def _tokens(text: str) -> tuple[list[_Token], list[str]]:
+    quotes: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        quotes.append(next(g for g in match.groups() if g is not None).strip())
+        return f" \x00{len(quotes) - 1}\x00 "
+
+    text = _QUOTES.sub(stash, text.replace("’", "'"))
+    tokens = [_Token(raw.lower().replace("’", "'"), raw) for raw in _TOKEN.findall(text)]
+    for token in tokens:
+        if token.word.startswith("\x00"):
+            token.tag, token.value = "QUOTE", token.word.strip("\x00")
+    return tokens, quotes
+
+
+def _match_relation(words: list[str], i: int) -> tuple[int, str] | None:
+    for phrase, relation in _RELATION_PHRASES:
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return len(phrase), relation
+    return None
+
+
+def _match_place(words: list[str], i: int) -> tuple[int, str] | None:
+    """ "on the left", "at the top of the image", "in the center": an absolute place, not a relation (the
+    phrase ends there, or names the picture itself)."""
+    if words[i] not in {"on", "at", "in", "to"} or words[i + 1 : i + 2] != ["the"] or i + 2 >= len(words):
+        return None
+    place = _PLACES.get(words[i + 2])
+    if place is None:
+        return None
+    j = i + 3
+    while j < len(words) and words[j] in _PLACE_TAIL:
+        j += 1
+    if j < len(words) and words[j] == "side":
+        j += 1
+    if j < len(words) and words[j] == "of":
+        k = j + 1 + (1 if words[j + 1 : j + 2] in (["the"], ["this"]) else 0)
+        if k < len(words) and words[k] in _IMAGE_NOUNS:
+            return k + 1 - i, place
+        return None
+    return j - i, place
+
+
+def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Scene, light and style phrases of more than one word ("golden hour", "oil painting", "pixel art"), and
+    every style word: replaced by a mark, in the prompt's order."""
+    found: list[tuple[int, str, str]] = []
+    lowered = text.lower().replace("-", " ")
+    for kind, table in (("style", vocab.STYLE_WORDS), ("light", vocab.LIGHT_WORDS), ("scene", vocab.SCENE_WORDS)):
+        for phrase in sorted(table, key=len, reverse=True):
+            if kind != "style" and " " not in phrase:
+                continue
+            if phrase in {"white background", "plain background"}:
+                continue  # a backdrop: read with its colour
+            for match in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
+                found.append((match.start(), kind, phrase))
+                lowered = lowered[: match.start()] + " " * len(phrase) + lowered[match.end() :]
+    if not found:
+        return text, []
+    # Blank the phrases in the original (same offsets: "-" -> " " kept the length).
+    chars = list(text)
+    for start, _, phrase in found:
+        chars[start : start + len(phrase)] = " " * len(phrase)
+    return "".join(chars), [(kind, phrase) for _, kind, phrase in sorted(found)]
+
+
+def _tag(tokens: list[_Token]) -> None:
+    words = [t.word for t in tokens]
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.tag:
+            i += 1
+            continue
+        word = token.word
+        place = _match_place(words, i) if i + 2 < len(words) else None
+        if place is not None:
+            length, where = place
+            token.tag, token.value = "PLACE", where
+            for t in tokens[i + 1 : i + length]:
+                t.tag = "SKIP"
+            i += length
+            continue
+        relation = _match_relation(words, i)
+        if relation is not None and not (word == "by" and i > 0 and tokens[i - 1].tag == "PAST"):
+            length, name = relation
+            token.tag, token.value = "REL", name
+            for t in tokens[i + 1 : i + length]:
+                t.tag = "SKIP"
+            i += length
+            continue
+        following = words[i + 1] if i + 1 < len(words) else None
+        previous = tokens[i - 1] if i > 0 else None
+        if word in {"right", "directly", "just", "far", "high", "low", "deep", "halfway"} and _match_relation(
+            words, i + 1
+        ):
+            token.tag = "ADV"  # "right next to him": how close, not a noun
+        elif word in ".,;:!?()":
+            token.tag = "PUNCT"
+        elif word in _NEGATORS:
+            token.tag = "NEG"
+        elif word in _CONJUNCTIONS:
+            token.tag = "CONJ"
+        elif word in _COPULAS:
+            token.tag = "COP"
+        elif word in _AUXILIARIES and word not in _POSSESSION_VERBS:
+            token.tag = "AUX"
+        elif word in _POSSESSION_VERBS:
+            token.tag = "HAVE"
+        elif word in _RELATIVES and previous is not None and previous.tag in {"WORD", "PUNCT"}:
+            token.tag = "RELPRON"
+        elif (word in _SUBJECT_PRONOUNS and word not in _OBJECT_PRONOUNS) or word in {"he", "she", "they", "we", "i"}:
+            token.tag = "PRON"
+        elif word in _OBJECT_PRONOUNS and (
+            following is None
+            or following in ".,;:!?"
+            or following in _CONJUNCTIONS
+            or following in _OTHER_PREPOSITIONS
+            or _match_relation(words, i + 1)
+        ):
+            token.tag = "OBJPRON"
+        elif word in _TEXT_VERBS and (following is None or following.startswith("\x00") or following in {"the", "a"}):
+            token.tag = "TEXTVERB"
+        elif word in _OTHER_PREPOSITIONS:
+            token.tag = "PREP"
+        elif word in _VERBS and previous is not None and previous.tag in {"AUX", "PRON"}:
+            token.tag = "VERB"  # "we can see", "they hold"
+        elif word in _ADVERBS or (
+            word.endswith("ly")
+            and len(word) > 4
+            and word not in {"holly", "lily", "belly", "jelly", "fly", "butterfly", "bully"}
+        ):
+            token.tag = "ADV"
+        elif _is_ing_verb(word) and not (_modifies_next(previous) and following is not None and _noun_like(following)):
+            token.tag = "VERB"
+        elif (
+            _is_past(word)
+            and previous is not None
+            and previous.tag in {"WORD", "COP", "PRON", "ADV", "RELPRON", "OBJPRON"}
+            and not (_modifies_next(previous) and following is not None and _noun_like(following))
+        ):
+            token.tag = "PAST"
+        elif (
+            previous is not None
+            and previous.tag in {"WORD", "PRON", "RELPRON"}
+            and previous.word not in _DETERMINERS
+            and previous.word not in _NUMBERS
+            and colour_name(previous.word) is None
+            and _attribute_kind(previous.word) is None
+            and (_is_third_person(word, following) or (word in _VERBS and _starts_object(following)))
+        ):
+            token.tag = "VERB"
+        else:
+            token.tag = "WORD"
+        i += 1
+
+
+def _modifies_next(previous: _Token | None) -> bool:
+    """Is the word before a participle one that opens or fills a noun phrase ("a", "tiny", "red", "two")? Then
+    the participle is an adjective of the noun that follows ("a tiny cracked teacup"), not a verb."""
+    return previous is not None and (
+        previous.word in _DETERMINERS
+        or previous.word in _NUMBERS
+        or colour_name(previous.word) is not None
+        or (_attribute_kind(previous.word) is not None and previous.word not in _MATERIAL_NOUNS)
+    )
+
+
+def _starts_object(following: str | None) -> bool:
+    """After a base-form verb: what may follow it (its object, a preposition, an adverb, the end)."""
+    return (
+        following is None
+        or following in ".,;:!?"
+        or following in _DETERMINERS
+        or following in _NUMBERS
+        or following in _OTHER_PREPOSITIONS
+        or following in _OBJECT_PRONOUNS
+        or following in _ADVERBS
+        or any(following == phrase[0] for phrase, _ in _RELATION_PHRASES)
+        or (following.isalpha() and following not in _VERBS and following not in _CONJUNCTIONS)
+    )
+
+
+def _noun_like(word: str) -> bool:
+    return word.isalpha() and word not in _DETERMINERS and word not in _OTHER_PREPOSITIONS and word not in _CONJUNCTIONS
+
+
+def _phrase(words: list[_Token]) -> _Phrase | None:
+    """A run of WORD tokens -> one noun phrase (head, compound, modifiers), or None when it names no noun."""
+    definite = any(t.word in _DEFINITE for t in words)
+    count: int | None = None
+    at_least = False
+    rest: list[_Token] = []
+    for t in words:
+        if t.word in _DETERMINERS:
+            continue
+        if t.word.isdigit() and len(t.word) <= 3:
+            count = int(t.word)
+        elif t.word in _NUMBERS:
+            count = _NUMBERS[t.word]
+        elif t.word in _QUANTIFIERS:
+            at_least = True
+        elif t.word in QUALITY_WORDS or t.word in vocab.EMPHASIS_WORDS:
+            continue
+        else:
+            rest.append(t)
+    if not rest:
+        return None
+    trailing: list[_Token] = []
+    while (
+        len(rest) > 1
+        and _attribute_kind(rest[-1].word) is not None
+        and rest[-1].word not in _KNOWN_NOUNS
+        and rest[-1].word not in _MATERIAL_NOUNS
+    ):
+        trailing.insert(0, rest.pop())  # "a pencil holder full of crayons": the holder is full
+    # The head: the last word; noun-like words before it stay with it (a compound), up to three words.
+    head_words = [rest[-1]]
+    k = len(rest) - 2
+    while k >= 0 and len(head_words) < 3:
+        t = rest[k]
+        pair = f"{t.word} {head_words[0].word}"
+        compound = " ".join([t.word, *(h.word for h in head_words)])
+        if compound in _COMPOUNDS or pair in _COMPOUNDS or singular_noun(compound) in _KNOWN_NOUNS:
+            head_words.insert(0, t)
+        elif t.word.endswith("'s") and t.raw[:1].isupper():
+            head_words.insert(0, t)  # "Rubik's cube", "McDonald's sign": a name, one thing
+        elif (
+            colour_name(t.word) is None
+            and _attribute_kind(t.word) is None
+            and not _is_past(t.word)
+            and not _is_ing_verb(t.word)
+            and not t.word.endswith("'s")
+            and t.word.isalpha()
+            and t.word not in _MEDIUM_NOUNS
+            and t.word not in vocab.LIGHT_WORDS
+        ):
+            head_words.insert(0, t)
+        else:
+            break
+        k -= 1
+    modifiers = rest[: k + 1] + trailing
+    head = " ".join(t.word for t in head_words)
+    if head.endswith("'s"):
+        head = head[:-2]
+    if not head or not head.replace(" ", "").replace("-", "").replace("'", "").isalnum():
+        return None
+    last = head_words[-1].word
+    if (
+        colour_name(last) is not None
+        and len(head_words) == 1
+        and not (modifiers and colour_name(modifiers[-1].word) is not None)
+    ) or (
+        _attribute_kind(last) is not None
+        and len(head_words) == 1
+        and last not in _KNOWN_NOUNS
+        and last not in _MATERIAL_NOUNS
+    ):
+        # an adjective with no noun: "the cat is fluffy"; kept as modifiers of the previous entity by the caller
+        phrase = _Phrase(head="", plural=False, definite=definite)
+        modifiers = rest
+    else:
+        phrase = _Phrase(head=head, plural=_is_plural(head), definite=definite)
+    phrase.count, phrase.at_least = count, at_least
+    phrase.indefinite = any(t.word in {"a", "an", "another", "some"} for t in words)
+    skip_next = False
+    for n, t in enumerate(modifiers):
+        if skip_next:
+            skip_next = False
+            continue
+        if t.word.endswith("'s") and not t.raw[:1].isupper():
+            phrase.possessor = t.word[:-2]
+            continue
+        if (
+            t.word in {"light", "dark", "bright", "pale", "deep", "pastel", "neon"}
+            and n + 1 < len(modifiers)
+            and colour_name(modifiers[n + 1].word)
+        ):
+            continue  # "light blue": a shade of the colour that follows
+        name = colour_name(t.word)
+        if name is not None:
+            phrase.colours.append(name)
+            continue
+        kind = _attribute_kind(t.word)
+        if kind is None and (_is_past(t.word) or _is_ing_verb(t.word)):
+            kind = "state"
+        if kind is None:
+            kind = "other" if t.word.isalpha() or "-" in t.word else None
+        if kind is not None and len(t.word) <= MAX_WORD_CHARS:
+            phrase.attributes.append((t.word, kind))
+    return phrase
+
+
+class _Parser:
+    """One pass over the tagged tokens, clause by clause."""
+
+    def __init__(self, prompt: str) -> None:
+        self.out = _Reader(prompt)
+        text, self.settings = _multiword_settings(prompt)
+        self.tokens, self.quotes = _tokens(text)
+        _tag(self.tokens)
+        self.i = 0
+        self.topic: _Entity | None = None  # the clause's subject: what verbs and relations are said of
+        self.last: _Entity | None = None  # the last entity named
+        self.last_topic: _Entity | None = None  # the previous clause's subject ("behind them")
+        self.fronted: tuple[str, str, _Entity | None] | None = None  # a place or relation before its subject
+        self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+    def peek(self, offset: int = 0) -> _Token | None:
+        j = self.i + offset
+        return self.tokens[j] if j < len(self.tokens) else None
+
+    def words_run(self) -> list[_Token]:
+        """The WORD tokens from here (a noun phrase's words), skipping adverbs."""
+        while self.i < len(self.tokens) and self.tokens[self.i].tag == "SKIP":
+            self.i += 1
+        run: list[_Token] = []
+        while self.i < len(self.tokens) and self.tokens[self.i].tag in {"WORD", "ADV"}:
+            token = self.tokens[self.i]
+            if token.tag == "WORD":
+                if token.word in _DETERMINERS and any(t.word not in _DETERMINERS for t in run):
+                    break  # "a dog down the street": a new phrase starts
+                run.append(token)
+            elif run and token.tag == "ADV" and any(t.word not in _DETERMINERS for t in run):
+                break
+            self.i += 1
+        return run
+
+    def noun_phrase(self, *, generic: bool = False) -> tuple[_Entity | None, _Phrase | None]:
+        """Read a noun phrase at the cursor: an entity (or a setting, a backdrop, a pronoun's referent)."""
+        token = self.peek()
+        if token is None:
+            return None, None
+        if token.tag == "OBJPRON":
+            self.i += 1
+            return self.pronoun(token.word), None
+        if token.tag == "QUOTE":
+            return None, None
+        run = self.words_run()
+        if not run and self.peek() is not None and self.peek().tag == "OBJPRON":
+            return self.noun_phrase(generic=generic)
+        if not run:
+            return None, None
+        # "a pair of shoes", "a group of ducks", "a photo of a cat": the phrase is the one after "of"
+        phrase = _phrase(run)
+        return self.resolve(phrase, run, generic=generic)
+
+    def pronoun(self, word: str) -> _Entity | None:
+        """What an object pronoun stands for: "them" the last plural thing other than the clause's subject,
+        "him"/"her" the clause's subject (or the last sentence's), "it" the last single thing."""
+        others = [e for e in reversed(self.out.entities) if e is not self.topic]
+        if word in {"them", "themselves"}:
+            return next((e for e in others if e.plural), self.last_topic)
+        if word in {"him", "her"}:
+            return self.topic or self.last_topic
+        return next((e for e in others if not e.plural), self.last_topic)
+
+    def resolve(
+        self, phrase: _Phrase | None, run: list[_Token], *, generic: bool = False
+    ) -> tuple[_Entity | None, _Phrase | None]:
+        if phrase is None:
+            return None, None
+        if not phrase.head:
+            return None, phrase
+        head = phrase.head
+        last_word = head.split()[-1]
+        nxt = self.peek()
+        if (
+            nxt is not None
+            and nxt.word == "of"
+            and last_word
+            in {
+                "pair",
+                "couple",
+                "group",
+                "bunch",
+                "pile",
+                "set",
+                "collection",
+                "herd",
+                "flock",
+                "crowd",
+                "pack",
+                "number",
+                "lot",
+                "lots",
+                "row",
+                "stack",
+                "dozen",
+                "handful",
+                "team",
+                "swarm",
+                "school",
+                "family",
+            }
+        ):
+            self.i += 1
+            entity, inner = self.noun_phrase(generic=generic)
+            return entity, inner
+        if last_word in _MEDIUM_NOUNS and nxt is not None and nxt.word == "of":
+            self.out.setting("style", last_word)
+            self.i += 1
+            return self.noun_phrase(generic=generic)
+        if last_word in _BACKDROP_NOUNS:
+            for colour in phrase.colours:
+                self.out.setting("scene", f"{colour} {last_word}", f"Is the {last_word} {colour}?")
+            for word, _ in phrase.attributes:
+                self.out.setting("scene", f"{word} {last_word}", f"Is the {last_word} {word}?")
+            return None, phrase
+        if head in vocab.SCENE_WORDS:
+            self.out.setting("scene", head)  # "a dog on a sunny beach": the beach, and its light
+            for word, _ in phrase.attributes:
+                if word in vocab.LIGHT_WORDS:
+                    self.out.setting("light", word)
+            return None, phrase
+        if head in vocab.LIGHT_WORDS:
+            self.out.setting("light", head)
+            return None, phrase
+        if last_word in FRAMING_NOUNS and last_word not in _MEDIUM_NOUNS:
+            # "soft morning light", "a sunset glow": the words before a framing noun may name the light or scene
+            for word in [*head.split()[:-1], *(w for w, _ in phrase.attributes)]:
+                for kind, table in (("light", vocab.LIGHT_WORDS), ("scene", vocab.SCENE_WORDS)):
+                    if word in table:
+                        self.out.setting(kind, word)
+            return None, phrase
+        if (
+            head in FRAMING_NOUNS
+            or singular_noun(head) in FRAMING_NOUNS
+            or head in _TEXT_NOUNS
+            or head in _IMAGE_NOUNS
+            or len(head) > MAX_WORD_CHARS
+        ):
+            return None, phrase
+        owner = None
+        if phrase.possessor is not None:
+            owner = next((e for e in reversed(self.out.entities) if e.noun == singular_noun(phrase.possessor)), None)
+            if owner is None:
+                owner_phrase = _Phrase(head=phrase.possessor, plural=_is_plural(phrase.possessor), definite=False)
+                owner = self.out.entity(owner_phrase)
+        pronoun_owner = next((t for t in run if t.word in {"his", "her", "their", "its"}), None)
+        if pronoun_owner is not None and owner is None and self.topic is not None:
+            owner = self.topic
+        entity = self.out.entity(phrase, generic=generic, owner=owner)
+        self.last, self.last_role = entity, "subject"
+        return entity, phrase
+
+    # -- the pass ---------------------------------------------------------------------------------------------
+    def run(self) -> list[dict]:
+        self._pass()
+        for kind, phrase in self.settings:
+            self.out.setting(kind, phrase)
+        return self.out.checks
+
+    def _pass(self) -> None:
+        negated = False
+        after_copula = False
+        carrier: _Entity | None = None
+        while self.i < len(self.tokens):
+            token = self.tokens[self.i]
+            tag = token.tag
+            if tag == "QUOTE":
+                self.out.text(self.quotes[int(token.value)], carrier if carrier is not None else None)
+                self.i += 1
+                continue
+            if tag == "PUNCT":
+                if token.word in ".;!?":
+                    self.last_topic = self.topic or self.last_topic
+                    self.topic, carrier, self.last, self.fronted = None, None, None, None
+                negated = after_copula = False
+                self.i += 1
+                continue
+            if tag in {"SKIP", "ADV", "AUX"}:
+                self.i += 1
+                continue
+            if tag == "NEG":
+                negated = True
+                self.i += 1
+                continue
+            if tag == "CONJ":
+                # "a cat and a dog": a new phrase; "and" keeps a pending "between X and Y" alive
+                self.i += 1
+                continue
+            if tag == "PRON":
+                self.topic = self.topic or self.last_topic or self.last
+                self.i += 1
+                continue
+            if tag == "RELPRON":
+                self.topic = self.last or self.topic
+                self.i += 1
+                continue
+            if tag == "COP":
+                after_copula = True
+                self.i += 1
+                nxt = self.peek()
+                if nxt is not None and nxt.tag == "WORD":
+                    if self.tokens[self.i - 2].word == "there" if self.i >= 2 else False:
+                        continue
+                    run_start = self.i
+                    run = self.words_run()
+                    phrase = _phrase(run)
+                    if phrase is not None and not phrase.head and self.topic is not None:
+                        for colour in phrase.colours:
+                            self.out.colour(self.topic, colour)
+                        for word, kind in phrase.attributes:
+                            self.out.attribute(self.topic, word, kind)
+                        continue
+                    self.i = run_start
+                continue
+            if tag == "PLACE" and self.topic is None:
+                self.fronted = ("position", token.value, None)  # "At the top of the image there are clouds"
+                self.i += 1
+                continue
+            if tag == "PLACE":
+                target = self.topic or self.last
+                if target is not None:
+                    self.out.position(target, token.value)
+                self.i += 1
+                continue
+            if tag == "REL" and self.topic is None and token.value != "between":
+                self.i += 1  # "Behind the animal there is a road": the relation waits for its subject
+                obj, _ = self.noun_phrase()
+                self.fronted = ("relation", token.value, obj) if obj is not None else None
+                self.last = None
+                continue
+            if tag == "REL":
+                self.i += 1
+                # "a woman holding a cup on a table": the thing just acted on; "a cat on a mat next to a dog":
+                # the clause's subject
+                subject = self.last if self.last is not None and self.last_role == "object" else self.topic or self.last
+                if token.value == "inside":
+                    # "a man in a suit" wears it; "in the snow" is a setting (read by noun_phrase)
+                    nxt_run = self._peek_run()
+                    if nxt_run and nxt_run[-1].word in _CLOTHING and subject is not None:
+                        obj, _ = self.noun_phrase(generic=True)
+                        if obj is not None:
+                            self.out.action(subject, "wear", obj)
+                        continue
+                obj, _ = self.noun_phrase()
+                self.last_role = "place"
+                if token.value == "between" and obj is not None and subject is not None:
+                    if self.peek() is not None and self.peek().word == "and":
+                        self.i += 1
+                        obj2, _ = self.noun_phrase()
+                        if obj2 is not None:
+                            self.out.relation(subject, "between", obj, obj2)
+                    elif (
+                        obj is not None
+                        and self.out.entities
+                        and len([1 for c in self.out.checks if c.get("subject") == obj.noun and c["kind"] == "count"])
+                    ):
+                        pass
+                    continue
+                if obj is not None and subject is not None and token.value != "between":
+                    self.out.relation(subject, token.value, obj)
+                continue
+            if tag == "HAVE":
+                self.i += 1
+                entity, _ = self.noun_phrase()
+                if entity is not None:
+                    carrier, self.last_role = entity, "object"
+                continue
+            if tag == "TEXTVERB":
+                carrier = carrier or self.last or self.topic
+                self.i += 1
+                continue
+            if tag in {"VERB", "PAST"}:
+                if verb_lemma(token.word) in _PERCEPTION_VERBS:
+                    self.i += 1  # "we can see a flower": there is a flower
+                    continue
+                self._verb(token)
+                continue
+            if tag == "PREP":
+                self.i += 1
+                if token.word == "of" and self.last is not None:
+                    entity, _ = self.noun_phrase()
+                    continue
+                if token.word in {
+                    "at",
+                    "during",
+                    "for",
+                    "from",
+                    "with",
+                    "like",
+                    "as",
+                    "about",
+                    "through",
+                    "across",
+                    "around",
+                    "along",
+                    "among",
+                    "amid",
+                    "toward",
+                    "towards",
+                    "via",
+                    "past",
+                    "beyond",
+                    "off",
+                    "out",
+                    "to",
+                    "over",
+                }:
+                    entity, phrase = self.noun_phrase()
+                    if entity is not None and token.word == "with":
+                        carrier = entity
+                    continue
+                continue
+            if tag == "OBJPRON":
+                self.i += 1
+                continue
+            if tag == "WORD":
+                run_start = self.i
+                entity, phrase = self.noun_phrase()
+                if negated and phrase is not None and phrase.head:
+                    # undo: a negated phrase is an absent check, not an entity
+                    if (entity is not None and self.out.checks and self.out.checks[-1]["id"] == entity.id) or (
+                        entity is not None and any(c["id"] == entity.id for c in self.out.checks)
+                    ):
+                        self._retract(entity)
+                    self.out.absent(phrase)
+                    negated = False
+                    continue
+                negated = False
+                if entity is not None:
+                    if self.topic is None or (not after_copula and self._starts_clause(run_start)):
+                        self.topic = entity
+                        if self.fronted is not None:
+                            kind, value, obj = self.fronted
+                            if kind == "position":
+                                self.out.position(entity, value)
+                            elif obj is not None:
+                                self.out.relation(entity, value, obj)
+                            self.fronted = None
+                    carrier = entity
+                elif phrase is not None and phrase.head:
+                    self.topic = self.last = None  # "sky above the street": a setting says nothing of the cat before
+                elif phrase is not None and not phrase.head and self.topic is not None:
+                    for colour in phrase.colours:
+                        self.out.colour(self.topic, colour)
+                    for word, kind in phrase.attributes:
+                        self.out.attribute(self.topic, word, kind)
+                if self.i == run_start:
+                    self.i += 1
+                continue
+            self.i += 1
+
+    def _starts_clause(self, start: int) -> bool:
+        """Is the noun phrase at `start` a clause's subject (first in the prompt or after a sentence stop)?"""
+        j = start - 1
+        while j >= 0 and self.tokens[j].tag in {"ADV", "SKIP"}:
+            j -= 1
+        return j < 0 or self.tokens[j].word in ".,;!?" or self.tokens[j].tag == "CONJ"
+
+    def _peek_run(self) -> list[_Token]:
+        j, run = self.i, []
+        while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV"}:
+            run.append(self.tokens[j])
+            j += 1
+        return run
+
+    def _retract(self, entity: _Entity) -> None:
+        self.out.checks = [c for c in self.out.checks if c["id"] != entity.id and c.get("parent") != entity.id]
+        self.out.entities = [e for e in self.out.entities if e is not entity]
+        if self.last is entity:
+            self.last = None
+        if self.topic is entity:
+            self.topic = None
+
+    def _verb(self, token: _Token) -> None:
+        """A verb after its subject: an action (with the noun it acts on, if one follows), or for a participle
+        with no object a state of the subject ("a vase broken", "a house covered in snow")."""
+        self.i += 1
+        subject = self.topic or self.last
+        if subject is None:
+            return
+        nxt = self.peek()
+        if (
+            token.tag == "PAST"
+            and token.word in {"made", "carved", "built", "crafted", "constructed"}
+            and nxt is not None
+            and nxt.word in {"of", "from", "out"}
+        ):
+            self.i += 1 + (1 if self.peek(1) is not None and nxt.word == "out" else 0)
+            run = self.words_run()
+            material = " ".join(t.word for t in run if t.word not in _DETERMINERS)
+            if material:
+                self.out.attribute(subject, material.split()[-1], "material")
+            return
+        if token.tag == "PAST" and (nxt is None or nxt.tag in {"PUNCT", "CONJ", "REL", "PREP", "PLACE", "HAVE"}):
+            lemma_ = verb_lemma(token.word)
+            if lemma_ in {"be", "have"}:
+                return
+            if nxt is not None and nxt.word in {"in", "with", "by", "of", "on", "from"}:
+                # "a house covered in snow": the state with its complement; the complement is read on as usual
+                j = self.i + 1
+                words = []
+                while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV"} and len(words) < 4:
+                    words.append(self.tokens[j].word)
+                    j += 1
+                if words:
+                    self.out.attribute(subject, f"{token.word} {nxt.word} {' '.join(words)}", "state")
+                    if nxt.word == "by":
+                        self.i = j  # "painted by an artist": the agent is not in the picture
+                    return
+            self.out.attribute(subject, token.word, "state")
+            return
+        if nxt is not None and nxt.tag == "WORD":
+            obj, phrase = self.noun_phrase(generic=True)
+            if obj is not None:
+                self.out.action(subject, token.word, obj)
+                self.last, self.last_role = obj, "object"
+                return
+            if phrase is not None and phrase.head:
+                words = phrase.head if not phrase.plural else _plural(singular_noun(phrase.head))
+                self.out.action(subject, token.word, None, words if phrase.plural else f"{_article(words)} {words}")
+                return
+            if phrase is not None and not phrase.head:
+                # "a man looking happy": the verb links an adjective
+                for word, kind in phrase.attributes:
+                    self.out.attribute(subject, word, kind)
+                for colour in phrase.colours:
+                    self.out.colour(subject, colour)
+                if verb_lemma(token.word) not in {"look", "seem", "appear", "become", "turn", "get"}:
+                    self.out.action(subject, token.word, None)
+                return
+        if nxt is not None and nxt.tag == "OBJPRON":
+            obj, _ = self.noun_phrase()
+            if obj is not None:
+                self.out.action(subject, token.word, obj)
+                return
+        self.out.action(subject, token.word, None)
+
+
+def read_prompt(prompt: str) -> list[dict]:
+    """Every check this reading finds in the prompt, uncapped (coverage measures all of them)."""
+    return _Parser(prompt or "").run()
+
+
+def checks_from_prompt(prompt: str) -> list[dict]:
+    """The evaluator's checks (contract v2): at most MAX_CHECKS, renumbered c1.., parents kept (a child whose
+    parent fell beyond the cap goes with it)."""
+    kept: list[dict] = []
+    ids: dict[str, str] = {}
+    for check in read_prompt(prompt):
+        parent = check.get("parent")
+        if parent is not None and parent not in ids:
+            continue
+        if len(kept) >= MAX_CHECKS:
+            break
+        ids[check["id"]] = f"c{len(kept) + 1}"
+        renumbered = {**check, "id": ids[check["id"]]}
+        if parent is not None:
+            renumbered["parent"] = ids[parent]
+        kept.append(renumbered)
+    return kept

@@ -1,0 +1,303 @@
+"""The evaluator's own reading (dsg_reading), its ground truth (truth.satisfied) and DSG-1k coverage, by property.
+
+Every sentence here is written for the test (none is from DSG-1k): each misreading the issue lists gets a
+prompt of that shape, and the reading must ask the question a person would."""
+
+import ast
+import importlib
+import inspect
+
+import jsonschema
+import pytest
+
+from imagegate.local.world import coverage, dsg_reading, truth
+from imagegate.local.world.concepts import attribute_code, concept_code
+from imagegate.local.world.perceive import Percept, SeenObject
+from imagegate_service import prompts
+
+pytestmark = pytest.mark.unit
+
+
+def read(prompt: str) -> list[dict]:
+    return dsg_reading.checks_from_prompt(prompt)
+
+
+def questions(prompt: str) -> list[str]:
+    return [check["question"] for check in read(prompt)]
+
+
+def of_kind(prompt: str, kind: str) -> list[dict]:
+    return [check for check in read(prompt) if check["kind"] == kind]
+
+
+# ---------------------------------------------------------------- written apart
+
+
+def _world_imports(module_name: str, seen: set[str]) -> set[str]:
+    """Modules of imagegate.local.world that a module imports, transitively."""
+    module = importlib.import_module(module_name)
+    tree = ast.parse(inspect.getsource(module))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1:
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                found |= {f"imagegate.local.world.{name}" for name in names}
+            elif node.module and node.module.startswith("imagegate.local.world"):
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("imagegate.local.world")}
+    for name in found - seen:
+        seen.add(name)
+        _world_imports(name, seen)
+    return seen
+
+
+def test_the_evaluators_reading_imports_neither_the_judges_reader_nor_the_generators_parse():
+    # When we follow dsg_reading's imports within the world, transitively
+    imported = _world_imports("imagegate.local.world.dsg_reading", set())
+    # Then neither reading.py, scene.py nor render.py is among them (it shares only word meanings)
+    assert imported, "the walk found no import at all: the test would prove nothing"
+    assert not imported & {f"imagegate.local.world.{name}" for name in ("reading", "scene", "render")}, imported
+
+
+# ---------------------------------------------------------------- the misreadings, each with a sentence of its shape
+
+
+@pytest.mark.parametrize(
+    "prompt, subject, relation, obj",
+    [
+        ("a lamp on the bottom of a shelf", "lamp", "below", "shelf"),
+        ("a mug on side of a kettle", "mug", "next to", "kettle"),
+        ("a mug on the side of a kettle", "mug", "next to", "kettle"),
+        ("a bench next to a fountain", "bench", "next to", "fountain"),
+        ("a bench near a fountain", "bench", "near", "fountain"),
+        ("a goat behind a wooden gate", "goat", "behind", "gate"),
+        ("a scooter in front of a bakery", "scooter", "in front of", "bakery"),
+        ("a kitten inside a basket", "kitten", "inside", "basket"),
+        ("a marble in a jar", "marble", "inside", "jar"),
+        ("a vase on a piano", "vase", "on", "piano"),
+        ("a slipper under a bed", "slipper", "under", "bed"),
+        ("a vase to the left of a horse", "vase", "left of", "horse"),
+    ],
+)
+def test_relation_phrases_mean_what_they_say(prompt, subject, relation, obj):
+    checks = of_kind(prompt, "relation")
+    assert [(c["subject"], c["relation"], c["object"]) for c in checks] == [(subject, relation, obj)]
+
+
+def test_between_names_both_objects():
+    (check,) = of_kind("a lantern between a tent and a canoe", "relation")
+    assert (check["relation"], check["object"], check["object2"]) == ("between", "tent", "canoe")
+    assert check["question"] == "Is the lantern between the tent and the canoe?"
+
+
+def test_a_past_tense_verb_is_no_object():
+    # "fluttered" is what the curtain did, not a thing in the picture
+    subjects = {c["subject"] for c in of_kind("the curtain fluttered beside the open window", "entity")}
+    assert subjects == {"curtain", "window"}
+
+
+def test_taking_photos_is_an_action_not_two_photos():
+    checks = read("a tourist taking photos of a waterfall")
+    (action,) = [c for c in checks if c["kind"] == "action"]
+    assert (action["subject"], action["action"], action["object"]) == ("tourist", "take", "photo")
+    assert not [c for c in checks if c["kind"] == "count" and c["subject"] == "photo"]
+    assert action["question"] == "Is the tourist taking photos?"
+
+
+@pytest.mark.parametrize(
+    "prompt, noun",
+    [
+        ("a leather laptop bag on a desk", "laptop bag"),
+        ("a pencil holder full of crayons", "pencil holder"),
+        ("a Rubik's cube on a windowsill", "rubik's cube"),
+    ],
+)
+def test_compound_nouns_stay_whole(prompt, noun):
+    assert noun in {c["subject"] for c in of_kind(prompt, "entity")}
+
+
+@pytest.mark.parametrize("prompt, noun", [("two woolen gloves", "glove"), ("three silk scarves", "scarf")])
+def test_plurals_become_their_singular(prompt, noun):
+    assert [c["subject"] for c in of_kind(prompt, "entity")] == [noun]
+
+
+def test_a_background_colour_belongs_to_the_background():
+    checks = read("a black poodle on a yellow background")
+    assert [c["colour"] for c in checks if c["kind"] == "colour"] == ["black"]
+    (scene,) = [c for c in checks if c["kind"] == "scene"]
+    assert scene["question"] == "Is the background yellow?"
+
+
+@pytest.mark.parametrize(
+    "prompt, text", [("a banner that says 'WELCOME HOME' over a door", "WELCOME HOME"), ('a mug reading "DAD"', "DAD")]
+)
+def test_quoted_text_in_single_or_double_quotes(prompt, text):
+    (check,) = of_kind(prompt, "text")
+    assert check["text"] == text and check["parent"]
+
+
+def test_negation_asks_for_absence_not_presence():
+    checks = read("a kitchen counter without a toaster, no umbrellas")
+    assert {c["subject"] for c in checks if c["kind"] == "absent"} == {"toaster", "umbrella"}
+    assert not {"toaster", "umbrella"} & {c["subject"] for c in checks if c["kind"] == "entity"}
+
+
+def test_attribute_words_get_their_kind():
+    kinds = {
+        c["attribute"]: c["attributeKind"] for c in of_kind("a round wooden stool with a fluffy cushion", "attribute")
+    }
+    assert kinds == {"round": "shape", "wooden": "material", "fluffy": "texture"}
+    kinds = {c["attribute"]: c["attributeKind"] for c in of_kind("a tiny cracked teacup", "attribute")}
+    assert kinds == {"tiny": "size", "cracked": "state"}
+
+
+# ---------------------------------------------------------------- the questions
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a white cat", "Is the cat white?"),
+        ("a vase to the left of a horse", "Is the vase to the left of the horse?"),
+        ("four ducks on a pond", "Are there exactly four ducks?"),
+        ("a wooden table", "Is the table wooden?"),
+        ("a dog riding a skateboard", "Is the dog riding the skateboard?"),
+        ('a sign that says "OPEN"', 'Does the sign say "OPEN"?'),
+        ("a goat at night", "Is it night in the image?"),
+    ],
+)
+def test_questions_are_plain_english_one_property_each(prompt, question):
+    assert question in questions(prompt)
+
+
+def test_checks_fit_the_contract_with_parents_before_children():
+    schema = prompts.schema("evaluation_checks.schema.json")
+    long = ", ".join(f"a {colour} box" for colour in ("red", "blue", "green", "pink", "black", "white") * 4)
+    for prompt in [
+        "",
+        "please make it beautiful",
+        "a lantern between a tent and a canoe at dusk, watercolor",
+        "The bicycle is black. There is a white fence behind them.",
+        long,
+    ]:
+        checks = read(prompt)
+        jsonschema.validate({"checks": checks}, schema)
+        ids = [c["id"] for c in checks]
+        assert ids == [f"c{n}" for n in range(1, len(ids) + 1)] and len(ids) <= dsg_reading.MAX_CHECKS
+        assert all(c.get("parent") in (None, *ids[: ids.index(c["id"])]) for c in checks)
+        assert not [c for c in checks if c["kind"] == "entity" and c.get("parent")]
+
+
+# ---------------------------------------------------------------- the ground truth: decided or unverifiable
+
+
+def seen(noun: str, x: float, y: float, w: float = 0.2, h: float = 0.2, **extra) -> SeenObject:
+    thing = SeenObject(concept_code(noun), "red", x, y, w, h, attributes=frozenset(extra.pop("attributes", ())))
+    for key, value in extra.items():
+        setattr(thing, key, value)
+    return thing
+
+
+def test_what_the_world_cannot_decide_is_none_never_true():
+    percept = Percept(objects=[seen("goat", 0.3, 0.5), seen("gate", 0.6, 0.5)], scene="field")
+    behind = {"kind": "relation", "subject": "goat", "relation": "behind", "object": "gate"}
+    assert truth.satisfied(behind, percept) is None  # no depth perceived
+    assert truth.satisfied({"kind": "attribute", "subject": "goat", "attribute": "covered in mud"}, percept) is None
+    assert truth.satisfied({"kind": "style", "subject": "fresco", "setting": "fresco"}, percept) is None
+    assert truth.satisfied({"kind": "scene", "subject": "background", "setting": "yellow background"}, percept) is None
+    # ... while what it draws is decided
+    assert truth.satisfied({"kind": "scene", "subject": "meadow", "setting": "meadow"}, percept) is True
+    assert truth.satisfied({"kind": "relation", "subject": "goat", "relation": "left of", "object": "gate"}, percept)
+
+
+def test_depth_decides_behind_once_perceived():
+    percept = Percept(objects=[seen("goat", 0.45, 0.5, depth=1), seen("gate", 0.5, 0.5, w=0.4, depth=0)])
+    behind = {"kind": "relation", "subject": "goat", "relation": "behind", "object": "gate"}
+    front = {**behind, "relation": "in front of"}
+    assert truth.satisfied(behind, percept) is True and truth.satisfied(front, percept) is False
+
+
+def test_one_word_attributes_are_decided_by_their_drawn_code():
+    percept = Percept(objects=[seen("stool", 0.5, 0.5, attributes=[attribute_code("wooden")])])
+    asked = {"kind": "attribute", "subject": "stool", "attributeKind": "material"}
+    assert truth.satisfied({**asked, "attribute": "wooden"}, percept) is True
+    assert truth.satisfied({**asked, "attribute": "metal"}, percept) is False
+
+
+@pytest.mark.parametrize(
+    "relation, a, b, holds",
+    [
+        ("on", (0.5, 0.35, 0.2, 0.1), (0.5, 0.55, 0.4, 0.3), True),  # resting on its top
+        ("on", (0.5, 0.1, 0.2, 0.1), (0.5, 0.55, 0.4, 0.3), False),  # far above: above, not on
+        ("under", (0.5, 0.55, 0.4, 0.3), (0.5, 0.35, 0.2, 0.1), True),
+        ("inside", (0.5, 0.5, 0.1, 0.1), (0.5, 0.5, 0.4, 0.4), True),
+        ("inside", (0.9, 0.5, 0.1, 0.1), (0.5, 0.5, 0.4, 0.4), False),
+        ("near", (0.3, 0.3, 0.1, 0.1), (0.55, 0.55, 0.1, 0.1), True),
+        ("near", (0.1, 0.1, 0.1, 0.1), (0.9, 0.9, 0.1, 0.1), False),
+    ],
+)
+def test_the_contract_geometry(relation, a, b, holds):
+    percept = Percept(objects=[seen("cup", *a), seen("box", *b)])
+    check = {"kind": "relation", "subject": "cup", "relation": relation, "object": "box"}
+    assert truth.satisfied(check, percept) is holds
+
+
+def test_between_on_either_axis():
+    percept = Percept(objects=[seen("cup", 0.5, 0.5, 0.1, 0.1), seen("box", 0.2, 0.5), seen("jar", 0.8, 0.5)])
+    check = {"kind": "relation", "subject": "cup", "relation": "between", "object": "box", "object2": "jar"}
+    assert truth.satisfied(check, percept) is True
+    assert truth.satisfied({**check, "subject": "box", "object": "cup"}, percept) is False
+
+
+def test_the_ground_truth_evaluator_answers_unverifiable(monkeypatch):
+    from imagegate.local.bedrock_offline import _ANSWER_WORDS
+
+    assert _ANSWER_WORDS == {True: "yes", False: "no", None: "unverifiable"}
+    schema = prompts.schema("evaluation_answers.schema.json")
+    jsonschema.validate({"answers": [{"id": "c1", "answer": _ANSWER_WORDS[None]}]}, schema)
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def test_coverage_counts_a_question_only_when_a_check_asks_it(tmp_path):
+    # Given a tiny DSG-style file: one prompt, questions of several categories
+    path = tmp_path / "dsg.csv"
+    header = "item_id,text,keywords,proposition_id,dependency,category_broad,category_detailed,tuple,question_natural_language\n"
+    rows = [
+        ('x_1,"a white goat behind a gate",goat,1,0,entity,whole,entity - whole (goat),Is there a goat?'),
+        ('x_1,"a white goat behind a gate","goat, white",2,1,attribute,color,"attribute - color (goat, white)",?'),
+        (
+            'x_1,"a white goat behind a gate","goat, gate",3,"1,4",relation,spatial,"relation - spatial (goat, gate, behind)",?'
+        ),
+        (
+            'x_1,"a white goat behind a gate","goat, gate",4,"1,4",relation,spatial,"relation - spatial (goat, gate, on)",?'
+        ),
+        (
+            'x_1,"a white goat behind a gate","sign, ""HI""",5,0,other,text rendering,"other - text rendering (sign, ""HI"")",?'
+        ),
+    ]
+    path.write_text(header + "\n".join(rows) + "\n")
+    questions_ = coverage.load_questions(path)
+    assert [q.category for q in questions_] == [
+        "entity",
+        "attribute color",
+        "relation spatial",
+        "relation spatial",
+        "text",
+    ]
+
+    # When a reading asks about the goat, its colour and "behind" (but not "on", and no text)
+    def reading(prompt):
+        return [
+            {"kind": "entity", "subject": "goats"},
+            {"kind": "colour", "subject": "goat", "colour": "white"},
+            {"kind": "relation", "subject": "goat", "relation": "behind", "object": "gate"},
+        ]
+
+    table = coverage.coverage(questions_, reading)
+    # Then exactly those three of the five are covered
+    assert table["overall"] == (3, 5)
+    assert table["relation spatial"] == (1, 2) and table["text"] == (0, 1)
