@@ -415,6 +415,81 @@ def test_bad_list_parameters_are_400(api, lambda_context, query, field):
     assert (status, body["field"]) == (400, field)
 
 
+def _evaluated(aws, run_id, started_at, status, answers):
+    """A run whose best image the evaluator answered (True held, False failed, None unverifiable), with the run
+    item's summary as Record Round writes it."""
+    from imagegate_service.domain.readings import evaluation_summary
+
+    _record_run(aws, run_id, started_at)
+    checks = [{"question": f"q{k}", "satisfied": verdict, "kind": "entity"} for k, verdict in enumerate(answers)]
+    verifiable = [verdict for verdict in answers if verdict is not None]
+    evaluation = {"passed": bool(verifiable) and all(verifiable), "source": "ground-truth", "checks": checks}
+    aws["runs"].update_run(run_id, {"status": status, "evaluation": evaluation_summary(evaluation)})
+
+
+def test_a_passed_run_the_evaluator_failed_says_so_in_its_list_item(api, aws, lambda_context):
+    # Given a PASSED run whose evaluator held 5 of 6 verifiable checks and could not verify one
+    _evaluated(aws, "run-five", datetime(2026, 1, 1, tzinfo=UTC), "PASSED", [True] * 5 + [False, None])
+
+    # When the generations are listed
+    _, body, _ = call(api, lambda_context, "GET", "/generations")
+
+    # Then the item carries the evaluator's verdict beside the status, the unverifiable check apart
+    item = body["generations"][0]
+    assert item["status"] == "PASSED"
+    assert item["evaluation"] == {
+        "passed": False,
+        "source": "ground-truth",
+        "satisfied": 5,
+        "verifiable": 6,
+        "unverifiable": 1,
+    }
+    assert item["evaluationClass"] == "failed" and item["verification"] is None  # no verifier then: none invented
+
+
+def test_the_list_filters_on_the_evaluators_verdict_across_pages(api, aws, lambda_context):
+    # Given runs a minute apart (newest last): passed, failed, unverifiable only, failed, not yet evaluated, failed
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    answers = {
+        "run-a": [True, True],
+        "run-b": [True, False],
+        "run-c": [None, None],
+        "run-d": [False, None],
+        "run-e": None,
+        "run-f": [True, True, False],
+    }
+    for minute, (run_id, given) in enumerate(answers.items()):
+        if given is None:
+            _record_run(aws, run_id, start + timedelta(minutes=minute))
+        else:
+            _evaluated(aws, run_id, start + timedelta(minutes=minute), "PASSED", given)
+
+    # When the failed ones are listed two at a time, following nextCursor
+    seen, url = [], "/generations?limit=2&evaluation=failed"
+    for _ in range(5):
+        status, page, _ = call(api, lambda_context, "GET", url)
+        assert status == 200 and len(page["generations"]) <= 2
+        seen += [g["id"] for g in page["generations"]]
+        if not page["nextCursor"]:
+            break
+        url = page["links"]["next"]
+
+    # Then exactly the runs a verifiable check failed, newest first, none twice or skipped (unverifiable never fails)
+    assert seen == ["run-f", "run-d", "run-b"]
+    assert "evaluation=failed" in url  # the next link keeps the filter
+    _, passed, _ = call(api, lambda_context, "GET", "/generations?evaluation=passed")
+    _, unverified, _ = call(api, lambda_context, "GET", "/generations?evaluation=unverified")
+    assert [g["id"] for g in passed["generations"]] == ["run-a"]
+    assert [g["id"] for g in unverified["generations"]] == ["run-e", "run-c"]
+
+
+@pytest.mark.parametrize("value", ["FAILED", "fail", "", "passed,failed"])
+def test_a_bad_evaluation_filter_is_400_naming_it(api, lambda_context, value):
+    status, body, _ = call(api, lambda_context, "GET", f"/generations?evaluation={value}")
+    assert (status, body["field"]) == (400, "evaluation")
+    assert "passed, failed, unverified" in body["message"]
+
+
 # -- the rest --------------------------------------------------------------------------------------
 def test_unknown_routes_are_404_and_other_methods_405_json(api, lambda_context):
     status, body, headers = call(api, lambda_context, "DELETE", "/generations")

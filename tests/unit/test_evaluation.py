@@ -530,12 +530,15 @@ def test_record_round_keeps_the_evaluation_and_its_cost_apart_from_the_loops_cos
         loop["projectedCostUsd"]
         >= loop["costUsd"] + loop["evaluationCostUsd"] + estimated_round_cost(state["settings"]) - 1e-9
     )
-    assert loop["bestEvaluation"] == {"passed": True, "source": EVALUATOR}
-    assert storage[1].get_run(RUN)["evaluationCostUsd"] == pytest.approx(summary["costUsd"])
+    counted = {"passed": True, "source": EVALUATOR, "satisfied": 3, "verifiable": 3, "unverifiable": 0}
+    assert loop["bestEvaluation"] == counted
+    run_item = storage[1].get_run(RUN)
+    assert run_item["evaluationCostUsd"] == pytest.approx(summary["costUsd"])
+    assert run_item["evaluation"] == counted  # the listing reads the best image's verdict from the run item
 
     # and Finish Run hands the evaluator's verdict on the final image to whoever collects the outcome
     result = RunFinisher(storage[1]).finish({**state, "loop": loop, "outcome": c.STATUS_EXHAUSTED, "reason": "rounds"})
-    assert result["evaluation"] == {"passed": True, "source": EVALUATOR}
+    assert result["evaluation"] == counted
     assert result["costUsd"] == pytest.approx(0.011)
 
 

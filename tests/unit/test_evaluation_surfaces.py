@@ -400,9 +400,105 @@ def test_the_api_document_with_evaluations_matches_its_openapi_description():
     assert set(OPENAPI["components"]["schemas"]["Evaluation"]["properties"]) == {
         "passed",
         "source",
+        "unverifiable",
         "checks",
         "unavailable",
     }
+
+
+VERIFICATION = {
+    "passed": True,
+    "source": "rekognition",
+    "status": "complete",
+    "unverifiable": 1,
+    "checks": [
+        {"question": "Are there exactly two cows?", "satisfied": True, "evidence": "the image shows 2 cows"},
+        {"question": "Is the cow's bell golden?", "satisfied": None, "evidence": "no label for bell"},
+    ],
+}
+
+
+def unverifiable_evaluation():
+    """5 of 6 verifiable checks hold, 1 unverifiable: the evaluator fails the image."""
+    checks = [{"question": f"Is there a cow number {k}?", "satisfied": True, "kind": "entity"} for k in range(5)]
+    checks += [
+        {"question": "Is the cow brown?", "satisfied": False, "kind": "colour"},
+        {"question": "Is the cow grazing?", "satisfied": None, "kind": "action"},
+    ]
+    return {"passed": False, "source": GROUND_TRUTH, "unverifiable": 1, "checks": checks}
+
+
+def test_the_list_and_the_document_with_verification_and_unverifiable_checks_match_their_openapi_description():
+    import jsonschema
+
+    from imagegate_service.domain.generations import Generations
+    from imagegate_service.domain.readings import evaluation_summary, verification_summary
+
+    # Given a PASSED run whose best round the verifier grounded and the evaluator failed (5/6, 1 unverifiable)
+    best = {**round_item(1, 9.0, False), "passed": True, "gatePassed": True}
+    best.update(evaluation=unverifiable_evaluation(), verification=VERIFICATION)
+    run = {
+        "runId": "20260101T000000Z-0000abcd",
+        "status": "PASSED",
+        "prompt": "a brown cow",
+        "settings": {"threshold": 8},
+        "startedAt": "2026-01-01T00:00:00Z",
+        "bestRound": 1,
+        "bestScore": 9.0,
+        "rounds": 1,
+        "evaluation": evaluation_summary(best["evaluation"]),
+        "verification": verification_summary(VERIFICATION),
+        "pk": "RUN#20260101T000000Z-0000abcd",
+        "sk": "RUN",
+        c.RUNS_INDEX_PK: c.RUNS_INDEX_PK_VALUE,
+        c.RUNS_INDEX_SK: "2026-01-01T00:00:00Z#20260101T000000Z-0000abcd",
+    }
+
+    class Runs:
+        def get_run(self, run_id):
+            return run
+
+        def list_rounds(self, run_id):
+            return [best]
+
+        def list_recent_runs(self, limit, start_key=None):
+            return [run], None
+
+    class Presigner:
+        def url(self, key):
+            return f"https://example.invalid/{key}"
+
+    service = Generations(runs=Runs(), workflow=object(), presigner=Presigner())
+    schemas = _as_json_schema(
+        {name: schema for name, schema in OPENAPI["components"]["schemas"].items() if name != "RunRequest"}
+    )
+
+    # When the run is read and listed
+    document, listing = service.get(run["runId"]), service.list(evaluation="failed")
+
+    # Then both match their description, the unverifiable checks are null and counted apart
+    jsonschema.validate(document, {"$defs": schemas, "$ref": "#/$defs/Generation"})
+    jsonschema.validate(listing, {"$defs": schemas, "$ref": "#/$defs/GenerationList"})
+    assert document["verification"] == VERIFICATION and document["rounds"][0]["gatePassed"] is True
+    assert [check["satisfied"] for check in document["evaluation"]["checks"]][-1] is None
+    item = listing["generations"][0]
+    assert (item["evaluation"]["satisfied"], item["evaluation"]["verifiable"], item["evaluation"]["unverifiable"]) == (
+        5,
+        6,
+        1,
+    )
+    assert item["verification"] == {
+        "passed": True,
+        "status": "complete",
+        "source": "rekognition",
+        "satisfied": 1,
+        "verifiable": 1,
+        "unverifiable": 1,
+    }
+    described = OPENAPI["components"]["schemas"]
+    assert set(item) <= set(described["GenerationSummary"]["properties"])
+    assert set(document["rounds"][0]) <= set(described["Round"]["properties"])
+    assert set(listing["links"]) <= {"self", "next"} and listing["links"]["self"].endswith("?evaluation=failed")
 
 
 # -- the CLI --------------------------------------------------------------------------------------------

@@ -22,6 +22,12 @@ from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowT
 from imagegate_service.domain.clock import utc_now
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.ports import Clock, RunRepository, UrlSigner, Workflow
+from imagegate_service.domain.readings import (
+    EVALUATION_FILTERS,
+    evaluation_class,
+    evaluation_summary,
+    verification_summary,
+)
 from imagegate_service.domain.run_ids import is_run_id, new_run_id
 from imagegate_service.domain.start import new_run_item
 from imagegate_service.errors import (
@@ -41,6 +47,9 @@ COLLECTION_PATH = "/generations"
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _CANDIDATE = re.compile(r"candidate-(\d+)\.png$")
 _CURSOR_KEYS = {"pk", "sk", c.RUNS_INDEX_PK, c.RUNS_INDEX_SK}
+# A filtered listing reads at most this many index pages (of `limit` runs each) per request: a filter that matches
+# few runs answers a short page with a nextCursor rather than reading the whole table in one request.
+LIST_FILTER_MAX_PAGES = 5
 
 
 def _dynamodb_idempotency_store() -> Any:
@@ -187,6 +196,8 @@ class Generations:
             "rounds": [self._round(entry) for entry in rounds],
             # the independent evaluator on the final best image: the best round's evaluation
             "evaluation": best_round.get("evaluation"),
+            # the verifier's grounding of the judge's checks on that image (None: not asked, or no verifier then)
+            "verification": best_round.get("verification"),
             "bestImage": (
                 {"round": item.get("bestRound"), "score": item.get("bestScore"), "url": self._presigner.url(best_key)}
                 if best_key
@@ -219,6 +230,7 @@ class Generations:
             "finishedAt": None,
             "rounds": [],
             "evaluation": None,
+            "verification": None,
             "bestImage": None,
             "totals": {"rounds": 0, "costUsd": 0.0, "evaluationCostUsd": 0.0, "bestScore": None, "finalScore": None},
             "links": _links(base_path, run_id),
@@ -244,7 +256,11 @@ class Generations:
             "negativePrompt": entry.get("negativePrompt", ""),
             "promptChanges": entry.get("promptChanges", []),
             "score": entry["score"],
-            "passed": entry["passed"],
+            "passed": entry["passed"],  # the judge's verdict: score >= threshold
+            # the gate's: the judge passed and no check the verifier grounded failed (a round recorded before the
+            # verifier existed: the judge's)
+            "gatePassed": entry.get("gatePassed", entry["passed"]),
+            "verification": entry.get("verification"),
             "subscores": entry.get("subscores", {}),
             "explanation": entry.get("explanation", ""),
             "suggestions": entry.get("suggestions", []),
@@ -264,13 +280,24 @@ class Generations:
         }
 
     # -- list ------------------------------------------------------------------------------------
-    def list(self, limit: str | None = None, cursor: str | None = None, base_path: str = "") -> dict[str, Any]:
+    def list(
+        self, limit: str | None = None, cursor: str | None = None, base_path: str = "", evaluation: str | None = None
+    ) -> dict[str, Any]:
+        """Newest first, one page. With `evaluation` (passed, failed or unverified: the evaluator's verdict on
+        each run's best image) only the runs in that class; such a page may hold fewer than `limit` runs while
+        nextCursor goes on (see LIST_FILTER_MAX_PAGES)."""
         page_size = _parse_limit(limit)
-        items, last_key = self._runs.list_recent_runs(page_size, _decode_cursor(cursor) if cursor else None)
+        wanted = _parse_evaluation_filter(evaluation)
+        start = _decode_cursor(cursor) if cursor else None
+        if wanted is None:
+            items, last_key = self._runs.list_recent_runs(page_size, start)
+        else:
+            items, last_key = _filtered_page(self._runs, page_size, start, wanted)
         next_cursor = _encode_cursor(last_key) if last_key else None
-        links = {"self": base_path + COLLECTION_PATH}
+        links = {"self": base_path + COLLECTION_PATH + (f"?evaluation={wanted}" if wanted else "")}
         if next_cursor:
-            links["next"] = f"{base_path}{COLLECTION_PATH}?limit={page_size}&cursor={next_cursor}"
+            also = f"&evaluation={wanted}" if wanted else ""
+            links["next"] = f"{base_path}{COLLECTION_PATH}?limit={page_size}&cursor={next_cursor}{also}"
         return {
             "generations": [
                 {
@@ -284,6 +311,10 @@ class Generations:
                     "threshold": (item.get("settings") or {}).get("threshold"),
                     "bestImage": self._presigner.url(item["bestImageKey"]) if item.get("bestImageKey") else None,
                     "costUsd": item.get("costUsd", 0.0),
+                    # beside the status: the evaluator's and the verifier's verdicts on the best image, in counts
+                    "evaluation": evaluation_summary(item.get("evaluation")),
+                    "evaluationClass": evaluation_class(item.get("evaluation")),
+                    "verification": verification_summary(item.get("verification")),
                     "links": _links(base_path, item["runId"]),
                 }
                 for item in items
@@ -291,6 +322,29 @@ class Generations:
             "nextCursor": next_cursor,
             "links": links,
         }
+
+
+def _filtered_page(
+    runs: RunRepository, page_size: int, start: dict[str, Any] | None, wanted: str
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Up to page_size runs of the evaluation class `wanted`, reading at most LIST_FILTER_MAX_PAGES index
+    pages; the key to continue from is the last run kept when the page filled mid-way (the runs after it are
+    read again by the next request), else the index's own."""
+    kept: list[dict[str, Any]] = []
+    key = start
+    for _ in range(LIST_FILTER_MAX_PAGES):
+        page, last_key = runs.list_recent_runs(page_size, key)
+        for position, item in enumerate(page):
+            if evaluation_class(item.get("evaluation")) != wanted:
+                continue
+            kept.append(item)
+            if len(kept) == page_size:
+                rest = position < len(page) - 1
+                return kept, ({name: item[name] for name in _CURSOR_KEYS} if rest else last_key)
+        if not last_key:
+            return kept, None
+        key = last_key
+    return kept, key
 
 
 def _links(base_path: str, run_id: str) -> dict[str, str]:
@@ -307,6 +361,14 @@ def _parse_limit(limit: str | None) -> int:
     if not limit.isdigit() or not 1 <= int(limit) <= c.LIST_MAX_LIMIT:
         raise InvalidRequest("limit", f"must be an integer from 1 to {c.LIST_MAX_LIMIT}, not {limit[:20]!r}")
     return int(limit)
+
+
+def _parse_evaluation_filter(evaluation: str | None) -> str | None:
+    if evaluation is None:
+        return None
+    if evaluation not in EVALUATION_FILTERS:
+        raise InvalidRequest("evaluation", f"must be one of {', '.join(EVALUATION_FILTERS)}, not {evaluation[:20]!r}")
+    return evaluation
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:

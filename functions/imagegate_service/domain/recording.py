@@ -17,6 +17,7 @@ from imagegate_service.domain.evaluating import (
 from imagegate_service.domain.generation import image_calls_bound
 from imagegate_service.domain.judging import best_candidate, judge_call_bound
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
+from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.refining import public_edit, round_mode
 from imagegate_service.settings import run_ttl_days
 
@@ -97,8 +98,7 @@ class RoundRecorder:
             c.TTL_ATTRIBUTE: expiry_epoch(now, run_ttl_days()),
         }
         improved = score > loop["bestScore"] or loop["bestRound"] == 0
-        available = "unavailable" not in evaluation
-        evaluated = {"passed": evaluation["passed"], "source": evaluation["source"]} if available else None
+        evaluated = evaluation_summary(evaluation)  # counts only; None when the evaluator was unavailable
         next_loop = {
             **loop,
             "roundsCompleted": round_number,
@@ -138,6 +138,12 @@ class RoundRecorder:
                 "bestScore": next_loop["bestScore"],
                 "bestImageKey": next_loop["bestImageKey"],
                 "evaluationCostUsd": next_loop["evaluationCostUsd"],
+                # the best image's evaluation and verification in counts, for the listing and its filter
+                **(
+                    {"evaluation": evaluated, "verification": verification_summary(round_item.get("verification"))}
+                    if improved
+                    else {}
+                ),
                 "updatedAt": iso(now),
             },
         )

@@ -16,6 +16,7 @@ from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, TaskCallbacks
+from imagegate_service.domain.readings import evaluation_summary
 from imagegate_service.domain.run_ids import is_run_id
 from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
 from imagegate_service.settings import _is_control
@@ -62,14 +63,12 @@ def approved_loop(loop: dict[str, Any], review: dict[str, Any] | None, rounds: l
     chosen = next((entry for entry in rounds if int(entry["round"]) == int(review["round"])), None)
     if chosen is None:
         return loop
-    evaluation = chosen.get("evaluation") or {}
-    available = "unavailable" not in evaluation and "passed" in evaluation
     return {
         **loop,
         "bestRound": int(chosen["round"]),
         "bestScore": chosen["score"],
         "bestImageKey": chosen["bestImageKey"],
-        "bestEvaluation": {"passed": evaluation["passed"], "source": evaluation["source"]} if available else None,
+        "bestEvaluation": evaluation_summary(chosen.get("evaluation")),
     }
 
 

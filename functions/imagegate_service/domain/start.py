@@ -68,7 +68,7 @@ def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
         "projectedCostUsd": round(first_round_bound(settings), 6),
         "rewriteCostUsd": 0.0,
         "evaluationCostUsd": 0.0,  # the independent evaluator's calls: in the budget, apart from costUsd
-        "bestEvaluation": None,  # {passed, source} of the best round's evaluation, for the run's result
+        "bestEvaluation": None,  # the best round's evaluation in counts (readings.evaluation_summary), for the result
         "lastScore": 0.0,
         "bestScore": 0.0,
         "bestRound": 0,
