@@ -7,6 +7,7 @@
   call and the sum (the candidates are judged in parallel);
 - each Lambda handler module's import time next to a bare `import boto3` (cold start; target <= 1.3x);
 - the offline world's render and judge time at 1024x1024;
+- the coverage of DSG-1k's human questions by the old evaluator, the judge's and the evaluator's readings;
 - the control arms (loop, single, redraw, best-of-3, best-of-5) side by side on the bundled suite and on
   a 100-item stratified GenEval sample: evaluator and judge pass rates, the judge's false passes, images
   and rounds per item, cost per evaluator pass.
@@ -231,6 +232,20 @@ def ablation_figures() -> None:
     print(f"  (553 GenEval prompts x {len(ablation.VARIANTS)} wordings in {time.perf_counter() - started:.1f} s)")
 
 
+def coverage_figures() -> None:
+    """DSG-1k's human questions covered by the old evaluator (the judge's reading's contract subset: before), the
+    judge's reading and the evaluator's own reading (after), by category (world/coverage.py says what covers)."""
+    from imagegate.local.world import coverage
+
+    if not coverage.DSG_FILE.is_file():
+        print(f"DSG-1k coverage: skipped, {coverage.DSG_FILE} not found")
+        return
+    started = time.perf_counter()
+    table = coverage.coverage_table()
+    print(f"DSG-1k coverage of the human questions by reading ({time.perf_counter() - started:.1f} s):")
+    print(table)
+
+
 def main() -> None:
     import warnings
 
@@ -238,6 +253,7 @@ def main() -> None:
     warnings.filterwarnings("ignore", "No application metrics to publish")
     world_figures()
     calibration_figures()
+    coverage_figures()
     ablation_figures()
     import_figures()
     judge_wall_figures()

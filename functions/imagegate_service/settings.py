@@ -336,14 +336,18 @@ def _check_evaluator(settings: dict[str, Any]) -> None:
             raise InvalidRequest(field, f"{relation!r} is not a relation to one item; allowed: {', '.join(allowed)}")
         if not isinstance(other, int) or isinstance(other, bool) or not 0 <= other < len(include) or other == index:
             raise InvalidRequest(field, f"{other!r} must be the index of another include item (0-{len(include) - 1})")
-    if include:
+    if settings.get("expected"):
         # Every check is asked of the evaluator at once: more than its answers' schema admits could never be answered.
         from imagegate_service import prompts
         from imagegate_service.domain.evaluating import ANSWERS_SCHEMA
-        from imagegate_service.evaluation import checks_from_expected
+        from imagegate_service.evaluation import ExpectationError, checks_from_expected
 
         limit = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["maxItems"]
-        asked = len(checks_from_expected(settings["expected"]))
+        try:
+            asked = len(checks_from_expected(settings["expected"]))
+        except ExpectationError as error:  # an index, a relation's object2: what the schema cannot say
+            field, _, problem = str(error).partition(" ")
+            raise InvalidRequest(field, problem) from None
         if asked > limit:
             raise InvalidRequest(
                 "expected",

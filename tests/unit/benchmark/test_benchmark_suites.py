@@ -335,7 +335,8 @@ def test_the_bundled_suite_expectations_come_from_each_prompt() -> None:
 
     items = load_suite_jsonl(DEFAULT_SUITE_FILE)
     with_expectations = [item for item in items if "expected" in item.settings]
-    assert len(with_expectations) >= len(items) * 2 // 3
+    # every item is measured on a checklist written from its prompt, not on a reading of it
+    assert with_expectations == items
     for item in with_expectations:
         words = item.prompt.lower().replace(",", " ").split()
         for entry in item.settings["expected"]["include"] + item.settings["expected"].get("exclude", []):
@@ -344,9 +345,12 @@ def test_the_bundled_suite_expectations_come_from_each_prompt() -> None:
             assert noun in item.prompt.lower() or noun.rstrip("y") + "ies" in words, (item.id, noun)
             assert entry.get("color") is None or entry["color"] in words, (item.id, entry)
             assert entry["count"] == 1 or str(entry["count"]) in item.prompt or _NUMBER_WORDS[entry["count"]] in words
-    # A prompt asking for quoted text gets no structured expectations: GenEval's cannot express text, and
-    # expectations replace the evaluator's own reading of the prompt, which checks the text
-    assert all("expected" not in item.settings for item in items if '"' in item.prompt)
+        for kind in ("scene", "light", "style"):
+            value = item.settings["expected"].get(kind)
+            assert value is None or value in item.prompt.lower(), (item.id, kind, value)
+        # quoted text is expected exactly, on the object that carries it
+        quoted = set(item.prompt.split('"')[1::2])
+        assert quoted == {entry["text"] for entry in item.settings["expected"]["include"] if "text" in entry}, item.id
 
 
 _NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}

@@ -93,3 +93,82 @@ def test_every_geneval_item_gives_valid_contract_checks():
         jsonschema.validate({"checks": checks}, schema)
         wanted = sum(1 + (i["count"] > 1) + ("color" in i) + ("position" in i) for i in item["include"])
         assert len(checks) == wanted + len(item.get("exclude", []))
+
+
+def test_expected_items_carry_attributes_relations_text_action_and_settings():
+    # Given an annotation of "a wooden sign saying "OPEN" between a cat and a dog riding a skateboard, at night"
+    expected = {
+        "include": [
+            {
+                "class": "sign",
+                "count": 1,
+                "attributes": [{"attribute": "Wooden", "attributeKind": "material"}],
+                "relations": [{"relation": "between", "object": 1, "object2": 2}],
+                "text": "OPEN",
+            },
+            {"class": "cat", "count": 1},
+            {
+                "class": "dog",
+                "count": 1,
+                "action": {"action": "ride", "object": 3},
+                "relations": [{"relation": "near", "object": 0}],
+            },
+            {"class": "skateboard", "count": 1},
+        ],
+        "light": "night",
+    }
+    # When it becomes checks
+    checks = checks_from_expected(expected)
+    by_question = {c["question"]: c for c in checks}
+    # Then each field is one plain, one-property question with its structured facts and its entity as parent
+    assert by_question["Is the sign wooden?"]["attributeKind"] == "material"
+    between = by_question["Is the sign between the cat and the dog?"]
+    assert (between["relation"], between["object"], between["object2"]) == ("between", "cat", "dog")
+    assert by_question['Does the sign say "OPEN"?']["text"] == "OPEN"
+    riding = by_question["Is the dog riding the skateboard?"]
+    assert (riding["action"], riding["object"], riding["parent"]) == ("ride", "skateboard", "c3")
+    assert by_question["Is the dog near the sign?"]["relation"] == "near"
+    assert by_question["Does the image show night lighting?"]["setting"] == "night"
+    assert "parent" not in by_question["Does the image show night lighting?"]
+
+
+def test_settings_alone_are_enough():
+    checks = checks_from_expected({"include": [], "scene": "street", "style": "comic book"})
+    assert [c["kind"] for c in checks] == ["scene", "style"]
+
+
+@pytest.mark.parametrize(
+    ("item", "field", "limit"),
+    [
+        ({"attributes": [{"attribute": ""}]}, "expected.include[0].attributes[0].attribute", "1-64"),
+        ({"attributes": [{"attribute": "odd", "attributeKind": "smell"}]}, "attributeKind", "shape, material"),
+        ({"attributes": [{"attribute": "x"}] * 9}, "expected.include[0].attributes", "at most 8"),
+        ({"relations": [{"relation": "atop", "object": 1}]}, "expected.include[0].relations[0].relation", "left of"),
+        ({"relations": [{"relation": "on", "object": 0}]}, "expected.include[0].relations[0].object", "(0-1)"),
+        ({"relations": [{"relation": "between", "object": 1}]}, "expected.include[0].relations[0].object2", "(0-1)"),
+        ({"relations": [{"relation": "on", "object": 1, "object2": 1}]}, "relations[0].object2", "only for between"),
+        ({"text": "x" * 201}, "expected.include[0].text", "1-200"),
+        ({"action": "ride"}, "expected.include[0].action", "an object with action"),
+        ({"action": {"action": "ride", "object": 7}}, "expected.include[0].action.object", "(0-1)"),
+    ],
+)
+def test_bad_new_fields_name_the_field_and_the_limit(item, field, limit):
+    expected = {"include": [{"class": "cow", "count": 1, **item}, {"class": "barn", "count": 1}]}
+    with pytest.raises(ExpectationError) as error:
+        checks_from_expected(expected)
+    assert field in str(error.value) and limit in str(error.value)
+
+
+def test_every_item_of_the_bundled_suite_carries_expected_within_the_contract():
+    import jsonschema
+
+    from imagegate_service import prompts
+
+    suite = Path(__file__).resolve().parents[3] / "functions" / "imagegate_service" / "suites" / "default.jsonl"
+    schema = prompts.schema("evaluation_checks.schema.json")
+    for line in suite.read_text().splitlines():
+        item = json.loads(line)
+        checks = checks_from_expected(item["settings"]["expected"])
+        jsonschema.validate({"checks": checks}, schema)
+        if '"' in item["prompt"]:
+            assert any(c["kind"] == "text" for c in checks), item["id"]
