@@ -208,12 +208,16 @@ LIST_MAX_LIMIT = 100
 # refine = after round 1 every round edits the best image so far (the generator's edit mode, model registry);
 # auto = refine when the best score is within AUTO_REFINE_MARGIN of the threshold and the failed checks are
 #        local (one object, its presence, colour or attributes), regenerate otherwise (and on a model that cannot edit);
-# redraw = a control arm: the same prompt re-drawn with the next seed, no model call.
+# redraw = a control arm: the same prompt re-drawn with the next seed, no model call;
+# reword = a control arm: the rewriter restates the ORIGINAL prompt more explicitly without reading the judge's
+#          verdict (no suggestions, no scores), and the next round draws it with the next seed: what rewording
+#          alone buys, the control the loop must beat (issue 22.3).
 STRATEGY_AUTO = "auto"
 STRATEGY_REGENERATE = "regenerate"
 STRATEGY_REFINE = "refine"
 STRATEGY_REDRAW = "redraw"
-STRATEGIES = (STRATEGY_AUTO, STRATEGY_REGENERATE, STRATEGY_REFINE, STRATEGY_REDRAW)
+STRATEGY_REWORD = "reword"
+STRATEGIES = (STRATEGY_AUTO, STRATEGY_REGENERATE, STRATEGY_REFINE, STRATEGY_REDRAW, STRATEGY_REWORD)
 # Deprecated spellings accepted at validation and normalised (the run's settings record the new name).
 DEPRECATED_STRATEGIES = {"rewrite": STRATEGY_REGENERATE}
 # What a round did (its round item's "mode"): drew from text, or edited an earlier round's best image.
@@ -276,13 +280,15 @@ METRIC_BENCHMARK_FAILED_ITEM_PERCENT = "BenchmarkFailedItemPercent"
 # Control arms (benchmark request field "arms"): the same items under other loop settings, in the same
 # execution (items x arms in the Map), so the loop is compared with what the same spend buys otherwise.
 # loop = the settings as given, every round regenerated from a rewritten prompt; single = one round; redraw = the
-# loop with the rewrite replaced by a re-draw of the unchanged prompt with a new seed; best-of-N = one round with
-# N candidates; loop+refine = every round after the first edits the best image; loop+auto = edit or regenerate
+# loop with the rewrite replaced by a re-draw of the unchanged prompt with a new seed; reword = each round restates
+# the original prompt more explicitly without reading the verdict (strategy reword), with a new seed;
+# best-of-N = one round with N candidates; loop+refine = every round after the first edits the best image; loop+auto = edit or regenerate
 # round by round (strategy auto, the run default).
 BENCHMARK_ARMS: dict[str, dict[str, object]] = {
     "loop": {"strategy": STRATEGY_REGENERATE},
     "single": {"maxRounds": 1},
     "redraw": {"strategy": STRATEGY_REDRAW},
+    "reword": {"strategy": STRATEGY_REWORD},
     "best-of-3": {"maxRounds": 1, "candidatesPerRound": 3},
     "best-of-5": {"maxRounds": 1, "candidatesPerRound": 5},
     "loop+refine": {"strategy": STRATEGY_REFINE},
