@@ -237,6 +237,12 @@ EDIT_STRENGTH_NEAR = 0.35
 EDIT_STRENGTH_FAR = 0.8
 EDIT_STRENGTH_FULL_GAP = 3.0
 
+# A round's verification status: complete (the verifier answered), unavailable (it failed after its retries: the
+# gate fell back to the judge), skipped (the judge did not pass the round, so nothing was asked).
+VERIFICATION_COMPLETE = "complete"
+VERIFICATION_UNAVAILABLE = "unavailable"
+VERIFICATION_SKIPPED = "skipped"
+
 # The nightly benchmark: its own two functions around a Map of quality loops.
 BENCHMARK_HANDLERS = {
     "prepare_benchmark": "PrepareBenchmarkFunctionArn",
