@@ -79,13 +79,26 @@ def test_an_approval_makes_the_approved_round_the_result():
     loop = {"bestRound": 1, "bestScore": 9.0, "bestImageKey": "k1", "bestEvaluation": None, "round": 2}
     rounds = [
         {"round": 1, "score": 9.0, "bestImageKey": "k1", "evaluation": {"passed": True, "source": "x"}},
-        {"round": 2, "score": 8.0, "bestImageKey": "k2", "evaluation": {"passed": False, "source": "x"}},
+        {
+            "round": 2,
+            "score": 8.0,
+            "bestImageKey": "k2",
+            "evaluation": {
+                "passed": False,
+                "source": "x",
+                "checks": [
+                    {"question": "Is there a cow?", "satisfied": False},
+                    {"question": "Is it grazing?", "satisfied": None},
+                ],
+            },
+        },
     ]
     # When round 2 is approved
     approved = approved_loop(loop, {"decision": "approve", "round": 2}, rounds)
     # Then round 2 is the result, with its own evaluation; a rejection or no review changes nothing
     assert (approved["bestRound"], approved["bestScore"], approved["bestImageKey"]) == (2, 8.0, "k2")
-    assert approved["bestEvaluation"] == {"passed": False, "source": "x"}
+    counted = {"passed": False, "source": "x", "satisfied": 0, "verifiable": 1, "unverifiable": 1}
+    assert approved["bestEvaluation"] == counted  # in counts, as Record Round keeps it
     assert approved_loop(loop, {"decision": "reject", "round": 2}, rounds) == loop
     assert approved_loop(loop, None, rounds) == loop
 
