@@ -468,10 +468,113 @@ ATTRIBUTE_KINDS: dict[str, str] = {
         ]
     },
 }
+for _word in ("left", "right", "front", "back", "upper", "lower", "inner", "outer", "rear", "side"):
+    ATTRIBUTE_KINDS[_word] = "other"  # "the right arm": which one, not a thing of its own
 for _word, _kind in (("giant", "size"), ("light", "other"), ("translucent", "texture")):
     ATTRIBUTE_KINDS[_word] = _kind  # a word listed twice above: this is its kind
-_ADJECTIVE_SUFFIXES = ("ful", "ous", "less", "ive", "able", "ible", "ish", "ical", "ial", "ual", "onal", "-shaped")
-_NOT_ADJECTIVES = frozenset({"olive", "detective", "locomotive", "cable", "table", "vegetable", "fable", "stable"})
+_ADJECTIVE_SUFFIXES = (
+    "ful",
+    "ous",
+    "less",
+    "ive",
+    "able",
+    "ible",
+    "ish",
+    "ical",
+    "ial",
+    "ual",
+    "onal",
+    "ic",
+    "-shaped",
+)
+_NOT_ADJECTIVES = frozenset(
+    [
+        "olive",
+        "detective",
+        "locomotive",
+        "cable",
+        "table",
+        "vegetable",
+        "fable",
+        "stable",
+        "music",
+        "traffic",
+        "republic",
+        "clinic",
+        "mosaic",
+        "topic",
+        "garlic",
+        "picnic",
+        "logic",
+        "comic",
+        "graphic",
+        "mechanic",
+        "critic",
+        "relic",
+        "tunic",
+        "attic",
+        "arsenic",
+        "fabric",
+        "rubric",
+        "lyric",
+        "cleric",
+        "heretic",
+        "mimic",
+        "tonic",
+        "panic",
+        "public",
+    ]
+)
+# Abstract nouns that name no thing in a picture (general English): never an entity.
+_ABSTRACT_NOUNS = frozenset(
+    [
+        "level",
+        "position",
+        "direction",
+        "angle",
+        "degree",
+        "degrees",
+        "distance",
+        "shape",
+        "size",
+        "amount",
+        "height",
+        "width",
+        "length",
+        "version",
+        "type",
+        "kind",
+        "sort",
+        "concept",
+        "idea",
+        "vector",
+        "element",
+        "elements",
+        "aspect",
+        "aspects",
+        "manner",
+        "fashion",
+        "way",
+        "quality",
+        "resolution",
+        "detail",
+        "details",
+        "style",
+        "mood",
+        "atmosphere",
+        "theme",
+        "motif",
+        "pattern",
+        "design",
+        "look",
+        "feel",
+        "vibe",
+        "color",
+        "colour",
+        "colors",
+        "colours",
+    ]
+)
 _DETERMINERS = frozenset(
     [
         "a",
@@ -970,11 +1073,26 @@ _VERBS = frozenset(
         "show",
         "depict",
         "display",
+        "consist",
     ]
 )
 # Verbs that say what the picture shows, not what happens in it ("we can see a flower", "it contains a cup").
 _PERCEPTION_VERBS = frozenset(
-    {"see", "notice", "observe", "spot", "view", "find", "contain", "include", "feature", "show", "depict", "display"}
+    {
+        "consist",
+        "see",
+        "notice",
+        "observe",
+        "spot",
+        "view",
+        "find",
+        "contain",
+        "include",
+        "feature",
+        "show",
+        "depict",
+        "display",
+    }
 )
 _IRREGULAR_SINGULARS = {"feet": "foot", "teeth": "tooth", "geese": "goose", "oxen": "ox", "dice": "die"}
 
@@ -1200,7 +1318,8 @@ class _Reader:
         count, colour and attribute checks."""
         noun = singular_noun(phrase.head) if phrase.plural else phrase.head
         earlier = [e for e in self.entities if e.noun == noun]
-        if earlier and (phrase.definite or generic or not phrase.indefinite) and phrase.count is None:
+        bare = not phrase.indefinite and not phrase.colours and not phrase.attributes  # "person ... person"
+        if earlier and (phrase.definite or generic or bare) and phrase.count is None:
             entity = earlier[-1]
         else:
             plural = phrase.plural or (phrase.count or 1) > 1
@@ -1454,6 +1573,19 @@ def _tag(tokens: list[_Token]) -> None:
             i += 1
             continue
         word = token.word
+        style_of = (
+            4
+            if words[i : i + 4] == ["in", "the", "style", "of"]
+            else 3
+            if words[i : i + 3] == ["in", "style", "of"]
+            else 0
+        )
+        if style_of:
+            token.tag = "STYLEOF"  # "in the style of Van Gogh": the image's style, not a thing in it
+            for t in tokens[i + 1 : i + style_of]:
+                t.tag = "SKIP"
+            i += style_of
+            continue
         place = _match_place(words, i) if i + 2 < len(words) else None
         if place is not None:
             length, where = place
@@ -1536,6 +1668,27 @@ def _tag(tokens: list[_Token]) -> None:
         i += 1
 
 
+def _opens_phrase(word: str) -> bool:
+    """A word that starts a noun phrase's modifiers: a number, a colour or an adjective."""
+    return (
+        word in _NUMBERS
+        or word.isdigit()
+        or colour_name(word) is not None
+        or (_attribute_kind(word) is not None and word not in _MATERIAL_NOUNS)
+    )
+
+
+def _is_noun_word(word: str) -> bool:
+    return (
+        word.isalpha()
+        and not _opens_phrase(word)
+        and word not in _DETERMINERS
+        and word not in _QUANTIFIERS
+        and word not in QUALITY_WORDS
+        and word not in _MATERIAL_NOUNS
+    )
+
+
 def _modifies_next(previous: _Token | None) -> bool:
     """Is the word before a participle one that opens or fills a noun phrase ("a", "tiny", "red", "two")? Then
     the participle is an adjective of the noun that follows ("a tiny cracked teacup"), not a verb."""
@@ -1595,6 +1748,7 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         and rest[-1].word not in _MATERIAL_NOUNS
     ):
         trailing.insert(0, rest.pop())  # "a pencil holder full of crayons": the holder is full
+    indefinite = bool(words) and words[0].word in {"a", "an"}
     # The head: the last word; noun-like words before it stay with it (a compound), up to three words.
     head_words = [rest[-1]]
     k = len(rest) - 2
@@ -1604,8 +1758,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         compound = " ".join([t.word, *(h.word for h in head_words)])
         if compound in _COMPOUNDS or pair in _COMPOUNDS or singular_noun(compound) in _KNOWN_NOUNS:
             head_words.insert(0, t)
-        elif t.word.endswith("'s") and t.raw[:1].isupper():
-            head_words.insert(0, t)  # "Rubik's cube", "McDonald's sign": a name, one thing
+        elif t.word.endswith("'s") and (t.raw[:1].isupper() or indefinite):
+            head_words.insert(0, t)  # "Rubik's cube", "a dog's bowl": one thing (the owner is no other one)
         elif (
             colour_name(t.word) is None
             and _attribute_kind(t.word) is None
@@ -1702,11 +1856,19 @@ class _Parser:
             if token.tag == "WORD":
                 if token.word in _DETERMINERS and any(t.word not in _DETERMINERS for t in run):
                     break  # "a dog down the street": a new phrase starts
+                if run and _opens_phrase(token.word) and _is_noun_word(run[-1].word) and not self._trailing_adjective():
+                    break  # "right leg left leg": a second phrase
                 run.append(token)
             elif run and token.tag == "ADV" and any(t.word not in _DETERMINERS for t in run):
                 break
             self.i += 1
         return run
+
+    def _trailing_adjective(self) -> bool:
+        """Does the adjective at the cursor end its phrase ("a pencil holder full of crayons"), rather than start a
+        new noun phrase ("right leg left leg")?"""
+        nxt = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
+        return nxt is None or nxt.tag != "WORD" or nxt.word in _DETERMINERS
 
     def noun_phrase(self, *, generic: bool = False) -> tuple[_Entity | None, _Phrase | None]:
         """Read a noun phrase at the cursor: an entity (or a setting, a backdrop, a pronoun's referent)."""
@@ -1805,6 +1967,10 @@ class _Parser:
                     if word in table:
                         self.out.setting(kind, word)
             return None, phrase
+        if last_word in _ABSTRACT_NOUNS or (
+            len(head.split()) == 1 and (_is_past(head) or _is_ing_verb(head)) and head not in _KNOWN_NOUNS
+        ):
+            return None, phrase  # "a push up position", "painted": nothing to look for
         if (
             head in FRAMING_NOUNS
             or singular_noun(head) in FRAMING_NOUNS
@@ -1840,6 +2006,12 @@ class _Parser:
         while self.i < len(self.tokens):
             token = self.tokens[self.i]
             tag = token.tag
+            if tag == "STYLEOF":
+                self.i += 1
+                run = self.words_run()
+                if run:
+                    self.out.setting("style", " ".join(t.word for t in run if t.word not in _DETERMINERS)[:64])
+                continue
             if tag == "QUOTE":
                 self.out.text(self.quotes[int(token.value)], carrier if carrier is not None else None)
                 self.i += 1
@@ -1900,8 +2072,9 @@ class _Parser:
                 continue
             if tag == "REL" and self.topic is None and token.value != "between":
                 self.i += 1  # "Behind the animal there is a road": the relation waits for its subject
+                at_start = self.i == 1 or self.tokens[self.i - 2].tag in {"PUNCT", "CONJ"}
                 obj, _ = self.noun_phrase()
-                self.fronted = ("relation", token.value, obj) if obj is not None else None
+                self.fronted = ("relation", token.value, obj) if obj is not None and at_start else None
                 self.last = None
                 continue
             if tag == "REL":
@@ -1990,7 +2163,7 @@ class _Parser:
                 self.i += 1
                 continue
             if tag == "WORD":
-                run_start = self.i
+                run_start, prior_role = self.i, self.last_role
                 entity, phrase = self.noun_phrase()
                 if negated and phrase is not None and phrase.head:
                     # undo: a negated phrase is an absent check, not an entity
@@ -2002,7 +2175,10 @@ class _Parser:
                     negated = False
                     continue
                 negated = False
-                if entity is not None:
+                after_and = run_start > 0 and self.tokens[run_start - 1].tag == "CONJ"
+                if entity is not None and after_and and prior_role == "object":
+                    self.last_role, carrier = "object", entity  # "holding a cup and a saucer": both are held
+                elif entity is not None:
                     if self.topic is None or (not after_copula and self._starts_clause(run_start)):
                         self.topic = entity
                         if self.fronted is not None:
@@ -2015,7 +2191,12 @@ class _Parser:
                     carrier = entity
                 elif phrase is not None and phrase.head:
                     self.topic = self.last = None  # "sky above the street": a setting says nothing of the cat before
-                elif phrase is not None and not phrase.head and self.topic is not None:
+                elif (
+                    phrase is not None
+                    and not phrase.head
+                    and self.topic is not None
+                    and not (run_start > 0 and self.tokens[run_start - 1].word == ",")
+                ):  # "the cat is fluffy", "a cat so fluffy"; but ", atmospheric," describes the picture
                     for colour in phrase.colours:
                         self.out.colour(self.topic, colour)
                     for word, kind in phrase.attributes:
