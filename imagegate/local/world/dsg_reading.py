@@ -468,8 +468,13 @@ ATTRIBUTE_KINDS: dict[str, str] = {
         ]
     },
 }
-for _word in ("left", "right", "front", "back", "upper", "lower", "inner", "outer", "rear", "side"):
-    ATTRIBUTE_KINDS[_word] = "other"  # "the right arm": which one, not a thing of its own
+# Words that say which one ("the right arm", "the front wheel"): part of the noun, not a property of it.
+_WHICH_ONE = frozenset({"left", "right", "front", "back", "upper", "lower", "inner", "outer", "rear"})
+# Nouns in -ing beyond concepts.ING_NOUNS (general English: a thing, not an action).
+_ING_NOUNS = ING_NOUNS | frozenset(
+    {"lighting", "shading", "rendering", "engraving", "etching", "siding", "wiring", "seating", "flooring"}
+    | {"housing", "packaging", "framing", "lettering", "writing", "casing", "clothing", "bedding", "railing"}
+)
 for _word, _kind in (("giant", "size"), ("light", "other"), ("translucent", "texture")):
     ATTRIBUTE_KINDS[_word] = _kind  # a word listed twice above: this is its kind
 _ADJECTIVE_SUFFIXES = (
@@ -528,6 +533,11 @@ _NOT_ADJECTIVES = frozenset(
 # Abstract nouns that name no thing in a picture (general English): never an entity.
 _ABSTRACT_NOUNS = frozenset(
     [
+        "depth",
+        "aesthetic",
+        "aesthetics",
+        "perspective",
+        "focus",
         "level",
         "position",
         "direction",
@@ -1238,7 +1248,11 @@ def _attribute_kind(word: str) -> str | None:
 
 def _is_ing_verb(word: str) -> bool:
     return (
-        len(word) > 4 and word.endswith("ing") and word.isalpha() and word not in ING_NOUNS and word not in _KNOWN_NOUNS
+        len(word) > 4
+        and word.endswith("ing")
+        and word.isalpha()
+        and word not in _ING_NOUNS
+        and word not in _KNOWN_NOUNS
     )
 
 
@@ -1644,12 +1658,16 @@ def _tag(tokens: list[_Token]) -> None:
             and word not in {"holly", "lily", "belly", "jelly", "fly", "butterfly", "bully"}
         ):
             token.tag = "ADV"
-        elif _is_ing_verb(word) and not (_modifies_next(previous) and following is not None and _noun_like(following)):
+        elif _is_ing_verb(word) and not (
+            following is not None
+            and _noun_like(following)
+            and (_modifies_next(previous) or _is_compound(f"{word} {following}"))
+        ):
             token.tag = "VERB"
         elif (
             _is_past(word)
             and previous is not None
-            and previous.tag in {"WORD", "COP", "PRON", "ADV", "RELPRON", "OBJPRON"}
+            and (previous.tag in {"WORD", "COP", "PRON", "ADV", "RELPRON", "OBJPRON"} or following == "by")
             and not (_modifies_next(previous) and following is not None and _noun_like(following))
         ):
             token.tag = "PAST"
@@ -1668,10 +1686,16 @@ def _tag(tokens: list[_Token]) -> None:
         i += 1
 
 
+def _is_compound(pair: str) -> bool:
+    """Two words a dictionary lists as one noun ("traffic light", "dining table")."""
+    return pair in _COMPOUNDS or singular_noun(pair) in _KNOWN_NOUNS
+
+
 def _opens_phrase(word: str) -> bool:
-    """A word that starts a noun phrase's modifiers: a number, a colour or an adjective."""
+    """A word that starts a noun phrase's modifiers: a number, a colour, an adjective or a which-one word."""
     return (
-        word in _NUMBERS
+        word in _WHICH_ONE
+        or word in _NUMBERS
         or word.isdigit()
         or colour_name(word) is not None
         or (_attribute_kind(word) is not None and word not in _MATERIAL_NOUNS)
@@ -1746,6 +1770,7 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         and _attribute_kind(rest[-1].word) is not None
         and rest[-1].word not in _KNOWN_NOUNS
         and rest[-1].word not in _MATERIAL_NOUNS
+        and not _is_compound(f"{rest[-2].word} {rest[-1].word}")
     ):
         trailing.insert(0, rest.pop())  # "a pencil holder full of crayons": the holder is full
     indefinite = bool(words) and words[0].word in {"a", "an"}
@@ -1758,6 +1783,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         compound = " ".join([t.word, *(h.word for h in head_words)])
         if compound in _COMPOUNDS or pair in _COMPOUNDS or singular_noun(compound) in _KNOWN_NOUNS:
             head_words.insert(0, t)
+        elif t.word in _WHICH_ONE:
+            head_words.insert(0, t)  # "the right arm"
         elif t.word.endswith("'s") and (t.raw[:1].isupper() or indefinite):
             head_words.insert(0, t)  # "Rubik's cube", "a dog's bowl": one thing (the owner is no other one)
         elif (
@@ -1856,7 +1883,14 @@ class _Parser:
             if token.tag == "WORD":
                 if token.word in _DETERMINERS and any(t.word not in _DETERMINERS for t in run):
                     break  # "a dog down the street": a new phrase starts
-                if run and _opens_phrase(token.word) and _is_noun_word(run[-1].word) and not self._trailing_adjective():
+                pair = f"{run[-1].word} {token.word}" if run else ""
+                if (
+                    run
+                    and _opens_phrase(token.word)
+                    and _is_noun_word(run[-1].word)
+                    and not self._trailing_adjective()
+                    and not _is_compound(pair)
+                ):
                     break  # "right leg left leg": a second phrase
                 run.append(token)
             elif run and token.tag == "ADV" and any(t.word not in _DETERMINERS for t in run):
@@ -1960,7 +1994,7 @@ class _Parser:
         if head in vocab.LIGHT_WORDS:
             self.out.setting("light", head)
             return None, phrase
-        if last_word in FRAMING_NOUNS and last_word not in _MEDIUM_NOUNS:
+        if last_word in FRAMING_NOUNS and last_word not in _MEDIUM_NOUNS and not _is_compound(head):
             # "soft morning light", "a sunset glow": the words before a framing noun may name the light or scene
             for word in [*head.split()[:-1], *(w for w, _ in phrase.attributes)]:
                 for kind, table in (("light", vocab.LIGHT_WORDS), ("scene", vocab.SCENE_WORDS)):
@@ -2252,7 +2286,11 @@ class _Parser:
             lemma_ = verb_lemma(token.word)
             if lemma_ in {"be", "have"}:
                 return
-            if nxt is not None and nxt.word in {"in", "with", "by", "of", "on", "from"}:
+            if nxt is not None and nxt.word == "by":
+                self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture
+                self.words_run()
+                return
+            if nxt is not None and nxt.word in {"in", "with", "of", "on", "from"}:
                 # "a house covered in snow": the state with its complement; the complement is read on as usual
                 j = self.i + 1
                 words = []
@@ -2261,8 +2299,6 @@ class _Parser:
                     j += 1
                 if words:
                     self.out.attribute(subject, f"{token.word} {nxt.word} {' '.join(words)}", "state")
-                    if nxt.word == "by":
-                        self.i = j  # "painted by an artist": the agent is not in the picture
                     return
             self.out.attribute(subject, token.word, "state")
             return
