@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from imagegate.terminal import Column, Terminal
+from imagegate_service import constants as c
+from imagegate_service.domain.readings import evaluation_summary, status_line, verification_summary
 
 EXIT_CODES = {"PASSED": 0, "EXHAUSTED": 3, "BLOCKED": 4, "FAILED": 5}
 EXIT_INVALID_INPUT = 2
@@ -443,11 +445,12 @@ def _display_cause(cause: str | None) -> str:
 
 
 def _print_round(item: dict[str, Any]) -> None:
-    verdict = "passed" if item["passed"] else "below threshold"
     out = Terminal()
+    verifier = _verification_text(item.get("verification"))
     out.line(
-        f"  round {item['round']}: score {item['score']:.1f} ({verdict}), cost ${item['costUsd']:.4f}; "
-        f"evaluator: {_evaluation_text(item.get('evaluation'))}"
+        f"  round {item['round']}: score {item['score']:.1f} ({_judge_verdict(item)}), cost ${item['costUsd']:.4f}; "
+        + (f"verifier: {verifier}; " if verifier else "")
+        + f"evaluator: {_evaluation_text(item.get('evaluation'))}"
     )
     out.line(f"    prompt: {item['prompt']}")
     for suggestion in item["suggestions"][:3]:
@@ -458,6 +461,7 @@ _ROUNDS_COLUMNS = (
     Column("round", "right"),
     Column("score", "right"),
     Column("judge"),
+    Column("verifier"),
     Column("evaluator"),
     Column("mode"),
     Column("prompt changes"),
@@ -475,6 +479,7 @@ def _print_summary(document: dict[str, Any], out: Terminal | None = None) -> Non
                 entry["round"],
                 f"{entry['score']:.1f}",
                 "passed" if entry["passed"] else "failed",
+                _verification_cell(entry.get("verification")),
                 _evaluation_cell(entry.get("evaluation")),
                 _mode_cell(entry),
                 _prompt_change(previous, entry["prompt"]),
@@ -484,11 +489,16 @@ def _print_summary(document: dict[str, Any], out: Terminal | None = None) -> Non
     out.table(_ROUNDS_COLUMNS, rows)
     final = "n/a" if document["finalScore"] is None else f"{document['finalScore']:.1f}"
     out.line()
+    # the status with the evaluator's and the verifier's verdicts beside it: a PASSED the evaluator failed says so
+    status = status_line(document["status"], document.get("evaluation"), document.get("verification"))
     out.line(
-        f"status {document['status']}: final score {final} (threshold {document['threshold']}), "
+        f"status {status}: final score {final} (threshold {document['threshold']}), "
         f"best round {document['bestRound'] or 'n/a'}, cost ${document['costUsd']:.4f}",
         style=_STATUS_STYLES.get(document["status"]),
     )
+    verifier = _verification_text(document.get("verification"))
+    if verifier:
+        out.line(f"  verifier on the final image: {verifier}")
     if document.get("evaluation") is not None or document["rounds"]:
         out.line(
             f"  evaluator on the final image: {_evaluation_text(document.get('evaluation'))}; "
@@ -500,16 +510,37 @@ def _print_summary(document: dict[str, Any], out: Terminal | None = None) -> Non
         out.line(f"  error {document['error']}: {_display_cause(document.get('cause'))}")
 
 
+def _judge_verdict(entry: dict[str, Any]) -> str:
+    """The judge's verdict on a round, and the gate's when the verifier overruled it."""
+    if entry["passed"] and not entry.get("gatePassed", True):
+        return "passed by the judge, failed by the verifier"
+    return "passed" if entry["passed"] else "below threshold"
+
+
+def _held(counts: dict[str, Any]) -> str:
+    """ "5/6 hold, 1 unverifiable": checks that hold over the checks that could be verified; unverifiable apart."""
+    text = f"{counts['satisfied']}/{counts['verifiable']} hold"
+    return text + (f", {counts['unverifiable']} unverifiable" if counts["unverifiable"] else "")
+
+
 def _evaluation_cell(evaluation: dict[str, Any] | None) -> str:
-    """The evaluator's verdict in a table cell, "failed (1/6 hold)": how many checks hold, never how many failed."""
-    if not evaluation or "unavailable" in evaluation:
+    """The evaluator's verdict in a table cell, "failed (5/6 hold, 1 unverifiable)": how many checks hold, never
+    how many failed; an unverifiable check is neither."""
+    counts = evaluation_summary(evaluation)
+    if counts is None:
         return "n/a"
-    held, total = _checks_held(evaluation)
-    return f"{'passed' if evaluation['passed'] else 'failed'} ({held}/{total} hold)"
+    return f"{'passed' if counts['passed'] else 'failed'} ({_held(counts)})"
 
 
-def _checks_held(evaluation: dict[str, Any]) -> tuple[int, int]:
-    return sum(1 for check in evaluation["checks"] if check["satisfied"]), len(evaluation["checks"])
+def _verification_cell(verification: dict[str, Any] | None) -> str:
+    """The verifier's grounding in a table cell: "failed (2/3 hold)", "unavailable", "skipped" or "n/a"."""
+    counts = verification_summary(verification)
+    if counts is None:
+        return "n/a"
+    if counts["status"] != c.VERIFICATION_COMPLETE:
+        return str(counts["status"])
+    verdict = {True: "passed", False: "failed", None: "unverified"}[counts["passed"]]
+    return f"{verdict} ({_held(counts)})"
 
 
 def _evaluation_text(evaluation: dict[str, Any] | None) -> str:
@@ -518,10 +549,30 @@ def _evaluation_text(evaluation: dict[str, Any] | None) -> str:
         return "none"
     if "unavailable" in evaluation:
         return f"unavailable ({evaluation['source']}: {evaluation['unavailable'][:120]})"
-    failed = [check["question"] for check in evaluation["checks"] if not check["satisfied"]]
-    held, total = _checks_held(evaluation)
-    text = f"{'passed' if evaluation['passed'] else 'failed'}: {held} of {total} checks hold ({evaluation['source']})"
+    counts = evaluation_summary(evaluation) or {}
+    failed = [check["question"] for check in evaluation["checks"] if check["satisfied"] is False]
+    text = f"{'passed' if counts['passed'] else 'failed'}: {counts['satisfied']} of {counts['verifiable']} checks hold"
+    text += (f", {counts['unverifiable']} unverifiable" if counts["unverifiable"] else "") + f" ({counts['source']})"
     return text + (f", first failed: {failed[0]}" if failed else "")
+
+
+def _verification_text(verification: dict[str, Any] | None) -> str | None:
+    """The verifier's grounding in a sentence with the first failed check's evidence; None without a verifier."""
+    counts = verification_summary(verification)
+    if counts is None or verification is None:
+        return None
+    if counts["status"] == c.VERIFICATION_UNAVAILABLE:
+        return "unavailable: the gate fell back to the judge's verdict"
+    if counts["status"] == c.VERIFICATION_SKIPPED:
+        return "not asked (the judge did not pass the image)"
+    verdict = {True: "passed", False: "failed", None: "verified nothing"}[counts["passed"]]
+    text = f"{verdict}: {counts['satisfied']} of {counts['verifiable']} checks hold"
+    text += (f", {counts['unverifiable']} unverifiable" if counts["unverifiable"] else "") + f" ({counts['source']})"
+    failed = [check for check in verification.get("checks") or [] if check.get("satisfied") is False]
+    if failed:
+        text += f", first failed: {failed[0]['question']}"
+        text += f" ({failed[0]['evidence']})" if failed[0].get("evidence") else ""
+    return text
 
 
 def _mode_cell(entry: dict[str, Any]) -> str:
@@ -586,12 +637,13 @@ def _print_run(document: dict[str, Any], run_dir: Path, out: Terminal) -> None:
     out.line(f"run {document['runId']}: “{document['prompt']}”")
     for entry in document["rounds"]:
         out.line()
-        out.line(
-            f"round {entry['round']}: score {entry['score']:.1f} ({'passed' if entry['passed'] else 'below threshold'})"
-        )
+        out.line(f"round {entry['round']}: score {entry['score']:.1f} ({_judge_verdict(entry)})")
         out.line(f"  prompt: {entry['prompt']}")
         out.line(f"  image: {Path(run_dir) / entry['bestImage']}")
         out.line(f"  judge: {entry['explanation']}")
+        verifier = _verification_text(entry.get("verification"))
+        if verifier:
+            out.line(f"  verifier: {verifier}")
         out.line(f"  evaluator: {_evaluation_text(entry.get('evaluation'))}")
         for suggestion in entry["suggestions"]:
             out.line(f"   - {suggestion}")

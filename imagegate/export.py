@@ -10,6 +10,7 @@ from typing import Any
 
 from imagegate.report import render_run_report
 from imagegate_service import constants as c
+from imagegate_service.domain.readings import status_line
 
 RUN_FILE = "run.json"
 REPORT_FILE = "report.html"
@@ -39,7 +40,8 @@ def build_run_document(
                 "negativePrompt": item.get("negativePrompt", ""),
                 "promptChanges": item.get("promptChanges", []),
                 "score": item["score"],
-                "passed": item["passed"],
+                "passed": item["passed"],  # the judge's verdict (score >= threshold)
+                "gatePassed": item.get("gatePassed", item["passed"]),  # and the verifier's (before it: the judge's)
                 "subscores": item["subscores"],
                 "explanation": item["explanation"],
                 "suggestions": item["suggestions"],
@@ -52,6 +54,7 @@ def build_run_document(
                 "verdict": item["verdictKey"].removeprefix(prefix),
                 "costUsd": item["costUsd"],
                 "evaluation": item.get("evaluation"),
+                "verification": item.get("verification"),  # the verifier's grounding of the judge's checks, or None
                 "evaluationCostUsd": item.get("evaluationCostUsd", 0.0),
                 "generateMs": item.get("generateMs"),
                 "judgeMs": item.get("judgeMs"),
@@ -59,9 +62,13 @@ def build_run_document(
             }
         )
     settings = run_item.get("settings", {})
+    evaluation = best_round_reading(run_item, rounds, "evaluation")
+    verification = best_round_reading(run_item, rounds, "verification")
     return {
         "runId": run_item["runId"],
         "status": run_item["status"],
+        # the status with the evaluator's and the verifier's verdicts on the final image beside it
+        "summary": status_line(run_item["status"], evaluation, verification),
         "reason": run_item.get("reason"),
         "prompt": run_item["prompt"],
         "threshold": settings.get("threshold"),
@@ -69,8 +76,9 @@ def build_run_document(
         "bestRound": run_item.get("bestRound"),
         "costUsd": run_item.get("costUsd", 0.0),
         "evaluationCostUsd": run_item.get("evaluationCostUsd", 0.0),
-        # the independent evaluator on the final best image (the best round's evaluation)
-        "evaluation": best_round_evaluation(run_item, rounds),
+        # the independent evaluator on the final best image (the best round's evaluation), and the verifier's
+        "evaluation": evaluation,
+        "verification": verification,
         "settings": settings,
         "executionArn": run_item.get("executionArn"),
         "startedAt": run_item.get("startedAt"),
@@ -93,9 +101,10 @@ def interrupted_round(run_item: dict[str, Any], prefix: str) -> dict[str, Any] |
     return {"round": found["round"], "images": [key.removeprefix(prefix) for key in found["imageKeys"]]}
 
 
-def best_round_evaluation(run_item: dict[str, Any], rounds: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
-    """The evaluation of the run's final best image: its round's evaluation, None before any round."""
-    return next((entry.get("evaluation") for entry in rounds if entry["round"] == run_item.get("bestRound")), None)
+def best_round_reading(run_item: dict[str, Any], rounds: Iterable[dict[str, Any]], field: str) -> dict[str, Any] | None:
+    """The run's final best image as the evaluator or the verifier read it (field "evaluation" or "verification"):
+    its round's, None before any round (or, for the verification, without a verifier)."""
+    return next((entry.get(field) for entry in rounds if entry["round"] == run_item.get("bestRound")), None)
 
 
 def export_run(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from imagegate.controls_cli import review_text
 from imagegate_service import templating
+from imagegate_service.domain.readings import evaluation_summary, status_line, verification_summary
 
 if TYPE_CHECKING:
     import jinja2
@@ -41,10 +42,15 @@ def prompt_diff(before: str, after: str) -> list[tuple[str, str]]:
 
 def _card(entry: dict[str, Any], previous_prompt: str | None, threshold: float, best_round: Any) -> dict[str, Any]:
     """What one round's card shows, worked out here so the template only lays it out."""
+    judge_passed = entry["score"] >= threshold
     return {
         **entry,
         "best": entry["round"] == best_round,
-        "gatePassed": entry["score"] >= threshold,
+        "judgePassed": judge_passed,
+        # the gate's decision: the judge's, unless the verifier failed it (rounds recorded before the verifier: judge)
+        "gatePassed": entry.get("gatePassed", judge_passed),
+        "evaluationCounts": evaluation_summary(entry.get("evaluation")),
+        "verificationCounts": verification_summary(entry.get("verification")),
         "promptDiff": prompt_diff(previous_prompt, entry["prompt"]) if previous_prompt else [("same", entry["prompt"])],
         "otherImages": [image for image in entry.get("images", []) if image != entry["bestImage"]],
         "reviewLines": [review_text(review) for review in entry.get("reviews") or []],  # review final
@@ -57,4 +63,15 @@ def render_run_report(run: dict[str, Any]) -> str:
     for entry in run["rounds"]:
         cards.append(_card(entry, previous, threshold, run.get("bestRound")))
         previous = entry["prompt"]
-    return _environment().get_template(TEMPLATE).render(run=run, threshold=threshold, cards=cards)
+    return (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(
+            run=run,
+            threshold=threshold,
+            cards=cards,
+            # the status beside the evaluator's and the verifier's verdicts on the final image
+            summary=status_line(run["status"], run.get("evaluation"), run.get("verification")),
+            evaluation_counts=evaluation_summary(run.get("evaluation")),
+        )
+    )

@@ -519,9 +519,9 @@ def test_the_cli_summary_shows_the_evaluator_beside_the_judge(capsys):
 
     printed = capsys.readouterr().out
     rows = [line.split() for line in printed.splitlines() if line.strip().startswith(("1 ", "2 "))]
-    assert [row[:6] for row in rows] == [
-        ["1", "6.0", "failed", "passed", "(2/2", "hold)"],
-        ["2", "7.0", "failed", "failed", "(1/2", "hold)"],
+    assert [row[:7] for row in rows] == [  # judge, verifier (none then), evaluator
+        ["1", "6.0", "failed", "n/a", "passed", "(2/2", "hold)"],
+        ["2", "7.0", "failed", "n/a", "failed", "(1/2", "hold)"],
     ]
     # the count is of checks that HOLD: "failed 1/2 checks" read as "1 of 2 failed"
     assert f"evaluator on the final image: failed: 1 of 2 checks hold ({GROUND_TRUTH})" in printed
@@ -547,7 +547,67 @@ def test_the_run_report_lists_the_evaluators_checks_escaped():
 
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html.count("<b>Evaluator</b>") == 2 and "✗ Is the cow brown?" in html
-    assert f"evaluator on the final image: failed ({GROUND_TRUTH})" in html
+    assert f"evaluator on the final image: failed, 1/2 checks hold ({GROUND_TRUTH})" in html
+
+
+def passed_run_the_evaluator_failed(verification=None):
+    """A PASSED run whose final image the evaluator failed: 5 of 6 verifiable checks hold, 1 unverifiable."""
+    run = {
+        "runId": "r1",
+        "status": "PASSED",
+        "prompt": "five cows, one brown, grazing",
+        "bestRound": 1,
+        "finalScore": 9.6,
+        "costUsd": 0.02,
+        "evaluationCostUsd": 0.004,
+        "settings": {"threshold": 8},
+    }
+    best = {**round_item(1, 9.6, False), "passed": True, "evaluation": unverifiable_evaluation()}
+    if verification is not None:
+        best["verification"] = verification
+    return build_run_document(run, [best])
+
+
+def test_a_passed_run_the_evaluator_failed_says_so_on_the_cli_status_line(capsys):
+    from imagegate.cli import _print_summary
+
+    # Given a PASSED run the evaluator failed (5/6, one check unverifiable) and no verifier then
+    document = passed_run_the_evaluator_failed()
+
+    # When the CLI prints its summary
+    _print_summary(document)
+    printed = capsys.readouterr().out
+
+    # Then the status line carries the evaluator's count, the unverifiable check apart and never as failed
+    assert "status PASSED · evaluator 5/6 checks · 1 unverifiable: final score 9.6" in printed
+    assert f"failed: 5 of 6 checks hold, 1 unverifiable ({GROUND_TRUTH}), first failed: Is the cow brown?" in printed
+    assert "first failed: Is the cow grazing?" not in printed  # the unverifiable one
+    assert "verifier" not in printed.split("status PASSED")[1].splitlines()[0]  # no verification: none invented
+    assert document["summary"] == "PASSED · evaluator 5/6 checks · 1 unverifiable"  # run.json says it too
+
+
+def test_imagegate_show_and_the_report_say_it_too_with_the_verification_beside(tmp_path, capsys):
+    from imagegate.cli import main
+    from imagegate.report import render_run_report
+
+    # Given that run with a verification of its best image (one check grounded, one not)
+    document = passed_run_the_evaluator_failed(VERIFICATION)
+    (tmp_path / "run.json").write_text(json.dumps(document), encoding="utf-8")
+
+    # When it is shown and its report rendered
+    assert main(["show", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    html = render_run_report(document)
+
+    # Then both say the evaluator's count beside PASSED, and the verifier's with its unverifiable check apart
+    line = "PASSED · evaluator 5/6 checks · 1 unverifiable · verifier 1/1 checks (1 unverifiable)"
+    assert document["summary"] == line
+    assert f"status {line}" in printed
+    assert "verifier: passed: 1 of 1 checks hold, 1 unverifiable (rekognition)" in printed
+    assert f'<div class="readings">{line}</div>' in html
+    assert '? Is the cow grazing? <span class="small">(unverifiable)</span>' in html
+    assert "✗ Is the cow grazing?" not in html and "✓ Is the cow grazing?" not in html
+    assert "<b>Verifier</b> (rekognition)" in html and "the image shows 2 cows" in html
 
 
 def test_the_cli_passes_the_evaluator_flag_into_the_request():
