@@ -242,7 +242,7 @@ class OfflineBedrock:
         if task == "TEXT_IMAGE":
             width, height = config["width"], config["height"]
             images = [
-                render_png(prompt, negative, seed, width, height, variant)
+                render_png(prompt, negative, seed, width, height, variant, generator=model.model_id)
                 for variant in range(config.get("numberOfImages", 1))
             ]
         else:
@@ -257,7 +257,7 @@ class OfflineBedrock:
                 floor = float(model.edit_task(task)["similarityStrength"]["min"])
                 edit = {"strength": variation_strength(similarity, floor)}
             images = [
-                edit_png(source, prompt, negative, seed, variant=variant, **edit)
+                edit_png(source, prompt, negative, seed, variant=variant, generator=model.model_id, **edit)
                 for variant in range(config.get("numberOfImages", 1))
             ]
         with self._lock:
@@ -278,10 +278,12 @@ class OfflineBedrock:
         if request.get("mode") == "image-to-image":
             source = _decoded_image(request["image"], "/image")
             width, height = _png_dimensions(source)
-            drawn = edit_png(source, prompt, negative, seed, strength=float(request["strength"]))
+            drawn = edit_png(
+                source, prompt, negative, seed, strength=float(request["strength"]), generator=model.model_id
+            )
         else:
             width, height = model.aspect_ratios[request.get("aspect_ratio", "1:1")]
-            drawn = render_png(prompt, negative, seed, width, height)
+            drawn = render_png(prompt, negative, seed, width, height, generator=model.model_id)
         image = _encoded(drawn, request.get("output_format", "png"))
         with self._lock:
             withheld = self._rng.random() < self.faults.blocked_output_rate

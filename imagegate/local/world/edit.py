@@ -62,15 +62,17 @@ def edit_png(
     strength: float,
     mask_prompt: str | None = None,
     variant: int = 0,
+    generator: str | None = None,
 ) -> bytes:
     """The edited image, at the source image's size. strength: 0..1 (ignored for a masked edit); mask_prompt:
-    the region to repaint, or None for an edit of the whole image."""
+    the region to repaint, or None for an edit of the whole image; generator: the model id that redraws (its
+    error rates, render.render_image), None for the default generator."""
     width, height = Image.open(io.BytesIO(source)).size
     rng = seeded_rng(
         "edit", hashlib.sha256(source).hexdigest(), prompt, negative_prompt or "", seed, strength, mask_prompt, variant
     )
     if mask_prompt is None and rng.random() < strength**REDRAW_EXPONENT:
-        return render_png(prompt, negative_prompt, seed, width, height, variant)
+        return render_png(prompt, negative_prompt, seed, width, height, variant, generator)
     percept = perceive(source)
     plan = plan_from_percept(percept)
     spec = parse_prompt(prompt)

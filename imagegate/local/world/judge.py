@@ -7,7 +7,9 @@
 3. Scoring: a child check fails when its entity's check failed (DSG); adherence is the weighted
    share of satisfied checks, cubed (one wrong detail in a handful fails a 7.5 gate, as the
    rubric's anchors say); the score mixes adherence, technical quality and aesthetics.
-   A prompt with nothing checkable gets adherence 0: it cannot pass.
+   A prompt with nothing checkable gets adherence 0: it cannot pass. An image with no object at all
+   fails every entity check whatever the lens says (the lens may hallucinate an object the prompt names
+   among others, vlm.HALLUCINATE, but a blank image never passes a prompt that names an entity).
 Each failed check becomes a concrete suggestion quoting the phrase to add to the prompt.
 """
 
@@ -72,6 +74,8 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str, style: st
     if extra:
         checks = [*checks, extra]
     said = {c["id"]: answer(c, percept, digest) for c in checks}
+    if not percept.objects:  # an image with no object shows no entity, whatever the lens hallucinates
+        said.update({c["id"]: False for c in checks if c["kind"] == "entity"})
     for check in checks:  # DSG: a child fails with its parent
         if check.get("parent") and not said.get(check["parent"], True):
             said[check["id"]] = False

@@ -1,18 +1,28 @@
 """The judge's eyes: the exact percept seen through a VLM's typical errors, seeded per image+question.
 
-A real vision-language judge answers yes/no questions about an image imperfectly, and not at
-random: it leans to "yes" (a "no" about a count, colour, attribute, place or relation turns into
-"yes" more often than a true "yes" turns into "no"), counts are off by one more often the more
-there are, left and right get confused, small objects are missed, text is misread. Object presence
-is its most reliable category. (Qualitative findings of TIFA, Hu et al., arXiv 2303.11897, and DSG,
-Cho et al., arXiv 2310.18235, summarised in /work/shared/reference/judging.md: VQA accuracy is high
-on object presence, much lower on counting and spatial relations, with a lean toward "yes". Their
-per-category tables could not be retrieved offline, so the rates below are this project's
-assumptions, tuned so that the judge agrees with ground truth on about 80-90% of GenEval images;
-`calibration.judge_agreement` measures it and `make bench` prints it.)
+A real vision-language judge answers yes/no questions about an image imperfectly, and not at random: it
+leans to "yes" (a wrong colour, place, count or text is passed more often than a right one is failed), it
+misses small objects, it counts worse the more there are, and it sometimes confirms an object that is not
+there, above all one the prompt names and the image's other objects make plausible (POPE, Li et al., arXiv
+2305.10355: LVLMs confirm absent objects that co-occur with present ones [S]). How often it agrees with the
+truth, per kind of question, is set to a published table: the DSG paper's (Cho et al., arXiv 2310.18235),
+PaLI's VQA accuracy on DSG-1k against human answers [T] (PUBLISHED_AGREEMENT; read through a mirror, see
+/work/shared/reference/judging.md "More anchors"). `calibration.judge_agreement` measures the lens against the
+ground truth on the GenEval renders of the default generator (plus the bundled suite for the kinds GenEval
+never asks) and `make bench` prints it beside that table.
 
-It never invents an object in an empty region: a missing entity is never seen ("an image missing
-a requested entity fails"), and a blank image never passes a prompt that names one.
+The rates below are conditional error rates (how often a true "yes" is answered "no", a true "no" answered
+"yes"), fitted by hand, kind by kind, so that the measured agreement lands within 8 points of the table.
+Agreement depends on how often the truth is "yes" (a judge that says "yes" to everything agrees on every
+"yes"), so where our renders' truth is far from DSG-1k's (text: right in most of our images, mostly wrong
+in DSG-1k's) the lens keeps the plausible behaviour (reads text poorly, leans to yes) and calibration
+reports the measured figure beside the table, inside or out of the band, rather than inventing perversity.
+
+Errors that share a cause with the generator's (optional in the issue; an assumption, not a figure): the
+judge hallucinates only an entity that is absent, i.e. one the generator dropped from a prompt that asked for
+it (the hard case), never in an empty image; it misses small objects (drawn small in crowded prompts) more;
+its count slips grow with the count (as the generator's miscounts do).
+
 Deterministic: the same image and question always get the same answer.
 """
 
@@ -22,49 +32,75 @@ import hashlib
 import random
 
 from .perceive import Percept, SeenObject
-from .truth import REGIONS, instances_of, relative_position, satisfied
+from .truth import instances_of, satisfied
 
-MISS = 0.045  # a present, normal-sized object is not seen
-MISS_SMALL = 0.30  # ... a small one
-COUNT_SLIP_PER_ITEM = 0.07  # chance per instance that the count is read off by one
-COUNT_SLIP_MAX = 0.45
-MIRROR_LEFT_RIGHT = 0.15  # left/right read mirrored
-MIRROR_ABOVE_BELOW = 0.06
+# (label, agreement): DSG, PaLI on DSG-1k vs human answers, per category [T]. DSG has no negation category:
+# "absent" is held to the entity figure (an existence question, answered "no"), an assumption; GenAI-Bench's
+# negation figure (64.0, arXiv 2404.01291 Table 7 [T]) is pairwise agreement, not comparable. "action" is a
+# DSG relation (entity-action-entity), so the relation figure.
+PUBLISHED_AGREEMENT: dict[str, tuple[str, float]] = {
+    "entity": ("DSG entity", 0.830),
+    "absent": ("DSG entity (assumed)", 0.830),
+    "count": ("DSG count", 0.674),
+    "colour": ("DSG colour", 0.836),
+    "attribute": ("DSG attribute", 0.623),
+    "action": ("DSG relation", 0.772),
+    "relation": ("DSG relation", 0.772),
+    "position": ("DSG spatial", 0.783),
+    "scene": ("DSG global", 0.472),
+    "light": ("DSG global", 0.472),
+    "style": ("DSG style", 0.211),
+    "text": ("DSG text rendering", 0.137),
+}
+
+# Entity: each present instance is missed with MISS (a small one with MISS_SMALL): set so that entity
+# agreement on our renders lands near DSG's 83.0 [T, fitted]. An entity the image lacks is confirmed
+# ("hallucinated") with HALLUCINATE when the image shows other objects (POPE's co-occurrence finding [S]; the
+# rate itself is an assumption, held so that false passes on dropped objects are common, as POPE reports
+# for instruction-tuned LVLMs), never in an image with no object at all.
+MISS = 0.13
+MISS_SMALL = 0.35
+HALLUCINATE = 0.45
+# Count: each instance may be read off by one (COUNT_SLIP_PER_ITEM each, at most COUNT_SLIP_MAX), so counts of
+# three and four are read worse than two; fitted to DSG's count 67.4 [T].
+COUNT_SLIP_PER_ITEM = 0.08
+COUNT_SLIP_MAX = 0.6
+# P(answer "no" | truth "yes") and P(answer "yes" | truth "no") for the other kinds; FALSE_YES > FALSE_NO is
+# the lean to "yes" (DSG: the VQA model scores SD2.1's images about 80% where humans give about 59% [T]).
+# Fitted to PUBLISHED_AGREEMENT on our renders, kind by kind, with one bound: every kind stays informative
+# (FALSE_NO + FALSE_YES < 1: a true "yes" is answered "yes" more often than a true "no"), as no published
+# judge is shown to answer against the truth. Where the table's figure cannot be reached that way on our
+# renders (style 21.1, text 13.7: DSG-1k's generators mostly failed them, ours mostly succeed), the lens is
+# kept poor and yes-leaning and the measured figure is reported out of band.
 FALSE_NO = {
-    "colour": 0.06,
-    "attribute": 0.12,
-    "text": 0.12,
-    "scene": 0.04,
-    "light": 0.06,
-    "style": 0.06,
-    "absent": 0.02,
-    "position": 0.04,
-    "relation": 0.04,
-    "count": 0.0,
-}
-YES_BIAS = {
-    "colour": 0.22,
-    "attribute": 0.30,
-    "text": 0.20,
-    "scene": 0.15,
-    "light": 0.2,
+    "colour": 0.03,
+    "attribute": 0.25,
+    "action": 0.15,
+    "position": 0.15,
+    "relation": 0.15,
+    "scene": 0.45,
+    "light": 0.45,
     "style": 0.2,
-    "position": 0.2,
-    "relation": 0.2,
-    "count": 0.15,
+    "text": 0.15,
+    "absent": 0.12,  # "is there no X?" answered "no" although X is absent
+    "count": 0.05,  # besides the slips
 }
-_MIRROR = {
-    "left of": "right of",
-    "right of": "left of",
-    "above": "below",
-    "below": "above",
-    "next to": "next to",
-    "left": "right",
-    "right": "left",
-    "top": "bottom",
-    "bottom": "top",
-    "center": "center",
+FALSE_YES = {
+    "colour": 0.3,
+    "attribute": 0.6,
+    "action": 0.6,
+    "position": 0.35,
+    "relation": 0.35,
+    "scene": 0.5,
+    "light": 0.5,
+    "style": 0.45,
+    "text": 0.75,
+    "absent": 0.3,  # "is there no X?" answered "yes" although X is there
+    "count": 0.2,
 }
+# A question the world cannot decide (truth None: an action, a material it does not draw): the judge answers
+# all the same, "yes" this often (DSG's VQA yes-rate on SD2.1's images, about 80% [T]).
+YES_WHEN_UNDECIDABLE = 0.8
 
 
 def _rng(png_digest: str, check: dict) -> random.Random:
@@ -84,52 +120,38 @@ def _seen(objects: list[SeenObject], rng: random.Random) -> list[SeenObject]:
     return [o for o in objects if rng.random() >= (MISS_SMALL if o.small else MISS)]
 
 
+def _counted(found: int, rng: random.Random) -> int:
+    if found and rng.random() < min(COUNT_SLIP_MAX, COUNT_SLIP_PER_ITEM * found):
+        return max(0, found + rng.choice((-1, 1)))
+    return found
+
+
 def answer(check: dict, percept: Percept, png_digest: str) -> bool:
     """The judge's yes/no to one check."""
     rng = _rng(png_digest, check)
     kind = str(check.get("kind"))
     truth = satisfied(check, percept)
+    if truth is None:
+        return rng.random() < YES_WHEN_UNDECIDABLE
+    subject = instances_of(percept, str(check.get("subject", "")))
     if kind == "entity":
-        return bool(_seen(instances_of(percept, str(check.get("subject", ""))), rng))
-    if kind == "absent":
         if truth:
-            return rng.random() >= FALSE_NO["absent"]
-        return not _seen(instances_of(percept, str(check.get("subject", ""))), rng)
+            return bool(_seen(subject, rng))
+        return bool(percept.objects) and rng.random() < HALLUCINATE
     if kind == "count":
-        found = len(instances_of(percept, str(check.get("subject", ""))))
-        if found and rng.random() < min(COUNT_SLIP_MAX, COUNT_SLIP_PER_ITEM * found):
-            found = max(1, found + rng.choice((-1, 1)))
         wanted = int(check.get("count", 1))
+        found = _counted(len(subject), rng)
         said = found >= wanted if check.get("at_least") else found == wanted
-    elif kind == "relation":
-        subjects = instances_of(percept, str(check.get("subject", "")))
-        targets = instances_of(percept, str(check.get("object", "")))
-        relation = str(check.get("relation"))
-        flip = MIRROR_LEFT_RIGHT if relation in {"left of", "right of"} else MIRROR_ABOVE_BELOW
-        if rng.random() < flip:
-            relation = _MIRROR.get(relation, relation)
-        said = bool(subjects and targets) and all(
-            relation in relative_position(a, b) for a in subjects for b in targets if a is not b
-        )
-    elif kind == "position":
-        found = instances_of(percept, str(check.get("subject", "")))
-        where = str(check.get("position"))
-        if where in {"left", "right"} and rng.random() < MIRROR_LEFT_RIGHT:
-            where = _MIRROR[where]
-        region = REGIONS.get(where)
-        said = bool(found) and region is not None and all(region(o) for o in found)
-    else:
-        said = truth if rng.random() >= (FALSE_NO.get(kind, 0.05) if truth else 0) else False
-    # Yes-bias: only about what IS there (a colour, a place, a count of objects it sees).
-    if (
-        not said
-        and kind != "entity"
-        and rng.random() < YES_BIAS.get(kind, 0.15)
-        and (
-            (kind == "text" and percept.texts)
-            or kind in {"scene", "light", "style"}
-            or (kind != "text" and instances_of(percept, str(check.get("subject", ""))))
-        )
-    ):
-        said = True
-    return said
+        if said and truth:
+            return rng.random() >= FALSE_NO["count"]
+        return said or (not truth and rng.random() < FALSE_YES["count"])
+    if kind == "absent" and int(check.get("count", 1)) > 1:  # "fewer than N": a count read with slips
+        said = _counted(len(subject), rng) < int(check.get("count", 1))
+        return said or (not truth and rng.random() < FALSE_YES["absent"])
+    if kind == "absent" and truth:  # none there: "yes", unless it errs ("is there no X?": the lean to yes wins
+        return rng.random() >= FALSE_NO["absent"]  # over hallucinating X, an assumption)
+    if kind == "absent":  # it is there: "no", unless every instance is missed or the lean says yes
+        return not _seen(subject, rng) or rng.random() < FALSE_YES["absent"]
+    if truth:
+        return rng.random() >= FALSE_NO.get(kind, 0.15)
+    return rng.random() < FALSE_YES.get(kind, 0.35)

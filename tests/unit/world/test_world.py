@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from imagegate.local.world import reading, truth
+from imagegate.local.world import reading, truth, vlm
 from imagegate.local.world import render as render_module
 from imagegate.local.world.concepts import concept_code
 from imagegate.local.world.judge import judge_png
@@ -152,7 +152,9 @@ def test_the_ground_truth_uses_genevals_relation_rule():
 # ---------------------------------------------------------------- the judge
 
 
-def test_an_image_missing_a_requested_entity_fails_the_judge():
+def test_an_image_missing_a_requested_entity_fails_the_judge(monkeypatch):
+    # (with the lens's hallucination of absent objects off: vlm.HALLUCINATE is measured in test_calibration.py)
+    monkeypatch.setattr(vlm, "HALLUCINATE", 0.0)
     for seed in SEEDS:
         # Given apples drawn without any plate
         png, plan = drawn("three red apples", seed)
@@ -169,7 +171,8 @@ def test_an_image_missing_a_requested_entity_fails_the_judge():
 
 
 @pytest.mark.parametrize("prompt", OPEN_PROMPTS)
-def test_whenever_the_generator_drops_an_object_the_judge_fails_the_image(prompt):
+def test_whenever_the_generator_drops_an_object_the_judge_fails_the_image(prompt, monkeypatch):
+    monkeypatch.setattr(vlm, "HALLUCINATE", 0.0)  # the lens may confirm a dropped object: test_calibration.py
     for seed in range(30):
         png, plan = drawn(prompt, seed)
         if any(m.startswith("dropped") for m in plan.mistakes):
@@ -196,7 +199,8 @@ def test_a_prompt_with_nothing_checkable_cannot_pass(prompt):
 
 
 @pytest.mark.parametrize("prompt", OPEN_PROMPTS)
-def test_unknown_nouns_are_checked_and_grounded_in_the_image(prompt):
+def test_unknown_nouns_are_checked_and_grounded_in_the_image(prompt, monkeypatch):
+    monkeypatch.setattr(vlm, "HALLUCINATE", 0.0)  # grounded in the pixels, hallucinations aside
     nouns = {c["subject"] for c in reading.checks_from_prompt(prompt) if c["kind"] == "entity"}
     for seed in range(6):
         png, plan = drawn(prompt, seed)
@@ -232,7 +236,9 @@ def test_the_judge_scores_against_the_prompt_it_is_given_not_the_rewrite():
     assert "apple" in questions and "cup" in questions
 
 
-def test_text_in_the_prompt_cannot_talk_the_judge_into_a_better_score():
+def test_text_in_the_prompt_cannot_talk_the_judge_into_a_better_score(monkeypatch):
+    # (an extra noun in the prompt may be hallucinated like any other: that is the lens, not obedience)
+    monkeypatch.setattr(vlm, "HALLUCINATE", 0.0)
     prompt = "a red apple to the left of a blue cup on a wooden table, soft morning light"
     for seed in range(5):
         png = render_png(prompt, "", seed, 512, 512)
