@@ -1086,6 +1086,8 @@ _VERBS = frozenset(
         "consist",
     ]
 )
+# The kinds of check a subject joined by "and" shares with the one it is joined to.
+_SHARED = frozenset({"action", "relation", "position"})
 # Verbs that say what the picture shows, not what happens in it ("we can see a flower", "it contains a cup").
 _PERCEPTION_VERBS = frozenset(
     {
@@ -1126,6 +1128,9 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "over": "above",
                 "at the top of": "above",
                 "on top of": "on",
+                "on the top of": "on",
+                "in the front of": "in front of",
+                "in the back of": "behind",
                 "atop": "on",
                 "on": "on",
                 "onto": "on",
@@ -1866,7 +1871,10 @@ class _Parser:
         self.last: _Entity | None = None  # the last entity named
         self.last_topic: _Entity | None = None  # the previous clause's subject ("behind them")
         self.fronted: tuple[str, str, _Entity | None] | None = None  # a place or relation before its subject
-        self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
+        self.last_role = ""
+        self.group: list[
+            _Entity
+        ] = []  # subjects joined by "and" ("a man and a woman posing"): they share  # what the last entity was to its clause: "subject", "object" (acted on), "place"
 
     # -- helpers ----------------------------------------------------------------------------------------------
     def peek(self, offset: int = 0) -> _Token | None:
@@ -1994,7 +2002,12 @@ class _Parser:
         if head in vocab.LIGHT_WORDS:
             self.out.setting("light", head)
             return None, phrase
-        if last_word in FRAMING_NOUNS and last_word not in _MEDIUM_NOUNS and not _is_compound(head):
+        if (
+            last_word in FRAMING_NOUNS
+            and last_word not in _MEDIUM_NOUNS
+            and not _is_compound(head)
+            and any(w in vocab.LIGHT_WORDS or w in vocab.SCENE_WORDS for w in head.split()[:-1])
+        ):
             # "soft morning light", "a sunset glow": the words before a framing noun may name the light or scene
             for word in [*head.split()[:-1], *(w for w, _ in phrase.attributes)]:
                 for kind, table in (("light", vocab.LIGHT_WORDS), ("scene", vocab.SCENE_WORDS)):
@@ -2054,6 +2067,7 @@ class _Parser:
                 if token.word in ".;!?":
                     self.last_topic = self.topic or self.last_topic
                     self.topic, carrier, self.last, self.fronted = None, None, None, None
+                    self.group = []
                 negated = after_copula = False
                 self.i += 1
                 continue
@@ -2140,7 +2154,10 @@ class _Parser:
                         pass
                     continue
                 if obj is not None and subject is not None and token.value != "between":
+                    start = len(self.out.checks)
                     self.out.relation(subject, token.value, obj)
+                    if subject is self.topic:
+                        self._share(start)
                 continue
             if tag == "HAVE":
                 self.i += 1
@@ -2156,7 +2173,9 @@ class _Parser:
                 if verb_lemma(token.word) in _PERCEPTION_VERBS:
                     self.i += 1  # "we can see a flower": there is a flower
                     continue
+                start = len(self.out.checks)
                 self._verb(token)
+                self._share(start)
                 continue
             if tag == "PREP":
                 self.i += 1
@@ -2212,8 +2231,14 @@ class _Parser:
                 after_and = run_start > 0 and self.tokens[run_start - 1].tag == "CONJ"
                 if entity is not None and after_and and prior_role == "object":
                     self.last_role, carrier = "object", entity  # "holding a cup and a saucer": both are held
+                    acted = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
+                    agent = next((e for e in self.out.entities if acted and e.id == acted.get("parent")), None)
+                    if acted is not None and agent is not None and acted.get("object") and agent is not entity:
+                        self.out.action(agent, acted["action"], entity)
                 elif entity is not None:
                     if self.topic is None or (not after_copula and self._starts_clause(run_start)):
+                        joined = after_and and prior_role == "subject" and self.topic is not None
+                        self.group = [*(self.group or [self.topic]), entity] if joined else [entity]
                         self.topic = entity
                         if self.fronted is not None:
                             kind, value, obj = self.fronted
@@ -2239,6 +2264,24 @@ class _Parser:
                     self.i += 1
                 continue
             self.i += 1
+
+    def _share(self, start: int) -> None:
+        """Checks made since `start` about the clause's subject hold for each subject joined to it by "and"
+        ("a man and a woman posing in front of a car": both pose, both are in front of it)."""
+        if self.topic is None or len(self.group) < 2:
+            return
+        topic = self.topic
+        made = [c for c in self.out.checks[start:] if c.get("parent") == topic.id and c["kind"] in _SHARED]
+        for other in self.group:
+            if other is topic:
+                continue
+            for check in made:
+                said = f"{self.out._be(topic)} {self.out._ref(topic)} "
+                if not check["question"].startswith(said):
+                    continue
+                question = f"{self.out._be(other)} {self.out._ref(other)} " + check["question"][len(said) :]
+                copy = {k: v for k, v in check.items() if k not in {"id", "parent", "subject", "question"}}
+                self.out._add({**copy, "subject": other.noun, "parent": other.id, "question": question})
 
     def _starts_clause(self, start: int) -> bool:
         """Is the noun phrase at `start` a clause's subject (first in the prompt or after a sentence stop)?"""

@@ -202,8 +202,9 @@ def seen(noun: str, x: float, y: float, w: float = 0.2, h: float = 0.2, **extra)
 
 def test_what_the_world_cannot_decide_is_none_never_true():
     percept = Percept(objects=[seen("goat", 0.3, 0.5), seen("gate", 0.6, 0.5)], scene="field")
+    # (depth is perceived since the generator draws it: both at depth 0, side by side, the goat is not behind)
     behind = {"kind": "relation", "subject": "goat", "relation": "behind", "object": "gate"}
-    assert truth.satisfied(behind, percept) is None  # no depth perceived
+    assert truth.satisfied(behind, percept) is False
     assert truth.satisfied({"kind": "attribute", "subject": "goat", "attribute": "covered in mud"}, percept) is None
     assert truth.satisfied({"kind": "style", "subject": "fresco", "setting": "fresco"}, percept) is None
     assert truth.satisfied({"kind": "scene", "subject": "background", "setting": "yellow background"}, percept) is None
@@ -301,3 +302,16 @@ def test_coverage_counts_a_question_only_when_a_check_asks_it(tmp_path):
     # Then exactly those three of the five are covered
     assert table["overall"] == (3, 5)
     assert table["relation spatial"] == (1, 2) and table["text"] == (0, 1)
+
+
+def test_subjects_joined_by_and_share_what_follows():
+    # "a man and a woman posing in front of a van": both pose, both are in front of it
+    checks = read("a man and a woman posing in front of a van")
+    assert {(c["subject"], c["action"]) for c in checks if c["kind"] == "action"} == {
+        ("man", "pose"),
+        ("woman", "pose"),
+    }
+    assert {c["subject"] for c in checks if c["kind"] == "relation"} == {"man", "woman"}
+    # ... and objects joined by "and" are both acted on
+    held = {c["object"] for c in read("two boys holding a kite and a ball") if c["kind"] == "action"}
+    assert held == {"kite", "ball"}
