@@ -7,8 +7,10 @@ mechanically (no judgement, so any reading is scored the same way):
 
 - nouns are compared by their last word's lemma (concepts.lemma: singular, synonyms folded; a possessive's
   owner dropped: "someone's left arm" -> arm), or by the whole phrase's lemma;
-- entity (whole, part): an entity check on that noun, or a scene check whose setting names it ("in a forest");
-- attribute - color: a colour check on the noun with that colour (colour words folded: grey = gray);
+- entity (whole, part): an entity check on that noun, a scene check whose setting names it ("in a forest"), or
+  a text check on it ("the word 'DRAW'": Does the image show the word "DRAW"?);
+- attribute - color: a colour check on the noun with that colour (colour words folded: grey = gray), or for a
+  backdrop ("a white background") the scene check that asks its colour ("Is the background white?");
 - any other attribute (state, material, shape, texture, size, type, ...): an attribute check on the noun that
   shares a word with the tuple's value, or an action check on it whose verb is the value's (DSG files verb
   states such as "jump" under state);
@@ -166,14 +168,19 @@ def covered(question: Question, checks: list[dict]) -> bool:
     subject = args[0]
     if question.kind == "entity":
         return any(
-            (c["kind"] == "entity" and _same_noun(subject, c.get("subject")))
+            (c["kind"] in {"entity", "text"} and _same_noun(subject, c.get("subject")))
             or (c["kind"] == "scene" and _same_noun(subject, str(c.get("setting", ""))))
             for c in checks
         )
     if question.category == "attribute color":
         wanted = {colour_name(w) for w in re.findall(r"[a-z]+", " ".join(args[1:]).lower())} - {None}
         return any(
-            c["kind"] == "colour" and _same_noun(subject, c.get("subject")) and c.get("colour") in wanted
+            (c["kind"] == "colour" and _same_noun(subject, c.get("subject")) and c.get("colour") in wanted)
+            or (
+                c["kind"] == "scene"
+                and _same_noun(subject, c.get("subject"))
+                and bool({colour_name(w) for w in str(c.get("setting", "")).split()} & wanted)
+            )
             for c in checks
         )
     if question.kind == "attribute":

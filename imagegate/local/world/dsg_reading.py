@@ -465,6 +465,15 @@ ATTRIBUTE_KINDS: dict[str, str] = {
             "realistic",
             "abstract",
             "surreal",
+            "barefoot",
+            "bald",
+            "bearded",
+            "blonde",
+            "blond",
+            "masked",
+            "hooded",
+            "winged",
+            "horned",
         ]
     },
 }
@@ -631,7 +640,7 @@ _COPULAS = frozenset(
 _AUXILIARIES = frozenset(
     ["can", "could", "will", "would", "should", "may", "might", "must", "do", "does", "did", "has", "have", "had"]
 )
-_SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you", "someone", "somebody"])
+_SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you"])
 _OBJECT_PRONOUNS = frozenset(["him", "her", "it", "them", "him", "itself", "themselves"])
 _RELATIVES = frozenset({"that", "which", "who", "whose", "where"})
 _CONJUNCTIONS = frozenset({"and", "or", "but", "while", "plus", "nor", "yet", "then", "also"})
@@ -678,6 +687,21 @@ _ADVERBS = frozenset(
         "outward",
         "outwards",
         "around",
+        "outside",
+        "outdoors",
+        "apart",
+        "downhill",
+        "uphill",
+        "upstairs",
+        "downstairs",
+        "overhead",
+        "ahead",
+        "sideways",
+        "upward",
+        "upwards",
+        "downward",
+        "downwards",
+        "home",
     ]
 )
 _OTHER_PREPOSITIONS = frozenset(
@@ -1327,6 +1351,8 @@ class _Reader:
         return check
 
     def _ref(self, entity: _Entity) -> str:
+        if entity.noun in {"someone", "somebody"}:
+            return entity.noun
         return f"the {_plural(entity.noun) if entity.plural else entity.noun}"
 
     def _be(self, entity: _Entity) -> str:
@@ -1344,6 +1370,8 @@ class _Reader:
             plural = phrase.plural or (phrase.count or 1) > 1
             if owner is not None:
                 question = f"Does {self._ref(owner)} have {_plural(noun) if plural else _article(noun) + ' ' + noun}?"
+            elif noun in {"someone", "somebody"}:
+                question = "Is there someone?"
             elif plural:
                 question = f"Are there {_plural(noun)}?"
             else:
@@ -1460,18 +1488,22 @@ class _Reader:
             }
         )
 
-    def text(self, text: str, carrier: _Entity | None) -> None:
+    def text(self, text: str, carrier: _Entity | None, noun: str = "text") -> None:
+        """Quoted text: on the thing that carries it ("a sign that says 'OPEN'"), or as the text noun that names
+        it ("the word 'DRAW'"), else as text in the image."""
         if not text.strip() or text.lower() in (t.lower() for t in self.texts):
             return
         self.texts.append(text)
         if carrier is not None:
             question = f'Does {self._ref(carrier)} say "{text}"?'
+        elif noun != "text":
+            question = f'Does the image show the {noun} "{text}"?'
         else:
             question = f'Does the image show the text "{text}"?'
         self._add(
             {
                 "kind": "text",
-                "subject": carrier.noun if carrier is not None else "text",
+                "subject": carrier.noun if carrier is not None else noun,
                 "text": text[:200],
                 "parent": carrier.id if carrier is not None else None,
                 "question": question,
@@ -1740,7 +1772,7 @@ def _starts_object(following: str | None) -> bool:
         or following in _OBJECT_PRONOUNS
         or following in _ADVERBS
         or any(following == phrase[0] for phrase, _ in _RELATION_PHRASES)
-        or (following.isalpha() and following not in _VERBS and following not in _CONJUNCTIONS)
+        or (following.isalpha() and following not in _CONJUNCTIONS)
     )
 
 
@@ -1871,10 +1903,9 @@ class _Parser:
         self.last: _Entity | None = None  # the last entity named
         self.last_topic: _Entity | None = None  # the previous clause's subject ("behind them")
         self.fronted: tuple[str, str, _Entity | None] | None = None  # a place or relation before its subject
-        self.last_role = ""
-        self.group: list[
-            _Entity
-        ] = []  # subjects joined by "and" ("a man and a woman posing"): they share  # what the last entity was to its clause: "subject", "object" (acted on), "place"
+        self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
+        self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
+        self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
 
     # -- helpers ----------------------------------------------------------------------------------------------
     def peek(self, offset: int = 0) -> _Token | None:
@@ -2018,10 +2049,12 @@ class _Parser:
             len(head.split()) == 1 and (_is_past(head) or _is_ing_verb(head)) and head not in _KNOWN_NOUNS
         ):
             return None, phrase  # "a push up position", "painted": nothing to look for
+        if head in _TEXT_NOUNS or singular_noun(head) in _TEXT_NOUNS:
+            self.text_noun = singular_noun(head) if phrase.plural else head
+            return None, phrase
         if (
             head in FRAMING_NOUNS
             or singular_noun(head) in FRAMING_NOUNS
-            or head in _TEXT_NOUNS
             or head in _IMAGE_NOUNS
             or len(head) > MAX_WORD_CHARS
         ):
@@ -2059,8 +2092,14 @@ class _Parser:
                 if run:
                     self.out.setting("style", " ".join(t.word for t in run if t.word not in _DETERMINERS)[:64])
                 continue
+            if tag in {"WORD", "REL", "VERB", "PAST", "HAVE", "PREP", "PUNCT"} and token.word != ",":
+                self.text_noun = None
             if tag == "QUOTE":
-                self.out.text(self.quotes[int(token.value)], carrier if carrier is not None else None)
+                quote = self.quotes[int(token.value)]
+                if carrier is None and self.text_noun is not None:
+                    self.out.text(quote, None, self.text_noun)  # "the word 'DRAW'", "letters 'fuzzy'"
+                else:
+                    self.out.text(quote, carrier)
                 self.i += 1
                 continue
             if tag == "PUNCT":
@@ -2133,6 +2172,12 @@ class _Parser:
                 if token.value == "inside":
                     # "a man in a suit" wears it; "in the snow" is a setting (read by noun_phrase)
                     nxt_run = self._peek_run()
+                    named = [t for t in nxt_run if t.word not in {"and", "color", "colour", "colors", "colours"}]
+                    if named and subject is not None and all(colour_name(t.word) for t in named):
+                        self.i += len(nxt_run)  # "a woman in red", "three squares in blue": its colour
+                        for t in named:
+                            self.out.colour(subject, colour_name(t.word) or t.word)
+                        continue
                     if nxt_run and nxt_run[-1].word in _CLOTHING and subject is not None:
                         obj, _ = self.noun_phrase(generic=True)
                         if obj is not None:
@@ -2208,6 +2253,8 @@ class _Parser:
                     "over",
                 }:
                     entity, phrase = self.noun_phrase()
+                    if entity is not None:
+                        self.last_role = "object"  # "eating from a plate on her lap": the plate is on it
                     if entity is not None and token.word == "with":
                         carrier = entity
                     continue

@@ -315,3 +315,10 @@ def test_subjects_joined_by_and_share_what_follows():
     # ... and objects joined by "and" are both acted on
     held = {c["object"] for c in read("two boys holding a kite and a ball") if c["kind"] == "action"}
     assert held == {"kite", "ball"}
+
+
+def test_colours_said_with_in_and_text_named_by_its_noun():
+    assert [c["colour"] for c in of_kind("a scarf in green and orange", "colour")] == ["green", "orange"]
+    (text,) = of_kind("the word 'HELLO' spelled in pebbles", "text")
+    assert (text["subject"], text["question"]) == ("word", 'Does the image show the word "HELLO"?')
+    assert "Is there someone?" in questions("Someone is waving from a balcony.")
