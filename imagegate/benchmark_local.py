@@ -204,12 +204,14 @@ _ARM_COLUMNS = (
     Column("arm"),
     Column("items", "right"),
     Column("eval pass", "right"),
-    Column("judge pass", "right"),
-    Column("judge false-pass", "right"),
+    Column("gate pass", "right"),
+    Column("gate false-pass", "right"),
     Column("images/item", "right"),
     Column("$/eval pass", "right"),
     Column("rounds", "right"),
     Column("no eval", "right"),
+    Column("eval unverif.", "right"),
+    Column("verif unverif.", "right"),
 )
 _CATEGORY_COLUMNS = (
     Column("category"),
@@ -227,7 +229,9 @@ _CATEGORY_COLUMNS = (
 def print_arms(
     arms: dict[str, dict[str, Any]], details: dict[str, dict[str, Any]] | None = None, out: Terminal | None = None
 ) -> None:
-    """The control arms side by side, one row per arm (report.json's ``arms``)."""
+    """The control arms side by side, one row per arm (report.json's ``arms``): judge pass is the gate's decision
+    (status PASSED: with a verifier, verified passes); the last two columns are the share of the evaluator's and the
+    verifier's checks that were unverifiable (neither held nor failed)."""
     details = details or {}
     (out or Terminal()).table(
         _ARM_COLUMNS,
@@ -242,6 +246,8 @@ def print_arms(
                 _usd(m["costPerEvaluatorPassUsd"]),
                 _num(m["meanRounds"]),
                 (details.get(name) or {}).get("withoutEvaluation", "n/a"),
+                _pct(m.get("evaluatorUnverifiableShare")),
+                _pct(m.get("verifierUnverifiableShare")),
             )
             for name, m in arms.items()
         ],

@@ -550,7 +550,7 @@ def _evaluation_text(evaluation: dict[str, Any] | None) -> str:
     if "unavailable" in evaluation:
         return f"unavailable ({evaluation['source']}: {evaluation['unavailable'][:120]})"
     counts = evaluation_summary(evaluation) or {}
-    failed = [check["question"] for check in evaluation["checks"] if check["satisfied"] is False]
+    failed = [check["question"] for check in evaluation["checks"] if check.get("satisfied") is False]
     text = f"{'passed' if counts['passed'] else 'failed'}: {counts['satisfied']} of {counts['verifiable']} checks hold"
     text += (f", {counts['unverifiable']} unverifiable" if counts["unverifiable"] else "") + f" ({counts['source']})"
     return text + (f", first failed: {failed[0]}" if failed else "")

@@ -10,7 +10,7 @@ from typing import Any
 
 from imagegate.report import render_run_report
 from imagegate_service import constants as c
-from imagegate_service.domain.readings import status_line
+from imagegate_service.domain.readings import status_line, with_nulls
 
 RUN_FILE = "run.json"
 REPORT_FILE = "report.html"
@@ -53,8 +53,8 @@ def build_run_document(
                 "edit": item.get("edit"),
                 "verdict": item["verdictKey"].removeprefix(prefix),
                 "costUsd": item["costUsd"],
-                "evaluation": item.get("evaluation"),
-                "verification": item.get("verification"),  # the verifier's grounding of the judge's checks, or None
+                "evaluation": with_nulls(item.get("evaluation")),
+                "verification": with_nulls(item.get("verification")),  # the verifier's grounding of the judge's checks, or None
                 "evaluationCostUsd": item.get("evaluationCostUsd", 0.0),
                 "generateMs": item.get("generateMs"),
                 "judgeMs": item.get("judgeMs"),

@@ -65,6 +65,54 @@ function badge(status) {
   return h("span", { class: `badge status-${status}` }, status);
 }
 
+// The evaluator's and the verifier's verdicts beside a status, in the words of domain/readings.py (status_line):
+// checks that hold over checks that could be verified; an unverifiable check (satisfied null) is counted apart,
+// never as held or failed. A reading is a full record ({checks: [...]}) or the listing's counts.
+function checkCounts(reading) {
+  if (Array.isArray(reading.checks)) {
+    const verdicts = reading.checks.map((check) => check.satisfied);
+    const unverifiable = verdicts.filter((verdict) => verdict == null).length;
+    return { satisfied: verdicts.filter((verdict) => verdict === true).length, verifiable: verdicts.length - unverifiable, unverifiable };
+  }
+  return { satisfied: reading.satisfied ?? 0, verifiable: reading.verifiable ?? 0, unverifiable: reading.unverifiable ?? 0 };
+}
+
+function evaluationText(evaluation) {
+  if (!evaluation) return null;
+  if (evaluation.unavailable) return "evaluator unavailable";
+  const n = checkCounts(evaluation);
+  return (n.verifiable ? `evaluator ${n.satisfied}/${n.verifiable} checks` : "evaluator verified nothing")
+    + (n.unverifiable ? ` · ${n.unverifiable} unverifiable` : "");
+}
+
+function verificationText(verification) {
+  if (!verification || verification.status === "skipped") return null;
+  if (verification.status === "unavailable") return "verifier unavailable (judge alone)";
+  const n = checkCounts(verification);
+  return `verifier ${n.satisfied}/${n.verifiable} checks` + (n.unverifiable ? ` (${n.unverifiable} unverifiable)` : "");
+}
+
+// passed, failed or unverified: what GET /generations?evaluation= filters on (the list item's evaluationClass)
+function evaluationClass(evaluation) {
+  if (!evaluation || evaluation.unavailable) return "unverified";
+  const n = checkCounts(evaluation);
+  return n.verifiable === 0 ? "unverified" : (evaluation.passed ? "passed" : "failed");
+}
+
+// The status badge with the evaluator's and the verifier's beside it: a PASSED the evaluator failed never shows alone.
+function readingBadges(status, evaluation, verification, verdictClass) {
+  const evaluated = evaluationText(evaluation);
+  const verified = verificationText(verification);
+  const outcome = verification?.passed === false ? "failed" : (verification?.passed === true ? "passed" : "unverified");
+  return [
+    badge(status),
+    evaluated ? h("span", { class: `badge evaluation evaluation-${verdictClass || evaluationClass(evaluation)}`,
+      title: "The independent evaluator's checks of the best image: held / verifiable" }, evaluated) : null,
+    verified ? h("span", { class: `badge verification verification-${outcome}`,
+      title: "The verifier's grounding of the judge's checks on the best image: held / verifiable" }, verified) : null,
+  ].filter(Boolean);
+}
+
 function isActive(status) {
   return !options.terminalStatuses.includes(status);
 }
@@ -116,6 +164,9 @@ async function listView() {
   const current = view;
   const filter = h("select", { id: "status-filter" }, h("option", { value: "" }, "All statuses"),
     options.statuses.map((status) => h("option", { value: status }, status)));
+  const verdict = h("select", { id: "evaluation-filter" }, h("option", { value: "" }, "Any evaluation"),
+    [["passed", "Evaluator passed"], ["failed", "Evaluator failed"], ["unverified", "Not verified"]]
+      .map(([value, text]) => h("option", { value }, text)));
   const list = h("ul", { class: "gen-list", "aria-label": "Generations, newest first" });
   const more = h("button", { type: "button", class: "secondary", hidden: true }, "Load more");
   const note = h("p", { class: "muted", role: "status" });
@@ -126,14 +177,16 @@ async function listView() {
     const wanted = filter.value;
     const shown = items.filter((item) => !wanted || item.status === wanted);
     list.replaceChildren(...shown.map(listItem));
-    note.textContent = items.length === 0 ? "No generations yet."
-      : `${shown.length} of ${items.length} loaded generation(s)${wanted ? ` are ${wanted}` : ""}`
+    const judged = verdict.value ? ` the evaluator ${verdict.value === "unverified" ? "did not verify" : verdict.value}` : "";
+    note.textContent = items.length === 0 ? (judged ? `No generations${judged}.` : "No generations yet.")
+      : `${shown.length} of ${items.length} loaded generation(s)${judged}${wanted ? ` are ${wanted}` : ""}`
         + `${cursor ? "; load more to see older ones" : ""}.`;
   };
   const load = async () => {
     more.disabled = true;
     const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (cursor) query.set("cursor", cursor);
+    if (verdict.value) query.set("evaluation", verdict.value);  // filtered by the API, page by page
     const page = await api(`/generations?${query}`);
     if (current !== view) return;
     items.push(...page.generations);
@@ -143,6 +196,11 @@ async function listView() {
     render();
   };
   filter.addEventListener("change", render);
+  verdict.addEventListener("change", () => {
+    items.length = 0;
+    cursor = null;
+    load().catch((error) => note.replaceChildren(errorBanner(error)));
+  });
   more.addEventListener("click", () => load().catch((error) => note.replaceChildren(errorBanner(error))));
 
   const budget = h("p", { id: "daily-budget", class: "muted" });
@@ -151,6 +209,7 @@ async function listView() {
     budget,
     h("div", { class: "toolbar" },
       h("div", { class: "field" }, h("label", { for: "status-filter" }, "Status"), filter),
+      h("div", { class: "field" }, h("label", { for: "evaluation-filter" }, "Evaluator"), verdict),
       h("a", { class: "button", href: "#/new" }, "New generation"),
       h("button", { type: "button", class: "secondary", onclick: () => route() }, "Refresh")),
     note, list, more);
@@ -185,7 +244,7 @@ function listItem(item) {
         h("li", {}, `${item.rounds} round(s)`),
         h("li", {}, usd(item.costUsd)),
         h("li", {}, h("time", { datetime: item.startedAt, title: item.startedAt }, age(item.startedAt))))),
-    h("div", { class: "gen-status" }, badge(item.status)));
+    h("div", { class: "gen-status" }, ...readingBadges(item.status, item.evaluation, item.verification, item.evaluationClass)));
 }
 
 // -- new generation form ------------------------------------------------------------------------
@@ -448,7 +507,8 @@ async function generationView(id) {
 function renderHead(head, generation) {
   const live = isActive(generation.status);
   head.replaceChildren(...[
-    h("span", { id: "generation-status", role: "status" }, "Status: ", badge(generation.status)),
+    h("span", { id: "generation-status", role: "status" }, "Status: ",
+      ...readingBadges(generation.status, generation.evaluation, generation.verification)),
     live ? h("span", { class: "muted" }, `updating every ${POLL_MS / 1000} s`) : null,
     generation.reason ? h("span", { id: "generation-reason" }, generation.reason) : null,
     generation.error ? h("span", { class: "error-banner", id: "generation-error" }, `Error: ${generation.error}`) : null,
@@ -515,7 +575,10 @@ function renderSummary(summary, generation, latest) {
     ["Rounds", `${totals.rounds ?? 0} of at most ${settings.maxRounds ?? "?"}`],
     ["Model cost", `${usd(totals.costUsd)} of ${usd(settings.maxCostUsd)} budget`],
     ["Evaluator cost", usd(totals.evaluationCostUsd)],
-    ["Evaluator verdict", evaluation ? `${evaluation.passed ? "✔ passed" : "✘ failed"} (${evaluation.source || settings.evaluator})` : "none yet"],
+    ["Evaluator verdict", evaluation ? (evaluation.unavailable ? `unavailable (${evaluation.source || settings.evaluator})`
+      : `${evaluation.passed ? "✔ passed" : "✘ failed"}: ${evaluationText(evaluation).replace(/^evaluator /, "")} (${evaluation.source || settings.evaluator})`) : "none yet"],
+    ["Verifier verdict", verificationText(generation.verification)?.replace(/^verifier /, "")
+      ?? (generation.verification?.status === "skipped" ? "not asked (the judge did not pass the image)" : "none")],
     ["Generator", settings.generator], ["Size", settings.width ? `${settings.width}x${settings.height}, ${settings.quality}` : ""],
     ["Judge / rewriter", settings.judge ? `${settings.judge} / ${settings.rewriter}` : ""],
     ["Strategy", settings.strategy], ["Style", settings.style || "none"], ["Seed", settings.seed], ["Candidates per round", settings.candidatesPerRound],
@@ -543,10 +606,16 @@ function diffView(before, after, label) {
   return container;
 }
 
-// yes/no checks ({question, satisfied}) as a ✔/✘ list, the mark also said in words for screen readers
+// yes/no checks ({question, satisfied, evidence?}) as a ✔/✘/? list, the mark also said in words for screen readers;
+// satisfied null is unverifiable: neither held nor failed
+const CHECK_MARKS = { true: ["ok", "✔ ", "holds: "], false: ["no", "✘ ", "fails: "], null: ["unverifiable", "? ", "unverifiable: "] };
 function checkList(checks, kind, label) {
-  return h("ul", { class: `checks ${kind}`, "aria-label": label }, checks.map((check) => h("li", { class: check.satisfied ? "ok" : "no" },
-    check.satisfied ? "✔ " : "✘ ", h("span", { class: "visually-hidden" }, check.satisfied ? "holds: " : "fails: "), check.question)));
+  return h("ul", { class: `checks ${kind}`, "aria-label": label }, checks.map((check) => {
+    const [cls, mark, words] = CHECK_MARKS[check.satisfied == null ? "null" : String(check.satisfied === true)];
+    return h("li", { class: cls }, mark, h("span", { class: "visually-hidden" }, words), check.question,
+      check.satisfied == null ? h("span", { class: "muted" }, " (unverifiable)") : null,
+      check.evidence ? h("span", { class: "muted" }, ` — ${check.evidence}`) : null);
+  }));
 }
 
 function roundItem(round, previous, generation) {
@@ -559,12 +628,16 @@ function roundItem(round, previous, generation) {
   }));
   const judgeChecks = round.judgeChecks || [];
   const evaluatorChecks = round.evaluation?.checks || [];
+  const verification = round.verification;
+  const verifierChecks = verification?.status === "complete" ? verification.checks || [] : [];
+  const overruled = round.passed && round.gatePassed === false;
   const subscores = Object.entries(round.subscores || {});
   const started = previous ? previous.recordedAt : generation.startedAt;
   const took = seconds(started, round.recordedAt);
   return h("li", { class: "round", id: `round-${round.round}`, "data-round": round.round },
     h("h3", {}, `Round ${round.round}: score ${num(round.score, 1)}${threshold == null ? "" : ` / ${num(threshold, 1)}`} `,
-      round.passed ? h("span", { class: "badge status-PASSED" }, "✔ passed") : h("span", { class: "badge status-FAILED" }, "✘ below threshold")),
+      round.passed ? h("span", { class: "badge status-PASSED" }, "✔ passed") : h("span", { class: "badge status-FAILED" }, "✘ below threshold"),
+      overruled ? [" ", h("span", { class: "badge status-FAILED verifier-overruled" }, "✘ failed by the verifier")] : null),
     h("div", { class: "round-body" },
       candidates,
       h("div", {},
@@ -583,7 +656,10 @@ function roundItem(round, previous, generation) {
         h("p", {}, round.explanation || "(no explanation)"),
         round.suggestions?.length ? h("ul", { "aria-label": "Suggestions" }, round.suggestions.map((s) => h("li", {}, s))) : null,
         judgeChecks.length ? [h("h4", {}, "Judge's checks"), checkList(judgeChecks, "judge-checks", "The judge's checks")] : null,
-        evaluatorChecks.length ? [h("h4", {}, `Independent evaluator's checks (${round.evaluation.passed ? "passed" : "not passed"})`),
+        verification?.status === "unavailable" ? h("p", { class: "muted" }, "Verifier unavailable: the gate fell back to the judge's verdict.") : null,
+        verifierChecks.length ? [h("h4", {}, `Verifier's grounding of the judge's checks (${verificationText(verification).replace(/^verifier /, "")})`),
+          checkList(verifierChecks, "verifier-checks", "The verifier's grounding of the judge's checks")] : null,
+        evaluatorChecks.length ? [h("h4", {}, `Independent evaluator's checks (${round.evaluation.passed ? "passed" : "not passed"}: ${evaluationText(round.evaluation).replace(/^evaluator /, "")})`),
           checkList(evaluatorChecks, "evaluator-checks", "The independent evaluator's checks")] : null,
         h("p", { class: "muted" }, `Cost ${usd(round.costUsd)} (evaluator ${usd(round.evaluationCostUsd)})`,
           took == null ? "" : ` · ${num(took, 1)} s`, round.recordedAt ? ` · recorded ${round.recordedAt}` : ""))));
@@ -694,8 +770,9 @@ const CATEGORY_COLUMNS = [
   ["Cost per pass", (m) => usd(m.costPerPassUsd)],
 ];
 const ARM_ROWS = [
-  ["Items", (a) => a.items], ["Evaluator pass rate", (a) => pct(a.evaluatorPassRate)], ["Judge pass rate", (a) => pct(a.judgePassRate)],
-  ["Judge false-pass rate", (a) => pct(a.judgeFalsePassRate)], ["Images per item", (a) => num(a.imagesPerItem)],
+  ["Items", (a) => a.items], ["Evaluator pass rate", (a) => pct(a.evaluatorPassRate)], ["Gate pass rate (PASSED)", (a) => pct(a.judgePassRate)],
+  ["Gate false-pass rate", (a) => pct(a.judgeFalsePassRate)],
+  ["Evaluator checks unverifiable", (a) => pct(a.evaluatorUnverifiableShare)], ["Verifier checks unverifiable", (a) => pct(a.verifierUnverifiableShare)], ["Images per item", (a) => num(a.imagesPerItem)],
   ["Cost per evaluator pass", (a) => usd(a.costPerEvaluatorPassUsd)], ["Mean rounds", (a) => num(a.meanRounds)],
 ];
 

@@ -483,6 +483,54 @@ def test_the_list_filters_on_the_evaluators_verdict_across_pages(api, aws, lambd
     assert [g["id"] for g in unverified["generations"]] == ["run-e", "run-c"]
 
 
+def test_unverifiable_checks_come_back_null_though_the_table_keeps_no_nulls(api, aws, lambda_context):
+    # Given a round whose evaluation and verification each hold an unverifiable check (satisfied null), stored in
+    # the runs table, which drops null attributes
+    _record_run(aws, "run-null", datetime(2026, 1, 1, tzinfo=UTC))
+    evaluation = {
+        "passed": True,
+        "source": "ground-truth",
+        "unverifiable": 1,
+        "checks": [
+            {"question": "Is there a dog?", "satisfied": True, "kind": "entity"},
+            {"question": "Is the dog riding?", "satisfied": None, "kind": "action"},
+        ],
+    }
+    verification = {
+        "passed": None,
+        "source": "rekognition",
+        "status": "complete",
+        "unverifiable": 1,
+        "checks": [{"question": "Is the dog riding?", "satisfied": None, "evidence": "no box shows riding"}],
+    }
+    keys = [c.candidate_key("run-null", 1, 1)]
+    aws["runs"].put_round(
+        "run-null",
+        1,
+        {
+            "prompt": "a dog riding a skateboard",
+            "imageKeys": keys,
+            "bestImageKey": keys[0],
+            "score": 9.0,
+            "passed": True,
+            "evaluation": evaluation,
+            "verification": verification,
+        },
+    )
+
+    # When the run is read
+    _, body, _ = call(api, lambda_context, "GET", "/generations/run-null")
+
+    # Then both show satisfied null (unverifiable), and the verification's passed null, as the contract says
+    assert body["rounds"][0]["evaluation"]["checks"][1] == {
+        "question": "Is the dog riding?",
+        "satisfied": None,
+        "kind": "action",
+    }
+    assert body["rounds"][0]["verification"]["checks"][0]["satisfied"] is None
+    assert body["rounds"][0]["verification"]["passed"] is None
+
+
 @pytest.mark.parametrize("value", ["FAILED", "fail", "", "passed,failed"])
 def test_a_bad_evaluation_filter_is_400_naming_it(api, lambda_context, value):
     status, body, _ = call(api, lambda_context, "GET", f"/generations?evaluation={value}")

@@ -26,12 +26,21 @@ Control arms (``arm_metrics``; the same items run under several loop settings, s
 constants.BENCHMARK_ARMS), per arm over its runs (one run per item):
 
 - ``items``: runs of the arm.
-- ``judgePassRate``: runs whose final image the loop's judge passed (best round score >= threshold) / items.
+- ``judgePassRate``: runs the Quality Gate passed (status PASSED) / items. Defined on the gate's decision, not
+  on the best score against the threshold: for an arm with a verifier (``loop+verify``) it counts verified
+  passes (a judge pass the verifier failed is not one), and a pass a reviewer approved counts as the gate's.
 - ``evaluatorPassRate``: runs whose final image the independent evaluator passed / items. A run with no
   evaluation (it failed before a round was judged, or the evaluator was unavailable) counts as not
-  passed, and is counted in ``armDetails[arm].withoutEvaluation``.
-- ``judgeFalsePassRate``: judge-passed runs that the evaluator failed / judge-passed runs; ``None`` when
-  the judge passed nothing (a rate over no runs is undefined, not 0).
+  passed, and is counted in ``armDetails[arm].withoutEvaluation``. The evaluator passes an image when at
+  least one of its checks could be verified and none of those failed: an unverifiable check never fails it.
+- ``judgeFalsePassRate``: gate-passed (PASSED) runs whose final image the evaluator did not pass / PASSED
+  runs; ``None`` when the gate passed nothing (a rate over no runs is undefined, not 0).
+- ``evaluatorUnverifiableShare``: the mean, over runs whose final image has evaluator checks, of the share of
+  those checks that are unverifiable (``satisfied: null``: the offline world cannot decide them, e.g. an action
+  it does not draw); ``None`` when no run has checks. Counted apart from held and failed checks.
+- ``verifierUnverifiableShare``: verifier checks with ``satisfied: null`` (a noun or property the detector
+  cannot ground) / all verifier checks, over every round's ``verification`` of the arm's runs; ``None`` when
+  the arm has no runs or its verifier checked nothing (an arm without a verifier).
 - ``imagesPerItem``: images the arm generated (candidates per round x recorded rounds) / items.
 - ``costPerEvaluatorPassUsd``: the arm's total model cost (the loop's cost: generator, judge, rewriter;
   the evaluator's own cost is not part of it) / evaluator-passed runs; ``None`` when none passed.
@@ -46,6 +55,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from imagegate_service.constants import BENCHMARK_DEFAULT_ARMS, STATUS_PASSED, TERMINAL_STATUSES
+from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.settings import DEFAULTS
 
 DEFAULT_ARM = BENCHMARK_DEFAULT_ARMS[0]  # a run without an arm (an older report) ran the loop as given
@@ -129,6 +139,8 @@ def run_summary(run: RunResult) -> dict[str, Any]:
     # The user's prompt: the run's own field when it has one, else what round 1 was sent.
     prompt = run.get("prompt") or (rounds[0].get("prompt") if rounds else None)
     evaluation: Mapping[str, Any] = run["evaluation"] if isinstance(run.get("evaluation"), Mapping) else {}
+    evaluated = evaluation_summary(evaluation)
+    verifications = [summary for entry in rounds if (summary := verification_summary(entry.get("verification")))]
     candidates = _number(run.get("candidatesPerRound"))
     return {
         "runId": run.get("runId"),
@@ -139,6 +151,13 @@ def run_summary(run: RunResult) -> dict[str, Any]:
         "status": facts.status,
         "evaluationPassed": evaluation.get("passed") if isinstance(evaluation.get("passed"), bool) else None,
         "evaluationSource": evaluation.get("source"),
+        # the final image's evaluator checks that hold, could be verified, and could not (satisfied null)
+        "evaluationSatisfied": evaluated["satisfied"] if evaluated else None,
+        "evaluationVerifiable": evaluated["verifiable"] if evaluated else None,
+        "evaluationUnverifiable": evaluated["unverifiable"] if evaluated else None,
+        # every round's verifier checks, and how many of them the verifier could not ground
+        "verifierChecks": sum(summary["verifiable"] + summary["unverifiable"] for summary in verifications),
+        "verifierUnverifiable": sum(summary["unverifiable"] for summary in verifications),
         "images": len(facts.round_scores) * (int(candidates) if candidates else 1),
         "prompt": prompt,
         "threshold": facts.threshold,
@@ -287,6 +306,8 @@ ARM_METRICS = (
     "imagesPerItem",
     "costPerEvaluatorPassUsd",
     "meanRounds",
+    "evaluatorUnverifiableShare",
+    "verifierUnverifiableShare",
 )
 
 
@@ -297,10 +318,11 @@ def primary_arm(arms: Sequence[str]) -> str:
 
 def _arm_summary(runs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the arm's metrics, its counts) over run summaries (``run_summary``)."""
-    judge_passed = [
-        run for run in runs if _number(run.get("finalScore")) is not None and run["finalScore"] >= run["threshold"]
-    ]
+    judge_passed = [run for run in runs if run.get("status") == STATUS_PASSED]  # the gate's decision
     evaluator_passed = [run for run in runs if run.get("evaluationPassed") is True]
+    checked = [run for run in runs if (run.get("evaluationVerifiable") or 0) + (run.get("evaluationUnverifiable") or 0)]
+    verifier_checks = sum(run.get("verifierChecks") or 0 for run in runs)
+    verifier_unverifiable = sum(run.get("verifierUnverifiable") or 0 for run in runs)
     false_passes = [run for run in judge_passed if run.get("evaluationPassed") is not True]
     total_cost = sum(_number(run.get("costUsd")) or 0.0 for run in runs)
     images = sum(run.get("images") or 0 for run in runs)
@@ -312,6 +334,13 @@ def _arm_summary(runs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], dic
         "imagesPerItem": _ratio(images, len(runs)),
         "costPerEvaluatorPassUsd": _ratio(total_cost, len(evaluator_passed)),
         "meanRounds": _mean([run.get("rounds") or 0 for run in runs]),
+        "evaluatorUnverifiableShare": _mean(
+            [
+                run["evaluationUnverifiable"] / (run["evaluationVerifiable"] + run["evaluationUnverifiable"])
+                for run in checked
+            ]
+        ),
+        "verifierUnverifiableShare": _ratio(verifier_unverifiable, verifier_checks),
     }
     counts = {
         "items": len(runs),
@@ -319,6 +348,12 @@ def _arm_summary(runs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], dic
         "evaluatorPassed": len(evaluator_passed),
         "judgePassedEvaluatorFailed": len(false_passes),
         "withoutEvaluation": sum(run.get("evaluationPassed") is None for run in runs),
+        "evaluationChecks": sum(
+            (run.get("evaluationVerifiable") or 0) + (run.get("evaluationUnverifiable") or 0) for run in runs
+        ),
+        "evaluationUnverifiable": sum(run.get("evaluationUnverifiable") or 0 for run in runs),
+        "verifierChecks": verifier_checks,
+        "verifierUnverifiable": verifier_unverifiable,
         "images": images,
         "totalCostUsd": total_cost,
     }

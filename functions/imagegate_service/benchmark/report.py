@@ -110,15 +110,17 @@ _METRIC_LABELS: dict[str, tuple[str, str]] = {
 # The per-category table: the headline metrics less the two a category row does not need.
 _CATEGORY_COLUMNS = tuple(metric for metric in HEADLINE_METRICS if metric not in ("passed", "durationP50Seconds"))
 
-# Arm metric -> (label, kind), in ARM_METRICS order.
+# Arm metric -> (label, kind), in ARM_METRICS order (judge pass: the gate's decision, status PASSED).
 _ARM_LABELS: dict[str, tuple[str, str]] = {
     "items": ("Items", "count"),
     "evaluatorPassRate": ("Evaluator pass rate", "rate"),
-    "judgePassRate": ("Judge pass rate", "rate"),
-    "judgeFalsePassRate": ("Judge false-pass rate", "rate"),
+    "judgePassRate": ("Gate pass rate (PASSED)", "rate"),
+    "judgeFalsePassRate": ("Gate false-pass rate (PASSED, evaluator failed)", "rate"),
     "imagesPerItem": ("Images per item", "number"),
     "costPerEvaluatorPassUsd": ("Cost per evaluator pass", "usd"),
     "meanRounds": ("Mean rounds", "number"),
+    "evaluatorUnverifiableShare": ("Evaluator checks unverifiable (mean share)", "rate"),
+    "verifierUnverifiableShare": ("Verifier checks unverifiable (share)", "rate"),
 }
 
 

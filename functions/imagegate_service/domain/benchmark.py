@@ -25,6 +25,7 @@ from imagegate_service.benchmark.suites import (
 )
 from imagegate_service.domain.clock import iso, parse_iso, utc_now
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
+from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import MAX_ROUNDS_HARD_CAP, deployment_defaults
 
@@ -344,9 +345,8 @@ class BenchmarkAggregator:
             "category": item["category"],
             "anchor": item["anchor"],
             "arm": item.get("arm", c.BENCHMARK_DEFAULT_ARMS[0]),
-            "evaluation": {"passed": evaluation.get("passed"), "source": evaluation.get("source")}
-            if isinstance(evaluation, dict)
-            else None,
+            # the evaluator's verdict in counts (held, verifiable, unverifiable): the arms table counts unverifiable apart
+            "evaluation": evaluation_summary(evaluation) if isinstance(evaluation, dict) else None,
             "candidatesPerRound": settings.get("candidatesPerRound"),
             "strategy": settings.get("strategy"),
             # the run item's outcome, unless none was recorded (then the iteration's own report)
@@ -369,6 +369,7 @@ class BenchmarkAggregator:
                     "score": r["score"],
                     "passed": r["passed"],
                     "costUsd": r["costUsd"],
+                    "verification": verification_summary(r.get("verification")),  # None without a verifier
                 }
                 for r in rounds
             ],

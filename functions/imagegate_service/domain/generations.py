@@ -27,6 +27,7 @@ from imagegate_service.domain.readings import (
     evaluation_class,
     evaluation_summary,
     verification_summary,
+    with_nulls,
 )
 from imagegate_service.domain.run_ids import is_run_id, new_run_id
 from imagegate_service.domain.start import new_run_item
@@ -195,9 +196,9 @@ class Generations:
             ),
             "rounds": [self._round(entry) for entry in rounds],
             # the independent evaluator on the final best image: the best round's evaluation
-            "evaluation": best_round.get("evaluation"),
+            "evaluation": with_nulls(best_round.get("evaluation")),
             # the verifier's grounding of the judge's checks on that image (None: not asked, or no verifier then)
-            "verification": best_round.get("verification"),
+            "verification": with_nulls(best_round.get("verification")),
             "bestImage": (
                 {"round": item.get("bestRound"), "score": item.get("bestScore"), "url": self._presigner.url(best_key)}
                 if best_key
@@ -260,7 +261,7 @@ class Generations:
             # the gate's: the judge passed and no check the verifier grounded failed (a round recorded before the
             # verifier existed: the judge's)
             "gatePassed": entry.get("gatePassed", entry["passed"]),
-            "verification": entry.get("verification"),
+            "verification": with_nulls(entry.get("verification")),
             "subscores": entry.get("subscores", {}),
             "explanation": entry.get("explanation", ""),
             "suggestions": entry.get("suggestions", []),
@@ -270,7 +271,7 @@ class Generations:
             "sourceImage": self._presigner.url(entry["sourceImageKey"]) if entry.get("sourceImageKey") else None,
             "edit": entry.get("edit"),
             "costUsd": entry.get("costUsd", 0.0),
-            "evaluation": entry.get("evaluation"),
+            "evaluation": with_nulls(entry.get("evaluation")),
             "evaluationCostUsd": entry.get("evaluationCostUsd", 0.0),
             "recordedAt": entry.get("recordedAt"),
             "reviews": entry.get("reviews", []),  # who, when, decision, feedback

@@ -73,6 +73,23 @@ def verification_summary(verification: Mapping[str, Any] | None) -> dict[str, An
     }
 
 
+def with_nulls(reading: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """An evaluation or verification as stored, with its nulls back: the runs table keeps no null attribute
+    (adapters/storage drops them), so an unverifiable check comes back without `satisfied`, and a verification
+    that verified nothing without `passed`. The contract shows them as null."""
+    if not isinstance(reading, Mapping):
+        return None
+    restored = dict(reading)
+    if isinstance(reading.get("checks"), list):
+        restored["checks"] = [
+            {**check, "satisfied": check.get("satisfied")} if isinstance(check, Mapping) else check
+            for check in reading["checks"]
+        ]
+    if "status" in reading:  # a verification
+        restored["passed"] = reading.get("passed")
+    return restored
+
+
 def evaluation_class(evaluation: Mapping[str, Any] | None) -> str:
     """passed, failed or unverified (EVALUATION_FILTERS) for an evaluation or its summary."""
     summary = evaluation_summary(evaluation)

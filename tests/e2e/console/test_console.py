@@ -351,6 +351,69 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
     assert sum(map(_refused_threshold, laptop.problems)) <= 1
 
 
+# -- the evaluator's verdict beside the status (issue 23.4) --------------------------------------------
+def test_the_list_badges_show_the_evaluators_verdict_beside_the_status_and_filter_on_it(server, laptop):
+    from imagegate_service.domain.readings import evaluation_text, verification_text
+
+    page = laptop.page
+    # Given a finished generation (one round), so the list has an evaluated one
+    page.goto(server.url + "/")
+    page.get_by_role("heading", name="Generations").wait_for()
+    started = page.evaluate(
+        """() => fetch('/generations', {method: 'POST', headers: {'Content-Type': 'application/json'},
+             body: JSON.stringify({prompt: 'three green bottles and two purple umbrellas', maxRounds: 1})})
+           .then(r => r.json())"""
+    )
+    for _ in range(240):  # up to a minute: its one round drawn, judged, evaluated
+        status = page.evaluate(f"fetch('/generations/{started['id']}').then(r => r.json()).then(g => g.status)")
+        if status not in ACTIVE:
+            break
+        page.wait_for_timeout(250)
+    assert status not in ACTIVE, status
+
+    # When the list is shown
+    page.get_by_role("button", name="Refresh").click()
+    listing = json.loads(page.evaluate("fetch('/generations?limit=100').then(r => r.text())"))["generations"]
+    item = page.locator(".gen-item", has=page.locator(f"a[href='#/generations/{started['id']}']"))
+    item.wait_for()
+
+    # Then every listed generation's badges say its status and the evaluator's (and verifier's) verdict in the
+    # API's counts, in the words the CLI and report.html use; an unverifiable check is counted apart
+    shown = page.locator(".gen-item")
+    assert shown.count() == min(len(listing), 20)
+    for index, generation in enumerate(listing[: shown.count()]):
+        badges = shown.nth(index).locator(".gen-status .badge").all_inner_texts()
+        words = [
+            generation["status"],
+            evaluation_text(generation["evaluation"]),
+            verification_text(generation["verification"]),
+        ]
+        assert badges == [text for text in words if text], (badges, generation)
+        if generation["evaluation"]:
+            marked = shown.nth(index).locator(f".badge.evaluation-{generation['evaluationClass']}")
+            assert marked.count() == 1
+    ours = next(generation for generation in listing if generation["id"] == started["id"])
+    assert ours["evaluation"] is not None, ours
+    assert "evaluator " in item.locator(".gen-status").inner_text()
+
+    # When the list is filtered on the evaluator's verdict of that generation
+    page.get_by_label("Evaluator").select_option(ours["evaluationClass"])
+    page.wait_for_function(
+        "cls => [...document.querySelectorAll('.gen-item .badge.evaluation')].every(b => b.classList.contains('evaluation-' + cls))",
+        arg=ours["evaluationClass"],
+    )
+
+    # Then the API answered the filtered page: only generations of that class, ours among them
+    item.wait_for()
+    expected = json.loads(
+        page.evaluate(f"fetch('/generations?limit=20&evaluation={ours['evaluationClass']}').then(r => r.text())")
+    )["generations"]
+    assert page.locator(".gen-item").count() == len(expected)
+    assert {generation["evaluationClass"] for generation in expected} == {ours["evaluationClass"]}
+    laptop.screenshot("generations-evaluator-filter", "laptop")
+    assert not laptop.problems, laptop.problems
+
+
 # -- the review step and the day's budget (issue 13) ----------------------------------------------------
 def test_a_waiting_generation_is_approved_from_its_page(server, laptop):
     page = laptop.page

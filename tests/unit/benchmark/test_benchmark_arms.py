@@ -75,6 +75,8 @@ def test_arm_metrics_match_the_hand_computed_example(three_arms) -> None:
             "imagesPerItem": (2 + 3 + 4 + 0) / 4,
             "costPerEvaluatorPassUsd": 0.45,
             "meanRounds": 2.25,
+            "evaluatorUnverifiableShare": None,  # these evaluations carry no checks
+            "verifierUnverifiableShare": None,  # and no arm had a verifier
         }
     )
     # best-of-3: i2 passed the evaluator although the judge failed it; i3 the reverse
@@ -87,6 +89,8 @@ def test_arm_metrics_match_the_hand_computed_example(three_arms) -> None:
             "imagesPerItem": 3.0,
             "costPerEvaluatorPassUsd": 0.48 / 2,
             "meanRounds": 1.0,
+            "evaluatorUnverifiableShare": None,  # these evaluations carry no checks
+            "verifierUnverifiableShare": None,  # and no arm had a verifier
         }
     )
     # single: nothing passed, so the two ratios over passes are undefined, not zero
@@ -99,12 +103,55 @@ def test_arm_metrics_match_the_hand_computed_example(three_arms) -> None:
             "imagesPerItem": 1.0,
             "costPerEvaluatorPassUsd": None,
             "meanRounds": 1.0,
+            "evaluatorUnverifiableShare": None,  # these evaluations carry no checks
+            "verifierUnverifiableShare": None,  # and no arm had a verifier
         }
     )
     # The exact keys, and the run without an evaluation counted apart
     assert all(tuple(metrics) == ARM_METRICS for metrics in report["arms"].values())
     assert report["armDetails"]["loop"]["withoutEvaluation"] == 1
     assert report["armDetails"]["best-of-3"]["withoutEvaluation"] == 0
+
+
+def _checks(*verdicts):
+    return [{"question": f"q{k}", "satisfied": verdict} for k, verdict in enumerate(verdicts)]
+
+
+def test_unverifiable_checks_are_counted_apart_and_the_gate_decides_what_a_judge_pass_is(make_run) -> None:
+    # Given a loop+verify arm: i1 PASSED, its evaluation 2 held + 2 unverifiable (so passed), the verifier grounded
+    # 3 checks, 1 of them unverifiable; i2 scored 9 but EXHAUSTED (the verifier failed its judge passes: 2 rounds,
+    # each 2 checks, 1 failed) and the evaluator failed it (1 held, 1 failed, 2 unverifiable: never failed by them)
+    verified = {"passed": True, "source": "rekognition", "status": "complete", "checks": _checks(True, True, None)}
+    failed = {"passed": False, "source": "rekognition", "status": "complete", "checks": _checks(True, False)}
+    i1 = arm_run(make_run, "i1", "loop+verify", [8.5], 0.10, True)
+    i1["evaluation"]["checks"] = _checks(True, True, None, None)
+    i1["rounds"][0]["verification"] = verified
+    i2 = arm_run(make_run, "i2", "loop+verify", [9, 9], 0.10, False, status="EXHAUSTED")
+    i2["evaluation"]["checks"] = _checks(True, False, None, None)
+    for entry in i2["rounds"]:
+        entry["verification"] = failed
+    loop = arm_run(make_run, "i1", "loop", [8.5], 0.10, False)  # no verifier, no checks recorded
+
+    # When the report is built
+    report = build_report([i1, i2, loop], "tiny", NOW.isoformat(), arms=["loop+verify", "loop"])
+
+    # Then the judge pass is the gate's decision (i2's 9 >= 7.5 is not a pass), so is the false pass
+    verify = report["arms"]["loop+verify"]
+    assert verify["judgePassRate"] == pytest.approx(0.5) and verify["judgeFalsePassRate"] == pytest.approx(0.0)
+    assert verify["evaluatorPassRate"] == pytest.approx(0.5)
+    # and unverifiable checks are a share of their own: evaluator 2/4 in each run; verifier 1 of 3 + 0 of 2 + 0 of 2
+    assert verify["evaluatorUnverifiableShare"] == pytest.approx(0.5)
+    assert verify["verifierUnverifiableShare"] == pytest.approx(1 / 7)
+    details = report["armDetails"]["loop+verify"]
+    assert (details["evaluationChecks"], details["evaluationUnverifiable"]) == (8, 4)
+    assert (details["verifierChecks"], details["verifierUnverifiable"]) == (7, 1)
+    # an arm without a verifier has no verifier share (undefined, not 0), and 0 runs none either
+    assert report["arms"]["loop"]["verifierUnverifiableShare"] is None
+    assert build_report([], "tiny", NOW.isoformat(), arms=["loop"])["arms"]["loop"]["verifierUnverifiableShare"] is None
+    # the run table carries it all: the arms can be recomputed from it
+    from imagegate_service.benchmark.metrics import arm_metrics
+
+    assert arm_metrics(json.loads(json.dumps(report["runs"])))["arms"]["loop+verify"] == pytest.approx(verify)
 
 
 def test_the_classic_metrics_describe_the_loop_arm_only(three_arms) -> None:

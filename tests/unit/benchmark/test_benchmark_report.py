@@ -51,6 +51,11 @@ def test_build_report_holds_metrics_settings_and_runs(four_runs: list[dict[str, 
         "status": "PASSED",
         "evaluationPassed": None,
         "evaluationSource": None,
+        "evaluationSatisfied": None,  # no evaluation: no counts
+        "evaluationVerifiable": None,
+        "evaluationUnverifiable": None,
+        "verifierChecks": 0,  # no verifier
+        "verifierUnverifiable": 0,
         "images": 2,
         "prompt": "a red apple",
         "threshold": 7.5,
