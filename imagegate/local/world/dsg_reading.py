@@ -542,6 +542,9 @@ _NOT_ADJECTIVES = frozenset(
 # Abstract nouns that name no thing in a picture (general English): never an entity.
 _ABSTRACT_NOUNS = frozenset(
     [
+        "air",
+        "wind",
+        "breeze",
         "depth",
         "aesthetic",
         "aesthetics",
@@ -800,6 +803,10 @@ _MEDIUM_NOUNS = frozenset(
         "artwork",
     ]
 )
+# Nouns that, with a modifier, name how a picture is made ("concept art", "digital painting").
+_ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawing", "sketch", "render", "rendering"})
+# What a thing is "in" without being inside a thing ("in the air", "in the rain"): no containment to check.
+_AMBIENT = frozenset({"air", "rain", "wind", "breeze", "mist", "haze", "distance", "shade", "darkness", "sunshine"})
 _BACKDROP_NOUNS = frozenset({"background", "backdrop"})
 _CLOTHING = frozenset(
     [
@@ -1215,6 +1222,9 @@ _MASS_SCENES = frozenset({"snow", "grass", "sky", "clouds", "space", "outer spac
 _WHOLE_SCENES = frozenset({"underwater", "indoors", "downtown", "outdoors"})
 
 _QUOTES = re.compile(r'"([^"]{1,200})"|“([^”]{1,200})”|‘([^’]{1,200})’|(?<![\w])\'([^\']{1,200})\'(?![\w])')
+# Generator parameters written into a prompt ("--ar 16:9", "--no people") and photographic jargon that names
+# no thing ("depth of field"): not part of the picture's content.
+_PARAMETERS = re.compile(r"--[a-z]+(?:\s+[0-9][0-9:.]*)?|\bdepth of field\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\x00\d+\x00|[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:-[A-Za-z0-9]+)*|[.,;:!?()]")
 
 
@@ -1257,7 +1267,9 @@ def _plural(noun: str) -> str:
 
 
 def _article(noun: str) -> str:
-    return "an" if noun[:1] in "aeiou" else "a"
+    if noun.startswith(("uni", "use", "usu", "eu", "one", "uro")):
+        return "a"  # a unicorn, a useful tool: a consonant sound
+    return "an" if noun[:1] in "aeiou" or noun.startswith(("hour", "honest", "honor", "honour")) else "a"
 
 
 def _attribute_kind(word: str) -> str | None:
@@ -1511,7 +1523,7 @@ class _Reader:
         )
 
     def setting(self, kind: str, word: str, question: str | None = None) -> None:
-        if (kind, word) in self.settings or (any(k == kind for k, _ in self.settings) and kind != "scene"):
+        if (kind, word) in self.settings or (kind == "light" and any(k == kind for k, _ in self.settings)):
             return
         self.settings.add((kind, word))
         if question is None:
@@ -1557,6 +1569,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         return f" \x00{len(quotes) - 1}\x00 "
 
     text = _QUOTES.sub(stash, text.replace("’", "'"))
+    text = _PARAMETERS.sub(" ", text)
     tokens = [_Token(raw.lower().replace("’", "'"), raw) for raw in _TOKEN.findall(text)]
     for token in tokens:
         if token.word.startswith("\x00"):
@@ -1589,6 +1602,8 @@ def _match_place(words: list[str], i: int) -> tuple[int, str] | None:
         if k < len(words) and words[k] in _IMAGE_NOUNS:
             return k + 1 - i, place
         return None
+    if j < len(words) and _noun_like(words[j]) and words[j] not in _CONJUNCTIONS and words[j] not in _ADVERBS:
+        return None  # "on the right leg": which leg, not a place in the picture
     return j - i, place
 
 
@@ -2018,6 +2033,10 @@ class _Parser:
             self.out.setting("style", last_word)
             self.i += 1
             return self.noun_phrase(generic=generic)
+        if last_word in _ART_NOUNS and (len(head.split()) > 1 or phrase.attributes) and not (nxt and nxt.word == "of"):
+            words = [w for w, _ in phrase.attributes] + head.split()
+            self.out.setting("style", " ".join(words)[:64])  # "concept art", "a digital painting": how it is made
+            return None, phrase
         if last_word in _BACKDROP_NOUNS:
             for colour in phrase.colours:
                 self.out.setting("scene", f"{colour} {last_word}", f"Is the {last_word} {colour}?")
@@ -2052,7 +2071,8 @@ class _Parser:
         if head in _TEXT_NOUNS or singular_noun(head) in _TEXT_NOUNS:
             self.text_noun = singular_noun(head) if phrase.plural else head
             return None, phrase
-        if (
+        medium_thing = head in _MEDIUM_NOUNS and not (nxt and nxt.word == "of")  # "a painting on a wall"
+        if not medium_thing and (
             head in FRAMING_NOUNS
             or singular_noun(head) in FRAMING_NOUNS
             or head in _IMAGE_NOUNS
@@ -2157,9 +2177,9 @@ class _Parser:
                     self.out.position(target, token.value)
                 self.i += 1
                 continue
-            if tag == "REL" and self.topic is None and token.value != "between":
+            at_start = self.i == 0 or self.tokens[self.i - 1].tag in {"PUNCT", "CONJ"}
+            if tag == "REL" and self.topic is None and token.value != "between" and (at_start or self.last is None):
                 self.i += 1  # "Behind the animal there is a road": the relation waits for its subject
-                at_start = self.i == 1 or self.tokens[self.i - 2].tag in {"PUNCT", "CONJ"}
                 obj, _ = self.noun_phrase()
                 self.fronted = ("relation", token.value, obj) if obj is not None and at_start else None
                 self.last = None
@@ -2197,6 +2217,8 @@ class _Parser:
                         and len([1 for c in self.out.checks if c.get("subject") == obj.noun and c["kind"] == "count"])
                     ):
                         pass
+                    continue
+                if token.value == "inside" and obj is not None and obj.noun in _AMBIENT:
                     continue
                 if obj is not None and subject is not None and token.value != "between":
                     start = len(self.out.checks)
@@ -2357,6 +2379,8 @@ class _Parser:
         with no object a state of the subject ("a vase broken", "a house covered in snow")."""
         self.i += 1
         subject = self.topic or self.last
+        if token.tag == "PAST" and self.last is not None and self.last_role == "object":
+            subject = self.last  # "with their knees curled in": the knees are
         if subject is None:
             return
         nxt = self.peek()
