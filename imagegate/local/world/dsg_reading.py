@@ -617,6 +617,8 @@ _DETERMINERS = frozenset(
         "each",
         "every",
         "any",
+        "other",
+        "others",
     ]
 )
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"])
@@ -730,6 +732,7 @@ _OTHER_PREPOSITIONS = frozenset(
         "like",
         "as",
         "toward",
+        "than",
         "towards",
         "via",
         "per",
@@ -1282,6 +1285,9 @@ def _attribute_kind(word: str) -> str | None:
         return "other"
     if word in _NOT_ADJECTIVES or word in _KNOWN_NOUNS:
         return None
+    for stem in (word[:-2], word[:-3], word[:-1], word[:-3] + "y") if word.endswith(("er", "est")) else ():
+        if stem in ATTRIBUTE_KINDS or stem in {"high", "low", "near", "far"}:
+            return ATTRIBUTE_KINDS.get(stem, "size")  # "bigger", "higher", "tallest": as the adjective
     if len(word) > 5 and word.endswith(_ADJECTIVE_SUFFIXES):
         return "other"
     return None
@@ -1702,7 +1708,14 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "TEXTVERB"
         elif word in _OTHER_PREPOSITIONS:
             token.tag = "PREP"
-        elif word in _VERBS and previous is not None and previous.tag in {"AUX", "PRON"}:
+        elif previous is not None and (
+            (word in _VERBS and previous.tag in {"AUX", "PRON"})
+            or (
+                (previous.tag == "PREP" and previous.word == "to" and word.isalpha() and _starts_object(following))
+                and word not in _DETERMINERS
+                and word not in _ADVERBS
+            )
+        ):
             token.tag = "VERB"  # "we can see", "they hold"
         elif word in _ADVERBS or (
             word.endswith("ly")
@@ -1810,8 +1823,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             count = _NUMBERS[t.word]
         elif t.word in _QUANTIFIERS:
             at_least = True
-        elif t.word in QUALITY_WORDS or t.word in vocab.EMPHASIS_WORDS:
-            continue
+        elif t.word in QUALITY_WORDS or t.word in vocab.EMPHASIS_WORDS or t.word in {"color", "colour", "colored"}:
+            continue  # "white color surface": the colour word says it is a colour
         else:
             rest.append(t)
     if not rest:
@@ -1857,7 +1870,7 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
     head = " ".join(t.word for t in head_words)
     if head.endswith("'s"):
         head = head[:-2]
-    if not head or not head.replace(" ", "").replace("-", "").replace("'", "").isalnum():
+    if not any(c.isalpha() for c in head) or not head.replace(" ", "").replace("-", "").replace("'", "").isalnum():
         return None
     last = head_words[-1].word
     if (
@@ -2064,8 +2077,10 @@ class _Parser:
                     if word in table:
                         self.out.setting(kind, word)
             return None, phrase
-        if last_word in _ABSTRACT_NOUNS or (
-            len(head.split()) == 1 and (_is_past(head) or _is_ing_verb(head)) and head not in _KNOWN_NOUNS
+        if (
+            head in _WHICH_ONE
+            or last_word in _ABSTRACT_NOUNS
+            or (len(head.split()) == 1 and (_is_past(head) or _is_ing_verb(head)) and head not in _KNOWN_NOUNS)
         ):
             return None, phrase  # "a push up position", "painted": nothing to look for
         if head in _TEXT_NOUNS or singular_noun(head) in _TEXT_NOUNS:
