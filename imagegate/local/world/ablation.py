@@ -71,18 +71,22 @@ def _passes(job: tuple[dict, str, int, int, int]) -> bool:
 
 
 def run(
-    items: list[dict] | None = None, seeds: tuple[int, ...] | None = None, workers: int = 2, size: int = 512
+    items: list[dict] | None = None,
+    seeds: tuple[int, ...] | None = None,
+    workers: int = 2,
+    size: int = 512,
+    variants: tuple[str, ...] = VARIANTS,
 ) -> dict[str, dict[str, float]]:
     """variant -> task (and "overall": GenEval's mean of the task scores) -> single-shot pass rate."""
     items = load_geneval() if items is None else items
     seeds = (int(DEFAULTS["seed"]),) if seeds is None else seeds
-    jobs = [(item, name, seed, size, size) for name in VARIANTS for seed in seeds for item in items]
+    jobs = [(item, name, seed, size, size) for name in variants for seed in seeds for item in items]
     if workers <= 1:
         outcomes = [_passes(job) for job in jobs]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(_passes, jobs, chunksize=32))
-    tally: dict[str, dict[str, list[bool]]] = {name: {} for name in VARIANTS}
+    tally: dict[str, dict[str, list[bool]]] = {name: {} for name in variants}
     for (item, name, _, _, _), passed in zip(jobs, outcomes, strict=True):
         tally[name].setdefault(item["tag"], []).append(passed)
     rates: dict[str, dict[str, float]] = {}

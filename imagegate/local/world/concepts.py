@@ -212,8 +212,8 @@ def singular(word: str) -> str:
         return prefix + _IRREGULAR_SINGULARS[last]
     if len(last) > 4 and last.endswith("ies"):
         return f"{prefix}{last[:-3]}y"
-    if len(last) > 4 and last.endswith("ves") and last[:-3] + "f" not in {"grove"}:
-        return f"{prefix}{last[:-3]}f"
+    if len(last) > 4 and last.endswith("ves"):
+        return prefix + _singular_ves(last)
     if len(last) > 3 and last.endswith(("ses", "xes", "ches", "shes", "zes", "oes")):
         stem = last[:-2]
         return prefix + stem
@@ -283,6 +283,23 @@ ING_NOUNS: frozenset[str] = frozenset(
         "darling",
         "offspring",
     }
+)
+
+
+def _singular_ves(word: str) -> str:
+    """-ves plurals: "wolves" -> wolf, "knives" -> knife, "leaves" -> leaf; most others just drop the s
+    ("gloves" -> glove, "sleeves", "waves", "olives", "curves")."""
+    if word.endswith("lves") and word not in _VES_KEEP:
+        return word[:-3] + "f"  # wolves, shelves, halves, calves
+    if word.endswith("ives") and word not in _VES_KEEP:
+        return word[:-3] + "fe"  # knives, lives, wives
+    if word.endswith(("eaves", "oaves", "arves", "warves")) and word not in _VES_KEEP:
+        return word[:-3] + "f"  # leaves, loaves, scarves, dwarves
+    return word[:-1]
+
+
+_VES_KEEP = frozenset(
+    {"valves", "solves", "olives", "archives", "chives", "hives", "drives", "dives", "fives", "eaves"}
 )
 
 
@@ -493,3 +510,227 @@ def action_code(verb: str) -> int:
     Keyed by the verb's lemma, in a namespace of its own, so "riding" and "ride" share a code and no adjective
     collides with an action by spelling ("a running tap" is not the action "run")."""
     return _hash("action:" + verb_lemma(verb), ATTRIBUTE_BITS)
+
+
+# Adjectives a prompt puts before a noun that carry no -y/-ful/-en... ending ("a big dog", "an old car"), and
+# materials, which describe what a thing is made of rather than name a kind of thing ("a glass vase").
+COMMON_ADJECTIVES: frozenset[str] = frozenset(
+    [
+        "big",
+        "small",
+        "large",
+        "little",
+        "tiny",
+        "huge",
+        "giant",
+        "tall",
+        "short",
+        "long",
+        "wide",
+        "narrow",
+        "old",
+        "new",
+        "young",
+        "ancient",
+        "modern",
+        "vintage",
+        "hot",
+        "cold",
+        "warm",
+        "cool",
+        "wet",
+        "dry",
+        "soft",
+        "hard",
+        "round",
+        "square",
+        "flat",
+        "thin",
+        "thick",
+        "fat",
+        "slim",
+        "open",
+        "closed",
+        "empty",
+        "full",
+        "clean",
+        "broken",
+        "fresh",
+        "ripe",
+        "raw",
+        "sweet",
+        "sour",
+        "cute",
+        "happy",
+        "sad",
+        "angry",
+        "calm",
+        "plain",
+        "bright",
+        "dark",
+        "light",
+        "pale",
+        "deep",
+        "smooth",
+        "rough",
+        "fancy",
+        "simple",
+        "quiet",
+        "loud",
+        "fast",
+        "slow",
+        "strong",
+        "weak",
+        "rich",
+        "poor",
+        "brave",
+        "proud",
+        "wild",
+        "tame",
+        "real",
+        "fake",
+        "single",
+        "double",
+        "whole",
+        "half",
+        "left",
+        "right",
+        "top",
+        "bottom",
+        "upper",
+        "lower",
+        "front",
+        "back",
+        "inner",
+        "outer",
+        "same",
+        "other",
+        "several",
+        "many",
+        "few",
+    ]
+)
+MATERIALS: frozenset[str] = frozenset(
+    [
+        "glass",
+        "metal",
+        "wood",
+        "stone",
+        "plastic",
+        "paper",
+        "leather",
+        "silk",
+        "wool",
+        "cotton",
+        "gold",
+        "silver",
+        "bronze",
+        "copper",
+        "brass",
+        "iron",
+        "steel",
+        "marble",
+        "ceramic",
+        "porcelain",
+        "concrete",
+        "brick",
+        "clay",
+        "rubber",
+        "velvet",
+        "denim",
+        "linen",
+        "fur",
+        "lace",
+        "straw",
+        "bamboo",
+        "crystal",
+        "ice",
+        "chocolate",
+        "cardboard",
+        "tin",
+    ]
+)
+_ADJECTIVE_ENDINGS = (
+    "y",
+    "ful",
+    "ous",
+    "ive",
+    "al",
+    "ic",
+    "ish",
+    "less",
+    "able",
+    "ible",
+    "en",
+    "ed",
+    "ing",
+    "ern",
+    "ese",
+    "ant",
+    "ent",
+)
+
+
+def compound_modifier(word: str) -> bool:
+    """Does this word, before a noun, make a compound noun with it ("laptop bag", "pencil holder", "Rubik cube")
+    rather than describe it ("fluffy cat", "wooden table", "glass vase", "big dog")? English word knowledge: a
+    known noun, or a word with no adjective's ending that is not a common adjective, material or colour."""
+    word = word.strip().lower()
+    if not word.isalpha() or len(word) < 3 or colour_name(word) or word in FRAMING_NOUNS or word in QUALITY_WORDS:
+        return False
+    if word in COMMON_ADJECTIVES or word in MATERIALS:
+        return False
+    if lemma(word) in _KNOWN or word in vocab.SYNONYMS:
+        return True
+    return not word.endswith(_ADJECTIVE_ENDINGS)
+
+
+def is_past_form(word: str) -> bool:
+    """A verb's past form ending in -ed ("contrasted", "parked"), as opposed to a noun ("bed", "sled")."""
+    word = word.strip().lower()
+    return (
+        len(word) > 4
+        and word.endswith("ed")
+        and word.isalpha()
+        and word not in _KNOWN
+        and word not in vocab.SYNONYMS
+        and not word.endswith("eed")
+    )
+
+
+# Things worn: "a man in a red coat" says what he wears, not where he is.
+WORN_NOUNS: frozenset[str] = frozenset(
+    {
+        "suit",
+        "dress",
+        "shirt",
+        "coat",
+        "jacket",
+        "hat",
+        "uniform",
+        "costume",
+        "sweater",
+        "hoodie",
+        "robe",
+        "gown",
+        "jeans",
+        "skirt",
+        "scarf",
+        "glasses",
+        "sunglasses",
+        "helmet",
+        "boot",
+        "shoe",
+        "tuxedo",
+        "kimono",
+        "armor",
+        "armour",
+        "pajamas",
+        "overalls",
+        "apron",
+        "raincoat",
+        "outfit",
+        "clothes",
+        "tie",
+    }
+)

@@ -105,6 +105,8 @@ def _instance(seen: SeenObject) -> Instance:
         x=seen.x,
         y=seen.y,
         small=seen.small,
+        depth=seen.depth,
+        large=seen.large,
         code=seen.code,
         attribute_codes=tuple(sorted(seen.attributes)),
     )

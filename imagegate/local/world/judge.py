@@ -183,6 +183,8 @@ def _fix(check: dict, checks: list[dict], by_id: dict[str, dict], said: dict[str
         return f'Add "clearly legible text \\"{check["text"]}\\"" to the prompt: the text is missing or misspelled.'
     if kind == "absent":
         return f'Add "{subject}" to the negative prompt: the image shows one.'
+    if kind == "action":  # "Is the man riding a horse?" -> "the man riding a horse"
+        return f'Add "{check["question"][3:].rstrip("?")}" to the prompt: the {subject} is not doing it.'
     phrase = {"scene": "clearly in a {}", "light": "distinctly {} light", "style": "in an unmistakably {} style"}[kind]
     return f'Add "{phrase.format(check["setting"])}" to the prompt: the {kind} looks different.'
 

@@ -33,7 +33,9 @@ class SeenObject:
     w: float  # box size, 0..1 of the image
     h: float
     small: bool = False
-    attributes: frozenset[int] = frozenset()  # attribute codes
+    attributes: frozenset[int] = frozenset()  # attribute and action codes
+    depth: int = 0  # depth layer, 0 = nearest (pixelcode.DEPTH_BITS under the marker)
+    large: bool = False  # drawn as a container
 
 
 @dataclass
@@ -73,7 +75,11 @@ def perceive(png: bytes) -> Percept:
     percept.style = _style(pixels, height)
     contrasts = []
     data = image.tobytes()
-    starts = sorted(_cells(data, pixelcode.OBJECT_START) + _cells(data, pixelcode.OBJECT_START_SMALL))
+    starts = sorted(
+        _cells(data, pixelcode.OBJECT_START)
+        + _cells(data, pixelcode.OBJECT_START_SMALL)
+        + _cells(data, pixelcode.OBJECT_START_LARGE)
+    )
     for cell in starts:
         y, x = divmod(cell, width)
         seen = _object_at(pixels, x, y, width, height)
@@ -103,7 +109,11 @@ def _object_at(pixels, x: int, y: int, width: int, height: int) -> tuple[SeenObj
     if high is None or low is None:
         return None
     small = pixels[x, y] == pixelcode.OBJECT_START_SMALL
-    blob_w, blob_h, offset_x, row = blob_geometry(small)
+    large = pixels[x, y] == pixelcode.OBJECT_START_LARGE
+    blob_w, blob_h, offset_x, row = blob_geometry(small, large)
+    depth = 0
+    if y + 2 < height and x + pixelcode.DEPTH_BITS <= width:
+        depth = pixelcode.bit_value([pixels[x + k, y + 2] for k in range(pixelcode.DEPTH_BITS)]) or 0
     left, top = x - offset_x, y - row
     attributes = set()
     for n in range(3):
@@ -124,6 +134,8 @@ def _object_at(pixels, x: int, y: int, width: int, height: int) -> tuple[SeenObj
         blob_h / height,
         small,
         frozenset(attributes),
+        depth,
+        large,
     )
     return seen, fill
 

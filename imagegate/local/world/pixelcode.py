@@ -3,8 +3,10 @@
 Images are drawn on a small internal canvas whose short side is INTERNAL_SHORT_SIDE cells and
 upscaled with NEAREST, so one cell is a block of identical pixels. Every object instance
 carries a concept marker: a START cell followed by CONCEPT_ROW_BITS bit cells, left to right, and
-the next CONCEPT_ROW_BITS bits in the row below (the noun's concept code, see concepts.py); each
-attribute the world has no rendering for is a row of ATTRIBUTE_START plus ATTRIBUTE_BITS cells. Quoted
+the next CONCEPT_ROW_BITS bits in the row below (the noun's concept code, see concepts.py), then DEPTH_BITS
+bit cells under the START cell (its depth layer: 0 nearest); each attribute the world has no rendering for,
+and each action it does (concepts.action_code), is a row of ATTRIBUTE_START plus ATTRIBUTE_BITS cells. The
+START ink says the object's size: normal, small or large (a container). Quoted
 text is a column code: a TEXT_START column, then one column of TEXT_BITS cells per character.
 Marker inks use only channel values 1 and 254, which nothing else in the world paints.
 """
@@ -21,11 +23,13 @@ TEXT_START: RGB = (254, 254, 1)
 BIT_ZERO: RGB = (1, 1, 254)
 BIT_ONE: RGB = (254, 1, 254)
 OBJECT_START_SMALL: RGB = (254, 1, 1)  # the same marker on an object drawn small
+OBJECT_START_LARGE: RGB = (254, 254, 254)  # ... on an object drawn large (a container)
 ATTRIBUTE_START: RGB = (1, 254, 254)
 CONCEPT_BITS = 24
 CONCEPT_ROW_BITS = CONCEPT_BITS // 2
 ATTRIBUTE_BITS = 12
 TEXT_BITS = 7
+DEPTH_BITS = 2  # an object's depth layer (0 = nearest), in the row under its concept marker's second row
 RESERVED_CHANNELS = (1, 254)
 
 

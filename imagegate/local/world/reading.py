@@ -7,19 +7,35 @@ such as "teddy bear" joined first), and reads the chunk's other words as count, 
 adjective. Both share only the world's word meanings (concepts.py, vocabulary.py), as a VLM and
 an image model share English. Where the two readings disagree, a check fails: that is the point.
 
-Check kinds: entity, count, colour, attribute (an adjective with no colour meaning), position
-(absolute place in the image), relation (left of / right of / above / below / next to), text,
-absent, and the image-wide scene, light and style. Children name their entity check as parent.
+Check kinds: entity, count, colour, attribute (an adjective with no colour meaning), action (a verb
+after its agent: "a man taking photos" asks whether the man takes photos, not for photos), position
+(absolute place in the image), relation (the contract's: left of / right of / above / below / next to /
+near / behind / in front of / inside / on / under / between), text (double or single quotes), absent,
+and the image-wide scene, light and style. Children name their entity check as parent. Compound nouns
+stay whole ("laptop bag", concepts.compound_modifier); a colour of the background is the background's.
 """
 
 from __future__ import annotations
 
 import re
 
-from imagegate_service.constants import EVALUATION_RELATIONS
+from imagegate_service.constants import EVALUATION_RELATION_WORDS, EVALUATION_RELATIONS
 
 from . import vocabulary as vocab
-from .concepts import FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, colour_name, is_plural, is_verb_form, lemma, plural
+from .concepts import (
+    FRAMING_NOUNS,
+    MAX_NOUN_CHARS,
+    QUALITY_WORDS,
+    WORN_NOUNS,
+    colour_name,
+    compound_modifier,
+    is_past_form,
+    is_plural,
+    is_verb_form,
+    lemma,
+    plural,
+    verb_lemma,
+)
 
 _RELATIONS: tuple[tuple[str, str], ...] = tuple(
     sorted(
@@ -30,21 +46,41 @@ _RELATIONS: tuple[tuple[str, str], ...] = tuple(
             "to the right of": "right of",
             "on the right of": "right of",
             "right of": "right of",
-            "on top of": "above",
+            "on top of": "on",
+            "on the top of": "on",
+            "at the top of": "on",
             "above": "above",
             "over": "above",
-            "atop": "above",
-            "on": "above",
-            "upon": "above",
+            "atop": "on",
+            "on": "on",
+            "upon": "on",
             "below": "below",
-            "under": "below",
-            "underneath": "below",
-            "beneath": "below",
+            "on the bottom of": "below",
+            "on bottom of": "below",
+            "at the bottom of": "below",
+            "under": "under",
+            "underneath": "under",
+            "beneath": "under",
             "next to": "next to",
             "beside": "next to",
             "besides": "next to",
             "alongside": "next to",
-            "near": "next to",
+            "on the side of": "next to",
+            "on side of": "next to",
+            "at the side of": "next to",
+            "by the side of": "next to",
+            "to the side of": "next to",
+            "near": "near",
+            "close to": "near",
+            "nearby": "near",
+            "behind": "behind",
+            "in back of": "behind",
+            "in front of": "in front of",
+            "inside": "inside",
+            "inside of": "inside",
+            "within": "inside",
+            "in": "in",  # inside a known thing ("a cat in a box"); not "in the rain", not "in a red coat"
+            "between": "between",
         }.items(),
         key=lambda item: -len(item[0].split()),
     )
@@ -156,6 +192,7 @@ _BOUNDARIES = _COPULAS | frozenset(
     }
 )
 _DETERMINERS = frozenset({"a", "an", "the", "some", "several", "many"})
+_BACKGROUNDS = frozenset({"background", "backdrop", "wall"})
 _NEGATORS = frozenset({"no", "without", "not", "never", "none"})
 _QUANTIFIERS = frozenset({"several", "some", "many", "few", "multiple", "numerous", "various", "lots"})
 _FILLERS = (
@@ -202,7 +239,16 @@ _PLACE = re.compile(
     r"(?=\s*(?:[.,;!?]|$|\band\b|\bwith\b))"
 )
 _PLACE_NAMES = {"upper": "top", "lower": "bottom", "centre": "center", "middle": "center"}
-_QUOTE = re.compile(r'"([^"]{1,60})"|“([^”]{1,60})”')
+_QUOTE = re.compile(r'"([^"]{1,60})"|“([^”]{1,60})”|(?<!\w)[\'‘]([^\'‘’"]{1,60})[\'’](?!\w)')
+_POSSESSIVE = re.compile(r"(\w+)['’]s\b")
+
+
+def _possessive(match: re.Match[str]) -> str:
+    """ "the dog's ball": a dog and a ball; "a Rubik's cube": one thing, named after someone."""
+    word = match.group(1)
+    return f"{word} with" if lemma(word) in vocab.OBJECT_CLASSES else word
+
+
 _WORD = re.compile(r"[a-z0-9]+|[.,;:!?]|\u0000\d+\u0000|\u0001\w+\u0001")
 
 
@@ -242,10 +288,10 @@ class _Reading:
         quoted: list[str] = []
 
         def stash(match: re.Match[str]) -> str:
-            quoted.append((match.group(1) or match.group(2)).strip())
+            quoted.append((match.group(1) or match.group(2) or match.group(3)).strip())
             return f" \u0000{len(quoted) - 1}\u0000 "
 
-        text = _QUOTE.sub(stash, text).lower().replace("-", " ")
+        text = _POSSESSIVE.sub(_possessive, _QUOTE.sub(stash, text)).lower().replace("-", " ")
         text, settings = _settings(text)
         places: list[tuple[int, str]] = []
 
@@ -257,12 +303,30 @@ class _Reading:
         tokens = _WORD.findall(text)
         previous: dict | None = None
         pending_relation: str | None = None
+        between: dict | None = None  # "X between Y and Z": Y, waiting for Z
+        action: tuple[dict, str] | None = None  # (agent, verb lemma) waiting for the verb's object
         negated = copula = False
         chunk: list[str] = []
         i = 0
 
         def close() -> None:
-            nonlocal previous, pending_relation, negated, chunk, copula
+            nonlocal previous, pending_relation, negated, chunk, copula, between, action
+            if chunk and chunk[-1] in _BACKGROUNDS:
+                chunk, copula, pending_relation = [], False, None  # "on a blue background": the background's colour
+                return
+            if action is not None and chunk:
+                agent, verb = action
+                action = None
+                words = [w for w in chunk if w not in _FILLERS and w not in _DETERMINERS]
+                if words and lemma(words[-1]) in FRAMING_NOUNS:  # "taking photos": what is done, nothing to draw
+                    self._action(agent, verb, lemma(words[-1]))
+                    chunk = []
+                    return
+                entity = self._chunk(chunk, negated)
+                self._action(agent, verb, entity["lemma"] if entity else None)
+                if entity is not None:
+                    previous, chunk = entity, []
+                    return
             if (
                 copula
                 and chunk
@@ -278,8 +342,20 @@ class _Reading:
                 negated, chunk = False, []
                 return
             if entity is not None:
+                if pending_relation == "between" and previous is not None and previous is not entity:
+                    if between is None:
+                        between = entity  # the first of the two: the second follows "and"
+                        chunk = []
+                        return
+                    self._relation(previous, "between", between, entity)
+                    pending_relation, between = None, None
+                    chunk = []
+                    return
                 if pending_relation and previous is not None and previous is not entity:
-                    self._relation(previous, pending_relation, entity)
+                    if pending_relation != "in":
+                        self._relation(previous, pending_relation, entity)
+                    elif entity["lemma"] in vocab.OBJECT_CLASSES and entity["lemma"] not in WORN_NOUNS:
+                        self._relation(previous, "inside", entity)
                     pending_relation = None
                 previous = entity
                 negated = False
@@ -294,7 +370,12 @@ class _Reading:
                 close()
                 length, name = relation
                 pending_relation = name if previous is not None else None
+                between = None
                 i += length
+                continue
+            if token == "and" and pending_relation == "between" and between is not None:
+                close()  # "between a dog and a horse": the "and" joins the two objects
+                i += 1
                 continue
             if token.startswith("\u0001place"):
                 close()
@@ -311,8 +392,14 @@ class _Reading:
             elif token in _NEGATORS:
                 close()
                 negated = True
-            elif chunk and is_verb_form(token) and self._predicate_follows(tokens, i + 1):
+            elif chunk and (is_verb_form(token) or is_past_form(token)) and self._predicate_follows(tokens, i + 1):
                 close()  # "a knight fighting a dragon": the verb ends the knight's phrase and is no thing itself
+                if previous is not None and is_verb_form(token):
+                    action = (previous, verb_lemma(token))
+            elif chunk and is_verb_form(token) and self._names_a_thing(chunk):
+                close()  # "a man taking photos": after a noun, an -ing form is the man's action
+                if previous is not None:
+                    action = (previous, verb_lemma(token))
             elif token in _BOUNDARIES or token in ".,;:!?" or token in {"on", "over", "upon"}:
                 close()
                 copula = token in _COPULAS
@@ -351,10 +438,28 @@ class _Reading:
             words = phrase.split()
             if tokens[i : i + len(words)] == words:
                 after = [t for t in tokens[i + len(words) : i + len(words) + 3] if t not in {"a", "an", "the"}][:1]
-                if phrase in {"on", "over", "upon"} and (not after or after[0].startswith("\u0001")):
-                    return None  # "on the beach", "over the city": a setting, not a relation
+                if phrase in {"on", "over", "upon", "in", "within"} and (
+                    not after or after[0].startswith("\u0001") or not self._noun_ahead(tokens, i + len(words))
+                ):
+                    return None  # "on the beach", "in the rain", "in red": a setting or a colour, not a relation
                 return len(words), name
         return None
+
+    @staticmethod
+    def _noun_ahead(tokens: list[str], i: int) -> bool:
+        """Does a noun phrase start at i (before the next boundary), as the object of a relation must?"""
+        for token in tokens[i : i + 5]:
+            if token in _BOUNDARIES or token in ".,;:!?" or token[0] in "\u0000\u0001":
+                return False
+            if token not in _DETERMINERS and token not in _FILLERS and colour_name(token) is None:
+                return True
+        return False
+
+    @staticmethod
+    def _names_a_thing(chunk: list[str]) -> bool:
+        """Does the chunk so far name something (a noun), so that an -ing form after it is a verb?"""
+        content = [w for w in chunk if w not in _FILLERS and w not in _DETERMINERS and colour_name(w) is None]
+        return bool(content) and compound_modifier(content[-1])
 
     # -- one chunk = at most one noun phrase ----------------------------------------------------------
     def _chunk(self, words: list[str], negated: bool) -> dict | None:
@@ -374,8 +479,11 @@ class _Reading:
         if not content:
             return None
         head = content[-1]
-        if len(content) >= 2 and lemma(" ".join(content[-2:])) in vocab.OBJECT_CLASSES:
-            head = " ".join(content[-2:])
+        if len(content) >= 2 and (
+            lemma(" ".join(content[-2:])) in vocab.OBJECT_CLASSES
+            or (compound_modifier(content[-2]) and content[-2] not in _QUANTIFIERS and content[-1] not in FRAMING_NOUNS)
+        ):
+            head = " ".join(content[-2:])  # "teddy bear", "laptop bag", "pencil holder"
         if head in FRAMING_NOUNS or not 2 <= len(head) <= MAX_NOUN_CHARS or head.endswith("ly"):
             return None
         modifiers = words[: len(words) - len(head.split())]
@@ -496,18 +604,32 @@ class _Reading:
             }
         )
 
-    def _relation(self, subject: dict, relation: str, obj: dict) -> None:
-        words = {"left of": "to the left of", "right of": "to the right of"}.get(relation, relation)
-        self._add(
-            {
-                "kind": "relation",
-                "subject": subject["lemma"],
-                "relation": relation,
-                "object": obj["lemma"],
-                "parent": subject["id"],
-                "question": f"Is the {subject['lemma']} {words} the {obj['lemma']}?",
-            }
-        )
+    def _relation(self, subject: dict, relation: str, obj: dict, obj2: dict | None = None) -> None:
+        words = EVALUATION_RELATION_WORDS.get(relation, relation)
+        check = {
+            "kind": "relation",
+            "subject": subject["lemma"],
+            "relation": relation,
+            "object": obj["lemma"],
+            "parent": subject["id"],
+            "question": f"Is the {subject['lemma']} {words} the {obj['lemma']}?",
+        }
+        if obj2 is not None:
+            check["object2"] = obj2["lemma"]
+            check["question"] = f"Is the {subject['lemma']} between the {obj['lemma']} and the {obj2['lemma']}?"
+        self._add(check)
+
+    def _action(self, agent: dict, verb: str, obj: str | None) -> None:
+        check = {
+            "kind": "action",
+            "subject": agent["lemma"],
+            "action": verb,
+            "parent": agent["id"],
+            "question": f"Is the {agent['lemma']} {_ing(verb)}{' ' + _article(obj) + ' ' + obj if obj else ''}?",
+        }
+        if obj:
+            check["object"] = obj
+        self._add(check)
 
     def _text(self, text: str) -> None:
         if text.lower() not in (t.lower() for t in self.texts):
@@ -524,6 +646,19 @@ class _Reading:
 
 def _article(noun: str) -> str:
     return "an" if noun[:1] in "aeiou" else "a"
+
+
+def _ing(verb: str) -> str:
+    """ "ride" -> riding, "sit" -> sitting, "take" -> taking: the question's verb form."""
+    if verb.endswith("ie"):
+        return verb[:-2] + "ying"
+    if verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")):
+        return verb[:-1] + "ing"
+    vowels = "aeiou"
+    syllables = sum(1 for k, c in enumerate(verb) if c in vowels and (k == 0 or verb[k - 1] not in vowels))
+    if len(verb) >= 3 and verb[-1] not in vowels + "wxy" and verb[-2] in vowels and verb[-3] not in vowels:
+        return verb + verb[-1] + "ing" if syllables == 1 else verb + "ing"
+    return verb + "ing"
 
 
 # The evaluation contract's kinds and relations (prompts/evaluation_checks.schema.json): what an

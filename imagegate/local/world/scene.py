@@ -16,10 +16,33 @@ import re
 from dataclasses import dataclass, field
 
 from . import vocabulary as vocab
-from .concepts import FRAMING_NOUNS, MAX_NOUN_CHARS, QUALITY_WORDS, is_verb_form, lemma
+from .concepts import (
+    FRAMING_NOUNS,
+    MAX_NOUN_CHARS,
+    QUALITY_WORDS,
+    WORN_NOUNS,
+    compound_modifier,
+    is_past_form,
+    is_verb_form,
+    lemma,
+    verb_lemma,
+)
 from .concepts import plural as plural_of
 
-RELATIONS = ("left of", "right of", "above", "below", "on top of", "under", "next to")
+RELATIONS = (
+    "left of",
+    "right of",
+    "above",
+    "below",
+    "on top of",
+    "under",
+    "next to",
+    "near",
+    "behind",
+    "in front of",
+    "inside",
+    "between",
+)
 POSITIONS = ("left", "right", "top", "bottom", "center")
 OPPOSITE_RELATION = {
     "left of": "right of",
@@ -29,6 +52,9 @@ OPPOSITE_RELATION = {
     "on top of": "under",
     "under": "on top of",
     "next to": "next to",
+    "near": "near",
+    "behind": "in front of",
+    "in front of": "behind",
 }
 
 
@@ -40,6 +66,7 @@ class Entity:
     position: str | None = None  # absolute place in the image: one of POSITIONS
     count_stated: bool = False  # a number was written ("two"), not just an article
     attributes: list[str] = field(default_factory=list)  # adjectives with no rendering ("fluffy")
+    actions: list[str] = field(default_factory=list)  # verbs it does, as lemmas ("ride", "take")
     colour_clause: bool = False  # the colour is also stated in a clause of its own: "the bench is red"
     count_layout: bool = False  # the count is laid out per instance: "three apples side by side in a row"
 
@@ -49,6 +76,7 @@ class Relation:
     subject: int  # index into SceneSpec.entities
     relation: str  # one of RELATIONS
     object: int
+    object2: int | None = None  # "between": the second object
 
 
 @dataclass
@@ -81,6 +109,9 @@ _RELATION_PHRASES: dict[str, str] = {
     "higher than": "above",
     "below": "below",
     "lower than": "below",
+    "on the bottom of": "below",
+    "on bottom of": "below",
+    "at the bottom of": "below",
     "on top of": "on top of",
     "on": "on top of",
     "atop": "on top of",
@@ -90,9 +121,23 @@ _RELATION_PHRASES: dict[str, str] = {
     "beneath": "under",
     "next to": "next to",
     "beside": "next to",
-    "near": "next to",
     "alongside": "next to",
     "by": "next to",
+    "on the side of": "next to",
+    "on side of": "next to",
+    "at the side of": "next to",
+    "by the side of": "next to",
+    "to the side of": "next to",
+    "near": "near",
+    "close to": "near",
+    "behind": "behind",
+    "in back of": "behind",
+    "in front of": "in front of",
+    "inside": "inside",
+    "inside of": "inside",
+    "within": "inside",
+    "in": "in",  # inside a known thing ("a cat in a box"); not "in the rain", not "in a red coat"
+    "between": "between",
 }
 _COPULAS = frozenset(
     {
@@ -195,7 +240,16 @@ def _build_lexicon() -> dict[tuple[str, ...], tuple[str, object]]:
 
 LEXICON = _build_lexicon()
 _MAX_PHRASE = max(len(k) for k in LEXICON)
-_QUOTED = re.compile(r'"([^"]{1,60})"|“([^”]{1,60})”')
+_QUOTED = re.compile(r'"([^"]{1,60})"|“([^”]{1,60})”|(?<!\w)[\'‘]([^\'‘’"]{1,60})[\'’](?!\w)')
+_POSSESSIVE = re.compile(r"(\w+)['’]s\b")
+
+
+def _possessive(match: re.Match[str]) -> str:
+    """ "the dog's ball": a dog and a ball; "a Rubik's cube": one thing, named after someone."""
+    word = match.group(1)
+    return f"{word} with" if lemma(word) in vocab.OBJECT_CLASSES else word
+
+
 _TOKEN = re.compile(r"__text\d+__|[a-z0-9]+|[.,;:!?]")
 
 
@@ -204,10 +258,10 @@ def tokenize(prompt: str) -> tuple[list[str], list[str]]:
     quoted: list[str] = []
 
     def stash(match: re.Match[str]) -> str:
-        quoted.append((match.group(1) or match.group(2)).strip())
+        quoted.append((match.group(1) or match.group(2) or match.group(3)).strip())
         return f" __text{len(quoted) - 1}__ "
 
-    text = _QUOTED.sub(stash, prompt)
+    text = _POSSESSIVE.sub(_possessive, _QUOTED.sub(stash, prompt))
     return _TOKEN.findall(text.lower().replace("-", " ")), quoted
 
 
@@ -252,17 +306,43 @@ class _Parser:
         self.subject: int | None = None  # the entity the clause is about
         self.relation: tuple[int, str] | None = None  # (subject, relation) waiting for its object
         self.predicate = False  # after "is"/"are": colours attach to subject
+        self.between: int | None = None  # "X between Y and Z": Y, waiting for Z
+        self.noun_end = -1  # where the last noun phrase ended (a verb right after it is its subject's)
 
     def parse(self) -> SceneSpec:
         i = 0
         while i < len(self.tokens):
             length, kind, value = _match(self.tokens, i)
+            compound = self._compound(i, length, kind)
+            if compound is not None:
+                length, kind, value = compound
             if kind == "number" and self._next_kind(i + length) == "relation" and value == 1:
                 kind = "word"  # "one on top of" - rare; keep simple
             handler = getattr(self, f"_on_{kind}")
             consumed = handler(i, length, value)
             i += consumed or length
         return self.spec
+
+    def _compound(self, i: int, length: int, kind: str) -> tuple[int, str, object] | None:
+        """A compound noun ("laptop bag", "pencil holder", "rubik cube"): a one-word noun-like modifier right
+        before the head noun names one thing (concepts.compound_modifier), not two."""
+        j = i + length
+        if length != 1 or kind not in {"object", "word"} or j >= len(self.tokens):
+            return None
+        word = self.tokens[i]
+        if not compound_modifier(word) or (kind == "object" and word == "orange"):
+            return None
+        next_length, next_kind, next_value = _match(self.tokens, j)
+        if next_length != 1 or next_kind not in {"object", "word"} or self.tokens[j] in FRAMING_NOUNS:
+            return None
+        following = self._next_kind(j + 1)
+        if following in {"word", "object", "colour", "scene", "light", "style"} and not self._is_verb(j + 1):
+            return None  # the phrase goes on: "laptop" modifies something further right, or is no compound
+        head = self.tokens[j]
+        if is_verb_form(head) or is_past_form(head):
+            return None
+        plural = next_value[1] if next_kind == "object" else (head != lemma(head) and _looks_plural(head))  # type: ignore[index]
+        return 2, "object", (lemma(f"{word} {head}"), plural)
 
     def _next_kind(self, i: int) -> str | None:
         return _match(self.tokens, i)[1] if i < len(self.tokens) else None
@@ -346,10 +426,21 @@ class _Parser:
             attributes=list(dict.fromkeys(pending.adjectives)),
         )
         index = self._resolve(mention, pending)
+        self.noun_end = i + length
         if self.relation and self.relation[0] != index:
             subject, relation = self.relation
-            self._add_relation(subject, relation, index)
-            self.relation = None
+            if relation == "between" and self.between is None:
+                self.between = index  # the first of the two; the second follows "and"
+            elif relation == "between":
+                if self.between != index:
+                    self._add_relation(subject, relation, self.between, index)
+                self.relation, self.between = None, None
+            else:
+                if relation == "in":  # inside a known thing; "in a coat" is worn, "in a haze" no place
+                    relation = "inside" if cls in vocab.OBJECT_CLASSES and cls not in WORN_NOUNS else ""
+                if relation:
+                    self._add_relation(subject, relation, index)
+                self.relation = None
         else:
             self.subject = index
         self.predicate = False
@@ -384,22 +475,23 @@ class _Parser:
             candidates = same or free
         return candidates[0] if candidates else None
 
-    def _add_relation(self, subject: int, relation: str, obj: int) -> None:
+    def _add_relation(self, subject: int, relation: str, obj: int, obj2: int | None = None) -> None:
         for existing in self.spec.relations:
             same = (existing.subject, existing.relation, existing.object) == (subject, relation, obj)
-            mirrored = (existing.subject, existing.object) == (obj, subject) and existing.relation == OPPOSITE_RELATION[
-                relation
-            ]
+            mirrored = (existing.subject, existing.object) == (obj, subject) and existing.relation == (
+                OPPOSITE_RELATION.get(relation)
+            )
             if same or mirrored:
                 return  # said again: the same relation
-        self.spec.relations.append(Relation(subject, relation, obj))
+        self.spec.relations.append(Relation(subject, relation, obj, obj2))
 
     def _on_relation(self, i: int, length: int, value: object) -> None:
         relation = str(value)
         if self.subject is None:
             return
-        if relation == "on top of" and not self._next_noun_within(i + length):
-            return  # "on a sunny day", "on the beach"
+        if relation in {"on top of", "in", "inside"} and not self._next_noun_within(i + length):
+            return  # "on a sunny day", "on the beach", "in the rain"
+        self.between = None
         self.relation = (self.subject, relation)
         self.predicate = False
         self._reset_pending()
@@ -457,6 +549,7 @@ class _Parser:
         if value in _CLAUSE_ENDS:
             self.subject = None
             self.relation = None
+            self.between = None
         self.predicate = False
         if value not in {"of", "in", "at"}:
             self._reset_pending()
@@ -464,12 +557,18 @@ class _Parser:
     def _on_word(self, i: int, length: int, value: object) -> None:
         """A word outside the lexicon: the head noun of a phrase, an adjective before one, or neither."""
         word = str(value)
-        if word in FRAMING_NOUNS:  # "a photo of ...": the article belonged to the frame
+        if word in FRAMING_NOUNS or lemma(word) in FRAMING_NOUNS:  # "a photo of ...": the article was the frame's
             if self._opens_phrase(i):
                 self._reset_pending()
             return
-        if not self.predicate and self._is_verb(i):
-            return  # "an astronaut riding a horse": the verb is no thing to draw
+        if not self.predicate and (self._is_verb(i) or (self.noun_end == i and is_verb_form(word))):
+            # "an astronaut riding a horse", "a man taking photos": the verb is no thing to draw but what its
+            # subject does; "the blanket contrasted with ...": a past form, no thing either
+            if self.subject is not None and self.noun_end == i and is_verb_form(word):
+                actions = self.spec.entities[self.subject].actions
+                if verb_lemma(word) not in actions:
+                    actions.append(verb_lemma(word))
+            return
         if self._is_head(i):
             self._on_object(i, 1, (lemma(word), word != lemma(word) and _looks_plural(word)))
         elif _is_modifier(word) and self._opens_phrase(i) and self._next_kind(i + 1) in {"word", "object", "colour"}:
@@ -513,12 +612,13 @@ class _Parser:
             following is None
             or following not in {"word", "object", "colour", "scene", "light", "style"}
             or self._is_verb(i + 1)
+            or (compound_modifier(word) and is_verb_form(self.tokens[i + 1]))  # "a tourist taking photos"
         )
 
     def _is_verb(self, i: int) -> bool:
         """A verb form that starts a predicate ("riding" before "a horse": an article, number, relation or
         break follows), not an adjective before its noun ("a flying bird")."""
-        if i >= len(self.tokens) or not is_verb_form(self.tokens[i]):
+        if i >= len(self.tokens) or not (is_verb_form(self.tokens[i]) or is_past_form(self.tokens[i])):
             return False
         following = self._next_kind(i + 1)
         return following is None or following in {"number", "quantifier", "definite", "relation", "break", "text"}

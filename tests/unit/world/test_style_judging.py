@@ -12,7 +12,7 @@ pytestmark = pytest.mark.unit
 
 PROMPT = "a red apple on a table"
 TITAN = "amazon.titan-image-generator-v2:0"  # no native style field: the preset's phrase reaches the prompt
-SEEDS = range(24)
+SEEDS = range(48)  # the lens errs often on style (DSG: 21% agreement): 24 draws left a tie to chance
 SIZE = 512
 
 

@@ -12,15 +12,6 @@ from imagegate.local.world.scene import parse_prompt
 pytestmark = pytest.mark.unit
 
 
-def _sample(per_task: int) -> list[dict]:
-    items, seen = [], {}
-    for item in ablation.load_geneval():
-        if seen.get(item["tag"], 0) < per_task:
-            seen[item["tag"]] = seen.get(item["tag"], 0) + 1
-            items.append(item)
-    return items
-
-
 @pytest.mark.parametrize("name", ablation.WORDING_ONLY)
 def test_restating_the_same_content_parses_to_the_same_scene_on_every_geneval_prompt(name):
     for item in ablation.load_geneval():
@@ -31,10 +22,10 @@ def test_restating_the_same_content_parses_to_the_same_scene_on_every_geneval_pr
         assert parse_prompt(restated) == parse_prompt(item["prompt"]), restated
 
 
-def test_restating_adds_at_most_five_points_of_single_shot_accuracy_on_a_sample():
-    # Given 10 GenEval prompts per task at 2 seeds, as written and restated three ways
-    rates = ablation.run(_sample(10), seeds=(42, 7), workers=1, size=256)
-    # Then no restatement gains more than 0.05 overall (GenEval's mean of tasks)
+def test_restating_adds_at_most_five_points_of_single_shot_accuracy_on_geneval():
+    # Given GenEval's 553 prompts at one seed, as written and restated three ways (emphasis, repetition, both)
+    rates = ablation.run(seeds=(42,), workers=1, size=256, variants=("as written", *ablation.WORDING_ONLY))
+    # Then no restatement gains more than 0.05 overall (GenEval's mean of tasks): each is only a new RNG stream
     for name in ablation.WORDING_ONLY:
         assert rates[name]["overall"] - rates["as written"]["overall"] <= ablation.WORDING_TOLERANCE, (name, rates)
 
