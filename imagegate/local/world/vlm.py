@@ -17,6 +17,10 @@ Agreement depends on how often the truth is "yes" (a judge that says "yes" to ev
 "yes"), so where our renders' truth is far from DSG-1k's (text: right in most of our images, mostly wrong
 in DSG-1k's) the lens keeps the plausible behaviour (reads text poorly, leans to yes) and calibration
 reports the measured figure beside the table, inside or out of the band, rather than inventing perversity.
+The same base rate shapes the lean to "yes": the truth says "yes" to about 80% of the checks on our renders
+(95% of entity checks), so reaching DSG's entity figure takes misses, and the judge's overall yes-rate stays
+below the truth's; the lean shows as false passes well above false fails on every kind (DSG's "80% where
+humans say 59%" was on images humans mostly failed).
 
 Errors that share a cause with the generator's (optional in the issue; an assumption, not a figure): the
 judge hallucinates only an entity that is absent, i.e. one the generator dropped from a prompt that asked for
@@ -74,11 +78,11 @@ COUNT_SLIP_MAX = 0.6
 # kept poor and yes-leaning and the measured figure is reported out of band.
 FALSE_NO = {
     "colour": 0.03,
-    "attribute": 0.25,
+    "attribute": 0.2,
     "action": 0.15,
     "position": 0.15,
     "relation": 0.15,
-    "scene": 0.45,
+    "scene": 0.45,  # DSG's global 47.2 on scenes our generator mostly gets right: close to a coin toss
     "light": 0.45,
     "style": 0.2,
     "text": 0.15,
@@ -87,12 +91,12 @@ FALSE_NO = {
 }
 FALSE_YES = {
     "colour": 0.3,
-    "attribute": 0.6,
+    "attribute": 0.45,
     "action": 0.6,
     "position": 0.35,
     "relation": 0.35,
-    "scene": 0.5,
-    "light": 0.5,
+    "scene": 0.52,
+    "light": 0.52,
     "style": 0.45,
     "text": 0.75,
     "absent": 0.3,  # "is there no X?" answered "yes" although X is there

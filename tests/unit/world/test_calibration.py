@@ -92,7 +92,7 @@ CASES = {
     "style": ({"setting": "watercolor"}, {"setting": "pixel art"}),
     "absent": ({"subject": "dog"}, {"subject": "cat"}),
 }
-SAMPLES = 400
+SAMPLES = 3000
 
 
 def _answers(kind: str, fields: dict) -> list[bool]:
