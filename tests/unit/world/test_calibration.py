@@ -154,6 +154,15 @@ def test_every_published_anchor_is_a_rate_with_its_source():
     assert set(vlm.FALSE_NO) >= set(vlm.FALSE_YES)
 
 
+def test_the_lens_never_answers_against_the_truth_on_purpose():
+    # A "yes" is likelier when the truth is "yes" than when it is "no", for every kind: the judge is poor where
+    # published judges are, never anti-informative, and leans to "yes" (a false "yes" likelier than a false "no")
+    for kind in vlm.FALSE_YES:
+        assert vlm.FALSE_NO[kind] + vlm.FALSE_YES[kind] < 1, kind
+        assert vlm.FALSE_YES[kind] > vlm.FALSE_NO[kind], kind
+    assert vlm.MISS + vlm.HALLUCINATE < 1 and vlm.HALLUCINATE > vlm.MISS
+
+
 def test_the_agreement_table_reports_each_kind_beside_its_anchor_with_yes_rates():
     # Given a handful of GenEval images and the suite's prompts
     items = calibration.load_geneval()[::40] + calibration.suite_prompts()[::10]
