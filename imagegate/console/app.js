@@ -507,8 +507,9 @@ async function generationView(id) {
 function renderHead(head, generation) {
   const live = isActive(generation.status);
   head.replaceChildren(...[
-    h("span", { id: "generation-status", role: "status" }, "Status: ",
-      ...readingBadges(generation.status, generation.evaluation, generation.verification)),
+    h("span", { id: "generation-status", role: "status" }, "Status: ", badge(generation.status)),
+    // the evaluator's and the verifier's verdicts on the best image, beside the status
+    h("span", { id: "generation-readings" }, ...readingBadges(generation.status, generation.evaluation, generation.verification).slice(1)),
     live ? h("span", { class: "muted" }, `updating every ${POLL_MS / 1000} s`) : null,
     generation.reason ? h("span", { id: "generation-reason" }, generation.reason) : null,
     generation.error ? h("span", { class: "error-banner", id: "generation-error" }, `Error: ${generation.error}`) : null,

@@ -280,7 +280,13 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
         )
     evaluated = page.locator("#round-1 ul.evaluator-checks li")
     assert evaluated.count() == len(rounds[0]["evaluation"]["checks"])
-    assert all(text.strip()[0] in "✔✘" for text in evaluated.all_inner_texts())
+    assert all(text.strip()[0] in "✔✘?" for text in evaluated.all_inner_texts())  # ? unverifiable
+    # beside the status, the evaluator's verdict on the best image in the API's counts
+    from imagegate_service.domain.readings import evaluation_text
+
+    assert page.locator("#generation-readings .badge.evaluation").inner_text() == evaluation_text(
+        document["evaluation"]
+    )
     assert page.locator("#round-1 h4", has_text="Independent evaluator's checks").count() == 1
     laptop.screenshot("generation", "laptop")
 
