@@ -561,6 +561,11 @@ def test_a_failed_evaluation_is_recorded_unavailable_with_what_it_spent(storage)
     assert item["evaluation"]["source"] == EVALUATOR
     assert loop["evaluationCostUsd"] == pytest.approx(0.0021)
     assert loop["bestEvaluation"] is None  # the outcome has no evaluator verdict to offer
+    # and the run item says so for the listing (unverified), rather than keep an earlier best round's verdict
+    from imagegate_service.domain.readings import evaluation_class
+
+    assert storage[1].get_run(RUN)["evaluation"] == {"unavailable": True}
+    assert evaluation_class(storage[1].get_run(RUN)["evaluation"]) == "unverified"
     result = RunFinisher(storage[1]).finish({**state, "loop": loop, "outcome": c.STATUS_EXHAUSTED, "reason": "rounds"})
     assert result["evaluation"] is None
 

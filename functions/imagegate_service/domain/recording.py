@@ -138,9 +138,13 @@ class RoundRecorder:
                 "bestScore": next_loop["bestScore"],
                 "bestImageKey": next_loop["bestImageKey"],
                 "evaluationCostUsd": next_loop["evaluationCostUsd"],
-                # the best image's evaluation and verification in counts, for the listing and its filter
+                # the best image's evaluation and verification in counts, for the listing and its filter; an
+                # unavailable evaluation is said (the table keeps no null, so None would leave an older round's)
                 **(
-                    {"evaluation": evaluated, "verification": verification_summary(round_item.get("verification"))}
+                    {
+                        "evaluation": evaluated or {"unavailable": True},
+                        "verification": verification_summary(round_item.get("verification")),
+                    }
                     if improved
                     else {}
                 ),
