@@ -237,6 +237,26 @@ def ablation_figures() -> None:
     print(f"  (553 GenEval prompts x {len(ablation.VARIANTS)} wordings in {time.perf_counter() - started:.1f} s)")
 
 
+def verifier_figures() -> None:
+    """The verifier (offline Rekognition + the product's grounding) against the ground truth per check kind on
+    GenEval's renders, beside GenEval's published detector-vs-human agreement, with its unverifiable share."""
+    import importlib.util
+
+    from imagegate.local.world import calibration, verifier_calibration
+
+    if not calibration.GENEVAL_FILE.is_file():
+        print("verifier calibration: GenEval metadata not found; skipped")
+        return
+    if importlib.util.find_spec("imagegate_service.domain.verifying") is None:
+        print("verifier calibration: the verifier's grounding (domain/verifying.py) is not there; skipped")
+        return
+    started = time.perf_counter()
+    print(verifier_calibration.calibrate()[1])
+    print(
+        f"  (553 GenEval renders + {len(verifier_calibration.TEXT_PROMPTS)} sign prompts in {time.perf_counter() - started:.1f} s)"
+    )
+
+
 def coverage_figures() -> None:
     """DSG-1k's human questions covered by the old evaluator (the judge's reading's contract subset: before), the
     judge's reading and the evaluator's own reading (after), by category (world/coverage.py says what covers)."""
@@ -260,6 +280,7 @@ def main() -> None:
     calibration_figures()
     coverage_figures()
     ablation_figures()
+    verifier_figures()
     import_figures()
     judge_wall_figures()
     loop_figures()
