@@ -1,4 +1,6 @@
-"""The evaluator's reading of a prompt: text -> DSG-style yes/no checks (evaluation contract dicts).
+"""The JUDGE's reading of a prompt: text -> DSG-style yes/no checks (check contract v2 dicts). The
+offline judge (judge.py) grades with it and the offline rewriter (rewrite.py) reads with it; the
+evaluator has its own reading (dsg_reading.py), written apart: neither imports the other.
 
 Deliberately NOT the generator's parser (scene.py, a left-to-right state machine over a lexicon):
 this is a chunker. It cuts the prompt at boundaries (punctuation, conjunctions, prepositions,
