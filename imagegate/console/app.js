@@ -80,6 +80,7 @@ function checkCounts(reading) {
 function evaluationText(evaluation) {
   if (!evaluation) return null;
   if (evaluation.unavailable) return "evaluator unavailable";
+  if (!Array.isArray(evaluation.checks) && evaluation.verifiable == null) return `evaluator ${evaluation.passed ? "passed" : "failed"}`;  // an older run: no counts
   const n = checkCounts(evaluation);
   return (n.verifiable ? `evaluator ${n.satisfied}/${n.verifiable} checks` : "evaluator verified nothing")
     + (n.unverifiable ? ` · ${n.unverifiable} unverifiable` : "");
@@ -95,6 +96,7 @@ function verificationText(verification) {
 // passed, failed or unverified: what GET /generations?evaluation= filters on (the list item's evaluationClass)
 function evaluationClass(evaluation) {
   if (!evaluation || evaluation.unavailable) return "unverified";
+  if (!Array.isArray(evaluation.checks) && evaluation.verifiable == null) return evaluation.passed ? "passed" : "failed";
   const n = checkCounts(evaluation);
   return n.verifiable === 0 ? "unverified" : (evaluation.passed ? "passed" : "failed");
 }

@@ -483,6 +483,27 @@ def test_the_list_filters_on_the_evaluators_verdict_across_pages(api, aws, lambd
     assert [g["id"] for g in unverified["generations"]] == ["run-e", "run-c"]
 
 
+def test_a_run_recorded_before_the_counts_keeps_its_verdict_without_made_up_counts(api, aws, lambda_context):
+    # Given a run item as Finish Run wrote it before the counts were kept: the verdict and its source only
+    _record_run(aws, "run-older", datetime(2026, 1, 1, tzinfo=UTC))
+    aws["runs"].update_run("run-older", {"status": "PASSED", "evaluation": {"passed": False, "source": "ground-truth"}})
+
+    # When it is listed, all and filtered
+    _, body, _ = call(api, lambda_context, "GET", "/generations")
+    _, failed, _ = call(api, lambda_context, "GET", "/generations?evaluation=failed")
+
+    # Then its verdict stands, its counts are unknown (null), and the filter finds it by its verdict
+    item = body["generations"][0]
+    assert item["evaluation"] == {
+        "passed": False,
+        "source": "ground-truth",
+        "satisfied": None,
+        "verifiable": None,
+        "unverifiable": None,
+    }
+    assert item["evaluationClass"] == "failed" and [g["id"] for g in failed["generations"]] == ["run-older"]
+
+
 def test_unverifiable_checks_come_back_null_though_the_table_keeps_no_nulls(api, aws, lambda_context):
     # Given a round whose evaluation and verification each hold an unverifiable check (satisfied null), stored in
     # the runs table, which drops null attributes

@@ -35,14 +35,20 @@ def _counts(checks: Any) -> tuple[int, int, int]:
 
 def evaluation_summary(evaluation: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """{passed, source, satisfied, verifiable, unverifiable} of an evaluation; None when there is none or the
-    evaluator was unavailable (nothing was measured)."""
+    evaluator was unavailable (nothing was measured). A run item written before the counts were kept has only
+    {passed, source}: its counts are None (unknown), never made up."""
     if not isinstance(evaluation, Mapping) or "unavailable" in evaluation or "passed" not in evaluation:
         return None
+    held: int | None
+    verifiable: int | None
+    unverifiable: int | None
     if isinstance(evaluation.get("checks"), list):
         held, verifiable, unverifiable = _counts(evaluation["checks"])
-    else:  # already a summary
-        held, verifiable = int(evaluation.get("satisfied", 0)), int(evaluation.get("verifiable", 0))
+    elif "verifiable" in evaluation:  # already a summary
+        held, verifiable = int(evaluation.get("satisfied", 0)), int(evaluation["verifiable"])
         unverifiable = int(evaluation.get("unverifiable", 0))
+    else:
+        held = verifiable = unverifiable = None
     return {
         "passed": bool(evaluation["passed"]),
         "source": evaluation.get("source"),
@@ -95,7 +101,7 @@ def evaluation_class(evaluation: Mapping[str, Any] | None) -> str:
     summary = evaluation_summary(evaluation)
     if summary is None or summary["verifiable"] == 0:
         return EVALUATION_UNVERIFIED
-    return EVALUATION_PASSED if summary["passed"] else EVALUATION_FAILED
+    return EVALUATION_PASSED if summary["passed"] else EVALUATION_FAILED  # counts unknown (older run): its verdict
 
 
 def evaluation_text(evaluation: Mapping[str, Any] | None) -> str | None:
@@ -105,6 +111,8 @@ def evaluation_text(evaluation: Mapping[str, Any] | None) -> str | None:
     summary = evaluation_summary(evaluation)
     if summary is None:
         return None
+    if summary["verifiable"] is None:  # an older run's verdict without its counts
+        return f"evaluator {'passed' if summary['passed'] else 'failed'}"
     text = (
         f"evaluator {summary['satisfied']}/{summary['verifiable']} checks"
         if summary["verifiable"]
