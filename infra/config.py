@@ -110,6 +110,8 @@ class FunctionSpec:
     s3_object_actions: tuple[str, ...] = ()  # on the bucket's runs/* prefix only
     dynamodb_actions: tuple[str, ...] = ()  # on the table only (not its index)
     report_object_actions: tuple[str, ...] = ()  # on the bucket's benchmarks/* prefix only
+    # rekognition:DetectLabels and DetectText (the verifier): actions without resource-level permissions
+    detects: bool = False
     lists_reports: bool = False  # s3:ListBucket on the bucket, only with s3:prefix benchmarks/*
 
     @property
@@ -159,6 +161,16 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         model_role="evaluator",
         s3_object_actions=("s3:GetObject", "s3:PutObject"),
         dynamodb_actions=_LEDGER_ACTIONS,
+    ),
+    # the verifier: reads the round's verdict.json, writes its verification.json (and reads it back on a retry);
+    # Rekognition reads the image from S3 with this role's permissions (GetObject on runs/*); the spend ledger
+    FunctionSpec(
+        "verify_round",
+        512,
+        90,  # Rekognition's read timeout is 60 s (adapters/aws_clients.py), two calls at most
+        s3_object_actions=("s3:GetObject", "s3:PutObject"),
+        dynamodb_actions=_LEDGER_ACTIONS,
+        detects=True,
     ),
     # reads the round's verdict.json and the rewrite notes that produced its prompt; the round and the run's
     # totals in one transaction; the ledger and the rounds by Query
@@ -526,6 +538,14 @@ class ImagegateConfig:
         "independent evaluator of each round's best image (a `textModels` id with vision, not the judge's)",
         shown_default=f"`{runtime_settings.DEFAULTS['evaluator']}` (registry default)",
     )
+    verifier: str = setting(
+        "verifier",
+        runtime_settings.DEFAULTS["verifier"],
+        "the gate's verifier, and the runs' default: `rekognition` (Amazon Rekognition grounds the judge's checks "
+        "before a round passes; the region must offer it) or `none` (no Rekognition permissions; runs asking for "
+        "a verifier are refused)",
+        check=one_of(constants.VERIFIERS),
+    )
     allow_retired_models: bool = setting(
         "allowRetiredModels",
         False,
@@ -806,6 +826,13 @@ class ImagegateConfig:
                 f"evaluatorModel {self.evaluator_model!r} is the same model as judgeModel "
                 f"{self.judge_model!r}: the evaluator must be another model, or it grades its own homework"
             )
+        # the three readings of an image never share a model: the verifier is a service, the evaluator a Bedrock
+        # model, so this holds by construction today; kept as the generic rule on the roles' ids
+        if self.verifier != constants.VERIFIER_NONE and self.evaluator_model == self.verifier:
+            problems.append(
+                f"evaluatorModel {self.evaluator_model!r} is the verifier's ({self.verifier!r}): the evaluator must "
+                "be another model"
+            )
         return problems
 
     def models_by_role(self) -> dict[str, str]:
@@ -852,6 +879,13 @@ class ImagegateConfig:
                     f"{role}Model {model} is not offered in {region}; it is offered in "
                     f"{', '.join(offered)}: deploy there or choose another {role} for {region}"
                 )
+        if self.verifier != constants.VERIFIER_NONE:
+            offered = model_registry.verifier_service(self.verifier).regions
+            if region not in offered:
+                problems.append(
+                    f"verifier {self.verifier} (Amazon Rekognition) is not offered in {region}; it is offered in "
+                    f"{', '.join(offered)}: deploy there or set -c verifier=none (the judge alone gates)"
+                )
         if problems:
             raise ContextError("imagegate CDK context: " + "; ".join(problems), problems)
         return notes
@@ -895,8 +929,12 @@ class ImagegateConfig:
             constants.ENV_RUN_TTL_DAYS: str(self.run_retention_days),
             **({constants.ENV_DAILY_BUDGET_USD: _number(self.daily_budget_usd)} if self.daily_budget_usd else {}),
             **{constants.ENV_DEFAULTS[role]: model for role, model in self.models_by_role().items()},
+            constants.ENV_DEFAULTS["verifier"]: self.verifier,
             constants.ENV_DEPLOYED_MODELS: deployment.encode_deployed_models(
-                {role: [model] for role, model in self.models_by_role().items()}
+                {
+                    **{role: [model] for role, model in self.models_by_role().items()},
+                    "verifier": [self.verifier] if self.verifier != constants.VERIFIER_NONE else [],
+                }
             ),
             constants.ENV_DEFAULTS["threshold"]: f"{self.default_threshold:g}",
             constants.ENV_DEFAULTS["maxRounds"]: str(self.default_max_rounds),

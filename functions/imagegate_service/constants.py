@@ -19,6 +19,7 @@ ENV_DEFAULTS = {
     "threshold": "IMAGEGATE_DEFAULT_THRESHOLD",
     "maxRounds": "IMAGEGATE_DEFAULT_MAX_ROUNDS",
     "evaluator": "IMAGEGATE_DEFAULT_EVALUATOR",
+    "verifier": "IMAGEGATE_DEFAULT_VERIFIER",
 }
 
 # One Lambda function per task state; the ASL refers to each through this substitution.
@@ -28,6 +29,7 @@ HANDLERS = {
     "judge_images": "JudgeImagesFunctionArn",
     "pick_best": "PickBestFunctionArn",
     "evaluate_round": "EvaluateRoundFunctionArn",
+    "verify_round": "VerifyRoundFunctionArn",
     "record_round": "RecordRoundFunctionArn",
     "rewrite_prompt": "RewritePromptFunctionArn",
     "finish_run": "FinishRunFunctionArn",
@@ -84,6 +86,11 @@ def evaluation_key(run_id: str, round_number: int) -> str:
     return f"{round_prefix(run_id, round_number)}evaluation.json"
 
 
+def verification_key(run_id: str, round_number: int) -> str:
+    """The verifier's grounding of the judge's checks on the round's best image (domain/verifying.py)."""
+    return f"{round_prefix(run_id, round_number)}verification.json"
+
+
 def evaluation_checks_key(run_id: str) -> str:
     """The run's evaluation checks: made once per run (from `expected` or one evaluator call), reused every round."""
     return f"{RUNS_PREFIX}{run_id}/evaluation/checks.json"
@@ -110,6 +117,10 @@ STEP_REWRITE = "rewrite"
 STEP_EVALUATE_CHECKS = "evaluate-checks"
 STEP_EVALUATE_ANSWERS = "evaluate-answers"
 EVALUATION_STEPS = (STEP_EVALUATE_CHECKS, STEP_EVALUATE_ANSWERS)
+# The verifier's calls (Amazon Rekognition): part of the gate, so of the loop's own cost (not the evaluator's).
+STEP_VERIFY_LABELS = "verify-labels"
+STEP_VERIFY_TEXT = "verify-text"
+VERIFY_STEPS = (STEP_VERIFY_LABELS, STEP_VERIFY_TEXT)
 # What became of a billed call's answer.
 CALL_OK = "ok"
 CALL_FILTERED = "filtered"
@@ -243,6 +254,18 @@ VERIFICATION_COMPLETE = "complete"
 VERIFICATION_UNAVAILABLE = "unavailable"
 VERIFICATION_SKIPPED = "skipped"
 
+# The verifier (run setting "verifier"; domain/verifying.py): when the judge passes a round, a detector grounds the
+# judge's own checks on the image before the gate passes it. rekognition = Amazon Rekognition DetectLabels (and
+# DetectText for quoted text); none = the judge alone decides.
+VERIFIER_REKOGNITION = "rekognition"
+VERIFIER_NONE = "none"
+VERIFIERS = (VERIFIER_REKOGNITION, VERIFIER_NONE)
+# A round's verification status: complete (the verifier answered), unavailable (it failed after its retries: the
+# gate fell back to the judge), skipped (the judge did not pass the round, so nothing was asked).
+VERIFICATION_COMPLETE = "complete"
+VERIFICATION_UNAVAILABLE = "unavailable"
+VERIFICATION_SKIPPED = "skipped"
+
 # The nightly benchmark: its own two functions around a Map of quality loops.
 BENCHMARK_HANDLERS = {
     "prepare_benchmark": "PrepareBenchmarkFunctionArn",
@@ -289,16 +312,20 @@ METRIC_BENCHMARK_FAILED_ITEM_PERCENT = "BenchmarkFailedItemPercent"
 # loop with the rewrite replaced by a re-draw of the unchanged prompt with a new seed; reword = each round restates
 # the original prompt more explicitly without reading the verdict (strategy reword), with a new seed;
 # best-of-N = one round with N candidates; loop+refine = every round after the first edits the best image; loop+auto = edit or regenerate
-# round by round (strategy auto, the run default).
+# round by round (strategy auto, the run default); loop+verify = the loop whose gate also asks the verifier
+# (Amazon Rekognition) to ground the judge's checks. Every other arm runs with verifier "none", so `loop` stays
+# the judge-only baseline loop+verify is measured against, and the control arms are what they were before the
+# verifier existed.
 BENCHMARK_ARMS: dict[str, dict[str, object]] = {
-    "loop": {"strategy": STRATEGY_REGENERATE},
-    "single": {"maxRounds": 1},
-    "redraw": {"strategy": STRATEGY_REDRAW},
-    "reword": {"strategy": STRATEGY_REWORD},
-    "best-of-3": {"maxRounds": 1, "candidatesPerRound": 3},
-    "best-of-5": {"maxRounds": 1, "candidatesPerRound": 5},
-    "loop+refine": {"strategy": STRATEGY_REFINE},
-    "loop+auto": {"strategy": STRATEGY_AUTO},
+    "loop": {"strategy": STRATEGY_REGENERATE, "verifier": VERIFIER_NONE},
+    "single": {"maxRounds": 1, "verifier": VERIFIER_NONE},
+    "redraw": {"strategy": STRATEGY_REDRAW, "verifier": VERIFIER_NONE},
+    "reword": {"strategy": STRATEGY_REWORD, "verifier": VERIFIER_NONE},
+    "best-of-3": {"maxRounds": 1, "candidatesPerRound": 3, "verifier": VERIFIER_NONE},
+    "best-of-5": {"maxRounds": 1, "candidatesPerRound": 5, "verifier": VERIFIER_NONE},
+    "loop+refine": {"strategy": STRATEGY_REFINE, "verifier": VERIFIER_NONE},
+    "loop+auto": {"strategy": STRATEGY_AUTO, "verifier": VERIFIER_NONE},
+    "loop+verify": {"strategy": STRATEGY_REGENERATE, "verifier": VERIFIER_REKOGNITION},
 }
 BENCHMARK_DEFAULT_ARMS = ("loop",)
 BENCHMARK_DEFAULT_CONCURRENCY = 4

@@ -36,6 +36,21 @@ class InvalidEvaluation(ImagegateError):
     """The evaluator answered, but not with checks or answers that match their schema (or refused, or was cut)."""
 
 
+class VerifierThrottled(ImagegateError):
+    """The verifier's service (Amazon Rekognition) throttled the call (ThrottlingException,
+    ProvisionedThroughputExceededException): retried with backoff and jitter; after the retries the round is
+    recorded with its verification unavailable and the gate falls back to the judge."""
+
+
+class VerifierTransientError(ImagegateError):
+    """The verifier's service had a passing fault (InternalServerError, a 5xx, a timeout): retried a few times."""
+
+
+class VerifierFailed(ImagegateError):
+    """The verifier refused the request or answered with something unusable (a bad image, access denied, a
+    response that breaks its shape): not retried; the round's verification is unavailable, the judge decides."""
+
+
 class StoreThrottled(ImagegateError):
     """DynamoDB asked us to slow down (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded,
     or a transaction cancelled by a conflicting one) after botocore's own retries: the task is retried whole."""

@@ -338,3 +338,31 @@ def converse_input_tokens_bound(texts: list[str], image_sizes: list[tuple[int, i
         -(-per_image * max(width * height, 1024 * 1024) // (1024 * 1024)) for width, height in image_sizes
     )
     return int(text_tokens + image_tokens)
+
+
+@dataclass(frozen=True)
+class VerifierService:
+    """An AWS service that verifies images (the registry's `services`): what each call is billed, where it runs."""
+
+    name: str
+    spec: dict[str, Any]
+
+    def price_per_image(self, *features: str) -> float:
+        """What one call on one image costs: each feature it asks for is billed as an image (DetectLabels with
+        GENERAL_LABELS and IMAGE_PROPERTIES is two; DetectText is its own)."""
+        prices = self.spec["usdPerImage"]
+        return float(sum(prices[feature] for feature in features))
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return tuple(self.spec.get("regions", ()))
+
+    @property
+    def max_image_bytes(self) -> int:
+        """The largest image the service takes as bytes in the request (an S3 object may be larger)."""
+        return int(self.spec["maxImageBytes"])
+
+
+def verifier_service(name: str) -> VerifierService:
+    """A verifier service by its setting value (`rekognition`); KeyError for one the registry does not know."""
+    return VerifierService(name, _registry()["services"][name])

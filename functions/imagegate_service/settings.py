@@ -27,6 +27,9 @@ from imagegate_service.constants import (
     STRATEGY_AUTO,
     STRATEGY_REDRAW,
     STRATEGY_REFINE,
+    VERIFIER_NONE,
+    VERIFIER_REKOGNITION,
+    VERIFIERS,
 )
 from imagegate_service.deployment import check_deployed_models
 from imagegate_service.errors import InvalidRequest
@@ -40,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "judge": registry.default_model("judge"),
     "rewriter": registry.default_model("rewriter"),
     "evaluator": registry.default_model("evaluator"),
+    "verifier": VERIFIER_REKOGNITION,  # the gate also grounds the judge's checks with Amazon Rekognition
     "width": 1024,
     "height": 1024,
     "seed": 42,
@@ -76,6 +80,7 @@ def run_request_schema() -> dict[str, Any]:
     properties["rewriter"]["enum"] = registry.text_model_ids()
     properties["evaluator"]["enum"] = registry.text_model_ids(vision_only=True, include_offline_only=True)
     properties["strategy"]["enum"] = list(STRATEGIES)
+    properties["verifier"]["enum"] = list(VERIFIERS)
     from imagegate_service import styles
 
     properties["style"]["enum"] = styles.names()
@@ -165,7 +170,10 @@ def _whole_numbers_as_integers(request: dict[str, Any]) -> dict[str, Any]:
 
 def estimated_round_cost(settings: dict[str, Any]) -> float:
     """Model cost of one round before it runs: the images, one judge call per image, one rewrite
-    (none with strategy redraw: the next round re-draws the same prompt with a new seed)."""
+    (none with strategy redraw: the next round re-draws the same prompt with a new seed), and the verifier's calls
+    (counted every round, as if the judge passed it and a check quoted text: the estimate never falls short)."""
+    from imagegate_service.domain.verifying import verification_calls_bound
+
     model = registry.generator(settings["generator"])
     images = model.price_per_image(settings["width"], settings["height"], settings["quality"])
     judge = registry.text_model(settings["judge"]).token_cost(*JUDGE_TOKENS_PER_IMAGE_ESTIMATE)
@@ -174,7 +182,12 @@ def estimated_round_cost(settings: dict[str, Any]) -> float:
         if settings.get("strategy") == STRATEGY_REDRAW
         else registry.text_model(settings["rewriter"]).token_cost(*REWRITE_TOKENS_ESTIMATE)
     )
-    return int(settings["candidatesPerRound"]) * (images + judge) + rewrite + estimated_evaluation_cost(settings)
+    return (
+        int(settings["candidatesPerRound"]) * (images + judge)
+        + rewrite
+        + verification_calls_bound(settings)
+        + estimated_evaluation_cost(settings)
+    )
 
 
 def estimated_evaluation_cost(settings: dict[str, Any]) -> float:
@@ -287,7 +300,9 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
             f"'refine' edits the best image, and {model.name} cannot edit an image (model registry); "
             f"use 'regenerate' or 'auto', or a generator that edits: {editors}",
         )
+    _check_roles_distinct(settings)
     _check_evaluator(settings)
+    _check_deployed_verifier(settings)
     size_problem = model.size_problem(settings["width"], settings["height"])
     if size_problem:
         raise InvalidRequest("width/height", size_problem)
@@ -317,14 +332,45 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
         )
 
 
-def _check_evaluator(settings: dict[str, Any]) -> None:
-    """The evaluator is independent of the loop's judge: another model, and expectations that hold together."""
-    if registry.same_text_model(settings["evaluator"], settings["judge"]):
+def _check_roles_distinct(settings: dict[str, Any]) -> None:
+    """Judge, verifier and evaluator are three readings of the image and never share a model: the evaluator
+    measures the gate, so it may be neither the judge's model nor the verifier's. The verifier is a service
+    (rekognition) and the evaluator a Bedrock model, so the rule is kept generic: on the roles' ids, and for the
+    judge on the model an id reaches (an inference profile and its foundation model are one model)."""
+    evaluator = settings["evaluator"]
+    for role in ("judge", "verifier"):
+        other = settings.get(role)
+        if other is None or other == VERIFIER_NONE:
+            continue
+        models = registry.text_model_ids(include_offline_only=True)
+        if evaluator == other or (
+            evaluator in models and other in models and registry.same_text_model(evaluator, other)
+        ):
+            raise InvalidRequest(
+                "evaluator", f"{evaluator} is the {role}'s model ({other}); the evaluator must be a different model"
+            )
+
+
+def _check_deployed_verifier(settings: dict[str, Any]) -> None:
+    """A deployment without a verifier (CDK context verifier none: no Rekognition permissions, or a region without
+    it) refuses a run that asks for one: it would fail on AccessDenied at its first passed round."""
+    from imagegate_service.deployment import deployed_models
+
+    deployed = deployed_models()
+    if deployed is None or settings["verifier"] == VERIFIER_NONE:
+        return
+    allowed = deployed.get("verifier", (VERIFIER_REKOGNITION,))
+    if settings["verifier"] not in allowed:
         raise InvalidRequest(
-            "evaluator",
-            f"{settings['evaluator']} is the judge's model ({settings['judge']}); "
-            "the evaluator must be a different model",
+            "verifier",
+            f"{settings['verifier']!r} is not deployed here (the deployment's verifier is "
+            f"{', '.join(allowed) or VERIFIER_NONE}); use 'none'",
         )
+
+
+def _check_evaluator(settings: dict[str, Any]) -> None:
+    """The evaluator's expectations hold together (that it is another model than the judge's and the verifier's:
+    _check_roles_distinct)."""
     include = (settings.get("expected") or {}).get("include", [])
     for index, item in enumerate(include):
         if "position" not in item:

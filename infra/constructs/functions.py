@@ -105,6 +105,13 @@ class ServiceFunctions(Construct):
             "Resource::*": "X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support "
             "no resource-level permissions."
         }
+        if self._detects(spec):
+            wildcards["Resource::*"] += (
+                " rekognition:DetectLabels and rekognition:DetectText support no resource-level permissions (no "
+                "resource type in the Service Authorization Reference, list_amazonrekognition.html): granted on * "
+                "for those two actions only, to the verifier's function only; the image they read is scoped by "
+                "s3:GetObject on runs/*."
+            )
         if spec.s3_object_actions:
             wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.RUNS_PREFIX}*"] = (
                 "Run objects have per-run keys, so S3 access is granted on the image bucket's runs/ prefix only."
@@ -148,6 +155,14 @@ class ServiceFunctions(Construct):
                         resources=[self.inference_profile_arn(model_id)],
                     )
                 )
+        if self._detects(spec):
+            statements.append(
+                iam.PolicyStatement(
+                    sid="DetectWithRekognition",
+                    actions=["rekognition:DetectLabels", "rekognition:DetectText"],
+                    resources=["*"],
+                )
+            )
         if spec.s3_object_actions:
             statements.append(
                 iam.PolicyStatement(
@@ -178,6 +193,10 @@ class ServiceFunctions(Construct):
                 )
             )
         return statements
+
+    def _detects(self, spec: FunctionSpec) -> bool:
+        """The verifier's function calls Rekognition, unless the deployment has no verifier (verifier none)."""
+        return spec.detects and self._config.verifier != constants.VERIFIER_NONE
 
     def model_arns(self, model_id: str) -> list[str]:
         """A plain model id: its foundation model in this region. An inference profile id: the profile

@@ -127,12 +127,49 @@ def test_each_function_gets_only_its_actions(synthesized):
             if "bedrock:GetInferenceProfile" in scoped:  # its own profile only (test below)
                 expected["bedrock:GetInferenceProfile"] = scoped["bedrock:GetInferenceProfile"]
         assert scoped == expected, spec.name
+        detection = {"rekognition:DetectLabels", "rekognition:DetectText"} if spec.detects else set()
         assert set(grants) - set(scoped) <= {
             "logs:CreateLogStream",
             "logs:PutLogEvents",
             "xray:PutTraceSegments",
             "xray:PutTelemetryRecords",
-        }
+            *detection,
+        }, spec.name
+
+
+def test_only_the_verifier_may_call_rekognition_and_only_its_two_detect_actions(synthesized):
+    # Given every function of the loop, the benchmark, the API and the run endings
+    functions = {**synthesized.stack.functions.by_name, **synthesized.stack.benchmark.by_name}
+    for name, function in functions.items():
+        grants = grants_by_action(statements_of_role(synthesized, function_role_id(synthesized, function)))
+        rekognition = {action: resources for action, resources in grants.items() if action.startswith("rekognition:")}
+        # Then only verify_round has Rekognition, exactly DetectLabels and DetectText (they take no resource ARN:
+        # "*"), and the image Rekognition reads with its role is scoped by s3:GetObject on runs/* alone
+        if name == "verify_round":
+            assert rekognition == {"rekognition:DetectLabels": {"*"}, "rekognition:DetectText": {"*"}}
+            assert grants["s3:GetObject"] == {
+                f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}/runs/*"
+            }
+        else:
+            assert rekognition == {}, name
+    for policy in synthesized.resources("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            if "*" in as_list(statement["Resource"]):
+                assert not [a for a in as_list(statement["Action"]) if a.startswith("rekognition:")] or set(
+                    as_list(statement["Action"])
+                ) == {"rekognition:DetectLabels", "rekognition:DetectText"}
+
+
+def test_the_verifiers_wildcard_is_suppressed_with_its_reason(synthesized):
+    role = synthesized.template_json["Resources"][
+        function_role_id(synthesized, synthesized.stack.functions.by_name["verify_round"])
+    ]
+    [suppression] = [s for s in role["Metadata"]["cdk_nag"]["rules_to_suppress"] if s["id"] == "AwsSolutions-IAM5"]
+    assert "Resource::*" in suppression["applies_to"]
+    assert (
+        "rekognition:DetectLabels and rekognition:DetectText support no resource-level permissions"
+        in (suppression["reason"])
+    )
 
 
 def test_generator_may_invoke_only_the_generator_model(synthesized):
@@ -170,7 +207,10 @@ def test_functions_know_which_models_are_deployed(synthesized):
     for function in synthesized.resources("AWS::Lambda::Function").values():
         variables = function["Properties"]["Environment"]["Variables"]
         deployed = deployment.deployed_models({c.ENV_DEPLOYED_MODELS: variables[c.ENV_DEPLOYED_MODELS]})
-        assert deployed == {role: (model,) for role, model in config.models_by_role().items()}
+        assert deployed == {
+            **{role: (model,) for role, model in config.models_by_role().items()},
+            "verifier": (c.VERIFIER_REKOGNITION,),
+        }
 
 
 def test_state_machine_may_invoke_only_its_functions(synthesized):

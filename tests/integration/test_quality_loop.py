@@ -29,9 +29,10 @@ def handler_outcomes(runtime, name):
 
 
 def test_a_gate_the_first_image_meets_passes_in_round_one(runtime):
-    # Given a threshold every verdict meets (0: the outcome does not depend on the world's draw)
+    # Given a threshold every verdict meets (0) and the judge alone at the gate (no verifier: the outcome does not
+    # depend on the world's draw)
     # When the loop runs
-    outcome = runtime.run({"prompt": APPLE, "threshold": 0}, run_id="pass-round-one")
+    outcome = runtime.run({"prompt": APPLE, "threshold": 0, "verifier": "none"}, run_id="pass-round-one")
 
     # Then the first judged round passes and nothing is rewritten
     assert outcome.execution_status == "SUCCEEDED"
@@ -70,17 +71,21 @@ def test_the_gate_passes_exactly_at_the_first_round_that_meets_the_threshold(run
         run_id=run_id,
     )
 
-    # Then the status, the rounds and the best round follow from the recorded scores
+    # Then the status, the rounds and the best round follow from the recorded scores and verifications: the gate
+    # passes a round the judge passed and the verifier (the default) did not fail
     rounds = rounds_of(runtime, run_id)
     scores = [r["score"] for r in rounds]
+    failed = [(r.get("verification") or {}).get("passed") is False for r in rounds]
     assert [r["passed"] for r in rounds] == [s >= 7.5 for s in scores]
-    assert not any(r["passed"] for r in rounds[:-1])
-    if rounds[-1]["passed"]:
+    assert [r["gatePassed"] for r in rounds] == [s >= 7.5 and not f for s, f in zip(scores, failed, strict=True)]
+    assert not any(r["gatePassed"] for r in rounds[:-1])
+    if rounds[-1]["gatePassed"]:
         assert outcome.output["status"] == c.STATUS_PASSED and outcome.output["bestRound"] == len(rounds)
     else:
         assert outcome.output["status"] == c.STATUS_EXHAUSTED and len(rounds) == 4
-    assert outcome.output["finalScore"] == max(scores)
-    assert rounds[outcome.output["bestRound"] - 1]["score"] == max(scores)
+    # the best round: one the verifier did not fail before one it did, then the highest score
+    best = max(rounds, key=lambda r: (not failed[r["round"] - 1], r["score"]))
+    assert outcome.output["finalScore"] == best["score"] and outcome.output["bestRound"] == best["round"]
 
 
 def test_out_of_rounds_is_exhausted_with_the_best_round_as_the_result(runtime):
@@ -246,7 +251,7 @@ def test_an_outcome_that_cannot_be_recorded_fails_the_execution_visibly(runtime,
 
     monkeypatch.setattr(finish_run.finisher, "finish", broken_finish)
 
-    outcome = runtime.run({"prompt": APPLE, "threshold": 0}, run_id="unrecorded")
+    outcome = runtime.run({"prompt": APPLE, "threshold": 0, "verifier": "none"}, run_id="unrecorded")
 
     assert outcome.execution_status == "FAILED"
     assert outcome.error == "RuntimeError" and "unavailable" in outcome.cause

@@ -16,7 +16,7 @@ from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest, Revie
 
 pytestmark = pytest.mark.integration
 
-APPLE = "a red apple on a wooden table"
+APPLE = "a red apple on a wooden table"  # with threshold 0 and verifier none the gate passes every round
 HARD = "two cats to the left of a green car at night"
 
 
@@ -37,7 +37,9 @@ def wait_for_review(runtime, run_id, reviews_so_far=0, timeout=60.0):
 
 def test_an_approved_run_ends_passed_with_the_review_recorded_and_no_token_left(runtime):
     # Given a run with review final whose first round passes the gate
-    arn = runtime.start({"prompt": APPLE, "threshold": 0, "review": c.REVIEW_FINAL}, run_id="approve-1")
+    arn = runtime.start(
+        {"prompt": APPLE, "threshold": 0, "verifier": "none", "review": c.REVIEW_FINAL}, run_id="approve-1"
+    )
 
     # Then it waits (the execution still running) with a token on its item and a deadline a day away
     waiting = wait_for_review(runtime, "approve-1")
@@ -64,7 +66,9 @@ def test_an_approved_run_ends_passed_with_the_review_recorded_and_no_token_left(
 
 def test_a_rejection_feeds_the_next_round_then_an_approval_passes_the_later_round(runtime):
     # Given a waiting run with rounds to spare
-    arn = runtime.start({"prompt": APPLE, "threshold": 0, "review": c.REVIEW_FINAL, "maxRounds": 3}, run_id="rej-1")
+    arn = runtime.start(
+        {"prompt": APPLE, "threshold": 0, "verifier": "none", "review": c.REVIEW_FINAL, "maxRounds": 3}, run_id="rej-1"
+    )
     wait_for_review(runtime, "rej-1")
 
     # When the reviewer rejects round 1 with feedback
@@ -91,7 +95,9 @@ def test_a_rejection_feeds_the_next_round_then_an_approval_passes_the_later_roun
 
 def test_a_rejection_with_no_round_left_ends_exhausted_rejected(runtime):
     # Given a one-round run waiting for its review
-    arn = runtime.start({"prompt": APPLE, "threshold": 0, "review": c.REVIEW_FINAL, "maxRounds": 1}, run_id="rej-2")
+    arn = runtime.start(
+        {"prompt": APPLE, "threshold": 0, "verifier": "none", "review": c.REVIEW_FINAL, "maxRounds": 1}, run_id="rej-2"
+    )
     wait_for_review(runtime, "rej-2")
     # When it is rejected
     Reviews().submit("rej-2", {"decision": "reject", "feedback": "not good enough"}, "carol")
@@ -104,7 +110,7 @@ def test_a_rejection_with_no_round_left_ends_exhausted_rejected(runtime):
 
 def test_a_review_nobody_answers_times_out_exhausted(runtime):
     # Given a run whose review may wait one second
-    request = {"prompt": APPLE, "threshold": 0, "review": c.REVIEW_FINAL, "reviewTimeoutSeconds": 1}
+    request = {"prompt": APPLE, "threshold": 0, "verifier": "none", "review": c.REVIEW_FINAL, "reviewTimeoutSeconds": 1}
     arn = runtime.start(request, run_id="timeout-1")
     wait_for_review(runtime, "timeout-1")
     # When nobody answers
@@ -137,7 +143,9 @@ def test_a_run_without_review_never_waits(runtime):
     ],
 )
 def test_a_bad_review_body_names_its_field_and_changes_nothing(runtime, body, field):
-    arn = runtime.start({"prompt": APPLE, "threshold": 0, "review": c.REVIEW_FINAL}, run_id="bad-body")
+    arn = runtime.start(
+        {"prompt": APPLE, "threshold": 0, "verifier": "none", "review": c.REVIEW_FINAL}, run_id="bad-body"
+    )
     wait_for_review(runtime, "bad-body")
     with pytest.raises(InvalidRequest) as refused:
         Reviews().submit("bad-body", body, "eve")
@@ -207,7 +215,10 @@ def runtime_executions(runtime):
 def test_a_run_stopped_mid_round_gives_its_daily_reservation_back(monkeypatch, runtime):
     # Given a daily cap and a run that waits for its review (its next rounds' reservation is what it may still hold)
     monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, "5")
-    arn = runtime.start({"prompt": APPLE, "threshold": 0, "review": c.REVIEW_FINAL, "maxRounds": 3}, run_id="stopped-1")
+    arn = runtime.start(
+        {"prompt": APPLE, "threshold": 0, "verifier": "none", "review": c.REVIEW_FINAL, "maxRounds": 3},
+        run_id="stopped-1",
+    )
     wait_for_review(runtime, "stopped-1")
     # When a rejection starts another round and the execution is stopped while that round holds its reservation
     Reviews().submit("stopped-1", {"decision": "reject", "feedback": "a green apple"}, "frank")

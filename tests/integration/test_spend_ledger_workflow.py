@@ -49,7 +49,12 @@ def test_with_three_candidates_a_throttled_judge_call_is_retried_alone_and_every
         # And the ledger has exactly the calls Bedrock answered: no more, no fewer
         ledger = runtime.runs().ledger(run_id)
         for operation in ("InvokeModel", "Converse"):
-            recorded = [e for e in ledger if _STEP_OPERATION.get(e["step"], "Converse") == operation]
+            recorded = [
+                e
+                for e in ledger
+                if e["step"] not in c.VERIFY_STEPS  # Rekognition's calls, not Bedrock's
+                and _STEP_OPERATION.get(e["step"], "Converse") == operation
+            ]
             assert len(recorded) == len(answered(runtime, operation, since)), operation
         assert len({entry["callId"] for entry in ledger}) == len(ledger)
         # And the run's cost is the ledger's sum, the evaluator's apart
@@ -112,7 +117,7 @@ def test_the_issues_budget_overrun_no_longer_happens(monkeypatch, runtime_with, 
 def test_a_judge_that_keeps_answering_garbage_spends_no_more_than_the_budget(runtime_with):
     # Given a judge whose answers are garbage until its retries run out, and a budget just over one round
     runtime = runtime_with(garbage_verdicts=2)
-    settings = {"prompt": APPLE, "maxCostUsd": 0.0815}
+    settings = {"prompt": APPLE, "maxCostUsd": 0.0815, "verifier": "none"}  # the judge's and generator's calls only
 
     # When the run retries the judge (each retry is billed, and each is checked against the budget first)
     runtime.run(settings, run_id="garbage-budget")

@@ -10,6 +10,7 @@ from imagegate_service.adapters import bedrock
 from imagegate_service.adapters.bedrock import BedrockImageGenerator, BedrockToolCaller
 from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
 from imagegate_service.adapters.presign import S3Presigner
+from imagegate_service.adapters.rekognition import RekognitionDetector
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain import clock, ports
@@ -26,6 +27,7 @@ ADAPTERS = [
     (ports.TaskCallbacks, StepFunctionsWorkflow),
     (ports.ReviewStore, DynamoReviewStore),
     (ports.DailyBudgetStore, DynamoDailyBudgetStore),
+    (ports.ImageDetector, RekognitionDetector),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The adapters: S3, DynamoDB, Bedrock, Step Functions. Each implements a port of domain/ports.py structurally."""
+"""The adapters: S3, DynamoDB, Bedrock, Step Functions, Rekognition; each implements a port of domain/ports.py."""
 
 from __future__ import annotations
 
@@ -29,3 +29,8 @@ if TYPE_CHECKING:  # mypy checks each adapter against the port it implements (no
         callbacks: StepFunctionsWorkflow, reviews: DynamoReviewStore, budget: DynamoDailyBudgetStore
     ) -> tuple[ports.TaskCallbacks, ports.ReviewStore, ports.DailyBudgetStore]:
         return callbacks, reviews, budget
+
+    from imagegate_service.adapters.rekognition import RekognitionDetector
+
+    def _implements_verifier(detector: RekognitionDetector) -> ports.ImageDetector:
+        return detector

@@ -15,6 +15,15 @@ _BEDROCK_CONFIG: dict[str, Any] = {
     "retries": {"mode": "standard", "total_max_attempts": 1},
 }
 
+# Rekognition (the verifier) too: its throttling is retried by the Verify Round state, each attempt a ledger entry.
+_ONE_ATTEMPT: dict[str, dict[str, Any]] = {
+    "bedrock-runtime": _BEDROCK_CONFIG,
+    "rekognition": {
+        "connect_timeout": 10,
+        "read_timeout": 60,
+        "retries": {"mode": "standard", "total_max_attempts": 1},
+    },
+}
 
 # boto3's default Session is not thread-safe while it makes clients and resources (boto/boto3#1592,
 # https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html#multithreading-or-multiprocessing-with-sessions):
@@ -27,7 +36,7 @@ def client(service: str) -> Any:
     import boto3
     from botocore.config import Config
 
-    config = Config(**_BEDROCK_CONFIG) if service == "bedrock-runtime" else Config(retries={"mode": "standard"})
+    config = Config(**_ONE_ATTEMPT.get(service, {"retries": {"mode": "standard"}}))
     # the service is named at run time: boto3-stubs types boto3.client only for literal names
     make_client: Any = boto3.client
     with _MAKING:

@@ -63,6 +63,9 @@ class RunFinisher:
             # draw the output filter withheld ran out of rounds or budget to draw again: both are EXHAUSTED
             if loop["bestRound"] > 0 or error.get("Error") == ImagesFiltered.__name__:
                 status = c.STATUS_EXHAUSTED
+        unverified = loop.get("lastVerification") == c.VERIFICATION_UNAVAILABLE
+        if status == c.STATUS_PASSED and unverified and not state.get("review"):
+            reason += "; the verifier was unavailable, so the judge's verdict alone passed it"
         has_result = loop["bestRound"] > 0
         totals = spend.totals(self._runs.ledger(run_id))
         result = {

@@ -91,6 +91,16 @@ class ImageGenerator(Protocol):
 
 
 @runtime_checkable
+class ImageDetector(Protocol):
+    """An object and text detector over a stored image (Amazon Rekognition): the verifier. Each method is one
+    billable call on the image at `key` in the run bucket and returns the service's response as data."""
+
+    def detect_labels(self, key: str, features: tuple[str, ...], min_confidence: float) -> dict[str, Any]: ...
+
+    def detect_text(self, key: str) -> dict[str, Any]: ...
+
+
+@runtime_checkable
 class ToolCaller(Protocol):
     """A text or vision model answering through one forced tool call (Bedrock Converse): the judge, the
     rewriter and the evaluator."""

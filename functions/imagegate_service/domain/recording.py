@@ -19,21 +19,27 @@ from imagegate_service.domain.judging import best_candidate, judge_call_bound
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.refining import public_edit, round_mode
+from imagegate_service.domain.verifying import (
+    recorded_verification,
+    verification_calls_bound,
+    verification_suggestions,
+)
 from imagegate_service.settings import run_ttl_days
 
 
 def next_round_bound(
     settings: dict[str, Any], checks: list[dict[str, Any]] | None, rewrite_request: dict[str, Any] | None
 ) -> float:
-    """The most another round can cost: every candidate billed, a judge call per candidate and the evaluator,
-    each with its input bounded from its actual text and image size and its output at maxTokens, and the
-    rewrite that makes its prompt (None: the next round re-draws without one)."""
+    """The most another round can cost: every candidate billed, a judge call per candidate, the verifier's calls
+    and the evaluator, each with its input bounded from its actual text and image size and its output at maxTokens,
+    and the rewrite that makes its prompt (None: the next round re-draws without one)."""
     from imagegate_service.domain.rewriting import rewrite_call_bound
 
     rewrite = rewrite_call_bound(rewrite_request) if rewrite_request is not None else 0.0
     return (
         image_calls_bound(settings)
         + int(settings["candidatesPerRound"]) * judge_call_bound(settings)
+        + verification_calls_bound(settings)
         + evaluation_calls_bound(settings, checks)
         + rewrite
     )
@@ -61,6 +67,11 @@ class RoundRecorder:
         rewrite_doc = self._rewrite_since_last_round(run_id, loop)
         changes = rewrite_doc["changes"] if rewrite_doc else []
         evaluation = self._evaluation(state)
+        verification = recorded_verification(settings, judgement.get("verification"), self._images)
+        verification_failed = verification is not None and verification["passed"] is False
+        # the gate: the judge passed the round and no check the verifier could ground failed (an unavailable
+        # verifier leaves the judge's verdict alone, and the round says so)
+        gate_passed = score >= settings["threshold"] and not verification_failed
         ledger = self._runs.ledger(run_id)
         this_round, run_totals = spend.round_totals(ledger, round_number), spend.totals(ledger)
         round_item = {
@@ -76,7 +87,9 @@ class RoundRecorder:
             "bestImageKey": judgement["imageKey"],
             "verdictKey": judgement["verdictKey"],
             "score": score,
-            "passed": score >= settings["threshold"],
+            "passed": score >= settings["threshold"],  # the judge's verdict
+            "gatePassed": gate_passed,  # the judge's verdict and the verifier's grounding of it
+            "verification": verification,
             "subscores": verdict["subscores"],
             "explanation": verdict["explanation"],
             "suggestions": verdict["suggestions"],
@@ -97,7 +110,11 @@ class RoundRecorder:
             "recordedAt": iso(now),
             c.TTL_ATTRIBUTE: expiry_epoch(now, run_ttl_days()),
         }
-        improved = score > loop["bestScore"] or loop["bestRound"] == 0
+        # the best round: a round the verifier showed wrong ranks below every round it did not, then by score
+        improved = loop["bestRound"] == 0 or (not verification_failed, score) > (
+            not loop.get("bestVerificationFailed", False),
+            loop["bestScore"],
+        )
         evaluated = evaluation_summary(evaluation)  # counts only; None when the evaluator was unavailable
         next_loop = {
             **loop,
@@ -105,6 +122,9 @@ class RoundRecorder:
             **run_totals,
             "rewriteCostUsd": 0.0,
             "lastScore": score,
+            "gatePassed": gate_passed,
+            "lastVerification": verification["status"] if verification else None,
+            "bestVerificationFailed": verification_failed if improved else loop.get("bestVerificationFailed", False),
             "bestScore": score if improved else loop["bestScore"],
             "bestRound": round_number if improved else loop["bestRound"],
             "bestImageKey": judgement["imageKey"] if improved else loop["bestImageKey"],
@@ -119,7 +139,7 @@ class RoundRecorder:
             rewrite = rewrite_request(
                 settings,
                 loop,
-                verdict["suggestions"],
+                [*verification_suggestions(judgement.get("verification"), self._images), *verdict["suggestions"]],
                 [
                     *(r for r in self._runs.list_rounds(run_id) if r["round"] != round_number),
                     {"prompt": loop["prompt"], "score": score},

@@ -51,7 +51,7 @@ class ReviewPause:
 def reviewed_round(loop: dict[str, Any], settings: dict[str, Any]) -> int:
     """The round a person reviews: the one that just passed the gate (after a rejection it may score below an
     earlier, rejected round), else, out of rounds, the best round."""
-    if float(loop["lastScore"]) >= float(settings["threshold"]):
+    if loop.get("gatePassed", float(loop["lastScore"]) >= float(settings["threshold"])):
         return int(loop["roundsCompleted"])
     return int(loop["bestRound"])
 

@@ -14,6 +14,7 @@ from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import ObjectStore, RunRepository, ToolCaller
 from imagegate_service.domain.refining import plan_edit
 from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.domain.verifying import verification_suggestions
 from imagegate_service.errors import InvalidRewrite
 
 REWRITE_SCHEMA = "rewrite.schema.json"
@@ -51,6 +52,10 @@ class PromptRewriter:
         if edit is not None and best_doc is not verdict_doc:
             suggestions = best_candidate(best_doc)["verdict"]["suggestions"]
             base = {**loop, "prompt": best_doc["prompt"]}  # the edit starts from that round's image and prompt
+        # the verifier's findings on this round's image lead (what a detector saw wrong where the judge passed it)
+        if edit is None or best_doc is verdict_doc:
+            found = verification_suggestions(state["judgement"].get("verification"), self._images)
+            suggestions = [*found, *suggestions]
         review = state["judgement"].get("review") or {}
         if review.get("decision") == c.REVIEW_REJECT:  # a person rejected the round: their feedback leads
             suggestions = [review["feedback"]]

@@ -70,6 +70,7 @@ def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
         "evaluationCostUsd": 0.0,  # the independent evaluator's calls: in the budget, apart from costUsd
         "bestEvaluation": None,  # the best round's evaluation in counts (readings.evaluation_summary), for the result
         "lastScore": 0.0,
+        "gatePassed": False,  # the last round passed the Quality Gate (Record Round: judge and verifier)
         "bestScore": 0.0,
         "bestRound": 0,
         "bestImageKey": "",
