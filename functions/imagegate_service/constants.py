@@ -248,12 +248,6 @@ EDIT_STRENGTH_NEAR = 0.35
 EDIT_STRENGTH_FAR = 0.8
 EDIT_STRENGTH_FULL_GAP = 3.0
 
-# A round's verification status: complete (the verifier answered), unavailable (it failed after its retries: the
-# gate fell back to the judge), skipped (the judge did not pass the round, so nothing was asked).
-VERIFICATION_COMPLETE = "complete"
-VERIFICATION_UNAVAILABLE = "unavailable"
-VERIFICATION_SKIPPED = "skipped"
-
 # The verifier (run setting "verifier"; domain/verifying.py): when the judge passes a round, a detector grounds the
 # judge's own checks on the image before the gate passes it. rekognition = Amazon Rekognition DetectLabels (and
 # DetectText for quoted text); none = the judge alone decides.
