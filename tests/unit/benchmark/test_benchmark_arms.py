@@ -154,6 +154,41 @@ def test_unverifiable_checks_are_counted_apart_and_the_gate_decides_what_a_judge
     assert arm_metrics(json.loads(json.dumps(report["runs"])))["arms"]["loop+verify"] == pytest.approx(verify)
 
 
+def test_the_printed_arms_table_counts_unverifiable_checks_apart() -> None:
+    import io
+
+    from imagegate.benchmark_local import print_arms
+    from imagegate.terminal import Terminal
+
+    # Given an arm whose evaluator checks were a quarter unverifiable and whose verifier checks a tenth
+    arms = {
+        "loop+verify": {
+            "items": 4,
+            "evaluatorPassRate": 0.5,
+            "judgePassRate": 0.75,
+            "judgeFalsePassRate": 1 / 3,
+            "imagesPerItem": 2.0,
+            "costPerEvaluatorPassUsd": 0.1,
+            "meanRounds": 2.0,
+            "evaluatorUnverifiableShare": 0.25,
+            "verifierUnverifiableShare": 0.1,
+        },
+        "loop": {**dict.fromkeys(ARM_METRICS, None), "items": 0},
+    }
+    out = io.StringIO()
+
+    # When the table is printed
+    print_arms(arms, {"loop+verify": {"withoutEvaluation": 0}}, Terminal(out, interactive=False))
+
+    # Then its columns name the gate's decision and the two unverifiable shares, apart from passes and failures
+    header, *rows = [line.split() for line in out.getvalue().splitlines() if line.strip()]
+    assert " ".join(header).endswith(
+        "gate pass gate false-pass images/item $/eval pass rounds no eval eval unverif. verif unverif."
+    )
+    assert rows[0][0] == "loop+verify" and rows[0][-2:] == ["25%", "10%"] and rows[0][3:5] == ["75%", "33%"]
+    assert rows[1][-2:] == ["n/a", "n/a"]  # an arm without checks: undefined, not 0
+
+
 def test_the_classic_metrics_describe_the_loop_arm_only(three_arms) -> None:
     report = build_report(three_arms, "tiny", NOW.isoformat(), arms=["best-of-3", "loop", "single"])
 
