@@ -79,7 +79,7 @@ COUNT_SLIP_MAX = 0.6
 FALSE_NO = {
     "colour": 0.03,
     "attribute": 0.2,
-    "action": 0.15,
+    "action": 0.1,
     "position": 0.15,
     "relation": 0.15,
     "scene": 0.45,  # DSG's global 47.2 on scenes our generator mostly gets right: close to a coin toss
@@ -92,7 +92,7 @@ FALSE_NO = {
 FALSE_YES = {
     "colour": 0.3,
     "attribute": 0.45,
-    "action": 0.6,
+    "action": 0.35,
     "position": 0.35,
     "relation": 0.35,
     "scene": 0.52,
