@@ -33,6 +33,7 @@ _REQUEST_FLAGS = {
     "judge": "judge",
     "rewriter": "rewriter",
     "evaluator": "evaluator",
+    "verifier": "verifier",
     "seed": "seed",
     "candidates": "candidatesPerRound",
     "width": "width",
@@ -155,6 +156,12 @@ def _parser() -> argparse.ArgumentParser:
         "--evaluator",
         help="independent evaluator model id, not the judge (default locally: "
         "ground-truth, the offline world's exact perception)",
+    )
+    run.add_argument(
+        "--verifier",
+        choices=list(c.VERIFIERS),
+        help="checks a round the judge passed before the gate passes it: rekognition (default: Amazon Rekognition, "
+        "offline locally, grounds the judge's checks) or none (the judge alone)",
     )
     run.add_argument("--seed", type=_number(int))
     run.add_argument(

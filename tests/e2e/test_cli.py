@@ -102,6 +102,8 @@ def test_the_installed_command_runs_and_exits_zero_when_the_gate_passes(tmp_path
             "a red apple on a wooden table",
             "--threshold",
             "0",
+            "--verifier",
+            "none",  # the judge alone at the gate: threshold 0 passes round 1 whatever the world drew
             "--out",
             str(tmp_path),
         ],

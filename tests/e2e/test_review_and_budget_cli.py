@@ -48,7 +48,9 @@ def test_review_and_budget_through_serve_and_the_cli(tmp_path, start_serve):
     server.wait_ready()
 
     # When a generation with review final passes its gate
-    status, started = call_api(server.url, "POST", "/generations", {"prompt": APPLE, "threshold": 0, "review": "final"})
+    status, started = call_api(
+        server.url, "POST", "/generations", {"prompt": APPLE, "threshold": 0, "verifier": "none", "review": "final"}
+    )
     assert status == 202
     run_id = started["id"]
     waiting = wait_for_status(server.url, run_id, {"AWAITING_REVIEW"})
@@ -100,12 +102,12 @@ def test_review_and_budget_through_serve_and_the_cli(tmp_path, start_serve):
 def test_imagegate_run_refuses_with_exit_2_when_todays_runs_used_the_daily_budget(tmp_path):
     out = tmp_path / "runs"
     # Given one run today in the --out folder
-    first = cli("run", APPLE, "--threshold", "0", "--out", str(out), "--daily-budget-usd", "1")
+    first = cli("run", APPLE, "--threshold", "0", "--verifier", "none", "--out", str(out), "--daily-budget-usd", "1")
     assert first.returncode == 0, first.stderr
     spent = json.loads(next(Path(out).glob("*/run.json")).read_text())["ledger"]
     assert spent
     # When another run asks for a cap smaller than what that run spent plus a round
-    second = cli("run", APPLE, "--threshold", "0", "--out", str(out), "--daily-budget-usd", "0.1")
+    second = cli("run", APPLE, "--threshold", "0", "--verifier", "none", "--out", str(out), "--daily-budget-usd", "0.1")
     # Then it is refused (exit 2) and nothing new is written
     assert second.returncode == 2, second.stdout + second.stderr
     assert "daily budget" in second.stderr
@@ -119,6 +121,8 @@ def test_imagegate_run_asks_for_the_review_on_the_terminal(tmp_path):
         APPLE,
         "--threshold",
         "0",
+        "--verifier",
+        "none",
         "--max-rounds",
         "3",
         "--review",

@@ -428,7 +428,7 @@ def test_a_waiting_generation_is_approved_from_its_page(server, laptop):
     page.locator("#daily-budget", has_text="Today").wait_for()
     started = page.evaluate(
         """() => fetch('/generations', {method: 'POST', headers: {'Content-Type': 'application/json'},
-            body: JSON.stringify({prompt: 'a red apple on a wooden table', threshold: 0, review: 'final'})})
+            body: JSON.stringify({prompt: 'a red apple on a wooden table', threshold: 0, verifier: 'none', review: 'final'})})
             .then(r => r.json())"""
     )
     page.goto(f"{server.url}/#/generations/{started['id']}")
