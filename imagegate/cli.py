@@ -310,7 +310,8 @@ def _parser() -> argparse.ArgumentParser:
         help="control arms, run on the same items in one benchmark execution: loop (the settings as "
         "given, strategy regenerate), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead "
         "of rewriting), reword (restate the original prompt more explicitly without the verdict), best-of-3, best-of-5 (1 round, N candidates), loop+refine (every round after the first "
-        "edits the best image), loop+auto (strategy auto); default loop",
+        "edits the best image), loop+auto (strategy auto), loop+verify (loop with the verifier at the gate; every "
+        "other arm runs with verifier none); default loop",
     )
     bench.add_argument("--out", type=Path, default=DEFAULT_BENCH_OUT, help="receives <date>/report.json and .html")
     bench.add_argument(

@@ -397,3 +397,22 @@ def test_a_run_without_a_verifier_records_none_and_its_judge_decides(storage):
     loop = RoundRecorder(runs, images).record(state)
 
     assert runs.list_rounds(RUN)[0].get("verification") is None and loop["gatePassed"] is True
+
+
+def test_an_absent_entity_fails_each_of_its_checks_and_is_told_to_the_rewriter_once(storage):
+    images, _runs = storage
+    # Given the judge's presence, count and colour checks of ducks Rekognition does not see at all
+    checks = [
+        check("Is there a duck?", "entity", "duck"),
+        FOUR_DUCKS,
+        check("Are the ducks yellow?", "colour", "duck", colour="yellow"),
+    ]
+    state = judged_round(storage, checks)
+
+    summary = verify(storage, state, StubbedRekognition().labels(labels_response(label("Boat", instance(0.5, 0.5)))))
+
+    # Then all three fail, and the rewriter gets the finding once
+    document = images.get_json(summary["verificationKey"])
+    assert [result["satisfied"] for result in document["checks"]] == [False, False, False]
+    assert summary["failed"] == 3
+    assert document["suggestions"] == ["the image shows no duck; the prompt asks for a duck"]

@@ -129,7 +129,10 @@ class RoundVerifier:
                 "passed": verification_passed(results),
                 "unverifiable": sum(1 for result in results if result["satisfied"] is None),
                 "checks": results,
-                "suggestions": [result["suggestion"] for result in results if result["satisfied"] is False],
+                # each finding once (an absent entity fails its presence, count and colour checks alike)
+                "suggestions": list(
+                    dict.fromkeys(result["suggestion"] for result in results if result["satisfied"] is False)
+                ),
                 "labelModelVersion": labels.get("LabelModelVersion"),
                 "mappingVersion": labels_map.version,
                 "durationMs": int((time.monotonic() - started) * 1000),
@@ -445,7 +448,7 @@ def summary(document: dict[str, Any], key: str) -> dict[str, Any]:
         "passed": document["passed"],
         "status": document["status"],
         "unverifiable": document["unverifiable"],
-        "failed": len(document.get("suggestions", [])),
+        "failed": sum(1 for check in document["checks"] if check["satisfied"] is False),
         "verificationKey": key,
         "costUsd": document["costUsd"],
     }
