@@ -42,439 +42,95 @@ __all__ = ["ATTRIBUTE_KINDS", "MAX_CHECKS", "checks_from_prompt", "read_prompt",
 MAX_CHECKS = 30  # the evaluation checks schema's maxItems
 MAX_WORD_CHARS = 40
 
+
+def _words(text: str) -> list[str]:
+    """A word list written compactly: entries separated by commas when any has a space, else by whitespace."""
+    if "," in text:
+        return [" ".join(entry.split()) for entry in text.split(",") if entry.strip()]
+    return text.split()
+
+
 # -- general English word classes --------------------------------------------------------------------------
 _MATERIAL_NOUNS = frozenset(
-    [
-        "wood",
-        "metal",
-        "steel",
-        "iron",
-        "copper",
-        "bronze",
-        "brass",
-        "aluminum",
-        "aluminium",
-        "tin",
-        "glass",
-        "paper",
-        "cardboard",
-        "leather",
-        "cotton",
-        "wool",
-        "silk",
-        "velvet",
-        "denim",
-        "linen",
-        "lace",
-        "stone",
-        "brick",
-        "concrete",
-        "marble",
-        "granite",
-        "clay",
-        "porcelain",
-        "rubber",
-        "straw",
-        "wicker",
-        "bamboo",
-        "crystal",
-        "wax",
-        "fabric",
-        "ice",
-        "chrome",
-        "plaster",
-        "cloth",
-        "felt",
-        "yarn",
-        "twine",
-        "rope",
-        "resin",
-        "ivory",
-        "bone",
-        "jade",
-        "sand",
-        "cork",
-        "tile",
-    ]
+    _words(
+        """
+        wood metal steel iron copper bronze brass aluminum aluminium tin glass paper cardboard leather cotton wool
+        silk velvet denim linen lace stone brick concrete marble granite clay porcelain rubber straw wicker bamboo
+        crystal wax fabric ice chrome plaster cloth felt yarn twine rope resin ivory bone jade sand cork tile
+        """
+    )
 )
 ATTRIBUTE_KINDS: dict[str, str] = {
     **{w: "material" for w in _MATERIAL_NOUNS},
     **{
         w: "material"
-        for w in [
-            "wooden",
-            "metallic",
-            "woolen",
-            "woollen",
-            "plastic",
-            "ceramic",
-            "knitted",
-            "leathern",
-            "earthen",
-            "golden",
-            "silken",
-            "glassy",
-            "stony",
-            "marbled",
-            "crocheted",
-            "woven",
-        ]
+        for w in _words(
+            """
+            wooden metallic woolen woollen plastic ceramic knitted leathern earthen golden silken glassy stony
+            marbled crocheted woven
+            """
+        )
     },
     **{
         w: "texture"
-        for w in [
-            "fluffy",
-            "furry",
-            "hairy",
-            "fuzzy",
-            "smooth",
-            "rough",
-            "soft",
-            "hard",
-            "shiny",
-            "glossy",
-            "matte",
-            "silky",
-            "bumpy",
-            "spiky",
-            "scaly",
-            "feathery",
-            "velvety",
-            "woolly",
-            "grainy",
-            "wrinkled",
-            "wrinkly",
-            "striped",
-            "stripy",
-            "spotted",
-            "spotty",
-            "dotted",
-            "checkered",
-            "checked",
-            "plaid",
-            "glittery",
-            "sparkly",
-            "sparkling",
-            "transparent",
-            "translucent",
-            "slimy",
-            "sticky",
-            "textured",
-            "polished",
-            "shaggy",
-            "prickly",
-            "slippery",
-            "greasy",
-            "sleek",
-            "coarse",
-            "patterned",
-            "speckled",
-            "glossy",
-            "gritty",
-            "crinkled",
-        ]
+        for w in _words(
+            """
+            fluffy furry hairy fuzzy smooth rough soft hard shiny glossy matte silky bumpy spiky scaly feathery
+            velvety woolly grainy wrinkled wrinkly striped stripy spotted spotty dotted checkered checked plaid
+            glittery sparkly sparkling transparent translucent slimy sticky textured polished shaggy prickly
+            slippery greasy sleek coarse patterned speckled glossy gritty crinkled
+            """
+        )
     },
     **{
         w: "shape"
-        for w in [
-            "round",
-            "circular",
-            "square",
-            "rectangular",
-            "triangular",
-            "oval",
-            "spherical",
-            "cubic",
-            "cylindrical",
-            "conical",
-            "curved",
-            "straight",
-            "flat",
-            "pointed",
-            "pointy",
-            "hexagonal",
-            "octagonal",
-            "crescent",
-            "wavy",
-            "spiral",
-            "twisted",
-            "curly",
-            "angular",
-            "rounded",
-            "symmetrical",
-            "jagged",
-            "zigzag",
-            "domed",
-            "arched",
-            "tapered",
-            "diagonal",
-            "vertical",
-            "horizontal",
-        ]
+        for w in _words(
+            """
+            round circular square rectangular triangular oval spherical cubic cylindrical conical curved straight
+            flat pointed pointy hexagonal octagonal crescent wavy spiral twisted curly angular rounded symmetrical
+            jagged zigzag domed arched tapered diagonal vertical horizontal
+            """
+        )
     },
     **{
         w: "size"
-        for w in [
-            "big",
-            "large",
-            "huge",
-            "giant",
-            "gigantic",
-            "enormous",
-            "massive",
-            "small",
-            "little",
-            "tiny",
-            "miniature",
-            "mini",
-            "tall",
-            "short",
-            "long",
-            "wide",
-            "narrow",
-            "thin",
-            "thick",
-            "fat",
-            "skinny",
-            "slim",
-            "deep",
-            "shallow",
-            "oversized",
-            "petite",
-            "colossal",
-            "towering",
-            "vast",
-            "compact",
-            "chubby",
-            "immense",
-            "minuscule",
-            "lanky",
-            "stubby",
-        ]
+        for w in _words(
+            """
+            big large huge giant gigantic enormous massive small little tiny miniature mini tall short long wide
+            narrow thin thick fat skinny slim deep shallow oversized petite colossal towering vast compact chubby
+            immense minuscule lanky stubby
+            """
+        )
     },
     **{
         w: "state"
-        for w in [
-            "broken",
-            "cracked",
-            "open",
-            "opened",
-            "closed",
-            "shut",
-            "empty",
-            "full",
-            "wet",
-            "dry",
-            "dirty",
-            "clean",
-            "melting",
-            "melted",
-            "frozen",
-            "burning",
-            "burnt",
-            "burned",
-            "lit",
-            "unlit",
-            "ripe",
-            "rotten",
-            "fresh",
-            "sliced",
-            "cut",
-            "peeled",
-            "cooked",
-            "raw",
-            "boiled",
-            "fried",
-            "baked",
-            "folded",
-            "crumpled",
-            "torn",
-            "ripped",
-            "bent",
-            "tilted",
-            "asleep",
-            "awake",
-            "alive",
-            "dead",
-            "rusty",
-            "rusted",
-            "dusty",
-            "muddy",
-            "messy",
-            "tidy",
-            "worn",
-            "abandoned",
-            "flooded",
-            "damaged",
-            "destroyed",
-            "glowing",
-            "shining",
-            "floating",
-            "hanging",
-            "stacked",
-            "scattered",
-            "tied",
-            "wrapped",
-            "covered",
-            "parked",
-            "blooming",
-            "wilted",
-            "withered",
-            "fallen",
-            "smiling",
-            "laughing",
-            "crying",
-            "happy",
-            "sad",
-            "angry",
-            "tired",
-            "hungry",
-            "naked",
-            "bare",
-            "leafless",
-            "frosted",
-            "inflated",
-            "deflated",
-            "spilled",
-            "overflowing",
-            "steaming",
-            "smoking",
-            "tangled",
-            "knotted",
-            "upside-down",
-            "sleeping",
-            "sitting",
-            "standing",
-            "lying",
-            "running",
-            "flying",
-            "swimming",
-            "kneeling",
-            "crouching",
-            "leaning",
-            "resting",
-            "waiting",
-            "sunken",
-            "submerged",
-            "flipped",
-            "crushed",
-            "bloody",
-            "hollow",
-            "stuffed",
-            "loaded",
-            "packed",
-            "half-eaten",
-            "eaten",
-            "unopened",
-            "sealed",
-            "filled",
-        ]
+        for w in _words(
+            """
+            broken cracked open opened closed shut empty full wet dry dirty clean melting melted frozen burning
+            burnt burned lit unlit ripe rotten fresh sliced cut peeled cooked raw boiled fried baked folded crumpled
+            torn ripped bent tilted asleep awake alive dead rusty rusted dusty muddy messy tidy worn abandoned
+            flooded damaged destroyed glowing shining floating hanging stacked scattered tied wrapped covered parked
+            blooming wilted withered fallen smiling laughing crying happy sad angry tired hungry naked bare leafless
+            frosted inflated deflated spilled overflowing steaming smoking tangled knotted upside-down sleeping
+            sitting standing lying running flying swimming kneeling crouching leaning resting waiting sunken
+            submerged flipped crushed bloody hollow stuffed loaded packed half-eaten eaten unopened sealed filled
+            """
+        )
     },
     **{
         w: "other"
-        for w in [
-            "old",
-            "young",
-            "new",
-            "ancient",
-            "modern",
-            "vintage",
-            "antique",
-            "futuristic",
-            "retro",
-            "wild",
-            "domestic",
-            "fancy",
-            "plain",
-            "simple",
-            "cute",
-            "ugly",
-            "scary",
-            "funny",
-            "silly",
-            "friendly",
-            "fierce",
-            "proud",
-            "lonely",
-            "busy",
-            "quiet",
-            "noisy",
-            "loud",
-            "calm",
-            "strange",
-            "weird",
-            "magical",
-            "mysterious",
-            "famous",
-            "expensive",
-            "cheap",
-            "rich",
-            "poor",
-            "real",
-            "fake",
-            "toy",
-            "wise",
-            "sleepy",
-            "lazy",
-            "healthy",
-            "sick",
-            "hot",
-            "cold",
-            "warm",
-            "cool",
-            "heavy",
-            "light",
-            "bright",
-            "dark",
-            "pale",
-            "colorful",
-            "colourful",
-            "multicolored",
-            "multicoloured",
-            "rainbow",
-            "neon",
-            "pastel",
-            "vibrant",
-            "translucent",
-            "electric",
-            "digital",
-            "mechanical",
-            "robotic",
-            "giant",
-            "baby",
-            "adult",
-            "male",
-            "female",
-            "elderly",
-            "tropical",
-            "exotic",
-            "medieval",
-            "gothic",
-            "victorian",
-            "rustic",
-            "cozy",
-            "cosy",
-            "spooky",
-            "creepy",
-            "shabby",
-            "luxurious",
-            "ornate",
-            "decorative",
-            "traditional",
-            "cartoonish",
-            "realistic",
-            "abstract",
-            "surreal",
-            "barefoot",
-            "bald",
-            "bearded",
-            "blonde",
-            "blond",
-            "masked",
-            "hooded",
-            "winged",
-            "horned",
-        ]
+        for w in _words(
+            """
+            old young new ancient modern vintage antique futuristic retro wild domestic fancy plain simple cute ugly
+            scary funny silly friendly fierce proud lonely busy quiet noisy loud calm strange weird magical
+            mysterious famous expensive cheap rich poor real fake toy wise sleepy lazy healthy sick hot cold warm
+            cool heavy light bright dark pale colorful colourful multicolored multicoloured rainbow neon pastel
+            vibrant translucent electric digital mechanical robotic giant baby adult male female elderly tropical
+            exotic medieval gothic victorian rustic cozy cosy spooky creepy shabby luxurious ornate decorative
+            traditional cartoonish realistic abstract surreal barefoot bald bearded blonde blond masked hooded
+            winged horned
+            """
+        )
     },
 }
 # Words that say which one ("the right arm", "the front wheel"): part of the noun, not a property of it.
@@ -486,140 +142,39 @@ _ING_NOUNS = ING_NOUNS | frozenset(
 )
 for _word, _kind in (("giant", "size"), ("light", "other"), ("translucent", "texture")):
     ATTRIBUTE_KINDS[_word] = _kind  # a word listed twice above: this is its kind
-_ADJECTIVE_SUFFIXES = (
-    "ful",
-    "ous",
-    "less",
-    "ive",
-    "able",
-    "ible",
-    "ish",
-    "ical",
-    "ial",
-    "ual",
-    "onal",
-    "ic",
-    "-shaped",
+_ADJECTIVE_SUFFIXES = tuple(
+    _words(
+        """
+    ful ous less ive able ible ish ical ial ual onal ic -shaped
+    """
+    )
 )
 _NOT_ADJECTIVES = frozenset(
-    [
-        "olive",
-        "detective",
-        "locomotive",
-        "cable",
-        "table",
-        "vegetable",
-        "fable",
-        "stable",
-        "music",
-        "traffic",
-        "republic",
-        "clinic",
-        "mosaic",
-        "topic",
-        "garlic",
-        "picnic",
-        "logic",
-        "comic",
-        "graphic",
-        "mechanic",
-        "critic",
-        "relic",
-        "tunic",
-        "attic",
-        "arsenic",
-        "fabric",
-        "rubric",
-        "lyric",
-        "cleric",
-        "heretic",
-        "mimic",
-        "tonic",
-        "panic",
-        "public",
-    ]
+    _words(
+        """
+        olive detective locomotive cable table vegetable fable stable music traffic republic clinic mosaic topic
+        garlic picnic logic comic graphic mechanic critic relic tunic attic arsenic fabric rubric lyric cleric
+        heretic mimic tonic panic public
+        """
+    )
 )
 # Abstract nouns that name no thing in a picture (general English): never an entity.
 _ABSTRACT_NOUNS = frozenset(
-    [
-        "air",
-        "wind",
-        "breeze",
-        "depth",
-        "aesthetic",
-        "aesthetics",
-        "perspective",
-        "focus",
-        "level",
-        "position",
-        "direction",
-        "angle",
-        "degree",
-        "degrees",
-        "distance",
-        "shape",
-        "size",
-        "amount",
-        "height",
-        "width",
-        "length",
-        "version",
-        "type",
-        "kind",
-        "sort",
-        "concept",
-        "idea",
-        "vector",
-        "element",
-        "elements",
-        "aspect",
-        "aspects",
-        "manner",
-        "fashion",
-        "way",
-        "quality",
-        "resolution",
-        "detail",
-        "details",
-        "style",
-        "mood",
-        "atmosphere",
-        "theme",
-        "motif",
-        "pattern",
-        "design",
-        "look",
-        "feel",
-        "vibe",
-        "color",
-        "colour",
-        "colors",
-        "colours",
-    ]
+    _words(
+        """
+        air wind breeze depth aesthetic aesthetics perspective focus level position direction angle degree degrees
+        distance shape size amount height width length version type kind sort concept idea vector element elements
+        aspect aspects manner fashion way quality resolution detail details style mood atmosphere theme motif
+        pattern design look feel vibe color colour colors colours
+        """
+    )
 )
 _DETERMINERS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "its",
-        "his",
-        "her",
-        "their",
-        "our",
-        "my",
-        "your",
-        "another",
-        "each",
-        "every",
-        "any",
-        "other",
-        "others",
-    ]
+    _words(
+        """
+        a an the this that these those its his her their our my your another each every any other others
+        """
+    )
 )
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"])
 _QUANTIFIERS = frozenset(["some", "several", "many", "few", "multiple", "numerous", "various", "lots", "plenty"])
@@ -650,145 +205,39 @@ _OBJECT_PRONOUNS = frozenset(["him", "her", "it", "them", "him", "itself", "them
 _RELATIVES = frozenset({"that", "which", "who", "whose", "where"})
 _CONJUNCTIONS = frozenset({"and", "or", "but", "while", "plus", "nor", "yet", "then", "also"})
 _ADVERBS = frozenset(
-    [
-        "very",
-        "really",
-        "quite",
-        "so",
-        "too",
-        "just",
-        "also",
-        "almost",
-        "nearly",
-        "slightly",
-        "partly",
-        "partially",
-        "fully",
-        "completely",
-        "totally",
-        "here",
-        "there",
-        "now",
-        "still",
-        "even",
-        "only",
-        "exactly",
-        "clearly",
-        "both",
-        "all",
-        "together",
-        "alone",
-        "up",
-        "down",
-        "out",
-        "away",
-        "back",
-        "forward",
-        "forwards",
-        "backward",
-        "backwards",
-        "inward",
-        "inwards",
-        "outward",
-        "outwards",
-        "around",
-        "outside",
-        "outdoors",
-        "apart",
-        "downhill",
-        "uphill",
-        "upstairs",
-        "downstairs",
-        "overhead",
-        "ahead",
-        "sideways",
-        "upward",
-        "upwards",
-        "downward",
-        "downwards",
-        "home",
-    ]
+    _words(
+        """
+        very really quite so too just also almost nearly slightly partly partially fully completely totally here
+        there now still even only exactly clearly both all together alone up down out away back forward forwards
+        backward backwards inward inwards outward outwards around outside outdoors apart downhill uphill upstairs
+        downstairs overhead ahead sideways upward upwards downward downwards home
+        """
+    )
 )
 _OTHER_PREPOSITIONS = frozenset(
-    [
-        "of",
-        "with",
-        "for",
-        "from",
-        "at",
-        "by",
-        "to",
-        "into",
-        "onto",
-        "through",
-        "across",
-        "around",
-        "along",
-        "against",
-        "among",
-        "amid",
-        "during",
-        "about",
-        "like",
-        "as",
-        "toward",
-        "than",
-        "towards",
-        "via",
-        "per",
-        "past",
-        "beyond",
-        "upon",
-        "off",
-        "out",
-        "over",
-    ]
+    _words(
+        """
+        of with for from at by to into onto through across around along against among amid during about like as
+        toward than towards via per past beyond upon off out over
+        """
+    )
 )
 _POSSESSION_VERBS = frozenset({"has", "have", "had", "having", "with", "holds"})
 _TEXT_VERBS = frozenset(
-    [
-        "says",
-        "say",
-        "saying",
-        "said",
-        "reads",
-        "read",
-        "reading",
-        "written",
-        "writes",
-        "writing",
-        "labeled",
-        "labelled",
-        "titled",
-        "spelling",
-        "spells",
-        "spelled",
-        "displays",
-        "displaying",
-        "shows",
-        "showing",
-    ]
+    _words(
+        """
+        says say saying said reads read reading written writes writing labeled labelled titled spelling spells
+        spelled displays displaying shows showing
+        """
+    )
 )
 _TEXT_NOUNS = frozenset(
-    [
-        "text",
-        "word",
-        "words",
-        "writing",
-        "caption",
-        "label",
-        "title",
-        "letters",
-        "lettering",
-        "slogan",
-        "phrase",
-        "message",
-        "inscription",
-        "logo",
-        "name",
-        "quote",
-        "sentence",
-    ]
+    _words(
+        """
+        text word words writing caption label title letters lettering slogan phrase message inscription logo name
+        quote sentence
+        """
+    )
 )
 # Nouns for what a picture is (a medium), asked as the image's style: "a painting of a fox".
 _MEDIUM_NOUNS = frozenset(
@@ -812,83 +261,24 @@ _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawi
 _AMBIENT = frozenset({"air", "rain", "wind", "breeze", "mist", "haze", "distance", "shade", "darkness", "sunshine"})
 _BACKDROP_NOUNS = frozenset({"background", "backdrop"})
 _CLOTHING = frozenset(
-    [
-        "shirt",
-        "t-shirt",
-        "suit",
-        "dress",
-        "skirt",
-        "hat",
-        "cap",
-        "coat",
-        "jacket",
-        "sweater",
-        "hoodie",
-        "uniform",
-        "costume",
-        "pajamas",
-        "pyjamas",
-        "armor",
-        "armour",
-        "scarf",
-        "glove",
-        "gloves",
-        "boots",
-        "shoes",
-        "sneakers",
-        "jeans",
-        "pants",
-        "trousers",
-        "shorts",
-        "robe",
-        "gown",
-        "tuxedo",
-        "helmet",
-        "mask",
-        "apron",
-        "vest",
-        "cloak",
-        "kimono",
-        "bikini",
-        "swimsuit",
-        "sunglasses",
-        "glasses",
-        "tie",
-    ]
+    _words(
+        """
+        shirt t-shirt suit dress skirt hat cap coat jacket sweater hoodie uniform costume pajamas pyjamas armor
+        armour scarf glove gloves boots shoes sneakers jeans pants trousers shorts robe gown tuxedo helmet mask
+        apron vest cloak kimono bikini swimsuit sunglasses glasses tie
+        """
+    )
 )
 # Noun + noun pairs whose first word is an adjective or material elsewhere (a dictionary's compounds).
 _COMPOUNDS = frozenset(
-    {
-        "ice cream",
-        "hot air balloon",
-        "swimming pool",
-        "sleeping bag",
-        "frying pan",
-        "dining table",
-        "living room",
-        "washing machine",
-        "cutting board",
-        "fishing rod",
-        "fishing boat",
-        "parking lot",
-        "shopping cart",
-        "walking stick",
-        "running shoe",
-        "baking sheet",
-        "rocking chair",
-        "hot dog",
-        "traffic light",
-        "stop sign",
-        "potted plant",
-        "teddy bear",
-        "wine glass",
-        "polar bear",
-        "sea lion",
-        "glass house",
-        "light bulb",
-        "full moon",
-        "half moon",
-    }
+    _words(
+        """
+        ice cream, hot air balloon, swimming pool, sleeping bag, frying pan, dining table, living room,
+        washing machine, cutting board, fishing rod, fishing boat, parking lot, shopping cart, walking stick,
+        running shoe, baking sheet, rocking chair, hot dog, traffic light, stop sign, potted plant, teddy bear,
+        wine glass, polar bear, sea lion, glass house, light bulb, full moon, half moon
+        """
+    )
 )
 _KNOWN_NOUNS = frozenset(vocab.OBJECT_CLASSES) | frozenset(vocab.SYNONYMS)
 # English nouns that end like a plural but are one thing ("glass", "bus") or f-plurals ("leaves" -> leaf).
@@ -912,233 +302,31 @@ _F_PLURALS = {
 # Common verbs of things people picture (base forms; general English): a base or "-s" form right after a noun
 # is a verb ("person wear shirt", "a dog chases a cat"), not part of the noun.
 _VERBS = frozenset(
-    [
-        "ride",
-        "hold",
-        "carry",
-        "eat",
-        "drink",
-        "play",
-        "read",
-        "write",
-        "wear",
-        "chase",
-        "catch",
-        "throw",
-        "kick",
-        "hit",
-        "pull",
-        "push",
-        "walk",
-        "run",
-        "jump",
-        "swim",
-        "fly",
-        "sit",
-        "stand",
-        "lie",
-        "sleep",
-        "look",
-        "watch",
-        "stare",
-        "smile",
-        "laugh",
-        "cry",
-        "dance",
-        "sing",
-        "cook",
-        "bake",
-        "cut",
-        "paint",
-        "draw",
-        "climb",
-        "fall",
-        "hang",
-        "lean",
-        "rest",
-        "float",
-        "drive",
-        "pet",
-        "hug",
-        "kiss",
-        "feed",
-        "wash",
-        "brush",
-        "paddle",
-        "surf",
-        "ski",
-        "skate",
-        "kneel",
-        "crouch",
-        "bend",
-        "reach",
-        "point",
-        "wave",
-        "talk",
-        "speak",
-        "listen",
-        "build",
-        "fix",
-        "open",
-        "close",
-        "pour",
-        "fill",
-        "lick",
-        "bite",
-        "sniff",
-        "smell",
-        "touch",
-        "grab",
-        "lift",
-        "drag",
-        "cross",
-        "enter",
-        "leave",
-        "approach",
-        "follow",
-        "lead",
-        "face",
-        "fight",
-        "attack",
-        "hunt",
-        "graze",
-        "perch",
-        "hover",
-        "glide",
-        "bloom",
-        "grow",
-        "shine",
-        "glow",
-        "burn",
-        "melt",
-        "drip",
-        "flow",
-        "splash",
-        "sail",
-        "row",
-        "take",
-        "make",
-        "give",
-        "show",
-        "use",
-        "type",
-        "sew",
-        "knit",
-        "hike",
-        "wait",
-        "pose",
-        "sell",
-        "buy",
-        "serve",
-        "shop",
-        "clean",
-        "sweep",
-        "mow",
-        "dig",
-        "plant",
-        "pick",
-        "bounce",
-        "roll",
-        "spin",
-        "balance",
-        "stretch",
-        "raise",
-        "hide",
-        "peek",
-        "squat",
-        "lay",
-        "place",
-        "stack",
-        "wrap",
-        "tie",
-        "reflect",
-        "cover",
-        "surround",
-        "decorate",
-        "park",
-        "race",
-        "land",
-        "launch",
-        "explode",
-        "erupt",
-        "blow",
-        "cuddle",
-        "nap",
-        "yawn",
-        "bark",
-        "roar",
-        "howl",
-        "chew",
-        "nibble",
-        "sip",
-        "taste",
-        "hang",
-        "carry",
-        "protect",
-        "guard",
-        "tow",
-        "haul",
-        "load",
-        "unload",
-        "drop",
-        "kneel",
-        "crawl",
-        "wander",
-        "roam",
-        "stroll",
-        "march",
-        "dive",
-        "soar",
-        "circle",
-        "sit",
-        "stand",
-        "overlook",
-        "border",
-        "line",
-        "fly",
-        "swing",
-        "hold",
-        "admire",
-        "examine",
-        "inspect",
-        "feed",
-        "milk",
-        "herd",
-        "ride",
-        "steer",
-        "see",
-        "notice",
-        "observe",
-        "spot",
-        "find",
-        "contain",
-        "include",
-        "feature",
-        "show",
-        "depict",
-        "display",
-        "consist",
-    ]
+    _words(
+        """
+        ride hold carry eat drink play read write wear chase catch throw kick hit pull push walk run jump swim fly
+        sit stand lie sleep look watch stare smile laugh cry dance sing cook bake cut paint draw climb fall hang
+        lean rest float drive pet hug kiss feed wash brush paddle surf ski skate kneel crouch bend reach point wave
+        talk speak listen build fix open close pour fill lick bite sniff smell touch grab lift drag cross enter
+        leave approach follow lead face fight attack hunt graze perch hover glide bloom grow shine glow burn melt
+        drip flow splash sail row take make give show use type sew knit hike wait pose sell buy serve shop clean
+        sweep mow dig plant pick bounce roll spin balance stretch raise hide peek squat lay place stack wrap tie
+        reflect cover surround decorate park race land launch explode erupt blow cuddle nap yawn bark roar howl chew
+        nibble sip taste hang carry protect guard tow haul load unload drop kneel crawl wander roam stroll march
+        dive soar circle sit stand overlook border line fly swing hold admire examine inspect feed milk herd ride
+        steer see notice observe spot find contain include feature show depict display consist
+        """
+    )
 )
 # The kinds of check a subject joined by "and" shares with the one it is joined to.
 _SHARED = frozenset({"action", "relation", "position"})
 # Verbs that say what the picture shows, not what happens in it ("we can see a flower", "it contains a cup").
 _PERCEPTION_VERBS = frozenset(
-    {
-        "consist",
-        "see",
-        "notice",
-        "observe",
-        "spot",
-        "view",
-        "find",
-        "contain",
-        "include",
-        "feature",
-        "show",
-        "depict",
-        "display",
-    }
+    _words(
+        """
+        consist see notice observe spot view find contain include feature show depict display
+        """
+    )
 )
 _IRREGULAR_SINGULARS = {"feet": "foot", "teeth": "tooth", "geese": "goose", "oxen": "ox", "dice": "die"}
 
@@ -2014,30 +1202,12 @@ class _Parser:
             nxt is not None
             and nxt.word == "of"
             and last_word
-            in {
-                "pair",
-                "couple",
-                "group",
-                "bunch",
-                "pile",
-                "set",
-                "collection",
-                "herd",
-                "flock",
-                "crowd",
-                "pack",
-                "number",
-                "lot",
-                "lots",
-                "row",
-                "stack",
-                "dozen",
-                "handful",
-                "team",
-                "swarm",
-                "school",
-                "family",
-            }
+            in _words(
+                """
+                pair couple group bunch pile set collection herd flock crowd pack number lot lots row stack dozen
+                handful team swarm school family
+                """
+            )
         ):
             self.i += 1
             entity, inner = self.noun_phrase(generic=generic)
@@ -2264,31 +1434,12 @@ class _Parser:
                 if token.word == "of" and self.last is not None:
                     entity, _ = self.noun_phrase()
                     continue
-                if token.word in {
-                    "at",
-                    "during",
-                    "for",
-                    "from",
-                    "with",
-                    "like",
-                    "as",
-                    "about",
-                    "through",
-                    "across",
-                    "around",
-                    "along",
-                    "among",
-                    "amid",
-                    "toward",
-                    "towards",
-                    "via",
-                    "past",
-                    "beyond",
-                    "off",
-                    "out",
-                    "to",
-                    "over",
-                }:
+                if token.word in _words(
+                    """
+                    at during for from with like as about through across around along among amid toward towards via
+                    past beyond off out to over
+                    """
+                ):
                     entity, phrase = self.noun_phrase()
                     if entity is not None:
                         self.last_role = "object"  # "eating from a plate on her lap": the plate is on it
