@@ -7,7 +7,7 @@
   call and the sum (the candidates are judged in parallel);
 - each Lambda handler module's import time next to a bare `import boto3` (cold start; target <= 1.3x);
 - the offline world's render and judge time at 1024x1024;
-- the coverage of DSG-1k's human questions by the old evaluator, the judge's and the evaluator's readings;
+- the coverage of DSG-1k's human questions by the evaluator and the judge at the session's start (recorded) and now;
 - the control arms (loop, single, redraw, best-of-3, best-of-5) side by side on the bundled suite and on
   a 100-item stratified GenEval sample: evaluator and judge pass rates, the judge's false passes, images
   and rounds per item, cost per evaluator pass.
@@ -258,8 +258,8 @@ def verifier_figures() -> None:
 
 
 def coverage_figures() -> None:
-    """DSG-1k's human questions covered by the old evaluator (the judge's reading's contract subset: before), the
-    judge's reading and the evaluator's own reading (after), by category (world/coverage.py says what covers)."""
+    """DSG-1k's human questions covered by the evaluator and the judge as measured at the session's start (before,
+    recorded in coverage.BASELINE) and by the live readings (after), by category (world/coverage.py says what covers)."""
     from imagegate.local.world import coverage
 
     if not coverage.DSG_FILE.is_file():
