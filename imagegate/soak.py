@@ -23,8 +23,9 @@ run.json is export.build_run_document over its items, as `imagegate run` writes 
   and executions still running when the audit reads them (the soak stops waiting for a run after --timeout).
 - overBudget: runs whose recorded spend is above their maxCostUsd (by more than half a micro-dollar): the
   ledger's sum when the run has ledger entries, else costUsd + evaluationCostUsd of the run item.
-- unrecordedSpendUsd: the offline provider's own bill (OfflineBedrock.billed_usd: every billable answer it
-  gave) minus the recorded spend of all runs (as above), rounded to the micro-dollar.
+- unrecordedSpendUsd: the offline providers' own bill (offline_bill_usd: every billable answer Bedrock gave, and
+  Rekognition's answered calls at the registry's price) minus the recorded spend of all runs (as above), rounded
+  to the micro-dollar.
 - byStatus: run item status -> runs ("MISSING" when there is no run item).
 - failedByCause: for FAILED runs, the run item's `error` (else its reason's first words) -> runs.
 
@@ -279,6 +280,17 @@ def audit(
     return result
 
 
+def offline_bill_usd(runtime: LocalRuntime) -> float:
+    """What the offline providers would have billed: every billable Bedrock answer (OfflineBedrock.billed_usd), and
+    every answered Rekognition call at the registry's price (the verifier's DetectLabels asks for both features)."""
+    from imagegate_service.domain.verifying import labels_price, text_price
+
+    price = {"DetectLabels": labels_price(), "DetectText": text_price()}
+    rekognition = runtime.rekognition.calls if runtime.rekognition is not None else []
+    verified = sum(price[call.operation] for call in rekognition if call.outcome == "ok")
+    return round(runtime.bedrock.billed_usd() + verified, 6)
+
+
 def _items(table: Any, run_id: str) -> dict[str, Any]:
     from boto3.dynamodb.conditions import Key
 
@@ -375,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
             progress=lambda done, total: bar.update(done, f"soak: {done}/{total} runs ended"),
         )
         findings: list[str] = []
-        summary = audit(runtime, runs, runtime.bedrock.billed_usd(), findings)
+        summary = audit(runtime, runs, offline_bill_usd(runtime), findings)
     for line in findings:
         print(f"soak: {line}")
     failed_starts = [run for run in runs if run.start_error]
