@@ -17,7 +17,8 @@ mechanically (no judgement, so any reading is scored the same way):
 - relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
   check on subject and object with the same contract relation ("next to" and "near" count as one; a symmetric
   one in either order), or, for "in"/"on"/"at" a scene, a scene check naming the object; otherwise (a verb:
-  "ride", "wear") an action check on the subject with that verb lemma and, when the tuple names one, that object;
+  "ride", "wear"; "with" and "has" are possession, the verb have) an action check on the subject with that verb
+  lemma and, when the tuple names one, that object;
 - count: a count check on the noun with that number (any count check when DSG's number is a word: "few");
 - text rendering: a text check with the same text (case and spacing ignored);
 - global: a scene, light or style check sharing a word with the tuple's value.
@@ -90,6 +91,7 @@ RELATION_SYNONYMS = {
     "underneath": "under",
     "beneath": "under",
     "between": "between",
+    "surrounded by": "near",
 }
 _PROXIMITY = {"next to", "near"}
 _SETTING_PREPOSITIONS = {"in", "on", "at", "inside", "within"}
@@ -249,7 +251,8 @@ def _relation_covered(args: tuple[str, ...], checks: list[dict]) -> bool:
             if c["kind"] == "scene" and phrase in _SETTING_PREPOSITIONS and _same_noun(obj, str(c.get("setting", ""))):
                 return True
         return False
-    verb = verb_lemma(phrase.split()[0]) if phrase.split() else ""
+    # "with" / "has" (a man with a hat, a tower has a clock): possession, asked as the action have
+    verb = "have" if phrase in {"with", "has", "have"} else verb_lemma(phrase.split()[0]) if phrase.split() else ""
     return any(
         c["kind"] == "action"
         and _same_noun(subject, c.get("subject"))

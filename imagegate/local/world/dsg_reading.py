@@ -328,6 +328,102 @@ _PERCEPTION_VERBS = frozenset(
         """
     )
 )
+# Mass nouns (general English): named without "a" ("Is there water?", "Does the girl have hair?").
+_MASS_NOUNS = frozenset(
+    _words(
+        """
+        hair fur water grass snow sand sky smoke fog mist steam food furniture luggage rice bread milk coffee tea
+        juice wine beer soup money traffic foliage ice fire lava mud dirt dust rain light sunlight moss seaweed
+        jewelry jewellery clothing equipment hay straw wood metal glass paper cloth fabric
+        """
+    )
+)
+# Irregular past participles (general English) beyond those _is_past names inline.
+_IRREGULAR_PARTICIPLES = frozenset(
+    _words(
+        """
+        seen shown grown known done gone sung spun sewn woven chosen hidden ridden bitten beaten eaten laid sold
+        told kept slept swept spent sent dug stuck struck spread
+        """
+    )
+)
+# How a picture is made or looks, in the words image prompts use for it (general prompt vocabulary: resolution,
+# detail, focus, render engines, film, styles, lighting): an image-wide check, asked in plain words.
+_DETAIL = "Is the image highly detailed?"
+_RESOLUTION = "Is the image high-resolution?"
+_PHOTOREAL = "Is the image photorealistic?"
+_IMAGE_TAGS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        _words(
+            "highly detailed, hyper detailed, ultra detailed, extremely detailed, intricate details, intricate detail"
+        ),
+        ("style", _DETAIL),
+    ),
+    **dict.fromkeys(_words("8k, 4k, 16k, uhd, 8k resolution, 4k resolution, high resolution"), ("style", _RESOLUTION)),
+    **dict.fromkeys(
+        _words("photoreal, hyperreal, hyper realistic, ultra realistic, ultrarealistic, hyperrealism, photo realistic"),
+        ("style", _PHOTOREAL),
+    ),
+    "sharp focus": ("style", "Is the image in sharp focus?"),
+    "soft focus": ("style", "Is the image in soft focus?"),
+    "octane render": ("style", "Does the image look like an Octane render?"),
+    "unreal engine": ("style", "Does the image look like an Unreal Engine render?"),
+    "trending on artstation": ("style", "Does the image look like ArtStation art?"),
+    "artstation": ("style", "Does the image look like ArtStation art?"),
+    "35mm": ("style", "Does the image look shot on 35mm film?"),
+    "film grain": ("style", "Does the image have film grain?"),
+    "bokeh": ("style", "Does the image have bokeh?"),
+    "close up": ("style", "Is the image a close-up?"),
+    "closeup": ("style", "Is the image a close-up?"),
+    "aerial view": ("style", "Is the image an aerial view?"),
+    "top view": ("style", "Is the image a top view?"),
+    "wide angle": ("style", "Is the image a wide-angle shot?"),
+    "full body": ("style", "Does the image show the full body?"),
+    "stock photo": ("style", "Is the image a stock photo?"),
+    **{
+        tag: ("style", f"Is the image in {'an' if tag[0] in 'aeiou' else 'a'} {tag} style?")
+        for tag in _words(
+            "cyberpunk, steampunk, vaporwave, synthwave, sci-fi, sci fi, surrealism, surrealist, art nouveau, pop art, "
+            "baroque, renaissance, minimalist, minimalism, fantasy art, digital art, studio ghibli"
+        )
+    },
+    **{
+        tag: ("light", f"Does the image have {tag}?")
+        for tag in _words(
+            "cinematic lighting, volumetric lighting, studio lighting, dramatic lighting, rim light, rim lighting, "
+            "soft lighting, natural lighting, natural light, soft light, backlighting, neon lighting, god rays"
+        )
+    },
+}
+# Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
+_PARTICIPLE_RELATIONS = {
+    "topped": "on",
+    "piled": "on",
+    "stacked": "on",
+    "loaded": "on",
+    "filled": "inside",
+    "stuffed": "inside",
+    "packed": "inside",
+}
+# Participles that only say something is somewhere ("placed on a table"): the relation is the whole of it.
+_PLACEMENT_PARTICIPLES = frozenset(
+    _words("placed located positioned situated set kept put seen shown depicted arranged")
+)
+# Participles whose complement is part of the state ("covered in snow", "dressed in red", "made of glass").
+_COMPLEMENT_PARTICIPLES = frozenset(
+    _words("covered coated dressed clad wrapped decorated painted made filled dipped soaked lined framed drenched")
+)
+# Relations that place one thing against another; "in", "on", "near" a scene word say where the picture is set.
+_PLACING_RELATIONS = frozenset({"above", "below", "under", "behind", "in front of", "left of", "right of", "between"})
+# Adverbs that say how a thing is posed or placed ("the arms are down", "head forward"): a state of it.
+_POSE_ADVERBS = frozenset(
+    _words(
+        """
+        up down forward forwards backward backwards back apart out away sideways upright together outward outwards
+        inward inwards upward upwards downward downwards aside overhead
+        """
+    )
+)
 _IRREGULAR_SINGULARS = {"feet": "foot", "teeth": "tooth", "geese": "goose", "oxen": "ox", "dice": "die"}
 
 # Relation phrases -> the contract's relation (EVALUATION_RELATION_WORDS), longest phrase first.
@@ -390,6 +486,8 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "into": "inside",
                 "between": "between",
                 "in between": "between",
+                "surrounded by": "near",
+                "encircled by": "near",
             }.items()
         ),
         key=lambda item: -len(item[0]),
@@ -416,6 +514,11 @@ _QUOTES = re.compile(r'"([^"]{1,200})"|“([^”]{1,200})”|‘([^’]{1,200})�
 # Generator parameters written into a prompt ("--ar 16:9", "--no people") and photographic jargon that names
 # no thing ("depth of field"): not part of the picture's content.
 _PARAMETERS = re.compile(r"--[a-z]+(?:\s+[0-9][0-9:.]*)?|\bdepth of field\b", re.IGNORECASE)
+# "hand painted", "hand drawn": one adjective (how it was made), not a hand
+_HAND_MADE = re.compile(
+    r"\bhand (painted|drawn|made|written|carved|crafted|knitted|sewn|stitched|woven|built|lettered|colored)\b",
+    re.IGNORECASE,
+)
 _TOKEN = re.compile(r"\x00\d+\x00|[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:-[A-Za-z0-9]+)*|[.,;:!?()]")
 
 
@@ -457,10 +560,29 @@ def _plural(noun: str) -> str:
     return _plural_of(noun)
 
 
+def _some(noun: str) -> str:
+    """A noun as English names one of it: "a cat", "an owl", but "hair", "sky", "water" (a mass noun)."""
+    return noun if noun.split()[-1] in _MASS_NOUNS else f"{_article(noun)} {noun}"
+
+
 def _article(noun: str) -> str:
     if noun.startswith(("uni", "use", "usu", "eu", "one", "uro")):
         return "a"  # a unicorn, a useful tool: a consonant sound
     return "an" if noun[:1] in "aeiou" or noun.startswith(("hour", "honest", "honor", "honour")) else "a"
+
+
+def _comparative_stems(word: str) -> tuple[str, ...]:
+    """The adjectives a comparative or superlative may come from, by English spelling rules: "taller" <- tall,
+    "larger" <- large, "bigger" <- big (a doubled consonant), "happier" <- happy; never "tower" <- toy."""
+    for ending in ("iest", "ier"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return (word[: -len(ending)] + "y",)
+    for ending in ("est", "er"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            base = word[: -len(ending)]
+            doubled = (base[:-1],) if base[-1] == base[-2] and base[-1] not in "aeiouy" else ()
+            return (base, base + "e", *doubled)
+    return ()
 
 
 def _attribute_kind(word: str) -> str | None:
@@ -469,11 +591,13 @@ def _attribute_kind(word: str) -> str | None:
         return ATTRIBUTE_KINDS[word]
     if word.endswith(("-shaped", "-like")):
         return "shape"
+    if "-" in word and _is_past(word.rsplit("-", 1)[1]):
+        return "other"  # "hand-painted", "sun-bleached": how it was made or what befell it
     if word.endswith(("-haired", "-eyed", "-legged", "-sized", "-colored", "-coloured", "-made", "-covered")):
         return "other"
     if word in _NOT_ADJECTIVES or word in _KNOWN_NOUNS:
         return None
-    for stem in (word[:-2], word[:-3], word[:-1], word[:-3] + "y") if word.endswith(("er", "est")) else ():
+    for stem in _comparative_stems(word):
         if stem in ATTRIBUTE_KINDS or stem in {"high", "low", "near", "far"}:
             return ATTRIBUTE_KINDS.get(stem, "size")  # "bigger", "higher", "tallest": as the adjective
     if len(word) > 5 and word.endswith(_ADJECTIVE_SUFFIXES):
@@ -497,6 +621,8 @@ def _is_past(word: str) -> bool:
         return True
     if word in {"thrown", "drawn", "taken", "broken", "frozen", "fallen", "sunken", "written", "given", "built"}:
         return True
+    if word in _IRREGULAR_PARTICIPLES:
+        return True
     return len(word) > 4 and word.endswith("ed") and word.isalpha() and word not in {"bed", "red", "shed", "sled"}
 
 
@@ -514,6 +640,7 @@ def _is_third_person(word: str, following: str | None) -> bool:
         or following in _NUMBERS
         or following in _OBJECT_PRONOUNS
         or following in _OTHER_PREPOSITIONS
+        or following in _POSE_ADVERBS
         or any(following == phrase[0] for phrase, _ in _RELATION_PHRASES)
         or (following.endswith("ly") and len(following) > 4)
     )
@@ -575,13 +702,13 @@ class _Reader:
         else:
             plural = phrase.plural or (phrase.count or 1) > 1
             if owner is not None:
-                question = f"Does {self._ref(owner)} have {_plural(noun) if plural else _article(noun) + ' ' + noun}?"
+                question = f"Does {self._ref(owner)} have {_plural(noun) if plural else _some(noun)}?"
             elif noun in {"someone", "somebody"}:
                 question = "Is there someone?"
             elif plural:
                 question = f"Are there {_plural(noun)}?"
             else:
-                question = f"Is there {_article(noun)} {noun}?"
+                question = f"Is there {_some(noun)}?"
             check = self._add({"kind": "entity", "subject": noun, "question": question})
             entity = _Entity(check["id"], noun, plural)
             self.entities.append(entity)
@@ -659,6 +786,25 @@ class _Reader:
                 ),
                 "parent": entity.id,
                 "question": question,
+            }
+        )
+
+    def have(self, owner: _Entity, thing: _Entity) -> None:
+        """ "a man with a hat", "the tower has a clock": the action have (possession; DSG files it under
+        relations), asked as English asks it."""
+        if any(
+            c["kind"] == "action" and c.get("parent") == owner.id and c.get("object") == thing.noun for c in self.checks
+        ):
+            return
+        what = _plural(thing.noun) if thing.plural else _some(thing.noun)
+        self._add(
+            {
+                "kind": "action",
+                "subject": owner.noun,
+                "action": "have",
+                "object": thing.noun,
+                "parent": owner.id,
+                "question": f"{'Do' if owner.plural else 'Does'} {self._ref(owner)} have {what}?",
             }
         )
 
@@ -763,6 +909,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         return f" \x00{len(quotes) - 1}\x00 "
 
     text = _QUOTES.sub(stash, text.replace("’", "'"))
+    text = _HAND_MADE.sub(r"hand-\1", text)
     text = _PARAMETERS.sub(" ", text)
     tokens = [_Token(raw.lower().replace("’", "'"), raw) for raw in _TOKEN.findall(text)]
     for token in tokens:
@@ -806,9 +953,16 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
     every style word: replaced by a mark, in the prompt's order."""
     found: list[tuple[int, str, str]] = []
     lowered = text.lower().replace("-", " ")
-    for kind, table in (("style", vocab.STYLE_WORDS), ("light", vocab.LIGHT_WORDS), ("scene", vocab.SCENE_WORDS)):
+    tables = (
+        ("style", [tag for tag, (kind, _) in _IMAGE_TAGS.items() if kind == "style"]),
+        ("light", [tag for tag, (kind, _) in _IMAGE_TAGS.items() if kind == "light"]),
+        ("style", vocab.STYLE_WORDS),
+        ("light", vocab.LIGHT_WORDS),
+        ("scene", vocab.SCENE_WORDS),
+    )
+    for kind, table in tables:
         for phrase in sorted(table, key=len, reverse=True):
-            if kind != "style" and " " not in phrase:
+            if kind != "style" and " " not in phrase and phrase not in _IMAGE_TAGS:
                 continue
             if phrase in {"white background", "plain background"}:
                 continue  # a backdrop: read with its colour
@@ -840,6 +994,8 @@ def _tag(tokens: list[_Token]) -> None:
             if words[i : i + 3] == ["in", "style", "of"]
             else 0
         )
+        if word == "by" and i + 1 < len(tokens) and _credits_an_artist(tokens, i):
+            style_of = 1  # "..., by Claude Monet": who made it, so how it looks; not a thing beside another
         if style_of:
             token.tag = "STYLEOF"  # "in the style of Van Gogh": the image's style, not a thing in it
             for t in tokens[i + 1 : i + style_of]:
@@ -937,6 +1093,22 @@ def _tag(tokens: list[_Token]) -> None:
         else:
             token.tag = "WORD"
         i += 1
+
+
+def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
+    """Does "by" at i name who made the picture: after a comma, a medium ("a painting by"), or before a name
+    written with capitals that is no place ("a city by Ivan Shishkin"; "a cabin by the lake" is a place)?"""
+    previous = tokens[i - 1] if i > 0 else None
+    following = tokens[i + 1]
+    if previous is not None and (previous.word == "," or previous.word in _MEDIUM_NOUNS or previous.word in _ART_NOUNS):
+        return following.word not in _DETERMINERS
+    return (
+        following.raw[:1].isupper()
+        and following.word not in _DETERMINERS
+        and following.word not in vocab.SCENE_WORDS
+        and following.word not in _KNOWN_NOUNS
+        and following.word not in {"lake", "river", "mount", "sea", "ocean", "bay", "the"}
+    )
 
 
 def _is_compound(pair: str) -> bool:
@@ -1054,6 +1226,24 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         else:
             break
         k -= 1
+    capitals = 0
+    while (
+        head_words[0].raw[:1].isupper()
+        and capitals <= k
+        and len(head_words) + capitals < 5
+        and rest[k - capitals].raw[:1].isupper()
+        and rest[k - capitals].word.isalpha()
+        and rest[k - capitals].word not in _WHICH_ONE
+    ):
+        capitals += 1
+    named = rest[k - capitals + 1 : k + 1]
+    if named and (
+        len(named) + len(head_words) >= 3
+        or all(colour_name(t.word) is None and _attribute_kind(t.word) is None for t in named)
+    ):
+        # a name written with capitals is one thing ("the Golden Gate Bridge"); "Red Apples" is red apples
+        head_words[:0] = named
+        k -= len(named)
     modifiers = rest[: k + 1] + trailing
     head = " ".join(t.word for t in head_words)
     if head.endswith("'s"):
@@ -1122,6 +1312,9 @@ class _Parser:
         self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
         self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
+        self.text_free = False  # the text noun opens its own item: the quote is no other thing's
+        self.relating: _Entity | None = None  # the subject of the relation whose object is being read
+        self.relation_word: str | None = None  # that relation ("above": a scene word after it is a thing)
 
     # -- helpers ----------------------------------------------------------------------------------------------
     def peek(self, offset: int = 0) -> _Token | None:
@@ -1180,8 +1373,10 @@ class _Parser:
 
     def pronoun(self, word: str) -> _Entity | None:
         """What an object pronoun stands for: "them" the last plural thing other than the clause's subject,
-        "him"/"her" the clause's subject (or the last sentence's), "it" the last single thing."""
-        others = [e for e in reversed(self.out.entities) if e is not self.topic]
+        "him"/"her" the clause's subject (or the last sentence's), "it" the last single thing. In a relation it is
+        never the relation's own subject ("a bed with a laptop on it": it is the bed)."""
+        excluded = self.relating if self.relating is not None else self.topic
+        others = [e for e in reversed(self.out.entities) if e is not excluded]
         if word in {"them", "themselves"}:
             return next((e for e in others if e.plural), self.last_topic)
         if word in {"him", "her"}:
@@ -1226,7 +1421,7 @@ class _Parser:
             for word, _ in phrase.attributes:
                 self.out.setting("scene", f"{word} {last_word}", f"Is the {last_word} {word}?")
             return None, phrase
-        if head in vocab.SCENE_WORDS:
+        if head in vocab.SCENE_WORDS and not self._placed_thing():
             self.out.setting("scene", head)  # "a dog on a sunny beach": the beach, and its light
             for word, _ in phrase.attributes:
                 if word in vocab.LIGHT_WORDS:
@@ -1255,6 +1450,9 @@ class _Parser:
             return None, phrase  # "a push up position", "painted": nothing to look for
         if head in _TEXT_NOUNS or singular_noun(head) in _TEXT_NOUNS:
             self.text_noun = singular_noun(head) if phrase.plural else head
+            start = next((n for n, t in enumerate(self.tokens) if t is run[0]), 0)
+            # "... and the text 'California'": a text of its own, not on the thing named before
+            self.text_free = start == 0 or self.tokens[start - 1].tag in {"CONJ", "PUNCT"}
             return None, phrase
         medium_thing = head in _MEDIUM_NOUNS and not (nxt and nxt.word == "of")  # "a painting on a wall"
         if not medium_thing and (
@@ -1277,11 +1475,19 @@ class _Parser:
         self.last, self.last_role = entity, "subject"
         return entity, phrase
 
+    def _placed_thing(self) -> bool:
+        """Is the scene word just read a thing placed against another ("the sky above the tower", "a kite
+        below the sky") rather than where the picture is set ("a dog on the beach", "a boat in the sea")?"""
+        nxt = self.peek()
+        return (self.relation_word in _PLACING_RELATIONS) or (
+            self.relation_word is None and nxt is not None and nxt.tag == "REL" and nxt.value in _PLACING_RELATIONS
+        )
+
     # -- the pass ---------------------------------------------------------------------------------------------
     def run(self) -> list[dict]:
         self._pass()
         for kind, phrase in self.settings:
-            self.out.setting(kind, phrase)
+            self.out.setting(kind, phrase, _IMAGE_TAGS[phrase][1] if phrase in _IMAGE_TAGS else None)
         return self.out.checks
 
     def _pass(self) -> None:
@@ -1294,14 +1500,15 @@ class _Parser:
             if tag == "STYLEOF":
                 self.i += 1
                 run = self.words_run()
-                if run:
-                    self.out.setting("style", " ".join(t.word for t in run if t.word not in _DETERMINERS)[:64])
+                name = " ".join(t.word for t in run if t.word not in _DETERMINERS)[:64]
+                if name:
+                    self.out.setting("style", name, f"Is the image in the style of {name}?")
                 continue
             if tag in {"WORD", "REL", "VERB", "PAST", "HAVE", "PREP", "PUNCT"} and token.word != ",":
                 self.text_noun = None
             if tag == "QUOTE":
                 quote = self.quotes[int(token.value)]
-                if carrier is None and self.text_noun is not None:
+                if self.text_noun is not None and (carrier is None or self.text_free):
                     self.out.text(quote, None, self.text_noun)  # "the word 'DRAW'", "letters 'fuzzy'"
                 else:
                     self.out.text(quote, carrier)
@@ -1338,8 +1545,19 @@ class _Parser:
                 after_copula = True
                 self.i += 1
                 nxt = self.peek()
+                if (
+                    nxt is not None
+                    and nxt.tag == "ADV"
+                    and nxt.word in _POSE_ADVERBS
+                    and self.topic is not None
+                    and self._ends_here(self.i + 1)
+                ):
+                    self.out.attribute(self.topic, nxt.word, "state")  # "the arms are down": how they are posed
+                    self.i += 1
+                    continue
                 if nxt is not None and nxt.tag == "WORD":
                     if self.tokens[self.i - 2].word == "there" if self.i >= 2 else False:
+                        self.topic, self.group = None, []  # "there is a cat": the cat is what follows is about
                         continue
                     run_start = self.i
                     run = self.words_run()
@@ -1388,7 +1606,9 @@ class _Parser:
                         if obj is not None:
                             self.out.action(subject, "wear", obj)
                         continue
+                self.relating, self.relation_word = subject, token.value
                 obj, _ = self.noun_phrase()
+                self.relating = self.relation_word = None
                 self.last_role = "place"
                 if token.value == "between" and obj is not None and subject is not None:
                     if self.peek() is not None and self.peek().word == "and":
@@ -1413,8 +1633,19 @@ class _Parser:
                 continue
             if tag == "HAVE":
                 self.i += 1
+                previous = self.tokens[self.i - 2] if self.i >= 2 else None
+                # "a man with a hat" (right after its noun), "the tower has a clock": who has it
+                owner = (
+                    self.last
+                    if token.word == "with" and previous is not None and previous.tag == "WORD"
+                    else (self.topic or self.last)
+                    if token.word in {"has", "have", "had"}
+                    else None
+                )
                 entity, _ = self.noun_phrase()
                 if entity is not None:
+                    if owner is not None and owner is not entity:
+                        self.out.have(owner, entity)
                     carrier, self.last_role = entity, "object"
                 continue
             if tag == "TEXTVERB":
@@ -1423,7 +1654,9 @@ class _Parser:
                 continue
             if tag in {"VERB", "PAST"}:
                 if verb_lemma(token.word) in _PERCEPTION_VERBS:
-                    self.i += 1  # "we can see a flower": there is a flower
+                    self.i += 1  # "we can see a flower": there is a flower, and what follows is about it
+                    if self.peek() is not None and self.peek().tag == "WORD":
+                        self.topic, self.group = None, []
                     continue
                 start = len(self.out.checks)
                 self._verb(token)
@@ -1483,6 +1716,15 @@ class _Parser:
                                 self.out.relation(entity, value, obj)
                             self.fronted = None
                     carrier = entity
+                    nxt = self.peek()
+                    if (
+                        nxt is not None
+                        and nxt.tag == "ADV"
+                        and nxt.word in _POSE_ADVERBS
+                        and self._ends_here(self.i + 1)
+                    ):
+                        self.out.attribute(entity, nxt.word, "state")  # "head forward, arms down"
+                        self.i += 1
                 elif phrase is not None and phrase.head:
                     self.topic = self.last = None  # "sky above the street": a setting says nothing of the cat before
                 elif (
@@ -1525,6 +1767,10 @@ class _Parser:
             j -= 1
         return j < 0 or self.tokens[j].word in ".,;!?" or self.tokens[j].tag == "CONJ"
 
+    def _ends_here(self, j: int) -> bool:
+        """Does a clause or list item end at token j (the end, a stop, a comma, a conjunction)?"""
+        return j >= len(self.tokens) or self.tokens[j].tag in {"PUNCT", "CONJ"}
+
     def _peek_run(self) -> list[_Token]:
         j, run = self.i, []
         while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV"}:
@@ -1543,13 +1789,45 @@ class _Parser:
     def _verb(self, token: _Token) -> None:
         """A verb after its subject: an action (with the noun it acts on, if one follows), or for a participle
         with no object a state of the subject ("a vase broken", "a house covered in snow")."""
+        reduced = self.i > 0 and self.tokens[self.i - 1].tag == "WORD"  # right after its noun: "objects arranged"
         self.i += 1
         subject = self.topic or self.last
-        if token.tag == "PAST" and self.last is not None and self.last_role == "object":
-            subject = self.last  # "with their knees curled in": the knees are
+        if token.tag == "PAST" and self.last is not None and (self.last_role == "object" or reduced):
+            subject = self.last  # "with their knees curled in": the knees are; "other objects arranged on": they are
         if subject is None:
             return
+        self.last_role = "verb"
+        self._verb_object(token, subject)
+        if self.last_role != "object" or self.last is None:
+            # nothing acted on: a relation that follows is said of the verb's subject ("a man in a red shirt is
+            # sitting on a chair": the man sits on it, not the shirt)
+            self.last, self.last_role = subject, ("subject" if subject is self.topic else "object")
+
+    def _verb_object(self, token: _Token, subject: _Entity) -> None:
+        """What follows a verb: the thing acted on, a state and its complement, a material, a placed thing."""
         nxt = self.peek()
+        if token.tag == "PAST" and nxt is not None and nxt.word == "with" and token.word in _PARTICIPLE_RELATIONS:
+            # "a table topped with books": the books are on it; "a jar filled with coins": they are inside it
+            self.i += 1
+            things = []
+            while True:
+                thing, _ = self.noun_phrase()
+                if thing is None:
+                    break
+                things.append(thing)
+                if not (self.peek() is not None and self.peek().word == "and"):
+                    break
+                self.i += 1
+            for thing in things:
+                self.out.relation(thing, _PARTICIPLE_RELATIONS[token.word], subject)
+            return
+        if (
+            token.tag == "PAST"
+            and token.word in _PLACEMENT_PARTICIPLES
+            and nxt is not None
+            and nxt.tag in {"REL", "PLACE"}
+        ):
+            return  # "a vase placed on a table": the relation says it all
         if (
             token.tag == "PAST"
             and token.word in {"made", "carved", "built", "crafted", "constructed"}
@@ -1570,6 +1848,9 @@ class _Parser:
                 self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture
                 self.words_run()
                 return
+            if nxt is not None and nxt.tag == "REL" and token.word not in _COMPLEMENT_PARTICIPLES:
+                self.out.attribute(subject, token.word, "state")  # "a car parked on the road": parked; the
+                return  # relation is read on as usual
             if nxt is not None and nxt.word in {"in", "with", "of", "on", "from"}:
                 # "a house covered in snow": the state with its complement; the complement is read on as usual
                 j = self.i + 1
