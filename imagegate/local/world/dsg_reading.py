@@ -338,6 +338,18 @@ _MASS_NOUNS = frozenset(
         """
     )
 )
+# Adjectives ending in -ly (made from nouns: friend -> friendly), not adverbs (general English).
+_LY_ADJECTIVES = frozenset(
+    _words(
+        """
+        friendly lonely lovely curly ugly holy early elderly chilly hilly woolly wrinkly sparkly bubbly prickly
+        costly deadly lively oily orderly smelly squiggly wiggly jolly cuddly comely homely ghostly stately
+        scholarly cowardly neighborly neighbourly motherly fatherly brotherly sisterly leisurely burly surly
+        """
+    )
+)
+# Words for a shade of the colour that follows ("light blue", "dark green").
+_SHADES = frozenset(_words("light dark bright pale deep pastel neon"))
 # Irregular past participles (general English) beyond those _is_past names inline.
 _IRREGULAR_PARTICIPLES = frozenset(
     _words(
@@ -519,12 +531,14 @@ _HAND_MADE = re.compile(
     r"\bhand (painted|drawn|made|written|carved|crafted|knitted|sewn|stitched|woven|built|lettered|colored)\b",
     re.IGNORECASE,
 )
+# "8 k", "3 d": a resolution or dimension written with a space ("8k", "3d"), not eight things called "k"
+_SPACED_UNITS = re.compile(r"\b(\d{1,2}) ([kd])\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\x00\d+\x00|[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:-[A-Za-z0-9]+)*|[.,;:!?()]")
 
 
 def singular_noun(word: str) -> str:
     """The singular of a noun (the last word of a compound): concepts.singular, with "-ves" and a few irregular
-    plurals corrected ("gloves" -> glove, not "glof"; "leaves" -> leaf)."""
+    plurals corrected ("gloves" -> glove, not "glof"; "leaves" -> leaf; "purses" -> purse)."""
     word = " ".join(word.strip().lower().split())
     head, _, last = word.rpartition(" ")
     prefix = head + " " if head else ""
@@ -536,6 +550,11 @@ def singular_noun(word: str) -> str:
         return prefix + last[:-1]
     if last.endswith("'s") or last.endswith("’s"):
         return word
+    if len(last) > 4 and (
+        last.endswith("ouses")
+        or (last.endswith(("ses", "zes")) and not last.endswith(("sses", "zzes", "uses")) and last[-4] in "aeiolrn")
+    ):
+        return prefix + last[:-1]  # "vases" -> vase, "purses" -> purse, "sizes" -> size (not "vas", "siz")
     return _concept_singular(word)
 
 
@@ -623,6 +642,8 @@ def _is_past(word: str) -> bool:
         return True
     if word in _IRREGULAR_PARTICIPLES:
         return True
+    if any(word.endswith(p) and len(word) > len(p) + 2 for p in ("written", "drawn", "grown", "made", "blown", "sewn")):
+        return True  # "handwritten", "overgrown", "homemade"
     return len(word) > 4 and word.endswith("ed") and word.isalpha() and word not in {"bed", "red", "shed", "sled"}
 
 
@@ -742,8 +763,9 @@ class _Reader:
             }
         )
 
-    def colour(self, entity: _Entity, colour: str) -> None:
-        question = f"{self._be(entity)} {self._ref(entity)} {colour}?"
+    def colour(self, entity: _Entity, colour: str, worn: bool = False) -> None:
+        """Its colour; `worn` when the prompt says what colour it wears ("women wearing white")."""
+        question = f"{self._be(entity)} {self._ref(entity)} {'wearing ' if worn else ''}{colour}?"
         self._add(
             {"kind": "colour", "subject": entity.noun, "colour": colour, "parent": entity.id, "question": question}
         )
@@ -869,7 +891,7 @@ class _Reader:
         if question is None:
             if kind == "scene":
                 if word in _MASS_SCENES:
-                    question = f"Is there {word} in the image?"
+                    question = f"{'Are' if _is_plural(word) else 'Is'} there {word} in the image?"
                 elif word in _WHOLE_SCENES:
                     question = f"Is the scene {word}?"
                 else:
@@ -1041,7 +1063,10 @@ def _tag(tokens: list[_Token]) -> None:
         elif (word in _SUBJECT_PRONOUNS and word not in _OBJECT_PRONOUNS) or word in {"he", "she", "they", "we", "i"}:
             token.tag = "PRON"
         elif word in _OBJECT_PRONOUNS and (
-            following is None
+            word in {"him", "them", "themselves", "itself"}
+            or following is None
+            or following in _SUBJECT_PRONOUNS
+            or following == "there"
             or following in ".,;:!?"
             or following in _CONJUNCTIONS
             or following in _OTHER_PREPOSITIONS
@@ -1065,6 +1090,8 @@ def _tag(tokens: list[_Token]) -> None:
             word.endswith("ly")
             and len(word) > 4
             and word not in {"holly", "lily", "belly", "jelly", "fly", "butterfly", "bully"}
+            and word not in _LY_ADJECTIVES
+            and word not in ATTRIBUTE_KINDS
         ):
             token.tag = "ADV"
         elif _is_ing_verb(word) and not (
@@ -1109,6 +1136,36 @@ def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
         and following.word not in _KNOWN_NOUNS
         and following.word not in {"lake", "river", "mount", "sea", "ocean", "bay", "the"}
     )
+
+
+def _join_colours(tokens: list[_Token]) -> None:
+    """ "a black and white cat", "it is white, red, and black": the commas and "and"/"or" between colour words
+    join them (JOIN), so the colours are read together, of the same thing."""
+
+    def is_colour(j: int) -> bool:
+        return 0 <= j < len(tokens) and tokens[j].tag == "WORD" and _colours_of(tokens[j].word) != []
+
+    for j, token in enumerate(tokens):
+        if token.word not in {",", "and", "or"} or not is_colour(
+            j - 1 if token.word == "," or tokens[j - 1].word != "," else j - 2
+        ):
+            continue
+        nxt = j + 1 + (1 if j + 1 < len(tokens) and tokens[j + 1].word in {"and", "or"} and token.word == "," else 0)
+        if is_colour(nxt) and (token.word != "," or tokens[j - 1].tag == "WORD"):
+            token.tag = "JOIN"
+            if nxt == j + 2:
+                tokens[j + 1].tag = "JOIN"
+
+
+def _colours_of(word: str) -> list[str]:
+    """The colours a word names: "red" -> [red], "black-and-white" / "black-white" -> [black, white]."""
+    name = colour_name(word)
+    if name is not None:
+        return [name]
+    parts = [part for part in word.split("-") if part not in {"and", "or"}]
+    if len(parts) > 1 and all(colour_name(part) for part in parts):
+        return [colour_name(part) or part for part in parts]
+    return []
 
 
 def _is_compound(pair: str) -> bool:
@@ -1254,7 +1311,10 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
     if (
         colour_name(last) is not None
         and len(head_words) == 1
-        and not (modifiers and colour_name(modifiers[-1].word) is not None)
+        and (
+            not (modifiers and colour_name(modifiers[-1].word) is not None)
+            or all(_colours_of(t.word) or t.word in _SHADES for t in modifiers)
+        )
     ) or (
         _attribute_kind(last) is not None
         and len(head_words) == 1
@@ -1276,15 +1336,11 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         if t.word.endswith("'s") and not t.raw[:1].isupper():
             phrase.possessor = t.word[:-2]
             continue
-        if (
-            t.word in {"light", "dark", "bright", "pale", "deep", "pastel", "neon"}
-            and n + 1 < len(modifiers)
-            and colour_name(modifiers[n + 1].word)
-        ):
+        if t.word in _SHADES and n + 1 < len(modifiers) and colour_name(modifiers[n + 1].word):
             continue  # "light blue": a shade of the colour that follows
-        name = colour_name(t.word)
-        if name is not None:
-            phrase.colours.append(name)
+        names = _colours_of(t.word)
+        if names:
+            phrase.colours.extend(names)
             continue
         kind = _attribute_kind(t.word)
         if kind is None and (_is_past(t.word) or _is_ing_verb(t.word)):
@@ -1301,9 +1357,10 @@ class _Parser:
 
     def __init__(self, prompt: str) -> None:
         self.out = _Reader(prompt)
-        text, self.settings = _multiword_settings(prompt)
+        text, self.settings = _multiword_settings(_SPACED_UNITS.sub(r"\1\2", prompt))
         self.tokens, self.quotes = _tokens(text)
         _tag(self.tokens)
+        _join_colours(self.tokens)
         self.i = 0
         self.topic: _Entity | None = None  # the clause's subject: what verbs and relations are said of
         self.last: _Entity | None = None  # the last entity named
@@ -1312,6 +1369,7 @@ class _Parser:
         self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
         self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
+        self.fronted_used = False  # the fronted place or relation has found its (first) subject
         self.text_free = False  # the text noun opens its own item: the quote is no other thing's
         self.relating: _Entity | None = None  # the subject of the relation whose object is being read
         self.relation_word: str | None = None  # that relation ("above": a scene word after it is a thing)
@@ -1326,7 +1384,10 @@ class _Parser:
         while self.i < len(self.tokens) and self.tokens[self.i].tag == "SKIP":
             self.i += 1
         run: list[_Token] = []
-        while self.i < len(self.tokens) and self.tokens[self.i].tag in {"WORD", "ADV"}:
+        while self.i < len(self.tokens) and self.tokens[self.i].tag in {"WORD", "ADV", "JOIN"}:
+            if self.tokens[self.i].tag == "JOIN":
+                self.i += 1
+                continue
             token = self.tokens[self.i]
             if token.tag == "WORD":
                 if token.word in _DETERMINERS and any(t.word not in _DETERMINERS for t in run):
@@ -1380,7 +1441,9 @@ class _Parser:
         if word in {"them", "themselves"}:
             return next((e for e in others if e.plural), self.last_topic)
         if word in {"him", "her"}:
-            return self.topic or self.last_topic
+            return next(
+                (e for e in (self.topic, self.last_topic, *others) if e is not None and e is not excluded), None
+            )
         return next((e for e in others if not e.plural), self.last_topic)
 
     def resolve(
@@ -1504,6 +1567,8 @@ class _Parser:
                 if name:
                     self.out.setting("style", name, f"Is the image in the style of {name}?")
                 continue
+            if self.fronted_used and tag in {"REL", "VERB", "PAST", "COP", "HAVE", "PREP", "TEXTVERB", "PLACE"}:
+                self.fronted, self.fronted_used = None, False
             if tag in {"WORD", "REL", "VERB", "PAST", "HAVE", "PREP", "PUNCT"} and token.word != ",":
                 self.text_noun = None
             if tag == "QUOTE":
@@ -1518,6 +1583,7 @@ class _Parser:
                 if token.word in ".;!?":
                     self.last_topic = self.topic or self.last_topic
                     self.topic, carrier, self.last, self.fronted = None, None, None, None
+                    self.fronted_used = False
                     self.group = []
                 negated = after_copula = False
                 self.i += 1
@@ -1530,7 +1596,9 @@ class _Parser:
                 self.i += 1
                 continue
             if tag == "CONJ":
-                # "a cat and a dog": a new phrase; "and" keeps a pending "between X and Y" alive
+                # "a cat and a dog": a new phrase; "and" keeps a pending "between X and Y" alive; "the cat is
+                # black and the dog is white": a new clause may start
+                after_copula = False
                 self.i += 1
                 continue
             if tag == "PRON":
@@ -1581,6 +1649,14 @@ class _Parser:
                 self.i += 1
                 continue
             at_start = self.i == 0 or self.tokens[self.i - 1].tag in {"PUNCT", "CONJ"}
+            if (
+                tag == "REL"
+                and token.value != "between"
+                and at_start
+                and self.topic is not None
+                and self._fronted_relation()
+            ):
+                self.last_topic, self.topic = self.topic, None  # "..., and in front of him we can see a mic"
             if tag == "REL" and self.topic is None and token.value != "between" and (at_start or self.last is None):
                 self.i += 1  # "Behind the animal there is a road": the relation waits for its subject
                 obj, _ = self.noun_phrase()
@@ -1596,10 +1672,12 @@ class _Parser:
                     # "a man in a suit" wears it; "in the snow" is a setting (read by noun_phrase)
                     nxt_run = self._peek_run()
                     named = [t for t in nxt_run if t.word not in {"and", "color", "colour", "colors", "colours"}]
-                    if named and subject is not None and all(colour_name(t.word) for t in named):
-                        self.i += len(nxt_run)  # "a woman in red", "three squares in blue": its colour
+                    if named and subject is not None and all(_colours_of(t.word) for t in named):
+                        while self.i < len(self.tokens) and self.tokens[self.i].tag in {"WORD", "ADV", "JOIN"}:
+                            self.i += 1  # "a woman in red", "three squares in blue and white": its colours
                         for t in named:
-                            self.out.colour(subject, colour_name(t.word) or t.word)
+                            for colour in _colours_of(t.word):
+                                self.out.colour(subject, colour)
                         continue
                     if nxt_run and nxt_run[-1].word in _CLOTHING and subject is not None:
                         obj, _ = self.noun_phrase(generic=True)
@@ -1665,7 +1743,11 @@ class _Parser:
             if tag == "PREP":
                 self.i += 1
                 if token.word == "of" and self.last is not None:
-                    entity, _ = self.noun_phrase()
+                    owner = self.last
+                    entity, phrase = self.noun_phrase()
+                    if entity is None and phrase is not None and not phrase.head:
+                        for colour in phrase.colours:
+                            self.out.colour(owner, colour)  # "a tool of red and silver color"
                     continue
                 if token.word in _words(
                     """
@@ -1714,7 +1796,7 @@ class _Parser:
                                 self.out.position(entity, value)
                             elif obj is not None:
                                 self.out.relation(entity, value, obj)
-                            self.fronted = None
+                            self.fronted_used = True  # kept for the rest of a list ("a mic, a podium and a bottle")
                     carrier = entity
                     nxt = self.peek()
                     if (
@@ -1725,6 +1807,7 @@ class _Parser:
                     ):
                         self.out.attribute(entity, nxt.word, "state")  # "head forward, arms down"
                         self.i += 1
+                        self.topic = self.last = entity  # what follows in this list item is about it
                 elif phrase is not None and phrase.head:
                     self.topic = self.last = None  # "sky above the street": a setting says nothing of the cat before
                 elif (
@@ -1767,14 +1850,30 @@ class _Parser:
             j -= 1
         return j < 0 or self.tokens[j].word in ".,;!?" or self.tokens[j].tag == "CONJ"
 
+    def _fronted_relation(self) -> bool:
+        """Is the relation at the cursor put before its subject: its object is followed by "there", a pronoun
+        or a perception verb ("in front of him we can see a mic", "behind the house there are trees")?"""
+        j = self.i + 1
+        while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV", "OBJPRON", "SKIP", "JOIN"}:
+            if self.tokens[j].word == "there":
+                return True
+            j += 1
+        return j < len(self.tokens) and self.tokens[j].tag == "PRON"
+
     def _ends_here(self, j: int) -> bool:
-        """Does a clause or list item end at token j (the end, a stop, a comma, a conjunction)?"""
-        return j >= len(self.tokens) or self.tokens[j].tag in {"PUNCT", "CONJ"}
+        """Does a clause or list item end at token j (the end, a stop, a comma, a conjunction, a preposition, or
+        the next item of a list written without commas: "knees together feet apart")?"""
+        return (
+            j >= len(self.tokens)
+            or self.tokens[j].tag in {"PUNCT", "CONJ", "PREP", "REL", "PLACE", "HAVE"}
+            or (self.tokens[j].tag == "WORD" and self.tokens[j].word not in _DETERMINERS)
+        )
 
     def _peek_run(self) -> list[_Token]:
         j, run = self.i, []
-        while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV"}:
-            run.append(self.tokens[j])
+        while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV", "JOIN"}:
+            if self.tokens[j].tag != "JOIN":
+                run.append(self.tokens[j])
             j += 1
         return run
 
@@ -1840,13 +1939,21 @@ class _Parser:
             if material:
                 self.out.attribute(subject, material.split()[-1], "material")
             return
+        if token.tag == "PAST" and nxt is not None and nxt.tag == "ADV" and nxt.word in _POSE_ADVERBS:
+            self.i += 1  # "the right arm raised up", "feet pointed forward": its state, and how it is posed
+            self.out.attribute(subject, token.word, "state")
+            self.out.attribute(subject, nxt.word, "state")
+            return
         if token.tag == "PAST" and (nxt is None or nxt.tag in {"PUNCT", "CONJ", "REL", "PREP", "PLACE", "HAVE"}):
             lemma_ = verb_lemma(token.word)
             if lemma_ in {"be", "have"}:
                 return
             if nxt is not None and nxt.word == "by":
-                self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture
-                self.words_run()
+                self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture;
+                run = self.words_run()  # a name ("painted by Francis Bacon") says the picture's style
+                if run and not any(t.word in _DETERMINERS or t.word in _KNOWN_NOUNS for t in run):
+                    name = " ".join(t.word for t in run)[:64]
+                    self.out.setting("style", name, f"Is the image in the style of {name}?")
                 return
             if nxt is not None and nxt.tag == "REL" and token.word not in _COMPLEMENT_PARTICIPLES:
                 self.out.attribute(subject, token.word, "state")  # "a car parked on the road": parked; the
@@ -1877,9 +1984,10 @@ class _Parser:
                 # "a man looking happy": the verb links an adjective
                 for word, kind in phrase.attributes:
                     self.out.attribute(subject, word, kind)
+                worn = verb_lemma(token.word) in {"wear", "dress"}
                 for colour in phrase.colours:
-                    self.out.colour(subject, colour)
-                if verb_lemma(token.word) not in {"look", "seem", "appear", "become", "turn", "get"}:
+                    self.out.colour(subject, colour, worn)
+                if verb_lemma(token.word) not in {"look", "seem", "appear", "become", "turn", "get", "wear", "dress"}:
                     self.out.action(subject, token.word, None)
                 return
         if nxt is not None and nxt.tag == "OBJPRON":
