@@ -54,7 +54,8 @@ def build_run_document(
                 "verdict": item["verdictKey"].removeprefix(prefix),
                 "costUsd": item["costUsd"],
                 "evaluation": with_nulls(item.get("evaluation")),
-                "verification": with_nulls(item.get("verification")),  # the verifier's grounding of the judge's checks, or None
+                # the verifier's grounding of the judge's checks, or None
+                "verification": with_nulls(item.get("verification")),
                 "evaluationCostUsd": item.get("evaluationCostUsd", 0.0),
                 "generateMs": item.get("generateMs"),
                 "judgeMs": item.get("judgeMs"),
