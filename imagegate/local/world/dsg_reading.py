@@ -128,7 +128,7 @@ ATTRIBUTE_KINDS: dict[str, str] = {
             vibrant translucent electric digital mechanical robotic giant baby adult male female elderly tropical
             exotic medieval gothic victorian rustic cozy cosy spooky creepy shabby luxurious ornate decorative
             traditional cartoonish realistic abstract surreal barefoot bald bearded blonde blond masked hooded
-            winged horned
+            winged horned different similar assorted
             """
         )
     },
@@ -222,7 +222,7 @@ _OTHER_PREPOSITIONS = frozenset(
         """
     )
 )
-_POSSESSION_VERBS = frozenset({"has", "have", "had", "having", "with", "holds"})
+_POSSESSION_VERBS = frozenset({"has", "have", "had", "having", "with"})
 _TEXT_VERBS = frozenset(
     _words(
         """
@@ -253,12 +253,18 @@ _MEDIUM_NOUNS = frozenset(
         "cartoon",
         "poster",
         "artwork",
+        "animation",
+        "portrait",
+        "collage",
+        "caricature",
     ]
 )
 # Nouns that, with a modifier, name how a picture is made ("concept art", "digital painting").
 _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawing", "sketch", "render", "rendering"})
 # What a thing is "in" without being inside a thing ("in the air", "in the rain"): no containment to check.
-_AMBIENT = frozenset({"air", "rain", "wind", "breeze", "mist", "haze", "distance", "shade", "darkness", "sunshine"})
+_AMBIENT = frozenset(
+    _words("air rain wind breeze mist haze distance shade darkness sunshine flight motion action love focus silhouette")
+)
 _BACKDROP_NOUNS = frozenset({"background", "backdrop"})
 _CLOTHING = frozenset(
     _words(
@@ -348,6 +354,15 @@ _LY_ADJECTIVES = frozenset(
         """
     )
 )
+# Body parts (general English): "on" one of them says a posture ("kneeling on her knees"), not a relation.
+_BODY_PARTS = frozenset(
+    _words(
+        """
+        leg legs foot feet knee knees hand hands back side sides stomach belly head toe toes elbow elbows heel heels
+        hip hips buttock buttocks bottom shoulder shoulders arm arms tiptoe tiptoes chest lap
+        """
+    )
+)
 # Words for a shade of the colour that follows ("light blue", "dark green").
 _SHADES = frozenset(_words("light dark bright pale deep pastel neon"))
 # Irregular past participles (general English) beyond those _is_past names inline.
@@ -392,6 +407,7 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     "wide angle": ("style", "Is the image a wide-angle shot?"),
     "full body": ("style", "Does the image show the full body?"),
     "stock photo": ("style", "Is the image a stock photo?"),
+    "still life": ("style", "Is the image a still life?"),
     **{
         tag: ("style", f"Is the image in {'an' if tag[0] in 'aeiou' else 'a'} {tag} style?")
         for tag in _words(
@@ -1115,8 +1131,15 @@ def _tag(tokens: list[_Token]) -> None:
             and colour_name(previous.word) is None
             and _attribute_kind(previous.word) is None
             and (_is_third_person(word, following) or (word in _VERBS and _starts_object(following)))
+        ) or (
+            previous is not None
+            and previous.raw[:1].isupper()
+            and previous.tag == "WORD"
+            and token.raw.islower()
+            and word.endswith("s")
+            and following in {"a", "an", "the"}
         ):
-            token.tag = "VERB"
+            token.tag = "VERB"  # "Captain Jack Sparrow pilots a plane": after a name, an -s word before "a" acts
         else:
             token.tag = "WORD"
         i += 1
@@ -1267,7 +1290,7 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             head_words.insert(0, t)
         elif t.word in _WHICH_ONE:
             head_words.insert(0, t)  # "the right arm"
-        elif t.word.endswith("'s") and (t.raw[:1].isupper() or indefinite):
+        elif t.word.endswith("'s") and (t.raw[:1].isupper() or indefinite or not definite):
             head_words.insert(0, t)  # "Rubik's cube", "a dog's bowl": one thing (the owner is no other one)
         elif (
             colour_name(t.word) is None
@@ -1369,6 +1392,7 @@ class _Parser:
         self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
         self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
+        self.owners: dict[str, _Entity] = {}  # entity id -> whose it is ("his hand": the man)
         self.fronted_used = False  # the fronted place or relation has found its (first) subject
         self.text_free = False  # the text noun opens its own item: the quote is no other thing's
         self.relating: _Entity | None = None  # the subject of the relation whose object is being read
@@ -1508,6 +1532,7 @@ class _Parser:
         if (
             head in _WHICH_ONE
             or last_word in _ABSTRACT_NOUNS
+            or singular_noun(last_word) in _ABSTRACT_NOUNS
             or (len(head.split()) == 1 and (_is_past(head) or _is_ing_verb(head)) and head not in _KNOWN_NOUNS)
         ):
             return None, phrase  # "a push up position", "painted": nothing to look for
@@ -1532,9 +1557,12 @@ class _Parser:
                 owner_phrase = _Phrase(head=phrase.possessor, plural=_is_plural(phrase.possessor), definite=False)
                 owner = self.out.entity(owner_phrase)
         pronoun_owner = next((t for t in run if t.word in {"his", "her", "their", "its"}), None)
-        if pronoun_owner is not None and owner is None and self.topic is not None:
-            owner = self.topic
+        anchor = self.topic or self.last_topic
+        if pronoun_owner is not None and owner is None and anchor is not None:
+            owner = self.owners.get(anchor.id, anchor)  # "their head ... their arms": the person's
         entity = self.out.entity(phrase, generic=generic, owner=owner)
+        if owner is not None:
+            self.owners.setdefault(entity.id, owner)
         self.last, self.last_role = entity, "subject"
         return entity, phrase
 
@@ -1684,6 +1712,10 @@ class _Parser:
                         if obj is not None:
                             self.out.action(subject, "wear", obj)
                         continue
+                ahead = self._peek_run()
+                if token.value == "inside" and ahead and singular_noun(ahead[-1].word) in _AMBIENT:
+                    self.words_run()  # "in the air", "birds in flight": no containment, nothing to look for
+                    continue
                 self.relating, self.relation_word = subject, token.value
                 obj, _ = self.noun_phrase()
                 self.relating = self.relation_word = None
@@ -1703,6 +1735,8 @@ class _Parser:
                     continue
                 if token.value == "inside" and obj is not None and obj.noun in _AMBIENT:
                     continue
+                if token.value == "on" and obj is not None and obj.noun.split()[-1] in _BODY_PARTS:
+                    continue  # "balancing on the left leg", "lying on his back": a posture, no thing on another
                 if obj is not None and subject is not None and token.value != "between":
                     start = len(self.out.checks)
                     self.out.relation(subject, token.value, obj)
@@ -1748,6 +1782,10 @@ class _Parser:
                     if entity is None and phrase is not None and not phrase.head:
                         for colour in phrase.colours:
                             self.out.colour(owner, colour)  # "a tool of red and silver color"
+                    continue
+                if token.word == "like" and self.peek() is not None and self.peek().tag in {"VERB", "PRON"}:
+                    while self.peek() is not None and self.peek().tag in {"VERB", "PRON", "AUX", "COP"}:
+                        self.i += 1  # "like blocking", "like they are pedaling": a likeness, not an action
                     continue
                 if token.word in _words(
                     """
