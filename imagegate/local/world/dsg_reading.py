@@ -282,7 +282,10 @@ _COMPOUNDS = frozenset(
         ice cream, hot air balloon, swimming pool, sleeping bag, frying pan, dining table, living room,
         washing machine, cutting board, fishing rod, fishing boat, parking lot, shopping cart, walking stick,
         running shoe, baking sheet, rocking chair, hot dog, traffic light, stop sign, potted plant, teddy bear,
-        wine glass, polar bear, sea lion, glass house, light bulb, full moon, half moon
+        wine glass, polar bear, sea lion, glass house, light bulb, full moon, half moon, magnifying glass,
+        chopping board, drinking glass, dressing table, waiting room, changing room, boxing glove, diving board,
+        ironing board, sewing machine, vending machine, rolling pin, watering can, mixing bowl, steering wheel,
+        shopping bag, racing car, reading glasses, writing desk, swimming trunks, climbing wall
         """
     )
 )
@@ -360,6 +363,15 @@ _BODY_PARTS = frozenset(
         """
         leg legs foot feet knee knees hand hands back side sides stomach belly head toe toes elbow elbows heel heels
         hip hips buttock buttocks bottom shoulder shoulders arm arms tiptoe tiptoes chest lap
+        """
+    )
+)
+# Nouns for one thing named as a plural (a pair of legs or lenses): no "at least two" of them.
+_PAIR_NOUNS = frozenset(
+    _words(
+        """
+        leggings jeans pants trousers shorts tights pajamas pyjamas glasses sunglasses spectacles goggles scissors
+        binoculars headphones earphones earbuds overalls
         """
     )
 )
@@ -549,7 +561,7 @@ _HAND_MADE = re.compile(
 )
 # "8 k", "3 d": a resolution or dimension written with a space ("8k", "3d"), not eight things called "k"
 _SPACED_UNITS = re.compile(r"\b(\d{1,2}) ([kd])\b", re.IGNORECASE)
-_TOKEN = re.compile(r"\x00\d+\x00|[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:-[A-Za-z0-9]+)*|[.,;:!?()]")
+_TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+)*|[.,;:!?()]")
 
 
 def singular_noun(word: str) -> str:
@@ -578,7 +590,9 @@ def _is_plural(word: str) -> bool:
     last = word.split()[-1] if word.split() else word
     if last in {"people", "children", "men", "women", "mice", "feet", "teeth", "geese", "dice", "police"}:
         return True
-    if last in {"sheep", "fish", "deer", "series", "species", "glasses", "scissors", "pants", "jeans"}:
+    if last in _PAIR_NOUNS:
+        return True  # "jeans", "glasses": named as plurals ("Are the jeans blue?"), counted as one
+    if last in {"sheep", "fish", "deer", "series", "species"}:
         return False
     return singular_noun(last) != last
 
@@ -588,6 +602,8 @@ _F_SINGULARS = {v: k for k, v in _F_PLURALS.items()} | {v: k for k, v in _IRREGU
 
 def _plural(noun: str) -> str:
     head, _, last = noun.rpartition(" ")
+    if last in _PAIR_NOUNS:
+        return noun
     if last in _F_SINGULARS:
         return f"{head} {_F_SINGULARS[last]}".strip()
     if noun.endswith("ve") and noun not in {"olive", "dove"}:
@@ -597,7 +613,8 @@ def _plural(noun: str) -> str:
 
 def _some(noun: str) -> str:
     """A noun as English names one of it: "a cat", "an owl", but "hair", "sky", "water" (a mass noun)."""
-    return noun if noun.split()[-1] in _MASS_NOUNS else f"{_article(noun)} {noun}"
+    mass = noun.split()[-1] in _MASS_NOUNS and noun not in _COMPOUNDS  # "lake water"; a "wine glass" is one
+    return noun if mass else f"{_article(noun)} {noun}"
 
 
 def _article(noun: str) -> str:
@@ -626,6 +643,8 @@ def _attribute_kind(word: str) -> str | None:
         return ATTRIBUTE_KINDS[word]
     if word.endswith(("-shaped", "-like")):
         return "shape"
+    if word.startswith("un") and len(word) > 5 and (word[2:] in ATTRIBUTE_KINDS or _is_past(word[2:])):
+        return ATTRIBUTE_KINDS.get(word[2:], "state")  # "unbent", "unopened", "unlit": as the word they deny
     if "-" in word and _is_past(word.rsplit("-", 1)[1]):
         return "other"  # "hand-painted", "sun-bleached": how it was made or what befell it
     if word.endswith(("-haired", "-eyed", "-legged", "-sized", "-colored", "-coloured", "-made", "-covered")):
@@ -731,7 +750,8 @@ class _Reader:
     def entity(self, phrase: _Phrase, *, generic: bool = False, owner: _Entity | None = None) -> _Entity:
         """The entity a noun phrase names (a definite phrase for a noun already seen is that one), with its
         count, colour and attribute checks."""
-        noun = singular_noun(phrase.head) if phrase.plural else phrase.head
+        pair = phrase.head.split()[-1] in _PAIR_NOUNS  # "leggings", "jeans": one thing, named as a plural
+        noun = singular_noun(phrase.head) if phrase.plural and not pair else phrase.head
         earlier = [e for e in self.entities if e.noun == noun]
         bare = not phrase.indefinite and not phrase.colours and not phrase.attributes  # "person ... person"
         if earlier and (phrase.definite or generic or bare) and phrase.count is None:
@@ -752,7 +772,9 @@ class _Reader:
             if phrase.count is not None and (phrase.count > 1 or (phrase.count == 1 and phrase.at_least is False)):
                 if phrase.count > 1 or phrase.head in _NUMBERS:
                     self.count(entity, phrase.count, False)
-            elif phrase.at_least or (phrase.plural and not generic and phrase.count is None and not phrase.definite):
+            elif phrase.at_least or (
+                phrase.plural and not pair and not generic and phrase.count is None and not phrase.definite
+            ):
                 self.count(entity, 2, True)
         for colour in dict.fromkeys(phrase.colours):
             self.colour(entity, colour)
@@ -1124,20 +1146,32 @@ def _tag(tokens: list[_Token]) -> None:
         ):
             token.tag = "PAST"
         elif (
-            previous is not None
-            and previous.tag in {"WORD", "PRON", "RELPRON"}
-            and previous.word not in _DETERMINERS
-            and previous.word not in _NUMBERS
-            and colour_name(previous.word) is None
-            and _attribute_kind(previous.word) is None
-            and (_is_third_person(word, following) or (word in _VERBS and _starts_object(following)))
-        ) or (
-            previous is not None
-            and previous.raw[:1].isupper()
-            and previous.tag == "WORD"
-            and token.raw.islower()
-            and word.endswith("s")
-            and following in {"a", "an", "the"}
+            (
+                previous is not None
+                and previous.tag in {"WORD", "PRON", "RELPRON"}
+                and previous.word not in _DETERMINERS
+                and previous.word not in _NUMBERS
+                and colour_name(previous.word) is None
+                and _attribute_kind(previous.word) is None
+                and (_is_third_person(word, following) or (word in _VERBS and _starts_object(following)))
+            )
+            or (
+                previous is not None
+                and previous.tag == "WORD"
+                and _is_plural(previous.word)
+                and following in _POSE_ADVERBS
+                and word.isalpha()
+                and colour_name(word) is None
+                and _attribute_kind(word) is None
+            )
+            or (
+                previous is not None
+                and previous.raw[:1].isupper()
+                and previous.tag == "WORD"
+                and token.raw.islower()
+                and word.endswith("s")
+                and following in {"a", "an", "the"}
+            )
         ):
             token.tag = "VERB"  # "Captain Jack Sparrow pilots a plane": after a name, an -s word before "a" acts
         else:
@@ -1348,7 +1382,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         phrase = _Phrase(head="", plural=False, definite=definite)
         modifiers = rest
     else:
-        phrase = _Phrase(head=head, plural=_is_plural(head), definite=definite)
+        proper = len(head_words) > 1 and all(t.raw[:1].isupper() for t in head_words)  # "Jeff Bezos" is one
+        phrase = _Phrase(head=head, plural=_is_plural(head) and not proper, definite=definite)
     phrase.count, phrase.at_least = count, at_least
     phrase.indefinite = any(t.word in {"a", "an", "another", "some"} for t in words)
     skip_next = False
@@ -1392,6 +1427,7 @@ class _Parser:
         self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
         self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
+        self.last_end = -1  # the token index right after the last entity's phrase
         self.owners: dict[str, _Entity] = {}  # entity id -> whose it is ("his hand": the man)
         self.fronted_used = False  # the fronted place or relation has found its (first) subject
         self.text_free = False  # the text noun opens its own item: the quote is no other thing's
@@ -1421,6 +1457,7 @@ class _Parser:
                     run
                     and _opens_phrase(token.word)
                     and _is_noun_word(run[-1].word)
+                    and not (token.raw[:1].isupper() and run[-1].raw[:1].isupper())
                     and not self._trailing_adjective()
                     and not _is_compound(pair)
                 ):
@@ -1517,6 +1554,10 @@ class _Parser:
         if head in vocab.LIGHT_WORDS:
             self.out.setting("light", head)
             return None, phrase
+        if head in {"day", "afternoon", "daytime"}:  # "on a sunny day": the light it names
+            for word in [w for w, _ in phrase.attributes if w in vocab.LIGHT_WORDS] or ["daytime"]:
+                self.out.setting("light", word, None if word != "daytime" else "Is it daytime in the image?")
+            return None, phrase
         if (
             last_word in FRAMING_NOUNS
             and last_word not in _MEDIUM_NOUNS
@@ -1563,7 +1604,7 @@ class _Parser:
         entity = self.out.entity(phrase, generic=generic, owner=owner)
         if owner is not None:
             self.owners.setdefault(entity.id, owner)
-        self.last, self.last_role = entity, "subject"
+        self.last, self.last_role, self.last_end = entity, "subject", self.i
         return entity, phrase
 
     def _placed_thing(self) -> bool:
@@ -1749,7 +1790,10 @@ class _Parser:
                 # "a man with a hat" (right after its noun), "the tower has a clock": who has it
                 owner = (
                     self.last
-                    if token.word == "with" and previous is not None and previous.tag == "WORD"
+                    if token.word == "with"
+                    and previous is not None
+                    and previous.tag == "WORD"
+                    and self.last_end == self.i - 1
                     else (self.topic or self.last)
                     if token.word in {"has", "have", "had"}
                     else None
@@ -1978,9 +2022,10 @@ class _Parser:
                 self.out.attribute(subject, material.split()[-1], "material")
             return
         if token.tag == "PAST" and nxt is not None and nxt.tag == "ADV" and nxt.word in _POSE_ADVERBS:
-            self.i += 1  # "the right arm raised up", "feet pointed forward": its state, and how it is posed
-            self.out.attribute(subject, token.word, "state")
-            self.out.attribute(subject, nxt.word, "state")
+            self.i += 1  # "the right arm raised up", "feet pointed forward": its state, and how it is posed;
+            self.out.attribute(subject, token.word, "state")  # "a cat curled up" is curled (a phrasal verb)
+            if subject.noun.split()[-1] in _BODY_PARTS or singular_noun(subject.noun.split()[-1]) in _BODY_PARTS:
+                self.out.attribute(subject, nxt.word, "state")
             return
         if token.tag == "PAST" and (nxt is None or nxt.tag in {"PUNCT", "CONJ", "REL", "PREP", "PLACE", "HAVE"}):
             lemma_ = verb_lemma(token.word)
