@@ -7,8 +7,9 @@ mechanically (no judgement, so any reading is scored the same way):
 
 - nouns are compared by their last word's lemma (concepts.lemma: singular, synonyms folded; a possessive's
   owner dropped: "someone's left arm" -> arm), or by the whole phrase's lemma;
-- entity (whole, part): an entity check on that noun, a scene check whose setting names it ("in a forest"), or
-  a text check on it ("the word 'DRAW'": Does the image show the word "DRAW"?);
+- entity (whole, part): an entity check on that noun, a scene, light or style check whose setting names it ("in
+  a forest"; "a painting of a fox": Is the image a painting?; "in the evening": Is it evening in the image?), or a
+  text check on it ("the word 'DRAW'": Does the image show the word "DRAW"?);
 - attribute - color: a colour check on the noun with that colour (colour words folded: grey = gray), or for a
   backdrop ("a white background") the scene check that asks its colour ("Is the background white?");
 - any other attribute (state, material, shape, texture, size, type, ...): an attribute check on the noun that
@@ -172,7 +173,7 @@ def covered(question: Question, checks: list[dict]) -> bool:
     if question.kind == "entity":
         return any(
             (c["kind"] in {"entity", "text"} and _same_noun(subject, c.get("subject")))
-            or (c["kind"] == "scene" and _same_noun(subject, str(c.get("setting", ""))))
+            or (c["kind"] in {"scene", "light", "style"} and _same_noun(subject, str(c.get("setting", ""))))
             for c in checks
         )
     if question.category == "attribute color":
@@ -290,11 +291,11 @@ BASELINE: dict[str, dict[str, tuple[int, int]]] = {
         "overall": (3044, 8180),
     },
     "judge": {
-        "entity": (2757, 3395), "attribute color": (255, 427), "attribute state": (244, 924),
+        "entity": (2761, 3395), "attribute color": (255, 427), "attribute state": (244, 924),
         "attribute material": (19, 97), "attribute shape": (16, 50), "attribute texture": (11, 39),
         "attribute size": (21, 35), "attribute other": (104, 370), "relation spatial": (224, 1797),
         "relation action": (0, 272), "count": (117, 189), "text": (1, 110), "global": (46, 475),
-        "overall": (3815, 8180),
+        "overall": (3819, 8180),
     },
 }  # fmt: skip
 
