@@ -322,3 +322,77 @@ def test_colours_said_with_in_and_text_named_by_its_noun():
     (text,) = of_kind("the word 'HELLO' spelled in pebbles", "text")
     assert (text["subject"], text["question"]) == ("word", 'Does the image show the word "HELLO"?')
     assert "Is there someone?" in questions("Someone is waving from a balcony.")
+
+
+# ---------------------------------------------------------------- general grammar (sentences written for the test)
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        # a pronoun in a relation is never the relation's own subject
+        ("a sofa with a blanket on it", "Is the blanket on the sofa?"),
+        # after a verb with no object, a relation is the verb's subject's, not the last thing named
+        ("A girl in a yellow coat is standing on a bench.", "Is the girl on the bench?"),
+        # a scene word placed against a thing is a thing
+        ("the sky above the lighthouse", "Is the sky above the lighthouse?"),
+        # participles that put one thing on or in another
+        ("a tray topped with cups", "Are the cups on the tray?"),
+        ("a bucket filled with shells", "Are the shells inside the bucket?"),
+        ("a hut surrounded by palms", "Is the hut near the palms?"),
+        # a relation put before its subject holds for each thing of its list
+        ("Next to the well there are a goat and a donkey.", "Is the donkey next to the well?"),
+        # possession
+        ("a knight with a shield", "Does the knight have a shield?"),
+        ("The lighthouse has a red roof.", "Does the lighthouse have a roof?"),
+        # poses and states
+        ("elbows out, chin down", "Is the chin down?"),
+        ("The dog looks friendly.", "Is the dog friendly?"),
+        ("a lantern hand painted with stars", "Is the lantern hand-painted?"),
+        # colours as lists and coordinated before their noun
+        ("The kite is green, orange, and purple.", "Is the kite orange?"),
+        ("a blue and yellow parrot", "Is the parrot blue?"),
+        ("two sailors wearing white", "Are the sailors wearing white?"),
+        # names and credits
+        ("a harbour at dusk, by Joaquín Sorolla", "Is the image in the style of joaquín sorolla?"),
+        ("a fox in the snow, highly detailed, 8 k", "Is the image high-resolution?"),
+        ("a still life of pears on a plate", "Is the image a still life?"),
+    ],
+)
+def test_general_grammar_asks_what_the_sentence_says(prompt, question):
+    assert question in questions(prompt), questions(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt, wrong",
+    [
+        ("A girl in a yellow coat is standing on a bench.", "Is the coat on the bench?"),
+        ("the old tower at dusk", "Is the tower toy?"),  # no comparative of 'toy'
+        ("A cyclist crossing the Brooklyn Bridge", "Is there a brooklyn?"),
+        ("a crow's nest on a mast", "Is there a crow?"),  # a bare possessive names one thing
+        ("a yoga mat, a woman balancing on her left foot", "Is the woman on the left foot?"),  # a posture
+        ("geese in flight over a marsh", "Is there a flight?"),
+        ("a hiker in faded jeans", "Are there at least two jeans?"),
+        ("Jane Addams greets a crowd", "Are there at least two jane addams?"),
+        ("a kitten curled up in a basket", "Is the kitten up?"),
+        ("wearing white", "Is the person wearing?"),
+    ],
+)
+def test_general_grammar_asks_nothing_the_sentence_does_not_say(prompt, wrong):
+    assert wrong not in questions(prompt), questions(prompt)
+
+
+def test_a_name_is_one_thing_and_red_apples_are_red():
+    assert "brooklyn bridge" in {c["subject"] for c in of_kind("A cyclist crossing the Brooklyn Bridge", "entity")}
+    assert [c["colour"] for c in of_kind("Red Apples in a bowl", "colour")] == ["red"]
+
+
+def test_possession_and_image_tags_fit_the_contract():
+    schema = prompts.schema("evaluation_checks.schema.json")
+    for prompt in [
+        "a knight with a shield, octane render, trending on artstation",
+        "a tray topped with cups and a jug",
+    ]:
+        jsonschema.validate({"checks": read(prompt)}, schema)
+    (have,) = of_kind("a knight with a shield", "action")
+    assert (have["subject"], have["action"], have["object"]) == ("knight", "have", "shield")
