@@ -21,7 +21,7 @@ from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.daily_budget import DailyBudget, next_midnight, seconds_to_midnight
 from imagegate_service.domain.generations import Generations
-from imagegate_service.domain.review import Reviews, approved_loop, parse_review, reviewed_round
+from imagegate_service.domain.review import Reviews, approved_loop, approved_readings, parse_review, reviewed_round
 from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest, ReviewNotWaiting
 from imagegate_service.resources import RUNS_TABLE
 from imagegate_service.settings import resolve_settings
@@ -101,6 +101,42 @@ def test_an_approval_makes_the_approved_round_the_result():
     assert approved["bestEvaluation"] == counted  # in counts, as Record Round keeps it
     assert approved_loop(loop, {"decision": "reject", "round": 2}, rounds) == loop
     assert approved_loop(loop, None, rounds) == loop
+
+
+def test_an_approval_of_another_round_lists_that_rounds_evaluation_and_verification():
+    # Given round 1 (the best-scoring one, whose readings Record Round wrote on the run item) and round 2, whose
+    # evaluator was unavailable and whose verifier failed a check
+    rounds = [
+        {"round": 1, "score": 9.0, "bestImageKey": "k1", "evaluation": {"passed": True, "source": "x"}},
+        {
+            "round": 2,
+            "score": 8.0,
+            "bestImageKey": "k2",
+            "evaluation": {"unavailable": "ModelTimeout"},
+            "verification": {
+                "passed": False,
+                "source": "rekognition",
+                "status": "complete",
+                "unverifiable": 0,
+                "checks": [{"question": "Are there four ducks?", "satisfied": False, "evidence": "3 ducks"}],
+            },
+        },
+    ]
+    loop = {"bestRound": 1, "bestScore": 9.0, "bestImageKey": "k1", "bestEvaluation": None, "round": 2}
+    # When round 2 is approved
+    readings = approved_readings(approved_loop(loop, {"decision": "approve", "round": 2}, rounds), rounds)
+    # Then the run item lists round 2's readings, the unavailable evaluation said (a None would keep round 1's)
+    assert readings["evaluation"] == {"unavailable": True}
+    assert readings["verification"] == {
+        "passed": False,
+        "status": "complete",
+        "source": "rekognition",
+        "satisfied": 0,
+        "verifiable": 1,
+        "unverifiable": 0,
+    }
+    # and without an approval, the best round's own readings (what Record Round wrote)
+    assert approved_readings(loop, rounds)["evaluation"]["passed"] is True
 
 
 @pytest.mark.parametrize("seed", range(30))

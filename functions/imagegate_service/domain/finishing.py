@@ -52,10 +52,13 @@ class RunFinisher:
     def finish(self, state: dict[str, Any]) -> dict[str, Any]:
         loop, settings, run_id = state["loop"], state["settings"], state["runId"]
         status, reason = state["outcome"], state["reason"]
+        readings: dict[str, Any] = {}
         if state.get("review"):  # Record Approved: the round the person approved is the run's result
-            from imagegate_service.domain.review import approved_loop
+            from imagegate_service.domain.review import approved_loop, approved_readings
 
-            loop = approved_loop(loop, state["review"], self._runs.list_rounds(run_id))
+            rounds = self._runs.list_rounds(run_id)
+            loop = approved_loop(loop, state["review"], rounds)
+            readings = approved_readings(loop, rounds)
         error = state.get("error") or {}
         if status == c.STATUS_BLOCKED:
             reason = blocked_reason(state)
@@ -89,6 +92,7 @@ class RunFinisher:
             run_id,
             {
                 **{k: v for k, v in result.items() if k != "runId"},
+                **readings,
                 **({c.INTERRUPTED_ROUND: interrupted} if interrupted else {}),
                 "finishedAt": iso(self._clock()),
             },

@@ -16,7 +16,7 @@ from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, TaskCallbacks
-from imagegate_service.domain.readings import evaluation_summary
+from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.run_ids import is_run_id
 from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
 from imagegate_service.settings import _is_control
@@ -69,6 +69,20 @@ def approved_loop(loop: dict[str, Any], review: dict[str, Any] | None, rounds: l
         "bestScore": chosen["score"],
         "bestImageKey": chosen["bestImageKey"],
         "bestEvaluation": evaluation_summary(chosen.get("evaluation")),
+    }
+
+
+def approved_readings(loop: dict[str, Any], rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run item's evaluation and verification (the listing's badges and its filter) for the result round of
+    an approved loop. Record Round wrote the best-scoring round's; a person may approve another round, whose
+    readings must then stand beside the result. The runs table drops null attributes, so an evaluation that was
+    unavailable is said ({"unavailable": true}) rather than left as None, which would keep the earlier round's."""
+    chosen = next((entry for entry in rounds if int(entry["round"]) == int(loop["bestRound"])), None)
+    if chosen is None:
+        return {}
+    return {
+        "evaluation": evaluation_summary(chosen.get("evaluation")) or {"unavailable": True},
+        "verification": verification_summary(chosen.get("verification")),
     }
 
 
