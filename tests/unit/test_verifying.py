@@ -416,3 +416,24 @@ def test_an_absent_entity_fails_each_of_its_checks_and_is_told_to_the_rewriter_o
     assert [result["satisfied"] for result in document["checks"]] == [False, False, False]
     assert summary["failed"] == 3
     assert document["suggestions"] == ["the image shows no duck; the prompt asks for a duck"]
+
+
+# -- choosing the best round -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("best_failed", "best_score", "failed", "score", "improves"),
+    [
+        (False, 8.0, True, 9.9, False),  # a higher-scoring round the verifier failed never displaces a clean one
+        (True, 9.9, False, 5.0, True),  # any round it did not fail displaces one it failed
+        (False, 8.0, False, 8.5, True),  # alike: the higher score wins
+        (True, 8.0, True, 8.5, True),
+        (False, 8.0, False, 8.0, False),  # a tie keeps the earlier round
+    ],
+)
+def test_a_round_the_verifier_failed_ranks_below_every_round_it_did_not_fail(
+    best_failed, best_score, failed, score, improves
+):
+    from imagegate_service.domain.recording import improves_on_best
+
+    loop = {"bestRound": 1, "bestScore": best_score, "bestVerificationFailed": best_failed}
+    assert improves_on_best(loop, score, failed) is improves
+    assert improves_on_best({**loop, "bestRound": 0}, score, failed) is True  # the first round is the best so far

@@ -49,6 +49,17 @@ def first_round_bound(settings: dict[str, Any]) -> float:
     return next_round_bound(settings, None, None)
 
 
+def improves_on_best(loop: dict[str, Any], score: float, verification_failed: bool) -> bool:
+    """Is this round the run's new best? A round the verifier showed wrong (a check it could ground failed) ranks
+    below every round it did not fail, whatever the judge's scores; among rounds alike in that, the higher score
+    wins (a tie keeps the earlier round). So a run that ends without passing keeps as its result an image no
+    detector contradicted, when it has one."""
+    if loop["bestRound"] == 0:
+        return True
+    best = (not loop.get("bestVerificationFailed", False), float(loop["bestScore"]))
+    return (not verification_failed, float(score)) > best
+
+
 class RoundRecorder:
     def __init__(self, runs: RunRepository | None = None, images: ObjectStore | None = None, clock: Clock = utc_now):
         self._runs = runs or DynamoRunRepository()
@@ -110,11 +121,7 @@ class RoundRecorder:
             "recordedAt": iso(now),
             c.TTL_ATTRIBUTE: expiry_epoch(now, run_ttl_days()),
         }
-        # the best round: a round the verifier showed wrong ranks below every round it did not, then by score
-        improved = loop["bestRound"] == 0 or (not verification_failed, score) > (
-            not loop.get("bestVerificationFailed", False),
-            loop["bestScore"],
-        )
+        improved = improves_on_best(loop, score, verification_failed)
         evaluated = evaluation_summary(evaluation)  # counts only; None when the evaluator was unavailable
         next_loop = {
             **loop,
