@@ -210,7 +210,7 @@ _ADVERBS = frozenset(
         very really quite so too just also almost nearly slightly partly partially fully completely totally here
         there now still even only exactly clearly both all together alone up down out away back forward forwards
         backward backwards inward inwards outward outwards around outside outdoors apart downhill uphill upstairs
-        downstairs overhead ahead sideways upward upwards downward downwards home
+        downstairs overhead ahead sideways upward upwards downward downwards
         """
     )
 )
@@ -375,6 +375,8 @@ _PAIR_NOUNS = frozenset(
         """
     )
 )
+# Verbs that need their object ("wearing", "holding"): never asked without it.
+_TRANSITIVE = frozenset(_words("wear dress hold carry have put place"))
 # Words for a shade of the colour that follows ("light blue", "dark green").
 _SHADES = frozenset(_words("light dark bright pale deep pastel neon"))
 # Irregular past participles (general English) beyond those _is_past names inline.
@@ -907,7 +909,7 @@ class _Reader:
             return
         self.texts.append(text)
         if carrier is not None:
-            question = f'Does {self._ref(carrier)} say "{text}"?'
+            question = f'{"Do" if carrier.plural else "Does"} {self._ref(carrier)} say "{text}"?'
         elif noun != "text":
             question = f'Does the image show the {noun} "{text}"?'
         else:
@@ -1154,6 +1156,7 @@ def _tag(tokens: list[_Token]) -> None:
                 and colour_name(previous.word) is None
                 and _attribute_kind(previous.word) is None
                 and (_is_third_person(word, following) or (word in _VERBS and _starts_object(following)))
+                and not (token.raw[:1].isupper() and previous.raw[:1].isupper())  # "Gordon Parks": a name
             )
             or (
                 previous is not None
@@ -1227,7 +1230,7 @@ def _colours_of(word: str) -> list[str]:
 
 def _is_compound(pair: str) -> bool:
     """Two words a dictionary lists as one noun ("traffic light", "dining table")."""
-    return pair in _COMPOUNDS or singular_noun(pair) in _KNOWN_NOUNS
+    return pair in _COMPOUNDS or singular_noun(pair) in _COMPOUNDS or singular_noun(pair) in _KNOWN_NOUNS
 
 
 def _opens_phrase(word: str) -> bool:
@@ -1320,7 +1323,12 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         t = rest[k]
         pair = f"{t.word} {head_words[0].word}"
         compound = " ".join([t.word, *(h.word for h in head_words)])
-        if compound in _COMPOUNDS or pair in _COMPOUNDS or singular_noun(compound) in _KNOWN_NOUNS:
+        if (
+            compound in _COMPOUNDS
+            or pair in _COMPOUNDS
+            or singular_noun(pair) in _COMPOUNDS
+            or singular_noun(compound) in _KNOWN_NOUNS
+        ):
             head_words.insert(0, t)
         elif t.word in _WHICH_ONE:
             head_words.insert(0, t)  # "the right arm"
@@ -1364,6 +1372,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         head = head[:-2]
     if not any(c.isalpha() for c in head) or not head.replace(" ", "").replace("-", "").replace("'", "").isalnum():
         return None
+    if head[:1].isdigit():
+        return None  # "the 1960s", "2cm", "20445318": a time, a size or a number, no thing
     last = head_words[-1].word
     if (
         colour_name(last) is not None
@@ -1427,6 +1437,7 @@ class _Parser:
         self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
         self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
+        self.with_end = -1  # the token index right after a "with" phrase ("with hands touching": hands touch)
         self.last_end = -1  # the token index right after the last entity's phrase
         self.owners: dict[str, _Entity] = {}  # entity id -> whose it is ("his hand": the man)
         self.fronted_used = False  # the fronted place or relation has found its (first) subject
@@ -1632,6 +1643,15 @@ class _Parser:
             if tag == "STYLEOF":
                 self.i += 1
                 run = self.words_run()
+                while (
+                    token.word != "by"
+                    and self.peek() is not None
+                    and self.peek().word == "of"
+                    and self.peek(1) is not None
+                    and self.peek(1).tag == "WORD"
+                ):
+                    self.i += 1  # "in the style of the Birth of Venus": the whole name
+                    run += [self.tokens[self.i - 1], *self.words_run()]
                 name = " ".join(t.word for t in run if t.word not in _DETERMINERS)[:64]
                 if name:
                     self.out.setting("style", name, f"Is the image in the style of {name}?")
@@ -1803,6 +1823,8 @@ class _Parser:
                     if owner is not None and owner is not entity:
                         self.out.have(owner, entity)
                     carrier, self.last_role = entity, "object"
+                    # "relaxed with hands touching": after no noun, "with" opens a clause of its own
+                    self.with_end = self.i if token.word == "with" and owner is None else -1
                 continue
             if tag == "TEXTVERB":
                 carrier = carrier or self.last or self.topic
@@ -1973,6 +1995,8 @@ class _Parser:
         reduced = self.i > 0 and self.tokens[self.i - 1].tag == "WORD"  # right after its noun: "objects arranged"
         self.i += 1
         subject = self.topic or self.last
+        if token.tag == "VERB" and self.last is not None and self.with_end == self.i - 1:
+            subject = self.last  # "arms relaxed with hands touching the feet": the hands touch them
         if token.tag == "PAST" and self.last is not None and (self.last_role == "object" or reduced):
             subject = self.last  # "with their knees curled in": the knees are; "other objects arranged on": they are
         if subject is None:
@@ -2041,6 +2065,9 @@ class _Parser:
             if nxt is not None and nxt.tag == "REL" and token.word not in _COMPLEMENT_PARTICIPLES:
                 self.out.attribute(subject, token.word, "state")  # "a car parked on the road": parked; the
                 return  # relation is read on as usual
+            if nxt is not None and nxt.word == "with" and token.word not in _COMPLEMENT_PARTICIPLES:
+                self.out.attribute(subject, token.word, "state")  # "arms relaxed with hands ...": relaxed; the
+                return  # "with" is read on as usual
             if nxt is not None and nxt.word in {"in", "with", "of", "on", "from"}:
                 # "a house covered in snow": the state with its complement; the complement is read on as usual
                 j = self.i + 1
@@ -2078,7 +2105,8 @@ class _Parser:
             if obj is not None:
                 self.out.action(subject, token.word, obj)
                 return
-        self.out.action(subject, token.word, None)
+        if verb_lemma(token.word) not in _TRANSITIVE:
+            self.out.action(subject, token.word, None)  # "a man wearing" alone asks nothing
 
 
 def read_prompt(prompt: str) -> list[dict]:
