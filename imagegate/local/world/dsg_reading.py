@@ -1098,6 +1098,8 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "AUX"
         elif word in _POSSESSION_VERBS:
             token.tag = "HAVE"
+        elif word in {"which", "whom"} and previous is not None and previous.tag == "REL":
+            token.tag = "OBJPRON"  # "on which", "behind which": the thing just named
         elif word in _RELATIVES and previous is not None and previous.tag in {"WORD", "PUNCT"}:
             token.tag = "RELPRON"
         elif (word in _SUBJECT_PRONOUNS and word not in _OBJECT_PRONOUNS) or word in {"he", "she", "they", "we", "i"}:
@@ -1510,6 +1512,8 @@ class _Parser:
         never the relation's own subject ("a bed with a laptop on it": it is the bed)."""
         excluded = self.relating if self.relating is not None else self.topic
         others = [e for e in reversed(self.out.entities) if e is not excluded]
+        if word in {"which", "whom"}:
+            return next((e for e in reversed(self.out.entities) if e is not excluded), None)
         if word in {"them", "themselves"}:
             return next((e for e in others if e.plural), self.last_topic)
         if word in {"him", "her"}:
@@ -1623,7 +1627,7 @@ class _Parser:
         below the sky") rather than where the picture is set ("a dog on the beach", "a boat in the sea")?"""
         nxt = self.peek()
         return (self.relation_word in _PLACING_RELATIONS) or (
-            self.relation_word is None and nxt is not None and nxt.tag == "REL" and nxt.value in _PLACING_RELATIONS
+            self.relation_word is None and nxt is not None and nxt.tag == "REL"  # "grass on the ground"
         )
 
     # -- the pass ---------------------------------------------------------------------------------------------
@@ -1738,6 +1742,15 @@ class _Parser:
                 self.i += 1
                 continue
             at_start = self.i == 0 or self.tokens[self.i - 1].tag in {"PUNCT", "CONJ"}
+            if tag == "REL" and self.peek(1) is not None and self.peek(1).word in {"which", "whom"}:
+                # "a table on which there is a vase", "... On which I can see headlights": the thing just named
+                # is the relation's object, and what follows is its subject
+                obj = self.last or self.topic or next(iter(reversed(self.out.entities)), None)
+                self.i += 2
+                self.fronted = ("relation", token.value, obj) if obj is not None else None
+                self.fronted_used = False
+                self.last_topic, self.topic = self.topic or self.last_topic, None
+                continue
             if (
                 tag == "REL"
                 and token.value != "between"
@@ -1796,7 +1809,13 @@ class _Parser:
                     continue
                 if token.value == "inside" and obj is not None and obj.noun in _AMBIENT:
                     continue
-                if token.value == "on" and obj is not None and obj.noun.split()[-1] in _BODY_PARTS:
+                if (
+                    token.value == "on"
+                    and obj is not None
+                    and obj.noun.split()[-1] in _BODY_PARTS
+                    and subject is self.topic
+                    and self.owners.get(obj.id) in (None, subject)
+                ):
                     continue  # "balancing on the left leg", "lying on his back": a posture, no thing on another
                 if obj is not None and subject is not None and token.value != "between":
                     start = len(self.out.checks)
