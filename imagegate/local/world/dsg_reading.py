@@ -375,6 +375,8 @@ _PAIR_NOUNS = frozenset(
         """
     )
 )
+# Verbs of looking: "into" after them is where the gaze goes.
+_GAZE_VERBS = frozenset(_words("look stare gaze peer glance peek smile"))
 # Verbs that need their object ("wearing", "holding"): never asked without it.
 _TRANSITIVE = frozenset(_words("wear dress hold carry have put place"))
 # Words for a shade of the colour that follows ("light blue", "dark green").
@@ -681,7 +683,13 @@ def _is_past(word: str) -> bool:
         return True
     if any(word.endswith(p) and len(word) > len(p) + 2 for p in ("written", "drawn", "grown", "made", "blown", "sewn")):
         return True  # "handwritten", "overgrown", "homemade"
-    return len(word) > 4 and word.endswith("ed") and word.isalpha() and word not in {"bed", "red", "shed", "sled"}
+    return (
+        len(word) > 4
+        and word.endswith("ed")
+        and not word.endswith("eed")  # "seaweed", "steed", "tweed": nouns
+        and word.isalpha()
+        and word not in {"bed", "red", "shed", "sled"}
+    )
 
 
 def _is_third_person(word: str, following: str | None) -> bool:
@@ -1073,6 +1081,8 @@ def _tag(tokens: list[_Token]) -> None:
             i += length
             continue
         relation = _match_relation(words, i)
+        if relation is not None and word == "into" and i > 0 and verb_lemma(words[i - 1]) in _GAZE_VERBS:
+            relation = None  # "looking into a mirror": where the gaze goes, not where the looker is
         if relation is not None and not (word == "by" and i > 0 and tokens[i - 1].tag == "PAST"):
             length, name = relation
             token.tag, token.value = "REL", name
@@ -1439,6 +1449,7 @@ class _Parser:
         self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
         self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
+        self.sentence_subject: _Entity | None = None  # the first subject of the sentence
         self.with_end = -1  # the token index right after a "with" phrase ("with hands touching": hands touch)
         self.last_end = -1  # the token index right after the last entity's phrase
         self.owners: dict[str, _Entity] = {}  # entity id -> whose it is ("his hand": the man)
@@ -1614,6 +1625,9 @@ class _Parser:
                 owner = self.out.entity(owner_phrase)
         pronoun_owner = next((t for t in run if t.word in {"his", "her", "their", "its"}), None)
         anchor = self.topic or self.last_topic
+        if pronoun_owner is not None and pronoun_owner.word == "its" and anchor is self.relating:
+            # "a hat on its head": not the hat's own head ("a woman balancing on her foot" is her own)
+            anchor = self.sentence_subject if self.sentence_subject is not self.relating else None
         if pronoun_owner is not None and owner is None and anchor is not None:
             owner = self.owners.get(anchor.id, anchor)  # "their head ... their arms": the person's
         entity = self.out.entity(phrase, generic=generic, owner=owner)
@@ -1677,6 +1691,7 @@ class _Parser:
                     self.last_topic = self.topic or self.last_topic
                     self.topic, carrier, self.last, self.fronted = None, None, None, None
                     self.fronted_used = False
+                    self.sentence_subject = None
                     self.group = []
                 negated = after_copula = False
                 self.i += 1
@@ -1837,9 +1852,24 @@ class _Parser:
                     if token.word in {"has", "have", "had"}
                     else None
                 )
+                worn = token.word in {"has", "have", "had"} and self.peek() is not None and self.peek().word == "on"
+                if worn:
+                    self.i += 1  # "he has on a white tank": he wears it
                 entity, _ = self.noun_phrase()
+                nxt = self.peek()
+                if (
+                    entity is not None
+                    and token.word != "with"
+                    and nxt is not None
+                    and nxt.word == "on"
+                    and (self.peek(1) is None or self.peek(1).tag in {"PUNCT", "CONJ"})
+                ):
+                    worn = True  # "the man has jeans on"
+                    self.i += 1
                 if entity is not None:
-                    if owner is not None and owner is not entity:
+                    if owner is not None and owner is not entity and worn:
+                        self.out.action(owner, "wear", entity)
+                    elif owner is not None and owner is not entity:
                         self.out.have(owner, entity)
                     carrier, self.last_role = entity, "object"
                     # "relaxed with hands touching": after no noun, "with" opens a clause of its own
@@ -1913,6 +1943,7 @@ class _Parser:
                         joined = after_and and prior_role == "subject" and self.topic is not None
                         self.group = [*(self.group or [self.topic]), entity] if joined else [entity]
                         self.topic = entity
+                        self.sentence_subject = self.sentence_subject or entity
                         if self.fronted is not None:
                             kind, value, obj = self.fronted
                             if kind == "position":

@@ -396,3 +396,22 @@ def test_possession_and_image_tags_fit_the_contract():
         jsonschema.validate({"checks": read(prompt)}, schema)
     (have,) = of_kind("a knight with a shield", "action")
     assert (have["subject"], have["action"], have["object"]) == ("knight", "have", "shield")
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a desk on which there is a globe", "Is the globe on the desk?"),
+        ("A bus is parked. On which I can see two bikes.", "Are the bikes on the bus?"),
+        ("There is sand and seaweed on the rocks.", "Is the seaweed on the rocks?"),
+        ("an owl with a scarf around its neck, a hat on its head", "Is the hat on the head?"),
+        ("The clerk has on a green apron.", "Is the clerk wearing the apron?"),
+        ("The boy has boots on.", "Is the boy wearing the boots?"),
+    ],
+)
+def test_relative_and_worn_phrasings(prompt, question):
+    assert question in questions(prompt), questions(prompt)
+
+
+def test_looking_into_is_no_containment():
+    assert not of_kind("A girl is looking into a pond.", "relation")
