@@ -39,21 +39,14 @@ from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import ImageDetector, ObjectStore
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import VerifierFailed
+from imagegate_service.geometry import REGIONS, in_region, relative_position
 from imagegate_service.rekognition_labels import LabelMapping, mapping
 
 LABEL_FEATURES = ("GENERAL_LABELS", "IMAGE_PROPERTIES")
 TEXT_FEATURE = "DetectText"
 STATUS_IN_PROGRESS = "in progress"
-# An instance's absolute place from its box centre (x, y in 0..1, y downwards): the offline world's ground truth
-# uses the same regions (imagegate/local/world/truth.py REGIONS), so the verifier and the evaluator agree on what
-# "on the left" means. A project rule, not a published figure.
-REGIONS: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {  # (x range, y range), open intervals
-    "left": ((0.0, 0.42), (0.0, 1.0)),
-    "right": ((0.58, 1.0), (0.0, 1.0)),
-    "top": ((0.0, 1.0), (0.0, 0.45)),
-    "bottom": ((0.0, 1.0), (0.55, 1.0)),
-    "center": ((0.3, 0.7), (0.25, 0.75)),
-}
+# An instance's absolute place and its relations to another box: geometry.REGIONS and relative_position, the
+# offline world's ground truth's too, so the verifier and the evaluator agree on what "on the left" means.
 BOX_RELATIONS = ("left of", "right of", "above", "below")
 
 
@@ -356,8 +349,7 @@ def _ground_position(subject: str, check: dict[str, Any], instances: list[Instan
     place = check.get("position")
     if place not in REGIONS:
         return None, f"'{place}' is not a place the boxes can show", ""
-    (x_low, x_high), (y_low, y_high) = REGIONS[str(place)]
-    outside = [i for i in instances if not (x_low < i.x < x_high and y_low < i.y < y_high)]
+    outside = [i for i in instances if not in_region(i, str(place))]
     where = ", ".join(f"({i.x:.2f}, {i.y:.2f})" for i in instances)
     if not outside:
         return True, f"{subject} centred at {where}", ""
@@ -383,7 +375,7 @@ def _ground_relation(
     if not others:
         return None, f"{other_label} detected without boxes", ""
     threshold = labels_map.thresholds.position_threshold
-    pairs = [_relations(a, b, threshold) for a in instances for b in others]
+    pairs = [relative_position(a, b, threshold) for a in instances for b in others]
     if all(relation in found for found in pairs):  # GenEval: every pair
         return True, f"every {subject} is {relation} every {other}", ""
     shown = sorted({r for found in pairs for r in found}) or ["level with"]
@@ -411,27 +403,6 @@ def _ground_text(check: dict[str, Any], seen: Detections) -> _Grounded:
         if read
         else f'the image shows no text; the prompt asks for "{wanted}"',
     )
-
-
-def _relations(a: Instance, b: Instance, threshold: float) -> set[str]:
-    """GenEval's relative_position of A to B (djghosh13/geneval evaluate_images.py): the centre offset, each axis
-    shrunk by threshold x the two boxes' sizes, counts on an axis carrying more than half of its length."""
-    dx, dy = a.x - b.x, a.y - b.y
-    norm = (dx * dx + dy * dy) ** 0.5
-    if norm == 0:
-        return set()
-    rx = max(abs(dx) - threshold * (a.w + b.w), 0) * (1 if dx >= 0 else -1) / norm
-    ry = max(abs(dy) - threshold * (a.h + b.h), 0) * (1 if dy >= 0 else -1) / norm
-    found = set()
-    if rx < -0.5:
-        found.add("left of")
-    if rx > 0.5:
-        found.add("right of")
-    if ry < -0.5:
-        found.add("above")
-    if ry > 0.5:
-        found.add("below")
-    return found
 
 
 def verification_passed(results: list[dict[str, Any]]) -> bool | None:
@@ -536,8 +507,14 @@ def _and(words: list[str]) -> str:
 
 
 def _region_of(instance: Instance) -> str:
-    horizontal = "on the left" if instance.x < 0.42 else "on the right" if instance.x > 0.58 else "in the middle"
-    vertical = "at the top" if instance.y < 0.45 else "at the bottom" if instance.y > 0.55 else ""
+    horizontal = (
+        "on the left"
+        if in_region(instance, "left")
+        else "on the right"
+        if in_region(instance, "right")
+        else "in the middle"
+    )
+    vertical = "at the top" if in_region(instance, "top") else "at the bottom" if in_region(instance, "bottom") else ""
     return f"{horizontal} {vertical}".strip()
 
 

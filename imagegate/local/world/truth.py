@@ -16,7 +16,8 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   small, reads False on the rest: the world's limit, like a model's, and rare in prompts);
 - action: drawn as concepts.action_code(verb) on the agent, read back like an attribute (same rule); None
   while concepts has no action_code;
-- position: the subject's centre in that region of the image (REGIONS);
+- position: the subject's centre in that region of the image (imagegate_service.geometry.REGIONS, the
+  verifier's too);
 - relation, per the contract's geometry: left of / right of / above / below by GenEval's relative_position;
   next to (centres within 0.2 vertically and 0.5 horizontally) and near (that, or within 0.35 both ways); on
   (GenEval above, horizontal overlap, subject's bottom within 0.08 of the object's top), under (the reverse);
@@ -34,7 +35,8 @@ the generator's parse).
 
 from __future__ import annotations
 
-import math
+from imagegate_service.geometry import REGIONS, apart, in_region
+from imagegate_service.geometry import relative_position as geometry_relative_position
 
 from . import concepts
 from . import vocabulary as vocab
@@ -44,14 +46,6 @@ from .perceive import Percept, SeenObject, perceive
 
 __all__ = ["answer_checks", "checks_from_prompt", "instances_of", "relative_position", "satisfied"]
 
-POSITION_THRESHOLD = 0.1  # GenEval evaluate_images.py default
-REGIONS = {
-    "left": lambda o: o.x < 0.42,
-    "right": lambda o: o.x > 0.58,
-    "top": lambda o: o.y < 0.45,
-    "bottom": lambda o: o.y > 0.55,
-    "center": lambda o: 0.3 < o.x < 0.7 and 0.25 < o.y < 0.75,
-}
 # The contract's geometry (docs: the check contract v2), assumptions of this project, not published figures.
 NEXT_TO_DY, NEXT_TO_DX = 0.2, 0.5
 NEAR_DISTANCE = 0.35
@@ -71,25 +65,11 @@ def instances_of(percept: Percept, noun: str) -> list[SeenObject]:
 
 
 def relative_position(a: SeenObject, b: SeenObject) -> set[str]:
-    """GenEval's relations of A to B from their boxes (image y grows downwards), and "next to"."""
-    dx, dy = a.x - b.x, a.y - b.y
-    norm = math.hypot(dx, dy)
-    if norm == 0:
+    """GenEval's relations of A to B from their boxes (geometry.relative_position, the verifier's too), and
+    "next to"."""
+    if not apart(a, b):
         return set()
-    rx = max(abs(dx) - POSITION_THRESHOLD * (a.w + b.w), 0) * (1 if dx >= 0 else -1)
-    ry = max(abs(dy) - POSITION_THRESHOLD * (a.h + b.h), 0) * (1 if dy >= 0 else -1)
-    if abs(rx) < 1e-3 and abs(ry) < 1e-3:
-        return set()
-    rx, ry = rx / norm, ry / norm
-    relations = set()
-    if rx < -0.5:
-        relations.add("left of")
-    if rx > 0.5:
-        relations.add("right of")
-    if ry < -0.5:
-        relations.add("above")
-    if ry > 0.5:
-        relations.add("below")
+    relations = geometry_relative_position(a, b)
     if abs(a.y - b.y) < NEXT_TO_DY and abs(a.x - b.x) < NEXT_TO_DX:
         relations.add("next to")
     return relations
@@ -198,8 +178,8 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
             return bool(instances_of(percept, str(check["object"])))
         return drawn
     if kind == "position":
-        region = REGIONS.get(str(check.get("position")))
-        return None if region is None else all(region(o) for o in found)
+        place = str(check.get("position"))
+        return None if place not in REGIONS else all(in_region(o, place) for o in found)
     if kind == "relation":
         relation = str(check.get("relation", ""))
         targets = instances_of(percept, str(check.get("object", "")))
