@@ -165,7 +165,7 @@ _ABSTRACT_NOUNS = frozenset(
         air wind breeze depth aesthetic aesthetics perspective focus level position direction angle degree degrees
         distance shape size amount height width length version type kind sort concept idea vector element elements
         aspect aspects manner fashion way quality resolution detail details style mood atmosphere theme motif
-        pattern design look feel vibe color colour colors colours
+        pattern design look feel vibe color colour colors colours gaze weight balance posture stance pose
         """
     )
 )
@@ -210,7 +210,7 @@ _ADVERBS = frozenset(
         very really quite so too just also almost nearly slightly partly partially fully completely totally here
         there now still even only exactly clearly both all together alone up down out away back forward forwards
         backward backwards inward inwards outward outwards around outside outdoors apart downhill uphill upstairs
-        downstairs overhead ahead sideways upward upwards downward downwards
+        downstairs overhead ahead sideways upward upwards downward downwards instead again once twice
         """
     )
 )
@@ -285,7 +285,8 @@ _COMPOUNDS = frozenset(
         wine glass, polar bear, sea lion, glass house, light bulb, full moon, half moon, magnifying glass,
         chopping board, drinking glass, dressing table, waiting room, changing room, boxing glove, diving board,
         ironing board, sewing machine, vending machine, rolling pin, watering can, mixing bowl, steering wheel,
-        shopping bag, racing car, reading glasses, writing desk, swimming trunks, climbing wall
+        shopping bag, racing car, reading glasses, writing desk, swimming trunks, climbing wall, spray paint,
+        neck tie
         """
     )
 )
@@ -377,6 +378,8 @@ _PAIR_NOUNS = frozenset(
 )
 # Verbs of looking: "into" after them is where the gaze goes.
 _GAZE_VERBS = frozenset(_words("look stare gaze peer glance peek smile"))
+# Verbs whose "on" names what they act on ("nibbling on grass", "chewing on a bone").
+_ON_OBJECT_VERBS = frozenset(_words("nibble chew feed munch snack gnaw dine"))
 # Verbs that need their object ("wearing", "holding"): never asked without it.
 _TRANSITIVE = frozenset(_words("wear dress hold carry have put place"))
 # Words for a shade of the colour that follows ("light blue", "dark green").
@@ -455,7 +458,14 @@ _PLACEMENT_PARTICIPLES = frozenset(
 )
 # Participles whose complement is part of the state ("covered in snow", "dressed in red", "made of glass").
 _COMPLEMENT_PARTICIPLES = frozenset(
-    _words("covered coated dressed clad wrapped decorated painted made filled dipped soaked lined framed drenched")
+    _words(
+        "covered coated dressed clad wrapped decorated painted made filled dipped soaked lined framed drenched "
+        "written drawn printed carved engraved embroidered etched spelled spelt formed sketched"
+    )
+)
+# Participles whose "in" / "on" complement is the medium ("written in chalk"): no relation to check.
+_MEDIUM_PARTICIPLES = frozenset(
+    _words("written drawn painted printed carved engraved embroidered etched spelled spelt formed sketched")
 )
 # Relations that place one thing against another; "in", "on", "near" a scene word say where the picture is set.
 _PLACING_RELATIONS = frozenset({"above", "below", "under", "behind", "in front of", "left of", "right of", "between"})
@@ -1163,12 +1173,13 @@ def _tag(tokens: list[_Token]) -> None:
             (
                 previous is not None
                 and previous.tag in {"WORD", "PRON", "RELPRON"}
-                and previous.word not in _DETERMINERS
+                and (previous.word not in _DETERMINERS or previous.tag == "RELPRON")  # "a wall that contains"
                 and previous.word not in _NUMBERS
                 and colour_name(previous.word) is None
                 and _attribute_kind(previous.word) is None
                 and (_is_third_person(word, following) or (word in _VERBS and _starts_object(following)))
                 and not (token.raw[:1].isupper() and previous.raw[:1].isupper())  # "Gordon Parks": a name
+                and not _is_compound(f"{previous.word} {word}")  # "spray paint", "neck tie": one noun
             )
             or (
                 previous is not None
@@ -1625,6 +1636,16 @@ class _Parser:
                 owner = self.out.entity(owner_phrase)
         pronoun_owner = next((t for t in run if t.word in {"his", "her", "their", "its"}), None)
         anchor = self.topic or self.last_topic
+        if anchor is not None and anchor.noun.split()[-1] in _BODY_PARTS and pronoun_owner is not None:
+            # "the right knee bent and their gaze": their = the person the parts belong to
+            anchor = self.owners.get(anchor.id) or next(
+                (
+                    e
+                    for e in reversed(self.out.entities)
+                    if e.noun.split()[-1] not in _BODY_PARTS and e.id not in self.owners
+                ),
+                anchor,
+            )
         if pronoun_owner is not None and pronoun_owner.word == "its" and anchor is self.relating:
             # "a hat on its head": not the hat's own head ("a woman balancing on her foot" is her own)
             anchor = self.sentence_subject if self.sentence_subject is not self.relating else None
@@ -1780,6 +1801,21 @@ class _Parser:
                 self.fronted = ("relation", token.value, obj) if obj is not None and at_start else None
                 self.last = None
                 continue
+            if (
+                tag == "REL"
+                and token.value == "on"
+                and self.i > 0
+                and self.tokens[self.i - 1].tag == "VERB"
+                and verb_lemma(self.tokens[self.i - 1].word) in _ON_OBJECT_VERBS
+            ):
+                self.i += 1  # "goats nibbling on grass": they nibble the grass, they are not on it
+                acted = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
+                obj, _ = self.noun_phrase(generic=True)
+                agent = next((e for e in self.out.entities if acted and e.id == acted.get("parent")), None)
+                if obj is not None and acted is not None and agent is not None and not acted.get("object"):
+                    self.out.checks.remove(acted)
+                    self.out.action(agent, acted["action"], obj)
+                continue
             if tag == "REL":
                 self.i += 1
                 # "a woman holding a cup on a table": the thing just acted on; "a cat on a mat next to a dog":
@@ -1866,6 +1902,15 @@ class _Parser:
                 ):
                     worn = True  # "the man has jeans on"
                     self.i += 1
+                after = self.peek()
+                if (
+                    after is not None
+                    and after.tag == "REL"
+                    and self.peek(1) is not None
+                    and self.peek(1).tag == "OBJPRON"
+                ):
+                    owner = None  # "a meter with the road behind it": where the road is, not the meter's road
+                absolute = owner is None and after is not None and after.tag == "REL"
                 if entity is not None:
                     if owner is not None and owner is not entity and worn:
                         self.out.action(owner, "wear", entity)
@@ -1873,7 +1918,7 @@ class _Parser:
                         self.out.have(owner, entity)
                     carrier, self.last_role = entity, "object"
                     # "relaxed with hands touching": after no noun, "with" opens a clause of its own
-                    self.with_end = self.i if token.word == "with" and owner is None else -1
+                    self.with_end = self.i if token.word == "with" and owner is None and not absolute else -1
                 continue
             if tag == "TEXTVERB":
                 carrier = carrier or self.last or self.topic
@@ -2127,6 +2172,8 @@ class _Parser:
                     j += 1
                 if words:
                     self.out.attribute(subject, f"{token.word} {nxt.word} {' '.join(words)}", "state")
+                    if token.word in _MEDIUM_PARTICIPLES and nxt.tag == "REL":
+                        self.i += 1  # "written in spray paint": what it is written in, not a thing inside another
                     return
             self.out.attribute(subject, token.word, "state")
             return

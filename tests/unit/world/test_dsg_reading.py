@@ -415,3 +415,22 @@ def test_relative_and_worn_phrasings(prompt, question):
 
 def test_looking_into_is_no_containment():
     assert not of_kind("A girl is looking into a pond.", "relation")
+
+
+@pytest.mark.parametrize(
+    "prompt, question, wrong",
+    [
+        ("rabbits nibbling on carrots", "Are the rabbits nibbling the carrots?", "Are the rabbits on the carrots?"),
+        ("a note written in chalk on a board", "Is there a board?", "Is the note inside the chalk?"),
+        (
+            "a lamp post with a bicycle behind it",
+            "Is the bicycle behind the lamp post?",
+            "Does the lamp post have a bicycle?",
+        ),
+        ("a shelf that holds four jars", "Are there exactly four jars?", "Are there at least two holds?"),
+        ("a striped neck tie", "Is the neck tie striped?", "Is there a neck?"),
+    ],
+)
+def test_verbs_with_on_media_and_absolute_with(prompt, question, wrong):
+    asked = questions(prompt)
+    assert question in asked and wrong not in asked, asked
