@@ -31,9 +31,14 @@ def test_every_round_and_the_run_get_the_ground_truth_evaluation(runtime):
     assert handler_outcomes(runtime, "evaluate_round") == ["ok"] * len(document["rounds"])
     for entry in document["rounds"]:
         evaluation = entry["evaluation"]
-        assert set(evaluation) == {"passed", "source", "checks"} and evaluation["source"] == GROUND_TRUTH
-        assert evaluation["checks"] and all(set(check) == {"question", "satisfied"} for check in evaluation["checks"])
-        assert evaluation["passed"] == all(check["satisfied"] for check in evaluation["checks"])
+        assert set(evaluation) == {"passed", "source", "checks", "unverifiable"}
+        assert evaluation["source"] == GROUND_TRUTH
+        checks = evaluation["checks"]
+        assert checks and all(set(check) == {"question", "satisfied", "kind"} for check in checks)
+        # unverifiable checks (satisfied null) are counted apart; passed = some verifiable check, none false
+        assert evaluation["unverifiable"] == sum(1 for check in checks if check["satisfied"] is None)
+        verifiable = [check["satisfied"] for check in checks if check["satisfied"] is not None]
+        assert evaluation["passed"] == (bool(verifiable) and all(verifiable))
     # the run's evaluation is the final best image's: its round's
     best = next(entry for entry in document["rounds"] if entry["round"] == document["bestRound"])
     assert document["evaluation"] == best["evaluation"]
@@ -42,7 +47,15 @@ def test_every_round_and_the_run_get_the_ground_truth_evaluation(runtime):
     assert c.evaluation_checks_key("evaluated") in keys
     assert all(c.evaluation_key("evaluated", entry["round"]) in keys for entry in document["rounds"])
     # the outcome the benchmark collects carries the evaluator's verdict on the final image
-    assert outcome.output["evaluation"] == {"passed": document["evaluation"]["passed"], "source": GROUND_TRUTH}
+    # in counts: checks that hold over verifiable checks, unverifiable apart
+    verdicts = [check["satisfied"] for check in document["evaluation"]["checks"]]
+    assert outcome.output["evaluation"] == {
+        "passed": document["evaluation"]["passed"],
+        "source": GROUND_TRUTH,
+        "satisfied": verdicts.count(True),
+        "verifiable": len(verdicts) - verdicts.count(None),
+        "unverifiable": verdicts.count(None),
+    }
     assert document["evaluationCostUsd"] == 0  # the ground truth is free; the loop's own cost is not touched
     assert document["costUsd"] > 0
 
