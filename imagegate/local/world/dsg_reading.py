@@ -416,6 +416,7 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     "unreal engine": ("style", "Does the image look like an Unreal Engine render?"),
     "trending on artstation": ("style", "Does the image look like ArtStation art?"),
     "artstation": ("style", "Does the image look like ArtStation art?"),
+    "cgsociety": ("style", "Does the image look like CGSociety art?"),
     "35mm": ("style", "Does the image look shot on 35mm film?"),
     "film grain": ("style", "Does the image have film grain?"),
     "bokeh": ("style", "Does the image have bokeh?"),
@@ -1102,8 +1103,8 @@ def _tag(tokens: list[_Token]) -> None:
             continue
         following = words[i + 1] if i + 1 < len(words) else None
         previous = tokens[i - 1] if i > 0 else None
-        if word in {"right", "directly", "just", "far", "high", "low", "deep", "halfway"} and _match_relation(
-            words, i + 1
+        if word in {"right", "directly", "just", "far", "high", "low", "deep", "halfway", "wide", "well"} and (
+            _match_relation(words, i + 1) or (following in _POSE_ADVERBS)
         ):
             token.tag = "ADV"  # "right next to him": how close, not a noun
         elif word in ".,;:!?()":
@@ -1492,6 +1493,14 @@ class _Parser:
                     run
                     and _opens_phrase(token.word)
                     and _is_noun_word(run[-1].word)
+                    # "right leg left leg", "two cats three dogs": a new phrase; "fresh pure white lilies" is one
+                    and (
+                        token.word in _WHICH_ONE
+                        or token.word in _NUMBERS
+                        or token.word.isdigit()
+                        or run[-1].word in _KNOWN_NOUNS
+                        or singular_noun(run[-1].word) in _KNOWN_NOUNS
+                    )
                     and not (token.raw[:1].isupper() and run[-1].raw[:1].isupper())
                     and not self._trailing_adjective()
                     and not _is_compound(pair)
@@ -1836,6 +1845,7 @@ class _Parser:
                         obj, _ = self.noun_phrase(generic=True)
                         if obj is not None:
                             self.out.action(subject, "wear", obj)
+                            self.last_role = "object"  # "in a white shirt and tie": both are worn
                         continue
                 ahead = self._peek_run()
                 if token.value == "inside" and ahead and singular_noun(ahead[-1].word) in _AMBIENT:
@@ -1891,6 +1901,13 @@ class _Parser:
                 worn = token.word in {"has", "have", "had"} and self.peek() is not None and self.peek().word == "on"
                 if worn:
                     self.i += 1  # "he has on a white tank": he wears it
+                if (
+                    owner is not None
+                    and token.word == "with"
+                    and self.peek() is not None
+                    and self.peek().word in {"his", "her", "their", "its", "my", "our", "your"}
+                ):
+                    owner = None  # "sitting on the floor with their left hand ...": the hand is theirs, not the floor's
                 entity, _ = self.noun_phrase()
                 nxt = self.peek()
                 if (
@@ -2182,6 +2199,9 @@ class _Parser:
             if obj is not None:
                 self.out.action(subject, token.word, obj)
                 self.last, self.last_role = obj, "object"
+                return
+            if phrase is not None and phrase.head and phrase.head.split()[-1] in _ABSTRACT_NOUNS:
+                self.out.action(subject, token.word, None)  # "in walking position": walking
                 return
             if phrase is not None and phrase.head:
                 words = phrase.head if not phrase.plural else _plural(singular_noun(phrase.head))
