@@ -112,7 +112,7 @@ ATTRIBUTE_KINDS: dict[str, str] = {
             flooded damaged destroyed glowing shining floating hanging stacked scattered tied wrapped covered parked
             blooming wilted withered fallen smiling laughing crying happy sad angry tired hungry naked bare leafless
             frosted inflated deflated spilled overflowing steaming smoking tangled knotted upside-down sleeping
-            sitting standing lying running flying swimming kneeling crouching leaning resting waiting sunken
+            sitting standing lying running flying swimming kneeling crouching leaning resting waiting sunken upright
             submerged flipped crushed bloody hollow stuffed loaded packed half-eaten eaten unopened sealed filled
             """
         )
@@ -1109,8 +1109,10 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "ADV"  # "right next to him": how close, not a noun
         elif word in ".,;:!?()":
             token.tag = "PUNCT"
-        elif word in _NEGATORS:
-            token.tag = "NEG"
+        elif word in _NEGATORS or (word in {"instead", "rather"} and following in {"of", "than"}):
+            token.tag = "NEG"  # "vegetables instead of popcorn": no popcorn
+            if word in {"instead", "rather"}:
+                tokens[i + 1].tag = "SKIP"
         elif word in _CONJUNCTIONS:
             token.tag = "CONJ"
         elif word in _COPULAS:
@@ -1653,7 +1655,7 @@ class _Parser:
                     for e in reversed(self.out.entities)
                     if e.noun.split()[-1] not in _BODY_PARTS and e.id not in self.owners
                 ),
-                anchor,
+                None,
             )
         if pronoun_owner is not None and pronoun_owner.word == "its" and anchor is self.relating:
             # "a hat on its head": not the hat's own head ("a woman balancing on her foot" is her own)
@@ -1981,7 +1983,7 @@ class _Parser:
                 self.i += 1
                 continue
             if tag == "WORD":
-                run_start, prior_role = self.i, self.last_role
+                run_start, prior_role, prior_end = self.i, self.last_role, self.last_end
                 entity, phrase = self.noun_phrase()
                 if negated and phrase is not None and phrase.head:
                     # undo: a negated phrase is an absent check, not an entity
@@ -1994,15 +1996,25 @@ class _Parser:
                     continue
                 negated = False
                 after_and = run_start > 0 and self.tokens[run_start - 1].tag == "CONJ"
-                if entity is not None and after_and and prior_role == "object":
+                acted = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
+                agent = next((e for e in self.out.entities if acted and e.id == acted.get("parent")), None)
+                new_clause = self.tokens[run_start].word in {"his", "her", "their", "its", "my", "our", "your"} and (
+                    self.peek() is not None and self.peek().tag in {"COP", "VERB", "PAST", "AUX"}
+                )  # "bent at the knee and their head is up": a clause of its own
+                if entity is not None and after_and and prior_role == "object" and not new_clause:
                     self.last_role, carrier = "object", entity  # "holding a cup and a saucer": both are held
-                    acted = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
-                    agent = next((e for e in self.out.entities if acted and e.id == acted.get("parent")), None)
                     if acted is not None and agent is not None and acted.get("object") and agent is not entity:
                         self.out.action(agent, acted["action"], entity)
                 elif entity is not None:
                     if self.topic is None or (not after_copula and self._starts_clause(run_start)):
-                        joined = after_and and prior_role == "subject" and self.topic is not None
+                        # "a man and a woman posing": joined subjects share; "the torso is upright and the head
+                        # looking down": a new clause (something came between the last phrase and "and")
+                        joined = (
+                            after_and
+                            and prior_role == "subject"
+                            and self.topic is not None
+                            and prior_end == run_start - 1
+                        )
                         self.group = [*(self.group or [self.topic]), entity] if joined else [entity]
                         self.topic = entity
                         self.sentence_subject = self.sentence_subject or entity

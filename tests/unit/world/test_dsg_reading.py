@@ -434,3 +434,15 @@ def test_looking_into_is_no_containment():
 def test_verbs_with_on_media_and_absolute_with(prompt, question, wrong):
     asked = questions(prompt)
     assert question in asked and wrong not in asked, asked
+
+
+def test_clauses_joined_by_and_keep_their_own_subjects():
+    # "... and their head is up": the head is up, not the leg; a subject after a finished clause shares nothing
+    asked = questions("Her left leg is bent at the knee and her head is up.")
+    assert "Is the head up?" in asked and "Is the left leg up?" not in asked
+    asked = questions("His back is straight and his chin pointing down")
+    assert "Is the back pointing?" not in asked
+    # ... while subjects joined directly still share
+    assert "Is the girl waving?" in questions("a boy and a girl waving")
+    # "instead of": none of it
+    assert {c["subject"] for c in of_kind("a salad bowl with lettuce instead of croutons", "absent")} == {"crouton"}
