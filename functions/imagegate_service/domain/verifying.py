@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import cache
 from typing import Any, cast
 
 from imagegate_service import constants as c
@@ -481,14 +482,24 @@ def _number_words(count: int, noun: str) -> str:
     return f"no {_plural(noun, 2)}" if count == 0 else f"{count} {_plural(noun, count)}"
 
 
+@cache
+def _irregular_plurals() -> dict[str, str]:
+    """Singular -> plural from the label mapping's irregular plurals (the one list the verifier reads nouns by),
+    the first plural where it lists two."""
+    found: dict[str, str] = {}
+    for plural, singular in mapping().plurals.items():
+        found.setdefault(singular, plural)
+    return found
+
+
 def _plural(noun: str, count: int) -> str:
     if count == 1 or not noun:
         return noun
     head, _, last = noun.rpartition(" ")
     prefix = f"{head} " if head else ""
-    irregular = {"person": "people", "man": "men", "woman": "women", "child": "children", "mouse": "mice",
-                 "sheep": "sheep", "fish": "fish", "knife": "knives", "foot": "feet", "tooth": "teeth",
-                 "goose": "geese", "leaf": "leaves", "wolf": "wolves", "shelf": "shelves"}  # fmt: skip
+    irregular = _irregular_plurals()
+    if noun in irregular:
+        return irregular[noun]
     if last in irregular:
         return prefix + irregular[last]
     if re.search(r"[^aeiou]y$", last):
