@@ -343,8 +343,8 @@ _MASS_NOUNS = frozenset(
     _words(
         """
         hair fur water grass snow sand sky smoke fog mist steam food furniture luggage rice bread milk coffee tea
-        juice wine beer soup money traffic foliage ice fire lava mud dirt dust rain light sunlight moss seaweed
-        jewelry jewellery clothing equipment hay straw wood metal glass paper cloth fabric
+        juice wine beer soup money traffic foliage ice lava mud dirt dust rain sunlight moss seaweed
+        jewelry jewellery clothing equipment hay straw
         """
     )
 )
@@ -417,6 +417,10 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     "trending on artstation": ("style", "Does the image look like ArtStation art?"),
     "artstation": ("style", "Does the image look like ArtStation art?"),
     "cgsociety": ("style", "Does the image look like CGSociety art?"),
+    **{
+        tag: ("style", f"Is the image in {'an' if tag[0] in 'aeiou' else 'a'} {tag} style?")
+        for tag in _words("fantasy horror noir occult")
+    },
     "35mm": ("style", "Does the image look shot on 35mm film?"),
     "film grain": ("style", "Does the image have film grain?"),
     "bokeh": ("style", "Does the image have bokeh?"),
@@ -1109,6 +1113,9 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "ADV"  # "right next to him": how close, not a noun
         elif word in ".,;:!?()":
             token.tag = "PUNCT"
+        elif word == "as" and following == "well":
+            token.tag = "ADV"  # "laying down as well": too
+            tokens[i + 1].tag = "SKIP"
         elif word in _NEGATORS or (word in {"instead", "rather"} and following in {"of", "than"}):
             token.tag = "NEG"  # "vegetables instead of popcorn": no popcorn
             if word in {"instead", "rather"}:
@@ -1195,6 +1202,16 @@ def _tag(tokens: list[_Token]) -> None:
             )
             or (
                 previous is not None
+                and previous.tag == "WORD"
+                and word.endswith("s")
+                and len(word) > 3
+                and word.isalpha()
+                and not _is_plural(previous.word)
+                and _after_a(tokens, i)
+                and (following is None or following in _DETERMINERS or following in _OTHER_PREPOSITIONS)
+            )
+            or (
+                previous is not None
                 and previous.raw[:1].isupper()
                 and previous.tag == "WORD"
                 and token.raw.islower()
@@ -1206,6 +1223,15 @@ def _tag(tokens: list[_Token]) -> None:
         else:
             token.tag = "WORD"
         i += 1
+
+
+def _after_a(tokens: list[_Token], i: int) -> bool:
+    """Is the word at i right after a noun phrase opened by "a"/"an" ("a hamster | hatches")? A singular
+    article never heads a plural, so an -s word there is a verb."""
+    j = i - 1
+    while j >= 0 and tokens[j].tag == "WORD" and tokens[j].word not in {"a", "an"}:
+        j -= 1
+    return 0 <= j < i - 1 and tokens[j].word in {"a", "an"}
 
 
 def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
@@ -1502,6 +1528,7 @@ class _Parser:
                         or token.word.isdigit()
                         or run[-1].word in _KNOWN_NOUNS
                         or singular_noun(run[-1].word) in _KNOWN_NOUNS
+                        or (_is_plural(run[-1].word) and run[-1].word.isalpha())  # "cute ears big eyes"
                     )
                     and not (token.raw[:1].isupper() and run[-1].raw[:1].isupper())
                     and not self._trailing_adjective()
@@ -2211,6 +2238,10 @@ class _Parser:
             if obj is not None:
                 self.out.action(subject, token.word, obj)
                 self.last, self.last_role = obj, "object"
+                return
+            if phrase is not None and phrase.head in {"left", "right"}:
+                self.out.action(subject, token.word, None, phrase.head)  # "looking right": which way
+                self.out.checks[-1].pop("object", None)
                 return
             if phrase is not None and phrase.head and phrase.head.split()[-1] in _ABSTRACT_NOUNS:
                 self.out.action(subject, token.word, None)  # "in walking position": walking

@@ -446,3 +446,18 @@ def test_clauses_joined_by_and_keep_their_own_subjects():
     assert "Is the girl waving?" in questions("a boy and a girl waving")
     # "instead of": none of it
     assert {c["subject"] for c in of_kind("a salad bowl with lettuce instead of croutons", "absent")} == {"crouton"}
+
+
+@pytest.mark.parametrize(
+    "prompt, question, wrong",
+    [
+        ("A duckling waddles across a path.", "Is the duckling waddling?", "Are there duckling waddles?"),
+        ("a doll with round cheeks small hands", "Are the hands small?", "Are the hands cheeks?"),
+        ("a puppy asleep on a rug as well", "Is there a rug?", "Is there a well?"),
+        ("a statue gazing left", "Is the statue gazing left?", "Is the statue gazing a left?"),
+        ("a cup of tea", "Is there a cup?", "Is there cup?"),
+    ],
+)
+def test_articles_lists_and_directions(prompt, question, wrong):
+    asked = questions(prompt)
+    assert question in asked and wrong not in asked, asked
