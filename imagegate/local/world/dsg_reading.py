@@ -1038,6 +1038,7 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
     every style word: replaced by a mark, in the prompt's order."""
     found: list[tuple[int, str, str]] = []
     lowered = text.lower().replace("-", " ")
+    quoted = [match.span() for match in _QUOTES.finditer(text.replace("’", "'"))]
     tables = (
         ("style", [tag for tag, (kind, _) in _IMAGE_TAGS.items() if kind == "style"]),
         ("light", [tag for tag, (kind, _) in _IMAGE_TAGS.items() if kind == "light"]),
@@ -1052,6 +1053,8 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
             if phrase in {"white background", "plain background"}:
                 continue  # a backdrop: read with its colour
             for match in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
+                if any(start <= match.start() < end for start, end in quoted):
+                    continue  # words inside quoted text are the text ("OXYDE NOIR"), not a style
                 found.append((match.start(), kind, phrase))
                 lowered = lowered[: match.start()] + " " * len(phrase) + lowered[match.end() :]
     if not found:

@@ -461,3 +461,9 @@ def test_clauses_joined_by_and_keep_their_own_subjects():
 def test_articles_lists_and_directions(prompt, question, wrong):
     asked = questions(prompt)
     assert question in asked and wrong not in asked, asked
+
+
+def test_style_words_inside_quoted_text_stay_text():
+    (text,) = of_kind('a neon sign that says "FILM NOIR" over a bar', "text")
+    assert text["text"] == "FILM NOIR"
+    assert not of_kind('a neon sign that says "FILM NOIR" over a bar', "style")
