@@ -579,6 +579,10 @@ _HAND_MADE = re.compile(
     re.IGNORECASE,
 )
 # "8 k", "3 d": a resolution or dimension written with a space ("8k", "3d"), not eight things called "k"
+# "in the shape of a pineapple": its shape ("pineapple-shaped"), no pineapple
+_SHAPE_OF = re.compile(r"\bin the (?:shape|form) of (?:an? |the )?([^\W\d_]+)\b", re.IGNORECASE)
+# "He's", "it's", "they're": the pronoun and its verb ("is"), not a possessive
+_CONTRACTIONS = re.compile(r"\b(he|she|it|that|there|they|we|you)['’](s|re)\b", re.IGNORECASE)
 _SPACED_UNITS = re.compile(r"\b(\d{1,2}) ([kd])\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+)*|[.,;:!?()]")
 
@@ -1480,6 +1484,8 @@ class _Parser:
 
     def __init__(self, prompt: str) -> None:
         self.out = _Reader(prompt)
+        prompt = _CONTRACTIONS.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", prompt)
+        prompt = _SHAPE_OF.sub(r"\1-shaped", prompt)
         text, self.settings = _multiword_settings(_SPACED_UNITS.sub(r"\1\2", prompt))
         self.tokens, self.quotes = _tokens(text)
         _tag(self.tokens)
@@ -1732,8 +1738,17 @@ class _Parser:
                 ):
                     self.i += 1  # "in the style of the Birth of Venus": the whole name
                     run += [self.tokens[self.i - 1], *self.words_run()]
-                name = " ".join(t.word for t in run if t.word not in _DETERMINERS)[:64]
-                if name:
+                names = [" ".join(t.word for t in run if t.word not in _DETERMINERS)[:64]]
+                while (
+                    self.peek() is not None
+                    and self.peek().word == "and"
+                    and self.peek(1) is not None
+                    and self.peek(1).tag == "WORD"
+                    and self.peek(1).word not in _DETERMINERS
+                ):
+                    self.i += 1  # "by Alex Grey and Norman Rockwell": each a style
+                    names.append(" ".join(t.word for t in self.words_run())[:64])
+                for name in filter(None, names):
                     self.out.setting("style", name, f"Is the image in the style of {name}?")
                 continue
             if self.fronted_used and tag in {"REL", "VERB", "PAST", "COP", "HAVE", "PREP", "TEXTVERB", "PLACE"}:

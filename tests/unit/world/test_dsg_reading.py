@@ -467,3 +467,12 @@ def test_style_words_inside_quoted_text_stay_text():
     (text,) = of_kind('a neon sign that says "FILM NOIR" over a bar', "text")
     assert text["text"] == "FILM NOIR"
     assert not of_kind('a neon sign that says "FILM NOIR" over a bar', "style")
+
+
+def test_credits_shapes_and_contractions():
+    asked = questions("a lighthouse in a storm, art by Ivan Aivazovsky and Winslow Homer")
+    assert "Is the image in the style of winslow homer?" in asked and "Is there a winslow homer?" not in asked
+    asked = questions("a cushion in the shape of a cloud")
+    assert "Is the cushion cloud-shaped?" in asked and "Is there a cloud?" not in asked
+    asked = questions("A goat on a rock. It's chewing grass.")
+    assert "Is there an it?" not in asked
