@@ -14,16 +14,16 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   so the code present on every instance is True and missing is False; a phrase ("covered in snow") is None, as
   the world draws single words only. (An object asked for more attributes than it has rows for, three, two when
   small, reads False on the rest: the world's limit, like a model's, and rare in prompts);
-- action: drawn as concepts.action_code(verb) on the agent, read back like an attribute (same rule); None
-  while concepts has no action_code;
+- action: drawn as concepts.action_code(verb) on the agent, read back like an attribute (same rule), and the
+  object acted on, when named, must be there; an action check naming no action is None;
 - position: the subject's centre in that region of the image (imagegate_service.geometry.REGIONS, the
   verifier's too);
 - relation, per the contract's geometry: left of / right of / above / below by GenEval's relative_position;
   next to (centres within 0.2 vertically and 0.5 horizontally) and near (that, or within 0.35 both ways); on
   (GenEval above, horizontal overlap, subject's bottom within 0.08 of the object's top), under (the reverse);
   inside (subject's centre in the object's box and at most 0.6 of its width and height); between (subject's
-  centre between the two objects' centres on x or on y); behind / in front of need SeenObject.depth (larger =
-  further back) and horizontal overlap: None while perception reports no depth;
+  centre between the two objects' centres on x or on y); behind / in front of by SeenObject.depth (the layer
+  perceive reads back, larger = further back, 0 when drawn without one) and horizontal overlap;
 - text: a decoded text band equal to the text (case and spacing ignored);
 - scene, light, style: the world's one recognised value (vocabulary's word tables map a prompt's word to it);
   a value the world never draws (a "blue background", an "oil painting" it has no frame for) is None;
@@ -38,9 +38,8 @@ from __future__ import annotations
 from imagegate_service.geometry import REGIONS, apart, in_region
 from imagegate_service.geometry import relative_position as geometry_relative_position
 
-from . import concepts
 from . import vocabulary as vocab
-from .concepts import attribute_code, colour_name, concept_code
+from .concepts import action_code, attribute_code, colour_name, concept_code
 from .dsg_reading import checks_from_prompt
 from .perceive import Percept, SeenObject, perceive
 
@@ -104,10 +103,7 @@ def _pair(relation: str, a: SeenObject, b: SeenObject) -> bool | None:
             and a.h <= INSIDE_SHARE * b.h
         )
     if relation in {"behind", "in front of"}:
-        da, db = getattr(a, "depth", None), getattr(b, "depth", None)
-        if da is None or db is None:
-            return None
-        deeper = da > db if relation == "behind" else da < db
+        deeper = a.depth > b.depth if relation == "behind" else a.depth < b.depth
         return deeper and _overlap_x(a, b)
     return None
 
@@ -170,8 +166,7 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
             return None
         return _drawn_code(found, attribute_code(attribute))
     if kind == "action":
-        action_code = getattr(concepts, "action_code", None)
-        if action_code is None or not check.get("action"):
+        if not check.get("action"):
             return None
         drawn = _drawn_code(found, action_code(str(check["action"])))
         if drawn and check.get("object"):
