@@ -1159,7 +1159,13 @@ def _tag(tokens: list[_Token]) -> None:
         elif previous is not None and (
             (word in _VERBS and previous.tag in {"AUX", "PRON"})
             or (
-                (previous.tag == "PREP" and previous.word == "to" and word.isalpha() and _starts_object(following))
+                (
+                    previous.tag == "PREP"
+                    and previous.word == "to"
+                    and word.isalpha()
+                    and word not in _PLACES  # "tilted to right": a direction
+                    and _starts_object(following)
+                )
                 and word not in _DETERMINERS
                 and word not in _ADVERBS
             )
@@ -1527,23 +1533,30 @@ class _Parser:
                     break  # "a dog down the street": a new phrase starts
                 pair = f"{run[-1].word} {token.word}" if run else ""
                 if (
-                    run
-                    and _opens_phrase(token.word)
-                    and _is_noun_word(run[-1].word)
-                    # "right leg left leg", "two cats three dogs": a new phrase; "fresh pure white lilies" is one
-                    and (
-                        token.word in _WHICH_ONE
-                        or token.word in _NUMBERS
-                        or token.word.isdigit()
-                        or run[-1].word in _KNOWN_NOUNS
-                        or singular_noun(run[-1].word) in _KNOWN_NOUNS
-                        or (_is_plural(run[-1].word) and run[-1].word.isalpha())  # "cute ears big eyes"
+                    (
+                        run
+                        and _opens_phrase(token.word)
+                        and _is_noun_word(run[-1].word)
+                        # "right leg left leg", "two cats three dogs": a new phrase; "fresh pure white lilies" is one
+                        and (
+                            token.word in _WHICH_ONE
+                            or token.word in _NUMBERS
+                            or token.word.isdigit()
+                            or run[-1].word in _KNOWN_NOUNS
+                            or singular_noun(run[-1].word) in _KNOWN_NOUNS
+                            or (_is_plural(run[-1].word) and run[-1].word.isalpha())  # "cute ears big eyes"
+                        )
+                        and not (token.raw[:1].isupper() and run[-1].raw[:1].isupper())
+                        and not self._trailing_adjective()
+                        and not _is_compound(pair)
                     )
-                    and not (token.raw[:1].isupper() and run[-1].raw[:1].isupper())
-                    and not self._trailing_adjective()
-                    and not _is_compound(pair)
+                    or (
+                        run
+                        and run[-1].word in _BODY_PARTS - {"back", "side", "sides", "bottom"}
+                        and token.word in _BODY_PARTS - {"back", "side", "sides", "bottom"}
+                    )
                 ):
-                    break  # "right leg left leg": a second phrase
+                    break  # "right leg left leg", "below chest head tilted": a second phrase
                 run.append(token)
             elif run and token.tag == "ADV" and any(t.word not in _DETERMINERS for t in run):
                 break
@@ -1982,7 +1995,7 @@ class _Parser:
                         self.out.have(owner, entity)
                     carrier, self.last_role = entity, "object"
                     # "relaxed with hands touching": after no noun, "with" opens a clause of its own
-                    self.with_end = self.i if token.word == "with" and owner is None and not absolute else -1
+                    self.with_end = self.i if token.word == "with" and not absolute else -1
                 continue
             if tag == "TEXTVERB":
                 carrier = carrier or self.last or self.topic
@@ -2164,8 +2177,14 @@ class _Parser:
         reduced = self.i > 0 and self.tokens[self.i - 1].tag == "WORD"  # right after its noun: "objects arranged"
         self.i += 1
         subject = self.topic or self.last
-        if token.tag == "VERB" and self.last is not None and self.with_end == self.i - 1:
-            subject = self.last  # "arms relaxed with hands touching the feet": the hands touch them
+        if (
+            token.tag == "VERB"
+            and self.last is not None
+            and self.last.plural  # "with rams grazing", "with hands touching"; "a man with a hat walking" walks
+            and self.with_end == self.i - 1
+            and token.word.endswith("ing")
+        ):
+            subject = self.last  # "arms relaxed with hands touching the feet", "a slope with rams grazing": they do
         if token.tag == "PAST" and self.last is not None and (self.last_role == "object" or reduced):
             subject = self.last  # "with their knees curled in": the knees are; "other objects arranged on": they are
         if subject is None:

@@ -476,3 +476,10 @@ def test_credits_shapes_and_contractions():
     assert "Is the cushion cloud-shaped?" in asked and "Is there a cloud?" not in asked
     asked = questions("A goat on a rock. It's chewing grass.")
     assert "Is there an it?" not in asked
+
+
+def test_with_clauses_and_body_part_lists():
+    assert "Are the geese swimming?" in questions("a pond with geese swimming")
+    assert "Is the woman walking?" in questions("a woman with an umbrella walking")
+    asked = questions("hands near chest head tilted to left")
+    assert "Is the head tilted?" in asked and "Is there a chest head?" not in asked
