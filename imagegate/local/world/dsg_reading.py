@@ -380,6 +380,15 @@ _PAIR_NOUNS = frozenset(
 _GAZE_VERBS = frozenset(_words("look stare gaze peer glance peek smile"))
 # Verbs whose "on" names what they act on ("nibbling on grass", "chewing on a bone").
 _ON_OBJECT_VERBS = frozenset(_words("nibble chew feed munch snack gnaw dine"))
+# Games and sports (general English): what "play" names, not a thing in the picture.
+_GAMES = frozenset(
+    _words(
+        """
+        soccer football tennis chess golf basketball baseball volleyball hockey cricket rugby badminton checkers
+        poker billiards pool polo lacrosse softball handball squash darts bowling croquet dominoes hopscotch tag
+        """
+    )
+)
 # Verbs that need their object ("wearing", "holding"): never asked without it.
 _TRANSITIVE = frozenset(_words("wear dress hold carry have put place"))
 # Words for a shade of the colour that follows ("light blue", "dark green").
@@ -1164,6 +1173,7 @@ def _tag(tokens: list[_Token]) -> None:
                     and previous.word == "to"
                     and word.isalpha()
                     and word not in _PLACES  # "tilted to right": a direction
+                    and word not in _PLACE_TAIL  # "flared out to side"
                     and _starts_object(following)
                 )
                 and word not in _DETERMINERS
@@ -2269,6 +2279,11 @@ class _Parser:
                         self.i += 1  # "written in spray paint": what it is written in, not a thing inside another
                     return
             self.out.attribute(subject, token.word, "state")
+            return
+        ahead = self._peek_run() if nxt is not None and nxt.tag == "WORD" else []
+        if ahead and ahead[-1].word in _GAMES and verb_lemma(token.word) == "play":
+            self.words_run()  # "playing soccer": the game played, no thing called soccer
+            self.out.action(subject, token.word, None, ahead[-1].word)
             return
         if nxt is not None and nxt.tag == "WORD":
             obj, phrase = self.noun_phrase(generic=True)

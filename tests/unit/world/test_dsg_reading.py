@@ -483,3 +483,10 @@ def test_with_clauses_and_body_part_lists():
     assert "Is the woman walking?" in questions("a woman with an umbrella walking")
     asked = questions("hands near chest head tilted to left")
     assert "Is the head tilted?" in asked and "Is there a chest head?" not in asked
+
+
+def test_a_game_played_is_no_thing():
+    checks = read("two otters playing volleyball on a beach")
+    assert "Are the otters playing volleyball?" in [c["question"] for c in checks]
+    assert "volleyball" not in {c["subject"] for c in checks if c["kind"] == "entity"}
+    assert "Is the scarf siding?" not in questions("the scarf is blown out to side")
