@@ -63,13 +63,12 @@ def load_geneval(path: Path = GENEVAL_FILE) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def _dsg(checks: list[dict], answers: dict[str, bool | None]) -> dict[str, bool | None]:
-    """DSG's parent rule with null: a failed parent fails its child; otherwise the child keeps its value."""
-    out = dict(answers)
-    for check in checks:
-        if check.get("parent") and out.get(check["parent"]) is False:
-            out[check["id"]] = False
-    return out
+def dsg(checks: list[dict], answers: dict[str, bool | None]) -> dict[str, bool | None]:
+    """id -> satisfied by DSG's parent rule with null, the evaluator's own (domain/evaluating.apply_parent_rule):
+    a failed parent fails its child; otherwise the child keeps its value."""
+    from imagegate_service.domain.evaluating import apply_parent_rule
+
+    return {check["id"]: check["satisfied"] for check in apply_parent_rule(checks, answers)}
 
 
 def passes(values: list[bool | None]) -> bool:
@@ -88,8 +87,8 @@ class ItemResult:
 
 
 def _judged(percept: Percept, digest: str, checks: list[dict]) -> list[tuple[str, bool | None, bool]]:
-    truth = _dsg(checks, {c["id"]: satisfied(c, percept) for c in checks})
-    seen = _dsg(checks, {c["id"]: answer(c, percept, digest) for c in checks})
+    truth = dsg(checks, {c["id"]: satisfied(c, percept) for c in checks})
+    seen = dsg(checks, {c["id"]: answer(c, percept, digest) for c in checks})
     return [(c["kind"], truth[c["id"]], bool(seen[c["id"]])) for c in checks]
 
 
@@ -108,7 +107,7 @@ def measure_item(
     png = render_png(item["prompt"], "", seed, width, height, variant, generator, profile)
     percept = perceive(png)
     checks = checks_from_expected(item) if item.get("include") else checks_from_prompt(item["prompt"])
-    truth = _dsg(checks, {c["id"]: satisfied(c, percept) for c in checks})
+    truth = dsg(checks, {c["id"]: satisfied(c, percept) for c in checks})
     if not judge:
         return ItemResult(item.get("tag", ""), passes(list(truth.values())), 0.0)
     digest = hashlib.sha256(png).hexdigest()

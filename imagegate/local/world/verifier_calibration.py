@@ -27,7 +27,7 @@ from imagegate_service.rekognition_labels import mapping
 from imagegate_service.settings import DEFAULTS
 
 from ..rekognition_offline import detect_labels, detect_text
-from .calibration import load_geneval
+from .calibration import dsg, load_geneval
 from .perceive import perceive
 from .render import render_png
 from .truth import satisfied
@@ -50,22 +50,13 @@ class ItemResult:
     verified: bool | None = None  # the verifier's verdict on the image
 
 
-def _dsg(checks: list[dict], answers: dict[str, bool | None]) -> dict[str, bool | None]:
-    """DSG with null: a failed parent fails its child; otherwise the child keeps its own answer."""
-    out = dict(answers)
-    for check in checks:
-        if check.get("parent") and out.get(check["parent"]) is False:
-            out[check["id"]] = False
-    return out
-
-
 def measure_item(tag: str, prompt: str, checks: list[dict], width: int, height: int, seed: int) -> ItemResult:
     from imagegate_service.domain.verifying import Detections, ground, verification_passed
 
     labels_map = mapping()
     png = render_png(prompt, "", seed, width, height)
     percept = perceive(png)
-    truth = _dsg(checks, {c["id"]: satisfied(c, percept) for c in checks})
+    truth = dsg(checks, {c["id"]: satisfied(c, percept) for c in checks})
     labels = detect_labels(
         png, {"Features": LABEL_FEATURES, "MinConfidence": labels_map.thresholds.min_label_confidence}
     )
@@ -73,7 +64,7 @@ def measure_item(tag: str, prompt: str, checks: list[dict], width: int, height: 
     seen = Detections.read(labels, text, labels_map)
     grounded = [ground(check, seen, labels_map) for check in checks]
     # the same DSG rule on both sides, as calibration.py compares the judge (the verdict itself is the product's)
-    verified = _dsg(checks, {c["id"]: g["satisfied"] for c, g in zip(checks, grounded, strict=True)})
+    verified = dsg(checks, {c["id"]: g["satisfied"] for c, g in zip(checks, grounded, strict=True)})
     return ItemResult(
         tag,
         [(c["kind"], truth[c["id"]], verified[c["id"]]) for c in checks],
