@@ -464,6 +464,12 @@ def test_the_schemas_name_the_contracts_kinds_relations_and_answers():
     assert tuple(fields["attributeKind"]["enum"]) == c.EVALUATION_ATTRIBUTE_KINDS
     answer = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["items"]["properties"]["answer"]
     assert set(answer["enum"]) == set(ANSWER_SATISFIED)
+    # the judge's verdict checks use the same kinds, and both schemas the places the boxes are read by
+    from imagegate_service.geometry import REGIONS
+
+    verdict = prompts.schema("verdict.schema.json")["properties"]["checks"]["items"]["properties"]
+    assert set(verdict["kind"]["enum"]) == set(KIND_FIELDS)
+    assert set(verdict["position"]["enum"]) == set(fields["position"]["enum"]) == set(REGIONS)
 
 
 # -- Record Round and Finish Run -----------------------------------------------------------------------
