@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from imagegate_service.constants import EVALUATION_RELATION_WORDS, EVALUATION_RELATIONS
+from imagegate_service.constants import EVALUATION_RELATION_WORDS
 
 from . import vocabulary as vocab
 from .concepts import (
@@ -663,32 +663,6 @@ def _ing(verb: str) -> str:
     return verb + "ing"
 
 
-# The evaluation contract's kinds and relations (prompts/evaluation_checks.schema.json): what an
-# evaluator model is asked. The judge also checks adjectives, settings and "next to".
-CONTRACT_KINDS = frozenset({"entity", "count", "colour", "position", "relation", "text", "absent"})
-CONTRACT_RELATIONS = frozenset(EVALUATION_RELATIONS)
-CONTRACT_MAX_CHECKS = 30
-
-
 def checks_from_prompt(prompt: str) -> list[dict]:
     """The prompt's checks, by this module's own reading (see the module docstring)."""
     return _Reading(prompt or "").read()
-
-
-def contract_checks_from_prompt(prompt: str) -> list[dict]:
-    """The checks an evaluator is asked (contract kinds only, renumbered c1.., at most 30, parents kept)."""
-    kept = [
-        c
-        for c in checks_from_prompt(prompt)
-        if c["kind"] in CONTRACT_KINDS and (c["kind"] != "relation" or c["relation"] in CONTRACT_RELATIONS)
-    ][:CONTRACT_MAX_CHECKS]
-    ids = {c["id"]: f"c{n}" for n, c in enumerate(kept, start=1)}
-    out = []
-    for check in kept:
-        check = {**check, "id": ids[check["id"]], "parent": ids.get(check.get("parent") or "")}
-        if check["parent"] is None:
-            del check["parent"]  # the contract omits it
-        if check["kind"] == "text":
-            check["subject"] = "text"
-        out.append(check)
-    return out
