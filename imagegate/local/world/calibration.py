@@ -72,9 +72,11 @@ def dsg(checks: list[dict], answers: dict[str, bool | None]) -> dict[str, bool |
 
 
 def passes(values: list[bool | None]) -> bool:
-    """The evaluation verdict: at least one verifiable check, and no verifiable check false."""
-    known = [v for v in values if v is not None]
-    return bool(known) and all(known)
+    """The evaluator's own verdict (domain/evaluating.evaluation_passed): at least one verifiable check, and no
+    verifiable check false."""
+    from imagegate_service.domain.evaluating import evaluation_passed
+
+    return evaluation_passed([{"satisfied": value} for value in values])
 
 
 @dataclass
