@@ -647,8 +647,18 @@ def test_the_workflow_evaluates_after_the_judge_retries_like_it_and_never_fails_
     states = json_module.loads(quality_loop_file().read_text(encoding="utf-8"))["States"]
     evaluate = states["Evaluate Round"]
     judge = states["Judge Images"]["ItemProcessor"]["States"]["Judge Candidate"]  # one judge call per candidate
-    # Judge Images -> Pick Best -> Evaluate Round -> Record Round, the result in $.evaluation, which Record Round reads
-    assert states["Judge Images"]["Next"] == "Pick Best" and states["Pick Best"]["Next"] == "Evaluate Round"
+    # Judge Images -> Pick Best -> Verify? -> (Verify Round, when the judge passed and the run has a verifier; its
+    # result or its caught error, then) Evaluate Round -> Record Round, the result in $.evaluation, which Record
+    # Round reads: every round is evaluated, whatever the verifier did
+    assert states["Judge Images"]["Next"] == "Pick Best" and states["Pick Best"]["Next"] == "Verify?"
+    assert states["Verify?"]["Default"] == "Evaluate Round"
+    assert [choice["Next"] for choice in states["Verify?"]["Choices"]] == ["Verify Round"]
+    assert states["Verify Round"]["Next"] == "Evaluate Round"
+    assert states["Verify Round"]["Catch"][-1] == {
+        "ErrorEquals": ["States.ALL"],
+        "ResultPath": "$.judgement.verification",
+        "Next": "Evaluate Round",
+    }
     assert evaluate["Next"] == "Record Round"
     assert evaluate["Resource"] == "${" + c.HANDLERS["evaluate_round"] + "}"
     assert evaluate["ResultPath"] == states["Record Round"]["Parameters"]["evaluation.$"] == "$.evaluation"
