@@ -251,6 +251,34 @@ API_FUNCTION_SPEC = FunctionSpec(
 MARK_RUN_ENDED_FUNCTION_SPEC = FunctionSpec(
     "mark_run_ended", 256, 60, dynamodb_actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem")
 )
+# Bedrock subscribes the account to a third-party model (every Stability model) through AWS Marketplace on the
+# first invoke, with the caller's permissions: "Your IAM role must have aws-marketplace:Subscribe,
+# aws-marketplace:Unsubscribe, and aws-marketplace:ViewSubscriptions permissions" (Bedrock user guide, "Request
+# access to models": https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html). Without them the
+# first call and every later one get AccessDeniedException. "The aws-marketplace:ProductId condition key can be used
+# to control the ability to subscribe to Amazon Bedrock serverless models that have a product ID"
+# (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access-product-ids.html); the product ids are the
+# registry's (`marketplace.productId`). The Marketplace actions take no resource ARN (Service Authorization
+# Reference, list_awsmarketplace.html): Resource "*", narrowed by that condition.
+# SCOPED: Subscribe/Unsubscribe only for the deployed models' product ids, ViewSubscriptions (read-only);
+# ANY: the same actions for any product (when the registry's product id is not the one Marketplace checks);
+# OFF: none (an administrator subscribes by hand, e.g. in the Bedrock console's model catalog).
+MODEL_SUBSCRIPTION_CHOICES = ("SCOPED", "ANY", "OFF")
+MARKETPLACE_SUBSCRIBE_ACTIONS = ("aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe")
+MARKETPLACE_VIEW_ACTIONS = ("aws-marketplace:ViewSubscriptions",)
+
+
+@dataclass(frozen=True)
+class MarketplaceGrant:
+    """The Marketplace statements one model's function needs for Bedrock to subscribe on its first invoke: the
+    subscribe actions (under `condition` when scoped) and the read-only view. Both on "*" (no resource types)."""
+
+    product_id: str
+    condition: dict[str, dict[str, list[str]]] | None
+    subscribe_actions: tuple[str, ...] = MARKETPLACE_SUBSCRIBE_ACTIONS
+    view_actions: tuple[str, ...] = MARKETPLACE_VIEW_ACTIONS
+
+
 API_AUTHORIZATION_TYPES = ("IAM", "NONE")
 # What happens to API Gateway's account-wide CloudWatch Logs role (one per account and region, shared by every
 # REST API there): RETAIN it with the stack (default), DESTROY it with the stack, or NONE: do not create it
@@ -618,6 +646,17 @@ class ImagegateConfig:
         "`us-east-1,us-west-2`; the functions may invoke the foundation model there",
         shown_default="by prefix",
     )
+    model_subscription: str = setting(
+        "modelSubscription",
+        "SCOPED",
+        "lets a function whose model is sold through AWS Marketplace (every Stability model) have Bedrock subscribe the "
+        "account on its first call: `SCOPED` (aws-marketplace:Subscribe/Unsubscribe only for the model's product id "
+        "in the registry, plus ViewSubscriptions), `ANY` (the same actions for any product: when the registry's id "
+        "is not the one Marketplace checks) or `OFF` (no Marketplace permissions: an administrator subscribes by "
+        "hand). The account also needs a payment method for Marketplace purchases",
+        check=one_of(MODEL_SUBSCRIPTION_CHOICES),
+        upper=True,
+    )
     retain_data: bool = setting("retainData", True, "keep the bucket and table when the stack is deleted")
     api_authorization: str = setting(
         "apiAuthorization",
@@ -920,6 +959,19 @@ class ImagegateConfig:
         if not prefix:
             return ()
         return self.inference_profile_regions or INFERENCE_PROFILE_REGIONS.get(prefix, ())
+
+    def marketplace_grant(self, model_id: str) -> MarketplaceGrant | None:
+        """What the function calling `model_id` needs so Bedrock can subscribe the account on the first call; None
+        for a model sold outside Marketplace (Amazon's own: no subscription) or with modelSubscription OFF."""
+        product_id = model_registry.marketplace_product_id(model_id)
+        if product_id is None or self.model_subscription == "OFF":
+            return None
+        condition = (
+            {"ForAnyValue:StringEquals": {"aws-marketplace:ProductId": [product_id]}}
+            if self.model_subscription == "SCOPED"
+            else None
+        )
+        return MarketplaceGrant(product_id=product_id, condition=condition)
 
     def lambda_environment(self, bucket_name: str, table_name: str) -> dict[str, str]:
         return {

@@ -281,6 +281,15 @@ def regions(model_id: str) -> tuple[str, ...]:
     return tuple(_spec(model_id).get("regions", ()))
 
 
+def marketplace_product_id(model_id: str) -> str | None:
+    """The AWS Marketplace product a third-party model is sold as (Bedrock subscribes the account to it on the first
+    invoke, and the caller's role needs the Marketplace actions for that); None for a model not sold through
+    Marketplace (Amazon's own), which needs no subscription. Source: the registry's `marketplace` entry."""
+    marketplace = _spec(model_id).get("marketplace") or {}
+    product_id = marketplace.get("productId")
+    return str(product_id) if product_id else None
+
+
 def generator_ids() -> list[str]:
     return list(_registry()["generators"])
 

@@ -112,6 +112,20 @@ class ServiceFunctions(Construct):
                 "for those two actions only, to the verifier's function only; the image they read is scoped by "
                 "s3:GetObject on runs/*."
             )
+        grant = self._config.marketplace_grant(self._config.model_for(spec.model_role)) if spec.model_role else None
+        if grant:
+            wildcards["Resource::*"] += (
+                " aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions support no resource-level permissions "
+                "(Service Authorization Reference, list_awsmarketplace.html); Bedrock needs them on the caller's role "
+                "to subscribe the account to a third-party model on its first call (Bedrock user guide, model-access."
+                "html). "
+                + (
+                    f"Subscribe/Unsubscribe are limited by aws-marketplace:ProductId to {grant.product_id} "
+                    "(model-access-product-ids.html); ViewSubscriptions is read-only."
+                    if grant.condition
+                    else "modelSubscription ANY: not limited to a product id (the deployer's choice)."
+                )
+            )
         if spec.s3_object_actions:
             wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.RUNS_PREFIX}*"] = (
                 "Run objects have per-run keys, so S3 access is granted on the image bucket's runs/ prefix only."
@@ -154,6 +168,19 @@ class ServiceFunctions(Construct):
                         actions=["bedrock:GetInferenceProfile"],
                         resources=[self.inference_profile_arn(model_id)],
                     )
+                )
+            grant = self._config.marketplace_grant(model_id)
+            if grant:  # Bedrock's automatic Marketplace subscription on the model's first call (infra/config.py)
+                statements.append(
+                    iam.PolicyStatement(
+                        sid="SubscribeToConfiguredModel",
+                        actions=list(grant.subscribe_actions),
+                        resources=["*"],
+                        conditions=grant.condition,
+                    )
+                )
+                statements.append(
+                    iam.PolicyStatement(sid="ViewModelSubscriptions", actions=list(grant.view_actions), resources=["*"])
                 )
         if self._detects(spec):
             statements.append(

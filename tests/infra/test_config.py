@@ -173,3 +173,42 @@ def test_a_value_out_of_range_is_named_with_the_number_as_given(override, messag
     with pytest.raises(ContextError) as raised:
         config_from_context(**override)
     assert raised.value.problems == [message]
+
+
+def test_marketplace_grant_is_scoped_to_the_registrys_product_id_by_default():
+    # Given the default generator (a Stability model, sold through AWS Marketplace)
+    config = config_from_context()
+    grant = config.marketplace_grant(config.generator_model)
+    # Then Subscribe/Unsubscribe are conditioned on its product id and ViewSubscriptions comes with them
+    assert grant is not None and grant.product_id.startswith("prod")
+    assert grant.condition == {"ForAnyValue:StringEquals": {"aws-marketplace:ProductId": [grant.product_id]}}
+    assert set(grant.subscribe_actions) == {"aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe"}
+    assert grant.view_actions == ("aws-marketplace:ViewSubscriptions",)
+
+
+@pytest.mark.parametrize("generator", ["stability.stable-image-core-v1:1", "stability.stable-image-ultra-v1:1"])
+def test_each_stability_generator_subscribes_to_its_own_product(generator):
+    ids = {
+        model: config_from_context(generatorModel=model).marketplace_grant(model).product_id
+        for model in ("stability.sd3-5-large-v1:0", generator)
+    }
+    assert len(set(ids.values())) == 2
+
+
+def test_models_sold_outside_marketplace_and_subscription_off_get_no_marketplace_grant():
+    config = config_from_context()
+    # Amazon's own models need no subscription (model-access-product-ids.html)
+    for model in (config.judge_model, config.rewriter_model, config.evaluator_model):
+        assert config.marketplace_grant(model) is None
+    assert config_from_context(modelSubscription="off").marketplace_grant(config.generator_model) is None
+
+
+def test_marketplace_grant_any_drops_the_product_condition():
+    config = config_from_context(modelSubscription="Any")
+    grant = config.marketplace_grant(config.generator_model)
+    assert grant is not None and grant.condition is None
+
+
+def test_an_unknown_model_subscription_is_refused_naming_the_key_and_choices():
+    with pytest.raises(ContextError, match=r"modelSubscription 'MANUAL' is not one of \('SCOPED', 'ANY', 'OFF'\)"):
+        config_from_context(modelSubscription="manual")

@@ -10,7 +10,13 @@ from infra_test_helpers import as_list, function_role_id, grants_by_action, rend
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from infra.config import BENCHMARK_FUNCTION_SPECS, FUNCTION_SPECS, INFERENCE_PROFILE_REGIONS
+from infra.config import (
+    BENCHMARK_FUNCTION_SPECS,
+    FUNCTION_SPECS,
+    INFERENCE_PROFILE_REGIONS,
+    MARKETPLACE_SUBSCRIBE_ACTIONS,
+    MARKETPLACE_VIEW_ACTIONS,
+)
 
 pytestmark = pytest.mark.infra
 
@@ -128,7 +134,14 @@ def test_each_function_gets_only_its_actions(synthesized):
                 expected["bedrock:GetInferenceProfile"] = scoped["bedrock:GetInferenceProfile"]
         assert scoped == expected, spec.name
         detection = {"rekognition:DetectLabels", "rekognition:DetectText"} if spec.detects else set()
+        config = synthesized.stack.functions._config
+        marketplace = (
+            set(MARKETPLACE_SUBSCRIBE_ACTIONS + MARKETPLACE_VIEW_ACTIONS)
+            if spec.model_role and config.marketplace_grant(config.model_for(spec.model_role))
+            else set()
+        )
         assert set(grants) - set(scoped) <= {
+            *marketplace,
             "logs:CreateLogStream",
             "logs:PutLogEvents",
             "xray:PutTraceSegments",
@@ -230,3 +243,27 @@ def test_state_machine_may_invoke_only_its_functions(synthesized):
         for statement in statements_of_role(synthesized, role_id)
         if any(action.startswith(SCOPED_SERVICES) for action in as_list(statement["Action"]))
     ]
+
+
+def test_generator_may_have_bedrock_subscribe_only_to_its_models_marketplace_product(synthesized):
+    # Given the default generator, a Stability model Bedrock subscribes the account to on its first call
+    config = synthesized.stack.functions._config
+    product_id = config.marketplace_grant(config.generator_model).product_id
+    role_id = function_role_id(synthesized, synthesized.stack.functions.by_name["generate_images"])
+    statements = [s for s in statements_of_role(synthesized, role_id) if str(s["Action"]).count("aws-marketplace:")]
+    # Then Subscribe/Unsubscribe are granted only under the product-id condition, ViewSubscriptions alone on "*"
+    subscribe = [s for s in statements if "aws-marketplace:Subscribe" in as_list(s["Action"])]
+    assert [sorted(as_list(s["Action"])) for s in subscribe] == [sorted(MARKETPLACE_SUBSCRIBE_ACTIONS)]
+    condition = subscribe[0]["Condition"]
+    assert list(condition) == ["ForAnyValue:StringEquals"]
+    assert as_list(condition["ForAnyValue:StringEquals"]["aws-marketplace:ProductId"]) == [product_id]
+    view = [s for s in statements if s not in subscribe]
+    assert [as_list(s["Action"]) for s in view] == [list(MARKETPLACE_VIEW_ACTIONS)] and "Condition" not in view[0]
+    # And no other function of the loop (their models are Amazon's) may touch Marketplace
+    for name, function in synthesized.stack.functions.by_name.items():
+        grants = grants_by_action(statements_of_role(synthesized, function_role_id(synthesized, function)))
+        assert bool([a for a in grants if a.startswith("aws-marketplace:")]) == (name == "generate_images"), name
+    # And the wildcard is suppressed for cdk-nag with the reason and the product named
+    role = synthesized.template_json["Resources"][role_id]
+    [suppression] = [s for s in role["Metadata"]["cdk_nag"]["rules_to_suppress"] if s["id"] == "AwsSolutions-IAM5"]
+    assert "aws-marketplace:Subscribe" in suppression["reason"] and product_id in suppression["reason"]
