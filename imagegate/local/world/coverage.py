@@ -13,7 +13,7 @@ mechanically (no judgement, so any reading is scored the same way):
 - attribute - color: a colour check on the noun with that colour (colour words folded: grey = gray), or for a
   backdrop ("a white background") the scene check that asks its colour ("Is the background white?");
 - any other attribute (state, material, shape, texture, size, type, ...): an attribute check on the noun that
-  shares a word with the tuple's value, or an action check on it whose verb is the value's (DSG files verb
+  shares a word with the tuple's value (a material's adjective counts as its noun: wooden = wood), or an action check on it whose verb is the value's (DSG files verb
   states such as "jump" under state);
 - relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
   check on subject and object with the same contract relation ("next to" and "near" count as one; a symmetric
@@ -155,9 +155,18 @@ def _noun(phrase: str) -> set[str]:
     return {lemma(words[-1]), lemma(" ".join(words))}
 
 
+# A material's adjective names the same property as its noun ("a wooden log": DSG writes (log, wood)).
+_MATERIAL_ADJECTIVES = {
+    "wooden": "wood", "metallic": "metal", "metal": "metal", "golden": "gold", "woolen": "wool", "woollen": "wool",
+    "silken": "silk", "leathern": "leather", "earthen": "earth", "glassy": "glass", "stony": "stone",
+    "marbled": "marble", "ceramic": "ceramic", "plastic": "plastic",
+}  # fmt: skip
+
+
 def _words(text: str) -> set[str]:
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return {lemma(w) for w in words} | {verb_lemma(w) for w in words if len(w) > 2}
+    folded = {_MATERIAL_ADJECTIVES[w] for w in words if w in _MATERIAL_ADJECTIVES}
+    return {lemma(w) for w in words} | {verb_lemma(w) for w in words if len(w) > 2} | folded
 
 
 def _same_noun(a: str, b: str | None) -> bool:

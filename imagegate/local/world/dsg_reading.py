@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from imagegate_service.constants import EVALUATION_RELATION_WORDS
 from imagegate_service.evaluation import gerund
 
+from . import lexicon
 from . import vocabulary as vocab
 from .concepts import FRAMING_NOUNS, ING_NOUNS, QUALITY_WORDS, colour_name, verb_lemma
 from .concepts import plural as _plural_of
@@ -683,6 +684,8 @@ def _attribute_kind(word: str) -> str | None:
         return "other"
     if word in _NOT_ADJECTIVES or word in _KNOWN_NOUNS:
         return None
+    if lexicon.is_adjective_only(word):
+        return "other"  # an adjective no list here names ("iridescent", "gnarly"): the dictionary knows it
     for stem in _comparative_stems(word):
         if stem in ATTRIBUTE_KINDS or stem in {"high", "low", "near", "far"}:
             return ATTRIBUTE_KINDS.get(stem, "size")  # "bigger", "higher", "tallest": as the adjective
@@ -711,6 +714,14 @@ def _is_past(word: str) -> bool:
         return True
     if any(word.endswith(p) and len(word) > len(p) + 2 for p in ("written", "drawn", "grown", "made", "blown", "sewn")):
         return True  # "handwritten", "overgrown", "homemade"
+    if word in {"bed", "red", "shed", "sled"}:
+        return False
+    if lexicon.is_known(word) and word not in ATTRIBUTE_KINDS:  # "lit", "cut": listed as states
+        # "raised", "woven", "dug"; not "hundred", "sacred" (no verb), nor a noun or adjective spelled like an
+        # irregular past ("ground", "stove", "left", "set"): the phrase around it says those are things
+        return lexicon.is_past_form(word) and (
+            word.endswith("ed") or not (lexicon.is_noun(word) or lexicon.is_adjective(word))
+        )
     return (
         len(word) > 4
         and word.endswith("ed")
@@ -849,7 +860,9 @@ class _Reader:
     def attribute(self, entity: _Entity, word: str, kind: str) -> None:
         if any(c.get("attribute") == word and c.get("parent") == entity.id for c in self.checks):
             return
-        if kind == "material" and word in _MATERIAL_NOUNS:
+        last = word.split()[-1]
+        if kind == "material" and (last in _MATERIAL_NOUNS or _attribute_kind(last) is None):
+            # a material named by a noun ("glass", "ice cubes", "bananas"): made of it; "wooden" is said as is
             question = f"{self._be(entity)} {self._ref(entity)} made of {word}?"
         else:
             question = f"{self._be(entity)} {self._ref(entity)} {word}?"
@@ -1187,6 +1200,7 @@ def _tag(tokens: list[_Token]) -> None:
             and word not in {"holly", "lily", "belly", "jelly", "fly", "butterfly", "bully"}
             and word not in _LY_ADJECTIVES
             and word not in ATTRIBUTE_KINDS
+            and not (lexicon.is_adjective(word) and not lexicon.is_adverb(word))  # "gnarly", "curly": adjectives
         ):
             token.tag = "ADV"
         elif _is_ing_verb(word) and not (
@@ -2239,9 +2253,9 @@ class _Parser:
         ):
             self.i += 1 + (1 if self.peek(1) is not None and nxt.word == "out" else 0)
             run = self.words_run()
-            material = " ".join(t.word for t in run if t.word not in _DETERMINERS)
-            if material:
-                self.out.attribute(subject, material.split()[-1], "material")
+            material = " ".join(t.word for t in run if t.word not in _DETERMINERS and t.word not in _QUANTIFIERS)
+            if material and len(material) <= MAX_WORD_CHARS:
+                self.out.attribute(subject, material, "material")  # "made of ice cubes": the whole phrase
             return
         if token.tag == "PAST" and nxt is not None and nxt.tag == "ADV" and nxt.word in _POSE_ADVERBS:
             self.i += 1  # "the right arm raised up", "feet pointed forward": its state, and how it is posed;

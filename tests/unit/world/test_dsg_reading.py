@@ -490,3 +490,49 @@ def test_a_game_played_is_no_thing():
     assert "Are the otters playing volleyball?" in [c["question"] for c in checks]
     assert "volleyball" not in {c["subject"] for c in checks if c["kind"] == "entity"}
     assert "Is the scarf siding?" not in questions("the scarf is blown out to side")
+
+
+@pytest.mark.parametrize(
+    "prompt, noun, attribute",
+    [
+        ("an iridescent bubble floating over a pond", "bubble", "iridescent"),
+        ("a gnarly branch beside a creek", "branch", "gnarly"),
+        ("a crumpled receipt on a counter", "receipt", "crumpled"),
+        ("a woven basket under a bench", "basket", "woven"),
+    ],
+)
+def test_an_adjective_or_participle_no_list_names_describes_the_noun(prompt, noun, attribute):
+    """The dictionary (world/lexicon.py) knows adjectives and past forms the word lists lack: the noun is the
+    thing, the word its property (an "iridescent bubble" is no object of its own)."""
+    entities = [c["subject"] for c in of_kind(prompt, "entity")]
+    assert noun in entities and not any(attribute in e for e in entities)
+    assert any(c["subject"] == noun and c["attribute"] == attribute for c in of_kind(prompt, "attribute"))
+
+
+@pytest.mark.parametrize("word", ["ground", "stove", "hundred", "left"])
+def test_a_noun_spelled_like_a_past_form_is_no_past(word):
+    assert not dsg_reading._is_past(word)
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a lamp made of recycled bottles", "Is the lamp made of recycled bottles?"),
+        ("a tiny house made from bread", "Is the house made of bread?"),
+        ("a statue carved from white marble", "Is the statue made of white marble?"),
+        ("a chair made out of bananas", "Is the chair made of bananas?"),
+    ],
+)
+def test_made_of_asks_for_the_whole_material(prompt, question):
+    assert question in questions(prompt)
+
+
+def test_the_dictionary_is_the_evaluators_alone():
+    """world/lexicon.py reads no other part of the world (the judge's and generator's readings stay apart)."""
+    from imagegate.local.world import lexicon
+
+    tree = ast.parse(inspect.getsource(lexicon))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    assert imported <= {"__future__", "functools", "lemminflect"}
