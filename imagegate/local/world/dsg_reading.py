@@ -1464,8 +1464,10 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
     if head[:1].isdigit():
         return None  # "the 1960s", "2cm", "20445318": a time, a size or a number, no thing
     last = head_words[-1].word
+    a_thing = len(rest) == 1 and words[0].word in {"a", "an"} and last in _KNOWN_NOUNS  # "an orange", "a lime"
     if (
         colour_name(last) is not None
+        and not a_thing
         and len(head_words) == 1
         and (
             not (modifiers and colour_name(modifiers[-1].word) is not None)
@@ -1527,6 +1529,8 @@ class _Parser:
         self.fronted: tuple[str, str, _Entity | None] | None = None  # a place or relation before its subject
         self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
         self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
+        self.listed: list[_Entity] = []  # subjects in a comma list so far ("a pear, an orange"): joined once an
+        # "and" closes the list ("a pear, an orange and two bananas in a bowl": all three are in it)
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
         self.sentence_subject: _Entity | None = None  # the first subject of the sentence
         self.with_end = -1  # the token index right after a "with" phrase ("with hands touching": hands touch)
@@ -1617,7 +1621,8 @@ class _Parser:
         "him"/"her" the clause's subject (or the last sentence's), "it" the last single thing. In a relation it is
         never the relation's own subject ("a bed with a laptop on it": it is the bed)."""
         excluded = self.relating if self.relating is not None else self.topic
-        others = [e for e in reversed(self.out.entities) if e is not excluded]
+        joined = self.group if excluded in self.group else []  # "bushes and trees behind them": not the bushes
+        others = [e for e in reversed(self.out.entities) if e is not excluded and e not in joined]
         if word in {"which", "whom"}:
             return next((e for e in reversed(self.out.entities) if e is not excluded), None)
         if word in {"them", "themselves"}:
@@ -2097,6 +2102,17 @@ class _Parser:
                             and self.topic is not None
                             and prior_end == run_start - 1
                         )
+                        listed = (
+                            not joined
+                            and run_start > 1
+                            and self.tokens[run_start - 1].word == ","
+                            and prior_role == "subject"
+                            and self.topic is not None
+                            and prior_end == run_start - 1
+                        )
+                        if joined and len(self.group) <= 1 and len(self.listed) > 1 and self.listed[-1] is self.topic:
+                            self.group = self.listed  # "A, B and C": the "and" makes the comma list one subject
+                        self.listed = [*(self.listed or [self.topic]), entity] if listed else [entity]
                         self.group = [*(self.group or [self.topic]), entity] if joined else [entity]
                         self.topic = entity
                         self.sentence_subject = self.sentence_subject or entity
@@ -2151,6 +2167,8 @@ class _Parser:
                     continue
                 question = f"{self.out._be(other)} {self.out._ref(other)} " + check["question"][len(said) :]
                 copy = {k: v for k, v in check.items() if k not in {"id", "parent", "subject", "question"}}
+                if other.noun in {copy.get("object"), copy.get("object2")}:
+                    continue  # "a knight, a castle and a dragon above it": the castle is not above itself
                 self.out._add({**copy, "subject": other.noun, "parent": other.id, "question": question})
 
     def _starts_clause(self, start: int) -> bool:

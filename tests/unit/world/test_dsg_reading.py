@@ -536,3 +536,17 @@ def test_the_dictionary_is_the_evaluators_alone():
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
     }
     assert imported <= {"__future__", "functools", "lemminflect"}
+
+
+def test_a_comma_list_closed_by_and_shares_its_place():
+    """ "A, B and C in a bowl": all three are in it; a list with no "and" ("castle, dragon, sunset") shares nothing."""
+    relations = {(c["subject"], c["object"]) for c in of_kind("a spoon, a bowl and a napkin on a tray", "relation")}
+    assert relations == {("spoon", "tray"), ("bowl", "tray"), ("napkin", "tray")}
+    assert not of_kind("lighthouse, seagull, dusk", "relation")
+
+
+def test_an_orange_named_alone_is_a_fruit_and_them_is_not_the_clause_subjects():
+    assert "Is there an orange?" in questions("a plum, an orange and a fig in a basket")
+    assert "Are the ferns behind the chairs?" in questions(
+        "There are chairs on the porch. There are ferns and shrubs behind them."
+    )
