@@ -51,6 +51,12 @@ class VerifierFailed(ImagegateError):
     response that breaks its shape): not retried; the round's verification is unavailable, the judge decides."""
 
 
+class RoundUnfinished(ImagegateError):
+    """Generate Images stopped issuing calls because what is left of its invocation could not cover another one:
+    the calls it made are billed and noted in the round's generation.json, and the state machine re-enters the task
+    at once, which makes only the calls still missing (retried a bounded number of times)."""
+
+
 class StoreThrottled(ImagegateError):
     """DynamoDB asked us to slow down (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded,
     or a transaction cancelled by a conflicting one) after botocore's own retries: the task is retried whole."""

@@ -4,11 +4,18 @@ Canvas draw up to five per call; Stability one), each PNG stored under the round
 Each call is billed in the spend ledger as soon as Bedrock answers. What a call delivered is noted in the
 round's generation.json, so a retried task (a later call was throttled or unusable) reuses the images it
 already paid for and repeats only the calls that failed. The round's images are exactly the keys returned:
-any candidate key a retry does not reuse is deleted."""
+any candidate key a retry does not reuse is deleted.
+
+A Stability round is up to five calls of one image, each allowed Bedrock's 300 s read timeout, in one invocation of
+330 s: before each call after the first, the task checks that what is left of the invocation covers its slowest
+call so far (with a margin); when it does not, it raises RoundUnfinished, which the state machine retries at once,
+and the next attempt makes only the missing calls. A call that hangs past the function's timeout anyway surfaces as
+Lambda.Unknown, retried too (statemachine/quality_loop.asl.json), with the same resumption."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from imagegate_service import constants as c
@@ -17,11 +24,16 @@ from imagegate_service.adapters.bedrock import BedrockImageGenerator, EditReques
 from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.ports import ImageGenerator, ObjectStore
 from imagegate_service.domain.spend import SpendLedger
-from imagegate_service.errors import ImagesFiltered, ModelTransientError
+from imagegate_service.errors import ImagesFiltered, ModelTransientError, RoundUnfinished
 
 # The most candidates a round can have (run_request.schema.json, candidatesPerRound.maximum): every candidate key
 # a round could have left behind is within it.
 MAX_CANDIDATE_KEYS = 5
+# Another call is made only while the invocation's remaining time is at least the slowest call seen for this round
+# (this attempt's or an earlier one's, from generation.json) times CALL_TIME_FACTOR plus CALL_TIME_MARGIN_MS: the
+# margin covers writing the images, generation.json and the ledger after the call.
+CALL_TIME_FACTOR = 1.5
+CALL_TIME_MARGIN_MS = 10_000
 
 
 def call_plan(model: registry.GeneratorModel, candidates: int) -> list[tuple[int, int]]:
@@ -44,16 +56,21 @@ class RoundGenerator:
         generator: ImageGenerator | None = None,
         images: ObjectStore | None = None,
         ledger: SpendLedger | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
+        """`clock` times the calls (seconds; tests give one that advances as their fake model answers)."""
+        self._clock = clock
         self._generator = generator or BedrockImageGenerator()
         self._images = images or S3ObjectStore()
         self._ledger = ledger or SpendLedger()
 
-    def generate(self, state: dict[str, Any]) -> dict[str, Any]:
+    def generate(self, state: dict[str, Any], remaining_ms: Callable[[], int] | None = None) -> dict[str, Any]:
+        """The round's images. `remaining_ms` is the invocation's time left (the Lambda context's
+        get_remaining_time_in_millis); None: no limit (a caller outside Lambda)."""
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         round_number = loop["round"]
         model = registry.generator(settings["generator"])
-        started = time.monotonic()
+        started = self._clock()
         request = ImageRequest(
             model_id=model.model_id,
             prompt=loop["prompt"],
@@ -71,10 +88,23 @@ class RoundGenerator:
         progress_key = c.generation_key(run_id, round_number)
         earlier = self._images.find_json(progress_key) or {}
         done: dict[str, Any] = earlier.get("calls", {}) if earlier.get("seed") == loop["seed"] else {}
+        made = 0
         for first, count in call_plan(model, settings["candidatesPerRound"]):
             if str(first) in done:
                 continue  # delivered (and billed) by an earlier attempt of this task
+            if made and remaining_ms is not None:
+                slowest = max(int(call.get("durationMs", 0)) for call in done.values())
+                needed = int(slowest * CALL_TIME_FACTOR) + CALL_TIME_MARGIN_MS
+                left = remaining_ms()
+                if left < needed:
+                    raise RoundUnfinished(
+                        f"round {round_number}: {len(done)} of {len(call_plan(model, settings['candidatesPerRound']))}"
+                        f" calls made; {left} ms left of the invocation, another call may need {needed} ms"
+                    )
+            call_started = self._clock()
             done[str(first)] = self._call(state, request, model, price, first, count)
+            done[str(first)]["durationMs"] = int((self._clock() - call_started) * 1000)
+            made += 1
             self._images.put_json(progress_key, {"round": round_number, "seed": loop["seed"], "calls": done})
         keys = [key for call in sorted(done.values(), key=lambda call: call["first"]) for key in call["keys"]]
         self._delete_unlisted(run_id, round_number, keys)
@@ -92,7 +122,7 @@ class RoundGenerator:
             "imageKeys": keys,
             "filtered": filtered,
             "costUsd": round(cost, 6),
-            "durationMs": int((time.monotonic() - started) * 1000),
+            "durationMs": int((self._clock() - started) * 1000),
         }
 
     def _edit_request(self, edit: dict[str, Any] | None) -> EditRequest | None:

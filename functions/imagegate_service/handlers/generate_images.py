@@ -11,4 +11,4 @@ generator = RoundGenerator()
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return generator.generate(event)
+    return generator.generate(event, context.get_remaining_time_in_millis)
