@@ -766,6 +766,16 @@ class ImagegateConfig:
         "started by hand",
         check=between(1, constants.BENCHMARK_MAX_CONCURRENCY),
     )
+    image_model_requests_per_minute: int | None = setting(
+        "imageModelRequestsPerMinute",
+        None,
+        "the account's Bedrock quota of on-demand InvokeModel requests per minute for the image model (Service Quotas, "
+        "e.g. `imagegate doctor` or the console): `benchmarkConcurrency`, and the concurrency a benchmark started by "
+        f"hand may ask for, are capped at what it bears, one loop per {constants.BENCHMARK_IMAGE_CALLS_PER_LOOP_MINUTE:g}"
+        " requests a minute",
+        check=at_least(1),
+        shown_default="none (not capped)",
+    )
     benchmark_tolerated_failure_percent: int = setting(
         "benchmarkToleratedFailurePercent",
         constants.BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT,
@@ -828,6 +838,13 @@ class ImagegateConfig:
         for model in (self.judge_model, self.rewriter_model, self.evaluator_model):
             if _profile_prefix(model) and not self.profile_regions(model):
                 problems.append(f"no regions known for inference profile {model!r}: set inferenceProfileRegions")
+        if self.benchmark_concurrency > self.benchmark_max_concurrency():
+            problems.append(
+                f"benchmarkConcurrency {self.benchmark_concurrency} is more than imageModelRequestsPerMinute "
+                f"{self.image_model_requests_per_minute} bears: at most {self.benchmark_max_concurrency()} loops at once "
+                f"(each makes about {constants.BENCHMARK_IMAGE_CALLS_PER_LOOP_MINUTE:g} image calls a minute); lower "
+                "benchmarkConcurrency or raise the quota"
+            )
         if self.api_authorization == "NONE" and not self.api_key:
             problems.append("apiAuthorization NONE needs apiKey true (the API must not be open to everyone)")
         if problems:
@@ -932,6 +949,13 @@ class ImagegateConfig:
     def benchmark_cron_fields(self) -> dict[str, str]:
         """`benchmarkSchedule` as the keyword arguments of `ScheduleExpression.cron` (a `?` field is left out)."""
         return cron_fields(self.benchmark_schedule)
+
+    def benchmark_max_concurrency(self) -> int:
+        """The most loops a benchmark may run at once: what imageModelRequestsPerMinute bears, else Step Functions'
+        own ceiling."""
+        if self.image_model_requests_per_minute is None:
+            return constants.BENCHMARK_MAX_CONCURRENCY
+        return constants.benchmark_concurrency_for_quota(self.image_model_requests_per_minute)
 
     def benchmark_input(self) -> dict[str, Any]:
         """What the schedule starts each benchmark execution with (prepare_benchmark's request)."""

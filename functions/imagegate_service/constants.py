@@ -323,6 +323,19 @@ BENCHMARK_ARMS: dict[str, dict[str, object]] = {
 }
 BENCHMARK_DEFAULT_ARMS = ("loop",)
 BENCHMARK_DEFAULT_CONCURRENCY = 4
+# How many image calls a minute one running quality loop is counted as making, to bound a benchmark's concurrency by
+# the account's requests-per-minute quota of the image model (the CDK context's imageModelRequestsPerMinute): one
+# round of one candidate per BENCHMARK_ESTIMATE_SECONDS_PER_ROUND (an estimate, not a published figure; loops with
+# more candidates per round draw faster and are throttled, then retried, by the state machine).
+BENCHMARK_IMAGE_CALLS_PER_LOOP_MINUTE = 60.0 / BENCHMARK_ESTIMATE_SECONDS_PER_ROUND
+
+
+def benchmark_concurrency_for_quota(requests_per_minute: int) -> int:
+    """The most quality loops a benchmark runs at once within an image-model quota of this many requests a minute
+    (at least 1: a quota below one loop's rate still runs the benchmark, one loop at a time)."""
+    return max(1, min(BENCHMARK_MAX_CONCURRENCY, int(requests_per_minute // BENCHMARK_IMAGE_CALLS_PER_LOOP_MINUTE)))
+
+
 BENCHMARK_DEFAULT_SUITE = "default"
 METRIC_BENCHMARK_PASS_RATE = "BenchmarkPassRate"
 METRIC_BENCHMARK_FIRST_ROUND_PASS_RATE = "BenchmarkFirstRoundPassRate"

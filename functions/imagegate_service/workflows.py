@@ -63,12 +63,15 @@ def quality_loop_definition() -> str:
     return quality_loop_file().read_text(encoding="utf-8")
 
 
-def benchmark_definition(concurrency: int | None = None, tolerated_failure_percent: int | None = None) -> str:
+def benchmark_definition(
+    concurrency: int | None = None, tolerated_failure_percent: int | None = None, max_concurrency: int | None = None
+) -> str:
     """benchmark.asl.json with the quality loop's states as the Distributed Map's item processor (its
     ProcessorConfig as the file says), and Prepare Benchmark given, as static parameters, the history-event
     estimate of one run (``historyEstimate``: each run is a child execution with its own 25,000 events) and the
     deployment's defaults for a request that names no ``concurrency`` or ``toleratedFailurePercent`` (the CDK
-    context's; constants otherwise)."""
+    context's; constants otherwise) and the most concurrency a request may ask for (``maxConcurrency``: what the
+    image model's quota bears, imageModelRequestsPerMinute)."""
     from imagegate_service.benchmark.estimate import transitions_estimate
     from imagegate_service.benchmark.limits import history_estimate
 
@@ -84,6 +87,7 @@ def benchmark_definition(concurrency: int | None = None, tolerated_failure_perce
         "toleratedFailurePercent": c.BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT
         if tolerated_failure_percent is None
         else tolerated_failure_percent,
+        "maxConcurrency": max_concurrency or c.BENCHMARK_MAX_CONCURRENCY,
     }
     benchmark["States"][BENCHMARK_AGGREGATE_STATE]["Parameters"]["transitionsEstimate"] = transitions_estimate(
         benchmark, BENCHMARK_MAP_STATE

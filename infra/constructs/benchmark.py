@@ -42,6 +42,7 @@ class Benchmark(Construct):
         definition = workflows.benchmark_definition(
             concurrency=config.benchmark_concurrency,
             tolerated_failure_percent=config.benchmark_tolerated_failure_percent,
+            max_concurrency=config.benchmark_max_concurrency(),
         )
         invocable = {spec.substitution: functions.by_name[spec.name] for spec in FUNCTION_SPECS}
         invocable |= {spec.substitution: self.by_name[spec.name] for spec in BENCHMARK_FUNCTION_SPECS}

@@ -174,6 +174,7 @@ def test_a_distributed_map_runs_the_loop_states_from_s3_to_s3_with_bounded_concu
     assert prepare["defaults"] == {
         "concurrency": constants.BENCHMARK_DEFAULT_CONCURRENCY,
         "toleratedFailurePercent": constants.BENCHMARK_DEFAULT_TOLERATED_FAILURE_PERCENT,
+        "maxConcurrency": constants.BENCHMARK_MAX_CONCURRENCY,  # no imageModelRequestsPerMinute: not capped
     }
     # and the aggregation reads the written results, not the Map's output: where the Map says it wrote them, or,
     # when the Map Run failed on its tolerated failures (caught into the same $.mapRun), under their prefix

@@ -212,3 +212,14 @@ def test_marketplace_grant_any_drops_the_product_condition():
 def test_an_unknown_model_subscription_is_refused_naming_the_key_and_choices():
     with pytest.raises(ContextError, match=r"modelSubscription 'MANUAL' is not one of \('SCOPED', 'ANY', 'OFF'\)"):
         config_from_context(modelSubscription="manual")
+
+
+def test_benchmark_concurrency_beyond_the_image_quota_is_refused_naming_both_settings_and_the_limit():
+    # An image-model quota of 6 requests a minute bears 3 loops at once (2 image calls a minute each)
+    assert config_from_context(imageModelRequestsPerMinute=6, benchmarkConcurrency=3).benchmark_max_concurrency() == 3
+    with pytest.raises(ContextError) as raised:
+        config_from_context(imageModelRequestsPerMinute=6, benchmarkConcurrency=4)
+    (problem,) = raised.value.problems
+    assert problem.startswith("benchmarkConcurrency 4 is more than imageModelRequestsPerMinute 6 bears: at most 3")
+    # And without a quota only Step Functions' own ceiling applies
+    assert config_from_context(benchmarkConcurrency=500).benchmark_max_concurrency() == 10_000

@@ -127,7 +127,8 @@ class BenchmarkPreparer:
             "concurrency",
             defaults.get("concurrency", c.BENCHMARK_DEFAULT_CONCURRENCY),
             1,
-            c.BENCHMARK_MAX_CONCURRENCY,
+            # what the deployment's image-model quota bears (imageModelRequestsPerMinute), else Step Functions' own
+            int(defaults.get("maxConcurrency", c.BENCHMARK_MAX_CONCURRENCY)),
         )
         tolerated = _whole_number(
             request,

@@ -457,6 +457,36 @@ def test_prepare_benchmark_uses_the_estimate_and_defaults_its_definition_carries
     assert prepare_benchmark.handler(event({"items": inline(1), "concurrency": 2}), lambda_context)["concurrency"] == 2
 
 
+def test_a_benchmark_started_by_hand_may_not_ask_for_more_concurrency_than_the_quota_bears() -> None:
+    # Given a deployment whose image-model quota bears 3 loops (imageModelRequestsPerMinute 6)
+    cap = c.benchmark_concurrency_for_quota(6)
+    parameters = json.loads(workflows.benchmark_definition(concurrency=2, max_concurrency=cap))["States"][
+        workflows.BENCHMARK_PREPARE_STATE
+    ]["Parameters"]
+    assert parameters["defaults"]["maxConcurrency"] == cap == 3
+    event = {
+        "execution": {"name": "bench-3", "arn": "arn:aws:states:::execution:b:bench-3"},
+        "historyEstimate": parameters["historyEstimate"],
+        "defaults": parameters["defaults"],
+    }
+    # When a request asks for one more than that, it is refused naming the field and the limit
+    with pytest.raises(InvalidRequest, match=r"concurrency: 4 is outside the allowed range 1-3") as raised:
+        BenchmarkPreparer(clock=lambda: NOW).plan(
+            {"items": inline(1), "concurrency": cap + 1}, "bench-3", event["historyEstimate"], event["defaults"]
+        )
+    assert raised.value.field == "concurrency"
+
+
+@pytest.mark.parametrize("requests_per_minute", [1, 2, 3, 59, 60, 61, 1000, 10**9])
+def test_the_quota_cap_is_at_least_one_loop_and_never_lets_loops_outpace_the_quota(requests_per_minute) -> None:
+    cap = c.benchmark_concurrency_for_quota(requests_per_minute)
+    assert 1 <= cap <= c.BENCHMARK_MAX_CONCURRENCY
+    assert cap == 1 or cap * c.BENCHMARK_IMAGE_CALLS_PER_LOOP_MINUTE <= requests_per_minute
+    assert (
+        cap == c.BENCHMARK_MAX_CONCURRENCY or (cap + 1) * c.BENCHMARK_IMAGE_CALLS_PER_LOOP_MINUTE > requests_per_minute
+    )
+
+
 def test_the_cli_refuses_an_unknown_arm_before_anything_starts(capsys) -> None:
     from imagegate.cli import EXIT_INVALID_INPUT, main
 
