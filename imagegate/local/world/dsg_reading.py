@@ -593,6 +593,11 @@ _HAND_MADE = re.compile(
 _SHAPE_OF = re.compile(r"\bin the (?:shape|form) of (?:an? |the )?([^\W\d_]+)\b", re.IGNORECASE)
 # "He's", "it's", "they're": the pronoun and its verb ("is"), not a possessive
 _CONTRACTIONS = re.compile(r"\b(he|she|it|that|there|they|we|you)['’](s|re)\b", re.IGNORECASE)
+# Text said in capitals with no quotes ("a neon sign reading OPEN 24 HOURS"): the capitals are the text.
+_CAPITALS_SAID = re.compile(
+    r"\b(says|say|saying|reads|read|reading|spells|spelling|labeled|labelled|titled|words)\s+"
+    r"((?=[A-Z0-9'&!?.\s-]*[A-Z]{2})[A-Z0-9][A-Z0-9'&!?.-]*(?:\s+[A-Z0-9][A-Z0-9'&!?.-]*)*)(?![\w'\"])"
+)
 _SPACED_UNITS = re.compile(r"\b(\d{1,2}) ([kd])\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+)*|[.,;:!?()]")
 
@@ -743,7 +748,7 @@ def _is_third_person(word: str, following: str | None) -> bool:
     return (
         following in _DETERMINERS
         or following in _NUMBERS
-        or following in _OBJECT_PRONOUNS
+        or (_is_plural(following) and lexicon.is_noun(following))  # "their dad takes photos"
         or following in _OTHER_PREPOSITIONS
         or following in _POSE_ADVERBS
         or any(following == phrase[0] for phrase, _ in _RELATION_PHRASES)
@@ -821,9 +826,9 @@ class _Reader:
             if phrase.count is not None and (phrase.count > 1 or (phrase.count == 1 and phrase.at_least is False)):
                 if phrase.count > 1 or phrase.head in _NUMBERS:
                     self.count(entity, phrase.count, False)
-            elif phrase.at_least or (
-                phrase.plural and not pair and not generic and phrase.count is None and not phrase.definite
-            ):
+            elif phrase.at_least and not pair and not generic:
+                # "several birds", "a few cups": a count said with a quantifier; a bare plural ("pigeons at his
+                # feet") states no number, and "Are there pigeons?" already asks for them (DSG asks no count)
                 self.count(entity, 2, True)
         for colour in dict.fromkeys(phrase.colours):
             self.colour(entity, colour)
@@ -1019,7 +1024,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         quotes.append(next(g for g in match.groups() if g is not None).strip())
         return f" \x00{len(quotes) - 1}\x00 "
 
-    text = _QUOTES.sub(stash, text.replace("’", "'"))
+    text = _CAPITALS_SAID.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text.replace("’", "'"))
+    text = _QUOTES.sub(stash, text)
     text = _HAND_MADE.sub(r"hand-\1", text)
     text = _PARAMETERS.sub(" ", text)
     tokens = [_Token(raw.lower().replace("’", "'"), raw) for raw in _TOKEN.findall(text)]
@@ -1203,6 +1209,16 @@ def _tag(tokens: list[_Token]) -> None:
             and not (lexicon.is_adjective(word) and not lexicon.is_adverb(word))  # "gnarly", "curly": adjectives
         ):
             token.tag = "ADV"
+        elif (
+            word in _ING_NOUNS
+            and previous is not None
+            and previous.tag == "WORD"
+            and previous.word not in _DETERMINERS
+            and _is_plural(previous.word)
+            and lexicon.verb_lemmas(word)
+            and (following in _DETERMINERS or following in _NUMBERS)
+        ):
+            token.tag = "VERB"  # "two kids building a sandcastle": kids who build, not "kids buildings"
         elif _is_ing_verb(word) and not (
             following is not None
             and _noun_like(following)
@@ -1224,7 +1240,25 @@ def _tag(tokens: list[_Token]) -> None:
                 and previous.word not in _NUMBERS
                 and colour_name(previous.word) is None
                 and _attribute_kind(previous.word) is None
-                and (_is_third_person(word, following) or (word in _VERBS and _starts_object(following)))
+                and (
+                    _is_third_person(word, following)
+                    or (
+                        word in _VERBS
+                        and _starts_object(following)
+                        # a base form with no object after a singular noun is no verb ("a power line above a
+                        # road" is a line); with one it may be ("crows line the road", notes: "person wear shirt")
+                        and (
+                            previous.tag != "WORD"
+                            or _is_plural(previous.word)
+                            or word.endswith("s")
+                            or not (
+                                following is None
+                                or following in ".,;:!?"
+                                or any(following == phrase[0] for phrase, _ in _RELATION_PHRASES)
+                            )
+                        )
+                    )
+                )
                 and not (token.raw[:1].isupper() and previous.raw[:1].isupper())  # "Gordon Parks": a name
                 and not _is_compound(f"{previous.word} {word}")  # "spray paint", "neck tie": one noun
             )
@@ -1349,6 +1383,7 @@ def _modifies_next(previous: _Token | None) -> bool:
     the participle is an adjective of the noun that follows ("a tiny cracked teacup"), not a verb."""
     return previous is not None and (
         previous.word in _DETERMINERS
+        or previous.word in {"with", "of", "in", "into", "from", "under", "on"}  # "with melting butter"
         or previous.word in _NUMBERS
         or colour_name(previous.word) is not None
         or (_attribute_kind(previous.word) is not None and previous.word not in _MATERIAL_NOUNS)
@@ -1806,7 +1841,7 @@ class _Parser:
                 self.i += 1
                 continue
             if tag == "PUNCT":
-                if token.word in ".;!?":
+                if token.word in ".;:!?":  # a colon opens a list of its own ("a breakfast table: two eggs ...")
                     self.last_topic = self.topic or self.last_topic
                     self.topic, carrier, self.last, self.fronted = None, None, None, None
                     self.fronted_used = False
@@ -2082,7 +2117,11 @@ class _Parser:
                     negated = False
                     continue
                 negated = False
-                after_and = run_start > 0 and self.tokens[run_start - 1].tag == "CONJ"
+                after_and = (
+                    run_start > 0
+                    and self.tokens[run_start - 1].tag == "CONJ"
+                    and self.tokens[run_start - 1].word in {"and", "or", "plus", "nor"}
+                )  # "eating leaves while two zebras graze": "while" opens a clause, the zebras are not eaten
                 acted = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
                 agent = next((e for e in self.out.entities if acted and e.id == acted.get("parent")), None)
                 new_clause = self.tokens[run_start].word in {"his", "her", "their", "its", "my", "our", "your"} and (

@@ -21,7 +21,16 @@ from functools import lru_cache
 
 import lemminflect
 
-__all__ = ["is_adjective", "is_adjective_only", "is_adverb", "is_known", "is_noun", "is_past_form", "verb_lemmas"]
+__all__ = [
+    "is_adjective",
+    "is_adjective_only",
+    "is_adverb",
+    "is_known",
+    "is_noun",
+    "is_past_form",
+    "noun_lemmas",
+    "verb_lemmas",
+]
 
 
 @lru_cache(maxsize=16384)
@@ -54,6 +63,11 @@ def is_adjective_only(word: str) -> bool:
     not this): before a noun it describes the noun, never joins it ("an iridescent bubble" is a bubble)."""
     parts = _parts(word)
     return "ADJ" in parts and not ({"NOUN", "PROPN", "VERB"} & parts.keys())
+
+
+def noun_lemmas(word: str) -> tuple[str, ...]:
+    """The singulars a noun may be ("geese" -> goose, "leaves" -> leave, leaf), or () for no listed noun."""
+    return _parts(word).get("NOUN", ())
 
 
 def verb_lemmas(word: str) -> tuple[str, ...]:

@@ -550,3 +550,32 @@ def test_an_orange_named_alone_is_a_fruit_and_them_is_not_the_clause_subjects():
     assert "Are the ferns behind the chairs?" in questions(
         "There are chairs on the porch. There are ferns and shrubs behind them."
     )
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a chalkboard reading FRESH BREAD DAILY by a bakery door", 'Does the chalkboard say "FRESH BREAD DAILY"?'),
+        ("two boys flying kites while their mother knits a scarf", "Is the mother knitting the scarf?"),
+        ("a picnic blanket: three apples on a wicker tray", "Are the apples on the tray?"),
+        ("four owls perched on a telephone wire above a quiet lane", "Is there a telephone wire?"),
+        ("three girls painting a fence beside a barn", "Are the girls painting the fence?"),
+        ("a waffle with melting ice cream", "Is the ice cream melting?"),
+    ],
+)
+def test_general_grammar_second_pass(prompt, question):
+    assert question in questions(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt, wrong",
+    [
+        ("two boys flying kites while their mother knits a scarf", "Are the boys flying the mother?"),
+        ("four owls perched on a telephone wire above a quiet lane", "Are the owls wiring?"),
+        ("a waffle with melting ice cream", "Is the waffle melting the ice cream?"),
+        ("seagulls over a harbour", "Are there at least two seagulls?"),
+    ],
+)
+def test_general_grammar_second_pass_asks_nothing_unsaid(prompt, wrong):
+    """A bare plural states no number (DSG asks none); "while" opens a clause; a noun is no verb."""
+    assert wrong not in questions(prompt)
