@@ -49,6 +49,7 @@ _REQUEST_FLAGS = {
 
 
 TCP_PORT_MAX = 65535
+TOKEN_ENV_NAME = "IMAGEGATE_SERVE_TOKEN"  # serve --token's default
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -270,6 +271,26 @@ def _parser() -> argparse.ArgumentParser:
         help="cap the model spend of all runs today (UTC), counting what the runs in --data-dir spent today; over it "
         "POST /generations answers 429 DailyBudgetExhausted and running ones end EXHAUSTED",
     )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name to answer besides localhost, 127.0.0.1 and [::1] (others get 403: DNS rebinding)",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin (https://host:port) whose pages may call the API besides the server's own console "
+        "(others get 403)",
+    )
+    serve.add_argument(
+        "--token",
+        help="require this bearer token on every API route (Authorization: Bearer, or x-api-key as the console "
+        f"sends it); default ${TOKEN_ENV_NAME} if set, else none",
+    )
     serve.set_defaults(command=_cmd_serve)
 
     from imagegate.controls_cli import DEFAULT_API, budget_command, review_command
@@ -332,6 +353,12 @@ def _parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser(
         "doctor", parents=[verbose], help="check AWS credentials, region and Bedrock model access for a deploy"
     )
+    doctor.add_argument(
+        "--local",
+        action="store_true",
+        help="instead: check the local data folder (--data-dir) and list the run folders 'imagegate serve' would skip",
+    )
+    doctor.add_argument("--data-dir", type=Path, metavar="DIR", help="with --local: the data folder (default ./runs)")
     doctor.set_defaults(command=_cmd_doctor)
     return parser
 
@@ -666,6 +693,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     try:
         faults = FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": ",".join(args.fault)}) if args.fault else None
+        guard = _request_guard(args)
     except ValueError as error:
         return _fail_input(str(error))
     try:
@@ -681,10 +709,27 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             data_dir=args.data_dir,
             bench_dir=args.bench_dir,
             daily_budget_usd=args.daily_budget_usd,
+            guard=guard,
         )
     except OSError as error:  # port in use, permission denied
         print(f"imagegate: cannot serve on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
         return 1
+
+
+def _request_guard(args: argparse.Namespace) -> Any:
+    """serve's RequestGuard from --allow-host, --cors-origin and --token (or $IMAGEGATE_SERVE_TOKEN), each checked."""
+    from imagegate.local.serve import RequestGuard
+
+    for name in args.allow_host:
+        if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]", name):
+            raise ValueError(f"--allow-host: {name[:100]!r} is not a host name (no port, scheme or path)")
+    for origin in args.cors_origin:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]{1,260}/?", origin):
+            raise ValueError(f"--cors-origin: {origin[:100]!r} is not an origin such as https://example.com:8443")
+    token = args.token if args.token is not None else os.environ.get(TOKEN_ENV_NAME) or None
+    if token is not None and not re.fullmatch(r"[\x21-\x7e]{16,512}", token):
+        raise ValueError("--token: must be 16-512 printable ASCII characters without spaces")
+    return RequestGuard(tuple(args.allow_host), tuple(args.cors_origin), token)
 
 
 def _data_dir_problem(data_dir: Path | None) -> str | None:
@@ -800,7 +845,29 @@ def _refused_item(
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from imagegate.doctor import run_doctor
 
+    if args.local:
+        return _local_doctor(args.data_dir)
     return run_doctor()
+
+
+def _local_doctor(data_dir: Path | None) -> int:
+    """Each damaged run folder named with what is wrong (exit 1), or that all of them load (exit 0)."""
+    from imagegate.local.store import DEFAULT_DATA_DIR, damaged_run_folders
+
+    root = data_dir or DEFAULT_DATA_DIR
+    if not root.is_dir():
+        print(f"imagegate: --data-dir: {root} is not a folder", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    problems = damaged_run_folders(root)
+    for problem in problems:
+        print(f"✗ {problem}")
+    if problems:
+        print(
+            f"{len(problems)} run folder(s) in {root} cannot be loaded: 'imagegate serve' skips them (move or fix them)"
+        )
+        return 1
+    print(f"✓ every run folder in {root} loads")
+    return 0
 
 
 if __name__ == "__main__":

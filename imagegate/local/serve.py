@@ -14,11 +14,20 @@ not verify is 403 with S3's error code, and nothing is read.
 The web console: `/console/` (where `/` redirects) and `/console/<file>` serve the console's static
 files (imagegate/console/), which call only the API above. `/_local/benchmarks` lists the local benchmark
 reports (`--bench-dir`, where `imagegate bench --out` writes <date>/report.json) and
-`/_local/benchmarks/<date>` answers one report.json; those two exist only here, not in the deployed API."""
+`/_local/benchmarks/<date>` answers one report.json; those two exist only here, not in the deployed API.
+
+Cross-site requests: the local API has no authorization of its own, so any web page the user visits could
+otherwise start (and pay for) generations against it, or read it through a DNS name rebound to 127.0.0.1.
+`RequestGuard` refuses, before anything is read or written, a Host that is not this server's (a loopback
+name, or one allowed with --allow-host), an Origin that is neither this server's own nor one allowed with
+--cors-origin, and a body on a state-changing route that is not JSON (415: the form and text/plain bodies
+a page may send without a CORS preflight); with --token, every route but the console's files and the
+presigned image URLs also needs that token (Authorization: Bearer, or x-api-key as the console sends it)."""
 
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 import re
 import signal
@@ -57,6 +66,13 @@ _STATIC_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml",
 }
+# The names this server answers to (its own address is HOST): a browser sends the name it resolved in Host,
+# so a page on a DNS name rebound to 127.0.0.1 still names its own domain there.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# The request bodies a state-changing route reads: a page on another origin cannot send these without a
+# CORS preflight, which this server answers only for --cors-origin.
+JSON_MEDIA_TYPE = "application/json"
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[a-z]+$")
 _REPORT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 # The console's pages load only their own files; images and API calls go to this origin (presigned URLs included).
@@ -138,6 +154,82 @@ def presigned_url_problem(query: dict[str, list[str]], access_key: str, now: flo
     if (time.time() if now is None else now) > signed_at.timestamp() + expires:
         return "Request has expired"
     return None
+
+
+def host_name(host: str) -> str:
+    """The name part of a Host header ('localhost:8080' -> 'localhost', '[::1]:8080' -> '[::1]'), lowercased."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.partition(":")[0]
+
+
+@dataclass(frozen=True)
+class RequestGuard:
+    """Which requests this server answers at all: see the module docstring (cross-site requests)."""
+
+    allowed_hosts: tuple[str, ...] = ()  # --allow-host: names besides the loopback ones
+    cors_origins: tuple[str, ...] = ()  # --cors-origin: origins besides the server's own
+    token: str | None = None  # --token / IMAGEGATE_SERVE_TOKEN
+
+    def refusal(self, method: str, headers: Any, kind: str) -> tuple[HTTPStatus, dict[str, str]] | None:
+        """(status, JSON error) for a request this server must not serve, else None. `kind` is 'api' (the
+        API and the local benchmark routes), 'console' (its static files) or 's3' (presigned image URLs);
+        `headers` looks names up case-insensitively with `.get(name)`, as http.server's do."""
+        host = headers.get("Host")
+        if not host:
+            return HTTPStatus.FORBIDDEN, _forbidden("Host", "the Host header is required")
+        allowed = (*LOOPBACK_HOSTS, HOST, *(name.lower() for name in self.allowed_hosts))
+        if host_name(host) not in allowed:
+            return HTTPStatus.FORBIDDEN, _forbidden(
+                "Host",
+                f"Host {host[:100]!r} is not this server's; allowed: {', '.join(dict.fromkeys(allowed))} "
+                "(imagegate serve --allow-host NAME adds one)",
+            )
+        origin = headers.get("Origin")
+        if origin is not None:
+            own = f"http://{host.strip().lower()}"
+            allowed_origins = (own, *(entry.rstrip("/").lower() for entry in self.cors_origins))
+            if origin.strip().rstrip("/").lower() not in allowed_origins:
+                return HTTPStatus.FORBIDDEN, _forbidden(
+                    "Origin",
+                    f"Origin {origin[:100]!r} is not this server's ({own}); imagegate serve --cors-origin ORIGIN "
+                    "allows another",
+                )
+        if self.token and kind == "api" and method != "OPTIONS" and not self._authorized(headers):
+            return HTTPStatus.UNAUTHORIZED, {
+                "error": "Unauthorized",
+                "field": "Authorization",
+                "message": "this server needs its token: Authorization: Bearer <token> (or x-api-key: <token>)",
+            }
+        return None
+
+    def _authorized(self, headers: Any) -> bool:
+        scheme, _, given = (headers.get("Authorization") or "").strip().partition(" ")
+        candidates = [given.strip()] if scheme.lower() == "bearer" else []
+        candidates.append((headers.get("x-api-key") or "").strip())
+        expected = (self.token or "").encode("utf-8")
+        return any(hmac.compare_digest(candidate.encode("utf-8", "replace"), expected) for candidate in candidates)
+
+
+def _forbidden(field: str, message: str) -> dict[str, str]:
+    return {"error": "Forbidden", "field": field, "message": message}
+
+
+def body_media_type_refusal(method: str, headers: Any, length: int) -> dict[str, str] | None:
+    """The JSON error for a body a state-changing route must not read (anything but application/json or
+    +json), else None. A request without a body has nothing to read (the API refuses an empty one itself)."""
+    if method in _SAFE_METHODS or length <= 0:
+        return None
+    media_type = (headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+    if media_type == JSON_MEDIA_TYPE or (media_type.startswith("application/") and media_type.endswith("+json")):
+        return None
+    return {
+        "error": "UnsupportedMediaType",
+        "field": "Content-Type",
+        "message": f"Content-Type must be {JSON_MEDIA_TYPE}, not {media_type[:100]!r} "
+        "(curl: -H 'Content-Type: application/json')",
+    }
 
 
 @dataclass(frozen=True)
@@ -274,16 +366,24 @@ class _Handler(BaseHTTPRequestHandler):
             method = name[3:]
             path = urlsplit(self.path).path
             if path.startswith(LOCAL_S3_PATH + "/"):
-                return lambda: self._serve_object(method)
-            if (
-                path == "/"
-                or path.startswith(CONSOLE_PATH)
-                or path == BENCHMARKS_PATH
-                or path.startswith(BENCHMARKS_PATH + "/")
-            ):
-                return lambda: self._serve_local(method, path)
-            return lambda: self._invoke_api(method)
+                return lambda: self._guarded(method, "s3", lambda: self._serve_object(method))
+            if path == "/" or path.startswith(CONSOLE_PATH):
+                return lambda: self._guarded(method, "console", lambda: self._serve_local(method, path))
+            if path == BENCHMARKS_PATH or path.startswith(BENCHMARKS_PATH + "/"):
+                return lambda: self._guarded(method, "api", lambda: self._serve_local(method, path))
+            return lambda: self._guarded(method, "api", lambda: self._invoke_api(method))
         raise AttributeError(name)
+
+    def _guarded(self, method: str, kind: str, serve: Any) -> None:
+        """Serve the request unless the server's RequestGuard refuses it (then nothing is read or written)."""
+        refused = self.server.guard.refusal(method, self.headers, kind)
+        if refused is None:
+            serve()
+            return
+        status, body = refused
+        extra = {"WWW-Authenticate": "Bearer"} if status == HTTPStatus.UNAUTHORIZED else None
+        has_body = bool(self.headers.get("Content-Length") or self.headers.get("Transfer-Encoding"))
+        self._send_json(status, body, close=has_body, head=method == "HEAD", headers=extra)
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
@@ -322,10 +422,17 @@ class _Handler(BaseHTTPRequestHandler):
                 close=True,
             )
             return
+        unsupported = body_media_type_refusal(method, self.headers, length)
+        if unsupported is not None:
+            self._send_json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, unsupported, close=True)
+            return
         body = self.rfile.read(length) if length > 0 else b""
         event = rest_proxy_event(method, self.path, list(self.headers.items()), body, self.client_address[0])
         if self.server.store is not None and method in ("GET", "HEAD"):
-            self.server.store.before_read(event["resource"], event["pathParameters"])  # runs another process wrote
+            try:  # runs another process wrote; a folder that cannot be loaded is named in the log and skipped
+                self.server.store.before_read(event["resource"], event["pathParameters"])
+            except Exception as error:  # the API still answers from what is loaded
+                print(f"imagegate serve: run folders not rescanned: {type(error).__name__}: {error}", file=sys.stderr)
         context = FakeLambdaContext("imagegate-local-api", event["requestContext"]["requestId"])
         try:
             # One invocation at a time, as in one Lambda execution environment: the resolver and the
@@ -518,9 +625,16 @@ class ApiServer(ThreadingHTTPServer):
     store: Any = None  # the LocalStore keeping runs on disk (imagegate/local/store.py), set by serve()
     bench_dir: Path | None = None  # the benchmark reports folder (--bench-dir), set by serve()
 
-    def __init__(self, port: int, verbose: bool = False, presigned_url_verifier: PresignedUrlVerifier | None = None):
+    def __init__(
+        self,
+        port: int,
+        verbose: bool = False,
+        presigned_url_verifier: PresignedUrlVerifier | None = None,
+        guard: RequestGuard | None = None,
+    ):
         super().__init__((HOST, port), _Handler)
         self.verbose = verbose
+        self.guard = guard or RequestGuard()
         self.invocation_lock = threading.Lock()
         self._presigned_url_verifier = presigned_url_verifier
 
@@ -547,10 +661,12 @@ def serve(
     data_dir: Path | None = None,
     bench_dir: Path | None = None,
     daily_budget_usd: float | None = None,
+    guard: RequestGuard | None = None,
 ) -> int:
     """Run until Ctrl-C / SIGTERM (or `stop` is set). Port 0 picks a free port; the first line printed
     names the address. Runs are kept in data_dir (default ./runs, imagegate/local/store.py) and loaded
-    from it before the first request is answered."""
+    from it before the first request is answered. `guard` says which requests are answered at all (default:
+    this server's own Host and Origin, JSON bodies, no token)."""
     import os
 
     from imagegate.benchmark_local import DEFAULT_BENCH_OUT
@@ -558,7 +674,12 @@ def serve(
     from imagegate.local.store import DEFAULT_DATA_DIR, LocalStore
 
     with LocalRuntime(faults=faults, retry_time_scale=retry_time_scale) as runtime:
-        server = ApiServer(port, verbose=verbose, presigned_url_verifier=PresignedUrlVerifier.for_local_runtime())
+        guard = guard or RequestGuard()
+        server = ApiServer(
+            port, verbose=verbose, presigned_url_verifier=PresignedUrlVerifier.for_local_runtime(), guard=guard
+        )
+        if guard.cors_origins:  # the API answers their preflights and adds CORS headers (handlers/api.py)
+            os.environ[c.ENV_CORS_ORIGINS] = ",".join(guard.cors_origins)
         os.environ[c.ENV_STATE_MACHINE_ARN] = runtime.state_machine_arn
         os.environ[c.ENV_PUBLIC_S3_ENDPOINT] = server.base_url + LOCAL_S3_PATH
         if url_expiry_seconds is not None:
@@ -567,6 +688,8 @@ def serve(
         server.bench_dir = Path(bench_dir or DEFAULT_BENCH_OUT)
         loaded = server.store.load()
         print(f"runs kept in {server.store.root}: {loaded.describe()}", flush=True)
+        for problem in loaded.unreadable or []:  # each named with what is wrong; the rest is served as usual
+            print(f"  skipped run folder {server.store.root / problem}", flush=True)
         if daily_budget_usd is not None:
             from imagegate.controls_cli import apply_daily_cap
 
@@ -574,7 +697,14 @@ def serve(
             print(f"daily budget: ${daily_budget_usd:g} of model spend per UTC day (GET /budget)", flush=True)
         print(f"imagegate API on {server.base_url} (local runtime, offline Bedrock); Ctrl-C stops it", flush=True)
         print(f"  console: open {server.base_url}/console/ in a browser", flush=True)
-        print(f'  curl -X POST {server.base_url}/generations -d \'{{"prompt": "a red apple"}}\'', flush=True)
+        auth = " -H 'Authorization: Bearer <token>'" if guard.token else ""
+        print(
+            f"  curl -X POST {server.base_url}/generations -H 'Content-Type: application/json'{auth} "
+            '-d \'{"prompt": "a red apple"}\'',
+            flush=True,
+        )
+        if guard.token:
+            print("  every API route needs the token (the console: paste it under Connection as the API key)")
         from imagegate_service.handlers import api  # noqa: F401 (import errors show now, not on the first request)
 
         if threading.current_thread() is threading.main_thread():

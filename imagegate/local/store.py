@@ -111,10 +111,10 @@ class LocalStore:
                     continue
                 try:
                     outcome = self._load_run(run_dir)
-                except (OSError, ValueError, KeyError, TypeError) as error:
-                    report.unreadable.append(f"{run_dir.name}: {type(error).__name__}: {error}")
+                except Exception as error:  # any folder, however damaged, is skipped: never fatal, never half-served
+                    report.unreadable.append(f"{run_dir.name}: {_problem(error)}")
                     self._unreadable.add(run_dir.name)
-                    LOGGER.warning("local store: %s not loaded: %s", run_dir, error)
+                    LOGGER.warning("local store: run folder %s skipped: %s", run_dir, _problem(error))
                     continue
                 if outcome == "loaded":
                     report.loaded += 1
@@ -129,10 +129,13 @@ class LocalStore:
         with self._lock:
             if run_id in self._known or not (self.root / run_id).is_dir():
                 return False
+            if run_id in self._unreadable:
+                return False
             try:
                 return self._load_run(self.root / run_id) in ("loaded", "interrupted")
-            except (OSError, ValueError, KeyError, TypeError) as error:
-                LOGGER.warning("local store: %s not loaded: %s", self.root / run_id, error)
+            except Exception as error:  # as in load(): the folder is skipped and named once
+                self._unreadable.add(run_id)
+                LOGGER.warning("local store: run folder %s skipped: %s", self.root / run_id, _problem(error))
                 return False
 
     def before_read(self, resource: str, path_parameters: dict[str, str] | None) -> None:
@@ -148,22 +151,15 @@ class LocalStore:
         import boto3
 
         run_id = run_dir.name
-        marker = _read_json(run_dir / IN_FLIGHT_FILE)
-        items = _read_json(run_dir / ITEMS_FILE)
-        if items is None and marker is None and (run_dir / RUN_FILE).is_file():
-            items = items_from_run_document(json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8")), run_dir)
+        marker, items = read_run_folder(run_dir)  # checked whole before anything is written
         if items is None and marker is None:
             return "incomplete"
         table = boto3.resource("dynamodb").Table(self.runtime_table)
         if items is not None:
-            if items["run"].get("runId") != run_id:
-                raise ValueError(f"{ITEMS_FILE} is for run {items['run'].get('runId')!r}, not {run_id!r}")
             s3 = boto3.client("s3")
             prefix = f"{c.RUNS_PREFIX}{run_id}/"
-            for name in items["objects"]:
+            for name in items.get("objects", []):
                 path = (run_dir / name).resolve()
-                if run_dir.resolve() not in path.parents:
-                    raise ValueError(f"{ITEMS_FILE} names {name!r}, outside the run folder")
                 s3.put_object(
                     Bucket=self.runtime_bucket,
                     Key=prefix + name,
@@ -214,6 +210,70 @@ class LocalStore:
         from imagegate.local.runtime import BUCKET
 
         return BUCKET
+
+
+def read_run_folder(run_dir: Path) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(in-flight marker, items) of one run folder, each None when absent (items rebuilt from run.json for a
+    folder written before items.json existed); an error naming what is wrong when the folder is damaged, so
+    a load writes nothing of it and `imagegate doctor --local` can list it."""
+    marker = _read_json(run_dir / IN_FLIGHT_FILE)
+    if marker is not None and not isinstance(marker, dict):
+        raise ValueError(f"{IN_FLIGHT_FILE} is not a JSON object")
+    items = _read_json(run_dir / ITEMS_FILE)
+    if items is None and marker is None and (run_dir / RUN_FILE).is_file():
+        items = items_from_run_document(json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8")), run_dir)
+    if items is not None:
+        check_items(items, run_dir.name)
+        for name in items.get("objects", []):
+            path = (run_dir / name).resolve()
+            if run_dir.resolve() not in path.parents:
+                raise ValueError(f"{ITEMS_FILE} names {name!r}, outside the run folder")
+            if not path.is_file():
+                raise ValueError(f"{ITEMS_FILE} names {name!r}, which is not in the folder")
+    return marker, items
+
+
+def damaged_run_folders(root: Path) -> list[str]:
+    """'<folder>: <what is wrong>' for every run folder under `root` that `imagegate serve` would skip."""
+    problems = []
+    for run_dir in sorted(Path(root).iterdir()) if Path(root).is_dir() else []:
+        if not is_run_id(run_dir.name) or not run_dir.is_dir():
+            continue
+        try:
+            read_run_folder(run_dir)
+        except Exception as error:  # whatever a load would trip on
+            problems.append(f"{run_dir}: {_problem(error)}")
+    return problems
+
+
+def check_items(items: Any, run_id: str) -> None:
+    """A ValueError naming what is wrong when `items` (items.json, or what run.json rebuilt) is not the records
+    of run `run_id`: every item keyed under that run (a round or ledger item without pk/sk would make the
+    table refuse the whole load halfway), and the objects a list of names."""
+    if not isinstance(items, dict) or not isinstance(items.get("run"), dict):
+        raise ValueError(f"{ITEMS_FILE} has no run item")
+    if items["run"].get("runId") != run_id:
+        raise ValueError(f"{ITEMS_FILE} is for run {items['run'].get('runId')!r}, not {run_id!r}")
+    pk = c.run_pk(run_id)
+    if (items["run"].get("pk"), items["run"].get("sk")) != (pk, c.RUN_SK):
+        raise ValueError(f"{ITEMS_FILE}: the run item's key is not pk={pk!r}, sk={c.RUN_SK!r}")
+    for name in ("rounds", "ledger", "objects"):
+        if not isinstance(items.get(name, []), list):
+            raise ValueError(f"{ITEMS_FILE}: {name} is not a list")
+    for position, item in enumerate(items.get("rounds", [])):
+        number = item.get("round") if isinstance(item, dict) else None
+        if not isinstance(number, int) or (item.get("pk"), item.get("sk")) != (pk, c.round_sk(number)):
+            raise ValueError(f"{ITEMS_FILE}: round item {position + 1} has no round number or not its key pk/sk")
+    for position, item in enumerate(items.get("ledger", [])):
+        if not isinstance(item, dict) or item.get("pk") != pk or not isinstance(item.get("sk"), str):
+            raise ValueError(f"{ITEMS_FILE}: ledger item {position + 1} is not keyed under pk={pk!r}")
+    if not all(isinstance(name, str) for name in items.get("objects", [])):
+        raise ValueError(f"{ITEMS_FILE}: objects must be file names")
+
+
+def _problem(error: Exception) -> str:
+    """What is wrong with a folder, in one line (a JSON error says where; botocore's says which key)."""
+    return f"{type(error).__name__}: {' '.join(str(error).split())[:300]}"
 
 
 def items_from_run_document(document: dict[str, Any], run_dir: Path) -> dict[str, Any]:

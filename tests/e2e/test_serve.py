@@ -55,9 +55,11 @@ def server(tmp_path_factory, request, start_serve) -> Iterator[Server]:
 def http(
     server: Server, method: str, path: str, body: bytes | str | None = None, headers: dict[str, str] | None = None
 ) -> tuple[int, dict[str, str], Any]:
+    """One request; a body goes as application/json unless `headers` give its Content-Type."""
     data = body.encode("utf-8") if isinstance(body, str) else body
+    sent = ({"Content-Type": "application/json"} if data is not None else {}) | (headers or {})
     request = urllib.request.Request(
-        path if path.startswith("http") else server.url + path, data=data, method=method, headers=headers or {}
+        path if path.startswith("http") else server.url + path, data=data, method=method, headers=sent
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -88,8 +90,7 @@ def listed(server: Server) -> list[dict[str, Any]]:
 
 # -- a run end to end ------------------------------------------------------------------------------
 def test_a_posted_run_ends_and_its_image_urls_download(server):
-    # Given a run request posted the way `curl -X POST .../generations -d '{...}'` posts it
-    # (urllib, like curl -d, sends Content-Type application/x-www-form-urlencoded)
+    # Given a run request posted the way `curl -X POST .../generations -H 'Content-Type: application/json' -d ...`
     request = {"prompt": "a red apple to the left of a blue cup", "maxRounds": 2, "threshold": 9.9}
     status, headers, started = http(server, "POST", "/generations", json.dumps(request))
     assert status == 202, started
@@ -169,7 +170,6 @@ def test_same_idempotency_key_and_body_start_one_execution_and_another_body_is_4
         (json.dumps({"prompt": REFUSED_MARK, "style": "noir"}), "application/json", "style"),
         (json.dumps({"prompt": REFUSED_MARK, "negativePrompt": "x" * (1024 * 1024)}), "application/json", "body"),
         ('{"prompt": "' + REFUSED_MARK, "application/json", "body"),
-        (json.dumps({"prompt": REFUSED_MARK}), "text/plain", "Content-Type"),
     ],
 )
 def test_bad_requests_are_400_naming_the_field(server, body, content_type, field):
@@ -181,6 +181,41 @@ def test_bad_requests_are_400_naming_the_field(server, body, content_type, field
     assert answer["error"] == "InvalidRequest"
     assert answer["field"] == field
     assert field in answer["message"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
+def test_a_body_that_is_not_json_is_415_naming_content_type(server, content_type):
+    # When a JSON run request is posted as a form, as text, or with no type (what a page on another origin can
+    # send without a CORS preflight; urllib, like curl -d, sends a form type when none is given)
+    body = json.dumps({"prompt": REFUSED_MARK}).encode("utf-8")
+    request = urllib.request.Request(server.url + "/generations", data=body, method="POST")
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    else:
+        request.add_unredirected_header("Content-Type", "")
+    try:
+        urllib.request.urlopen(request, timeout=30)
+        pytest.fail("accepted")
+    except urllib.error.HTTPError as error:
+        status, answer = error.code, json.loads(error.read())
+
+    # Then it is 415 in the JSON error format, naming Content-Type (and the refused runs test below finds none)
+    assert status == 415, answer
+    assert (answer["error"], answer["field"]) == ("UnsupportedMediaType", "Content-Type")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Host": "evil.example"}, {"Origin": "http://evil.example"}, {"Origin": "null"}],
+    ids=["rebound-host", "other-origin", "null-origin"],
+)
+def test_a_cross_site_post_is_403_and_starts_nothing(server, headers):
+    # When a JSON run request comes from a page on another site (its Origin) or through a rebound DNS name (Host)
+    status, _, answer = http(server, "POST", "/generations", json.dumps({"prompt": REFUSED_MARK}), headers)
+
+    # Then it is 403 in the JSON error format naming the header (the refused runs test below finds no run)
+    assert status == 403, answer
+    assert answer["error"] == "Forbidden" and answer["field"] == next(iter(headers))
 
 
 def test_refused_requests_started_nothing(server):

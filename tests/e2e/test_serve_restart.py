@@ -67,7 +67,10 @@ class ServeProcess:
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
         data = json.dumps(body).encode("utf-8") if body is not None else None
-        request = urllib.request.Request(path if path.startswith("http") else self.url + path, data=data, method=method)
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        request = urllib.request.Request(
+            path if path.startswith("http") else self.url + path, data=data, method=method, headers=headers
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 status, raw, kind = response.status, response.read(), response.headers.get("Content-Type", "")
@@ -342,3 +345,72 @@ def test_a_broken_run_folder_is_skipped_and_named_while_the_others_load(tmp_path
         assert (first.loaded, first.interrupted, second.unreadable) == (0, 0, [])
         assert runtime.runs().get_run(broken.name) is None
         assert "1 folder(s) skipped" in first.describe()
+
+
+def _damaged_copy(source: Path, run_id: str) -> Path:
+    """A copy of a finished run folder under another id whose first round item lost its key (pk), by hand."""
+    target = source.parent / run_id
+    target.mkdir()
+    for file in source.rglob("*"):
+        if file.is_file():
+            (target / file.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
+            (target / file.relative_to(source)).write_bytes(file.read_bytes())
+    items = json.loads((target / ITEMS_FILE).read_text(encoding="utf-8"))
+    items["run"].update(runId=run_id, pk=f"RUN#{run_id}")
+    for entry in items["rounds"]:
+        entry.update(runId=run_id, pk=f"RUN#{run_id}")
+    del items["rounds"][0]["pk"]
+    (target / ITEMS_FILE).write_text(json.dumps(items), encoding="utf-8")
+    return target
+
+
+def test_a_hand_damaged_folder_is_skipped_and_named_at_start_up_and_while_serving(dirs):
+    data_dir, log_dir = dirs
+    # Given a server that ran a generation to its end and was killed (kill -9), and a copy of that run's folder
+    # whose first round item lost its key, as a hand edit would leave it
+    first = ServeProcess(data_dir, log_dir, "--retry-time-scale", "0")
+    try:
+        status, started = first.call("POST", "/generations", {"prompt": "a red apple", "maxRounds": 1})
+        assert status == 202, started
+        first.until(started["id"], lambda body: body["status"] in ENDED)
+    finally:
+        first.kill()
+    at_start = _damaged_copy(data_dir / started["id"], "20250101T000000Z-0badf00d")
+
+    # When the server starts again on that folder
+    second = ServeProcess(data_dir, log_dir, "--retry-time-scale", "0")
+    try:
+        # Then it starts (it used to exit 1 on 'Missing the key pk'), names the folder and what is wrong,
+        # and serves the rest: the good run answers and is listed, the damaged one is not (404, not half-loaded)
+        log = second.log.read_text()
+        assert f"skipped run folder {at_start}" in log and "round item 1" in log, log[-2000:]
+        assert second.generation(started["id"])["status"] in ENDED
+        assert second.listed_ids() == [started["id"]]
+        assert second.call("GET", f"/generations/{at_start.name}")[0] == 404
+
+        # And a folder damaged the same way while it serves does not break the listing or that generation's GET
+        # (they dropped the connection on every request), and new generations still run
+        while_serving = _damaged_copy(data_dir / started["id"], "20250102T000000Z-0badcafe")
+        for _ in range(2):
+            assert second.listed_ids() == [started["id"]]
+            status, answer = second.call("GET", f"/generations/{while_serving.name}")
+            assert status == 404, answer
+        assert second.log.read_text().count(str(while_serving)) == 1  # named once, in the log
+        status, posted = second.call("POST", "/generations", {"prompt": "a blue kite", "maxRounds": 1})
+        assert status == 202, posted
+        assert second.until(posted["id"], lambda body: body["status"] in ENDED)["status"] != "FAILED"
+    finally:
+        second.kill()
+
+    # And `imagegate doctor --local` lists both folders, each with what is wrong, and exits 1
+    done = subprocess.run(
+        [sys.executable, "-m", "imagegate.cli", "doctor", "--local", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    named = [line for line in done.stdout.splitlines() if line.startswith("✗")]
+    assert [line.split(":")[0] for line in named] == [f"✗ {at_start}", f"✗ {while_serving}"]
+    assert all("round item 1" in line for line in named) and "Traceback" not in done.stderr
