@@ -457,6 +457,13 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
         )
     },
 }
+# Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
+# sushi" sushi on a plate.
+_CONTAINERS = {
+    **{w: "inside" for w in _words("bowl cup glass mug jar vase basket box bucket pot pan bottle can bag crate")},
+    **{w: "inside" for w in _words("barrel jug pitcher carton tin kettle bin sack pail tub teapot flask jug")},
+    **{w: "on" for w in _words("plate tray platter saucer")},
+}
 # Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
 _PARTICIPLE_RELATIONS = {
     "topped": "on",
@@ -2080,6 +2087,9 @@ class _Parser:
                 if token.word == "of" and self.last is not None:
                     owner = self.last
                     entity, phrase = self.noun_phrase()
+                    held = _CONTAINERS.get(owner.noun.split()[-1])
+                    if entity is not None and held is not None and entity is not owner and not phrase.definite:
+                        self.out.relation(entity, held, owner)  # "a bowl of ramen": the ramen is in the bowl
                     if entity is None and phrase is not None and not phrase.head:
                         for colour in phrase.colours:
                             self.out.colour(owner, colour)  # "a tool of red and silver color"

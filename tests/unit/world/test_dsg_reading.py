@@ -579,3 +579,9 @@ def test_general_grammar_second_pass(prompt, question):
 def test_general_grammar_second_pass_asks_nothing_unsaid(prompt, wrong):
     """A bare plural states no number (DSG asks none); "while" opens a clause; a noun is no verb."""
     assert wrong not in questions(prompt)
+
+
+def test_a_container_holds_what_follows_its_of():
+    assert "Is the soup inside the bowl?" in questions("a bowl of soup beside a spoon")
+    assert "Are the cookies on the plate?" in questions("a plate of cookies")
+    assert not of_kind("the lid of the jar", "relation")
