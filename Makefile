@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PROMPT ?= a red apple to the left of a blue cup on a wooden table, soft morning light
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install run test synth bench soak lint-asl lint clean layer layer-lock chromium
+.PHONY: install run test synth bench soak lint-asl lint clean layer layer-lock chromium node-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,18 @@ layer-lock: $(STAMP)
 	$(PY) -m pip install --quiet uv
 	$(PY) -m infra.layer lock
 
-synth: $(STAMP) layer
+# The CDK supports Node.js 22 (until 2027-10-30) and 24 (until 2028-10-30); Node 20's support ended 2026-10-30
+# (https://docs.aws.amazon.com/cdk/v2/guide/node-versions.html, docs/deploy.md). An older node still synthesizes
+# (jsii prints its own banner, silenced above): a warning, not a failure.
+NODE_SUPPORTED_MIN := 22
+NODE_SUPPORTED_MAX := 24
+node-check:
+	@major=$$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0); \
+	if [ "$$major" -lt $(NODE_SUPPORTED_MIN) ] || [ "$$major" -gt $(NODE_SUPPORTED_MAX) ]; then \
+		echo "warning: Node.js $$(node --version 2>/dev/null || echo 'not found') is outside the range the AWS CDK supports ($(NODE_SUPPORTED_MIN)-$(NODE_SUPPORTED_MAX)); see docs/deploy.md, Prerequisites" >&2; \
+	fi
+
+synth: $(STAMP) layer node-check
 	$(PY) app.py
 
 bench: $(STAMP)

@@ -56,17 +56,6 @@ INFERENCE_PROFILE_REGIONS: dict[str, tuple[str, ...]] = {
 # Geography prefixes of cross-region inference profile ids (a plain model id starts with its provider).
 INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
 
-# Regions a cross-region inference profile may route to, by its id's prefix (Bedrock user guide,
-# "Supported Regions and models for inference profiles"). Override with context `inferenceProfileRegions`.
-INFERENCE_PROFILE_REGIONS: dict[str, tuple[str, ...]] = {
-    "us": ("us-east-1", "us-east-2", "us-west-2"),
-    "eu": ("eu-central-1", "eu-north-1", "eu-west-1", "eu-west-3"),
-    "apac": ("ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2"),
-}
-
-# Geography prefixes of cross-region inference profile ids (a plain model id starts with its provider).
-INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
-
 SFN_LOG_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # CloudWatch Logs accepts only these retention periods.
@@ -765,6 +754,13 @@ class ImagegateConfig:
         f"{constants.BENCHMARK_MAX_CONCURRENCY:,}), to stay within Bedrock quotas; also the default of a benchmark "
         "started by hand",
         check=between(1, constants.BENCHMARK_MAX_CONCURRENCY),
+    )
+    benchmark_execution_retention_days: int = setting(
+        "benchmarkExecutionRetentionDays",
+        30,
+        f"days S3 keeps a benchmark's working files under `{constants.BENCHMARK_EXECUTIONS_PREFIX}` (the Map's items and "
+        "results; the dated reports under `benchmarks/` are kept)",
+        check=at_least(1),
     )
     image_model_requests_per_minute: int | None = setting(
         "imageModelRequestsPerMinute",

@@ -118,8 +118,9 @@ class Observability(Construct):
         self.dead_letter_alarm = self._alarm(
             "RunEndedDeadLetters",
             dead_letter_queue.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum"),
-            description="An execution-ended event could not be delivered to mark_run_ended: a run may still say "
-            "RUNNING. Read the message in the dead-letter queue and re-drive it.",
+            description="An execution-ended event could not be delivered to mark_run_ended, or mark_run_ended failed on "
+            "it after Lambda's retries: a run may still say RUNNING. Read the message in the dead-letter queue (an "
+            "invocation record carries the event as requestPayload) and re-drive it.",
         )
         alarms += [self.api_5xx_alarm, self.dead_letter_alarm]
         self.alarms.extend(alarms)

@@ -1,7 +1,9 @@
 """Runs that end outside the state machine's own Catch: an EventBridge rule on Step Functions "Execution Status
 Change" (TIMED_OUT, ABORTED, FAILED) of the quality loop and the benchmark invokes mark_run_ended, which marks
 the run (or the benchmark's runs) FAILED while the item still says RUNNING. Undeliverable events go to an
-encrypted dead-letter queue after EventBridge's retries (Observability alarms on it)."""
+encrypted dead-letter queue after EventBridge's retries, and so does an event whose invocation failed after
+Lambda's own asynchronous retries (the function's on-failure destination): EventBridge's dead-letter queue covers
+delivery only, and without a destination Lambda discards the event. Observability alarms on the queue's depth."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from cdk_nag import NagPackSuppression, NagSuppressions
@@ -30,6 +33,13 @@ EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
 # hours is what this exists to prevent, so: fewer attempts within 6 hours, then the dead-letter queue.
 TARGET_RETRY_ATTEMPTS = 8
 TARGET_MAX_EVENT_AGE = cdk.Duration.hours(6)
+# EventBridge invokes the function asynchronously: "By default, Lambda retries an asynchronous invocation twice if
+# the function returns an error. It retains events in a queue for up to six hours. When an event fails all
+# processing attempts or stays in the asynchronous invocation queue for too long, Lambda discards it"
+# (AWS::Lambda::EventInvokeConfig, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventinvokeconfig.html;
+# retries 0-2, event age 60 s - 6 h). Both kept at their most, stated, and the discarded event sent to the queue.
+ASYNC_RETRY_ATTEMPTS = 2
+ASYNC_MAX_EVENT_AGE = cdk.Duration.hours(6)
 
 
 class RunEndings(Construct):
@@ -65,9 +75,16 @@ class RunEndings(Construct):
             [
                 NagPackSuppression(
                     id="AwsSolutions-SQS3",
-                    reason="This queue is itself the dead-letter queue of the run-ended rule's target; an alarm watches it.",
+                    reason="This queue is itself the dead-letter queue of the run-ended rule's target and the on-failure "
+                    "destination of mark_run_ended's asynchronous invocations; an alarm watches it.",
                 )
             ],
+        )
+        # the invocation record (the event as requestPayload, the error as responsePayload) after Lambda's retries
+        self.function.configure_async_invoke(
+            on_failure=destinations.SqsDestination(self.dead_letter_queue),
+            retry_attempts=ASYNC_RETRY_ATTEMPTS,
+            max_event_age=ASYNC_MAX_EVENT_AGE,
         )
         self.rule = events.Rule(
             self,

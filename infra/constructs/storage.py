@@ -12,6 +12,10 @@ from imagegate_service import constants
 from imagegate_service.resources import RUNS_TABLE
 from infra.config import ImagegateConfig
 
+# Days after which S3 aborts a multipart upload that was never completed (the rule's DaysAfterInitiation): longer
+# than any Map Run (a benchmark is bounded by its execution, its runs by their own timeouts) writes for.
+INCOMPLETE_UPLOAD_DAYS = 7
+
 
 class Storage(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: ImagegateConfig) -> None:
@@ -52,7 +56,20 @@ class Storage(Construct):
                     id="expire-runs",
                     prefix=constants.RUNS_PREFIX,
                     expiration=cdk.Duration.days(config.run_retention_days),
-                )
+                ),
+                # A benchmark's working files (the Map's items, its ResultWriter manifest and results): read once by
+                # Aggregate Results, which writes the dated report kept under benchmarks/{date}/.
+                s3.LifecycleRule(
+                    id="expire-benchmark-executions",
+                    prefix=constants.BENCHMARK_EXECUTIONS_PREFIX,
+                    expiration=cdk.Duration.days(config.benchmark_execution_retention_days),
+                ),
+                # ResultWriter writes its results with multipart uploads; an upload a failed Map Run never completed
+                # keeps its parts (billed, invisible to a listing) until aborted.
+                s3.LifecycleRule(
+                    id="abort-incomplete-multipart-uploads",
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(INCOMPLETE_UPLOAD_DAYS),
+                ),
             ],
             removal_policy=removal,
         )

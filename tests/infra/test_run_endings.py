@@ -57,7 +57,10 @@ def test_mark_run_ended_may_only_update_run_items_release_their_daily_reservatio
     function = synthesized.stack.run_endings.function
     grants = grants_by_action(statements_of_role(synthesized, function_role_id(synthesized, function)))
     table = f"${{{synthesized.logical_id(synthesized.stack.storage.table)}.Arn}}"
-    scoped = {action: resources for action, resources in grants.items() if not action.startswith(("logs:", "xray:"))}
+    # (sqs: its on-failure destination, checked below in test_an_event_mark_run_ended_fails_on_...)
+    scoped = {
+        action: resources for action, resources in grants.items() if not action.startswith(("logs:", "xray:", "sqs:"))
+    }
     # the table: UpdateItem (the run item, a dead run's daily reservations given back), Query (those reservations),
     # GetItem (the day's spend); the index: Query (a benchmark's runs)
     assert scoped == {
@@ -79,3 +82,33 @@ def test_no_state_machine_may_invoke_mark_run_ended(synthesized):
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             if "lambda:InvokeFunction" in as_list(statement["Action"]):
                 assert function_arn not in {render(r) for r in as_list(statement["Resource"])}
+
+
+def test_an_event_mark_run_ended_fails_on_after_lambdas_retries_lands_in_the_alarmed_queue(synthesized):
+    # Given mark_run_ended and the run-ended queue
+    function = synthesized.stack.run_endings.function
+    queue = synthesized.stack.run_endings.dead_letter_queue
+    queue_arn = {"Fn::GetAtt": [synthesized.logical_id(queue), "Arn"]}
+    # Then its asynchronous invocations (EventBridge's) have an on-failure destination: that queue, with Lambda's
+    # retries and event age stated at their documented maximum (2, 6 h)
+    (config,) = [
+        c["Properties"]
+        for c in synthesized.resources("AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": synthesized.logical_id(function)}
+    ]
+    assert config["DestinationConfig"] == {"OnFailure": {"Destination": queue_arn}}
+    assert config["MaximumRetryAttempts"] == 2 and config["MaximumEventAgeInSeconds"] == 6 * 3600
+    # And the function's role may send to that queue (the destination is written with its permissions), no other
+    role_id = function_role_id(synthesized, function)
+    grants = grants_by_action(statements_of_role(synthesized, role_id))
+    assert render(queue_arn) in grants["sqs:SendMessage"]
+    assert {
+        resource for action, resources in grants.items() if action.startswith("sqs:") for resource in resources
+    } == {render(queue_arn)}
+    # And the queue's depth is alarmed
+    alarm = synthesized.stack.observability.dead_letter_alarm
+    properties = synthesized.resources("AWS::CloudWatch::Alarm")[synthesized.logical_id(alarm)]["Properties"]
+    assert properties["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert properties["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [synthesized.logical_id(queue), "QueueName"]}}
+    ]

@@ -27,7 +27,9 @@ def test_image_bucket_is_private_encrypted_logged_and_expires_runs(synthesized):
                 "LogFilePrefix": Match.any_value(),
             },
             "LifecycleConfiguration": {
-                "Rules": [Match.object_like({"Prefix": "runs/", "ExpirationInDays": 90, "Status": "Enabled"})]
+                "Rules": Match.array_with(
+                    [Match.object_like({"Prefix": "runs/", "ExpirationInDays": 90, "Status": "Enabled"})]
+                )
             },
         },
     )
@@ -79,3 +81,19 @@ def test_data_is_retained_when_the_stack_is_deleted(synthesized):
         synthesized.logical_id(synthesized.stack.storage.table),
     ):
         assert synthesized.template_json["Resources"][logical_id]["DeletionPolicy"] == "Retain"
+
+
+def test_image_bucket_aborts_incomplete_uploads_and_expires_benchmark_working_files(synthesized):
+    storage = synthesized.stack.storage
+    bucket = synthesized.resources("AWS::S3::Bucket")[synthesized.logical_id(storage.bucket)]
+    rules = {rule["Id"]: rule for rule in bucket["Properties"]["LifecycleConfiguration"]["Rules"]}
+    config = synthesized.stack.functions._config
+    # ResultWriter's multipart uploads that a failed Map Run never completed are aborted, bucket-wide
+    abort = rules["abort-incomplete-multipart-uploads"]
+    assert abort["Status"] == "Enabled" and "Prefix" not in abort
+    assert abort["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
+    # A benchmark's items and results expire; the dated reports beside them (benchmarks/{date}/) do not
+    executions = rules["expire-benchmark-executions"]
+    assert executions["Prefix"] == "benchmarks/executions/"
+    assert executions["ExpirationInDays"] == config.benchmark_execution_retention_days == 30
+    assert not [r for r in rules.values() if r.get("Prefix") == "benchmarks/" and "ExpirationInDays" in r]
