@@ -309,6 +309,17 @@ def _parser() -> argparse.ArgumentParser:
     review.set_defaults(command=review_command)
     budget = sub.add_parser("budget", parents=[verbose, api], help="today's spend, reservations and the daily cap")
     budget.set_defaults(command=budget_command)
+    from imagegate.remote import smoke_command
+
+    smoke = sub.add_parser(
+        "smoke", parents=[verbose], help="one small generation against a deployed (or local) API, checked end to end"
+    )
+    where = smoke.add_mutually_exclusive_group(required=True)
+    where.add_argument("--api", help="the API's URL (the stack's ApiUrl output, or imagegate serve's)")
+    where.add_argument("--stack", help="a deployed stack's name: its ApiUrl output is read with CloudFormation")
+    smoke.add_argument("--api-key", help="an API key, for a deployment with apiKey")
+    smoke.add_argument("--timeout", type=_number(float, 1, None), default=900.0, help="seconds to wait for the run")
+    smoke.set_defaults(command=smoke_command)
 
     bench = sub.add_parser(
         "bench", parents=[verbose], help="run a prompt suite through the quality loop and write a benchmark report"
@@ -399,6 +410,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     problem = _unwritable(Path(args.out), "--out")  # before the run: a finished run must not be lost at export
     if problem:
         return _fail_input(problem)
+    problem = _out_storage_problem(Path(args.out))
+    if problem:
+        print(f"imagegate: --out: {problem}; nothing was started", file=sys.stderr)
+        return EXIT_INVALID_INPUT
 
     with LocalRuntime(faults=faults, retry_time_scale=args.retry_time_scale) as runtime:
         apply_daily_cap(args.daily_budget_usd, Path(args.out))
@@ -421,13 +436,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_CODES["FAILED"]
-        run_dir, document = export_run(
-            run_item,
-            runtime.runs().list_rounds(outcome.run_id),
-            runtime.objects,
-            Path(args.out),
-            runtime.runs().ledger(outcome.run_id),
-        )
+        try:
+            run_dir, document = export_run(
+                run_item,
+                runtime.runs().list_rounds(outcome.run_id),
+                runtime.objects,
+                Path(args.out),
+                runtime.runs().ledger(outcome.run_id),
+            )
+        except OSError as error:  # the disk filled or the folder was made read-only while the run ran
+            print(
+                f"imagegate: run {outcome.run_id} ended {run_item['status']} but cannot be written to "
+                f"{Path(args.out) / outcome.run_id}: {error.strerror or error}; nothing of it was kept there",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID_INPUT
     _print_summary(document)
     print(f"report: {run_dir / 'report.html'}")
     return EXIT_CODES.get(document["status"], 1)
@@ -456,6 +479,16 @@ def _unwritable(folder: Path, flag: str) -> str | None:
     except OSError as error:
         return f"{flag}: cannot write to {folder} ({error.strerror or error})"
     return None
+
+
+def _out_storage_problem(out: Path) -> str | None:
+    """export.storage_problem for --out's first existing folder (it is created when the run is written)."""
+    from imagegate.export import storage_problem
+
+    existing = out.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    return storage_problem(existing)
 
 
 _TRACEBACK_LINE = re.compile(r"^\s*(Traceback \(most recent call last\)|File \"|\^+\s*$)")

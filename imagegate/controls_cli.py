@@ -49,7 +49,10 @@ def call_api(
     """(HTTP status, JSON answer) of one request to the imagegate API at `api`."""
     data = None if body is None else json.dumps(body).encode("utf-8")
     headers = {"Content-Type": "application/json"} | ({"x-api-key": api_key} if api_key else {})
-    request = urllib.request.Request(api.rstrip("/") + path, data=data, method=method, headers=headers)
+    from imagegate.remote import sign  # a deployed API (execute-api host) is signed with SigV4; loopback is not
+
+    url = api.rstrip("/") + path
+    request = urllib.request.Request(url, data=data, method=method, headers=sign(method, url, data, headers))
     try:
         with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_SECONDS) as answer:
             return answer.status, json.loads(answer.read() or b"{}")
@@ -64,8 +67,13 @@ def _call_or_say(
     args: Any, method: str, path: str, body: dict[str, Any] | None = None
 ) -> tuple[int, dict[str, Any]] | None:
     """call_api with the command's --api and --api-key; None (said on stderr) when the API cannot be reached."""
+    from imagegate.remote import RemoteError
+
     try:
         return call_api(args.api, method, path, body, args.api_key)
+    except RemoteError as error:
+        print(f"imagegate: {error}", file=sys.stderr)
+        return None
     except (urllib.error.URLError, OSError) as error:
         print(
             f"imagegate: cannot reach the API at {args.api}: {error} (is 'imagegate serve' running?)", file=sys.stderr
