@@ -23,6 +23,11 @@ REGIONS: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
 }
 
 
+# Places in depth rather than in the frame ("a city in the background"): a position check may name one; only
+# something that sees depth can decide it (the offline world's depth code; a 2D detector cannot).
+DEPTH_PLANES: tuple[str, ...] = ("background", "foreground")
+
+
 class Box(Protocol):
     x: float
     y: float

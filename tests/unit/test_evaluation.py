@@ -464,12 +464,13 @@ def test_the_schemas_name_the_contracts_kinds_relations_and_answers():
     assert tuple(fields["attributeKind"]["enum"]) == c.EVALUATION_ATTRIBUTE_KINDS
     answer = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["items"]["properties"]["answer"]
     assert set(answer["enum"]) == set(ANSWER_SATISFIED)
-    # the judge's verdict checks use the same kinds, and both schemas the places the boxes are read by
-    from imagegate_service.geometry import REGIONS
+    # the judge's verdict checks use the same kinds, and both schemas the places the boxes are read by (and the
+    # two depth planes, which only something that sees depth decides)
+    from imagegate_service.geometry import DEPTH_PLANES, REGIONS
 
     verdict = prompts.schema("verdict.schema.json")["properties"]["checks"]["items"]["properties"]
     assert set(verdict["kind"]["enum"]) == set(KIND_FIELDS)
-    assert set(verdict["position"]["enum"]) == set(fields["position"]["enum"]) == set(REGIONS)
+    assert set(verdict["position"]["enum"]) == set(fields["position"]["enum"]) == {*REGIONS, *DEPTH_PLANES}
 
 
 # -- Record Round and Finish Run -----------------------------------------------------------------------

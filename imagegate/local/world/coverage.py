@@ -21,7 +21,8 @@ mechanically (no judgement, so any reading is scored the same way):
   one in either order), or, for "in"/"on"/"at" a scene, a scene check naming the object; otherwise (a verb:
   "ride", "wear"; "with" and "has" are possession, the verb have) an action check on the subject with that verb
   lemma and, when the tuple names one, that object; a verb followed by a spatial phrase ("hanging on") is asked by
-  either;
+  either; the background or foreground as the place ("in the background") is asked by a position check naming
+  that plane;
 - count: a count check on the noun with that number (any count check when DSG's number is a word: "few"); a
   count of 0 ("no chairs") is asked by an absent check on the noun;
 - text rendering: a text check with the same text (case and spacing ignored);
@@ -202,6 +203,8 @@ def covered(question: Question, checks: list[dict]) -> bool:
         )
     if question.kind == "attribute":
         value = _words(" ".join(args[1:]))
+        if _in_plane(subject, " ".join(args[1:]), checks):
+            return True  # (city, in the background): filed by DSG as a state
         return any(
             (
                 c["kind"] == "attribute"
@@ -238,10 +241,24 @@ def covered(question: Question, checks: list[dict]) -> bool:
     return False
 
 
+_DEPTH_WORDS = {"background": "background", "foreground": "foreground", "front": "foreground"}
+
+
+def _in_plane(subject: str, text: str, checks: list[dict]) -> bool:
+    """(city, background, in) or (city, in the background): a position check putting the subject in that plane."""
+    planes = {_DEPTH_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _DEPTH_WORDS}
+    return bool(planes) and any(
+        c["kind"] == "position" and c.get("position") in planes and _same_noun(subject, c.get("subject"))
+        for c in checks
+    )
+
+
 def _relation_covered(args: tuple[str, ...], checks: list[dict]) -> bool:
     subject = args[0]
     if len(args) < 2:
         return False
+    if any(w in args[1].lower() for w in ("background", "foreground")) and _in_plane(subject, args[1], checks):
+        return True
     if len(args) == 2:  # (person, step forward): an action with no object
         value = _words(args[1])
         return any(

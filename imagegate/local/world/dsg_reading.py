@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from imagegate_service.constants import EVALUATION_RELATION_WORDS
 from imagegate_service.evaluation import gerund
+from imagegate_service.geometry import DEPTH_PLANES
 
 from . import lexicon
 from . import vocabulary as vocab
@@ -580,6 +581,8 @@ _PLACES = {
     "center": "center",
     "centre": "center",
     "middle": "center",
+    "background": "background",
+    "foreground": "foreground",
 }
 _PLACE_TAIL = frozenset({"side", "half", "part", "edge", "corner", "hand"})
 _IMAGE_NOUNS = frozenset({"image", "picture", "frame", "canvas", "photo", "scene", "composition", "view", "photograph"})
@@ -958,7 +961,9 @@ class _Reader:
                 "subject": entity.noun,
                 "position": where,
                 "parent": entity.id,
-                "question": f"{self._be(entity)} {self._ref(entity)} {'in' if where == 'center' else 'on'} the "
+                "question": f"{self._be(entity)} {self._ref(entity)} in the {where}?"
+                if where in DEPTH_PLANES
+                else f"{self._be(entity)} {self._ref(entity)} {'in' if where == 'center' else 'on'} the "
                 f"{where} of the image?",
             }
         )

@@ -35,7 +35,7 @@ the generator's parse).
 
 from __future__ import annotations
 
-from imagegate_service.geometry import REGIONS, apart, in_region
+from imagegate_service.geometry import DEPTH_PLANES, REGIONS, apart, in_region
 from imagegate_service.geometry import relative_position as geometry_relative_position
 
 from . import vocabulary as vocab
@@ -108,6 +108,17 @@ def _pair(relation: str, a: SeenObject, b: SeenObject) -> bool | None:
     return None
 
 
+def _in_depth_plane(place: str, found: list[SeenObject], percept: Percept) -> bool | None:
+    """In the background: deeper than everything else drawn; in the foreground: nearer. None when nothing else
+    is drawn to be behind or in front of (a lone object is in neither plane, and in both)."""
+    others = [o for o in percept.objects if all(o is not f for f in found)]
+    if not others or len({o.depth for o in [*found, *others]}) == 1:
+        return None  # nothing else drawn, or nothing drawn at any depth: the world said nothing of planes
+    if place == "background":
+        return all(f.depth > o.depth for f in found for o in others)
+    return all(f.depth < o.depth for f in found for o in others)
+
+
 def _between(a: SeenObject, b: SeenObject, c: SeenObject) -> bool:
     return min(b.x, c.x) < a.x < max(b.x, c.x) or min(b.y, c.y) < a.y < max(b.y, c.y)
 
@@ -174,6 +185,8 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         return drawn
     if kind == "position":
         place = str(check.get("position"))
+        if place in DEPTH_PLANES:
+            return _in_depth_plane(place, found, percept)
         return None if place not in REGIONS else all(in_region(o, place) for o in found)
     if kind == "relation":
         relation = str(check.get("relation", ""))

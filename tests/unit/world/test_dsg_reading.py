@@ -585,3 +585,21 @@ def test_a_container_holds_what_follows_its_of():
     assert "Is the soup inside the bowl?" in questions("a bowl of soup beside a spoon")
     assert "Are the cookies on the plate?" in questions("a plate of cookies")
     assert not of_kind("the lid of the jar", "relation")
+
+
+def test_the_background_and_foreground_are_places_in_depth():
+    """ "in the background" is a position in depth, decided by the drawn depth, and unverifiable when nothing is
+    drawn at another depth (the world said nothing of planes)."""
+    positions = {
+        (c["subject"], c["position"])
+        for c in of_kind("a windmill in the background and a goat in the foreground", "position")
+    }
+    assert positions == {("windmill", "background"), ("goat", "foreground")}
+    check = {"kind": "position", "subject": "windmill", "position": "background"}
+    far = SeenObject(concept_code("windmill"), "gray", 0.5, 0.3, 0.2, 0.2, depth=3)
+    near = SeenObject(concept_code("goat"), "white", 0.5, 0.7, 0.2, 0.2, depth=0)
+    assert truth.satisfied(check, Percept(objects=[far, near])) is True
+    assert truth.satisfied({**check, "position": "foreground"}, Percept(objects=[far, near])) is False
+    flat = SeenObject(concept_code("goat"), "white", 0.5, 0.7, 0.2, 0.2, depth=3)
+    assert truth.satisfied(check, Percept(objects=[far, flat])) is None
+    assert truth.satisfied(check, Percept(objects=[far])) is None
