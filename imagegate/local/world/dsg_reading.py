@@ -273,10 +273,45 @@ _CLOTHING = frozenset(
         """
         shirt t-shirt suit dress skirt hat cap coat jacket sweater hoodie uniform costume pajamas pyjamas armor
         armour scarf glove gloves boots shoes sneakers jeans pants trousers shorts robe gown tuxedo helmet mask
-        apron vest cloak kimono bikini swimsuit sunglasses glasses tie
+        apron vest cloak kimono bikini swimsuit sunglasses glasses tie jersey blouse overalls parka leggings
+        sandals mittens beanie bonnet turban veil sweatshirt raincoat tracksuit
         """
     )
 )
+_CLOTHING_ENDINGS = ("coat", "shirt", "dress", "suit", "hat", "cap", "jacket", "wear", "jersey", "boots", "shoes")
+
+
+def _is_clothing(word: str) -> bool:
+    """Something worn: listed ("hat", "hats") or a compound ending in a garment ("raincoat", "sweatshirt")."""
+    singular = singular_noun(word)
+    return word in _CLOTHING or singular in _CLOTHING or (len(word) > 5 and singular.endswith(_CLOTHING_ENDINGS))
+
+
+# Who can be "he" or "she" (general English): people and animals; a compound by its last word ("police officer").
+_ANIMATE = frozenset(
+    _words(
+        """
+        man woman boy girl child kid baby toddler person lady gentleman guy dad mom father mother son daughter
+        brother sister grandmother grandfather grandma grandpa king queen prince princess knight wizard witch
+        farmer chef cook doctor nurse teacher student worker officer soldier pilot sailor driver rider artist
+        musician singer dancer player athlete skier surfer cyclist runner hiker climber fisherman astronaut
+        robot monk priest nun bride groom clown cowboy pirate ninja hero superhero vendor waiter waitress
+        customer tourist shopper reader writer painter photographer scientist detective police policeman
+        firefighter teenager elder grandchild friend couple family host guest audience crowd
+        cat dog puppy kitten horse pony cow bull calf sheep lamb goat pig piglet chicken hen rooster duck goose
+        bird owl eagle parrot penguin swan crow pigeon seagull flamingo bear cub wolf fox deer elk moose rabbit
+        bunny squirrel mouse rat hamster raccoon beaver otter badger hedgehog lion tiger leopard cheetah zebra
+        giraffe elephant monkey gorilla chimpanzee panda koala kangaroo camel donkey mule dolphin whale shark
+        seal turtle frog snake lizard crocodile alligator dragon unicorn dinosaur bee butterfly spider ant
+        """
+    )
+)
+
+
+def _is_animate(noun: str) -> bool:
+    return singular_noun(noun.split()[-1]) in _ANIMATE if noun.split() else False
+
+
 # Noun + noun pairs whose first word is an adjective or material elsewhere (a dictionary's compounds).
 _COMPOUNDS = frozenset(
     _words(
@@ -465,6 +500,13 @@ _CONTAINERS = {
     **{w: "inside" for w in _words("barrel jug pitcher carton tin kettle bin sack pail tub teapot flask jug")},
     **{w: "on" for w in _words("plate tray platter saucer")},
 }
+# Verbs of making a picture or a work: their agent ("painted by an artist") made it and is not in it.
+_MAKING_VERBS = frozenset(
+    _words(
+        "paint draw write make design inspire create photograph take illustrate sculpt compose direct render "
+        "shoot film capture produce generate sketch print publish author craft build carve"
+    )
+)
 # Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
 _PARTICIPLE_RELATIONS = {
     "topped": "on",
@@ -1235,6 +1277,7 @@ def _tag(tokens: list[_Token]) -> None:
             following is not None
             and _noun_like(following)
             and (_modifies_next(previous) or _is_compound(f"{word} {following}"))
+            and not _ends_on_a_property(words, i + 1)
         ):
             token.tag = "VERB"
         elif (
@@ -1306,6 +1349,19 @@ def _tag(tokens: list[_Token]) -> None:
         else:
             token.tag = "WORD"
         i += 1
+
+
+def _ends_on_a_property(words: list[str], j: int) -> bool:
+    """Is the word at j a colour or an adjective that ends its phrase ("a traffic light showing red above ...")?
+    Then the -ing word before it is a verb with that complement, not an adjective of a noun."""
+    after = words[j + 1] if j + 1 < len(words) else None
+    return (colour_name(words[j]) is not None or _attribute_kind(words[j]) is not None) and (
+        after is None
+        or after in ".,;:!?"
+        or after in _CONJUNCTIONS
+        or after in _OTHER_PREPOSITIONS
+        or any(after == phrase[0] for phrase, _ in _RELATION_PHRASES)
+    )
 
 
 def _after_a(tokens: list[_Token], i: int) -> bool:
@@ -1675,9 +1731,8 @@ class _Parser:
         if word in {"them", "themselves"}:
             return next((e for e in others if e.plural), self.last_topic)
         if word in {"him", "her"}:
-            return next(
-                (e for e in (self.topic, self.last_topic, *others) if e is not None and e is not excluded), None
-            )
+            candidates = [e for e in (self.topic, self.last_topic, *others) if e is not None and e is not excluded]
+            return next((e for e in candidates if _is_animate(e.noun)), candidates[0] if candidates else None)
         return next((e for e in others if not e.plural), self.last_topic)
 
     def resolve(
@@ -1804,6 +1859,10 @@ class _Parser:
     # -- the pass ---------------------------------------------------------------------------------------------
     def run(self) -> list[dict]:
         self._pass()
+        # "a man without a hat between two women in straw hats": no hat on the man, but hats in the picture; an
+        # absent check (none in the whole image) would contradict the prompt, so a thing also asked for is not one
+        wanted = {c["subject"] for c in self.out.checks if c["kind"] == "entity"}
+        self.out.checks[:] = [c for c in self.out.checks if not (c["kind"] == "absent" and c["subject"] in wanted)]
         for kind, phrase in self.settings:
             self.out.setting(kind, phrase, _IMAGE_TAGS[phrase][1] if phrase in _IMAGE_TAGS else None)
         return self.out.checks
@@ -1876,6 +1935,9 @@ class _Parser:
                 self.i += 1
                 continue
             if tag == "PRON":
+                if token.word in {"he", "she"} and not (self.topic is not None and _is_animate(self.topic.noun)):
+                    # "... a vest and a neck tie. He stands ...": he is the beaver, the last one who can be he
+                    self.topic = next((e for e in reversed(self.out.entities) if _is_animate(e.noun)), None)
                 self.topic = self.topic or self.last_topic or self.last
                 self.i += 1
                 continue
@@ -1977,10 +2039,11 @@ class _Parser:
                             for colour in _colours_of(t.word):
                                 self.out.colour(subject, colour)
                         continue
-                    if nxt_run and nxt_run[-1].word in _CLOTHING and subject is not None:
-                        obj, _ = self.noun_phrase(generic=True)
+                    if nxt_run and _is_clothing(nxt_run[-1].word) and subject is not None:
+                        wearer = self.last if self.last is not None and self.last_end == self.i - 1 else subject
+                        obj, _ = self.noun_phrase(generic=True)  # "two women in straw hats": the women wear them
                         if obj is not None:
-                            self.out.action(subject, "wear", obj)
+                            self.out.action(wearer, "wear", obj)
                             self.last_role = "object"  # "in a white shirt and tie": both are worn
                         continue
                 ahead = self._peek_run()
@@ -2341,7 +2404,14 @@ class _Parser:
                 return
             if nxt is not None and nxt.word == "by":
                 self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture;
+                start = self.i
                 run = self.words_run()  # a name ("painted by Francis Bacon") says the picture's style
+                if run and lemma_ not in _MAKING_VERBS and (run[0].word in _DETERMINERS or run[0].word in _NUMBERS):
+                    self.i = start  # "a ball thrown by a little girl": the girl is in the picture and throws it
+                    agent, _ = self.noun_phrase()
+                    if agent is not None and agent is not subject:
+                        self.out.action(agent, lemma_, subject)
+                    return
                 if run and not any(t.word in _DETERMINERS or t.word in _KNOWN_NOUNS for t in run):
                     name = " ".join(t.word for t in run)[:64]
                     self.out.setting("style", name, f"Is the image in the style of {name}?")

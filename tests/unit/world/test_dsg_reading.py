@@ -603,3 +603,27 @@ def test_the_background_and_foreground_are_places_in_depth():
     flat = SeenObject(concept_code("goat"), "white", 0.5, 0.7, 0.2, 0.2, depth=3)
     assert truth.satisfied(check, Percept(objects=[far, flat])) is None
     assert truth.satisfied(check, Percept(objects=[far])) is None
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a kite flown by a small boy", "Is the boy flying the kite?"),
+        ("three men in wool caps beside a campfire", "Are the men wearing the caps?"),
+        ("a toddler in a green raincoat", "Is the toddler wearing the raincoat?"),
+        ("a parrot on a perch near a window. She is preening.", "Is the parrot preening?"),
+        ("a street lamp glowing orange above a bench", "Is the street lamp above the bench?"),
+    ],
+)
+def test_agents_wearers_and_pronouns(prompt, question):
+    assert question in questions(prompt)
+
+
+def test_a_thing_asked_for_elsewhere_is_never_asked_absent():
+    """ "a man without a scarf beside two women in scarves": no absent check would hold (there are scarves)."""
+    assert not of_kind("a man without a scarf beside two women in scarves", "absent")
+    assert of_kind("a bench with no cushions", "absent")
+
+
+def test_a_maker_named_by_by_is_not_in_the_picture():
+    assert [c["subject"] for c in of_kind("a mural painted by a local artist", "entity")] == ["mural"]
