@@ -7,7 +7,8 @@
   call and the sum (the candidates are judged in parallel);
 - each Lambda handler module's import time next to a bare `import boto3` (cold start; target <= 1.3x);
 - the offline world's render and judge time at 1024x1024;
-- the coverage of DSG-1k's human questions by the evaluator and the judge at the session's start (recorded) and now;
+- the coverage of DSG-1k's human questions by the evaluator and the judge at the session's start (recorded) and now,
+  and both readings' recall and precision on the held-out checklists (tests/data/heldout_dsg: dev and test);
 - the control arms (loop, single, redraw, best-of-3, best-of-5) side by side on the bundled suite and on
   a 100-item stratified GenEval sample: evaluator and judge pass rates, the judge's false passes, images
   and rounds per item, cost per evaluator pass.
@@ -268,6 +269,10 @@ def coverage_figures() -> None:
     started = time.perf_counter()
     table = coverage.coverage_table()
     print(f"DSG-1k coverage of the human questions by reading ({time.perf_counter() - started:.1f} s):")
+    print(table)
+    started = time.perf_counter()
+    table = coverage.heldout_table()
+    print(f"Held-out checklists (100 prompts written for the test; {time.perf_counter() - started:.1f} s):")
     print(table)
 
 

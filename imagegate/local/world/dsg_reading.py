@@ -470,6 +470,14 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     "35mm": ("style", "Does the image look shot on 35mm film?"),
     "film grain": ("style", "Does the image have film grain?"),
     "bokeh": ("style", "Does the image have bokeh?"),
+    **dict.fromkeys(
+        _words("overhead shot, overhead view, overhead photo, top down view, top down"),
+        ("style", "Is the image taken from overhead?"),
+    ),
+    "low angle": ("style", "Is the image a low-angle shot?"),
+    "high angle": ("style", "Is the image a high-angle shot?"),
+    **dict.fromkeys(_words("bird's eye view, birds eye view"), ("style", "Is the image a bird's-eye view?")),
+    "side view": ("style", "Is the image a side view?"),
     "close up": ("style", "Is the image a close-up?"),
     "closeup": ("style", "Is the image a close-up?"),
     "aerial view": ("style", "Is the image an aerial view?"),
@@ -493,6 +501,8 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
         )
     },
 }
+# Weather said of a thing in the picture ("a rainy street", "a misty lake"): the picture's weather (general English).
+_WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
 # Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
 # sushi" sushi on a plate.
 _CONTAINERS = {
@@ -1735,6 +1745,13 @@ class _Parser:
             return next((e for e in candidates if _is_animate(e.noun)), candidates[0] if candidates else None)
         return next((e for e in others if not e.plural), self.last_topic)
 
+    def _weather(self, phrase: _Phrase) -> None:
+        """ "a rainy street", "a misty lake": the weather of the picture, not a property of the thing (asked as the
+        scene's, so it never contends with the one light: "a rainy street at night" is both)."""
+        for word in [word for word, _ in phrase.attributes if word in _WEATHER]:
+            self.out.setting("scene", word, f"Is it {word} in the image?")
+        phrase.attributes = [(word, kind) for word, kind in phrase.attributes if word not in _WEATHER]
+
     def resolve(
         self, phrase: _Phrase | None, run: list[_Token], *, generic: bool = False
     ) -> tuple[_Entity | None, _Phrase | None]:
@@ -1775,6 +1792,7 @@ class _Parser:
             return None, phrase
         if head in vocab.SCENE_WORDS and not self._placed_thing():
             self.out.setting("scene", head)  # "a dog on a sunny beach": the beach, and its light
+            self._weather(phrase)
             for word, _ in phrase.attributes:
                 if word in vocab.LIGHT_WORDS:
                     self.out.setting("light", word)
@@ -1811,6 +1829,7 @@ class _Parser:
             # "... and the text 'California'": a text of its own, not on the thing named before
             self.text_free = start == 0 or self.tokens[start - 1].tag in {"CONJ", "PUNCT"}
             return None, phrase
+        self._weather(phrase)
         medium_thing = head in _MEDIUM_NOUNS and not (nxt and nxt.word == "of")  # "a painting on a wall"
         if not medium_thing and (
             head in FRAMING_NOUNS

@@ -627,3 +627,16 @@ def test_a_thing_asked_for_elsewhere_is_never_asked_absent():
 
 def test_a_maker_named_by_by_is_not_in_the_picture():
     assert [c["subject"] for c in of_kind("a mural painted by a local artist", "entity")] == ["mural"]
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a snowy village at dusk", "Is it snowy in the image?"),
+        ("a foggy harbour at night", "Is it night in the image?"),
+        ("an overhead shot of a chessboard", "Is the image taken from overhead?"),
+        ("a low-angle photo of a lighthouse", "Is the image a low-angle shot?"),
+    ],
+)
+def test_weather_and_camera_are_the_pictures(prompt, question):
+    assert question in questions(prompt)
