@@ -1067,6 +1067,10 @@ class _Reader:
                 )
         self._add({"kind": kind, "subject": word[:64], "setting": word[:64], "question": question})
 
+    def scene_colour(self, scene: str, colour: str) -> None:
+        """The colour of a scene that is matter ("a blue sky", "the sand is white"): asked as the backdrop's is."""
+        self.setting("scene", f"{colour} {scene}", f"{'Are' if _is_plural(scene) else 'Is'} the {scene} {colour}?")
+
     def absent(self, phrase: _Phrase) -> None:
         noun = singular_noun(phrase.head) if phrase.plural else phrase.head
         self._add({"kind": "absent", "subject": noun, "question": f"Is there no {noun} in the image?"})
@@ -1642,6 +1646,7 @@ class _Parser:
         self.fronted: tuple[str, str, _Entity | None] | None = None  # a place or relation before its subject
         self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
         self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
+        self.scene_topic: str | None = None  # a scene just named as a subject ("the sky is blue")
         self.listed: list[_Entity] = []  # subjects in a comma list so far ("a pear, an orange"): joined once an
         # "and" closes the list ("a pear, an orange and two bananas in a bowl": all three are in it)
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
@@ -1793,6 +1798,9 @@ class _Parser:
         if head in vocab.SCENE_WORDS and not self._placed_thing():
             self.out.setting("scene", head)  # "a dog on a sunny beach": the beach, and its light
             self._weather(phrase)
+            if head in _MASS_SCENES:
+                for colour in phrase.colours:
+                    self.out.scene_colour(head, colour)  # "a clear blue sky": the sky's colour
             for word, _ in phrase.attributes:
                 if word in vocab.LIGHT_WORDS:
                     self.out.setting("light", word)
@@ -1936,6 +1944,7 @@ class _Parser:
                     self.topic, carrier, self.last, self.fronted = None, None, None, None
                     self.fronted_used = False
                     self.sentence_subject = None
+                    self.scene_topic = None
                     self.group = []
                 negated = after_copula = False
                 self.i += 1
@@ -2221,9 +2230,11 @@ class _Parser:
                 )  # "eating leaves while two zebras graze": "while" opens a clause, the zebras are not eaten
                 acted = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
                 agent = next((e for e in self.out.entities if acted and e.id == acted.get("parent")), None)
-                new_clause = self.tokens[run_start].word in {"his", "her", "their", "its", "my", "our", "your"} and (
-                    self.peek() is not None and self.peek().tag in {"COP", "VERB", "PAST", "AUX"}
-                )  # "bent at the knee and their head is up": a clause of its own
+                new_clause = (
+                    self.tokens[run_start].word in {"his", "her", "their", "its", "my", "our", "your"}
+                    and (self.peek() is not None and self.peek().tag in {"COP", "VERB", "PAST", "AUX"})
+                ) or self._verb_follows()  # "bent at the knee and their head is up": a clause of its own; "wearing a
+                # jacket and a woman with blond hair is wearing jeans": the woman is a subject, not worn
                 if entity is not None and after_and and prior_role == "object" and not new_clause:
                     self.last_role, carrier = "object", entity  # "holding a cup and a saucer": both are held
                     if acted is not None and agent is not None and acted.get("object") and agent is not entity:
@@ -2272,6 +2283,16 @@ class _Parser:
                         self.topic = self.last = entity  # what follows in this list item is about it
                 elif phrase is not None and phrase.head:
                     self.topic = self.last = None  # "sky above the street": a setting says nothing of the cat before
+                    self.scene_topic = phrase.head if phrase.head in _MASS_SCENES else None
+                elif (
+                    phrase is not None
+                    and not phrase.head
+                    and self.topic is None
+                    and self.scene_topic is not None
+                    and after_copula
+                ):  # "the sky is very blue": the scene's colour
+                    for colour in phrase.colours:
+                        self.out.scene_colour(self.scene_topic, colour)
                 elif (
                     phrase is not None
                     and not phrase.head
@@ -2286,6 +2307,15 @@ class _Parser:
                     self.i += 1
                 continue
             self.i += 1
+
+    def _verb_follows(self) -> bool:
+        """Does a copula or auxiliary come next, perhaps after a with-phrase ("a woman with blond hair is ...")?"""
+        j = self.i
+        if j < len(self.tokens) and self.tokens[j].word == "with":
+            j += 1
+            while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV", "JOIN", "SKIP"} and j < self.i + 7:
+                j += 1
+        return j < len(self.tokens) and self.tokens[j].tag in {"COP", "AUX"}
 
     def _share(self, start: int) -> None:
         """Checks made since `start` about the clause's subject hold for each subject joined to it by "and"

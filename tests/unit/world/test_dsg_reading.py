@@ -640,3 +640,11 @@ def test_a_maker_named_by_by_is_not_in_the_picture():
 )
 def test_weather_and_camera_are_the_pictures(prompt, question):
     assert question in questions(prompt)
+
+
+def test_a_scene_of_matter_keeps_its_colour_and_a_clause_after_and_keeps_its_subject():
+    assert "Is the sky gray?" in questions("the sky is gray over the harbour")
+    assert "Is the sand white?" in questions("a beach with white sand")
+    assert "Is the man wearing the woman?" not in questions(
+        "A man is wearing a hat and a woman with red hair is wearing a scarf."
+    )
