@@ -324,16 +324,16 @@ BASELINE: dict[str, dict[str, tuple[int, int]]] = {
     "evaluator": {
         "entity": (2636, 3395), "attribute color": (255, 427), "attribute state": (0, 924),
         "attribute material": (0, 97), "attribute shape": (0, 50), "attribute texture": (0, 39),
-        "attribute size": (0, 35), "attribute other": (0, 370), "relation spatial": (35, 1797),
-        "relation action": (0, 272), "count": (117, 189), "text": (1, 110), "global": (0, 475),
-        "overall": (3044, 8180),
+        "attribute size": (0, 35), "attribute other": (0, 370), "relation spatial": (37, 1797),
+        "relation action": (1, 272), "count": (117, 189), "text": (1, 110), "global": (0, 475),
+        "overall": (3047, 8180),
     },
     "judge": {
         "entity": (2761, 3395), "attribute color": (255, 427), "attribute state": (244, 924),
-        "attribute material": (19, 97), "attribute shape": (16, 50), "attribute texture": (11, 39),
-        "attribute size": (21, 35), "attribute other": (104, 370), "relation spatial": (224, 1797),
-        "relation action": (0, 272), "count": (117, 189), "text": (1, 110), "global": (46, 475),
-        "overall": (3819, 8180),
+        "attribute material": (34, 97), "attribute shape": (16, 50), "attribute texture": (11, 39),
+        "attribute size": (21, 35), "attribute other": (104, 370), "relation spatial": (228, 1797),
+        "relation action": (1, 272), "count": (117, 189), "text": (1, 110), "global": (46, 475),
+        "overall": (3839, 8180),
     },
 }  # fmt: skip
 

@@ -33,3 +33,33 @@ def test_the_table_shows_before_and_after_with_the_baselines_commit(tmp_path):
     assert f"measured at {coverage.BASELINE_COMMIT}" in table
     entity_row = next(line for line in table.splitlines() if line.strip().startswith("entity"))
     assert entity_row.split()[-4:] == ["n/a", "n/a", "1.00", "1.00"]
+
+
+def test_precision_counts_a_check_no_human_question_needs(tmp_path):
+    # Given one prompt with two human questions (a goat; the goat is white)
+    path = tmp_path / "heldout.csv"
+    header = "item_id,text,keywords,proposition_id,dependency,category_broad,category_detailed,tuple,question_natural_language\n"
+    rows = (
+        'h_1,"a white goat",goat,1,0,entity,whole,entity - whole (goat),Is there a goat?\n'
+        'h_1,"a white goat","goat, white",2,1,attribute,color,"attribute - color (goat, white)",Is the goat white?\n'
+    )
+    path.write_text(header + rows)
+    questions = coverage.load_questions(path)
+    goat = {"kind": "entity", "subject": "goat", "question": "Is there a goat?"}
+    white = {"kind": "colour", "subject": "goat", "colour": "white", "question": "Is the goat white?"}
+    stray = {"kind": "entity", "subject": "fence", "question": "Is there a fence?"}
+    # When a reading asks both, or both and a thing the prompt never names
+    # Then precision is 2/2, then 2/3; recall is 1.0 either way
+    assert coverage.precision(questions, lambda _: [goat, white]) == (2, 2)
+    assert coverage.precision(questions, lambda _: [goat, white, stray]) == (2, 3)
+    assert coverage.coverage(questions, lambda _: [goat, white, stray])["overall"] == (2, 2)
+
+
+def test_the_held_out_checklists_are_dsg_shaped_and_apart():
+    """Both splits load as DSG-1k does, and no held-out prompt is one of DSG-1k's (they were written fresh)."""
+    dev = coverage.load_questions(coverage.HELDOUT_DIR / "dev.csv")
+    test = coverage.load_questions(coverage.HELDOUT_DIR / "test.csv")
+    assert len({q.prompt for q in dev}) == len({q.prompt for q in test}) == 50
+    assert not {q.prompt for q in dev} & {q.prompt for q in test}
+    if coverage.DSG_FILE.is_file():
+        assert not {q.prompt for q in dev + test} & {q.prompt for q in coverage.load_questions()}
