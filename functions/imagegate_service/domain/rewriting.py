@@ -19,6 +19,7 @@ from imagegate_service.errors import InvalidRewrite
 
 REWRITE_SCHEMA = "rewrite.schema.json"
 HISTORY_SIZE = 3
+MAX_CHANGES = 8  # rewrite.schema.json's changes.maxItems
 
 
 class PromptRewriter:
@@ -58,7 +59,7 @@ class PromptRewriter:
             suggestions = [*found, *suggestions]
         review = state["judgement"].get("review") or {}
         if review.get("decision") == c.REVIEW_REJECT:  # a person rejected the round: their feedback leads
-            suggestions = [review["feedback"]]
+            suggestions = [review["feedback"], *suggestions]
         return self._rewritten(state, suggestions, edit, base, self._runs.list_rounds(run_id))
 
     def _reword(self, state: dict[str, Any]) -> dict[str, Any]:
@@ -99,12 +100,17 @@ class PromptRewriter:
         if not new_prompt:
             raise InvalidRewrite("the rewriter returned a blank prompt")
         negative = fit_to_limit(rewrite["negativePrompt"].strip(), generator.negative_prompt_max_chars)
+        changes = list(rewrite["changes"])
+        if seed is None:  # the loop's own rewrite: never pay for an image an earlier round already drew
+            seed = fresh_seed(settings, loop, next_round, new_prompt, negative, edit, self._runs.list_rounds(run_id))
+            if seed is not None:
+                changes = [*changes[: MAX_CHANGES - 1], f"same prompt as an earlier round: drawn with seed {seed}"]
         self._images.put_json(
             c.rewrite_key(run_id, next_round),
             {
                 "fromRound": loop["round"],
                 "suggestions": suggestions,
-                "changes": rewrite["changes"],
+                "changes": changes,
                 "prompt": new_prompt,
                 "negativePrompt": negative,
                 "rewriterModel": rewriter.model_id,
@@ -173,6 +179,43 @@ def rewrite_request(
         "tool_description": "Submit the improved image prompt, the negative prompt and the list of changes.",
         "input_schema": prompts.schema(REWRITE_SCHEMA),
     }
+
+
+def fresh_seed(
+    settings: dict[str, Any],
+    loop: dict[str, Any],
+    next_round: int,
+    prompt: str,
+    negative: str,
+    edit: dict[str, Any] | None,
+    rounds: list[dict[str, Any]],
+) -> int | None:
+    """The seed the next round must draw with when its prompt, negative prompt and source (text, or the image
+    an edit starts from) are an earlier round's and its seeds would overlap that round's (the generator draws
+    candidates from seed..seed+N-1): the first re-draw seed (redraw_seed, round k >= next_round) that overlaps
+    none of them. None: the round asks for something no earlier round drew, its loop seed stands.
+    A rejected round whose feedback the rewriter could not act on, or a detail still wrong with no new way to
+    ask for it, would otherwise be the same image billed again."""
+    source = (edit or {}).get("sourceImageKey")
+    same = [
+        int(r["seed"])
+        for r in rounds
+        if r.get("prompt") == prompt
+        and (r.get("negativePrompt") or "") == negative
+        and r.get("sourceImageKey") == source
+        and r.get("seed") is not None
+    ]
+    width = int(settings["candidatesPerRound"])
+
+    def overlaps(seed: int) -> bool:
+        return any(abs(seed - earlier) < width for earlier in same)
+
+    if not overlaps(int(loop["seed"])):
+        return None
+    k = next_round
+    while overlaps(redraw_seed(settings, k)) and k < next_round + len(same) + 1:
+        k += 1
+    return redraw_seed(settings, k)
 
 
 def rewrite_call_bound(request: dict[str, Any]) -> float:

@@ -371,13 +371,17 @@ def test_every_failed_verdict_says_what_to_add_and_the_rewriter_acts_on_it(promp
             assert rewrite["prompt"] != prompt and rewrite["prompt"].startswith(prompt)
 
 
-def test_a_detail_still_wrong_is_restated_in_new_words_each_round():
+def test_a_detail_still_wrong_with_no_new_way_to_ask_leaves_the_prompt_as_it_is():
+    # Given a detail the prompt already asks for plainly, still wrong round after round
     prompt, suggestion = "a cat", ['Add "a clearly visible dog" to the prompt: there is no dog in the image.']
-    seen = {prompt}
-    for _ in range(3):
-        prompt = rewrite_prompt("a cat", prompt, suggestion, 512)["prompt"]
-        assert prompt not in seen
-        seen.add(prompt)
+    first = rewrite_prompt("a cat", prompt, suggestion, 512)
+    # When the same suggestion comes back three more times
+    later = [rewrite_prompt("a cat", first["prompt"], suggestion, 512) for _ in range(3)]
+    # Then the first rewrite asks for the dog, the later ones add no emphasis ("important: ...") and say that the
+    # next round draws with another seed (domain/rewriting.py moves it: a paid round is never the same image)
+    assert first["prompt"] == "a cat, a clearly visible dog"
+    assert {out["prompt"] for out in later} == {first["prompt"]}
+    assert all("another seed" in out["changes"][-1] for out in later)
 
 
 def test_long_repetitive_prompts_still_get_a_verdict_that_fits_the_schema():
