@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PROMPT ?= a red apple to the left of a blue cup on a wooden table, soft morning light
+# The prompt reaches `imagegate run` through the environment, never through the shell's parsing of the recipe, and
+# unexpanded by make: quotes, $, backslashes and backticks (make run PROMPT='a sign that says "OPEN LATE"') stay as typed.
+override PROMPT := $(value PROMPT)
+export PROMPT
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
 .PHONY: install run test synth bench soak lint-asl lint clean layer layer-lock chromium node-check
@@ -19,7 +23,7 @@ install: $(STAMP)
 # A run that ends EXHAUSTED (exit 3: the gate did not pass within the rounds or budget) is a finished
 # job with a result, not a broken target; BLOCKED (4), FAILED (5) and bad input (2) still fail make.
 run: $(STAMP)
-	$(VENV)/bin/imagegate run "$(PROMPT)" || [ $$? -eq 3 ]
+	$(VENV)/bin/imagegate run "$$PROMPT" || [ $$? -eq 3 ]
 
 test: $(STAMP) lint-asl lint layer chromium
 	$(PY) -m pytest -q
