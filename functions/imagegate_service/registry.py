@@ -253,6 +253,9 @@ def _spec(model_id: str) -> dict[str, Any]:
     data = _registry()
     if model_id in data["generators"]:
         return cast("dict[str, Any]", data["generators"][model_id])
+    services = data["imageServices"]
+    if model_id in services["models"]:  # the Image Services share one lifecycle and region record
+        return {**services["models"][model_id], "lifecycle": services["lifecycle"], "regions": services["regions"]}
     return cast("dict[str, Any]", data["textModels"][model_id])
 
 
@@ -375,3 +378,84 @@ class VerifierService:
 def verifier_service(name: str) -> VerifierService:
     """A verifier service by its setting value (`rekognition`); KeyError for one the registry does not know."""
     return VerifierService(name, _registry()["services"][name])
+
+
+@dataclass(frozen=True)
+class ImageService:
+    """A Stability AI Image Service on Bedrock (the registry's `imageServices`): the request fields it takes with
+    their limits, the input image's limits, what size it answers, and its price per call."""
+
+    model_id: str
+    spec: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return f"{self.spec['displayName']} ({self.model_id})"
+
+    @property
+    def fields(self) -> dict[str, dict[str, Any]]:
+        """Each request field Bedrock takes: type (string, integer, number, image), required, and its limits."""
+        return cast("dict[str, dict[str, Any]]", self.spec["fields"])
+
+    def field_range(self, name: str) -> tuple[float, float]:
+        rule = self.fields[name]
+        return float(rule["min"]), float(rule["max"])
+
+    def field_default(self, name: str) -> Any:
+        return self.fields[name].get("default")
+
+    @property
+    def price_per_call_usd(self) -> float:
+        """One call draws one image and is billed one image, whatever its size."""
+        return float(self.spec["perImageUsd"])
+
+    @property
+    def output(self) -> dict[str, Any]:
+        """What size the answer is: same (as the input), extended (by left/right/up/down) or scaled (by `scale`)."""
+        return cast("dict[str, Any]", self.spec["output"])
+
+    def output_size(self, width: int, height: int, extend: dict[str, int] | None = None) -> tuple[int, int]:
+        """The size this service answers for a width x height input (outpaint: extended by its extents)."""
+        kind = self.output["size"]
+        if kind == "extended":
+            sides = extend or {}
+            return width + sides.get("left", 0) + sides.get("right", 0), height + sides.get("up", 0) + sides.get(
+                "down", 0
+            )
+        if kind == "scaled":
+            scale = float(self.output["scale"])
+            cap = self.output.get("maxPixels")
+            if cap is not None and width * height * scale * scale > cap:
+                scale = (cap / (width * height)) ** 0.5
+            return max(1, int(width * scale)), max(1, int(height * scale))
+        return width, height
+
+    def image_problem(self, width: int, height: int) -> str | None:
+        """Why this service would refuse a width x height input image, or None when it takes it."""
+        rule = self.spec["image"]
+        if min(width, height) < rule["minSide"]:
+            return f"each side must be at least {rule['minSide']} pixels for {self.name}, not {width}x{height}"
+        if "maxSide" in rule and max(width, height) > rule["maxSide"]:
+            return f"each side must be at most {rule['maxSide']} pixels for {self.name}, not {width}x{height}"
+        pixels = width * height
+        if not rule["minPixels"] <= pixels <= rule["maxPixels"]:
+            return f"{width}x{height} has {pixels} pixels; {self.name} takes {rule['minPixels']} to {rule['maxPixels']}"
+        return None
+
+
+def image_service(model_id: str) -> ImageService:
+    """An Image Service by model id (KeyError for one the registry does not know)."""
+    return ImageService(model_id, _registry()["imageServices"]["models"][model_id])
+
+
+def image_service_ids() -> list[str]:
+    return list(_registry()["imageServices"]["models"])
+
+
+def image_service_for(operation: str) -> ImageService:
+    """The service that performs an enhance operation (remove-background, upscale:fast, recolor ...)."""
+    return image_service(str(_registry()["imageServices"]["operations"][operation]))
+
+
+def image_service_operations() -> list[str]:
+    return list(_registry()["imageServices"]["operations"])

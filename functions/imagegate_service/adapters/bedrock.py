@@ -286,7 +286,7 @@ class BedrockImageGenerator:
         error = payload.get("error")
         if error is not None and not isinstance(error, str):
             raise ModelTransientError(f"{request.model_id} answered an error that is not text: {error!r:.200}")
-        images = [_decode_png(request.model_id, image) for image in _list_of(payload, "images", request.model_id)]
+        images = [decode_png(request.model_id, image) for image in _list_of(payload, "images", request.model_id)]
         if not images:
             raise ImagesFiltered(error or f"{request.model_id} returned no images")
         return GeneratedImages(images=images, requested=request.count, filter_message=error)
@@ -296,7 +296,7 @@ class BedrockImageGenerator:
     ) -> tuple[str | None, bytes | None]:
         """One Stability call (0-based candidate): its finish reason and image; a blocked prompt is ContentBlocked."""
         payload = self._invoke(request.model_id, stability_body(request, candidate), on_answered)
-        reason, png = _stability_answer(request.model_id, payload)
+        reason, png = stability_answer(request.model_id, payload)
         if reason in (STABILITY_PROMPT_FILTERED, STABILITY_INPUT_IMAGE_FILTERED):
             raise ContentBlocked(f"{request.model_id}: the prompt was blocked by the content filter ({reason})")
         return reason, png
@@ -344,20 +344,28 @@ class BedrockImageGenerator:
     def _invoke(
         self, model_id: str, body: dict[str, Any], on_answered: Callable[[], None] | None = None
     ) -> dict[str, Any]:
-        with _bedrock_errors(model_id):
-            response = self._client_factory().invoke_model(
-                modelId=model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
-            )
-            raw = response["body"].read()  # the body streams: a timeout or a dropped connection can happen here too
-        if on_answered is not None:
-            on_answered()  # Bedrock answered (HTTP 200): billed, whatever the answer turns out to be
-        try:
-            payload = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise ModelTransientError(f"{model_id} answered something that is not JSON: {raw[:120]!r}") from None
-        if not isinstance(payload, dict):
-            raise ModelTransientError(f"{model_id} answered JSON that is not an object: {str(payload)[:120]}")
-        return payload
+        return invoke_json(self._client_factory(), model_id, body, on_answered)
+
+
+def invoke_json(
+    client: Any, model_id: str, body: dict[str, Any], on_answered: Callable[[], None] | None = None
+) -> dict[str, Any]:
+    """One InvokeModel call with a JSON body; its answer as a JSON object (ModelTransientError when it is not one).
+    on_answered runs as soon as Bedrock answered, before the answer is read as JSON: the call is billed then."""
+    with _bedrock_errors(model_id):
+        response = client.invoke_model(
+            modelId=model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
+        )
+        raw = response["body"].read()  # the body streams: a timeout or a dropped connection can happen here too
+    if on_answered is not None:
+        on_answered()  # Bedrock answered (HTTP 200): billed, whatever the answer turns out to be
+    try:
+        payload = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ModelTransientError(f"{model_id} answered something that is not JSON: {raw[:120]!r}") from None
+    if not isinstance(payload, dict):
+        raise ModelTransientError(f"{model_id} answered JSON that is not an object: {str(payload)[:120]}")
+    return payload
 
 
 def _list_of(payload: dict[str, Any], key: str, model_id: str) -> list[Any]:
@@ -369,7 +377,7 @@ def _list_of(payload: dict[str, Any], key: str, model_id: str) -> list[Any]:
     return value
 
 
-def _decode_png(model_id: str, image: Any) -> bytes:
+def decode_png(model_id: str, image: Any) -> bytes:
     """A base64 PNG from a model answer, or ModelTransientError when it is not one."""
     if not isinstance(image, str):
         raise ModelTransientError(f"{model_id} answered an image that is not a base64 string")
@@ -382,7 +390,7 @@ def _decode_png(model_id: str, image: Any) -> bytes:
     return data
 
 
-def _stability_answer(model_id: str, payload: dict[str, Any]) -> tuple[str | None, bytes | None]:
+def stability_answer(model_id: str, payload: dict[str, Any]) -> tuple[str | None, bytes | None]:
     """The finish reason of one Stability answer and, when it is null, its one image (validated)."""
     reasons = _list_of(payload, "finish_reasons", model_id)
     if len(reasons) != 1:
@@ -395,7 +403,7 @@ def _stability_answer(model_id: str, payload: dict[str, Any]) -> tuple[str | Non
     images = _list_of(payload, "images", model_id)
     if len(images) != 1:
         raise ModelTransientError(f"{model_id} answered {len(images)} images for one successful call")
-    return None, _decode_png(model_id, images[0])
+    return None, decode_png(model_id, images[0])
 
 
 def tool_call_texts(
