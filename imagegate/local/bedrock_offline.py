@@ -20,6 +20,7 @@ alone by moto; a before-send handler on the session answers its requests instead
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import itertools
 import json
@@ -39,12 +40,18 @@ from imagegate_service import registry
 from imagegate_service.adapters.bedrock import STABILITY_OUTPUT_FILTERED, STABILITY_PROMPT_FILTERED
 from imagegate_service.constants import EVALUATION_ANSWERS_TOOL, EVALUATION_CHECKS_TOOL, REWRITE_TOOL, VERDICT_TOOL
 
-from .world.edit import edit_png, variation_strength
+from .world.edit import edit_drawing, variation_strength
 from .world.judge import judge_png
-from .world.render import render_png
+from .world.render import render_drawing
 from .world.rewrite import rewrite_prompt
 
 FAULTS_ENV = "IMAGEGATE_OFFLINE_FAULTS"
+# What the world drew for an image (render.drawn_description) is written beside it when it is stored in S3:
+# <key without .png> + DRAWN_SUFFIX. Only people read it (the console's and the report's overlay); the judge,
+# the verifier and the evaluator read the image's key alone and never list its folder.
+DRAWN_SUFFIX = ".drawn.json"
+_S3_PUT = "provide-client-params.s3.PutObject"
+MAX_DRAWINGS = 2048  # images drawn and not yet stored: a bound on memory, far above a round's candidates
 _EVENTS = ("before-send.bedrock-runtime.InvokeModel", "before-send.bedrock-runtime.Converse")
 _URL = re.compile(r"/model/(?P<model>[^/]+)/(?P<action>invoke|converse)$")
 INPUT_BLOCKED = (
@@ -104,9 +111,26 @@ class FaultSwitches:
         for rate in RATE_SWITCHES:
             if not 0 <= values.get(rate, 0) <= 1:
                 raise ValueError(f"{FAULTS_ENV}: {rate} must be between 0 and 1")
+        for count in COUNT_SWITCHES:
+            if not 0 <= values.get(count, 0) <= MAX_FAULT_COUNT:
+                raise ValueError(
+                    f"{FAULTS_ENV}: {count} is a number of calls, 0-{MAX_FAULT_COUNT}, not {values[count]}"
+                )
         return cls(**values)
 
 
+# The switches that count calls ("the first N ..."): a negative count is no count, and a count this large would
+# never end its fault (a run is a few dozen calls of each operation).
+COUNT_SWITCHES = (
+    "throttle_first",
+    "garbage_verdicts",
+    "refuse_verdicts",
+    "garbage_evaluations",
+    "refuse_evaluations",
+    "rekognition_throttle_first",
+    "rekognition_errors_first",
+)
+MAX_FAULT_COUNT = 1_000_000
 RATE_SWITCHES = (
     "throttle_rate",
     "blocked_output_rate",
@@ -160,6 +184,9 @@ class OfflineBedrock:
         # the verdict and evaluation rate switches draw from their own seeded streams: turning one on does not
         # move the throttling or output-filter draws of a seed
         self._rate_rngs = {name: random.Random(f"{self.faults.seed}/{name}") for name in RATE_SWITCHES}
+        self._drawings: dict[str, dict[str, Any]] = {}  # sha256 of an image answered -> what was drawn
+        self._s3: Any = None
+        self._session: Any = None
 
     def billed_usd(self) -> float:
         """What this provider's answers cost so far (rounded to the micro-dollar, as imagegate records costs)."""
@@ -180,11 +207,38 @@ class OfflineBedrock:
         events = _events_of(session)
         for event in _EVENTS:
             events.register(event, self._answer, unique_id=f"imagegate-offline-{event}")
+        self._session = session
+        events.register(_S3_PUT, self._store_drawing, unique_id="imagegate-offline-drawn")
 
     def uninstall(self, session: Any) -> None:
         events = _events_of(session)
         for event in _EVENTS:
             events.unregister(event, self._answer, unique_id=f"imagegate-offline-{event}")
+        events.unregister(_S3_PUT, self._store_drawing, unique_id="imagegate-offline-drawn")
+
+    def _remember_drawing(self, image: bytes, drawn: dict[str, Any]) -> None:
+        with self._lock:
+            self._drawings[hashlib.sha256(image).hexdigest()] = drawn
+            while len(self._drawings) > MAX_DRAWINGS:
+                self._drawings.pop(next(iter(self._drawings)))
+
+    def _store_drawing(self, params: dict[str, Any], **_: Any) -> None:
+        """An image this provider drew, stored in S3: its drawn.json goes beside it (same bucket)."""
+        key, body = str(params.get("Key", "")), params.get("Body")
+        if not key.endswith(".png") or not isinstance(body, (bytes, bytearray)):
+            return
+        with self._lock:
+            drawn = self._drawings.get(hashlib.sha256(body).hexdigest())
+        if drawn is None:
+            return
+        if self._s3 is None:
+            self._s3 = self._session.client("s3")
+        self._s3.put_object(
+            Bucket=params["Bucket"],
+            Key=key.removesuffix(".png") + DRAWN_SUFFIX,
+            Body=(json.dumps(drawn, indent=1) + "\n").encode(),
+            ContentType="application/json",
+        )
 
     # -- dispatch ----------------------------------------------------------------------------------
     def _answer(self, request: Any, **_: Any) -> AWSResponse | None:
@@ -241,8 +295,8 @@ class OfflineBedrock:
         seed = config.get("seed", 0)
         if task == "TEXT_IMAGE":
             width, height = config["width"], config["height"]
-            images = [
-                render_png(prompt, negative, seed, width, height, variant, generator=model.model_id)
+            drawings = [
+                render_drawing(prompt, negative, seed, width, height, variant, generator=model.model_id)
                 for variant in range(config.get("numberOfImages", 1))
             ]
         else:
@@ -256,10 +310,13 @@ class OfflineBedrock:
                 similarity = params.get("similarityStrength", VARIATION_DEFAULT_SIMILARITY)
                 floor = float(model.edit_task(task)["similarityStrength"]["min"])
                 edit = {"strength": variation_strength(similarity, floor)}
-            images = [
-                edit_png(source, prompt, negative, seed, variant=variant, generator=model.model_id, **edit)
+            drawings = [
+                edit_drawing(source, prompt, negative, seed, variant=variant, generator=model.model_id, **edit)
                 for variant in range(config.get("numberOfImages", 1))
             ]
+        images = [png for png, _ in drawings]
+        for png, drawn in drawings:
+            self._remember_drawing(png, drawn)
         with self._lock:
             kept = [png for png in images if self._rng.random() >= self.faults.blocked_output_rate]
         self._charge_images(model, width, height, config["quality"], len(images), len(kept))
@@ -278,13 +335,14 @@ class OfflineBedrock:
         if request.get("mode") == "image-to-image":
             source = _decoded_image(request["image"], "/image")
             width, height = _png_dimensions(source)
-            drawn = edit_png(
+            drawn, what = edit_drawing(
                 source, prompt, negative, seed, strength=float(request["strength"]), generator=model.model_id
             )
         else:
             width, height = model.aspect_ratios[request.get("aspect_ratio", "1:1")]
-            drawn = render_png(prompt, negative, seed, width, height, generator=model.model_id)
+            drawn, what = render_drawing(prompt, negative, seed, width, height, generator=model.model_id)
         image = _encoded(drawn, request.get("output_format", "png"))
+        self._remember_drawing(image, what)
         with self._lock:
             withheld = self._rng.random() < self.faults.blocked_output_rate
         self._charge_images(model, width, height, _STABILITY_QUALITY, 1, 0 if withheld else 1)

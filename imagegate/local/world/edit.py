@@ -37,7 +37,17 @@ from . import pixelcode
 from . import vocabulary as vocab
 from .concepts import attribute_code, concept_code, default_colour
 from .perceive import Percept, SeenObject, nearest_colour, perceive
-from .render import ARTIFACT_WORDS, Instance, RenderPlan, draw_plan, encode_png, render_png, seeded_rng
+from .render import (
+    ARTIFACT_WORDS,
+    Instance,
+    RenderPlan,
+    default_generator,
+    draw_plan,
+    drawn_description,
+    encode_png,
+    render_drawing,
+    seeded_rng,
+)
 from .scene import Entity, parse_prompt, tokenize
 
 EDIT_SUCCESS = 0.7  # a reworked detail comes out as the prompt asks
@@ -67,12 +77,36 @@ def edit_png(
     """The edited image, at the source image's size. strength: 0..1 (ignored for a masked edit); mask_prompt:
     the region to repaint, or None for an edit of the whole image; generator: the model id that redraws (its
     error rates, render.render_image), None for the default generator."""
+    return edit_drawing(
+        source,
+        prompt,
+        negative_prompt,
+        seed,
+        strength=strength,
+        mask_prompt=mask_prompt,
+        variant=variant,
+        generator=generator,
+    )[0]
+
+
+def edit_drawing(
+    source: bytes,
+    prompt: str,
+    negative_prompt: str,
+    seed: int,
+    *,
+    strength: float,
+    mask_prompt: str | None = None,
+    variant: int = 0,
+    generator: str | None = None,
+) -> tuple[bytes, dict]:
+    """edit_png's image and what it drew (render.drawn_description), for the offline runtime's drawn.json."""
     width, height = Image.open(io.BytesIO(source)).size
     rng = seeded_rng(
         "edit", hashlib.sha256(source).hexdigest(), prompt, negative_prompt or "", seed, strength, mask_prompt, variant
     )
     if mask_prompt is None and rng.random() < strength**REDRAW_EXPONENT:
-        return render_png(prompt, negative_prompt, seed, width, height, variant, generator)
+        return render_drawing(prompt, negative_prompt, seed, width, height, variant, generator)
     percept = perceive(source)
     plan = plan_from_percept(percept)
     spec = parse_prompt(prompt)
@@ -83,7 +117,8 @@ def edit_png(
     image = draw_plan(plan, pixelcode.internal_size(width, height), rng)
     if image.size != (width, height):
         image = image.resize((width, height), Image.NEAREST)
-    return encode_png(image)
+    nouns = tuple(e.cls for e in spec.entities)
+    return encode_png(image), drawn_description(plan, generator or default_generator(), nouns)
 
 
 def plan_from_percept(percept: Percept) -> RenderPlan:

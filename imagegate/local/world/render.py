@@ -104,6 +104,9 @@ class Instance:
     # code and attribute codes as perceived, instead of the ones cls and attributes would give
     code: int | None = None
     attribute_codes: tuple[int, ...] | None = None
+    # how the layout placed it: the position or relation it was put by, and a mistake made placing it (for the
+    # person reading drawn.json; the image carries none of this)
+    placed_by: tuple[str, ...] = ()
 
 
 @dataclass
@@ -118,6 +121,12 @@ class RenderPlan:
     artifacts: bool = False
     mistakes: list[str] = field(default_factory=list)
     profile: Profile = field(default_factory=profile_for, repr=False)  # the generator's error rates
+    placements: dict[int, list[str]] = field(default_factory=dict, repr=False)  # entity -> how it was placed
+    # set by draw_plan: each instance's box (left, top, width, height in internal cells; None: no room), each
+    # text band's, and the internal canvas size
+    boxes: dict[int, tuple[int, int, int, int] | None] = field(default_factory=dict, repr=False)
+    text_boxes: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
+    canvas: tuple[int, int] = (0, 0)
 
 
 def default_generator() -> str:
@@ -176,7 +185,17 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random, profil
         first[k] = len(plan.instances)
         for n in range(count):
             small = rng.random() < rates.small_object_base + rates.small_object_per_extra * (crowd + count - 1)
-            instance = Instance(entity.cls, rgb, tx + 0.02 * n, ty, small, attributes, depths[k], actions=actions)
+            instance = Instance(
+                entity.cls,
+                rgb,
+                tx + 0.02 * n,
+                ty,
+                small,
+                attributes,
+                depths[k],
+                actions=actions,
+                placed_by=tuple(plan.placements.get(k, ())),
+            )
             plan.instances.append(instance)
     for held, container in inside.items():
         if held in first and container in first:
@@ -290,12 +309,20 @@ def _layout(
         for r in spec.relations
     ]
     in_layout = {k for r, lay in zip(spec.relations, laid_out, strict=True) if lay for k in (r.subject, r.object)}
+    notes = plan.placements
+
+    def note(k: int, text: str) -> None:
+        notes.setdefault(k, []).append(text)
+
     for k, entity in enumerate(spec.entities):
         if entity.position:
             position = entity.position
             if k not in in_layout and rng.random() < plan.profile.position_error:
                 position = _MIRROR[position]
                 plan.mistakes.append(f"misplaced {entity.cls}")
+                note(k, f"placed {position} (asked {entity.position}: misplaced)")
+            else:
+                note(k, f"placed {position}")
             axis, value = _POSITION_TARGETS[position]
             (xs if axis == "x" else ys)[k] = value
             fixed[k].add(axis)
@@ -307,6 +334,8 @@ def _layout(
             names = f"{spec.entities[a].cls} {relation.relation} {spec.entities[b].cls}"
             if rng.random() >= plan.profile.relation_swap_share:
                 plan.mistakes.append(f"ignored {names}")
+                note(a, f"{kind} the {spec.entities[b].cls}: ignored")
+                note(b, f"the {spec.entities[a].cls} {kind} it: ignored")
                 if lay:  # the layout went with it: the two land where unconstrained objects do
                     for k in (a, b):
                         xs[k], ys[k] = free[0][k], free[1][k]
@@ -319,7 +348,12 @@ def _layout(
                         axis, value = _POSITION_TARGETS[_MIRROR[spec.entities[k].position]]
                         (xs if axis == "x" else ys)[k] = value
             reverse = OPPOSITE_RELATION.get(kind)
-            kind = reverse if reverse and reverse != kind else "far from"
+            asked, kind = kind, reverse if reverse and reverse != kind else "far from"
+            note(a, f"{kind} the {spec.entities[b].cls} (asked {asked}: swapped)")
+            note(b, f"the {spec.entities[a].cls} {kind} it (swapped)")
+        else:
+            note(a, f"{kind} the {spec.entities[b].cls}")
+            note(b, f"the {spec.entities[a].cls} {kind} it")
         _apply_relation(kind, a, b, xs, ys, fixed, depths, inside, relation.object2)
     targets = [(min(0.9, max(0.1, xs[k])), min(0.85, max(0.15, ys[k]))) for k in range(len(spec.entities))]
     return targets, depths, inside
@@ -422,7 +456,13 @@ def _plan_extras(spec: SceneSpec, plan: RenderPlan, suppressed: set[str], rng: r
     for cls in spec.excluded:
         if cls not in suppressed and rng.random() < plan.profile.negated_drawn:
             plan.instances.append(
-                Instance(cls, vocab.COLOURS[colour_of(None, cls)], rng.uniform(0.2, 0.8), rng.uniform(0.3, 0.7))
+                Instance(
+                    cls,
+                    vocab.COLOURS[colour_of(None, cls)],
+                    rng.uniform(0.2, 0.8),
+                    rng.uniform(0.3, 0.7),
+                    placed_by=("not asked: the prompt says no " + cls,),
+                )
             )
             plan.mistakes.append(f"drew the negated {cls}")
     if rng.random() < plan.profile.distractor:
@@ -430,7 +470,13 @@ def _plan_extras(spec: SceneSpec, plan: RenderPlan, suppressed: set[str], rng: r
         cls = rng.choice([c for c in vocab.OBJECT_CLASSES[:80] if c not in asked])
         if cls not in suppressed:
             plan.instances.append(
-                Instance(cls, vocab.COLOURS[colour_of(None, cls)], rng.uniform(0.15, 0.85), rng.uniform(0.3, 0.75))
+                Instance(
+                    cls,
+                    vocab.COLOURS[colour_of(None, cls)],
+                    rng.uniform(0.15, 0.85),
+                    rng.uniform(0.3, 0.75),
+                    placed_by=("not asked: a stray object",),
+                )
             )
             plan.mistakes.append(f"added a stray {cls}")
 
@@ -483,7 +529,10 @@ def draw_plan(plan: RenderPlan, size: tuple[int, int], rng: random.Random) -> Im
     order = sorted(
         range(len(plan.instances)), key=lambda k: (not plan.instances[k].large, plan.instances[k].inside is not None)
     )
-    boxes: dict[int, tuple[int, int, int, int] | None] = {}
+    plan.text_boxes = list(occupied)
+    boxes = plan.boxes
+    boxes.clear()
+    plan.canvas = size
     for k in order:
         instance = plan.instances[k]
         host = boxes.get(instance.inside) if instance.inside is not None else None
@@ -491,6 +540,65 @@ def draw_plan(plan: RenderPlan, size: tuple[int, int], rng: random.Random) -> Im
     if plan.style:
         _draw_frame(draw, plan.style, size)
     return image
+
+
+def colour_name_of(rgb: RGB) -> str:
+    """The name of a drawn colour (the world draws only vocabulary.COLOURS)."""
+    return next(
+        (name for name, value in vocab.COLOURS.items() if tuple(value) == tuple(rgb)),
+        "#{:02x}{:02x}{:02x}".format(*rgb),
+    )
+
+
+def drawn_description(plan: RenderPlan, generator: str, nouns: tuple[str, ...] = ()) -> dict:
+    """What the offline world drew, for a person (drawn.json beside an offline image; the console's and the
+    report's overlay): each object's noun, colour, box (fractions of the image: left, top, width, height),
+    depth, details and how it was placed (position or relation, and a placing mistake), each text band, the
+    setting and the mistakes the error model made. Never given to the judge, the verifier or the evaluator:
+    they read pixels only; this is the world's own ground truth, to check them by eye. An object an edit kept
+    from its source image is named by the prompt's noun with its concept code (`nouns`), else as kept."""
+    width, height = plan.canvas or (1, 1)
+    by_code = {concept_code(noun): noun for noun in nouns}
+
+    def fraction(box: tuple[int, int, int, int]) -> list[float]:
+        left, top, w, h = box
+        return [round(left / width, 4), round(top / height, 4), round(w / width, 4), round(h / height, 4)]
+
+    objects = []
+    for k, instance in enumerate(plan.instances):
+        box = plan.boxes.get(k)
+        noun = instance.cls or by_code.get(instance.code or -1) or "object kept from the source image"
+        entry: dict = {
+            "noun": noun,
+            "colour": colour_name_of(instance.colour),
+            "label": f"{colour_name_of(instance.colour)} {noun}",
+            "box": fraction(box) if box else None,
+            "drawn": box is not None,
+            "size": "large" if instance.large else "small" if instance.small else "normal",
+            "depth": instance.depth,
+            "placedBy": list(instance.placed_by),
+        }
+        if instance.attributes or instance.actions:
+            entry["details"] = [*instance.attributes, *instance.actions]
+        if instance.inside is not None:
+            entry["inside"] = plan.instances[instance.inside].cls
+        objects.append(entry)
+    texts = [
+        {"text": text, "box": fraction((b[0], b[1], b[2] - b[0] + 1, b[3] - b[1] + 1))}
+        for text, b in zip(plan.texts, plan.text_boxes, strict=False)
+    ]
+    return {
+        "kind": "imagegate-offline-drawing",
+        "generator": generator,
+        "scene": plan.scene,
+        "light": plan.light,
+        "style": plan.style,
+        "objects": objects,
+        "texts": texts,
+        "mistakes": list(plan.mistakes),
+        "note": "What the offline world drew: coloured shapes standing for the prompt's objects, placed by its "
+        "layout and its error model. Not seen by the judge or the verifier.",
+    }
 
 
 def _texture(
@@ -670,6 +778,20 @@ def encode_png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
+
+
+def render_drawing(
+    prompt: str,
+    negative_prompt: str,
+    seed: int,
+    width: int,
+    height: int,
+    variant: int = 0,
+    generator: str | None = None,
+) -> tuple[bytes, dict]:
+    """render_png's PNG and what it drew (drawn_description), for the offline runtime's drawn.json."""
+    image, plan = render_image(prompt, negative_prompt, seed, width, height, variant, generator)
+    return encode_png(image), drawn_description(plan, generator or default_generator())
 
 
 def render_png(
