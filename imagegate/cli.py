@@ -23,6 +23,8 @@ from imagegate_service.domain.readings import evaluation_summary, status_line, v
 
 EXIT_CODES = {"PASSED": 0, "EXHAUSTED": 3, "BLOCKED": 4, "FAILED": 5}
 EXIT_INVALID_INPUT = 2
+RUN_STATUSES = (*c.OPEN_STATUSES, *c.TERMINAL_STATUSES)
+LIST_PROMPT_CHARS = 48  # a prompt in `imagegate list` is cut to one line; `imagegate show` prints it whole
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command whose reader went away
 
 # CLI flag -> run request field. Only flags the user gave go into the request: defaults live in settings.py.
@@ -222,9 +224,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(command=_cmd_run)
 
-    show = sub.add_parser("show", parents=[verbose], help="print a run folder's rounds")
-    show.add_argument("run_dir", type=Path)
+    show = sub.add_parser("show", parents=[verbose], help="print a run's rounds (its id, or its folder)")
+    show.add_argument(
+        "run_dir", metavar="RUN", help="a run id from 'imagegate list' (or its unique start), or a run folder"
+    )
+    show.add_argument(
+        "--data-dir", type=Path, default=Path("runs"), help="where run ids are looked up (default ./runs)"
+    )
     show.set_defaults(command=_cmd_show)
+
+    listing = sub.add_parser("list", parents=[verbose], help="the runs kept in the data folder, newest first")
+    listing.add_argument("--data-dir", type=Path, default=Path("runs"), help="the runs' folder (default ./runs)")
+    listing.add_argument("--status", type=_run_status, help=f"only runs with this status ({', '.join(RUN_STATUSES)})")
+    listing.add_argument("--limit", type=_number(int, 1, 10000), default=20, help="at most this many (default 20)")
+    listing.set_defaults(command=_cmd_list)
 
     serve = sub.add_parser("serve", help="serve the HTTP API on 127.0.0.1 over the embedded local runtime")
     serve.add_argument(
@@ -670,9 +683,104 @@ def _prompt_change(before: str | None, after: str) -> str:
     return text if len(text) <= 70 else text[:67] + "..."
 
 
+def _run_status(text: str) -> str:
+    status = text.strip().upper()
+    if status not in RUN_STATUSES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a run status: one of {', '.join(RUN_STATUSES)}")
+    return status
+
+
+def _run_folder(run: str, data_dir: Path) -> Path | str:
+    """The folder `imagegate show RUN` means: RUN itself when it is a folder, else the run with that id (or the
+    one run whose id starts with it) in data_dir. A str: why there is none, to print."""
+    if Path(run).is_dir():
+        return Path(run)
+    if (data_dir / run / "run.json").is_file():
+        return data_dir / run
+    matches = sorted(p.parent for p in data_dir.glob("*/run.json") if p.parent.name.startswith(run)) if run else []
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        names = ", ".join(m.name for m in matches[:4])
+        return f"{run!r} starts {len(matches)} run ids in {data_dir} ({names}{', ...' if len(matches) > 4 else ''}): give more of it"
+    return f"{run!r} is neither a run folder nor a run id in {data_dir} ('imagegate list --data-dir DIR' shows the runs there)"
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from imagegate.export import RUN_FILE
+
+    data_dir = Path(args.data_dir)
+    if not data_dir.is_dir():
+        print(
+            f"imagegate: --data-dir {data_dir} is not a folder (runs are kept where 'imagegate run --out' put them)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID_INPUT
+    rows, unreadable = [], []
+    for path in data_dir.glob(f"*/{RUN_FILE}"):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            rows.append(_list_row(document))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+            unreadable.append(path.parent.name)
+    rows.sort(key=lambda row: (row["started"], row["id"]), reverse=True)
+    shown = [row for row in rows if args.status is None or row["status"] == args.status][: args.limit]
+    out = Terminal()
+    if not shown:
+        out.line(f"no runs{' with status ' + args.status if args.status else ''} in {data_dir}")
+    else:
+        out.table(
+            [
+                Column("id"),
+                Column("status"),
+                Column("rounds", justify="right"),
+                Column("score", justify="right"),
+                Column("evaluator"),
+                Column("cost", justify="right"),
+                Column("prompt"),
+            ],
+            [[r["id"], r["status"], r["rounds"], r["score"], r["evaluator"], r["cost"], r["prompt"]] for r in shown],
+        )
+    if unreadable:
+        print(
+            f"imagegate: skipped {len(unreadable)} folder(s) without a readable run.json: {', '.join(sorted(unreadable)[:5])}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _list_row(document: dict[str, Any]) -> dict[str, str]:
+    """One run in `imagegate list`: id, status, rounds, final score, the evaluator's verdict, cost, prompt."""
+    prompt = " ".join(str(document["prompt"]).split())
+    if len(prompt) > LIST_PROMPT_CHARS:
+        prompt = prompt[: LIST_PROMPT_CHARS - 1].rstrip() + "…"
+    counts = evaluation_summary(document.get("evaluation"))
+    evaluator = "-"
+    if counts:
+        evaluator = "passed" if counts["passed"] else "failed"
+        if counts["satisfied"] is not None:
+            evaluator += f" {counts['satisfied']}/{counts['verifiable']}"
+    score = document.get("finalScore")
+    return {
+        "id": str(document["runId"]),
+        "started": str(document.get("startedAt") or ""),
+        "status": str(document["status"]),
+        "rounds": str(len(document.get("rounds") or [])),
+        "score": f"{float(score):.1f}" if isinstance(score, (int, float)) else "-",
+        "evaluator": evaluator,
+        "cost": f"${float(document.get('costUsd') or 0):.4f}",
+        "prompt": prompt,
+    }
+
+
 def _cmd_show(args: argparse.Namespace) -> int:
     from imagegate.export import load_run_document
 
+    found = _run_folder(str(args.run_dir), Path(args.data_dir))
+    if isinstance(found, str):
+        print(f"imagegate: {found}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    args.run_dir = found
     try:
         document = load_run_document(args.run_dir)
     except FileNotFoundError as error:
