@@ -23,7 +23,7 @@ from imagegate_service.domain.readings import evaluation_summary, status_line, v
 
 EXIT_CODES = {"PASSED": 0, "EXHAUSTED": 3, "BLOCKED": 4, "FAILED": 5}
 EXIT_INVALID_INPUT = 2
-RUN_STATUSES = (*c.OPEN_STATUSES, *c.TERMINAL_STATUSES)
+RUN_STATUSES = c.RUN_STATUSES
 LIST_PROMPT_CHARS = 48  # a prompt in `imagegate list` is cut to one line; `imagegate show` prints it whole
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command whose reader went away
 

@@ -47,6 +47,7 @@ STATUS_BLOCKED = "BLOCKED"
 STATUS_FAILED = "FAILED"
 TERMINAL_STATUSES = (STATUS_PASSED, STATUS_EXHAUSTED, STATUS_BLOCKED, STATUS_FAILED)
 OPEN_STATUSES = (STATUS_QUEUED, STATUS_RUNNING, STATUS_AWAITING_REVIEW)  # a run that has not ended
+RUN_STATUSES = (*OPEN_STATUSES, *TERMINAL_STATUSES)  # every status a run item can hold (GET /generations?status=)
 
 # S3 layout: every round of every run is kept under its run's prefix.
 RUNS_PREFIX = "runs/"

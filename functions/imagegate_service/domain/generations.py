@@ -282,22 +282,37 @@ class Generations:
 
     # -- list ------------------------------------------------------------------------------------
     def list(
-        self, limit: str | None = None, cursor: str | None = None, base_path: str = "", evaluation: str | None = None
+        self,
+        limit: str | None = None,
+        cursor: str | None = None,
+        base_path: str = "",
+        evaluation: str | None = None,
+        status: str | None = None,
     ) -> dict[str, Any]:
         """Newest first, one page. With `evaluation` (passed, failed or unverified: the evaluator's verdict on
-        each run's best image) only the runs in that class; such a page may hold fewer than `limit` runs while
-        nextCursor goes on (see LIST_FILTER_MAX_PAGES)."""
+        each run's best image) and/or `status` (a run status: one or several, comma separated) only the runs that
+        match; such a page may hold fewer than `limit` runs while nextCursor goes on (see LIST_FILTER_MAX_PAGES).
+        The filter is applied here, on the index query's pages, never by the client on what it loaded."""
         page_size = _parse_limit(limit)
         wanted = _parse_evaluation_filter(evaluation)
+        statuses = _parse_status_filter(status)
         start = _decode_cursor(cursor) if cursor else None
-        if wanted is None:
+        if wanted is None and statuses is None:
             items, last_key = self._runs.list_recent_runs(page_size, start)
         else:
-            items, last_key = _filtered_page(self._runs, page_size, start, wanted)
+
+            def matches(item: dict[str, Any]) -> bool:
+                return (wanted is None or evaluation_class(item.get("evaluation")) == wanted) and (
+                    statuses is None or item.get("status") in statuses
+                )
+
+            items, last_key = _filtered_page(self._runs, page_size, start, matches)
         next_cursor = _encode_cursor(last_key) if last_key else None
-        links = {"self": base_path + COLLECTION_PATH + (f"?evaluation={wanted}" if wanted else "")}
+        filters = [f"evaluation={wanted}"] if wanted else []
+        filters += [f"status={','.join(statuses)}"] if statuses else []
+        links = {"self": base_path + COLLECTION_PATH + ("?" + "&".join(filters) if filters else "")}
         if next_cursor:
-            also = f"&evaluation={wanted}" if wanted else ""
+            also = "".join(f"&{f}" for f in filters)
             links["next"] = f"{base_path}{COLLECTION_PATH}?limit={page_size}&cursor={next_cursor}{also}"
         return {
             "generations": [
@@ -326,9 +341,9 @@ class Generations:
 
 
 def _filtered_page(
-    runs: RunRepository, page_size: int, start: dict[str, Any] | None, wanted: str
+    runs: RunRepository, page_size: int, start: dict[str, Any] | None, wanted: Callable[[dict[str, Any]], bool]
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """Up to page_size runs of the evaluation class `wanted`, reading at most LIST_FILTER_MAX_PAGES index
+    """Up to page_size runs that match `wanted`, reading at most LIST_FILTER_MAX_PAGES index
     pages; the key to continue from is the last run kept when the page filled mid-way (the runs after it are
     read again by the next request), else the index's own."""
     kept: list[dict[str, Any]] = []
@@ -336,7 +351,7 @@ def _filtered_page(
     for _ in range(LIST_FILTER_MAX_PAGES):
         page, last_key = runs.list_recent_runs(page_size, key)
         for position, item in enumerate(page):
-            if evaluation_class(item.get("evaluation")) != wanted:
+            if not wanted(item):
                 continue
             kept.append(item)
             if len(kept) == page_size:
@@ -370,6 +385,19 @@ def _parse_evaluation_filter(evaluation: str | None) -> str | None:
     if evaluation not in EVALUATION_FILTERS:
         raise InvalidRequest("evaluation", f"must be one of {', '.join(EVALUATION_FILTERS)}, not {evaluation[:20]!r}")
     return evaluation
+
+
+def _parse_status_filter(status: str | None) -> tuple[str, ...] | None:
+    """`status=EXHAUSTED` or `status=PASSED,EXHAUSTED` (case as the statuses are written); 400 naming the field
+    and the statuses for anything else, so a filter is never silently ignored."""
+    if status is None:
+        return None
+    asked = tuple(dict.fromkeys(part.strip() for part in status.split(",")))
+    if not asked or any(part not in c.RUN_STATUSES for part in asked):
+        raise InvalidRequest(
+            "status", f"must be one or more of {', '.join(c.RUN_STATUSES)} (comma separated), not {status[:40]!r}"
+        )
+    return asked
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:

@@ -2,7 +2,8 @@
 
 POST /generations            start a generation (Idempotency-Key header: at most one execution per key)
 GET  /generations/{id}       its status, settings, rounds with presigned image URLs, best image, totals
-GET  /generations            recent generations, newest first (?limit=1-100&cursor=...&evaluation=passed|failed|unverified)
+GET  /generations            recent generations, newest first (?limit=1-100&cursor=...&evaluation=passed|failed|unverified
+                             &status=EXHAUSTED or PASSED,EXHAUSTED: filtered here, 400 naming the field otherwise)
 GET  /options                what a run form needs: defaults, model and size choices, limits (read-only)
 POST /generations/{id}/review  approve or reject a run that waits for its review (409 when it does not)
 GET  /budget                 today's spend, reservations and the daily cap (dailyBudgetUsd)
@@ -106,7 +107,9 @@ def get_generation(generation_id: str) -> dict[str, Any]:
 @tracer.capture_method
 def list_generations() -> dict[str, Any]:
     query = app.current_event.query_string_parameters
-    return generations.list(query.get("limit"), query.get("cursor"), _base_path(), query.get("evaluation"))
+    return generations.list(
+        query.get("limit"), query.get("cursor"), _base_path(), query.get("evaluation"), query.get("status")
+    )
 
 
 @app.post("/generations/<generation_id>/review")
