@@ -3,7 +3,10 @@ images and verdict, run.json, and report.html."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,41 @@ REPORT_FILE = "report.html"
 # The run's stored records as they are (its DynamoDB items and the S3 keys of its objects): what the local
 # store (imagegate/local/store.py) loads back, so `imagegate serve` answers for a run after a restart.
 ITEMS_FILE = "items.json"
+PARTIAL_SUFFIX = ".partial"  # a file being written (write_atomically); a reader skips it
+# Free space a folder must have before a run is written there: an offline run takes well under 1 MiB, so this
+# is room for many; below it the run is refused at once instead of failing when its outcome is written.
+MIN_FREE_BYTES = 16 * 1024 * 1024
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all: to a temporary file beside it, fsync, then rename over it,
+    so a failed write (a full disk, a folder made read-only) leaves what was there before intact."""
+    partial = path.with_name(path.name + PARTIAL_SUFFIX)
+    try:
+        with open(partial, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+
+
+def storage_problem(folder: Path) -> str | None:
+    """Why runs cannot be written to `folder` now (one line naming it), or None: too little free space, or a
+    probe file that cannot be written there (read-only, immutable, full, not a folder)."""
+    folder = Path(folder)
+    try:
+        free = shutil.disk_usage(folder).free
+        if free < MIN_FREE_BYTES:
+            return f"{folder} has {free // 1024} KiB free; a run needs at least {MIN_FREE_BYTES // 1024 // 1024} MiB"
+        write_atomically(folder / ".imagegate-write-check", b"imagegate")
+        (folder / ".imagegate-write-check").unlink()
+    except OSError as error:
+        return f"cannot write to {folder}: {error.strerror or error}"
+    return None
 
 
 def ledger_entries(ledger_items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -121,30 +159,49 @@ def export_run(
     run_dir = Path(out_root) / run_id
     prefix = f"{c.RUNS_PREFIX}{run_id}/"
     round_items, ledger_items = list(round_items), list(ledger_items)
-    written = []
-    for key, data in objects(prefix):
-        target = run_dir / key.removeprefix(prefix)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(key.removeprefix(prefix))
-    for stale in run_dir.glob("round-*/candidate-*.png"):
+    document = build_run_document(run_item, round_items, ledger_items)
+    created: list[Path] = []  # files and folders this export added: removed again if it cannot finish
+    try:
+        for folder in (run_dir.parent, run_dir):
+            if not folder.exists():
+                folder.mkdir(parents=True)
+                created.append(folder)
+        written = []
+        for key, data in objects(prefix):
+            target = run_dir / key.removeprefix(prefix)
+            if not target.parent.exists():
+                target.parent.mkdir(parents=True)
+                created.append(target.parent)
+            if not target.exists():
+                created.append(target)
+            write_atomically(target, data)
+            written.append(key.removeprefix(prefix))
+        # after the objects it names and before run.json, whole or not at all: a reader never finds items naming
+        # objects not written yet, and a run.json without items.json is a folder an older version wrote
+        items = {
+            "run": {key: value for key, value in run_item.items() if key != c.REVIEW_TOKEN_ATTRIBUTE},  # never kept
+            "rounds": sorted(round_items, key=lambda r: r["round"]),
+            "objects": sorted(written),
+            "ledger": sorted(ledger_items, key=lambda e: e["callId"]),
+        }
+        for name, text in (
+            (ITEMS_FILE, json.dumps(items, indent=1, ensure_ascii=False) + "\n"),
+            (RUN_FILE, json.dumps(document, indent=2, ensure_ascii=False) + "\n"),
+            (REPORT_FILE, render_run_report(document)),
+        ):
+            if not (run_dir / name).exists():
+                created.append(run_dir / name)
+            write_atomically(run_dir / name, text.encode("utf-8"))
+    except OSError:
+        # a full disk or a folder made read-only: what this export added goes, what an earlier one wrote stays
+        # (each file was replaced whole or not at all), so run.json never names images that are not there
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() else path.unlink()
+        raise
+    for stale in run_dir.glob("round-*/candidate-*.png"):  # once the records no longer name them
         if stale.relative_to(run_dir).as_posix() not in written:
             stale.unlink()
-    document = build_run_document(run_item, round_items, ledger_items)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    # after the objects it names and before run.json, whole or not at all: a reader never finds items naming
-    # objects not written yet, and a run.json without items.json is a folder an older version wrote
-    items = {
-        "run": {key: value for key, value in run_item.items() if key != c.REVIEW_TOKEN_ATTRIBUTE},  # never kept
-        "rounds": sorted(round_items, key=lambda r: r["round"]),
-        "objects": sorted(written),
-        "ledger": sorted(ledger_items, key=lambda e: e["callId"]),
-    }
-    partial = run_dir / (ITEMS_FILE + ".partial")
-    partial.write_text(json.dumps(items, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    partial.replace(run_dir / ITEMS_FILE)
-    (run_dir / RUN_FILE).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (run_dir / REPORT_FILE).write_text(render_run_report(document), encoding="utf-8")
     return run_dir, document
 
 

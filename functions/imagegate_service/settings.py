@@ -222,13 +222,18 @@ _TEXT_PATHS = [[field] for field in _TEXT_FIELDS]
 
 def _check_values(value: Any, path: tuple[str, ...] = ()) -> None:
     """What JSON Schema lets through: NaN and Infinity (Python's json reads them; every range test is false for
-    NaN) anywhere in the request, and control characters in the texts sent to the models: C0 except tab and
-    newline, DEL and C1 (a NUL byte in a prompt was drawn and passed)."""
+    NaN) anywhere in the request, text that is not Unicode anywhere in it (a lone UTF-16 surrogate such as
+    "\\ud800", which JSON's escapes allow: nothing can store or send it, so it was a 500), and control characters
+    in the texts sent to the models: C0 except tab and newline, DEL and C1 (a NUL byte in a prompt was drawn and
+    passed)."""
     field = ".".join(path) or "request"
     if isinstance(value, float) and not math.isfinite(value):
         raise InvalidRequest(field, f"must be a finite number, not {value!r}")
+    if isinstance(value, str):
+        check_encodable(field, value)
     if isinstance(value, dict):
         for key, item in value.items():
+            check_encodable(f"{field} key", str(key))
             _check_values(item, (*path, str(key)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
@@ -241,6 +246,17 @@ def _check_values(value: Any, path: tuple[str, ...] = ()) -> None:
                     f"contains the control character U+{ord(char):04X} at position {position}; "
                     "only tab and newline are allowed",
                 )
+
+
+def check_encodable(field: str, text: str) -> None:
+    """InvalidRequest naming `field` when `text` holds a lone UTF-16 surrogate (U+D800-U+DFFF), which no UTF-8
+    text can carry; `field` itself may hold one (a key), so it is named with the surrogate escaped."""
+    for position, char in enumerate(text):
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            raise InvalidRequest(
+                field.encode("utf-8", "backslashreplace").decode("utf-8"),
+                f"contains the lone surrogate U+{ord(char):04X} at position {position}; text must be valid Unicode",
+            )
 
 
 def _is_control(char: str) -> bool:

@@ -172,10 +172,19 @@ class ExecutionOutcome:
 class LocalRuntime:
     """Use as a context manager: everything (moto, environment, patches) is undone on exit."""
 
-    def __init__(self, faults: Any = None, retry_time_scale: float = 1.0, log_level: str = "WARNING"):
+    def __init__(
+        self,
+        faults: Any = None,
+        retry_time_scale: float = 1.0,
+        log_level: str = "WARNING",
+        credentials: tuple[str, str] | None = None,
+    ):
         self.faults = faults
         self.retry_time_scale = retry_time_scale
         self.log_level = log_level
+        # (access key, secret key) every client in this process signs with instead of moto's public fake keys
+        # (moto accepts any): `imagegate serve` passes its installation's, so its presigned URLs cannot be forged
+        self.credentials = credentials
         self.dispatcher = HandlerDispatcher()
         self.bedrock: Any = None
         self.rekognition: Any = None  # the offline detector (imagegate/local/rekognition_offline.py)
@@ -233,6 +242,9 @@ class LocalRuntime:
         mock = mock_aws(config=_MOTO_CONFIG)
         mock.start()
         self._undo.append(mock.stop)
+        if self.credentials is not None:  # over the keys moto's mock put in the environment, before any session
+            os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = self.credentials
+            os.environ.pop("AWS_SESSION_TOKEN", None)
         _reset_cached_clients()
         self._undo.append(_reset_cached_clients)
 

@@ -9,7 +9,9 @@ Presigned image URLs: the handler signs them for the endpoint in IMAGEGATE_PUBLI
 this server sets to its own `/_local_s3` path and serves from moto's S3 after verifying each request as
 S3 does: the SigV4 query signature over method, path, query and host (recomputed with botocore's
 signer and the runtime's credentials), and X-Amz-Date + X-Amz-Expires against now. A request that does
-not verify is 403 with S3's error code, and nothing is read.
+not verify is 403 with S3's error code, and nothing is read. The credentials are this installation's own
+(`installation_credentials`: a secret generated once into the data dir, readable by its owner only), not
+moto's public defaults, with which anyone could otherwise sign a URL for any key.
 
 The web console: `/console/` (where `/` redirects) and `/console/<file>` serve the console's static
 files (imagegate/console/), which call only the API above. `/_local/benchmarks` lists the local benchmark
@@ -73,6 +75,7 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 # CORS preflight, which this server answers only for --cors-origin.
 JSON_MEDIA_TYPE = "application/json"
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_HOST_HEADER = re.compile(r"(\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,253})(:[0-9]{1,5})?")
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[a-z]+$")
 _REPORT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 # The console's pages load only their own files; images and API calls go to this origin (presigned URLs included).
@@ -87,6 +90,39 @@ _RESOURCES = (
     (re.compile(r"^/generations/(?P<id>[^/]+)$"), "/generations/{id}"),
     (re.compile(r"^/generations$"), "/generations"),
 )
+
+
+URL_SECRET_FILE = ".imagegate-url-secret"  # in the data dir; not a run folder, so the store never loads it
+URL_ACCESS_KEY = "IMAGEGATELOCAL"  # names the signer in X-Amz-Credential; the secret is what cannot be guessed
+_URL_SECRET = re.compile(r"^[0-9a-f]{64}$")
+
+
+def installation_credentials(data_dir: Path) -> tuple[str, str]:
+    """(access key, secret key) the local presigned URLs are signed with: the secret is generated once into
+    <data_dir>/.imagegate-url-secret with owner-only permissions (a second server on the same data dir, or a
+    restart, reads the same one); a file that is not such a secret is an error naming it."""
+    import os
+    import secrets
+
+    path = Path(data_dir) / URL_SECRET_FILE
+    if not path.exists():
+        partial = path.with_name(f"{URL_SECRET_FILE}.{os.getpid()}.partial")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(partial, path)  # created whole, once: a server starting at the same moment reads this one
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
+    os.chmod(path, 0o600)
+    secret = path.read_text(encoding="utf-8").strip()
+    if not _URL_SECRET.match(secret):
+        raise ValueError(f"{path} is not an imagegate URL secret (64 hex digits); remove it to make a new one")
+    return URL_ACCESS_KEY, secret
 
 
 def rest_proxy_event(
@@ -179,6 +215,8 @@ class RequestGuard:
         host = headers.get("Host")
         if not host:
             return HTTPStatus.FORBIDDEN, _forbidden("Host", "the Host header is required")
+        if not _HOST_HEADER.fullmatch(host.strip()):
+            return HTTPStatus.FORBIDDEN, _forbidden("Host", f"Host {host[:100]!r} is not a host name with a port")
         allowed = (*LOOPBACK_HOSTS, HOST, *(name.lower() for name in self.allowed_hosts))
         if host_name(host) not in allowed:
             return HTTPStatus.FORBIDDEN, _forbidden(
@@ -385,6 +423,21 @@ class _Handler(BaseHTTPRequestHandler):
         has_body = bool(self.headers.get("Content-Length") or self.headers.get("Transfer-Encoding"))
         self._send_json(status, body, close=has_body, head=method == "HEAD", headers=extra)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What http.server itself refuses (a request line over 64 KB: 414, too many or too long headers: 431,
+        a malformed request line: 400) in the API's JSON error format, not http.server's HTML page; the
+        connection is closed, since what follows in it cannot be trusted to be a request."""
+        status = HTTPStatus(code)
+        text = " ".join((message or status.phrase).split())[:300]
+        if getattr(self, "request_version", None) == "HTTP/0.9":  # http.server's guess for a line it cannot read
+            self.request_version = self.protocol_version  # answered with a status line and headers all the same
+        self._send_json(
+            status,
+            {"error": status.phrase.title().replace(" ", "").replace("-", ""), "message": text},
+            close=True,
+            head=getattr(self, "command", None) == "HEAD",
+        )
+
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
@@ -428,6 +481,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length > 0 else b""
         event = rest_proxy_event(method, self.path, list(self.headers.items()), body, self.client_address[0])
+        if self.server.store is not None and method == "POST" and event["resource"] == "/generations":
+            problem = self.server.store.storage_problem()  # a run that could not be kept is not started
+            if problem is not None:
+                self._send_json(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    {"error": "StorageUnavailable", "message": f"the data dir cannot keep a new run: {problem}"},
+                )
+                return
         if self.server.store is not None and method in ("GET", "HEAD"):
             try:  # runs another process wrote; a folder that cannot be loaded is named in the log and skipped
                 self.server.store.before_read(event["resource"], event["pathParameters"])
@@ -673,7 +734,12 @@ def serve(
     from imagegate.local.runtime import LocalRuntime
     from imagegate.local.store import DEFAULT_DATA_DIR, LocalStore
 
-    with LocalRuntime(faults=faults, retry_time_scale=retry_time_scale) as runtime:
+    root = Path(data_dir or DEFAULT_DATA_DIR)
+    root.mkdir(parents=True, exist_ok=True)
+    # the presigner and the verifier sign with this installation's secret, not moto's public keys
+    credentials = installation_credentials(root)
+    with LocalRuntime(faults=faults, retry_time_scale=retry_time_scale, credentials=credentials) as runtime:
+        store = LocalStore(root, runtime).attach()
         guard = guard or RequestGuard()
         server = ApiServer(
             port, verbose=verbose, presigned_url_verifier=PresignedUrlVerifier.for_local_runtime(), guard=guard
@@ -684,7 +750,7 @@ def serve(
         os.environ[c.ENV_PUBLIC_S3_ENDPOINT] = server.base_url + LOCAL_S3_PATH
         if url_expiry_seconds is not None:
             os.environ[c.ENV_PRESIGN_EXPIRY_SECONDS] = str(url_expiry_seconds)
-        server.store = LocalStore(data_dir or DEFAULT_DATA_DIR, runtime).attach()
+        server.store = store
         server.bench_dir = Path(bench_dir or DEFAULT_BENCH_OUT)
         loaded = server.store.load()
         print(f"runs kept in {server.store.root}: {loaded.describe()}", flush=True)

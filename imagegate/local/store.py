@@ -22,7 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from imagegate.export import ITEMS_FILE, REPORT_FILE, RUN_FILE, export_run
+from imagegate.export import (
+    ITEMS_FILE,
+    PARTIAL_SUFFIX,
+    REPORT_FILE,
+    RUN_FILE,
+    export_run,
+    storage_problem,
+    write_atomically,
+)
 from imagegate_service import constants as c
 from imagegate_service.domain.run_ids import is_run_id
 
@@ -30,6 +38,7 @@ DEFAULT_DATA_DIR = Path("runs")  # the folder `imagegate run` exports to (its --
 IN_FLIGHT_FILE = "in-flight.json"
 INTERRUPTED_REASON = "interrupted: the local server stopped"
 INTERRUPTED_ERROR = "Interrupted"
+STORAGE_ERROR = "StorageUnavailable"  # a run whose state could not be written to the data dir ends FAILED with it
 # the tasks that change what a restart must find: the run item, a new round, the outcome (written before the
 # execution ends, so a client that saw the outcome and killed the server at once still finds it on disk)
 _SNAPSHOT_HANDLERS = ("start_run", "record_round", "finish_run")
@@ -56,6 +65,7 @@ class LocalStore:
         self._lock = threading.RLock()
         self._known: set[str] = set()  # run ids loaded or started here: a rescan leaves them alone
         self._unreadable: set[str] = set()  # folders that failed to load: reported once, not on every listing
+        self._unsaved: dict[str, str] = {}  # run id -> why its last state could not be written (written later)
 
     # -- wiring ------------------------------------------------------------------------------------
     def attach(self) -> LocalStore:
@@ -84,15 +94,42 @@ class LocalStore:
             self.save(run_id)
 
     def save(self, run_id: str) -> None:
-        """Export the run's folder from the runtime's storage; once it has an outcome, drop its in-flight marker."""
+        """Export the run's folder from the runtime's storage; once it has an outcome, drop its in-flight marker.
+        When the data dir cannot be written, the folder keeps its last whole state, the run is stopped (it ends
+        FAILED with StorageUnavailable naming the folder: nothing it does from now on could be kept) and its
+        state is written as soon as the data dir can be written again (storage_problem)."""
         with self._lock:
             runs = self.runtime.runs()
             run_item = runs.get_run(run_id)
             if run_item is None:
                 return  # refused before Start Run recorded it: nothing to keep but the marker
-            export_run(run_item, runs.list_rounds(run_id), self.runtime.objects, self.root, runs.ledger(run_id))
-            if run_item.get("status") not in c.OPEN_STATUSES:
-                (self.root / run_id / IN_FLIGHT_FILE).unlink(missing_ok=True)
+            try:
+                export_run(run_item, runs.list_rounds(run_id), self.runtime.objects, self.root, runs.ledger(run_id))
+                if run_item.get("status") not in c.OPEN_STATUSES:
+                    (self.root / run_id / IN_FLIGHT_FILE).unlink(missing_ok=True)
+            except OSError as error:
+                cause = f"cannot write {self.root / run_id}: {error.strerror or error}"
+                first = run_id not in self._unsaved
+                self._unsaved[run_id] = cause
+                if first:
+                    LOGGER.error("local store: run %s not saved: %s", run_id, cause)
+                if run_item.get("status") in c.OPEN_STATUSES and run_item.get("executionArn"):
+                    # before the task that called this returns: the execution stops before its next state
+                    # (StopExecution only flags it), so no later step records an outcome over this one
+                    _stop(run_item["executionArn"], cause)
+                return
+            self._unsaved.pop(run_id, None)
+
+    def storage_problem(self) -> str | None:
+        """Why a new run cannot be kept now (the data dir is full or cannot be written), or None; when it can
+        again, the runs whose state could not be written are written first."""
+        problem = storage_problem(self.root)
+        if problem is None:
+            for run_id in list(self._unsaved):
+                self.save(run_id)
+            if self._unsaved:
+                problem = next(iter(self._unsaved.values()))
+        return problem
 
     # -- loading -----------------------------------------------------------------------------------
     def load(self) -> LoadReport:
@@ -141,6 +178,8 @@ class LocalStore:
     def before_read(self, resource: str, path_parameters: dict[str, str] | None) -> None:
         """Before the API reads: a listing may show folders written since (another `imagegate run`), and a
         GET of an id not loaded yet may be one of them."""
+        if self._unsaved:
+            self.storage_problem()  # writes what could not be written, if it can be now
         if resource == "/generations":
             self.load()
         elif resource == "/generations/{id}" and path_parameters:
@@ -327,13 +366,33 @@ def items_from_run_document(document: dict[str, Any], run_dir: Path) -> dict[str
     objects = sorted(
         str(path.relative_to(run_dir))
         for path in run_dir.rglob("*")
-        if path.is_file() and path.name not in kept and not path.name.endswith(".partial")
+        if path.is_file() and path.name not in kept and not path.name.endswith(PARTIAL_SUFFIX)
     )
     return {
         "run": {key: value for key, value in run.items() if value is not None},
         "rounds": rounds,
         "objects": objects,
     }
+
+
+def _stop(execution_arn: str, cause: str) -> None:
+    """End a run whose state cannot be kept: FAILED with StorageUnavailable and the cause, as an aborted
+    execution's run is marked (domain/ending.py: what it holds of the daily cap goes back), then its execution
+    stopped so it spends nothing more."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from imagegate.local.runtime import TABLE
+    from imagegate_service.domain.ending import RunEnder, RunEndRecorder
+
+    name = execution_arn.rsplit(":", 1)[-1]
+    RunEnder(RunEndRecorder(TABLE)).execution_ended(
+        {"status": "ABORTED", "name": name, "error": STORAGE_ERROR, "cause": cause}
+    )
+    try:
+        boto3.client("stepfunctions").stop_execution(executionArn=execution_arn, error=STORAGE_ERROR, cause=cause)
+    except ClientError as error:  # it ended on its own meanwhile
+        LOGGER.warning("local store: %s not stopped: %s", execution_arn, error)
 
 
 def _stored_status(run_dir: Path) -> str | None:
@@ -348,9 +407,7 @@ def _read_json(path: Path) -> Any:
 
 
 def _write_json(path: Path, document: Any) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-    partial.replace(path)
+    write_atomically(path, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
 
 
 def _content_type(name: str) -> str:

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.e2e
         (["run", "a cat", "--width", "1000", "--height", "1000"], "width/height"),
         (["run", "a cat", "--candidates", "6"], "candidatesPerRound"),
         (["run", "a cat", "--candidates", "0"], "candidatesPerRound"),
+        (["run", "a cat \udcff"], "prompt"),  # a byte that is not UTF-8 in the argument, as Python reads argv
+        (["run", "a cat", "--negative-prompt", "\ud800"], "negativePrompt"),
     ],
 )
 def test_bad_input_exits_non_zero_naming_the_field_and_writes_nothing(args, field, tmp_path, capsys):
@@ -177,6 +179,13 @@ def test_an_argument_out_of_range_exits_2_with_one_line_naming_the_flag_and_rang
         ('{"prompt": "a cat", "maxCostUsd": Infinity}', "maxCostUsd"),
         ('{"prompt": "a\\u0000cat"}', "prompt"),
         ('{"prompt": "a cat", "negativePrompt": "blur\\u009b"}', "negativePrompt"),
+        # a lone UTF-16 surrogate (was exit 1 with UnicodeEncodeError) in each text field
+        ('{"prompt": "a cat \\ud800"}', "prompt"),
+        ('{"prompt": "a cat", "negativePrompt": "\\udfff blur"}', "negativePrompt"),
+        (
+            '{"prompt": "a cat", "expected": {"include": [{"class": "cat\\ud800", "count": 1}]}}',
+            "expected.include.0.class",
+        ),
     ],
 )
 def test_a_request_file_json_reads_but_the_run_refuses_starts_nothing(text, field, tmp_path, capsys):

@@ -96,7 +96,7 @@ def _self_signed(
     monkeypatch: Any = None,
 ) -> str:
     """A presigned GET made here with botocore, with the local runtime's credentials unless told otherwise."""
-    credentials = _runtime_credentials()
+    credentials = _runtime_credentials(server)
     client = boto3.client(
         "s3",
         endpoint_url=server.url + LOCAL_S3_PATH,
@@ -112,9 +112,18 @@ def _self_signed(
     )
 
 
-def _runtime_credentials() -> Any:
-    """The credentials the local runtime's presigner resolves: its environment under moto's mock (which
-    puts moto's own fake keys in the environment), resolved the way boto3 resolves them."""
+def _runtime_credentials(server: Server) -> Any:
+    """The credentials `imagegate serve` signs with: this installation's, whose secret is in its data dir."""
+    from botocore.credentials import ReadOnlyCredentials
+
+    from imagegate.local.serve import installation_credentials
+
+    return ReadOnlyCredentials(*installation_credentials(server.log_dir / "data"), None)
+
+
+def _moto_default_credentials() -> Any:
+    """The credentials the local runtime had before: moto's own public fake keys, which its mock puts in the
+    environment, resolved the way boto3 resolves them."""
     from moto import mock_aws
 
     saved = dict(os.environ)
@@ -149,7 +158,7 @@ def test_every_image_url_the_api_hands_out_downloads_and_head_needs_its_own_sign
 def test_a_url_signed_elsewhere_with_the_runtime_credentials_verifies(server, finished):
     # Given a URL for the run's verdict, signed here by botocore with the credentials the local runtime signs with
     issued_by = dict(_query(_image_url(finished)))["X-Amz-Credential"].split("/")[0]
-    assert _runtime_credentials().access_key == issued_by
+    assert _runtime_credentials(server).access_key == issued_by
     url = _self_signed(server, c.verdict_key(finished["id"], 1))
 
     # When it is fetched
@@ -224,9 +233,11 @@ def test_the_host_is_signed(server, finished):
     port = urlsplit(url).port
     # Then it is refused, as S3 refuses a URL sent to another endpoint
     _assert_refused(server, url, "SignatureDoesNotMatch", headers={"Host": f"localhost:{port}"})
-    # and a Host that is no host at all is refused the same way, with an answer (not a dropped connection)
+    # and a Host that is no host at all is refused before the URL is looked at (serve's Host check), with an
+    # answer in the JSON error format (not a dropped connection)
     for host in ("[", f"127.0.0.1:{port}/extra", ""):
-        _assert_refused(server, url, "AccessDenied", headers={"Host": host})
+        answer = _assert_refused(server, url, "Forbidden", headers={"Host": host})
+        assert answer["field"] == "Host"
 
 
 def test_expired_other_credentials_region_or_secret_are_refused(server, finished, monkeypatch):
@@ -246,6 +257,40 @@ def test_expired_other_credentials_region_or_secret_are_refused(server, finished
         _replaced(own, "X-Amz-Credential", "AKIDSOMEONEELSE" + credential[credential.index("/") :]),
         "AccessDenied",
     )
+
+
+def test_a_url_forged_with_motos_public_credentials_is_refused(server, finished):
+    # Given a URL for the run's image signed as anyone could sign it: moto's public default credentials, the
+    # longest expiry (a week), the runtime's region and the server's own address
+    moto = _moto_default_credentials()
+    forger = boto3.client(
+        "s3",
+        endpoint_url=server.url + LOCAL_S3_PATH,
+        region_name=local_environment()["AWS_REGION"],
+        aws_access_key_id=moto.access_key,
+        aws_secret_access_key=moto.secret_key,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+    key = urlsplit(_image_url(finished)).path.split("/", 3)[3]
+    forged = forger.generate_presigned_url(
+        "get_object", Params={"Bucket": _bucket(server), "Key": key}, ExpiresIn=SIGV4_MAX_EXPIRES_SECONDS
+    )
+    # and the same with the access key this installation signs with, but moto's public secret
+    guessed = forger.generate_presigned_url("get_object", Params={"Bucket": _bucket(server), "Key": key}, ExpiresIn=60)
+    guessed = _replaced(
+        guessed,
+        "X-Amz-Credential",
+        dict(_query(_image_url(finished)))["X-Amz-Credential"].split("/")[0]
+        + dict(_query(guessed))["X-Amz-Credential"][len(moto.access_key) :],
+    )
+
+    # Then both are refused (the forged one used to download)
+    _assert_refused(server, forged, "AccessDenied")
+    _assert_refused(server, guessed, "SignatureDoesNotMatch")
+    # and the secret they lack is in the data dir, readable by its owner only
+    from imagegate.local.serve import URL_SECRET_FILE
+
+    assert (server.log_dir / "data" / URL_SECRET_FILE).stat().st_mode & 0o077 == 0
 
 
 def test_a_refused_url_reads_nothing(server, finished):

@@ -135,6 +135,15 @@ def test_links_include_the_stage_path(api, lambda_context):
         ('{"prompt": "a cat", "threshold": NaN}', JSON, "threshold"),  # not JSON, but Python's json reads it
         ('{"prompt": "a cat", "maxCostUsd": -Infinity}', JSON, "maxCostUsd"),
         ('{"prompt": "a\\u0000cat"}', JSON, "prompt"),
+        # a lone UTF-16 surrogate, which JSON's escapes allow (was a 500)
+        ('{"prompt": "a cat \\ud800"}', JSON, "prompt"),
+        ('{"prompt": "a cat", "negativePrompt": "\\udc00"}', JSON, "negativePrompt"),
+        (
+            '{"prompt": "a cat", "expected": {"include": [{"class": "cat\\udbff", "count": 1}]}}',
+            JSON,
+            "expected.include.0.class",
+        ),
+        ('{"prompt": "a cat", "style": "\\ud800"}', JSON, "style"),
         ('{"prompt": "a cat"', JSON, "body"),
         ("", JSON, "body"),
         ('["a cat"]', JSON, "request"),

@@ -2,6 +2,7 @@
 and every fault switch."""
 
 import base64
+import dataclasses
 import io
 import json
 
@@ -11,7 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from imagegate.local.bedrock_offline import FaultSwitches, OfflineBedrock
+from imagegate.local.bedrock_offline import COUNT_SWITCHES, MAX_FAULT_COUNT, FaultSwitches, OfflineBedrock
 from imagegate.local.world.render import render_png
 
 pytestmark = pytest.mark.unit
@@ -193,6 +194,21 @@ def test_fault_switches_parse_from_the_environment_and_reject_unknown_keys():
         FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": "throttle_rate=2"})
     with pytest.raises(ValueError, match="not KEY=VALUE"):
         FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": "thrtotle=1"})
+
+
+@pytest.mark.parametrize("switch", COUNT_SWITCHES)
+@pytest.mark.parametrize("value", ["-1", str(MAX_FAULT_COUNT + 1)])
+def test_a_count_switch_out_of_range_is_refused_naming_it_and_its_range(switch, value):
+    # A count of calls below 0 (garbage_verdicts=-1 was accepted) or beyond any run is refused, as rates are
+    with pytest.raises(ValueError, match=rf"{switch} is a number of calls, 0-{MAX_FAULT_COUNT}, not {value}"):
+        FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": f"{switch}={value}"})
+    assert getattr(FaultSwitches.from_env({"IMAGEGATE_OFFLINE_FAULTS": f"{switch}=0"}), switch) == 0
+
+
+def test_every_counting_switch_is_range_checked():
+    # the switches that count "the first N" calls are exactly the int fields but the seed
+    ints = {field.name for field in dataclasses.fields(FaultSwitches) if field.type in (int, "int")} - {"seed"}
+    assert ints == set(COUNT_SWITCHES)
 
 
 def test_the_provider_answers_inside_moto(bedrock_with):

@@ -427,6 +427,24 @@ def test_the_api_reviews_a_waiting_run_and_refuses_what_it_cannot(api, table):
     assert api("POST", "/generations/20260101T000000Z-0000000f/review", {"decision": "approve"})[0] == 404
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"decision": "reject", "feedback": "bluer \ud800 sky"}, "feedback"),
+        ({"decision": "reject", "\udc80": "x"}, "\\udc80"),
+    ],
+)
+def test_a_review_with_a_lone_surrogate_is_400_naming_the_field_and_leaves_the_run_waiting(api, table, body, field):
+    # Given a run that waits for its review
+    _waiting_run(table)
+    # When a review whose text holds a lone UTF-16 surrogate arrives (json.dumps sends it as the escape \ud800)
+    status, answer, _ = api("POST", f"/generations/{RUN_ID}/review", body)
+    # Then it is a 400 naming the field (it was a 500), and the run still waits for a review
+    assert (status, answer["error"], answer["field"]) == (400, "InvalidRequest", field), answer
+    assert "surrogate" in answer["message"] or "not a review field" in answer["message"]
+    assert api("POST", f"/generations/{RUN_ID}/review", {"decision": "approve"})[0] == 200
+
+
 def test_a_waiting_generation_shows_its_review_round_and_never_its_token(api, table):
     # Given a run that waits for the review of its round 1
     table.create_run(

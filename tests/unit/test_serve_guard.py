@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -84,8 +85,9 @@ def test_a_host_that_is_not_the_servers_is_403_on_every_route(server, path):
     assert "evil.example" in answer["message"] and "127.0.0.1" in answer["message"]
 
 
-def test_a_request_without_host_is_403(server):
-    status, _, answer = call(server, "GET", "/console/", {"Host": ""})
+@pytest.mark.parametrize("host", ["", "[", "127.0.0.1:80/extra", "127.0.0.1:port", "a b"])
+def test_a_request_without_a_host_or_with_a_malformed_one_is_403(server, host):
+    status, _, answer = call(server, "GET", "/console/", {"Host": host})
     assert (status, answer["field"]) == (403, "Host")
 
 
@@ -214,9 +216,34 @@ def test_with_a_token_every_api_route_needs_it(token_server):
         (["--cors-origin", "https://a.example/path"], "--cors-origin"),
         (["--token", "short"], "--token"),
         (["--token", "has spaces in it, sixteen+"], "--token"),
+        (["--fault", "garbage_verdicts=-1"], "garbage_verdicts"),  # a count switch, range-checked like rates
     ],
 )
 def test_bad_guard_switches_exit_2_naming_the_switch(arguments, named, capsys, tmp_path):
     assert main(["serve", "--port", "0", "--data-dir", str(tmp_path), *arguments]) == 2
     error = capsys.readouterr().err
     assert named in error and "Traceback" not in error
+
+
+# -- what http.server itself refuses ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("request_line", "status", "error"),
+    [
+        (b"GET /generations?q=" + b"x" * 70_000 + b" HTTP/1.1\r\n", 414, "RequestUriTooLong"),
+        (b"GET /generations HTTP/x.y\r\n", 400, "BadRequest"),
+    ],
+    ids=["request-line-over-64KB", "malformed-request-line"],
+)
+def test_what_http_server_refuses_is_answered_in_the_json_error_format(server, request_line, status, error):
+    # When a request line over 64 KB (or no request line at all) is sent
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as connection:
+        connection.sendall(request_line + b"Host: 127.0.0.1\r\n\r\n")
+        raw = b""
+        while chunk := connection.recv(65536):
+            raw += chunk
+
+    # Then the answer is the API's JSON error format (it was http.server's HTML page), and the connection closes
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.split(b" ", 2)[1] == str(status).encode()
+    assert b"Content-Type: application/json" in head and b"Connection: close" in head
+    assert json.loads(body)["error"] == error

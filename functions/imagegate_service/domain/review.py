@@ -19,7 +19,7 @@ from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, Ta
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.run_ids import is_run_id
 from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
-from imagegate_service.settings import _is_control
+from imagegate_service.settings import _is_control, check_encodable
 
 _BODY_FIELDS = ("decision", "feedback")
 REVIEWER_MAX_CHARS = 200
@@ -93,7 +93,8 @@ def parse_review(body: Any) -> dict[str, str]:
         raise InvalidRequest("body", 'must be a JSON object such as {"decision": "approve"}')
     unknown = sorted(set(body) - set(_BODY_FIELDS))
     if unknown:
-        raise InvalidRequest(unknown[0], f"is not a review field; allowed: {', '.join(_BODY_FIELDS)}")
+        name = unknown[0].encode("utf-8", "backslashreplace").decode("utf-8")  # a key may hold a lone surrogate
+        raise InvalidRequest(name, f"is not a review field; allowed: {', '.join(_BODY_FIELDS)}")
     decision = body.get("decision")
     if decision is None:
         raise InvalidRequest("decision", f"is required: one of {', '.join(c.REVIEW_DECISIONS)}")
@@ -102,6 +103,7 @@ def parse_review(body: Any) -> dict[str, str]:
     feedback = body.get("feedback", "")
     if not isinstance(feedback, str):
         raise InvalidRequest("feedback", "must be a string")
+    check_encodable("feedback", feedback)
     feedback = feedback.strip()
     if len(feedback) > c.REVIEW_FEEDBACK_MAX_CHARS:
         raise InvalidRequest("feedback", f"is {len(feedback)} characters; the limit is {c.REVIEW_FEEDBACK_MAX_CHARS}")
