@@ -1,14 +1,24 @@
 // The console talks only to the public REST API (the same routes as API Gateway), at the page's own origin
-// unless a base URL is set (?api=https://... once, or the Connection settings), so these files can be hosted
-// in front of the deployed API. An API key, when the deployment requires one, is sent as x-api-key.
+// unless a base URL is set, so these files can be hosted in front of the deployed API: ?api=https://... applies
+// to that visit only (a link must not point every later visit elsewhere), the Connection settings keep one until
+// it is cleared there. The page always shows the address in use (apiBaseSource says where it came from). An API
+// key, when the deployment requires one (or `imagegate serve --token`), is sent as x-api-key.
 
 const BASE_KEY = "imagegate.apiBase";
 const API_KEY_KEY = "imagegate.apiKey";
 
+function givenBase() {
+  return new URLSearchParams(window.location.search).get("api") || "";
+}
+
 export function apiBase() {
-  const given = new URLSearchParams(window.location.search).get("api");
-  if (given) window.localStorage.setItem(BASE_KEY, given);
-  return (window.localStorage.getItem(BASE_KEY) || window.location.origin).replace(/\/+$/, "");
+  return (givenBase() || window.localStorage.getItem(BASE_KEY) || window.location.origin).replace(/\/+$/, "");
+}
+
+// "link" (?api= of this visit), "saved" (the Connection settings) or "page" (this page's own origin)
+export function apiBaseSource() {
+  if (givenBase()) return "link";
+  return window.localStorage.getItem(BASE_KEY) ? "saved" : "page";
 }
 
 export function setConnection(base, apiKey) {

@@ -3,7 +3,7 @@
 // from any static host. Every figure comes from the API: GET /options (defaults, models, sizes, limits),
 // POST/GET /generations; benchmark reports from imagegate serve's /_local/benchmarks.
 
-import { api, apiBase, apiKey, ApiError, newIdempotencyKey, setConnection } from "./api.js";
+import { api, apiBase, apiBaseSource, apiKey, ApiError, newIdempotencyKey, setConnection } from "./api.js";
 import { barChart, lineChart } from "./charts.js";
 import { wordDiff } from "./diff.js";
 import { zipFiles } from "./zip.js";
@@ -836,13 +836,26 @@ async function benchmarkView(name) {
 }
 
 // -- connection settings and start --------------------------------------------------------------
+function showConnection() {
+  const source = { link: "from this link's ?api=, this visit only", saved: "saved under Connection", page: "this page" };
+  document.getElementById("connection-address").textContent = `API: ${apiBase()} (${source[apiBaseSource()]})`;
+}
+
 function connection() {
   const form = document.getElementById("connection-form");
   form.base.value = apiBase() === window.location.origin ? "" : apiBase();
   form.key.value = apiKey();
+  showConnection();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     setConnection(form.base.value.trim(), form.key.value.trim());
+    // what was saved applies from now on: a ?api= of this visit would otherwise still override it
+    const url = new URL(window.location.href);
+    if (url.searchParams.has("api")) {
+      url.searchParams.delete("api");
+      window.history.replaceState(null, "", url);
+    }
+    showConnection();
     options = null;
     form.closest("details").open = false;
     route();

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -521,3 +522,94 @@ def test_every_page_fits_a_phone_and_works_from_the_keyboard(server, bench_repor
         assert overflow <= 0, f"{name} is {overflow} px wider than the phone"
         phone.screenshot(name, "phone")
     assert not phone.problems, phone.problems
+
+
+# -- cross-site requests and the API address -------------------------------------------------------------
+@pytest.fixture
+def other_origin(tmp_path) -> Iterator[str]:
+    """A page on another origin (another port of this machine), as any site the user visits could serve it."""
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>another site</title><p>another site</p>")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{site.server_address[1]}/"
+    site.shutdown()
+    site.server_close()
+
+
+def _listed_prompts(server: Server) -> list[str]:
+    import urllib.request
+
+    with urllib.request.urlopen(server.url + "/generations?limit=100", timeout=30) as answer:
+        return [entry.get("prompt") or "" for entry in json.loads(answer.read())["generations"]]
+
+
+def test_a_page_on_another_origin_cannot_start_a_generation(server, browser, other_origin):
+    # Given a page on another origin open in the browser
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(other_origin)
+    mark = f"cross-site-{os.getpid()}"
+
+    # When it posts a run request to imagegate serve in each way a page can: a form or text body without a CORS
+    # preflight (no-cors: the page cannot read the answer, but the request is sent), and JSON (with a preflight)
+    outcomes = page.evaluate(
+        """async ({url, mark}) => {
+            const sent = [];
+            for (const [type, mode] of [["application/x-www-form-urlencoded", "no-cors"], ["text/plain", "no-cors"],
+                                        ["application/json", "cors"]]) {
+                try {
+                    const answer = await fetch(url + "/generations", {method: "POST", mode,
+                        headers: {"Content-Type": type}, body: JSON.stringify({prompt: `${mark} ${type}`})});
+                    sent.push(`${type}: answered ${answer.type} ${answer.status}`);
+                } catch (error) {
+                    sent.push(`${type}: ${error.message}`);
+                }
+            }
+            return sent;
+        }""",
+        {"url": server.url, "mark": mark},
+    )
+    context.close()
+
+    # Then none of them started a generation (the form one did, before issue 26)
+    time.sleep(1.0)
+    assert not [prompt for prompt in _listed_prompts(server) if mark in prompt], outcomes
+    assert len(outcomes) == 3
+
+
+def test_an_api_given_in_the_link_applies_to_that_visit_only_and_is_shown(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    elsewhere = "http://127.0.0.1:9"  # nothing listens there: this visit's list cannot load
+
+    # When the console is opened from a link that names another API
+    page.goto(f"{server.url}/console/?api={elsewhere}#/")
+
+    # Then the page says which API it talks to and where that came from
+    address = page.locator("#connection-address")
+    assert address.inner_text() == f"API: {elsewhere} (from this link's ?api=, this visit only)"
+
+    # And a later visit without it talks to the page's own API again (it used to stick in localStorage)
+    page.goto(f"{server.url}/console/#/")
+    page.locator("#connection-address", has_text="(this page)").wait_for()
+    assert address.inner_text() == f"API: {server.url} (this page)"
+    assert page.evaluate("() => window.localStorage.getItem('imagegate.apiBase')") is None
+    page.locator("#daily-budget", has_text="Today").wait_for()  # the API of this page answers
+
+    # And an address saved under Connection is kept until cleared there
+    page.locator(".connection summary").click()
+    page.locator("#connection-base").fill(elsewhere)
+    page.get_by_role("button", name="Save").click()
+    page.goto(f"{server.url}/console/#/")
+    assert address.inner_text() == f"API: {elsewhere} (saved under Connection)"
+    page.locator(".connection summary").click()
+    page.locator("#connection-base").fill("")
+    page.get_by_role("button", name="Save").click()
+    assert address.inner_text() == f"API: {server.url} (this page)"
+    context.close()
