@@ -756,6 +756,8 @@ def _attribute_kind(word: str) -> str | None:
     for stem in _comparative_stems(word):
         if stem in ATTRIBUTE_KINDS or stem in {"high", "low", "near", "far"}:
             return ATTRIBUTE_KINDS.get(stem, "size")  # "bigger", "higher", "tallest": as the adjective
+    if lexicon.is_noun(word) and not lexicon.is_adjective(word):
+        return None  # "radish", "polish", "dish": a noun the dictionary knows, whatever its ending
     if len(word) > 5 and word.endswith(_ADJECTIVE_SUFFIXES):
         return "other"
     return None

@@ -63,6 +63,13 @@ def instances_of(percept: Percept, noun: str) -> list[SeenObject]:
     return [o for o in percept.objects if o.code == code]
 
 
+def _kind_unknown(percept: Percept, noun: str) -> bool:
+    """Is a compound asked for ("ceiling fan") drawn only as its head ("fan")? The world draws one code per thing
+    and no kinds of it, so whether that fan is a ceiling fan is undecidable (None), neither there nor missing."""
+    words = noun.split()
+    return len(words) > 1 and bool(instances_of(percept, words[-1]))
+
+
 def relative_position(a: SeenObject, b: SeenObject) -> set[str]:
     """GenEval's relations of A to B from their boxes (geometry.relative_position, the verifier's too), and
     "next to"."""
@@ -159,13 +166,14 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         return any(" ".join(t.lower().split()) == wanted for t in percept.texts)
     if kind in _SETTINGS:
         return _setting(kind, check, percept)
-    found = instances_of(percept, str(check.get("subject", "")))
+    subject = str(check.get("subject", ""))
+    found = instances_of(percept, subject)
     if kind == "absent":
         return len(found) < max(1, int(check.get("count") or 1))
-    if kind == "entity":
-        return bool(found)
     if not found:
-        return False
+        return None if _kind_unknown(percept, subject) else False
+    if kind == "entity":
+        return True
     if kind == "count":
         return _count(check, len(found))
     if kind == "colour":
@@ -179,6 +187,12 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
     if kind == "action":
         if not check.get("action"):
             return None
+        if check["action"] == "have":
+            # possession ("a man with green hair"): the world draws no owner; only a missing thing decides it
+            thing = str(check.get("object", ""))
+            if not thing:
+                return None
+            return None if instances_of(percept, thing) or _kind_unknown(percept, thing) else False
         drawn = _drawn_code(found, action_code(str(check["action"])))
         if drawn and check.get("object"):
             return bool(instances_of(percept, str(check["object"])))
@@ -192,7 +206,7 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         relation = str(check.get("relation", ""))
         targets = instances_of(percept, str(check.get("object", "")))
         if not targets:
-            return False
+            return None if _kind_unknown(percept, str(check.get("object", ""))) else False
         if relation == "between":
             others = instances_of(percept, str(check.get("object2", "")))
             if not others:
