@@ -39,11 +39,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# Both workflows through asl-validator: the loop as written, the benchmark as composed with the loop's states.
+# The workflows through asl-validator: the loop and the enhancement as written, the benchmark as composed with the loop's states.
 lint-asl: $(STAMP)
 	mkdir -p build
 	$(PY) -c "from imagegate_service.workflows import benchmark_definition; print(benchmark_definition())" > build/benchmark.composed.asl.json
-	npx --yes asl-validator@4 --json-path statemachine/quality_loop.asl.json --json-path statemachine/benchmark.asl.json --json-path build/benchmark.composed.asl.json
+	npx --yes asl-validator@4 --json-path statemachine/quality_loop.asl.json --json-path statemachine/enhance.asl.json --json-path statemachine/benchmark.asl.json --json-path build/benchmark.composed.asl.json
 
 # The Lambda dependencies layer: the hashed lock installed for the functions' Python and architecture
 # (infra/layer.py) into build/layer/, rebuilt only when the lock changes (build/layer.stamp holds its fingerprint).

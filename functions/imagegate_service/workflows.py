@@ -25,6 +25,7 @@ from imagegate_service.constants import ENV_STATEMACHINE_DIR
 
 QUALITY_LOOP_ASL = "quality_loop.asl.json"
 BENCHMARK_ASL = "benchmark.asl.json"
+ENHANCE_ASL = "enhance.asl.json"
 BENCHMARK_MAP_STATE = "Run Suite"
 BENCHMARK_PREPARE_STATE = "Prepare Benchmark"
 BENCHMARK_AGGREGATE_STATE = "Aggregate Results"
@@ -61,6 +62,11 @@ def benchmark_file() -> Path:
 
 def quality_loop_definition() -> str:
     return quality_loop_file().read_text(encoding="utf-8")
+
+
+def enhance_definition() -> str:
+    """The enhancement of a finished image (enhance.asl.json): its operations in order, one task each."""
+    return (statemachine_dir() / ENHANCE_ASL).read_text(encoding="utf-8")
 
 
 def benchmark_definition(

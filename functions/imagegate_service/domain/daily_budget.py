@@ -129,6 +129,18 @@ class DailyBudget:
             return day
         raise self._reached(f"a call of round {round_number} could cost up to ${bound_usd:.6f}", cap, now)
 
+    def take_call(self, state: dict[str, Any], bound_usd: float) -> str | None:
+        """Before a billable call outside the loop's rounds (an enhancement of a finished image): its bound from
+        the day, with no round reservation. Returns the day it is counted on (None without a cap); raises
+        DailyBudgetExhausted when it does not fit."""
+        cap = self.cap_usd
+        if cap is None:
+            return None
+        now = self._clock()
+        if self._store.reserve(utc_day(now), bound_usd, cap, expiry_epoch(now, run_ttl_days()), iso(now)):
+            return utc_day(now)
+        raise self._reached(f"a call of {state['runId']} could cost up to ${bound_usd:.6f}", cap, now)
+
     def settle(self, day: str, bound_usd: float, cost_usd: float) -> float:
         """An answered call: its bound replaced by its cost on its day; returns the day's settled spend."""
         return self._store.settle(day, cost_usd - bound_usd, cost_usd, iso(self._clock()))

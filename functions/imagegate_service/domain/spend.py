@@ -59,9 +59,19 @@ class SpendLedger:
 
     @contextlib.contextmanager
     def call(
-        self, state: dict[str, Any], *, round_number: int, step: str, candidate: int, model_id: str, bound_usd: float
+        self,
+        state: dict[str, Any],
+        *,
+        round_number: int,
+        step: str,
+        candidate: int,
+        model_id: str,
+        bound_usd: float,
+        in_round: bool = True,
     ) -> Iterator[BilledCall]:
-        """Reserve the call's upper bound (BudgetExhausted when it does not fit), then record what it cost."""
+        """Reserve the call's upper bound (BudgetExhausted when it does not fit), then record what it cost.
+        in_round=False: a call made after the loop (an enhancement), counted on the day without a round's
+        reservation."""
         run_id, limit = state["runId"], float(state["settings"]["maxCostUsd"])
         billed = BilledCall(call_id(round_number, step, candidate, attempt_of(state)), round(bound_usd, COST_DIGITS))
         if not self._runs.reserve_spend(run_id, billed.bound_usd, limit):
@@ -72,7 +82,11 @@ class SpendLedger:
                 f"${limit:.6f}, so it was not made"
             )
         try:  # the deployment's daily cap, over every run (domain/daily_budget.py)
-            billed.budget_day = self._daily.take(state, round_number, billed.bound_usd)
+            billed.budget_day = (
+                self._daily.take(state, round_number, billed.bound_usd)
+                if in_round
+                else self._daily.take_call(state, billed.bound_usd)
+            )
         except BaseException:
             self._runs.release_spend(run_id, billed.bound_usd)
             raise

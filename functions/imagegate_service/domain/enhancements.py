@@ -1,0 +1,337 @@
+"""Running an enhancement: its start (checked whole, recorded, its workflow started), each operation (one
+workflow task: read the previous image from S3, one billed Image Services call, the output kept beside the
+source round and recorded on the enhancement's item) and its end.
+
+Every billable call goes through the spend ledger once (domain/spend.py): reserved against the enhancement's own
+limit on the run item (what the run had committed when the enhancement started, plus the enhancement's bound) and
+against the deployment's daily cap, recorded when answered, given back when not. Ledger entries sit beside the
+source round (round = the run's best round, step `enhance` or `enhance-detect`, candidate = sequence x 10 +
+operation index, so two enhancements of one run never share a call id)."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from imagegate_service import constants as c
+from imagegate_service import registry
+from imagegate_service.adapters.bedrock import png_size
+from imagegate_service.domain.clock import iso, utc_now
+from imagegate_service.domain.enhancing import (
+    MAX_OPERATIONS,
+    EnhanceOperation,
+    enhancement_bound_usd,
+    parse_operation,
+    parse_operations,
+)
+from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.errors import GenerationNotFound, InvalidRequest
+
+STEP_ENHANCE = "enhance"
+STEP_ENHANCE_DETECT = "enhance-detect"
+ENHANCEMENT_QUEUED = "QUEUED"
+ENHANCEMENT_RUNNING = "RUNNING"
+ENHANCEMENT_SUCCEEDED = "SUCCEEDED"
+ENHANCEMENT_FAILED = "FAILED"
+ENHANCEMENT_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING, ENHANCEMENT_SUCCEEDED, ENHANCEMENT_FAILED)
+MAX_ENHANCEMENTS_PER_RUN = 20  # each is a workflow execution named after the run; a run is enhanced a few times
+DETECT_MIN_CONFIDENCE = 50.0  # the mask of an erase: boxes Rekognition is at least this sure of
+MASK_GROW = 0.02  # each box grown by this share of the image on every side (the edge of the object, its shadow)
+_ARTICLES = ("the ", "a ", "an ")
+
+
+def enhancement_id(sequence: int) -> str:
+    return f"e{sequence}"
+
+
+def output_key(run_id: str, source_round: int, enhancement: str, index: int, operation: EnhanceOperation) -> str:
+    """Each operation's output beside the source round's images."""
+    name = operation.service_key.replace(":", "-")
+    return f"{c.round_prefix(run_id, source_round)}enhancements/{enhancement}/{index + 1:02d}-{name}.png"
+
+
+def mask_png(width: int, height: int, boxes: list[tuple[float, float, float, float]]) -> bytes:
+    """A greyscale PNG, white inside the boxes (left, top, width, height as shares of the image), black
+    elsewhere: Erase Object's mask. Written with zlib alone (the functions carry no imaging library)."""
+    rows = []
+    spans = [
+        (
+            max(0, int((left - MASK_GROW) * width)),
+            min(width, int((left + w + MASK_GROW) * width) + 1),
+            max(0, int((top - MASK_GROW) * height)),
+            min(height, int((top + h + MASK_GROW) * height) + 1),
+        )
+        for left, top, w, h in boxes
+    ]
+    for y in range(height):
+        row = bytearray(width)
+        for x0, x1, y0, y1 in spans:
+            if y0 <= y < y1:
+                row[x0:x1] = b"\xff" * (x1 - x0)
+        rows.append(b"\x00" + bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+def boxes_of(labels: dict[str, Any], target: str) -> list[tuple[float, float, float, float]]:
+    """The bounding boxes DetectLabels gave the target's labels (by name or alias)."""
+    from imagegate_service.rekognition_labels import mapping
+
+    words = target.strip().lower()
+    for article in _ARTICLES:
+        words = words.removeprefix(article)
+    labels_map = mapping()
+    wanted = labels_map.labels_for(words) or labels_map.labels_for(words.split()[-1] if words else "")
+    names = set().union(*(labels_map.names_of(label) for label in wanted)) if wanted else {words}
+    boxes = []
+    for label in labels.get("Labels", []):
+        aliases = {str(alias.get("Name", "")).lower() for alias in label.get("Aliases", [])}
+        if str(label.get("Name", "")).lower() not in names and not aliases & names:
+            continue
+        for instance in label.get("Instances", []):
+            box = instance.get("BoundingBox") or {}
+            if {"Left", "Top", "Width", "Height"} <= set(box):
+                boxes.append((float(box["Left"]), float(box["Top"]), float(box["Width"]), float(box["Height"])))
+    return boxes
+
+
+class EnhancementStarter:
+    """POST /generations/{id}/enhance: checked whole before anything is written or started."""
+
+    def __init__(self, store: Any = None, workflow: Any = None, clock: Callable[[], Any] = utc_now):
+        from imagegate_service.adapters.enhancements import DynamoEnhancementStore
+
+        self._store = store or DynamoEnhancementStore()
+        self._workflow = workflow
+        self._clock = clock
+
+    def start(self, run_id: str, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise InvalidRequest("body", 'must be a JSON object such as {"operations": [{"op": "remove-background"}]}')
+        extra = sorted(set(body) - {"operations", "maxCostUsd"})
+        if extra:
+            raise InvalidRequest(extra[0], "is not a field of an enhancement (it takes operations and maxCostUsd)")
+        operations = parse_operations(body.get("operations"))
+        bound = enhancement_bound_usd(operations)
+        limit = body.get("maxCostUsd", bound)
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit <= 100:
+            raise InvalidRequest("maxCostUsd", "must be a number of dollars above 0 and at most 100")
+        run = self._store.get_run(run_id)
+        if run is None:
+            raise GenerationNotFound(f"no generation {run_id}")
+        if run.get("status") not in c.TERMINAL_STATUSES or not run.get("bestImageKey"):
+            raise InvalidRequest(
+                "id", f"generation {run_id} has no finished image to enhance (status {run.get('status')})"
+            )
+        existing = self._store.list_enhancements(run_id)
+        if len(existing) >= MAX_ENHANCEMENTS_PER_RUN:
+            raise InvalidRequest("id", f"generation {run_id} has {len(existing)} enhancements, the most one run keeps")
+        now = iso(self._clock())
+        sequence = len(existing) + 1
+        while not self._store.create_enhancement(
+            run_id,
+            enhancement_id(sequence),
+            {
+                "status": ENHANCEMENT_QUEUED,
+                "sequence": sequence,
+                "operations": [op.to_dict() for op in operations],
+                "sourceRound": int(run["bestRound"]),
+                "sourceKey": run["bestImageKey"],
+                "boundUsd": bound,
+                "maxCostUsd": float(limit),
+                "createdAt": now,
+                "updatedAt": now,
+            },
+        ):
+            sequence += 1  # another request took this number a moment ago
+        eid = enhancement_id(sequence)
+        request = {
+            "runId": run_id,
+            "enhancementId": eid,
+            "sequence": sequence,
+            "sourceRound": int(run["bestRound"]),
+            "prompt": str(run.get("prompt", "")),
+            "seed": int(run.get("seed") or 0),
+            "operations": [op.to_dict() for op in operations],
+            "progress": {"index": 0, "current": {"key": run["bestImageKey"]}, "done": False},
+            # the enhancement's own limit on the run's ledger: what the run had committed, plus its bound
+            "settings": {"maxCostUsd": round(float(run.get("committedUsd", 0.0)) + float(limit), 9)},
+        }
+        workflow = self._workflow or _enhance_workflow()
+        try:
+            workflow.start(f"{run_id}-{eid}", request)
+        except Exception as error:
+            self._store.update_enhancement(
+                run_id, eid, {"status": ENHANCEMENT_FAILED, "error": f"could not start: {error}", "updatedAt": now}
+            )
+            raise
+        return {
+            "runId": run_id,
+            "enhancementId": eid,
+            "status": ENHANCEMENT_QUEUED,
+            "operations": request["operations"],
+        }
+
+
+def _enhance_workflow() -> Any:
+    import os
+
+    from imagegate_service.adapters.workflow import StepFunctionsWorkflow
+
+    return StepFunctionsWorkflow(os.environ[ENV_ENHANCE_STATE_MACHINE_ARN])
+
+
+ENV_ENHANCE_STATE_MACHINE_ARN = "IMAGEGATE_ENHANCE_STATE_MACHINE_ARN"
+
+
+class EnhancementRunner:
+    """The enhance workflow's tasks: Apply Operation (one per operation, in order) and Finish Enhancement."""
+
+    def __init__(
+        self,
+        store: Any = None,
+        images: Any = None,
+        services: Any = None,
+        detector: Any = None,
+        ledger: SpendLedger | None = None,
+        clock: Callable[[], Any] = utc_now,
+    ):
+        from imagegate_service.adapters.enhancements import DynamoEnhancementStore
+        from imagegate_service.adapters.image_services import BedrockImageServices
+        from imagegate_service.adapters.rekognition import RekognitionDetector
+        from imagegate_service.adapters.storage import S3ObjectStore
+
+        self._store = store or DynamoEnhancementStore()
+        self._images = images or S3ObjectStore()
+        self._services = services or BedrockImageServices()
+        self._detector = detector or RekognitionDetector()
+        self._ledger = ledger or SpendLedger(self._store)
+        self._clock = clock
+
+    def apply(self, state: dict[str, Any]) -> dict[str, Any]:
+        """One operation on the current image; the state's next index and image."""
+        from imagegate_service.adapters.image_services import ServiceRequest
+
+        run_id, eid, index = state["runId"], state["enhancementId"], int(state["index"])
+        operations = state["operations"]
+        if not 0 <= index < min(len(operations), MAX_OPERATIONS):
+            raise InvalidRequest("index", f"must be 0 to {len(operations) - 1}, not {index}")
+        operation = parse_operation(index, operations[index])
+        if index == 0:
+            self._store.update_enhancement(
+                run_id, eid, {"status": ENHANCEMENT_RUNNING, "updatedAt": iso(self._clock())}
+            )
+        source_key = state["current"]["key"]
+        key = output_key(run_id, int(state["sourceRound"]), eid, index, operation)
+        done = ((self._store.get_enhancement(run_id, eid) or {}).get("steps") or {}).get(str(index))
+        if done and done.get("sourceKey") == source_key and done.get("key") == key:
+            # a re-delivered invocation of a finished step: its call was made, billed and recorded once
+            return {"index": index + 1, "current": {"key": key}, "done": index + 1 >= len(operations)}
+        source = self._images.get_bytes(source_key)
+        candidate = int(state["sequence"]) * 10 + index
+        cost = 0.0
+        mask = None
+        if operation.op == "erase":
+            labels_key = key.removesuffix(".png") + ".labels.json"
+            earlier = self._images.find_json(labels_key)
+            if earlier is None:  # kept before the edit: a retry of the edit does not pay for the detector again
+                labels, cost = self._detect(state, candidate, source_key)
+                self._images.put_json(labels_key, {"labels": labels, "costUsd": cost})
+            else:
+                labels, cost = earlier["labels"], float(earlier["costUsd"])
+            boxes = boxes_of(labels, operation.target or "")
+            if not boxes:
+                raise InvalidRequest(
+                    f"operations[{index}].object",
+                    f"the detector found no {operation.target!r} in the image to erase (nothing was changed)",
+                )
+            mask = mask_png(*png_size(source), boxes)
+        request = ServiceRequest(
+            operation,
+            source,
+            seed=int(state.get("seed") or 0),
+            context_prompt=str(state.get("prompt", "")),
+            mask_png=mask,
+        )
+        price = operation.price_usd
+        with self._ledger.call(
+            state,
+            round_number=int(state["sourceRound"]),
+            step=STEP_ENHANCE,
+            candidate=candidate,
+            model_id=operation.model_id,
+            bound_usd=price,
+            in_round=False,
+        ) as billed:
+            output = self._services.apply(request, lambda: billed.answered(price))
+        self._images.put_png(key, output)
+        width, height = png_size(output)
+        step = {
+            "index": index,
+            "op": operation.to_dict(),
+            "description": operation.describe(),
+            "modelId": operation.model_id,
+            "sourceKey": source_key,
+            "key": key,
+            "width": width,
+            "height": height,
+            "costUsd": round(cost + price, 6),
+        }
+        self._store.put_step(run_id, eid, index, step, iso(self._clock()))
+        return {"index": index + 1, "current": {"key": key}, "done": index + 1 >= len(operations)}
+
+    def _detect(self, state: dict[str, Any], candidate: int, key: str) -> tuple[dict[str, Any], float]:
+        """Erase's mask needs the object's boxes: one DetectLabels call, billed once."""
+        price = registry.verifier_service(c.VERIFIER_REKOGNITION).price_per_image("GENERAL_LABELS")
+        with self._ledger.call(
+            state,
+            round_number=int(state["sourceRound"]),
+            step=STEP_ENHANCE_DETECT,
+            candidate=candidate,
+            model_id=c.VERIFIER_REKOGNITION,
+            bound_usd=price,
+            in_round=False,
+        ) as billed:
+            labels = self._detector.detect_labels(key, ("GENERAL_LABELS",), DETECT_MIN_CONFIDENCE)
+            billed.answered(price)
+        return labels, price
+
+    def finish(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The enhancement's end: SUCCEEDED with its last image, or FAILED with the error that stopped it."""
+        run_id, eid = state["runId"], state["enhancementId"]
+        item = self._store.get_enhancement(run_id, eid) or {}
+        steps = sorted((item.get("steps") or {}).values(), key=lambda step: int(step["index"]))
+        cost = round(sum(float(step["costUsd"]) for step in steps), 6)
+        error = state.get("error")
+        attributes: dict[str, Any] = {"costUsd": cost, "updatedAt": iso(self._clock()), "endedAt": iso(self._clock())}
+        if error:
+            attributes.update({"status": ENHANCEMENT_FAILED, "error": _error_text(error)})
+        else:
+            attributes.update({"status": ENHANCEMENT_SUCCEEDED, "resultKey": state["current"]["key"]})
+        self._store.update_enhancement(run_id, eid, attributes)
+        return {"status": attributes["status"], "costUsd": cost}
+
+
+def _error_text(error: Any) -> str:
+    """What Step Functions caught (Error, Cause: the Lambda's errorMessage as JSON), as one line for people."""
+    import json
+
+    if not isinstance(error, dict):
+        return str(error)[:500]
+    cause = error.get("Cause", "")
+    try:
+        message = json.loads(cause).get("errorMessage", cause)
+    except (ValueError, AttributeError):
+        message = cause
+    return f"{error.get('Error', 'Error')}: {message}"[:500]
