@@ -251,9 +251,12 @@ class HttpApi(Construct):
             iam.PolicyStatement(
                 sid="StartLoop", actions=["states:StartExecution"], resources=[state_machine.state_machine_arn]
             ),
-            # a generation asked for between StartExecution and the Start Run task's write
+            # a generation asked for between StartExecution and the Start Run task's write; the step a running
+            # generation is at, read from its execution's history (GET /generations/{id} progress)
             iam.PolicyStatement(
-                sid="DescribeLoopExecutions", actions=["states:DescribeExecution"], resources=[executions]
+                sid="DescribeLoopExecutions",
+                actions=["states:DescribeExecution", "states:GetExecutionHistory"],
+                resources=[executions],
             ),
             iam.PolicyStatement(sid="RunsIndex", actions=["dynamodb:Query"], resources=[storage.runs_index_arn()]),
             # a review answers the quality loop's waiting task (the resource CDK's StateMachine.grantTaskResponse

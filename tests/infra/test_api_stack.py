@@ -218,6 +218,7 @@ def test_api_function_may_only_start_read_and_review_runs(synthesized):
     assert grants.pop("states:SendTaskSuccess") == {f"${{{state_machine}}}"}
     (executions,) = grants.pop("states:DescribeExecution")
     assert executions.endswith(f":execution:${{{state_machine}.Name}}:*")
+    assert grants.pop("states:GetExecutionHistory") == {executions}  # the progress of a running generation
     assert grants.pop("dynamodb:Query") == {table, f"{table}/index/{c.RUNS_INDEX}"}
     for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"):
         assert grants.pop(action) == {table}, action

@@ -63,6 +63,38 @@ class StepFunctionsWorkflow:
                 return None
             raise
 
+    def execution_steps(self, run_id: str) -> list[dict[str, Any]]:
+        """The states the execution named run_id entered, in order: {state, enteredAt, exitedAt (None while in
+        it)} from its history (GetExecutionHistory, every page); [] when there is no such execution."""
+        from botocore.exceptions import ClientError
+
+        steps: list[dict[str, Any]] = []
+        open_steps: dict[str, dict[str, Any]] = {}
+        request: dict[str, Any] = {"executionArn": self.execution_arn(run_id), "maxResults": 1000}
+        try:
+            while True:
+                page = self._client_factory().get_execution_history(**request)
+                for event in page.get("events", []):
+                    kind = str(event.get("type", ""))
+                    details = event.get("stateEnteredEventDetails") or event.get("stateExitedEventDetails") or {}
+                    name = details.get("name")
+                    if not name:
+                        continue
+                    when = event["timestamp"]
+                    when = when.isoformat() if hasattr(when, "isoformat") else str(when)
+                    if kind.endswith("StateEntered"):
+                        open_steps[name] = {"state": name, "enteredAt": when, "exitedAt": None}
+                        steps.append(open_steps[name])
+                    elif kind.endswith("StateExited") and name in open_steps:
+                        open_steps.pop(name)["exitedAt"] = when
+                if not page.get("nextToken"):
+                    return steps
+                request["nextToken"] = page["nextToken"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("ExecutionDoesNotExist", "InvalidArn"):
+                return []
+            raise
+
     def execution_arn(self, run_id: str) -> str:
         # arn:aws:states:REGION:ACCOUNT:stateMachine:NAME -> arn:aws:states:REGION:ACCOUNT:execution:NAME:RUN_ID
         return self.state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{run_id}"

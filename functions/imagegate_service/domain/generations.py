@@ -22,6 +22,7 @@ from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowT
 from imagegate_service.domain.clock import utc_now
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.ports import Clock, RunRepository, UrlSigner, Workflow
+from imagegate_service.domain.progress import progress
 from imagegate_service.domain.readings import (
     EVALUATION_FILTERS,
     evaluation_class,
@@ -194,6 +195,9 @@ class Generations:
                 if item["status"] == c.STATUS_AWAITING_REVIEW
                 else None
             ),
+            # the step it is at (generating, judging, verifying, evaluating, rewriting...), each finished step's
+            # length, the time since it started and an estimate of what is left
+            "progress": self._progress(run_id, item),
             "rounds": [self._round(entry) for entry in rounds],
             # the independent evaluator on the final best image: the best round's evaluation
             "evaluation": with_nulls(best_round.get("evaluation")),
@@ -214,6 +218,25 @@ class Generations:
             "links": _links(base_path, run_id),
         }
 
+    def _progress(self, run_id: str, item: dict[str, Any]) -> dict[str, Any]:
+        """progress.progress of the run; the execution's history is read only while the run is open (an ended
+        run's steps are its rounds). A history that cannot be read now leaves the step None, never an error."""
+        steps: list[dict[str, Any]] = []
+        if item["status"] in c.OPEN_STATUSES:
+            from botocore.exceptions import BotoCoreError, ClientError
+
+            try:
+                steps = self._workflow.execution_steps(run_id)
+            except (WorkflowThrottled, ClientError, BotoCoreError):
+                steps = []
+        return progress(
+            steps,
+            item.get("startedAt"),
+            self._clock(),
+            int((item.get("settings") or {}).get("maxRounds") or 1),
+            item.get("finishedAt") if item["status"] not in c.OPEN_STATUSES else None,
+        )
+
     def _not_recorded_yet(self, run_id: str, base_path: str) -> dict[str, Any]:
         """Between StartExecution and the Start Run task the run item does not exist yet."""
         status = self._workflow.execution_status(run_id)
@@ -229,6 +252,7 @@ class Generations:
             "startedAt": None,
             "updatedAt": None,
             "finishedAt": None,
+            "progress": None,
             "rounds": [],
             "evaluation": None,
             "verification": None,

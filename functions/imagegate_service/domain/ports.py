@@ -125,6 +125,8 @@ class Workflow(Protocol):
 
     def execution_status(self, run_id: str) -> str | None: ...
 
+    def execution_steps(self, run_id: str) -> list[dict[str, Any]]: ...
+
 
 @runtime_checkable
 class UrlSigner(Protocol):

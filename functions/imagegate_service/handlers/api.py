@@ -1,7 +1,7 @@
 """The HTTP API (API Gateway REST proxy events; `imagegate serve` sends the same events locally).
 
 POST /generations            start a generation (Idempotency-Key header: at most one execution per key)
-GET  /generations/{id}       its status, settings, rounds with presigned image URLs, best image, totals
+GET  /generations/{id}       its status, progress (step, elapsed, estimate), settings, rounds with image URLs, best image, totals
 GET  /generations            recent generations, newest first (?limit=1-100&cursor=...&evaluation=passed|failed|unverified
                              &status=EXHAUSTED or PASSED,EXHAUSTED: filtered here, 400 naming the field otherwise)
 GET  /options                what a run form needs: defaults, model and size choices, limits (read-only)
