@@ -36,6 +36,11 @@ HANDLERS = {
     "await_review": "AwaitReviewFunctionArn",  # the review pause: invoked with a task token (.waitForTaskToken)
 }
 HANDLER_MODULE = "imagegate_service.handlers.{name}"
+# The enhancement of a finished image (statemachine/enhance.asl.json): its tasks' functions.
+ENHANCE_HANDLERS = {
+    "apply_enhancement": "ApplyEnhancementFunctionArn",
+    "finish_enhancement": "FinishEnhancementFunctionArn",
+}
 
 # Terminal outcomes of a run.
 STATUS_QUEUED = "QUEUED"  # accepted by the API, its execution started, Start Run not run yet
@@ -181,6 +186,7 @@ EVALUATION_ATTRIBUTE_KINDS = ("shape", "material", "texture", "size", "state", "
 # --- HTTP API (handlers/api.py, infra/constructs/api.py, imagegate serve) ---------------------------
 # Environment of the API function.
 ENV_STATE_MACHINE_ARN = "IMAGEGATE_STATE_MACHINE_ARN"
+ENV_ENHANCE_STATE_MACHINE_ARN = "IMAGEGATE_ENHANCE_STATE_MACHINE_ARN"  # the API starts enhancements there
 ENV_PRESIGN_EXPIRY_SECONDS = "IMAGEGATE_PRESIGN_EXPIRY_SECONDS"
 ENV_PUBLIC_S3_ENDPOINT = "IMAGEGATE_PUBLIC_S3_ENDPOINT"  # optional: presigned URLs name this endpoint
 ENV_CORS_ORIGINS = "IMAGEGATE_CORS_ORIGINS"  # optional, comma-separated; unset = no CORS headers

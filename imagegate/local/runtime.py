@@ -31,6 +31,7 @@ BUCKET = "imagegate-local"
 TABLE = "imagegate-local-runs"
 STATE_MACHINE_NAME = "imagegate-quality-loop"
 BENCHMARK_STATE_MACHINE_NAME = "imagegate-benchmark"
+ENHANCE_STATE_MACHINE_NAME = "imagegate-enhance"
 OFFLINE_BEDROCK_ENDPOINT = "http://bedrock.offline.invalid"
 OFFLINE_REKOGNITION_ENDPOINT = (
     "http://rekognition.offline.invalid"  # a host moto does not claim: the offline detector's
@@ -73,7 +74,7 @@ def function_arn(handler_name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION_PREFIX}{handler_name.replace('_', '-')}"
 
 
-LOCAL_HANDLERS = {**c.HANDLERS, **c.BENCHMARK_HANDLERS}
+LOCAL_HANDLERS = {**c.HANDLERS, **c.BENCHMARK_HANDLERS, **c.ENHANCE_HANDLERS}
 
 
 def function_arns() -> dict[str, str]:
@@ -333,6 +334,12 @@ class LocalRuntime:
         self.bedrock.install(boto3.DEFAULT_SESSION)
         session = boto3.DEFAULT_SESSION
         self._undo.append(lambda: self.bedrock.uninstall(session))
+        # the Image Services (enhancements) answer first on the same session, billed in the same bill
+        from imagegate.local.image_services_offline import OfflineImageServices
+
+        self.image_services = OfflineImageServices(self.bedrock)
+        self.image_services.install(session)
+        self._undo.append(lambda: self.image_services.uninstall(session))
 
     def _install_offline_rekognition(self) -> None:
         """The verifier's detector, answering on the same session by the same before-send mechanism (moto's own
@@ -352,6 +359,10 @@ class LocalRuntime:
         boto3.client("s3").create_bucket(Bucket=BUCKET)
         boto3.client("dynamodb").create_table(**RUNS_TABLE.create_table_arguments(TABLE))  # as infra/ creates it
         self._state_machine_arn = _create_state_machine(STATE_MACHINE_NAME, workflows.quality_loop_definition())
+        self.enhance_state_machine_arn = _create_state_machine(
+            ENHANCE_STATE_MACHINE_NAME, workflows.enhance_definition()
+        )
+        os.environ[c.ENV_ENHANCE_STATE_MACHINE_ARN] = self.enhance_state_machine_arn  # restored on exit
 
     # -- running ---------------------------------------------------------------------------------
     @property

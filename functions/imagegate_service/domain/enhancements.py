@@ -189,10 +189,7 @@ def _enhance_workflow() -> Any:
 
     from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 
-    return StepFunctionsWorkflow(os.environ[ENV_ENHANCE_STATE_MACHINE_ARN])
-
-
-ENV_ENHANCE_STATE_MACHINE_ARN = "IMAGEGATE_ENHANCE_STATE_MACHINE_ARN"
+    return StepFunctionsWorkflow(os.environ[c.ENV_ENHANCE_STATE_MACHINE_ARN])
 
 
 class EnhancementRunner:
