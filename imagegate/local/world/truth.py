@@ -63,11 +63,19 @@ def instances_of(percept: Percept, noun: str) -> list[SeenObject]:
     return [o for o in percept.objects if o.code == code]
 
 
-def _kind_unknown(percept: Percept, noun: str) -> bool:
-    """Is a compound asked for ("ceiling fan") drawn only as its head ("fan")? The world draws one code per thing
-    and no kinds of it, so whether that fan is a ceiling fan is undecidable (None), neither there nor missing."""
+def _drawn_as_kind(percept: Percept, noun: str) -> list[SeenObject]:
+    """A compound asked for ("ceiling fan", "birthday cake") as the world draws it when its parse reads the first
+    words as the thing's kind: the head's instances ("fan") carrying each modifier's code ("ceiling"). A head
+    drawn without them is another fan, so the check fails, as it would on a real image."""
     words = noun.split()
-    return len(words) > 1 and bool(instances_of(percept, words[-1]))
+    if len(words) < 2:
+        return []
+    codes = [attribute_code(word) for word in words[:-1]]
+    return [o for o in instances_of(percept, words[-1]) if all(code in o.attributes for code in codes)]
+
+
+def _instances(percept: Percept, noun: str) -> list[SeenObject]:
+    return instances_of(percept, noun) or _drawn_as_kind(percept, noun)
 
 
 def relative_position(a: SeenObject, b: SeenObject) -> set[str]:
@@ -166,14 +174,13 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         return any(" ".join(t.lower().split()) == wanted for t in percept.texts)
     if kind in _SETTINGS:
         return _setting(kind, check, percept)
-    subject = str(check.get("subject", ""))
-    found = instances_of(percept, subject)
+    found = _instances(percept, str(check.get("subject", "")))
     if kind == "absent":
         return len(found) < max(1, int(check.get("count") or 1))
-    if not found:
-        return None if _kind_unknown(percept, subject) else False
     if kind == "entity":
-        return True
+        return bool(found)
+    if not found:
+        return False
     if kind == "count":
         return _count(check, len(found))
     if kind == "colour":
@@ -192,10 +199,10 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
             thing = str(check.get("object", ""))
             if not thing:
                 return None
-            return None if instances_of(percept, thing) or _kind_unknown(percept, thing) else False
+            return None if _instances(percept, thing) else False
         drawn = _drawn_code(found, action_code(str(check["action"])))
         if drawn and check.get("object"):
-            return bool(instances_of(percept, str(check["object"])))
+            return bool(_instances(percept, str(check["object"])))
         return drawn
     if kind == "position":
         place = str(check.get("position"))
@@ -204,11 +211,11 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         return None if place not in REGIONS else all(in_region(o, place) for o in found)
     if kind == "relation":
         relation = str(check.get("relation", ""))
-        targets = instances_of(percept, str(check.get("object", "")))
+        targets = _instances(percept, str(check.get("object", "")))
         if not targets:
-            return None if _kind_unknown(percept, str(check.get("object", ""))) else False
+            return False
         if relation == "between":
-            others = instances_of(percept, str(check.get("object2", "")))
+            others = _instances(percept, str(check.get("object2", "")))
             if not others:
                 return False
             return all(_between(a, b, c) for a in found for b in targets for c in others if a is not b and a is not c)
