@@ -7,7 +7,8 @@ a real evaluator would have to say "unverifiable", and a measuring instrument mu
 What the world can decide, kind by kind (rules follow GenEval: Ghosh et al., arXiv 2310.11513;
 djghosh13/geneval evaluation/evaluate_images.py, where it has one):
 - entity, count (exact, or at least `count` with at_least), absent (fewer than `count`, default 1: GenEval's
-  exclude rule): the world draws every noun it is asked for with its concept code, so these are decidable;
+  exclude rule): the world draws every noun it is asked for with its concept code, so these are decidable; a
+  compound ("ceiling fan") may be drawn as its head carrying the modifier's attribute code, which counts as one;
 - colour: EVERY instance of the subject has that colour (GenEval classifies each detected object); a colour
   word the world has no paint for is None;
 - attribute: the world draws a one-word adjective as an attribute code on the object (concepts.attribute_code),
@@ -15,9 +16,11 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   the world draws single words only. (An object asked for more attributes than it has rows for, three, two when
   small, reads False on the rest: the world's limit, like a model's, and rare in prompts);
 - action: drawn as concepts.action_code(verb) on the agent, read back like an attribute (same rule), and the
-  object acted on, when named, must be there; an action check naming no action is None;
+  object acted on, when named, must be there; an action check naming no action is None; possession ("have": a
+  man with green hair) is None when the thing is there (the world draws no owner) and False when it is not;
 - position: the subject's centre in that region of the image (imagegate_service.geometry.REGIONS, the
-  verifier's too);
+  verifier's too); background / foreground (geometry.DEPTH_PLANES): deeper / nearer than everything else drawn,
+  None when nothing else is drawn or everything is at one depth;
 - relation, per the contract's geometry: left of / right of / above / below by GenEval's relative_position;
   next to (centres within 0.2 vertically and 0.5 horizontally) and near (that, or within 0.35 both ways); on
   (GenEval above, horizontal overlap, subject's bottom within 0.08 of the object's top), under (the reverse);
