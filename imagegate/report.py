@@ -5,6 +5,7 @@ with autoescaping on, so every model or user text is escaped by the template eng
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from imagegate.controls_cli import review_text
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 
 
 TEMPLATE = "run_report.html"
+# Beside an offline image (round-NN/candidate-K.png): round-NN/candidate-K.drawn.json, what the offline world drew
+# (world/render.drawn_description), written by the offline Bedrock when the image is stored. The report overlays it.
+DRAWN_SUFFIX = ".drawn.json"
 
 
 def _environment() -> jinja2.Environment:
@@ -40,10 +44,41 @@ def prompt_diff(before: str, after: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def _card(entry: dict[str, Any], previous_prompt: str | None, threshold: float, best_round: Any) -> dict[str, Any]:
+def drawn_overlay(drawn: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The boxes to lay over an offline image: label (colour and noun), how it was placed, and the box in percent
+    of the image (left, top, width, height); [] for an image with no drawing record (any real model's)."""
+    boxes = []
+    objects = (drawn or {}).get("objects")
+    for entry in objects if isinstance(objects, list) else []:
+        box = entry.get("box") if isinstance(entry, dict) else None
+        if not isinstance(box, list) or len(box) != 4 or not entry.get("drawn"):
+            continue
+        left, top, width, height = (round(100 * float(v), 2) for v in box)
+        placed = "; ".join(str(p) for p in entry.get("placedBy") or [])
+        boxes.append(
+            {
+                "label": str(entry.get("label", "")),
+                "placedBy": placed,
+                "left": left,
+                "top": top,
+                "width": width,
+                "height": height,
+            }
+        )
+    return boxes
+
+
+def _card(
+    entry: dict[str, Any],
+    previous_prompt: str | None,
+    threshold: float,
+    best_round: Any,
+    drawings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """What one round's card shows, worked out here so the template only lays it out."""
     judge_passed = entry["score"] >= threshold
     return {
+        "drawn": drawn_overlay((drawings or {}).get(entry.get("bestImage") or "")),
         **entry,
         "best": entry["round"] == best_round,
         "judgePassed": judge_passed,
@@ -57,11 +92,13 @@ def _card(entry: dict[str, Any], previous_prompt: str | None, threshold: float, 
     }
 
 
-def render_run_report(run: dict[str, Any]) -> str:
+def render_run_report(run: dict[str, Any], drawings: Mapping[str, Any] | None = None) -> str:
+    """The report of run.json's document; `drawings`: image path (as the rounds name it) -> its drawn.json, for
+    offline images, whose overlay a checkbox shows and hides (CSS only: the report has no scripts)."""
     threshold = run.get("threshold") or 0
     cards, previous = [], None
     for entry in run["rounds"]:
-        cards.append(_card(entry, previous, threshold, run.get("bestRound")))
+        cards.append(_card(entry, previous, threshold, run.get("bestRound"), drawings))
         previous = entry["prompt"]
     return (
         _environment()

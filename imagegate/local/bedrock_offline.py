@@ -36,6 +36,7 @@ from urllib.parse import unquote
 
 from botocore.awsrequest import AWSResponse
 
+from imagegate.report import DRAWN_SUFFIX
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import STABILITY_OUTPUT_FILTERED, STABILITY_PROMPT_FILTERED
 from imagegate_service.constants import EVALUATION_ANSWERS_TOOL, EVALUATION_CHECKS_TOOL, REWRITE_TOOL, VERDICT_TOOL
@@ -49,7 +50,6 @@ FAULTS_ENV = "IMAGEGATE_OFFLINE_FAULTS"
 # What the world drew for an image (render.drawn_description) is written beside it when it is stored in S3:
 # <key without .png> + DRAWN_SUFFIX. Only people read it (the console's and the report's overlay); the judge,
 # the verifier and the evaluator read the image's key alone and never list its folder.
-DRAWN_SUFFIX = ".drawn.json"
 _S3_PUT = "provide-client-params.s3.PutObject"
 MAX_DRAWINGS = 2048  # images drawn and not yet stored: a bound on memory, far above a round's candidates
 _EVENTS = ("before-send.bedrock-runtime.InvokeModel", "before-send.bedrock-runtime.Converse")

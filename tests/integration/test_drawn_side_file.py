@@ -6,14 +6,15 @@ import json
 import boto3
 import pytest
 
-from imagegate.local.bedrock_offline import DRAWN_SUFFIX
+from imagegate.export import export_run
 from imagegate.local.bedrock_offline import _events_of as events_of
+from imagegate.report import DRAWN_SUFFIX
 from imagegate_service import constants as c
 
 pytestmark = pytest.mark.integration
 
 
-def test_every_offline_image_has_its_drawing_beside_it_and_no_task_reads_one(runtime):
+def test_every_offline_image_has_its_drawing_beside_it_and_no_task_reads_one(runtime, tmp_path):
     read: list[str] = []
     recording = [True]  # a client made during the run keeps a copy of the handlers: stop by this flag
 
@@ -45,3 +46,11 @@ def test_every_offline_image_has_its_drawing_beside_it_and_no_task_reads_one(run
         assert drawn["kind"] == "imagegate-offline-drawing" and {"apple", "cup"} & {o["noun"] for o in drawn["objects"]}
     assert read and [key for key in read if key.endswith(DRAWN_SUFFIX) or not key.endswith((".png", ".json"))] == []
     assert c.candidate_key("drawn-1", 1, 1) in read  # the judge did read the images themselves
+    # And the exported folder keeps each drawing beside its image
+    run_dir, _ = export_run(
+        runtime.runs().get_run("drawn-1"), runtime.runs().list_rounds("drawn-1"), runtime.objects, tmp_path
+    )
+    assert sorted(p.name for p in (run_dir / "round-01").glob("*.drawn.json")) == [
+        "candidate-1.drawn.json",
+        "candidate-2.drawn.json",
+    ]
