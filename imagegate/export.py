@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,14 @@ def storage_problem(folder: Path) -> str | None:
         free = shutil.disk_usage(folder).free
         if free < MIN_FREE_BYTES:
             return f"{folder} has {free // 1024} KiB free; a run needs at least {MIN_FREE_BYTES // 1024 // 1024} MiB"
-        write_atomically(folder / ".imagegate-write-check", b"imagegate")
-        (folder / ".imagegate-write-check").unlink()
+        # a probe of its own (requests check at the same time): written and synced as a run's files are
+        descriptor, probe = tempfile.mkstemp(prefix=".imagegate-write-check-", dir=folder)
+        try:
+            os.write(descriptor, b"imagegate")
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+            os.unlink(probe)
     except OSError as error:
         return f"cannot write to {folder}: {error.strerror or error}"
     return None
