@@ -252,6 +252,29 @@ function listItem(item) {
 // -- new generation form ------------------------------------------------------------------------
 const FIELD_FOR_ERROR = { "width/height": "size", width: "size", height: "size" };
 
+// Help under each field, written for the person filling the form (the schema's descriptions are for developers).
+const HINTS = {
+  negativePrompt: "Things that must not appear, comma separated (for example: blurry, text, watermark).",
+  generator: "The image model that draws each round.",
+  quality: "Higher quality costs more per image where the model offers it.",
+  cfgScale: "How strictly the model follows the prompt; higher is stricter.",
+  threshold: "The score (0-10) a round's best image needs from the judge to pass.",
+  maxRounds: "The most rounds drawn before the best one so far is the result.",
+  candidatesPerRound: "Images drawn per round; the judge picks the best.",
+  maxCostUsd: "The run stops before a round would spend more than this.",
+  seed: "The same seed and settings draw the same first image.",
+  strategy: "What happens after a round that misses: auto edits the best image when it is close, else rewrites the "
+    + "prompt; regenerate rewrites the prompt and draws anew; refine always edits the best image; redraw and "
+    + "reword are comparison arms (same prompt with a new seed; the prompt restated without the judge's advice).",
+  style: "A look applied to every round (for example photographic or watercolor); the judge checks it too.",
+  review: "final: you approve the result, or reject it with feedback that the next round acts on.",
+  reviewTimeoutSeconds: "Without your answer by then, the run ends with its best round.",
+  judge: "The vision model that scores each image against your prompt.",
+  rewriter: "The text model that rewrites the prompt from the judge's advice and your feedback.",
+  evaluator: "A second model that checks the final image on its own, apart from the loop.",
+  expected: "Optional: the objects the final image must show, for the evaluator.",
+};
+
 function formView() {
   const schema = options.requestSchema.properties;
   const defaults = options.defaults;
@@ -260,7 +283,7 @@ function formView() {
   const formError = h("div", { id: "form-error", role: "alert" });
   const fields = {};
 
-  const field = (name, label, control, { wide = false, hint = schema[name]?.description } = {}) => {
+  const field = (name, label, control, { wide = false, hint = HINTS[name] } = {}) => {
     const error = h("p", { class: "field-error", id: `error-${name}` });
     const hintId = hint ? `hint-${name}` : null;
     control.id = control.id || `field-${name}`;
@@ -325,21 +348,23 @@ function formView() {
   width.id = "field-width";
   height.id = "field-height";
 
-  form.append(
-    field("prompt", "Prompt", prompt, { wide: true, hint: "What to draw" }),
+  const basic = [
+    field("prompt", "Prompt", prompt, { wide: true, hint: "What to draw. Quotes are fine: a sign that says \"OPEN LATE\"." }),
     promptCount,
+    field("style", "Style preset", select("style", [["", "none"], ...schema.style.enum.map((s) => [s, s])], "")),
+    field("threshold", "Threshold (score 0-10 that passes)", number("threshold")),
+    field("maxRounds", "Maximum rounds", number("maxRounds", { step: "1" })),
+  ];
+  const advanced = [
     field("negativePrompt", "Negative prompt", h("textarea", { name: "negativePrompt", rows: 2 }), { wide: true }),
     field("generator", "Image model (generator)", generator),
     sizeField,
     field("quality", "Quality", quality),
     cfgField,
-    field("threshold", "Threshold (score 0-10 that passes)", number("threshold")),
-    field("maxRounds", "Maximum rounds", number("maxRounds", { step: "1" })),
     field("candidatesPerRound", "Images per round", number("candidatesPerRound", { step: "1" })),
     field("maxCostUsd", "Budget (USD)", number("maxCostUsd")),
     field("seed", "Seed", number("seed", { step: "1" })),
     field("strategy", "After a round that misses", select("strategy", schema.strategy.enum.map((s) => [s, s]), defaults.strategy)),
-    field("style", "Style preset", select("style", [["", "none"], ...schema.style.enum.map((s) => [s, s])], "")),
     field("review", "Human review", select("review", schema.review.enum.map((s) => [s, s === "final" ? "final: approve or reject before it ends" : s]), defaults.review)),
     field("reviewTimeoutSeconds", "Review timeout (seconds)", number("reviewTimeoutSeconds", { step: "1" })),
     field("judge", "Judge (vision model)", select("judge", modelChoices("judge"), defaults.judge)),
@@ -347,6 +372,11 @@ function formView() {
     field("evaluator", "Independent evaluator", select("evaluator", modelChoices("evaluator"), defaults.evaluator)),
     h("details", { class: "advanced" }, h("summary", {}, "Evaluator expectations (optional, JSON)"),
       field("expected", "expected", h("textarea", { name: "expected", rows: 4, placeholder: '{"include": [{"class": "apple", "count": 1, "color": "red"}]}' }), { wide: true })),
+  ];
+  form.append(
+    h("fieldset", { class: "basic-settings" }, h("legend", {}, "Basic settings"), ...basic),
+    h("details", { class: "advanced-settings" }, h("summary", {}, "Advanced settings: models, size, budget, seed, strategy, review"),
+      h("div", { class: "advanced-fields" }, ...advanced)),
     h("div", { class: "form-actions" }, h("button", { type: "submit" }, "Start generation"), formError),
   );
   fields.negativePrompt.control.value = defaults.negativePrompt || "";
@@ -506,10 +536,32 @@ async function generationView(id) {
   await refresh();
 }
 
+// "1 min 4 s", "12 s"
+function duration(seconds) {
+  const whole = Math.round(seconds);
+  return whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`;
+}
+
+// Where the run is (GET /generations/{id} progress, from its execution's history): the step it is at, for how
+// long, the time since it started, an estimate from its own finished rounds, and the last finished steps.
+function progressLine(generation) {
+  const p = generation.progress;
+  if (!p || p.elapsedSeconds == null) return null;
+  const parts = p.step
+    ? [`Now: ${p.step}${p.round ? ` (round ${p.round})` : ""}`, `${duration(p.stepSeconds ?? 0)} in this step`,
+      `${duration(p.elapsedSeconds)} since it started`,
+      p.estimatedSecondsLeft != null ? `at most about ${duration(p.estimatedSecondsLeft)} left` : null]
+    : [`Took ${duration(p.elapsedSeconds)}`];
+  const done = (p.finishedSteps || []).slice(-4).map((s) => `${s.step}${s.round ? ` (round ${s.round})` : ""} ${duration(s.seconds)}`);
+  return h("span", { id: "generation-progress" }, parts.filter(Boolean).join(" · "),
+    p.step && done.length ? h("span", { class: "muted", id: "generation-steps" }, ` — before: ${done.join(", ")}`) : null);
+}
+
 function renderHead(head, generation) {
   const live = isActive(generation.status);
   head.replaceChildren(...[
     h("span", { id: "generation-status", role: "status" }, "Status: ", badge(generation.status)),
+    progressLine(generation),
     // the evaluator's and the verifier's verdicts on the best image, beside the status
     h("span", { id: "generation-readings" }, ...readingBadges(generation.status, generation.evaluation, generation.verification).slice(1)),
     live ? h("span", { class: "muted" }, `updating every ${POLL_MS / 1000} s`) : null,
@@ -551,6 +603,9 @@ function renderReview(section, generation) {
     h("h2", {}, `Round ${waiting.round} waits for your review`),
     h("p", { class: "muted" }, `Approve it to end the run PASSED with this round's best image, or reject it with feedback. `
       + `Without an answer by ${waiting.deadline} the run ends EXHAUSTED.`),
+    ...(waiting.round >= (generation.settings?.maxRounds ?? Infinity)
+      ? [h("p", { id: "review-last-round" }, "This is the last round: a reject ends the run EXHAUSTED (no round is drawn after it).")]
+      : []),
     h("div", { class: "field wide" }, h("label", { for: "review-feedback" }, "Feedback"), feedback),
     h("div", { class: "downloads" },
       h("button", { type: "button", id: "review-approve", onclick: (e) => send(e.currentTarget, "approve") }, "Approve"),

@@ -39,12 +39,14 @@ def test_a_running_generation_says_its_step_round_and_what_is_left():
     assert out["elapsedSeconds"] == 62.0 and out["estimatedSecondsLeft"] == 53.0
     # And the finished steps are the followed ones (not a Map's inner state), with their lengths and rounds
     finished = out["finishedSteps"]
-    assert len(finished) == RECENT_STEPS and finished[-1] == {
+    # (one step's consecutive states are one: Judge Images and Pick Best are 5 s of judging)
+    assert len(finished) == 11 <= RECENT_STEPS and finished[-1] == {
         "step": "generating",
         "state": "Generate Images",
         "round": 3,
         "seconds": 10.0,
     }
+    assert [s["seconds"] for s in finished if s["step"] == "judging"] == [5.0, 5.0]
     assert "Judge Candidate" not in {s["state"] for s in finished} and {s["step"] for s in finished} >= {
         "judging",
         "evaluating",

@@ -29,7 +29,8 @@ STEPS = {
     "Rewrite Prompt": "rewriting",
 }
 ROUND_STATE = "Generate Images"  # each entry into it begins a round
-RECENT_STEPS = 12  # the finished steps listed (the latest first kept), a bound on the response's size
+# The finished steps listed (the latest kept; one step's consecutive states are one): a bound on the response
+RECENT_STEPS = 12
 
 
 def progress(
@@ -46,16 +47,17 @@ def progress(
     followed = [s for s in steps if s["state"] in STEPS]
     current = next((s for s in reversed(followed) if s.get("exitedAt") is None), None) if not finished_at else None
     round_starts = [parse_iso(s["enteredAt"]) for s in followed if s["state"] == ROUND_STATE]
-    finished = [
-        {
-            "step": STEPS[s["state"]],
-            "state": s["state"],
-            "round": sum(1 for start in round_starts if start <= parse_iso(s["enteredAt"])) or None,
-            "seconds": round((parse_iso(s["exitedAt"]) - parse_iso(s["enteredAt"])).total_seconds(), 1),
-        }
-        for s in followed
-        if s.get("exitedAt")
-    ]
+    finished: list[dict[str, Any]] = []
+    for s in followed:
+        if not s.get("exitedAt"):
+            continue
+        step = STEPS[s["state"]]
+        number = sum(1 for start in round_starts if start <= parse_iso(s["enteredAt"])) or None
+        seconds = (parse_iso(s["exitedAt"]) - parse_iso(s["enteredAt"])).total_seconds()
+        if finished and (finished[-1]["step"], finished[-1]["round"]) == (step, number):
+            finished[-1]["seconds"] = round(finished[-1]["seconds"] + seconds, 1)  # Judge Images + Pick Best
+            continue
+        finished.append({"step": step, "state": s["state"], "round": number, "seconds": round(seconds, 1)})
     estimate = None
     if current is not None and len(round_starts) >= 2:
         lengths = [(b - a).total_seconds() for a, b in itertools.pairwise(round_starts)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -199,6 +200,21 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
     page.get_by_role("heading", name="New generation").wait_for()
     defaults = json.loads(page.evaluate("fetch('/options').then(r => r.text())"))["defaults"]
     assert page.locator("[name=maxRounds]").input_value() == str(defaults["maxRounds"])  # the API's defaults shown
+    # the form in two sections: basic (prompt, style, threshold, rounds) open, the rest folded under Advanced, and help
+    # written for users (no internal names such as constants.STRATEGIES or prompts/styles.json)
+    basic = page.locator("fieldset.basic-settings [data-field]")
+    assert [basic.nth(k).get_attribute("data-field") for k in range(basic.count())] == [
+        "prompt",
+        "style",
+        "threshold",
+        "maxRounds",
+    ]
+    assert not page.locator("[name=strategy]").is_visible()
+    page.locator("details.advanced-settings > summary").click()
+    assert page.locator("[name=strategy]").is_visible() and page.locator("[name=seed]").is_visible()
+    hints = page.locator("form.run-form").inner_text()
+    assert not re.search(r"constants\.|\.json|STRATEGIES", hints), hints
+    laptop.screenshot("form-sections", "laptop")
     _fill_form(page, {"threshold": "11"})
     page.get_by_role("button", name="Start generation").click()
 
@@ -438,6 +454,13 @@ def test_a_waiting_generation_is_approved_from_its_page(server, laptop):
     approve = page.locator("#review-approve")
     approve.wait_for(timeout=60_000)
     assert page.locator("#generation-status .badge").inner_text() == "AWAITING_REVIEW"
+    # and says where the run is: the step, its round and time, and the steps finished before it (at least two)
+    progress = page.locator("#generation-progress").inner_text()
+    assert progress.startswith("Now: awaiting review (round 1)") and "since it started" in progress
+    steps = page.locator("#generation-steps").inner_text()
+    assert len(re.findall(r"(generating|judging|evaluating|recording) \(round 1\) \d+ s", steps)) >= 2, steps
+    assert not page.locator("#review-last-round").count()  # rounds are left: a reject draws another
+    assert "null" not in page.locator("#review").inner_text()
     assert page.locator("#review-reject").is_visible() and page.locator("#review-feedback").is_visible()
     laptop.screenshot("generation-review", "laptop")
     approve.click()
