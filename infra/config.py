@@ -110,7 +110,7 @@ class FunctionSpec:
     @property
     def substitution(self) -> str:
         """The ASL's `${...}` name for this function's ARN."""
-        return {**constants.HANDLERS, **constants.BENCHMARK_HANDLERS}[self.name]
+        return {**constants.HANDLERS, **constants.BENCHMARK_HANDLERS, **constants.ENHANCE_HANDLERS}[self.name]
 
 
 # Image and vision calls wait up to 300 s on Bedrock (the adapter's read timeout), so those functions
@@ -214,6 +214,25 @@ BENCHMARK_FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
 )
 assert {spec.name for spec in BENCHMARK_FUNCTION_SPECS} == set(constants.BENCHMARK_HANDLERS), (
     "one FunctionSpec per benchmark handler"
+)
+
+# The enhancement of a finished image (statemachine/enhance.asl.json; infra/constructs/enhance.py): Apply Operation
+# reads the source image and writes its output under runs/ (GetObject, PutObject; an erase keeps the detector's
+# answer beside it), reads and writes its ENHANCE# item and the run's spend ledger and the daily budget (the ledger's
+# actions); an Image Services call waits up to 300 s like a generator's, so it gets 330 s. Finish reads the item
+# and writes its outcome.
+ENHANCE_FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(
+        "apply_enhancement",
+        1024,
+        330,
+        s3_object_actions=("s3:GetObject", "s3:PutObject"),
+        dynamodb_actions=_LEDGER_ACTIONS,
+    ),
+    FunctionSpec("finish_enhancement", 256, 30, dynamodb_actions=("dynamodb:GetItem", "dynamodb:UpdateItem")),
+)
+assert {spec.name for spec in ENHANCE_FUNCTION_SPECS} == set(constants.ENHANCE_HANDLERS), (
+    "one FunctionSpec per enhance handler"
 )
 
 # The HTTP API's function (not a loop task: no ASL substitution). API Gateway waits at most 29 s.

@@ -14,6 +14,7 @@ from aws_cdk import cx_api
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
+from imagegate_service import constants
 from infra.config import (
     REPO_ROOT,
     STATE_MACHINE_FILE,
@@ -24,6 +25,7 @@ from infra.config import (
 )
 from infra.constructs.api import HttpApi
 from infra.constructs.benchmark import Benchmark
+from infra.constructs.enhance import Enhancement
 from infra.constructs.functions import ServiceFunctions
 from infra.constructs.observability import Observability
 from infra.constructs.quality_loop import QualityLoop
@@ -68,6 +70,14 @@ class ImagegateStack(cdk.Stack):
             functions=self.functions,
             state_machine=self.quality_loop.state_machine,
         )
+        self.enhancement = Enhancement(
+            self, "Enhancement", config=config, functions=self.functions, storage=self.storage
+        )
+        # POST /generations/{id}/enhance starts its executions (domain/enhancements.py)
+        self.enhancement.state_machine.grant_start_execution(self.api.function)
+        self.api.function.add_environment(
+            constants.ENV_ENHANCE_STATE_MACHINE_ARN, self.enhancement.state_machine.state_machine_arn
+        )
         self.run_endings = RunEndings(
             self,
             "RunEndings",
@@ -77,7 +87,12 @@ class ImagegateStack(cdk.Stack):
             benchmark_state_machine=self.benchmark.state_machine,
         )
         self.observability.add_service(
-            functions={"api": self.api.function, **self.benchmark.by_name, "mark_run_ended": self.run_endings.function},
+            functions={
+                "api": self.api.function,
+                **self.benchmark.by_name,
+                **self.enhancement.by_name,
+                "mark_run_ended": self.run_endings.function,
+            },
             stage=self.api.rest_api.deployment_stage,
             dead_letter_queue=self.run_endings.dead_letter_queue,
         )
@@ -85,6 +100,7 @@ class ImagegateStack(cdk.Stack):
 
         cdk.CfnOutput(self, "StateMachineArn", value=self.quality_loop.state_machine.state_machine_arn)
         cdk.CfnOutput(self, "BenchmarkStateMachineArn", value=self.benchmark.state_machine.state_machine_arn)
+        cdk.CfnOutput(self, "EnhanceStateMachineArn", value=self.enhancement.state_machine.state_machine_arn)
         cdk.CfnOutput(self, "BucketName", value=self.storage.bucket.bucket_name)
         cdk.CfnOutput(self, "AccessLogBucketName", value=self.storage.access_log_bucket.bucket_name)
         cdk.CfnOutput(self, "TableName", value=self.storage.table.table_name)

@@ -212,8 +212,10 @@ def test_api_function_may_only_start_read_and_review_runs(synthesized):
     state_machine = synthesized.logical_id(synthesized.stack.quality_loop.state_machine)
     table = f"${{{synthesized.logical_id(synthesized.stack.storage.table)}.Arn}}"
     bucket_runs = f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}/runs/*"
+    enhance = synthesized.logical_id(synthesized.stack.enhancement.state_machine)
     grants = _api_grants(synthesized)
-    assert grants.pop("states:StartExecution") == {f"${{{state_machine}}}"}
+    # a generation starts the quality loop; an enhancement of a finished one starts the enhance workflow
+    assert grants.pop("states:StartExecution") == {f"${{{state_machine}}}", f"${{{enhance}}}"}
     # a review answers the loop's waiting task, on the quality loop only (no SendTaskFailure/Heartbeat: unused)
     assert grants.pop("states:SendTaskSuccess") == {f"${{{state_machine}}}"}
     (executions,) = grants.pop("states:DescribeExecution")

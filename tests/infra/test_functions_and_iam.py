@@ -12,6 +12,7 @@ from imagegate_service import constants as c
 from imagegate_service import registry
 from infra.config import (
     BENCHMARK_FUNCTION_SPECS,
+    ENHANCE_FUNCTION_SPECS,
     FUNCTION_SPECS,
     INFERENCE_PROFILE_REGIONS,
     MARKETPLACE_SUBSCRIBE_ACTIONS,
@@ -24,8 +25,12 @@ SCOPED_SERVICES = ("bedrock:", "s3:", "dynamodb:")
 
 
 def _function(synthesized, function_name: str) -> Any:
-    """A loop function or a benchmark function, by its handler name."""
-    return {**synthesized.stack.functions.by_name, **synthesized.stack.benchmark.by_name}[function_name]
+    """A loop, benchmark or enhancement function, by its handler name."""
+    return {
+        **synthesized.stack.functions.by_name,
+        **synthesized.stack.benchmark.by_name,
+        **synthesized.stack.enhancement.by_name,
+    }[function_name]
 
 
 def _grants(synthesized, function_name: str) -> dict[str, set[str]]:
@@ -39,8 +44,9 @@ def _grants(synthesized, function_name: str) -> dict[str, set[str]]:
 def test_functions_run_python_313_on_arm64_traced_with_powertools(synthesized):
     functions = synthesized.resources("AWS::Lambda::Function")
     # + the HTTP API's function (tests/infra/test_api_stack.py) and mark_run_ended (test_run_endings.py)
-    assert len(functions) == len(FUNCTION_SPECS) + len(BENCHMARK_FUNCTION_SPECS) + 2
-    for spec in FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS:
+    specs = FUNCTION_SPECS + BENCHMARK_FUNCTION_SPECS + ENHANCE_FUNCTION_SPECS
+    assert len(functions) == len(specs) + 2
+    for spec in specs:
         properties = functions[synthesized.logical_id(_function(synthesized, spec.name))]["Properties"]
         assert properties["Handler"] == f"imagegate_service.handlers.{spec.name}.handler"
         assert properties["Runtime"] == "python3.13"
@@ -151,14 +157,24 @@ def test_each_function_gets_only_its_actions(synthesized):
 
 
 def test_only_the_verifier_may_call_rekognition_and_only_its_two_detect_actions(synthesized):
-    # Given every function of the loop, the benchmark, the API and the run endings
-    functions = {**synthesized.stack.functions.by_name, **synthesized.stack.benchmark.by_name}
+    # Given every function of the loop, the benchmark, the enhancement, the API and the run endings
+    functions = {
+        **synthesized.stack.functions.by_name,
+        **synthesized.stack.benchmark.by_name,
+        **synthesized.stack.enhancement.by_name,
+    }
     for name, function in functions.items():
         grants = grants_by_action(statements_of_role(synthesized, function_role_id(synthesized, function)))
         rekognition = {action: resources for action, resources in grants.items() if action.startswith("rekognition:")}
         # Then only verify_round has Rekognition, exactly DetectLabels and DetectText (they take no resource ARN:
-        # "*"), and the image Rekognition reads with its role is scoped by s3:GetObject on runs/* alone
-        if name == "verify_round":
+        # "*"), and apply_enhancement DetectLabels (an erase's mask); the image Rekognition reads with their roles
+        # is scoped by s3:GetObject on runs/* alone
+        if name == "apply_enhancement":
+            assert rekognition == {"rekognition:DetectLabels": {"*"}}
+            assert grants["s3:GetObject"] == {
+                f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}/runs/*"
+            }
+        elif name == "verify_round":
             assert rekognition == {"rekognition:DetectLabels": {"*"}, "rekognition:DetectText": {"*"}}
             assert grants["s3:GetObject"] == {
                 f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}/runs/*"
@@ -170,7 +186,7 @@ def test_only_the_verifier_may_call_rekognition_and_only_its_two_detect_actions(
             if "*" in as_list(statement["Resource"]):
                 assert not [a for a in as_list(statement["Action"]) if a.startswith("rekognition:")] or set(
                     as_list(statement["Action"])
-                ) == {"rekognition:DetectLabels", "rekognition:DetectText"}
+                ) <= {"rekognition:DetectLabels", "rekognition:DetectText"}
 
 
 def test_the_verifiers_wildcard_is_suppressed_with_its_reason(synthesized):

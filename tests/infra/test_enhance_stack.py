@@ -1,0 +1,65 @@
+"""The enhance workflow as synthesized: its state machine is enhance.asl.json with its two functions substituted,
+Apply Operation may invoke exactly the registry's Image Services and DetectLabels, the API may start it and
+knows its ARN, and cdk-nag finds nothing unsuppressed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from imagegate_service import constants, registry, workflows
+from infra.stack import unsuppressed_errors
+
+pytestmark = pytest.mark.infra
+
+
+def _policy_statements(synthesized, function):
+    role_id = synthesized.stack.get_logical_id(function.role.node.default_child)
+    statements = []
+    for policy in synthesized.resources("AWS::IAM::Policy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return statements
+
+
+def test_the_state_machine_is_the_asl_file_with_its_two_functions(synthesized):
+    machine = synthesized.resources("AWS::StepFunctions::StateMachine")[
+        synthesized.logical_id(synthesized.stack.enhancement.state_machine)
+    ]
+    substitutions = machine["Properties"]["DefinitionSubstitutions"]
+    assert set(substitutions) == set(constants.ENHANCE_HANDLERS.values())
+    body = machine["Properties"]["DefinitionString"]
+    text = body if isinstance(body, str) else json.dumps(body)
+    assert json.loads(workflows.enhance_definition())["States"]["Apply Operation"]["Retry"]
+    assert "Apply Operation" in text and "Record Failure" in text
+
+
+def test_apply_operation_may_invoke_exactly_the_image_services(synthesized):
+    statements = _policy_statements(synthesized, synthesized.stack.enhancement.by_name["apply_enhancement"])
+    invoke = next(s for s in statements if s.get("Sid") == "InvokeImageServices")
+    resources = json.dumps(invoke["Resource"])
+    for model_id in registry.image_service_ids():
+        assert f"foundation-model/{model_id}" in resources
+    assert len(invoke["Resource"]) == len(registry.image_service_ids())
+    detect = next(s for s in statements if s.get("Sid") == "DetectForMasks")
+    assert detect["Action"] == "rekognition:DetectLabels"
+    finish = _policy_statements(synthesized, synthesized.stack.enhancement.by_name["finish_enhancement"])
+    assert not any("bedrock:InvokeModel" in json.dumps(s.get("Action")) for s in finish)
+
+
+def test_the_api_may_start_enhancements_and_knows_the_state_machine(synthesized):
+    api = synthesized.stack.api.function
+    statements = _policy_statements(synthesized, api)
+    machine_id = synthesized.logical_id(synthesized.stack.enhancement.state_machine)
+    assert any(
+        "states:StartExecution" in json.dumps(s["Action"]) and machine_id in json.dumps(s["Resource"])
+        for s in statements
+    )
+    function = synthesized.resources("AWS::Lambda::Function")[synthesized.logical_id(api)]
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert machine_id in json.dumps(variables[constants.ENV_ENHANCE_STATE_MACHINE_ARN])
+
+
+def test_cdk_nag_finds_nothing_unsuppressed(synthesized):
+    assert unsuppressed_errors(synthesized.assembly) == []
