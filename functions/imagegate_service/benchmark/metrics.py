@@ -160,6 +160,8 @@ def run_summary(run: RunResult) -> dict[str, Any]:
         "verifierUnverifiable": sum(summary["unverifiable"] for summary in verifications),
         "images": len(facts.round_scores) * (int(candidates) if candidates else 1),
         "prompt": prompt,
+        # the last round's prompt length over the user's (issue 25.7: rewrites stay readable, at most about 2x)
+        "promptGrowth": _prompt_growth(prompt, rounds),
         "threshold": facts.threshold,
         "rounds": len(facts.round_scores),
         "firstRoundScore": facts.first_round_score,
@@ -167,6 +169,22 @@ def run_summary(run: RunResult) -> dict[str, Any]:
         "costUsd": facts.cost_usd,
         "durationSeconds": facts.duration_seconds,
     }
+
+
+def _prompt_growth(prompt: Any, rounds: Sequence[Mapping[str, Any]]) -> float | None:
+    """len(the last round's prompt) / len(the user's prompt); None without both."""
+    final = rounds[-1].get("prompt") if rounds else None
+    if not isinstance(prompt, str) or not prompt or not isinstance(final, str):
+        return None
+    return round(len(final) / len(prompt), 3)
+
+
+def _median(values: Sequence[float]) -> float | None:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if not ordered:
+        return None
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -308,6 +326,8 @@ ARM_METRICS = (
     "meanRounds",
     "evaluatorUnverifiableShare",
     "verifierUnverifiableShare",
+    "promptGrowthMedian",
+    "promptGrowthMax",
 )
 
 
@@ -326,6 +346,7 @@ def _arm_summary(runs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], dic
     false_passes = [run for run in judge_passed if run.get("evaluationPassed") is not True]
     total_cost = sum(_number(run.get("costUsd")) or 0.0 for run in runs)
     images = sum(run.get("images") or 0 for run in runs)
+    growth = [float(run["promptGrowth"]) for run in runs if isinstance(run.get("promptGrowth"), (int, float))]
     metrics = {
         "items": len(runs),
         "evaluatorPassRate": _ratio(len(evaluator_passed), len(runs)),
@@ -341,6 +362,9 @@ def _arm_summary(runs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], dic
             ]
         ),
         "verifierUnverifiableShare": _ratio(verifier_unverifiable, verifier_checks),
+        # final over original prompt length per run (rewrites stay bounded: max(2x, +300 characters))
+        "promptGrowthMedian": _median(growth),
+        "promptGrowthMax": max(growth) if growth else None,
     }
     counts = {
         "items": len(runs),

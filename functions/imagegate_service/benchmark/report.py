@@ -121,6 +121,8 @@ _ARM_LABELS: dict[str, tuple[str, str]] = {
     "meanRounds": ("Mean rounds", "number"),
     "evaluatorUnverifiableShare": ("Evaluator checks unverifiable (mean share)", "rate"),
     "verifierUnverifiableShare": ("Verifier checks unverifiable (share)", "rate"),
+    "promptGrowthMedian": ("Prompt growth, median (final / original length)", "number"),
+    "promptGrowthMax": ("Prompt growth, max", "number"),
 }
 
 

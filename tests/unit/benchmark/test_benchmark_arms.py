@@ -77,6 +77,8 @@ def test_arm_metrics_match_the_hand_computed_example(three_arms) -> None:
             "meanRounds": 2.25,
             "evaluatorUnverifiableShare": None,  # these evaluations carry no checks
             "verifierUnverifiableShare": None,  # and no arm had a verifier
+            "promptGrowthMedian": 1.0,  # every round asked the same prompt
+            "promptGrowthMax": 1.0,
         }
     )
     # best-of-3: i2 passed the evaluator although the judge failed it; i3 the reverse
@@ -91,6 +93,8 @@ def test_arm_metrics_match_the_hand_computed_example(three_arms) -> None:
             "meanRounds": 1.0,
             "evaluatorUnverifiableShare": None,  # these evaluations carry no checks
             "verifierUnverifiableShare": None,  # and no arm had a verifier
+            "promptGrowthMedian": 1.0,  # every round asked the same prompt
+            "promptGrowthMax": 1.0,
         }
     )
     # single: nothing passed, so the two ratios over passes are undefined, not zero
@@ -105,6 +109,8 @@ def test_arm_metrics_match_the_hand_computed_example(three_arms) -> None:
             "meanRounds": 1.0,
             "evaluatorUnverifiableShare": None,  # these evaluations carry no checks
             "verifierUnverifiableShare": None,  # and no arm had a verifier
+            "promptGrowthMedian": 1.0,  # every round asked the same prompt
+            "promptGrowthMax": 1.0,
         }
     )
     # The exact keys, and the run without an evaluation counted apart
@@ -523,3 +529,17 @@ def test_the_aggregation_emits_the_loop_arm_evaluator_figures_as_metrics(lambda_
     assert emitted[c.METRIC_BENCHMARK_JUDGE_FALSE_PASS_RATE] == 0.25
     assert emitted[c.METRIC_BENCHMARK_PASS_RATE] == 1.0
     assert emitted[c.METRIC_BENCHMARK_FAILED_ITEM_PERCENT] == 12.5
+
+
+def test_prompt_growth_is_the_final_over_the_original_length_median_and_max(make_run) -> None:
+    # Given three loop runs whose last rounds asked 1x, 1.5x and 3x the user's prompt, and one with no round
+    runs = []
+    for item_id, factor in (("g1", 1), ("g2", 1.5), ("g3", 3)):
+        run = arm_run(make_run, item_id, "loop", [5, 6], 0.1, False)
+        run["rounds"][-1]["prompt"] = "x" * int(len("a red apple") * factor)
+        runs.append(run)
+    runs.append(arm_run(make_run, "g4", "loop", [], 0.0, None, status="FAILED"))
+    # Then report.json's arm says the median and the max ratio, the run without rounds left out
+    loop = build_report(runs, "tiny", NOW.isoformat(), arms=["loop"])["arms"]["loop"]
+    assert loop["promptGrowthMedian"] == pytest.approx(1.455, abs=0.01)
+    assert loop["promptGrowthMax"] == pytest.approx(3.0)

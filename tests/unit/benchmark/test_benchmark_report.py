@@ -58,6 +58,7 @@ def test_build_report_holds_metrics_settings_and_runs(four_runs: list[dict[str, 
         "verifierUnverifiable": 0,
         "images": 2,
         "prompt": "a red apple",
+        "promptGrowth": 1.0,  # every round asked the same
         "threshold": 7.5,
         "rounds": 2,
         "firstRoundScore": 6,
