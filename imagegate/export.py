@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from imagegate.report import render_run_report
+from imagegate.report import DRAWN_SUFFIX, render_run_report
 from imagegate_service import constants as c
 from imagegate_service.domain.readings import status_line, with_nulls
 
@@ -174,6 +174,7 @@ def export_run(
                 folder.mkdir(parents=True)
                 created.append(folder)
         written = []
+        drawings: dict[str, Any] = {}  # offline images' drawn.json, overlaid in report.html
         for key, data in objects(prefix):
             target = run_dir / key.removeprefix(prefix)
             if not target.parent.exists():
@@ -183,6 +184,9 @@ def export_run(
                 created.append(target)
             write_atomically(target, data)
             written.append(key.removeprefix(prefix))
+            if key.endswith(DRAWN_SUFFIX):
+                with contextlib.suppress(ValueError):
+                    drawings[key.removeprefix(prefix).removesuffix(DRAWN_SUFFIX) + ".png"] = json.loads(data)
         # after the objects it names and before run.json, whole or not at all: a reader never finds items naming
         # objects not written yet, and a run.json without items.json is a folder an older version wrote
         items = {
@@ -194,7 +198,7 @@ def export_run(
         for name, text in (
             (ITEMS_FILE, json.dumps(items, indent=1, ensure_ascii=False) + "\n"),
             (RUN_FILE, json.dumps(document, indent=2, ensure_ascii=False) + "\n"),
-            (REPORT_FILE, render_run_report(document)),
+            (REPORT_FILE, render_run_report(document, drawings)),
         ):
             if not (run_dir / name).exists():
                 created.append(run_dir / name)

@@ -46,7 +46,7 @@ def test_every_offline_image_has_its_drawing_beside_it_and_no_task_reads_one(run
         assert drawn["kind"] == "imagegate-offline-drawing" and {"apple", "cup"} & {o["noun"] for o in drawn["objects"]}
     assert read and [key for key in read if key.endswith(DRAWN_SUFFIX) or not key.endswith((".png", ".json"))] == []
     assert c.candidate_key("drawn-1", 1, 1) in read  # the judge did read the images themselves
-    # And the exported folder keeps each drawing beside its image
+    # And the exported folder keeps each drawing beside its image, and report.html overlays the best images
     run_dir, _ = export_run(
         runtime.runs().get_run("drawn-1"), runtime.runs().list_rounds("drawn-1"), runtime.objects, tmp_path
     )
@@ -54,3 +54,5 @@ def test_every_offline_image_has_its_drawing_beside_it_and_no_task_reads_one(run
         "candidate-1.drawn.json",
         "candidate-2.drawn.json",
     ]
+    report = (run_dir / "report.html").read_text()
+    assert report.count('type="checkbox"') == 2 and 'class="box"' in report
