@@ -7,7 +7,7 @@
   call and the sum (the candidates are judged in parallel);
 - each Lambda handler module's import time next to a bare `import boto3` (cold start; target <= 1.3x);
 - the offline world's render and judge time at 1024x1024;
-- the coverage of DSG-1k's human questions by the evaluator and the judge at the session's start (recorded) and now,
+- the coverage of DSG-1k's human questions by the evaluator and the judge before issue 21's work (recorded) and now,
   and both readings' recall and precision on the held-out checklists (tests/data/heldout_dsg: dev and test);
 - the control arms (loop, single, redraw, best-of-3, best-of-5) side by side on the bundled suite and on
   a 100-item stratified GenEval sample: evaluator and judge pass rates, the judge's false passes, images
@@ -259,7 +259,7 @@ def verifier_figures() -> None:
 
 
 def coverage_figures() -> None:
-    """DSG-1k's human questions covered by the evaluator and the judge as measured at the session's start (before,
+    """DSG-1k's human questions covered by the evaluator and the judge as measured before issue 21's work (before,
     recorded in coverage.BASELINE) and by the live readings (after), by category (world/coverage.py says what covers)."""
     from imagegate.local.world import coverage
 

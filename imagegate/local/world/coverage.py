@@ -30,7 +30,7 @@ mechanically (no judgement, so any reading is scored the same way):
 
 Categories reported: entity, attribute kinds (color, state, material, shape, texture, size, other), relation
 spatial, relation action, count, text, global. The readings compared: before, the evaluator and the judge as they
-were at the session's start (BASELINE, measured at commit f9f2e48 and recorded); after, the live judge's reading
+were before issue 21's work (BASELINE, measured at commit f9f2e48 and recorded); after, the live judge's reading
 (reading.py) and the evaluator's own reading (dsg_reading.py).
 """
 
@@ -315,7 +315,7 @@ def coverage(questions: Iterable[Question], read: Callable[[str], list[dict]]) -
     return {key: (hits, total) for key, (hits, total) in table.items()}
 
 
-# The session-start readings ("before"), measured with this module's `coverage` at commit f9f2e48 (the evaluator
+# The readings before issue 21's work ("before"), measured with this module's `coverage` at commit f9f2e48 (the evaluator
 # then asked reading.contract_checks_from_prompt's subset of the judge's checks) and recorded here, because the
 # live reading.py has changed since: category -> (covered, questions). Re-measure them (a worktree at f9f2e48, its
 # checks read with PYTHONPATH=<worktree>:<worktree>/functions, scored by this `coverage`) if `covered` changes.
@@ -366,7 +366,7 @@ def coverage_table(path: Path | str = DSG_FILE) -> str:
         )
         lines.append(f"  {category:<20} {total:>9}  {cells}")
     lines.append(
-        f"  (@{BASELINE_COMMIT}: measured at {BASELINE_COMMIT}, the session's start, with this coverage function and"
+        f"  (@{BASELINE_COMMIT}: measured at {BASELINE_COMMIT}, before issue 21's work, with this coverage function and"
         " recorded; (now): read live)"
     )
     return "\n".join(lines)
