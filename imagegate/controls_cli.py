@@ -109,7 +109,7 @@ def budget_command(args: Any) -> int:
 
 def describe_budget(budget: dict[str, Any]) -> str:
     if budget["capUsd"] is None:
-        return f"{budget['day']} (UTC): spent ${budget['spentUsd']:.6f}, reserved ${budget['reservedUsd']:.6f}; no daily cap"
+        return f"{budget['day']} (UTC): {budget.get('note') or 'no daily budget is set: today’s spend is not counted'}"
     return (
         f"{budget['day']} (UTC): spent ${budget['spentUsd']:.6f}, reserved ${budget['reservedUsd']:.6f} of "
         f"${budget['capUsd']:.2f} ({budget['usedRatio']:.0%} used, ${budget['remainingUsd']:.6f} left); "

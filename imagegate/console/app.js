@@ -224,7 +224,7 @@ function showBudget(element, current) {
   api("/budget").then((b) => {
     if (current !== view) return;
     element.textContent = b.capUsd == null
-      ? `Today (UTC ${b.day}): ${usd(b.spentUsd)} spent, no daily budget.`
+      ? `Today (UTC ${b.day}): no daily budget is set, so the day's spend is not counted (each generation shows its own cost).`
       : `Today's budget (UTC ${b.day}): ${usd(b.spentUsd)} spent and ${usd(b.reservedUsd)} reserved of ${usd(b.capUsd)} `
         + `(${pct(b.usedRatio)} used); resets ${b.resetsAt}.`;
   }).catch(() => { element.textContent = ""; });

@@ -32,6 +32,12 @@ from imagegate_service.settings import run_ttl_days
 REACHED_REASON = "daily budget reached"
 
 
+NO_CAP_NOTE = (
+    "No daily budget is set (dailyBudgetUsd), so today's spend is not counted across runs; each generation "
+    "records its own cost. Set a daily budget to count and cap it."
+)
+
+
 def configured_cap() -> float | None:
     """The deployment's daily cap in USD, or None when there is none (unset or empty)."""
     raw = os.environ.get(c.ENV_DAILY_BUDGET_USD, "").strip()
@@ -73,7 +79,9 @@ class DailyBudget:
 
     # -- what the API and the CLI show and check --------------------------------------------------------
     def status(self) -> dict[str, Any]:
-        """Today's spend, open reservations and the cap (GET /budget, imagegate budget)."""
+        """Today's spend, open reservations and the cap (GET /budget, imagegate budget). Without a cap nothing is
+        counted per day (no reservation is made, no spend settled): spentUsd and reservedUsd are then null, never
+        a $0 that was not measured, and `note` says so."""
         now = self._clock()
         day = utc_day(now)
         item = self._store.day(day) or {}
@@ -83,8 +91,10 @@ class DailyBudget:
         return {
             "day": day,
             "capUsd": cap,
-            "spentUsd": round(spent, 6),
-            "reservedUsd": round(reserved, 6),
+            "tracked": cap is not None,
+            "note": None if cap is not None else NO_CAP_NOTE,
+            "spentUsd": None if cap is None else round(spent, 6),
+            "reservedUsd": None if cap is None else round(reserved, 6),
             "remainingUsd": None if cap is None else round(max(0.0, cap - spent - reserved), 6),
             "usedRatio": None if cap is None else round((spent + reserved) / cap, 4),
             "resetsAt": iso(next_midnight(now)),
