@@ -215,6 +215,13 @@ class HttpApi(Construct):
             request_validator=parameter_validator,
             request_parameters={"method.request.path.id": True},
         )
+        # an enhancement of a finished generation's image (the handler validates the body, 400 naming the field)
+        generation.add_resource("enhance").add_method(
+            "POST",
+            integration,
+            request_validator=parameter_validator,
+            request_parameters={"method.request.path.id": True},
+        )
         # today's spend, reservations and the daily cap: read-only, the same handler
         self.rest_api.root.add_resource("budget").add_method("GET", integration)
         # The run form's choices (defaults, models, sizes, limits): read-only, the same handler.

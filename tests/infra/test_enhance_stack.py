@@ -63,3 +63,16 @@ def test_the_api_may_start_enhancements_and_knows_the_state_machine(synthesized)
 
 def test_cdk_nag_finds_nothing_unsuppressed(synthesized):
     assert unsuppressed_errors(synthesized.assembly) == []
+
+
+def test_the_rest_api_routes_post_enhance_to_the_api_function(synthesized):
+    resources = synthesized.resources("AWS::ApiGateway::Resource")
+    enhance = [logical_id for logical_id, r in resources.items() if r["Properties"]["PathPart"] == "enhance"]
+    assert len(enhance) == 1
+    methods = [
+        m["Properties"]
+        for m in synthesized.resources("AWS::ApiGateway::Method").values()
+        if m["Properties"].get("ResourceId") == {"Ref": enhance[0]}
+    ]
+    assert [m["HttpMethod"] for m in methods] == ["POST"]
+    assert methods[0]["AuthorizationType"] == "AWS_IAM"

@@ -66,3 +66,18 @@ def test_draft4_conversion_keeps_exclusive_bounds():
     }
     with pytest.raises(ValueError, match="oneOf"):
         openapi30({"oneOf": []})
+
+
+def test_enhance_operations_match_the_domains_and_the_registrys_limits():
+    from imagegate_service import registry
+    from imagegate_service.domain.enhancing import MAX_OPERATIONS, OPERATIONS, UPSCALE_MODES, WORDS_MAX_CHARS
+
+    schemas = OPENAPI["components"]["schemas"]
+    operation = schemas["EnhanceOperation"]["properties"]
+    assert operation["op"]["enum"] == list(OPERATIONS)
+    assert operation["mode"]["enum"] == list(UPSCALE_MODES)
+    assert schemas["EnhanceRequest"]["properties"]["operations"]["maxItems"] == MAX_OPERATIONS
+    low, high = registry.image_service_for("outpaint").field_range("left")
+    for side in ("left", "right", "up", "down"):
+        assert (operation[side]["minimum"], operation[side]["maximum"]) == (low, high)
+    assert all(operation[name]["maxLength"] == WORDS_MAX_CHARS for name in ("object", "colour", "with"))

@@ -27,7 +27,7 @@ from imagegate_service.domain.enhancing import (
     parse_operations,
 )
 from imagegate_service.domain.spend import SpendLedger
-from imagegate_service.errors import GenerationNotFound, InvalidRequest
+from imagegate_service.errors import GenerationNotFound, InvalidRequest, Throttled
 
 STEP_ENHANCE = "enhance"
 STEP_ENHANCE_DETECT = "enhance-detect"
@@ -112,7 +112,7 @@ class EnhancementStarter:
     def __init__(self, store: Any = None, workflow: Any = None, clock: Callable[[], Any] = utc_now):
         from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 
-        self._store = store or DynamoEnhancementStore()
+        self.store = store or DynamoEnhancementStore()
         self._workflow = workflow
         self._clock = clock
 
@@ -127,19 +127,19 @@ class EnhancementStarter:
         limit = body.get("maxCostUsd", bound)
         if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit <= 100:
             raise InvalidRequest("maxCostUsd", "must be a number of dollars above 0 and at most 100")
-        run = self._store.get_run(run_id)
+        run = self.store.get_run(run_id)
         if run is None:
             raise GenerationNotFound(f"no generation {run_id}")
         if run.get("status") not in c.TERMINAL_STATUSES or not run.get("bestImageKey"):
             raise InvalidRequest(
                 "id", f"generation {run_id} has no finished image to enhance (status {run.get('status')})"
             )
-        existing = self._store.list_enhancements(run_id)
+        existing = self.store.list_enhancements(run_id)
         if len(existing) >= MAX_ENHANCEMENTS_PER_RUN:
             raise InvalidRequest("id", f"generation {run_id} has {len(existing)} enhancements, the most one run keeps")
         now = iso(self._clock())
         sequence = len(existing) + 1
-        while not self._store.create_enhancement(
+        while not self.store.create_enhancement(
             run_id,
             enhancement_id(sequence),
             {
@@ -162,7 +162,7 @@ class EnhancementStarter:
             "sequence": sequence,
             "sourceRound": int(run["bestRound"]),
             "prompt": str(run.get("prompt", "")),
-            "seed": int(run.get("seed") or 0),
+            "seed": int((run.get("settings") or {}).get("seed") or run.get("seed") or 0),
             "operations": [op.to_dict() for op in operations],
             "progress": {"index": 0, "current": {"key": run["bestImageKey"]}, "done": False},
             # the enhancement's own limit on the run's ledger: what the run had committed, plus its bound
@@ -172,9 +172,13 @@ class EnhancementStarter:
         try:
             workflow.start(f"{run_id}-{eid}", request)
         except Exception as error:
-            self._store.update_enhancement(
+            from imagegate_service.adapters.workflow import WorkflowThrottled
+
+            self.store.update_enhancement(
                 run_id, eid, {"status": ENHANCEMENT_FAILED, "error": f"could not start: {error}", "updatedAt": now}
             )
+            if isinstance(error, WorkflowThrottled):
+                raise Throttled("too many workflows are starting; retry later") from error
             raise
         return {
             "runId": run_id,
@@ -332,3 +336,41 @@ def _error_text(error: Any) -> str:
     except (ValueError, AttributeError):
         message = cause
     return f"{error.get('Error', 'Error')}: {message}"[:500]
+
+
+def describe_enhancements(store: Any, presigner: Any, run_id: str) -> list[dict[str, Any]]:
+    """The run document's `enhancements`: each one, oldest first, with its operations, status, cost and the
+    image each operation made (a URL to GET), beside the source round it started from."""
+    described = []
+    for item in sorted(store.list_enhancements(run_id), key=lambda entry: int(entry.get("sequence", 0))):
+        steps = sorted((item.get("steps") or {}).values(), key=lambda step: int(step["index"]))
+        result = item.get("resultKey")
+        described.append(
+            {
+                "id": item["enhancementId"],
+                "status": item["status"],
+                "operations": item.get("operations", []),
+                "sourceRound": item.get("sourceRound"),
+                "sourceImage": presigner.url(item["sourceKey"]) if item.get("sourceKey") else None,
+                "costUsd": float(item.get("costUsd", 0.0)),
+                "maxCostUsd": item.get("maxCostUsd"),
+                "createdAt": item.get("createdAt"),
+                "endedAt": item.get("endedAt"),
+                "error": item.get("error"),
+                "image": presigner.url(result) if result else None,
+                "steps": [
+                    {
+                        "index": int(step["index"]),
+                        "op": step["op"],
+                        "description": step.get("description"),
+                        "modelId": step.get("modelId"),
+                        "width": step.get("width"),
+                        "height": step.get("height"),
+                        "costUsd": float(step.get("costUsd", 0.0)),
+                        "image": presigner.url(step["key"]),
+                    }
+                    for step in steps
+                ],
+            }
+        )
+    return described

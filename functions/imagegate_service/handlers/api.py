@@ -29,7 +29,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
+from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.domain.daily_budget import DailyBudget
+from imagegate_service.domain.enhancements import EnhancementStarter, describe_enhancements
 from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.options import run_options
 from imagegate_service.domain.review import Reviews
@@ -81,6 +83,7 @@ app = APIGatewayRestResolver(cors=_cors())
 generations = Generations()
 reviews = Reviews()
 daily_budget = DailyBudget()
+enhancements = EnhancementStarter()
 
 
 @app.post("/generations")
@@ -100,7 +103,23 @@ def start_generation() -> Response[Any]:
 @app.get("/generations/<generation_id>")
 @tracer.capture_method
 def get_generation(generation_id: str) -> dict[str, Any]:
-    return generations.get(generation_id, _base_path())
+    document = generations.get(generation_id, _base_path())
+    document["enhancements"] = describe_enhancements(enhancements.store, S3Presigner(), generation_id)
+    return document
+
+
+@app.post("/generations/<generation_id>/enhance")
+@tracer.capture_method
+def enhance_generation(generation_id: str) -> Response[Any]:
+    """Enhance the generation's final image: 202 with the enhancement's id; GET the generation for its progress."""
+    answer = enhancements.start(generation_id, _json_body())
+    location = f"{_base_path()}/generations/{generation_id}"
+    return Response(
+        status_code=HTTPStatus.ACCEPTED,
+        content_type=content_types.APPLICATION_JSON,
+        body={**answer, "links": {"generation": location}},
+        headers={"Location": location},
+    )
 
 
 @app.get("/generations")
