@@ -322,6 +322,9 @@ def _parser() -> argparse.ArgumentParser:
     review.set_defaults(command=review_command)
     budget = sub.add_parser("budget", parents=[verbose, api], help="today's spend, reservations and the daily cap")
     budget.set_defaults(command=budget_command)
+    from imagegate.enhance_cli import add_parser as add_enhance_parser
+
+    add_enhance_parser(sub, [verbose, api])
     from imagegate.remote import smoke_command
 
     smoke = sub.add_parser(
