@@ -488,10 +488,12 @@ async function generationView(id) {
   const problem = h("div", { class: "poll-problem" });
   const title = h("h1", {}, "Generation");
   const review = h("section", { id: "review", class: "review", "aria-label": "Human review" });
-  show("Generation", title, head, review, summary, h("h2", {}, "Rounds"), roundsNote, rounds);
+  const enhance = h("section", { id: "enhance", class: "enhance", "aria-label": "Enhance the final image" });
+  show("Generation", title, head, review, summary, enhance, h("h2", {}, "Rounds"), roundsNote, rounds);
   main.insertBefore(problem, summary);
   let shownRounds = 0;
   let reviewKey = null;
+  let enhanceKey = null;
   let lastStatus = null;
   let document_ = null;
 
@@ -511,6 +513,12 @@ async function generationView(id) {
     if (generation.status !== lastStatus || generation.rounds.length !== shownRounds) {
       renderSummary(summary, generation, () => document_);
     }
+    // the enhancements' list is re-drawn only when one of them changes, so the form being filled survives the polls
+    const enhancementsKey = JSON.stringify([generation.status, (generation.enhancements || []).map((e) => [e.id, e.status])]);
+    if (enhancementsKey !== enhanceKey) {
+      enhanceKey = enhancementsKey;
+      renderEnhance(enhance, generation, () => poll());
+    }
     for (const round of generation.rounds.slice(shownRounds)) {
       const previous = generation.rounds.find((r) => r.round === round.round - 1);
       rounds.append(roundItem(round, previous, generation));
@@ -522,7 +530,7 @@ async function generationView(id) {
       announce(`Generation ${generation.status}${generation.reason ? `: ${generation.reason}` : ""}.`);
     }
     lastStatus = generation.status;
-    if (isActive(generation.status)) window.setTimeout(() => poll(), POLL_MS);
+    if (isActive(generation.status) || enhancing(generation)) window.setTimeout(() => poll(), POLL_MS);
   };
   // A failed poll (throttled, offline) is shown and retried, less often, until the view changes.
   const poll = (delay = POLL_MS) => {
@@ -534,6 +542,96 @@ async function generationView(id) {
     });
   };
   await refresh();
+}
+
+// -- enhancing the final image (POST /generations/{id}/enhance) ------------------------------------------------
+const ENHANCE_PRESETS = [
+  ["enhance-add-upscale-fast", "Upscale (fast)", () => ({ op: "upscale", mode: "fast" })],
+  ["enhance-add-upscale-conservative", "Upscale (conservative)", () => ({ op: "upscale", mode: "conservative" })],
+  ["enhance-add-remove-background", "Remove background", () => ({ op: "remove-background" })],
+];
+
+function enhancing(generation) {
+  return (generation.enhancements || []).some((e) => e.status === "QUEUED" || e.status === "RUNNING");
+}
+
+function describeOperation(op) {
+  if (op.op === "upscale") return `upscale (${op.mode})`;
+  if (op.op === "recolor") return `recolor ${op.object} ${op.colour}`;
+  if (op.op === "replace") return `replace ${op.object} with ${op.with}`;
+  if (op.op === "erase") return `erase ${op.object}`;
+  if (op.op === "replace-background") return `new background: ${op.prompt}`;
+  return op.op;
+}
+
+// A finished generation's image can be enhanced: operations are queued in order (each applies to the previous
+// one's output), then sent as one enhancement; each enhancement shows its source image and its result side by side.
+function renderEnhance(section, generation, pollSoon) {
+  if (isActive(generation.status) || !generation.bestImage) {
+    section.replaceChildren();
+    return;
+  }
+  let form = section.querySelector("#enhance-form");
+  if (!form) {
+    const queued = [];
+    const list = h("ol", { id: "enhance-ops", "aria-label": "Operations to apply, in order" });
+    const message = h("div", { id: "enhance-message" });
+    const start = h("button", { type: "button", id: "enhance-start", disabled: true }, "Enhance");
+    const redraw = () => {
+      list.replaceChildren(...queued.map((op) => h("li", {}, describeOperation(op))));
+      start.disabled = queued.length === 0;
+    };
+    const add = (op) => { queued.push(op); redraw(); };
+    const recolorObject = h("input", { id: "enhance-recolor-object", name: "recolorObject", placeholder: "cup" });
+    const recolorColour = h("input", { id: "enhance-recolor-colour", name: "recolorColour", placeholder: "green" });
+    const eraseObject = h("input", { id: "enhance-erase-object", name: "eraseObject", placeholder: "cup" });
+    start.addEventListener("click", async () => {
+      start.disabled = true;
+      message.replaceChildren();
+      try {
+        const body = { operations: [...queued] };
+        const answer = await api(`/generations/${encodeURIComponent(generation.id)}/enhance`, { method: "POST", body });
+        message.replaceChildren(h("p", { role: "status", id: "enhance-started" }, `Enhancement ${answer.enhancementId} started…`));
+        queued.length = 0;
+        redraw();
+        pollSoon();
+      } catch (error) {
+        message.replaceChildren(errorBanner(error));
+        start.disabled = queued.length === 0;
+      }
+    });
+    form = h("div", { id: "enhance-form" },
+      h("h2", {}, "Enhance the final image"),
+      h("p", { class: "muted" }, "Each operation is one Stability AI Image Services call on the previous one's output, billed in this run's ledger."),
+      h("div", { class: "toolbar" }, ENHANCE_PRESETS.map(([id, label, make]) =>
+        h("button", { type: "button", class: "secondary", id, onclick: () => add(make()) }, label))),
+      h("div", { class: "toolbar" },
+        h("div", { class: "field" }, h("label", { for: "enhance-recolor-object" }, "Recolor object"), recolorObject),
+        h("div", { class: "field" }, h("label", { for: "enhance-recolor-colour" }, "to colour"), recolorColour),
+        h("button", { type: "button", class: "secondary", id: "enhance-add-recolor",
+          onclick: () => add({ op: "recolor", object: recolorObject.value, colour: recolorColour.value }) }, "Add recolor"),
+        h("div", { class: "field" }, h("label", { for: "enhance-erase-object" }, "Erase object"), eraseObject),
+        h("button", { type: "button", class: "secondary", id: "enhance-add-erase",
+          onclick: () => add({ op: "erase", object: eraseObject.value }) }, "Add erase")),
+      list,
+      h("div", { class: "toolbar" }, start,
+        h("button", { type: "button", class: "secondary", id: "enhance-clear", onclick: () => { queued.length = 0; redraw(); } }, "Clear")),
+      message);
+    section.replaceChildren(form, h("div", { id: "enhancements" }));
+  }
+  const shown = section.querySelector("#enhancements");
+  shown.replaceChildren(...(generation.enhancements || []).slice().reverse().map((e) =>
+    h("article", { class: "enhancement", id: `enhancement-${e.id}` },
+      h("h3", {}, `Enhancement ${e.id}: `, badge(e.status), ` ${e.operations.map(describeOperation).join(" → ")} · ${usd(e.costUsd)}`),
+      e.error ? h("p", { class: "error-banner", role: "alert" }, e.error) : null,
+      h("div", { class: "before-after" },
+        h("figure", { class: "before" },
+          e.sourceImage ? h("img", { src: e.sourceImage, alt: `Before: round ${e.sourceRound}'s best image` }) : null,
+          h("figcaption", {}, `Before (round ${e.sourceRound})`)),
+        h("figure", { class: "after" },
+          e.image ? h("img", { src: e.image, alt: `After: ${e.operations.map(describeOperation).join(", then ")}` })
+            : h("p", { class: "muted" }, e.status === "FAILED" ? "No result." : "Working…"),
+          h("figcaption", {}, e.image ? `After (${e.steps.at(-1)?.width}x${e.steps.at(-1)?.height})` : "After"))))));
 }
 
 // "1 min 4 s", "12 s"
