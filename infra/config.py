@@ -187,7 +187,8 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         256,
         30,
         s3_object_actions=("s3:GetObject",),
-        dynamodb_actions=("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"),
+        # PutItem: the ENHANCE# item of the request's `finish` operations, whose enhancement it starts
+        dynamodb_actions=("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:PutItem"),
     ),
     # the review pause: the task token on the run item (a conditional UpdateItem); invoked by .waitForTaskToken
     FunctionSpec("await_review", 256, 30, dynamodb_actions=("dynamodb:UpdateItem",)),

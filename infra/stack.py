@@ -73,11 +73,12 @@ class ImagegateStack(cdk.Stack):
         self.enhancement = Enhancement(
             self, "Enhancement", config=config, functions=self.functions, storage=self.storage
         )
-        # POST /generations/{id}/enhance starts its executions (domain/enhancements.py)
-        self.enhancement.state_machine.grant_start_execution(self.api.function)
-        self.api.function.add_environment(
-            constants.ENV_ENHANCE_STATE_MACHINE_ARN, self.enhancement.state_machine.state_machine_arn
-        )
+        # POST /generations/{id}/enhance and Finish Run (a request's `finish`) start its executions
+        for starter in (self.api.function, self.functions.by_name["finish_run"]):
+            self.enhancement.state_machine.grant_start_execution(starter)
+            starter.add_environment(
+                constants.ENV_ENHANCE_STATE_MACHINE_ARN, self.enhancement.state_machine.state_machine_arn
+            )
         self.run_endings = RunEndings(
             self,
             "RunEndings",

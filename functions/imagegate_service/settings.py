@@ -122,6 +122,10 @@ def resolve_settings(request: Any) -> dict[str, Any]:
     check_deployed_models(settings)  # only models this deployment may call (and none that are retired)
     _check_model_rules(settings, model)
     _check_review_fits_retention(settings)
+    if "finish" in settings:  # checked as an enhancement's operations are, so a bad one starts no run
+        from imagegate_service.domain.enhancing import parse_operations
+
+        settings["finish"] = [operation.to_dict() for operation in parse_operations(settings["finish"], "finish")]
     return settings
 
 

@@ -48,16 +48,23 @@ def test_apply_operation_may_invoke_exactly_the_image_services(synthesized):
     assert not any("bedrock:InvokeModel" in json.dumps(s.get("Action")) for s in finish)
 
 
-def test_the_api_may_start_enhancements_and_knows_the_state_machine(synthesized):
-    api = synthesized.stack.api.function
-    statements = _policy_statements(synthesized, api)
-    machine_id = synthesized.logical_id(synthesized.stack.enhancement.state_machine)
-    assert any(
-        "states:StartExecution" in json.dumps(s["Action"]) and machine_id in json.dumps(s["Resource"])
+@pytest.mark.parametrize("starter", ["api", "finish_run"])
+def test_the_api_and_finish_run_may_start_enhancements_and_know_the_state_machine(synthesized, starter):
+    stack = synthesized.stack
+    function = stack.api.function if starter == "api" else stack.functions.by_name["finish_run"]
+    statements = _policy_statements(synthesized, function)
+    machine_id = synthesized.logical_id(stack.enhancement.state_machine)
+    started = [
+        resource
         for s in statements
-    )
-    function = synthesized.resources("AWS::Lambda::Function")[synthesized.logical_id(api)]
-    variables = function["Properties"]["Environment"]["Variables"]
+        if "states:StartExecution" in json.dumps(s["Action"])
+        for resource in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+    ]
+    assert {"Ref": machine_id} in started
+    if starter == "finish_run":  # the enhance workflow only, never the loop itself
+        assert started == [{"Ref": machine_id}]
+    resource = synthesized.resources("AWS::Lambda::Function")[synthesized.logical_id(function)]
+    variables = resource["Properties"]["Environment"]["Variables"]
     assert machine_id in json.dumps(variables[constants.ENV_ENHANCE_STATE_MACHINE_ARN])
 
 

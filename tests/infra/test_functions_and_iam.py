@@ -153,6 +153,8 @@ def test_each_function_gets_only_its_actions(synthesized):
             "xray:PutTraceSegments",
             "xray:PutTelemetryRecords",
             *detection,
+            # Finish Run starts a request's `finish` enhancement, on the enhance workflow only (test_enhance_stack.py)
+            *({"states:StartExecution"} if spec.name == "finish_run" else set()),
         }, spec.name
 
 

@@ -84,3 +84,24 @@ def test_an_operation_that_cannot_succeed_ends_the_enhancement_failed_with_its_r
     assert item["costUsd"] == pytest.approx(item["steps"]["0"]["costUsd"])
     history = json.dumps(runtime.execution_history(description["executionArn"]), default=str)
     assert "Record Failure" in history
+
+
+def test_a_requests_finish_operations_run_on_its_final_image_once(runtime):
+    from imagegate_service.domain.enhancements import ORIGIN_FINISH, start_finish
+
+    outcome = runtime.run({**REQUEST, "finish": [{"op": "upscale", "mode": "fast"}]})
+    run = runtime.runs().get_run(outcome.run_id)
+    arn = runtime.enhance_state_machine_arn.replace(":stateMachine:", ":execution:") + f":{outcome.run_id}-e1"
+    assert poll_execution(arn, None, 0.05)["status"] == "SUCCEEDED"
+    store = DynamoEnhancementStore()
+    [item] = store.list_enhancements(outcome.run_id)
+    assert item["origin"] == ORIGIN_FINISH and item["status"] == ENHANCEMENT_SUCCEEDED
+    assert item["sourceKey"] == run["bestImageKey"] and item["operations"] == [{"op": "upscale", "mode": "fast"}]
+    # a re-delivered Finish Run finds the enhancement it started and starts no other
+    again = start_finish(EnhancementStarter(store), outcome.run_id, {"finish": item["operations"]}, dict(run))
+    assert again == "e1" and len(store.list_enhancements(outcome.run_id)) == 1
+
+
+def test_a_run_without_finish_starts_no_enhancement(runtime):
+    run_id, _ = finished_run(runtime)
+    assert DynamoEnhancementStore().list_enhancements(run_id) == []

@@ -295,3 +295,15 @@ def test_the_mask_is_a_png_white_inside_the_boxes():
     image = Image.open(io.BytesIO(png))
     assert image.mode == "L" and image.size == (100, 50)
     assert image.getpixel((60, 30)) == 255 and image.getpixel((10, 10)) == 0
+
+
+@pytest.mark.parametrize(
+    ("finish", "field"),
+    [([{"op": "upscale"}], "finish[0].mode"), ([{"op": "erase"}], "finish[0].object"), ([], "finish")],
+)
+def test_a_bad_finish_in_a_run_request_is_refused_naming_the_field(finish, field):
+    from imagegate_service.settings import resolve_settings
+
+    with pytest.raises(InvalidRequest) as refused:
+        resolve_settings({"prompt": "a red cup", "finish": finish})
+    assert refused.value.field == field

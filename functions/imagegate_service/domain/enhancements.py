@@ -36,6 +36,8 @@ ENHANCEMENT_RUNNING = "RUNNING"
 ENHANCEMENT_SUCCEEDED = "SUCCEEDED"
 ENHANCEMENT_FAILED = "FAILED"
 ENHANCEMENT_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING, ENHANCEMENT_SUCCEEDED, ENHANCEMENT_FAILED)
+ORIGIN_REQUEST = "request"  # POST /generations/{id}/enhance
+ORIGIN_FINISH = "finish"  # the run request's `finish`, started by Finish Run
 MAX_ENHANCEMENTS_PER_RUN = 20  # each is a workflow execution named after the run; a run is enhanced a few times
 DETECT_MIN_CONFIDENCE = 50.0  # the mask of an erase: boxes Rekognition is at least this sure of
 MASK_GROW = 0.02  # each box grown by this share of the image on every side (the edge of the object, its shadow)
@@ -116,7 +118,7 @@ class EnhancementStarter:
         self._workflow = workflow
         self._clock = clock
 
-    def start(self, run_id: str, body: Any) -> dict[str, Any]:
+    def start(self, run_id: str, body: Any, origin: str = ORIGIN_REQUEST) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise InvalidRequest("body", 'must be a JSON object such as {"operations": [{"op": "remove-background"}]}')
         extra = sorted(set(body) - {"operations", "maxCostUsd"})
@@ -149,6 +151,7 @@ class EnhancementStarter:
                 "sourceRound": int(run["bestRound"]),
                 "sourceKey": run["bestImageKey"],
                 "boundUsd": bound,
+                "origin": origin,
                 "maxCostUsd": float(limit),
                 "createdAt": now,
                 "updatedAt": now,
@@ -186,6 +189,21 @@ class EnhancementStarter:
             "status": ENHANCEMENT_QUEUED,
             "operations": request["operations"],
         }
+
+
+def start_finish(
+    starter: EnhancementStarter, run_id: str, settings: dict[str, Any], result: dict[str, Any]
+) -> str | None:
+    """Finish Run: the run request's `finish` operations on the final image, as the run's enhancement; its id, or
+    None when there is nothing to do (no `finish`, no image). Once per run: a re-delivered Finish Run finds the one
+    it started. Whatever stops the start is kept on the enhancement's item (FAILED) or logged; the run has ended
+    either way."""
+    if not settings.get("finish") or not result.get("bestImageKey"):
+        return None
+    started = [e for e in starter.store.list_enhancements(run_id) if e.get("origin") == ORIGIN_FINISH]
+    if started:
+        return str(started[0]["enhancementId"])
+    return str(starter.start(run_id, {"operations": settings["finish"]}, ORIGIN_FINISH)["enhancementId"])
 
 
 def _enhance_workflow() -> Any:
@@ -349,6 +367,7 @@ def describe_enhancements(store: Any, presigner: Any, run_id: str) -> list[dict[
             {
                 "id": item["enhancementId"],
                 "status": item["status"],
+                "origin": item.get("origin", ORIGIN_REQUEST),
                 "operations": item.get("operations", []),
                 "sourceRound": item.get("sourceRound"),
                 "sourceImage": presigner.url(item["sourceKey"]) if item.get("sourceKey") else None,

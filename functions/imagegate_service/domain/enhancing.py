@@ -104,9 +104,10 @@ def _words(field: str, value: Any, limit: int = WORDS_MAX_CHARS) -> str:
     return value.strip()
 
 
-def parse_operation(index: int, item: Any) -> EnhanceOperation:
-    """One operation of the API's `operations` list, checked (InvalidRequest naming operations[i].<field>)."""
-    at = f"operations[{index}]"
+def parse_operation(index: int, item: Any, field: str = "operations") -> EnhanceOperation:
+    """One operation of the API's `operations` list (or a run request's `finish`), checked (InvalidRequest naming
+    operations[i].<field>)."""
+    at = f"{field}[{index}]"
     if not isinstance(item, dict):
         raise InvalidRequest(at, 'must be an object such as {"op": "upscale", "mode": "conservative"}')
     op = item.get("op")
@@ -160,13 +161,13 @@ def _prompt_limit(op: str, mode: Any) -> int:
     return int(rule["maxLength"]) if rule else WORDS_MAX_CHARS
 
 
-def parse_operations(value: Any) -> list[EnhanceOperation]:
-    """The API's `operations`: a list of 1..MAX_OPERATIONS operations, in the order they apply."""
+def parse_operations(value: Any, field: str = "operations") -> list[EnhanceOperation]:
+    """The API's `operations` (or a run request's `finish`): 1..MAX_OPERATIONS operations, in the order they apply."""
     if not isinstance(value, list) or not value:
-        raise InvalidRequest("operations", f"must be a list of 1 to {MAX_OPERATIONS} operations")
+        raise InvalidRequest(field, f"must be a list of 1 to {MAX_OPERATIONS} operations")
     if len(value) > MAX_OPERATIONS:
-        raise InvalidRequest("operations", f"must hold at most {MAX_OPERATIONS} operations, not {len(value)}")
-    return [parse_operation(index, item) for index, item in enumerate(value)]
+        raise InvalidRequest(field, f"must hold at most {MAX_OPERATIONS} operations, not {len(value)}")
+    return [parse_operation(index, item, field) for index, item in enumerate(value)]
 
 
 def operation_from_words(index: int, text: str) -> dict[str, Any]:

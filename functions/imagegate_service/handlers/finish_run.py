@@ -6,12 +6,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from imagegate_service import constants as c
 from imagegate_service.adapters.controls import DynamoReviewStore
 from imagegate_service.domain.daily_budget import DailyBudget, add_daily_spend_metric
+from imagegate_service.domain.enhancements import EnhancementStarter, start_finish
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
 finisher = RunFinisher()
 daily_budget = DailyBudget()
 reviews = DynamoReviewStore()
+enhancements = EnhancementStarter()
 
 
 @logger.inject_lambda_context
@@ -25,4 +27,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if event["settings"].get("review") == c.REVIEW_FINAL:
         reviews.forget_token(event["runId"])  # the run has ended: no review can be taken any more
     add_daily_spend_metric(metrics, daily_budget.release_run(event["runId"]))
+    try:  # the request's `finish` operations (domain/enhancements.py); the run has ended whatever happens here
+        start_finish(enhancements, event["runId"], event["settings"], result)
+    except Exception:
+        logger.exception("the run's finish operations could not be started")
     return result
