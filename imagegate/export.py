@@ -182,7 +182,11 @@ def export_run(
                 created.append(target.parent)
             if not target.exists():
                 created.append(target)
-            write_atomically(target, data)
+                write_atomically(target, data)
+            elif target.stat().st_size != len(data) or target.read_bytes() != data:
+                write_atomically(target, data)
+            # (an object already there as it is, e.g. an earlier round's image at each re-export, is not rewritten:
+            # the store re-exports after every round, and a synced write of every image each time held it up)
             written.append(key.removeprefix(prefix))
             if key.endswith(DRAWN_SUFFIX):
                 with contextlib.suppress(ValueError):
