@@ -74,12 +74,15 @@ def test_a_rejection_feeds_the_next_round_then_an_approval_passes_the_later_roun
     # When the reviewer rejects round 1 with feedback
     Reviews().submit("rej-1", {"decision": "reject", "feedback": "show the apple cut in half"}, "bob")
 
-    # Then another round is drawn from a rewrite whose suggestions are the feedback, and the run waits again
+    # Then another round is drawn from a rewrite led by the feedback (the judge's own suggestions follow it), and the
+    # run waits again
     waiting = wait_for_review(runtime, "rej-1", reviews_so_far=1)
     assert waiting["reviewRound"] == 2
     rewrite = runtime.objects(c.rewrite_key("rej-1", 2))
     (_key, body), *_ = list(rewrite)
-    assert json.loads(body)["suggestions"] == ["show the apple cut in half"]
+    suggestions = json.loads(body)["suggestions"]
+    assert suggestions[0] == "show the apple cut in half"
+    assert suggestions.count("show the apple cut in half") == 1
 
     # When it is approved
     Reviews().submit("rej-1", {"decision": "approve"}, "bob")
