@@ -325,6 +325,9 @@ def _parser() -> argparse.ArgumentParser:
     from imagegate.enhance_cli import add_parser as add_enhance_parser
 
     add_enhance_parser(sub, [verbose, api])
+    from imagegate.lifecycle_cli import add_parsers as add_lifecycle_parsers
+
+    add_lifecycle_parsers(sub, [verbose, api])
     from imagegate.remote import smoke_command
 
     smoke = sub.add_parser(

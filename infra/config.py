@@ -239,17 +239,22 @@ assert {spec.name for spec in ENHANCE_FUNCTION_SPECS} == set(constants.ENHANCE_H
 # The HTTP API's function (not a loop task: no ASL substitution). API Gateway waits at most 29 s.
 # Idempotency records (Powertools) live in the runs table: GetItem/PutItem/UpdateItem/DeleteItem; reading a
 # run and its rounds: GetItem/Query; the newest-first listing: Query on the runs index (granted in the construct).
+# DELETE /generations/{id} (domain/lifecycle.py): DeleteObjects of the run's objects needs s3:DeleteObject for each
+# key ("you must have the s3:DeleteObject permission": DeleteObjects, Permissions,
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html), listing them s3:ListBucket (granted in the
+# construct, runs/ prefix only); its items go by BatchWriteItem deletes, its marker by PutItem.
 API_FUNCTION_SPEC = FunctionSpec(
     "api",
     512,
     29,
-    s3_object_actions=("s3:GetObject",),  # presigned URLs are signed with this role
+    s3_object_actions=("s3:GetObject", "s3:DeleteObject"),  # presigned URLs are signed with this role
     dynamodb_actions=(
         "dynamodb:GetItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
     ),
 )
 # The EventBridge target of Step Functions "Execution Status Change" (TIMED_OUT, ABORTED, FAILED): marks a run

@@ -120,3 +120,11 @@ class DailyBudgetExhausted(ImagegateError):
 
 class ReviewNotWaiting(ImagegateError):
     """A review was sent for a run that is not waiting for one (409)."""
+
+
+class GenerationNotRunning(ImagegateError):
+    """A cancel of a run that has already ended (409): there is no execution left to stop."""
+
+
+class GenerationStillRunning(ImagegateError):
+    """A delete of a run (or of an enhancement of it) that has not ended (409): cancel it first, or wait."""

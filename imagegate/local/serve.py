@@ -489,7 +489,8 @@ class _Handler(BaseHTTPRequestHandler):
                     {"error": "StorageUnavailable", "message": f"the data dir cannot keep a new run: {problem}"},
                 )
                 return
-        if self.server.store is not None and method in ("GET", "HEAD"):
+        deleting = method == "DELETE" and event["resource"] == "/generations/{id}"
+        if self.server.store is not None and (method in ("GET", "HEAD") or deleting):
             try:  # runs another process wrote; a folder that cannot be loaded is named in the log and skipped
                 self.server.store.before_read(event["resource"], event["pathParameters"])
             except Exception as error:  # the API still answers from what is loaded
@@ -504,6 +505,8 @@ class _Handler(BaseHTTPRequestHandler):
             print(f"imagegate serve: handler failed: {type(error).__name__}: {error}", file=sys.stderr)
             self._send_json(HTTPStatus.BAD_GATEWAY, {"error": "InternalError", "message": "Internal server error"})
             return
+        if self.server.store is not None:
+            self._keep_lifecycle(method, event, int(result.get("statusCode", 0)))
         payload = result.get("body") or ""
         data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode("utf-8")
         headers: dict[str, str] = dict(result.get("headers") or {})
@@ -517,6 +520,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(data)
+
+    def _keep_lifecycle(self, method: str, event: dict[str, Any], status: int) -> None:
+        """The data dir follows a cancel (the run's folder is written with its FAILED outcome at once: a stopped
+        execution may not pass through the end hook) and a delete (the run's folder goes with its items)."""
+        if method == "DELETE" and event["resource"] == "/generations/{id}" and status == HTTPStatus.NO_CONTENT:
+            self.server.store.forget(event["pathParameters"]["id"])
+            return
+        cancel = re.match(r"^/generations/([^/]+)/cancel$", event["path"])
+        if method == "POST" and cancel and status == HTTPStatus.OK:
+            self.server.store.save(cancel.group(1))
 
     # -- the console and the local benchmark reports -----------------------------------------------
     def _serve_local(self, method: str, path: str) -> None:

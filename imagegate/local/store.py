@@ -131,6 +131,23 @@ class LocalStore:
                 problem = next(iter(self._unsaved.values()))
         return problem
 
+    def forget(self, run_id: str) -> None:
+        """DELETE /generations/{id} removed the run from the runtime: its folder goes too, so a restart does not load
+        it again. The id stays known, so a folder left half-removed is not loaded by a later listing either."""
+        import shutil
+
+        if not is_run_id(run_id):
+            return
+        with self._lock:
+            self._known.add(run_id)
+            self._unsaved.pop(run_id, None)
+            try:
+                shutil.rmtree(self.root / run_id)
+            except FileNotFoundError:
+                pass
+            except OSError as error:
+                LOGGER.error("local store: the folder of deleted run %s not removed: %s", run_id, _problem(error))
+
     # -- loading -----------------------------------------------------------------------------------
     def load(self) -> LoadReport:
         """Load every run folder not loaded yet (start-up, and a listing that may show new folders)."""

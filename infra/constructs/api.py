@@ -208,6 +208,20 @@ class HttpApi(Construct):
             request_validator=parameter_validator,
             request_parameters={"method.request.path.id": True},
         )
+        # remove a finished generation's images and items (409 while it runs)
+        generation.add_method(
+            "DELETE",
+            integration,
+            request_validator=parameter_validator,
+            request_parameters={"method.request.path.id": True},
+        )
+        # stop a running generation (StopExecution; recorded ended as an aborted execution is)
+        generation.add_resource("cancel").add_method(
+            "POST",
+            integration,
+            request_validator=parameter_validator,
+            request_parameters={"method.request.path.id": True},
+        )
         # a person's decision on a run that waits for its review (the handler validates the body, 400 naming the field)
         generation.add_resource("review").add_method(
             "POST",
@@ -265,6 +279,15 @@ class HttpApi(Construct):
                 actions=["states:DescribeExecution", "states:GetExecutionHistory"],
                 resources=[executions],
             ),
+            # POST /generations/{id}/cancel stops the run's execution, the quality loop's only
+            iam.PolicyStatement(sid="StopLoopExecutions", actions=["states:StopExecution"], resources=[executions]),
+            # DELETE /generations/{id} lists the run's objects before deleting them: runs/ keys only
+            iam.PolicyStatement(
+                sid="ListRunObjects",
+                actions=["s3:ListBucket"],
+                resources=[storage.bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{constants.RUNS_PREFIX}*"]}},
+            ),
             iam.PolicyStatement(sid="RunsIndex", actions=["dynamodb:Query"], resources=[storage.runs_index_arn()]),
             # a review answers the quality loop's waiting task (the resource CDK's StateMachine.grantTaskResponse
             # grants SendTask* on: the state machine; only SendTaskSuccess is used)
@@ -280,8 +303,8 @@ class HttpApi(Construct):
             environment[constants.ENV_CORS_ORIGINS] = ",".join(config.api_cors_origins)
         wildcards = {
             "Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
-            f"<{cdk.Stack.of(self).get_logical_id(state_machine.node.default_child)}.Name>:*": "Executions are named per run: DescribeExecution is granted "
-            "on the quality loop's executions only."
+            f"<{cdk.Stack.of(self).get_logical_id(state_machine.node.default_child)}.Name>:*": "Executions are named per run: DescribeExecution, "
+            "GetExecutionHistory and StopExecution are granted on the quality loop's executions only."
         }
         return functions.add_function(
             API_FUNCTION_SPEC, statements=statements, environment=environment, wildcards=wildcards

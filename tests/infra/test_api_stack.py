@@ -221,10 +221,26 @@ def test_api_function_may_only_start_read_and_review_runs(synthesized):
     (executions,) = grants.pop("states:DescribeExecution")
     assert executions.endswith(f":execution:${{{state_machine}.Name}}:*")
     assert grants.pop("states:GetExecutionHistory") == {executions}  # the progress of a running generation
+    assert grants.pop("states:StopExecution") == {executions}  # cancel: the quality loop's executions only
     assert grants.pop("dynamodb:Query") == {table, f"{table}/index/{c.RUNS_INDEX}"}
-    for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"):
+    for action in (
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",  # delete: the run's items
+    ):
         assert grants.pop(action) == {table}, action
     assert grants.pop("s3:GetObject") == {bucket_runs}
+    assert grants.pop("s3:DeleteObject") == {bucket_runs}  # delete: the run's objects, runs/ only
+    bucket = f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}"
+    assert grants.pop("s3:ListBucket") == {bucket}
+    (listing,) = [
+        statement
+        for statement in statements_of_role(synthesized, function_role_id(synthesized, synthesized.stack.api.function))
+        if "s3:ListBucket" in as_list(statement["Action"])
+    ]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["runs/*"]}}
     assert set(grants) == {
         "logs:CreateLogStream",
         "logs:PutLogEvents",

@@ -95,6 +95,22 @@ class StepFunctionsWorkflow:
                 return []
             raise
 
+    def stop(self, run_id: str, error: str, cause: str) -> bool:
+        """StopExecution of the execution named run_id with this error and cause (it ends ABORTED); False when
+        there is no such execution. Stopping an execution that has already ended changes nothing."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._client_factory().stop_execution(executionArn=self.execution_arn(run_id), error=error, cause=cause)
+        except ClientError as error_:
+            code = error_.response["Error"]["Code"]
+            if code in ("ExecutionDoesNotExist", "InvalidArn"):
+                return False
+            if code in _THROTTLING_CODES:
+                raise WorkflowThrottled(code) from error_
+            raise
+        return True
+
     def execution_arn(self, run_id: str) -> str:
         # arn:aws:states:REGION:ACCOUNT:stateMachine:NAME -> arn:aws:states:REGION:ACCOUNT:execution:NAME:RUN_ID
         return self.state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{run_id}"

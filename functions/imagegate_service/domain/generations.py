@@ -242,6 +242,8 @@ class Generations:
         status = self._workflow.execution_status(run_id)
         if status is None:
             raise GenerationNotFound(f"no generation has the id {run_id!r}")
+        if self._was_deleted(run_id):  # DELETE /generations/{id} (domain/lifecycle.py)
+            raise GenerationNotFound(f"generation {run_id} was deleted")
         return {
             "id": run_id,
             "status": c.STATUS_RUNNING if status == "RUNNING" else c.STATUS_FAILED,
@@ -260,6 +262,11 @@ class Generations:
             "totals": {"rounds": 0, "costUsd": 0.0, "evaluationCostUsd": 0.0, "bestScore": None, "finalScore": None},
             "links": _links(base_path, run_id),
         }
+
+    def _was_deleted(self, run_id: str) -> bool:
+        from imagegate_service.adapters.run_removal import DynamoRunRemoval
+
+        return DynamoRunRemoval().was_deleted(run_id)
 
     def _round(self, entry: dict[str, Any]) -> dict[str, Any]:
         scores = entry.get("candidateScores") or []

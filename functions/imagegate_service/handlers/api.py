@@ -6,6 +6,8 @@ GET  /generations            recent generations, newest first (?limit=1-100&curs
                              &status=EXHAUSTED or PASSED,EXHAUSTED: filtered here, 400 naming the field otherwise)
 GET  /options                what a run form needs: defaults, model and size choices, limits (read-only)
 POST /generations/{id}/review  approve or reject a run that waits for its review (409 when it does not)
+POST /generations/{id}/cancel  stop a run that has not ended (it ends FAILED, execution ABORTED; 409 once it has)
+DELETE /generations/{id}     remove a finished run's images and items (204; 409 while it or an enhancement runs)
 GET  /budget                 today's spend, reservations and the daily cap (dailyBudgetUsd)
 
 Errors are JSON {"error", "message", "field"?}: 400 bad request, 404 unknown id or route, 409 idempotency
@@ -33,11 +35,14 @@ from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.enhancements import EnhancementStarter, describe_enhancements
 from imagegate_service.domain.generations import Generations
+from imagegate_service.domain.lifecycle import GenerationLifecycle
 from imagegate_service.domain.options import run_options
 from imagegate_service.domain.review import Reviews
 from imagegate_service.errors import (
     DailyBudgetExhausted,
     GenerationNotFound,
+    GenerationNotRunning,
+    GenerationStillRunning,
     IdempotencyKeyReused,
     InvalidRequest,
     RequestInProgress,
@@ -84,6 +89,7 @@ generations = Generations()
 reviews = Reviews()
 daily_budget = DailyBudget()
 enhancements = EnhancementStarter()
+lifecycle = GenerationLifecycle()
 
 
 @app.post("/generations")
@@ -135,6 +141,27 @@ def list_generations() -> dict[str, Any]:
 @tracer.capture_method
 def review_generation(generation_id: str) -> dict[str, Any]:
     return reviews.submit(generation_id, _json_body(), _caller())
+
+
+@app.post("/generations/<generation_id>/cancel")
+@tracer.capture_method
+def cancel_generation(generation_id: str) -> dict[str, Any]:
+    """Stop a running generation: 200 with how it ended (domain/lifecycle.py)."""
+    return lifecycle.cancel(generation_id, _caller())
+
+
+@app.delete("/generations/<generation_id>")
+@tracer.capture_method
+def delete_generation(generation_id: str) -> Response[Any]:
+    """Remove a finished generation's images and items: 204 (domain/lifecycle.py)."""
+    removed = lifecycle.delete(generation_id, _caller())
+    logger.info("generation deleted", extra=removed)
+    return Response(status_code=HTTPStatus.NO_CONTENT, content_type=content_types.APPLICATION_JSON, body="")
+
+
+@app.exception_handler([GenerationNotRunning, GenerationStillRunning])
+def _lifecycle_conflict(error: Exception) -> Response[Any]:
+    return error_response(HTTPStatus.CONFLICT, type(error).__name__, str(error))
 
 
 @app.get("/budget")

@@ -1,0 +1,50 @@
+"""The runs table, seen from a delete (domain/lifecycle.py): every item of a run's partition, the DELETED marker,
+and the batch delete of the items a delete removes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imagegate_service import constants as c
+from imagegate_service.adapters.storage import DynamoRunRepository, _from_dynamo, _to_dynamo
+
+# What DELETE /generations/{id} leaves of a run besides its spend ledger: a marker (deletedAt, deletedBy), so a GET of
+# the id is 404 "deleted" rather than read from its execution, which Step Functions still describes.
+DELETED_SK = "DELETED"
+
+
+class DynamoRunRemoval(DynamoRunRepository):
+    def partition(self, run_id: str) -> list[dict[str, Any]]:
+        """Every item under the run's key (run, rounds, enhancements, ledger, reservations, marker)."""
+        from boto3.dynamodb.conditions import Key
+
+        items: list[dict[str, Any]] = []
+        query: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(c.run_pk(run_id)), "ConsistentRead": True}
+        while True:
+            page = self._call(self._table.query, **query)
+            items.extend(_from_dynamo(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return items
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def was_deleted(self, run_id: str) -> bool:
+        item = self._call(
+            self._table.get_item, Key={"pk": c.run_pk(run_id), "sk": DELETED_SK}, ConsistentRead=True
+        ).get("Item")
+        return item is not None
+
+    def mark_deleted(self, run_id: str, attributes: dict[str, Any], run_item: dict[str, Any]) -> None:
+        """The marker, expiring with the run item (the table's TTL) when the run item would have."""
+        expiry = {c.TTL_ATTRIBUTE: run_item[c.TTL_ATTRIBUTE]} if run_item.get(c.TTL_ATTRIBUTE) else {}
+        self._call(
+            self._table.put_item,
+            Item=_to_dynamo({"pk": c.run_pk(run_id), "sk": DELETED_SK, "runId": run_id, **attributes, **expiry}),
+        )
+
+    def delete_items(self, run_id: str, sort_keys: list[str]) -> None:
+        """BatchWriteItem deletes (25 a request, unprocessed items resent by boto3's batch writer); the run item
+        goes last, so a delete cut short leaves the run listed and a second delete finishes it."""
+        ordered = sorted(sort_keys, key=lambda sk: sk == c.RUN_SK)
+        with self._table.batch_writer() as batch:
+            for sk in ordered:
+                batch.delete_item(Key={"pk": c.run_pk(run_id), "sk": sk})
