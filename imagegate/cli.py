@@ -129,6 +129,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("prompt", nargs="?", help="what to draw (or give --request)")
     run.add_argument("--request", metavar="FILE", help="a JSON run request ('-' for stdin) instead of flags")
+    run.add_argument(
+        "--from",
+        dest="from_run",
+        metavar="RUN",
+        help="re-run an earlier run (its id in --out, or its folder) with every one of its settings; flags change them",
+    )
+    run.add_argument(
+        "--round", dest="from_round", type=_number(int, 1), metavar="N", help="with --from: start from round N's prompt"
+    )
     from imagegate_service.constants import (
         DEPRECATED_STRATEGIES,
         REVIEW_DECISIONS,
@@ -394,6 +403,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build_request(args: argparse.Namespace) -> Any:
+    if getattr(args, "from_run", None):  # imagegate run --from <id> [--round N] (rerun_cli.py)
+        from imagegate.rerun_cli import apply_overrides, rerun_request
+
+        request = rerun_request(args.from_run, args.from_round, Path(args.out))
+        if args.prompt is not None:
+            request["prompt"] = args.prompt
+        return apply_overrides(
+            request,
+            {field: getattr(args, flag) for flag, field in _REQUEST_FLAGS.items() if getattr(args, flag) is not None},
+        )
+    if getattr(args, "from_round", None) is not None:
+        raise _UsageError("--round: is given with --from <id> only")
     if args.request:
         text = sys.stdin.read() if args.request == "-" else Path(args.request).read_text(encoding="utf-8")
         request = json.loads(text)
