@@ -123,9 +123,20 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
     verbose = _Parser(add_help=False)
     verbose.add_argument("--verbose", action="store_true", help="show the traceback of an unexpected error")
+    remote = _Parser(add_help=False)
+    remote.add_argument(
+        "--api",
+        metavar="URL",
+        help="instead of the local runtime and run folders: an imagegate API, a deployed stack's ApiUrl (requests "
+        "signed with SigV4 from your AWS credentials) or imagegate serve's address",
+    )
+    remote.add_argument("--api-key", help="with --api: the stack's API key, or imagegate serve's --token")
 
     run = sub.add_parser(
-        "run", parents=[verbose], help="run one quality-gated generation on the embedded local runtime"
+        "run", parents=[verbose, remote], help="run one quality-gated generation on the embedded local runtime"
+    )
+    run.add_argument(
+        "--no-wait", action="store_true", help="with --api: print the run's id once it is accepted, do not follow it"
     )
     run.add_argument("prompt", nargs="?", help="what to draw (or give --request)")
     run.add_argument("--request", metavar="FILE", help="a JSON run request ('-' for stdin) instead of flags")
@@ -233,7 +244,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(command=_cmd_run)
 
-    show = sub.add_parser("show", parents=[verbose], help="print a run's rounds (its id, or its folder)")
+    show = sub.add_parser("show", parents=[verbose, remote], help="print a run's rounds (its id, or its folder)")
     show.add_argument(
         "run_dir", metavar="RUN", help="a run id from 'imagegate list' (or its unique start), or a run folder"
     )
@@ -242,7 +253,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     show.set_defaults(command=_cmd_show)
 
-    listing = sub.add_parser("list", parents=[verbose], help="the runs kept in the data folder, newest first")
+    listing = sub.add_parser("list", parents=[verbose, remote], help="the runs kept in the data folder, newest first")
     listing.add_argument("--data-dir", type=Path, default=Path("runs"), help="the runs' folder (default ./runs)")
     listing.add_argument("--status", type=_run_status, help=f"only runs with this status ({', '.join(RUN_STATUSES)})")
     listing.add_argument("--limit", type=_number(int, 1, 10000), default=20, help="at most this many (default 20)")
@@ -434,6 +445,10 @@ class _UsageError(Exception):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    if args.api:
+        from imagegate.remote_cli import run_command
+
+        return run_command(args)
     from imagegate.controls_cli import apply_daily_cap, review_prompter
     from imagegate.export import export_run
     from imagegate.local.bedrock_offline import FaultSwitches
@@ -734,6 +749,10 @@ def _run_folder(run: str, data_dir: Path) -> Path | str:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    if args.api:
+        from imagegate.remote_cli import list_command
+
+        return list_command(args)
     from imagegate.export import RUN_FILE
 
     data_dir = Path(args.data_dir)
@@ -752,22 +771,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
             unreadable.append(path.parent.name)
     rows.sort(key=lambda row: (row["started"], row["id"]), reverse=True)
     shown = [row for row in rows if args.status is None or row["status"] == args.status][: args.limit]
-    out = Terminal()
-    if not shown:
-        out.line(f"no runs{' with status ' + args.status if args.status else ''} in {data_dir}")
-    else:
-        out.table(
-            [
-                Column("id"),
-                Column("status"),
-                Column("rounds", justify="right"),
-                Column("score", justify="right"),
-                Column("evaluator"),
-                Column("cost", justify="right"),
-                Column("prompt"),
-            ],
-            [[r["id"], r["status"], r["rounds"], r["score"], r["evaluator"], r["cost"], r["prompt"]] for r in shown],
-        )
+    _print_listing(shown, args.status, f"in {data_dir}")
     if unreadable:
         print(
             f"imagegate: skipped {len(unreadable)} folder(s) without a readable run.json: {', '.join(sorted(unreadable)[:5])}",
@@ -776,31 +780,78 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_listing(shown: list[dict[str, str]], status: str | None, where: str) -> None:
+    """The table of `imagegate list` (a data folder's runs, or an API's with --api); `where` says whose."""
+    out = Terminal()
+    if not shown:
+        out.line(f"no runs{' with status ' + status if status else ''} {where}")
+        return
+    out.table(
+        [
+            Column("id"),
+            Column("status"),
+            Column("rounds", justify="right"),
+            Column("score", justify="right"),
+            Column("evaluator"),
+            Column("cost", justify="right"),
+            Column("prompt"),
+        ],
+        [[r["id"], r["status"], r["rounds"], r["score"], r["evaluator"], r["cost"], r["prompt"]] for r in shown],
+    )
+
+
 def _list_row(document: dict[str, Any]) -> dict[str, str]:
-    """One run in `imagegate list`: id, status, rounds, final score, the evaluator's verdict, cost, prompt."""
-    prompt = " ".join(str(document["prompt"]).split())
-    if len(prompt) > LIST_PROMPT_CHARS:
-        prompt = prompt[: LIST_PROMPT_CHARS - 1].rstrip() + "…"
-    counts = evaluation_summary(document.get("evaluation"))
+    """One run of a data folder in `imagegate list` (its run.json)."""
+    return list_row(
+        run_id=document["runId"],
+        started=document.get("startedAt"),
+        status=document["status"],
+        rounds=len(document.get("rounds") or []),
+        score=document.get("finalScore"),
+        counts=evaluation_summary(document.get("evaluation")),
+        cost=document.get("costUsd"),
+        prompt=document["prompt"],
+    )
+
+
+def list_row(
+    *,
+    run_id: Any,
+    started: Any,
+    status: Any,
+    rounds: int,
+    score: Any,
+    counts: dict[str, Any] | None,
+    cost: Any,
+    prompt: Any,
+) -> dict[str, str]:
+    """One run in `imagegate list`: id, status, rounds, final score, the evaluator's verdict, cost, prompt (the
+    local listing's run.json and the API's listing items give the same row)."""
+    text = " ".join(str(prompt or "").split())
+    if len(text) > LIST_PROMPT_CHARS:
+        text = text[: LIST_PROMPT_CHARS - 1].rstrip() + "…"
     evaluator = "-"
     if counts:
         evaluator = "passed" if counts["passed"] else "failed"
-        if counts["satisfied"] is not None:
+        if counts.get("satisfied") is not None:
             evaluator += f" {counts['satisfied']}/{counts['verifiable']}"
-    score = document.get("finalScore")
     return {
-        "id": str(document["runId"]),
-        "started": str(document.get("startedAt") or ""),
-        "status": str(document["status"]),
-        "rounds": str(len(document.get("rounds") or [])),
+        "id": str(run_id),
+        "started": str(started or ""),
+        "status": str(status),
+        "rounds": str(rounds),
         "score": f"{float(score):.1f}" if isinstance(score, (int, float)) else "-",
         "evaluator": evaluator,
-        "cost": f"${float(document.get('costUsd') or 0):.4f}",
-        "prompt": prompt,
+        "cost": f"${float(cost or 0):.4f}",
+        "prompt": text,
     }
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
+    if args.api:
+        from imagegate.remote_cli import show_command
+
+        return show_command(args)
     from imagegate.export import load_run_document
 
     found = _run_folder(str(args.run_dir), Path(args.data_dir))
@@ -834,7 +885,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_run(document: dict[str, Any], run_dir: Path, out: Terminal) -> None:
+def _print_run(document: dict[str, Any], run_dir: Path | None, out: Terminal) -> None:
     from imagegate.controls_cli import review_text
 
     out.line(f"run {document['runId']}: “{document['prompt']}”")
@@ -842,7 +893,8 @@ def _print_run(document: dict[str, Any], run_dir: Path, out: Terminal) -> None:
         out.line()
         out.line(f"round {entry['round']}: score {entry['score']:.1f} ({_judge_verdict(entry)})")
         out.line(f"  prompt: {entry['prompt']}")
-        out.line(f"  image: {Path(run_dir) / entry['bestImage']}")
+        # a run folder's image path; from the API (run_dir None), the image's presigned URL
+        out.line(f"  image: {entry['bestImage'] if run_dir is None else Path(run_dir) / entry['bestImage']}")
         out.line(f"  judge: {entry['explanation']}")
         verifier = _verification_text(entry.get("verification"))
         if verifier:

@@ -148,6 +148,19 @@ def apply_daily_cap(cap_usd: float | None, folder: Path) -> None:
         DynamoDailyBudgetStore().settle(utc_day(now), earlier, earlier, iso(now))
 
 
+def ask_review_body(ask: Callable[[str], str] = input) -> dict[str, Any] | None:
+    """A review asked on the terminal as the API's body ({decision, feedback?}); None at the end of input. The
+    answer is not checked here: the API (or the local Reviews) says what is wrong with it, and it is asked again."""
+    try:
+        choice = ask("approve or reject? [a/r] ").strip().lower()
+        body: dict[str, Any] = {"decision": {"a": "approve", "r": "reject"}.get(choice[:1], choice)}
+        if body["decision"] == c.REVIEW_REJECT:
+            body["feedback"] = ask("what should the next round change? ")
+    except EOFError:
+        return None
+    return body
+
+
 def review_prompter(run_id: str, runs: Any, ask: Callable[[str], str] = input) -> Callable[[], None]:
     """on_poll for `imagegate run --review final`: when the run waits for its review, ask on the terminal and take
     the answer as the API would (who: the local user). End of input leaves the run waiting until its timeout."""
@@ -166,12 +179,8 @@ def review_prompter(run_id: str, runs: Any, ask: Callable[[str], str] = input) -
         state["asked"] = key
         print(f"round {item.get('reviewRound')} waits for your review (until {item.get('reviewDeadline')})")
         while True:
-            try:
-                choice = ask("approve or reject? [a/r] ").strip().lower()
-                body: dict[str, Any] = {"decision": {"a": "approve", "r": "reject"}.get(choice[:1], choice)}
-                if body["decision"] == c.REVIEW_REJECT:
-                    body["feedback"] = ask("what should the next round change? ")
-            except EOFError:
+            body = ask_review_body(ask)
+            if body is None:
                 state["silent"] = True
                 print("no answer: the run waits until its review times out")
                 return
