@@ -27,6 +27,7 @@ from typing import Any
 from imagegate_service import constants, deployment, workflows
 from imagegate_service import registry as model_registry
 from imagegate_service import settings as runtime_settings
+from imagegate_service.domain.refining import TARGETED_OPERATIONS
 from imagegate_service.resources import powertools_environment
 from infra import layer
 
@@ -101,6 +102,12 @@ class FunctionSpec:
     report_object_actions: tuple[str, ...] = ()  # on the bucket's benchmarks/* prefix only
     # rekognition:DetectLabels and DetectText (the verifier): actions without resource-level permissions
     detects: bool = False
+    # strategy targeted (issue 28.2): the enhance operations (domain/refining.TARGETED_OPERATIONS) whose Stability AI
+    # Image Services model the function may invoke (each foundation model in the stack's region), and
+    # rekognition:DetectLabels alone for a targeted erase's mask (a run may ask for the strategy whatever the
+    # deployment's verifier)
+    image_services: tuple[str, ...] = ()
+    detects_for_masks: bool = False
     lists_reports: bool = False  # s3:ListBucket on the bucket, only with s3:prefix benchmarks/*
 
     @property
@@ -124,6 +131,7 @@ _LEDGER_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"
 FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec("start_run", 256, 30, dynamodb_actions=("dynamodb:UpdateItem",)),
     # reads and writes the round's generation.json (what each call delivered), deletes candidate keys it did not list
+    # a targeted round edits the best image with Search and Recolor / Search and Replace / Erase Object instead
     FunctionSpec(
         "generate_images",
         1024,
@@ -131,6 +139,7 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         model_role="generator",
         s3_object_actions=("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
         dynamodb_actions=_LEDGER_ACTIONS,
+        image_services=TARGETED_OPERATIONS,
     ),
     FunctionSpec(
         "judge_images",
@@ -170,7 +179,9 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         s3_object_actions=("s3:GetObject",),
         dynamodb_actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"),
     ),
-    # reads the verdict, writes the next round's rewrite notes, queries earlier rounds for context
+    # reads the verdict, writes the next round's rewrite notes, queries earlier rounds for context; plans a targeted
+    # edit, and for an erase draws its mask from DetectLabels on the best image (read by Rekognition with this role's
+    # GetObject on runs/*) and writes it beside the next round
     FunctionSpec(
         "rewrite_prompt",
         512,
@@ -178,6 +189,7 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         model_role="rewriter",
         s3_object_actions=("s3:GetObject", "s3:PutObject"),
         dynamodb_actions=("dynamodb:Query", *_LEDGER_ACTIONS),
+        detects_for_masks=True,
     ),
     # the run's totals from the ledger (Query); the generation.json of a round the run ended in before it was
     # recorded (its images are listed with the outcome); the daily cap: the run's reservations given back (Query,

@@ -92,6 +92,16 @@ def evaluation_key(run_id: str, round_number: int) -> str:
     return f"{round_prefix(run_id, round_number)}evaluation.json"
 
 
+def edit_labels_key(run_id: str, round_number: int) -> str:
+    """The detector's answer a targeted erase's mask was drawn from (strategy targeted), beside the round it made."""
+    return f"{round_prefix(run_id, round_number)}edit-labels.json"
+
+
+def edit_mask_key(run_id: str, round_number: int) -> str:
+    """A targeted erase's mask (white: what to erase), beside the round it made."""
+    return f"{round_prefix(run_id, round_number)}edit-mask.png"
+
+
 def verification_key(run_id: str, round_number: int) -> str:
     """The verifier's grounding of the judge's checks on the round's best image (domain/verifying.py)."""
     return f"{round_prefix(run_id, round_number)}verification.json"
@@ -127,6 +137,8 @@ EVALUATION_STEPS = (STEP_EVALUATE_CHECKS, STEP_EVALUATE_ANSWERS)
 STEP_VERIFY_LABELS = "verify-labels"
 STEP_VERIFY_TEXT = "verify-text"
 VERIFY_STEPS = (STEP_VERIFY_LABELS, STEP_VERIFY_TEXT)
+# A targeted erase's mask (strategy targeted): DetectLabels on the best image, billed in the round it prepares.
+STEP_EDIT_DETECT = "edit-detect"
 # What became of a billed call's answer.
 CALL_OK = "ok"
 CALL_FILTERED = "filtered"
@@ -229,13 +241,26 @@ LIST_MAX_LIMIT = 100
 # redraw = a control arm: the same prompt re-drawn with the next seed, no model call;
 # reword = a control arm: the rewriter restates the ORIGINAL prompt more explicitly without reading the judge's
 #          verdict (no suggestions, no scores), and the next round draws it with the next seed: what rewording
-#          alone buys, the control the loop must beat (issue 22.3).
+#          alone buys, the control the loop must beat (issue 22.3);
+# targeted = regenerate, except that when every failed check of the best round (the judge's, and the verifier's
+#          where it ran) is one thing a Stability AI Image Service changes in place (one object's colour, an unwanted
+#          object, an unwanted object standing where a missing one belongs), the next round makes that edit of the
+#          best image instead (Search and Recolor / Erase Object / Search and Replace; domain/refining.py,
+#          plan_targeted). Its own value, not part of auto, so the benchmark measures it beside auto (issue 28.2).
 STRATEGY_AUTO = "auto"
 STRATEGY_REGENERATE = "regenerate"
 STRATEGY_REFINE = "refine"
 STRATEGY_REDRAW = "redraw"
 STRATEGY_REWORD = "reword"
-STRATEGIES = (STRATEGY_AUTO, STRATEGY_REGENERATE, STRATEGY_REFINE, STRATEGY_REDRAW, STRATEGY_REWORD)
+STRATEGY_TARGETED = "targeted"
+STRATEGIES = (
+    STRATEGY_AUTO,
+    STRATEGY_REGENERATE,
+    STRATEGY_REFINE,
+    STRATEGY_REDRAW,
+    STRATEGY_REWORD,
+    STRATEGY_TARGETED,
+)
 # Deprecated spellings accepted at validation and normalised (the run's settings record the new name).
 DEPRECATED_STRATEGIES = {"rewrite": STRATEGY_REGENERATE}
 # What a round did (its round item's "mode"): drew from text, or edited an earlier round's best image.
@@ -313,7 +338,8 @@ METRIC_BENCHMARK_FAILED_ITEM_PERCENT = "BenchmarkFailedItemPercent"
 # loop with the rewrite replaced by a re-draw of the unchanged prompt with a new seed; reword = each round restates
 # the original prompt more explicitly without reading the verdict (strategy reword), with a new seed;
 # best-of-N = one round with N candidates; loop+refine = every round after the first edits the best image; loop+auto = edit or regenerate
-# round by round (strategy auto, the run default); loop+verify = the loop whose gate also asks the verifier
+# round by round (strategy auto, the run default); loop+targeted = regenerate, or a targeted Image Services edit
+# of the best image when every failed check is one (strategy targeted); loop+verify = the loop whose gate also asks the verifier
 # (Amazon Rekognition) to ground the judge's checks. Every other arm runs with verifier "none", so `loop` stays
 # the judge-only baseline loop+verify is measured against, and the control arms are what they were before the
 # verifier existed.
@@ -326,6 +352,7 @@ BENCHMARK_ARMS: dict[str, dict[str, object]] = {
     "best-of-5": {"maxRounds": 1, "candidatesPerRound": 5, "verifier": VERIFIER_NONE},
     "loop+refine": {"strategy": STRATEGY_REFINE, "verifier": VERIFIER_NONE},
     "loop+auto": {"strategy": STRATEGY_AUTO, "verifier": VERIFIER_NONE},
+    "loop+targeted": {"strategy": STRATEGY_TARGETED, "verifier": VERIFIER_NONE},
     "loop+verify": {"strategy": STRATEGY_REGENERATE, "verifier": VERIFIER_REKOGNITION},
 }
 BENCHMARK_DEFAULT_ARMS = ("loop",)

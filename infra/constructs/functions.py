@@ -9,7 +9,7 @@ from aws_cdk import aws_lambda as lambda_
 from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
 
-from imagegate_service import constants
+from imagegate_service import constants, registry
 from infra import layer
 from infra.assets import dependencies_layer_code, runtime_code
 from infra.config import FUNCTION_SPECS, FunctionSpec, ImagegateConfig
@@ -112,6 +112,12 @@ class ServiceFunctions(Construct):
                 "for those two actions only, to the verifier's function only; the image they read is scoped by "
                 "s3:GetObject on runs/*."
             )
+        if spec.detects_for_masks:
+            wildcards["Resource::*"] += (
+                " rekognition:DetectLabels supports no resource-level permissions: granted on * for that action "
+                "only, to Rewrite Prompt, for a targeted erase's mask (strategy targeted); the image it reads is "
+                "scoped by s3:GetObject on runs/*."
+            )
         grant = self._config.marketplace_grant(self._config.model_for(spec.model_role)) if spec.model_role else None
         if grant:
             wildcards["Resource::*"] += (
@@ -182,6 +188,22 @@ class ServiceFunctions(Construct):
                 statements.append(
                     iam.PolicyStatement(sid="ViewModelSubscriptions", actions=list(grant.view_actions), resources=["*"])
                 )
+        if spec.image_services:
+            partition, region = cdk.Aws.PARTITION, cdk.Aws.REGION
+            statements.append(
+                iam.PolicyStatement(
+                    sid="InvokeTargetedEditServices",
+                    actions=["bedrock:InvokeModel"],
+                    resources=[
+                        f"arn:{partition}:bedrock:{region}::foundation-model/{registry.image_service_for(op).model_id}"
+                        for op in spec.image_services
+                    ],
+                )
+            )
+        if spec.detects_for_masks:
+            statements.append(
+                iam.PolicyStatement(sid="DetectForMasks", actions=["rekognition:DetectLabels"], resources=["*"])
+            )
         if self._detects(spec):
             statements.append(
                 iam.PolicyStatement(

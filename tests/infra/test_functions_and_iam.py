@@ -140,6 +140,7 @@ def test_each_function_gets_only_its_actions(synthesized):
                 expected["bedrock:GetInferenceProfile"] = scoped["bedrock:GetInferenceProfile"]
         assert scoped == expected, spec.name
         detection = {"rekognition:DetectLabels", "rekognition:DetectText"} if spec.detects else set()
+        detection |= {"rekognition:DetectLabels"} if spec.detects_for_masks else set()
         config = synthesized.stack.functions._config
         marketplace = (
             set(MARKETPLACE_SUBSCRIBE_ACTIONS + MARKETPLACE_VIEW_ACTIONS)
@@ -170,8 +171,8 @@ def test_only_the_verifier_may_call_rekognition_and_only_its_two_detect_actions(
         rekognition = {action: resources for action, resources in grants.items() if action.startswith("rekognition:")}
         # Then only verify_round has Rekognition, exactly DetectLabels and DetectText (they take no resource ARN:
         # "*"), and apply_enhancement DetectLabels (an erase's mask); the image Rekognition reads with their roles
-        # is scoped by s3:GetObject on runs/* alone
-        if name == "apply_enhancement":
+        # is scoped by s3:GetObject on runs/* alone; rewrite_prompt DetectLabels too (a targeted erase's mask)
+        if name in ("apply_enhancement", "rewrite_prompt"):
             assert rekognition == {"rekognition:DetectLabels": {"*"}}
             assert grants["s3:GetObject"] == {
                 f"${{{synthesized.logical_id(synthesized.stack.storage.bucket)}.Arn}}/runs/*"
@@ -203,13 +204,36 @@ def test_the_verifiers_wildcard_is_suppressed_with_its_reason(synthesized):
     )
 
 
-def test_generator_may_invoke_only_the_generator_model(synthesized):
+def test_generator_may_invoke_only_the_generator_model_and_the_three_targeted_edit_services(synthesized):
     generator = synthesized.stack.functions._config.generator_model
     assert generator == registry.default_model("generator")
+    # Search and Recolor, Search and Replace, Erase Object (strategy targeted), each in the stack's region; not the
+    # other Image Services (upscale, outpaint, remove background: the enhance workflow's, not the loop's)
+    edits = {
+        registry.image_service_for("recolor").model_id,
+        registry.image_service_for("replace").model_id,
+        registry.image_service_for("erase").model_id,
+    }
+    assert len(edits) == 3 and edits < set(registry.image_service_ids())
     assert _grants(synthesized, "generate_images")["bedrock:InvokeModel"] == {
-        f"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{generator}"
+        f"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{model_id}"
+        for model_id in {generator, *edits}
     }
     assert "bedrock:GetInferenceProfile" not in _grants(synthesized, "generate_images")  # not a profile
+    # And no other loop function may invoke them
+    for spec in FUNCTION_SPECS:
+        if spec.name != "generate_images":
+            invoked = _grants(synthesized, spec.name).get("bedrock:InvokeModel", set())
+            assert not [arn for arn in invoked if any(arn.endswith(f"/{model_id}") for model_id in edits)], spec.name
+
+
+def test_the_mask_detectors_wildcard_is_suppressed_with_its_reason(synthesized):
+    role = synthesized.template_json["Resources"][
+        function_role_id(synthesized, synthesized.stack.functions.by_name["rewrite_prompt"])
+    ]
+    [suppression] = [s for s in role["Metadata"]["cdk_nag"]["rules_to_suppress"] if s["id"] == "AwsSolutions-IAM5"]
+    assert "Resource::*" in suppression["applies_to"]
+    assert "for a targeted erase's mask" in suppression["reason"]
 
 
 @pytest.mark.parametrize(

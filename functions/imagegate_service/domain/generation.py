@@ -10,19 +10,27 @@ A Stability round is up to five calls of one image, each allowed Bedrock's 300 s
 330 s: before each call after the first, the task checks that what is left of the invocation covers its slowest
 call so far (with a margin); when it does not, it raises RoundUnfinished, which the state machine retries at once,
 and the next attempt makes only the missing calls. A call that hangs past the function's timeout anyway surfaces as
-Lambda.Unknown, retried too (statemachine/quality_loop.asl.json), with the same resumption."""
+Lambda.Unknown, retried too (statemachine/quality_loop.asl.json), with the same resumption.
+
+A targeted round (strategy targeted: Rewrite Prompt chose a recolor, replace or erase of the best image) makes its
+candidates with one Stability AI Image Services call each instead of the generator, billed, noted and resumed the
+same way."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.adapters.bedrock import BedrockImageGenerator, EditRequest, ImageRequest
+from imagegate_service.adapters.bedrock import BedrockImageGenerator, EditRequest, GeneratedImages, ImageRequest
 from imagegate_service.adapters.storage import S3ObjectStore
+from imagegate_service.domain.enhancing import parse_operation
+from imagegate_service.domain.masks import mask_detection_price
 from imagegate_service.domain.ports import ImageGenerator, ObjectStore
+from imagegate_service.domain.refining import TARGETED_OPERATIONS, targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import ImagesFiltered, ModelTransientError, RoundUnfinished
 
@@ -50,6 +58,27 @@ def image_calls_bound(settings: dict[str, Any]) -> float:
     )
 
 
+def targeted_calls_bound(settings: dict[str, Any]) -> float:
+    """What a targeted round's image calls cost at most (strategy targeted; 0 otherwise): each candidate one call
+    of the dearest targeted service, and the detector's call for an erase's mask."""
+    if settings.get("strategy") != c.STRATEGY_TARGETED:
+        return 0.0
+    prices = [registry.image_service_for(op).price_per_call_usd for op in TARGETED_OPERATIONS]
+    return int(settings["candidatesPerRound"]) * max(prices) + mask_detection_price()
+
+
+@dataclass(frozen=True)
+class CallMaker:
+    """How a round's images are made: the model billed, its price per image, the calls (first candidate, count)
+    and one call (first, count, on_answered) -> GeneratedImages."""
+
+    model_id: str
+    price: float
+    plan: list[tuple[int, int]]
+    bills_filtered_images: bool
+    make: Callable[[int, int, Callable[[], None]], GeneratedImages]
+
+
 class RoundGenerator:
     def __init__(
         self,
@@ -57,12 +86,23 @@ class RoundGenerator:
         images: ObjectStore | None = None,
         ledger: SpendLedger | None = None,
         clock: Callable[[], float] = time.monotonic,
+        services: Any = None,
     ):
-        """`clock` times the calls (seconds; tests give one that advances as their fake model answers)."""
+        """`clock` times the calls (seconds; tests give one that advances as their fake model answers);
+        `services`: the Stability AI Image Services a targeted round calls (made on first use otherwise)."""
         self._clock = clock
         self._generator = generator or BedrockImageGenerator()
         self._images = images or S3ObjectStore()
         self._ledger = ledger or SpendLedger()
+        self._given_services = services
+
+    @property
+    def _services(self) -> Any:
+        if self._given_services is None:
+            from imagegate_service.adapters.image_services import BedrockImageServices
+
+            self._given_services = BedrockImageServices()
+        return self._given_services
 
     def generate(self, state: dict[str, Any], remaining_ms: Callable[[], int] | None = None) -> dict[str, Any]:
         """The round's images. `remaining_ms` is the invocation's time left (the Lambda context's
@@ -71,6 +111,33 @@ class RoundGenerator:
         round_number = loop["round"]
         model = registry.generator(settings["generator"])
         started = self._clock()
+        if targeted(loop.get("edit")):
+            call_maker: CallMaker = self._targeted_calls(state)
+        else:
+            call_maker = self._generator_calls(state, model)
+        done = self._make_calls(state, call_maker, remaining_ms)
+        keys = [key for call in sorted(done.values(), key=lambda call: call["first"]) for key in call["keys"]]
+        self._delete_unlisted(run_id, round_number, keys)
+        filtered = sum(call["filtered"] for call in done.values())
+        cost = sum(call["costUsd"] for call in done.values())
+        if not keys:
+            if filtered:
+                raise ImagesFiltered(
+                    f"All of the generated images of round {round_number} have been blocked by "
+                    f"the content filter ({filtered} of {settings['candidatesPerRound']})."
+                )
+            raise ModelTransientError(f"{call_maker.model_id} delivered no usable image in round {round_number}")
+        return {
+            "round": round_number,
+            "imageKeys": keys,
+            "filtered": filtered,
+            "costUsd": round(cost, 6),
+            "durationMs": int((self._clock() - started) * 1000),
+        }
+
+    def _generator_calls(self, state: dict[str, Any], model: registry.GeneratorModel) -> CallMaker:
+        """The round drawn (or edited) by the run's generator: as many images per call as it takes."""
+        settings, loop = state["settings"], state["loop"]
         request = ImageRequest(
             model_id=model.model_id,
             prompt=loop["prompt"],
@@ -84,12 +151,53 @@ class RoundGenerator:
             style=settings.get("style"),
             edit=self._edit_request(loop.get("edit")),
         )
-        price = model.price_per_image(settings["width"], settings["height"], settings["quality"])
+        return CallMaker(
+            model_id=model.model_id,
+            price=model.price_per_image(settings["width"], settings["height"], settings["quality"]),
+            plan=call_plan(model, settings["candidatesPerRound"]),
+            bills_filtered_images=model.bills_filtered_images,
+            make=lambda first, count, on_answered: self._generator.generate_call(request, first, count, on_answered),
+        )
+
+    def _targeted_calls(self, state: dict[str, Any]) -> CallMaker:
+        """A targeted round (strategy targeted): one Stability AI Image Services call per candidate on the best
+        image, candidate n with seed + n - 1, each one image; an answered call is billed whatever its image
+        (Stability's filter answers with HTTP 200, as the enhance workflow counts it)."""
+        from imagegate_service.adapters.image_services import ServiceRequest
+
+        loop = state["loop"]
+        edit = loop["edit"]
+        operation = parse_operation(0, targeted_as_operation(edit))
+        source = self._images.get_bytes(edit["sourceImageKey"])
+        mask = self._images.get_bytes(edit["maskKey"]) if edit.get("maskKey") else None
+        services = self._services
+
+        def make(first: int, count: int, on_answered: Callable[[], None]) -> GeneratedImages:
+            request = ServiceRequest(
+                operation, source, seed=int(loop["seed"]) + first - 1, context_prompt=loop["prompt"], mask_png=mask
+            )
+            return GeneratedImages(images=[services.apply(request, on_answered)], requested=1, filter_message=None)
+
+        count = int(state["settings"]["candidatesPerRound"])
+        return CallMaker(
+            model_id=operation.model_id,
+            price=operation.price_usd,
+            plan=[(first, 1) for first in range(1, count + 1)],
+            bills_filtered_images=True,
+            make=make,
+        )
+
+    def _make_calls(
+        self, state: dict[str, Any], calls: CallMaker, remaining_ms: Callable[[], int] | None
+    ) -> dict[str, Any]:
+        """Every call of the round's plan that generation.json does not hold, each billed and noted there."""
+        loop, run_id = state["loop"], state["runId"]
+        round_number = loop["round"]
         progress_key = c.generation_key(run_id, round_number)
         earlier = self._images.find_json(progress_key) or {}
         done: dict[str, Any] = earlier.get("calls", {}) if earlier.get("seed") == loop["seed"] else {}
         made = 0
-        for first, count in call_plan(model, settings["candidatesPerRound"]):
+        for first, count in calls.plan:
             if str(first) in done:
                 continue  # delivered (and billed) by an earlier attempt of this task
             if made and remaining_ms is not None:
@@ -98,32 +206,15 @@ class RoundGenerator:
                 left = remaining_ms()
                 if left < needed:
                     raise RoundUnfinished(
-                        f"round {round_number}: {len(done)} of {len(call_plan(model, settings['candidatesPerRound']))}"
+                        f"round {round_number}: {len(done)} of {len(calls.plan)}"
                         f" calls made; {left} ms left of the invocation, another call may need {needed} ms"
                     )
             call_started = self._clock()
-            done[str(first)] = self._call(state, request, model, price, first, count)
+            done[str(first)] = self._call(state, calls, first, count)
             done[str(first)]["durationMs"] = int((self._clock() - call_started) * 1000)
             made += 1
             self._images.put_json(progress_key, {"round": round_number, "seed": loop["seed"], "calls": done})
-        keys = [key for call in sorted(done.values(), key=lambda call: call["first"]) for key in call["keys"]]
-        self._delete_unlisted(run_id, round_number, keys)
-        filtered = sum(call["filtered"] for call in done.values())
-        cost = sum(call["costUsd"] for call in done.values())
-        if not keys:
-            if filtered:
-                raise ImagesFiltered(
-                    f"All of the generated images of round {round_number} have been blocked by "
-                    f"the content filter ({filtered} of {settings['candidatesPerRound']})."
-                )
-            raise ModelTransientError(f"{model.model_id} delivered no usable image in round {round_number}")
-        return {
-            "round": round_number,
-            "imageKeys": keys,
-            "filtered": filtered,
-            "costUsd": round(cost, 6),
-            "durationMs": int((self._clock() - started) * 1000),
-        }
+        return done
 
     def _edit_request(self, edit: dict[str, Any] | None) -> EditRequest | None:
         """The round's edit (Rewrite Prompt chose it): the state names the source image's key, read here."""
@@ -137,36 +228,27 @@ class RoundGenerator:
             mask_prompt=edit.get("maskPrompt"),
         )
 
-    def _call(
-        self,
-        state: dict[str, Any],
-        request: ImageRequest,
-        model: registry.GeneratorModel,
-        price: float,
-        first: int,
-        count: int,
-    ) -> dict[str, Any]:
+    def _call(self, state: dict[str, Any], calls: CallMaker, first: int, count: int) -> dict[str, Any]:
         """One billed call for candidates first..first+count-1: its images stored, what it delivered."""
         run_id, round_number = state["runId"], state["loop"]["round"]
+        price = calls.price
         with self._ledger.call(
             state,
             round_number=round_number,
             step=c.STEP_GENERATE,
             candidate=first,
-            model_id=model.model_id,
+            model_id=calls.model_id,
             bound_usd=count * price,
         ) as billed:
             try:
-                result = self._generator.generate_call(
-                    request, first, count, on_answered=lambda: billed.answered(count * price)
-                )
+                result = calls.make(first, count, lambda: billed.answered(count * price))
             except ImagesFiltered:
-                if not model.bills_filtered_images:
+                if not calls.bills_filtered_images:
                     billed.answered(0.0, c.CALL_FILTERED)
                 billed.outcome = c.CALL_FILTERED
                 return {"first": first, "keys": [], "filtered": count, "costUsd": billed.cost_usd}
             delivered = len(result.images)
-            if not model.bills_filtered_images:
+            if not calls.bills_filtered_images:
                 billed.cost_usd = delivered * price
             if delivered < count:
                 billed.outcome = c.CALL_FILTERED

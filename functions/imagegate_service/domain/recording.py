@@ -14,7 +14,7 @@ from imagegate_service.domain.evaluating import (
     public_evaluation,
     unavailable_evaluation,
 )
-from imagegate_service.domain.generation import image_calls_bound
+from imagegate_service.domain.generation import image_calls_bound, targeted_calls_bound
 from imagegate_service.domain.judging import best_candidate, judge_call_bound
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
@@ -30,14 +30,15 @@ from imagegate_service.settings import run_ttl_days
 def next_round_bound(
     settings: dict[str, Any], checks: list[dict[str, Any]] | None, rewrite_request: dict[str, Any] | None
 ) -> float:
-    """The most another round can cost: every candidate billed, a judge call per candidate, the verifier's calls
+    """The most another round can cost: every candidate billed (drawn, or a targeted edit's service calls and
+    mask), a judge call per candidate, the verifier's calls
     and the evaluator, each with its input bounded from its actual text and image size and its output at maxTokens,
     and the rewrite that makes its prompt (None: the next round re-draws without one)."""
     from imagegate_service.domain.rewriting import rewrite_call_bound
 
     rewrite = rewrite_call_bound(rewrite_request) if rewrite_request is not None else 0.0
     return (
-        image_calls_bound(settings)
+        max(image_calls_bound(settings), targeted_calls_bound(settings))  # a targeted round edits instead
         + int(settings["candidatesPerRound"]) * judge_call_bound(settings)
         + verification_calls_bound(settings)
         + evaluation_calls_bound(settings, checks)

@@ -1,6 +1,8 @@
 """Refinement (run setting `strategy`): whether the next round edits the best image so far or draws anew from
 text, and with which edit. The model registry says which generators edit and how; the judge's failed checks
-(their kind and subject, verdict.schema.json) say whether what is wrong is local to one object."""
+(their kind and subject, verdict.schema.json) say whether what is wrong is local to one object. Under strategy
+targeted the edit is one Stability AI Image Services operation (recolor, replace, erase) chosen from the failed
+checks alone: the judge's and the verifier's, never the benchmark's expected answers."""
 
 from __future__ import annotations
 
@@ -64,6 +66,108 @@ def plan_edit(settings: dict[str, Any], loop: dict[str, Any], best_verdict: dict
     return {**edit, "task": "IMAGE_VARIATION", "similarityStrength": similarity}
 
 
+# strategy targeted: the enhance operations (domain/enhancing.py) a round may make of the best image, one Stability
+# AI Image Services call per candidate: Search and Recolor, Search and Replace, Erase Object.
+TARGETED_OPERATIONS = ("recolor", "replace", "erase")
+
+
+def _noun(value: Any) -> str:
+    return str(value).strip().lower() if isinstance(value, str) else ""
+
+
+def failed_seen(verdict: dict[str, Any], verification: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The best round's failed checks as a deployed system sees them: the judge's checks it failed, and those the
+    verifier (when it grounded this verdict: its document's checks follow the verdict's, domain/verifying.py)
+    found false where the judge passed them. The judge's check is returned (it carries the colour, the count)."""
+    grounded = (verification or {}).get("checks") or []
+    failed = []
+    for index, check in enumerate(verdict.get("checks", [])):
+        if not isinstance(check, dict):
+            continue
+        seen = grounded[index] if index < len(grounded) and isinstance(grounded[index], dict) else {}
+        verifier_failed = seen.get("question") == check.get("question") and seen.get("satisfied") is False
+        if not check.get("satisfied", True) or verifier_failed:
+            failed.append(check)
+    return failed
+
+
+def targeted_operation(failed: list[dict[str, Any]]) -> dict[str, str] | None:
+    """The one Image Services edit that answers every failed check, as the enhance operation's JSON, or None
+    (the round regenerates):
+
+    - every failure is a colour check on one object, asking one colour: recolor that object to it;
+    - every failure is an absent check on one object ("no X"; not one allowing fewer than a number, which is a
+      count): erase it;
+    - the failures are one such unwanted object and one missing object (an entity check): replace the one with
+      the other (the wrong object stands where the right one belongs).
+
+    Anything else needs a new image: a missing object alone (Search and Replace needs something to search for, and
+    the checks do not say what stands in its place), a count, a place, a relation, text, the scene, light, style,
+    an attribute other than colour, two objects' colours, or a check that names no subject."""
+    from imagegate_service.domain.enhancing import parse_operation
+
+    if not failed:
+        return None
+    colours: set[tuple[str, str]] = set()
+    unwanted: set[str] = set()
+    missing: set[str] = set()
+    for check in failed:
+        kind, subject = check.get("kind"), _noun(check.get("subject"))
+        if not subject:
+            return None
+        if kind == "colour" and _noun(check.get("colour")):
+            colours.add((subject, _noun(check.get("colour"))))
+        elif kind == "absent" and not check.get("count"):
+            unwanted.add(subject)
+        elif kind == "entity":
+            missing.add(subject)
+        else:
+            return None
+    operation: dict[str, str] | None = None
+    if len(colours) == 1 and not unwanted and not missing:
+        (target, colour) = colours.pop()
+        operation = {"op": "recolor", "object": target, "colour": colour}
+    elif len(unwanted) == 1 and not colours and not missing:
+        operation = {"op": "erase", "object": unwanted.pop()}
+    elif len(unwanted) == 1 and len(missing) == 1 and not colours and unwanted != missing:
+        operation = {"op": "replace", "object": unwanted.pop(), "with": missing.pop()}
+    if operation is None:
+        return None
+    return parse_operation(0, operation).to_dict()  # the enhance operation's own rules (lengths) apply
+
+
+def plan_targeted(
+    settings: dict[str, Any], loop: dict[str, Any], failed: list[dict[str, Any]], rounds: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """strategy targeted: the next round's targeted edit of the best image so far (its key, round and the
+    operation: task = the operation, object, colour / with), or None to regenerate. Each operation is tried once
+    on an image: when an earlier round already made it from the same image and did not become the best, another
+    seed of the same edit is not what the run needs (a policy of this project, chosen before any benchmark of it,
+    like the edit rates it meets offline: world/edit.py), so the round regenerates."""
+    source = loop.get("bestImageKey")
+    if settings.get("strategy") != c.STRATEGY_TARGETED or not source:
+        return None
+    operation = targeted_operation(failed)
+    if operation is None:
+        return None
+    params = {("task" if key == "op" else key): value for key, value in operation.items()}
+    for earlier in rounds:
+        made = earlier.get("edit") or {}
+        if earlier.get("sourceImageKey") == source and all(made.get(key) == value for key, value in params.items()):
+            return None
+    return {"sourceImageKey": source, "sourceRound": int(loop["bestRound"]), **params}
+
+
+def targeted(edit: dict[str, Any] | None) -> bool:
+    """Is this round's edit a targeted Image Services edit (not the generator's own edit)?"""
+    return bool(edit) and (edit or {}).get("task") in TARGETED_OPERATIONS
+
+
+def targeted_as_operation(edit: dict[str, Any]) -> dict[str, Any]:
+    """A targeted edit as the enhance operation's JSON (domain/enhancing.py parses it)."""
+    return {"op": edit["task"], **{key: edit[key] for key in ("object", "colour", "with") if edit.get(key) is not None}}
+
+
 def round_mode(loop: dict[str, Any]) -> str:
     """What the loop's current round does: edit (it carries an edit) or generate."""
     return c.MODE_EDIT if loop.get("edit") else c.MODE_GENERATE
@@ -73,5 +177,5 @@ def public_edit(edit: dict[str, Any] | None) -> dict[str, Any] | None:
     """A round's edit as recorded (round item, run.json, the API): its task, source round and parameters."""
     if not edit:
         return None
-    keys = ("task", "sourceRound", "strength", "similarityStrength", "maskPrompt")
+    keys = ("task", "sourceRound", "strength", "similarityStrength", "maskPrompt", "object", "colour", "with")
     return {key: edit[key] for key in keys if edit.get(key) is not None}

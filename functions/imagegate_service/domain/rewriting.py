@@ -7,15 +7,18 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry, styles
-from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, tool_request_cost_bound
+from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, png_size, tool_request_cost_bound
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.answers import answer_outcome, as_data, validated
+from imagegate_service.domain.enhancements import boxes_of, mask_png
+from imagegate_service.domain.enhancing import parse_operation
 from imagegate_service.domain.judging import best_candidate
-from imagegate_service.domain.ports import ObjectStore, RunRepository, ToolCaller
-from imagegate_service.domain.refining import plan_edit
+from imagegate_service.domain.masks import detect_for_mask
+from imagegate_service.domain.ports import ImageDetector, ObjectStore, RunRepository, ToolCaller
+from imagegate_service.domain.refining import failed_seen, plan_edit, plan_targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.verifying import verification_suggestions
-from imagegate_service.errors import InvalidRewrite
+from imagegate_service.errors import InvalidRewrite, VerifierFailed, VerifierThrottled, VerifierTransientError
 
 REWRITE_SCHEMA = "rewrite.schema.json"
 HISTORY_SIZE = 3
@@ -29,11 +32,22 @@ class PromptRewriter:
         images: ObjectStore | None = None,
         runs: RunRepository | None = None,
         ledger: SpendLedger | None = None,
+        detector: ImageDetector | None = None,
     ):
+        """`detector`: the targeted erase's mask (strategy targeted); made on first use otherwise."""
         self._models = models or BedrockToolCaller()
         self._images = images or S3ObjectStore()
         self._runs = runs or DynamoRunRepository()
         self._ledger = ledger or SpendLedger(self._runs)
+        self._given_detector = detector
+
+    @property
+    def _detector(self) -> ImageDetector:
+        if self._given_detector is None:
+            from imagegate_service.adapters.rekognition import RekognitionDetector
+
+            self._given_detector = RekognitionDetector()
+        return self._given_detector
 
     def rewrite(self, state: dict[str, Any]) -> dict[str, Any]:
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
@@ -49,6 +63,14 @@ class PromptRewriter:
         if int(loop.get("bestRound", 0)) not in (0, loop["round"]):
             best_doc = self._images.get_json(c.verdict_key(run_id, int(loop["bestRound"])))
         edit = plan_edit(settings, loop, best_candidate(best_doc)["verdict"])
+        review = state["judgement"].get("review") or {}
+        rejected = review.get("decision") == c.REVIEW_REJECT
+        note: dict[str, Any] = {}
+        if settings.get("strategy") == c.STRATEGY_TARGETED and not rejected:  # a person's words need a rewrite
+            targeted_edit, skipped = self._plan_targeted(state, best_doc)
+            if targeted_edit is not None:
+                return self._targeted(state, targeted_edit, {**loop, "prompt": best_doc["prompt"]})
+            note = {"targetedSkipped": skipped} if skipped else {}
         base = loop
         if edit is not None and best_doc is not verdict_doc:
             suggestions = best_candidate(best_doc)["verdict"]["suggestions"]
@@ -57,10 +79,87 @@ class PromptRewriter:
         if edit is None or best_doc is verdict_doc:
             found = verification_suggestions(state["judgement"].get("verification"), self._images)
             suggestions = [*found, *suggestions]
-        review = state["judgement"].get("review") or {}
-        if review.get("decision") == c.REVIEW_REJECT:  # a person rejected the round: their feedback leads
+        if rejected:  # a person rejected the round: their feedback leads
             suggestions = [review["feedback"], *suggestions]
-        return self._rewritten(state, suggestions, edit, base, self._runs.list_rounds(run_id))
+        return self._rewritten(state, suggestions, edit, base, self._runs.list_rounds(run_id), note=note)
+
+    def _plan_targeted(
+        self, state: dict[str, Any], best_doc: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """strategy targeted: the targeted edit of the best image its failed checks call for (the judge's, and the
+        verifier's when it grounded that image), or None to regenerate, with why a planned edit was given up. An
+        erase needs a mask: the detector's boxes of the object (one billed DetectLabels call in the round it
+        prepares, kept beside that round so a retried task does not pay twice); when the detector sees no such
+        object, or cannot answer (throttled, failing: as the gate falls back to the judge when the verifier is
+        unavailable, the round falls back to regenerating rather than failing the run), the round regenerates."""
+        settings, loop, run_id = state["settings"], state["loop"], state["runId"]
+        verification = self._images.find_json(c.verification_key(run_id, int(loop["bestRound"])))
+        if not verification or verification.get("imageKey") != loop["bestImageKey"]:
+            verification = None
+        failed = failed_seen(best_candidate(best_doc)["verdict"], verification)
+        edit = plan_targeted(settings, loop, failed, self._runs.list_rounds(run_id))
+        if edit is None or edit["task"] != "erase":
+            return edit, None
+        next_round = loop["round"] + 1
+        source = edit["sourceImageKey"]
+        labels_key = c.edit_labels_key(run_id, next_round)
+        kept = self._images.find_json(labels_key)
+        if kept is None or kept.get("imageKey") != source:
+            try:
+                labels, price = detect_for_mask(
+                    self._ledger,
+                    self._detector,
+                    state,
+                    source,
+                    round_number=next_round,
+                    step=c.STEP_EDIT_DETECT,
+                    candidate=0,
+                    in_round=True,
+                )
+            except (VerifierThrottled, VerifierTransientError, VerifierFailed) as error:
+                return None, f"erase {edit['object']}: the detector could not draw its mask ({error})"
+            kept = {"imageKey": source, "labels": labels, "costUsd": price}
+            self._images.put_json(labels_key, kept)
+        boxes = boxes_of(kept["labels"], edit["object"])
+        if not boxes:
+            return None, f"erase {edit['object']}: the detector found no {edit['object']} to mask"
+        mask_key = c.edit_mask_key(run_id, next_round)
+        self._images.put_png(mask_key, mask_png(*png_size(self._images.get_bytes(source)), boxes))
+        return {**edit, "maskKey": mask_key}, None
+
+    def _targeted(self, state: dict[str, Any], edit: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+        """A targeted round needs no rewrite: the operation and its words come from the failed checks, so no
+        rewriter call is made (none billed). The round keeps the best round's prompt (the next rewrite starts
+        from it) and draws with a seed no earlier edit of the same image used (fresh_seed)."""
+        settings, loop, run_id = state["settings"], state["loop"], state["runId"]
+        next_round = loop["round"] + 1
+        rounds = self._runs.list_rounds(run_id)
+        seed = fresh_seed(settings, loop, next_round, base["prompt"], base["negativePrompt"], edit, rounds)
+        description = parse_operation(0, targeted_as_operation(edit)).describe()
+        self._images.put_json(
+            c.rewrite_key(run_id, next_round),
+            {
+                "fromRound": loop["round"],
+                "suggestions": [],
+                "changes": [f"targeted edit of round {edit['sourceRound']}'s image: {description}"],
+                "prompt": base["prompt"],
+                "negativePrompt": base["negativePrompt"],
+                "rewriterModel": None,
+                "strategy": settings.get("strategy"),
+                "mode": c.MODE_EDIT,
+                "edit": edit,
+                **({"seed": seed} if seed is not None else {}),
+            },
+        )
+        return {
+            **loop,
+            "round": next_round,
+            "prompt": base["prompt"],
+            "negativePrompt": base["negativePrompt"],
+            "rewriteCostUsd": 0.0,
+            "edit": edit,
+            **({"seed": seed} if seed is not None else {}),
+        }
 
     def _reword(self, state: dict[str, Any]) -> dict[str, Any]:
         """The reword control arm: the rewriter restates the ORIGINAL prompt (and negative prompt) more explicitly
@@ -78,8 +177,10 @@ class PromptRewriter:
         base: dict[str, Any],
         earlier: list[dict[str, Any]],
         seed: int | None = None,
+        note: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """One rewrite call (billed in the ledger), its record, and the next round's loop state."""
+        """One rewrite call (billed in the ledger), its record (with `note`'s keys), and the next round's loop
+        state."""
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         generator = registry.generator(settings["generator"])
         rewriter = registry.text_model(settings["rewriter"])
@@ -118,6 +219,7 @@ class PromptRewriter:
                 "mode": c.MODE_EDIT if edit else c.MODE_GENERATE,
                 "edit": edit,
                 **({"seed": seed} if seed is not None else {}),
+                **(note or {}),
             },
         )
         return {

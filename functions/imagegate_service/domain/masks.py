@@ -1,0 +1,48 @@
+"""An erase's mask: the named object's boxes from one billed DetectLabels call (Erase Object takes a mask, not
+words). The loop's targeted erase (domain/rewriting.py) draws its mask with it; the enhance workflow's erase
+(domain/enhancements.py) makes the same call with the same confidence and draws the mask with the same mask_png
+and boxes_of."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imagegate_service import constants as c
+from imagegate_service import registry
+from imagegate_service.domain.enhancements import DETECT_MIN_CONFIDENCE
+from imagegate_service.domain.ports import ImageDetector
+from imagegate_service.domain.spend import SpendLedger
+
+MASK_FEATURES = ("GENERAL_LABELS",)  # the labels' instances carry the boxes; no image properties are needed
+
+
+def mask_detection_price() -> float:
+    return registry.verifier_service(c.VERIFIER_REKOGNITION).price_per_image(*MASK_FEATURES)
+
+
+def detect_for_mask(
+    ledger: SpendLedger,
+    detector: ImageDetector,
+    state: dict[str, Any],
+    key: str,
+    *,
+    round_number: int,
+    step: str,
+    candidate: int,
+    in_round: bool,
+) -> tuple[dict[str, Any], float]:
+    """One DetectLabels call on the image at `key`, reserved and recorded in the spend ledger once (a call the
+    detector did not answer is given back); its answer and price."""
+    price = mask_detection_price()
+    with ledger.call(
+        state,
+        round_number=round_number,
+        step=step,
+        candidate=candidate,
+        model_id=c.VERIFIER_REKOGNITION,
+        bound_usd=price,
+        in_round=in_round,
+    ) as billed:
+        labels = detector.detect_labels(key, MASK_FEATURES, DETECT_MIN_CONFIDENCE)
+        billed.answered(price)
+    return labels, price
