@@ -159,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
         STRATEGY_REFINE,
         STRATEGY_REGENERATE,
         STRATEGY_REWORD,
+        STRATEGY_TARGETED,
     )
     from imagegate_service.settings import DEFAULTS, MAX_ROUNDS_HARD_CAP
 
@@ -206,7 +207,8 @@ def _parser() -> argparse.ArgumentParser:
         f"what failed is about one object, else regenerate), {STRATEGY_REGENERATE} (rewrite the prompt and draw "
         f"anew), {STRATEGY_REFINE} (edit the best image every round), {STRATEGY_REDRAW} (the same prompt with the "
         f"next seed), {STRATEGY_REWORD} (the original prompt restated more explicitly without the judge's verdict, "
-        "the next seed); rewrite is the deprecated name of regenerate",
+        f"the next seed), {STRATEGY_TARGETED} (regenerate, but recolor, replace or erase one object of the best image "
+        "with Stability AI Image Services when that is all that failed); rewrite is the deprecated name of regenerate",
     )
     run.add_argument("--style", help="a style preset of prompts/styles.json (photographic, watercolor, ...)")
     run.add_argument(
@@ -381,7 +383,7 @@ def _parser() -> argparse.ArgumentParser:
         help="control arms, run on the same items in one benchmark execution: loop (the settings as "
         "given, strategy regenerate), single (1 round), redraw (re-draw the unchanged prompt with a new seed instead "
         "of rewriting), reword (restate the original prompt more explicitly without the verdict), best-of-3, best-of-5 (1 round, N candidates), loop+refine (every round after the first "
-        "edits the best image), loop+auto (strategy auto), loop+verify (loop with the verifier at the gate; every "
+        "edits the best image), loop+auto (strategy auto), loop+targeted (strategy targeted), loop+verify (loop with the verifier at the gate; every "
         "other arm runs with verifier none); default loop",
     )
     bench.add_argument("--out", type=Path, default=DEFAULT_BENCH_OUT, help="receives <date>/report.json and .html")
