@@ -1,6 +1,8 @@
 """`imagegate doctor`: can this machine deploy and run imagegate in AWS? Checks credentials and region,
-then each configured Bedrock model (offered in the region, access granted, lifecycle as Bedrock reports it),
-and prints the exact bootstrap and deploy commands. Exit code: 0 ready, 1 something to fix, 2 nothing could
+then each configured Bedrock model (offered in the region, access granted, lifecycle as Bedrock reports it, and
+for a model sold through AWS Marketplace whether the account is subscribed), the image model's applied
+requests-per-minute quota against the imageModelRequestsPerMinute setting, and prints the exact bootstrap and
+deploy commands. Exit code: 0 ready, 1 something to fix, 2 nothing could
 be checked (no credentials or region, credentials rejected, or AWS unreachable)."""
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def run_doctor(
     bedrock = session.client("bedrock", region_name=region)
     for model_id, roles in _models_by_id(config).items():
         problems += _check_model(bedrock, config, model_id, roles, region, out)
+    problems += _check_image_quota(session, config, region, out)
 
     out("")
     out("Deploy (from the repository root, with the same credentials):")
@@ -184,10 +187,14 @@ def _check_model(bedrock: Any, config: ImagegateConfig, model_id: str, roles: li
 
     lifecycle = details.get("modelLifecycle") or {}
     status = lifecycle.get("status", "unknown")
-    access = _model_access(bedrock, foundation_model)
+    availability = _availability(bedrock, foundation_model)
+    access = _access_granted(availability)
     problems = 0
+    subscription_problem = _report_subscription(config, model_id, label, foundation_model, availability, region, out)
     if status == "EOL":
         problems = 1  # Bedrock refuses every request: reported below with what to switch to
+    elif subscription_problem is not None:
+        problems = subscription_problem  # said by _report_subscription: not subscribed, or subscribing
     elif access is False:
         out(
             f"✗ {label}: model access is not granted in {region}. Open the model once in the Bedrock console's "
@@ -205,18 +212,197 @@ def _check_model(bedrock: Any, config: ImagegateConfig, model_id: str, roles: li
     return problems
 
 
-def _model_access(bedrock: Any, foundation_model: str) -> bool | None:
-    """True/False from GetFoundationModelAvailability, None when that call is not allowed or fails."""
+def _availability(bedrock: Any, foundation_model: str) -> dict[str, Any] | str:
+    """GetFoundationModelAvailability's answer, or the error code that kept it from being read."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        availability = bedrock.get_foundation_model_availability(modelId=foundation_model)
-    except (ClientError, BotoCoreError):
+        answer: dict[str, Any] = bedrock.get_foundation_model_availability(modelId=foundation_model)
+        return answer
+    except ClientError as error:
+        return str(error.response.get("Error", {}).get("Code") or "ClientError")
+    except BotoCoreError as error:
+        return type(error).__name__
+
+
+def _access_granted(availability: dict[str, Any] | str) -> bool | None:
+    """True/False from GetFoundationModelAvailability, None when that call is not allowed or fails."""
+    if isinstance(availability, str):
         return None
     return (
         availability.get("authorizationStatus") == "AUTHORIZED"
         and availability.get("entitlementAvailability") == "AVAILABLE"
     )
+
+
+# GetFoundationModelAvailability's agreementAvailability.status: the account's model access agreement, i.e. its AWS
+# Marketplace subscription to a third-party model (AVAILABLE | PENDING | NOT_AVAILABLE | ERROR; Bedrock API reference,
+# https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetFoundationModelAvailability.html). An
+# administrator subscribes by hand with ListFoundationModelAgreementOffers + CreateFoundationModelAgreement
+# (API_CreateFoundationModelAgreement.html), which is what the console's "request access" does.
+AGREEMENT_SUBSCRIBED, AGREEMENT_PENDING = "AVAILABLE", "PENDING"
+
+
+def _subscribe_commands(foundation_model: str, region: str) -> str:
+    return (
+        f"`aws bedrock list-foundation-model-agreement-offers --model-id {foundation_model} --region {region}`, then "
+        f"`aws bedrock create-foundation-model-agreement --model-id {foundation_model} --offer-token <offerToken> "
+        f"--region {region}`"
+    )
+
+
+def _report_subscription(
+    config: ImagegateConfig,
+    model_id: str,
+    label: str,
+    foundation_model: str,
+    availability: dict[str, Any] | str,
+    region: str,
+    out: Out,
+) -> int | None:
+    """For a model sold through AWS Marketplace (the registry records its product id): whether the account is
+    subscribed and what to do if not. Returns the problems when it is not (0 while a subscription is on its way or
+    the stack will subscribe on the first call, 1 when nothing will), None when subscribed, not a Marketplace model,
+    or not readable (a warning says so)."""
+    from imagegate_service import registry
+
+    if registry.marketplace_product_id(model_id) is None:
+        return None  # Amazon's own models: no Marketplace subscription
+    if isinstance(availability, str):
+        out(
+            f"⚠ {label}: cannot tell whether the account is subscribed to it in AWS Marketplace: "
+            f"bedrock:GetFoundationModelAvailability answered {availability}. Allow that action to check, or read "
+            "the model's access in the Bedrock console (Model access); a run the model refuses fails with "
+            "ModelAccessDenied."
+        )
+        return None
+    agreement = availability.get("agreementAvailability") or {}
+    state = str(agreement.get("status") or "unknown")
+    if state == AGREEMENT_SUBSCRIBED:
+        out(f"✓ {label}: the account is subscribed to it in AWS Marketplace in {region}")
+        return None
+    if state == AGREEMENT_PENDING:
+        out(
+            f"⚠ {label}: the account's AWS Marketplace subscription is being set up (PENDING); it can take up to 15 "
+            "minutes, and calls meanwhile are refused. Run `imagegate doctor` again before the first run."
+        )
+        return 0
+    detail = f" ({agreement['errorMessage']})" if agreement.get("errorMessage") else ""
+    by_hand = f"subscribe as an administrator: {_subscribe_commands(foundation_model, region)}"
+    if config.model_subscription != "OFF":
+        out(
+            f"⚠ {label}: the account is not subscribed to it in AWS Marketplace yet ({state}{detail}). With "
+            f"modelSubscription {config.model_subscription} the generator's role may subscribe, so the first run's "
+            "first call subscribes the account (it needs a payment method; calls may be refused for up to 15 "
+            f"minutes). To subscribe now instead, {by_hand}."
+        )
+        return 0
+    out(
+        f"✗ {label}: the account is not subscribed to it in AWS Marketplace ({state}{detail}), and modelSubscription "
+        f"OFF gives the stack no Marketplace permissions, so every call will be refused. Either {by_hand}, or deploy "
+        "with `-c modelSubscription=SCOPED` so the first call subscribes."
+    )
+    return 1
+
+
+# Service Quotas names Bedrock's per-model request quotas "On-demand InvokeModel requests per minute for ${model}"
+# and "Cross-Region InvokeModel requests per minute for ${model}" (an inference profile's) (Bedrock user guide,
+# "Request an increase for Amazon Bedrock quotas", https://docs.aws.amazon.com/bedrock/latest/userguide/
+# quotas-increase.html). ${model} is the model's name as Service Quotas spells it: matched here by the registry's
+# displayName words. ListServiceQuotas lists applied values and leaves out a quota without one
+# (API_ListServiceQuotas.html), so the default list is read next.
+QUOTA_SERVICE_CODE = "bedrock"
+ON_DEMAND_QUOTA, CROSS_REGION_QUOTA = "On-demand", "Cross-Region"
+QUOTA_NAME = "{kind} InvokeModel requests per minute for "
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text.lower())
+
+
+def _matching_quota(quotas: list[dict[str, Any]], prefix: str, model_name: str) -> dict[str, Any] | None:
+    """The quota named prefix + a name ending in model_name's words (a provider's name may come first: "Stability
+    AI Stable Diffusion 3.5 Large"; another model's, "... Large Turbo", does not match); of several, the shortest."""
+    wanted = _words(model_name)
+    found = []
+    for quota in quotas:
+        name = str(quota.get("QuotaName") or "")
+        if not name.lower().startswith(prefix.lower()):
+            continue
+        words = _words(name[len(prefix) :])
+        if wanted and words[-len(wanted) :] == wanted:
+            found.append((len(words) - len(wanted), name, quota))
+    return min(found, key=lambda item: (item[0], item[1]))[2] if found else None
+
+
+def _listed_quotas(client: Any, operation: str) -> list[dict[str, Any]]:
+    return [
+        quota
+        for page in client.get_paginator(operation).paginate(ServiceCode=QUOTA_SERVICE_CODE)
+        for quota in page.get("Quotas") or []
+    ]
+
+
+def _check_image_quota(session: Any, config: ImagegateConfig, region: str, out: Out) -> int:
+    """The image model's applied requests-per-minute quota (Service Quotas) next to imageModelRequestsPerMinute:
+    1 problem when the setting is above it (a benchmark would be throttled past its retries), else 0; a quota that
+    cannot be read is a warning naming why and where to look."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from imagegate_service import constants, registry
+
+    model_id = config.generator_model
+    name = (registry.document()["generators"].get(model_id) or {}).get("displayName", model_id)
+    kind = CROSS_REGION_QUOTA if config.profile_regions(model_id) else ON_DEMAND_QUOTA
+    prefix = QUOTA_NAME.format(kind=kind)
+    setting = config.image_model_requests_per_minute
+    where = f"the Service Quotas console (Amazon Bedrock, '{prefix}{name}', {region})"
+    client = session.client("service-quotas", region_name=region)
+    try:
+        quota, source = _matching_quota(_listed_quotas(client, "list_service_quotas"), prefix, name), "applied"
+        if quota is None:
+            quota = _matching_quota(_listed_quotas(client, "list_aws_default_service_quotas"), prefix, name)
+            source = "default"
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        reason = (
+            "your credentials may not call servicequotas:ListServiceQuotas"
+            if code in ("AccessDeniedException", "AccessDenied")
+            else f"Service Quotas has no quotas for {QUOTA_SERVICE_CODE} in {region}"
+            if code == "NoSuchResourceException"
+            else f"Service Quotas answered {code}"
+        )
+        out(f"⚠ {model_id} quota: cannot read the requests-per-minute quota ({code}: {reason}); look in {where}.")
+        return 0
+    except BotoCoreError as error:
+        out(f"⚠ {model_id} quota: could not reach Service Quotas in {region} ({error}); look in {where}.")
+        return 0
+    if quota is None:
+        out(
+            f"⚠ {model_id} quota: Service Quotas lists no '{prefix}{name}' quota in {region} (Bedrock may limit this "
+            "model by tokens only there); imageModelRequestsPerMinute then bounds benchmarks by your own choice."
+        )
+        return 0
+    value = float(quota.get("Value") or 0)
+    cap = constants.benchmark_concurrency_for_quota(int(value))  # at least 1
+    what = f"{quota.get('QuotaName')} ({quota.get('QuotaCode')}): {value:g} a minute ({source})"
+    if setting is None:
+        out(
+            f"⚠ {what}. imageModelRequestsPerMinute is not set, so benchmarks are not bounded by it: deploy with "
+            f"`-c imageModelRequestsPerMinute={int(value)}` (at most {cap} loops at once)."
+        )
+        return 0
+    if setting > value:
+        out(
+            f"✗ {what}, but imageModelRequestsPerMinute is {setting}: a benchmark at that rate is throttled past its "
+            f"retries. Deploy with `-c imageModelRequestsPerMinute={int(value)}` (at most {cap} loops at once), or "
+            "request an increase of the quota first."
+        )
+        return 1
+    out(f"✓ {what}; imageModelRequestsPerMinute {setting} is within it")
+    return 0
 
 
 def _report_lifecycle(

@@ -10,7 +10,7 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from imagegate.doctor import CANNOT_CHECK, NEEDS_FIXING, READY, region_of, run_doctor
-from imagegate_service import registry
+from imagegate_service import constants, registry
 from infra.config import ImagegateConfig, cdk_json_context
 
 pytestmark = pytest.mark.unit
@@ -53,10 +53,10 @@ def _model_details(model_id, name, status, end_of_life=None):
     }
 
 
-def _availability(model_id, authorized=True):
+def _availability(model_id, authorized=True, agreement="AVAILABLE"):
     return {
         "modelId": model_id,
-        "agreementAvailability": {"status": "AVAILABLE"},
+        "agreementAvailability": {"status": agreement},
         "authorizationStatus": "AUTHORIZED" if authorized else "NOT_AUTHORIZED",
         "entitlementAvailability": "AVAILABLE",
         "regionAvailability": "AVAILABLE",
@@ -68,7 +68,10 @@ class StubbedAws:
 
     def __init__(self, region=REGION):
         self.session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
-        self.clients = {name: self.session.client(name, region_name=region or REGION) for name in ("sts", "bedrock")}
+        self.clients = {
+            name: self.session.client(name, region_name=region or REGION)
+            for name in ("sts", "bedrock", "service-quotas")
+        }
         self.stubs = {name: Stubber(client) for name, client in self.clients.items()}
         self.session.client = lambda name, **_: self.clients[name]
 
@@ -77,14 +80,31 @@ class StubbedAws:
             "get_caller_identity", {"UserId": "AIDTEST", "Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/dev"}
         )
 
-    def model(self, model_id, name, status="ACTIVE", end_of_life=None, authorized=True):
+    def model(self, model_id, name, status="ACTIVE", end_of_life=None, authorized=True, agreement="AVAILABLE"):
         bedrock = self.stubs["bedrock"]
         bedrock.add_response(
             "get_foundation_model", _model_details(model_id, name, status, end_of_life), {"modelIdentifier": model_id}
         )
+        if agreement is None:  # the availability call is refused
+            bedrock.add_client_error(
+                "get_foundation_model_availability", "AccessDeniedException", expected_params={"modelId": model_id}
+            )
+            return
         bedrock.add_response(
-            "get_foundation_model_availability", _availability(model_id, authorized), {"modelId": model_id}
+            "get_foundation_model_availability", _availability(model_id, authorized, agreement), {"modelId": model_id}
         )
+
+    def quotas(self, applied=(), defaults=None, error=None):
+        """Service Quotas' answers: the applied list (one page), then the default list when asked for; or an error."""
+        quotas = self.stubs["service-quotas"]
+        if error:
+            quotas.add_client_error("list_service_quotas", error, expected_params={"ServiceCode": "bedrock"})
+            return
+        quotas.add_response("list_service_quotas", {"Quotas": list(applied)}, {"ServiceCode": "bedrock"})
+        if defaults is not None:
+            quotas.add_response(
+                "list_aws_default_service_quotas", {"Quotas": list(defaults)}, {"ServiceCode": "bedrock"}
+            )
 
     def models(self, config, **lifecycles):
         """Every configured model answered ACTIVE and authorized, unless `lifecycles` says otherwise."""
@@ -267,3 +287,131 @@ def test_without_credentials_it_says_what_is_missing(monkeypatch, tmp_path):
     assert "No AWS credentials were found" in output
     assert "No AWS region is configured" in output
     assert "cdk bootstrap" not in output
+
+
+def _quota(name, value, code="L-12345678"):
+    return {"ServiceCode": "bedrock", "QuotaName": name, "QuotaCode": code, "Value": value}
+
+
+SD35_RPM = "On-demand InvokeModel requests per minute for Stable Diffusion 3.5 Large"
+DECOYS = [
+    _quota("On-demand InvokeModel tokens per minute for Stable Diffusion 3.5 Large", 1e6, "L-TOKENS01"),
+    _quota("Cross-Region InvokeModel requests per minute for Stable Diffusion 3.5 Large", 99, "L-CROSS001"),
+    _quota("On-demand InvokeModel requests per minute for Stable Diffusion 3.5 Large Turbo", 77, "L-TURBO001"),
+]
+
+
+def _doctor(config, generator_agreement="AVAILABLE", **quotas):
+    aws = StubbedAws()
+    aws.caller()
+    generator = config.foundation_model(config.generator_model)
+    aws.models(config, **{generator: {"agreement": generator_agreement}})
+    aws.quotas(**quotas)
+    return aws.run(config)
+
+
+@pytest.mark.parametrize(
+    ("subscription", "agreement", "code", "line"),
+    [
+        ("SCOPED", "NOT_AVAILABLE", READY, "⚠ stability.sd3-5-large-v1:0 (generator): the account is not subscribed"),
+        (
+            "OFF",
+            "NOT_AVAILABLE",
+            NEEDS_FIXING,
+            "✗ stability.sd3-5-large-v1:0 (generator): the account is not subscribed",
+        ),
+        ("OFF", "ERROR", NEEDS_FIXING, "AWS Marketplace (ERROR)"),
+        ("SCOPED", "PENDING", READY, "subscription is being set up (PENDING)"),
+        ("OFF", "AVAILABLE", READY, "✓ stability.sd3-5-large-v1:0 (generator): the account is subscribed"),
+    ],
+)
+def test_doctor_says_whether_the_account_is_subscribed_to_the_marketplace_generator(
+    subscription, agreement, code, line
+):
+    # Given the default (Stability) generator, the modelSubscription setting and Bedrock's agreement status
+    config = _config(modelSubscription=subscription, imageModelRequestsPerMinute=10)
+    assert registry.marketplace_product_id(config.generator_model)
+
+    output_code, output = _doctor(config, agreement, applied=[_quota(SD35_RPM, 10)])
+
+    # Then it says so, and what to do when it is not: a problem only when nothing will subscribe
+    assert output_code == code, output
+    assert line in output
+    if agreement != "AVAILABLE" and agreement != "PENDING":
+        assert "aws bedrock create-foundation-model-agreement --model-id stability.sd3-5-large-v1:0" in output
+    # And Amazon's own models (the judge) are never said to need a subscription
+    assert f"{config.judge_model} (judge" not in "".join(line for line in output.splitlines() if "Marketplace" in line)
+
+
+def test_an_unreadable_subscription_is_a_warning_naming_the_refused_call():
+    config = _config(imageModelRequestsPerMinute=10)
+    aws = StubbedAws()
+    aws.caller()
+    aws.models(config, **{config.foundation_model(config.generator_model): {"agreement": None}})
+    aws.quotas(applied=[_quota(SD35_RPM, 10)])
+
+    code, output = aws.run(config)
+
+    assert code == READY
+    assert "cannot tell whether the account is subscribed" in output and "AccessDeniedException" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("setting", "code", "expected"),
+    [
+        (
+            8,
+            READY,
+            "✓ On-demand InvokeModel requests per minute for Stable Diffusion 3.5 Large (L-SD35RPM): 10 a "
+            "minute (applied); imageModelRequestsPerMinute 8 is within it",
+        ),
+        (50, NEEDS_FIXING, "but imageModelRequestsPerMinute is 50: a benchmark at that rate is throttled"),
+        (None, READY, "imageModelRequestsPerMinute is not set"),
+    ],
+)
+def test_the_applied_image_quota_is_compared_with_the_setting(setting, code, expected):
+    # Given an applied quota of 10 requests a minute among decoys (tokens, cross-region, another model)
+    config = _config(**({"imageModelRequestsPerMinute": setting} if setting else {}))
+
+    output_code, output = _doctor(config, applied=[*DECOYS, _quota(SD35_RPM, 10, "L-SD35RPM")])
+
+    assert output_code == code, output
+    assert expected in output
+    if setting != 8:  # the value to deploy with, and the loops it allows
+        cap = constants.benchmark_concurrency_for_quota(10)
+        assert f"`-c imageModelRequestsPerMinute=10` (at most {cap} loops at once)" in output
+
+
+def test_a_quota_without_an_applied_value_is_read_from_the_defaults():
+    config = _config(imageModelRequestsPerMinute=8)
+    code, output = _doctor(config, applied=DECOYS, defaults=[_quota(SD35_RPM, 8, "L-SD35RPM")])
+    assert code == READY and "8 a minute (default); imageModelRequestsPerMinute 8 is within it" in output
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"error": "AccessDeniedException"}, "(AccessDeniedException: your credentials may not call servicequotas"),
+        ({"error": "NoSuchResourceException"}, "(NoSuchResourceException: Service Quotas has no quotas for bedrock"),
+        ({"applied": DECOYS, "defaults": []}, "Service Quotas lists no 'On-demand InvokeModel requests per minute for"),
+    ],
+)
+def test_a_quota_that_cannot_be_read_is_one_clear_warning(kwargs, expected):
+    config = _config(imageModelRequestsPerMinute=8)
+
+    code, output = _doctor(config, **kwargs)
+
+    assert code == READY  # the quota is advice: nothing to fix that doctor could see
+    (line,) = [line for line in output.splitlines() if "quota" in line.lower()]
+    assert line.startswith("⚠ stability.sd3-5-large-v1:0 quota:") and expected in line
+    assert "Traceback" not in output
+
+
+def test_the_quota_name_may_lead_with_the_provider_but_not_trail_with_another_model():
+    from imagegate.doctor import _matching_quota
+
+    prefix = "On-demand InvokeModel requests per minute for "
+    named = _quota(prefix + "Stability AI Stable Diffusion 3.5 Large", 3, "L-PROVIDER")
+    assert _matching_quota([*DECOYS, named], prefix, "Stable Diffusion 3.5 Large") is named
+    assert _matching_quota(DECOYS, prefix, "Stable Diffusion 3.5 Large") is None  # "... Large Turbo" is another model
