@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from imagegate.controls_cli import review_text
 from imagegate_service import templating
+from imagegate_service.constants import DRAWN_SUFFIX  # noqa: F401  (export.py and the offline Bedrock take it here)
 from imagegate_service.domain.readings import evaluation_summary, status_line, verification_summary
 
 if TYPE_CHECKING:
@@ -17,9 +18,6 @@ if TYPE_CHECKING:
 
 
 TEMPLATE = "run_report.html"
-# Beside an offline image (round-NN/candidate-K.png): round-NN/candidate-K.drawn.json, what the offline world drew
-# (world/render.drawn_description), written by the offline Bedrock when the image is stored. The report overlays it.
-DRAWN_SUFFIX = ".drawn.json"
 
 
 def _environment() -> jinja2.Environment:

@@ -68,6 +68,16 @@ def candidate_key(run_id: str, round_number: int, candidate: int) -> str:
     return f"{round_prefix(run_id, round_number)}candidate-{candidate}.png"
 
 
+# Beside an offline image (round-NN/candidate-K.png): round-NN/candidate-K.drawn.json, what the offline world drew
+# (world/render.drawn_description), written by the offline Bedrock when the image is stored. report.html and the
+# console overlay it for people; the judge, the verifier and the evaluator never read it. A real model's image has none.
+DRAWN_SUFFIX = ".drawn.json"
+
+
+def drawn_key(image_key: str) -> str:
+    return image_key.removesuffix(".png") + DRAWN_SUFFIX
+
+
 def verdict_key(run_id: str, round_number: int) -> str:
     return f"{round_prefix(run_id, round_number)}verdict.json"
 

@@ -61,6 +61,7 @@ export async function api(path, { method = "GET", body, headers = {} } = {}) {
     data = null;
   }
   if (!response.ok) throw new ApiError(response.status, data, `HTTP ${response.status} from ${path}`);
+  if (response.status === 204) return null; // DELETE /generations/{id}: nothing to say
   if (data === null) throw new ApiError(response.status, null, `${path} did not answer JSON`);
   return data;
 }

@@ -131,7 +131,7 @@ function show(title, ...content) {
 // -- routing ------------------------------------------------------------------------------------
 const ROUTES = [
   [/^#?\/?$/, "list", () => listView()],
-  [/^#\/new$/, "new", () => formView()],
+  [/^#\/new(?:\?(.*))?$/, "new", (query) => formView(new URLSearchParams(query || ""))],
   [/^#\/generations\/([^/]+)$/, "list", (id) => generationView(decodeURIComponent(id))],
   [/^#\/benchmarks$/, "benchmarks", () => benchmarksView()],
   [/^#\/benchmarks\/([^/]+)$/, "benchmarks", (name) => benchmarkView(decodeURIComponent(name))],
@@ -240,7 +240,8 @@ function listItem(item) {
   return h("li", { class: "gen-item" },
     picture,
     h("div", {},
-      h("a", { class: "prompt", href: `#/generations/${encodeURIComponent(item.id)}` }, title),
+      // cut to two lines here (.prompt); the whole text is its title and the generation page's heading
+      h("a", { class: "prompt", href: `#/generations/${encodeURIComponent(item.id)}`, title }, title),
       h("ul", { class: "gen-facts" },
         h("li", {}, score),
         h("li", {}, `${item.rounds} round(s)`),
@@ -275,7 +276,10 @@ const HINTS = {
   expected: "Optional: the objects the final image must show, for the evaluator.",
 };
 
-function formView() {
+async function formView(query = new URLSearchParams()) {
+  const current = view;
+  const source = await rerunSource(query);
+  if (current !== view) return;
   const schema = options.requestSchema.properties;
   const defaults = options.defaults;
   const generators = options.models.generator;
@@ -380,9 +384,11 @@ function formView() {
     h("div", { class: "form-actions" }, h("button", { type: "submit" }, "Start generation"), formError),
   );
   fields.negativePrompt.control.value = defaults.negativePrompt || "";
+  if (source) prefill(fields, source, generator, size, width, height);
   generator.addEventListener("change", applyGenerator);
   prompt.addEventListener("input", applyGenerator);
   applyGenerator();
+  if (source) prefillAfterGenerator(fields, source);
 
   let pending = null; // {key, body}: a retried identical submission reuses its Idempotency-Key
   form.addEventListener("submit", async (event) => {
@@ -392,6 +398,8 @@ function formView() {
     let body;
     try {
       body = requestBody(form, model);
+      // a re-run keeps the source's settings the form has no field for (verifier, finish...), and records its source
+      if (source) body = { ...carriedSettings(source.settings, fields), ...body, from: source.link };
     } catch (error) {
       return showFieldError(fields, formError, error.field, error.message);
     }
@@ -412,9 +420,60 @@ function formView() {
     }
   });
 
-  show("New generation", h("h1", {}, "New generation"),
-    h("p", { class: "muted" }, "Defaults are this deployment's; every limit is checked by the API."), form);
+  show(source ? "Run again" : "New generation", h("h1", {}, source ? "Run again with changes" : "New generation"),
+    source ? h("p", { id: "rerun-source", class: "rerun-note" }, "Every setting of ",
+      h("a", { href: `#/generations/${encodeURIComponent(source.link.id)}` }, source.link.id),
+      source.link.round ? ` with round ${source.link.round}'s prompt` : " with its original prompt",
+      " is filled in: change what you want and start. The new generation links back to it.")
+      : h("p", { class: "muted" }, "Defaults are this deployment's; every limit is checked by the API."), form);
   prompt.focus();
+}
+
+// #/new?from=<id>[&round=N]: the generation to copy (its settings, and round N's prompt or its original prompt).
+async function rerunSource(query) {
+  const id = query.get("from");
+  if (!id) return null;
+  const generation = await api(`/generations/${encodeURIComponent(id)}`);
+  const wanted = query.get("round") ? Number(query.get("round")) : null;
+  const round = wanted == null ? null : generation.rounds.find((r) => r.round === wanted);
+  if (wanted != null && !round) throw new Error(`generation ${id} has no round ${query.get("round")}`);
+  return {
+    link: round ? { id: generation.id, round: round.round } : { id: generation.id },
+    settings: generation.settings || {},
+    prompt: round ? round.prompt : generation.prompt,
+    negativePrompt: round ? round.negativePrompt : generation.settings?.negativePrompt,
+  };
+}
+
+// The copied settings: the generator first (its sizes and qualities follow it), then every field the form has.
+function prefill(fields, source, generator, size, width, height) {
+  const settings = source.settings;
+  if (settings.generator && [...generator.options].some((o) => o.value === settings.generator)) generator.value = settings.generator;
+  if (settings.width) {
+    width.value = settings.width;
+    height.value = settings.height;
+  }
+  fields.prompt.control.value = source.prompt || "";
+  fields.negativePrompt.control.value = source.negativePrompt || "";
+  for (const [name, value] of Object.entries(settings)) {
+    const field = fields[name];
+    if (!field || ["prompt", "negativePrompt", "generator", "size", "quality", "cfgScale"].includes(name) || value == null) continue;
+    field.control.value = name === "expected" ? JSON.stringify(value) : String(value);
+  }
+  if (settings.expected) fields.expected.wrapper.closest("details").open = true;
+}
+
+// Settings of a re-run's source that no form field shows: sent as they were (the form's fields decide the rest).
+function carriedSettings(settings, fields) {
+  const byForm = new Set([...Object.keys(fields), "prompt", "from", "width", "height"]);
+  return Object.fromEntries(Object.entries(settings).filter(([name, value]) => !byForm.has(name) && value != null));
+}
+
+function prefillAfterGenerator(fields, source) {
+  const settings = source.settings;
+  if (settings.width && !fields.size.control.hidden) fields.size.control.value = `${settings.width}x${settings.height}`;
+  if (settings.quality) fields.quality.control.value = settings.quality;
+  if (settings.cfgScale != null && !fields.cfgScale.wrapper.hidden) fields.cfgScale.control.value = settings.cfgScale;
 }
 
 function requestBody(form, model) {
@@ -489,12 +548,20 @@ async function generationView(id) {
   const title = h("h1", {}, "Generation");
   const review = h("section", { id: "review", class: "review", "aria-label": "Human review" });
   const enhance = h("section", { id: "enhance", class: "enhance", "aria-label": "Enhance the final image" });
-  show("Generation", title, head, review, summary, enhance, h("h2", {}, "Rounds"), roundsNote, rounds);
+  const actions = h("div", { id: "generation-actions", class: "downloads" });
+  const overlaySwitch = h("label", { class: "overlay-switch", hidden: true },
+    h("input", { type: "checkbox", id: "overlay-toggle", onchange: (e) => main.classList.toggle("show-drawn", e.currentTarget.checked) }),
+    " Show what the offline world drew (labels and boxes)");
+  const compare = h("section", { id: "compare", class: "compare", "aria-labelledby": "compare-heading" });
+  main.classList.remove("show-drawn");
+  show("Generation", title, head, actions, overlaySwitch, review, summary, enhance, compare, h("h2", {}, "Rounds"), roundsNote, rounds);
   main.insertBefore(problem, summary);
   let shownRounds = 0;
   let reviewKey = null;
   let enhanceKey = null;
+  let actionsKey = null;
   let lastStatus = null;
+  const drawings = drawingLoader(current, overlaySwitch);
   let document_ = null;
 
   const refresh = async () => {
@@ -504,6 +571,11 @@ async function generationView(id) {
     title.textContent = generation.prompt || generation.id;
     document.title = `${generation.status}: ${generation.prompt || id} · imagegate console`;
     renderHead(head, generation);
+    const actionsNow = JSON.stringify([generation.status, enhancing(generation)]);
+    if (actionsNow !== actionsKey) {
+      actionsKey = actionsNow;
+      renderActions(actions, generation, () => poll(0));
+    }
     // re-drawn only when the review state changes, so feedback being typed survives the polls
     const key = JSON.stringify([generation.awaitingReview, generation.rounds.map((r) => (r.reviews || []).length)]);
     if (key !== reviewKey) {
@@ -512,6 +584,8 @@ async function generationView(id) {
     }
     if (generation.status !== lastStatus || generation.rounds.length !== shownRounds) {
       renderSummary(summary, generation, () => document_);
+      drawings.attach(summary);
+      renderCompare(compare, generation, drawings);
     }
     // the enhancements' list is re-drawn only when one of them changes, so the form being filled survives the polls
     const enhancementsKey = JSON.stringify([generation.status, (generation.enhancements || []).map((e) => [e.id, e.status])]);
@@ -521,7 +595,9 @@ async function generationView(id) {
     }
     for (const round of generation.rounds.slice(shownRounds)) {
       const previous = generation.rounds.find((r) => r.round === round.round - 1);
-      rounds.append(roundItem(round, previous, generation));
+      const item = roundItem(round, previous, generation);
+      rounds.append(item);
+      drawings.attach(item);
       announce(`Round ${round.round} recorded: score ${num(round.score, 1)}${round.passed ? ", passed" : ""}.`);
     }
     shownRounds = generation.rounds.length;
@@ -717,7 +793,8 @@ function renderSummary(summary, generation, latest) {
   const best = generation.bestImage;
   const bestPanel = h("section", { class: "best", "aria-labelledby": "best-heading" },
     h("h2", { id: "best-heading" }, best ? `Best image: round ${best.round}, score ${num(best.score, 1)}` : "Best image"),
-    best ? h("figure", {}, h("img", { id: "best-image", src: best.url, alt: `Best image (round ${best.round}, score ${num(best.score, 1)}) for: ${generation.prompt}` }))
+    best ? h("figure", {}, drawable(h("img", { id: "best-image", src: best.url, alt: `Best image (round ${best.round}, score ${num(best.score, 1)}) for: ${generation.prompt}` }),
+      generation.rounds.find((r) => r.round === best.round)?.images.find((i) => i.best)?.drawing))
       : h("p", { class: "muted" }, "No image yet."),
     h("div", { class: "downloads" },
       best ? h("a", { class: "button secondary", id: "open-best", href: best.url, target: "_blank", rel: "noopener" }, "Open best image") : null,
@@ -778,9 +855,11 @@ function roundItem(round, previous, generation) {
   const threshold = generation.settings?.threshold;
   const candidates = h("div", { class: "candidates" }, round.images.map((image) => {
     const isBest = image.best === true;
-    return h("figure", { class: isBest ? "is-best" : "" },
-      h("img", { src: image.url, alt: `Round ${round.round}, candidate ${image.candidate}${image.score == null ? "" : `, score ${num(image.score, 1)}`}${isBest ? ", the round's best" : ""}: ${round.prompt}` }),
-      h("figcaption", {}, `#${image.candidate} · ${image.score == null ? "no score" : num(image.score, 1)}${isBest ? " · ★ best" : ""}`));
+    return h("figure", { class: isBest ? "is-best candidate" : "candidate", "data-candidate": image.candidate },
+      drawable(h("img", { src: image.url, alt: `Round ${round.round}, candidate ${image.candidate}${image.score == null ? "" : `, score ${num(image.score, 1)}`}${isBest ? ", the round's best" : ""}: ${round.prompt}` }), image.drawing),
+      h("figcaption", {}, `#${image.candidate} · ${image.score == null ? "no score" : num(image.score, 1)}${isBest ? " · ★ best" : ""}`,
+        // the judge's checks are recorded for the round's best candidate (its verdict); the others keep their score
+        isBest && (round.judgeChecks || []).length ? h("span", { class: "candidate-checks" }, ` · judge ${checkTally(round.judgeChecks)}`) : null));
   }));
   const judgeChecks = round.judgeChecks || [];
   const evaluatorChecks = round.evaluation?.checks || [];
@@ -794,6 +873,8 @@ function roundItem(round, previous, generation) {
     h("h3", {}, `Round ${round.round}: score ${num(round.score, 1)}${threshold == null ? "" : ` / ${num(threshold, 1)}`} `,
       round.passed ? h("span", { class: "badge status-PASSED" }, "✔ passed") : h("span", { class: "badge status-FAILED" }, "✘ below threshold"),
       overruled ? [" ", h("span", { class: "badge status-FAILED verifier-overruled" }, "✘ failed by the verifier")] : null),
+    h("p", { class: "round-actions" },
+      h("a", { class: "rerun-round", href: `#/new?from=${encodeURIComponent(generation.id)}&round=${round.round}` }, `Run again from round ${round.round}'s prompt`)),
     h("div", { class: "round-body" },
       candidates,
       h("div", {},
@@ -819,6 +900,188 @@ function roundItem(round, previous, generation) {
           checkList(evaluatorChecks, "evaluator-checks", "The independent evaluator's checks")] : null,
         h("p", { class: "muted" }, `Cost ${usd(round.costUsd)} (evaluator ${usd(round.evaluationCostUsd)})`,
           took == null ? "" : ` · ${num(took, 1)} s`, round.recordedAt ? ` · recorded ${round.recordedAt}` : ""))));
+}
+
+// ✔ held / ✘ failed / ? unverifiable of a list of checks, e.g. "✔3 ✘1 ?1"
+function checkTally(checks) {
+  const count = (value) => checks.filter((c) => (c.satisfied ?? null) === value).length;
+  return [["✔", true], ["✘", false], ["?", null]].map(([mark, value]) => `${mark}${count(value)}`).join(" ");
+}
+
+// -- what the offline world drew, the lightbox ---------------------------------------------------
+// An image that may have a drawing record: wrapped so its overlay can lie over it, and opened full size on click.
+function drawable(img, drawingUrl) {
+  img.classList.add("zoomable");
+  img.tabIndex = 0;
+  img.setAttribute("role", "button");
+  img.setAttribute("aria-label", `Open full size: ${img.alt}`);
+  img.addEventListener("click", () => openLightbox(img));
+  img.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      openLightbox(img);
+    }
+  });
+  return h("span", { class: "drawable", "data-drawing": drawingUrl || null }, img);
+}
+
+// drawn.json: {objects: [{label, box: [left, top, width, height] as fractions, drawn, placedBy: [...]}, ...]}; the
+// offline world's record, read by people only. A real model's image has none (its URL answers 404): no overlay.
+function overlayOf(drawing) {
+  const objects = Array.isArray(drawing?.objects) ? drawing.objects : [];
+  const boxes = objects.filter((o) => o && o.drawn && Array.isArray(o.box) && o.box.length === 4 && o.box.every(Number.isFinite));
+  if (!boxes.length) return null;
+  return h("span", { class: "drawn-overlay", "aria-label": "What the offline world drew" }, boxes.map((o) => {
+    const [left, top, width, height] = o.box.map((v) => `${(100 * v).toFixed(2)}%`);
+    const placed = (o.placedBy || []).map(String).join("; ");
+    const text = `${String(o.label ?? "")}${placed ? ` · ${placed}` : ""}`;
+    const box = h("span", { class: "drawn-box", title: text }, h("span", { class: "drawn-tag" }, text));
+    Object.assign(box.style, { left, top, width, height }); // CSSOM, not a style attribute: the page's CSP allows it
+    return box;
+  }));
+}
+
+// Fetches each image's drawing once per page (by its object path: the presigned query changes on every GET) and lays
+// it over every copy of that image; the page's switch appears once one image has a drawing.
+function drawingLoader(current, overlaySwitch) {
+  const cache = new Map();
+  const load = (url) => {
+    const key = url.split("?")[0];
+    if (!cache.has(key)) {
+      cache.set(key, fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+    }
+    return cache.get(key);
+  };
+  return {
+    attach(container) {
+      for (const wrapper of container.querySelectorAll(".drawable[data-drawing]")) {
+        const url = wrapper.dataset.drawing;
+        wrapper.removeAttribute("data-drawing");
+        load(url).then((drawing) => {
+          if (current !== view) return;
+          const overlay = overlayOf(drawing);
+          if (!overlay) return;
+          wrapper.append(overlay);
+          wrapper.classList.add("has-drawing");
+          overlaySwitch.hidden = false;
+        });
+      }
+    },
+  };
+}
+
+function lightbox() {
+  let dialog = document.getElementById("lightbox");
+  if (!dialog) {
+    dialog = h("dialog", { id: "lightbox", "aria-label": "Full-size image" },
+      h("div", { class: "lightbox-bar" },
+        h("a", { id: "lightbox-open", target: "_blank", rel: "noopener" }, "Open in a new tab"),
+        h("button", { type: "button", id: "lightbox-close", class: "secondary", onclick: () => dialog.close() }, "Close")),
+      h("div", { class: "lightbox-frame" }));
+    dialog.addEventListener("click", (event) => { if (event.target === dialog) dialog.close(); });
+    document.body.append(dialog);
+  }
+  return dialog;
+}
+
+function openLightbox(img) {
+  const dialog = lightbox();
+  const frame = dialog.querySelector(".lightbox-frame");
+  const wrapper = img.closest(".drawable");
+  const copy = h("span", { class: `drawable${wrapper?.classList.contains("has-drawing") ? " has-drawing" : ""}` },
+    h("img", { id: "lightbox-image", src: img.src, alt: img.alt }),
+    wrapper?.querySelector(".drawn-overlay")?.cloneNode(true));
+  frame.replaceChildren(copy);
+  dialog.querySelector("#lightbox-open").href = img.src;
+  dialog.classList.toggle("show-drawn", main.classList.contains("show-drawn"));
+  dialog.showModal();
+  dialog.querySelector("#lightbox-close").focus();
+}
+
+// -- cancel, delete, run again -------------------------------------------------------------------
+function renderActions(section, generation, pollSoon) {
+  const id = encodeURIComponent(generation.id);
+  const note = h("span", { role: "status", id: "actions-note" });
+  const from = generation.settings?.from;
+  const cancel = async (button) => {
+    if (!window.confirm("Cancel this generation? It stops now and ends FAILED; its rounds and what they cost are kept.")) return;
+    await withBusy(button, "Cancelling…", async () => {
+      const answer = await api(`/generations/${id}/cancel`, { method: "POST" });
+      announce(`Cancelled: ${answer.status}.`);
+      pollSoon();
+    });
+  };
+  const remove = async (button) => {
+    if (!window.confirm("Delete this generation? Its images and records are removed for good (its spend stays counted).")) return;
+    await withBusy(button, "Deleting…", async () => {
+      await api(`/generations/${id}`, { method: "DELETE" });
+      announce(`Generation ${generation.id} deleted.`);
+      window.location.hash = "#/";
+    });
+  };
+  section.replaceChildren(...[
+    from ? h("p", { id: "rerun-of", class: "rerun-note" }, "Re-run of ",
+      h("a", { href: `#/generations/${encodeURIComponent(from.id)}` }, from.id), from.round ? ` (from round ${from.round}'s prompt)` : "") : null,
+    h("a", { class: "button secondary", id: "rerun", href: `#/new?from=${id}` }, "Run again with changes"),
+    isActive(generation.status)
+      ? h("button", { type: "button", class: "danger", id: "cancel-generation", onclick: (e) => cancel(e.currentTarget) }, "Cancel generation")
+      : h("button", { type: "button", class: "danger", id: "delete-generation", disabled: enhancing(generation),
+        title: enhancing(generation) ? "An enhancement is still running" : null, onclick: (e) => remove(e.currentTarget) }, "Delete generation"),
+    note,
+  ].filter(Boolean));
+}
+
+// -- compare two rounds ---------------------------------------------------------------------------
+// Two rounds side by side: their best images, scores and gates, the prompt's word diff from the first to the
+// second, and every check whose answer changed (the judge's, the verifier's, the evaluator's, matched by question).
+function renderCompare(section, generation, drawings) {
+  const rounds = generation.rounds;
+  if (rounds.length < 2) {
+    section.replaceChildren();
+    return;
+  }
+  const previous = [section.querySelector("#compare-a")?.value, section.querySelector("#compare-b")?.value];
+  const choose = (id, label, selected) => h("div", { class: "field" }, h("label", { for: id }, label),
+    h("select", { id, onchange: () => draw() }, rounds.map((r) => h("option", { value: r.round, selected: r.round === selected }, `Round ${r.round} (score ${num(r.score, 1)})`))));
+  const has = (value) => rounds.some((r) => String(r.round) === value);
+  const a = choose("compare-a", "Compare round", has(previous[0]) ? Number(previous[0]) : rounds[0].round);
+  const b = choose("compare-b", "with round", has(previous[1]) ? Number(previous[1]) : rounds.at(-1).round);
+  const body = h("div", { id: "compare-body" });
+  const draw = () => {
+    const [left, right] = [a, b].map((field) => rounds.find((r) => String(r.round) === field.querySelector("select").value));
+    body.replaceChildren(
+      h("div", { class: "compare-pair" }, [left, right].map((round, index) => {
+        const best = round.images.find((i) => i.best) || round.images[0];
+        return h("figure", { class: `compare-side compare-${index ? "b" : "a"}` },
+          best ? drawable(h("img", { src: best.url, alt: `Round ${round.round}'s best image, score ${num(round.score, 1)}` }), best.drawing) : h("p", { class: "muted" }, "No image."),
+          h("figcaption", {}, `Round ${round.round}: score ${num(round.score, 1)} · `, round.gatePassed ? "✔ passed" : "✘ below the gate",
+            round.evaluation?.checks?.length ? ` · ${evaluationText(round.evaluation)}` : ""));
+      })),
+      h("h3", {}, `Prompt: round ${left.round} → round ${right.round}`),
+      diffView(left.prompt, right.prompt, `Prompt change from round ${left.round} to round ${right.round}`),
+      changedChecks(left, right));
+    drawings.attach(body);
+  };
+  section.replaceChildren(h("h2", { id: "compare-heading" }, "Compare rounds"), h("div", { class: "toolbar" }, a, b), body);
+  draw();
+}
+
+const CHECK_SOURCES = [["judge", (r) => r.judgeChecks], ["verifier", (r) => r.verification?.checks], ["evaluator", (r) => r.evaluation?.checks]];
+function changedChecks(left, right) {
+  const word = (check) => (check == null ? "not asked" : check.satisfied === true ? "✔ holds" : check.satisfied === false ? "✘ fails" : "? unverifiable");
+  const rows = [];
+  for (const [source, of] of CHECK_SOURCES) {
+    const before = new Map((of(left) || []).map((c) => [c.question, c]));
+    const after = new Map((of(right) || []).map((c) => [c.question, c]));
+    for (const question of new Set([...before.keys(), ...after.keys()])) {
+      if (word(before.get(question)) !== word(after.get(question))) rows.push([source, question, word(before.get(question)), word(after.get(question))]);
+    }
+  }
+  if (!rows.length) return h("p", { id: "compare-checks", class: "muted" }, "No check changed its answer between these rounds.");
+  return h("div", { class: "table-wrap" }, h("table", { id: "compare-checks", class: "data" },
+    h("caption", {}, `Checks that changed (${rows.length})`),
+    h("thead", {}, h("tr", {}, ["Who", "Check", `Round ${left.round}`, `Round ${right.round}`].map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, rows.map((row) => h("tr", {}, row.map((cell) => h("td", {}, cell)))))));
 }
 
 // -- downloads ----------------------------------------------------------------------------------

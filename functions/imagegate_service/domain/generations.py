@@ -280,6 +280,9 @@ class Generations:
                     "score": scores[index] if index < len(scores) else None,
                     "best": key == best_key,
                     "url": self._presigner.url(key),
+                    # what the offline world drew, for people (console overlay): an offline image's drawn.json;
+                    # a real model's image has none (the URL answers 404). Presigning makes no request.
+                    "drawing": self._presigner.url(c.drawn_key(key)),
                 }
             )
         return {

@@ -1,0 +1,317 @@
+"""Working with generations in the console (issue 25 items 1, 2, 3, 5 and 8), in a real headless Chromium (Debian's
+`chromium`, Playwright) against `imagegate serve`, at laptop and phone widths, as a person uses it:
+
+- run again from a round with one setting changed: the form is filled with every setting of the source and that
+  round's prompt; the new generation has the one change, the rest as the source, and links back to it;
+- compare two rounds side by side (images, the prompt's word diff, the checks that changed) and open an image in
+  the lightbox;
+- the overlay of what the offline world drew, switched on and off; an image without a drawing record (a real
+  model's: its drawn.json answers 404) shows none and the switch stays hidden;
+- cancel a running generation and delete it once it has ended, each after a confirmation (a dismissed one does
+  nothing);
+- a long prompt is cut to two lines in the list, whole on the generation page.
+Screenshots go to build/console/. No page may log a console error or throw, but the browser's own lines for the
+404s the simulated real model's drawings answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "build" / "console"
+VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+# Two rounds always (a threshold no offline round reaches): something to compare and a round 2 to re-run from.
+TWO_ROUNDS = {"prompt": "a red apple to the left of a blue cup", "threshold": 10, "maxRounds": 2, "seed": 5}
+ENDED = {"PASSED", "EXHAUSTED", "BLOCKED", "FAILED"}
+
+
+def _chromium() -> str:
+    missing = []
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package (pip install -e '.[dev]')")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        missing.append("Debian's chromium (apt-get install -y chromium)")
+    if missing:
+        message = "the console tests need " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message + "; `make test` installs them")
+        pytest.skip(message)
+    return chromium
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, start_serve) -> Iterator[tuple[str, str]]:
+    chromium = _chromium()
+    root = tmp_path_factory.mktemp("console-working")
+    serving = start_serve(root, "--retry-time-scale", "0", "--data-dir", str(root / "data"))
+    serving.wait_ready()
+    try:
+        yield serving.url, chromium
+    finally:
+        serving.stop()
+
+
+def _api(url: str, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            text = answer.read()
+            return answer.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def _finished(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    status, started = _api(url, "POST", "/generations", {"verifier": "none", **body})
+    assert status == 202, started
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        document = _api(url, "GET", f"/generations/{started['id']}")[1]
+        if document["status"] in ENDED:
+            return document
+        time.sleep(0.2)
+    raise AssertionError(f"{started['id']} did not end")
+
+
+@pytest.fixture(scope="module")
+def two_rounds(served) -> dict[str, Any]:
+    url, _ = served
+    document = _finished(url, TWO_ROUNDS)
+    assert len(document["rounds"]) == 2, document["status"]
+    return document
+
+
+@pytest.fixture(scope="module")
+def browser(served) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=served[1], args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Page:
+    def __init__(self, browser: Any, viewport_name: str):
+        self.name = viewport_name
+        self.context = browser.new_context(viewport=VIEWPORTS[viewport_name])
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.problems: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"{m.type}: {m.text} at {m.location.get('url', '')}")
+                if m.type in ("error", "warning")
+                else None
+            ),
+        )
+        self.page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.name}.png"), full_page=True)
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(browser, request) -> Iterator[Page]:
+    opened = Page(browser, request.param)
+    yield opened
+    opened.context.close()
+
+
+@pytest.fixture
+def laptop(browser) -> Iterator[Page]:
+    opened = Page(browser, "laptop")
+    yield opened
+    opened.context.close()
+
+
+def _open(page: Any, url: str, run_id: str) -> None:
+    page.goto(f"{url}/#/generations/{run_id}")
+    page.locator("#generation-status .badge").wait_for()
+
+
+# -- re-run with one setting changed ----------------------------------------------------------------------------
+def test_run_again_from_a_round_with_one_setting_changed(served, two_rounds, page):
+    url, _ = served
+    p = page.page
+    source = two_rounds
+    round_two = source["rounds"][1]
+    _open(p, url, source["id"])
+
+    # When "Run again from round 2's prompt" is followed
+    p.locator("#round-2 a.rerun-round").click()
+    p.locator("#rerun-source").wait_for()
+
+    # Then the form holds round 2's prompt and every setting of the source
+    assert p.locator("[name=prompt]").input_value() == round_two["prompt"]
+    settings = source["settings"]
+    for name in ("threshold", "maxRounds", "seed", "maxCostUsd", "candidatesPerRound"):
+        assert float(p.locator(f"[name={name}]").input_value()) == float(settings[name]), name
+    for name in ("strategy", "generator", "judge", "rewriter", "review"):
+        assert p.locator(f"[name={name}]").input_value() == settings[name], name
+    assert p.locator("[name=size]").input_value() == f"{settings['width']}x{settings['height']}"
+    page.screenshot("form-rerun")
+
+    # When one setting (the seed) is changed and the form sent
+    p.locator("details.advanced-settings > summary").click()
+    p.locator("[name=seed]").fill("6")
+    p.get_by_role("button", name="Start generation").click()
+
+    # Then the new generation links back to its source and round, with the seed changed and the rest as the source
+    p.locator("#rerun-of").wait_for()
+    assert source["id"] in p.locator("#rerun-of").inner_text() and "round 2" in p.locator("#rerun-of").inner_text()
+    new_id = p.url.rsplit("/", 1)[-1]
+    assert new_id != source["id"]
+    new = _api(url, "GET", f"/generations/{new_id}")[1]
+    assert new["prompt"] == round_two["prompt"] and new["settings"]["from"] == {"id": source["id"], "round": 2}
+    assert new["settings"]["seed"] == 6
+    unchanged = {k: v for k, v in settings.items() if k not in ("seed", "from", "prompt")}
+    assert {k: new["settings"].get(k) for k in unchanged} == unchanged
+    page.screenshot("generation-rerun")
+    assert not page.problems, page.problems
+
+
+# -- compare, lightbox, overlay -----------------------------------------------------------------------------------
+def test_compare_two_rounds_open_one_full_size_and_switch_the_overlay(served, two_rounds, page):
+    url, _ = served
+    p = page.page
+    _open(p, url, two_rounds["id"])
+
+    # The compare view shows round 1 and round 2 side by side, the prompt's word diff and the changed checks
+    compare = p.locator("#compare")
+    compare.locator(".compare-a img").wait_for()
+    assert p.locator("#compare-a").input_value() == "1" and p.locator("#compare-b").input_value() == "2"
+    p.wait_for_function("() => [...document.querySelectorAll('img')].every((img) => img.complete)")
+    a, b = p.evaluate(
+        "() => ['a', 'b'].map((side) => document.querySelector(`#compare .compare-${side} img`).getBoundingClientRect())"
+        ".map((r) => ({x: r.x, y: r.y, width: r.width}))"
+    )
+    assert abs(a["y"] - b["y"]) < 2 and a["x"] + a["width"] <= b["x"]  # side by side, at both widths
+    assert "Round 1: score" in compare.locator(".compare-a figcaption").inner_text()
+    rounds = two_rounds["rounds"]
+    if rounds[0]["prompt"] != rounds[1]["prompt"]:
+        assert compare.locator(".prompt-diff ins, .prompt-diff del").count() > 0
+    assert p.locator("#compare-checks").count() == 1
+    # choosing the same round on both sides changes no check
+    p.locator("#compare-b").select_option("1")
+    assert "No check changed" in p.locator("#compare-checks").inner_text()
+    p.locator("#compare-b").select_option("2")
+    # a candidate grid per round with each candidate's score
+    assert p.locator("#round-1 figure.candidate figcaption").first.inner_text().startswith("#1 · ")
+
+    # The overlay: off at first; the switch lays each object's label and box over every image, and takes them away
+    toggle = p.locator("#overlay-toggle")
+    toggle.wait_for()
+    p.wait_for_function("() => document.querySelectorAll('#best-image + .drawn-overlay .drawn-box').length > 0")
+    assert not p.locator("#compare .drawn-overlay").first.is_visible()
+    toggle.check()
+    labels = p.locator(".summary-grid .drawn-overlay .drawn-tag").all_inner_texts()
+    assert labels and any("apple" in label for label in labels), labels
+    assert p.locator("#compare .drawn-overlay").first.is_visible()
+    page.screenshot("overlay")
+    toggle.uncheck()
+    assert not p.locator(".summary-grid .drawn-overlay").is_visible()
+    page.screenshot("compare")
+
+    # The lightbox: a round's image opens full size (the PNG's own pixels) and Escape closes it
+    p.locator("#round-2 figure.candidate img").first.click()
+    dialog = p.locator("dialog#lightbox")
+    dialog.wait_for()
+    p.wait_for_function("() => document.querySelector('#lightbox-image')?.naturalWidth > 0")
+    natural = p.eval_on_selector("#lightbox-image", "img => [img.naturalWidth, img.naturalHeight]")
+    assert natural == [two_rounds["settings"]["width"], two_rounds["settings"]["height"]]
+    assert p.locator("#lightbox-open").get_attribute("href").startswith(url)
+    page.screenshot("lightbox")
+    p.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    assert not page.problems, page.problems
+
+
+def test_an_image_without_a_drawing_record_shows_no_overlay(served, two_rounds, laptop):
+    url, _ = served
+    p = laptop.page
+    # Given every drawing record answering 404, as a real model's image has none
+    p.route("**/*.drawn.json*", lambda route: route.fulfill(status=404, body=""))
+    _open(p, url, two_rounds["id"])
+    p.locator("#compare .compare-b img").wait_for()
+    p.wait_for_timeout(500)  # the drawings' fetches answered (404)
+    assert p.locator(".drawn-overlay").count() == 0
+    assert not p.locator("#overlay-toggle").is_visible()
+    assert all("404" in problem for problem in laptop.problems), laptop.problems
+
+
+# -- cancel and delete --------------------------------------------------------------------------------------------
+def test_cancel_a_running_generation_then_delete_it(served, page):
+    url, _ = served
+    p = page.page
+    # Given a generation that waits for its review (it runs until someone answers)
+    status, started = _api(
+        url, "POST", "/generations", {**TWO_ROUNDS, "threshold": 0, "verifier": "none", "review": "final"}
+    )
+    assert status == 202
+    run_id = started["id"]
+    _open(p, url, run_id)
+    p.locator("#review-approve").wait_for(timeout=60_000)
+
+    # When cancel is clicked and the confirmation dismissed, nothing happens
+    asked: list[str] = []
+    p.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    p.locator("#cancel-generation").click()
+    assert asked and "Cancel this generation?" in asked[0]
+    assert _api(url, "GET", f"/generations/{run_id}")[1]["status"] == "AWAITING_REVIEW"
+
+    # When it is confirmed, the generation ends FAILED, cancelled, its round kept
+    p.once("dialog", lambda dialog: dialog.accept())
+    p.locator("#cancel-generation").click()
+    p.wait_for_function("() => document.querySelector('#generation-status .badge')?.textContent === 'FAILED'")
+    assert "cancelled by" in p.locator("#generation-reason").inner_text()
+    assert p.locator("#round-1").count() == 1
+    delete = p.locator("#delete-generation")
+    delete.wait_for()
+    page.screenshot("generation-cancelled")
+
+    # When delete is confirmed, the console goes back to the list, which no longer shows it; the API says 404
+    p.once("dialog", lambda dialog: dialog.accept())
+    delete.click()
+    p.get_by_role("heading", name="Generations").wait_for()
+    p.locator("ul.gen-list").wait_for(state="attached")
+    assert p.locator(f'a[href="#/generations/{run_id}"]').count() == 0
+    assert _api(url, "GET", f"/generations/{run_id}")[0] == 404
+    assert not page.problems, page.problems
+
+
+# -- a long prompt in the list ----------------------------------------------------------------------------------
+def test_a_long_prompt_is_two_lines_in_the_list_and_whole_on_its_page(served, page):
+    url, _ = served
+    p = page.page
+    prompt = "a red apple to the left of a blue cup, " * 14 + "on a wooden table"
+    document = _finished(url, {"prompt": prompt, "maxRounds": 1})
+    p.goto(url + "/")
+    link = p.locator(f'a.prompt[href="#/generations/{document["id"]}"]')
+    link.wait_for()
+    line = float(p.eval_on_selector("a.prompt", "a => parseFloat(getComputedStyle(a).lineHeight)"))
+    assert link.bounding_box()["height"] <= 2 * line + 1
+    assert link.get_attribute("title") == prompt
+    page.screenshot("list-long-prompt")
+    link.click()
+    p.get_by_role("heading", name=prompt).wait_for()
+    assert not page.problems, page.problems
