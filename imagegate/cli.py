@@ -398,7 +398,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_number(float, 1),
         metavar="N",
         help="with --estimate: your account's 'On-demand InvokeModel requests per minute' quota for the generator "
-        "(Service Quotas), to bound the wall time by it",
+        "(Service Quotas; imagegate doctor reads it), to bound the concurrency and the wall time by it (default: the "
+        "deployment's imageModelRequestsPerMinute, if set)",
     )
     bench.set_defaults(command=_cmd_bench)
 
@@ -1004,10 +1005,15 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     except InvalidRequest as error:
         return _fail_input(str(error))
     if args.estimate:
-        projection = benchmark_local.estimate_suite(
-            entries, overrides, args.out, args.concurrency, args.images_per_minute
-        )
+        images_per_minute = args.images_per_minute
+        if images_per_minute is None:  # the deployment's imageModelRequestsPerMinute bounds it as in AWS
+            images_per_minute = _deployed_requests_per_minute()
+        projection = benchmark_local.estimate_suite(entries, overrides, args.out, args.concurrency, images_per_minute)
         print(projection["text"])
+        if args.images_per_minute is None and images_per_minute is not None:
+            print(
+                f"  the quota is the deployment's {_RPM_SETTING} {images_per_minute} ({_rpm_sources()}); --images-per-minute overrides it"
+            )
         for arm, figures in projection["arms"].items():
             print(
                 f"  {arm}: {figures['runs']:,} runs x {figures['meanRounds']:.2f} rounds x "
@@ -1045,6 +1051,29 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         print(f"\n{report['estimate']['text']}")
     print(f"\nwall time {outcome.wall_seconds:.1f} s · report: {outcome.report_dir / REPORT_HTML}")
     return 0
+
+
+_RPM_SETTING = "imageModelRequestsPerMinute"
+
+
+def _rpm_sources() -> str:
+    """Where the deployment's requests-per-minute setting is given: cdk.json's context, or its variable."""
+    from infra.config import SETTINGS
+
+    return f"cdk.json or {next(s.env_var for s in SETTINGS if s.name == _RPM_SETTING)}"
+
+
+def _deployed_requests_per_minute() -> int | None:
+    """The deployment's imageModelRequestsPerMinute (cdk.json, IMAGEGATE_CDK_* variables); None when unset or the
+    settings cannot be read (said on stderr: the estimate is then not bounded by it)."""
+    from infra.config import ContextError, ImagegateConfig
+
+    try:
+        value = ImagegateConfig.from_cdk_json().image_model_requests_per_minute
+    except ContextError as error:
+        print(f"imagegate: the deployment settings cannot be read ({error}); not bounded by a quota", file=sys.stderr)
+        return None
+    return value
 
 
 def _refused_item(

@@ -75,3 +75,40 @@ def test_a_bad_quota_is_refused_naming_the_flag(tmp_path, capsys):
         main(["bench", "--estimate", "--images-per-minute", "0", "--out", str(tmp_path)])
     assert exited.value.code == EXIT_INVALID_INPUT
     assert "--images-per-minute" in capsys.readouterr().err
+
+
+def _wall(line: str) -> str:
+    return re.search(r"; about (.+?) at concurrency", line).group(1)
+
+
+def test_the_quota_caps_the_concurrency_of_the_estimate_and_defaults_to_the_deployment_setting(
+    tmp_path, capsys, monkeypatch
+):
+    from imagegate_service import constants
+
+    monkeypatch.delenv("IMAGEGATE_CDK_IMAGE_MODEL_REQUESTS_PER_MINUTE", raising=False)
+    cap = constants.benchmark_concurrency_for_quota(10)
+    assert cap < 20
+
+    # When the bundled suite is estimated at concurrency 20 with a quota of 10 image requests a minute
+    assert (
+        main(["bench", "--estimate", "--concurrency", "20", "--images-per-minute", "10", "--out", str(tmp_path)]) == 0
+    )
+    quota_line = capsys.readouterr().out.splitlines()[0]
+
+    # Then it runs at the cap the quota bears, as a deployment with that setting would, and says so
+    assert f"at concurrency {cap} (20 asked: 10 image requests/min bear {cap})" in quota_line
+    # And takes as long as the cap's concurrency does, longer than 20 at once would
+    assert main(["bench", "--estimate", "--concurrency", str(cap), "--out", str(tmp_path)]) == 0
+    at_cap = capsys.readouterr().out.splitlines()[0]
+    assert main(["bench", "--estimate", "--concurrency", "20", "--out", str(tmp_path)]) == 0
+    unbounded = capsys.readouterr().out.splitlines()[0]
+    assert _wall(quota_line) == _wall(at_cap) != _wall(unbounded)
+    assert "asked" not in unbounded and "at concurrency 20" in unbounded
+
+    # And without the flag, the deployment's imageModelRequestsPerMinute is the quota (and is named)
+    monkeypatch.setenv("IMAGEGATE_CDK_IMAGE_MODEL_REQUESTS_PER_MINUTE", "10")
+    assert main(["bench", "--estimate", "--concurrency", "20", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == quota_line
+    assert "the deployment's imageModelRequestsPerMinute 10 (cdk.json or IMAGEGATE_CDK_" in lines[1]

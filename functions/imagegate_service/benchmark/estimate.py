@@ -10,7 +10,9 @@ line in every report.
   not counted (a lower bound when Bedrock throttles);
 - wall time: the runs in waves of ``concurrency`` child executions, each as long as a measured run (or
   constants.BENCHMARK_ESTIMATE_SECONDS_PER_ROUND a round before any measurement), and no faster than the
-  generator's quota of images per minute allows when one is given (the account's Service Quotas value).
+  generator's quota of images per minute allows when one is given (the account's Service Quotas value, the
+  deployment's imageModelRequestsPerMinute); with a quota, the concurrency is also capped at what it bears
+  (constants.benchmark_concurrency_for_quota), as a deployment with that setting refuses more.
 
 Lambda, S3 and DynamoDB charges are left out (cents next to the models'); so is the free tier.
 """
@@ -97,7 +99,9 @@ def estimate(
         }
     transitions_total += transitions["parent"]
     sfn_usd = transitions_total * c.SFN_USD_PER_STATE_TRANSITION
-    wall = busy_seconds / max(1, min(concurrency, runs or 1))
+    quota_cap = c.benchmark_concurrency_for_quota(int(images_per_minute)) if images_per_minute else None
+    effective = min(concurrency, quota_cap) if quota_cap is not None else concurrency
+    wall = busy_seconds / max(1, min(effective, runs or 1))
     quota_wall = images / images_per_minute * 60 if images_per_minute else None
     return {
         "runs": runs,
@@ -107,10 +111,12 @@ def estimate(
         "stateTransitions": round(transitions_total),
         "stepFunctionsUsd": round(sfn_usd, 4),
         "totalUsd": round(model_usd + sfn_usd, 4),
-        "concurrency": concurrency,
+        "concurrency": effective,  # what runs at once: the asked concurrency, capped by the quota
+        "concurrencyAsked": concurrency,
         "imagesPerMinute": images_per_minute,
         "wallSeconds": round(max(wall, quota_wall or 0.0), 1),
-        "quotaBound": quota_wall is not None and quota_wall > wall,
+        # the quota sets the pace (a tie included: the concurrency it bears runs exactly at its rate)
+        "quotaBound": quota_wall is not None and quota_wall >= wall,
         "usdPerStateTransition": c.SFN_USD_PER_STATE_TRANSITION,
     }
 
@@ -133,11 +139,17 @@ def estimate_text(projection: Mapping[str, Any]) -> str:
         if projection.get("quotaBound")
         else (f", within {projection['imagesPerMinute']:g} images/min" if projection.get("imagesPerMinute") else "")
     )
+    asked = projection.get("concurrencyAsked", projection["concurrency"])
+    capped = (
+        f" ({asked} asked: {projection['imagesPerMinute']:g} image requests/min bear {projection['concurrency']})"
+        if asked != projection["concurrency"]
+        else ""
+    )
     return (
         f"AWS estimate, {projection['runs']:,} runs ({basis}): models ${projection['modelUsd']:,.2f} + Step Functions "
         f"${projection['stepFunctionsUsd']:,.2f} ({projection['stateTransitions']:,} transitions at "
         f"${projection['usdPerStateTransition'] * 1000:g}/1,000) = ${projection['totalUsd']:,.2f}; "
-        f"about {wall} at concurrency {projection['concurrency']}{quota}"
+        f"about {wall} at concurrency {projection['concurrency']}{capped}{quota}"
     )
 
 

@@ -60,6 +60,8 @@ def test_wall_time_falls_with_concurrency_until_the_generators_quota_binds():
     # 800 images at 10 a minute take 80 minutes, whatever the concurrency
     bound = estimate.estimate(runs, TRANSITIONS, concurrency=20, images_per_minute=10)
     assert bound["quotaBound"] and bound["wallSeconds"] == pytest.approx(800 / 10 * 60)
+    # and the concurrency is what the quota bears (a deployment with imageModelRequestsPerMinute refuses more)
+    assert (bound["concurrency"], bound["concurrencyAsked"]) == (c.benchmark_concurrency_for_quota(10), 20)
     assert not estimate.estimate(runs, TRANSITIONS, concurrency=20, images_per_minute=10_000)["quotaBound"]
     # without a measured run time, the constant per round
     unmeasured = estimate.estimate([profile(10, 3)], TRANSITIONS, concurrency=10)
@@ -116,7 +118,12 @@ def test_the_estimate_reads_as_one_line():
         estimate.estimate([profile(1632, 1.1, seconds=45)], TRANSITIONS, concurrency=20, images_per_minute=30)
     )
     assert text.startswith("AWS estimate, 1,632 runs (measured rounds and candidates): models $")
-    assert "Step Functions $" in text and "$0.025/1,000" in text and "at concurrency 20" in text
+    assert "Step Functions $" in text and "$0.025/1,000" in text
+    # 30 image requests a minute bear 15 loops (2 a minute each): the estimate runs 15 at once, as AWS would
+    cap = c.benchmark_concurrency_for_quota(30)
+    assert f"at concurrency {cap} (20 asked: 30 image requests/min bear {cap})" in text
+    unbounded = estimate.estimate_text(estimate.estimate([profile(1632, 1.1, seconds=45)], TRANSITIONS, concurrency=20))
+    assert "at concurrency 20" in unbounded and "asked" not in unbounded
 
 
 # --- the aggregation reads the Map Run's results ------------------------------------------------------------
