@@ -1123,7 +1123,8 @@ function downloadBest(button, generation) {
   });
 }
 
-// The run as a zip: run.json (the API's document) and every round's images as round-NN/candidate-N.<ext>.
+// The run as a zip: run.json (the API's document) and every round's images as round-NN/candidate-N.<ext> (with an
+// offline image's round-NN/candidate-N.drawn.json).
 // run.json names each image by its path in the zip: the presigned URLs expire and, in AWS, carry the caller's
 // session token (X-Amz-Security-Token), so none of them is written into the archive.
 function downloadZip(button, generation) {
@@ -1136,7 +1137,11 @@ function downloadZip(button, generation) {
         const { data, extension } = await fetchBytes(image.url);
         const path = `round-${String(round.round).padStart(2, "0")}/candidate-${image.candidate}.${extension}`;
         images.push({ name: path, data });
-        listed.push({ ...image, url: path });
+        // an offline image's drawing record goes beside it, as in a run folder; a real model's image has none
+        const drawing = image.drawing ? await fetch(image.drawing).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null) : null;
+        const drawingPath = drawing ? path.replace(/\.[a-z]+$/, ".drawn.json") : null;
+        if (drawing) images.push({ name: drawingPath, data: new Uint8Array(drawing) });
+        listed.push({ ...image, url: path, drawing: drawingPath });
       }
       rounds.push({ ...round, images: listed, bestImage: listed.find((image) => image.best)?.url ?? null });
     }

@@ -339,7 +339,11 @@ def test_a_generation_from_the_form_to_the_zip(server, laptop, tmp_path):
             for image in entry["images"]
         }
         assert len(expected) == sum(len(entry["images"]) for entry in run["rounds"]) >= 2
-        assert names == {"run.json"} | expected
+        # each offline image's drawing record beside it (what the world drew), named by its path in the zip
+        drawings = {image["drawing"] for entry in run["rounds"] for image in entry["images"]}
+        assert drawings == {name.replace(".png", ".drawn.json") for name in expected}
+        assert all("objects" in json.loads(bundle.read(name)) for name in drawings)
+        assert names == {"run.json"} | expected | drawings
         # run.json names every image by its path in the zip: no presigned URL, no query string, no token
         raw = bundle.read("run.json").decode("utf-8")
         assert "X-Amz-" not in raw and "://" not in raw
