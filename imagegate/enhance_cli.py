@@ -31,6 +31,12 @@ def add_parser(sub: Any, parents: list[Any]) -> None:
     enhance.add_argument(
         "--max-cost", type=float, help="the most the enhancement may cost in USD (default: what its operations can)"
     )
+    enhance.add_argument(
+        "--allow-local-fallback",
+        action="store_true",
+        help="when the budget has no room or the model is unavailable, run upscale and remove-background locally "
+        "(Pillow resampling, OpenCV GrabCut) at no cost instead of failing",
+    )
     enhance.add_argument("--wait", action="store_true", help="follow it until it ends and print its images")
     enhance.set_defaults(command=enhance_command)
 
@@ -54,6 +60,8 @@ def enhance_command(args: Any) -> int:
     body: dict[str, Any] = {"operations": operations}
     if args.max_cost is not None:
         body["maxCostUsd"] = args.max_cost
+    if args.allow_local_fallback:
+        body["allowLocalFallback"] = True
     called = _call_or_say(args, "POST", f"/generations/{args.id}/enhance", body)
     if called is None:
         return EXIT_CONNECTION
@@ -70,15 +78,21 @@ def enhance_command(args: Any) -> int:
     if enhancement is None:
         return EXIT_CONNECTION
     for step in enhancement["steps"]:
-        what = step.get("description") or step["op"]["op"]
-        print(
-            f"  {step['index'] + 1}. {what}: {step['width']}x{step['height']}, ${step['costUsd']:.6f}, {step['image']}"
-        )
+        print(f"  {step_line(step)}")
     if enhancement["status"] == "FAILED":
         print(f"enhancement {eid} FAILED: {enhancement.get('error')}", file=sys.stderr)
         return EXIT_ENHANCEMENT_FAILED
     print(f"enhancement {eid} SUCCEEDED, ${enhancement['costUsd']:.6f}: {enhancement['image']}")
     return EXIT_OK
+
+
+def step_line(step: dict[str, Any]) -> str:
+    """One step for people: what it did, where (source bedrock, or local with the method and why), size, cost, image."""
+    what = step.get("description") or step["op"]["op"]
+    where = f"source {step.get('source') or 'bedrock'}"
+    if step.get("source") == "local":
+        where += f" ({step.get('method')}; {step.get('fallbackReason')})"
+    return f"{step['index'] + 1}. {what}: {where}, {step['width']}x{step['height']}, ${step['costUsd']:.6f}, {step['image']}"
 
 
 def describe(operation: dict[str, Any]) -> str:

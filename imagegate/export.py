@@ -72,9 +72,13 @@ def ledger_entries(ledger_items: Iterable[dict[str, Any]]) -> list[dict[str, Any
 
 
 def build_run_document(
-    run_item: dict[str, Any], round_items: Iterable[dict[str, Any]], ledger_items: Iterable[dict[str, Any]] = ()
+    run_item: dict[str, Any],
+    round_items: Iterable[dict[str, Any]],
+    ledger_items: Iterable[dict[str, Any]] = (),
+    enhancement_items: Iterable[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """run.json: the run's outcome, every round (image paths relative to the run folder) and the spend ledger."""
+    """run.json: the run's outcome, every round (image paths relative to the run folder), the spend ledger and the
+    enhancements of its final image."""
     prefix = f"{c.RUNS_PREFIX}{run_item['runId']}/"
     rounds = []
     for item in sorted(round_items, key=lambda r: r["round"]):
@@ -136,7 +140,44 @@ def build_run_document(
         # the round the run ended in before it was recorded (its images were drawn and billed), or None
         "interruptedRound": interrupted_round(run_item, prefix),
         "ledger": ledger_entries(ledger_items),
+        "enhancements": enhancement_entries(enhancement_items, prefix),
     }
+
+
+def enhancement_entries(items: Iterable[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
+    """run.json's enhancements, oldest first: each one's status, operations, cost and error, and per step where its
+    image came from (source bedrock with the model, or local with the method and why) and its file."""
+    entries = []
+    for item in sorted(items, key=lambda entry: int(entry.get("sequence", 0))):
+        steps = sorted((item.get("steps") or {}).values(), key=lambda step: int(step["index"]))
+        entries.append(
+            {
+                "id": item["enhancementId"],
+                "status": item["status"],
+                "origin": item.get("origin"),
+                "operations": item.get("operations", []),
+                "sourceImage": str(item.get("sourceKey") or "").removeprefix(prefix) or None,
+                "costUsd": float(item.get("costUsd", 0.0)),
+                "error": item.get("error"),
+                "image": str(item.get("resultKey") or "").removeprefix(prefix) or None,
+                "steps": [
+                    {
+                        "index": int(step["index"]),
+                        "description": step.get("description"),
+                        "source": step.get("source", "bedrock"),
+                        "modelId": step.get("modelId"),
+                        "method": step.get("method"),
+                        "fallbackReason": step.get("fallbackReason"),
+                        "width": step.get("width"),
+                        "height": step.get("height"),
+                        "costUsd": float(step.get("costUsd", 0.0)),
+                        "image": str(step["key"]).removeprefix(prefix),
+                    }
+                    for step in steps
+                ],
+            }
+        )
+    return entries
 
 
 def interrupted_round(run_item: dict[str, Any], prefix: str) -> dict[str, Any] | None:
@@ -159,6 +200,7 @@ def export_run(
     objects: Callable[[str], Iterable[tuple[str, bytes]]],
     out_root: Path,
     ledger_items: Iterable[dict[str, Any]] = (),
+    enhancement_items: Iterable[dict[str, Any]] = (),
 ) -> tuple[Path, dict[str, Any]]:
     """Write runs/<runId>/ under out_root; return that folder and the run.json document. A candidate image an
     earlier export wrote that storage no longer holds (a retried round delivered fewer) is removed."""
@@ -166,7 +208,8 @@ def export_run(
     run_dir = Path(out_root) / run_id
     prefix = f"{c.RUNS_PREFIX}{run_id}/"
     round_items, ledger_items = list(round_items), list(ledger_items)
-    document = build_run_document(run_item, round_items, ledger_items)
+    enhancement_items = list(enhancement_items)
+    document = build_run_document(run_item, round_items, ledger_items, enhancement_items)
     created: list[Path] = []  # files and folders this export added: removed again if it cannot finish
     try:
         for folder in (run_dir.parent, run_dir):
@@ -198,6 +241,8 @@ def export_run(
             "rounds": sorted(round_items, key=lambda r: r["round"]),
             "objects": sorted(written),
             "ledger": sorted(ledger_items, key=lambda e: e["callId"]),
+            # the ENHANCE# items: a restart of `imagegate serve` puts them back (imagegate/local/store.py)
+            "enhancements": sorted(enhancement_items, key=lambda e: int(e.get("sequence", 0))),
         }
         for name, text in (
             (ITEMS_FILE, json.dumps(items, indent=1, ensure_ascii=False) + "\n"),

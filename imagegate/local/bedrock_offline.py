@@ -63,6 +63,9 @@ ALL_BLOCKED = "All of the generated images have been blocked by our content filt
 MODEL_RETIRED = (
     "This model version has reached the end of its life. Please refer to the AWS documentation for more details."
 )
+# Bedrock's answer to an account without access to a model (not subscribed, or not offered in its region), as
+# public clients and troubleshooting notes quote it (AccessDeniedException, HTTP 403).
+MODEL_ACCESS_DENIED = "You don't have access to the model with the specified model ID."
 
 
 @dataclass
@@ -80,6 +83,7 @@ class FaultSwitches:
     blocked_words: tuple[str, ...] = ()  # a prompt with one of these is blocked by the input filter
     blocked_output_rate: float = 0.0  # share of generated images the output filter withholds
     retired_models: tuple[str, ...] = ()  # these model ids answer as Bedrock does past their end of life
+    denied_models: tuple[str, ...] = ()  # these model ids answer AccessDeniedException (the account has no access)
     # the offline Rekognition (rekognition_offline.py), apart from Bedrock's switches: the verifier's retry and outage
     rekognition_throttle_first: int = 0  # the first N calls of each Rekognition operation: ThrottlingException
     rekognition_throttle_rate: float = 0.0  # share of Rekognition calls answered ThrottlingException
@@ -100,7 +104,7 @@ class FaultSwitches:
                 raise ValueError(f"{FAULTS_ENV}: {part!r} is not KEY=VALUE with KEY one of {', '.join(known)}")
             kind = known[key].type
             try:
-                if key in ("blocked_words", "retired_models"):
+                if key in ("blocked_words", "retired_models", "denied_models"):
                     values[key] = tuple(w.strip().lower() for w in raw.split(";") if w.strip())
                 elif "float" in str(kind):
                     values[key] = float(raw)
@@ -246,6 +250,10 @@ class OfflineBedrock:
         if not match:
             return None
         model_id, action = unquote(match["model"]), match["action"]
+        if model_id in registry.image_service_ids():
+            # answered by image_services_offline.py's handler: botocore's before-send runs every handler (the first
+            # response wins), so without this each Image Services call was also logged here as a second, refused call
+            return None
         operation = "InvokeModel" if action == "invoke" else "Converse"
         body = json.loads(request.body or b"{}")
         call = Call(operation, model_id, body)
@@ -258,6 +266,8 @@ class OfflineBedrock:
                 raise BedrockError("ThrottlingException", 429, "Too many requests, please wait before trying again.")
             if model_id in self.faults.retired_models:
                 raise BedrockError("ResourceNotFoundException", 404, MODEL_RETIRED)
+            if model_id in self.faults.denied_models:
+                raise BedrockError("AccessDeniedException", 403, MODEL_ACCESS_DENIED)
             payload = self._invoke(model_id, body) if operation == "InvokeModel" else self._converse(model_id, body)
         except BedrockError as error:
             call.outcome = error.code

@@ -43,7 +43,16 @@ from PIL import Image, ImageDraw
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import STABILITY_OUTPUT_FILTERED, STABILITY_PROMPT_FILTERED
 
-from .bedrock_offline import BedrockError, BilledCall, Call, FaultSwitches, OfflineBedrock, _response
+from .bedrock_offline import (
+    MODEL_ACCESS_DENIED,
+    MODEL_RETIRED,
+    BedrockError,
+    BilledCall,
+    Call,
+    FaultSwitches,
+    OfflineBedrock,
+    _response,
+)
 from .world import pixelcode
 from .world import vocabulary as vocab
 from .world.concepts import colour_name, concept_code, default_colour
@@ -338,6 +347,7 @@ class OfflineImageServices:
         self._lock = threading.Lock()
         faults = self.faults
         self._rng = random.Random(f"{faults.seed}/image-services")
+        self._counts: dict[str, int] = {}  # calls per service: throttle_first throttles each one's first N
 
     @property
     def faults(self) -> FaultSwitches:
@@ -362,10 +372,15 @@ class OfflineImageServices:
         call = Call("InvokeModel", model_id, body)
         with self._lock:
             self.bedrock.calls.append(call)
-            throttled = self._rng.random() < self.faults.throttle_rate
+            number = self._counts[model_id] = self._counts.get(model_id, 0) + 1
+            throttled = number <= self.faults.throttle_first or self._rng.random() < self.faults.throttle_rate
         try:
             if throttled:
                 raise BedrockError("ThrottlingException", 429, "Too many requests, please wait before trying again.")
+            if model_id in self.faults.retired_models:  # the same switches as the generators' (bedrock_offline.py)
+                raise BedrockError("ResourceNotFoundException", 404, MODEL_RETIRED)
+            if model_id in self.faults.denied_models:
+                raise BedrockError("AccessDeniedException", 403, MODEL_ACCESS_DENIED)
             payload = self.invoke(model_id, body)
         except BedrockError as error:
             call.outcome = error.code

@@ -191,10 +191,13 @@ class LocalRuntime:
         self.rekognition: Any = None  # the offline detector (imagegate/local/rekognition_offline.py)
         self._undo: list[Callable[[], None]] = []
         self._state_machine_arn = ""
-        # quality-loop executions: started (run id, execution ARN, input) and ended (run id, after Mark Run Ended);
-        # the local store (imagegate/local/store.py) keeps runs on disk through them
+        # quality-loop executions: started (run id, execution ARN, input) and ended (run id, after Mark Run Ended;
+        # an enhancement's execution that ended tells its run id too); the local store (imagegate/local/store.py)
+        # keeps runs on disk through them
         self.started_listeners: list[Callable[[str, str, str], None]] = []
         self.ended_listeners: list[Callable[[str], None]] = []
+        # enhance-workflow executions started (execution name, ARN, input): the local store keeps the QUEUED item
+        self.enhancement_started_listeners: list[Callable[[str, str, str], None]] = []
         self._benchmark_state_machine_arn = ""
         self.distributed_map: Any = None  # the benchmark's Map Runs, made with its state machine
 
@@ -265,11 +268,13 @@ class LocalRuntime:
 
     def _patch_execution_end(self) -> None:
         """What the stack's EventBridge rule does in AWS: when an execution ends TIMED_OUT, ABORTED or FAILED,
-        its run (or a benchmark's runs) still RUNNING is marked FAILED (domain/ending.py). Every end passes
+        its run (or a benchmark's runs, or an enhancement) still open is marked FAILED (domain/ending.py). Every end passes
         through the interpreter's `terminated`, whoever started the execution (run, serve, bench)."""
         from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
 
+        from imagegate_service.adapters.enhancements import DynamoEnhancementStore
         from imagegate_service.domain.ending import RunEnder, RunEndRecorder
+        from imagegate_service.domain.enhancements import enhancement_of_execution
 
         original = BaseExecutionWorkerCommunication.terminated
         runtime = self
@@ -284,18 +289,26 @@ class LocalRuntime:
                     detail = dict(execution.to_describe_output())
                     detail["status"] = execution.exec_status.value
                     RunEnder(
-                        RunEndRecorder(TABLE), benchmark_state_machine_arn=runtime._benchmark_state_machine_arn
+                        RunEndRecorder(TABLE),
+                        benchmark_state_machine_arn=runtime._benchmark_state_machine_arn,
+                        enhance_state_machine_arn=getattr(runtime, "enhance_state_machine_arn", ""),
+                        enhancements=DynamoEnhancementStore(TABLE),
                     ).execution_ended(detail)
                 except Exception as error:  # the interpreter's thread must end cleanly whatever happens here
                     LOGGER.warning("could not mark the run of %s ended: %s", execution.name, error)
             if str(execution.state_machine_arn) == runtime._state_machine_arn:
                 _notify(runtime.ended_listeners, execution.name)
+            elif str(execution.state_machine_arn) == getattr(runtime, "enhance_state_machine_arn", None):
+                found = enhancement_of_execution(execution.name)  # its run's folder keeps the enhancement's end
+                if found:
+                    _notify(runtime.ended_listeners, found[0])
 
         BaseExecutionWorkerCommunication.terminated = terminated
         self._undo.append(lambda: setattr(BaseExecutionWorkerCommunication, "terminated", original))
 
     def _patch_execution_start(self) -> None:
-        """Every StartExecution of the quality loop (run, serve), whoever calls it, is told to started_listeners."""
+        """Every StartExecution of the quality loop (run, serve), whoever calls it, is told to started_listeners; of
+        the enhance workflow, to enhancement_started_listeners."""
         from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
         original = StepFunctionsParserBackend.start_execution
@@ -312,6 +325,10 @@ class LocalRuntime:
             execution = original(backend, state_machine_arn, name, execution_input, *args, **kwargs)
             if state_machine_arn == runtime._state_machine_arn:
                 _notify(runtime.started_listeners, execution.name, execution.exec_arn, execution_input or "{}")
+            elif state_machine_arn == getattr(runtime, "enhance_state_machine_arn", None):
+                _notify(
+                    runtime.enhancement_started_listeners, execution.name, execution.exec_arn, execution_input or "{}"
+                )
             return execution
 
         StepFunctionsParserBackend.start_execution = start_execution

@@ -32,6 +32,7 @@ from imagegate.export import (
     write_atomically,
 )
 from imagegate_service import constants as c
+from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX
 from imagegate_service.domain.run_ids import is_run_id
 
 DEFAULT_DATA_DIR = Path("runs")  # the folder `imagegate run` exports to (its --out default)
@@ -40,8 +41,10 @@ INTERRUPTED_REASON = "interrupted: the local server stopped"
 INTERRUPTED_ERROR = "Interrupted"
 STORAGE_ERROR = "StorageUnavailable"  # a run whose state could not be written to the data dir ends FAILED with it
 # the tasks that change what a restart must find: the run item, a new round, the outcome (written before the
-# execution ends, so a client that saw the outcome and killed the server at once still finds it on disk)
-_SNAPSHOT_HANDLERS = ("start_run", "record_round", "finish_run")
+# execution ends, so a client that saw the outcome and killed the server at once still finds it on disk), and each
+# step and the end of an enhancement of its final image (its ENHANCE# item and its images)
+_SNAPSHOT_HANDLERS = ("start_run", "record_round", "finish_run", "apply_enhancement", "finish_enhancement")
+INTERRUPTED_ENHANCEMENT_ERROR = f"{INTERRUPTED_ERROR}: {INTERRUPTED_REASON} before the enhancement ended"
 LOGGER = logging.getLogger(__name__)
 
 
@@ -73,7 +76,17 @@ class LocalStore:
         self.runtime.started_listeners.append(self.run_started)
         self.runtime.ended_listeners.append(self.save)
         self.runtime.dispatcher.invoked_listeners.append(self._invoked)
+        self.runtime.enhancement_started_listeners.append(self._enhancement_started)
         return self
+
+    def _enhancement_started(self, _name: str, _execution_arn: str, execution_input: str) -> None:
+        """An enhancement's workflow started: its QUEUED item is on disk before the API answers 202."""
+        try:
+            run_id = json.loads(execution_input).get("runId")
+        except (ValueError, AttributeError):
+            return
+        if isinstance(run_id, str) and run_id in self._known:
+            self.save(run_id)
 
     def run_started(self, run_id: str, execution_arn: str, execution_input: str) -> None:
         """Write the in-flight marker (the run item does not exist until Start Run has run)."""
@@ -104,7 +117,14 @@ class LocalStore:
             if run_item is None:
                 return  # refused before Start Run recorded it: nothing to keep but the marker
             try:
-                export_run(run_item, runs.list_rounds(run_id), self.runtime.objects, self.root, runs.ledger(run_id))
+                export_run(
+                    run_item,
+                    runs.list_rounds(run_id),
+                    self.runtime.objects,
+                    self.root,
+                    runs.ledger(run_id),
+                    self._enhancements().list_enhancements(run_id),
+                )
                 if run_item.get("status") not in c.OPEN_STATUSES:
                     (self.root / run_id / IN_FLIGHT_FILE).unlink(missing_ok=True)
             except OSError as error:
@@ -224,11 +244,14 @@ class LocalStore:
                 )
             from imagegate_service.adapters.storage import _to_dynamo
 
-            with table.batch_writer() as batch:
-                for item in [items["run"], *items["rounds"], *items.get("ledger", [])]:  # the spend ledger too
+            with table.batch_writer() as batch:  # the spend ledger and the enhancements too
+                for item in [items["run"], *items["rounds"], *items.get("ledger", []), *items.get("enhancements", [])]:
                     batch.put_item(Item=_to_dynamo(item))
         self._known.add(run_id)
         interrupted = self._interrupt(run_id, marker, started=items is not None)
+        interrupted_enhancements = self._interrupt_enhancements(run_id, (items or {}).get("enhancements", []))
+        if interrupted_enhancements and not (interrupted or marker is not None):
+            self.save(run_id)  # their FAILED outcome is the durable record now
         if interrupted or marker is not None:
             self.save(run_id)  # the FAILED outcome is the durable record now; the marker goes
             if self.runtime.runs().get_run(run_id) is None:  # a request Start Run would have refused
@@ -254,6 +277,29 @@ class LocalStore:
         return RunEndRecorder(self.runtime_table).fail_if_running(
             run_id, {"reason": INTERRUPTED_REASON, "error": INTERRUPTED_ERROR, "finishedAt": now, "updatedAt": now}
         )
+
+    def _enhancements(self) -> Any:
+        from imagegate_service.adapters.enhancements import DynamoEnhancementStore
+
+        return DynamoEnhancementStore(self.runtime_table)
+
+    def _interrupt_enhancements(self, run_id: str, items: list[dict[str, Any]]) -> int:
+        """Enhancements that had not ended when the server stopped: their executions went with it, so each is
+        FAILED with the reason (what its finished steps made and cost is kept). How many were."""
+        from imagegate_service.domain.enhancements import ENHANCEMENT_FAILED, ENHANCEMENT_OPEN_STATUSES, finished_cost
+
+        store, now = self._enhancements(), _now_iso()
+        open_ones = [item for item in items if item.get("status") in ENHANCEMENT_OPEN_STATUSES]
+        for item in open_ones:
+            attributes = {
+                "status": ENHANCEMENT_FAILED,
+                "error": INTERRUPTED_ENHANCEMENT_ERROR,
+                "costUsd": finished_cost(item),
+                "updatedAt": now,
+                "endedAt": now,
+            }
+            store.update_enhancement(run_id, item["enhancementId"], attributes)
+        return len(open_ones)
 
     @property
     def runtime_table(self) -> str:
@@ -313,9 +359,17 @@ def check_items(items: Any, run_id: str) -> None:
     pk = c.run_pk(run_id)
     if (items["run"].get("pk"), items["run"].get("sk")) != (pk, c.RUN_SK):
         raise ValueError(f"{ITEMS_FILE}: the run item's key is not pk={pk!r}, sk={c.RUN_SK!r}")
-    for name in ("rounds", "ledger", "objects"):
+    for name in ("rounds", "ledger", "objects", "enhancements"):
         if not isinstance(items.get(name, []), list):
             raise ValueError(f"{ITEMS_FILE}: {name} is not a list")
+    for position, item in enumerate(items.get("enhancements", [])):
+        if (
+            not isinstance(item, dict)
+            or item.get("pk") != pk
+            or not str(item.get("sk", "")).startswith(ENHANCEMENT_SK_PREFIX)
+            or not isinstance(item.get("enhancementId"), str)
+        ):
+            raise ValueError(f"{ITEMS_FILE}: enhancement item {position + 1} is not an ENHANCE# item of pk={pk!r}")
     for position, item in enumerate(items.get("rounds", [])):
         number = item.get("round") if isinstance(item, dict) else None
         if not isinstance(number, int) or (item.get("pk"), item.get("sk")) != (pk, c.round_sk(number)):

@@ -66,7 +66,7 @@ def test_two_operations_end_succeeded_with_both_outputs_kept_and_billed_once(run
 def test_a_throttled_operation_is_retried_and_paid_once(runtime_with):
     runtime = runtime_with()
     run_id, _ = finished_run(runtime)
-    runtime.image_services.bedrock.faults.throttle_rate = 0.5  # about every other call throttled, seeded
+    runtime.image_services.bedrock.faults.throttle_first = 1  # the service's first call is throttled
     _eid, description = enhance(runtime, run_id, [{"op": "upscale", "mode": "fast"}])
     assert description["status"] == "SUCCEEDED"
     outcomes = [call.outcome for call in runtime.bedrock.calls if call.model_id == "stability.stable-fast-upscale-v1:0"]

@@ -81,3 +81,15 @@ def test_enhance_operations_match_the_domains_and_the_registrys_limits():
     for side in ("left", "right", "up", "down"):
         assert (operation[side]["minimum"], operation[side]["maximum"]) == (low, high)
     assert all(operation[name]["maxLength"] == WORDS_MAX_CHARS for name in ("object", "colour", "with"))
+
+
+def test_enhance_local_fallback_fields_match_the_domain():
+    from imagegate_service.domain.enhancements import SOURCE_BEDROCK, SOURCE_LOCAL
+    from imagegate_service.domain.enhancing import ALLOW_LOCAL_FALLBACK
+
+    schemas = OPENAPI["components"]["schemas"]
+    assert schemas["EnhanceOperation"]["properties"][ALLOW_LOCAL_FALLBACK]["type"] == "boolean"
+    assert schemas["EnhanceRequest"]["properties"][ALLOW_LOCAL_FALLBACK]["type"] == "boolean"
+    step = schemas["Enhancement"]["properties"]["steps"]["items"]["properties"]
+    assert step["source"]["enum"] == [SOURCE_BEDROCK, SOURCE_LOCAL]
+    assert {"method", "fallbackReason"} <= set(step)

@@ -50,6 +50,33 @@ class DynamoEnhancementStore(DynamoRunRepository):
             ExpressionAttributeValues=_to_dynamo(values),
         )
 
+    def fail_if_open(self, run_id: str, enhancement_id: str, attributes: dict[str, Any], open_statuses: Any) -> bool:
+        """Set the attributes only while the enhancement exists and has not ended (its status one of
+        open_statuses); True when it was changed. A second delivery of the event, or an enhancement its own Record
+        Failure already closed, changes nothing."""
+        from botocore.exceptions import ClientError
+
+        names = {f"#a{i}": key for i, key in enumerate(attributes)} | {"#status": "status"}
+        values = {f":v{i}": value for i, value in enumerate(attributes.values())} | {
+            f":open{i}": status for i, status in enumerate(open_statuses)
+        }
+        try:
+            self._call(
+                self._table.update_item,
+                Key={"pk": c.run_pk(run_id), "sk": enhancement_sk(enhancement_id)},
+                UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
+                ConditionExpression="attribute_exists(pk) AND #status IN ("
+                + ", ".join(f":open{i}" for i in range(len(open_statuses)))
+                + ")",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=_to_dynamo(values),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def put_step(self, run_id: str, enhancement_id: str, index: int, step: dict[str, Any], now: str) -> None:
         """One operation's result at its index (a retry overwrites it)."""
         self._call(

@@ -5,7 +5,11 @@ FAILED with the execution's status and cause as the reason, only while the item 
 (a conditional update: a run Finish Run already closed, or a second delivery of the event, changes nothing).
 
 A benchmark execution carries many runs (named `<execution name>-NNN`): each of them still RUNNING and
-started after the benchmark is marked the same way."""
+started after the benchmark is marked the same way.
+
+An enhance-workflow execution (named `<run id>-e<N>`, domain/enhancements.py) that timed out, was aborted or failed
+without reaching Record Failure leaves its enhancement QUEUED or RUNNING: that enhancement is marked FAILED the same
+way (only while it is still open), with the cost of the steps it finished; the run itself is not touched."""
 
 from __future__ import annotations
 
@@ -89,17 +93,23 @@ class RunEnder:
         clock: Clock = utc_now,
         benchmark_state_machine_arn: str | None = None,
         daily: DailyBudget | None = None,
+        enhance_state_machine_arn: str | None = None,
+        enhancements: Any = None,
     ):
         self._daily = daily or DailyBudget(clock=clock)
         self._runs = runs or RunEndRecorder()
         self._clock = clock
         self._benchmark_arn = benchmark_state_machine_arn
+        self._enhance_arn = enhance_state_machine_arn
+        self._enhancements = enhancements
 
     def execution_ended(self, detail: dict[str, Any]) -> dict[str, Any]:
         """Handle one event detail; returns what was done (`marked`: the run ids now FAILED)."""
         status, name = detail.get("status"), detail.get("name") or _name_of(detail.get("executionArn", ""))
         if status not in c.EXECUTION_END_STATUSES or not name:
             return {"execution": name, "status": status, "marked": [], "skipped": "not an ending this marks"}
+        if self._is_enhancement(detail):
+            return self._enhancement_ended(status, name, detail)
         attributes = {
             "reason": _reason(status, detail),
             "error": detail.get("error") or f"Execution{status.title().replace('_', '')}",
@@ -119,6 +129,49 @@ class RunEnder:
             self._daily.release_run(run_id)
         return {"execution": name, "status": status, "marked": marked}
 
+    def _enhancement_ended(self, status: str, name: str, detail: dict[str, Any]) -> dict[str, Any]:
+        from imagegate_service.domain.enhancements import (
+            ENHANCEMENT_FAILED,
+            ENHANCEMENT_OPEN_STATUSES,
+            enhancement_of_execution,
+            finished_cost,
+        )
+
+        result: dict[str, Any] = {"execution": name, "status": status, "marked": [], "enhancementsMarked": []}
+        found = enhancement_of_execution(name)
+        if found is None:
+            return {**result, "skipped": "not an enhancement's execution name"}
+        run_id, enhancement_id = found
+        store = self._enhancement_store()
+        item = store.get_enhancement(run_id, enhancement_id)
+        if item is None:
+            return {**result, "skipped": "no such enhancement"}
+        now = iso(self._clock())
+        attributes = {
+            "status": ENHANCEMENT_FAILED,
+            "error": _reason(status, detail, "the enhancement could end"),
+            "executionStatus": status,
+            "costUsd": finished_cost(item),
+            "endedAt": iso(_moment(detail.get("stopDate")) or self._clock()),
+            "updatedAt": now,
+        }
+        if store.fail_if_open(run_id, enhancement_id, attributes, ENHANCEMENT_OPEN_STATUSES):
+            result["enhancementsMarked"] = [f"{run_id}/{enhancement_id}"]
+        return result
+
+    def _enhancement_store(self) -> Any:
+        if self._enhancements is None:
+            from imagegate_service.adapters.enhancements import DynamoEnhancementStore
+
+            self._enhancements = DynamoEnhancementStore()
+        return self._enhancements
+
+    def _is_enhancement(self, detail: dict[str, Any]) -> bool:
+        enhance = (
+            self._enhance_arn if self._enhance_arn is not None else os.environ.get(c.ENV_ENHANCE_STATE_MACHINE_ARN, "")
+        )
+        return bool(enhance) and detail.get("stateMachineArn") == enhance
+
     def _is_benchmark(self, detail: dict[str, Any]) -> bool:
         benchmark = (
             self._benchmark_arn
@@ -128,10 +181,10 @@ class RunEnder:
         return bool(benchmark) and detail.get("stateMachineArn") == benchmark
 
 
-def _reason(status: str, detail: dict[str, Any]) -> str:
+def _reason(status: str, detail: dict[str, Any], before: str = "the run could finish") -> str:
     what = {"TIMED_OUT": "timed out", "ABORTED": "was aborted", "FAILED": "failed"}[status]
     cause = " ".join(str(detail.get("cause") or detail.get("error") or "").split())
-    reason = f"the execution {what} ({status}) before the run could finish"
+    reason = f"the execution {what} ({status}) before {before}"
     return f"{reason}: {cause[:300]}" if cause else reason
 
 

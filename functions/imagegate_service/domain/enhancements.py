@@ -6,13 +6,25 @@ Every billable call goes through the spend ledger once (domain/spend.py): reserv
 limit on the run item (what the run had committed when the enhancement started, plus the enhancement's bound) and
 against the deployment's daily cap, recorded when answered, given back when not. Ledger entries sit beside the
 source round (round = the run's best round, step `enhance` or `enhance-detect`, candidate = sequence x 10 +
-operation index, so two enhancements of one run never share a call id)."""
+operation index, so two enhancements of one run never share a call id).
+
+Local fallback (an operation with allowLocalFallback, domain/enhancing.py): when its Bedrock call cannot be made
+for a reason that waiting will not cure (fallback_reason: no room under the enhancement's limit or the daily
+budget, or the service unavailable to the account), upscale and remove-background run locally
+(adapters/local_imaging.py) and the step records source `local`, the method and the reason. A local operation is
+not in the spend ledger: the ledger holds the model calls Bedrock bills, each once, and no call was billed (Lambda's
+own compute is in no step's cost, a model call's neither); a $0 entry would count a call that was never made. Its
+cost on the step is 0, and the daily budget, which counts the ledger's spend, is not touched. What never falls
+back: a throttled call (the workflow retries it; past its retries the enhancement fails: a busy service is not an
+unavailable one), a passing fault, a content filter's refusal (a local copy must not get round a filter), a request
+the service rejects, and an answer that fails its checks."""
 
 from __future__ import annotations
 
 import struct
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from imagegate_service import constants as c
@@ -20,14 +32,28 @@ from imagegate_service import registry
 from imagegate_service.adapters.bedrock import png_size
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancing import (
+    ALLOW_LOCAL_FALLBACK,
+    LOCAL_FALLBACK_OPERATIONS,
     MAX_OPERATIONS,
     EnhanceOperation,
     enhancement_bound_usd,
+    local_fallback_flag,
     parse_operation,
     parse_operations,
 )
 from imagegate_service.domain.spend import SpendLedger
-from imagegate_service.errors import GenerationNotFound, InvalidRequest, Throttled
+from imagegate_service.errors import (
+    BudgetExhausted,
+    DailyBudgetExhausted,
+    GenerationNotFound,
+    ImagegateError,
+    InvalidRequest,
+    ModelAccessDenied,
+    ModelNotFound,
+    ModelRequestRejected,
+    ModelRetired,
+    Throttled,
+)
 
 STEP_ENHANCE = "enhance"
 STEP_ENHANCE_DETECT = "enhance-detect"
@@ -36,16 +62,65 @@ ENHANCEMENT_RUNNING = "RUNNING"
 ENHANCEMENT_SUCCEEDED = "SUCCEEDED"
 ENHANCEMENT_FAILED = "FAILED"
 ENHANCEMENT_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING, ENHANCEMENT_SUCCEEDED, ENHANCEMENT_FAILED)
+ENHANCEMENT_OPEN_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING)  # not ended: its execution may still run
 ORIGIN_REQUEST = "request"  # POST /generations/{id}/enhance
 ORIGIN_FINISH = "finish"  # the run request's `finish`, started by Finish Run
 MAX_ENHANCEMENTS_PER_RUN = 20  # each is a workflow execution named after the run; a run is enhanced a few times
 DETECT_MIN_CONFIDENCE = 50.0  # the mask of an erase: boxes Rekognition is at least this sure of
 MASK_GROW = 0.02  # each box grown by this share of the image on every side (the edge of the object, its shadow)
 _ARTICLES = ("the ", "a ", "an ")
+SOURCE_BEDROCK = "bedrock"  # a step's `source`: the Image Service made the output ...
+SOURCE_LOCAL = "local"  # ... or the local fallback did (adapters/local_imaging.py)
+# Bedrock's answer to a model id the region does not serve: ValidationException "The provided model identifier is
+# invalid." (e.g. Nova Canvas called in us-west-2 before it was offered there:
+# https://github.com/aws-samples/amazon-bedrock-workshop/issues/340); the adapter reads it as ModelRequestRejected.
+MODEL_NOT_IN_REGION_MARK = "model identifier is invalid"
+
+
+def fallback_reason(error: BaseException) -> str | None:
+    """Why an operation's Bedrock call could not be made in a way the local fallback may stand in for, or None.
+
+    Budget: the call's bound does not fit the enhancement's own limit (BudgetExhausted) or the daily budget
+    (DailyBudgetExhausted). Unavailable: the account has no access (ModelAccessDenied: not subscribed, IAM), the
+    model is retired (ModelRetired), unknown here (ModelNotFound: ResourceNotFoundException) or not offered in this
+    region (MODEL_NOT_IN_REGION_MARK). Everything else (throttling, passing faults, filters, a rejected request, a
+    bad answer) is not a reason: see the module's docstring."""
+    if isinstance(error, DailyBudgetExhausted):
+        return f"daily budget: {error}"
+    if isinstance(error, BudgetExhausted):
+        return f"the enhancement's limit: {error}"
+    if isinstance(error, (ModelAccessDenied, ModelRetired, ModelNotFound)):
+        return f"model unavailable ({type(error).__name__}): {error}"
+    if isinstance(error, ModelRequestRejected) and MODEL_NOT_IN_REGION_MARK in str(error).lower():
+        return f"model unavailable in this region: {error}"
+    return None
+
+
+def _without_fallback(error: ImagegateError, operation: EnhanceOperation) -> ImagegateError:
+    """The same error, saying that this operation could have run locally had the request allowed it."""
+    note = (
+        f" ({operation.op} could run locally instead with {ALLOW_LOCAL_FALLBACK}: true; this request did not allow it)"
+    )
+    if isinstance(error, DailyBudgetExhausted):
+        return DailyBudgetExhausted(f"{error}{note}", error.retry_after_seconds)
+    return type(error)(f"{error}{note}")
 
 
 def enhancement_id(sequence: int) -> str:
     return f"e{sequence}"
+
+
+def execution_name(run_id: str, enhancement: str) -> str:
+    """The enhance workflow's execution of one enhancement: one per enhancement (its id is unique in its run)."""
+    return f"{run_id}-{enhancement}"
+
+
+def enhancement_of_execution(name: str) -> tuple[str, str] | None:
+    """(run id, enhancement id) of an execution_name, or None for another name."""
+    run_id, sep, enhancement = name.rpartition("-")
+    if not sep or not run_id or not enhancement.startswith("e") or not enhancement[1:].isdigit():
+        return None
+    return run_id, enhancement
 
 
 def output_key(run_id: str, source_round: int, enhancement: str, index: int, operation: EnhanceOperation) -> str:
@@ -121,10 +196,18 @@ class EnhancementStarter:
     def start(self, run_id: str, body: Any, origin: str = ORIGIN_REQUEST) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise InvalidRequest("body", 'must be a JSON object such as {"operations": [{"op": "remove-background"}]}')
-        extra = sorted(set(body) - {"operations", "maxCostUsd"})
+        extra = sorted(set(body) - {"operations", "maxCostUsd", ALLOW_LOCAL_FALLBACK})
         if extra:
-            raise InvalidRequest(extra[0], "is not a field of an enhancement (it takes operations and maxCostUsd)")
+            raise InvalidRequest(
+                extra[0],
+                f"is not a field of an enhancement (it takes operations, maxCostUsd and {ALLOW_LOCAL_FALLBACK})",
+            )
         operations = parse_operations(body.get("operations"))
+        if local_fallback_flag(ALLOW_LOCAL_FALLBACK, body.get(ALLOW_LOCAL_FALLBACK, False)):
+            # for every operation that can run locally (the others are unchanged: they always need Bedrock)
+            operations = [
+                replace(op, allow_local=True) if op.op in LOCAL_FALLBACK_OPERATIONS else op for op in operations
+            ]
         bound = enhancement_bound_usd(operations)
         limit = body.get("maxCostUsd", bound)
         if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit <= 100:
@@ -173,7 +256,7 @@ class EnhancementStarter:
         }
         workflow = self._workflow or _enhance_workflow()
         try:
-            workflow.start(f"{run_id}-{eid}", request)
+            workflow.start(execution_name(run_id, eid), request)
         except Exception as error:
             from imagegate_service.adapters.workflow import WorkflowThrottled
 
@@ -225,6 +308,7 @@ class EnhancementRunner:
         detector: Any = None,
         ledger: SpendLedger | None = None,
         clock: Callable[[], Any] = utc_now,
+        local: Any = None,
     ):
         from imagegate_service.adapters.enhancements import DynamoEnhancementStore
         from imagegate_service.adapters.image_services import BedrockImageServices
@@ -237,6 +321,15 @@ class EnhancementRunner:
         self._detector = detector or RekognitionDetector()
         self._ledger = ledger or SpendLedger(self._store)
         self._clock = clock
+        self._local = local
+
+    def _local_imaging(self) -> Any:
+        """The local fallback, made on first use (its imaging libraries load only when an operation falls back)."""
+        if self._local is None:
+            from imagegate_service.adapters.local_imaging import LocalImaging
+
+            self._local = LocalImaging()
+        return self._local
 
     def apply(self, state: dict[str, Any]) -> dict[str, Any]:
         """One operation on the current image; the state's next index and image."""
@@ -284,23 +377,35 @@ class EnhancementRunner:
             mask_png=mask,
         )
         price = operation.price_usd
-        with self._ledger.call(
-            state,
-            round_number=int(state["sourceRound"]),
-            step=STEP_ENHANCE,
-            candidate=candidate,
-            model_id=operation.model_id,
-            bound_usd=price,
-            in_round=False,
-        ) as billed:
-            output = self._services.apply(request, lambda: billed.answered(price))
+        local: dict[str, Any] = {}
+        try:
+            with self._ledger.call(
+                state,
+                round_number=int(state["sourceRound"]),
+                step=STEP_ENHANCE,
+                candidate=candidate,
+                model_id=operation.model_id,
+                bound_usd=price,
+                in_round=False,
+            ) as billed:
+                output = self._services.apply(request, lambda: billed.answered(price))
+        except ImagegateError as error:
+            reason = fallback_reason(error)
+            if reason is None or operation.op not in LOCAL_FALLBACK_OPERATIONS:
+                raise
+            if not operation.allow_local:
+                raise _without_fallback(error, operation) from error
+            output, method = self._local_imaging().apply(operation, source)
+            price = 0.0  # nothing was billed: see the module's docstring for why it is not in the ledger
+            local = {"method": method, "fallbackReason": reason[:500]}
         self._images.put_png(key, output)
         width, height = png_size(output)
         step = {
             "index": index,
             "op": operation.to_dict(),
             "description": operation.describe(),
-            "modelId": operation.model_id,
+            "source": SOURCE_LOCAL if local else SOURCE_BEDROCK,
+            **(local or {"modelId": operation.model_id}),
             "sourceKey": source_key,
             "key": key,
             "width": width,
@@ -329,9 +434,7 @@ class EnhancementRunner:
     def finish(self, state: dict[str, Any]) -> dict[str, Any]:
         """The enhancement's end: SUCCEEDED with its last image, or FAILED with the error that stopped it."""
         run_id, eid = state["runId"], state["enhancementId"]
-        item = self._store.get_enhancement(run_id, eid) or {}
-        steps = sorted((item.get("steps") or {}).values(), key=lambda step: int(step["index"]))
-        cost = round(sum(float(step["costUsd"]) for step in steps), 6)
+        cost = finished_cost(self._store.get_enhancement(run_id, eid) or {})
         error = state.get("error")
         attributes: dict[str, Any] = {"costUsd": cost, "updatedAt": iso(self._clock()), "endedAt": iso(self._clock())}
         if error:
@@ -340,6 +443,11 @@ class EnhancementRunner:
             attributes.update({"status": ENHANCEMENT_SUCCEEDED, "resultKey": state["current"]["key"]})
         self._store.update_enhancement(run_id, eid, attributes)
         return {"status": attributes["status"], "costUsd": cost}
+
+
+def finished_cost(item: dict[str, Any]) -> float:
+    """An enhancement's cost: the sum of its finished steps' (each step's own calls, recorded once)."""
+    return round(sum(float(step["costUsd"]) for step in (item.get("steps") or {}).values()), 6)
 
 
 def _error_text(error: Any) -> str:
@@ -382,7 +490,10 @@ def describe_enhancements(store: Any, presigner: Any, run_id: str) -> list[dict[
                         "index": int(step["index"]),
                         "op": step["op"],
                         "description": step.get("description"),
+                        "source": step.get("source", SOURCE_BEDROCK),
                         "modelId": step.get("modelId"),
+                        "method": step.get("method"),
+                        "fallbackReason": step.get("fallbackReason"),
                         "width": step.get("width"),
                         "height": step.get("height"),
                         "costUsd": float(step.get("costUsd", 0.0)),

@@ -5,11 +5,16 @@ An enhancement is an ordered list of operations, each applied to the previous on
 run's final image). Each operation is one call to a Stability AI Image Service on Bedrock (the model registry's
 `imageServices`), except `erase`, whose service takes a mask and no words: its mask is drawn from the detector's
 boxes of the named object. A request that breaks a rule is refused with the field and the limit named, and
-nothing is started."""
+nothing is started.
+
+An operation that can run without Bedrock (LOCAL_FALLBACK_OPERATIONS: upscale and remove-background) may say
+`allowLocalFallback: true`: when the budget leaves no room for its call or the service is unavailable to the
+account (domain/enhancements.py: fallback_reason), it then runs locally (adapters/local_imaging.py) instead of
+failing. Nothing falls back unless the request says so."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from imagegate_service import registry
@@ -33,6 +38,10 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 WORDS_MAX_CHARS = 200
 # The background Search and Replace looks for when replace-background asks for a new one.
 BACKGROUND_SEARCH_PROMPT = "background"
+# The operations a library can do without a model or downloaded weights (adapters/local_imaging.py): resampling
+# and GrabCut. The others (recolor, replace, erase, outpaint, a new background) need a generative model.
+LOCAL_FALLBACK_OPERATIONS = ("remove-background", "upscale")
+ALLOW_LOCAL_FALLBACK = "allowLocalFallback"  # the request's field, on an operation and on the enhance request
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class EnhanceOperation:
     colour: str | None = None  # recolor: the colour to paint it
     replacement: str | None = None  # replace: what takes its place
     extend: tuple[tuple[str, int], ...] = ()  # outpaint: pixels per side, only the sides asked for
+    allow_local: bool = False  # upscale / remove-background: may run locally when Bedrock cannot serve it
 
     @property
     def service_key(self) -> str:
@@ -77,6 +87,8 @@ class EnhanceOperation:
             if value is not None:
                 data[key] = value
         data.update(self.sides)
+        if self.allow_local:
+            data[ALLOW_LOCAL_FALLBACK] = True
         return data
 
     def describe(self) -> str:
@@ -113,6 +125,24 @@ def parse_operation(index: int, item: Any, field: str = "operations") -> Enhance
     op = item.get("op")
     if op not in OPERATIONS:
         raise InvalidRequest(f"{at}.op", f"must be one of {', '.join(OPERATIONS)}, not {op!r}")
+    allow_local = local_fallback_flag(f"{at}.{ALLOW_LOCAL_FALLBACK}", item.get(ALLOW_LOCAL_FALLBACK, False))
+    if allow_local and op not in LOCAL_FALLBACK_OPERATIONS:
+        raise InvalidRequest(
+            f"{at}.{ALLOW_LOCAL_FALLBACK}",
+            f"{op} cannot run locally (only {' and '.join(LOCAL_FALLBACK_OPERATIONS)} can); leave it out or false",
+        )
+    item = {key: value for key, value in item.items() if key != ALLOW_LOCAL_FALLBACK}
+    return replace(_parse_fields(at, op, item), allow_local=allow_local)
+
+
+def local_fallback_flag(field: str, value: Any) -> bool:
+    """allowLocalFallback: true or false, nothing else (a "yes" or 1 is refused naming the field)."""
+    if not isinstance(value, bool):
+        raise InvalidRequest(field, f"must be true or false, not {value!r}")
+    return value
+
+
+def _parse_fields(at: str, op: str, item: dict[str, Any]) -> EnhanceOperation:
     allowed, required = _FIELDS[op]
     extra = sorted(set(item) - allowed - {"op"})
     if extra:
