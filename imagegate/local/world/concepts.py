@@ -465,8 +465,8 @@ def _restore_e(stem: str) -> str:
     """A stem cut from "-ing"/"-ed" gets its silent "e" back where English spelling dropped it."""
     if len(stem) < 2:
         return stem
-    if stem[-1] == stem[-2] and stem[-1] not in "lsz" and stem[-1] not in _VOWELS:
-        return stem[:-1]  # "running" -> run, "stopped" -> stop (but "falling" -> fall)
+    if stem[-1] == stem[-2] and stem[-1] not in "lszf" and stem[-1] not in _VOWELS:
+        return stem[:-1]  # "running" -> run, "stopped" -> stop (but "falling" -> fall, "sniffing" -> sniff)
     vowel_groups = sum(1 for k, c in enumerate(stem) if c in _VOWELS and (k == 0 or stem[k - 1] not in _VOWELS))
     last, before = stem[-1], stem[-2]
     # one syllable ending consonant-vowel-consonant: "rid" -> ride, "tak" -> take, "chas" -> chase

@@ -425,8 +425,11 @@ class _Parser:
             count_stated=pending.count_stated,
             attributes=list(dict.fromkeys(pending.adjectives)),
         )
+        worn_by = self._wearer(i, cls)
         index = self._resolve(mention, pending)
         self.noun_end = i + length
+        if worn_by is not None and worn_by != index and "wear" not in self.spec.entities[worn_by].actions:
+            self.spec.entities[worn_by].actions.append("wear")  # "a woman in a blue dress" wears it
         if self.relation and self.relation[0] != index:
             subject, relation = self.relation
             if relation == "between" and self.between is None:
@@ -443,8 +446,26 @@ class _Parser:
                 self.relation = None
         else:
             self.subject = index
+        if worn_by is not None:
+            self.subject = worn_by  # "a woman in a blue dress next to a vase": she is next to it
         self.predicate = False
         self._reset_pending()
+
+    def _wearer(self, i: int, cls: str) -> int | None:
+        """Who wears the garment named at i: the subject, when "in" or "with" opens its phrase ("a woman in a
+        blue dress", "a man with a red hat"); a garment is drawn as worn, the way an image model draws it."""
+        if cls not in WORN_NOUNS or self.subject is None:
+            return None
+        j = i - 1
+        while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour", "definite", "number"}:
+            j -= 1
+        if j >= 0 and self.tokens[j] == "in":
+            return self.subject
+        after = self.tokens[i + 1 : i + 4]
+        placed = any(word in {"it", "them"} for word in after)  # "a table with a hat on it": the hat is put there
+        if j >= 0 and self.tokens[j] == "with" and not placed:
+            return self.subject
+        return None
 
     def _resolve(self, mention: Entity, pending: _Pending) -> int:
         """Merge a mention into the entity it names again, or add a new entity; returns its index.

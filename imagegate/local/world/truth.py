@@ -30,6 +30,8 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
 - text: a decoded text band equal to the text (case and spacing ignored);
 - scene, light, style: the world's one recognised value (vocabulary's word tables map a prompt's word to it);
   a value the world never draws (a "blue background", an "oil painting" it has no frame for) is None;
+- a thing drawn as the setting ("a city in the background": the scene is a city) is there and in the background;
+  the rest of what could be asked of it (count, colour, relations) is None;
 - a child check about an entity that is not there is False (nothing to have a colour); the evaluation's DSG
   parent rule does the same.
 `checks_from_prompt(prompt)` is the evaluator's own reading (dsg_reading.py: neither the judge's reading nor
@@ -78,6 +80,9 @@ def _drawn_as_kind(percept: Percept, noun: str) -> list[SeenObject]:
 
 
 def _instances(percept: Percept, noun: str) -> list[SeenObject]:
+    if "'s " in noun:  # "a man's head": the head drawn, or else the man (the world draws a body as one shape)
+        owner, part = noun.rsplit("'s ", 1)
+        return _instances(percept, part) or _instances(percept, owner.split()[-1] if owner.split() else owner)
     return instances_of(percept, noun) or _drawn_as_kind(percept, noun)
 
 
@@ -169,6 +174,24 @@ def _setting(kind: str, check: dict, percept: Percept) -> bool | None:
     return getattr(percept, kind) == key
 
 
+def _drawn_as_scene(percept: Percept, noun: str) -> bool:
+    """A thing the world drew as the picture's setting ("a city in the background": the scene is a city)."""
+    key = vocab.SCENE_WORDS.get(" ".join(noun.lower().split()))
+    return key is not None and percept.scene == key
+
+
+def _backdrop(kind: object, check: dict) -> bool | None:
+    """A check about a thing drawn as the setting: it is there, behind everything (the backdrop), and not absent;
+    what the world does not draw of a backdrop (its count, colour, attributes, actions, relations) is None."""
+    if kind == "entity":
+        return True
+    if kind == "absent":
+        return False
+    if kind == "position" and check.get("position") in DEPTH_PLANES:
+        return check["position"] == "background"
+    return None
+
+
 def satisfied(check: dict, percept: Percept) -> bool | None:
     """Does the image satisfy one check, exactly? None: the world cannot decide (see the module docstring)."""
     kind = check.get("kind")
@@ -178,6 +201,8 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
     if kind in _SETTINGS:
         return _setting(kind, check, percept)
     found = _instances(percept, str(check.get("subject", "")))
+    if not found and _drawn_as_scene(percept, str(check.get("subject", ""))):
+        return _backdrop(kind, check)
     if kind == "absent":
         return len(found) < max(1, int(check.get("count") or 1))
     if kind == "entity":
@@ -221,7 +246,11 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
             others = _instances(percept, str(check.get("object2", "")))
             if not others:
                 return False
-            return all(_between(a, b, c) for a in found for b in targets for c in others if a is not b and a is not c)
+            # "between two women": two of the same kind, one on each side (a pair needs two different ones)
+            pairs = [
+                (a, b, c) for a in found for b in targets for c in others if a is not b and a is not c and b is not c
+            ]
+            return bool(pairs) and all(_between(a, b, c) for a, b, c in pairs)
         return _all([_pair(relation, a, b) for a in found for b in targets if a is not b])
     return None
 

@@ -672,3 +672,140 @@ def test_a_compound_is_its_head_drawn_with_its_kind_and_possession_is_undecidabl
 
 def test_a_noun_with_an_adjective_ending_is_a_noun():
     assert "Is there a daikon radish?" in questions("a baby daikon radish")
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("In the foreground we can see a bicycle.", "Is the bicycle in the foreground?"),
+        ("In the background I can see hills, a barn and fences.", "Are the fences in the background?"),
+        (
+            "a harbour with a village in the background and a rowing boat in the front",
+            "Is the village in the background?",
+        ),
+        ("a teacup on a woman's knee", "Is the teacup on the woman's knee?"),
+        ("man stand beside bicycle. man hold helmet", "Is the man next to the bicycle?"),
+        ("a fox wearing a scarf and boots in a library", "Is the fox inside the library?"),
+        ("a girl in a red coat and yellow boots is jumping over a puddle", "Is the girl wearing the boots?"),
+        ("a girl in a red coat and yellow boots is jumping over a puddle", "Is the girl jumping?"),
+        ("two chefs at a long counter", "Are the chefs near the counter?"),
+        ("a nurse sitting at a reception desk", "Is the nurse near the reception desk?"),
+        ("five postmen beside a van", "Are there exactly five postmen?"),
+        ("a snowman", "Is there a snowman?"),
+    ],
+)
+def test_general_grammar_third_pass(prompt, question):
+    assert question in questions(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt, wrong",
+    [
+        (
+            "a harbour with a village in the background and a rowing boat in the front",
+            "Is the rowing boat in the background?",
+        ),
+        ("a fox wearing a scarf and boots in a library", "Are the boots inside the library?"),
+        ("a knight wearing a helmet on his head", "Is the knight on the head?"),
+        ("a girl in a red coat and yellow boots is jumping over a puddle", "Are the boots jumping?"),
+        ("a dog staring at a squirrel", "Is the dog near the squirrel?"),
+        ("a girl tossing a coin at a fountain", "Is the coin near the fountain?"),
+        ("five postmen beside a van", "Are there exactly five postmens?"),
+    ],
+)
+def test_general_grammar_third_pass_asks_nothing_unsaid(prompt, wrong):
+    assert wrong not in questions(prompt)
+
+
+def test_a_thing_drawn_as_the_setting_is_there_and_behind_everything():
+    """ "a village in the background": the world may draw a village as the scene itself; then the village is
+    there and in the background (the backdrop), nothing can be counted or coloured on it, and it is not absent."""
+    from imagegate.local.world import vocabulary as vocab
+
+    village = next(word for word, key in vocab.SCENE_WORDS.items() if word == key)
+    boat = SeenObject(concept_code("boat"), "red", 0.5, 0.7, 0.2, 0.2)
+    drawn = Percept(objects=[boat], scene=vocab.SCENE_WORDS[village])
+    elsewhere = Percept(objects=[boat], scene=None)
+    assert truth.satisfied({"kind": "entity", "subject": village}, drawn) is True
+    assert truth.satisfied({"kind": "entity", "subject": village}, elsewhere) is False
+    assert truth.satisfied({"kind": "position", "subject": village, "position": "background"}, drawn) is True
+    assert truth.satisfied({"kind": "position", "subject": village, "position": "foreground"}, drawn) is False
+    assert truth.satisfied({"kind": "absent", "subject": village}, drawn) is False
+    assert truth.satisfied({"kind": "count", "subject": village, "count": 2}, drawn) is None
+
+
+def test_a_part_named_with_its_owner_is_the_part_or_else_the_owner():
+    """ "a woman's knee": the knee if the world drew one, else the woman (the world draws a body as one shape)."""
+    woman = SeenObject(concept_code("woman"), "red", 0.5, 0.6, 0.2, 0.5)
+    knee = SeenObject(concept_code("knee"), "beige", 0.5, 0.7, 0.05, 0.05)
+    assert truth.satisfied({"kind": "entity", "subject": "woman's knee"}, Percept(objects=[woman])) is True
+    assert truth.satisfied({"kind": "entity", "subject": "woman's knee"}, Percept(objects=[knee])) is True
+    assert truth.satisfied({"kind": "entity", "subject": "woman's knee"}, Percept(objects=[])) is False
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a sailor with a white cap on a pier", "Is the sailor wearing the cap?"),
+        ("an abandoned warehouse", "Is the warehouse abandoned?"),
+        ("a busy street at noon", "Is the street busy?"),
+        ("a pale background", "Is the background pale?"),
+    ],
+)
+def test_a_garment_with_a_person_is_worn_and_a_setting_keeps_its_property(prompt, question):
+    assert question in questions(prompt)
+
+
+def test_the_generator_draws_a_garment_after_in_or_with_as_worn_by_the_one_before_it():
+    """ "a woman in a blue dress next to a vase": the generator's parse (scene.py) draws her wearing it and puts
+    her, not the dress, next to the vase; "a table with a hat on it" wears nothing."""
+    from imagegate.local.world.scene import parse_prompt
+
+    for prompt in ("a woman in a blue dress next to a vase", "a woman with a blue dress next to a vase"):
+        spec = parse_prompt(prompt)
+        woman = next(k for k, e in enumerate(spec.entities) if e.cls == "woman")
+        vase = next(k for k, e in enumerate(spec.entities) if e.cls == "vase")
+        assert "wear" in spec.entities[woman].actions, prompt
+        assert [(r.subject, r.relation, r.object) for r in spec.relations] == [(woman, "next to", vase)], prompt
+    spec = parse_prompt("a table with a hat on it")
+    assert not any("wear" in e.actions for e in spec.entities)
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a sofa with a puppy napping on it", "Is the puppy napping?"),
+        ("a sofa with a puppy napping on it", "Is the puppy on the sofa?"),
+        ("a mailbox with a cat sniffing it", "Is the cat sniffing the mailbox?"),
+        ("a grandfather reading a book by the fire", "Is the grandfather reading the book?"),
+        ("hikers in red jackets with a waterfall behind them", "Is the waterfall behind the hikers?"),
+    ],
+)
+def test_who_acts_after_with_and_whom_a_pronoun_names(prompt, question):
+    assert question in questions(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt, wrong",
+    [
+        ("a sofa with a puppy napping on it", "Is the sofa napping?"),
+        ("a mailbox with a cat sniffing it", "Is the cat sniffing the cat?"),
+        ("a woman knitting on a porch, two kittens at her feet", "Do the kittens have feet?"),
+        ("hikers in red jackets with a waterfall behind them", "Is the waterfall behind the jackets?"),
+    ],
+)
+def test_who_acts_after_with_and_whom_a_pronoun_names_nothing_unsaid(prompt, wrong):
+    assert wrong not in questions(prompt)
+
+
+def test_a_doubled_f_stays_in_the_verbs_lemma():
+    from imagegate.local.world.concepts import verb_lemma
+
+    assert [verb_lemma(w) for w in ("sniffing", "puffed", "running", "falling")] == ["sniff", "puff", "run", "fall"]
+
+
+def test_a_prompt_wrapped_in_quotes_is_read_not_rendered_and_a_person_acts_before_with():
+    assert not of_kind("“an oil painting of a quiet harbour with two fishing boats at dawn”", "text")
+    assert "Are there exactly two boats?" in questions("“an oil painting of a quiet harbour with two boats at dawn”")
+    assert of_kind('"OPEN"', "text")  # a short quote alone is a text to render
+    assert "Is the man painting?" in questions("a man painting with a wide brush")
