@@ -377,7 +377,7 @@ def test_a_started_execution_without_a_run_item_yet_is_running(api, aws, lambda_
     assert (status, body["status"], body["rounds"]) == (200, "RUNNING", [])
 
 
-@pytest.mark.parametrize("run_id", ["no-such-run", "%2e%2e", "x" * 81])
+@pytest.mark.parametrize("run_id", ["no-such-run", "%2e%2e", "x" * 81, "%0A", "run-x%0A", "%7F"])
 def test_an_unknown_id_is_404(api, lambda_context, run_id):
     status, body, _ = call(api, lambda_context, "GET", f"/generations/{run_id}")
     assert status == 404
@@ -572,6 +572,8 @@ def test_a_bad_evaluation_filter_is_400_naming_it(api, lambda_context, value):
 def test_unknown_routes_are_404_and_other_methods_405_json(api, lambda_context):
     status, body, headers = call(api, lambda_context, "DELETE", "/generations")
     assert (status, body["error"], headers["Allow"]) == (405, "MethodNotAllowed", "GET, POST")
+    status, body, _ = call(api, lambda_context, "GET", "/generations%0A")  # `$` matches before a final newline
+    assert (status, body["error"]) == (404, "NotFound")
     status, body, _ = call(api, lambda_context, "GET", "/images")
     assert (status, body["error"]) == (404, "NotFound")
 

@@ -312,4 +312,15 @@ def _base_path() -> str:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return app.resolve(_controls_escaped(event), context)
+
+
+def _controls_escaped(event: dict[str, Any]) -> dict[str, Any]:
+    """The path with control characters percent-encoded: the resolver's route patterns end in `$`, which also
+    matches before a final newline, so `GET /generations/%0A` (decoded to a newline) answered the listing. An
+    escaped path matches what it spells (here: no such generation, 404)."""
+    path = event.get("path")
+    if isinstance(path, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        escaped = "".join(f"%{ord(ch):02X}" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in path)
+        return {**event, "path": escaped}
+    return event
