@@ -297,9 +297,11 @@ MARKETPLACE_VIEW_ACTIONS = ("aws-marketplace:ViewSubscriptions",)
 @dataclass(frozen=True)
 class MarketplaceGrant:
     """The Marketplace statements one model's function needs for Bedrock to subscribe on its first invoke: the
-    subscribe actions (under `condition` when scoped) and the read-only view. Both on "*" (no resource types)."""
+    subscribe actions (under `condition` when scoped) and the read-only view. Both on "*" (no resource types).
+    product_id is None for a model sold through Marketplace whose product id the registry does not know (only
+    modelSubscription ANY grants it, unconditioned)."""
 
-    product_id: str
+    product_id: str | None
     condition: dict[str, dict[str, list[str]]] | None
     subscribe_actions: tuple[str, ...] = MARKETPLACE_SUBSCRIBE_ACTIONS
     view_actions: tuple[str, ...] = MARKETPLACE_VIEW_ACTIONS
@@ -1019,16 +1021,37 @@ class ImagegateConfig:
 
     def marketplace_grant(self, model_id: str) -> MarketplaceGrant | None:
         """What the function calling `model_id` needs so Bedrock can subscribe the account on the first call; None
-        for a model sold outside Marketplace (Amazon's own: no subscription) or with modelSubscription OFF."""
-        product_id = model_registry.marketplace_product_id(model_id)
-        if product_id is None or self.model_subscription == "OFF":
+        for a model sold outside Marketplace (Amazon's own: no subscription), with modelSubscription OFF, or under
+        SCOPED for a Marketplace model whose product id the registry does not know (nothing to scope to: see
+        subscription_notes)."""
+        if self.model_subscription == "OFF" or not model_registry.sold_through_marketplace(model_id):
             return None
+        product_id = model_registry.marketplace_product_id(model_id)
+        if product_id is None:
+            return MarketplaceGrant(product_id=None, condition=None) if self.model_subscription == "ANY" else None
         condition = (
             {"ForAnyValue:StringEquals": {"aws-marketplace:ProductId": [product_id]}}
             if self.model_subscription == "SCOPED"
             else None
         )
         return MarketplaceGrant(product_id=product_id, condition=condition)
+
+    def subscription_notes(self) -> list[str]:
+        """What the deployer should know when a deployed function's Marketplace model cannot be subscribed to by the
+        function itself (SCOPED and no product id in the registry): the Stability AI Image Services (the enhance
+        workflow)."""
+        if self.model_subscription != "SCOPED":
+            return []
+        unscoped = [m for m in model_registry.image_service_ids() if self.marketplace_grant(m) is None]
+        if not unscoped:
+            return []
+        return [
+            "modelSubscription SCOPED: the registry knows no AWS Marketplace product id for the Stability AI Image "
+            f"Services ({len(unscoped)} models, the enhance workflow's), so their function gets no "
+            "aws-marketplace:Subscribe grant; subscribe the account once by hand (the Bedrock console's model "
+            "catalog; one Image Service enrolls all), or deploy with modelSubscription ANY, or record the product "
+            "id in model_registry.json (imageServices.marketplace)"
+        ]
 
     def lambda_environment(self, bucket_name: str, table_name: str) -> dict[str, str]:
         return {

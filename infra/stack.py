@@ -86,6 +86,7 @@ class ImagegateStack(cdk.Stack):
             storage=self.storage,
             loop_state_machine=self.quality_loop.state_machine,
             benchmark_state_machine=self.benchmark.state_machine,
+            enhance_state_machine=self.enhancement.state_machine,
         )
         self.observability.add_service(
             functions={
@@ -134,7 +135,7 @@ def build_app(
     # Weakest first: cdk.json, the IMAGEGATE_CDK_* environment, `context`; the CLI's -c (CDK_CONTEXT_JSON) wins.
     app = cdk.App(context={**cdk_json_context(), **environment_context(environ), **(context or {})}, outdir=outdir)
     config = ImagegateConfig.from_context(app.node.try_get_context, today)
-    notes = config.region_check(target_region(environ))
+    notes = config.region_check(target_region(environ)) + config.subscription_notes()
     stack = ImagegateStack(app, config.stack_name, config=config, asl_file=asl_file)
     stack.notes = notes
     for note in notes:

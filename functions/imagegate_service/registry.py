@@ -254,8 +254,13 @@ def _spec(model_id: str) -> dict[str, Any]:
     if model_id in data["generators"]:
         return cast("dict[str, Any]", data["generators"][model_id])
     services = data["imageServices"]
-    if model_id in services["models"]:  # the Image Services share one lifecycle and region record
-        return {**services["models"][model_id], "lifecycle": services["lifecycle"], "regions": services["regions"]}
+    if model_id in services["models"]:  # the Image Services share one lifecycle, region and Marketplace record
+        return {
+            **services["models"][model_id],
+            "lifecycle": services["lifecycle"],
+            "regions": services["regions"],
+            "marketplace": services["marketplace"],
+        }
     return cast("dict[str, Any]", data["textModels"][model_id])
 
 
@@ -291,6 +296,12 @@ def marketplace_product_id(model_id: str) -> str | None:
     marketplace = _spec(model_id).get("marketplace") or {}
     product_id = marketplace.get("productId")
     return str(product_id) if product_id else None
+
+
+def sold_through_marketplace(model_id: str) -> bool:
+    """A third-party model Bedrock subscribes the account to through AWS Marketplace (the registry has a
+    `marketplace` entry for it, whether or not its product id is known); Amazon's own models are not."""
+    return bool(_spec(model_id).get("marketplace"))
 
 
 def generator_ids() -> list[str]:

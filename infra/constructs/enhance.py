@@ -1,6 +1,8 @@
 """The enhancement of a finished image: its two functions and its state machine, built from the very ASL file
 the local runtime executes (statemachine/enhance.asl.json). Apply Operation may invoke the model registry's
-Stability AI Image Services (each foundation model in the stack's region) and DetectLabels (an erase's mask);
+Stability AI Image Services (each foundation model in the stack's region) and DetectLabels (an erase's mask), and,
+as the generator's function may for its model, have Bedrock subscribe the account to the services through AWS
+Marketplace on the first call (modelSubscription; infra/config.py: the Image Services share one Marketplace record);
 the API starts executions (infra/stack.py grants it)."""
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from constructs import Construct
 
 from imagegate_service import registry, workflows
 from infra.config import ENHANCE_FUNCTION_SPECS, ImagegateConfig
-from infra.constructs.functions import ServiceFunctions
+from infra.constructs.functions import ServiceFunctions, marketplace_statements, marketplace_wildcard_reason
 from infra.constructs.state_machines import checked_substitutions, logged_traced_state_machine
 from infra.constructs.storage import Storage
 
@@ -50,13 +52,21 @@ class Enhancement(Construct):
             ],
             "finish_enhancement": [],
         }
+        wildcard_reason = _WILDCARD_REASON
+        # one Marketplace record for every Image Service (model registry): the first service's grant is theirs
+        self.marketplace_grant = config.marketplace_grant(registry.image_service_ids()[0])
+        if self.marketplace_grant:
+            statements["apply_enhancement"] += marketplace_statements(
+                self.marketplace_grant, "SubscribeToImageServices"
+            )
+            wildcard_reason += marketplace_wildcard_reason(self.marketplace_grant)
         # Built like the loop's functions; not in functions.by_name, so the loop's state machine may not invoke them.
         self.by_name: dict[str, lambda_.Function] = {
             spec.name: functions.add_function(
                 spec,
                 statements=statements[spec.name],
                 environment={},
-                wildcards={"Resource::*": _WILDCARD_REASON} if statements[spec.name] else {},
+                wildcards={"Resource::*": wildcard_reason} if statements[spec.name] else {},
             )
             for spec in ENHANCE_FUNCTION_SPECS
         }

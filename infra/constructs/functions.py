@@ -12,7 +12,7 @@ from constructs import Construct
 from imagegate_service import constants, registry
 from infra import layer
 from infra.assets import dependencies_layer_code, runtime_code
-from infra.config import FUNCTION_SPECS, FunctionSpec, ImagegateConfig
+from infra.config import FUNCTION_SPECS, FunctionSpec, ImagegateConfig, MarketplaceGrant
 from infra.constructs.log_groups import retained_log_group
 from infra.constructs.storage import Storage
 
@@ -120,18 +120,7 @@ class ServiceFunctions(Construct):
             )
         grant = self._config.marketplace_grant(self._config.model_for(spec.model_role)) if spec.model_role else None
         if grant:
-            wildcards["Resource::*"] += (
-                " aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions support no resource-level permissions "
-                "(Service Authorization Reference, list_awsmarketplace.html); Bedrock needs them on the caller's role "
-                "to subscribe the account to a third-party model on its first call (Bedrock user guide, model-access."
-                "html). "
-                + (
-                    f"Subscribe/Unsubscribe are limited by aws-marketplace:ProductId to {grant.product_id} "
-                    "(model-access-product-ids.html); ViewSubscriptions is read-only."
-                    if grant.condition
-                    else "modelSubscription ANY: not limited to a product id (the deployer's choice)."
-                )
-            )
+            wildcards["Resource::*"] += marketplace_wildcard_reason(grant)
         if spec.s3_object_actions:
             wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.RUNS_PREFIX}*"] = (
                 "Run objects have per-run keys, so S3 access is granted on the image bucket's runs/ prefix only."
@@ -177,17 +166,7 @@ class ServiceFunctions(Construct):
                 )
             grant = self._config.marketplace_grant(model_id)
             if grant:  # Bedrock's automatic Marketplace subscription on the model's first call (infra/config.py)
-                statements.append(
-                    iam.PolicyStatement(
-                        sid="SubscribeToConfiguredModel",
-                        actions=list(grant.subscribe_actions),
-                        resources=["*"],
-                        conditions=grant.condition,
-                    )
-                )
-                statements.append(
-                    iam.PolicyStatement(sid="ViewModelSubscriptions", actions=list(grant.view_actions), resources=["*"])
-                )
+                statements += marketplace_statements(grant, "SubscribeToConfiguredModel")
         if spec.image_services:
             partition, region = cdk.Aws.PARTITION, cdk.Aws.REGION
             statements.append(
@@ -267,3 +246,30 @@ class ServiceFunctions(Construct):
     def _bucket_logical_id(self) -> str:
         bucket_resource = self._storage.bucket.node.default_child
         return cdk.Stack.of(self).get_logical_id(bucket_resource)
+
+
+def marketplace_statements(grant: MarketplaceGrant, subscribe_sid: str) -> list[iam.PolicyStatement]:
+    """A MarketplaceGrant as IAM statements: Subscribe/Unsubscribe (under its product-id condition when scoped) and
+    the read-only ViewSubscriptions, both on "*" (the actions take no resource)."""
+    return [
+        iam.PolicyStatement(
+            sid=subscribe_sid, actions=list(grant.subscribe_actions), resources=["*"], conditions=grant.condition
+        ),
+        iam.PolicyStatement(sid="ViewModelSubscriptions", actions=list(grant.view_actions), resources=["*"]),
+    ]
+
+
+def marketplace_wildcard_reason(grant: MarketplaceGrant) -> str:
+    """cdk-nag's reason for those statements' Resource "*" (appended to the role's other wildcard reasons)."""
+    return (
+        " aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions support no resource-level permissions "
+        "(Service Authorization Reference, list_awsmarketplace.html); Bedrock needs them on the caller's role "
+        "to subscribe the account to a third-party model on its first call (Bedrock user guide, model-access."
+        "html). "
+        + (
+            f"Subscribe/Unsubscribe are limited by aws-marketplace:ProductId to {grant.product_id} "
+            "(model-access-product-ids.html); ViewSubscriptions is read-only."
+            if grant.condition
+            else "modelSubscription ANY: not limited to a product id (the deployer's choice)."
+        )
+    )

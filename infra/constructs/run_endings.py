@@ -1,6 +1,7 @@
 """Runs that end outside the state machine's own Catch: an EventBridge rule on Step Functions "Execution Status
-Change" (TIMED_OUT, ABORTED, FAILED) of the quality loop and the benchmark invokes mark_run_ended, which marks
-the run (or the benchmark's runs) FAILED while the item still says RUNNING. Undeliverable events go to an
+Change" (TIMED_OUT, ABORTED, FAILED) of the quality loop, the benchmark and the enhance workflow invokes
+mark_run_ended, which marks the run (or the benchmark's runs, or the enhancement) FAILED while its item still says
+it is open. Undeliverable events go to an
 encrypted dead-letter queue after EventBridge's retries, and so does an event whose invocation failed after
 Lambda's own asynchronous retries (the function's on-failure destination): EventBridge's dead-letter queue covers
 delivery only, and without a destination Lambda discards the event. Observability alarms on the queue's depth."""
@@ -52,6 +53,7 @@ class RunEndings(Construct):
         storage: Storage,
         loop_state_machine: sfn.StateMachine,
         benchmark_state_machine: sfn.StateMachine,
+        enhance_state_machine: sfn.StateMachine,
     ) -> None:
         super().__init__(scope, construct_id)
         self.function: lambda_.Function = functions.add_function(
@@ -60,7 +62,11 @@ class RunEndings(Construct):
             statements=[
                 iam.PolicyStatement(sid="RunsIndex", actions=["dynamodb:Query"], resources=[storage.runs_index_arn()])
             ],
-            environment={constants.ENV_BENCHMARK_STATE_MACHINE_ARN: benchmark_state_machine.state_machine_arn},
+            environment={
+                constants.ENV_BENCHMARK_STATE_MACHINE_ARN: benchmark_state_machine.state_machine_arn,
+                # an execution of this one is an enhancement's (domain/ending.py)
+                constants.ENV_ENHANCE_STATE_MACHINE_ARN: enhance_state_machine.state_machine_arn,
+            },
             wildcards={},
         )
         self.dead_letter_queue = sqs.Queue(
@@ -89,7 +95,7 @@ class RunEndings(Construct):
         self.rule = events.Rule(
             self,
             "ExecutionEndedRule",
-            description="imagegate: mark runs FAILED whose execution timed out, was aborted or failed",
+            description="imagegate: mark runs and enhancements FAILED whose execution timed out, was aborted or failed",
             event_pattern=events.EventPattern(
                 source=["aws.states"],
                 detail_type=[EXECUTION_STATUS_CHANGE],
@@ -98,6 +104,7 @@ class RunEndings(Construct):
                     "stateMachineArn": [
                         loop_state_machine.state_machine_arn,
                         benchmark_state_machine.state_machine_arn,
+                        enhance_state_machine.state_machine_arn,
                     ],
                 },
             ),

@@ -223,3 +223,23 @@ def test_benchmark_concurrency_beyond_the_image_quota_is_refused_naming_both_set
     assert problem.startswith("benchmarkConcurrency 4 is more than imageModelRequestsPerMinute 6 bears: at most 3")
     # And without a quota only Step Functions' own ceiling applies
     assert config_from_context(benchmarkConcurrency=500).benchmark_max_concurrency() == 10_000
+
+
+def test_image_services_are_sold_through_marketplace_and_scoped_only_to_a_known_product(monkeypatch):
+    from imagegate_service import registry
+
+    service = registry.image_service_ids()[0]
+    # Unknown product id (the registry's record today): SCOPED cannot scope, ANY grants unconditioned, OFF nothing
+    assert config_from_context().marketplace_grant(service) is None
+    any_grant = config_from_context(modelSubscription="ANY").marketplace_grant(service)
+    assert any_grant is not None and any_grant.condition is None and any_grant.product_id is None
+    assert config_from_context(modelSubscription="OFF").marketplace_grant(service) is None
+    assert (
+        config_from_context().subscription_notes()
+        and not config_from_context(modelSubscription="ANY").subscription_notes()
+    )
+    # Once the product id is recorded, SCOPED conditions the grant on it as for a generator, and the note goes
+    monkeypatch.setattr(registry, "marketplace_product_id", lambda model_id: "prod-imageservices")
+    grant = config_from_context().marketplace_grant(service)
+    assert grant.condition == {"ForAnyValue:StringEquals": {"aws-marketplace:ProductId": ["prod-imageservices"]}}
+    assert config_from_context().subscription_notes() == []

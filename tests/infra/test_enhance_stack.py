@@ -83,3 +83,46 @@ def test_the_rest_api_routes_post_enhance_to_the_api_function(synthesized):
     ]
     assert [m["HttpMethod"] for m in methods] == ["POST"]
     assert methods[0]["AuthorizationType"] == "AWS_IAM"
+
+
+def _marketplace_statements(synthesized, name):
+    statements = _policy_statements(synthesized, synthesized.stack.enhancement.by_name[name])
+    return [s for s in statements if "aws-marketplace:" in json.dumps(s["Action"])]
+
+
+def test_by_default_apply_operation_gets_no_marketplace_grant_and_the_deployer_is_told_why(synthesized):
+    # Given modelSubscription SCOPED (the default) and no product id for the Image Services in the registry
+    assert registry.marketplace_product_id(registry.image_service_ids()[0]) is None
+    # Then there is nothing to scope a Subscribe grant to: none is made, and the synthesis says what to do
+    assert _marketplace_statements(synthesized, "apply_enhancement") == []
+    [note] = [n for n in synthesized.stack.notes if "Image Services" in n]
+    assert "modelSubscription ANY" in note and "by hand" in note
+
+
+def test_with_model_subscription_any_apply_operation_may_have_bedrock_subscribe_to_the_image_services(tmp_path):
+    from infra.stack import build_app
+
+    # Given a deployment that lets its functions subscribe to any Marketplace product (the generator's setting)
+    app, stack = build_app(context={"modelSubscription": "ANY"}, outdir=str(tmp_path), environ={})
+    assembly = app.synth()
+    template = json.loads((tmp_path / assembly.get_stack_by_name(stack.stack_name).template_file).read_text())
+
+    class Synth:
+        def __init__(self):
+            self.stack = stack
+
+        def resources(self, kind):
+            return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+    synth = Synth()
+    # Then Apply Operation gets Subscribe/Unsubscribe (no product to condition them on) and ViewSubscriptions
+    statements = _marketplace_statements(synth, "apply_enhancement")
+    actions = sorted(
+        action for s in statements for action in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    )
+    assert actions == ["aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe", "aws-marketplace:ViewSubscriptions"]
+    assert all(s["Resource"] == "*" and "Condition" not in s for s in statements)
+    # And Finish Enhancement, which calls no model, gets none; the wildcard is suppressed with its reason
+    assert _marketplace_statements(synth, "finish_enhancement") == []
+    assert unsuppressed_errors(assembly) == []
+    assert not [n for n in stack.notes if "Image Services" in n]

@@ -92,17 +92,33 @@ def test_dependencies_layer_ships_the_lock_built_for_the_functions_runtime(synth
     }
     assert (layer_dir / "python" / "jsonschema" / "__init__.py").is_file()
     assert (layer_dir / "python" / "jinja2" / "__init__.py").is_file()
-    # And its compiled extensions are the Lambda runtime's build (Python version and CPU), not this machine's
+    # And its compiled extensions are the Lambda runtime's build (Python version and CPU), not this machine's: every
+    # shared object (extensions, the libraries wheels bundle in <name>.libs/) is an ELF for the runtime's CPU, and
+    # every version-tagged extension names the runtime's Python (OpenCV's cv2.abi3.so is the stable ABI: any 3.x)
     tag = f"cpython-{layer_build.LAMBDA_PYTHON_VERSION.replace('.', '')}-"
     cpu = {"arm64": "aarch64", "x86_64": "x86_64"}[layer_build.LAMBDA_ARCHITECTURE]
-    extensions = list((layer_dir / "python").rglob("*.so"))
+    machine = {"arm64": 183, "x86_64": 62}[layer_build.LAMBDA_ARCHITECTURE]  # ELF e_machine: EM_AARCH64, EM_X86_64
+    shared = [path for path in (layer_dir / "python").rglob("*.so*") if path.is_file()]
+    assert all(_elf_machine(path) == machine for path in shared), [p for p in shared if _elf_machine(p) != machine]
+    extensions = [path for path in shared if ".cpython-" in path.name]
     assert {path.parent.name for path in extensions} >= {"rpds", "markupsafe"}
     assert all(tag in path.name and f"{cpu}-linux-gnu" in path.name for path in extensions), extensions
+    # And it leaves room under Lambda's 250 MB (unzipped) for a function with all its layers ("Lambda quotas",
+    # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) for the Powertools layer and the code:
+    # OpenCV and numpy (the enhance workflow's local fallback) are most of it (155 MB measured on 2026-12-05)
+    size = sum(path.stat().st_size for path in (layer_dir / "python").rglob("*") if path.is_file())
+    assert size < 200 * 1024 * 1024, size
     # And the layer and the functions declare that same runtime
     assert layer["Properties"]["CompatibleArchitectures"] == [layer_build.LAMBDA_ARCHITECTURE]
     assert layer["Properties"]["CompatibleRuntimes"] == [layer_build.runtime_name()] == [function["Runtime"]]
     assert function["Architectures"] == [layer_build.LAMBDA_ARCHITECTURE]
     assert not (layer_dir / "python" / "bin").exists()
+
+
+def _elf_machine(path) -> int | None:
+    """A shared object's ELF e_machine (bytes 18-19, little-endian on both Lambda CPUs), or None if not an ELF."""
+    head = path.read_bytes()[:20]
+    return int.from_bytes(head[18:20], "little") if head[:4] == b"\x7fELF" else None
 
 
 def _locked() -> dict[str, str]:

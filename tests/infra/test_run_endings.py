@@ -17,7 +17,7 @@ def _rule(synthesized) -> dict:
     return rule["Properties"]
 
 
-def test_rule_matches_the_loop_and_benchmark_executions_that_end_badly(synthesized):
+def test_rule_matches_the_loop_benchmark_and_enhance_executions_that_end_badly(synthesized):
     pattern = _rule(synthesized)["EventPattern"]
     assert pattern["source"] == ["aws.states"]
     assert pattern["detail-type"] == [EXECUTION_STATUS_CHANGE]
@@ -25,6 +25,7 @@ def test_rule_matches_the_loop_and_benchmark_executions_that_end_badly(synthesiz
     assert pattern["detail"]["stateMachineArn"] == [
         {"Ref": synthesized.logical_id(synthesized.stack.quality_loop.state_machine)},
         {"Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)},
+        {"Ref": synthesized.logical_id(synthesized.stack.enhancement.state_machine)},
     ]
 
 
@@ -73,6 +74,10 @@ def test_mark_run_ended_may_only_update_run_items_release_their_daily_reservatio
     variables = properties["Environment"]["Variables"]
     assert variables[c.ENV_BENCHMARK_STATE_MACHINE_ARN] == {
         "Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)
+    }
+    # an enhancement's execution is told apart by its state machine (domain/ending.py)
+    assert variables[c.ENV_ENHANCE_STATE_MACHINE_ARN] == {
+        "Ref": synthesized.logical_id(synthesized.stack.enhancement.state_machine)
     }
 
 
