@@ -508,6 +508,7 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     },
 }
 # Weather said of a thing in the picture ("a rainy street", "a misty lake"): the picture's weather (general English).
+_WEATHER_NOUNS = {"rain": "rainy", "drizzle": "rainy", "downpour": "rainy", "fog": "foggy", "mist": "misty"}
 _WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
 # Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
 # sushi" sushi on a plate.
@@ -1801,6 +1802,12 @@ class _Parser:
             return next((e for e in candidates if _is_animate(e.noun)), candidates[0] if candidates else None)
         return next((e for e in others if not e.plural), self.last_topic)
 
+    def _weather_of(self, noun: str) -> None:
+        """ "in the rain", "a lighthouse in the fog": the weather, asked as English asks it ("Is it foggy in the
+        image?"); a light the world draws (fog) stays a light check, so the world can decide it."""
+        kind, value = ("light", noun) if noun in vocab.LIGHT_WORDS else ("scene", _WEATHER_NOUNS[noun])
+        self.out.setting(kind, value, f"Is it {_WEATHER_NOUNS[noun]} in the image?")
+
     def _weather(self, phrase: _Phrase) -> None:
         """ "a rainy street", "a misty lake": the weather of the picture, not a property of the thing (asked as the
         scene's, so it never contends with the one light: "a rainy street at night" is both)."""
@@ -1862,10 +1869,15 @@ class _Parser:
                         "scene", f"{word} {head}", f"{verb} the {_plural(head) if phrase.plural else head} {word}?"
                     )
             return None, phrase
+        if head in _WEATHER_NOUNS:  # "in the fog": the weather of the picture (the world's light when it has it)
+            self._weather_of(head)
+            return None, phrase
         if head in vocab.LIGHT_WORDS:
+            self._weather(phrase)  # "on a rainy night": the night's light, and rain
             self.out.setting("light", head)
             return None, phrase
         if head in {"day", "afternoon", "daytime"}:  # "on a sunny day": the light it names
+            self._weather(phrase)
             for word in [w for w, _ in phrase.attributes if w in vocab.LIGHT_WORDS] or ["daytime"]:
                 self.out.setting("light", word, None if word != "daytime" else "Is it daytime in the image?")
             return None, phrase
@@ -2145,6 +2157,8 @@ class _Parser:
                 ahead = self._peek_run()
                 if token.value == "inside" and ahead and singular_noun(ahead[-1].word) in _AMBIENT:
                     self.words_run()  # "in the air", "birds in flight": no containment, nothing to look for
+                    if len(ahead) <= 2 and ahead[-1].word in _WEATHER_NOUNS:
+                        self._weather_of(ahead[-1].word)  # "in the rain": but the weather is the picture's
                     continue
                 self.relating, self.relation_word = subject, token.value
                 obj, _ = self.noun_phrase()

@@ -809,3 +809,16 @@ def test_a_prompt_wrapped_in_quotes_is_read_not_rendered_and_a_person_acts_befor
     assert "Are there exactly two boats?" in questions("“an oil painting of a quiet harbour with two boats at dawn”")
     assert of_kind('"OPEN"', "text")  # a short quote alone is a text to render
     assert "Is the man painting?" in questions("a man painting with a wide brush")
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a fox crossing a bridge on a rainy night", "Is it rainy in the image?"),
+        ("a fox crossing a bridge on a rainy night", "Is it night in the image?"),
+        ("two hikers walking in the rain", "Is it rainy in the image?"),
+        ("a windmill in the fog", "Is it foggy in the image?"),
+    ],
+)
+def test_the_weather_named_by_a_noun_or_on_the_light_is_the_pictures(prompt, question):
+    assert question in questions(prompt)
