@@ -193,7 +193,12 @@ _EXTRA_NUMBERS = {
     "nineteen": 19,
     "twenty": 20,
 }
-_NUMBERS = {**{k: v for k, v in vocab.NUMBER_WORDS.items() if k not in {"a", "an"}}, **_EXTRA_NUMBERS, "lone": 1}
+_NUMBERS = {
+    **{k: v for k, v in vocab.NUMBER_WORDS.items() if k not in {"a", "an"}},
+    **_EXTRA_NUMBERS,
+    "lone": 1,
+    "single": 1,
+}
 _NUMBER_NAMES = {v: k for k, v in _EXTRA_NUMBERS.items() if k != "dozen"} | dict(vocab.NUMBER_NAMES)
 _NEGATORS = frozenset({"no", "without", "not", "never", "none"})
 _COPULAS = frozenset(
@@ -909,8 +914,7 @@ class _Reader:
             entity = _Entity(check["id"], noun, plural)
             self.entities.append(entity)
             if phrase.count is not None and (phrase.count > 1 or (phrase.count == 1 and phrase.at_least is False)):
-                if phrase.count > 1 or phrase.head in _NUMBERS:
-                    self.count(entity, phrase.count, False)
+                self.count(entity, phrase.count, False)  # "one cat", "a single candle", "a lone tree": exactly one
             elif phrase.at_least and not pair and not generic:
                 # "several birds", "a few cups": a count said with a quantifier; a bare plural ("pigeons at his
                 # feet") states no number, and "Are there pigeons?" already asks for them (DSG asks no count)

@@ -822,3 +822,16 @@ def test_a_prompt_wrapped_in_quotes_is_read_not_rendered_and_a_person_acts_befor
 )
 def test_the_weather_named_by_a_noun_or_on_the_light_is_the_pictures(prompt, question):
     assert question in questions(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("one owl on a branch", "Is there exactly one owl?"),
+        ("a single lantern by the door", "Is there exactly one lantern?"),
+        ("a lone pine on a cliff", "Is there exactly one pine?"),
+    ],
+)
+def test_an_explicit_one_is_counted(prompt, question):
+    assert question in questions(prompt)
+    assert not any(c["kind"] == "count" for c in read("an owl on a branch"))  # "a"/"an" is no count
