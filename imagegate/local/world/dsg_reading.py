@@ -648,8 +648,11 @@ _PLACES = {
     "background": "background",
     "foreground": "foreground",
 }
+_CORNER_PARTS = frozenset({"left", "right", "top", "bottom"})
 _PLACE_TAIL = frozenset({"side", "half", "part", "edge", "corner", "hand"})
-_IMAGE_NOUNS = frozenset({"image", "picture", "frame", "canvas", "photo", "scene", "composition", "view", "photograph"})
+_IMAGE_NOUNS = frozenset(
+    {"image", "picture", "frame", "canvas", "photo", "scene", "composition", "view", "photograph", "artwork"}
+)
 _MASS_SCENES = frozenset({"snow", "grass", "sky", "clouds", "space", "outer space", "dunes", "sand", "water"})
 _WHOLE_SCENES = frozenset({"underwater", "indoors", "downtown", "outdoors"})
 
@@ -724,6 +727,8 @@ _F_SINGULARS = {v: k for k, v in _F_PLURALS.items()} | {v: k for k, v in _IRREGU
 
 def _plural(noun: str) -> str:
     head, _, last = noun.rpartition(" ")
+    if last.endswith("s") and singular_noun(last) != last:
+        return noun  # already plural ("Iron Man Armors", a name kept as written)
     if last in _PAIR_NOUNS:
         return noun
     if last in _F_SINGULARS:
@@ -1034,6 +1039,10 @@ class _Reader:
         )
 
     def position(self, entity: _Entity, where: str) -> None:
+        if " " in where:  # "in the top right": two regions, one check each (the contract's position is one)
+            for part in where.split():
+                self.position(entity, part)
+            return
         self._add(
             {
                 "kind": "position",
@@ -1042,8 +1051,8 @@ class _Reader:
                 "parent": entity.id,
                 "question": f"{self._be(entity)} {self._ref(entity)} in the {where}?"
                 if where in DEPTH_PLANES
-                else f"{self._be(entity)} {self._ref(entity)} {'in' if where == 'center' else 'on'} the "
-                f"{where} of the image?",
+                else f"{self._be(entity)} {self._ref(entity)} "
+                f"{'in' if where == 'center' else 'at' if where in {'top', 'bottom'} else 'on'} the {where} of the image?",
             }
         )
 
@@ -1146,6 +1155,9 @@ def _match_place(words: list[str], i: int) -> tuple[int, str] | None:
     if place is None:
         return None
     j = i + 3
+    other = _PLACES.get(words[j]) if j < len(words) else None
+    if other in _CORNER_PARTS and place in _CORNER_PARTS and other != place:
+        place, j = f"{place} {other}", j + 1  # "in the top right", "in the left bottom": a corner
     while j < len(words) and words[j] in _PLACE_TAIL:
         j += 1
     if j < len(words) and words[j] == "side":
@@ -1836,7 +1848,7 @@ class _Parser:
             in _words(
                 """
                 pair couple group bunch pile set collection herd flock crowd pack number lot lots row stack dozen
-                handful team swarm school family
+                handful team swarm school family arrangement assortment variety selection array cluster
                 """
             )
         ):

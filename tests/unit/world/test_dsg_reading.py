@@ -835,3 +835,17 @@ def test_the_weather_named_by_a_noun_or_on_the_light_is_the_pictures(prompt, que
 def test_an_explicit_one_is_counted(prompt, question):
     assert question in questions(prompt)
     assert not any(c["kind"] == "count" for c in read("an owl on a branch"))  # "a"/"an" is no count
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a kite in the top left of the picture", "Is the kite at the top of the image?"),
+        ("a kite in the top left of the picture", "Is the kite on the left of the image?"),
+        ("an assortment of five glass jars", "Are there exactly five jars?"),
+        ("The Three Wise Men Statues", "Are there exactly three wise men statues?"),
+    ],
+)
+def test_corners_collections_and_names_kept_plural(prompt, question):
+    assert question in questions(prompt)
+    assert "Is there an assortment?" not in questions("an assortment of five glass jars")
