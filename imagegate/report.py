@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from imagegate.controls_cli import review_text
 from imagegate_service import templating
 from imagegate_service.constants import DRAWN_SUFFIX  # noqa: F401  (export.py and the offline Bedrock take it here)
+from imagegate_service.domain.gate import judge_passes
 from imagegate_service.domain.readings import evaluation_summary, status_line, verification_summary
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def _card(
     drawings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What one round's card shows, worked out here so the template only lays it out."""
-    judge_passed = entry["score"] >= threshold
+    judge_passed = judge_passes(entry["score"], threshold)
     return {
         "drawn": drawn_overlay((drawings or {}).get(entry.get("bestImage") or "")),
         **entry,

@@ -55,6 +55,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from imagegate_service.constants import BENCHMARK_DEFAULT_ARMS, STATUS_PASSED, TERMINAL_STATUSES
+from imagegate_service.domain.gate import judge_passes
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.settings import DEFAULTS
 
@@ -90,14 +91,14 @@ class _RunFacts:
 
     @property
     def passed_first_round(self) -> bool:
-        return self.first_round_score is not None and self.first_round_score >= self.threshold
+        return self.first_round_score is not None and judge_passes(self.first_round_score, self.threshold)
 
     @property
     def rounds_to_pass(self) -> int | None:
         if not self.passed:
             return None
         for round_number, score in enumerate(self.round_scores, start=1):
-            if score is not None and score >= self.threshold:
+            if score is not None and judge_passes(score, self.threshold):
                 return round_number
         # A PASSED run whose scores never reached its threshold: count the rounds it spent.
         return len(self.round_scores) or None

@@ -14,6 +14,7 @@ from imagegate_service.domain.evaluating import (
     public_evaluation,
     unavailable_evaluation,
 )
+from imagegate_service.domain.gate import gate_passes, judge_passes
 from imagegate_service.domain.generation import image_calls_bound, targeted_calls_bound
 from imagegate_service.domain.judging import best_candidate, judge_call_bound
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
@@ -83,7 +84,7 @@ class RoundRecorder:
         verification_failed = verification is not None and verification["passed"] is False
         # the gate: the judge passed the round and no check the verifier could ground failed (an unavailable
         # verifier leaves the judge's verdict alone, and the round says so)
-        gate_passed = score >= settings["threshold"] and not verification_failed
+        gate_passed = gate_passes(score, settings["threshold"], verification_failed)
         ledger = self._runs.ledger(run_id)
         this_round, run_totals = spend.round_totals(ledger, round_number), spend.totals(ledger)
         round_item = {
@@ -99,7 +100,7 @@ class RoundRecorder:
             "bestImageKey": judgement["imageKey"],
             "verdictKey": judgement["verdictKey"],
             "score": score,
-            "passed": score >= settings["threshold"],  # the judge's verdict
+            "passed": judge_passes(score, settings["threshold"]),  # the judge's verdict
             "gatePassed": gate_passed,  # the judge's verdict and the verifier's grounding of it
             "verification": verification,
             "subscores": verdict["subscores"],

@@ -15,6 +15,7 @@ from imagegate_service.adapters.controls import DynamoReviewStore
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
+from imagegate_service.domain.gate import judge_passes
 from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, TaskCallbacks
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.run_ids import is_run_id
@@ -51,7 +52,7 @@ class ReviewPause:
 def reviewed_round(loop: dict[str, Any], settings: dict[str, Any]) -> int:
     """The round a person reviews: the one that just passed the gate (after a rejection it may score below an
     earlier, rejected round), else, out of rounds, the best round."""
-    if loop.get("gatePassed", float(loop["lastScore"]) >= float(settings["threshold"])):
+    if loop.get("gatePassed", judge_passes(loop["lastScore"], settings["threshold"])):
         return int(loop["roundsCompleted"])
     return int(loop["bestRound"])
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from imagegate_service import registry
+from imagegate_service.domain.gate import judge_passes
 from imagegate_service.evaluation import checks_from_expected
 from imagegate_service.settings import DEFAULTS
 
@@ -216,7 +217,7 @@ def judge_agreement(results: list[ItemResult], threshold: float | None = None) -
     """Per image (score >= threshold vs ground-truth pass), per check, and per check kind beside the DSG table."""
     threshold = DEFAULTS["threshold"] if threshold is None else threshold
     pairs = [(kind, truth, said) for r in results for kind, truth, said in r.checks if truth is not None]
-    per_image = _rates([(r.truth_pass, r.judge_score >= threshold) for r in results])
+    per_image = _rates([(r.truth_pass, judge_passes(r.judge_score, threshold)) for r in results])
     per_check = _rates([(truth, said) for _, truth, said in pairs])
     kinds = sorted({kind for kind, _, _ in pairs})
     by_kind = {k: _rates([(truth, said) for kind, truth, said in pairs if kind == k]) for k in kinds}
