@@ -857,6 +857,7 @@ class _Entity:
     id: str
     noun: str  # singular, lower case (the check's subject)
     plural: bool
+    name: str | None = None  # a proper name as written: questions say "Is John Lennon ...", not "the john lennon"
 
 
 @dataclass
@@ -872,6 +873,7 @@ class _Phrase:
     attributes: list[tuple[str, str]] = field(default_factory=list)  # (word, kind)
     possessor: str | None = None
     indefinite: bool = False  # "a", "an", "another": a new one
+    name: str | None = None  # a person's or thing's proper name as written ("Santa Claus")
 
 
 class _Reader:
@@ -891,6 +893,8 @@ class _Reader:
     def _ref(self, entity: _Entity) -> str:
         if entity.noun in {"someone", "somebody"}:
             return entity.noun
+        if entity.name is not None:
+            return entity.name
         return f"the {_plural(entity.noun) if entity.plural else entity.noun}"
 
     def _be(self, entity: _Entity) -> str:
@@ -911,12 +915,14 @@ class _Reader:
                 question = f"Does {self._ref(owner)} have {_plural(noun) if plural else _some(noun)}?"
             elif noun in {"someone", "somebody"}:
                 question = "Is there someone?"
+            elif phrase.name is not None:
+                question = f"Is {phrase.name} in the image?"
             elif plural:
                 question = f"Are there {_plural(noun)}?"
             else:
                 question = f"Is there {_some(noun)}?"
             check = self._add({"kind": "entity", "subject": noun, "question": question})
-            entity = _Entity(check["id"], noun, plural)
+            entity = _Entity(check["id"], noun, plural, phrase.name)
             self.entities.append(entity)
             if phrase.count is not None and (phrase.count > 1 or (phrase.count == 1 and phrase.at_least is False)):
                 self.count(entity, phrase.count, False)  # "one cat", "a single candle", "a lone tree": exactly one
@@ -1667,6 +1673,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
     else:
         proper = len(head_words) > 1 and all(t.raw[:1].isupper() for t in head_words)  # "Jeff Bezos" is one
         phrase = _Phrase(head=head, plural=_is_plural(head) and not proper, definite=definite)
+        if proper and not any(t.word in _DETERMINERS for t in words) and not _is_plural(head):
+            phrase.name = " ".join(t.raw for t in head_words)  # "John Lennon": named as written, with no "the"
     phrase.count, phrase.at_least = count, at_least
     phrase.indefinite = any(t.word in {"a", "an", "another", "some"} for t in words)
     skip_next = False

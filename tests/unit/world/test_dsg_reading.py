@@ -849,3 +849,9 @@ def test_an_explicit_one_is_counted(prompt, question):
 def test_corners_collections_and_names_kept_plural(prompt, question):
     assert question in questions(prompt)
     assert "Is there an assortment?" not in questions("an assortment of five glass jars")
+
+
+def test_a_name_is_asked_as_written():
+    assert "Is Ada Lovelace in the image?" in questions("Ada Lovelace holding a quill")
+    assert "Is Ada Lovelace holding the quill?" in questions("Ada Lovelace holding a quill")
+    assert "Are there exactly two men?" in questions("Two Men in Hats")  # a count is no name
