@@ -384,6 +384,15 @@ def test_an_unknown_id_is_404(api, lambda_context, run_id):
     assert body["error"] == "NotFound"
 
 
+def test_a_number_too_small_for_dynamodb_is_accepted_as_zero(api, aws, lambda_context):
+    """schemathesis: a threshold of 3.59e-187 is in 0-10, but DynamoDB stores no number nearer zero than 1e-130."""
+    status, body, _ = call(
+        api, lambda_context, "POST", "/generations", json.dumps({"prompt": "a cup", "threshold": 3.59e-187})
+    )
+    assert status == 202, body
+    assert aws["runs"].get_run(body["id"])["settings"]["threshold"] == 0
+
+
 # -- GET /generations ------------------------------------------------------------------------------
 def test_list_is_newest_first_and_paginated(api, aws, lambda_context):
     # Given three runs started a minute apart

@@ -398,10 +398,15 @@ def _set_expression(attributes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# DynamoDB's smallest positive number (its number type): a float nearer zero is zero to it, and refused as written.
+DYNAMO_SMALLEST = Decimal("1e-130")
+
+
 def _to_dynamo(value: Any) -> Any:
-    """DynamoDB takes Decimal, not float."""
+    """DynamoDB takes Decimal, not float; a float too small for it (a threshold of 3.59e-187) is stored as 0."""
     if isinstance(value, float):
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        return Decimal(0) if number != 0 and abs(number) < DYNAMO_SMALLEST else number
     if isinstance(value, dict):
         return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
