@@ -420,6 +420,8 @@ def _build_request(args: argparse.Namespace) -> Any:
     if getattr(args, "from_run", None):  # imagegate run --from <id> [--round N] (rerun_cli.py)
         from imagegate.rerun_cli import apply_overrides, rerun_request
 
+        if args.request:  # the copied run is the request: a second one would be silently dropped
+            raise _UsageError("--request: is not taken with --from <id> (give the changes as flags)")
         request = rerun_request(args.from_run, args.from_round, Path(args.out))
         if args.prompt is not None:
             request["prompt"] = args.prompt

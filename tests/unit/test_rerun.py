@@ -72,6 +72,7 @@ def test_a_prompt_given_with_from_replaces_the_sources(out):
         (["--from", SOURCE, "--round", "5"], "--round: 20260101T000000Z-0000abcd has no round 5 (its rounds: 1, 2)"),
         (["--from", "nothing-like-it"], "--from: 'nothing-like-it' is neither a run folder nor a run id"),
         (["a cat", "--round", "2"], "--round: is given with --from <id> only"),
+        (["--from", SOURCE, "--request", "req.json"], "--request: is not taken with --from <id>"),
     ],
 )
 def test_a_missing_source_or_round_is_refused_naming_the_flag(out, arguments, named):
