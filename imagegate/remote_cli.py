@@ -52,12 +52,15 @@ def api_caller(api: str, api_key: str | None) -> Call:
 
     def call(method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
         try:
-            return call_api(api, method, path, body, api_key)
+            status, answer = call_api(api, method, path, body, api_key)
         except RemoteError as error:
             raise ApiFailure(str(error)) from None
         except (urllib.error.URLError, OSError, ValueError) as error:  # ValueError: an answer that is not JSON
             reason = getattr(error, "reason", None) or error
             raise ApiFailure(f"cannot reach the API at {api}: {reason}") from None
+        if not isinstance(answer, dict):  # the answer is untrusted: every caller reads it as an object
+            raise ApiFailure(f"{method} {path}: {api} answered {type(answer).__name__} JSON, not an object")
+        return status, answer
 
     return call
 
@@ -141,14 +144,21 @@ def run_command(args: argparse.Namespace) -> int:
         return 0
     try:
         generation = follow_run(call, run_id, args, cli._print_round)
+        document = run_document(generation)
+        cli._print_summary(document)
     except ApiFailure as error:
         print(f"imagegate: {error}; the run goes on in the API: {follow}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print(f"imagegate: stopped following run {run_id}; it goes on in the API: {follow}", file=sys.stderr)
         return 130
-    document = run_document(generation)
-    cli._print_summary(document)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:  # the answer is untrusted
+        print(
+            f"imagegate: {args.api} answered a generation document imagegate cannot read ({error!r}); the run goes "
+            f"on in the API: {follow}",
+            file=sys.stderr,
+        )
+        return EXIT_CONNECTION
     best = generation.get("bestImage") or {}
     if best.get("url"):
         print(f"best image (round {best.get('round')}): {best['url']}")

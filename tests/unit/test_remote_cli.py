@@ -135,3 +135,32 @@ def test_sigv4_matches_the_signature_computed_by_hand(monkeypatch, method, path,
 
     assert signed["X-Amz-Date"] == "20150830T123600Z"
     assert signed["Authorization"] == _hand_signed(method, host, path, canonical_query, headers, body)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        # a round without its number, then a document that is a list rather than an object
+        [(202, {"id": "r1"}), (200, {"status": "EXHAUSTED", "rounds": [{"score": 5.0}]})],
+        [(202, {"id": "r1"}), (200, ["not", "a", "generation"])],
+    ],
+)
+def test_a_run_followed_through_an_unreadable_answer_ends_in_one_line_not_a_traceback(monkeypatch, capsys, answers):
+    # Given an API that starts the run and then answers GET /generations/r1 with something imagegate cannot read
+    import itertools
+
+    from imagegate import cli, controls_cli, remote_cli
+
+    script = itertools.chain(answers, itertools.repeat(answers[-1]))  # the bad answer stays bad
+    monkeypatch.setattr(controls_cli, "call_api", lambda *args, **kwargs: next(script))
+    monkeypatch.setattr(remote_cli, "POLL_SECONDS", 0.0)
+    args = cli._parser().parse_args(["run", "a red apple", "--api", "http://127.0.0.1:9"])
+
+    # When it is run and followed
+    code = remote_cli.run_command(args)
+
+    # Then it exits 1 with one line naming the API and how to follow the run, and no traceback
+    err = capsys.readouterr().err
+    assert code == remote_cli.EXIT_CONNECTION
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "http://127.0.0.1:9" in err and "imagegate show r1 --api http://127.0.0.1:9" in err
