@@ -115,8 +115,9 @@ class SoakRun:
 # -- the requests ------------------------------------------------------------------------------------
 def soak_requests(count: int, seed: int) -> list[dict[str, Any]]:
     """`count` valid run requests, varied and reproducible for the seed."""
+    from imagegate_service.domain.costs import estimated_round_cost
     from imagegate_service.errors import InvalidRequest
-    from imagegate_service.settings import estimated_round_cost, resolve_settings
+    from imagegate_service.settings import resolve_settings
 
     rng = random.Random(seed)
     generators = [model for model in registry.generator_ids() if _valid({"prompt": "a cup", "generator": model})]
@@ -283,7 +284,7 @@ def audit(
 def offline_bill_usd(runtime: LocalRuntime) -> float:
     """What the offline providers would have billed: every billable Bedrock answer (OfflineBedrock.billed_usd), and
     every answered Rekognition call at the registry's price (the verifier's DetectLabels asks for both features)."""
-    from imagegate_service.domain.verifying import labels_price, text_price
+    from imagegate_service.domain.costs import labels_price, text_price
 
     price = {"DetectLabels": labels_price(), "DetectText": text_price()}
     rekognition = runtime.rekognition.calls if runtime.rekognition is not None else []

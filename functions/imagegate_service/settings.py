@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from imagegate_service import registry
+from imagegate_service import prompts, registry, styles
 from imagegate_service.constants import (
     DEFAULT_RUN_TTL_DAYS,
     DEPRECATED_STRATEGIES,
@@ -25,14 +25,18 @@ from imagegate_service.constants import (
     REVIEW_RETENTION_MARGIN_SECONDS,
     STRATEGIES,
     STRATEGY_AUTO,
-    STRATEGY_REDRAW,
     STRATEGY_REFINE,
     VERIFIER_NONE,
     VERIFIER_REKOGNITION,
     VERIFIERS,
 )
-from imagegate_service.deployment import check_deployed_models
+from imagegate_service.deployment import active_models, check_deployed_models, deployed_models
+from imagegate_service.domain.clock import utc_now
+from imagegate_service.domain.costs import round_cost_floor
+from imagegate_service.domain.enhancing import parse_operations
+from imagegate_service.domain.model_calls import ANSWERS_SCHEMA
 from imagegate_service.errors import InvalidRequest
+from imagegate_service.evaluation import ExpectationError, checks_from_expected
 
 _SCHEMA_FILE = Path(__file__).parent / "schemas" / "run_request.schema.json"
 
@@ -57,13 +61,6 @@ DEFAULTS: dict[str, Any] = {
 }
 MAX_ROUNDS_HARD_CAP = 10
 
-# What one judge call and one rewrite call cost in tokens, for budgeting a round before it runs.
-JUDGE_TOKENS_PER_IMAGE_ESTIMATE = (2600, 600)
-REWRITE_TOKENS_ESTIMATE = (1200, 300)
-# The independent evaluator: the prompt turned into checks (once per run) and one answers call per round.
-EVALUATION_CHECKS_TOKENS_ESTIMATE = (900, 700)
-EVALUATION_ANSWERS_TOKENS_ESTIMATE = (2800, 400)
-
 
 @cache
 def run_request_schema() -> dict[str, Any]:
@@ -81,8 +78,6 @@ def run_request_schema() -> dict[str, Any]:
     properties["evaluator"]["enum"] = registry.text_model_ids(vision_only=True, include_offline_only=True)
     properties["strategy"]["enum"] = list(STRATEGIES)
     properties["verifier"]["enum"] = list(VERIFIERS)
-    from imagegate_service import styles
-
     properties["style"]["enum"] = styles.names()
     return cast("dict[str, Any]", schema)
 
@@ -123,8 +118,6 @@ def resolve_settings(request: Any) -> dict[str, Any]:
     _check_model_rules(settings, model)
     _check_review_fits_retention(settings)
     if "finish" in settings:  # checked as an enhancement's operations are, so a bad one starts no run
-        from imagegate_service.domain.enhancing import parse_operations
-
         settings["finish"] = [operation.to_dict() for operation in parse_operations(settings["finish"], "finish")]
     return settings
 
@@ -170,37 +163,6 @@ def _whole_numbers_as_integers(request: dict[str, Any]) -> dict[str, Any]:
         key: int(value) if key in integer_fields and isinstance(value, float) else value
         for key, value in request.items()
     }
-
-
-def estimated_round_cost(settings: dict[str, Any]) -> float:
-    """Model cost of one round before it runs: the images, one judge call per image, one rewrite
-    (none with strategy redraw: the next round re-draws the same prompt with a new seed), and the verifier's calls
-    (counted every round, as if the judge passed it and a check quoted text: the estimate never falls short)."""
-    from imagegate_service.domain.verifying import verification_calls_bound
-
-    model = registry.generator(settings["generator"])
-    images = model.price_per_image(settings["width"], settings["height"], settings["quality"])
-    judge = registry.text_model(settings["judge"]).token_cost(*JUDGE_TOKENS_PER_IMAGE_ESTIMATE)
-    rewrite = (
-        0.0
-        if settings.get("strategy") == STRATEGY_REDRAW
-        else registry.text_model(settings["rewriter"]).token_cost(*REWRITE_TOKENS_ESTIMATE)
-    )
-    return (
-        int(settings["candidatesPerRound"]) * (images + judge)
-        + rewrite
-        + verification_calls_bound(settings)
-        + estimated_evaluation_cost(settings)
-    )
-
-
-def estimated_evaluation_cost(settings: dict[str, Any]) -> float:
-    """The evaluator's share of a round before it runs: its answers, plus the run's checks (counted every
-    round, so the estimate never falls short of the round that makes them)."""
-    evaluator = registry.text_model(settings["evaluator"])
-    return evaluator.token_cost(*EVALUATION_ANSWERS_TOKENS_ESTIMATE) + (
-        0.0 if settings.get("expected") else evaluator.token_cost(*EVALUATION_CHECKS_TOKENS_ESTIMATE)
-    )
 
 
 def _check_schema(request: Any) -> None:
@@ -310,9 +272,6 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
         raise InvalidRequest("prompt", "must not be blank")
     _check_text_lengths(settings, model)  # the deployment's default negative prompt included
     if settings["strategy"] == STRATEGY_REFINE and not model.can_edit:
-        from imagegate_service.deployment import active_models
-        from imagegate_service.domain.clock import utc_now
-
         active = active_models("generator", utc_now().date())  # an editor that is not retired
         editors = ", ".join(m for m in active if registry.generator(m).can_edit) or "none is active"
         raise InvalidRequest(
@@ -342,10 +301,8 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
                 "cfgScale", f"{settings['cfgScale']} is outside the allowed range {low}-{high} for {model.name}"
             )
     # the budget guard reserves each call's upper bound before it is made (domain/spend.py): a budget below the
-    # first round's bound could pay for images no judge call may then look at
-    from imagegate_service.domain.recording import first_round_bound
-
-    round_cost = max(estimated_round_cost(settings), first_round_bound(settings))
+    # first round's bound could pay for images no judge call may then look at (domain/costs.py)
+    round_cost = round_cost_floor(settings)
     if settings["maxCostUsd"] < round_cost:
         raise InvalidRequest(
             "maxCostUsd", f"{settings['maxCostUsd']} is below what one round can cost (up to ${round_cost:.4f})"
@@ -374,8 +331,6 @@ def _check_roles_distinct(settings: dict[str, Any]) -> None:
 def _check_deployed_verifier(settings: dict[str, Any]) -> None:
     """A deployment without a verifier (CDK context verifier none: no Rekognition permissions, or a region without
     it) refuses a run that asks for one: it would fail on AccessDenied at its first passed round."""
-    from imagegate_service.deployment import deployed_models
-
     deployed = deployed_models()
     if deployed is None or settings["verifier"] == VERIFIER_NONE:
         return
@@ -404,10 +359,6 @@ def _check_evaluator(settings: dict[str, Any]) -> None:
             raise InvalidRequest(field, f"{other!r} must be the index of another include item (0-{len(include) - 1})")
     if settings.get("expected"):
         # Every check is asked of the evaluator at once: more than its answers' schema admits could never be answered.
-        from imagegate_service import prompts
-        from imagegate_service.domain.evaluating import ANSWERS_SCHEMA
-        from imagegate_service.evaluation import ExpectationError, checks_from_expected
-
         limit = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["maxItems"]
         try:
             asked = len(checks_from_expected(settings["expected"]))

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from imagegate_service import constants as c
+from imagegate_service.benchmark.estimate import transitions_estimate
+from imagegate_service.benchmark.limits import history_estimate
 from imagegate_service.constants import ENV_STATEMACHINE_DIR
 
 QUALITY_LOOP_ASL = "quality_loop.asl.json"
@@ -78,9 +80,6 @@ def benchmark_definition(
     deployment's defaults for a request that names no ``concurrency`` or ``toleratedFailurePercent`` (the CDK
     context's; constants otherwise) and the most concurrency a request may ask for (``maxConcurrency``: what the
     image model's quota bears, imageModelRequestsPerMinute)."""
-    from imagegate_service.benchmark.estimate import transitions_estimate
-    from imagegate_service.benchmark.limits import history_estimate
-
     benchmark = json.loads(benchmark_file().read_text(encoding="utf-8"))
     loop = json.loads(quality_loop_definition())
     processor = benchmark["States"][BENCHMARK_MAP_STATE]["ItemProcessor"]

@@ -9,7 +9,8 @@ import pytest
 from imagegate.local.runtime import BUCKET
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.settings import estimated_round_cost, resolve_settings
+from imagegate_service.domain.costs import estimated_round_cost
+from imagegate_service.settings import resolve_settings
 
 pytestmark = pytest.mark.integration
 

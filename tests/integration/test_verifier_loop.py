@@ -9,7 +9,7 @@ import pytest
 from imagegate.local.runtime import BUCKET
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import S3ObjectStore
-from imagegate_service.domain.verifying import labels_price, text_price
+from imagegate_service.domain.costs import labels_price, text_price
 
 pytestmark = pytest.mark.integration
 

@@ -11,13 +11,13 @@ from botocore.stub import ANY, Stubber
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import BedrockToolCaller
+from imagegate_service.domain.costs import estimated_round_cost
 from imagegate_service.domain.evaluating import RoundEvaluator, apply_parent_rule
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.start import RunStarter
 from imagegate_service.errors import InvalidEvaluation
-from imagegate_service.settings import estimated_round_cost
 
 pytestmark = pytest.mark.unit
 RUN = "run-1"

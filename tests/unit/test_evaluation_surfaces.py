@@ -17,7 +17,8 @@ from imagegate.local.runtime import local_environment
 from imagegate.local.world.render import RenderPlan, draw_plan, encode_png, render_png, seeded_rng
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.domain.evaluating import checks_block, public_evaluation
+from imagegate_service.domain.evaluating import public_evaluation
+from imagegate_service.domain.model_calls import checks_block
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import DEFAULTS, resolve_settings, run_request_schema
 
@@ -342,12 +343,16 @@ def test_public_evaluation_has_exactly_the_contracts_keys():
 
 
 def _as_json_schema(node):
-    """OpenAPI 3.0 schema objects as JSON Schema: nullable -> null allowed, refs into components."""
+    """OpenAPI 3.0 schema objects as JSON Schema: nullable -> null allowed, refs into components, and draft-4's
+    boolean exclusiveMinimum/exclusiveMaximum (EnhanceRequest.maxCostUsd) as the bound itself."""
     if isinstance(node, list):
         return [_as_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
     converted = {key: _as_json_schema(value) for key, value in node.items() if key != "nullable"}
+    for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(converted.get(exclusive), bool) and converted.pop(exclusive) and bound in converted:
+            converted[exclusive] = converted.pop(bound)
     if "$ref" in converted:
         converted["$ref"] = converted["$ref"].replace("#/components/schemas/", "#/$defs/")
     if node.get("nullable"):

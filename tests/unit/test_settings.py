@@ -2,8 +2,9 @@ import pytest
 
 from imagegate_service import constants, registry
 from imagegate_service.deployment import encode_deployed_models
+from imagegate_service.domain.costs import estimated_round_cost
 from imagegate_service.errors import InvalidRequest
-from imagegate_service.settings import DEFAULTS, estimated_round_cost, resolve_settings, run_request_schema
+from imagegate_service.settings import DEFAULTS, resolve_settings, run_request_schema
 
 pytestmark = pytest.mark.unit
 TITAN, CANVAS, SD35 = "amazon.titan-image-generator-v2:0", "amazon.nova-canvas-v1:0", "stability.sd3-5-large-v1:0"

@@ -6,8 +6,7 @@ import pytest
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.domain.generation import image_calls_bound, targeted_calls_bound
-from imagegate_service.domain.recording import next_round_bound
+from imagegate_service.domain.costs import image_calls_bound, next_round_bound, targeted_calls_bound
 from imagegate_service.domain.refining import (
     failed_seen,
     plan_targeted,

@@ -13,11 +13,12 @@ from botocore.stub import Stubber
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.rekognition import RekognitionDetector
-from imagegate_service.domain.recording import RoundRecorder, next_round_bound
+from imagegate_service.domain.costs import labels_price, next_round_bound, text_price, verification_calls_bound
+from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.domain.rewriting import PromptRewriter
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.start import RunStarter
-from imagegate_service.domain.verifying import RoundVerifier, labels_price, text_price, verification_calls_bound
+from imagegate_service.domain.verifying import RoundVerifier
 from imagegate_service.errors import BudgetExhausted, VerifierThrottled
 
 pytestmark = pytest.mark.unit

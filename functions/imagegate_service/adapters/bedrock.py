@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from imagegate_service import deployment, registry
+from imagegate_service import deployment, registry, styles
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.errors import (
     ContentBlocked,
@@ -146,8 +146,6 @@ def styled_texts(request: ImageRequest) -> tuple[str, str, str | None]:
     preset's phrase after the prompt (the prompt shortened, never the phrase) and its terms after the negative
     prompt, or a native style value where the model's family takes one (returned third), each within the
     model's limits."""
-    from imagegate_service import styles
-
     model = registry.generator(request.model_id)
     applied = styles.application(request.style, model, request.task)
     prompt, negative = request.prompt, request.negative_prompt.strip()

@@ -12,6 +12,7 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.adapters.aws_clients import dynamodb_table
+from imagegate_service.errors import StoreThrottled
 
 _MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
 
@@ -370,8 +371,6 @@ class DynamoRunRepository(RunsTable):
     @staticmethod
     def _call(operation: Callable[..., Any], **kwargs: Any) -> Any:
         from botocore.exceptions import ClientError
-
-        from imagegate_service.errors import StoreThrottled
 
         try:
             return operation(**kwargs)

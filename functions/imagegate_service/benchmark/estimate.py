@@ -1,7 +1,7 @@
 """What a benchmark costs and how long it takes in AWS, before it spends: ``imagegate bench --estimate`` and a
 line in every report.
 
-- model cost: per run, mean rounds x the registry's price of a round (settings.estimated_round_cost: the
+- model cost: per run, mean rounds x the registry's price of a round (costs.estimated_round_cost: the
   candidates' images and judge calls, the rewrite, the evaluator's share) at the run's measured mean candidates;
   rounds and candidates are measured (a report's runs) or, before any report, the worst case (maxRounds);
 - Step Functions cost: the state transitions of a run (the composed definition's, counted like its history
@@ -23,7 +23,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from imagegate_service import constants as c
+from imagegate_service import registry
 from imagegate_service.benchmark.limits import _cycle_states, _longest_path
+from imagegate_service.domain.costs import estimated_round_cost
+from imagegate_service.settings import DEFAULTS, deployment_defaults
 
 # The roles whose models a run calls; an offline-only model (the local runtime's) is priced as the registry's
 # default for its role, the model the run would call in AWS.
@@ -49,8 +52,6 @@ def transitions_estimate(definition: Mapping[str, Any], map_state: str) -> dict[
 
 def aws_models(recorded: Mapping[str, Any] | None = None) -> dict[str, str]:
     """The model of each role a run would call in AWS: the recorded one, unless it exists only offline."""
-    from imagegate_service import registry
-
     models = {}
     for role in _ROLES:
         model = (recorded or {}).get(role)
@@ -62,8 +63,6 @@ def aws_models(recorded: Mapping[str, Any] | None = None) -> dict[str, str]:
 
 def round_cost(settings: Mapping[str, Any], candidates: float) -> float:
     """The registry's price of one round of these settings at a (mean, possibly fractional) candidate count."""
-    from imagegate_service.settings import estimated_round_cost
-
     one = estimated_round_cost({**settings, "candidatesPerRound": 1})
     two = estimated_round_cost({**settings, "candidatesPerRound": 2})
     return (one - (two - one)) + candidates * (two - one)
@@ -187,8 +186,6 @@ def profiles_from_report(
 
 def worst_case_profiles(runs_per_arm: Mapping[str, int], overrides: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Profiles before any measurement: every run takes its maxRounds."""
-    from imagegate_service.settings import DEFAULTS
-
     profiles = []
     for arm, count in runs_per_arm.items():
         settings = round_settings(arm, overrides)
@@ -208,8 +205,6 @@ def worst_case_profiles(runs_per_arm: Mapping[str, int], overrides: Mapping[str,
 
 def round_settings(arm: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """The settings a round of this arm is priced at: the defaults, the benchmark's, the arm's, AWS models."""
-    from imagegate_service.settings import DEFAULTS
-
     chosen = {key: value for key, value in overrides.items() if value is not None}
     merged = {**DEFAULTS, **chosen, **c.BENCHMARK_ARMS.get(arm, {})}
     return {**merged, **aws_models(merged)}
@@ -230,9 +225,6 @@ def estimate_from_report(
 
 def runs_offline() -> bool:
     """Whether this deployment's runs call an offline-only model (the local runtime's): its durations are not AWS's."""
-    from imagegate_service import registry
-    from imagegate_service.settings import deployment_defaults
-
     defaults = deployment_defaults()
     return any(defaults.get(role) not in registry.text_model_ids() for role in _ROLES if role != "generator")
 

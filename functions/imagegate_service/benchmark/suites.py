@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from imagegate_service.errors import InvalidRequest
+from imagegate_service.settings import check_request_fields, run_request_schema
 
 PARTIPROMPTS_HEADER = ["Prompt", "Category", "Challenge", "Note"]
 PARTI_ID_PREFIX = "parti-"
@@ -36,8 +37,6 @@ _OPTIONAL_FIELDS = ("settings", "anchor", "metadata")
 
 def setting_keys() -> frozenset[str]:
     """The run settings an item may carry: the run request's fields less the prompt (the item's own)."""
-    from imagegate_service.settings import run_request_schema
-
     return frozenset(run_request_schema()["properties"]) - {"prompt"}
 
 
@@ -116,8 +115,6 @@ def suite_item(record: Any) -> SuiteItem:
 
 def _check_settings(prompt: str, settings: dict[str, Any]) -> None:
     """The item's prompt and settings as the run request they become, by the run request's own schema."""
-    from imagegate_service.settings import check_request_fields
-
     if "prompt" in settings:
         raise _ItemProblem("settings.prompt", "is not a setting: the item's prompt is its 'prompt' field")
     unknown = sorted(set(settings) - setting_keys())

@@ -14,7 +14,7 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import _MISSING_OBJECT_CODES, DynamoRunRepository, S3ObjectStore
 from imagegate_service.benchmark.estimate import estimate_from_report
-from imagegate_service.benchmark.limits import check_run_fits
+from imagegate_service.benchmark.limits import MAX_CANDIDATES_PER_ROUND, check_run_fits
 from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON, build_report, render_html
 from imagegate_service.benchmark.suites import (
     SuiteItem,
@@ -24,6 +24,7 @@ from imagegate_service.benchmark.suites import (
     select_items,
 )
 from imagegate_service.domain.clock import iso, parse_iso, utc_now
+from imagegate_service.domain.ending import RunEnder
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.errors import InvalidRequest
@@ -230,8 +231,6 @@ class BenchmarkAggregator:
         self._ender = ender
 
     def _end_failed_children(self, children: dict[str, dict[str, Any]]) -> None:
-        from imagegate_service.domain.ending import RunEnder
-
         ender = self._ender or RunEnder().execution_ended
         for run_id, child in children.items():
             ender({**child, "name": run_id})
@@ -395,8 +394,6 @@ def _max_rounds(request: dict[str, Any], default: int) -> int:
 
 def _candidates(request: dict[str, Any]) -> int:
     """The candidates a run judges per round (an invalid value is the run's own failure later: counted at the most)."""
-    from imagegate_service.benchmark.limits import MAX_CANDIDATES_PER_ROUND
-
     value = request.get("candidatesPerRound", 1)
     return value if isinstance(value, int) and 1 <= value <= MAX_CANDIDATES_PER_ROUND else MAX_CANDIDATES_PER_ROUND
 

@@ -3,7 +3,7 @@ every run's billable calls in a UTC day, kept in the runs table (adapters/contro
 
 - A new generation is refused (DailyBudgetExhausted: the API's 429, the CLI's exit 2) while the day's committed
   spend plus what its first round can cost at most would pass the cap; nothing is written or started then.
-- The first billable call of each round reserves that round's worst case (recording.first_round_bound: every
+- The first billable call of each round reserves that round's worst case (costs.first_round_bound: every
   candidate, a judge call each, the evaluator, outputs at maxTokens) for the run, in one conditional update of the
   day; a round that does not fit ends the run EXHAUSTED ("daily budget reached") before it spends anything.
 - Every billable call takes its own upper bound (the one the per-run ledger reserves, domain/spend.py) out of its
@@ -25,6 +25,7 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.controls import DynamoDailyBudgetStore
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
+from imagegate_service.domain.costs import first_round_bound
 from imagegate_service.domain.ports import Clock, DailyBudgetStore
 from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest
 from imagegate_service.settings import run_ttl_days
@@ -105,8 +106,6 @@ class DailyBudget:
         cap = self.cap_usd
         if cap is None:
             return
-        from imagegate_service.domain.recording import first_round_bound
-
         now = self._clock()
         committed = float((self._store.day(utc_day(now)) or {}).get("committedUsd", 0.0))
         needed = first_round_bound(settings)
@@ -125,8 +124,6 @@ class DailyBudget:
         cap = self.cap_usd
         if cap is None:
             return None
-        from imagegate_service.domain.recording import first_round_bound
-
         run_id, now = state["runId"], self._clock()
         day, expires = utc_day(now), expiry_epoch(now, run_ttl_days())
         round_bound = first_round_bound(state["settings"])

@@ -20,8 +20,15 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import dynamodb_table
+from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.domain.clock import iso, parse_iso, utc_now
 from imagegate_service.domain.daily_budget import DailyBudget
+from imagegate_service.domain.enhancements import (
+    ENHANCEMENT_FAILED,
+    ENHANCEMENT_OPEN_STATUSES,
+    enhancement_of_execution,
+    finished_cost,
+)
 from imagegate_service.domain.finishing import CAUSE_LIMIT
 from imagegate_service.domain.ports import Clock
 
@@ -130,13 +137,6 @@ class RunEnder:
         return {"execution": name, "status": status, "marked": marked}
 
     def _enhancement_ended(self, status: str, name: str, detail: dict[str, Any]) -> dict[str, Any]:
-        from imagegate_service.domain.enhancements import (
-            ENHANCEMENT_FAILED,
-            ENHANCEMENT_OPEN_STATUSES,
-            enhancement_of_execution,
-            finished_cost,
-        )
-
         result: dict[str, Any] = {"execution": name, "status": status, "marked": [], "enhancementsMarked": []}
         found = enhancement_of_execution(name)
         if found is None:
@@ -161,8 +161,6 @@ class RunEnder:
 
     def _enhancement_store(self) -> Any:
         if self._enhancements is None:
-            from imagegate_service.adapters.enhancements import DynamoEnhancementStore
-
             self._enhancements = DynamoEnhancementStore()
         return self._enhancements
 

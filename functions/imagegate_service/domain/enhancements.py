@@ -30,6 +30,11 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import png_size
+from imagegate_service.adapters.enhancements import DynamoEnhancementStore
+from imagegate_service.adapters.image_services import BedrockImageServices, ServiceRequest
+from imagegate_service.adapters.rekognition import RekognitionDetector
+from imagegate_service.adapters.storage import S3ObjectStore
+from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancing import (
     ALLOW_LOCAL_FALLBACK,
@@ -54,6 +59,7 @@ from imagegate_service.errors import (
     ModelRetired,
     Throttled,
 )
+from imagegate_service.rekognition_labels import mapping
 
 STEP_ENHANCE = "enhance"
 STEP_ENHANCE_DETECT = "enhance-detect"
@@ -163,8 +169,6 @@ def mask_png(width: int, height: int, boxes: list[tuple[float, float, float, flo
 
 def boxes_of(labels: dict[str, Any], target: str) -> list[tuple[float, float, float, float]]:
     """The bounding boxes DetectLabels gave the target's labels (by name or alias)."""
-    from imagegate_service.rekognition_labels import mapping
-
     words = target.strip().lower()
     for article in _ARTICLES:
         words = words.removeprefix(article)
@@ -187,8 +191,6 @@ class EnhancementStarter:
     """POST /generations/{id}/enhance: checked whole before anything is written or started."""
 
     def __init__(self, store: Any = None, workflow: Any = None, clock: Callable[[], Any] = utc_now):
-        from imagegate_service.adapters.enhancements import DynamoEnhancementStore
-
         self.store = store or DynamoEnhancementStore()
         self._workflow = workflow
         self._clock = clock
@@ -258,8 +260,6 @@ class EnhancementStarter:
         try:
             workflow.start(execution_name(run_id, eid), request)
         except Exception as error:
-            from imagegate_service.adapters.workflow import WorkflowThrottled
-
             self.store.update_enhancement(
                 run_id, eid, {"status": ENHANCEMENT_FAILED, "error": f"could not start: {error}", "updatedAt": now}
             )
@@ -292,8 +292,6 @@ def start_finish(
 def _enhance_workflow() -> Any:
     import os
 
-    from imagegate_service.adapters.workflow import StepFunctionsWorkflow
-
     return StepFunctionsWorkflow(os.environ[c.ENV_ENHANCE_STATE_MACHINE_ARN])
 
 
@@ -310,11 +308,6 @@ class EnhancementRunner:
         clock: Callable[[], Any] = utc_now,
         local: Any = None,
     ):
-        from imagegate_service.adapters.enhancements import DynamoEnhancementStore
-        from imagegate_service.adapters.image_services import BedrockImageServices
-        from imagegate_service.adapters.rekognition import RekognitionDetector
-        from imagegate_service.adapters.storage import S3ObjectStore
-
         self._store = store or DynamoEnhancementStore()
         self._images = images or S3ObjectStore()
         self._services = services or BedrockImageServices()
@@ -326,6 +319,7 @@ class EnhancementRunner:
     def _local_imaging(self) -> Any:
         """The local fallback, made on first use (its imaging libraries load only when an operation falls back)."""
         if self._local is None:
+            # deferred import: cold start (the local fallback's imaging loads only when an operation falls back)
             from imagegate_service.adapters.local_imaging import LocalImaging
 
             self._local = LocalImaging()
@@ -333,8 +327,6 @@ class EnhancementRunner:
 
     def apply(self, state: dict[str, Any]) -> dict[str, Any]:
         """One operation on the current image; the state's next index and image."""
-        from imagegate_service.adapters.image_services import ServiceRequest
-
         run_id, eid, index = state["runId"], state["enhancementId"], int(state["index"])
         operations = state["operations"]
         if not 0 <= index < min(len(operations), MAX_OPERATIONS):

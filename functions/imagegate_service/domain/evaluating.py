@@ -18,13 +18,12 @@ the evaluator's cost against the budget even when the evaluation is unavailable.
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from imagegate_service import constants as c
-from imagegate_service import prompts, registry
+from imagegate_service import registry
 from imagegate_service.adapters.bedrock import (
     BedrockToolCaller,
     ToolAnswer,
@@ -32,15 +31,15 @@ from imagegate_service.adapters.bedrock import (
     tool_request_cost_bound,
 )
 from imagegate_service.adapters.storage import S3ObjectStore
-from imagegate_service.domain.answers import answer_outcome, as_data, validated
+from imagegate_service.domain.answers import answer_outcome, validated
+from imagegate_service.domain.model_calls import ANSWERS_SCHEMA, CHECKS_SCHEMA, answers_request, checks_request
 from imagegate_service.domain.ports import ObjectStore, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import InvalidEvaluation
+from imagegate_service.evaluation import checks_from_expected
 
 _T = TypeVar("_T")  # what an evaluator call's answer is read as
 
-CHECKS_SCHEMA = "evaluation_checks.schema.json"
-ANSWERS_SCHEMA = "evaluation_answers.schema.json"
 CHECKS_SOURCE_EXPECTED = "expected"
 STATUS_COMPLETE = "complete"
 STATUS_FAILED = "failed"
@@ -138,8 +137,6 @@ class RoundEvaluator:
         if cached is not None:
             return cast("list[dict[str, Any]]", cached["checks"])
         if settings.get("expected"):
-            from imagegate_service.evaluation import checks_from_expected
-
             checks = checks_from_expected(settings["expected"])
             source, cost = CHECKS_SOURCE_EXPECTED, 0.0
         else:
@@ -194,56 +191,6 @@ class RoundEvaluator:
     # -- the answers: once per round -----------------------------------------------------------------
     def _read_json(self, key: str) -> dict[str, Any] | None:
         return cast("dict[str, Any] | None", self._images.find_json(key))
-
-
-def checks_request(model_id: str, prompt: str) -> dict[str, Any]:
-    """The evaluator's call that turns the request into checks (BedrockToolCaller.call's arguments)."""
-    return {
-        "model_id": model_id,
-        "system_prompt": prompts.text("evaluation_checks_system.md"),
-        "content": [{"text": prompts.text("evaluation_checks_user.md").replace("{original_prompt}", as_data(prompt))}],
-        "tool_name": c.EVALUATION_CHECKS_TOOL,
-        "tool_description": "Submit the atomic yes/no checks that say whether an image shows the request.",
-        "input_schema": prompts.schema(CHECKS_SCHEMA),
-    }
-
-
-def answers_request(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> dict[str, Any]:
-    """The evaluator's call that answers the checks on one image (BedrockToolCaller.call's arguments)."""
-    return {
-        "model_id": model_id,
-        "system_prompt": prompts.text("evaluation_answers_system.md"),
-        "content": [
-            {"image": {"format": "png", "source": {"bytes": png}}},
-            {"text": prompts.text("evaluation_answers_user.md").replace("{checks}", checks_block(checks))},
-        ],
-        "tool_name": c.EVALUATION_ANSWERS_TOOL,
-        "tool_description": "Submit a yes or no answer for every question about the image, by id.",
-        "input_schema": prompts.schema(ANSWERS_SCHEMA),
-    }
-
-
-# A check as the evaluator's answers call shows it is at most this many bytes (question 300, subject 64, colour,
-# object, text and the JSON around them, per evaluation_checks.schema.json): the bound before checks exist.
-CHECK_LINE_MAX_BYTES = 1000
-
-
-def evaluation_calls_bound(settings: dict[str, Any], checks: list[dict[str, Any]] | None) -> float:
-    """The most the evaluator can cost in a round: its answers on the round's best image and, while the run
-    has no checks yet, the call that makes them (answers then bounded at the schema's most checks)."""
-    model_id, size = settings["evaluator"], (settings["width"], settings["height"])
-    if checks is None and settings.get("expected"):
-        from imagegate_service.evaluation import checks_from_expected
-
-        checks = checks_from_expected(settings["expected"])
-    making = 0.0 if checks is not None else tool_request_cost_bound(checks_request(model_id, settings["prompt"]), [])
-    if checks is None:
-        most = prompts.schema(ANSWERS_SCHEMA)["properties"]["answers"]["maxItems"]
-        answers = answers_request(model_id, b"", [])
-        answers["content"].append({"text": "x" * (most * CHECK_LINE_MAX_BYTES)})
-    else:
-        answers = answers_request(model_id, b"", checks)
-    return making + tool_request_cost_bound(answers, [size])
 
 
 class _Ledger:
@@ -312,11 +259,6 @@ def public_evaluation(document: dict[str, Any]) -> dict[str, Any]:
 def unavailable_evaluation(source: str, reason: str) -> dict[str, Any]:
     """The round's evaluation when the evaluator failed after its retries: not passed, and it says why."""
     return {"passed": False, "source": source, "unverifiable": 0, "checks": [], "unavailable": reason}
-
-
-def checks_block(checks: list[dict[str, Any]]) -> str:
-    """One JSON object per line, numbered by id; the questions are data and cannot close the tag they sit in."""
-    return "\n".join(as_data(json.dumps(check, ensure_ascii=False, sort_keys=True)) for check in checks)
 
 
 def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:

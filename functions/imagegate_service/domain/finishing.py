@@ -10,6 +10,7 @@ from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStor
 from imagegate_service.domain import spend
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
+from imagegate_service.domain.review import approved_loop, approved_readings
 from imagegate_service.errors import ImagesFiltered
 
 CAUSE_LIMIT = 2000
@@ -54,8 +55,6 @@ class RunFinisher:
         status, reason = state["outcome"], state["reason"]
         readings: dict[str, Any] = {}
         if state.get("review"):  # Record Approved: the round the person approved is the run's result
-            from imagegate_service.domain.review import approved_loop, approved_readings
-
             rounds = self._runs.list_rounds(run_id)
             loop = approved_loop(loop, state["review"], rounds)
             readings = approved_readings(loop, rounds)

@@ -26,11 +26,11 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import BedrockImageGenerator, EditRequest, GeneratedImages, ImageRequest
+from imagegate_service.adapters.image_services import BedrockImageServices, ServiceRequest
 from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.enhancing import parse_operation
-from imagegate_service.domain.masks import mask_detection_price
 from imagegate_service.domain.ports import ImageGenerator, ObjectStore
-from imagegate_service.domain.refining import TARGETED_OPERATIONS, targeted, targeted_as_operation
+from imagegate_service.domain.refining import targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import ImagesFiltered, ModelTransientError, RoundUnfinished
 
@@ -48,23 +48,6 @@ def call_plan(model: registry.GeneratorModel, candidates: int) -> list[tuple[int
     """(first candidate, count) of each call: as many images per call as the model takes."""
     per_call = max(1, int(model.spec["imagesPerRequest"]["max"]))
     return [(first, min(per_call, candidates - first + 1)) for first in range(1, candidates + 1, per_call)]
-
-
-def image_calls_bound(settings: dict[str, Any]) -> float:
-    """What the round's image calls cost at most: every requested image billed (filtered ones included)."""
-    model = registry.generator(settings["generator"])
-    return int(settings["candidatesPerRound"]) * model.price_per_image(
-        settings["width"], settings["height"], settings["quality"]
-    )
-
-
-def targeted_calls_bound(settings: dict[str, Any]) -> float:
-    """What a targeted round's image calls cost at most (strategy targeted; 0 otherwise): each candidate one call
-    of the dearest targeted service, and the detector's call for an erase's mask."""
-    if settings.get("strategy") != c.STRATEGY_TARGETED:
-        return 0.0
-    prices = [registry.image_service_for(op).price_per_call_usd for op in TARGETED_OPERATIONS]
-    return int(settings["candidatesPerRound"]) * max(prices) + mask_detection_price()
 
 
 @dataclass(frozen=True)
@@ -99,8 +82,6 @@ class RoundGenerator:
     @property
     def _services(self) -> Any:
         if self._given_services is None:
-            from imagegate_service.adapters.image_services import BedrockImageServices
-
             self._given_services = BedrockImageServices()
         return self._given_services
 
@@ -163,8 +144,6 @@ class RoundGenerator:
         """A targeted round (strategy targeted): one Stability AI Image Services call per candidate on the best
         image, candidate n with seed + n - 1, each one image; an answered call is billed whatever its image
         (Stability's filter answers with HTTP 200, as the enhance workflow counts it)."""
-        from imagegate_service.adapters.image_services import ServiceRequest
-
         loop = state["loop"]
         edit = loop["edit"]
         operation = parse_operation(0, targeted_as_operation(edit))

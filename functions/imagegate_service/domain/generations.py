@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.presign import S3Presigner
+from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import utc_now
@@ -264,8 +265,6 @@ class Generations:
         }
 
     def _was_deleted(self, run_id: str) -> bool:
-        from imagegate_service.adapters.run_removal import DynamoRunRemoval
-
         return DynamoRunRemoval().was_deleted(run_id)
 
     def _round(self, entry: dict[str, Any]) -> dict[str, Any]:

@@ -7,48 +7,23 @@ import time
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service import prompts, registry, styles
+from imagegate_service import registry
 from imagegate_service.adapters.bedrock import (
     BedrockToolCaller,
     png_size,
     tool_request_cost_bound,
 )
 from imagegate_service.adapters.storage import S3ObjectStore
-from imagegate_service.domain.answers import answer_outcome, as_data, validated
+from imagegate_service.domain.answers import answer_outcome, validated
+from imagegate_service.domain.model_calls import VERDICT_SCHEMA, judge_request
 from imagegate_service.domain.ports import ObjectStore, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import InvalidVerdict
-
-VERDICT_SCHEMA = "verdict.schema.json"
 
 
 def best_candidate(verdict_doc: dict[str, Any]) -> dict[str, Any]:
     """The best candidate's entry (its number and verdict) in a round's verdict document (verdict.json)."""
     return next(cand for cand in verdict_doc["candidates"] if cand["candidate"] == verdict_doc["bestCandidate"])
-
-
-def judge_request(model_id: str, original_prompt: str, png: bytes, style: str | None = None) -> dict[str, Any]:
-    """The judge's Converse call (BedrockToolCaller.call's arguments) for one image: the user's original request
-    and the run's style preset (its description; the judge checks it), never how the image was made."""
-    user_text = (
-        prompts.text("judge_user.md")
-        .replace("{style}", as_data(styles.description(style)))  # first: the user's text may hold "{style}"
-        .replace("{original_prompt}", as_data(original_prompt))
-    )
-    return {
-        "model_id": model_id,
-        "system_prompt": prompts.text("judge_system.md"),
-        "content": [{"image": {"format": "png", "source": {"bytes": png}}}, {"text": user_text}],
-        "tool_name": c.VERDICT_TOOL,
-        "tool_description": "Submit the verdict on the image: score, explanation, suggestions, subscores, checks.",
-        "input_schema": prompts.schema(VERDICT_SCHEMA),
-    }
-
-
-def judge_call_bound(settings: dict[str, Any], image_size: tuple[int, int] | None = None) -> float:
-    """The most one judge call on an image of the run's size can cost."""
-    request = judge_request(settings["judge"], settings["prompt"], b"", settings.get("style"))
-    return tool_request_cost_bound(request, [image_size or (settings["width"], settings["height"])])
 
 
 class RoundJudge:

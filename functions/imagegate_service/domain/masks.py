@@ -8,16 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service import registry
+from imagegate_service.domain.costs import MASK_FEATURES, mask_detection_price
 from imagegate_service.domain.enhancements import DETECT_MIN_CONFIDENCE
 from imagegate_service.domain.ports import ImageDetector
 from imagegate_service.domain.spend import SpendLedger
-
-MASK_FEATURES = ("GENERAL_LABELS",)  # the labels' instances carry the boxes; no image properties are needed
-
-
-def mask_detection_price() -> float:
-    return registry.verifier_service(c.VERIFIER_REKOGNITION).price_per_image(*MASK_FEATURES)
 
 
 def detect_for_mask(

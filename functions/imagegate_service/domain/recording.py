@@ -9,46 +9,16 @@ from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain import spend
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
-from imagegate_service.domain.evaluating import (
-    evaluation_calls_bound,
-    public_evaluation,
-    unavailable_evaluation,
-)
+from imagegate_service.domain.costs import next_round_bound
+from imagegate_service.domain.evaluating import public_evaluation, unavailable_evaluation
 from imagegate_service.domain.gate import gate_passes, judge_passes
-from imagegate_service.domain.generation import image_calls_bound, targeted_calls_bound
-from imagegate_service.domain.judging import best_candidate, judge_call_bound
+from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.refining import public_edit, round_mode
-from imagegate_service.domain.verifying import (
-    recorded_verification,
-    verification_calls_bound,
-    verification_suggestions,
-)
+from imagegate_service.domain.rewriting import redraw_seed, rewrite_request
+from imagegate_service.domain.verifying import recorded_verification, verification_suggestions
 from imagegate_service.settings import run_ttl_days
-
-
-def next_round_bound(
-    settings: dict[str, Any], checks: list[dict[str, Any]] | None, rewrite_request: dict[str, Any] | None
-) -> float:
-    """The most another round can cost: every candidate billed (drawn, or a targeted edit's service calls and
-    mask), a judge call per candidate, the verifier's calls
-    and the evaluator, each with its input bounded from its actual text and image size and its output at maxTokens,
-    and the rewrite that makes its prompt (None: the next round re-draws without one)."""
-    from imagegate_service.domain.rewriting import rewrite_call_bound
-
-    rewrite = rewrite_call_bound(rewrite_request) if rewrite_request is not None else 0.0
-    return (
-        max(image_calls_bound(settings), targeted_calls_bound(settings))  # a targeted round edits instead
-        + int(settings["candidatesPerRound"]) * judge_call_bound(settings)
-        + verification_calls_bound(settings)
-        + evaluation_calls_bound(settings, checks)
-        + rewrite
-    )
-
-
-def first_round_bound(settings: dict[str, Any]) -> float:
-    return next_round_bound(settings, None, None)
 
 
 def improves_on_best(loop: dict[str, Any], score: float, verification_failed: bool) -> bool:
@@ -143,8 +113,6 @@ class RoundRecorder:
         # committed (the run item's committedUsd, never less than the ledger's sum) plus the next round at most
         rewrite = None
         if settings.get("strategy") != c.STRATEGY_REDRAW:
-            from imagegate_service.domain.rewriting import rewrite_request
-
             rewrite = rewrite_request(
                 settings,
                 loop,
@@ -185,8 +153,6 @@ class RoundRecorder:
     def record_filtered(self, state: dict[str, Any]) -> dict[str, Any]:
         """A round whose every image the output filter withheld: its cost is in the ledger and the run's totals,
         the run notes the round, and the next round re-draws the same prompt with a new seed."""
-        from imagegate_service.domain.rewriting import redraw_seed
-
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         round_number = loop["round"]
         run_totals = spend.totals(self._runs.ledger(run_id))

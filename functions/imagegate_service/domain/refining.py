@@ -10,6 +10,7 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import registry
+from imagegate_service.domain.enhancing import parse_operation
 
 
 def failed_checks(verdict: dict[str, Any]) -> list[dict[str, Any]]:
@@ -104,8 +105,6 @@ def targeted_operation(failed: list[dict[str, Any]]) -> dict[str, str] | None:
     Anything else needs a new image: a missing object alone (Search and Replace needs something to search for, and
     the checks do not say what stands in its place), a count, a place, a relation, text, the scene, light, style,
     an attribute other than colour, two objects' colours, or a check that names no subject."""
-    from imagegate_service.domain.enhancing import parse_operation
-
     if not failed:
         return None
     colours: set[tuple[str, str]] = set()

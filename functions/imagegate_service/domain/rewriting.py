@@ -7,9 +7,11 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry, styles
-from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, png_size, tool_request_cost_bound
+from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, png_size
+from imagegate_service.adapters.rekognition import RekognitionDetector
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.answers import answer_outcome, as_data, validated
+from imagegate_service.domain.costs import rewrite_call_bound
 from imagegate_service.domain.enhancements import boxes_of, mask_png
 from imagegate_service.domain.enhancing import parse_operation
 from imagegate_service.domain.judging import best_candidate
@@ -44,8 +46,6 @@ class PromptRewriter:
     @property
     def _detector(self) -> ImageDetector:
         if self._given_detector is None:
-            from imagegate_service.adapters.rekognition import RekognitionDetector
-
             self._given_detector = RekognitionDetector()
         return self._given_detector
 
@@ -318,11 +318,6 @@ def fresh_seed(
     while overlaps(redraw_seed(settings, k)) and k < next_round + len(same) + 1:
         k += 1
     return redraw_seed(settings, k)
-
-
-def rewrite_call_bound(request: dict[str, Any]) -> float:
-    """The most the rewrite call can cost: its actual text, output at maxTokens."""
-    return tool_request_cost_bound(request, [])
 
 
 def redraw_seed(settings: dict[str, Any], round_number: int) -> int:

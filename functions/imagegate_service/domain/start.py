@@ -8,6 +8,7 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
+from imagegate_service.domain.costs import first_round_bound
 from imagegate_service.domain.ports import Clock, RunRepository
 from imagegate_service.settings import resolve_settings, run_ttl_days
 
@@ -55,8 +56,6 @@ def new_run_item(run_id: str, settings: dict[str, Any], now: datetime, status: s
 
 def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
     """The loop's own state, carried in the execution payload (kept small: keys and numbers)."""
-    from imagegate_service.domain.recording import first_round_bound
-
     return {
         "round": 1,
         "prompt": settings["prompt"],

@@ -33,9 +33,9 @@ from functools import cache
 from typing import Any, cast
 
 from imagegate_service import constants as c
-from imagegate_service import registry
 from imagegate_service.adapters.rekognition import RekognitionDetector
 from imagegate_service.adapters.storage import S3ObjectStore
+from imagegate_service.domain.costs import LABEL_FEATURES, labels_price, text_price, verifies
 from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import ImageDetector, ObjectStore
 from imagegate_service.domain.spend import SpendLedger
@@ -43,29 +43,10 @@ from imagegate_service.errors import VerifierFailed
 from imagegate_service.geometry import REGIONS, in_region, relative_position
 from imagegate_service.rekognition_labels import LabelMapping, mapping
 
-LABEL_FEATURES = ("GENERAL_LABELS", "IMAGE_PROPERTIES")
-TEXT_FEATURE = "DetectText"
 STATUS_IN_PROGRESS = "in progress"
 # An instance's absolute place and its relations to another box: geometry.REGIONS and relative_position, the
 # offline world's ground truth's too, so the verifier and the evaluator agree on what "on the left" means.
 BOX_RELATIONS = ("left of", "right of", "above", "below")
-
-
-def verifies(settings: dict[str, Any]) -> bool:
-    return bool(settings.get("verifier", c.VERIFIER_NONE) == c.VERIFIER_REKOGNITION)
-
-
-def labels_price() -> float:
-    return registry.verifier_service(c.VERIFIER_REKOGNITION).price_per_image(*LABEL_FEATURES)
-
-
-def text_price() -> float:
-    return registry.verifier_service(c.VERIFIER_REKOGNITION).price_per_image(TEXT_FEATURE)
-
-
-def verification_calls_bound(settings: dict[str, Any]) -> float:
-    """The most the verifier can cost in a round: DetectLabels (two features) and DetectText, on the best image."""
-    return labels_price() + text_price() if verifies(settings) else 0.0
 
 
 class RoundVerifier:

@@ -13,7 +13,7 @@ import pytest
 from imagegate_service import constants as c
 from imagegate_service import registry, workflows
 from imagegate_service.benchmark import estimate
-from imagegate_service.settings import estimated_round_cost
+from imagegate_service.domain.costs import estimated_round_cost
 
 pytestmark = pytest.mark.unit
 
