@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from imagegate.report import DRAWN_SUFFIX, render_run_report
@@ -145,39 +146,17 @@ def build_run_document(
 
 
 def enhancement_entries(items: Iterable[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
-    """run.json's enhancements, oldest first: each one's status, operations, cost and error, and per step where its
-    image came from (source bedrock with the model, or local with the method and why) and its file."""
-    entries = []
-    for item in sorted(items, key=lambda entry: int(entry.get("sequence", 0))):
-        steps = sorted((item.get("steps") or {}).values(), key=lambda step: int(step["index"]))
-        entries.append(
-            {
-                "id": item["enhancementId"],
-                "status": item["status"],
-                "origin": item.get("origin"),
-                "operations": item.get("operations", []),
-                "sourceImage": str(item.get("sourceKey") or "").removeprefix(prefix) or None,
-                "costUsd": float(item.get("costUsd", 0.0)),
-                "error": item.get("error"),
-                "image": str(item.get("resultKey") or "").removeprefix(prefix) or None,
-                "steps": [
-                    {
-                        "index": int(step["index"]),
-                        "description": step.get("description"),
-                        "source": step.get("source", "bedrock"),
-                        "modelId": step.get("modelId"),
-                        "method": step.get("method"),
-                        "fallbackReason": step.get("fallbackReason"),
-                        "width": step.get("width"),
-                        "height": step.get("height"),
-                        "costUsd": float(step.get("costUsd", 0.0)),
-                        "image": str(step["key"]).removeprefix(prefix),
-                    }
-                    for step in steps
-                ],
-            }
-        )
-    return entries
+    """run.json's enhancements: the API's own description of them (GET /generations/{id} `enhancements`, oldest
+    first: status, operations, cost, error, and per step where its image came from: source bedrock with the model,
+    or local with the method and why), with each image as its path in the run folder instead of a URL. One
+    description serves both, so a field the API adds is in run.json too."""
+    # deferred import: the enhance domain (and the adapters it imports) loads only when a run is exported
+    from imagegate_service.domain.enhancements import describe_enhancements
+
+    listed = list(items)
+    store = SimpleNamespace(list_enhancements=lambda _run_id: listed)  # the run's items, already read
+    paths = SimpleNamespace(url=lambda key: str(key).removeprefix(prefix))  # an image's path in the run folder
+    return describe_enhancements(store, paths, "")
 
 
 def interrupted_round(run_item: dict[str, Any], prefix: str) -> dict[str, Any] | None:

@@ -40,7 +40,8 @@ def _a_run_with_enhancements(runtime) -> None:
     store = DynamoEnhancementStore()
     for eid, status in (("e1", ENHANCEMENT_SUCCEEDED), ("e2", ENHANCEMENT_RUNNING)):
         store.create_enhancement(RUN, eid, {"status": status, "sequence": int(eid[1:]), "operations": []})
-        store.put_step(RUN, eid, 0, {"index": 0, "key": out, "costUsd": 0.03, "source": "bedrock"}, "t")
+        step = {"index": 0, "op": {"op": "upscale", "mode": "fast"}, "key": out, "costUsd": 0.03, "source": "bedrock"}
+        store.put_step(RUN, eid, 0, step, "t")  # as Apply Operation writes one
     store.update_enhancement(RUN, "e1", {"resultKey": out, "costUsd": 0.03})
 
 
