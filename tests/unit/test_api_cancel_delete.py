@@ -146,6 +146,21 @@ def test_cancel_of_a_run_that_has_ended_is_409_and_changes_nothing(api, aws, lam
     assert execution_status(aws, FINISHED) == "RUNNING"  # moto's plain backend keeps it RUNNING: it was not stopped
 
 
+def test_cancel_of_a_run_without_an_execution_of_its_own_is_409_and_leaves_it_running(api, aws, lambda_context):
+    # Given a benchmark's run: its item says RUNNING, but it runs as a child of the benchmark's Map Run, so no loop
+    # execution is named after it
+    benchmark_run = "bench-20260101-001"
+    aws["runs"].create_run(benchmark_run, {"status": c.STATUS_RUNNING, "prompt": "a cat", "settings": {}})
+
+    # When it is cancelled
+    status, body = call(api, lambda_context, "POST", f"/generations/{benchmark_run}/cancel")
+
+    # Then nothing is marked: it still runs (and holds its daily reservations) until its benchmark ends it
+    assert status == 409 and body["error"] == "GenerationNotRunning" and "benchmark" in body["message"]
+    item = aws["runs"].get_run(benchmark_run)
+    assert item["status"] == c.STATUS_RUNNING and "error" not in item
+
+
 def test_cancel_of_an_unknown_id_is_404(api, lambda_context):
     assert call(api, lambda_context, "POST", "/generations/20990101T000000Z-ffffffff/cancel")[0] == 404
     assert call(api, lambda_context, "POST", "/generations/..%2f..%2fetc/cancel")[0] == 404

@@ -61,9 +61,16 @@ class GenerationLifecycle:
             )
         cause = f"cancelled by {caller}"[:300]
         try:
-            self._workflow.stop(run_id, CANCELLED_ERROR, cause)
+            stopped = self._workflow.stop(run_id, CANCELLED_ERROR, cause)
         except WorkflowThrottled as error:
             raise Throttled("Step Functions is busy; retry the cancel") from error
+        if not stopped:
+            # No execution is named after the run: a benchmark's run is a child of the benchmark's Map Run. Marking
+            # it ended would give back its daily reservations while it still runs and spends.
+            raise GenerationNotRunning(
+                f"generation {run_id} has no execution of its own to stop (a benchmark's run ends with its "
+                "benchmark); nothing was changed"
+            )
         ender = self._ender or RunEnder().execution_ended
         ender(
             {
