@@ -318,9 +318,9 @@ def _recorded_spend(run_item: dict[str, Any], ledger: list[dict[str, Any]]) -> D
 
 
 def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    from imagegate_service.adapters.storage import _from_dynamo
+    from imagegate_service.adapters.storage import from_dynamo
 
-    return _from_dynamo(item)
+    return from_dynamo(item)
 
 
 def _keys(s3: Any, prefix: str) -> list[str]:

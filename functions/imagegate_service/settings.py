@@ -206,7 +206,7 @@ def _check_values(value: Any, path: tuple[str, ...] = ()) -> None:
             _check_values(item, (*path, str(index)))
     elif isinstance(value, str) and len(path) == 1 and path[0] in _TEXT_FIELDS:
         for position, char in enumerate(value):
-            if _is_control(char):
+            if is_control_character(char):
                 raise InvalidRequest(
                     field,
                     f"contains the control character U+{ord(char):04X} at position {position}; "
@@ -225,7 +225,9 @@ def check_encodable(field: str, text: str) -> None:
             )
 
 
-def _is_control(char: str) -> bool:
+def is_control_character(char: str) -> bool:
+    """A C0 control other than tab and newline, DEL, or a C1 control: refused in a run's text fields and a
+    review's feedback (domain/review.py), where it would corrupt a terminal or a page that shows the text."""
     code = ord(char)
     return (code < 0x20 and char not in "\t\n") or 0x7F <= code <= 0x9F
 

@@ -242,11 +242,11 @@ class LocalStore:
                     Body=path.read_bytes(),
                     ContentType=_content_type(name),
                 )
-            from imagegate_service.adapters.storage import _to_dynamo
+            from imagegate_service.adapters.storage import to_dynamo
 
             with table.batch_writer() as batch:  # the spend ledger and the enhancements too
                 for item in [items["run"], *items["rounds"], *items.get("ledger", []), *items.get("enhancements", [])]:
-                    batch.put_item(Item=_to_dynamo(item))
+                    batch.put_item(Item=to_dynamo(item))
         self._known.add(run_id)
         interrupted = self._interrupt(run_id, marker, started=items is not None)
         interrupted_enhancements = self._interrupt_enhancements(run_id, (items or {}).get("enhancements", []))

@@ -22,10 +22,10 @@ from imagegate_service import constants as c
 from imagegate_service.adapters.storage import (
     DynamoRunRepository,
     RunsTable,
-    _cancelled_by_condition,
-    _from_dynamo,
-    _run_key,
-    _to_dynamo,
+    cancelled_by_condition,
+    from_dynamo,
+    run_key,
+    to_dynamo,
 )
 
 
@@ -64,11 +64,11 @@ class DynamoReviewStore(_Table):
         values |= {":running": c.STATUS_RUNNING, ":waiting": c.STATUS_AWAITING_REVIEW}
         return self._conditional(
             lambda: self._update(
-                Key=_run_key(run_id),
+                Key=run_key(run_id),
                 UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields))),
                 ConditionExpression="attribute_exists(pk) AND #status IN (:running, :waiting)",
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=_to_dynamo(values),
+                ExpressionAttributeValues=to_dynamo(values),
             )
         )
 
@@ -84,11 +84,11 @@ class DynamoReviewStore(_Table):
                     {
                         "Update": {
                             "TableName": table,
-                            "Key": _to_dynamo(_run_key(run_id)),
+                            "Key": to_dynamo(run_key(run_id)),
                             "UpdateExpression": "SET #status = :running, updatedAt = :now REMOVE #token, reviewDeadline",
                             "ConditionExpression": "#status = :waiting AND #token = :token",
                             "ExpressionAttributeNames": {"#status": "status", "#token": c.REVIEW_TOKEN_ATTRIBUTE},
-                            "ExpressionAttributeValues": _to_dynamo(
+                            "ExpressionAttributeValues": to_dynamo(
                                 {
                                     ":running": c.STATUS_RUNNING,
                                     ":waiting": c.STATUS_AWAITING_REVIEW,
@@ -101,16 +101,16 @@ class DynamoReviewStore(_Table):
                     {
                         "Update": {
                             "TableName": table,
-                            "Key": _to_dynamo({"pk": c.run_pk(run_id), "sk": c.round_sk(round_number)}),
+                            "Key": to_dynamo({"pk": c.run_pk(run_id), "sk": c.round_sk(round_number)}),
                             "UpdateExpression": "SET reviews = list_append(if_not_exists(reviews, :none), :review)",
                             "ConditionExpression": "attribute_exists(pk)",
-                            "ExpressionAttributeValues": _to_dynamo({":none": [], ":review": [review]}),
+                            "ExpressionAttributeValues": to_dynamo({":none": [], ":review": [review]}),
                         }
                     },
                 ]
             )
         except ClientError as error:
-            if _cancelled_by_condition(error, 0) or _cancelled_by_condition(error, 1):
+            if cancelled_by_condition(error, 0) or cancelled_by_condition(error, 1):
                 return False
             raise
         return True
@@ -134,7 +134,7 @@ class DynamoReviewStore(_Table):
 
     def forget_token(self, run_id: str) -> None:
         """The run has ended: no token or deadline is kept on its item."""
-        self._update(Key=_run_key(run_id), UpdateExpression=f"REMOVE {c.REVIEW_TOKEN_ATTRIBUTE}, reviewDeadline")
+        self._update(Key=run_key(run_id), UpdateExpression=f"REMOVE {c.REVIEW_TOKEN_ATTRIBUTE}, reviewDeadline")
 
 
 class DynamoDailyBudgetStore(_Table):
@@ -142,13 +142,13 @@ class DynamoDailyBudgetStore(_Table):
         item = DynamoRunRepository._call(
             self._table.get_item, Key={"pk": c.budget_pk(day), "sk": c.BUDGET_SK}, ConsistentRead=True
         ).get("Item")
-        return _from_dynamo(item) if item else None
+        return from_dynamo(item) if item else None
 
     def _day_update(self, day: str, amount: float, cap_usd: float, expires_at: int, now: str) -> dict[str, Any]:
         """The day's committed spend raised by amount, only while it stays within the cap."""
         return {
             "TableName": self._table.name,
-            "Key": _to_dynamo({"pk": c.budget_pk(day), "sk": c.BUDGET_SK}),
+            "Key": to_dynamo({"pk": c.budget_pk(day), "sk": c.BUDGET_SK}),
             "UpdateExpression": "SET committedUsd = if_not_exists(committedUsd, :zero) + :amount, "
             "spentUsd = if_not_exists(spentUsd, :zero), capUsd = :cap, updatedAt = :now, "
             f"{c.TTL_ATTRIBUTE} = :expires",
@@ -190,7 +190,7 @@ class DynamoDailyBudgetStore(_Table):
                     {
                         "Update": {
                             "TableName": self._table.name,
-                            "Key": _to_dynamo(reservation),
+                            "Key": to_dynamo(reservation),
                             "UpdateExpression": "SET runId = :run, #round = :round, #day = :day, reservedUsd = :amount, "
                             f"remainingUsd = :amount, reservedAt = :now, {c.TTL_ATTRIBUTE} = :expires",
                             "ConditionExpression": "attribute_not_exists(pk)",
@@ -209,9 +209,9 @@ class DynamoDailyBudgetStore(_Table):
                 ]
             )
         except ClientError as error:
-            if _cancelled_by_condition(error, 0):
+            if cancelled_by_condition(error, 0):
                 return "exists"
-            if _cancelled_by_condition(error, 1):
+            if cancelled_by_condition(error, 1):
                 return "full"
             raise
         return "reserved"
@@ -244,7 +244,7 @@ class DynamoDailyBudgetStore(_Table):
             ExpressionAttributeValues={":delta": _money(committed_delta), ":spent": _money(spent_usd), ":now": now},
             ReturnValues="ALL_NEW",
         )
-        return float(_from_dynamo(answer["Attributes"]).get("spentUsd", 0.0))
+        return float(from_dynamo(answer["Attributes"]).get("spentUsd", 0.0))
 
     def open_reservations(self, run_id: str) -> list[dict[str, Any]]:
         return [
@@ -267,7 +267,7 @@ class DynamoDailyBudgetStore(_Table):
                     {
                         "Update": {
                             "TableName": self._table.name,
-                            "Key": _to_dynamo({"pk": reservation["pk"], "sk": reservation["sk"]}),
+                            "Key": to_dynamo({"pk": reservation["pk"], "sk": reservation["sk"]}),
                             "UpdateExpression": "SET remainingUsd = :zero, releasedAt = :now",
                             "ConditionExpression": "remainingUsd = :remaining",
                             "ExpressionAttributeValues": {":zero": Decimal(0), ":remaining": remaining, ":now": now},
@@ -276,7 +276,7 @@ class DynamoDailyBudgetStore(_Table):
                     {
                         "Update": {
                             "TableName": self._table.name,
-                            "Key": _to_dynamo({"pk": c.budget_pk(reservation["day"]), "sk": c.BUDGET_SK}),
+                            "Key": to_dynamo({"pk": c.budget_pk(reservation["day"]), "sk": c.BUDGET_SK}),
                             "UpdateExpression": "SET updatedAt = :now ADD committedUsd :back",
                             "ExpressionAttributeValues": {":back": -remaining, ":now": now},
                         }
@@ -284,7 +284,7 @@ class DynamoDailyBudgetStore(_Table):
                 ]
             )
         except ClientError as error:
-            if _cancelled_by_condition(error, 0):
+            if cancelled_by_condition(error, 0):
                 return False
             raise
         return True

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository, _from_dynamo, _to_dynamo
+from imagegate_service.adapters.storage import DynamoRunRepository, from_dynamo, to_dynamo
 
 ENHANCEMENT_SK_PREFIX = "ENHANCE#"
 
@@ -30,7 +30,7 @@ class DynamoEnhancementStore(DynamoRunRepository):
             **attributes,
         }
         try:
-            self._call(self._table.put_item, Item=_to_dynamo(item), ConditionExpression="attribute_not_exists(sk)")
+            self._call(self._table.put_item, Item=to_dynamo(item), ConditionExpression="attribute_not_exists(sk)")
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
@@ -47,7 +47,7 @@ class DynamoEnhancementStore(DynamoRunRepository):
             UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeNames=names,
-            ExpressionAttributeValues=_to_dynamo(values),
+            ExpressionAttributeValues=to_dynamo(values),
         )
 
     def fail_if_open(self, run_id: str, enhancement_id: str, attributes: dict[str, Any], open_statuses: Any) -> bool:
@@ -69,7 +69,7 @@ class DynamoEnhancementStore(DynamoRunRepository):
                 + ", ".join(f":open{i}" for i in range(len(open_statuses)))
                 + ")",
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=_to_dynamo(values),
+                ExpressionAttributeValues=to_dynamo(values),
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
@@ -85,7 +85,7 @@ class DynamoEnhancementStore(DynamoRunRepository):
             UpdateExpression="SET #steps.#i = :step, #updated = :now",
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeNames={"#steps": "steps", "#i": str(index), "#updated": "updatedAt"},
-            ExpressionAttributeValues=_to_dynamo({":step": step, ":now": now}),
+            ExpressionAttributeValues=to_dynamo({":step": step, ":now": now}),
         )
 
     def get_enhancement(self, run_id: str, enhancement_id: str) -> dict[str, Any] | None:
@@ -94,7 +94,7 @@ class DynamoEnhancementStore(DynamoRunRepository):
             Key={"pk": c.run_pk(run_id), "sk": enhancement_sk(enhancement_id)},
             ConsistentRead=True,
         ).get("Item")
-        return _from_dynamo(item) if item else None
+        return from_dynamo(item) if item else None
 
     def list_enhancements(self, run_id: str) -> list[dict[str, Any]]:
         return self._query_prefix(run_id, ENHANCEMENT_SK_PREFIX)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository, _from_dynamo, _to_dynamo
+from imagegate_service.adapters.storage import DynamoRunRepository, from_dynamo, to_dynamo
 
 # What DELETE /generations/{id} leaves of a run besides its spend ledger: a marker (deletedAt, deletedBy), so a GET of
 # the id is 404 "deleted" rather than read from its execution, which Step Functions still describes.
@@ -22,7 +22,7 @@ class DynamoRunRemoval(DynamoRunRepository):
         query: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(c.run_pk(run_id)), "ConsistentRead": True}
         while True:
             page = self._call(self._table.query, **query)
-            items.extend(_from_dynamo(item) for item in page.get("Items", []))
+            items.extend(from_dynamo(item) for item in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 return items
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -38,7 +38,7 @@ class DynamoRunRemoval(DynamoRunRepository):
         expiry = {c.TTL_ATTRIBUTE: run_item[c.TTL_ATTRIBUTE]} if run_item.get(c.TTL_ATTRIBUTE) else {}
         self._call(
             self._table.put_item,
-            Item=_to_dynamo({"pk": c.run_pk(run_id), "sk": DELETED_SK, "runId": run_id, **attributes, **expiry}),
+            Item=to_dynamo({"pk": c.run_pk(run_id), "sk": DELETED_SK, "runId": run_id, **attributes, **expiry}),
         )
 
     def delete_items(self, run_id: str, sort_keys: list[str]) -> None:

@@ -14,7 +14,7 @@ from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.adapters.aws_clients import dynamodb_table
 from imagegate_service.errors import StoreThrottled
 
-_MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
+MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
 
 
 class S3ObjectStore:
@@ -71,7 +71,7 @@ class S3ObjectStore:
         try:
             return self.get_json(key)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _MISSING_OBJECT_CODES:
+            if error.response.get("Error", {}).get("Code") in MISSING_OBJECT_CODES:
                 return None
             raise
 
@@ -104,7 +104,7 @@ def _throttling(error: Exception) -> bool:
     return code == "TransactionCanceledException" and any(r in _RETRYABLE_CANCELLATIONS for r in reasons)
 
 
-def _cancelled_by_condition(error: Exception, index: int) -> bool:
+def cancelled_by_condition(error: Exception, index: int) -> bool:
     """A TransactWriteItems cancelled because the condition of its index-th action failed."""
     reasons = (getattr(error, "response", None) or {}).get("CancellationReasons", [])
     return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"
@@ -135,7 +135,7 @@ class DynamoRunRepository(RunsTable):
         try:
             self._call(
                 self._table.put_item,
-                Item=_to_dynamo({"pk": c.run_pk(run_id), "sk": c.RUN_SK, "runId": run_id, **attributes}),
+                Item=to_dynamo({"pk": c.run_pk(run_id), "sk": c.RUN_SK, "runId": run_id, **attributes}),
                 ConditionExpression="attribute_not_exists(pk)",
             )
         except ClientError as error:
@@ -163,7 +163,7 @@ class DynamoRunRepository(RunsTable):
                 ),
                 ConditionExpression=f"attribute_not_exists(pk) OR {status_name} = :queued",
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=_to_dynamo(values),
+                ExpressionAttributeValues=to_dynamo(values),
             )
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
@@ -199,13 +199,13 @@ class DynamoRunRepository(RunsTable):
             UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeNames=names,
-            ExpressionAttributeValues=_to_dynamo(values),
+            ExpressionAttributeValues=to_dynamo(values),
         )
 
     def put_round(self, run_id: str, round_number: int, attributes: dict[str, Any]) -> None:
         self._call(
             self._table.put_item,
-            Item=_to_dynamo(
+            Item=to_dynamo(
                 {
                     "pk": c.run_pk(run_id),
                     "sk": c.round_sk(round_number),
@@ -230,11 +230,11 @@ class DynamoRunRepository(RunsTable):
         update = _set_expression({key: value for key, value in run_attributes.items() if value is not None})
         self._transact(
             [
-                {"Put": {"TableName": self._name, "Item": _to_dynamo(round_item)}},
+                {"Put": {"TableName": self._name, "Item": to_dynamo(round_item)}},
                 {
                     "Update": {
                         "TableName": self._name,
-                        "Key": _to_dynamo(_run_key(run_id)),
+                        "Key": to_dynamo(run_key(run_id)),
                         "ConditionExpression": "attribute_exists(pk)",
                         **update,
                     }
@@ -255,7 +255,7 @@ class DynamoRunRepository(RunsTable):
         try:
             self._call(
                 self._table.update_item,
-                Key=_run_key(run_id),
+                Key=run_key(run_id),
                 UpdateExpression="SET committedUsd = if_not_exists(committedUsd, :zero) + :bound",
                 ConditionExpression="attribute_exists(pk) AND "
                 "(attribute_not_exists(committedUsd) OR committedUsd <= :headroom)",
@@ -275,7 +275,7 @@ class DynamoRunRepository(RunsTable):
         """Give back a reservation whose call was never answered (throttled, refused before the model ran)."""
         self._call(
             self._table.update_item,
-            Key=_run_key(run_id),
+            Key=run_key(run_id),
             UpdateExpression="ADD committedUsd :amount",
             ExpressionAttributeValues={":amount": -Decimal(str(amount_usd))},
         )
@@ -294,22 +294,22 @@ class DynamoRunRepository(RunsTable):
                     {
                         "Put": {
                             "TableName": self._name,
-                            "Item": _to_dynamo(item),
+                            "Item": to_dynamo(item),
                             "ConditionExpression": "attribute_not_exists(sk)",
                         }
                     },
                     {
                         "Update": {
                             "TableName": self._name,
-                            "Key": _to_dynamo(_run_key(run_id)),
+                            "Key": to_dynamo(run_key(run_id)),
                             "UpdateExpression": "ADD committedUsd :delta",
-                            "ExpressionAttributeValues": _to_dynamo({":delta": delta}),
+                            "ExpressionAttributeValues": to_dynamo({":delta": delta}),
                         }
                     },
                 ]
             )
         except ClientError as error:
-            if _cancelled_by_condition(error, 0):
+            if cancelled_by_condition(error, 0):
                 self.release_spend(run_id, reserved_usd)
                 return False
             raise
@@ -323,7 +323,7 @@ class DynamoRunRepository(RunsTable):
         item = self._call(self._table.get_item, Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get(
             "Item"
         )
-        return _from_dynamo(item) if item else None
+        return from_dynamo(item) if item else None
 
     def list_rounds(self, run_id: str) -> list[dict[str, Any]]:
         return self._query_prefix(run_id, "ROUND#")
@@ -338,7 +338,7 @@ class DynamoRunRepository(RunsTable):
         }
         while True:
             page = self._call(self._table.query, **query)
-            items.extend(_from_dynamo(item) for item in page.get("Items", []))
+            items.extend(from_dynamo(item) for item in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 return items
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -358,7 +358,7 @@ class DynamoRunRepository(RunsTable):
         if start_key:
             query["ExclusiveStartKey"] = start_key
         page = self._call(self._table.query, **query)
-        return [_from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
+        return [from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
 
     @property
     def _name(self) -> str:
@@ -382,7 +382,7 @@ class DynamoRunRepository(RunsTable):
             raise
 
 
-def _run_key(run_id: str) -> dict[str, str]:
+def run_key(run_id: str) -> dict[str, str]:
     return {"pk": c.run_pk(run_id), "sk": c.RUN_SK}
 
 
@@ -393,7 +393,7 @@ def _set_expression(attributes: dict[str, Any]) -> dict[str, Any]:
     return {
         "UpdateExpression": "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
         "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": _to_dynamo(values),
+        "ExpressionAttributeValues": to_dynamo(values),
     }
 
 
@@ -401,23 +401,23 @@ def _set_expression(attributes: dict[str, Any]) -> dict[str, Any]:
 DYNAMO_SMALLEST = Decimal("1e-130")
 
 
-def _to_dynamo(value: Any) -> Any:
+def to_dynamo(value: Any) -> Any:
     """DynamoDB takes Decimal, not float; a float too small for it (a threshold of 3.59e-187) is stored as 0."""
     if isinstance(value, float):
         number = Decimal(str(value))
         return Decimal(0) if number != 0 and abs(number) < DYNAMO_SMALLEST else number
     if isinstance(value, dict):
-        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+        return {k: to_dynamo(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_to_dynamo(v) for v in value]
+        return [to_dynamo(v) for v in value]
     return value
 
 
-def _from_dynamo(value: Any) -> Any:
+def from_dynamo(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {k: _from_dynamo(v) for k, v in value.items()}
+        return {k: from_dynamo(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_from_dynamo(v) for v in value]
+        return [from_dynamo(v) for v in value]
     return value

@@ -24,7 +24,7 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.benchmark.limits import _cycle_states, _longest_path
+from imagegate_service.benchmark.limits import cycle_states, longest_path
 from imagegate_service.domain.costs import estimated_round_cost
 from imagegate_service.settings import DEFAULTS, deployment_defaults
 
@@ -39,10 +39,10 @@ def transitions_estimate(definition: Mapping[str, Any], map_state: str) -> dict[
     states = definition["States"]
     processor = states[map_state]["ItemProcessor"]
     inner = processor["States"]
-    cycle = _cycle_states(inner)
+    cycle = cycle_states(inner)
     return {
         "parent": len(states),
-        "perRun": _longest_path(inner, processor["StartAt"], {name: 0 if name in cycle else 1 for name in inner}),
+        "perRun": longest_path(inner, processor["StartAt"], {name: 0 if name in cycle else 1 for name in inner}),
         "perRound": len(cycle),
         "perCandidate": sum(
             len(inner[name]["ItemProcessor"]["States"]) for name in cycle if inner[name]["Type"] == "Map"

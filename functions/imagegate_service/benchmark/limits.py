@@ -55,14 +55,14 @@ def history_estimate(definition: Mapping[str, Any], map_state: str) -> dict[str,
     )
     processor = states[map_state]["ItemProcessor"]
     inner = processor["States"]
-    cycle = _cycle_states(inner)
+    cycle = cycle_states(inner)
     per_round = sum(_state_events(inner[name]) for name in cycle)
     per_candidate = sum(
         _MAP_ITERATION_EVENTS + sum(_state_events(state) for state in inner[name]["ItemProcessor"]["States"].values())
         for name in cycle
         if inner[name]["Type"] == "Map"
     )
-    way_in_and_out = _longest_path(
+    way_in_and_out = longest_path(
         inner,
         processor["StartAt"],
         {name: 0 if name in cycle else _state_events(state) for name, state in inner.items()},
@@ -89,7 +89,7 @@ def _next_states(state: Mapping[str, Any], with_catch: bool) -> list[str]:
     return found
 
 
-def _cycle_states(states: Mapping[str, Any]) -> set[str]:
+def cycle_states(states: Mapping[str, Any]) -> set[str]:
     """The states that can reach themselves again through their normal transitions (the loop's round)."""
 
     def reachable(start: str) -> set[str]:
@@ -105,7 +105,7 @@ def _cycle_states(states: Mapping[str, Any]) -> set[str]:
     return {name for name in states if name in reachable(name)}
 
 
-def _longest_path(states: Mapping[str, Any], start: str, weights: Mapping[str, int]) -> int:
+def longest_path(states: Mapping[str, Any], start: str, weights: Mapping[str, int]) -> int:
     """The heaviest simple path from ``start`` to an end, every transition (Catch too) followed."""
 
     def walk(name: str, visited: frozenset[str]) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import _MISSING_OBJECT_CODES, DynamoRunRepository, S3ObjectStore
+from imagegate_service.adapters.storage import MISSING_OBJECT_CODES, DynamoRunRepository, S3ObjectStore
 from imagegate_service.benchmark.estimate import estimate_from_report
 from imagegate_service.benchmark.limits import MAX_CANDIDATES_PER_ROUND, check_run_fits
 from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON, build_report, render_html
@@ -198,7 +198,7 @@ class BenchmarkPreparer:
             data = self.objects.get_bytes(key)
         except Exception as error:
             code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
-            if code in _MISSING_OBJECT_CODES:  # the caller named a key that is not there (or not ours to read)
+            if code in MISSING_OBJECT_CODES:  # the caller named a key that is not there (or not ours to read)
                 raise InvalidRequest("suiteKey", f"no suite at s3 key {key!r} ({code})") from None
             raise
         try:

@@ -20,7 +20,7 @@ from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, Ta
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.run_ids import is_run_id
 from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
-from imagegate_service.settings import _is_control, check_encodable
+from imagegate_service.settings import check_encodable, is_control_character
 
 _BODY_FIELDS = ("decision", "feedback")
 REVIEWER_MAX_CHARS = 200
@@ -109,7 +109,7 @@ def parse_review(body: Any) -> dict[str, str]:
     if len(feedback) > c.REVIEW_FEEDBACK_MAX_CHARS:
         raise InvalidRequest("feedback", f"is {len(feedback)} characters; the limit is {c.REVIEW_FEEDBACK_MAX_CHARS}")
     for position, char in enumerate(feedback):
-        if _is_control(char):
+        if is_control_character(char):
             raise InvalidRequest("feedback", f"contains the control character U+{ord(char):04X} at position {position}")
     if decision == c.REVIEW_REJECT and not feedback:
         raise InvalidRequest("feedback", "is required with reject: say what the next round should change")

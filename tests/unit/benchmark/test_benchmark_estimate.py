@@ -75,7 +75,7 @@ def test_the_transitions_follow_the_composed_definition():
     # one more state in the round is one more transition a round, nothing else
     bigger = copy.deepcopy(definition)
     inner = bigger["States"][workflows.BENCHMARK_MAP_STATE]["ItemProcessor"]["States"]
-    cycle = estimate._cycle_states(inner)
+    cycle = estimate.cycle_states(inner)
     gate = next(name for name in cycle if inner[name]["Type"] == "Choice" and inner[name].get("Default") in cycle)
     inner["Extra"] = {"Type": "Pass", "Next": inner[gate]["Default"]}
     inner[gate]["Default"] = "Extra"
