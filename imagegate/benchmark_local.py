@@ -212,6 +212,8 @@ _ARM_COLUMNS = (
     Column("no eval", "right"),
     Column("eval unverif.", "right"),
     Column("verif unverif.", "right"),
+    Column("prompt x med", "right"),
+    Column("prompt x max", "right"),
 )
 _CATEGORY_COLUMNS = (
     Column("category"),
@@ -231,7 +233,8 @@ def print_arms(
 ) -> None:
     """The control arms side by side, one row per arm (report.json's ``arms``): judge pass is the gate's decision
     (status PASSED: with a verifier, verified passes); the last two columns are the share of the evaluator's and the
-    verifier's checks that were unverifiable (neither held nor failed)."""
+    verifier's checks that were unverifiable (neither held nor failed); then how far the arm's rewrites grew the
+    prompt (median and largest ratio of the last round's prompt length to the user's)."""
     details = details or {}
     (out or Terminal()).table(
         _ARM_COLUMNS,
@@ -248,6 +251,8 @@ def print_arms(
                 (details.get(name) or {}).get("withoutEvaluation", "n/a"),
                 _pct(m.get("evaluatorUnverifiableShare")),
                 _pct(m.get("verifierUnverifiableShare")),
+                _num(m.get("promptGrowthMedian")),
+                _num(m.get("promptGrowthMax")),
             )
             for name, m in arms.items()
         ],

@@ -178,6 +178,8 @@ def test_the_printed_arms_table_counts_unverifiable_checks_apart() -> None:
             "meanRounds": 2.0,
             "evaluatorUnverifiableShare": 0.25,
             "verifierUnverifiableShare": 0.1,
+            "promptGrowthMedian": 1.5,
+            "promptGrowthMax": 2.25,
         },
         "loop": {**dict.fromkeys(ARM_METRICS, None), "items": 0},
     }
@@ -190,9 +192,11 @@ def test_the_printed_arms_table_counts_unverifiable_checks_apart() -> None:
     header, *rows = [line.split() for line in out.getvalue().splitlines() if line.strip()]
     assert " ".join(header).endswith(
         "gate pass gate false-pass images/item $/eval pass rounds no eval eval unverif. verif unverif."
+        " prompt x med prompt x max"
     )
-    assert rows[0][0] == "loop+verify" and rows[0][-2:] == ["25%", "10%"] and rows[0][3:5] == ["75%", "33%"]
-    assert rows[1][-2:] == ["n/a", "n/a"]  # an arm without checks: undefined, not 0
+    assert rows[0][0] == "loop+verify" and rows[0][-4:-2] == ["25%", "10%"] and rows[0][3:5] == ["75%", "33%"]
+    assert rows[0][-2:] == ["1.50", "2.25"]  # the prompt's growth, median and largest
+    assert rows[1][-4:] == ["n/a"] * 4  # an arm without checks or rounds: undefined, not 0
 
 
 def test_the_classic_metrics_describe_the_loop_arm_only(three_arms) -> None:
