@@ -29,8 +29,10 @@ POLL_FAILURES_TOLERATED = 5
 LIST_PAGE_MAX = 100  # GET /generations?limit= takes 1-100 (the API's own limit, domain/generations.py)
 EXIT_CONNECTION = 1
 EXIT_REFUSED = 2  # as cli.EXIT_INVALID_INPUT: the request was refused, nothing started
-# `imagegate run` flags that act on the embedded runtime only: refused with --api rather than silently ignored.
-LOCAL_ONLY_RUN_FLAGS = {"fault": "--fault", "daily_budget_usd": "--daily-budget-usd"}
+# `imagegate run` flags that act on the embedded runtime or read the local run folders only: refused with --api
+# rather than silently ignored (--from copies a run folder in --out, not a generation of the API: it would send a
+# local run's settings and a `from` the API does not know).
+LOCAL_ONLY_RUN_FLAGS = {"fault": "--fault", "daily_budget_usd": "--daily-budget-usd", "from_run": "--from"}
 
 
 class ApiFailure(Exception):
@@ -105,7 +107,7 @@ def run_document(generation: dict[str, Any]) -> dict[str, Any]:
 def _local_flags_given(args: argparse.Namespace) -> str | None:
     given = [flag for name, flag in LOCAL_ONLY_RUN_FLAGS.items() if getattr(args, name, None)]
     if given:
-        return f"{', '.join(given)}: only for the embedded local runtime, not with --api (nothing was sent)"
+        return f"{', '.join(given)}: only for the embedded local runtime and its run folders, not with --api (nothing was sent)"
     return None
 
 

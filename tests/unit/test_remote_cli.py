@@ -164,3 +164,34 @@ def test_a_run_followed_through_an_unreadable_answer_ends_in_one_line_not_a_trac
     assert code == remote_cli.EXIT_CONNECTION
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "http://127.0.0.1:9" in err and "imagegate show r1 --api http://127.0.0.1:9" in err
+
+
+def test_run_from_a_local_folder_with_api_is_refused_before_anything_is_sent(monkeypatch, capsys, tmp_path):
+    # Given a local run folder that --from could copy, and an API that would accept anything
+    from imagegate import cli, controls_cli, remote_cli
+
+    sent: list[Any] = []
+    monkeypatch.setattr(controls_cli, "call_api", lambda *args, **kwargs: sent.append(args) or (202, {"id": "x"}))
+    (tmp_path / "20260101T000000Z-0000abcd").mkdir()
+    (tmp_path / "20260101T000000Z-0000abcd" / "run.json").write_text(
+        '{"id": "20260101T000000Z-0000abcd", "prompt": "a cat", "settings": {"prompt": "a cat"}, "rounds": []}'
+    )
+    args = cli._parser().parse_args(
+        [
+            "run",
+            "--from",
+            "20260101T000000Z-0000abcd",
+            "--out",
+            str(tmp_path),
+            "--api",
+            "http://127.0.0.1:9",
+            "--no-wait",
+        ]
+    )
+
+    # When the run is asked of the API with --from
+    code = remote_cli.run_command(args)
+
+    # Then it is refused naming --from (the folder is not a generation of that API) and nothing is sent
+    err = capsys.readouterr().err
+    assert code == remote_cli.EXIT_REFUSED and "--from" in err and "not with --api" in err and sent == []
