@@ -28,7 +28,6 @@ from dataclasses import replace
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service import registry
 from imagegate_service.adapters.bedrock import png_size
 from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.adapters.image_services import BedrockImageServices, ServiceRequest
@@ -46,6 +45,7 @@ from imagegate_service.domain.enhancing import (
     parse_operation,
     parse_operations,
 )
+from imagegate_service.domain.masks import detect_for_mask
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.errors import (
     BudgetExhausted,
@@ -72,7 +72,6 @@ ENHANCEMENT_OPEN_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING)  # not end
 ORIGIN_REQUEST = "request"  # POST /generations/{id}/enhance
 ORIGIN_FINISH = "finish"  # the run request's `finish`, started by Finish Run
 MAX_ENHANCEMENTS_PER_RUN = 20  # each is a workflow execution named after the run; a run is enhanced a few times
-DETECT_MIN_CONFIDENCE = 50.0  # the mask of an erase: boxes Rekognition is at least this sure of
 MASK_GROW = 0.02  # each box grown by this share of the image on every side (the edge of the object, its shadow)
 _ARTICLES = ("the ", "a ", "an ")
 SOURCE_BEDROCK = "bedrock"  # a step's `source`: the Image Service made the output ...
@@ -408,20 +407,18 @@ class EnhancementRunner:
         return {"index": index + 1, "current": {"key": key}, "done": index + 1 >= len(operations)}
 
     def _detect(self, state: dict[str, Any], candidate: int, key: str) -> tuple[dict[str, Any], float]:
-        """Erase's mask needs the object's boxes: one DetectLabels call, billed once."""
-        price = registry.verifier_service(c.VERIFIER_REKOGNITION).price_per_image("GENERAL_LABELS")
-        with self._ledger.call(
+        """Erase's mask needs the object's boxes: one DetectLabels call, billed once (domain/masks.py, as the
+        loop's targeted erase makes it), beside the source round and outside its round's budget."""
+        return detect_for_mask(
+            self._ledger,
+            self._detector,
             state,
+            key,
             round_number=int(state["sourceRound"]),
             step=STEP_ENHANCE_DETECT,
             candidate=candidate,
-            model_id=c.VERIFIER_REKOGNITION,
-            bound_usd=price,
             in_round=False,
-        ) as billed:
-            labels = self._detector.detect_labels(key, ("GENERAL_LABELS",), DETECT_MIN_CONFIDENCE)
-            billed.answered(price)
-        return labels, price
+        )
 
     def finish(self, state: dict[str, Any]) -> dict[str, Any]:
         """The enhancement's end: SUCCEEDED with its last image, or FAILED with the error that stopped it."""

@@ -1,7 +1,6 @@
 """An erase's mask: the named object's boxes from one billed DetectLabels call (Erase Object takes a mask, not
-words). The loop's targeted erase (domain/rewriting.py) draws its mask with it; the enhance workflow's erase
-(domain/enhancements.py) makes the same call with the same confidence and draws the mask with the same mask_png
-and boxes_of."""
+words). The loop's targeted erase (domain/rewriting.py) and the enhance workflow's erase (domain/enhancements.py) both
+make their call here, and draw the mask with the same mask_png and boxes_of."""
 
 from __future__ import annotations
 
@@ -9,9 +8,10 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.domain.costs import MASK_FEATURES, mask_detection_price
-from imagegate_service.domain.enhancements import DETECT_MIN_CONFIDENCE
 from imagegate_service.domain.ports import ImageDetector
 from imagegate_service.domain.spend import SpendLedger
+
+DETECT_MIN_CONFIDENCE = 50.0  # the mask of an erase: boxes Rekognition is at least this sure of
 
 
 def detect_for_mask(
