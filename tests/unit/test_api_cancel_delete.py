@@ -17,7 +17,7 @@ from moto import mock_aws
 
 from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
-from imagegate_service.adapters.enhancements import DynamoEnhancementStore
+from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX, DynamoEnhancementStore
 from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import LEDGER_SK_PREFIX, DynamoRunRepository, S3ObjectStore
@@ -217,3 +217,26 @@ def test_delete_of_an_unknown_id_is_404_and_other_methods_are_405(api, lambda_co
     assert status == 405
     status, body = call(api, lambda_context, "GET", f"/generations/{RUNNING}/cancel")
     assert status == 405 and "POST" in body["message"]
+
+
+def test_a_runs_partition_is_read_by_the_one_paged_query_of_the_runs_table(aws, monkeypatch):
+    # Given a finished run with a round, a ledger entry and an enhancement, beside other runs
+    DynamoEnhancementStore(TABLE).create_enhancement(FINISHED, "e1", {"status": "SUCCEEDED", "operations": []})
+    prefixes: list[str] = []
+    shared = DynamoRunRepository._query_prefix
+
+    def watched(self, run_id, prefix):
+        prefixes.append(prefix)
+        return shared(self, run_id, prefix)
+
+    monkeypatch.setattr(DynamoRunRepository, "_query_prefix", watched)
+
+    # When a delete reads its partition
+    items = DynamoRunRemoval(TABLE).partition(FINISHED)
+
+    # Then every item under its key comes back, none of another run's, through the repository's paged query
+    assert prefixes == [""]
+    assert sorted(item["sk"] for item in items) == sorted(
+        [c.RUN_SK, c.round_sk(1), LEDGER_SK_PREFIX + "1-generate-1-a0", ENHANCEMENT_SK_PREFIX + "e1"]
+    )
+    assert {item["pk"] for item in items} == {c.run_pk(FINISHED)}

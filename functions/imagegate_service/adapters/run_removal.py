@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository, from_dynamo, to_dynamo
+from imagegate_service.adapters.storage import DynamoRunRepository, to_dynamo
 
 # What DELETE /generations/{id} leaves of a run besides its spend ledger: a marker (deletedAt, deletedBy), so a GET of
 # the id is 404 "deleted" rather than read from its execution, which Step Functions still describes.
@@ -16,16 +16,7 @@ DELETED_SK = "DELETED"
 class DynamoRunRemoval(DynamoRunRepository):
     def partition(self, run_id: str) -> list[dict[str, Any]]:
         """Every item under the run's key (run, rounds, enhancements, ledger, reservations, marker)."""
-        from boto3.dynamodb.conditions import Key
-
-        items: list[dict[str, Any]] = []
-        query: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(c.run_pk(run_id)), "ConsistentRead": True}
-        while True:
-            page = self._call(self._table.query, **query)
-            items.extend(from_dynamo(item) for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return items
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return self._query_prefix(run_id, "")
 
     def was_deleted(self, run_id: str) -> bool:
         item = self._call(

@@ -329,11 +329,14 @@ class DynamoRunRepository(RunsTable):
         return self._query_prefix(run_id, "ROUND#")
 
     def _query_prefix(self, run_id: str, prefix: str) -> list[dict[str, Any]]:
+        """Every item of the run's partition whose sort key begins with prefix (an empty prefix: all of them, as
+        DynamoDB refuses an empty key value in begins_with), read consistently, page after page."""
         from boto3.dynamodb.conditions import Key
 
         items: list[dict[str, Any]] = []
+        condition = Key("pk").eq(c.run_pk(run_id))
         query = {
-            "KeyConditionExpression": Key("pk").eq(c.run_pk(run_id)) & Key("sk").begins_with(prefix),
+            "KeyConditionExpression": condition & Key("sk").begins_with(prefix) if prefix else condition,
             "ConsistentRead": True,
         }
         while True:
