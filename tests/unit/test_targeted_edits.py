@@ -6,7 +6,12 @@ import pytest
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.domain.costs import image_calls_bound, next_round_bound, targeted_calls_bound
+from imagegate_service.domain.costs import (
+    image_calls_bound,
+    mask_detection_price,
+    next_round_bound,
+    targeted_calls_bound,
+)
 from imagegate_service.domain.refining import (
     failed_seen,
     plan_targeted,
@@ -149,3 +154,16 @@ def test_the_next_rounds_bound_covers_a_targeted_round_on_a_generator_cheaper_th
 def test_targeted_is_a_strategy_and_loop_targeted_an_arm():
     assert resolve_settings({"prompt": "a red cup", "strategy": "targeted"})["strategy"] == c.STRATEGY_TARGETED
     assert c.BENCHMARK_ARMS["loop+targeted"] == {"strategy": c.STRATEGY_TARGETED, "verifier": c.VERIFIER_NONE}
+
+
+def test_the_next_rounds_bound_covers_an_erase_mask_paid_before_a_regenerated_round():
+    # Given a generator whose images cost more than the targeted edits, under strategy targeted
+    large = "stability.sd3-5-large-v1:0"
+    base = resolve_settings({"prompt": "a red cup", "generator": large, "strategy": c.STRATEGY_REGENERATE})
+    targeted_settings = {**base, "strategy": c.STRATEGY_TARGETED}
+    assert image_calls_bound(base) > targeted_calls_bound(targeted_settings)
+    # When the next round is bounded: Rewrite Prompt may pay the erase's DetectLabels call, find no box to mask and
+    # regenerate (a drawn round with its rewrite)
+    extra = next_round_bound(targeted_settings, None, None) - next_round_bound(base, None, None)
+    # Then the bound holds that call on top of the drawn round
+    assert extra == pytest.approx(mask_detection_price())

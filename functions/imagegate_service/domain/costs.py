@@ -1,8 +1,8 @@
 """What a run's model and service calls may cost before they are made: one owner for every cost bound and
 estimate (issue 24 item 2).
 
-- Per call or per step: ``image_calls_bound``, ``targeted_calls_bound``, ``mask_detection_price``,
-  ``judge_call_bound``, ``verification_calls_bound`` (``labels_price`` + ``text_price``),
+- Per call or per step: ``image_calls_bound``, ``targeted_calls_bound``, ``targeted_mask_bound``,
+  ``mask_detection_price``, ``judge_call_bound``, ``verification_calls_bound`` (``labels_price`` + ``text_price``),
   ``evaluation_calls_bound``, ``rewrite_call_bound``: each priced from the registry and, for the text models,
   from the exact request the step sends (``domain/model_calls.py``) with its output at maxTokens
   (``adapters.bedrock.tool_request_cost_bound``).
@@ -59,13 +59,19 @@ def mask_detection_price() -> float:
     return registry.verifier_service(c.VERIFIER_REKOGNITION).price_per_image(*MASK_FEATURES)
 
 
+def targeted_mask_bound(settings: dict[str, Any]) -> float:
+    """Strategy targeted (0 otherwise): the detector's call for an erase's mask. Rewrite Prompt pays it before it
+    knows whether the round edits or, with no box to mask, regenerates, so it bounds either kind of round."""
+    return mask_detection_price() if settings.get("strategy") == c.STRATEGY_TARGETED else 0.0
+
+
 def targeted_calls_bound(settings: dict[str, Any]) -> float:
     """What a targeted round's image calls cost at most (strategy targeted; 0 otherwise): each candidate one call
     of the dearest targeted service, and the detector's call for an erase's mask."""
     if settings.get("strategy") != c.STRATEGY_TARGETED:
         return 0.0
     prices = [registry.image_service_for(op).price_per_call_usd for op in TARGETED_OPERATIONS]
-    return int(settings["candidatesPerRound"]) * max(prices) + mask_detection_price()
+    return int(settings["candidatesPerRound"]) * max(prices) + targeted_mask_bound(settings)
 
 
 def judge_call_bound(settings: dict[str, Any], image_size: tuple[int, int] | None = None) -> float:
@@ -123,7 +129,8 @@ def next_round_bound(
     and the rewrite that makes its prompt (None: the next round re-draws without one)."""
     rewrite = rewrite_call_bound(rewrite_request) if rewrite_request is not None else 0.0
     return (
-        max(image_calls_bound(settings), targeted_calls_bound(settings))  # a targeted round edits instead
+        # a targeted round edits instead, or regenerates after paying for an erase's mask that found no box
+        max(image_calls_bound(settings) + targeted_mask_bound(settings), targeted_calls_bound(settings))
         + int(settings["candidatesPerRound"]) * judge_call_bound(settings)
         + verification_calls_bound(settings)
         + evaluation_calls_bound(settings, checks)
