@@ -66,11 +66,12 @@ def call_api(
 def _call_or_say(
     args: Any, method: str, path: str, body: dict[str, Any] | None = None
 ) -> tuple[int, dict[str, Any]] | None:
-    """call_api with the command's --api and --api-key; None (said on stderr) when the API cannot be reached."""
+    """call_api with the command's --api and --api-key; None (said on stderr) when the API cannot be reached or
+    answers something other than a JSON object."""
     from imagegate.remote import RemoteError
 
     try:
-        return call_api(args.api, method, path, body, args.api_key)
+        status, answer = call_api(args.api, method, path, body, args.api_key)
     except RemoteError as error:
         print(f"imagegate: {error}", file=sys.stderr)
         return None
@@ -79,6 +80,15 @@ def _call_or_say(
             f"imagegate: cannot reach the API at {args.api}: {error} (is 'imagegate serve' running?)", file=sys.stderr
         )
         return None
+    except ValueError:  # the answer is untrusted: a server that is not the imagegate API answers HTML
+        answer = None
+    if not isinstance(answer, dict):
+        print(
+            f"imagegate: {args.api} did not answer {method} {path} with a JSON object: is it the imagegate API?",
+            file=sys.stderr,
+        )
+        return None
+    return status, answer
 
 
 def review_command(args: Any) -> int:
