@@ -57,6 +57,11 @@ class RoundUnfinished(ImagegateError):
     at once, which makes only the calls still missing (retried a bounded number of times)."""
 
 
+class ObjectsNotDeleted(ImagegateError):
+    """S3's DeleteObjects answered 200 with per-key Errors: some of a run's objects are still there. The DELETE
+    stops before the run's items are removed, so repeating it finds the run and finishes (no orphan objects)."""
+
+
 class StoreThrottled(ImagegateError):
     """DynamoDB asked us to slow down (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded,
     or a transaction cancelled by a conflicting one) after botocore's own retries: the task is retried whole."""

@@ -240,3 +240,38 @@ def test_a_runs_partition_is_read_by_the_one_paged_query_of_the_runs_table(aws, 
         [c.RUN_SK, c.round_sk(1), LEDGER_SK_PREFIX + "1-generate-1-a0", ENHANCEMENT_SK_PREFIX + "e1"]
     )
     assert {item["pk"] for item in items} == {c.run_pk(FINISHED)}
+
+
+class _RefusingFirstDelete:
+    """An S3 client whose first DeleteObjects answers 200 with every key in Errors (as S3 does for a key it may not
+    delete) and deletes nothing; everything else is moto's."""
+
+    def __init__(self) -> None:
+        self._client = boto3.client("s3")
+        self.refused = 0
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def delete_objects(self, **kwargs):
+        if self.refused == 0:
+            self.refused += 1
+            keys = [entry["Key"] for entry in kwargs["Delete"]["Objects"]]
+            return {"Errors": [{"Key": key, "Code": "AccessDenied", "Message": "Access Denied"} for key in keys]}
+        return self._client.delete_objects(**kwargs)
+
+
+def test_a_delete_s3_refuses_in_part_is_503_keeps_the_run_and_a_repeat_finishes(api, aws, lambda_context):
+    # Given an object store whose first DeleteObjects refuses every key (200 with Errors)
+    refusing = _RefusingFirstDelete()
+    api.lifecycle._objects = S3ObjectStore(BUCKET, client_factory=lambda: refusing)
+
+    # When the finished run is deleted
+    status, body = call(api, lambda_context, "DELETE", f"/generations/{FINISHED}")
+
+    # Then the caller is told it did not finish, and nothing is orphaned: the objects and the run's items remain
+    assert status == 503 and body["error"] == "DeleteIncomplete" and "repeat the DELETE" in body["message"]
+    assert len(keys_of(aws, FINISHED)) == 2 and aws["runs"].get_run(FINISHED) is not None
+    # And repeating the DELETE finishes it
+    status, _ = call(api, lambda_context, "DELETE", f"/generations/{FINISHED}")
+    assert status == 204 and keys_of(aws, FINISHED) == [] and aws["runs"].get_run(FINISHED) is None

@@ -12,7 +12,7 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.adapters.aws_clients import dynamodb_table
-from imagegate_service.errors import StoreThrottled
+from imagegate_service.errors import ObjectsNotDeleted, StoreThrottled
 
 MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
 
@@ -47,11 +47,20 @@ class S3ObjectStore:
         ]
 
     def delete_keys(self, keys: list[str]) -> None:
-        """Delete the objects (a key that is not there is no error, as S3 answers DeleteObjects)."""
+        """Delete the objects (a key that is not there is no error, as S3 answers DeleteObjects). DeleteObjects
+        answers 200 even when it could not delete some keys, naming them in Errors: that is ObjectsNotDeleted."""
+        failed: list[dict[str, Any]] = []
         for start in range(0, len(keys), 1000):  # DeleteObjects takes at most 1,000 keys
             batch = keys[start : start + 1000]
-            self._client_factory().delete_objects(
+            answer = self._client_factory().delete_objects(
                 Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
+            )
+            failed.extend(answer.get("Errors") or [])
+        if failed:
+            first = failed[0]
+            raise ObjectsNotDeleted(
+                f"{len(failed)} of {len(keys)} object(s) could not be deleted (first: {first.get('Key')}: "
+                f"{first.get('Code')}); nothing else was removed: repeat the DELETE"
             )
 
     def get_bytes(self, key: str) -> bytes:

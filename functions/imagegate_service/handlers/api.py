@@ -45,6 +45,7 @@ from imagegate_service.errors import (
     GenerationStillRunning,
     IdempotencyKeyReused,
     InvalidRequest,
+    ObjectsNotDeleted,
     RequestInProgress,
     ReviewNotWaiting,
     StoreThrottled,
@@ -212,6 +213,11 @@ def _daily_budget(error: DailyBudgetExhausted) -> Response[Any]:
         str(error),
         headers={"Retry-After": str(error.retry_after_seconds)},
     )
+
+
+@app.exception_handler(ObjectsNotDeleted)
+def _objects_not_deleted(error: ObjectsNotDeleted) -> Response[Any]:
+    return error_response(HTTPStatus.SERVICE_UNAVAILABLE, "DeleteIncomplete", str(error), headers={"Retry-After": "1"})
 
 
 @app.exception_handler([Throttled, StoreThrottled])
