@@ -205,6 +205,12 @@ def test_the_local_runtime_marks_a_run_whose_execution_was_aborted(runtime):
     arn = _state_machine("waits", {"Type": "Wait", "Seconds": 30, "End": True})
     sfn = boto3.client("stepfunctions")
     execution_arn = sfn.start_execution(stateMachineArn=arn, name="aborted-001", input="{}")["executionArn"]
+    # (once it waits: moto's interpreter cannot stop an execution whose worker has not set itself up yet)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any(
+        event["type"] == "WaitStateEntered" for event in sfn.get_execution_history(executionArn=execution_arn)["events"]
+    ):
+        time.sleep(0.05)
 
     # When someone stops it
     sfn.stop_execution(executionArn=execution_arn, cause="stopped by the test")
