@@ -202,40 +202,24 @@ class HttpApi(Construct):
             request_parameters={"method.request.querystring.limit": False, "method.request.querystring.cursor": False},
         )
         generation = generations.add_resource("{id}")
-        generation.add_method(
-            "GET",
-            integration,
-            request_validator=parameter_validator,
-            request_parameters={"method.request.path.id": True},
-        )
-        # remove a finished generation's images and items (409 while it runs)
-        generation.add_method(
-            "DELETE",
-            integration,
-            request_validator=parameter_validator,
-            request_parameters={"method.request.path.id": True},
-        )
+
+        def by_id(resource: apigw.Resource, method: str) -> None:
+            """A method on /generations/{id}[/...]: the id path parameter required, checked by the validator."""
+            resource.add_method(
+                method,
+                integration,
+                request_validator=parameter_validator,
+                request_parameters={"method.request.path.id": True},
+            )
+
+        by_id(generation, "GET")
+        by_id(generation, "DELETE")  # remove a finished generation's images and items (409 while it runs)
         # stop a running generation (StopExecution; recorded ended as an aborted execution is)
-        generation.add_resource("cancel").add_method(
-            "POST",
-            integration,
-            request_validator=parameter_validator,
-            request_parameters={"method.request.path.id": True},
-        )
+        by_id(generation.add_resource("cancel"), "POST")
         # a person's decision on a run that waits for its review (the handler validates the body, 400 naming the field)
-        generation.add_resource("review").add_method(
-            "POST",
-            integration,
-            request_validator=parameter_validator,
-            request_parameters={"method.request.path.id": True},
-        )
+        by_id(generation.add_resource("review"), "POST")
         # an enhancement of a finished generation's image (the handler validates the body, 400 naming the field)
-        generation.add_resource("enhance").add_method(
-            "POST",
-            integration,
-            request_validator=parameter_validator,
-            request_parameters={"method.request.path.id": True},
-        )
+        by_id(generation.add_resource("enhance"), "POST")
         # today's spend, reservations and the daily cap: read-only, the same handler
         self.rest_api.root.add_resource("budget").add_method("GET", integration)
         # The run form's choices (defaults, models, sizes, limits): read-only, the same handler.
