@@ -53,7 +53,12 @@ def server(tmp_path_factory, request, start_serve) -> Iterator[Server]:
 
 
 def http(
-    server: Server, method: str, path: str, body: bytes | str | None = None, headers: dict[str, str] | None = None
+    server: Server,
+    method: str,
+    path: str,
+    body: bytes | str | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
 ) -> tuple[int, dict[str, str], Any]:
     """One request; a body goes as application/json unless `headers` give its Content-Type."""
     data = body.encode("utf-8") if isinstance(body, str) else body
@@ -62,7 +67,7 @@ def http(
         path if path.startswith("http") else server.url + path, data=data, method=method, headers=sent
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             status, answer_headers, raw = response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         status, answer_headers, raw = error.code, dict(error.headers), error.read()
