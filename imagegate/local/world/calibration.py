@@ -43,7 +43,7 @@ from .profiles import Profile
 from .reading import checks_from_prompt
 from .render import default_generator, render_png
 from .truth import satisfied
-from .vlm import PUBLISHED_AGREEMENT, answer
+from .vlm import PUBLISHED_AGREEMENT, answer, informedness_ceiling
 
 GENEVAL_FILE = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "geneval_evaluation_metadata.jsonl"
 SUITE_FILE = Path(__file__).resolve().parents[3] / "functions" / "imagegate_service" / "suites" / "default.jsonl"
@@ -208,6 +208,12 @@ def _rates(pairs: list[tuple[bool, bool]]) -> dict:
         "falseFailRate": round(tally[(True, False)] / positives, 3) if positives else None,
         "falsePasses": tally[(False, True)],
         "falseFails": tally[(True, False)],
+        # Youden's J: how much likelier "yes" is when the truth is "yes" than when it is "no" (0 = blind)
+        "informedness": (
+            round(tally[(True, True)] / positives - tally[(False, True)] / negatives, 3)
+            if positives and negatives
+            else None
+        ),
         "judgeYesRate": round((tally[(True, True)] + tally[(False, True)]) / n, 3) if n else None,
         "truthYesRate": round(positives / n, 3) if n else None,
     }
@@ -228,6 +234,11 @@ def judge_agreement(results: list[ItemResult], threshold: float | None = None) -
             None
             if published is None or rates["agreement"] is None
             else abs(rates["agreement"] - published[1]) <= JUDGE_TOLERANCE
+        )
+        ceiling = informedness_ceiling(kind)
+        rates["informednessCeiling"] = ceiling
+        rates["withinCeiling"] = (
+            None if ceiling is None or rates["informedness"] is None else rates["informedness"] <= ceiling
         )
     return {"threshold": threshold, "perImage": per_image, "perCheck": per_check, "perCheckKind": by_kind}
 
@@ -293,12 +304,25 @@ def accuracy_table(by_seed: dict[int, dict[str, dict]], generator: str | None = 
     return "\n".join(lines)
 
 
+def _signed(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f}"
+
+
+def _ceiling(rates: dict) -> str:
+    ceiling = rates.get("informednessCeiling")
+    if ceiling is None:
+        return ""
+    return f"{ceiling:.2f}" + {True: "", False: " OVER", None: ""}[rates.get("withinCeiling")]
+
+
 def agreement_table(agreement: dict, where: str) -> str:
     lines = [
         f"(b) Judge (VLM lens) vs ground truth per check, {where}; published: DSG (arXiv 2310.18235), PaLI on "
         "DSG-1k vs human answers [T]",
-        f"  {'kind':<12}{'n':>6}{'agree':>8}{'published':>24}{'within':>7}{'false pass':>11}{'false fail':>11}"
-        f"{'judge yes':>10}{'truth yes':>10}",
+        "  J = informedness (true-yes rate minus false-yes rate); no published judge can have had J above its "
+        "agreement at any base rate, so J <= ceiling is the bound that holds whatever DSG-1k's yes-rates were",
+        f"  {'kind':<12}{'n':>6}{'agree':>8}{'published':>28}{'within':>7}{'false pass':>11}{'false fail':>11}"
+        f"{'judge yes':>10}{'truth yes':>10}{'J':>7}{'ceiling':>13}",
     ]
     rows = [("per check", agreement["perCheck"]), *agreement["perCheckKind"].items()]
     for name, rates in rows:
@@ -306,9 +330,10 @@ def agreement_table(agreement: dict, where: str) -> str:
         anchor = f"{published[0]} {published[1]:.1%}" if published else "-"
         within = {True: "yes", False: "NO", None: ""}[rates.get("withinTolerance")]
         lines.append(
-            f"  {name:<12}{rates['n']:>6}{_pct(rates['agreement']):>8}{anchor:>24}{within:>7}"
+            f"  {name:<12}{rates['n']:>6}{_pct(rates['agreement']):>8}{anchor:>28}{within:>7}"
             f"{_pct(rates['falsePassRate']):>11}{_pct(rates['falseFailRate']):>11}"
             f"{_pct(rates['judgeYesRate']):>10}{_pct(rates['truthYesRate']):>10}"
+            f"{_signed(rates['informedness']):>7}{_ceiling(rates):>13}"
         )
     image = agreement["perImage"]
     lines.append(

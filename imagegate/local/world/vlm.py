@@ -71,11 +71,19 @@ COUNT_SLIP_PER_ITEM = 0.08
 COUNT_SLIP_MAX = 0.6
 # P(answer "no" | truth "yes") and P(answer "yes" | truth "no") for the other kinds; FALSE_YES > FALSE_NO is
 # the lean to "yes" (DSG: the VQA model scores SD2.1's images about 80% where humans give about 59% [T]).
-# Fitted to PUBLISHED_AGREEMENT on our renders, kind by kind, with one bound: every kind stays informative
-# (FALSE_NO + FALSE_YES < 1: a true "yes" is answered "yes" more often than a true "no"), as no published
-# judge is shown to answer against the truth. Where the table's figure cannot be reached that way on our
-# renders (style 21.1, text 13.7: DSG-1k's generators mostly failed them, ours mostly succeed), the lens is
-# kept poor and yes-leaning and the measured figure is reported out of band.
+# Fitted to PUBLISHED_AGREEMENT on our renders, kind by kind, within two bounds:
+# - every kind stays informative (FALSE_NO + FALSE_YES < 1: a true "yes" is answered "yes" more often than a
+#   true "no"), as no published judge is shown to answer against the truth;
+# - no kind is more informative than its published figure allows at ANY base rate. Agreement a = h*TPR +
+#   (1-h)*TNR for a human yes-rate h that DSG does not report per category; whatever h was, the judge's
+#   informedness (Youden's J = TPR + TNR - 1 = 1 - FALSE_NO - FALSE_YES) is at most a (J = a at h -> 0 or 1
+#   with a perfect answer on the rare side; any other h gives less). So J <= published agreement, kind by kind
+#   (`informedness_ceiling`, checked on the renders by `calibration.judge_agreement`). This matters where the
+#   published agreement is below one half: style 21.1 and text 13.7 mean the published judge could barely, if
+#   at all, tell a right style or text from a wrong one, and a lens that can (style was J 0.35 here until
+#   2026-12-05) would let the loop pass on style and text far more honestly than a real judge does.
+# Where agreement itself cannot be reached on our renders (style, text: DSG-1k's generators mostly failed them,
+# ours mostly succeed, so a yes-leaning judge agrees more here), the measured figure is reported out of band.
 FALSE_NO = {
     "colour": 0.03,
     "attribute": 0.2,
@@ -84,8 +92,8 @@ FALSE_NO = {
     "relation": 0.15,
     "scene": 0.45,  # DSG's global 47.2 on scenes our generator mostly gets right: close to a coin toss
     "light": 0.45,
-    "style": 0.2,
-    "text": 0.15,
+    "style": 0.15,  # with FALSE_YES 0.7: J 0.15 <= DSG style 21.1
+    "text": 0.15,  # with FALSE_YES 0.75: J 0.10 <= DSG text rendering 13.7
     "absent": 0.12,  # "is there no X?" answered "no" although X is absent
     "count": 0.05,  # besides the slips
 }
@@ -97,11 +105,20 @@ FALSE_YES = {
     "relation": 0.35,
     "scene": 0.52,
     "light": 0.52,
-    "style": 0.45,
+    "style": 0.7,
     "text": 0.75,
     "absent": 0.3,  # "is there no X?" answered "yes" although X is there
     "count": 0.2,
 }
+
+
+def informedness_ceiling(kind: str) -> float | None:
+    """The most informative (Youden's J) a judge can be on `kind` and still show its published agreement at
+    some base rate: the agreement itself (see FALSE_NO). None for a kind with no published figure."""
+    published = PUBLISHED_AGREEMENT.get(kind)
+    return published[1] if published else None
+
+
 # A question the world cannot decide (truth None: an action, a material it does not draw): the judge answers
 # all the same, "yes" this often (DSG's VQA yes-rate on SD2.1's images, about 80% [T]).
 YES_WHEN_UNDECIDABLE = 0.8

@@ -163,6 +163,34 @@ def test_the_lens_never_answers_against_the_truth_on_purpose():
     assert vlm.MISS + vlm.HALLUCINATE < 1 and vlm.HALLUCINATE > vlm.MISS
 
 
+def test_no_kind_is_set_more_informative_than_its_published_agreement_allows():
+    # Youden's J = 1 - false no - false yes can be at most the published agreement at any human yes-rate; a lens
+    # above it would be a judge more reliable than the published one, whatever DSG-1k's base rates were
+    for kind in set(vlm.FALSE_YES) - {"count"}:  # count's slips come on top of these rates: measured below
+        ceiling = vlm.informedness_ceiling(kind)
+        assert ceiling is not None, kind
+        assert 1 - vlm.FALSE_NO[kind] - vlm.FALSE_YES[kind] <= ceiling, kind
+    entity_informedness = (1 - vlm.MISS) - vlm.HALLUCINATE  # a present object seen, minus an absent one confirmed
+    assert entity_informedness <= vlm.informedness_ceiling("entity")
+
+
+def test_the_measured_informedness_stays_under_its_ceiling_on_renders():
+    # Given GenEval images and the suite's prompts (style, text, scene and light appear only in the suite)
+    items = calibration.load_geneval()[::25] + calibration.suite_prompts()
+    results = calibration.measure(items, images=1, workers=1)
+
+    agreement = calibration.judge_agreement(results)
+
+    # Then every kind with both a "yes" and a "no" in the truth is under its ceiling, within sampling noise
+    for kind, rates in agreement["perCheckKind"].items():
+        if rates["informedness"] is None or rates["informednessCeiling"] is None:
+            continue
+        positives = round(rates["n"] * rates["truthYesRate"])
+        noise = 2 * (0.25 / positives + 0.25 / (rates["n"] - positives)) ** 0.5  # two standard errors, at most
+        assert rates["informedness"] <= rates["informednessCeiling"] + noise, (kind, rates)
+    assert "ceiling" in calibration.agreement_table(agreement, "a test")
+
+
 def test_the_agreement_table_reports_each_kind_beside_its_anchor_with_yes_rates():
     # Given a handful of GenEval images and the suite's prompts
     items = calibration.load_geneval()[::40] + calibration.suite_prompts()[::10]

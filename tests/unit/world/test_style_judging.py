@@ -12,7 +12,9 @@ pytestmark = pytest.mark.unit
 
 PROMPT = "a red apple on a table"
 TITAN = "amazon.titan-image-generator-v2:0"  # no native style field: the preset's phrase reaches the prompt
-SEEDS = range(48)  # the lens errs often on style (DSG: 21% agreement): 24 draws left a tie to chance
+SEEDS = range(
+    120
+)  # the lens can barely tell styles apart (informedness 0.15, under DSG style 21.1): 48 draws per side left the isometric preset a tie to chance
 SIZE = 512
 
 
