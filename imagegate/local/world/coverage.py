@@ -18,7 +18,8 @@ mechanically (no judgement, so any reading is scored the same way):
   states such as "jump" under state);
 - relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
   check on subject and object with the same contract relation ("next to" and "near" count as one; a symmetric
-  one in either order), or, for "in"/"on"/"at" a scene, a scene check naming the object; otherwise (a verb:
+  one in either order), or on object and subject with its converse ("the sky above the clock" asks (clock, sky,
+  under); `_CONVERSE`), or a garment "on" a person asked as worn (Is the person wearing shorts?), or, for "in"/"on"/"at" a scene, a scene check naming the object; otherwise (a verb:
   "ride", "wear"; "with" and "has" are possession, the verb have) an action check on the subject with that verb
   lemma and, when the tuple names one, that object; a verb followed by a spatial phrase ("hanging on") is asked by
   either; the background or foreground as the place ("in the background") is asked by a position check naming
@@ -101,6 +102,18 @@ RELATION_SYNONYMS = {
     "at": "near",  # "a man at a table": beside it
 }
 _PROXIMITY = {"next to", "near"}
+# The same fact said from the other object ("the sky above the clock" asks "Is the clock under the sky?"): a
+# relation check on (Y, X) with one of these asks (X, Y, relation). "Y on X" puts X under Y, but "Y under X"
+# does not put X on Y ("a cat under the table": the table is above the cat, not on it), so "on" has none.
+_CONVERSE = {
+    "left of": {"right of"},
+    "right of": {"left of"},
+    "above": {"below", "under"},
+    "below": {"above", "on"},
+    "under": {"above", "on"},
+    "behind": {"in front of"},
+    "in front of": {"behind"},
+}
 _SETTING_PREPOSITIONS = {"in", "on", "at", "inside", "within"}
 
 
@@ -294,6 +307,21 @@ def _relation_covered(args: tuple[str, ...], checks: list[dict]) -> bool:
                 )
                 if forward or backward:
                     return True
+            if (
+                c["kind"] == "relation"
+                and c.get("relation") in _CONVERSE.get(relation, set())
+                and _same_noun(obj, c.get("subject"))
+                and _same_noun(subject, c.get("object"))
+            ):
+                return True
+            if (  # (shorts, person, on): "Is the person wearing shorts?" asks it
+                relation == "on"
+                and c["kind"] == "action"
+                and verb_lemma(str(c.get("action", ""))) == "wear"
+                and _same_noun(obj, c.get("subject"))
+                and _same_noun(subject, c.get("object"))
+            ):
+                return True
             if c["kind"] == "scene" and phrase in _SETTING_PREPOSITIONS and _same_noun(obj, str(c.get("setting", ""))):
                 return True
         return False
@@ -332,16 +360,16 @@ BASELINE: dict[str, dict[str, tuple[int, int]]] = {
     "evaluator": {
         "entity": (2636, 3395), "attribute color": (255, 427), "attribute state": (0, 924),
         "attribute material": (0, 97), "attribute shape": (0, 50), "attribute texture": (0, 39),
-        "attribute size": (0, 35), "attribute other": (0, 370), "relation spatial": (37, 1797),
+        "attribute size": (0, 35), "attribute other": (0, 370), "relation spatial": (45, 1797),
         "relation action": (1, 272), "count": (117, 189), "text": (1, 110), "global": (0, 475),
-        "overall": (3047, 8180),
+        "overall": (3055, 8180),
     },
     "judge": {
         "entity": (2761, 3395), "attribute color": (255, 427), "attribute state": (244, 924),
         "attribute material": (34, 97), "attribute shape": (16, 50), "attribute texture": (11, 39),
-        "attribute size": (21, 35), "attribute other": (104, 370), "relation spatial": (228, 1797),
+        "attribute size": (21, 35), "attribute other": (104, 370), "relation spatial": (236, 1797),
         "relation action": (2, 272), "count": (117, 189), "text": (1, 110), "global": (46, 475),
-        "overall": (3840, 8180),
+        "overall": (3848, 8180),
     },
 }  # fmt: skip
 

@@ -578,6 +578,8 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "on the left side of": "left of",
                 "to the left side of": "left of",
                 "left of": "left of",
+                "left to": "left of",  # "the cup is left to the plate": a common non-native wording
+                "right to": "right of",
                 "to the right of": "right of",
                 "on the right of": "right of",
                 "on the right side of": "right of",
@@ -1932,6 +1934,11 @@ class _Parser:
             return None, phrase
         self._weather(phrase)
         medium_thing = head in _MEDIUM_NOUNS and not (nxt and nxt.word == "of")  # "a painting on a wall"
+        # "photos on a wall", "electric lights": several pictures or lights are things in the picture (one image
+        # is not several), unless they say what they show ("photos of a city")
+        medium_thing = medium_thing or (
+            phrase.plural and last_word != singular_noun(last_word) and not (nxt and nxt.word == "of")
+        )
         if not medium_thing and (
             head in FRAMING_NOUNS
             or singular_noun(head) in FRAMING_NOUNS
@@ -2311,7 +2318,10 @@ class _Parser:
                     entity, phrase = self.noun_phrase()
                     if entity is not None and at_thing is not None and entity is not at_thing:
                         # "a man at a table", "sitting at a desk": beside it (the contract's near), not a gaze
+                        start = len(self.out.checks)
                         self.out.relation(at_thing, "near", entity)
+                        if at_thing is self.topic:
+                            self._share(start)  # "a traffic light and a signpost at a crossing": both are there
                     if entity is not None:
                         self.last_role = "object"  # "eating from a plate on her lap": the plate is on it
                     if entity is not None and token.word == "with":
@@ -2366,7 +2376,11 @@ class _Parser:
                             after_and
                             and prior_role == "subject"
                             and self.topic is not None
-                            and prior_end == run_start - 1
+                            and (
+                                prior_end == run_start - 1
+                                # "mushrooms, olives, and tomatoes": a comma before the "and" (the serial comma)
+                                or (prior_end == run_start - 2 and self.tokens[run_start - 2].word == ",")
+                            )
                         )
                         listed = (
                             not joined

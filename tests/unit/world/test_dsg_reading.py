@@ -304,6 +304,31 @@ def test_coverage_counts_a_question_only_when_a_check_asks_it(tmp_path):
     assert table["relation spatial"] == (1, 2) and table["text"] == (0, 1)
 
 
+def _question(args: tuple[str, ...]) -> coverage.Question:
+    return coverage.Question("p", "relation spatial", "relation", args)
+
+
+def test_a_relation_asked_from_the_other_object_covers_its_converse_and_nothing_else():
+    sky_above_clock = [{"kind": "relation", "subject": "sky", "relation": "above", "object": "clock"}]
+    wave_behind_man = [{"kind": "relation", "subject": "wave", "relation": "behind", "object": "man"}]
+    cat_under_table = [{"kind": "relation", "subject": "cat", "relation": "under", "object": "table"}]
+    assert coverage.covered(_question(("clock", "sky", "under")), sky_above_clock)
+    assert coverage.covered(_question(("clock", "sky", "below")), sky_above_clock)
+    assert coverage.covered(_question(("man", "wave", "in front of")), wave_behind_man)
+    # not the same relation reversed, and under's converse is not on
+    assert not coverage.covered(_question(("clock", "sky", "above")), sky_above_clock)
+    assert not coverage.covered(_question(("man", "wave", "behind")), wave_behind_man)
+    assert not coverage.covered(_question(("table", "cat", "on")), cat_under_table)
+
+
+def test_a_garment_on_a_person_is_asked_by_the_person_wearing_it():
+    worn = [{"kind": "action", "subject": "person", "action": "wear", "object": "sunglasses"}]
+    held = [{"kind": "action", "subject": "person", "action": "hold", "object": "sunglasses"}]
+    assert coverage.covered(_question(("sunglasses", "person", "on")), worn)
+    assert not coverage.covered(_question(("sunglasses", "person", "on")), held)
+    assert not coverage.covered(_question(("sunglasses", "person", "behind")), worn)
+
+
 def test_subjects_joined_by_and_share_what_follows():
     # "a man and a woman posing in front of a van": both pose, both are in front of it
     checks = read("a man and a woman posing in front of a van")
@@ -855,3 +880,39 @@ def test_a_name_is_asked_as_written():
     assert "Is Ada Lovelace in the image?" in questions("Ada Lovelace holding a quill")
     assert "Is Ada Lovelace holding the quill?" in questions("Ada Lovelace holding a quill")
     assert "Are there exactly two men?" in questions("Two Men in Hats")  # a count is no name
+
+
+# ---------------------------------------------------------------- lists, plural pictures and lights, "left to"
+
+
+@pytest.mark.parametrize(
+    "prompt, subjects, relation, obj",
+    [
+        # the serial comma before "and" still joins the list: each one is on the tray
+        ("There are spoons, cups, and napkins on the tray.", {"spoon", "cup", "napkin"}, "on", "tray"),
+        ("a kettle, a teapot and a mug on a shelf", {"kettle", "teapot", "mug"}, "on", "shelf"),
+        # "at" is near, and both joined subjects are there
+        ("A bicycle and a scooter at a fountain.", {"bicycle", "scooter"}, "near", "fountain"),
+    ],
+)
+def test_a_place_after_a_list_holds_for_each_item(prompt, subjects, relation, obj):
+    placed = {c["subject"] for c in of_kind(prompt, "relation") if (c["relation"], c["object"]) == (relation, obj)}
+    assert placed == subjects
+
+
+def test_several_pictures_or_lights_are_things_in_the_picture_but_one_photo_of_is_the_medium():
+    assert {c["subject"] for c in of_kind("three framed photos and string lights above a sofa", "entity")} >= {
+        "photo",
+        "string light",
+    }
+    assert {c["subject"] for c in of_kind("old paintings on a brick wall", "entity")} >= {"painting", "wall"}
+    assert "photo" not in {c["subject"] for c in of_kind("a photo of a heron", "entity")}
+    assert "light" in {c["subject"] for c in of_kind("a porch with glowing lights", "entity")}
+
+
+def test_left_to_and_right_to_are_left_of_and_right_of():
+    ((subject, relation, obj),) = [
+        (c["subject"], c["relation"], c["object"]) for c in of_kind("a kettle is left to a toaster", "relation")
+    ]
+    assert (subject, relation, obj) == ("kettle", "left of", "toaster")
+    assert [c["relation"] for c in of_kind("the mug is right to the laptop", "relation")] == ["right of"]
