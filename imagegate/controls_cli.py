@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from imagegate.remote import generation_path
 from imagegate_service import constants as c
 
 DEFAULT_API = "http://127.0.0.1:8080"  # imagegate serve's default address
@@ -93,15 +94,18 @@ def _call_or_say(
 
 def review_command(args: Any) -> int:
     body = {"decision": args.decision, **({"feedback": args.feedback} if args.feedback is not None else {})}
-    called = _call_or_say(args, "POST", f"/generations/{args.id}/review", body)
+    called = _call_or_say(args, "POST", generation_path(args.id, "review"), body)
     if called is None:
         return EXIT_CONNECTION
     status, answer = called
     if status != 200:
         print(f"imagegate: review refused ({status} {answer.get('error')}): {answer.get('message')}", file=sys.stderr)
         return EXIT_REFUSED
-    review = answer["review"]
-    print(f"generation {answer['id']}: round {review['round']} {review_text(review)}; the run goes on")
+    review = answer.get("review") if isinstance(answer.get("review"), dict) else {}  # the answer is untrusted
+    print(
+        f"generation {answer.get('id', args.id)}: round {review.get('round', '?')} {review_text(review)}; "
+        "the run goes on"
+    )
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from imagegate.controls_cli import EXIT_CONNECTION, EXIT_OK, EXIT_REFUSED, _call_or_say
+from imagegate.remote import generation_path
 
 
 def add_parsers(sub: Any, parents: list[Any]) -> None:
@@ -23,7 +24,7 @@ def add_parsers(sub: Any, parents: list[Any]) -> None:
 
 
 def cancel_command(args: Any) -> int:
-    called = _call_or_say(args, "POST", f"/generations/{args.id}/cancel")
+    called = _call_or_say(args, "POST", generation_path(args.id, "cancel"))
     if called is None:
         return EXIT_CONNECTION
     status, answer = called
@@ -32,14 +33,15 @@ def cancel_command(args: Any) -> int:
         return EXIT_REFUSED
     totals = answer.get("totals") or {}
     print(
-        f"generation {answer['id']}: cancelled, now {answer['status']} (execution {answer.get('executionStatus')}); "
+        f"generation {answer.get('id', args.id)}: cancelled, now {answer.get('status', '?')} "
+        f"(execution {answer.get('executionStatus')}); "
         f"{totals.get('rounds', 0)} round(s) kept, ${float(totals.get('costUsd') or 0):.4f} spent"
     )
     return EXIT_OK
 
 
 def delete_command(args: Any) -> int:
-    called = _call_or_say(args, "DELETE", f"/generations/{args.id}")
+    called = _call_or_say(args, "DELETE", generation_path(args.id))
     if called is None:
         return EXIT_CONNECTION
     status, answer = called

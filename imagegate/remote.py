@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # https://{api-id}.execute-api.{region}.amazonaws.com/{stage}: the region is the host's third label
 _EXECUTE_API_HOST = re.compile(r"^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$")
@@ -23,6 +23,12 @@ TERMINAL_STATUSES = ("PASSED", "EXHAUSTED", "BLOCKED", "FAILED")
 # The cheapest run that still goes through every step: one round of one candidate.
 SMOKE_REQUEST = {"prompt": "a red apple on a white table", "maxRounds": 1, "candidatesPerRound": 1}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def generation_path(run_id: str, action: str = "") -> str:
+    """/generations/{id}[/action] with the id escaped as one path segment: an id typed on the command line ("a/b",
+    "../budget", "x?y") must name that generation, never another route or a query."""
+    return f"/generations/{quote(run_id, safe='')}" + (f"/{action}" if action else "")
 
 
 class RemoteError(Exception):
@@ -95,7 +101,7 @@ def smoke(
     deadline = clock() + timeout_seconds
     generation: dict[str, Any] = {}
     while True:
-        status, generation = call("GET", f"/generations/{run_id}", None)
+        status, generation = call("GET", generation_path(run_id), None)
         if (status == 200 and generation.get("status") in TERMINAL_STATUSES) or clock() >= deadline:
             break
         sleep(poll_seconds)

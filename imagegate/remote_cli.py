@@ -17,6 +17,7 @@ import urllib.error
 from collections.abc import Callable
 from typing import Any
 
+from imagegate.remote import generation_path
 from imagegate_service import constants as c
 
 # Seconds between two reads of a running generation: a round takes tens of seconds in AWS and a few locally, so a
@@ -180,7 +181,7 @@ def follow_run(
     printed: set[int] = set()
     failures = 0
     asked: tuple[Any, Any] | None = None
-    path = f"/generations/{run_id}"
+    path = generation_path(run_id)
     while True:
         try:
             status, generation = call("GET", path, None)
@@ -220,7 +221,7 @@ def _ask_review(call: Call, run_id: str, waiting: dict[str, Any], ask: Callable[
         if body is None:
             print("no answer: the run waits until its review times out")
             return
-        status, answer = call("POST", f"/generations/{run_id}/review", body)
+        status, answer = call("POST", generation_path(run_id, "review"), body)
         if status == 200:
             return
         print(f"  {answer.get('message') or refusal('POST', 'review', status, answer)}")
@@ -235,7 +236,7 @@ def show_command(args: argparse.Namespace) -> int:
     from imagegate import cli
     from imagegate.terminal import Terminal
 
-    path = f"/generations/{args.run_dir}"
+    path = generation_path(args.run_dir)
     try:
         status, generation = api_caller(args.api, args.api_key)("GET", path, None)
     except ApiFailure as error:

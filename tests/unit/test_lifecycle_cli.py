@@ -4,8 +4,10 @@ the imagegate API: one line on stderr naming the address and exit 1, not a trace
 from __future__ import annotations
 
 import threading
+import urllib.parse
 from argparse import Namespace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -63,3 +65,50 @@ def test_an_answer_that_is_not_a_json_object_is_one_line_and_exit_1(not_the_api,
     assert code == controls_cli.EXIT_CONNECTION
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not_the_api in err and "is it the imagegate API?" in err
+
+
+class _Recorder(_NotTheApi):
+    """Records each request's path (as sent on the wire) and answers a JSON object."""
+
+    body = b"{}"  # an object without the fields a command prints: it still says one line, no KeyError
+    paths: ClassVar[list[str]] = []
+
+    def _answer(self) -> None:
+        self.paths.append(self.path)
+        super()._answer()
+
+    do_GET = do_POST = do_DELETE = _answer
+
+
+@pytest.mark.parametrize(
+    "command, action",
+    [
+        (lambda args: lifecycle_cli.cancel_command(args), "/cancel"),
+        (lambda args: lifecycle_cli.delete_command(args), ""),
+        (
+            lambda args: controls_cli.review_command(Namespace(**vars(args), decision="approve", feedback=None)),
+            "/review",
+        ),
+    ],
+    ids=["cancel", "delete", "review"],
+)
+@pytest.mark.parametrize("run_id", ["../budget", "a/b", "x?limit=1", "id#frag"])
+def test_a_typed_id_names_one_generation_never_another_route(command, action, run_id):
+    # Given a server that records the paths it is asked for
+    handler = type("Handler", (_Recorder,), {"paths": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        # When a command is given an id with a slash, dots, a query or a fragment in it
+        code = command(Namespace(api=f"http://127.0.0.1:{server.server_address[1]}", api_key=None, id=run_id))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    # Then the request goes to /generations/<that id, one escaped segment>[/action], nowhere else
+    (path,) = handler.paths
+    assert path.startswith("/generations/") and path.endswith(action)
+    segment = path[len("/generations/") : len(path) - len(action)]
+    assert "/" not in segment and "?" not in segment and "#" not in segment
+    assert urllib.parse.unquote(segment) == run_id
+    assert code == controls_cli.EXIT_OK or action == ""  # delete wants 204; the others take the 200 as done
