@@ -1,5 +1,7 @@
 """Names shared by the handlers, the local runtime and the CDK app: one place for each."""
 
+from typing import Final
+
 SERVICE_NAME = "imagegate"
 METRICS_NAMESPACE = "imagegate"
 
@@ -156,7 +158,7 @@ CALL_INVALID = "invalid"
 CALL_REFUSED = "refused"
 CALL_TRUNCATED = "truncated"
 
-TTL_ATTRIBUTE = "expiresAt"
+TTL_ATTRIBUTE: Final = "expiresAt"
 DEFAULT_RUN_TTL_DAYS = 90
 
 # Custom metrics (the dashboard in infra/ plots these).

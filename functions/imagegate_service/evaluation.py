@@ -25,7 +25,7 @@ Pure Python: no boto3 at module level.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from imagegate_service.constants import (
     EVALUATION_ATTRIBUTE_KINDS,
@@ -33,6 +33,7 @@ from imagegate_service.constants import (
     EVALUATION_TWO_OBJECT_RELATIONS,
 )
 from imagegate_service.constants import EVALUATION_RELATION_WORDS as _RELATION_WORDS
+from imagegate_service.domain.state import EvaluationCheck
 
 RELATIONS = tuple(name for name in EVALUATION_RELATIONS if name not in EVALUATION_TWO_OBJECT_RELATIONS)
 _NUMBER_NAMES = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
@@ -115,7 +116,7 @@ def _be(cls: str, count: int) -> str:
     return f"Are the {_plural(cls)}" if count > 1 else f"Is the {cls}"
 
 
-def checks_from_expected(expected: dict[str, Any]) -> list[dict[str, Any]]:
+def checks_from_expected(expected: dict[str, Any]) -> list[EvaluationCheck]:
     """DSG-style checks for structured expectations (deterministic; see the module docstring)."""
     if not isinstance(expected, dict):
         raise ExpectationError("expected must be an object with include (and optionally exclude)")
@@ -125,11 +126,13 @@ def checks_from_expected(expected: dict[str, Any]) -> list[dict[str, Any]]:
         raise ExpectationError("expected.include must be a list of 1-20 items (0 when scene, light or style is given)")
     if not isinstance(exclude, list) or len(exclude) > 20:
         raise ExpectationError("expected.exclude must be a list of at most 20 items")
-    checks: list[dict[str, Any]] = []
+    checks: list[EvaluationCheck] = []
 
     def add(check: dict[str, Any]) -> str:
         check_id = f"c{len(checks) + 1}"
-        checks.append({"id": check_id, **{k: v for k, v in check.items() if v is not None}})  # no parent: omitted
+        checks.append(
+            cast("EvaluationCheck", {"id": check_id, **{k: v for k, v in check.items() if v is not None}})
+        )  # no parent: omitted
         return check_id
 
     parsed = [_item(expected, "include", i) for i in range(len(include))]

@@ -8,6 +8,7 @@ import copy
 import json
 import math
 import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -35,6 +36,7 @@ from imagegate_service.domain.clock import utc_now
 from imagegate_service.domain.costs import round_cost_floor
 from imagegate_service.domain.enhancing import parse_operations
 from imagegate_service.domain.model_calls import ANSWERS_SCHEMA
+from imagegate_service.domain.state import Settings
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.evaluation import ExpectationError, checks_from_expected
 
@@ -103,7 +105,7 @@ def run_ttl_days() -> int:
     return int(os.environ.get(ENV_RUN_TTL_DAYS, DEFAULT_RUN_TTL_DAYS))
 
 
-def resolve_settings(request: Any) -> dict[str, Any]:
+def resolve_settings(request: Any) -> Settings:
     """Validate a run request and return every setting with its default applied."""
     request = _with_current_names(request)
     _check_schema(request)
@@ -114,15 +116,16 @@ def resolve_settings(request: Any) -> dict[str, Any]:
     elif "cfgScale" in settings:
         raise InvalidRequest("cfgScale", f"{model.name} takes no cfgScale; leave it out")
     _check_schema(settings)  # the deployment's defaults obey the same limits as a request
-    check_deployed_models(settings)  # only models this deployment may call (and none that are retired)
-    _check_model_rules(settings, model)
-    _check_review_fits_retention(settings)
-    if "finish" in settings:  # checked as an enhancement's operations are, so a bad one starts no run
+    checked = cast("Settings", settings)  # every field held to the request schema, every default applied
+    check_deployed_models(checked)  # only models this deployment may call (and none that are retired)
+    _check_model_rules(checked, model)
+    _check_review_fits_retention(checked)
+    if "finish" in checked:  # checked as an enhancement's operations are, so a bad one starts no run
         settings["finish"] = [operation.to_dict() for operation in parse_operations(settings["finish"], "finish")]
-    return settings
+    return checked
 
 
-def _check_review_fits_retention(settings: dict[str, Any]) -> None:
+def _check_review_fits_retention(settings: Settings) -> None:
     """With review final a run may wait reviewTimeoutSeconds after each of its rounds: all of it must end before
     the deployment's retention (runRetentionDays: DynamoDB TTL, S3 lifecycle) removes the run's items and images,
     or the reviewer would be shown a run that is gone."""
@@ -232,7 +235,7 @@ def is_control_character(char: str) -> bool:
     return (code < 0x20 and char not in "\t\n") or 0x7F <= code <= 0x9F
 
 
-def _check_text_lengths(request: dict[str, Any], model: registry.GeneratorModel) -> None:
+def _check_text_lengths(request: Mapping[str, Any], model: registry.GeneratorModel) -> None:
     """The prompt and negative prompt against the chosen generator's own limits."""
     for field, limit in (("prompt", model.prompt_max_chars), ("negativePrompt", model.negative_prompt_max_chars)):
         text = request.get(field)
@@ -268,7 +271,7 @@ def _as_invalid_request(error: Any) -> InvalidRequest:
     return InvalidRequest(field, error.message)
 
 
-def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel) -> None:
+def _check_model_rules(settings: Settings, model: registry.GeneratorModel) -> None:
     prompt = settings["prompt"]
     if not prompt.strip():
         raise InvalidRequest("prompt", "must not be blank")
@@ -311,7 +314,7 @@ def _check_model_rules(settings: dict[str, Any], model: registry.GeneratorModel)
         )
 
 
-def _check_roles_distinct(settings: dict[str, Any]) -> None:
+def _check_roles_distinct(settings: Settings) -> None:
     """Judge, verifier and evaluator are three readings of the image and never share a model: the evaluator
     measures the gate, so it may be neither the judge's model nor the verifier's. The verifier is a service
     (rekognition) and the evaluator a Bedrock model, so the rule is kept generic: on the roles' ids, and for the
@@ -330,7 +333,7 @@ def _check_roles_distinct(settings: dict[str, Any]) -> None:
             )
 
 
-def _check_deployed_verifier(settings: dict[str, Any]) -> None:
+def _check_deployed_verifier(settings: Settings) -> None:
     """A deployment without a verifier (CDK context verifier none: no Rekognition permissions, or a region without
     it) refuses a run that asks for one: it would fail on AccessDenied at its first passed round."""
     deployed = deployed_models()
@@ -345,7 +348,7 @@ def _check_deployed_verifier(settings: dict[str, Any]) -> None:
         )
 
 
-def _check_evaluator(settings: dict[str, Any]) -> None:
+def _check_evaluator(settings: Settings) -> None:
     """The evaluator's expectations hold together (that it is another model than the judge's and the verifier's:
     _check_roles_distinct)."""
     include = (settings.get("expected") or {}).get("include", [])

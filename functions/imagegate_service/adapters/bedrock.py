@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from imagegate_service import deployment, registry, styles
 from imagegate_service.adapters.aws_clients import client as aws_client
+from imagegate_service.domain.state import ToolRequest
 from imagegate_service.errors import (
     ContentBlocked,
     ImagegateError,
@@ -438,7 +439,7 @@ def tool_call_cost_bound(
     return registry.text_model(model_id).token_cost(input_tokens, max_tokens or registry.tool_call_max_tokens())
 
 
-def tool_request_cost_bound(request: dict[str, Any], image_sizes: list[tuple[int, int]]) -> float:
+def tool_request_cost_bound(request: ToolRequest, image_sizes: list[tuple[int, int]]) -> float:
     """What a call with these ToolCaller.call arguments can cost at most, its images of these sizes."""
     texts = tool_call_texts(
         request["system_prompt"],

@@ -27,6 +27,7 @@ from imagegate_service.adapters.storage import (
     run_key,
     to_dynamo,
 )
+from imagegate_service.domain.state import ReviewDecision
 
 
 def _money(value: float) -> Decimal:
@@ -72,7 +73,7 @@ class DynamoReviewStore(_Table):
             )
         )
 
-    def take_review(self, run_id: str, task_token: str, round_number: int, review: dict[str, Any]) -> bool:
+    def take_review(self, run_id: str, task_token: str, round_number: int, review: ReviewDecision) -> bool:
         """One transaction: the run item back to RUNNING without its token, only while it still waits with this
         token; the review appended to the round item. False when the run no longer waits with this token."""
         from botocore.exceptions import ClientError

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.adapters.aws_clients import dynamodb_table
+from imagegate_service.domain.state import LedgerEntry, RoundItem
 from imagegate_service.errors import ObjectsNotDeleted, StoreThrottled
 
 MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
@@ -137,7 +138,7 @@ class DynamoRunRepository(RunsTable):
     the spend ledger) under the run's partition. DynamoDB throttling left after botocore's retries is
     raised as StoreThrottled (the state machine retries the task)."""
 
-    def create_run(self, run_id: str, attributes: dict[str, Any]) -> None:
+    def create_run(self, run_id: str, attributes: Mapping[str, Any]) -> None:
         """Create the run item; a retried start finds it already there and leaves it as it is."""
         from botocore.exceptions import ClientError
 
@@ -151,7 +152,7 @@ class DynamoRunRepository(RunsTable):
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
 
-    def start_run(self, run_id: str, attributes: dict[str, Any]) -> bool:
+    def start_run(self, run_id: str, attributes: Mapping[str, Any]) -> bool:
         """Start Run's write, in one conditional update: create the run item, or move a QUEUED one (the API
         wrote it on acceptance) to the attributes' status keeping what it was created with (RUN_FIRST_WRITER_KEYS).
         A run already started (a retried Start Run) is left as it is; True when this call wrote."""
@@ -198,7 +199,7 @@ class DynamoRunRepository(RunsTable):
             return False
         return True
 
-    def update_run(self, run_id: str, attributes: dict[str, Any]) -> None:
+    def update_run(self, run_id: str, attributes: Mapping[str, Any]) -> None:
         attributes = {key: value for key, value in attributes.items() if value is not None}
         names = {f"#a{i}": key for i, key in enumerate(attributes)}
         values = {f":v{i}": value for i, value in enumerate(attributes.values())}
@@ -211,7 +212,7 @@ class DynamoRunRepository(RunsTable):
             ExpressionAttributeValues=to_dynamo(values),
         )
 
-    def put_round(self, run_id: str, round_number: int, attributes: dict[str, Any]) -> None:
+    def put_round(self, run_id: str, round_number: int, attributes: Mapping[str, Any]) -> None:
         self._call(
             self._table.put_item,
             Item=to_dynamo(
@@ -226,7 +227,7 @@ class DynamoRunRepository(RunsTable):
         )
 
     def put_round_and_update_run(
-        self, run_id: str, round_number: int, round_attributes: dict[str, Any], run_attributes: dict[str, Any]
+        self, run_id: str, round_number: int, round_attributes: RoundItem, run_attributes: Mapping[str, Any]
     ) -> None:
         """The round item and the run's totals in ONE transaction (TransactWriteItems): both or neither."""
         round_item = {
@@ -289,7 +290,7 @@ class DynamoRunRepository(RunsTable):
             ExpressionAttributeValues={":amount": -Decimal(str(amount_usd))},
         )
 
-    def record_call(self, run_id: str, entry: dict[str, Any], reserved_usd: float) -> bool:
+    def record_call(self, run_id: str, entry: LedgerEntry, reserved_usd: float) -> bool:
         """The ledger entry of one answered call (conditional on its callId: a re-delivered invocation cannot
         add it twice), and its reservation replaced by its cost, in one transaction. False when the entry
         was already there (its reservation is then released)."""
@@ -324,9 +325,9 @@ class DynamoRunRepository(RunsTable):
             raise
         return True
 
-    def ledger(self, run_id: str) -> list[dict[str, Any]]:
+    def ledger(self, run_id: str) -> list[LedgerEntry]:
         """Every recorded billable call of the run, in callId order."""
-        return self._query_prefix(run_id, LEDGER_SK_PREFIX)
+        return cast("list[LedgerEntry]", self._query_prefix(run_id, LEDGER_SK_PREFIX))
 
     def get_run(self, run_id: str) -> dict[str, Any] | None:
         item = self._call(self._table.get_item, Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get(
@@ -334,8 +335,8 @@ class DynamoRunRepository(RunsTable):
         )
         return from_dynamo(item) if item else None
 
-    def list_rounds(self, run_id: str) -> list[dict[str, Any]]:
-        return self._query_prefix(run_id, "ROUND#")
+    def list_rounds(self, run_id: str) -> list[RoundItem]:
+        return cast("list[RoundItem]", self._query_prefix(run_id, "ROUND#"))
 
     def _query_prefix(self, run_id: str, prefix: str) -> list[dict[str, Any]]:
         """Every item of the run's partition whose sort key begins with prefix (an empty prefix: all of them, as

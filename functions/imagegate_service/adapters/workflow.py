@@ -9,6 +9,7 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
+from imagegate_service.domain.state import ReviewDecision
 
 # Step Functions answers these when the account's start rate or open-execution limit is reached, or (with a
 # customer managed key) when KMS throttles the call it makes for us: KmsThrottlingException, an error of StartExecution
@@ -115,7 +116,7 @@ class StepFunctionsWorkflow:
         # arn:aws:states:REGION:ACCOUNT:stateMachine:NAME -> arn:aws:states:REGION:ACCOUNT:execution:NAME:RUN_ID
         return self.state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{run_id}"
 
-    def send_task_success(self, task_token: str, output: dict[str, Any]) -> bool:
+    def send_task_success(self, task_token: str, output: ReviewDecision) -> bool:
         """Answer a task waiting for this token (SendTaskSuccess); False when it no longer waits (the task timed
         out, or its execution ended: TaskTimedOut, TaskDoesNotExist, InvalidToken)."""
         from botocore.exceptions import ClientError

@@ -26,6 +26,7 @@ from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.benchmark.limits import cycle_states, longest_path
 from imagegate_service.domain.costs import estimated_round_cost
+from imagegate_service.domain.state import Settings
 from imagegate_service.settings import DEFAULTS, deployment_defaults
 
 # The roles whose models a run calls; an offline-only model (the local runtime's) is priced as the registry's
@@ -61,7 +62,7 @@ def aws_models(recorded: Mapping[str, Any] | None = None) -> dict[str, str]:
     return models
 
 
-def round_cost(settings: Mapping[str, Any], candidates: float) -> float:
+def round_cost(settings: Settings, candidates: float) -> float:
     """The registry's price of one round of these settings at a (mean, possibly fractional) candidate count."""
     one = estimated_round_cost({**settings, "candidatesPerRound": 1})
     two = estimated_round_cost({**settings, "candidatesPerRound": 2})

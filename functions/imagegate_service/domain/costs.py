@@ -19,13 +19,12 @@ daily budget, Start, settings and Record Round all import it at module level wit
 
 from __future__ import annotations
 
-from typing import Any
-
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry
 from imagegate_service.adapters.bedrock import tool_request_cost_bound
 from imagegate_service.domain.model_calls import ANSWERS_SCHEMA, answers_request, checks_request, judge_request
 from imagegate_service.domain.refining import TARGETED_OPERATIONS
+from imagegate_service.domain.state import EvaluationCheck, Settings, ToolRequest
 from imagegate_service.evaluation import checks_from_expected
 
 # What one judge call and one rewrite call cost in tokens, for budgeting a round before it runs.
@@ -46,7 +45,7 @@ CHECK_LINE_MAX_BYTES = 1000
 
 
 # -- per call -------------------------------------------------------------------------------------------------
-def image_calls_bound(settings: dict[str, Any]) -> float:
+def image_calls_bound(settings: Settings) -> float:
     """What the round's image calls cost at most: every requested image billed (filtered ones included)."""
     model = registry.generator(settings["generator"])
     return int(settings["candidatesPerRound"]) * model.price_per_image(
@@ -59,13 +58,13 @@ def mask_detection_price() -> float:
     return registry.verifier_service(c.VERIFIER_REKOGNITION).price_per_image(*MASK_FEATURES)
 
 
-def targeted_mask_bound(settings: dict[str, Any]) -> float:
+def targeted_mask_bound(settings: Settings) -> float:
     """Strategy targeted (0 otherwise): the detector's call for an erase's mask. Rewrite Prompt pays it before it
     knows whether the round edits or, with no box to mask, regenerates, so it bounds either kind of round."""
     return mask_detection_price() if settings.get("strategy") == c.STRATEGY_TARGETED else 0.0
 
 
-def targeted_calls_bound(settings: dict[str, Any]) -> float:
+def targeted_calls_bound(settings: Settings) -> float:
     """What a targeted round's image calls cost at most (strategy targeted; 0 otherwise): each candidate one call
     of the dearest targeted service, and the detector's call for an erase's mask."""
     if settings.get("strategy") != c.STRATEGY_TARGETED:
@@ -74,13 +73,13 @@ def targeted_calls_bound(settings: dict[str, Any]) -> float:
     return int(settings["candidatesPerRound"]) * max(prices) + targeted_mask_bound(settings)
 
 
-def judge_call_bound(settings: dict[str, Any], image_size: tuple[int, int] | None = None) -> float:
+def judge_call_bound(settings: Settings, image_size: tuple[int, int] | None = None) -> float:
     """The most one judge call on an image of the run's size can cost."""
     request = judge_request(settings["judge"], settings["prompt"], b"", settings.get("style"))
     return tool_request_cost_bound(request, [image_size or (settings["width"], settings["height"])])
 
 
-def verifies(settings: dict[str, Any]) -> bool:
+def verifies(settings: Settings) -> bool:
     """Whether the run has a verifier (setting verifier rekognition): only then do its calls cost anything."""
     return bool(settings.get("verifier", c.VERIFIER_NONE) == c.VERIFIER_REKOGNITION)
 
@@ -93,12 +92,12 @@ def text_price() -> float:
     return registry.verifier_service(c.VERIFIER_REKOGNITION).price_per_image(TEXT_FEATURE)
 
 
-def verification_calls_bound(settings: dict[str, Any]) -> float:
+def verification_calls_bound(settings: Settings) -> float:
     """The most the verifier can cost in a round: DetectLabels (two features) and DetectText, on the best image."""
     return labels_price() + text_price() if verifies(settings) else 0.0
 
 
-def evaluation_calls_bound(settings: dict[str, Any], checks: list[dict[str, Any]] | None) -> float:
+def evaluation_calls_bound(settings: Settings, checks: list[EvaluationCheck] | None) -> float:
     """The most the evaluator can cost in a round: its answers on the round's best image and, while the run
     has no checks yet, the call that makes them (answers then bounded at the schema's most checks)."""
     model_id, size = settings["evaluator"], (settings["width"], settings["height"])
@@ -114,14 +113,14 @@ def evaluation_calls_bound(settings: dict[str, Any], checks: list[dict[str, Any]
     return making + tool_request_cost_bound(answers, [size])
 
 
-def rewrite_call_bound(request: dict[str, Any]) -> float:
+def rewrite_call_bound(request: ToolRequest) -> float:
     """The most the rewrite call can cost: its actual text, output at maxTokens."""
     return tool_request_cost_bound(request, [])
 
 
 # -- per round ------------------------------------------------------------------------------------------------
 def next_round_bound(
-    settings: dict[str, Any], checks: list[dict[str, Any]] | None, rewrite_request: dict[str, Any] | None
+    settings: Settings, checks: list[EvaluationCheck] | None, rewrite_request: ToolRequest | None
 ) -> float:
     """The most another round can cost: every candidate billed (drawn, or a targeted edit's service calls and
     mask), a judge call per candidate, the verifier's calls
@@ -138,13 +137,13 @@ def next_round_bound(
     )
 
 
-def first_round_bound(settings: dict[str, Any]) -> float:
+def first_round_bound(settings: Settings) -> float:
     """The most a round can cost before any of its texts exist (no checks, no rewrite yet)."""
     return next_round_bound(settings, None, None)
 
 
 # -- before a run ---------------------------------------------------------------------------------------------
-def estimated_round_cost(settings: dict[str, Any]) -> float:
+def estimated_round_cost(settings: Settings) -> float:
     """Model cost of one round before it runs: the images, one judge call per image, one rewrite
     (none with strategy redraw: the next round re-draws the same prompt with a new seed), and the verifier's calls
     (counted every round, as if the judge passed it and a check quoted text: the estimate never falls short)."""
@@ -164,7 +163,7 @@ def estimated_round_cost(settings: dict[str, Any]) -> float:
     )
 
 
-def estimated_evaluation_cost(settings: dict[str, Any]) -> float:
+def estimated_evaluation_cost(settings: Settings) -> float:
     """The evaluator's share of a round before it runs: its answers, plus the run's checks (counted every
     round, so the estimate never falls short of the round that makes them)."""
     evaluator = registry.text_model(settings["evaluator"])
@@ -173,7 +172,7 @@ def estimated_evaluation_cost(settings: dict[str, Any]) -> float:
     )
 
 
-def round_cost_floor(settings: dict[str, Any]) -> float:
+def round_cost_floor(settings: Settings) -> float:
     """The least maxCostUsd a run may ask for: one round by either cost model (the budget guard reserves each
     call's bound before it is made, so a budget below the first round's bound could pay for images no judge
     call may then look at; the token estimate covers the rest)."""

@@ -27,6 +27,7 @@ from imagegate_service.adapters.controls import DynamoDailyBudgetStore
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.costs import first_round_bound
 from imagegate_service.domain.ports import Clock, DailyBudgetStore
+from imagegate_service.domain.state import BilledStep, EnhanceStep, Settings
 from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest
 from imagegate_service.settings import run_ttl_days
 
@@ -101,7 +102,7 @@ class DailyBudget:
             "resetsAt": iso(next_midnight(now)),
         }
 
-    def check_start(self, settings: dict[str, Any]) -> None:
+    def check_start(self, settings: Settings) -> None:
         """DailyBudgetExhausted when today's committed spend leaves no room for the run's first round."""
         cap = self.cap_usd
         if cap is None:
@@ -117,7 +118,7 @@ class DailyBudget:
             )
 
     # -- what the loop's billable calls do (domain/spend.py) ----------------------------------------------
-    def take(self, state: dict[str, Any], round_number: int, bound_usd: float) -> str | None:
+    def take(self, state: BilledStep, round_number: int, bound_usd: float) -> str | None:
         """Before a billable call: its bound out of its round's reservation (reserving the round's worst case on
         its first call), else from the day. Returns the day it is counted on (None without a cap); raises
         DailyBudgetExhausted when neither fits."""
@@ -136,7 +137,7 @@ class DailyBudget:
             return day
         raise self._reached(f"a call of round {round_number} could cost up to ${bound_usd:.6f}", cap, now)
 
-    def take_call(self, state: dict[str, Any], bound_usd: float) -> str | None:
+    def take_call(self, state: BilledStep | EnhanceStep, bound_usd: float) -> str | None:
         """Before a billable call outside the loop's rounds (an enhancement of a finished image): its bound from
         the day, with no round reservation. Returns the day it is counted on (None without a cap); raises
         DailyBudgetExhausted when it does not fit."""

@@ -47,6 +47,7 @@ from imagegate_service.domain.enhancing import (
 )
 from imagegate_service.domain.masks import detect_for_mask
 from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.domain.state import EnhanceEnd, EnhanceProgress, EnhanceStep, RunResult, Settings
 from imagegate_service.errors import (
     BudgetExhausted,
     DailyBudgetExhausted,
@@ -273,9 +274,7 @@ class EnhancementStarter:
         }
 
 
-def start_finish(
-    starter: EnhancementStarter, run_id: str, settings: dict[str, Any], result: dict[str, Any]
-) -> str | None:
+def start_finish(starter: EnhancementStarter, run_id: str, settings: Settings, result: RunResult) -> str | None:
     """Finish Run: the run request's `finish` operations on the final image, as the run's enhancement; its id, or
     None when there is nothing to do (no `finish`, no image). Once per run: a re-delivered Finish Run finds the one
     it started. Whatever stops the start is kept on the enhancement's item (FAILED) or logged; the run has ended
@@ -324,7 +323,7 @@ class EnhancementRunner:
             self._local = LocalImaging()
         return self._local
 
-    def apply(self, state: dict[str, Any]) -> dict[str, Any]:
+    def apply(self, state: EnhanceStep) -> EnhanceProgress:
         """One operation on the current image; the state's next index and image."""
         run_id, eid, index = state["runId"], state["enhancementId"], int(state["index"])
         operations = state["operations"]
@@ -406,7 +405,7 @@ class EnhancementRunner:
         self._store.put_step(run_id, eid, index, step, iso(self._clock()))
         return {"index": index + 1, "current": {"key": key}, "done": index + 1 >= len(operations)}
 
-    def _detect(self, state: dict[str, Any], candidate: int, key: str) -> tuple[dict[str, Any], float]:
+    def _detect(self, state: EnhanceStep, candidate: int, key: str) -> tuple[dict[str, Any], float]:
         """Erase's mask needs the object's boxes: one DetectLabels call, billed once (domain/masks.py, as the
         loop's targeted erase makes it), beside the source round and outside its round's budget."""
         return detect_for_mask(
@@ -420,7 +419,7 @@ class EnhancementRunner:
             in_round=False,
         )
 
-    def finish(self, state: dict[str, Any]) -> dict[str, Any]:
+    def finish(self, state: EnhanceStep) -> EnhanceEnd:
         """The enhancement's end: SUCCEEDED with its last image, or FAILED with the error that stopped it."""
         run_id, eid = state["runId"], state["enhancementId"]
         cost = finished_cost(self._store.get_enhancement(run_id, eid) or {})

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from imagegate_service import constants as c
@@ -35,6 +35,15 @@ from imagegate_service.domain.answers import answer_outcome, validated
 from imagegate_service.domain.model_calls import ANSWERS_SCHEMA, CHECKS_SCHEMA, answers_request, checks_request
 from imagegate_service.domain.ports import ObjectStore, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.domain.state import (
+    EvaluationCheck,
+    EvaluationDocument,
+    EvaluationOutcome,
+    JudgedStep,
+    Reading,
+    ShownCheck,
+    ToolRequest,
+)
 from imagegate_service.errors import InvalidEvaluation
 from imagegate_service.evaluation import checks_from_expected
 
@@ -79,7 +88,7 @@ class RoundEvaluator:
         self._images = images or S3ObjectStore()
         self._spend = spend or SpendLedger()
 
-    def evaluate(self, state: dict[str, Any]) -> dict[str, Any]:
+    def evaluate(self, state: JudgedStep) -> EvaluationOutcome:
         settings, loop, run_id, judgement = state["settings"], state["loop"], state["runId"], state["judgement"]
         evaluator = registry.text_model(settings["evaluator"])
         key = c.evaluation_key(run_id, loop["round"])
@@ -130,12 +139,12 @@ class RoundEvaluator:
         return summary(document, key)
 
     # -- the checks: once per run --------------------------------------------------------------------
-    def _checks(self, state: dict[str, Any], evaluator: registry.TextModel, ledger: _Ledger) -> list[dict[str, Any]]:
+    def _checks(self, state: JudgedStep, evaluator: registry.TextModel, ledger: _Ledger) -> list[EvaluationCheck]:
         run_id, settings = state["runId"], state["settings"]
         key = c.evaluation_checks_key(run_id)
         cached = self._read_json(key)
         if cached is not None:
-            return cast("list[dict[str, Any]]", cached["checks"])
+            return cached["checks"]
         if settings.get("expected"):
             checks = checks_from_expected(settings["expected"])
             source, cost = CHECKS_SOURCE_EXPECTED, 0.0
@@ -160,10 +169,10 @@ class RoundEvaluator:
 
     def _evaluator_call(
         self,
-        state: dict[str, Any],
+        state: JudgedStep,
         step: str,
         evaluator: registry.TextModel,
-        request: dict[str, Any],
+        request: ToolRequest,
         image_sizes: list[tuple[int, int]],
         ledger: _Ledger,
         read: Callable[[ToolAnswer], _T],
@@ -189,43 +198,49 @@ class RoundEvaluator:
                 raise
 
     # -- the answers: once per round -----------------------------------------------------------------
-    def _read_json(self, key: str) -> dict[str, Any] | None:
-        return cast("dict[str, Any] | None", self._images.find_json(key))
+    def _read_json(self, key: str) -> EvaluationDocument | None:
+        found: EvaluationDocument | None = self._images.find_json(key)
+        return found
 
 
 class _Ledger:
     """The round's evaluation document: what the evaluator has cost so far, then how it ended."""
 
-    def __init__(self, images: ObjectStore, key: str, identity: dict[str, Any], spent: float):
+    def __init__(self, images: ObjectStore, key: str, identity: EvaluationDocument, spent: float):
         self._images, self._key, self._identity, self.spent = images, key, identity, spent
 
     def spend(self, cost: float) -> None:
         self.spent += cost
 
-    def save(self, **fields: Any) -> dict[str, Any]:
-        document = {**self._identity, "status": STATUS_IN_PROGRESS, **fields, "costUsd": round(self.spent, 6)}
+    def save(self, status: str = STATUS_IN_PROGRESS, outcome: EvaluationDocument | None = None) -> EvaluationDocument:
+        document: EvaluationDocument = {
+            **self._identity,
+            **(outcome or EvaluationDocument()),
+            "status": status,
+            "costUsd": round(self.spent, 6),
+        }
         self._images.put_json(self._key, document)
         return document
 
     def fail(self, error: Exception) -> None:
-        self.save(status=STATUS_FAILED, error=f"{type(error).__name__}: {error}")
+        self.save(STATUS_FAILED, {"error": f"{type(error).__name__}: {error}"})
 
-    def complete(self, result: dict[str, Any]) -> dict[str, Any]:
-        return self.save(status=STATUS_COMPLETE, **result)
+    def complete(self, result: EvaluationDocument) -> EvaluationDocument:
+        return self.save(STATUS_COMPLETE, result)
 
 
-def evaluation_passed(checks: list[dict[str, Any]]) -> bool:
+def evaluation_passed(checks: list[EvaluationCheck]) -> bool:
     """The evaluation's verdict: at least one check could be verified and no verifiable check failed. A run whose
     every check is unverifiable has shown nothing, so it does not pass; an unverifiable check never fails one."""
     verdicts = [check["satisfied"] for check in checks]
     return any(verdict is not None for verdict in verdicts) and False not in verdicts
 
 
-def unverifiable_count(checks: list[dict[str, Any]]) -> int:
+def unverifiable_count(checks: Sequence[EvaluationCheck | ShownCheck]) -> int:
     return sum(1 for check in checks if check["satisfied"] is None)
 
 
-def summary(document: dict[str, Any], key: str) -> dict[str, Any]:
+def summary(document: EvaluationDocument, key: str) -> EvaluationOutcome:
     """What the state carries: a few numbers and the key, never the checks (their number has no bound here)."""
     checks = document["checks"]
     return {
@@ -240,11 +255,11 @@ def summary(document: dict[str, Any], key: str) -> dict[str, Any]:
     }
 
 
-def public_evaluation(document: dict[str, Any]) -> dict[str, Any]:
+def public_evaluation(document: EvaluationDocument) -> Reading:
     """The evaluation as run.json and the API show it: {passed, source, unverifiable, checks: [{question,
     satisfied, kind}]} (satisfied null: unverifiable). A document written before unverifiable answers existed has
     none."""
-    checks = [
+    checks: list[ShownCheck] = [
         {"question": check["question"], "satisfied": check["satisfied"], "kind": check["kind"]}
         for check in document["checks"]
     ]
@@ -256,17 +271,17 @@ def public_evaluation(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def unavailable_evaluation(source: str, reason: str) -> dict[str, Any]:
+def unavailable_evaluation(source: str, reason: str) -> Reading:
     """The round's evaluation when the evaluator failed after its retries: not passed, and it says why."""
     return {"passed": False, "source": source, "unverifiable": 0, "checks": [], "unavailable": reason}
 
 
-def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:
+def validated_checks(answer: ToolAnswer) -> list[EvaluationCheck]:
     """The evaluator's checks, held to the schema and the contract: unique ids, a parent before its
     children, and each kind with its fields. Only the contract's keys are kept."""
     _refuse_truncated(answer, "checks")
     raw = validated(_without_null_parents(answer), CHECKS_SCHEMA, "evaluator", InvalidEvaluation)["checks"]
-    checks: list[dict[str, Any]] = []
+    checks: list[EvaluationCheck] = []
     seen: set[str] = set()
     for position, check in enumerate(raw):
         where = f"checks/{position}"
@@ -283,7 +298,7 @@ def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:
         if missing:
             raise InvalidEvaluation(f"the evaluator's {check['kind']} check {check['id']!r} has no {missing[0]}")
         seen.add(check["id"])
-        kept = {
+        kept: dict[str, Any] = {
             "id": check["id"],
             "kind": check["kind"],
             "question": check["question"],
@@ -298,11 +313,11 @@ def validated_checks(answer: ToolAnswer) -> list[dict[str, Any]]:
             # fewer than count of the subject; none at all (1) when the count is left out, or given as 0 (the
             # number the image should show): "fewer than 0" could never hold
             kept["count"] = max(1, int(check.get("count") or 1))
-        checks.append(kept)
+        checks.append(cast("EvaluationCheck", kept))  # held to the schema and to KIND_FIELDS just above
     return checks
 
 
-def answers_by_id(answer: ToolAnswer, checks: list[dict[str, Any]]) -> dict[str, bool | None]:
+def answers_by_id(answer: ToolAnswer, checks: list[EvaluationCheck]) -> dict[str, bool | None]:
     """The evaluator's answer for every check asked (yes True, no False, unverifiable None): exactly one answer
     per id, nothing else."""
     _refuse_truncated(answer, "answers")
@@ -323,7 +338,7 @@ def answers_by_id(answer: ToolAnswer, checks: list[dict[str, Any]]) -> dict[str,
     return result
 
 
-def apply_parent_rule(checks: list[dict[str, Any]], answers: dict[str, bool | None]) -> list[dict[str, Any]]:
+def apply_parent_rule(checks: list[EvaluationCheck], answers: dict[str, bool | None]) -> list[EvaluationCheck]:
     """DSG with unverifiable answers: a check whose parent failed (so, through it, any failed ancestor) fails;
     otherwise it keeps its own answer, None (unverifiable) included. An unverifiable parent says nothing against
     its children: what cannot be seen is not taken as missing."""

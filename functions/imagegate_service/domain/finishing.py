@@ -11,6 +11,7 @@ from imagegate_service.domain import spend
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.review import approved_loop, approved_readings
+from imagegate_service.domain.state import FinishStep, InterruptedRound, Loop, RunResult
 from imagegate_service.errors import ImagesFiltered
 
 CAUSE_LIMIT = 2000
@@ -30,10 +31,10 @@ def cause_message(cause: Any) -> str:
     return text
 
 
-def blocked_reason(state: dict[str, Any]) -> str:
+def blocked_reason(state: FinishStep) -> str:
     """What the content filter blocked: the user's prompt, a rewritten one, or a round's generated images."""
-    loop, error = state["loop"], state.get("error") or {}
-    if error.get("Error") == ImagesFiltered.__name__:
+    loop, error = state["loop"], state.get("error")
+    if error is not None and error.get("Error") == ImagesFiltered.__name__:
         round_number = loop.get("lastFilteredRound", loop["round"])
         return (
             f"the content filter blocked the generated images of round {round_number}; no round or budget was "
@@ -50,7 +51,7 @@ class RunFinisher:
         self._clock = clock
         self._images = images or S3ObjectStore()
 
-    def finish(self, state: dict[str, Any]) -> dict[str, Any]:
+    def finish(self, state: FinishStep) -> RunResult:
         loop, settings, run_id = state["loop"], state["settings"], state["runId"]
         status, reason = state["outcome"], state["reason"]
         readings: dict[str, Any] = {}
@@ -58,19 +59,19 @@ class RunFinisher:
             rounds = self._runs.list_rounds(run_id)
             loop = approved_loop(loop, state["review"], rounds)
             readings = approved_readings(loop, rounds)
-        error = state.get("error") or {}
+        error = state.get("error")
         if status == c.STATUS_BLOCKED:
             reason = blocked_reason(state)
             # only a blocked prompt ends BLOCKED. A run with a judged round keeps its best round; a run whose every
             # draw the output filter withheld ran out of rounds or budget to draw again: both are EXHAUSTED
-            if loop["bestRound"] > 0 or error.get("Error") == ImagesFiltered.__name__:
+            if loop["bestRound"] > 0 or (error is not None and error.get("Error") == ImagesFiltered.__name__):
                 status = c.STATUS_EXHAUSTED
         unverified = loop.get("lastVerification") == c.VERIFICATION_UNAVAILABLE
         if status == c.STATUS_PASSED and unverified and not state.get("review"):
             reason += "; the verifier was unavailable, so the judge's verdict alone passed it"
         has_result = loop["bestRound"] > 0
         totals = spend.totals(self._runs.ledger(run_id))
-        result = {
+        result: RunResult = {
             "runId": run_id,
             "status": status,
             "reason": reason,
@@ -79,7 +80,9 @@ class RunFinisher:
             "bestRound": loop["bestRound"] if has_result else None,
             "bestImageKey": loop["bestImageKey"] if has_result else None,
             "rounds": loop["roundsCompleted"],
-            **totals,  # the ledger's sum: every billed call, including the ones whose answer was thrown away
+            # the ledger's sum: every billed call, including the ones whose answer was thrown away
+            "costUsd": totals["costUsd"],
+            "evaluationCostUsd": totals["evaluationCostUsd"],
             # the independent evaluator's verdict on the final best image (None when it was unavailable)
             "evaluation": loop.get("bestEvaluation") if has_result else None,
         }
@@ -98,7 +101,7 @@ class RunFinisher:
         )
         return result
 
-    def _interrupted_round(self, run_id: str, loop: dict[str, Any]) -> dict[str, Any] | None:
+    def _interrupted_round(self, run_id: str, loop: Loop) -> InterruptedRound | None:
         """The round the run ended in before Record Round wrote it (a judge call failed after its retries, the
         budget stopped it mid-round): its images were drawn and billed, so the run lists them with its outcome
         (run.json's interruptedRound) rather than leaving them in the bucket unlisted. None when the run ended

@@ -32,6 +32,7 @@ from imagegate_service.domain.enhancing import parse_operation
 from imagegate_service.domain.ports import ImageGenerator, ObjectStore
 from imagegate_service.domain.refining import targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.domain.state import Edit, Generation, LoopStep
 from imagegate_service.errors import ImagesFiltered, ModelTransientError, RoundUnfinished
 
 # The most candidates a round can have (run_request.schema.json, candidatesPerRound.maximum): every candidate key
@@ -85,7 +86,7 @@ class RoundGenerator:
             self._given_services = BedrockImageServices()
         return self._given_services
 
-    def generate(self, state: dict[str, Any], remaining_ms: Callable[[], int] | None = None) -> dict[str, Any]:
+    def generate(self, state: LoopStep, remaining_ms: Callable[[], int] | None = None) -> Generation:
         """The round's images. `remaining_ms` is the invocation's time left (the Lambda context's
         get_remaining_time_in_millis); None: no limit (a caller outside Lambda)."""
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
@@ -116,7 +117,7 @@ class RoundGenerator:
             "durationMs": int((self._clock() - started) * 1000),
         }
 
-    def _generator_calls(self, state: dict[str, Any], model: registry.GeneratorModel) -> CallMaker:
+    def _generator_calls(self, state: LoopStep, model: registry.GeneratorModel) -> CallMaker:
         """The round drawn (or edited) by the run's generator: as many images per call as it takes."""
         settings, loop = state["settings"], state["loop"]
         request = ImageRequest(
@@ -140,12 +141,14 @@ class RoundGenerator:
             make=lambda first, count, on_answered: self._generator.generate_call(request, first, count, on_answered),
         )
 
-    def _targeted_calls(self, state: dict[str, Any]) -> CallMaker:
+    def _targeted_calls(self, state: LoopStep) -> CallMaker:
         """A targeted round (strategy targeted): one Stability AI Image Services call per candidate on the best
         image, candidate n with seed + n - 1, each one image; an answered call is billed whatever its image
         (Stability's filter answers with HTTP 200, as the enhance workflow counts it)."""
         loop = state["loop"]
         edit = loop["edit"]
+        if edit is None:  # generate() makes targeted calls only for a round that carries a targeted edit
+            raise ValueError(f"round {loop['round']} has no edit to make")
         operation = parse_operation(0, targeted_as_operation(edit))
         source = self._images.get_bytes(edit["sourceImageKey"])
         mask = self._images.get_bytes(edit["maskKey"]) if edit.get("maskKey") else None
@@ -166,9 +169,7 @@ class RoundGenerator:
             make=make,
         )
 
-    def _make_calls(
-        self, state: dict[str, Any], calls: CallMaker, remaining_ms: Callable[[], int] | None
-    ) -> dict[str, Any]:
+    def _make_calls(self, state: LoopStep, calls: CallMaker, remaining_ms: Callable[[], int] | None) -> dict[str, Any]:
         """Every call of the round's plan that generation.json does not hold, each billed and noted there."""
         loop, run_id = state["loop"], state["runId"]
         round_number = loop["round"]
@@ -195,7 +196,7 @@ class RoundGenerator:
             self._images.put_json(progress_key, {"round": round_number, "seed": loop["seed"], "calls": done})
         return done
 
-    def _edit_request(self, edit: dict[str, Any] | None) -> EditRequest | None:
+    def _edit_request(self, edit: Edit | None) -> EditRequest | None:
         """The round's edit (Rewrite Prompt chose it): the state names the source image's key, read here."""
         if not edit:
             return None
@@ -207,7 +208,7 @@ class RoundGenerator:
             mask_prompt=edit.get("maskPrompt"),
         )
 
-    def _call(self, state: dict[str, Any], calls: CallMaker, first: int, count: int) -> dict[str, Any]:
+    def _call(self, state: LoopStep, calls: CallMaker, first: int, count: int) -> dict[str, Any]:
         """One billed call for candidates first..first+count-1: its images stored, what it delivered."""
         run_id, round_number = state["runId"], state["loop"]["round"]
         price = calls.price

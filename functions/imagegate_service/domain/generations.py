@@ -33,6 +33,7 @@ from imagegate_service.domain.readings import (
 )
 from imagegate_service.domain.run_ids import is_run_id, new_run_id
 from imagegate_service.domain.start import new_run_item
+from imagegate_service.domain.state import RoundItem
 from imagegate_service.errors import (
     GenerationNotFound,
     IdempotencyKeyReused,
@@ -179,7 +180,7 @@ class Generations:
             return self._not_recorded_yet(run_id, base_path)
         rounds = sorted(self._runs.list_rounds(run_id), key=lambda entry: entry["round"])
         best_key = item.get("bestImageKey")
-        best_round = next((entry for entry in rounds if entry["round"] == item.get("bestRound")), {})
+        best_round = next((entry for entry in rounds if entry["round"] == item.get("bestRound")), None)
         return {
             "id": run_id,
             "status": item["status"],
@@ -201,9 +202,9 @@ class Generations:
             "progress": self._progress(run_id, item),
             "rounds": [self._round(entry) for entry in rounds],
             # the independent evaluator on the final best image: the best round's evaluation
-            "evaluation": with_nulls(best_round.get("evaluation")),
+            "evaluation": with_nulls(best_round.get("evaluation") if best_round else None),
             # the verifier's grounding of the judge's checks on that image (None: not asked, or no verifier then)
-            "verification": with_nulls(best_round.get("verification")),
+            "verification": with_nulls(best_round.get("verification") if best_round else None),
             "bestImage": (
                 {"round": item.get("bestRound"), "score": item.get("bestScore"), "url": self._presigner.url(best_key)}
                 if best_key
@@ -267,7 +268,7 @@ class Generations:
     def _was_deleted(self, run_id: str) -> bool:
         return DynamoRunRemoval().was_deleted(run_id)
 
-    def _round(self, entry: dict[str, Any]) -> dict[str, Any]:
+    def _round(self, entry: RoundItem) -> dict[str, Any]:
         scores = entry.get("candidateScores") or []
         best_key = entry.get("bestImageKey")
         images = []
@@ -301,7 +302,7 @@ class Generations:
             "judgeChecks": entry.get("judgeChecks", []),
             # generate, or edit of an earlier round's best image (sourceImage) with the edit's parameters
             "mode": entry.get("mode", c.MODE_GENERATE),
-            "sourceImage": self._presigner.url(entry["sourceImageKey"]) if entry.get("sourceImageKey") else None,
+            "sourceImage": self._presigner.url(source) if (source := entry.get("sourceImageKey")) else None,
             "edit": entry.get("edit"),
             "costUsd": entry.get("costUsd", 0.0),
             "evaluation": with_nulls(entry.get("evaluation")),

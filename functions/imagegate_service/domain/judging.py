@@ -4,7 +4,6 @@ verdict is untrusted model output, validated against its schema before anything 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import registry
@@ -18,10 +17,18 @@ from imagegate_service.domain.answers import answer_outcome, validated
 from imagegate_service.domain.model_calls import VERDICT_SCHEMA, judge_request
 from imagegate_service.domain.ports import ObjectStore, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.domain.state import (
+    CandidateJudgement,
+    CandidateVerdict,
+    JudgeCandidateStep,
+    Judgement,
+    PickBestStep,
+    VerdictDocument,
+)
 from imagegate_service.errors import InvalidVerdict
 
 
-def best_candidate(verdict_doc: dict[str, Any]) -> dict[str, Any]:
+def best_candidate(verdict_doc: VerdictDocument) -> CandidateVerdict:
     """The best candidate's entry (its number and verdict) in a round's verdict document (verdict.json)."""
     return next(cand for cand in verdict_doc["candidates"] if cand["candidate"] == verdict_doc["bestCandidate"])
 
@@ -37,7 +44,7 @@ class RoundJudge:
         self._images = images or S3ObjectStore()
         self._ledger = ledger or SpendLedger()
 
-    def judge_candidate(self, state: dict[str, Any]) -> dict[str, Any]:
+    def judge_candidate(self, state: JudgeCandidateStep) -> CandidateJudgement:
         """One Map item: {runId, settings, loop, index (the Map's, 0-based) or candidate (1-based), imageKey, attempt}."""
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         number = int(state["candidate"]) if "candidate" in state else int(state["index"]) + 1
@@ -79,7 +86,7 @@ class RoundJudge:
             "durationMs": int((time.monotonic() - started) * 1000),
         }
 
-    def pick_best(self, state: dict[str, Any]) -> dict[str, Any]:
+    def pick_best(self, state: PickBestStep) -> Judgement:
         """The best of the candidates the Map judged ({..., candidates: [judge_candidate's results]})."""
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         results = sorted(state["candidates"], key=lambda result: result["candidate"])

@@ -10,6 +10,7 @@ from imagegate_service import constants as c
 from imagegate_service.domain.costs import MASK_FEATURES, mask_detection_price
 from imagegate_service.domain.ports import ImageDetector
 from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.domain.state import BilledStep, EnhanceStep
 
 DETECT_MIN_CONFIDENCE = 50.0  # the mask of an erase: boxes Rekognition is at least this sure of
 
@@ -17,7 +18,7 @@ DETECT_MIN_CONFIDENCE = 50.0  # the mask of an erase: boxes Rekognition is at le
 def detect_for_mask(
     ledger: SpendLedger,
     detector: ImageDetector,
-    state: dict[str, Any],
+    state: BilledStep | EnhanceStep,
     key: str,
     *,
     round_number: int,

@@ -9,18 +9,18 @@ would put the bounds above the ledger that needs them (issue 24's import cycle).
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, styles
 from imagegate_service.domain.answers import as_data
+from imagegate_service.domain.state import EvaluationCheck, ToolRequest
 
 VERDICT_SCHEMA = "verdict.schema.json"
 CHECKS_SCHEMA = "evaluation_checks.schema.json"
 ANSWERS_SCHEMA = "evaluation_answers.schema.json"
 
 
-def judge_request(model_id: str, original_prompt: str, png: bytes, style: str | None = None) -> dict[str, Any]:
+def judge_request(model_id: str, original_prompt: str, png: bytes, style: str | None = None) -> ToolRequest:
     """The judge's Converse call (BedrockToolCaller.call's arguments) for one image: the user's original request
     and the run's style preset (its description; the judge checks it), never how the image was made."""
     user_text = (
@@ -38,7 +38,7 @@ def judge_request(model_id: str, original_prompt: str, png: bytes, style: str | 
     }
 
 
-def checks_request(model_id: str, prompt: str) -> dict[str, Any]:
+def checks_request(model_id: str, prompt: str) -> ToolRequest:
     """The evaluator's call that turns the request into checks (BedrockToolCaller.call's arguments)."""
     return {
         "model_id": model_id,
@@ -50,7 +50,7 @@ def checks_request(model_id: str, prompt: str) -> dict[str, Any]:
     }
 
 
-def answers_request(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> dict[str, Any]:
+def answers_request(model_id: str, png: bytes, checks: list[EvaluationCheck]) -> ToolRequest:
     """The evaluator's call that answers the checks on one image (BedrockToolCaller.call's arguments)."""
     return {
         "model_id": model_id,
@@ -65,6 +65,6 @@ def answers_request(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> 
     }
 
 
-def checks_block(checks: list[dict[str, Any]]) -> str:
+def checks_block(checks: list[EvaluationCheck]) -> str:
     """One JSON object per line, numbered by id; the questions are data and cannot close the tag they sit in."""
     return "\n".join(as_data(json.dumps(check, ensure_ascii=False, sort_keys=True)) for check in checks)

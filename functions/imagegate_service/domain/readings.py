@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from imagegate_service import constants as c
+from imagegate_service.domain.state import EvaluationCounts
 
 # GET /generations?evaluation=...: the evaluator's verdict on the run's current best image.
 EVALUATION_PASSED = "passed"  # at least one verifiable check, and every verifiable check holds
@@ -33,7 +34,7 @@ def _counts(checks: Any) -> tuple[int, int, int]:
     return held, len(verdicts) - unverifiable, unverifiable
 
 
-def evaluation_summary(evaluation: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def evaluation_summary(evaluation: Mapping[str, Any] | None) -> EvaluationCounts | None:
     """{passed, source, satisfied, verifiable, unverifiable} of an evaluation; None when there is none or the
     evaluator was unavailable (nothing was measured). A run item written before the counts were kept has only
     {passed, source}: its counts are None (unknown), never made up."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
@@ -17,11 +17,21 @@ from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.refining import public_edit, round_mode
 from imagegate_service.domain.rewriting import redraw_seed, rewrite_request
+from imagegate_service.domain.state import (
+    JudgeCheck,
+    Loop,
+    LoopStep,
+    Reading,
+    RecordStep,
+    RewriteDocument,
+    RoundItem,
+    ToolRequest,
+)
 from imagegate_service.domain.verifying import recorded_verification, verification_suggestions
 from imagegate_service.settings import run_ttl_days
 
 
-def improves_on_best(loop: dict[str, Any], score: float, verification_failed: bool) -> bool:
+def improves_on_best(loop: Loop, score: float, verification_failed: bool) -> bool:
     """Is this round the run's new best? A round the verifier showed wrong (a check it could ground failed) ranks
     below every round it did not fail, whatever the judge's scores; among rounds alike in that, the higher score
     wins (a tie keeps the earlier round). So a run that ends without passing keeps as its result an image no
@@ -32,13 +42,27 @@ def improves_on_best(loop: dict[str, Any], score: float, verification_failed: bo
     return (not verification_failed, float(score)) > best
 
 
+def recorded_check(check: JudgeCheck) -> JudgeCheck:
+    """A judge check as the round item keeps it: its question and answer, and its kind and subject when given."""
+    kept: JudgeCheck = {}
+    if "question" in check:
+        kept["question"] = check["question"]
+    if "satisfied" in check:
+        kept["satisfied"] = check["satisfied"]
+    if "kind" in check:
+        kept["kind"] = check["kind"]
+    if "subject" in check:
+        kept["subject"] = check["subject"]
+    return kept
+
+
 class RoundRecorder:
     def __init__(self, runs: RunRepository | None = None, images: ObjectStore | None = None, clock: Clock = utc_now):
         self._runs = runs or DynamoRunRepository()
         self._images = images or S3ObjectStore()
         self._clock = clock
 
-    def record(self, state: dict[str, Any]) -> dict[str, Any]:
+    def record(self, state: RecordStep) -> Loop:
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         generation, judgement = state["generation"], state["judgement"]
         round_number = loop["round"]
@@ -57,14 +81,14 @@ class RoundRecorder:
         gate_passed = gate_passes(score, settings["threshold"], verification_failed)
         ledger = self._runs.ledger(run_id)
         this_round, run_totals = spend.round_totals(ledger, round_number), spend.totals(ledger)
-        round_item = {
+        round_item: RoundItem = {
             "prompt": loop["prompt"],
             "negativePrompt": loop["negativePrompt"],
             "promptChanges": changes,
             "seed": loop["seed"],
             # generate (drawn from text) or edit (of an earlier round's best image: its key and the edit's parameters)
             "mode": round_mode(loop),
-            "sourceImageKey": (loop.get("edit") or {}).get("sourceImageKey"),
+            "sourceImageKey": edit["sourceImageKey"] if (edit := loop.get("edit")) else None,
             "edit": public_edit(loop.get("edit")),
             "imageKeys": generation["imageKeys"],
             "bestImageKey": judgement["imageKey"],
@@ -78,10 +102,7 @@ class RoundRecorder:
             "suggestions": verdict["suggestions"],
             "candidateScores": [cand["verdict"]["score"] for cand in verdict_doc["candidates"]],
             # the judge's checks on the best candidate (the verdict schema's question/satisfied pairs, at most 20)
-            "judgeChecks": [
-                {key: check[key] for key in ("question", "satisfied", "kind", "subject") if key in check}
-                for check in verdict.get("checks", [])
-            ],
+            "judgeChecks": [recorded_check(check) for check in verdict.get("checks", [])],
             "costUsd": this_round["costUsd"],  # the ledger's: every billed call of the round, retries included
             "evaluation": evaluation,
             "evaluationCostUsd": this_round["evaluationCostUsd"],  # billed, budgeted, not the loop's own cost
@@ -95,7 +116,7 @@ class RoundRecorder:
         }
         improved = improves_on_best(loop, score, verification_failed)
         evaluated = evaluation_summary(evaluation)  # counts only; None when the evaluator was unavailable
-        next_loop = {
+        next_loop: Loop = {
             **loop,
             "roundsCompleted": round_number,
             **run_totals,
@@ -150,14 +171,14 @@ class RoundRecorder:
         )
         return next_loop
 
-    def record_filtered(self, state: dict[str, Any]) -> dict[str, Any]:
+    def record_filtered(self, state: LoopStep) -> Loop:
         """A round whose every image the output filter withheld: its cost is in the ledger and the run's totals,
         the run notes the round, and the next round re-draws the same prompt with a new seed."""
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         round_number = loop["round"]
         run_totals = spend.totals(self._runs.ledger(run_id))
         filtered = sorted({*(self._runs.get_run(run_id) or {}).get("filteredRounds", []), round_number})
-        next_loop = {
+        next_loop: Loop = {
             **loop,
             **run_totals,
             "round": round_number + 1,
@@ -170,25 +191,26 @@ class RoundRecorder:
         self._runs.update_run(run_id, {**run_totals, "filteredRounds": filtered, "updatedAt": iso(self._clock())})
         return next_loop
 
-    def _rewrite_since_last_round(self, run_id: str, loop: dict[str, Any]) -> dict[str, Any] | None:
+    def _rewrite_since_last_round(self, run_id: str, loop: Loop) -> RewriteDocument | None:
         """The rewrite that made this round's prompt, if one was made since the last recorded round. A round
         after a filtered one re-draws without a rewrite of its own (Record Filtered Round goes straight back to
         Generate Images): its prompt is the latest rewrite's after the last recorded round, or none."""
         for number in range(loop["round"], max(1, int(loop.get("roundsCompleted", 0))), -1):
             found = self._images.find_json(c.rewrite_key(run_id, number))
             if found is not None:
-                return cast("dict[str, Any]", found)
+                return cast("RewriteDocument", found)
         return None
 
-    def _projection(self, state: dict[str, Any], rewrite: dict[str, Any] | None) -> float:
+    def _projection(self, state: LoopStep, rewrite: ToolRequest | None) -> float:
         run_id = state["runId"]
         committed = float((self._runs.get_run(run_id) or {}).get("committedUsd", 0.0))
-        spent = sum(spend.totals(self._runs.ledger(run_id)).values())
+        totals = spend.totals(self._runs.ledger(run_id))
+        spent = totals["costUsd"] + totals["evaluationCostUsd"]
         checks = self._images.find_json(c.evaluation_checks_key(run_id))
         bound = next_round_bound(state["settings"], checks["checks"] if checks else None, rewrite)
         return round(max(committed, spent) + bound, 6)
 
-    def _evaluation(self, state: dict[str, Any]) -> dict[str, Any]:
+    def _evaluation(self, state: RecordStep) -> Reading:
         """The round's evaluation as recorded. When Evaluate Round failed after its retries ($.evaluation holds
         the caught error), the evaluation is unavailable (what its attempts spent is in the ledger)."""
         evaluator = state["settings"]["evaluator"]

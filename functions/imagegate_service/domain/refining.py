@@ -6,18 +6,20 @@ checks alone: the judge's and the verifier's, never the benchmark's expected ans
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.domain.enhancing import parse_operation
+from imagegate_service.domain.state import Edit, JudgeCheck, Loop, RoundItem, Settings, Verdict, VerificationDocument
 
 
-def failed_checks(verdict: dict[str, Any]) -> list[dict[str, Any]]:
+def failed_checks(verdict: Verdict) -> list[JudgeCheck]:
     return [check for check in verdict.get("checks", []) if not check.get("satisfied", True)]
 
 
-def local_subject(failed: list[dict[str, Any]]) -> str | None:
+def local_subject(failed: list[JudgeCheck]) -> str | None:
     """The one object every failed check is about, when each failure is of a kind an edit fixes in place (the
     object's presence, colour or another attribute: constants.LOCAL_CHECK_KINDS); None when nothing failed, a
     failure is of another kind or names no subject, or the failures concern two objects."""
@@ -35,7 +37,7 @@ def edit_strength(threshold: float, score: float) -> float:
     return round(c.EDIT_STRENGTH_NEAR + (c.EDIT_STRENGTH_FAR - c.EDIT_STRENGTH_NEAR) * share, 3)
 
 
-def plan_edit(settings: dict[str, Any], loop: dict[str, Any], best_verdict: dict[str, Any]) -> dict[str, Any] | None:
+def plan_edit(settings: Settings, loop: Loop, best_verdict: Verdict) -> Edit | None:
     """The next round's edit of the best image so far, or None to draw from text.
 
     refine: always an edit (on a generator that edits; settings refuse refine for one that cannot). auto: an edit
@@ -54,17 +56,24 @@ def plan_edit(settings: dict[str, Any], loop: dict[str, Any], best_verdict: dict
     if strategy == c.STRATEGY_AUTO and (subject is None or gap > c.AUTO_REFINE_MARGIN):
         return None
     strength = edit_strength(settings["threshold"], loop["bestScore"])
-    edit: dict[str, Any] = {"sourceImageKey": source, "sourceRound": int(loop["bestRound"])}
+    source_round = int(loop["bestRound"])
     strength_range = model.edit_strength_range
     if strength_range is not None:
         low, high = strength_range
-        return {**edit, "task": "image-to-image", "strength": min(max(strength, low), high)}
+        strength = min(max(strength, low), high)
+        return {"sourceImageKey": source, "sourceRound": source_round, "task": "image-to-image", "strength": strength}
     present = not any(check.get("kind") == "entity" for check in failed)
     if subject and present and model.edit_masks and "INPAINTING" in model.edit_tasks:
-        return {**edit, "task": "INPAINTING", "maskPrompt": f"the {subject}"}
+        mask_prompt = f"the {subject}"
+        return {"sourceImageKey": source, "sourceRound": source_round, "task": "INPAINTING", "maskPrompt": mask_prompt}
     bounds = model.edit_task("IMAGE_VARIATION")["similarityStrength"]
     similarity = min(max(round(1.0 - strength, 3), float(bounds["min"])), float(bounds["max"]))
-    return {**edit, "task": "IMAGE_VARIATION", "similarityStrength": similarity}
+    return {
+        "sourceImageKey": source,
+        "sourceRound": source_round,
+        "task": "IMAGE_VARIATION",
+        "similarityStrength": similarity,
+    }
 
 
 # strategy targeted: the enhance operations (domain/enhancing.py) a round may make of the best image, one Stability
@@ -76,23 +85,28 @@ def _noun(value: Any) -> str:
     return str(value).strip().lower() if isinstance(value, str) else ""
 
 
-def failed_seen(verdict: dict[str, Any], verification: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def failed_seen(verdict: Verdict, verification: VerificationDocument | None = None) -> list[JudgeCheck]:
     """The best round's failed checks as a deployed system sees them: the judge's checks it failed, and those the
     verifier (when it grounded this verdict: its document's checks follow the verdict's, domain/verifying.py)
     found false where the judge passed them. The judge's check is returned (it carries the colour, the count)."""
-    grounded = (verification or {}).get("checks") or []
-    failed = []
-    for index, check in enumerate(verdict.get("checks", [])):
-        if not isinstance(check, dict):
+    # read as plain objects: verdict.json was held to its schema when written, but a stored file is still checked
+    grounded: list[object] = list((verification or {}).get("checks") or [])
+    checks: list[object] = list(verdict.get("checks", []))
+    failed: list[JudgeCheck] = []
+    for index, item in enumerate(checks):
+        if not isinstance(item, dict):
             continue
-        seen = grounded[index] if index < len(grounded) and isinstance(grounded[index], dict) else {}
-        verifier_failed = seen.get("question") == check.get("question") and seen.get("satisfied") is False
+        check = cast("JudgeCheck", item)
+        seen = grounded[index] if index < len(grounded) else None
+        verifier_failed = (
+            isinstance(seen, dict) and seen.get("question") == check.get("question") and seen.get("satisfied") is False
+        )
         if not check.get("satisfied", True) or verifier_failed:
             failed.append(check)
     return failed
 
 
-def targeted_operation(failed: list[dict[str, Any]]) -> dict[str, str] | None:
+def targeted_operation(failed: list[JudgeCheck]) -> dict[str, str] | None:
     """The one Image Services edit that answers every failed check, as the enhance operation's JSON, or None
     (the round regenerates):
 
@@ -135,9 +149,7 @@ def targeted_operation(failed: list[dict[str, Any]]) -> dict[str, str] | None:
     return parse_operation(0, operation).to_dict()  # the enhance operation's own rules (lengths) apply
 
 
-def plan_targeted(
-    settings: dict[str, Any], loop: dict[str, Any], failed: list[dict[str, Any]], rounds: list[dict[str, Any]]
-) -> dict[str, Any] | None:
+def plan_targeted(settings: Settings, loop: Loop, failed: list[JudgeCheck], rounds: list[RoundItem]) -> Edit | None:
     """strategy targeted: the next round's targeted edit of the best image so far (its key, round and the
     operation: task = the operation, object, colour / with), or None to regenerate. Each operation is tried once
     on an image: when an earlier round already made it from the same image and did not become the best, another
@@ -151,30 +163,42 @@ def plan_targeted(
         return None
     params = {("task" if key == "op" else key): value for key, value in operation.items()}
     for earlier in rounds:
-        made = earlier.get("edit") or {}
+        made: Mapping[str, object] = earlier.get("edit") or {}
         if earlier.get("sourceImageKey") == source and all(made.get(key) == value for key, value in params.items()):
             return None
-    return {"sourceImageKey": source, "sourceRound": int(loop["bestRound"]), **params}
+    edit: Edit = {"sourceImageKey": source, "sourceRound": int(loop["bestRound"]), "task": operation["op"]}
+    if "object" in operation:
+        edit["object"] = operation["object"]
+    if "colour" in operation:
+        edit["colour"] = operation["colour"]
+    if "with" in operation:
+        edit["with"] = operation["with"]
+    return edit
 
 
-def targeted(edit: dict[str, Any] | None) -> bool:
+def targeted(edit: Edit | None) -> bool:
     """Is this round's edit a targeted Image Services edit (not the generator's own edit)?"""
-    return bool(edit) and (edit or {}).get("task") in TARGETED_OPERATIONS
+    return edit is not None and edit.get("task") in TARGETED_OPERATIONS
 
 
-def targeted_as_operation(edit: dict[str, Any]) -> dict[str, Any]:
+def targeted_as_operation(edit: Edit) -> dict[str, Any]:
     """A targeted edit as the enhance operation's JSON (domain/enhancing.py parses it)."""
-    return {"op": edit["task"], **{key: edit[key] for key in ("object", "colour", "with") if edit.get(key) is not None}}
+    fields: Mapping[str, object] = edit
+    return {
+        "op": edit["task"],
+        **{key: fields[key] for key in ("object", "colour", "with") if fields.get(key) is not None},
+    }
 
 
-def round_mode(loop: dict[str, Any]) -> str:
+def round_mode(loop: Loop) -> str:
     """What the loop's current round does: edit (it carries an edit) or generate."""
     return c.MODE_EDIT if loop.get("edit") else c.MODE_GENERATE
 
 
-def public_edit(edit: dict[str, Any] | None) -> dict[str, Any] | None:
+def public_edit(edit: Edit | None) -> dict[str, Any] | None:
     """A round's edit as recorded (round item, run.json, the API): its task, source round and parameters."""
     if not edit:
         return None
     keys = ("task", "sourceRound", "strength", "similarityStrength", "maskPrompt", "object", "colour", "with")
-    return {key: edit[key] for key in keys if edit.get(key) is not None}
+    fields: Mapping[str, object] = edit
+    return {key: fields[key] for key in keys if fields.get(key) is not None}

@@ -19,6 +19,7 @@ from imagegate_service.domain.gate import judge_passes
 from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, TaskCallbacks
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.run_ids import is_run_id
+from imagegate_service.domain.state import Loop, ReviewDecision, ReviewStep, ReviewWait, RoundItem, Settings
 from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
 from imagegate_service.settings import check_encodable, is_control_character
 
@@ -33,7 +34,7 @@ class ReviewPause:
         self._reviews = reviews or DynamoReviewStore()
         self._clock = clock
 
-    def wait(self, state: dict[str, Any]) -> dict[str, Any]:
+    def wait(self, state: ReviewStep) -> ReviewWait:
         run_id, loop, settings = state["runId"], state["loop"], state["settings"]
         now = self._clock()
         round_number = reviewed_round(loop, settings)
@@ -49,7 +50,7 @@ class ReviewPause:
         return {"round": round_number, "deadline": iso(deadline)}
 
 
-def reviewed_round(loop: dict[str, Any], settings: dict[str, Any]) -> int:
+def reviewed_round(loop: Loop, settings: Settings) -> int:
     """The round a person reviews: the one that just passed the gate (after a rejection it may score below an
     earlier, rejected round), else, out of rounds, the best round."""
     if loop.get("gatePassed", judge_passes(loop["lastScore"], settings["threshold"])):
@@ -57,7 +58,7 @@ def reviewed_round(loop: dict[str, Any], settings: dict[str, Any]) -> int:
     return int(loop["bestRound"])
 
 
-def approved_loop(loop: dict[str, Any], review: dict[str, Any] | None, rounds: list[dict[str, Any]]) -> dict[str, Any]:
+def approved_loop(loop: Loop, review: ReviewDecision | None, rounds: list[RoundItem]) -> Loop:
     """The loop with the approved round as the run's result (Record Approved: the person chose that image)."""
     if not review or review.get("decision") != c.REVIEW_APPROVE:
         return loop
@@ -73,7 +74,7 @@ def approved_loop(loop: dict[str, Any], review: dict[str, Any] | None, rounds: l
     }
 
 
-def approved_readings(loop: dict[str, Any], rounds: list[dict[str, Any]]) -> dict[str, Any]:
+def approved_readings(loop: Loop, rounds: list[RoundItem]) -> dict[str, Any]:
     """The run item's evaluation and verification (the listing's badges and its filter) for the result round of
     an approved loop. Record Round wrote the best-scoring round's; a person may approve another round, whose
     readings must then stand beside the result. The runs table drops null attributes, so an evaluation that was
@@ -143,8 +144,9 @@ class Reviews:
             raise ReviewNotWaiting(f"generation {run_id} is {item['status']}, not waiting for a review")
         round_number = int(item["reviewRound"])
         reviewed_at = iso(self._clock())
-        review: dict[str, Any] = {
-            **decision,
+        review: ReviewDecision = {
+            "decision": decision["decision"],
+            "feedback": decision["feedback"],
             "round": round_number,
             "reviewer": reviewer[:REVIEWER_MAX_CHARS] or "anonymous",
             "reviewedAt": reviewed_at,

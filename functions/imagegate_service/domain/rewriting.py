@@ -3,7 +3,7 @@ character limit, with the best earlier prompts as context."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry, styles
@@ -19,6 +19,17 @@ from imagegate_service.domain.masks import detect_for_mask
 from imagegate_service.domain.ports import ImageDetector, ObjectStore, RunRepository, ToolCaller
 from imagegate_service.domain.refining import failed_seen, plan_edit, plan_targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.domain.state import (
+    Edit,
+    JudgedStep,
+    Loop,
+    RewriteDocument,
+    RoundItem,
+    ScoredPrompt,
+    Settings,
+    ToolRequest,
+    VerdictDocument,
+)
 from imagegate_service.domain.verifying import verification_suggestions
 from imagegate_service.errors import InvalidRewrite, VerifierFailed, VerifierThrottled, VerifierTransientError
 
@@ -49,7 +60,7 @@ class PromptRewriter:
             self._given_detector = RekognitionDetector()
         return self._given_detector
 
-    def rewrite(self, state: dict[str, Any]) -> dict[str, Any]:
+    def rewrite(self, state: JudgedStep) -> Loop:
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         if settings.get("strategy") == c.STRATEGY_REDRAW:
             return self._redraw(settings, loop, run_id)
@@ -63,9 +74,9 @@ class PromptRewriter:
         if int(loop.get("bestRound", 0)) not in (0, loop["round"]):
             best_doc = self._images.get_json(c.verdict_key(run_id, int(loop["bestRound"])))
         edit = plan_edit(settings, loop, best_candidate(best_doc)["verdict"])
-        review = state["judgement"].get("review") or {}
-        rejected = review.get("decision") == c.REVIEW_REJECT
-        note: dict[str, Any] = {}
+        review = state["judgement"].get("review")
+        rejected = review is not None and review.get("decision") == c.REVIEW_REJECT
+        note: RewriteDocument = {}
         if settings.get("strategy") == c.STRATEGY_TARGETED and not rejected:  # a person's words need a rewrite
             targeted_edit, skipped = self._plan_targeted(state, best_doc)
             if targeted_edit is not None:
@@ -79,13 +90,11 @@ class PromptRewriter:
         if edit is None or best_doc is verdict_doc:
             found = verification_suggestions(state["judgement"].get("verification"), self._images)
             suggestions = [*found, *suggestions]
-        if rejected:  # a person rejected the round: their feedback leads
+        if review is not None and rejected:  # a person rejected the round: their feedback leads
             suggestions = [review["feedback"], *suggestions]
         return self._rewritten(state, suggestions, edit, base, self._runs.list_rounds(run_id), note=note)
 
-    def _plan_targeted(
-        self, state: dict[str, Any], best_doc: dict[str, Any]
-    ) -> tuple[dict[str, Any] | None, str | None]:
+    def _plan_targeted(self, state: JudgedStep, best_doc: VerdictDocument) -> tuple[Edit | None, str | None]:
         """strategy targeted: the targeted edit of the best image its failed checks call for (the judge's, and the
         verifier's when it grounded that image), or None to regenerate, with why a planned edit was given up. An
         erase needs a mask: the detector's boxes of the object (one billed DetectLabels call in the round it
@@ -127,7 +136,7 @@ class PromptRewriter:
         self._images.put_png(mask_key, mask_png(*png_size(self._images.get_bytes(source)), boxes))
         return {**edit, "maskKey": mask_key}, None
 
-    def _targeted(self, state: dict[str, Any], edit: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    def _targeted(self, state: JudgedStep, edit: Edit, base: Loop) -> Loop:
         """A targeted round needs no rewrite: the operation and its words come from the failed checks, so no
         rewriter call is made (none billed). The round keeps the best round's prompt (the next rewrite starts
         from it) and draws with a seed no earlier edit of the same image used (fresh_seed)."""
@@ -151,34 +160,36 @@ class PromptRewriter:
                 **({"seed": seed} if seed is not None else {}),
             },
         )
-        return {
+        next_loop: Loop = {
             **loop,
             "round": next_round,
             "prompt": base["prompt"],
             "negativePrompt": base["negativePrompt"],
             "rewriteCostUsd": 0.0,
             "edit": edit,
-            **({"seed": seed} if seed is not None else {}),
         }
+        if seed is not None:
+            next_loop["seed"] = seed
+        return next_loop
 
-    def _reword(self, state: dict[str, Any]) -> dict[str, Any]:
+    def _reword(self, state: JudgedStep) -> Loop:
         """The reword control arm: the rewriter restates the ORIGINAL prompt (and negative prompt) more explicitly
         with no suggestions and no earlier scores, so nothing of the judge's verdict reaches it, and the next
         round draws with the next seed (as redraw does): what rewording alone buys, the bar the loop must clear."""
         settings, loop = state["settings"], state["loop"]
-        original = {**loop, "prompt": settings["prompt"], "negativePrompt": settings["negativePrompt"]}
+        original: Loop = {**loop, "prompt": settings["prompt"], "negativePrompt": settings["negativePrompt"]}
         return self._rewritten(state, [], None, original, [], seed=redraw_seed(settings, loop["round"] + 1))
 
     def _rewritten(
         self,
-        state: dict[str, Any],
+        state: JudgedStep,
         suggestions: list[str],
-        edit: dict[str, Any] | None,
-        base: dict[str, Any],
-        earlier: list[dict[str, Any]],
+        edit: Edit | None,
+        base: Loop,
+        earlier: Sequence[ScoredPrompt],
         seed: int | None = None,
-        note: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
+        note: RewriteDocument | None = None,
+    ) -> Loop:
         """One rewrite call (billed in the ledger), its record (with `note`'s keys), and the next round's loop
         state."""
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
@@ -222,17 +233,19 @@ class PromptRewriter:
                 **(note or {}),
             },
         )
-        return {
+        next_loop: Loop = {
             **loop,
             "round": next_round,
             "prompt": new_prompt,
             "negativePrompt": negative,
             "rewriteCostUsd": round(rewriter.token_cost(answer.input_tokens, answer.output_tokens), 6),
             "edit": edit,
-            **({"seed": seed} if seed is not None else {}),
         }
+        if seed is not None:
+            next_loop["seed"] = seed
+        return next_loop
 
-    def _redraw(self, settings: dict[str, Any], loop: dict[str, Any], run_id: str) -> dict[str, Any]:
+    def _redraw(self, settings: Settings, loop: Loop, run_id: str) -> Loop:
         """The re-draw control arm: no model call; the same prompt and negative prompt, the next seed."""
         next_round = loop["round"] + 1
         seed = redraw_seed(settings, next_round)
@@ -255,8 +268,8 @@ class PromptRewriter:
 
 
 def rewrite_request(
-    settings: dict[str, Any], loop: dict[str, Any], suggestions: list[str], earlier_rounds: list[dict[str, Any]]
-) -> dict[str, Any]:
+    settings: Settings, loop: Loop, suggestions: list[str], earlier_rounds: Sequence[ScoredPrompt]
+) -> ToolRequest:
     """The rewriter's Converse call (BedrockToolCaller.call's arguments), with the best earlier prompts as context."""
     limit = registry.generator(settings["generator"]).prompt_max_chars
     earlier = sorted(earlier_rounds, key=lambda r: r["score"], reverse=True)[:HISTORY_SIZE]
@@ -284,13 +297,13 @@ def rewrite_request(
 
 
 def fresh_seed(
-    settings: dict[str, Any],
-    loop: dict[str, Any],
+    settings: Settings,
+    loop: Loop,
     next_round: int,
     prompt: str,
     negative: str,
-    edit: dict[str, Any] | None,
-    rounds: list[dict[str, Any]],
+    edit: Edit | None,
+    rounds: list[RoundItem],
 ) -> int | None:
     """The seed the next round must draw with when its prompt, negative prompt and source (text, or the image
     an edit starts from) are an earlier round's and its seeds would overlap that round's (the generator draws
@@ -298,7 +311,7 @@ def fresh_seed(
     none of them. None: the round asks for something no earlier round drew, its loop seed stands.
     A rejected round whose feedback the rewriter could not act on, or a detail still wrong with no new way to
     ask for it, would otherwise be the same image billed again."""
-    source = (edit or {}).get("sourceImageKey")
+    source = edit["sourceImageKey"] if edit else None
     same = [
         int(r["seed"])
         for r in rounds
@@ -320,7 +333,7 @@ def fresh_seed(
     return redraw_seed(settings, k)
 
 
-def redraw_seed(settings: dict[str, Any], round_number: int) -> int:
+def redraw_seed(settings: Settings, round_number: int) -> int:
     """Round k of a re-draw run draws with seed + (k - 1) x candidatesPerRound (seed + k - 1 for one
     candidate), wrapped into the generator's seed range: a generator that draws N candidates from seeds
     seed..seed+N-1 never re-draws an earlier round's image."""

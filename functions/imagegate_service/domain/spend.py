@@ -15,13 +15,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.ports import RunRepository
+from imagegate_service.domain.state import BilledStep, EnhanceStep, LedgerEntry, RunCosts
 from imagegate_service.errors import BudgetExhausted, ContentBlocked, ImagesFiltered
 from imagegate_service.settings import run_ttl_days
 
@@ -47,7 +48,7 @@ def call_id(round_number: int, step: str, candidate: int, attempt: int) -> str:
     return f"{round_number:02d}-{step}-{candidate}-a{attempt}"
 
 
-def attempt_of(state: dict[str, Any]) -> int:
+def attempt_of(state: BilledStep | EnhanceStep) -> int:
     """The task's retry count ($$.State.RetryCount, passed as `attempt`); 0 when called outside a state machine."""
     return int(state.get("attempt") or 0)
 
@@ -60,7 +61,7 @@ class SpendLedger:
     @contextlib.contextmanager
     def call(
         self,
-        state: dict[str, Any],
+        state: BilledStep | EnhanceStep,
         *,
         round_number: int,
         step: str,
@@ -83,7 +84,8 @@ class SpendLedger:
             )
         try:  # the deployment's daily cap, over every run (domain/daily_budget.py)
             billed.budget_day = (
-                self._daily.take(state, round_number, billed.bound_usd)
+                # a call in a round is a loop task's: its input carries the run's whole settings
+                self._daily.take(cast("BilledStep", state), round_number, billed.bound_usd)
                 if in_round
                 else self._daily.take_call(state, billed.bound_usd)
             )
@@ -132,16 +134,16 @@ class SpendLedger:
             else:  # a re-delivered invocation: the call was settled the first time
                 self._daily.give_back(billed.budget_day, billed.bound_usd)
 
-    def entries(self, run_id: str) -> list[dict[str, Any]]:
+    def entries(self, run_id: str) -> list[LedgerEntry]:
         return self._runs.ledger(run_id)
 
 
-def totals(entries: list[dict[str, Any]]) -> dict[str, float]:
+def totals(entries: list[LedgerEntry]) -> RunCosts:
     """The run's cost from its ledger: the loop's own calls, and the independent evaluator's apart."""
     evaluation = sum(float(e["costUsd"]) for e in entries if e["step"] in c.EVALUATION_STEPS)
     loop = sum(float(e["costUsd"]) for e in entries if e["step"] not in c.EVALUATION_STEPS)
     return {"costUsd": round(loop, 6), "evaluationCostUsd": round(evaluation, 6)}
 
 
-def round_totals(entries: list[dict[str, Any]], round_number: int) -> dict[str, float]:
+def round_totals(entries: list[LedgerEntry], round_number: int) -> RunCosts:
     return totals([e for e in entries if int(e["round"]) == round_number])

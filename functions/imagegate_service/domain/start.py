@@ -10,6 +10,7 @@ from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.costs import first_round_bound
 from imagegate_service.domain.ports import Clock, RunRepository
+from imagegate_service.domain.state import Loop, Settings, StartedRun
 from imagegate_service.settings import resolve_settings, run_ttl_days
 
 
@@ -18,7 +19,7 @@ class RunStarter:
         self._runs = runs or DynamoRunRepository()
         self._clock = clock
 
-    def start(self, request: Any, execution_name: str, execution_arn: str) -> dict[str, Any]:
+    def start(self, request: Any, execution_name: str, execution_arn: str) -> StartedRun:
         settings = resolve_settings(request)
         # a run the API accepted is there already (QUEUED): it becomes RUNNING and keeps createdAt, its place in
         # the listing and its TTL; a run started another way (CLI, benchmark) is created here
@@ -35,7 +36,7 @@ class RunStarter:
         }
 
 
-def new_run_item(run_id: str, settings: dict[str, Any], now: datetime, status: str) -> dict[str, Any]:
+def new_run_item(run_id: str, settings: Settings, now: datetime, status: str) -> dict[str, Any]:
     """A run item's attributes when it is first written: by the API when it accepts a generation (QUEUED) or
     by Start Run (RUNNING). `createdAt`, the runs index's sort key and the TTL are the first writer's."""
     return {
@@ -54,7 +55,7 @@ def new_run_item(run_id: str, settings: dict[str, Any], now: datetime, status: s
     }
 
 
-def initial_loop(settings: dict[str, Any]) -> dict[str, Any]:
+def initial_loop(settings: Settings) -> Loop:
     """The loop's own state, carried in the execution payload (kept small: keys and numbers)."""
     return {
         "round": 1,

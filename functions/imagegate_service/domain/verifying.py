@@ -39,6 +39,15 @@ from imagegate_service.domain.costs import LABEL_FEATURES, labels_price, text_pr
 from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import ImageDetector, ObjectStore
 from imagegate_service.domain.spend import SpendLedger
+from imagegate_service.domain.state import (
+    GroundedCheck,
+    JudgeCheck,
+    JudgedStep,
+    Reading,
+    Settings,
+    VerificationDocument,
+    VerificationOutcome,
+)
 from imagegate_service.errors import VerifierFailed
 from imagegate_service.geometry import REGIONS, in_region, relative_position
 from imagegate_service.rekognition_labels import LabelMapping, mapping
@@ -57,7 +66,7 @@ class RoundVerifier:
         self._images = images or S3ObjectStore()
         self._spend = spend or SpendLedger()
 
-    def verify(self, state: dict[str, Any]) -> dict[str, Any]:
+    def verify(self, state: JudgedStep) -> VerificationOutcome:
         loop, run_id, judgement = state["loop"], state["runId"], state["judgement"]
         key = c.verification_key(run_id, loop["round"])
         image_key = judgement["imageKey"]
@@ -70,7 +79,7 @@ class RoundVerifier:
         labels_map = mapping()
         verdict = best_candidate(self._images.get_json(judgement["verdictKey"]))["verdict"]
         checks = [check for check in verdict.get("checks", []) if isinstance(check, dict)]
-        document: dict[str, Any] = {
+        document: VerificationDocument = {
             "runId": run_id,
             "round": loop["round"],
             "imageKey": image_key,
@@ -118,7 +127,7 @@ class RoundVerifier:
         return summary(document, key)
 
     def _billed(
-        self, state: dict[str, Any], step: str, price: float, call: Any, document: dict[str, Any]
+        self, state: JudgedStep, step: str, price: float, call: Any, document: VerificationDocument
     ) -> dict[str, Any]:
         """One Rekognition call: its price reserved first (BudgetExhausted / DailyBudgetExhausted when it does not
         fit), recorded once in the ledger when it answered (an unanswered, throttled call is not billed)."""
@@ -209,7 +218,7 @@ class Detections:
         return name.strip().lower() if isinstance(name, str) else None
 
 
-def ground(check: dict[str, Any], seen: Detections, labels_map: LabelMapping) -> dict[str, Any]:
+def ground(check: JudgeCheck, seen: Detections, labels_map: LabelMapping) -> GroundedCheck:
     """One judge check as the detector sees it: {question, kind, subject, judge, satisfied (bool | None),
     evidence, suggestion (the plain words the rewriter gets when it failed)}."""
     kind, subject = str(check.get("kind", "")), str(check.get("subject", "")).strip().lower()
@@ -228,7 +237,7 @@ def ground(check: dict[str, Any], seen: Detections, labels_map: LabelMapping) ->
 _Grounded = tuple[bool | None, str, str]
 
 
-def _ground(kind: str, subject: str, check: dict[str, Any], seen: Detections, labels_map: LabelMapping) -> _Grounded:
+def _ground(kind: str, subject: str, check: JudgeCheck, seen: Detections, labels_map: LabelMapping) -> _Grounded:
     if kind == "text":
         return _ground_text(check, seen)
     if kind not in ("entity", "count", "colour", "position", "relation", "absent"):
@@ -262,7 +271,7 @@ def _ground(kind: str, subject: str, check: dict[str, Any], seen: Detections, la
 
 def _ground_absent(
     subject: str,
-    check: dict[str, Any],
+    check: JudgeCheck,
     label: str | None,
     entry: dict[str, Any] | None,
     seen: Detections,
@@ -291,7 +300,7 @@ def _ground_absent(
     )
 
 
-def _ground_count(subject: str, check: dict[str, Any], instances: list[Instance]) -> _Grounded:
+def _ground_count(subject: str, check: JudgeCheck, instances: list[Instance]) -> _Grounded:
     wanted = check.get("count")
     if not isinstance(wanted, int) or isinstance(wanted, bool):
         return None, "the judge did not state the count it checked", ""
@@ -306,9 +315,7 @@ def _ground_count(subject: str, check: dict[str, Any], instances: list[Instance]
     )
 
 
-def _ground_colour(
-    subject: str, check: dict[str, Any], instances: list[Instance], labels_map: LabelMapping
-) -> _Grounded:
+def _ground_colour(subject: str, check: JudgeCheck, instances: list[Instance], labels_map: LabelMapping) -> _Grounded:
     colour = check.get("colour")
     accepted = labels_map.simplified_for(colour) if isinstance(colour, str) else frozenset()
     if not accepted:
@@ -327,7 +334,7 @@ def _ground_colour(
     )
 
 
-def _ground_position(subject: str, check: dict[str, Any], instances: list[Instance]) -> _Grounded:
+def _ground_position(subject: str, check: JudgeCheck, instances: list[Instance]) -> _Grounded:
     place = check.get("position")
     if place not in REGIONS:
         return None, f"'{place}' is not a place the boxes can show", ""
@@ -343,7 +350,7 @@ def _ground_position(subject: str, check: dict[str, Any], instances: list[Instan
 
 
 def _ground_relation(
-    subject: str, check: dict[str, Any], instances: list[Instance], seen: Detections, labels_map: LabelMapping
+    subject: str, check: JudgeCheck, instances: list[Instance], seen: Detections, labels_map: LabelMapping
 ) -> _Grounded:
     relation, other = check.get("relation"), str(check.get("object") or "").strip().lower()
     if relation not in BOX_RELATIONS:
@@ -368,7 +375,7 @@ def _ground_relation(
     )
 
 
-def _ground_text(check: dict[str, Any], seen: Detections) -> _Grounded:
+def _ground_text(check: JudgeCheck, seen: Detections) -> _Grounded:
     wanted = check.get("text")
     if not isinstance(wanted, str) or not _squash(wanted):
         return None, "the judge did not state the text it checked", ""
@@ -387,7 +394,7 @@ def _ground_text(check: dict[str, Any], seen: Detections) -> _Grounded:
     )
 
 
-def verification_passed(results: list[dict[str, Any]]) -> bool | None:
+def verification_passed(results: list[GroundedCheck]) -> bool | None:
     """False when a verifiable check failed; True when one held and none failed; None when none was verifiable."""
     verdicts = [result["satisfied"] for result in results if result["satisfied"] is not None]
     if not verdicts:
@@ -395,7 +402,7 @@ def verification_passed(results: list[dict[str, Any]]) -> bool | None:
     return all(verdicts)
 
 
-def summary(document: dict[str, Any], key: str) -> dict[str, Any]:
+def summary(document: VerificationDocument, key: str) -> VerificationOutcome:
     """What the state carries ($.judgement.verification): a few fields and the key, never the checks."""
     return {
         "passed": document["passed"],
@@ -407,7 +414,7 @@ def summary(document: dict[str, Any], key: str) -> dict[str, Any]:
     }
 
 
-def public_verification(document: dict[str, Any]) -> dict[str, Any]:
+def public_verification(document: VerificationDocument) -> Reading:
     """The round's verification as run.json and the API show it (the contract's shape)."""
     return {
         "passed": document["passed"],
@@ -422,8 +429,8 @@ def public_verification(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def recorded_verification(
-    settings: dict[str, Any], outcome: dict[str, Any] | None, images: ObjectStore
-) -> dict[str, Any] | None:
+    settings: Settings, outcome: VerificationOutcome | None, images: ObjectStore
+) -> Reading | None:
     """The round's verification as Record Round keeps it: None without a verifier; skipped when the judge did not
     pass (Verify Round did not run); unavailable, with the reason, when it failed after its retries ($.judgement.
     verification holds the caught error): the gate then falls back to the judge and the round says so."""
@@ -450,7 +457,7 @@ def recorded_verification(
     }
 
 
-def verification_suggestions(outcome: dict[str, Any] | None, images: ObjectStore) -> list[str]:
+def verification_suggestions(outcome: VerificationOutcome | None, images: ObjectStore) -> list[str]:
     """A failed verification's plain-words suggestions for the next round's rewrite (none otherwise)."""
     if not outcome or "verificationKey" not in outcome or outcome.get("passed") is not False:
         return []

@@ -1,10 +1,9 @@
 """Await Review: invoked by the `.waitForTaskToken` task with the task token; the run waits for its review."""
 
-from typing import Any
-
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service.domain.review import ReviewPause
+from imagegate_service.domain.state import ReviewStep, ReviewWait
 from imagegate_service.handlers._powertools import logger, tracer
 
 pause = ReviewPause()
@@ -12,5 +11,5 @@ pause = ReviewPause()
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: ReviewStep, context: LambdaContext) -> ReviewWait:
     return pause.wait(event)

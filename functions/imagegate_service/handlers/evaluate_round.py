@@ -1,8 +1,7 @@
-from typing import Any
-
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service.domain.evaluating import RoundEvaluator
+from imagegate_service.domain.state import EvaluationOutcome, JudgedStep
 from imagegate_service.handlers._powertools import logger, tracer
 
 evaluator = RoundEvaluator()
@@ -10,5 +9,5 @@ evaluator = RoundEvaluator()
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: JudgedStep, context: LambdaContext) -> EvaluationOutcome:
     return evaluator.evaluate(event)

@@ -1,5 +1,3 @@
-from typing import Any
-
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -8,6 +6,7 @@ from imagegate_service.adapters.controls import DynamoReviewStore
 from imagegate_service.domain.daily_budget import DailyBudget, add_daily_spend_metric
 from imagegate_service.domain.enhancements import EnhancementStarter, start_finish
 from imagegate_service.domain.finishing import RunFinisher
+from imagegate_service.domain.state import FinishStep, RunResult
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
 finisher = RunFinisher()
@@ -19,7 +18,7 @@ enhancements = EnhancementStarter()
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: FinishStep, context: LambdaContext) -> RunResult:
     result = finisher.finish(event)
     metrics.add_metric(name=c.METRIC_RUN_OUTCOME[result["status"]], unit=MetricUnit.Count, value=1)
     metrics.add_metric(name=c.METRIC_ROUNDS_PER_RUN, unit=MetricUnit.Count, value=result["rounds"])

@@ -1,8 +1,7 @@
-from typing import Any
-
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service.domain.generation import RoundGenerator
+from imagegate_service.domain.state import Generation, LoopStep
 from imagegate_service.handlers._powertools import logger, tracer
 
 generator = RoundGenerator()
@@ -10,5 +9,5 @@ generator = RoundGenerator()
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: LoopStep, context: LambdaContext) -> Generation:
     return generator.generate(event, context.get_remaining_time_in_millis)

@@ -1,8 +1,7 @@
-from typing import Any
-
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service.domain.judging import RoundJudge
+from imagegate_service.domain.state import Judgement, PickBestStep
 from imagegate_service.handlers._powertools import logger, tracer
 
 judge = RoundJudge()
@@ -10,5 +9,5 @@ judge = RoundJudge()
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: PickBestStep, context: LambdaContext) -> Judgement:
     return judge.pick_best(event)

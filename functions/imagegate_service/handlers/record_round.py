@@ -1,4 +1,4 @@
-from typing import Any
+from typing import cast
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -6,6 +6,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from imagegate_service.constants import METRIC_ROUND_SCORE
 from imagegate_service.domain.daily_budget import DailyBudget, add_daily_spend_metric
 from imagegate_service.domain.recording import RoundRecorder
+from imagegate_service.domain.state import Loop, LoopStep, RecordStep
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
 recorder = RoundRecorder()
@@ -15,11 +16,11 @@ daily_budget = DailyBudget()
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: LoopStep | RecordStep, context: LambdaContext) -> Loop:
     if event.get("filtered"):
         loop = recorder.record_filtered(event)  # every image of the round withheld: no score to report
-    else:
-        loop = recorder.record(event)
+    else:  # Record Round's Parameters: the round's generation, judgement and evaluation are there
+        loop = recorder.record(cast("RecordStep", event))
         metrics.add_metric(name=METRIC_ROUND_SCORE, unit=MetricUnit.Count, value=loop["lastScore"])
     # the round is over: what is left of its daily reservation goes back to the day
     add_daily_spend_metric(metrics, daily_budget.release_run(event["runId"]))

@@ -1,8 +1,7 @@
-from typing import Any
-
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service.domain.rewriting import PromptRewriter
+from imagegate_service.domain.state import JudgedStep, Loop
 from imagegate_service.handlers._powertools import logger, tracer
 
 rewriter = PromptRewriter()
@@ -10,5 +9,5 @@ rewriter = PromptRewriter()
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: JudgedStep, context: LambdaContext) -> Loop:
     return rewriter.rewrite(event)

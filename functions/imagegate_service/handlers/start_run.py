@@ -1,10 +1,9 @@
-from typing import Any
-
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service.constants import METRIC_RUNS_STARTED
 from imagegate_service.domain.start import RunStarter
+from imagegate_service.domain.state import StartedRun, StartEvent
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
 starter = RunStarter()
@@ -13,7 +12,7 @@ starter = RunStarter()
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: StartEvent, context: LambdaContext) -> StartedRun:
     state = starter.start(event["request"], event["execution"]["name"], event["execution"]["arn"])
     metrics.add_metric(name=METRIC_RUNS_STARTED, unit=MetricUnit.Count, value=1)
     return state

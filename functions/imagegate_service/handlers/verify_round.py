@@ -1,7 +1,6 @@
-from typing import Any
-
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from imagegate_service.domain.state import JudgedStep, VerificationOutcome
 from imagegate_service.domain.verifying import RoundVerifier
 from imagegate_service.handlers._powertools import logger, tracer
 
@@ -10,5 +9,5 @@ verifier = RoundVerifier()
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: JudgedStep, context: LambdaContext) -> VerificationOutcome:
     return verifier.verify(event)
