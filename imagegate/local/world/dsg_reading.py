@@ -565,6 +565,11 @@ _POSE_ADVERBS = frozenset(
         """
     )
 )
+# Framing nouns that, several of them, are things hung or shining in the picture ("photos on a wall", "lights"):
+# not "sides", "corners" or "things", which stay places and vague words.
+_PICTURES_AND_LIGHTS = frozenset(
+    _words("photo photograph picture painting drawing illustration image poster print portrait sketch snapshot light")
+)
 _IRREGULAR_SINGULARS = {"feet": "foot", "teeth": "tooth", "geese": "goose", "oxen": "ox", "dice": "die"}
 
 # Relation phrases -> the contract's relation (EVALUATION_RELATION_WORDS), longest phrase first.
@@ -1937,7 +1942,10 @@ class _Parser:
         # "photos on a wall", "electric lights": several pictures or lights are things in the picture (one image
         # is not several), unless they say what they show ("photos of a city")
         medium_thing = medium_thing or (
-            phrase.plural and last_word != singular_noun(last_word) and not (nxt and nxt.word == "of")
+            phrase.plural
+            and last_word != singular_noun(last_word)
+            and singular_noun(last_word) in _PICTURES_AND_LIGHTS
+            and not (nxt and nxt.word == "of")
         )
         if not medium_thing and (
             head in FRAMING_NOUNS

@@ -908,6 +908,8 @@ def test_several_pictures_or_lights_are_things_in_the_picture_but_one_photo_of_i
     assert {c["subject"] for c in of_kind("old paintings on a brick wall", "entity")} >= {"painting", "wall"}
     assert "photo" not in {c["subject"] for c in of_kind("a photo of a heron", "entity")}
     assert "light" in {c["subject"] for c in of_kind("a porch with glowing lights", "entity")}
+    # other framing and place nouns stay what they were: "to the sides" names no thing
+    assert "side" not in {c["subject"] for c in of_kind("arms down to the sides", "entity")}
 
 
 def test_left_to_and_right_to_are_left_of_and_right_of():
