@@ -1383,8 +1383,13 @@ def _tag(tokens: list[_Token]) -> None:
                 and previous.tag in {"WORD", "PRON", "RELPRON"}
                 and (previous.word not in _DETERMINERS or previous.tag == "RELPRON")  # "a wall that contains"
                 and previous.word not in _NUMBERS
-                and colour_name(previous.word) is None
+                and (
+                    colour_name(previous.word) is None
+                    # "a chair painted red sits by the door": the colour ends what was done to it, a verb follows
+                    or (i >= 2 and _is_past(words[i - 2]) and _is_third_person(word, following))
+                )
                 and _attribute_kind(previous.word) is None
+                and not (previous.tag == "WORD" and _is_past(previous.word))  # "dried leaves on the ground"
                 and (
                     _is_third_person(word, following)
                     or (
@@ -2118,6 +2123,14 @@ class _Parser:
                         continue
                     self.i = run_start
                 continue
+            if (
+                tag == "PLACE"
+                and self.topic is not None
+                and self.i > 0
+                and self.tokens[self.i - 1].tag in {"PUNCT", "CONJ"}
+                and self._fronted_relation()
+            ):  # "a vase on a table, and in the background there are doors": the doors are there, not the vase
+                self.last_topic, self.topic, self.last = self.topic, None, None
             if tag == "PLACE" and self.topic is None and not (self.last is not None and self.last_end == self.i):
                 self.fronted = ("position", token.value, None)  # "At the top of the image there are clouds"
                 self.i += 1
@@ -2672,6 +2685,15 @@ class _Parser:
             self.out.attribute(subject, token.word, "state")
             return
         ahead = self._peek_run() if nxt is not None and nxt.tag == "WORD" else []
+        described = _phrase(ahead) if token.tag == "PAST" and ahead else None
+        if described is not None and not described.head and described.colours:
+            # "a chair painted red", "a wall painted white": what was done to it and the colour it left, not an
+            # action of the chair's
+            self.words_run()
+            self.out.attribute(subject, token.word, "state")
+            for colour in described.colours:
+                self.out.colour(subject, colour)
+            return
         if ahead and ahead[-1].word in _GAMES and verb_lemma(token.word) == "play":
             self.words_run()  # "playing soccer": the game played, no thing called soccer
             self.out.action(subject, token.word, None, ahead[-1].word)

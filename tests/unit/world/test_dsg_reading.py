@@ -918,3 +918,29 @@ def test_left_to_and_right_to_are_left_of_and_right_of():
     ]
     assert (subject, relation, obj) == ("kettle", "left of", "toaster")
     assert [c["relation"] for c in of_kind("the mug is right to the laptop", "relation")] == ["right of"]
+
+
+def test_a_place_put_first_in_a_later_clause_is_where_the_following_things_are():
+    # "..., and in the background there are doors and walls": the doors and walls, not the vase before
+    checks = of_kind("a vase on a table and in the background there are doors and walls", "position")
+    assert {(c["subject"], c["position"]) for c in checks} == {("door", "background"), ("wall", "background")}
+
+
+def test_a_participle_before_a_plural_noun_describes_it():
+    # "dried leaves on the ground": leaves that are dried, not something that leaves
+    checks = read("In the background I can see grass, dried leaves on the ground and trees.")
+    assert ("leaf", "background") in {(c["subject"], c.get("position")) for c in checks if c["kind"] == "position"}
+    assert ("leaf", "on", "ground") in {
+        (c["subject"], c["relation"], c["object"]) for c in checks if c["kind"] == "relation"
+    }
+
+
+def test_painted_a_colour_is_a_state_and_a_colour_and_the_verb_after_it_is_the_subjects():
+    checks = read("the bench painted green sits by the gate")
+    assert {(c["kind"], c["subject"]) for c in checks if c["kind"] != "entity"} >= {
+        ("attribute", "bench"),
+        ("colour", "bench"),
+        ("relation", "bench"),
+    }
+    assert not [c for c in checks if c["kind"] == "action" and c.get("action") == "paint"]
+    assert "sit" not in {c["subject"] for c in checks}
