@@ -565,6 +565,10 @@ _POSE_ADVERBS = frozenset(
         """
     )
 )
+# Collective nouns that say how many ("a pair of socks"); the others in resolve's list say only "more than one".
+_COLLECTIVE_COUNTS = {"pair": 2, "couple": 2, "dozen": 12}
+# "three kinds of fruit", "nine breeds of dogs": as many of the thing, each of a different kind.
+_KINDS_OF = frozenset(_words("kind type sort breed variety species style flavor flavour"))
 # Framing nouns that, several of them, are things hung or shining in the picture ("photos on a wall", "lights"):
 # not "sides", "corners" or "things", which stay places and vague words.
 _PICTURES_AND_LIGHTS = frozenset(
@@ -1874,6 +1878,30 @@ class _Parser:
         ):
             self.i += 1
             entity, inner = self.noun_phrase(generic=generic)
+            said = _COLLECTIVE_COUNTS.get(last_word)
+            if entity is not None and inner is not None and inner.count is None and not inner.at_least:
+                if said is not None:
+                    self.out.count(entity, said, False)  # "a pair of shoes": two; "a dozen eggs": twelve
+                elif phrase.count is not None:
+                    self.out.count(entity, phrase.count, False)  # "a set of six plates": six plates
+                elif not generic:
+                    self.out.count(entity, 2, True)  # "a group of people", "a lot of clouds": more than one
+            return entity, inner
+        if (
+            phrase.count is not None
+            and nxt is not None
+            and nxt.word == "of"
+            and singular_noun(last_word) in _KINDS_OF
+            and self.peek(1) is not None
+            and self.peek(1).tag == "WORD"
+        ):
+            self.i += 1  # "nine different breeds of dogs": nine dogs, each a breed
+            entity, inner = self.noun_phrase(generic=generic)
+            if entity is not None and inner is not None and inner.count is None:
+                self.out.count(entity, phrase.count, False)
+            for word, kind in phrase.attributes:
+                if entity is not None:
+                    self.out.attribute(entity, word, kind)
             return entity, inner
         if last_word in _MEDIUM_NOUNS and nxt is not None and nxt.word == "of":
             self.out.setting("style", last_word)

@@ -944,3 +944,19 @@ def test_painted_a_colour_is_a_state_and_a_colour_and_the_verb_after_it_is_the_s
     }
     assert not [c for c in checks if c["kind"] == "action" and c.get("action") == "paint"]
     assert "sit" not in {c["subject"] for c in checks}
+
+
+@pytest.mark.parametrize(
+    "prompt, noun, count, at_least",
+    [
+        ("a pair of blue socks on a chair", "sock", 2, None),
+        ("a dozen eggs in a carton", "egg", 12, None),
+        ("a set of four mugs", "mug", 4, None),
+        ("a flock of birds over a lake", "bird", 2, True),
+        ("a lot of balloons", "balloon", 2, True),
+        ("five different kinds of apples in a bowl", "apple", 5, None),
+    ],
+)
+def test_a_collective_or_a_kind_says_how_many_of_the_thing_inside(prompt, noun, count, at_least):
+    counts = [(c["subject"], c["count"], c.get("at_least")) for c in of_kind(prompt, "count")]
+    assert counts == [(noun, count, at_least)]
