@@ -15,7 +15,8 @@ mechanically (no judgement, so any reading is scored the same way):
   backdrop ("a white background") the scene check that asks its colour ("Is the background white?");
 - any other attribute (state, material, shape, texture, size, type, ...): an attribute check on the noun that
   shares a word with the tuple's value (a material's adjective counts as its noun: wooden = wood), or an action check on it whose verb is the value's (DSG files verb
-  states such as "jump" under state);
+  states such as "jump" under state); a time of day's or the weather's ("a sunny day": (day, sunny)) is asked by a
+  light or scene check naming it ("Is it sunny?");
 - relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
   check on subject and object with the same contract relation ("next to" and "near" count as one; a symmetric
   one in either order), or on object and subject with its converse ("the sky above the clock" asks (clock, sky,
@@ -230,6 +231,11 @@ def covered(question: Question, checks: list[dict]) -> bool:
                 and _same_noun(subject, c.get("subject"))
                 and verb_lemma(str(c.get("action", ""))) in value
             )
+            or (  # (day, sunny), (night, starry): asked as the picture's light or weather ("Is it sunny?")
+                c["kind"] in {"light", "scene"}
+                and bool(_noun(subject) & _TIMES_OF_DAY)
+                and bool(_words(str(c.get("setting", ""))) & value)
+            )
             or (  # (room, empty), (background, dark): asked of the setting ("Is the room empty?")
                 c["kind"] == "scene"
                 and " " in str(c.get("setting", ""))
@@ -261,6 +267,8 @@ def covered(question: Question, checks: list[dict]) -> bool:
     return False
 
 
+# A time of day or the weather as a thing with a property ("a sunny day"): its property is the picture's light.
+_TIMES_OF_DAY = frozenset({"day", "night", "morning", "evening", "afternoon", "weather"})
 _DEPTH_WORDS = {"background": "background", "foreground": "foreground", "front": "foreground"}
 
 
@@ -365,11 +373,11 @@ BASELINE: dict[str, dict[str, tuple[int, int]]] = {
         "overall": (3055, 8180),
     },
     "judge": {
-        "entity": (2761, 3395), "attribute color": (255, 427), "attribute state": (244, 924),
+        "entity": (2761, 3395), "attribute color": (255, 427), "attribute state": (245, 924),
         "attribute material": (34, 97), "attribute shape": (16, 50), "attribute texture": (11, 39),
         "attribute size": (21, 35), "attribute other": (104, 370), "relation spatial": (236, 1797),
         "relation action": (2, 272), "count": (117, 189), "text": (1, 110), "global": (46, 475),
-        "overall": (3848, 8180),
+        "overall": (3849, 8180),
     },
 }  # fmt: skip
 

@@ -960,3 +960,13 @@ def test_painted_a_colour_is_a_state_and_a_colour_and_the_verb_after_it_is_the_s
 def test_a_collective_or_a_kind_says_how_many_of_the_thing_inside(prompt, noun, count, at_least):
     counts = [(c["subject"], c["count"], c.get("at_least")) for c in of_kind(prompt, "count")]
     assert counts == [(noun, count, at_least)]
+
+
+def test_a_property_of_the_day_is_asked_by_the_pictures_light():
+    def state(args):
+        return coverage.Question("p", "attribute state", "attribute", args)
+
+    sunny = [{"kind": "light", "subject": "sunny", "setting": "sunny"}]
+    assert coverage.covered(state(("day", "sunny")), sunny)
+    assert not coverage.covered(state(("day", "cloudy")), sunny)
+    assert not coverage.covered(state(("dog", "sunny")), sunny)  # only a time of day or the weather
