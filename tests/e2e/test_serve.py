@@ -23,8 +23,10 @@ pytestmark = pytest.mark.e2e
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OPENAPI_FILE = REPO_ROOT / "openapi" / "imagegate.openapi.json"
 TERMINAL = {"PASSED", "EXHAUSTED", "BLOCKED", "FAILED"}
-# Requests refused below carry this in their prompt, so the listing can show none of them started.
-REFUSED_MARK = f"refused-{uuid.uuid4().hex[:8]}"
+# Requests refused below carry this in their prompt, so the listing can show none of them started. A fixed mark
+# (each module's server has its own fresh data folder): it names parametrized tests, and pytest-xdist's workers
+# must collect the same test ids.
+REFUSED_MARK = "refused-e2e-request"
 SCHEMATHESIS_EXAMPLES = 25
 SCHEMATHESIS_SECONDS = 240  # hard bound per operation
 
