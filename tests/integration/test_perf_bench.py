@@ -1,0 +1,32 @@
+"""`make bench`'s benchmark figure (imagegate/perf.py): the worker that runs N prompts through the benchmark
+workflow reports what the printed line needs (wall and CPU seconds, the images drawn, peak RSS) from a real
+execution; a small N keeps it to seconds (`make bench` runs 100)."""
+
+from __future__ import annotations
+
+import pytest
+
+from imagegate import perf
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_bench_worker_reports_a_finished_benchmark_with_its_images_and_memory():
+    # When three of the bench prompts run as `make bench` runs its hundred (in its own local runtime)
+    result = perf._run_bench_prompts(3)
+
+    # Then the execution succeeded and aggregated all three, each drawing at least one image
+    assert (result["status"], result["error"]) == ("SUCCEEDED", None)
+    assert result["overall"]["runs"] == 3
+    assert result["images"] >= 3
+    # And the figures printed beside the world's cost are measured, not left empty
+    assert result["wall"] > 0 and result["cpu"] > 0
+    assert result["peak_rss_mb"] > 0
+
+
+def test_bench_items_repeat_the_suite_with_a_seed_per_pass():
+    items = perf._bench_items(perf.BENCH_PROMPTS)
+    assert len(items) == perf.BENCH_PROMPTS
+    assert len({item.id for item in items}) == perf.BENCH_PROMPTS  # every item its own id (and run)
+    first, again = items[0], next(item for item in items[1:] if item.prompt == items[0].prompt)
+    assert first.settings["seed"] != again.settings["seed"]
