@@ -20,9 +20,6 @@ from imagegate_service import registry, styles
 from imagegate_service.adapters.bedrock import (
     BedrockImageGenerator,
     BedrockToolCaller,
-    EditRequest,
-    ImageRequest,
-    ToolAnswer,
     fit_to_limit,
     stability_body,
     stability_seed,
@@ -31,6 +28,7 @@ from imagegate_service.adapters.bedrock import (
 )
 from imagegate_service.domain.answers import validated
 from imagegate_service.domain.judging import VERDICT_SCHEMA
+from imagegate_service.domain.ports import EditRequest, ImageRequest, ToolAnswer
 from imagegate_service.domain.rewriting import REWRITE_SCHEMA
 from imagegate_service.errors import (
     ContentBlocked,

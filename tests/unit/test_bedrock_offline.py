@@ -327,7 +327,8 @@ def test_stability_filters_answer_with_a_finish_reason_and_no_image(bedrock_with
 
 
 def test_the_adapter_and_the_offline_provider_agree_on_the_stability_format(bedrock_with):
-    from imagegate_service.adapters.bedrock import BedrockImageGenerator, ImageRequest
+    from imagegate_service.adapters.bedrock import BedrockImageGenerator
+    from imagegate_service.domain.ports import ImageRequest
 
     client, provider = bedrock_with()
     request = ImageRequest(

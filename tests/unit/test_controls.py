@@ -529,7 +529,7 @@ def test_a_run_that_is_not_running_fails_the_review_step_instead_of_waiting(tabl
         "loop": {"lastScore": 6, "roundsCompleted": 1, "bestRound": 1},
     }
     with pytest.raises(ReviewNotWaiting):
-        ReviewPause().wait(state)
+        ReviewPause(DynamoReviewStore()).wait(state)
 
 
 # -- the reviews in a run's folder: report.html and imagegate show ----------------------------------------

@@ -544,7 +544,9 @@ def test_record_round_keeps_the_evaluation_and_its_cost_apart_from_the_loops_cos
     assert run_item["evaluation"] == counted  # the listing reads the best image's verdict from the run item
 
     # and Finish Run hands the evaluator's verdict on the final image to whoever collects the outcome
-    result = RunFinisher(storage[1]).finish({**state, "loop": loop, "outcome": c.STATUS_EXHAUSTED, "reason": "rounds"})
+    result = RunFinisher(storage[1], storage[0]).finish(
+        {**state, "loop": loop, "outcome": c.STATUS_EXHAUSTED, "reason": "rounds"}
+    )
     assert result["evaluation"] == counted
     assert result["costUsd"] == pytest.approx(0.011)
 
@@ -573,7 +575,9 @@ def test_a_failed_evaluation_is_recorded_unavailable_with_what_it_spent(storage)
 
     assert storage[1].get_run(RUN)["evaluation"] == {"unavailable": True}
     assert evaluation_class(storage[1].get_run(RUN)["evaluation"]) == "unverified"
-    result = RunFinisher(storage[1]).finish({**state, "loop": loop, "outcome": c.STATUS_EXHAUSTED, "reason": "rounds"})
+    result = RunFinisher(storage[1], storage[0]).finish(
+        {**state, "loop": loop, "outcome": c.STATUS_EXHAUSTED, "reason": "rounds"}
+    )
     assert result["evaluation"] is None
 
 

@@ -22,7 +22,7 @@ from imagegate.local.world.rewrite import (
 from imagegate.local.world.scene import parse_prompt
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.adapters.bedrock import ToolAnswer
+from imagegate_service.domain.ports import ToolAnswer
 from imagegate_service.domain.rewriting import PromptRewriter, fresh_seed, redraw_seed
 from imagegate_service.domain.spend import BilledCall, call_id
 from imagegate_service.domain.start import initial_loop

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.bedrock import GeneratedImages
 from imagegate_service.domain.generation import CALL_TIME_FACTOR, CALL_TIME_MARGIN_MS, RoundGenerator
+from imagegate_service.domain.ports import GeneratedImages
 from imagegate_service.domain.spend import SpendLedger, totals
 from imagegate_service.domain.start import RunStarter
 from imagegate_service.errors import RoundUnfinished

@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.bedrock import ToolAnswer
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.judging import RoundJudge
+from imagegate_service.domain.ports import ToolAnswer
 from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.start import RunStarter

@@ -36,7 +36,7 @@ def port_methods(port: type) -> list[str]:
 
 
 def hints(function, owner) -> dict:
-    # annotations resolved by name (postponed evaluation); the ports name Bedrock's value types only for mypy
+    # annotations resolved by name (postponed evaluation); the value types the ports speak live in domain/ports.py
     names = {**vars(bedrock), **vars(inspect.getmodule(owner)), **vars(ports)}
     return typing.get_type_hints(function, globalns=names)
 

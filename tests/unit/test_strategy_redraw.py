@@ -11,10 +11,10 @@ from moto import mock_aws
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.adapters.bedrock import GeneratedImages
 from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.costs import estimated_round_cost
 from imagegate_service.domain.generation import RoundGenerator
+from imagegate_service.domain.ports import GeneratedImages
 from imagegate_service.domain.rewriting import PromptRewriter, redraw_seed
 from imagegate_service.domain.spend import BilledCall, call_id
 from imagegate_service.domain.start import initial_loop
@@ -73,7 +73,7 @@ def test_redraw_keeps_the_prompt_moves_the_seed_and_calls_no_model(images):
     # Given round 1 of a redraw run has been judged below the threshold
     settings = redraw_settings(seed=41)
     loop = {**initial_loop(settings), "roundsCompleted": 1, "lastScore": 4.0}
-    rewriter = PromptRewriter(models=NoModelCalls(), images=images, runs=None)
+    rewriter = PromptRewriter(models=NoModelCalls(), images=images, runs=None, ledger=UnlimitedLedger())
 
     # When the Rewrite Prompt step runs
     next_loop = rewriter.rewrite(
@@ -96,7 +96,7 @@ def test_every_redraw_round_draws_with_its_own_seed(images):
     loop = initial_loop(settings)
     generator = RecordingGenerator()
     rounds = RoundGenerator(generator=generator, images=images, ledger=UnlimitedLedger())
-    rewriter = PromptRewriter(models=NoModelCalls(), images=images, runs=None)
+    rewriter = PromptRewriter(models=NoModelCalls(), images=images, runs=None, ledger=UnlimitedLedger())
 
     # When each round is generated and then re-drawn
     for _ in range(4):

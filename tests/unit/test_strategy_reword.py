@@ -13,8 +13,8 @@ import pytest
 from imagegate.local.world.rewrite import explicit_restatement, rewrite_prompt
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.adapters.bedrock import ToolAnswer
 from imagegate_service.domain.costs import estimated_round_cost
+from imagegate_service.domain.ports import ToolAnswer
 from imagegate_service.domain.rewriting import PromptRewriter, redraw_seed
 from imagegate_service.domain.spend import BilledCall, call_id
 from imagegate_service.domain.start import initial_loop

@@ -179,7 +179,7 @@ class RecordingRewriter:
         self.suggestions: list[str] = []
 
     def call(self, **request: Any) -> Any:
-        from imagegate_service.adapters.bedrock import ToolAnswer
+        from imagegate_service.domain.ports import ToolAnswer
 
         text = request["content"][0]["text"]
         block = text.split("<suggestions>")[-1].split("</suggestions>")[0] if "<suggestions>" in text else text

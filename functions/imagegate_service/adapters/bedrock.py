@@ -11,12 +11,13 @@ import functools
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from imagegate_service import deployment, registry, styles
 from imagegate_service.adapters.aws_clients import client as aws_client
+from imagegate_service.domain.ports import GeneratedImages, ImageRequest, ToolAnswer
 from imagegate_service.domain.state import ToolRequest
 from imagegate_service.errors import (
     ContentBlocked,
@@ -75,61 +76,6 @@ STABILITY_FINISH_REASONS = (
 # Said when the output filter withheld images (the words "generated images" tell a blocked prompt from blocked output).
 SOME_IMAGES_FILTERED = "Some of the generated images have been blocked by the content filter ({reason})."
 ALL_IMAGES_FILTERED = "All of the generated images have been blocked by the content filter ({reason})."
-
-
-@dataclass(frozen=True)
-class GeneratedImages:
-    images: list[bytes]
-    requested: int  # images Bedrock generated and bills, including the ones it withheld
-    filter_message: str | None  # set when Bedrock withheld some images
-
-
-@dataclass(frozen=True)
-class ToolAnswer:
-    """What a Converse call with a forced tool returned."""
-
-    tool_input: dict[str, Any] | None  # None when the model did not call the tool
-    text: str
-    stop_reason: str
-    input_tokens: int
-    output_tokens: int
-    latency_ms: int
-    max_tokens: int = 0  # the maxTokens the call allowed (to say so when a reply was cut there)
-
-
-@dataclass(frozen=True)
-class EditRequest:
-    """An edit of an earlier image (the model registry's `edit` says which a model takes): Stability's
-    image-to-image with a strength, Titan/Nova Canvas's IMAGE_VARIATION with a similarityStrength, or their
-    INPAINTING of the region a mask prompt names."""
-
-    source_png: bytes
-    task: str  # "image-to-image" | "IMAGE_VARIATION" | "INPAINTING"
-    strength: float | None = None  # image-to-image: 0 keeps the image, 1 ignores it
-    similarity_strength: float | None = None  # IMAGE_VARIATION: higher keeps it closer
-    mask_prompt: str | None = None  # INPAINTING: the region to repaint, in words ("the cup")
-
-
-@dataclass(frozen=True)
-class ImageRequest:
-    model_id: str
-    prompt: str
-    negative_prompt: str
-    seed: int
-    width: int
-    height: int
-    count: int
-    quality: str
-    cfg_scale: float | None = None  # Titan and Canvas only; Stability takes none
-    style: str | None = None  # a style preset's name (prompts/styles.json)
-    edit: EditRequest | None = None  # None: draw from text
-
-    @property
-    def task(self) -> str:
-        """What the request asks of the model: TEXT_IMAGE / text-to-image, or the edit's task."""
-        if self.edit is not None:
-            return self.edit.task
-        return "text-to-image" if registry.generator(self.model_id).family == "stability" else "TEXT_IMAGE"
 
 
 def fit_to_limit(text: str, limit: int) -> str:

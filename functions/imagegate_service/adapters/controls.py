@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import (
@@ -27,7 +27,7 @@ from imagegate_service.adapters.storage import (
     run_key,
     to_dynamo,
 )
-from imagegate_service.domain.state import ReviewDecision
+from imagegate_service.domain.state import DayTotals, Reservation, ReviewDecision, ReviewPauseFields
 
 
 def _money(value: float) -> Decimal:
@@ -55,7 +55,7 @@ class _Table(RunsTable):
 
 
 class DynamoReviewStore(_Table):
-    def wait_for_review(self, run_id: str, task_token: str, round_number: int, attributes: dict[str, Any]) -> bool:
+    def wait_for_review(self, run_id: str, task_token: str, round_number: int, attributes: ReviewPauseFields) -> bool:
         """The run waits: AWAITING_REVIEW with the token, while it is RUNNING (or already waiting: a retried
         task replaces the token). False when the run has ended or does not exist."""
         fields = {"status": c.STATUS_AWAITING_REVIEW, c.REVIEW_TOKEN_ATTRIBUTE: task_token, "reviewRound": round_number}
@@ -139,11 +139,11 @@ class DynamoReviewStore(_Table):
 
 
 class DynamoDailyBudgetStore(_Table):
-    def day(self, day: str) -> dict[str, Any] | None:
+    def day(self, day: str) -> DayTotals | None:
         item = DynamoRunRepository._call(
             self._table.get_item, Key={"pk": c.budget_pk(day), "sk": c.BUDGET_SK}, ConsistentRead=True
         ).get("Item")
-        return from_dynamo(item) if item else None
+        return cast("DayTotals", from_dynamo(item)) if item else None
 
     def _day_update(self, day: str, amount: float, cap_usd: float, expires_at: int, now: str) -> dict[str, Any]:
         """The day's committed spend raised by amount, only while it stays within the cap."""
@@ -247,16 +247,16 @@ class DynamoDailyBudgetStore(_Table):
         )
         return float(from_dynamo(answer["Attributes"]).get("spentUsd", 0.0))
 
-    def open_reservations(self, run_id: str) -> list[dict[str, Any]]:
+    def open_reservations(self, run_id: str) -> list[Reservation]:
         return [
-            item
+            cast("Reservation", item)
             for item in DynamoRunRepository(self._table_name, self._table_factory)._query_prefix(
                 run_id, c.DAILY_RESERVATION_SK_PREFIX
             )
             if float(item.get("remainingUsd", 0.0)) > 0
         ]
 
-    def release(self, reservation: dict[str, Any], now: str) -> bool:
+    def release(self, reservation: Reservation, now: str) -> bool:
         """What is left of a round's reservation back to its day, in one transaction conditional on the amount
         left (a retried release finds it taken and gives nothing back twice). False when it was already."""
         from botocore.exceptions import ClientError

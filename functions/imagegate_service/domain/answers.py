@@ -8,7 +8,7 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import prompts
-from imagegate_service.adapters.bedrock import ToolAnswer
+from imagegate_service.domain.ports import ToolAnswer
 
 
 def as_data(text: str) -> str:

@@ -27,6 +27,7 @@ from imagegate_service.domain.clock import iso, parse_iso, utc_now
 from imagegate_service.domain.ending import RunEnder
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
+from imagegate_service.domain.state import BenchmarkEntry, BenchmarkPlan, FailedChild
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import MAX_ROUNDS_HARD_CAP, deployment_defaults
 
@@ -91,7 +92,7 @@ class BenchmarkPreparer:
         execution_name: str,
         history_estimate: dict[str, int],
         defaults: dict[str, int] | None = None,
-    ) -> dict[str, Any]:
+    ) -> BenchmarkPlan:
         """One Map item per (suite item, arm), item by item, written to S3 as JSONL; returns the small summary the
         workflow carries (no item). Refused, before anything is written, if a run could not fit its execution."""
         prepared, entries = self.plan(request, execution_name, history_estimate, defaults)
@@ -108,7 +109,7 @@ class BenchmarkPreparer:
         execution_name: str,
         history_estimate: dict[str, int],
         defaults: dict[str, int] | None = None,
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    ) -> tuple[BenchmarkPlan, list[BenchmarkEntry]]:
         """What prepare writes and returns, worked out without writing: (summary, the Map's items)."""
         if not isinstance(request, dict):
             raise InvalidRequest("request", f"must be a JSON object, not {type(request).__name__}")
@@ -144,7 +145,7 @@ class BenchmarkPreparer:
             raise InvalidRequest("settings", "must be a JSON object of run settings")
         now = self._clock()
         width = max(3, len(str(len(chosen) * len(arms))))
-        entries: list[dict[str, Any]] = [
+        entries: list[BenchmarkEntry] = [
             {
                 "runId": f"{execution_name}-{index:0{width}d}",
                 "itemId": item.id,
@@ -161,7 +162,7 @@ class BenchmarkPreparer:
                 entry, history_estimate, _max_rounds(entry["request"], default_rounds), _candidates(entry["request"])
             )
         prefix = c.benchmark_execution_prefix(execution_name)
-        prepared: dict[str, Any] = {
+        prepared: BenchmarkPlan = {
             "benchmarkId": execution_name,
             "suite": suite_name,
             "date": now.date().isoformat(),
@@ -230,7 +231,7 @@ class BenchmarkAggregator:
         # its end is recorded here, as Mark Run Ended records one (domain/ending.py, a conditional update).
         self._ender = ender
 
-    def _end_failed_children(self, children: dict[str, dict[str, Any]]) -> None:
+    def _end_failed_children(self, children: dict[str, FailedChild]) -> None:
         ender = self._ender or RunEnder().execution_ended
         for run_id, child in children.items():
             ender({**child, "name": run_id})
@@ -289,7 +290,7 @@ class BenchmarkAggregator:
             "failedItemPercent": report["mapRun"]["failedItemPercent"],
         }
 
-    def read_items(self, key: str) -> list[dict[str, Any]]:
+    def read_items(self, key: str) -> list[BenchmarkEntry]:
         """The Map's items as Prepare wrote them (one JSON object a line)."""
         return [json.loads(line) for line in self._objects.get_bytes(key).decode("utf-8").splitlines() if line]
 
@@ -299,7 +300,7 @@ class BenchmarkAggregator:
 
     def read_map_results(
         self, manifest_keys: list[str]
-    ) -> tuple[dict[str, dict[str, Any]], dict[str, int], dict[str, dict[str, Any]]]:
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, int], dict[str, FailedChild]]:
         """The run outcomes a Map Run's ResultWriter left in S3, by run id, how many children ended each way, and
         the children that did not succeed (by run id: their status, error, cause and stop date, as an execution's
         end event details them).
@@ -310,7 +311,7 @@ class BenchmarkAggregator:
         """
         outcomes: dict[str, dict[str, Any]] = {}
         counts: dict[str, int] = {}
-        failed: dict[str, dict[str, Any]] = {}
+        failed: dict[str, FailedChild] = {}
         for key in manifest_keys:
             for status, files in (self._objects.get_json(key).get("ResultFiles") or {}).items():
                 counts.setdefault(status.lower(), 0)
@@ -332,7 +333,7 @@ class BenchmarkAggregator:
                             }
         return outcomes, counts, failed
 
-    def _run_result(self, result: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    def _run_result(self, result: dict[str, Any], item: BenchmarkEntry) -> dict[str, Any]:
         """A run as the metrics read it: its outcome, its rounds, the evaluator's verdict on its final
         image (the loop's terminal output carries it; else the run item), how long it took."""
         run = self._runs.get_run(result["runId"]) or {}

@@ -25,15 +25,12 @@ from typing import Any, TypeVar, cast
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import (
-    BedrockToolCaller,
-    ToolAnswer,
     png_size,
     tool_request_cost_bound,
 )
-from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.answers import answer_outcome, validated
 from imagegate_service.domain.model_calls import ANSWERS_SCHEMA, CHECKS_SCHEMA, answers_request, checks_request
-from imagegate_service.domain.ports import ObjectStore, ToolCaller
+from imagegate_service.domain.ports import ObjectStore, ToolAnswer, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.state import (
     EvaluationCheck,
@@ -81,12 +78,10 @@ ANSWER_SATISFIED: dict[str, bool | None] = {"yes": True, "no": False, "unverifia
 
 
 class RoundEvaluator:
-    def __init__(
-        self, models: ToolCaller | None = None, images: ObjectStore | None = None, spend: SpendLedger | None = None
-    ):
-        self._models = models or BedrockToolCaller()
-        self._images = images or S3ObjectStore()
-        self._spend = spend or SpendLedger()
+    def __init__(self, models: ToolCaller, images: ObjectStore, spend: SpendLedger):
+        self._models = models
+        self._images = images
+        self._spend = spend
 
     def evaluate(self, state: JudgedStep) -> EvaluationOutcome:
         settings, loop, run_id, judgement = state["settings"], state["loop"], state["runId"], state["judgement"]

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain import spend
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
@@ -46,10 +45,10 @@ def blocked_reason(state: FinishStep) -> str:
 
 
 class RunFinisher:
-    def __init__(self, runs: RunRepository | None = None, clock: Clock = utc_now, images: ObjectStore | None = None):
-        self._runs = runs or DynamoRunRepository()
+    def __init__(self, runs: RunRepository, images: ObjectStore, clock: Clock = utc_now):
+        self._runs = runs
         self._clock = clock
-        self._images = images or S3ObjectStore()
+        self._images = images
 
     def finish(self, state: FinishStep) -> RunResult:
         loop, settings, run_id = state["loop"], state["settings"], state["runId"]

@@ -25,11 +25,9 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.adapters.bedrock import BedrockImageGenerator, EditRequest, GeneratedImages, ImageRequest
-from imagegate_service.adapters.image_services import BedrockImageServices, ServiceRequest
-from imagegate_service.adapters.storage import S3ObjectStore
+from imagegate_service.adapters.image_services import ServiceRequest
 from imagegate_service.domain.enhancing import parse_operation
-from imagegate_service.domain.ports import ImageGenerator, ObjectStore
+from imagegate_service.domain.ports import EditRequest, GeneratedImages, ImageGenerator, ImageRequest, ObjectStore
 from imagegate_service.domain.refining import targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.state import Edit, Generation, LoopStep
@@ -66,25 +64,29 @@ class CallMaker:
 class RoundGenerator:
     def __init__(
         self,
-        generator: ImageGenerator | None = None,
-        images: ObjectStore | None = None,
-        ledger: SpendLedger | None = None,
+        generator: ImageGenerator,
+        images: ObjectStore,
+        ledger: SpendLedger,
         clock: Callable[[], float] = time.monotonic,
-        services: Any = None,
+        make_services: Callable[[], Any] | None = None,
     ):
         """`clock` times the calls (seconds; tests give one that advances as their fake model answers);
-        `services`: the Stability AI Image Services a targeted round calls (made on first use otherwise)."""
+        `make_services` makes the Stability AI Image Services a targeted round calls, on its first such round (the
+        wiring gives the Bedrock adapter; a generator without it cannot make a targeted round)."""
         self._clock = clock
-        self._generator = generator or BedrockImageGenerator()
-        self._images = images or S3ObjectStore()
-        self._ledger = ledger or SpendLedger()
-        self._given_services = services
+        self._generator = generator
+        self._images = images
+        self._ledger = ledger
+        self._make_services = make_services
+        self._made_services: Any = None
 
     @property
     def _services(self) -> Any:
-        if self._given_services is None:
-            self._given_services = BedrockImageServices()
-        return self._given_services
+        if self._made_services is None:
+            if self._make_services is None:
+                raise ValueError("a targeted round needs the image services, and none were wired")
+            self._made_services = self._make_services()
+        return self._made_services
 
     def generate(self, state: LoopStep, remaining_ms: Callable[[], int] | None = None) -> Generation:
         """The round's images. `remaining_ms` is the invocation's time left (the Lambda context's

@@ -8,11 +8,9 @@ import time
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.bedrock import (
-    BedrockToolCaller,
     png_size,
     tool_request_cost_bound,
 )
-from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.answers import answer_outcome, validated
 from imagegate_service.domain.model_calls import VERDICT_SCHEMA, judge_request
 from imagegate_service.domain.ports import ObjectStore, ToolCaller
@@ -37,12 +35,10 @@ class RoundJudge:
     """Each candidate is judged by its own call (the state machine's Map runs them in parallel, and a retry
     repeats only the failed one); pick_best gathers their verdicts into the round's verdict.json."""
 
-    def __init__(
-        self, models: ToolCaller | None = None, images: ObjectStore | None = None, ledger: SpendLedger | None = None
-    ):
-        self._models = models or BedrockToolCaller()
-        self._images = images or S3ObjectStore()
-        self._ledger = ledger or SpendLedger()
+    def __init__(self, models: ToolCaller, images: ObjectStore, ledger: SpendLedger):
+        self._models = models
+        self._images = images
+        self._ledger = ledger
 
     def judge_candidate(self, state: JudgeCandidateStep) -> CandidateJudgement:
         """One Map item: {runId, settings, loop, index (the Map's, 0-based) or candidate (1-based), imageKey, attempt}."""

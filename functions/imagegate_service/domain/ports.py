@@ -8,15 +8,78 @@ run time, signatures included. A test fake only needs the methods a port names."
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from imagegate_service.domain.state import LedgerEntry, ReviewDecision, RoundItem
+from imagegate_service import registry
+from imagegate_service.domain.state import (
+    DayTotals,
+    LedgerEntry,
+    Reservation,
+    ReviewDecision,
+    ReviewPauseFields,
+    RoundItem,
+)
 
-if TYPE_CHECKING:  # value types of the Bedrock adapter's contract (no import at run time: no cycle)
-    from imagegate_service.adapters.bedrock import GeneratedImages, ImageRequest, ToolAnswer
+
+# -- the value types the ports speak (the Bedrock adapter builds and reads them; the domain owns them) ----------
+@dataclass(frozen=True)
+class GeneratedImages:
+    images: list[bytes]
+    requested: int  # images Bedrock generated and bills, including the ones it withheld
+    filter_message: str | None  # set when Bedrock withheld some images
 
 
+@dataclass(frozen=True)
+class ToolAnswer:
+    """What a Converse call with a forced tool returned."""
+
+    tool_input: dict[str, Any] | None  # None when the model did not call the tool
+    text: str
+    stop_reason: str
+    input_tokens: int
+    output_tokens: int
+    latency_ms: int
+    max_tokens: int = 0  # the maxTokens the call allowed (to say so when a reply was cut there)
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    """An edit of an earlier image (the model registry's `edit` says which a model takes): Stability's
+    image-to-image with a strength, Titan/Nova Canvas's IMAGE_VARIATION with a similarityStrength, or their
+    INPAINTING of the region a mask prompt names."""
+
+    source_png: bytes
+    task: str  # "image-to-image" | "IMAGE_VARIATION" | "INPAINTING"
+    strength: float | None = None  # image-to-image: 0 keeps the image, 1 ignores it
+    similarity_strength: float | None = None  # IMAGE_VARIATION: higher keeps it closer
+    mask_prompt: str | None = None  # INPAINTING: the region to repaint, in words ("the cup")
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    model_id: str
+    prompt: str
+    negative_prompt: str
+    seed: int
+    width: int
+    height: int
+    count: int
+    quality: str
+    cfg_scale: float | None = None  # Titan and Canvas only; Stability takes none
+    style: str | None = None  # a style preset's name (prompts/styles.json)
+    edit: EditRequest | None = None  # None: draw from text
+
+    @property
+    def task(self) -> str:
+        """What the request asks of the model: TEXT_IMAGE / text-to-image, or the edit's task."""
+        if self.edit is not None:
+            return self.edit.task
+        return "text-to-image" if registry.generator(self.model_id).family == "stability" else "TEXT_IMAGE"
+
+
+# -- the ports ---------------------------------------------------------------------------------------------------
 class Clock(Protocol):
     """Now, timezone-aware UTC (domain/clock.py: utc_now)."""
 
@@ -150,7 +213,9 @@ class TaskCallbacks(Protocol):
 class ReviewStore(Protocol):
     """A run's review pause on its run item, and the reviews on its round items (DynamoDB)."""
 
-    def wait_for_review(self, run_id: str, task_token: str, round_number: int, attributes: dict[str, Any]) -> bool: ...
+    def wait_for_review(
+        self, run_id: str, task_token: str, round_number: int, attributes: ReviewPauseFields
+    ) -> bool: ...
 
     def take_review(self, run_id: str, task_token: str, round_number: int, review: ReviewDecision) -> bool: ...
 
@@ -163,7 +228,7 @@ class ReviewStore(Protocol):
 class DailyBudgetStore(Protocol):
     """The day's spend and the runs' round reservations against the daily cap (DynamoDB)."""
 
-    def day(self, day: str) -> dict[str, Any] | None: ...
+    def day(self, day: str) -> DayTotals | None: ...
 
     def reserve(self, day: str, amount: float, cap_usd: float, expires_at: int, now: str) -> bool: ...
 
@@ -175,6 +240,6 @@ class DailyBudgetStore(Protocol):
 
     def settle(self, day: str, committed_delta: float, spent_usd: float, now: str) -> float: ...
 
-    def open_reservations(self, run_id: str) -> list[dict[str, Any]]: ...
+    def open_reservations(self, run_id: str) -> list[Reservation]: ...
 
-    def release(self, reservation: dict[str, Any], now: str) -> bool: ...
+    def release(self, reservation: Reservation, now: str) -> bool: ...

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import cast
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain import spend
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.costs import next_round_bound
@@ -57,9 +56,9 @@ def recorded_check(check: JudgeCheck) -> JudgeCheck:
 
 
 class RoundRecorder:
-    def __init__(self, runs: RunRepository | None = None, images: ObjectStore | None = None, clock: Clock = utc_now):
-        self._runs = runs or DynamoRunRepository()
-        self._images = images or S3ObjectStore()
+    def __init__(self, runs: RunRepository, images: ObjectStore, clock: Clock = utc_now):
+        self._runs = runs
+        self._images = images
         self._clock = clock
 
     def record(self, state: RecordStep) -> Loop:

@@ -19,7 +19,15 @@ from imagegate_service.domain.gate import judge_passes
 from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, TaskCallbacks
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.run_ids import is_run_id
-from imagegate_service.domain.state import Loop, ReviewDecision, ReviewStep, ReviewWait, RoundItem, Settings
+from imagegate_service.domain.state import (
+    Loop,
+    ReviewDecision,
+    ReviewPauseFields,
+    ReviewStep,
+    ReviewWait,
+    RoundItem,
+    Settings,
+)
 from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
 from imagegate_service.settings import check_encodable, is_control_character
 
@@ -30,8 +38,8 @@ REVIEWER_MAX_CHARS = 200
 class ReviewPause:
     """Await Review's function: the run waits with its task token; returns nothing the state needs."""
 
-    def __init__(self, reviews: ReviewStore | None = None, clock: Clock = utc_now):
-        self._reviews = reviews or DynamoReviewStore()
+    def __init__(self, reviews: ReviewStore, clock: Clock = utc_now):
+        self._reviews = reviews
         self._clock = clock
 
     def wait(self, state: ReviewStep) -> ReviewWait:
@@ -159,10 +167,10 @@ class Reviews:
             # Step Functions did not take the answer (throttled, an error of its own): the task still waits for
             # this token, so the run waits again with it and the review never counted; the reviewer may send it
             # again (had it been taken after all, the second answer finds the task gone: 409)
-            waiting_again = {"updatedAt": reviewed_at, "reviewDeadline": item.get("reviewDeadline")}
-            self._reviews.wait_for_review(
-                run_id, token, round_number, {k: v for k, v in waiting_again.items() if v is not None}
-            )
+            waiting_again: ReviewPauseFields = {"updatedAt": reviewed_at}
+            if item.get("reviewDeadline") is not None:
+                waiting_again["reviewDeadline"] = item["reviewDeadline"]
+            self._reviews.wait_for_review(run_id, token, round_number, waiting_again)
             self._reviews.withdraw_review(run_id, round_number, reviewed_at)
             if isinstance(error, WorkflowThrottled):
                 raise Throttled("Step Functions is throttling review answers; send the review again") from error

@@ -3,13 +3,11 @@ character limit, with the best earlier prompts as context."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry, styles
-from imagegate_service.adapters.bedrock import BedrockToolCaller, fit_to_limit, png_size
-from imagegate_service.adapters.rekognition import RekognitionDetector
-from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
+from imagegate_service.adapters.bedrock import fit_to_limit, png_size
 from imagegate_service.domain.answers import answer_outcome, as_data, validated
 from imagegate_service.domain.costs import rewrite_call_bound
 from imagegate_service.domain.enhancements import boxes_of, mask_png
@@ -41,24 +39,28 @@ MAX_CHANGES = 8  # rewrite.schema.json's changes.maxItems
 class PromptRewriter:
     def __init__(
         self,
-        models: ToolCaller | None = None,
-        images: ObjectStore | None = None,
-        runs: RunRepository | None = None,
-        ledger: SpendLedger | None = None,
-        detector: ImageDetector | None = None,
+        models: ToolCaller,
+        images: ObjectStore,
+        runs: RunRepository,
+        ledger: SpendLedger,
+        make_detector: Callable[[], ImageDetector] | None = None,
     ):
-        """`detector`: the targeted erase's mask (strategy targeted); made on first use otherwise."""
-        self._models = models or BedrockToolCaller()
-        self._images = images or S3ObjectStore()
-        self._runs = runs or DynamoRunRepository()
-        self._ledger = ledger or SpendLedger(self._runs)
-        self._given_detector = detector
+        """`make_detector` makes the detector a targeted erase draws its mask with (strategy targeted), on the
+        first erase (the wiring gives Rekognition's adapter; without it an erase regenerates instead)."""
+        self._models = models
+        self._images = images
+        self._runs = runs
+        self._ledger = ledger
+        self._make_detector = make_detector
+        self._made_detector: ImageDetector | None = None
 
     @property
     def _detector(self) -> ImageDetector:
-        if self._given_detector is None:
-            self._given_detector = RekognitionDetector()
-        return self._given_detector
+        if self._made_detector is None:
+            if self._make_detector is None:
+                raise VerifierFailed("no detector was wired to draw the erase's mask")
+            self._made_detector = self._make_detector()
+        return self._made_detector
 
     def rewrite(self, state: JudgedStep) -> Loop:
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.costs import first_round_bound
 from imagegate_service.domain.ports import Clock, RunRepository
@@ -15,8 +14,8 @@ from imagegate_service.settings import resolve_settings, run_ttl_days
 
 
 class RunStarter:
-    def __init__(self, runs: RunRepository | None = None, clock: Clock = utc_now):
-        self._runs = runs or DynamoRunRepository()
+    def __init__(self, runs: RunRepository, clock: Clock = utc_now):
+        self._runs = runs
         self._clock = clock
 
     def start(self, request: Any, execution_name: str, execution_arn: str) -> StartedRun:

@@ -375,7 +375,7 @@ class Reservation(TypedDict):
 class ReviewPauseFields(TypedDict):
     """What Await Review writes on the run item beside its token: until when it waits."""
 
-    reviewDeadline: str | None
+    reviewDeadline: NotRequired[str]
     updatedAt: str
 
 

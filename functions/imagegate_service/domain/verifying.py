@@ -33,8 +33,6 @@ from functools import cache
 from typing import Any, cast
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.rekognition import RekognitionDetector
-from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.costs import LABEL_FEATURES, labels_price, text_price, verifies
 from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import ImageDetector, ObjectStore
@@ -59,12 +57,10 @@ BOX_RELATIONS = ("left of", "right of", "above", "below")
 
 
 class RoundVerifier:
-    def __init__(
-        self, detector: ImageDetector | None = None, images: ObjectStore | None = None, spend: SpendLedger | None = None
-    ):
-        self._detector = detector or RekognitionDetector()
-        self._images = images or S3ObjectStore()
-        self._spend = spend or SpendLedger()
+    def __init__(self, detector: ImageDetector, images: ObjectStore, spend: SpendLedger):
+        self._detector = detector
+        self._images = images
+        self._spend = spend
 
     def verify(self, state: JudgedStep) -> VerificationOutcome:
         loop, run_id, judgement = state["loop"], state["runId"], state["judgement"]

@@ -2,11 +2,11 @@
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from imagegate_service.domain.review import ReviewPause
+from imagegate_service import wiring
 from imagegate_service.domain.state import ReviewStep, ReviewWait
 from imagegate_service.handlers._powertools import logger, tracer
 
-pause = ReviewPause()
+pause = wiring.review_pause()
 
 
 @logger.inject_lambda_context

@@ -1,10 +1,10 @@
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from imagegate_service.domain.evaluating import RoundEvaluator
+from imagegate_service import wiring
 from imagegate_service.domain.state import EvaluationOutcome, JudgedStep
 from imagegate_service.handlers._powertools import logger, tracer
 
-evaluator = RoundEvaluator()
+evaluator = wiring.round_evaluator()
 
 
 @logger.inject_lambda_context

@@ -2,14 +2,14 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.adapters.controls import DynamoReviewStore
 from imagegate_service.domain.daily_budget import DailyBudget, add_daily_spend_metric
 from imagegate_service.domain.enhancements import EnhancementStarter, start_finish
-from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.state import FinishStep, RunResult
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
-finisher = RunFinisher()
+finisher = wiring.run_finisher()
 daily_budget = DailyBudget()
 reviews = DynamoReviewStore()
 enhancements = EnhancementStarter()

@@ -1,10 +1,10 @@
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from imagegate_service.domain.generation import RoundGenerator
+from imagegate_service import wiring
 from imagegate_service.domain.state import Generation, LoopStep
 from imagegate_service.handlers._powertools import logger, tracer
 
-generator = RoundGenerator()
+generator = wiring.round_generator()
 
 
 @logger.inject_lambda_context

@@ -1,10 +1,10 @@
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from imagegate_service.domain.judging import RoundJudge
+from imagegate_service import wiring
 from imagegate_service.domain.state import CandidateJudgement, JudgeCandidateStep
 from imagegate_service.handlers._powertools import logger, tracer
 
-judge = RoundJudge()
+judge = wiring.round_judge()
 
 
 @logger.inject_lambda_context

@@ -3,6 +3,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service.domain.benchmark import BenchmarkPreparer
+from imagegate_service.domain.state import BenchmarkPlan
 from imagegate_service.handlers._powertools import logger, tracer
 
 preparer = BenchmarkPreparer()
@@ -10,7 +11,7 @@ preparer = BenchmarkPreparer()
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: LambdaContext) -> BenchmarkPlan:
     # historyEstimate and defaults: static parameters of Prepare Benchmark, from the composed definition
     # (functions/imagegate_service/workflows.py; the defaults from the CDK context)
     return preparer.prepare(

@@ -3,13 +3,13 @@ from typing import cast
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from imagegate_service import wiring
 from imagegate_service.constants import METRIC_ROUND_SCORE
 from imagegate_service.domain.daily_budget import DailyBudget, add_daily_spend_metric
-from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.domain.state import Loop, LoopStep, RecordStep
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
-recorder = RoundRecorder()
+recorder = wiring.round_recorder()
 daily_budget = DailyBudget()
 
 

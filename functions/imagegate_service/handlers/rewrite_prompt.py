@@ -1,10 +1,10 @@
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from imagegate_service.domain.rewriting import PromptRewriter
+from imagegate_service import wiring
 from imagegate_service.domain.state import JudgedStep, Loop
 from imagegate_service.handlers._powertools import logger, tracer
 
-rewriter = PromptRewriter()
+rewriter = wiring.prompt_rewriter()
 
 
 @logger.inject_lambda_context

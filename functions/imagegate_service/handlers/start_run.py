@@ -1,12 +1,12 @@
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from imagegate_service import wiring
 from imagegate_service.constants import METRIC_RUNS_STARTED
-from imagegate_service.domain.start import RunStarter
 from imagegate_service.domain.state import StartedRun, StartEvent
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
-starter = RunStarter()
+starter = wiring.run_starter()
 
 
 @logger.inject_lambda_context

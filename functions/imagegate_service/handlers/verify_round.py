@@ -1,10 +1,10 @@
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from imagegate_service import wiring
 from imagegate_service.domain.state import JudgedStep, VerificationOutcome
-from imagegate_service.domain.verifying import RoundVerifier
 from imagegate_service.handlers._powertools import logger, tracer
 
-verifier = RoundVerifier()
+verifier = wiring.round_verifier()
 
 
 @logger.inject_lambda_context

@@ -1,0 +1,84 @@
+"""One module builds the quality loop's adapters (imagegate_service/wiring.py); the loop's domain classes take every
+port as a required argument and the handlers get them from the wiring, not by constructing adapters themselves."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from imagegate_service import wiring
+from imagegate_service.domain.evaluating import RoundEvaluator
+from imagegate_service.domain.finishing import RunFinisher
+from imagegate_service.domain.generation import RoundGenerator
+from imagegate_service.domain.judging import RoundJudge
+from imagegate_service.domain.recording import RoundRecorder
+from imagegate_service.domain.review import ReviewPause
+from imagegate_service.domain.rewriting import PromptRewriter
+from imagegate_service.domain.start import RunStarter
+from imagegate_service.domain.verifying import RoundVerifier
+
+pytestmark = pytest.mark.unit
+
+HANDLERS = Path(wiring.__file__).parent / "handlers"
+LOOP_CLASSES = {
+    RunStarter: ("runs",),
+    RoundGenerator: ("generator", "images", "ledger"),
+    RoundJudge: ("models", "images", "ledger"),
+    RoundVerifier: ("detector", "images", "spend"),
+    RoundEvaluator: ("models", "images", "spend"),
+    RoundRecorder: ("runs", "images"),
+    PromptRewriter: ("models", "images", "runs", "ledger"),
+    ReviewPause: ("reviews",),
+    RunFinisher: ("runs", "images"),
+}
+LOOP_HANDLERS = (
+    "start_run",
+    "generate_images",
+    "judge_images",
+    "pick_best",
+    "verify_round",
+    "evaluate_round",
+    "record_round",
+    "rewrite_prompt",
+    "await_review",
+    "finish_run",
+)
+
+
+def test_each_loop_step_requires_its_ports():
+    for cls, ports in LOOP_CLASSES.items():
+        parameters = inspect.signature(cls).parameters
+        for name in ports:
+            # Then the port has no default: nothing in the domain falls back to an AWS adapter
+            assert parameters[name].default is inspect.Parameter.empty, f"{cls.__name__}({name}=...)"
+        with pytest.raises(TypeError):
+            cls()
+
+
+def test_the_wiring_builds_every_loop_step_without_its_environment(monkeypatch):
+    # Given no bucket, table or state machine in the environment
+    for variable in ("IMAGEGATE_BUCKET", "IMAGEGATE_TABLE", "IMAGEGATE_STATE_MACHINE_ARN"):
+        monkeypatch.delenv(variable, raising=False)
+    built = [
+        wiring.run_starter(),
+        wiring.round_generator(),
+        wiring.round_judge(),
+        wiring.round_verifier(),
+        wiring.round_evaluator(),
+        wiring.round_recorder(),
+        wiring.prompt_rewriter(),
+        wiring.review_pause(),
+        wiring.run_finisher(),
+    ]
+    # Then each is the loop step's domain class (the adapters read their names on first use)
+    assert [type(thing) for thing in built] == list(LOOP_CLASSES)
+
+
+def test_the_loop_handlers_take_their_steps_from_the_wiring():
+    for name in LOOP_HANDLERS:
+        source = (HANDLERS / f"{name}.py").read_text(encoding="utf-8")
+        assert "wiring." in source, name
+        # no domain step built in the handler itself
+        assert not any(f"{cls.__name__}(" in source for cls in LOOP_CLASSES), name
