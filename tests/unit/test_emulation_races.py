@@ -323,3 +323,29 @@ def test_a_jsonpath_is_parsed_once_and_still_reads_and_writes_the_data():
     finally:
         undo()
     assert not hasattr(json_path.parse, "cache_info")
+
+
+def test_a_definition_is_parsed_once_and_every_execution_gets_its_own_components():
+    """Given the parse-once patch, When two executions of one definition start (as every benchmark item's child
+    execution does), Then ANTLR parsed the definition once, yet each got its own evaluation components (no state
+    shared between executions); a definition that does not parse still raises, and the undo restores moto's."""
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser, ASLParserException
+
+    from imagegate.local.runtime import make_moto_definitions_parsed_once
+
+    definition = '{"StartAt": "Done", "States": {"Done": {"Type": "Pass", "Result": {"ok": 1}, "End": true}}}'
+    original = AmazonStateLanguageParser.__dict__["parse"]
+    undo = make_moto_definitions_parsed_once()
+    try:
+        first, first_tree = AmazonStateLanguageParser.parse(definition)
+        second, second_tree = AmazonStateLanguageParser.parse(definition)
+        trees = AmazonStateLanguageParser.parse.trees.cache_info()
+        assert (trees.misses, trees.hits) == (1, 1)
+        assert first_tree is second_tree and first is not second
+        assert type(first) is type(second)
+        with pytest.raises(ASLParserException):
+            AmazonStateLanguageParser.parse('{"StartAt": "Nowhere", "States": {"Nowhere": {"Type": "Bogus"}}}')
+        assert AmazonStateLanguageParser.parse.trees.cache_info().currsize == 1
+    finally:
+        undo()
+    assert AmazonStateLanguageParser.__dict__["parse"] is original
