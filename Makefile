@@ -25,8 +25,12 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/imagegate run "$$PROMPT" || [ $$? -eq 3 ]
 
+# TEST_WORKERS=auto (or N) runs the suite on every core (pytest-xdist; --dist loadfile keeps a test file on one
+# worker, so a module-scoped `imagegate serve` or runtime starts once). One process by default until a parallel
+# run has passed from a fresh clone (issue 29). tests/conftest.py prints the wall time and the machine's load.
+TEST_WORKERS ?= 0
 test: $(STAMP) lint-asl lint layer chromium
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
 # The web console's browser tests (tests/e2e/console) drive Debian's chromium through Playwright
 # (Playwright's own browser download is not reachable); CI runs as root on a bare Debian machine.
