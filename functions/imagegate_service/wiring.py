@@ -19,11 +19,13 @@ benchmark workflows' steps and Mark Run Ended, whose domain classes still defaul
 from __future__ import annotations
 
 from imagegate_service.adapters.bedrock import BedrockImageGenerator, BedrockToolCaller
-from imagegate_service.adapters.controls import DynamoReviewStore
+from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
+from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.adapters.image_services import BedrockImageServices
 from imagegate_service.adapters.rekognition import RekognitionDetector
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.domain.daily_budget import DailyBudget
+from imagegate_service.domain.enhancements import EnhancementStarter
 from imagegate_service.domain.evaluating import RoundEvaluator
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.generation import RoundGenerator
@@ -36,9 +38,23 @@ from imagegate_service.domain.start import RunStarter
 from imagegate_service.domain.verifying import RoundVerifier
 
 
+def daily_budget() -> DailyBudget:
+    """The deployment's daily cap over every run (its cap from IMAGEGATE_DAILY_BUDGET_USD, read on use)."""
+    return DailyBudget(DynamoDailyBudgetStore())
+
+
+def review_store() -> DynamoReviewStore:
+    return DynamoReviewStore()
+
+
+def enhancement_starter() -> EnhancementStarter:
+    """A run's `finish` operations, started by Finish Run as an enhancement (the enhance workflow)."""
+    return EnhancementStarter(DynamoEnhancementStore())
+
+
 def spend_ledger(runs: DynamoRunRepository | None = None) -> SpendLedger:
     """Every billable call's reservation and record: the runs table and the deployment's daily budget."""
-    return SpendLedger(runs or DynamoRunRepository(), DailyBudget())
+    return SpendLedger(runs or DynamoRunRepository(), daily_budget())
 
 
 def run_starter() -> RunStarter:
@@ -73,7 +89,7 @@ def prompt_rewriter() -> PromptRewriter:
 
 
 def review_pause() -> ReviewPause:
-    return ReviewPause(DynamoReviewStore())
+    return ReviewPause(review_store())
 
 
 def run_finisher() -> RunFinisher:

@@ -80,5 +80,6 @@ def test_the_loop_handlers_take_their_steps_from_the_wiring():
     for name in LOOP_HANDLERS:
         source = (HANDLERS / f"{name}.py").read_text(encoding="utf-8")
         assert "wiring." in source, name
-        # no domain step built in the handler itself
+        # no domain step and no adapter built in the handler itself
         assert not any(f"{cls.__name__}(" in source for cls in LOOP_CLASSES), name
+        assert not any(word in source for word in ("Dynamo", "S3ObjectStore", "Bedrock", "DailyBudget(")), name

@@ -3,16 +3,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
 from imagegate_service import wiring
-from imagegate_service.adapters.controls import DynamoReviewStore
-from imagegate_service.domain.daily_budget import DailyBudget, add_daily_spend_metric
-from imagegate_service.domain.enhancements import EnhancementStarter, start_finish
+from imagegate_service.domain.daily_budget import add_daily_spend_metric
+from imagegate_service.domain.enhancements import start_finish
 from imagegate_service.domain.state import FinishStep, RunResult
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
 finisher = wiring.run_finisher()
-daily_budget = DailyBudget()
-reviews = DynamoReviewStore()
-enhancements = EnhancementStarter()
+daily_budget = wiring.daily_budget()
+reviews = wiring.review_store()
+enhancements = wiring.enhancement_starter()
 
 
 @logger.inject_lambda_context

@@ -5,12 +5,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import wiring
 from imagegate_service.constants import METRIC_ROUND_SCORE
-from imagegate_service.domain.daily_budget import DailyBudget, add_daily_spend_metric
+from imagegate_service.domain.daily_budget import add_daily_spend_metric
 from imagegate_service.domain.state import Loop, LoopStep, RecordStep
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
 recorder = wiring.round_recorder()
-daily_budget = DailyBudget()
+daily_budget = wiring.daily_budget()
 
 
 @logger.inject_lambda_context
