@@ -25,10 +25,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/imagegate run "$$PROMPT" || [ $$? -eq 3 ]
 
-# TEST_WORKERS=auto (or N) runs the suite on every core (pytest-xdist; --dist loadfile keeps a test file on one
-# worker, so a module-scoped `imagegate serve` or runtime starts once). One process by default until a parallel
-# run has passed from a fresh clone (issue 29). tests/conftest.py prints the wall time and the machine's load.
-TEST_WORKERS ?= 0
+# The suite on every core (pytest-xdist; --dist loadfile keeps a test file on one worker, so a module-scoped
+# `imagegate serve` or runtime starts once); TEST_WORKERS=0 runs it in one process, TEST_WORKERS=N on N workers.
+# tests/conftest.py prints the wall time and the machine's load.
+TEST_WORKERS ?= auto
 test: $(STAMP) lint-asl lint layer chromium
 	$(PY) -m pytest -q $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
