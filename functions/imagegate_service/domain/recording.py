@@ -41,18 +41,12 @@ def improves_on_best(loop: Loop, score: float, verification_failed: bool) -> boo
     return (not verification_failed, float(score)) > best
 
 
+_KEPT_CHECK_KEYS = frozenset({"question", "satisfied", "kind", "subject"})
+
+
 def recorded_check(check: JudgeCheck) -> JudgeCheck:
     """A judge check as the round item keeps it: its question and answer, and its kind and subject when given."""
-    kept: JudgeCheck = {}
-    if "question" in check:
-        kept["question"] = check["question"]
-    if "satisfied" in check:
-        kept["satisfied"] = check["satisfied"]
-    if "kind" in check:
-        kept["kind"] = check["kind"]
-    if "subject" in check:
-        kept["subject"] = check["subject"]
-    return kept
+    return cast(JudgeCheck, {key: value for key, value in check.items() if key in _KEPT_CHECK_KEYS})
 
 
 class RoundRecorder:

@@ -166,14 +166,10 @@ def plan_targeted(settings: Settings, loop: Loop, failed: list[JudgeCheck], roun
         made: Mapping[str, object] = earlier.get("edit") or {}
         if earlier.get("sourceImageKey") == source and all(made.get(key) == value for key, value in params.items()):
             return None
-    edit: Edit = {"sourceImageKey": source, "sourceRound": int(loop["bestRound"]), "task": operation["op"]}
-    if "object" in operation:
-        edit["object"] = operation["object"]
-    if "colour" in operation:
-        edit["colour"] = operation["colour"]
-    if "with" in operation:
-        edit["with"] = operation["with"]
-    return edit
+    named = {key: operation[key] for key in ("object", "colour", "with") if key in operation}  # what it edits
+    return cast(
+        Edit, {"sourceImageKey": source, "sourceRound": int(loop["bestRound"]), "task": operation["op"], **named}
+    )
 
 
 def targeted(edit: Edit | None) -> bool:
