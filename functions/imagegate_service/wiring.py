@@ -7,7 +7,9 @@ every port as a required argument, so a domain module names ports (domain/ports.
 test builds the same objects with fakes, or calls these functions under moto; the local runtime runs the handlers,
 and so these.
 
-Building is cheap and reads no environment: the adapters read their bucket, table and state machine from the
+Each builder imports the adapters and domain class it builds (deferred imports): a handler loads its own step's
+modules only, as it did before this module existed (make bench's cold-start table; importing every step here added
+60-90 ms to each loop handler). Building is cheap and reads no environment: the adapters read their bucket, table and state machine from the
 environment on first use (adapters/storage.py, workflow.py, rekognition.py), so a handler module imports without
 its variables set, and clients are made only when a step first calls out. The Image Services client and the
 Rekognition client of a targeted round are made only when such a round needs them (`make_services`,
@@ -18,28 +20,32 @@ benchmark workflows' steps and Mark Run Ended, whose domain classes still defaul
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the builders' return types; each builder imports what it builds
+    from imagegate_service.domain.daily_budget import DailyBudget  # deferred import: cold start
+    from imagegate_service.domain.enhancements import EnhancementStarter  # deferred import: cold start
+    from imagegate_service.domain.evaluating import RoundEvaluator  # deferred import: cold start
+    from imagegate_service.domain.finishing import RunFinisher  # deferred import: cold start
+    from imagegate_service.domain.generation import RoundGenerator  # deferred import: cold start
+    from imagegate_service.domain.judging import RoundJudge  # deferred import: cold start
+    from imagegate_service.domain.recording import RoundRecorder  # deferred import: cold start
+    from imagegate_service.domain.review import ReviewPause  # deferred import: cold start
+    from imagegate_service.domain.rewriting import PromptRewriter  # deferred import: cold start
+    from imagegate_service.domain.spend import SpendLedger  # deferred import: cold start
+    from imagegate_service.domain.start import RunStarter  # deferred import: cold start
+    from imagegate_service.domain.verifying import RoundVerifier  # deferred import: cold start
+
+
 from imagegate_service.adapters.bedrock import BedrockImageGenerator, BedrockToolCaller
 from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
-from imagegate_service.adapters.enhancements import DynamoEnhancementStore
-from imagegate_service.adapters.image_services import BedrockImageServices
-from imagegate_service.adapters.rekognition import RekognitionDetector
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
-from imagegate_service.domain.daily_budget import DailyBudget
-from imagegate_service.domain.enhancements import EnhancementStarter
-from imagegate_service.domain.evaluating import RoundEvaluator
-from imagegate_service.domain.finishing import RunFinisher
-from imagegate_service.domain.generation import RoundGenerator
-from imagegate_service.domain.judging import RoundJudge
-from imagegate_service.domain.recording import RoundRecorder
-from imagegate_service.domain.review import ReviewPause
-from imagegate_service.domain.rewriting import PromptRewriter
-from imagegate_service.domain.spend import SpendLedger
-from imagegate_service.domain.start import RunStarter
-from imagegate_service.domain.verifying import RoundVerifier
 
 
 def daily_budget() -> DailyBudget:
     """The deployment's daily cap over every run (its cap from IMAGEGATE_DAILY_BUDGET_USD, read on use)."""
+    from imagegate_service.domain.daily_budget import DailyBudget  # deferred import: cold start
+
     return DailyBudget(DynamoDailyBudgetStore())
 
 
@@ -49,39 +55,61 @@ def review_store() -> DynamoReviewStore:
 
 def enhancement_starter() -> EnhancementStarter:
     """A run's `finish` operations, started by Finish Run as an enhancement (the enhance workflow)."""
+    from imagegate_service.adapters.enhancements import DynamoEnhancementStore  # deferred import: cold start
+    from imagegate_service.domain.enhancements import EnhancementStarter  # deferred import: cold start
+
     return EnhancementStarter(DynamoEnhancementStore())
 
 
 def spend_ledger(runs: DynamoRunRepository | None = None) -> SpendLedger:
     """Every billable call's reservation and record: the runs table and the deployment's daily budget."""
+    from imagegate_service.domain.spend import SpendLedger  # deferred import: cold start
+
     return SpendLedger(runs or DynamoRunRepository(), daily_budget())
 
 
 def run_starter() -> RunStarter:
+    from imagegate_service.domain.start import RunStarter  # deferred import: cold start
+
     return RunStarter(DynamoRunRepository())
 
 
 def round_generator() -> RoundGenerator:
+    from imagegate_service.adapters.image_services import BedrockImageServices  # deferred import: cold start
+    from imagegate_service.domain.generation import RoundGenerator  # deferred import: cold start
+
     return RoundGenerator(BedrockImageGenerator(), S3ObjectStore(), spend_ledger(), make_services=BedrockImageServices)
 
 
 def round_judge() -> RoundJudge:
+    from imagegate_service.domain.judging import RoundJudge  # deferred import: cold start
+
     return RoundJudge(BedrockToolCaller(), S3ObjectStore(), spend_ledger())
 
 
 def round_verifier() -> RoundVerifier:
+    from imagegate_service.adapters.rekognition import RekognitionDetector  # deferred import: cold start
+    from imagegate_service.domain.verifying import RoundVerifier  # deferred import: cold start
+
     return RoundVerifier(RekognitionDetector(), S3ObjectStore(), spend_ledger())
 
 
 def round_evaluator() -> RoundEvaluator:
+    from imagegate_service.domain.evaluating import RoundEvaluator  # deferred import: cold start
+
     return RoundEvaluator(BedrockToolCaller(), S3ObjectStore(), spend_ledger())
 
 
 def round_recorder() -> RoundRecorder:
+    from imagegate_service.domain.recording import RoundRecorder  # deferred import: cold start
+
     return RoundRecorder(DynamoRunRepository(), S3ObjectStore())
 
 
 def prompt_rewriter() -> PromptRewriter:
+    from imagegate_service.adapters.rekognition import RekognitionDetector  # deferred import: cold start
+    from imagegate_service.domain.rewriting import PromptRewriter  # deferred import: cold start
+
     runs = DynamoRunRepository()
     return PromptRewriter(
         BedrockToolCaller(), S3ObjectStore(), runs, spend_ledger(runs), make_detector=RekognitionDetector
@@ -89,8 +117,12 @@ def prompt_rewriter() -> PromptRewriter:
 
 
 def review_pause() -> ReviewPause:
+    from imagegate_service.domain.review import ReviewPause  # deferred import: cold start
+
     return ReviewPause(review_store())
 
 
 def run_finisher() -> RunFinisher:
+    from imagegate_service.domain.finishing import RunFinisher  # deferred import: cold start
+
     return RunFinisher(DynamoRunRepository(), S3ObjectStore())
