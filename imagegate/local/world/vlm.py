@@ -81,7 +81,8 @@ COUNT_SLIP_MAX = 0.6
 #   (`informedness_ceiling`, checked on the renders by `calibration.judge_agreement`). This matters where the
 #   published agreement is below one half: style 21.1 and text 13.7 mean the published judge could barely, if
 #   at all, tell a right style or text from a wrong one, and a lens that can (style was J 0.35 here until
-#   2026-12-05) would let the loop pass on style and text far more honestly than a real judge does.
+#   2026-12-05) would judge style and text far more reliably than a real judge does. The
+#   style and text rates below are an assumption set under that bound, not fitted figures.
 # Where agreement itself cannot be reached on our renders (style, text: DSG-1k's generators mostly failed them,
 # ours mostly succeed, so a yes-leaning judge agrees more here), the measured figure is reported out of band.
 FALSE_NO = {
