@@ -458,7 +458,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from imagegate.export import export_run
     from imagegate.local.bedrock_offline import FaultSwitches
     from imagegate.local.runtime import LocalRuntime
-    from imagegate_service.domain.daily_budget import DailyBudget
+    from imagegate_service import wiring
     from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest
     from imagegate_service.settings import resolve_settings
 
@@ -478,7 +478,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     with LocalRuntime(faults=faults, retry_time_scale=args.retry_time_scale) as runtime:
         apply_daily_cap(args.daily_budget_usd, Path(args.out))
         try:
-            DailyBudget().check_start(resolve_settings(request))  # refused: nothing started or written
+            wiring.daily_budget().check_start(resolve_settings(request))  # refused: nothing started or written
             execution_arn = runtime.start(request)
         except InvalidRequest as error:
             return _fail_input(str(error) + _flag_hint(error.field, args))

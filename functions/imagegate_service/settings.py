@@ -17,6 +17,7 @@ from imagegate_service import prompts, registry, styles
 from imagegate_service.constants import (
     DEFAULT_RUN_TTL_DAYS,
     DEPRECATED_STRATEGIES,
+    ENV_DAILY_BUDGET_USD,
     ENV_DEFAULTS,
     ENV_RUN_TTL_DAYS,
     EVALUATION_RELATIONS,
@@ -98,6 +99,23 @@ def deployment_defaults() -> dict[str, Any]:
         if isinstance(defaults[field], float) and not math.isfinite(defaults[field]):
             raise InvalidRequest(field, f"the deployment default {variable}={value!r} is not a finite number")
     return defaults
+
+
+def daily_budget_cap() -> float | None:
+    """The deployment's daily cap in USD (IMAGEGATE_DAILY_BUDGET_USD, read on each use), or None when there is
+    none (unset or empty); InvalidRequest naming dailyBudgetUsd when it is not a positive amount."""
+    raw = os.environ.get(ENV_DAILY_BUDGET_USD, "").strip()
+    if not raw:
+        return None
+    try:
+        cap = float(raw)
+    except ValueError:
+        cap = math.nan
+    if not math.isfinite(cap) or cap <= 0:
+        raise InvalidRequest(
+            "dailyBudgetUsd", f"the deployment's {ENV_DAILY_BUDGET_USD}={raw!r} is not a positive amount"
+        )
+    return cap
 
 
 def run_ttl_days() -> int:

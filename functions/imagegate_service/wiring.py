@@ -20,15 +20,22 @@ benchmark workflows' steps and Mark Run Ended, whose domain classes still defaul
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from imagegate_service import constants as c
+
 if TYPE_CHECKING:  # the builders' return types; each builder imports what it builds
+    from imagegate_service.domain.benchmark import BenchmarkAggregator, BenchmarkPreparer  # deferred import: cold start
     from imagegate_service.domain.daily_budget import DailyBudget  # deferred import: cold start
+    from imagegate_service.domain.ending import RunEnder  # deferred import: cold start
     from imagegate_service.domain.enhancements import EnhancementStarter  # deferred import: cold start
     from imagegate_service.domain.evaluating import RoundEvaluator  # deferred import: cold start
     from imagegate_service.domain.finishing import RunFinisher  # deferred import: cold start
     from imagegate_service.domain.generation import RoundGenerator  # deferred import: cold start
     from imagegate_service.domain.judging import RoundJudge  # deferred import: cold start
+    from imagegate_service.domain.lifecycle import GenerationLifecycle  # deferred import: cold start
     from imagegate_service.domain.recording import RoundRecorder  # deferred import: cold start
     from imagegate_service.domain.review import ReviewPause  # deferred import: cold start
     from imagegate_service.domain.rewriting import PromptRewriter  # deferred import: cold start
@@ -42,11 +49,41 @@ from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoRe
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 
 
-def daily_budget() -> DailyBudget:
-    """The deployment's daily cap over every run (its cap from IMAGEGATE_DAILY_BUDGET_USD, read on use)."""
-    from imagegate_service.domain.daily_budget import DailyBudget  # deferred import: cold start
+def enhance_state_machine_arn() -> str:
+    """The enhance workflow's state machine (IMAGEGATE_ENHANCE_STATE_MACHINE_ARN), read on each use; "" without one."""
+    return os.environ.get(c.ENV_ENHANCE_STATE_MACHINE_ARN, "")
 
-    return DailyBudget(DynamoDailyBudgetStore())
+
+def benchmark_state_machine_arn() -> str:
+    """The benchmark's state machine (IMAGEGATE_BENCHMARK_STATE_MACHINE_ARN), read on each use; "" without one."""
+    return os.environ.get(c.ENV_BENCHMARK_STATE_MACHINE_ARN, "")
+
+
+def daily_budget() -> DailyBudget:
+    """The deployment's daily cap over every run (its cap from IMAGEGATE_DAILY_BUDGET_USD, read on use by
+    settings.daily_budget_cap)."""
+    from imagegate_service.domain.daily_budget import DailyBudget  # deferred import: cold start
+    from imagegate_service.settings import daily_budget_cap  # deferred import: cold start
+
+    return DailyBudget(DynamoDailyBudgetStore(), cap_usd=daily_budget_cap)
+
+
+def run_ender(
+    benchmark_arn: Callable[[], str] = benchmark_state_machine_arn,
+    enhance_arn: Callable[[], str] = enhance_state_machine_arn,
+) -> RunEnder:
+    """Mark Run Ended (and a cancel, and Aggregate Benchmark's failed children): the runs table through the
+    repository port, the daily budget, the enhancements' items. The local runtime passes its own benchmark ARN."""
+    from imagegate_service.adapters.enhancements import DynamoEnhancementStore  # deferred import: cold start
+    from imagegate_service.domain.ending import RunEnder  # deferred import: cold start
+
+    return RunEnder(
+        DynamoRunRepository(),
+        daily_budget(),
+        DynamoEnhancementStore(),
+        benchmark_state_machine_arn=benchmark_arn,
+        enhance_state_machine_arn=enhance_arn,
+    )
 
 
 def review_store() -> DynamoReviewStore:
@@ -126,3 +163,28 @@ def run_finisher() -> RunFinisher:
     from imagegate_service.domain.finishing import RunFinisher  # deferred import: cold start
 
     return RunFinisher(DynamoRunRepository(), S3ObjectStore())
+
+
+def generation_lifecycle() -> GenerationLifecycle:
+    """The API's cancel and delete: the run's items and objects, its execution, and Mark Run Ended's marking."""
+    from imagegate_service.adapters.run_removal import DynamoRunRemoval  # deferred import: cold start
+    from imagegate_service.adapters.workflow import StepFunctionsWorkflow  # deferred import: cold start
+    from imagegate_service.domain.lifecycle import GenerationLifecycle  # deferred import: cold start
+
+    return GenerationLifecycle(
+        DynamoRunRemoval(), S3ObjectStore(), StepFunctionsWorkflow(), run_ender().execution_ended
+    )
+
+
+def benchmark_preparer() -> BenchmarkPreparer:
+    from imagegate_service.domain.benchmark import BenchmarkPreparer  # deferred import: cold start
+
+    return BenchmarkPreparer(objects=S3ObjectStore())
+
+
+def benchmark_aggregator() -> BenchmarkAggregator:
+    """Aggregate Benchmark: the runs, the Map Run's written results, and Mark Run Ended's marking for a child that
+    failed outright."""
+    from imagegate_service.domain.benchmark import BenchmarkAggregator  # deferred import: cold start
+
+    return BenchmarkAggregator(DynamoRunRepository(), S3ObjectStore(), run_ender().execution_ended)

@@ -273,8 +273,7 @@ class LocalRuntime:
         through the interpreter's `terminated`, whoever started the execution (run, serve, bench)."""
         from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
 
-        from imagegate_service.adapters.enhancements import DynamoEnhancementStore
-        from imagegate_service.domain.ending import RunEnder, RunEndRecorder
+        from imagegate_service import wiring
         from imagegate_service.domain.enhancements import enhancement_of_execution
 
         original = BaseExecutionWorkerCommunication.terminated
@@ -289,11 +288,9 @@ class LocalRuntime:
                 try:
                     detail = dict(execution.to_describe_output())
                     detail["status"] = execution.exec_status.value
-                    RunEnder(
-                        RunEndRecorder(TABLE),
-                        benchmark_state_machine_arn=runtime._benchmark_state_machine_arn,
-                        enhance_state_machine_arn=getattr(runtime, "enhance_state_machine_arn", ""),
-                        enhancements=DynamoEnhancementStore(TABLE),
+                    wiring.run_ender(  # the runs table: IMAGEGATE_TABLE, this runtime's TABLE
+                        benchmark_arn=lambda: runtime._benchmark_state_machine_arn,
+                        enhance_arn=lambda: getattr(runtime, "enhance_state_machine_arn", ""),
                     ).execution_ended(detail)
                 except Exception as error:  # the interpreter's thread must end cleanly whatever happens here
                     LOGGER.warning("could not mark the run of %s ended: %s", execution.name, error)

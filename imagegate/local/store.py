@@ -261,7 +261,7 @@ class LocalStore:
 
     def _interrupt(self, run_id: str, marker: dict[str, Any] | None, started: bool) -> bool:
         """Mark a run that was in flight FAILED; a marker with no run item yet gets one from its request."""
-        from imagegate_service.domain.ending import RunEndRecorder
+        from imagegate_service.adapters.storage import DynamoRunRepository
         from imagegate_service.domain.start import RunStarter
 
         runs = self.runtime.runs()
@@ -274,7 +274,7 @@ class LocalStore:
                 LOGGER.warning("local store: in-flight run %s not recorded: %s", run_id, error)
                 return False
         now = _now_iso()
-        return RunEndRecorder(self.runtime_table).fail_if_running(
+        return DynamoRunRepository(self.runtime_table).fail_if_running(
             run_id, {"reason": INTERRUPTED_REASON, "error": INTERRUPTED_ERROR, "finishedAt": now, "updatedAt": now}
         )
 
@@ -453,11 +453,10 @@ def _stop(execution_arn: str, cause: str) -> None:
     import boto3
     from botocore.exceptions import ClientError
 
-    from imagegate.local.runtime import TABLE
-    from imagegate_service.domain.ending import RunEnder, RunEndRecorder
+    from imagegate_service import wiring
 
     name = execution_arn.rsplit(":", 1)[-1]
-    RunEnder(RunEndRecorder(TABLE)).execution_ended(
+    wiring.run_ender().execution_ended(  # the runs table: IMAGEGATE_TABLE, the runtime's TABLE
         {"status": "ABORTED", "name": name, "error": STORAGE_ERROR, "cause": cause}
     )
     try:

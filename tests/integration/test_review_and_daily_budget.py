@@ -9,7 +9,7 @@ import pytest
 
 from imagegate.local.runtime import poll_execution
 from imagegate_service import constants as c
-from imagegate_service.domain.daily_budget import DailyBudget
+from imagegate_service import wiring
 from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.review import Reviews
 from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest, ReviewNotWaiting
@@ -183,7 +183,7 @@ def test_twenty_concurrent_runs_never_spend_past_the_daily_cap_and_refused_ones_
     ledgers = [entry for run_id in started for entry in runtime.runs().ledger(run_id)]
     settled = sum(entry["costUsd"] for entry in ledgers)
     assert 0 < settled <= cap
-    status = DailyBudget().status()
+    status = wiring.daily_budget().status()
     assert status["spentUsd"] == pytest.approx(settled, abs=1e-5)
     assert status["reservedUsd"] == pytest.approx(0.0, abs=1e-9)  # every reservation given back at the end
     # And the runs the cap stopped ended EXHAUSTED "daily budget reached", none FAILED
@@ -226,9 +226,9 @@ def test_a_run_stopped_mid_round_gives_its_daily_reservation_back(monkeypatch, r
     # When a rejection starts another round and the execution is stopped while that round holds its reservation
     Reviews().submit("stopped-1", {"decision": "reject", "feedback": "a green apple"}, "frank")
     deadline = time.monotonic() + 30
-    while DailyBudget().status()["reservedUsd"] == 0 and time.monotonic() < deadline:
+    while wiring.daily_budget().status()["reservedUsd"] == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert DailyBudget().status()["reservedUsd"] > 0
+    assert wiring.daily_budget().status()["reservedUsd"] > 0
     from imagegate_service.adapters import aws_clients
 
     aws_clients.client("stepfunctions").stop_execution(executionArn=arn, error="Stopped", cause="test")
@@ -238,6 +238,6 @@ def test_a_run_stopped_mid_round_gives_its_daily_reservation_back(monkeypatch, r
     while runtime.runs().get_run("stopped-1")["status"] != c.STATUS_FAILED and time.monotonic() < deadline:
         time.sleep(0.05)
     assert runtime.runs().get_run("stopped-1")["status"] == c.STATUS_FAILED
-    status = DailyBudget().status()
+    status = wiring.daily_budget().status()
     assert status["reservedUsd"] == pytest.approx(0.0, abs=1e-6)
     assert status["spentUsd"] == pytest.approx(sum(e["costUsd"] for e in runtime.runs().ledger("stopped-1")), abs=1e-5)

@@ -17,12 +17,12 @@ from moto import mock_aws
 
 from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX, DynamoEnhancementStore
 from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import LEDGER_SK_PREFIX, DynamoRunRepository, S3ObjectStore
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
-from imagegate_service.domain.ending import RunEnder, RunEndRecorder
 from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.lifecycle import GenerationLifecycle
 from imagegate_service.resources import RUNS_TABLE
@@ -101,7 +101,7 @@ def api(aws, monkeypatch):
             DynamoRunRemoval(TABLE),
             S3ObjectStore(BUCKET),
             StepFunctionsWorkflow(),
-            RunEnder(RunEndRecorder(TABLE)).execution_ended,
+            wiring.run_ender().execution_ended,  # the table from IMAGEGATE_TABLE
         ),
     )
     return module

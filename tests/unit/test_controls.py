@@ -16,6 +16,7 @@ from moto import mock_aws
 
 from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
@@ -283,11 +284,9 @@ def test_an_answer_step_functions_did_not_take_leaves_the_run_waiting_for_the_sa
 
 def test_a_run_stopped_while_it_waits_is_marked_failed_without_its_token(table):
     # Given a run that waits for its review with its task token
-    from imagegate_service.domain.ending import RunEndRecorder
-
     _waiting_run(table)
     # When Mark Run Ended marks it (its execution was stopped, or timed out)
-    assert RunEndRecorder(TABLE).fail_if_running(RUN_ID, {"reason": "execution ABORTED"}) is True
+    assert DynamoRunRepository(TABLE).fail_if_running(RUN_ID, {"reason": "execution ABORTED"}) is True
     # Then it is FAILED and keeps neither the token nor the deadline, so no review can be taken
     item = table.get_run(RUN_ID)
     assert item["status"] == c.STATUS_FAILED
@@ -307,7 +306,7 @@ def test_no_interleaving_of_reservations_and_settlements_passes_the_daily_cap(ta
     # Given a small cap and several runs whose calls are taken, answered (at most their bound) or not, in any order
     rng = random.Random(seed)
     cap = 0.5
-    budget = DailyBudget(cap_usd=cap)
+    budget = DailyBudget(DynamoDailyBudgetStore(), cap_usd=cap)
     settings = resolve_settings({"prompt": "a red apple"})
     in_flight, refused, max_committed = [], 0, 0.0
     for _step in range(150):
@@ -343,7 +342,7 @@ def test_no_interleaving_of_reservations_and_settlements_passes_the_daily_cap(ta
 def test_a_run_crossing_utc_midnight_counts_each_round_on_the_day_it_was_reserved(table):
     # Given a clock one second before midnight and a run whose round 1 reserves then
     now = [datetime(2026, 3, 1, 23, 59, 59, tzinfo=UTC)]
-    budget = DailyBudget(clock=lambda: now[0], cap_usd=1.0)
+    budget = DailyBudget(DynamoDailyBudgetStore(), clock=lambda: now[0], cap_usd=1.0)
     state = {"runId": RUN_ID, "settings": resolve_settings({"prompt": "a red apple"})}
     first = budget.take(state, 1, 0.01)
     # When its next call of round 1 comes after midnight, and then round 2 starts
@@ -366,7 +365,7 @@ def test_a_run_crossing_utc_midnight_counts_each_round_on_the_day_it_was_reserve
 
 
 def test_without_a_cap_nothing_is_reserved_or_refused(table):
-    budget = DailyBudget()
+    budget = wiring.daily_budget()
     assert budget.take({"runId": RUN_ID, "settings": {}}, 1, 5.0) is None
     assert budget.status()["capUsd"] is None and budget.release_run(RUN_ID) is None
 
@@ -374,7 +373,7 @@ def test_without_a_cap_nothing_is_reserved_or_refused(table):
 def test_a_cap_from_the_environment_that_is_not_a_positive_amount_names_the_setting(table, monkeypatch):
     monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, "-3")
     with pytest.raises(InvalidRequest) as refused:
-        DailyBudget().status()
+        wiring.daily_budget().status()
     assert refused.value.field == "dailyBudgetUsd"
 
 

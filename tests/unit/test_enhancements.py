@@ -125,7 +125,11 @@ def world(storage, picture):
 def runner(world, detector=None, daily=None):
     images, store, services, _ = world
     return EnhancementRunner(
-        store, images, services, detector, SpendLedger(store, daily or DailyBudget(cap_usd=None))
+        store,
+        images,
+        services,
+        detector,
+        SpendLedger(store, daily or DailyBudget(DynamoDailyBudgetStore(TABLE), cap_usd=None)),
     ), store
 
 

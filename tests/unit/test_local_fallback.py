@@ -114,7 +114,13 @@ def enhance(world, operations, daily=None, **body):
     workflow = Workflow()
     started = EnhancementStarter(store, workflow).start(RUN, {"operations": operations, **body})
     request = workflow.request
-    run = EnhancementRunner(store, images, services, None, SpendLedger(store, daily or DailyBudget(cap_usd=None)))
+    run = EnhancementRunner(
+        store,
+        images,
+        services,
+        None,
+        SpendLedger(store, daily or DailyBudget(DynamoDailyBudgetStore(TABLE), cap_usd=None)),
+    )
     progress = request["progress"]
     while not progress["done"]:
         progress = run.apply({**request, "index": progress["index"], "current": progress["current"], "attempt": 0})

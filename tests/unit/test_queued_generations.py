@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from test_api_handler import TABLE, api, aws, call, executions  # noqa: F401 (fixtures)
 
 from imagegate_service import constants as c
-from imagegate_service.domain.ending import RunEnder, RunEndRecorder
+from imagegate_service import wiring
 from imagegate_service.domain.start import RunStarter
 
 pytestmark = pytest.mark.unit
@@ -124,8 +124,8 @@ def test_mark_run_ended_closes_a_queued_run(api, aws, lambda_context):
 
     # When its execution's end is delivered (twice)
     detail = {"status": "ABORTED", "name": started["id"], "stopDate": "2026-01-01T00:00:00Z"}
-    first = RunEnder(RunEndRecorder(TABLE), benchmark_state_machine_arn="").execution_ended(detail)
-    second = RunEnder(RunEndRecorder(TABLE), benchmark_state_machine_arn="").execution_ended(detail)
+    first = wiring.run_ender(benchmark_arn=lambda: "").execution_ended(detail)
+    second = wiring.run_ender(benchmark_arn=lambda: "").execution_ended(detail)
 
     # Then it is FAILED once, with the execution's status as the reason
     assert (first["marked"], second["marked"]) == ([started["id"]], [])

@@ -9,10 +9,14 @@ from pathlib import Path
 import pytest
 
 from imagegate_service import wiring
+from imagegate_service.domain.benchmark import BenchmarkAggregator
+from imagegate_service.domain.daily_budget import DailyBudget
+from imagegate_service.domain.ending import RunEnder
 from imagegate_service.domain.evaluating import RoundEvaluator
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.generation import RoundGenerator
 from imagegate_service.domain.judging import RoundJudge
+from imagegate_service.domain.lifecycle import GenerationLifecycle
 from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.domain.review import ReviewPause
 from imagegate_service.domain.rewriting import PromptRewriter
@@ -83,3 +87,58 @@ def test_the_loop_handlers_take_their_steps_from_the_wiring():
         # no domain step and no adapter built in the handler itself
         assert not any(f"{cls.__name__}(" in source for cls in LOOP_CLASSES), name
         assert not any(word in source for word in ("Dynamo", "S3ObjectStore", "Bedrock", "DailyBudget(")), name
+
+
+# The other steps the wiring builds: Mark Run Ended, the API's cancel/delete, the benchmark's two Lambdas
+OTHER_CLASSES = {
+    RunEnder: ("runs", "daily", "enhancements"),
+    GenerationLifecycle: ("removal", "objects", "workflow", "ender"),
+    BenchmarkAggregator: ("runs", "objects", "ender"),
+    DailyBudget: ("store",),
+}
+OTHER_HANDLERS = ("mark_run_ended", "prepare_benchmark", "aggregate_benchmark")
+
+
+def test_the_other_steps_require_their_ports():
+    for cls, ports in OTHER_CLASSES.items():
+        parameters = inspect.signature(cls).parameters
+        for name in ports:
+            assert parameters[name].default is inspect.Parameter.empty, f"{cls.__name__}({name}=...)"
+
+
+def test_the_wiring_builds_the_other_steps_without_their_environment(monkeypatch):
+    for variable in (
+        "IMAGEGATE_BUCKET",
+        "IMAGEGATE_TABLE",
+        "IMAGEGATE_STATE_MACHINE_ARN",
+        "IMAGEGATE_ENHANCE_STATE_MACHINE_ARN",
+        "IMAGEGATE_BENCHMARK_STATE_MACHINE_ARN",
+        "IMAGEGATE_DAILY_BUDGET_USD",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    built = [wiring.run_ender(), wiring.generation_lifecycle(), wiring.benchmark_aggregator(), wiring.daily_budget()]
+    assert [type(thing) for thing in built] == list(OTHER_CLASSES)
+    assert wiring.benchmark_preparer().objects is not None  # prepare writes the Map's items to S3
+
+
+def test_the_deployment_values_are_read_on_use_not_when_built(monkeypatch):
+    # Given a daily budget and a run ender built with no cap and no state machines in the environment
+    for variable in ("IMAGEGATE_DAILY_BUDGET_USD", "IMAGEGATE_BENCHMARK_STATE_MACHINE_ARN"):
+        monkeypatch.delenv(variable, raising=False)
+    budget = wiring.daily_budget()
+    assert budget.cap_usd is None
+    assert wiring.benchmark_state_machine_arn() == ""
+    # When the deployment's variables are set afterwards (a warm Lambda keeps what it built at import)
+    monkeypatch.setenv("IMAGEGATE_DAILY_BUDGET_USD", "2.5")
+    monkeypatch.setenv("IMAGEGATE_BENCHMARK_STATE_MACHINE_ARN", "arn:aws:states:r:1:stateMachine:b")
+    # Then what was built sees them, as the steps did when they read the environment themselves
+    assert budget.cap_usd == 2.5
+    assert wiring.benchmark_state_machine_arn() == "arn:aws:states:r:1:stateMachine:b"
+
+
+def test_the_other_handlers_take_their_steps_from_the_wiring():
+    for name in OTHER_HANDLERS:
+        source = (HANDLERS / f"{name}.py").read_text(encoding="utf-8")
+        assert "wiring." in source, name
+        assert not any(f"{cls.__name__}(" in source for cls in OTHER_CLASSES), name
+        assert not any(word in source for word in ("Dynamo", "S3ObjectStore", "Bedrock", "StepFunctions")), name

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, cast
 
@@ -372,6 +372,54 @@ class DynamoRunRepository(RunsTable):
             query["ExclusiveStartKey"] = start_key
         page = self._call(self._table.query, **query)
         return [from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
+
+    def fail_if_running(self, run_id: str, attributes: Mapping[str, Any]) -> bool:
+        """Set status FAILED and the attributes only while the run item exists and has not ended (QUEUED or
+        RUNNING); True when it was changed. A run stopped while it waited for its review keeps no task token
+        (nobody can answer it now)."""
+        from botocore.exceptions import ClientError
+
+        fields = {"status": c.STATUS_FAILED, **attributes}
+        names = {f"#a{i}": key for i, key in enumerate(fields)} | {"#status": "status"}
+        values = {f":v{i}": value for i, value in enumerate(fields.values())} | {
+            f":open{i}": status for i, status in enumerate(c.OPEN_STATUSES)
+        }
+        try:
+            self._table.update_item(
+                Key=run_key(run_id),
+                UpdateExpression="SET "
+                + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields)))
+                + f" REMOVE {c.REVIEW_TOKEN_ATTRIBUTE}, reviewDeadline",
+                ConditionExpression="attribute_exists(pk) AND #status IN ("
+                + ", ".join(f":open{i}" for i in range(len(c.OPEN_STATUSES)))
+                + ")",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def running_runs_since(self, started_at: str, run_id_prefix: str) -> Iterator[str]:
+        """Ids of runs started at or after `started_at` whose id begins with the prefix and that still run
+        (the runs index, newest first by startedAt#runId), page after page as they are read."""
+        from boto3.dynamodb.conditions import Attr, Key
+
+        query: dict[str, Any] = {
+            "IndexName": c.RUNS_INDEX,
+            "KeyConditionExpression": Key(c.RUNS_INDEX_PK).eq(c.RUNS_INDEX_PK_VALUE)
+            & Key(c.RUNS_INDEX_SK).gte(started_at),
+            "FilterExpression": Attr("runId").begins_with(run_id_prefix) & Attr("status").is_in(list(c.OPEN_STATUSES)),
+            "ProjectionExpression": "runId",
+        }
+        while True:
+            page = self._table.query(**query)
+            yield from (item["runId"] for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     @property
     def _name(self) -> str:

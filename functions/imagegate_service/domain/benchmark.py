@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import MISSING_OBJECT_CODES, DynamoRunRepository, S3ObjectStore
+from imagegate_service.adapters.storage import MISSING_OBJECT_CODES
 from imagegate_service.benchmark.estimate import estimate_from_report
 from imagegate_service.benchmark.limits import MAX_CANDIDATES_PER_ROUND, check_run_fits
 from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON, build_report, render_html
@@ -24,7 +24,6 @@ from imagegate_service.benchmark.suites import (
     select_items,
 )
 from imagegate_service.domain.clock import iso, parse_iso, utc_now
-from imagegate_service.domain.ending import RunEnder
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
 from imagegate_service.domain.state import BenchmarkEntry, BenchmarkPlan, FailedChild
@@ -82,8 +81,10 @@ class BenchmarkPreparer:
 
     @property
     def objects(self) -> ObjectStore:
+        """Where prepare writes the Map's items (wiring.benchmark_preparer passes S3); a preparer made without one
+        only plans (the CLI's local benchmark)."""
         if self._objects is None:
-            self._objects = S3ObjectStore()
+            raise TypeError("BenchmarkPreparer: prepare writes the items and needs an object store (objects=...)")
         return self._objects
 
     def prepare(
@@ -220,21 +221,20 @@ def _whole_number(request: dict[str, Any], field: str, default: int, low: int, h
 class BenchmarkAggregator:
     def __init__(
         self,
-        runs: RunRepository | None = None,
-        objects: ObjectStore | None = None,
-        ender: Callable[[dict[str, Any]], Any] | None = None,
+        runs: RunRepository,
+        objects: ObjectStore,
+        ender: Callable[[dict[str, Any]], Any],
     ):
-        self._runs = runs or DynamoRunRepository()
-        self._objects = objects or S3ObjectStore()
+        self._runs = runs
+        self._objects = objects
         # A child that failed outright (timed out, aborted, an error no Catch took) left its run item open, and
         # Mark Run Ended's rule matches the loop's and the benchmark's executions, not a Map Run's children:
         # its end is recorded here, as Mark Run Ended records one (domain/ending.py, a conditional update).
         self._ender = ender
 
     def _end_failed_children(self, children: dict[str, FailedChild]) -> None:
-        ender = self._ender or RunEnder().execution_ended
         for run_id, child in children.items():
-            ender({**child, "name": run_id})
+            self._ender({**child, "name": run_id})
 
     def aggregate(self, event: dict[str, Any]) -> dict[str, Any]:
         """Every prepared (item, arm) with the outcome its child execution left in the Map Run's results.

@@ -1,5 +1,5 @@
 """The daily spend cap (deployment setting dailyBudgetUsd; environment IMAGEGATE_DAILY_BUDGET_USD): one limit over
-every run's billable calls in a UTC day, kept in the runs table (adapters/controls.py: DynamoDailyBudgetStore).
+every run's billable calls in a UTC day, kept in the runs table (the DailyBudgetStore port; adapters/controls.py).
 
 - A new generation is refused (DailyBudgetExhausted: the API's 429, the CLI's exit 2) while the day's committed
   spend plus what its first round can cost at most would pass the cap; nothing is written or started then.
@@ -18,17 +18,16 @@ per-run ledger's transaction: a function that dies between the two leaves the bo
 from __future__ import annotations
 
 import math
-import os
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.controls import DynamoDailyBudgetStore
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.costs import first_round_bound
 from imagegate_service.domain.ports import Clock, DailyBudgetStore
 from imagegate_service.domain.state import BilledStep, EnhanceStep, Settings
-from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest
+from imagegate_service.errors import DailyBudgetExhausted
 from imagegate_service.settings import run_ttl_days
 
 REACHED_REASON = "daily budget reached"
@@ -38,22 +37,6 @@ NO_CAP_NOTE = (
     "No daily budget is set (dailyBudgetUsd), so today's spend is not counted across runs; each generation "
     "records its own cost. Set a daily budget to count and cap it."
 )
-
-
-def configured_cap() -> float | None:
-    """The deployment's daily cap in USD, or None when there is none (unset or empty)."""
-    raw = os.environ.get(c.ENV_DAILY_BUDGET_USD, "").strip()
-    if not raw:
-        return None
-    try:
-        cap = float(raw)
-    except ValueError:
-        cap = math.nan
-    if not math.isfinite(cap) or cap <= 0:
-        raise InvalidRequest(
-            "dailyBudgetUsd", f"the deployment's {c.ENV_DAILY_BUDGET_USD}={raw!r} is not a positive amount"
-        )
-    return cap
 
 
 def utc_day(moment: datetime) -> str:
@@ -70,14 +53,21 @@ def seconds_to_midnight(moment: datetime) -> int:
 
 
 class DailyBudget:
-    def __init__(self, store: DailyBudgetStore | None = None, clock: Clock = utc_now, cap_usd: float | None = None):
-        self._store = store or DynamoDailyBudgetStore()
+    def __init__(
+        self,
+        store: DailyBudgetStore,
+        clock: Clock = utc_now,
+        cap_usd: float | Callable[[], float | None] | None = None,
+    ):
+        """`cap_usd`: a fixed cap, None for none, or the deployment's cap asked on each use (the wiring passes
+        settings.daily_budget_cap, which reads IMAGEGATE_DAILY_BUDGET_USD then)."""
+        self._store = store
         self._clock = clock
         self._cap = cap_usd
 
     @property
     def cap_usd(self) -> float | None:
-        return self._cap if self._cap is not None else configured_cap()
+        return self._cap() if callable(self._cap) else self._cap
 
     # -- what the API and the CLI show and check --------------------------------------------------------
     def status(self) -> dict[str, Any]:

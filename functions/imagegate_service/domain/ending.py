@@ -13,14 +13,11 @@ way (only while it is still open), with the cost of the steps it finished; the r
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.aws_clients import dynamodb_table
-from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.domain.clock import iso, parse_iso, utc_now
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.enhancements import (
@@ -30,85 +27,35 @@ from imagegate_service.domain.enhancements import (
     finished_cost,
 )
 from imagegate_service.domain.finishing import CAUSE_LIMIT
-from imagegate_service.domain.ports import Clock
+from imagegate_service.domain.ports import Clock, RunRepository
 
 
-class RunEndRecorder:
-    """The runs table, seen from Mark Run Ended: a conditional FAILED update and the runs a benchmark started."""
-
-    def __init__(self, table_name: str | None = None, table_factory: Callable[[str], Any] = dynamodb_table):
-        self._table_name = table_name
-        self._table_factory = table_factory
-
-    @property
-    def _table(self) -> Any:
-        return self._table_factory(self._table_name or os.environ[c.ENV_TABLE])
-
-    def fail_if_running(self, run_id: str, attributes: dict[str, Any]) -> bool:
-        """Set the attributes only while the run item exists and has not ended (QUEUED or RUNNING); True when
-        it was changed."""
-        from botocore.exceptions import ClientError
-
-        fields = {"status": c.STATUS_FAILED, **attributes}
-        names = {f"#a{i}": key for i, key in enumerate(fields)} | {"#status": "status"}
-        values = {f":v{i}": value for i, value in enumerate(fields.values())} | {
-            f":open{i}": status for i, status in enumerate(c.OPEN_STATUSES)
-        }
-        try:
-            self._table.update_item(
-                Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
-                # a run stopped while it waited for its review keeps no task token (nobody can answer it now)
-                UpdateExpression="SET "
-                + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields)))
-                + f" REMOVE {c.REVIEW_TOKEN_ATTRIBUTE}, reviewDeadline",
-                ConditionExpression="attribute_exists(pk) AND #status IN ("
-                + ", ".join(f":open{i}" for i in range(len(c.OPEN_STATUSES)))
-                + ")",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
-    def running_runs_since(self, started_at: str, run_id_prefix: str) -> Iterator[str]:
-        """Ids of runs started at or after `started_at` whose id begins with the prefix and that still run
-        (the runs index, newest first by startedAt#runId)."""
-        from boto3.dynamodb.conditions import Attr, Key
-
-        query: dict[str, Any] = {
-            "IndexName": c.RUNS_INDEX,
-            "KeyConditionExpression": Key(c.RUNS_INDEX_PK).eq(c.RUNS_INDEX_PK_VALUE)
-            & Key(c.RUNS_INDEX_SK).gte(started_at),
-            "FilterExpression": Attr("runId").begins_with(run_id_prefix) & Attr("status").is_in(list(c.OPEN_STATUSES)),
-            "ProjectionExpression": "runId",
-        }
-        while True:
-            page = self._table.query(**query)
-            yield from (item["runId"] for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+def no_state_machine() -> str:
+    """No such workflow deployed here: no execution is taken for one of it."""
+    return ""
 
 
 class RunEnder:
+    """Marks what an execution left open when it ended outside the state machine's Catch. The runs table is the
+    repository port's (RunRepository.fail_if_running, running_runs_since); the benchmark's and the enhance
+    workflow's state machine ARNs are asked on use (the wiring reads them from the environment then: a deployment
+    without one answers "")."""
+
     def __init__(
         self,
-        runs: RunEndRecorder | None = None,
+        runs: RunRepository,
+        daily: DailyBudget,
+        enhancements: Any,
         clock: Clock = utc_now,
-        benchmark_state_machine_arn: str | None = None,
-        daily: DailyBudget | None = None,
-        enhance_state_machine_arn: str | None = None,
-        enhancements: Any = None,
+        benchmark_state_machine_arn: Callable[[], str] = no_state_machine,
+        enhance_state_machine_arn: Callable[[], str] = no_state_machine,
     ):
-        self._daily = daily or DailyBudget(clock=clock)
-        self._runs = runs or RunEndRecorder()
+        self._daily = daily
+        self._runs = runs
+        self._enhancements = enhancements
         self._clock = clock
         self._benchmark_arn = benchmark_state_machine_arn
         self._enhance_arn = enhance_state_machine_arn
-        self._enhancements = enhancements
 
     def execution_ended(self, detail: dict[str, Any]) -> dict[str, Any]:
         """Handle one event detail; returns what was done (`marked`: the run ids now FAILED)."""
@@ -142,7 +89,7 @@ class RunEnder:
         if found is None:
             return {**result, "skipped": "not an enhancement's execution name"}
         run_id, enhancement_id = found
-        store = self._enhancement_store()
+        store = self._enhancements
         item = store.get_enhancement(run_id, enhancement_id)
         if item is None:
             return {**result, "skipped": "no such enhancement"}
@@ -159,23 +106,12 @@ class RunEnder:
             result["enhancementsMarked"] = [f"{run_id}/{enhancement_id}"]
         return result
 
-    def _enhancement_store(self) -> Any:
-        if self._enhancements is None:
-            self._enhancements = DynamoEnhancementStore()
-        return self._enhancements
-
     def _is_enhancement(self, detail: dict[str, Any]) -> bool:
-        enhance = (
-            self._enhance_arn if self._enhance_arn is not None else os.environ.get(c.ENV_ENHANCE_STATE_MACHINE_ARN, "")
-        )
+        enhance = self._enhance_arn()
         return bool(enhance) and detail.get("stateMachineArn") == enhance
 
     def _is_benchmark(self, detail: dict[str, Any]) -> bool:
-        benchmark = (
-            self._benchmark_arn
-            if self._benchmark_arn is not None
-            else os.environ.get(c.ENV_BENCHMARK_STATE_MACHINE_ARN, "")
-        )
+        benchmark = self._benchmark_arn()
         return bool(benchmark) and detail.get("stateMachineArn") == benchmark
 
 

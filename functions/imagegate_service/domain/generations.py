@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from imagegate_service import constants as c
+from imagegate_service.adapters.controls import DynamoDailyBudgetStore
 from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import DynamoRunRepository
@@ -41,7 +42,7 @@ from imagegate_service.errors import (
     RequestInProgress,
     Throttled,
 )
-from imagegate_service.settings import resolve_settings
+from imagegate_service.settings import daily_budget_cap, resolve_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
@@ -80,7 +81,7 @@ class Generations:
         daily: DailyBudget | None = None,
     ):
         self._runs = runs or DynamoRunRepository()
-        self._daily = daily or DailyBudget(clock=clock)
+        self._daily = daily or DailyBudget(DynamoDailyBudgetStore(), clock=clock, cap_usd=daily_budget_cap)
         self._workflow = workflow or StepFunctionsWorkflow()
         self._presigner = presigner or S3Presigner()
         self._idempotency_store_factory = idempotency_store_factory or _dynamodb_idempotency_store

@@ -21,10 +21,9 @@ from typing import Any
 from imagegate_service import constants as c
 from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX
 from imagegate_service.adapters.run_removal import DELETED_SK, DynamoRunRemoval
-from imagegate_service.adapters.storage import LEDGER_SK_PREFIX, S3ObjectStore
+from imagegate_service.adapters.storage import LEDGER_SK_PREFIX
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
-from imagegate_service.domain.ending import RunEnder
 from imagegate_service.domain.enhancements import ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING
 from imagegate_service.domain.ports import Clock, ObjectStore
 from imagegate_service.domain.run_ids import is_run_id
@@ -38,15 +37,15 @@ KEPT_SK_PREFIXES = (LEDGER_SK_PREFIX, c.DAILY_RESERVATION_SK_PREFIX, DELETED_SK)
 class GenerationLifecycle:
     def __init__(
         self,
-        removal: DynamoRunRemoval | None = None,
-        objects: ObjectStore | None = None,
-        workflow: StepFunctionsWorkflow | None = None,
-        ender: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        removal: DynamoRunRemoval,
+        objects: ObjectStore,
+        workflow: StepFunctionsWorkflow,
+        ender: Callable[[dict[str, Any]], dict[str, Any]],
         clock: Clock = utc_now,
     ):
-        self._removal = removal or DynamoRunRemoval()
-        self._objects = objects or S3ObjectStore()
-        self._workflow = workflow or StepFunctionsWorkflow()
+        self._removal = removal
+        self._objects = objects
+        self._workflow = workflow
         self._ender = ender
         self._clock = clock
 
@@ -71,8 +70,7 @@ class GenerationLifecycle:
                 f"generation {run_id} has no execution of its own to stop (a benchmark's run ends with its "
                 "benchmark); nothing was changed"
             )
-        ender = self._ender or RunEnder().execution_ended
-        ender(
+        self._ender(
             {
                 "status": "ABORTED",
                 "name": run_id,

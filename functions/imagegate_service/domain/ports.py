@@ -7,7 +7,7 @@ run time, signatures included. A test fake only needs the methods a port names."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -142,6 +142,16 @@ class RunRepository(Protocol):
     def list_recent_runs(
         self, limit: int, start_key: dict[str, Any] | None = None
     ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]: ...
+
+    def fail_if_running(self, run_id: str, attributes: Mapping[str, Any]) -> bool:
+        """FAILED with the attributes, only while the run item exists and is QUEUED or RUNNING (its review token
+        dropped); True when it was changed (Mark Run Ended, a cancel, the local store's interrupted runs)."""
+        ...
+
+    def running_runs_since(self, started_at: str, run_id_prefix: str) -> Iterator[str]:
+        """Ids of the runs started at or after `started_at` whose id begins with the prefix and that are still
+        QUEUED or RUNNING (a benchmark's runs)."""
+        ...
 
 
 @runtime_checkable

@@ -4,10 +4,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
-from imagegate_service.domain.benchmark import BenchmarkAggregator
+from imagegate_service import wiring
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
-aggregator = BenchmarkAggregator()
+aggregator = wiring.benchmark_aggregator()
 
 _HEADLINE_METRICS = {
     c.METRIC_BENCHMARK_PASS_RATE: "passRate",

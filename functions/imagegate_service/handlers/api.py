@@ -31,11 +31,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.adapters.presign import S3Presigner
-from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.enhancements import EnhancementStarter, describe_enhancements
 from imagegate_service.domain.generations import Generations
-from imagegate_service.domain.lifecycle import GenerationLifecycle
 from imagegate_service.domain.options import run_options
 from imagegate_service.domain.review import Reviews
 from imagegate_service.errors import (
@@ -88,9 +87,9 @@ def _cors() -> CORSConfig | None:
 app = APIGatewayRestResolver(cors=_cors())
 generations = Generations()
 reviews = Reviews()
-daily_budget = DailyBudget()
+daily_budget = wiring.daily_budget()
 enhancements = EnhancementStarter()
-lifecycle = GenerationLifecycle()
+lifecycle = wiring.generation_lifecycle()
 
 
 @app.post("/generations")

@@ -7,10 +7,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
-from imagegate_service.domain.ending import RunEnder
+from imagegate_service import wiring
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
-ender = RunEnder()
+ender = wiring.run_ender()
 
 
 @logger.inject_lambda_context

@@ -2,11 +2,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from imagegate_service.domain.benchmark import BenchmarkPreparer
+from imagegate_service import wiring
 from imagegate_service.domain.state import BenchmarkPlan
 from imagegate_service.handlers._powertools import logger, tracer
 
-preparer = BenchmarkPreparer()
+preparer = wiring.benchmark_preparer()
 
 
 @logger.inject_lambda_context
