@@ -178,7 +178,7 @@ def ask_review_body(ask: Callable[[str], str] = input) -> dict[str, Any] | None:
 def review_prompter(run_id: str, runs: Any, ask: Callable[[str], str] = input) -> Callable[[], None]:
     """on_poll for `imagegate run --review final`: when the run waits for its review, ask on the terminal and take
     the answer as the API would (who: the local user). End of input leaves the run waiting until its timeout."""
-    from imagegate_service.domain.review import Reviews
+    from imagegate_service import wiring
     from imagegate_service.errors import InvalidRequest, ReviewNotWaiting
 
     state = {"asked": None, "silent": False}
@@ -199,7 +199,7 @@ def review_prompter(run_id: str, runs: Any, ask: Callable[[str], str] = input) -
                 print("no answer: the run waits until its review times out")
                 return
             try:
-                Reviews().submit(run_id, body, f"{getpass.getuser()} (imagegate run)")
+                wiring.reviews().submit(run_id, body, f"{getpass.getuser()} (imagegate run)")
                 return
             except InvalidRequest as error:
                 print(f"  {error}")

@@ -1,43 +1,51 @@
-"""The one place the quality loop's adapters are built and handed to the domain (cosmicpython's bootstrap, the
-cookbook's handler factory).
+"""The one place the service's adapters are built and handed to the domain (cosmicpython's bootstrap, the
+cookbook's handler factory), and, with settings.py, the one place the deployment's environment is read.
 
-Each function here builds one loop step's domain object with the AWS adapters it needs; the loop's handlers
-(handlers/start_run.py ... handlers/finish_run.py) call it once, at import, and the domain classes they get take
-every port as a required argument, so a domain module names ports (domain/ports.py), never an adapter class. A
-test builds the same objects with fakes, or calls these functions under moto; the local runtime runs the handlers,
-and so these.
+Each function here builds one step's domain object with the AWS adapters it needs: the quality loop's steps
+(handlers/start_run.py ... handlers/finish_run.py), Mark Run Ended, the API's services (generations, reviews,
+generation_lifecycle, enhancement_starter, daily_budget), the enhance workflow's two steps (enhancement_runner) and the
+benchmark's (benchmark_preparer, benchmark_aggregator). Each handler calls its builder once, at import, and the
+domain classes it gets take every port as a required argument, so a handler names no adapter and a domain module
+names ports (domain/ports.py), not adapter classes to build. A test builds the same objects with fakes, or calls
+these functions under moto; the local runtime runs the handlers, and so these.
 
 Each builder imports the adapters and domain class it builds (deferred imports): a handler loads its own step's
 modules only, as it did before this module existed (make bench's cold-start table; importing every step here added
-60-90 ms to each loop handler). Building is cheap and reads no environment: the adapters read their bucket, table and state machine from the
-environment on first use (adapters/storage.py, workflow.py, rekognition.py), so a handler module imports without
-its variables set, and clients are made only when a step first calls out. The Image Services client and the
-Rekognition client of a targeted round are made only when such a round needs them (`make_services`,
-`make_detector`), as before.
-
-Not wired here yet: the API's services (handlers/api.py, domain/generations.py and lifecycle.py), the enhance and
-benchmark workflows' steps and Mark Run Ended, whose domain classes still default to their adapters."""
+60-90 ms to each loop handler). Building is cheap and reads no environment: the adapters read their bucket, table and
+state machine from the environment on first use (adapters/storage.py, workflow.py, presign.py, rekognition.py), and
+the deployment values the domain needs (the daily cap: settings.daily_budget_cap; the benchmark's and the enhance
+workflow's state machine ARNs: below) are passed in as functions asked on each use. So a handler module imports
+without its variables set, a warm function sees what the environment says when it is called (the local runtime and
+the tests set variables after a handler was first imported), and clients are made only when a step first calls
+out. The Image Services client and the Rekognition client of a targeted round are made only when such a round
+needs them (`make_services`, `make_detector`), as before."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from imagegate_service import constants as c
 
 if TYPE_CHECKING:  # the builders' return types; each builder imports what it builds
+    from imagegate_service.adapters.presign import S3Presigner  # deferred import: cold start
+    from imagegate_service.adapters.workflow import StepFunctionsWorkflow  # deferred import: cold start
     from imagegate_service.domain.benchmark import BenchmarkAggregator, BenchmarkPreparer  # deferred import: cold start
     from imagegate_service.domain.daily_budget import DailyBudget  # deferred import: cold start
     from imagegate_service.domain.ending import RunEnder  # deferred import: cold start
-    from imagegate_service.domain.enhancements import EnhancementStarter  # deferred import: cold start
+    from imagegate_service.domain.enhancements import (  # deferred import: cold start
+        EnhancementRunner,
+        EnhancementStarter,
+    )
     from imagegate_service.domain.evaluating import RoundEvaluator  # deferred import: cold start
     from imagegate_service.domain.finishing import RunFinisher  # deferred import: cold start
     from imagegate_service.domain.generation import RoundGenerator  # deferred import: cold start
+    from imagegate_service.domain.generations import Generations  # deferred import: cold start
     from imagegate_service.domain.judging import RoundJudge  # deferred import: cold start
     from imagegate_service.domain.lifecycle import GenerationLifecycle  # deferred import: cold start
     from imagegate_service.domain.recording import RoundRecorder  # deferred import: cold start
-    from imagegate_service.domain.review import ReviewPause  # deferred import: cold start
+    from imagegate_service.domain.review import ReviewPause, Reviews  # deferred import: cold start
     from imagegate_service.domain.rewriting import PromptRewriter  # deferred import: cold start
     from imagegate_service.domain.spend import SpendLedger  # deferred import: cold start
     from imagegate_service.domain.start import RunStarter  # deferred import: cold start
@@ -90,12 +98,33 @@ def review_store() -> DynamoReviewStore:
     return DynamoReviewStore()
 
 
+def enhance_workflow() -> StepFunctionsWorkflow:
+    """The enhance workflow's state machine; its ARN (IMAGEGATE_ENHANCE_STATE_MACHINE_ARN) read when an
+    enhancement starts (a KeyError without one, as before)."""
+    from imagegate_service.adapters.workflow import StepFunctionsWorkflow  # deferred import: cold start
+
+    return StepFunctionsWorkflow(lambda: os.environ[c.ENV_ENHANCE_STATE_MACHINE_ARN])
+
+
 def enhancement_starter() -> EnhancementStarter:
-    """A run's `finish` operations, started by Finish Run as an enhancement (the enhance workflow)."""
+    """POST /generations/{id}/enhance, and a run's `finish` operations started by Finish Run (the enhance
+    workflow)."""
     from imagegate_service.adapters.enhancements import DynamoEnhancementStore  # deferred import: cold start
     from imagegate_service.domain.enhancements import EnhancementStarter  # deferred import: cold start
 
-    return EnhancementStarter(DynamoEnhancementStore())
+    return EnhancementStarter(DynamoEnhancementStore(), enhance_workflow())
+
+
+def enhancement_runner() -> EnhancementRunner:
+    """The enhance workflow's Apply Operation and Finish Enhancement: the enhancement's items, the images, the
+    Image Services, Rekognition for an erase's mask, and the spend ledger on the run's partition."""
+    from imagegate_service.adapters.enhancements import DynamoEnhancementStore  # deferred import: cold start
+    from imagegate_service.adapters.image_services import BedrockImageServices  # deferred import: cold start
+    from imagegate_service.adapters.rekognition import RekognitionDetector  # deferred import: cold start
+    from imagegate_service.domain.enhancements import EnhancementRunner  # deferred import: cold start
+
+    store = DynamoEnhancementStore()
+    return EnhancementRunner(store, S3ObjectStore(), BedrockImageServices(), RekognitionDetector(), spend_ledger(store))
 
 
 def spend_ledger(runs: DynamoRunRepository | None = None) -> SpendLedger:
@@ -188,3 +217,54 @@ def benchmark_aggregator() -> BenchmarkAggregator:
     from imagegate_service.domain.benchmark import BenchmarkAggregator  # deferred import: cold start
 
     return BenchmarkAggregator(DynamoRunRepository(), S3ObjectStore(), run_ender().execution_ended)
+
+
+def cors_origins() -> list[str]:
+    """The browser origins the API answers (IMAGEGATE_CORS_ORIGINS, comma-separated); none: no CORS headers."""
+    return [origin.strip() for origin in os.environ.get(c.ENV_CORS_ORIGINS, "").split(",") if origin.strip()]
+
+
+def url_signer() -> S3Presigner:
+    """Presigned GET URLs for the run images the API hands out (IMAGEGATE_PUBLIC_S3_ENDPOINT read when first used)."""
+    from imagegate_service.adapters.presign import S3Presigner  # deferred import: cold start
+
+    return S3Presigner()
+
+
+def idempotency_store() -> Any:
+    """Powertools' idempotency records in the runs table, made on the first POST with an Idempotency-Key (its
+    DynamoDB layer is a cold-start cost only such a request needs); the table named by IMAGEGATE_TABLE."""
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    return DynamoDBPersistenceLayer(
+        table_name=os.environ[c.ENV_TABLE],
+        key_attr="pk",
+        sort_key_attr="sk",
+        static_pk_value=c.IDEMPOTENCY_PK,
+        expiry_attr=c.TTL_ATTRIBUTE,  # the table's TTL attribute: DynamoDB deletes expired records
+    )
+
+
+def generations() -> Generations:
+    """The API's start, show and list of generations: the runs table, the quality loop's executions, presigned
+    URLs, the daily cap, the idempotency records, and DELETE's markers."""
+    from imagegate_service.adapters.run_removal import DynamoRunRemoval  # deferred import: cold start
+    from imagegate_service.adapters.workflow import StepFunctionsWorkflow  # deferred import: cold start
+    from imagegate_service.domain.generations import Generations  # deferred import: cold start
+
+    return Generations(
+        DynamoRunRepository(),
+        StepFunctionsWorkflow(),
+        url_signer(),
+        daily_budget(),
+        idempotency_store,
+        DynamoRunRemoval().was_deleted,
+    )
+
+
+def reviews() -> Reviews:
+    """POST /generations/{id}/review and `imagegate review`: the run, its review token, the waiting task's answer."""
+    from imagegate_service.adapters.workflow import StepFunctionsWorkflow  # deferred import: cold start
+    from imagegate_service.domain.review import Reviews  # deferred import: cold start
+
+    return Reviews(DynamoRunRepository(), review_store(), StepFunctionsWorkflow())

@@ -11,6 +11,7 @@ from PIL import Image
 
 from imagegate.local.runtime import poll_execution
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.domain.enhancements import (
     ENHANCEMENT_FAILED,
@@ -32,7 +33,7 @@ def finished_run(runtime):
 
 
 def enhance(runtime, run_id, operations):
-    started = EnhancementStarter(DynamoEnhancementStore()).start(run_id, {"operations": operations})
+    started = wiring.enhancement_starter().start(run_id, {"operations": operations})
     arn = (
         runtime.enhance_state_machine_arn.replace(":stateMachine:", ":execution:")
         + f":{run_id}-{started['enhancementId']}"
@@ -98,7 +99,9 @@ def test_a_requests_finish_operations_run_on_its_final_image_once(runtime):
     assert item["origin"] == ORIGIN_FINISH and item["status"] == ENHANCEMENT_SUCCEEDED
     assert item["sourceKey"] == run["bestImageKey"] and item["operations"] == [{"op": "upscale", "mode": "fast"}]
     # a re-delivered Finish Run finds the enhancement it started and starts no other
-    again = start_finish(EnhancementStarter(store), outcome.run_id, {"finish": item["operations"]}, dict(run))
+    again = start_finish(
+        EnhancementStarter(store, wiring.enhance_workflow()), outcome.run_id, {"finish": item["operations"]}, dict(run)
+    )
     assert again == "e1" and len(store.list_enhancements(outcome.run_id)) == 1
 
 

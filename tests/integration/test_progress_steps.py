@@ -6,9 +6,11 @@ import pytest
 from test_review_and_daily_budget import wait_for_review
 
 from imagegate_service import constants as c
+from imagegate_service import wiring
+from imagegate_service.adapters.run_removal import DynamoRunRemoval
+from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.generations import Generations
-from imagegate_service.domain.review import Reviews
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +24,14 @@ def test_a_waiting_generation_shows_its_step_and_the_steps_before_then_a_reject_
     wait_for_review(runtime, "progress-1")
 
     # When it is read through the API's domain
-    generations = Generations(workflow=StepFunctionsWorkflow(runtime.state_machine_arn))
+    generations = Generations(
+        DynamoRunRepository(),
+        StepFunctionsWorkflow(runtime.state_machine_arn),
+        wiring.url_signer(),
+        wiring.daily_budget(),
+        wiring.idempotency_store,
+        DynamoRunRemoval().was_deleted,
+    )
     first = generations.get("progress-1")["progress"]
 
     # Then it is awaiting review in round 1, after generating, judging, evaluating and recording, with no estimate
@@ -32,7 +41,9 @@ def test_a_waiting_generation_shows_its_step_and_the_steps_before_then_a_reject_
     assert first["elapsedSeconds"] >= 0 and first["estimatedSecondsLeft"] is None
 
     # When the reviewer rejects it with plain feedback and round 2 waits in turn
-    Reviews().submit("progress-1", {"decision": "reject", "feedback": "make the box bigger and clearly blue"}, "ann")
+    wiring.reviews().submit(
+        "progress-1", {"decision": "reject", "feedback": "make the box bigger and clearly blue"}, "ann"
+    )
     wait_for_review(runtime, "progress-1", reviews_so_far=1)
     second = generations.get("progress-1")["progress"]
 
@@ -45,4 +56,4 @@ def test_a_waiting_generation_shows_its_step_and_the_steps_before_then_a_reject_
     assert "the box is blue" in two["prompt"] and two["prompt"].startswith(one["prompt"])
     images = dict(runtime.objects("runs/progress-1/"))
     assert images[two["bestImageKey"]] != images[one["bestImageKey"]]
-    Reviews().submit("progress-1", {"decision": "approve"}, "ann")
+    wiring.reviews().submit("progress-1", {"decision": "approve"}, "ann")

@@ -10,8 +10,6 @@ import pytest
 from imagegate.local.runtime import poll_execution
 from imagegate_service import constants as c
 from imagegate_service import wiring
-from imagegate_service.domain.generations import Generations
-from imagegate_service.domain.review import Reviews
 from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest, ReviewNotWaiting
 
 pytestmark = pytest.mark.integration
@@ -47,7 +45,7 @@ def test_an_approved_run_ends_passed_with_the_review_recorded_and_no_token_left(
     assert waiting["reviewRound"] == 1 and waiting["reviewDeadline"] > waiting["updatedAt"]
 
     # When a person approves it
-    answer = Reviews().submit("approve-1", {"decision": "approve"}, "alice")
+    answer = wiring.reviews().submit("approve-1", {"decision": "approve"}, "alice")
 
     # Then the run ends PASSED, approved, its review kept with the round (who, when, decision), the token gone
     assert "reviewToken" not in json.dumps(answer)
@@ -61,7 +59,7 @@ def test_an_approved_run_ends_passed_with_the_review_recorded_and_no_token_left(
     assert review["reviewer"] == "alice" and review["decision"] == c.REVIEW_APPROVE and review["reviewedAt"]
     # And a second review of the finished run is refused (the API's 409)
     with pytest.raises(ReviewNotWaiting):
-        Reviews().submit("approve-1", {"decision": "approve"}, "alice")
+        wiring.reviews().submit("approve-1", {"decision": "approve"}, "alice")
 
 
 def test_a_rejection_feeds_the_next_round_then_an_approval_passes_the_later_round(runtime):
@@ -72,7 +70,7 @@ def test_a_rejection_feeds_the_next_round_then_an_approval_passes_the_later_roun
     wait_for_review(runtime, "rej-1")
 
     # When the reviewer rejects round 1 with feedback
-    Reviews().submit("rej-1", {"decision": "reject", "feedback": "show the apple cut in half"}, "bob")
+    wiring.reviews().submit("rej-1", {"decision": "reject", "feedback": "show the apple cut in half"}, "bob")
 
     # Then another round is drawn from a rewrite led by the feedback (the judge's own suggestions follow it), and the
     # run waits again
@@ -85,7 +83,7 @@ def test_a_rejection_feeds_the_next_round_then_an_approval_passes_the_later_roun
     assert suggestions.count("show the apple cut in half") == 1
 
     # When it is approved
-    Reviews().submit("rej-1", {"decision": "approve"}, "bob")
+    wiring.reviews().submit("rej-1", {"decision": "approve"}, "bob")
 
     # Then it ends PASSED with the approved round as its result, each round keeping its own review
     assert poll_execution(arn)["status"] == "SUCCEEDED"
@@ -103,7 +101,7 @@ def test_a_rejection_with_no_round_left_ends_exhausted_rejected(runtime):
     )
     wait_for_review(runtime, "rej-2")
     # When it is rejected
-    Reviews().submit("rej-2", {"decision": "reject", "feedback": "not good enough"}, "carol")
+    wiring.reviews().submit("rej-2", {"decision": "reject", "feedback": "not good enough"}, "carol")
     # Then it ends EXHAUSTED, rejected, with no other round drawn
     assert poll_execution(arn)["status"] == "SUCCEEDED"
     item = runtime.runs().get_run("rej-2")
@@ -125,7 +123,7 @@ def test_a_review_nobody_answers_times_out_exhausted(runtime):
     assert c.REVIEW_TOKEN_ATTRIBUTE not in item
     # And a late review is refused
     with pytest.raises(ReviewNotWaiting):
-        Reviews().submit("timeout-1", {"decision": "approve"}, "dave")
+        wiring.reviews().submit("timeout-1", {"decision": "approve"}, "dave")
 
 
 def test_a_run_without_review_never_waits(runtime):
@@ -151,10 +149,10 @@ def test_a_bad_review_body_names_its_field_and_changes_nothing(runtime, body, fi
     )
     wait_for_review(runtime, "bad-body")
     with pytest.raises(InvalidRequest) as refused:
-        Reviews().submit("bad-body", body, "eve")
+        wiring.reviews().submit("bad-body", body, "eve")
     assert refused.value.field == field
     assert runtime.runs().get_run("bad-body")["status"] == c.STATUS_AWAITING_REVIEW
-    Reviews().submit("bad-body", {"decision": "approve"}, "eve")
+    wiring.reviews().submit("bad-body", {"decision": "approve"}, "eve")
     assert poll_execution(arn)["status"] == "SUCCEEDED"
 
 
@@ -163,7 +161,7 @@ def test_twenty_concurrent_runs_never_spend_past_the_daily_cap_and_refused_ones_
     cap = 0.5
     monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, str(cap))
     monkeypatch.setenv(c.ENV_STATE_MACHINE_ARN, runtime.state_machine_arn)
-    generations = Generations()
+    generations = wiring.generations()
     request = {"prompt": HARD, "threshold": 10, "maxRounds": 3}
 
     # When 20 generations start at once and run to their end
@@ -224,7 +222,7 @@ def test_a_run_stopped_mid_round_gives_its_daily_reservation_back(monkeypatch, r
     )
     wait_for_review(runtime, "stopped-1")
     # When a rejection starts another round and the execution is stopped while that round holds its reservation
-    Reviews().submit("stopped-1", {"decision": "reject", "feedback": "a green apple"}, "frank")
+    wiring.reviews().submit("stopped-1", {"decision": "reject", "feedback": "a green apple"}, "frank")
     deadline = time.monotonic() + 30
     while wiring.daily_budget().status()["reservedUsd"] == 0 and time.monotonic() < deadline:
         time.sleep(0.01)

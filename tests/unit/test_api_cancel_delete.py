@@ -92,7 +92,14 @@ def api(aws, monkeypatch):
     monkeypatch.setattr(
         module,
         "generations",
-        Generations(runs=DynamoRunRepository(TABLE), workflow=StepFunctionsWorkflow(), presigner=S3Presigner()),
+        Generations(
+            DynamoRunRepository(TABLE),
+            StepFunctionsWorkflow(),
+            S3Presigner(),
+            wiring.daily_budget(),
+            wiring.idempotency_store,
+            DynamoRunRemoval(TABLE).was_deleted,
+        ),
     )
     monkeypatch.setattr(
         module,

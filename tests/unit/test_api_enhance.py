@@ -13,8 +13,10 @@ from moto import mock_aws
 
 from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.adapters.presign import S3Presigner
+from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.enhancements import EnhancementStarter
@@ -70,9 +72,18 @@ def api(aws, monkeypatch):
     monkeypatch.setattr(
         module,
         "generations",
-        Generations(runs=DynamoRunRepository(TABLE), workflow=StepFunctionsWorkflow(), presigner=S3Presigner()),
+        Generations(
+            DynamoRunRepository(TABLE),
+            StepFunctionsWorkflow(),
+            S3Presigner(),
+            wiring.daily_budget(),
+            wiring.idempotency_store,
+            DynamoRunRemoval(TABLE).was_deleted,
+        ),
     )
-    monkeypatch.setattr(module, "enhancements", EnhancementStarter(DynamoEnhancementStore(TABLE)))
+    monkeypatch.setattr(
+        module, "enhancements", EnhancementStarter(DynamoEnhancementStore(TABLE), wiring.enhance_workflow())
+    )
     return module
 
 

@@ -14,7 +14,9 @@ from moto import mock_aws
 
 from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.adapters.presign import S3Presigner
+from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.generations import Generations
@@ -58,6 +60,9 @@ def api(aws, monkeypatch):
         runs=DynamoRunRepository(TABLE),
         workflow=StepFunctionsWorkflow(),
         presigner=S3Presigner(),
+        daily=wiring.daily_budget(),
+        idempotency_store_factory=wiring.idempotency_store,
+        was_deleted=DynamoRunRemoval(TABLE).was_deleted,
         new_id=lambda: next(ids),
     )
     monkeypatch.setattr(module, "generations", service)

@@ -228,7 +228,9 @@ def test_a_review_takes_the_token_once_and_records_itself_with_the_round(table):
     _waiting_run(table)
     callbacks = FakeCallbacks()
     # When it is approved
-    answer = Reviews(callbacks=callbacks).submit(RUN_ID, {"decision": "approve"}, "alice")
+    answer = Reviews(DynamoRunRepository(), DynamoReviewStore(), callbacks=callbacks).submit(
+        RUN_ID, {"decision": "approve"}, "alice"
+    )
     # Then the task is answered with the token, which the answer and the run item no longer hold
     assert TOKEN not in json.dumps(answer) and callbacks.sent[0][0] == TOKEN
     item = table.get_run(RUN_ID)
@@ -237,14 +239,18 @@ def test_a_review_takes_the_token_once_and_records_itself_with_the_round(table):
     assert [r["reviewer"] for r in round_item["reviews"]] == ["alice"]
     # a second review finds nothing waiting
     with pytest.raises(ReviewNotWaiting):
-        Reviews(callbacks=callbacks).submit(RUN_ID, {"decision": "approve"}, "bob")
+        Reviews(DynamoRunRepository(), DynamoReviewStore(), callbacks=callbacks).submit(
+            RUN_ID, {"decision": "approve"}, "bob"
+        )
     assert len(callbacks.sent) == 1
 
 
 def test_a_review_that_arrives_after_the_wait_ended_is_refused_and_withdrawn(table):
     _waiting_run(table)
     with pytest.raises(ReviewNotWaiting):
-        Reviews(callbacks=FakeCallbacks(waiting=False)).submit(RUN_ID, {"decision": "approve"}, "alice")
+        Reviews(DynamoRunRepository(), DynamoReviewStore(), callbacks=FakeCallbacks(waiting=False)).submit(
+            RUN_ID, {"decision": "approve"}, "alice"
+        )
     (round_item,) = table.list_rounds(RUN_ID)
     assert round_item.get("reviews") == []
 
@@ -264,7 +270,7 @@ def test_an_answer_step_functions_did_not_take_leaves_the_run_waiting_for_the_sa
         stubber.add_response("send_task_success", {})
 
     workflow, stubber = _workflow_with(refuse_then_take)
-    reviews = Reviews(callbacks=workflow)
+    reviews = Reviews(DynamoRunRepository(), DynamoReviewStore(), callbacks=workflow)
     # When the review is sent
     with pytest.raises(Throttled if code == "ThrottlingException" else ClientError):
         reviews.submit(RUN_ID, {"decision": "reject", "feedback": "bluer sky"}, "alice")
@@ -292,7 +298,9 @@ def test_a_run_stopped_while_it_waits_is_marked_failed_without_its_token(table):
     assert item["status"] == c.STATUS_FAILED
     assert c.REVIEW_TOKEN_ATTRIBUTE not in item and "reviewDeadline" not in item
     with pytest.raises(ReviewNotWaiting):
-        Reviews(callbacks=FakeCallbacks()).submit(RUN_ID, {"decision": "approve"}, "alice")
+        Reviews(DynamoRunRepository(), DynamoReviewStore(), callbacks=FakeCallbacks()).submit(
+            RUN_ID, {"decision": "approve"}, "alice"
+        )
 
 
 def test_a_run_that_ended_cannot_be_made_to_wait(table):
@@ -389,8 +397,21 @@ def api(table, monkeypatch, lambda_context):
         definition=json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Pass", "End": True}}}),
     )["stateMachineArn"]
     monkeypatch.setenv(c.ENV_STATE_MACHINE_ARN, arn)
-    monkeypatch.setattr(module, "generations", Generations(runs=table, workflow=StepFunctionsWorkflow()))
-    monkeypatch.setattr(module, "reviews", Reviews(callbacks=FakeCallbacks()))
+    monkeypatch.setattr(
+        module,
+        "generations",
+        Generations(
+            table,
+            StepFunctionsWorkflow(),
+            wiring.url_signer(),
+            wiring.daily_budget(),
+            wiring.idempotency_store,
+            lambda run_id: False,
+        ),
+    )
+    monkeypatch.setattr(
+        module, "reviews", Reviews(DynamoRunRepository(), DynamoReviewStore(), callbacks=FakeCallbacks())
+    )
 
     def call(method, path, body=None):
         raw = json.dumps(body).encode("utf-8") if body is not None else b""

@@ -15,6 +15,7 @@ import pytest
 from imagegate.local.runtime import ACCOUNT, BUCKET, REGION, LocalRuntime, poll_execution
 from imagegate.local.world.render import render_png
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.domain.enhancements import (
     ENHANCEMENT_FAILED,
@@ -116,7 +117,9 @@ def test_the_local_runtime_ends_an_enhancement_whose_execution_was_stopped():
         )
         runtime.image_services.bedrock.faults.throttle_rate = 1.0
         store = DynamoEnhancementStore()
-        started = EnhancementStarter(store).start(RUN, {"operations": [{"op": "upscale", "mode": "fast"}]})
+        started = EnhancementStarter(store, wiring.enhance_workflow()).start(
+            RUN, {"operations": [{"op": "upscale", "mode": "fast"}]}
+        )
         arn = (
             runtime.enhance_state_machine_arn.replace(":stateMachine:", ":execution:")
             + f":{execution_name(RUN, started['enhancementId'])}"

@@ -16,7 +16,7 @@ from imagegate.local.bedrock_offline import FaultSwitches, OfflineBedrock
 from imagegate.local.runtime import local_environment
 from imagegate.local.world.render import RenderPlan, draw_plan, encode_png, render_png, seeded_rng
 from imagegate_service import constants as c
-from imagegate_service import registry
+from imagegate_service import registry, wiring
 from imagegate_service.domain.evaluating import public_evaluation
 from imagegate_service.domain.model_calls import checks_block
 from imagegate_service.errors import InvalidRequest
@@ -397,7 +397,9 @@ def test_the_api_document_with_evaluations_matches_its_openapi_description():
         def url(self, key):
             return f"https://example.invalid/{key}"
 
-    body = Generations(runs=Runs(), workflow=object(), presigner=Presigner()).get("20260101T000000Z-0000abcd")
+    body = Generations(
+        Runs(), object(), Presigner(), wiring.daily_budget(), wiring.idempotency_store, lambda run_id: False
+    ).get("20260101T000000Z-0000abcd")
     schemas = _as_json_schema(
         {name: schema for name, schema in OPENAPI["components"]["schemas"].items() if name != "RunRequest"}
     )  # draft-4 bounds; the document does not use it
@@ -481,7 +483,9 @@ def test_the_list_and_the_document_with_verification_and_unverifiable_checks_mat
         def url(self, key):
             return f"https://example.invalid/{key}"
 
-    service = Generations(runs=Runs(), workflow=object(), presigner=Presigner())
+    service = Generations(
+        Runs(), object(), Presigner(), wiring.daily_budget(), wiring.idempotency_store, lambda run_id: False
+    )
     schemas = _as_json_schema(
         {name: schema for name, schema in OPENAPI["components"]["schemas"].items() if name != "RunRequest"}
     )

@@ -12,13 +12,15 @@ from imagegate_service import wiring
 from imagegate_service.domain.benchmark import BenchmarkAggregator
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.ending import RunEnder
+from imagegate_service.domain.enhancements import EnhancementRunner, EnhancementStarter
 from imagegate_service.domain.evaluating import RoundEvaluator
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.generation import RoundGenerator
+from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.judging import RoundJudge
 from imagegate_service.domain.lifecycle import GenerationLifecycle
 from imagegate_service.domain.recording import RoundRecorder
-from imagegate_service.domain.review import ReviewPause
+from imagegate_service.domain.review import ReviewPause, Reviews
 from imagegate_service.domain.rewriting import PromptRewriter
 from imagegate_service.domain.start import RunStarter
 from imagegate_service.domain.verifying import RoundVerifier
@@ -89,14 +91,25 @@ def test_the_loop_handlers_take_their_steps_from_the_wiring():
         assert not any(word in source for word in ("Dynamo", "S3ObjectStore", "Bedrock", "DailyBudget(")), name
 
 
-# The other steps the wiring builds: Mark Run Ended, the API's cancel/delete, the benchmark's two Lambdas
+# The other steps the wiring builds: Mark Run Ended, the API's services, the enhance and benchmark Lambdas
 OTHER_CLASSES = {
     RunEnder: ("runs", "daily", "enhancements"),
     GenerationLifecycle: ("removal", "objects", "workflow", "ender"),
     BenchmarkAggregator: ("runs", "objects", "ender"),
     DailyBudget: ("store",),
+    Generations: ("runs", "workflow", "presigner", "daily", "idempotency_store_factory", "was_deleted"),
+    Reviews: ("runs", "reviews", "callbacks"),
+    EnhancementStarter: ("store", "workflow"),
+    EnhancementRunner: ("store", "images", "services", "detector", "ledger"),
 }
-OTHER_HANDLERS = ("mark_run_ended", "prepare_benchmark", "aggregate_benchmark")
+OTHER_HANDLERS = (
+    "mark_run_ended",
+    "prepare_benchmark",
+    "aggregate_benchmark",
+    "api",
+    "apply_enhancement",
+    "finish_enhancement",
+)
 
 
 def test_the_other_steps_require_their_ports():
@@ -116,7 +129,16 @@ def test_the_wiring_builds_the_other_steps_without_their_environment(monkeypatch
         "IMAGEGATE_DAILY_BUDGET_USD",
     ):
         monkeypatch.delenv(variable, raising=False)
-    built = [wiring.run_ender(), wiring.generation_lifecycle(), wiring.benchmark_aggregator(), wiring.daily_budget()]
+    built = [
+        wiring.run_ender(),
+        wiring.generation_lifecycle(),
+        wiring.benchmark_aggregator(),
+        wiring.daily_budget(),
+        wiring.generations(),
+        wiring.reviews(),
+        wiring.enhancement_starter(),
+        wiring.enhancement_runner(),
+    ]
     assert [type(thing) for thing in built] == list(OTHER_CLASSES)
     assert wiring.benchmark_preparer().objects is not None  # prepare writes the Map's items to S3
 
@@ -141,4 +163,19 @@ def test_the_other_handlers_take_their_steps_from_the_wiring():
         source = (HANDLERS / f"{name}.py").read_text(encoding="utf-8")
         assert "wiring." in source, name
         assert not any(f"{cls.__name__}(" in source for cls in OTHER_CLASSES), name
-        assert not any(word in source for word in ("Dynamo", "S3ObjectStore", "Bedrock", "StepFunctions")), name
+        assert not any(
+            word in source
+            for word in ("Dynamo", "S3ObjectStore", "S3Presigner", "Bedrock", "StepFunctions", "Rekognition")
+        ), name
+        assert "os.environ" not in source and "getenv(" not in source, name
+
+
+def test_the_domain_reads_no_environment():
+    # The deployment's variables are read in the wiring and in settings (and by the adapters, on first use)
+    domain = Path(wiring.__file__).parent / "domain"
+    readers = sorted(
+        path.name
+        for path in domain.glob("*.py")
+        if any(word in path.read_text(encoding="utf-8") for word in ("os.environ", "getenv("))
+    )
+    assert readers == []

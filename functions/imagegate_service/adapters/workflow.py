@@ -30,12 +30,20 @@ class WorkflowThrottled(Exception):
 
 
 class StepFunctionsWorkflow:
-    def __init__(self, state_machine_arn: str | None = None, client_factory: Callable[[], Any] | None = None):
+    def __init__(
+        self,
+        state_machine_arn: str | Callable[[], str] | None = None,
+        client_factory: Callable[[], Any] | None = None,
+    ):
+        """`state_machine_arn`: the ARN, or a function that answers it on each use (the wiring's, for the enhance
+        workflow); the quality loop's (IMAGEGATE_STATE_MACHINE_ARN, read on use) without one."""
         self._state_machine_arn = state_machine_arn
         self._client_factory = client_factory or (lambda: aws_client("stepfunctions"))
 
     @property
     def state_machine_arn(self) -> str:
+        if callable(self._state_machine_arn):
+            return self._state_machine_arn()
         return self._state_machine_arn or os.environ[c.ENV_STATE_MACHINE_ARN]
 
     def start(self, run_id: str, request: dict[str, Any]) -> str:

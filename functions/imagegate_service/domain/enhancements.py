@@ -29,11 +29,8 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.bedrock import png_size
-from imagegate_service.adapters.enhancements import DynamoEnhancementStore
-from imagegate_service.adapters.image_services import BedrockImageServices, ServiceRequest
-from imagegate_service.adapters.rekognition import RekognitionDetector
-from imagegate_service.adapters.storage import S3ObjectStore
-from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
+from imagegate_service.adapters.image_services import ServiceRequest
+from imagegate_service.adapters.workflow import WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancing import (
     ALLOW_LOCAL_FALLBACK,
@@ -46,6 +43,7 @@ from imagegate_service.domain.enhancing import (
     parse_operations,
 )
 from imagegate_service.domain.masks import detect_for_mask
+from imagegate_service.domain.ports import ImageDetector, ObjectStore, Workflow
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.state import EnhanceEnd, EnhanceProgress, EnhanceStep, RunResult, Settings
 from imagegate_service.errors import (
@@ -190,8 +188,9 @@ def boxes_of(labels: dict[str, Any], target: str) -> list[tuple[float, float, fl
 class EnhancementStarter:
     """POST /generations/{id}/enhance: checked whole before anything is written or started."""
 
-    def __init__(self, store: Any = None, workflow: Any = None, clock: Callable[[], Any] = utc_now):
-        self.store = store or DynamoEnhancementStore()
+    def __init__(self, store: Any, workflow: Workflow, clock: Callable[[], Any] = utc_now):
+        """`workflow`: the enhance workflow's state machine (wiring.enhance_workflow: its ARN read on use)."""
+        self.store = store
         self._workflow = workflow
         self._clock = clock
 
@@ -256,9 +255,8 @@ class EnhancementStarter:
             # the enhancement's own limit on the run's ledger: what the run had committed, plus its bound
             "settings": {"maxCostUsd": round(float(run.get("committedUsd", 0.0)) + float(limit), 9)},
         }
-        workflow = self._workflow or _enhance_workflow()
         try:
-            workflow.start(execution_name(run_id, eid), request)
+            self._workflow.start(execution_name(run_id, eid), request)
         except Exception as error:
             self.store.update_enhancement(
                 run_id, eid, {"status": ENHANCEMENT_FAILED, "error": f"could not start: {error}", "updatedAt": now}
@@ -287,30 +285,26 @@ def start_finish(starter: EnhancementStarter, run_id: str, settings: Settings, r
     return str(starter.start(run_id, {"operations": settings["finish"]}, ORIGIN_FINISH)["enhancementId"])
 
 
-def _enhance_workflow() -> Any:
-    import os
-
-    return StepFunctionsWorkflow(os.environ[c.ENV_ENHANCE_STATE_MACHINE_ARN])
-
-
 class EnhancementRunner:
     """The enhance workflow's tasks: Apply Operation (one per operation, in order) and Finish Enhancement."""
 
     def __init__(
         self,
-        store: Any = None,
-        images: Any = None,
-        services: Any = None,
-        detector: Any = None,
-        ledger: SpendLedger | None = None,
+        store: Any,
+        images: ObjectStore,
+        services: Any,
+        detector: ImageDetector,
+        ledger: SpendLedger,
         clock: Callable[[], Any] = utc_now,
         local: Any = None,
     ):
-        self._store = store or DynamoEnhancementStore()
-        self._images = images or S3ObjectStore()
-        self._services = services or BedrockImageServices()
-        self._detector = detector or RekognitionDetector()
-        self._ledger = ledger or SpendLedger(self._store)
+        """Built by wiring.enhancement_runner (the enhance workflow's two handlers); `detector` finds an erase's
+        mask (Rekognition), `services` is the Image Services adapter."""
+        self._store = store
+        self._images = images
+        self._services = services
+        self._detector = detector
+        self._ledger = ledger
         self._clock = clock
         self._local = local
 

@@ -10,17 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.controls import DynamoDailyBudgetStore
-from imagegate_service.adapters.presign import S3Presigner
-from imagegate_service.adapters.run_removal import DynamoRunRemoval
-from imagegate_service.adapters.storage import DynamoRunRepository
-from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
+from imagegate_service.adapters.workflow import WorkflowThrottled
 from imagegate_service.domain.clock import utc_now
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.ports import Clock, RunRepository, UrlSigner, Workflow
@@ -42,7 +37,7 @@ from imagegate_service.errors import (
     RequestInProgress,
     Throttled,
 )
-from imagegate_service.settings import daily_budget_cap, resolve_settings
+from imagegate_service.settings import resolve_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
@@ -57,34 +52,26 @@ _CURSOR_KEYS = {"pk", "sk", c.RUNS_INDEX_PK, c.RUNS_INDEX_SK}
 LIST_FILTER_MAX_PAGES = 5
 
 
-def _dynamodb_idempotency_store() -> Any:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-    return DynamoDBPersistenceLayer(
-        table_name=os.environ[c.ENV_TABLE],
-        key_attr="pk",
-        sort_key_attr="sk",
-        static_pk_value=c.IDEMPOTENCY_PK,
-        expiry_attr=c.TTL_ATTRIBUTE,  # the table's TTL attribute: DynamoDB deletes expired records
-    )
-
-
 class Generations:
     def __init__(
         self,
-        runs: RunRepository | None = None,
-        workflow: Workflow | None = None,
-        presigner: UrlSigner | None = None,
-        idempotency_store_factory: Callable[[], Any] | None = None,
+        runs: RunRepository,
+        workflow: Workflow,
+        presigner: UrlSigner,
+        daily: DailyBudget,
+        idempotency_store_factory: Callable[[], Any],
+        was_deleted: Callable[[str], bool],
         new_id: Callable[[], str] = new_run_id,
         clock: Clock = utc_now,
-        daily: DailyBudget | None = None,
     ):
-        self._runs = runs or DynamoRunRepository()
-        self._daily = daily or DailyBudget(DynamoDailyBudgetStore(), clock=clock, cap_usd=daily_budget_cap)
-        self._workflow = workflow or StepFunctionsWorkflow()
-        self._presigner = presigner or S3Presigner()
-        self._idempotency_store_factory = idempotency_store_factory or _dynamodb_idempotency_store
+        """`idempotency_store_factory`: Powertools' persistence layer, made on the first POST with an
+        Idempotency-Key (wiring.idempotency_store); `was_deleted`: whether DELETE left its marker for the id."""
+        self._runs = runs
+        self._daily = daily
+        self._workflow = workflow
+        self._presigner = presigner
+        self._idempotency_store_factory = idempotency_store_factory
+        self._was_deleted_marker = was_deleted
         self._new_id = new_id
         self._clock = clock
         self._idempotency_config: Any = None
@@ -267,7 +254,7 @@ class Generations:
         }
 
     def _was_deleted(self, run_id: str) -> bool:
-        return DynamoRunRemoval().was_deleted(run_id)
+        return self._was_deleted_marker(run_id)
 
     def _round(self, entry: RoundItem) -> dict[str, Any]:
         scores = entry.get("candidateScores") or []

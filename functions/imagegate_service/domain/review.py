@@ -11,9 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.controls import DynamoReviewStore
-from imagegate_service.adapters.storage import DynamoRunRepository
-from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
+from imagegate_service.adapters.workflow import WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.gate import judge_passes
 from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, TaskCallbacks
@@ -130,14 +128,14 @@ class Reviews:
 
     def __init__(
         self,
-        runs: RunRepository | None = None,
-        reviews: ReviewStore | None = None,
-        callbacks: TaskCallbacks | None = None,
+        runs: RunRepository,
+        reviews: ReviewStore,
+        callbacks: TaskCallbacks,
         clock: Clock = utc_now,
     ):
-        self._runs = runs or DynamoRunRepository()
-        self._reviews = reviews or DynamoReviewStore()
-        self._callbacks = callbacks or StepFunctionsWorkflow()
+        self._runs = runs
+        self._reviews = reviews
+        self._callbacks = callbacks
         self._clock = clock
 
     def submit(self, run_id: str, body: Any, reviewer: str) -> dict[str, Any]:

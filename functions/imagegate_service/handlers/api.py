@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 from http import HTTPStatus
 from typing import Any
 
@@ -32,11 +31,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
 from imagegate_service import wiring
-from imagegate_service.adapters.presign import S3Presigner
-from imagegate_service.domain.enhancements import EnhancementStarter, describe_enhancements
-from imagegate_service.domain.generations import Generations
+from imagegate_service.domain.enhancements import describe_enhancements
 from imagegate_service.domain.options import run_options
-from imagegate_service.domain.review import Reviews
 from imagegate_service.errors import (
     DailyBudgetExhausted,
     GenerationNotFound,
@@ -72,7 +68,7 @@ _CORS_HEADERS = [
 
 
 def _cors() -> CORSConfig | None:
-    origins = [origin.strip() for origin in os.environ.get(c.ENV_CORS_ORIGINS, "").split(",") if origin.strip()]
+    origins = wiring.cors_origins()
     if not origins:
         return None
     return CORSConfig(
@@ -85,10 +81,10 @@ def _cors() -> CORSConfig | None:
 
 
 app = APIGatewayRestResolver(cors=_cors())
-generations = Generations()
-reviews = Reviews()
+generations = wiring.generations()
+reviews = wiring.reviews()
 daily_budget = wiring.daily_budget()
-enhancements = EnhancementStarter()
+enhancements = wiring.enhancement_starter()
 lifecycle = wiring.generation_lifecycle()
 
 
@@ -110,7 +106,7 @@ def start_generation() -> Response[Any]:
 @tracer.capture_method
 def get_generation(generation_id: str) -> dict[str, Any]:
     document = generations.get(generation_id, _base_path())
-    document["enhancements"] = describe_enhancements(enhancements.store, S3Presigner(), generation_id)
+    document["enhancements"] = describe_enhancements(enhancements.store, wiring.url_signer(), generation_id)
     return document
 
 

@@ -1,10 +1,10 @@
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from imagegate_service.domain.enhancements import EnhancementRunner
+from imagegate_service import wiring
 from imagegate_service.domain.state import EnhanceProgress, EnhanceStep
 from imagegate_service.handlers._powertools import logger, tracer
 
-runner = EnhancementRunner()
+runner = wiring.enhancement_runner()
 
 
 @logger.inject_lambda_context
