@@ -26,7 +26,7 @@ from imagegate_service.benchmark.suites import (
 from imagegate_service.domain.clock import iso, parse_iso, utc_now
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
-from imagegate_service.domain.state import BenchmarkEntry, BenchmarkPlan, FailedChild
+from imagegate_service.domain.state import BenchmarkEntry, BenchmarkPlan, ExecutionEndDetail, FailedChild
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import MAX_ROUNDS_HARD_CAP, deployment_defaults
 
@@ -223,7 +223,7 @@ class BenchmarkAggregator:
         self,
         runs: RunRepository,
         objects: ObjectStore,
-        ender: Callable[[dict[str, Any]], Any],
+        ender: Callable[[ExecutionEndDetail], object],
     ):
         self._runs = runs
         self._objects = objects
@@ -234,7 +234,15 @@ class BenchmarkAggregator:
 
     def _end_failed_children(self, children: dict[str, FailedChild]) -> None:
         for run_id, child in children.items():
-            self._ender({**child, "name": run_id})
+            self._ender(
+                {
+                    "status": child["status"],
+                    "error": child["error"],
+                    "cause": child["cause"],
+                    "stopDate": child["stopDate"],
+                    "name": run_id,
+                }
+            )
 
     def aggregate(self, event: dict[str, Any]) -> dict[str, Any]:
         """Every prepared (item, arm) with the outcome its child execution left in the Map Run's results.

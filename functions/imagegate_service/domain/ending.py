@@ -28,6 +28,7 @@ from imagegate_service.domain.enhancements import (
 )
 from imagegate_service.domain.finishing import CAUSE_LIMIT
 from imagegate_service.domain.ports import Clock, RunRepository
+from imagegate_service.domain.state import EndMarking, ExecutionEndDetail
 
 
 def no_state_machine() -> str:
@@ -57,10 +58,10 @@ class RunEnder:
         self._benchmark_arn = benchmark_state_machine_arn
         self._enhance_arn = enhance_state_machine_arn
 
-    def execution_ended(self, detail: dict[str, Any]) -> dict[str, Any]:
+    def execution_ended(self, detail: ExecutionEndDetail) -> EndMarking:
         """Handle one event detail; returns what was done (`marked`: the run ids now FAILED)."""
         status, name = detail.get("status"), detail.get("name") or _name_of(detail.get("executionArn", ""))
-        if status not in c.EXECUTION_END_STATUSES or not name:
+        if status is None or status not in c.EXECUTION_END_STATUSES or not name:
             return {"execution": name, "status": status, "marked": [], "skipped": "not an ending this marks"}
         if self._is_enhancement(detail):
             return self._enhancement_ended(status, name, detail)
@@ -83,8 +84,8 @@ class RunEnder:
             self._daily.release_run(run_id)
         return {"execution": name, "status": status, "marked": marked}
 
-    def _enhancement_ended(self, status: str, name: str, detail: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = {"execution": name, "status": status, "marked": [], "enhancementsMarked": []}
+    def _enhancement_ended(self, status: str, name: str, detail: ExecutionEndDetail) -> EndMarking:
+        result: EndMarking = {"execution": name, "status": status, "marked": [], "enhancementsMarked": []}
         found = enhancement_of_execution(name)
         if found is None:
             return {**result, "skipped": "not an enhancement's execution name"}
@@ -106,16 +107,16 @@ class RunEnder:
             result["enhancementsMarked"] = [f"{run_id}/{enhancement_id}"]
         return result
 
-    def _is_enhancement(self, detail: dict[str, Any]) -> bool:
+    def _is_enhancement(self, detail: ExecutionEndDetail) -> bool:
         enhance = self._enhance_arn()
         return bool(enhance) and detail.get("stateMachineArn") == enhance
 
-    def _is_benchmark(self, detail: dict[str, Any]) -> bool:
+    def _is_benchmark(self, detail: ExecutionEndDetail) -> bool:
         benchmark = self._benchmark_arn()
         return bool(benchmark) and detail.get("stateMachineArn") == benchmark
 
 
-def _reason(status: str, detail: dict[str, Any], before: str = "the run could finish") -> str:
+def _reason(status: str, detail: ExecutionEndDetail, before: str = "the run could finish") -> str:
     what = {"TIMED_OUT": "timed out", "ABORTED": "was aborted", "FAILED": "failed"}[status]
     cause = " ".join(str(detail.get("cause") or detail.get("error") or "").split())
     reason = f"the execution {what} ({status}) before {before}"

@@ -27,6 +27,7 @@ from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancements import ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING
 from imagegate_service.domain.ports import Clock, ObjectStore
 from imagegate_service.domain.run_ids import is_run_id
+from imagegate_service.domain.state import ExecutionEndDetail
 from imagegate_service.errors import GenerationNotFound, GenerationNotRunning, GenerationStillRunning, Throttled
 
 CANCELLED_ERROR = "Cancelled"  # the StopExecution error, and the run's `error` once it is recorded
@@ -40,7 +41,7 @@ class GenerationLifecycle:
         removal: DynamoRunRemoval,
         objects: ObjectStore,
         workflow: StepFunctionsWorkflow,
-        ender: Callable[[dict[str, Any]], dict[str, Any]],
+        ender: Callable[[ExecutionEndDetail], object],
         clock: Clock = utc_now,
     ):
         self._removal = removal

@@ -415,6 +415,31 @@ class FailedChild(TypedDict):
     stopDate: str | None
 
 
+class ExecutionEndDetail(TypedDict, total=False):
+    """An execution's end as Mark Run Ended reads it (domain/ending.py): EventBridge's "Step Functions Execution
+    Status Change" detail, the local runtime's describe_execution output, a cancel's (domain/lifecycle.py) or a
+    benchmark child's that failed outright (FailedChild and its run id as `name`). Only these keys are read."""
+
+    status: str | None  # TIMED_OUT, ABORTED, FAILED are marked; any other (or none) is skipped
+    name: str  # the execution's name (a run id, a benchmark's name, or an enhancement's execution name)
+    executionArn: str  # its name is taken from here when `name` is missing
+    stateMachineArn: str  # tells a benchmark's or an enhancement's execution from a run's
+    error: str | None
+    cause: str | None
+    startDate: Any  # epoch ms (EventBridge), a datetime (boto3), an ISO 8601 string (the CLI): domain/ending._moment
+    stopDate: Any
+
+
+class EndMarking(TypedDict):
+    """What Mark Run Ended did with one execution's end (its handler's answer and log line)."""
+
+    execution: str | None
+    status: str | None
+    marked: list[str]  # the run ids now FAILED
+    enhancementsMarked: NotRequired[list[str]]  # "<run id>/<enhancement id>" of an enhance execution's end
+    skipped: NotRequired[str]  # why nothing was marked
+
+
 # -- documents the loop stores beside the state and reads back -------------------------------------------------------
 class JudgeCheck(TypedDict, total=False):
     """One of the judge's checks (prompts/verdict.schema.json: question and satisfied always, the rest when the

@@ -1,13 +1,14 @@
 """EventBridge target of Step Functions "Execution Status Change" (TIMED_OUT, ABORTED, FAILED): marks the
 execution's run (or a benchmark's runs) FAILED if still RUNNING. See domain/ending.py."""
 
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from imagegate_service import constants as c
 from imagegate_service import wiring
+from imagegate_service.domain.state import EndMarking, ExecutionEndDetail
 from imagegate_service.handlers._powertools import logger, metrics, tracer
 
 ender = wiring.run_ender()
@@ -16,8 +17,9 @@ ender = wiring.run_ender()
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    result = ender.execution_ended(event.get("detail") or {})
+def handler(event: dict[str, Any], context: LambdaContext) -> EndMarking:
+    # every key of the detail is optional and read with .get (domain/ending.py): nothing to check before the cast
+    result = ender.execution_ended(cast("ExecutionEndDetail", event.get("detail") or {}))
     logger.info("execution ended", extra=result)
     if result["marked"]:
         metrics.add_metric(
