@@ -12,7 +12,7 @@ from typing import Any, cast
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.adapters.aws_clients import dynamodb_table
-from imagegate_service.domain.state import LedgerEntry, RoundItem
+from imagegate_service.domain.state import LedgerEntry, RoundItem, RunsIndexKey
 from imagegate_service.errors import ObjectsNotDeleted, StoreThrottled
 
 MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
@@ -357,8 +357,8 @@ class DynamoRunRepository(RunsTable):
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def list_recent_runs(
-        self, limit: int, start_key: dict[str, Any] | None = None
-    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        self, limit: int, start_key: RunsIndexKey | None = None
+    ) -> tuple[list[dict[str, Any]], RunsIndexKey | None]:
         """Run items newest first (the runs index), one page; the second value continues the listing."""
         from boto3.dynamodb.conditions import Key
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
-from imagegate_service.domain.state import ReviewDecision
+from imagegate_service.domain.state import ExecutionStep, ReviewDecision
 
 # Step Functions answers these when the account's start rate or open-execution limit is reached, or (with a
 # customer managed key) when KMS throttles the call it makes for us: KmsThrottlingException, an error of StartExecution
@@ -72,13 +72,13 @@ class StepFunctionsWorkflow:
                 return None
             raise
 
-    def execution_steps(self, run_id: str) -> list[dict[str, Any]]:
+    def execution_steps(self, run_id: str) -> list[ExecutionStep]:
         """The states the execution named run_id entered, in order: {state, enteredAt, exitedAt (None while in
         it)} from its history (GetExecutionHistory, every page); [] when there is no such execution."""
         from botocore.exceptions import ClientError
 
-        steps: list[dict[str, Any]] = []
-        open_steps: dict[str, dict[str, Any]] = {}
+        steps: list[ExecutionStep] = []
+        open_steps: dict[str, ExecutionStep] = {}
         request: dict[str, Any] = {"executionArn": self.execution_arn(run_id), "maxResults": 1000}
         try:
             while True:

@@ -29,7 +29,7 @@ from imagegate_service.domain.readings import (
 )
 from imagegate_service.domain.run_ids import is_run_id, new_run_id
 from imagegate_service.domain.start import new_run_item
-from imagegate_service.domain.state import RoundItem
+from imagegate_service.domain.state import ExecutionStep, Progress, RoundItem, RunsIndexKey
 from imagegate_service.errors import (
     GenerationNotFound,
     IdempotencyKeyReused,
@@ -208,10 +208,10 @@ class Generations:
             "links": _links(base_path, run_id),
         }
 
-    def _progress(self, run_id: str, item: dict[str, Any]) -> dict[str, Any]:
+    def _progress(self, run_id: str, item: dict[str, Any]) -> Progress:
         """progress.progress of the run; the execution's history is read only while the run is open (an ended
         run's steps are its rounds). A history that cannot be read now leaves the step None, never an error."""
-        steps: list[dict[str, Any]] = []
+        steps: list[ExecutionStep] = []
         if item["status"] in c.OPEN_STATUSES:
             from botocore.exceptions import BotoCoreError, ClientError
 
@@ -363,8 +363,8 @@ class Generations:
 
 
 def _filtered_page(
-    runs: RunRepository, page_size: int, start: dict[str, Any] | None, wanted: Callable[[dict[str, Any]], bool]
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    runs: RunRepository, page_size: int, start: RunsIndexKey | None, wanted: Callable[[dict[str, Any]], bool]
+) -> tuple[list[dict[str, Any]], RunsIndexKey | None]:
     """Up to page_size runs that match `wanted`, reading at most LIST_FILTER_MAX_PAGES index
     pages; the key to continue from is the last run kept when the page filled mid-way (the runs after it are
     read again by the next request), else the index's own."""
@@ -422,12 +422,12 @@ def _parse_status_filter(status: str | None) -> tuple[str, ...] | None:
     return asked
 
 
-def _encode_cursor(key: dict[str, Any]) -> str:
+def _encode_cursor(key: RunsIndexKey) -> str:
     text = json.dumps(key, separators=(",", ":"), sort_keys=True)
     return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> dict[str, Any]:
+def _decode_cursor(cursor: str) -> RunsIndexKey:
     """The cursor is the index's LastEvaluatedKey; only one this API could have handed out is accepted."""
     problem = InvalidRequest("cursor", "is not a cursor this API returned (use nextCursor from a listing)")
     if len(cursor) > 1024:

@@ -15,11 +15,13 @@ from typing import Any, Protocol, runtime_checkable
 from imagegate_service import registry
 from imagegate_service.domain.state import (
     DayTotals,
+    ExecutionStep,
     LedgerEntry,
     Reservation,
     ReviewDecision,
     ReviewPauseFields,
     RoundItem,
+    RunsIndexKey,
 )
 
 
@@ -140,8 +142,8 @@ class RunRepository(Protocol):
     def list_rounds(self, run_id: str) -> list[RoundItem]: ...
 
     def list_recent_runs(
-        self, limit: int, start_key: dict[str, Any] | None = None
-    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]: ...
+        self, limit: int, start_key: RunsIndexKey | None = None
+    ) -> tuple[list[dict[str, Any]], RunsIndexKey | None]: ...
 
     def fail_if_running(self, run_id: str, attributes: Mapping[str, Any]) -> bool:
         """FAILED with the attributes, only while the run item exists and is QUEUED or RUNNING (its review token
@@ -200,7 +202,7 @@ class Workflow(Protocol):
 
     def execution_status(self, run_id: str) -> str | None: ...
 
-    def execution_steps(self, run_id: str) -> list[dict[str, Any]]: ...
+    def execution_steps(self, run_id: str) -> list[ExecutionStep]: ...
 
 
 @runtime_checkable

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
-from typing import Any
 
 from imagegate_service.domain.clock import parse_iso
+from imagegate_service.domain.state import ExecutionStep, FinishedStep, Progress
 
 # The quality loop's states (statemachine/quality_loop.asl.json) as the steps a person follows. A state not
 # listed here (a Map's inner states, a Choice of no interest) leaves the step as it was.
@@ -34,12 +34,12 @@ RECENT_STEPS = 12
 
 
 def progress(
-    steps: list[dict[str, Any]],
+    steps: list[ExecutionStep],
     started_at: str | None,
     now: datetime,
     max_rounds: int,
     finished_at: str | None = None,
-) -> dict[str, Any]:
+) -> Progress:
     """{step, state, round, stepSeconds, elapsedSeconds, estimatedSecondsLeft, finishedSteps} from the
     execution's steps ({state, enteredAt, exitedAt}; execution order); step None once the run has ended."""
     end = parse_iso(finished_at) if finished_at else now
@@ -47,13 +47,14 @@ def progress(
     followed = [s for s in steps if s["state"] in STEPS]
     current = next((s for s in reversed(followed) if s.get("exitedAt") is None), None) if not finished_at else None
     round_starts = [parse_iso(s["enteredAt"]) for s in followed if s["state"] == ROUND_STATE]
-    finished: list[dict[str, Any]] = []
+    finished: list[FinishedStep] = []
     for s in followed:
-        if not s.get("exitedAt"):
+        exited = s.get("exitedAt")
+        if not exited:
             continue
         step = STEPS[s["state"]]
         number = sum(1 for start in round_starts if start <= parse_iso(s["enteredAt"])) or None
-        seconds = (parse_iso(s["exitedAt"]) - parse_iso(s["enteredAt"])).total_seconds()
+        seconds = (parse_iso(exited) - parse_iso(s["enteredAt"])).total_seconds()
         if finished and (finished[-1]["step"], finished[-1]["round"]) == (step, number):
             finished[-1]["seconds"] = round(finished[-1]["seconds"] + seconds, 1)  # Judge Images + Pick Best
             continue

@@ -415,6 +415,40 @@ class FailedChild(TypedDict):
     stopDate: str | None
 
 
+class ExecutionStep(TypedDict):
+    """A state an execution entered, from its history (Workflow.execution_steps; adapters/workflow.py)."""
+
+    state: str  # the state's name in the definition
+    enteredAt: str  # ISO 8601
+    exitedAt: str | None  # None while the execution is in it
+
+
+class FinishedStep(TypedDict):
+    """A step the run has finished, as GET /generations/{id} shows it (progress.finishedSteps)."""
+
+    step: str  # progress.STEPS' name for the state (generating, judging...)
+    state: str
+    round: int | None
+    seconds: float
+
+
+class Progress(TypedDict):
+    """Where a run is (domain/progress.py; the API's `progress`): step None once it has ended."""
+
+    step: str | None
+    state: str | None
+    round: int | None
+    stepSeconds: float | None
+    elapsedSeconds: float | None
+    estimatedSecondsLeft: float | None
+    finishedSteps: list[FinishedStep]
+
+
+# The runs index's key of a run item (pk, sk, gsi1pk, gsi1sk: all strings): a listing's LastEvaluatedKey, and what
+# the API's cursor encodes (domain/generations.py checks one it is given before using it).
+RunsIndexKey = dict[str, str]
+
+
 class ExecutionEndDetail(TypedDict, total=False):
     """An execution's end as Mark Run Ended reads it (domain/ending.py): EventBridge's "Step Functions Execution
     Status Change" detail, the local runtime's describe_execution output, a cancel's (domain/lifecycle.py) or a
