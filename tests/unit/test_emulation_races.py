@@ -349,3 +349,92 @@ def test_a_definition_is_parsed_once_and_every_execution_gets_its_own_components
     finally:
         undo()
     assert AmazonStateLanguageParser.__dict__["parse"] is original
+
+
+def _dynamodb_body(operation: str, result: object) -> str:
+    """The body moto's DynamoDB handler would answer for `result` (what dynamo_to_dict made of the items)."""
+    from moto.core.serialize import XFormedAttributePicker, get_serializer_class
+    from moto.core.utils import get_service_model
+
+    service_model = get_service_model("dynamodb")
+    serializer = get_serializer_class("dynamodb", "json")(
+        operation_model=service_model.operation_model(operation),
+        pretty_print=False,
+        value_picker=XFormedAttributePicker(response_transformers=None),
+    )
+    return str(serializer.serialize(result)["body"])
+
+
+_EVERY_KIND_OF_VALUE = {
+    "s": {"S": "text"},
+    "empty": {"S": ""},
+    "n": {"N": "-12.50"},
+    "b": {"B": b"\x00\xffbinary"},
+    "ss": {"SS": ["a", "b"]},
+    "ns": {"NS": ["1", "2.5"]},
+    "bs": {"BS": [b"x", b"\x01"]},
+    "yes": {"BOOL": True},
+    "no": {"BOOL": False},
+    "null": {"NULL": True},
+    "m": {"M": {"inner": {"L": [{"S": "x"}, None, {"M": {}}, {"N": "3"}]}, "gone": None, "flag": {"BOOL": False}}},
+    "l": {"L": []},
+    "deep": {"M": {"a": {"M": {"b": {"L": [{"L": [{"B": b"\x02"}, {"NULL": True}]}]}}}}},
+}
+
+
+@pytest.mark.parametrize(
+    "operation, result",
+    [
+        ("Query", {"Items": [_EVERY_KIND_OF_VALUE, {"pk": {"S": "RUN#a"}}], "Count": 2, "ScannedCount": 2}),
+        ("GetItem", {"Item": _EVERY_KIND_OF_VALUE}),
+        ("UpdateItem", {"Attributes": {"committedUsd": {"N": "0.12"}}}),
+        # what the direct path leaves to moto's walker, mixed into a value it writes itself
+        ("GetItem", {"Item": {"odd": {"S": 7}, "lower": {"s": "x"}, "ok": {"M": {"n": {"N": 1.5}, "t": {"S": "t"}}}}}),
+    ],
+)
+def test_an_attribute_value_written_directly_is_the_body_motos_serialiser_writes(operation, result):
+    """Given the direct path for DynamoDB attribute values, When a response holding every kind of value (binaries,
+    sets, nested maps and lists, None members and elements, empty values) and values it does not take (a number
+    where a string belongs, a key that is not a member) is serialised, Then the body is byte for byte what moto's
+    shape walker writes without it; and the undo puts moto's walker back."""
+    import copy
+
+    from moto.core.serialize import BaseJSONSerializer
+
+    from imagegate.local.runtime import make_moto_attribute_values_serialised_directly
+
+    original = BaseJSONSerializer.__dict__["_serialize_type_structure"]
+    expected = _dynamodb_body(operation, copy.deepcopy(result))
+    undo = make_moto_attribute_values_serialised_directly()
+    try:
+        assert BaseJSONSerializer.__dict__["_serialize_type_structure"] is not original
+        assert _dynamodb_body(operation, copy.deepcopy(result)) == expected
+    finally:
+        undo()
+    assert BaseJSONSerializer.__dict__["_serialize_type_structure"] is original
+
+
+def test_the_direct_path_writes_an_attribute_value_without_motos_shape_walker(monkeypatch):
+    """Given the direct path, When a Query's items are serialised, Then moto's structure walker is not called for
+    their attribute values (the cost the path removes) and the items read back as written."""
+    from moto.core.serialize import BaseJSONSerializer
+
+    from imagegate.local.runtime import make_moto_attribute_values_serialised_directly
+
+    walked: list[str] = []
+    original = BaseJSONSerializer.__dict__["_serialize_type_structure"]
+
+    def counting(serializer, serialized, value, shape, key):
+        walked.append(shape.name)
+        return original(serializer, serialized, value, shape, key)
+
+    monkeypatch.setattr(BaseJSONSerializer, "_serialize_type_structure", counting)
+    undo = make_moto_attribute_values_serialised_directly()
+    try:
+        import json
+
+        body = json.loads(_dynamodb_body("Query", {"Items": [_EVERY_KIND_OF_VALUE], "Count": 1, "ScannedCount": 1}))
+    finally:
+        undo()
+    assert "AttributeValue" not in walked
+    assert body["Items"][0]["m"]["M"]["inner"]["L"][1] is None and body["Items"][0]["b"] == {"B": "AP9iaW5hcnk="}
