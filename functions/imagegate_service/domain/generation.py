@@ -30,7 +30,7 @@ from imagegate_service.domain.enhancing import parse_operation
 from imagegate_service.domain.ports import EditRequest, GeneratedImages, ImageGenerator, ImageRequest, ObjectStore
 from imagegate_service.domain.refining import targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger
-from imagegate_service.domain.state import Edit, Generation, LoopStep
+from imagegate_service.domain.state import Edit, Generation, GenerationCall, LoopStep
 from imagegate_service.errors import ImagesFiltered, ModelTransientError, RoundUnfinished
 
 # The most candidates a round can have (run_request.schema.json, candidatesPerRound.maximum): every candidate key
@@ -171,13 +171,15 @@ class RoundGenerator:
             make=make,
         )
 
-    def _make_calls(self, state: LoopStep, calls: CallMaker, remaining_ms: Callable[[], int] | None) -> dict[str, Any]:
+    def _make_calls(
+        self, state: LoopStep, calls: CallMaker, remaining_ms: Callable[[], int] | None
+    ) -> dict[str, GenerationCall]:
         """Every call of the round's plan that generation.json does not hold, each billed and noted there."""
         loop, run_id = state["loop"], state["runId"]
         round_number = loop["round"]
         progress_key = c.generation_key(run_id, round_number)
         earlier = self._images.find_json(progress_key) or {}
-        done: dict[str, Any] = earlier.get("calls", {}) if earlier.get("seed") == loop["seed"] else {}
+        done: dict[str, GenerationCall] = earlier.get("calls", {}) if earlier.get("seed") == loop["seed"] else {}
         made = 0
         for first, count in calls.plan:
             if str(first) in done:
@@ -210,7 +212,7 @@ class RoundGenerator:
             mask_prompt=edit.get("maskPrompt"),
         )
 
-    def _call(self, state: LoopStep, calls: CallMaker, first: int, count: int) -> dict[str, Any]:
+    def _call(self, state: LoopStep, calls: CallMaker, first: int, count: int) -> GenerationCall:
         """One billed call for candidates first..first+count-1: its images stored, what it delivered."""
         run_id, round_number = state["runId"], state["loop"]["round"]
         price = calls.price

@@ -16,7 +16,7 @@ execution) and a delete interrupted half-way is finished by the next one."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX
@@ -35,6 +35,32 @@ CANCELLED_ERROR = "Cancelled"  # the StopExecution error, and the run's `error` 
 KEPT_SK_PREFIXES = (LEDGER_SK_PREFIX, c.DAILY_RESERVATION_SK_PREFIX, DELETED_SK)
 
 
+class CancelTotals(TypedDict):
+    rounds: int
+    costUsd: float
+    evaluationCostUsd: float
+
+
+class Cancelled(TypedDict):
+    """POST /generations/{id}/cancel's answer: how the run ended and what it had done and spent."""
+
+    id: str
+    status: str
+    executionStatus: str | None
+    reason: str | None
+    error: str | None
+    finishedAt: str | None
+    totals: CancelTotals
+
+
+class Deleted(TypedDict):
+    """What DELETE /generations/{id} removed (the API answers 204; the CLI prints the counts)."""
+
+    id: str
+    objects: int  # S3 objects under runs/<id>/
+    items: int  # the partition's items (the ledger and the daily reservations stay)
+
+
 class GenerationLifecycle:
     def __init__(
         self,
@@ -51,7 +77,7 @@ class GenerationLifecycle:
         self._clock = clock
 
     # -- cancel ----------------------------------------------------------------------------------
-    def cancel(self, run_id: str, caller: str) -> dict[str, Any]:
+    def cancel(self, run_id: str, caller: str) -> Cancelled:
         """Stop a run that has not ended; returns its id, status, reason and what it had done and spent. 404 for
         an unknown id, 409 (GenerationNotRunning) for a run that has ended, before or while this was asked."""
         item = self._item(run_id)
@@ -99,7 +125,7 @@ class GenerationLifecycle:
         }
 
     # -- delete ----------------------------------------------------------------------------------
-    def delete(self, run_id: str, caller: str) -> dict[str, Any]:
+    def delete(self, run_id: str, caller: str) -> Deleted:
         """Remove a finished run's objects and items (see the module docstring); returns what was removed. 404 for
         an unknown (or already deleted) id, 409 (GenerationStillRunning) while it or an enhancement of it runs."""
         item = self._item(run_id)

@@ -12,7 +12,7 @@ Read-only and the same for every caller; nothing here is copied from the registr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from imagegate_service import constants as c
 from imagegate_service import registry
@@ -24,11 +24,52 @@ from imagegate_service.settings import deployment_defaults, run_request_schema
 STATUSES = (*c.OPEN_STATUSES, *c.TERMINAL_STATUSES)
 
 
-def run_options() -> dict[str, Any]:
+class SizeChoice(TypedDict):
+    width: int
+    height: int
+    label: str  # "1024x1024", or "1024x576 (16:9)" for a model that takes an aspect ratio
+
+
+class CfgScaleRange(TypedDict):
+    min: float
+    max: float
+    default: float | None
+
+
+class GeneratorOption(TypedDict):
+    id: str
+    name: str
+    qualities: list[str]
+    promptMaxChars: int
+    negativePromptMaxChars: int
+    seedMax: int
+    cfgScale: CfgScaleRange | None  # None: the model takes no cfgScale
+    sizes: NotRequired[list[SizeChoice]]  # a model with listed sizes or aspect ratios
+    sizeRange: NotRequired[dict[str, float]]  # a model that draws any size within the registry's rule
+
+
+class TextModelOption(TypedDict):
+    id: str
+    name: str
+    vision: bool
+    offlineOnly: bool
+
+
+class RunOptions(TypedDict):
+    """GET /options (see the module docstring)."""
+
+    defaults: dict[str, Any]  # every run setting's default (settings.DEFAULTS' values: strings, numbers, lists)
+    models: dict[str, list[GeneratorOption | TextModelOption]]  # per role
+    statuses: list[str]
+    terminalStatuses: list[str]
+    requestSchema: dict[str, Any]  # a JSON Schema
+
+
+def run_options() -> RunOptions:
     schema = run_request_schema()
     deployed = deployed_models()
     today = utc_now().date()
-    models: dict[str, list[dict[str, Any]]] = {}
+    models: dict[str, list[GeneratorOption | TextModelOption]] = {}
     for role in model_roles():
         allowed = [
             model_id
@@ -46,11 +87,11 @@ def run_options() -> dict[str, Any]:
     }
 
 
-def _generator(model_id: str) -> dict[str, Any]:
+def _generator(model_id: str) -> GeneratorOption:
     model = registry.generator(model_id)
     sizes = model.spec["sizes"]
     cfg = model.cfg_scale_range
-    answer: dict[str, Any] = {
+    answer: GeneratorOption = {
         "id": model_id,
         "name": model.spec["displayName"],
         "qualities": model.qualities,
@@ -72,7 +113,7 @@ def _generator(model_id: str) -> dict[str, Any]:
     return answer
 
 
-def _text_model(model_id: str) -> dict[str, Any]:
+def _text_model(model_id: str) -> TextModelOption:
     model = registry.text_model(model_id)
     return {
         "id": model_id,

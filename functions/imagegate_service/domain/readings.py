@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.domain.state import EvaluationCounts
+from imagegate_service.domain.state import EvaluationCounts, VerificationCounts
 
 # GET /generations?evaluation=...: the evaluator's verdict on the run's current best image.
 EVALUATION_PASSED = "passed"  # at least one verifiable check, and every verifiable check holds
@@ -59,7 +59,7 @@ def evaluation_summary(evaluation: Mapping[str, Any] | None) -> EvaluationCounts
     }
 
 
-def verification_summary(verification: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def verification_summary(verification: Mapping[str, Any] | None) -> VerificationCounts | None:
     """{passed, status, source, satisfied, verifiable, unverifiable} of a round's verification; None without one
     (a run recorded before the verifier existed, or with verifier none)."""
     if not isinstance(verification, Mapping) or "status" not in verification:

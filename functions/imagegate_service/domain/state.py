@@ -97,6 +97,17 @@ class EvaluationCounts(TypedDict):
     unverifiable: int | None
 
 
+class VerificationCounts(TypedDict):
+    """A round's verification in counts (readings.verification_summary): what the run item and the listing keep."""
+
+    passed: bool | None  # None when it verified nothing
+    status: str  # complete, skipped or unavailable
+    source: str | None
+    satisfied: int
+    verifiable: int
+    unverifiable: int
+
+
 class Loop(TypedDict):
     """The loop's own state ($.loop), kept small: keys and numbers (domain/start.py's initial_loop seeds it)."""
 
@@ -120,6 +131,17 @@ class Loop(TypedDict):
     bestVerificationFailed: NotRequired[bool]
     filteredRounds: NotRequired[list[int]]
     lastFilteredRound: NotRequired[int]
+
+
+class GenerationCall(TypedDict):
+    """One billed generation call of a round, as generation.json notes it (by its first candidate's number), so a
+    retried Generate Images does not pay for it again."""
+
+    first: int  # the number of its first candidate
+    keys: list[str]  # the candidate images it delivered
+    filtered: int  # how many the content filter withheld
+    costUsd: float
+    durationMs: NotRequired[int]  # noted once the call returned
 
 
 # -- what the steps write into the state ----------------------------------------------------------------------------

@@ -32,7 +32,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from imagegate_service import constants as c
 from imagegate_service import wiring
 from imagegate_service.domain.enhancements import describe_enhancements
-from imagegate_service.domain.options import run_options
+from imagegate_service.domain.lifecycle import Cancelled
+from imagegate_service.domain.options import RunOptions, run_options
 from imagegate_service.errors import (
     DailyBudgetExhausted,
     GenerationNotFound,
@@ -141,7 +142,7 @@ def review_generation(generation_id: str) -> dict[str, Any]:
 
 @app.post("/generations/<generation_id>/cancel")
 @tracer.capture_method
-def cancel_generation(generation_id: str) -> dict[str, Any]:
+def cancel_generation(generation_id: str) -> Cancelled:
     """Stop a running generation: 200 with how it ended (domain/lifecycle.py)."""
     return lifecycle.cancel(generation_id, _caller())
 
@@ -168,7 +169,7 @@ def get_budget() -> dict[str, Any]:
 
 @app.get("/options")
 @tracer.capture_method
-def get_options() -> dict[str, Any]:
+def get_options() -> RunOptions:
     return run_options()
 
 
