@@ -221,8 +221,8 @@ EXECUTION_END_STATUSES = ("TIMED_OUT", "ABORTED", "FAILED")
 DEFAULT_PRESIGN_EXPIRY_SECONDS = 3600
 # Newest-first listing of runs: a GSI whose partition holds every run item, sorted by startedAt#runId.
 RUNS_INDEX = "gsi1"
-RUNS_INDEX_PK = "gsi1pk"
-RUNS_INDEX_SK = "gsi1sk"
+RUNS_INDEX_PK: Final = "gsi1pk"
+RUNS_INDEX_SK: Final = "gsi1sk"
 RUNS_INDEX_PK_VALUE = "RUNS"
 
 
@@ -410,7 +410,7 @@ REVIEW_APPROVE = "approve"
 REVIEW_REJECT = "reject"
 REVIEW_DECISIONS = (REVIEW_APPROVE, REVIEW_REJECT)
 REVIEW_FEEDBACK_MAX_CHARS = 1000
-REVIEW_TOKEN_ATTRIBUTE = "reviewToken"  # on the run item while it waits; never in an API answer or export
+REVIEW_TOKEN_ATTRIBUTE: Final = "reviewToken"  # on the run item while it waits; never in an API answer or export
 # what a review run needs beyond its review waits before the retention (runRetentionDays) may remove its items
 REVIEW_RETENTION_MARGIN_SECONDS = 3600
 

@@ -3,6 +3,7 @@ and the batch delete of the items a delete removes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from imagegate_service import constants as c
@@ -24,7 +25,7 @@ class DynamoRunRemoval(DynamoRunRepository):
         ).get("Item")
         return item is not None
 
-    def mark_deleted(self, run_id: str, attributes: dict[str, Any], run_item: dict[str, Any]) -> None:
+    def mark_deleted(self, run_id: str, attributes: dict[str, Any], run_item: Mapping[str, Any]) -> None:
         """The marker, expiring with the run item (the table's TTL) when the run item would have."""
         expiry = {c.TTL_ATTRIBUTE: run_item[c.TTL_ATTRIBUTE]} if run_item.get(c.TTL_ATTRIBUTE) else {}
         self._call(

@@ -12,7 +12,7 @@ from typing import Any, cast
 from imagegate_service import constants as c
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.adapters.aws_clients import dynamodb_table
-from imagegate_service.domain.state import LedgerEntry, RoundItem, RunsIndexKey
+from imagegate_service.domain.state import LedgerEntry, RoundItem, RunItem, RunsIndexKey
 from imagegate_service.errors import ObjectsNotDeleted, StoreThrottled
 
 MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
@@ -329,11 +329,11 @@ class DynamoRunRepository(RunsTable):
         """Every recorded billable call of the run, in callId order."""
         return cast("list[LedgerEntry]", self._query_prefix(run_id, LEDGER_SK_PREFIX))
 
-    def get_run(self, run_id: str) -> dict[str, Any] | None:
+    def get_run(self, run_id: str) -> RunItem | None:
         item = self._call(self._table.get_item, Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get(
             "Item"
         )
-        return from_dynamo(item) if item else None
+        return cast("RunItem", from_dynamo(item)) if item else None
 
     def list_rounds(self, run_id: str) -> list[RoundItem]:
         return cast("list[RoundItem]", self._query_prefix(run_id, "ROUND#"))
@@ -358,7 +358,7 @@ class DynamoRunRepository(RunsTable):
 
     def list_recent_runs(
         self, limit: int, start_key: RunsIndexKey | None = None
-    ) -> tuple[list[dict[str, Any]], RunsIndexKey | None]:
+    ) -> tuple[list[RunItem], RunsIndexKey | None]:
         """Run items newest first (the runs index), one page; the second value continues the listing."""
         from boto3.dynamodb.conditions import Key
 
@@ -371,7 +371,7 @@ class DynamoRunRepository(RunsTable):
         if start_key:
             query["ExclusiveStartKey"] = start_key
         page = self._call(self._table.query, **query)
-        return [from_dynamo(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
+        return [cast("RunItem", from_dynamo(item)) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
 
     def fail_if_running(self, run_id: str, attributes: Mapping[str, Any]) -> bool:
         """Set status FAILED and the attributes only while the run item exists and has not ended (QUEUED or

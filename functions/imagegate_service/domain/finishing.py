@@ -10,7 +10,7 @@ from imagegate_service.domain import spend
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.review import approved_loop, approved_readings
-from imagegate_service.domain.state import FinishStep, InterruptedRound, Loop, RunResult
+from imagegate_service.domain.state import FinishStep, InterruptedRound, Loop, RunReadings, RunResult
 from imagegate_service.errors import ImagesFiltered
 
 CAUSE_LIMIT = 2000
@@ -53,7 +53,7 @@ class RunFinisher:
     def finish(self, state: FinishStep) -> RunResult:
         loop, settings, run_id = state["loop"], state["settings"], state["runId"]
         status, reason = state["outcome"], state["reason"]
-        readings: dict[str, Any] = {}
+        readings: RunReadings = {}
         if state.get("review"):  # Record Approved: the round the person approved is the run's result
             rounds = self._runs.list_rounds(run_id)
             loop = approved_loop(loop, state["review"], rounds)

@@ -29,7 +29,7 @@ from imagegate_service.domain.readings import (
 )
 from imagegate_service.domain.run_ids import is_run_id, new_run_id
 from imagegate_service.domain.start import new_run_item
-from imagegate_service.domain.state import ExecutionStep, Progress, RoundItem, RunsIndexKey
+from imagegate_service.domain.state import ExecutionStep, Progress, RoundItem, RunItem, RunsIndexKey
 from imagegate_service.errors import (
     GenerationNotFound,
     IdempotencyKeyReused,
@@ -208,7 +208,7 @@ class Generations:
             "links": _links(base_path, run_id),
         }
 
-    def _progress(self, run_id: str, item: dict[str, Any]) -> Progress:
+    def _progress(self, run_id: str, item: RunItem) -> Progress:
         """progress.progress of the run; the execution's history is read only while the run is open (an ended
         run's steps are its rounds). A history that cannot be read now leaves the step None, never an error."""
         steps: list[ExecutionStep] = []
@@ -219,11 +219,12 @@ class Generations:
                 steps = self._workflow.execution_steps(run_id)
             except (WorkflowThrottled, ClientError, BotoCoreError):
                 steps = []
+        settings = item.get("settings")
         return progress(
             steps,
             item.get("startedAt"),
             self._clock(),
-            int((item.get("settings") or {}).get("maxRounds") or 1),
+            int((settings.get("maxRounds") if settings else None) or 1),
             item.get("finishedAt") if item["status"] not in c.OPEN_STATUSES else None,
         )
 
@@ -323,7 +324,7 @@ class Generations:
             items, last_key = self._runs.list_recent_runs(page_size, start)
         else:
 
-            def matches(item: dict[str, Any]) -> bool:
+            def matches(item: RunItem) -> bool:
                 return (wanted is None or evaluation_class(item.get("evaluation")) == wanted) and (
                     statuses is None or item.get("status") in statuses
                 )
@@ -346,7 +347,7 @@ class Generations:
                     "finishedAt": item.get("finishedAt"),
                     "rounds": item.get("rounds", 0),
                     "bestScore": item.get("bestScore"),
-                    "threshold": (item.get("settings") or {}).get("threshold"),
+                    "threshold": settings.get("threshold") if (settings := item.get("settings")) else None,
                     "bestImage": self._presigner.url(item["bestImageKey"]) if item.get("bestImageKey") else None,
                     "costUsd": item.get("costUsd", 0.0),
                     # beside the status: the evaluator's and the verifier's verdicts on the best image, in counts
@@ -363,12 +364,12 @@ class Generations:
 
 
 def _filtered_page(
-    runs: RunRepository, page_size: int, start: RunsIndexKey | None, wanted: Callable[[dict[str, Any]], bool]
-) -> tuple[list[dict[str, Any]], RunsIndexKey | None]:
+    runs: RunRepository, page_size: int, start: RunsIndexKey | None, wanted: Callable[[RunItem], bool]
+) -> tuple[list[RunItem], RunsIndexKey | None]:
     """Up to page_size runs that match `wanted`, reading at most LIST_FILTER_MAX_PAGES index
     pages; the key to continue from is the last run kept when the page filled mid-way (the runs after it are
     read again by the next request), else the index's own."""
-    kept: list[dict[str, Any]] = []
+    kept: list[RunItem] = []
     key = start
     for _ in range(LIST_FILTER_MAX_PAGES):
         page, last_key = runs.list_recent_runs(page_size, key)
@@ -378,11 +379,21 @@ def _filtered_page(
             kept.append(item)
             if len(kept) == page_size:
                 rest = position < len(page) - 1
-                return kept, ({name: item[name] for name in _CURSOR_KEYS} if rest else last_key)
+                return kept, (_index_key(item) if rest else last_key)
         if not last_key:
             return kept, None
         key = last_key
     return kept, key
+
+
+def _index_key(item: RunItem) -> RunsIndexKey:
+    """The runs index's key of a run item (_CURSOR_KEYS): where a listing goes on from it."""
+    return {
+        "pk": item["pk"],
+        "sk": item["sk"],
+        c.RUNS_INDEX_PK: item[c.RUNS_INDEX_PK],
+        c.RUNS_INDEX_SK: item[c.RUNS_INDEX_SK],
+    }
 
 
 def _links(base_path: str, run_id: str) -> dict[str, str]:

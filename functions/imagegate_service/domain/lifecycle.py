@@ -16,7 +16,7 @@ execution) and a delete interrupted half-way is finished by the next one."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX
@@ -27,7 +27,7 @@ from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancements import ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING
 from imagegate_service.domain.ports import Clock, ObjectStore
 from imagegate_service.domain.run_ids import is_run_id
-from imagegate_service.domain.state import ExecutionEndDetail
+from imagegate_service.domain.state import ExecutionEndDetail, RunItem
 from imagegate_service.errors import GenerationNotFound, GenerationNotRunning, GenerationStillRunning, Throttled
 
 CANCELLED_ERROR = "Cancelled"  # the StopExecution error, and the run's `error` once it is recorded
@@ -153,7 +153,7 @@ class GenerationLifecycle:
         self._removal.delete_items(run_id, removed)
         return {"id": run_id, "objects": len(keys), "items": len(removed)}
 
-    def _item(self, run_id: str) -> dict[str, Any]:
+    def _item(self, run_id: str) -> RunItem:
         if not is_run_id(run_id):
             raise GenerationNotFound(f"no generation has the id {run_id!r}")
         item = self._removal.get_run(run_id)

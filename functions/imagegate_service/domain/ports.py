@@ -21,6 +21,7 @@ from imagegate_service.domain.state import (
     ReviewDecision,
     ReviewPauseFields,
     RoundItem,
+    RunItem,
     RunsIndexKey,
 )
 
@@ -137,13 +138,13 @@ class RunRepository(Protocol):
 
     def ledger(self, run_id: str) -> list[LedgerEntry]: ...
 
-    def get_run(self, run_id: str) -> dict[str, Any] | None: ...
+    def get_run(self, run_id: str) -> RunItem | None: ...
 
     def list_rounds(self, run_id: str) -> list[RoundItem]: ...
 
     def list_recent_runs(
         self, limit: int, start_key: RunsIndexKey | None = None
-    ) -> tuple[list[dict[str, Any]], RunsIndexKey | None]: ...
+    ) -> tuple[list[RunItem], RunsIndexKey | None]: ...
 
     def fail_if_running(self, run_id: str, attributes: Mapping[str, Any]) -> bool:
         """FAILED with the attributes, only while the run item exists and is QUEUED or RUNNING (its review token

@@ -24,6 +24,7 @@ from imagegate_service.domain.state import (
     ReviewStep,
     ReviewWait,
     RoundItem,
+    RunReadings,
     Settings,
 )
 from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
@@ -80,7 +81,7 @@ def approved_loop(loop: Loop, review: ReviewDecision | None, rounds: list[RoundI
     }
 
 
-def approved_readings(loop: Loop, rounds: list[RoundItem]) -> dict[str, Any]:
+def approved_readings(loop: Loop, rounds: list[RoundItem]) -> RunReadings:
     """The run item's evaluation and verification (the listing's badges and its filter) for the result round of
     an approved loop. Record Round wrote the best-scoring round's; a person may approve another round, whose
     readings must then stand beside the result. The runs table drops null attributes, so an evaluation that was

@@ -9,7 +9,7 @@ from imagegate_service import constants as c
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.costs import first_round_bound
 from imagegate_service.domain.ports import Clock, RunRepository
-from imagegate_service.domain.state import Loop, Settings, StartedRun
+from imagegate_service.domain.state import Loop, RunItem, Settings, StartedRun
 from imagegate_service.settings import resolve_settings, run_ttl_days
 
 
@@ -35,7 +35,7 @@ class RunStarter:
         }
 
 
-def new_run_item(run_id: str, settings: Settings, now: datetime, status: str) -> dict[str, Any]:
+def new_run_item(run_id: str, settings: Settings, now: datetime, status: str) -> RunItem:
     """A run item's attributes when it is first written: by the API when it accepts a generation (QUEUED) or
     by Start Run (RUNNING). `createdAt`, the runs index's sort key and the TTL are the first writer's."""
     return {

@@ -133,6 +133,58 @@ class Loop(TypedDict):
     lastFilteredRound: NotRequired[int]
 
 
+class Unavailable(TypedDict):
+    """What a run item keeps for an evaluation that was unavailable (the table keeps no null)."""
+
+    unavailable: bool
+
+
+class RunReadings(TypedDict, total=False):
+    """The run item's evaluation and verification of its result round (the listing's badges and its filter)."""
+
+    evaluation: EvaluationCounts | Unavailable
+    verification: VerificationCounts | None
+
+
+class RunItem(RunReadings, total=False):
+    """A run item (sk RUN) as the repository reads it back. Every key is optional: the item grows as the run goes
+    (the API writes it QUEUED, Start Run, Record Round, the spend ledger, Await Review, Finish Run or Mark Run
+    Ended add to it), and the table keeps no null, so a None written is a key missing here."""
+
+    pk: str
+    sk: str
+    gsi1pk: str  # the runs index (constants.RUNS_INDEX_PK / RUNS_INDEX_SK)
+    gsi1sk: str
+    runId: str
+    status: str
+    prompt: str
+    settings: Settings
+    createdAt: str
+    startedAt: str
+    updatedAt: str
+    finishedAt: str
+    expiresAt: int
+    executionArn: str
+    rounds: int
+    costUsd: float
+    evaluationCostUsd: float
+    committedUsd: float  # the spend ledger's reservations and spend (adapters/storage.py)
+    bestRound: int
+    bestScore: float
+    bestImageKey: str
+    filteredRounds: list[int]
+    threshold: float
+    finalScore: float
+    reason: str
+    error: str
+    cause: str
+    executionStatus: str  # Mark Run Ended's: the execution's end
+    interruptedRound: "InterruptedRound"  # defined below
+    reviewToken: str  # while it waits for its review (constants.REVIEW_TOKEN_ATTRIBUTE)
+    reviewRound: int
+    reviewDeadline: str
+
+
 class GenerationCall(TypedDict):
     """One billed generation call of a round, as generation.json notes it (by its first candidate's number), so a
     retried Generate Images does not pay for it again."""
