@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from imagegate_service import constants as c
-from imagegate_service import registry
+from imagegate_service import registry, wiring
 from imagegate_service.adapters.bedrock import BedrockToolCaller
 from imagegate_service.domain.costs import estimated_round_cost
 from imagegate_service.domain.evaluating import RoundEvaluator, apply_parent_rule
@@ -104,7 +104,7 @@ def state_for_round(storage, round_number=1, **settings):
 
 def evaluator_for(storage, bedrock):
     client, _ = bedrock
-    return RoundEvaluator(BedrockToolCaller(lambda: client), storage[0], SpendLedger(storage[1]))
+    return RoundEvaluator(BedrockToolCaller(lambda: client), storage[0], SpendLedger(storage[1], wiring.daily_budget()))
 
 
 def test_the_model_writes_the_checks_then_answers_them_and_a_child_fails_with_its_parent(storage, bedrock):
@@ -503,7 +503,7 @@ def recorded_state(storage, evaluation, round_number=1):
     }
     state["evaluation"] = evaluation
     for step, cost in ((c.STEP_GENERATE, 0.01), (c.STEP_JUDGE, 0.001)):  # the round's billed image and judge calls
-        with SpendLedger(storage[1]).call(
+        with SpendLedger(storage[1], wiring.daily_budget()).call(
             state, round_number=round_number, step=step, candidate=1, model_id="m", bound_usd=cost
         ) as billed:
             billed.answered(cost)
@@ -555,7 +555,7 @@ def test_a_failed_evaluation_is_recorded_unavailable_with_what_it_spent(storage)
     # Given Evaluate Round failed after its retries, having billed one call (the Catch put the error in $.evaluation)
     storage[0].put_json(c.evaluation_key(RUN, 1), {"status": "failed", "costUsd": 0.0021, "error": "InvalidEvaluation"})
     state = recorded_state(storage, {"Error": "InvalidEvaluation", "Cause": "the evaluator did not answer c3"})
-    with SpendLedger(storage[1]).call(
+    with SpendLedger(storage[1], wiring.daily_budget()).call(
         state, round_number=1, step=c.STEP_EVALUATE_ANSWERS, candidate=0, model_id=EVALUATOR, bound_usd=0.0021
     ) as billed:
         billed.answered(0.0021, c.CALL_INVALID)  # the ledger has the billed call whose answer was unusable

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.domain.generation import CALL_TIME_FACTOR, CALL_TIME_MARGIN_MS, RoundGenerator
 from imagegate_service.domain.ports import GeneratedImages
 from imagegate_service.domain.spend import SpendLedger, totals
@@ -73,7 +74,7 @@ def test_a_round_that_cannot_finish_in_one_invocation_stops_in_time_and_resumes_
     while result is None:
         remaining = _invocation(clock, timeout_s * 1000)
         try:
-            result = RoundGenerator(generator, images, SpendLedger(runs), clock=clock).generate(
+            result = RoundGenerator(generator, images, SpendLedger(runs, wiring.daily_budget()), clock=clock).generate(
                 {**state, "attempt": attempts}, remaining
             )
         except RoundUnfinished as stopped:
@@ -97,7 +98,7 @@ def test_without_the_time_check_the_same_round_outlives_its_invocation(storage):
     images, runs = storage
     clock = VirtualClock()
     generator = SlowGenerator(clock, 150.0)
-    RoundGenerator(generator, images, SpendLedger(runs), clock=clock).generate(_state(storage))
+    RoundGenerator(generator, images, SpendLedger(runs, wiring.daily_budget()), clock=clock).generate(_state(storage))
     assert clock.now > 330
 
 
@@ -105,7 +106,7 @@ def test_with_time_to_spare_the_round_is_one_invocation(storage):
     images, runs = storage
     clock = VirtualClock()
     generator = SlowGenerator(clock, 5.0)
-    result = RoundGenerator(generator, images, SpendLedger(runs), clock=clock).generate(
+    result = RoundGenerator(generator, images, SpendLedger(runs, wiring.daily_budget()), clock=clock).generate(
         _state(storage), _invocation(clock, 330_000)
     )
     assert len(result["imageKeys"]) == 5 and generator.calls == [1, 2, 3, 4, 5]

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.domain.finishing import RunFinisher
 from imagegate_service.domain.judging import RoundJudge
 from imagegate_service.domain.ports import ToolAnswer
@@ -81,7 +82,7 @@ def test_judge_picks_the_best_candidate_and_scores_against_the_original_prompt(s
     state["generation"] = {"imageKeys": [c.candidate_key("run-1", 1, k) for k in (1, 2)]}
     models = FakeToolCaller(answer(verdict(5.0)), answer(verdict(7.0)))
 
-    judgement = judge_round(RoundJudge(models, images, SpendLedger(runs)), state)
+    judgement = judge_round(RoundJudge(models, images, SpendLedger(runs, wiring.daily_budget())), state)
 
     assert judgement["bestCandidate"] == 2 and judgement["score"] == 7.0
     assert all("<user_prompt>\na red apple\n</user_prompt>" in call["content"][1]["text"] for call in models.calls)
@@ -96,7 +97,7 @@ def test_user_text_cannot_close_the_data_tags(storage):
     state["generation"] = {"imageKeys": [c.candidate_key("run-1", 1, 1)]}
     models = FakeToolCaller(answer(verdict(3.0)))
 
-    judge_round(RoundJudge(models, images, SpendLedger(runs)), state)
+    judge_round(RoundJudge(models, images, SpendLedger(runs, wiring.daily_budget())), state)
 
     assert models.calls[0]["content"][1]["text"].count("</user_prompt>") == 1
 
@@ -118,7 +119,12 @@ def test_an_untrustworthy_verdict_is_an_invalid_verdict(storage, bad, words):
 
     with pytest.raises(InvalidVerdict, match=words):
         judge_round(
-            RoundJudge(FakeToolCaller(answer(bad, text="I cannot grade this")), images, SpendLedger(runs)), state
+            RoundJudge(
+                FakeToolCaller(answer(bad, text="I cannot grade this")),
+                images,
+                SpendLedger(runs, wiring.daily_budget()),
+            ),
+            state,
         )
 
 
@@ -135,7 +141,7 @@ def recorded_round_state(storage, score):
     )
     state["generation"] = {"imageKeys": [key], "costUsd": 0.01, "durationMs": 5}
     for step, cost in ((c.STEP_GENERATE, 0.01), (c.STEP_JUDGE, 0.0002)):  # the round's billed calls
-        with SpendLedger(runs).call(
+        with SpendLedger(runs, wiring.daily_budget()).call(
             state, round_number=1, step=step, candidate=1, model_id="m", bound_usd=cost
         ) as billed:
             billed.answered(cost)

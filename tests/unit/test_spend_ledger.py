@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from imagegate_service import constants as c
+from imagegate_service import wiring
 from imagegate_service.domain.finishing import blocked_reason
 from imagegate_service.domain.generation import RoundGenerator
 from imagegate_service.domain.ports import GeneratedImages
@@ -48,7 +49,7 @@ def billed_call(ledger, state, cost, *, step=c.STEP_JUDGE, candidate=1, round_nu
 def test_a_redelivered_invocation_records_its_call_once_and_a_new_attempt_is_a_new_call(storage):
     _, runs = storage
     state = started(storage)
-    ledger = SpendLedger(runs)
+    ledger = SpendLedger(runs, wiring.daily_budget())
 
     # When the same attempt runs twice (a Lambda re-delivery) and then the task is retried (attempt 1)
     billed_call(ledger, state, 0.002)
@@ -71,7 +72,7 @@ def test_a_call_whose_answer_is_thrown_away_is_still_recorded_with_what_became_o
 
     with (
         pytest.raises(type(failure)),
-        SpendLedger(runs).call(
+        SpendLedger(runs, wiring.daily_budget()).call(
             state, round_number=1, step=c.STEP_GENERATE, candidate=1, model_id="m", bound_usd=0.08
         ) as billed,
     ):
@@ -88,7 +89,9 @@ def test_a_throttled_call_is_not_billed_and_gives_its_reservation_back(storage):
 
     with (
         pytest.raises(ModelThrottled),
-        SpendLedger(runs).call(state, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m", bound_usd=0.01),
+        SpendLedger(runs, wiring.daily_budget()).call(
+            state, round_number=1, step=c.STEP_JUDGE, candidate=1, model_id="m", bound_usd=0.01
+        ),
     ):
         raise ModelThrottled("ThrottlingException")
 
@@ -100,7 +103,7 @@ def test_a_throttled_call_is_not_billed_and_gives_its_reservation_back(storage):
 def test_a_call_that_could_pass_the_budget_is_not_made(storage):
     _, runs = storage
     state = started(storage, maxCostUsd=0.2)
-    ledger = SpendLedger(runs)
+    ledger = SpendLedger(runs, wiring.daily_budget())
     billed_call(ledger, state, 0.08, step=c.STEP_GENERATE)
     made = []
 
@@ -163,7 +166,9 @@ def test_a_retry_that_delivers_fewer_images_leaves_no_earlier_candidate_behind(s
 
     # When the retried task's calls deliver one image (the others withheld by the output filter)
     generator = FilteringGenerator(delivered=1)
-    result = RoundGenerator(generator, images, SpendLedger(runs)).generate({**state, "attempt": 1})
+    result = RoundGenerator(generator, images, SpendLedger(runs, wiring.daily_budget())).generate(
+        {**state, "attempt": 1}
+    )
 
     # Then the round's objects are exactly the keys it lists
     stored = {key for key in images.list_keys(c.round_prefix(RUN, 1)) if key.endswith(".png")}
@@ -175,10 +180,10 @@ def test_a_retried_generation_reuses_the_calls_already_delivered(storage):
     images, runs = storage
     state = canvas_state(storage)
     generator = FilteringGenerator(delivered=1)
-    first = RoundGenerator(generator, images, SpendLedger(runs)).generate(state)
+    first = RoundGenerator(generator, images, SpendLedger(runs, wiring.daily_budget())).generate(state)
 
     # When the task runs again (a re-delivery), nothing is asked or billed twice
-    again = RoundGenerator(generator, images, SpendLedger(runs)).generate(state)
+    again = RoundGenerator(generator, images, SpendLedger(runs, wiring.daily_budget())).generate(state)
 
     assert again["imageKeys"] == first["imageKeys"]
     assert generator.calls == 3  # Stability: one call per candidate, each made once
@@ -190,7 +195,9 @@ def test_a_round_whose_images_were_all_filtered_records_their_cost(storage):
     state = canvas_state(storage, candidates=2)
 
     with pytest.raises(ImagesFiltered, match="round 1"):
-        RoundGenerator(FilteringGenerator(delivered=0), images, SpendLedger(runs)).generate(state)
+        RoundGenerator(FilteringGenerator(delivered=0), images, SpendLedger(runs, wiring.daily_budget())).generate(
+            state
+        )
 
     entries = runs.ledger(RUN)
     assert [entry["outcome"] for entry in entries] == [c.CALL_FILTERED] * 2
@@ -304,7 +311,7 @@ def test_a_throttled_round_write_leaves_neither_half_and_its_retry_writes_both(s
         "costUsd": 0.001,
         "durationMs": 5,
     }
-    billed_call(SpendLedger(runs), state, 0.08, step=c.STEP_GENERATE)
+    billed_call(SpendLedger(runs, wiring.daily_budget()), state, 0.08, step=c.STEP_GENERATE)
     proxy = ThrottleOnce(runs._table)
     throttled = DynamoRunRepository("t", lambda name: proxy)
 

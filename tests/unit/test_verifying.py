@@ -11,7 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from imagegate_service import constants as c
-from imagegate_service import registry
+from imagegate_service import registry, wiring
 from imagegate_service.adapters.rekognition import RekognitionDetector
 from imagegate_service.domain.costs import labels_price, next_round_bound, text_price, verification_calls_bound
 from imagegate_service.domain.recording import RoundRecorder
@@ -113,7 +113,9 @@ def judged_round(storage, checks: list[dict[str, Any]], score: float = 9.6, **se
         {"bestCandidate": 1, "candidates": [{"candidate": 1, "imageKey": IMAGE, "verdict": verdict}]},
     )
     for step, cost in ((c.STEP_GENERATE, 0.08), (c.STEP_JUDGE, 0.0005)):
-        with SpendLedger(runs).call(state, round_number=1, step=step, candidate=1, model_id="m", bound_usd=cost) as b:
+        with SpendLedger(runs, wiring.daily_budget()).call(
+            state, round_number=1, step=step, candidate=1, model_id="m", bound_usd=cost
+        ) as b:
             b.answered(cost)
     state["generation"] = {"imageKeys": [IMAGE], "costUsd": 0.08, "durationMs": 5}
     state["judgement"] = {
@@ -129,7 +131,7 @@ def judged_round(storage, checks: list[dict[str, Any]], score: float = 9.6, **se
 
 def verify(storage, state: dict[str, Any], rekognition: StubbedRekognition) -> dict[str, Any]:
     images, runs = storage
-    return RoundVerifier(rekognition.detector(), images, SpendLedger(runs)).verify(state)
+    return RoundVerifier(rekognition.detector(), images, SpendLedger(runs, wiring.daily_budget())).verify(state)
 
 
 FOUR_DUCKS = check("Are there exactly four ducks?", "count", "duck", count=4)
@@ -156,7 +158,7 @@ def test_a_count_the_detector_sees_wrong_fails_the_gate_and_names_the_count_to_t
     assert counted["satisfied"] is False and counted["evidence"] == "3 ducks detected"
     # And the rewriter is told, in plain words, before the judge's own suggestions
     rewriter = RecordingRewriter()
-    PromptRewriter(rewriter, images, runs, SpendLedger(runs)).rewrite({**state, "loop": loop})
+    PromptRewriter(rewriter, images, runs, SpendLedger(runs, wiring.daily_budget())).rewrite({**state, "loop": loop})
     assert rewriter.suggestions[:2] == ["the image shows 3 ducks; the prompt asks for 4", "make the water bluer"]
     rekognition.stubber.assert_no_pending_responses()
 

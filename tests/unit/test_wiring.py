@@ -22,6 +22,7 @@ from imagegate_service.domain.lifecycle import GenerationLifecycle
 from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.domain.review import ReviewPause, Reviews
 from imagegate_service.domain.rewriting import PromptRewriter
+from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.start import RunStarter
 from imagegate_service.domain.verifying import RoundVerifier
 
@@ -101,6 +102,7 @@ OTHER_CLASSES = {
     Reviews: ("runs", "reviews", "callbacks"),
     EnhancementStarter: ("store", "workflow"),
     EnhancementRunner: ("store", "images", "services", "detector", "ledger"),
+    SpendLedger: ("runs", "daily"),
 }
 OTHER_HANDLERS = (
     "mark_run_ended",
@@ -138,6 +140,7 @@ def test_the_wiring_builds_the_other_steps_without_their_environment(monkeypatch
         wiring.reviews(),
         wiring.enhancement_starter(),
         wiring.enhancement_runner(),
+        wiring.spend_ledger(),
     ]
     assert [type(thing) for thing in built] == list(OTHER_CLASSES)
     assert wiring.benchmark_preparer().objects is not None  # prepare writes the Map's items to S3

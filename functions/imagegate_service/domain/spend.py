@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from typing import cast
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.controls import DynamoDailyBudgetStore
-from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.ports import RunRepository
 from imagegate_service.domain.state import BilledStep, EnhanceStep, LedgerEntry, RunCosts
 from imagegate_service.errors import BudgetExhausted, ContentBlocked, ImagesFiltered
-from imagegate_service.settings import daily_budget_cap, run_ttl_days
+from imagegate_service.settings import run_ttl_days
 
 COST_DIGITS = 9  # ledger entries keep nano-dollars; totals are shown to six places
 
@@ -55,10 +53,10 @@ def attempt_of(state: BilledStep | EnhanceStep) -> int:
 
 
 class SpendLedger:
-    def __init__(self, runs: RunRepository | None = None, daily: DailyBudget | None = None):
-        self._runs = runs or DynamoRunRepository()
-        # the wiring passes both (wiring.spend_ledger); the enhance steps and tests still lean on these defaults
-        self._daily = daily or DailyBudget(DynamoDailyBudgetStore(), cap_usd=daily_budget_cap)
+    def __init__(self, runs: RunRepository, daily: DailyBudget):
+        """The run's ledger and the deployment's daily budget (wiring.spend_ledger builds both)."""
+        self._runs = runs
+        self._daily = daily
 
     @contextlib.contextmanager
     def call(
