@@ -19,12 +19,8 @@ from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
 from imagegate_service import wiring
 from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX, DynamoEnhancementStore
-from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import LEDGER_SK_PREFIX, DynamoRunRepository, S3ObjectStore
-from imagegate_service.adapters.workflow import StepFunctionsWorkflow
-from imagegate_service.domain.generations import Generations
-from imagegate_service.domain.lifecycle import GenerationLifecycle
 from imagegate_service.resources import RUNS_TABLE
 
 pytestmark = pytest.mark.unit
@@ -92,24 +88,12 @@ def api(aws, monkeypatch):
     monkeypatch.setattr(
         module,
         "generations",
-        Generations(
-            DynamoRunRepository(TABLE),
-            StepFunctionsWorkflow(),
-            S3Presigner(),
-            wiring.daily_budget(),
-            wiring.idempotency_store,
-            DynamoRunRemoval(TABLE).was_deleted,
-        ),
+        wiring.generations(),  # afresh on this test's moto resources (IMAGEGATE_TABLE, _BUCKET, _STATE_MACHINE_ARN)
     )
     monkeypatch.setattr(
         module,
         "lifecycle",
-        GenerationLifecycle(
-            DynamoRunRemoval(TABLE),
-            S3ObjectStore(BUCKET),
-            StepFunctionsWorkflow(),
-            wiring.run_ender().execution_ended,  # the table from IMAGEGATE_TABLE
-        ),
+        wiring.generation_lifecycle(),
     )
     return module
 

@@ -15,12 +15,8 @@ from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
 from imagegate_service import wiring
 from imagegate_service.adapters.enhancements import DynamoEnhancementStore
-from imagegate_service.adapters.presign import S3Presigner
-from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import DynamoRunRepository
-from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.enhancements import EnhancementStarter
-from imagegate_service.domain.generations import Generations
 from imagegate_service.resources import RUNS_TABLE
 
 pytestmark = pytest.mark.unit
@@ -72,14 +68,7 @@ def api(aws, monkeypatch):
     monkeypatch.setattr(
         module,
         "generations",
-        Generations(
-            DynamoRunRepository(TABLE),
-            StepFunctionsWorkflow(),
-            S3Presigner(),
-            wiring.daily_budget(),
-            wiring.idempotency_store,
-            DynamoRunRemoval(TABLE).was_deleted,
-        ),
+        wiring.generations(),  # afresh on this test's moto resources (IMAGEGATE_TABLE, _BUCKET, _STATE_MACHINE_ARN)
     )
     monkeypatch.setattr(
         module, "enhancements", EnhancementStarter(DynamoEnhancementStore(TABLE), wiring.enhance_workflow())

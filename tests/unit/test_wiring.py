@@ -54,44 +54,6 @@ LOOP_HANDLERS = (
 )
 
 
-def test_each_loop_step_requires_its_ports():
-    for cls, ports in LOOP_CLASSES.items():
-        parameters = inspect.signature(cls).parameters
-        for name in ports:
-            # Then the port has no default: nothing in the domain falls back to an AWS adapter
-            assert parameters[name].default is inspect.Parameter.empty, f"{cls.__name__}({name}=...)"
-        with pytest.raises(TypeError):
-            cls()
-
-
-def test_the_wiring_builds_every_loop_step_without_its_environment(monkeypatch):
-    # Given no bucket, table or state machine in the environment
-    for variable in ("IMAGEGATE_BUCKET", "IMAGEGATE_TABLE", "IMAGEGATE_STATE_MACHINE_ARN"):
-        monkeypatch.delenv(variable, raising=False)
-    built = [
-        wiring.run_starter(),
-        wiring.round_generator(),
-        wiring.round_judge(),
-        wiring.round_verifier(),
-        wiring.round_evaluator(),
-        wiring.round_recorder(),
-        wiring.prompt_rewriter(),
-        wiring.review_pause(),
-        wiring.run_finisher(),
-    ]
-    # Then each is the loop step's domain class (the adapters read their names on first use)
-    assert [type(thing) for thing in built] == list(LOOP_CLASSES)
-
-
-def test_the_loop_handlers_take_their_steps_from_the_wiring():
-    for name in LOOP_HANDLERS:
-        source = (HANDLERS / f"{name}.py").read_text(encoding="utf-8")
-        assert "wiring." in source, name
-        # no domain step and no adapter built in the handler itself
-        assert not any(f"{cls.__name__}(" in source for cls in LOOP_CLASSES), name
-        assert not any(word in source for word in ("Dynamo", "S3ObjectStore", "Bedrock", "DailyBudget(")), name
-
-
 # The other steps the wiring builds: Mark Run Ended, the API's services, the enhance and benchmark Lambdas
 OTHER_CLASSES = {
     RunEnder: ("runs", "daily", "enhancements"),
@@ -112,16 +74,21 @@ OTHER_HANDLERS = (
     "apply_enhancement",
     "finish_enhancement",
 )
+ADAPTER_WORDS = ("Dynamo", "S3ObjectStore", "S3Presigner", "Bedrock", "StepFunctions", "Rekognition", "DailyBudget(")
 
 
-def test_the_other_steps_require_their_ports():
-    for cls, ports in OTHER_CLASSES.items():
+def test_each_step_requires_its_ports():
+    for cls, ports in {**LOOP_CLASSES, **OTHER_CLASSES}.items():
         parameters = inspect.signature(cls).parameters
         for name in ports:
+            # Then the port has no default: nothing in the domain falls back to an AWS adapter
             assert parameters[name].default is inspect.Parameter.empty, f"{cls.__name__}({name}=...)"
+        with pytest.raises(TypeError):
+            cls()
 
 
-def test_the_wiring_builds_the_other_steps_without_their_environment(monkeypatch):
+def test_the_wiring_builds_every_step_without_its_environment(monkeypatch):
+    # Given no bucket, table, state machine or daily cap in the environment
     for variable in (
         "IMAGEGATE_BUCKET",
         "IMAGEGATE_TABLE",
@@ -131,7 +98,18 @@ def test_the_wiring_builds_the_other_steps_without_their_environment(monkeypatch
         "IMAGEGATE_DAILY_BUDGET_USD",
     ):
         monkeypatch.delenv(variable, raising=False)
-    built = [
+    loop = [
+        wiring.run_starter(),
+        wiring.round_generator(),
+        wiring.round_judge(),
+        wiring.round_verifier(),
+        wiring.round_evaluator(),
+        wiring.round_recorder(),
+        wiring.prompt_rewriter(),
+        wiring.review_pause(),
+        wiring.run_finisher(),
+    ]
+    others = [
         wiring.run_ender(),
         wiring.generation_lifecycle(),
         wiring.benchmark_aggregator(),
@@ -142,8 +120,20 @@ def test_the_wiring_builds_the_other_steps_without_their_environment(monkeypatch
         wiring.enhancement_runner(),
         wiring.spend_ledger(),
     ]
-    assert [type(thing) for thing in built] == list(OTHER_CLASSES)
+    # Then each is its step's domain class (the adapters read their names on first use)
+    assert [type(thing) for thing in loop] == list(LOOP_CLASSES)
+    assert [type(thing) for thing in others] == list(OTHER_CLASSES)
     assert wiring.benchmark_preparer().objects is not None  # prepare writes the Map's items to S3
+
+
+def test_the_handlers_take_their_steps_from_the_wiring():
+    for name in (*LOOP_HANDLERS, *OTHER_HANDLERS):
+        source = (HANDLERS / f"{name}.py").read_text(encoding="utf-8")
+        assert "wiring." in source, name
+        # no domain step and no adapter built in the handler itself, and no environment read there
+        assert not any(f"{cls.__name__}(" in source for cls in (*LOOP_CLASSES, *OTHER_CLASSES)), name
+        assert not any(word in source for word in ADAPTER_WORDS), name
+        assert "os.environ" not in source and "getenv(" not in source, name
 
 
 def test_the_deployment_values_are_read_on_use_not_when_built(monkeypatch):
@@ -159,18 +149,6 @@ def test_the_deployment_values_are_read_on_use_not_when_built(monkeypatch):
     # Then what was built sees them, as the steps did when they read the environment themselves
     assert budget.cap_usd == 2.5
     assert wiring.benchmark_state_machine_arn() == "arn:aws:states:r:1:stateMachine:b"
-
-
-def test_the_other_handlers_take_their_steps_from_the_wiring():
-    for name in OTHER_HANDLERS:
-        source = (HANDLERS / f"{name}.py").read_text(encoding="utf-8")
-        assert "wiring." in source, name
-        assert not any(f"{cls.__name__}(" in source for cls in OTHER_CLASSES), name
-        assert not any(
-            word in source
-            for word in ("Dynamo", "S3ObjectStore", "S3Presigner", "Bedrock", "StepFunctions", "Rekognition")
-        ), name
-        assert "os.environ" not in source and "getenv(" not in source, name
 
 
 def test_the_domain_reads_no_environment():
