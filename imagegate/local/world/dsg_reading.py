@@ -210,7 +210,7 @@ _AUXILIARIES = frozenset(
 _SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you"])
 _OBJECT_PRONOUNS = frozenset(["him", "her", "it", "them", "him", "itself", "themselves"])
 _RELATIVES = frozenset({"that", "which", "who", "whose", "where"})
-_CONJUNCTIONS = frozenset({"and", "or", "but", "while", "plus", "nor", "yet", "then", "also"})
+_CONJUNCTIONS = frozenset({"and", "or", "but", "while", "whilst", "plus", "nor", "yet", "then", "also"})
 _ADVERBS = frozenset(
     _words(
         """
@@ -320,6 +320,25 @@ _ANIMATE = frozenset(
 
 def _is_animate(noun: str) -> bool:
     return singular_noun(noun.split()[-1]) in _ANIMATE if noun.split() else False
+
+
+# What a thing does by itself: "a burning candle" is a candle that burns; any other verb's -ing before a lifeless
+# thing says what the thing is for ("a reading nook", "a mixing bowl") and is part of its name.
+_PROCESS_VERBS = frozenset(
+    _words(
+        """
+        burn glow melt shine sparkle twinkle flicker blink flash float fall rise spin roll swing sway drip flow boil
+        steam smoke rust crumble bubble leak sink drift blow wave flutter hang rot blossom bloom grow fade tick ring
+        move open crack break shatter explode erupt pour splash freeze glisten gleam shimmer blaze fly soar hover
+        sail speed dangle lean tilt topple collapse overflow sprout twist curl wilt sag swirl dance crash billow
+        ripple rumble roar whistle spill stream gush trickle spray fizz sizzle smolder smoulder flame flare beam
+        radiate pulse vibrate rotate revolve orbit circle tumble bounce slide glide wobble shake tremble quiver
+        hum buzz whir whirr chime creak sparkle dazzle glimmer illuminate light darken set dawn loom tower stand
+        lie sit rest wait change morph dissolve evaporate condense emerge disappear vanish appear approach
+        arrive depart leave pass cross land crash sink drown decay wither peel flake chip warp bend stretch
+        """
+    )
+)
 
 
 # Noun + noun pairs whose first word is an adjective or material elsewhere (a dictionary's compounds).
@@ -554,6 +573,11 @@ _COMPLEMENT_PARTICIPLES = frozenset(
 _MEDIUM_PARTICIPLES = frozenset(
     _words("written drawn painted printed carved engraved embroidered etched spelled spelt formed sketched")
 )
+# A thing on or in a place shares the place's position relative to others ("a cat on a mat in front of a fire")
+_SUPPORTS = frozenset({"on", "inside"})
+_SHARED_PLACES = frozenset(
+    {"above", "below", "under", "behind", "in front of", "left of", "right of", "next to", "near"}
+)
 # Relations that place one thing against another; "in", "on", "near" a scene word say where the picture is set.
 _PLACING_RELATIONS = frozenset({"above", "below", "under", "behind", "in front of", "left of", "right of", "between"})
 # Adverbs that say how a thing is posed or placed ("the arms are down", "head forward"): a state of it.
@@ -678,6 +702,14 @@ _HAND_MADE = re.compile(
 )
 # "8 k", "3 d": a resolution or dimension written with a space ("8k", "3d"), not eight things called "k"
 # "in the shape of a pineapple": its shape ("pineapple-shaped"), no pineapple
+# "a bakery called Rise & Shine", "a boat named the Sea Witch": a name given to the thing, not a thing in the
+# picture or something it does; the name (capitalised words, "&" and "of" inside) is dropped. A quoted name stays
+# a quote (read as text where a text noun or verb carries it).
+_GIVEN_NAME = re.compile(
+    r"\b(?:called|named|nicknamed|titled|entitled)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:&|and|of|the|[A-Z][\w'-]*))*"
+    r"(?<!\sand)(?<!\sof)(?<!\sthe)"
+    r"|\b(?:called|named|nicknamed|titled|entitled)\s+(?=[\"“‘'])"  # a quoted name: the quote is kept as its text
+)
 _SHAPE_OF = re.compile(r"\bin the (?:shape|form) of (?:an? |the )?([^\W\d_]+)\b", re.IGNORECASE)
 # "He's", "it's", "they're": the pronoun and its verb ("is"), not a possessive
 _CONTRACTIONS = re.compile(r"\b(he|she|it|that|there|they|we|you)['’](s|re)\b", re.IGNORECASE)
@@ -1708,6 +1740,16 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             phrase.colours.extend(names)
             continue
         kind = _attribute_kind(t.word)
+        if (
+            kind is None
+            and n == len(modifiers) - 1
+            and phrase.head
+            and _is_ing_verb(t.word)
+            and not _is_animate(phrase.head)
+            and verb_lemma(t.word) not in _PROCESS_VERBS
+        ):
+            phrase.head = f"{t.word} {phrase.head}"  # "a reading nook", "a mixing bowl": what it is for, one noun
+            continue
         if kind is None and (_is_past(t.word) or _is_ing_verb(t.word)):
             kind = "state"
         if kind is None:
@@ -1724,6 +1766,7 @@ class _Parser:
         self.out = _Reader(prompt)
         prompt = _CONTRACTIONS.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", prompt)
         prompt = _SHAPE_OF.sub(r"\1-shaped", prompt)
+        prompt = _GIVEN_NAME.sub(" ", prompt)
         text, self.settings = _multiword_settings(_SPACED_UNITS.sub(r"\1\2", prompt))
         self.tokens, self.quotes = _tokens(text)
         _tag(self.tokens)
@@ -1733,6 +1776,7 @@ class _Parser:
         self.last: _Entity | None = None  # the last entity named
         self.last_topic: _Entity | None = None  # the previous clause's subject ("behind them")
         self.fronted: tuple[str, str, _Entity | None] | None = None  # a place or relation before its subject
+        self.last_relation = ""  # the relation that placed the last entity, when its role is "place"
         self.last_role = ""  # what the last entity was to its clause: "subject", "object" (acted on), "place"
         self.group: list[_Entity] = []  # subjects joined by "and" ("a man and a woman posing"): they share
         self.scene_topic: str | None = None  # a scene just named as a subject ("the sky is blue")
@@ -2115,6 +2159,13 @@ class _Parser:
                 if token.word in {"he", "she"} and not (self.topic is not None and _is_animate(self.topic.noun)):
                     # "... a vest and a neck tie. He stands ...": he is the beaver, the last one who can be he
                     self.topic = next((e for e in reversed(self.out.entities) if _is_animate(e.noun)), None)
+                if token.word == "they" and not (self.topic is not None and self.topic.plural):
+                    # "two girls walking along the trail. the trail is made of dirt. they are holding umbrellas":
+                    # they are the last several things named (the girls), not the singular trail
+                    self.topic = next(
+                        (e for e in reversed(self.out.entities) if e.plural and _is_animate(e.noun)),
+                        next((e for e in reversed(self.out.entities) if e.plural), None),
+                    )
                 self.topic = self.topic or self.last_topic or self.last
                 self.i += 1
                 continue
@@ -2216,6 +2267,18 @@ class _Parser:
                 # the clause's subject
                 subject = self.last if self.last is not None and self.last_role == "object" else self.topic or self.last
                 subject = self._wearer_placed(subject)
+                # "a cat on a mat in front of a fireplace": what rests on or in a place shares where the place is,
+                # so the cat and the mat are both in front of it (both asked: either reading of the chain holds)
+                support = (
+                    self.last
+                    if self.last is not None
+                    and self.last_role == "place"
+                    and self.last_end == self.i - 1
+                    and self.last_relation in _SUPPORTS
+                    and token.value in _SHARED_PLACES
+                    and self.last is not subject
+                    else None
+                )
                 if token.value == "inside":
                     # "a man in a suit" wears it; "in the snow" is a setting (read by noun_phrase)
                     nxt_run = self._peek_run()
@@ -2243,7 +2306,7 @@ class _Parser:
                 self.relating, self.relation_word = subject, token.value
                 obj, _ = self.noun_phrase()
                 self.relating = self.relation_word = None
-                self.last_role = "place"
+                self.last_role, self.last_relation = "place", token.value
                 if token.value == "between" and obj is not None and subject is not None:
                     if self.peek() is not None and self.peek().word == "and":
                         self.i += 1
@@ -2267,6 +2330,8 @@ class _Parser:
                 if obj is not None and subject is not None and token.value != "between":
                     start = len(self.out.checks)
                     self.out.relation(subject, token.value, obj)
+                    if support is not None and support is not obj:
+                        self.out.relation(support, token.value, obj)
                     if subject is self.topic:
                         self._share(start)
                 continue

@@ -30,6 +30,10 @@ def of_kind(prompt: str, kind: str) -> list[dict]:
     return [check for check in read(prompt) if check["kind"] == kind]
 
 
+def relation_triples(prompt: str) -> list[tuple[str, str, str]]:
+    return [(c["subject"], c["relation"], c["object"]) for c in of_kind(prompt, "relation")]
+
+
 # ---------------------------------------------------------------- written apart
 
 
@@ -970,3 +974,76 @@ def test_a_property_of_the_day_is_asked_by_the_pictures_light():
     assert coverage.covered(state(("day", "sunny")), sunny)
     assert not coverage.covered(state(("day", "cloudy")), sunny)
     assert not coverage.covered(state(("dog", "sunny")), sunny)  # only a time of day or the weather
+
+
+@pytest.mark.parametrize(
+    "prompt, subject, place",
+    [
+        ("a cat on a mat in front of a fireplace", "mat", "fireplace"),
+        ("a woman sitting on a couch next to a lamp", "couch", "lamp"),
+        ("a vase in a box behind a piano", "box", "piano"),
+    ],
+)
+def test_what_rests_on_or_in_a_place_shares_where_the_place_is(prompt, subject, place):
+    # Given a thing on a place, and that place placed against a third thing
+    relations = relation_triples(prompt)
+    # Then the third thing places both the thing (as before) and the place it rests on
+    placed = {(s, o) for s, _, o in relations if o == place}
+    assert placed == {(relations[0][0], place), (subject, place)}
+
+
+def test_a_relation_after_an_unrelated_place_is_not_shared():
+    # "a lamp beside a table, under a window": beside is no support, so only the lamp is under the window
+    relations = relation_triples("a lamp beside a table under a window")
+    assert ("table", "under", "window") not in relations
+    assert ("lamp", "under", "window") in relations
+
+
+@pytest.mark.parametrize(
+    "prompt, absent",
+    [
+        ("a bakery named Sunrise Bread next to a bank", "sunrise"),
+        ("a boat called the Sea Witch on a lake", "witch"),
+        ("a shop called Tom and Jerry", "jerry"),
+    ],
+)
+def test_a_given_name_is_no_thing_and_nothing_is_named_by_an_action(prompt, absent):
+    asked = questions(prompt)
+    assert not [q for q in asked if absent in q.lower() or "call" in q.lower() or "nam" in q.lower()], asked
+    assert f"Is there a {prompt.split()[1]}?" in asked
+
+
+def test_a_quoted_name_is_the_things_text():
+    asked = questions("a book titled 'Night Owls' on a desk")
+    assert 'Does the book say "Night Owls"?' in asked
+    assert not [q for q in asked if "titl" in q]
+
+
+def test_they_are_the_several_things_named_not_the_last_single_one():
+    asked = questions("two girls walking along a trail. the trail is made of dirt. they are holding umbrellas")
+    assert "Are the girls holding the umbrellas?" in asked
+    assert not [q for q in asked if q.startswith("Is the trail holding")]
+
+
+def test_whilst_joins_clauses_like_while():
+    asked = questions("a man whilst sitting on a bench")
+    assert "Is the man sitting?" in asked
+    assert not [q for q in asked if "whilst" in q]
+
+
+@pytest.mark.parametrize(
+    "prompt, named, state",
+    [
+        ("a cozy reading nook with a lamp", "reading nook", None),
+        ("a mixing bowl on a counter", "mixing bowl", None),
+        ("a burning candle on a table", "candle", "Is the candle burning?"),
+        ("a sleeping cat on a rug", "cat", "Is the cat sleeping?"),
+    ],
+)
+def test_an_ing_word_before_a_lifeless_thing_names_what_it_is_for(prompt, named, state):
+    # Given an -ing word right before its noun
+    asked = questions(prompt)
+    # Then a thing that cannot do it by itself is named by both words; one that can (or one alive) is doing it
+    assert f"Is there a {named}?" in asked
+    states = [q for q in asked if q.endswith("ing?") and q.startswith(("Is the", "Are the"))]
+    assert states == ([state] if state else []), asked
