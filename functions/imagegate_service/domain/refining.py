@@ -12,7 +12,16 @@ from typing import Any, cast
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.domain.enhancing import parse_operation
-from imagegate_service.domain.state import Edit, JudgeCheck, Loop, RoundItem, Settings, Verdict, VerificationDocument
+from imagegate_service.domain.state import (
+    Edit,
+    JudgeCheck,
+    Loop,
+    PublicEdit,
+    RoundItem,
+    Settings,
+    Verdict,
+    VerificationDocument,
+)
 
 
 def failed_checks(verdict: Verdict) -> list[JudgeCheck]:
@@ -191,10 +200,11 @@ def round_mode(loop: Loop) -> str:
     return c.MODE_EDIT if loop.get("edit") else c.MODE_GENERATE
 
 
-def public_edit(edit: Edit | None) -> dict[str, Any] | None:
+def public_edit(edit: Edit | None) -> PublicEdit | None:
     """A round's edit as recorded (round item, run.json, the API): its task, source round and parameters."""
     if not edit:
         return None
     keys = ("task", "sourceRound", "strength", "similarityStrength", "maskPrompt", "object", "colour", "with")
     fields: Mapping[str, object] = edit
-    return {key: fields[key] for key in keys if fields.get(key) is not None}
+    # PublicEdit's keys, each with its Edit's type; those the edit did not set are left out
+    return cast(PublicEdit, {key: fields[key] for key in keys if fields.get(key) is not None})

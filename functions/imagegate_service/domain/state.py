@@ -87,6 +87,24 @@ Edit = TypedDict(
 """The next round's edit of the best image so far (domain/refining.py plans it, Rewrite Prompt sets it)."""
 
 
+PublicEdit = TypedDict(
+    "PublicEdit",
+    {
+        "task": str,
+        "sourceRound": int,
+        "strength": float,
+        "similarityStrength": float,
+        "maskPrompt": str,
+        "object": str,
+        "colour": str,
+        "with": str,
+    },
+    total=False,
+)
+"""A round's edit as recorded (round item, run.json, the API: refining.public_edit): an Edit's task, source round and
+parameters, without its keys (the source image's, the mask's) and without a parameter it did not set."""
+
+
 class EvaluationCounts(TypedDict):
     """An evaluation in counts (readings.evaluation_summary): what the loop and the run item keep."""
 
@@ -740,7 +758,7 @@ class RoundItem(TypedDict):
     seed: int
     mode: str
     sourceImageKey: str | None
-    edit: dict[str, Any] | None  # refining.public_edit's: the task, source round and parameters
+    edit: PublicEdit | None  # refining.public_edit's
     imageKeys: list[str]
     bestImageKey: str
     verdictKey: str
