@@ -438,3 +438,37 @@ def test_the_direct_path_writes_an_attribute_value_without_motos_shape_walker(mo
         undo()
     assert "AttributeValue" not in walked
     assert body["Items"][0]["m"]["M"]["inner"]["L"][1] is None and body["Items"][0]["b"] == {"B": "AP9iaW5hcnk="}
+
+
+def test_a_kept_tree_answers_every_node_text_antlr_would_and_a_new_parse_is_untouched():
+    """Given the parse-once patch, When the loop's own definition is parsed, Then every node of the kept tree
+    answers the text ANTLR's RuleContext.getText joins from its children (the texts are kept, not recomputed),
+    and a tree ANTLR builds outside the patch computes its texts as before."""
+    from antlr4.ParserRuleContext import ParserRuleContext
+    from antlr4.RuleContext import RuleContext
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    from imagegate.local.runtime import BUCKET, TABLE, function_arns, make_moto_definitions_parsed_once
+    from imagegate_service import workflows
+
+    definition = workflows.substitute(
+        workflows.quality_loop_definition(), {**function_arns(), "BucketName": BUCKET, "TableName": TABLE}
+    )
+    original = AmazonStateLanguageParser.__dict__["parse"]
+    undo = make_moto_definitions_parsed_once()
+    try:
+        _, tree = AmazonStateLanguageParser.parse(definition)
+    finally:
+        undo()
+    nodes, pending, kept = 0, [tree], 0
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ParserRuleContext):
+            nodes += 1
+            kept += "getText" in getattr(node, "__dict__", {})
+            assert node.getText() == RuleContext.getText(node)
+            pending.extend(node.children or ())
+    assert nodes > 100 and kept == nodes
+    assert "States" in tree.getText() and tree.getText() == RuleContext.getText(tree)
+    _, fresh = original.__func__(definition)
+    assert "getText" not in getattr(fresh, "__dict__", {}) and fresh.getText() == tree.getText()
