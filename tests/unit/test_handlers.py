@@ -170,6 +170,25 @@ def test_recording_a_round_twice_keeps_one_round_and_the_same_totals(storage):
     assert first["projectedCostUsd"] > first["costUsd"]
 
 
+def test_recording_a_round_reads_the_ledger_once_and_projects_from_what_it_read(storage, monkeypatch):
+    """Record Round's totals and its projection of the next round come from one read of the ledger (the
+    projection read it again before; nothing else writes the ledger meanwhile), and the projection still
+    covers everything the ledger holds."""
+    from imagegate_service.domain import spend
+
+    images, runs = storage
+    state = recorded_round_state(storage, 6.0)
+    reads, ledger = [], runs.ledger
+    monkeypatch.setattr(runs, "ledger", lambda run_id: reads.append(run_id) or ledger(run_id))
+
+    loop = RoundRecorder(runs, images).record(state)
+
+    assert reads == ["run-1"]
+    spent = spend.totals(ledger("run-1"))
+    assert loop["costUsd"] == spent["costUsd"] and loop["evaluationCostUsd"] == spent["evaluationCostUsd"]
+    assert loop["projectedCostUsd"] > spent["costUsd"] + spent["evaluationCostUsd"]
+
+
 def test_finishing_a_blocked_rewrite_after_a_judged_round_is_exhausted(storage):
     images, runs = storage
     state = recorded_round_state(storage, 6.0)

@@ -24,6 +24,7 @@ from imagegate_service.domain.state import (
     RecordStep,
     RewriteDocument,
     RoundItem,
+    RunCosts,
     ToolRequest,
 )
 from imagegate_service.domain.verifying import recorded_verification, verification_suggestions
@@ -136,7 +137,7 @@ class RoundRecorder:
                     {"prompt": loop["prompt"], "score": score},
                 ],
             )
-        next_loop["projectedCostUsd"] = self._projection(state, rewrite)
+        next_loop["projectedCostUsd"] = self._projection(state, rewrite, run_totals)
         # the round and the run's totals: one transaction, so a throttled second write cannot split them
         self._runs.put_round_and_update_run(
             run_id,
@@ -180,7 +181,7 @@ class RoundRecorder:
             "filteredRounds": filtered,
             "lastFilteredRound": round_number,
         }
-        next_loop["projectedCostUsd"] = self._projection(state, None)
+        next_loop["projectedCostUsd"] = self._projection(state, None, run_totals)
         self._runs.update_run(run_id, {**run_totals, "filteredRounds": filtered, "updatedAt": iso(self._clock())})
         return next_loop
 
@@ -194,10 +195,12 @@ class RoundRecorder:
                 return cast("RewriteDocument", found)
         return None
 
-    def _projection(self, state: LoopStep, rewrite: ToolRequest | None) -> float:
+    def _projection(self, state: LoopStep, rewrite: ToolRequest | None, totals: RunCosts) -> float:
+        """What the run will have cost after one more round at most. `totals` are the ledger's as the caller
+        read them in this step (nothing else writes a run's ledger while its loop records a round), so the
+        ledger is queried once per step, not twice."""
         run_id = state["runId"]
         committed = float((self._runs.get_run(run_id) or {}).get("committedUsd", 0.0))
-        totals = spend.totals(self._runs.ledger(run_id))
         spent = totals["costUsd"] + totals["evaluationCostUsd"]
         checks = self._images.find_json(c.evaluation_checks_key(run_id))
         bound = next_round_bound(state["settings"], checks["checks"] if checks else None, rewrite)
