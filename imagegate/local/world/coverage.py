@@ -22,7 +22,8 @@ mechanically (no judgement, so any reading is scored the same way):
   one in either order), or on object and subject with its converse ("the sky above the clock" asks (clock, sky,
   under); `_CONVERSE`), or a garment "on" a person asked as worn (Is the person wearing shorts?), or, for "in"/"on"/"at" a scene, a scene check naming the object; otherwise (a verb:
   "ride", "wear"; "with" and "has" are possession, the verb have) an action check on the subject with that verb
-  lemma and, when the tuple names one, that object; a verb followed by a spatial phrase ("hanging on") is asked by
+  lemma and, when the tuple names one, that object (a wearing, or a having whose subject names its owner, also
+  written the other way round: (shirt, boy, wear) and ("truck's wheel", truck, has) have one sense only); a verb followed by a spatial phrase ("hanging on") is asked by
   either; the background or foreground as the place ("in the background") is asked by a position check naming
   that plane;
 - count: a count check on the noun with that number (any count check when DSG's number is a word: "few"); a
@@ -336,11 +337,17 @@ def _relation_covered(args: tuple[str, ...], checks: list[dict]) -> bool:
     # "with" / "has" (a man with a hat, a tower has a clock): possession, asked as the action have
     verb = "have" if phrase in {"with", "has", "have"} else verb_lemma(phrase.split()[0]) if phrase.split() else ""
     verbs = {verb, "wear"} if verb == "have" else {verb}  # "a woman with a dress": she has it on, asked as worn
+    # Written the other way round, a wearing or a having has one sense only: (shirt, boy, wear) is the boy wearing
+    # the shirt (a shirt wears nobody), ("truck's wheel", truck, has) the truck having its own wheel
+    owned = "'s " in subject and _same_noun(subject.split("'s ", 1)[0], obj)
+    reversed_ok = verb == "wear" or (verb == "have" and owned)
     return any(
         c["kind"] == "action"
-        and _same_noun(subject, c.get("subject"))
         and verb_lemma(str(c.get("action", ""))) in verbs
-        and (c.get("object") is None or _same_noun(obj, c.get("object")))
+        and (
+            (_same_noun(subject, c.get("subject")) and (c.get("object") is None or _same_noun(obj, c.get("object"))))
+            or (reversed_ok and _same_noun(obj, c.get("subject")) and _same_noun(subject, c.get("object")))
+        )
         for c in checks
     )
 

@@ -954,7 +954,10 @@ class _Reader:
             entity = earlier[-1]
         else:
             plural = phrase.plural or (phrase.count or 1) > 1
-            if owner is not None:
+            worn_by = (
+                owner if owner is not None and _is_animate(owner.noun) and _is_clothing(noun.split()[-1]) else None
+            )
+            if owner is not None and worn_by is None:
                 question = f"Does {self._ref(owner)} have {_plural(noun) if plural else _some(noun)}?"
             elif noun in {"someone", "somebody"}:
                 question = "Is there someone?"
@@ -967,6 +970,8 @@ class _Reader:
             check = self._add({"kind": "entity", "subject": noun, "question": question})
             entity = _Entity(check["id"], noun, plural, phrase.name)
             self.entities.append(entity)
+            if worn_by is not None:
+                self.action(worn_by, "wear", entity)  # "his shirt is red": a thing of its own that he wears
             if phrase.count is not None and (phrase.count > 1 or (phrase.count == 1 and phrase.at_least is False)):
                 self.count(entity, phrase.count, False)  # "one cat", "a single candle", "a lone tree": exactly one
             elif phrase.at_least and not pair and not generic:
@@ -1050,7 +1055,11 @@ class _Reader:
 
     def have(self, owner: _Entity, thing: _Entity) -> None:
         """ "a man with a hat", "the tower has a clock": the action have (possession; DSG files it under
-        relations), asked as English asks it."""
+        relations), asked as English asks it. Someone's garment is worn ("his shirt is red": Is the boy wearing
+        the shirt?)."""
+        if _is_animate(owner.noun) and _is_clothing(thing.noun.split()[-1]):
+            self.action(owner, "wear", thing)
+            return
         if any(
             c["kind"] == "action" and c.get("parent") == owner.id and c.get("object") == thing.noun for c in self.checks
         ):

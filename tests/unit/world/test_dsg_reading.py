@@ -1047,3 +1047,26 @@ def test_an_ing_word_before_a_lifeless_thing_names_what_it_is_for(prompt, named,
     assert f"Is there a {named}?" in asked
     states = [q for q in asked if q.endswith("ing?") and q.startswith(("Is the", "Are the"))]
     assert states == ([state] if state else []), asked
+
+
+def test_someones_garment_is_worn():
+    # Given a garment named as someone's own
+    asked = questions("a boy playing frisbee. his shirt is black and red")
+    # Then the garment is asked for and asked as worn, not as owned
+    assert {"Is there a shirt?", "Is the boy wearing the shirt?", "Is the shirt black?"} <= set(asked)
+    assert not [q for q in asked if "have a shirt" in q]
+    # And a thing that is not worn stays owned
+    assert "Does the woman have a dog?" in questions("a woman and her dog")
+
+
+def test_a_wearing_or_having_written_the_other_way_round_is_still_covered():
+    def relation(args):
+        return coverage.Question("p", "relation spatial", "relation", args)
+
+    worn = [{"kind": "action", "subject": "boy", "action": "wear", "object": "shirt"}]
+    had = [{"kind": "action", "subject": "truck", "action": "have", "object": "wheel"}]
+    assert coverage.covered(relation(("shirt", "boy", "wear")), worn)
+    assert coverage.covered(relation(("truck's wheel", "truck", "has")), had)
+    # Having has two senses when the owner is not named in the subject: the other way round is not asked
+    assert not coverage.covered(relation(("wheel", "truck", "has")), had)
+    assert not coverage.covered(relation(("shirt", "statue", "wear")), worn)
