@@ -1341,6 +1341,17 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "RELPRON"
         elif (word in _SUBJECT_PRONOUNS and word not in _OBJECT_PRONOUNS) or word in {"he", "she", "they", "we", "i"}:
             token.tag = "PRON"
+        elif (
+            word == "it"
+            and (previous is None or previous.tag in {"PUNCT", "CONJ"})
+            and following is not None
+            and (
+                following in _COPULAS
+                or following in _AUXILIARIES
+                or _is_third_person(following, words[i + 2] if i + 2 < len(words) else None)
+            )
+        ):
+            token.tag = "PRON"  # "A map of sushi. It is on a table": the clause's subject, the map
         elif word in _OBJECT_PRONOUNS and (
             word in {"him", "them", "themselves", "itself"}
             or following is None
@@ -2168,6 +2179,12 @@ class _Parser:
                 if token.word in {"he", "she"} and not (self.topic is not None and _is_animate(self.topic.noun)):
                     # "... a vest and a neck tie. He stands ...": he is the beaver, the last one who can be he
                     self.topic = next((e for e in reversed(self.out.entities) if _is_animate(e.noun)), None)
+                if token.word == "it" and (self.topic is None or self.topic.plural):
+                    self.topic = (
+                        self.last_topic
+                        if self.last_topic is not None and not self.last_topic.plural
+                        else next((e for e in reversed(self.out.entities) if not e.plural), None)
+                    )
                 if token.word == "they" and not (self.topic is not None and self.topic.plural):
                     # "two girls walking along the trail. the trail is made of dirt. they are holding umbrellas":
                     # they are the last several things named (the girls), not the singular trail

@@ -1070,3 +1070,15 @@ def test_a_wearing_or_having_written_the_other_way_round_is_still_covered():
     # Having has two senses when the owner is not named in the subject: the other way round is not asked
     assert not coverage.covered(relation(("wheel", "truck", "has")), had)
     assert not coverage.covered(relation(("shirt", "statue", "wear")), worn)
+
+
+@pytest.mark.parametrize(
+    "prompt, expected",
+    [
+        ("A map of the world. It is on a table.", ("map", "on", "table")),
+        ("A cat. it sits on a rug.", ("cat", "on", "rug")),
+        ("Three cups and a teapot. It is behind them.", ("teapot", "behind", "cup")),
+    ],
+)
+def test_it_opening_a_clause_is_the_last_single_thing_spoken_of(prompt, expected):
+    assert expected in relation_triples(prompt)
