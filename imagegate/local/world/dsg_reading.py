@@ -2094,6 +2094,8 @@ class _Parser:
             (self.relation_word in _PLACING_RELATIONS)
             or (self.relation_word is None and nxt is not None and nxt.tag == "REL")  # "grass on the ground"
             or (nxt is not None and nxt.tag == "PLACE" and nxt.value in DEPTH_PLANES)  # "a city in the background"
+            # "In the background we can see trees and sky": placed there too
+            or (self.fronted is not None and self.fronted[0] == "position" and self.fronted[1] in DEPTH_PLANES)
         )
 
     # -- the pass ---------------------------------------------------------------------------------------------

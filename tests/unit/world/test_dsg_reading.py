@@ -1082,3 +1082,8 @@ def test_a_wearing_or_having_written_the_other_way_round_is_still_covered():
 )
 def test_it_opening_a_clause_is_the_last_single_thing_spoken_of(prompt, expected):
     assert expected in relation_triples(prompt)
+
+
+def test_a_scene_word_put_in_a_fronted_depth_plane_is_placed_there():
+    asked = questions("In the background we can see buildings, trees and sky.")
+    assert {"Are the buildings in the background?", "Is the sky in the background?"} <= set(asked)
