@@ -710,6 +710,19 @@ _GIVEN_NAME = re.compile(
     r"(?<!\sand)(?<!\sof)(?<!\sthe)"
     r"|\b(?:called|named|nicknamed|titled|entitled)\s+(?=[\"“‘'])"  # a quoted name: the quote is kept as its text
 )
+_NAME_SHOWN_ON = frozenset(_words("logo sign signboard label poster banner cover storefront badge emblem wordmark"))
+
+
+def _given_name(match: re.Match[str]) -> str:
+    """The replacement of a given name: nothing, except in a picture of a thing that shows its name ("a logo for a
+    bakery called Rise & Shine"), where the name is the text on it (quoted, so read as text)."""
+    words = set(_words(match.string.lower().replace(",", " ").replace(":", " ")))
+    name = re.sub(r"^(?:called|named|nicknamed|titled|entitled)\s+(?:the\s+)?", "", match.group(0)).strip()
+    if name and words & _NAME_SHOWN_ON:
+        return f' "{name}" '
+    return " "
+
+
 _SHAPE_OF = re.compile(r"\bin the (?:shape|form) of (?:an? |the )?([^\W\d_]+)\b", re.IGNORECASE)
 # "He's", "it's", "they're": the pronoun and its verb ("is"), not a possessive
 _CONTRACTIONS = re.compile(r"\b(he|she|it|that|there|they|we|you)['’](s|re)\b", re.IGNORECASE)
@@ -1786,7 +1799,7 @@ class _Parser:
         self.out = _Reader(prompt)
         prompt = _CONTRACTIONS.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", prompt)
         prompt = _SHAPE_OF.sub(r"\1-shaped", prompt)
-        prompt = _GIVEN_NAME.sub(" ", prompt)
+        prompt = _GIVEN_NAME.sub(_given_name, prompt)
         text, self.settings = _multiword_settings(_SPACED_UNITS.sub(r"\1\2", prompt))
         self.tokens, self.quotes = _tokens(text)
         _tag(self.tokens)

@@ -1087,3 +1087,9 @@ def test_it_opening_a_clause_is_the_last_single_thing_spoken_of(prompt, expected
 def test_a_scene_word_put_in_a_fronted_depth_plane_is_placed_there():
     asked = questions("In the background we can see buildings, trees and sky.")
     assert {"Are the buildings in the background?", "Is the sky in the background?"} <= set(asked)
+
+
+def test_a_name_given_in_a_picture_that_shows_it_is_its_text():
+    asked = questions("a minimalist logo for a bakery called Rise & Shine, a croissant inside a circle")
+    assert 'Does the image show the text "Rise & Shine"?' in asked
+    assert 'Does the sign say "Blue Moon"?' in questions("a sign for a shop called Blue Moon")
