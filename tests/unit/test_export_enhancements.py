@@ -98,3 +98,33 @@ def test_run_json_enhancements_are_the_api_description_with_paths_for_urls():
     assert document["enhancements"][0]["image"] == "round-02/enhance-e1/02.png"
     assert [step["index"] for step in document["enhancements"][0]["steps"]] == [0, 1]
     assert document["enhancements"][1]["steps"][0]["method"] == "OpenCV GrabCut"
+
+
+def test_a_partial_enhancement_item_is_described_not_raised_on():
+    # Given items as an older version or a cut-short write left them: a step with no op (written before steps
+    # kept their op), one with no index and no image key yet, and an item with no status
+    partial = [
+        {
+            "enhancementId": "e1",
+            "sequence": 1,
+            "operations": [{"op": "upscale", "mode": "fast"}, {"op": "remove-background"}],
+            "steps": {
+                "0": {"index": 0, "key": f"{PREFIX}round-02/enhance-e1/01.png", "costUsd": 0.03},
+                "1": {"costUsd": 0.0},
+            },
+        }
+    ]
+    listing = type("L", (), {"list_enhancements": staticmethod(lambda _run_id: partial)})()
+
+    # When the API and run.json describe them
+    [api] = describe_enhancements(listing, _Urls(), RUN)
+    [exported] = build_run_document({"runId": RUN, "status": "PASSED", "settings": {}, "prompt": "x"}, [], [], partial)[
+        "enhancements"
+    ]
+
+    # Then each step is there: its op read from the enhancement's operations at its index (the key it was
+    # written under), no image where no key was kept, and the missing status is None rather than a KeyError
+    assert [step["index"] for step in api["steps"]] == [0, 1]
+    assert [step["op"] for step in api["steps"]] == partial[0]["operations"]
+    assert api["steps"][0]["image"].endswith("01.png?signed") and api["steps"][1]["image"] is None
+    assert api["status"] is None and exported == _urls_as_paths(api)

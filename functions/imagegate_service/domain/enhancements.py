@@ -448,17 +448,25 @@ def _error_text(error: Any) -> str:
 
 def describe_enhancements(store: Any, presigner: Any, run_id: str) -> list[dict[str, Any]]:
     """The run document's `enhancements`: each one, oldest first, with its operations, status, cost and the
-    image each operation made (a URL to GET), beside the source round it started from."""
+    image each operation made (a URL to GET), beside the source round it started from.
+
+    An item is read as it is, not as this version writes it: a step written before a field existed (`op` came
+    after the first steps were kept; a kept run folder reloads them) or an item another writer left partial must
+    still describe, so every field but the item's id is read with a default: a step's index from its key in
+    `steps`, its op from the enhancement's operations at that index, no image URL without a key."""
     described = []
     for item in sorted(store.list_enhancements(run_id), key=lambda entry: int(entry.get("sequence", 0))):
-        steps = sorted((item.get("steps") or {}).values(), key=lambda step: int(step["index"]))
+        operations = item.get("operations") or []
+        steps = sorted(
+            (_step_index(key, step), step) for key, step in (item.get("steps") or {}).items() if isinstance(step, dict)
+        )
         result = item.get("resultKey")
         described.append(
             {
-                "id": item["enhancementId"],
-                "status": item["status"],
+                "id": item.get("enhancementId") or str(item.get("sk", "")).rpartition("#")[2],
+                "status": item.get("status"),
                 "origin": item.get("origin", ORIGIN_REQUEST),
-                "operations": item.get("operations", []),
+                "operations": operations,
                 "sourceRound": item.get("sourceRound"),
                 "sourceImage": presigner.url(item["sourceKey"]) if item.get("sourceKey") else None,
                 "costUsd": float(item.get("costUsd", 0.0)),
@@ -469,8 +477,8 @@ def describe_enhancements(store: Any, presigner: Any, run_id: str) -> list[dict[
                 "image": presigner.url(result) if result else None,
                 "steps": [
                     {
-                        "index": int(step["index"]),
-                        "op": step["op"],
+                        "index": index,
+                        "op": step.get("op") or (operations[index] if 0 <= index < len(operations) else None),
                         "description": step.get("description"),
                         "source": step.get("source", SOURCE_BEDROCK),
                         "modelId": step.get("modelId"),
@@ -479,10 +487,20 @@ def describe_enhancements(store: Any, presigner: Any, run_id: str) -> list[dict[
                         "width": step.get("width"),
                         "height": step.get("height"),
                         "costUsd": float(step.get("costUsd", 0.0)),
-                        "image": presigner.url(step["key"]),
+                        "image": presigner.url(step["key"]) if step.get("key") else None,
                     }
-                    for step in steps
+                    for index, step in steps
                 ],
             }
         )
     return described
+
+
+def _step_index(key: str, step: dict[str, Any]) -> int:
+    """A step's index: its own, else the key put_step wrote it under (steps.<index>); -1 when neither is one."""
+    for value in (step.get("index"), key):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+    return -1
