@@ -472,3 +472,129 @@ def test_a_kept_tree_answers_every_node_text_antlr_would_and_a_new_parse_is_unto
     assert "States" in tree.getText() and tree.getText() == RuleContext.getText(tree)
     _, fresh = original.__func__(definition)
     assert "getText" not in getattr(fresh, "__dict__", {}) and fresh.getText() == tree.getText()
+
+
+def _tree(node):
+    """A moto expression tree as plain data: each node's type, its own fields and its children, in order (the
+    parent links are implied)."""
+    from moto.dynamodb.parsing.ast_nodes import Node
+
+    if not isinstance(node, Node):
+        return repr(node)
+    fields = {key: repr(value) for key, value in vars(node).items() if key not in ("children", "parent")}
+    fields.pop("imagegate_parsed_from", None)
+    return (type(node).__name__, sorted(fields.items()), [_tree(child) for child in node.children or []])
+
+
+# each with whether it updates (the item that exists, the one that does not): a nested path on an item that does
+# not exist and overlapping paths are refused by moto's validators, with or without the patch
+_UPDATES = [
+    ("SET #a = :one, b.c[1] = if_not_exists(b.c[1], :one) REMOVE d[0], e ADD n :one DELETE s :set", (True, False)),
+    ("SET l = list_append(if_not_exists(l, :empty), :list), m.#a = m.#a + :one", (True, False)),
+    ("SET #a = :one, l = list_append(if_not_exists(l, :empty), :list) ADD n :one", (True, True)),
+    ("SET #a = :one, #a = :one", (False, False)),
+]
+
+
+@pytest.mark.parametrize("expression, valid", _UPDATES)
+def test_a_validators_copy_of_an_update_expression_is_a_fresh_parse_of_the_same_tree(runs_table, expression, valid):
+    """Given the re-parse patch, When UpdateItem runs an expression on an item that exists and on one that does not
+    (two validations), Then the validators' copy of the parsed tree is the tree a deep copy would give (not the
+    marked tree itself), the marked tree stays as parsed, and the items written (or the error raised) are the ones
+    moto writes without the patch; the undo restores moto's parse and copy."""
+    import copy
+
+    import boto3
+    from botocore.exceptions import ClientError
+    from moto.dynamodb.parsing import validators
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+
+    from imagegate.local.runtime import make_moto_update_expression_copies_parsed
+
+    client = boto3.client("dynamodb")
+    client.put_item(
+        TableName=TABLE,
+        Item={
+            "pk": {"S": "RUN#u"},
+            "sk": {"S": "RUN"},
+            "b": {"M": {"c": {"L": [{"N": "1"}, {"N": "2"}]}}},
+            "d": {"L": [{"S": "x"}, {"S": "y"}]},
+            "e": {"S": "gone"},
+            "s": {"SS": ["p", "q"]},
+            "m": {"M": {"name": {"N": "4"}}},
+        },
+    )
+    names, values = (
+        {"#a": "name"},
+        {
+            ":one": {"N": "1"},
+            ":set": {"SS": ["p"]},
+            ":empty": {"L": []},
+            ":list": {"L": [{"S": "z"}]},
+        },
+    )
+
+    def run_updates(prefix):
+        outcomes = []
+        for sk in ("RUN", f"{prefix}-new"):
+            key = {"pk": {"S": "RUN#u"}, "sk": {"S": sk}}
+            try:
+                arguments = {"ExpressionAttributeNames": names} if "#a" in expression else {}
+                used = {name: value for name, value in values.items() if name in expression}
+                client.update_item(
+                    TableName=TABLE, Key=key, UpdateExpression=expression, ExpressionAttributeValues=used, **arguments
+                )
+                item = client.get_item(TableName=TABLE, Key=key).get("Item")
+                outcomes.append({k: v for k, v in (item or {}).items() if k != "sk"})
+            except ClientError as error:
+                outcomes.append(error.response["Error"]["Message"])
+        return outcomes
+
+    before = copy.deepcopy(client.get_item(TableName=TABLE, Key={"pk": {"S": "RUN#u"}, "sk": {"S": "RUN"}})["Item"])
+    without = run_updates("without")
+    client.put_item(TableName=TABLE, Item=before)
+    original_make, original_copy = UpdateExpressionParser.__dict__["make"], validators.deepcopy
+    undo = make_moto_update_expression_copies_parsed()
+    try:
+        marked = UpdateExpressionParser.make(expression)
+        as_parsed = _tree(marked)
+        fresh = validators.deepcopy(marked)
+        assert fresh is not marked and _tree(fresh) == _tree(copy.deepcopy(marked)) == as_parsed
+        assert validators.deepcopy([marked]) is not None  # anything unmarked is deep-copied as before
+        with_patch = run_updates("with")
+        assert _tree(marked) == as_parsed
+    finally:
+        undo()
+    assert UpdateExpressionParser.__dict__["make"] is original_make and validators.deepcopy is original_copy
+    assert with_patch == without
+    assert tuple(isinstance(outcome, dict) for outcome in without) == valid
+
+
+def test_a_response_classs_action_names_are_listed_once_per_runtime_and_are_motos_list(runs_table, monkeypatch):
+    """Given the list-once patch, When DynamoDB answers several requests, Then moto listed its response class's
+    functions once (not once per request), the list is the one moto makes, requests are answered as before, and
+    the undo puts moto's listing back."""
+    import inspect
+
+    import boto3
+    from moto.core import responses
+    from moto.dynamodb.responses import DynamoHandler
+
+    from imagegate.local.runtime import make_moto_action_names_listed_once
+
+    original = responses.method_names_from_class
+    listings: list[object] = []
+    real_getmembers = inspect.getmembers
+    monkeypatch.setattr(
+        inspect, "getmembers", lambda *args, **kwargs: listings.append(args[0]) or real_getmembers(*args, **kwargs)
+    )
+    undo = make_moto_action_names_listed_once()
+    try:
+        client = boto3.client("dynamodb")
+        for _ in range(3):
+            assert client.get_item(TableName=TABLE, Key={"pk": {"S": "RUN#a"}, "sk": {"S": "ROUND#01"}})["Item"]
+        assert listings.count(DynamoHandler) == 1
+        assert responses.method_names_from_class(DynamoHandler) == original(DynamoHandler)
+    finally:
+        undo()
+    assert responses.method_names_from_class is original
