@@ -465,7 +465,7 @@ _IRREGULAR_PARTICIPLES = frozenset(
     _words(
         """
         seen shown grown known done gone sung spun sewn woven chosen hidden ridden bitten beaten eaten laid sold
-        told kept slept swept spent sent dug stuck struck spread
+        told kept slept swept spent sent dug stuck struck spread lit
         """
     )
 )
@@ -551,6 +551,9 @@ _MAKING_VERBS = frozenset(
 # Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
 _PARTICIPLE_RELATIONS = {
     "topped": "on",
+    "covered": "on",  # "with" only: "a bench covered with tools" (covered in snow is the bench's state)
+    "strewn": "on",
+    "littered": "on",
     "piled": "on",
     "stacked": "on",
     "loaded": "on",
@@ -1344,7 +1347,19 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "CONJ"
         elif word in _COPULAS:
             token.tag = "COP"
-        elif word in _AUXILIARIES and word not in _POSSESSION_VERBS:
+        elif word == "full" and following == "of" and previous is not None and previous.tag == "WORD":
+            token.tag = "PAST"  # "a bowl full of apples": what the bowl holds, read as "filled with" is
+        elif (
+            word in _AUXILIARIES
+            and word not in _POSSESSION_VERBS
+            and not (  # "a coffee can full of nails", "bag in can": the container, not the modal verb
+                word == "can"
+                and previous is not None
+                and (previous.word in _DETERMINERS or previous.tag in {"WORD", "REL"})
+                and previous.word not in _SUBJECT_PRONOUNS
+                and (following is None or following in ".,;:!?" or following in {"full", "of", "and", "with"})
+            )
+        ):
             token.tag = "AUX"
         elif word in _POSSESSION_VERBS:
             token.tag = "HAVE"
@@ -2740,20 +2755,49 @@ class _Parser:
     def _verb_object(self, token: _Token, subject: _Entity) -> None:
         """What follows a verb: the thing acted on, a state and its complement, a material, a placed thing."""
         nxt = self.peek()
-        if token.tag == "PAST" and nxt is not None and nxt.word == "with" and token.word in _PARTICIPLE_RELATIONS:
-            # "a table topped with books": the books are on it; "a jar filled with coins": they are inside it
+        full = token.word == "full" and nxt is not None and nxt.word == "of"
+        if full or (
+            token.tag == "PAST" and nxt is not None and nxt.word == "with" and token.word in _PARTICIPLE_RELATIONS
+        ):
+            # "a table topped with books": the books are on it; "a jar filled with coins", "a bowl full of
+            # apples": they are inside it; "a bench covered with tools, a radio and a cup": each of them
+            if full:
+                self.out.attribute(subject, "full", "state")
             self.i += 1
             things = []
             while True:
+                start = self.i
                 thing, _ = self.noun_phrase()
                 if thing is None:
                     break
+                if things and self.peek() is not None and self.peek().tag in {"VERB", "COP", "AUX"}:
+                    # "a table covered with books, and a lamp stands by it": the lamp opens a clause of its own
+                    self._retract(thing)
+                    self.i = (
+                        start
+                        - 1
+                        - (
+                            1
+                            if self.tokens[start - 1].word == "and"
+                            and start >= 2
+                            and self.tokens[start - 2].word == ","
+                            else 0
+                        )
+                    )
+                    break
                 things.append(thing)
-                if not (self.peek() is not None and self.peek().word == "and"):
+                following = self.peek()
+                if following is not None and following.word == "," and self.peek(1) is not None:
+                    if self.peek(1).word == "and":
+                        self.i += 1  # the serial comma: ", and a cup"
+                    elif self.peek(1).tag != "WORD":
+                        break
+                    following = self.peek()
+                if not (following is not None and following.word in {"and", ","}):
                     break
                 self.i += 1
             for thing in things:
-                self.out.relation(thing, _PARTICIPLE_RELATIONS[token.word], subject)
+                self.out.relation(thing, "inside" if full else _PARTICIPLE_RELATIONS[token.word], subject)
             return
         if (
             token.tag == "PAST"
@@ -2783,6 +2827,11 @@ class _Parser:
         if token.tag == "PAST" and (nxt is None or nxt.tag in {"PUNCT", "CONJ", "REL", "PREP", "PLACE", "HAVE"}):
             lemma_ = verb_lemma(token.word)
             if lemma_ in {"be", "have"}:
+                return
+            if nxt is not None and nxt.word == "by" and token.word in {"lit", "illuminated", "lighted", "backlit"}:
+                self.i += 1  # "a workbench lit by a single bulb": lit, and the bulb is there; it is not beside it
+                self.out.attribute(subject, token.word, "state")
+                self.noun_phrase()
                 return
             if nxt is not None and nxt.word == "by":
                 self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture;

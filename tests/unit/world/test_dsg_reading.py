@@ -1093,3 +1093,28 @@ def test_a_name_given_in_a_picture_that_shows_it_is_its_text():
     asked = questions("a minimalist logo for a bakery called Rise & Shine, a croissant inside a circle")
     assert 'Does the image show the text "Rise & Shine"?' in asked
     assert 'Does the sign say "Blue Moon"?' in questions("a sign for a shop called Blue Moon")
+
+
+def test_full_of_says_what_is_inside_and_that_it_is_full():
+    asked = questions("a pencil holder full of colored pencils")
+    assert {"Is the pencil holder full?", "Are the pencils inside the pencil holder?"} <= set(asked)
+
+
+def test_covered_with_a_list_puts_each_thing_on_it_until_a_new_clause():
+    # Given a surface covered with a comma list, then a clause with its own verb
+    triples = relation_triples("a table covered with books, a radio and a cup, and a lamp stands next to it")
+    # Then each listed thing is on the table, and the lamp (the next clause's subject) is not
+    assert {("book", "on", "table"), ("radio", "on", "table"), ("cup", "on", "table")} <= set(triples)
+    assert ("lamp", "on", "table") not in triples
+    assert "Is the house covered in snow?" in questions("a house covered in snow")  # in: still its state
+
+
+@pytest.mark.parametrize("prompt", ["a coffee can full of nails", "a bag in a can.", "an old can, a cup and a bowl"])
+def test_can_after_its_noun_or_article_is_a_container(prompt):
+    assert "Is there a can?" in questions(prompt) or "Is there a coffee can?" in questions(prompt)
+
+
+def test_lit_by_names_the_light_not_a_neighbour():
+    asked = questions("a workbench lit by a single bulb")
+    assert {"Is the workbench lit?", "Is there a bulb?"} <= set(asked)
+    assert not relation_triples("a workbench lit by a single bulb")
