@@ -287,11 +287,15 @@ MARK_RUN_ENDED_FUNCTION_SPEC = FunctionSpec(
 # registry's (`marketplace.productId`). The Marketplace actions take no resource ARN (Service Authorization
 # Reference, list_awsmarketplace.html): Resource "*", narrowed by that condition.
 # SCOPED: Subscribe/Unsubscribe only for the deployed models' product ids, ViewSubscriptions (read-only);
-# ANY: the same actions for any product (when the registry's product id is not the one Marketplace checks);
+# ANY: the same actions for any product (when the registry's product id is not the one Marketplace checks, and
+# for the Stability AI Image Services, whose product id the registry does not have: SCOPED grants nothing for them);
 # OFF: none (an administrator subscribes by hand, e.g. in the Bedrock console's model catalog).
 MODEL_SUBSCRIPTION_CHOICES = ("SCOPED", "ANY", "OFF")
 MARKETPLACE_SUBSCRIBE_ACTIONS = ("aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe")
 MARKETPLACE_VIEW_ACTIONS = ("aws-marketplace:ViewSubscriptions",)
+# The statement ids of a function's Subscribe grants: its configured model's, and the Stability AI Image Services'
+# for a function that calls them (Generate Images' targeted edits, Apply Operation).
+SUBSCRIBE_TO_MODEL_SID, SUBSCRIBE_TO_IMAGE_SERVICES_SID = "SubscribeToConfiguredModel", "SubscribeToImageServices"
 
 
 @dataclass(frozen=True)
@@ -680,8 +684,10 @@ class ImagegateConfig:
         "lets a function whose model is sold through AWS Marketplace (every Stability model) have Bedrock subscribe the "
         "account on its first call: `SCOPED` (aws-marketplace:Subscribe/Unsubscribe only for the model's product id "
         "in the registry, plus ViewSubscriptions), `ANY` (the same actions for any product: when the registry's id "
-        "is not the one Marketplace checks) or `OFF` (no Marketplace permissions: an administrator subscribes by "
-        "hand). The account also needs a payment method for Marketplace purchases",
+        "is not the one Marketplace checks, and for the Stability AI Image Services of enhancements and targeted "
+        "edits, whose product id the registry does not have: `SCOPED` grants nothing for them) or `OFF` (no "
+        "Marketplace permissions: an administrator subscribes by hand). The account also needs a payment method for "
+        "Marketplace purchases",
         check=one_of(MODEL_SUBSCRIPTION_CHOICES),
         upper=True,
     )
@@ -1036,10 +1042,31 @@ class ImagegateConfig:
         )
         return MarketplaceGrant(product_id=product_id, condition=condition)
 
+    def image_services_grant(self) -> MarketplaceGrant | None:
+        """The grant for the Stability AI Image Services, one for all of them: they share one Marketplace record in
+        the registry, and "subscribing to any edit or control Stability AI Image Service automatically enrolls you
+        in all" of them (Bedrock user guide, https://docs.aws.amazon.com/bedrock/latest/userguide/
+        stable-image-services.html). None under SCOPED while the registry has no product id for them (the Bedrock
+        product-id table does not list them), and under OFF."""
+        return self.marketplace_grant(model_registry.image_service_ids()[0])
+
+    def subscription_grants(self, spec: FunctionSpec) -> dict[str, MarketplaceGrant]:
+        """Statement id -> grant, for each AWS Marketplace product the function's model calls may subscribe the
+        account to: its configured model's, and the Image Services' for a function that edits with them (Generate
+        Images: strategy targeted). An unconditioned grant (modelSubscription ANY) already covers every product, so
+        it stands alone (no second, identical statement)."""
+        grants: dict[str, MarketplaceGrant] = {}
+        if spec.model_role and (grant := self.marketplace_grant(self.model_for(spec.model_role))):
+            grants[SUBSCRIBE_TO_MODEL_SID] = grant
+        if spec.image_services and (grant := self.image_services_grant()):
+            grants[SUBSCRIBE_TO_IMAGE_SERVICES_SID] = grant
+        unconditioned = [sid for sid, grant in grants.items() if grant.condition is None]
+        return {unconditioned[0]: grants[unconditioned[0]]} if unconditioned else grants
+
     def subscription_notes(self) -> list[str]:
         """What the deployer should know when a deployed function's Marketplace model cannot be subscribed to by the
-        function itself (SCOPED and no product id in the registry): the Stability AI Image Services (the enhance
-        workflow)."""
+        function itself (SCOPED and no product id in the registry): the Stability AI Image Services, which the
+        enhance workflow (Apply Operation) and strategy targeted's edits (Generate Images) call."""
         if self.model_subscription != "SCOPED":
             return []
         unscoped = [m for m in model_registry.image_service_ids() if self.marketplace_grant(m) is None]
@@ -1047,10 +1074,10 @@ class ImagegateConfig:
             return []
         return [
             "modelSubscription SCOPED: the registry knows no AWS Marketplace product id for the Stability AI Image "
-            f"Services ({len(unscoped)} models, the enhance workflow's), so their function gets no "
-            "aws-marketplace:Subscribe grant; subscribe the account once by hand (the Bedrock console's model "
-            "catalog; one Image Service enrolls all), or deploy with modelSubscription ANY, or record the product "
-            "id in model_registry.json (imageServices.marketplace)"
+            f"Services ({len(unscoped)} models: enhancements and strategy targeted's edits), so neither Apply "
+            "Operation nor Generate Images gets an aws-marketplace:Subscribe grant for them; subscribe the account "
+            "once by hand (the Bedrock console's model catalog; one Image Service enrolls all), or deploy with "
+            "modelSubscription ANY, or record the product id in model_registry.json (imageServices.marketplace)"
         ]
 
     def lambda_environment(self, bucket_name: str, table_name: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from imagegate_service import registry, workflows
-from infra.config import ENHANCE_FUNCTION_SPECS, ImagegateConfig
+from infra.config import ENHANCE_FUNCTION_SPECS, SUBSCRIBE_TO_IMAGE_SERVICES_SID, ImagegateConfig
 from infra.constructs.functions import ServiceFunctions, marketplace_statements, marketplace_wildcard_reason
 from infra.constructs.state_machines import checked_substitutions, logged_traced_state_machine
 from infra.constructs.storage import Storage
@@ -53,13 +53,12 @@ class Enhancement(Construct):
             "finish_enhancement": [],
         }
         wildcard_reason = _WILDCARD_REASON
-        # one Marketplace record for every Image Service (model registry): the first service's grant is theirs
-        self.marketplace_grant = config.marketplace_grant(registry.image_service_ids()[0])
-        if self.marketplace_grant:
-            statements["apply_enhancement"] += marketplace_statements(
-                self.marketplace_grant, "SubscribeToImageServices"
-            )
-            wildcard_reason += marketplace_wildcard_reason(self.marketplace_grant)
+        # one Marketplace record for every Image Service (model registry), one grant (infra/config.py)
+        grant = config.image_services_grant()
+        grants = {SUBSCRIBE_TO_IMAGE_SERVICES_SID: grant} if grant else {}
+        statements["apply_enhancement"] += marketplace_statements(grants)
+        if grants:
+            wildcard_reason += marketplace_wildcard_reason(grants)
         # Built like the loop's functions; not in functions.by_name, so the loop's state machine may not invoke them.
         self.by_name: dict[str, lambda_.Function] = {
             spec.name: functions.add_function(

@@ -3,6 +3,8 @@ scoped to what its handler does."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -118,9 +120,9 @@ class ServiceFunctions(Construct):
                 "only, to Rewrite Prompt, for a targeted erase's mask (strategy targeted); the image it reads is "
                 "scoped by s3:GetObject on runs/*."
             )
-        grant = self._config.marketplace_grant(self._config.model_for(spec.model_role)) if spec.model_role else None
-        if grant:
-            wildcards["Resource::*"] += marketplace_wildcard_reason(grant)
+        grants = self._config.subscription_grants(spec)
+        if grants:
+            wildcards["Resource::*"] += marketplace_wildcard_reason(grants)
         if spec.s3_object_actions:
             wildcards[f"Resource::<{self._bucket_logical_id()}.Arn>/{constants.RUNS_PREFIX}*"] = (
                 "Run objects have per-run keys, so S3 access is granted on the image bucket's runs/ prefix only."
@@ -164,9 +166,6 @@ class ServiceFunctions(Construct):
                         resources=[self.inference_profile_arn(model_id)],
                     )
                 )
-            grant = self._config.marketplace_grant(model_id)
-            if grant:  # Bedrock's automatic Marketplace subscription on the model's first call (infra/config.py)
-                statements += marketplace_statements(grant, "SubscribeToConfiguredModel")
         if spec.image_services:
             partition, region = cdk.Aws.PARTITION, cdk.Aws.REGION
             statements.append(
@@ -179,6 +178,9 @@ class ServiceFunctions(Construct):
                     ],
                 )
             )
+        # Bedrock's automatic Marketplace subscription on the first call of the model and of the Image Services
+        # (infra/config.py: modelSubscription)
+        statements += marketplace_statements(self._config.subscription_grants(spec))
         if spec.detects_for_masks:
             statements.append(
                 iam.PolicyStatement(sid="DetectForMasks", actions=["rekognition:DetectLabels"], resources=["*"])
@@ -248,28 +250,34 @@ class ServiceFunctions(Construct):
         return cdk.Stack.of(self).get_logical_id(bucket_resource)
 
 
-def marketplace_statements(grant: MarketplaceGrant, subscribe_sid: str) -> list[iam.PolicyStatement]:
-    """A MarketplaceGrant as IAM statements: Subscribe/Unsubscribe (under its product-id condition when scoped) and
-    the read-only ViewSubscriptions, both on "*" (the actions take no resource)."""
+def marketplace_statements(grants: Mapping[str, MarketplaceGrant]) -> list[iam.PolicyStatement]:
+    """Grants (statement id -> grant) as IAM statements: Subscribe/Unsubscribe for each (under its product-id
+    condition when scoped) and the read-only ViewSubscriptions once, all on "*" (the actions take no resource).
+    No grants: no statements."""
+    if not grants:
+        return []
     return [
+        iam.PolicyStatement(sid=sid, actions=list(grant.subscribe_actions), resources=["*"], conditions=grant.condition)
+        for sid, grant in grants.items()
+    ] + [
         iam.PolicyStatement(
-            sid=subscribe_sid, actions=list(grant.subscribe_actions), resources=["*"], conditions=grant.condition
-        ),
-        iam.PolicyStatement(sid="ViewModelSubscriptions", actions=list(grant.view_actions), resources=["*"]),
+            sid="ViewModelSubscriptions", actions=list(next(iter(grants.values())).view_actions), resources=["*"]
+        )
     ]
 
 
-def marketplace_wildcard_reason(grant: MarketplaceGrant) -> str:
+def marketplace_wildcard_reason(grants: Mapping[str, MarketplaceGrant]) -> str:
     """cdk-nag's reason for those statements' Resource "*" (appended to the role's other wildcard reasons)."""
+    scoped = [grant.product_id for grant in grants.values() if grant.condition]
     return (
         " aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions support no resource-level permissions "
         "(Service Authorization Reference, list_awsmarketplace.html); Bedrock needs them on the caller's role "
         "to subscribe the account to a third-party model on its first call (Bedrock user guide, model-access."
         "html). "
         + (
-            f"Subscribe/Unsubscribe are limited by aws-marketplace:ProductId to {grant.product_id} "
+            f"Subscribe/Unsubscribe are limited by aws-marketplace:ProductId to {', '.join(map(str, scoped))} "
             "(model-access-product-ids.html); ViewSubscriptions is read-only."
-            if grant.condition
+            if len(scoped) == len(grants)
             else "modelSubscription ANY: not limited to a product id (the deployer's choice)."
         )
     )

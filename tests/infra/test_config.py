@@ -214,6 +214,60 @@ def test_an_unknown_model_subscription_is_refused_naming_the_key_and_choices():
         config_from_context(modelSubscription="manual")
 
 
+def _generate_images_spec():
+    from infra.config import FUNCTION_SPECS
+
+    [spec] = [s for s in FUNCTION_SPECS if s.name == "generate_images"]
+    assert spec.image_services  # strategy targeted edits with the Image Services
+    return spec
+
+
+def test_generate_images_may_subscribe_to_what_it_calls_scoped_where_a_product_id_is_known():
+    spec = _generate_images_spec()
+    # SCOPED (default): the generator's product only; the Image Services have no product id to scope to
+    config = config_from_context()
+    grants = config.subscription_grants(spec)
+    assert list(grants) == ["SubscribeToConfiguredModel"]
+    assert (
+        grants["SubscribeToConfiguredModel"].product_id == config.marketplace_grant(config.generator_model).product_id
+    )
+    assert "Generate Images" in " ".join(config.subscription_notes())
+    # ANY: one unconditioned grant, which covers the generator's product and the Image Services alike
+    [grant] = config_from_context(modelSubscription="ANY").subscription_grants(spec).values()
+    assert grant.condition is None
+    # OFF: none
+    assert config_from_context(modelSubscription="OFF").subscription_grants(spec) == {}
+
+
+def test_an_amazon_generator_under_any_still_lets_targeted_edits_subscribe_to_the_image_services():
+    spec = _generate_images_spec()
+    amazon = {"generatorModel": "amazon.nova-canvas-v1:0", "allowRetiredModels": True}
+    # Given a generator sold outside Marketplace (no grant of its own)
+    assert config_from_context(**amazon).subscription_grants(spec) == {}
+    # Then with ANY Generate Images still gets the unconditioned grant, for its targeted edits' Image Services
+    grants = config_from_context(modelSubscription="ANY", **amazon).subscription_grants(spec)
+    assert list(grants) == ["SubscribeToImageServices"] and grants["SubscribeToImageServices"].condition is None
+
+
+def test_with_both_product_ids_known_generate_images_is_scoped_to_both(monkeypatch):
+    from imagegate_service import registry
+
+    known = registry.marketplace_product_id
+    services = set(registry.image_service_ids())
+    monkeypatch.setattr(
+        registry, "marketplace_product_id", lambda model: "prod-imageservices" if model in services else known(model)
+    )
+    config = config_from_context()
+    grants = config.subscription_grants(_generate_images_spec())
+    conditions = {
+        sid: g.condition["ForAnyValue:StringEquals"]["aws-marketplace:ProductId"] for sid, g in grants.items()
+    }
+    assert conditions == {
+        "SubscribeToConfiguredModel": [known(config.generator_model)],
+        "SubscribeToImageServices": ["prod-imageservices"],
+    }
+
+
 def test_benchmark_concurrency_beyond_the_image_quota_is_refused_naming_both_settings_and_the_limit():
     # An image-model quota of 6 requests a minute bears 3 loops at once (2 image calls a minute each)
     assert config_from_context(imageModelRequestsPerMinute=6, benchmarkConcurrency=3).benchmark_max_concurrency() == 3

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from infra_test_helpers import as_list
 
 from imagegate_service import constants, registry, workflows
 from infra.stack import unsuppressed_errors
@@ -99,11 +100,17 @@ def test_by_default_apply_operation_gets_no_marketplace_grant_and_the_deployer_i
     assert "modelSubscription ANY" in note and "by hand" in note
 
 
-def test_with_model_subscription_any_apply_operation_may_have_bedrock_subscribe_to_the_image_services(tmp_path):
+def test_with_model_subscription_any_the_image_services_callers_may_have_bedrock_subscribe(tmp_path):
     from infra.stack import build_app
 
-    # Given a deployment that lets its functions subscribe to any Marketplace product (the generator's setting)
-    app, stack = build_app(context={"modelSubscription": "ANY"}, outdir=str(tmp_path), environ={})
+    # Given a deployment that lets its functions subscribe to any Marketplace product (the generator's setting), with
+    # a generator sold outside Marketplace, so that only the Image Services need a subscription
+    context = {
+        "modelSubscription": "ANY",
+        "generatorModel": "amazon.nova-canvas-v1:0",
+        "allowRetiredModels": True,
+    }
+    app, stack = build_app(context=context, outdir=str(tmp_path), environ={})
     assembly = app.synth()
     template = json.loads((tmp_path / assembly.get_stack_by_name(stack.stack_name).template_file).read_text())
 
@@ -126,3 +133,11 @@ def test_with_model_subscription_any_apply_operation_may_have_bedrock_subscribe_
     assert _marketplace_statements(synth, "finish_enhancement") == []
     assert unsuppressed_errors(assembly) == []
     assert not [n for n in stack.notes if "Image Services" in n]
+    # And Generate Images, whose targeted edits call the Image Services, gets the same unconditioned grant
+    statements = _policy_statements(synth, stack.functions.by_name["generate_images"])
+    generator = [s for s in statements if "aws-marketplace:" in json.dumps(s["Action"])]
+    assert sorted((s["Sid"], tuple(as_list(s["Action"]))) for s in generator) == [
+        ("SubscribeToImageServices", ("aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe")),
+        ("ViewModelSubscriptions", ("aws-marketplace:ViewSubscriptions",)),
+    ]
+    assert all(s["Resource"] == "*" and "Condition" not in s for s in generator)

@@ -159,9 +159,7 @@ def test_each_function_gets_only_its_actions(synthesized):
         detection |= {"rekognition:DetectLabels"} if spec.detects_for_masks else set()
         config = synthesized.stack.functions._config
         marketplace = (
-            set(MARKETPLACE_SUBSCRIBE_ACTIONS + MARKETPLACE_VIEW_ACTIONS)
-            if spec.model_role and config.marketplace_grant(config.model_for(spec.model_role))
-            else set()
+            set(MARKETPLACE_SUBSCRIBE_ACTIONS + MARKETPLACE_VIEW_ACTIONS) if config.subscription_grants(spec) else set()
         )
         assert set(grants) - set(scoped) <= {
             *marketplace,
