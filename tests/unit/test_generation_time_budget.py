@@ -121,3 +121,30 @@ def test_the_state_machine_retries_an_unfinished_round_and_a_function_timeout_a_
     assert 1 <= by_error["Lambda.Unknown"]["MaxAttempts"] <= 3
     # And they come before nothing that would swallow them (no States.ALL or States.TaskFailed retrier)
     assert not {"States.ALL", "States.TaskFailed"} & set(by_error)
+
+
+def _tasks(states: dict, prefix: str = "") -> dict:
+    """Every Task state of the loop by name, the Map's own (Judge Candidate) included."""
+    found = {}
+    for name, state in states.items():
+        if state["Type"] == "Task":
+            found[prefix + name] = state
+        if "ItemProcessor" in state:
+            found |= _tasks(state["ItemProcessor"]["States"], prefix)
+    return found
+
+
+def test_a_function_timeout_is_retried_only_on_the_steps_safe_to_repeat():
+    retried = {
+        name
+        for name, state in _tasks(ASL["States"]).items()
+        if any("Lambda.Unknown" in rule["ErrorEquals"] for rule in state.get("Retry", []))
+    }
+    # Generate Images resumes from generation.json, Verify Round from verification.json, Evaluate Round from its kept
+    # checks, Pick Best calls no model and writes the same verdict.json again
+    assert retried == {"Generate Images", "Verify Round", "Evaluate Round", "Pick Best"}
+    for name in retried:
+        [rule] = [r for r in _tasks(ASL["States"])[name]["Retry"] if "Lambda.Unknown" in r["ErrorEquals"]]
+        assert "Sandbox.Timedout" in rule["ErrorEquals"] and 1 <= rule["MaxAttempts"] <= 3, name
+    # A repeat of a step whose one model call cannot be kept (judge, rewriter) would pay for it again: not retried
+    assert not retried & {"Judge Candidate", "Rewrite Prompt"}
