@@ -18,6 +18,13 @@ def test_only_inference_profile_ids_route_to_other_regions():
     assert config.profile_regions("us.amazon.nova-lite-v1:0") == INFERENCE_PROFILE_REGIONS["us"]
 
 
+def test_an_eu_profile_may_route_to_every_eu_region_bedrock_lists_for_it():
+    # batch-inference-supported.html: the EU regions supporting the Nova Lite/Micro/Pro inference profiles
+    listed = {"eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-3"}
+    regions = config_from_context().profile_regions("eu.amazon.nova-lite-v1:0")
+    assert set(regions) == listed and len(regions) == len(listed)
+
+
 @pytest.mark.parametrize(
     "override, message",
     [
