@@ -1,8 +1,8 @@
 """`imagegate doctor`: can this machine deploy and run imagegate in AWS? Checks credentials and region,
 then each configured Bedrock model (offered in the region, access granted, lifecycle as Bedrock reports it, and
-for a model sold through AWS Marketplace whether the account is subscribed), the image model's applied
-requests-per-minute quota against the imageModelRequestsPerMinute setting, and prints the exact bootstrap and
-deploy commands. Exit code: 0 ready, 1 something to fix, 2 nothing could
+for a model sold through AWS Marketplace whether the account is subscribed), the Stability AI Image Services'
+subscription, the image model's applied requests-per-minute quota against the imageModelRequestsPerMinute
+setting, and prints the exact bootstrap and deploy commands. Exit code: 0 ready, 1 something to fix, 2 nothing could
 be checked (no credentials or region, credentials rejected, or AWS unreachable)."""
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def run_doctor(
     bedrock = session.client("bedrock", region_name=region)
     for model_id, roles in _models_by_id(config).items():
         problems += _check_model(bedrock, config, model_id, roles, region, out)
+    _check_image_services(bedrock, config, region, out)
     problems += _check_image_quota(session, config, region, out)
 
     out("")
@@ -303,6 +304,45 @@ def _report_subscription(
         "with `-c modelSubscription=SCOPED` so the first call subscribes."
     )
     return 1
+
+
+def _check_image_services(bedrock: Any, config: ImagegateConfig, region: str, out: Out) -> None:
+    """Whether the account is subscribed to the Stability AI Image Services (enhancements and strategy targeted's
+    edits), read on one of them: subscribing to any enrolls the account in all (Bedrock user guide,
+    stable-image-services.html). Never a problem (runs do not need them), but a warning says what to do when nothing
+    will subscribe: under modelSubscription SCOPED (no product id to scope a grant to) or OFF."""
+    from imagegate_service import registry
+
+    label = "Stability AI Image Services (enhancements, strategy targeted)"
+    model_id = registry.image_service_ids()[0]
+    availability = _availability(bedrock, model_id)
+    if isinstance(availability, str):
+        out(
+            f"⚠ {label}: cannot tell whether the account is subscribed to them in AWS Marketplace: "
+            f"bedrock:GetFoundationModelAvailability answered {availability} for {model_id}."
+        )
+        return
+    agreement = availability.get("agreementAvailability") or {}
+    state = str(agreement.get("status") or "unknown")
+    if state == AGREEMENT_SUBSCRIBED:
+        out(f"✓ {label}: the account is subscribed to them in AWS Marketplace in {region}")
+        return
+    if state == AGREEMENT_PENDING:
+        out(f"⚠ {label}: the account's AWS Marketplace subscription is being set up (PENDING).")
+        return
+    if config.image_services_grant() is not None:
+        out(
+            f"⚠ {label}: the account is not subscribed to them yet ({state}); with modelSubscription "
+            f"{config.model_subscription} the first enhancement or targeted edit subscribes it (payment method needed)."
+        )
+        return
+    why = "no product id to scope a grant to" if config.model_subscription == "SCOPED" else "no Marketplace permissions"
+    out(
+        f"⚠ {label}: the account is not subscribed to them ({state}), and with modelSubscription "
+        f"{config.model_subscription} ({why}) the stack cannot subscribe, so enhancements and targeted edits are "
+        f"refused until an administrator subscribes: {_subscribe_commands(model_id, region)} (one service enrolls "
+        "all), or deploy with `-c modelSubscription=ANY`."
+    )
 
 
 # Service Quotas names Bedrock's per-model request quotas "On-demand InvokeModel requests per minute for ${model}"

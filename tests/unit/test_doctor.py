@@ -106,10 +106,24 @@ class StubbedAws:
                 "list_aws_default_service_quotas", {"Quotas": list(defaults)}, {"ServiceCode": "bedrock"}
             )
 
-    def models(self, config, **lifecycles):
-        """Every configured model answered ACTIVE and authorized, unless `lifecycles` says otherwise."""
+    def models(self, config, image_services="AVAILABLE", **lifecycles):
+        """Every configured model answered ACTIVE and authorized, unless `lifecycles` says otherwise; then the
+        Stability AI Image Services' agreement (read on the first of them)."""
         for model_id, name in _foundation_models(config):
             self.model(model_id, name, **lifecycles.get(model_id, {}))
+        self.image_services(image_services)
+
+    def image_services(self, agreement="AVAILABLE"):
+        service = registry.image_service_ids()[0]
+        bedrock = self.stubs["bedrock"]
+        if agreement is None:
+            bedrock.add_client_error(
+                "get_foundation_model_availability", "AccessDeniedException", expected_params={"modelId": service}
+            )
+            return
+        bedrock.add_response(
+            "get_foundation_model_availability", _availability(service, True, agreement), {"modelId": service}
+        )
 
     def run(self, config, environ=None):
         lines: list[str] = []
@@ -198,6 +212,7 @@ def test_model_not_offered_in_the_region_needs_fixing():
     )
     for model_id, name in rest:
         aws.model(model_id, name)
+    aws.image_services()
 
     code, output = aws.run(config)
 
@@ -415,3 +430,41 @@ def test_the_quota_name_may_lead_with_the_provider_but_not_trail_with_another_mo
     named = _quota(prefix + "Stability AI Stable Diffusion 3.5 Large", 3, "L-PROVIDER")
     assert _matching_quota([*DECOYS, named], prefix, "Stable Diffusion 3.5 Large") is named
     assert _matching_quota(DECOYS, prefix, "Stable Diffusion 3.5 Large") is None  # "... Large Turbo" is another model
+
+
+@pytest.mark.parametrize(
+    ("subscription", "agreement", "line"),
+    [
+        (
+            "SCOPED",
+            "AVAILABLE",
+            "✓ Stability AI Image Services (enhancements, strategy targeted): the account is subscribed",
+        ),
+        (
+            "SCOPED",
+            "NOT_AVAILABLE",
+            "with modelSubscription SCOPED (no product id to scope a grant to) the stack cannot",
+        ),
+        ("OFF", "NOT_AVAILABLE", "with modelSubscription OFF (no Marketplace permissions) the stack cannot subscribe"),
+        ("ANY", "NOT_AVAILABLE", "with modelSubscription ANY the first enhancement or targeted edit subscribes it"),
+        ("SCOPED", "PENDING", "subscription is being set up (PENDING)"),
+        ("SCOPED", None, "cannot tell whether the account is subscribed to them"),
+    ],
+)
+def test_doctor_says_whether_the_image_services_are_subscribed_and_what_to_do(subscription, agreement, line):
+    # Given the generator subscribed, and the Image Services' agreement as Bedrock reports it on one of them
+    config = _config(modelSubscription=subscription, imageModelRequestsPerMinute=10)
+    aws = StubbedAws()
+    aws.caller()
+    aws.models(config, image_services=agreement)
+    aws.quotas(applied=[_quota(SD35_RPM, 10)])
+
+    code, output = aws.run(config)
+
+    # Then it says so on one line; the loop does not need them, so it is never a problem of its own
+    [said] = [text for text in output.splitlines() if text.startswith(("✓ Stability AI Image", "⚠ Stability AI Image"))]
+    assert line in said and code == READY, output
+    # And where nothing in the stack will subscribe, it gives the administrator's commands
+    service = registry.image_service_ids()[0]
+    commands = f"aws bedrock create-foundation-model-agreement --model-id {service}"
+    assert (commands in said) == (agreement == "NOT_AVAILABLE" and subscription != "ANY")
