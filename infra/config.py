@@ -46,17 +46,13 @@ POWERTOOLS_LAYER_NAME = (
     f"AWSLambdaPowertoolsPythonV3-{layer.runtime_name().replace('.', '')}-{layer.LAMBDA_ARCHITECTURE}"
 )
 
-# Regions a cross-region inference profile may route to, by its id's prefix (Bedrock user guide,
-# "Supported Regions and models for inference profiles"). Override with context `inferenceProfileRegions`.
-# eu-south-1 and eu-south-2: the Bedrock user guide lists them, with the four others, as regions supporting the
-# inference profiles of Nova Lite, Micro and Pro ("Supported Regions and models for batch inference",
-# https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-supported.html); granting the same
-# foundation model there too widens nothing else, and a request routed there is not refused.
-INFERENCE_PROFILE_REGIONS: dict[str, tuple[str, ...]] = {
-    "us": ("us-east-1", "us-east-2", "us-west-2"),
-    "eu": ("eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-3"),
-    "apac": ("ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2"),
-}
+# Regions a cross-region inference profile may route to, by its id's prefix: the model registry's one table
+# (`inferenceProfileRegions`, with its sources: Bedrock user guide, "Supported Regions and models for inference
+# profiles"; eu-south-1 and eu-south-2 from "Supported Regions and models for batch inference", which lists them
+# with the four others as regions supporting the Nova Lite, Micro and Pro inference profiles: granting the same
+# foundation model there too widens nothing else, and a request routed there is not refused). Override with
+# context `inferenceProfileRegions`.
+INFERENCE_PROFILE_REGIONS: dict[str, tuple[str, ...]] = model_registry.inference_profile_regions()
 
 # Geography prefixes of cross-region inference profile ids (a plain model id starts with its provider).
 INFERENCE_PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")

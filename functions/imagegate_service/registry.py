@@ -289,6 +289,13 @@ def regions(model_id: str) -> tuple[str, ...]:
     return tuple(_spec(model_id).get("regions", ()))
 
 
+def inference_profile_regions() -> dict[str, tuple[str, ...]]:
+    """Regions a cross-region inference profile may route to, by its id's prefix (us, eu, apac): the registry's one
+    table (`inferenceProfileRegions`), which the stack's IAM grants follow."""
+    table = _registry()["inferenceProfileRegions"]
+    return {prefix: tuple(regions) for prefix, regions in table.items() if isinstance(regions, list)}
+
+
 def marketplace_product_id(model_id: str) -> str | None:
     """The AWS Marketplace product a third-party model is sold as (Bedrock subscribes the account to it on the first
     invoke, and the caller's role needs the Marketplace actions for that); None for a model not sold through

@@ -25,6 +25,15 @@ def test_an_eu_profile_may_route_to_every_eu_region_bedrock_lists_for_it():
     assert set(regions) == listed and len(regions) == len(listed)
 
 
+def test_the_profile_region_table_is_the_registrys_one():
+    from imagegate_service import registry
+
+    table = registry.inference_profile_regions()
+    assert table == INFERENCE_PROFILE_REGIONS and set(table) == {"us", "eu", "apac"}
+    # every prefix the table routes is one the config recognises as a profile id
+    assert set(table) <= set(infra_config.INFERENCE_PROFILE_PREFIXES)
+
+
 @pytest.mark.parametrize(
     "override, message",
     [
