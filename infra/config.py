@@ -199,8 +199,15 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         256,
         30,
         s3_object_actions=("s3:GetObject",),
-        # PutItem: the ENHANCE# item of the request's `finish` operations, whose enhancement it starts
-        dynamodb_actions=("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:PutItem"),
+        # PutItem: the ENHANCE# item of the request's `finish` operations, whose enhancement it starts, in a
+        # TransactWriteItems with a ConditionCheck that the run has no DELETED marker (ConditionCheckItem)
+        dynamodb_actions=(
+            "dynamodb:GetItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:ConditionCheckItem",
+        ),
     ),
     # the review pause: the task token on the run item (a conditional UpdateItem); invoked by .waitForTaskToken
     FunctionSpec("await_review", 256, 30, dynamodb_actions=("dynamodb:UpdateItem",)),
@@ -254,7 +261,9 @@ assert {spec.name for spec in ENHANCE_FUNCTION_SPECS} == set(constants.ENHANCE_H
 # DELETE /generations/{id} (domain/lifecycle.py): DeleteObjects of the run's objects needs s3:DeleteObject for each
 # key ("you must have the s3:DeleteObject permission": DeleteObjects, Permissions,
 # https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html), listing them s3:ListBucket (granted in the
-# construct, runs/ prefix only); its items go by BatchWriteItem deletes, its marker by PutItem.
+# construct, runs/ prefix only); its items go by BatchWriteItem deletes, its marker by PutItem (DeleteItem when an
+# enhancement started first). POST .../enhance creates the ENHANCE# item in a TransactWriteItems whose ConditionCheck
+# (the run has no DELETED marker) needs dynamodb:ConditionCheckItem.
 API_FUNCTION_SPEC = FunctionSpec(
     "api",
     512,
@@ -267,6 +276,7 @@ API_FUNCTION_SPEC = FunctionSpec(
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
         "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
     ),
 )
 # The EventBridge target of Step Functions "Execution Status Change" (TIMED_OUT, ABORTED, FAILED): marks a run

@@ -131,5 +131,10 @@ class GenerationNotRunning(ImagegateError):
     """A cancel of a run that has already ended (409): there is no execution left to stop."""
 
 
+class EnhancementEnded(ImagegateError):
+    """An enhancement's task found the enhancement ended or its generation deleted (a DELETE, or its execution's
+    stop, came first): it writes nothing more, and removes what it wrote for a deleted generation."""
+
+
 class GenerationStillRunning(ImagegateError):
     """A delete of a run (or of an enhancement of it) that has not ended (409): cancel it first, or wait."""

@@ -42,8 +42,9 @@ def _enhancement(runtime, eid: str, status: str, step_cost: float = 0.03) -> Dyn
     store = DynamoEnhancementStore()
     if runtime.runs().get_run(RUN) is None:
         runtime.runs().create_run(RUN, {"status": c.STATUS_PASSED, "bestRound": 1, "bestImageKey": "k"})
-    store.create_enhancement(RUN, eid, {"status": status, "sequence": int(eid[1:]), "sourceKey": "k"})
-    store.put_step(RUN, eid, 0, {"index": 0, "key": "k1", "costUsd": step_cost}, "2026-12-05T01:00:00Z")
+    store.create_enhancement(RUN, eid, {"status": "RUNNING", "sequence": int(eid[1:]), "sourceKey": "k"})
+    assert store.put_step(RUN, eid, 0, {"index": 0, "key": "k1", "costUsd": step_cost}, "2026-12-05T01:00:00Z")
+    store.update_enhancement(RUN, eid, {"status": status})  # a step is written while it runs, then it ends
     return store
 
 

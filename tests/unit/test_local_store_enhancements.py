@@ -38,11 +38,11 @@ def _a_run_with_enhancements(runtime) -> None:
     for key in (c.candidate_key(RUN, 1, 0), out):
         s3.put_object(Bucket=BUCKET, Key=key, Body=b"\x89PNG\r\n\x1a\n fake")
     store = DynamoEnhancementStore()
-    for eid, status in (("e1", ENHANCEMENT_SUCCEEDED), ("e2", ENHANCEMENT_RUNNING)):
-        store.create_enhancement(RUN, eid, {"status": status, "sequence": int(eid[1:]), "operations": []})
+    for eid in ("e1", "e2"):
+        store.create_enhancement(RUN, eid, {"status": ENHANCEMENT_RUNNING, "sequence": int(eid[1:]), "operations": []})
         step = {"index": 0, "op": {"op": "upscale", "mode": "fast"}, "key": out, "costUsd": 0.03, "source": "bedrock"}
-        store.put_step(RUN, eid, 0, step, "t")  # as Apply Operation writes one
-    store.update_enhancement(RUN, "e1", {"resultKey": out, "costUsd": 0.03})
+        assert store.put_step(RUN, eid, 0, step, "t")  # as Apply Operation writes one, while it runs
+    store.update_enhancement(RUN, "e1", {"status": ENHANCEMENT_SUCCEEDED, "resultKey": out, "costUsd": 0.03})
 
 
 def test_enhancements_are_kept_in_the_folder_and_an_unended_one_fails_as_interrupted_on_restart(tmp_path):

@@ -7,9 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository, from_dynamo, to_dynamo
+from imagegate_service.adapters.storage import (
+    DELETED_SK,
+    DynamoRunRepository,
+    cancelled_by_condition,
+    from_dynamo,
+    to_dynamo,
+)
+from imagegate_service.errors import GenerationNotFound
 
 ENHANCEMENT_SK_PREFIX = "ENHANCE#"
+ENHANCEMENT_QUEUED = "QUEUED"
+ENHANCEMENT_RUNNING = "RUNNING"
+# Not ended: its execution may still run and write its steps (the domain's name for it too: domain/enhancements.py)
+ENHANCEMENT_OPEN_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING)
 
 
 def enhancement_sk(enhancement_id: str) -> str:
@@ -18,7 +29,10 @@ def enhancement_sk(enhancement_id: str) -> str:
 
 class DynamoEnhancementStore(DynamoRunRepository):
     def create_enhancement(self, run_id: str, enhancement_id: str, attributes: dict[str, Any]) -> bool:
-        """The enhancement's item, once: False when one with this id is already there."""
+        """The enhancement's item, once: False when one with this id is already there. Written in one transaction
+        with a check that the run has no DELETED marker (adapters/run_removal.py): a delete writes its marker
+        before it looks for open enhancements, so an enhancement either exists before that look (and the delete
+        refuses) or is never created (GenerationNotFound: the run was deleted meanwhile)."""
         from botocore.exceptions import ClientError
 
         item = {
@@ -30,11 +44,30 @@ class DynamoEnhancementStore(DynamoRunRepository):
             **attributes,
         }
         try:
-            self._call(self._table.put_item, Item=to_dynamo(item), ConditionExpression="attribute_not_exists(sk)")
+            self._transact(
+                [
+                    {
+                        "Put": {
+                            "TableName": self._name,
+                            "Item": to_dynamo(item),
+                            "ConditionExpression": "attribute_not_exists(sk)",
+                        }
+                    },
+                    {
+                        "ConditionCheck": {
+                            "TableName": self._name,
+                            "Key": {"pk": c.run_pk(run_id), "sk": DELETED_SK},
+                            "ConditionExpression": "attribute_not_exists(sk)",
+                        }
+                    },
+                ]
+            )
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return False
+            if cancelled_by_condition(error, 1):
+                raise GenerationNotFound(f"generation {run_id} was deleted; nothing was started") from error
+            if cancelled_by_condition(error, 0):
+                return False
+            raise
         return True
 
     def update_enhancement(self, run_id: str, enhancement_id: str, attributes: dict[str, Any]) -> None:
@@ -50,43 +83,19 @@ class DynamoEnhancementStore(DynamoRunRepository):
             ExpressionAttributeValues=to_dynamo(values),
         )
 
-    def fail_if_open(self, run_id: str, enhancement_id: str, attributes: dict[str, Any], open_statuses: Any) -> bool:
-        """Set the attributes only while the enhancement exists and has not ended (its status one of
-        open_statuses); True when it was changed. A second delivery of the event, or an enhancement its own Record
-        Failure already closed, changes nothing."""
-        from botocore.exceptions import ClientError
-
-        names = {f"#a{i}": key for i, key in enumerate(attributes)} | {"#status": "status"}
-        values = {f":v{i}": value for i, value in enumerate(attributes.values())} | {
-            f":open{i}": status for i, status in enumerate(open_statuses)
-        }
-        try:
-            self._call(
-                self._table.update_item,
-                Key={"pk": c.run_pk(run_id), "sk": enhancement_sk(enhancement_id)},
-                UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
-                ConditionExpression="attribute_exists(pk) AND #status IN ("
-                + ", ".join(f":open{i}" for i in range(len(open_statuses)))
-                + ")",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=to_dynamo(values),
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
-    def put_step(self, run_id: str, enhancement_id: str, index: int, step: dict[str, Any], now: str) -> None:
-        """One operation's result at its index (a retry overwrites it)."""
-        self._call(
-            self._table.update_item,
-            Key={"pk": c.run_pk(run_id), "sk": enhancement_sk(enhancement_id)},
-            UpdateExpression="SET #steps.#i = :step, #updated = :now",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames={"#steps": "steps", "#i": str(index), "#updated": "updatedAt"},
-            ExpressionAttributeValues=to_dynamo({":step": step, ":now": now}),
+    def update_if_open(self, run_id: str, enhancement_id: str, attributes: dict[str, Any]) -> bool:
+        """Set the attributes only while the enhancement exists and has not ended (QUEUED or RUNNING); True when
+        it was changed. A second delivery of an ending, an enhancement its own Record Failure or Mark Run Ended
+        already closed, or one a delete removed, changes nothing (DynamoRunRepository.set_while_open)."""
+        return self.set_while_open(
+            {"pk": c.run_pk(run_id), "sk": enhancement_sk(enhancement_id)}, attributes, ENHANCEMENT_OPEN_STATUSES
         )
+
+    def put_step(self, run_id: str, enhancement_id: str, index: int, step: dict[str, Any], now: str) -> bool:
+        """One operation's result at its index (a retry overwrites it), only while the enhancement is open: False
+        when it has ended or was deleted meanwhile (its Apply Operation was still running), so nothing is written
+        after that."""
+        return self.update_if_open(run_id, enhancement_id, {f"steps.{index}": step, "updatedAt": now})
 
     def get_enhancement(self, run_id: str, enhancement_id: str) -> dict[str, Any] | None:
         item = self._call(

@@ -7,11 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DynamoRunRepository, to_dynamo
-
-# What DELETE /generations/{id} leaves of a run besides its spend ledger: a marker (deletedAt, deletedBy), so a GET of
-# the id is 404 "deleted" rather than read from its execution, which Step Functions still describes.
-DELETED_SK = "DELETED"
+from imagegate_service.adapters.storage import DELETED_SK, DynamoRunRepository, to_dynamo
 
 
 class DynamoRunRemoval(DynamoRunRepository):
@@ -19,19 +15,27 @@ class DynamoRunRemoval(DynamoRunRepository):
         """Every item under the run's key (run, rounds, enhancements, ledger, reservations, marker)."""
         return self._query_prefix(run_id, "")
 
-    def was_deleted(self, run_id: str) -> bool:
-        item = self._call(
-            self._table.get_item, Key={"pk": c.run_pk(run_id), "sk": DELETED_SK}, ConsistentRead=True
-        ).get("Item")
-        return item is not None
+    def mark_deleted(self, run_id: str, attributes: dict[str, Any], run_item: Mapping[str, Any]) -> bool:
+        """The marker, expiring with the run item (the table's TTL) when the run item would have; True when this
+        call wrote it, False when it was there already (an earlier delete was cut short)."""
+        from botocore.exceptions import ClientError
 
-    def mark_deleted(self, run_id: str, attributes: dict[str, Any], run_item: Mapping[str, Any]) -> None:
-        """The marker, expiring with the run item (the table's TTL) when the run item would have."""
         expiry = {c.TTL_ATTRIBUTE: run_item[c.TTL_ATTRIBUTE]} if run_item.get(c.TTL_ATTRIBUTE) else {}
-        self._call(
-            self._table.put_item,
-            Item=to_dynamo({"pk": c.run_pk(run_id), "sk": DELETED_SK, "runId": run_id, **attributes, **expiry}),
-        )
+        try:
+            self._call(
+                self._table.put_item,
+                Item=to_dynamo({"pk": c.run_pk(run_id), "sk": DELETED_SK, "runId": run_id, **attributes, **expiry}),
+                ConditionExpression="attribute_not_exists(sk)",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def unmark_deleted(self, run_id: str) -> None:
+        """Take back a marker this delete wrote: the delete gave way to an enhancement that started first."""
+        self._call(self._table.delete_item, Key={"pk": c.run_pk(run_id), "sk": DELETED_SK})
 
     def delete_items(self, run_id: str, sort_keys: list[str]) -> None:
         """BatchWriteItem deletes (25 a request, unprocessed items resent by boto3's batch writer); the run item

@@ -103,6 +103,10 @@ _RETRYABLE_CANCELLATIONS = frozenset(
     {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
 )
 LEDGER_SK_PREFIX = "CALL#"
+# What DELETE /generations/{id} leaves of a run besides its spend ledger: a marker (deletedAt, deletedBy), so a GET of
+# the id is 404 "deleted" rather than read from its execution, which Step Functions still describes; written before
+# the delete looks for open enhancements, so a task of one that still runs can tell (adapters/run_removal.py).
+DELETED_SK = "DELETED"
 
 
 def _throttling(error: Exception) -> bool:
@@ -282,13 +286,21 @@ class DynamoRunRepository(RunsTable):
         return True
 
     def release_spend(self, run_id: str, amount_usd: float) -> None:
-        """Give back a reservation whose call was never answered (throttled, refused before the model ran)."""
-        self._call(
-            self._table.update_item,
-            Key=run_key(run_id),
-            UpdateExpression="ADD committedUsd :amount",
-            ExpressionAttributeValues={":amount": -Decimal(str(amount_usd))},
-        )
+        """Give back a reservation whose call was never answered (throttled, refused before the model ran). Only
+        to a run item that is there: an ADD on a deleted run's key would create a bare item of it."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._call(
+                self._table.update_item,
+                Key=run_key(run_id),
+                UpdateExpression="ADD committedUsd :amount",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":amount": -Decimal(str(amount_usd))},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
 
     def record_call(self, run_id: str, entry: LedgerEntry, reserved_usd: float) -> bool:
         """The ledger entry of one answered call (conditional on its callId: a re-delivered invocation cannot
@@ -313,6 +325,7 @@ class DynamoRunRepository(RunsTable):
                             "TableName": self._name,
                             "Key": to_dynamo(run_key(run_id)),
                             "UpdateExpression": "ADD committedUsd :delta",
+                            "ConditionExpression": "attribute_exists(pk)",
                             "ExpressionAttributeValues": to_dynamo({":delta": delta}),
                         }
                     },
@@ -322,7 +335,22 @@ class DynamoRunRepository(RunsTable):
             if cancelled_by_condition(error, 0):
                 self.release_spend(run_id, reserved_usd)
                 return False
+            if cancelled_by_condition(error, 1):
+                # the run was deleted while the call ran (a task of a cancelled run, or of an enhancement, still in
+                # flight): the paid call stays in the ledger, which a delete keeps, and no bare run item is made
+                return self._put_ledger_entry(item)
             raise
+        return True
+
+    def _put_ledger_entry(self, item: dict[str, Any]) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self._call(self._table.put_item, Item=to_dynamo(item), ConditionExpression="attribute_not_exists(sk)")
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
         return True
 
     def ledger(self, run_id: str) -> list[LedgerEntry]:
@@ -334,6 +362,11 @@ class DynamoRunRepository(RunsTable):
             "Item"
         )
         return cast("RunItem", from_dynamo(item)) if item else None
+
+    def was_deleted(self, run_id: str) -> bool:
+        """The run has a DELETED marker (a DELETE of it has begun, or finished)."""
+        key = {"pk": c.run_pk(run_id), "sk": DELETED_SK}
+        return self._call(self._table.get_item, Key=key, ConsistentRead=True).get("Item") is not None
 
     def list_rounds(self, run_id: str) -> list[RoundItem]:
         return cast("list[RoundItem]", self._query_prefix(run_id, "ROUND#"))
@@ -377,24 +410,51 @@ class DynamoRunRepository(RunsTable):
         """Set status FAILED and the attributes only while the run item exists and has not ended (QUEUED or
         RUNNING); True when it was changed. A run stopped while it waited for its review keeps no task token
         (nobody can answer it now)."""
+        return self.set_while_open(
+            run_key(run_id),
+            {"status": c.STATUS_FAILED, **attributes},
+            c.OPEN_STATUSES,
+            remove=(c.REVIEW_TOKEN_ATTRIBUTE, "reviewDeadline"),
+        )
+
+    def set_while_open(
+        self,
+        key: Mapping[str, str],
+        attributes: Mapping[str, Any],
+        open_statuses: tuple[str, ...],
+        remove: tuple[str, ...] = (),
+    ) -> bool:
+        """Set the attributes (and remove the `remove` ones) of the item at key, only while it exists and its
+        status is one of open_statuses, in one conditional update; True when it was changed, False when the item
+        is gone or has ended. Whatever closes an item (a run's or an enhancement's end, a delete) and whatever
+        may still write to it after that (a task in flight) meet here: a second delivery of an ending, or a write
+        that comes after the item was closed or deleted, changes nothing. A name with a dot sets a map's entry
+        ("steps.2")."""
         from botocore.exceptions import ClientError
 
-        fields = {"status": c.STATUS_FAILED, **attributes}
-        names = {f"#a{i}": key for i, key in enumerate(fields)} | {"#status": "status"}
-        values = {f":v{i}": value for i, value in enumerate(fields.values())} | {
-            f":open{i}": status for i, status in enumerate(c.OPEN_STATUSES)
+        attributes = {name: value for name, value in attributes.items() if value is not None}
+        names: dict[str, str] = {"#status": "status"}
+        paths = []
+        for i, name in enumerate([*attributes, *remove]):
+            parts = name.split(".")
+            names |= {f"#a{i}_{j}": part for j, part in enumerate(parts)}
+            paths.append(".".join(f"#a{i}_{j}" for j in range(len(parts))))
+        values = {f":v{i}": value for i, value in enumerate(attributes.values())} | {
+            f":open{i}": status for i, status in enumerate(open_statuses)
         }
+        expression = "SET " + ", ".join(f"{paths[i]} = :v{i}" for i in range(len(attributes)))
+        if remove:
+            expression += " REMOVE " + ", ".join(paths[len(attributes) :])
         try:
-            self._table.update_item(
-                Key=run_key(run_id),
-                UpdateExpression="SET "
-                + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields)))
-                + f" REMOVE {c.REVIEW_TOKEN_ATTRIBUTE}, reviewDeadline",
+            self._call(
+                self._table.update_item,
+                Key=dict(key),
+                UpdateExpression=expression,
                 ConditionExpression="attribute_exists(pk) AND #status IN ("
-                + ", ".join(f":open{i}" for i in range(len(c.OPEN_STATUSES)))
+                + ", ".join(f":open{i}" for i in range(len(open_statuses)))
                 + ")",
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
+                ExpressionAttributeValues=to_dynamo(values),
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":

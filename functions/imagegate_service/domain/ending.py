@@ -22,7 +22,6 @@ from imagegate_service.domain.clock import iso, parse_iso, utc_now
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.enhancements import (
     ENHANCEMENT_FAILED,
-    ENHANCEMENT_OPEN_STATUSES,
     enhancement_of_execution,
     finished_cost,
 )
@@ -103,7 +102,7 @@ class RunEnder:
             "endedAt": iso(_moment(detail.get("stopDate")) or self._clock()),
             "updatedAt": now,
         }
-        if store.fail_if_open(run_id, enhancement_id, attributes, ENHANCEMENT_OPEN_STATUSES):
+        if store.update_if_open(run_id, enhancement_id, attributes):
             result["enhancementsMarked"] = [f"{run_id}/{enhancement_id}"]
         return result
 

@@ -29,6 +29,11 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.bedrock import png_size
+from imagegate_service.adapters.enhancements import (  # the store's (it writes only while open); re-exported
+    ENHANCEMENT_OPEN_STATUSES as ENHANCEMENT_OPEN_STATUSES,
+)
+from imagegate_service.adapters.enhancements import ENHANCEMENT_QUEUED as ENHANCEMENT_QUEUED
+from imagegate_service.adapters.enhancements import ENHANCEMENT_RUNNING as ENHANCEMENT_RUNNING
 from imagegate_service.adapters.image_services import ServiceRequest
 from imagegate_service.adapters.workflow import WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
@@ -49,6 +54,7 @@ from imagegate_service.domain.state import EnhanceEnd, EnhanceProgress, EnhanceS
 from imagegate_service.errors import (
     BudgetExhausted,
     DailyBudgetExhausted,
+    EnhancementEnded,
     GenerationNotFound,
     ImagegateError,
     InvalidRequest,
@@ -62,12 +68,9 @@ from imagegate_service.rekognition_labels import mapping
 
 STEP_ENHANCE = "enhance"
 STEP_ENHANCE_DETECT = "enhance-detect"
-ENHANCEMENT_QUEUED = "QUEUED"
-ENHANCEMENT_RUNNING = "RUNNING"
 ENHANCEMENT_SUCCEEDED = "SUCCEEDED"
 ENHANCEMENT_FAILED = "FAILED"
 ENHANCEMENT_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING, ENHANCEMENT_SUCCEEDED, ENHANCEMENT_FAILED)
-ENHANCEMENT_OPEN_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING)  # not ended: its execution may still run
 ORIGIN_REQUEST = "request"  # POST /generations/{id}/enhance
 ORIGIN_FINISH = "finish"  # the run request's `finish`, started by Finish Run
 MAX_ENHANCEMENTS_PER_RUN = 20  # each is a workflow execution named after the run; a run is enhanced a few times
@@ -324,13 +327,18 @@ class EnhancementRunner:
         if not 0 <= index < min(len(operations), MAX_OPERATIONS):
             raise InvalidRequest("index", f"must be 0 to {len(operations) - 1}, not {index}")
         operation = parse_operation(index, operations[index])
-        if index == 0:
-            self._store.update_enhancement(
-                run_id, eid, {"status": ENHANCEMENT_RUNNING, "updatedAt": iso(self._clock())}
-            )
+        item = self._store.get_enhancement(run_id, eid)
+        if item is None or item.get("status") not in ENHANCEMENT_OPEN_STATUSES:
+            # its generation was deleted, or its execution stopped and the enhancement was closed: no call is
+            # made or paid for, nothing is written
+            raise EnhancementEnded(self._ended(run_id, eid, item, f"operation {index + 1} was not made"))
+        if index == 0 and not self._store.update_if_open(
+            run_id, eid, {"status": ENHANCEMENT_RUNNING, "updatedAt": iso(self._clock())}
+        ):
+            raise EnhancementEnded(self._ended(run_id, eid, None, "nothing was made"))
         source_key = state["current"]["key"]
         key = output_key(run_id, int(state["sourceRound"]), eid, index, operation)
-        done = ((self._store.get_enhancement(run_id, eid) or {}).get("steps") or {}).get(str(index))
+        done = (item.get("steps") or {}).get(str(index))
         if done and done.get("sourceKey") == source_key and done.get("key") == key:
             # a re-delivered invocation of a finished step: its call was made, billed and recorded once
             return {"index": index + 1, "current": {"key": key}, "done": index + 1 >= len(operations)}
@@ -338,11 +346,13 @@ class EnhancementRunner:
         candidate = int(state["sequence"]) * 10 + index
         cost = 0.0
         mask = None
+        written: list[str] = []  # the objects this task puts under the run: removed if the run is deleted meanwhile
         if operation.op == "erase":
             labels_key = key.removesuffix(".png") + ".labels.json"
             earlier = self._images.find_json(labels_key)
             if earlier is None:  # kept before the edit: a retry of the edit does not pay for the detector again
                 labels, cost = self._detect(state, candidate, source_key)
+                written.append(labels_key)
                 self._images.put_json(labels_key, {"labels": labels, "costUsd": cost})
             else:
                 labels, cost = earlier["labels"], float(earlier["costUsd"])
@@ -382,6 +392,7 @@ class EnhancementRunner:
             output, method = self._local_imaging().apply(operation, source)
             price = 0.0  # nothing was billed: see the module's docstring for why it is not in the ledger
             local = {"method": method, "fallbackReason": reason[:500]}
+        written.append(key)
         self._images.put_png(key, output)
         width, height = png_size(output)
         step = {
@@ -396,8 +407,21 @@ class EnhancementRunner:
             "height": height,
             "costUsd": round(cost + price, 6),
         }
-        self._store.put_step(run_id, eid, index, step, iso(self._clock()))
+        if not self._store.put_step(run_id, eid, index, step, iso(self._clock())):
+            # closed or deleted while the call ran (its cost is in the ledger: the call was made and paid). A
+            # DELETE writes its marker before it lists the run's objects, so either the listing saw this output
+            # or the marker is there now: the output does not outlive its run.
+            if self._store.was_deleted(run_id):
+                self._images.delete_keys(written)
+            raise EnhancementEnded(self._ended(run_id, eid, None, f"the output of operation {index + 1} was not kept"))
         return {"index": index + 1, "current": {"key": key}, "done": index + 1 >= len(operations)}
+
+    def _ended(self, run_id: str, eid: str, item: dict[str, Any] | None, what: str) -> str:
+        """Why an enhancement's task stops writing: its generation was deleted, or the enhancement ended."""
+        item = item or self._store.get_enhancement(run_id, eid)
+        if item is None:
+            return f"generation {run_id} was deleted while enhancement {eid} ran; {what}"
+        return f"enhancement {eid} of generation {run_id} has ended ({item.get('status')}); {what}"
 
     def _detect(self, state: EnhanceStep, candidate: int, key: str) -> tuple[dict[str, Any], float]:
         """Erase's mask needs the object's boxes: one DetectLabels call, billed once (domain/masks.py, as the
@@ -423,7 +447,11 @@ class EnhancementRunner:
             attributes.update({"status": ENHANCEMENT_FAILED, "error": _error_text(error)})
         else:
             attributes.update({"status": ENHANCEMENT_SUCCEEDED, "resultKey": state["current"]["key"]})
-        self._store.update_enhancement(run_id, eid, attributes)
+        if not self._store.update_if_open(run_id, eid, attributes):
+            item = self._store.get_enhancement(run_id, eid)
+            if item is not None and item.get("status") == attributes["status"]:
+                return {"status": attributes["status"], "costUsd": finished_cost(item)}  # a re-delivered Finish
+            raise EnhancementEnded(self._ended(run_id, eid, item, "its end was not recorded"))
         return {"status": attributes["status"], "costUsd": cost}
 
 

@@ -16,15 +16,15 @@ execution) and a delete interrupted half-way is finished by the next one."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX
-from imagegate_service.adapters.run_removal import DELETED_SK, DynamoRunRemoval
-from imagegate_service.adapters.storage import LEDGER_SK_PREFIX
+from imagegate_service.adapters.run_removal import DynamoRunRemoval
+from imagegate_service.adapters.storage import DELETED_SK, LEDGER_SK_PREFIX
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
-from imagegate_service.domain.enhancements import ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING
+from imagegate_service.domain.enhancements import ENHANCEMENT_OPEN_STATUSES
 from imagegate_service.domain.ports import Clock, ObjectStore
 from imagegate_service.domain.run_ids import is_run_id
 from imagegate_service.domain.state import ExecutionEndDetail, RunItem
@@ -133,25 +133,39 @@ class GenerationLifecycle:
             raise GenerationStillRunning(
                 f"generation {run_id} is {item['status']}; cancel it (POST .../cancel) or wait for it to end before deleting it"
             )
-        partition = self._removal.partition(run_id)
-        busy = [
-            entry.get("enhancementId") or entry["sk"][len(ENHANCEMENT_SK_PREFIX) :]
-            for entry in partition
-            if entry["sk"].startswith(ENHANCEMENT_SK_PREFIX)
-            and entry.get("status") in (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING)
-        ]
-        if busy:
-            raise GenerationStillRunning(
-                f"generation {run_id} has enhancement(s) still running ({', '.join(busy)}); delete it when they end"
-            )
-        self._removal.mark_deleted(
+        self._refuse_if_enhancing(run_id, self._removal.partition(run_id))
+        # The marker goes first: an enhancement is created only while the run has none (a transaction checks it:
+        # adapters/enhancements.create_enhancement), so once the marker is in, the partition read after it holds
+        # every enhancement that will ever start, and a task of one that has ended can tell its run is going.
+        fresh = self._removal.mark_deleted(
             run_id, {"deletedAt": iso(self._clock()), "deletedBy": caller[:300], "status": item["status"]}, item
         )
+        partition = self._removal.partition(run_id)
+        try:
+            self._refuse_if_enhancing(run_id, partition)
+        except GenerationStillRunning:
+            if fresh:  # an enhancement started between the first look and the marker: it wins, nothing is removed
+                self._removal.unmark_deleted(run_id)
+            raise
         keys = self._objects.list_keys(f"{c.RUNS_PREFIX}{run_id}/")
         self._objects.delete_keys(keys)
         removed = [entry["sk"] for entry in partition if not entry["sk"].startswith(KEPT_SK_PREFIXES)]
         self._removal.delete_items(run_id, removed)
         return {"id": run_id, "objects": len(keys), "items": len(removed)}
+
+    @staticmethod
+    def _refuse_if_enhancing(run_id: str, partition: list[dict[str, Any]]) -> None:
+        """409 while an enhancement of the run has not ended: its task would still write beside the run."""
+        busy = [
+            entry.get("enhancementId") or entry["sk"][len(ENHANCEMENT_SK_PREFIX) :]
+            for entry in partition
+            if entry["sk"].startswith(ENHANCEMENT_SK_PREFIX) and entry.get("status") in ENHANCEMENT_OPEN_STATUSES
+        ]
+        if busy:
+            raise GenerationStillRunning(
+                f"generation {run_id} has enhancement(s) still running ({', '.join(busy)}); delete it when they "
+                "end (nothing was removed)"
+            )
 
     def _item(self, run_id: str) -> RunItem:
         if not is_run_id(run_id):
