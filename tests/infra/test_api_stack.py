@@ -229,6 +229,8 @@ def test_api_function_may_only_start_read_and_review_runs(synthesized):
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
         "dynamodb:BatchWriteItem",  # delete: the run's items
+        # an enhancement is created in a transaction whose ConditionCheck is that the run has no DELETED marker
+        "dynamodb:ConditionCheckItem",
     ):
         assert grants.pop(action) == {table}, action
     assert grants.pop("s3:GetObject") == {bucket_runs}
