@@ -264,6 +264,12 @@ _MEDIUM_NOUNS = frozenset(
         "portrait",
         "collage",
         "caricature",
+        "snapshot",
+        "footage",
+        "engraving",
+        "etching",
+        "woodcut",
+        "mural",
     ]
 )
 # Nouns that, with a modifier, name how a picture is made ("concept art", "digital painting").
@@ -530,6 +536,14 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
             "soft lighting, natural lighting, natural light, soft light, backlighting, neon lighting, god rays"
         )
     },
+    # The time of year a picture is set in ("a creek in autumn"): when, not a thing that holds the creek. The world
+    # draws no seasons, so these are asked and left undecided offline.
+    **{
+        f"{preposition} {season}": ("light", f"Is it {season} in the image?")
+        for preposition in ("in", "in the", "at", "during", "during the")
+        for season in ("autumn", "summer", "spring", "springtime", "summertime")
+    },
+    "in the fall": ("light", "Is it autumn in the image?"),
 }
 # Weather said of a thing in the picture ("a rainy street", "a misty lake"): the picture's weather (general English).
 _WEATHER_NOUNS = {"rain": "rainy", "drizzle": "rainy", "downpour": "rainy", "fog": "foggy", "mist": "misty"}
@@ -697,7 +711,13 @@ _WHOLE_SCENES = frozenset({"underwater", "indoors", "downtown", "outdoors"})
 _QUOTES = re.compile(r'"([^"]{1,200})"|“([^”]{1,200})”|‘([^’]{1,200})’|(?<![\w])\'([^\']{1,200})\'(?![\w])')
 # Generator parameters written into a prompt ("--ar 16:9", "--no people") and photographic jargon that names
 # no thing ("depth of field"): not part of the picture's content.
-_PARAMETERS = re.compile(r"--[a-z]+(?:\s+[0-9][0-9:.]*)?|\bdepth of field\b", re.IGNORECASE)
+_PARAMETERS = re.compile(
+    r"(?:--|(?<!\S)[\u2013\u2014](?=[a-z]))[a-z]+(?:\s+[0-9][0-9:.]*)?|\bdepth of field\b", re.IGNORECASE
+)
+# "--no people, cars": the generator's negative parameter, a list of what must not be drawn (to the next
+# parameter or the end); read as "no people, no cars" (it was stripped with the other parameters, leaving
+# "people, cars" to be asked for).
+_NO_PARAMETER = re.compile(r"(?:--|(?<!\S)[\u2013\u2014])no\s+([^-\u2013\u2014.;]+)", re.IGNORECASE)
 # "hand painted", "hand drawn": one adjective (how it was made), not a hand
 _HAND_MADE = re.compile(
     r"\bhand (painted|drawn|made|written|carved|crafted|knitted|sewn|stitched|woven|built|lettered|colored)\b",
@@ -1171,7 +1191,9 @@ class _Reader:
                     question = f"Is it {word} in the image?"
             else:
                 question = (
-                    f"Is the image {_article(word)} {word}?"
+                    f"Is the image {word}?"  # a mass noun: "Is the image footage?"
+                    if word == "footage"
+                    else f"Is the image {_article(word)} {word}?"
                     if word in _MEDIUM_NOUNS
                     else (f"Is the image in {_article(word)} {word} style?")
                 )
@@ -1205,12 +1227,20 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _CAPITALS_SAID.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text.replace("’", "'"))
     text = _QUOTES.sub(stash, text)
     text = _HAND_MADE.sub(r"hand-\1", text)
+    text = _NO_PARAMETER.sub(
+        lambda m: " . " + ", ".join(f"no {item}" for item in _list_items(m.group(1))) + " . ", text
+    )
     text = _PARAMETERS.sub(" ", text)
     tokens = [_Token(raw.lower().replace("’", "'"), raw) for raw in _TOKEN.findall(text)]
     for token in tokens:
         if token.word.startswith("\x00"):
             token.tag, token.value = "QUOTE", token.word.strip("\x00")
     return tokens, quotes
+
+
+def _list_items(text: str) -> list[str]:
+    """The items of a written list ("people, cars and trees"), each stripped; empty items dropped."""
+    return [item.strip() for item in re.split(r",|\band\b|\bor\b", text) if item.strip()]
 
 
 def _match_relation(words: list[str], i: int) -> tuple[int, str] | None:
@@ -2063,6 +2093,9 @@ class _Parser:
             self.text_free = start == 0 or self.tokens[start - 1].tag in {"CONJ", "PUNCT"}
             return None, phrase
         self._weather(phrase)
+        if head in _MEDIUM_NOUNS and nxt is not None and nxt.tag == "STYLEOF":
+            self.out.setting("style", head)  # "a painting by Monet": what the image is, and who made it
+            return None, phrase
         medium_thing = head in _MEDIUM_NOUNS and not (nxt and nxt.word == "of")  # "a painting on a wall"
         # "photos on a wall", "electric lights": several pictures or lights are things in the picture (one image
         # is not several), unless they say what they show ("photos of a city")
@@ -2137,6 +2170,39 @@ class _Parser:
             self.out.setting(kind, phrase, _IMAGE_TAGS[phrase][1] if phrase in _IMAGE_TAGS else None)
         return self.out.checks
 
+    def _another_name(self) -> bool:
+        """After the name of who made the picture, does "and", "by" or a comma go on to another name? "and" or
+        "by" before words with no determiner do ("by Alex Grey and Norman Rockwell", "by A by B"); a comma only
+        before a name-like run of one to three words that ends the list item: none a determiner or a word this
+        reading knows as a thing, a scene, a colour or an image tag, and a single word only when written with a
+        capital ("by Monet, Renoir"; "by Monet, mountains at dawn" goes on to the mountains)."""
+        link, first = self.peek(), self.peek(1)
+        if link is None or first is None or first.tag != "WORD" or first.word in _DETERMINERS:
+            return False
+        if link.word in {"and", "by"}:
+            return True
+        if link.word != ",":
+            return False
+        run: list[_Token] = []
+        j = self.i + 1
+        while j < len(self.tokens) and self.tokens[j].tag == "WORD" and len(run) < 4:
+            run.append(self.tokens[j])
+            j += 1
+        ends_item = j >= len(self.tokens) or self.tokens[j].word in {",", "and", "by"} or self.tokens[j].tag == "PUNCT"
+        return (
+            ends_item
+            and 1 <= len(run) <= 3
+            and (len(run) > 1 or run[0].raw[:1].isupper())
+            and not any(
+                t.word in _DETERMINERS
+                or t.word in _KNOWN_NOUNS
+                or singular_noun(t.word) in _KNOWN_NOUNS
+                or t.word in vocab.SCENE_WORDS
+                or colour_name(t.word) is not None
+                for t in run
+            )
+        )
+
     def _pass(self) -> None:
         negated = False
         after_copula = False
@@ -2157,14 +2223,8 @@ class _Parser:
                     self.i += 1  # "in the style of the Birth of Venus": the whole name
                     run += [self.tokens[self.i - 1], *self.words_run()]
                 names = [" ".join(t.word for t in run if t.word not in _DETERMINERS)[:64]]
-                while (
-                    self.peek() is not None
-                    and self.peek().word == "and"
-                    and self.peek(1) is not None
-                    and self.peek(1).tag == "WORD"
-                    and self.peek(1).word not in _DETERMINERS
-                ):
-                    self.i += 1  # "by Alex Grey and Norman Rockwell": each a style
+                while self._another_name():
+                    self.i += 1  # "by Alex Grey and Norman Rockwell", "by A, B and C", "by A by B": each a style
                     names.append(" ".join(t.word for t in self.words_run())[:64])
                 for name in filter(None, names):
                     self.out.setting("style", name, f"Is the image in the style of {name}?")

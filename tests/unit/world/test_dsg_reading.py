@@ -1118,3 +1118,48 @@ def test_lit_by_names_the_light_not_a_neighbour():
     asked = questions("a workbench lit by a single bulb")
     assert {"Is the workbench lit?", "Is there a bulb?"} <= set(asked)
     assert not relation_triples("a workbench lit by a single bulb")
+
+
+@pytest.mark.parametrize(
+    "prompt, absent",
+    [
+        ("a robot in a garage --no humans", {"human"}),
+        ("a quiet beach at dawn --no cars, boats and umbrellas --ar 16:9", {"car", "boat", "umbrella"}),
+        ("an empty street \u2014no people \u2014ar 3:2", {"person"}),
+    ],
+)
+def test_the_negative_parameter_asks_that_each_listed_thing_is_absent(prompt, absent):
+    # Given a generator's "--no" parameter (the list it must not draw)
+    asked = questions(prompt)
+    # Then each listed thing is asked to be absent, and none of them is asked for
+    for noun in absent:
+        assert any(noun in q and "no " in q for q in asked), (noun, asked)
+        assert f"Is there a {noun}?" not in asked and f"Are there {noun}s?" not in asked
+    # and the other parameters ("--ar 16:9", "\u2014ar 3:2") are no things
+    assert not any("ar" in q.split() or "ars" in q.split() for q in asked)
+
+
+def test_every_artist_credited_in_a_list_is_a_style_and_none_is_a_thing():
+    asked = questions("a lighthouse in a storm, by greg rutkowski, makoto shinkai and james gurney")
+    for name in ("greg rutkowski", "makoto shinkai", "james gurney"):
+        assert f"Is the image in the style of {name}?" in asked
+        assert f"Is there a {name}?" not in asked
+    asked = questions("a knight in armor, art by yoshitaka amano by yukito kishiro")
+    assert "Is the image in the style of yukito kishiro?" in asked
+    # a comma that goes on to a thing in the picture does not make it an artist
+    asked = questions("a castle by Monet, mountains at dawn")
+    assert "Are there mountains?" in asked
+    assert "Is the image in the style of mountains?" not in asked
+
+
+def test_a_medium_credited_to_its_maker_is_what_the_image_is():
+    asked = questions("a portrait by Rembrandt of an old man")
+    assert "Is the image a portrait?" in asked
+    assert "Is there a portrait?" not in asked
+
+
+@pytest.mark.parametrize("prompt", ["a forest creek in autumn", "a park in the fall", "a meadow during spring"])
+def test_a_season_is_when_the_picture_is_set_not_a_place(prompt):
+    asked = questions(prompt)
+    assert any(q.startswith("Is it ") and q.endswith(" in the image?") for q in asked), asked
+    assert not any("inside the" in q for q in asked), asked
