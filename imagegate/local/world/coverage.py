@@ -10,7 +10,8 @@ mechanically (no judgement, so any reading is scored the same way):
   whole phrase's lemma;
 - entity (whole, part): an entity check on that noun, a scene, light or style check whose setting names it ("in
   a forest"; "a painting of a fox": Is the image a painting?; "in the evening": Is it evening in the image?), or a
-  text check on it ("the word 'DRAW'": Does the image show the word "DRAW"?);
+  text check on it ("the word 'DRAW'": Does the image show the word "DRAW"?), and for a noun that names written
+  text ("word", "letters") any text check;
 - attribute - color: a colour check on the noun with that colour (colour words folded: grey = gray), or for a
   backdrop ("a white background") the scene check that asks its colour ("Is the background white?");
 - any other attribute (state, material, shape, texture, size, type, ...): an attribute check on the noun that
@@ -25,7 +26,8 @@ mechanically (no judgement, so any reading is scored the same way):
   lemma and, when the tuple names one, that object (a wearing, or a having whose subject names its owner, also
   written the other way round: (shirt, boy, wear) and ("truck's wheel", truck, has) have one sense only); a verb followed by a spatial phrase ("hanging on") is asked by
   either; the background or foreground as the place ("in the background") is asked by a position check naming
-  that plane;
+  that plane; written text "on" or "in" a thing ((word, t-shirt, on)) is asked by a text check that the thing
+  says it;
 - count: a count check on the noun with that number (any count check when DSG's number is a word: "few"); a
   count of 0 ("no chairs") is asked by an absent check on the noun;
 - text rendering: a text check with the same text (case and spacing ignored);
@@ -203,6 +205,7 @@ def covered(question: Question, checks: list[dict]) -> bool:
     if question.kind == "entity":
         return any(
             (c["kind"] in {"entity", "text"} and _same_noun(subject, c.get("subject")))
+            or (c["kind"] == "text" and _is_text_noun(subject))  # ("word",): a text check asks that it is there
             or (c["kind"] in {"scene", "light", "style"} and _same_noun(subject, str(c.get("setting", ""))))
             for c in checks
         )
@@ -266,6 +269,31 @@ def covered(question: Question, checks: list[dict]) -> bool:
             c["kind"] in {"scene", "light", "style"} and bool(_words(str(c.get("setting", ""))) & value) for c in checks
         )
     return False
+
+
+# What names written text ("the word", "letters"): a text check asks that it is there, and on its carrier.
+_TEXT_NOUNS = frozenset(
+    [
+        "text",
+        "texts",
+        "word",
+        "words",
+        "letter",
+        "letters",
+        "lettering",
+        "writing",
+        "caption",
+        "title",
+        "slogan",
+        "phrase",
+        "message",
+        "inscription",
+    ]
+)
+
+
+def _is_text_noun(noun: str) -> bool:
+    return noun.lower().split()[-1] in _TEXT_NOUNS if noun.split() else False
 
 
 # A time of day or the weather as a thing with a property ("a sunny day"): its property is the picture's light.
@@ -333,6 +361,13 @@ def _relation_covered(args: tuple[str, ...], checks: list[dict]) -> bool:
                 return True
             if c["kind"] == "scene" and phrase in _SETTING_PREPOSITIONS and _same_noun(obj, str(c.get("setting", ""))):
                 return True
+            if (  # (word, t-shirt, on): "Does the t-shirt say "START"?" asks that the text is on it
+                c["kind"] == "text"
+                and _is_text_noun(subject)
+                and relation in {"on", "inside"}
+                and _same_noun(obj, c.get("subject"))
+            ):
+                return True
         return False
     # "with" / "has" (a man with a hat, a tower has a clock): possession, asked as the action have
     verb = "have" if phrase in {"with", "has", "have"} else verb_lemma(phrase.split()[0]) if phrase.split() else ""
@@ -373,18 +408,18 @@ def coverage(questions: Iterable[Question], read: Callable[[str], list[dict]]) -
 BASELINE_COMMIT = "f9f2e48"
 BASELINE: dict[str, dict[str, tuple[int, int]]] = {
     "evaluator": {
-        "entity": (2636, 3395), "attribute color": (255, 427), "attribute state": (0, 924),
+        "entity": (2637, 3395), "attribute color": (255, 427), "attribute state": (0, 924),
         "attribute material": (0, 97), "attribute shape": (0, 50), "attribute texture": (0, 39),
         "attribute size": (0, 35), "attribute other": (0, 370), "relation spatial": (45, 1797),
         "relation action": (1, 272), "count": (117, 189), "text": (1, 110), "global": (0, 475),
-        "overall": (3055, 8180),
+        "overall": (3056, 8180),
     },
     "judge": {
-        "entity": (2761, 3395), "attribute color": (255, 427), "attribute state": (245, 924),
+        "entity": (2762, 3395), "attribute color": (255, 427), "attribute state": (245, 924),
         "attribute material": (34, 97), "attribute shape": (16, 50), "attribute texture": (11, 39),
         "attribute size": (21, 35), "attribute other": (104, 370), "relation spatial": (236, 1797),
         "relation action": (2, 272), "count": (117, 189), "text": (1, 110), "global": (46, 475),
-        "overall": (3849, 8180),
+        "overall": (3850, 8180),
     },
 }  # fmt: skip
 

@@ -1861,6 +1861,7 @@ class _Parser:
         self.listed: list[_Entity] = []  # subjects in a comma list so far ("a pear, an orange"): joined once an
         # "and" closes the list ("a pear, an orange and two bananas in a bowl": all three are in it)
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
+        self.text_owner: _Entity | None = None  # the thing "with" that text ("a sign with the text"), if any
         self.sentence_subject: _Entity | None = None  # the first subject of the sentence
         self.with_end = -1  # the token index right after a "with" phrase ("with hands touching": hands touch)
         self.last_end = -1  # the token index right after the last entity's phrase
@@ -2170,6 +2171,43 @@ class _Parser:
             self.out.setting(kind, phrase, _IMAGE_TAGS[phrase][1] if phrase in _IMAGE_TAGS else None)
         return self.out.checks
 
+    def _surface_written_on(self, carrier: _Entity | None) -> _Entity | None:
+        """A quote named as text ("the word 'START'", "with the words 'made it safe'") or written by someone ("a
+        robot writing 'Ethics 101'") and then put on or in a thing ("on a blue t-shirt", "in a speech bubble",
+        "in chalk on a blackboard"): that thing carries the text, and the relation is the text's, not the
+        writer's or the thing named before. Reads the phrase and returns the surface (the last of a chain), the
+        position after it; None (nothing read) when no such phrase follows."""
+        written = (
+            self.i > 0
+            and self.tokens[self.i - 1].tag == "TEXTVERB"
+            and verb_lemma(self.tokens[self.i - 1].word) in {"write", "paint", "spray", "carve", "scrawl", "spell"}
+        )
+        if self.text_noun is None and not written:
+            return None
+        # "a cake with the words 'happy birthday' on a table": the cake has the words and is on the table; "in" a
+        # thing still holds them ("a lizard with the words 'made it safe' in a speech bubble")
+        places = {"inside"} if self.text_owner is not None and self.text_owner is carrier else {"on", "inside"}
+        start, surface = self.i, None
+        self.i += 1
+        while (
+            self.peek() is not None
+            and self.peek().tag == "REL"
+            and self.peek().value in places
+            and self.peek(1) is not None
+            and self.peek(1).tag == "WORD"
+        ):
+            self.i += 1
+            obj, _ = self.noun_phrase()
+            if obj is None:
+                break
+            surface = obj
+        if surface is None:
+            self.i = start
+            return None
+        self.last, self.last_role = surface, "place"
+        del carrier  # the writer or the thing with the text does not carry it: the surface does
+        return surface
+
     def _another_name(self) -> bool:
         """After the name of who made the picture, does "and", "by" or a comma go on to another name? "and" or
         "by" before words with no determiner do ("by Alex Grey and Norman Rockwell", "by A by B"); a comma only
@@ -2232,9 +2270,13 @@ class _Parser:
             if self.fronted_used and tag in {"REL", "VERB", "PAST", "COP", "HAVE", "PREP", "TEXTVERB", "PLACE"}:
                 self.fronted, self.fronted_used = None, False
             if tag in {"WORD", "REL", "VERB", "PAST", "HAVE", "PREP", "PUNCT"} and token.word != ",":
-                self.text_noun = None
+                self.text_noun = self.text_owner = None
             if tag == "QUOTE":
                 quote = self.quotes[int(token.value)]
+                surface = self._surface_written_on(carrier)
+                if surface is not None:
+                    self.out.text(quote, surface)  # "the word 'START' on a t-shirt": the t-shirt says it
+                    continue
                 if self.text_noun is not None and (carrier is None or self.text_free):
                     self.out.text(quote, None, self.text_noun)  # "the word 'DRAW'", "letters 'fuzzy'"
                 else:
@@ -2476,6 +2518,9 @@ class _Parser:
                 ):
                     owner = None  # "sitting on the floor with their left hand ...": the hand is theirs, not the floor's
                 entity, _ = self.noun_phrase()
+                if entity is None and self.text_noun is not None and token.word == "with" and owner is not None:
+                    carrier, self.text_free = owner, False  # "a sign with the text 'hi'": the sign says it
+                    self.text_owner = owner
                 nxt = self.peek()
                 if (
                     entity is not None

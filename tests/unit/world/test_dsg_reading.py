@@ -1163,3 +1163,36 @@ def test_a_season_is_when_the_picture_is_set_not_a_place(prompt):
     asked = questions(prompt)
     assert any(q.startswith("Is it ") and q.endswith(" in the image?") for q in asked), asked
     assert not any("inside the" in q for q in asked), asked
+
+
+@pytest.mark.parametrize(
+    "prompt, says",
+    [
+        ("the word 'START' on a blue t-shirt", 'Does the t-shirt say "START"?'),
+        ("a frog with the words 'almost there' in a speech bubble", 'Does the speech bubble say "almost there"?'),
+        ("A teacher writing 'Ethics 101' in chalk on a blackboard.", 'Does the blackboard say "Ethics 101"?'),
+        ("a dog holding a sign with the text 'hi' on a beach", 'Does the sign say "hi"?'),
+    ],
+)
+def test_text_put_on_a_thing_is_said_by_that_thing(prompt, says):
+    # Given quoted text named as text, or written, and then put on or in a thing
+    asked = questions(prompt)
+    # Then that thing says it, and the writer or the thing before is not put inside or on the surface
+    assert says in asked, asked
+    assert not any(q.startswith(("Is the frog inside", "Is the teacher inside", "Is the teacher on")) for q in asked)
+    assert 'Does the teacher say "Ethics 101"?' not in asked and 'Does the dog say "hi"?' not in asked
+
+
+def test_a_thing_with_text_stays_where_it_is_put():
+    asked = questions("a cake with the words 'happy birthday' on a table")
+    assert {'Does the cake say "happy birthday"?', "Is the cake on the table?"} <= set(asked)
+
+
+def test_text_said_by_a_thing_covers_the_text_on_that_thing_and_nothing_else():
+    on_shirt = [{"kind": "text", "subject": "t-shirt", "text": "START", "parent": "e1"}]
+    assert coverage.covered(_question(("word", "t-shirt", "on")), on_shirt)
+    assert coverage.covered(coverage.Question("p", "entity", "entity", ("word",)), on_shirt)
+    # not on another thing, not another relation, and a thing that is no text is not covered by the text
+    assert not coverage.covered(_question(("word", "cap", "on")), on_shirt)
+    assert not coverage.covered(_question(("word", "t-shirt", "under")), on_shirt)
+    assert not coverage.covered(coverage.Question("p", "entity", "entity", ("cap",)), on_shirt)
