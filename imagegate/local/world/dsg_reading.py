@@ -608,6 +608,10 @@ _POSE_ADVERBS = frozenset(
 )
 # Collective nouns that say how many ("a pair of socks"); the others in resolve's list say only "more than one".
 _COLLECTIVE_COUNTS = {"pair": 2, "couple": 2, "dozen": 12}
+# Nouns for a portion of a mass or a thing (general English): "a piece of wood" is wood, "a slice of cake" cake.
+_PARTITIVES = frozenset(
+    _words("piece slice chunk bit sheet strip scrap lump wedge sliver hunk fragment shard loaf scoop clump patch")
+)
 # "three kinds of fruit", "nine breeds of dogs": as many of the thing, each of a different kind.
 _KINDS_OF = frozenset(_words("kind type sort breed variety species style flavor flavour"))
 # Framing nouns that, several of them, are things hung or shining in the picture ("photos on a wall", "lights"):
@@ -680,6 +684,7 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "between": "between",
                 "in between": "between",
                 "surrounded by": "near",
+                "around": "near",  # "people standing around the motorcycles": close by, on every side
                 "encircled by": "near",
             }.items()
         ),
@@ -1316,7 +1321,31 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
     return "".join(chars), [(kind, phrase) for _, kind, phrase in sorted(found)]
 
 
+def _join_proper_names(tokens: list[_Token]) -> None:
+    """ "The Statue of Liberty", "the Tower of London": a name written with capitals around "of" is one name, not
+    a statue and a liberty. Only in a prompt written in ordinary case (a prompt in Title Case or capitals
+    capitalises every word), and not after a word that says what is of something (a medium, a container, a
+    portion or a collective: "a Painting of Venice" is still a painting of Venice)."""
+    words = [t.raw for t in tokens if t.raw[:1].isalpha()]
+    if not words or sum(w[:1].islower() for w in words) < 0.5 * len(words):
+        return
+    for j in range(1, len(tokens) - 1):
+        before, of, after = tokens[j - 1], tokens[j], tokens[j + 1]
+        if (
+            of.word == "of"
+            and not of.tag
+            and before.raw[:1].isupper()
+            and not before.raw.isupper()
+            and after.raw[:1].isupper()
+            and not after.raw.isupper()
+            and before.word not in _MEDIUM_NOUNS | _ART_NOUNS | _PARTITIVES | _KINDS_OF | set(_CONTAINERS)
+            and (j < 2 or tokens[j - 2].word not in {".", "!", "?"})
+        ):
+            of.tag = "WORD"
+
+
 def _tag(tokens: list[_Token]) -> None:
+    _join_proper_names(tokens)
     words = [t.word for t in tokens]
     i = 0
     while i < len(tokens):
@@ -2024,6 +2053,21 @@ class _Parser:
                 self.out.count(entity, phrase.count, False)
             for word, kind in phrase.attributes:
                 if entity is not None:
+                    self.out.attribute(entity, word, kind)
+            return entity, inner
+        if (
+            last_word in _PARTITIVES
+            and not phrase.plural
+            and (phrase.count is None or phrase.count == 1)
+            and nxt is not None
+            and nxt.word == "of"
+            and self.peek(1) is not None
+            and self.peek(1).tag == "WORD"
+        ):
+            self.i += 1  # "a piece of wood is on a counter": the wood is (one piece of it), and it is on the counter
+            entity, inner = self.noun_phrase(generic=generic)
+            for word, kind in phrase.attributes:
+                if entity is not None and kind != "size":  # "a large slice of cake": the slice is large
                     self.out.attribute(entity, word, kind)
             return entity, inner
         if last_word in _MEDIUM_NOUNS and nxt is not None and nxt.word == "of":

@@ -1196,3 +1196,28 @@ def test_text_said_by_a_thing_covers_the_text_on_that_thing_and_nothing_else():
     assert not coverage.covered(_question(("word", "cap", "on")), on_shirt)
     assert not coverage.covered(_question(("word", "t-shirt", "under")), on_shirt)
     assert not coverage.covered(coverage.Question("p", "entity", "entity", ("cap",)), on_shirt)
+
+
+def test_a_portion_of_a_thing_is_that_thing():
+    # Given a piece of something put somewhere
+    asked = questions("a piece of driftwood lying on a counter")
+    # Then the thing itself is asked for and placed; no "piece" is
+    assert "Is the driftwood on the counter?" in asked
+    assert not any("piece" in q for q in asked)
+    # and the portion's size is not the whole thing's
+    assert "Is the pie large?" not in questions("a large slice of pie on a plate")
+
+
+def test_around_a_thing_is_near_it():
+    assert ("child", "near", "table") in relation_triples("three children standing around a table")
+
+
+def test_a_name_with_capitals_around_of_is_one_name():
+    # Given a landmark's name in an ordinary-case prompt
+    triples = relation_triples("The Tower of London stands behind a red bus")
+    # Then it is one thing, related as one; there is no "london" of its own
+    assert ("tower of london", "behind", "bus") in triples
+    assert "Is there a london?" not in questions("The Tower of London stands behind a red bus")
+    # and in a Title Case prompt, or after a medium, "of" still links two things
+    assert "Is there a bowl?" in questions("A Bowl Of Fruit On A Table")
+    assert "Is the image a painting?" in questions("a Painting of Venice")
