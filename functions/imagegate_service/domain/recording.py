@@ -1,5 +1,6 @@
-"""Record Round: the round item in DynamoDB, the run's running totals, and the loop's next numbers
-(best round so far, cost, projected cost of another round) that the Quality Gate choice reads."""
+"""Record Round: the round item in DynamoDB, the run's running totals, the loop's next numbers (best round so far,
+cost, projected cost of another round) and the loop's next move (`loop.next`, domain/gate.py) that the Quality Gate
+and Draw Again? choices route on."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from imagegate_service.domain import spend
 from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.costs import next_round_bound
 from imagegate_service.domain.evaluating import public_evaluation, unavailable_evaluation
-from imagegate_service.domain.gate import gate_passes, judge_passes
+from imagegate_service.domain.gate import after_filtered_round, after_round, gate_passes, judge_passes
 from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
@@ -138,6 +139,7 @@ class RoundRecorder:
                 ],
             )
         next_loop["projectedCostUsd"] = self._projection(state, rewrite, run_totals)
+        next_loop["next"] = after_round(settings, round_number, gate_passed, next_loop["projectedCostUsd"])
         # the round and the run's totals: one transaction, so a throttled second write cannot split them
         self._runs.put_round_and_update_run(
             run_id,
@@ -182,6 +184,7 @@ class RoundRecorder:
             "lastFilteredRound": round_number,
         }
         next_loop["projectedCostUsd"] = self._projection(state, None, run_totals)
+        next_loop["next"] = after_filtered_round(settings, round_number, next_loop["projectedCostUsd"])
         self._runs.update_run(run_id, {**run_totals, "filteredRounds": filtered, "updatedAt": iso(self._clock())})
         return next_loop
 

@@ -17,7 +17,7 @@ Where each key is written: Start Run seeds `settings` and `loop` (domain/start.p
 `generation`; the judges' Map and Pick Best write `judgement`; Verify Round `judgement.verification`; Evaluate Round
 `evaluation`; Record Round and Rewrite Prompt replace `loop`; Finish Run returns the execution's `result`."""
 
-from typing import Any, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 
 # -- the run's settings (settings.resolve_settings: the request with the deployment's defaults applied) -------------
@@ -126,6 +126,13 @@ class VerificationCounts(TypedDict):
     unverifiable: int
 
 
+# The loop's next move, decided by Record Round (domain/gate.py's after_round and after_filtered_round) and routed by
+# the ASL's Choice states, which compare nothing else: Quality Gate (review, lastReview, passed, outOfRounds,
+# outOfBudget, else rewrite), Review Decision (after a rejection: lastReview ends the run, else rewrite), Draw Again?
+# (blocked, else redraw).
+NextMove = Literal["review", "lastReview", "passed", "outOfRounds", "outOfBudget", "rewrite", "redraw", "blocked"]
+
+
 class Loop(TypedDict):
     """The loop's own state ($.loop), kept small: keys and numbers (domain/start.py's initial_loop seeds it)."""
 
@@ -149,6 +156,7 @@ class Loop(TypedDict):
     bestVerificationFailed: NotRequired[bool]
     filteredRounds: NotRequired[list[int]]
     lastFilteredRound: NotRequired[int]
+    next: NotRequired[NextMove]  # written by Record Round and Record Filtered Round
 
 
 class Unavailable(TypedDict):
