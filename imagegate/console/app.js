@@ -935,7 +935,17 @@ function overlayOf(drawing) {
     const [left, top, width, height] = o.box.map((v) => `${(100 * v).toFixed(2)}%`);
     const placed = (o.placedBy || []).map(String).join("; ");
     const text = `${String(o.label ?? "")}${placed ? ` · ${placed}` : ""}`;
-    const box = h("span", { class: "drawn-box", title: text }, h("span", { class: "drawn-tag" }, text));
+    // the label stays on the image instead of spilling over the page beside it: in the left half it hangs below the
+    // box from its left edge, in the right half above it from its right edge (so two objects side by side do not
+    // cover each other's labels); at the image's bottom above, at its top below
+    const [x, y, w, hgt] = o.box;
+    const right = x + w / 2 > 0.5;
+    const above = y + hgt > 0.85 || (right && y > 0.08);
+    const sides = `${right ? " tag-right" : ""}${above ? " tag-above" : ""}`;
+    const tag = h("span", { class: "drawn-tag" }, text);
+    const room = right ? x + w : 1 - x; // the image's width left for the label on its side
+    tag.style.maxWidth = `min(220px, calc(${(100 * Math.max(0, Math.min(1, room))).toFixed(2)}cqw - 4px))`; // cut with an ellipsis
+    const box = h("span", { class: `drawn-box${sides}`, title: text }, tag);
     Object.assign(box.style, { left, top, width, height }); // CSSOM, not a style attribute: the page's CSP allows it
     return box;
   }));

@@ -79,3 +79,20 @@ def test_a_review_wait_is_a_step_of_its_own():
     steps, at = _history([*ROUND[:-1], ("Await Review", 0)])
     out = progress(steps, iso(T0), at + timedelta(minutes=5), max_rounds=3)
     assert out["step"] == "awaiting review" and out["stepSeconds"] == 300.0
+
+
+def test_every_task_of_the_loop_is_a_step_so_a_running_generation_always_has_one():
+    """A RUNNING generation in a Task state missing from STEPS showed step null, which the API documents as
+    "ended" (seen while a run recorded its outcome, Record Out Of Budget)."""
+    import json
+    from pathlib import Path
+
+    from imagegate_service.domain.progress import STEPS
+
+    definition = json.loads((Path(__file__).resolve().parents[2] / "statemachine/quality_loop.asl.json").read_text())
+    tasks = {name for name, state in definition["States"].items() if state["Type"] in ("Task", "Map")}
+    assert tasks == set(STEPS)
+    # And a run writing its outcome is recording, in its last round
+    steps, at = _history([*ROUND[:-1], ("Record Out Of Budget", 1)])
+    out = progress(steps, iso(T0), at, max_rounds=3)
+    assert (out["step"], out["state"], out["round"]) == ("recording", "Record Out Of Budget", 1)

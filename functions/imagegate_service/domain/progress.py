@@ -14,8 +14,9 @@ from datetime import datetime
 from imagegate_service.domain.clock import parse_iso
 from imagegate_service.domain.state import ExecutionStep, FinishedStep, Progress
 
-# The quality loop's states (statemachine/quality_loop.asl.json) as the steps a person follows. A state not
-# listed here (a Map's inner states, a Choice of no interest) leaves the step as it was.
+# The quality loop's states (statemachine/quality_loop.asl.json) as the steps a person follows: every Task state
+# of its top level (test_progress checks the list against the definition). A state not listed (a Map's inner
+# states, a Choice, which takes no time) leaves no step of its own.
 STEPS = {
     "Start Run": "starting",
     "Generate Images": "generating",
@@ -27,6 +28,17 @@ STEPS = {
     "Record Round": "recording",
     "Await Review": "awaiting review",
     "Rewrite Prompt": "rewriting",
+    # Recording the run's outcome: the run is still RUNNING while one of these writes it (its step was null there,
+    # which the API documents as "ended").
+    "Record Passed": "recording",
+    "Record Out Of Rounds": "recording",
+    "Record Out Of Budget": "recording",
+    "Record Blocked": "recording",
+    "Record Failure": "recording",
+    "Record Approved": "recording",
+    "Record Rejected": "recording",
+    "Record Review Timed Out": "recording",
+    "Record Daily Budget Reached": "recording",
 }
 ROUND_STATE = "Generate Images"  # each entry into it begins a round
 # The finished steps listed (the latest kept; one step's consecutive states are one): a bound on the response

@@ -7,8 +7,10 @@
   the lightbox;
 - the overlay of what the offline world drew, switched on and off; an image without a drawing record (a real
   model's: its drawn.json answers 404) shows none and the switch stays hidden;
-- cancel a running generation and delete it once it has ended, each after a confirmation (a dismissed one does
-  nothing);
+- follow a running generation's progress (the step it is at and at least two finished steps) and cancel it while
+  it is RUNNING, in a step, not waiting for anyone: it ends at once with its rounds and cost and draws nothing more;
+- cancel a generation that waits for its review and delete it once it has ended, each after a confirmation (a
+  dismissed one does nothing);
 - a long prompt is cut to two lines in the list, whole on the generation page.
 Screenshots go to build/console/. No page may log a console error or throw, but the browser's own lines for the
 404s the simulated real model's drawings answer."""
@@ -227,6 +229,17 @@ def test_compare_two_rounds_open_one_full_size_and_switch_the_overlay(served, tw
     labels = p.locator(".summary-grid .drawn-overlay .drawn-tag").all_inner_texts()
     assert labels and any("apple" in label for label in labels), labels
     assert p.locator("#compare .drawn-overlay").first.is_visible()
+    # every label stays on its image (it used to spill over the page beside a box near the right edge)
+    outside = p.evaluate(
+        """() => [...document.querySelectorAll('.drawn-overlay')].filter((o) => o.offsetParent).flatMap((overlay) => {
+            const image = overlay.getBoundingClientRect();
+            return [...overlay.querySelectorAll('.drawn-tag')].map((tag) => [tag.textContent, tag.getBoundingClientRect()])
+                .filter(([, r]) => r.left < image.left - 1 || r.right > image.right + 1 || r.top < image.top - 1
+                    || r.bottom > image.bottom + 1)
+                .map(([text, r]) => `${text}: ${Math.round(r.left)}-${Math.round(r.right)} on ${Math.round(image.left)}-${Math.round(image.right)}`);
+        })"""
+    )
+    assert not outside, outside
     page.screenshot("overlay")
     toggle.uncheck()
     assert not p.locator(".summary-grid .drawn-overlay").is_visible()
@@ -296,6 +309,82 @@ def test_cancel_a_running_generation_then_delete_it(served, page):
     p.locator("ul.gen-list").wait_for(state="attached")
     assert p.locator(f'a[href="#/generations/{run_id}"]').count() == 0
     assert _api(url, "GET", f"/generations/{run_id}")[0] == 404
+    page.screenshot("generation-deleted")
+    assert not page.problems, page.problems
+
+
+# A run that is still RUNNING when a person gets to it (not waiting for a review): ten rounds of three candidates
+# under a threshold no offline round reaches and a cost cap they stay under, so it has many rounds to go when its
+# first steps have finished (about a second and a half a round offline).
+LONG_RUN = {
+    "prompt": "two dogs left of a bench in a park",
+    "threshold": 10,
+    "maxRounds": 10,
+    "candidatesPerRound": 3,
+    "maxCostUsd": 20,
+    "verifier": "none",
+}
+FINISHED_STEP = r"(starting|generating|judging|verifying|evaluating|recording|rewriting)( \(round \d+\))? \d+ s"
+
+
+def test_follow_a_running_generations_progress_and_cancel_it_while_it_runs(served, page):
+    import re
+
+    url, _ = served
+    p = page.page
+    # Given a generation that runs on its own (no review to wait for), its page open
+    status, started = _api(url, "POST", "/generations", LONG_RUN)
+    assert status == 202, started
+    run_id = started["id"]
+    _open(p, url, run_id)
+
+    # When it has finished at least two steps, the page says the step it is at, the time since it started and the
+    # steps finished before it, each with its seconds, while it is RUNNING
+    p.wait_for_function(
+        "pattern => (document.querySelector('#generation-steps')?.textContent.match(new RegExp(pattern, 'g')) || [])"
+        ".length >= 2",
+        arg=FINISHED_STEP,
+        timeout=60_000,
+    )
+    progress = p.locator("#generation-progress").inner_text()
+    assert progress.startswith("Now: ") and "since it started" in progress, progress
+    assert len(re.findall(FINISHED_STEP, p.locator("#generation-steps").inner_text())) >= 2
+    assert p.locator("#generation-status .badge").inner_text() == "RUNNING"
+    p.wait_for_function("() => [...document.images].every((img) => img.complete)")  # for the screenshot
+    page.screenshot("progress")
+
+    # When Cancel generation is confirmed while the API still says RUNNING (a run in a step, no review pending)
+    running = _api(url, "GET", f"/generations/{run_id}")[1]
+    assert running["status"] == "RUNNING" and running["awaitingReview"] is None, running["status"]
+    assert running["progress"]["round"] is not None and len(running["rounds"]) < LONG_RUN["maxRounds"] - 2
+    asked: list[str] = []
+    p.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    p.locator("#cancel-generation").click()
+
+    # Then the page shows it ended FAILED, cancelled, with Delete in place of Cancel
+    p.wait_for_function(
+        "() => document.querySelector('#generation-status .badge')?.textContent === 'FAILED'", timeout=30_000
+    )
+    assert asked and "Cancel this generation?" in asked[0]
+    assert "cancelled by" in p.locator("#generation-reason").inner_text()
+    p.locator("#delete-generation").wait_for()
+    assert p.locator("#cancel-generation").count() == 0
+
+    # And the API agrees: ended by the cancel long before its last round, its rounds and their cost kept
+    ended = _api(url, "GET", f"/generations/{run_id}")[1]
+    assert (ended["status"], ended["error"]) == ("FAILED", "Cancelled"), ended
+    assert len(running["rounds"]) <= len(ended["rounds"]) < LONG_RUN["maxRounds"]
+    assert ended["totals"]["rounds"] == len(ended["rounds"])
+    if ended["rounds"]:
+        assert ended["totals"]["costUsd"] > 0
+    # And it stays stopped: no round is drawn or recorded after the cancel
+    time.sleep(3)
+    later = _api(url, "GET", f"/generations/{run_id}")[1]
+    assert (later["status"], len(later["rounds"]), later["totals"]) == ("FAILED", len(ended["rounds"]), ended["totals"])
+    if ended["rounds"]:
+        p.locator(f"#round-{len(ended['rounds'])}").wait_for()
+    assert p.locator("li.round").count() == len(ended["rounds"])
+    page.screenshot("generation-cancelled-running")
     assert not page.problems, page.problems
 
 
