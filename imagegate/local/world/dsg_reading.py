@@ -1516,7 +1516,13 @@ def _tag(tokens: list[_Token]) -> None:
         elif (
             _is_past(word)
             and previous is not None
-            and (previous.tag in {"WORD", "COP", "PRON", "ADV", "RELPRON", "OBJPRON"} or following == "by")
+            and (
+                previous.tag in {"WORD", "COP", "PRON", "ADV", "RELPRON", "OBJPRON"}
+                or following == "by"
+                # "a workbench in a garage, covered with tools": a participle opening a comma's item says more of
+                # the sentence's subject (with "with" or "in" after it: "covered in snow")
+                or (previous.word == "," and following in {"with", "in"} and word in _COMPLEMENT_PARTICIPLES)
+            )
             and not (_modifies_next(previous) and following is not None and _noun_like(following))
         ):
             token.tag = "PAST"
@@ -2490,7 +2496,8 @@ class _Parser:
                             self.i += 1  # "a woman in red", "three squares in blue and white": its colours
                         for t in named:
                             for colour in _colours_of(t.word):
-                                self.out.colour(subject, colour)
+                                # "a woman in red": she wears red; "three squares in blue": they are blue
+                                self.out.colour(subject, colour, worn=_is_animate(subject.noun))
                         continue
                     if nxt_run and _is_clothing(nxt_run[-1].word) and subject is not None:
                         wearer = self.last if self.last is not None and self.last_end == self.i - 1 else subject
@@ -2890,6 +2897,26 @@ class _Parser:
             subject = self.last  # "arms relaxed with hands touching the feet", "a slope with rams grazing": they do
         if token.tag == "PAST" and self.last is not None and (self.last_role == "object" or reduced):
             subject = self.last  # "with their knees curled in": the knees are; "other objects arranged on": they are
+        if (
+            token.tag == "PAST"
+            and self.i >= 2
+            and self.tokens[self.i - 2].word == ","
+            and self.sentence_subject is not None
+            and self.peek() is not None
+            and self.peek().word in {"by", "with", "in"}
+        ):
+            subject = self.sentence_subject  # "a workbench in a garage, covered with ..., lit by a bulb": the bench
+        if (
+            token.tag == "VERB"
+            and reduced
+            and token.word.endswith("ing")
+            and verb_lemma(token.word) in _PROCESS_VERBS
+            and self.last is not None
+            and self.last is not subject
+            and not _is_animate(self.last.noun)
+            and (subject is None or not _is_animate(subject.noun))
+        ):
+            subject = self.last  # "..., lit by a bulb hanging from the ceiling": the bulb hangs, not the bench
         if subject is None:
             return
         self.last_role = "verb"
@@ -2980,7 +3007,9 @@ class _Parser:
             if nxt is not None and nxt.word == "by" and token.word in {"lit", "illuminated", "lighted", "backlit"}:
                 self.i += 1  # "a workbench lit by a single bulb": lit, and the bulb is there; it is not beside it
                 self.out.attribute(subject, token.word, "state")
-                self.noun_phrase()
+                light, _ = self.noun_phrase()
+                if light is not None:
+                    self.last, self.last_role = light, "object"  # "a bulb hanging from the ceiling": it hangs
                 return
             if nxt is not None and nxt.word == "by":
                 self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture;
@@ -3009,6 +3038,8 @@ class _Parser:
                 while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV"} and len(words) < 4:
                     words.append(self.tokens[j].word)
                     j += 1
+                if words and token.word in {"dressed", "clad"} and all(_colours_of(w) or w == "and" for w in words):
+                    return  # "a woman dressed in red": what she wears is red, asked as such by the colour that follows
                 if words:
                     self.out.attribute(subject, f"{token.word} {nxt.word} {' '.join(words)}", "state")
                     if token.word in _MEDIUM_PARTICIPLES and nxt.tag == "REL":

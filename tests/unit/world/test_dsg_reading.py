@@ -1221,3 +1221,20 @@ def test_a_name_with_capitals_around_of_is_one_name():
     # and in a Title Case prompt, or after a medium, "of" still links two things
     assert "Is there a bowl?" in questions("A Bowl Of Fruit On A Table")
     assert "Is the image a painting?" in questions("a Painting of Venice")
+
+
+def test_a_participle_after_a_comma_says_more_of_the_sentence_subject():
+    # Given a thing placed somewhere, then ", covered with" a list and ", lit by" a light that hangs
+    asked = questions(
+        "An old desk in an attic, covered with dusty books and a lamp, lit by a candle flickering on a shelf"
+    )
+    # Then the list is on the desk (not on the attic), the desk is lit, and the candle flickers
+    assert {"Are the books on the desk?", "Is the lamp on the desk?", "Is the desk lit?"} <= set(asked)
+    assert "Is the candle flickering?" in asked
+    assert not any(q.startswith(("Is the lamp lit", "Is the lamp flickering", "Is the desk flickering")) for q in asked)
+
+
+def test_a_person_in_a_colour_wears_it():
+    assert "Is the man wearing black?" in questions("a man dressed in black next to a taxi")
+    assert "Is the man black?" not in questions("a man dressed in black next to a taxi")
+    assert "Are the squares blue?" in questions("three squares in blue")
