@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Required, TypedDict, cast
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import MISSING_OBJECT_CODES
@@ -26,7 +26,13 @@ from imagegate_service.benchmark.suites import (
 from imagegate_service.domain.clock import iso, parse_iso, utc_now
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
-from imagegate_service.domain.state import BenchmarkEntry, BenchmarkPlan, ExecutionEndDetail, FailedChild
+from imagegate_service.domain.state import (
+    BenchmarkEntry,
+    BenchmarkPlan,
+    EvaluationCounts,
+    ExecutionEndDetail,
+    FailedChild,
+)
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import MAX_ROUNDS_HARD_CAP, deployment_defaults
 
@@ -308,7 +314,7 @@ class BenchmarkAggregator:
 
     def read_map_results(
         self, manifest_keys: list[str]
-    ) -> tuple[dict[str, dict[str, Any]], dict[str, int], dict[str, FailedChild]]:
+    ) -> tuple[dict[str, ChildOutcome], dict[str, int], dict[str, FailedChild]]:
         """The run outcomes a Map Run's ResultWriter left in S3, by run id, how many children ended each way, and
         the children that did not succeed (by run id: their status, error, cause and stop date, as an execution's
         end event details them).
@@ -317,7 +323,7 @@ class BenchmarkAggregator:
         a JSON array of child executions (Transformation NONE: ``Input`` and ``Output`` as JSON strings, a failed
         child's ``Error`` and ``Cause``): https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
         """
-        outcomes: dict[str, dict[str, Any]] = {}
+        outcomes: dict[str, ChildOutcome] = {}
         counts: dict[str, int] = {}
         failed: dict[str, FailedChild] = {}
         for key in manifest_keys:
@@ -341,7 +347,7 @@ class BenchmarkAggregator:
                             }
         return outcomes, counts, failed
 
-    def _run_result(self, result: dict[str, Any], item: BenchmarkEntry) -> dict[str, Any]:
+    def _run_result(self, result: ChildOutcome, item: BenchmarkEntry) -> dict[str, Any]:
         """A run as the metrics read it: its outcome, its rounds, the evaluator's verdict on its final
         image (the loop's terminal output carries it; else the run item), how long it took."""
         run = self._runs.get_run(result["runId"]) or {}
@@ -395,6 +401,33 @@ class BenchmarkAggregator:
         return self._objects.get_json(max(earlier)) if earlier else None
 
 
+class ChildExecution(TypedDict, total=False):
+    """A child execution as a Map Run's ResultWriter lists it in a result file (Transformation NONE): its ``Input``
+    and ``Output`` are JSON strings, one that did not succeed has ``Error`` and ``Cause`` (input-output-resultwriter
+    in the Step Functions guide). Read from S3, so every key may be missing."""
+
+    ExecutionArn: str
+    Name: str
+    Status: str
+    Input: str
+    Output: str
+    Error: str
+    Cause: str
+    StartDate: str
+    StopDate: str
+
+
+class ChildOutcome(TypedDict, total=False):
+    """What a child execution left for the report: the loop's terminal output (state.RunResult's keys) when it
+    succeeded, else a FAILED outcome with its error (``_child_outcome``, ``_not_run``); the keys the report reads."""
+
+    runId: Required[str]
+    status: str
+    error: str | None
+    cause: str | None
+    evaluation: EvaluationCounts | None
+
+
 def _max_rounds(request: dict[str, Any], default: int) -> int:
     """The rounds a run may take (an invalid value is the run's own failure later: counted at the hard cap)."""
     value = request.get("maxRounds", default)
@@ -413,7 +446,7 @@ def _seconds_between(started: str | None, finished: str | None) -> float | None:
     return round((parse_iso(finished) - parse_iso(started)).total_seconds(), 3)
 
 
-def _result_entries(data: bytes) -> Iterator[dict[str, Any]]:
+def _result_entries(data: bytes) -> Iterator[ChildExecution]:
     """A result file's child executions: a JSON array (OutputType JSON, the default) or JSON lines."""
     text = data.decode("utf-8").strip()
     if text.startswith("["):
@@ -422,7 +455,7 @@ def _result_entries(data: bytes) -> Iterator[dict[str, Any]]:
         yield from (json.loads(line) for line in text.splitlines() if line.strip())
 
 
-def _run_id_of(child: dict[str, Any]) -> str | None:
+def _run_id_of(child: ChildExecution) -> str | None:
     try:
         run_id = json.loads(child.get("Input") or "{}").get("runId")
     except (TypeError, ValueError):
@@ -430,7 +463,7 @@ def _run_id_of(child: dict[str, Any]) -> str | None:
     return run_id if isinstance(run_id, str) else None
 
 
-def _child_outcome(run_id: str, child: dict[str, Any]) -> dict[str, Any]:
+def _child_outcome(run_id: str, child: ChildExecution) -> ChildOutcome:
     """The loop's terminal output of a child that succeeded; a failed, aborted or timed-out child as a FAILED run."""
     if child.get("Status") == "SUCCEEDED":
         try:
@@ -438,7 +471,7 @@ def _child_outcome(run_id: str, child: dict[str, Any]) -> dict[str, Any]:
         except ValueError:
             output = {}
         if isinstance(output, dict):
-            return {**output, "runId": run_id}
+            return cast(ChildOutcome, {**output, "runId": run_id})  # the loop's RunResult, as it ended
     return {
         "runId": run_id,
         "status": c.STATUS_FAILED,
@@ -447,6 +480,6 @@ def _child_outcome(run_id: str, child: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _not_run(run_id: str) -> dict[str, Any]:
+def _not_run(run_id: str) -> ChildOutcome:
     """A prepared item no child execution reported (the Map Run stopped before it)."""
     return {"runId": run_id, "status": c.STATUS_FAILED, "error": "NotRun", "cause": "no child execution reported it"}
