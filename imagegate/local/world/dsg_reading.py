@@ -608,6 +608,8 @@ _POSE_ADVERBS = frozenset(
 )
 # Collective nouns that say how many ("a pair of socks"); the others in resolve's list say only "more than one".
 _COLLECTIVE_COUNTS = {"pair": 2, "couple": 2, "dozen": 12}
+# What "taking" makes that is not in the picture ("a man taking photos", "snapping selfies").
+_SHOTS = frozenset(_words("photo photos picture pictures photograph photographs selfie selfies snapshot snapshots"))
 # Nouns for a portion of a mass or a thing (general English): "a piece of wood" is wood, "a slice of cake" cake.
 _PARTITIVES = frozenset(
     _words("piece slice chunk bit sheet strip scrap lump wedge sliver hunk fragment shard loaf scoop clump patch")
@@ -1071,7 +1073,11 @@ class _Reader:
             }
         )
 
-    def action(self, entity: _Entity, verb: str, obj: _Entity | None, obj_words: str | None = None) -> None:
+    def action(
+        self, entity: _Entity, verb: str, obj: _Entity | None, obj_words: str | None = None, *, in_picture: bool = True
+    ) -> None:
+        """An action, with what it acts on; `in_picture` False when what it makes is not a thing in the picture
+        ("taking photos": the photos are not drawn, so the check names no object to look for)."""
         lemma_ = verb_lemma(verb)
         if lemma_ in {"be", "have", "do", "see", "show", "feature", "depict", "contain", "include"}:
             return
@@ -1087,7 +1093,9 @@ class _Reader:
                 "subject": entity.noun,
                 "action": lemma_,
                 "object": (
-                    obj.noun if obj is not None else (singular_noun(obj_words.split()[-1]) if obj_words else None)
+                    obj.noun
+                    if obj is not None
+                    else (singular_noun(obj_words.split()[-1]) if obj_words and in_picture else None)
                 ),
                 "parent": entity.id,
                 "question": question,
@@ -2474,6 +2482,16 @@ class _Parser:
                 # "a woman holding a cup on a table": the thing just acted on; "a cat on a mat next to a dog":
                 # the clause's subject
                 subject = self.last if self.last is not None and self.last_role == "object" else self.topic or self.last
+                if (
+                    self.i >= 2
+                    and self.tokens[self.i - 2].word == ","
+                    and self.sentence_subject is not None
+                    and self.last is not None
+                    and self.last is not self.sentence_subject
+                ):
+                    # "a vase with flowers, on a table", "a teapot with tea inside, steam rising, on a mat": a place
+                    # opening a comma's item is the sentence subject's, not the thing it has or what rises from it
+                    subject = self.sentence_subject
                 subject = self._wearer_placed(subject)
                 # "a cat on a mat in front of a fireplace": what rests on or in a place shares where the place is,
                 # so the cat and the mat are both in front of it (both asked: either reading of the chain holds)
@@ -2913,6 +2931,7 @@ class _Parser:
             and verb_lemma(token.word) in _PROCESS_VERBS
             and self.last is not None
             and self.last is not subject
+            and self.last_role == "object"
             and not _is_animate(self.last.noun)
             and (subject is None or not _is_animate(subject.noun))
         ):
@@ -2931,6 +2950,20 @@ class _Parser:
     def _verb_object(self, token: _Token, subject: _Entity) -> None:
         """What follows a verb: the thing acted on, a state and its complement, a material, a placed thing."""
         nxt = self.peek()
+        article = 1 if nxt is not None and nxt.word in {"a", "an", "some"} else 0
+        shot = self.peek(article)
+        if (
+            verb_lemma(token.word) in {"take", "snap", "shoot"}
+            and shot is not None
+            and shot.tag == "WORD"
+            and shot.word in _SHOTS
+            and (self.peek(article + 1) is None or self.peek(article + 1).word != "of")
+        ):
+            self.i += 1 + article  # "their dad takes photos": he is taking them; they are no things in the picture
+            self.out.action(
+                subject, token.word, None, " ".join(t.word for t in (nxt, shot)[1 - article :]), in_picture=False
+            )
+            return
         full = token.word == "full" and nxt is not None and nxt.word == "of"
         if full or (
             token.tag == "PAST" and nxt is not None and nxt.word == "with" and token.word in _PARTICIPLE_RELATIONS

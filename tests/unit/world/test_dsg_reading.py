@@ -1238,3 +1238,18 @@ def test_a_person_in_a_colour_wears_it():
     assert "Is the man wearing black?" in questions("a man dressed in black next to a taxi")
     assert "Is the man black?" not in questions("a man dressed in black next to a taxi")
     assert "Are the squares blue?" in questions("three squares in blue")
+
+
+def test_taking_photos_is_an_action_and_the_photos_are_no_things():
+    # Given someone taking photos
+    checks = dsg_reading.read_prompt("a grandmother takes photos while two kids build a snowman")
+    # Then the action is asked, and nothing asks for photos in the picture, nor names them to look for
+    assert "Is the grandmother taking photos?" in [c["question"] for c in checks]
+    assert not any(c["kind"] in {"entity", "count"} and "photo" in c["subject"] for c in checks)
+    assert not any(c.get("object") == "photo" for c in checks)
+
+
+def test_a_place_opening_a_comma_item_is_the_sentence_subjects():
+    assert ("jug", "on", "shelf") in relation_triples("a clay jug with milk inside, steam rising, on a wooden shelf")
+    assert ("bowl", "on", "counter") in relation_triples("a bowl with oranges, on a marble counter")
+    assert ("orange", "on", "counter") not in relation_triples("a bowl with oranges, on a marble counter")
