@@ -480,7 +480,15 @@ def retired_message(model_id: str, code: str, message: str) -> str:
 def access_denied_message(model_id: str, code: str, message: str) -> str:
     """ModelAccessDenied's message: a third-party model's first call subscribes the account, which needs AWS
     Marketplace permissions the functions do not have (https://docs.aws.amazon.com/bedrock/latest/userguide/
-    model-access.html); or IAM does not allow the call."""
+    model-access.html); or IAM does not allow the call. A Stability AI Image Service has no other model to switch
+    to (a generator or a text model does: deployment.replacement, which would name a text model for it): its message
+    says what `imagegate doctor` checks instead, the one subscription that covers every Image Service."""
+    if model_id in registry.image_service_ids():
+        return (
+            f"{model_id} is not open to this account: subscribe to the Stability AI Image Services once in this "
+            f"region as an administrator (subscribing to one subscribes the account to all; `imagegate doctor` "
+            f"says whether it is) and allow bedrock:InvokeModel on it in IAM ({_bedrock_said(code, message)})."
+        )
     return (
         f"{model_id} is not open to this account: subscribe to it once in this region as an administrator "
         f"(open it in the Bedrock console's playground) and allow bedrock:InvokeModel on it in IAM, or switch "

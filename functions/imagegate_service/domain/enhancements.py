@@ -46,6 +46,7 @@ from imagegate_service.domain.enhancing import (
     local_fallback_flag,
     parse_operation,
     parse_operations,
+    unavailable_reason,
 )
 from imagegate_service.domain.masks import detect_for_mask
 from imagegate_service.domain.ports import ImageDetector, ObjectStore, Workflow
@@ -58,10 +59,6 @@ from imagegate_service.errors import (
     GenerationNotFound,
     ImagegateError,
     InvalidRequest,
-    ModelAccessDenied,
-    ModelNotFound,
-    ModelRequestRejected,
-    ModelRetired,
     Throttled,
 )
 from imagegate_service.rekognition_labels import mapping
@@ -78,10 +75,6 @@ MASK_GROW = 0.02  # each box grown by this share of the image on every side (the
 _ARTICLES = ("the ", "a ", "an ")
 SOURCE_BEDROCK = "bedrock"  # a step's `source`: the Image Service made the output ...
 SOURCE_LOCAL = "local"  # ... or the local fallback did (adapters/local_imaging.py)
-# Bedrock's answer to a model id the region does not serve: ValidationException "The provided model identifier is
-# invalid." (e.g. Nova Canvas called in us-west-2 before it was offered there:
-# https://github.com/aws-samples/amazon-bedrock-workshop/issues/340); the adapter reads it as ModelRequestRejected.
-MODEL_NOT_IN_REGION_MARK = "model identifier is invalid"
 
 
 def fallback_reason(error: BaseException) -> str | None:
@@ -96,11 +89,7 @@ def fallback_reason(error: BaseException) -> str | None:
         return f"daily budget: {error}"
     if isinstance(error, BudgetExhausted):
         return f"the enhancement's limit: {error}"
-    if isinstance(error, (ModelAccessDenied, ModelRetired, ModelNotFound)):
-        return f"model unavailable ({type(error).__name__}): {error}"
-    if isinstance(error, ModelRequestRejected) and MODEL_NOT_IN_REGION_MARK in str(error).lower():
-        return f"model unavailable in this region: {error}"
-    return None
+    return unavailable_reason(error)
 
 
 def _without_fallback(error: ImagegateError, operation: EnhanceOperation) -> ImagegateError:

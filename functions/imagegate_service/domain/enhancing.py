@@ -18,7 +18,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from imagegate_service import registry
-from imagegate_service.errors import InvalidRequest
+from imagegate_service.errors import (
+    InvalidRequest,
+    ModelAccessDenied,
+    ModelNotFound,
+    ModelRequestRejected,
+    ModelRetired,
+)
 
 MAX_OPERATIONS = 6  # an enhancement is a short chain; each operation is a billed call and a workflow task
 OPERATIONS = ("remove-background", "replace-background", "outpaint", "upscale", "recolor", "replace", "erase")
@@ -42,6 +48,24 @@ BACKGROUND_SEARCH_PROMPT = "background"
 # and GrabCut. The others (recolor, replace, erase, outpaint, a new background) need a generative model.
 LOCAL_FALLBACK_OPERATIONS = ("remove-background", "upscale")
 ALLOW_LOCAL_FALLBACK = "allowLocalFallback"  # the request's field, on an operation and on the enhance request
+# Bedrock's answer to a model id the region does not serve: ValidationException "The provided model identifier is
+# invalid." (e.g. Nova Canvas called in us-west-2 before it was offered there:
+# https://github.com/aws-samples/amazon-bedrock-workshop/issues/340); the adapter reads it as ModelRequestRejected.
+MODEL_NOT_IN_REGION_MARK = "model identifier is invalid"
+
+
+def unavailable_reason(error: BaseException) -> str | None:
+    """Why a service's call was refused in a way that waiting will not cure, or None: the account has no access
+    (ModelAccessDenied: not subscribed, IAM), the model is retired (ModelRetired), unknown here (ModelNotFound:
+    ResourceNotFoundException) or not offered in this region (MODEL_NOT_IN_REGION_MARK). Bedrock bills none of
+    these (it answered no image). Shared by the enhancement's local fallback (domain/enhancements.py) and a
+    targeted round's fallback to drawing (domain/generation.py); throttling, passing faults, filters, a rejected
+    request and a bad answer are not unavailability."""
+    if isinstance(error, (ModelAccessDenied, ModelRetired, ModelNotFound)):
+        return f"model unavailable ({type(error).__name__}): {error}"
+    if isinstance(error, ModelRequestRejected) and MODEL_NOT_IN_REGION_MARK in str(error).lower():
+        return f"model unavailable in this region: {error}"
+    return None
 
 
 @dataclass(frozen=True)

@@ -14,24 +14,31 @@ Lambda.Unknown, retried too (statemachine/quality_loop.asl.json), with the same 
 
 A targeted round (strategy targeted: Rewrite Prompt chose a recolor, replace or erase of the best image) makes its
 candidates with one Stability AI Image Services call each instead of the generator, billed, noted and resumed the
-same way."""
+same way. When that service cannot be used (refused to the account: AccessDeniedException, not subscribed, IAM;
+retired; ResourceNotFoundException; not in the region: enhancing.unavailable_reason), and no edit of the round was
+answered yet, the round draws its prompt with the generator instead (with the seed Rewrite Prompt chose for that:
+refining.fallback_seed) rather than failing the run: generation.json keeps the reason (`targetedFallback`), so a
+retried task draws without asking the service again, and $.generation.targetedFallback tells Record Round, which
+records the round as drawn. The refused call was not answered, so it is not billed (its reservation is given back:
+domain/spend.py); the drawn calls are billed like any round's, within maxCostUsd and the daily budget. A refusal
+after an edit was answered still fails the task: the round does not change course half made."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.image_services import ServiceRequest
-from imagegate_service.domain.enhancing import parse_operation
+from imagegate_service.domain.enhancing import parse_operation, unavailable_reason
 from imagegate_service.domain.ports import EditRequest, GeneratedImages, ImageGenerator, ImageRequest, ObjectStore
-from imagegate_service.domain.refining import targeted, targeted_as_operation
+from imagegate_service.domain.refining import fallback_seed, public_edit, targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger
-from imagegate_service.domain.state import Edit, Generation, GenerationCall, LoopStep
-from imagegate_service.errors import ImagesFiltered, ModelTransientError, RoundUnfinished
+from imagegate_service.domain.state import Edit, Generation, GenerationCall, LoopStep, TargetedFallback
+from imagegate_service.errors import ImagegateError, ImagesFiltered, ModelTransientError, RoundUnfinished
 
 # The most candidates a round can have (run_request.schema.json, candidatesPerRound.maximum): every candidate key
 # a round could have left behind is within it.
@@ -41,6 +48,8 @@ MAX_CANDIDATE_KEYS = 5
 # margin covers writing the images, generation.json and the ledger after the call.
 CALL_TIME_FACTOR = 1.5
 CALL_TIME_MARGIN_MS = 10_000
+# A targeted round's fallback keeps this much of the refusal's message (Bedrock's words and what to do about them).
+FALLBACK_REASON_MAX_CHARS = 500
 
 
 def call_plan(model: registry.GeneratorModel, candidates: int) -> list[tuple[int, int]]:
@@ -95,11 +104,23 @@ class RoundGenerator:
         round_number = loop["round"]
         model = registry.generator(settings["generator"])
         started = self._clock()
+        fallback: TargetedFallback | None = None
         if targeted(loop.get("edit")):
-            call_maker: CallMaker = self._targeted_calls(state)
+            fallback = self._kept_fallback(state)
+            if fallback is None:
+                call_maker: CallMaker = self._targeted_calls(state)
+                try:
+                    done = self._make_calls(state, call_maker, remaining_ms)
+                except ImagegateError as error:
+                    fallback = self._fall_back(state, call_maker.model_id, error)
+                    if fallback is None:
+                        raise
+            if fallback is not None:
+                call_maker = self._generator_calls(state, model, fallback)
+                done = self._make_calls(state, call_maker, remaining_ms, fallback)
         else:
             call_maker = self._generator_calls(state, model)
-        done = self._make_calls(state, call_maker, remaining_ms)
+            done = self._make_calls(state, call_maker, remaining_ms)
         keys = [key for call in sorted(done.values(), key=lambda call: call["first"]) for key in call["keys"]]
         self._delete_unlisted(run_id, round_number, keys)
         filtered = sum(call["filtered"] for call in done.values())
@@ -111,29 +132,72 @@ class RoundGenerator:
                     f"the content filter ({filtered} of {settings['candidatesPerRound']})."
                 )
             raise ModelTransientError(f"{call_maker.model_id} delivered no usable image in round {round_number}")
-        return {
+        generation: Generation = {
             "round": round_number,
             "imageKeys": keys,
             "filtered": filtered,
             "costUsd": round(cost, 6),
             "durationMs": int((self._clock() - started) * 1000),
         }
+        if fallback is not None:
+            generation["targetedFallback"] = fallback
+        return generation
 
-    def _generator_calls(self, state: LoopStep, model: registry.GeneratorModel) -> CallMaker:
-        """The round drawn (or edited) by the run's generator: as many images per call as it takes."""
+    def _kept_fallback(self, state: LoopStep) -> TargetedFallback | None:
+        """The fallback an earlier attempt of this targeted round decided (generation.json), so a retried task
+        draws on without asking the refusing service again; None when there was none."""
+        loop = state["loop"]
+        earlier = self._images.find_json(c.generation_key(state["runId"], loop["round"])) or {}
+        kept = earlier.get("targetedFallback")
+        seed = fallback_seed(loop)
+        if isinstance(kept, dict) and earlier.get("seed") == seed and kept.get("seed") == seed:
+            return cast("TargetedFallback", kept)
+        return None
+
+    def _fall_back(self, state: LoopStep, model_id: str, error: ImagegateError) -> TargetedFallback | None:
+        """The fallback of a targeted round whose service refused its call for good (enhancing.unavailable_reason),
+        noted in generation.json before anything is drawn; None (the error stands) for any other failure, or when
+        an edit of the round was already answered (it is billed and noted: the round is not changed midway)."""
+        reason = unavailable_reason(error)
+        if reason is None:
+            return None
+        loop, run_id = state["loop"], state["runId"]
+        progress_key = c.generation_key(run_id, loop["round"])
+        earlier = self._images.find_json(progress_key) or {}
+        if earlier.get("seed") == loop["seed"] and earlier.get("calls"):
+            return None
+        edit = public_edit(loop.get("edit"))
+        if edit is None:  # only a targeted round falls back, and it carries its edit
+            return None
+        fallback: TargetedFallback = {
+            "edit": edit,
+            "modelId": model_id,
+            "reason": reason[:FALLBACK_REASON_MAX_CHARS],
+            "seed": fallback_seed(loop),
+        }
+        self._images.put_json(
+            progress_key, {"round": loop["round"], "seed": fallback["seed"], "calls": {}, "targetedFallback": fallback}
+        )
+        return fallback
+
+    def _generator_calls(
+        self, state: LoopStep, model: registry.GeneratorModel, fallback: TargetedFallback | None = None
+    ) -> CallMaker:
+        """The round drawn (or edited) by the run's generator: as many images per call as it takes. With a
+        targeted round's `fallback`: its prompt drawn, with the fallback's seed, no edit."""
         settings, loop = state["settings"], state["loop"]
         request = ImageRequest(
             model_id=model.model_id,
             prompt=loop["prompt"],
             negative_prompt=loop["negativePrompt"],
-            seed=loop["seed"],
+            seed=fallback["seed"] if fallback else loop["seed"],
             width=settings["width"],
             height=settings["height"],
             count=settings["candidatesPerRound"],
             quality=settings["quality"],
             cfg_scale=settings.get("cfgScale"),  # Titan and Canvas only
             style=settings.get("style"),
-            edit=self._edit_request(loop.get("edit")),
+            edit=None if fallback else self._edit_request(loop.get("edit")),
         )
         return CallMaker(
             model_id=model.model_id,
@@ -172,14 +236,21 @@ class RoundGenerator:
         )
 
     def _make_calls(
-        self, state: LoopStep, calls: CallMaker, remaining_ms: Callable[[], int] | None
+        self,
+        state: LoopStep,
+        calls: CallMaker,
+        remaining_ms: Callable[[], int] | None,
+        fallback: TargetedFallback | None = None,
     ) -> dict[str, GenerationCall]:
-        """Every call of the round's plan that generation.json does not hold, each billed and noted there."""
+        """Every call of the round's plan that generation.json does not hold, each billed and noted there (with the
+        round's `fallback`, when it fell back to drawing)."""
         loop, run_id = state["loop"], state["runId"]
         round_number = loop["round"]
+        seed = fallback["seed"] if fallback else loop["seed"]
         progress_key = c.generation_key(run_id, round_number)
         earlier = self._images.find_json(progress_key) or {}
-        done: dict[str, GenerationCall] = earlier.get("calls", {}) if earlier.get("seed") == loop["seed"] else {}
+        done: dict[str, GenerationCall] = earlier.get("calls", {}) if earlier.get("seed") == seed else {}
+        noted = {"targetedFallback": fallback} if fallback else {}
         made = 0
         for first, count in calls.plan:
             if str(first) in done:
@@ -197,7 +268,7 @@ class RoundGenerator:
             done[str(first)] = self._call(state, calls, first, count)
             done[str(first)]["durationMs"] = int((self._clock() - call_started) * 1000)
             made += 1
-            self._images.put_json(progress_key, {"round": round_number, "seed": loop["seed"], "calls": done})
+            self._images.put_json(progress_key, {"round": round_number, "seed": seed, "calls": done, **noted})
         return done
 
     def _edit_request(self, edit: Edit | None) -> EditRequest | None:

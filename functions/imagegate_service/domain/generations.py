@@ -293,6 +293,8 @@ class Generations:
             "mode": entry.get("mode", c.MODE_GENERATE),
             "sourceImage": self._presigner.url(source) if (source := entry.get("sourceImageKey")) else None,
             "edit": entry.get("edit"),
+            # a targeted round that drew instead (its Image Service was unavailable): the edit, the service, why
+            "targetedFallback": entry.get("targetedFallback"),
             "costUsd": entry.get("costUsd", 0.0),
             "evaluation": with_nulls(entry.get("evaluation")),
             "evaluationCostUsd": entry.get("evaluationCostUsd", 0.0),

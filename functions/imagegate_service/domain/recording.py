@@ -15,7 +15,7 @@ from imagegate_service.domain.gate import after_filtered_round, after_round, gat
 from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.ports import Clock, ObjectStore, RunRepository
 from imagegate_service.domain.readings import evaluation_summary, verification_summary
-from imagegate_service.domain.refining import public_edit, round_mode
+from imagegate_service.domain.refining import fallback_change, made_edit, public_edit
 from imagegate_service.domain.rewriting import redraw_seed, rewrite_request
 from imagegate_service.domain.state import (
     JudgeCheck,
@@ -68,6 +68,12 @@ class RoundRecorder:
         now = self._clock()
         rewrite_doc = self._rewrite_since_last_round(run_id, loop)
         changes = rewrite_doc["changes"] if rewrite_doc else []
+        # a targeted round whose service could not be used drew the prompt instead: it is recorded as drawn, with
+        # the seed it drew with, and says which edit it could not make and why
+        fallback = generation.get("targetedFallback")
+        if fallback:
+            changes = [*changes, fallback_change(fallback)]
+        edit = made_edit(loop, generation)
         evaluation = self._evaluation(state)
         verification = recorded_verification(settings, judgement.get("verification"), self._images)
         verification_failed = verification is not None and verification["passed"] is False
@@ -80,11 +86,11 @@ class RoundRecorder:
             "prompt": loop["prompt"],
             "negativePrompt": loop["negativePrompt"],
             "promptChanges": changes,
-            "seed": loop["seed"],
+            "seed": fallback["seed"] if fallback else loop["seed"],
             # generate (drawn from text) or edit (of an earlier round's best image: its key and the edit's parameters)
-            "mode": round_mode(loop),
-            "sourceImageKey": edit["sourceImageKey"] if (edit := loop.get("edit")) else None,
-            "edit": public_edit(loop.get("edit")),
+            "mode": c.MODE_EDIT if edit else c.MODE_GENERATE,
+            "sourceImageKey": edit["sourceImageKey"] if edit else None,
+            "edit": public_edit(edit),
             "imageKeys": generation["imageKeys"],
             "bestImageKey": judgement["imageKey"],
             "verdictKey": judgement["verdictKey"],
@@ -109,6 +115,8 @@ class RoundRecorder:
             "recordedAt": iso(now),
             c.TTL_ATTRIBUTE: expiry_epoch(now, run_ttl_days()),
         }
+        if fallback:
+            round_item["targetedFallback"] = fallback
         improved = improves_on_best(loop, score, verification_failed)
         evaluated = evaluation_summary(evaluation)  # counts only; None when the evaluator was unavailable
         next_loop: Loop = {

@@ -14,11 +14,13 @@ from imagegate_service import registry
 from imagegate_service.domain.enhancing import parse_operation
 from imagegate_service.domain.state import (
     Edit,
+    Generation,
     JudgeCheck,
     Loop,
     PublicEdit,
     RoundItem,
     Settings,
+    TargetedFallback,
     Verdict,
     VerificationDocument,
 )
@@ -163,12 +165,18 @@ def plan_targeted(settings: Settings, loop: Loop, failed: list[JudgeCheck], roun
     operation: task = the operation, object, colour / with), or None to regenerate. Each operation is tried once
     on an image: when an earlier round already made it from the same image and did not become the best, another
     seed of the same edit is not what the run needs (a policy of this project, chosen before any benchmark of it,
-    like the edit rates it meets offline: world/edit.py), so the round regenerates."""
+    like the edit rates it meets offline: world/edit.py), so the round regenerates. And an operation whose Image
+    Service an earlier round of the run found unavailable (its targetedFallback: refused to the account, retired,
+    unknown, not in the region) is not planned again: the refusal is the account's or the region's, not the
+    image's, so it would only fall back again (and an erase would pay for its mask first)."""
     source = loop.get("bestImageKey")
     if settings.get("strategy") != c.STRATEGY_TARGETED or not source:
         return None
     operation = targeted_operation(failed)
     if operation is None:
+        return None
+    unavailable = {str(fallback["modelId"]) for earlier in rounds if (fallback := earlier.get("targetedFallback"))}
+    if registry.image_service_for(operation["op"]).model_id in unavailable:
         return None
     params = {("task" if key == "op" else key): value for key, value in operation.items()}
     for earlier in rounds:
@@ -198,6 +206,33 @@ def targeted_as_operation(edit: Edit) -> dict[str, Any]:
 def round_mode(loop: Loop) -> str:
     """What the loop's current round does: edit (it carries an edit) or generate."""
     return c.MODE_EDIT if loop.get("edit") else c.MODE_GENERATE
+
+
+def fallback_seed(loop: Loop) -> int:
+    """The seed a targeted round draws its prompt with if its service cannot be used: the one Rewrite Prompt chose
+    for it (no earlier drawn round of that prompt overlaps it), else the round's own."""
+    fields: Mapping[str, object] = loop.get("edit") or {}
+    chosen = fields.get("fallbackSeed")
+    return int(chosen) if isinstance(chosen, int) else int(loop["seed"])
+
+
+def made_edit(loop: Loop, generation: Generation) -> Edit | None:
+    """The edit the round made: the loop's, unless Generate Images fell back to drawing (a targeted round whose
+    service could not be used: generation.targetedFallback), in which case none (the round is recorded drawn)."""
+    return None if generation.get("targetedFallback") else loop.get("edit")
+
+
+def fallback_change(fallback: TargetedFallback) -> str:
+    """The round's note of the targeted edit it could not make (one of its promptChanges)."""
+    edit: Mapping[str, object] = fallback["edit"]
+    described = parse_operation(0, {"op": edit["task"], **{k: v for k, v in edit.items() if k in _WORDS}}).describe()
+    return (
+        f"the targeted edit of round {edit.get('sourceRound')}'s image ({described}) could not be made, so the "
+        f"prompt was drawn again instead (seed {fallback['seed']}): {fallback['reason']}"
+    )
+
+
+_WORDS = ("object", "colour", "with")  # a targeted edit's words, as the enhance operation's JSON names them
 
 
 def public_edit(edit: Edit | None) -> PublicEdit | None:

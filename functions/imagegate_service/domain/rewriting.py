@@ -141,11 +141,17 @@ class PromptRewriter:
     def _targeted(self, state: JudgedStep, edit: Edit, base: Loop) -> Loop:
         """A targeted round needs no rewrite: the operation and its words come from the failed checks, so no
         rewriter call is made (none billed). The round keeps the best round's prompt (the next rewrite starts
-        from it) and draws with a seed no earlier edit of the same image used (fresh_seed)."""
+        from it) and draws with a seed no earlier edit of the same image used (fresh_seed). The edit also carries
+        the seed to draw that prompt with should its service be unavailable (fallbackSeed: Generate Images then
+        draws instead of editing): one no earlier drawn round of the prompt overlaps, so the fallback does not pay
+        for an image the run already has (the best round drew this very prompt)."""
         settings, loop, run_id = state["settings"], state["loop"], state["runId"]
         next_round = loop["round"] + 1
         rounds = self._runs.list_rounds(run_id)
         seed = fresh_seed(settings, loop, next_round, base["prompt"], base["negativePrompt"], edit, rounds)
+        drawn: Loop = {**loop, "seed": seed if seed is not None else int(loop["seed"])}
+        again = fresh_seed(settings, drawn, next_round, base["prompt"], base["negativePrompt"], None, rounds)
+        edit = {**edit, "fallbackSeed": again if again is not None else drawn["seed"]}
         description = parse_operation(0, targeted_as_operation(edit)).describe()
         self._images.put_json(
             c.rewrite_key(run_id, next_round),

@@ -79,6 +79,8 @@ Edit = TypedDict(
         "similarityStrength": NotRequired[float],
         "maskPrompt": NotRequired[str],
         "maskKey": NotRequired[str],  # a targeted erase's mask, drawn from the detector's boxes
+        # a targeted edit's: the seed its round draws the prompt with when the service cannot be used
+        "fallbackSeed": NotRequired[int],
         "object": NotRequired[str],
         "colour": NotRequired[str],
         "with": NotRequired[str],
@@ -103,6 +105,18 @@ PublicEdit = TypedDict(
 )
 """A round's edit as recorded (round item, run.json, the API: refining.public_edit): an Edit's task, source round and
 parameters, without its keys (the source image's, the mask's) and without a parameter it did not set."""
+
+
+class TargetedFallback(TypedDict):
+    """A targeted round that drew the prompt instead of editing (domain/generation.py): the Image Service its edit
+    needs could not be used (refused to the account, retired, unknown or not in the region: enhancing.
+    unavailable_reason; Bedrock billed nothing for the refusal). In $.generation, generation.json, the round item
+    and the API's round; later rounds do not plan an edit with that model again (refining.plan_targeted)."""
+
+    edit: PublicEdit  # the edit the round could not make
+    modelId: str  # the Image Service that refused it
+    reason: str
+    seed: int  # the seed the round drew the prompt with instead
 
 
 class EvaluationCounts(TypedDict):
@@ -231,6 +245,7 @@ class Generation(TypedDict):
     costUsd: float
     filtered: NotRequired[int]
     durationMs: NotRequired[int]
+    targetedFallback: NotRequired[TargetedFallback]  # a targeted round that drew the prompt instead
 
 
 class CandidateJudgement(TypedDict):
@@ -767,6 +782,7 @@ class RoundItem(TypedDict):
     mode: str
     sourceImageKey: str | None
     edit: PublicEdit | None  # refining.public_edit's
+    targetedFallback: NotRequired[TargetedFallback]  # the targeted edit it could not make, and why
     imageKeys: list[str]
     bestImageKey: str
     verdictKey: str
