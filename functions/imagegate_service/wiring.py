@@ -1,5 +1,6 @@
 """The one place the service's adapters are built and handed to the domain (cosmicpython's bootstrap, the
-cookbook's handler factory), and, with settings.py, the one place the deployment's environment is read.
+cookbook's handler factory), and, with settings.py and resources.py, the one place the deployment's environment is
+read.
 
 Each function here builds one step's domain object with the AWS adapters it needs: the quality loop's steps
 (handlers/start_run.py ... handlers/finish_run.py), Mark Run Ended, the API's services (generations, reviews,
@@ -11,8 +12,8 @@ these functions under moto; the local runtime runs the handlers, and so these.
 
 Each builder imports the adapters and domain class it builds (deferred imports): a handler loads its own step's
 modules only, as it did before this module existed (make bench's cold-start table; importing every step here added
-60-90 ms to each loop handler). Building is cheap and reads no environment: the adapters read their bucket, table and
-state machine from the environment on first use (adapters/storage.py, workflow.py, presign.py, rekognition.py), and
+60-90 ms to each loop handler). Building is cheap and reads no environment: the adapters ask resources.py for their bucket,
+table and state machine on first use (adapters/storage.py, workflow.py, presign.py, rekognition.py), and
 the deployment values the domain needs (the daily cap: settings.daily_budget_cap; the benchmark's and the enhance
 workflow's state machine ARNs: below) are passed in as functions asked on each use. So a handler module imports
 without its variables set, a warm function sees what the environment says when it is called (the local runtime and
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from imagegate_service import constants as c
+from imagegate_service import resources
 
 if TYPE_CHECKING:  # the builders' return types; each builder imports what it builds
     from imagegate_service.adapters.presign import S3Presigner  # deferred import: cold start
@@ -237,7 +239,7 @@ def idempotency_store() -> Any:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
     return DynamoDBPersistenceLayer(
-        table_name=os.environ[c.ENV_TABLE],
+        table_name=resources.table_name(),
         key_attr="pk",
         sort_key_attr="sk",
         static_pk_value=c.IDEMPOTENCY_PK,

@@ -151,12 +151,35 @@ def test_the_deployment_values_are_read_on_use_not_when_built(monkeypatch):
     assert wiring.benchmark_state_machine_arn() == "arn:aws:states:r:1:stateMachine:b"
 
 
-def test_the_domain_reads_no_environment():
-    # The deployment's variables are read in the wiring and in settings (and by the adapters, on first use)
-    domain = Path(wiring.__file__).parent / "domain"
-    readers = sorted(
-        path.name
-        for path in domain.glob("*.py")
+# The modules of the service that may read the environment, and why. The domain, the handlers and the adapters read
+# none: the adapters ask resources.py on first use, the domain is handed functions by the wiring.
+ENVIRONMENT_READERS = {
+    "wiring.py": "the state machines the API and Mark Run Ended name, CORS origins",
+    "settings.py": "the deployment's run defaults, the daily cap, how long runs are kept",
+    "resources.py": "where the bucket, the table and the loop's state machine are, how URLs are signed",
+    "deployment.py": "the models the CDK app deployed (also read by infra/config.py's checks, given a mapping)",
+    "workflows.py": "where the ASL files are (the CDK app and the local runtime compose the same files)",
+    "prompts.py": "where the prompt templates are (the same for both runtimes)",
+}
+
+
+def environment_readers(root: Path) -> set[str]:
+    return {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
         if any(word in path.read_text(encoding="utf-8") for word in ("os.environ", "getenv("))
-    )
-    assert readers == []
+    }
+
+
+def test_the_scan_sees_an_environment_read(tmp_path):
+    (tmp_path / "adapters").mkdir()
+    (tmp_path / "adapters" / "store.py").write_text("import os\nBUCKET = os.environ['B']\n", encoding="utf-8")
+    (tmp_path / "quiet.py").write_text("X = 1\n", encoding="utf-8")
+    assert environment_readers(tmp_path) == {"adapters/store.py"}
+
+
+def test_only_the_wiring_settings_and_resources_read_the_environment():
+    # The deployment's variables are read in the wiring, in settings and in resources (the adapters' names), plus
+    # the three lookups the CDK app shares; never in the domain, a handler or an adapter
+    readers = environment_readers(Path(wiring.__file__).parent)
+    assert readers == set(ENVIRONMENT_READERS), sorted(readers - set(ENVIRONMENT_READERS))

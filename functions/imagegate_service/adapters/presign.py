@@ -6,18 +6,17 @@ is local computation: no request leaves the function."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
-from imagegate_service import constants as c
+from imagegate_service import resources
 
 
 def _signing_client() -> Any:
     import boto3
     from botocore.config import Config
 
-    endpoint = os.environ.get(c.ENV_PUBLIC_S3_ENDPOINT) or None
+    endpoint = resources.public_s3_endpoint()
     # Path-style with a custom endpoint keeps the bucket in the path (the endpoint may have a path of its own).
     config = Config(signature_version="s3v4", s3={"addressing_style": "path" if endpoint else "virtual"})
     return boto3.client("s3", endpoint_url=endpoint, config=config)
@@ -37,13 +36,13 @@ class S3Presigner:
 
     @property
     def bucket(self) -> str:
-        return self._bucket or os.environ[c.ENV_BUCKET]
+        return self._bucket or resources.bucket_name()
 
     @property
     def expiry_seconds(self) -> int:
         if self._expiry_seconds is not None:
             return self._expiry_seconds
-        return int(os.environ.get(c.ENV_PRESIGN_EXPIRY_SECONDS) or c.DEFAULT_PRESIGN_EXPIRY_SECONDS)
+        return resources.presign_expiry_seconds()
 
     def url(self, key: str) -> str:
         if self._client is None:

@@ -7,11 +7,10 @@ errors the Verify Round state retries (throttling, passing faults) or catches (e
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
-from imagegate_service import constants as c
+from imagegate_service import resources
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.errors import VerifierFailed, VerifierThrottled, VerifierTransientError
 
@@ -36,7 +35,7 @@ class RekognitionDetector:
         return self._call("detect_text", Image=self._image(key))
 
     def _image(self, key: str) -> dict[str, Any]:
-        return {"S3Object": {"Bucket": self._bucket or os.environ[c.ENV_BUCKET], "Name": key}}
+        return {"S3Object": {"Bucket": self._bucket or resources.bucket_name(), "Name": key}}
 
     def _call(self, operation: str, **request: Any) -> dict[str, Any]:
         from botocore.exceptions import BotoCoreError, ClientError

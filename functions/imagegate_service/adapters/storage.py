@@ -4,12 +4,12 @@ keyed by (run, round), so a retried task overwrites what it wrote instead of add
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, cast
 
 from imagegate_service import constants as c
+from imagegate_service import resources
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.adapters.aws_clients import dynamodb_table
 from imagegate_service.domain.state import LedgerEntry, RoundItem, RunItem, RunsIndexKey
@@ -25,7 +25,7 @@ class S3ObjectStore:
 
     @property
     def bucket(self) -> str:
-        return self._bucket or os.environ[c.ENV_BUCKET]
+        return self._bucket or resources.bucket_name()
 
     def put_png(self, key: str, data: bytes) -> None:
         self._client_factory().put_object(Bucket=self.bucket, Key=key, Body=data, ContentType="image/png")
@@ -134,7 +134,7 @@ class RunsTable:
 
     @property
     def _table(self) -> Any:
-        return self._table_factory(self._table_name or os.environ[c.ENV_TABLE])
+        return self._table_factory(self._table_name or resources.table_name())
 
 
 class DynamoRunRepository(RunsTable):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from typing import Any
 
-from imagegate_service import constants as c
+from imagegate_service import resources
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.domain.state import ExecutionStep, ReviewDecision
 
@@ -44,7 +43,7 @@ class StepFunctionsWorkflow:
     def state_machine_arn(self) -> str:
         if callable(self._state_machine_arn):
             return self._state_machine_arn()
-        return self._state_machine_arn or os.environ[c.ENV_STATE_MACHINE_ARN]
+        return self._state_machine_arn or resources.loop_state_machine_arn()
 
     def start(self, run_id: str, request: dict[str, Any]) -> str:
         """Start the execution named run_id with the request as its input; returns its ARN."""
