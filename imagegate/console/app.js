@@ -176,33 +176,38 @@ async function listView() {
   let cursor = null;
 
   const render = () => {
-    const wanted = filter.value;
-    const shown = items.filter((item) => !wanted || item.status === wanted);
-    list.replaceChildren(...shown.map(listItem));
+    list.replaceChildren(...items.map(listItem));
     const judged = verdict.value ? ` the evaluator ${verdict.value === "unverified" ? "did not verify" : verdict.value}` : "";
-    note.textContent = items.length === 0 ? (judged ? `No generations${judged}.` : "No generations yet.")
-      : `${shown.length} of ${items.length} loaded generation(s)${judged}${wanted ? ` are ${wanted}` : ""}`
-        + `${cursor ? "; load more to see older ones" : ""}.`;
+    const wanted = filter.value ? ` ${filter.value}` : "";
+    note.textContent = items.length === 0
+      ? (judged || wanted ? `No${wanted} generations${judged}.` : "No generations yet.")
+      : `${items.length}${wanted} generation(s)${judged} shown${cursor ? "; load more to see older ones" : ""}.`;
   };
+  let asked = 0; // the latest load: a page asked for before a filter changed is dropped
   const load = async () => {
+    const mine = ++asked;
     more.disabled = true;
     const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (cursor) query.set("cursor", cursor);
-    if (verdict.value) query.set("evaluation", verdict.value);  // filtered by the API, page by page
+    // both filters are applied by the API, page by page (GET /generations?status=&evaluation=), so a page of
+    // results is never only what happened to be loaded already
+    if (filter.value) query.set("status", filter.value);
+    if (verdict.value) query.set("evaluation", verdict.value);
     const page = await api(`/generations?${query}`);
-    if (current !== view) return;
+    if (current !== view || mine !== asked) return;
     items.push(...page.generations);
     cursor = page.nextCursor;
     more.hidden = !cursor;
     more.disabled = false;
     render();
   };
-  filter.addEventListener("change", render);
-  verdict.addEventListener("change", () => {
+  const reload = () => {
     items.length = 0;
     cursor = null;
     load().catch((error) => note.replaceChildren(errorBanner(error)));
-  });
+  };
+  filter.addEventListener("change", reload);
+  verdict.addEventListener("change", reload);
   more.addEventListener("click", () => load().catch((error) => note.replaceChildren(errorBanner(error))));
 
   const budget = h("p", { id: "daily-budget", class: "muted" });

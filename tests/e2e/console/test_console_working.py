@@ -404,3 +404,54 @@ def test_a_long_prompt_is_two_lines_in_the_list_and_whole_on_its_page(served, pa
     link.click()
     p.get_by_role("heading", name=prompt).wait_for()
     assert not page.problems, page.problems
+
+
+# -- the status filter, asked of the API ------------------------------------------------------------------------
+def test_the_status_filter_is_applied_by_the_api_not_to_the_loaded_page(served, laptop):
+    """The list used to filter on the status among the generations already loaded (20 a page), so a FAILED one
+    older than the newest 20 was not found; it now asks GET /generations?status= (issue 25.8)."""
+    url, _ = served
+    p = laptop.page
+    # Given a FAILED generation (cancelled while it waits) and then more newer ones than a page of the list holds
+    status, waiting = _api(url, "POST", "/generations", {**TWO_ROUNDS, "threshold": 0, "review": "final"})
+    assert status == 202
+    deadline = time.monotonic() + 60
+    while _api(url, "GET", f"/generations/{waiting['id']}")[1]["status"] != "AWAITING_REVIEW":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert _api(url, "POST", f"/generations/{waiting['id']}/cancel")[0] == 200
+    newer = [
+        _api(url, "POST", "/generations", {"prompt": f"a cat number {k}", "maxRounds": 1, "verifier": "none"})
+        for k in range(20)
+    ]
+    assert all(code == 202 for code, _ in newer)
+    deadline = time.monotonic() + 180
+    for _, started in newer:
+        while _api(url, "GET", f"/generations/{started['id']}")[1]["status"] not in ENDED:
+            assert time.monotonic() < deadline, "the newer generations did not end"
+            time.sleep(0.2)
+    old_failed = f'a[href="#/generations/{waiting["id"]}"]'
+    p.goto(url + "/")
+    p.locator("ul.gen-list .gen-item").first.wait_for()
+    assert p.locator(old_failed).count() == 0  # not on the first page
+
+    # When the list is filtered on FAILED
+    asked: list[str] = []
+    p.on("request", lambda request: asked.append(request.url) if "/generations?" in request.url else None)
+    p.locator("#status-filter").select_option("FAILED")
+    p.locator(old_failed).wait_for()
+
+    # Then the API was asked for FAILED ones, and the list is exactly its answer, the old one among them
+    assert any("status=FAILED" in asked_url for asked_url in asked), asked
+    expected = _api(url, "GET", "/generations?limit=20&status=FAILED")[1]["generations"]
+    shown = p.locator(".gen-item")
+    assert shown.count() == len(expected) >= 1
+    assert [shown.nth(k).locator(".gen-status .badge").first.inner_text() for k in range(shown.count())] == [
+        "FAILED"
+    ] * len(expected)
+    # And "All statuses" lists the newest page again
+    p.locator("#status-filter").select_option("")
+    p.wait_for_function("() => document.querySelectorAll('.gen-item').length === 20")
+    assert p.locator(old_failed).count() == 0
+    laptop.screenshot("list-status-filter")
+    assert not laptop.problems, laptop.problems
