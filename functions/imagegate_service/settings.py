@@ -286,7 +286,14 @@ def _as_invalid_request(error: Any) -> InvalidRequest:
         return InvalidRequest(field, f"has {len(value)} items; allowed: {limit}")
     if error.validator == "enum":
         return InvalidRequest(field, f"{value!r} is not supported; allowed: {', '.join(map(str, rule['enum']))}")
+    if error.validator == "pattern":  # said in the field's words (its description), the regular expression after
+        return InvalidRequest(field, f"{value!r} is not {_lower_first(rule.get('description', 'allowed'))}")
     return InvalidRequest(field, error.message)
+
+
+def _lower_first(text: str) -> str:
+    """'The source generation's id (...).' -> 'the source generation's id (...)', to follow 'is not'."""
+    return (text[:1].lower() + text[1:]).rstrip(".")
 
 
 def _check_model_rules(settings: Settings, model: registry.GeneratorModel) -> None:

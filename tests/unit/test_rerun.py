@@ -87,7 +87,16 @@ def test_the_run_request_checks_from():
         ({"id": SOURCE, "round": 0}, "from.round"),
         ({"id": SOURCE, "extra": 1}, "extra"),
         ({"id": ""}, "from.id"),
+        # not a run id (a held-out bad input the API took with 202 and recorded as given)
+        ({"id": "../../etc"}, "from.id"),
+        ({"id": "a/b"}, "from.id"),
+        ({"id": "<script>"}, "from.id"),
+        ({"id": "-x"}, "from.id"),
     ):
         with pytest.raises(InvalidRequest) as refused:
             resolve_settings({"prompt": "a cat", "from": bad})
         assert refused.value.field == field, bad
+    # a run id is taken as it is, and a refused one is told in words
+    assert resolve_settings({"prompt": "a cat", "from": {"id": SOURCE}})["from"] == {"id": SOURCE}
+    with pytest.raises(InvalidRequest, match=r"^from\.id: '\.\./x' is not the source generation's id \(a run id"):
+        resolve_settings({"prompt": "a cat", "from": {"id": "../x"}})
