@@ -43,3 +43,26 @@ def test_a_bad_status_filter_is_400_naming_it_and_the_statuses(api, lambda_conte
     status, body, _ = call(api, lambda_context, "GET", f"/generations?status={value}")
     assert (status, body["field"]) == (400, "status")
     assert "QUEUED, RUNNING, AWAITING_REVIEW, PASSED, EXHAUSTED, BLOCKED, FAILED" in body["message"]
+
+
+def test_the_status_filter_is_a_query_of_the_runs_index_never_a_scan(api, aws, lambda_context, monkeypatch):
+    """Issue 25.8: in AWS the filter is done by a query (the runs index, newest first), not a scan of the table."""
+    from botocore.client import BaseClient
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for minute, status in enumerate(["PASSED", "EXHAUSTED", "FAILED"]):
+        _evaluated(aws, f"run-{minute}", start + timedelta(minutes=minute), status, [True])
+    calls: list[tuple[str, dict]] = []
+    original = BaseClient._make_api_call
+
+    def recorded(self, operation, params):
+        if self.meta.service_model.service_name == "dynamodb":
+            calls.append((operation, params))
+        return original(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recorded)
+    code, page, _ = call(api, lambda_context, "GET", "/generations?status=EXHAUSTED,FAILED")
+    assert code == 200 and [g["id"] for g in page["generations"]] == ["run-2", "run-1"]
+    operations = {operation for operation, _ in calls}
+    assert "Scan" not in operations and "Query" in operations, operations
+    assert all(params.get("IndexName") for operation, params in calls if operation == "Query"), calls
