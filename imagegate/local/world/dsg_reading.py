@@ -776,7 +776,9 @@ def singular_noun(word: str) -> str:
     if last in _F_PLURALS:
         return prefix + _F_PLURALS[last]
     if len(last) > 4 and last.endswith("ves"):
-        return prefix + last[:-1]
+        # "bookshelves" -> bookshelf, "hooves" -> hoof (the dictionary's lemma); "gloves" -> glove otherwise
+        dictionary = [lemma_ for lemma_ in lexicon.noun_lemmas(last) if lemma_ != last]
+        return prefix + (dictionary[0] if len(dictionary) == 1 else last[:-1])
     if last.endswith("'s") or last.endswith("’s"):
         return word
     if len(last) > 4 and (
@@ -1129,7 +1131,7 @@ class _Reader:
         if obj is subject or obj2 is subject:
             return
         words = EVALUATION_RELATION_WORDS[relation]
-        if relation == "between" and obj2 is not None:
+        if relation == "between" and obj2 is not None and obj2 is not obj:
             target = f"{self._ref(obj)} and {self._ref(obj2)}"
         else:
             target = self._ref(obj)
@@ -2505,6 +2507,18 @@ class _Parser:
                     and self.last is not subject
                     else None
                 )
+                # "a vase to the left of a statue on a marble table": the statue, just named as where the vase is,
+                # stands on the table too (the vase beside it is asked on it as before)
+                support = support or (
+                    self.last
+                    if self.last is not None
+                    and self.last_role == "place"
+                    and self.last_end == self.i - 1
+                    and self.last_relation in _SHARED_PLACES
+                    and token.value in _SUPPORTS
+                    and self.last is not subject
+                    else None
+                )
                 if token.value == "inside":
                     # "a man in a suit" wears it; "in the snow" is a setting (read by noun_phrase)
                     nxt_run = self._peek_run()
@@ -2540,8 +2554,8 @@ class _Parser:
                         obj2, _ = self.noun_phrase()
                         if obj2 is not None:
                             self.out.relation(subject, "between", obj, obj2)
-                    # "between two women" is not asked: the generator's layout places one entity's instances
-                    # together, so the check could never hold offline (a limitation of the world, noted)
+                    elif obj.plural:
+                        self.out.relation(subject, "between", obj, obj)  # "between two women": one on each side
                     continue
                 if token.value == "inside" and obj is not None and obj.noun in _AMBIENT:
                     continue

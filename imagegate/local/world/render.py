@@ -84,6 +84,9 @@ DUPLICATE_INSTANCE = 0.01  # an object asked for once comes out twice (inside SD
 ON_GAP_Y = 0.13  # "on"/"under": the next slot row in the same column, touching (truth: bottom within 0.08 of top)
 DEPTH_STEP_Y = 0.14  # "behind": further back sits a row higher, in the same column (horizontal overlap)
 NEAR_GAP_X = 0.25
+# "between two women": how far each of the two stands from the one between them (geometry, not a rate: how often
+# the relation is followed at all is the profile's relation_follow, as for every relation)
+FLANK_GAP_X = 0.25
 MAX_DEPTH = 3  # depth is drawn in pixelcode.DEPTH_BITS bits
 ARTIFACT_WORDS = frozenset({"noise", "noisy", "artifacts", "artifact", "blurry", "blur", "grainy", "distorted", "jpeg"})
 
@@ -172,7 +175,7 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random, profil
     rates = plan.profile
     _plan_setting(spec, plan, rng)
     entities = [_realise_entity(e, spec, plan, rng) for e in spec.entities]
-    targets, depths, inside = _layout(spec, plan, rng)
+    targets, depths, inside, flanks = _layout(spec, plan, rng)
     crowd = len(spec.entities) - 1
     first: dict[int, int] = {}  # entity -> its first instance
     for k, entity in enumerate(spec.entities):
@@ -185,10 +188,12 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random, profil
         first[k] = len(plan.instances)
         for n in range(count):
             small = rng.random() < rates.small_object_base + rates.small_object_per_extra * (crowd + count - 1)
+            # "a man between two women": the women's instances flank the centre, one on each side
+            x = tx + (flanks[k] * (-1 if n % 2 == 0 else 1) + 0.02 * (n // 2) if k in flanks else 0.02 * n)
             instance = Instance(
                 entity.cls,
                 rgb,
-                tx + 0.02 * n,
+                x,
                 ty,
                 small,
                 attributes,
@@ -287,8 +292,9 @@ _MIRROR = {"left": "right", "right": "left", "top": "bottom", "bottom": "top", "
 
 def _layout(
     spec: SceneSpec, plan: RenderPlan, rng: random.Random
-) -> tuple[list[tuple[float, float]], dict[int, int], dict[int, int]]:
-    """Desired centre per entity, its depth (0 = nearest), and which entity is drawn inside which, following
+) -> tuple[list[tuple[float, float]], dict[int, int], dict[int, int], dict[int, float]]:
+    """Desired centre per entity, its depth (0 = nearest), which entity is drawn inside which, and the entities
+    whose instances flank their centre (by how far: "between two women"), following
     positions and relations - or, by mistake, not (a relation ignored, or swapped: the roles reversed, "far
     from" for one with no reverse). 3D relations are followed as often as 2D ones (an assumption).
 
@@ -304,6 +310,7 @@ def _layout(
     fixed: dict[int, set[str]] = {k: set() for k in xs}
     depths: dict[int, int] = {k: 0 for k in xs}
     inside: dict[int, int] = {}
+    flanks: dict[int, float] = {}
     laid_out = [
         _positions_imply(spec.entities[r.subject].position, spec.entities[r.object].position, r.relation)
         for r in spec.relations
@@ -354,9 +361,9 @@ def _layout(
         else:
             note(a, f"{kind} the {spec.entities[b].cls}")
             note(b, f"the {spec.entities[a].cls} {kind} it")
-        _apply_relation(kind, a, b, xs, ys, fixed, depths, inside, relation.object2)
+        _apply_relation(kind, a, b, xs, ys, fixed, depths, inside, relation.object2, flanks)
     targets = [(min(0.9, max(0.1, xs[k])), min(0.85, max(0.15, ys[k]))) for k in range(len(spec.entities))]
-    return targets, depths, inside
+    return targets, depths, inside, flanks
 
 
 def _positions_imply(pos_a: str | None, pos_b: str | None, relation: str) -> bool:
@@ -382,12 +389,14 @@ def _apply_relation(
     depths: dict[int, int] | None = None,
     inside: dict[int, int] | None = None,
     c: int | None = None,
+    flanks: dict[int, float] | None = None,
 ) -> None:
     """Move a and b (and c, for "between") so that `a kind b` holds; coordinates fixed earlier (positions,
     earlier relations) stay put, so the first statement about an object wins. "behind"/"in front of" also set
     depths (further back: deeper, a row higher, same column); "inside" records the container."""
     depths = {} if depths is None else depths
     inside = {} if inside is None else inside
+    flanks = {} if flanks is None else flanks
 
     def place(values: dict, axis: str, first: int, second: int, gap: float) -> None:
         first_fixed, second_fixed = axis in fixed[first], axis in fixed[second]
@@ -429,6 +438,15 @@ def _apply_relation(
         inside[a] = b
         xs[a], ys[a] = xs[b], ys[b]
         fixed[a].update({"x", "y"})
+    elif kind == "between" and c == b:
+        # "between two women": a at the centre, b's instances on either side of it (plan_image spreads them)
+        centre = xs[a] if "x" in fixed[a] else xs[b] if "x" in fixed[b] else 0.5
+        xs[a] = xs[b] = min(0.7, max(0.3, centre))
+        if "y" not in fixed[a]:
+            ys[a] = ys[b]
+        fixed[a].update({"x", "y"})
+        fixed[b].add("x")
+        flanks[b] = FLANK_GAP_X
     elif kind == "between" and c is not None:
         place(xs, "x", b, c, 0.6)
         if "x" not in fixed[a]:

@@ -432,7 +432,11 @@ class _Parser:
             self.spec.entities[worn_by].actions.append("wear")  # "a woman in a blue dress" wears it
         if self.relation and self.relation[0] != index:
             subject, relation = self.relation
-            if relation == "between" and self.between is None:
+            if relation == "between" and self.between is None and (mention.count or 1) >= 2 and plural:
+                # "between two women": one on each side, the two of one kind (Relation.object2 is the object)
+                self._add_relation(subject, relation, index, index)
+                self.relation = None
+            elif relation == "between" and self.between is None:
                 self.between = index  # the first of the two; the second follows "and"
             elif relation == "between":
                 if self.between != index:

@@ -174,3 +174,26 @@ def test_depth_and_actions_are_drawn_and_read_back():
         ride = truth.satisfied({"kind": "action", "subject": "child", "action": "ride", "object": "pony"}, seen)
         rode = any(i.cls == "child" and "ride" in i.actions for i in plan.instances)
         assert ride is (rode and any(i.cls == "horse" for i in plan.instances)), seed
+
+
+def test_between_two_of_a_kind_is_asked_and_drawn_with_one_on_each_side():
+    # Given "between two <plural>": the evaluator asks it (it was left unasked because the world could not draw it)
+    from imagegate.local.world import render, truth
+    from imagegate.local.world.dsg_reading import read_prompt
+
+    prompt = "a lamp standing between two chairs"
+    (between,) = [c for c in read_prompt(prompt) if c["kind"] == "relation"]
+    assert (between["relation"], between["object"], between["object2"]) == ("between", "chair", "chair")
+    assert between["question"] == "Is the lamp between the chairs?"
+    spec = parse_prompt(prompt)
+    assert [(r.relation, r.object, r.object2) for r in spec.relations] == [("between", 1, 1)]
+    # When the world draws it over many seeds
+    outcomes = []
+    for seed in range(40):
+        png, drawn = render.render_drawing(prompt, "", seed, 512, 512)
+        followed = not drawn["mistakes"]
+        outcomes.append((followed, truth.answer_checks(png, [between])[between["id"]]))
+    # Then whenever the generator made no mistake the lamp stands between the two chairs, and the relation
+    # fails when it did not follow it: the check can pass and can fail
+    assert all(holds for followed, holds in outcomes if followed)
+    assert any(followed for followed, _ in outcomes) and not all(holds for _, holds in outcomes)
