@@ -388,6 +388,34 @@ def test_follow_a_running_generations_progress_and_cancel_it_while_it_runs(serve
     assert not page.problems, page.problems
 
 
+# -- the last round's review ----------------------------------------------------------------------------------
+def test_the_last_rounds_review_says_a_reject_ends_the_run_and_it_does(served, laptop):
+    """Issue 25.6: when no rounds are left, the review box says a reject ends the run (and draws nothing more)."""
+    url, _ = served
+    p = laptop.page
+    # Given a one-round generation waiting for its review
+    status, started = _api(
+        url, "POST", "/generations", {**TWO_ROUNDS, "threshold": 0, "maxRounds": 1, "review": "final"}
+    )
+    assert status == 202
+    _open(p, url, started["id"])
+    p.locator("#review-approve").wait_for(timeout=60_000)
+
+    # Then its review box says that a reject ends the run
+    assert "a reject ends the run EXHAUSTED" in p.locator("#review-last-round").inner_text()
+    laptop.screenshot("review-last-round")
+
+    # And a reject with feedback ends it EXHAUSTED with its one round, no round drawn after it
+    p.locator("#review-feedback").fill("make the cup green")
+    p.locator("#review-reject").click()
+    p.wait_for_function(
+        "() => document.querySelector('#generation-status .badge')?.textContent === 'EXHAUSTED'", timeout=60_000
+    )
+    ended = _api(url, "GET", f"/generations/{started['id']}")[1]
+    assert ended["status"] == "EXHAUSTED" and len(ended["rounds"]) == 1
+    assert not laptop.problems, laptop.problems
+
+
 # -- a long prompt in the list ----------------------------------------------------------------------------------
 def test_a_long_prompt_is_two_lines_in_the_list_and_whole_on_its_page(served, page):
     url, _ = served
