@@ -761,6 +761,9 @@ _CAPITALS_SAID = re.compile(
     r"\b(says|say|saying|reads|read|reading|spells|spelling|labeled|labelled|titled|words)\s+"
     r"((?=[A-Z0-9'&!?.\s-]*[A-Z]{2})[A-Z0-9][A-Z0-9'&!?.-]*(?:\s+[A-Z0-9][A-Z0-9'&!?.-]*)*)(?![\w'\"])"
 )
+# A single capital letter named as a thing ("an X marking the spot"): a letter written in the picture, read as
+# quoted text ('a', 'I' are words; "a T-shirt", "an X-ray" are not letters; "the letter Q" is read as it was)
+_LETTER_AS_THING = re.compile(r"\b(an|a|the)\s+([B-HJ-Z])(?![\w.'’-])")
 _SPACED_UNITS = re.compile(r"\b(\d{1,2}) ([kd])\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+)*|[.,;:!?()]")
 
@@ -1240,6 +1243,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         return f" \x00{len(quotes) - 1}\x00 "
 
     text = _CAPITALS_SAID.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text.replace("’", "'"))
+    text = _LETTER_AS_THING.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text)
     text = _QUOTES.sub(stash, text)
     text = _HAND_MADE.sub(r"hand-\1", text)
     text = _NO_PARAMETER.sub(
