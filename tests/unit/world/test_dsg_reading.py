@@ -1257,7 +1257,7 @@ def test_a_place_opening_a_comma_item_is_the_sentence_subjects():
 
 def test_a_single_capital_letter_named_as_a_thing_is_text_in_the_picture():
     asked = questions("a pirate map of an island with an X marking the treasure")
-    assert 'Does the map say "X"?' in asked and "Is there a x?" not in asked
+    assert 'Does the pirate map say "X"?' in asked and "Is there a x?" not in asked
     # a T-shirt and an X-ray machine are things, not letters
     asked = questions("a man in a T-shirt next to an X-ray machine")
     assert "Is there a t-shirt?" in asked and not any('"T"' in q or '"X"' in q for q in asked)
