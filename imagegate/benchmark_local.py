@@ -59,7 +59,7 @@ def prepare_locally(request: dict[str, Any], name: str | None = None) -> tuple[d
     nothing written: a run its own execution could not hold (or any other bad input) is refused before anything
     starts (InvalidRequest, naming the field and the numbers). ``name``: the execution's; by default a fresh one."""
     from imagegate_service import workflows
-    from imagegate_service.domain.benchmark import BenchmarkPreparer
+    from imagegate_service.domain.benchmarking import BenchmarkPreparer
     from imagegate_service.domain.run_ids import new_run_id
 
     parameters = workflows.benchmark_prepare_parameters()

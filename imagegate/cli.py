@@ -997,7 +997,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         for field, value in (("threshold", args.threshold), ("maxRounds", args.max_rounds))
         if value is not None
     }
-    from imagegate_service.domain.benchmark import parse_arms
+    from imagegate_service.domain.benchmarking import parse_arms
     from imagegate_service.errors import InvalidRequest
 
     try:
@@ -1082,7 +1082,7 @@ def _refused_item(
     items: Sequence[Any], arms: Sequence[str], overrides: dict[str, Any], args: argparse.Namespace
 ) -> str | None:
     """The first benchmark run its settings would refuse (a --threshold out of range refuses them all)."""
-    from imagegate_service.domain.benchmark import arm_request
+    from imagegate_service.domain.benchmarking import arm_request
     from imagegate_service.errors import InvalidRequest
     from imagegate_service.settings import resolve_settings
 

@@ -33,9 +33,11 @@ from imagegate_service import resources
 if TYPE_CHECKING:  # the builders' return types; each builder imports what it builds
     from imagegate_service.adapters.presign import S3Presigner  # deferred import: cold start
     from imagegate_service.adapters.workflow import StepFunctionsWorkflow  # deferred import: cold start
-    from imagegate_service.domain.benchmark import BenchmarkAggregator, BenchmarkPreparer  # deferred import: cold start
+    from imagegate_service.domain.benchmarking import (  # deferred import: cold start
+        BenchmarkAggregator,
+        BenchmarkPreparer,
+    )
     from imagegate_service.domain.daily_budget import DailyBudget  # deferred import: cold start
-    from imagegate_service.domain.ending import RunEnder  # deferred import: cold start
     from imagegate_service.domain.enhancements import (  # deferred import: cold start
         EnhancementRunner,
         EnhancementStarter,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:  # the builders' return types; each builder imports what it bu
     from imagegate_service.domain.generations import Generations  # deferred import: cold start
     from imagegate_service.domain.judging import RoundJudge  # deferred import: cold start
     from imagegate_service.domain.lifecycle import GenerationLifecycle  # deferred import: cold start
+    from imagegate_service.domain.mark_run_ended import RunEnder  # deferred import: cold start
     from imagegate_service.domain.recording import RoundRecorder  # deferred import: cold start
     from imagegate_service.domain.review import ReviewPause, Reviews  # deferred import: cold start
     from imagegate_service.domain.rewriting import PromptRewriter  # deferred import: cold start
@@ -85,7 +88,7 @@ def run_ender(
     """Mark Run Ended (and a cancel, and Aggregate Benchmark's failed children): the runs table through the
     repository port, the daily budget, the enhancements' items. The local runtime passes its own benchmark ARN."""
     from imagegate_service.adapters.enhancements import DynamoEnhancementStore  # deferred import: cold start
-    from imagegate_service.domain.ending import RunEnder  # deferred import: cold start
+    from imagegate_service.domain.mark_run_ended import RunEnder  # deferred import: cold start
 
     return RunEnder(
         DynamoRunRepository(),
@@ -208,7 +211,7 @@ def generation_lifecycle() -> GenerationLifecycle:
 
 
 def benchmark_preparer() -> BenchmarkPreparer:
-    from imagegate_service.domain.benchmark import BenchmarkPreparer  # deferred import: cold start
+    from imagegate_service.domain.benchmarking import BenchmarkPreparer  # deferred import: cold start
 
     return BenchmarkPreparer(objects=S3ObjectStore())
 
@@ -216,7 +219,7 @@ def benchmark_preparer() -> BenchmarkPreparer:
 def benchmark_aggregator() -> BenchmarkAggregator:
     """Aggregate Benchmark: the runs, the Map Run's written results, and Mark Run Ended's marking for a child that
     failed outright."""
-    from imagegate_service.domain.benchmark import BenchmarkAggregator  # deferred import: cold start
+    from imagegate_service.domain.benchmarking import BenchmarkAggregator  # deferred import: cold start
 
     return BenchmarkAggregator(DynamoRunRepository(), S3ObjectStore(), run_ender().execution_ended)
 

@@ -272,7 +272,7 @@ class LocalRuntime:
 
     def _patch_execution_end(self) -> None:
         """What the stack's EventBridge rule does in AWS: when an execution ends TIMED_OUT, ABORTED or FAILED,
-        its run (or a benchmark's runs, or an enhancement) still open is marked FAILED (domain/ending.py). Every end passes
+        its run (or a benchmark's runs, or an enhancement) still open is marked FAILED (domain/mark_run_ended.py). Every end passes
         through the interpreter's `terminated`, whoever started the execution (run, serve, bench)."""
         from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
 

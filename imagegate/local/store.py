@@ -448,7 +448,7 @@ def items_from_run_document(document: dict[str, Any], run_dir: Path) -> dict[str
 
 def _stop(execution_arn: str, cause: str) -> None:
     """End a run whose state cannot be kept: FAILED with StorageUnavailable and the cause, as an aborted
-    execution's run is marked (domain/ending.py: what it holds of the daily cap goes back), then its execution
+    execution's run is marked (domain/mark_run_ended.py: what it holds of the daily cap goes back), then its execution
     stopped so it spends nothing more."""
     import boto3
     from botocore.exceptions import ClientError

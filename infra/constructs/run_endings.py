@@ -64,7 +64,7 @@ class RunEndings(Construct):
             ],
             environment={
                 constants.ENV_BENCHMARK_STATE_MACHINE_ARN: benchmark_state_machine.state_machine_arn,
-                # an execution of this one is an enhancement's (domain/ending.py)
+                # an execution of this one is an enhancement's (domain/mark_run_ended.py)
                 constants.ENV_ENHANCE_STATE_MACHINE_ARN: enhance_state_machine.state_machine_arn,
             },
             wildcards={},

@@ -311,7 +311,7 @@ def test_code_asset_ships_the_bundled_suites(synthesized):
         synthesized.logical_id(synthesized.stack.benchmark.by_name["prepare_benchmark"])
     ]
     asset_dir = synthesized.outdir / f"asset.{function['Properties']['Code']['S3Key'].removesuffix('.zip')}"
-    from imagegate_service.domain import benchmark as domain
+    from imagegate_service.domain import benchmarking as domain
 
     bundled = sorted(path.name for path in domain.SUITES_DIR.glob("*.jsonl"))
     shipped = sorted(path.name for path in (asset_dir / "imagegate_service" / "suites").glob("*.jsonl"))

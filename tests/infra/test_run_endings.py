@@ -75,7 +75,7 @@ def test_mark_run_ended_may_only_update_run_items_release_their_daily_reservatio
     assert variables[c.ENV_BENCHMARK_STATE_MACHINE_ARN] == {
         "Ref": synthesized.logical_id(synthesized.stack.benchmark.state_machine)
     }
-    # an enhancement's execution is told apart by its state machine (domain/ending.py)
+    # an enhancement's execution is told apart by its state machine (domain/mark_run_ended.py)
     assert variables[c.ENV_ENHANCE_STATE_MACHINE_ARN] == {
         "Ref": synthesized.logical_id(synthesized.stack.enhancement.state_machine)
     }

@@ -518,7 +518,7 @@ def test_a_refused_request_with_an_idempotency_key_keeps_no_record_and_the_key_w
 
 def test_a_benchmark_refuses_runs_that_would_wait_for_a_review():
     from imagegate_service.benchmark.suites import SuiteItem
-    from imagegate_service.domain.benchmark import arm_request
+    from imagegate_service.domain.benchmarking import arm_request
 
     item = SuiteItem(id="a", prompt="a red apple", category="c", settings={}, anchor=False, metadata={})
     assert arm_request("loop", {"review": c.REVIEW_NONE}, item)["prompt"] == "a red apple"

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from imagegate_service import wiring
-from imagegate_service.domain.benchmark import BenchmarkAggregator
+from imagegate_service.domain.benchmarking import BenchmarkAggregator
 from imagegate_service.domain.daily_budget import DailyBudget
-from imagegate_service.domain.ending import RunEnder
 from imagegate_service.domain.enhancements import EnhancementRunner, EnhancementStarter
 from imagegate_service.domain.evaluating import RoundEvaluator
 from imagegate_service.domain.finishing import RunFinisher
@@ -19,6 +18,7 @@ from imagegate_service.domain.generation import RoundGenerator
 from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.judging import RoundJudge
 from imagegate_service.domain.lifecycle import GenerationLifecycle
+from imagegate_service.domain.mark_run_ended import RunEnder
 from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.domain.review import ReviewPause, Reviews
 from imagegate_service.domain.rewriting import PromptRewriter

@@ -1,7 +1,7 @@
 """The benchmark report: report.json (data) and report.html (a self-contained page with inline SVG).
 
 Layout: ``benchmarks/<YYYY-MM-DD>/report.json`` and ``report.html`` (written by the aggregation step,
-domain/benchmark.py). The page is rendered from templates/benchmark_report.html with autoescaping on;
+domain/benchmarking.py). The page is rendered from templates/benchmark_report.html with autoescaping on;
 this module works out what it shows (numbers formatted, chart geometry), the template lays it out.
 """
 

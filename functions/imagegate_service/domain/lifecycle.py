@@ -1,7 +1,7 @@
 """Cancel and delete a generation (POST /generations/{id}/cancel, DELETE /generations/{id}).
 
 Cancel stops the run's execution (StopExecution: it ends ABORTED) and records the run as ended the way every
-execution that ends outside the state machine's Catch is recorded (domain/ending.py, Mark Run Ended): FAILED with
+execution that ends outside the state machine's Catch is recorded (domain/mark_run_ended.py, Mark Run Ended): FAILED with
 the execution's status and the cause ("cancelled by ..."), its rounds and their cost kept, and what it still held
 of the daily cap given back. The record is written here at once, not left to the "Execution Status Change" event,
 so the answer already says how the run ended; the event's second marking changes nothing (it is conditional on

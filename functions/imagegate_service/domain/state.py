@@ -565,8 +565,8 @@ RunsIndexKey = dict[str, str]
 
 
 class ExecutionEndDetail(TypedDict, total=False):
-    """An execution's end as Mark Run Ended reads it (domain/ending.py): EventBridge's "Step Functions Execution
-    Status Change" detail, the local runtime's describe_execution output, a cancel's (domain/lifecycle.py) or a
+    """An execution's end as Mark Run Ended reads it (domain/mark_run_ended.py): EventBridge's "Step Functions
+    Execution Status Change" detail, the local runtime's describe_execution output, a cancel's (domain/lifecycle.py) or a
     benchmark child's that failed outright (FailedChild and its run id as `name`). Only these keys are read."""
 
     status: str | None  # TIMED_OUT, ABORTED, FAILED are marked; any other (or none) is skipped
@@ -575,7 +575,8 @@ class ExecutionEndDetail(TypedDict, total=False):
     stateMachineArn: str  # tells a benchmark's or an enhancement's execution from a run's
     error: str | None
     cause: str | None
-    startDate: Any  # epoch ms (EventBridge), a datetime (boto3), an ISO 8601 string (the CLI): domain/ending._moment
+    # epoch ms (EventBridge), a datetime (boto3), an ISO 8601 string (the CLI): domain/mark_run_ended._moment
+    startDate: Any
     stopDate: Any
 
 

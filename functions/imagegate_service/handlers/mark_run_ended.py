@@ -1,5 +1,5 @@
 """EventBridge target of Step Functions "Execution Status Change" (TIMED_OUT, ABORTED, FAILED): marks the
-execution's run (or a benchmark's runs) FAILED if still RUNNING. See domain/ending.py."""
+execution's run (or a benchmark's runs) FAILED if still RUNNING. See domain/mark_run_ended.py."""
 
 from typing import Any, cast
 
@@ -18,7 +18,7 @@ ender = wiring.run_ender()
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> EndMarking:
-    # every key of the detail is optional and read with .get (domain/ending.py): nothing to check before the cast
+    # every key of the detail is optional and read with .get (domain/mark_run_ended.py): nothing to check before the cast
     result = ender.execution_ended(cast("ExecutionEndDetail", event.get("detail") or {}))
     logger.info("execution ended", extra=result)
     if result["marked"]:

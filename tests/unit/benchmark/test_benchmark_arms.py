@@ -15,7 +15,7 @@ from imagegate_service import workflows
 from imagegate_service.benchmark import limits
 from imagegate_service.benchmark.metrics import ARM_METRICS
 from imagegate_service.benchmark.report import _ARM_LABELS, build_report, render_html
-from imagegate_service.domain.benchmark import BenchmarkPreparer, parse_arms
+from imagegate_service.domain.benchmarking import BenchmarkPreparer, parse_arms
 from imagegate_service.errors import InvalidRequest
 
 pytestmark = pytest.mark.unit

@@ -164,7 +164,7 @@ class Runs:
 
 
 def test_the_aggregation_reads_every_outcome_from_the_written_results():
-    from imagegate_service.domain.benchmark import BenchmarkAggregator
+    from imagegate_service.domain.benchmarking import BenchmarkAggregator
 
     # Given four prepared runs: two children succeeded, one failed outright, one never reported
     entries = [
@@ -238,7 +238,7 @@ def test_the_aggregation_reads_every_outcome_from_the_written_results():
 
 
 def test_a_map_run_that_failed_is_aggregated_from_the_results_it_wrote_and_its_error_passed_on():
-    from imagegate_service.domain.benchmark import BenchmarkAggregator
+    from imagegate_service.domain.benchmarking import BenchmarkAggregator
 
     # Given a Map Run that failed on its tolerated failures: one child succeeded, one failed outright, two were
     # never started (PENDING), and the workflow caught the Map's error (no ResultWriterDetails then)

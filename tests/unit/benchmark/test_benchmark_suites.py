@@ -202,7 +202,7 @@ def test_an_items_max_rounds_is_accepted_exactly_when_a_run_request_would_take_i
 def test_a_benchmarks_inline_items_are_checked_naming_the_item_and_field(item, field, words) -> None:
     # Given a benchmark request whose second inline item is wrong
     from imagegate_service import workflows
-    from imagegate_service.domain.benchmark import BenchmarkPreparer
+    from imagegate_service.domain.benchmarking import BenchmarkPreparer
     from imagegate_service.errors import InvalidRequest
 
     request = {"items": [{"id": "a", "prompt": "an apple", "category": "c"}, item]}

@@ -235,7 +235,7 @@ class BenchmarkAggregator:
         self._objects = objects
         # A child that failed outright (timed out, aborted, an error no Catch took) left its run item open, and
         # Mark Run Ended's rule matches the loop's and the benchmark's executions, not a Map Run's children:
-        # its end is recorded here, as Mark Run Ended records one (domain/ending.py, a conditional update).
+        # its end is recorded here, as Mark Run Ended records one (domain/mark_run_ended.py, a conditional update).
         self._ender = ender
 
     def _end_failed_children(self, children: dict[str, FailedChild]) -> None:
