@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # the builders' return types; each builder imports what it bu
     )
     from imagegate_service.domain.evaluating import RoundEvaluator  # deferred import: cold start
     from imagegate_service.domain.finishing import RunFinisher  # deferred import: cold start
-    from imagegate_service.domain.generation import RoundGenerator  # deferred import: cold start
+    from imagegate_service.domain.generating import RoundGenerator  # deferred import: cold start
     from imagegate_service.domain.generations import Generations  # deferred import: cold start
     from imagegate_service.domain.judging import RoundJudge  # deferred import: cold start
     from imagegate_service.domain.lifecycle import GenerationLifecycle  # deferred import: cold start
@@ -147,7 +147,7 @@ def run_starter() -> RunStarter:
 
 def round_generator() -> RoundGenerator:
     from imagegate_service.adapters.image_services import BedrockImageServices  # deferred import: cold start
-    from imagegate_service.domain.generation import RoundGenerator  # deferred import: cold start
+    from imagegate_service.domain.generating import RoundGenerator  # deferred import: cold start
 
     return RoundGenerator(BedrockImageGenerator(), S3ObjectStore(), spend_ledger(), make_services=BedrockImageServices)
 

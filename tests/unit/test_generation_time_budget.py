@@ -11,7 +11,7 @@ import pytest
 
 from imagegate_service import constants as c
 from imagegate_service import wiring
-from imagegate_service.domain.generation import CALL_TIME_FACTOR, CALL_TIME_MARGIN_MS, RoundGenerator
+from imagegate_service.domain.generating import CALL_TIME_FACTOR, CALL_TIME_MARGIN_MS, RoundGenerator
 from imagegate_service.domain.ports import GeneratedImages
 from imagegate_service.domain.spend import SpendLedger, totals
 from imagegate_service.domain.start import RunStarter

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from imagegate_service import constants as c
 from imagegate_service import wiring
 from imagegate_service.domain.finishing import blocked_reason
-from imagegate_service.domain.generation import RoundGenerator
+from imagegate_service.domain.generating import RoundGenerator
 from imagegate_service.domain.ports import GeneratedImages
 from imagegate_service.domain.recording import RoundRecorder
 from imagegate_service.domain.spend import SpendLedger, totals

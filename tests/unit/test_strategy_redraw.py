@@ -13,7 +13,7 @@ from imagegate_service import constants as c
 from imagegate_service import registry
 from imagegate_service.adapters.storage import S3ObjectStore
 from imagegate_service.domain.costs import estimated_round_cost
-from imagegate_service.domain.generation import RoundGenerator
+from imagegate_service.domain.generating import RoundGenerator
 from imagegate_service.domain.ports import GeneratedImages
 from imagegate_service.domain.rewriting import PromptRewriter, redraw_seed
 from imagegate_service.domain.spend import BilledCall, call_id

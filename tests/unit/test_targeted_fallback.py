@@ -1,6 +1,6 @@
 """Issue 28.2, reviewer's finding 2: a targeted round whose Stability AI Image Service cannot be used (refused to the
 account, retired, unknown, not in the region) draws its prompt with the generator instead of failing the run. Domain
-level, on moto storage: Generate Images' fallback (domain/generation.py), what the round records and what later rounds
+level, on moto storage: Generate Images' fallback (domain/generating.py), what the round records and what later rounds
 plan (domain/refining.py), and which refusals count (domain/enhancing.py, unavailable_reason)."""
 
 import pytest
@@ -9,7 +9,7 @@ from imagegate_service import constants as c
 from imagegate_service import registry, wiring
 from imagegate_service.adapters.bedrock import access_denied_message
 from imagegate_service.domain.enhancing import unavailable_reason
-from imagegate_service.domain.generation import RoundGenerator
+from imagegate_service.domain.generating import RoundGenerator
 from imagegate_service.domain.ports import GeneratedImages
 from imagegate_service.domain.refining import fallback_change, made_edit, plan_targeted, public_edit
 from imagegate_service.domain.spend import SpendLedger, totals

@@ -14,7 +14,7 @@ from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.enhancements import EnhancementRunner, EnhancementStarter
 from imagegate_service.domain.evaluating import RoundEvaluator
 from imagegate_service.domain.finishing import RunFinisher
-from imagegate_service.domain.generation import RoundGenerator
+from imagegate_service.domain.generating import RoundGenerator
 from imagegate_service.domain.generations import Generations
 from imagegate_service.domain.judging import RoundJudge
 from imagegate_service.domain.lifecycle import GenerationLifecycle

@@ -59,7 +59,7 @@ def unavailable_reason(error: BaseException) -> str | None:
     (ModelAccessDenied: not subscribed, IAM), the model is retired (ModelRetired), unknown here (ModelNotFound:
     ResourceNotFoundException) or not offered in this region (MODEL_NOT_IN_REGION_MARK). Bedrock bills none of
     these (it answered no image). Shared by the enhancement's local fallback (domain/enhancements.py) and a
-    targeted round's fallback to drawing (domain/generation.py); throttling, passing faults, filters, a rejected
+    targeted round's fallback to drawing (domain/generating.py); throttling, passing faults, filters, a rejected
     request and a bad answer are not unavailability."""
     if isinstance(error, (ModelAccessDenied, ModelRetired, ModelNotFound)):
         return f"model unavailable ({type(error).__name__}): {error}"

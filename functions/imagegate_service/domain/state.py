@@ -108,7 +108,7 @@ parameters, without its keys (the source image's, the mask's) and without a para
 
 
 class TargetedFallback(TypedDict):
-    """A targeted round that drew the prompt instead of editing (domain/generation.py): the Image Service its edit
+    """A targeted round that drew the prompt instead of editing (domain/generating.py): the Image Service its edit
     needs could not be used (refused to the account, retired, unknown or not in the region: enhancing.
     unavailable_reason; Bedrock billed nothing for the refusal). In $.generation, generation.json, the round item
     and the API's round; later rounds do not plan an edit with that model again (refining.plan_targeted)."""
