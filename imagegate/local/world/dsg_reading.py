@@ -1467,8 +1467,8 @@ def _tag(tokens: list[_Token]) -> None:
         elif (
             word in _TEXT_VERBS
             and (
-                following is None
-                or following.startswith("\x00")
+                (following is None and not (previous is not None and previous.tag == "COP"))  # "she is reading"
+                or (following is not None and following.startswith("\x00"))
                 # "a sign reading the words 'OPEN'" (a quote comes), not "a man reading a newspaper"
                 or (following in {"the", "a"} and any(w.startswith("\x00") for w in words[i + 2 : i + 5]))
             )
@@ -1476,6 +1476,17 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "TEXTVERB"
         elif word in _OTHER_PREPOSITIONS:
             token.tag = "PREP"
+        elif (
+            previous is not None
+            and previous.tag == "COP"
+            and word.endswith("ing")
+            and (word in _ING_NOUNS or word in _TEXT_VERBS)
+            and (following in {None, ".", ",", ";", "!", "?"} or following in _DETERMINERS)
+            and lexicon.verb_lemmas(word)
+        ):
+            token.tag = (
+                "VERB"  # "a girl is reading", "is painting a wall": what she does ("a reading nook" is a noun's)
+            )
         elif previous is not None and (
             (word in _VERBS and previous.tag in {"AUX", "PRON"})
             or (
@@ -1592,6 +1603,9 @@ def _tag(tokens: list[_Token]) -> None:
                 and word.endswith("s")
                 and len(word) > 3
                 and word.isalpha()
+                # an -s form of a verb, not a noun ending in s: "a red dress", "a summer dress" are things
+                and not word.endswith(("ss", "us", "is"))
+                and any(lemma_ != word for lemma_ in lexicon.verb_lemmas(word))
                 and not _is_plural(previous.word)
                 and _after_a(tokens, i)
                 and (following is None or following in _DETERMINERS or following in _OTHER_PREPOSITIONS)
@@ -1841,6 +1855,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         and len(head_words) == 1
         and last not in _KNOWN_NOUNS
         and last not in _MATERIAL_NOUNS
+        # "a baby is sleeping", "a giant": after "a"/"an" with nothing between, a word that is also a noun names it
+        and not (len(rest) == 1 and count is None and words[0].word in {"a", "an", "the"} and lexicon.is_noun(last))
     ):
         # an adjective with no noun: "the cat is fluffy"; kept as modifiers of the previous entity by the caller
         phrase = _Phrase(head="", plural=False, definite=definite)

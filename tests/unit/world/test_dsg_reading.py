@@ -1261,3 +1261,20 @@ def test_a_single_capital_letter_named_as_a_thing_is_text_in_the_picture():
     # a T-shirt and an X-ray machine are things, not letters
     asked = questions("a man in a T-shirt next to an X-ray machine")
     assert "Is there a t-shirt?" in asked and not any('"T"' in q or '"X"' in q for q in asked)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted",
+    [
+        ("a woman in a red dress", {"Is there a dress?", "Is the dress red?", "Is the woman wearing the dress?"}),
+        ("a girl wearing a summer dress", {"Is the girl wearing the summer dress?"}),
+        ("A baby is sleeping on a quilted mattress.", {"Is there a baby?", "Is the baby on the mattress?"}),
+        ("the toddler's giant is waving", set()),
+        ("a young girl is reading", {"Is the girl reading?"}),
+        ("a man is painting a fence", {"Is the man painting the fence?"}),
+    ],
+)
+def test_words_that_are_nouns_stay_nouns_and_verbs_after_is_stay_verbs(prompt, wanted):
+    asked = questions(prompt)
+    assert wanted <= set(asked), asked
+    assert not any(q.endswith(("the summer?", "dressing?")) for q in asked)
