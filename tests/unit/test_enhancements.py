@@ -311,3 +311,66 @@ def test_a_bad_finish_in_a_run_request_is_refused_naming_the_field(finish, field
     with pytest.raises(InvalidRequest) as refused:
         resolve_settings({"prompt": "a red cup", "finish": finish})
     assert refused.value.field == field
+
+
+# Every operation the API takes, as its JSON (issue 28's "tests per operation"): erase names what the detector sees.
+EACH_OPERATION = {
+    "remove-background": {"op": "remove-background"},
+    "replace-background": {"op": "replace-background", "prompt": "a sunny beach"},
+    "outpaint": {"op": "outpaint", "left": 128, "up": 64, "prompt": "more of the room"},
+    "upscale:fast": {"op": "upscale", "mode": "fast"},
+    "upscale:conservative": {"op": "upscale", "mode": "conservative"},
+    "upscale:creative": {"op": "upscale", "mode": "creative"},
+    "recolor": {"op": "recolor", "object": "the cup", "colour": "green"},
+    "replace": {"op": "replace", "object": "the cup", "with": "a teapot"},
+    "erase": {"op": "erase", "object": "the cup"},
+}
+
+
+def test_every_operation_of_the_registry_is_covered_here():
+    assert set(EACH_OPERATION) == set(registry.image_service_operations())
+
+
+@pytest.mark.parametrize("key", sorted(EACH_OPERATION))
+def test_each_operation_is_sent_as_documented_recorded_once_and_billed_once_at_its_price(world, picture, key):
+    images, store, _, bedrock = world
+    service = registry.image_service_for(key)
+    _, request = start(world, [EACH_OPERATION[key]], maxCostUsd=5)
+    run, _ = runner(world, Detector(picture))
+    state = {**request, "index": 0, "current": request["progress"]["current"], "attempt": 0}
+
+    first = run.apply(state)
+    again = run.apply(state)  # a re-delivered invocation
+
+    # The one call the offline provider answered passed its check of the documented body (registry fields: no
+    # extraneous key, every required one, each within its type, enum, length and range) ...
+    calls = [call for call in bedrock.calls if call.model_id == service.model_id]
+    assert [call.outcome for call in calls] == ["ok"]
+    assert set(calls[0].body) <= set(service.fields)
+    assert {name for name, rule in service.fields.items() if rule.get("required")} <= set(calls[0].body)
+    # ... its output is kept once beside the source round and recorded on the enhancement's step
+    assert first == again
+    step = store.get_enhancement(RUN, "e1")["steps"]["0"]
+    assert step["key"].startswith(c.round_prefix(RUN, 2)) and images.get_bytes(step["key"]).startswith(b"\x89PNG")
+    # ... and billed once, at the registry's price, in the ledger and in the provider's own bill
+    billed = [e for e in store.ledger(RUN) if e["step"] == STEP_ENHANCE]
+    assert [float(e["costUsd"]) for e in billed] == [pytest.approx(service.price_per_call_usd)]
+    assert [b.model_id for b in bedrock.bill] == [service.model_id]
+
+
+@pytest.mark.parametrize("key", sorted(EACH_OPERATION))
+def test_each_operation_stays_within_the_daily_budget(world, picture, key):
+    _, store, _, bedrock = world
+    service = registry.image_service_for(key)
+    table = boto3.resource("dynamodb").Table(TABLE)
+    # Given a daily cap a little below the operation's price (the erase's detector call still fits)
+    daily = DailyBudget(DynamoDailyBudgetStore(TABLE, lambda name: table), cap_usd=service.price_per_call_usd - 0.001)
+    _, request = start(world, [EACH_OPERATION[key]], maxCostUsd=5)
+    run, _ = runner(world, Detector(picture), daily=daily)
+    # Then its call is not made: nothing billed for the service, nothing left reserved
+    with pytest.raises(DailyBudgetExhausted):
+        run.apply({**request, "index": 0, "current": request["progress"]["current"], "attempt": 0})
+    assert not [call for call in bedrock.calls if call.model_id == service.model_id] and bedrock.bill == []
+    assert not [e for e in store.ledger(RUN) if e["step"] == STEP_ENHANCE]
+    assert daily.status()["reservedUsd"] == pytest.approx(0.0)
+    assert daily.status()["spentUsd"] <= service.price_per_call_usd - 0.001 + 1e-9
