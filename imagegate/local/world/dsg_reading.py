@@ -590,6 +590,11 @@ _COMPLEMENT_PARTICIPLES = frozenset(
 _MEDIUM_PARTICIPLES = frozenset(
     _words("written drawn painted printed carved engraved embroidered etched spelled spelt formed sketched")
 )
+# Weather that does something by itself ("with snow falling", "wind blowing"): its verb is no thing's action
+_FALLING_WEATHER = frozenset(_words("snow snowflakes rain raindrops wind hail sleet lightning"))
+# Participles of what covers a thing ("a wall covered in ivy", "a cake coated in chocolate"): the state, with no
+# containment in what covers it
+_COATING_PARTICIPLES = frozenset(_words("covered coated wrapped draped cloaked smothered drenched soaked dipped"))
 # A thing on or in a place shares the place's position relative to others ("a cat on a mat in front of a fire")
 _SUPPORTS = frozenset({"on", "inside"})
 _SHARED_PLACES = frozenset(
@@ -1244,6 +1249,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
 
     text = _CAPITALS_SAID.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text.replace("’", "'"))
     text = _LETTER_AS_THING.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text)
+    text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
     text = _QUOTES.sub(stash, text)
     text = _HAND_MADE.sub(r"hand-\1", text)
     text = _NO_PARAMETER.sub(
@@ -1503,7 +1509,18 @@ def _tag(tokens: list[_Token]) -> None:
             )
         ):
             token.tag = "VERB"  # "we can see", "they hold"
-        elif word in _ADVERBS or (
+        elif (
+            word in _ADVERBS
+            or (  # "perhaps", "maybe", "almost": the dictionary knows them only as adverbs
+                lexicon.is_adverb(word)
+                and not lexicon.is_noun(word)
+                and not lexicon.is_adjective(word)
+                and not lexicon.verb_lemmas(word)
+                and word not in _DETERMINERS
+                and word not in _NUMBERS
+                and not _match_relation(words, i)
+            )
+        ) or (
             word.endswith("ly")
             and len(word) > 4
             and word not in {"holly", "lily", "belly", "jelly", "fly", "butterfly", "bully"}
@@ -2499,6 +2516,32 @@ class _Parser:
                     self.out.checks.remove(acted)
                     self.out.action(agent, acted["action"], obj)
                 continue
+            if (
+                tag == "REL"
+                and token.value == "on"
+                and self.peek(1) is not None
+                and self.peek(1).word == "top"
+                and (self.peek(2) is None or self.peek(2).tag in {"PUNCT", "CONJ"})
+            ):
+                self.i += 2  # "books with a cup on top", "ramen with chopsticks resting on top": on the first thing
+                base = self.sentence_subject or self.topic
+                placed = self.last
+                holder = next(
+                    (
+                        c["object"]
+                        for c in reversed(self.out.checks)
+                        if placed is not None
+                        and c["kind"] == "relation"
+                        and c["relation"] == "inside"
+                        and c["parent"] == placed.id
+                    ),
+                    None,
+                )
+                if holder is not None:  # "a cup of tea on top": the cup is on it, the tea in the cup
+                    placed = next((e for e in reversed(self.out.entities) if e.noun == holder), placed)
+                if placed is not None and base is not None and placed is not base:
+                    self.out.relation(placed, "on", base)
+                continue
             if tag == "REL":
                 self.i += 1
                 # "a woman holding a cup on a table": the thing just acted on; "a cat on a mat next to a dog":
@@ -2972,6 +3015,10 @@ class _Parser:
             subject = self.last  # "..., lit by a bulb hanging from the ceiling": the bulb hangs, not the bench
         if subject is None:
             return
+        if reduced and (
+            self.tokens[self.i - 2].word in _FALLING_WEATHER or self.tokens[self.i - 2].word in _WEATHER_NOUNS
+        ):
+            return  # "with snow falling", "rain pouring": the weather's doing, not the bird's
         self.last_role = "verb"
         relating, self.relating = self.relating, (subject if subject is not self.topic else self.relating)
         self._verb_object(token, subject)  # "a hydrant with a dog sniffing it": it is not the dog itself
@@ -3109,8 +3156,10 @@ class _Parser:
                     return  # "a woman dressed in red": what she wears is red, asked as such by the colour that follows
                 if words:
                     self.out.attribute(subject, f"{token.word} {nxt.word} {' '.join(words)}", "state")
-                    if token.word in _MEDIUM_PARTICIPLES and nxt.tag == "REL":
-                        self.i += 1  # "written in spray paint": what it is written in, not a thing inside another
+                    if (token.word in _MEDIUM_PARTICIPLES or token.word in _COATING_PARTICIPLES) and nxt.tag == "REL":
+                        # "written in spray paint": what it is written in; "a wall covered in ivy": what covers
+                        # it; neither is a thing the subject is inside
+                        self.i += 1
                     return
             self.out.attribute(subject, token.word, "state")
             return

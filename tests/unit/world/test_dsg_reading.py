@@ -1278,3 +1278,21 @@ def test_words_that_are_nouns_stay_nouns_and_verbs_after_is_stay_verbs(prompt, w
     asked = questions(prompt)
     assert wanted <= set(asked), asked
     assert not any(q.endswith(("the summer?", "dressing?")) for q in asked)
+
+
+def test_on_top_puts_the_thing_on_the_first_and_a_cup_of_it_stays_the_cup():
+    assert ("mug", "on", "book") in relation_triples("a stack of three books with a mug of cocoa on top")
+    assert ("cocoa", "on", "book") not in relation_triples("a stack of three books with a mug of cocoa on top")
+    assert ("cherry", "on", "cake") in relation_triples("a cake with a cherry on top.")
+
+
+def test_what_covers_a_thing_does_not_hold_it_and_falling_snow_is_no_things_fall():
+    asked = questions("a stone wall covered in ivy next to a gate")
+    assert "Is the wall covered in ivy?" in asked and not any("inside the ivy" in q for q in asked)
+    asked = questions("a red fox sitting on a log, with snow falling")
+    assert "Is the fox falling?" not in asked and "Is the fox on the log?" in asked
+
+
+def test_an_aside_between_dashes_and_an_adverb_are_no_things():
+    asked = questions("A lone surfer - perhaps a teenager - stands on a pier.")
+    assert "Is there a surfer?" in asked and not any("perhap" in q for q in asked)
