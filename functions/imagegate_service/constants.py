@@ -200,7 +200,6 @@ EVALUATION_RELATION_WORDS = {
     "between": "between",
 }
 EVALUATION_RELATIONS = tuple(EVALUATION_RELATION_WORDS)
-GENEVAL_RELATIONS = EVALUATION_RELATIONS[:4]
 # Relations between the subject and two objects (object and object2): an expected item's [relation, index] cannot
 # name them.
 EVALUATION_TWO_OBJECT_RELATIONS = ("between",)
@@ -230,25 +229,14 @@ def runs_index_sk(started_at: str, run_id: str) -> str:
     return f"{started_at}#{run_id}"
 
 
-# What the first writer of a run item (the API when it accepts a generation, else Start Run) sets and Start Run
-# keeps: when it was accepted, its place in the newest-first listing, its expiry.
-RUN_FIRST_WRITER_KEYS = frozenset({"createdAt", RUNS_INDEX_SK, TTL_ATTRIBUTE})
-
-
 # Idempotency records (Powertools) share the runs table under one static partition, expiring via TTL.
 IDEMPOTENCY_PK = "IDEMPOTENCY"
-IDEMPOTENCY_KEY_PREFIX = "generations.start"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_EXPIRY_SECONDS = 24 * 3600
-# The API's own request limits (API Gateway allows 10 MB; a run request is a few KB at most).
-MAX_REQUEST_BODY_BYTES = 32 * 1024
-LIST_DEFAULT_LIMIT = 20
-LIST_MAX_LIMIT = 100
 
 # How a round that missed the threshold leads to the next (run setting "strategy"):
 # regenerate = the rewriter improves the prompt and the next round draws from text;
 # refine = after round 1 every round edits the best image so far (the generator's edit mode, model registry);
-# auto = refine when the best score is within AUTO_REFINE_MARGIN of the threshold and the failed checks are
+# auto = refine when the best score is within refining.AUTO_REFINE_MARGIN of the threshold and the failed checks are
 #        local (one object, its presence, colour or attributes), regenerate otherwise (and on a model that cannot edit);
 # redraw = a control arm: the same prompt re-drawn with the next seed, no model call;
 # reword = a control arm: the rewriter restates the ORIGINAL prompt more explicitly without reading the judge's
@@ -278,19 +266,6 @@ DEPRECATED_STRATEGIES = {"rewrite": STRATEGY_REGENERATE}
 # What a round did (its round item's "mode"): drew from text, or edited an earlier round's best image.
 MODE_GENERATE = "generate"
 MODE_EDIT = "edit"
-# strategy auto: edit while the best score is at most this many points below the threshold.
-AUTO_REFINE_MARGIN = 1.5
-# Failed judge checks an edit can fix in place: the checks' kinds (verdict.schema.json checks[].kind) that
-# concern one object (its presence, colour, other attributes); a failure of any other kind (a count, a place,
-# a relation, text, the scene, light or style) or about two objects needs a new image.
-LOCAL_CHECK_KINDS = ("entity", "colour", "attribute")
-# How much an edit may change (image-to-image strength, 0 = keep the image, 1 = ignore it), chosen from how far
-# the best score is below the threshold: EDIT_STRENGTH_NEAR just below it, rising linearly to EDIT_STRENGTH_FAR
-# at EDIT_STRENGTH_FULL_GAP points below. Policy choices of this project (no published figure), clamped to the
-# model's own range (model registry); IMAGE_VARIATION's similarityStrength is its mirror image (1 - strength).
-EDIT_STRENGTH_NEAR = 0.35
-EDIT_STRENGTH_FAR = 0.8
-EDIT_STRENGTH_FULL_GAP = 3.0
 
 # The verifier (run setting "verifier"; domain/verifying.py): when the judge passes a round, a detector grounds the
 # judge's own checks on the image before the gate passes it. rekognition = Amazon Rekognition DetectLabels (and
@@ -310,16 +285,6 @@ BENCHMARK_HANDLERS = {
     "aggregate_benchmark": "AggregateBenchmarkFunctionArn",
 }
 BENCHMARKS_PREFIX = "benchmarks/"
-# Each (item, arm) of a benchmark runs as one child execution of a Distributed Map
-# (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-orchestrate-large-scale-parallel-workloads.html:
-# "Each child workflow execution has its own execution history"), so the Standard execution quotas
-# (https://docs.aws.amazon.com/step-functions/latest/dg/limits.html): 25,000 history events ("If the execution
-# history reaches this quota, the execution will fail") and 262,144 bytes of state, apply to each run, not to the
-# suite. A run's events are estimated from the composed definition (imagegate_service.benchmark.limits); a share
-# of the quota is kept for retries.
-SFN_MAX_HISTORY_EVENTS = 25_000
-SFN_MAX_PAYLOAD_BYTES = 262_144
-BENCHMARK_HISTORY_RETRY_HEADROOM = 0.10
 # Distributed Map runs at most 10,000 child executions in parallel (same page: "If you don't specify, Step
 # Functions runs 10,000 parallel child workflow executions in parallel"): the ceiling of MaxConcurrency.
 # Bedrock's quotas are the practical limit: the CDK context's benchmarkConcurrency sets the nightly value.
@@ -334,9 +299,6 @@ BENCHMARK_SUITES_PREFIX = BENCHMARKS_PREFIX + "suites/"
 BENCHMARK_EXECUTIONS_PREFIX = BENCHMARKS_PREFIX + "executions/"
 BENCHMARK_ITEMS_FILE = "items.jsonl"
 BENCHMARK_RESULTS_FOLDER = "results/"
-# Step Functions Standard workflows bill state transitions: $0.025 per 1,000 in US East (N. Virginia) and most
-# Regions (https://aws.amazon.com/step-functions/pricing/, "State transitions pricing table"; retries count too).
-SFN_USD_PER_STATE_TRANSITION = 0.025 / 1000
 # A round's wall time in AWS for `imagegate bench --estimate` before any report has measured one: the images,
 # one judge call each, a rewrite and the Lambda and Step Functions hops between. Not a published figure (Bedrock's
 # latency depends on model, size and load); a report from AWS measures the runs' own durations instead.
@@ -409,17 +371,13 @@ REVIEW_MODES = (REVIEW_NONE, REVIEW_FINAL)
 REVIEW_APPROVE = "approve"
 REVIEW_REJECT = "reject"
 REVIEW_DECISIONS = (REVIEW_APPROVE, REVIEW_REJECT)
-REVIEW_FEEDBACK_MAX_CHARS = 1000
 REVIEW_TOKEN_ATTRIBUTE: Final = "reviewToken"  # on the run item while it waits; never in an API answer or export
-# what a review run needs beyond its review waits before the retention (runRetentionDays) may remove its items
-REVIEW_RETENTION_MARGIN_SECONDS = 3600
 
 # --- The daily spend cap (domain/daily_budget.py): one item per UTC day in the runs table ---------------
 ENV_DAILY_BUDGET_USD = "IMAGEGATE_DAILY_BUDGET_USD"  # unset or empty: no daily cap
 BUDGET_SK = "BUDGET"
 # a run's reservation for one round's worst case, under the run's partition (sk DAYRES#NN)
 DAILY_RESERVATION_SK_PREFIX = "DAYRES#"
-DAILY_BUDGET_ALARM_RATIO = 0.8  # the CloudWatch alarm fires at 80% of the cap
 METRIC_DAILY_SPEND = "DailySpendUsd"  # the day's settled spend, emitted by Record Round and Finish Run
 
 

@@ -24,7 +24,6 @@ from imagegate_service.constants import (
     EVALUATION_TWO_OBJECT_RELATIONS,
     REVIEW_FINAL,
     REVIEW_NONE,
-    REVIEW_RETENTION_MARGIN_SECONDS,
     STRATEGIES,
     STRATEGY_AUTO,
     STRATEGY_REFINE,
@@ -40,6 +39,9 @@ from imagegate_service.domain.model_calls import ANSWERS_SCHEMA
 from imagegate_service.domain.state import Settings
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.evaluation import ExpectationError, checks_from_expected
+
+# what a review run needs beyond its review waits before the retention (runRetentionDays) may remove its items
+REVIEW_RETENTION_MARGIN_SECONDS = 3600
 
 _SCHEMA_FILE = Path(__file__).parent / "schemas" / "run_request.schema.json"
 

@@ -21,6 +21,8 @@ from constructs import Construct
 from imagegate_service import constants
 from infra.config import ImagegateConfig
 
+DAILY_BUDGET_ALARM_RATIO = 0.8  # the daily cap's CloudWatch alarm fires at 80% of the cap
+
 _PERIOD = cdk.Duration.minutes(5)
 _BENCHMARK_PERIOD = cdk.Duration.days(1)  # one benchmark a night
 _BENCHMARK_RANGE = "-P30D"  # the benchmark graphs show the last 30 nights, whatever the dashboard's range
@@ -57,7 +59,7 @@ class Observability(Construct):
         if config.daily_budget_usd:
             # Record Round and Finish Run emit the day's settled spend (DailySpendUsd, domain/daily_budget.py); the
             # day's ledger starts at 0 each UTC midnight, so its maximum over 5 minutes is today's spend so far
-            ratio = constants.DAILY_BUDGET_ALARM_RATIO
+            ratio = DAILY_BUDGET_ALARM_RATIO
             self.daily_budget_alarm = self._alarm(
                 "DailyBudgetNearlySpent",
                 _run_metric(constants.METRIC_DAILY_SPEND, "Maximum", None, period=_PERIOD),

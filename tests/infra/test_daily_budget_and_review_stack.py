@@ -7,6 +7,7 @@ import os
 import pytest
 
 from imagegate_service import constants as c
+from infra.constructs.observability import DAILY_BUDGET_ALARM_RATIO
 
 pytestmark = pytest.mark.infra
 
@@ -58,7 +59,7 @@ def test_a_daily_budget_reaches_every_function_and_alarms_at_eighty_percent(with
     # And one alarm fires when today's settled spend reaches 80% of the cap
     (alarm,) = _budget_alarms(template)
     properties = alarm["Properties"]
-    assert properties["Threshold"] == pytest.approx(c.DAILY_BUDGET_ALARM_RATIO * DAILY_BUDGET)
+    assert properties["Threshold"] == pytest.approx(DAILY_BUDGET_ALARM_RATIO * DAILY_BUDGET)
     assert properties["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert properties["Statistic"] == "Maximum" and properties["Namespace"] == c.METRICS_NAMESPACE
     assert properties["TreatMissingData"] == "notBreaching"

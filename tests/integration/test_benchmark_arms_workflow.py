@@ -10,7 +10,7 @@ from imagegate.benchmark_local import run_benchmark, suite_request
 from imagegate.local.runtime import BENCHMARK_STATE_MACHINE_NAME
 from imagegate_service import constants as c
 from imagegate_service import workflows
-from imagegate_service.benchmark.limits import history_events_needed
+from imagegate_service.benchmark.limits import SFN_MAX_HISTORY_EVENTS, history_events_needed
 from imagegate_service.benchmark.suites import SuiteItem
 from imagegate_service.errors import InvalidRequest
 
@@ -87,7 +87,7 @@ def test_a_run_too_large_for_its_execution_is_refused_before_anything_starts(run
     import boto3
 
     # Given a loop whose rounds would each write more history events than one execution holds
-    heavy = {**workflows.benchmark_history_estimate(), "eventsPerRound": c.SFN_MAX_HISTORY_EVENTS}
+    heavy = {**workflows.benchmark_history_estimate(), "eventsPerRound": SFN_MAX_HISTORY_EVENTS}
     monkeypatch.setattr(workflows, "benchmark_prepare_parameters", lambda: {"historyEstimate": heavy, "defaults": {}})
     request = suite_request(ITEMS, "big", concurrency=4, settings={"maxRounds": 2}, arms=["loop", "redraw"])
 

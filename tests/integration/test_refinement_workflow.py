@@ -8,6 +8,7 @@ import pytest
 from imagegate_service import constants as c
 from imagegate_service import registry, styles
 from imagegate_service.deployment import encode_deployed_models
+from imagegate_service.domain.refining import AUTO_REFINE_MARGIN
 from imagegate_service.errors import InvalidRequest
 
 pytestmark = pytest.mark.integration
@@ -86,7 +87,7 @@ def test_auto_regenerates_far_below_the_threshold_and_on_a_model_that_cannot_edi
             assert runtime.runs().get_run(run_id)["settings"]["strategy"] == c.STRATEGY_AUTO  # the default
             for later in rounds[1:]:
                 best = best_before(rounds, later["round"])
-                near = best["score"] >= 7.5 - c.AUTO_REFINE_MARGIN
+                near = best["score"] >= 7.5 - AUTO_REFINE_MARGIN
                 if generator == CORE or not near:
                     assert later["mode"] == c.MODE_GENERATE, (generator, best["score"])
 

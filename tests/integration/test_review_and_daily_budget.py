@@ -10,6 +10,7 @@ import pytest
 from imagegate.local.runtime import poll_execution
 from imagegate_service import constants as c
 from imagegate_service import wiring
+from imagegate_service.domain.review import REVIEW_FEEDBACK_MAX_CHARS
 from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest, ReviewNotWaiting
 
 pytestmark = pytest.mark.integration
@@ -138,7 +139,7 @@ def test_a_run_without_review_never_waits(runtime):
         ({}, "decision"),
         ({"decision": "maybe"}, "decision"),
         ({"decision": "reject"}, "feedback"),
-        ({"decision": "reject", "feedback": "x" * (c.REVIEW_FEEDBACK_MAX_CHARS + 1)}, "feedback"),
+        ({"decision": "reject", "feedback": "x" * (REVIEW_FEEDBACK_MAX_CHARS + 1)}, "feedback"),
         ({"decision": "approve", "score": 3}, "score"),
         (["approve"], "body"),
     ],

@@ -22,7 +22,14 @@ from imagegate_service.adapters.storage import DynamoRunRepository
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.daily_budget import DailyBudget, next_midnight, seconds_to_midnight
 from imagegate_service.domain.generations import Generations
-from imagegate_service.domain.review import Reviews, approved_loop, approved_readings, parse_review, reviewed_round
+from imagegate_service.domain.review import (
+    REVIEW_FEEDBACK_MAX_CHARS,
+    Reviews,
+    approved_loop,
+    approved_readings,
+    parse_review,
+    reviewed_round,
+)
 from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest, ReviewNotWaiting
 from imagegate_service.resources import RUNS_TABLE
 from imagegate_service.settings import resolve_settings
@@ -60,7 +67,7 @@ def test_a_good_review_body_keeps_the_decision_and_the_trimmed_feedback():
         "decision": "reject",
         "feedback": "bluer sky",
     }
-    limit = "x" * c.REVIEW_FEEDBACK_MAX_CHARS
+    limit = "x" * REVIEW_FEEDBACK_MAX_CHARS
     assert parse_review({"decision": "reject", "feedback": limit})["feedback"] == limit
 
 

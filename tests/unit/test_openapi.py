@@ -8,6 +8,7 @@ import re
 import pytest
 
 from imagegate_service import constants as c
+from imagegate_service.domain.generations import LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT
 from imagegate_service.schema_dialects import draft4, openapi30
 from imagegate_service.settings import run_request_schema
 from infra.config import REPO_ROOT
@@ -46,7 +47,7 @@ def test_list_limits_and_idempotency_header_match_the_constants():
     post, listing = OPENAPI["paths"]["/generations"]["post"], OPENAPI["paths"]["/generations"]["get"]
     assert [p["name"] for p in post["parameters"]] == [c.IDEMPOTENCY_HEADER]
     limit = next(p for p in listing["parameters"] if p["name"] == "limit")["schema"]
-    assert (limit["maximum"], limit["default"]) == (c.LIST_MAX_LIMIT, c.LIST_DEFAULT_LIMIT)
+    assert (limit["maximum"], limit["default"]) == (LIST_MAX_LIMIT, LIST_DEFAULT_LIMIT)
 
 
 def test_draft4_conversion_keeps_exclusive_bounds():

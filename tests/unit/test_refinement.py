@@ -4,7 +4,15 @@ import pytest
 
 from imagegate_service import constants as c
 from imagegate_service import registry, styles
-from imagegate_service.domain.refining import edit_strength, local_subject, plan_edit, public_edit
+from imagegate_service.domain.refining import (
+    AUTO_REFINE_MARGIN,
+    EDIT_STRENGTH_FAR,
+    EDIT_STRENGTH_NEAR,
+    edit_strength,
+    local_subject,
+    plan_edit,
+    public_edit,
+)
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import check_request_fields, resolve_settings
 
@@ -53,7 +61,7 @@ def test_the_strength_rises_with_the_distance_below_the_threshold_and_stays_in_i
     scores = [7.4, 7.0, 6.0, 5.0, 4.0, 1.0]
     strengths = [edit_strength(7.5, score) for score in scores]
     assert strengths == sorted(strengths)
-    assert strengths[0] >= c.EDIT_STRENGTH_NEAR and strengths[-1] == c.EDIT_STRENGTH_FAR
+    assert strengths[0] >= EDIT_STRENGTH_NEAR and strengths[-1] == EDIT_STRENGTH_FAR
 
 
 @pytest.mark.parametrize("strategy", [c.STRATEGY_REGENERATE, c.STRATEGY_REDRAW])
@@ -68,7 +76,7 @@ def test_refine_edits_the_best_image_whatever_failed():
 
 
 def test_auto_edits_only_near_the_threshold_and_for_local_failures():
-    near, far = 7.5 - c.AUTO_REFINE_MARGIN, 7.5 - c.AUTO_REFINE_MARGIN - 0.1
+    near, far = 7.5 - AUTO_REFINE_MARGIN, 7.5 - AUTO_REFINE_MARGIN - 0.1
     assert plan_edit(settings(c.STRATEGY_AUTO), loop(near), COLOUR_ONLY)["task"] == "image-to-image"
     assert plan_edit(settings(c.STRATEGY_AUTO), loop(far), COLOUR_ONLY) is None
     assert plan_edit(settings(c.STRATEGY_AUTO), loop(7.2), verdict(check("relation", "cup"))) is None

@@ -15,6 +15,10 @@ from imagegate_service.adapters.aws_clients import dynamodb_table
 from imagegate_service.domain.state import LedgerEntry, RoundItem, RunItem, RunsIndexKey
 from imagegate_service.errors import ObjectsNotDeleted, StoreThrottled
 
+# What the first writer of a run item (the API when it accepts a generation, else Start Run) sets and Start Run
+# keeps: when it was accepted, its place in the newest-first listing, its expiry.
+RUN_FIRST_WRITER_KEYS = frozenset({"createdAt", c.RUNS_INDEX_SK, c.TTL_ATTRIBUTE})
+
 MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
 
 
@@ -172,7 +176,7 @@ class DynamoRunRepository(RunsTable):
                 Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK},
                 UpdateExpression="SET "
                 + ", ".join(
-                    f"#a{i} = if_not_exists(#a{i}, :v{i})" if key in c.RUN_FIRST_WRITER_KEYS else f"#a{i} = :v{i}"
+                    f"#a{i} = if_not_exists(#a{i}, :v{i})" if key in RUN_FIRST_WRITER_KEYS else f"#a{i} = :v{i}"
                     for i, key in enumerate(attributes)
                 ),
                 ConditionExpression=f"attribute_not_exists(pk) OR {status_name} = :queued",

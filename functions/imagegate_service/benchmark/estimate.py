@@ -6,7 +6,7 @@ line in every report.
   rounds and candidates are measured (a report's runs) or, before any report, the worst case (maxRounds);
 - Step Functions cost: the state transitions of a run (the composed definition's, counted like its history
   events in benchmark.limits: the way in and out, every round, every candidate judged) x
-  constants.SFN_USD_PER_STATE_TRANSITION, plus the parent's few; retries are billed as transitions too and are
+  SFN_USD_PER_STATE_TRANSITION, plus the parent's few; retries are billed as transitions too and are
   not counted (a lower bound when Bedrock throttles);
 - wall time: the runs in waves of ``concurrency`` child executions, each as long as a measured run (or
   constants.BENCHMARK_ESTIMATE_SECONDS_PER_ROUND a round before any measurement), and no faster than the
@@ -28,6 +28,10 @@ from imagegate_service.benchmark.limits import cycle_states, longest_path
 from imagegate_service.domain.costs import estimated_round_cost
 from imagegate_service.domain.state import Settings
 from imagegate_service.settings import DEFAULTS, deployment_defaults
+
+# Step Functions Standard workflows bill state transitions: $0.025 per 1,000 in US East (N. Virginia) and most
+# Regions (https://aws.amazon.com/step-functions/pricing/, "State transitions pricing table"; retries count too).
+SFN_USD_PER_STATE_TRANSITION = 0.025 / 1000
 
 # The roles whose models a run calls; an offline-only model (the local runtime's) is priced as the registry's
 # default for its role, the model the run would call in AWS.
@@ -98,7 +102,7 @@ def estimate(
             "measured": bool(profile.get("measured")),
         }
     transitions_total += transitions["parent"]
-    sfn_usd = transitions_total * c.SFN_USD_PER_STATE_TRANSITION
+    sfn_usd = transitions_total * SFN_USD_PER_STATE_TRANSITION
     quota_cap = c.benchmark_concurrency_for_quota(int(images_per_minute)) if images_per_minute else None
     effective = min(concurrency, quota_cap) if quota_cap is not None else concurrency
     wall = busy_seconds / max(1, min(effective, runs or 1))
@@ -117,7 +121,7 @@ def estimate(
         "wallSeconds": round(max(wall, quota_wall or 0.0), 1),
         # the quota sets the pace (a tie included: the concurrency it bears runs exactly at its rate)
         "quotaBound": quota_wall is not None and quota_wall >= wall,
-        "usdPerStateTransition": c.SFN_USD_PER_STATE_TRANSITION,
+        "usdPerStateTransition": SFN_USD_PER_STATE_TRANSITION,
     }
 
 

@@ -1,7 +1,7 @@
 """Will each run of a benchmark fit its Step Functions execution? Estimated before it starts, refused if not.
 
 The benchmark runs every (item, arm) as one child execution of a Distributed Map: each run has its own
-Standard execution's quotas (constants.SFN_MAX_HISTORY_EVENTS, constants.SFN_MAX_PAYLOAD_BYTES), whatever the
+Standard execution's quotas (SFN_MAX_HISTORY_EVENTS, SFN_MAX_PAYLOAD_BYTES), whatever the
 suite's size. The parent keeps no item in its state (the items are read from S3, the results written there), so
 the number of items is bounded by nothing below Distributed Map's own limits.
 
@@ -25,10 +25,10 @@ computes it at build time and passes it to Prepare Benchmark in the definition i
   candidate, its iteration's 2 and its states' own: ``eventsPerCandidate``, counted per round at the run's
   candidatesPerRound (the schema's most when a caller does not say);
 - a run is counted at its maxRounds (the worst case: no early pass), and retries, which add 3 events
-  per attempt, are left room for by keeping ``constants.BENCHMARK_HISTORY_RETRY_HEADROOM`` of the quota
+  per attempt, are left room for by keeping ``BENCHMARK_HISTORY_RETRY_HEADROOM`` of the quota
   free.
 
-A run's input (its item: run id and request) must fit one execution's input, constants.SFN_MAX_PAYLOAD_BYTES.
+A run's input (its item: run id and request) must fit one execution's input, SFN_MAX_PAYLOAD_BYTES.
 """
 
 from __future__ import annotations
@@ -37,8 +37,18 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from imagegate_service import constants as c
 from imagegate_service.errors import InvalidRequest
+
+# Each (item, arm) of a benchmark runs as one child execution of a Distributed Map
+# (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-orchestrate-large-scale-parallel-workloads.html:
+# "Each child workflow execution has its own execution history"), so the Standard execution quotas
+# (https://docs.aws.amazon.com/step-functions/latest/dg/limits.html): 25,000 history events ("If the execution
+# history reaches this quota, the execution will fail") and 262,144 bytes of state, apply to each run, not to the
+# suite. A run's events are estimated from the composed definition (below); a share of the quota is kept for
+# retries.
+SFN_MAX_HISTORY_EVENTS = 25_000
+SFN_MAX_PAYLOAD_BYTES = 262_144
+BENCHMARK_HISTORY_RETRY_HEADROOM = 0.10
 
 _EVENTS_BY_TYPE = {"Task": 5, "Pass": 2, "Choice": 2, "Succeed": 2, "Wait": 2, "Fail": 1, "Parallel": 4}
 _MAP_STATE_EVENTS = 4
@@ -131,7 +141,7 @@ def history_events_needed(estimate: Mapping[str, int], rounds: int, candidates: 
 
 
 def history_events_allowed() -> int:
-    return int(c.SFN_MAX_HISTORY_EVENTS * (1 - c.BENCHMARK_HISTORY_RETRY_HEADROOM))
+    return int(SFN_MAX_HISTORY_EVENTS * (1 - BENCHMARK_HISTORY_RETRY_HEADROOM))
 
 
 def check_run_fits(entry: Mapping[str, Any], estimate: Mapping[str, int], rounds: int, candidates: int) -> None:
@@ -142,13 +152,13 @@ def check_run_fits(entry: Mapping[str, Any], estimate: Mapping[str, int], rounds
         raise InvalidRequest(
             "settings.maxRounds",
             f"{where}: {rounds} rounds of {candidates} candidates could write up to {needed:,} history events; one "
-            f"run's execution holds {c.SFN_MAX_HISTORY_EVENTS:,} ({allowed:,} after "
-            f"{c.BENCHMARK_HISTORY_RETRY_HEADROOM:.0%} kept for retries; {estimate['eventsPerRun']} per run + "
+            f"run's execution holds {SFN_MAX_HISTORY_EVENTS:,} ({allowed:,} after "
+            f"{BENCHMARK_HISTORY_RETRY_HEADROOM:.0%} kept for retries; {estimate['eventsPerRun']} per run + "
             f"{estimate['eventsPerRound']} per round + {estimate.get('eventsPerCandidate', 0)} per candidate judged). "
             "Run fewer rounds or candidates",
         )
     size = len(json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-    if size > c.SFN_MAX_PAYLOAD_BYTES:
+    if size > SFN_MAX_PAYLOAD_BYTES:
         raise InvalidRequest(
-            "items", f"{where} is {size:,} bytes; a run's input may be at most {c.SFN_MAX_PAYLOAD_BYTES:,} bytes"
+            "items", f"{where} is {size:,} bytes; a run's input may be at most {SFN_MAX_PAYLOAD_BYTES:,} bytes"
         )

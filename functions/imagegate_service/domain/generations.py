@@ -39,6 +39,14 @@ from imagegate_service.errors import (
 )
 from imagegate_service.settings import resolve_settings
 
+# POST /generations with an Idempotency-Key: its records (Powertools, in the runs table under constants.IDEMPOTENCY_PK)
+# are keyed under this prefix and kept a day.
+IDEMPOTENCY_KEY_PREFIX = "generations.start"
+IDEMPOTENCY_EXPIRY_SECONDS = 24 * 3600
+# GET /generations?limit= (openapi/imagegate.openapi.json says the same).
+LIST_DEFAULT_LIMIT = 20
+LIST_MAX_LIMIT = 100
+
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
@@ -87,7 +95,7 @@ class Generations:
             self._idempotency_config = IdempotencyConfig(
                 event_key_jmespath="key",
                 payload_validation_jmespath="request",  # same key, different body -> IdempotencyValidationError
-                expires_after_seconds=c.IDEMPOTENCY_EXPIRY_SECONDS,
+                expires_after_seconds=IDEMPOTENCY_EXPIRY_SECONDS,
                 response_hook=_mark_replayed,
             )
         return self._idempotency_config
@@ -131,7 +139,7 @@ class Generations:
                 data_keyword_argument="submission",
                 persistence_store=self._idempotency_store_factory(),
                 config=self.idempotency_config,
-                key_prefix=c.IDEMPOTENCY_KEY_PREFIX,
+                key_prefix=IDEMPOTENCY_KEY_PREFIX,
             )
         return self._start_once
 
@@ -408,9 +416,9 @@ def _mark_replayed(response: Any, idempotent_data: DataRecord) -> Any:
 
 def _parse_limit(limit: str | None) -> int:
     if limit is None:
-        return c.LIST_DEFAULT_LIMIT
-    if not limit.isdigit() or not 1 <= int(limit) <= c.LIST_MAX_LIMIT:
-        raise InvalidRequest("limit", f"must be an integer from 1 to {c.LIST_MAX_LIMIT}, not {limit[:20]!r}")
+        return LIST_DEFAULT_LIMIT
+    if not limit.isdigit() or not 1 <= int(limit) <= LIST_MAX_LIMIT:
+        raise InvalidRequest("limit", f"must be an integer from 1 to {LIST_MAX_LIMIT}, not {limit[:20]!r}")
     return int(limit)
 
 

@@ -25,6 +25,20 @@ from imagegate_service.domain.state import (
     VerificationDocument,
 )
 
+# strategy auto: edit while the best score is at most this many points below the threshold.
+AUTO_REFINE_MARGIN = 1.5
+# Failed judge checks an edit can fix in place: the checks' kinds (verdict.schema.json checks[].kind) that
+# concern one object (its presence, colour, other attributes); a failure of any other kind (a count, a place,
+# a relation, text, the scene, light or style) or about two objects needs a new image.
+LOCAL_CHECK_KINDS = ("entity", "colour", "attribute")
+# How much an edit may change (image-to-image strength, 0 = keep the image, 1 = ignore it), chosen from how far
+# the best score is below the threshold: EDIT_STRENGTH_NEAR just below it, rising linearly to EDIT_STRENGTH_FAR
+# at EDIT_STRENGTH_FULL_GAP points below. Policy choices of this project (no published figure), clamped to the
+# model's own range (model registry); IMAGE_VARIATION's similarityStrength is its mirror image (1 - strength).
+EDIT_STRENGTH_NEAR = 0.35
+EDIT_STRENGTH_FAR = 0.8
+EDIT_STRENGTH_FULL_GAP = 3.0
+
 
 def failed_checks(verdict: Verdict) -> list[JudgeCheck]:
     return [check for check in verdict.get("checks", []) if not check.get("satisfied", True)]
@@ -32,9 +46,9 @@ def failed_checks(verdict: Verdict) -> list[JudgeCheck]:
 
 def local_subject(failed: list[JudgeCheck]) -> str | None:
     """The one object every failed check is about, when each failure is of a kind an edit fixes in place (the
-    object's presence, colour or another attribute: constants.LOCAL_CHECK_KINDS); None when nothing failed, a
+    object's presence, colour or another attribute: LOCAL_CHECK_KINDS); None when nothing failed, a
     failure is of another kind or names no subject, or the failures concern two objects."""
-    if not failed or any(check.get("kind") not in c.LOCAL_CHECK_KINDS or not check.get("subject") for check in failed):
+    if not failed or any(check.get("kind") not in LOCAL_CHECK_KINDS or not check.get("subject") for check in failed):
         return None
     subjects = {str(check["subject"]).strip().lower() for check in failed}
     return subjects.pop() if len(subjects) == 1 else None
@@ -44,8 +58,8 @@ def edit_strength(threshold: float, score: float) -> float:
     """How much the edit may change: EDIT_STRENGTH_NEAR just below the threshold, up to EDIT_STRENGTH_FAR at
     EDIT_STRENGTH_FULL_GAP points or more below it."""
     gap = max(0.0, float(threshold) - float(score))
-    share = min(1.0, gap / c.EDIT_STRENGTH_FULL_GAP)
-    return round(c.EDIT_STRENGTH_NEAR + (c.EDIT_STRENGTH_FAR - c.EDIT_STRENGTH_NEAR) * share, 3)
+    share = min(1.0, gap / EDIT_STRENGTH_FULL_GAP)
+    return round(EDIT_STRENGTH_NEAR + (EDIT_STRENGTH_FAR - EDIT_STRENGTH_NEAR) * share, 3)
 
 
 def plan_edit(settings: Settings, loop: Loop, best_verdict: Verdict) -> Edit | None:
@@ -64,7 +78,7 @@ def plan_edit(settings: Settings, loop: Loop, best_verdict: Verdict) -> Edit | N
     failed = failed_checks(best_verdict)
     subject = local_subject(failed)
     gap = float(settings["threshold"]) - float(loop["bestScore"])
-    if strategy == c.STRATEGY_AUTO and (subject is None or gap > c.AUTO_REFINE_MARGIN):
+    if strategy == c.STRATEGY_AUTO and (subject is None or gap > AUTO_REFINE_MARGIN):
         return None
     strength = edit_strength(settings["threshold"], loop["bestScore"])
     source_round = int(loop["bestRound"])

@@ -30,6 +30,8 @@ from imagegate_service.domain.state import (
 from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
 from imagegate_service.settings import check_encodable, is_control_character
 
+REVIEW_FEEDBACK_MAX_CHARS = 1000
+
 _BODY_FIELDS = ("decision", "feedback")
 REVIEWER_MAX_CHARS = 200
 
@@ -114,8 +116,8 @@ def parse_review(body: Any) -> dict[str, str]:
         raise InvalidRequest("feedback", "must be a string")
     check_encodable("feedback", feedback)
     feedback = feedback.strip()
-    if len(feedback) > c.REVIEW_FEEDBACK_MAX_CHARS:
-        raise InvalidRequest("feedback", f"is {len(feedback)} characters; the limit is {c.REVIEW_FEEDBACK_MAX_CHARS}")
+    if len(feedback) > REVIEW_FEEDBACK_MAX_CHARS:
+        raise InvalidRequest("feedback", f"is {len(feedback)} characters; the limit is {REVIEW_FEEDBACK_MAX_CHARS}")
     for position, char in enumerate(feedback):
         if is_control_character(char):
             raise InvalidRequest("feedback", f"contains the control character U+{ord(char):04X} at position {position}")

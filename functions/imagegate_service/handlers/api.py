@@ -49,6 +49,9 @@ from imagegate_service.errors import (
 )
 from imagegate_service.handlers._powertools import logger, tracer
 
+# The API's own limit on a request body (API Gateway allows 10 MB; a run request is a few KB at most).
+MAX_REQUEST_BODY_BYTES = 32 * 1024
+
 # Media types whose body is read as JSON (see the module docstring).
 JSON_MEDIA_TYPES = ("application/json",)
 LENIENT_MEDIA_TYPES = ("", "application/x-www-form-urlencoded")
@@ -274,8 +277,8 @@ def _json_body() -> Any:
             raise InvalidRequest("body", "is not valid base64") from None
     else:
         data = raw.encode("utf-8", errors="surrogatepass")
-    if len(data) > c.MAX_REQUEST_BODY_BYTES:
-        raise InvalidRequest("body", f"is {len(data)} bytes; the limit is {c.MAX_REQUEST_BODY_BYTES}")
+    if len(data) > MAX_REQUEST_BODY_BYTES:
+        raise InvalidRequest("body", f"is {len(data)} bytes; the limit is {MAX_REQUEST_BODY_BYTES}")
     if not data.strip():
         raise InvalidRequest("body", 'is empty; send a JSON run request such as {"prompt": "a red apple"}')
     try:

@@ -13,6 +13,7 @@ import pytest
 from imagegate_service import constants as c
 from imagegate_service import workflows
 from imagegate_service.benchmark import limits
+from imagegate_service.benchmark.limits import SFN_MAX_PAYLOAD_BYTES
 from imagegate_service.benchmark.metrics import ARM_METRICS
 from imagegate_service.benchmark.report import _ARM_LABELS, build_report, render_html
 from imagegate_service.domain.benchmarking import BenchmarkPreparer, parse_arms
@@ -396,11 +397,11 @@ def test_a_run_its_own_execution_could_not_hold_is_refused_naming_item_and_arm()
 
 def test_an_item_larger_than_a_run_input_is_refused() -> None:
     estimate = {"eventsOutside": 1, "eventsPerRun": 1, "eventsPerRound": 1, "eventsPerCandidate": 0}
-    entry = {"runId": "b-1", "itemId": "big", "arm": "loop", "request": {"prompt": "x" * c.SFN_MAX_PAYLOAD_BYTES}}
+    entry = {"runId": "b-1", "itemId": "big", "arm": "loop", "request": {"prompt": "x" * SFN_MAX_PAYLOAD_BYTES}}
     with pytest.raises(InvalidRequest) as raised:
         limits.check_run_fits(entry, estimate, 1, 1)
     assert raised.value.field == "items" and "item 'big' (loop arm)" in str(raised.value)
-    assert f"{c.SFN_MAX_PAYLOAD_BYTES:,} bytes" in str(raised.value)
+    assert f"{SFN_MAX_PAYLOAD_BYTES:,} bytes" in str(raised.value)
     limits.check_run_fits({**entry, "request": {"prompt": "x"}}, estimate, 1, 1)
 
 
