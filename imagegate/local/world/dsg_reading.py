@@ -1112,6 +1112,20 @@ class _Reader:
             }
         )
 
+    def one_and_the_other(self, group: _Entity, first: str, second: str) -> None:
+        """ "two dogs, one black and one white": one of them is each colour (no per-instance colour check exists,
+        so the world leaves it undecided rather than asking every dog to be both)."""
+        self._add(
+            {
+                "kind": "attribute",
+                "subject": group.noun,
+                "attribute": f"one {first} and one {second}",
+                "attributeKind": "color",
+                "parent": group.id,
+                "question": f"Is one of {self._ref(group)} {first} and another {second}?",
+            }
+        )
+
     def have(self, owner: _Entity, thing: _Entity) -> None:
         """ "a man with a hat", "the tower has a clock": the action have (possession; DSG files it under
         relations), asked as English asks it. Someone's garment is worn ("his shirt is red": Is the boy wearing
@@ -2305,6 +2319,26 @@ class _Parser:
         del carrier  # the writer or the thing with the text does not carry it: the surface does
         return surface
 
+    def _one_and_the_other(self) -> bool:
+        """ "two dogs, one black and one white" (or "the other white"): each colour is one of them, not all of them
+        (a colour check says every one is that colour, so both could never hold). Asked as one property of the
+        group, which the world cannot decide per instance: said, left undecided. Reads the phrase; False when
+        none is here."""
+        words = [t.word for t in self.tokens[self.i : self.i + 6]]
+        group = self.last
+        if group is None or not group.plural or words[:1] != ["one"] or len(words) < 4:
+            return False
+        first = colour_name(words[1])
+        if first is None or words[2] != "and":
+            return False
+        second_at = 4 if words[3] == "one" else 5 if words[3:5] == ["the", "other"] else 0
+        second = colour_name(words[second_at]) if second_at and second_at < len(words) else None
+        if second is None:
+            return False
+        self.i += second_at + 1
+        self.out.one_and_the_other(group, first, second)
+        return True
+
     def _another_name(self) -> bool:
         """After the name of who made the picture, does "and", "by" or a comma go on to another name? "and" or
         "by" before words with no determiner do ("by Alex Grey and Norman Rockwell", "by A by B"); a comma only
@@ -2363,6 +2397,8 @@ class _Parser:
                     names.append(" ".join(t.word for t in self.words_run())[:64])
                 for name in filter(None, names):
                     self.out.setting("style", name, f"Is the image in the style of {name}?")
+                continue
+            if self._one_and_the_other():
                 continue
             if self.fronted_used and tag in {"REL", "VERB", "PAST", "COP", "HAVE", "PREP", "TEXTVERB", "PLACE"}:
                 self.fronted, self.fronted_used = None, False
@@ -2557,6 +2593,16 @@ class _Parser:
                     # "a vase with flowers, on a table", "a teapot with tea inside, steam rising, on a mat": a place
                     # opening a comma's item is the sentence subject's, not the thing it has or what rises from it
                     subject = self.sentence_subject
+                if (
+                    self.last is not None
+                    and self.last_role == "place"
+                    and self.last_end == self.i - 1
+                    and self.last_relation in _SUPPORTS
+                    and token.value in _SUPPORTS | {"under", "below", "above"}
+                    and self.last is not subject
+                ):
+                    # "apples in a basket on a tablecloth": the basket is on it (the apples are in the basket)
+                    subject = self.last
                 subject = self._wearer_placed(subject)
                 # "a cat on a mat in front of a fireplace": what rests on or in a place shares where the place is,
                 # so the cat and the mat are both in front of it (both asked: either reading of the chain holds)
@@ -3031,6 +3077,15 @@ class _Parser:
     def _verb_object(self, token: _Token, subject: _Entity) -> None:
         """What follows a verb: the thing acted on, a state and its complement, a material, a placed thing."""
         nxt = self.peek()
+        if (
+            verb_lemma(token.word) in {"hold", "shake", "join"}
+            and nxt is not None
+            and nxt.word == "hands"
+            and (self.peek(1) is None or self.peek(1).word != "of")
+        ):
+            self.i += 1  # "a boy and a girl holding hands": what they do together; no hands to find apart
+            self.out.action(subject, token.word, None, "hands", in_picture=False)
+            return
         article = 1 if nxt is not None and nxt.word in {"a", "an", "some"} else 0
         shot = self.peek(article)
         if (

@@ -1296,3 +1296,33 @@ def test_what_covers_a_thing_does_not_hold_it_and_falling_snow_is_no_things_fall
 def test_an_aside_between_dashes_and_an_adverb_are_no_things():
     asked = questions("A lone surfer - perhaps a teenager - stands on a pier.")
     assert "Is there a surfer?" in asked and not any("perhap" in q for q in asked)
+
+
+def test_a_place_after_a_place_is_the_first_places():
+    # Given things in a container that stands on something
+    triples = relation_triples("four pears in a clay bowl on a striped tablecloth")
+    # Then the bowl is on the tablecloth, and the pears are in the bowl, not on the tablecloth
+    assert {("pear", "inside", "bowl"), ("bowl", "on", "tablecloth")} <= set(triples)
+    assert ("pear", "on", "tablecloth") not in triples
+
+
+def test_one_of_each_colour_is_not_asked_of_every_one_and_the_world_leaves_it_undecided():
+    # Given a group whose members differ in colour
+    checks = dsg_reading.read_prompt("three horses, one brown and one white, grazing in a meadow")
+    asked = [c["question"] for c in checks]
+    # Then no colour is asked of all of them (both could never hold) and the split is asked as one property
+    assert not any(c["kind"] == "colour" for c in checks)
+    (split,) = [c for c in checks if c["kind"] == "attribute" and "one brown" in c["attribute"]]
+    assert split["question"] == "Is one of the horses brown and another white?"
+    assert "Are the horses grazing?" in asked
+    # which the offline truth cannot decide per instance: undecided, not passed
+    horses = [
+        SeenObject(concept_code("horse"), colour, x, 0.5, 0.1, 0.1) for colour, x in (("brown", 0.2), ("white", 0.6))
+    ]
+    assert truth.satisfied(split, Percept(objects=horses)) is None
+
+
+def test_holding_hands_is_what_they_do_and_a_place_after_it_is_theirs():
+    triples = relation_triples("a boy and a girl holding hands under an umbrella")
+    assert ("boy", "under", "umbrella") in triples and ("hand", "under", "umbrella") not in triples
+    assert "Are the hands under the umbrella?" not in questions("a boy and a girl holding hands under an umbrella")
