@@ -242,17 +242,17 @@ def print_arms(
             (
                 name,
                 m["items"],
-                _pct(m["evaluatorPassRate"]),
-                _pct(m["judgePassRate"]),
-                _pct(m["judgeFalsePassRate"]),
-                _num(m["imagesPerItem"]),
+                percent_text(m["evaluatorPassRate"]),
+                percent_text(m["judgePassRate"]),
+                percent_text(m["judgeFalsePassRate"]),
+                number_text(m["imagesPerItem"]),
                 _usd(m["costPerEvaluatorPassUsd"]),
-                _num(m["meanRounds"]),
+                number_text(m["meanRounds"]),
                 (details.get(name) or {}).get("withoutEvaluation", "n/a"),
-                _pct(m.get("evaluatorUnverifiableShare")),
-                _pct(m.get("verifierUnverifiableShare")),
-                _num(m.get("promptGrowthMedian")),
-                _num(m.get("promptGrowthMax")),
+                percent_text(m.get("evaluatorUnverifiableShare")),
+                percent_text(m.get("verifierUnverifiableShare")),
+                number_text(m.get("promptGrowthMedian")),
+                number_text(m.get("promptGrowthMax")),
             )
             for name, m in arms.items()
         ],
@@ -266,7 +266,7 @@ def print_arms_by_category(by_category: dict[str, dict[str, dict[str, Any]]], ou
     (out or Terminal()).table(
         [Column("evaluator pass"), *(Column(arm, "right") for arm in arms)],
         [
-            (name, *(_pct((by_category[arm].get(name) or {}).get("evaluatorPassRate")) for arm in arms))
+            (name, *(percent_text((by_category[arm].get(name) or {}).get("evaluatorPassRate")) for arm in arms))
             for name in categories
         ],
     )
@@ -282,12 +282,12 @@ def print_summary(report: dict[str, Any], out: Terminal | None = None) -> None:
             (
                 name,
                 m["runs"],
-                _pct(m["passRate"]),
-                _pct(m["firstRoundPassRate"]),
-                _num(m["meanRoundsToPass"]),
-                _num(m["meanFirstRoundScore"]),
-                _num(m["meanFinalScore"]),
-                _num(m["lift"]),
+                percent_text(m["passRate"]),
+                percent_text(m["firstRoundPassRate"]),
+                number_text(m["meanRoundsToPass"]),
+                number_text(m["meanFirstRoundScore"]),
+                number_text(m["meanFinalScore"]),
+                number_text(m["lift"]),
                 _usd(m["costPerPassUsd"]),
             )
             for name, m in rows
@@ -305,18 +305,18 @@ def print_summary(report: dict[str, Any], out: Terminal | None = None) -> None:
         out.line()
         out.line(
             f"judge-drift anchors: {anchors['runs']} items, mean first-round score "
-            f"{_num(anchors['meanFirstRoundScore'])}"
+            f"{number_text(anchors['meanFirstRoundScore'])}"
         )
     regressions = (report.get("comparison") or {}).get("regressions") or []
     for regression in regressions:
         out.line(f"REGRESSION: {regression.get('message', regression)}", style="bold red")
 
 
-def _pct(value: float | None) -> str:
+def percent_text(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.0f}%"
 
 
-def _num(value: float | None) -> str:
+def number_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 

@@ -737,7 +737,7 @@ def _run_status(text: str) -> str:
     return status
 
 
-def _run_folder(run: str, data_dir: Path) -> Path | str:
+def run_folder(run: str, data_dir: Path) -> Path | str:
     """The folder `imagegate show RUN` means: RUN itself when it is a folder, else the run with that id (or the
     one run whose id starts with it) in data_dir. A str: why there is none, to print."""
     if Path(run).is_dir():
@@ -859,7 +859,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         return show_command(args)
     from imagegate.export import load_run_document
 
-    found = _run_folder(str(args.run_dir), Path(args.data_dir))
+    found = run_folder(str(args.run_dir), Path(args.data_dir))
     if isinstance(found, str):
         print(f"imagegate: {found}", file=sys.stderr)
         return EXIT_INVALID_INPUT

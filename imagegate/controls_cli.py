@@ -64,7 +64,7 @@ def call_api(
             return error.code, {"error": "HTTPError", "message": str(error)}
 
 
-def _call_or_say(
+def call_or_say(
     args: Any, method: str, path: str, body: dict[str, Any] | None = None
 ) -> tuple[int, dict[str, Any]] | None:
     """call_api with the command's --api and --api-key; None (said on stderr) when the API cannot be reached or
@@ -94,7 +94,7 @@ def _call_or_say(
 
 def review_command(args: Any) -> int:
     body = {"decision": args.decision, **({"feedback": args.feedback} if args.feedback is not None else {})}
-    called = _call_or_say(args, "POST", generation_path(args.id, "review"), body)
+    called = call_or_say(args, "POST", generation_path(args.id, "review"), body)
     if called is None:
         return EXIT_CONNECTION
     status, answer = called
@@ -110,7 +110,7 @@ def review_command(args: Any) -> int:
 
 
 def budget_command(args: Any) -> int:
-    called = _call_or_say(args, "GET", "/budget")
+    called = call_or_say(args, "GET", "/budget")
     if called is None:
         return EXIT_CONNECTION
     status, answer = called

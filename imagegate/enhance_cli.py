@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any
 
-from imagegate.controls_cli import EXIT_CONNECTION, EXIT_OK, EXIT_REFUSED, _call_or_say
+from imagegate.controls_cli import EXIT_CONNECTION, EXIT_OK, EXIT_REFUSED, call_or_say
 from imagegate.remote import generation_path
 
 OP_HELP = (
@@ -63,7 +63,7 @@ def enhance_command(args: Any) -> int:
         body["maxCostUsd"] = args.max_cost
     if args.allow_local_fallback:
         body["allowLocalFallback"] = True
-    called = _call_or_say(args, "POST", generation_path(args.id, "enhance"), body)
+    called = call_or_say(args, "POST", generation_path(args.id, "enhance"), body)
     if called is None:
         return EXIT_CONNECTION
     status, answer = called
@@ -105,7 +105,7 @@ def describe(operation: dict[str, Any]) -> str:
 def _wait(args: Any, eid: str) -> dict[str, Any] | None:
     """The enhancement once it has ended; None (said on stderr) when the API stops answering."""
     while True:
-        called = _call_or_say(args, "GET", generation_path(args.id))
+        called = call_or_say(args, "GET", generation_path(args.id))
         if called is None:
             return None
         status, document = called

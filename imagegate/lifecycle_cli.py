@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from imagegate.controls_cli import EXIT_CONNECTION, EXIT_OK, EXIT_REFUSED, _call_or_say
+from imagegate.controls_cli import EXIT_CONNECTION, EXIT_OK, EXIT_REFUSED, call_or_say
 from imagegate.remote import generation_path
 
 
@@ -24,7 +24,7 @@ def add_parsers(sub: Any, parents: list[Any]) -> None:
 
 
 def cancel_command(args: Any) -> int:
-    called = _call_or_say(args, "POST", generation_path(args.id, "cancel"))
+    called = call_or_say(args, "POST", generation_path(args.id, "cancel"))
     if called is None:
         return EXIT_CONNECTION
     status, answer = called
@@ -41,7 +41,7 @@ def cancel_command(args: Any) -> int:
 
 
 def delete_command(args: Any) -> int:
-    called = _call_or_say(args, "DELETE", generation_path(args.id))
+    called = call_or_say(args, "DELETE", generation_path(args.id))
     if called is None:
         return EXIT_CONNECTION
     status, answer = called

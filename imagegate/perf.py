@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from imagegate import benchmark_local
-from imagegate.benchmark_local import _num, _pct
+from imagegate.benchmark_local import number_text, percent_text
 from imagegate.local.runtime import LocalRuntime
 from imagegate_service import constants as c
 from imagegate_service.benchmark.suites import load_suite_jsonl
@@ -64,9 +64,9 @@ def benchmark_figures(world_ms_per_image: float | None = None) -> None:
         f"(process total {time.monotonic() - started:.1f} s with start-up; load average {_load()})"
     )
     print(
-        f"  first-round pass rate {_pct(overall['firstRoundPassRate'])} -> final pass rate {_pct(overall['passRate'])}; "
-        f"mean score {_num(overall['meanFirstRoundScore'])} -> {_num(overall['meanFinalScore'])}; "
-        f"mean rounds to pass {_num(overall['meanRoundsToPass'])}; runs by status {overall.get('statusCounts')}"
+        f"  first-round pass rate {percent_text(overall['firstRoundPassRate'])} -> final pass rate {percent_text(overall['passRate'])}; "
+        f"mean score {number_text(overall['meanFirstRoundScore'])} -> {number_text(overall['meanFinalScore'])}; "
+        f"mean rounds to pass {number_text(overall['meanRoundsToPass'])}; runs by status {overall.get('statusCounts')}"
     )
 
 

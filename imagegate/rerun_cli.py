@@ -16,9 +16,9 @@ _NOT_COPIED = ("from",)
 def rerun_request(run: str, round_number: int | None, data_dir: Path) -> dict[str, Any]:
     """The request that re-runs `run` (an id, its unique start, or its folder) from round_number's prompt (None: the
     original prompt). ValueError naming --from or --round when there is no such run or round."""
-    from imagegate.cli import _run_folder
+    from imagegate.cli import run_folder
 
-    folder = _run_folder(run, data_dir)
+    folder = run_folder(run, data_dir)
     if isinstance(folder, str):
         raise ValueError(f"--from: {folder}")
     try:

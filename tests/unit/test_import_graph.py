@@ -196,14 +196,19 @@ def test_no_import_hides_inside_a_function_unless_it_is_a_documented_deferral() 
     )
 
 
+def _ours(module: str) -> bool:
+    """A module of the service or of the CLI and local runtime (``imagegate``), not a third party's."""
+    return module.startswith(PACKAGE) or module == "imagegate" or module.startswith("imagegate.")
+
+
 def private_imports(paths: list[Path]) -> list[str]:
-    """``from imagegate_service... import _name``: a private name of one module taken by another (a name that
-    two modules need is public, in the module that owns it)."""
+    """``from imagegate_service... import _name`` (or ``from imagegate... import _name``): a private name of one
+    module taken by another (a name that two modules need is public, in the module that owns it)."""
     found = []
     for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGE) and not node.level:
+            if isinstance(node, ast.ImportFrom) and _ours(node.module or "") and not node.level:
                 for alias in node.names:
                     if alias.name.startswith("_") and not alias.name.startswith("__"):
                         found.append(f"{path}:{node.lineno} imports {node.module}.{alias.name}")
@@ -213,15 +218,19 @@ def private_imports(paths: list[Path]) -> list[str]:
 def test_the_private_import_scan_finds_one(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text(
-        "from imagegate_service.adapters.storage import S3ObjectStore, _hidden\nfrom __future__ import annotations\n",
+        "from imagegate_service.adapters.storage import S3ObjectStore, _hidden\nfrom __future__ import annotations\n"
+        "from imagegate.controls_cli import _say\nfrom imagegates import _other\n",
         encoding="utf-8",
     )
-    assert private_imports([module]) == [f"{module}:1 imports imagegate_service.adapters.storage._hidden"]
+    assert private_imports([module]) == [
+        f"{module}:1 imports imagegate_service.adapters.storage._hidden",
+        f"{module}:3 imports imagegate.controls_cli._say",
+    ]
 
 
 def test_no_private_name_of_the_service_is_imported_by_another_module() -> None:
     """Issue 24 item 5: the service's modules and the CLI/local runtime (imagegate/) use only public names of
-    the service."""
+    the service, and of each other."""
     repo = SOURCE.parents[1]
     paths = sorted(SOURCE.rglob("*.py")) + sorted((repo / "imagegate").rglob("*.py"))
     found = private_imports(paths)

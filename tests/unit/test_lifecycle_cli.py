@@ -1,4 +1,4 @@
-"""The API commands (imagegate cancel, delete, review, through controls_cli._call_or_say) against a server that is not
+"""The API commands (imagegate cancel, delete, review, through controls_cli.call_or_say) against a server that is not
 the imagegate API: one line on stderr naming the address and exit 1, not a traceback (the answer is untrusted)."""
 
 from __future__ import annotations
