@@ -590,6 +590,12 @@ _COMPLEMENT_PARTICIPLES = frozenset(
 _MEDIUM_PARTICIPLES = frozenset(
     _words("written drawn painted printed carved engraved embroidered etched spelled spelt formed sketched")
 )
+# What everything stands on (general English): a thing on it shares no relation with it ("on the floor next to")
+_GROUNDS = frozenset(
+    _words("floor ground grass lawn road street sidewalk pavement sand snow water ice dirt mud earth field carpet")
+)
+# Participles of dividing a thing ("cut into eight slices", "folded into a square"): into what, not inside it
+_DIVIDING = frozenset(_words("cut sliced divided split broken chopped torn folded shaped carved diced"))
 # Weather that does something by itself ("with snow falling", "wind blowing"): its verb is no thing's action
 _FALLING_WEATHER = frozenset(_words("snow snowflakes rain raindrops wind hail sleet lightning"))
 # Participles of what covers a thing ("a wall covered in ivy", "a cake coated in chocolate"): the state, with no
@@ -978,6 +984,7 @@ class _Reader:
         self.checks: list[dict] = []
         self.entities: list[_Entity] = []
         self.settings: set[tuple[str, str]] = set()
+        self.possessions: set[str] = set()  # ids of the checks `have` made ("with a hat"), not said by a verb
         self.texts: list[str] = []
 
     # -- output --------------------------------------------------------------------------------------------
@@ -1132,12 +1139,14 @@ class _Reader:
         the shirt?)."""
         if _is_animate(owner.noun) and _is_clothing(thing.noun.split()[-1]):
             self.action(owner, "wear", thing)
+            self.possessions.add(self.checks[-1]["id"])
             return
         if any(
             c["kind"] == "action" and c.get("parent") == owner.id and c.get("object") == thing.noun for c in self.checks
         ):
             return
         what = _plural(thing.noun) if thing.plural else _some(thing.noun)
+        self.possessions.add(f"c{len(self.checks) + 1}")
         self._add(
             {
                 "kind": "action",
@@ -1350,9 +1359,25 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
         return text, []
     # Blank the phrases in the original (same offsets: "-" -> " " kept the length).
     chars = list(text)
-    for start, _, phrase in found:
+    described = []
+    for start, kind, phrase in found:
         chars[start : start + len(phrase)] = " " * len(phrase)
-    return "".join(chars), [(kind, phrase) for _, kind, phrase in sorted(found)]
+        before = re.search(r"([a-z]+)\s+$", text[:start].lower())
+        if kind == "scene" and " " in phrase and before is not None and _describes_a_place(before.group(1)):
+            # "a cozy living room": the room is cozy (the adjective would be left alone, read as a thing)
+            chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
+            described.append((start, kind, f"{before.group(1)} {phrase}"))
+    return "".join(chars), [(kind, phrase) for _, kind, phrase in sorted(found + described)]
+
+
+def _describes_a_place(word: str) -> bool:
+    """An adjective before a scene of several words ("a cozy living room", "a white living room")."""
+    return (
+        (lexicon.is_adjective(word) or colour_name(word) is not None)
+        and word not in _DETERMINERS
+        and word not in _NUMBERS
+        and word not in _CONJUNCTIONS
+    )
 
 
 def _join_proper_names(tokens: list[_Token]) -> None:
@@ -1440,6 +1465,8 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "CONJ"
         elif word in _COPULAS:
             token.tag = "COP"
+        elif word in {"cut", "split"} and following in {"into", "in"} and previous is not None:
+            token.tag = "PAST"  # "a pizza cut into slices", "an apple split in half": participles, not nouns
         elif word == "full" and following == "of" and previous is not None and previous.tag == "WORD":
             token.tag = "PAST"  # "a bowl full of apples": what the bowl holds, read as "filled with" is
         elif (
@@ -1578,6 +1605,7 @@ def _tag(tokens: list[_Token]) -> None:
                 # "a workbench in a garage, covered with tools": a participle opening a comma's item says more of
                 # the sentence's subject (with "with" or "in" after it: "covered in snow")
                 or (previous.word == "," and following in {"with", "in"} and word in _COMPLEMENT_PARTICIPLES)
+                or (previous.word == "," and following == "into" and word in _DIVIDING)
             )
             and not (_modifies_next(previous) and following is not None and _noun_like(following))
         ):
@@ -2279,7 +2307,11 @@ class _Parser:
         wanted = {c["subject"] for c in self.out.checks if c["kind"] == "entity"}
         self.out.checks[:] = [c for c in self.out.checks if not (c["kind"] == "absent" and c["subject"] in wanted)]
         for kind, phrase in self.settings:
-            self.out.setting(kind, phrase, _IMAGE_TAGS[phrase][1] if phrase in _IMAGE_TAGS else None)
+            question = _IMAGE_TAGS[phrase][1] if phrase in _IMAGE_TAGS else None
+            adjective, _, place = phrase.partition(" ")
+            if kind == "scene" and phrase not in vocab.SCENE_WORDS and place in vocab.SCENE_WORDS:
+                question = f"Is the {place} {adjective}?"  # "a cozy living room": Is the living room cozy?
+            self.out.setting(kind, phrase, question)
         return self.out.checks
 
     def _surface_written_on(self, carrier: _Entity | None) -> _Entity | None:
@@ -2614,6 +2646,8 @@ class _Parser:
                     and self.last_relation in _SUPPORTS
                     and token.value in _SHARED_PLACES
                     and self.last is not subject
+                    # "a bag on the floor next to boots": the floor is under everything, beside nothing
+                    and singular_noun(self.last.noun.split()[-1]) not in _GROUNDS
                     else None
                 )
                 # "a vase to the left of a statue on a marble table": the statue, just named as where the vase is,
@@ -2739,6 +2773,8 @@ class _Parser:
                     )
                     if owner is not None and owner is not entity and worn:
                         self.out.action(owner, "wear", entity)
+                        if token.word == "with":  # "a man with a hat and a cane": the cane is his, not worn
+                            self.out.possessions.add(self.out.checks[-1]["id"])
                     elif owner is not None and owner is not entity:
                         self.out.have(owner, entity)
                     carrier, self.last_role = entity, "object"
@@ -2834,7 +2870,10 @@ class _Parser:
                 if entity is not None and after_and and prior_role == "object" and not new_clause:
                     self.last_role, carrier = "object", entity  # "holding a cup and a saucer": both are held
                     if acted is not None and agent is not None and acted.get("object") and agent is not entity:
-                        self.out.action(agent, acted["action"], entity)
+                        if acted["id"] in self.out.possessions:
+                            self.out.have(agent, entity)  # "with a hat and a cane": the hat worn, the cane had
+                        else:
+                            self.out.action(agent, acted["action"], entity)
                 elif entity is not None:
                     if self.topic is None or (not after_copula and self._starts_clause(run_start)):
                         # "a man and a woman posing": joined subjects share; "the torso is upright and the head
@@ -3044,7 +3083,7 @@ class _Parser:
             and self.tokens[self.i - 2].word == ","
             and self.sentence_subject is not None
             and self.peek() is not None
-            and self.peek().word in {"by", "with", "in"}
+            and self.peek().word in {"by", "with", "in", "into"}
         ):
             subject = self.sentence_subject  # "a workbench in a garage, covered with ..., lit by a bulb": the bench
         if (
@@ -3077,6 +3116,17 @@ class _Parser:
     def _verb_object(self, token: _Token, subject: _Entity) -> None:
         """What follows a verb: the thing acted on, a state and its complement, a material, a placed thing."""
         nxt = self.peek()
+        if token.tag == "PAST" and token.word in _DIVIDING and nxt is not None and nxt.word == "into":
+            j = self.i + 1
+            words = []
+            while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV"} and len(words) < 4:
+                words.append(self.tokens[j].word)
+                j += 1
+            if words:
+                # "a pizza cut into eight slices": how it is cut, not a pizza inside its slices
+                self.out.attribute(subject, f"{token.word} into {' '.join(words)}", "state")
+                self.i = j
+                return
         if (
             verb_lemma(token.word) in {"hold", "shake", "join"}
             and nxt is not None

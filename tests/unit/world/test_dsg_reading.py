@@ -1326,3 +1326,28 @@ def test_holding_hands_is_what_they_do_and_a_place_after_it_is_theirs():
     triples = relation_triples("a boy and a girl holding hands under an umbrella")
     assert ("boy", "under", "umbrella") in triples and ("hand", "under", "umbrella") not in triples
     assert "Are the hands under the umbrella?" not in questions("a boy and a girl holding hands under an umbrella")
+
+
+def test_an_adjective_of_a_scene_of_two_words_is_the_scenes_not_a_thing():
+    asked = questions("a cozy living room with a fireplace")
+    assert "Is the living room cozy?" in asked and "Is there a fireplace?" in asked
+    assert not any("cozy have" in q or "Is there a cozy" in q for q in asked)
+
+
+def test_a_thing_cut_into_pieces_is_not_inside_them():
+    asked = questions("a pie with cherries and cream, cut into six slices")
+    assert "Is the pie cut into six slices?" in asked
+    assert not any("inside the slices" in q for q in asked)
+
+
+def test_with_a_list_each_is_had_and_only_garments_are_worn():
+    asked = questions("an old man with a hat and a cane")
+    assert {"Is the man wearing the hat?", "Does the man have a cane?"} <= set(asked)
+    assert "Is the man wearing the cane?" not in asked
+    asked = questions("a pizza with olives and mushrooms")
+    assert {"Does the pizza have olives?", "Does the pizza have mushrooms?"} <= set(asked)
+
+
+def test_the_ground_a_thing_stands_on_is_beside_nothing():
+    triples = relation_triples("a leather bag on the floor next to a pair of boots")
+    assert ("bag", "next to", "boot") in triples and ("floor", "next to", "boot") not in triples
