@@ -62,6 +62,12 @@ class ObjectsNotDeleted(ImagegateError):
     stops before the run's items are removed, so repeating it finds the run and finishes (no orphan objects)."""
 
 
+class WorkflowThrottled(Exception):
+    """Step Functions refused a request for now (another execution's start, a task's answer): raised by the
+    workflow adapter (adapters/workflow.py); the domain's services turn it into Throttled (429 with Retry-After),
+    so they name it here, where the failures they catch live, rather than import the adapter for it."""
+
+
 class StoreThrottled(ImagegateError):
     """DynamoDB asked us to slow down (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded,
     or a transaction cancelled by a conflicting one) after botocore's own retries: the task is retried whole."""

@@ -9,6 +9,7 @@ from typing import Any
 from imagegate_service import resources
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.domain.state import ExecutionStep, ReviewDecision
+from imagegate_service.errors import WorkflowThrottled
 
 # Step Functions answers these when the account's start rate or open-execution limit is reached, or (with a
 # customer managed key) when KMS throttles the call it makes for us: KmsThrottlingException, an error of StartExecution
@@ -22,10 +23,6 @@ _THROTTLING_CODES = {
 }
 # SendTaskSuccess answers these when the task no longer waits for the token.
 _GONE_TASK_CODES = {"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"}
-
-
-class WorkflowThrottled(Exception):
-    """Step Functions refused a request for now (another execution's start, a task's answer)."""
 
 
 class StepFunctionsWorkflow:

@@ -35,7 +35,6 @@ from imagegate_service.adapters.enhancements import (  # the store's (it writes 
 from imagegate_service.adapters.enhancements import ENHANCEMENT_QUEUED as ENHANCEMENT_QUEUED
 from imagegate_service.adapters.enhancements import ENHANCEMENT_RUNNING as ENHANCEMENT_RUNNING
 from imagegate_service.adapters.image_services import ServiceRequest
-from imagegate_service.adapters.workflow import WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancing import (
     ALLOW_LOCAL_FALLBACK,
@@ -60,6 +59,7 @@ from imagegate_service.errors import (
     ImagegateError,
     InvalidRequest,
     Throttled,
+    WorkflowThrottled,
 )
 from imagegate_service.rekognition_labels import mapping
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.workflow import WorkflowThrottled
 from imagegate_service.domain.clock import utc_now
 from imagegate_service.domain.daily_budget import DailyBudget
 from imagegate_service.domain.ports import Clock, RunRepository, UrlSigner, Workflow
@@ -36,6 +35,7 @@ from imagegate_service.errors import (
     InvalidRequest,
     RequestInProgress,
     Throttled,
+    WorkflowThrottled,
 )
 from imagegate_service.settings import resolve_settings
 

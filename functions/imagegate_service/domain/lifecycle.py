@@ -22,13 +22,19 @@ from imagegate_service import constants as c
 from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX
 from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import DELETED_SK, LEDGER_SK_PREFIX
-from imagegate_service.adapters.workflow import StepFunctionsWorkflow, WorkflowThrottled
+from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancements import ENHANCEMENT_OPEN_STATUSES
 from imagegate_service.domain.ports import Clock, ObjectStore
 from imagegate_service.domain.run_ids import is_run_id
 from imagegate_service.domain.state import ExecutionEndDetail, RunItem
-from imagegate_service.errors import GenerationNotFound, GenerationNotRunning, GenerationStillRunning, Throttled
+from imagegate_service.errors import (
+    GenerationNotFound,
+    GenerationNotRunning,
+    GenerationStillRunning,
+    Throttled,
+    WorkflowThrottled,
+)
 
 CANCELLED_ERROR = "Cancelled"  # the StopExecution error, and the run's `error` once it is recorded
 # The items of a run's partition a delete keeps: the money record (each billable call, each round's daily reservation).

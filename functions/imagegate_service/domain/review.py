@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.workflow import WorkflowThrottled
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.gate import judge_passes
 from imagegate_service.domain.ports import Clock, ReviewStore, RunRepository, TaskCallbacks
@@ -27,7 +26,7 @@ from imagegate_service.domain.state import (
     RunReadings,
     Settings,
 )
-from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled
+from imagegate_service.errors import GenerationNotFound, InvalidRequest, ReviewNotWaiting, Throttled, WorkflowThrottled
 from imagegate_service.settings import check_encodable, is_control_character
 
 REVIEW_FEEDBACK_MAX_CHARS = 1000
