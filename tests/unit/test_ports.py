@@ -11,6 +11,7 @@ from imagegate_service.adapters.bedrock import BedrockImageGenerator, BedrockToo
 from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
 from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.rekognition import RekognitionDetector
+from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain import clock, ports
@@ -28,6 +29,8 @@ ADAPTERS = [
     (ports.ReviewStore, DynamoReviewStore),
     (ports.DailyBudgetStore, DynamoDailyBudgetStore),
     (ports.ImageDetector, RekognitionDetector),
+    (ports.ExecutionStopper, StepFunctionsWorkflow),
+    (ports.RunRemoval, DynamoRunRemoval),
 ]
 
 

@@ -20,12 +20,10 @@ from typing import Any, TypedDict
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX
-from imagegate_service.adapters.run_removal import DynamoRunRemoval
 from imagegate_service.adapters.storage import DELETED_SK, LEDGER_SK_PREFIX
-from imagegate_service.adapters.workflow import StepFunctionsWorkflow
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancements import ENHANCEMENT_OPEN_STATUSES
-from imagegate_service.domain.ports import Clock, ObjectStore
+from imagegate_service.domain.ports import Clock, ExecutionStopper, ObjectStore, RunRemoval
 from imagegate_service.domain.run_ids import is_run_id
 from imagegate_service.domain.state import ExecutionEndDetail, RunItem
 from imagegate_service.errors import (
@@ -70,9 +68,9 @@ class Deleted(TypedDict):
 class GenerationLifecycle:
     def __init__(
         self,
-        removal: DynamoRunRemoval,
+        removal: RunRemoval,
         objects: ObjectStore,
-        workflow: StepFunctionsWorkflow,
+        workflow: ExecutionStopper,
         ender: Callable[[ExecutionEndDetail], object],
         clock: Clock = utc_now,
     ):

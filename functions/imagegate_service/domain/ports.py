@@ -207,6 +207,35 @@ class Workflow(Protocol):
 
 
 @runtime_checkable
+class ExecutionStopper(Protocol):
+    """Stops a run's execution (Step Functions StopExecution): what a cancel asks of the workflow."""
+
+    def stop(self, run_id: str, error: str, cause: str) -> bool:
+        """False when no execution is named after the run; stopping one that has ended changes nothing."""
+        ...
+
+
+@runtime_checkable
+class RunRemoval(Protocol):
+    """The runs table as a delete sees it (adapters/run_removal.py): the run's item, its whole partition, the
+    DELETED marker that fences a racing enhancement, and the batch delete of what goes."""
+
+    def get_run(self, run_id: str) -> RunItem | None: ...
+
+    def was_deleted(self, run_id: str) -> bool: ...
+
+    def partition(self, run_id: str) -> list[dict[str, Any]]: ...
+
+    def mark_deleted(self, run_id: str, attributes: dict[str, Any], run_item: Mapping[str, Any]) -> bool:
+        """True when this call wrote the marker, False when it was there already."""
+        ...
+
+    def unmark_deleted(self, run_id: str) -> None: ...
+
+    def delete_items(self, run_id: str, sort_keys: list[str]) -> None: ...
+
+
+@runtime_checkable
 class UrlSigner(Protocol):
     """Time-limited links to a run's objects (S3 presigned GET URLs)."""
 
