@@ -38,7 +38,7 @@ from imagegate_service.domain.enhancing import parse_operations
 from imagegate_service.domain.model_calls import ANSWERS_SCHEMA
 from imagegate_service.domain.state import Settings
 from imagegate_service.errors import InvalidRequest
-from imagegate_service.evaluation import ExpectationError, checks_from_expected
+from imagegate_service.expected_checks import ExpectationError, checks_from_expected
 
 # what a review run needs beyond its review waits before the retention (runRetentionDays) may remove its items
 REVIEW_RETENTION_MARGIN_SECONDS = 3600

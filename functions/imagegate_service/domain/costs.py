@@ -25,7 +25,7 @@ from imagegate_service.adapters.bedrock import tool_request_cost_bound
 from imagegate_service.domain.model_calls import ANSWERS_SCHEMA, answers_request, checks_request, judge_request
 from imagegate_service.domain.refining import TARGETED_OPERATIONS
 from imagegate_service.domain.state import EvaluationCheck, Settings, ToolRequest
-from imagegate_service.evaluation import checks_from_expected
+from imagegate_service.expected_checks import checks_from_expected
 
 # What one judge call and one rewrite call cost in tokens, for budgeting a round before it runs.
 JUDGE_TOKENS_PER_IMAGE_ESTIMATE = (2600, 600)

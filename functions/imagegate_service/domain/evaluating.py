@@ -1,7 +1,7 @@
 """Evaluate Round: an evaluation of the round's best image that is not the loop's judge.
 
 The request becomes atomic yes/no checks once per run (DSG style, arXiv 2310.18235): from the run's
-structured `expected` (GenEval's rules, imagegate_service.evaluation.checks_from_expected) or from one
+structured `expected` (GenEval's rules, imagegate_service.expected_checks.checks_from_expected) or from one
 evaluator call with the forced tool submit_checks. The checks are cached in S3 and reused every round.
 Each round, one evaluator call sees the round's best image and the numbered checks and answers yes, no or
 unverifiable through submit_answers. Both answers are untrusted model output: validated against their schemas and
@@ -42,7 +42,7 @@ from imagegate_service.domain.state import (
     ToolRequest,
 )
 from imagegate_service.errors import InvalidEvaluation
-from imagegate_service.evaluation import checks_from_expected
+from imagegate_service.expected_checks import checks_from_expected
 
 _T = TypeVar("_T")  # what an evaluator call's answer is read as
 

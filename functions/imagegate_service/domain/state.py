@@ -51,7 +51,7 @@ Settings = TypedDict(
         "reviewTimeoutSeconds": int,
         "style": NotRequired[str],
         "cfgScale": NotRequired[float],
-        # the benchmark's structured expectations, for the evaluator alone (evaluation.checks_from_expected reads
+        # the benchmark's structured expectations, for the evaluator alone (expected_checks.checks_from_expected reads
         # them after the request schema checked them)
         "expected": NotRequired["dict[str, Any]"],
         # enhance operations (domain/enhancing.py's JSON, EnhanceOperation.to_dict) for the final image
@@ -659,7 +659,7 @@ class LedgerEntry(TypedDict):
 
 class EvaluationCheck(TypedDict, total=False):
     """One of the independent evaluator's checks (prompts/evaluation_checks.schema.json; or made from the
-    benchmark's expectations by evaluation.checks_from_expected), with its answer once the answers call is read."""
+    benchmark's expectations by expected_checks.checks_from_expected), with its answer once the answers call is read."""
 
     id: str
     kind: str

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import ProcessPoolExecutor
 
-from imagegate_service.evaluation import checks_from_expected
+from imagegate_service.expected_checks import checks_from_expected
 from imagegate_service.settings import DEFAULTS
 
 from . import vocabulary as vocab

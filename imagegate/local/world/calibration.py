@@ -1,7 +1,7 @@
 """How honest is the offline world? Its figures beside published ones, on GenEval's 553 prompts.
 
 (a) `generator_accuracy()`: single-shot accuracy per GenEval task, measured by the ground truth
-    (truth.satisfied on evaluation.checks_from_expected(item), DSG parent rule; an image passes when it has a
+    (truth.satisfied on expected_checks.checks_from_expected(item), DSG parent rule; an image passes when it has a
     verifiable check and no verifiable check fails), beside the published row the model registry calibrates
     the generator to (registry.GeneratorModel.geneval). GenEval's protocol: 4 images per prompt; reported at
     each of SEEDS.
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from imagegate_service import registry
 from imagegate_service.domain.gate import judge_passes
-from imagegate_service.evaluation import checks_from_expected
+from imagegate_service.expected_checks import checks_from_expected
 from imagegate_service.settings import DEFAULTS
 
 from . import pixelcode

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from imagegate_service.constants import EVALUATION_RELATION_WORDS
-from imagegate_service.evaluation import gerund
+from imagegate_service.expected_checks import gerund
 from imagegate_service.geometry import DEPTH_PLANES
 
 from . import lexicon

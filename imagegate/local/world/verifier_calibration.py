@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from imagegate_service.evaluation import checks_from_expected
+from imagegate_service.expected_checks import checks_from_expected
 from imagegate_service.rekognition_labels import mapping
 from imagegate_service.settings import DEFAULTS
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from imagegate_service.evaluation import ExpectationError, checks_from_expected
+from imagegate_service.expected_checks import ExpectationError, checks_from_expected
 
 pytestmark = pytest.mark.unit
 

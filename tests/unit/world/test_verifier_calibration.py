@@ -7,7 +7,7 @@ import pytest
 
 from imagegate.local.world import verifier_calibration as calibration
 from imagegate.local.world.calibration import load_geneval
-from imagegate_service.evaluation import checks_from_expected
+from imagegate_service.expected_checks import checks_from_expected
 
 # the grounding is the product's (D1's domain/verifying.py): measured only where it exists
 pytest.importorskip("imagegate_service.domain.verifying")
