@@ -591,11 +591,11 @@ _MEDIUM_PARTICIPLES = frozenset(
     _words("written drawn painted printed carved engraved embroidered etched spelled spelt formed sketched")
 )
 # What everything stands on (general English): a thing on it shares no relation with it ("on the floor next to")
-_GROUNDS = frozenset(
-    _words("floor ground grass lawn road street sidewalk pavement sand snow water ice dirt mud earth field carpet")
-)
+_GROUNDS = frozenset(_words("floor ground sand snow water ice dirt mud earth carpet"))
+# How several things are arranged ("in a row", "in a circle"): a state of theirs, no thing they are inside
+_ARRANGEMENTS = frozenset(_words("row line circle ring column grid pile heap stack cluster semicircle spiral queue"))
 # Participles of dividing a thing ("cut into eight slices", "folded into a square"): into what, not inside it
-_DIVIDING = frozenset(_words("cut sliced divided split broken chopped torn folded shaped carved diced"))
+_DIVIDING = frozenset(_words("cut sliced divided split broken chopped torn carved diced"))
 # Weather that does something by itself ("with snow falling", "wind blowing"): its verb is no thing's action
 _FALLING_WEATHER = frozenset(_words("snow snowflakes rain raindrops wind hail sleet lightning"))
 # Participles of what covers a thing ("a wall covered in ivy", "a cake coated in chocolate"): the state, with no
@@ -764,7 +764,11 @@ def _given_name(match: re.Match[str]) -> str:
     return " "
 
 
-_SHAPE_OF = re.compile(r"\bin the (?:shape|form) of (?:an? |the )?([^\W\d_]+)\b", re.IGNORECASE)
+_SHAPE_OF = re.compile(
+    r"\b(?:in the (?:shape|form) of|shaped like|in the shape of) (?:an? |the )?"
+    r"(?:(?:giant|huge|big|large|small|tiny|little) )?([^\W\d_]+)\b",
+    re.IGNORECASE,
+)
 # "He's", "it's", "they're": the pronoun and its verb ("is"), not a possessive
 _CONTRACTIONS = re.compile(r"\b(he|she|it|that|there|they|we|you)['’](s|re)\b", re.IGNORECASE)
 # Text said in capitals with no quotes ("a neon sign reading OPEN 24 HOURS"): the capitals are the text.
@@ -960,6 +964,7 @@ class _Entity:
     noun: str  # singular, lower case (the check's subject)
     plural: bool
     name: str | None = None  # a proper name as written: questions say "Is John Lennon ...", not "the john lennon"
+    label: str | None = None  # its first colour or property: "the black cat" when another cat is named too
 
 
 @dataclass
@@ -998,7 +1003,10 @@ class _Reader:
             return entity.noun
         if entity.name is not None:
             return entity.name
-        return f"the {_plural(entity.noun) if entity.plural else entity.noun}"
+        noun = _plural(entity.noun) if entity.plural else entity.noun
+        if entity.label and any(e.noun == entity.noun and e.id != entity.id for e in self.entities):
+            return f"the {entity.label} {noun}"  # "a black cat above a white cat": which cat
+        return f"the {noun}"
 
     def _be(self, entity: _Entity) -> str:
         return "Are" if entity.plural else "Is"
@@ -1027,8 +1035,13 @@ class _Reader:
                 question = f"Are there {_plural(noun)}?"
             else:
                 question = f"Is there {_some(noun)}?"
+            label = phrase.colours[0] if phrase.colours else phrase.attributes[0][0] if phrase.attributes else None
+            if earlier and label and owner is None and phrase.name is None:
+                # "a black cat above a white cat": the second one is asked for by what tells it apart
+                named = f"{label} {_plural(noun) if plural else noun}"
+                question = f"Are there {named}?" if plural else f"Is there {_article(named)} {named}?"
             check = self._add({"kind": "entity", "subject": noun, "question": question})
-            entity = _Entity(check["id"], noun, plural, phrase.name)
+            entity = _Entity(check["id"], noun, plural, phrase.name, label)
             self.entities.append(entity)
             if worn_by is not None:
                 self.action(worn_by, "wear", entity)  # "his shirt is red": a thing of its own that he wears
@@ -1066,6 +1079,8 @@ class _Reader:
     def colour(self, entity: _Entity, colour: str, worn: bool = False) -> None:
         """Its colour; `worn` when the prompt says what colour it wears ("women wearing white")."""
         question = f"{self._be(entity)} {self._ref(entity)} {'wearing ' if worn else ''}{colour}?"
+        if self._ref(entity) == f"the {colour} {entity.noun}":  # the second of two cats, told apart by it
+            question = f"Is one of the {_plural(entity.noun)} {colour}?"
         self._add(
             {"kind": "colour", "subject": entity.noun, "colour": colour, "parent": entity.id, "question": question}
         )
@@ -1079,6 +1094,8 @@ class _Reader:
             question = f"{self._be(entity)} {self._ref(entity)} made of {word}?"
         else:
             question = f"{self._be(entity)} {self._ref(entity)} {word}?"
+        if self._ref(entity) == f"the {word} {entity.noun}":  # "a tall vase and a short vase": one is short
+            question = f"Is one of the {_plural(entity.noun)} {word}?"
         self._add(
             {
                 "kind": "attribute",
@@ -1095,7 +1112,8 @@ class _Reader:
     ) -> None:
         """An action, with what it acts on; `in_picture` False when what it makes is not a thing in the picture
         ("taking photos": the photos are not drawn, so the check names no object to look for)."""
-        lemma_ = verb_lemma(verb)
+        # a base form stays as it is ("feed" shared from "feeding a cat and a dog" is not "fe")
+        lemma_ = verb if verb in lexicon.verb_lemmas(verb) else verb_lemma(verb)
         if lemma_ in {"be", "have", "do", "see", "show", "feature", "depict", "contain", "include"}:
             return
         target = None
@@ -1406,6 +1424,21 @@ def _join_proper_names(tokens: list[_Token]) -> None:
 def _tag(tokens: list[_Token]) -> None:
     _join_proper_names(tokens)
     words = [t.word for t in tokens]
+    for j in range(1, len(tokens) - 1):
+        if (
+            words[j] == "both"
+            and words[j - 1] == ","
+            and not tokens[j].tag
+            # "..., both sitting", "..., both asleep", "..., both in ...": the two; "both arms" is a determiner
+            and (_is_ing_verb(words[j + 1]) or words[j + 1] in _ING_NOUNS or not lexicon.is_noun(words[j + 1]))
+        ):
+            tokens[j].tag = "BOTH"  # "a cat left of a dog, both sitting on a sofa": each of the two
+            if _is_ing_verb(words[j + 1]) or words[j + 1] in _ING_NOUNS:
+                tokens[j + 1].tag = "VERB"
+    for j in range(len(tokens) - 2):
+        if words[j : j + 3] == ["side", "by", "side"] and not tokens[j].tag:
+            tokens[j].tag = "BESIDE"  # "two vases, side by side": next to each other, not a "side" of a thing
+            tokens[j + 1].tag = tokens[j + 2].tag = "SKIP"
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -1900,7 +1933,9 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
     if head[:1].isdigit():
         return None  # "the 1960s", "2cm", "20445318": a time, a size or a number, no thing
     last = head_words[-1].word
-    a_thing = len(rest) == 1 and words[0].word in {"a", "an"} and last in _KNOWN_NOUNS  # "an orange", "a lime"
+    a_thing = (
+        len(rest) == 1 and words[0].word in {"a", "an", "one"} and last in _KNOWN_NOUNS
+    )  # "an orange", "a lime", "one orange rolling away"
     if (
         colour_name(last) is not None
         and not a_thing
@@ -1986,6 +2021,7 @@ class _Parser:
         # "and" closes the list ("a pear, an orange and two bananas in a bowl": all three are in it)
         self.text_noun: str | None = None  # a text noun just read ("the word"): the quote that follows is it
         self.text_owner: _Entity | None = None  # the thing "with" that text ("a sign with the text"), if any
+        self.absent_end = -1  # where the last absent phrase ("no rug") ended
         self.sentence_subject: _Entity | None = None  # the first subject of the sentence
         self.with_end = -1  # the token index right after a "with" phrase ("with hands touching": hands touch)
         self.last_end = -1  # the token index right after the last entity's phrase
@@ -2168,6 +2204,16 @@ class _Parser:
         if last_word in _MEDIUM_NOUNS and nxt is not None and nxt.word == "of":
             self.out.setting("style", last_word)
             self.i += 1
+            return self.noun_phrase(generic=generic)
+        if (
+            last_word == "shot"
+            and len(head.split()) + len(phrase.attributes) > 1
+            and nxt is not None
+            and nxt.word == "of"
+        ):
+            shot = " ".join([w for w, _ in phrase.attributes] + head.split())[:64]
+            self.out.setting("style", shot, f"Is the image {_article(shot)} {shot}?")
+            self.i += 1  # "a macro shot of a dewdrop", "an aerial drone shot of a river": how the image was taken
             return self.noun_phrase(generic=generic)
         if last_word in _ART_NOUNS and (len(head.split()) > 1 or phrase.attributes) and not (nxt and nxt.word == "of"):
             words = [w for w, _ in phrase.attributes] + head.split()
@@ -2610,6 +2656,22 @@ class _Parser:
                 if placed is not None and base is not None and placed is not base:
                     self.out.relation(placed, "on", base)
                 continue
+            if tag == "REL" and self.absent_end == self.i:
+                self.i += 1  # "no rug on the floor": what is not there is nowhere; the floor is read as a thing
+                self.noun_phrase()
+                continue
+            if tag == "BOTH":
+                self.i += 1
+                pair = self.out.entities[-2:]
+                if len(pair) == 2:
+                    self.topic, self.group, self.last, self.last_role = pair[0], list(pair), pair[0], "subject"
+                continue
+            if tag == "BESIDE":
+                self.i += 1  # "a tall vase and a short vase, side by side": the two just named, next to each other
+                pair = self.group[-2:] if len(self.group) >= 2 else self.out.entities[-2:]
+                if len(pair) == 2 and pair[0] is not pair[1]:
+                    self.out.relation(pair[0], "next to", pair[1])
+                continue
             if tag == "REL":
                 self.i += 1
                 # "a woman holding a cup on a table": the thing just acted on; "a cat on a mat next to a dog":
@@ -2682,6 +2744,18 @@ class _Parser:
                             self.last_role = "object"  # "in a white shirt and tie": both are worn
                         continue
                 ahead = self._peek_run()
+                if (
+                    token.word == "in"  # "inside a circle" is a drawn circle; "in a circle", an arrangement
+                    and ahead
+                    and len(ahead) <= 3
+                    and ahead[-1].word in _ARRANGEMENTS
+                    and subject is not None
+                    and (self.peek(len(ahead)) is None or self.peek(len(ahead)).word != "of")
+                ):
+                    # "three ducks in a row", "geese walking in a line": how they are arranged, not a row they are in
+                    self.words_run()
+                    self.out.attribute(subject, f"in a {ahead[-1].word}", "state")
+                    continue
                 if token.value == "inside" and ahead and singular_noun(ahead[-1].word) in _AMBIENT:
                     self.words_run()  # "in the air", "birds in flight": no containment, nothing to look for
                     if len(ahead) <= 2 and ahead[-1].word in _WEATHER_NOUNS:
@@ -2844,6 +2918,7 @@ class _Parser:
                     ):
                         self._retract(entity)
                     self.out.absent(phrase)
+                    self.absent_end = self.i  # "no rug on the wooden floor": the floor is there, nothing is on it
                     negated = False
                     continue
                 negated = False
@@ -2993,7 +3068,18 @@ class _Parser:
             j += 1
             while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV", "JOIN", "SKIP"} and j < self.i + 7:
                 j += 1
-        return j < len(self.tokens) and self.tokens[j].tag in {"COP", "AUX"}
+        if j < len(self.tokens) and self.tokens[j].tag in {"COP", "AUX"}:
+            return True
+        # "a man walking a poodle and a woman walking two beagles": one who can act, then what she does
+        last = self.out.entities[-1] if self.out.entities else None
+        return (
+            j == self.i
+            and j < len(self.tokens)
+            and self.tokens[j].tag == "VERB"
+            and self.tokens[j].word.endswith("ing")
+            and last is not None
+            and _is_animate(last.noun)
+        )
 
     def _share(self, start: int) -> None:
         """Checks made since `start` about the clause's subject hold for each subject joined to it by "and"

@@ -239,6 +239,10 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         return None if place not in REGIONS else all(in_region(o, place) for o in found)
     if kind == "relation":
         relation = str(check.get("relation", ""))
+        if relation != "between" and check.get("subject") == check.get("object"):
+            # "a black cat above a white cat": the check names both by one noun, so which is which is not said;
+            # the world cannot decide it (every cat would have to be above every other)
+            return None
         targets = _instances(percept, str(check.get("object", "")))
         if not targets:
             return False
