@@ -489,8 +489,13 @@ def precision(questions: Iterable[Question], read: Callable[[str], list[dict]]) 
 
 def heldout_table(directory: Path | str = HELDOUT_DIR) -> str:
     """Recall by category and precision of the evaluator's (and the judge's) reading on the held-out checklists:
-    dev (developers may read its misses) and test (scored only)."""
-    splits = {name: load_questions(Path(directory) / f"{name}.csv") for name in ("dev", "test")}
+    dev and dev2 (developers may read their misses; dev2 was scored once before any change made from it) and
+    test (scored only)."""
+    splits = {
+        name: load_questions(Path(directory) / f"{name}.csv")
+        for name in ("dev", "dev2", "test")
+        if (Path(directory) / f"{name}.csv").exists()
+    }
     live = readings()
     lines = [f"  {'split':<6} {'reading':<10} {'prompts':>7} {'questions':>9} {'recall':>7} {'precision':>10}  weakest"]
     for split, questions in splits.items():
