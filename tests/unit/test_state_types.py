@@ -9,6 +9,7 @@ rather than in an integration test or a deployed run."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, is_typeddict
 
 import pytest
@@ -98,3 +99,26 @@ def test_start_run_seeds_a_loop_with_exactly_the_keys_the_loop_type_requires():
     # and the resolved settings are what the Settings type declares
     assert state.Settings.__required_keys__ <= set(settings)
     assert set(settings) <= state.Settings.__required_keys__ | state.Settings.__optional_keys__
+
+
+# Issue 24's bound: the domain reads its state through these types, so an untyped dict is the exception (untrusted
+# input before its check, a model's raw answer, a raw table item). It was 237 lines before the types; the issue asks
+# for at most 68, and a new untyped dict should take the place of an old one, not add to them.
+UNTYPED_DICT_LINES_BOUND = 68
+
+
+def untyped_dict_lines(folder: Path) -> list[str]:
+    return [
+        f"{path.name}:{number}"
+        for path in sorted(folder.glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "dict[str, Any]" in line
+    ]
+
+
+def test_the_domain_keeps_few_untyped_dicts():
+    found = untyped_dict_lines(Path(state.__file__).parent)
+    assert len(found) <= UNTYPED_DICT_LINES_BOUND, (
+        f"{len(found)} lines of domain/ write dict[str, Any] (the bound is {UNTYPED_DICT_LINES_BOUND}): type the "
+        "new one with a TypedDict in domain/state.py, or type an old one in its place"
+    )
