@@ -594,6 +594,9 @@ _MEDIUM_PARTICIPLES = frozenset(
 _GROUNDS = frozenset(_words("floor ground sand snow water ice dirt mud earth carpet"))
 # How several things are arranged ("in a row", "in a circle"): a state of theirs, no thing they are inside
 _ARRANGEMENTS = frozenset(_words("row line circle ring column grid pile heap stack cluster semicircle spiral queue"))
+# Participles that say only where a thing is ("a house built inside a tree", "a lamp placed on a desk"): the
+# relation that follows is the content, the participle no property to look for
+_SAYING_ONLY_WHERE = frozenset(_words("built located situated placed positioned set kept found seen shown put"))
 # Participles of dividing a thing ("cut into eight slices", "folded into a square"): into what, not inside it
 _DIVIDING = frozenset(_words("cut sliced divided split broken chopped torn carved diced"))
 # Weather that does something by itself ("with snow falling", "wind blowing"): its verb is no thing's action
@@ -827,6 +830,8 @@ def _plural_men(word: str) -> bool:
     return any(lemma.endswith("man") for lemma in lexicon.noun_lemmas(word)) or word[-4] not in "aeiou"
 
 
+# Nouns whose plural is the singular (general English)
+_ZERO_PLURALS = frozenset(_words("fish goldfish sheep deer moose salmon trout bison shrimp squid aircraft species"))
 _MAN_NOT_MEN = frozenset({"german", "roman", "ottoman", "talisman", "doberman", "walkman", "pac-man", "pacman"})
 _F_SINGULARS = {v: k for k, v in _F_PLURALS.items()} | {v: k for k, v in _IRREGULAR_SINGULARS.items()}
 
@@ -835,8 +840,8 @@ def _plural(noun: str) -> str:
     head, _, last = noun.rpartition(" ")
     if last.endswith("s") and singular_noun(last) != last:
         return noun  # already plural ("Iron Man Armors", a name kept as written)
-    if last in _PAIR_NOUNS:
-        return noun
+    if last in _PAIR_NOUNS or last in _ZERO_PLURALS:
+        return noun  # "two goldfish", "three sheep"
     if last in _F_SINGULARS:
         return f"{head} {_F_SINGULARS[last]}".strip()
     if _plural_men(last):
@@ -1291,6 +1296,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _CAPITALS_SAID.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text.replace("’", "'"))
     text = _LETTER_AS_THING.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text)
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
+    # "1girl", "2boys": an image-board tag for how many people of a kind (one girl)
+    text = re.sub(r"\b([1-9])(girls?|boys?|women|woman|men|man)\b", r"\1 \2", text, flags=re.IGNORECASE)
     text = _QUOTES.sub(stash, text)
     text = _HAND_MADE.sub(r"hand-\1", text)
     text = _NO_PARAMETER.sub(
@@ -1617,16 +1624,28 @@ def _tag(tokens: list[_Token]) -> None:
             and (
                 following in _DETERMINERS
                 or following in _NUMBERS
+                or following in {"it", "them", "him", "her"}  # "a bridge crossing it": what it crosses
                 # "a woman writing with a pen", "a boy painting on a wall": one who can act, then how or where
                 or (_is_animate(previous.word) and following in {"with", "on", "in", "at", "near", "by", "under"})
             )
         ):
             token.tag = "VERB"  # "two kids building a sandcastle": kids who build, not "kids buildings"
-        elif _is_ing_verb(word) and not (
-            following is not None
-            and _noun_like(following)
-            and (_modifies_next(previous) or _is_compound(f"{word} {following}"))
-            and not _ends_on_a_property(words, i + 1)
+        elif (
+            _is_ing_verb(word)
+            and not (
+                following is not None
+                and _noun_like(following)
+                and (_modifies_next(previous) or _is_compound(f"{word} {following}"))
+                and not _ends_on_a_property(words, i + 1)
+            )
+            # "cyborg samurai, glowing blue visor": an item of a list that opens with a property and a thing
+            and not (
+                (previous is None or previous.word == ",")
+                and following is not None
+                and (colour_name(following) is not None or lexicon.is_adjective(following))
+                and i + 2 < len(words)
+                and _noun_like(words[i + 2])
+            )
         ):
             token.tag = "VERB"
         elif (
@@ -2403,8 +2422,11 @@ class _Parser:
         group, which the world cannot decide per instance: said, left undecided. Reads the phrase; False when
         none is here."""
         words = [t.word for t in self.tokens[self.i : self.i + 6]]
-        group = self.last
-        if group is None or not group.plural or words[:1] != ["one"] or len(words) < 4:
+        # the group: the thing just named, or else the last several things named ("two goldfish in a bowl on a
+        # windowsill, one orange and one white")
+        group = self.last if self.last is not None and self.last.plural else None
+        group = group or next((e for e in reversed(self.out.entities) if e.plural), None)
+        if group is None or words[:1] != ["one"] or len(words) < 4:
             return False
         first = colour_name(words[1])
         if first is None or words[2] != "and":
@@ -2941,6 +2963,15 @@ class _Parser:
                     and acted.get("action") == "wear"
                     and agent is not None
                 )  # "a boy in a blue shirt and blue pants is climbing": the pants are worn too; the boy climbs
+                # "a man holding a cup and a woman in a red dress": one who can act after a thing that cannot is
+                # another subject, not a second thing held
+                new_clause = new_clause or (
+                    entity is not None
+                    and _is_animate(entity.noun)
+                    and acted is not None
+                    and bool(acted.get("object"))
+                    and not _is_animate(str(acted.get("object")))
+                )
                 new_clause = new_clause and not worn_too
                 if entity is not None and after_and and prior_role == "object" and not new_clause:
                     self.last_role, carrier = "object", entity  # "holding a cup and a saucer": both are held
@@ -2977,6 +3008,16 @@ class _Parser:
                         self.group = [*(self.group or [self.topic]), entity] if joined else [entity]
                         self.topic = entity
                         self.sentence_subject = self.sentence_subject or entity
+                        wearer = self.sentence_subject
+                        if (
+                            run_start > 0
+                            and self.tokens[run_start - 1].word == ","
+                            and entity is not wearer
+                            and _is_clothing(entity.noun.split()[-1])
+                            and _is_animate(wearer.noun)
+                        ):
+                            # "1girl, silver hair, school uniform": a tag list; a garment listed is what she wears
+                            self.out.action(wearer, "wear", entity)
                         if self.fronted is not None:
                             kind, value, obj = self.fronted
                             if kind == "position":
@@ -3068,6 +3109,15 @@ class _Parser:
             j += 1
             while j < len(self.tokens) and self.tokens[j].tag in {"WORD", "ADV", "JOIN", "SKIP"} and j < self.i + 7:
                 j += 1
+        elif j < len(self.tokens) and self.tokens[j].word == "in":
+            k = j + 1  # "and a hiker in a yellow jacket walking across": what she wears, then what she does
+            while k < len(self.tokens) and self.tokens[k].tag in {"WORD", "JOIN"} and k < self.i + 6:
+                k += 1
+            if k > j + 1 and _is_clothing(self.tokens[k - 1].word):
+                j = k
+                if j < len(self.tokens) and self.tokens[j].tag == "VERB" and self.tokens[j].word.endswith("ing"):
+                    last = self.out.entities[-1] if self.out.entities else None
+                    return last is not None and _is_animate(last.noun)
         if j < len(self.tokens) and self.tokens[j].tag in {"COP", "AUX"}:
             return True
         # "a man walking a poodle and a woman walking two beagles": one who can act, then what she does
@@ -3184,6 +3234,26 @@ class _Parser:
             and (subject is None or not _is_animate(subject.noun))
         ):
             subject = self.last  # "..., lit by a bulb hanging from the ceiling": the bulb hangs, not the bench
+        if (
+            token.tag == "VERB"
+            and self.i >= 2
+            and self.tokens[self.i - 2].word == ","
+            and self.sentence_subject is not None
+            and _is_animate(self.sentence_subject.noun)
+            and (subject is None or not _is_animate(subject.noun))
+        ):
+            subject = self.sentence_subject  # "1girl, ..., school uniform, holding a sketchbook": the girl holds it
+        worn = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
+        if (
+            token.tag == "VERB"
+            and reduced
+            and self.last is not None
+            and worn is not None
+            and worn.get("action") == "wear"
+            and worn.get("object") == self.last.noun
+        ):
+            # "a hiker in a yellow jacket walking across a bridge": the one wearing it walks
+            subject = next((e for e in self.out.entities if e.id == worn.get("parent")), subject)
         if subject is None:
             return
         if reduced and (
@@ -3331,7 +3401,8 @@ class _Parser:
                     self.out.setting("style", name, f"Is the image in the style of {name}?")
                 return
             if nxt is not None and nxt.tag == "REL" and token.word not in _COMPLEMENT_PARTICIPLES:
-                self.out.attribute(subject, token.word, "state")  # "a car parked on the road": parked; the
+                if token.word not in _SAYING_ONLY_WHERE:
+                    self.out.attribute(subject, token.word, "state")  # "a car parked on the road": parked; the
                 return  # relation is read on as usual
             if nxt is not None and nxt.word == "with" and token.word not in _COMPLEMENT_PARTICIPLES:
                 self.out.attribute(subject, token.word, "state")  # "arms relaxed with hands ...": relaxed; the

@@ -1390,3 +1390,30 @@ def test_two_of_a_kind_are_told_apart_and_both_is_each_of_them():
     (above,) = [c for c in dsg_reading.read_prompt("a black dog directly above a white dog") if c["kind"] == "relation"]
     dogs = [SeenObject(concept_code("dog"), colour, 0.5, y, 0.1, 0.1) for colour, y in (("black", 0.2), ("white", 0.7))]
     assert truth.satisfied(above, Percept(objects=dogs)) is None
+
+
+def test_a_tag_list_about_one_character_is_about_her():
+    asked = questions("1boy, messy black hair, red hoodie, holding a skateboard, city street")
+    assert "Is there exactly one boy?" in asked
+    assert {"Is the boy wearing the hoodie?", "Is the boy holding the skateboard?"} <= set(asked)
+    assert not any(q.startswith("Is the hoodie holding") for q in asked)
+
+
+def test_a_list_item_opening_with_a_participle_and_a_property_is_a_thing_with_them():
+    asked = questions("robot knight, gleaming silver armor, stormy sky")
+    assert "Is the armor gleaming?" in asked and not any("gleaming the" in q for q in asked)
+
+
+def test_the_one_wearing_something_does_what_follows_and_a_new_one_who_acts_is_a_subject():
+    asked = questions("a creek with a stone bridge and a small girl in a green coat running across the bridge")
+    assert "Is the girl running?" in asked and "Is the coat running?" not in asked
+    asked = questions("a man holding a mug and a woman in a blue dress")
+    assert "Is the man holding the woman?" not in asked and "Is the woman wearing the dress?" in asked
+
+
+def test_where_a_thing_was_built_or_placed_is_where_it_is_and_zero_plurals_stay():
+    asked = questions("a cabin built inside a hollow log")
+    assert "Is the cabin inside the log?" in asked and "Is the cabin built?" not in asked
+    assert "Are there exactly three sheep?" in questions("three sheep on a hill")
+    asked = questions("two goldfish in a bowl on a shelf, one orange and one white")
+    assert "Is one of the goldfish orange and another white?" in asked
