@@ -465,7 +465,14 @@ _GAMES = frozenset(
 # Verbs that need their object ("wearing", "holding"): never asked without it.
 _TRANSITIVE = frozenset(_words("wear dress hold carry have put place"))
 # Words for a shade of the colour that follows ("light blue", "dark green").
-_SHADES = frozenset(_words("light dark bright pale deep pastel neon"))
+_SHADES = frozenset(
+    _words(
+        """
+        light dark bright pale deep pastel neon mint sky navy forest lime olive emerald jet blood baby hot royal
+        electric ice cherry rose ruby lemon
+        """
+    )
+)
 # Irregular past participles (general English) beyond those _is_past names inline.
 _IRREGULAR_PARTICIPLES = frozenset(
     _words(
@@ -510,8 +517,14 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
         _words("overhead shot, overhead view, overhead photo, top down view, top down"),
         ("style", "Is the image taken from overhead?"),
     ),
-    "low angle": ("style", "Is the image a low-angle shot?"),
-    "high angle": ("style", "Is the image a high-angle shot?"),
+    **dict.fromkeys(
+        _words("taken from a low angle, shot from a low angle, from a low angle, low angle"),
+        ("style", "Is the image a low-angle shot?"),
+    ),
+    **dict.fromkeys(
+        _words("taken from a high angle, shot from a high angle, from a high angle, high angle"),
+        ("style", "Is the image a high-angle shot?"),
+    ),
     **dict.fromkeys(_words("bird's eye view, birds eye view"), ("style", "Is the image a bird's-eye view?")),
     "side view": ("style", "Is the image a side view?"),
     "close up": ("style", "Is the image a close-up?"),
@@ -596,7 +609,7 @@ _GROUNDS = frozenset(_words("floor ground sand snow water ice dirt mud earth car
 _ARRANGEMENTS = frozenset(_words("row line circle ring column grid pile heap stack cluster semicircle spiral queue"))
 # Participles that say only where a thing is ("a house built inside a tree", "a lamp placed on a desk"): the
 # relation that follows is the content, the participle no property to look for
-_SAYING_ONLY_WHERE = frozenset(_words("built located situated placed positioned set kept found seen shown put"))
+_SAYING_ONLY_WHERE = frozenset(_words("built located situated placed positioned set kept found seen shown put left"))
 # Participles of dividing a thing ("cut into eight slices", "folded into a square"): into what, not inside it
 _DIVIDING = frozenset(_words("cut sliced divided split broken chopped torn carved diced"))
 # Weather that does something by itself ("with snow falling", "wind blowing"): its verb is no thing's action
@@ -1505,6 +1518,15 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "CONJ"
         elif word in _COPULAS:
             token.tag = "COP"
+        elif (
+            word == "left"
+            and previous is not None
+            and previous.tag == "WORD"
+            and _noun_like(previous.word)
+            and following in {"in", "on", "at", "behind", "by", "outside", "inside", "alone", "open", "out"}
+            and words[i + 2 : i + 3] != ["side"]
+        ):
+            token.tag = "PAST"  # "a shopping cart left in the middle": left there (not the left of the frame)
         elif word in {"cut", "split"} and following in {"into", "in"} and previous is not None:
             token.tag = "PAST"  # "a pizza cut into slices", "an apple split in half": participles, not nouns
         elif word == "full" and following == "of" and previous is not None and previous.tag == "WORD":
@@ -1680,6 +1702,14 @@ def _tag(tokens: list[_Token]) -> None:
                     or (
                         word in _VERBS
                         and _starts_object(following)
+                        # "a tiny blacksmith shop with a forge": after a singular noun that "a" heads, a base form
+                        # would not agree; it is the noun's last word ("person wear shirt", notes, has no "a")
+                        and not (
+                            previous.tag == "WORD"
+                            and not _is_plural(previous.word)
+                            and not word.endswith("s")
+                            and _after_a(tokens, i)
+                        )
                         # a base form with no object after a singular noun is no verb ("a power line above a
                         # road" is a line); with one it may be ("crows line the road", notes: "person wear shirt")
                         and (
@@ -2426,16 +2456,25 @@ class _Parser:
         # windowsill, one orange and one white")
         group = self.last if self.last is not None and self.last.plural else None
         group = group or next((e for e in reversed(self.out.entities) if e.plural), None)
+        words = [t.word for t in self.tokens[self.i : self.i + 8]]
         if group is None or words[:1] != ["one"] or len(words) < 4:
             return False
-        first = colour_name(words[1])
-        if first is None or words[2] != "and":
+
+        def colour_at(k: int) -> tuple[str | None, int]:
+            """The colour said at k ("white", "mint green": a shade and its colour) and the words it takes."""
+            if k + 1 < len(words) and words[k] in _SHADES and colour_name(words[k + 1]):
+                return colour_name(words[k + 1]), 2
+            return (colour_name(words[k]), 1) if k < len(words) else (None, 1)
+
+        first, length = colour_at(1)
+        if first is None or words[1 + length : 2 + length] != ["and"]:
             return False
-        second_at = 4 if words[3] == "one" else 5 if words[3:5] == ["the", "other"] else 0
-        second = colour_name(words[second_at]) if second_at and second_at < len(words) else None
+        k = 2 + length
+        second_at = k + 1 if words[k : k + 1] == ["one"] else k + 2 if words[k : k + 2] == ["the", "other"] else 0
+        second, length = colour_at(second_at) if second_at else (None, 1)
         if second is None:
             return False
-        self.i += second_at + 1
+        self.i += second_at + length
         self.out.one_and_the_other(group, first, second)
         return True
 
@@ -3400,6 +3439,8 @@ class _Parser:
                     name = " ".join(t.word for t in run)[:64]
                     self.out.setting("style", name, f"Is the image in the style of {name}?")
                 return
+            if nxt is not None and nxt.tag == "PLACE" and token.word in _SAYING_ONLY_WHERE:
+                return  # "a cart left in the middle": where it is, read on as a place
             if nxt is not None and nxt.tag == "REL" and token.word not in _COMPLEMENT_PARTICIPLES:
                 if token.word not in _SAYING_ONLY_WHERE:
                     self.out.attribute(subject, token.word, "state")  # "a car parked on the road": parked; the

@@ -1417,3 +1417,14 @@ def test_where_a_thing_was_built_or_placed_is_where_it_is_and_zero_plurals_stay(
     assert "Are there exactly three sheep?" in questions("three sheep on a hill")
     asked = questions("two goldfish in a bowl on a shelf, one orange and one white")
     assert "Is one of the goldfish orange and another white?" in asked
+
+
+def test_a_shaded_colour_a_thing_left_somewhere_a_low_angle_and_a_noun_that_looks_like_a_verb():
+    asked = questions("two vases on a shelf, one white and one sky blue")
+    assert "Is one of the vases white and another blue?" in asked and not any("sky" in q for q in asked)
+    asked = questions("a lone bicycle left in the middle of a square")
+    assert not any("left?" in q for q in asked)
+    asked = questions("a photo taken from a low angle of a lighthouse")
+    assert "Is the image a low-angle shot?" in asked and not any("taken from a?" in q for q in asked)
+    asked = questions("a tiny bakery shop with a striped awning")
+    assert "Is the bakery shop tiny?" in asked and not any("shopping" in q for q in asked)
