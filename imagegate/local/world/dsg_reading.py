@@ -1418,6 +1418,38 @@ def _describes_a_place(word: str) -> bool:
     )
 
 
+# Seats and places people are in (general English), beyond the scene words
+_SEATS_AND_PLACES = frozenset(
+    _words(
+        """
+        bench chair sofa couch bed stool throne saddle swing armchair hammock seat stream pond yard backyard
+        courtyard alley hallway corridor square market stage classroom library shop store restaurant cafe
+        bathroom bedroom kitchen garage attic porch balcony rooftop roof bridge pier dock boat train bus car
+        tree umbrella building house wall window door fireplace tent
+        """
+    )
+)
+# What one sits or stands on ("on a park bench", "on a pier"): the rest of the list is not stood on ("holding a
+# painting on a wall": the painting is on the wall)
+_SEATS = frozenset(
+    _words(
+        """
+        bench chair sofa couch bed stool throne saddle swing armchair hammock seat pier dock boat bridge roof rooftop
+        balcony porch stage
+        """
+    )
+)
+
+
+def _holds_people(word: str, relation: str) -> bool:
+    """Is this where someone sits or stands ("on a bench", "in a stream", "under a tree"): the place of whoever
+    acts, for that relation?"""
+    noun = singular_noun(word)
+    if noun in vocab.SCENE_WORDS:
+        return True
+    return noun in _SEATS if relation == "on" else noun in _SEATS_AND_PLACES
+
+
 def _join_proper_names(tokens: list[_Token]) -> None:
     """ "The Statue of Liberty", "the Tower of London": a name written with capitals around "of" is one name, not
     a statue and a liberty. Only in a prompt written in ordinary case (a prompt in Title Case or capitals
@@ -2738,6 +2770,20 @@ class _Parser:
                 # "a woman holding a cup on a table": the thing just acted on; "a cat on a mat next to a dog":
                 # the clause's subject
                 subject = self.last if self.last is not None and self.last_role == "object" else self.topic or self.last
+                ahead_place = self._peek_run()
+                if (
+                    subject is self.last
+                    and self.last_role == "object"
+                    and self.topic is not None
+                    and self.topic is not subject
+                    and _is_animate(self.topic.noun)
+                    and not _is_animate(subject.noun)
+                    and ahead_place
+                    and _holds_people(ahead_place[-1].word, token.value)
+                ):
+                    # "a man reading a newspaper on a park bench", "a panda catching trout in a stream": a seat or a
+                    # place is where the one acting is (a cup "on a table" stays the cup's)
+                    subject = self.topic
                 if (
                     self.i >= 2
                     and self.tokens[self.i - 2].word == ","

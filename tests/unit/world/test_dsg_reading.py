@@ -1428,3 +1428,18 @@ def test_a_shaded_colour_a_thing_left_somewhere_a_low_angle_and_a_noun_that_look
     assert "Is the image a low-angle shot?" in asked and not any("taken from a?" in q for q in asked)
     asked = questions("a tiny bakery shop with a striped awning")
     assert "Is the bakery shop tiny?" in asked and not any("shopping" in q for q in asked)
+
+
+@pytest.mark.parametrize(
+    "prompt, placed, not_placed",
+    [
+        ("a grandfather reading a letter on a wooden bench", ("grandfather", "on", "bench"), ("letter", "on", "bench")),
+        ("an otter eating a clam in a pond", ("otter", "inside", "pond"), ("clam", "inside", "pond")),
+        ("a boy eating an apple under a tree", ("boy", "under", "tree"), ("apple", "under", "tree")),
+        ("a woman holding a mug on a desk", ("mug", "on", "desk"), ("woman", "on", "desk")),
+        ("a man hanging a mirror on a wall", ("mirror", "on", "wall"), ("man", "on", "wall")),
+    ],
+)
+def test_a_seat_or_a_place_is_where_the_one_acting_is_and_a_surface_holds_the_thing(prompt, placed, not_placed):
+    triples = relation_triples(prompt)
+    assert placed in triples and not_placed not in triples, triples
