@@ -1679,6 +1679,11 @@ def _tag(tokens: list[_Token]) -> None:
                 following in _DETERMINERS
                 or following in _NUMBERS
                 or following in {"it", "them", "him", "her"}  # "a bridge crossing it": what it crosses
+                # "a balloon landing in a field", "a leaf floating on water": what a thing does by itself
+                or (
+                    following in {"in", "on", "at", "into", "onto", "over", "under", "through", "across", "from"}
+                    and verb_lemma(word) in _PROCESS_VERBS
+                )
                 # "a woman writing with a pen", "a boy painting on a wall": one who can act, then how or where
                 or (_is_animate(previous.word) and following in {"with", "on", "in", "at", "near", "by", "under"})
             )

@@ -1443,3 +1443,12 @@ def test_a_shaded_colour_a_thing_left_somewhere_a_low_angle_and_a_noun_that_look
 def test_a_seat_or_a_place_is_where_the_one_acting_is_and_a_surface_holds_the_thing(prompt, placed, not_placed):
     triples = relation_triples(prompt)
     assert placed in triples and not_placed not in triples, triples
+
+
+def test_what_a_thing_does_by_itself_after_its_noun_is_a_verb_not_part_of_its_name():
+    asked = questions("a paper lantern floating on a dark river")
+    assert "Is the lantern floating?" in asked or "Is the paper lantern floating?" in asked
+    assert not any("lantern floating?" in q and q.startswith("Is there") for q in asked)
+    assert ("balloon", "inside", "field") in [
+        (s.split()[-1], r, o.split()[-1]) for s, r, o in relation_triples("a hot air balloon landing in a wheat field")
+    ]
