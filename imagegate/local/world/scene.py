@@ -432,7 +432,14 @@ class _Parser:
             self.spec.entities[worn_by].actions.append("wear")  # "a woman in a blue dress" wears it
         if self.relation and self.relation[0] != index:
             subject, relation = self.relation
-            if relation == "between" and self.between is None and (mention.count or 1) >= 2 and plural:
+            follows = self.tokens[self.noun_end] if self.noun_end < len(self.tokens) else ""
+            if (
+                relation == "between"
+                and self.between is None
+                and plural
+                and (mention.count is None or mention.count >= 2)
+                and follows != "and"  # "between the chairs and the table": two things, the second follows
+            ):
                 # "between two women": one on each side, the two of one kind (Relation.object2 is the object)
                 self._add_relation(subject, relation, index, index)
                 self.relation = None

@@ -197,3 +197,12 @@ def test_between_two_of_a_kind_is_asked_and_drawn_with_one_on_each_side():
     # fails when it did not follow it: the check can pass and can fail
     assert all(holds for followed, holds in outcomes if followed)
     assert any(followed for followed, _ in outcomes) and not all(holds for _, holds in outcomes)
+
+
+@pytest.mark.parametrize("prompt", ["a lamp between the chairs", "a man standing between women"])
+def test_between_an_uncounted_plural_is_drawn_as_asked(prompt):
+    # the evaluator asks "between the chairs"; the generator must record it too (it did only with a number)
+    assert [(r.relation, r.object, r.object2) for r in parse_prompt(prompt).relations] == [("between", 1, 1)]
+    assert [
+        (r.relation, r.object, r.object2) for r in parse_prompt("a cat between the chairs and a table").relations
+    ] == [("between", 1, 2)]
