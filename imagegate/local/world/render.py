@@ -441,7 +441,9 @@ def _apply_relation(
     elif kind == "between" and c == b:
         # "between two women": a at the centre, b's instances on either side of it (plan_image spreads them)
         centre = xs[a] if "x" in fixed[a] else xs[b] if "x" in fixed[b] else 0.5
-        xs[a] = xs[b] = min(0.7, max(0.3, centre))
+        for k in (a, b):  # the first statement about an object wins: a fixed x stays put
+            if "x" not in fixed[k]:
+                xs[k] = min(0.7, max(0.3, centre))
         if "y" not in fixed[a]:
             ys[a] = ys[b]
         fixed[a].update({"x", "y"})
