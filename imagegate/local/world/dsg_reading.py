@@ -2488,13 +2488,14 @@ class _Parser:
         (a colour check says every one is that colour, so both could never hold). Asked as one property of the
         group, which the world cannot decide per instance: said, left undecided. Reads the phrase; False when
         none is here."""
-        words = [t.word for t in self.tokens[self.i : self.i + 6]]
+        if self.tokens[self.i].word != "one":
+            return False  # asked at every token: the cheap test first
+        words = [t.word for t in self.tokens[self.i : self.i + 8]]
         # the group: the thing just named, or else the last several things named ("two goldfish in a bowl on a
         # windowsill, one orange and one white")
         group = self.last if self.last is not None and self.last.plural else None
         group = group or next((e for e in reversed(self.out.entities) if e.plural), None)
-        words = [t.word for t in self.tokens[self.i : self.i + 8]]
-        if group is None or words[:1] != ["one"] or len(words) < 4:
+        if group is None or len(words) < 4:
             return False
 
         def colour_at(k: int) -> tuple[str | None, int]:
