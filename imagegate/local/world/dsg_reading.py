@@ -2480,8 +2480,7 @@ class _Parser:
             self.i = start
             return None
         self.last, self.last_role = surface, "place"
-        del carrier  # the writer or the thing with the text does not carry it: the surface does
-        return surface
+        return surface  # the writer or the thing with the text does not carry it: the surface does
 
     def _one_and_the_other(self) -> bool:
         """ "two dogs, one black and one white" (or "the other white"): each colour is one of them, not all of them
