@@ -9,6 +9,8 @@ import { wordDiff } from "./diff.js";
 import { zipFiles } from "./zip.js";
 
 const POLL_MS = 1000;
+// Generations being deleted from this page: their polls stop (a poll landing after the DELETE would be a 404).
+const deleting = new Set();
 const PAGE_SIZE = 20;
 const main = document.getElementById("main");
 const announcer = document.getElementById("announcer");
@@ -615,7 +617,7 @@ async function generationView(id) {
   };
   // A failed poll (throttled, offline) is shown and retried, less often, until the view changes.
   const poll = (delay = POLL_MS) => {
-    if (current !== view) return;
+    if (current !== view || deleting.has(id)) return; // a deleted generation is not asked for again
     refresh().then(() => problem.replaceChildren()).catch((error) => {
       if (current !== view) return;
       problem.replaceChildren(errorBanner(`${error.message}; trying again in ${(2 * delay) / 1000} s`));
@@ -1029,7 +1031,11 @@ function renderActions(section, generation, pollSoon) {
   const remove = async (button) => {
     if (!window.confirm("Delete this generation? Its images and records are removed for good (its spend stays counted).")) return;
     await withBusy(button, "Deleting…", async () => {
-      await api(`/generations/${id}`, { method: "DELETE" });
+      deleting.add(id); // no poll asks for it while or after it is deleted (a 404 in the log)
+      await api(`/generations/${id}`, { method: "DELETE" }).catch((error) => {
+        deleting.delete(id);
+        throw error;
+      });
       announce(`Generation ${generation.id} deleted.`);
       window.location.hash = "#/";
     });
