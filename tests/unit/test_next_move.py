@@ -6,7 +6,9 @@ Review Decision and Draw Again? compare that string and no number. Two propertie
 - for every case of review mode, gate, rounds and budget, the states the new Choices reach from the domain's move are
   the states the former Choices reached from the raw numbers (kept below as they were before the move, with a small
   evaluator of the Choice rules they use), so no run routes differently;
-- no Choice of the loop orders a number against a run setting, except Verify?'s one use of the pass rule.
+- no Choice of the loop orders a number against a run setting, except Verify?'s one use of the pass rule;
+- a missing ``loop.next`` (a Record Round older than the definition) or a move that is not the Choice's own ends the
+  run FAILED through Loop Move Missing: the Default used to be Rewrite Prompt, which nothing bounded by maxRounds.
 """
 
 from __future__ import annotations
@@ -95,6 +97,14 @@ def _holds(rule: dict[str, Any], payload: dict[str, Any]) -> bool:
         return all(_holds(inner, payload) for inner in rule["And"])
     if "Or" in rule:
         return any(_holds(inner, payload) for inner in rule["Or"])
+    if "Not" in rule:
+        return not _holds(rule["Not"], payload)
+    if "IsPresent" in rule:
+        try:
+            _read(payload, rule["Variable"])
+        except KeyError:
+            return not rule["IsPresent"]
+        return bool(rule["IsPresent"])
     value = _read(payload, rule["Variable"])
     if "StringEquals" in rule:
         return bool(value == rule["StringEquals"])
@@ -153,19 +163,73 @@ def test_draw_again_routes_as_the_former_choice_did(round_number: int, projected
     assert route(LOOP["States"]["Draw Again?"], payload) == route(FORMER_DRAW_AGAIN, payload)
 
 
+def _named_moves(choice: dict[str, Any]) -> set[str]:
+    return {
+        inner["StringEquals"]
+        for rule in choice["Choices"]
+        for inner in rule.get("Or", [rule])
+        if inner.get("Variable") == "$.loop.next" and "StringEquals" in inner
+    }
+
+
 def test_every_move_the_domain_makes_has_a_route_of_its_own() -> None:
-    # Given every move after_round can give
+    # Given every move after_round and after_filtered_round can give
     moves = {after_round(_settings(r), n, g, p) for r, g, n, p in ROUND_CASES}
     assert moves == {"review", "lastReview", "passed", "outOfRounds", "outOfBudget", "rewrite"}
-    # Then the Quality Gate names each but rewrite, which is its Default
-    gate = LOOP["States"]["Quality Gate"]
-    named = {
-        inner["StringEquals"]
-        for rule in gate["Choices"]
-        for inner in rule.get("Or", [rule])
-        if inner["Variable"] == "$.loop.next"
+    filtered = {after_filtered_round(_settings("none"), n, p) for n in (1, 2, 3) for p in (0.4, 1.0, 1.2)}
+    assert filtered == {"redraw", "blocked"}
+    # Then each Choice names each move it routes, and its Default is no move at all
+    assert _named_moves(LOOP["States"]["Quality Gate"]) == moves
+    assert _named_moves(LOOP["States"]["Review Decision"]) == {"review", "lastReview"}
+    assert _named_moves(LOOP["States"]["Draw Again?"]) == filtered
+    for name in ("Quality Gate", "Review Decision", "Draw Again?"):
+        assert LOOP["States"][name]["Default"] == "Loop Move Missing"
+
+
+# What each Choice would receive from a Record Round older than the definition (no loop.next), or with a move that is
+# not its own (a stale one from the other recorder)
+MOVELESS = [
+    ("Quality Gate", {}),
+    ("Quality Gate", {"next": "redraw"}),
+    ("Review Decision", {}),
+    ("Review Decision", {"next": "passed"}),
+    ("Draw Again?", {}),
+    ("Draw Again?", {"next": "rewrite"}),
+]
+
+
+@pytest.mark.parametrize(("choice", "extra"), MOVELESS)
+def test_a_missing_or_foreign_move_ends_the_run_failed_instead_of_another_round(
+    choice: str, extra: dict[str, Any]
+) -> None:
+    # Given a payload whose loop would, by the numbers, have another round (round 1 of 3, well within budget)
+    loop = {"round": 1, "gatePassed": False, "projectedCostUsd": 0.2, **extra}
+    payload: dict[str, Any] = {
+        "settings": _settings("final"),
+        "loop": loop,
+        "judgement": {"review": {"decision": "reject"}},
     }
-    assert named == moves - {"rewrite"} and gate["Default"] == "Rewrite Prompt"
+    # When the Choice routes it, it neither rewrites nor re-draws: it goes to Loop Move Missing
+    assert route(LOOP["States"][choice], payload) == "Loop Move Missing"
+    # And that state records the run FAILED, naming why
+    missing = LOOP["States"]["Loop Move Missing"]
+    assert missing["Type"] == "Pass" and missing["Next"] == "Record Failure"
+    assert missing["ResultPath"] == "$.error" and missing["Result"]["Error"] == "LoopMoveMissing"
+    assert "$.loop.next" in missing["Result"]["Cause"]
+    assert LOOP["States"]["Record Failure"]["Parameters"]["error.$"] == "$.error"
+
+
+def test_a_missing_move_is_tested_before_any_comparison_of_it() -> None:
+    # Step Functions may fail a Choice whose Variable path is absent (States.Runtime, which no Catch sees): each
+    # Choice on $.loop.next asks IsPresent before it compares the string (Review Decision's approval aside, which
+    # reads the review)
+    for name in ("Quality Gate", "Review Decision", "Draw Again?"):
+        rules = LOOP["States"][name]["Choices"]
+        first = next(i for i, rule in enumerate(rules) if "$.loop.next" in json.dumps(rule))
+        assert rules[first] == {
+            "Not": {"Variable": "$.loop.next", "IsPresent": True},
+            "Next": "Loop Move Missing",
+        }
 
 
 @pytest.mark.parametrize(
