@@ -1001,6 +1001,42 @@ class _Phrase:
     name: str | None = None  # a person's or thing's proper name as written ("Santa Claus")
 
 
+_OBJECT_ENTITY = "_objectEntity"  # a check's object as read (its entity id), until tell_apart labels it
+
+
+def _naming(check: dict, entity: _Entity, label: str, *, first: bool) -> str:
+    """The check's question naming which of its noun it means ("Is the black cat above the white cat?"); the
+    subject is the first "the <noun>" of the question, the object the last."""
+    question = str(check["question"])
+    noun = _plural(entity.noun) if entity.plural else entity.noun
+    if check["kind"] == "entity":
+        for bare in (f"Is there {_some(entity.noun)}?", f"Are there {_plural(entity.noun)}?"):
+            if question == bare:
+                named = f"{label} {noun}"
+                return f"Are there {named}?" if entity.plural else f"Is there {_article(named)} {named}?"
+        return question
+    if (
+        check["kind"] == "count"
+        and question.endswith((f" {noun}?", f" {_plural(entity.noun)}?"))
+        and label not in question
+    ):
+        head, _, last = question[:-1].rpartition(" ")
+        return f"{head} {label} {last}?"  # "Are there exactly two red balls?"
+    if first and label in (check.get("colour"), check.get("attribute")):
+        if question.startswith(("Is one of", "Is another of", "Are some of")):
+            return question
+        return f"{'Are some' if entity.plural else 'Is one'} of the {_plural(entity.noun)} {label}?"
+    said, told = f"the {noun}", f"the {label} {noun}"
+    if not first and check.get("action") == "have" and not entity.plural:  # "Does the man have a red cup?"
+        said, told = _some(entity.noun), f"{_article(f'{label} {noun}')} {label} {noun}"
+    pattern = re.compile(rf"\b{re.escape(said)}\b")
+    spots = list(pattern.finditer(question))
+    if told in question or not spots:
+        return question
+    spot = spots[0] if first else spots[-1]
+    return question[: spot.start()] + told + question[spot.end() :]
+
+
 class _Reader:
     def __init__(self, prompt: str) -> None:
         self.prompt = prompt
@@ -1036,7 +1072,10 @@ class _Reader:
         noun = singular_noun(phrase.head) if phrase.plural and not pair else phrase.head
         earlier = [e for e in self.entities if e.noun == noun]
         bare = not phrase.indefinite and not phrase.colours and not phrase.attributes  # "person ... person"
-        if earlier and (phrase.definite or generic or bare) and phrase.count is None:
+        label = phrase.colours[0] if phrase.colours else phrase.attributes[0][0] if phrase.attributes else None
+        # "a man holding a red cup and a woman holding a blue cup": an object told apart by its colour is another
+        told_apart = bool(earlier) and phrase.indefinite and earlier[-1].label not in (None, label) and label
+        if earlier and (phrase.definite or (generic and not told_apart) or bare) and phrase.count is None:
             entity = earlier[-1]
         else:
             plural = phrase.plural or (phrase.count or 1) > 1
@@ -1053,7 +1092,6 @@ class _Reader:
                 question = f"Are there {_plural(noun)}?"
             else:
                 question = f"Is there {_some(noun)}?"
-            label = phrase.colours[0] if phrase.colours else phrase.attributes[0][0] if phrase.attributes else None
             if earlier and label and owner is None and phrase.name is None:
                 # "a black cat above a white cat": the second one is asked for by what tells it apart
                 named = f"{label} {_plural(noun) if plural else noun}"
@@ -1074,6 +1112,31 @@ class _Reader:
         for word, kind in dict.fromkeys(phrase.attributes):
             self.attribute(entity, word, kind)
         return entity
+
+    def tell_apart(self) -> None:
+        """Two or more things of one noun told apart by a colour or property ("a black cat above a white cat",
+        "two red balls and a blue ball"): every check about one of them says which (subjectLabel, objectLabel:
+        the instances that have that word), and its question names it. Without this each check is about every
+        instance of the noun, which the prompt itself makes false: every cat black, every cat above every
+        other, exactly two balls where three are asked for. The reading knows which cat only once the whole
+        prompt is read, so this runs last."""
+        labels: dict[str, str] = {}
+        for noun in dict.fromkeys(e.noun for e in self.entities):
+            same = [e for e in self.entities if e.noun == noun]
+            named = [e for e in same if e.label]
+            if len(same) > 1 and named and len({e.label for e in named}) == len(named):
+                labels.update({e.id: str(e.label) for e in named})
+        entities = {e.id: e for e in self.entities}
+        for check in self.checks:
+            object_id = check.pop(_OBJECT_ENTITY, None)
+            subject = entities.get(check["id"] if check["kind"] == "entity" else check.get("parent", ""))
+            if subject is not None and subject.id in labels and check.get("subject") == subject.noun:
+                label = check.setdefault("subjectLabel", labels[subject.id])
+                check["question"] = _naming(check, subject, label, first=True)
+            obj = entities.get(object_id or "")
+            if obj is not None and obj.id in labels and check.get("object") == obj.noun:
+                check["objectLabel"] = labels[obj.id]
+                check["question"] = _naming(check, obj, labels[obj.id], first=False)
 
     def count(self, entity: _Entity, number: int, at_least: bool) -> None:
         name = _NUMBER_NAMES.get(number, str(number))
@@ -1152,22 +1215,24 @@ class _Reader:
                 ),
                 "parent": entity.id,
                 "question": question,
+                _OBJECT_ENTITY: obj.id if obj is not None else None,
             }
         )
 
     def one_and_the_other(self, group: _Entity, first: str, second: str) -> None:
-        """ "two dogs, one black and one white": one of them is each colour (no per-instance colour check exists,
-        so the world leaves it undecided rather than asking every dog to be both)."""
-        self._add(
-            {
-                "kind": "attribute",
-                "subject": group.noun,
-                "attribute": f"one {first} and one {second}",
-                "attributeKind": "color",
-                "parent": group.id,
-                "question": f"Is one of {self._ref(group)} {first} and another {second}?",
-            }
-        )
+        """ "two dogs, one black and one white": one of them is each colour, so each colour is asked of the
+        instances that have it (subjectLabel), never of every dog (which would ask each dog to be both)."""
+        for colour, which in ((first, "one"), (second, "another")):
+            self._add(
+                {
+                    "kind": "colour",
+                    "subject": group.noun,
+                    "colour": colour,
+                    "subjectLabel": colour,
+                    "parent": group.id,
+                    "question": f"Is {which} of {self._ref(group)} {colour}?",
+                }
+            )
 
     def have(self, owner: _Entity, thing: _Entity) -> None:
         """ "a man with a hat", "the tower has a clock": the action have (possession; DSG files it under
@@ -1191,6 +1256,7 @@ class _Reader:
                 "object": thing.noun,
                 "parent": owner.id,
                 "question": f"{'Do' if owner.plural else 'Does'} {self._ref(owner)} have {what}?",
+                _OBJECT_ENTITY: thing.id,
             }
         )
 
@@ -1211,6 +1277,7 @@ class _Reader:
                 "object2": obj2.noun if obj2 is not None and relation == "between" else None,
                 "parent": subject.id,
                 "question": f"{self._be(subject)} {self._ref(subject)} {words} {target}?",
+                _OBJECT_ENTITY: obj.id,
             }
         )
 
@@ -2434,6 +2501,7 @@ class _Parser:
     # -- the pass ---------------------------------------------------------------------------------------------
     def run(self) -> list[dict]:
         self._pass()
+        self.out.tell_apart()
         # "a man without a hat between two women in straw hats": no hat on the man, but hats in the picture; an
         # absent check (none in the whole image) would contradict the prompt, so a thing also asked for is not one
         wanted = {c["subject"] for c in self.out.checks if c["kind"] == "entity"}

@@ -13,7 +13,7 @@ row"), the changes a published rewriting ablation measured (see render.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import vocabulary as vocab
 from .concepts import (
@@ -308,6 +308,7 @@ class _Parser:
         self.predicate = False  # after "is"/"are": colours attach to subject
         self.between: int | None = None  # "X between Y and Z": Y, waiting for Z
         self.noun_end = -1  # where the last noun phrase ended (a verb right after it is its subject's)
+        self.twins: dict[int, int] = {}  # a pair split by colour ("one black and one white"): first -> second
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -318,10 +319,46 @@ class _Parser:
                 length, kind, value = compound
             if kind == "number" and self._next_kind(i + length) == "relation" and value == 1:
                 kind = "word"  # "one on top of" - rare; keep simple
+            split = self._one_and_the_other(i) if kind == "number" and value == 1 else 0
+            if split:
+                i += split
+                continue
             handler = getattr(self, f"_on_{kind}")
             consumed = handler(i, length, value)
             i += consumed or length
         return self.spec
+
+    def _one_and_the_other(self, i: int) -> int:
+        """ "two dogs, one black and one white" (or "... and the other white"): the pair is drawn as one dog of
+        each colour, each a colour binding like "a black dog and a white dog" (so miscoloured at that rate). The
+        tokens read, or 0 when this is not that phrase."""
+        if i == 0 or self.tokens[i - 1] != "," or self.subject is None:
+            return 0
+        group = self.spec.entities[self.subject]
+        if group.count != 2 or not group.count_stated or group.colour is not None:
+            return 0
+        colours: list[str] = []
+        j = i
+        while len(colours) < 2:
+            if colours:  # "and one", "and the other"
+                opener = next(
+                    (o for o in (["and", "one"], ["and", "the", "other"]) if self.tokens[j : j + len(o)] == o), []
+                )
+            else:
+                opener = ["one"]
+            if not opener or j + len(opener) >= len(self.tokens):
+                return 0
+            length, kind, value = _match(self.tokens, j + len(opener))
+            if kind == "object" and isinstance(value, tuple) and value[0] == "orange":
+                kind, value = "colour", "orange"  # "one orange and one grey": the colour, not the fruit
+            if kind != "colour":
+                return 0
+            colours.append(str(value))
+            j += len(opener) + length
+        group.count, group.colour = 1, colours[0]
+        self.spec.entities.append(replace(group, count=1, colour=colours[1], attributes=[*group.attributes]))
+        self.twins[self.subject] = len(self.spec.entities) - 1  # what is said of the pair next holds for both
+        return j - i
 
     def _compound(self, i: int, length: int, kind: str) -> tuple[int, str, object] | None:
         """A compound noun ("laptop bag", "pencil holder", "rubik cube"): a one-word noun-like modifier right
@@ -516,6 +553,8 @@ class _Parser:
             if same or mirrored:
                 return  # said again: the same relation
         self.spec.relations.append(Relation(subject, relation, obj, obj2))
+        if subject in self.twins and self.twins[subject] != obj:  # "two cats, one orange and one grey, on a sofa"
+            self._add_relation(self.twins[subject], relation, obj, obj2)
 
     def _on_relation(self, i: int, length: int, value: object) -> None:
         relation = str(value)

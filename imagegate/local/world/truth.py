@@ -32,6 +32,8 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   a value the world never draws (a "blue background", an "oil painting" it has no frame for) is None;
 - a thing drawn as the setting ("a city in the background": the scene is a city) is there and in the background;
   the rest of what could be asked of it (count, colour, relations) is None;
+- two of one noun told apart ("a black cat above a white cat"): a check's subjectLabel / objectLabel (a colour or
+  an attribute word) narrows it to the instances drawn with it, so "the black cat" is the black ones;
 - a child check about an entity that is not there is False (nothing to have a colour); the evaluation's DSG
   parent rule does the same.
 `checks_from_prompt(prompt)` is the evaluator's own reading (dsg_reading.py: neither the judge's reading nor
@@ -48,7 +50,7 @@ from .concepts import action_code, attribute_code, colour_name, concept_code
 from .dsg_reading import checks_from_prompt
 from .perceive import Percept, SeenObject, perceive
 
-__all__ = ["answer_checks", "checks_from_prompt", "instances_of", "relative_position", "satisfied"]
+__all__ = ["answer_checks", "checks_from_prompt", "instances_of", "relative_position", "satisfied", "told_apart"]
 
 # The contract's geometry (docs: the check contract v2), assumptions of this project, not published figures.
 NEXT_TO_DY, NEXT_TO_DX = 0.2, 0.5
@@ -155,6 +157,18 @@ def _all(values: list[bool | None]) -> bool | None:
     return True
 
 
+def told_apart(found: list[SeenObject], label: object) -> list[SeenObject]:
+    """The instances a check means when the prompt tells two of a noun apart (subjectLabel / objectLabel: "the
+    black cat", "the wooden chair"): those with that colour, or that attribute drawn; all of them without one."""
+    if not label:
+        return found
+    colour = colour_name(str(label))
+    if colour is not None:
+        return [o for o in found if o.colour == colour]
+    code = attribute_code(str(label).strip().lower())
+    return [o for o in found if code in o.attributes]
+
+
 def _count(check: dict, found: int) -> bool:
     wanted = int(check.get("count", 1))
     return found >= wanted if check.get("at_least") else found == wanted
@@ -200,7 +214,7 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         return any(" ".join(t.lower().split()) == wanted for t in percept.texts)
     if kind in _SETTINGS:
         return _setting(kind, check, percept)
-    found = _instances(percept, str(check.get("subject", "")))
+    found = told_apart(_instances(percept, str(check.get("subject", ""))), check.get("subjectLabel"))
     if not found and _drawn_as_scene(percept, str(check.get("subject", ""))):
         return _backdrop(kind, check)
     if kind == "absent":
@@ -227,10 +241,10 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
             thing = str(check.get("object", ""))
             if not thing:
                 return None
-            return None if _instances(percept, thing) else False
+            return None if told_apart(_instances(percept, thing), check.get("objectLabel")) else False
         drawn = _drawn_code(found, action_code(str(check["action"])))
         if drawn and check.get("object"):
-            return bool(_instances(percept, str(check["object"])))
+            return bool(told_apart(_instances(percept, str(check["object"])), check.get("objectLabel")))
         return drawn
     if kind == "position":
         place = str(check.get("position"))
@@ -239,11 +253,12 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         return None if place not in REGIONS else all(in_region(o, place) for o in found)
     if kind == "relation":
         relation = str(check.get("relation", ""))
-        if relation != "between" and check.get("subject") == check.get("object"):
-            # "a black cat above a white cat": the check names both by one noun, so which is which is not said;
-            # the world cannot decide it (every cat would have to be above every other)
+        told = check.get("subjectLabel") or check.get("objectLabel")
+        if relation != "between" and check.get("subject") == check.get("object") and not told:
+            # "a cat above a cat": the check names both by one noun and says not which is which (no label); the
+            # world cannot decide it (every cat would have to be above every other)
             return None
-        targets = _instances(percept, str(check.get("object", "")))
+        targets = told_apart(_instances(percept, str(check.get("object", ""))), check.get("objectLabel"))
         if not targets:
             return False
         if relation == "between":

@@ -36,7 +36,7 @@ import hashlib
 import random
 
 from .perceive import Percept, SeenObject
-from .truth import instances_of, satisfied
+from .truth import instances_of, satisfied, told_apart
 
 # (label, agreement): DSG, PaLI on DSG-1k vs human answers, per category [T]. DSG has no negation category:
 # "absent" is held to the entity figure (an existence question, answered "no"), an assumption; GenAI-Bench's
@@ -155,7 +155,7 @@ def answer(check: dict, percept: Percept, png_digest: str) -> bool:
     truth = satisfied(check, percept)
     if truth is None:
         return rng.random() < YES_WHEN_UNDECIDABLE
-    subject = instances_of(percept, str(check.get("subject", "")))
+    subject = told_apart(instances_of(percept, str(check.get("subject", ""))), check.get("subjectLabel"))
     if kind == "entity":
         if truth:
             return bool(_seen(subject, rng))
