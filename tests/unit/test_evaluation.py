@@ -434,6 +434,46 @@ def test_the_v2_kinds_keep_their_fields(storage, bedrock):
     assert (cached["c12"]["count"], cached["c13"]["count"]) == (1, 3)
 
 
+def test_which_of_two_things_of_one_noun_a_check_means_is_kept(storage, bedrock):
+    # Given checks that tell two cats apart ("a black cat above a white cat"), as the evaluator writes them
+    told_apart = [
+        {"id": "c1", "kind": "entity", "question": "Is there a black cat?", "subject": "cat", "subjectLabel": "black"},
+        {"id": "c2", "kind": "entity", "question": "Is there a white cat?", "subject": "cat", "subjectLabel": "white"},
+        {
+            "id": "c3",
+            "kind": "relation",
+            "question": "Is the black cat above the white cat?",
+            "subject": "cat",
+            "relation": "above",
+            "object": "cat",
+            "subjectLabel": "black",
+            "objectLabel": "white",
+            "parent": "c1",
+        },
+        {
+            "id": "c4",
+            "kind": "colour",
+            "question": "Is the cat grey?",
+            "subject": "cat",
+            "colour": "grey",
+            "objectLabel": "x",
+        },
+    ]
+    _, stubber = bedrock
+    expect(stubber, c.EVALUATION_CHECKS_TOOL, converse_answer(c.EVALUATION_CHECKS_TOOL, {"checks": told_apart}))
+    expect(
+        stubber,
+        c.EVALUATION_ANSWERS_TOOL,
+        converse_answer(c.EVALUATION_ANSWERS_TOOL, yes_no(**{check["id"]: "yes" for check in told_apart})),
+    )
+    evaluator_for(storage, bedrock).evaluate(state_for_round(storage))
+    # Then the labels reach the stored checks (the answers call sends these), and a label a kind has no object
+    # for is dropped like any other key outside the contract
+    cached = {check["id"]: check for check in storage[0].get_json(c.evaluation_checks_key(RUN))["checks"]}
+    assert [cached[k].get("subjectLabel") for k in ("c1", "c2", "c3")] == ["black", "white", "black"]
+    assert cached["c3"]["objectLabel"] == "white" and "objectLabel" not in cached["c4"]
+
+
 @pytest.mark.parametrize(
     "check, words",
     [

@@ -69,10 +69,13 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 }
 KIND_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "count": ("at_least",),
-    "action": ("object",),
-    "relation": ("object2",),
+    "action": ("object", "objectLabel"),
+    "relation": ("object2", "objectLabel"),
     "absent": ("count",),
 }
+# Which of two or more things of one noun a check is about, when the request tells them apart by a word ("a black
+# cat above a white cat": subjectLabel "black", objectLabel "white"); without it a check is about every instance.
+SUBJECT_LABEL = "subjectLabel"
 # The evaluator's answers (submit_answers) as a check's `satisfied`: unverifiable is null, never a pass or a fail.
 ANSWER_SATISFIED: dict[str, bool | None] = {"yes": True, "no": False, "unverifiable": None}
 
@@ -302,6 +305,8 @@ def validated_checks(answer: ToolAnswer) -> list[EvaluationCheck]:
         }
         kept.update({name: check[name] for name in KIND_FIELDS[check["kind"]]})
         kept.update({name: check[name] for name in KIND_OPTIONAL_FIELDS.get(check["kind"], ()) if name in check})
+        if SUBJECT_LABEL in check:
+            kept[SUBJECT_LABEL] = check[SUBJECT_LABEL]
         if check["kind"] == "relation" and check["relation"] not in c.EVALUATION_TWO_OBJECT_RELATIONS:
             kept.pop("object2", None)  # a second object only "between" has
         if check["kind"] == "absent":

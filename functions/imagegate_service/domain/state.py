@@ -677,6 +677,8 @@ class EvaluationCheck(TypedDict, total=False):
     action: str
     setting: str
     text: str
+    subjectLabel: str  # which of two things of one noun ("black" in "the black cat above the white cat")
+    objectLabel: str
     parent: str | None
     answer: str
     satisfied: bool | None
