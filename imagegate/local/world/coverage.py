@@ -170,7 +170,8 @@ def load_questions(path: Path | str = DSG_FILE) -> list[Question]:
 
 def _noun(phrase: str) -> set[str]:
     """The lemmas a noun phrase may be matched by: its last word's and the whole phrase's."""
-    phrase = re.sub(r"[_ ]\d+$", "", phrase.strip().lower())  # DSG's "cat_1", a hand-written "cat 1": a cat
+    # DSG's "cat_1", a hand-written "cat 1": a cat; a name's number stays ("route 66", "apollo 11")
+    phrase = re.sub(r"_\d+$| [1-9]$", "", phrase.strip().lower())
     if "'s " in phrase:
         phrase = phrase.rsplit("'s ", 1)[1]
     words = re.findall(r"[a-z0-9']+", phrase)
@@ -489,11 +490,11 @@ def precision(questions: Iterable[Question], read: Callable[[str], list[dict]]) 
 
 def heldout_table(directory: Path | str = HELDOUT_DIR) -> str:
     """Recall by category and precision of the evaluator's (and the judge's) reading on the held-out checklists:
-    dev and dev2 (developers may read their misses; dev2 was scored once before any change made from it) and
-    test (scored only)."""
+    dev and dev2 (developers may read their misses; dev2 was scored once before any change made from it), test
+    and test2 (scored only, never read)."""
     splits = {
         name: load_questions(Path(directory) / f"{name}.csv")
-        for name in ("dev", "dev2", "test")
+        for name in ("dev", "dev2", "test", "test2")
         if (Path(directory) / f"{name}.csv").exists()
     }
     live = readings()

@@ -1373,6 +1373,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         quotes.append(next(g for g in match.groups() if g is not None).strip())
         return f" \x00{len(quotes) - 1}\x00 "
 
+    text = text.replace("\x00", " ")  # the quote placeholder's marker: a prompt's own NUL is a space
     text = _CAPITALS_SAID.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text.replace("’", "'"))
     text = _LETTER_AS_THING.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text)
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside

@@ -56,10 +56,34 @@ def test_precision_counts_a_check_no_human_question_needs(tmp_path):
 
 
 def test_the_held_out_checklists_are_dsg_shaped_and_apart():
-    """Both splits load as DSG-1k does, and no held-out prompt is one of DSG-1k's (they were written fresh)."""
-    dev = coverage.load_questions(coverage.HELDOUT_DIR / "dev.csv")
-    test = coverage.load_questions(coverage.HELDOUT_DIR / "test.csv")
-    assert len({q.prompt for q in dev}) == len({q.prompt for q in test}) == 50
-    assert not {q.prompt for q in dev} & {q.prompt for q in test}
+    """Every split loads as DSG-1k does, no prompt is in two splits, and none is one of DSG-1k's (they were
+    written fresh)."""
+    sizes = {"dev": 50, "test": 50, "dev2": 60, "test2": 60}
+    prompts = {
+        name: {q.prompt for q in coverage.load_questions(coverage.HELDOUT_DIR / f"{name}.csv")} for name in sizes
+    }
+    assert {name: len(found) for name, found in prompts.items()} == sizes
+    everything = set().union(*prompts.values())
+    assert len(everything) == sum(sizes.values())
     if coverage.DSG_FILE.is_file():
-        assert not {q.prompt for q in dev + test} & {q.prompt for q in coverage.load_questions()}
+        assert not everything & {q.prompt for q in coverage.load_questions()}
+
+
+def test_a_hand_written_instance_number_is_dropped_but_a_names_number_stays(tmp_path):
+    # Given human questions naming "cat 1" (an annotator's instance number) and "route 66" (a name)
+    path = tmp_path / "heldout.csv"
+    header = "item_id,text,keywords,proposition_id,dependency,category_broad,category_detailed,tuple,question_natural_language\n"
+    rows = (
+        'h_1,"two cats",cat 1,1,0,entity,whole,entity - whole (cat 1),Is there a cat?\n'
+        'h_2,"a sign for route 66",route 66,1,0,entity,whole,entity - whole (route 66),Is there route 66?\n'
+    )
+    path.write_text(header + rows)
+    questions = coverage.load_questions(path)
+
+    def asking(*nouns: str):
+        return lambda _: [{"kind": "entity", "subject": noun, "question": f"Is there {noun}?"} for noun in nouns]
+
+    # Then a cat covers "cat 1", a route does not cover "route 66", and "route 66" does
+    assert coverage.coverage(questions[:1], asking("cat"))["overall"] == (1, 1)
+    assert coverage.coverage(questions[1:], asking("route"))["overall"] == (0, 1)
+    assert coverage.coverage(questions[1:], asking("route 66"))["overall"] == (1, 1)

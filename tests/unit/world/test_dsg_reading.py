@@ -1515,3 +1515,11 @@ def test_what_a_thing_does_by_itself_after_its_noun_is_a_verb_not_part_of_its_na
     assert ("balloon", "inside", "field") in [
         (s.split()[-1], r, o.split()[-1]) for s, r, o in relation_triples("a hot air balloon landing in a wheat field")
     ]
+
+
+def test_a_prompt_with_the_quote_marker_in_it_is_read_not_crashed():
+    # a NUL is the reader's own quote placeholder; one in the prompt (the API refuses control characters, a
+    # benchmark file might not) is a space, never an index into the quotes
+    for prompt in ("a sign \x005\x00 here", "\x00", 'a mug saying "hi" \x003\x00 on a table'):
+        assert all(c["question"] for c in read(prompt))
+    assert 'Does the mug say "hi"?' in questions('a mug saying "hi" \x003\x00 on a table')
