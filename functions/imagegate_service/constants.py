@@ -130,6 +130,13 @@ def run_pk(run_id: str) -> str:
 
 
 RUN_SK = "RUN"
+# Beside a run's RUN and ROUND# items under its partition (the adapters write them; Remove Run's lifecycle sweep in
+# domain/lifecycle.py reads which to keep and which enhancements are open): the spend ledger's entries (CALL#<callId>),
+# a deleted run's marker (DELETE /generations/{id} writes it before it looks for open enhancements, so a GET of the id
+# is 404 "deleted" and a task of an enhancement that still runs can tell) and the enhancements (ENHANCE#<id>).
+LEDGER_SK_PREFIX = "CALL#"
+DELETED_SK = "DELETED"
+ENHANCEMENT_SK_PREFIX = "ENHANCE#"
 
 
 def round_sk(round_number: int) -> str:

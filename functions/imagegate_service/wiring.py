@@ -31,6 +31,7 @@ from imagegate_service import constants as c
 from imagegate_service import resources
 
 if TYPE_CHECKING:  # the builders' return types; each builder imports what it builds
+    from imagegate_service.adapters.local_imaging import LocalImaging  # deferred import: cold start
     from imagegate_service.adapters.presign import S3Presigner  # deferred import: cold start
     from imagegate_service.adapters.workflow import StepFunctionsWorkflow  # deferred import: cold start
     from imagegate_service.domain.benchmarking import (  # deferred import: cold start
@@ -129,7 +130,22 @@ def enhancement_runner() -> EnhancementRunner:
     from imagegate_service.domain.enhancements import EnhancementRunner  # deferred import: cold start
 
     store = DynamoEnhancementStore()
-    return EnhancementRunner(store, S3ObjectStore(), BedrockImageServices(), RekognitionDetector(), spend_ledger(store))
+    return EnhancementRunner(
+        store,
+        S3ObjectStore(),
+        BedrockImageServices(),
+        RekognitionDetector(),
+        spend_ledger(store),
+        make_local=local_imaging,
+    )
+
+
+def local_imaging() -> LocalImaging:
+    """An enhancement's local fallback (upscale, background removal without Bedrock): made by the runner the first
+    time an operation falls back, so its imaging libraries load only then."""
+    from imagegate_service.adapters.local_imaging import LocalImaging  # deferred import: cold start
+
+    return LocalImaging()
 
 
 def spend_ledger(runs: DynamoRunRepository | None = None) -> SpendLedger:

@@ -18,9 +18,9 @@ from moto import mock_aws
 from imagegate.local.serve import rest_proxy_event
 from imagegate_service import constants as c
 from imagegate_service import wiring
-from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX, DynamoEnhancementStore
+from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.adapters.run_removal import DynamoRunRemoval
-from imagegate_service.adapters.storage import LEDGER_SK_PREFIX, DynamoRunRepository, S3ObjectStore
+from imagegate_service.adapters.storage import DynamoRunRepository, S3ObjectStore
 from imagegate_service.resources import RUNS_TABLE
 
 pytestmark = pytest.mark.unit
@@ -171,7 +171,7 @@ def test_delete_removes_a_finished_runs_objects_and_items_but_not_its_spend_ledg
     assert status == 204 and body is None
     assert keys_of(aws, FINISHED) == []
     assert aws["runs"].get_run(FINISHED) is None and aws["runs"].list_rounds(FINISHED) == []
-    assert [entry["sk"] for entry in aws["runs"].ledger(FINISHED)] == [LEDGER_SK_PREFIX + "1-generate-1-a0"]
+    assert [entry["sk"] for entry in aws["runs"].ledger(FINISHED)] == [c.LEDGER_SK_PREFIX + "1-generate-1-a0"]
     # another run's objects and items are untouched
     assert len(keys_of(aws, OTHER)) == 2 and aws["runs"].get_run(OTHER)["status"] == c.STATUS_PASSED
     status, body = call(api, lambda_context, "GET", f"/generations/{FINISHED}")
@@ -228,7 +228,7 @@ def test_a_runs_partition_is_read_by_the_one_paged_query_of_the_runs_table(aws, 
     # Then every item under its key comes back, none of another run's, through the repository's paged query
     assert prefixes == [""]
     assert sorted(item["sk"] for item in items) == sorted(
-        [c.RUN_SK, c.round_sk(1), LEDGER_SK_PREFIX + "1-generate-1-a0", ENHANCEMENT_SK_PREFIX + "e1"]
+        [c.RUN_SK, c.round_sk(1), c.LEDGER_SK_PREFIX + "1-generate-1-a0", c.ENHANCEMENT_SK_PREFIX + "e1"]
     )
     assert {item["pk"] for item in items} == {c.run_pk(FINISHED)}
 

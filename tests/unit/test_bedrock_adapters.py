@@ -20,7 +20,6 @@ from imagegate_service import registry, styles
 from imagegate_service.adapters.bedrock import (
     BedrockImageGenerator,
     BedrockToolCaller,
-    fit_to_limit,
     stability_body,
     stability_seed,
     styled_texts,
@@ -28,6 +27,7 @@ from imagegate_service.adapters.bedrock import (
 )
 from imagegate_service.domain.answers import validated
 from imagegate_service.domain.judging import VERDICT_SCHEMA
+from imagegate_service.domain.model_calls import fit_to_limit
 from imagegate_service.domain.ports import EditRequest, ImageRequest, ToolAnswer
 from imagegate_service.domain.rewriting import REWRITE_SCHEMA
 from imagegate_service.errors import (

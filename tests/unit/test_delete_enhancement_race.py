@@ -10,9 +10,7 @@ import boto3
 import pytest
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX
 from imagegate_service.adapters.run_removal import DynamoRunRemoval
-from imagegate_service.adapters.storage import LEDGER_SK_PREFIX
 from imagegate_service.domain.enhancements import ENHANCEMENT_FAILED, STEP_ENHANCE, EnhancementStarter
 from imagegate_service.domain.lifecycle import GenerationLifecycle
 from imagegate_service.errors import EnhancementEnded, GenerationNotFound, GenerationStillRunning
@@ -53,8 +51,8 @@ def test_a_run_deleted_while_an_operation_runs_keeps_neither_its_output_nor_its_
     # Then no object of the run is left, no enhancement or run item came back; the paid call stays in the ledger
     assert images.list_keys(f"{c.RUNS_PREFIX}{RUN}/") == []
     left = removal.partition(RUN)
-    assert not [item for item in left if item["sk"].startswith(ENHANCEMENT_SK_PREFIX) or item["sk"] == c.RUN_SK]
-    assert [item["step"] for item in left if item["sk"].startswith(LEDGER_SK_PREFIX)] == [STEP_ENHANCE]
+    assert not [item for item in left if item["sk"].startswith(c.ENHANCEMENT_SK_PREFIX) or item["sk"] == c.RUN_SK]
+    assert [item["step"] for item in left if item["sk"].startswith(c.LEDGER_SK_PREFIX)] == [STEP_ENHANCE]
     assert removal.was_deleted(RUN)
 
 
@@ -102,4 +100,4 @@ def test_an_enhancement_asked_for_during_a_delete_is_refused_and_starts_nothing(
 
     # Then the enhancement is refused as of a deleted generation, no workflow started, no item left behind
     assert len(refused) == 1 and "was deleted" in str(refused[0]) and workflow.started == []
-    assert not [item for item in removal.partition(RUN) if item["sk"].startswith(ENHANCEMENT_SK_PREFIX)]
+    assert not [item for item in removal.partition(RUN) if item["sk"].startswith(c.ENHANCEMENT_SK_PREFIX)]

@@ -16,7 +16,7 @@ from imagegate.local.world.concepts import concept_code
 from imagegate.local.world.perceive import perceive
 from imagegate.local.world.render import render_png
 from imagegate_service import constants as c
-from imagegate_service import registry
+from imagegate_service import registry, wiring
 from imagegate_service.adapters.controls import DynamoDailyBudgetStore
 from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.adapters.image_services import BedrockImageServices
@@ -130,6 +130,7 @@ def runner(world, detector=None, daily=None):
         services,
         detector,
         SpendLedger(store, daily or DailyBudget(DynamoDailyBudgetStore(TABLE), cap_usd=None)),
+        make_local=wiring.local_imaging,
     ), store
 
 

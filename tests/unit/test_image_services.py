@@ -15,13 +15,13 @@ from PIL import Image
 from imagegate_service import registry
 from imagegate_service.adapters.image_services import (
     BedrockImageServices,
-    ServiceRequest,
     expected_size,
     service_body,
 )
 from imagegate_service.domain.enhancing import (
     MAX_OPERATIONS,
     EnhanceOperation,
+    ServiceRequest,
     enhancement_bound_usd,
     operation_from_words,
     parse_operations,

@@ -17,8 +17,8 @@ from imagegate.local.world.concepts import concept_code
 from imagegate.local.world.perceive import perceive
 from imagegate.local.world.render import render_png
 from imagegate_service import registry
-from imagegate_service.adapters.image_services import BedrockImageServices, ServiceRequest, service_body
-from imagegate_service.domain.enhancing import parse_operations
+from imagegate_service.adapters.image_services import BedrockImageServices, service_body
+from imagegate_service.domain.enhancing import ServiceRequest, parse_operations
 from imagegate_service.errors import ContentBlocked, ModelRequestRejected
 
 pytestmark = pytest.mark.unit

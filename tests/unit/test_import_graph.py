@@ -237,3 +237,53 @@ def test_no_private_name_of_the_service_is_imported_by_another_module() -> None:
     assert not found, "private names imported across modules (make them public where they are owned): " + "; ".join(
         found
     )
+
+
+# The layers, outermost first: a module may import its own layer and the ones after it, never one before it. The
+# handlers and the wiring build and call; the adapters implement the domain's ports; the domain decides and names
+# its ports' value types (domain/ports.py, domain/enhancing.py, domain/state.py), so it imports no adapter to speak
+# to one. The package's root modules (constants, errors, registry, settings, ...) and benchmark/ are not layered here.
+LAYERS = (("handlers", "wiring"), ("adapters",), ("domain",))
+
+
+def upward_imports(edges: list[Edge]) -> list[str]:
+    """Imports of a module in an outer layer by one in an inner layer ("an import that runs back up")."""
+    rank = {name: depth for depth, names in enumerate(LAYERS) for name in names}
+
+    def depth(module: str) -> int | None:
+        parts = module.split(".")
+        return rank.get(parts[1]) if len(parts) > 1 else None
+
+    found = []
+    for edge in edges:
+        source, target = depth(edge.source), depth(edge.target)
+        if source is not None and target is not None and target < source:
+            found.append(f"{edge.path.name}:{edge.line} {edge.source} imports {edge.target}")
+    return sorted(found)
+
+
+def test_the_layer_scan_finds_an_import_that_runs_back_up(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "adapters/__init__.py": "",
+            "adapters/store.py": "X = 1\n",
+            "domain/__init__.py": "",
+            "domain/rule.py": "from imagegate_service.adapters.store import X\nfrom imagegate_service import wiring\n",
+            "wiring.py": "from imagegate_service.adapters.store import X\n",
+        },
+    )
+    _, edges = import_edges(root)
+    assert upward_imports(edges) == [
+        "rule.py:1 imagegate_service.domain.rule imports imagegate_service.adapters.store",
+        "rule.py:2 imagegate_service.domain.rule imports imagegate_service.wiring",
+    ]
+
+
+def test_no_import_runs_back_up_a_layer() -> None:
+    """Issue 24 item 4: the domain imports no adapter (before: 12 module pairs, 18 imports), and neither imports the
+    handlers or the wiring; TYPE_CHECKING imports (adapters/__init__.py's port checks) are not edges."""
+    _, edges = import_edges(SOURCE)
+    found = upward_imports(edges)
+    assert not found, "imports that run back up a layer (move the value or rule into the domain): " + "; ".join(found)

@@ -17,7 +17,7 @@ from imagegate.local.bedrock_offline import FaultSwitches, OfflineBedrock
 from imagegate.local.image_services_offline import OfflineImageServices
 from imagegate.local.world.render import render_png
 from imagegate_service import constants as c
-from imagegate_service import registry
+from imagegate_service import registry, wiring
 from imagegate_service.adapters.controls import DynamoDailyBudgetStore
 from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.adapters.image_services import BedrockImageServices
@@ -120,6 +120,7 @@ def enhance(world, operations, daily=None, **body):
         services,
         None,
         SpendLedger(store, daily or DailyBudget(DynamoDailyBudgetStore(TABLE), cap_usd=None)),
+        make_local=wiring.local_imaging,
     )
     progress = request["progress"]
     while not progress["done"]:

@@ -58,7 +58,9 @@ def test_the_enhance_workflows_erase_detects_through_the_one_mask_call(monkeypat
 
     monkeypatch.setattr(enhancements, "detect_for_mask", watched)
     detector, ledger = Detector(), Ledger()
-    runner = EnhancementRunner(store=object(), images=object(), services=object(), detector=detector, ledger=ledger)
+    runner = EnhancementRunner(
+        store=object(), images=object(), services=object(), detector=detector, ledger=ledger, make_local=object
+    )
 
     # When an erase's mask is detected on the source round's image
     labels, cost = runner._detect({"sourceRound": 2, "runId": "r"}, 13, "runs/r/round-02/candidate-1.png")

@@ -9,6 +9,8 @@ import pytest
 from imagegate_service.adapters import bedrock
 from imagegate_service.adapters.bedrock import BedrockImageGenerator, BedrockToolCaller
 from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
+from imagegate_service.adapters.image_services import BedrockImageServices
+from imagegate_service.adapters.local_imaging import LocalImaging
 from imagegate_service.adapters.presign import S3Presigner
 from imagegate_service.adapters.rekognition import RekognitionDetector
 from imagegate_service.adapters.run_removal import DynamoRunRemoval
@@ -31,6 +33,8 @@ ADAPTERS = [
     (ports.ImageDetector, RekognitionDetector),
     (ports.ExecutionStopper, StepFunctionsWorkflow),
     (ports.RunRemoval, DynamoRunRemoval),
+    (ports.ImageServices, BedrockImageServices),
+    (ports.LocalImager, LocalImaging),
 ]
 
 

@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 from imagegate_service import deployment, registry, styles
 from imagegate_service.adapters.aws_clients import client as aws_client
+from imagegate_service.domain.model_calls import fit_to_limit
 from imagegate_service.domain.ports import GeneratedImages, ImageRequest, ToolAnswer
-from imagegate_service.domain.state import ToolRequest
 from imagegate_service.errors import (
     ContentBlocked,
     ImagegateError,
@@ -76,16 +76,6 @@ STABILITY_FINISH_REASONS = (
 # Said when the output filter withheld images (the words "generated images" tell a blocked prompt from blocked output).
 SOME_IMAGES_FILTERED = "Some of the generated images have been blocked by the content filter ({reason})."
 ALL_IMAGES_FILTERED = "All of the generated images have been blocked by the content filter ({reason})."
-
-
-def fit_to_limit(text: str, limit: int) -> str:
-    """Shorten text to the model's limit at a word boundary (a prompt over the limit is a
-    ValidationException, a known failure of rewrite loops)."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    boundary = cut.rfind(" ")
-    return (cut[:boundary] if boundary > limit * 0.8 else cut).rstrip(" ,;")
 
 
 def styled_texts(request: ImageRequest) -> tuple[str, str, str | None]:
@@ -349,52 +339,6 @@ def stability_answer(model_id: str, payload: dict[str, Any]) -> tuple[str | None
     if len(images) != 1:
         raise ModelTransientError(f"{model_id} answered {len(images)} images for one successful call")
     return None, decode_png(model_id, images[0])
-
-
-def tool_call_texts(
-    system_prompt: str,
-    content: list[dict[str, Any]],
-    tool_name: str,
-    tool_description: str,
-    input_schema: dict[str, Any],
-) -> list[str]:
-    """Every text a Converse call with a forced tool sends: the system prompt, the user's text blocks and the
-    tool's specification (Bedrock counts the tool definition as input tokens)."""
-    return [
-        system_prompt,
-        *(block["text"] for block in content if "text" in block),
-        tool_name,
-        tool_description,
-        json.dumps(input_schema),
-    ]
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height from a PNG's IHDR chunk (1024x1024 when the header is not a PNG's)."""
-    if png[12:16] != b"IHDR":
-        return 1024, 1024
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-
-
-def tool_call_cost_bound(
-    model_id: str, texts: list[str], image_sizes: list[tuple[int, int]], max_tokens: int | None = None
-) -> float:
-    """What a Converse call can cost at most: input bounded from its actual texts and image sizes, output at
-    the maxTokens the call allows."""
-    input_tokens = registry.converse_input_tokens_bound(texts, image_sizes)
-    return registry.text_model(model_id).token_cost(input_tokens, max_tokens or registry.tool_call_max_tokens())
-
-
-def tool_request_cost_bound(request: ToolRequest, image_sizes: list[tuple[int, int]]) -> float:
-    """What a call with these ToolCaller.call arguments can cost at most, its images of these sizes."""
-    texts = tool_call_texts(
-        request["system_prompt"],
-        request["content"],
-        request["tool_name"],
-        request["tool_description"],
-        request["input_schema"],
-    )
-    return tool_call_cost_bound(request["model_id"], texts, image_sizes, request.get("max_tokens"))
 
 
 class BedrockToolCaller:

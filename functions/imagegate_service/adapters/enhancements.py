@@ -8,19 +8,14 @@ from typing import Any
 
 from imagegate_service import constants as c
 from imagegate_service.adapters.storage import (
-    DELETED_SK,
     DynamoRunRepository,
     cancelled_by_condition,
     from_dynamo,
     to_dynamo,
 )
+from imagegate_service.constants import ENHANCEMENT_SK_PREFIX as ENHANCEMENT_SK_PREFIX  # imagegate/local/store.py's
+from imagegate_service.domain.enhancing import ENHANCEMENT_OPEN_STATUSES
 from imagegate_service.errors import GenerationNotFound
-
-ENHANCEMENT_SK_PREFIX = "ENHANCE#"
-ENHANCEMENT_QUEUED = "QUEUED"
-ENHANCEMENT_RUNNING = "RUNNING"
-# Not ended: its execution may still run and write its steps (the domain's name for it too: domain/enhancements.py)
-ENHANCEMENT_OPEN_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING)
 
 
 def enhancement_sk(enhancement_id: str) -> str:
@@ -56,7 +51,7 @@ class DynamoEnhancementStore(DynamoRunRepository):
                     {
                         "ConditionCheck": {
                             "TableName": self._name,
-                            "Key": {"pk": c.run_pk(run_id), "sk": DELETED_SK},
+                            "Key": {"pk": c.run_pk(run_id), "sk": c.DELETED_SK},
                             "ConditionExpression": "attribute_not_exists(sk)",
                         }
                     },

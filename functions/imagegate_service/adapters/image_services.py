@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from imagegate_service import registry
@@ -21,32 +20,15 @@ from imagegate_service.adapters.bedrock import (
     STABILITY_INPUT_IMAGE_FILTERED,
     STABILITY_OUTPUT_FILTERED,
     STABILITY_PROMPT_FILTERED,
-    fit_to_limit,
     invoke_json,
-    png_size,
     stability_answer,
 )
-from imagegate_service.domain.enhancing import BACKGROUND_SEARCH_PROMPT, EnhanceOperation
+from imagegate_service.domain.enhancing import BACKGROUND_SEARCH_PROMPT, ServiceRequest
+from imagegate_service.domain.model_calls import fit_to_limit, png_size
 from imagegate_service.errors import ContentBlocked, ImagesFiltered, ModelRequestRejected, ModelTransientError
 
 PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk: a PNG without it was cut short
 _ALPHA_COLOUR_TYPES = (4, 6)  # PNG colour types with an alpha channel: grey + alpha, RGBA
-
-
-@dataclass(frozen=True)
-class ServiceRequest:
-    """One operation on one image: the source PNG, the seed, the words the run was drawn from (the upscalers'
-    prompt when the operation gives none) and, for erase, the mask (white: what to erase)."""
-
-    operation: EnhanceOperation
-    source_png: bytes
-    seed: int = 0
-    context_prompt: str = ""
-    mask_png: bytes | None = None
-
-    @property
-    def model_id(self) -> str:
-        return self.operation.model_id
 
 
 def _b64(data: bytes) -> str:

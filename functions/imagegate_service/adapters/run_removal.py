@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import DELETED_SK, DynamoRunRepository, to_dynamo
+from imagegate_service.adapters.storage import DynamoRunRepository, to_dynamo
 
 
 class DynamoRunRemoval(DynamoRunRepository):
@@ -24,7 +24,7 @@ class DynamoRunRemoval(DynamoRunRepository):
         try:
             self._call(
                 self._table.put_item,
-                Item=to_dynamo({"pk": c.run_pk(run_id), "sk": DELETED_SK, "runId": run_id, **attributes, **expiry}),
+                Item=to_dynamo({"pk": c.run_pk(run_id), "sk": c.DELETED_SK, "runId": run_id, **attributes, **expiry}),
                 ConditionExpression="attribute_not_exists(sk)",
             )
         except ClientError as error:
@@ -35,7 +35,7 @@ class DynamoRunRemoval(DynamoRunRepository):
 
     def unmark_deleted(self, run_id: str) -> None:
         """Take back a marker this delete wrote: the delete gave way to an enhancement that started first."""
-        self._call(self._table.delete_item, Key={"pk": c.run_pk(run_id), "sk": DELETED_SK})
+        self._call(self._table.delete_item, Key={"pk": c.run_pk(run_id), "sk": c.DELETED_SK})
 
     def delete_items(self, run_id: str, sort_keys: list[str]) -> None:
         """BatchWriteItem deletes (25 a request, unprocessed items resent by boto3's batch writer); the run item

@@ -19,7 +19,7 @@ from imagegate_service.errors import ObjectsNotDeleted, StoreThrottled
 # keeps: when it was accepted, its place in the newest-first listing, its expiry.
 RUN_FIRST_WRITER_KEYS = frozenset({"createdAt", c.RUNS_INDEX_SK, c.TTL_ATTRIBUTE})
 
-MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_json
+MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})  # S3ObjectStore.find_bytes
 
 
 class S3ObjectStore:
@@ -75,7 +75,12 @@ class S3ObjectStore:
         return json.loads(self.get_bytes(key))
 
     def find_json(self, key: str) -> Any | None:
-        """The JSON document at key, or None when there is none. S3 answers a GetObject of a missing key with 403
+        """The JSON document at key, or None when there is none (find_bytes)."""
+        data = self.find_bytes(key)
+        return None if data is None else json.loads(data)
+
+    def find_bytes(self, key: str) -> bytes | None:
+        """The object at key, or None when there is none. S3 answers a GetObject of a missing key with 403
         AccessDenied when the caller may not list the bucket ("If you don't have the s3:ListBucket permission,
         Amazon S3 will return an HTTP status code 403 ("access denied") error": GetObject, Permissions,
         https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html); the evaluator's role may only get and
@@ -83,7 +88,7 @@ class S3ObjectStore:
         from botocore.exceptions import ClientError
 
         try:
-            return self.get_json(key)
+            return self.get_bytes(key)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in MISSING_OBJECT_CODES:
                 return None
@@ -106,11 +111,6 @@ STORE_THROTTLING_CODES = frozenset(
 _RETRYABLE_CANCELLATIONS = frozenset(
     {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
 )
-LEDGER_SK_PREFIX = "CALL#"
-# What DELETE /generations/{id} leaves of a run besides its spend ledger: a marker (deletedAt, deletedBy), so a GET of
-# the id is 404 "deleted" rather than read from its execution, which Step Functions still describes; written before
-# the delete looks for open enhancements, so a task of one that still runs can tell (adapters/run_removal.py).
-DELETED_SK = "DELETED"
 
 
 def _throttling(error: Exception) -> bool:
@@ -312,7 +312,7 @@ class DynamoRunRepository(RunsTable):
         was already there (its reservation is then released)."""
         from botocore.exceptions import ClientError
 
-        item = {"pk": c.run_pk(run_id), "sk": LEDGER_SK_PREFIX + entry["callId"], "runId": run_id, **entry}
+        item = {"pk": c.run_pk(run_id), "sk": c.LEDGER_SK_PREFIX + entry["callId"], "runId": run_id, **entry}
         delta = Decimal(str(entry["costUsd"])) - Decimal(str(reserved_usd))
         try:
             self._transact(
@@ -359,7 +359,7 @@ class DynamoRunRepository(RunsTable):
 
     def ledger(self, run_id: str) -> list[LedgerEntry]:
         """Every recorded billable call of the run, in callId order."""
-        return cast("list[LedgerEntry]", self._query_prefix(run_id, LEDGER_SK_PREFIX))
+        return cast("list[LedgerEntry]", self._query_prefix(run_id, c.LEDGER_SK_PREFIX))
 
     def get_run(self, run_id: str) -> RunItem | None:
         item = self._call(self._table.get_item, Key={"pk": c.run_pk(run_id), "sk": c.RUN_SK}, ConsistentRead=True).get(
@@ -369,7 +369,7 @@ class DynamoRunRepository(RunsTable):
 
     def was_deleted(self, run_id: str) -> bool:
         """The run has a DELETED marker (a DELETE of it has begun, or finished)."""
-        key = {"pk": c.run_pk(run_id), "sk": DELETED_SK}
+        key = {"pk": c.run_pk(run_id), "sk": c.DELETED_SK}
         return self._call(self._table.get_item, Key=key, ConsistentRead=True).get("Item") is not None
 
     def list_rounds(self, run_id: str) -> list[RoundItem]:

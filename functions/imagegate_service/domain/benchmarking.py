@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Required, TypedDict, cast
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.storage import MISSING_OBJECT_CODES
 from imagegate_service.benchmark.estimate import estimate_from_report
 from imagegate_service.benchmark.limits import MAX_CANDIDATES_PER_ROUND, check_run_fits
 from imagegate_service.benchmark.report import REPORT_HTML, REPORT_JSON, build_report, render_html
@@ -202,13 +201,9 @@ class BenchmarkPreparer:
         """A suite of any size in the project's JSONL format, kept in the bucket under benchmarks/suites/."""
         if not isinstance(key, str) or not key.startswith(c.BENCHMARK_SUITES_PREFIX) or ".." in key:
             raise InvalidRequest("suiteKey", f"{key!r} must be an S3 key under {c.BENCHMARK_SUITES_PREFIX}")
-        try:
-            data = self.objects.get_bytes(key)
-        except Exception as error:
-            code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
-            if code in MISSING_OBJECT_CODES:  # the caller named a key that is not there (or not ours to read)
-                raise InvalidRequest("suiteKey", f"no suite at s3 key {key!r} ({code})") from None
-            raise
+        data = self.objects.find_bytes(key)
+        if data is None:  # the caller named a key that is not there (or not ours to read)
+            raise InvalidRequest("suiteKey", f"no suite at s3 key {key!r} (not there, or not readable)")
         try:
             items = parse_suite_jsonl(data.decode("utf-8").splitlines(), key)
         except ValueError as error:

@@ -5,7 +5,7 @@ estimate (issue 24 item 2).
   ``mask_detection_price``, ``judge_call_bound``, ``verification_calls_bound`` (``labels_price`` + ``text_price``),
   ``evaluation_calls_bound``, ``rewrite_call_bound``: each priced from the registry and, for the text models,
   from the exact request the step sends (``domain/model_calls.py``) with its output at maxTokens
-  (``adapters.bedrock.tool_request_cost_bound``).
+  (``tool_request_cost_bound``, from the texts a Converse call with a forced tool sends).
 - Per round: ``next_round_bound`` (what Record Round projects for another round, from the round's actual
   checks and rewrite request) and ``first_round_bound`` (the same before any text exists): Start projects it,
   the daily budget reserves it on a round's first billable call, and settings refuse a ``maxCostUsd`` below it.
@@ -19,9 +19,10 @@ daily budget, Start, settings and Record Round all import it at module level wit
 
 from __future__ import annotations
 
+import json
+
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry
-from imagegate_service.adapters.bedrock import tool_request_cost_bound
 from imagegate_service.domain.model_calls import ANSWERS_SCHEMA, answers_request, checks_request, judge_request
 from imagegate_service.domain.refining import TARGETED_OPERATIONS
 from imagegate_service.domain.state import EvaluationCheck, Settings, ToolRequest
@@ -45,6 +46,33 @@ CHECK_LINE_MAX_BYTES = 1000
 
 
 # -- per call -------------------------------------------------------------------------------------------------
+def tool_call_texts(request: ToolRequest) -> list[str]:
+    """Every text a Converse call with a forced tool sends: the system prompt, the user's text blocks and the
+    tool's specification (Bedrock counts the tool definition as input tokens)."""
+    return [
+        request["system_prompt"],
+        *(block["text"] for block in request["content"] if "text" in block),
+        request["tool_name"],
+        request["tool_description"],
+        json.dumps(request["input_schema"]),
+    ]
+
+
+def tool_call_cost_bound(
+    model_id: str, texts: list[str], image_sizes: list[tuple[int, int]], max_tokens: int | None = None
+) -> float:
+    """What a Converse call can cost at most: input bounded from its actual texts and image sizes, output at
+    the maxTokens the call allows."""
+    input_tokens = registry.converse_input_tokens_bound(texts, image_sizes)
+    return registry.text_model(model_id).token_cost(input_tokens, max_tokens or registry.tool_call_max_tokens())
+
+
+def tool_request_cost_bound(request: ToolRequest, image_sizes: list[tuple[int, int]]) -> float:
+    """What a call with these ToolCaller.call arguments can cost at most, its images of these sizes."""
+    texts = tool_call_texts(request)
+    return tool_call_cost_bound(request["model_id"], texts, image_sizes, request.get("max_tokens"))
+
+
 def image_calls_bound(settings: Settings) -> float:
     """What the round's image calls cost at most: every requested image billed (filtered ones included)."""
     model = registry.generator(settings["generator"])

@@ -28,27 +28,30 @@ from dataclasses import replace
 from typing import Any
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.bedrock import png_size
-from imagegate_service.adapters.enhancements import (  # the store's (it writes only while open); re-exported
-    ENHANCEMENT_OPEN_STATUSES as ENHANCEMENT_OPEN_STATUSES,
-)
-from imagegate_service.adapters.enhancements import ENHANCEMENT_QUEUED as ENHANCEMENT_QUEUED
-from imagegate_service.adapters.enhancements import ENHANCEMENT_RUNNING as ENHANCEMENT_RUNNING
-from imagegate_service.adapters.image_services import ServiceRequest
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancing import (
     ALLOW_LOCAL_FALLBACK,
     LOCAL_FALLBACK_OPERATIONS,
     MAX_OPERATIONS,
     EnhanceOperation,
+    ServiceRequest,
     enhancement_bound_usd,
     local_fallback_flag,
     parse_operation,
     parse_operations,
     unavailable_reason,
 )
+from imagegate_service.domain.enhancing import (  # the statuses are re-exported: the enhancement's vocabulary
+    ENHANCEMENT_FAILED as ENHANCEMENT_FAILED,
+)
+from imagegate_service.domain.enhancing import ENHANCEMENT_OPEN_STATUSES as ENHANCEMENT_OPEN_STATUSES
+from imagegate_service.domain.enhancing import ENHANCEMENT_QUEUED as ENHANCEMENT_QUEUED
+from imagegate_service.domain.enhancing import ENHANCEMENT_RUNNING as ENHANCEMENT_RUNNING
+from imagegate_service.domain.enhancing import ENHANCEMENT_STATUSES as ENHANCEMENT_STATUSES
+from imagegate_service.domain.enhancing import ENHANCEMENT_SUCCEEDED as ENHANCEMENT_SUCCEEDED
 from imagegate_service.domain.masks import detect_for_mask
-from imagegate_service.domain.ports import ImageDetector, ObjectStore, Workflow
+from imagegate_service.domain.model_calls import png_size
+from imagegate_service.domain.ports import ImageDetector, ImageServices, LocalImager, ObjectStore, Workflow
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.state import EnhanceEnd, EnhanceProgress, EnhanceStep, RunResult, Settings
 from imagegate_service.errors import (
@@ -65,9 +68,6 @@ from imagegate_service.rekognition_labels import mapping
 
 STEP_ENHANCE = "enhance"
 STEP_ENHANCE_DETECT = "enhance-detect"
-ENHANCEMENT_SUCCEEDED = "SUCCEEDED"
-ENHANCEMENT_FAILED = "FAILED"
-ENHANCEMENT_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING, ENHANCEMENT_SUCCEEDED, ENHANCEMENT_FAILED)
 ORIGIN_REQUEST = "request"  # POST /generations/{id}/enhance
 ORIGIN_FINISH = "finish"  # the run request's `finish`, started by Finish Run
 MAX_ENHANCEMENTS_PER_RUN = 20  # each is a workflow execution named after the run; a run is enhanced a few times
@@ -284,29 +284,29 @@ class EnhancementRunner:
         self,
         store: Any,
         images: ObjectStore,
-        services: Any,
+        services: ImageServices,
         detector: ImageDetector,
         ledger: SpendLedger,
+        *,
+        make_local: Callable[[], LocalImager],
         clock: Callable[[], Any] = utc_now,
-        local: Any = None,
     ):
         """Built by wiring.enhancement_runner (the enhance workflow's two handlers); `detector` finds an erase's
-        mask (Rekognition), `services` is the Image Services adapter."""
+        mask (Rekognition), `services` is the Image Services adapter, `make_local` makes the local fallback
+        (wiring.local_imaging) the first time an operation falls back, so its imaging libraries load only then."""
         self._store = store
         self._images = images
         self._services = services
         self._detector = detector
         self._ledger = ledger
         self._clock = clock
-        self._local = local
+        self._make_local = make_local
+        self._local: LocalImager | None = None
 
-    def _local_imaging(self) -> Any:
-        """The local fallback, made on first use (its imaging libraries load only when an operation falls back)."""
+    def _local_imaging(self) -> LocalImager:
+        """The local fallback, made on first use."""
         if self._local is None:
-            # deferred import: cold start (the local fallback's imaging loads only when an operation falls back)
-            from imagegate_service.adapters.local_imaging import LocalImaging
-
-            self._local = LocalImaging()
+            self._local = self._make_local()
         return self._local
 
     def apply(self, state: EnhanceStep) -> EnhanceProgress:

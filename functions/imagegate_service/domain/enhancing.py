@@ -26,6 +26,14 @@ from imagegate_service.errors import (
     ModelRetired,
 )
 
+# An enhancement's status (its item in the runs table, GET .../enhancements): the store writes a step only while it is
+# open (adapters/enhancements.py), as its execution may still run.
+ENHANCEMENT_QUEUED = "QUEUED"
+ENHANCEMENT_RUNNING = "RUNNING"
+ENHANCEMENT_SUCCEEDED = "SUCCEEDED"
+ENHANCEMENT_FAILED = "FAILED"
+ENHANCEMENT_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING, ENHANCEMENT_SUCCEEDED, ENHANCEMENT_FAILED)
+ENHANCEMENT_OPEN_STATUSES = (ENHANCEMENT_QUEUED, ENHANCEMENT_RUNNING)
 MAX_OPERATIONS = 6  # an enhancement is a short chain; each operation is a billed call and a workflow task
 OPERATIONS = ("remove-background", "replace-background", "outpaint", "upscale", "recolor", "replace", "erase")
 UPSCALE_MODES = ("fast", "conservative", "creative")
@@ -130,6 +138,22 @@ class EnhanceOperation:
         if self.op == "replace-background":
             return f"replace the background with {self.prompt}"
         return self.op
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    """One operation on one image: the source PNG, the seed, the words the run was drawn from (the upscalers'
+    prompt when the operation gives none) and, for erase, the mask (white: what to erase)."""
+
+    operation: EnhanceOperation
+    source_png: bytes
+    seed: int = 0
+    context_prompt: str = ""
+    mask_png: bytes | None = None
+
+    @property
+    def model_id(self) -> str:
+        return self.operation.model_id
 
 
 def _words(field: str, value: Any, limit: int = WORDS_MAX_CHARS) -> str:

@@ -24,12 +24,15 @@ from typing import Any, TypeVar, cast
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.adapters.bedrock import (
-    png_size,
-    tool_request_cost_bound,
-)
 from imagegate_service.domain.answers import answer_outcome, validated
-from imagegate_service.domain.model_calls import ANSWERS_SCHEMA, CHECKS_SCHEMA, answers_request, checks_request
+from imagegate_service.domain.costs import tool_request_cost_bound
+from imagegate_service.domain.model_calls import (
+    ANSWERS_SCHEMA,
+    CHECKS_SCHEMA,
+    answers_request,
+    checks_request,
+    png_size,
+)
 from imagegate_service.domain.ports import ObjectStore, ToolAnswer, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.state import (

@@ -28,13 +28,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.adapters.image_services import ServiceRequest
-from imagegate_service.domain.enhancing import parse_operation, unavailable_reason
-from imagegate_service.domain.ports import EditRequest, GeneratedImages, ImageGenerator, ImageRequest, ObjectStore
+from imagegate_service.domain.enhancing import ServiceRequest, parse_operation, unavailable_reason
+from imagegate_service.domain.ports import (
+    EditRequest,
+    GeneratedImages,
+    ImageGenerator,
+    ImageRequest,
+    ImageServices,
+    ObjectStore,
+)
 from imagegate_service.domain.refining import fallback_seed, public_edit, targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.state import Edit, Generation, GenerationCall, LoopStep, TargetedFallback
@@ -77,7 +83,7 @@ class RoundGenerator:
         images: ObjectStore,
         ledger: SpendLedger,
         clock: Callable[[], float] = time.monotonic,
-        make_services: Callable[[], Any] | None = None,
+        make_services: Callable[[], ImageServices] | None = None,
     ):
         """`clock` times the calls (seconds; tests give one that advances as their fake model answers);
         `make_services` makes the Stability AI Image Services a targeted round calls, on its first such round (the
@@ -87,10 +93,10 @@ class RoundGenerator:
         self._images = images
         self._ledger = ledger
         self._make_services = make_services
-        self._made_services: Any = None
+        self._made_services: ImageServices | None = None
 
     @property
-    def _services(self) -> Any:
+    def _services(self) -> ImageServices:
         if self._made_services is None:
             if self._make_services is None:
                 raise ValueError("a targeted round needs the image services, and none were wired")

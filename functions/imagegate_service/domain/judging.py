@@ -7,12 +7,9 @@ import time
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.adapters.bedrock import (
-    png_size,
-    tool_request_cost_bound,
-)
 from imagegate_service.domain.answers import answer_outcome, validated
-from imagegate_service.domain.model_calls import VERDICT_SCHEMA, judge_request
+from imagegate_service.domain.costs import tool_request_cost_bound
+from imagegate_service.domain.model_calls import VERDICT_SCHEMA, judge_request, png_size
 from imagegate_service.domain.ports import ObjectStore, ToolCaller
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.state import (

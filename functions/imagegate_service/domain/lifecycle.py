@@ -19,8 +19,6 @@ from collections.abc import Callable
 from typing import Any, TypedDict
 
 from imagegate_service import constants as c
-from imagegate_service.adapters.enhancements import ENHANCEMENT_SK_PREFIX
-from imagegate_service.adapters.storage import DELETED_SK, LEDGER_SK_PREFIX
 from imagegate_service.domain.clock import iso, utc_now
 from imagegate_service.domain.enhancements import ENHANCEMENT_OPEN_STATUSES
 from imagegate_service.domain.ports import Clock, ExecutionStopper, ObjectStore, RunRemoval
@@ -36,7 +34,7 @@ from imagegate_service.errors import (
 
 CANCELLED_ERROR = "Cancelled"  # the StopExecution error, and the run's `error` once it is recorded
 # The items of a run's partition a delete keeps: the money record (each billable call, each round's daily reservation).
-KEPT_SK_PREFIXES = (LEDGER_SK_PREFIX, c.DAILY_RESERVATION_SK_PREFIX, DELETED_SK)
+KEPT_SK_PREFIXES = (c.LEDGER_SK_PREFIX, c.DAILY_RESERVATION_SK_PREFIX, c.DELETED_SK)
 
 
 class CancelTotals(TypedDict):
@@ -161,9 +159,9 @@ class GenerationLifecycle:
     def _refuse_if_enhancing(run_id: str, partition: list[dict[str, Any]]) -> None:
         """409 while an enhancement of the run has not ended: its task would still write beside the run."""
         busy = [
-            entry.get("enhancementId") or entry["sk"][len(ENHANCEMENT_SK_PREFIX) :]
+            entry.get("enhancementId") or entry["sk"][len(c.ENHANCEMENT_SK_PREFIX) :]
             for entry in partition
-            if entry["sk"].startswith(ENHANCEMENT_SK_PREFIX) and entry.get("status") in ENHANCEMENT_OPEN_STATUSES
+            if entry["sk"].startswith(c.ENHANCEMENT_SK_PREFIX) and entry.get("status") in ENHANCEMENT_OPEN_STATUSES
         ]
         if busy:
             raise GenerationStillRunning(

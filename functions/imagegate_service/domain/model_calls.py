@@ -68,3 +68,21 @@ def answers_request(model_id: str, png: bytes, checks: list[EvaluationCheck]) ->
 def checks_block(checks: list[EvaluationCheck]) -> str:
     """One JSON object per line, numbered by id; the questions are data and cannot close the tag they sit in."""
     return "\n".join(as_data(json.dumps(check, ensure_ascii=False, sort_keys=True)) for check in checks)
+
+
+# -- shared with the adapters that send these calls and the image calls ----------------------------------------
+def fit_to_limit(text: str, limit: int) -> str:
+    """Shorten text to the model's limit at a word boundary (a prompt over the limit is a
+    ValidationException, a known failure of rewrite loops)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    boundary = cut.rfind(" ")
+    return (cut[:boundary] if boundary > limit * 0.8 else cut).rstrip(" ,;")
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (1024x1024 when the header is not a PNG's)."""
+    if png[12:16] != b"IHDR":
+        return 1024, 1024
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")

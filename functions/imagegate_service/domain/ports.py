@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from imagegate_service import registry
+from imagegate_service.domain.enhancing import EnhanceOperation, ServiceRequest
 from imagegate_service.domain.state import (
     DayTotals,
     ExecutionStep,
@@ -107,6 +108,10 @@ class ObjectStore(Protocol):
 
     def get_json(self, key: str) -> Any: ...
 
+    def find_bytes(self, key: str) -> bytes | None:
+        """The object at key, or None when there is none (or it is not ours to read)."""
+        ...
+
     def find_json(self, key: str) -> Any | None:
         """The document at key, or None when there is none."""
         ...
@@ -166,6 +171,23 @@ class ImageGenerator(Protocol):
     def generate_call(
         self, request: ImageRequest, first: int, count: int, on_answered: Callable[[], None]
     ) -> GeneratedImages: ...
+
+
+@runtime_checkable
+class ImageServices(Protocol):
+    """The Stability AI Image Services on Bedrock (InvokeModel): one billable call per apply, on one image; a targeted
+    round's edit and each operation of an enhancement. `on_answered` is called once the service has answered (the
+    call is billed from then on, even if its image is then refused)."""
+
+    def apply(self, request: ServiceRequest, on_answered: Callable[[], None] | None = None) -> bytes: ...
+
+
+@runtime_checkable
+class LocalImager(Protocol):
+    """An operation done without Bedrock (adapters/local_imaging.py): the local fallback of an enhancement's upscale
+    or background removal. Answers the PNG and the method it used."""
+
+    def apply(self, operation: EnhanceOperation, png: bytes) -> tuple[bytes, str]: ...
 
 
 @runtime_checkable

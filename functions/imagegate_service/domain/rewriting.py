@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 
 from imagegate_service import constants as c
 from imagegate_service import prompts, registry, styles
-from imagegate_service.adapters.bedrock import fit_to_limit, png_size
 from imagegate_service.domain.answers import answer_outcome, as_data, validated
 from imagegate_service.domain.costs import rewrite_call_bound
 from imagegate_service.domain.enhancements import boxes_of, mask_png
 from imagegate_service.domain.enhancing import parse_operation
 from imagegate_service.domain.judging import best_candidate
 from imagegate_service.domain.masks import detect_for_mask
+from imagegate_service.domain.model_calls import fit_to_limit, png_size
 from imagegate_service.domain.ports import ImageDetector, ObjectStore, RunRepository, ToolCaller
 from imagegate_service.domain.refining import failed_seen, plan_edit, plan_targeted, targeted_as_operation
 from imagegate_service.domain.spend import SpendLedger

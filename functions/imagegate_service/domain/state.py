@@ -686,7 +686,7 @@ class EvaluationCheck(TypedDict, total=False):
 
 class ToolRequest(TypedDict):
     """One forced-tool Converse call: the ToolCaller port's arguments (domain/model_calls.py builds them), priced
-    before it is made (adapters.bedrock.tool_request_cost_bound)."""
+    before it is made (domain/costs.py's tool_request_cost_bound)."""
 
     model_id: str
     system_prompt: str

@@ -260,6 +260,9 @@ class MemoryObjects:
     def get_json(self, key: str) -> Any:
         return json.loads(self.get_bytes(key))
 
+    def find_bytes(self, key: str) -> bytes | None:
+        return self.objects.get(key)
+
     def list_keys(self, prefix: str) -> list[str]:
         return sorted(key for key in self.objects if key.startswith(prefix))
 
