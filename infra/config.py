@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from imagegate_service import constants, deployment, workflows
+from imagegate_service import allowed_models, constants, workflows
 from imagegate_service import registry as model_registry
 from imagegate_service import settings as runtime_settings
 from imagegate_service.domain.refining import TARGETED_OPERATIONS
@@ -914,7 +914,7 @@ class ImagegateConfig:
             ("rewriterModel", self.rewriter_model),
             ("evaluatorModel", self.evaluator_model),
         ):
-            if deployment.offline_only(model):
+            if allowed_models.offline_only(model):
                 problems.append(
                     f"{key} {model!r} is the offline world's stand-in (offlineOnly): it exists only in "
                     "the local runtime and is never deployed; choose a Bedrock model"
@@ -957,7 +957,7 @@ class ImagegateConfig:
             return []
         problems = []
         for role, model in self.models_by_role().items():
-            problem = deployment.retirement_problem(model, today, role)
+            problem = allowed_models.retirement_problem(model, today, role)
             if problem:
                 problems.append(
                     f"{role}Model {problem}. Choose another with -c {role}Model=MODEL, or set "
@@ -1099,7 +1099,7 @@ class ImagegateConfig:
             **({constants.ENV_DAILY_BUDGET_USD: _number(self.daily_budget_usd)} if self.daily_budget_usd else {}),
             **{constants.ENV_DEFAULTS[role]: model for role, model in self.models_by_role().items()},
             constants.ENV_DEFAULTS["verifier"]: self.verifier,
-            constants.ENV_DEPLOYED_MODELS: deployment.encode_deployed_models(
+            constants.ENV_DEPLOYED_MODELS: allowed_models.encode_deployed_models(
                 {
                     **{role: [model] for role, model in self.models_by_role().items()},
                     "verifier": [self.verifier] if self.verifier != constants.VERIFIER_NONE else [],

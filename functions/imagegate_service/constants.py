@@ -11,7 +11,7 @@ ENV_TABLE = "IMAGEGATE_TABLE"
 ENV_PROMPTS_DIR = "IMAGEGATE_PROMPTS_DIR"
 ENV_STATEMACHINE_DIR = "IMAGEGATE_STATEMACHINE_DIR"  # where imagegate_service.workflows reads the ASL files
 ENV_RUN_TTL_DAYS = "IMAGEGATE_RUN_TTL_DAYS"
-# The models a deployment may call, JSON role -> model ids (set by the CDK app; unset locally): deployment.py.
+# The models a deployment may call, JSON role -> model ids (set by the CDK app; unset locally): allowed_models.py.
 ENV_DEPLOYED_MODELS = "IMAGEGATE_DEPLOYED_MODELS"
 # A deployment's own defaults for run settings (from CDK context), over the ones in settings.py.
 ENV_DEFAULTS = {

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from imagegate_service import prompts, registry, styles
+from imagegate_service.allowed_models import active_models, check_deployed_models, deployed_models
 from imagegate_service.constants import (
     DEFAULT_RUN_TTL_DAYS,
     DEPRECATED_STRATEGIES,
@@ -31,7 +32,6 @@ from imagegate_service.constants import (
     VERIFIER_REKOGNITION,
     VERIFIERS,
 )
-from imagegate_service.deployment import active_models, check_deployed_models, deployed_models
 from imagegate_service.domain.clock import utc_now
 from imagegate_service.domain.costs import round_cost_floor
 from imagegate_service.domain.enhancing import parse_operations

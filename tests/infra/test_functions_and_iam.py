@@ -270,12 +270,12 @@ def test_text_functions_may_invoke_and_read_only_their_profile_and_its_foundatio
 
 
 def test_functions_know_which_models_are_deployed(synthesized):
-    from imagegate_service import deployment
+    from imagegate_service import allowed_models
 
     config = synthesized.stack.functions._config
     for function in synthesized.resources("AWS::Lambda::Function").values():
         variables = function["Properties"]["Environment"]["Variables"]
-        deployed = deployment.deployed_models({c.ENV_DEPLOYED_MODELS: variables[c.ENV_DEPLOYED_MODELS]})
+        deployed = allowed_models.deployed_models({c.ENV_DEPLOYED_MODELS: variables[c.ENV_DEPLOYED_MODELS]})
         assert deployed == {
             **{role: (model,) for role, model in config.models_by_role().items()},
             "verifier": (c.VERIFIER_REKOGNITION,),

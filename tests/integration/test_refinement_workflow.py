@@ -7,7 +7,7 @@ import pytest
 
 from imagegate_service import constants as c
 from imagegate_service import registry, styles
-from imagegate_service.deployment import encode_deployed_models
+from imagegate_service.allowed_models import encode_deployed_models
 from imagegate_service.domain.refining import AUTO_REFINE_MARGIN
 from imagegate_service.errors import InvalidRequest
 

@@ -5,7 +5,7 @@ import pytest
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.deployment import encode_deployed_models
+from imagegate_service.allowed_models import encode_deployed_models
 
 pytestmark = pytest.mark.integration
 

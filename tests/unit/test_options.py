@@ -10,7 +10,7 @@ import pytest
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.deployment import encode_deployed_models, retirement_problem
+from imagegate_service.allowed_models import encode_deployed_models, retirement_problem
 from imagegate_service.domain.options import run_options
 from imagegate_service.settings import deployment_defaults, resolve_settings, run_request_schema
 

@@ -1,7 +1,7 @@
 import pytest
 
 from imagegate_service import constants, registry
-from imagegate_service.deployment import encode_deployed_models
+from imagegate_service.allowed_models import encode_deployed_models
 from imagegate_service.domain.costs import estimated_round_cost
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import DEFAULTS, resolve_settings, run_request_schema

@@ -157,7 +157,7 @@ ENVIRONMENT_READERS = {
     "wiring.py": "the state machines the API and Mark Run Ended name, CORS origins",
     "settings.py": "the deployment's run defaults, the daily cap, how long runs are kept",
     "resources.py": "where the bucket, the table and the loop's state machine are, how URLs are signed",
-    "deployment.py": "the models the CDK app deployed (also read by infra/config.py's checks, given a mapping)",
+    "allowed_models.py": "the models the CDK app deployed (also read by infra/config.py's checks, given a mapping)",
     "workflows.py": "where the ASL files are (the CDK app and the local runtime compose the same files)",
     "prompts.py": "where the prompt templates are (the same for both runtimes)",
 }

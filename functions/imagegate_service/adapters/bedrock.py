@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from imagegate_service import deployment, registry, styles
+from imagegate_service import allowed_models, registry, styles
 from imagegate_service.adapters.aws_clients import client as aws_client
 from imagegate_service.domain.model_calls import fit_to_limit
 from imagegate_service.domain.ports import GeneratedImages, ImageRequest, ToolAnswer
@@ -398,7 +398,7 @@ class BedrockToolCaller:
 
 
 def _alternative(model_id: str) -> str:
-    return deployment.replacement(model_id, datetime.now(UTC).date())
+    return allowed_models.replacement(model_id, datetime.now(UTC).date())
 
 
 def _bedrock_said(code: str, message: str) -> str:
@@ -425,7 +425,7 @@ def access_denied_message(model_id: str, code: str, message: str) -> str:
     """ModelAccessDenied's message: a third-party model's first call subscribes the account, which needs AWS
     Marketplace permissions the functions do not have (https://docs.aws.amazon.com/bedrock/latest/userguide/
     model-access.html); or IAM does not allow the call. A Stability AI Image Service has no other model to switch
-    to (a generator or a text model does: deployment.replacement, which would name a text model for it): its message
+    to (a generator or a text model does: allowed_models.replacement, which would name a text model for it): its message
     says what `imagegate doctor` checks instead, the one subscription that covers every Image Service."""
     if model_id in registry.image_service_ids():
         return (

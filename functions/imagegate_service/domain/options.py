@@ -16,7 +16,7 @@ from typing import Any, NotRequired, TypedDict
 
 from imagegate_service import constants as c
 from imagegate_service import registry
-from imagegate_service.deployment import deployed_models, model_roles, retirement_problem
+from imagegate_service.allowed_models import deployed_models, model_roles, retirement_problem
 from imagegate_service.domain.clock import utc_now
 from imagegate_service.settings import deployment_defaults, run_request_schema
 

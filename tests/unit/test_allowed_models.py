@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from test_api_handler import JSON, TABLE, api, aws, call, executions  # noqa: F401 (fixtures)
 
+from imagegate_service import allowed_models, registry
 from imagegate_service import constants as c
-from imagegate_service import deployment, registry
 from imagegate_service.errors import InvalidRequest
 from imagegate_service.settings import resolve_settings
 
@@ -39,15 +39,15 @@ def _other_active_generator() -> str:
 
 @pytest.fixture
 def deployed(monkeypatch):
-    monkeypatch.setenv(c.ENV_DEPLOYED_MODELS, deployment.encode_deployed_models(DEPLOYED))
+    monkeypatch.setenv(c.ENV_DEPLOYED_MODELS, allowed_models.encode_deployed_models(DEPLOYED))
 
 
 def test_the_deployed_models_round_trip_through_the_environment():
-    encoded = deployment.encode_deployed_models(DEPLOYED)
-    assert deployment.deployed_models({c.ENV_DEPLOYED_MODELS: encoded}) == {
+    encoded = allowed_models.encode_deployed_models(DEPLOYED)
+    assert allowed_models.deployed_models({c.ENV_DEPLOYED_MODELS: encoded}) == {
         role: tuple(models) for role, models in DEPLOYED.items()
     }
-    assert deployment.deployed_models({}) is None
+    assert allowed_models.deployed_models({}) is None
 
 
 def test_a_deployment_accepts_its_own_models(deployed):
@@ -81,7 +81,7 @@ def test_the_api_answers_400_and_starts_nothing_for_a_model_not_deployed(deploye
 def test_a_garbled_deployment_variable_is_named(monkeypatch):
     monkeypatch.setenv(c.ENV_DEPLOYED_MODELS, "generator=titan")
     with pytest.raises(InvalidRequest, match=c.ENV_DEPLOYED_MODELS):
-        deployment.check_deployed_models({"generator": "x"})
+        allowed_models.check_deployed_models({"generator": "x"})
 
 
 @pytest.mark.parametrize("model", _retired())
@@ -93,7 +93,7 @@ def test_locally_a_retired_model_is_refused_naming_its_end_and_successor(model, 
 
     # Then a request for it is refused, naming the date and what to use instead
     with pytest.raises(InvalidRequest) as refused:
-        deployment.check_deployed_models({role: model})
+        allowed_models.check_deployed_models({role: model})
     assert refused.value.field == role
     if lifecycle.end_of_life:
         assert lifecycle.end_of_life.isoformat() in refused.value.message
@@ -109,25 +109,25 @@ def test_a_model_is_refused_locally_exactly_from_its_end_of_life(model, monkeypa
     for today in (date(2026, 1, 1), date.today(), date(2030, 1, 1)):
         if lifecycle.end_of_life:
             for day in (lifecycle.end_of_life - timedelta(days=1), lifecycle.end_of_life):
-                refused = deployment.retirement_problem(model, day, role) is not None
+                refused = allowed_models.retirement_problem(model, day, role) is not None
                 assert refused == (day >= lifecycle.end_of_life or lifecycle.status == "EOL")
-        refused = deployment.retirement_problem(model, today, role) is not None
+        refused = allowed_models.retirement_problem(model, today, role) is not None
         assert refused == lifecycle.retired_on(today)
 
 
 def test_locally_the_offline_evaluator_is_allowed(monkeypatch):
     monkeypatch.delenv(c.ENV_DEPLOYED_MODELS, raising=False)
-    offline = [m for m in registry.text_model_ids(include_offline_only=True) if deployment.offline_only(m)]
+    offline = [m for m in registry.text_model_ids(include_offline_only=True) if allowed_models.offline_only(m)]
     assert offline
     for model in offline:
-        deployment.check_deployed_models({"evaluator": model})
+        allowed_models.check_deployed_models({"evaluator": model})
 
 
 def test_active_choices_are_deployable_and_fit_the_role():
     today = date.today()
-    for role in deployment.model_roles():
-        for model in deployment.active_models(role, today):
-            assert not registry.lifecycle(model).retired_on(today) and not deployment.offline_only(model)
+    for role in allowed_models.model_roles():
+        for model in allowed_models.active_models(role, today):
+            assert not registry.lifecycle(model).retired_on(today) and not allowed_models.offline_only(model)
             assert (model in registry.generator_ids()) == (role == "generator")
 
 
@@ -137,9 +137,9 @@ def test_the_replacement_of_any_model_is_another_deployable_model_of_its_kind(mo
     today = date.today()
 
     # When a message says what to use instead of it
-    instead = deployment.replacement(model, today)
+    instead = allowed_models.replacement(model, today)
 
     # Then it is another model of the same kind that Bedrock still serves and that can be deployed
     assert instead != model
     assert (instead in registry.generator_ids()) == (model in registry.generator_ids())
-    assert not registry.lifecycle(instead).retired_on(today) and not deployment.offline_only(instead)
+    assert not registry.lifecycle(instead).retired_on(today) and not allowed_models.offline_only(instead)
