@@ -1437,6 +1437,46 @@ def _match_place(words: list[str], i: int) -> tuple[int, str] | None:
     return j - i, place
 
 
+# An article-less item of a list that names a property of the whole picture by its head noun ("pastel palette",
+# "parchment texture", "a Blade Runner aesthetic" without its article, "soft window light", "warm tones"): a style
+# or the light, never a thing in the picture (a palette, a window). General English words for a picture's look.
+_PICTURE_PROPERTY_HEADS = {
+    **dict.fromkeys(
+        _words("palette, color palette, colour palette, color scheme, colour scheme, texture, aesthetic, vibe, vibes,"
+               " tones, color grading, colour grading, atmosphere, mood"),
+        "style",
+    ),
+    "light": "light",
+    "lighting": "light",
+}  # fmt: skip
+_PICTURE_PROPERTY_ITEM = re.compile(
+    r"(?:^|[,;:.])\s*(?P<phrase>(?:(?!(?:a|an|the|and|or|with|in|on|of|at|by|to|from|for|under|below|above|over|near"
+    r"|behind|beside|next|into|onto|across|through|around|between|is|are)\b)[a-z][a-z0-9']* ){1,3}(?:"
+    + "|".join(sorted(map(re.escape, _PICTURE_PROPERTY_HEADS), key=len, reverse=True))
+    + r"))\s*(?=[,;.]|$)"
+)
+
+
+def _drawn_light(phrase: str) -> bool:
+    """A light that is a thing ("a street light", "a neon light"): a noun before "light" that names a lamp."""
+    words = phrase.split()
+    return (
+        words[-1] == "light"
+        and len(words) > 1
+        and words[-2] in {"street", "traffic", "string", "tail", "head", "flash"}
+    )
+
+
+def _picture_property_question(phrase: str) -> str | None:
+    """The question for a picture's property named by its head noun ("Does the image have a pastel palette?")."""
+    head = next((h for h in sorted(_PICTURE_PROPERTY_HEADS, key=len, reverse=True) if phrase.endswith(h)), None)
+    if head is None or phrase == head:
+        return None
+    if _PICTURE_PROPERTY_HEADS[head] == "light" or head.endswith("s"):
+        return f"Does the image have {phrase}?"
+    return f"Does the image have {_article(phrase)} {phrase}?"
+
+
 def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
     """Scene, light and style phrases of more than one word ("golden hour", "oil painting", "pixel art"), and
     every style word: replaced by a mark, in the prompt's order."""
@@ -1461,6 +1501,16 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
                     continue  # words inside quoted text are the text ("OXYDE NOIR"), not a style
                 found.append((match.start(), kind, phrase))
                 lowered = lowered[: match.start()] + " " * len(phrase) + lowered[match.end() :]
+    for match in _PICTURE_PROPERTY_ITEM.finditer(lowered):
+        phrase = match.group("phrase")
+        head = next(h for h in sorted(_PICTURE_PROPERTY_HEADS, key=len, reverse=True) if phrase.endswith(h))
+        if phrase.split()[0] in _DETERMINERS or phrase.split()[0] in _NUMBERS:
+            continue  # "two tones": a count of things, not a look
+        if " ".join(phrase.split()[-2:]) in _COMPOUNDS or _drawn_light(phrase):
+            continue  # "traffic light", "string lights": a thing in the picture
+        if _PICTURE_PROPERTY_HEADS[head] == "light" and any(w in vocab.LIGHT_WORDS for w in phrase.split()[:-1]):
+            continue  # "soft morning light": the light the world knows by its word (morning), read as before
+        found.append((match.start("phrase"), _PICTURE_PROPERTY_HEADS[head], phrase))
     if not found:
         return text, []
     # Blank the phrases in the original (same offsets: "-" -> " " kept the length).
@@ -2481,6 +2531,10 @@ class _Parser:
             anchor = self.sentence_subject if self.sentence_subject is not self.relating else None
         if pronoun_owner is not None and owner is None and anchor is not None:
             owner = self.owners.get(anchor.id, anchor)  # "their head ... their arms": the person's
+        if owner is not None and pronoun_owner is not None and phrase.head in {"feet", "foot", "side"} and run:
+            start = next(k for k, t in enumerate(self.tokens) if t is run[0])
+            if start > 0 and self.tokens[start - 1].word in {"at", "by"}:
+                return owner, phrase  # "pigeons at his feet", "a dog by her side": next to him, no feet asked for
         entity = self.out.entity(phrase, generic=generic, owner=owner)
         if owner is not None:
             self.owners.setdefault(entity.id, owner)
@@ -2508,7 +2562,7 @@ class _Parser:
         wanted = {c["subject"] for c in self.out.checks if c["kind"] == "entity"}
         self.out.checks[:] = [c for c in self.out.checks if not (c["kind"] == "absent" and c["subject"] in wanted)]
         for kind, phrase in self.settings:
-            question = _IMAGE_TAGS[phrase][1] if phrase in _IMAGE_TAGS else None
+            question = _IMAGE_TAGS[phrase][1] if phrase in _IMAGE_TAGS else _picture_property_question(phrase)
             adjective, _, place = phrase.partition(" ")
             if kind == "scene" and phrase not in vocab.SCENE_WORDS and place in vocab.SCENE_WORDS:
                 question = f"Is the {place} {adjective}?"  # "a cozy living room": Is the living room cozy?

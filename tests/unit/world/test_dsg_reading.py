@@ -1523,3 +1523,30 @@ def test_a_prompt_with_the_quote_marker_in_it_is_read_not_crashed():
     for prompt in ("a sign \x005\x00 here", "\x00", 'a mug saying "hi" \x003\x00 on a table'):
         assert all(c["question"] for c in read(prompt))
     assert 'Does the mug say "hi"?' in questions('a mug saying "hi" \x003\x00 on a table')
+
+
+@pytest.mark.parametrize(
+    ("prompt", "question", "not_a_thing"),
+    [
+        ("portrait of a woman, soft window light", "Does the image have soft window light?", "window"),
+        ("a castle on a hill, pastel palette", "Does the image have a pastel palette?", "palette"),
+        ("a treasure map, parchment texture", "Does the image have a parchment texture?", "texture"),
+        ("a lighthouse at dusk, warm tones", "Does the image have warm tones?", "tone"),
+    ],
+)
+def test_a_list_item_naming_the_pictures_look_is_a_style_or_its_light(prompt, question, not_a_thing):
+    checks = read(prompt)
+    assert question in [c["question"] for c in checks]
+    assert not any(c["kind"] == "entity" and c["subject"] == not_a_thing for c in checks)
+
+
+def test_a_light_that_is_a_thing_or_a_phrase_with_a_relation_stays_a_thing():
+    assert "Is there a traffic light?" in questions("a car, traffic light")
+    assert "Is the person below the traffic light?" in questions("person below traffic light. car below sky")
+    assert "Is the man holding a light?" in questions("a man holding a light")
+
+
+def test_at_his_feet_is_next_to_him_not_a_body_part_to_find():
+    asked = questions("an old man on a bench, pigeons at his feet")
+    assert "Are the pigeons near the man?" in asked
+    assert not any("feet" in q for q in asked)
