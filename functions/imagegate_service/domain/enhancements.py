@@ -21,6 +21,7 @@ the service rejects, and an answer that fails its checks."""
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from collections.abc import Callable
@@ -301,13 +302,11 @@ class EnhancementRunner:
         self._ledger = ledger
         self._clock = clock
         self._make_local = make_local
-        self._local: LocalImager | None = None
 
+    @functools.cached_property
     def _local_imaging(self) -> LocalImager:
         """The local fallback, made on first use."""
-        if self._local is None:
-            self._local = self._make_local()
-        return self._local
+        return self._make_local()
 
     def apply(self, state: EnhanceStep) -> EnhanceProgress:
         """One operation on the current image; the state's next index and image."""
@@ -378,7 +377,7 @@ class EnhancementRunner:
                 raise
             if not operation.allow_local:
                 raise _without_fallback(error, operation) from error
-            output, method = self._local_imaging().apply(operation, source)
+            output, method = self._local_imaging.apply(operation, source)
             price = 0.0  # nothing was billed: see the module's docstring for why it is not in the ledger
             local = {"method": method, "fallbackReason": reason[:500]}
         written.append(key)
