@@ -136,11 +136,15 @@ def checks_from_expected(expected: dict[str, Any]) -> list[EvaluationCheck]:
         return check_id
 
     parsed = [_item(expected, "include", i) for i in range(len(include))]
+    owners: list[int] = []  # the include item each check is about, by position in `checks`
+    objects: dict[int, int] = {}  # a relation's or action's object, as an include index, by position
     entity_ids: list[str] = []
-    for cls, count, _ in parsed:
+    for index, (cls, count, _) in enumerate(parsed):
         question = f"Is there {_article(cls)} {cls}?" if count == 1 else f"Are there {_plural(cls)}?"
         entity_ids.append(add({"kind": "entity", "question": question, "subject": cls, "parent": None}))
+        owners.append(index)
     for index, (cls, count, item) in enumerate(parsed):
+        owners.extend([index - 1] * (len(checks) - len(owners)))  # the previous item's checks
         parent, where = entity_ids[index], f"expected.include[{index}]"
         if count > 1:
             add(
@@ -192,6 +196,7 @@ def checks_from_expected(expected: dict[str, Any]) -> list[EvaluationCheck]:
                     f"{where}.position must be [relation, index] with relation "
                     f"one of {', '.join(RELATIONS)} and index another include item"
                 )
+            objects[len(checks)] = position[1]
             add(_relation(cls, count, position[0], parsed[position[1]][0], None, parent))
         for number, relation in enumerate(_list(item, "relations", where)):
             at = f"{where}.relations[{number}]"
@@ -200,7 +205,8 @@ def checks_from_expected(expected: dict[str, Any]) -> list[EvaluationCheck]:
             name = relation.get("relation")
             if name not in EVALUATION_RELATIONS:
                 raise ExpectationError(f"{at}.relation must be one of {', '.join(EVALUATION_RELATIONS)}")
-            target = parsed[_index(relation.get("object"), f"{at}.object", index, len(parsed))][0]
+            objects[len(checks)] = _index(relation.get("object"), f"{at}.object", index, len(parsed))
+            target = parsed[objects[len(checks)]][0]
             second = None
             if name in EVALUATION_TWO_OBJECT_RELATIONS:
                 second = parsed[_index(relation.get("object2"), f"{at}.object2", index, len(parsed))][0]
@@ -219,7 +225,11 @@ def checks_from_expected(expected: dict[str, Any]) -> list[EvaluationCheck]:
                 }
             )
         if item.get("action") is not None:
+            if isinstance(item["action"], dict) and isinstance(item["action"].get("object"), int):
+                objects[len(checks)] = item["action"]["object"]
             add(_action(item["action"], f"{where}.action", cls, count, index, parsed, parent))
+    owners.extend([len(parsed) - 1] * (len(checks) - len(owners)))
+    _tell_apart(checks, parsed, owners, objects)
     for index in range(len(exclude)):
         cls, count, _ = _item(expected, "exclude", index)
         check: dict[str, Any]
@@ -246,6 +256,62 @@ def checks_from_expected(expected: dict[str, Any]) -> list[EvaluationCheck]:
             }
         )
     return checks
+
+
+def _tell_apart(
+    checks: list[EvaluationCheck],
+    parsed: list[tuple[str, int, dict[str, Any]]],
+    owners: list[int],
+    objects: dict[int, int],
+) -> None:
+    """Two or more include items of one class told apart by colour (or, without one, their first attribute):
+    each check about one of them names it (subjectLabel / objectLabel, the check contract's), and so does its
+    question ("Is the red apple to the left of the green apple?"). Without this a colour check is about every
+    apple, so a red apple and a green apple could never both pass."""
+    labels: dict[int, str] = {}
+    for cls in {cls for cls, _, _ in parsed}:
+        same = [i for i, (other, _, _) in enumerate(parsed) if other == cls]
+        found = {i: _label(parsed[i][2]) for i in same}
+        named = {i: label for i, label in found.items() if label}
+        if len(same) > 1 and named and len(set(named.values())) == len(named):
+            labels.update(named)
+    for position, check in enumerate(checks):
+        index, cls, count = owners[position], check["subject"], parsed[owners[position]][1]
+        if index in labels:
+            label = labels[index]
+            check["subjectLabel"] = label
+            check["question"] = _naming(check, cls, count, label)
+        target = objects.get(position)
+        if target is not None and target in labels:
+            check["objectLabel"] = labels[target]
+            told = f"the {labels[target]} {parsed[target][0]}"
+            head, said, tail = check["question"].rpartition(f"the {parsed[target][0]}")
+            check["question"] = f"{head}{told}{tail}" if said else check["question"]
+
+
+def _label(item: dict[str, Any]) -> str | None:
+    colour = item.get("color")
+    if isinstance(colour, str) and colour.strip():
+        return colour.strip().lower()
+    attributes = item.get("attributes") or []
+    first = attributes[0].get("attribute") if attributes and isinstance(attributes[0], dict) else None
+    return first.strip().lower() if isinstance(first, str) and first.strip() else None
+
+
+def _naming(check: EvaluationCheck, cls: str, count: int, label: str) -> str:
+    """A question about one of two things of a class, naming which ("Is there a red apple?")."""
+    named = f"{label} {_plural(cls) if count > 1 else cls}"
+    kind = check["kind"]
+    if kind == "entity":
+        return f"Are there {named}?" if count > 1 else f"Is there {_article(named)} {named}?"
+    if kind == "count":
+        return f"Are there exactly {_NUMBER_NAMES.get(count, count)} {named}?"
+    if label in (check.get("colour"), check.get("attribute")):
+        how_many = f"Are {_NUMBER_NAMES.get(count, count)}" if count > 1 else "Is one"
+        return f"{how_many} of the {_plural(cls)} {label}?"
+    said = f"the {_plural(cls) if count > 1 else cls}"
+    head, found, tail = check["question"].partition(said)
+    return f"{head}the {named}{tail}" if found else check["question"]
 
 
 _SETTING_QUESTIONS = {

@@ -172,3 +172,42 @@ def test_every_item_of_the_bundled_suite_carries_expected_within_the_contract():
         jsonschema.validate({"checks": checks}, schema)
         if '"' in item["prompt"]:
             assert any(c["kind"] == "text" for c in checks), item["id"]
+
+
+def test_two_items_of_one_class_told_apart_by_colour_can_both_pass():
+    # Given a red apple to the left of a green apple, as structured expectations
+    expected = {
+        "include": [
+            {"class": "apple", "count": 1, "color": "red", "relations": [{"relation": "left of", "object": 1}]},
+            {"class": "apple", "count": 1, "color": "green"},
+            {"class": "table", "count": 1},
+        ]
+    }
+    checks = checks_from_expected(expected)
+    questions = [check["question"] for check in checks]
+    # Then every check about an apple says which (the check contract's labels), and the table's none
+    assert "Is the red apple to the left of the green apple?" in questions
+    assert {"Is one of the apples red?", "Is one of the apples green?"} <= set(questions)
+    assert all(("subjectLabel" in check) == (check["subject"] == "apple") for check in checks)
+    # and the offline truth passes an image with both apples the right way round, and fails them swapped
+    from imagegate.local.world import truth
+    from imagegate.local.world.concepts import concept_code
+    from imagegate.local.world.perceive import Percept, SeenObject
+
+    def apple(colour: str, x: float) -> SeenObject:
+        return SeenObject(concept_code("apple"), colour, x, 0.5, 0.1, 0.1)
+
+    table = SeenObject(concept_code("table"), "brown", 0.5, 0.8, 0.6, 0.1)
+    right = Percept(objects=[apple("red", 0.2), apple("green", 0.7), table])
+    swapped = Percept(objects=[apple("green", 0.2), apple("red", 0.7), table])
+    assert all(truth.satisfied(check, right) is True for check in checks)
+    relation = next(check for check in checks if check["kind"] == "relation")
+    assert truth.satisfied(relation, swapped) is False
+
+
+def test_items_of_one_class_without_anything_to_tell_them_apart_are_left_as_they_were():
+    expected = {"include": [{"class": "apple", "count": 1}, {"class": "apple", "count": 1, "color": "red"}]}
+    checks = checks_from_expected(expected)
+    assert [check.get("subjectLabel") for check in checks] == [None, "red", "red"]
+    same = {"include": [{"class": "cup", "count": 1, "color": "red"}, {"class": "cup", "count": 1, "color": "red"}]}
+    assert not any("subjectLabel" in check for check in checks_from_expected(same))
