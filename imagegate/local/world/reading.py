@@ -411,6 +411,7 @@ class _Reading:
                 chunk.append(token)
             i += 1
         close()
+        self._tell_apart()
         for kind in ("scene", "light", "style"):
             if kind in settings:
                 value = settings[kind]
@@ -418,6 +419,41 @@ class _Reading:
                     {"kind": kind, "setting": value, "parent": None, "question": f"Is the {kind} of the image {value}?"}
                 )
         return self.checks
+
+    def _tell_apart(self) -> None:
+        """Two things of one noun told apart by a colour or property ("a black cat above a white cat"): each
+        check about one of them says which (subjectLabel / objectLabel, the check contract's) and its question
+        names it, so a VLM answers about that one, as a real judge reads "the black cat"; without it every cat
+        would have to be black and white at once."""
+        labels: dict[str, str] = {}
+        for noun in {e["lemma"] for e in self.entities}:
+            same = [e["id"] for e in self.entities if e["lemma"] == noun]
+            first = {
+                i: next((c.get("colour") or c.get("attribute") for c in self.checks if c.get("parent") == i
+                         and c["kind"] in {"colour", "attribute"}), None)
+                for i in same
+            }  # fmt: skip
+            named = {i: str(label) for i, label in first.items() if label}
+            if len(same) > 1 and named and len(set(named.values())) == len(named):
+                labels.update(named)
+        for check in self.checks:
+            target = check.pop("_object", None)
+            lemma = check.get("subject")
+            owner = check["id"] if check["kind"] == "entity" else check.get("parent")
+            if owner in labels and lemma:
+                label = check["subjectLabel"] = labels[owner]
+                if check["kind"] == "entity" and check["question"].startswith("Is there"):
+                    check["question"] = f"Is there {_article(label)} {label} {lemma}?"
+                elif check["kind"] in {"entity", "count"}:  # "Are there (exactly two) red balls?"
+                    check["question"] = check["question"].replace(f" {plural(lemma)}?", f" {label} {plural(lemma)}?")
+                elif label in (check.get("colour"), check.get("attribute")):
+                    check["question"] = f"Is one of the {plural(lemma)} {label}?"
+                else:
+                    check["question"] = check["question"].replace(f"the {lemma}", f"the {label} {lemma}", 1)
+            if target in labels:
+                check["objectLabel"] = labels[target]
+                head, said, tail = check["question"].rpartition(f"the {check['object']}")
+                check["question"] = f"{head}the {labels[target]} {check['object']}{tail}" if said else check["question"]
 
     def _predicate_follows(self, tokens: list[str], i: int) -> bool:
         """After a verb form: an article, a number, a relation, a boundary or the end (not the noun it describes)."""
@@ -615,6 +651,7 @@ class _Reading:
             "object": obj["lemma"],
             "parent": subject["id"],
             "question": f"Is the {subject['lemma']} {words} the {obj['lemma']}?",
+            "_object": obj["id"],
         }
         if obj2 is not None:
             check["object2"] = obj2["lemma"]

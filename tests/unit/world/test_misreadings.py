@@ -206,3 +206,19 @@ def test_between_an_uncounted_plural_is_drawn_as_asked(prompt):
     assert [
         (r.relation, r.object, r.object2) for r in parse_prompt("a cat between the chairs and a table").relations
     ] == [("between", 1, 2)]
+
+
+def test_the_judge_tells_two_of_one_noun_apart_as_a_real_judge_reads_them():
+    # Given a prompt with two cats told apart by colour, drawn the right way round
+    checks = judged("a black cat above a white cat")
+    asked = [c["question"] for c in checks]
+    # Then the judge asks about each cat by what tells it apart (it asked every cat to be black and white)
+    assert "Is the black cat above the white cat?" in asked
+    assert {"Is one of the cats black?", "Is one of the cats white?"} <= set(asked)
+    from imagegate.local.world.concepts import concept_code
+    from imagegate.local.world.perceive import Percept, SeenObject
+
+    cats = [SeenObject(concept_code("cat"), colour, 0.5, y, 0.1, 0.1) for colour, y in (("black", 0.2), ("white", 0.7))]
+    assert all(truth.satisfied(c, Percept(objects=cats)) is True for c in checks)
+    # and a prompt with one of each noun is read as before
+    assert "Is the cat above the dog?" in [c["question"] for c in judged("a black cat above a white dog")]
