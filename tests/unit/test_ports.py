@@ -9,6 +9,7 @@ import pytest
 from imagegate_service.adapters import bedrock
 from imagegate_service.adapters.bedrock import BedrockImageGenerator, BedrockToolCaller
 from imagegate_service.adapters.controls import DynamoDailyBudgetStore, DynamoReviewStore
+from imagegate_service.adapters.enhancements import DynamoEnhancementStore
 from imagegate_service.adapters.image_services import BedrockImageServices
 from imagegate_service.adapters.local_imaging import LocalImaging
 from imagegate_service.adapters.presign import S3Presigner
@@ -35,6 +36,7 @@ ADAPTERS = [
     (ports.RunRemoval, DynamoRunRemoval),
     (ports.ImageServices, BedrockImageServices),
     (ports.LocalImager, LocalImaging),
+    (ports.EnhancementStore, DynamoEnhancementStore),
 ]
 
 

@@ -35,10 +35,11 @@ if TYPE_CHECKING:  # mypy checks each adapter against the port it implements (no
     def _implements_verifier(detector: RekognitionDetector) -> ports.ImageDetector:
         return detector
 
+    from imagegate_service.adapters.enhancements import DynamoEnhancementStore
     from imagegate_service.adapters.image_services import BedrockImageServices
     from imagegate_service.adapters.local_imaging import LocalImaging
 
-    def _implements_image_services(
-        services: BedrockImageServices, local: LocalImaging
-    ) -> tuple[ports.ImageServices, ports.LocalImager]:
-        return services, local
+    def _implements_enhancements(
+        services: BedrockImageServices, local: LocalImaging, store: DynamoEnhancementStore
+    ) -> tuple[ports.ImageServices, ports.LocalImager, ports.EnhancementStore]:
+        return services, local, store

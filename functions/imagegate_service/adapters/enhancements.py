@@ -4,6 +4,7 @@ written at its own index (steps.<i>), so a retried task overwrites what it wrote
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from imagegate_service import constants as c
@@ -23,7 +24,7 @@ def enhancement_sk(enhancement_id: str) -> str:
 
 
 class DynamoEnhancementStore(DynamoRunRepository):
-    def create_enhancement(self, run_id: str, enhancement_id: str, attributes: dict[str, Any]) -> bool:
+    def create_enhancement(self, run_id: str, enhancement_id: str, attributes: Mapping[str, Any]) -> bool:
         """The enhancement's item, once: False when one with this id is already there. Written in one transaction
         with a check that the run has no DELETED marker (adapters/run_removal.py): a delete writes its marker
         before it looks for open enhancements, so an enhancement either exists before that look (and the delete
@@ -65,7 +66,7 @@ class DynamoEnhancementStore(DynamoRunRepository):
             raise
         return True
 
-    def update_enhancement(self, run_id: str, enhancement_id: str, attributes: dict[str, Any]) -> None:
+    def update_enhancement(self, run_id: str, enhancement_id: str, attributes: Mapping[str, Any]) -> None:
         attributes = {key: value for key, value in attributes.items() if value is not None}
         names = {f"#a{i}": key for i, key in enumerate(attributes)}
         values = {f":v{i}": value for i, value in enumerate(attributes.values())}
@@ -78,7 +79,7 @@ class DynamoEnhancementStore(DynamoRunRepository):
             ExpressionAttributeValues=to_dynamo(values),
         )
 
-    def update_if_open(self, run_id: str, enhancement_id: str, attributes: dict[str, Any]) -> bool:
+    def update_if_open(self, run_id: str, enhancement_id: str, attributes: Mapping[str, Any]) -> bool:
         """Set the attributes only while the enhancement exists and has not ended (QUEUED or RUNNING); True when
         it was changed. A second delivery of an ending, an enhancement its own Record Failure or Mark Run Ended
         already closed, or one a delete removed, changes nothing (DynamoRunRepository.set_while_open)."""
@@ -86,7 +87,7 @@ class DynamoEnhancementStore(DynamoRunRepository):
             {"pk": c.run_pk(run_id), "sk": enhancement_sk(enhancement_id)}, attributes, ENHANCEMENT_OPEN_STATUSES
         )
 
-    def put_step(self, run_id: str, enhancement_id: str, index: int, step: dict[str, Any], now: str) -> bool:
+    def put_step(self, run_id: str, enhancement_id: str, index: int, step: Mapping[str, Any], now: str) -> bool:
         """One operation's result at its index (a retry overwrites it), only while the enhancement is open: False
         when it has ended or was deleted meanwhile (its Apply Operation was still running), so nothing is written
         after that."""

@@ -52,7 +52,15 @@ from imagegate_service.domain.enhancing import ENHANCEMENT_STATUSES as ENHANCEME
 from imagegate_service.domain.enhancing import ENHANCEMENT_SUCCEEDED as ENHANCEMENT_SUCCEEDED
 from imagegate_service.domain.masks import detect_for_mask
 from imagegate_service.domain.model_calls import png_size
-from imagegate_service.domain.ports import ImageDetector, ImageServices, LocalImager, ObjectStore, Workflow
+from imagegate_service.domain.ports import (
+    EnhancementStore,
+    ImageDetector,
+    ImageServices,
+    LocalImager,
+    ObjectStore,
+    UrlSigner,
+    Workflow,
+)
 from imagegate_service.domain.spend import SpendLedger
 from imagegate_service.domain.state import EnhanceEnd, EnhanceProgress, EnhanceStep, RunResult, Settings
 from imagegate_service.errors import (
@@ -181,7 +189,7 @@ def boxes_of(labels: dict[str, Any], target: str) -> list[tuple[float, float, fl
 class EnhancementStarter:
     """POST /generations/{id}/enhance: checked whole before anything is written or started."""
 
-    def __init__(self, store: Any, workflow: Workflow, clock: Callable[[], Any] = utc_now):
+    def __init__(self, store: EnhancementStore, workflow: Workflow, clock: Callable[[], Any] = utc_now):
         """`workflow`: the enhance workflow's state machine (wiring.enhance_workflow: its ARN read on use)."""
         self.store = store
         self._workflow = workflow
@@ -236,13 +244,15 @@ class EnhancementStarter:
         ):
             sequence += 1  # another request took this number a moment ago
         eid = enhancement_id(sequence)
+        settings = run.get("settings")
         request = {
             "runId": run_id,
             "enhancementId": eid,
             "sequence": sequence,
             "sourceRound": int(run["bestRound"]),
             "prompt": str(run.get("prompt", "")),
-            "seed": int((run.get("settings") or {}).get("seed") or run.get("seed") or 0),
+            # the run's seed is in its settings (no writer keeps one beside them; a partial item draws with 0)
+            "seed": int((settings.get("seed") if settings else None) or 0),
             "operations": [op.to_dict() for op in operations],
             "progress": {"index": 0, "current": {"key": run["bestImageKey"]}, "done": False},
             # the enhancement's own limit on the run's ledger: what the run had committed, plus its bound
@@ -283,7 +293,7 @@ class EnhancementRunner:
 
     def __init__(
         self,
-        store: Any,
+        store: EnhancementStore,
         images: ObjectStore,
         services: ImageServices,
         detector: ImageDetector,
@@ -462,7 +472,7 @@ def _error_text(error: Any) -> str:
     return f"{error.get('Error', 'Error')}: {message}"[:500]
 
 
-def describe_enhancements(store: Any, presigner: Any, run_id: str) -> list[dict[str, Any]]:
+def describe_enhancements(store: EnhancementStore, presigner: UrlSigner, run_id: str) -> list[dict[str, Any]]:
     """The run document's `enhancements`: each one, oldest first, with its operations, status, cost and the
     image each operation made (a URL to GET), beside the source round it started from.
 

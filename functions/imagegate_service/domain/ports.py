@@ -174,6 +174,29 @@ class ImageGenerator(Protocol):
 
 
 @runtime_checkable
+class EnhancementStore(Protocol):
+    """An enhancement's item beside the run it enhances (adapters/enhancements.py: sk ENHANCE#<id> in the runs table).
+    A step and an ending are written only while the enhancement is open (update_if_open, put_step answer False once
+    it has ended or the run was deleted), so a late task of one changes nothing."""
+
+    def get_run(self, run_id: str) -> RunItem | None: ...
+
+    def was_deleted(self, run_id: str) -> bool: ...
+
+    def create_enhancement(self, run_id: str, enhancement_id: str, attributes: Mapping[str, Any]) -> bool: ...
+
+    def update_enhancement(self, run_id: str, enhancement_id: str, attributes: Mapping[str, Any]) -> None: ...
+
+    def update_if_open(self, run_id: str, enhancement_id: str, attributes: Mapping[str, Any]) -> bool: ...
+
+    def put_step(self, run_id: str, enhancement_id: str, index: int, step: Mapping[str, Any], now: str) -> bool: ...
+
+    def get_enhancement(self, run_id: str, enhancement_id: str) -> dict[str, Any] | None: ...
+
+    def list_enhancements(self, run_id: str) -> list[dict[str, Any]]: ...
+
+
+@runtime_checkable
 class ImageServices(Protocol):
     """The Stability AI Image Services on Bedrock (InvokeModel): one billable call per apply, on one image; a targeted
     round's edit and each operation of an enhancement. `on_answered` is called once the service has answered (the
