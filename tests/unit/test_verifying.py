@@ -274,6 +274,40 @@ def test_a_relation_is_read_from_the_boxes_by_genevals_rule(storage):
     )
 
 
+@pytest.mark.parametrize(("black_top", "holds"), [(0.1, True), (0.7, False)])
+def test_two_of_one_kind_told_apart_by_colour_are_grounded_one_each(storage, black_top, holds):
+    images, _runs = storage
+    # Given the judge's checks for "a black cat above a white cat", with the labels that say which cat
+    checks = [
+        check("Is there a black cat?", "entity", "cat", subjectLabel="black"),
+        check("Is one of the cats white?", "colour", "cat", colour="white", subjectLabel="white"),
+        check(
+            "Is the black cat above the white cat?", "relation", "cat", relation="above", object="cat",
+            subjectLabel="black", objectLabel="white",
+        ),
+    ]  # fmt: skip
+    white_top = 0.8 if black_top < 0.5 else 0.1
+    cats = label("Cat", instance(0.4, black_top, "black"), instance(0.4, white_top, "white"))
+
+    summary = verify(storage, judged_round(storage, checks), StubbedRekognition().labels(labels_response(cats)))
+
+    # Then each check is about the cat it names: both cats are there, and the relation holds only one way round
+    # (unlabelled, every cat had to be white and above every cat, itself included: it could never hold)
+    results = {r["question"]: r["satisfied"] for r in images.get_json(summary["verificationKey"])["checks"]}
+    assert results["Is there a black cat?"] is True and results["Is one of the cats white?"] is True
+    assert results["Is the black cat above the white cat?"] is holds
+
+
+def test_a_label_the_detector_cannot_see_leaves_the_check_unverifiable(storage):
+    images, _runs = storage
+    checks = [check("Is the wooden chair next to the plastic chair?", "relation", "chair", relation="next to",
+                    object="chair", subjectLabel="wooden", objectLabel="plastic")]  # fmt: skip
+    chairs = label("Chair", instance(0.1, 0.4, "brown"), instance(0.6, 0.4, "white"))
+    summary = verify(storage, judged_round(storage, checks), StubbedRekognition().labels(labels_response(chairs)))
+    [result] = images.get_json(summary["verificationKey"])["checks"]
+    assert result["satisfied"] is None and "wooden" in result["evidence"]
+
+
 def test_quoted_text_is_read_with_detect_text_only_when_a_check_asks_for_text(storage):
     images, runs = storage
     # Given a judge check on the sign's text; DetectText reads "OPNE"

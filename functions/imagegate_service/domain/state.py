@@ -607,6 +607,8 @@ class JudgeCheck(TypedDict, total=False):
     object: str
     object2: str
     text: str
+    subjectLabel: str  # which of two of one kind ("black" in "the black cat above the white cat")
+    objectLabel: str
 
 
 class Verdict(TypedDict):

@@ -241,7 +241,8 @@ def _ground(kind: str, subject: str, check: JudgeCheck, seen: Detections, labels
     if not subject or not labels_map.labels_for(subject):
         return None, f"'{subject or '?'}' is not a label Rekognition knows (rekognition_labels.json)", ""
     label, entry = seen.label(subject)
-    if kind == "entity":
+    which = str(check.get("subjectLabel") or "").strip().lower()
+    if kind == "entity" and (not which or entry is None):
         if entry is None:
             return False, f"no {subject} detected", f"the image shows no {subject}; the prompt asks for {_a(subject)}"
         return True, f"{label} detected ({_number(entry.get('Confidence')):.0f}%)", ""
@@ -256,6 +257,20 @@ def _ground(kind: str, subject: str, check: JudgeCheck, seen: Detections, labels
     instances = seen.instances(entry)
     if not instances:
         return None, f"{label} detected without boxes", ""
+    if which:  # "the black cat" of a black and a white cat: the instances of that colour
+        meant = told_apart(instances, which, labels_map)
+        if meant is None:
+            return None, f"a detector cannot tell which {subject} is '{which}'", ""
+        instances = meant
+        if not instances:
+            return (
+                False,
+                f"no {which} {subject} detected",
+                f"the image shows no {which} {subject}; the prompt asks for one",
+            )
+        subject = f"{which} {subject}"
+    if kind == "entity":
+        return True, f"{subject} detected", ""
     if kind == "count":
         return _ground_count(subject, check, instances)
     if kind == "colour":
@@ -330,6 +345,15 @@ def _ground_colour(subject: str, check: JudgeCheck, instances: list[Instance], l
     )
 
 
+def told_apart(instances: list[Instance], which: str, labels_map: LabelMapping) -> list[Instance] | None:
+    """The instances a check means by a word that tells two of a kind apart (subjectLabel / objectLabel): those
+    whose dominant colour is that colour; None when the word is no colour the detector names ("wooden")."""
+    accepted = labels_map.simplified_for(which)
+    if not accepted:
+        return None
+    return [instance for instance in instances if instance.colour in accepted]
+
+
 def _ground_position(subject: str, check: JudgeCheck, instances: list[Instance]) -> _Grounded:
     place = check.get("position")
     if place not in REGIONS:
@@ -359,8 +383,20 @@ def _ground_relation(
     others = seen.instances(other_entry) if labels_map.is_boxed(str(other_label)) else []
     if not others:
         return None, f"{other_label} detected without boxes", ""
+    which = str(check.get("objectLabel") or "").strip().lower()
+    if which:
+        meant = told_apart(others, which, labels_map)
+        if meant is None:
+            return None, f"a detector cannot tell which {other} is '{which}'", ""
+        others = meant
+        if not others:
+            return False, f"no {which} {other} detected", f"the image shows no {which} {other}; the prompt asks for one"
+        other = f"{which} {other}"
     threshold = labels_map.thresholds.position_threshold
-    pairs = [relative_position(a, b, threshold) for a in instances for b in others]
+    # an instance is never placed against itself ("a black cat above a white cat": two cats, one pair)
+    pairs = [relative_position(a, b, threshold) for a in instances for b in others if a is not b]
+    if not pairs:
+        return None, f"one {subject} only: nothing for it to be {relation}", ""
     if all(relation in found for found in pairs):  # GenEval: every pair
         return True, f"every {subject} is {relation} every {other}", ""
     shown = sorted({r for found in pairs for r in found}) or ["level with"]

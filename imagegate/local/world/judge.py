@@ -118,6 +118,8 @@ REPORTED_FIELDS: dict[str, int | None] = {
     "object": 64,
     "object2": 64,
     "text": 200,
+    "subjectLabel": 32,
+    "objectLabel": 32,
 }
 
 
@@ -178,7 +180,9 @@ def _fix(check: dict, checks: list[dict], by_id: dict[str, dict], said: dict[str
         return f'Add "the {subject} on the {check["position"]} side of the image" to the prompt.'
     if kind == "relation":
         words = _RELATION_WORDS.get(check["relation"], check["relation"])
-        return f'Add "the {subject} clearly {words} the {check["object"]}" to the prompt.'
+        named = " ".join(filter(None, [check.get("subjectLabel"), subject]))  # "the black cat ... the white cat"
+        other = " ".join(filter(None, [check.get("objectLabel"), check["object"]]))
+        return f'Add "the {named} clearly {words} the {other}" to the prompt.'
     if kind == "text":
         return f'Add "clearly legible text \\"{check["text"]}\\"" to the prompt: the text is missing or misspelled.'
     if kind == "absent":
