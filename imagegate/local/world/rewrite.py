@@ -240,15 +240,18 @@ def explicit_restatement(text: str) -> list[str]:
     out = []
     for check in checks_from_prompt(text):
         kind, subject = check["kind"], check.get("subject", "")
+        # two of one noun told apart ("the black cat", "the white cat") are named by what tells them apart
+        named = " ".join(filter(None, [check.get("subjectLabel"), subject]))
         if kind == "relation" and check.get("relation") in _LAYOUTS:
             if not stated(subject, check["relation"], check["object"], [text]):
                 continue
             here, there = _LAYOUTS[check["relation"]]
-            out.append(f"the {subject} {here}, the {check['object']} {there}")
-        elif kind == "colour":
+            other = " ".join(filter(None, [check.get("objectLabel"), check["object"]]))
+            out.append(f"the {named} {here}, the {other} {there}")
+        elif kind == "colour" and not check.get("subjectLabel"):  # "the cat is black" would name both cats
             out.append(f"the {subject} is {check['colour']}")
         elif kind == "count" and not check.get("at_least") and int(check.get("count", 1)) > 1:
-            out.append(_row(subject, int(check["count"])))
+            out.append(_row(named, int(check["count"])))
     return list(dict.fromkeys(out))
 
 

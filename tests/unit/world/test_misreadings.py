@@ -222,3 +222,13 @@ def test_the_judge_tells_two_of_one_noun_apart_as_a_real_judge_reads_them():
     assert all(truth.satisfied(c, Percept(objects=cats)) is True for c in checks)
     # and a prompt with one of each noun is read as before
     assert "Is the cat above the dog?" in [c["question"] for c in judged("a black cat above a white dog")]
+
+
+def test_the_rewriters_restatement_names_which_of_two_cats_and_the_generator_places_each():
+    from imagegate.local.world.rewrite import explicit_restatement
+
+    said = explicit_restatement("a black cat to the left of a white cat")
+    # no "the cat is black" / "the cat is white" (which names both cats) and no "the cat on the left, the cat on ..."
+    assert said == ["the black cat on the left side of the image, the white cat on the right side of the image"]
+    spec = parse_prompt("a black cat to the left of a white cat, " + said[0])
+    assert [(e.colour, e.position) for e in spec.entities] == [("black", "left"), ("white", "right")]
