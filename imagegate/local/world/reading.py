@@ -420,6 +420,11 @@ class _Reading:
                 )
         return self.checks
 
+    def _first_colour(self, entity: dict) -> str | None:
+        return next(
+            (c["colour"] for c in self.checks if c["kind"] == "colour" and c.get("parent") == entity["id"]), None
+        )
+
     def _tell_apart(self) -> None:
         """Two things of one noun told apart by a colour or property ("a black cat above a white cat"): each
         check about one of them says which (subjectLabel / objectLabel, the check contract's) and its question
@@ -548,9 +553,14 @@ class _Reading:
             )
             return None
         earlier = [e for e in self.entities if e["lemma"] == name]
+        if colours and earlier:  # "the black cat ... the white cat": the one of that colour, if one has a colour
+            known = {e["id"]: self._first_colour(e) for e in earlier}
+            same = [e for e in earlier if known[e["id"]] == colours[0]]
+            earlier = same or [e for e in earlier if known[e["id"]] is None]
         if definite and earlier and not count:  # "the cup" again: the same cup
             for colour in dict.fromkeys(colours):
-                self._colour(earlier[-1], colour)
+                if self._first_colour(earlier[-1]) != colour:
+                    self._colour(earlier[-1], colour)
             for adjective in dict.fromkeys(adjectives):
                 self._attribute(earlier[-1], adjective)
             return earlier[-1]
@@ -656,6 +666,11 @@ class _Reading:
         if obj2 is not None:
             check["object2"] = obj2["lemma"]
             check["question"] = f"Is the {subject['lemma']} between the {obj['lemma']} and the {obj2['lemma']}?"
+        if obj2 is None and any(
+            (c.get("parent"), c.get("relation"), c.get("_object")) == (subject["id"], relation, obj["id"])
+            for c in self.checks
+        ):
+            return  # said again ("a black cat above a white cat, the black cat clearly above the white cat")
         self._add(check)
 
     def _action(self, agent: dict, verb: str, obj: str | None) -> None:

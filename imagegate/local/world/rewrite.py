@@ -233,10 +233,11 @@ def _relations_of(text: str) -> list[tuple[str, str, str]]:
     return [(c["subject"], c["relation"], c["object"]) for c in checks_from_prompt(text) if c["kind"] == "relation"]
 
 
-def explicit_restatement(text: str) -> list[str]:
+def explicit_restatement(text: str, told_apart: frozenset[str] = frozenset()) -> list[str]:
     """What `text` asks for, asked the explicit way: one phrase per 2D relation (its layout in the frame; only a
     relation `text` itself states between those two objects), per colour (a clause of its own) and per stated
-    count above one (laid out in a row)."""
+    count above one (laid out in a row). `told_apart`: nouns the whole prompt names twice by colour, whose colour
+    clause ("the cat is black") would name both."""
     out = []
     for check in checks_from_prompt(text):
         kind, subject = check["kind"], check.get("subject", "")
@@ -248,7 +249,8 @@ def explicit_restatement(text: str) -> list[str]:
             here, there = _LAYOUTS[check["relation"]]
             other = " ".join(filter(None, [check.get("objectLabel"), check["object"]]))
             out.append(f"the {named} {here}, the {other} {there}")
-        elif kind == "colour" and not check.get("subjectLabel"):  # "the cat is black" would name both cats
+        elif kind == "colour" and not check.get("subjectLabel") and subject not in told_apart:
+            # (a labelled one: "the cat is black" would name both cats)
             out.append(f"the {subject} is {check['colour']}")
         elif kind == "count" and not check.get("at_least") and int(check.get("count", 1)) > 1:
             out.append(_row(named, int(check["count"])))
@@ -452,6 +454,7 @@ def rewrite_prompt(
             negatives.append(noun)
             changes.append(f'negative prompt: added "{noun}"')
 
+    told_apart = frozenset(c["subject"] for c in checks_from_prompt(original_prompt) if c.get("subjectLabel"))
     for suggestion in suggestions:
         phrase = _phrase(suggestion)
         if phrase and "negative prompt" in suggestion:
@@ -460,7 +463,7 @@ def rewrite_prompt(
             continue
         if phrase and re.match(r"^\s*add\b", suggestion, re.I):  # the judge's: 'Add "<phrase>" to the prompt'
             if add(phrase, f'added "{phrase}"'):
-                for p in explicit_restatement(phrase):
+                for p in explicit_restatement(phrase, told_apart):
                     add(p, f'laid out "{p}"')
             continue
         asks, absent = finding_asks(suggestion)

@@ -232,3 +232,24 @@ def test_the_rewriters_restatement_names_which_of_two_cats_and_the_generator_pla
     assert said == ["the black cat on the left side of the image, the white cat on the right side of the image"]
     spec = parse_prompt("a black cat to the left of a white cat, " + said[0])
     assert [(e.colour, e.position) for e in spec.entities] == [("black", "left"), ("white", "right")]
+
+
+def test_the_judge_reads_the_white_cat_after_the_black_cat_as_the_other_cat():
+    asked = [c["question"] for c in judged("the black cat clearly above the white cat")]
+    assert "Is the black cat above the white cat?" in asked and "Is the cat white?" not in asked
+    # a relation said twice is asked once; a colour said of a cat with none yet is that cat's
+    assert [c["question"] for c in judged("a black cat above a white cat, the black cat above the white cat")].count(
+        "Is the black cat above the white cat?"
+    ) == 1
+    assert "Is the cup blue?" in [c["question"] for c in judged("a cup on a table. the blue cup is full")]
+
+
+def test_a_suggested_colour_for_one_of_two_cats_adds_no_clause_naming_both():
+    from imagegate.local.world.rewrite import rewrite_prompt
+
+    original = "a black cat above a white cat"
+    out = rewrite_prompt(original, original, ['Add "a clearly black cat" to the prompt: there is no cat.'], 500)
+    assert "a clearly black cat" in out["prompt"] and "the cat is black" not in out["prompt"]
+    # one cat alone still gets its clause
+    alone = rewrite_prompt("a black cat", "a black cat", ['Add "a clearly black cat" to the prompt.'], 500)
+    assert "the cat is black" in alone["prompt"]
