@@ -757,6 +757,8 @@ _HAND_MADE = re.compile(
     r"\bhand (painted|drawn|made|written|carved|crafted|knitted|sewn|stitched|woven|built|lettered|colored)\b",
     re.IGNORECASE,
 )
+# "upside down", "inside out": one adjective (how a thing is turned), not a thing called "upside"
+_UPSIDE_DOWN = re.compile(r"\bupside\s+down\b", re.IGNORECASE)
 # "8 k", "3 d": a resolution or dimension written with a space ("8k", "3d"), not eight things called "k"
 # "in the shape of a pineapple": its shape ("pineapple-shaped"), no pineapple
 # "a bakery called Rise & Shine", "a boat named the Sea Witch": a name given to the thing, not a thing in the
@@ -766,6 +768,10 @@ _GIVEN_NAME = re.compile(
     r"\b(?:called|named|nicknamed|titled|entitled)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:&|and|of|the|[A-Z][\w'-]*))*"
     r"(?<!\sand)(?<!\sof)(?<!\sthe)"
     r"|\b(?:called|named|nicknamed|titled|entitled)\s+(?=[\"“‘'])"  # a quoted name: the quote is kept as its text
+)
+# Things made to hold words (general English): a quote after a body part near one of them is theirs
+_WORD_HOLDERS = frozenset(
+    _words("bubble balloon sign placard banner caption note paper page screen board blackboard chalkboard whiteboard")
 )
 _NAME_SHOWN_ON = frozenset(_words("logo sign signboard label poster banner cover storefront badge emblem wordmark"))
 
@@ -1381,6 +1387,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = re.sub(r"\b([1-9])(girls?|boys?|women|woman|men|man)\b", r"\1 \2", text, flags=re.IGNORECASE)
     text = _QUOTES.sub(stash, text)
     text = _HAND_MADE.sub(r"hand-\1", text)
+    text = _UPSIDE_DOWN.sub("upside-down", text)
     text = _NO_PARAMETER.sub(
         lambda m: " . " + ", ".join(f"no {item}" for item in _list_items(m.group(1))) + " . ", text
     )
@@ -1523,7 +1530,21 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
             # "a cozy living room": the room is cozy (the adjective would be left alone, read as a thing)
             chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
             described.append((start, kind, f"{before.group(1)} {phrase}"))
+        elif kind == "style" and before is not None and _describes_a_style(before.group(1)):
+            # "precise lineart", "a simple line drawing": how the style is done, not a thing called "precise"
+            chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
     return "".join(chars), [(kind, phrase) for _, kind, phrase in sorted(found + described)]
+
+
+def _describes_a_style(word: str) -> bool:
+    """An adjective before a style word ("precise lineart", "loose watercolor"), never a colour ("black ink")."""
+    return (
+        lexicon.is_adjective(word)
+        and colour_name(word) is None
+        and word not in _DETERMINERS
+        and word not in _NUMBERS
+        and word not in _CONJUNCTIONS
+    )
 
 
 def _describes_a_place(word: str) -> bool:
@@ -2671,6 +2692,14 @@ class _Parser:
             )
         )
 
+    def _text_holder(self, carrier: _Entity | None) -> _Entity | None:
+        """Who says a quote: not a body part when a thing that holds words was named ("a thought bubble over its
+        head with the words 'what if'": the bubble says it, not the head)."""
+        if carrier is None or carrier.noun.split()[-1] not in _BODY_PARTS:
+            return carrier
+        holder = next((e for e in reversed(self.out.entities) if e.noun.split()[-1] in _WORD_HOLDERS), None)
+        return holder or carrier
+
     def _pass(self) -> None:
         negated = False
         after_copula = False
@@ -2712,7 +2741,7 @@ class _Parser:
                 if self.text_noun is not None and (carrier is None or self.text_free):
                     self.out.text(quote, None, self.text_noun)  # "the word 'DRAW'", "letters 'fuzzy'"
                 else:
-                    self.out.text(quote, carrier)
+                    self.out.text(quote, self._text_holder(carrier))
                 self.i += 1
                 continue
             if tag == "PUNCT":

@@ -483,6 +483,8 @@ STYLE_WORDS: dict[str, str] = {
     "impressionist": "impressionist",
     "low poly": "low poly",
     "line art": "line art",
+    "lineart": "line art",  # the one-word spelling (Danbooru, ArtStation tags)
+    "line drawing": "line art",
     # the style presets' names (prompts/styles.json): each a visible style of the world
     "cinematic": "cinematic",
     "isometric": "isometric",

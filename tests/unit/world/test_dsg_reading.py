@@ -1550,3 +1550,22 @@ def test_at_his_feet_is_next_to_him_not_a_body_part_to_find():
     asked = questions("an old man on a bench, pigeons at his feet")
     assert "Are the pigeons near the man?" in asked
     assert not any("feet" in q for q in asked)
+
+
+def test_upside_down_is_how_a_thing_is_turned_not_a_thing():
+    assert questions("upside down castle, dystopian city")[:2] == ["Is there a castle?", "Is the castle upside-down?"]
+    assert "Is the owl on the branch?" in questions("an owl perched upside down on a branch")
+    assert not any("upside?" in q for q in questions("a man standing upside down on a rope"))
+
+
+def test_words_near_a_head_are_the_bubbles_or_the_signs_that_hold_them():
+    assert 'Does the thought bubble say "what if"?' in questions(
+        "a turtle with a thought bubble over its head with the words 'what if'"
+    )
+    assert 'Does the sign say "hire me"?' in questions("a man holding a sign above his head with the words 'hire me'")
+
+
+def test_an_adjective_before_a_style_word_says_how_the_style_is_done():
+    asked = questions("a simple line drawing of a croissant, precise lineart")
+    assert "Is there a croissant?" in asked and not any(w in q for q in asked for w in ("simple?", "precise?"))
+    assert any("line" in q and "style" in q for q in asked)
