@@ -1964,6 +1964,19 @@ def _after_a(tokens: list[_Token], i: int) -> bool:
     return 0 <= j < i - 1 and tokens[j].word in {"a", "an"}
 
 
+def _unknown_word(word: str) -> bool:
+    """A word that is no noun, adjective or verb the dictionary knows, nor a word of the world's: most likely a name."""
+    return (
+        word.isalpha()
+        and not lexicon.noun_lemmas(word)
+        and not lexicon.is_adjective(word)
+        and not lexicon.verb_lemmas(word)
+        and word not in _KNOWN_NOUNS
+        and word not in vocab.SCENE_WORDS
+        and colour_name(word) is None
+    )
+
+
 def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
     """Does "by" at i name who made the picture: after a comma, a medium ("a painting by"), or before a name
     written with capitals that is no place ("a city by Ivan Shishkin"; "a cabin by the lake" is a place)?"""
@@ -1971,6 +1984,10 @@ def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
     following = tokens[i + 1]
     if previous is not None and (previous.word == "," or previous.word in _MEDIUM_NOUNS or previous.word in _ART_NOUNS):
         return following.word not in _DETERMINERS
+    if previous is None or _unknown_word(following.word):
+        # "by leonora carrington" opening a prompt; "a city by moebius": a word no dictionary has (a name) after
+        # "by", with no article, is who made it ("by the lake", "by a window", "by moonlight" are places and light)
+        return following.word not in _DETERMINERS and following.word.isalpha()
     return (
         following.raw[:1].isupper()
         and following.word not in _DETERMINERS
@@ -2388,7 +2405,9 @@ class _Parser:
             entity, inner = self.noun_phrase(generic=generic)
             said = _COLLECTIVE_COUNTS.get(last_word)
             if entity is not None and inner is not None and inner.count is None and not inner.at_least:
-                if said is not None:
+                if said is not None and last_word == "pair" and entity.noun.split()[-1] in _PAIR_NOUNS:
+                    pass  # "a pair of scissors", "a pair of jeans": one thing named as a plural, not two
+                elif said is not None:
                     self.out.count(entity, said, False)  # "a pair of shoes": two; "a dozen eggs": twelve
                 elif phrase.count is not None:
                     self.out.count(entity, phrase.count, False)  # "a set of six plates": six plates

@@ -1569,3 +1569,23 @@ def test_an_adjective_before_a_style_word_says_how_the_style_is_done():
     asked = questions("a simple line drawing of a croissant, precise lineart")
     assert "Is there a croissant?" in asked and not any(w in q for q in asked for w in ("simple?", "precise?"))
     assert any("line" in q and "style" in q for q in asked)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "artist"),
+    [("by leonora carrington", "leonora carrington"), ("a cyberpunk city by moebius, highly detailed", "moebius")],
+)
+def test_by_a_name_no_dictionary_has_is_who_made_it(prompt, artist):
+    asked = questions(prompt)
+    assert f"Is the image in the style of {artist}?" in asked
+    assert not any(q.startswith(("Is there a moebius", "Is there a leonora")) or "next to the" in q for q in asked)
+
+
+def test_by_a_place_or_a_thing_is_still_beside_it():
+    assert "Is the man next to the window?" in questions("a man standing by a window")
+    assert "Is the scene a lake?" in questions("a house by the lake")
+
+
+def test_a_pair_of_a_thing_named_as_a_plural_is_one_thing():
+    assert "Are there exactly two scissors?" not in questions("a pair of scissors pointing down")
+    assert "Are there exactly two shoes?" in questions("a pair of shoes on a mat")
