@@ -1,8 +1,9 @@
 """`make bench`: the figures the project tracks, printed (never asserted in unit tests).
 
 - the offline benchmark: 100 suite prompts through the benchmark workflow in a worker process (issue 29's
-  target: <= 30 s on 2 cores), its ms per prompt beside the world's own ms per image, its CPU seconds and peak
-  RSS, with the first-round (single-shot) and final pass rates;
+  target: <= 30 s on 2 cores), its Distributed Map's children in one worker process per core, its ms per prompt
+  beside the world's own ms per image, its CPU seconds and peak RSS, with the first-round (single-shot) and final
+  pass rates; then 400 PartiPrompts items the same way (target: <= 150 s, <= 400 MB);
 - one 4-round quality loop, wall time;
 - the judge step of a 3-candidate round with a modelled judge latency: its wall time next to the slowest judge
   call and the sum (the candidates are judged in parallel);
@@ -38,6 +39,8 @@ BENCH_PROMPTS = 100
 ARMS = tuple(c.BENCHMARK_ARMS)
 GENEVAL_FILE = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "geneval_evaluation_metadata.jsonl"
 GENEVAL_SAMPLE, GENEVAL_SAMPLE_SEED = 100, 1
+PARTI_FILE = GENEVAL_FILE.with_name("PartiPrompts.tsv")
+PARTI_ITEMS = 400
 
 
 def benchmark_figures(world_ms_per_image: float | None = None) -> None:
@@ -60,7 +63,8 @@ def benchmark_figures(world_ms_per_image: float | None = None) -> None:
     )
     print(
         f"benchmark: {BENCH_PROMPTS} prompts in {wall:.1f} s wall, {result['cpu']:.1f} s CPU "
-        f"({per_prompt_ms:.0f} ms per prompt{world}; issue 29's target: 100 prompts in <= 30 s); peak RSS {result['peak_rss_mb']:.0f} MB "
+        f"({per_prompt_ms:.0f} ms per prompt{world}; issue 29's target: 100 prompts in <= 30 s); "
+        f"{_workers_text(result)}; peak RSS {_rss_text(result)} "
         f"(process total {time.monotonic() - started:.1f} s with start-up; load average {_load()})"
     )
     print(
@@ -68,6 +72,48 @@ def benchmark_figures(world_ms_per_image: float | None = None) -> None:
         f"mean score {number_text(overall['meanFirstRoundScore'])} -> {number_text(overall['meanFinalScore'])}; "
         f"mean rounds to pass {number_text(overall['meanRoundsToPass'])}; runs by status {overall.get('statusCounts')}"
     )
+
+
+def _workers_text(result: dict) -> str:
+    workers = result.get("workers") or 0
+    return f"children in {workers} worker processes" if workers > 1 else "children in the runtime's own process"
+
+
+def _rss_text(result: dict) -> str:
+    """The runtime's process and, with workers, the largest worker (the Map Run's processes at once hold about the
+    runtime's plus each worker's)."""
+    workers = result.get("workers") or 0
+    if workers <= 1:
+        return f"{result['peak_rss_mb']:.0f} MB"
+    return (
+        f"{result['peak_rss_mb']:.0f} MB (runtime) + {workers} x at most {result['worker_peak_rss_mb']:.0f} MB "
+        f"(workers) = at most {result['peak_rss_mb'] + workers * result['worker_peak_rss_mb']:.0f} MB"
+    )
+
+
+def partiprompts_figures(count: int = PARTI_ITEMS) -> None:
+    """The first ``count`` PartiPrompts items (shared/benchmarks/PartiPrompts.tsv) through the benchmark workflow, as
+    the 100-prompt figure runs (issue 29's target: 400 items in <= 150 s and <= 400 MB peak RSS)."""
+    if not PARTI_FILE.is_file():
+        print(f"benchmark on PartiPrompts: skipped, {PARTI_FILE} not found")
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        result = pool.submit(_run_bench_prompts, count, None, "partiprompts").result()
+    if result["error"]:
+        print(f"benchmark on PartiPrompts: {count} items: the execution ended {result['status']}: {result['error']}")
+        return
+    print(
+        f"benchmark on PartiPrompts: {count} items in {result['wall']:.1f} s wall, {result['cpu']:.1f} s CPU "
+        f"({result['wall'] / count * 1000:.0f} ms per item; issue 29's target: 400 items in <= 150 s, <= 400 MB); "
+        f"{_workers_text(result)}; peak RSS {_rss_text(result)}; final pass rate "
+        f"{percent_text(result['overall'].get('passRate'))} (load average {_load()})"
+    )
+
+
+def _parti_items(count: int) -> list:
+    from imagegate_service.benchmark.suites import load_partiprompts_tsv
+
+    return load_partiprompts_tsv(PARTI_FILE)[:count]
 
 
 def _bench_items(count: int) -> list:
@@ -85,17 +131,21 @@ def _bench_items(count: int) -> list:
     ][:count]
 
 
-def _run_bench_prompts(count: int) -> dict:
-    """One benchmark execution of ``count`` prompts in a fresh local runtime (a worker process): its wall and CPU
-    seconds, the report's overall figures, the images drawn, and this process's peak RSS."""
+def _run_bench_prompts(count: int, workers: int | None = None, suite: str = "default") -> dict:
+    """One benchmark execution of ``count`` prompts in a fresh local runtime (a worker process) whose Distributed
+    Map runs the children in ``workers`` processes (default: one per core; 0: in this one): its wall and CPU
+    seconds (this process's and its workers'), the report's overall figures, the images drawn, and the peak RSS of
+    this process and of its largest worker."""
     import json
     import resource
     import warnings
 
     warnings.filterwarnings("ignore", "No application metrics to publish")
-    request = benchmark_local.suite_request(_bench_items(count), f"default-x{count}", concurrency=4)
+    items = _parti_items(count) if suite == "partiprompts" else _bench_items(count)
+    request = benchmark_local.suite_request(items, f"{suite}-x{count}", concurrency=4)
     cpu_before = _cpu_seconds()
-    with tempfile.TemporaryDirectory() as out, LocalRuntime(retry_time_scale=0.0) as runtime:
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    with tempfile.TemporaryDirectory() as out, LocalRuntime(retry_time_scale=0.0, map_workers=workers) as runtime:
         outcome = benchmark_local.run_benchmark(request, Path(out), runtime)
         report = None if outcome.report_dir is None else json.loads((outcome.report_dir / "report.json").read_text())
     runs = report["runs"] if report else []
@@ -108,12 +158,15 @@ def _run_bench_prompts(count: int) -> dict:
         # each run's row counts them as the arm metrics do: candidates per round x recorded rounds
         "images": sum(run.get("images") or 0 for run in runs),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kB on Linux
+        "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,  # the largest worker's
+        "workers": workers,
     }
 
 
 def _cpu_seconds() -> float:
+    """This process's CPU time and its ended workers' (the Map Run's worker processes are joined before it ends)."""
     times = os.times()
-    return times.user + times.system
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def _load() -> str:
@@ -343,6 +396,7 @@ def main() -> None:
     judge_wall_figures()
     loop_figures()
     benchmark_figures(world_ms_per_image)
+    partiprompts_figures()
     arms_figures()
 
 

@@ -35,7 +35,6 @@ import json
 import re
 import tempfile
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -137,10 +136,23 @@ def split(definition: str, function_arn: str) -> tuple[str, str]:
 class LocalDistributedMap:
     """Runs a Map Run for the parent's Task (on the interpreter's thread of the parent execution)."""
 
-    def __init__(self, child_state_machine_arn: str, work_dir: Path | None = None):
+    def __init__(
+        self,
+        child_state_machine_arn: str,
+        work_dir: Path | None = None,
+        workers: int = 0,
+        child: tuple[str, str, float] | None = None,
+    ):
+        """``workers``: worker processes the children may run in (imagegate/local/map_workers.py), with ``child``
+        the item processor's (name, definition, retry time scale) to create there; 0 or 1: in this process."""
         self.child_state_machine_arn = child_state_machine_arn
         self._work_dir = work_dir
+        self._workers = workers if child is not None else 0
+        self._child = child
         self._lock = threading.Lock()
+        # children that ended (their ARNs), told by the runtime (child_ended): a completion signal, not a poll
+        self._ended: set[str] = set()
+        self._signal = threading.Condition()
         #: per benchmark (or Map Run) id: {"total", "started", "succeeded", "failed", "passed"}, for progress reports
         self.progress: dict[str, dict[str, int]] = {}
 
@@ -168,9 +180,15 @@ class LocalDistributedMap:
                 for status in _STATUSES
             }
             items = stack.enter_context(open(items_file, encoding="utf-8"))
-            failure = self._run_children(
-                sfn, _items_in(items), selector, event["input"], concurrency, tolerated, counts, files
-            )
+            workers = self._worker_count(concurrency, total)
+            if workers > 1:
+                failure = self._run_in_workers(
+                    _items_in(items), selector, event["input"], workers, tolerated, counts, files
+                )
+            else:
+                failure = self._run_children(
+                    sfn, _items_in(items), selector, event["input"], concurrency, tolerated, counts, files
+                )
             details = self._write_results(s3, event.get("resultWriter"), map_run_id, map_run_arn, files)
         if failure:
             raise ExceededToleratedFailures(failure)
@@ -227,34 +245,141 @@ class LocalDistributedMap:
                 for index, value in queue:  # never started: PENDING, as AWS lists them when a Map Run fails
                     _append(files["PENDING"], {"Input": json.dumps(_select(selector, value, index, map_input))})
                 pending = False
-            time.sleep(_POLL_SECONDS)
-            # one call for the children still running; a description only for those that ended
-            still_running = {
-                execution["executionArn"]
-                for page in sfn.get_paginator("list_executions").paginate(
-                    stateMachineArn=self.child_state_machine_arn, statusFilter="RUNNING"
-                )
-                for execution in page["executions"]
-            }
-            for arn in [arn for arn in running if arn not in still_running]:
+            for arn in self._wait_for_ends(sfn, running):
                 description = sfn.describe_execution(executionArn=arn)
                 if description["status"] == "RUNNING":
                     continue
                 running.pop(arn)
-                entry = _result_entry(description)
-                if description["status"] == "SUCCEEDED":
-                    counts["succeeded"] += 1
-                    counts["passed"] += _status_of(description.get("output")) == "PASSED"
-                    _append(files["SUCCEEDED"], entry)
-                else:
-                    counts["failed"] += 1
-                    _append(files["FAILED"], entry)
-                if failure is None and counts["total"] and 100 * counts["failed"] / counts["total"] > tolerated:
-                    failure = (
-                        f"{counts['failed']} of {counts['total']} child executions failed, more than the "
-                        f"{tolerated:g}% tolerated"
-                    )
+                had_failed = failure is not None
+                failure = self._record(description, counts, files, tolerated, failure)
+                if failure is not None and not had_failed:
                     _stop(sfn, running, "States.ExceedToleratedFailureThreshold")
+        return failure
+
+    def child_ended(self, execution_arn: str) -> None:
+        """The runtime's signal that an execution ended (every execution's: only this Map's children are kept)."""
+        if execution_arn.startswith(self._child_execution_prefix()):
+            with self._signal:
+                self._ended.add(execution_arn)
+                self._signal.notify_all()
+
+    def _child_execution_prefix(self) -> str:
+        return self.child_state_machine_arn.replace(":stateMachine:", ":execution:") + ":"
+
+    def _wait_for_ends(self, sfn: Any, running: dict[str, tuple[str, str]]) -> list[str]:
+        """The running children that ended, as soon as one has: told by child_ended; every _POLL_SECONDS without a
+        signal, looked up as before (one call for the children still running), so an end that was not told is
+        still seen."""
+        with self._signal:
+            told = self._signal.wait_for(lambda: any(arn in self._ended for arn in running), timeout=_POLL_SECONDS)
+            if told:
+                ended = [arn for arn in running if arn in self._ended]
+                self._ended.difference_update(ended)
+                return ended
+        still_running = {
+            execution["executionArn"]
+            for page in sfn.get_paginator("list_executions").paginate(
+                stateMachineArn=self.child_state_machine_arn, statusFilter="RUNNING"
+            )
+            for execution in page["executions"]
+        }
+        return [arn for arn in running if arn not in still_running]
+
+    @staticmethod
+    def _record(
+        description: dict[str, Any],
+        counts: dict[str, int],
+        files: dict[str, Any],
+        tolerated: float,
+        failure: str | None,
+    ) -> str | None:
+        """A child that ended into its result file and the counts; returns the Map Run's failure (the one it had,
+        or a new one when this child took the failures past the tolerated share)."""
+        entry = _result_entry(description)
+        if description["status"] == "SUCCEEDED":
+            counts["succeeded"] += 1
+            counts["passed"] += _status_of(description.get("output")) == "PASSED"
+            _append(files["SUCCEEDED"], entry)
+        else:
+            counts["failed"] += 1
+            _append(files["FAILED"], entry)
+        if failure is None and counts["total"] and 100 * counts["failed"] / counts["total"] > tolerated:
+            return (
+                f"{counts['failed']} of {counts['total']} child executions failed, more than the "
+                f"{tolerated:g}% tolerated"
+            )
+        return failure
+
+    def _worker_count(self, concurrency: int, total: int) -> int:
+        """Worker processes for this Map Run: none under a daily spend cap (one counter over every run, which
+        separate processes could not share), else as many as asked, MaxConcurrency, the items and the cores allow."""
+        if self._workers <= 1:
+            return 0
+        from imagegate.local import map_workers
+        from imagegate_service.settings import daily_budget_cap
+
+        return 0 if daily_budget_cap() is not None else map_workers.worker_count(self._workers, concurrency, total)
+
+    def _run_in_workers(
+        self,
+        items: Iterator[Any],
+        selector: Any,
+        map_input: Any,
+        workers: int,
+        tolerated: float,
+        counts: dict[str, int],
+        files: dict[str, Any],
+    ) -> str | None:
+        """The children in ``workers`` processes, one child at a time each (so at most ``workers`` <= MaxConcurrency
+        running): each ended child's items and objects are written here before its result is recorded. Once the
+        failures pass the tolerated share, the workers stop their running children and the rest stay PENDING."""
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+        from imagegate.local import map_workers
+
+        assert self._child is not None
+        name, definition, retry_time_scale = self._child
+        context = multiprocessing.get_context("spawn")
+        stop = context.Event()
+        queue = enumerate(items)
+        pending = True
+        failure: str | None = None
+        running: dict[Future[dict[str, Any]], str] = {}
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=map_workers.start_worker,
+            initargs=(name, definition, map_workers.table_snapshot(), retry_time_scale, stop),
+        ) as pool:
+            try:
+                while pending or running:
+                    while pending and failure is None and len(running) < workers:
+                        next_item = next(queue, None)
+                        if next_item is None:
+                            pending = False
+                            break
+                        index, value = next_item
+                        child_input = json.dumps(_select(selector, value, index, map_input))
+                        running[pool.submit(map_workers.run_child, _child_name(value, index), child_input)] = ""
+                        counts["started"] += 1
+                    if failure is not None and pending:
+                        for index, value in queue:  # never started: PENDING, as AWS lists them when a Map Run fails
+                            _append(files["PENDING"], {"Input": json.dumps(_select(selector, value, index, map_input))})
+                        pending = False
+                    if not running:
+                        break
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        running.pop(future)
+                        result = future.result()
+                        map_workers.write_back(result)
+                        failure = self._record(result["description"], counts, files, tolerated, failure)
+                        if failure is not None:
+                            stop.set()
+            except BaseException:  # the Map Run ends with this error: no child of it goes on running
+                stop.set()
+                raise
         return failure
 
     def _write_results(

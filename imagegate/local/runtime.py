@@ -179,8 +179,12 @@ class LocalRuntime:
         retry_time_scale: float = 1.0,
         log_level: str = "WARNING",
         credentials: tuple[str, str] | None = None,
+        map_workers: int = 0,
     ):
         self.faults = faults
+        # worker processes a benchmark's Distributed Map may run its children in (imagegate/local/map_workers.py):
+        # 0 or 1, every child in this process
+        self.map_workers = map_workers
         self.retry_time_scale = retry_time_scale
         self.log_level = log_level
         # (access key, secret key) every client in this process signs with instead of moto's public fake keys
@@ -198,6 +202,8 @@ class LocalRuntime:
         self.ended_listeners: list[Callable[[str], None]] = []
         # enhance-workflow executions started (execution name, ARN, input): the local store keeps the QUEUED item
         self.enhancement_started_listeners: list[Callable[[str, str, str], None]] = []
+        # every execution that ended (its ARN), once its run is marked: a completion signal instead of polling
+        self.execution_ended_listeners: list[Callable[[str], None]] = []
         self._benchmark_state_machine_arn = ""
         self.distributed_map: Any = None  # the benchmark's Map Runs, made with its state machine
 
@@ -303,6 +309,7 @@ class LocalRuntime:
                 found = enhancement_of_execution(execution.name)  # its run's folder keeps the enhancement's end
                 if found:
                     _notify(runtime.ended_listeners, found[0])
+            _notify(runtime.execution_ended_listeners, str(execution.exec_arn))
 
         BaseExecutionWorkerCommunication.terminated = terminated
         self._undo.append(lambda: setattr(BaseExecutionWorkerCommunication, "terminated", original))
@@ -440,10 +447,14 @@ class LocalRuntime:
             parent, child = distributed_map.split(
                 workflows.benchmark_definition(), function_arn(distributed_map.FUNCTION_NAME)
             )
+            child_name = BENCHMARK_STATE_MACHINE_NAME + distributed_map.CHILD_STATE_MACHINE_SUFFIX
             self.distributed_map = distributed_map.LocalDistributedMap(
-                _create_state_machine(BENCHMARK_STATE_MACHINE_NAME + distributed_map.CHILD_STATE_MACHINE_SUFFIX, child)
+                _create_state_machine(child_name, child),
+                workers=0 if self.faults is not None else self.map_workers,
+                child=(child_name, child, self.retry_time_scale),
             )
             self.dispatcher.local_functions[distributed_map.FUNCTION_NAME] = self.distributed_map.run
+            self.execution_ended_listeners.append(self.distributed_map.child_ended)
             self._benchmark_state_machine_arn = _create_state_machine(BENCHMARK_STATE_MACHINE_NAME, parent)
         return aws_clients.client("stepfunctions").start_execution(
             stateMachineArn=self._benchmark_state_machine_arn, name=name or new_run_id(), input=json.dumps(request)
@@ -531,6 +542,11 @@ def make_moto_models_thread_safe() -> Callable[[], None]:
     return lambda: setattr(moto_model.ServiceModel, "operation_model", original)
 
 
+# Held while moto's DynamoDB handles a request (make_moto_dynamodb_serial), and by whatever reads or writes its
+# backend directly (the Distributed Map's worker copies, imagegate/local/map_workers.py).
+DYNAMODB_LOCK = threading.RLock()
+
+
 def make_moto_dynamodb_serial() -> Callable[[], None]:
     """moto's DynamoDB is not safe under concurrent requests: TransactWriteItems deep-copies every table it
     touches (its rollback snapshot) while other threads write them ("dictionary changed size during
@@ -541,10 +557,9 @@ def make_moto_dynamodb_serial() -> Callable[[], None]:
     from moto.dynamodb.responses import DynamoHandler
 
     original = DynamoHandler.call_action
-    lock = threading.RLock()
 
     def call_action(handler: Any) -> Any:
-        with lock:
+        with DYNAMODB_LOCK:
             return original(handler)
 
     DynamoHandler.call_action = call_action

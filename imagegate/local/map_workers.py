@@ -1,0 +1,189 @@
+"""The local Distributed Map's child executions in worker processes (issue 29: one local runtime is one Python
+process, so a benchmark ran on one core whatever the machine had).
+
+Each worker is a spawned process with a local runtime of its own (moto, the handlers, the offline models) in which
+the Map's item processor is created under the same name as in the parent, so a child's execution ARN is the one the
+parent would have given it. A worker runs one child at a time: it starts the execution under the name and input the
+parent chose, waits for the runtime's end signal (no polling), and hands back the execution's description with
+everything the child wrote, which lives under its run (the child's name is its run id): the runs table's items of
+the run's partition and the bucket's objects under ``runs/<run id>/``. The parent writes them into its own table and
+bucket before it records the child's result, so the Map Run's results, the aggregation and anyone reading the runs
+afterwards see what an in-process child would have left. The worker then deletes the run's items and objects and
+the finished execution (with its history) from its own runtime: its memory does not grow with the runs it carried.
+
+A worker starts from a copy of the parent's runs table as it was when the Map Run started (what Prepare, or an
+earlier session, left), and checks after each child that the child wrote nothing outside its run: anything else
+(a partition or an object the copy back would miss) fails the child loudly instead of being lost.
+
+What stays in-process (``LocalDistributedMap`` decides): a daily spend cap (one counter over every run, which
+separate processes could not share), fault switches (tests' injected failures), one worker or one child at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from imagegate_service import constants as c
+
+# Set in each worker process by _start_worker: its runtime, the child state machine's ARN, the Map Run's stop
+# signal, the runs table's partitions it was seeded with, and the end signal's bookkeeping.
+_WORKER: dict[str, Any] = {}
+_STOP_CHECK_SECONDS = 0.5  # how often a waiting worker looks at the Map Run's stop signal
+
+
+def start_worker(
+    child_name: str, child_definition: str, table_items: list[dict[str, Any]], retry_time_scale: float, stop: Any
+) -> None:
+    """The pool's initializer: a local runtime for the worker's lifetime, with the item processor and the copy of
+    the parent's runs table."""
+    from imagegate.local.runtime import TABLE, LocalRuntime, _create_state_machine
+
+    warnings.filterwarnings("ignore", "No application metrics to publish")
+    runtime = LocalRuntime(retry_time_scale=retry_time_scale).__enter__()
+    ended: set[str] = set()
+    condition = threading.Condition()
+
+    def on_end(execution_arn: str) -> None:
+        with condition:
+            ended.add(execution_arn)
+            condition.notify_all()
+
+    runtime.execution_ended_listeners.append(on_end)
+    _put_items(TABLE, table_items)
+    _WORKER.update(
+        runtime=runtime,
+        arn=_create_state_machine(child_name, child_definition),
+        stop=stop,
+        seeded={item["pk"]["S"] for item in table_items},
+        ended=ended,
+        condition=condition,
+    )
+
+
+def run_child(name: str, child_input: str) -> dict[str, Any]:
+    """One child execution in this worker: its description, and the run's items and objects (``items``,
+    ``objects``: (key, body, content type)) for the parent to write."""
+    from imagegate_service.adapters import aws_clients
+
+    sfn = aws_clients.client("stepfunctions")
+    ended, condition, stop = _WORKER["ended"], _WORKER["condition"], _WORKER["stop"]
+    arn = sfn.start_execution(stateMachineArn=_WORKER["arn"], name=name, input=child_input)["executionArn"]
+    stopped = False
+    while True:
+        with condition:
+            if arn in ended or condition.wait_for(lambda: arn in ended, timeout=_STOP_CHECK_SECONDS):
+                ended.discard(arn)
+                break
+        if not stopped and stop.is_set():  # the Map Run failed: its running children stop as in AWS
+            stopped = True
+            try:
+                sfn.stop_execution(executionArn=arn, error="States.ExceedToleratedFailureThreshold")
+            except ClientError:  # it ended on its own meanwhile: nothing left to stop
+                continue
+    description = {
+        key: value for key, value in sfn.describe_execution(executionArn=arn).items() if key != "ResponseMetadata"
+    }
+    items, objects = _take_run(name)
+    _forget_execution(arn)
+    return {"description": description, "items": items, "objects": objects}
+
+
+def write_back(result: dict[str, Any]) -> None:
+    """In the parent: a child's items and objects into its own runs table and bucket (before its result is
+    recorded), straight into moto's backends under the runtime's DynamoDB lock: no request is built, signed and
+    parsed for what is a copy."""
+    from imagegate.local.runtime import BUCKET, TABLE
+
+    _put_items(TABLE, result["items"])
+    s3 = _s3_backend()
+    for key, body, metadata in result["objects"]:
+        s3.put_object(BUCKET, key, body).set_metadata(dict(metadata))
+
+
+def table_snapshot() -> list[dict[str, Any]]:
+    """In the parent: every item of the runs table (DynamoDB JSON), the workers' starting copy."""
+    from imagegate.local.runtime import TABLE
+    from imagegate_service.adapters import aws_clients
+
+    pages = aws_clients.client("dynamodb").get_paginator("scan").paginate(TableName=TABLE, ConsistentRead=True)
+    return [item for page in pages for item in page["Items"]]
+
+
+def _put_items(table_name: str, items: list[dict[str, Any]]) -> None:
+    from imagegate.local.runtime import DYNAMODB_LOCK
+
+    table = _dynamodb_backend().get_table(table_name)
+    with DYNAMODB_LOCK:
+        for item in items:
+            table.put_item(item)
+
+
+def _take_run(run_id: str) -> tuple[list[dict[str, Any]], list[tuple[str, bytes, dict[str, str]]]]:
+    """The run's items and objects (key, body, metadata with the content type), deleted from this worker's
+    runtime; raises when the child left anything outside its run (it would not reach the parent)."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    from imagegate.local.runtime import BUCKET, DYNAMODB_LOCK, TABLE
+
+    table = _dynamodb_backend().get_table(TABLE)
+    with DYNAMODB_LOCK:
+        partition = table.items.pop(DynamoType({"S": c.run_pk(run_id)}), {})
+        items = [item.to_json()["Attributes"] for item in partition.values()]
+        other = {str(key.value) for key in table.items} - _WORKER["seeded"]
+    if other:
+        raise RuntimeError(
+            f"child {run_id} wrote partition {sorted(other)[0]!r} of {TABLE}, outside its run: a worker hands back "
+            "the run's partition only"
+        )
+    s3 = _s3_backend()
+    bucket = s3.get_bucket(BUCKET)
+    prefix = f"{c.RUNS_PREFIX}{run_id}/"
+    names = list(bucket.keys.keys())
+    outside = [name for name in names if not name.startswith(prefix)]
+    if outside:
+        raise RuntimeError(
+            f"child {run_id} wrote s3://{BUCKET}/{outside[0]}, outside its run: a worker hands back runs/<run id>/ only"
+        )
+    objects = []
+    for name in names:
+        key = bucket.keys[name]
+        objects.append((name, key.value, dict(key.metadata)))
+        s3.delete_object(BUCKET, name)
+    return items, objects
+
+
+def _dynamodb_backend() -> Any:
+    from moto.dynamodb.models import dynamodb_backends
+
+    from imagegate.local.runtime import ACCOUNT, REGION
+
+    return dynamodb_backends[ACCOUNT][REGION]
+
+
+def _s3_backend() -> Any:
+    from moto.s3.models import s3_backends
+
+    from imagegate.local.runtime import ACCOUNT
+
+    return s3_backends[ACCOUNT]["global"]
+
+
+def _forget_execution(execution_arn: str) -> None:
+    """The finished execution and its history leave the worker's moto (the parent keeps its description)."""
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    from imagegate.local.runtime import ACCOUNT, REGION
+
+    backend = stepfunctions_parser_backends[ACCOUNT][REGION]
+    machine = backend.describe_state_machine(_WORKER["arn"])
+    machine.executions[:] = [each for each in machine.executions if each.execution_arn != execution_arn]
+
+
+def worker_count(requested: int, concurrency: int, total: int) -> int:
+    """How many worker processes a Map Run uses: no more than asked (the caller weighs the cores), than
+    MaxConcurrency, than items."""
+    return max(0, min(requested, concurrency, total))

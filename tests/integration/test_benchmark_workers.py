@@ -1,0 +1,85 @@
+"""The benchmark's Distributed Map with its children in worker processes (LocalRuntime(map_workers=N),
+imagegate/local/map_workers.py): the same report, runs, ledger and objects as children run in the runtime's own
+process, which is what makes `make bench` faster without changing its figures."""
+
+import json
+
+import pytest
+
+from imagegate.benchmark_local import run_benchmark, suite_request
+from imagegate.local.runtime import LocalRuntime
+from imagegate_service.benchmark.suites import SuiteItem
+
+pytestmark = pytest.mark.integration
+
+# Three seeded prompts, one of them past the first round (threshold 10 is never met: three rounds each).
+ITEMS = [
+    SuiteItem(id="apple", prompt="a red apple on a wooden table", category="objects", settings={"seed": 1}),
+    SuiteItem(
+        id="cats",
+        prompt="two cats to the left of a green car at night",
+        category="spatial",
+        settings={"seed": 3, "threshold": 10, "maxRounds": 3},
+    ),
+    SuiteItem(id="cups", prompt="three blue cups on a shelf", category="counting", settings={"seed": 5}),
+]
+
+
+def _benchmark(tmp_path, workers):
+    """The suite's report and, per run, its item, rounds, ledger and object keys as the parent runtime holds them."""
+    with LocalRuntime(retry_time_scale=0.0, map_workers=workers) as runtime:
+        outcome = run_benchmark(suite_request(ITEMS, "tiny", concurrency=2), tmp_path / str(workers), runtime)
+        assert outcome.status == "SUCCEEDED", outcome.error
+        report = json.loads((outcome.report_dir / "report.json").read_text())
+        runs = runtime.runs()
+        held = {
+            run["itemId"]: {
+                "run": runs.get_run(run["runId"]),
+                "rounds": runs.list_rounds(run["runId"]),
+                "ledger": runs.ledger(run["runId"]),
+                "objects": sorted(key for key, _ in runtime.objects(f"runs/{run['runId']}/")),
+            }
+            for run in report["runs"]
+        }
+        handlers = {name for name, _ in runtime.dispatcher.invocations}
+    return report, held, handlers
+
+
+def _comparable(report):
+    return sorted(
+        (run["itemId"], run["status"], run["costUsd"], run["finalScore"], json.dumps(run["rounds"], sort_keys=True))
+        for run in report["runs"]
+    )
+
+
+def test_children_in_worker_processes_leave_what_children_in_the_runtime_leave(tmp_path):
+    in_process, held_in_process, handlers_in_process = _benchmark(tmp_path, workers=0)
+    in_workers, held_in_workers, handlers_in_workers = _benchmark(tmp_path, workers=2)
+
+    # The loops ran in the workers: the parent invoked only the benchmark's own functions
+    assert "generate_images" in handlers_in_process
+    assert "generate_images" not in handlers_in_workers and "aggregate_benchmark" in handlers_in_workers
+    # Same seeds, same outcomes, costs, scores and rounds
+    assert _comparable(in_workers) == _comparable(in_process)
+    assert in_workers["overall"] == {**in_process["overall"], **_durations(in_workers["overall"])}
+    assert any(run["rounds"] == 3 for run in in_workers["runs"])
+    for item, held in held_in_workers.items():
+        expected = held_in_process[item]
+        # The parent holds each run's item, rounds and ledger as written in the worker: every billable call once
+        assert (
+            held["run"]["status"] == expected["run"]["status"] and held["run"]["costUsd"] == expected["run"]["costUsd"]
+        )
+        assert [r["round"] for r in held["rounds"]] == [r["round"] for r in expected["rounds"]]
+        assert len(held["ledger"]) == len(expected["ledger"]) > 0
+        assert len({entry["callId"] for entry in held["ledger"]}) == len(held["ledger"])
+        assert sum(e["costUsd"] for e in held["ledger"]) == pytest.approx(sum(e["costUsd"] for e in expected["ledger"]))
+        # and its objects (images, verdicts) under the same keys, readable as the loop wrote them
+        assert [key.rsplit("/", 1)[-1] for key in held["objects"]] == [
+            key.rsplit("/", 1)[-1] for key in expected["objects"]
+        ]
+        assert any(key.endswith(".png") for key in held["objects"])
+
+
+def _durations(overall):
+    """Wall-clock figures differ from run to run; everything else must not."""
+    return {key: value for key, value in overall.items() if key.startswith("duration")}
