@@ -358,7 +358,7 @@ _COMPOUNDS = frozenset(
         chopping board, drinking glass, dressing table, waiting room, changing room, boxing glove, diving board,
         ironing board, sewing machine, vending machine, rolling pin, watering can, mixing bowl, steering wheel,
         shopping bag, racing car, reading glasses, writing desk, swimming trunks, climbing wall, spray paint,
-        neck tie
+        neck tie, golden retriever, golden hour
         """
     )
 )
@@ -512,6 +512,8 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     },
     "35mm": ("style", "Does the image look shot on 35mm film?"),
     "film grain": ("style", "Does the image have film grain?"),
+    **dict.fromkeys(_words("shot on film, film photo, analog film"), ("style", "Does the image look shot on film?")),
+    "flat lay": ("style", "Is the image a flat lay (shot from directly above)?"),
     "bokeh": ("style", "Does the image have bokeh?"),
     **dict.fromkeys(
         _words("overhead shot, overhead view, overhead photo, top down view, top down"),
@@ -2446,6 +2448,17 @@ class _Parser:
                     self.out.attribute(entity, word, kind)
             return entity, inner
         if last_word in _MEDIUM_NOUNS and nxt is not None and nxt.word == "of":
+            if self.out.entities and not phrase.definite:
+                # "a bedroom with a lamp ... and a painting of a whale above the bed": a picture hanging in the
+                # scene (things were named before it), not what the image is; what follows is the painting's
+                picture = self.out.entity(phrase)
+                self.i += 1
+                shown, inner = self.noun_phrase(generic=generic)
+                following = self.peek()
+                if shown is not None and following is not None and following.tag == "VERB":
+                    return shown, inner  # "a painting of pangolins playing soccer": they play, in the painting
+                self.last, self.last_role, self.last_end = picture, "subject", self.i
+                return picture, phrase
             self.out.setting("style", last_word)
             self.i += 1
             return self.noun_phrase(generic=generic)
@@ -2459,6 +2472,16 @@ class _Parser:
             self.out.setting("style", shot, f"Is the image {_article(shot)} {shot}?")
             self.i += 1  # "a macro shot of a dewdrop", "an aerial drone shot of a river": how the image was taken
             return self.noun_phrase(generic=generic)
+        if (
+            last_word in _MEDIUM_NOUNS
+            and len(head.split()) > 1
+            and not self.out.entities
+            and not (nxt and nxt.word == "of")
+            and not phrase.definite
+        ):
+            # "Flat lay product photo on pink marble: ...", "studio photo, a cat": what the image is, said first
+            self.out.setting("style", head[:64], f"Is the image {_article(head)} {head}?")
+            return None, phrase
         if last_word in _ART_NOUNS and (len(head.split()) > 1 or phrase.attributes) and not (nxt and nxt.word == "of"):
             words = [w for w, _ in phrase.attributes] + head.split()
             self.out.setting("style", " ".join(words)[:64])  # "concept art", "a digital painting": how it is made

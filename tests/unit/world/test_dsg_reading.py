@@ -1589,3 +1589,19 @@ def test_by_a_place_or_a_thing_is_still_beside_it():
 def test_a_pair_of_a_thing_named_as_a_plural_is_one_thing():
     assert "Are there exactly two scissors?" not in questions("a pair of scissors pointing down")
     assert "Are there exactly two shoes?" in questions("a pair of shoes on a mat")
+
+
+def test_a_picture_hanging_in_a_scene_is_a_thing_and_what_it_shows_is_in_it():
+    asked = questions("a bedroom with a lamp next to the bed and a painting of a whale above the bed")
+    assert {"Is there a painting?", "Is the painting above the bed?"} <= set(asked)
+    assert "Is the image a painting?" not in asked and "Is the whale above the bed?" not in asked
+    # what the picture shows still does what it does; a picture named first is what the image is
+    assert "Are the pangolins playing soccer?" in questions("a vase with a painting of pangolins playing soccer")
+    assert "Is the image a painting?" in questions("a painting of a whale above a bed")
+
+
+def test_photographers_words_for_the_image_are_styles():
+    asked = questions("Flat lay product photo on pink marble: a bottle, shot on film")
+    assert {"Is the image a product photo?", "Does the image look shot on film?"} <= set(asked)
+    assert not any("lay product" in q for q in asked)
+    assert "Is the golden retriever sleeping?" in questions("a sleeping golden retriever on a rug")
