@@ -590,6 +590,10 @@ _PARTICIPLE_RELATIONS = {
     "stuffed": "inside",
     "packed": "inside",
 }
+# Participles of being fastened to something ("tied to a post"): beside what holds it (general English)
+_ATTACHED_TO = frozenset(
+    _words("tied attached chained leashed pinned taped fastened glued nailed tethered clipped moored hitched strapped")
+)
 # Participles that only say something is somewhere ("placed on a table"): the relation is the whole of it.
 _PLACEMENT_PARTICIPLES = frozenset(
     _words("placed located positioned situated set kept put seen shown depicted arranged")
@@ -1203,6 +1207,9 @@ class _Reader:
         ("taking photos": the photos are not drawn, so the check names no object to look for)."""
         # a base form stays as it is ("feed" shared from "feeding a cat and a dog" is not "fe")
         lemma_ = verb if verb in lexicon.verb_lemmas(verb) else verb_lemma(verb)
+        if lemma_ == "contain" and obj is not None and obj is not entity:
+            self.relation(obj, "inside", entity)  # "a glass cube containing a maple leaf": the leaf is inside it
+            return
         if lemma_ in {"be", "have", "do", "see", "show", "feature", "depict", "contain", "include"}:
             return
         target = None
@@ -1700,6 +1707,8 @@ def _tag(tokens: list[_Token]) -> None:
             and words[i + 2 : i + 3] != ["side"]
         ):
             token.tag = "PAST"  # "a shopping cart left in the middle": left there (not the left of the frame)
+        elif word in _ATTACHED_TO and following == "to" and previous is not None:
+            token.tag = "PAST"  # "balloons tied to a mailbox": fastened there (read as a participle, not a word)
         elif word in {"cut", "split"} and following in {"into", "in"} and previous is not None:
             token.tag = "PAST"  # "a pizza cut into slices", "an apple split in half": participles, not nouns
         elif word == "full" and following == "of" and previous is not None and previous.tag == "WORD":
@@ -3166,7 +3175,13 @@ class _Parser:
                 self.i += 1
                 continue
             if tag in {"VERB", "PAST"}:
-                if verb_lemma(token.word) in _PERCEPTION_VERBS:
+                contains = (  # "a glass cube containing a leaf": right after a thing, it holds it (read as a verb)
+                    verb_lemma(token.word) == "contain"
+                    and self.last is not None
+                    and self.i > 0
+                    and singular_noun(self.tokens[self.i - 1].word) == self.last.noun.split()[-1]
+                )
+                if verb_lemma(token.word) in _PERCEPTION_VERBS and not contains:
                     self.i += 1  # "we can see a flower": there is a flower, and what follows is about it
                     if self.peek() is not None and self.peek().tag == "WORD":
                         self.topic, self.group = None, []
@@ -3683,6 +3698,20 @@ class _Parser:
                 if run and not any(t.word in _DETERMINERS or t.word in _KNOWN_NOUNS for t in run):
                     name = " ".join(t.word for t in run)[:64]
                     self.out.setting("style", name, f"Is the image in the style of {name}?")
+                return
+            if (
+                nxt is not None
+                and nxt.word == "to"
+                and token.word in _ATTACHED_TO
+                and self.peek(1) is not None
+                and self.peek(1).tag == "WORD"
+            ):
+                # "balloons tied to a mailbox", "a dog chained to a fence": tied, and next to what holds it
+                self.out.attribute(subject, token.word, "state")
+                self.i += 1
+                holder, _ = self.noun_phrase()
+                if holder is not None and holder is not subject:
+                    self.out.relation(subject, "next to", holder)
                 return
             if nxt is not None and nxt.tag == "PLACE" and token.word in _SAYING_ONLY_WHERE:
                 return  # "a cart left in the middle": where it is, read on as a place

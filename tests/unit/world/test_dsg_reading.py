@@ -1605,3 +1605,15 @@ def test_photographers_words_for_the_image_are_styles():
     assert {"Is the image a product photo?", "Does the image look shot on film?"} <= set(asked)
     assert not any("lay product" in q for q in asked)
     assert "Is the golden retriever sleeping?" in questions("a sleeping golden retriever on a rug")
+
+
+def test_a_thing_containing_another_holds_it_inside_and_the_picture_containing_one_shows_it():
+    assert "Is the maple leaf inside the cube?" in questions("a glass cube containing a small red maple leaf")
+    assert "Is the toy inside the box?" in questions("the box contains a toy")
+    assert questions("this image contains a cat") == ["Is there a cat?"]
+
+
+def test_a_thing_fastened_to_another_is_beside_it():
+    asked = questions("four purple balloons tied to a mailbox")
+    assert {"Are the balloons tied?", "Are the balloons next to the mailbox?"} <= set(asked)
+    assert "Is the dog next to the fence?" in questions("a dog chained to a fence")
