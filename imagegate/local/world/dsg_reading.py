@@ -59,6 +59,7 @@ _MATERIAL_NOUNS = frozenset(
         wood metal steel iron copper bronze brass aluminum aluminium tin glass paper cardboard leather cotton wool
         silk velvet denim linen lace stone brick concrete marble granite clay porcelain rubber straw wicker bamboo
         crystal wax fabric ice chrome plaster cloth felt yarn twine rope resin ivory bone jade sand cork tile
+        slate terracotta ceramic mahogany teak obsidian pewter silver gold platinum
         """
     )
 )
@@ -869,6 +870,9 @@ def _plural(noun: str) -> str:
         return noun  # "two goldfish", "three sheep"
     if last in _F_SINGULARS:
         return f"{head} {_F_SINGULARS[last]}".strip()
+    ending = next((f for f in _F_SINGULARS if last.endswith(f) and len(f) >= 4), None)
+    if ending is not None:  # "bookshelf" -> bookshelves, "bread knife" -> knives: as the word it ends with
+        return f"{head} {last[: -len(ending)]}{_F_SINGULARS[ending]}".strip()
     if _plural_men(last):
         return noun  # "groomsmen", "firemen": already plural (the world names them so: no "groomsman")
     if len(last) > 4 and last.endswith("man") and last[-4] not in "aiu" and last not in _MAN_NOT_MEN:

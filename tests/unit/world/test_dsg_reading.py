@@ -1617,3 +1617,9 @@ def test_a_thing_fastened_to_another_is_beside_it():
     asked = questions("four purple balloons tied to a mailbox")
     assert {"Are the balloons tied?", "Are the balloons next to the mailbox?"} <= set(asked)
     assert "Is the dog next to the fence?" in questions("a dog chained to a fence")
+
+
+def test_more_materials_and_plurals_of_f_words():
+    assert "Is the tray made of slate?" in questions("three candles on a slate tray")
+    assert "Are the bookshelves made of mahogany?" in questions("tall mahogany bookshelves")
+    assert "Is the tree made of pine?" not in questions("a pine tree on a hill")
