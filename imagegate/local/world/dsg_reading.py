@@ -1060,11 +1060,14 @@ class _Reader:
         self.entities: list[_Entity] = []
         self.settings: set[tuple[str, str]] = set()
         self.possessions: set[str] = set()  # ids of the checks `have` made ("with a hat"), not said by a verb
+        self.made = 0  # checks made so far (removed ones included): the next id
         self.texts: list[str] = []
 
     # -- output --------------------------------------------------------------------------------------------
     def _add(self, check: dict) -> dict:
-        check = {"id": f"c{len(self.checks) + 1}", **{k: v for k, v in check.items() if v is not None}}
+        # ids count every check ever made, so one removed later never lets a new check take a live id
+        self.made += 1
+        check = {"id": f"c{self.made}", **{k: v for k, v in check.items() if v is not None}}
         self.checks.append(check)
         return check
 
@@ -1266,7 +1269,7 @@ class _Reader:
         ):
             return
         what = _plural(thing.noun) if thing.plural else _some(thing.noun)
-        self.possessions.add(f"c{len(self.checks) + 1}")
+        self.possessions.add(f"c{self.made + 1}")  # the id _add gives it
         self._add(
             {
                 "kind": "action",
@@ -2960,6 +2963,25 @@ class _Parser:
                     placed = next((e for e in reversed(self.out.entities) if e.noun == holder), placed)
                 if placed is not None and base is not None and placed is not base:
                     self.out.relation(placed, "on", base)
+                continue
+            if (
+                tag == "REL"
+                and token.value in {"inside", "under"}
+                and (self.peek(1) is None or self.peek(1).tag in {"PUNCT", "CONJ"})
+                and self.with_end >= 0
+            ):
+                self.i += 1  # "a teapot with tea inside", "a table with a cat underneath": of the thing that has it
+                base = self.sentence_subject or self.topic
+                if self.last is not None and base is not None and self.last is not base:
+                    placed = self.last
+                    self.out.checks[:] = [  # where it is says it: no "Does the table have a cat?" beside it
+                        c
+                        for c in self.out.checks
+                        if not (
+                            c["id"] in self.out.possessions and c["parent"] == base.id and c["object"] == placed.noun
+                        )
+                    ]
+                    self.out.relation(placed, token.value, base)
                 continue
             if tag == "REL" and self.absent_end == self.i:
                 self.i += 1  # "no rug on the floor": what is not there is nowhere; the floor is read as a thing

@@ -1623,3 +1623,11 @@ def test_more_materials_and_plurals_of_f_words():
     assert "Is the tray made of slate?" in questions("three candles on a slate tray")
     assert "Are the bookshelves made of mahogany?" in questions("tall mahogany bookshelves")
     assert "Is the tree made of pine?" not in questions("a pine tree on a hill")
+
+
+def test_with_a_thing_inside_or_underneath_is_where_it_is_not_a_possession():
+    asked = questions("a glass teapot with blooming tea inside, steam rising")
+    assert "Is the tea inside the teapot?" in asked and "Does the teapot have tea?" not in asked
+    assert "Is the cat under the table?" in questions("a table with a cat underneath")
+    checks = read("a box with a cat inside and a dog with a hat")
+    assert len({c["id"] for c in checks}) == len(checks)  # a check removed never lets a new one take its id
