@@ -331,7 +331,8 @@ class LocalDistributedMap:
         files: dict[str, Any],
     ) -> str | None:
         """The children in ``workers`` processes, one child at a time each (so at most ``workers`` <= MaxConcurrency
-        running): each ended child's items and objects are written here before its result is recorded. Once the
+        running; each worker has the next child queued): each ended child's items and objects are written here before
+        its result is recorded. Once the
         failures pass the tolerated share, the workers stop their running children and the rest stay PENDING."""
         import multiprocessing
         from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -345,7 +346,7 @@ class LocalDistributedMap:
         queue = enumerate(items)
         pending = True
         failure: str | None = None
-        running: dict[Future[dict[str, Any]], str] = {}
+        running: dict[Future[dict[str, Any]], str] = {}  # submitted child -> its input
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -354,14 +355,17 @@ class LocalDistributedMap:
         ) as pool:
             try:
                 while pending or running:
-                    while pending and failure is None and len(running) < workers:
+                    # two children per worker: one running, the next queued behind it
+                    while pending and failure is None and len(running) < 2 * workers:
                         next_item = next(queue, None)
                         if next_item is None:
                             pending = False
                             break
                         index, value = next_item
                         child_input = json.dumps(_select(selector, value, index, map_input))
-                        running[pool.submit(map_workers.run_child, _child_name(value, index), child_input)] = ""
+                        running[pool.submit(map_workers.run_child, _child_name(value, index), child_input)] = (
+                            child_input
+                        )
                         counts["started"] += 1
                     if failure is not None and pending:
                         for index, value in queue:  # never started: PENDING, as AWS lists them when a Map Run fails
@@ -371,8 +375,12 @@ class LocalDistributedMap:
                         break
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in done:
-                        running.pop(future)
+                        child_input = running.pop(future)
                         result = future.result()
+                        if not result["started"]:  # queued when the Map Run failed: PENDING, as never started
+                            counts["started"] -= 1
+                            _append(files["PENDING"], {"Input": child_input})
+                            continue
                         map_workers.write_back(result)
                         failure = self._record(result["description"], counts, files, tolerated, failure)
                         if failure is not None:

@@ -43,7 +43,7 @@ def start_worker(
     from imagegate.local.runtime import TABLE, LocalRuntime, _create_state_machine
 
     warnings.filterwarnings("ignore", "No application metrics to publish")
-    runtime = LocalRuntime(retry_time_scale=retry_time_scale).__enter__()
+    runtime = LocalRuntime(retry_time_scale=retry_time_scale, workflows=False).__enter__()
     ended: set[str] = set()
     condition = threading.Condition()
 
@@ -71,6 +71,8 @@ def run_child(name: str, child_input: str) -> dict[str, Any]:
 
     sfn = aws_clients.client("stepfunctions")
     ended, condition, stop = _WORKER["ended"], _WORKER["condition"], _WORKER["stop"]
+    if stop.is_set():  # queued behind a child when the Map Run failed: never started (PENDING)
+        return {"started": False}
     arn = sfn.start_execution(stateMachineArn=_WORKER["arn"], name=name, input=child_input)["executionArn"]
     stopped = False
     while True:
@@ -89,7 +91,8 @@ def run_child(name: str, child_input: str) -> dict[str, Any]:
     }
     items, objects = _take_run(name)
     _forget_execution(arn)
-    return {"description": description, "items": items, "objects": objects}
+    _forget_calls(_WORKER["runtime"])
+    return {"started": True, "description": description, "items": items, "objects": objects}
 
 
 def write_back(result: dict[str, Any]) -> None:
@@ -170,6 +173,15 @@ def _s3_backend() -> Any:
     from imagegate.local.runtime import ACCOUNT
 
     return s3_backends[ACCOUNT]["global"]
+
+
+def _forget_calls(runtime: Any) -> None:
+    """The offline models' logs of the child's calls (request bodies with their base64 images: about 1 MB a run)
+    and bill: nothing reads a worker's (the run's ledger, handed back, is what records each billable call)."""
+    for provider in (runtime.bedrock, runtime.rekognition):
+        for log in ("calls", "bill"):
+            if isinstance(getattr(provider, log, None), list):
+                getattr(provider, log).clear()
 
 
 def _forget_execution(execution_arn: str) -> None:

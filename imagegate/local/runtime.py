@@ -180,11 +180,14 @@ class LocalRuntime:
         log_level: str = "WARNING",
         credentials: tuple[str, str] | None = None,
         map_workers: int = 0,
+        workflows: bool = True,
     ):
         self.faults = faults
         # worker processes a benchmark's Distributed Map may run its children in (imagegate/local/map_workers.py):
         # 0 or 1, every child in this process
         self.map_workers = map_workers
+        # False: no quality-loop or enhance state machine is made (a Map worker makes only the item processor)
+        self.workflows = workflows
         self.retry_time_scale = retry_time_scale
         self.log_level = log_level
         # (access key, secret key) every client in this process signs with instead of moto's public fake keys
@@ -383,6 +386,8 @@ class LocalRuntime:
 
         boto3.client("s3").create_bucket(Bucket=BUCKET)
         boto3.client("dynamodb").create_table(**RUNS_TABLE.create_table_arguments(TABLE))  # as infra/ creates it
+        if not self.workflows:
+            return
         self._state_machine_arn = _create_state_machine(STATE_MACHINE_NAME, workflows.quality_loop_definition())
         self.enhance_state_machine_arn = _create_state_machine(
             ENHANCE_STATE_MACHINE_NAME, workflows.enhance_definition()
