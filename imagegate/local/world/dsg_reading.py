@@ -2464,7 +2464,13 @@ class _Parser:
                     self.out.attribute(entity, word, kind)
             return entity, inner
         if last_word in _MEDIUM_NOUNS and nxt is not None and nxt.word == "of":
-            if self.out.entities and not phrase.definite:
+            start = next((k for k, t in enumerate(self.tokens) if run and t is run[0]), 0)
+            while start > 0 and self.tokens[start - 1].tag == "SKIP":  # "next to": the relation's first word
+                start -= 1
+            joined = start > 0 and (
+                self.tokens[start - 1].word in {"and", "with"} or self.tokens[start - 1].tag in {"REL", "VERB"}
+            )  # "a lamp and a painting of ...", "next to a photo of ...": not "a photo of a bench. a photo of ..."
+            if self.out.entities and not phrase.definite and joined:
                 # "a bedroom with a lamp ... and a painting of a whale above the bed": a picture hanging in the
                 # scene (things were named before it), not what the image is; what follows is the painting's
                 picture = self.out.entity(phrase)

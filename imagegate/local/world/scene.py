@@ -130,6 +130,11 @@ _RELATION_PHRASES: dict[str, str] = {
     "to the side of": "next to",
     "near": "near",
     "close to": "near",
+    # fastened to what holds it: beside it
+    **{
+        f"{word} to": "next to"
+        for word in ("tied", "attached", "chained", "leashed", "pinned", "taped", "tethered", "moored")
+    },
     "behind": "behind",
     "in back of": "behind",
     "in front of": "in front of",
@@ -138,6 +143,42 @@ _RELATION_PHRASES: dict[str, str] = {
     "within": "inside",
     "in": "in",  # inside a known thing ("a cat in a box"); not "in the rain", not "in a red coat"
     "between": "between",
+}
+# Pictures that hang in a scene once something else is named ("... and a painting of a whale above the bed").
+_HUNG_PICTURES = frozenset({"painting", "picture", "photo", "photograph", "poster", "drawing", "print", "portrait"})
+# What "a <container> of X" holds X in (or on): general English, the generator's own list.
+_CONTAINERS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "bowl",
+            "cup",
+            "glass",
+            "mug",
+            "jar",
+            "vase",
+            "basket",
+            "box",
+            "bucket",
+            "pot",
+            "bottle",
+            "can",
+            "bag",
+            "crate",
+            "barrel",
+            "jug",
+            "pitcher",
+            "carton",
+            "bin",
+            "sack",
+            "pail",
+            "tub",
+            "teapot",
+            "flask",
+            "kettle",
+        ],
+        "inside",
+    ),
+    **dict.fromkeys(["plate", "tray", "platter", "saucer"], "on top of"),
 }
 _COPULAS = frozenset(
     {
@@ -309,6 +350,8 @@ class _Parser:
         self.between: int | None = None  # "X between Y and Z": Y, waiting for Z
         self.noun_end = -1  # where the last noun phrase ended (a verb right after it is its subject's)
         self.twins: dict[int, int] = {}  # a pair split by colour ("one black and one white"): first -> second
+        self.holder: tuple[int, str] | None = None  # "a cup of", "a jar filled with": what the next thing is in
+        self.with_owner: int | None = None  # "a teapot with tea inside": who the with-phrase is about
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -323,10 +366,39 @@ class _Parser:
             if split:
                 i += split
                 continue
+            held = self._holding(i)
+            if held:
+                i += held
+                continue
             handler = getattr(self, f"_on_{kind}")
             consumed = handler(i, length, value)
             i += consumed or length
         return self.spec
+
+    def _hung_picture(self, i: int, word: str, following: str) -> bool:
+        """Is "a painting of" at i a picture in the scene: joined to things named before it by "and", "with" or
+        a relation ("a lamp and a painting of a whale", "a cat next to a photo of a dog"), not a sentence that
+        opens with what the image is ("a photo of a bench. a photo of a bench")?"""
+        if not self.spec.entities or word not in _HUNG_PICTURES or following != "of" or self.pending.definite:
+            return False
+        j = i - 1
+        while j >= 0 and _match(self.tokens, j)[1] in {"number", "word", "colour"}:
+            j -= 1
+        return j >= 0 and (self.tokens[j] in {"and", "with", "holding"} or _match(self.tokens, j)[1] == "relation")
+
+    def _holding(self, i: int) -> int:
+        """ "a jar filled with coins", "a bowl full of apples", "a cube containing a leaf": what comes next is
+        drawn inside the thing just named. The tokens read, or 0."""
+        word, following = self.tokens[i], self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
+        if self.subject is None or self.noun_end != i:
+            return 0
+        if word in {"containing", "contains"}:
+            self.holder = (self.subject, "inside")
+            return 1
+        if word in {"filled", "full", "stuffed", "packed", "loaded"} and following in {"with", "of"}:
+            self.holder = (self.subject, "inside" if word != "loaded" else "on top of")
+            return 2
+        return 0
 
     def _one_and_the_other(self, i: int) -> int:
         """ "two dogs, one black and one white" (or "... and the other white"): the pair is drawn as one dog of
@@ -376,7 +448,7 @@ class _Parser:
         if following in {"word", "object", "colour", "scene", "light", "style"} and not self._is_verb(j + 1):
             return None  # the phrase goes on: "laptop" modifies something further right, or is no compound
         head = self.tokens[j]
-        if is_verb_form(head) or is_past_form(head):
+        if is_verb_form(head) or is_past_form(head) or head == "full":  # "a bowl full of apples"
             return None
         plural = next_value[1] if next_kind == "object" else (head != lemma(head) and _looks_plural(head))  # type: ignore[index]
         return 2, "object", (lemma(f"{word} {head}"), plural)
@@ -467,6 +539,14 @@ class _Parser:
         self.noun_end = i + length
         if worn_by is not None and worn_by != index and "wear" not in self.spec.entities[worn_by].actions:
             self.spec.entities[worn_by].actions.append("wear")  # "a woman in a blue dress" wears it
+        if self.holder is not None and not self.relation and self.holder[0] != index:
+            container, held_as = self.holder
+            self._add_relation(index, held_as, container)  # drawn in (or on) it
+            self.holder = None
+            self.predicate = False
+            self.subject = container  # "a cup of tea on a table": the cup is on the table
+            self._reset_pending()
+            return
         if self.relation and self.relation[0] != index:
             subject, relation = self.relation
             follows = self.tokens[self.noun_end] if self.noun_end < len(self.tokens) else ""
@@ -560,6 +640,11 @@ class _Parser:
         relation = str(value)
         if self.subject is None:
             return
+        if relation in {"inside", "under"} and not self._next_noun_within(i + length):
+            last, owner = len(self.spec.entities) - 1, self.with_owner
+            if owner is not None and last != owner and self.noun_end == i:
+                self._add_relation(last, relation, owner)  # "a teapot with tea inside": in the teapot
+            return
         if relation in {"on top of", "in", "inside"} and not self._next_noun_within(i + length):
             return  # "on a sunny day", "on the beach", "in the rain"
         self.between = None
@@ -617,6 +702,13 @@ class _Parser:
             setattr(self.spec, name, value)
 
     def _on_break(self, i: int, length: int, value: object) -> None:
+        if value == "of" and self.subject is not None and self.noun_end == i:
+            held_as = _CONTAINERS.get(self.spec.entities[self.subject].cls)
+            if held_as is not None:  # "a cup of tea", "a plate of cookies": the tea in the cup
+                self.holder = (self.subject, held_as)
+        elif value != "of":
+            self.holder = None
+        self.with_owner = self.subject if value == "with" else self.with_owner if value == "of" else None
         if value in _CLAUSE_ENDS:
             self.subject = None
             self.relation = None
@@ -629,6 +721,13 @@ class _Parser:
         """A word outside the lexicon: the head noun of a phrase, an adjective before one, or neither."""
         word = str(value)
         if word in FRAMING_NOUNS or lemma(word) in FRAMING_NOUNS:  # "a photo of ...": the article was the frame's
+            following = self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
+            if self._hung_picture(i, word, following):
+                # "a bedroom with a lamp ... and a painting of a whale above the bed": a picture in the scene
+                self._on_object(i, 1, (word, False))
+                self.holder = (len(self.spec.entities) - 1, "inside")  # what it shows is drawn within it
+                self.subject = len(self.spec.entities) - 1
+                return
             if self._opens_phrase(i):
                 self._reset_pending()
             return

@@ -1631,3 +1631,8 @@ def test_with_a_thing_inside_or_underneath_is_where_it_is_not_a_possession():
     assert "Is the cat under the table?" in questions("a table with a cat underneath")
     checks = read("a box with a cat inside and a dog with a hat")
     assert len({c["id"] for c in checks}) == len(checks)  # a check removed never lets a new one take its id
+
+
+def test_a_picture_opening_a_sentence_is_what_the_image_is_even_after_things_were_named():
+    assert "Is there a photo?" not in questions("a photo of a bench. a photo of a bench")
+    assert "Is the cat next to the photo?" in questions("a cat next to a photo of a dog")

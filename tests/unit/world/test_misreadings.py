@@ -253,3 +253,39 @@ def test_a_suggested_colour_for_one_of_two_cats_adds_no_clause_naming_both():
     # one cat alone still gets its clause
     alone = rewrite_prompt("a black cat", "a black cat", ['Add "a clearly black cat" to the prompt.'], 500)
     assert "the cat is black" in alone["prompt"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "held", "relation", "holder"),
+    [
+        ("a cup of tea on a table", "tea", "inside", "cup"),
+        ("a plate of cookies", "cookie", "on top of", "plate"),
+        ("a jar filled with coins", "coin", "inside", "jar"),
+        ("a bowl full of apples", "apple", "inside", "bowl"),
+        ("a glass cube containing a maple leaf", "maple leaf", "inside", "cube"),
+        ("a glass teapot with blooming tea inside", "tea", "inside", "teapot"),
+        ("a table with a cat underneath", "cat", "under", "table"),
+        ("four purple balloons tied to a mailbox", "balloon", "next to", "mailbox"),
+        ("a bedroom with a lamp and a painting of a whale above the bed", "whale", "inside", "painting"),
+    ],
+)
+def test_the_generator_draws_what_a_container_holds_inside_it(prompt, held, relation, holder):
+    spec = parse_prompt(prompt)
+    named = [e.cls for e in spec.entities]
+    assert (named.index(held), relation, named.index(holder)) in {
+        (r.subject, r.relation, r.object) for r in spec.relations
+    }
+
+
+def test_the_generator_puts_the_cup_not_the_tea_on_the_table_and_a_hung_painting_above_the_bed():
+    spec = parse_prompt("a cup of tea on a table")
+    named = [e.cls for e in spec.entities]
+    assert (named.index("cup"), "on top of", named.index("table")) in {
+        (r.subject, r.relation, r.object) for r in spec.relations
+    }
+    spec = parse_prompt("a bedroom with a lamp and a painting of a whale above the bed")
+    named = [e.cls for e in spec.entities]
+    assert (named.index("painting"), "above", named.index("bed")) in {
+        (r.subject, r.relation, r.object) for r in spec.relations
+    }
+    assert "photo" not in [e.cls for e in parse_prompt("a photo of a bench. a photo of a bench").entities]
