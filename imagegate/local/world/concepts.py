@@ -514,100 +514,117 @@ def action_code(verb: str) -> int:
 
 # Adjectives a prompt puts before a noun that carry no -y/-ful/-en... ending ("a big dog", "an old car"), and
 # materials, which describe what a thing is made of rather than name a kind of thing ("a glass vase").
+def word_list(text: str) -> list[str]:
+    """The words of a written list (whitespace apart): word tables kept readable in the source."""
+    return text.split()
+
+
 COMMON_ADJECTIVES: frozenset[str] = frozenset(
     [
-        "big",
-        "small",
-        "large",
-        "little",
-        "tiny",
-        "huge",
-        "giant",
-        "tall",
-        "short",
-        "long",
-        "wide",
-        "narrow",
-        "old",
-        "new",
-        "young",
-        "ancient",
-        "modern",
-        "vintage",
-        "hot",
-        "cold",
-        "warm",
-        "cool",
-        "wet",
-        "dry",
-        "soft",
-        "hard",
-        "round",
-        "square",
-        "flat",
-        "thin",
-        "thick",
-        "fat",
-        "slim",
-        "open",
-        "closed",
-        "empty",
-        "full",
-        "clean",
-        "broken",
-        "fresh",
-        "ripe",
-        "raw",
-        "sweet",
-        "sour",
-        "cute",
-        "happy",
-        "sad",
-        "angry",
-        "calm",
-        "plain",
-        "bright",
-        "dark",
-        "light",
-        "pale",
-        "deep",
-        "smooth",
-        "rough",
-        "fancy",
-        "simple",
-        "quiet",
-        "loud",
-        "fast",
-        "slow",
-        "strong",
-        "weak",
-        "rich",
-        "poor",
-        "brave",
-        "proud",
-        "wild",
-        "tame",
-        "real",
-        "fake",
-        "single",
-        "double",
-        "whole",
-        "half",
-        "left",
-        "right",
-        "top",
-        "bottom",
-        "upper",
-        "lower",
-        "front",
-        "back",
-        "inner",
-        "outer",
-        "same",
-        "other",
-        "several",
-        "many",
-        "few",
+        *[
+            "big",
+            "small",
+            "large",
+            "little",
+            "tiny",
+            "huge",
+            "giant",
+            "tall",
+            "short",
+            "long",
+            "wide",
+            "narrow",
+            "old",
+            "new",
+            "young",
+            "ancient",
+            "modern",
+            "vintage",
+            "hot",
+            "cold",
+            "warm",
+            "cool",
+            "wet",
+            "dry",
+            "soft",
+            "hard",
+            "round",
+            "square",
+            "flat",
+            "thin",
+            "thick",
+            "fat",
+            "slim",
+            "open",
+            "closed",
+            "empty",
+            "full",
+            "clean",
+            "broken",
+            "fresh",
+            "ripe",
+            "raw",
+            "sweet",
+            "sour",
+            "cute",
+            "happy",
+            "sad",
+            "angry",
+            "calm",
+            "plain",
+            "bright",
+            "dark",
+            "light",
+            "pale",
+            "deep",
+            "smooth",
+            "rough",
+            "fancy",
+            "simple",
+            "quiet",
+            "loud",
+            "fast",
+            "slow",
+            "strong",
+            "weak",
+            "rich",
+            "poor",
+            "brave",
+            "proud",
+            "wild",
+            "tame",
+            "real",
+            "fake",
+            "single",
+            "double",
+            "whole",
+            "half",
+            "left",
+            "right",
+            "top",
+            "bottom",
+            "upper",
+            "lower",
+            "front",
+            "back",
+            "inner",
+            "outer",
+            "same",
+            "other",
+            "several",
+            "many",
+            "few",
+        ],
+        # more everyday adjectives without an adjective's ending ("a lone astronaut", "a steep hill"): before
+        # a noun they describe it, they do not name a kind of it
+        *word_list(
+            """
+    lone steep hollow stray vast bare dense grand sheer pure rare blind dead alive asleep awake alone ornate stale
+    wise gentle noble humble fierce firm keen neat odd safe sick stark stiff tight tough vague vivid bold bleak
+    brisk crisp damp faint frail grim harsh lean mild moist plump prime sleek slick snug spare still stout swift
+    tender tense urban rural mere busy quaint serene lush cozy cosy tidy messy
+    """
+        ),
     ]
 )
 MATERIALS: frozenset[str] = frozenset(
@@ -685,9 +702,26 @@ def compound_modifier(word: str) -> bool:
     return not word.endswith(_ADJECTIVE_ENDINGS)
 
 
+# English past participles that do not end in -ed ("a ball thrown by a girl"): never a noun.
+IRREGULAR_PARTICIPLES = frozenset(
+    word_list(
+        """
+    thrown blown drawn grown shown flown worn torn sworn broken frozen fallen hidden driven ridden written eaten
+    taken given beaten bitten forgotten spoken stolen woken chosen sewn sown mown hewn swollen sunk spun hung
+    stuck struck caught bought brought built burnt dealt dug fed felt fought found held kept knelt laid led left
+    lent lit lost made meant met paid said sent shot slept sold sought spent split spread stood swept taught told
+    thought understood wept wound wrung
+    """
+    )
+)
+
+
 def is_past_form(word: str) -> bool:
-    """A verb's past form ending in -ed ("contrasted", "parked"), as opposed to a noun ("bed", "sled")."""
+    """A verb's past form ending in -ed ("contrasted", "parked"), as opposed to a noun ("bed", "sled"), or an
+    irregular participle ("thrown", "built")."""
     word = word.strip().lower()
+    if word in IRREGULAR_PARTICIPLES:
+        return True
     return (
         len(word) > 4
         and word.endswith("ed")

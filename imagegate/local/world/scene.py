@@ -26,6 +26,7 @@ from .concepts import (
     is_verb_form,
     lemma,
     verb_lemma,
+    word_list,
 )
 from .concepts import plural as plural_of
 
@@ -130,6 +131,8 @@ _RELATION_PHRASES: dict[str, str] = {
     "to the side of": "next to",
     "near": "near",
     "close to": "near",
+    "outside": "near",  # "a musician outside a subway station": by it, out of it
+    "outside of": "near",
     # fastened to what holds it: beside it
     **{
         f"{word} to": "next to"
@@ -144,6 +147,16 @@ _RELATION_PHRASES: dict[str, str] = {
     "in": "in",  # inside a known thing ("a cat in a box"); not "in the rain", not "in a red coat"
     "between": "between",
 }
+# Words that never end a compound noun (prepositions, particles, "full"): "riding a bicycle down a hill".
+_NEVER_HEADS = frozenset(
+    word_list(
+        """
+    down up from to across through into onto over off out along around toward towards past away by with at for
+    about after before behind beside between beyond inside outside under underneath near against among within
+    without upon full of in on
+    """
+    )
+)
 # Pictures that hang in a scene once something else is named ("... and a painting of a whale above the bed").
 _HUNG_PICTURES = frozenset({"painting", "picture", "photo", "photograph", "poster", "drawing", "print", "portrait"})
 # What "a <container> of X" holds X in (or on): general English, the generator's own list.
@@ -448,8 +461,8 @@ class _Parser:
         if following in {"word", "object", "colour", "scene", "light", "style"} and not self._is_verb(j + 1):
             return None  # the phrase goes on: "laptop" modifies something further right, or is no compound
         head = self.tokens[j]
-        if is_verb_form(head) or is_past_form(head) or head == "full":  # "a bowl full of apples"
-            return None
+        if is_verb_form(head) or is_past_form(head) or head in _NEVER_HEADS:
+            return None  # "a bicycle down a hill", "a bowl full of apples", "a ball thrown by": no compound
         plural = next_value[1] if next_kind == "object" else (head != lemma(head) and _looks_plural(head))  # type: ignore[index]
         return 2, "object", (lemma(f"{word} {head}"), plural)
 
@@ -463,6 +476,9 @@ class _Parser:
             length, kind, _ = _match(self.tokens, j)
             if kind == "object" or (kind == "word" and self._is_head(j)):
                 return True
+            if kind == "scene" and j + length < len(self.tokens) and _match(self.tokens, j + length)[1] == "object":
+                j += length  # "under the kitchen table", "on a park bench": the setting names the thing's kind
+                continue
             if kind in {"break", "relation", "copula", "scene", "light", "style", "text", "position"}:
                 return False
             j += length
@@ -758,6 +774,8 @@ class _Parser:
         if j < 0:
             return True
         kind = _match(self.tokens, j)[1]
+        if kind == "scene":  # "a street musician", "the kitchen sink": a setting word naming the thing's kind
+            return self._opens_phrase(j)
         return kind in {
             "number",
             "quantifier",

@@ -77,7 +77,12 @@ def _drawn_as_kind(percept: Percept, noun: str) -> list[SeenObject]:
     words = noun.split()
     if len(words) < 2:
         return []
-    codes = [attribute_code(word) for word in words[:-1]]
+    # a modifier that is the picture's setting ("a kitchen table" in a kitchen, "a park bench" in a park): the
+    # world draws the setting for it, not a code on the thing
+    said = [
+        word for word in words[:-1] if vocab.SCENE_WORDS.get(word) is None or vocab.SCENE_WORDS[word] != percept.scene
+    ]
+    codes = [attribute_code(word) for word in said]
     return [o for o in instances_of(percept, words[-1]) if all(code in o.attributes for code in codes)]
 
 

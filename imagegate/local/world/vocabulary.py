@@ -249,6 +249,13 @@ IRREGULAR_PLURALS: dict[str, str] = {
     "wolf": "wolves",
     "octopus": "octopuses",
     "cactus": "cacti",
+    "goose": "geese",
+    "tooth": "teeth",
+    "foot": "feet",
+    "ox": "oxen",
+    "louse": "lice",
+    "fungus": "fungi",
+    "die": "dice",
 }
 
 # Things that come in pairs: "a pair of scissors" is one object, "a pair of dogs" two.

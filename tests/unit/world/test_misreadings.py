@@ -289,3 +289,34 @@ def test_the_generator_puts_the_cup_not_the_tea_on_the_table_and_a_hung_painting
         (r.subject, r.relation, r.object) for r in spec.relations
     }
     assert "photo" not in [e.cls for e in parse_prompt("a photo of a bench. a photo of a bench").entities]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "drawn"),
+    [
+        ("A boy in a red helmet riding a bicycle down a steep hill", {"bicycle", "hill"}),
+        ("a firefighter climbing down a ladder from a burning house", {"ladder", "house"}),
+        ("a ball thrown by a little girl", {"ball"}),
+        ("five geese walking in a line across a muddy field", {"goose"}),
+        ("a lone astronaut standing on a red desert planet", {"astronaut"}),
+        ("a street musician playing the saxophone outside a subway station", {"musician", "saxophone"}),
+    ],
+)
+def test_the_generator_draws_the_things_everyday_phrasing_names(prompt, drawn):
+    # a preposition, a participle or an adjective after or before a noun is not part of its name ("bicycle down",
+    # "ball thrown", "lone astronaut"), an irregular plural is its noun ("geese"), a setting word before a noun
+    # names its kind ("a street musician") and does not swallow it
+    assert drawn <= {e.cls for e in parse_prompt(prompt).entities}
+
+
+def test_a_thing_named_by_its_setting_is_there_when_drawn_in_that_setting():
+    # "under the kitchen table": the relation is kept, and the table drawn in the kitchen is a kitchen table
+    spec = parse_prompt("a mouse under the kitchen table")
+    assert spec.scene == "kitchen" and [(r.relation) for r in spec.relations] == ["under"]
+    from imagegate.local.world.concepts import concept_code
+    from imagegate.local.world.perceive import Percept, SeenObject
+
+    table = SeenObject(concept_code("table"), "brown", 0.5, 0.6, 0.3, 0.2)
+    check = {"id": "c1", "kind": "entity", "subject": "kitchen table", "question": "Is there a kitchen table?"}
+    assert truth.satisfied(check, Percept(objects=[table], scene="kitchen")) is True
+    assert truth.satisfied(check, Percept(objects=[table], scene="beach")) is False
