@@ -622,7 +622,7 @@ COMMON_ADJECTIVES: frozenset[str] = frozenset(
     lone steep hollow stray vast bare dense grand sheer pure rare blind dead alive asleep awake alone ornate stale
     wise gentle noble humble fierce firm keen neat odd safe sick stark stiff tight tough vague vivid bold bleak
     brisk crisp damp faint frail grim harsh lean mild moist plump prime sleek slick snug spare still stout swift
-    tender tense urban rural mere busy quaint serene lush cozy cosy tidy messy
+    tender tense urban rural mere busy quaint serene lush cozy cosy tidy messy clear
     """
         ),
     ]
@@ -766,5 +766,20 @@ WORN_NOUNS: frozenset[str] = frozenset(
         "outfit",
         "clothes",
         "tie",
+        "jersey",
+        "t-shirt",
+        "shorts",
+        "pants",
+        "trousers",
+        "vest",
+        "cap",
+        "beanie",
+        "cloak",
+        "cape",
+        "gloves",
+        "glove",
+        "sneaker",
+        "sandal",
+        "mask",
     }
 )

@@ -514,6 +514,12 @@ class _Parser:
 
     def _on_copula(self, i: int, length: int, value: object) -> None:
         self.predicate = self.subject is not None
+        word = self.tokens[i]
+        if self.subject is not None and word not in {"is", "are", "be", "being"}:
+            # "a man standing between two women", "a hedgehog sitting in leaves": where he is, and his posture
+            verb = verb_lemma(word)
+            if is_verb_form(word) and verb not in self.spec.entities[self.subject].actions:
+                self.spec.entities[self.subject].actions.append(verb)
 
     def _on_colour(self, i: int, length: int, value: object) -> None:
         colour = str(value)
@@ -746,6 +752,15 @@ class _Parser:
                 return
             if self._opens_phrase(i):
                 self._reset_pending()
+            return
+        if (
+            word.endswith("ing")
+            and is_verb_form(word)
+            and self.noun_end != i
+            and self._opens_phrase(i)
+            and self._next_kind(i + 1) in {"word", "object", "colour"}
+        ):
+            self.pending.adjectives.append(word)  # "a sleeping golden retriever": how it is, before its name
             return
         if not self.predicate and (self._is_verb(i) or (self.noun_end == i and is_verb_form(word))):
             # "an astronaut riding a horse", "a man taking photos": the verb is no thing to draw but what its

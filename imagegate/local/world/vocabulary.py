@@ -229,7 +229,15 @@ SYNONYMS: dict[str, str] = {
     "bike": "bicycle",
     "automobile": "car",
     "flowers": "flower",
-}
+    # dog breeds are drawn as a dog (a detector's class, as GenEval's COCO detector names them)
+    **dict.fromkeys(
+        (
+            "golden retriever", "retriever", "labrador", "poodle", "corgi", "beagle", "dalmatian", "husky", "pug",
+            "terrier", "bulldog", "dachshund", "pitbull", "german shepherd", "chihuahua", "greyhound", "collie",
+        ),
+        "dog",
+    ),
+}  # fmt: skip
 
 # Plural forms that the +s/+es/ies rule gets wrong; words that are their own plural.
 IRREGULAR_PLURALS: dict[str, str] = {

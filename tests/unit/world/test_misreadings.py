@@ -320,3 +320,11 @@ def test_a_thing_named_by_its_setting_is_there_when_drawn_in_that_setting():
     check = {"id": "c1", "kind": "entity", "subject": "kitchen table", "question": "Is there a kitchen table?"}
     assert truth.satisfied(check, Percept(objects=[table], scene="kitchen")) is True
     assert truth.satisfied(check, Percept(objects=[table], scene="beach")) is False
+
+
+def test_the_generator_draws_a_posture_and_a_participle_before_a_name():
+    spec = parse_prompt("a man without a hat standing between two women in straw hats")
+    assert "stand" in spec.entities[0].actions
+    assert "sit" in parse_prompt("the cat is sitting on a mat").entities[0].actions
+    retriever = parse_prompt("a sleeping golden retriever on a rug").entities[0]
+    assert retriever.cls == "dog" and "sleeping" in retriever.attributes and retriever.colour is None
