@@ -378,7 +378,11 @@ def coverage_figures() -> None:
     print(table)
     started = time.perf_counter()
     table = coverage.heldout_table()
-    print(f"Held-out checklists (100 prompts written for the test; {time.perf_counter() - started:.1f} s):")
+    print(f"Held-out checklists (220 prompts written for the test; {time.perf_counter() - started:.1f} s):")
+    print(table)
+    started = time.perf_counter()
+    table = coverage.never_passed_table()
+    print(f"Evaluator checks no drawn image passes, on the held-out prompts ({time.perf_counter() - started:.1f} s):")
     print(table)
 
 

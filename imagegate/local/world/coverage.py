@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -514,5 +514,62 @@ def heldout_table(directory: Path | str = HELDOUT_DIR) -> str:
     lines.append(
         "  (recall: the share of the annotator's questions a check asks; precision: the share of checks that ask"
         " one of them, a lower bound; tests/data/heldout_dsg/README.md says who wrote them)"
+    )
+    return "\n".join(lines)
+
+
+# -- checks no drawn image passes: the instrument's own blind spots ---------------------------------------------
+NEVER_PASSED_SEEDS = 12  # renders per prompt; a check followed at 0.3 stays unpassed in all 12 with chance 1.4%
+
+
+def never_passed(prompts: Iterable[str], seeds: int = NEVER_PASSED_SEEDS) -> tuple[int, Counter[str], int, int]:
+    """(checks, checks no render passed by kind, prompts, prompts with one) over `seeds` renders of each prompt
+    by the default generator, answered by the exact ground truth. A check no image ever passes is the world's
+    blind spot (the generator never draws what the reading asks), not the loop's failure: it makes the item
+    unpassable for every arm, so it is counted and printed rather than hidden."""
+    from .dsg_reading import checks_from_prompt
+    from .render import render_png
+    from .truth import answer_checks
+
+    total, never, unique, blocked = 0, Counter[str](), 0, 0
+    for prompt in dict.fromkeys(prompts):
+        unique += 1
+        checks = checks_from_prompt(prompt)
+        passed: set[str] = set()
+        failed: set[str] = set()
+        for seed in range(seeds):
+            answers = answer_checks(render_png(prompt, "", seed, 512, 512), checks)
+            passed |= {k for k, v in answers.items() if v is True}
+            failed |= {k for k, v in answers.items() if v is False}
+        missed = [c for c in checks if c["id"] in failed and c["id"] not in passed]
+        total += len(checks)
+        never.update(c["kind"] for c in missed)
+        blocked += bool(missed)
+    return total, never, unique, blocked
+
+
+def never_passed_table(directory: Path | str = HELDOUT_DIR) -> str:
+    """The share of the evaluator's checks no render passes, on the held-out prompts: those read while improving
+    the world (dev, dev2) and those never read (test, test2)."""
+    groups = {"dev + dev2": ("dev", "dev2"), "test + test2": ("test", "test2")}
+    lines = [f"  {'prompts':<13} {'checks':>6} {'never passed':>13} {'prompts with one':>17}  by kind"]
+    for name, splits in groups.items():
+        prompts = [
+            q.prompt
+            for split in splits
+            if (Path(directory) / f"{split}.csv").exists()
+            for q in load_questions(Path(directory) / f"{split}.csv")
+        ]
+        if not prompts:
+            continue
+        total, never, unique, blocked = never_passed(prompts)
+        kinds = ", ".join(f"{kind} {n}" for kind, n in never.most_common())
+        lines.append(
+            f"  {name:<13} {total:>6} {sum(never.values()):>6} ({sum(never.values()) / max(total, 1):4.0%})"
+            f" {blocked:>7} of {unique:<4} ({blocked / max(unique, 1):3.0%})  {kinds}"
+        )
+    lines.append(
+        f"  (a check no render of {NEVER_PASSED_SEEDS} seeds passes: the world never draws what the evaluator asks;"
+        " every arm fails that item)"
     )
     return "\n".join(lines)
