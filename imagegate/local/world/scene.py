@@ -304,7 +304,22 @@ def _possessive(match: re.Match[str]) -> str:
     return f"{word} with" if lemma(word) in vocab.OBJECT_CLASSES else word
 
 
-_TOKEN = re.compile(r"__text\d+__|[a-z0-9]+|[.,;:!?]")
+_TOKEN = re.compile(r"__text\d+__|[a-z0-9]+(?:-[a-z0-9]+)*|[.,;:!?]")
+_HYPHENATED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+# The last part of a hyphenated adjective ("snow-capped", "hand-drawn", "Victorian-era", "star-shaped"): the
+# word is one description of the thing, not a thing called "hand" before a "drawn map"
+_ADJECTIVE_TAILS = frozenset({"era", "like", "style", "styled", "shaped", "sized", "themed", "colored", "coloured"})
+
+
+def _hyphens(text: str) -> str:
+    """Hyphenated adjectives kept whole; any other hyphen ("black-and-white", "t-shirt") is a space."""
+
+    def one(match: re.Match[str]) -> str:
+        last = match.group(0).rsplit("-", 1)[1]
+        adjective = last in _ADJECTIVE_TAILS or is_past_form(last) or (last.endswith("ed") and len(last) > 3)
+        return match.group(0) if adjective else match.group(0).replace("-", " ")
+
+    return _HYPHENATED.sub(one, text)
 
 
 def tokenize(prompt: str) -> tuple[list[str], list[str]]:
@@ -316,7 +331,7 @@ def tokenize(prompt: str) -> tuple[list[str], list[str]]:
         return f" __text{len(quoted) - 1}__ "
 
     text = _POSSESSIVE.sub(_possessive, _QUOTED.sub(stash, prompt))
-    return _TOKEN.findall(text.lower().replace("-", " ")), quoted
+    return _TOKEN.findall(_hyphens(text.lower())), quoted
 
 
 def _match(tokens: list[str], i: int) -> tuple[int, str, object]:
@@ -951,7 +966,7 @@ _NOT_NOUNS = frozenset(
 def _is_modifier(word: str) -> bool:
     """Content words only: not a pronoun, preposition, auxiliary, adverb or number."""
     return (
-        word.isalpha()
+        word.replace("-", "").isalpha()  # "snow-capped", a hyphenated adjective, too
         and 1 < len(word) <= MAX_NOUN_CHARS
         and word not in _NOT_NOUNS
         and word not in QUALITY_WORDS

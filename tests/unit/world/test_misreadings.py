@@ -328,3 +328,17 @@ def test_the_generator_draws_a_posture_and_a_participle_before_a_name():
     assert "sit" in parse_prompt("the cat is sitting on a mat").entities[0].actions
     retriever = parse_prompt("a sleeping golden retriever on a rug").entities[0]
     assert retriever.cls == "dog" and "sleeping" in retriever.attributes and retriever.colour is None
+
+
+@pytest.mark.parametrize(
+    ("prompt", "thing", "adjective"),
+    [
+        ("a hand-drawn map of an island", "map", "hand-drawn"),
+        ("a half-built birdhouse", "birdhouse", "half-built"),
+        ("a Victorian-era library", "library", "victorian-era"),
+        ("a plate of star-shaped cookies", "cookie", "star-shaped"),
+    ],
+)
+def test_the_generator_keeps_a_hyphenated_adjective_whole(prompt, thing, adjective):
+    entity = next(e for e in parse_prompt(prompt).entities if e.cls == thing)
+    assert adjective in entity.attributes and "hand" not in {e.cls for e in parse_prompt(prompt).entities}
