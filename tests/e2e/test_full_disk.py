@@ -67,9 +67,11 @@ def _run(*arguments: str) -> subprocess.CompletedProcess:
 def test_serve_on_a_disk_that_fills_refuses_new_runs_and_fails_the_running_one(disk, tmp_path, start_serve):
     (tmp_path / "logs").mkdir()
     data_dir = disk / "runs"
-    # Given a server over a data dir on a small disk, with a generation slowed by throttling still running
+    # Given a server over a data dir on a small disk, with a generation slowed by throttling still running: its
+    # first model call is throttled three times and retried after the loop's own waits (2 + 4 + 8 s at scale 1),
+    # far longer than filling the disk takes once the run is seen RUNNING (scale 5 made it 70 s of waiting)
     server = start_serve(
-        tmp_path / "logs", "--data-dir", str(data_dir), "--retry-time-scale", "5", "--fault", "throttle_first=3"
+        tmp_path / "logs", "--data-dir", str(data_dir), "--retry-time-scale", "1", "--fault", "throttle_first=3"
     )
     server.wait_ready()
     status, _, started = http(server, "POST", "/generations", json.dumps({"prompt": "a green bicycle", "maxRounds": 3}))
