@@ -42,7 +42,10 @@ from .scene import OPPOSITE_RELATION, Entity, SceneSpec, _match, parse_prompt, t
 # SMALL_WIDTH x SMALL_HEIGHT, marked with OBJECT_START_SMALL. Attribute rows follow the marker.
 BLOB_WIDTH, BLOB_HEIGHT = 18, 13
 SMALL_WIDTH, SMALL_HEIGHT = 15, 9
-# A container ("a cat inside a box") is drawn large, with what it holds drawn within its box, clear of its marker.
+# A container ("a cat inside a box") is drawn large, with what it holds drawn within its box, clear of its marker;
+# several held instances are drawn small, two to a row, at most MAX_HELD (the rest where they fall). Geometry of
+# this world, not a published figure.
+MAX_HELD = 4
 LARGE_WIDTH, LARGE_HEIGHT = 36, 27
 MARKER_OFFSET_X, MARKER_ROW = 2, 4
 SMALL_OFFSET_X, SMALL_ROW = 1, 2
@@ -102,6 +105,7 @@ class Instance:
     depth: int = 0  # 0 = nearest layer; larger = further back ("behind")
     large: bool = False  # drawn as a container (something is inside it)
     inside: int | None = None  # index (in the plan's instances) of the container it is drawn within
+    host_slot: int = 0  # which of several held instances it is (drawn side by side within the container)
     actions: tuple[str, ...] = ()  # verbs drawn on it as action codes (concepts.action_code)
     # set when the instance was read back from an image (an edit keeps what it does not change): its concept
     # code and attribute codes as perceived, instead of the ones cls and attributes would give
@@ -178,6 +182,7 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random, profil
     targets, depths, inside, flanks = _layout(spec, plan, rng)
     crowd = len(spec.entities) - 1
     first: dict[int, int] = {}  # entity -> its first instance
+    drawn_counts: dict[int, int] = {}  # entity -> how many instances
     for k, entity in enumerate(spec.entities):
         drawn = entities[k]
         if drawn is None:
@@ -186,6 +191,7 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random, profil
         rgb = vocab.COLOURS[colour_name_]
         tx, ty = targets[k]
         first[k] = len(plan.instances)
+        drawn_counts[k] = count
         for n in range(count):
             small = rng.random() < rates.small_object_base + rates.small_object_per_extra * (crowd + count - 1)
             # "a man between two women": the women's instances flank the centre, one on each side
@@ -206,7 +212,16 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random, profil
         if held in first and container in first:
             plan.instances[first[container]].large = True
             plan.instances[first[container]].small = False
-            plan.instances[first[held]].inside = first[container]
+            several = drawn_counts[held] > 1  # "three apples in a bowl": each within it, side by side, small
+            for n in range(min(drawn_counts[held], MAX_HELD)):
+                plan.instances[first[held] + n].inside = first[container]
+                plan.instances[first[held] + n].host_slot = n
+                plan.instances[first[held] + n].small = plan.instances[first[held] + n].small or several
+    for relation in spec.relations:
+        # "two mugs on a counter": the support drawn wide, so each of several things on it stands on it
+        if relation.relation == "on top of" and drawn_counts.get(relation.subject, 0) > 1 and relation.object in first:
+            support = plan.instances[first[relation.object]]
+            support.large, support.small = True, False
     _plan_extras(spec, plan, suppressed, rng)
     for text in spec.texts:
         garble = rng.random() < min(0.95, rates.text_error + rates.text_error_per_char * len(text.text))
@@ -676,8 +691,10 @@ def _draw_instance(
     width, height = size
     large = instance.large and host is None
     blob_w, blob_h, offset_x, row = blob_geometry(instance.small and not large, large)
-    if host is not None:
-        x, y = host[0] + host[2] - blob_w - 3, host[1] + host[3] - blob_h - 3
+    if host is not None:  # within the container, clear of its marker; several side by side, two to a row
+        column, row_ = instance.host_slot % 2, instance.host_slot // 2
+        x = host[0] + host[2] - (column + 1) * (blob_w + 2) - 1
+        y = host[1] + host[3] - (row_ + 1) * (blob_h + 2) - 1
     else:
         foot_w, foot_h = _footprint(large)
         want_x, want_y = instance.x * width - foot_w / 2, instance.y * height - foot_h / 2
