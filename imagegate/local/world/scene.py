@@ -380,6 +380,8 @@ class _Parser:
         self.twins: dict[int, int] = {}  # a pair split by colour ("one black and one white"): first -> second
         self.holder: tuple[int, str] | None = None  # "a cup of", "a jar filled with": what the next thing is in
         self.with_owner: int | None = None  # "a teapot with tea inside": who the with-phrase is about
+        self.clause_nouns = 0  # things named since the clause began (a list item, a sentence)
+        self.joined: list[int] = []  # "a red apple and a green pear on a plate": the apple, joined to the pear
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -576,6 +578,7 @@ class _Parser:
         self.noun_end = i + length
         if worn_by is not None and worn_by != index and "wear" not in self.spec.entities[worn_by].actions:
             self.spec.entities[worn_by].actions.append("wear")  # "a woman in a blue dress" wears it
+        self.clause_nouns += 1
         if self.holder is not None and not self.relation and self.holder[0] != index:
             container, held_as = self.holder
             self._add_relation(index, held_as, container)  # drawn in (or on) it
@@ -608,7 +611,11 @@ class _Parser:
                     relation = "inside" if cls in vocab.OBJECT_CLASSES and cls not in WORN_NOUNS else ""
                 if relation:
                     self._add_relation(subject, relation, index)
+                    for other in self.joined:  # "a red apple and a green pear on a white plate": both on it
+                        if other not in {subject, index}:
+                            self._add_relation(other, relation, index)
                 self.relation = None
+                self.joined = []
         else:
             self.subject = index
         if worn_by is not None:
@@ -746,6 +753,12 @@ class _Parser:
         elif value != "of":
             self.holder = None
         self.with_owner = self.subject if value == "with" else self.with_owner if value == "of" else None
+        if value == "and" and self.subject is not None and self.clause_nouns == 1 and not self.relation:
+            self.joined = [self.subject]  # the clause's one thing so far, and the next: what follows is both's
+        elif value != "of":
+            self.joined = []
+            if value != "and":
+                self.clause_nouns = 0
         if value in _CLAUSE_ENDS:
             self.subject = None
             self.relation = None

@@ -361,3 +361,16 @@ def test_several_things_in_or_on_one_thing_can_all_be_there(prompt, question):
         for seed in range(40)
     ]
     assert any(held) and not all(held)
+
+
+def test_the_generator_puts_both_of_two_joined_things_where_the_phrase_says():
+    spec = parse_prompt("a red apple and a green pear on a white plate")
+    named = [e.cls for e in spec.entities]
+    placed = {(r.subject, r.relation, r.object) for r in spec.relations}
+    assert {
+        (named.index("apple"), "on top of", named.index("plate")),
+        (named.index("pear"), "on top of", named.index("plate")),
+    } <= placed
+    # a thing held in a clause of its own is not joined ("a man holding a cup and a woman on a bench")
+    spec = parse_prompt("a man holding a cup and a woman on a bench")
+    assert [e.cls for e in spec.entities][spec.relations[0].subject] == "woman" and len(spec.relations) == 1
