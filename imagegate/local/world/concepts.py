@@ -710,7 +710,7 @@ IRREGULAR_PARTICIPLES = frozenset(
     taken given beaten bitten forgotten spoken stolen woken chosen sewn sown mown hewn swollen sunk spun hung
     stuck struck caught bought brought built burnt dealt dug fed felt fought found held kept knelt laid led left
     lent lit lost made meant met paid said sent shot slept sold sought spent split spread stood swept taught told
-    thought understood wept wound wrung
+    thought understood wept wound wrung cut sunken
     """
     )
 )

@@ -469,8 +469,8 @@ class _Parser:
         if length != 1 or kind not in {"object", "word"} or j >= len(self.tokens):
             return None
         word = self.tokens[i]
-        if not compound_modifier(word) or (kind == "object" and word == "orange"):
-            return None
+        if not compound_modifier(word) or (kind == "object" and word == "orange") or is_past_form(word):
+            return None  # "a lit candle", "a sunken ship": a participle describes the thing, it names no kind
         next_length, next_kind, next_value = _match(self.tokens, j)
         if next_length != 1 or next_kind not in {"object", "word"} or self.tokens[j] in FRAMING_NOUNS:
             return None

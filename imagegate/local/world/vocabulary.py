@@ -229,6 +229,9 @@ SYNONYMS: dict[str, str] = {
     "bike": "bicycle",
     "automobile": "car",
     "flowers": "flower",
+    "t shirt": "shirt",  # "t-shirt" (concepts.lemma reads a hyphen as a space)
+    "tshirt": "shirt",
+    "tee": "shirt",
     # dog breeds are drawn as a dog (a detector's class, as GenEval's COCO detector names them)
     **dict.fromkeys(
         (

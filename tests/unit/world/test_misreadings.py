@@ -374,3 +374,11 @@ def test_the_generator_puts_both_of_two_joined_things_where_the_phrase_says():
     # a thing held in a clause of its own is not joined ("a man holding a cup and a woman on a bench")
     spec = parse_prompt("a man holding a cup and a woman on a bench")
     assert [e.cls for e in spec.entities][spec.relations[0].subject] == "woman" and len(spec.relations) == 1
+
+
+def test_the_generator_reads_a_participle_before_a_noun_as_how_it_is():
+    assert [(e.cls, e.attributes) for e in parse_prompt("a lit candle").entities] == [("candle", ["lit"])]
+    assert "pepper" in {e.cls for e in parse_prompt("a green pepper cut in half on a plate").entities}
+    from imagegate.local.world.concepts import concept_code
+
+    assert concept_code("t-shirt") == concept_code("shirt")
