@@ -206,12 +206,19 @@ _COPULAS = frozenset(
     ["is", "are", "was", "were", "be", "been", "being", "am", "seems", "seem", "looks", "look", "appears", "appear"]
 )
 _AUXILIARIES = frozenset(
-    ["can", "could", "will", "would", "should", "may", "might", "must", "do", "does", "did", "has", "have", "had"]
+    [
+        *["can", "could", "will", "would", "should", "may", "might", "must", "do", "does", "did", "has", "have"],
+        "had",
+        # negated forms ("the trophy doesn't fit"): the verb follows, never a thing called "fit"
+        *_words("doesn't don't didn't can't cannot won't wouldn't couldn't shouldn't isn't aren't wasn't weren't"),
+    ]
 )
 _SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you"])
 _OBJECT_PRONOUNS = frozenset(["him", "her", "it", "them", "him", "itself", "themselves"])
 _RELATIVES = frozenset({"that", "which", "who", "whose", "where"})
-_CONJUNCTIONS = frozenset({"and", "or", "but", "while", "whilst", "plus", "nor", "yet", "then", "also"})
+_CONJUNCTIONS = frozenset(
+    {"and", "or", "but", "while", "whilst", "plus", "nor", "yet", "then", "also", "because", "although", "though"}
+)
 _ADVERBS = frozenset(
     _words(
         """
@@ -764,6 +771,8 @@ _HAND_MADE = re.compile(
     r"\bhand (painted|drawn|made|written|carved|crafted|knitted|sewn|stitched|woven|built|lettered|colored)\b",
     re.IGNORECASE,
 )
+_SPACED_CAPITALS = re.compile(r"\b(?:[A-Z] ){2,}[A-Z]\b")
+_ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 # "upside down", "inside out": one adjective (how a thing is turned), not a thing called "upside"
 _UPSIDE_DOWN = re.compile(r"\bupside\s+down\b", re.IGNORECASE)
 # "8 k", "3 d": a resolution or dimension written with a space ("8k", "3d"), not eight things called "k"
@@ -1396,6 +1405,9 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         return f" \x00{len(quotes) - 1}\x00 "
 
     text = text.replace("\x00", " ")  # the quote placeholder's marker: a prompt's own NUL is a space
+    # "G I G G L E painted on a wall": capitals spaced apart spell one word, written in the picture
+    text = _SPACED_CAPITALS.sub(lambda m: f' "{m.group(0).replace(" ", "")}" ', text)
+    text = _ABBREVIATION.sub(" ", text)  # "U.S.", "e.g.": an abbreviation is no thing in the picture
     text = _CAPITALS_SAID.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text.replace("’", "'"))
     text = _LETTER_AS_THING.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text)
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
@@ -1787,6 +1799,13 @@ def _tag(tokens: list[_Token]) -> None:
             )
         elif previous is not None and (
             (word in _VERBS and previous.tag in {"AUX", "PRON"})
+            # "doesn't fit", "does not fit": a verb the dictionary knows, after a negated auxiliary
+            or (
+                lexicon.verb_lemmas(word)
+                and ((previous.word in _AUXILIARIES and "'" in previous.word) or previous.word == "not")
+                and i >= 2
+                and (previous.word != "not" or tokens[i - 2].word in _AUXILIARIES)
+            )
             or (
                 (
                     previous.tag == "PREP"
@@ -1958,6 +1977,44 @@ def _tag(tokens: list[_Token]) -> None:
         else:
             token.tag = "WORD"
         i += 1
+    _unsay_negated_verbs(tokens)
+
+
+def _unsay_negated_verbs(tokens: list[_Token]) -> None:
+    """ "The trophy doesn't fit into the suitcase": a verb said not to happen, and the place it would put its
+    subject in, are asked neither way (asking it inside the suitcase would ask the opposite); what is named
+    after it is still a thing."""
+    for k, token in enumerate(tokens):
+        negated = k >= 1 and (
+            ("'" in tokens[k - 1].word and tokens[k - 1].word in _AUXILIARIES)
+            or (tokens[k - 1].word == "not" and k >= 2 and tokens[k - 2].word in _AUXILIARIES)
+        )
+        if token.tag == "VERB" and negated:
+            if tokens[k - 1].tag == "NEG":
+                tokens[k - 1].tag = "SKIP"
+            if verb_lemma(token.word) in {"wear", "have", "hold", "carry", "contain", "include"}:
+                token.tag = "NEG"  # "a dog that does not wear a collar": no collar
+                continue
+            token.tag = "SKIP"
+            _skip_place(tokens, k + 1)
+        elif (
+            token.tag == "REL"
+            and k >= 1
+            and (
+                tokens[k - 1].word in {"isn't", "aren't", "wasn't", "weren't"}
+                or (tokens[k - 1].word == "not" and k >= 2 and tokens[k - 2].tag == "COP")
+            )
+        ):
+            # "a cat that is not on the table": not there, so not asked there
+            tokens[k - 1].tag = "SKIP"
+            _skip_place(tokens, k)
+
+
+def _skip_place(tokens: list[_Token], start: int) -> None:
+    j = start
+    while j < len(tokens) and tokens[j].tag in {"REL", "SKIP", "PREP"}:
+        tokens[j].tag = "SKIP"
+        j += 1
 
 
 def _ends_on_a_property(words: list[str], j: int) -> bool:

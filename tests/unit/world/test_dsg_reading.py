@@ -1636,3 +1636,16 @@ def test_with_a_thing_inside_or_underneath_is_where_it_is_not_a_possession():
 def test_a_picture_opening_a_sentence_is_what_the_image_is_even_after_things_were_named():
     assert "Is there a photo?" not in questions("a photo of a bench. a photo of a bench")
     assert "Is the cat next to the photo?" in questions("a cat next to a photo of a dog")
+
+
+def test_what_is_said_not_to_happen_is_never_asked_as_happening():
+    asked = questions("The trophy doesn't fit into the brown suitcase because it's too small")
+    assert "Is the trophy inside the suitcase?" not in asked and not any("fit" in q for q in asked)
+    assert "Is there a suitcase?" in asked and "Is there a suitcase because?" not in asked
+    assert "Is the cat on the table?" not in questions("a cat that is not on the table")
+    assert "Is there no collar in the image?" in questions("a dog that does not wear a collar")
+
+
+def test_spaced_capitals_spell_a_word_and_an_abbreviation_is_no_thing():
+    assert questions("G I G G L E painted as graffiti on a brick wall")[0] == 'Does the image show the text "GIGGLE"?'
+    assert not any(q in questions("U.S. 101") for q in ("Is there an u?", "Is there a s?"))
