@@ -51,7 +51,7 @@ CHILD_STATE_MACHINE_SUFFIX = "-item-processor"
 _STATUSES = ("SUCCEEDED", "FAILED", "PENDING")
 _ENDED_FAILED = ("FAILED", "TIMED_OUT", "ABORTED")
 _NAME_OK = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
-_POLL_SECONDS = 0.2  # how often the running children are looked at (a child takes seconds)
+_POLL_SECONDS = 0.2  # without an end signal (child_ended) in this long, the running children are looked up
 
 
 # AWS's name of a Map error -> the name the local runtime's Task fails with (see the module's docstring)

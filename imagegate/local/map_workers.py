@@ -40,7 +40,7 @@ def start_worker(
 ) -> None:
     """The pool's initializer: a local runtime for the worker's lifetime, with the item processor and the copy of
     the parent's runs table."""
-    from imagegate.local.runtime import TABLE, LocalRuntime, _create_state_machine
+    from imagegate.local.runtime import TABLE, LocalRuntime, create_state_machine
 
     warnings.filterwarnings("ignore", "No application metrics to publish")
     runtime = LocalRuntime(retry_time_scale=retry_time_scale, workflows=False).__enter__()
@@ -56,7 +56,7 @@ def start_worker(
     _put_items(TABLE, table_items)
     _WORKER.update(
         runtime=runtime,
-        arn=_create_state_machine(child_name, child_definition),
+        arn=create_state_machine(child_name, child_definition),
         stop=stop,
         seeded={item["pk"]["S"] for item in table_items},
         ended=ended,

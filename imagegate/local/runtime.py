@@ -389,8 +389,8 @@ class LocalRuntime:
         boto3.client("dynamodb").create_table(**RUNS_TABLE.create_table_arguments(TABLE))  # as infra/ creates it
         if not self.workflows:
             return
-        self._state_machine_arn = _create_state_machine(STATE_MACHINE_NAME, workflows.quality_loop_definition())
-        self.enhance_state_machine_arn = _create_state_machine(
+        self._state_machine_arn = create_state_machine(STATE_MACHINE_NAME, workflows.quality_loop_definition())
+        self.enhance_state_machine_arn = create_state_machine(
             ENHANCE_STATE_MACHINE_NAME, workflows.enhance_definition()
         )
         os.environ[c.ENV_ENHANCE_STATE_MACHINE_ARN] = self.enhance_state_machine_arn  # restored on exit
@@ -455,13 +455,13 @@ class LocalRuntime:
             )
             child_name = BENCHMARK_STATE_MACHINE_NAME + distributed_map.CHILD_STATE_MACHINE_SUFFIX
             self.distributed_map = distributed_map.LocalDistributedMap(
-                _create_state_machine(child_name, child),
+                create_state_machine(child_name, child),
                 workers=0 if self.faults is not None else self.map_workers,
                 child=(child_name, child, self.retry_time_scale),
             )
             self.dispatcher.local_functions[distributed_map.FUNCTION_NAME] = self.distributed_map.run
             self.execution_ended_listeners.append(self.distributed_map.child_ended)
-            self._benchmark_state_machine_arn = _create_state_machine(BENCHMARK_STATE_MACHINE_NAME, parent)
+            self._benchmark_state_machine_arn = create_state_machine(BENCHMARK_STATE_MACHINE_NAME, parent)
         return aws_clients.client("stepfunctions").start_execution(
             stateMachineArn=self._benchmark_state_machine_arn, name=name or new_run_id(), input=json.dumps(request)
         )["executionArn"]
@@ -961,7 +961,9 @@ def _reset_cached_clients() -> None:
     aws_clients.dynamodb_table.cache_clear()
 
 
-def _create_state_machine(name: str, definition: str) -> str:
+def create_state_machine(name: str, definition: str) -> str:
+    """A STANDARD state machine in the current moto session with the local functions, bucket and table substituted
+    (as the CDK app substitutes them in AWS); its ARN. The runtime's own and a Map worker's item processor."""
     return aws_clients.client("stepfunctions").create_state_machine(
         name=name,
         definition=workflows.substitute(definition, {**function_arns(), "BucketName": BUCKET, "TableName": TABLE}),
