@@ -157,6 +157,16 @@ _NEVER_HEADS = frozenset(
     """
     )
 )
+# The copulas that also say what the subject does (its posture): word -> the verb drawn on it.
+_POSTURES = {
+    **dict.fromkeys(("sits", "sit", "sitting"), "sit"),
+    **dict.fromkeys(("stands", "stand", "standing"), "stand"),
+    **dict.fromkeys(("lies", "lying"), "lie"),
+    **dict.fromkeys(("rests", "resting"), "rest"),
+    "floating": "float",
+    "flying": "fly",
+    "hanging": "hang",
+}
 # Pictures that hang in a scene once something else is named ("... and a painting of a whale above the bed").
 _HUNG_PICTURES = frozenset({"painting", "picture", "photo", "photograph", "poster", "drawing", "print", "portrait"})
 # What "a <container> of X" holds X in (or on): general English, the generator's own list.
@@ -532,10 +542,10 @@ class _Parser:
     def _on_copula(self, i: int, length: int, value: object) -> None:
         self.predicate = self.subject is not None
         word = self.tokens[i]
-        if self.subject is not None and word not in {"is", "are", "be", "being"}:
-            # "a man standing between two women", "a hedgehog sitting in leaves": where he is, and his posture
-            verb = verb_lemma(word)
-            if is_verb_form(word) and verb not in self.spec.entities[self.subject].actions:
+        if self.subject is not None and word in _POSTURES:
+            # "a man standing between two women", "a wombat sits in a chair": where he is, and his posture
+            verb = _POSTURES[word]
+            if verb not in self.spec.entities[self.subject].actions:
                 self.spec.entities[self.subject].actions.append(verb)
 
     def _on_colour(self, i: int, length: int, value: object) -> None:

@@ -326,6 +326,7 @@ def test_the_generator_draws_a_posture_and_a_participle_before_a_name():
     spec = parse_prompt("a man without a hat standing between two women in straw hats")
     assert "stand" in spec.entities[0].actions
     assert "sit" in parse_prompt("the cat is sitting on a mat").entities[0].actions
+    assert "sit" in parse_prompt("A wombat sits in a yellow beach chair").entities[0].actions
     retriever = parse_prompt("a sleeping golden retriever on a rug").entities[0]
     assert retriever.cls == "dog" and "sleeping" in retriever.attributes and retriever.colour is None
 
