@@ -1,6 +1,8 @@
 """The independent evaluator in the real ASL, locally: moto's Step Functions interpreter runs Evaluate Round
 between Judge Images and Record Round; the offline Bedrock answers as the ground-truth evaluator."""
 
+import json
+
 import pytest
 
 from imagegate.export import build_run_document
@@ -72,7 +74,6 @@ def test_structured_expectations_make_the_checks(runtime):
 
     # Then the evaluation asks about each expected object (entity, count, colour, relation)
     checks = {key: data for key, data in runtime.objects(c.evaluation_checks_key("expected"))}
-    import json
 
     cached = json.loads(checks[c.evaluation_checks_key("expected")])
     assert cached["source"] == "expected"
@@ -112,3 +113,19 @@ def test_a_bedrock_evaluator_offline_answers_through_an_imperfect_lens(runtime):
     assert document["evaluationCostUsd"] > 0 and document["rounds"][0]["evaluationCostUsd"] > 0
     assert outcome.output["costUsd"] == document["costUsd"]
     assert outcome.output["evaluationCostUsd"] == pytest.approx(document["evaluationCostUsd"])
+
+
+def test_two_cats_told_apart_reach_the_ground_truth_with_their_labels_and_are_decided(runtime):
+    # Given a prompt that tells two cats apart by colour, run through the real ASL
+    runtime.run({"prompt": "a black cat above a white cat", "maxRounds": 1, "threshold": 10}, run_id="two-cats")
+    document = document_of(runtime, "two-cats")
+    # Then the stored checks carry which cat each is about (the contract's labels, kept by validation) ...
+    stored = dict(runtime.objects("runs/two-cats/"))
+
+    checks = json.loads(stored[c.evaluation_checks_key("two-cats")])["checks"]
+    relation = next(check for check in checks if check["kind"] == "relation")
+    assert (relation["subjectLabel"], relation["objectLabel"]) == ("black", "white")
+    # ... and the ground truth decides the relation and the colours (it left them undecided or failed them all)
+    answered = {check["question"]: check["satisfied"] for check in document["rounds"][0]["evaluation"]["checks"]}
+    assert answered["Is the black cat above the white cat?"] is not None
+    assert all(answered[q] is not None for q in ("Is one of the cats black?", "Is one of the cats white?"))
