@@ -214,6 +214,7 @@ class LocalRuntime:
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> LocalRuntime:
         try:
+            _moto_batch_models_on_demand()
             self._set_environment()
             self._start_moto()
             self._undo.append(make_moto_models_thread_safe())
@@ -951,6 +952,33 @@ def make_moto_action_names_listed_once() -> Callable[[], None]:
         listed.cache_clear()
 
     return undo
+
+
+def _moto_batch_models_on_demand() -> None:
+    """moto's Step Functions interpreter imports moto.batch.utils (an enum for its Batch task integration), and
+    importing the moto.batch package runs its __init__, which imports moto.batch.models and with it moto.ec2, ECS,
+    IAM and Logs: 0.8 s of the 0.9 s the interpreter's import takes, in every process that starts a runtime (the
+    CLI, serve, each Map worker, each e2e subprocess). No workflow here calls Batch. The package is registered
+    without running its __init__ (its modules still load from its folder), and what the __init__ would have defined
+    (batch_backends) is imported from moto.batch.models the first time anything asks for it."""
+    import importlib.util
+    import sys
+
+    if "moto.batch" in sys.modules:
+        return
+    spec = importlib.util.find_spec("moto.batch")
+    if spec is None or spec.submodule_search_locations is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+
+    def on_demand(name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(importlib.import_module("moto.batch.models"), name)
+
+    package.__getattr__ = on_demand  # type: ignore[method-assign]  # PEP 562: asked only for names it lacks
+    sys.modules["moto.batch"] = package
+    sys.modules["moto"].batch = package  # as an import of the package binds it on its parent
 
 
 def _reset_cached_clients() -> None:
