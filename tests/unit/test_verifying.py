@@ -474,3 +474,15 @@ def test_a_round_the_verifier_failed_ranks_below_every_round_it_did_not_fail(
     loop = {"bestRound": 1, "bestScore": best_score, "bestVerificationFailed": best_failed}
     assert improves_on_best(loop, score, failed) is improves
     assert improves_on_best({**loop, "bestRound": 0}, score, failed) is True  # the first round is the best so far
+
+
+def test_a_relation_of_a_thing_to_another_of_its_kind_fails_when_one_is_detected(storage):
+    images, _runs = storage
+    # Given the judge claims a cat above a cat, and Rekognition boxes one cat
+    checks = [check("Is the cat above the cat?", "relation", "cat", relation="above", object="cat")]
+    found = labels_response(label("Cat", instance(0.4, 0.3, "black")))
+    summary = verify(storage, judged_round(storage, checks), StubbedRekognition().labels(found))
+    # Then nothing can be above it: the check fails (the detections' Instance objects are new on every call, so
+    # the same box is found by value, never paired with itself)
+    [result] = images.get_json(summary["verificationKey"])["checks"]
+    assert result["satisfied"] is False and "one cat only" in result["evidence"]

@@ -345,6 +345,10 @@ def _ground_colour(subject: str, check: JudgeCheck, instances: list[Instance], l
     )
 
 
+def _box(instance: Instance) -> tuple[float, float, float, float]:
+    return instance.x, instance.y, instance.w, instance.h
+
+
 def told_apart(instances: list[Instance], which: str, labels_map: LabelMapping) -> list[Instance] | None:
     """The instances a check means by a word that tells two of a kind apart (subjectLabel / objectLabel): those
     whose dominant colour is that colour; None when the word is no colour the detector names ("wooden")."""
@@ -393,10 +397,15 @@ def _ground_relation(
             return False, f"no {which} {other} detected", f"the image shows no {which} {other}; the prompt asks for one"
         other = f"{which} {other}"
     threshold = labels_map.thresholds.position_threshold
-    # an instance is never placed against itself ("a black cat above a white cat": two cats, one pair)
-    pairs = [relative_position(a, b, threshold) for a in instances for b in others if a is not b]
+    # an instance is never placed against itself ("a black cat above a white cat": two cats, one pair); the
+    # detections build new Instance objects per call, so the same box is the same instance
+    pairs = [relative_position(a, b, threshold) for a in instances for b in others if _box(a) != _box(b)]
     if not pairs:
-        return None, f"one {subject} only: nothing for it to be {relation}", ""
+        return (
+            False,
+            f"one {subject} only: nothing for it to be {relation}",
+            f"the image shows one {subject}; the prompt asks for the {subject} {relation} the {other}",
+        )
     if all(relation in found for found in pairs):  # GenEval: every pair
         return True, f"every {subject} is {relation} every {other}", ""
     shown = sorted({r for found in pairs for r in found}) or ["level with"]

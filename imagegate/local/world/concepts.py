@@ -708,7 +708,7 @@ IRREGULAR_PARTICIPLES = frozenset(
         """
     thrown blown drawn grown shown flown worn torn sworn broken frozen fallen hidden driven ridden written eaten
     taken given beaten bitten forgotten spoken stolen woken chosen sewn sown mown hewn swollen sunk spun hung
-    stuck struck caught bought brought built burnt dealt dug fed felt fought found held kept knelt laid led left
+    stuck struck caught bought brought built burnt dealt dug fed felt fought found held kept knelt laid led
     lent lit lost made meant met paid said sent shot slept sold sought spent split spread stood swept taught told
     thought understood wept wound wrung cut sunken
     """

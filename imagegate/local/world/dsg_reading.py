@@ -1492,14 +1492,15 @@ _PICTURE_PROPERTY_ITEM = re.compile(
 )
 
 
+_LAMP_WORDS = frozenset(
+    _words("street traffic string tail head flash neon porch ceiling desk flood fairy christmas night reading tea")
+)
+
+
 def _drawn_light(phrase: str) -> bool:
     """A light that is a thing ("a street light", "a neon light"): a noun before "light" that names a lamp."""
     words = phrase.split()
-    return (
-        words[-1] == "light"
-        and len(words) > 1
-        and words[-2] in {"street", "traffic", "string", "tail", "head", "flash"}
-    )
+    return words[-1] == "light" and len(words) > 1 and words[-2] in _LAMP_WORDS
 
 
 def _picture_property_question(phrase: str) -> str | None:
@@ -2059,9 +2060,9 @@ def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
     following = tokens[i + 1]
     if previous is not None and (previous.word == "," or previous.word in _MEDIUM_NOUNS or previous.word in _ART_NOUNS):
         return following.word not in _DETERMINERS
-    if previous is None or _unknown_word(following.word):
-        # "by leonora carrington" opening a prompt; "a city by moebius": a word no dictionary has (a name) after
-        # "by", with no article, is who made it ("by the lake", "by a window", "by moonlight" are places and light)
+    if previous is None or (_unknown_word(following.word) and following.raw[:1].isupper()):
+        # "by leonora carrington" opening a prompt; "a city by Moebius": a name no dictionary has, written with a
+        # capital, after "by" is who made it ("by the lake", "by moonlight", "by lakeside" are places and light)
         return following.word not in _DETERMINERS and following.word.isalpha()
     return (
         following.raw[:1].isupper()

@@ -275,6 +275,9 @@ def _settings(text: str) -> tuple[str, dict[str, str]]:
 class _Reading:
     def __init__(self, prompt: str) -> None:
         self.checks: list[dict] = []
+        self.first_looks: dict[str, str] = {}  # entity id -> its first colour or attribute (which one it is)
+        self.first_colours: dict[str, str] = {}  # entity id -> its first colour
+        self.related: set[tuple[str, str, str]] = set()  # (subject id, relation, object id) already asked
         self.entities: list[dict] = []  # {"noun", "lemma", "id", "count", "colour", "attributes"}
         self.texts: list[str] = []
         self.prompt = prompt
@@ -421,9 +424,7 @@ class _Reading:
         return self.checks
 
     def _first_colour(self, entity: dict) -> str | None:
-        return next(
-            (c["colour"] for c in self.checks if c["kind"] == "colour" and c.get("parent") == entity["id"]), None
-        )
+        return self.first_colours.get(entity["id"])
 
     def _tell_apart(self) -> None:
         """Two things of one noun told apart by a colour or property ("a black cat above a white cat"): each
@@ -431,14 +432,11 @@ class _Reading:
         names it, so a VLM answers about that one, as a real judge reads "the black cat"; without it every cat
         would have to be black and white at once."""
         labels: dict[str, str] = {}
-        for noun in {e["lemma"] for e in self.entities}:
-            same = [e["id"] for e in self.entities if e["lemma"] == noun]
-            first = {
-                i: next((c.get("colour") or c.get("attribute") for c in self.checks if c.get("parent") == i
-                         and c["kind"] in {"colour", "attribute"}), None)
-                for i in same
-            }  # fmt: skip
-            named = {i: str(label) for i, label in first.items() if label}
+        by_noun: dict[str, list[str]] = {}
+        for entity in self.entities:
+            by_noun.setdefault(entity["lemma"], []).append(entity["id"])
+        for same in by_noun.values():
+            named = {i: self.first_looks[i] for i in same if i in self.first_looks}
             if len(same) > 1 and named and len(set(named.values())) == len(named):
                 labels.update(named)
         for check in self.checks:
@@ -620,6 +618,8 @@ class _Reading:
                 self._attribute(entity, word)
 
     def _colour(self, entity: dict, colour: str) -> None:
+        self.first_colours.setdefault(entity["id"], colour)
+        self.first_looks.setdefault(entity["id"], colour)
         self._add(
             {
                 "kind": "colour",
@@ -631,6 +631,7 @@ class _Reading:
         )
 
     def _attribute(self, entity: dict, adjective: str) -> None:
+        self.first_looks.setdefault(entity["id"], adjective)
         self._add(
             {
                 "kind": "attribute",
@@ -666,11 +667,10 @@ class _Reading:
         if obj2 is not None:
             check["object2"] = obj2["lemma"]
             check["question"] = f"Is the {subject['lemma']} between the {obj['lemma']} and the {obj2['lemma']}?"
-        if obj2 is None and any(
-            (c.get("parent"), c.get("relation"), c.get("_object")) == (subject["id"], relation, obj["id"])
-            for c in self.checks
-        ):
+        if obj2 is None and (subject["id"], relation, obj["id"]) in self.related:
             return  # said again ("a black cat above a white cat, the black cat clearly above the white cat")
+        if obj2 is None:
+            self.related.add((subject["id"], relation, obj["id"]))
         self._add(check)
 
     def _action(self, agent: dict, verb: str, obj: str | None) -> None:

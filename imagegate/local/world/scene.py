@@ -390,6 +390,7 @@ class _Parser:
         self.twins: dict[int, int] = {}  # a pair split by colour ("one black and one white"): first -> second
         self.holder: tuple[int, str] | None = None  # "a cup of", "a jar filled with": what the next thing is in
         self.with_owner: int | None = None  # "a teapot with tea inside": who the with-phrase is about
+        self.scene_by_name = False  # the scene came from a word naming a thing's kind ("a park bench")
         self.clause_nouns = 0  # things named since the clause began (a list item, a sentence)
         self.joined: list[int] = []  # "a red apple and a green pear on a plate": the apple, joined to the pear
 
@@ -468,7 +469,8 @@ class _Parser:
             colours.append(str(value))
             j += len(opener) + length
         group.count, group.colour = 1, colours[0]
-        self.spec.entities.append(replace(group, count=1, colour=colours[1], attributes=[*group.attributes]))
+        twin = replace(group, count=1, colour=colours[1], attributes=[*group.attributes], actions=[*group.actions])
+        self.spec.entities.append(twin)
         self.twins[self.subject] = len(self.spec.entities) - 1  # what is said of the pair next holds for both
         return j - i
 
@@ -741,7 +743,10 @@ class _Parser:
             self.spec.texts.append(TextSpec(text=text))
 
     def _on_scene(self, i: int, length: int, value: object) -> None:
-        self._set_setting("scene", str(value), replaceable=self.spec.scene == "sky")
+        # "a kitchen table in a garden": a setting word naming a thing's kind is a weaker claim than "in a garden"
+        naming = i + length < len(self.tokens) and _match(self.tokens, i + length)[1] == "object"
+        self._set_setting("scene", str(value), replaceable=self.spec.scene == "sky" or self.scene_by_name)
+        self.scene_by_name = naming and self.spec.scene == str(value)
 
     def _on_light(self, i: int, length: int, value: object) -> None:
         if value in {"day", "dark"} and self._next_kind(i + length) == "colour":
@@ -772,6 +777,7 @@ class _Parser:
         if value in _CLAUSE_ENDS:
             self.subject = None
             self.relation = None
+            self.twins = {}  # "two dogs, one black and one white. the black dog ...": one of them, not the pair
             self.between = None
         self.predicate = False
         if value not in {"of", "in", "at"}:

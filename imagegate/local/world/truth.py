@@ -77,11 +77,9 @@ def _drawn_as_kind(percept: Percept, noun: str) -> list[SeenObject]:
     words = noun.split()
     if len(words) < 2:
         return []
-    # a modifier that is the picture's setting ("a kitchen table" in a kitchen, "a park bench" in a park): the
-    # world draws the setting for it, not a code on the thing
-    said = [
-        word for word in words[:-1] if vocab.SCENE_WORDS.get(word) is None or vocab.SCENE_WORDS[word] != percept.scene
-    ]
+    # a modifier that names a setting ("a kitchen table", "a park bench"): the world draws no mark for it on the
+    # thing (the generator reads it as a setting), so the head decides, as a detector's class would
+    said = [word for word in words[:-1] if vocab.SCENE_WORDS.get(word) is None]
     codes = [attribute_code(word) for word in said]
     return [o for o in instances_of(percept, words[-1]) if all(code in o.attributes for code in codes)]
 
@@ -275,7 +273,10 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
                 (a, b, c) for a in found for b in targets for c in others if a is not b and a is not c and b is not c
             ]
             return bool(pairs) and all(_between(a, b, c) for a, b, c in pairs)
-        return _all([_pair(relation, a, b) for a in found for b in targets if a is not b])
+        pairs = [(a, b) for a in found for b in targets if a is not b]
+        if not pairs:
+            return False  # "a wooden chair next to a metal chair" with one chair drawn: nothing to be next to
+        return _all([_pair(relation, a, b) for a, b in pairs])
     return None
 
 

@@ -232,14 +232,9 @@ SYNONYMS: dict[str, str] = {
     "t shirt": "shirt",  # "t-shirt" (concepts.lemma reads a hyphen as a space)
     "tshirt": "shirt",
     "tee": "shirt",
-    # dog breeds are drawn as a dog (a detector's class, as GenEval's COCO detector names them)
-    **dict.fromkeys(
-        (
-            "golden retriever", "retriever", "labrador", "poodle", "corgi", "beagle", "dalmatian", "husky", "pug",
-            "terrier", "bulldog", "dachshund", "pitbull", "german shepherd", "chihuahua", "greyhound", "collie",
-        ),
-        "dog",
-    ),
+    # "golden retriever": one name (not the colour gold on a retriever); other breeds stay their own concepts
+    "golden retriever": "retriever",
+    "labrador retriever": "retriever",
 }  # fmt: skip
 
 # Plural forms that the +s/+es/ies rule gets wrong; words that are their own plural.

@@ -1573,7 +1573,7 @@ def test_an_adjective_before_a_style_word_says_how_the_style_is_done():
 
 @pytest.mark.parametrize(
     ("prompt", "artist"),
-    [("by leonora carrington", "leonora carrington"), ("a cyberpunk city by moebius, highly detailed", "moebius")],
+    [("by leonora carrington", "leonora carrington"), ("a cyberpunk city by Moebius, highly detailed", "moebius")],
 )
 def test_by_a_name_no_dictionary_has_is_who_made_it(prompt, artist):
     asked = questions(prompt)
@@ -1583,6 +1583,7 @@ def test_by_a_name_no_dictionary_has_is_who_made_it(prompt, artist):
 
 def test_by_a_place_or_a_thing_is_still_beside_it():
     assert "Is the man next to the window?" in questions("a man standing by a window")
+    assert not any("style of lakeside" in q for q in questions("a tent by lakeside"))
     assert "Is the scene a lake?" in questions("a house by the lake")
 
 
