@@ -656,7 +656,7 @@ class _Parser:
 
         A repeated noun is the same object whatever words carry it ("a dog ... the dog ... a dog"): only a
         different colour ("a red car and a blue car") or "another"/"a second" makes a new one."""
-        existing = None if pending.new_instance else self._find_entity(mention)
+        existing = None if pending.new_instance else self._find_entity(mention, pending.definite)
         if existing is None:
             self.spec.entities.append(mention)
             return len(self.spec.entities) - 1
@@ -672,12 +672,20 @@ class _Parser:
                 entity.attributes.append(adjective)
         return existing
 
-    def _find_entity(self, mention: Entity) -> int | None:
+    def _find_entity(self, mention: Entity, definite: bool = False) -> int | None:
         candidates = [k for k, e in enumerate(self.spec.entities) if e.cls == mention.cls]
         if mention.colour:
             same = [k for k in candidates if self.spec.entities[k].colour == mention.colour]
             free = [k for k in candidates if self.spec.entities[k].colour is None]
             candidates = same or free
+        if mention.attributes and not definite:
+            # "a wooden chair next to a metal chair": told apart by what they are, two chairs (as by colour)
+            candidates = [
+                k
+                for k in candidates
+                if not self.spec.entities[k].attributes
+                or set(self.spec.entities[k].attributes) & set(mention.attributes)
+            ]
         return candidates[0] if candidates else None
 
     def _add_relation(self, subject: int, relation: str, obj: int, obj2: int | None = None) -> None:

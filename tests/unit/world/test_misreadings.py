@@ -421,3 +421,11 @@ def test_the_twins_of_one_black_and_one_white_do_not_share_what_one_of_them_does
 def test_a_hyphenated_place_in_the_image_is_still_a_place():
     spec = parse_prompt("a cat in the top-left corner")
     assert spec.entities[0].position is not None
+
+
+def test_the_generator_draws_two_things_told_apart_by_what_they_are():
+    assert [(e.cls, e.attributes) for e in parse_prompt("a wooden chair next to a metal chair").entities] == [
+        ("chair", ["wooden"]),
+        ("chair", ["metal"]),
+    ]
+    assert len(parse_prompt("a big dog. the dog is happy").entities) == 1  # named again: the same dog
