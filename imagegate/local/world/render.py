@@ -340,14 +340,15 @@ def _layout(
         if entity.position:
             position = entity.position
             if k not in in_layout and rng.random() < plan.profile.position_error:
-                position = _MIRROR[position]
+                position = _mirrored(position)
                 plan.mistakes.append(f"misplaced {entity.cls}")
                 note(k, f"placed {position} (asked {entity.position}: misplaced)")
             else:
                 note(k, f"placed {position}")
-            axis, value = _POSITION_TARGETS[position]
-            (xs if axis == "x" else ys)[k] = value
-            fixed[k].add(axis)
+            for part in position.split():  # "top left": a corner, one place on each axis
+                axis, value = _POSITION_TARGETS[part]
+                (xs if axis == "x" else ys)[k] = value
+                fixed[k].add(axis)
     for relation, lay in zip(spec.relations, laid_out, strict=True):
         a, b = relation.subject, relation.object
         kind = relation.relation
@@ -366,8 +367,8 @@ def _layout(
             plan.mistakes.append(f"swapped {names}")
             if lay:  # the frame mirrored: each object where the other was asked
                 for k in (a, b):
-                    if spec.entities[k].position:
-                        axis, value = _POSITION_TARGETS[_MIRROR[spec.entities[k].position]]
+                    for part in _mirrored(spec.entities[k].position or "").split():
+                        axis, value = _POSITION_TARGETS[part]
                         (xs if axis == "x" else ys)[k] = value
             reverse = OPPOSITE_RELATION.get(kind)
             asked, kind = kind, reverse if reverse and reverse != kind else "far from"
@@ -381,16 +382,22 @@ def _layout(
     return targets, depths, inside, flanks
 
 
+def _mirrored(position: str) -> str:
+    """The place across the frame ("top left" -> "bottom right")."""
+    return " ".join(_MIRROR[part] for part in position.split())
+
+
 def _positions_imply(pos_a: str | None, pos_b: str | None, relation: str) -> bool:
     """Do the absolute positions the prompt gives already spell out this relation?"""
+    a, b = set((pos_a or "").split()), set((pos_b or "").split())
     if relation == "left of":
-        return pos_a == "left" or pos_b == "right"
+        return "left" in a or "right" in b
     if relation == "right of":
-        return pos_a == "right" or pos_b == "left"
+        return "right" in a or "left" in b
     if relation in {"above", "on top of"}:
-        return pos_a == "top" or pos_b == "bottom"
+        return "top" in a or "bottom" in b
     if relation in {"below", "under"}:
-        return pos_a == "bottom" or pos_b == "top"
+        return "bottom" in a or "top" in b
     return False
 
 

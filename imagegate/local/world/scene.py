@@ -743,6 +743,14 @@ class _Parser:
         entity = self.spec.entities[self.subject]
         if entity.position is None:
             entity.position = position
+        elif (
+            " " not in entity.position
+            and {entity.position, position} <= {"top", "bottom", "left", "right"}
+            and (entity.position in {"top", "bottom"}) != (position in {"top", "bottom"})
+        ):
+            # "in the top left corner": a corner, the vertical place first ("top left")
+            vertical, horizontal = sorted((entity.position, position), key=lambda p: p not in {"top", "bottom"})
+            entity.position = f"{vertical} {horizontal}"
         self.relation = None
 
     def _on_text(self, i: int, length: int, value: object) -> None:

@@ -429,3 +429,18 @@ def test_the_generator_draws_two_things_told_apart_by_what_they_are():
         ("chair", ["metal"]),
     ]
     assert len(parse_prompt("a big dog. the dog is happy").entities) == 1  # named again: the same dog
+
+
+def test_a_corner_is_a_place_on_both_axes():
+    # "in the top left corner": the evaluator asks top and left; the generator drew only the top (0/40 on the left)
+    assert parse_prompt("a cat in the top left corner").entities[0].position == "top left"
+    assert parse_prompt("a cat in the top-left corner").entities[0].position == "top left"
+    checks = truth.checks_from_prompt("a cat in the top left corner")
+    left = next(c for c in checks if c.get("position") == "left")
+    held = [
+        truth.answer_checks(encode_png(render_image("a cat in the top left corner", "", seed, 512, 512)[0]), [left])[
+            left["id"]
+        ]
+        for seed in range(20)
+    ]
+    assert sum(bool(h) for h in held) >= 10
