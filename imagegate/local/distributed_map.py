@@ -332,8 +332,8 @@ class LocalDistributedMap:
     ) -> str | None:
         """The children in ``workers`` processes, one child at a time each (so at most ``workers`` <= MaxConcurrency
         running; each worker has the next child queued): each ended child's items and objects are written here before
-        its result is recorded. Once the
-        failures pass the tolerated share, the workers stop their running children and the rest stay PENDING."""
+        its result is recorded. Once the failures pass the tolerated share, the workers stop their running children
+        and the rest stay PENDING."""
         import multiprocessing
         from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 

@@ -1484,12 +1484,18 @@ _PICTURE_PROPERTY_HEADS = {
     "light": "light",
     "lighting": "light",
 }  # fmt: skip
+_PICTURE_PROPERTY_HEADS_LONGEST_FIRST = tuple(sorted(_PICTURE_PROPERTY_HEADS, key=len, reverse=True))
 _PICTURE_PROPERTY_ITEM = re.compile(
     r"(?:^|[,;:.])\s*(?P<phrase>(?:(?!(?:a|an|the|and|or|with|in|on|of|at|by|to|from|for|under|below|above|over|near"
     r"|behind|beside|next|into|onto|across|through|around|between|is|are)\b)[a-z][a-z0-9']* ){1,3}(?:"
-    + "|".join(sorted(map(re.escape, _PICTURE_PROPERTY_HEADS), key=len, reverse=True))
+    + "|".join(map(re.escape, _PICTURE_PROPERTY_HEADS_LONGEST_FIRST))
     + r"))\s*(?=[,;.]|$)"
 )
+
+
+def _picture_property_head(phrase: str) -> str | None:
+    """The word for a picture's look a phrase ends with ("colour palette" before "palette"), if any."""
+    return next((head for head in _PICTURE_PROPERTY_HEADS_LONGEST_FIRST if phrase.endswith(head)), None)
 
 
 _LAMP_WORDS = frozenset(
@@ -1505,7 +1511,7 @@ def _drawn_light(phrase: str) -> bool:
 
 def _picture_property_question(phrase: str) -> str | None:
     """The question for a picture's property named by its head noun ("Does the image have a pastel palette?")."""
-    head = next((h for h in sorted(_PICTURE_PROPERTY_HEADS, key=len, reverse=True) if phrase.endswith(h)), None)
+    head = _picture_property_head(phrase)
     if head is None or phrase == head:
         return None
     if _PICTURE_PROPERTY_HEADS[head] == "light" or head.endswith("s"):
@@ -1539,14 +1545,14 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
                 lowered = lowered[: match.start()] + " " * len(phrase) + lowered[match.end() :]
     for match in _PICTURE_PROPERTY_ITEM.finditer(lowered):
         phrase = match.group("phrase")
-        head = next(h for h in sorted(_PICTURE_PROPERTY_HEADS, key=len, reverse=True) if phrase.endswith(h))
+        kind = _PICTURE_PROPERTY_HEADS[_picture_property_head(phrase) or "light"]  # the pattern ends on a head
         if phrase.split()[0] in _DETERMINERS or phrase.split()[0] in _NUMBERS:
             continue  # "two tones": a count of things, not a look
         if " ".join(phrase.split()[-2:]) in _COMPOUNDS or _drawn_light(phrase):
             continue  # "traffic light", "string lights": a thing in the picture
-        if _PICTURE_PROPERTY_HEADS[head] == "light" and any(w in vocab.LIGHT_WORDS for w in phrase.split()[:-1]):
+        if kind == "light" and any(w in vocab.LIGHT_WORDS for w in phrase.split()[:-1]):
             continue  # "soft morning light": the light the world knows by its word (morning), read as before
-        found.append((match.start("phrase"), _PICTURE_PROPERTY_HEADS[head], phrase))
+        found.append((match.start("phrase"), kind, phrase))
     if not found:
         return text, []
     # Blank the phrases in the original (same offsets: "-" -> " " kept the length).
