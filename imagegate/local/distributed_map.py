@@ -35,6 +35,7 @@ import json
 import re
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -51,6 +52,7 @@ CHILD_STATE_MACHINE_SUFFIX = "-item-processor"
 _STATUSES = ("SUCCEEDED", "FAILED", "PENDING")
 _ENDED_FAILED = ("FAILED", "TIMED_OUT", "ABORTED")
 _NAME_OK = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+_STOP_WAIT_SECONDS = 5.0  # how long the stopped children may take to end (moto's threads end in milliseconds)
 _POLL_SECONDS = 0.2  # without an end signal (child_ended) in this long, the running children are looked up
 
 
@@ -443,12 +445,20 @@ def _items_in(lines: Iterator[str]) -> Iterator[Any]:
 
 
 def _stop(sfn: Any, running: dict[str, tuple[str, str]], error: str) -> None:
-    """Stops the children still running (an execution that ended meanwhile is left as it ended)."""
+    """Stops the children still running (an execution that ended meanwhile is left as it ended), and returns once
+    they have ended: AWS's StopExecution answers with the execution ABORTED, while moto's only asks the execution's
+    thread to stop, which marks it ABORTED a moment later (CI once listed a stopped child as RUNNING)."""
+    stopped = []
     for arn in running:
         try:
             sfn.stop_execution(executionArn=arn, error=error)
         except ClientError:  # it ended on its own meanwhile: nothing left to stop
             continue
+        stopped.append(arn)
+    deadline = time.monotonic() + _STOP_WAIT_SECONDS
+    for arn in stopped:
+        while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING" and time.monotonic() < deadline:
+            time.sleep(_POLL_SECONDS / 20)
 
 
 def _select(selector: Any, value: Any, index: int, map_input: Any) -> Any:
