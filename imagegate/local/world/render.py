@@ -46,6 +46,10 @@ SMALL_WIDTH, SMALL_HEIGHT = 15, 9
 # several held instances are drawn small, two to a row, at most MAX_HELD (the rest where they fall). Geometry of
 # this world, not a published figure.
 MAX_HELD = 4
+# Several things on one support ("three apples on a plate") are drawn small, side by side in one row standing on
+# its top edge, at most MAX_ON_SUPPORT (wider rows put the outer ones past what "on" reads as above; the rest fall
+# where they fall and fail the relation). Geometry of this world, not a published figure.
+MAX_ON_SUPPORT = 3
 LARGE_WIDTH, LARGE_HEIGHT = 36, 27
 MARKER_OFFSET_X, MARKER_ROW = 2, 4
 SMALL_OFFSET_X, SMALL_ROW = 1, 2
@@ -106,6 +110,7 @@ class Instance:
     large: bool = False  # drawn as a container (something is inside it)
     inside: int | None = None  # index (in the plan's instances) of the container it is drawn within
     host_slot: int = 0  # which of several held instances it is (drawn side by side within the container)
+    on_top_of: int | None = None  # index of the support it stands on, one of several in a row on its top edge
     actions: tuple[str, ...] = ()  # verbs drawn on it as action codes (concepts.action_code)
     # set when the instance was read back from an image (an edit keeps what it does not change): its concept
     # code and attribute codes as perceived, instead of the ones cls and attributes would give
@@ -179,7 +184,7 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random, profil
     rates = plan.profile
     _plan_setting(spec, plan, rng)
     entities = [_realise_entity(e, spec, plan, rng) for e in spec.entities]
-    targets, depths, inside, flanks = _layout(spec, plan, rng)
+    targets, depths, inside, flanks, supports = _layout(spec, plan, rng)
     crowd = len(spec.entities) - 1
     first: dict[int, int] = {}  # entity -> its first instance
     drawn_counts: dict[int, int] = {}  # entity -> how many instances
@@ -217,11 +222,17 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random, profil
                 plan.instances[first[held] + n].inside = first[container]
                 plan.instances[first[held] + n].host_slot = n
                 plan.instances[first[held] + n].small = plan.instances[first[held] + n].small or several
-    for relation in spec.relations:
-        # "two mugs on a counter": the support drawn wide, so each of several things on it stands on it
-        if relation.relation == "on top of" and drawn_counts.get(relation.subject, 0) > 1 and relation.object in first:
-            support = plan.instances[first[relation.object]]
-            support.large, support.small = True, False
+    for held, support in supports.items():
+        # "three apples on a plate" (followed, not ignored or swapped): the support drawn wide, each of several
+        # things on it small, side by side on its top edge
+        if drawn_counts.get(held, 0) > 1 and held in first and support in first:
+            plan.instances[first[support]].large = True
+            plan.instances[first[support]].small = False
+            row = min(drawn_counts[held], MAX_ON_SUPPORT)
+            for n in range(row):
+                plan.instances[first[held] + n].on_top_of = first[support]
+                plan.instances[first[held] + n].host_slot = n
+                plan.instances[first[held] + n].small = True
     _plan_extras(spec, plan, suppressed, rng)
     for text in spec.texts:
         garble = rng.random() < min(0.95, rates.text_error + rates.text_error_per_char * len(text.text))
@@ -307,9 +318,10 @@ _MIRROR = {"left": "right", "right": "left", "top": "bottom", "bottom": "top", "
 
 def _layout(
     spec: SceneSpec, plan: RenderPlan, rng: random.Random
-) -> tuple[list[tuple[float, float]], dict[int, int], dict[int, int], dict[int, float]]:
-    """Desired centre per entity, its depth (0 = nearest), which entity is drawn inside which, and the entities
-    whose instances flank their centre (by how far: "between two women"), following
+) -> tuple[list[tuple[float, float]], dict[int, int], dict[int, int], dict[int, float], dict[int, int]]:
+    """Desired centre per entity, its depth (0 = nearest), which entity is drawn inside which, the entities
+    whose instances flank their centre (by how far: "between two women"), and which entity stands on which,
+    following
     positions and relations - or, by mistake, not (a relation ignored, or swapped: the roles reversed, "far
     from" for one with no reverse). 3D relations are followed as often as 2D ones (an assumption).
 
@@ -326,6 +338,7 @@ def _layout(
     depths: dict[int, int] = {k: 0 for k in xs}
     inside: dict[int, int] = {}
     flanks: dict[int, float] = {}
+    supports: dict[int, int] = {}
     laid_out = [
         _positions_imply(spec.entities[r.subject].position, spec.entities[r.object].position, r.relation)
         for r in spec.relations
@@ -378,8 +391,10 @@ def _layout(
             note(a, f"{kind} the {spec.entities[b].cls}")
             note(b, f"the {spec.entities[a].cls} {kind} it")
         _apply_relation(kind, a, b, xs, ys, fixed, depths, inside, relation.object2, flanks)
+        if kind == "on top of":
+            supports.setdefault(a, b)  # the first statement about an object wins
     targets = [(min(0.9, max(0.1, xs[k])), min(0.85, max(0.15, ys[k]))) for k in range(len(spec.entities))]
-    return targets, depths, inside, flanks
+    return targets, depths, inside, flanks, supports
 
 
 def _mirrored(position: str) -> str:
@@ -567,9 +582,13 @@ def draw_plan(plan: RenderPlan, size: tuple[int, int], rng: random.Random) -> Im
     if plan.artifacts:
         _artifacts(draw, size, rng)
     occupied = _draw_texts(draw, plan.texts, size)
-    # containers first (they need room), what is inside them last (within their boxes)
+    # containers and supports first (they need room), what is inside or on them last (within or on their boxes)
     order = sorted(
-        range(len(plan.instances)), key=lambda k: (not plan.instances[k].large, plan.instances[k].inside is not None)
+        range(len(plan.instances)),
+        key=lambda k: (
+            not plan.instances[k].large,
+            plan.instances[k].inside is not None or plan.instances[k].on_top_of is not None,
+        ),
     )
     plan.text_boxes = list(occupied)
     boxes = plan.boxes
@@ -578,7 +597,10 @@ def draw_plan(plan: RenderPlan, size: tuple[int, int], rng: random.Random) -> Im
     for k in order:
         instance = plan.instances[k]
         host = boxes.get(instance.inside) if instance.inside is not None else None
-        boxes[k] = _draw_instance(draw, instance, size, occupied, host)
+        support = boxes.get(instance.on_top_of) if instance.on_top_of is not None else None
+        row = sum(other.on_top_of == instance.on_top_of for other in plan.instances) if support else 0
+        at = _on_support(instance, support, row, size, occupied) if support else None
+        boxes[k] = _draw_instance(draw, instance, size, occupied, host, at)
     if plan.style:
         _draw_frame(draw, plan.style, size)
     return image
@@ -624,6 +646,8 @@ def drawn_description(plan: RenderPlan, generator: str, nouns: tuple[str, ...] =
             entry["details"] = [*instance.attributes, *instance.actions]
         if instance.inside is not None:
             entry["inside"] = plan.instances[instance.inside].cls
+        if instance.on_top_of is not None:
+            entry["on"] = plan.instances[instance.on_top_of].cls
         objects.append(entry)
     texts = [
         {"text": text, "box": fraction((b[0], b[1], b[2] - b[0] + 1, b[3] - b[1] + 1))}
@@ -691,14 +715,18 @@ def _draw_instance(
     size: tuple[int, int],
     occupied: list[tuple[int, int, int, int]],
     host: tuple[int, int, int, int] | None = None,
+    at: tuple[int, int] | None = None,
 ) -> tuple[int, int, int, int] | None:
     """A filled blob in the object's colour carrying its concept code (and depth bits, attribute and action
-    rows), in the nearest free slot, or within its container's box (host: left, top, width, height), clear of
-    the container's marker. Returns its box (left, top, width, height), or None when there was no room."""
+    rows), in the nearest free slot, within its container's box (host: left, top, width, height), clear of
+    the container's marker, or at a given top-left corner (`at`: its place on a support, see _on_support).
+    Returns its box (left, top, width, height), or None when there was no room."""
     width, height = size
     large = instance.large and host is None
     blob_w, blob_h, offset_x, row = blob_geometry(instance.small and not large, large)
-    if host is not None:  # within the container, clear of its marker; several side by side, two to a row
+    if at is not None:
+        x, y = at
+    elif host is not None:  # within the container, clear of its marker; several side by side, two to a row
         column, row_ = instance.host_slot % 2, instance.host_slot // 2
         x = host[0] + host[2] - (column + 1) * (blob_w + 2) - 1
         y = host[1] + host[3] - (row_ + 1) * (blob_h + 2) - 1
@@ -748,6 +776,32 @@ def _draw_instance(
         for k, ink in enumerate(pixelcode.attribute_marker(attribute)):
             draw.point((x + offset_x + k, y + row + 3 + n), fill=ink)
     return x, y, blob_w, blob_h
+
+
+def _on_support(
+    instance: Instance,
+    support: tuple[int, int, int, int],
+    row: int,
+    size: tuple[int, int],
+    occupied: list[tuple[int, int, int, int]],
+) -> tuple[int, int] | None:
+    """The top-left corner of one of `row` things standing side by side on a support's top edge (support: left,
+    top, width, height), the row centred on it (moved in from the canvas's edge), one cell above it; claimed in
+    `occupied`. None when that place is off the canvas or taken (by a text band or another object): it is then
+    drawn in the nearest free slot."""
+    blob_w, blob_h, _, _ = blob_geometry(True)
+    left, top, width, _ = support
+    row_width = row * (blob_w + 1) - 1
+    start = min(max(left + width // 2 - row_width // 2, MARGIN // 2), size[0] - MARGIN // 2 - row_width)
+    x = start + instance.host_slot * (blob_w + 1)
+    y = top - blob_h - 1
+    if y < MARGIN // 2:
+        return None
+    box = (x, y, x + blob_w - 1, y + blob_h - 1)
+    if any(_overlaps((x, y), taken, blob_w, blob_h) for taken in occupied):
+        return None
+    occupied.append(box)
+    return x, y
 
 
 def _overlaps(

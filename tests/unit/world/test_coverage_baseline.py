@@ -87,3 +87,29 @@ def test_a_hand_written_instance_number_is_dropped_but_a_names_number_stays(tmp_
     assert coverage.coverage(questions[:1], asking("cat"))["overall"] == (1, 1)
     assert coverage.coverage(questions[1:], asking("route"))["overall"] == (0, 1)
     assert coverage.coverage(questions[1:], asking("route 66"))["overall"] == (1, 1)
+
+
+def test_a_check_counts_as_never_passed_only_when_it_fails_in_every_render(monkeypatch):
+    # Given three checks answered over three renders: one False in all, one None in one render and False in the
+    # rest (a possession the world cannot decide when the thing is there), one True once
+    from imagegate.local.world import dsg_reading, render, truth
+
+    checks = [
+        {"id": "always", "kind": "relation"},
+        {"id": "undecided", "kind": "action"},
+        {"id": "once", "kind": "entity"},
+    ]
+    answers = iter(
+        [
+            {"always": False, "undecided": None, "once": False},
+            {"always": False, "undecided": False, "once": True},
+            {"always": False, "undecided": False, "once": False},
+        ]
+    )
+    monkeypatch.setattr(dsg_reading, "checks_from_prompt", lambda prompt: checks)
+    monkeypatch.setattr(render, "render_png", lambda *args: b"")
+    monkeypatch.setattr(truth, "answer_checks", lambda png, asked: next(answers))
+    # When the sweep runs
+    total, never, prompts, blocked = coverage.never_passed(["a prompt"], seeds=3)
+    # Then only the check that blocks every render is the world's blind spot (a None does not block a pass)
+    assert (total, dict(never), prompts, blocked) == (3, {"relation": 1}, 1, 1)

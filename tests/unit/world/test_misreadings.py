@@ -370,6 +370,21 @@ def test_several_things_in_or_on_one_thing_can_all_be_there(prompt, question):
     assert any(held) and not all(held)
 
 
+@pytest.mark.parametrize("prompt", ["three glass bottles on a wooden shelf", "two mugs on a counter"])
+def test_several_things_drawn_on_one_support_without_a_mistake_are_on_it(prompt):
+    # the generator's mistakes (a relation ignored or swapped, a count or an object missed) fail the check; a
+    # render that made none draws each thing standing on the support, and the truth must see it so (it drew
+    # them where they fell before, and "three bottles on a shelf" failed in every render)
+    checks = truth.checks_from_prompt(prompt)
+    check = next(c for c in checks if c.get("relation") == "on")
+    clean = []
+    for seed in range(40):
+        image, plan = render_image(prompt, "", seed, 512, 512)
+        if not plan.mistakes:
+            clean.append(truth.answer_checks(encode_png(image), [check])[check["id"]])
+    assert clean and all(clean)
+
+
 def test_the_generator_puts_both_of_two_joined_things_where_the_phrase_says():
     spec = parse_prompt("a red apple and a green pear on a white plate")
     named = [e.cls for e in spec.entities]
