@@ -198,6 +198,13 @@ _CONTAINERS: dict[str, str] = {
             "teapot",
             "flask",
             "kettle",
+            "holder",
+            "case",
+            "cage",
+            "tank",
+            "drawer",
+            "nest",
+            "aquarium",
         ],
         "inside",
     ),
@@ -393,6 +400,7 @@ class _Parser:
         self.scene_by_name = False  # the scene came from a word naming a thing's kind ("a park bench")
         self.clause_nouns = 0  # things named since the clause began (a list item, a sentence)
         self.joined: list[int] = []  # "a red apple and a green pear on a plate": the apple, joined to the pear
+        self.doer: int | None = None  # the last thing given a verb ("a hedgehog wearing a scarf, sitting ...")
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -490,7 +498,7 @@ class _Parser:
         if following in {"word", "object", "colour", "scene", "light", "style"} and not self._is_verb(j + 1):
             return None  # the phrase goes on: "laptop" modifies something further right, or is no compound
         head = self.tokens[j]
-        if is_verb_form(head) or is_past_form(head) or head in _NEVER_HEADS:
+        if self._verb_form(j) or is_past_form(head) or head in _NEVER_HEADS:
             return None  # "a bicycle down a hill", "a bowl full of apples", "a ball thrown by": no compound
         plural = next_value[1] if next_kind == "object" else (head != lemma(head) and _looks_plural(head))  # type: ignore[index]
         return 2, "object", (lemma(f"{word} {head}"), plural)
@@ -514,8 +522,17 @@ class _Parser:
         return False
 
     # token handlers ------------------------------------------------------
-    def _on_number(self, i: int, length: int, value: object) -> None:
+    def _on_number(self, i: int, length: int, value: object) -> int | None:
         word = " ".join(self.tokens[i : i + length])
+        if word == "both" and i and self.tokens[i - 1] == "," and self._predicate_follows(i + 1):
+            self._both()
+            after = self.tokens[i + 1]
+            if _match(self.tokens, i + 1)[1] == "word" and not self._verb_form(i + 1) and _is_modifier(after):
+                for k in dict.fromkeys([self.subject, *self.joined]):  # ", both asleep": how each of the two is
+                    if k is not None and after not in self.spec.entities[k].attributes:
+                        self.spec.entities[k].attributes.append(after)
+                return 2
+            return None
         self.pending.count = value if isinstance(value, int) else 1
         self.pending.count_stated = word not in {"a", "an"}
         self.pending.adjectives.clear()
@@ -541,14 +558,45 @@ class _Parser:
     def _on_negation(self, i: int, length: int, value: object) -> None:
         self.pending.negated = True
 
+    def _predicate_follows(self, i: int) -> bool:
+        """Does what follows ", both" say how the two are ("sitting", "asleep", "black"), not name a noun
+        ("both dogs")?"""
+        if i >= len(self.tokens):
+            return False
+        kind = _match(self.tokens, i)[1]
+        word = self.tokens[i]
+        return kind in {"copula", "colour"} or self._verb_form(i) or (kind == "word" and not _looks_plural(word))
+
+    def _both(self) -> None:
+        """ ", both sitting on a sofa", ", both asleep": the two things the clause named last (a relation's two,
+        "a cat to the left of a dog") are the subject, joined, of what follows."""
+        last = self.spec.relations[-1] if self.spec.relations else None
+        pair = (last.subject, last.object) if last else (len(self.spec.entities) - 2, len(self.spec.entities) - 1)
+        if min(pair) < 0 or pair[0] == pair[1]:  # "two dogs, both black": the one thing's instances
+            self.predicate = self.subject is not None
+            return
+        self.subject, self.joined = pair[0], [pair[1]]
+        self.relation = None
+        self.predicate = True
+        self._reset_pending()
+
+    def _after_comma_or_while(self, i: int) -> bool:
+        """A verb or posture right after "," or "while" with no noun of its own: the last doer's ("a hedgehog
+        wearing a scarf, sitting in leaves", "a firefighter holding a kitten while climbing down a ladder")."""
+        return bool(i) and self.tokens[i - 1] in {",", "while"} and self.doer is not None
+
     def _on_copula(self, i: int, length: int, value: object) -> None:
+        if self._after_comma_or_while(i) and self.tokens[i] in _POSTURES:
+            self.subject = self.doer
         self.predicate = self.subject is not None
         word = self.tokens[i]
         if self.subject is not None and word in _POSTURES:
             # "a man standing between two women", "a wombat sits in a chair": where he is, and his posture
             verb = _POSTURES[word]
-            if verb not in self.spec.entities[self.subject].actions:
-                self.spec.entities[self.subject].actions.append(verb)
+            for k in dict.fromkeys([self.subject, *self.joined]):  # ", both sitting": each of the two
+                if verb not in self.spec.entities[k].actions:
+                    self.spec.entities[k].actions.append(verb)
+            self.doer = self.subject
 
     def _on_colour(self, i: int, length: int, value: object) -> None:
         colour = str(value)
@@ -619,8 +667,9 @@ class _Parser:
                     self._add_relation(subject, relation, self.between, index)
                 self.relation, self.between = None, None
             else:
-                if relation == "in":  # inside a known thing; "in a coat" is worn, "in a haze" no place
-                    relation = "inside" if cls in vocab.OBJECT_CLASSES and cls not in WORN_NOUNS else ""
+                if relation == "in":  # inside a known thing or a container; "in a coat" is worn, "in a haze" no place
+                    holds = cls in vocab.OBJECT_CLASSES or _CONTAINERS.get(cls.split()[-1]) == "inside"
+                    relation = "inside" if holds and cls not in WORN_NOUNS else ""
                 if relation:
                     self._add_relation(subject, relation, index)
                     for other in self.joined:  # "a red apple and a green pear on a white plate": both on it
@@ -712,9 +761,19 @@ class _Parser:
         if relation in {"on top of", "in", "inside"} and not self._next_noun_within(i + length):
             return  # "on a sunny day", "on the beach", "in the rain"
         self.between = None
-        self.relation = (self.subject, relation)
+        self.relation = (self._placed_by_relation(i), relation)
         self.predicate = False
         self._reset_pending()
+
+    def _placed_by_relation(self, i: int) -> int:
+        """Whom a relation word at i places: the subject, or the container just named right before it ("two
+        goldfish in a bowl on a windowsill": the bowl is on the windowsill, the goldfish inside it)."""
+        assert self.subject is not None
+        last = self.spec.relations[-1] if self.spec.relations else None
+        container = len(self.spec.entities) - 1
+        if last and last.relation == "inside" and last.object == container and self.noun_end == i:
+            return container
+        return self.subject
 
     def _on_position(self, i: int, length: int, value: object) -> int:
         """'left'/'right'/'top'... : either a relation ("left of the dog") or a place in the image."""
@@ -759,6 +818,8 @@ class _Parser:
             self.spec.texts.append(TextSpec(text=text))
 
     def _on_scene(self, i: int, length: int, value: object) -> None:
+        if "style" in self.tokens[i + length : i + length + 2]:
+            return  # "Studio Ghibli style", "a farm style kitchen": the word names a style, not the place
         # "a kitchen table in a garden": a setting word naming a thing's kind is a weaker claim than "in a garden"
         naming = i + length < len(self.tokens) and _match(self.tokens, i + length)[1] == "object"
         self._set_setting("scene", str(value), replaceable=self.spec.scene == "sky" or self.scene_by_name)
@@ -791,6 +852,7 @@ class _Parser:
             if value != "and":
                 self.clause_nouns = 0
         if value in _CLAUSE_ENDS:
+            self.doer = None
             self.subject = None
             self.relation = None
             self.twins = {}  # "two dogs, one black and one white. the black dog ...": one of them, not the pair
@@ -819,16 +881,25 @@ class _Parser:
             and self.noun_end != i
             and self._opens_phrase(i)
             and self._next_kind(i + 1) in {"word", "object", "colour"}
+            and self.tokens[i + 1] not in _NEVER_HEADS  # "while climbing down a ladder": a verb and its particle
         ):
             self.pending.adjectives.append(word)  # "a sleeping golden retriever": how it is, before its name
             return
-        if not self.predicate and (self._is_verb(i) or (self.noun_end == i and is_verb_form(word))):
+        if not self.predicate and (
+            self._is_verb(i) or (self._verb_form(i) and (self.noun_end == i or self._after_comma_or_while(i)))
+        ):
             # "an astronaut riding a horse", "a man taking photos": the verb is no thing to draw but what its
             # subject does; "the blanket contrasted with ...": a past form, no thing either
-            if self.subject is not None and self.noun_end == i and is_verb_form(word):
-                actions = self.spec.entities[self.subject].actions
-                if verb_lemma(word) not in actions:
-                    actions.append(verb_lemma(word))
+            doer = None
+            if self.subject is not None and self.noun_end == i and self._verb_form(i):
+                doer = self._doer(word)
+            elif self._after_comma_or_while(i) and self._verb_form(i):
+                doer = self.doer
+            if doer is not None:
+                for k in dict.fromkeys([doer, *self.joined]):  # ", both eating": each of the two
+                    if verb_lemma(word) not in self.spec.entities[k].actions:
+                        self.spec.entities[k].actions.append(verb_lemma(word))
+                self.subject = self.doer = doer  # "... waiting at a bus stop": the one waiting is at it
             return
         if self._is_head(i):
             self._on_object(i, 1, (lemma(word), word != lemma(word) and _looks_plural(word)))
@@ -837,9 +908,9 @@ class _Parser:
             if len(self.pending.adjectives) > _MAX_UNKNOWN_RUN:
                 self._reset_pending()
         elif self.predicate and self.subject is not None and _is_modifier(word):
-            attributes = self.spec.entities[self.subject].attributes  # "the cat is fluffy"
-            if word not in attributes:
-                attributes.append(word)
+            for k in dict.fromkeys([self.subject, *self.joined]):  # "the cat is fluffy", ", both asleep"
+                if word not in self.spec.entities[k].attributes:
+                    self.spec.entities[k].attributes.append(word)
 
     def _opens_phrase(self, i: int) -> bool:
         """Is position i inside a noun phrase's modifiers (after an article, number, colour, a break...)?"""
@@ -849,6 +920,8 @@ class _Parser:
         if j < 0:
             return True
         kind = _match(self.tokens, j)[1]
+        if kind == "object" and self.tokens[j] == "orange" and self.pending.colour == "orange":
+            kind = "colour"  # "an orange tabby cat": read as the colour (_on_object), an adjective may follow it
         if kind == "scene":  # "a street musician", "the kitchen sink": a setting word naming the thing's kind
             return self._opens_phrase(j)
         return kind in {
@@ -878,10 +951,28 @@ class _Parser:
             or (compound_modifier(word) and is_verb_form(self.tokens[i + 1]))  # "a tourist taking photos"
         )
 
+    def _verb_form(self, i: int) -> bool:
+        """An -ing verb form at i: one that is no noun ("riding"), or one that is a noun too ("crossing",
+        "building") when a noun phrase follows it, as its object ("crossing the street", "building a sandcastle")."""
+        word = self.tokens[i]
+        if is_verb_form(word):
+            return True
+        return len(word) > 4 and word.endswith("ing") and self._next_kind(i + 1) in {"definite", "number", "quantifier"}
+
+    def _doer(self, word: str) -> int:
+        """Who does a verb right after a noun: that noun, or, after a with-phrase, its owner ("a girl with a red
+        umbrella waiting", "a man with a beard riding a horse"), unless the verb is a posture the thing itself
+        takes ("a plate of sushi with chopsticks resting on the side")."""
+        assert self.subject is not None
+        owner = self.with_owner
+        if owner is None or owner == self.subject or word in _POSTURES:
+            return self.subject
+        return owner
+
     def _is_verb(self, i: int) -> bool:
         """A verb form that starts a predicate ("riding" before "a horse": an article, number, relation or
         break follows), not an adjective before its noun ("a flying bird")."""
-        if i >= len(self.tokens) or not (is_verb_form(self.tokens[i]) or is_past_form(self.tokens[i])):
+        if i >= len(self.tokens) or not (self._verb_form(i) or is_past_form(self.tokens[i])):
             return False
         following = self._next_kind(i + 1)
         return following is None or following in {"number", "quantifier", "definite", "relation", "break", "text"}

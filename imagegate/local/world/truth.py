@@ -75,13 +75,17 @@ def _drawn_as_kind(percept: Percept, noun: str) -> list[SeenObject]:
     words as the thing's kind: the head's instances ("fan") carrying each modifier's code ("ceiling"). A head
     drawn without them is another fan, so the check fails, as it would on a real image."""
     words = noun.split()
-    if len(words) < 2:
-        return []
-    # a modifier that names a setting ("a kitchen table", "a park bench"): the world draws no mark for it on the
-    # thing (the generator reads it as a setting), so the head decides, as a detector's class would
-    said = [word for word in words[:-1] if vocab.SCENE_WORDS.get(word) is None]
-    codes = [attribute_code(word) for word in said]
-    return [o for o in instances_of(percept, words[-1]) if all(code in o.attributes for code in codes)]
+    # the kind is the last word or the last words ("a rural bus stop": a bus stop carrying "rural"), the
+    # longest kind drawn first
+    for cut in range(1, len(words)):
+        head = instances_of(percept, " ".join(words[cut:]))
+        if head:
+            # a modifier that names a setting ("a kitchen table", "a park bench"): the world draws no mark for it
+            # on the thing (the generator reads it as a setting), so the head decides, as a detector's class would
+            said = [word for word in words[:cut] if vocab.SCENE_WORDS.get(word) is None]
+            codes = [attribute_code(word) for word in said]
+            return [o for o in head if all(code in o.attributes for code in codes)]
+    return []
 
 
 def _instances(percept: Percept, noun: str) -> list[SeenObject]:

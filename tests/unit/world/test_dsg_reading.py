@@ -694,6 +694,13 @@ def test_a_compound_is_its_head_drawn_with_its_kind_and_possession_is_undecidabl
     assert truth.satisfied({"kind": "entity", "subject": "ceiling fan"}, Percept(objects=[ceiling_fan])) is True
     assert truth.satisfied({"kind": "entity", "subject": "ceiling fan"}, Percept(objects=[plain_fan])) is False
     assert truth.satisfied({"kind": "entity", "subject": "fan"}, Percept(objects=[ceiling_fan])) is True
+    # a kind of two words ("bus stop") carrying a modifier ("a rural bus stop"), and not without it
+    rural_stop = SeenObject(
+        concept_code("bus stop"), "grey", 0.5, 0.5, 0.2, 0.2, attributes=frozenset({attribute_code("rural")})
+    )
+    plain_stop = SeenObject(concept_code("bus stop"), "grey", 0.5, 0.5, 0.2, 0.2)
+    assert truth.satisfied({"kind": "entity", "subject": "rural bus stop"}, Percept(objects=[rural_stop])) is True
+    assert truth.satisfied({"kind": "entity", "subject": "rural bus stop"}, Percept(objects=[plain_stop])) is False
     have = {"kind": "action", "subject": "man", "action": "have", "object": "hair"}
     assert truth.satisfied(have, Percept(objects=[man, hair])) is None
     assert truth.satisfied({**have, "object": "hat"}, Percept(objects=[man, hair])) is False

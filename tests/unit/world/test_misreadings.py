@@ -459,3 +459,61 @@ def test_a_corner_is_a_place_on_both_axes():
         for seed in range(20)
     ]
     assert sum(bool(h) for h in held) >= 10
+
+
+def _doing(prompt: str) -> dict[str, list[str]]:
+    return {e.cls: e.actions for e in parse_prompt(prompt).entities}
+
+
+def test_the_generator_gives_a_verb_after_a_with_phrase_to_its_owner():
+    # a beard rides no horse: the man does (a posture the with-noun takes itself stays its own)
+    assert _doing("a man with a beard riding a horse") == {"man": ["ride"], "beard": [], "horse": []}
+    assert _doing("a boy with a kite running on a hill")["child"] == ["run"]  # a boy is drawn as a child
+    assert _doing("a bowl of rice with chopsticks resting on the side")["chopstick"] == ["rest"]
+
+
+def test_a_noun_ending_in_ing_is_a_verb_when_its_object_follows():
+    # "crossing" and "building" are nouns too ("a zebra crossing"), but not before "the street" or "a sandcastle"
+    assert _doing("a woman with a yellow umbrella crossing the street") == {"woman": ["cross"], "umbrella": []}
+    assert _doing("three kids building a snowman") == {"child": ["build"], "snowman": []}
+    assert [e.cls for e in parse_prompt("a zebra crossing").entities] == ["zebra crossing"]
+
+
+def test_a_verb_after_a_comma_or_while_is_the_last_doers():
+    assert _doing("a fox wearing a red scarf, sitting in the snow")["fox"] == ["wear", "sit"]
+    assert _doing("a woman carrying a basket while walking up a hill")["woman"] == ["carry", "walk"]
+    # a new thing after the comma does its own verb
+    assert _doing("a man riding a horse, a dog running beside it")["dog"] == ["run"]
+
+
+def test_both_after_a_comma_is_the_two_things_just_named():
+    spec = parse_prompt("a rabbit to the right of a duck, both sitting on a blue rug")
+    named = [e.cls for e in spec.entities]
+    assert {(named[r.subject], r.relation, named[r.object]) for r in spec.relations} >= {
+        ("rabbit", "on top of", "rug"),
+        ("duck", "on top of", "rug"),
+    }
+    assert all("sit" in e.actions for e in spec.entities[:2])
+    asleep = parse_prompt("a grey dog next to a brown dog, both asleep").entities
+    assert [("asleep" in e.attributes) for e in asleep] == [True, True]
+
+
+def test_a_thing_after_a_container_stands_the_container_there():
+    spec = parse_prompt("a hamster in a cage next to a lamp")
+    named = [e.cls for e in spec.entities]
+    assert {(named[r.subject], r.relation, named[r.object]) for r in spec.relations} == {
+        ("hamster", "inside", "cage"),
+        ("cage", "next to", "lamp"),
+    }
+    spec = parse_prompt("a pen in a pencil holder")  # a compound whose head holds things
+    assert [(r.relation) for r in spec.relations] == ["inside"]
+
+
+def test_a_setting_word_in_a_style_name_is_no_setting():
+    assert parse_prompt("Studio Ghibli style painting of a cat").scene is None
+    assert parse_prompt("a cat in a photo studio").scene == "studio"
+
+
+def test_an_adjective_after_orange_the_colour_is_kept():
+    cat = parse_prompt("an orange tabby cat").entities[0]
+    assert (cat.cls, cat.colour, cat.attributes) == ("cat", "orange", ["tabby"])
