@@ -222,17 +222,24 @@ def plan_image(spec: SceneSpec, negative_prompt: str, rng: random.Random, profil
                 plan.instances[first[held] + n].inside = first[container]
                 plan.instances[first[held] + n].host_slot = n
                 plan.instances[first[held] + n].small = plan.instances[first[held] + n].small or several
-    for held, support in supports.items():
-        # "three apples on a plate" (followed, not ignored or swapped): the support drawn wide, each of several
-        # things on it small, side by side on its top edge
-        if drawn_counts.get(held, 0) > 1 and held in first and support in first:
-            plan.instances[first[support]].large = True
-            plan.instances[first[support]].small = False
-            row = min(drawn_counts[held], MAX_ON_SUPPORT)
-            for n in range(row):
-                plan.instances[first[held] + n].on_top_of = first[support]
-                plan.instances[first[held] + n].host_slot = n
-                plan.instances[first[held] + n].small = True
+    for support in dict.fromkeys(supports.values()):
+        # "three apples on a plate", "a cat to the left of a dog, both on a sofa" (followed, not ignored or
+        # swapped): the support drawn wide, each of several things on it small, side by side on its top edge, left
+        # to right as laid out
+        on_it = [
+            first[held] + n
+            for held, under in supports.items()
+            if under == support and held in first
+            for n in range(drawn_counts[held])
+        ]
+        if len(on_it) < 2 or support not in first:
+            continue
+        plan.instances[first[support]].large = True
+        plan.instances[first[support]].small = False
+        for slot, k in enumerate(sorted(on_it, key=lambda k: plan.instances[k].x)[:MAX_ON_SUPPORT]):
+            plan.instances[k].on_top_of = first[support]
+            plan.instances[k].host_slot = slot
+            plan.instances[k].small = True
     _plan_extras(spec, plan, suppressed, rng)
     for text in spec.texts:
         garble = rng.random() < min(0.95, rates.text_error + rates.text_error_per_char * len(text.text))

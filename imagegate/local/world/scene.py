@@ -415,7 +415,7 @@ class _Parser:
             if split:
                 i += split
                 continue
-            held = self._holding(i)
+            held = self._holding(i) or self._shaped_like(i)
             if held:
                 i += held
                 continue
@@ -448,6 +448,37 @@ class _Parser:
             self.holder = (self.subject, "inside" if word != "loaded" else "on top of")
             return 2
         return 0
+
+    def _shaped_like(self, i: int) -> int:
+        """ "a balloon shaped like a giant strawberry", "a cake in the shape of a star": how the thing just
+        named looks ("strawberry-shaped", drawn as its attribute), no strawberry of its own. The tokens read,
+        or 0."""
+        if self.subject is None or self.noun_end != i:
+            return 0
+        words = self.tokens[i : i + 4]
+        if words[:2] == ["shaped", "like"]:
+            j = i + 2
+        elif words == ["in", "the", "shape", "of"]:
+            j = i + 4
+        else:
+            return 0
+        while j < len(self.tokens) and _match(self.tokens, j)[1] in {"number", "definite"}:
+            j += 1
+        while (
+            j + 1 < len(self.tokens)
+            and _match(self.tokens, j)[1] == "word"
+            and not self._is_head(j)
+            and _match(self.tokens, j + 1)[1] in {"word", "object"}
+        ):
+            j += 1  # "a giant strawberry": the adjectives before the shape's noun
+        if j >= len(self.tokens) or _match(self.tokens, j)[1] not in {"word", "object"}:
+            return 0
+        shape = f"{lemma(self.tokens[j])}-shaped"
+        attributes = self.spec.entities[self.subject].attributes
+        if shape not in attributes:
+            attributes.append(shape)
+        self.noun_end = j + 1  # "... floating over vineyards": the shaped thing floats
+        return j + 1 - i
 
     def _one_and_the_other(self, i: int) -> int:
         """ "two dogs, one black and one white" (or "... and the other white"): the pair is drawn as one dog of
@@ -513,9 +544,11 @@ class _Parser:
             length, kind, _ = _match(self.tokens, j)
             if kind == "object" or (kind == "word" and self._is_head(j)):
                 return True
-            if kind == "scene" and j + length < len(self.tokens) and _match(self.tokens, j + length)[1] == "object":
-                j += length  # "under the kitchen table", "on a park bench": the setting names the thing's kind
-                continue
+            if kind == "scene" and j + length < len(self.tokens):
+                after = _match(self.tokens, j + length)[1]
+                if after == "object" or (after == "word" and self._is_head(j + length)):
+                    j += length  # "under the kitchen table", "a red desert planet": the setting names its kind
+                    continue
             if kind in {"break", "relation", "copula", "scene", "light", "style", "text", "position"}:
                 return False
             j += length
@@ -669,7 +702,7 @@ class _Parser:
             else:
                 if relation == "in":  # inside a known thing or a container; "in a coat" is worn, "in a haze" no place
                     holds = cls in vocab.OBJECT_CLASSES or _CONTAINERS.get(cls.split()[-1]) == "inside"
-                    relation = "inside" if holds and cls not in WORN_NOUNS else ""
+                    relation = "inside" if holds and cls.split()[-1] not in WORN_NOUNS else ""
                 if relation:
                     self._add_relation(subject, relation, index)
                     for other in self.joined:  # "a red apple and a green pear on a white plate": both on it
@@ -687,7 +720,7 @@ class _Parser:
     def _wearer(self, i: int, cls: str) -> int | None:
         """Who wears the garment named at i: the subject, when "in" or "with" opens its phrase ("a woman in a
         blue dress", "a man with a red hat"); a garment is drawn as worn, the way an image model draws it."""
-        if cls not in WORN_NOUNS or self.subject is None:
+        if cls.split()[-1] not in WORN_NOUNS or self.subject is None:  # "a dinosaur costume" is worn too
             return None
         j = i - 1
         while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour", "definite", "number"}:

@@ -517,3 +517,25 @@ def test_a_setting_word_in_a_style_name_is_no_setting():
 def test_an_adjective_after_orange_the_colour_is_kept():
     cat = parse_prompt("an orange tabby cat").entities[0]
     assert (cat.cls, cat.colour, cat.attributes) == ("cat", "orange", ["tabby"])
+
+
+def test_shaped_like_is_how_the_thing_looks_not_a_second_thing():
+    spec = parse_prompt("a kite shaped like a big fish flying over a beach")
+    assert [(e.cls, e.attributes, e.actions) for e in spec.entities] == [("kite", ["fish-shaped"], ["fly"])]
+    assert parse_prompt("a pillow in the shape of a heart").entities[0].attributes == ["heart-shaped"]
+
+
+def test_a_compound_garment_is_worn_and_a_colour_before_a_setting_word_is_the_things():
+    boy = parse_prompt("a boy in a pirate costume waving").entities[0]
+    assert boy.actions == ["wear", "wave"]
+    rock = parse_prompt("a robot standing on a blue ocean planet").entities
+    assert [(e.cls, e.colour) for e in rock] == [("robot", None), ("planet", "blue")]
+
+
+def test_a_possessive_kind_is_the_thing_the_generator_drew():
+    from imagegate.local.world.concepts import concept_code
+    from imagegate.local.world.perceive import Percept, SeenObject
+
+    drawn = SeenObject(concept_code("cowboy hat"), "brown", 0.5, 0.5, 0.2, 0.2)
+    assert truth.satisfied({"kind": "entity", "subject": "cowboy's hat"}, Percept(objects=[drawn])) is True
+    assert truth.satisfied({"kind": "entity", "subject": "cowboy's boot"}, Percept(objects=[drawn])) is False
