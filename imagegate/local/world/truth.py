@@ -31,7 +31,9 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
 - scene, light, style: the world's one recognised value (vocabulary's word tables map a prompt's word to it);
   a value the world never draws (a "blue background", an "oil painting" it has no frame for) is None;
 - a thing drawn as the setting ("a city in the background": the scene is a city) is there and in the background;
-  the rest of what could be asked of it (count, colour, relations) is None;
+  the rest of what could be asked of it (count, colour, relations) is None, and so is a relation to it (a
+  backdrop has no box); a setting named with a modifier whose head is the setting drawn ("a mountain road" on a
+  street) is None: the road is there, the world cannot say whether it is a mountain road;
 - two of one noun told apart ("a black cat above a white cat"): a check's subjectLabel / objectLabel (a colour or
   an attribute word) narrows it to the instances drawn with it, so "the black cat" is the black ones;
 - a child check about an entity that is not there is False (nothing to have a colour); the evaluation's DSG
@@ -199,10 +201,16 @@ def _setting(kind: str, check: dict, percept: Percept) -> bool | None:
     return getattr(percept, kind) == key
 
 
-def _drawn_as_scene(percept: Percept, noun: str) -> bool:
-    """A thing the world drew as the picture's setting ("a city in the background": the scene is a city)."""
-    key = vocab.SCENE_WORDS.get(" ".join(noun.lower().split()))
-    return key is not None and percept.scene == key
+def _drawn_as_scene(percept: Percept, noun: str) -> bool | None:
+    """A thing the world drew as the picture's setting ("a city in the background": the scene is a city): True;
+    None when only its head noun is the setting drawn ("a mountain road" where the scene is a street: the road is
+    there, but the world draws nothing of a setting that could say whether it is a mountain road); else False."""
+    words = noun.lower().split()
+    key = vocab.SCENE_WORDS.get(" ".join(words))
+    if key is not None:
+        return percept.scene == key
+    head = vocab.SCENE_WORDS.get(words[-1]) if len(words) > 1 else None
+    return None if head is not None and percept.scene == head else False
 
 
 def _backdrop(kind: object, check: dict) -> bool | None:
@@ -226,8 +234,12 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
     if kind in _SETTINGS:
         return _setting(kind, check, percept)
     found = told_apart(_instances(percept, str(check.get("subject", ""))), check.get("subjectLabel"))
-    if not found and _drawn_as_scene(percept, str(check.get("subject", ""))):
-        return _backdrop(kind, check)
+    if not found:
+        as_scene = _drawn_as_scene(percept, str(check.get("subject", "")))
+        if as_scene is None:
+            return None  # its head is the setting drawn; what its modifier says, the world cannot tell
+        if as_scene:
+            return _backdrop(kind, check)
     if kind == "absent":
         return len(found) < max(1, int(check.get("count") or 1))
     if kind == "entity":
@@ -271,7 +283,9 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
             return None
         targets = told_apart(_instances(percept, str(check.get("object", ""))), check.get("objectLabel"))
         if not targets:
-            return False
+            # a setting drawn as the backdrop has no box to be above or behind ("a power line above a country
+            # road" on a street scene): undecidable, as the backdrop's own relations are
+            return None if _drawn_as_scene(percept, str(check.get("object", ""))) is not False else False
         if relation == "between":
             others = _instances(percept, str(check.get("object2", "")))
             if not others:

@@ -1657,3 +1657,18 @@ def test_what_is_said_not_to_happen_is_never_asked_as_happening():
 def test_spaced_capitals_spell_a_word_and_an_abbreviation_is_no_thing():
     assert questions("G I G G L E painted as graffiti on a brick wall")[0] == 'Does the image show the text "GIGGLE"?'
     assert not any(q in questions("U.S. 101") for q in ("Is there an u?", "Is there a s?"))
+
+
+def test_a_setting_named_with_a_modifier_is_undecidable_when_its_head_is_the_setting_drawn():
+    """The world draws "a mountain road" as the street it is set in: the road is there, whether it is a mountain
+    road the world cannot say (None); a setting not drawn is missing (False); a thing above the backdrop has no
+    box to be above (None)."""
+    crow = SeenObject(concept_code("crow"), "black", 0.5, 0.3, 0.1, 0.1)
+    on_a_street, in_a_forest = Percept(objects=[crow], scene="street"), Percept(objects=[crow], scene="forest")
+    road = {"kind": "entity", "subject": "mountain road"}
+    assert truth.satisfied(road, on_a_street) is None
+    assert truth.satisfied(road, in_a_forest) is False
+    assert truth.satisfied({"kind": "entity", "subject": "road"}, on_a_street) is True
+    above = {"kind": "relation", "subject": "crow", "relation": "above", "object": "mountain road"}
+    assert truth.satisfied(above, on_a_street) is None
+    assert truth.satisfied(above, in_a_forest) is False
