@@ -68,10 +68,11 @@ def test_serve_on_a_disk_that_fills_refuses_new_runs_and_fails_the_running_one(d
     (tmp_path / "logs").mkdir()
     data_dir = disk / "runs"
     # Given a server over a data dir on a small disk, with a generation slowed by throttling still running: its
-    # first model call is throttled three times and retried after the loop's own waits (2 + 4 + 8 s at scale 1),
-    # far longer than filling the disk takes once the run is seen RUNNING (scale 5 made it 70 s of waiting)
+    # first model call is throttled twice and retried after the loop's own waits (2 + 4 s at scale 1), over ten
+    # times what filling the 24 MiB disk takes once the run is seen RUNNING (a 0.2 s poll and a few ms of writes).
+    # Scale 5 with three throttles made it 70 s of waiting, scale 1 with three 14 s; one more wait adds no path.
     server = start_serve(
-        tmp_path / "logs", "--data-dir", str(data_dir), "--retry-time-scale", "1", "--fault", "throttle_first=3"
+        tmp_path / "logs", "--data-dir", str(data_dir), "--retry-time-scale", "1", "--fault", "throttle_first=2"
     )
     server.wait_ready()
     status, _, started = http(server, "POST", "/generations", json.dumps({"prompt": "a green bicycle", "maxRounds": 3}))
@@ -148,7 +149,9 @@ def test_run_on_a_full_disk_exits_2_with_one_line_and_writes_nothing(tmp_path):
 
 
 def test_run_whose_out_folder_becomes_unwritable_exits_2_and_leaves_no_images_without_run_json(tmp_path):
-    # Given a run in progress (slowed by throttling) whose --out folder is made immutable once it started
+    # Given a run in progress (slowed by throttling) whose --out folder is made immutable once it started: two
+    # throttles retried after 2 + 4 s (scale 1) leave six seconds for one chattr after the "started" line, where a
+    # few milliseconds are needed (scale 3 waited 18 s for no further path)
     out = tmp_path / "out"
     out.mkdir()
     process = subprocess.Popen(
@@ -163,7 +166,7 @@ def test_run_whose_out_folder_becomes_unwritable_exits_2_and_leaves_no_images_wi
             "--out",
             str(out),
             "--retry-time-scale",
-            "3",
+            "1",
             "--fault",
             "throttle_first=2",
         ],
