@@ -2759,15 +2759,19 @@ class _Parser:
         (a colour check says every one is that colour, so both could never hold). Asked as one property of the
         group, which the world cannot decide per instance: said, left undecided. Reads the phrase; False when
         none is here."""
-        if self.tokens[self.i].word != "one":
+        word = self.tokens[self.i].word
+        if word != "one" and word != "the":
             return False  # asked at every token: the cheap test first
-        words = [t.word for t in self.tokens[self.i : self.i + 8]]
+        words = [t.word for t in self.tokens[self.i : self.i + 12]]
         # the group: the thing just named, or else the last several things named ("two goldfish in a bowl on a
         # windowsill, one orange and one white")
         group = self.last if self.last is not None and self.last.plural else None
         group = group or next((e for e in reversed(self.out.entities) if e.plural), None)
         if group is None or len(words) < 4:
             return False
+        if words[0] == "the":  # "the middle one": one of a counted group ("three ducks ... full of bubbles, the ...")
+            counted = {c.get("parent") for c in self.out.checks if c["kind"] == "count"}
+            group = next((e for e in reversed(self.out.entities) if e.plural and e.id in counted), group)
 
         def colour_at(k: int) -> tuple[str | None, int]:
             """The colour said at k ("white", "mint green": a shade and its colour) and the words it takes."""
@@ -2775,12 +2779,22 @@ class _Parser:
                 return colour_name(words[k + 1]), 2
             return (colour_name(words[k]), 1) if k < len(words) else (None, 1)
 
-        first, length = colour_at(1)
-        if first is None or words[1 + length : 2 + length] != ["and"]:
+        # "one black", "one is black", "the middle one is black" (a word picking it out, then "one")
+        one = 0 if words[0] == "one" else 2 if words[0] == "the" and words[2:3] == ["one"] else -1
+        if one < 0:
             return False
-        k = 2 + length
-        second_at = k + 1 if words[k : k + 1] == ["one"] else k + 2 if words[k : k + 2] == ["the", "other"] else 0
-        second, length = colour_at(second_at) if second_at else (None, 1)
+        said = one + 1 + (words[one + 1 : one + 2] == ["is"])
+        first, length = colour_at(said)
+        if first is None or words[said + length : said + length + 1] != ["and"]:
+            return False
+        k = said + length + 1
+        if words[k : k + 1] == ["one"]:
+            second_at = k + 1
+        elif words[k : k + 2] in (["the", "other"], ["the", "others"]):
+            second_at = k + 2 + (words[k + 2 : k + 3] in (["is"], ["are"]))
+        else:
+            return False
+        second, length = colour_at(second_at)
         if second is None:
             return False
         self.i += second_at + length
@@ -3715,6 +3729,8 @@ class _Parser:
                 start = self.i
                 thing, _ = self.noun_phrase()
                 if thing is None:
+                    if things:  # "full of bubbles, the middle one is blue": no thing; the clause is read again
+                        self.i = start - 1
                     break
                 if things and self.peek() is not None and self.peek().tag in {"VERB", "COP", "AUX"}:
                     # "a table covered with books, and a lamp stands by it": the lamp opens a clause of its own

@@ -411,7 +411,8 @@ class _Parser:
                 length, kind, value = compound
             if kind == "number" and self._next_kind(i + length) == "relation" and value == 1:
                 kind = "word"  # "one on top of" - rare; keep simple
-            split = self._one_and_the_other(i) if kind == "number" and value == 1 else 0
+            picked = self.tokens[i] == "the" and self.tokens[i + 2 : i + 3] == ["one"]  # "the middle one"
+            split = self._one_and_the_other(i) if (kind == "number" and value == 1) or picked else 0
             if split:
                 i += split
                 continue
@@ -486,31 +487,47 @@ class _Parser:
         tokens read, or 0 when this is not that phrase."""
         if i == 0 or self.tokens[i - 1] != "," or self.subject is None:
             return 0
-        group = self.spec.entities[self.subject]
-        if group.count != 2 or not group.count_stated or group.colour is not None:
+        index = self.subject
+        if self.tokens[i] == "the":  # "three ducks on a bathtub, the middle one ...": one of the counted things
+            index = next(
+                (k for k in range(len(self.spec.entities) - 1, -1, -1) if (self.spec.entities[k].count or 0) >= 2),
+                index,
+            )
+        group = self.spec.entities[index]
+        if (group.count or 0) < 2 or not group.count_stated or group.colour is not None:
             return 0
         colours: list[str] = []
         j = i
         while len(colours) < 2:
-            if colours:  # "and one", "and the other"
-                opener = next(
-                    (o for o in (["and", "one"], ["and", "the", "other"]) if self.tokens[j : j + len(o)] == o), []
-                )
-            else:
-                opener = ["one"]
+            if colours:  # "and one", "and the other", "and the others are"
+                openers = (["and", "one"], ["and", "the", "other"], ["and", "the", "others"])
+            else:  # "one", "one is", "the middle one is"
+                openers = (["one"], ["the", self.tokens[j + 1] if j + 1 < len(self.tokens) else "", "one"])
+            opener = next((o for o in openers if self.tokens[j : j + len(o)] == o), [])
+            if opener and j + len(opener) < len(self.tokens) and self.tokens[j + len(opener)] in {"is", "are"}:
+                opener = [*opener, self.tokens[j + len(opener)]]
             if not opener or j + len(opener) >= len(self.tokens):
                 return 0
             length, kind, value = _match(self.tokens, j + len(opener))
+            if kind in {"word", "scene"} and j + len(opener) + 1 < len(self.tokens):
+                # "one mint green", "one pale blue": a shade word before the colour
+                shade_length, kind, value = _match(self.tokens, j + len(opener) + 1)
+                length += shade_length
             if kind == "object" and isinstance(value, tuple) and value[0] == "orange":
                 kind, value = "colour", "orange"  # "one orange and one grey": the colour, not the fruit
             if kind != "colour":
                 return 0
             colours.append(str(value))
             j += len(opener) + length
+        rest = (group.count or 2) - 1  # "three ducks, the middle one blue and the others yellow": one and two
         group.count, group.colour = 1, colours[0]
-        twin = replace(group, count=1, colour=colours[1], attributes=[*group.attributes], actions=[*group.actions])
+        twin = replace(group, count=rest, colour=colours[1], attributes=[*group.attributes], actions=[*group.actions])
         self.spec.entities.append(twin)
-        self.twins[self.subject] = len(self.spec.entities) - 1  # what is said of the pair next holds for both
+        self.subject = index
+        self.twins[index] = len(self.spec.entities) - 1  # what is said of the pair next holds for both
+        for relation in list(self.spec.relations):  # and what was said of it before ("two mugs on a counter, ...")
+            if relation.subject == index:
+                self._add_relation(self.twins[index], relation.relation, relation.object, relation.object2)
         return j - i
 
     def _compound(self, i: int, length: int, kind: str) -> tuple[int, str, object] | None:

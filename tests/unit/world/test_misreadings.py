@@ -539,3 +539,27 @@ def test_a_possessive_kind_is_the_thing_the_generator_drew():
     drawn = SeenObject(concept_code("cowboy hat"), "brown", 0.5, 0.5, 0.2, 0.2)
     assert truth.satisfied({"kind": "entity", "subject": "cowboy's hat"}, Percept(objects=[drawn])) is True
     assert truth.satisfied({"kind": "entity", "subject": "cowboy's boot"}, Percept(objects=[drawn])) is False
+
+
+@pytest.mark.parametrize(
+    ("prompt", "first", "second"),
+    [
+        ("four candles on a shelf, the tallest one is red and the others are white", "red", "white"),
+        ("two cups on a tray, one is pale blue and the other is black", "blue", "black"),
+        ("two chairs, one yellow and one sky blue", "yellow", "blue"),
+    ],
+)
+def test_one_of_a_counted_group_told_apart_by_colour_is_asked_and_drawn_as_one(prompt, first, second):
+    # the evaluator asks each colour of the instances that have it (never "are the candles red?" and "are the
+    # candles white?", which no image passes); the generator draws one of that colour and the rest of the other
+    checks = truth.checks_from_prompt(prompt)
+    colours = [c for c in checks if c["kind"] == "colour"]
+    assert [(c["colour"], c["subjectLabel"]) for c in colours] == [(first, first), (second, second)]
+    spec = parse_prompt(prompt)
+    group = [e for e in spec.entities if e.colour in {first, second}]
+    total = next(c["count"] for c in checks if c["kind"] == "count")
+    assert [e.colour for e in group] == [first, second] and sum(e.count or 0 for e in group) == total
+    # and what was said of the group before the colours holds for each part ("on a tray": both cups on it)
+    placed = {(spec.entities[r.subject].colour, r.relation) for r in spec.relations}
+    if "on a" in prompt.split(",")[0]:
+        assert {(first, "on top of"), (second, "on top of")} <= placed
