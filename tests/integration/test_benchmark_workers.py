@@ -4,10 +4,12 @@ process, which is what makes `make bench` faster without changing its figures.""
 
 import json
 
+import boto3
 import pytest
 
 from imagegate.benchmark_local import run_benchmark, suite_request
-from imagegate.local.runtime import LocalRuntime
+from imagegate.local import distributed_map
+from imagegate.local.runtime import BUCKET, LocalRuntime, create_state_machine
 from imagegate_service.benchmark.suites import SuiteItem
 
 pytestmark = pytest.mark.integration
@@ -84,3 +86,71 @@ def test_children_in_worker_processes_leave_what_children_in_the_runtime_leave(t
 def _durations(overall):
     """Wall-clock figures differ from run to run; everything else must not."""
     return {key: value for key, value in overall.items() if key.startswith("duration")}
+
+
+# A child that fails (after a few seconds, so the other worker has started its own child by then) or waits a minute
+WAITING_OR_FAILING = {
+    "StartAt": "Route",
+    "States": {
+        "Route": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.request.fail", "BooleanEquals": True, "Next": "Before failing"}],
+            "Default": "Wait a minute",
+        },
+        "Before failing": {"Type": "Wait", "Seconds": 5, "Next": "Broken"},
+        "Broken": {"Type": "Fail", "Error": "Broken", "Cause": "asked to fail"},
+        "Wait a minute": {"Type": "Wait", "Seconds": 60, "End": True},
+    },
+}
+
+
+def test_a_map_run_in_workers_that_fails_stops_the_children_running_in_them(tmp_path):
+    # Given a Map Run in two worker processes, no failure tolerated, whose second child fails while the others wait
+    with LocalRuntime(retry_time_scale=0.0, map_workers=2):
+        name, definition = "stop-in-workers", json.dumps(WAITING_OR_FAILING)
+        items = [{"runId": f"w-{k}", "request": {"fail": k == 1}} for k in range(6)]
+        boto3.client("s3").put_object(
+            Bucket=BUCKET, Key="in/items.jsonl", Body="".join(json.dumps(item) + "\n" for item in items)
+        )
+        runner = distributed_map.LocalDistributedMap(
+            create_state_machine(name, definition), tmp_path, workers=2, child=(name, definition, 0.0)
+        )
+        event = {
+            "mapState": "Run Suite",
+            "reader": {"InputType": "JSONL", "resource": "arn:aws:states:::s3:getObject"},
+            "itemReader": {"Bucket": BUCKET, "Key": "in/items.jsonl"},
+            "itemSelector": json.dumps(
+                {"runId.$": "$$.Map.Item.Value.runId", "request.$": "$$.Map.Item.Value.request"}
+            ),
+            "resultWriter": {"Bucket": BUCKET, "Prefix": "out/"},
+            "input": {"benchmarkId": "stop-9"},
+            "maxConcurrency": 2,
+            "toleratedFailurePercentage": 0,
+        }
+
+        # When it runs, Then it fails as Step Functions reports it
+        with pytest.raises(distributed_map.ExceededToleratedFailures):
+            runner.run(event)
+        s3 = boto3.client("s3")
+        keys = [entry["Key"] for entry in s3.list_objects_v2(Bucket=BUCKET, Prefix="out/")["Contents"]]
+        (manifest_key,) = [key for key in keys if key.endswith("manifest.json")]
+        manifest = json.loads(s3.get_object(Bucket=BUCKET, Key=manifest_key)["Body"].read())
+        files = {
+            status: [
+                child
+                for entry in entries
+                for child in json.loads(s3.get_object(Bucket=BUCKET, Key=entry["Key"])["Body"].read())
+            ]
+            for status, entries in manifest["ResultFiles"].items()
+        }
+
+    # And the failed child is listed with its error; the child running in the other worker was stopped (ABORTED,
+    # not left to finish its minute), the rest never started (PENDING); none succeeded
+    assert files["SUCCEEDED"] == []
+    failed = {json.loads(child["Input"])["runId"]: child for child in files["FAILED"]}
+    assert (failed["w-1"]["Status"], failed["w-1"]["Error"]) == ("FAILED", "Broken")
+    assert failed["w-0"]["Status"] == "ABORTED"
+    assert {child["Status"] for run_id, child in failed.items() if run_id != "w-1"} == {"ABORTED"}
+    pending = [json.loads(child["Input"])["runId"] for child in files["PENDING"]]
+    assert sorted([*failed, *pending]) == [item["runId"] for item in items]  # each item listed once
+    assert runner.progress["stop-9"]["failed"] == len(failed) and runner.progress["stop-9"]["succeeded"] == 0

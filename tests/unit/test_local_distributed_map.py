@@ -13,6 +13,7 @@ import pytest
 from moto import mock_aws
 
 from imagegate.local import distributed_map
+from imagegate_service import constants as c
 from imagegate_service import workflows
 
 pytestmark = pytest.mark.unit
@@ -196,6 +197,31 @@ def test_more_failures_than_tolerated_fail_the_map_and_list_what_never_started(a
     (manifest_key,) = [key for key in keys if key.endswith("manifest.json")]
     _, files = _written({"Bucket": BUCKET, "Key": manifest_key})
     assert len(files["FAILED"]) == 1 and len(files["PENDING"]) == 9 and files["SUCCEEDED"] == []
+
+
+def test_under_a_daily_spend_cap_the_children_run_in_this_process_whatever_workers_were_asked(aws, monkeypatch):
+    # Given a Map Run that may use two worker processes, and a daily spend cap (one counter over every run, which
+    # separate processes could not share)
+    items = [{"runId": f"d-{k}", "request": {}} for k in range(3)]
+    runner, event = _map_run(items, maxConcurrency=2)
+    runner = distributed_map.LocalDistributedMap(
+        runner.child_state_machine_arn, workers=2, child=("child", json.dumps(CHILD), 0.0)
+    )
+    monkeypatch.delenv(c.ENV_DAILY_BUDGET_USD, raising=False)
+    assert runner._worker_count(concurrency=2, total=3) == 2  # no cap: the workers would be used
+    monkeypatch.setenv(c.ENV_DAILY_BUDGET_USD, "5")
+
+    # When the Map Run runs
+    output = runner.run(event)
+
+    # Then every child ran in this process's Step Functions (a worker's children live in the worker's own moto:
+    # none would be listed here)
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    executions = sfn.list_executions(stateMachineArn=runner.child_state_machine_arn)["executions"]
+    assert sorted(execution["name"] for execution in executions) == ["d-0", "d-1", "d-2"]
+    assert {execution["status"] for execution in executions} == {"SUCCEEDED"}
+    _, files = _written(output["ResultWriterDetails"])
+    assert len(files["SUCCEEDED"]) == 3
 
 
 def test_only_jsonl_from_s3_is_read(tmp_path):
