@@ -546,7 +546,7 @@ class _Parser:
         if following in {"word", "object", "colour", "scene", "light", "style"} and not self._is_verb(j + 1):
             return None  # the phrase goes on: "laptop" modifies something further right, or is no compound
         head = self.tokens[j]
-        if self._verb_form(j) or is_past_form(head) or head in _NEVER_HEADS:
+        if self._verb_form(j) or self._third_person(j, True) or is_past_form(head) or head in _NEVER_HEADS:
             return None  # "a bicycle down a hill", "a bowl full of apples", "a ball thrown by": no compound
         plural = next_value[1] if next_kind == "object" else (head != lemma(head) and _looks_plural(head))  # type: ignore[index]
         return 2, "object", (lemma(f"{word} {head}"), plural)
@@ -633,7 +633,7 @@ class _Parser:
     def _after_comma_or_while(self, i: int) -> bool:
         """A verb or posture right after "," or "while" with no noun of its own: the last doer's ("a hedgehog
         wearing a scarf, sitting in leaves", "a firefighter holding a kitten while climbing down a ladder")."""
-        return bool(i) and self.tokens[i - 1] in {",", "while"} and self.doer is not None
+        return bool(i) and self.tokens[i - 1] in {",", "while", "and"} and self.doer is not None
 
     def _on_copula(self, i: int, length: int, value: object) -> None:
         if self._after_comma_or_while(i) and self.tokens[i] in _POSTURES:
@@ -966,6 +966,8 @@ class _Parser:
         """Is position i inside a noun phrase's modifiers (after an article, number, colour, a break...)?"""
         j = i - 1
         while j >= 0 and _match(self.tokens, j)[1] == "word" and self.tokens[j] not in FRAMING_NOUNS:
+            if is_verb_form(self.tokens[j]) or self._third_person(j):
+                return True  # "wearing headphones", "eats green leaves": a verb opens its object's phrase
             j -= 1
         if j < 0:
             return True
@@ -998,6 +1000,8 @@ class _Parser:
             following is None
             or following not in {"word", "object", "colour", "scene", "light", "style"}
             or self._is_verb(i + 1)
+            or self._third_person(i + 1, True)  # "a helicopter flies over"
+            or (i + 1 < len(self.tokens) and self.tokens[i + 1] in _NEVER_HEADS)  # "leaves from a tree"
             or (compound_modifier(word) and is_verb_form(self.tokens[i + 1]))  # "a tourist taking photos"
         )
 
@@ -1007,7 +1011,33 @@ class _Parser:
         word = self.tokens[i]
         if is_verb_form(word):
             return True
-        return len(word) > 4 and word.endswith("ing") and self._next_kind(i + 1) in {"definite", "number", "quantifier"}
+        following = self._next_kind(i + 1)
+        if len(word) > 4 and word.endswith("ing"):
+            return following in {"definite", "number", "quantifier", "relation"}  # "a bat landing on a bat"
+        return self._third_person(i)
+
+    def _third_person(self, i: int, after_this_noun: bool = False) -> bool:
+        """ "A helicopter flies over the canyon", "a rabbit checks its watch": a verb in -s right after the
+        sentence's first noun, before what it does it to or where (an article, a number, a relation), and no
+        noun the world knows ("two dogs bowls on a mat" is no sentence)."""
+        if i >= len(self.tokens):
+            return False
+        word = self.tokens[i]
+        if not (len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word.isalpha()):
+            return False
+        if after_this_noun:  # asked of the word after a noun not read yet ("helicopter flies": no compound)
+            if self.clause_nouns != 0 or self.relation:
+                return False
+        elif self.noun_end != i or self.subject is None or self.clause_nouns != 1 or self.relation:
+            return False
+        if lemma(word) in vocab.OBJECT_CLASSES or word in vocab.SYNONYMS:
+            return False
+        following = self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
+        return (
+            self._next_kind(i + 1) in {"definite", "number", "quantifier", "relation"}
+            or following in {"its", "his", "her", "their"}
+            or (bool(following) and _match(self.tokens, i + 1)[1] in {"word", "object"} and _looks_plural(following))
+        )
 
     def _doer(self, word: str) -> int:
         """Who does a verb right after a noun: that noun, or, after a with-phrase, its owner ("a girl with a red

@@ -93,8 +93,10 @@ def _drawn_as_kind(percept: Percept, noun: str) -> list[SeenObject]:
 def _instances(percept: Percept, noun: str) -> list[SeenObject]:
     if "'s " in noun:  # "a man's head": the head drawn, or else the man (the world draws a body as one shape)
         owner, part = noun.rsplit("'s ", 1)
+        joined = noun.replace("'s ", " ").split()
         return (
-            instances_of(percept, noun.replace("'s ", " "))  # "a chef's hat": a kind of hat, drawn as one thing
+            instances_of(percept, " ".join(joined))  # "a chef's hat": a kind of hat, drawn as one thing
+            or instances_of(percept, " ".join(joined[-2:]))  # "a train conductor's hat": a conductor hat
             or _instances(percept, part)
             or _instances(percept, owner.split()[-1] if owner.split() else owner)
         )

@@ -563,3 +563,29 @@ def test_one_of_a_counted_group_told_apart_by_colour_is_asked_and_drawn_as_one(p
     placed = {(spec.entities[r.subject].colour, r.relation) for r in spec.relations}
     if "on a" in prompt.split(",")[0]:
         assert {(first, "on top of"), (second, "on top of")} <= placed
+
+
+def test_a_verb_in_s_after_the_first_noun_is_what_it_does():
+    # "A kite rises over the hill" drew a thing called "kite rise"; "a goat chews its cud" a "goat chew"
+    assert _doing("A kite rises over the hill") == {"kite": ["rise"], "hill": []}
+    assert _doing("a goat chews its cud")["goat"] == ["chew"]
+    assert _doing("a deer eats apples from a basket") == {"deer": ["eat"], "apple": [], "basket": []}
+    # a plural noun after a noun is no verb when the world knows it as a thing ("two dog bowls on a mat")
+    assert [e.cls for e in parse_prompt("two dog bowls on a mat").entities] == ["dog bowl", "mat"]
+
+
+def test_a_second_verb_after_and_is_the_same_doers_and_its_bare_object_is_drawn():
+    assert _doing("a monkey wearing sunglasses and holding a banana") == {
+        "monkey": ["wear", "hold"],
+        "sunglass": [],
+        "banana": [],
+    }
+    assert _doing("a bat landing on a fence")["bat"] == ["land"]  # an -ing noun before a relation is a verb
+
+
+def test_a_possessive_kind_of_three_words_is_the_compound_drawn():
+    from imagegate.local.world.concepts import concept_code
+    from imagegate.local.world.perceive import Percept, SeenObject
+
+    drawn = SeenObject(concept_code("captain hat"), "white", 0.5, 0.5, 0.2, 0.2)
+    assert truth.satisfied({"kind": "entity", "subject": "ship captain's hat"}, Percept(objects=[drawn])) is True
