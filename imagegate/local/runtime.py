@@ -225,6 +225,7 @@ class LocalRuntime:
             self._undo.append(make_moto_queries_partition_scoped())
             self._undo.append(make_moto_jsonpaths_parsed_once())
             self._undo.append(make_moto_definitions_parsed_once())
+            self._undo.append(make_botocore_models_loaded_once())
             self._undo.append(make_moto_backend_lookup_lock_free())
             self._undo.append(make_moto_attribute_values_serialised_directly())
             self._undo.append(make_moto_update_expression_copies_parsed())
@@ -711,6 +712,33 @@ def make_moto_definitions_parsed_once() -> Callable[[], None]:
         AmazonStateLanguageParser.parse = original  # type: ignore[method-assign]
 
     return undo
+
+
+def make_botocore_models_loaded_once() -> Callable[[], None]:
+    """Every botocore session decodes the JSON it reads (endpoints.json, each service's model) into a loader of its
+    own, and a runtime makes several: boto3's default session (which moto's mock replaces at each start), the
+    offline models' own sessions, the ones moto makes to list regions. In a Distributed Map worker that was about
+    20 MB of the same dictionaries decoded twice or more (tracemalloc: 21.5 MB from json.decoder at a runtime's
+    start in a process that had already loaded them once). Here every session of the process shares one loader
+    per search path: botocore's Loader caches what it loads and its callers only read it (a session's clients are
+    made from it the same way), so sharing it changes what is decoded, not what a client sees. Returns the undo."""
+    from botocore import session as botocore_session
+
+    original = botocore_session.create_loader
+    botocore_session.create_loader = _shared_loader
+
+    def undo() -> None:
+        botocore_session.create_loader = original
+
+    return undo
+
+
+@functools.lru_cache(maxsize=8)
+def _shared_loader(search_path_string: str | None = None) -> Any:
+    """botocore's loader for a search path, one per process."""
+    from botocore.loaders import create_loader
+
+    return create_loader(search_path_string)
 
 
 _MOTO_PARSE: list[Callable[[str], tuple[Any, Any]]] = []
