@@ -332,9 +332,12 @@ def _hyphens(text: str) -> str:
     """Hyphenated adjectives kept whole; any other hyphen ("black-and-white", "t-shirt") is a space."""
 
     def one(match: re.Match[str]) -> str:
-        last = match.group(0).rsplit("-", 1)[1]
+        parts = match.group(0).split("-")
+        last = parts[-1]
         adjective = last in _ADJECTIVE_TAILS or is_past_form(last) or (last.endswith("ed") and len(last) > 3)
-        return match.group(0) if adjective else match.group(0).replace("-", " ")
+        # a part of one or two letters makes one word ("hi-top", "e-bike"); "t-shirt" folds to shirt by concept
+        one_word = any(len(part) <= 2 and part.isalpha() for part in parts) and match.group(0) != "t-shirt"
+        return match.group(0) if adjective or one_word else match.group(0).replace("-", " ")
 
     return _HYPHENATED.sub(one, text)
 
@@ -950,10 +953,19 @@ class _Parser:
                     if verb_lemma(word) not in self.spec.entities[k].actions:
                         self.spec.entities[k].actions.append(verb_lemma(word))
                 self.subject = self.doer = doer  # "... waiting at a bus stop": the one waiting is at it
+            elif self.subject is not None and self.noun_end == i and is_past_form(word) and _is_modifier(word):
+                # "a van parked on grass", "a stop sign knocked over": the state it is in, drawn as how it is
+                attributes = self.spec.entities[self.subject].attributes
+                if word not in attributes:
+                    attributes.append(word)
             return
         if self._is_head(i):
             self._on_object(i, 1, (lemma(word), word != lemma(word) and _looks_plural(word)))
-        elif _is_modifier(word) and self._opens_phrase(i) and self._next_kind(i + 1) in {"word", "object", "colour"}:
+        elif (
+            (_is_modifier(word) or self._ly_adjective(i))
+            and self._opens_phrase(i)
+            and self._next_kind(i + 1) in {"word", "object", "colour"}
+        ):
             self.pending.adjectives.append(word)
             if len(self.pending.adjectives) > _MAX_UNKNOWN_RUN:
                 self._reset_pending()
@@ -961,6 +973,13 @@ class _Parser:
             for k in dict.fromkeys([self.subject, *self.joined]):  # "the cat is fluffy", ", both asleep"
                 if word not in self.spec.entities[k].attributes:
                     self.spec.entities[k].attributes.append(word)
+
+    def _ly_adjective(self, i: int) -> bool:
+        """A word in -ly between an article and its noun is an adjective ("a friendly car", "an elderly man"),
+        not an adverb ("a slowly moving car": a verb follows)."""
+        word = self.tokens[i]
+        following = i + 1 < len(self.tokens) and (self._verb_form(i + 1) or is_past_form(self.tokens[i + 1]))
+        return word.endswith("ly") and word.isalpha() and len(word) > 4 and not following
 
     def _opens_phrase(self, i: int) -> bool:
         """Is position i inside a noun phrase's modifiers (after an article, number, colour, a break...)?"""
@@ -1055,7 +1074,11 @@ class _Parser:
         if i >= len(self.tokens) or not (self._verb_form(i) or is_past_form(self.tokens[i])):
             return False
         following = self._next_kind(i + 1)
-        return following is None or following in {"number", "quantifier", "definite", "relation", "break", "text"}
+        return (
+            following is None
+            or following in {"number", "quantifier", "definite", "relation", "break", "text"}
+            or self.tokens[i + 1] in _NEVER_HEADS  # "parked against a wall", "climbing up"
+        )
 
     def _reset_pending(self) -> None:
         self.pending = _Pending()

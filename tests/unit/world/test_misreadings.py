@@ -589,3 +589,12 @@ def test_a_possessive_kind_of_three_words_is_the_compound_drawn():
 
     drawn = SeenObject(concept_code("captain hat"), "white", 0.5, 0.5, 0.2, 0.2)
     assert truth.satisfied({"kind": "entity", "subject": "ship captain's hat"}, Percept(objects=[drawn])) is True
+
+
+def test_a_participle_after_a_noun_and_an_adjective_in_ly_are_how_it_is():
+    assert parse_prompt("a bicycle parked against a wall").entities[0].attributes == ["parked"]
+    assert parse_prompt("a lonely lighthouse").entities[0].attributes == ["lonely"]
+    assert parse_prompt("a quickly melting snowman").entities[0].attributes == ["melting"]  # an adverb is no state
+    # a part of one or two letters holds a hyphenated word together: "hi-top" is no "hi" at the top
+    sneaker = parse_prompt("white hi-top sneakers").entities
+    assert [(e.cls, e.colour, e.attributes) for e in sneaker] == [("sneaker", "white", ["hi-top"])]
