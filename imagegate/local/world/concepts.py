@@ -191,6 +191,18 @@ _S_SINGULARS = frozenset(
         "news",
         "physics",
         "mathematics",
+        "rhinoceros",
+        "hippopotamus",
+        "chaos",
+        "cosmos",
+        "thermos",
+        "asbestos",
+        "mattress",
+        "compass",
+        "fungus",
+        "abacus",
+        "circus",
+        "lotus",
     }
 )
 _KNOWN = frozenset(vocab.OBJECT_CLASSES)

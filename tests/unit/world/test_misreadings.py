@@ -598,3 +598,10 @@ def test_a_participle_after_a_noun_and_an_adjective_in_ly_are_how_it_is():
     # a part of one or two letters holds a hyphenated word together: "hi-top" is no "hi" at the top
     sneaker = parse_prompt("white hi-top sneakers").entities
     assert [(e.cls, e.colour, e.attributes) for e in sneaker] == [("sneaker", "white", ["hi-top"])]
+
+
+def test_a_singular_noun_ending_in_s_is_one_thing():
+    # "an rhinoceros" was read as "rhinocero" in the plural: several drawn, so no one of them was in front
+    rhino = next(e for e in parse_prompt("a jeep in front of a rhinoceros").entities if e.cls == "rhinoceros")
+    assert rhino.count == 1
+    assert "Is there a hippopotamus?" in [c["question"] for c in truth.checks_from_prompt("a hippopotamus")]
