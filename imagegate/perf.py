@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -64,7 +65,7 @@ def benchmark_figures(world_ms_per_image: float | None = None) -> None:
     print(
         f"benchmark: {BENCH_PROMPTS} prompts in {wall:.1f} s wall, {result['cpu']:.1f} s CPU "
         f"({per_prompt_ms:.0f} ms per prompt{world}; issue 29's target: 100 prompts in <= 30 s); "
-        f"{_workers_text(result)}; peak RSS {_rss_text(result)} "
+        f"{_workers_text(result)}; memory: {_rss_text(result)} "
         f"(process total {time.monotonic() - started:.1f} s with start-up; load average {_load()})"
     )
     print(
@@ -80,15 +81,92 @@ def _workers_text(result: dict) -> str:
 
 
 def _rss_text(result: dict) -> str:
-    """The runtime's process and, with workers, the largest worker (the Map Run's processes at once hold about the
-    runtime's plus each worker's)."""
+    """The memory the run held at once, measured (the processes' summed PSS at its sampled peak), then each
+    process's own peak RSS: the runtime's and, with workers, the largest worker's, whose sum is an upper bound (the
+    processes peak at different moments, and each counts in full the pages it shares with the others)."""
     workers = result.get("workers") or 0
-    if workers <= 1:
-        return f"{result['peak_rss_mb']:.0f} MB"
-    return (
-        f"{result['peak_rss_mb']:.0f} MB (runtime) + {workers} x at most {result['worker_peak_rss_mb']:.0f} MB "
-        f"(workers) = at most {result['peak_rss_mb'] + workers * result['worker_peak_rss_mb']:.0f} MB"
+    held = result.get("tree_peak_pss_mb")
+    measured = (
+        f"{held:.0f} MB held at once (peak of the summed PSS of the runtime's process and its descendants, sampled "
+        f"every {_MEMORY_SAMPLE_SECONDS:g} s; their summed RSS then {result['tree_rss_at_peak_mb']:.0f} MB); "
+        if held
+        else ""
     )
+    if workers <= 1:
+        return f"{measured}runtime's peak RSS {result['peak_rss_mb']:.0f} MB"
+    return (
+        f"{measured}peak RSS {result['peak_rss_mb']:.0f} MB (runtime) + {workers} x at most "
+        f"{result['worker_peak_rss_mb']:.0f} MB (workers) = at most "
+        f"{result['peak_rss_mb'] + workers * result['worker_peak_rss_mb']:.0f} MB"
+    )
+
+
+_MEMORY_SAMPLE_SECONDS = 0.2
+
+
+class _TreeMemory:
+    """The peak of the memory a process and its descendants (the Map Run's worker processes, multiprocessing's
+    resource tracker) hold at once, sampled every ``_MEMORY_SAMPLE_SECONDS`` from a thread while the run runs.
+
+    Each process counts its PSS (proportional set size, /proc/<pid>/smaps_rollup): a page shared by n processes
+    (the interpreter, its shared libraries) counts 1/n in each, so the sum counts it once, where summed RSS counts
+    it in every process that maps it. A peak that rises and falls between two samples is missed: the per-process
+    peak RSS printed beside it (from getrusage, never missed) bounds it from above. Linux only: elsewhere (no
+    /proc) nothing is sampled and only the per-process peaks are printed."""
+
+    def __init__(self) -> None:
+        self.peak_pss_kb = 0
+        self.rss_at_peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="tree-memory", daemon=True)
+
+    def __enter__(self) -> _TreeMemory:
+        if Path("/proc/self/smaps_rollup").is_file():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _sample(self) -> None:
+        while True:
+            pss = rss = 0
+            for pid in _process_tree(os.getpid()):
+                sizes = _pss_rss_kb(pid)
+                pss, rss = pss + sizes[0], rss + sizes[1]
+            if pss > self.peak_pss_kb:
+                self.peak_pss_kb, self.rss_at_peak_kb = pss, rss
+            if self._done.wait(_MEMORY_SAMPLE_SECONDS):
+                return
+
+
+def _process_tree(root: int) -> list[int]:
+    """``root`` and its descendants (each thread's children: /proc/<pid>/task/<tid>/children)."""
+    found, index = [root], 0
+    while index < len(found):
+        tasks = Path(f"/proc/{found[index]}/task")
+        try:
+            for task in tasks.iterdir():
+                found.extend(int(child) for child in (task / "children").read_text().split())
+        except OSError:  # the process (or a thread of it) ended meanwhile
+            pass
+        index += 1
+    return found
+
+
+def _pss_rss_kb(pid: int) -> tuple[int, int]:
+    pss = rss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1])
+            elif line.startswith("Rss:"):
+                rss = int(line.split()[1])
+    except (OSError, ValueError):  # it ended meanwhile: it holds nothing now
+        return 0, 0
+    return pss, rss
 
 
 def partiprompts_figures(count: int = PARTI_ITEMS) -> None:
@@ -105,7 +183,7 @@ def partiprompts_figures(count: int = PARTI_ITEMS) -> None:
     print(
         f"benchmark on PartiPrompts: {count} items in {result['wall']:.1f} s wall, {result['cpu']:.1f} s CPU "
         f"({result['wall'] / count * 1000:.0f} ms per item; issue 29's target: 400 items in <= 150 s, <= 400 MB); "
-        f"{_workers_text(result)}; peak RSS {_rss_text(result)}; final pass rate "
+        f"{_workers_text(result)}; memory: {_rss_text(result)}; final pass rate "
         f"{percent_text(result['overall'].get('passRate'))} (load average {_load()})"
     )
 
@@ -145,7 +223,11 @@ def _run_bench_prompts(count: int, workers: int | None = None, suite: str = "def
     request = benchmark_local.suite_request(items, f"{suite}-x{count}", concurrency=4)
     cpu_before = _cpu_seconds()
     workers = (os.cpu_count() or 1) if workers is None else workers
-    with tempfile.TemporaryDirectory() as out, LocalRuntime(retry_time_scale=0.0, map_workers=workers) as runtime:
+    with (
+        _TreeMemory() as memory,
+        tempfile.TemporaryDirectory() as out,
+        LocalRuntime(retry_time_scale=0.0, map_workers=workers) as runtime,
+    ):
         outcome = benchmark_local.run_benchmark(request, Path(out), runtime)
         report = None if outcome.report_dir is None else json.loads((outcome.report_dir / "report.json").read_text())
     runs = report["runs"] if report else []
@@ -159,6 +241,9 @@ def _run_bench_prompts(count: int, workers: int | None = None, suite: str = "def
         "images": sum(run.get("images") or 0 for run in runs),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kB on Linux
         "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,  # the largest worker's
+        # None where nothing could be sampled (no /proc)
+        "tree_peak_pss_mb": memory.peak_pss_kb / 1024 or None,
+        "tree_rss_at_peak_mb": memory.rss_at_peak_kb / 1024,
         "workers": workers,
     }
 

@@ -22,6 +22,10 @@ def test_the_bench_worker_reports_a_finished_benchmark_with_its_images_and_memor
     # And the figures printed beside the world's cost are measured, not left empty
     assert result["wall"] > 0 and result["cpu"] > 0
     assert result["peak_rss_mb"] > 0
+    # And the memory held at once was sampled over the run's processes where /proc allows (Linux): a page shared by
+    # several processes counts once in the summed PSS and in each one's RSS, so the PSS sum is never above the RSS sum
+    if result["tree_peak_pss_mb"] is not None:
+        assert 0 < result["tree_peak_pss_mb"] <= result["tree_rss_at_peak_mb"]
 
 
 def test_bench_items_repeat_the_suite_with_a_seed_per_pass():
