@@ -1250,10 +1250,11 @@ class _Reader:
             }
         )
 
-    def one_and_the_other(self, group: _Entity, first: str, second: str) -> None:
-        """ "two dogs, one black and one white": one of them is each colour, so each colour is asked of the
-        instances that have it (subjectLabel), never of every dog (which would ask each dog to be both)."""
-        for colour, which in ((first, "one"), (second, "another")):
+    def one_and_the_other(self, group: _Entity, first: str, *others: str) -> None:
+        """ "two dogs, one black and one white", "three squares in blue, red and white": one of them is each colour,
+        so each colour is asked of the instances that have it (subjectLabel), never of every dog (which would ask
+        each dog to be both)."""
+        for colour, which in ((first, "one"), *((other, "another") for other in others)):
             self._add(
                 {
                     "kind": "colour",
@@ -3156,10 +3157,14 @@ class _Parser:
                     if named and subject is not None and all(_colours_of(t.word) for t in named):
                         while self.i < len(self.tokens) and self.tokens[self.i].tag in {"WORD", "ADV", "JOIN"}:
                             self.i += 1  # "a woman in red", "three squares in blue and white": its colours
-                        for t in named:
-                            for colour in _colours_of(t.word):
-                                # "a woman in red": she wears red; "three squares in blue": they are blue
-                                self.out.colour(subject, colour, worn=_is_animate(subject.noun))
+                        colours = list(dict.fromkeys(c for t in named for c in _colours_of(t.word)))
+                        if subject.plural and len(colours) > 1 and not _is_animate(subject.noun):
+                            # "three squares in blue, red and white": each colour is one of them, not all of them
+                            self.out.one_and_the_other(subject, *colours)
+                            continue
+                        for colour in colours:
+                            # "a woman in red": she wears red; "three squares in blue": they are blue
+                            self.out.colour(subject, colour, worn=_is_animate(subject.noun))
                         continue
                     if nxt_run and _is_clothing(nxt_run[-1].word) and subject is not None:
                         wearer = self.last if self.last is not None and self.last_end == self.i - 1 else subject

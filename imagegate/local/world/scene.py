@@ -419,7 +419,7 @@ class _Parser:
             if split:
                 i += split
                 continue
-            held = self._holding(i) or self._shaped_like(i)
+            held = self._holding(i) or self._shaped_like(i) or self._in_colours(i)
             if held:
                 i += held
                 continue
@@ -452,6 +452,37 @@ class _Parser:
             self.holder = (self.subject, "inside" if word != "loaded" else "on top of")
             return 2
         return 0
+
+    def _in_colours(self, i: int) -> int:
+        """ "three squares in blue, red and white": a counted group in several colours is drawn as that many of
+        each (shared as evenly as the count allows), each a colour binding like "a blue square". The tokens read,
+        or 0."""
+        if self.subject is None or self.noun_end != i or self.tokens[i] != "in":
+            return 0
+        group = self.spec.entities[self.subject]
+        if not group.count_stated or group.colour is not None or (group.count or 0) < 2:
+            return 0
+        colours: list[str] = []
+        j = i + 1
+        while j < len(self.tokens):
+            length, kind, value = _match(self.tokens, j)
+            if kind == "colour":
+                colours.append(str(value))
+            elif self.tokens[j] not in {",", "and"}:
+                break
+            j += length
+        while j > i + 1 and self.tokens[j - 1] in {",", "and"}:
+            j -= 1  # the list ends at its last colour
+        if len(set(colours)) < 2 or len(colours) > (group.count or 0):
+            return 0
+        count = group.count or len(colours)
+        shares = [count // len(colours) + (k < count % len(colours)) for k in range(len(colours))]
+        group.count, group.colour = shares[0], colours[0]
+        for colour, share in zip(colours[1:], shares[1:], strict=True):
+            self.spec.entities.append(
+                replace(group, count=share, colour=colour, attributes=[*group.attributes], actions=[*group.actions])
+            )
+        return j - i
 
     def _shaped_like(self, i: int) -> int:
         """ "a balloon shaped like a giant strawberry", "a cake in the shape of a star": how the thing just

@@ -605,3 +605,18 @@ def test_a_singular_noun_ending_in_s_is_one_thing():
     rhino = next(e for e in parse_prompt("a jeep in front of a rhinoceros").entities if e.cls == "rhinoceros")
     assert rhino.count == 1
     assert "Is there a hippopotamus?" in [c["question"] for c in truth.checks_from_prompt("a hippopotamus")]
+
+
+def test_a_counted_group_in_several_colours_is_one_of_each_not_each_of_all():
+    # "Are the tiles green?" and "Are the tiles yellow?" could never both hold
+    questions = [
+        c["question"] for c in truth.checks_from_prompt("four tiles in green and yellow") if c["kind"] == "colour"
+    ]
+    assert questions == ["Is one of the tiles green?", "Is another of the tiles yellow?"]
+    drawn = [(e.count, e.colour) for e in parse_prompt("four tiles in green and yellow").entities]
+    assert drawn == [(2, "green"), (2, "yellow")]
+    # one thing in two colours is both ("a scarf in red and white"); a person in a colour wears it
+    assert [c["question"] for c in truth.checks_from_prompt("a scarf in red and white") if c["kind"] == "colour"] == [
+        "Is the scarf red?",
+        "Is the scarf white?",
+    ]
