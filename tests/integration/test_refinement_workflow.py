@@ -44,29 +44,36 @@ def edit_images_sent(runtime):
 
 
 def test_refine_edits_the_best_image_so_far_and_some_runs_pass_by_an_edit(runtime):
-    passed_by_edit = []
-    for number, prompt in enumerate(PROMPTS):
-        for seed in range(1, 6):
-            run_id = f"refine-{number}-{seed}"
-            # Given a run that refines
-            runtime.run({"prompt": prompt, "seed": seed, "maxRounds": 3, "strategy": c.STRATEGY_REFINE}, run_id=run_id)
-            run, rounds = runtime.runs().get_run(run_id), runtime.runs().list_rounds(run_id)
-            assert run["status"] in (c.STATUS_PASSED, c.STATUS_EXHAUSTED), run.get("cause")
+    """Runs (4 prompts x 5 seeds at most) until each case the assertions tell apart has been seen: a later round
+    whose best-so-far is not the round just before it, and a run passed by an edit at round 2. Every run made is
+    checked in full; the 20 runs this test always made took 17-25 s, and the cases were all met by the third
+    (issue 29). If the world draws otherwise, the test goes on up to the same 20 runs and fails as before."""
+    passed_by_edit, edited_from_earlier = [], False
+    runs = [(number, prompt, seed) for number, prompt in enumerate(PROMPTS) for seed in range(1, 6)]
+    for number, prompt, seed in runs:
+        if edited_from_earlier and any(len(rounds) == 2 for rounds in passed_by_edit):
+            break
+        run_id = f"refine-{number}-{seed}"
+        # Given a run that refines
+        runtime.run({"prompt": prompt, "seed": seed, "maxRounds": 3, "strategy": c.STRATEGY_REFINE}, run_id=run_id)
+        run, rounds = runtime.runs().get_run(run_id), runtime.runs().list_rounds(run_id)
+        assert run["status"] in (c.STATUS_PASSED, c.STATUS_EXHAUSTED), run.get("cause")
 
-            # Then round 1 draws from text and every later round edits the best image of the rounds before it
-            assert rounds[0]["mode"] == c.MODE_GENERATE and rounds[0].get("sourceImageKey") is None
-            for later in rounds[1:]:
-                source = best_before(rounds, later["round"])
-                assert later["mode"] == c.MODE_EDIT
-                assert later["sourceImageKey"] == source["bestImageKey"]
-                assert later["edit"]["sourceRound"] == source["round"] and later["edit"]["task"] == "image-to-image"
-                low, high = registry.generator(SD35).edit_strength_range
-                assert low <= later["edit"]["strength"] <= high
-                # And the edit call sent that very image to Bedrock (the handler read it from S3)
-                png = dict(runtime.objects(source["bestImageKey"]))[source["bestImageKey"]]
-                assert base64.b64encode(png).decode() in edit_images_sent(runtime)
-            if run["status"] == c.STATUS_PASSED and rounds[-1]["mode"] == c.MODE_EDIT:
-                passed_by_edit.append(rounds)
+        # Then round 1 draws from text and every later round edits the best image of the rounds before it
+        assert rounds[0]["mode"] == c.MODE_GENERATE and rounds[0].get("sourceImageKey") is None
+        for later in rounds[1:]:
+            source = best_before(rounds, later["round"])
+            edited_from_earlier |= source["round"] < later["round"] - 1
+            assert later["mode"] == c.MODE_EDIT
+            assert later["sourceImageKey"] == source["bestImageKey"]
+            assert later["edit"]["sourceRound"] == source["round"] and later["edit"]["task"] == "image-to-image"
+            low, high = registry.generator(SD35).edit_strength_range
+            assert low <= later["edit"]["strength"] <= high
+            # And the edit call sent that very image to Bedrock (the handler read it from S3)
+            png = dict(runtime.objects(source["bestImageKey"]))[source["bestImageKey"]]
+            assert base64.b64encode(png).decode() in edit_images_sent(runtime)
+        if run["status"] == c.STATUS_PASSED and rounds[-1]["mode"] == c.MODE_EDIT:
+            passed_by_edit.append(rounds)
 
     # And the strategy does what it is for: some of these runs pass by an edit, the round 2 ones by editing round 1's
     assert passed_by_edit
