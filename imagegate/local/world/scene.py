@@ -450,6 +450,8 @@ class _Parser:
             return 1
         if word in {"filled", "full", "stuffed", "packed", "loaded"} and following in {"with", "of"}:
             self.holder = (self.subject, "inside" if word != "loaded" else "on top of")
+            if word == "full" and "full" not in self.spec.entities[self.subject].attributes:
+                self.spec.entities[self.subject].attributes.append("full")  # "a bathtub full of bubbles": it is full
             return 2
         return 0
 
@@ -571,13 +573,19 @@ class _Parser:
         if length != 1 or kind not in {"object", "word"} or j >= len(self.tokens):
             return None
         word = self.tokens[i]
+        if self._third_person(i):
+            return None  # "the horse eats hay": a verb and its object
         if not compound_modifier(word) or (kind == "object" and word == "orange") or is_past_form(word):
             return None  # "a lit candle", "a sunken ship": a participle describes the thing, it names no kind
         next_length, next_kind, next_value = _match(self.tokens, j)
         if next_length != 1 or next_kind not in {"object", "word"} or self.tokens[j] in FRAMING_NOUNS:
             return None
         following = self._next_kind(j + 1)
-        if following in {"word", "object", "colour", "scene", "light", "style"} and not self._is_verb(j + 1):
+        if (
+            following in {"word", "object", "colour", "scene", "light", "style"}
+            and not self._is_verb(j + 1)
+            and self.tokens[j + 1] not in _NEVER_HEADS  # "pencil holder full of pencils": the phrase ends there
+        ):
             return None  # the phrase goes on: "laptop" modifies something further right, or is no compound
         head = self.tokens[j]
         if self._verb_form(j) or self._third_person(j, True) or is_past_form(head) or head in _NEVER_HEADS:
@@ -1075,10 +1083,19 @@ class _Parser:
         word = self.tokens[i]
         if not (len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word.isalpha()):
             return False
+        # a verb in -s agrees with one thing: "a helicopter flies", never "five paper cranes in ..."
         if after_this_noun:  # asked of the word after a noun not read yet ("helicopter flies": no compound)
-            if self.clause_nouns != 0 or self.relation:
+            if self.clause_nouns != 0 or self.relation or self.pending.count not in (None, 1):
                 return False
-        elif self.noun_end != i or self.subject is None or self.clause_nouns != 1 or self.relation:
+            if self.pending.plural_quantifier or _looks_plural(self.tokens[i - 1]):
+                return False
+        elif (
+            self.noun_end != i
+            or self.subject is None
+            or self.clause_nouns != 1
+            or self.relation
+            or self.spec.entities[self.subject].count != 1
+        ):
             return False
         if lemma(word) in vocab.OBJECT_CLASSES or word in vocab.SYNONYMS:
             return False
@@ -1086,7 +1103,8 @@ class _Parser:
         return (
             self._next_kind(i + 1) in {"definite", "number", "quantifier", "relation"}
             or following in {"its", "his", "her", "their"}
-            or (bool(following) and _match(self.tokens, i + 1)[1] in {"word", "object"} and _looks_plural(following))
+            or self._next_kind(i + 1) in {"object", "scene"}  # "the horse eats hay"
+            or (bool(following) and _match(self.tokens, i + 1)[1] == "word" and _looks_plural(following))
         )
 
     def _doer(self, word: str) -> int:

@@ -620,3 +620,13 @@ def test_a_counted_group_in_several_colours_is_one_of_each_not_each_of_all():
         "Is the scarf red?",
         "Is the scarf white?",
     ]
+
+
+def test_a_material_noun_before_a_noun_is_what_it_is_made_of_and_full_of_is_full():
+    assert [(e.cls, e.attributes) for e in parse_prompt("a slate tray").entities] == [("tray", ["slate"])]
+    assert [(e.cls, e.attributes) for e in parse_prompt("a wicker basket").entities] == [("basket", ["wicker"])]
+    spec = parse_prompt("Laundry basket full of towels")
+    assert "full" in spec.entities[0].attributes
+    assert [(r.relation) for r in spec.relations] == ["inside"]
+    # a plural subject takes no verb in -s: "five paper cranes in ..." are cranes, not paper that cranes
+    assert [e.cls for e in parse_prompt("five paper cranes in a row").entities] == ["crane"]
