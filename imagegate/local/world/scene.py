@@ -435,8 +435,8 @@ class _Parser:
         if not self.spec.entities or word not in _HUNG_PICTURES or following != "of" or self.pending.definite:
             return False
         j = i - 1
-        while j >= 0 and _match(self.tokens, j)[1] in {"number", "word", "colour"}:
-            j -= 1
+        while j >= 0 and _match(self.tokens, j)[1] in {"number", "word", "colour", "style"}:
+            j -= 1  # "with a large framed watercolor painting of": its size, frame and medium
         return j >= 0 and (self.tokens[j] in {"and", "with", "holding"} or _match(self.tokens, j)[1] == "relation")
 
     def _holding(self, i: int) -> int:
@@ -924,6 +924,12 @@ class _Parser:
 
     def _on_style(self, i: int, length: int, value: object) -> None:
         self._set_setting("style", str(value))
+        last = i + length - 1  # "a wall with a framed oil painting of a ship": also a picture hung in the scene
+        following = self.tokens[last + 1] if last + 1 < len(self.tokens) else ""
+        if length > 1 and self._hung_picture(last, self.tokens[last], following):
+            self._on_object(last, 1, (self.tokens[last], False))
+            self.holder = (len(self.spec.entities) - 1, "inside")  # what it shows is drawn within it
+            self.subject = len(self.spec.entities) - 1
 
     def _set_setting(self, name: str, value: str, replaceable: bool = False) -> None:
         if getattr(self.spec, name) is None or replaceable:
@@ -1003,7 +1009,7 @@ class _Parser:
         elif (
             (_is_modifier(word) or self._ly_adjective(i))
             and self._opens_phrase(i)
-            and self._next_kind(i + 1) in {"word", "object", "colour"}
+            and self._next_kind(i + 1) in {"word", "object", "colour", "style"}  # "a framed watercolor painting"
         ):
             self.pending.adjectives.append(word)
             if len(self.pending.adjectives) > _MAX_UNKNOWN_RUN:

@@ -630,3 +630,10 @@ def test_a_material_noun_before_a_noun_is_what_it_is_made_of_and_full_of_is_full
     assert [(r.relation) for r in spec.relations] == ["inside"]
     # a plural subject takes no verb in -s: "five paper cranes in ..." are cranes, not paper that cranes
     assert [e.cls for e in parse_prompt("five paper cranes in a row").entities] == ["crane"]
+
+
+def test_a_picture_hung_in_the_scene_keeps_its_size_frame_and_medium():
+    spec = parse_prompt("a white wall with a small framed oil painting of a ship")
+    painting = next(e for e in spec.entities if e.cls == "painting")
+    assert painting.attributes == ["small", "framed"]
+    assert spec.style == "oil painting"  # the medium stays the look asked
