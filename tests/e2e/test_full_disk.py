@@ -149,9 +149,10 @@ def test_run_on_a_full_disk_exits_2_with_one_line_and_writes_nothing(tmp_path):
 
 
 def test_run_whose_out_folder_becomes_unwritable_exits_2_and_leaves_no_images_without_run_json(tmp_path):
-    # Given a run in progress (slowed by throttling) whose --out folder is made immutable once it started: two
-    # throttles retried after 2 + 4 s (scale 1) leave six seconds for one chattr after the "started" line, where a
-    # few milliseconds are needed (scale 3 waited 18 s for no further path)
+    # Given a run in progress (slowed by throttling) whose --out folder is made immutable once it started: one
+    # throttle retried after 2 s (scale 1), besides the run's own second or more, leaves that long for one chattr
+    # after the "started" line, where a few milliseconds are needed (two throttles at scale 3 waited 18 s for no
+    # further path; a chattr after the run had ended would let it exit 0: a late one fails the test, never passes it)
     out = tmp_path / "out"
     out.mkdir()
     process = subprocess.Popen(
@@ -168,7 +169,7 @@ def test_run_whose_out_folder_becomes_unwritable_exits_2_and_leaves_no_images_wi
             "--retry-time-scale",
             "1",
             "--fault",
-            "throttle_first=2",
+            "throttle_first=1",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
