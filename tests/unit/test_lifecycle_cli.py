@@ -37,7 +37,8 @@ class _NotTheApi(BaseHTTPRequestHandler):
 def not_the_api(request):
     handler = type("Handler", (_NotTheApi,), {"body": request.param})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for serve_forever to poll: its default 0.5 s was half a second a test (issue 29)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -97,7 +98,8 @@ def test_a_typed_id_names_one_generation_never_another_route(command, action, ru
     # Given a server that records the paths it is asked for
     handler = type("Handler", (_Recorder,), {"paths": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for serve_forever to poll: its default 0.5 s was half a second a test (issue 29)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         # When a command is given an id with a slash, dots, a query or a fragment in it
         code = command(Namespace(api=f"http://127.0.0.1:{server.server_address[1]}", api_key=None, id=run_id))

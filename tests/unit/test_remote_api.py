@@ -100,7 +100,8 @@ def _generation(base: str, rounds: list[int], cost: float = 0.1) -> dict[str, An
 @pytest.fixture
 def fake_api():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeApi)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for serve_forever to poll: its default 0.5 s was half a second a test (issue 29)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

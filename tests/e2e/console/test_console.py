@@ -562,7 +562,8 @@ def other_origin(tmp_path) -> Iterator[str]:
     (tmp_path / "index.html").write_text("<!doctype html><title>another site</title><p>another site</p>")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
+    # shutdown() waits for serve_forever to poll: its default 0.5 s was half a second a test (issue 29)
+    threading.Thread(target=site.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield f"http://127.0.0.1:{site.server_address[1]}/"
     site.shutdown()
     site.server_close()
