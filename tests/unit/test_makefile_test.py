@@ -17,7 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _pytest_line(*variables: str) -> str:
-    environment = {name: value for name, value in os.environ.items() if name != "TEST_WORKERS"}
+    # Under `make test TEST_WORKERS=N` the variable also reaches this make through MAKEFLAGS: not passed on either
+    environment = {
+        name: value for name, value in os.environ.items() if name not in ("TEST_WORKERS", "MAKEFLAGS", "MFLAGS")
+    }
     printed = subprocess.run(
         ["make", "-n", "test", *variables], cwd=ROOT, capture_output=True, text=True, check=True, env=environment
     ).stdout
