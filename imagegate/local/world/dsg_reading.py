@@ -1135,7 +1135,13 @@ class _Reader:
                 # "several birds", "a few cups": a count said with a quantifier; a bare plural ("pigeons at his
                 # feet") states no number, and "Are there pigeons?" already asks for them (DSG asks no count)
                 self.count(entity, 2, True)
-        for colour in dict.fromkeys(phrase.colours):
+        colours = list(dict.fromkeys(phrase.colours))
+        if entity.plural and len(colours) > 1 and not generic and not _is_animate(noun) and not pair:
+            # "red and yellow balloons": a mix (or each of both); asked of the ones with each colour, never "are
+            # the balloons red?" and "are the balloons yellow?", which no mix passes
+            self.one_and_the_other(entity, *colours)
+            colours = []
+        for colour in colours:
             self.colour(entity, colour)
         for word, kind in dict.fromkeys(phrase.attributes):
             self.attribute(entity, word, kind)

@@ -385,6 +385,7 @@ class _Pending:
     new_instance: bool = False  # "another", "a second": not the earlier entity of this class
     negated: bool = False
     adjectives: list[str] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)  # "red and yellow balloons": every colour, in order
 
 
 class _Parser:
@@ -419,7 +420,7 @@ class _Parser:
             if split:
                 i += split
                 continue
-            held = self._holding(i) or self._shaped_like(i) or self._in_colours(i)
+            held = self._holding(i) or self._shaped_like(i) or self._in_colours(i) or self._colour_list(i)
             if held:
                 i += held
                 continue
@@ -454,6 +455,29 @@ class _Parser:
                 self.spec.entities[self.subject].attributes.append("full")  # "a bathtub full of bubbles": it is full
             return 2
         return 0
+
+    def _colour_list(self, i: int) -> int:
+        """ "red and yellow balloons", "red, white and blue flags": colours joined before a noun. Read as one
+        pending colour list (a plural is drawn as a mix, _on_object; one thing takes the last colour, as before).
+        The tokens read, or 0."""
+        if _match(self.tokens, i)[1] != "colour":
+            return 0
+        colours: list[str] = []
+        j = i
+        while j < len(self.tokens):
+            length, kind, value = _match(self.tokens, j)
+            if kind == "colour":
+                colours.append(str(value))
+            elif self.tokens[j] not in {",", "and"} or not colours:
+                break
+            j += length
+        while j > i and self.tokens[j - 1] in {",", "and"}:
+            j -= 1
+        if len(set(colours)) < 2 or not self._next_noun_within(j, 3):
+            return 0
+        self.pending.colour = colours[-1]
+        self.pending.colours = list(dict.fromkeys(colours))
+        return j - i
 
     def _in_colours(self, i: int) -> int:
         """ "three squares in blue, red and white": a counted group in several colours is drawn as that many of
@@ -728,6 +752,10 @@ class _Parser:
         worn_by = self._wearer(i, cls)
         index = self._resolve(mention, pending)
         self.noun_end = i + length
+        surface = self.tokens[i + length - 1]
+        one_garment = surface in vocab.PAIR_NOUNS or surface in {"jeans", "pants", "trousers", "shorts", "leggings"}
+        if len(pending.colours) > 1 and plural and not one_garment and index == len(self.spec.entities) - 1:
+            self._mix(index, pending.colours)
         if worn_by is not None and worn_by != index and "wear" not in self.spec.entities[worn_by].actions:
             self.spec.entities[worn_by].actions.append("wear")  # "a woman in a blue dress" wears it
         self.clause_nouns += 1
@@ -775,6 +803,25 @@ class _Parser:
             self.subject = worn_by  # "a woman in a blue dress next to a vase": she is next to it
         self.predicate = False
         self._reset_pending()
+
+    def _mix(self, index: int, colours: list[str]) -> None:
+        """ "red and yellow balloons": drawn as some of each colour (a stated count shared as evenly as it goes,
+        else several of each), each a colour binding like "red balloons"."""
+        group = self.spec.entities[index]
+        count = group.count
+        if count is not None and count < len(colours):
+            return
+        shares = (
+            [count // len(colours) + (k < count % len(colours)) for k in range(len(colours))]
+            if count is not None
+            else [None] * len(colours)
+        )
+        group.count, group.colour = shares[0], colours[0]
+        for colour, share in zip(colours[1:], shares[1:], strict=True):
+            self.spec.entities.append(
+                replace(group, count=share, colour=colour, attributes=[*group.attributes], actions=[*group.actions])
+            )
+        self.twins[index] = len(self.spec.entities) - 1  # what is said of them next holds for each colour
 
     def _wearer(self, i: int, cls: str) -> int | None:
         """Who wears the garment named at i: the subject, when "in" or "with" opens its phrase ("a woman in a
@@ -994,7 +1041,8 @@ class _Parser:
             elif self._after_comma_or_while(i) and self._verb_form(i):
                 doer = self.doer
             if doer is not None:
-                for k in dict.fromkeys([doer, *self.joined]):  # ", both eating": each of the two
+                # ", both eating": each of the two; "red and yellow balloons hanging": those of each colour
+                for k in dict.fromkeys([doer, *self.joined, *([self.twins[doer]] if doer in self.twins else [])]):
                     if verb_lemma(word) not in self.spec.entities[k].actions:
                         self.spec.entities[k].actions.append(verb_lemma(word))
                 self.subject = self.doer = doer  # "... waiting at a bus stop": the one waiting is at it

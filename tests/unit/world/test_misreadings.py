@@ -637,3 +637,16 @@ def test_a_picture_hung_in_the_scene_keeps_its_size_frame_and_medium():
     painting = next(e for e in spec.entities if e.cls == "painting")
     assert painting.attributes == ["small", "framed"]
     assert spec.style == "oil painting"  # the medium stays the look asked
+
+
+def test_colours_joined_before_a_plural_are_a_mix_asked_and_drawn_as_such():
+    prompt = "green and purple grapes in a bowl"
+    colours = [(c["question"], c["subjectLabel"]) for c in truth.checks_from_prompt(prompt) if c["kind"] == "colour"]
+    assert colours == [("Is one of the grapes green?", "green"), ("Is another of the grapes purple?", "purple")]
+    drawn = [e.colour for e in parse_prompt(prompt).entities if e.cls == "grape"]
+    assert drawn == ["green", "purple"]
+    # one thing keeps its colours as asked of it
+    assert [c["question"] for c in truth.checks_from_prompt("a green and purple kite") if c["kind"] == "colour"] == [
+        "Is the kite green?",
+        "Is the kite purple?",
+    ]
