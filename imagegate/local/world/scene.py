@@ -462,17 +462,7 @@ class _Parser:
         The tokens read, or 0."""
         if _match(self.tokens, i)[1] != "colour":
             return 0
-        colours: list[str] = []
-        j = i
-        while j < len(self.tokens):
-            length, kind, value = _match(self.tokens, j)
-            if kind == "colour":
-                colours.append(str(value))
-            elif self.tokens[j] not in {",", "and"} or not colours:
-                break
-            j += length
-        while j > i and self.tokens[j - 1] in {",", "and"}:
-            j -= 1
+        colours, j = self._colours_listed(i)
         if len(set(colours)) < 2 or not self._next_noun_within(j, 3):
             return 0
         self.pending.colour = colours[-1]
@@ -488,27 +478,43 @@ class _Parser:
         group = self.spec.entities[self.subject]
         if not group.count_stated or group.colour is not None or (group.count or 0) < 2:
             return 0
+        colours, j = self._colours_listed(i + 1)
+        if len(set(colours)) < 2 or len(colours) > (group.count or 0):
+            return 0
+        self._split_by_colour(self.subject, colours)
+        return j - i
+
+    def _colours_listed(self, i: int) -> tuple[list[str], int]:
+        """The colours listed from i ("blue, red and white": joined by commas and "and") and where the list ends
+        (after its last colour)."""
         colours: list[str] = []
-        j = i + 1
+        j = i
         while j < len(self.tokens):
             length, kind, value = _match(self.tokens, j)
             if kind == "colour":
                 colours.append(str(value))
-            elif self.tokens[j] not in {",", "and"}:
+            elif self.tokens[j] not in {",", "and"} or not colours:
                 break
             j += length
-        while j > i + 1 and self.tokens[j - 1] in {",", "and"}:
+        while j > i and self.tokens[j - 1] in {",", "and"}:
             j -= 1  # the list ends at its last colour
-        if len(set(colours)) < 2 or len(colours) > (group.count or 0):
-            return 0
-        count = group.count or len(colours)
-        shares = [count // len(colours) + (k < count % len(colours)) for k in range(len(colours))]
+        return colours, j
+
+    def _split_by_colour(self, index: int, colours: list[str]) -> None:
+        """One entity per colour in place of the group at index: a stated count shared as evenly as it goes, else
+        several of each; each a colour binding like "a blue square" (so miscoloured at that rate)."""
+        group = self.spec.entities[index]
+        count = group.count
+        shares = (
+            [count // len(colours) + (k < count % len(colours)) for k in range(len(colours))]
+            if count is not None
+            else [None] * len(colours)
+        )
         group.count, group.colour = shares[0], colours[0]
         for colour, share in zip(colours[1:], shares[1:], strict=True):
             self.spec.entities.append(
                 replace(group, count=share, colour=colour, attributes=[*group.attributes], actions=[*group.actions])
             )
-        return j - i
 
     def _shaped_like(self, i: int) -> int:
         """ "a balloon shaped like a giant strawberry", "a cake in the shape of a star": how the thing just
@@ -807,20 +813,10 @@ class _Parser:
     def _mix(self, index: int, colours: list[str]) -> None:
         """ "red and yellow balloons": drawn as some of each colour (a stated count shared as evenly as it goes,
         else several of each), each a colour binding like "red balloons"."""
-        group = self.spec.entities[index]
-        count = group.count
+        count = self.spec.entities[index].count
         if count is not None and count < len(colours):
             return
-        shares = (
-            [count // len(colours) + (k < count % len(colours)) for k in range(len(colours))]
-            if count is not None
-            else [None] * len(colours)
-        )
-        group.count, group.colour = shares[0], colours[0]
-        for colour, share in zip(colours[1:], shares[1:], strict=True):
-            self.spec.entities.append(
-                replace(group, count=share, colour=colour, attributes=[*group.attributes], actions=[*group.actions])
-            )
+        self._split_by_colour(index, colours)
         self.twins[index] = len(self.spec.entities) - 1  # what is said of them next holds for each colour
 
     def _wearer(self, i: int, cls: str) -> int | None:
