@@ -1135,14 +1135,7 @@ class _Reader:
                 # "several birds", "a few cups": a count said with a quantifier; a bare plural ("pigeons at his
                 # feet") states no number, and "Are there pigeons?" already asks for them (DSG asks no count)
                 self.count(entity, 2, True)
-        colours = list(dict.fromkeys(phrase.colours))
-        if entity.plural and len(colours) > 1 and not generic and not _is_animate(noun) and not pair:
-            # "red and yellow balloons": a mix (or each of both); asked of the ones with each colour, never "are
-            # the balloons red?" and "are the balloons yellow?", which no mix passes
-            self.one_and_the_other(entity, *colours)
-            colours = []
-        for colour in colours:
-            self.colour(entity, colour)
+        self.colours(entity, list(dict.fromkeys(phrase.colours)), mix=not generic and not pair)
         for word, kind in dict.fromkeys(phrase.attributes):
             self.attribute(entity, word, kind)
         return entity
@@ -1255,6 +1248,16 @@ class _Reader:
                 _OBJECT_ENTITY: obj.id if obj is not None else None,
             }
         )
+
+    def colours(self, entity: _Entity, colours: list[str], *, worn: bool = False, mix: bool = True) -> None:
+        """Its colours. Several things of one noun in several colours ("red and yellow balloons", "three squares in
+        blue, red and white") are a mix (or each of all): asked of the ones with each colour, never "are the
+        balloons red?" and "are the balloons yellow?", which no mix passes; a person in colours wears them."""
+        if mix and entity.plural and len(colours) > 1 and not _is_animate(entity.noun):
+            self.one_and_the_other(entity, *colours)
+            return
+        for colour in colours:
+            self.colour(entity, colour, worn)
 
     def one_and_the_other(self, group: _Entity, first: str, *others: str) -> None:
         """ "two dogs, one black and one white", "three squares in blue, red and white": one of them is each colour,
@@ -3163,14 +3166,9 @@ class _Parser:
                     if named and subject is not None and all(_colours_of(t.word) for t in named):
                         while self.i < len(self.tokens) and self.tokens[self.i].tag in {"WORD", "ADV", "JOIN"}:
                             self.i += 1  # "a woman in red", "three squares in blue and white": its colours
+                        # "a woman in red": she wears red; "three squares in blue, red and white": one of each
                         colours = list(dict.fromkeys(c for t in named for c in _colours_of(t.word)))
-                        if subject.plural and len(colours) > 1 and not _is_animate(subject.noun):
-                            # "three squares in blue, red and white": each colour is one of them, not all of them
-                            self.out.one_and_the_other(subject, *colours)
-                            continue
-                        for colour in colours:
-                            # "a woman in red": she wears red; "three squares in blue": they are blue
-                            self.out.colour(subject, colour, worn=_is_animate(subject.noun))
+                        self.out.colours(subject, colours, worn=_is_animate(subject.noun))
                         continue
                     if nxt_run and _is_clothing(nxt_run[-1].word) and subject is not None:
                         wearer = self.last if self.last is not None and self.last_end == self.i - 1 else subject
