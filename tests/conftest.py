@@ -1,9 +1,6 @@
-import functools
 import os
 import time
 
-import botocore.loaders
-import botocore.session
 import pytest
 
 # Tests never reach AWS: no credentials, no network. Clients get a region and dummy keys.
@@ -14,30 +11,15 @@ os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 
-class _SearchPathsOnce(list):
-    """A loader's search paths that keep each path once: every boto3 Session appends boto3's data folder to its
-    loader's paths, and with one shared loader the list would otherwise grow by one entry per session."""
-
-    def append(self, path):
-        if path not in self:
-            super().append(path)
-
-
-@functools.cache
-def _shared_loader(search_path_string=None):
-    loader = botocore.loaders.create_loader(search_path_string)
-    return botocore.loaders.Loader(
-        extra_search_paths=_SearchPathsOnce(loader.search_paths), include_default_search_paths=False
-    )
-
-
 # One botocore data loader for every session of the test process (issue 29: `make test` in minutes). moto's
 # mock_aws() gives each test a new default boto3 session, and each new session used to parse the service models,
 # endpoints and rule sets again from botocore's JSON files: about 0.1 s per client type per test, most of a unit
 # test's setup (test_api_handler.py + test_enhancements.py: 47.5 s -> 18.6 s in one process). The files are the
 # same for every session and the loader caches what it parsed; the sessions, clients, credentials and moto state
 # stay per test.
-botocore.session.create_loader = _shared_loader
+from imagegate.local.runtime import make_botocore_models_loaded_once  # noqa: E402
+
+make_botocore_models_loaded_once()  # for the whole test process: never undone
 
 
 @pytest.fixture

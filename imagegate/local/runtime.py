@@ -733,12 +733,22 @@ def make_botocore_models_loaded_once() -> Callable[[], None]:
     return undo
 
 
+class _SearchPathsOnce(list):  # type: ignore[type-arg]
+    """A loader's search paths that keep each path once: every boto3 Session appends boto3's data folder to its
+    loader's paths, and with one shared loader the list would otherwise grow by one entry per session."""
+
+    def append(self, path: Any) -> None:
+        if path not in self:
+            super().append(path)
+
+
 @functools.lru_cache(maxsize=8)
 def _shared_loader(search_path_string: str | None = None) -> Any:
     """botocore's loader for a search path, one per process."""
-    from botocore.loaders import create_loader
+    from botocore.loaders import Loader, create_loader
 
-    return create_loader(search_path_string)
+    loader = create_loader(search_path_string)
+    return Loader(extra_search_paths=_SearchPathsOnce(loader.search_paths), include_default_search_paths=False)
 
 
 _MOTO_PARSE: list[Callable[[str], tuple[Any, Any]]] = []
