@@ -625,6 +625,8 @@ _ARRANGEMENTS = frozenset(_words("row line circle ring column grid pile heap sta
 # relation that follows is the content, the participle no property to look for
 _SAYING_ONLY_WHERE = frozenset(_words("built located situated placed positioned set kept found seen shown put left"))
 # Participles of dividing a thing ("cut into eight slices", "folded into a square"): into what, not inside it
+# what makes written text: "the word 'START' written / painted / carved on ...": the surface it is on says it
+_WRITING_VERBS = frozenset(_words("write paint spray carve scrawl spell print etch engrave stencil inscribe"))
 _DIVIDING = frozenset(_words("cut sliced divided split broken chopped torn carved diced"))
 # Weather that does something by itself ("with snow falling", "wind blowing"): its verb is no thing's action
 _FALLING_WEATHER = frozenset(_words("snow snowflakes rain raindrops wind hail sleet lightning"))
@@ -1435,6 +1437,27 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         if token.word.startswith("\x00"):
             token.tag, token.value = "QUOTE", token.word.strip("\x00")
     return tokens, quotes
+
+
+def _quotes_after_their_nouns(tokens: list[_Token]) -> None:
+    """ "a 'STOP' sign", "a dog next to a "SALE" banner": a quote between an article (or an adjective) and a noun is
+    what that thing says. Read as "a sign saying 'STOP'" (the quote moved behind its noun, after a saying verb),
+    so the noun phrase stays whole (the dog is next to the banner) and the banner, not the dog, says "SALE"."""
+    k = 1
+    while k < len(tokens) - 1:
+        before, quote = tokens[k - 1], tokens[k]
+        modifier = before.word in _DETERMINERS or colour_name(before.word) or _attribute_kind(before.word)
+        if quote.tag != "QUOTE" or before.tag != "WORD" or not modifier or tokens[k + 1].tag != "WORD":
+            k += 1
+            continue
+        end = k + 1
+        while end < len(tokens) and tokens[end].tag == "WORD":
+            end += 1
+        if not lexicon.is_noun(tokens[end - 1].word):
+            k = end
+            continue
+        tokens[k:end] = [*tokens[k + 1 : end], _Token("saying", "saying", "TEXTVERB"), quote]
+        k = end + 1
 
 
 def _list_items(text: str) -> list[str]:
@@ -2341,6 +2364,7 @@ class _Parser:
         text, self.settings = _multiword_settings(_SPACED_UNITS.sub(r"\1\2", prompt))
         self.tokens, self.quotes = _tokens(text)
         _tag(self.tokens)
+        _quotes_after_their_nouns(self.tokens)
         _join_colours(self.tokens)
         self.i = 0
         self.topic: _Entity | None = None  # the clause's subject: what verbs and relations are said of
@@ -2737,15 +2761,38 @@ class _Parser:
         written = (
             self.i > 0
             and self.tokens[self.i - 1].tag == "TEXTVERB"
-            and verb_lemma(self.tokens[self.i - 1].word) in {"write", "paint", "spray", "carve", "scrawl", "spell"}
+            and verb_lemma(self.tokens[self.i - 1].word) in _WRITING_VERBS
         )
-        if self.text_noun is None and not written:
+        # "the words 'HELLO' painted on a wall", "'START' written in chalk on a sidewalk": written after the quote
+        after = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
+        written_after = after is not None and _is_past(after.word) and verb_lemma(after.word) in _WRITING_VERBS
+        if self.text_noun is None and not written and not written_after:
             return None
         # "a cake with the words 'happy birthday' on a table": the cake has the words and is on the table; "in" a
         # thing still holds them ("a lizard with the words 'made it safe' in a speech bubble")
-        places = {"inside"} if self.text_owner is not None and self.text_owner is carrier else {"on", "inside"}
+        owned = (self.text_owner is not None and self.text_owner is carrier) or (
+            carrier is not None and self.i > 0 and self.tokens[self.i - 1].word == "with"
+        )
+        places = {"inside"} if owned else {"on", "inside"}
+        if written_after:
+            # "spelled in pebbles", "painted in red": after the writing verb "in" is the medium; "a cake with
+            # 'hi' written in icing on a plate": the cake says it and the plate is where the cake is
+            places = set() if owned else {"on"}
         start, surface = self.i, None
-        self.i += 1
+        self.i += 1 + written_after
+        medium = self.peek(2)
+        if (
+            written_after
+            and self.peek() is not None
+            and self.peek().tag == "REL"
+            and self.peek().value == "inside"
+            and self.peek(1) is not None
+            and self.peek(1).tag == "WORD"
+            and medium is not None
+            and medium.tag == "REL"
+            and medium.value == "on"
+        ):
+            self.i += 2  # "written in chalk on a sidewalk": what it is written with, then where (the surface)
         while (
             self.peek() is not None
             and self.peek().tag == "REL"
@@ -3290,7 +3337,14 @@ class _Parser:
                     self.with_end = self.i if token.word == "with" and not absolute else -1
                 continue
             if tag == "TEXTVERB":
-                carrier = carrier or self.last or self.topic
+                previous = self.tokens[self.i - 1] if self.i else None
+                # "a dog next to a banner reading 'SALE'", "... a banner that says 'SALE'": right after its noun
+                # (or its relative pronoun) the saying is the thing just named's, not the clause subject's
+                right_after = self.last is not None and (
+                    self.last_end == self.i
+                    or (previous is not None and previous.tag == "RELPRON" and self.last_end == self.i - 1)
+                )
+                carrier = self.last if right_after else carrier or self.last or self.topic
                 self.i += 1
                 continue
             if tag in {"VERB", "PAST"}:
@@ -3925,16 +3979,23 @@ def read_prompt(prompt: str) -> list[dict]:
 
 def checks_from_prompt(prompt: str) -> list[dict]:
     """The evaluator's checks (contract v2): at most MAX_CHECKS, renumbered c1.., parents kept (a child whose
-    parent fell beyond the cap goes with it)."""
+    parent fell beyond the cap goes with it). A question asked again ("bus behind car. ... bus behind car", "the
+    person has their right arm ..., their right arm ...") is asked once: one property, one check, and its
+    children hang on the first asking (a repeat would count one property twice in the evaluator's score)."""
     kept: list[dict] = []
     ids: dict[str, str] = {}
+    asked: dict[str, str] = {}
     for check in read_prompt(prompt):
         parent = check.get("parent")
         if parent is not None and parent not in ids:
             continue
+        key = check["question"]
+        if key in asked:
+            ids[check["id"]] = asked[key]
+            continue
         if len(kept) >= MAX_CHECKS:
             break
-        ids[check["id"]] = f"c{len(kept) + 1}"
+        ids[check["id"]] = asked[key] = f"c{len(kept) + 1}"
         renumbered = {**check, "id": ids[check["id"]]}
         if parent is not None:
             renumbered["parent"] = ids[parent]
