@@ -2099,6 +2099,9 @@ def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
     following = tokens[i + 1]
     if previous is not None and (previous.word == "," or previous.word in _MEDIUM_NOUNS or previous.word in _ART_NOUNS):
         return following.word not in _DETERMINERS
+    name = [t for t in tokens[i + 1 : i + 4] if t.tag == "" and t.word.isalpha()]
+    if len(name) >= 2 and all(_unknown_word(t.word) for t in name[:2]) and tokens[i + 1] is name[0]:
+        return True  # "a castle by greg rutkowski": two words no dictionary has, a name in lower case
     if previous is None or (_unknown_word(following.word) and following.raw[:1].isupper()):
         # "by leonora carrington" opening a prompt; "a city by Moebius": a name no dictionary has, written with a
         # capital, after "by" is who made it ("by the lake", "by moonlight", "by lakeside" are places and light)
@@ -2863,7 +2866,8 @@ class _Parser:
         "by" before words with no determiner do ("by Alex Grey and Norman Rockwell", "by A by B"); a comma only
         before a name-like run of one to three words that ends the list item: none a determiner or a word this
         reading knows as a thing, a scene, a colour or an image tag, and a single word only when written with a
-        capital ("by Monet, Renoir"; "by Monet, mountains at dawn" goes on to the mountains)."""
+        capital or when no dictionary has it ("by Monet, Renoir", "by james jean, mcbess"; "by Monet, mountains
+        at dawn" goes on to the mountains)."""
         link, first = self.peek(), self.peek(1)
         if link is None or first is None or first.tag != "WORD" or first.word in _DETERMINERS:
             return False
@@ -2880,7 +2884,7 @@ class _Parser:
         return (
             ends_item
             and 1 <= len(run) <= 3
-            and (len(run) > 1 or run[0].raw[:1].isupper())
+            and (len(run) > 1 or run[0].raw[:1].isupper() or _unknown_word(run[0].word))
             and not any(
                 t.word in _DETERMINERS
                 or t.word in _KNOWN_NOUNS

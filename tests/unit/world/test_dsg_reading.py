@@ -1718,3 +1718,22 @@ def test_a_question_is_asked_once_and_every_parent_link_still_resolves(prompt):
     assert len(asked) == len(set(asked))
     ids = {check["id"] for check in checks}
     assert all(check.get("parent") is None or check["parent"] in ids for check in checks)
+
+
+@pytest.mark.parametrize(
+    "prompt, style, thing",
+    [
+        # after a credit, a list item no dictionary has is one more name (in lower case as typed in tag lists)
+        ("a lighthouse at dusk, by Anna Berg, quelloria, zentrax", "quelloria", "zentrax"),
+        # "by" before two words no dictionary has: who made it, not a thing the subject is next to
+        ("a barn in the snow by tomasz wielgorski", "tomasz wielgorski", "tomasz wielgorski"),
+    ],
+)
+def test_names_in_lower_case_after_by_are_styles_not_things(prompt, style, thing):
+    asked = questions(prompt)
+    assert f"Is the image in the style of {style}?" in asked
+    assert not [q for q in asked if thing.split()[-1] in q and q.startswith(("Is there", "Is the barn"))]
+
+
+def test_by_a_place_is_still_a_place():
+    assert "Is the image in the style of the lake?" not in questions("a cabin by the lake, by Anna Berg, quelloria")
