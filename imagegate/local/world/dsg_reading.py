@@ -3363,8 +3363,12 @@ class _Parser:
                     if self.peek() is not None and self.peek().tag == "WORD":
                         self.topic, self.group = None, []
                     continue
-                start = len(self.out.checks)
+                start, named = len(self.out.checks), list(self.out.entities)
                 self._verb(token)
+                if negated:
+                    self._deny(start, named)
+                    negated = False
+                    continue
                 self._share(start)
                 continue
             if tag == "PREP":
@@ -3449,7 +3453,17 @@ class _Parser:
                     and not _is_animate(str(acted.get("object")))
                 )
                 new_clause = new_clause and not worn_too
-                if entity is not None and after_and and prior_role == "object" and not new_clause:
+                # "a woman in a black jacket and a pizza": what is not clothing is not worn with the jacket ("wearing
+                # a helmet and a watch", said with the verb, is worn whatever it is)
+                unworn = (
+                    entity is not None
+                    and acted is not None
+                    and acted.get("action") == "wear"
+                    and acted["id"] not in self.out.possessions
+                    and not _is_clothing(entity.noun.split()[-1])
+                    and not any(verb_lemma(t.word) == "wear" for t in self.tokens[max(0, run_start - 10) : run_start])
+                )
+                if entity is not None and after_and and prior_role == "object" and not new_clause and not unworn:
                     self.last_role, carrier = "object", entity  # "holding a cup and a saucer": both are held
                     if acted is not None and agent is not None and acted.get("object") and agent is not entity:
                         if acted["id"] in self.out.possessions:
@@ -3660,6 +3674,21 @@ class _Parser:
                 run.append(self.tokens[j])
             j += 1
         return run
+
+    def _deny(self, start: int, named: list[_Entity]) -> None:
+        """ "a dog not wearing a collar", "the water not pouring out": a verb said not to happen is never asked as
+        done (the check would pass the opposite of the prompt); a thing newly named as not worn, held, carried or
+        had is asked absent ("Is there no collar in the image?"), what any other denied verb acts on is left
+        unasked."""
+        denied = [c for c in self.out.checks[start:] if c["kind"] == "action"]
+        for check in denied:
+            self.out.checks = [c for c in self.out.checks if c is not check and c.get("parent") != check["id"]]
+            thing = next((e for e in self.out.entities if e not in named and e.noun == check.get("object")), None)
+            if thing is None:
+                continue
+            self._retract(thing)
+            if check.get("action") in _TRANSITIVE:
+                self.out.absent(_Phrase(head=thing.noun, plural=False, definite=False))
 
     def _retract(self, entity: _Entity) -> None:
         self.out.checks = [c for c in self.out.checks if c["id"] != entity.id and c.get("parent") != entity.id]

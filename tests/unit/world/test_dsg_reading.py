@@ -1737,3 +1737,31 @@ def test_names_in_lower_case_after_by_are_styles_not_things(prompt, style, thing
 
 def test_by_a_place_is_still_a_place():
     assert "Is the image in the style of the lake?" not in questions("a cabin by the lake, by Anna Berg, quelloria")
+
+
+@pytest.mark.parametrize(
+    "prompt, absent, never",
+    [
+        (
+            "a scarecrow not wearing a hat, in a wheat field",
+            "Is there no hat in the image?",
+            "Is the scarecrow wearing the hat?",
+        ),
+        ("a toddler who does not hold a spoon", "Is there no spoon in the image?", "Is the toddler holding the spoon?"),
+        ("a fountain with the water not flowing", None, "Is the fountain flowing?"),
+    ],
+)
+def test_a_verb_said_not_to_happen_is_never_asked_as_done(prompt, absent, never):
+    asked = questions(prompt)
+    assert never not in asked
+    assert not [q for q in asked if q.endswith(("wearing the hat?", "holding the spoon?", "flowing?"))]
+    if absent is not None:
+        assert absent in asked
+
+
+def test_a_thing_listed_after_a_garment_worn_with_in_is_not_worn():
+    asked = questions("a chef in a white apron and a frying pan")
+    assert "Is the chef wearing the apron?" in asked
+    assert "Is there a frying pan?" in asked
+    assert not [q for q in asked if "wearing the frying pan" in q]
+    assert "Is the chef wearing the boots?" in questions("a chef wearing an apron and boots")
