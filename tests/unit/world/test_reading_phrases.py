@@ -2,7 +2,7 @@
 
 import pytest
 
-from imagegate.local.world import truth
+from imagegate.local.world import reading, truth
 from imagegate.local.world.scene import parse_prompt
 
 pytestmark = pytest.mark.unit
@@ -32,3 +32,17 @@ def test_soft_morning_light_is_the_light_not_an_object_or_an_attribute():
 )
 def test_a_verb_after_a_noun_does_not_swallow_it(prompt, noun):
     assert f"Is there a {noun}?" in questions(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt, noun",
+    [("a scarecrow not wearing a hat", "hat"), ("a toddler, not holding a spoon, at a table", "spoon")],
+)
+def test_the_judge_reads_a_thing_not_worn_or_held_as_absent(prompt, noun):
+    # Given a prompt that says a thing is not worn or held
+    asked = [check["question"] for check in reading.checks_from_prompt(prompt)]
+    # Then the judge asks it absent, never present (which would steer the loop to draw it)
+    assert f"Is the image free of any {noun}?" in asked
+    assert f"Is there a {noun}?" not in asked
+    # And the generator does not draw it either
+    assert noun not in {entity.cls for entity in parse_prompt(prompt).entities}
