@@ -3024,6 +3024,9 @@ class _Parser:
                         continue
                     self.i = run_start
                 continue
+            if tag == "PLACE" and self._direction_of_a_pose(token):
+                self.i += 1  # "the head is turned to the right": which way it turns, not where it is in the picture
+                continue
             if (
                 tag == "PLACE"
                 and self.topic is not None
@@ -3674,6 +3677,21 @@ class _Parser:
                 run.append(self.tokens[j])
             j += 1
         return run
+
+    def _direction_of_a_pose(self, token: _Token) -> bool:
+        """ "turned to the right", "arms reaching to the left", "bent and out to the left": after a verb of moving
+        or posing (not of staying: "a man standing to the left" is where he is), or after a word that says how
+        ("out", "slightly"), "to the left/right" is the way the thing turns or points. Asked as a position it
+        would ask the head to be on the right of the picture, which the sentence never says."""
+        if token.word != "to" or token.value not in {"left", "right"} or self.i == 0:
+            return False
+        before = self.tokens[self.i - 1]
+        if before.word in {"out", "over", "back"}:
+            return True  # "arms out to the sides", "leaning over to the left"
+        if before.tag == "ADV" and self.i >= 2:
+            before = self.tokens[self.i - 2]  # "tilted slightly to the left"
+        moving = before.tag in {"VERB", "PAST"} or (before.tag == "WORD" and _is_past(before.word))
+        return moving and verb_lemma(before.word) not in _STAYING_VERBS
 
     def _deny(self, start: int, named: list[_Entity]) -> None:
         """ "a dog not wearing a collar", "the water not pouring out": a verb said not to happen is never asked as

@@ -1765,3 +1765,20 @@ def test_a_thing_listed_after_a_garment_worn_with_in_is_not_worn():
     assert "Is there a frying pan?" in asked
     assert not [q for q in asked if "wearing the frying pan" in q]
     assert "Is the chef wearing the boots?" in questions("a chef wearing an apron and boots")
+
+
+@pytest.mark.parametrize(
+    "prompt, noun",
+    [
+        ("a dancer with her chin turned to the left", "chin"),
+        ("the statue's arm points out to the right", "arm"),
+        ("an owl, its head twisted slightly to the right", "head"),
+    ],
+)
+def test_the_way_a_pose_turns_is_not_a_place_in_the_picture(prompt, noun):
+    assert noun in " ".join(questions(prompt))
+    assert not [q for q in questions(prompt) if q.endswith("of the image?")]
+
+
+def test_where_a_thing_stays_is_still_its_place():
+    assert "Is the gardener on the left of the image?" in questions("a gardener kneeling to the left, roses behind")
