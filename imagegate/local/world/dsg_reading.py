@@ -1223,7 +1223,10 @@ class _Reader:
         """An action, with what it acts on; `in_picture` False when what it makes is not a thing in the picture
         ("taking photos": the photos are not drawn, so the check names no object to look for)."""
         # a base form stays as it is ("feed" shared from "feeding a cat and a dog" is not "fe")
-        lemma_ = verb if verb in lexicon.verb_lemmas(verb) else verb_lemma(verb)
+        lemmas = lexicon.verb_lemmas(verb)
+        lemma_ = verb if verb in lemmas else verb_lemma(verb)
+        if lemma_ == verb and lemmas:
+            lemma_ = lemmas[0]  # an irregular participle: "drawn" is draw ("Is it drawning?" before), "hidden" hide
         if lemma_ == "contain" and obj is not None and obj is not entity:
             self.relation(obj, "inside", entity)  # "a glass cube containing a maple leaf": the leaf is inside it
             return
@@ -3365,6 +3368,9 @@ class _Parser:
                     self.i += 1  # "we can see a flower": there is a flower, and what follows is about it
                     if self.peek() is not None and self.peek().tag == "WORD":
                         self.topic, self.group = None, []
+                    continue
+                if token.word in _MEDIUM_PARTICIPLES and self.peek(1) is not None and self.peek(1).tag == "STYLEOF":
+                    self.i += 1  # "a scene from Alien drawn by Quentin Blake": how the picture was made (its style)
                     continue
                 start, named = len(self.out.checks), list(self.out.entities)
                 self._verb(token)

@@ -1782,3 +1782,10 @@ def test_the_way_a_pose_turns_is_not_a_place_in_the_picture(prompt, noun):
 
 def test_where_a_thing_stays_is_still_its_place():
     assert "Is the gardener on the left of the image?" in questions("a gardener kneeling to the left, roses behind")
+
+
+def test_a_participle_before_a_credit_is_how_the_picture_was_made_not_an_action():
+    # "drawn by <artist>": how the picture was made, asked as its style, never as something the thing does
+    asked = questions("a lighthouse keeper drawn by Edith Marlow")
+    assert "Is the image in the style of edith marlow?" in asked
+    assert not [q for q in asked if "draw" in q]
