@@ -404,7 +404,8 @@ _VERBS = frozenset(
         reflect cover surround decorate park race land launch explode erupt blow cuddle nap yawn bark roar howl chew
         nibble sip taste hang carry protect guard tow haul load unload drop kneel crawl wander roam stroll march
         dive soar circle sit stand overlook border line fly swing hold admire examine inspect feed milk herd ride
-        steer see notice observe spot find contain include feature show depict display consist
+        steer see notice observe spot find contain include feature show depict display consist come go move rise
+        emerge appear
         """
     )
 )

@@ -1789,3 +1789,10 @@ def test_a_participle_before_a_credit_is_how_the_picture_was_made_not_an_action(
     asked = questions("a lighthouse keeper drawn by Edith Marlow")
     assert "Is the image in the style of edith marlow?" in asked
     assert not [q for q in asked if "draw" in q]
+
+
+@pytest.mark.parametrize("prompt, noun", [("steam comes from a kettle", "steam"), ("a fox goes past a barn", "fox")])
+def test_a_verb_of_going_in_s_after_its_noun_is_no_part_of_the_noun(prompt, noun):
+    entities = [check["subject"] for check in of_kind(prompt, "entity")]
+    assert noun in entities
+    assert not [subject for subject in entities if subject.endswith(("comes", "goes"))]
