@@ -2119,6 +2119,27 @@ def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
     )
 
 
+def _join_adjectives(tokens: list[_Token]) -> None:
+    """ "a small, bare tree", "the long, narrow boat": a comma between two adjectives after an article joins them
+    (JOIN), so the phrase goes on to its noun; otherwise "a small" ended at the comma and was read as a thing."""
+
+    def adjective(j: int) -> bool:
+        return 0 <= j < len(tokens) and tokens[j].tag == "WORD" and _attribute_kind(tokens[j].word) is not None
+
+    for j, token in enumerate(tokens):
+        if (
+            token.word == ","
+            and token.tag == "PUNCT"
+            and j >= 2
+            and adjective(j - 1)
+            and tokens[j - 2].word in {"a", "an", "the"}
+            and adjective(j + 1)
+            and j + 2 < len(tokens)
+            and tokens[j + 2].tag in {"WORD", "JOIN", "PUNCT"}
+        ):
+            token.tag = "JOIN"
+
+
 def _join_colours(tokens: list[_Token]) -> None:
     """ "a black and white cat", "it is white, red, and black": the commas and "and"/"or" between colour words
     join them (JOIN), so the colours are read together, of the same thing."""
@@ -2373,6 +2394,7 @@ class _Parser:
         _tag(self.tokens)
         _quotes_after_their_nouns(self.tokens)
         _join_colours(self.tokens)
+        _join_adjectives(self.tokens)
         self.i = 0
         self.topic: _Entity | None = None  # the clause's subject: what verbs and relations are said of
         self.last: _Entity | None = None  # the last entity named

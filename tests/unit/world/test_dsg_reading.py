@@ -1796,3 +1796,9 @@ def test_a_verb_of_going_in_s_after_its_noun_is_no_part_of_the_noun(prompt, noun
     entities = [check["subject"] for check in of_kind(prompt, "entity")]
     assert noun in entities
     assert not [subject for subject in entities if subject.endswith(("comes", "goes"))]
+
+
+def test_adjectives_parted_by_a_comma_still_reach_their_noun():
+    asked = questions("next to the barn is a tall, rusty silo")
+    assert {"Is the silo tall?", "Is the silo rusty?"} <= set(asked)
+    assert "Is there a tall?" not in asked
