@@ -1281,6 +1281,22 @@ class _Reader:
                 }
             )
 
+    def likeness(self, entity: _Entity, noun: str) -> None:
+        """ "a lamp that looks like a mushroom": how the lamp looks, one property of it; the mushroom is no thing
+        in the picture (asking "Is there a mushroom?" would pass an image with a real one beside the lamp)."""
+        plural = _is_plural(noun)
+        like = f"like {noun}" if plural else f"like {_article(noun)} {noun}"
+        self._add(
+            {
+                "kind": "attribute",
+                "subject": entity.noun,
+                "attribute": like[:64],
+                "attributeKind": "shape",
+                "parent": entity.id,
+                "question": f"{'Do' if entity.plural else 'Does'} {self._ref(entity)} look {like}?",
+            }
+        )
+
     def have(self, owner: _Entity, thing: _Entity) -> None:
         """ "a man with a hat", "the tower has a clock": the action have (possession; DSG files it under
         relations), asked as English asks it. Someone's garment is worn ("his shirt is red": Is the boy wearing
@@ -3415,6 +3431,13 @@ class _Parser:
                         for colour in phrase.colours:
                             self.out.colour(owner, colour)  # "a tool of red and silver color"
                     continue
+                if token.word == "like" and self._after_looks():
+                    subject = self.topic or self.last
+                    phrase = _phrase(self.words_run())
+                    if subject is not None and phrase is not None and phrase.head:
+                        self.out.likeness(subject, phrase.head)
+                        self.last, self.last_role = subject, "subject"  # "... like a mushroom on a desk": the lamp is
+                    continue
                 if token.word == "like" and self.peek() is not None and self.peek().tag in {"VERB", "PRON"}:
                     while self.peek() is not None and self.peek().tag in {"VERB", "PRON", "AUX", "COP"}:
                         self.i += 1  # "like blocking", "like they are pedaling": a likeness, not an action
@@ -3706,6 +3729,16 @@ class _Parser:
                 run.append(self.tokens[j])
             j += 1
         return run
+
+    def _after_looks(self) -> bool:
+        """Is the "like" just read (at i - 1) the likeness of a thing that "looks like", "looks just like", "seems
+        like" another? Only right after the thing ("a lamp that looks like", "the icons look like"): "it looks like a
+        window", "in this picture it is looking like a cat" say what is there, hedged, so the window is asked."""
+        j = self.i - 2
+        while j >= 0 and self.tokens[j].tag == "ADV":
+            j -= 1
+        looks = j >= 1 and self.tokens[j].tag in {"COP", "VERB"} and verb_lemma(self.tokens[j].word) in {"look", "seem"}
+        return looks and self.tokens[j - 1].tag in {"WORD", "RELPRON"} and self.tokens[j - 1].word not in {"it", "this"}
 
     def _direction_of_a_pose(self, token: _Token) -> bool:
         """ "turned to the right", "arms reaching to the left", "bent and out to the left": after a verb of moving

@@ -1802,3 +1802,12 @@ def test_adjectives_parted_by_a_comma_still_reach_their_noun():
     asked = questions("next to the barn is a tall, rusty silo")
     assert {"Is the silo tall?", "Is the silo rusty?"} <= set(asked)
     assert "Is there a tall?" not in asked
+
+
+def test_a_thing_that_looks_like_another_is_asked_how_it_looks_not_for_the_other():
+    asked = questions("a teapot that looks like an owl on a windowsill")
+    assert "Does the teapot look like an owl?" in asked
+    assert "Is there an owl?" not in asked
+    assert "Is the teapot on the windowsill?" in asked
+    # a hedge about what is there ("it looks like a window") still asks for the window
+    assert "Is there a window?" in questions("In the background it looks like a window.")
