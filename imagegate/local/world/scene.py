@@ -517,14 +517,16 @@ class _Parser:
             )
 
     def _shaped_like(self, i: int) -> int:
-        """ "a balloon shaped like a giant strawberry", "a cake in the shape of a star": how the thing just
-        named looks ("strawberry-shaped", drawn as its attribute), no strawberry of its own. The tokens read,
-        or 0."""
+        """ "a balloon shaped like a giant strawberry", "a cake in the shape of a star", "a teapot that looks like an
+        owl": how the thing just named looks ("strawberry-shaped", drawn as its attribute), no strawberry of its
+        own. The tokens read, or 0."""
         if self.subject is None or self.noun_end != i:
             return 0
         words = self.tokens[i : i + 4]
-        if words[:2] == ["shaped", "like"]:
-            j = i + 2
+        if words[:2] == ["shaped", "like"] or words[:2] in (["looks", "like"], ["look", "like"]):
+            j = i + 2  # "a teapot that looks like an owl" is drawn as an SD model draws it: an owl-shaped teapot
+        elif words[:3] in (["that", "looks", "like"], ["that", "look", "like"], ["which", "looks", "like"]):
+            j = i + 3
         elif words == ["in", "the", "shape", "of"]:
             j = i + 4
         else:

@@ -46,3 +46,10 @@ def test_the_judge_reads_a_thing_not_worn_or_held_as_absent(prompt, noun):
     assert f"Is there a {noun}?" not in asked
     # And the generator does not draw it either
     assert noun not in {entity.cls for entity in parse_prompt(prompt).entities}
+
+
+def test_the_generator_draws_a_thing_that_looks_like_another_as_its_shape_not_as_two_things():
+    # Given a thing said to look like another
+    entities = parse_prompt("a kettle that looks like a frog on a stove").entities
+    # Then one kettle is drawn frog-shaped, and no frog (nor a thing called "looks like") is drawn beside it
+    assert [(e.cls, e.attributes) for e in entities if e.cls != "stove"] == [("kettle", ["frog-shaped"])]
