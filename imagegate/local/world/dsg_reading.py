@@ -473,6 +473,20 @@ _GAMES = frozenset(
 )
 # Verbs that need their object ("wearing", "holding"): never asked without it.
 _TRANSITIVE = frozenset(_words("wear dress hold carry have put place"))
+# What is not worn, held or carried is not there ("a dog not wearing a collar"); "not chasing a cat" says nothing
+# of the cat, and "not putting a vase on a table" nothing of the vase
+# Verbs of turning or pointing a body or a thing (general English): "to the left" after them is a direction
+_TURNING_VERBS = frozenset(_words("turn twist tilt lean point reach bend look face stretch extend rotate swivel"))
+_DENIED_HAVING = frozenset(_words("wear hold carry"))
+# Worn but no garment (general English): "a girl in a white dress and a tiara" wears both
+_ACCESSORIES = frozenset(
+    _words(
+        """
+        tiara crown necklace bracelet earring earrings ring watch wristwatch goggles glasses sunglasses hairnet
+        backpack badge brooch pendant bangle anklet veil mask helmet headband headphones
+        """
+    )
+)
 # Words for a shade of the colour that follows ("light blue", "dark green").
 _SHADES = frozenset(
     _words(
@@ -625,9 +639,9 @@ _ARRANGEMENTS = frozenset(_words("row line circle ring column grid pile heap sta
 # Participles that say only where a thing is ("a house built inside a tree", "a lamp placed on a desk"): the
 # relation that follows is the content, the participle no property to look for
 _SAYING_ONLY_WHERE = frozenset(_words("built located situated placed positioned set kept found seen shown put left"))
-# Participles of dividing a thing ("cut into eight slices", "folded into a square"): into what, not inside it
-# what makes written text: "the word 'START' written / painted / carved on ...": the surface it is on says it
+# What makes written text: "the word 'START' written / painted / carved on ...": the surface it is on says it
 _WRITING_VERBS = frozenset(_words("write paint spray carve scrawl spell print etch engrave stencil inscribe"))
+# Participles of dividing a thing ("cut into eight slices", "folded into a square"): into what, not inside it
 _DIVIDING = frozenset(_words("cut sliced divided split broken chopped torn carved diced"))
 # Weather that does something by itself ("with snow falling", "wind blowing"): its verb is no thing's action
 _FALLING_WEATHER = frozenset(_words("snow snowflakes rain raindrops wind hail sleet lightning"))
@@ -1226,7 +1240,7 @@ class _Reader:
         # a base form stays as it is ("feed" shared from "feeding a cat and a dog" is not "fe")
         lemmas = lexicon.verb_lemmas(verb)
         lemma_ = verb if verb in lemmas else verb_lemma(verb)
-        if lemma_ == verb and lemmas:
+        if lemma_ == verb and lemmas and verb not in lemmas:
             lemma_ = lemmas[0]  # an irregular participle: "drawn" is draw ("Is it drawning?" before), "hidden" hide
         if lemma_ == "contain" and obj is not None and obj is not entity:
             self.relation(obj, "inside", entity)  # "a glass cube containing a maple leaf": the leaf is inside it
@@ -1476,7 +1490,7 @@ def _quotes_after_their_nouns(tokens: list[_Token]) -> None:
         if not lexicon.is_noun(tokens[end - 1].word):
             k = end
             continue
-        tokens[k:end] = [*tokens[k + 1 : end], _Token("saying", "saying", "TEXTVERB"), quote]
+        tokens[k:end] = [*tokens[k + 1 : end], _Token("saying", "saying", "TEXTVERB", "quoted"), quote]
         k = end + 1
 
 
@@ -2119,9 +2133,6 @@ def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
     following = tokens[i + 1]
     if previous is not None and (previous.word == "," or previous.word in _MEDIUM_NOUNS or previous.word in _ART_NOUNS):
         return following.word not in _DETERMINERS
-    name = [t for t in tokens[i + 1 : i + 4] if t.tag == "" and t.word.isalpha()]
-    if len(name) >= 2 and all(_unknown_word(t.word) for t in name[:2]) and tokens[i + 1] is name[0]:
-        return True  # "a castle by greg rutkowski": two words no dictionary has, a name in lower case
     if previous is None or (_unknown_word(following.word) and following.raw[:1].isupper()):
         # "by leonora carrington" opening a prompt; "a city by Moebius": a name no dictionary has, written with a
         # capital, after "by" is who made it ("by the lake", "by moonlight", "by lakeside" are places and light)
@@ -3389,9 +3400,22 @@ class _Parser:
                 previous = self.tokens[self.i - 1] if self.i else None
                 # "a dog next to a banner reading 'SALE'", "... a banner that says 'SALE'": right after its noun
                 # (or its relative pronoun) the saying is the thing just named's, not the clause subject's
-                right_after = self.last is not None and (
-                    self.last_end == self.i
-                    or (previous is not None and previous.tag == "RELPRON" and self.last_end == self.i - 1)
+                right_after = (
+                    self.last is not None
+                    and (
+                        self.last_end == self.i
+                        or (previous is not None and previous.tag == "RELPRON" and self.last_end == self.i - 1)
+                    )
+                    # "a parrot on a perch saying 'hello'": one who can speak says it, not the perch; "a banner that
+                    # says", "a gate reading", "a 'SALE' banner" are the thing's own words
+                    and (
+                        (previous is not None and previous.tag == "RELPRON")
+                        or token.value == "quoted"
+                        or verb_lemma(token.word) != "say"
+                        or carrier is None
+                        or not _is_animate(carrier.noun)
+                        or _is_animate(self.last.noun)
+                    )
                 )
                 carrier = self.last if right_after else carrier or self.last or self.topic
                 self.i += 1
@@ -3408,13 +3432,15 @@ class _Parser:
                     if self.peek() is not None and self.peek().tag == "WORD":
                         self.topic, self.group = None, []
                     continue
-                if token.word in _MEDIUM_PARTICIPLES and self.peek(1) is not None and self.peek(1).tag == "STYLEOF":
-                    self.i += 1  # "a scene from Alien drawn by Quentin Blake": how the picture was made (its style)
+                if token.tag == "PAST" and self.peek(1) is not None and self.peek(1).tag == "STYLEOF":
+                    # "a scene from Alien drawn by Quentin Blake", "a chair designed by Charles Eames": who made it
+                    # (asked as its style), not something the thing does
+                    self.i += 1
                     continue
-                start, named = len(self.out.checks), list(self.out.entities)
+                start, named, verb_at = len(self.out.checks), list(self.out.entities), self.i
                 self._verb(token)
                 if negated:
-                    self._deny(start, named)
+                    self._deny(start, named, self.tokens[verb_at + 1 : self.i])
                     negated = False
                     continue
                 self._share(start)
@@ -3516,6 +3542,8 @@ class _Parser:
                     and acted.get("action") == "wear"
                     and acted["id"] not in self.out.possessions
                     and not _is_clothing(entity.noun.split()[-1])
+                    and singular_noun(entity.noun.split()[-1]) not in _ACCESSORIES
+                    and entity.noun.split()[-1] not in _ACCESSORIES
                     and not any(verb_lemma(t.word) == "wear" for t in self.tokens[max(0, run_start - 10) : run_start])
                 )
                 if entity is not None and after_and and prior_role == "object" and not new_clause and not unworn:
@@ -3738,36 +3766,45 @@ class _Parser:
         while j >= 0 and self.tokens[j].tag == "ADV":
             j -= 1
         looks = j >= 1 and self.tokens[j].tag in {"COP", "VERB"} and verb_lemma(self.tokens[j].word) in {"look", "seem"}
-        return looks and self.tokens[j - 1].tag in {"WORD", "RELPRON"} and self.tokens[j - 1].word not in {"it", "this"}
+        before = self.tokens[j - 1] if looks else None
+        return (
+            before is not None
+            and before.tag in {"WORD", "RELPRON"}
+            and before.word not in {"it", "this", "what", "something", "anything"}
+            and (self.topic or self.last) is not None
+        )
 
     def _direction_of_a_pose(self, token: _Token) -> bool:
-        """ "turned to the right", "arms reaching to the left", "bent and out to the left": after a verb of moving
-        or posing (not of staying: "a man standing to the left" is where he is), or after a word that says how
-        ("out", "slightly"), "to the left/right" is the way the thing turns or points. Asked as a position it
+        """ "turned to the right", "arms reaching to the left", "bent and out to the left": after a verb of turning
+        or pointing (not of staying or placing: "a man standing to the left", "a lamp placed to the left" say where),
+        or after "out" or "back", "to the left/right" is the way the thing turns or points. Asked as a position it
         would ask the head to be on the right of the picture, which the sentence never says."""
         if token.word != "to" or token.value not in {"left", "right"} or self.i == 0:
             return False
         before = self.tokens[self.i - 1]
-        if before.word in {"out", "over", "back"}:
-            return True  # "arms out to the sides", "leaning over to the left"
-        if before.tag == "ADV" and self.i >= 2:
-            before = self.tokens[self.i - 2]  # "tilted slightly to the left"
+        if before.word in {"out", "back"}:
+            return True  # "arms out to the right", "leaning back to the left"
+        j = self.i - 1
+        while j > 0 and self.tokens[j].tag == "ADV":
+            j -= 1  # "tilted very slightly to the left"
+        before = self.tokens[j]
         moving = before.tag in {"VERB", "PAST"} or (before.tag == "WORD" and _is_past(before.word))
-        return moving and verb_lemma(before.word) not in _STAYING_VERBS
+        lemmas = {verb_lemma(before.word), *lexicon.verb_lemmas(before.word)}
+        return moving and bool(lemmas & _TURNING_VERBS)
 
-    def _deny(self, start: int, named: list[_Entity]) -> None:
+    def _deny(self, start: int, named: list[_Entity], said: list[_Token]) -> None:
         """ "a dog not wearing a collar", "the water not pouring out": a verb said not to happen is never asked as
-        done (the check would pass the opposite of the prompt); a thing newly named as not worn, held, carried or
-        had is asked absent ("Is there no collar in the image?"), what any other denied verb acts on is left
-        unasked."""
+        done (the check would pass the opposite of the prompt); a thing newly named as not worn, held or carried
+        ("a collar", not "his sword" or "her mother's hand", which are there) is asked absent ("Is there no collar
+        in the image?"); what any other denied verb acts on is still there ("not chasing a cat": the cat is)."""
         denied = [c for c in self.out.checks[start:] if c["kind"] == "action"]
+        # "not holding his sword": a thing of someone's (or "the" one) is there, only not held
+        known = any(t.word in _DEFINITE or t.word.endswith(("'s", "s'")) for t in said)
         for check in denied:
             self.out.checks = [c for c in self.out.checks if c is not check and c.get("parent") != check["id"]]
             thing = next((e for e in self.out.entities if e not in named and e.noun == check.get("object")), None)
-            if thing is None:
-                continue
-            self._retract(thing)
-            if check.get("action") in _TRANSITIVE:
+            if thing is not None and check.get("action") in _DENIED_HAVING and not known:
+                self._retract(thing)
                 self.out.absent(_Phrase(head=thing.noun, plural=False, definite=False))
 
     def _retract(self, entity: _Entity) -> None:

@@ -397,8 +397,8 @@ class _Reading:
             elif token in _NEGATORS:
                 close()
                 negated = True
-            elif negated and not chunk and token in _BOUNDARIES and is_verb_form(token):
-                pass  # "a dog not wearing a collar": what is not worn is not there (a boundary here lost the "not")
+            elif negated and not chunk and is_verb_form(token) and verb_lemma(token) in {"wear", "hold", "carry"}:
+                pass  # "a dog not wearing a collar": what is not worn is not there ("not chasing a cat": the cat is)
             elif chunk and (is_verb_form(token) or is_past_form(token)) and self._predicate_follows(tokens, i + 1):
                 close()  # "a knight fighting a dragon": the verb ends the knight's phrase and is no thing itself
                 if previous is not None and is_verb_form(token):

@@ -543,7 +543,11 @@ class _Parser:
         if j >= len(self.tokens) or _match(self.tokens, j)[1] not in {"word", "object"}:
             return 0
         shape = f"{lemma(self.tokens[j])}-shaped"
-        attributes = self.spec.entities[self.subject].attributes
+        # "a lamp next to a rock that looks like a mushroom": the thing just named (the rock) looks like it
+        looks = "shaped" not in words[:2] and "shape" not in words
+        attributes = (
+            self.spec.entities[-1] if looks and self.spec.entities else self.spec.entities[self.subject]
+        ).attributes
         if shape not in attributes:
             attributes.append(shape)
         self.noun_end = j + 1  # "... floating over vineyards": the shaped thing floats

@@ -53,3 +53,15 @@ def test_the_generator_draws_a_thing_that_looks_like_another_as_its_shape_not_as
     entities = parse_prompt("a kettle that looks like a frog on a stove").entities
     # Then one kettle is drawn frog-shaped, and no frog (nor a thing called "looks like") is drawn beside it
     assert [(e.cls, e.attributes) for e in entities if e.cls != "stove"] == [("kettle", ["frog-shaped"])]
+
+
+def test_the_judge_asks_a_thing_not_chased_as_there():
+    asked = [check["question"] for check in reading.checks_from_prompt("a hawk not chasing a rabbit")]
+    assert "Is there a rabbit?" in asked
+    assert "Is the image free of any rabbit?" not in asked
+
+
+def test_the_generator_gives_the_likeness_to_the_thing_just_named():
+    entities = {e.cls: e.attributes for e in parse_prompt("a vase next to a stone that looks like a skull").entities}
+    assert entities["stone"] == ["skull-shaped"]
+    assert entities["vase"] == []
