@@ -458,6 +458,25 @@ def test_looking_into_is_no_containment():
         ),
         ("a shelf that holds four jars", "Are there exactly four jars?", "Are there at least two holds?"),
         ("a striped neck tie", "Is the neck tie striped?", "Is there a neck?"),
+        # a quote between an article (or adjective) and its noun: that thing says it, and the phrase stays whole
+        ('a goat beside a "FRESH EGGS" crate', 'Does the crate say "FRESH EGGS"?', 'Does the goat say "FRESH EGGS"?'),
+        ("a green 'EXIT' door at the end of a hall", "Is the door green?", 'Does the image show the text "EXIT"?'),
+        # a saying right after a thing named in a relation is that thing's, not the clause subject's
+        (
+            'a cyclist passing a billboard that says "SLOW"',
+            'Does the billboard say "SLOW"?',
+            'Does the cyclist say "SLOW"?',
+        ),
+        ("a horse near a gate reading 'PRIVATE'", 'Does the gate say "PRIVATE"?', 'Does the horse say "PRIVATE"?'),
+        # text written after the quote: the surface it is written on says it; the writing medium is no thing
+        ("the word 'LATE' scrawled in marker on a napkin", 'Does the napkin say "LATE"?', "Is there a marker?"),
+        (
+            "the letters 'XYZ' carved on a tree trunk",
+            'Does the tree trunk say "XYZ"?',
+            'Does the image show the letters "XYZ"?',
+        ),
+        # ... but a thing that has the text keeps it: the place after is where the thing is
+        ("a pie with 'MOM' written in jam on a tray", 'Does the pie say "MOM"?', 'Does the tray say "MOM"?'),
     ],
 )
 def test_verbs_with_on_media_and_absolute_with(prompt, question, wrong):
@@ -1672,36 +1691,6 @@ def test_a_setting_named_with_a_modifier_is_undecidable_when_its_head_is_the_set
     above = {"kind": "relation", "subject": "crow", "relation": "above", "object": "mountain road"}
     assert truth.satisfied(above, on_a_street) is None
     assert truth.satisfied(above, in_a_forest) is False
-
-
-@pytest.mark.parametrize(
-    "prompt, question, wrong",
-    [
-        # a quote between an article (or adjective) and its noun: that thing says it, and the phrase stays whole
-        ('a goat beside a "FRESH EGGS" crate', 'Does the crate say "FRESH EGGS"?', 'Does the goat say "FRESH EGGS"?'),
-        ("a green 'EXIT' door at the end of a hall", "Is the door green?", 'Does the image show the text "EXIT"?'),
-        # a saying right after a thing named in a relation is that thing's, not the clause subject's
-        (
-            'a cyclist passing a billboard that says "SLOW"',
-            'Does the billboard say "SLOW"?',
-            'Does the cyclist say "SLOW"?',
-        ),
-        ("a horse near a gate reading 'PRIVATE'", 'Does the gate say "PRIVATE"?', 'Does the horse say "PRIVATE"?'),
-        # text written after the quote: the surface it is written on says it; the writing medium is no thing
-        ("the word 'LATE' scrawled in marker on a napkin", 'Does the napkin say "LATE"?', "Is there a marker?"),
-        (
-            "the letters 'XYZ' carved on a tree trunk",
-            'Does the tree trunk say "XYZ"?',
-            'Does the image show the letters "XYZ"?',
-        ),
-        # ... but a thing that has the text keeps it: the place after is where the thing is
-        ("a pie with 'MOM' written in jam on a tray", 'Does the pie say "MOM"?', 'Does the tray say "MOM"?'),
-    ],
-)
-def test_a_quote_is_said_by_the_thing_that_carries_it(prompt, question, wrong):
-    asked = questions(prompt)
-    assert question in asked
-    assert wrong not in asked
 
 
 @pytest.mark.parametrize(
