@@ -231,6 +231,7 @@ class LocalRuntime:
             self._undo.append(make_moto_update_expression_copies_parsed())
             self._undo.append(make_moto_action_names_listed_once())
             self._patch_lambda_backend()
+            self._undo.append(make_moto_lambda_tasks_invoked_directly(self.dispatcher))
             self._patch_execution_start()
             self._patch_execution_end()
             self._patch_retry_clock()
@@ -661,6 +662,60 @@ def make_moto_lambda_client_shared() -> Callable[[], None]:
 
     lambda_eval_utils.boto_client_for = boto_client_for
     return lambda: setattr(lambda_eval_utils, "boto_client_for", original)
+
+
+# Lambda's limit on a synchronous invocation's response, as moto's LambdaResponse.invoke checks it
+_LAMBDA_RESPONSE_LIMIT = 6_000_000
+_LAMBDA_RESPONSE_TOO_LARGE = {
+    "errorMessage": "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
+    "errorType": "Function.ResponseSizeTooLarge",
+}
+
+
+def make_moto_lambda_tasks_invoked_directly(dispatcher: HandlerDispatcher) -> Callable[[], None]:
+    """moto's interpreter runs a Lambda task as a request to its own Lambda emulation: a boto3 Invoke, serialised,
+    signed, routed through moto's URL patterns and response class to the backend (which the runtime's
+    HandlerDispatcher answers), and its response parsed back. That round trip, not the handler, was about 4.5% of a
+    100-prompt benchmark's CPU time (py-spy, --gil). A task that invokes one of this runtime's functions with
+    nothing but FunctionName and Payload (what the workflows' tasks pass) is handed to the dispatcher directly and
+    answered as the emulation answers it: StatusCode 200, the Payload parsed as moto's interpreter parses it (JSON,
+    else the text), FunctionError when the function raised, and Lambda's 6 MB response limit as moto checks it.
+    Anything else (another function, an InvocationType, a Qualifier) goes through the emulation as before. Returns
+    the undo."""
+    import sys
+
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    original = lambda_eval_utils._invoke_lambda_function
+
+    def invoke(parameters: dict[str, Any], region: str, state_credentials: Any) -> Any:
+        function_name = parameters.get("FunctionName")
+        if set(parameters) - {"FunctionName", "Payload"} or not isinstance(function_name, str):
+            return original(parameters=parameters, region=region, state_credentials=state_credentials)
+        name = function_name.rsplit(":", 1)[-1].removeprefix(FUNCTION_PREFIX).replace("-", "_")
+        if name not in LOCAL_HANDLERS and name not in dispatcher.local_functions:
+            return original(parameters=parameters, region=region, state_credentials=state_credentials)
+        headers: dict[str, str] = {}
+        payload = dispatcher.invoke(function_name, parameters.get("Payload"), headers)
+        if sys.getsizeof(payload) > _LAMBDA_RESPONSE_LIMIT:
+            headers["x-amz-function-error"] = "Unhandled"
+            payload = json.dumps(_LAMBDA_RESPONSE_TOO_LARGE).encode("utf-8")
+        response: dict[str, Any] = {"StatusCode": 200}
+        if "x-amz-function-error" in headers:
+            response["FunctionError"] = headers["x-amz-function-error"]
+        text = payload.decode("utf-8")
+        try:
+            response["Payload"] = json.loads(text)
+        except ValueError:  # as moto's _from_payload: a payload that is not JSON is its text
+            response["Payload"] = text
+        return response
+
+    lambda_eval_utils._invoke_lambda_function = invoke
+
+    def undo() -> None:
+        lambda_eval_utils._invoke_lambda_function = original
+
+    return undo
 
 
 def make_moto_jsonpaths_parsed_once() -> Callable[[], None]:

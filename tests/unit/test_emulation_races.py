@@ -600,3 +600,50 @@ def test_a_response_classs_action_names_are_listed_once_per_runtime_and_are_moto
     finally:
         undo()
     assert responses.method_names_from_class is original
+
+
+def test_a_lambda_task_is_answered_by_the_dispatcher_as_the_lambda_emulation_answers_it(monkeypatch):
+    """Given a local runtime, When the interpreter invokes one of its functions with FunctionName and Payload, Then
+    the dispatcher answers without a request to moto's Lambda emulation, and the answer is the one the emulation
+    gives for the same call (a result, a function error, a response over Lambda's 6 MB limit, an ARN for a name);
+    a call the direct path does not take (an InvocationType here) still goes through the emulation, and the undo
+    puts moto's invocation back."""
+    from moto.awslambda.responses import LambdaResponse
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    from imagegate.local.runtime import LocalRuntime, function_arn
+
+    emulated: list[str] = []
+    real_invoke = LambdaResponse.invoke
+    monkeypatch.setattr(LambdaResponse, "invoke", lambda self: emulated.append(self.path) or real_invoke(self))
+    before = lambda_eval_utils._invoke_lambda_function
+
+    def broken(event):
+        raise ValueError(f"no {event['want']}")
+
+    with LocalRuntime(retry_time_scale=0.0, workflows=False) as runtime:
+        runtime.dispatcher.local_functions.update(
+            echo=lambda event: {"got": event}, broken=broken, huge=lambda event: "x" * 6_100_000
+        )
+        for function, payload in [
+            ("imagegate-local-echo", b'{"a": [1, "two"]}'),
+            (function_arn("echo"), b'"text"'),
+            ("imagegate-local-broken", b'{"want": "apples"}'),
+            ("imagegate-local-huge", b"{}"),
+        ]:
+            emulated.clear()
+            direct = lambda_eval_utils._invoke_lambda_function(
+                {"FunctionName": function, "Payload": payload}, "us-east-1", None
+            )
+            assert emulated == []
+            through_emulation = lambda_eval_utils._invoke_lambda_function(
+                {"FunctionName": function, "Payload": payload, "InvocationType": "RequestResponse"}, "us-east-1", None
+            )
+            assert len(emulated) == 1
+            through_emulation.pop("ResponseMetadata")
+            assert direct == through_emulation
+        assert (
+            direct["FunctionError"] == "Unhandled" and direct["Payload"]["errorType"] == "Function.ResponseSizeTooLarge"
+        )
+        assert [name for name, _ in runtime.dispatcher.invocations].count("echo") == 4
+    assert lambda_eval_utils._invoke_lambda_function is before
