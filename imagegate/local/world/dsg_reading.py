@@ -2362,7 +2362,13 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         and last not in _KNOWN_NOUNS
         and last not in _MATERIAL_NOUNS
         # "a baby is sleeping", "a giant": after "a"/"an" with nothing between, a word that is also a noun names it
-        and not (len(rest) == 1 and count is None and words[0].word in {"a", "an", "the"} and lexicon.is_noun(last))
+        # ... and after "his"/"her" too ("a woman holding her baby": her baby, not a woman who is baby)
+        and not (
+            len(rest) == 1
+            and count is None
+            and words[0].word in {"a", "an", "the", "his", "her", "their", "its", "my", "our", "your"}
+            and lexicon.is_noun(last)
+        )
     ):
         # an adjective with no noun: "the cat is fluffy"; kept as modifiers of the previous entity by the caller
         phrase = _Phrase(head="", plural=False, definite=definite)
@@ -2765,7 +2771,9 @@ class _Parser:
                 ),
                 None,
             )
-        if pronoun_owner is not None and pronoun_owner.word == "its" and anchor is self.relating:
+        if pronoun_owner is not None and self.last_role == "verb" and self.relating is not None:
+            anchor = self.relating  # "with a dog smiling and wagging its tail": the doer's own tail, not the sign's
+        elif pronoun_owner is not None and pronoun_owner.word == "its" and anchor is self.relating:
             # "a hat on its head": not the hat's own head ("a woman balancing on her foot" is her own)
             anchor = self.sentence_subject if self.sentence_subject is not self.relating else None
         if pronoun_owner is not None and owner is None and anchor is not None:
@@ -3866,6 +3874,15 @@ class _Parser:
         ):
             subject = self.sentence_subject  # "1girl, ..., school uniform, holding a sketchbook": the girl holds it
         worn = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
+        if (
+            token.tag == "VERB"
+            and worn is not None
+            and self.i >= 3
+            and self.tokens[self.i - 2].word == "and"
+            and self.tokens[self.i - 3].tag == "VERB"
+        ):
+            # "with a dog smiling and wagging its tail": the second verb is the first one's doer's
+            subject = next((e for e in self.out.entities if e.id == worn.get("parent")), subject)
         if (
             token.tag == "VERB"
             and reduced

@@ -1842,3 +1842,15 @@ def test_a_participle_before_any_credit_is_how_it_was_made():
 
 def test_one_who_speaks_says_the_words_not_the_thing_it_sits_on():
     assert 'Does the parrot say "ahoy"?' in questions('a parrot on a branch saying "ahoy"')
+
+
+def test_a_second_verb_and_its_own_are_the_first_verbs_doers():
+    asked = questions("a mailbox, with a cat purring and licking its paw")
+    assert "Is the cat licking the paw?" in asked
+    assert not [q for q in asked if q.startswith(("Is the mailbox licking", "Does the mailbox have"))]
+
+
+def test_a_noun_after_her_is_hers_not_a_property_of_her():
+    asked = questions("a father lifting his baby")
+    assert "Is the father lifting the baby?" in asked
+    assert "Is the father baby?" not in asked
