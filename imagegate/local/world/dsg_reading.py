@@ -473,10 +473,10 @@ _GAMES = frozenset(
 )
 # Verbs that need their object ("wearing", "holding"): never asked without it.
 _TRANSITIVE = frozenset(_words("wear dress hold carry have put place"))
-# What is not worn, held or carried is not there ("a dog not wearing a collar"); "not chasing a cat" says nothing
-# of the cat, and "not putting a vase on a table" nothing of the vase
 # Verbs of turning or pointing a body or a thing (general English): "to the left" after them is a direction
 _TURNING_VERBS = frozenset(_words("turn twist tilt lean point reach bend look face stretch extend rotate swivel"))
+# What is not worn, held or carried is not there ("a dog not wearing a collar"); "not chasing a cat" says nothing
+# of the cat, and "not putting a vase on a table" nothing of the vase
 _DENIED_HAVING = frozenset(_words("wear hold carry"))
 # Worn but no garment (general English): "a girl in a white dress and a tiara" wears both
 _ACCESSORIES = frozenset(
@@ -3544,14 +3544,14 @@ class _Parser:
                 new_clause = new_clause and not worn_too
                 # "a woman in a black jacket and a pizza": what is not clothing is not worn with the jacket ("wearing
                 # a helmet and a watch", said with the verb, is worn whatever it is)
+                last_word = entity.noun.split()[-1] if entity is not None else ""
                 unworn = (
                     entity is not None
                     and acted is not None
                     and acted.get("action") == "wear"
                     and acted["id"] not in self.out.possessions
-                    and not _is_clothing(entity.noun.split()[-1])
-                    and singular_noun(entity.noun.split()[-1]) not in _ACCESSORIES
-                    and entity.noun.split()[-1] not in _ACCESSORIES
+                    and not _is_clothing(last_word)
+                    and not {last_word, singular_noun(last_word)} & _ACCESSORIES
                     and not any(verb_lemma(t.word) == "wear" for t in self.tokens[max(0, run_start - 10) : run_start])
                 )
                 if entity is not None and after_and and prior_role == "object" and not new_clause and not unworn:
@@ -3789,8 +3789,7 @@ class _Parser:
         would ask the head to be on the right of the picture, which the sentence never says."""
         if token.word != "to" or token.value not in {"left", "right"} or self.i == 0:
             return False
-        before = self.tokens[self.i - 1]
-        if before.word in {"out", "back"}:
+        if self.tokens[self.i - 1].word in {"out", "back"}:
             return True  # "arms out to the right", "leaning back to the left"
         j = self.i - 1
         while j > 0 and self.tokens[j].tag == "ADV":

@@ -523,10 +523,13 @@ class _Parser:
         if self.subject is None or self.noun_end != i:
             return 0
         words = self.tokens[i : i + 4]
-        if words[:2] == ["shaped", "like"] or words[:2] in (["looks", "like"], ["look", "like"]):
-            j = i + 2  # "a teapot that looks like an owl" is drawn as an SD model draws it: an owl-shaped teapot
+        looks = False  # "... looks like": the thing just named, not the sentence's subject, has the shape
+        if words[:2] == ["shaped", "like"]:
+            j = i + 2
+        elif words[:2] in (["looks", "like"], ["look", "like"]):
+            j, looks = i + 2, True  # "a teapot that looks like an owl" is drawn as an SD model draws it: owl-shaped
         elif words[:3] in (["that", "looks", "like"], ["that", "look", "like"], ["which", "looks", "like"]):
-            j = i + 3
+            j, looks = i + 3, True
         elif words == ["in", "the", "shape", "of"]:
             j = i + 4
         else:
@@ -544,7 +547,6 @@ class _Parser:
             return 0
         shape = f"{lemma(self.tokens[j])}-shaped"
         # "a lamp next to a rock that looks like a mushroom": the thing just named (the rock) looks like it
-        looks = "shaped" not in words[:2] and "shape" not in words
         attributes = (
             self.spec.entities[-1] if looks and self.spec.entities else self.spec.entities[self.subject]
         ).attributes
