@@ -214,6 +214,8 @@ _AUXILIARIES = frozenset(
     ]
 )
 _SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you"])
+# Pronouns that name no particular thing ("something shiny", "nothing on the table"): never a thing to ask about.
+_NO_THING = frozenset(_words("something anything nothing everything"))
 _OBJECT_PRONOUNS = frozenset(["him", "her", "it", "them", "him", "itself", "themselves"])
 _RELATIVES = frozenset({"that", "which", "who", "whose", "where"})
 _CONJUNCTIONS = frozenset(
@@ -425,7 +427,8 @@ _MASS_NOUNS = frozenset(
         """
         hair fur water grass snow sand sky smoke fog mist steam food furniture luggage rice bread milk coffee tea
         juice wine beer soup money traffic foliage ice lava mud dirt dust rain sunlight moss seaweed
-        jewelry jewellery clothing equipment hay straw
+        jewelry jewellery clothing equipment hay straw lightning sunshine moonlight starlight blood oil paint wind
+        air electricity
         """
     )
 )
@@ -834,6 +837,8 @@ _CAPITALS_SAID = re.compile(
 # A single capital letter named as a thing ("an X marking the spot"): a letter written in the picture, read as
 # quoted text ('a', 'I' are words; "a T-shirt", "an X-ray" are not letters; "the letter Q" is read as it was)
 _LETTER_AS_THING = re.compile(r"\b(an|a|the)\s+([B-HJ-Z])(?![\w.'’-])")
+_CATALOGUE_NUMBER = re.compile(r"(?:#|\bno\.)\s?\d+\b", re.IGNORECASE)
+_EVERYONE = re.compile(r"(^|[.;!?]\s+|,\s+(?:and\s+)?)(everyone|everybody)\b", re.IGNORECASE)
 _SPACED_UNITS = re.compile(r"\b(\d{1,2}) ([kd])\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+)*|[.,;:!?()]")
 
@@ -1456,6 +1461,9 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _ABBREVIATION.sub(" ", text)  # "U.S.", "e.g.": an abbreviation is no thing in the picture
     text = _CAPITALS_SAID.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text.replace("’", "'"))
     text = _LETTER_AS_THING.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text)
+    text = _CATALOGUE_NUMBER.sub(" ", text)  # "Chair #71", "Stock Photo #9553777": an id, not how many
+    # "Everyone is running": everyone there, the people just named; as the subject, "they"
+    text = _EVERYONE.sub(lambda m: f"{m.group(1)}{'They' if m.group(2)[0].isupper() else 'they'}", text)
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
     # "1girl", "2boys": an image-board tag for how many people of a kind (one girl)
     text = re.sub(r"\b([1-9])(girls?|boys?|women|woman|men|man)\b", r"\1 \2", text, flags=re.IGNORECASE)
@@ -1780,6 +1788,11 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "ADV"  # "right next to him": how close, not a noun
         elif word in ".,;:!?()":
             token.tag = "PUNCT"
+        elif word in _NO_THING:
+            token.tag = "SKIP"  # "next to something blue": no thing to ask of, and "blue" is not the cat's
+            while i + 1 < len(tokens) and not tokens[i + 1].tag and _describes_nothing_else(tokens[i + 1].word):
+                i += 1
+                tokens[i].tag = "SKIP"
         elif word == "as" and following == "well":
             token.tag = "ADV"  # "laying down as well": too
             tokens[i + 1].tag = "SKIP"
@@ -2144,6 +2157,11 @@ def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
         and following.word not in _KNOWN_NOUNS
         and following.word not in {"lake", "river", "mount", "sea", "ocean", "bay", "the"}
     )
+
+
+def _describes_nothing_else(word: str) -> bool:
+    """An adjective after "something" is that something's ("something blue"), so it goes unasked with it."""
+    return (colour_name(word) is not None or lexicon.is_adjective(word)) and not lexicon.is_noun(word)
 
 
 def _join_adjectives(tokens: list[_Token]) -> None:
@@ -2922,6 +2940,41 @@ class _Parser:
         self.out.one_and_the_other(group, first, second)
         return True
 
+    def _wearer_holding(self, garment: _Entity, thing: _Entity) -> _Entity:
+        """Who has what "with" names right after a worn garment: "a man in a suit and tie with a beer in his hand",
+        "a girl in a red coat with a dog": the wearer, when the thing is one who lives or is held in a hand, mouth
+        or paw (said by "in his hand"); otherwise the garment ("a dress with white dots", "a hat with a feather")."""
+        wearer = next(
+            (
+                e
+                for c in self.out.checks
+                if c["kind"] == "action" and c["action"] == "wear" and c.get(_OBJECT_ENTITY) == garment.id
+                for e in self.out.entities
+                if e.id == c["parent"]
+            ),
+            None,
+        )
+        if wearer is None:
+            return garment
+        after, held_by = self.peek(), self.peek(1)
+        in_hand = (
+            after is not None
+            and after.tag == "REL"
+            and after.value in {"inside", "in"}
+            and held_by is not None
+            and held_by.word in {"his", "her", "their", "its", "my", "our", "your"}
+        )
+        return wearer if in_hand or _is_animate(thing.noun) else garment
+
+    def _styles(self, names: list[str]) -> None:
+        """The names of who made the picture, each asked as the image's style, with the names listed after them
+        ("by Alex Grey and Norman Rockwell", "painted by A, B and C", "by A by B")."""
+        while self._another_name():
+            self.i += 1
+            names.append(" ".join(t.word for t in self.words_run())[:64])
+        for name in filter(None, names):
+            self.out.setting("style", name, f"Is the image in the style of {name}?")
+
     def _another_name(self) -> bool:
         """After the name of who made the picture, does "and", "by" or a comma go on to another name? "and" or
         "by" before words with no determiner do ("by Alex Grey and Norman Rockwell", "by A by B"); a comma only
@@ -2933,7 +2986,7 @@ class _Parser:
         if link is None or first is None or first.tag != "WORD" or first.word in _DETERMINERS:
             return False
         if link.word in {"and", "by"}:
-            return True
+            return not _is_past(first.word)  # "by pedals and steered with": a clause of its own goes on
         if link.word != ",":
             return False
         run: list[_Token] = []
@@ -2983,12 +3036,7 @@ class _Parser:
                 ):
                     self.i += 1  # "in the style of the Birth of Venus": the whole name
                     run += [self.tokens[self.i - 1], *self.words_run()]
-                names = [" ".join(t.word for t in run if t.word not in _DETERMINERS)[:64]]
-                while self._another_name():
-                    self.i += 1  # "by Alex Grey and Norman Rockwell", "by A, B and C", "by A by B": each a style
-                    names.append(" ".join(t.word for t in self.words_run())[:64])
-                for name in filter(None, names):
-                    self.out.setting("style", name, f"Is the image in the style of {name}?")
+                self._styles([" ".join(t.word for t in run if t.word not in _DETERMINERS)[:64]])
                 continue
             if self._one_and_the_other():
                 continue
@@ -3367,6 +3415,8 @@ class _Parser:
                 ):
                     owner = None  # "sitting on the floor with their left hand ...": the hand is theirs, not the floor's
                 entity, _ = self.noun_phrase()
+                if token.word == "with" and owner is not None and entity is not None:
+                    owner = self._wearer_holding(owner, entity)
                 if entity is None and self.text_noun is not None and token.word == "with" and owner is not None:
                     carrier, self.text_free = owner, False  # "a sign with the text 'hi'": the sign says it
                     self.text_owner = owner
@@ -4016,7 +4066,7 @@ class _Parser:
                 self.out.attribute(subject, nxt.word, "state")
             return
         if token.tag == "PAST" and (nxt is None or nxt.tag in {"PUNCT", "CONJ", "REL", "PREP", "PLACE", "HAVE"}):
-            lemma_ = verb_lemma(token.word)
+            lemma_ = next(iter(lexicon.verb_lemmas(token.word)), None) or verb_lemma(token.word)  # drawn: draw
             if lemma_ in {"be", "have"}:
                 return
             if nxt is not None and nxt.word == "by" and token.word in {"lit", "illuminated", "lighted", "backlit"}:
@@ -4030,15 +4080,16 @@ class _Parser:
                 self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture;
                 start = self.i
                 run = self.words_run()  # a name ("painted by Francis Bacon") says the picture's style
-                if run and lemma_ not in _MAKING_VERBS and (run[0].word in _DETERMINERS or run[0].word in _NUMBERS):
-                    self.i = start  # "a ball thrown by a little girl": the girl is in the picture and throws it
+                if run and lemma_ not in _MAKING_VERBS and not run[0].raw[:1].isupper():
+                    # "a ball thrown by a little girl": the girl is in the picture and throws it; "a bicycle
+                    # propelled by pedals": the pedals are in it (a name after a verb of making is a style)
+                    self.i = start
                     agent, _ = self.noun_phrase()
                     if agent is not None and agent is not subject:
                         self.out.action(agent, lemma_, subject)
                     return
                 if run and not any(t.word in _DETERMINERS or t.word in _KNOWN_NOUNS for t in run):
-                    name = " ".join(t.word for t in run)[:64]
-                    self.out.setting("style", name, f"Is the image in the style of {name}?")
+                    self._styles([" ".join(t.word for t in run)[:64]])
                 return
             if (
                 nxt is not None

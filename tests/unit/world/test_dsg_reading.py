@@ -1854,3 +1854,56 @@ def test_a_noun_after_her_is_hers_not_a_property_of_her():
     asked = questions("a father lifting his baby")
     assert "Is the father lifting the baby?" in asked
     assert "Is the father baby?" not in asked
+
+
+def test_every_name_listed_after_a_participle_credit_is_a_style():
+    asked = questions("a lighthouse, painted by ada lovett, mira sol, jan kowal and theo brandt")
+    for name in ("ada lovett", "mira sol", "jan kowal", "theo brandt"):
+        assert f"Is the image in the style of {name}?" in asked
+    assert not [q for q in asked if q.startswith("Is there") and "lighthouse" not in q]
+
+
+def test_by_after_a_verb_that_makes_nothing_names_a_thing_in_the_picture():
+    # the pedals are in the picture (they propel it); a verb after "and" is no second name
+    asked = questions("a boat propelled by oars and guided with a rudder")
+    assert "Are there oars?" in asked
+    assert not [q for q in asked if "style" in q]
+    assert "Is the image in the style of noor haddad?" in questions("a tower sketched by Noor Haddad")
+    assert "Is the image in the style of noor haddad?" in questions("a tower inspired by Noor Haddad")
+
+
+@pytest.mark.parametrize(
+    "prompt, wrong",
+    [
+        ("Four boys kicking a ball. Everybody is laughing.", "Is there an everybody?"),
+        ("a bowl beside something shiny", "Is the bowl shiny?"),
+        ("an empty shelf with nothing on it", "Is there a nothing?"),
+        ("Stool #42, three stools in oak", "Are there exactly 42 stools?"),
+    ],
+)
+def test_words_that_name_nothing_in_particular_ask_nothing(prompt, wrong):
+    asked = questions(prompt)
+    assert wrong not in asked
+    assert not [q for q in asked if any(w in q.lower() for w in ("everybody", "something", "nothing", "42"))]
+
+
+def test_everyone_opening_a_sentence_is_the_people_just_named():
+    assert "Are the boys laughing?" in questions("Four boys kicking a ball. Everybody is laughing.")
+
+
+@pytest.mark.parametrize(
+    "prompt, question, wrong",
+    [
+        ("a sailor in a coat and cap with a pipe in his mouth", "Does the sailor have a pipe?", "cap have"),
+        ("a boy in a yellow raincoat with a puppy", "Does the boy have a puppy?", "raincoat have"),
+        ("a girl in a skirt with red stripes", "Does the skirt have stripes?", "girl have"),
+    ],
+)
+def test_with_after_a_worn_garment_is_the_wearers_when_held_or_alive(prompt, question, wrong):
+    asked = questions(prompt)
+    assert question in asked
+    assert not [q for q in asked if wrong in q]
+
+
+def test_a_mass_noun_named_by_an_agent_has_no_article():
+    assert "Is there lightning?" in questions("an oak struck by lightning")
