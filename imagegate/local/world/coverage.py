@@ -151,7 +151,9 @@ def _category(broad: str, detailed: str) -> str | None:
 
 def _args(tuple_text: str) -> tuple[str, ...]:
     inside = tuple_text[tuple_text.find("(") + 1 : tuple_text.rfind(")")] if "(" in tuple_text else ""
-    parts = re.findall(r'"[^"]*"|[^,]+', inside)
+    # a quoted argument keeps its commas ('words, "Time is temporary, everything is temporary"'): the space after
+    # the comma before it is skipped first, or the quote was cut at its own comma into three arguments
+    parts = re.findall(r'\s*"[^"]*"|[^,]+', inside)
     return tuple(part.strip().strip('"').strip() for part in parts if part.strip())
 
 

@@ -113,3 +113,19 @@ def test_a_check_counts_as_never_passed_only_when_it_fails_in_every_render(monke
     total, never, prompts, blocked = coverage.never_passed(["a prompt"], seeds=3)
     # Then only the check that blocks every render is the world's blind spot (a None does not block a pass)
     assert (total, dict(never), prompts, blocked) == (3, {"relation": 1}, 1, 1)
+
+
+def test_a_quoted_argument_with_a_comma_is_one_argument(tmp_path):
+    # Given a DSG-style text question whose quote holds a comma, as DSG-1k's CSV writes it
+    path = tmp_path / "dsg.csv"
+    header = "item_id,text,keywords,proposition_id,dependency,category_broad,category_detailed,tuple,question_natural_language\n"
+    row = (
+        "x_1,\"a banner with the words 'rise, shine'\",banner,1,0,other,text rendering,"
+        '"other - text rendering (banner, ""rise, shine"")",Does the banner say it?\n'
+    )
+    path.write_text(header + row)
+    # When it is loaded
+    (question,) = coverage.load_questions(path)
+    # Then the quote is one argument, so a check saying the whole text covers it
+    assert question.args == ("banner", "rise, shine")
+    assert coverage.covered(question, [{"kind": "text", "text": "rise, shine", "subject": "banner"}])
