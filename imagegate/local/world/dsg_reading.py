@@ -823,8 +823,8 @@ def _given_name(match: re.Match[str]) -> str:
 
 
 _SHAPE_OF = re.compile(
-    r"\b(?:in the (?:shape|form) of|shaped like|in the shape of) (?:an? |the )?"
-    r"(?:(?:giant|huge|big|large|small|tiny|little) )?([^\W\d_]+)\b",
+    r"\b(?:in the (?:shape|form) of|shaped like|in the shape of) (?!(?:an? |the )?(?:letter|number|digit|numeral|word|text)s?\b)"
+    r"(?:an? |the )?(?:(?:giant|huge|big|large|small|tiny|little) )?([^\W\d_]+)\b",
     re.IGNORECASE,
 )
 # "He's", "it's", "they're": the pronoun and its verb ("is"), not a possessive
@@ -837,6 +837,42 @@ _CAPITALS_SAID = re.compile(
 # A single capital letter named as a thing ("an X marking the spot"): a letter written in the picture, read as
 # quoted text ('a', 'I' are words; "a T-shirt", "an X-ray" are not letters; "the letter Q" is read as it was)
 _LETTER_AS_THING = re.compile(r"\b(an|a|the)\s+([B-HJ-Z])(?![\w.'’-])")
+# Words a picture shows, named after their noun without quotes: "the letter F", "a clock reads 12:43", "a mug with
+# the words good morning"; read as if quoted (general English; what follows must be no place, verb or clause)
+_LETTER_NAMED = re.compile(r"\b(letter|number|digit|numeral)\s+([A-Z0-9])(?![\w'’.-])")
+_TIME_SAID = re.compile(
+    r"\b(says|say|saying|reads|read|reading|shows|showing|displays|displaying)\s+(\d{1,2}:\d{2}(?:\s?[ap]\.?m\b\.?)?)",
+    re.IGNORECASE,
+)
+_UNQUOTED_TEXT = re.compile(
+    r"\b((?:with\s+)?(?:the\s+)?(?:text|words?|caption|slogan|message))\s+([A-Za-z0-9][\w'’!?&-]*(?: [\w'’!?&-]+){0,7})"
+    r"(?=\s*[.;!,]|\s*$|\s{2,})",  # two spaces: where quotes were taken out ("the text  open your mind  on")
+)
+_PLACE_WORDS = frozenset(
+    _words("in on at of to from by with into onto over under above below across around along near behind beside next")
+)
+_NOT_TEXT_OPENERS = frozenset(
+    _words(
+        """
+        in on at of to from by with without for into onto over under above below across around along near behind
+        is are was were be being been that which who and or but a an the this these those it its their his her
+        written painted printed carved drawn spelled spelt made formed engraved etched scrawled sprayed stitched
+        say says said saying read reads reading appear appears appearing
+        """
+    )
+)
+
+
+def _quote_unquoted_text(match: re.Match[str]) -> str:
+    """ "with the words good morning": the words after their noun are the text, read as if quoted, unless they
+    open a place, a verb or a clause ("the words in gold", "the text is blurry")."""
+    noun, said = match.group(1), match.group(2)
+    words = said.lower().split()
+    if words[0] in _NOT_TEXT_OPENERS or any(w in _PLACE_WORDS for w in words):
+        return match.group(0)
+    return f'{noun} "{said}"'
+
+
 _CATALOGUE_NUMBER = re.compile(r"(?:#|\bno\.)\s?\d+\b", re.IGNORECASE)
 _EVERYONE = re.compile(r"(^|[.;!?]\s+|,\s+(?:and\s+)?)(everyone|everybody)\b", re.IGNORECASE)
 _SPACED_UNITS = re.compile(r"\b(\d{1,2}) ([kd])\b", re.IGNORECASE)
@@ -1461,6 +1497,9 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _ABBREVIATION.sub(" ", text)  # "U.S.", "e.g.": an abbreviation is no thing in the picture
     text = _CAPITALS_SAID.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text.replace("’", "'"))
     text = _LETTER_AS_THING.sub(lambda m: f'{m.group(1)} "{m.group(2)}"', text)
+    text = _LETTER_NAMED.sub(r'\1 "\2"', text)
+    text = _TIME_SAID.sub(r'\1 "\2"', text)
+    text = _UNQUOTED_TEXT.sub(_quote_unquoted_text, text)
     text = _CATALOGUE_NUMBER.sub(" ", text)  # "Chair #71", "Stock Photo #9553777": an id, not how many
     # "Everyone is running": everyone there, the people just named; as the subject, "they"
     text = _EVERYONE.sub(lambda m: f"{m.group(1)}{'They' if m.group(2)[0].isupper() else 'they'}", text)
@@ -3475,7 +3514,16 @@ class _Parser:
                         or _is_animate(self.last.noun)
                     )
                 )
-                carrier = self.last if right_after else carrier or self.last or self.topic
+                # "a clock on a tower reads 12:43": a verb of its own (no -ing, no "that") after a place is said by
+                # the clause's subject, not by the place just named
+                own_verb = (
+                    not token.word.endswith("ing")
+                    and (previous is None or previous.tag != "RELPRON")
+                    and self.last_role == "place"
+                    and self.topic is not None
+                    and self.topic is not self.last
+                )
+                carrier = self.topic if own_verb else self.last if right_after else carrier or self.last or self.topic
                 self.i += 1
                 continue
             if tag in {"VERB", "PAST"}:

@@ -1907,3 +1907,25 @@ def test_with_after_a_worn_garment_is_the_wearers_when_held_or_alive(prompt, que
 
 def test_a_mass_noun_named_by_an_agent_has_no_article():
     assert "Is there lightning?" in questions("an oak struck by lightning")
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a teacup with the words good night", 'Does the teacup say "good night"?'),
+        ("a clock above a station reads 9:15", 'Does the clock say "9:15"?'),
+        ("a lamp in the shape of the letter K", 'Does the lamp say "K"?'),
+        ("a kite on a pole says 'FLY'", 'Does the kite say "FLY"?'),
+    ],
+)
+def test_text_named_without_quotes_is_the_texts_and_a_finite_saying_is_the_subjects(prompt, question):
+    asked = questions(prompt)
+    assert question in asked
+    assert not [q for q in asked if "-shaped" in q or "Is there a k?" in q or "pole say" in q]
+
+
+@pytest.mark.parametrize(
+    "prompt", ["a sign with the words painted in red", "the text is blurry, a lamp", "a page with words on it"]
+)
+def test_words_after_text_that_open_a_place_a_verb_or_a_clause_are_no_text(prompt):
+    assert not [c for c in read(prompt) if c["kind"] == "text"]
