@@ -59,7 +59,8 @@ _MATERIAL_NOUNS = frozenset(
         wood metal steel iron copper bronze brass aluminum aluminium tin glass paper cardboard leather cotton wool
         silk velvet denim linen lace stone brick concrete marble granite clay porcelain rubber straw wicker bamboo
         crystal wax fabric ice chrome plaster cloth felt yarn twine rope resin ivory bone jade sand cork tile
-        slate terracotta ceramic mahogany teak obsidian pewter silver gold platinum
+        slate terracotta ceramic mahogany teak obsidian pewter silver gold platinum fur suede tweed satin nylon
+        polyester vinyl chiffon burlap
         """
     )
 )
@@ -603,6 +604,8 @@ _MAKING_VERBS = frozenset(
         "shoot film capture produce generate sketch print publish author craft build carve"
     )
 )
+# Participles whose "of / from / out of" names what their subject is made of ("a statue carved from ice").
+_MADE_OF_PARTICIPLES = frozenset(_words("made carved built crafted constructed"))
 # Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
 _PARTICIPLE_RELATIONS = {
     "topped": "on",
@@ -2015,6 +2018,8 @@ def _tag(tokens: list[_Token]) -> None:
             and (
                 previous.tag in {"WORD", "COP", "PRON", "ADV", "RELPRON", "OBJPRON"}
                 or following == "by"
+                # "the letter 'b' made out of fire": what the thing with the words is made of
+                or (previous.tag == "QUOTE" and word in _MADE_OF_PARTICIPLES and following in {"of", "from", "out"})
                 # "a workbench in a garage, covered with tools": a participle opening a comma's item says more of
                 # the sentence's subject (with "with" or "in" after it: "covered in snow")
                 or (previous.word == "," and following in {"with", "in"} and word in _COMPLEMENT_PARTICIPLES)
@@ -4097,13 +4102,16 @@ class _Parser:
             return  # "a vase placed on a table": the relation says it all
         if (
             token.tag == "PAST"
-            and token.word in {"made", "carved", "built", "crafted", "constructed"}
+            and token.word in _MADE_OF_PARTICIPLES
             and nxt is not None
             and nxt.word in {"of", "from", "out"}
         ):
             self.i += 1 + (1 if self.peek(1) is not None and nxt.word == "out" else 0)
             run = self.words_run()
             material = " ".join(t.word for t in run if t.word not in _DETERMINERS and t.word not in _QUANTIFIERS)
+            if len(material.split()) > 2:
+                # "made from light metallic iridescent chrome thin wire": of wire (one property; its words describe it)
+                material = run[-1].word
             if material and len(material) <= MAX_WORD_CHARS:
                 self.out.attribute(subject, material, "material")  # "made of ice cubes": the whole phrase
             return

@@ -1929,3 +1929,17 @@ def test_text_named_without_quotes_is_the_texts_and_a_finite_saying_is_the_subje
 )
 def test_words_after_text_that_open_a_place_a_verb_or_a_clause_are_no_text(prompt):
     assert not [c for c in read(prompt) if c["kind"] == "text"]
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("the capital letter 'Z' made out of ice", "Is the capital letter made of ice?"),
+        ("a woman in a suede jacket", "Is the jacket made of suede?"),
+        ("a lamp made from many thin twisted silvery copper wires", "Is the lamp made of wires?"),
+    ],
+)
+def test_what_a_thing_is_made_of_after_its_words_a_fabric_or_a_long_phrase(prompt, question):
+    asked = questions(prompt)
+    assert question in asked
+    assert "Is there ice?" not in asked and "Is there a suede jacket?" not in asked
