@@ -1389,6 +1389,9 @@ class _Reader:
             target = f"{self._ref(obj)} and {self._ref(obj2)}"
         else:
             target = self._ref(obj)
+        question = f"{self._be(subject)} {self._ref(subject)} {words} {target}?"
+        if target == self._ref(subject) and not subject.plural:  # "a dog next to a dog", no word tells them apart
+            question = f"Is {_article(subject.noun)} {subject.noun} {words} another {subject.noun}?"
         self._add(
             {
                 "kind": "relation",
@@ -1397,8 +1400,24 @@ class _Reader:
                 "object": obj.noun,
                 "object2": obj2.noun if obj2 is not None and relation == "between" else None,
                 "parent": subject.id,
-                "question": f"{self._be(subject)} {self._ref(subject)} {words} {target}?",
+                "question": question,
                 _OBJECT_ENTITY: obj.id,
+            }
+        )
+
+    def beside_another(self, entity: _Entity, relation: str) -> None:
+        """ "chair next to chair", "a truck behind a truck": one of the noun placed by another of it, asked of any
+        two of them (no label tells which is which: the ground truth cannot decide it, and says so)."""
+        noun = entity.noun
+        self._add(
+            {
+                "kind": "relation",
+                "subject": noun,
+                "relation": relation,
+                "object": noun,
+                "object2": None,
+                "parent": entity.id,
+                "question": f"Is {_article(noun)} {noun} {EVALUATION_RELATION_WORDS[relation]} another {noun}?",
             }
         )
 
@@ -3302,6 +3321,7 @@ class _Parser:
                 continue
             if tag == "REL":
                 self.i += 1
+                said_before = self.tokens[self.i - 2].word if self.i >= 2 else ""  # the word the relation follows
                 # "a woman holding a cup on a table": the thing just acted on; "a cat on a mat next to a dog":
                 # the clause's subject
                 subject = self.last if self.last is not None and self.last_role == "object" else self.topic or self.last
@@ -3406,6 +3426,18 @@ class _Parser:
                 obj, _ = self.noun_phrase()
                 self.relating = self.relation_word = None
                 self.last_role, self.last_relation = "place", token.value
+                if (
+                    obj is not None
+                    and obj is subject
+                    and not obj.plural
+                    and token.value != "between"
+                    and self.tokens[self.i - 1].tag == "WORD"
+                    and singular_noun(self.tokens[self.i - 1].word)
+                    == obj.noun.split()[-1]
+                    == singular_noun(said_before)
+                ):
+                    self.out.beside_another(obj, token.value)  # "chair next to chair": two chairs, one by the other
+                    continue
                 if token.value == "between" and obj is not None and subject is not None:
                     if self.peek() is not None and self.peek().word == "and":
                         self.i += 1

@@ -1943,3 +1943,24 @@ def test_what_a_thing_is_made_of_after_its_words_a_fabric_or_a_long_phrase(promp
     asked = questions(prompt)
     assert question in asked
     assert "Is there ice?" not in asked and "Is there a suede jacket?" not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("lamp on desk. lamp beside lamp", "Is a lamp next to another lamp?"),
+        ("a goose behind a goose", "Is a goose behind another goose?"),
+    ],
+)
+def test_a_thing_placed_by_another_of_its_noun_is_asked_of_two(prompt, question):
+    checks = read(prompt)
+    relation = next(c for c in checks if c["question"] == question)
+    assert relation["subject"] == relation["object"]
+    # no label says which is which: the ground truth cannot decide it, and says so (never a pass)
+    noun = relation["subject"]
+    two = Percept(objects=[seen(noun, 0.3, 0.5, depth=1), seen(noun, 0.6, 0.5, depth=0)])
+    assert truth.satisfied(relation, two) is None
+
+
+def test_a_worn_thing_on_its_wearer_is_no_second_wearer():
+    assert not [q for q in questions("man wear hat. hat on man. man near car") if "another" in q]
