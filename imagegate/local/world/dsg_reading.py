@@ -289,6 +289,8 @@ _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawi
 _AMBIENT = frozenset(
     _words("air rain wind breeze mist haze distance shade darkness sunshine flight motion action love focus silhouette")
 )
+# Of those, the ones that say how a thing is ("in the air", "in flight", "in the distance"): asked as its state.
+_AMBIENT_STATES = frozenset(_words("air distance shade darkness flight motion silhouette"))
 _BACKDROP_NOUNS = frozenset({"background", "backdrop"})
 _CLOTHING = frozenset(
     _words(
@@ -1539,7 +1541,35 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     for token in tokens:
         if token.word.startswith("\x00"):
             token.tag, token.value = "QUOTE", token.word.strip("\x00")
+    _join_adverbs_to_participles(tokens)
     return tokens, quotes
+
+
+def _join_adverbs_to_participles(tokens: list[_Token]) -> None:
+    """ "a large dimly lit sewer", "a brightly colored bird": an adverb in -ly and the participle it modifies,
+    before their noun, are one property ("Is the sewer dimly-lit?"); read apart, "lit" was a verb ("Is
+    the spider lighting the sewer?")."""
+    j = 1
+    while j + 2 < len(tokens):
+        adverb, described, noun = tokens[j], tokens[j + 1], tokens[j + 2]
+        if (
+            adverb.word.endswith("ly")
+            and lexicon.is_adverb(adverb.word)
+            and not lexicon.is_adjective(adverb.word)
+            and _is_past(described.word)  # "a really big dog": the dog is big (an intensifier says how much)
+            and noun.word.isalpha()
+            and lexicon.is_noun(noun.word)
+            and noun.word not in _DETERMINERS
+            and (
+                tokens[j - 1].word in _DETERMINERS
+                or lexicon.is_adjective_only(tokens[j - 1].word)
+                or (lexicon.is_adjective(tokens[j - 1].word) and j >= 2 and tokens[j - 2].word in _DETERMINERS)
+            )
+            and not adverb.tag
+            and not described.tag
+        ):
+            tokens[j : j + 2] = [_Token(f"{adverb.word}-{described.word}", f"{adverb.raw}-{described.raw}")]
+        j += 1
 
 
 def _quotes_after_their_nouns(tokens: list[_Token]) -> None:
@@ -3421,6 +3451,9 @@ class _Parser:
                     self.words_run()  # "in the air", "birds in flight": no containment, nothing to look for
                     if len(ahead) <= 2 and ahead[-1].word in _WEATHER_NOUNS:
                         self._weather_of(ahead[-1].word)  # "in the rain": but the weather is the picture's
+                    elif len(ahead) <= 2 and ahead[-1].word in _AMBIENT_STATES and subject is not None:
+                        # "a man jumping in the air", "geese in flight": how it is, one property of it
+                        self.out.attribute(subject, f"in {' '.join(t.word for t in ahead)}", "state")
                     continue
                 self.relating, self.relation_word = subject, token.value
                 obj, _ = self.noun_phrase()

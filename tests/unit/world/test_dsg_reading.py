@@ -1964,3 +1964,26 @@ def test_a_thing_placed_by_another_of_its_noun_is_asked_of_two(prompt, question)
 
 def test_a_worn_thing_on_its_wearer_is_no_second_wearer():
     assert not [q for q in questions("man wear hat. hat on man. man near car") if "another" in q]
+
+
+@pytest.mark.parametrize(
+    "prompt, question, wrong",
+    [
+        ("an old neatly folded shirt", "Is the shirt neatly-folded?", "folding"),
+        ("a moth in a tiny dimly lit attic", "Is the attic dimly-lit?", "lighting"),
+        ("a truly huge whale", "Is the whale huge?", "truly"),
+    ],
+)
+def test_an_adverb_and_the_participle_it_modifies_are_one_property(prompt, question, wrong):
+    asked = questions(prompt)
+    assert question in asked
+    assert not [q for q in asked if wrong in q]
+
+
+def test_in_the_air_or_in_flight_is_how_a_thing_is_and_the_world_cannot_decide_it():
+    checks = read("a kite in the air and two swans in flight")
+    asked = [c["question"] for c in checks]
+    assert {"Is the kite in the air?", "Are the swans in flight?"} <= set(asked)
+    states = [c for c in checks if c["question"] in {"Is the kite in the air?", "Are the swans in flight?"}]
+    drawn = Percept(objects=[seen("kite", 0.3, 0.3), seen("swan", 0.6, 0.5), seen("swan", 0.8, 0.5)])
+    assert all(truth.satisfied(check, drawn) is None for check in states)
