@@ -1546,9 +1546,10 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
 
 
 def _join_adverbs_to_participles(tokens: list[_Token]) -> None:
-    """ "a large dimly lit sewer", "a brightly colored bird": an adverb in -ly and the participle it modifies,
-    before their noun, are one property ("Is the sewer dimly-lit?"); read apart, "lit" was a verb ("Is
-    the spider lighting the sewer?")."""
+    """ "a large dimly lit sewer", "a freshly baked pie": an adverb in -ly before the participle it modifies,
+    before their noun, says how; the participle is the property asked ("Is the sewer lit?", a property the world
+    can draw and decide; how dimly, it cannot). Read with the adverb, "lit" was a verb ("Is the spider lighting
+    the sewer?") or the whole phrase was dropped."""
     j = 1
     while j + 2 < len(tokens):
         adverb, described, noun = tokens[j], tokens[j + 1], tokens[j + 2]
@@ -1568,7 +1569,7 @@ def _join_adverbs_to_participles(tokens: list[_Token]) -> None:
             and not adverb.tag
             and not described.tag
         ):
-            tokens[j : j + 2] = [_Token(f"{adverb.word}-{described.word}", f"{adverb.raw}-{described.raw}")]
+            del tokens[j]
         j += 1
 
 
