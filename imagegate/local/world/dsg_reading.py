@@ -252,7 +252,7 @@ _TEXT_VERBS = frozenset(
 _TEXT_NOUNS = frozenset(
     _words(
         """
-        text word words writing caption label title letters lettering slogan phrase message inscription logo name
+        text word words writing caption label title letters lettering slogan phrase message inscription name
         quote sentence
         """
     )
@@ -2275,6 +2275,19 @@ def _join_adjectives(tokens: list[_Token]) -> None:
             and adjective(j + 1)
             and j + 2 < len(tokens)
             and tokens[j + 2].tag in {"WORD", "JOIN", "PUNCT"}
+        ):
+            token.tag = "JOIN"
+        elif (
+            # "a long and narrow boat", "the long and beige grasses": "and" between two properties after an
+            # article goes on to their noun (a property followed by no noun, "is long and narrow", stays as it is)
+            token.word in {"and", "or"}
+            and j >= 2
+            and adjective(j - 1)
+            and tokens[j - 2].word in {"a", "an", "the"}
+            and (adjective(j + 1) or (j + 1 < len(tokens) and _colours_of(tokens[j + 1].word) != []))
+            and j + 2 < len(tokens)
+            and tokens[j + 2].tag == "WORD"
+            and _is_noun_word(tokens[j + 2].word)
         ):
             token.tag = "JOIN"
 

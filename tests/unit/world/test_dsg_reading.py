@@ -1117,7 +1117,8 @@ def test_a_scene_word_put_in_a_fronted_depth_plane_is_placed_there():
 
 def test_a_name_given_in_a_picture_that_shows_it_is_its_text():
     asked = questions("a minimalist logo for a bakery called Rise & Shine, a croissant inside a circle")
-    assert 'Does the image show the text "Rise & Shine"?' in asked
+    # a logo is a thing that shows it, as a sign is
+    assert 'Does the logo say "Rise & Shine"?' in asked
     assert 'Does the sign say "Blue Moon"?' in questions("a sign for a shop called Blue Moon")
 
 
@@ -1987,3 +1988,18 @@ def test_in_the_air_or_in_flight_is_how_a_thing_is_and_the_world_cannot_decide_i
     states = [c for c in checks if c["question"] in {"Is the kite in the air?", "Are the swans in flight?"}]
     drawn = Percept(objects=[seen("kite", 0.3, 0.3), seen("swan", 0.6, 0.5), seen("swan", 0.8, 0.5)])
     assert all(truth.satisfied(check, drawn) is None for check in states)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted",
+    [
+        ("a wide and shallow bowl", {"Is the bowl wide?", "Is the bowl shallow?"}),
+        ("the tall and grey towers", {"Are the towers tall?", "Are the towers gray?"}),
+        ("a logo on a cap", {"Is there a logo?", "Is the logo on the cap?"}),
+        ('a round logo that says "ZIP"', {"Is there a logo?", 'Does the logo say "ZIP"?'}),
+    ],
+)
+def test_two_properties_joined_by_and_reach_their_noun_and_a_logo_is_a_thing(prompt, wanted):
+    asked = questions(prompt)
+    assert wanted <= set(asked)
+    assert not [q for q in asked if q in {"Is there a wide?", "Are there talls?", "Is there a tall?"}]
