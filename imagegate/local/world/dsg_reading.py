@@ -2265,22 +2265,23 @@ def _join_adjectives(tokens: list[_Token]) -> None:
     def adjective(j: int) -> bool:
         return 0 <= j < len(tokens) and tokens[j].tag == "WORD" and _attribute_kind(tokens[j].word) is not None
 
-    for j, token in enumerate(tokens):
-        if (
-            token.word == ","
-            and token.tag == "PUNCT"
+    def comma_between(j: int) -> bool:  # "a small, bare tree"
+        return (
+            tokens[j].word == ","
+            and tokens[j].tag == "PUNCT"
             and j >= 2
             and adjective(j - 1)
             and tokens[j - 2].word in {"a", "an", "the"}
             and adjective(j + 1)
             and j + 2 < len(tokens)
             and tokens[j + 2].tag in {"WORD", "JOIN", "PUNCT"}
-        ):
-            token.tag = "JOIN"
-        elif (
-            # "a long and narrow boat", "the long and beige grasses": "and" between two properties after an
-            # article goes on to their noun (a property followed by no noun, "is long and narrow", stays as it is)
-            token.word in {"and", "or"}
+        )
+
+    def and_between(j: int) -> bool:
+        # "a long and narrow boat", "the long and beige grasses": "and" between two properties after an article
+        # goes on to their noun (a property followed by no noun, "is long and narrow", stays as it is)
+        return (
+            tokens[j].word in {"and", "or"}
             and j >= 2
             and adjective(j - 1)
             and tokens[j - 2].word in {"a", "an", "the"}
@@ -2288,7 +2289,10 @@ def _join_adjectives(tokens: list[_Token]) -> None:
             and j + 2 < len(tokens)
             and tokens[j + 2].tag == "WORD"
             and _is_noun_word(tokens[j + 2].word)
-        ):
+        )
+
+    for j, token in enumerate(tokens):
+        if comma_between(j) or and_between(j):
             token.tag = "JOIN"
 
 
