@@ -1491,7 +1491,8 @@ class _Reader:
         self._add({"kind": kind, "subject": word[:64], "setting": word[:64], "question": question})
 
     def scene_colour(self, scene: str, colour: str) -> None:
-        """The colour of a scene that is matter ("a blue sky", "the sand is white"): asked as the backdrop's is."""
+        """The colour (or another property) of a scene that is matter ("a blue sky", "the sand is white", "the
+        clouds are fluffy"): asked as the backdrop's is."""
         self.setting("scene", f"{colour} {scene}", f"{'Are' if _is_plural(scene) else 'Is'} the {scene} {colour}?")
 
     def absent(self, phrase: _Phrase) -> None:
@@ -3812,9 +3813,12 @@ class _Parser:
                     and self.topic is None
                     and self.scene_topic is not None
                     and after_copula
-                ):  # "the sky is very blue": the scene's colour
+                ):  # "the sky is very blue", "the clouds are fluffy": the scene's colour and properties
                     for colour in phrase.colours:
                         self.out.scene_colour(self.scene_topic, colour)
+                    for word, _ in phrase.attributes:
+                        if lexicon.is_adjective(word) and word not in vocab.LIGHT_WORDS:
+                            self.out.scene_colour(self.scene_topic, word)
                 elif (
                     phrase is not None
                     and not phrase.head

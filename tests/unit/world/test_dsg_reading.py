@@ -2003,3 +2003,8 @@ def test_two_properties_joined_by_and_reach_their_noun_and_a_logo_is_a_thing(pro
     asked = questions(prompt)
     assert wanted <= set(asked)
     assert not [q for q in asked if q in {"Is there a wide?", "Are there talls?", "Is there a tall?"}]
+
+
+def test_a_property_of_the_sky_or_clouds_said_after_is_is_asked_of_them():
+    asked = questions("a kite over a field. the clouds are puffy and the sky is pale blue")
+    assert {"Are the clouds puffy?", "Is the sky blue?"} <= set(asked)
