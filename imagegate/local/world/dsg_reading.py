@@ -64,6 +64,10 @@ _MATERIAL_NOUNS = frozenset(
         """
     )
 )
+# Of those, what clothes are made of: "a man in denim" wears it.
+_FABRICS = frozenset(
+    _words("denim leather silk velvet lace wool cotton linen satin suede tweed fur chiffon nylon polyester")
+)
 ATTRIBUTE_KINDS: dict[str, str] = {
     **{w: "material" for w in _MATERIAL_NOUNS},
     **{
@@ -177,10 +181,12 @@ _DETERMINERS = frozenset(
     _words(
         """
         a an the this that these those its his her their our my your another each every any other others
+        more less most least
         """
     )
 )
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"])
+_ORDINALS = frozenset(_words("first second third fourth fifth sixth last"))
 _QUANTIFIERS = frozenset(["some", "several", "many", "few", "multiple", "numerous", "various", "lots", "plenty"])
 _EXTRA_NUMBERS = {
     "eleven": 11,
@@ -281,6 +287,7 @@ _MEDIUM_NOUNS = frozenset(
         "etching",
         "woodcut",
         "mural",
+        "pic",
     ]
 )
 # Nouns that, with a modifier, name how a picture is made ("concept art", "digital painting").
@@ -371,7 +378,7 @@ _COMPOUNDS = frozenset(
         chopping board, drinking glass, dressing table, waiting room, changing room, boxing glove, diving board,
         ironing board, sewing machine, vending machine, rolling pin, watering can, mixing bowl, steering wheel,
         shopping bag, racing car, reading glasses, writing desk, swimming trunks, climbing wall, spray paint,
-        neck tie, golden retriever, golden hour
+        neck tie, golden retriever, golden hour, dining chair, dining room, sitting room, drawing room
         """
     )
 )
@@ -530,7 +537,7 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     ),
     "sharp focus": ("style", "Is the image in sharp focus?"),
     "soft focus": ("style", "Is the image in soft focus?"),
-    "octane render": ("style", "Does the image look like an Octane render?"),
+    **dict.fromkeys(_words("octane render, octane"), ("style", "Does the image look like an Octane render?")),
     "unreal engine": ("style", "Does the image look like an Unreal Engine render?"),
     "trending on artstation": ("style", "Does the image look like ArtStation art?"),
     "artstation": ("style", "Does the image look like ArtStation art?"),
@@ -878,6 +885,13 @@ def _quote_unquoted_text(match: re.Match[str]) -> str:
     return f'{noun} "{said}"'
 
 
+_A_LITTLE_MORE = re.compile(
+    r"\ba (?:little|bit|tad)\s+(?=(?:more|less|further|farther|higher|lower|closer)\b)", re.IGNORECASE
+)
+_COPYRIGHT = re.compile(r"(?:©|\(c\))\s*[\w.-]+", re.IGNORECASE)
+_DIMENSIONS = re.compile(
+    r"\b\d+(?:\.\d+)?(?:\s+\d+/\d+)?(?:\s*[x×]\s*\d+(?:\.\d+)?(?:\s+\d+/\d+)?)+(?:\s*(?:in|cm|mm|ft|inches)\b)?"
+)
 _CATALOGUE_NUMBER = re.compile(r"(?:#|\bno\.)\s?\d+\b", re.IGNORECASE)
 _EVERYONE = re.compile(r"(^|[.;!?]\s+|,\s+(?:and\s+)?)(everyone|everybody)\b", re.IGNORECASE)
 _SPACED_UNITS = re.compile(r"\b(\d{1,2}) ([kd])\b", re.IGNORECASE)
@@ -1525,7 +1539,14 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _LETTER_NAMED.sub(r'\1 "\2"', text)
     text = _TIME_SAID.sub(r'\1 "\2"', text)
     text = _UNQUOTED_TEXT.sub(_quote_unquoted_text, text)
-    text = _CATALOGUE_NUMBER.sub(" ", text)  # "Chair #71", "Stock Photo #9553777": an id, not how many
+    text = _CATALOGUE_NUMBER.sub(" ", text)
+    text = _COPYRIGHT.sub(" ", text)
+    text = _A_LITTLE_MORE.sub(
+        " ", text
+    )  # "a little more than": how much, no thing called "a little"  # "Stock photo © veralub": who owns the picture, no thing in it
+    text = _DIMENSIONS.sub(
+        " ", text
+    )  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything  # "Chair #71", "Stock Photo #9553777": an id, not how many
     # "Everyone is running": everyone there, the people just named; as the subject, "they"
     text = _EVERYONE.sub(lambda m: f"{m.group(1)}{'They' if m.group(2)[0].isupper() else 'they'}", text)
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
@@ -2474,6 +2495,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         return None
     if head[:1].isdigit():
         return None  # "the 1960s", "2cm", "20445318": a time, a size or a number, no thing
+    if head in _ORDINALS:
+        return None  # "the first one", "the second": which one, of a thing named elsewhere
     last = head_words[-1].word
     a_thing = (
         len(rest) == 1 and words[0].word in {"a", "an", "one"} and last in _KNOWN_NOUNS
@@ -3445,6 +3468,31 @@ class _Parser:
                         # "a woman in red": she wears red; "three squares in blue, red and white": one of each
                         colours = list(dict.fromkeys(c for t in named for c in _colours_of(t.word)))
                         self.out.colours(subject, colours, worn=_is_animate(subject.noun))
+                        continue
+                    fabric = [t.word for t in nxt_run if t.word not in _DETERMINERS]
+                    if (
+                        1 <= len(fabric) <= 3
+                        and fabric[-1] in _FABRICS
+                        and all(_colours_of(w) or _attribute_kind(w) is not None for w in fabric[:-1])
+                        and subject is not None
+                        and _is_animate(subject.noun)
+                        and (
+                            self.peek(len(nxt_run)) is None
+                            or self.peek(len(nxt_run)).tag in {"PUNCT", "CONJ", "VERB", "COP", "AUX", "REL", "PLACE"}
+                        )
+                    ):
+                        self.words_run()  # "a man in denim": he wears it; no thing called denim is there
+                        self.out.action(subject, "wear", None, " ".join(fabric))
+                        continue
+                    if (
+                        len(nxt_run) == 1
+                        and nxt_run[0].word in _MATERIAL_NOUNS
+                        and nxt_run[0].word not in _GROUNDS
+                        and subject is not None
+                        and not _is_animate(subject.noun)
+                    ):
+                        self.words_run()  # "a sofa in leather", "a bust in bronze": what it is made of
+                        self.out.attribute(subject, nxt_run[0].word, "material")
                         continue
                     if nxt_run and _is_clothing(nxt_run[-1].word) and subject is not None:
                         wearer = self.last if self.last is not None and self.last_end == self.i - 1 else subject

@@ -2008,3 +2008,22 @@ def test_two_properties_joined_by_and_reach_their_noun_and_a_logo_is_a_thing(pro
 def test_a_property_of_the_sky_or_clouds_said_after_is_is_asked_of_them():
     asked = questions("a kite over a field. the clouds are puffy and the sky is pale blue")
     assert {"Are the clouds puffy?", "Is the sky blue?"} <= set(asked)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, never",
+    [
+        ("a girl in red velvet on a swing", "Is the girl wearing red velvet?", "Is there a velvet?"),
+        ("a stool in oak and a lamp in brass", "Is the lamp made of brass?", "Is the lamp inside the brass?"),
+        ("twelve mugs Stock photo © kettlefox", "Are there exactly twelve mugs?", "Are there mugs kettlefoxes?"),
+        ("a desk, 120 x 60 x 75 cm", "Is there a desk?", "Are there exactly 60 xes?"),
+        ("she did the second one, a kite", "Is there a kite?", "Is there a second?"),
+        ("arms a bit more than shoulder width apart", "Are there arms?", "Is there a bit?"),
+        ("six lacquered dining chairs", "Are there dining chairs?", "Are the chairs dining?"),
+        ("a robot, octane", "Does the image look like an Octane render?", "Is there an octane?"),
+    ],
+)
+def test_listings_and_materials_ask_what_the_picture_shows(prompt, wanted, never):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert never not in asked
