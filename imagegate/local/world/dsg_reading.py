@@ -538,6 +538,14 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     "sharp focus": ("style", "Is the image in sharp focus?"),
     "soft focus": ("style", "Is the image in soft focus?"),
     **dict.fromkeys(_words("octane render, octane"), ("style", "Does the image look like an Octane render?")),
+    # stock-image words for a drawing in vector graphics ("three guitars vector image", "palm leaves vector, svg")
+    **dict.fromkeys(
+        _words(
+            "vector illustration, vector illustrations, vector drawing, vector image, vector set, vector art, "
+            "vector graphic, vector graphics, vector, svg, eps10, clipart, clip art"
+        ),
+        ("style", "Is the image a vector illustration?"),
+    ),
     "unreal engine": ("style", "Does the image look like an Unreal Engine render?"),
     "trending on artstation": ("style", "Does the image look like ArtStation art?"),
     "artstation": ("style", "Does the image look like ArtStation art?"),

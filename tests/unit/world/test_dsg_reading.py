@@ -2027,3 +2027,14 @@ def test_listings_and_materials_ask_what_the_picture_shows(prompt, wanted, never
     asked = questions(prompt)
     assert wanted in asked
     assert never not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, count",
+    [("four lemons vector image", "Are there exactly four lemons?"), ("maple leaves vector, svg", "Are there leaves?")],
+)
+def test_stock_vector_words_are_how_the_image_is_drawn_not_part_of_a_thing(prompt, count):
+    asked = questions(prompt)
+    assert "Is the image a vector illustration?" in asked
+    assert count in asked or "Are there maple leaves?" in asked
+    assert not [q for q in asked if "vector" in q and q != "Is the image a vector illustration?"]
