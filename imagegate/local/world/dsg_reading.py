@@ -294,7 +294,10 @@ _MEDIUM_NOUNS = frozenset(
 _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawing", "sketch", "render", "rendering"})
 # What a thing is "in" without being inside a thing ("in the air", "in the rain"): no containment to check.
 _AMBIENT = frozenset(
-    _words("air rain wind breeze mist haze distance shade darkness sunshine flight motion action love focus silhouette")
+    _words(
+        "air rain wind breeze mist haze distance shade darkness sunshine flight motion action love focus silhouette "
+        "font typeface calligraphy handwriting cursive"
+    )
 )
 # Of those, the ones that say how a thing is ("in the air", "in flight", "in the distance"): asked as its state.
 _AMBIENT_STATES = frozenset(_words("air distance shade darkness flight motion silhouette"))
@@ -693,7 +696,9 @@ _COLLECTIVE_COUNTS = {"pair": 2, "couple": 2, "dozen": 12}
 _SHOTS = frozenset(_words("photo photos picture pictures photograph photographs selfie selfies snapshot snapshots"))
 # Nouns for a portion of a mass or a thing (general English): "a piece of wood" is wood, "a slice of cake" cake.
 _PARTITIVES = frozenset(
-    _words("piece slice chunk bit sheet strip scrap lump wedge sliver hunk fragment shard loaf scoop clump patch")
+    _words(
+        "piece slice chunk bit sheet strip scrap lump wedge sliver hunk fragment shard loaf scoop clump patch surface"
+    )
 )
 # "three kinds of fruit", "nine breeds of dogs": as many of the thing, each of a different kind.
 _KINDS_OF = frozenset(_words("kind type sort breed variety species style flavor flavour"))
@@ -3521,6 +3526,10 @@ class _Parser:
                     # "three ducks in a row", "geese walking in a line": how they are arranged, not a row they are in
                     self.words_run()
                     self.out.attribute(subject, f"in a {ahead[-1].word}", "state")
+                    continue
+                if token.value == "on" and [t.word for t in ahead] == ["fire"] and subject is not None:
+                    self.words_run()  # "a city on fire": burning, how it is; no fire it stands on
+                    self.out.attribute(subject, "on fire", "state")
                     continue
                 if token.value == "inside" and ahead and singular_noun(ahead[-1].word) in _AMBIENT:
                     self.words_run()  # "in the air", "birds in flight": no containment, nothing to look for

@@ -2038,3 +2038,17 @@ def test_stock_vector_words_are_how_the_image_is_drawn_not_part_of_a_thing(promp
     assert "Is the image a vector illustration?" in asked
     assert count in asked or "Are there maple leaves?" in asked
     assert not [q for q in asked if "vector" in q and q != "Is the image a vector illustration?"]
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, never",
+    [
+        ("a barn on fire at night", "Is the barn on fire?", "Is there a fire?"),
+        ("a leaf resting on the surface of a pond", "Is the leaf on the pond?", "Is there a surface?"),
+        ("a banner with the text 'GO', in a bold font", 'Does the banner say "GO"?', "Is there a font?"),
+    ],
+)
+def test_on_fire_the_surface_of_and_a_font_say_how_not_where(prompt, wanted, never):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert never not in asked
