@@ -129,3 +129,19 @@ def test_a_quoted_argument_with_a_comma_is_one_argument(tmp_path):
     # Then the quote is one argument, so a check saying the whole text covers it
     assert question.args == ("banner", "rise, shine")
     assert coverage.covered(question, [{"kind": "text", "text": "rise, shine", "subject": "banner"}])
+
+
+@pytest.mark.parametrize(
+    "wanted, check, hit",
+    [
+        (">1", {"count": 2, "at_least": True}, True),
+        (">1", {"count": 2, "at_least": None}, False),  # exactly two is not "more than one" asked
+        (">1", {"count": 1, "at_least": True}, False),
+        ("many", {"count": 2, "at_least": True}, True),
+        ("many", {"count": 3, "at_least": None}, False),
+        ("==3", {"count": 3, "at_least": None}, True),
+    ],
+)
+def test_a_count_of_more_than_or_many_is_asked_by_an_at_least_count(wanted, check, hit):
+    question = coverage.Question("skiers on a slope", "count", "count", ("skiers", wanted))
+    assert coverage.covered(question, [{"kind": "count", "subject": "skiers", **check}]) is hit
