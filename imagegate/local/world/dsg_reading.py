@@ -1436,8 +1436,11 @@ class _Reader:
 
     def beside_another(self, entity: _Entity, relation: str) -> None:
         """ "chair next to chair", "a truck behind a truck": one of the noun placed by another of it, asked of any
-        two of them (no label tells which is which: the ground truth cannot decide it, and says so)."""
+        two of them (no label tells which is which: the ground truth cannot decide it, and says so); that there
+        are two of them, the world can decide."""
         noun = entity.noun
+        if not any(c["kind"] == "count" and c.get("parent") == entity.id for c in self.checks):
+            self.count(entity, 2, True)
         self._add(
             {
                 "kind": "relation",
