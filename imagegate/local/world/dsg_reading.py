@@ -1418,9 +1418,10 @@ class _Reader:
             target = f"{self._ref(obj)} and {self._ref(obj2)}"
         else:
             target = self._ref(obj)
+        if target == self._ref(subject) and not subject.plural and obj2 is None:
+            self.beside_another(subject, relation)  # "a dog next to a dog": no word tells them apart
+            return
         question = f"{self._be(subject)} {self._ref(subject)} {words} {target}?"
-        if target == self._ref(subject) and not subject.plural:  # "a dog next to a dog", no word tells them apart
-            question = f"Is {_article(subject.noun)} {subject.noun} {words} another {subject.noun}?"
         self._add(
             {
                 "kind": "relation",
