@@ -1318,7 +1318,9 @@ class _Reader:
         if lemma_ == "contain" and obj is not None and obj is not entity:
             self.relation(obj, "inside", entity)  # "a glass cube containing a maple leaf": the leaf is inside it
             return
-        if lemma_ in {"be", "have", "do", "see", "show", "feature", "depict", "contain", "include"}:
+        if lemma_ in {"be", "have", "see", "show", "feature", "depict", "contain", "include"} or (
+            lemma_ == "do" and obj is None and not obj_words
+        ):  # "doing a trick" is what one does ("do" alone says nothing)
             return
         target = None
         if obj is not None:
@@ -2090,6 +2092,8 @@ def _tag(tokens: list[_Token]) -> None:
                 and _noun_like(following)
                 and (_modifies_next(previous) or _is_compound(f"{word} {following}"))
                 and not _ends_on_a_property(words, i + 1)
+                # "wearing red playing tennis": a game after "playing" is what is played, never a kind of thing
+                and not (verb_lemma(word) == "play" and following in _GAMES)
             )
             # "cyborg samurai, glowing blue visor": an item of a list that opens with a property and a thing
             and not (
@@ -4357,6 +4361,12 @@ class _Parser:
         if ahead and ahead[-1].word in _GAMES and verb_lemma(token.word) == "play":
             self.words_run()  # "playing soccer": the game played, no thing called soccer
             self.out.action(subject, token.word, None, ahead[-1].word)
+            return
+        if ahead and "do" in lexicon.verb_lemmas(token.word) and len(ahead) <= 3 and ahead[-1].word.isalpha():
+            # "doing a trick", "doing yoga": what is done is an activity, no thing in the picture
+            words = [t.word for t in ahead]
+            self.words_run()
+            self.out.action(subject, "do", None, " ".join(words))
             return
         if nxt is not None and nxt.tag == "WORD":
             obj, phrase = self.noun_phrase(generic=True)

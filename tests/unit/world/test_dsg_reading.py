@@ -2054,3 +2054,16 @@ def test_on_fire_the_surface_of_and_a_font_say_how_not_where(prompt, wanted, nev
     asked = questions(prompt)
     assert wanted in asked
     assert never not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, never",
+    [
+        ("a boy in green playing chess on a bench", "Is the boy playing chess?", "Is there a playing chess?"),
+        ("a surfer doing a handstand", "Is the surfer doing a handstand?", "Is there a handstand?"),
+    ],
+)
+def test_a_game_played_after_a_colour_and_an_activity_done_are_actions_not_things(prompt, wanted, never):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert never not in asked
