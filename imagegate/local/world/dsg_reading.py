@@ -2816,6 +2816,7 @@ class _Parser:
                 self.last, self.last_role, self.last_end = picture, "subject", self.i
                 return picture, phrase
             self.out.setting("style", last_word)
+            self._how_the_picture_looks(phrase, last_word)
             self.i += 1
             return self.noun_phrase(generic=generic)
         if (
@@ -2828,6 +2829,19 @@ class _Parser:
             self.out.setting("style", shot, f"Is the image {_article(shot)} {shot}?")
             self.i += 1  # "a macro shot of a dewdrop", "an aerial drone shot of a river": how the image was taken
             return self.noun_phrase(generic=generic)
+        start = next((k for k, t in enumerate(self.tokens) if run and t is run[0]), 0)
+        whole_item = (start == 0 or self.tokens[start - 1].word == ",") and (nxt is None or nxt.word in {",", ".", ";"})
+        if (
+            last_word in _MEDIUM_NOUNS
+            and head == last_word
+            and whole_item
+            and not phrase.definite
+            and not phrase.attributes
+            and not phrase.colours
+        ):
+            # "a girl with rainbow hair, portrait, rim light": a list item naming the medium is what the image is
+            self.out.setting("style", last_word)
+            return None, phrase
         if (
             last_word in _MEDIUM_NOUNS
             and len(head.split()) > 1
@@ -3121,6 +3135,17 @@ class _Parser:
             and held_by.word in {"his", "her", "their", "its", "my", "our", "your"}
         )
         return wearer if in_hand or _is_animate(thing.noun) else garment
+
+    def _how_the_picture_looks(self, phrase: _Phrase, medium: str) -> None:
+        """ "an aerial photo of", "a black and white photo of": how the picture looks, asked beside what it is
+        ("Is the image a photo?" stays, a check the world decides; these it cannot)."""
+        colours = list(dict.fromkeys(phrase.colours))
+        if colours:
+            said = " and ".join(colours)
+            self.out.setting("style", f"{said} {medium}", f"Is the image {said}?")
+        for word, _ in phrase.attributes:
+            if word not in QUALITY_WORDS:
+                self.out.setting("style", f"{word} {medium}", f"Is the image {_article(word)} {word} {medium}?")
 
     def _styles(self, names: list[str]) -> None:
         """The names of who made the picture, each asked as the image's style, with the names listed after them

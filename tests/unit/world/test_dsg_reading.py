@@ -2067,3 +2067,18 @@ def test_a_game_played_after_a_colour_and_an_activity_done_are_actions_not_thing
     asked = questions(prompt)
     assert wanted in asked
     assert never not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, never",
+    [
+        ("a fox in the snow, portrait, soft light", "Is the image a portrait?", "Is there a portrait?"),
+        ("an aerial photo of a harbour", "Is the image an aerial photo?", "Is the photo aerial?"),
+        ("a black and white photo of a tram", "Is the image black and white?", "Is the tram black?"),
+    ],
+)
+def test_a_medium_named_alone_or_with_how_it_looks_is_the_images(prompt, wanted, never):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert never not in asked
+    assert "Is there a portrait?" in questions("a portrait hanging on a wall")
