@@ -2842,6 +2842,14 @@ class _Parser:
             # "a girl with rainbow hair, portrait, rim light": a list item naming the medium is what the image is
             self.out.setting("style", last_word)
             return None, phrase
+        if last_word in {"shot", "view"} and whole_item and not phrase.definite and (phrase.attributes or " " in head):
+            # "Panoramic Shot.", "..., wide lens shot, ...": how the picture was taken, a list item of its own
+            shot = " ".join([w for w, _ in phrase.attributes] + head.split())[:64]
+            for word in shot.split()[:-1]:
+                if word in vocab.SCENE_WORDS:
+                    self.out.setting("scene", word)  # "studio shot": in a studio too (a setting the world draws)
+            self.out.setting("style", shot, f"Is the image {_article(shot)} {shot}?")
+            return None, phrase
         if (
             last_word in _MEDIUM_NOUNS
             and len(head.split()) > 1

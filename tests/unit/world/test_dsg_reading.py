@@ -2082,3 +2082,9 @@ def test_a_medium_named_alone_or_with_how_it_looks_is_the_images(prompt, wanted,
     assert wanted in asked
     assert never not in asked
     assert "Is there a portrait?" in questions("a portrait hanging on a wall")
+
+
+def test_a_shot_or_view_named_as_a_list_item_is_how_the_picture_was_taken():
+    asked = questions("a lighthouse at dusk, wide angle shot, studio shot")
+    assert {"Is the image a wide-angle shot?", "Is the image a studio shot?", "Is the scene a studio?"} <= set(asked)
+    assert not [q for q in asked if q.startswith("Is there") and "shot" in q]
