@@ -2942,6 +2942,8 @@ class _Parser:
             or head in _IMAGE_NOUNS
             or len(head) > MAX_WORD_CHARS
         ):
+            if head in {"image", "picture", "photo", "photograph"} and phrase.colours:
+                self._how_the_picture_looks(phrase, head)  # "this is a black and white image": its colours
             return None, phrase
         owner = None
         if phrase.possessor is not None:

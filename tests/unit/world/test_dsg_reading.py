@@ -2088,3 +2088,7 @@ def test_a_shot_or_view_named_as_a_list_item_is_how_the_picture_was_taken():
     asked = questions("a lighthouse at dusk, wide angle shot, studio shot")
     assert {"Is the image a wide-angle shot?", "Is the image a studio shot?", "Is the scene a studio?"} <= set(asked)
     assert not [q for q in asked if q.startswith("Is there") and "shot" in q]
+
+
+def test_an_image_said_to_be_black_and_white_is_asked_so():
+    assert "Is the image black and white?" in questions("This is a black and white image of a harbour with boats")
