@@ -299,6 +299,8 @@ _AMBIENT = frozenset(
         "font typeface calligraphy handwriting cursive"
     )
 )
+# How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
+_LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive"))
 # Of those, the ones that say how a thing is ("in the air", "in flight", "in the distance"): asked as its state.
 _AMBIENT_STATES = frozenset(_words("air distance shade darkness flight motion silhouette"))
 _BACKDROP_NOUNS = frozenset({"background", "backdrop"})
@@ -2448,9 +2450,21 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             rest.append(t)
     if not rest:
         return None
+    # "a water cooler", "a cigarette lighter": a word that is a comparative and a noun, after a noun, is the noun;
+    # "Times Square": a capitalised word after another is a name's, not a property
+    noun_at_end = len(rest) > 1 and (
+        (
+            rest[-1].word in lexicon.noun_lemmas(rest[-1].word)
+            and bool(_comparative_stems(rest[-1].word))
+            and lexicon.is_noun(rest[-2].word)
+            and not lexicon.is_adjective(rest[-2].word)
+        )
+        or (rest[-1].raw[:1].isupper() and rest[-2].raw[:1].isupper() and rest[-2].word.isalpha())
+    )
     trailing: list[_Token] = []
     while (
         len(rest) > 1
+        and not noun_at_end
         and _attribute_kind(rest[-1].word) is not None
         and rest[-1].word not in _KNOWN_NOUNS
         and rest[-1].word not in _MATERIAL_NOUNS
@@ -2532,6 +2546,7 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         )
     ) or (
         _attribute_kind(last) is not None
+        and not noun_at_end
         and len(head_words) == 1
         and last not in _KNOWN_NOUNS
         and last not in _MATERIAL_NOUNS
@@ -2940,6 +2955,7 @@ class _Parser:
             head in FRAMING_NOUNS
             or singular_noun(head) in FRAMING_NOUNS
             or head in _IMAGE_NOUNS
+            or last_word in _LETTERFORMS
             or len(head) > MAX_WORD_CHARS
         ):
             if head in {"image", "picture", "photo", "photograph"} and phrase.colours:

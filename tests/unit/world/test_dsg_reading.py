@@ -2092,3 +2092,18 @@ def test_a_shot_or_view_named_as_a_list_item_is_how_the_picture_was_taken():
 
 def test_an_image_said_to_be_black_and_white_is_asked_so():
     assert "Is the image black and white?" in questions("This is a black and white image of a harbour with boats")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, never",
+    [
+        ("a paint thinner can beside a leg warmer", "Is there a leg warmer?", "Is the leg warmer?"),
+        ("Union Square at night", "Is Union Square in the image?", "Is the union square?"),
+        ("a menu with the words 'daily soup' in an ornate font", 'Does the menu say "daily soup"?', "Is there a font?"),
+    ],
+)
+def test_a_noun_that_looks_like_a_comparative_a_capitalised_name_and_a_font(prompt, wanted, never):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert never not in asked
+    assert "Is the tea warmer?" in questions("the tea is warmer")
