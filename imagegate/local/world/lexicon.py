@@ -33,11 +33,92 @@ __all__ = [
 ]
 
 
+class CompactTable:
+    """One of LemmInflect's tables (word -> {tag: spellings}) held as one string, for the lookups LemmInflect makes
+    (``get``; the same dictionaries it would have built). Its own tables are a dict of dicts of tuples of short
+    strings: about 49 MB in each process that reads a prompt (issue 29: the largest single holding of each of a
+    benchmark's map workers), where the text they come from is under 3 MB. A lookup is a binary search over
+    the sorted words (the words are the lines' starts) and decodes one line."""
+
+    _WORD, _TAG, _SPELLING = "\x1f", "\x1e", "\x1d"  # separators no entry contains (checked when built)
+
+    def __init__(self, table: dict[str, dict[str, tuple[str, ...]]]) -> None:
+        lines = [
+            word
+            + self._WORD
+            + self._TAG.join(self._SPELLING.join((tag, *spellings)) for tag, spellings in entry.items())
+            for word, entry in sorted(table.items())
+        ]
+        text = "\n".join(lines)
+        if text.count(self._WORD) != len(lines) or text.count("\n") != len(lines) - 1:
+            raise ValueError("a LemmInflect entry contains a separator: it cannot be held compactly")
+        if self._TAG in "".join(table) or any(
+            self._TAG in tag or self._SPELLING in tag or any(self._TAG in s or self._SPELLING in s for s in spellings)
+            for entry in table.values()
+            for tag, spellings in entry.items()
+        ):
+            raise ValueError("a LemmInflect entry contains a separator: it cannot be held compactly")
+        self._text = text
+        self._starts = memoryview(bytearray(4 * len(lines))).cast("I")  # each line's start in the text
+        start = 0
+        for index, line in enumerate(lines):
+            self._starts[index] = start
+            start += len(line) + 1
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._line(word) is not None
+
+    def get(self, word: str, default: object = None) -> object:
+        line = self._line(word)
+        if line is None:
+            return default
+        entry = line.split(self._WORD, 1)[1]
+        if not entry:
+            return {}
+        return {parts[0]: tuple(parts[1:]) for parts in (item.split(self._SPELLING) for item in entry.split(self._TAG))}
+
+    def _word_at(self, index: int) -> str:
+        start = self._starts[index]
+        return self._text[start : self._text.index(self._WORD, start)]
+
+    def _line(self, word: str) -> str | None:
+        low, high = 0, len(self._starts)
+        while low < high:
+            middle = (low + high) // 2
+            if self._word_at(middle) < word:
+                low = middle + 1
+            else:
+                high = middle
+        if low == len(self._starts) or self._word_at(low) != word:
+            return None
+        start = self._starts[low]
+        end = self._text.find("\n", start)
+        return self._text[start : end if end >= 0 else len(self._text)]
+
+
+@lru_cache(maxsize=1)
+def _compact_tables() -> None:
+    """LemmInflect's lemma and inflection tables, loaded by its own codecs as it loads them, then held as
+    CompactTables in its lemmatizer and inflector (which load a table only when they have none): its answers are
+    unchanged and the full tables are let go. Once per process (two threads at once would each build the same
+    tables: harmless)."""
+    codecs = lemminflect.codecs  # imported by the package itself (its lemmatizer and inflector load with them)
+    lemmatizer, inflections = lemminflect.Lemmatizer(), lemminflect.Inflections()
+    if not isinstance(getattr(lemmatizer, "lemma_dict", None), CompactTable):
+        lemmatizer.lemma_dict = CompactTable(codecs.LemmaLUCodec.LemmaLUCodec.load(lemmatizer.lemma_lu_fn))
+    if not isinstance(getattr(inflections, "infl_dict", None), CompactTable):
+        inflections.infl_dict = CompactTable(codecs.InflectionLUCodec.InflectionLUCodec.load(inflections.infl_lu_fn))
+
+
 @lru_cache(maxsize=16384)
 def _parts(word: str) -> dict[str, tuple[str, ...]]:
     """Part of speech -> the word's lemmas for it (empty for a word the dictionary does not list)."""
     if not word.isalpha() or not word.isascii():
         return {}
+    _compact_tables()
     return dict(lemminflect.getAllLemmas(word.lower()))
 
 
@@ -79,6 +160,7 @@ def verb_lemmas(word: str) -> tuple[str, ...]:
 def is_past_form(word: str) -> bool:
     """Is the word a past tense or past participle of a verb the dictionary lists ("raised", "held", "cut",
     "crumpled", "woven")? Regular verbs list one form for both (VBD), irregular ones two (VBD, VBN)."""
+    _compact_tables()
     for lemma in verb_lemmas(word):
         forms = lemminflect.getAllInflections(lemma, upos="VERB")
         if word.lower() in forms.get("VBD", ()) + forms.get("VBN", ()):
