@@ -21,6 +21,8 @@ separate processes could not share), fault switches (tests' injected failures), 
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import threading
 import warnings
 from typing import Any
@@ -43,6 +45,7 @@ def start_worker(
     from imagegate.local.runtime import TABLE, LocalRuntime, create_state_machine
 
     warnings.filterwarnings("ignore", "No application metrics to publish")
+    _cap_malloc_arenas()  # before the runtime's first thread
     runtime = LocalRuntime(retry_time_scale=retry_time_scale, workflows=False).__enter__()
     ended: set[str] = set()
     condition = threading.Condition()
@@ -208,6 +211,34 @@ def _forget_execution(execution_arn: str) -> None:
     backend = stepfunctions_parser_backends[ACCOUNT][REGION]
     machine = backend.describe_state_machine(_WORKER["arn"])
     machine.executions[:] = [each for each in machine.executions if each.execution_arn != execution_arn]
+
+
+# glibc's mallopt parameter: how many malloc arenas the process may have (default: 8 per core)
+_M_ARENA_MAX = -8
+_MALLOC_ARENAS = 2
+
+
+@functools.lru_cache(maxsize=1)
+def _glibc() -> Any:
+    """The process's C library when it is glibc (it has mallopt), else None: elsewhere the allocator is left as it
+    is."""
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "gnu_get_libc_version") else None
+
+
+def _cap_malloc_arenas(arenas: int = _MALLOC_ARENAS) -> bool:
+    """At most ``arenas`` malloc arenas in this worker (True if set). glibc gives a thread that allocates while
+    another holds the arena one of its own, up to 8 per core, and each keeps what was freed in it for its next
+    allocations: moto runs every execution and state on threads of its own, and at a 400-item PartiPrompts run's
+    peak each worker held about 65 MB in 7 thread arenas besides its main heap. The GIL runs one thread at a time,
+    so threads rarely contend for an arena: with 2 (as MALLOC_ARENA_MAX=2) the workers' summed PSS at that peak
+    fell by about 90 MB (issue 29) for no measurable CPU (46.6 s without, 48.4 s with, 150 items, a noisy machine).
+    Handing free memory back after each child besides (malloc_trim) changed nothing measurable: not done."""
+    libc = _glibc()
+    return libc is not None and bool(libc.mallopt(_M_ARENA_MAX, arenas))
 
 
 def worker_count(requested: int, concurrency: int, total: int) -> int:
