@@ -2459,7 +2459,12 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             and lexicon.is_noun(rest[-2].word)
             and not lexicon.is_adjective(rest[-2].word)
         )
-        or (rest[-1].raw[:1].isupper() and rest[-2].raw[:1].isupper() and rest[-2].word.isalpha())
+        or (
+            rest[-1].raw[:1].isupper()
+            and rest[-2].raw[:1].isupper()
+            and rest[-2].word.isalpha()
+            and _attribute_kind(rest[-2].word) is None  # "the geyser Old Faithful" reads as before
+        )
     )
     trailing: list[_Token] = []
     while (
@@ -2596,6 +2601,10 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             continue
         if kind is None and (_is_past(t.word) or _is_ing_verb(t.word)):
             kind = "state"
+        if kind is None and t.word.isalpha() and not lexicon.is_adjective(t.word):
+            # a noun or a word no dictionary has before the head ("kaszubian table cloth linen", "icon sign symbol
+            # doctor"): no property to ask ("Is the linen kaszubian?" is no English a person would ask)
+            continue
         if kind is None:
             kind = "other" if t.word.isalpha() or "-" in t.word else None
         if kind is not None and len(t.word) <= MAX_WORD_CHARS:
