@@ -299,6 +299,27 @@ _AMBIENT = frozenset(
         "font typeface calligraphy handwriting cursive"
     )
 )
+# Words for how a picture is taken (general photography): "a wide lens shot", "an aerial view" (not "a tequila shot").
+_CAMERA_WORDS = frozenset(
+    _words(
+        """
+        close-up closeup close up wide long medium full extreme aerial drone panoramic panorama studio macro lens
+        angle wide-angle low-angle high-angle low high overhead top side front back rear zenith establishing tracking
+        bird's-eye fisheye telephoto portrait candid action street
+        """
+    )
+)
+# Words for how a picture looks (general): "an aerial photo", "a vintage photo", "an abstract painting".
+_LOOK_WORDS = _CAMERA_WORDS | frozenset(
+    _words(
+        """
+        vintage old retro antique sepia monochrome monochromatic grainy blurry blurred sharp faded abstract digital
+        realistic photorealistic hyperrealistic surreal minimalist minimal impressionist expressionist cubist
+        watercolor watercolour oil acrylic charcoal pencil ink pastel matte glossy polaroid analog analogue film
+        3d 3-d 2d isometric flat cartoon official professional amateur
+        """
+    )
+)
 # How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
 _LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive"))
 # Of those, the ones that say how a thing is ("in the air", "in flight", "in the distance"): asked as its state.
@@ -542,12 +563,13 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     ),
     "sharp focus": ("style", "Is the image in sharp focus?"),
     "soft focus": ("style", "Is the image in soft focus?"),
-    **dict.fromkeys(_words("octane render, octane"), ("style", "Does the image look like an Octane render?")),
+    "octane render": ("style", "Does the image look like an Octane render?"),
     # stock-image words for a drawing in vector graphics ("three guitars vector image", "palm leaves vector, svg")
     **dict.fromkeys(
         _words(
             "vector illustration, vector illustrations, vector drawing, vector image, vector set, vector art, "
-            "vector graphic, vector graphics, vector, svg, eps10, clipart, clip art"
+            "vector graphic, vector graphics, in svg format, in vector format, svg format, vector format, svg, eps10, "
+            "clipart, clip art"
         ),
         ("style", "Is the image a vector illustration?"),
     ),
@@ -660,6 +682,8 @@ _COMPLEMENT_PARTICIPLES = frozenset(
 _MEDIUM_PARTICIPLES = frozenset(
     _words("written drawn painted printed carved engraved embroidered etched spelled spelt formed sketched")
 )
+# Where one performs a feat (general English): "doing a trick on a ramp", "doing yoga on a mat".
+_STAGES = frozenset(_words("ramp stage court field mat track rink pitch ring beach road street board skateboard"))
 # What everything stands on (general English): a thing on it shares no relation with it ("on the floor next to")
 _GROUNDS = frozenset(_words("floor ground sand snow water ice dirt mud earth carpet"))
 # How several things are arranged ("in a row", "in a circle"): a state of theirs, no thing they are inside
@@ -849,8 +873,33 @@ def _given_name(match: re.Match[str]) -> str:
     return " "
 
 
+_LETTER_SHAPE = re.compile(
+    r"\b(?:in the (?:shape|form) of|shaped like) (?:the |a |an )?(?:capital |lowercase |upper-case |lower-case )?"
+    r"letter ['\"‘’“”]?([A-Za-z])['\"‘’“”]?(?![\w])",
+    re.IGNORECASE,
+)
+# Stock-image words that are ordinary English inside a phrase ("a velocity vector", "octane fuel"): a tag only as a
+# whole comma item or at the prompt's end ("palm leaves vector, svg"; "photorealistic, octane")
+_STOCK_TAG = re.compile(r"\b(vector|octane)\b(?=\s*(?:[,.;]|--|$))", re.IGNORECASE)
+_STOCK_TAGS = {"vector": "vector image", "octane": "octane render"}
+
+
+def _stock_tag(match: re.Match[str]) -> str:
+    """ "..., vector, svg" and "palm leaves vector": the tag (a whole comma item, or after a plural noun, as stock
+    listings put it); "a velocity vector" keeps its noun."""
+    before = match.string[: match.start()].rstrip()
+    last = before.rsplit(None, 1)[-1].lower() if before else ""
+    if (
+        not before
+        or before.endswith((",", ";", ":", ".", "-"))
+        or (last.isalpha() and (_is_plural(last) or lexicon.is_adjective_only(last) or last == "stock"))
+    ):
+        return _STOCK_TAGS[match.group(1).lower()]
+    return match.group(0)
+
+
 _SHAPE_OF = re.compile(
-    r"\b(?:in the (?:shape|form) of|shaped like|in the shape of) (?!(?:an? |the )?(?:letter|number|digit|numeral|word|text)s?\b)"
+    r"\b(?:in the (?:shape|form) of|shaped like|in the shape of) (?!(?:an? |the )?(?:word|text)s?\b)"
     r"(?:an? |the )?(?:(?:giant|huge|big|large|small|tiny|little) )?([^\W\d_]+)\b",
     re.IGNORECASE,
 )
@@ -858,7 +907,7 @@ _SHAPE_OF = re.compile(
 _CONTRACTIONS = re.compile(r"\b(he|she|it|that|there|they|we|you)['’](s|re)\b", re.IGNORECASE)
 # Text said in capitals with no quotes ("a neon sign reading OPEN 24 HOURS"): the capitals are the text.
 _CAPITALS_SAID = re.compile(
-    r"\b(says|say|saying|reads|read|reading|spells|spelling|labeled|labelled|titled|words)\s+"
+    r"\b(says|say|saying|reads|read|reading|spells|spelling|labeled|labelled|titled|words|word)\s+"
     r"((?=[A-Z0-9'&!?.\s-]*[A-Z]{2})[A-Z0-9][A-Z0-9'&!?.-]*(?:\s+[A-Z0-9][A-Z0-9'&!?.-]*)*)(?![\w'\"])"
 )
 # A single capital letter named as a thing ("an X marking the spot"): a letter written in the picture, read as
@@ -866,13 +915,13 @@ _CAPITALS_SAID = re.compile(
 _LETTER_AS_THING = re.compile(r"\b(an|a|the)\s+([B-HJ-Z])(?![\w.'’-])")
 # Words a picture shows, named after their noun without quotes: "the letter F", "a clock reads 12:43", "a mug with
 # the words good morning"; read as if quoted (general English; what follows must be no place, verb or clause)
-_LETTER_NAMED = re.compile(r"\b(letter|number|digit|numeral)\s+([A-Z0-9])(?![\w'’.-])")
+_LETTER_NAMED = re.compile(r"\b(letter)\s+([A-Z])(?![\w'’.-])")
 _TIME_SAID = re.compile(
     r"\b(says|say|saying|reads|read|reading|shows|showing|displays|displaying)\s+(\d{1,2}:\d{2}(?:\s?[ap]\.?m\b\.?)?)",
     re.IGNORECASE,
 )
 _UNQUOTED_TEXT = re.compile(
-    r"\b((?:with\s+)?(?:the\s+)?(?:text|words?|caption|slogan|message))\s+([A-Za-z0-9][\w'’!?&-]*(?: [\w'’!?&-]+){0,7})"
+    r"\b((?:with\s+the|with|the|of)\s+(?:text|words?|caption|slogan|message))\s+([A-Za-z0-9][\w'’!?&-]*(?: [\w'’!?&-]+){0,7})"
     r"(?=\s*[.;!,]|\s*$|\s{2,})",  # two spaces: where quotes were taken out ("the text  open your mind  on")
 )
 _PLACE_WORDS = frozenset(
@@ -885,6 +934,7 @@ _NOT_TEXT_OPENERS = frozenset(
         is are was were be being been that which who and or but a an the this these those it its their his her
         written painted printed carved drawn spelled spelt made formed engraved etched scrawled sprayed stitched
         say says said saying read reads reading appear appears appearing
+        inside outside underneath beneath everywhere here there upside
         """
     )
 )
@@ -892,23 +942,46 @@ _NOT_TEXT_OPENERS = frozenset(
 
 def _quote_unquoted_text(match: re.Match[str]) -> str:
     """ "with the words good morning": the words after their noun are the text, read as if quoted, unless they
-    open a place, a verb or a clause ("the words in gold", "the text is blurry")."""
+    open a place, a verb or a clause ("the words in gold", "the text is blurry", "the text carefully"); they end
+    before another thing named ("the words dogs rule and a dog")."""
     noun, said = match.group(1), match.group(2)
+    parts = _TEXT_ENDS.split(said, maxsplit=1)
+    said, rest = parts[0], (f" {parts[1]}" if len(parts) > 1 else "")
     words = said.lower().split()
-    if words[0] in _NOT_TEXT_OPENERS or any(w in _PLACE_WORDS for w in words):
+    first = words[0]
+    if (
+        first in _NOT_TEXT_OPENERS
+        or any(w in _PLACE_WORDS for w in words)
+        or (said[:1].islower() and (lexicon.is_adverb(first) or _is_past(first) or _is_ing_verb(first)))
+    ):
         return match.group(0)
-    return f'{noun} "{said}"'
+    return f'{noun} "{said}"{rest}'
 
 
-_A_LITTLE_MORE = re.compile(
-    r"\ba (?:little|bit|tad)\s+(?=(?:more|less|further|farther|higher|lower|closer)\b)", re.IGNORECASE
-)
-_COPYRIGHT = re.compile(r"(?:©|\(c\))\s*[\w.-]+", re.IGNORECASE)
+# Where unquoted text ends: "and" or "with" before another thing ("... and a dog", "... with two balloons").
+_TEXT_ENDS = re.compile(r"\s+(?=(?:and|with)\s+(?:a|an|the|some|\d+|two|three|four|five|six)\b)")
+
+
+_THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
+_A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"(?:©|\(c\))[^,;]*?(?=[,;]|\.(?:\s|$)|$)", re.IGNORECASE)
 _DIMENSIONS = re.compile(
     r"\b\d+(?:\.\d+)?(?:\s+\d+/\d+)?(?:\s*[x×]\s*\d+(?:\.\d+)?(?:\s+\d+/\d+)?)+(?:\s*(?:in|cm|mm|ft|inches)\b)?"
 )
 _CATALOGUE_NUMBER = re.compile(r"(?:#|\bno\.)\s?\d+\b", re.IGNORECASE)
-_EVERYONE = re.compile(r"(^|[.;!?]\s+|,\s+(?:and\s+)?)(everyone|everybody)\b", re.IGNORECASE)
+_EVERYONE = re.compile(r"\b(everyone|everybody)(['’]s\b)?(\s+(?:is|are|was|were)\b)?", re.IGNORECASE)
+
+
+def _everyone(match: re.Match[str]) -> str:
+    """ "Everybody is laughing": they are, the people just named; "everyone at the table", "a wedding, everyone
+    wearing white": the people there; "everyone's favourite dog": nobody's in particular (dropped)."""
+    if match.group(2):
+        return ""
+    if match.group(3):
+        return f"{'They' if match.group(1)[0].isupper() else 'they'} are"
+    return "People" if match.group(1)[0].isupper() else "people"
+
+
 _SPACED_UNITS = re.compile(r"\b(\d{1,2}) ([kd])\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\x00\d+\x00|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+)*|[.,;:!?()]")
 
@@ -1329,7 +1402,11 @@ class _Reader:
             target = self._ref(obj) if obj_words is None else obj_words
         elif obj_words:
             target = obj_words
-        question = f"{self._be(entity)} {self._ref(entity)} {gerund(lemma_)}{' ' + target if target else ''}?"
+        ing = gerund(lemma_)
+        doubled = f"{lemma_}{lemma_[-1:]}"
+        if lemma_[-1:] not in set("aeiouwxy") and lemma_ in lexicon.verb_lemmas(f"{doubled}ed"):
+            ing = f"{doubled}ing"  # "propelled", "controlled": the consonant doubles in -ing too
+        question = f"{self._be(entity)} {self._ref(entity)} {ing}{' ' + target if target else ''}?"
         self._add(
             {
                 "kind": "action",
@@ -1444,6 +1521,12 @@ class _Reader:
         two of them (no label tells which is which: the ground truth cannot decide it, and says so); that there
         are two of them, the world can decide."""
         noun = entity.noun
+        # "one apple on top of another apple": two apples, whatever "one" said of the first
+        self.checks = [
+            c
+            for c in self.checks
+            if not (c["kind"] == "count" and c.get("parent") == entity.id and int(c.get("count", 0)) < 2)
+        ]
         if not any(c["kind"] == "count" and c.get("parent") == entity.id for c in self.checks):
             self.count(entity, 2, True)
         self._add(
@@ -1569,7 +1652,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         " ", text
     )  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything  # "Chair #71", "Stock Photo #9553777": an id, not how many
     # "Everyone is running": everyone there, the people just named; as the subject, "they"
-    text = _EVERYONE.sub(lambda m: f"{m.group(1)}{'They' if m.group(2)[0].isupper() else 'they'}", text)
+    text = _EVERYONE.sub(_everyone, text)
+    text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
     # "1girl", "2boys": an image-board tag for how many people of a kind (one girl)
     text = re.sub(r"\b([1-9])(girls?|boys?|women|woman|men|man)\b", r"\1 \2", text, flags=re.IGNORECASE)
@@ -2450,6 +2534,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             rest.append(t)
     if not rest:
         return None
+    if rest[0].word in _ORDINALS and (count is not None or len(rest) == 1):
+        return None  # "the first one black", "the second": which one of a thing named elsewhere, no thing of its own
     # "a water cooler", "a cigarette lighter": a word that is a comparative and a noun, after a noun, is the noun;
     # "Times Square": a capitalised word after another is a name's, not a property
     noun_at_end = len(rest) > 1 and (
@@ -2618,7 +2704,9 @@ class _Parser:
     def __init__(self, prompt: str) -> None:
         self.out = _Reader(prompt)
         prompt = _CONTRACTIONS.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", prompt)
+        prompt = _LETTER_SHAPE.sub(r"\1-shaped", prompt)  # "a pool in the shape of the letter S": S-shaped
         prompt = _SHAPE_OF.sub(r"\1-shaped", prompt)
+        prompt = _STOCK_TAG.sub(_stock_tag, prompt)
         prompt = _GIVEN_NAME.sub(_given_name, prompt)
         text, self.settings = _multiword_settings(_SPACED_UNITS.sub(r"\1\2", prompt))
         self.tokens, self.quotes = _tokens(text)
@@ -2859,6 +2947,7 @@ class _Parser:
             last_word in _MEDIUM_NOUNS
             and head == last_word
             and whole_item
+            and not last_word.endswith("ing")  # "a woman sits by a window, painting": what she does
             and not phrase.definite
             and not phrase.attributes
             and not phrase.colours
@@ -2866,7 +2955,13 @@ class _Parser:
             # "a girl with rainbow hair, portrait, rim light": a list item naming the medium is what the image is
             self.out.setting("style", last_word)
             return None, phrase
-        if last_word in {"shot", "view"} and whole_item and not phrase.definite and (phrase.attributes or " " in head):
+        if (
+            last_word in {"shot", "view"}
+            and whole_item
+            and not phrase.definite
+            and (phrase.attributes or " " in head)
+            and all(w in _CAMERA_WORDS for w in [*(w for w, _ in phrase.attributes), *head.split()[:-1]])
+        ):
             # "Panoramic Shot.", "..., wide lens shot, ...": how the picture was taken, a list item of its own
             shot = " ".join([w for w, _ in phrase.attributes] + head.split())[:64]
             for word in shot.split()[:-1]:
@@ -3161,7 +3256,13 @@ class _Parser:
         )
         if wearer is None:
             return garment
-        after, held_by = self.peek(), self.peek(1)
+        j = self.i
+        if j < len(self.tokens) and self.tokens[j].word == "of":  # "with a cup of coffee in her hand"
+            j += 1
+            while j < len(self.tokens) and self.tokens[j].tag == "WORD":
+                j += 1
+        after = self.tokens[j] if j < len(self.tokens) else None
+        held_by = self.tokens[j + 1] if j + 1 < len(self.tokens) else None
         in_hand = (
             after is not None
             and after.tag == "REL"
@@ -3169,7 +3270,12 @@ class _Parser:
             and held_by is not None
             and held_by.word in {"his", "her", "their", "its", "my", "our", "your"}
         )
-        return wearer if in_hand or _is_animate(thing.noun) else garment
+        # "a shirt with horses printed on it", "pajamas with bunnies on them": a pattern on the garment
+        on_it = after is not None and (
+            after.word in {"printed", "embroidered", "painted", "stitched", "pattern", "print", "prints"}
+            or (after.word == "on" and held_by is not None and held_by.word in {"it", "them"})
+        )
+        return wearer if in_hand or (_is_animate(thing.noun) and not on_it) else garment
 
     def _how_the_picture_looks(self, phrase: _Phrase, medium: str) -> None:
         """ "an aerial photo of", "a black and white photo of": how the picture looks, asked beside what it is
@@ -3179,7 +3285,7 @@ class _Parser:
             said = " and ".join(colours)
             self.out.setting("style", f"{said} {medium}", f"Is the image {said}?")
         for word, _ in phrase.attributes:
-            if word not in QUALITY_WORDS:
+            if word in _LOOK_WORDS:
                 self.out.setting("style", f"{word} {medium}", f"Is the image {_article(word)} {word} {medium}?")
 
     def _styles(self, names: list[str]) -> None:
@@ -3552,7 +3658,8 @@ class _Parser:
                         continue
                     fabric = [t.word for t in nxt_run if t.word not in _DETERMINERS]
                     if (
-                        1 <= len(fabric) <= 3
+                        len(fabric) == len(nxt_run)  # "in the silk" is a place, "in silk" a fabric worn
+                        and 1 <= len(fabric) <= 3
                         and fabric[-1] in _FABRICS
                         and all(_colours_of(w) or _attribute_kind(w) is not None for w in fabric[:-1])
                         and subject is not None
@@ -3571,6 +3678,8 @@ class _Parser:
                         and nxt_run[0].word not in _GROUNDS
                         and subject is not None
                         and not _is_animate(subject.noun)
+                        # a thing the world knows as an object ("a sofa"); of "an actress in velvet" ask nothing
+                        and singular_noun(subject.noun.split()[-1]) in _KNOWN_NOUNS
                     ):
                         self.words_run()  # "a sofa in leather", "a bust in bronze": what it is made of
                         self.out.attribute(subject, nxt_run[0].word, "material")
@@ -3949,8 +4058,19 @@ class _Parser:
                 ):  # "the sky is very blue", "the clouds are fluffy": the scene's colour and properties
                     for colour in phrase.colours:
                         self.out.scene_colour(self.scene_topic, colour)
+                    nxt_word = self.peek().word if self.peek() is not None else ""
                     for word, _ in phrase.attributes:
-                        if lexicon.is_adjective(word) and word not in vocab.LIGHT_WORDS:
+                        # "the clouds are full of rain": what fills them follows; not a property on its own
+                        if (
+                            lexicon.is_adjective(word)
+                            and word not in vocab.LIGHT_WORDS
+                            and nxt_word
+                            not in {
+                                "of",
+                                "with",
+                                "in",
+                            }
+                        ):
                             self.out.scene_colour(self.scene_topic, word)
                 elif (
                     phrase is not None
@@ -4356,7 +4476,26 @@ class _Parser:
                 self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture;
                 start = self.i
                 run = self.words_run()  # a name ("painted by Francis Bacon") says the picture's style
-                if run and lemma_ not in _MAKING_VERBS and not run[0].raw[:1].isupper():
+                common = all(
+                    t.word in _DETERMINERS
+                    or t.word in _NUMBERS
+                    or lexicon.noun_lemmas(t.word)
+                    or lexicon.is_adjective(t.word)
+                    for t in run
+                )
+                if (
+                    run
+                    and lemma_ not in _MAKING_VERBS
+                    and not run[0].raw[:1].isupper()
+                    and (
+                        run[0].word in _DETERMINERS
+                        or run[0].word in _NUMBERS
+                        or (
+                            lexicon.is_noun(run[-1].word)
+                            and (common or _is_plural(run[-1].word) or run[-1].word in _MASS_NOUNS)
+                        )
+                    )
+                ):
                     # "a ball thrown by a little girl": the girl is in the picture and throws it; "a bicycle
                     # propelled by pedals": the pedals are in it (a name after a verb of making is a style)
                     self.i = start
@@ -4427,6 +4566,15 @@ class _Parser:
             words = [t.word for t in ahead]
             self.words_run()
             self.out.action(subject, "do", None, " ".join(words))
+            after = self.peek()
+            if after is not None and after.tag == "REL" and self.peek(1) is not None and self.peek(1).tag == "WORD":
+                self.i += 1  # "doing math on a blackboard": the blackboard is there; the student is not on it
+                place, _ = self.noun_phrase()
+                if place is not None and (
+                    after.value not in {"on", "inside", "near"}
+                    or singular_noun(place.noun.split()[-1]) in _GROUNDS | _STAGES
+                ):
+                    self.out.relation(subject, after.value, place)  # "doing a trick on a ramp": on the ramp
             return
         if nxt is not None and nxt.tag == "WORD":
             obj, phrase = self.noun_phrase(generic=True)
