@@ -962,6 +962,33 @@ def _quote_unquoted_text(match: re.Match[str]) -> str:
 _TEXT_ENDS = re.compile(r"\s+(?=(?:and|with)\s+(?:a|an|the|some|\d+|two|three|four|five|six)\b)")
 
 
+_BOUNDED_COUNT = re.compile(
+    r"\b(more than|at least|fewer than|less than|at most|no more than|up to)\s+([a-z]+|\d{1,2})\b"
+    r"|\b(" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r"|\d{1,2})\s+more\b(?=\s+[a-z])",
+    re.IGNORECASE,
+)
+
+
+def _bounded_count(match: re.Match[str]) -> str:
+    """ "more than ten chairs" is at least eleven ("several" marks the count as a least, read by _phrase), "at
+    least three" at least three; "fewer than five", "up to five" bound it from above, which no count check asks
+    (so no number is kept); "two more puppies" are two puppies."""
+    bound, said, before = match.group(1), match.group(2), match.group(3)
+    if before is not None:
+        number = before.lower()
+        return before if number.isdigit() or number in _NUMBERS else match.group(0)
+    number = said.lower()
+    value = int(number) if number.isdigit() else _NUMBERS.get(number)
+    if value is None:
+        return match.group(0)
+    bound = bound.lower()
+    if bound == "more than":
+        return f"several {value + 1}"
+    if bound == "at least":
+        return f"several {value}"
+    return ""
+
+
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(?:©|\(c\))[^,;]*?(?=[,;]|\.(?:\s|$)|$)", re.IGNORECASE)
@@ -1295,7 +1322,8 @@ class _Reader:
             if worn_by is not None:
                 self.action(worn_by, "wear", entity)  # "his shirt is red": a thing of its own that he wears
             if phrase.count is not None and (phrase.count > 1 or (phrase.count == 1 and phrase.at_least is False)):
-                self.count(entity, phrase.count, False)  # "one cat", "a single candle", "a lone tree": exactly one
+                # "one cat", "a single candle", "a lone tree": exactly one; "more than ten chairs": at least eleven
+                self.count(entity, phrase.count, phrase.at_least is True and phrase.count > 1)
             elif phrase.at_least and not pair and not generic:
                 # "several birds", "a few cups": a count said with a quantifier; a bare plural ("pigeons at his
                 # feet") states no number, and "Are there pigeons?" already asks for them (DSG asks no count)
@@ -1654,6 +1682,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     # "Everyone is running": everyone there, the people just named; as the subject, "they"
     text = _EVERYONE.sub(_everyone, text)
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
+    text = _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
     # "1girl", "2boys": an image-board tag for how many people of a kind (one girl)
     text = re.sub(r"\b([1-9])(girls?|boys?|women|woman|men|man)\b", r"\1 \2", text, flags=re.IGNORECASE)

@@ -2149,3 +2149,19 @@ def test_this_sessions_rules_do_not_fire_where_they_should_not(prompt, wanted, n
     asked = questions(prompt)
     assert wanted in asked
     assert never not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, never",
+    [
+        ("a shelf with more than ten jars", "Are there at least eleven jars?", "Are there exactly ten jars?"),
+        ("at least four kites in the sky", "Are there at least four kites?", "Are there exactly four kites?"),
+        ("fewer than five ducks", "Are there ducks?", "Are there exactly five ducks?"),
+        ("a hen with three more chicks", "Are there exactly three chicks?", "Is there a more?"),
+        ("a gull flying over two boats", "Are there exactly two boats?", "Are there exactly three boats?"),
+    ],
+)
+def test_a_count_bounded_by_more_than_at_least_or_fewer_than_is_asked_as_it_says(prompt, wanted, never):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert never not in asked
