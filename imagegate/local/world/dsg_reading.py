@@ -989,6 +989,7 @@ def _bounded_count(match: re.Match[str]) -> str:
     return ""
 
 
+_GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(?:©|\(c\))[^,;]*?(?=[,;]|\.(?:\s|$)|$)", re.IGNORECASE)
@@ -1034,7 +1035,13 @@ def singular_noun(word: str) -> str:
         or (last.endswith(("ses", "zes")) and not last.endswith(("sses", "zzes", "uses")) and last[-4] in "aeiolrn")
     ):
         return prefix + last[:-1]  # "vases" -> vase, "purses" -> purse, "sizes" -> size (not "vas", "siz")
-    return _concept_singular(word)
+    singular = _concept_singular(word)
+    if singular == word and last.endswith("s") and len(last) > 3:
+        # "skis" -> ski: a plural the rules keep whole ("-is" words) that the dictionary lists as one lemma
+        lemmas = [lemma_ for lemma_ in lexicon.noun_lemmas(last) if lemma_ != last]
+        if len(lemmas) == 1 and last.startswith(lemmas[0]):
+            return prefix + lemmas[0]
+    return singular
 
 
 def _is_plural(word: str) -> bool:
@@ -1681,6 +1688,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     )  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything  # "Chair #71", "Stock Photo #9553777": an id, not how many
     # "Everyone is running": everyone there, the people just named; as the subject, "they"
     text = _EVERYONE.sub(_everyone, text)
+    text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     text = _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside

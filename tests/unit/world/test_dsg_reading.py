@@ -2165,3 +2165,16 @@ def test_a_count_bounded_by_more_than_at_least_or_fewer_than_is_asked_as_it_says
     asked = questions(prompt)
     assert wanted in asked
     assert never not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, never",
+    [
+        ("skis in a rack next to a door", "Are the skis inside the rack?", "Is the skis inside the rack?"),
+        ("a diver getting ready to jump", "Is the diver jumping?", "Is there a ready?"),
+    ],
+)
+def test_a_plural_the_rules_kept_whole_and_getting_ready(prompt, wanted, never):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert never not in asked
