@@ -174,6 +174,8 @@ _ABSTRACT_NOUNS = frozenset(
         distance shape size amount height width length version type kind sort concept idea vector element elements
         aspect aspects manner fashion way quality resolution detail details style mood atmosphere theme motif
         pattern design look feel vibe color colour colors colours gaze weight balance posture stance pose
+        function purpose meaning reason happiness sadness power vengeance freedom peace hope fear justice truth
+        success knowledge wisdom
         """
     )
 )

@@ -2178,3 +2178,9 @@ def test_a_plural_the_rules_kept_whole_and_getting_ready(prompt, wanted, never):
     asked = questions(prompt)
     assert wanted in asked
     assert never not in asked
+
+
+def test_an_abstract_noun_is_never_asked_as_a_thing():
+    asked = questions("a knight, power, vengeance, a castle at dusk")
+    assert {"Is there a knight?", "Is there a castle?"} <= set(asked)
+    assert not [q for q in asked if "power" in q or "vengeance" in q]
