@@ -223,10 +223,13 @@ def _run_bench_prompts(count: int, workers: int | None = None, suite: str = "def
     request = benchmark_local.suite_request(items, f"{suite}-x{count}", concurrency=4)
     cpu_before = _cpu_seconds()
     workers = (os.cpu_count() or 1) if workers is None else workers
+    # the sampling thread starts after the runtime: a runtime forks its Map workers' fork server only while its
+    # process has no other thread (imagegate/local/map_workers.py, start_zygote); the fork server is sampled with
+    # the workers, its children
     with (
-        _TreeMemory() as memory,
         tempfile.TemporaryDirectory() as out,
         LocalRuntime(retry_time_scale=0.0, map_workers=workers) as runtime,
+        _TreeMemory() as memory,
     ):
         outcome = benchmark_local.run_benchmark(request, Path(out), runtime)
         report = None if outcome.report_dir is None else json.loads((outcome.report_dir / "report.json").read_text())

@@ -343,7 +343,8 @@ class LocalDistributedMap:
 
         assert self._child is not None
         name, definition, retry_time_scale = self._child
-        context = multiprocessing.get_context("spawn")
+        # forked from the runtime's fork server where it has one (its pages shared), else spawned
+        context = multiprocessing.get_context("forkserver" if map_workers.zygote_running() else "spawn")
         stop = context.Event()
         queue = enumerate(items)
         pending = True

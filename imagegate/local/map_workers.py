@@ -1,7 +1,8 @@
 """The local Distributed Map's child executions in worker processes (issue 29: one local runtime is one Python
 process, so a benchmark ran on one core whatever the machine had).
 
-Each worker is a spawned process with a local runtime of its own (moto, the handlers, the offline models) in which
+Each worker is a process with a local runtime of its own (forked from the runtime's fork server, start_zygote,
+where the runtime could make one: the modules and data every process loads are then shared; else spawned) (moto, the handlers, the offline models) in which
 the Map's item processor is created under the same name as in the parent, so a child's execution ARN is the one the
 parent would have given it. A worker runs one child at a time: it starts the execution under the name and input the
 parent chose, waits for the runtime's end signal (no polling), and hands back the execution's description with
@@ -21,10 +22,16 @@ separate processes could not share), fault switches (tests' injected failures), 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
+import gc
+import os
+import socket
+import sys
 import threading
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -239,6 +246,122 @@ def _cap_malloc_arenas(arenas: int = _MALLOC_ARENAS) -> bool:
     Handing free memory back after each child besides (malloc_trim) changed nothing measurable: not done."""
     libc = _glibc()
     return libc is not None and bool(libc.mallopt(_M_ARENA_MAX, arenas))
+
+
+def start_zygote(runtime: Any) -> Callable[[], None]:
+    """Where the runtime's Map workers start from (issue 29: memory): a fork of the runtime's process made as its
+    runtime has just started (modules imported, botocore's models decoded, moto's parsers built, no execution and
+    no other thread yet), which leaves that runtime (undone in it, as a runtime's exit undoes it) and serves as
+    multiprocessing's fork server: each worker is forked from it and starts its own runtime as a spawned worker
+    does, but the pages of everything imported and loaded stay shared (copy-on-write) among the runtime, the fork
+    server and the workers, where each spawned worker held its own copy (PSS counts a shared page once).
+
+    Only from a clean point: with another thread running (a fork copies only the calling one, and a lock it holds
+    would stay held), off Linux, or where anything fails, nothing is forked and the workers are spawned as before
+    (``zygote_running`` says which). gc.freeze() before the fork keeps the collector from writing into the shared
+    objects' headers (which would copy their pages); undone when the runtime exits. Returns the undo."""
+    from multiprocessing import connection, forkserver, resource_tracker
+
+    server = forkserver._forkserver
+    if (
+        sys.platform != "linux"
+        or threading.active_count() != 1
+        or server._forkserver_pid is not None
+        or _ZYGOTE.get("pid") is not None
+    ):
+        return lambda: None
+    resource_tracker.ensure_running()  # before the fork: the workers' semaphores are registered with it
+    address = connection.arbitrary_address("AF_UNIX")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(address)
+    os.chmod(address, 0o600)
+    listener.listen()
+    alive_r, alive_w = os.pipe()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    gc.collect()
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:  # no fork: the workers are spawned
+        gc.unfreeze()
+        for fd in (alive_r, alive_w):
+            os.close(fd)
+        listener.close()
+        with contextlib.suppress(OSError):
+            os.unlink(address)
+        return lambda: None
+    if pid == 0:  # the fork server: never returns
+        code = 0
+        try:
+            os.close(alive_w)
+            runtime.__exit__(None, None, None)
+            _preload_world()
+            gc.collect()
+            gc.freeze()  # what the runtime left and the world's modules: shared by every worker, never collected
+            forkserver.main(listener.fileno(), alive_r, [])
+        except SystemExit:  # every client closed the alive pipe: the runtime ended
+            pass
+        except BaseException:
+            code = 1
+        finally:
+            _reap_children()  # so their CPU time and peak RSS count in the runtime's (getrusage of its children)
+            os._exit(code)
+    os.close(alive_r)
+    listener.close()
+    with server._lock:
+        server._forkserver_address, server._forkserver_alive_fd, server._forkserver_pid = address, alive_w, pid
+    _ZYGOTE["pid"] = pid
+
+    def undo() -> None:
+        with server._lock:
+            if server._forkserver_pid == pid:
+                server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+        _ZYGOTE.pop("pid", None)
+        os.close(alive_w)
+        os.waitpid(pid, 0)
+        with contextlib.suppress(OSError):
+            os.unlink(address)
+        gc.unfreeze()
+
+    return undo
+
+
+_ZYGOTE: dict[str, int] = {}
+
+
+def _preload_world() -> None:
+    """In the fork server: the offline world's modules and the lexicon's tables, which each worker would otherwise
+    import and build on its own (their first prompt reads them): loaded once here, their pages are shared by the
+    workers. Pure computation, read by no environment (the Lambda handlers are not loaded here: Powertools reads
+    the runtime's environment when they are imported, and it is undone here). A module that fails to load is left
+    to the workers, which load it as before."""
+    import importlib
+    import pkgutil
+
+    from imagegate.local import world
+
+    for module in pkgutil.iter_modules(world.__path__):
+        with contextlib.suppress(Exception):
+            importlib.import_module(f"{world.__name__}.{module.name}")
+    with contextlib.suppress(Exception):
+        importlib.import_module(f"{world.__name__}.lexicon").compact_tables()
+
+
+def _reap_children() -> None:
+    """Waits for every child of this process (the fork server's workers) that has not been waited for."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except OSError:
+            return
+
+
+def zygote_running() -> bool:
+    """Is there a fork server made by start_zygote (the workers start from it: multiprocessing's "forkserver")?"""
+    return _ZYGOTE.get("pid") is not None
 
 
 def worker_count(requested: int, concurrency: int, total: int) -> int:

@@ -238,6 +238,10 @@ class LocalRuntime:
             self._install_offline_bedrock()
             self._install_offline_rekognition()
             self._create_resources()
+            if self.map_workers > 1 and self.faults is None:  # the Map workers' fork server, from a warm process
+                from imagegate.local import map_workers
+
+                self._undo.append(map_workers.start_zygote(self))
         except BaseException:
             self.__exit__(None, None, None)
             raise

@@ -2,13 +2,17 @@
 imagegate/local/map_workers.py): the same report, runs, ledger and objects as children run in the runtime's own
 process, which is what makes `make bench` faster without changing its figures."""
 
+import gc
 import json
+import os
+import sys
+import threading
 
 import boto3
 import pytest
 
 from imagegate.benchmark_local import run_benchmark, suite_request
-from imagegate.local import distributed_map
+from imagegate.local import distributed_map, map_workers
 from imagegate.local.runtime import BUCKET, LocalRuntime, create_state_machine
 from imagegate_service.benchmark.suites import SuiteItem
 
@@ -154,3 +158,41 @@ def test_a_map_run_in_workers_that_fails_stops_the_children_running_in_them(tmp_
     pending = [json.loads(child["Input"])["runId"] for child in files["PENDING"]]
     assert sorted([*failed, *pending]) == [item["runId"] for item in items]  # each item listed once
     assert runner.progress["stop-9"]["failed"] == len(failed) and runner.progress["stop-9"]["succeeded"] == 0
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie has ended
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fork server is made on Linux only")
+def test_the_workers_fork_server_is_a_child_of_the_runtime_that_ends_with_it():
+    """A runtime with Map workers, started with no other thread running, forks the workers' fork server from its
+    warm process (map_workers.start_zygote: the workers share its pages); the server ends when the runtime does."""
+    assert threading.active_count() == 1, "another thread: the fork server would not be made"
+    with LocalRuntime(retry_time_scale=0.0, map_workers=2):
+        assert map_workers.zygote_running()
+        pid = map_workers._ZYGOTE["pid"]
+        with open(f"/proc/{pid}/stat") as stat:
+            assert int(stat.read().rsplit(")", 1)[1].split()[1]) == os.getpid()  # its parent is this process
+        assert gc.get_freeze_count() > 0  # the shared objects are out of the collector's reach meanwhile
+    assert not map_workers.zygote_running() and not _alive(pid)
+    assert gc.get_freeze_count() == 0
+
+
+def test_with_another_thread_running_the_workers_are_spawned():
+    """A fork copies only the calling thread (a lock another one holds would stay held in the fork): no fork
+    server then, and the Map's workers are spawned as before."""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with LocalRuntime(retry_time_scale=0.0, map_workers=2):
+            assert not map_workers.zygote_running()
+    finally:
+        release.set()
+        other.join()

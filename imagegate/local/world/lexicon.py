@@ -22,6 +22,7 @@ from functools import lru_cache
 import lemminflect
 
 __all__ = [
+    "compact_tables",
     "is_adjective",
     "is_adjective_only",
     "is_adverb",
@@ -100,11 +101,12 @@ class CompactTable:
 
 
 @lru_cache(maxsize=1)
-def _compact_tables() -> None:
+def compact_tables() -> None:
     """LemmInflect's lemma and inflection tables, loaded by its own codecs as it loads them, then held as
     CompactTables in its lemmatizer and inflector (which load a table only when they have none): its answers are
     unchanged and the full tables are let go. Once per process (two threads at once would each build the same
-    tables: harmless)."""
+    tables: harmless): at the first lookup, or ahead of it in a process whose forks will read prompts (the Map
+    workers' fork server: imagegate/local/map_workers.py)."""
     codecs = lemminflect.codecs  # imported by the package itself (its lemmatizer and inflector load with them)
     lemmatizer, inflections = lemminflect.Lemmatizer(), lemminflect.Inflections()
     if not isinstance(getattr(lemmatizer, "lemma_dict", None), CompactTable):
@@ -118,7 +120,7 @@ def _parts(word: str) -> dict[str, tuple[str, ...]]:
     """Part of speech -> the word's lemmas for it (empty for a word the dictionary does not list)."""
     if not word.isalpha() or not word.isascii():
         return {}
-    _compact_tables()
+    compact_tables()
     return dict(lemminflect.getAllLemmas(word.lower()))
 
 
@@ -160,7 +162,7 @@ def verb_lemmas(word: str) -> tuple[str, ...]:
 def is_past_form(word: str) -> bool:
     """Is the word a past tense or past participle of a verb the dictionary lists ("raised", "held", "cut",
     "crumpled", "woven")? Regular verbs list one form for both (VBD), irregular ones two (VBD, VBN)."""
-    _compact_tables()
+    compact_tables()
     for lemma in verb_lemmas(word):
         forms = lemminflect.getAllInflections(lemma, upos="VERB")
         if word.lower() in forms.get("VBD", ()) + forms.get("VBN", ()):
