@@ -998,6 +998,7 @@ _COPYRIGHT = re.compile(r"(?:©|\(c\))[^,;]*?(?=[,;]|\.(?:\s|$)|$)", re.IGNORECA
 _DIMENSIONS = re.compile(
     r"\b\d+(?:\.\d+)?(?:\s+\d+/\d+)?(?:\s*[x×]\s*\d+(?:\.\d+)?(?:\s+\d+/\d+)?)+(?:\s*(?:in|cm|mm|ft|inches)\b)?"
 )
+_PRESENT_AT = re.compile(r"(?<=[a-z])\s+present(?=\s+(?:at|in|on|near|behind|under|inside|beside)\b)")
 _CATALOGUE_NUMBER = re.compile(r"(?:#|\bno\.)\s?\d+\b", re.IGNORECASE)
 _EVERYONE = re.compile(r"\b(everyone|everybody)(['’]s\b)?(\s+(?:is|are|was|were)\b)?", re.IGNORECASE)
 
@@ -1681,6 +1682,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _TIME_SAID.sub(r'\1 "\2"', text)
     text = _UNQUOTED_TEXT.sub(_quote_unquoted_text, text)
     text = _CATALOGUE_NUMBER.sub(" ", text)
+    text = _PRESENT_AT.sub(" ", text)  # "leaves present at the bottom": there, at the bottom (no "leaves present")
     text = _COPYRIGHT.sub(" ", text)
     text = _A_LITTLE_MORE.sub(
         " ", text
@@ -4277,7 +4279,9 @@ class _Parser:
         while j > 0 and self.tokens[j].tag == "ADV":
             j -= 1  # "tilted very slightly to the left"
         before = self.tokens[j]
-        moving = before.tag in {"VERB", "PAST"} or (before.tag == "WORD" and _is_past(before.word))
+        moving = before.tag in {"VERB", "PAST"} or (
+            before.tag == "WORD" and (_is_past(before.word) or lexicon.is_past_form(before.word))  # "bent", "held"
+        )
         lemmas = {verb_lemma(before.word), *lexicon.verb_lemmas(before.word)}
         return moving and bool(lemmas & _TURNING_VERBS)
 

@@ -2184,3 +2184,9 @@ def test_an_abstract_noun_is_never_asked_as_a_thing():
     asked = questions("a knight, power, vengeance, a castle at dusk")
     assert {"Is there a knight?", "Is there a castle?"} <= set(asked)
     assert not [q for q in asked if "power" in q or "vengeance" in q]
+
+
+def test_present_after_a_noun_is_there_and_a_pose_bent_to_the_left_is_no_place():
+    asked = questions("two mugs present on the left, a dancer with her torso bent to the left")
+    assert {"Are there mugs?", "Are the mugs on the left of the image?"} <= set(asked)
+    assert "Is the torso on the left of the image?" not in asked
