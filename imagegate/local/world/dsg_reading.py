@@ -3456,10 +3456,17 @@ class _Parser:
                 if token.word == "they" and not (self.topic is not None and self.topic.plural):
                     # "two girls walking along the trail. the trail is made of dirt. they are holding umbrellas":
                     # they are the last several things named (the girls), not the singular trail
+                    speaker = self.topic or self.last_topic
                     self.topic = next(
                         (e for e in reversed(self.out.entities) if e.plural and _is_animate(e.noun)),
                         next((e for e in reversed(self.out.entities) if e.plural), None),
                     )
+                    if self.topic is None and speaker is not None and _is_animate(speaker.noun):
+                        self.topic = speaker  # "A man is on an elephant. They are walking": the clause's subject
+                    if self.topic is None:
+                        # "A person is wearing a jacket ... and a scarf. They are holding a phone": with nothing
+                        # several named, "they" is the one person (not the scarf, the last thing named)
+                        self.topic = next((e for e in reversed(self.out.entities) if _is_animate(e.noun)), None)
                 self.topic = self.topic or self.last_topic or self.last
                 self.i += 1
                 continue

@@ -2190,3 +2190,12 @@ def test_present_after_a_noun_is_there_and_a_pose_bent_to_the_left_is_no_place()
     asked = questions("two mugs present on the left, a dancer with her torso bent to the left")
     assert {"Are there mugs?", "Are the mugs on the left of the image?"} <= set(asked)
     assert "Is the torso on the left of the image?" not in asked
+
+
+def test_they_with_nothing_several_named_is_the_one_person_not_the_last_thing():
+    asked = questions("A hiker wears a red coat and a wool hat. They are holding a map.")
+    assert "Is the hiker holding the map?" in asked
+    assert not [q for q in asked if q.startswith("Is the hat holding")]
+    assert "Are the girls holding the umbrellas?" in questions(
+        "two girls on a trail. it is dirt. they are holding umbrellas"
+    )
