@@ -175,7 +175,7 @@ _ABSTRACT_NOUNS = frozenset(
         aspect aspects manner fashion way quality resolution detail details style mood atmosphere theme motif
         pattern design look feel vibe color colour colors colours gaze weight balance posture stance pose
         function purpose meaning reason happiness sadness power vengeance freedom peace hope fear justice truth
-        success knowledge wisdom
+        success knowledge wisdom chaos dimension
         """
     )
 )
@@ -725,7 +725,8 @@ _SHOTS = frozenset(_words("photo photos picture pictures photograph photographs 
 # Nouns for a portion of a mass or a thing (general English): "a piece of wood" is wood, "a slice of cake" cake.
 _PARTITIVES = frozenset(
     _words(
-        "piece slice chunk bit sheet strip scrap lump wedge sliver hunk fragment shard loaf scoop clump patch surface"
+        "piece slice chunk bit sheet strip scrap lump wedge sliver hunk fragment shard loaf scoop clump patch surface "
+        "section"
     )
 )
 # "three kinds of fruit", "nine breeds of dogs": as many of the thing, each of a different kind.
@@ -999,6 +1000,7 @@ _DIMENSIONS = re.compile(
     r"\b\d+(?:\.\d+)?(?:\s+\d+/\d+)?(?:\s*[x×]\s*\d+(?:\.\d+)?(?:\s+\d+/\d+)?)+(?:\s*(?:in|cm|mm|ft|inches)\b)?"
 )
 _PRESENT_AT = re.compile(r"(?<=[a-z])\s+present(?=\s+(?:at|in|on|near|behind|under|inside|beside)\b)")
+_SPACED_YEAR = re.compile(r"\b\d(?: \d){3}(?: s\b)?")
 _CATALOGUE_NUMBER = re.compile(r"(?:#|\bno\.)\s?\d+\b", re.IGNORECASE)
 _EVERYONE = re.compile(r"\b(everyone|everybody)(['’]s\b)?(\s+(?:is|are|was|were)\b)?", re.IGNORECASE)
 
@@ -1682,6 +1684,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _TIME_SAID.sub(r'\1 "\2"', text)
     text = _UNQUOTED_TEXT.sub(_quote_unquoted_text, text)
     text = _CATALOGUE_NUMBER.sub(" ", text)
+    text = _SPACED_YEAR.sub(lambda m: "".join(m.group(0).split()), text)  # "1 9 2 0 s": the 1920s
     text = _PRESENT_AT.sub(" ", text)  # "leaves present at the bottom": there, at the bottom (no "leaves present")
     text = _COPYRIGHT.sub(" ", text)
     text = _A_LITTLE_MORE.sub(
@@ -2950,6 +2953,16 @@ class _Parser:
                 if entity is not None and kind != "size":  # "a large slice of cake": the slice is large
                     self.out.attribute(entity, word, kind)
             return entity, inner
+        if (
+            last_word in _ART_NOUNS
+            and last_word not in _MEDIUM_NOUNS
+            and len(head.split()) > 1
+            and nxt is not None
+            and nxt.word == "of"
+        ):
+            self.out.setting("style", head[:64])  # "a graffiti art of the text", "pixel art of a fox": the image
+            self.i += 1
+            return self.noun_phrase(generic=generic)
         if last_word in _MEDIUM_NOUNS and nxt is not None and nxt.word == "of":
             start = next((k for k, t in enumerate(self.tokens) if run and t is run[0]), 0)
             while start > 0 and self.tokens[start - 1].tag == "SKIP":  # "next to": the relation's first word
@@ -2983,7 +2996,9 @@ class _Parser:
             self.i += 1  # "a macro shot of a dewdrop", "an aerial drone shot of a river": how the image was taken
             return self.noun_phrase(generic=generic)
         start = next((k for k, t in enumerate(self.tokens) if run and t is run[0]), 0)
-        whole_item = (start == 0 or self.tokens[start - 1].word == ",") and (nxt is None or nxt.word in {",", ".", ";"})
+        whole_item = (start == 0 or self.tokens[start - 1].word in {",", ".", ";"}) and (
+            nxt is None or nxt.word in {",", ".", ";"}
+        )
         if (
             last_word in _MEDIUM_NOUNS
             and head == last_word

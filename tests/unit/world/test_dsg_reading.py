@@ -2199,3 +2199,18 @@ def test_they_with_nothing_several_named_is_the_one_person_not_the_last_thing():
     assert "Are the girls holding the umbrellas?" in questions(
         "two girls on a trail. it is dirt. they are holding umbrellas"
     )
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, never",
+    [
+        ("three pears on a cloth. photo", "Is the image a photo?", "Is there a photo?"),
+        ("a pixel art of a castle", "Is the image in a pixel art style?", "Is there a pixel art?"),
+        ("a section of a fence by a road", "Is there a fence?", "Is there a section?"),
+        ("a clock from the 1 9 5 0 s", "Is there a clock?", "Is there a s?"),
+    ],
+)
+def test_a_medium_sentence_an_art_of_a_section_of_and_a_spaced_year(prompt, wanted, never):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert never not in asked
