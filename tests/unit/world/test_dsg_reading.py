@@ -2013,25 +2013,6 @@ def test_a_property_of_the_sky_or_clouds_said_after_is_is_asked_of_them():
 
 
 @pytest.mark.parametrize(
-    "prompt, wanted, never",
-    [
-        ("a girl in red velvet on a swing", "Is the girl wearing red velvet?", "Is there a velvet?"),
-        ("a stool in oak and a lamp in brass", "Is the lamp made of brass?", "Is the lamp inside the brass?"),
-        ("twelve mugs Stock photo © kettlefox", "Are there exactly twelve mugs?", "Are there mugs kettlefoxes?"),
-        ("a desk, 120 x 60 x 75 cm", "Is there a desk?", "Are there exactly 60 xes?"),
-        ("she did the second one, a kite", "Is there a kite?", "Is there a second?"),
-        ("arms a bit more than shoulder width apart", "Are there arms?", "Is there a bit?"),
-        ("six lacquered dining chairs", "Are there dining chairs?", "Are the chairs dining?"),
-        ("a robot, octane", "Does the image look like an Octane render?", "Is there an octane?"),
-    ],
-)
-def test_listings_and_materials_ask_what_the_picture_shows(prompt, wanted, never):
-    asked = questions(prompt)
-    assert wanted in asked
-    assert never not in asked
-
-
-@pytest.mark.parametrize(
     "prompt, count",
     [("four lemons vector image", "Are there exactly four lemons?"), ("maple leaves vector, svg", "Are there leaves?")],
 )
@@ -2040,48 +2021,6 @@ def test_stock_vector_words_are_how_the_image_is_drawn_not_part_of_a_thing(promp
     assert "Is the image a vector illustration?" in asked
     assert count in asked or "Are there maple leaves?" in asked
     assert not [q for q in asked if "vector" in q and q != "Is the image a vector illustration?"]
-
-
-@pytest.mark.parametrize(
-    "prompt, wanted, never",
-    [
-        ("a barn on fire at night", "Is the barn on fire?", "Is there a fire?"),
-        ("a leaf resting on the surface of a pond", "Is the leaf on the pond?", "Is there a surface?"),
-        ("a banner with the text 'GO', in a bold font", 'Does the banner say "GO"?', "Is there a font?"),
-    ],
-)
-def test_on_fire_the_surface_of_and_a_font_say_how_not_where(prompt, wanted, never):
-    asked = questions(prompt)
-    assert wanted in asked
-    assert never not in asked
-
-
-@pytest.mark.parametrize(
-    "prompt, wanted, never",
-    [
-        ("a boy in green playing chess on a bench", "Is the boy playing chess?", "Is there a playing chess?"),
-        ("a surfer doing a handstand", "Is the surfer doing a handstand?", "Is there a handstand?"),
-    ],
-)
-def test_a_game_played_after_a_colour_and_an_activity_done_are_actions_not_things(prompt, wanted, never):
-    asked = questions(prompt)
-    assert wanted in asked
-    assert never not in asked
-
-
-@pytest.mark.parametrize(
-    "prompt, wanted, never",
-    [
-        ("a fox in the snow, portrait, soft light", "Is the image a portrait?", "Is there a portrait?"),
-        ("an aerial photo of a harbour", "Is the image an aerial photo?", "Is the photo aerial?"),
-        ("a black and white photo of a tram", "Is the image black and white?", "Is the tram black?"),
-    ],
-)
-def test_a_medium_named_alone_or_with_how_it_looks_is_the_images(prompt, wanted, never):
-    asked = questions(prompt)
-    assert wanted in asked
-    assert never not in asked
-    assert "Is there a portrait?" in questions("a portrait hanging on a wall")
 
 
 def test_a_shot_or_view_named_as_a_list_item_is_how_the_picture_was_taken():
@@ -2094,90 +2033,10 @@ def test_an_image_said_to_be_black_and_white_is_asked_so():
     assert "Is the image black and white?" in questions("This is a black and white image of a harbour with boats")
 
 
-@pytest.mark.parametrize(
-    "prompt, wanted, never",
-    [
-        ("a paint thinner can beside a leg warmer", "Is there a leg warmer?", "Is the leg warmer?"),
-        ("Union Square at night", "Is Union Square in the image?", "Is the union square?"),
-        ("a menu with the words 'daily soup' in an ornate font", 'Does the menu say "daily soup"?', "Is there a font?"),
-    ],
-)
-def test_a_noun_that_looks_like_a_comparative_a_capitalised_name_and_a_font(prompt, wanted, never):
-    asked = questions(prompt)
-    assert wanted in asked
-    assert never not in asked
-    assert "Is the tea warmer?" in questions("the tea is warmer")
-
-
 def test_a_noun_or_unknown_word_before_the_head_is_no_property_to_ask():
     asked = questions("zorbat harbour crane tower, dusk")
     assert not [q for q in asked if q.endswith(("zorbat?", "harbour?"))]
     assert "Is the road dusty?" in questions("a dusty road")
-
-
-@pytest.mark.parametrize(
-    "prompt, wanted, never",
-    [
-        # review of this session's rules (helper-40): each fired where it should not
-        ("a man in a slogan t-shirt", "Is the man wearing the slogan t-shirt?", 'Does the man say "t-shirt"?'),
-        ("a screen with a text box", "Does the screen have a text box?", 'Does the screen say "box"?'),
-        ("a man reading the text carefully", "Is the man reading a text?", 'Does the man say "carefully"?'),
-        ("a wall with the words dogs rule and a dog", "Is there a dog?", 'Does the wall say "dogs rule and a dog"?'),
-        ("a portrait influenced by picasso", "Is the image in the style of picasso?", "Is there a picasso?"),
-        ("a kite controlled by a girl", "Is the girl controlling the kite?", "Is the girl controling the kite?"),
-        ("an actress in velvet", "Is there an actress?", "Is the actress made of velvet?"),
-        ("a spider in the silk", "Is there a spider?", "Is the spider wearing silk?"),
-        ("Everyone at the table is laughing", "Are the people laughing?", "Is the table laughing?"),
-        ("a sofa (c) John Smith 2019, a lamp", "Is there a sofa?", "Is there a sofa smith 2019?"),
-        ("a pool in the shape of the letter S", "Is the pool s-shaped?", "Is there a letter?"),
-        (
-            "a physics diagram with a velocity vector",
-            "Is there a physics diagram?",
-            "Is the image a vector illustration?",
-        ),
-        ("octane fuel in a tank", "Is there a tank?", "Does the image look like an Octane render?"),
-        ("a woman sits by a window, painting.", "Is there a woman?", "Is the image a painting?"),
-        ("a woman in a bar, tequila shot", "Is there a woman?", "Is the image a tequila shot?"),
-        ("the clouds are full of rain", "Are there clouds in the image?", "Are the clouds full?"),
-        ("a student doing math on a blackboard", "Is the student doing math?", "Is the student on the blackboard?"),
-        ("a woman in a shirt with horses printed on it", "Does the shirt have horses?", "Does the woman have horses?"),
-        ("one apple on top of another apple", "Are there at least two apples?", "Is there exactly one apple?"),
-        ("a number 1 fan at a stadium", "Is there a fan?", 'Does the image show the text "1"?'),
-    ],
-)
-def test_this_sessions_rules_do_not_fire_where_they_should_not(prompt, wanted, never):
-    asked = questions(prompt)
-    assert wanted in asked
-    assert never not in asked
-
-
-@pytest.mark.parametrize(
-    "prompt, wanted, never",
-    [
-        ("a shelf with more than ten jars", "Are there at least eleven jars?", "Are there exactly ten jars?"),
-        ("at least four kites in the sky", "Are there at least four kites?", "Are there exactly four kites?"),
-        ("fewer than five ducks", "Are there ducks?", "Are there exactly five ducks?"),
-        ("a hen with three more chicks", "Are there exactly three chicks?", "Is there a more?"),
-        ("a gull flying over two boats", "Are there exactly two boats?", "Are there exactly three boats?"),
-    ],
-)
-def test_a_count_bounded_by_more_than_at_least_or_fewer_than_is_asked_as_it_says(prompt, wanted, never):
-    asked = questions(prompt)
-    assert wanted in asked
-    assert never not in asked
-
-
-@pytest.mark.parametrize(
-    "prompt, wanted, never",
-    [
-        ("skis in a rack next to a door", "Are the skis inside the rack?", "Is the skis inside the rack?"),
-        ("a diver getting ready to jump", "Is the diver jumping?", "Is there a ready?"),
-    ],
-)
-def test_a_plural_the_rules_kept_whole_and_getting_ready(prompt, wanted, never):
-    asked = questions(prompt)
-    assert wanted in asked
-    assert never not in asked
 
 
 def test_an_abstract_noun_is_never_asked_as_a_thing():
@@ -2201,16 +2060,85 @@ def test_they_with_nothing_several_named_is_the_one_person_not_the_last_thing():
     )
 
 
-@pytest.mark.parametrize(
-    "prompt, wanted, never",
-    [
-        ("three pears on a cloth. photo", "Is the image a photo?", "Is there a photo?"),
-        ("a pixel art of a castle", "Is the image in a pixel art style?", "Is there a pixel art?"),
-        ("a section of a fence by a road", "Is there a fence?", "Is there a section?"),
-        ("a clock from the 1 9 5 0 s", "Is there a clock?", "Is there a s?"),
-    ],
-)
-def test_a_medium_sentence_an_art_of_a_section_of_and_a_spaced_year(prompt, wanted, never):
+# Phrasings of general English read in the 2026-12-06 sessions (issue 21): the question asked, and a wrong one that
+# was asked before (or that a rule of the session asked where it should not fire).
+PHRASINGS = [
+    # listings and materials
+    ("a girl in red velvet on a swing", "Is the girl wearing red velvet?", "Is there a velvet?"),
+    ("a stool in oak and a lamp in brass", "Is the lamp made of brass?", "Is the lamp inside the brass?"),
+    ("twelve mugs Stock photo © kettlefox", "Are there exactly twelve mugs?", "Are there mugs kettlefoxes?"),
+    ("a desk, 120 x 60 x 75 cm", "Is there a desk?", "Are there exactly 60 xes?"),
+    ("she did the second one, a kite", "Is there a kite?", "Is there a second?"),
+    ("arms a bit more than shoulder width apart", "Are there arms?", "Is there a bit?"),
+    ("six lacquered dining chairs", "Are there dining chairs?", "Are the chairs dining?"),
+    ("a robot, octane", "Does the image look like an Octane render?", "Is there an octane?"),
+    # 'on fire', 'the surface of', a font: how, not where
+    ("a barn on fire at night", "Is the barn on fire?", "Is there a fire?"),
+    ("a leaf resting on the surface of a pond", "Is the leaf on the pond?", "Is there a surface?"),
+    ("a banner with the text 'GO', in a bold font", 'Does the banner say "GO"?', "Is there a font?"),
+    # a game played, an activity done: actions, not things
+    ("a boy in green playing chess on a bench", "Is the boy playing chess?", "Is there a playing chess?"),
+    ("a surfer doing a handstand", "Is the surfer doing a handstand?", "Is there a handstand?"),
+    # a medium named alone, or with how it looks, is the image's
+    ("a fox in the snow, portrait, soft light", "Is the image a portrait?", "Is there a portrait?"),
+    ("an aerial photo of a harbour", "Is the image an aerial photo?", "Is the photo aerial?"),
+    ("a black and white photo of a tram", "Is the image black and white?", "Is the tram black?"),
+    # a noun that looks like a comparative, a capitalised name, a font
+    ("a paint thinner can beside a leg warmer", "Is there a leg warmer?", "Is the leg warmer?"),
+    ("Union Square at night", "Is Union Square in the image?", "Is the union square?"),
+    ("a menu with the words 'daily soup' in an ornate font", 'Does the menu say "daily soup"?', "Is there a font?"),
+    # this session's rules where they should not fire (helper-40's review)
+    ("a man in a slogan t-shirt", "Is the man wearing the slogan t-shirt?", 'Does the man say "t-shirt"?'),
+    ("a screen with a text box", "Does the screen have a text box?", 'Does the screen say "box"?'),
+    ("a man reading the text carefully", "Is the man reading a text?", 'Does the man say "carefully"?'),
+    ("a wall with the words dogs rule and a dog", "Is there a dog?", 'Does the wall say "dogs rule and a dog"?'),
+    ("a portrait influenced by picasso", "Is the image in the style of picasso?", "Is there a picasso?"),
+    ("a kite controlled by a girl", "Is the girl controlling the kite?", "Is the girl controling the kite?"),
+    ("an actress in velvet", "Is there an actress?", "Is the actress made of velvet?"),
+    ("a spider in the silk", "Is there a spider?", "Is the spider wearing silk?"),
+    ("Everyone at the table is laughing", "Are the people laughing?", "Is the table laughing?"),
+    ("a sofa (c) John Smith 2019, a lamp", "Is there a sofa?", "Is there a sofa smith 2019?"),
+    ("a pool in the shape of the letter S", "Is the pool s-shaped?", "Is there a letter?"),
+    (
+        "a physics diagram with a velocity vector",
+        "Is there a physics diagram?",
+        "Is the image a vector illustration?",
+    ),
+    ("octane fuel in a tank", "Is there a tank?", "Does the image look like an Octane render?"),
+    ("a woman sits by a window, painting.", "Is there a woman?", "Is the image a painting?"),
+    ("a woman in a bar, tequila shot", "Is there a woman?", "Is the image a tequila shot?"),
+    ("the clouds are full of rain", "Are there clouds in the image?", "Are the clouds full?"),
+    ("a student doing math on a blackboard", "Is the student doing math?", "Is the student on the blackboard?"),
+    ("a woman in a shirt with horses printed on it", "Does the shirt have horses?", "Does the woman have horses?"),
+    ("one apple on top of another apple", "Are there at least two apples?", "Is there exactly one apple?"),
+    ("a number 1 fan at a stadium", "Is there a fan?", 'Does the image show the text "1"?'),
+    # a count bounded by 'more than', 'at least', 'fewer than'
+    ("a shelf with more than ten jars", "Are there at least eleven jars?", "Are there exactly ten jars?"),
+    ("at least four kites in the sky", "Are there at least four kites?", "Are there exactly four kites?"),
+    ("fewer than five ducks", "Are there ducks?", "Are there exactly five ducks?"),
+    ("a hen with three more chicks", "Are there exactly three chicks?", "Is there a more?"),
+    ("a gull flying over two boats", "Are there exactly two boats?", "Are there exactly three boats?"),
+    # a plural the rules kept whole; 'getting ready to'
+    ("skis in a rack next to a door", "Are the skis inside the rack?", "Is the skis inside the rack?"),
+    ("a diver getting ready to jump", "Is the diver jumping?", "Is there a ready?"),
+    # a medium as a sentence, 'an art of', 'a section of', a spaced year
+    ("three pears on a cloth. photo", "Is the image a photo?", "Is there a photo?"),
+    ("a pixel art of a castle", "Is the image in a pixel art style?", "Is there a pixel art?"),
+    ("a section of a fence by a road", "Is there a fence?", "Is there a section?"),
+    ("a clock from the 1 9 5 0 s", "Is there a clock?", "Is there a s?"),
+]
+
+
+@pytest.mark.parametrize("prompt, wanted, never", PHRASINGS)
+def test_phrasings_ask_what_they_say_and_not_what_they_do_not(prompt, wanted, never):
     asked = questions(prompt)
     assert wanted in asked
     assert never not in asked
+
+
+def test_a_medium_that_hangs_in_the_scene_is_still_a_thing():
+    assert "Is there a portrait?" in questions("a portrait hanging on a wall")
+
+
+def test_a_comparative_after_is_is_still_a_property():
+    assert "Is the tea warmer?" in questions("the tea is warmer")
