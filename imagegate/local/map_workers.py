@@ -1,10 +1,10 @@
 """The local Distributed Map's child executions in worker processes (issue 29: one local runtime is one Python
 process, so a benchmark ran on one core whatever the machine had).
 
-Each worker is a process with a local runtime of its own (forked from the runtime's fork server, start_zygote,
-where the runtime could make one: the modules and data every process loads are then shared; else spawned) (moto, the handlers, the offline models) in which
-the Map's item processor is created under the same name as in the parent, so a child's execution ARN is the one the
-parent would have given it. A worker runs one child at a time: it starts the execution under the name and input the
+Each worker is a process with a local runtime of its own (moto, the handlers, the offline models) in which the Map's
+item processor is created under the same name as in the parent, so a child's execution ARN is the one the parent
+would have given it. Workers are forked from the runtime's fork server (start_zygote) where the runtime could make
+one, so the modules and data every process loads are shared; else they are spawned. A worker runs one child at a time: it starts the execution under the name and input the
 parent chose, waits for the runtime's end signal (no polling), and hands back the execution's description with
 everything the child wrote, which lives under its run (the child's name is its run id): the runs table's items of
 the run's partition and the bucket's objects under ``runs/<run id>/``. The parent writes them into its own table and
