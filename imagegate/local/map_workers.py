@@ -4,13 +4,14 @@ process, so a benchmark ran on one core whatever the machine had).
 Each worker is a process with a local runtime of its own (moto, the handlers, the offline models) in which the Map's
 item processor is created under the same name as in the parent, so a child's execution ARN is the one the parent
 would have given it. Workers are forked from the runtime's fork server (start_zygote) where the runtime could make
-one, so the modules and data every process loads are shared; else they are spawned. A worker runs one child at a time: it starts the execution under the name and input the
-parent chose, waits for the runtime's end signal (no polling), and hands back the execution's description with
-everything the child wrote, which lives under its run (the child's name is its run id): the runs table's items of
-the run's partition and the bucket's objects under ``runs/<run id>/``. The parent writes them into its own table and
-bucket before it records the child's result, so the Map Run's results, the aggregation and anyone reading the runs
-afterwards see what an in-process child would have left. The worker then deletes the run's items and objects and
-the finished execution (with its history) from its own runtime: its memory does not grow with the runs it carried.
+one, so the modules and data every process loads are shared; else they are spawned. A worker runs one child at a
+time: it starts the execution under the name and input the parent chose, waits for the runtime's end signal (no
+polling), and hands back the execution's description with everything the child wrote, which lives under its run (the
+child's name is its run id): the runs table's items of the run's partition and the bucket's objects under
+``runs/<run id>/``. The parent writes them into its own table and bucket before it records the child's result, so
+the Map Run's results, the aggregation and anyone reading the runs afterwards see what an in-process child would
+have left. The worker then deletes the run's items and objects and the finished execution (with its history) from
+its own runtime: its memory does not grow with the runs it carried.
 
 A worker starts from a copy of the parent's runs table as it was when the Map Run started (what Prepare, or an
 earlier session, left), and checks after each child that the child wrote nothing outside its run: anything else
