@@ -64,6 +64,20 @@ _MATERIAL_NOUNS = frozenset(
         """
     )
 )
+# Endings of nouns for people ("actress", "dancer", "sailor", "florist", "fireman"): they wear a fabric, never are
+# made of it.
+_PERSON_ENDINGS = ("ess", "er", "or", "ist", "man", "woman", "men", "women", "ian", "ant", "ent")
+
+
+def _is_person(noun: str) -> bool:
+    """One who can paint or draw: a person's noun ("a woman", "a painter"), not a cat."""
+    last = noun.split()[-1]
+    return _is_animate(noun) and (last.endswith(_PERSON_ENDINGS) or last in _PEOPLE)
+
+
+_PEOPLES = frozenset(_words("greek french dutch swiss thai irish welsh scottish"))
+_TIMES_OF_DAY = frozenset(_words("night sunset sunrise dawn dusk evening morning midnight twilight daytime noon"))
+_PEOPLE = frozenset(_words("man woman girl boy person child kid lady guy people artist student teacher chef"))
 # Of those, what clothes are made of: "a man in denim" wears it.
 _FABRICS = frozenset(
     _words("denim leather silk velvet lace wool cotton linen satin suede tweed fur chiffon nylon polyester")
@@ -292,6 +306,11 @@ _MEDIUM_NOUNS = frozenset(
         "pic",
     ]
 )
+# Words that make "X art of ..." a style of the picture ("pixel art of a fox"), not a thing made on something
+# ("latte art of a swan", "chalk art of a dragon" are things in the picture).
+_ART_STYLES = frozenset(
+    _words("pixel concept fan ascii digital line pop abstract fine vector voxel clip graffiti street album cover")
+)
 # Nouns that, with a modifier, name how a picture is made ("concept art", "digital painting").
 _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawing", "sketch", "render", "rendering"})
 # What a thing is "in" without being inside a thing ("in the air", "in the rain"): no containment to check.
@@ -319,6 +338,15 @@ _LOOK_WORDS = _CAMERA_WORDS | frozenset(
         realistic photorealistic hyperrealistic surreal minimalist minimal impressionist expressionist cubist
         watercolor watercolour oil acrylic charcoal pencil ink pastel matte glossy polaroid analog analogue film
         3d 3-d 2d isometric flat cartoon official professional amateur
+        """
+    )
+)
+# Words before a medium that say nothing of how the picture looks ("a famous painting", "a small photo").
+_NOT_LOOKS = frozenset(
+    _words(
+        """
+        famous beautiful pretty cute lovely nice good great amazing awesome stunning gorgeous happy sad funny
+        cheap expensive rare new favorite favourite best worst single whole entire other same different
         """
     )
 )
@@ -878,7 +906,7 @@ def _given_name(match: re.Match[str]) -> str:
 
 _LETTER_SHAPE = re.compile(
     r"\b(?:in the (?:shape|form) of|shaped like) (?:the |a |an )?(?:capital |lowercase |upper-case |lower-case )?"
-    r"letter ['\"‘’“”]?([A-Za-z])['\"‘’“”]?(?![\w])",
+    r"(?:letter ['\"‘’“”]?([A-Za-z])|(?:number|digit|numeral) ['\"‘’“”]?(\d{1,2}))['\"‘’“”]?(?![\w])",
     re.IGNORECASE,
 )
 # Stock-image words that are ordinary English inside a phrase ("a velocity vector", "octane fuel"): a tag only as a
@@ -918,7 +946,7 @@ _CAPITALS_SAID = re.compile(
 _LETTER_AS_THING = re.compile(r"\b(an|a|the)\s+([B-HJ-Z])(?![\w.'’-])")
 # Words a picture shows, named after their noun without quotes: "the letter F", "a clock reads 12:43", "a mug with
 # the words good morning"; read as if quoted (general English; what follows must be no place, verb or clause)
-_LETTER_NAMED = re.compile(r"\b(letter)\s+([A-Z])(?![\w'’.-])")
+_LETTER_NAMED = re.compile(r"\b(letter|the number|the digit|the numeral)\s+([A-Z]|(?<=[rlt] )\d{1,3})(?![\w'’.-])")
 _TIME_SAID = re.compile(
     r"\b(says|say|saying|reads|read|reading|shows|showing|displays|displaying)\s+(\d{1,2}:\d{2}(?:\s?[ap]\.?m\b\.?)?)",
     re.IGNORECASE,
@@ -937,7 +965,7 @@ _NOT_TEXT_OPENERS = frozenset(
         is are was were be being been that which who and or but a an the this these those it its their his her
         written painted printed carved drawn spelled spelt made formed engraved etched scrawled sprayed stitched
         say says said saying read reads reading appear appears appearing
-        inside outside underneath beneath everywhere here there upside
+        inside outside underneath beneath everywhere upside
         """
     )
 )
@@ -955,7 +983,9 @@ def _quote_unquoted_text(match: re.Match[str]) -> str:
     if (
         first in _NOT_TEXT_OPENERS
         or any(w in _PLACE_WORDS for w in words)
-        or (said[:1].islower() and (lexicon.is_adverb(first) or _is_past(first) or _is_ing_verb(first)))
+        # "the text carefully", "the words crossed out": one adverb or participle says how, not what is written
+        or (said[:1].islower() and first.endswith("ly") and lexicon.is_adverb(first))
+        or (len(words) <= 2 and said[:1].islower() and (_is_past(first) or _is_ing_verb(first)) and first != "open")
     ):
         return match.group(0)
     return f'{noun} "{said}"{rest}'
@@ -966,7 +996,7 @@ _TEXT_ENDS = re.compile(r"\s+(?=(?:and|with)\s+(?:a|an|the|some|\d+|two|three|fo
 
 
 _BOUNDED_COUNT = re.compile(
-    r"\b(more than|at least|fewer than|less than|at most|no more than|up to)\s+([a-z]+|\d{1,2})\b"
+    r"\b((?:no |not )?(?:more than|fewer than|less than)|at least|at most|up to)\s+([a-z]+|\d{1,2})\b"
     r"|\b(" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r"|\d{1,2})\s+more\b(?=\s+[a-z])",
     re.IGNORECASE,
 )
@@ -984,12 +1014,12 @@ def _bounded_count(match: re.Match[str]) -> str:
     value = int(number) if number.isdigit() else _NUMBERS.get(number)
     if value is None:
         return match.group(0)
-    bound = bound.lower()
+    bound = " ".join(bound.lower().split())
     if bound == "more than":
         return f"several {value + 1}"
-    if bound == "at least":
-        return f"several {value}"
-    return ""
+    if bound in {"at least", "no fewer than", "no less than", "not fewer than", "not less than"}:
+        return f"several {value}" if value > 1 else ""  # "at least one bird": a bird
+    return ""  # "fewer than", "not more than", "up to": an upper bound, which no count check asks
 
 
 _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
@@ -1399,6 +1429,9 @@ class _Reader:
         )
 
     def attribute(self, entity: _Entity, word: str, kind: str) -> None:
+        if word in _TIMES_OF_DAY and word in vocab.LIGHT_WORDS:
+            self.setting("light", word)  # "the night sky": "Is it night in the image?", not "Is the sky night?"
+            return
         if any(c.get("attribute") == word and c.get("parent") == entity.id for c in self.checks):
             return
         last = word.split()[-1]
@@ -1444,7 +1477,15 @@ class _Reader:
             target = obj_words
         ing = gerund(lemma_)
         doubled = f"{lemma_}{lemma_[-1:]}"
-        if lemma_[-1:] not in set("aeiouwxy") and lemma_ in lexicon.verb_lemmas(f"{doubled}ed"):
+        if (
+            lemma_.endswith(("rol", "pel", "xcel"))  # "controlling", "propelling" (but "traveling", "labeling")
+            if lemma_.endswith("l")
+            else (
+                lemma_[-1:] not in set("aeiouwxy")
+                and lemma_ in lexicon.verb_lemmas(f"{doubled}ed")
+                and lemma_ not in lexicon.verb_lemmas(f"{lemma_}ed")  # "targeted", "visited": no doubling
+            )
+        ):
             ing = f"{doubled}ing"  # "propelled", "controlled": the consonant doubles in -ing too
         question = f"{self._be(entity)} {self._ref(entity)} {ing}{' ' + target if target else ''}?"
         self._add(
@@ -1683,25 +1724,11 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _LETTER_NAMED.sub(r'\1 "\2"', text)
     text = _TIME_SAID.sub(r'\1 "\2"', text)
     text = _UNQUOTED_TEXT.sub(_quote_unquoted_text, text)
-    text = _CATALOGUE_NUMBER.sub(" ", text)
-    text = _SPACED_YEAR.sub(lambda m: "".join(m.group(0).split()), text)  # "1 9 2 0 s": the 1920s
-    text = _PRESENT_AT.sub(" ", text)  # "leaves present at the bottom": there, at the bottom (no "leaves present")
-    text = _COPYRIGHT.sub(" ", text)
-    text = _A_LITTLE_MORE.sub(
-        " ", text
-    )  # "a little more than": how much, no thing called "a little"  # "Stock photo © veralub": who owns the picture, no thing in it
-    text = _DIMENSIONS.sub(
-        " ", text
-    )  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything  # "Chair #71", "Stock Photo #9553777": an id, not how many
-    # "Everyone is running": everyone there, the people just named; as the subject, "they"
-    text = _EVERYONE.sub(_everyone, text)
-    text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
-    text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
-    text = _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
     # "1girl", "2boys": an image-board tag for how many people of a kind (one girl)
     text = re.sub(r"\b([1-9])(girls?|boys?|women|woman|men|man)\b", r"\1 \2", text, flags=re.IGNORECASE)
     text = _QUOTES.sub(stash, text)
+    text = _plain_rewrites(text)  # after the quotes are put aside: their words are never rewritten
     text = _HAND_MADE.sub(r"hand-\1", text)
     text = _UPSIDE_DOWN.sub("upside-down", text)
     text = _NO_PARAMETER.sub(
@@ -1742,6 +1769,20 @@ def _join_adverbs_to_participles(tokens: list[_Token]) -> None:
         ):
             del tokens[j]
         j += 1
+
+
+def _plain_rewrites(text: str) -> str:
+    """Phrasings said plainly before reading (outside quoted text, which is put aside before this runs)."""
+    text = _CATALOGUE_NUMBER.sub(" ", text)  # "Chair #71", "Stock Photo #9553777": an id, not how many
+    text = _SPACED_YEAR.sub(lambda m: "".join(m.group(0).split()), text)  # "1 9 2 0 s": the 1920s
+    text = _PRESENT_AT.sub(" ", text)  # "leaves present at the bottom": there, at the bottom
+    text = _COPYRIGHT.sub(" ", text)  # "Stock photo © veralub": who owns the picture, no thing in it
+    text = _A_LITTLE_MORE.sub(" ", text)  # "a little more than": how much, no thing called "a little"
+    text = _DIMENSIONS.sub(" ", text)  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything
+    text = _EVERYONE.sub(_everyone, text)  # "Everyone is running": they are, the people just named
+    text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
+    text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
+    return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
 
 
 def _quotes_after_their_nouns(tokens: list[_Token]) -> None:
@@ -2731,7 +2772,15 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             continue
         if kind is None and (_is_past(t.word) or _is_ing_verb(t.word)):
             kind = "state"
-        if kind is None and t.word.isalpha() and not lexicon.is_adjective(t.word):
+        if (
+            kind is None
+            and t.word.isalpha()
+            and not lexicon.is_adjective(t.word)
+            # "a Greek marble statue", "a Japanese paper lantern": a people's adjective the dictionary lacks
+            and not (t.raw[:1].isupper() and (t.word.endswith(("an", "ese", "ish", "ic")) or t.word in _PEOPLES))
+            and t.word not in _TIMES_OF_DAY  # "a sunset beach", "the night sky": the picture's light
+            and t.word not in _LOOK_WORDS  # "a portrait photo"
+        ):
             # a noun or a word no dictionary has before the head ("kaszubian table cloth linen", "icon sign symbol
             # doctor"): no property to ask ("Is the linen kaszubian?" is no English a person would ask)
             continue
@@ -2748,7 +2797,9 @@ class _Parser:
     def __init__(self, prompt: str) -> None:
         self.out = _Reader(prompt)
         prompt = _CONTRACTIONS.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", prompt)
-        prompt = _LETTER_SHAPE.sub(r"\1-shaped", prompt)  # "a pool in the shape of the letter S": S-shaped
+        prompt = _LETTER_SHAPE.sub(
+            lambda m: f"{m.group(1) or m.group(2)}-shaped", prompt
+        )  # "a pool in the shape of the letter S": S-shaped
         prompt = _SHAPE_OF.sub(r"\1-shaped", prompt)
         prompt = _STOCK_TAG.sub(_stock_tag, prompt)
         prompt = _GIVEN_NAME.sub(_given_name, prompt)
@@ -2957,6 +3008,7 @@ class _Parser:
             last_word in _ART_NOUNS
             and last_word not in _MEDIUM_NOUNS
             and len(head.split()) > 1
+            and head.split()[-2] in _ART_STYLES
             and nxt is not None
             and nxt.word == "of"
         ):
@@ -3003,11 +3055,14 @@ class _Parser:
             last_word in _MEDIUM_NOUNS
             and head == last_word
             and whole_item
-            and not last_word.endswith("ing")  # "a woman sits by a window, painting": what she does
             and not phrase.definite
             and not phrase.attributes
             and not phrase.colours
         ):
+            doer = next((e for e in reversed(self.out.entities) if _is_person(e.noun)), None)
+            if last_word.endswith("ing") and doer is not None:
+                self.out.action(doer, last_word, None)  # "a woman sits by a window, painting.": what she does
+                return None, phrase
             # "a girl with rainbow hair, portrait, rim light": a list item naming the medium is what the image is
             self.out.setting("style", last_word)
             return None, phrase
@@ -3340,8 +3395,8 @@ class _Parser:
         if colours:
             said = " and ".join(colours)
             self.out.setting("style", f"{said} {medium}", f"Is the image {said}?")
-        for word, _ in phrase.attributes:
-            if word in _LOOK_WORDS:
+        for word, kind in phrase.attributes:
+            if word in _LOOK_WORDS or (kind not in {"size"} and word not in _NOT_LOOKS and word not in QUALITY_WORDS):
                 self.out.setting("style", f"{word} {medium}", f"Is the image {_article(word)} {word} {medium}?")
 
     def _styles(self, names: list[str]) -> None:
@@ -3741,8 +3796,8 @@ class _Parser:
                         and nxt_run[0].word not in _GROUNDS
                         and subject is not None
                         and not _is_animate(subject.noun)
-                        # a thing the world knows as an object ("a sofa"); of "an actress in velvet" ask nothing
-                        and singular_noun(subject.noun.split()[-1]) in _KNOWN_NOUNS
+                        # a thing, not one who wears it ("a statue in bronze"; of "an actress in velvet" ask nothing)
+                        and not subject.noun.endswith(_PERSON_ENDINGS)
                     ):
                         self.words_run()  # "a sofa in leather", "a bust in bronze": what it is made of
                         self.out.attribute(subject, nxt_run[0].word, "material")
@@ -4636,8 +4691,7 @@ class _Parser:
                 self.i += 1  # "doing math on a blackboard": the blackboard is there; the student is not on it
                 place, _ = self.noun_phrase()
                 if place is not None and (
-                    after.value not in {"on", "inside", "near"}
-                    or singular_noun(place.noun.split()[-1]) in _GROUNDS | _STAGES
+                    after.value not in {"on", "inside"} or singular_noun(place.noun.split()[-1]) in _GROUNDS | _STAGES
                 ):
                     self.out.relation(subject, after.value, place)  # "doing a trick on a ramp": on the ramp
             return

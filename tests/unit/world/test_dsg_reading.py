@@ -2054,6 +2054,28 @@ def test_they_with_nothing_several_named_is_the_one_person_not_the_last_thing():
 # Phrasings of general English read in the 2026-12-06 sessions (issue 21): the question asked, and a wrong one that
 # was asked before (or that a rule of the session asked where it should not fire).
 PHRASINGS = [
+    # helper-41's review of the mends: text, negated bounds, quotes, numbers, art, looks, -ing, materials, "near"
+    ("a protest sign with the slogan no war", 'Does the protest sign say "no war"?', "Is there no war in the image?"),
+    ("a sign with the words open late", 'Does the sign say "open late"?', "Is the sign late?"),
+    ("no fewer than five apples in a bowl", "Are there at least five apples?", "Is there no apple in the image?"),
+    ("not more than three candles on a cake", "Are there candles?", "Is there no candle in the image?"),
+    (
+        'a sign reading "Welcome everyone"',
+        'Does the sign say "Welcome everyone"?',
+        'Does the sign say "Welcome people"?',
+    ),
+    ('a poster that says "more than 10 flavors"', 'Does the poster say "more than 10 flavors"?', "Are there flavors?"),
+    ("a ball with the number 7 on it", 'Does the ball say "7"?', "Is the ball number-shaped?"),
+    ("a balloon in the shape of the number 5", "Is the balloon 5-shaped?", "Is the balloon number-shaped?"),
+    ("a cappuccino with latte art of a swan", "Is there a latte art?", "Is the image in a latte art style?"),
+    ("a Greek marble statue", "Is the statue greek?", "Is there a greek?"),
+    ("the night sky over a lake", "Is it night in the image?", "Is the sky night?"),
+    ("a high-contrast photo of a dog", "Is the image a high-contrast photo?", "Is there a photo?"),
+    ("a man traveling to a city", "Is the man traveling?", "Is the man travelling?"),
+    ("a woman sits by a window, painting.", "Is the woman painting?", "Is there a painting?"),
+    ("a cat on a chair, painting.", "Is the image a painting?", "Is the cat painting?"),
+    ("a statue in bronze", "Is the statue made of bronze?", "Is the statue inside the bronze?"),
+    ("a girl doing a cartwheel near a fountain", "Is the girl near the fountain?", "Is there a cartwheel?"),
     # listings and materials
     ("a girl in red velvet on a swing", "Is the girl wearing red velvet?", "Is there a velvet?"),
     ("a stool in oak and a lamp in brass", "Is the lamp made of brass?", "Is the lamp inside the brass?"),
@@ -2096,7 +2118,6 @@ PHRASINGS = [
         "Is the image a vector illustration?",
     ),
     ("octane fuel in a tank", "Is there a tank?", "Does the image look like an Octane render?"),
-    ("a woman sits by a window, painting.", "Is there a woman?", "Is the image a painting?"),
     ("a woman in a bar, tequila shot", "Is there a woman?", "Is the image a tequila shot?"),
     ("the clouds are full of rain", "Are there clouds in the image?", "Are the clouds full?"),
     ("a student doing math on a blackboard", "Is the student doing math?", "Is the student on the blackboard?"),
