@@ -10,3 +10,7 @@ def test_the_malloc_arena_cap_applies_on_glibc_and_nowhere_else():
     on_glibc = platform.libc_ver()[0] == "glibc"
     assert (map_workers._glibc() is not None) == on_glibc
     assert map_workers._cap_malloc_arenas() is on_glibc
+
+
+def test_the_mmap_threshold_is_fixed_on_glibc_and_nowhere_else():
+    assert map_workers._fix_mmap_threshold() is (platform.libc_ver()[0] == "glibc")
