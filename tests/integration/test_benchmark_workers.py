@@ -2,9 +2,9 @@
 imagegate/local/map_workers.py): the same report, runs, ledger and objects as children run in the runtime's own
 process, which is what makes `make bench` faster without changing its figures."""
 
-import gc
 import json
 import os
+import subprocess
 import sys
 import threading
 
@@ -160,7 +160,14 @@ def test_a_map_run_in_workers_that_fails_stops_the_children_running_in_them(tmp_
     assert runner.progress["stop-9"]["failed"] == len(failed) and runner.progress["stop-9"]["succeeded"] == 0
 
 
-def _alive(pid):
+# Run in a fresh interpreter: the fork server is made only when the runtime's process has no other thread, and a
+# test process may hold threads other tests left (a pytest-xdist worker did: the check then failed by order alone).
+_FORK_SERVER_CHECK = """
+import gc, os, threading
+from imagegate.local import map_workers
+from imagegate.local.runtime import LocalRuntime
+
+def alive(pid):
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -168,20 +175,28 @@ def _alive(pid):
     with open(f"/proc/{pid}/stat") as stat:  # a zombie has ended
         return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
 
+assert threading.active_count() == 1
+with LocalRuntime(retry_time_scale=0.0, map_workers=2):
+    assert map_workers.zygote_running()
+    pid = map_workers._ZYGOTE["pid"]
+    with open(f"/proc/{pid}/stat") as stat:
+        assert int(stat.read().rsplit(")", 1)[1].split()[1]) == os.getpid()  # its parent is this process
+    assert gc.get_freeze_count() > 0  # the shared objects are out of the collector's reach meanwhile
+assert not map_workers.zygote_running() and not alive(pid)
+assert gc.get_freeze_count() == 0
+print("fork server checked")
+"""
+
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the fork server is made on Linux only")
 def test_the_workers_fork_server_is_a_child_of_the_runtime_that_ends_with_it():
     """A runtime with Map workers, started with no other thread running, forks the workers' fork server from its
     warm process (map_workers.start_zygote: the workers share its pages); the server ends when the runtime does."""
-    assert threading.active_count() == 1, "another thread: the fork server would not be made"
-    with LocalRuntime(retry_time_scale=0.0, map_workers=2):
-        assert map_workers.zygote_running()
-        pid = map_workers._ZYGOTE["pid"]
-        with open(f"/proc/{pid}/stat") as stat:
-            assert int(stat.read().rsplit(")", 1)[1].split()[1]) == os.getpid()  # its parent is this process
-        assert gc.get_freeze_count() > 0  # the shared objects are out of the collector's reach meanwhile
-    assert not map_workers.zygote_running() and not _alive(pid)
-    assert gc.get_freeze_count() == 0
+    done = subprocess.run(
+        [sys.executable, "-c", _FORK_SERVER_CHECK], capture_output=True, text=True, timeout=120, env=os.environ.copy()
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "fork server checked" in done.stdout
 
 
 def test_with_another_thread_running_the_workers_are_spawned():
