@@ -251,7 +251,69 @@ def _possessive(match: re.Match[str]) -> str:
     return f"{word} with" if lemma(word) in vocab.OBJECT_CLASSES else word
 
 
-_WORD = re.compile(r"[a-z0-9]+|[.,;:!?]|\u0000\d+\u0000|\u0001\w+\u0001")
+_WORD = re.compile(r"[a-z0-9]+(?:\u0002shaped)?|[.,;:!?]|\u0000\d+\u0000|\u0001\w+\u0001")
+# How a thing is shaped, said after it ("a teapot that looks like an owl", "a cloud shaped like a rabbit", "a cake in
+# the shape of a star") or before it ("a star-shaped cookie"): one property of the thing ("owl-shaped"), as the
+# generator draws it, never a second thing (the judge asked "Is there an owl?", and the loop drew one). The hyphen is
+# kept through the chunker's hyphen split by a mark (\u0002), put back on the word.
+_SHAPED = re.compile(
+    r"\s+(?:(?:that |which )?(?:looks?|looking)(?: just| exactly)? like|shaped like|in the (?:shape|form) of) "
+    r"(?:an? |the )?(?:giant |huge |big |large |small |tiny |little )?([A-Za-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _shaped(match: re.Match[str]) -> str:
+    """ "that looks like an owl" -> " owl-shaped" (marked); left as written when what follows is a colour ("leaves
+    that look like purple balloons") or a name of several words ("looks like the Sydney Opera House")."""
+    word, rest = match.group(1), match.string[match.end() :]
+    following = re.match(r"\s+([A-Za-z]+)", rest)
+    if (
+        colour_name(word) is not None
+        # "like colorful macarons", "like the Sydney Opera House": the word is not the whole thing it looks like
+        or (following is not None and following.group(1).lower() not in _AFTER_A_SHAPE)
+    ):
+        return match.group(0)
+    return f" {lemma(word.lower())}\u0002shaped"
+
+
+_AFTER_A_SHAPE = frozenset(
+    [
+        "on",
+        "in",
+        "at",
+        "with",
+        "and",
+        "or",
+        "of",
+        "by",
+        "near",
+        "under",
+        "over",
+        "above",
+        "below",
+        "behind",
+        "beside",
+        "from",
+        "for",
+        "to",
+        "that",
+        "which",
+        "who",
+        "is",
+        "are",
+        "was",
+        "were",
+        "sits",
+        "sitting",
+        "stands",
+        "standing",
+        "floating",
+        "flying",
+        "hanging",
+    ]
+)
+_SHAPED_BEFORE = re.compile(r"\b([A-Za-z]+)-shaped\b", re.IGNORECASE)
 
 
 def _settings(text: str) -> tuple[str, dict[str, str]]:
@@ -296,7 +358,10 @@ class _Reading:
             quoted.append((match.group(1) or match.group(2) or match.group(3)).strip())
             return f" \u0000{len(quoted) - 1}\u0000 "
 
-        text = _POSSESSIVE.sub(_possessive, _QUOTE.sub(stash, text)).lower().replace("-", " ")
+        text = _QUOTE.sub(stash, text)
+        text = _SHAPED.sub(_shaped, text)
+        text = _SHAPED_BEFORE.sub(lambda m: f"{m.group(1).lower()}\u0002shaped", text)
+        text = _POSSESSIVE.sub(_possessive, text).lower().replace("-", " ")
         text, settings = _settings(text)
         places: list[tuple[int, str]] = []
 
@@ -305,7 +370,7 @@ class _Reading:
             return f" \u0001place{len(places) - 1}\u0001 "
 
         text = _PLACE.sub(place, text)
-        tokens = _WORD.findall(text)
+        tokens = [token.replace("\u0002", "-") for token in _WORD.findall(text)]
         previous: dict | None = None
         pending_relation: str | None = None
         between: dict | None = None  # "X between Y and Z": Y, waiting for Z
@@ -512,10 +577,16 @@ class _Reading:
             for w in words
             if (w not in _FILLERS or (w in vocab.NUMBER_WORDS and w not in {"a", "an"})) and w not in QUALITY_WORDS
         ]
+        # "a teapot owl-shaped" (as rewritten): how it is shaped goes before it, with its other properties
+        words = [w for w in words if w.endswith("-shaped")] + [w for w in words if not w.endswith("-shaped")]
         content = [
             w
             for w in words
-            if not w.isdigit() and w not in vocab.NUMBER_WORDS and w not in _QUANTIFIERS and colour_name(w) is None
+            if not w.isdigit()
+            and w not in vocab.NUMBER_WORDS
+            and w not in _QUANTIFIERS
+            and colour_name(w) is None
+            and not w.endswith("-shaped")  # "a teapot owl-shaped": how the teapot is shaped, not the head
         ]
         if words and words[-1] not in content and lemma(words[-1]) in vocab.OBJECT_CLASSES:
             content.append(words[-1])  # "an orange orange": the last one is the fruit
@@ -541,7 +612,7 @@ class _Reading:
             if w not in count_words
             and colour_name(w) is None
             and w not in _QUANTIFIERS
-            and w.isalpha()
+            and (w.isalpha() or w.endswith("-shaped"))
             and not w.endswith("ly")
             and len(w) <= MAX_NOUN_CHARS
         ]

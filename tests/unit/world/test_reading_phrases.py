@@ -65,3 +65,23 @@ def test_the_generator_gives_the_likeness_to_the_thing_just_named():
     entities = {e.cls: e.attributes for e in parse_prompt("a vase next to a stone that looks like a skull").entities}
     assert entities["stone"] == ["skull-shaped"]
     assert entities["vase"] == []
+
+
+@pytest.mark.parametrize(
+    "prompt, shaped, never",
+    [
+        ("a kettle that looks like a frog on a stove", "Is the kettle frog-shaped?", "Is there a frog?"),
+        ("a pillow shaped like a cloud", "Is the pillow cloud-shaped?", "Is there a cloud?"),
+        ("a rug in the shape of a fish", "Is the rug fish-shaped?", "Is there a shape?"),
+        ("a star-shaped lamp", "Is the lamp star-shaped?", "Is the lamp shaped?"),
+    ],
+)
+def test_the_judge_reads_how_a_thing_is_shaped_as_its_property_not_a_second_thing(prompt, shaped, never):
+    # the generator draws "a kettle that looks like a frog" as a frog-shaped kettle: the judge asks that, so the
+    # loop is never steered to draw a frog beside it
+    asked = [check["question"] for check in reading.checks_from_prompt(prompt)]  # the judge's reading
+    assert shaped in asked
+    assert never not in asked
+    # a colour or a word before a noun is not the whole thing it looks like: left as written
+    purple = reading.checks_from_prompt("leaves that look like purple balloons")
+    assert not [check for check in purple if "purple-shaped" in check["question"]]
