@@ -257,7 +257,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:\u0002shaped)?|[.,;:!?]|\u0000\d+\u0000|\u0001\
 # generator draws it, never a second thing (the judge asked "Is there an owl?", and the loop drew one). The hyphen is
 # kept through the chunker's hyphen split by a mark (\u0002), put back on the word.
 _SHAPED = re.compile(
-    r"\s+(?:(?:that |which )?(?:looks?|looking)(?: just| exactly)? like|shaped like|in the (?:shape|form) of) "
+    r"\s+(?:(?:that |which |who )?(?:looks?|looking)(?: just| exactly)? like|shaped like|in the (?:shape|form) of) "
     r"(?:an? |the )?(?:giant |huge |big |large |small |tiny |little )?([A-Za-z]+)\b",
     re.IGNORECASE,
 )
@@ -268,8 +268,19 @@ def _shaped(match: re.Match[str]) -> str:
     that look like purple balloons") or a name of several words ("looks like the Sydney Opera House")."""
     word, rest = match.group(1), match.string[match.end() :]
     following = re.match(r"\s+([A-Za-z]+)", rest)
+    before = match.string[: match.start()].split()
     if (
         colour_name(word) is not None
+        or word.lower() in _NOT_A_LIKENESS  # "looks like he is tired", "looks like wood": no shape
+        # "it looks like a storm", "what looks like a UFO", "clouds that look like rabbits" (the clouds are the
+        # scene, which carries no shape): as written
+        or (
+            before
+            and (
+                before[-1].lower() in _NOT_A_LIKENESS
+                or {before[-1].lower(), lemma(before[-1].lower())} & set(vocab.SCENE_WORDS)
+            )
+        )
         # "like colorful macarons", "like the Sydney Opera House": the word is not the whole thing it looks like
         or (following is not None and following.group(1).lower() not in _AFTER_A_SHAPE)
     ):
@@ -277,6 +288,50 @@ def _shaped(match: re.Match[str]) -> str:
     return f" {lemma(word.lower())}\u0002shaped"
 
 
+# Words after "looks like" that name no shape: pronouns (a clause follows), materials (a look, not a shape), and
+# "what"; a quantity before "of" ("a pile of books") is left as written by the "of" after it.
+_NOT_A_LIKENESS = frozenset(
+    [
+        *[
+            "it",
+            "he",
+            "she",
+            "they",
+            "we",
+            "you",
+            "i",
+            "this",
+            "that",
+            "these",
+            "those",
+            "what",
+            "there",
+            "someone",
+            "something",
+            "his",
+            "her",
+            "their",
+            "its",
+        ],
+        *[
+            "wood",
+            "marble",
+            "brick",
+            "stone",
+            "metal",
+            "glass",
+            "gold",
+            "silver",
+            "steel",
+            "concrete",
+            "leather",
+            "paper",
+            "plastic",
+            "velvet",
+            "silk",
+        ],
+    ]
+)
 _AFTER_A_SHAPE = frozenset(
     [
         "on",
@@ -285,7 +340,6 @@ _AFTER_A_SHAPE = frozenset(
         "with",
         "and",
         "or",
-        "of",
         "by",
         "near",
         "under",

@@ -82,6 +82,16 @@ def test_the_judge_reads_how_a_thing_is_shaped_as_its_property_not_a_second_thin
     asked = [check["question"] for check in reading.checks_from_prompt(prompt)]  # the judge's reading
     assert shaped in asked
     assert never not in asked
-    # a colour or a word before a noun is not the whole thing it looks like: left as written
-    purple = reading.checks_from_prompt("leaves that look like purple balloons")
-    assert not [check for check in purple if "purple-shaped" in check["question"]]
+    # a colour or a word before a noun is not the whole thing it looks like, nor a pronoun, a material, "what" or a
+    # scene (helper-42's review): left as written
+    for prompt in (
+        "leaves that look like purple balloons",
+        "a man looks like he is tired",
+        "it looks like a storm is coming",
+        "a table that looks like wood",
+        "three clouds that look like rabbits",
+    ):
+        assert not [check for check in reading.checks_from_prompt(prompt) if "-shaped" in check["question"]], prompt
+    assert "Is the man pirate-shaped?" in [
+        c["question"] for c in reading.checks_from_prompt("a man who looks like a pirate")
+    ]
