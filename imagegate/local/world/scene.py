@@ -524,13 +524,17 @@ class _Parser:
             return 0
         words = self.tokens[i : i + 4]
         looks = False  # "... looks like": the thing just named, not the sentence's subject, has the shape
+        if words and words[0] in {"that", "which", "who"}:
+            words, i0 = words[1:] + self.tokens[i + 4 : i + 5], i + 1  # "that looks like", "who looks just like"
+        else:
+            i0 = i
         if words[:2] == ["shaped", "like"]:
-            j = i + 2
-        elif words[:2] in (["looks", "like"], ["look", "like"]):
-            j, looks = i + 2, True  # "a teapot that looks like an owl" is drawn as an SD model draws it: owl-shaped
-        elif words[:3] in (["that", "looks", "like"], ["that", "look", "like"], ["which", "looks", "like"]):
-            j, looks = i + 3, True
-        elif words == ["in", "the", "shape", "of"]:
+            j = i0 + 2
+        elif words[:2] in (["looks", "like"], ["look", "like"], ["looking", "like"]):
+            j, looks = i0 + 2, True  # "a teapot that looks like an owl" is drawn as an SD model draws it: owl-shaped
+        elif words[:3] in (["looks", "just", "like"], ["looks", "exactly", "like"], ["look", "just", "like"]):
+            j, looks = i0 + 3, True
+        elif words[:4] in (["in", "the", "shape", "of"], ["in", "the", "form", "of"]) and i0 == i:
             j = i + 4
         else:
             return 0

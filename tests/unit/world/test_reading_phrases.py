@@ -95,3 +95,19 @@ def test_the_judge_reads_how_a_thing_is_shaped_as_its_property_not_a_second_thin
     assert "Is the man pirate-shaped?" in [
         c["question"] for c in reading.checks_from_prompt("a man who looks like a pirate")
     ]
+
+
+@pytest.mark.parametrize(
+    "prompt, thing, shape",
+    [
+        ("a kettle looking like a frog", "kettle", "frog-shaped"),
+        ("a rug in the form of a fish", "rug", "fish-shaped"),
+        ("a bowl that looks just like a hat", "bowl", "hat-shaped"),
+        ("a kettle which looks like a frog", "kettle", "frog-shaped"),
+    ],
+)
+def test_the_generator_draws_the_shapes_the_judge_asks(prompt, thing, shape):
+    # the judge reads these as a shape of the thing (helper-42: the generator drew a second thing, "form", "look")
+    drawn = {entity.cls: entity.attributes for entity in parse_prompt(prompt).entities}
+    assert drawn == {thing: [shape]}
+    assert f"Is the {thing} {shape}?" in [check["question"] for check in reading.checks_from_prompt(prompt)]
