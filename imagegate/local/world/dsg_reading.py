@@ -64,9 +64,18 @@ _MATERIAL_NOUNS = frozenset(
         """
     )
 )
+# Of those, what clothes are made of: "a man in denim" wears it.
+_FABRICS = frozenset(
+    _words("denim leather silk velvet lace wool cotton linen satin suede tweed fur chiffon nylon polyester")
+)
 # Endings of nouns for people ("actress", "dancer", "sailor", "florist", "fireman"): they wear a fabric, never are
 # made of it.
 _PERSON_ENDINGS = ("ess", "er", "or", "ist", "man", "woman", "men", "women", "ian", "ant", "ent")
+_PEOPLE = frozenset(_words("man woman girl boy person child kid lady guy people artist student teacher chef"))
+# Peoples' adjectives the dictionary lacks ("a Greek marble statue"), and the times of day a noun can name ("a
+# sunset beach", "the night sky": the picture's light, not a property of the thing).
+_PEOPLES = frozenset(_words("greek french dutch swiss thai irish welsh scottish"))
+_TIMES_OF_DAY = frozenset(_words("night sunset sunrise dawn dusk evening morning midnight twilight daytime noon"))
 
 
 def _is_person(noun: str) -> bool:
@@ -75,13 +84,6 @@ def _is_person(noun: str) -> bool:
     return _is_animate(noun) and (last.endswith(_PERSON_ENDINGS) or last in _PEOPLE)
 
 
-_PEOPLES = frozenset(_words("greek french dutch swiss thai irish welsh scottish"))
-_TIMES_OF_DAY = frozenset(_words("night sunset sunrise dawn dusk evening morning midnight twilight daytime noon"))
-_PEOPLE = frozenset(_words("man woman girl boy person child kid lady guy people artist student teacher chef"))
-# Of those, what clothes are made of: "a man in denim" wears it.
-_FABRICS = frozenset(
-    _words("denim leather silk velvet lace wool cotton linen satin suede tweed fur chiffon nylon polyester")
-)
 ATTRIBUTE_KINDS: dict[str, str] = {
     **{w: "material" for w in _MATERIAL_NOUNS},
     **{
@@ -313,12 +315,17 @@ _ART_STYLES = frozenset(
 )
 # Nouns that, with a modifier, name how a picture is made ("concept art", "digital painting").
 _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawing", "sketch", "render", "rendering"})
-# What a thing is "in" without being inside a thing ("in the air", "in the rain"): no containment to check.
-_AMBIENT = frozenset(
-    _words(
-        "air rain wind breeze mist haze distance shade darkness sunshine flight motion action love focus silhouette "
-        "font typeface calligraphy handwriting cursive"
+# How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
+_LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive"))
+# What a thing is "in" without being inside a thing ("in the air", "in the rain", "in a fancy font"): no
+# containment to check.
+_AMBIENT = (
+    frozenset(
+        _words(
+            "air rain wind breeze mist haze distance shade darkness sunshine flight motion action love focus silhouette"
+        )
     )
+    | _LETTERFORMS
 )
 # Words for how a picture is taken (general photography): "a wide lens shot", "an aerial view" (not "a tequila shot").
 _CAMERA_WORDS = frozenset(
@@ -350,8 +357,6 @@ _NOT_LOOKS = frozenset(
         """
     )
 )
-# How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
-_LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive"))
 # Of those, the ones that say how a thing is ("in the air", "in flight", "in the distance"): asked as its state.
 _AMBIENT_STATES = frozenset(_words("air distance shade darkness flight motion silhouette"))
 _BACKDROP_NOUNS = frozenset({"background", "backdrop"})
