@@ -16,7 +16,8 @@ mechanically (no judgement, so any reading is scored the same way):
   backdrop ("a white background") the scene check that asks its colour ("Is the background white?");
 - any other attribute (state, material, shape, texture, size, type, ...): an attribute check on the noun that
   shares a word with the tuple's value (a material's adjective counts as its noun: wooden = wood), or an action check on it whose verb is the value's (DSG files verb
-  states such as "jump" under state); a time of day's or the weather's ("a sunny day": (day, sunny)) is asked by a
+  states such as "jump" under state); of written text ("the cake's writing", "the word") a check on the text by
+  any noun that names it ("Are the words "HAPPY 30TH" written in icing?"); a time of day's or the weather's ("a sunny day": (day, sunny)) is asked by a
   light or scene check naming it ("Is it sunny?");
 - relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
   check on subject and object with the same contract relation ("next to" and "near" count as one; a symmetric
@@ -208,6 +209,11 @@ def _same_noun(a: str, b: str | None) -> bool:
     return b is not None and bool(_noun(a) & _noun(b))
 
 
+def _same_thing(a: str, b: str | None) -> bool:
+    """The same noun, or both name the written text ("the birthday cake's writing" and "the words")."""
+    return _same_noun(a, b) or (b is not None and _is_text_noun(a) and _is_text_noun(b))
+
+
 def covered(question: Question, checks: list[dict]) -> bool:
     """Does one of the checks ask this DSG question? (the rules of the module docstring)"""
     args = question.args
@@ -224,7 +230,7 @@ def covered(question: Question, checks: list[dict]) -> bool:
     if question.category == "attribute color":
         wanted = {colour_name(w) for w in re.findall(r"[a-z]+", " ".join(args[1:]).lower())} - {None}
         return any(
-            (c["kind"] == "colour" and _same_noun(subject, c.get("subject")) and c.get("colour") in wanted)
+            (c["kind"] == "colour" and _same_thing(subject, c.get("subject")) and c.get("colour") in wanted)
             or (
                 c["kind"] == "scene"
                 and _same_noun(subject, c.get("subject"))
@@ -239,7 +245,7 @@ def covered(question: Question, checks: list[dict]) -> bool:
         return any(
             (
                 c["kind"] == "attribute"
-                and _same_noun(subject, c.get("subject"))
+                and _same_thing(subject, c.get("subject"))
                 and bool(_words(str(c.get("attribute", ""))) & value)
             )
             or (

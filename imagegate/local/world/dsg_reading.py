@@ -78,6 +78,11 @@ _PEOPLES = frozenset(_words("greek french dutch swiss thai irish welsh scottish"
 _TIMES_OF_DAY = frozenset(_words("night sunset sunrise dawn dusk evening morning midnight twilight daytime noon"))
 
 
+def _names_text(noun: str) -> bool:
+    """Does the noun name written text ("the lowercase letter", "a caption")?"""
+    return bool(noun.split()) and singular_noun(noun.split()[-1]) in {singular_noun(w) for w in _TEXT_NOUNS}
+
+
 def _is_person(noun: str) -> bool:
     """One who can paint or draw: a person's noun ("a woman", "a painter"), not a cat."""
     last = noun.split()[-1]
@@ -1645,11 +1650,11 @@ class _Reader:
             }
         )
 
-    def text(self, text: str, carrier: _Entity | None, noun: str = "text") -> None:
+    def text(self, text: str, carrier: _Entity | None, noun: str = "text") -> dict | None:
         """Quoted text: on the thing that carries it ("a sign that says 'OPEN'"), or as the text noun that names
-        it ("the word 'DRAW'"), else as text in the image."""
+        it ("the word 'DRAW'"), else as text in the image. Returns the check (None: the text was asked already)."""
         if not text.strip() or text.lower() in (t.lower() for t in self.texts):
-            return
+            return None
         self.texts.append(text)
         if carrier is not None:
             question = f'{"Do" if carrier.plural else "Does"} {self._ref(carrier)} say "{text}"?'
@@ -1657,7 +1662,7 @@ class _Reader:
             question = f'Does the image show the {noun} "{text}"?'
         else:
             question = f'Does the image show the text "{text}"?'
-        self._add(
+        return self._add(
             {
                 "kind": "text",
                 "subject": carrier.noun if carrier is not None else noun,
@@ -1666,6 +1671,26 @@ class _Reader:
                 "question": question,
             }
         )
+
+    def text_property(
+        self, shown: dict, noun: str, kind: str, value: str, *, written: bool = False, article: bool = False
+    ) -> None:
+        """What the letters themselves are ("the word 'broken' made from glass", "'HAPPY 30TH' written in blue
+        icing", "in flowing cursive"): a property of the text, asked of it by its noun ("Is the word "broken"
+        made of glass?"), under the check that asks for the text."""
+        if (noun == "word" and " " in shown["text"].strip()) or (noun == "letter" and len(shown["text"].strip()) > 1):
+            noun = f"{noun}s"  # "the words 'HAPPY 30TH MAYA'", "letters 'fuzzy''
+        be = "Are" if noun in {"words", "letters", "texts"} else "Is"
+        said = f'the {noun} "{shown["text"]}"'
+        if kind == "colour":
+            question, fields = f"{be} {said} {value}?", {"kind": "colour", "colour": value}
+        else:
+            how = "written in" if written or kind != "material" else "made of"
+            question = f"{be} {said} {how} {f'{_article(value)} ' if article else ''}{value}?"
+            fields = {"kind": "attribute", "attribute": value[:64], "attributeKind": kind}
+        if any(c.get("question") == question for c in self.checks):
+            return
+        self._add({**fields, "subject": singular_noun(noun), "parent": shown["id"], "question": question})
 
     def setting(self, kind: str, word: str, question: str | None = None) -> None:
         if (kind, word) in self.settings or (kind == "light" and any(k == kind for k, _ in self.settings)):
@@ -3250,6 +3275,77 @@ class _Parser:
             self.out.setting(kind, phrase, question)
         return self.out.checks
 
+    def _text_medium(self) -> tuple[bool, list[str], int] | None:
+        """At a quote: what its letters are made of or written in, when the words after it say so ("'broken'
+        made from black glass", "'HAPPY 30TH' written in blue icing", "'jazz' in flowing cursive", "'OPEN' in red
+        letters"): (written, the medium's words, the position to read on from: after them, or at them when they
+        are things to ask for too, "made from hotdogs"); None when nothing such follows. A bare
+        "in" after the quote is a medium only when its words are colours or letterforms ("'OPEN' in the window"
+        is a place)."""
+        j = self.i + 1
+        after = self.tokens[j] if j < len(self.tokens) else None
+        if after is None:
+            return None
+        follow = [t.word for t in self.tokens[j + 1 : j + 3]]
+        if after.word in _MADE_OF_PARTICIPLES and follow[:1] and follow[0] in {"of", "from"}:
+            written, start = False, j + 2
+        elif after.word in _MADE_OF_PARTICIPLES and follow == ["out", "of"]:
+            written, start = False, j + 3
+        elif (
+            _is_past(after.word)
+            and verb_lemma(after.word) in _WRITING_VERBS | {"draw", "form", "shape"}
+            and follow[:1]
+            and follow[0] in {"in", "with", "from", "of"}
+        ):
+            written, start = follow[0] in {"in", "with"}, j + 2
+        elif after.tag == "REL" and after.word == "in":
+            written, start = True, j + 1
+        else:
+            return None
+        words: list[str] = []
+        k = start
+        article = start < len(self.tokens) and self.tokens[start].word in {"a", "an", "the"}
+        while k < len(self.tokens):
+            t = self.tokens[k]
+            adjectival = t.tag in {"VERB", "PAST"} and k + 1 < len(self.tokens) and self.tokens[k + 1].tag == "WORD"
+            if not (t.tag == "WORD" or adjectival) or (t.word in _DETERMINERS and words):
+                break
+            if t.word not in _DETERMINERS and t.word not in _QUANTIFIERS:
+                words.append(t.word)
+            k += 1
+        if not words:
+            return None
+        if written and article and words[-1] not in _LETTERFORMS and words[-1] not in _TEXT_NOUNS:
+            return None  # "written in a speech bubble", "in the bowl": where, not what in ("in a fancy font" is)
+        if after.tag == "REL" and not all(
+            colour_name(w) or w in _LETTERFORMS or w in _TEXT_NOUNS or _attribute_kind(w) is not None for w in words
+        ):
+            return None
+        if _is_plural(words[-1]) and words[-1] not in _TEXT_NOUNS and not written:
+            k = start  # "made from hotdogs": the hotdogs are there too, read as things after the letters' stuff
+        return written, ["a", *words] if article else words, k  # "in a fancy font"
+
+    def _letters(self, shown: dict, noun: str, words: list[str], *, written: bool) -> None:
+        """The medium's words asked of the text: its colours ("blue icing": blue), and the stuff or the hand it
+        is in ("icing", "chalk", "flowing cursive", "capital letters")."""
+        rest: list[str] = []
+        article = words[:1] == ["a"]
+        letters = words[-1] in _TEXT_NOUNS or words[-1] in _LETTERFORMS
+        for word in words[article:]:
+            colour = colour_name(word)
+            if colour is not None and (word not in _MATERIAL_NOUNS or letters):  # "gold letters": gold-coloured
+                self.out.text_property(shown, noun, "colour", word)
+            elif word not in QUALITY_WORDS:
+                rest.append(word)
+        if not rest or (len(rest) == 1 and rest[0] in _TEXT_NOUNS):
+            return  # "in red letters": red, and letters they are
+        if rest[-1] in _TEXT_NOUNS or rest[-1] in _LETTERFORMS:
+            hand = " ".join(rest[-3:])  # "in capital letters", "in a fancy font"
+            self.out.text_property(shown, noun, "other", hand, written=True, article=article)
+        else:
+            stuff = " ".join(rest) if len(rest) <= 2 else rest[-1]  # "broken shattered black glass": glass
+            self.out.text_property(shown, noun, "material", stuff, written=written)
+
     def _surface_written_on(self, carrier: _Entity | None) -> _Entity | None:
         """A quote named as text ("the word 'START'", "with the words 'made it safe'") or written by someone ("a
         robot writing 'Ethics 101'") and then put on or in a thing ("on a blue t-shirt", "in a speech bubble",
@@ -3484,15 +3580,32 @@ class _Parser:
                 self.text_noun = self.text_owner = None
             if tag == "QUOTE":
                 quote = self.quotes[int(token.value)]
+                medium = self._text_medium()
+                noun = self.text_noun or "text"
                 surface = self._surface_written_on(carrier)
                 if surface is not None:
-                    self.out.text(quote, surface)  # "the word 'START' on a t-shirt": the t-shirt says it
+                    shown = self.out.text(quote, surface)  # "the word 'START' on a t-shirt": the t-shirt says it
+                    if shown is not None and medium is not None:
+                        self._letters(shown, noun, medium[1], written=medium[0])
                     continue
                 if self.text_noun is not None and (carrier is None or self.text_free):
-                    self.out.text(quote, None, self.text_noun)  # "the word 'DRAW'", "letters 'fuzzy'"
+                    shown = self.out.text(quote, None, self.text_noun)  # "the word 'DRAW'", "letters 'fuzzy'"
                 else:
-                    self.out.text(quote, self._text_holder(carrier))
+                    shown = self.out.text(quote, self._text_holder(carrier))
                 self.i += 1
+                if (
+                    medium is not None
+                    and shown is not None
+                    and shown.get("parent")
+                    and (_names_text(shown["subject"]) or not medium[0])
+                ):
+                    # "the letter 'b' made out of fire", "a sculpture of the letter 'W' made from wire": the thing
+                    # that shows the text is made of it ("written in chalk" is the letters')
+                    medium = None
+                if medium is not None:
+                    if shown is not None:
+                        self._letters(shown, noun, medium[1], written=medium[0])
+                    self.i = max(self.i, medium[2])  # its words are the letters' stuff, no thing of their own
                 continue
             if tag == "PUNCT":
                 if token.word in ".;:!?":  # a colon opens a list of its own ("a breakfast table: two eggs ...")

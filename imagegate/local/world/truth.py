@@ -27,7 +27,9 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   inside (subject's centre in the object's box and at most 0.6 of its width and height); between (subject's
   centre between the two objects' centres on x or on y); behind / in front of by SeenObject.depth (the layer
   perceive reads back, larger = further back, 0 when drawn without one) and horizontal overlap;
-- text: a decoded text band equal to the text (case and spacing ignored);
+- text: a decoded text band equal to the text (case and spacing ignored); what the letters themselves are (a
+  colour or an attribute of "the word", "the text", "the letters" with no such thing drawn: "Is the word
+  "broken" made of glass?", "Is the text "OPEN" red?") is None: the world draws text as plain glyphs;
 - scene, light, style: the world's one recognised value (vocabulary's word tables map a prompt's word to it);
   a value the world never draws (a "blue background", an "oil painting" it has no frame for) is None;
 - a thing drawn as the setting ("a city in the background": the scene is a city) is there and in the background;
@@ -59,6 +61,8 @@ NEXT_TO_DY, NEXT_TO_DX = 0.2, 0.5
 NEAR_DISTANCE = 0.35
 ON_GAP = 0.08
 INSIDE_SHARE = 0.6
+# What names written text itself (the evaluator asks "Is the word "broken" made of glass?" of it).
+_TEXT_NOUNS = frozenset({"text", "word", "words", "letter", "letters", "lettering", "writing", "message", "title"})
 # Each kind's values the world draws (anything else is undecidable).
 _SETTINGS = {
     "scene": (vocab.SCENE_WORDS, frozenset(vocab.SCENE_COLOURS)),
@@ -236,6 +240,8 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
     if kind in _SETTINGS:
         return _setting(kind, check, percept)
     found = told_apart(_instances(percept, str(check.get("subject", ""))), check.get("subjectLabel"))
+    if not found and kind in {"colour", "attribute"} and str(check.get("subject", "")) in _TEXT_NOUNS:
+        return None  # the letters' colour or stuff: the world draws text as plain glyphs
     if not found:
         as_scene = _drawn_as_scene(percept, str(check.get("subject", "")))
         if as_scene is None:

@@ -2138,6 +2138,21 @@ PHRASINGS = [
     ("a pixel art of a castle", "Is the image in a pixel art style?", "Is there a pixel art?"),
     ("a section of a fence by a road", "Is there a fence?", "Is there a section?"),
     ("a clock from the 1 9 5 0 s", "Is there a clock?", "Is there a s?"),
+    # what the letters themselves are: made of, written in, a colour, a hand; a place after "in" stays a place
+    ("the word 'ice' made from melting snow", 'Is the word "ice" made of melting snow?', "Is there snow in the image?"),
+    ('a pie with "MOM" written in whipped cream', 'Is the text "MOM" written in whipped cream?', "Is there a cream?"),
+    ("a door with 'KEEP OUT' painted in yellow", 'Is the text "KEEP OUT" yellow?', "Is the door yellow?"),
+    ("a card with the words 'thank you' in curly cursive", 'Are the words "thank you" written in curly cursive?', ""),
+    ("a shop sign saying 'BAKERY' in a bold font", 'Is the text "BAKERY" written in a bold font?', ""),
+    ("a note with 'hi' written in a bottle", "Is there a bottle?", 'Is the text "hi" written in a bottle?'),
+    ("a banner that says 'SALE' in the window", "Is there a window?", 'Is the text "SALE" window?'),
+    ("the letters 'zoo' made from toy animals", 'Are the letters "zoo" made of toy animals?', ""),
+    ("the letters 'zoo' made from toy animals", "Are there animals?", ""),
+    (
+        "a tile engraved with the letter 'K' made of gold",
+        "Is the letter made of gold?",
+        'Is the text "K" made of gold?',
+    ),
 ]
 
 
@@ -2154,3 +2169,22 @@ def test_a_medium_that_hangs_in_the_scene_is_still_a_thing():
 
 def test_a_comparative_after_is_is_still_a_property():
     assert "Is the tea warmer?" in questions("the tea is warmer")
+
+
+def test_what_the_letters_are_made_of_is_asked_of_the_text_and_the_world_says_it_cannot_tell():
+    # Given a prompt that says what its words are written in, and an image with the carrier and the words drawn
+    checks = dsg_reading.checks_from_prompt("a chalkboard with the words 'DAILY SPECIALS' written in pink chalk")
+    text = next(c for c in checks if c["kind"] == "text")
+    letters = [c for c in checks if c.get("parent") == text["id"]]
+    board = SeenObject(concept_code("chalkboard"), "black", 0.5, 0.5, 0.6, 0.4)
+    drawn = Percept(objects=[board], texts=["DAILY SPECIALS"])
+    # Then the colour and the stuff are the text's (children of its check), and no "pink chalk" thing is asked for
+    assert {c["kind"] for c in letters} == {"colour", "attribute"}
+    assert not any(c["kind"] == "entity" and c["subject"] == "chalk" for c in checks)
+    # and the world, which draws letters as plain glyphs, answers the text and leaves its stuff undecided
+    assert truth.satisfied(text, drawn) is True
+    assert all(truth.satisfied(c, drawn) is None for c in letters)
+    # and a coverage of a DSG tuple on "the board's writing" counts the text's check, by any noun naming the text
+    wanted = coverage.Question("p", "attribute material", "attribute", ("chalkboard's writing", "chalk"))
+    assert coverage.covered(wanted, checks)
+    assert not coverage.covered(coverage.Question("p", "attribute material", "attribute", ("board", "chalk")), checks)
