@@ -428,6 +428,7 @@ _PROCESS_VERBS = frozenset(
         hum buzz whir whirr chime creak sparkle dazzle glimmer illuminate light darken set dawn loom tower stand
         lie sit rest wait change morph dissolve evaporate condense emerge disappear vanish appear approach
         arrive depart leave pass cross land crash sink drown decay wither peel flake chip warp bend stretch
+        wind meander babble crackle gurgle rustle rush cascade lap bustle sprawl glitter howl whirl churn seethe
         """
     )
 )
@@ -3133,14 +3134,14 @@ class _Parser:
         if head in vocab.SCENE_WORDS and not self._placed_thing():
             self.out.setting("scene", head)  # "a dog on a sunny beach": the beach, and its light
             self._weather(phrase)
-            if head in _MASS_SCENES:
-                for colour in phrase.colours:
-                    self.out.scene_colour(head, colour)  # "a clear blue sky": the sky's colour
-            for word, _ in phrase.attributes:
+            for colour in phrase.colours:
+                self.out.scene_colour(head, colour)  # "a clear blue sky", "a green field": the place's colour
+            for word, kind in phrase.attributes:
                 if word in vocab.LIGHT_WORDS:
                     self.out.setting("light", word)
-                elif lexicon.is_adjective(word):
-                    # "an empty room", "a crowded street": the place's own property, asked of the place
+                elif lexicon.is_adjective(word) or kind == "state":
+                    # "an empty room", "a crowded street", "a deserted beach", "a winding river": the place's own
+                    # property, asked of the place
                     verb = "Are" if phrase.plural else "Is"
                     self.out.setting(
                         "scene", f"{word} {head}", f"{verb} the {_plural(head) if phrase.plural else head} {word}?"
@@ -3274,6 +3275,27 @@ class _Parser:
                 question = f"Is the {place} {adjective}?"  # "a cozy living room": Is the living room cozy?
             self.out.setting(kind, phrase, question)
         return self.out.checks
+
+    def _trailing_relation(self, token: _Token) -> bool:
+        """A relation word that ends its phrase, with no object ("looking down at a dog below", "a bridge with a
+        river beneath"): the thing just named is so placed from the one the clause is about (the dog below the
+        cat). Reads it and returns True; False when something follows it or nothing is there to relate."""
+        after = self.peek(1)
+        reference = self.topic or self.sentence_subject
+        if (
+            token.value not in {"above", "below", "under", "behind"}
+            or token.word not in {"above", "below", "beneath", "underneath", "behind"}
+            or (after is not None and after.tag != "PUNCT" and after.word not in {"and", "but"})
+            or self.last is None
+            or reference is None
+            or reference is self.last
+            or self.i == 0
+            or self.tokens[self.i - 1].tag != "WORD"  # "the right arm is behind": where it is, not from whom
+        ):
+            return False
+        self.i += 1
+        self.out.relation(self.last, token.value, reference)
+        return True
 
     def _text_medium(self) -> tuple[bool, list[str], int] | None:
         """At a quote: what its letters are made of or written in, when the words after it say so ("'broken'
@@ -3813,6 +3835,8 @@ class _Parser:
                 pair = self.group[-2:] if len(self.group) >= 2 else self.out.entities[-2:]
                 if len(pair) == 2 and pair[0] is not pair[1]:
                     self.out.relation(pair[0], "next to", pair[1])
+                continue
+            if tag == "REL" and self._trailing_relation(token):
                 continue
             if tag == "REL":
                 self.i += 1

@@ -2148,6 +2148,16 @@ PHRASINGS = [
     ("a banner that says 'SALE' in the window", "Is there a window?", 'Is the text "SALE" window?'),
     ("the letters 'zoo' made from toy animals", 'Are the letters "zoo" made of toy animals?', ""),
     ("the letters 'zoo' made from toy animals", "Are there animals?", ""),
+    # a relation word that ends its phrase places the thing just named from the one the clause is about
+    ("an owl on a branch, watching a mouse below", "Is the mouse below the owl?", "Is there a below?"),
+    ("a tower with a moat beneath", "Is the moat under the tower?", "Is the tower under the moat?"),
+    ("the left hand is behind and the right is up", "Is there a left hand?", "Is the left hand behind the right?"),
+    # what a thing does by itself, said before it, is its state; a place keeps its colour and its state
+    ("a crackling campfire by a tent", "Is the campfire crackling?", "Is there a crackling campfire?"),
+    ("a meandering stream", "Is the stream meandering?", "Is there a meandering stream?"),
+    ("a rocking chair on a porch", "Is there a rocking chair?", "Is the chair rocking?"),
+    ("a red tractor in a yellow field", "Is the field yellow?", "Is the tractor yellow?"),
+    ("a deserted street at night", "Is the street deserted?", "Is there a deserted?"),
     (
         "a tile engraved with the letter 'K' made of gold",
         "Is the letter made of gold?",
