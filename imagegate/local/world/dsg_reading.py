@@ -677,6 +677,12 @@ _WEATHER_NOUNS = {"rain": "rainy", "drizzle": "rainy", "downpour": "rainy", "fog
 _WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
 # Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
 # sushi" sushi on a plate.
+# Words that place a thing with no object named, from the one the clause is about ("a dog below", "gulls circling
+# overhead", "a lake nearby"): the contract relation each says.
+_TRAILING_PLACES = {
+    "above": "above", "below": "below", "beneath": "under", "underneath": "under", "behind": "behind",
+    "overhead": "above", "nearby": "near",
+}  # fmt: skip
 _CONTAINERS = {
     **{w: "inside" for w in _words("bowl cup glass mug jar vase basket box bucket pot pan bottle can bag crate")},
     **{w: "inside" for w in _words("barrel jug pitcher carton tin kettle bin sack pail tub teapot flask jug")},
@@ -3281,20 +3287,39 @@ class _Parser:
         river beneath"): the thing just named is so placed from the one the clause is about (the dog below the
         cat). Reads it and returns True; False when something follows it or nothing is there to relate."""
         after = self.peek(1)
-        reference = self.topic or self.sentence_subject
+        before = self.tokens[self.i - 1] if self.i > 0 else None
+        # who it is placed from: the one the clause is about, else the sentence's, else the first thing named
+        reference = next(
+            (
+                e
+                for e in (self.topic, self.sentence_subject, *self.out.entities[:1])
+                if e is not None and e is not self.last
+            ),
+            None,
+        )
         if (
-            token.value not in {"above", "below", "under", "behind"}
-            or token.word not in {"above", "below", "beneath", "underneath", "behind"}
-            or (after is not None and after.tag != "PUNCT" and after.word not in {"and", "but"})
+            token.word not in _TRAILING_PLACES
+            or (
+                after is not None
+                and after.tag != "PUNCT"
+                and after.word not in {"and", "but"}
+                # "zebras graze nearby on the savanna": then where they are
+                and not (token.word in {"overhead", "nearby"} and after.tag == "REL")
+            )
             or self.last is None
+            or _is_clothing(self.last.noun.split()[-1])  # "a doll with a hoody nearby": the doll is, not the hoody
             or reference is None
-            or reference is self.last
-            or self.i == 0
-            or self.tokens[self.i - 1].tag != "WORD"  # "the right arm is behind": where it is, not from whom
+            or before is None
+            # "the right arm is behind": where it is, not from whom; "seagulls circling overhead", "zebras graze
+            # nearby", "a drone flying high overhead": the one doing it
+            or not (
+                before.tag == "WORD"
+                or (token.word in {"overhead", "nearby"} and (before.tag == "VERB" or before.word in {"high", "low"}))
+            )
         ):
             return False
         self.i += 1
-        self.out.relation(self.last, token.value, reference)
+        self.out.relation(self.last, _TRAILING_PLACES[token.word], reference)
         return True
 
     def _text_medium(self) -> tuple[bool, list[str], int] | None:
@@ -3639,6 +3664,8 @@ class _Parser:
                     self.group = []
                 negated = after_copula = False
                 self.i += 1
+                continue
+            if tag == "ADV" and self._trailing_relation(token):
                 continue
             if tag in {"SKIP", "ADV", "AUX"}:
                 self.i += 1

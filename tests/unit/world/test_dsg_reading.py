@@ -2151,6 +2151,9 @@ PHRASINGS = [
     # a relation word that ends its phrase places the thing just named from the one the clause is about
     ("an owl on a branch, watching a mouse below", "Is the mouse below the owl?", "Is there a below?"),
     ("a tower with a moat beneath", "Is the moat under the tower?", "Is the tower under the moat?"),
+    ("a pier with gulls wheeling overhead", "Are the gulls above the pier?", "Is the pier above the gulls?"),
+    ("a farmhouse and cows grazing nearby in the meadow", "Are the cows near the farmhouse?", ""),
+    ("a scarecrow with a straw hat nearby", "Is there a scarecrow?", "Is the hat near the scarecrow?"),
     ("the left hand is behind and the right is up", "Is there a left hand?", "Is the left hand behind the right?"),
     # what a thing does by itself, said before it, is its state; a place keeps its colour and its state
     ("a crackling campfire by a tent", "Is the campfire crackling?", "Is there a crackling campfire?"),
