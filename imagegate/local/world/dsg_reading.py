@@ -2993,12 +2993,15 @@ class _Parser:
             in _words(
                 """
                 pair couple group bunch pile set collection herd flock crowd pack number lot lots row stack dozen
-                handful team swarm school family arrangement assortment variety selection array cluster
+                handful team swarm school family arrangement assortment variety selection array cluster heap
                 """
             )
         ):
             self.i += 1
             entity, inner = self.noun_phrase(generic=generic)
+            if entity is not None and last_word in _ARRANGEMENTS:
+                # "a stack of five books", "a row of motorcycles": how they are arranged, a state of theirs
+                self.out.attribute(entity, f"in a {last_word}", "state")
             said = _COLLECTIVE_COUNTS.get(last_word)
             if entity is not None and inner is not None and inner.count is None and not inner.at_least:
                 if said is not None and last_word == "pair" and entity.noun.split()[-1] in _PAIR_NOUNS:

@@ -2153,6 +2153,9 @@ PHRASINGS = [
     ("a tower with a moat beneath", "Is the moat under the tower?", "Is the tower under the moat?"),
     ("a pier with gulls wheeling overhead", "Are the gulls above the pier?", "Is the pier above the gulls?"),
     ("a farmhouse and cows grazing nearby in the meadow", "Are the cows near the farmhouse?", ""),
+    # how several things are arranged is their state ("in a stack"), asked beside them
+    ("a stack of old vinyl records", "Are the records in a stack?", "Is there a stack?"),
+    ("a heap of laundry on a bed and a row of shoes", "Are the shoes in a row?", "Is there a row?"),
     ("a scarecrow with a straw hat nearby", "Is there a scarecrow?", "Is the hat near the scarecrow?"),
     ("the left hand is behind and the right is up", "Is there a left hand?", "Is the left hand behind the right?"),
     # what a thing does by itself, said before it, is its state; a place keeps its colour and its state
