@@ -78,6 +78,18 @@ _PEOPLES = frozenset(_words("greek french dutch swiss thai irish welsh scottish"
 _TIMES_OF_DAY = frozenset(_words("night sunset sunrise dawn dusk evening morning midnight twilight daytime noon"))
 
 
+# Things whose middle is on them, not in them ("in the middle of a table": on it).
+_SURFACES = frozenset(
+    _words("table desk counter countertop plate tray platter shelf bed rug carpet lawn floor ground road street page")
+)
+
+
+def _said_middle_of(tokens: list[_Token], relation: _Token) -> bool:
+    """Was the relation said as "in the middle / center of" (its first word, the rest read as one phrase)?"""
+    k = next((n for n, t in enumerate(tokens) if t is relation), -1)
+    return k >= 0 and any(t.word in {"middle", "center", "centre"} for t in tokens[k + 1 : k + 3])
+
+
 def _names_text(noun: str) -> bool:
     """Does the noun name written text ("the lowercase letter", "a caption")?"""
     return bool(noun.split()) and singular_noun(noun.split()[-1]) in {singular_noun(w) for w in _TEXT_NOUNS}
@@ -806,6 +818,16 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "at the top of": "above",
                 "on top of": "on",
                 "on the top of": "on",
+                # a part of a thing named as where ("on the back of an elephant", "on the edge of a cliff"): the
+                # thing itself (the world, and a picture's reader, place things on wholes)
+                "on the back of": "on",
+                "on the edge of": "on",
+                "on the surface of": "on",
+                "at the edge of": "near",
+                "in the middle of": "inside",
+                "in the center of": "inside",
+                "in the centre of": "inside",
+                "at the foot of": "near",
                 "in the front of": "in front of",
                 "in the back of": "behind",
                 "atop": "on",
@@ -4044,7 +4066,14 @@ class _Parser:
                     continue  # "balancing on the left leg", "lying on his back": a posture, no thing on another
                 if obj is not None and subject is not None and token.value != "between":
                     start = len(self.out.checks)
-                    self.out.relation(subject, token.value, obj)
+                    relation = token.value
+                    if (
+                        relation == "inside"
+                        and _said_middle_of(self.tokens, token)
+                        and singular_noun(obj.noun.split()[-1]) in _SURFACES
+                    ):
+                        relation = "on"  # "a vase in the middle of a table": on it (in a room: inside)
+                    self.out.relation(subject, relation, obj)
                     if support is not None and support is not obj:
                         self.out.relation(support, token.value, obj)
                     if subject is self.topic:

@@ -2153,6 +2153,20 @@ PHRASINGS = [
     ("a tower with a moat beneath", "Is the moat under the tower?", "Is the tower under the moat?"),
     ("a pier with gulls wheeling overhead", "Are the gulls above the pier?", "Is the pier above the gulls?"),
     ("a farmhouse and cows grazing nearby in the meadow", "Are the cows near the farmhouse?", ""),
+    # a part of a thing named as where is the thing: on its back, on its edge, in its middle (on a surface)
+    ("a parrot on the back of a goat", "Is the parrot on the goat?", "Is there a back?"),
+    ("a cup on the edge of a sink", "Is the cup on the sink?", "Is there an edge?"),
+    (
+        "a candle in the middle of a dinner table",
+        "Is the candle on the dinner table?",
+        "Is the dinner table inside the candle?",
+    ),
+    (
+        "a statue in the middle of a courtyard",
+        "Is the statue inside the courtyard?",
+        "Is the courtyard inside the statue?",
+    ),
+    ("a hut at the foot of a volcano", "Is the hut near the volcano?", "Is there a foot?"),
     # how several things are arranged is their state ("in a stack"), asked beside them
     ("a stack of old vinyl records", "Are the records in a stack?", "Is there a stack?"),
     ("a heap of laundry on a bed and a row of shoes", "Are the shoes in a row?", "Is there a row?"),
