@@ -2887,6 +2887,8 @@ class _Parser:
         self.last_end = -1  # the token index right after the last entity's phrase
         self.owners: dict[str, _Entity] = {}  # entity id -> whose it is ("his hand": the man)
         self.fronted_used = False  # the fronted place or relation has found its (first) subject
+        # a fronted place set aside while a participle says more of one listed thing, taken up at the next comma
+        self.fronted_paused: tuple[str, str, _Entity | None] | None = None
         self.text_free = False  # the text noun opens its own item: the quote is no other thing's
         self.relating: _Entity | None = None  # the subject of the relation whose object is being read
         self.relation_word: str | None = None  # that relation ("above": a scene word after it is a thing)
@@ -3647,7 +3649,15 @@ class _Parser:
             if self._one_and_the_other():
                 continue
             if self.fronted_used and tag in {"REL", "VERB", "PAST", "COP", "HAVE", "PREP", "TEXTVERB", "PLACE"}:
+                # "In the background I can see posts attached to the wall, buildings and trees": a participle
+                # after a listed thing says more of it; the list goes on after the comma, still in the background
+                # ("dried leaves on the ground and trees": a place of one listed thing, then the list goes on)
+                reduced = tag in {"PAST", "REL"} or (tag == "VERB" and token.word.endswith("ing"))
+                after_thing = self.i > 0 and self.tokens[self.i - 1].tag == "WORD"
+                self.fronted_paused = self.fronted if reduced and after_thing else None
                 self.fronted, self.fronted_used = None, False
+            elif self.fronted_paused is not None and tag in {"COP", "AUX", "HAVE", "TEXTVERB", "PRON"}:
+                self.fronted_paused = None  # "..., a man is standing": a clause of its own
             if tag in {"WORD", "REL", "VERB", "PAST", "HAVE", "PREP", "PUNCT"} and token.word != ",":
                 self.text_noun = self.text_owner = None
             if tag == "QUOTE":
@@ -3684,9 +3694,12 @@ class _Parser:
                     self.last_topic = self.topic or self.last_topic
                     self.topic, carrier, self.last, self.fronted = None, None, None, None
                     self.fronted_used = False
+                    self.fronted_paused = None
                     self.sentence_subject = None
                     self.scene_topic = None
                     self.group = []
+                elif token.word == "," and self.fronted_paused is not None:
+                    self.fronted, self.fronted_used, self.fronted_paused = self.fronted_paused, True, None
                 negated = after_copula = False
                 self.i += 1
                 continue
@@ -3703,6 +3716,8 @@ class _Parser:
                 # "a cat and a dog": a new phrase; "and" keeps a pending "between X and Y" alive; "the cat is
                 # black and the dog is white": a new clause may start
                 after_copula = False
+                if self.fronted_paused is not None and token.word == "and":
+                    self.fronted, self.fronted_used, self.fronted_paused = self.fronted_paused, True, None
                 self.i += 1
                 continue
             if tag == "PRON":

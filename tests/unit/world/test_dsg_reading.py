@@ -2167,6 +2167,18 @@ PHRASINGS = [
         "Is the courtyard inside the statue?",
     ),
     ("a hut at the foot of a volcano", "Is the hut near the volcano?", "Is there a foot?"),
+    # a fronted place holds for the whole list, past a participle or a place that says more of one listed thing
+    (
+        "In the background I see houses built on a hill, a church and pine trees.",
+        "Is the church in the background?",
+        "",
+    ),
+    ("On the left there are cups on a tray and a teapot.", "Is the teapot on the left of the image?", ""),
+    (
+        "In the background there is a wall. A man stands by a door.",
+        "Is the wall in the background?",
+        "Is the man in the background?",
+    ),
     # how several things are arranged is their state ("in a stack"), asked beside them
     ("a stack of old vinyl records", "Are the records in a stack?", "Is there a stack?"),
     ("a heap of laundry on a bed and a row of shoes", "Are the shoes in a row?", "Is there a row?"),
