@@ -2887,6 +2887,7 @@ class _Parser:
         self.last_end = -1  # the token index right after the last entity's phrase
         self.owners: dict[str, _Entity] = {}  # entity id -> whose it is ("his hand": the man)
         self.fronted_used = False  # the fronted place or relation has found its (first) subject
+        self.backdrop_end = -1  # where the backdrop just named ends ("the background is pink")
         # a fronted place set aside while a participle says more of one listed thing, taken up at the next comma
         self.fronted_paused: tuple[str, str, _Entity | None] | None = None
         self.text_free = False  # the text noun opens its own item: the quote is no other thing's
@@ -3159,6 +3160,7 @@ class _Parser:
             self.out.setting("style", " ".join(words)[:64])  # "concept art", "a digital painting": how it is made
             return None, phrase
         if last_word in _BACKDROP_NOUNS:
+            self.backdrop_end = self.i  # "the background is pink": what the copula says next is the backdrop's
             for colour in phrase.colours:
                 self.out.setting("scene", f"{colour} {last_word}", f"Is the {last_word} {colour}?")
             for word, _ in phrase.attributes:
@@ -3308,6 +3310,28 @@ class _Parser:
                 question = f"Is the {place} {adjective}?"  # "a cozy living room": Is the living room cozy?
             self.out.setting(kind, phrase, question)
         return self.out.checks
+
+    def _backdrop_is(self) -> bool:
+        """At a copula right after the backdrop ("a cat, the background is pink", "The background is completely
+        blurred", "Background of the image is white"): its colours and properties, asked of the background ("Is
+        the background pink?"). Reads them and returns True; False when no backdrop was just named."""
+        between = [t.word for t in self.tokens[self.backdrop_end : self.i]] if self.backdrop_end >= 0 else ["?"]
+        if not all(w in {"of", "the", "this", "that", "image", "picture", "photo", "scene"} for w in between):
+            return False
+        said: list[str] = []
+        j = self.i + 1
+        while j < len(self.tokens) and self.tokens[j].tag in {"ADV", "WORD", "PAST", "JOIN"}:
+            if self.tokens[j].tag != "ADV" and self.tokens[j].word not in _DETERMINERS:
+                said.append(self.tokens[j].word)
+            j += 1
+        if not said or any(lexicon.is_noun(w) and not lexicon.is_adjective(w) and not colour_name(w) for w in said):
+            return False  # "the background is a forest": a setting, read as one
+        self.i, self.backdrop_end = j, -1
+        for word in said:
+            if word in {"and", "color", "colour", "colored", "coloured"}:
+                continue
+            self.out.setting("scene", f"{word} background", f"Is the background {word}?")
+        return True
 
     def _trailing_relation(self, token: _Token) -> bool:
         """A relation word that ends its phrase, with no object ("looking down at a dog below", "a bridge with a
@@ -3750,6 +3774,8 @@ class _Parser:
             if tag == "RELPRON":
                 self.topic = self.last or self.topic
                 self.i += 1
+                continue
+            if tag == "COP" and self._backdrop_is():
                 continue
             if tag == "COP":
                 after_copula = True

@@ -2179,6 +2179,11 @@ PHRASINGS = [
         "Is the wall in the background?",
         "Is the man in the background?",
     ),
+    # what the copula says of the backdrop is the background's ("the background is grey")
+    ("a red car, the background is grey", "Is the background grey?", "Is the car grey?"),
+    ("A goat on a hill. The background is slightly blurred.", "Is the background blurred?", ""),
+    ("Background of the photo is plain white.", "Is the background white?", ""),
+    ("the background is a city", "Is the scene a city?", "Is the background city?"),
     # how several things are arranged is their state ("in a stack"), asked beside them
     ("a stack of old vinyl records", "Are the records in a stack?", "Is there a stack?"),
     ("a heap of laundry on a bed and a row of shoes", "Are the shoes in a row?", "Is there a row?"),
