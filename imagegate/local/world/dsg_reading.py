@@ -689,6 +689,10 @@ _WEATHER_NOUNS = {"rain": "rainy", "drizzle": "rainy", "downpour": "rainy", "fog
 _WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
 # Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
 # sushi" sushi on a plate.
+# Verbs whose "with" names a partner, not a thing had ("arguing with a radish", "playing with a ball").
+_WITH_PARTNER_VERBS = frozenset(
+    _words("argue talk fight play dance chat speak compete wrestle flirt kiss hug cuddle share meet battle struggle")
+)
 # Words that place a thing with no object named, from the one the clause is about ("a dog below", "gulls circling
 # overhead", "a lake nearby"): the contract relation each says.
 _TRAILING_PLACES = {
@@ -4145,6 +4149,21 @@ class _Parser:
                 ):
                     owner = None  # "sitting on the floor with their left hand ...": the hand is theirs, not the floor's
                 entity, _ = self.noun_phrase()
+                if (
+                    owner is None
+                    and token.word == "with"
+                    and previous is not None
+                    and previous.tag == "VERB"
+                    and self.topic is not None
+                    and _is_animate(self.topic.noun)
+                    and entity is not None
+                    and not _is_animate(entity.noun)
+                    and singular_noun(entity.noun.split()[-1]) not in _BODY_PARTS  # "standing with legs crossed"
+                    and not {verb_lemma(previous.word), *lexicon.verb_lemmas(previous.word)} & _WITH_PARTNER_VERBS
+                ):
+                    # "a man walking with an umbrella", "posing with some fruit", "a dog lying with a remote": the
+                    # one acting has it ("playing with a kitten", "arguing with a radish" is no having)
+                    owner = self.topic
                 if token.word == "with" and owner is not None and entity is not None:
                     owner = self._wearer_holding(owner, entity)
                 if entity is None and self.text_noun is not None and token.word == "with" and owner is not None:

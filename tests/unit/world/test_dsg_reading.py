@@ -2184,6 +2184,11 @@ PHRASINGS = [
     ("A goat on a hill. The background is slightly blurred.", "Is the background blurred?", ""),
     ("Background of the photo is plain white.", "Is the background white?", ""),
     ("the background is a city", "Is the scene a city?", "Is the background city?"),
+    # "with" a thing right after one acting: the one acting has it (not a partner, not a body part)
+    ("a hiker climbing with a walking stick", "Does the hiker have a walking stick?", ""),
+    ("an old man sleeping with a newspaper", "Does the man have a newspaper?", ""),
+    ("a boy arguing with a vending machine", "Is there a vending machine?", "Does the boy have a vending machine?"),
+    ("a dancer standing with arms raised", "Are there arms?", "Does the dancer have arms?"),
     # how several things are arranged is their state ("in a stack"), asked beside them
     ("a stack of old vinyl records", "Are the records in a stack?", "Is there a stack?"),
     ("a heap of laundry on a bed and a row of shoes", "Are the shoes in a row?", "Is there a row?"),
