@@ -261,6 +261,31 @@ _POSITION_WORDS = {
 _NEW_INSTANCE = frozenset({"another", "other", "second", "third", "fourth", "different", "separate"})
 # A count laid out per instance (the rewriter's layout for a count): "side by side", "in a row".
 _COUNT_LAYOUTS = ("side by side", "in a row", "lined up", "evenly spaced", "spaced apart", "one next to the other")
+# What follows "in" without being a place to be inside ("a flag in the wind", "skyscrapers in the distance",
+# "a rabbit doubled over in pain", "a shield in a fighting stance"): weather, air, light and states, general English.
+_NO_PLACE_NOUNS = frozenset(
+    word_list(
+        """
+    air wind breeze mist fog haze smoke steam rain snow storm snowstorm rainstorm sandstorm blizzard drizzle sun
+    sunlight sunshine moonlight starlight light shadow shadows shade dark darkness distance silhouette pain love
+    motion action flight mid stance pose position shape form style manner way color colour tone focus hurry line
+    order rest peace silence ink paint marker pencil crayon chalk charcoal
+    """
+    )
+)
+# How several things lie together, said before them ("a pile of leaves", "a stack of five books"): the things are
+# drawn, no thing called a pile ("sitting in a pile of leaves" is in the leaves).
+_ARRANGEMENTS = frozenset({"pile", "stack", "heap", "mound", "cluster", "clump", "row"})
+# Participles after which "in" names the stuff a thing is covered, made or shown in, not a place: "a tree covered in
+# blossoms", "the flag painted in rusty iron", "the number written in black marker", "a figure shrouded in mist".
+_COVERED_IN = frozenset(
+    word_list(
+        """
+    covered coated wrapped dressed clad shrouded draped bathed dipped drenched soaked smeared caked painted drawn
+    written sketched rendered carved made done printed engraved outlined framed lit bound cast
+    """
+    )
+)
 _MAX_UNKNOWN_RUN = 3  # adjectives we don't know ("a fluffy cat") keep the pending article/colour
 
 
@@ -391,6 +416,7 @@ class _Pending:
 class _Parser:
     def __init__(self, prompt: str) -> None:
         self.tokens, self.quoted = tokenize(prompt)
+        self.proper = _proper_nouns(prompt)  # capitalised mid-sentence: a name ("in Venice", "in Times Square")
         self.spec = SceneSpec()
         self.pending = _Pending()
         self.subject: int | None = None  # the entity the clause is about
@@ -401,6 +427,7 @@ class _Parser:
         self.twins: dict[int, int] = {}  # a pair split by colour ("one black and one white"): first -> second
         self.holder: tuple[int, str] | None = None  # "a cup of", "a jar filled with": what the next thing is in
         self.with_owner: int | None = None  # "a teapot with tea inside": who the with-phrase is about
+        self.last_named: int | None = None  # the entity the last noun named
         self.scene_by_name = False  # the scene came from a word naming a thing's kind ("a park bench")
         self.clause_nouns = 0  # things named since the clause began (a list item, a sentence)
         self.joined: list[int] = []  # "a red apple and a green pear on a plate": the apple, joined to the pear
@@ -769,6 +796,7 @@ class _Parser:
         )
         worn_by = self._wearer(i, cls)
         index = self._resolve(mention, pending)
+        self.last_named = index
         self.noun_end = i + length
         surface = self.tokens[i + length - 1]
         one_garment = surface in vocab.PAIR_NOUNS or surface in {"jeans", "pants", "trousers", "shorts", "leggings"}
@@ -806,8 +834,7 @@ class _Parser:
                 self.relation, self.between = None, None
             else:
                 if relation == "in":  # inside a known thing or a container; "in a coat" is worn, "in a haze" no place
-                    holds = cls in vocab.OBJECT_CLASSES or _CONTAINERS.get(cls.split()[-1]) == "inside"
-                    relation = "inside" if holds and cls.split()[-1] not in WORN_NOUNS else ""
+                    relation = "inside" if self._holds_in(i, length, cls) else ""
                 if relation:
                     self._add_relation(subject, relation, index)
                     for other in self.joined:  # "a red apple and a green pear on a white plate": both on it
@@ -821,6 +848,21 @@ class _Parser:
             self.subject = worn_by  # "a woman in a blue dress next to a vase": she is next to it
         self.predicate = False
         self._reset_pending()
+
+    def _holds_in(self, i: int, length: int, cls: str) -> bool:
+        """Is the thing named at i, after "in", one that holds what is in it ("a kid in a puddle", "knives in a
+        knife block", "a man in a hammock"): any thing drawn, but not what is worn ("in a coat", "in pajamas"),
+        weather, air, light or a state ("in the wind", "in the distance", "in pain": no place), a named place
+        ("in Venice": the setting, not a box), or the stuff a thing is covered or made in ("covered in snow",
+        "painted in oil", "written in marker")."""
+        surface = self.tokens[i + length - 1]
+        head = cls.split()[-1]
+        if {head, surface, plural_of(head)} & WORN_NOUNS or head in _NO_PLACE_NOUNS or surface in self.proper:
+            return False
+        j = i - 1
+        while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour", "definite", "number", "quantifier"}:
+            j -= 1  # back over the phrase's own words to "in", then to the word before it
+        return not (j > 0 and self.tokens[j] == "in" and self.tokens[j - 1] in _COVERED_IN)
 
     def _mix(self, index: int, colours: list[str]) -> None:
         """ "red and yellow balloons": drawn as some of each colour (a stated count shared as evenly as it goes,
@@ -899,6 +941,14 @@ class _Parser:
     def _on_relation(self, i: int, length: int, value: object) -> None:
         relation = str(value)
         if self.subject is None:
+            return
+        if self.tokens[i + length : i + length + 1] in (["it"], ["them"]) and relation != "between":
+            # "a desk with a lamp on it": the with-phrase's owner; "people swimming in it" with no owner named:
+            # nothing to place by (the next thing named is no object of it)
+            owner = self.with_owner
+            if owner is not None and self.subject > owner:  # the thing the with-phrase named, on (in) its owner
+                self._add_relation(self.subject, "inside" if relation == "in" else relation, owner)
+            self.relation = None
             return
         if relation in {"inside", "under"} and not self._next_noun_within(i + length):
             last, owner = len(self.spec.entities) - 1, self.with_owner
@@ -997,7 +1047,10 @@ class _Parser:
                 self.holder = (self.subject, held_as)
         elif value != "of":
             self.holder = None
-        self.with_owner = self.subject if value == "with" else self.with_owner if value == "of" else None
+        if value == "with":  # "a cat on a box with a drawing on it": the with-phrase is the box's, named just before
+            self.with_owner = self.last_named if self.noun_end == i and self.last_named is not None else self.subject
+        elif value != "of":
+            self.with_owner = None
         if value == "and" and self.subject is not None and self.clause_nouns == 1 and not self.relation:
             self.joined = [self.subject]  # the clause's one thing so far, and the next: what follows is both's
         elif value != "of":
@@ -1017,8 +1070,9 @@ class _Parser:
     def _on_word(self, i: int, length: int, value: object) -> None:
         """A word outside the lexicon: the head noun of a phrase, an adjective before one, or neither."""
         word = str(value)
-        if word in FRAMING_NOUNS or lemma(word) in FRAMING_NOUNS:  # "a photo of ...": the article was the frame's
-            following = self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
+        following = self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
+        arranged = lemma(word) in _ARRANGEMENTS and following == "of"  # "a pile of leaves": the leaves, piled
+        if word in FRAMING_NOUNS or lemma(word) in FRAMING_NOUNS or arranged:  # "a photo of": the frame's article
             if self._hung_picture(i, word, following):
                 # "a bedroom with a lamp ... and a painting of a whale above the bed": a picture in the scene
                 self._on_object(i, 1, (word, False))
@@ -1323,6 +1377,16 @@ def _is_modifier(word: str) -> bool:
         and not word.endswith("ly")
         and not word.startswith("__text")
     )
+
+
+def _proper_nouns(prompt: str) -> frozenset[str]:
+    """The words written capitalised inside a sentence (not its first word): names ("a canal in Venice")."""
+    names = set()
+    for match in re.finditer(r"[A-Za-z][A-Za-z'-]*", prompt):
+        before = prompt[: match.start()].rstrip()
+        if match.group(0)[0].isupper() and before and before[-1] not in ".!?:;\"'(\n":
+            names.add(match.group(0).lower())
+    return frozenset(names)
 
 
 def _looks_plural(word: str) -> bool:

@@ -25,7 +25,8 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   next to (centres within 0.2 vertically and 0.5 horizontally) and near (that, or within 0.35 both ways); on
   (GenEval above, horizontal overlap, subject's bottom within 0.08 of the object's top), under (the reverse);
   inside (subject's centre in the object's box and at most 0.6 of its width and height); between (subject's
-  centre between the two objects' centres on x or on y); behind / in front of by SeenObject.depth (the layer
+  centre between the two objects' centres on x or on y); on, under and inside several objects (plural: "on the
+  books", "in the leaves") hold when each subject is so with one of them, the others with every one; behind / in front of by SeenObject.depth (the layer
   perceive reads back, larger = further back, 0 when drawn without one) and horizontal overlap;
 - text: a decoded text band equal to the text (case and spacing ignored); what the letters themselves are (a
   colour or an attribute of "the word", "the text", "the letters" with no such thing drawn: "Is the word
@@ -61,6 +62,9 @@ NEXT_TO_DY, NEXT_TO_DX = 0.2, 0.5
 NEAR_DISTANCE = 0.35
 ON_GAP = 0.08
 INSIDE_SHARE = 0.6
+# Relations of touch or containment, held by one of several objects ("a cat on the books": on some of them;
+# "a hedgehog in the leaves"); the others ("left of the dogs") hold of every one.
+_HELD_BY_ONE = frozenset({"on", "under", "inside"})
 # What names written text itself (the evaluator asks "Is the word "broken" made of glass?" of it).
 _TEXT_NOUNS = frozenset({"text", "word", "words", "letter", "letters", "lettering", "writing", "message", "title"})
 # Each kind's values the world draws (anything else is undecidable).
@@ -165,6 +169,13 @@ def _in_depth_plane(place: str, found: list[SeenObject], percept: Percept) -> bo
 
 def _between(a: SeenObject, b: SeenObject, c: SeenObject) -> bool:
     return min(b.x, c.x) < a.x < max(b.x, c.x) or min(b.y, c.y) < a.y < max(b.y, c.y)
+
+
+def _any(values: list[bool | None]) -> bool | None:
+    """One of them holds: any True is True, else any None is None (an empty list: False)."""
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
 
 
 def _all(values: list[bool | None]) -> bool | None:
@@ -306,6 +317,9 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         pairs = [(a, b) for a in found for b in targets if a is not b]
         if not pairs:
             return False  # "a wooden chair next to a metal chair" with one chair drawn: nothing to be next to
+        if relation in _HELD_BY_ONE:
+            # "a cat on the books", "a hedgehog in the leaves": each one is on (in, under) one of them, not all
+            return _all([_any([_pair(relation, a, b) for b in targets if a is not b]) for a in found])
         return _all([_pair(relation, a, b) for a, b in pairs])
     return None
 
