@@ -90,6 +90,19 @@ def _said_middle_of(tokens: list[_Token], relation: _Token) -> bool:
     return k >= 0 and any(t.word in {"middle", "center", "centre"} for t in tokens[k + 1 : k + 3])
 
 
+def _text_noun_for(noun: str, text: str) -> str:
+    """The text noun as the text needs it: "the words 'HAPPY 30TH MAYA'", "the letters 'fuzzy'" (the reader keeps
+    a text noun singular), "the word 'DRAW'", "the letter 'b'"."""
+    if (noun == "word" and " " in text.strip()) or (noun == "letter" and len(text.strip()) > 1):
+        return f"{noun}s"
+    return noun
+
+
+def _is_wood(word: str) -> bool:
+    """A timber named by its tree ("rosewood", "pearwood", "teakwood", "driftwood"): a material, as "wood" is."""
+    return len(word) > 6 and word.endswith("wood") and word.isalpha() and word not in {"hollywood", "bollywood"}
+
+
 def _names_text(noun: str) -> bool:
     """Does the noun name written text ("the lowercase letter", "a caption")?"""
     return bool(noun.split()) and singular_noun(noun.split()[-1]) in {singular_noun(w) for w in _TEXT_NOUNS}
@@ -1689,10 +1702,11 @@ class _Reader:
         if not text.strip() or text.lower() in (t.lower() for t in self.texts):
             return None
         self.texts.append(text)
+        said_as = _text_noun_for(noun, text)
         if carrier is not None:
             question = f'{"Do" if carrier.plural else "Does"} {self._ref(carrier)} say "{text}"?'
         elif noun != "text":
-            question = f'Does the image show the {noun} "{text}"?'
+            question = f'Does the image show the {said_as} "{text}"?'
         else:
             question = f'Does the image show the text "{text}"?'
         return self._add(
@@ -1706,20 +1720,19 @@ class _Reader:
         )
 
     def text_property(
-        self, shown: dict, noun: str, kind: str, value: str, *, written: bool = False, article: bool = False
+        self, shown: dict, noun: str, kind: str, value: str, *, how: str = "", article: bool = False
     ) -> None:
         """What the letters themselves are ("the word 'broken' made from glass", "'HAPPY 30TH' written in blue
-        icing", "in flowing cursive"): a property of the text, asked of it by its noun ("Is the word "broken"
-        made of glass?"), under the check that asks for the text."""
-        if (noun == "word" and " " in shown["text"].strip()) or (noun == "letter" and len(shown["text"].strip()) > 1):
-            noun = f"{noun}s"  # "the words 'HAPPY 30TH MAYA'", "letters 'fuzzy''
+        icing", "in flowing cursive", "3-d letters 'dessert'"): a property of the text, asked of it by its noun
+        ("Is the word "broken" made of glass?"; `how` the words before the value, none for an adjective: "Are the
+        letters "dessert" 3-d?"), under the check that asks for the text."""
+        noun = _text_noun_for(noun, shown["text"])
         be = "Are" if noun in {"words", "letters", "texts"} else "Is"
         said = f'the {noun} "{shown["text"]}"'
         if kind == "colour":
             question, fields = f"{be} {said} {value}?", {"kind": "colour", "colour": value}
         else:
-            how = "written in" if written or kind != "material" else "made of"
-            question = f"{be} {said} {how} {f'{_article(value)} ' if article else ''}{value}?"
+            question = f"{be} {said} {f'{how} ' if how else ''}{f'{_article(value)} ' if article else ''}{value}?"
             fields = {"kind": "attribute", "attribute": value[:64], "attributeKind": kind}
         if any(c.get("question") == question for c in self.checks):
             return
@@ -2892,6 +2905,8 @@ class _Parser:
         self.owners: dict[str, _Entity] = {}  # entity id -> whose it is ("his hand": the man)
         self.fronted_used = False  # the fronted place or relation has found its (first) subject
         self.backdrop_end = -1  # where the backdrop just named ends ("the background is pink")
+        # the colours and properties said before a text noun, for the quote that follows ("3-d letters 'dessert'")
+        self.text_props: tuple[list[str], list[tuple[str, str]]] | None = None
         # a fronted place set aside while a participle says more of one listed thing, taken up at the next comma
         self.fronted_paused: tuple[str, str, _Entity | None] | None = None
         self.text_free = False  # the text noun opens its own item: the quote is no other thing's
@@ -3219,6 +3234,7 @@ class _Parser:
             return None, phrase  # "a push up position", "painted": nothing to look for
         if head in _TEXT_NOUNS or singular_noun(head) in _TEXT_NOUNS:
             self.text_noun = singular_noun(head) if phrase.plural else head
+            self.text_props = (list(phrase.colours), list(phrase.attributes))  # "3-d letters 'dessert'"
             start = next((n for n, t in enumerate(self.tokens) if t is run[0]), 0)
             # "... and the text 'California'": a text of its own, not on the thing named before
             self.text_free = start == 0 or self.tokens[start - 1].tag in {"CONJ", "PUNCT"}
@@ -3417,15 +3433,30 @@ class _Parser:
             k += 1
         if not words:
             return None
-        if written and article and words[-1] not in _LETTERFORMS and words[-1] not in _TEXT_NOUNS:
+        arranged = article and len(words) == 1 and words[0] in _ARRANGEMENTS  # "'save the earth' in a circle"
+        if written and article and words[-1] not in _LETTERFORMS and words[-1] not in _TEXT_NOUNS and not arranged:
             return None  # "written in a speech bubble", "in the bowl": where, not what in ("in a fancy font" is)
-        if after.tag == "REL" and not all(
-            colour_name(w) or w in _LETTERFORMS or w in _TEXT_NOUNS or _attribute_kind(w) is not None for w in words
+        if (
+            after.tag == "REL"
+            and not arranged
+            and not all(
+                colour_name(w) or w in _LETTERFORMS or w in _TEXT_NOUNS or _attribute_kind(w) is not None for w in words
+            )
         ):
             return None
         if _is_plural(words[-1]) and words[-1] not in _TEXT_NOUNS and not written:
             k = start  # "made from hotdogs": the hotdogs are there too, read as things after the letters' stuff
         return written, ["a", *words] if article else words, k  # "in a fancy font"
+
+    def _said_of_letters(self, shown: dict, noun: str, props: tuple[list[str], list[tuple[str, str]]]) -> None:
+        """The words before the text noun ("red letters 'STOP'", "3-d letters 'dessert'", "bold text 'SALE'"):
+        the letters' colours and properties."""
+        colours, attributes = props
+        for colour in colours:
+            self.out.text_property(shown, noun, "colour", colour)
+        for word, kind in attributes:
+            if word not in QUALITY_WORDS:
+                self.out.text_property(shown, noun, kind, word)
 
     def _letters(self, shown: dict, noun: str, words: list[str], *, written: bool) -> None:
         """The medium's words asked of the text: its colours ("blue icing": blue), and the stuff or the hand it
@@ -3441,12 +3472,15 @@ class _Parser:
                 rest.append(word)
         if not rest or (len(rest) == 1 and rest[0] in _TEXT_NOUNS):
             return  # "in red letters": red, and letters they are
+        if article and len(rest) == 1 and rest[0] in _ARRANGEMENTS:
+            self.out.text_property(shown, noun, "shape", f"in a {rest[0]}")  # "'save the earth' in a circle"
+            return
         if rest[-1] in _TEXT_NOUNS or rest[-1] in _LETTERFORMS:
             hand = " ".join(rest[-3:])  # "in capital letters", "in a fancy font"
-            self.out.text_property(shown, noun, "other", hand, written=True, article=article)
+            self.out.text_property(shown, noun, "other", hand, how="written in", article=article)
         else:
             stuff = " ".join(rest) if len(rest) <= 2 else rest[-1]  # "broken shattered black glass": glass
-            self.out.text_property(shown, noun, "material", stuff, written=written)
+            self.out.text_property(shown, noun, "material", stuff, how="written in" if written else "made of")
 
     def _surface_written_on(self, carrier: _Entity | None) -> _Entity | None:
         """A quote named as text ("the word 'START'", "with the words 'made it safe'") or written by someone ("a
@@ -3495,6 +3529,8 @@ class _Parser:
             and self.peek().value in places
             and self.peek(1) is not None
             and self.peek(1).tag == "WORD"
+            # "the words 'stay home' in a circle": how they are arranged (asked of the words), no surface
+            and not (self.peek(2) is not None and self.peek(1).word == "a" and self.peek(2).word in _ARRANGEMENTS)
         ):
             self.i += 1
             obj, _ = self.noun_phrase()
@@ -3687,22 +3723,27 @@ class _Parser:
             elif self.fronted_paused is not None and tag in {"COP", "AUX", "HAVE", "TEXTVERB", "PRON"}:
                 self.fronted_paused = None  # "..., a man is standing": a clause of its own
             if tag in {"WORD", "REL", "VERB", "PAST", "HAVE", "PREP", "PUNCT"} and token.word != ",":
-                self.text_noun = self.text_owner = None
+                self.text_noun = self.text_owner = self.text_props = None
             if tag == "QUOTE":
                 quote = self.quotes[int(token.value)]
                 medium = self._text_medium()
                 noun = self.text_noun or "text"
+                props, self.text_props = self.text_props, None
                 surface = self._surface_written_on(carrier)
                 if surface is not None:
                     shown = self.out.text(quote, surface)  # "the word 'START' on a t-shirt": the t-shirt says it
                     if shown is not None and medium is not None:
                         self._letters(shown, noun, medium[1], written=medium[0])
+                    if shown is not None and props is not None:
+                        self._said_of_letters(shown, noun, props)
                     continue
                 if self.text_noun is not None and (carrier is None or self.text_free):
                     shown = self.out.text(quote, None, self.text_noun)  # "the word 'DRAW'", "letters 'fuzzy'"
                 else:
                     shown = self.out.text(quote, self._text_holder(carrier))
                 self.i += 1
+                if shown is not None and props is not None:
+                    self._said_of_letters(shown, noun, props)
                 if (
                     medium is not None
                     and shown is not None
@@ -4031,7 +4072,7 @@ class _Parser:
                         continue
                     if (
                         len(nxt_run) == 1
-                        and nxt_run[0].word in _MATERIAL_NOUNS
+                        and (nxt_run[0].word in _MATERIAL_NOUNS or _is_wood(nxt_run[0].word))
                         and nxt_run[0].word not in _GROUNDS
                         and subject is not None
                         and not _is_animate(subject.noun)
@@ -4825,9 +4866,13 @@ class _Parser:
             token.tag == "PAST"
             and token.word in _MADE_OF_PARTICIPLES
             and nxt is not None
-            and nxt.word in {"of", "from", "out"}
+            and (
+                nxt.word in {"of", "from", "out"}
+                or (nxt.word == "up" and self.peek(1) is not None and self.peek(1).word == "of")
+            )
         ):
-            self.i += 1 + (1 if self.peek(1) is not None and nxt.word == "out" else 0)
+            # "made of", "made out of", "made up of": what it is made of
+            self.i += 1 + (1 if self.peek(1) is not None and nxt.word in {"out", "up"} else 0)
             run = self.words_run()
             material = " ".join(t.word for t in run if t.word not in _DETERMINERS and t.word not in _QUANTIFIERS)
             if len(material.split()) > 2:
