@@ -986,7 +986,7 @@ def _stock_tag(match: re.Match[str]) -> str:
 
 
 _SHAPE_OF = re.compile(
-    r"\b(?:in the (?:shape|form) of|shaped like|in the shape of) (?!(?:an? |the )?(?:word|text)s?\b)"
+    r"\b(?:in the (?:shape|form) of|shaped like|in the shape of) (?!(?:an? |the )?(?:word|text|letter)s?\b)"
     r"(?:an? |the )?(?:(?:giant|huge|big|large|small|tiny|little) )?([^\W\d_]+)\b",
     re.IGNORECASE,
 )

@@ -2151,6 +2151,7 @@ PHRASINGS = [
         'Are the words "stay home" in a circle?',
         'Does the image show the word "stay home"?',
     ),
+    ("kites in the shape of the letters 'FLY'", 'Do the kites say "FLY"?', "Are the kites letters-shaped?"),
     ("a stool made up of old books", "Is the stool made of old books?", "Is the stool made?"),
     ("a cabinet in walnut and a desk in teakwood", "Is the desk made of teakwood?", "Is the desk inside the teakwood?"),
     ("a note with 'hi' written in a bottle", "Is there a bottle?", 'Is the text "hi" written in a bottle?'),
