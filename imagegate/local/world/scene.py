@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from . import lexicon
 from . import vocabulary as vocab
 from .concepts import (
     FRAMING_NOUNS,
@@ -241,7 +242,9 @@ _COPULAS = frozenset(
         "drawn",
     }
 )
-_DEFINITES = frozenset({"the", "this", "that", "these", "those", "its", "their"})
+# "his teeth", "her hat": a possessive pronoun is the noun's determiner, as "its" and "their" are (it made a thing
+# called "his tooth")
+_DEFINITES = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her", "my", "your", "our"})
 _NEGATIONS = frozenset({"no", "without", "not", "never"})
 _CLAUSE_ENDS = frozenset({".", ";", "!", "?", ":"})
 _SOFT_BREAKS = frozenset({",", "and", "with", "while", "plus", "or", "of", "in", "at"})
@@ -273,6 +276,8 @@ _NO_PLACE_NOUNS = frozenset(
     """
     )
 )
+# Adjectives said only after their noun ("a fox asleep under a tree", "a door ajar"): English's a-adjectives.
+_PREDICATIVE = frozenset({"asleep", "awake", "afloat", "ablaze", "aglow", "adrift", "ajar", "aloft", "alight", "alive"})
 # How several things lie together, said before them ("a pile of leaves", "a stack of five books"): the things are
 # drawn, no thing called a pile ("sitting in a pile of leaves" is in the leaves).
 _ARRANGEMENTS = frozenset({"pile", "stack", "heap", "mound", "cluster", "clump", "row"})
@@ -428,6 +433,7 @@ class _Parser:
         self.holder: tuple[int, str] | None = None  # "a cup of", "a jar filled with": what the next thing is in
         self.with_owner: int | None = None  # "a teapot with tea inside": who the with-phrase is about
         self.last_named: int | None = None  # the entity the last noun named
+        self.with_list: int | None = None  # the with-phrase's owner, kept past "and" ("with red hair and glasses")
         self.scene_by_name = False  # the scene came from a word naming a thing's kind ("a park bench")
         self.clause_nouns = 0  # things named since the clause began (a list item, a sentence)
         self.joined: list[int] = []  # "a red apple and a green pear on a plate": the apple, joined to the pear
@@ -659,6 +665,10 @@ class _Parser:
         head = self.tokens[j]
         if self._verb_form(j) or self._third_person(j, True) or is_past_form(head) or head in _NEVER_HEADS:
             return None  # "a bicycle down a hill", "a bowl full of apples", "a ball thrown by": no compound
+        if _function_word(word) or _function_word(head):
+            return None  # "a cup but no saucer", "a cat directly above", "she has": a pronoun, adverb or auxiliary
+        if head.endswith("ing") and j + 1 < len(self.tokens) and self.tokens[j + 1] in _NEVER_HEADS:
+            return None  # "a woman with an umbrella crossing at the corner": a verb and its preposition
         plural = next_value[1] if next_kind == "object" else (head != lemma(head) and _looks_plural(head))  # type: ignore[index]
         return 2, "object", (lemma(f"{word} {head}"), plural)
 
@@ -717,6 +727,8 @@ class _Parser:
             entity.count_layout = entity.count_layout or bool(entity.count_stated and (entity.count or 0) > 1)
 
     def _on_negation(self, i: int, length: int, value: object) -> None:
+        if self.tokens[i + 1 : i + 2] in (["more"], ["less"], ["fewer"]):
+            return  # "not more than five meerkats": a count, not their absence
         self.pending.negated = True
 
     def _predicate_follows(self, i: int) -> bool:
@@ -874,19 +886,26 @@ class _Parser:
         self.twins[index] = len(self.spec.entities) - 1  # what is said of them next holds for each colour
 
     def _wearer(self, i: int, cls: str) -> int | None:
-        """Who wears the garment named at i: the subject, when "in" or "with" opens its phrase ("a woman in a
-        blue dress", "a man with a red hat"); a garment is drawn as worn, the way an image model draws it."""
-        if cls.split()[-1] not in WORN_NOUNS or self.subject is None:  # "a dinosaur costume" is worn too
+        """Who wears the garment named at i: the thing named right before "in" ("a woman in a blue dress", "a man
+        between two women in straw hats": the women), or the with-phrase's owner ("a man with a red hat", "a woman
+        with silver hair and round glasses"); a garment is drawn as worn, the way an image model draws it."""
+        head = cls.split()[-1]  # "a dinosaur costume" is worn too; "pajamas" by its lemma as well
+        if not {head, plural_of(head)} & WORN_NOUNS or self.subject is None:
             return None
         j = i - 1
         while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour", "definite", "number"}:
             j -= 1
         if j >= 0 and self.tokens[j] == "in":
-            return self.subject
+            # "two women in straw hats" after "a man between": the women; "a woman with tan skin in jeans": the woman
+            named = self.last_named if self.noun_end == j and self.with_owner is None else None
+            return named if named is not None else self.with_owner if self.with_owner is not None else self.subject
         after = self.tokens[i + 1 : i + 4]
         placed = any(word in {"it", "them"} for word in after)  # "a table with a hat on it": the hat is put there
+        listed = j >= 0 and self.tokens[j] == "and" and self.with_list is not None  # "with hair and glasses"
+        if listed and not placed:
+            return self.with_list
         if j >= 0 and self.tokens[j] == "with" and not placed:
-            return self.subject
+            return self.with_owner if self.with_owner is not None else self.subject
         return None
 
     def _resolve(self, mention: Entity, pending: _Pending) -> int:
@@ -959,6 +978,11 @@ class _Parser:
             return  # "on a sunny day", "on the beach", "in the rain"
         self.between = None
         self.relation = (self._placed_by_relation(i), relation)
+        state = self.tokens[i]
+        if length == 2 and self.tokens[i + 1] == "to" and state.endswith("ed"):  # "a boat tied to a dock": it is tied
+            attributes = self.spec.entities[self.relation[0]].attributes
+            if state not in attributes:
+                attributes.append(state)
         self.predicate = False
         self._reset_pending()
 
@@ -1051,6 +1075,8 @@ class _Parser:
             self.with_owner = self.last_named if self.noun_end == i and self.last_named is not None else self.subject
         elif value != "of":
             self.with_owner = None
+        # "with silver hair and round glasses": the with-phrase's list goes on past "and" (for what is worn)
+        self.with_list = self.with_owner if value != "and" else self.with_list
         if value == "and" and self.subject is not None and self.clause_nouns == 1 and not self.relation:
             self.joined = [self.subject]  # the clause's one thing so far, and the next: what follows is both's
         elif value != "of":
@@ -1070,6 +1096,12 @@ class _Parser:
     def _on_word(self, i: int, length: int, value: object) -> None:
         """A word outside the lexicon: the head noun of a phrase, an adjective before one, or neither."""
         word = str(value)
+        if word in _PREDICATIVE and not self.predicate and self.last_named is not None:
+            # "a fox curled up asleep under a tree", "a door ajar": how the thing just named is, never a thing
+            attributes = self.spec.entities[self.last_named].attributes
+            if word not in attributes:
+                attributes.append(word)
+            return
         following = self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
         arranged = lemma(word) in _ARRANGEMENTS and following == "of"  # "a pile of leaves": the leaves, piled
         if word in FRAMING_NOUNS or lemma(word) in FRAMING_NOUNS or arranged:  # "a photo of": the frame's article
@@ -1142,6 +1174,8 @@ class _Parser:
         while j >= 0 and _match(self.tokens, j)[1] == "word" and self.tokens[j] not in FRAMING_NOUNS:
             if is_verb_form(self.tokens[j]) or self._third_person(j):
                 return True  # "wearing headphones", "eats green leaves": a verb opens its object's phrase
+            if self.tokens[j] in _NEVER_HEADS:
+                return True  # "light through big windows": a preposition opens its object's phrase
             j -= 1
         if j < 0:
             return True
@@ -1169,6 +1203,12 @@ class _Parser:
         word = self.tokens[i]
         if word in FRAMING_NOUNS or not _is_modifier(word) or not self._opens_phrase(i):
             return False
+        if (
+            i
+            and self.tokens[i - 1] == "to"
+            and self._next_kind(i + 1) in {"definite", "number", "quantifier", "relation"}
+        ):
+            return False  # "trying to find my way": an infinitive before its object, no thing
         following = self._next_kind(i + 1)
         return (
             following is None
@@ -1176,6 +1216,11 @@ class _Parser:
             or self._is_verb(i + 1)
             or self._third_person(i + 1, True)  # "a helicopter flies over"
             or (i + 1 < len(self.tokens) and self.tokens[i + 1] in _NEVER_HEADS)  # "leaves from a tree"
+            # "a badger delicately sniffing", "a worker who has", "the blackboard has": the phrase ended
+            or (
+                i + 1 < len(self.tokens)
+                and (_adverb(self.tokens[i + 1]) or self.tokens[i + 1] in _CLAUSE_VERBS | _PREDICATIVE)
+            )
             or (compound_modifier(word) and is_verb_form(self.tokens[i + 1]))  # "a tourist taking photos"
         )
 
@@ -1305,6 +1350,7 @@ _NOT_NOUNS = frozenset(
         "away",
         "than",
         "then",
+        "because",
         "each",
         "every",
         "other",
@@ -1377,6 +1423,23 @@ def _is_modifier(word: str) -> bool:
         and not word.endswith("ly")
         and not word.startswith("__text")
     )
+
+
+# Words that open a clause or a predicate after a noun (relative pronouns, auxiliaries): the noun before them is a
+# head ("a worker who has", "the blackboard has", "a waterfall can be seen").
+_CLAUSE_VERBS = frozenset({"who", "which", "whose", "has", "have", "had", "could", "would", "should", "might", "does"})
+
+
+def _adverb(word: str) -> bool:
+    """An adverb in -ly that is nothing else ("directly", "delicately"; not "curly", "elderly", "butterfly")."""
+    return (
+        word.endswith("ly") and lexicon.is_adverb(word) and not lexicon.is_adjective(word) and not lexicon.is_noun(word)
+    )
+
+
+def _function_word(word: str) -> bool:
+    """A pronoun, auxiliary, conjunction or the like (_NOT_NOUNS), or an adverb: no part of a compound noun."""
+    return word in _NOT_NOUNS or _adverb(word)
 
 
 def _proper_nouns(prompt: str) -> frozenset[str]:

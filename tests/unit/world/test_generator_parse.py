@@ -75,3 +75,56 @@ def test_on_or_in_several_things_holds_when_each_is_on_or_in_one_of_them():
         for seed in range(40)
     ]
     assert any(answers) and not all(answers)
+
+
+def test_a_possessive_pronoun_is_a_determiner_not_part_of_the_noun():
+    assert named("a boy brushing his teeth") == ["child", "tooth"]
+    assert named("a girl waving her hat") == ["child", "hat"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "things"),
+    [
+        ("a kettle but no teapot", ["kettle"]),  # a conjunction ends the phrase
+        ("a dog directly below a shelf", ["dog", "shelf"]),  # an adverb is no part of a noun
+        ("a fox quietly sniffing a flower", ["fox", "flower"]),
+        ("a gardener who has lost her rake", ["gardener", "rake"]),
+        ("a man with an umbrella crossing at the corner", ["man", "umbrella"]),  # a verb before its preposition
+        ("a butterfly family", ["butterfly family"]),  # a noun in -ly stays a noun
+    ],
+)
+def test_a_function_word_or_a_verb_is_no_part_of_a_compound_noun(prompt, things):
+    assert [t for t in named(prompt) if t not in {"light"}] == things
+
+
+def test_a_garment_is_worn_by_who_the_phrase_says():
+    spec = parse_prompt("a clown standing between two jugglers in pointed hats")
+    jugglers = next(e for e in spec.entities if e.cls == "juggler")
+    clown = next(e for e in spec.entities if e.cls == "clown")
+    assert "wear" in jugglers.actions and "wear" not in clown.actions
+    # a plural garment by its lemma, and a with-list past "and"
+    assert "wear" in parse_prompt("a toddler in striped pajamas").entities[0].actions
+    assert "wear" in parse_prompt("a grandfather with a grey beard and thick glasses").entities[0].actions
+
+
+def test_a_preposition_opens_the_phrase_of_what_follows():
+    spec = parse_prompt("sunlight through tall windows")
+    assert [(e.cls, e.attributes) for e in spec.entities] == [("window", ["tall"])]
+
+
+def test_what_a_thing_is_tied_to_leaves_it_tied():
+    spec = parse_prompt("a goat tied to a fence post")
+    assert "tied" in spec.entities[0].attributes
+    assert ("goat", "next to", "fence post") in placed("a goat tied to a fence post")
+
+
+def test_an_a_adjective_after_a_noun_is_how_the_thing_is():
+    spec = parse_prompt("a hamster curled up asleep under a table")
+    assert [(e.cls, "asleep" in e.attributes) for e in spec.entities] == [("hamster", True), ("table", False)]
+    assert ("hamster", "under", "table") in placed("a hamster curled up asleep under a table")
+    assert parse_prompt("a baby asleep in a crib").entities[0].attributes == ["asleep"]
+
+
+def test_not_more_than_is_a_count_not_an_absence():
+    spec = parse_prompt("not more than three geese on a pond")
+    assert "goose" not in spec.excluded and spec.entities[0].cls == "goose"
