@@ -35,7 +35,7 @@ from imagegate_service.geometry import DEPTH_PLANES
 
 from . import lexicon
 from . import vocabulary as vocab
-from .concepts import FRAMING_NOUNS, ING_NOUNS, QUALITY_WORDS, colour_name, verb_lemma
+from .concepts import FRAMING_NOUNS, ING_NOUNS, QUALITY_WORDS, TASTE_WORDS, colour_name, verb_lemma
 from .concepts import plural as _plural_of
 from .concepts import singular as _concept_singular
 
@@ -1211,6 +1211,8 @@ def _attribute_kind(word: str) -> str | None:
     """What sort of property an adjective names, or None when the word reads as a noun."""
     if word in ATTRIBUTE_KINDS:
         return ATTRIBUTE_KINDS[word]
+    if word in TASTE_WORDS:
+        return "other"  # "a lovely cottage", "a stunning view": how it looks to someone
     if word.endswith(("-shaped", "-like")):
         return "shape"
     if word.startswith("un") and len(word) > 5 and (word[2:] in ATTRIBUTE_KINDS or _is_past(word[2:])):
@@ -2305,6 +2307,8 @@ def _tag(tokens: list[_Token]) -> None:
             and word not in _LY_ADJECTIVES
             and word not in ATTRIBUTE_KINDS
             and not (lexicon.is_adjective(word) and not lexicon.is_adverb(word))  # "gnarly", "curly": adjectives
+            # "family", "dragonfly", "assembly": a noun the dictionary knows and no adverb
+            and not (lexicon.is_noun(word) and not lexicon.is_adverb(word))
         ):
             token.tag = "ADV"
         elif (
@@ -2689,8 +2693,12 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             count = _NUMBERS[t.word]
         elif t.word in _QUANTIFIERS:
             at_least = True
-        elif t.word in QUALITY_WORDS or t.word in vocab.EMPHASIS_WORDS or t.word in {"color", "colour", "colored"}:
-            continue  # "white color surface": the colour word says it is a colour
+        elif (
+            (t.word in QUALITY_WORDS and t.word not in TASTE_WORDS)
+            or t.word in vocab.EMPHASIS_WORDS
+            or t.word in {"color", "colour", "colored"}
+        ):
+            continue  # "white color surface": the colour word says it is a colour; "a beautiful girl" is asked
         else:
             rest.append(t)
     if not rest:

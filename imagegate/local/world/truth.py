@@ -13,7 +13,7 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   word the world has no paint for is None;
 - attribute: the world draws a one-word adjective as an attribute code on the object (concepts.attribute_code),
   so the code present on every instance is True and missing is False; a phrase ("covered in snow") is None, as
-  the world draws single words only. (An object asked for more attributes than it has rows for, three, two when
+  the world draws single words only; a word of taste (concepts.TASTE_WORDS: "beautiful") is None too. (An object asked for more attributes than it has rows for, three, two when
   small, reads False on the rest: the world's limit, like a model's, and rare in prompts);
 - action: drawn as concepts.action_code(verb) on the agent, read back like an attribute (same rule), and the
   object acted on, when named, must be there; an action check naming no action is None; possession ("have": a
@@ -51,7 +51,7 @@ from imagegate_service.geometry import DEPTH_PLANES, REGIONS, apart, in_region
 from imagegate_service.geometry import relative_position as geometry_relative_position
 
 from . import vocabulary as vocab
-from .concepts import action_code, attribute_code, colour_name, concept_code
+from .concepts import TASTE_WORDS, action_code, attribute_code, colour_name, concept_code
 from .dsg_reading import checks_from_prompt
 from .perceive import Percept, SeenObject, perceive
 
@@ -272,8 +272,8 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         return None if colour is None else all(o.colour == colour for o in found)
     if kind == "attribute":
         attribute = str(check.get("attribute", "")).strip().lower()
-        if not attribute or " " in attribute:
-            return None
+        if not attribute or " " in attribute or attribute in TASTE_WORDS:
+            return None  # a phrase; a matter of taste ("Is the woman beautiful?"): the world draws neither
         return _drawn_code(found, attribute_code(attribute))
     if kind == "action":
         if not check.get("action"):

@@ -2199,6 +2199,12 @@ PHRASINGS = [
     ("an old man sleeping with a newspaper", "Does the man have a newspaper?", ""),
     ("a boy arguing with a vending machine", "Is there a vending machine?", "Does the boy have a vending machine?"),
     ("a dancer standing with arms raised", "Are there arms?", "Does the dancer have arms?"),
+    # a noun in -ly is a noun ("a family", "a dragonfly"); a word of taste is asked of its thing
+    ("a family having a picnic", "Is there a family?", "Is there a picnic family?"),
+    ("a dragonfly over a pond", "Is the dragonfly above the pond?", ""),
+    ("a gorgeous horse in a meadow", "Is the horse gorgeous?", "Is there a gorgeous horse?"),
+    ("a lovely old bridge", "Is the bridge lovely?", "Is there a lovely bridge?"),
+    ("a highly detailed portrait of an owl", "Is there an owl?", "Is the owl detailed?"),
     # how several things are arranged is their state ("in a stack"), asked beside them
     ("a stack of old vinyl records", "Are the records in a stack?", "Is there a stack?"),
     ("a heap of laundry on a bed and a row of shoes", "Are the shoes in a row?", "Is there a row?"),
@@ -2250,3 +2256,16 @@ def test_what_the_letters_are_made_of_is_asked_of_the_text_and_the_world_says_it
     wanted = coverage.Question("p", "attribute material", "attribute", ("chalkboard's writing", "chalk"))
     assert coverage.covered(wanted, checks)
     assert not coverage.covered(coverage.Question("p", "attribute material", "attribute", ("board", "chalk")), checks)
+
+
+def test_a_word_of_taste_is_asked_and_the_world_says_it_cannot_tell():
+    # Given "a beautiful vase" read by the evaluator, and an image with a vase drawn
+    checks = dsg_reading.checks_from_prompt("a beautiful vase on a shelf")
+    taste = next(c for c in checks if c.get("attribute") == "beautiful")
+    vase = SeenObject(concept_code("vase"), "white", 0.5, 0.5, 0.2, 0.3)
+    # Then the question is asked of the vase, and the world, which draws nothing for taste, leaves it undecided
+    assert taste["question"] == "Is the vase beautiful?"
+    assert truth.satisfied(taste, Percept(objects=[vase])) is None
+    # while a property the world draws is still decided ("Is the vase cracked?": False when not drawn so)
+    cracked = {**taste, "attribute": "cracked", "question": "Is the vase cracked?"}
+    assert truth.satisfied(cracked, Percept(objects=[vase])) is False
