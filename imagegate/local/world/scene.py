@@ -434,6 +434,7 @@ class _Parser:
         self.with_owner: int | None = None  # "a teapot with tea inside": who the with-phrase is about
         self.last_named: int | None = None  # the entity the last noun named
         self.with_list: int | None = None  # the with-phrase's owner, kept past "and" ("with red hair and glasses")
+        self.sentence_head: int | None = None  # the first thing the sentence named
         self.scene_by_name = False  # the scene came from a word naming a thing's kind ("a park bench")
         self.clause_nouns = 0  # things named since the clause began (a list item, a sentence)
         self.joined: list[int] = []  # "a red apple and a green pear on a plate": the apple, joined to the pear
@@ -809,6 +810,7 @@ class _Parser:
         worn_by = self._wearer(i, cls)
         index = self._resolve(mention, pending)
         self.last_named = index
+        self.sentence_head = index if self.sentence_head is None else self.sentence_head
         self.noun_end = i + length
         surface = self.tokens[i + length - 1]
         one_garment = surface in vocab.PAIR_NOUNS or surface in {"jeans", "pants", "trousers", "shorts", "leggings"}
@@ -974,6 +976,16 @@ class _Parser:
             if owner is not None and last != owner and self.noun_end == i:
                 self._add_relation(last, relation, owner)  # "a teapot with tea inside": in the teapot
             return
+        ends = i + length >= len(self.tokens) or _match(self.tokens, i + length)[1] == "break"
+        if ends and relation in {"below", "above", "behind"} and self.tokens[i] != "over" and self.noun_end == i:
+            # "a cat on a fridge, looking down at a dog below": the thing just named, placed from the one acting
+            # (or the with-phrase's owner: "a bridge with a river below"; or what the sentence is about)
+            last = self.last_named
+            anchors = (self.with_owner, self.doer, self.sentence_head)
+            anchor = next((k for k in anchors if k is not None and k != last), None)
+            if last is not None and anchor is not None:
+                self._add_relation(last, relation, anchor)
+            return
         if relation in {"on top of", "in", "inside"} and not self._next_noun_within(i + length):
             return  # "on a sunny day", "on the beach", "in the rain"
         self.between = None
@@ -988,12 +1000,18 @@ class _Parser:
 
     def _placed_by_relation(self, i: int) -> int:
         """Whom a relation word at i places: the subject, or the container just named right before it ("two
-        goldfish in a bowl on a windowsill": the bowl is on the windowsill, the goldfish inside it)."""
+        goldfish in a bowl on a windowsill": the bowl is on the windowsill, the goldfish inside it); after a
+        side-by-side relation, its two ("a vase left of a statue on a table": both on the table). After "on" it
+        stays the subject: "a vase on the ground below a chair" is below the chair, not the ground."""
         assert self.subject is not None
         last = self.spec.relations[-1] if self.spec.relations else None
         container = len(self.spec.entities) - 1
-        if last and last.relation == "inside" and last.object == container and self.noun_end == i:
+        if not last or last.object != container or self.noun_end != i or self.tokens[i] == "between":
+            return self.subject
+        if last.relation == "inside":
             return container
+        if last.relation in {"left of", "right of", "next to", "near"} and last.subject == self.subject:
+            self.joined = [container]  # "a vase left of a statue on a table": side by side, both on the table
         return self.subject
 
     def _on_position(self, i: int, length: int, value: object) -> int:
@@ -1014,6 +1032,12 @@ class _Parser:
                 self.relation = (self.subject, relation)
                 self._reset_pending()
                 return j + 1 - i
+        ends = j >= len(self.tokens) or _match(self.tokens, j)[1] == "break"
+        owner, last = self.with_owner, self.last_named
+        on_top = position == "top" and ends and self.tokens[i - 1 : i] == ["on"]
+        if on_top and owner is not None and last is not None and last != owner:
+            self._add_relation(last, "on top of", owner)  # "a cake with candles on top": on top of the cake
+            return j - i
         self._set_position(position)
         return j - i
 
@@ -1084,7 +1108,7 @@ class _Parser:
             if value != "and":
                 self.clause_nouns = 0
         if value in _CLAUSE_ENDS:
-            self.doer = None
+            self.doer = self.sentence_head = None
             self.subject = None
             self.relation = None
             self.twins = {}  # "two dogs, one black and one white. the black dog ...": one of them, not the pair

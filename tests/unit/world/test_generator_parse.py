@@ -128,3 +128,17 @@ def test_an_a_adjective_after_a_noun_is_how_the_thing_is():
 def test_not_more_than_is_a_count_not_an_absence():
     spec = parse_prompt("not more than three geese on a pond")
     assert "goose" not in spec.excluded and spec.entities[0].cls == "goose"
+
+
+def test_two_things_side_by_side_both_stand_where_the_phrase_puts_the_second():
+    relations = placed("a teapot next to a sugar bowl on a tray")
+    assert {("teapot", "on top of", "tray"), ("sugar bowl", "on top of", "tray")} <= relations
+    # not after a relation of height: "a lamp above a dog on a sofa" puts the lamp nowhere near the sofa's top
+    assert ("dog", "on top of", "couch") not in placed("a lamp above a dog on a sofa")
+
+
+def test_a_relation_word_ending_its_phrase_places_the_thing_just_named():
+    assert ("mouse", "below", "owl") in placed("an owl perched on a branch, staring at a mouse below")
+    assert ("cherry", "on top of", "cake") in placed("a cake with a cherry on top")
+    # a particle is no relation: "knocked over" places nothing
+    assert not placed("a vase knocked over")
