@@ -744,6 +744,8 @@ _ATTACHED_TO = frozenset(
     _words("tied attached chained leashed pinned taped fastened glued nailed tethered clipped moored hitched strapped")
 )
 # Participles that only say something is somewhere ("placed on a table"): the relation is the whole of it.
+# Verbs of leaving a thing somewhere, whose "by" is where ("parked by a tree", "left by the door"), not who.
+_PARKING_VERBS = frozenset(_words("park leave place set position locate situate station moor dock"))
 _PLACEMENT_PARTICIPLES = frozenset(
     _words("placed located positioned situated set kept put seen shown depicted arranged")
 )
@@ -4905,6 +4907,14 @@ class _Parser:
                 light, _ = self.noun_phrase()
                 if light is not None:
                     self.last, self.last_role = light, "object"  # "a bulb hanging from the ceiling": it hangs
+                return
+            if nxt is not None and nxt.word == "by" and lemma_ in _PARKING_VERBS:
+                self.i += 1  # "a car parked by a tree", "a bike left by the door": beside it, no one's doing
+                if token.word not in _SAYING_ONLY_WHERE:
+                    self.out.attribute(subject, token.word, "state")  # parked, moored ("left" says only where)
+                place, _ = self.noun_phrase()
+                if place is not None and place is not subject:
+                    self.out.relation(subject, "next to", place)
                 return
             if nxt is not None and nxt.word == "by":
                 self.i += 1  # "painted by an artist", "inspired by a poet": the agent is not in the picture;

@@ -2205,6 +2205,10 @@ PHRASINGS = [
     ("a gorgeous horse in a meadow", "Is the horse gorgeous?", "Is there a gorgeous horse?"),
     ("a lovely old bridge", "Is the bridge lovely?", "Is there a lovely bridge?"),
     ("a highly detailed portrait of an owl", "Is there an owl?", "Is the owl detailed?"),
+    # "by" after leaving a thing somewhere is where, not who ("a car parked by a tree")
+    ("a van parked by a fence", "Is the van next to the fence?", "Is the fence parking the van?"),
+    ("a sled left by the door", "Is the sled next to the door?", "Is the sled left?"),
+    ("a kite flown by a boy", "Is the boy flying the kite?", "Is the kite next to the boy?"),
     # how several things are arranged is their state ("in a stack"), asked beside them
     ("a stack of old vinyl records", "Are the records in a stack?", "Is there a stack?"),
     ("a heap of laundry on a bed and a row of shoes", "Are the shoes in a row?", "Is there a row?"),
