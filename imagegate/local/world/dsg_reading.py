@@ -1234,6 +1234,16 @@ def _attribute_kind(word: str) -> str | None:
         return None  # "radish", "polish", "dish": a noun the dictionary knows, whatever its ending
     if len(word) > 5 and word.endswith(_ADJECTIVE_SUFFIXES):
         return "other"
+    if (
+        lexicon.is_adjective(word)
+        and not lexicon.is_noun(word)
+        and not _is_past(word)
+        and not _is_ing_verb(word)
+        and word not in _PLACES
+        and word not in _WHICH_ONE
+        and word not in _PLACE_TAIL
+    ):
+        return "other"  # "a steep hill", "a tidy desk": an adjective that is a verb too ("to steep"), no noun
     return None
 
 

@@ -2205,6 +2205,10 @@ PHRASINGS = [
     ("a gorgeous horse in a meadow", "Is the horse gorgeous?", "Is there a gorgeous horse?"),
     ("a lovely old bridge", "Is the bridge lovely?", "Is there a lovely bridge?"),
     ("a highly detailed portrait of an owl", "Is there an owl?", "Is the owl detailed?"),
+    # an adjective that is also a verb, no noun, is a property ("a steep hill"); "top" stays a place word
+    ("a goat on a steep cliff", "Is the cliff steep?", "Is there a steep cliff?"),
+    ("a tidy kitchen counter", "Is the kitchen counter tidy?", ""),
+    ("a phone on a table top", "Is there a phone?", "Is the table top?"),
     # "by" after leaving a thing somewhere is where, not who ("a car parked by a tree")
     ("a van parked by a fence", "Is the van next to the fence?", "Is the fence parking the van?"),
     ("a sled left by the door", "Is the sled next to the door?", "Is the sled left?"),
