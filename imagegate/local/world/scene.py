@@ -681,7 +681,7 @@ class _Parser:
         j = i
         while j < len(self.tokens) and j < i + window:
             length, kind, _ = _match(self.tokens, j)
-            if kind == "object" or (kind == "word" and self._is_head(j)):
+            if kind == "object" or (kind == "word" and self._is_head(j)) or self._stand_noun(j):
                 return True
             if kind == "scene" and j + length < len(self.tokens):
                 after = _match(self.tokens, j + length)[1]
@@ -759,7 +759,20 @@ class _Parser:
         wearing a scarf, sitting in leaves", "a firefighter holding a kitten while climbing down a ladder")."""
         return bool(i) and self.tokens[i - 1] in {",", "while", "and"} and self.doer is not None
 
+    def _stand_noun(self, i: int) -> bool:
+        """ "a globe on a brass stand", "the stands": "stand" after an article or an adjective is a thing, not a
+        posture ("a wombat stands", "two men stand")."""
+        if not 0 < i < len(self.tokens) or self.tokens[i] not in {"stand", "stands"}:
+            return False
+        before = _match(self.tokens, i - 1)[1]
+        word = self.tokens[i - 1]
+        after_word = before == "word" and lemma(word) == word and self.tokens[i] == "stand"  # a singular's verb is -s
+        return before in {"number", "definite", "colour"} or after_word
+
     def _on_copula(self, i: int, length: int, value: object) -> None:
+        if self._stand_noun(i):
+            self._on_object(i, 1, ("stand", self.tokens[i] == "stands"))
+            return
         if self._after_comma_or_while(i) and self.tokens[i] in _POSTURES:
             self.subject = self.doer
         self.predicate = self.subject is not None
@@ -1004,6 +1017,8 @@ class _Parser:
         side-by-side relation, its two ("a vase left of a statue on a table": both on the table). After "on" it
         stays the subject: "a vase on the ground below a chair" is below the chair, not the ground."""
         assert self.subject is not None
+        if i and self.tokens[i - 1] == "," and self.sentence_head is not None and not self.joined:
+            return self.sentence_head  # "a teapot with tea inside, steam rising, on a bamboo mat": the teapot
         last = self.spec.relations[-1] if self.spec.relations else None
         container = len(self.spec.entities) - 1
         if not last or last.object != container or self.noun_end != i or self.tokens[i] == "between":
@@ -1175,7 +1190,7 @@ class _Parser:
         elif (
             (_is_modifier(word) or self._ly_adjective(i))
             and self._opens_phrase(i)
-            and self._next_kind(i + 1) in {"word", "object", "colour", "style"}  # "a framed watercolor painting"
+            and (self._next_kind(i + 1) in {"word", "object", "colour", "style"} or self._stand_noun(i + 1))
         ):
             self.pending.adjectives.append(word)
             if len(self.pending.adjectives) > _MAX_UNKNOWN_RUN:
@@ -1204,8 +1219,8 @@ class _Parser:
         if j < 0:
             return True
         kind = _match(self.tokens, j)[1]
-        if kind == "object" and self.tokens[j] == "orange" and self.pending.colour == "orange":
-            kind = "colour"  # "an orange tabby cat": read as the colour (_on_object), an adjective may follow it
+        if kind == "object" and self.tokens[j] == "orange" and (self.pending.colour == "orange" or j + 1 == i):
+            kind = "colour"  # "an orange tabby cat", "orange juice": the colour (_on_object), a phrase follows it
         if kind == "scene":  # "a street musician", "the kitchen sink": a setting word naming the thing's kind
             return self._opens_phrase(j)
         return kind in {
@@ -1233,6 +1248,8 @@ class _Parser:
             and self._next_kind(i + 1) in {"definite", "number", "quantifier", "relation"}
         ):
             return False  # "trying to find my way": an infinitive before its object, no thing
+        if i + 1 < len(self.tokens) and self._stand_noun(i + 1):
+            return False  # "a music stand", "a brass stand": the kind of stand ("a wombat stands": a verb)
         following = self._next_kind(i + 1)
         return (
             following is None

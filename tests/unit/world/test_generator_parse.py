@@ -142,3 +142,24 @@ def test_a_relation_word_ending_its_phrase_places_the_thing_just_named():
     assert ("cherry", "on top of", "cake") in placed("a cake with a cherry on top")
     # a particle is no relation: "knocked over" places nothing
     assert not placed("a vase knocked over")
+
+
+def test_a_place_after_a_comma_is_what_the_sentence_is_about():
+    relations = placed("a lantern with a candle inside, smoke curling, on a stone step")
+    assert ("lantern", "on top of", "step") in relations
+    assert ("smoke", "on top of", "step") not in relations
+
+
+def test_stand_after_an_article_or_an_adjective_is_a_thing():
+    spec = parse_prompt("a vase on an iron stand")
+    assert [(e.cls, e.attributes) for e in spec.entities] == [("vase", []), ("stand", ["iron"])]
+    assert ("vase", "on top of", "stand") in placed("a vase on an iron stand")
+    # a posture still: a verb in -s after a singular, the base form after a plural
+    assert "stand" in parse_prompt("a heron stands in a pond").entities[0].actions
+    assert "stand" in parse_prompt("the geese stand on a dock").entities[0].actions
+
+
+def test_orange_before_a_noun_it_does_not_know_is_the_colour():
+    spec = parse_prompt("a jug of orange lemonade")
+    assert [(e.cls, e.colour) for e in spec.entities] == [("jug", None), ("lemonade", "orange")]
+    assert [e.cls for e in parse_prompt("an orange on a plate").entities] == ["orange", "plate"]
