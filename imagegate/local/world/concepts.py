@@ -163,7 +163,8 @@ QUALITY_WORDS: frozenset[str] = frozenset(
 # Of those, the ones that say how a thing looks to someone ("a beautiful woman", "a lovely cottage"): a reader of
 # the prompt may ask them of the thing ("Is the woman beautiful?"); the world draws nothing for taste, so its
 # ground truth cannot decide them (truth: None), and the generator and the judge still skip them.
-TASTE_WORDS: frozenset[str] = frozenset({"beautiful", "pretty", "nice", "lovely", "gorgeous", "elegant", "stunning"})
+# ("pretty" is left out: "a pretty big dog" says how big.)
+TASTE_WORDS: frozenset[str] = frozenset({"beautiful", "nice", "lovely", "gorgeous", "elegant", "stunning"})
 
 
 def _plural_to_singular() -> dict[str, str]:

@@ -115,6 +115,10 @@ RELATION_SYNONYMS = {
     "at the edge of": "near",
 }
 _PROXIMITY = {"next to", "near"}
+# The parts of a thing a place may be named by ("on the elephant's back", "on the bathtub's edge").
+_PARTS = frozenset(
+    {"back", "edge", "top", "side", "surface", "middle", "center", "centre", "front", "bottom", "corner"}
+)
 # The same fact said from the other object ("the sky above the clock" asks "Is the clock under the sky?"): a
 # relation check on (Y, X) with one of these asks (X, Y, relation). "Y on X" puts X under Y, but "Y under X"
 # does not put X on Y ("a cat under the table": the table is above the cat, not on it), so "on" has none.
@@ -361,7 +365,8 @@ def _relation_covered(args: tuple[str, ...], checks: list[dict]) -> bool:
         wanted = _PROXIMITY if relation in _PROXIMITY else {relation}
         # (man, "elephant's back", on): a place on a part of a thing is asked of the thing ("Is the man on the
         # elephant?"); nothing is drawn or seen as a part apart from its whole
-        whole = obj.split("'s ", 1)[0] if "'s " in obj else obj
+        owner, _, part = obj.partition("'s ")
+        whole = owner if part.strip().lower() in _PARTS else obj  # not (cat, "dog's bed", on): a bed is no part
         for c in checks:
             if c["kind"] == "relation" and c.get("relation") in wanted:
                 forward = _same_noun(subject, c.get("subject")) and (

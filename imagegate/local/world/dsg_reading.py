@@ -80,7 +80,12 @@ _TIMES_OF_DAY = frozenset(_words("night sunset sunrise dawn dusk evening morning
 
 # Things whose middle is on them, not in them ("in the middle of a table": on it).
 _SURFACES = frozenset(
-    _words("table desk counter countertop plate tray platter shelf bed rug carpet lawn floor ground road street page")
+    _words(
+        """
+        table desk counter countertop plate tray platter shelf bed rug carpet lawn floor ground road street page
+        bridge stage cake sign board roof
+        """
+    )
 )
 
 
@@ -424,7 +429,7 @@ _ANIMATE = frozenset(
         musician singer dancer player athlete skier surfer cyclist runner hiker climber fisherman astronaut
         robot monk priest nun bride groom clown cowboy pirate ninja hero superhero vendor waiter waitress
         customer tourist shopper reader writer painter photographer scientist detective police policeman
-        firefighter teenager elder grandchild friend couple family host guest audience crowd
+        firefighter teenager elder grandchild friend couple family host guest audience crowd owner
         cat dog puppy kitten horse pony cow bull calf sheep lamb goat pig piglet chicken hen rooster duck goose
         bird owl eagle parrot penguin swan crow pigeon seagull flamingo bear cub wolf fox deer elk moose rabbit
         bunny squirrel mouse rat hamster raccoon beaver otter badger hedgehog lion tiger leopard cheetah zebra
@@ -1750,7 +1755,10 @@ class _Reader:
             fields = {"kind": "attribute", "attribute": value[:64], "attributeKind": kind}
         if any(c.get("question") == question for c in self.checks):
             return
-        self._add({**fields, "subject": singular_noun(noun), "parent": shown["id"], "question": question})
+        # the subject names the text itself ("word", "text"), never a noun that may be a thing ("a red letter" on a
+        # desk is mail): the world answers a property of written text as undecidable, and only that
+        subject = singular_noun(noun) if singular_noun(noun) in {"word", "text", "lettering", "writing"} else "text"
+        self._add({**fields, "subject": subject, "parent": shown["id"], "question": question})
 
     def setting(self, kind: str, word: str, question: str | None = None) -> None:
         if (kind, word) in self.settings or (kind == "light" and any(k == kind for k, _ in self.settings)):
@@ -3199,7 +3207,11 @@ class _Parser:
             self.out.setting("style", " ".join(words)[:64])  # "concept art", "a digital painting": how it is made
             return None, phrase
         if last_word in _BACKDROP_NOUNS:
-            self.backdrop_end = self.i  # "the background is pink": what the copula says next is the backdrop's
+            start = next((n for n, t in enumerate(self.tokens) if t is run[0]), 0)
+            if start == 0 or self.tokens[start - 1].tag in {"PUNCT", "CONJ"}:
+                # "the background is pink": what the copula says next is the backdrop's ("the sky in the
+                # background is blue" is the sky's)
+                self.backdrop_end = self.i
             for colour in phrase.colours:
                 self.out.setting("scene", f"{colour} {last_word}", f"Is the {last_word} {colour}?")
             for word, _ in phrase.attributes:
@@ -3351,6 +3363,17 @@ class _Parser:
             self.out.setting(kind, phrase, question)
         return self.out.checks
 
+    def _resume_fronted(self) -> None:
+        """Take up the fronted place set aside, for the rest of the list, unless the rest says a place of its own
+        ("On the left a man holding a bag, a woman and a child on the right": the child is on the right only)."""
+        paused, self.fronted_paused = self.fronted_paused, None
+        j = self.i + 1
+        while j < len(self.tokens) and self.tokens[j].word not in {".", ";", ":", "!", "?"}:
+            if self.tokens[j].tag in {"PLACE", "REL"}:
+                return
+            j += 1
+        self.fronted, self.fronted_used = paused, True
+
     def _backdrop_is(self) -> bool:
         """At a copula right after the backdrop ("a cat, the background is pink", "The background is completely
         blurred", "Background of the image is white"): its colours and properties, asked of the background ("Is
@@ -3364,8 +3387,12 @@ class _Parser:
             if self.tokens[j].tag != "ADV" and self.tokens[j].word not in _DETERMINERS:
                 said.append(self.tokens[j].word)
             j += 1
-        if not said or any(lexicon.is_noun(w) and not lexicon.is_adjective(w) and not colour_name(w) for w in said):
-            return False  # "the background is a forest": a setting, read as one
+        if (
+            not said
+            or any(not (colour_name(w) or _attribute_kind(w) is not None or _is_past(w) or w == "and") for w in said)
+            or (j < len(self.tokens) and self.tokens[j].word in {"of", "with", "by"})
+        ):
+            return False  # "the background is a forest", "... a gradient of blue", "... filled with stars"
         self.i, self.backdrop_end = j, -1
         for word in said:
             if word in {"and", "color", "colour", "colored", "coloured"}:
@@ -3399,24 +3426,28 @@ class _Parser:
             )
             or self.last is None
             or _is_clothing(self.last.noun.split()[-1])  # "a doll with a hoody nearby": the doll is, not the hoody
+            or singular_noun(self.last.noun.split()[-1]) in _BODY_PARTS  # "her hair tied behind": how, not where
             or reference is None
             or before is None
-            # "the right arm is behind": where it is, not from whom; "seagulls circling overhead", "zebras graze
+            # "the right arm is behind": where it is, not from whom ("her hair tied behind": how it is tied); "seagulls circling overhead", "zebras graze
             # nearby", "a drone flying high overhead": the one doing it
             or not (
-                before.tag == "WORD"
+                (before.tag == "WORD" and not (_is_past(before.word) or lexicon.is_past_form(before.word)))
                 or (token.word in {"overhead", "nearby"} and (before.tag == "VERB" or before.word in {"high", "low"}))
             )
         ):
             return False
         self.i += 1
         self.out.relation(self.last, _TRAILING_PLACES[token.word], reference)
+        # "a boy with a cat nearby and a dog far away": the "with" list ends here; what "and" adds is no more his
+        self.last_role, self.with_end = "place", -1
         return True
 
-    def _text_medium(self) -> tuple[bool, list[str], int] | None:
+    def _text_medium(self) -> tuple[str, list[str], int] | None:
         """At a quote: what its letters are made of or written in, when the words after it say so ("'broken'
         made from black glass", "'HAPPY 30TH' written in blue icing", "'jazz' in flowing cursive", "'OPEN' in red
-        letters"): (written, the medium's words, the position to read on from: after them, or at them when they
+        letters"): (how it is said: "made of", "carved in", "written in"; the medium's words; the position to read on
+        from: after them, or at them when they
         are things to ask for too, "made from hotdogs"); None when nothing such follows. A bare
         "in" after the quote is a medium only when its words are colours or letterforms ("'OPEN' in the window"
         is a place)."""
@@ -3426,20 +3457,23 @@ class _Parser:
             return None
         follow = [t.word for t in self.tokens[j + 1 : j + 3]]
         if after.word in _MADE_OF_PARTICIPLES and follow[:1] and follow[0] in {"of", "from"}:
-            written, start = False, j + 2
+            how, start = "made of", j + 2
         elif after.word in _MADE_OF_PARTICIPLES and follow == ["out", "of"]:
-            written, start = False, j + 3
+            how, start = "made of", j + 3
         elif (
             _is_past(after.word)
             and verb_lemma(after.word) in _WRITING_VERBS | {"draw", "form", "shape"}
             and follow[:1]
-            and follow[0] in {"in", "with", "from", "of"}
+            and follow[0] in {"in", "from", "of"}
         ):
-            written, start = follow[0] in {"in", "with"}, j + 2
+            # "carved in stone", "painted in gold", "formed from pebbles" ("written with graffiti letters on a
+            # wall" says with what and where: left to the reading of things)
+            how, start = (f"{after.word} in" if follow[0] == "in" else "made of"), j + 2
         elif after.tag == "REL" and after.word == "in":
-            written, start = True, j + 1
+            how, start = "written in", j + 1
         else:
             return None
+        written = how != "made of"
         words: list[str] = []
         k = start
         article = start < len(self.tokens) and self.tokens[start].word in {"a", "an", "the"}
@@ -3451,8 +3485,17 @@ class _Parser:
             if t.word not in _DETERMINERS and t.word not in _QUANTIFIERS:
                 words.append(t.word)
             k += 1
-        if not words:
-            return None
+        if not words or not (
+            colour_name(words[-1])
+            or words[-1] in _LETTERFORMS
+            or words[-1] in _TEXT_NOUNS
+            or words[-1] in _ARRANGEMENTS
+            or (
+                (lexicon.is_noun(words[-1]) or bool(lexicon.noun_lemmas(words[-1])) or _is_plural(words[-1]))
+                and words[-1] not in _NUMBERS
+            )
+        ):
+            return None  # "'LOVE' written in one": no stuff named
         arranged = article and len(words) == 1 and words[0] in _ARRANGEMENTS  # "'save the earth' in a circle"
         if written and article and words[-1] not in _LETTERFORMS and words[-1] not in _TEXT_NOUNS and not arranged:
             return None  # "written in a speech bubble", "in the bowl": where, not what in ("in a fancy font" is)
@@ -3466,7 +3509,7 @@ class _Parser:
             return None
         if _is_plural(words[-1]) and words[-1] not in _TEXT_NOUNS and not written:
             k = start  # "made from hotdogs": the hotdogs are there too, read as things after the letters' stuff
-        return written, ["a", *words] if article else words, k  # "in a fancy font"
+        return how, ["a", *words] if article else words, k  # "in a fancy font"
 
     def _said_of_letters(self, shown: dict, noun: str, props: tuple[list[str], list[tuple[str, str]]]) -> None:
         """The words before the text noun ("red letters 'STOP'", "3-d letters 'dessert'", "bold text 'SALE'"):
@@ -3478,15 +3521,18 @@ class _Parser:
             if word not in QUALITY_WORDS:
                 self.out.text_property(shown, noun, kind, word)
 
-    def _letters(self, shown: dict, noun: str, words: list[str], *, written: bool) -> None:
+    def _letters(self, shown: dict, noun: str, words: list[str], *, how: str) -> None:
         """The medium's words asked of the text: its colours ("blue icing": blue), and the stuff or the hand it
         is in ("icing", "chalk", "flowing cursive", "capital letters")."""
         rest: list[str] = []
         article = words[:1] == ["a"]
         letters = words[-1] in _TEXT_NOUNS or words[-1] in _LETTERFORMS
-        for word in words[article:]:
+        said = words[article:]
+        for n, word in enumerate(said):
             colour = colour_name(word)
-            if colour is not None and (word not in _MATERIAL_NOUNS or letters):  # "gold letters": gold-coloured
+            # "gold letters", "gold glitter", "painted in gold": gold-coloured; "made of gold": the stuff
+            coloured = letters or n < len(said) - 1 or (len(said) == 1 and how != "made of")
+            if colour is not None and (word not in _MATERIAL_NOUNS or coloured):
                 self.out.text_property(shown, noun, "colour", word)
             elif word not in QUALITY_WORDS:
                 rest.append(word)
@@ -3500,7 +3546,7 @@ class _Parser:
             self.out.text_property(shown, noun, "other", hand, how="written in", article=article)
         else:
             stuff = " ".join(rest) if len(rest) <= 2 else rest[-1]  # "broken shattered black glass": glass
-            self.out.text_property(shown, noun, "material", stuff, how="written in" if written else "made of")
+            self.out.text_property(shown, noun, "material", stuff, how=how)
 
     def _surface_written_on(self, carrier: _Entity | None) -> _Entity | None:
         """A quote named as text ("the word 'START'", "with the words 'made it safe'") or written by someone ("a
@@ -3753,7 +3799,7 @@ class _Parser:
                 if surface is not None:
                     shown = self.out.text(quote, surface)  # "the word 'START' on a t-shirt": the t-shirt says it
                     if shown is not None and medium is not None:
-                        self._letters(shown, noun, medium[1], written=medium[0])
+                        self._letters(shown, noun, medium[1], how=medium[0])
                     if shown is not None and props is not None:
                         self._said_of_letters(shown, noun, props)
                     continue
@@ -3768,14 +3814,14 @@ class _Parser:
                     medium is not None
                     and shown is not None
                     and shown.get("parent")
-                    and (_names_text(shown["subject"]) or not medium[0])
+                    and (_names_text(shown["subject"]) or medium[0] == "made of")
                 ):
                     # "the letter 'b' made out of fire", "a sculpture of the letter 'W' made from wire": the thing
                     # that shows the text is made of it ("written in chalk" is the letters')
                     medium = None
                 if medium is not None:
                     if shown is not None:
-                        self._letters(shown, noun, medium[1], written=medium[0])
+                        self._letters(shown, noun, medium[1], how=medium[0])
                     self.i = max(self.i, medium[2])  # its words are the letters' stuff, no thing of their own
                 continue
             if tag == "PUNCT":
@@ -3788,7 +3834,7 @@ class _Parser:
                     self.scene_topic = None
                     self.group = []
                 elif token.word == "," and self.fronted_paused is not None:
-                    self.fronted, self.fronted_used, self.fronted_paused = self.fronted_paused, True, None
+                    self._resume_fronted()
                 negated = after_copula = False
                 self.i += 1
                 continue
@@ -3806,7 +3852,7 @@ class _Parser:
                 # black and the dog is white": a new clause may start
                 after_copula = False
                 if self.fronted_paused is not None and token.word == "and":
-                    self.fronted, self.fronted_used, self.fronted_paused = self.fronted_paused, True, None
+                    self._resume_fronted()
                 self.i += 1
                 continue
             if tag == "PRON":
@@ -4173,12 +4219,12 @@ class _Parser:
                 if obj is not None and subject is not None and token.value != "between":
                     start = len(self.out.checks)
                     relation = token.value
-                    if (
-                        relation == "inside"
-                        and _said_middle_of(self.tokens, token)
-                        and singular_noun(obj.noun.split()[-1]) in _SURFACES
-                    ):
+                    middle = relation == "inside" and _said_middle_of(self.tokens, token)
+                    head = singular_noun(obj.noun.split()[-1])
+                    if middle and head in _SURFACES:
                         relation = "on"  # "a vase in the middle of a table": on it (in a room: inside)
+                    elif middle and head not in _KNOWN_NOUNS and head not in vocab.SCENE_WORDS:
+                        continue  # "in the middle of a speech", "... of the painting": no place to be in
                     self.out.relation(subject, relation, obj)
                     if support is not None and support is not obj:
                         self.out.relation(support, token.value, obj)
@@ -4209,10 +4255,14 @@ class _Parser:
                     and self.peek().word in {"his", "her", "their", "its", "my", "our", "your"}
                 ):
                     owner = None  # "sitting on the floor with their left hand ...": the hand is theirs, not the floor's
+                counted = self.peek() is not None and (
+                    self.peek().word in _DETERMINERS or self.peek().word in _NUMBERS or self.peek().word in _QUANTIFIERS
+                )  # "walking with an umbrella", not "walking with confidence"
                 entity, _ = self.noun_phrase()
                 if (
                     owner is None
                     and token.word == "with"
+                    and counted
                     and previous is not None
                     and previous.tag == "VERB"
                     and self.topic is not None
@@ -4883,16 +4933,22 @@ class _Parser:
         ):
             return  # "a vase placed on a table": the relation says it all
         if (
+            token.word == "made"
+            and nxt is not None
+            and nxt.word == "up"
+            and self.peek(1) is not None
+            and self.peek(1).word == "of"
+        ):
+            self.i += 2  # "a team made up of five players": its members, read as things (no state "made")
+            return
+        if (
             token.tag == "PAST"
             and token.word in _MADE_OF_PARTICIPLES
             and nxt is not None
-            and (
-                nxt.word in {"of", "from", "out"}
-                or (nxt.word == "up" and self.peek(1) is not None and self.peek(1).word == "of")
-            )
+            and nxt.word in {"of", "from", "out"}
         ):
-            # "made of", "made out of", "made up of": what it is made of
-            self.i += 1 + (1 if self.peek(1) is not None and nxt.word in {"out", "up"} else 0)
+            # "made of", "made out of": what it is made of
+            self.i += 1 + (1 if self.peek(1) is not None and nxt.word == "out" else 0)
             run = self.words_run()
             material = " ".join(t.word for t in run if t.word not in _DETERMINERS and t.word not in _QUANTIFIERS)
             if len(material.split()) > 2:
@@ -4918,7 +4974,14 @@ class _Parser:
                 if light is not None:
                     self.last, self.last_role = light, "object"  # "a bulb hanging from the ceiling": it hangs
                 return
-            if nxt is not None and nxt.word == "by" and lemma_ in _PARKING_VERBS:
+            by_whom = [t.word for t in self.tokens[self.i + 1 : self.i + 5] if t.tag == "WORD"]
+            if (
+                nxt is not None
+                and nxt.word == "by"
+                and lemma_ in _PARKING_VERBS
+                # "a dog left by its owner", "a truck parked by a soldier": one who can act did it
+                and not any(_is_animate(w) or _is_person(w) for w in by_whom[:3])
+            ):
                 self.i += 1  # "a car parked by a tree", "a bike left by the door": beside it, no one's doing
                 if token.word not in _SAYING_ONLY_WHERE:
                     self.out.attribute(subject, token.word, "state")  # parked, moored ("left" says only where)

@@ -29,8 +29,8 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   books", "in the leaves") hold when each subject is so with one of them, the others with every one; behind / in front of by SeenObject.depth (the layer
   perceive reads back, larger = further back, 0 when drawn without one) and horizontal overlap;
 - text: a decoded text band equal to the text (case and spacing ignored); what the letters themselves are (a
-  colour or an attribute of "the word", "the text", "the letters" with no such thing drawn: "Is the word
-  "broken" made of glass?", "Is the text "OPEN" red?") is None: the world draws text as plain glyphs;
+  colour or an attribute of "the word" or "the text" with no such thing drawn: "Is the word "broken" made of
+  glass?", "Is the text "OPEN" red?") is None: the world draws text as plain glyphs;
 - scene, light, style: the world's one recognised value (vocabulary's word tables map a prompt's word to it);
   a value the world never draws (a "blue background", an "oil painting" it has no frame for) is None;
 - a thing drawn as the setting ("a city in the background": the scene is a city) is there and in the background;
@@ -65,8 +65,9 @@ INSIDE_SHARE = 0.6
 # Relations of touch or containment, held by one of several objects ("a cat on the books": on some of them;
 # "a hedgehog in the leaves"); the others ("left of the dogs") hold of every one.
 _HELD_BY_ONE = frozenset({"on", "under", "inside"})
-# What names written text itself (the evaluator asks "Is the word "broken" made of glass?" of it).
-_TEXT_NOUNS = frozenset({"text", "word", "words", "letter", "letters", "lettering", "writing", "message", "title"})
+# What names written text itself and nothing else (the evaluator asks "Is the word "broken" made of glass?" of it;
+# "letter", "title" or "message" may be things: "a red letter on a desk").
+_TEXT_NOUNS = frozenset({"text", "word", "words", "lettering", "writing"})
 # Each kind's values the world draws (anything else is undecidable).
 _SETTINGS = {
     "scene": (vocab.SCENE_WORDS, frozenset(vocab.SCENE_COLOURS)),
