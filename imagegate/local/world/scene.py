@@ -278,6 +278,8 @@ _NO_PLACE_NOUNS = frozenset(
 )
 # Adjectives said only after their noun ("a fox asleep under a tree", "a door ajar"): English's a-adjectives.
 _PREDICATIVE = frozenset({"asleep", "awake", "afloat", "ablaze", "aglow", "adrift", "ajar", "aloft", "alight", "alive"})
+# After a noun, "left" followed by these is the verb ("a cart left in the middle", "a coat left on a chair").
+_LEFT_THERE = frozenset(word_list("in on at behind by outside near under inside there alone open out over unattended"))
 # How several things lie together, said before them ("a pile of leaves", "a stack of five books"): the things are
 # drawn, no thing called a pile ("sitting in a pile of leaves" is in the leaves).
 _ARRANGEMENTS = frozenset({"pile", "stack", "heap", "mound", "cluster", "clump", "row"})
@@ -372,16 +374,60 @@ def _hyphens(text: str) -> str:
     return _HYPHENATED.sub(one, text)
 
 
+# Text written without quotes: capitals after a verb of saying ("a neon sign reading OPEN 24 HOURS"), or the words
+# after "the words" / "the text" up to the clause's end ("a mug with the words good morning"); drawn as if quoted.
+_SAID_IN_CAPITALS = re.compile(
+    r"\b(says|saying|reads|reading|spells|spelling|labeled|labelled|titled)\s+"
+    r"([A-Z0-9][A-Z0-9&!?'-]*(?:\s+[A-Z0-9][A-Z0-9&!?'-]*)*)(?![\w'\"])"
+)
+_WORDS_NAMED = re.compile(
+    r"\b(the words|the word|the text)\s+([A-Za-z0-9][\w'!?&-]*(?: [\w'!?&-]+){0,5})(?=\s*[.;!,]|\s*$)"
+)
+# Words that cannot open or be written text after "the words" ("the words in gold", "the text is faded").
+_NOT_WRITTEN = frozenset(
+    word_list("in on at of to from with by and a an the is are was were written painted printed carved drawn")
+)
+
+
+def _unquoted_text(prompt: str) -> str:
+    """The prompt with text written without quotes put in quotes (see _SAID_IN_CAPITALS, _WORDS_NAMED)."""
+
+    def capitals(match: re.Match[str]) -> str:
+        said = match.group(2)
+        # two capital letters at least ("OPEN 24 HOURS", "SALE"); "reading A book" is no text
+        return f'{match.group(1)} "{said}"' if len(re.findall(r"[A-Z]", said)) >= 2 else match.group(0)
+
+    def named(match: re.Match[str]) -> str:
+        said = match.group(2)
+        if set(said.lower().split()) & _NOT_WRITTEN:
+            return match.group(0)
+        return f'{match.group(1)} "{said}"'
+
+    return _WORDS_NAMED.sub(named, _SAID_IN_CAPITALS.sub(capitals, prompt))
+
+
 def tokenize(prompt: str) -> tuple[list[str], list[str]]:
-    """Lowercase word tokens with quoted text replaced by __textN__ placeholders."""
+    """Lowercase word tokens with quoted text (and text written without quotes, _unquoted_text) replaced by
+    __textN__ placeholders."""
     quoted: list[str] = []
 
     def stash(match: re.Match[str]) -> str:
         quoted.append((match.group(1) or match.group(2) or match.group(3)).strip())
         return f" __text{len(quoted) - 1}__ "
 
-    text = _POSSESSIVE.sub(_possessive, _QUOTED.sub(stash, prompt))
-    return _TOKEN.findall(_hyphens(text.lower())), quoted
+    text = _POSSESSIVE.sub(_possessive, _QUOTED.sub(stash, _unquoted_text(prompt)))
+    return _TOKEN.findall(_GLUED_COUNT.sub(_glued_count, _hyphens(text.lower()))), quoted
+
+
+# A number written onto a noun, as tag lists write a count ("1girl", "2boys"): the count and the noun
+_GLUED_COUNT = re.compile(r"\b(\d{1,2})([a-z]{3,})\b")
+
+
+def _glued_count(match: re.Match[str]) -> str:
+    """ "1girl": one girl, when the letters name a thing the world knows ("35mm", "3d", "4k", "16bit" stay)."""
+    word = match.group(2)
+    known = lemma(word) in vocab.OBJECT_CLASSES or word in vocab.SYNONYMS or lemma(word) in vocab.SYNONYMS
+    return f"{match.group(1)} {word}" if known else match.group(0)
 
 
 def _match(tokens: list[str], i: int) -> tuple[int, str, object]:
@@ -654,7 +700,7 @@ class _Parser:
         if not compound_modifier(word) or (kind == "object" and word == "orange") or is_past_form(word):
             return None  # "a lit candle", "a sunken ship": a participle describes the thing, it names no kind
         next_length, next_kind, next_value = _match(self.tokens, j)
-        if next_length != 1 or next_kind not in {"object", "word"} or self.tokens[j] in FRAMING_NOUNS:
+        if next_length != 1 or next_kind not in {"object", "word"} or self._framing(j, by_lemma=False):
             return None
         following = self._next_kind(j + 1)
         if (
@@ -758,6 +804,14 @@ class _Parser:
         """A verb or posture right after "," or "while" with no noun of its own: the last doer's ("a hedgehog
         wearing a scarf, sitting in leaves", "a firefighter holding a kitten while climbing down a ladder")."""
         return bool(i) and self.tokens[i - 1] in {",", "while", "and"} and self.doer is not None
+
+    def _framing(self, i: int, by_lemma: bool = True) -> bool:
+        """A framing noun at i ("a photo of", "a lot of"), no thing drawn; "lot" only before "of" ("a parking
+        lot" is a place)."""
+        word = self.tokens[i]
+        if lemma(word) == "lot" and self.tokens[i + 1 : i + 2] != ["of"]:
+            return False
+        return word in FRAMING_NOUNS or (by_lemma and lemma(word) in FRAMING_NOUNS)
 
     def _stand_noun(self, i: int) -> bool:
         """ "a globe on a brass stand", "the stands": "stand" after an article or an adjective is a thing, not a
@@ -1033,6 +1087,9 @@ class _Parser:
         """'left'/'right'/'top'... : either a relation ("left of the dog") or a place in the image."""
         position = str(value)
         j = i + length
+        following = self.tokens[j] if j < len(self.tokens) else ""
+        if self.tokens[i] == "left" and self.noun_end == i and following in _LEFT_THERE:
+            return 1  # "a shopping cart left in the middle", "a bike left outside": the verb, not the side
         while j < len(self.tokens) and self.tokens[j] in {"side", "half", "part", "edge", "corner", "hand"}:
             j += 1
         if j < len(self.tokens) and self.tokens[j] == "of":
@@ -1143,7 +1200,7 @@ class _Parser:
             return
         following = self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
         arranged = lemma(word) in _ARRANGEMENTS and following == "of"  # "a pile of leaves": the leaves, piled
-        if word in FRAMING_NOUNS or lemma(word) in FRAMING_NOUNS or arranged:  # "a photo of": the frame's article
+        if self._framing(i) or arranged:  # "a photo of": the frame's article
             if self._hung_picture(i, word, following):
                 # "a bedroom with a lamp ... and a painting of a whale above the bed": a picture in the scene
                 self._on_object(i, 1, (word, False))
@@ -1240,7 +1297,7 @@ class _Parser:
     def _is_head(self, i: int) -> bool:
         """An unknown word is a head noun when a phrase is open and a boundary follows it."""
         word = self.tokens[i]
-        if word in FRAMING_NOUNS or not _is_modifier(word) or not self._opens_phrase(i):
+        if self._framing(i, by_lemma=False) or not _is_modifier(word) or not self._opens_phrase(i):
             return False
         if (
             i

@@ -163,3 +163,34 @@ def test_orange_before_a_noun_it_does_not_know_is_the_colour():
     spec = parse_prompt("a jug of orange lemonade")
     assert [(e.cls, e.colour) for e in spec.entities] == [("jug", None), ("lemonade", "orange")]
     assert [e.cls for e in parse_prompt("an orange on a plate").entities] == ["orange", "plate"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "texts"),
+    [
+        ("a chalkboard saying FRESH BREAD TODAY outside a bakery", ["FRESH BREAD TODAY"]),
+        ("a tote bag with the words carpe diem", ["carpe diem"]),
+        ("a boy reading A book", []),  # one capital is no text
+        ("a sign with the words in gold", []),  # a place, not what is written
+    ],
+)
+def test_text_written_without_quotes_is_drawn(prompt, texts):
+    assert [t.text for t in parse_prompt(prompt).texts] == texts
+
+
+def test_a_count_written_onto_a_noun_is_its_count():
+    spec = parse_prompt("2boys, red scarves, 35mm, 4k")
+    boys = spec.entities[0]
+    assert (boys.cls, boys.count, boys.count_stated) == ("child", 2, True)
+    assert len(spec.entities) == 2  # "35mm", "4k" name no thing
+
+
+def test_left_after_a_noun_before_a_place_is_the_verb():
+    spec = parse_prompt("a wheelbarrow left in the middle of a yard")
+    assert spec.entities[0].position == "center"
+    assert parse_prompt("a wheelbarrow on the left").entities[0].position == "left"
+
+
+def test_a_lot_is_a_place_unless_a_lot_of():
+    assert named("an empty parking lot") == ["lot"]
+    assert named("a lot of pebbles") == ["pebble"]
