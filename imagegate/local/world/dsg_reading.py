@@ -789,7 +789,9 @@ _SHARED_PLACES = frozenset(
     {"above", "below", "under", "behind", "in front of", "left of", "right of", "next to", "near"}
 )
 # Relations that place one thing against another; "in", "on", "near" a scene word say where the picture is set.
-_PLACING_RELATIONS = frozenset({"above", "below", "under", "behind", "in front of", "left of", "right of", "between"})
+_PLACING_RELATIONS = frozenset(
+    {"above", "below", "under", "behind", "in front of", "left of", "right of", "between", "next to", "near"}
+)
 # Adverbs that say how a thing is posed or placed ("the arms are down", "head forward"): a state of it.
 _POSE_ADVERBS = frozenset(
     _words(

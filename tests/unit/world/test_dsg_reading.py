@@ -1611,7 +1611,9 @@ def test_by_a_name_no_dictionary_has_is_who_made_it(prompt, artist):
 def test_by_a_place_or_a_thing_is_still_beside_it():
     assert "Is the man next to the window?" in questions("a man standing by a window")
     assert not any("style of lakeside" in q for q in questions("a tent by lakeside"))
-    assert "Is the scene a lake?" in questions("a house by the lake")
+    # beside a place word, the place is a thing the house is next to (it was the scene, with no relation asked)
+    assert "Is the house next to the lake?" in questions("a house by the lake")
+    assert not any("style of" in q for q in questions("a house by the lake"))
 
 
 def test_a_pair_of_a_thing_named_as_a_plural_is_one_thing():
@@ -2238,6 +2240,10 @@ PHRASINGS = [
     ("a boy with a cat nearby and a dog far away", "Is the cat near the boy?", "Does the boy have a dog?"),
     ("a pretty big dog", "Is the dog big?", "Is the dog pretty?"),
     ("a woman walking with confidence", "Is the woman walking?", "Does the woman have a confidence?"),
+    # a place word beside or near a thing is a thing placed ("a cabin near a lake"), as above or behind one is
+    ("a hut near a frozen pond", "Is the hut near the pond?", "Is the scene a pond?"),
+    ("a kayak next to a river", "Is the kayak next to the river?", ""),
+    ("a dog on a beach", "Is the scene a beach?", "Is the dog near the beach?"),
     # how several things are arranged is their state ("in a stack"), asked beside them
     ("a stack of old vinyl records", "Are the records in a stack?", "Is there a stack?"),
     ("a heap of laundry on a bed and a row of shoes", "Are the shoes in a row?", "Is there a row?"),
