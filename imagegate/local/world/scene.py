@@ -278,6 +278,17 @@ _NO_PLACE_NOUNS = frozenset(
 )
 # Adjectives said only after their noun ("a fox asleep under a tree", "a door ajar"): English's a-adjectives.
 _PREDICATIVE = frozenset({"asleep", "awake", "afloat", "ablaze", "aglow", "adrift", "ajar", "aloft", "alight", "alive"})
+# Participles that say how or where a thing is, not what another does to it: "a cabin surrounded by trees" is no
+# action of the trees, "a truck parked by a geyser" stands beside it ("a ball thrown by a girl" is the girl's).
+_STATIVE_PARTICIPLES = frozenset(
+    word_list(
+        """
+    surrounded covered lit illuminated framed shaded flanked lined filled crowned topped dotted bordered hidden
+    blocked overgrown inspired accompanied followed reflected backed parked placed positioned located seated docked
+    moored stationed set planted built situated perched hung
+    """
+    )
+)
 # After a noun, "left" followed by these is the verb ("a cart left in the middle", "a coat left on a chair").
 _LEFT_THERE = frozenset(word_list("in on at behind by outside near under inside there alone open out over unattended"))
 # How several things lie together, said before them ("a pile of leaves", "a stack of five books"): the things are
@@ -481,6 +492,8 @@ class _Parser:
         self.last_named: int | None = None  # the entity the last noun named
         self.with_list: int | None = None  # the with-phrase's owner, kept past "and" ("with red hair and glasses")
         self.sentence_head: int | None = None  # the first thing the sentence named
+        self.passive: str | None = None  # "a ball thrown" right before "by": the verb its agent does
+        self.agent_of: str | None = None  # after "thrown by": the verb the next thing named does
         self.scene_by_name = False  # the scene came from a word naming a thing's kind ("a park bench")
         self.clause_nouns = 0  # things named since the clause began (a list item, a sentence)
         self.joined: list[int] = []  # "a red apple and a green pear on a plate": the apple, joined to the pear
@@ -877,6 +890,11 @@ class _Parser:
         worn_by = self._wearer(i, cls)
         index = self._resolve(mention, pending)
         self.last_named = index
+        verb, self.agent_of = self.agent_of, None
+        if verb is not None and self.tokens[i + length - 1] not in self.proper and verb not in mention.actions:
+            self.spec.entities[index].actions.append(
+                verb
+            )  # "thrown by a little girl": she throws ("by Monet": a credit)
         self.sentence_head = index if self.sentence_head is None else self.sentence_head
         self.noun_end = i + length
         surface = self.tokens[i + length - 1]
@@ -1029,6 +1047,10 @@ class _Parser:
     def _on_relation(self, i: int, length: int, value: object) -> None:
         relation = str(value)
         if self.subject is None:
+            return
+        if self.passive is not None and self.tokens[i] == "by":
+            self.agent_of, self.passive = self.passive, None  # the one named next does it; no place by it
+            self._reset_pending()
             return
         if self.tokens[i + length : i + length + 1] in (["it"], ["them"]) and relation != "between":
             # "a desk with a lamp on it": the with-phrase's owner; "people swimming in it" with no owner named:
@@ -1227,7 +1249,7 @@ class _Parser:
             # subject does; "the blanket contrasted with ...": a past form, no thing either
             doer = None
             if self.subject is not None and self.noun_end == i and self._verb_form(i):
-                doer = self._doer(word)
+                doer = self._doer(word, i)
             elif self._after_comma_or_while(i) and self._verb_form(i):
                 doer = self.doer
             if doer is not None:
@@ -1241,6 +1263,8 @@ class _Parser:
                 attributes = self.spec.entities[self.subject].attributes
                 if word not in attributes:
                     attributes.append(word)
+                if self.tokens[i + 1 : i + 2] == ["by"] and word not in _STATIVE_PARTICIPLES:
+                    self.passive = verb_lemma(word)  # "a ball thrown by a girl": the girl throws it
             return
         if self._is_head(i):
             self._on_object(i, 1, (lemma(word), word != lemma(word) and _looks_plural(word)))
@@ -1366,13 +1390,15 @@ class _Parser:
             or (bool(following) and _match(self.tokens, i + 1)[1] == "word" and _looks_plural(following))
         )
 
-    def _doer(self, word: str) -> int:
+    def _doer(self, word: str, i: int) -> int:
         """Who does a verb right after a noun: that noun, or, after a with-phrase, its owner ("a girl with a red
         umbrella waiting", "a man with a beard riding a horse"), unless the verb is a posture the thing itself
-        takes ("a plate of sushi with chopsticks resting on the side")."""
+        takes ("a plate of sushi with chopsticks resting on the side") or is done to the owner ("a hydrant with a
+        dog sniffing it": the dog sniffs)."""
         assert self.subject is not None
         owner = self.with_owner
-        if owner is None or owner == self.subject or word in _POSTURES:
+        done_to_owner = self.tokens[i + 1 : i + 2] in (["it"], ["them"])
+        if owner is None or owner == self.subject or word in _POSTURES or done_to_owner:
             return self.subject
         return owner
 

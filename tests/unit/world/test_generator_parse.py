@@ -194,3 +194,20 @@ def test_left_after_a_noun_before_a_place_is_the_verb():
 def test_a_lot_is_a_place_unless_a_lot_of():
     assert named("an empty parking lot") == ["lot"]
     assert named("a lot of pebbles") == ["pebble"]
+
+
+def test_a_verb_done_to_the_with_phrases_owner_is_the_with_things():
+    spec = parse_prompt("a lamppost with a cat scratching it")
+    assert [(e.cls, e.actions) for e in spec.entities] == [("lamppost", []), ("cat", ["scratch"])]
+    # not done to it: the owner acts ("a girl with a red umbrella waiting")
+    assert parse_prompt("a girl with a red umbrella waiting").entities[0].actions == ["wait"]
+
+
+def test_the_agent_of_a_passive_does_the_verb():
+    spec = parse_prompt("a kite flown by an old fisherman")
+    assert [(e.cls, e.actions) for e in spec.entities] == [("kite", []), ("fisherman", ["fly"])]
+    assert not placed("a kite flown by an old fisherman")  # "by" names who, not where
+    # a state or a place is no action: "surrounded by", "parked by"; a name after "by" is a credit
+    assert [e.actions for e in parse_prompt("a hut surrounded by palms").entities] == [[], []]
+    assert ("van", "next to", "fountain") in placed("a van parked by a fountain")
+    assert all(not e.actions for e in parse_prompt("a vase painted by Hokusai").entities)
