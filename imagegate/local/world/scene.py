@@ -725,7 +725,9 @@ class _Parser:
         head = self.tokens[j]
         if self._verb_form(j) or self._third_person(j, True) or is_past_form(head) or head in _NEVER_HEADS:
             return None  # "a bicycle down a hill", "a bowl full of apples", "a ball thrown by": no compound
-        if _function_word(word) or _function_word(head):
+        # "a coffee can full of nails" is a can; "a waterfall can be seen" is no thing called so
+        can = head == "can" and not self._auxiliary(j)
+        if _function_word(word) or (_function_word(head) and not can):
             return None  # "a cup but no saucer", "a cat directly above", "she has": a pronoun, adverb or auxiliary
         if head.endswith("ing") and j + 1 < len(self.tokens) and self.tokens[j + 1] in _NEVER_HEADS:
             return None  # "a woman with an umbrella crossing at the corner": a verb and its preposition
@@ -817,6 +819,14 @@ class _Parser:
         """A verb or posture right after "," or "while" with no noun of its own: the last doer's ("a hedgehog
         wearing a scarf, sitting in leaves", "a firefighter holding a kitten while climbing down a ladder")."""
         return bool(i) and self.tokens[i - 1] in {",", "while", "and"} and self.doer is not None
+
+    def _auxiliary(self, i: int) -> bool:
+        """ "can" (or "will", "may") at i before a verb that is nothing else ("a waterfall can be seen"), not the
+        noun ("a coffee can full of nails")."""
+        if i + 1 >= len(self.tokens) or self.tokens[i] not in {"can", "will", "may"}:
+            return False
+        after = self.tokens[i + 1]
+        return bool(lexicon.verb_lemmas(after)) and not lexicon.is_adjective(after) and not lexicon.is_noun(after)
 
     def _framing(self, i: int, by_lemma: bool = True) -> bool:
         """A framing noun at i ("a photo of", "a lot of"), no thing drawn; "lot" only before "of" ("a parking
@@ -1300,7 +1310,8 @@ class _Parser:
         if j < 0:
             return True
         kind = _match(self.tokens, j)[1]
-        if kind == "object" and self.tokens[j] == "orange" and (self.pending.colour == "orange" or j + 1 == i):
+        before_noun = j + 1 == i and not self._verb_form(i)  # "orange juice"; "one orange rolling away": the fruit
+        if kind == "object" and self.tokens[j] == "orange" and (self.pending.colour == "orange" or before_noun):
             kind = "colour"  # "an orange tabby cat", "orange juice": the colour (_on_object), a phrase follows it
         if kind == "scene":  # "a street musician", "the kitchen sink": a setting word naming the thing's kind
             return self._opens_phrase(j)
@@ -1341,7 +1352,11 @@ class _Parser:
             # "a badger delicately sniffing", "a worker who has", "the blackboard has": the phrase ended
             or (
                 i + 1 < len(self.tokens)
-                and (_adverb(self.tokens[i + 1]) or self.tokens[i + 1] in _CLAUSE_VERBS | _PREDICATIVE)
+                and (
+                    _adverb(self.tokens[i + 1])
+                    or self.tokens[i + 1] in _CLAUSE_VERBS | _PREDICATIVE
+                    or self._auxiliary(i + 1)
+                )
             )
             or (compound_modifier(word) and is_verb_form(self.tokens[i + 1]))  # "a tourist taking photos"
         )

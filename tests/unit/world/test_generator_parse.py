@@ -211,3 +211,14 @@ def test_the_agent_of_a_passive_does_the_verb():
     assert [e.actions for e in parse_prompt("a hut surrounded by palms").entities] == [[], []]
     assert ("van", "next to", "fountain") in placed("a van parked by a fountain")
     assert all(not e.actions for e in parse_prompt("a vase painted by Hokusai").entities)
+
+
+def test_can_is_a_thing_unless_a_verb_follows_it():
+    assert named("a paint can full of brushes") == ["paint can", "brush"]
+    assert named("a tiny lighthouse can be seen") == ["lighthouse"]
+
+
+def test_orange_before_a_verb_is_the_fruit_doing_it():
+    spec = parse_prompt("a basket of pears, one orange rolling across the floor")
+    orange = next(e for e in spec.entities if e.cls == "orange")
+    assert orange.actions == ["roll"]
