@@ -1427,6 +1427,7 @@ class _Parser:
             following is None
             or following in {"number", "quantifier", "definite", "relation", "break", "text"}
             or self.tokens[i + 1] in _NEVER_HEADS  # "parked against a wall", "climbing up"
+            or self.tokens[i + 1] == "like"  # "a continent shaped like a dragon", "a dog dressed like a pirate"
         )
 
     def _reset_pending(self) -> None:

@@ -222,3 +222,8 @@ def test_orange_before_a_verb_is_the_fruit_doing_it():
     spec = parse_prompt("a basket of pears, one orange rolling across the floor")
     orange = next(e for e in spec.entities if e.cls == "orange")
     assert orange.actions == ["roll"]
+
+
+def test_a_thing_the_world_does_not_know_keeps_its_shape_like_another():
+    spec = parse_prompt("an island shaped like a turtle")
+    assert [(e.cls, e.attributes) for e in spec.entities] == [("island", ["turtle-shaped"])]
