@@ -88,7 +88,8 @@ def _rss_text(result: dict) -> str:
     held = result.get("tree_peak_pss_mb")
     measured = (
         f"{held:.0f} MB held at once (peak of the summed PSS of the runtime's process and its descendants, sampled "
-        f"every {_MEMORY_SAMPLE_SECONDS:g} s; their summed RSS then {result['tree_rss_at_peak_mb']:.0f} MB); "
+        f"every {_MEMORY_SAMPLE_SECONDS:g} s; by generation then: {_generations_text(result['tree_pss_by_depth_mb'])}; "
+        f"their summed RSS then {result['tree_rss_at_peak_mb']:.0f} MB); "
         if held
         else ""
     )
@@ -98,6 +99,19 @@ def _rss_text(result: dict) -> str:
         f"{measured}peak RSS {result['peak_rss_mb']:.0f} MB (runtime) + {workers} x at most "
         f"{result['worker_peak_rss_mb']:.0f} MB (workers) = at most "
         f"{result['peak_rss_mb'] + workers * result['worker_peak_rss_mb']:.0f} MB"
+    )
+
+
+def _generations_text(by_depth: list[list[float]]) -> str:
+    """Each generation's PSS at the peak: the runtime's process, then its children (with Map workers: the resource
+    tracker and the workers' fork server; else the spawned workers), then theirs (the forked workers), so a figure
+    says which process to look at."""
+    names = ("the runtime", "its children", "their children")
+    return "; ".join(
+        f"{names[depth] if depth < len(names) else f'generation {depth}'} "
+        f"{' + '.join(f'{mb:.0f}' for mb in sorted(sizes, reverse=True))} MB"
+        for depth, sizes in enumerate(by_depth)
+        if sizes
     )
 
 
@@ -117,6 +131,7 @@ class _TreeMemory:
     def __init__(self) -> None:
         self.peak_pss_kb = 0
         self.rss_at_peak_kb = 0
+        self.pss_by_depth_kb: list[list[int]] = []  # at the peak: each generation's processes' PSS (0: this one)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, name="tree-memory", daemon=True)
 
@@ -133,23 +148,27 @@ class _TreeMemory:
     def _sample(self) -> None:
         while True:
             pss = rss = 0
-            for pid in _process_tree(os.getpid()):
+            by_depth: list[list[int]] = []
+            for pid, depth in _process_tree(os.getpid()):
                 sizes = _pss_rss_kb(pid)
                 pss, rss = pss + sizes[0], rss + sizes[1]
+                by_depth.extend([] for _ in range(depth + 1 - len(by_depth)))
+                by_depth[depth].append(sizes[0])
             if pss > self.peak_pss_kb:
-                self.peak_pss_kb, self.rss_at_peak_kb = pss, rss
+                self.peak_pss_kb, self.rss_at_peak_kb, self.pss_by_depth_kb = pss, rss, by_depth
             if self._done.wait(_MEMORY_SAMPLE_SECONDS):
                 return
 
 
-def _process_tree(root: int) -> list[int]:
-    """``root`` and its descendants (each thread's children: /proc/<pid>/task/<tid>/children)."""
-    found, index = [root], 0
+def _process_tree(root: int) -> list[tuple[int, int]]:
+    """``root`` and its descendants (each thread's children: /proc/<pid>/task/<tid>/children), each with its depth
+    (0: ``root``, 1: its children...)."""
+    found, index = [(root, 0)], 0
     while index < len(found):
-        tasks = Path(f"/proc/{found[index]}/task")
+        pid, depth = found[index]
         try:
-            for task in tasks.iterdir():
-                found.extend(int(child) for child in (task / "children").read_text().split())
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                found.extend((int(child), depth + 1) for child in (task / "children").read_text().split())
         except OSError:  # the process (or a thread of it) ended meanwhile
             pass
         index += 1
@@ -247,6 +266,7 @@ def _run_bench_prompts(count: int, workers: int | None = None, suite: str = "def
         # None where nothing could be sampled (no /proc)
         "tree_peak_pss_mb": memory.peak_pss_kb / 1024 or None,
         "tree_rss_at_peak_mb": memory.rss_at_peak_kb / 1024,
+        "tree_pss_by_depth_mb": [[kb / 1024 for kb in sizes] for sizes in memory.pss_by_depth_kb],
         "workers": workers,
     }
 

@@ -26,6 +26,11 @@ def test_the_bench_worker_reports_a_finished_benchmark_with_its_images_and_memor
     # several processes counts once in the summed PSS and in each one's RSS, so the PSS sum is never above the RSS sum
     if result["tree_peak_pss_mb"] is not None:
         assert 0 < result["tree_peak_pss_mb"] <= result["tree_rss_at_peak_mb"]
+        # And the peak is told by generation (the runtime's process alone, then its descendants), adding up to it
+        by_depth = result["tree_pss_by_depth_mb"]
+        assert len(by_depth[0]) == 1
+        assert sum(map(sum, by_depth)) == pytest.approx(result["tree_peak_pss_mb"])
+        assert perf._generations_text(by_depth).startswith(f"the runtime {by_depth[0][0]:.0f} MB")
 
 
 def test_bench_items_repeat_the_suite_with_a_seed_per_pass():
