@@ -37,6 +37,8 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   the rest of what could be asked of it (count, colour, relations) is None, and so is a relation to it (a
   backdrop has no box); a setting named with a modifier whose head is the setting drawn ("a mountain road" on a
   street) is None: the road is there, the world cannot say whether it is a mountain road;
+- a compound drawn as one thing ("a neon sign") is the head noun asked ("Is there a sign?") when the checks ask
+  its modifier as the head's attribute ("Is the sign neon?"), and has that attribute (answer_checks);
 - two of one noun told apart ("a black cat above a white cat"): a check's subjectLabel / objectLabel (a colour or
   an attribute word) narrows it to the instances drawn with it, so "the black cat" is the black ones;
 - a child check about an entity that is not there is False (nothing to have a colour); the evaluation's DSG
@@ -46,6 +48,8 @@ the generator's parse).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from imagegate_service.geometry import DEPTH_PLANES, REGIONS, apart, in_region
 from imagegate_service.geometry import relative_position as geometry_relative_position
@@ -243,15 +247,31 @@ def _backdrop(kind: object, check: dict) -> bool | None:
     return None
 
 
-def satisfied(check: dict, percept: Percept) -> bool | None:
-    """Does the image satisfy one check, exactly? None: the world cannot decide (see the module docstring)."""
+def _named_kinds(percept: Percept, noun: str, modifiers: frozenset[str]) -> list[SeenObject]:
+    """A thing drawn as one compound whose head is the noun asked and whose modifier another check asks as its
+    attribute ("a neon sign" drawn as one thing, asked "Is there a sign?" and "Is the sign neon?"): a sign, neon."""
+    return [o for word in sorted(modifiers) for o in instances_of(percept, f"{word} {noun}")]
+
+
+def _seen(percept: Percept, noun: str, modifiers: Mapping[str, frozenset[str]]) -> list[SeenObject]:
+    """The instances of a noun asked: as drawn, or as one compound named by a modifier asked of it."""
+    drawn = _instances(percept, noun)
+    named = _named_kinds(percept, noun, modifiers.get(noun, frozenset()))
+    return [*drawn, *(o for o in named if all(o is not d for d in drawn))]
+
+
+def satisfied(check: dict, percept: Percept, modifiers: Mapping[str, frozenset[str]] | None = None) -> bool | None:
+    """Does the image satisfy one check, exactly? None: the world cannot decide (see the module docstring).
+    `modifiers`: noun -> the one-word attributes the checks ask of it (_named_kinds; none when not given)."""
     kind = check.get("kind")
+    modifiers = modifiers or {}
     if kind == "text":
         wanted = " ".join(str(check.get("text", "")).lower().split())
         return any(" ".join(t.lower().split()) == wanted for t in percept.texts)
     if kind in _SETTINGS:
         return _setting(kind, check, percept)
-    found = told_apart(_instances(percept, str(check.get("subject", ""))), check.get("subjectLabel"))
+    subject = str(check.get("subject", ""))
+    found = told_apart(_seen(percept, subject, modifiers), check.get("subjectLabel"))
     if not found and kind in {"colour", "attribute"} and str(check.get("subject", "")) in _TEXT_NOUNS:
         return None  # the letters' colour or stuff: the world draws text as plain glyphs
     if not found:
@@ -275,7 +295,8 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
         attribute = str(check.get("attribute", "")).strip().lower()
         if not attribute or " " in attribute or attribute in TASTE_WORDS:
             return None  # a phrase; a matter of taste ("Is the woman beautiful?"): the world draws neither
-        return _drawn_code(found, attribute_code(attribute))
+        code, neon = attribute_code(attribute), instances_of(percept, f"{attribute} {subject}")
+        return all(code in o.attributes or any(o is n for n in neon) for o in found)  # "a neon sign" is neon
     if kind == "action":
         if not check.get("action"):
             return None
@@ -301,7 +322,7 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
             # "a cat above a cat": the check names both by one noun and says not which is which (no label); the
             # world cannot decide it (every cat would have to be above every other)
             return None
-        targets = told_apart(_instances(percept, str(check.get("object", ""))), check.get("objectLabel"))
+        targets = told_apart(_seen(percept, str(check.get("object", "")), modifiers), check.get("objectLabel"))
         if not targets:
             # a setting drawn as the backdrop has no box to be above or behind ("a power line above a country
             # road" on a street scene): undecidable, as the backdrop's own relations are
@@ -328,4 +349,10 @@ def satisfied(check: dict, percept: Percept) -> bool | None:
 def answer_checks(png: bytes, checks: list[dict]) -> dict[str, bool | None]:
     """id -> satisfied (True, False, or None: undecidable), by exact perception of the image."""
     percept = perceive(png)
-    return {str(check["id"]): satisfied(check, percept) for check in checks}
+    modifiers: dict[str, set[str]] = {}
+    for check in checks:
+        attribute = str(check.get("attribute", "")).strip().lower()
+        if check.get("kind") == "attribute" and attribute and " " not in attribute:
+            modifiers.setdefault(str(check.get("subject", "")), set()).add(attribute)
+    asked = {noun: frozenset(words) for noun, words in modifiers.items()}
+    return {str(check["id"]): satisfied(check, percept, asked) for check in checks}

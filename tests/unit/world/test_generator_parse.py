@@ -227,3 +227,23 @@ def test_orange_before_a_verb_is_the_fruit_doing_it():
 def test_a_thing_the_world_does_not_know_keeps_its_shape_like_another():
     spec = parse_prompt("an island shaped like a turtle")
     assert [(e.cls, e.attributes) for e in spec.entities] == [("island", ["turtle-shaped"])]
+
+
+def test_a_compound_drawn_as_one_thing_is_the_head_asked_with_the_modifier_asked_of_it():
+    # the generator draws "a neon sign" as one thing; the evaluator asks "Is there a sign?" and "Is the sign neon?":
+    # both hold where it was drawn, and only with the modifier asked ("Is there a sign?" alone cannot know it)
+    from imagegate.local.world.perceive import perceive
+
+    prompt = "a cart under a neon sign"
+    checks = truth.checks_from_prompt(prompt)
+    sign = next(c for c in checks if c["kind"] == "entity" and c["subject"] == "sign")
+    neon = next(c for c in checks if c["kind"] == "attribute" and c["subject"] == "sign")
+    assert neon["attribute"] == "neon"
+    for seed in range(6):
+        png = encode_png(render_image(prompt, "", seed, 512, 512)[0])
+        if truth.instances_of(perceive(png), "neon sign"):
+            answers = truth.answer_checks(png, checks)
+            assert answers[sign["id"]] is True and answers[neon["id"]] is True
+            assert truth.satisfied(sign, perceive(png)) is False
+            return
+    raise AssertionError("no render drew the sign")
