@@ -206,6 +206,7 @@ _CONTAINERS: dict[str, str] = {
             "drawer",
             "nest",
             "aquarium",
+            "wheelbarrow",
         ],
         "inside",
     ),
@@ -272,7 +273,7 @@ _NO_PLACE_NOUNS = frozenset(
     air wind breeze mist fog haze smoke steam rain snow storm snowstorm rainstorm sandstorm blizzard drizzle sun
     sunlight sunshine moonlight starlight light shadow shadows shade dark darkness distance silhouette pain love
     motion action flight mid stance pose position shape form style manner way color colour tone focus hurry line
-    order rest peace silence ink paint marker pencil crayon chalk charcoal
+    order rest peace silence ink paint marker pencil crayon chalk charcoal lot
     """
     )
 )
@@ -289,6 +290,31 @@ _STATIVE_PARTICIPLES = frozenset(
     """
     )
 )
+# Who can do a verb ("a ball thrown by a girl", "kids who stand", "a diver in a wetsuit" wears it): people and
+# animals, general English; a thing named after "by" is beside ("a bike locked by a tree").
+_ANIMATE = frozenset(
+    word_list(
+        """
+    person people man woman child kid boy girl baby toddler teenager adult lady gentleman guy family couple crowd
+    friend owner mother father parent grandmother grandfather king queen prince princess knight soldier warrior
+    wizard witch farmer chef cook doctor nurse teacher student worker officer police policeman firefighter pilot
+    sailor driver rider artist painter musician singer dancer player athlete skier surfer swimmer diver cyclist
+    runner hiker climber fisherman astronaut monk priest bride groom clown cowboy pirate ninja vendor waiter
+    tourist photographer scientist gardener juggler hunter shepherd
+    animal cat dog puppy kitten horse pony foal cow bull calf cattle sheep lamb goat pig chicken hen rooster duck
+    goose bird owl eagle hawk parrot penguin swan pigeon seagull flamingo heron bear wolf fox deer elk moose rabbit
+    squirrel mouse rat hamster raccoon beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe
+    elephant monkey gorilla panda koala kangaroo camel donkey mule dolphin whale shark seal turtle frog snake
+    lizard crocodile dragon unicorn dinosaur bee butterfly spider ant fish
+    """
+    )
+)
+# A verb's particle before "in" ("working out in a gym", "curled up in a basket").
+_PARTICLES = frozenset(word_list("out up down around about away"))
+# Who "stand" follows as its verb, never as a noun's modifier ("people who stand", "I stand on a hill").
+_SUBJECT_PRONOUNS = frozenset(word_list("who which that i we they you"))
+# The lots drawn as a place ("a parking lot"); any other "lot" is an amount ("he ate a lot", "a lot of").
+_LOT_PLACES = frozenset(word_list("parking vacant"))
 # After a noun, "left" followed by these is the verb ("a cart left in the middle", "a coat left on a chair").
 _LEFT_THERE = frozenset(word_list("in on at behind by outside near under inside there alone open out over unattended"))
 # How several things lie together, said before them ("a pile of leaves", "a stack of five books"): the things are
@@ -829,10 +855,10 @@ class _Parser:
         return bool(lexicon.verb_lemmas(after)) and not lexicon.is_adjective(after) and not lexicon.is_noun(after)
 
     def _framing(self, i: int, by_lemma: bool = True) -> bool:
-        """A framing noun at i ("a photo of", "a lot of"), no thing drawn; "lot" only before "of" ("a parking
-        lot" is a place)."""
+        """A framing noun at i ("a photo of", "a lot of", "he ate a lot"), no thing drawn; "a parking lot", "a
+        vacant lot" is a place, the only lot drawn."""
         word = self.tokens[i]
-        if lemma(word) == "lot" and self.tokens[i + 1 : i + 2] != ["of"]:
+        if lemma(word) == "lot" and i and self.tokens[i - 1] in _LOT_PLACES:
             return False
         return word in FRAMING_NOUNS or (by_lemma and lemma(word) in FRAMING_NOUNS)
 
@@ -843,7 +869,10 @@ class _Parser:
             return False
         before = _match(self.tokens, i - 1)[1]
         word = self.tokens[i - 1]
-        after_word = before == "word" and lemma(word) == word and self.tokens[i] == "stand"  # a singular's verb is -s
+        if word in _SUBJECT_PRONOUNS and (word != "that" or i > 1):  # "trees that stand tall", "I stand": a verb
+            return False
+        # a singular's verb is -s; not after one who stands ("the deer stand", "kids who stand", "I stand")
+        after_word = before == "word" and lemma(word) == word and self.tokens[i] == "stand" and not _animate(word)
         return before in {"number", "definite", "colour"} or after_word
 
     def _on_copula(self, i: int, length: int, value: object) -> None:
@@ -897,7 +926,7 @@ class _Parser:
             count_stated=pending.count_stated,
             attributes=list(dict.fromkeys(pending.adjectives)),
         )
-        worn_by = self._wearer(i, cls)
+        worn_by = self._wearer(i, length, cls)
         index = self._resolve(mention, pending)
         self.last_named = index
         verb, self.agent_of = self.agent_of, None
@@ -943,7 +972,7 @@ class _Parser:
                 self.relation, self.between = None, None
             else:
                 if relation == "in":  # inside a known thing or a container; "in a coat" is worn, "in a haze" no place
-                    relation = "inside" if self._holds_in(i, length, cls) else ""
+                    relation = "inside" if self._holds_in(i, length, cls, subject) else ""
                 if relation:
                     self._add_relation(subject, relation, index)
                     for other in self.joined:  # "a red apple and a green pear on a white plate": both on it
@@ -958,7 +987,20 @@ class _Parser:
         self.predicate = False
         self._reset_pending()
 
-    def _holds_in(self, i: int, length: int, cls: str) -> bool:
+    def _agent_follows(self, i: int) -> bool:
+        """Is the next noun from i one that can do a verb: a person or an animal ("thrown by a girl"), or a name
+        ("painted by Hokusai", a credit); a thing is where ("locked by a tree", "propped by a wall")."""
+        for j in range(i, min(i + 5, len(self.tokens))):
+            if self.tokens[j] in self.proper:
+                return True
+            _, kind, value = _match(self.tokens, j)
+            if kind == "object":
+                return _animate(str(value[0]))  # type: ignore[index]
+            if kind == "word" and self._is_head(j):
+                return _animate(lemma(self.tokens[j])) or self.tokens[j] in self.proper
+        return False
+
+    def _holds_in(self, i: int, length: int, cls: str, subject: int) -> bool:
         """Is the thing named at i, after "in", one that holds what is in it ("a kid in a puddle", "knives in a
         knife block", "a man in a hammock"): any thing drawn, but not what is worn ("in a coat", "in pajamas"),
         weather, air, light or a state ("in the wind", "in the distance", "in pain": no place), a named place
@@ -966,12 +1008,23 @@ class _Parser:
         "painted in oil", "written in marker")."""
         surface = self.tokens[i + length - 1]
         head = cls.split()[-1]
-        if {head, surface, plural_of(head)} & WORN_NOUNS or head in _NO_PLACE_NOUNS or surface in self.proper:
+        if _worn(surface, cls) or head in _NO_PLACE_NOUNS or surface in self.proper:
             return False
         j = i - 1
         while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour", "definite", "number", "quantifier"}:
             j -= 1  # back over the phrase's own words to "in", then to the word before it
-        return not (j > 0 and self.tokens[j] == "in" and self.tokens[j - 1] in _COVERED_IN)
+        if j > 0 and self.tokens[j] == "in" and self.tokens[j - 1] in _COVERED_IN:
+            return False
+        if cls in vocab.OBJECT_CLASSES or _CONTAINERS.get(head) == "inside":
+            return True
+        # a person or an animal "in" a noun the world does not know is dressed or in a state ("a diver in a
+        # wetsuit", "a man in deep thought", "soldiers in formation"), unless a verb says it is in there ("a boy
+        # splashing in a puddle", "a sailor dozing in a hammock", "working out in a gym") or it is held in one's
+        # part ("a mouse in its beak")
+        at = next((k for k in range(i - 1, max(i - 7, 0), -1) if self.tokens[k] == "in"), 0)  # "in a pile of"
+        verb = self.tokens[at - 2 if at > 1 and self.tokens[at - 1] in _PARTICLES else at - 1] if at else ""
+        held = self.tokens[at + 1 : at + 2] in (["its"], ["his"], ["her"], ["their"], ["my"], ["your"], ["our"])
+        return not _animate(self.spec.entities[subject].cls) or verb.endswith("ing") or held
 
     def _mix(self, index: int, colours: list[str]) -> None:
         """ "red and yellow balloons": drawn as some of each colour (a stated count shared as evenly as it goes,
@@ -982,12 +1035,12 @@ class _Parser:
         self._split_by_colour(index, colours)
         self.twins[index] = len(self.spec.entities) - 1  # what is said of them next holds for each colour
 
-    def _wearer(self, i: int, cls: str) -> int | None:
+    def _wearer(self, i: int, length: int, cls: str) -> int | None:
         """Who wears the garment named at i: the thing named right before "in" ("a woman in a blue dress", "a man
         between two women in straw hats": the women), or the with-phrase's owner ("a man with a red hat", "a woman
         with silver hair and round glasses"); a garment is drawn as worn, the way an image model draws it."""
-        head = cls.split()[-1]  # "a dinosaur costume" is worn too; "pajamas" by its lemma as well
-        if not {head, plural_of(head)} & WORN_NOUNS or self.subject is None:
+        # "a dinosaur costume" is worn too; "pajamas" by its lemma as well
+        if not _worn(self.tokens[i + length - 1], cls) or self.subject is None:
             return None
         j = i - 1
         while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour", "definite", "number"}:
@@ -1058,10 +1111,11 @@ class _Parser:
         relation = str(value)
         if self.subject is None:
             return
-        if self.passive is not None and self.tokens[i] == "by":
+        if self.passive is not None and self.tokens[i] == "by" and self._agent_follows(i + 1):
             self.agent_of, self.passive = self.passive, None  # the one named next does it; no place by it
             self._reset_pending()
             return
+        self.passive = None  # "a bike locked by a tree": a thing does nothing, it is beside it
         if self.tokens[i + length : i + length + 1] in (["it"], ["them"]) and relation != "between":
             # "a desk with a lamp on it": the with-phrase's owner; "people swimming in it" with no owner named:
             # nothing to place by (the next thing named is no object of it)
@@ -1590,6 +1644,19 @@ def _proper_nouns(prompt: str) -> frozenset[str]:
         if match.group(0)[0].isupper() and before and before[-1] not in ".!?:;\"'(\n":
             names.add(match.group(0).lower())
     return frozenset(names)
+
+
+def _animate(noun: str) -> bool:
+    """A person or an animal, by the noun's last word: who can do a verb, wear, stand."""
+    words = noun.split()
+    return bool(words) and (words[-1] in _ANIMATE or lemma(words[-1]) in _ANIMATE)
+
+
+def _worn(surface: str, cls: str) -> bool:
+    """A garment named by its last word ("in a blue dress", "in striped pajamas"); the plural only as written:
+    "glasses" are worn, "a glass" holds milk."""
+    head = cls.split()[-1]
+    return bool({head, surface} & WORN_NOUNS) or (surface != head and plural_of(head) in WORN_NOUNS)
 
 
 def _looks_plural(word: str) -> bool:

@@ -247,3 +247,100 @@ def test_a_compound_drawn_as_one_thing_is_the_head_asked_with_the_modifier_asked
             assert truth.satisfied(sign, perceive(png)) is False
             return
     raise AssertionError("no render drew the sign")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "the deer stand near a river",
+        "the cattle stand in the rain",
+        "kids who stand on chairs",
+        "flowers which stand in a vase",
+        "people who stand in line",
+        "trees that stand tall in a forest",
+        "the sheep stand by a gate",
+        "two swans who stand on the ice",
+    ],
+)
+def test_stand_after_one_who_can_stand_or_a_relative_pronoun_is_the_verb(prompt):
+    spec = parse_prompt(prompt)
+    assert "stand" not in [e.cls for e in spec.entities]
+    assert "stand" in spec.entities[0].actions
+
+
+def test_i_stand_draws_no_stand():
+    assert "stand" not in named("I stand on a hill")
+    assert named("a music stand") == ["stand"]  # a noun before it still names its kind
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "a woman in a bikini on the beach",
+        "a diver in a wetsuit",
+        "a woman in a hijab",
+        "a girl in a onesie",
+        "a dog in a bandana",
+        "a man in a spacesuit",
+        "a girl in pigtails",
+        "a man in deep thought",
+        "a woman in tears",
+        "soldiers in formation",
+        "children in a circle",
+        "a singer in the spotlight",
+        "a cowboy in chaps",
+        "a cat in a tutu",
+    ],
+)
+def test_one_who_can_wear_in_a_noun_the_world_does_not_know_is_inside_nothing(prompt):
+    assert not {r for r in placed(prompt) if r[1] == "inside"}
+
+
+def test_in_a_container_or_said_with_a_verb_is_still_inside():
+    assert ("cat", "inside", "wheelbarrow") in placed("a cat in a wheelbarrow")
+    assert ("dog", "inside", "pond") in placed("a dog paddling in a pond")
+    assert ("fish", "inside", "beak") in placed("a heron with a fish in its beak")
+    assert ("spoon", "inside", "drawer organizer") in placed("a spoon in a drawer organizer")  # a thing: inside
+
+
+@pytest.mark.parametrize(
+    ("prompt", "held", "glass"),
+    [
+        ("milk in a glass", "milk", "glass"),
+        ("water in a glass on a table", "water", "glass"),
+        ("a rose in a glass", "rose", "glass"),
+        ("lemonade in a tall glass", "lemonade", "glass"),
+    ],
+)
+def test_a_glass_holds_what_is_in_it_and_only_glasses_are_worn(prompt, held, glass):
+    assert (held, "inside", glass) in placed(prompt)
+    assert all("wear" not in e.actions for e in parse_prompt(prompt).entities)
+
+
+def test_glasses_are_still_worn():
+    assert "wear" in parse_prompt("a man in glasses").entities[0].actions
+    assert "wear" in parse_prompt("a woman in sunglasses").entities[0].actions
+
+
+@pytest.mark.parametrize(
+    ("prompt", "thing", "beside"),
+    [
+        ("a bike locked by a tree", "bicycle", "tree"),
+        ("a ladder propped by a wall", "ladder", "wall"),
+        ("a bag dropped by a bench", "bag", "bench"),
+        ("a horse tethered by a barn", "horse", "barn"),
+        ("a stroller forgotten by the fountain", "stroller", "fountain"),
+        ("a scooter chained by a lamppost", "scooter", "lamppost"),
+    ],
+)
+def test_by_a_thing_after_a_participle_is_beside_it_not_its_doer(prompt, thing, beside):
+    assert (thing, "next to", beside) in placed(prompt)
+    assert all(not e.actions for e in parse_prompt(prompt).entities)
+
+
+def test_a_lot_is_an_amount_unless_a_parking_or_vacant_lot():
+    assert "lot" not in named("he ate a lot")
+    assert "lot" not in named("she laughed a lot")
+    assert named("a vacant lot") == ["lot"]
+    # a place, nothing inside it
+    assert not {r for r in placed("cars in a parking lot") if r[1] == "inside"}
