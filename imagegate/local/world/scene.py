@@ -309,6 +309,8 @@ _ANIMATE = frozenset(
     """
     )
 )
+# Conjunctions that are no "break" token yet end a noun phrase ("coffee but no milk").
+_CONJUNCTIONS = frozenset(word_list("but yet nor"))
 # A verb's particle before "in" ("working out in a gym", "curled up in a basket").
 _PARTICLES = frozenset(word_list("out up down around about away"))
 # Who "stand" follows as its verb, never as a noun's modifier ("people who stand", "I stand on a hill").
@@ -1403,6 +1405,8 @@ class _Parser:
             or self._is_verb(i + 1)
             or self._third_person(i + 1, True)  # "a helicopter flies over"
             or (i + 1 < len(self.tokens) and self.tokens[i + 1] in _NEVER_HEADS)  # "leaves from a tree"
+            # "a cup of coffee but no spoon", "tea but no sugar": a conjunction ends the phrase as "and" does
+            or (i + 1 < len(self.tokens) and self.tokens[i + 1] in _CONJUNCTIONS)
             # "a badger delicately sniffing", "a worker who has", "the blackboard has": the phrase ended
             or (
                 i + 1 < len(self.tokens)

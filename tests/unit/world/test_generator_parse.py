@@ -344,3 +344,19 @@ def test_a_lot_is_an_amount_unless_a_parking_or_vacant_lot():
     assert named("a vacant lot") == ["lot"]
     # a place, nothing inside it
     assert not {r for r in placed("cars in a parking lot") if r[1] == "inside"}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "things", "absent"),
+    [
+        ("a cup of coffee but no spoon", ["cup", "coffee"], "spoon"),
+        ("a bowl of soup but no spoon", ["bowl", "soup"], "spoon"),
+        ("coffee but no milk", ["coffee"], "milk"),
+        ("a jar of honey but no lid", ["jar", "honey"], "lid"),
+        ("porridge yet no spoon", ["porridge"], "spoon"),
+    ],
+)
+def test_a_thing_before_but_no_is_drawn(prompt, things, absent):
+    spec = parse_prompt(prompt)
+    assert [e.cls for e in spec.entities] == things
+    assert absent in spec.excluded
