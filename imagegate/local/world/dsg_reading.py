@@ -411,6 +411,8 @@ _CLOTHING_ENDINGS = ("coat", "shirt", "dress", "suit", "hat", "cap", "jacket", "
 def _is_clothing(word: str) -> bool:
     """Something worn: listed ("hat", "hats") or a compound ending in a garment ("raincoat", "sweatshirt")."""
     singular = singular_noun(word)
+    if word == "glass":
+        return False  # "milk in a glass": a glass holds it; "glasses" are worn
     return (
         word in _CLOTHING
         or singular in _CLOTHING
@@ -1249,6 +1251,7 @@ def _attribute_kind(word: str) -> str | None:
         and word not in _PLACES
         and word not in _WHICH_ONE
         and word not in _PLACE_TAIL
+        and word not in vocab.LIGHT_WORDS  # "a dim light": the picture's light, read as one
     ):
         return "other"  # "a steep hill", "a tidy desk": an adjective that is a verb too ("to steep"), no noun
     return None
@@ -4225,8 +4228,13 @@ class _Parser:
                     head = singular_noun(obj.noun.split()[-1])
                     if middle and head in _SURFACES:
                         relation = "on"  # "a vase in the middle of a table": on it (in a room: inside)
-                    elif middle and head not in _KNOWN_NOUNS and head not in vocab.SCENE_WORDS:
-                        continue  # "in the middle of a speech", "... of the painting": no place to be in
+                    elif (
+                        middle
+                        and head not in _KNOWN_NOUNS
+                        and head not in vocab.SCENE_WORDS
+                        and (bool(lexicon.verb_lemmas(head)) or head in _ABSTRACT_NOUNS or head in _IMAGE_NOUNS)
+                    ):
+                        continue  # "in the middle of a jump", "... of a race", "... of the picture": no place
                     self.out.relation(subject, relation, obj)
                     if support is not None and support is not obj:
                         self.out.relation(support, token.value, obj)
@@ -4941,8 +4949,12 @@ class _Parser:
             and self.peek(1) is not None
             and self.peek(1).word == "of"
         ):
-            self.i += 2  # "a team made up of five players": its members, read as things (no state "made")
-            return
+            ahead = [t.word for t in self.tokens[self.i + 2 : self.i + 6] if t.tag in {"WORD", "ADV"}]
+            if any(w in _NUMBERS or w.isdigit() or _is_animate(w) for w in ahead):
+                self.i += 2  # "a team made up of five players": its members, counted, read as things
+                return
+            self.i += 1  # "a wall made up of bricks": what it is made of, as "made of"
+            nxt = self.peek()
         if (
             token.tag == "PAST"
             and token.word in _MADE_OF_PARTICIPLES
