@@ -309,6 +309,17 @@ _ANIMATE = frozenset(
     """
     )
 )
+# Things that stand where they are built or parked, never set on a surface with what is beside them: "a girl
+# beside a tree on a blanket", "a vase next to a window on a shelf", "a boy next to a bus on the sidewalk" put
+# only the first on it ("a vase left of a statue on a table": both).
+_FIXTURES = frozenset(
+    word_list(
+        """
+    tree bush hedge window door doorway gate wall fence building house tower lighthouse church bus car truck van
+    train tram lamppost streetlight pole pillar column fountain
+    """
+    )
+)
 # Conjunctions that are no "break" token yet end a noun phrase ("coffee but no milk").
 _CONJUNCTIONS = frozenset(word_list("but yet nor"))
 # A verb's particle before "in" ("working out in a gym", "curled up in a basket").
@@ -1167,7 +1178,8 @@ class _Parser:
             return self.subject
         if last.relation == "inside":
             return container
-        if last.relation in {"left of", "right of", "next to", "near"} and last.subject == self.subject:
+        fixed = self.spec.entities[container].cls.split()[-1] in _FIXTURES  # "a girl beside a tree on a blanket"
+        if last.relation in {"left of", "right of", "next to", "near"} and last.subject == self.subject and not fixed:
             self.joined = [container]  # "a vase left of a statue on a table": side by side, both on the table
         return self.subject
 

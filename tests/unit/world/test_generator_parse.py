@@ -360,3 +360,20 @@ def test_a_thing_before_but_no_is_drawn(prompt, things, absent):
     spec = parse_prompt(prompt)
     assert [e.cls for e in spec.entities] == things
     assert absent in spec.excluded
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject", "beside", "place"),
+    [
+        ("a girl beside a tree on a blanket", "child", "tree", "blanket"),
+        ("a vase next to a window on a shelf", "vase", "window", "shelf"),
+        ("a boy next to a bus on the sidewalk", "child", "bus", "sidewalk"),
+        ("a puppy near a fence on a rug", "dog", "fence", "rug"),
+    ],
+)
+def test_a_fixture_beside_a_thing_is_not_set_on_its_place(prompt, subject, beside, place):
+    relations = placed(prompt)
+    assert (subject, "on top of", place) in relations
+    assert (beside, "on top of", place) not in relations
+    # a thing that is set down still shares the place: "a cup next to a jug on a shelf"
+    assert ("jug", "on top of", "shelf") in placed("a cup next to a jug on a shelf")
