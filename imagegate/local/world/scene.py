@@ -323,6 +323,15 @@ _FIXTURES = frozenset(
     """
     )
 )
+# Places one is inside, built rooms and grounds: a person or an animal in one is in it, not dressed in it.
+_ROOMS = frozenset(
+    word_list(
+        """
+    room hall court gym classroom kitchen bathroom bedroom office station stadium arena theater theatre library
+    museum church barn garage shop store cafe restaurant tent cave cell studio
+    """
+    )
+)
 # Conjunctions that are no "break" token yet end a noun phrase ("coffee but no milk").
 _CONJUNCTIONS = frozenset(word_list("but yet nor"))
 # A verb's particle before "in" ("working out in a gym", "curled up in a basket").
@@ -1040,7 +1049,8 @@ class _Parser:
         at = next((k for k in range(i - 1, max(i - 7, 0), -1) if self.tokens[k] == "in"), 0)  # "in a pile of"
         verb = self.tokens[at - 2 if at > 1 and self.tokens[at - 1] in _PARTICLES else at - 1] if at else ""
         held = self.tokens[at + 1 : at + 2] in (["its"], ["his"], ["her"], ["their"], ["my"], ["your"], ["our"])
-        return not _animate(self.spec.entities[subject].cls) or verb.endswith("ing") or held
+        room = head in _ROOMS  # "students in the lecture hall", "an elephant in a tennis court": a place one is in
+        return not _animate(self.spec.entities[subject].cls) or verb.endswith("ing") or held or room
 
     def _mix(self, index: int, colours: list[str]) -> None:
         """ "red and yellow balloons": drawn as some of each colour (a stated count shared as evenly as it goes,

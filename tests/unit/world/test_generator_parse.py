@@ -299,6 +299,7 @@ def test_one_who_can_wear_in_a_noun_the_world_does_not_know_is_inside_nothing(pr
 def test_in_a_container_or_said_with_a_verb_is_still_inside():
     assert ("cat", "inside", "wheelbarrow") in placed("a cat in a wheelbarrow")
     assert ("baby", "inside", "crib") in placed("a baby asleep in a crib")
+    assert ("goat", "inside", "tennis court") in placed("a goat in a tennis court")  # a place one is in
     assert ("dog", "inside", "pond") in placed("a dog paddling in a pond")
     assert ("fish", "inside", "beak") in placed("a heron with a fish in its beak")
     assert ("spoon", "inside", "drawer organizer") in placed("a spoon in a drawer organizer")  # a thing: inside
