@@ -408,7 +408,8 @@ def _relation_covered(args: tuple[str, ...], checks: list[dict]) -> bool:
         return False
     # "with" / "has" (a man with a hat, a tower has a clock): possession, asked as the action have
     verb = "have" if phrase in {"with", "has", "have"} else verb_lemma(phrase.split()[0]) if phrase.split() else ""
-    verbs = {verb, "wear"} if verb == "have" else {verb}  # "a woman with a dress": she has it on, asked as worn
+    # "a woman with a dress": she has it on, asked as worn; "a girl with an umbrella": held, a having too
+    verbs = {verb, "wear", "hold"} if verb == "have" else {verb}
     # Written the other way round, a wearing or a having has one sense only: (shirt, boy, wear) is the boy wearing
     # the shirt (a shirt wears nobody), ("truck's wheel", truck, has) the truck having its own wheel
     owned = "'s " in subject and _same_noun(subject.split("'s ", 1)[0], obj)

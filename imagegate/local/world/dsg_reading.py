@@ -709,6 +709,11 @@ _WEATHER_NOUNS = {"rain": "rainy", "drizzle": "rainy", "downpour": "rainy", "fog
 _WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
 # Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
 # sushi" sushi on a plate.
+# Things carried in the hand: "with" one, a person or an animal holds it ("a girl with a red umbrella": she holds
+# it, as an image model draws her and as a reader asks it).
+_HANDHELD = frozenset(
+    _words("umbrella parasol cane sword wand spear torch lantern flashlight bouquet balloon briefcase shield")
+)
 # Verbs whose "with" names a partner, not a thing had ("arguing with a radish", "playing with a ball").
 _WITH_PARTNER_VERBS = frozenset(
     _words("argue talk fight play dance chat speak compete wrestle flirt kiss hug cuddle share meet battle struggle")
@@ -4314,10 +4319,19 @@ class _Parser:
                     worn = worn or (
                         _is_clothing(entity.noun.split()[-1]) and _is_animate(owner.noun) if owner else False
                     )
+                    held = (
+                        token.word == "with"
+                        and owner is not None
+                        and _is_animate(owner.noun)
+                        and singular_noun(entity.noun.split()[-1]) in _HANDHELD
+                    )
                     if owner is not None and owner is not entity and worn:
                         self.out.action(owner, "wear", entity)
                         if token.word == "with":  # "a man with a hat and a cane": the cane is his, not worn
                             self.out.possessions.add(self.out.checks[-1]["id"])
+                    elif owner is not None and owner is not entity and held:
+                        self.out.action(owner, "hold", entity)  # "a girl with a red umbrella" holds it
+                        self.out.possessions.add(self.out.checks[-1]["id"])
                     elif owner is not None and owner is not entity:
                         self.out.have(owner, entity)
                     carrier, self.last_role = entity, "object"
@@ -4486,7 +4500,12 @@ class _Parser:
                 if entity is not None and after_and and prior_role == "object" and not new_clause and not unworn:
                     self.last_role, carrier = "object", entity  # "holding a cup and a saucer": both are held
                     if acted is not None and agent is not None and acted.get("object") and agent is not entity:
-                        if acted["id"] in self.out.possessions:
+                        if acted["id"] in self.out.possessions and (
+                            singular_noun(entity.noun.split()[-1]) in _HANDHELD and _is_animate(agent.noun)
+                        ):
+                            self.out.action(agent, "hold", entity)  # "with a sword and a shield": held
+                            self.out.possessions.add(self.out.checks[-1]["id"])
+                        elif acted["id"] in self.out.possessions:
                             self.out.have(agent, entity)  # "with a hat and a cane": the hat worn, the cane had
                         else:
                             self.out.action(agent, acted["action"], entity)

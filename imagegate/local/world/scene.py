@@ -952,6 +952,7 @@ class _Parser:
             attributes=list(dict.fromkeys(pending.adjectives)),
         )
         worn_by = self._wearer(i, length, cls)
+        held_by = self._holder_with(i, cls)
         index = self._resolve(mention, pending)
         self.last_named = index
         verb, self.agent_of = self.agent_of, None
@@ -967,6 +968,8 @@ class _Parser:
             self._mix(index, pending.colours)
         if worn_by is not None and worn_by != index and "wear" not in self.spec.entities[worn_by].actions:
             self.spec.entities[worn_by].actions.append("wear")  # "a woman in a blue dress" wears it
+        if held_by is not None and held_by != index and "hold" not in self.spec.entities[held_by].actions:
+            self.spec.entities[held_by].actions.append("hold")  # "a girl with a red umbrella" holds it
         self.clause_nouns += 1
         if self.holder is not None and not self.relation and self.holder[0] != index:
             container, held_as = self.holder
@@ -1060,6 +1063,22 @@ class _Parser:
             return
         self._split_by_colour(index, colours)
         self.twins[index] = len(self.spec.entities) - 1  # what is said of them next holds for each colour
+
+    def _holder_with(self, i: int, cls: str) -> int | None:
+        """Who holds a thing carried in the hand, named in a with-phrase ("a girl with a red umbrella", "a knight
+        with a sword"): the with-phrase's owner when one who can hold, drawn holding it as an image model draws it."""
+        if cls.split()[-1] not in _HANDHELD or self.subject is None:
+            return None
+        j = i - 1
+        while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour", "definite", "number"}:
+            j -= 1
+        if j >= 0 and self.tokens[j] == "and" and self.with_list is not None:
+            owner = self.with_list  # "a man with a hat and a cane"
+        elif j < 0 or self.tokens[j] != "with":
+            return None
+        else:
+            owner = self.with_owner if self.with_owner is not None else self.subject
+        return owner if _animate(self.spec.entities[owner].cls) else None
 
     def _wearer(self, i: int, length: int, cls: str) -> int | None:
         """Who wears the garment named at i: the thing named right before "in" ("a woman in a blue dress", "a man
@@ -1673,6 +1692,13 @@ def _proper_nouns(prompt: str) -> frozenset[str]:
         if match.group(0)[0].isupper() and before and before[-1] not in ".!?:;\"'(\n":
             names.add(match.group(0).lower())
     return frozenset(names)
+
+
+# Things carried in the hand: "with" one, a person or an animal holds it ("a girl with an umbrella").
+_HANDHELD = frozenset(
+    {"umbrella", "parasol", "cane", "sword", "wand", "spear", "torch", "lantern", "flashlight", "bouquet", "balloon"}
+    | {"briefcase", "shield"}
+)
 
 
 def _animate(noun: str) -> bool:

@@ -200,7 +200,8 @@ def test_a_verb_done_to_the_with_phrases_owner_is_the_with_things():
     spec = parse_prompt("a lamppost with a cat scratching it")
     assert [(e.cls, e.actions) for e in spec.entities] == [("lamppost", []), ("cat", ["scratch"])]
     # not done to it: the owner acts ("a girl with a red umbrella waiting")
-    assert parse_prompt("a girl with a red umbrella waiting").entities[0].actions == ["wait"]
+    girl, umbrella = parse_prompt("a girl with a red umbrella waiting").entities
+    assert "wait" in girl.actions and not umbrella.actions  # (she holds it too: a thing carried in the hand)
 
 
 def test_the_agent_of_a_passive_does_the_verb():
@@ -379,3 +380,20 @@ def test_a_fixture_beside_a_thing_is_not_set_on_its_place(prompt, subject, besid
     assert (beside, "on top of", place) not in relations
     # a thing that is set down still shares the place: "a cup next to a jug on a shelf"
     assert ("jug", "on top of", "shelf") in placed("a cup next to a jug on a shelf")
+
+
+@pytest.mark.parametrize(
+    "prompt, holder",
+    [
+        ("a girl with a red umbrella", "child"),
+        ("an old man with a hat and a cane", "man"),
+        ("a knight with a sword standing on a hill", "knight"),
+    ],
+)
+def test_a_thing_carried_in_the_hand_with_its_owner_is_drawn_held(prompt, holder):
+    # the generator draws "a girl with a red umbrella" holding it (as the evaluator asks, "Is the girl holding the
+    # umbrella?"); a thing with it is no holder, and a thing not carried in the hand is not held
+    spec = parse_prompt(prompt)
+    assert "hold" in next(e.actions for e in spec.entities if e.cls == holder)
+    assert not any("hold" in e.actions for e in parse_prompt("a patio table with an umbrella").entities)
+    assert not any("hold" in e.actions for e in parse_prompt("a girl with a red scarf").entities)

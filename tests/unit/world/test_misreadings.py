@@ -474,7 +474,7 @@ def test_the_generator_gives_a_verb_after_a_with_phrase_to_its_owner():
 
 def test_a_noun_ending_in_ing_is_a_verb_when_its_object_follows():
     # "crossing" and "building" are nouns too ("a zebra crossing"), but not before "the street" or "a sandcastle"
-    assert _doing("a woman with a yellow umbrella crossing the street") == {"woman": ["cross"], "umbrella": []}
+    assert _doing("a woman with a yellow umbrella crossing the street") == {"woman": ["hold", "cross"], "umbrella": []}
     assert _doing("three kids building a snowman") == {"child": ["build"], "snowman": []}
     assert [e.cls for e in parse_prompt("a zebra crossing").entities] == ["zebra crossing"]
 
