@@ -709,6 +709,8 @@ _WEATHER_NOUNS = {"rain": "rainy", "drizzle": "rainy", "downpour": "rainy", "fog
 _WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
 # Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
 # sushi" sushi on a plate.
+# A body's parts a verb is done to ("brushing his teeth", "combing her hair"), beyond the posture's _BODY_PARTS.
+_FACE_AND_HAIR = frozenset(_words("teeth tooth hair face nose eye eyes mouth ear ears lips beard neck tail paw paws"))
 # Things carried in the hand: "with" one, a person or an animal holds it ("a girl with a red umbrella": she holds
 # it, as an image model draws her and as a reader asks it).
 _HANDHELD = frozenset(
@@ -4071,6 +4073,21 @@ class _Parser:
                 ):
                     # "a man reading a newspaper on a park bench", "a panda catching trout in a stream": a seat or a
                     # place is where the one acting is (a cup "on a table" stays the cup's)
+                    subject = self.topic
+                if (
+                    subject is self.last
+                    and self.last_role == "object"
+                    and self.topic is not None
+                    and self.topic is not subject
+                    and _is_animate(self.topic.noun)
+                    and self.owners.get(subject.id) is self.topic  # "his teeth": the one acting's own
+                    and (
+                        singular_noun(subject.noun.split()[-1]) in _BODY_PARTS
+                        or subject.noun.split()[-1] in _FACE_AND_HAIR
+                    )  # ("holding his hat above a puddle": the hat is above it)
+                    and token.value in _PLACING_RELATIONS
+                ):
+                    # "a bear brushing his teeth in front of a mirror": where the one acting is, not his teeth
                     subject = self.topic
                 if (
                     self.i >= 2

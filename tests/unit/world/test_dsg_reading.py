@@ -2250,6 +2250,17 @@ PHRASINGS = [
     ("a hut near a frozen pond", "Is the hut near the pond?", "Is the scene a pond?"),
     ("a kayak next to a river", "Is the kayak next to the river?", ""),
     ("a dog on a beach", "Is the scene a beach?", "Is the dog near the beach?"),
+    # a place after one's own body part acted on is where the one acting is ("brushing his teeth in front of")
+    (
+        "a cat licking its paw next to a radiator",
+        "Is the cat next to the radiator?",
+        "Is the paw next to the radiator?",
+    ),
+    (
+        "a boy combing his hair in front of a mirror",
+        "Is the boy in front of the mirror?",
+        "Is the hair in front of the mirror?",
+    ),
     # "with" a thing carried in the hand, said of one who can hold it, is holding it
     ("a boy with a blue balloon", "Is the boy holding the balloon?", "Does the boy have a balloon?"),
     ("a wizard with a hat and a wand", "Is the wizard holding the wand?", "Is the wizard wearing the wand?"),
