@@ -3214,7 +3214,14 @@ class _Parser:
             # "Flat lay product photo on pink marble: ...", "studio photo, a cat": what the image is, said first
             self.out.setting("style", head[:64], f"Is the image {_article(head)} {head}?")
             return None, phrase
-        if last_word in _ART_NOUNS and (len(head.split()) > 1 or phrase.attributes) and not (nxt and nxt.word == "of"):
+        start = next((n for n, t in enumerate(self.tokens) if t is run[0]), 0)
+        had = start > 0 and self.tokens[start - 1].word in {"with", "has", "have"}  # "a cup with latte art"
+        if (
+            last_word in _ART_NOUNS
+            and (len(head.split()) > 1 or phrase.attributes)
+            and not (nxt and nxt.word == "of")
+            and not had
+        ):
             words = [w for w, _ in phrase.attributes] + head.split()
             self.out.setting("style", " ".join(words)[:64])  # "concept art", "a digital painting": how it is made
             return None, phrase

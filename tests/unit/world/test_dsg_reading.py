@@ -2261,6 +2261,13 @@ PHRASINGS = [
         "Is the boy in front of the mirror?",
         "Is the hair in front of the mirror?",
     ),
+    # art a thing has is a thing in the picture, not the picture's style
+    (
+        "a mug with latte art shaped like a leaf",
+        "Is the latte art leaf-shaped?",
+        "Is the image in a leaf-shaped latte art style?",
+    ),
+    ("a portrait of a fox, digital art", "Is the image in a digital art style?", "Is there a digital art?"),
     # "with" a thing carried in the hand, said of one who can hold it, is holding it
     ("a boy with a blue balloon", "Is the boy holding the balloon?", "Does the boy have a balloon?"),
     ("a wizard with a hat and a wand", "Is the wizard holding the wand?", "Is the wizard wearing the wand?"),
