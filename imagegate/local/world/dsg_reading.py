@@ -709,6 +709,10 @@ _WEATHER_NOUNS = {"rain": "rainy", "drizzle": "rainy", "downpour": "rainy", "fog
 _WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
 # Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
 # sushi" sushi on a plate.
+# Verbs that put a body part somewhere ("raising his hand above his head"): the part is placed, not the one acting.
+_PUTTING_VERBS = frozenset(
+    _words("raise lift hold put place stick dip stretch extend wave rest lay cover hide push pull reach point hang")
+)
 # A body's parts a verb is done to ("brushing his teeth", "combing her hair"), beyond the posture's _BODY_PARTS.
 _FACE_AND_HAIR = frozenset(_words("teeth tooth hair face nose eye eyes mouth ear ears lips beard neck tail paw paws"))
 # Things carried in the hand: "with" one, a person or an animal holds it ("a girl with a red umbrella": she holds
@@ -716,6 +720,27 @@ _FACE_AND_HAIR = frozenset(_words("teeth tooth hair face nose eye eyes mouth ear
 _HANDHELD = frozenset(
     _words("umbrella parasol cane sword wand spear torch lantern flashlight bouquet balloon briefcase shield")
 )
+# Words after a thing that give it a place or a state of its own ("a sword in his belt", "a balloon tied to ...").
+_OWN_PLACE_WORDS = frozenset(_words("in on at under beside by inside hanging tied lying strapped resting slung"))
+# Who has no hands to hold with: an animal has a thing ("a horse with a lantern"), it does not hold it.
+_NO_HANDS = frozenset(
+    _words(
+        """
+        cat dog puppy kitten horse pony cow bull calf sheep lamb goat pig piglet chicken hen rooster duck goose bird
+        owl eagle parrot penguin swan crow pigeon seagull flamingo bear cub wolf fox deer elk moose rabbit bunny
+        squirrel mouse rat hamster raccoon beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe
+        elephant panda koala kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile
+        alligator dragon unicorn dinosaur bee butterfly spider ant fish
+        """
+    )
+)
+
+
+def _can_hold(noun: str) -> bool:
+    """One with hands: a person (or an ape, a robot), not an animal."""
+    return _is_animate(noun) and singular_noun(noun.split()[-1]) not in _NO_HANDS
+
+
 # Verbs whose "with" names a partner, not a thing had ("arguing with a radish", "playing with a ball").
 _WITH_PARTNER_VERBS = frozenset(
     _words("argue talk fight play dance chat speak compete wrestle flirt kiss hug cuddle share meet battle struggle")
@@ -3295,6 +3320,7 @@ class _Parser:
             self.out.setting("style", head)  # "a painting by Monet": what the image is, and who made it
             return None, phrase
         medium_thing = head in _MEDIUM_NOUNS and not (nxt and nxt.word == "of")  # "a painting on a wall"
+        medium_thing = medium_thing or (had and last_word in _ART_NOUNS)  # "a museum with modern art": a thing
         # "photos on a wall", "electric lights": several pictures or lights are things in the picture (one image
         # is not several), unless they say what they show ("photos of a city")
         medium_thing = medium_thing or (
@@ -4088,6 +4114,16 @@ class _Parser:
                     and self.topic is not subject
                     and _is_animate(self.topic.noun)
                     and self.owners.get(subject.id) is self.topic  # "his teeth": the one acting's own
+                    # not when the part is put somewhere ("raising his hand above his head", "lifting his leg over a
+                    # fence") or placed against another of his parts
+                    and not any(
+                        t.word in _BODY_PARTS or t.word in _FACE_AND_HAIR or t.word in {"his", "her", "their", "its"}
+                        for t in ahead_place
+                    )
+                    and not any(
+                        c.get("action") in _PUTTING_VERBS and c.get("subject") == self.topic.noun
+                        for c in self.out.checks[-3:]
+                    )
                     and (
                         singular_noun(subject.noun.split()[-1]) in _BODY_PARTS
                         or subject.noun.split()[-1] in _FACE_AND_HAIR
@@ -4346,8 +4382,10 @@ class _Parser:
                     held = (
                         token.word == "with"
                         and owner is not None
-                        and _is_animate(owner.noun)
+                        and _can_hold(owner.noun)
                         and singular_noun(entity.noun.split()[-1]) in _HANDHELD
+                        # "a man with a sword in his belt", "a balloon tied to his wrist": it has a place of its own
+                        and not (self.peek() is not None and self.peek().word in _OWN_PLACE_WORDS)
                     )
                     if owner is not None and owner is not entity and worn:
                         self.out.action(owner, "wear", entity)
@@ -4525,7 +4563,9 @@ class _Parser:
                     self.last_role, carrier = "object", entity  # "holding a cup and a saucer": both are held
                     if acted is not None and agent is not None and acted.get("object") and agent is not entity:
                         if acted["id"] in self.out.possessions and (
-                            singular_noun(entity.noun.split()[-1]) in _HANDHELD and _is_animate(agent.noun)
+                            singular_noun(entity.noun.split()[-1]) in _HANDHELD
+                            and _can_hold(agent.noun)
+                            and not (self.peek() is not None and self.peek().word in _OWN_PLACE_WORDS)
                         ):
                             self.out.action(agent, "hold", entity)  # "with a sword and a shield": held
                             self.out.possessions.add(self.out.checks[-1]["id"])

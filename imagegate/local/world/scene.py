@@ -1078,7 +1078,11 @@ class _Parser:
             return None
         else:
             owner = self.with_owner if self.with_owner is not None else self.subject
-        return owner if _animate(self.spec.entities[owner].cls) else None
+        after = self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
+        if after in _OWN_PLACE_WORDS:
+            return None  # "a man with a sword in his belt", "a boy with a balloon tied to his wrist": not in hand
+        holder = self.spec.entities[owner].cls.split()[-1]
+        return owner if _animate(holder) and holder not in _NO_HANDS else None
 
     def _wearer(self, i: int, length: int, cls: str) -> int | None:
         """Who wears the garment named at i: the thing named right before "in" ("a woman in a blue dress", "a man
@@ -1698,6 +1702,24 @@ def _proper_nouns(prompt: str) -> frozenset[str]:
 _HANDHELD = frozenset(
     {"umbrella", "parasol", "cane", "sword", "wand", "spear", "torch", "lantern", "flashlight", "bouquet", "balloon"}
     | {"briefcase", "shield"}
+)
+
+
+# Who has no hands to hold a thing with ("a horse with a lantern", "a dog with a balloon": it has it, not held).
+_NO_HANDS = frozenset(
+    word_list(
+        """
+    animal cat dog puppy kitten horse pony foal cow bull calf cattle sheep lamb goat pig chicken hen rooster duck
+    goose bird owl eagle hawk parrot penguin swan pigeon seagull flamingo heron wolf fox deer elk moose rabbit
+    squirrel mouse rat hamster beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe elephant
+    kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile dragon unicorn dinosaur
+    bee butterfly spider ant fish
+    """
+    )
+)
+# Words after a thing that give it a place or a state of its own ("a sword in his belt", "a balloon tied to ..").
+_OWN_PLACE_WORDS = frozenset(
+    {"in", "on", "at", "under", "beside", "by", "inside", "hanging", "tied", "lying", "strapped", "resting", "slung"}
 )
 
 

@@ -2261,6 +2261,12 @@ PHRASINGS = [
         "Is the boy in front of the mirror?",
         "Is the hair in front of the mirror?",
     ),
+    # helper-48's review of the last three rules: each sentence read wrong by a rule as first written
+    ("a boy raising his hand above his head", "Is the hand above the head?", "Is the boy above the head?"),
+    ("a man lifting his leg over a fence", "Is the leg above the fence?", "Is the man above the fence?"),
+    ("a man with a sword in his belt", "Does the man have a sword?", "Is the man holding the sword?"),
+    ("a horse with a lantern", "Does the horse have a lantern?", "Is the horse holding the lantern?"),
+    ("a museum with modern art", "Is the art modern?", "Is there a museum with modern art?"),
     # art a thing has is a thing in the picture, not the picture's style
     (
         "a mug with latte art shaped like a leaf",

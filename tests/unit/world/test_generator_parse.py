@@ -397,3 +397,7 @@ def test_a_thing_carried_in_the_hand_with_its_owner_is_drawn_held(prompt, holder
     assert "hold" in next(e.actions for e in spec.entities if e.cls == holder)
     assert not any("hold" in e.actions for e in parse_prompt("a patio table with an umbrella").entities)
     assert not any("hold" in e.actions for e in parse_prompt("a girl with a red scarf").entities)
+    # an animal has it, it does not hold it; a thing with a place of its own is not in hand (helper-48's review)
+    assert not any("hold" in e.actions for e in parse_prompt("a horse with a lantern").entities)
+    assert not any("hold" in e.actions for e in parse_prompt("a man with a sword in his belt").entities)
+    assert not any("hold" in e.actions for e in parse_prompt("a boy with a balloon tied to his wrist").entities)
