@@ -4094,12 +4094,16 @@ class _Parser:
                 # the clause's subject
                 subject = self.last if self.last is not None and self.last_role == "object" else self.topic or self.last
                 ahead_place = self._peek_run()
-                if (
+                # what one who can act has just acted on ("a man reading a newspaper", "brushing his teeth")
+                acted_on = (
                     subject is self.last
                     and self.last_role == "object"
                     and self.topic is not None
                     and self.topic is not subject
                     and _is_animate(self.topic.noun)
+                )
+                if (
+                    acted_on
                     and not _is_animate(subject.noun)
                     and ahead_place
                     and _holds_people(ahead_place[-1].word, token.value)
@@ -4108,11 +4112,8 @@ class _Parser:
                     # place is where the one acting is (a cup "on a table" stays the cup's)
                     subject = self.topic
                 if (
-                    subject is self.last
-                    and self.last_role == "object"
+                    acted_on
                     and self.topic is not None
-                    and self.topic is not subject
-                    and _is_animate(self.topic.noun)
                     and self.owners.get(subject.id) is self.topic  # "his teeth": the one acting's own
                     # not when the part is put somewhere ("raising his hand above his head", "lifting his leg over a
                     # fence") or placed against another of his parts
