@@ -89,10 +89,9 @@ _SURFACES = frozenset(
 )
 
 
-def _said_middle_of(tokens: list[_Token], relation: _Token) -> bool:
-    """Was the relation said as "in the middle / center of" (its first word, the rest read as one phrase)?"""
-    k = next((n for n, t in enumerate(tokens) if t is relation), -1)
-    return k >= 0 and any(t.word in {"middle", "center", "centre"} for t in tokens[k + 1 : k + 3])
+def _said_middle_of(tokens: list[_Token], k: int) -> bool:
+    """Was the relation at k said as "in the middle / center of" (its first word, the rest read as one phrase)?"""
+    return any(t.word in {"middle", "center", "centre"} for t in tokens[k + 1 : k + 3])
 
 
 def _text_noun_for(noun: str, text: str) -> str:
@@ -3239,8 +3238,9 @@ class _Parser:
             # "Flat lay product photo on pink marble: ...", "studio photo, a cat": what the image is, said first
             self.out.setting("style", head[:64], f"Is the image {_article(head)} {head}?")
             return None, phrase
-        start = next((n for n, t in enumerate(self.tokens) if t is run[0]), 0)
+        start = next((n for n, t in enumerate(self.tokens) if t is run[0]), 0)  # where the phrase was said
         had = start > 0 and self.tokens[start - 1].word in {"with", "has", "have"}  # "a cup with latte art"
+        opens_clause = start == 0 or self.tokens[start - 1].tag in {"PUNCT", "CONJ"}
         if (
             last_word in _ART_NOUNS
             and (len(head.split()) > 1 or phrase.attributes)
@@ -3251,8 +3251,7 @@ class _Parser:
             self.out.setting("style", " ".join(words)[:64])  # "concept art", "a digital painting": how it is made
             return None, phrase
         if last_word in _BACKDROP_NOUNS:
-            start = next((n for n, t in enumerate(self.tokens) if t is run[0]), 0)
-            if start == 0 or self.tokens[start - 1].tag in {"PUNCT", "CONJ"}:
+            if opens_clause:
                 # "the background is pink": what the copula says next is the backdrop's ("the sky in the
                 # background is blue" is the sky's)
                 self.backdrop_end = self.i
@@ -3311,9 +3310,8 @@ class _Parser:
         if head in _TEXT_NOUNS or singular_noun(head) in _TEXT_NOUNS:
             self.text_noun = singular_noun(head) if phrase.plural else head
             self.text_props = (list(phrase.colours), list(phrase.attributes))  # "3-d letters 'dessert'"
-            start = next((n for n, t in enumerate(self.tokens) if t is run[0]), 0)
             # "... and the text 'California'": a text of its own, not on the thing named before
-            self.text_free = start == 0 or self.tokens[start - 1].tag in {"CONJ", "PUNCT"}
+            self.text_free = opens_clause
             return None, phrase
         self._weather(phrase)
         if head in _MEDIUM_NOUNS and nxt is not None and nxt.tag == "STYLEOF":
@@ -4089,6 +4087,7 @@ class _Parser:
                 continue
             if tag == "REL":
                 self.i += 1
+                rel_at = self.i - 1  # where the relation was said
                 said_before = self.tokens[self.i - 2].word if self.i >= 2 else ""  # the word the relation follows
                 # "a woman holding a cup on a table": the thing just acted on; "a cat on a mat next to a dog":
                 # the clause's subject
@@ -4290,7 +4289,7 @@ class _Parser:
                 if obj is not None and subject is not None and token.value != "between":
                     start = len(self.out.checks)
                     relation = token.value
-                    middle = relation == "inside" and _said_middle_of(self.tokens, token)
+                    middle = relation == "inside" and _said_middle_of(self.tokens, rel_at)
                     head = singular_noun(obj.noun.split()[-1])
                     if middle and head in _SURFACES:
                         relation = "on"  # "a vase in the middle of a table": on it (in a room: inside)
