@@ -420,8 +420,22 @@ def _is_clothing(word: str) -> bool:
     )
 
 
-# Who can be "he" or "she" (general English): people and animals; a compound by its last word ("police officer").
-_ANIMATE = frozenset(
+# Who has no hands to hold with: an animal has a thing ("a horse with a lantern"), it does not hold it.
+_NO_HANDS = frozenset(
+    _words(
+        """
+        cat dog puppy kitten horse pony cow bull calf sheep lamb goat pig piglet chicken hen rooster duck goose bird
+        owl eagle parrot penguin swan crow pigeon seagull flamingo bear cub wolf fox deer elk moose rabbit bunny
+        squirrel mouse rat hamster raccoon beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe
+        elephant panda koala kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile
+        alligator dragon unicorn dinosaur bee butterfly spider ant
+        """
+    )
+)
+
+
+# People (and a robot): one who can act, wear, hold.
+_PEOPLE_NOUNS = frozenset(
     _words(
         """
         man woman boy girl child kid baby toddler person lady gentleman guy dad mom father mother son daughter
@@ -431,14 +445,12 @@ _ANIMATE = frozenset(
         robot monk priest nun bride groom clown cowboy pirate ninja hero superhero vendor waiter waitress
         customer tourist shopper reader writer painter photographer scientist detective police policeman
         firefighter teenager elder grandchild friend couple family host guest audience crowd owner
-        cat dog puppy kitten horse pony cow bull calf sheep lamb goat pig piglet chicken hen rooster duck goose
-        bird owl eagle parrot penguin swan crow pigeon seagull flamingo bear cub wolf fox deer elk moose rabbit
-        bunny squirrel mouse rat hamster raccoon beaver otter badger hedgehog lion tiger leopard cheetah zebra
-        giraffe elephant monkey gorilla chimpanzee panda koala kangaroo camel donkey mule dolphin whale shark
-        seal turtle frog snake lizard crocodile alligator dragon unicorn dinosaur bee butterfly spider ant
         """
     )
 )
+# Who can be "he" or "she" (general English): people and animals, a compound by its last word ("police officer");
+# a monkey, a gorilla have hands to hold with.
+_ANIMATE = _PEOPLE_NOUNS | _NO_HANDS | frozenset({"monkey", "gorilla", "chimpanzee"})
 
 
 def _is_animate(noun: str) -> bool:
@@ -721,18 +733,6 @@ _HANDHELD = frozenset(
 )
 # Words after a thing that give it a place or a state of its own ("a sword in his belt", "a balloon tied to ...").
 _OWN_PLACE_WORDS = frozenset(_words("in on at under beside by inside hanging tied lying strapped resting slung"))
-# Who has no hands to hold with: an animal has a thing ("a horse with a lantern"), it does not hold it.
-_NO_HANDS = frozenset(
-    _words(
-        """
-        cat dog puppy kitten horse pony cow bull calf sheep lamb goat pig piglet chicken hen rooster duck goose bird
-        owl eagle parrot penguin swan crow pigeon seagull flamingo bear cub wolf fox deer elk moose rabbit bunny
-        squirrel mouse rat hamster raccoon beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe
-        elephant panda koala kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile
-        alligator dragon unicorn dinosaur bee butterfly spider ant fish
-        """
-    )
-)
 
 
 def _can_hold(noun: str) -> bool:

@@ -293,9 +293,19 @@ _STATIVE_PARTICIPLES = frozenset(
     """
     )
 )
-# Who can do a verb ("a ball thrown by a girl", "kids who stand", "a diver in a wetsuit" wears it): people and
-# animals, general English; a thing named after "by" is beside ("a bike locked by a tree").
-_ANIMATE = frozenset(
+# Who has no hands to hold a thing with ("a horse with a lantern", "a dog with a balloon": it has it, not held).
+_NO_HANDS = frozenset(
+    word_list(
+        """
+    animal cat dog puppy kitten horse pony foal cow bull calf cattle sheep lamb goat pig chicken hen rooster duck
+    goose bird owl eagle hawk parrot penguin swan pigeon seagull flamingo heron wolf fox deer elk moose rabbit
+    squirrel mouse rat hamster beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe elephant
+    kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile dragon unicorn dinosaur
+    bee butterfly spider ant fish
+    """
+    )
+)
+_PEOPLE_NOUNS = frozenset(
     word_list(
         """
     person people man woman child kid boy girl baby toddler teenager adult lady gentleman guy family couple crowd
@@ -304,14 +314,12 @@ _ANIMATE = frozenset(
     sailor driver rider artist painter musician singer dancer player athlete skier surfer swimmer diver cyclist
     runner hiker climber fisherman astronaut monk priest bride groom clown cowboy pirate ninja vendor waiter
     tourist photographer scientist gardener juggler hunter shepherd
-    animal cat dog puppy kitten horse pony foal cow bull calf cattle sheep lamb goat pig chicken hen rooster duck
-    goose bird owl eagle hawk parrot penguin swan pigeon seagull flamingo heron bear wolf fox deer elk moose rabbit
-    squirrel mouse rat hamster raccoon beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe
-    elephant monkey gorilla panda koala kangaroo camel donkey mule dolphin whale shark seal turtle frog snake
-    lizard crocodile dragon unicorn dinosaur bee butterfly spider ant fish
     """
     )
 )
+# Who can do a verb ("a ball thrown by a girl", "kids who stand", "a diver in a wetsuit" wears it): people and
+# animals, general English; a thing named after "by" is beside ("a bike locked by a tree").
+_ANIMATE = _PEOPLE_NOUNS | _NO_HANDS | frozenset({"bear", "raccoon", "monkey", "gorilla", "panda", "koala"})
 # Things that stand where they are built or parked, never set on a surface with what is beside them: "a girl
 # beside a tree on a blanket", "a vase next to a window on a shelf", "a boy next to a bus on the sidewalk" put
 # only the first on it ("a vase left of a statue on a table": both).
@@ -1705,18 +1713,6 @@ _HANDHELD = frozenset(
 )
 
 
-# Who has no hands to hold a thing with ("a horse with a lantern", "a dog with a balloon": it has it, not held).
-_NO_HANDS = frozenset(
-    word_list(
-        """
-    animal cat dog puppy kitten horse pony foal cow bull calf cattle sheep lamb goat pig chicken hen rooster duck
-    goose bird owl eagle hawk parrot penguin swan pigeon seagull flamingo heron wolf fox deer elk moose rabbit
-    squirrel mouse rat hamster beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe elephant
-    kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile dragon unicorn dinosaur
-    bee butterfly spider ant fish
-    """
-    )
-)
 # Words after a thing that give it a place or a state of its own ("a sword in his belt", "a balloon tied to ..").
 _OWN_PLACE_WORDS = frozenset(
     {"in", "on", "at", "under", "beside", "by", "inside", "hanging", "tied", "lying", "strapped", "resting", "slung"}
