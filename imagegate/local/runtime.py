@@ -237,6 +237,9 @@ class LocalRuntime:
             self._patch_retry_clock()
             self._install_offline_bedrock()
             self._install_offline_rekognition()
+            # botocore copies a Session's handlers into a client when it makes it: a client made since moto
+            # started (a thread an earlier runtime left, in the same process) would answer from the network
+            _reset_cached_clients()
             self._create_resources()
             if self.map_workers > 1 and self.faults is None:  # the Map workers' fork server, from a warm process
                 from imagegate.local import map_workers

@@ -58,3 +58,28 @@ def test_a_handler_that_cannot_be_imported_is_that_functions_error(monkeypatch):
 
     assert headers["x-amz-function-error"] == "Unhandled"
     assert answer["errorType"] == "ImportError" and "partially initialized" in answer["errorMessage"]
+
+
+def test_a_client_made_before_the_offline_providers_are_installed_is_not_kept(monkeypatch):
+    """A whole integration test's Bedrock calls once went to http://bedrock.offline.invalid (every round a
+    connection error; passing alone, failing in the suite): a client made on the default Session after moto started
+    but before the offline handlers were on the Session (botocore copies a Session's handlers into a client when it
+    is made) stayed in the client cache. A thread left by an earlier test can make one in that window.
+    Given a bedrock-runtime client made in that window,
+    When the runtime is entered and a handler asks for its client,
+    Then the client it gets answers offline (the handlers' session), not the network."""
+    from imagegate.local import runtime as local_runtime
+    from imagegate_service.adapters import aws_clients
+
+    original = local_runtime.LocalRuntime._install_offline_bedrock
+
+    def made_in_the_window(self):
+        aws_clients.client("bedrock-runtime")  # as a leftover thread would, between moto's start and the install
+        original(self)
+
+    monkeypatch.setattr(local_runtime.LocalRuntime, "_install_offline_bedrock", made_in_the_window)
+    with local_runtime.LocalRuntime(workflows=False) as runtime:
+        answer = aws_clients.client("bedrock-runtime").converse(
+            modelId="amazon.nova-lite-v1:0", messages=[{"role": "user", "content": [{"text": "Say yes."}]}]
+        )
+        assert answer["output"]["message"]["content"] and len(runtime.bedrock.bill) == 1
