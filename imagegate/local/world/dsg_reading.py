@@ -1120,6 +1120,16 @@ def _bounded_count(match: re.Match[str]) -> str:
     return ""  # "fewer than", "not more than", "up to": an upper bound, which no count check asks
 
 
+# "made entirely of glass", "completely carved from ice", "built mostly out of lego": how much of the thing is that
+# stuff; asked as "made of glass?" (a picture of a bowl mostly of gold answers yes). Read with the adverb, "made"
+# was an action ("Is the chair making?") or the stuff was lost.
+_HOW_MUCH = (
+    r"(?:entirely|completely|wholly|fully|solely|purely|exclusively|totally|mostly|mainly|largely|partly|partially)"
+)
+_MADE_WHOLLY = re.compile(
+    rf"\b(?:{_HOW_MUCH}\s+)?(made|carved|built|crafted|constructed)\s+(?:(?:{_HOW_MUCH}|all)\s+)?(?=(?:of|from|out of)\b)",
+    re.IGNORECASE,
+)
 _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
@@ -1914,6 +1924,7 @@ def _plain_rewrites(text: str) -> str:
     text = _A_LITTLE_MORE.sub(" ", text)  # "a little more than": how much, no thing called "a little"
     text = _DIMENSIONS.sub(" ", text)  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything
     text = _EVERYONE.sub(_everyone, text)  # "Everyone is running": they are, the people just named
+    text = _MADE_WHOLLY.sub(r"\1 ", text)  # "made entirely of glass": made of glass
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
@@ -2981,6 +2992,43 @@ class _Parser:
     def peek(self, offset: int = 0) -> _Token | None:
         j = self.i + offset
         return self.tokens[j] if j < len(self.tokens) else None
+
+    def _more_stuff(self) -> list[str]:
+        """After "made of wood": the rest of a list of what it is made of ("and stone", ", glass and steel"), each
+        a bare noun phrase; the list must end in "and" (a comma alone may start a new part of the prompt: "a statue
+        made of marble, sunset") and no item may be one who acts or start a clause ("made of oak and chairs around
+        it", "and a dog": new things). Nothing is read when it is not such a list."""
+        start, items, closed = self.i, [], False
+        while (sep := self.peek()) is not None and sep.word in {"and", ","} and not closed:
+            nxt = self.peek(1)
+            if nxt is not None and nxt.word == "and" and sep.word == ",":
+                self.i += 1  # the serial comma: ", and glass"
+                continue
+            if nxt is None or nxt.tag != "WORD" or nxt.word in _DETERMINERS or nxt.word in _NUMBERS:
+                break
+            closed = sep.word == "and"
+            self.i += 1
+            run = self.words_run()
+            after = self.peek()
+            if (
+                not run
+                or any(_is_animate(t.word) or _is_person(t.word) for t in run)
+                or (
+                    after is not None
+                    and after.tag not in {"PUNCT", "CONJ"}
+                    and after.word not in {"and", ","}
+                    # "made of glass and steel on a desk": a stuff's name ends the list where a place follows
+                    and not (after.tag in {"REL", "PLACE"} and run[-1].word in _MATERIAL_NOUNS)
+                )
+                or not (lexicon.is_noun(run[-1].word) or _is_plural(run[-1].word) or run[-1].word in _MASS_NOUNS)
+            ):
+                break
+            items.append(" ".join(t.word for t in run[-2:]))
+        else:
+            if closed and items:
+                return items
+        self.i = start
+        return []
 
     def words_run(self) -> list[_Token]:
         """The WORD tokens from here (a noun phrase's words), skipping adverbs."""
@@ -5053,6 +5101,8 @@ class _Parser:
                 material = run[-1].word
             if material and len(material) <= MAX_WORD_CHARS:
                 self.out.attribute(subject, material, "material")  # "made of ice cubes": the whole phrase
+                for more in self._more_stuff():
+                    self.out.attribute(subject, more, "material")
             return
         if token.tag == "PAST" and nxt is not None and nxt.tag == "ADV" and nxt.word in _POSE_ADVERBS:
             self.i += 1  # "the right arm raised up", "feet pointed forward": its state, and how it is posed;

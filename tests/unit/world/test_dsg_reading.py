@@ -577,6 +577,32 @@ def test_made_of_asks_for_the_whole_material(prompt, question):
     assert question in questions(prompt)
 
 
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a chair made entirely of glass", "Is the chair made of glass?"),
+        ("a cat completely carved from soap", "Is the cat made of soap?"),
+        ("the word 'sun' made mostly out of sunflowers", 'Is the word "sun" made of sunflowers?'),
+    ],
+)
+def test_how_much_of_a_thing_is_its_stuff_keeps_the_stuff_and_is_no_action(prompt, question):
+    asked = questions(prompt)
+    assert question in asked and not [q for q in asked if "making" in q or "carving" in q]
+
+
+def test_each_stuff_of_a_list_is_asked_and_a_new_thing_after_and_is_not_a_stuff():
+    asked = questions("a lamp made of glass, brass and steel on a desk")
+    assert {"Is the lamp made of glass?", "Is the lamp made of brass?", "Is the lamp made of steel?"} <= set(asked)
+    assert "Is the lamp on the desk?" in asked
+    assert "Is the house made of stone?" in questions("a house made of wood and stone")
+    # "and" then a thing of its own (an article, one who acts, a clause) is no stuff
+    assert not [q for q in questions("a robot made of metal and a dog") if "made of dog" in q]
+    assert "Is the doll made of teddy bear?" not in questions("a doll made of cloth and teddy bears playing")
+    assert "Is the table made of chairs?" not in questions("a table made of oak and chairs around it")
+    # a comma alone does not make a list of stuff ("a statue made of marble, sunset")
+    assert "Is the statue made of sunset?" not in questions("a statue made of marble, sunset")
+
+
 def test_the_dictionary_is_the_evaluators_alone():
     """world/lexicon.py reads no other part of the world (the judge's and generator's readings stay apart)."""
     from imagegate.local.world import lexicon
