@@ -2286,6 +2286,16 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = "OBJPRON"  # "on which", "behind which": the thing just named
         elif word in _RELATIVES and previous is not None and previous.tag in {"WORD", "PUNCT"}:
             token.tag = "RELPRON"
+        elif (
+            previous is not None
+            and previous.tag == "RELPRON"
+            and len(word) > 3
+            and word.endswith("s")
+            and not word.endswith(("ss", "us", "is", "'s"))
+            and word not in _TEXT_VERBS  # "a sign that says 'OPEN'": the text's verb, read as such below
+            and lexicon.verb_lemmas(word)
+        ):
+            token.tag = "VERB"  # "a machine that makes coffee", "a girl who loves cats": the clause's verb, not a noun
         elif (word in _SUBJECT_PRONOUNS and word not in _OBJECT_PRONOUNS) or word in {"he", "she", "they", "we", "i"}:
             token.tag = "PRON"
         elif (

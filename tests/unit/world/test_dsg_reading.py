@@ -2372,3 +2372,18 @@ def test_a_word_of_taste_is_asked_and_the_world_says_it_cannot_tell():
     # while a property the world draws is still decided ("Is the vase cracked?": False when not drawn so)
     cracked = {**taste, "attribute": "cracked", "question": "Is the vase cracked?"}
     assert truth.satisfied(cracked, Percept(objects=[vase])) is False
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("an espresso machine that makes coffee", "Is the espresso machine making the coffee?"),
+        ("a man who wears glasses", "Is the man wearing the glasses?"),
+        ("a tree that grows apples", "Is the tree growing the apples?"),
+    ],
+)
+def test_an_s_word_after_that_or_who_is_the_clauses_verb_not_a_thing(prompt, question):
+    asked = questions(prompt)
+    assert question in asked and not [q for q in asked if q.startswith("Is there makes") or "wears" in q]
+    # while a text verb there still says what the thing reads
+    assert 'Does the sign say "OPEN"?' in questions("a wooden sign that says 'OPEN' on a door")
