@@ -17,7 +17,9 @@ mechanically (no judgement, so any reading is scored the same way):
 - any other attribute (state, material, shape, texture, size, type, ...): an attribute check on the noun that
   shares a word with the tuple's value (a material's adjective counts as its noun: wooden = wood), or an action check on it whose verb is the value's (DSG files verb
   states such as "jump" under state); of written text ("the cake's writing", "the word") a check on the text by
-  any noun that names it ("Are the words "HAPPY 30TH" written in icing?"); a time of day's or the weather's ("a sunny day": (day, sunny)) is asked by a
+  any noun that names it ("Are the words "HAPPY 30TH" written in icing?"); a kind named in the thing's own name
+  ((piano, grand), (goggles, aviator)) by the entity check on that name ("Is there a grand piano?", which an
+  upright piano fails: the question asks the kind with the thing); a time of day's or the weather's ("a sunny day": (day, sunny)) is asked by a
   light or scene check naming it ("Is it sunny?");
 - relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
   check on subject and object (or the object's whole: (man, elephant's back, on) by "Is the man on the
@@ -263,6 +265,13 @@ def covered(question: Question, checks: list[dict]) -> bool:
                 c["kind"] == "action"
                 and _same_noun(subject, c.get("subject"))
                 and verb_lemma(str(c.get("action", ""))) in value
+            )
+            or (  # (piano, grand), (goggles, aviator): the kind named in the thing's own name, asked with it
+                c["kind"] == "entity"  # ("Is there a grand piano?" is no for an upright piano)
+                and " " in str(c.get("subject", ""))
+                and _same_noun(subject, str(c["subject"]).rsplit(" ", 1)[1])
+                and bool(value)
+                and value <= _words(str(c["subject"]).rsplit(" ", 1)[0])
             )
             or (  # (day, sunny), (night, starry): asked as the picture's light or weather ("Is it sunny?")
                 c["kind"] in {"light", "scene"}

@@ -2387,3 +2387,19 @@ def test_an_s_word_after_that_or_who_is_the_clauses_verb_not_a_thing(prompt, que
     assert question in asked and not [q for q in asked if q.startswith("Is there makes") or "wears" in q]
     # while a text verb there still says what the thing reads
     assert 'Does the sign say "OPEN"?' in questions("a wooden sign that says 'OPEN' on a door")
+
+
+def test_a_kind_named_in_the_things_own_name_is_asked_by_the_check_on_that_name():
+    """(piano, grand): "Is there a grand piano?" asks the kind with the thing (an upright piano fails it)."""
+    grand = [{"kind": "entity", "subject": "grand piano", "question": "Is there a grand piano?"}]
+
+    def other(args):
+        return coverage.Question("p", "attribute other", "attribute", args)
+
+    assert coverage.covered(other(("piano", "grand")), grand)
+    assert coverage.covered(other(("pianos", "grand")), grand)
+    # not another thing's kind, not a word the name lacks, not the head itself, not a tuple with no value
+    assert not coverage.covered(other(("bench", "grand")), grand)
+    assert not coverage.covered(other(("piano", "upright")), grand)
+    assert not coverage.covered(other(("grand", "piano")), grand)
+    assert not coverage.covered(coverage.Question("p", "attribute state", "attribute", ("piano",)), grand)
