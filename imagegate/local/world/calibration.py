@@ -5,7 +5,7 @@
     verifiable check and no verifiable check fails), beside the published row the model registry calibrates
     the generator to (registry.GeneratorModel.geneval). GenEval's protocol: 4 images per prompt; reported at
     each of SEEDS.
-(b) `judge_agreement()`: per check, the offline judge's VLM lens (vlm.answer) against the ground truth on the
+(b) `judge_agreement()`: per check, the offline judge's VLM lens (vlm.answers) against the ground truth on the
     same images, per check kind beside the DSG paper's per-category VQA accuracy (vlm.PUBLISHED_AGREEMENT),
     with false-pass and false-fail rates and the yes-rates of judge and truth (the lean to "yes"). Measured on
     the GenEval renders of the chosen generator (first seed, 4 images per prompt) plus, for the kinds GenEval
@@ -42,8 +42,8 @@ from .perceive import Percept, perceive
 from .profiles import Profile
 from .reading import checks_from_prompt
 from .render import default_generator, render_png
-from .truth import satisfied
-from .vlm import PUBLISHED_AGREEMENT, answer, informedness_ceiling
+from .truth import asked_modifiers, satisfied
+from .vlm import PUBLISHED_AGREEMENT, answers, informedness_ceiling
 
 GENEVAL_FILE = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "geneval_evaluation_metadata.jsonl"
 SUITE_FILE = Path(__file__).resolve().parents[3] / "functions" / "imagegate_service" / "suites" / "default.jsonl"
@@ -90,8 +90,8 @@ class ItemResult:
 
 
 def _judged(percept: Percept, digest: str, checks: list[dict]) -> list[tuple[str, bool | None, bool]]:
-    truth = dsg(checks, {c["id"]: satisfied(c, percept) for c in checks})
-    seen = dsg(checks, {c["id"]: answer(c, percept, digest) for c in checks})
+    truth = dsg(checks, {c["id"]: satisfied(c, percept, asked_modifiers(checks)) for c in checks})
+    seen = dsg(checks, answers(checks, percept, digest))
     return [(c["kind"], truth[c["id"]], bool(seen[c["id"]])) for c in checks]
 
 
@@ -110,7 +110,7 @@ def measure_item(
     png = render_png(item["prompt"], "", seed, width, height, variant, generator, profile)
     percept = perceive(png)
     checks = checks_from_expected(item) if item.get("include") else checks_from_prompt(item["prompt"])
-    truth = dsg(checks, {c["id"]: satisfied(c, percept) for c in checks})
+    truth = dsg(checks, {c["id"]: satisfied(c, percept, asked_modifiers(checks)) for c in checks})
     if not judge:
         return ItemResult(item.get("tag", ""), passes(list(truth.values())), 0.0)
     digest = hashlib.sha256(png).hexdigest()

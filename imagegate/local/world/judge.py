@@ -23,7 +23,7 @@ from . import vocabulary as vocab
 from .concepts import plural
 from .perceive import Percept, perceive
 from .reading import checks_from_prompt
-from .vlm import answer
+from .vlm import answers
 
 WEIGHTS = {
     "entity": 3.0,
@@ -73,7 +73,7 @@ def judge_percept(percept: Percept, digest: str, original_prompt: str, style: st
     extra = style_check(style, checks)
     if extra:
         checks = [*checks, extra]
-    said = {c["id"]: answer(c, percept, digest) for c in checks}
+    said = answers(checks, percept, digest)
     if not percept.objects:  # an image with no object shows no entity, whatever the lens hallucinates
         said.update({c["id"]: False for c in checks if c["kind"] == "entity"})
     for check in checks:  # DSG: a child fails with its parent

@@ -59,7 +59,16 @@ from .concepts import TASTE_WORDS, action_code, attribute_code, colour_name, con
 from .dsg_reading import checks_from_prompt
 from .perceive import Percept, SeenObject, perceive
 
-__all__ = ["answer_checks", "checks_from_prompt", "instances_of", "relative_position", "satisfied", "told_apart"]
+__all__ = [
+    "answer_checks",
+    "asked_modifiers",
+    "checks_from_prompt",
+    "instances_of",
+    "relative_position",
+    "satisfied",
+    "seen",
+    "told_apart",
+]
 
 # The contract's geometry (docs: the check contract v2), assumptions of this project, not published figures.
 NEXT_TO_DY, NEXT_TO_DX = 0.2, 0.5
@@ -253,8 +262,9 @@ def _named_kinds(percept: Percept, noun: str, modifiers: frozenset[str]) -> list
     return [o for word in sorted(modifiers) for o in instances_of(percept, f"{word} {noun}")]
 
 
-def _seen(percept: Percept, noun: str, modifiers: Mapping[str, frozenset[str]]) -> list[SeenObject]:
-    """The instances of a noun asked: as drawn, or as one compound named by a modifier asked of it."""
+def seen(percept: Percept, noun: str, modifiers: Mapping[str, frozenset[str]]) -> list[SeenObject]:
+    """The instances of a noun asked: as drawn, or as one compound named by a modifier asked of it (the judge's
+    lens, vlm.py, looks for a check's subject the same way)."""
     drawn = _instances(percept, noun)
     named = _named_kinds(percept, noun, modifiers.get(noun, frozenset()))
     return [*drawn, *(o for o in named if all(o is not d for d in drawn))]
@@ -271,7 +281,7 @@ def satisfied(check: dict, percept: Percept, modifiers: Mapping[str, frozenset[s
     if kind in _SETTINGS:
         return _setting(kind, check, percept)
     subject = str(check.get("subject", ""))
-    found = told_apart(_seen(percept, subject, modifiers), check.get("subjectLabel"))
+    found = told_apart(seen(percept, subject, modifiers), check.get("subjectLabel"))
     if not found and kind in {"colour", "attribute"} and str(check.get("subject", "")) in _TEXT_NOUNS:
         return None  # the letters' colour or stuff: the world draws text as plain glyphs
     if not found:
@@ -322,7 +332,7 @@ def satisfied(check: dict, percept: Percept, modifiers: Mapping[str, frozenset[s
             # "a cat above a cat": the check names both by one noun and says not which is which (no label); the
             # world cannot decide it (every cat would have to be above every other)
             return None
-        targets = told_apart(_seen(percept, str(check.get("object", "")), modifiers), check.get("objectLabel"))
+        targets = told_apart(seen(percept, str(check.get("object", "")), modifiers), check.get("objectLabel"))
         if not targets:
             # a setting drawn as the backdrop has no box to be above or behind ("a power line above a country
             # road" on a street scene): undecidable, as the backdrop's own relations are
@@ -346,13 +356,18 @@ def satisfied(check: dict, percept: Percept, modifiers: Mapping[str, frozenset[s
     return None
 
 
-def answer_checks(png: bytes, checks: list[dict]) -> dict[str, bool | None]:
-    """id -> satisfied (True, False, or None: undecidable), by exact perception of the image."""
-    percept = perceive(png)
+def asked_modifiers(checks: list[dict]) -> dict[str, frozenset[str]]:
+    """noun -> the one-word attributes a list of checks asks of it: what `satisfied` needs to see a compound drawn
+    as one thing ("a neon sign") in the checks "Is there a sign?" and "Is the sign neon?"."""
     modifiers: dict[str, set[str]] = {}
     for check in checks:
         attribute = str(check.get("attribute", "")).strip().lower()
         if check.get("kind") == "attribute" and attribute and " " not in attribute:
             modifiers.setdefault(str(check.get("subject", "")), set()).add(attribute)
-    asked = {noun: frozenset(words) for noun, words in modifiers.items()}
+    return {noun: frozenset(words) for noun, words in modifiers.items()}
+
+
+def answer_checks(png: bytes, checks: list[dict]) -> dict[str, bool | None]:
+    """id -> satisfied (True, False, or None: undecidable), by exact perception of the image."""
+    percept, asked = perceive(png), asked_modifiers(checks)
     return {str(check["id"]): satisfied(check, percept, asked) for check in checks}

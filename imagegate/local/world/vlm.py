@@ -27,6 +27,12 @@ judge hallucinates only an entity that is absent, i.e. one the generator dropped
 it (the hard case), never in an empty image; it misses small objects (drawn small in crowded prompts) more;
 its count slips grow with the count (as the generator's miscounts do).
 
+The lens finds what a check asks about as the ground truth does (truth.seen, with what the other checks ask of each
+noun: `answers`): a compound drawn as one thing ("a neon sign", asked "Is there a sign?" and "Is the sign neon?"), a
+kind drawn as its head ("a ceiling fan"), a thing drawn as the setting ("a city in the background"). With every
+rate at zero it is the ground truth (tests/unit/world/test_calibration.py), so its errors are the rates below and
+never a different reading of the same pixels. It reads the image (perceive), never the generator's parse.
+
 Deterministic: the same image and question always get the same answer.
 """
 
@@ -34,9 +40,10 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Mapping
 
 from .perceive import Percept, SeenObject
-from .truth import instances_of, satisfied, told_apart
+from .truth import asked_modifiers, satisfied, seen, told_apart
 
 # (label, agreement): DSG, PaLI on DSG-1k vs human answers, per category [T]. DSG has no negation category:
 # "absent" is held to the entity figure (an existence question, answered "no"), an assumption; GenAI-Bench's
@@ -148,17 +155,22 @@ def _counted(found: int, rng: random.Random) -> int:
     return found
 
 
-def answer(check: dict, percept: Percept, png_digest: str) -> bool:
-    """The judge's yes/no to one check."""
+def answer(
+    check: dict, percept: Percept, png_digest: str, modifiers: Mapping[str, frozenset[str]] | None = None
+) -> bool:
+    """The judge's yes/no to one check. `modifiers`: what the judge's other checks ask of each noun
+    (truth.asked_modifiers of all the checks it answers), so it sees a compound drawn as one thing ("a neon sign",
+    asked "Is there a sign?" and "Is the sign neon?") as the ground truth does: its errors are the lens's, never a
+    different way of finding the thing in the percept."""
     rng = _rng(png_digest, check)
     kind = str(check.get("kind"))
-    truth = satisfied(check, percept)
+    truth = satisfied(check, percept, modifiers)
     if truth is None:
         return rng.random() < YES_WHEN_UNDECIDABLE
-    subject = told_apart(instances_of(percept, str(check.get("subject", ""))), check.get("subjectLabel"))
+    subject = told_apart(seen(percept, str(check.get("subject", "")), modifiers or {}), check.get("subjectLabel"))
     if kind == "entity":
-        if truth:
-            return bool(_seen(subject, rng))
+        if truth:  # a thing drawn as the setting ("a city in the background") has no box: seen unless missed
+            return bool(_seen(subject, rng)) if subject else rng.random() >= MISS
         return bool(percept.objects) and rng.random() < HALLUCINATE
     if kind == "count":
         wanted = int(check.get("count", 1))
@@ -173,7 +185,15 @@ def answer(check: dict, percept: Percept, png_digest: str) -> bool:
     if kind == "absent" and truth:  # none there: "yes", unless it errs ("is there no X?": the lean to yes wins
         return rng.random() >= FALSE_NO["absent"]  # over hallucinating X, an assumption)
     if kind == "absent":  # it is there: "no", unless every instance is missed or the lean says yes
-        return not _seen(subject, rng) or rng.random() < FALSE_YES["absent"]
+        missed = not _seen(subject, rng) if subject else rng.random() < MISS  # (a setting: as an entity's)
+        return missed or rng.random() < FALSE_YES["absent"]
     if truth:
         return rng.random() >= FALSE_NO.get(kind, 0.15)
     return rng.random() < FALSE_YES.get(kind, 0.35)
+
+
+def answers(checks: list[dict], percept: Percept, png_digest: str) -> dict[str, bool]:
+    """id -> the judge's yes/no to each of the checks it is asked together: `answer` with what the checks ask of
+    each noun (truth.asked_modifiers, as truth.answer_checks does)."""
+    asked = asked_modifiers(checks)
+    return {str(check["id"]): answer(check, percept, png_digest, asked) for check in checks}

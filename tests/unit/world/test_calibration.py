@@ -4,7 +4,7 @@ passes a blank image for a prompt naming an entity."""
 
 import pytest
 
-from imagegate.local.world import calibration, profiles, vlm
+from imagegate.local.world import calibration, profiles, truth, vlm
 from imagegate.local.world.concepts import concept_code
 from imagegate.local.world.judge import judge_percept, judge_png
 from imagegate.local.world.perceive import Percept, SeenObject, perceive
@@ -126,6 +126,40 @@ def test_the_judge_may_confirm_an_absent_entity_only_among_other_objects():
 
     # Then it sometimes hallucinates the dog among other things, never in the empty image
     assert any(crowded) and not any(empty)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "a cart under a neon sign",  # drawn as one thing, asked "Is there a sign?" and "Is the sign neon?"
+        "a ceiling fan above a wooden bed",  # drawn as a fan carrying "ceiling"
+        "a chef's hat on a kitchen table",  # a possessive; a setting word naming a made thing's kind
+        "a red car with a city in the background",  # a thing drawn as the setting: no box
+        "a sea horse next to a rock",
+        "three apples and no pears",
+    ],
+)
+def test_a_judge_without_errors_is_the_ground_truth(prompt, monkeypatch):
+    """The judge finds what a check asks about in the image as the ground truth does (vlm.answers), so the errors
+    it makes are the lens's calibrated ones and never a different reading of the same pixels."""
+    # Given the lens with every error rate at zero
+    for name in ("MISS", "MISS_SMALL", "HALLUCINATE", "COUNT_SLIP_PER_ITEM"):
+        monkeypatch.setattr(vlm, name, 0.0)
+    monkeypatch.setattr(vlm, "FALSE_NO", dict.fromkeys(vlm.PUBLISHED_AGREEMENT, 0.0))
+    monkeypatch.setattr(vlm, "FALSE_YES", dict.fromkeys(vlm.PUBLISHED_AGREEMENT, 0.0))
+    checks = truth.checks_from_prompt(prompt)  # the evaluator's checks, answered by a VLM offline
+    decided = 0
+    for seed in range(3):
+        png = encode_png(render_image(prompt, "", seed, 384, 384)[0])
+        exact = truth.answer_checks(png, checks)
+        # When it answers every check of the prompt on renders of it
+        said = vlm.answers(checks, perceive(png), f"{seed:064x}")
+        # Then every check the world can decide gets the ground truth's answer
+        for check in checks:
+            if exact[check["id"]] is not None:
+                decided += 1
+                assert said[check["id"]] is exact[check["id"]], check["question"]
+    assert decided
 
 
 @pytest.mark.parametrize(
