@@ -351,6 +351,11 @@ _ART_STYLES = frozenset(
 _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawing", "sketch", "render", "rendering"})
 # How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
 _LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive"))
+# What letters are written with, named bare after a quote ("'Ethics 101' in chalk", "'danger' in red spray paint"):
+# the letters' stuff; with an article it is a place ("'OPEN' in the window").
+_WRITING_MEDIA = frozenset(
+    _words("chalk ink paint spray crayon crayons marker markers pencil icing frosting neon graffiti lipstick glitter")
+)
 # What a thing is "in" without being inside a thing ("in the air", "in the rain", "in a fancy font"): no
 # containment to check.
 _AMBIENT = (
@@ -3600,11 +3605,17 @@ class _Parser:
         arranged = article and len(words) == 1 and words[0] in _ARRANGEMENTS  # "'save the earth' in a circle"
         if written and article and words[-1] not in _LETTERFORMS and words[-1] not in _TEXT_NOUNS and not arranged:
             return None  # "written in a speech bubble", "in the bowl": where, not what in ("in a fancy font" is)
+        written_with = not article and words[-1] in _WRITING_MEDIA  # "in chalk", "in red spray paint"
         if (
             after.tag == "REL"
             and not arranged
             and not all(
-                colour_name(w) or w in _LETTERFORMS or w in _TEXT_NOUNS or _attribute_kind(w) is not None for w in words
+                colour_name(w)
+                or w in _LETTERFORMS
+                or w in _TEXT_NOUNS
+                or _attribute_kind(w) is not None
+                or (written_with and w in _WRITING_MEDIA)
+                for w in words
             )
         ):
             return None

@@ -2403,3 +2403,16 @@ def test_a_kind_named_in_the_things_own_name_is_asked_by_the_check_on_that_name(
     assert not coverage.covered(other(("piano", "upright")), grand)
     assert not coverage.covered(other(("grand", "piano")), grand)
     assert not coverage.covered(coverage.Question("p", "attribute state", "attribute", ("piano",)), grand)
+
+
+def test_a_thing_shaped_as_written_words_is_asked_by_its_text_check_and_letters_have_their_medium():
+    # Given vines grown into words: the DSG shape tuple (vines, text) is asked by "Do the vines say ...?"
+    vines = dsg_reading.checks_from_prompt("vines in the shape of the text 'grow' sprouting from a pot")
+    shape = coverage.Question("p", "attribute shape", "attribute", ("vines", "text"))
+    assert coverage.covered(shape, vines)
+    assert not coverage.covered(coverage.Question("p", "attribute shape", "attribute", ("pot", "text")), vines)
+    assert not coverage.covered(coverage.Question("p", "attribute shape", "attribute", ("vines", "round")), vines)
+    # And letters written with a medium named bare after the quote have it; with an article it is a place
+    assert 'Is the text "Ethics 101" written in chalk?' in questions("a robot writing 'Ethics 101' in chalk")
+    assert 'Is the text "HELLO" written in paint?' in questions("a wall with 'HELLO' in pink paint")
+    assert "Is the sign inside the window?" in questions("a neon sign that says 'OPEN' in the window")
