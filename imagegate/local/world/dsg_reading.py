@@ -225,7 +225,7 @@ _ABSTRACT_NOUNS = frozenset(
         aspect aspects manner fashion way quality resolution detail details style mood atmosphere theme motif
         pattern design look feel vibe color colour colors colours gaze weight balance posture stance pose
         function purpose meaning reason happiness sadness power vengeance freedom peace hope fear justice truth
-        success knowledge wisdom chaos dimension
+        success knowledge wisdom chaos dimension finish
         """
     )
 )
@@ -350,6 +350,8 @@ _ART_STYLES = frozenset(
 # Nouns that, with a modifier, name how a picture is made ("concept art", "digital painting").
 _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawing", "sketch", "render", "rendering"})
 # How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
+# Nouns of a surface's look ("a floral pattern", "a glossy finish"): their words describe the thing that has them.
+_LOOK_NOUNS = frozenset(_words("pattern print design motif finish"))
 _LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive"))
 # What letters are written with, named bare after a quote ("'Ethics 101' in chalk", "'danger' in red spray paint"):
 # the letters' stuff; with an article it is a place ("'OPEN' in the window").
@@ -3008,6 +3010,22 @@ class _Parser:
         j = self.i + offset
         return self.tokens[j] if j < len(self.tokens) else None
 
+    def _look_of(self, owner: _Entity, phrase: _Phrase) -> None:
+        """A look a thing has, named by a pattern noun ("a dress with a floral pattern", "a vase with a glossy finish",
+        "a scarf with a red and white design"): the pattern's words are the thing's properties ("Is the dress
+        floral?", "Is the scarf red?"); the pattern noun names no thing in the picture and was dropped with them."""
+        words = phrase.head.split()
+        if not words or singular_noun(words[-1]) not in _LOOK_NOUNS:
+            return
+        for colour in phrase.colours:
+            self.out.colour(owner, colour)
+        said = {word for word, _ in phrase.attributes}
+        for word, kind in phrase.attributes:
+            self.out.attribute(owner, word, kind if kind != "other" else "texture")
+        for word in words[:-1]:
+            if word not in said and colour_name(word) is None and word not in _DETERMINERS:
+                self.out.attribute(owner, word, "texture")
+
     def _more_stuff(self) -> list[str]:
         """After "made of wood": the rest of a list of what it is made of ("and stone", ", glass and steel"), each
         a bare noun phrase; the list must end in "and" (a comma alone may start a new part of the prompt: "a statue
@@ -4402,7 +4420,9 @@ class _Parser:
                 counted = self.peek() is not None and (
                     self.peek().word in _DETERMINERS or self.peek().word in _NUMBERS or self.peek().word in _QUANTIFIERS
                 )  # "walking with an umbrella", not "walking with confidence"
-                entity, _ = self.noun_phrase()
+                entity, had_phrase = self.noun_phrase()
+                if entity is None and owner is not None and had_phrase is not None:
+                    self._look_of(owner, had_phrase)  # "a dress with a floral pattern": the dress is floral
                 if (
                     owner is None
                     and token.word == "with"

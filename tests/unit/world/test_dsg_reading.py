@@ -2416,3 +2416,18 @@ def test_a_thing_shaped_as_written_words_is_asked_by_its_text_check_and_letters_
     assert 'Is the text "Ethics 101" written in chalk?' in questions("a robot writing 'Ethics 101' in chalk")
     assert 'Is the text "HELLO" written in paint?' in questions("a wall with 'HELLO' in pink paint")
     assert "Is the sign inside the window?" in questions("a neon sign that says 'OPEN' in the window")
+
+
+@pytest.mark.parametrize(
+    "prompt, question",
+    [
+        ("a dress with a floral pattern", "Is the dress floral?"),
+        ("a vase with a glossy finish", "Is the vase glossy?"),
+        ("a scarf with a red and white striped design", "Is the scarf striped?"),
+        ("the tail has a yellow design on it", "Is the tail yellow?"),
+    ],
+)
+def test_the_look_a_thing_has_is_the_things_and_the_pattern_is_no_thing(prompt, question):
+    asked = questions(prompt)
+    assert question in asked
+    assert not [q for q in asked if q.split()[-1].rstrip("?") in {"pattern", "finish", "design"}]
