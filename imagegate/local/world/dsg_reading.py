@@ -1137,6 +1137,22 @@ _MADE_WHOLLY = re.compile(
     rf"\b(?:{_HOW_MUCH}\s+)?(made|carved|built|crafted|constructed)\s+(?:(?:{_HOW_MUCH}|all)\s+)?(?=(?:of|from|out of)\b)",
     re.IGNORECASE,
 )
+# "the tie he is wearing is striped", "the hat she wears is red": a clause with no "that" between a noun and its
+# copula; the copula's subject is the noun, not the pronoun ("Is the man striped?" was asked)
+_CONTACT_CLAUSE = re.compile(
+    r"\b(the)\s+((?:[a-z]+\s+){0,2}?[a-z]+)\s+(he|she|they|we|i)\s+((?:is|are|was|were|am)\s+)?([a-z]+)\s+"
+    r"(is|are|was|were)\b",
+    re.IGNORECASE,
+)
+
+
+def _contact_clause(match: re.Match[str]) -> str:
+    the, noun, pronoun, auxiliary, verb, copula = match.groups()
+    if not lexicon.verb_lemmas(verb.lower()) or (auxiliary and not verb.lower().endswith("ing")):
+        return match.group(0)
+    return f"{pronoun} {auxiliary or ''}{verb} {the} {noun} . {the} {noun} {copula}"
+
+
 _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
@@ -1932,6 +1948,7 @@ def _plain_rewrites(text: str) -> str:
     text = _DIMENSIONS.sub(" ", text)  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything
     text = _EVERYONE.sub(_everyone, text)  # "Everyone is running": they are, the people just named
     text = _MADE_WHOLLY.sub(r"\1 ", text)  # "made entirely of glass": made of glass
+    text = _CONTACT_CLAUSE.sub(_contact_clause, text)  # "the tie he is wearing is striped": the tie is
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven

@@ -2431,3 +2431,12 @@ def test_the_look_a_thing_has_is_the_things_and_the_pattern_is_no_thing(prompt, 
     asked = questions(prompt)
     assert question in asked
     assert not [q for q in asked if q.split()[-1].rstrip("?") in {"pattern", "finish", "design"}]
+
+
+def test_a_clause_with_no_that_between_a_noun_and_its_copula_leaves_the_copula_to_the_noun():
+    asked = questions("a man in a suit. the tie he is wearing is striped.")
+    assert "Is the tie striped?" in asked and "Is the man striped?" not in asked
+    assert "Is the man wearing the tie?" in asked
+    assert "Is the hat red?" in questions("the hat she wears is red")
+    # a noun phrase followed by its own verb is no such clause
+    assert "Is the dog brown?" in questions("the dog is brown and he is happy")
