@@ -2026,7 +2026,8 @@ def _match_place(words: list[str], i: int) -> tuple[int, str] | None:
 _PICTURE_PROPERTY_HEADS = {
     **dict.fromkeys(
         _words("palette, color palette, colour palette, color scheme, colour scheme, texture, aesthetic, vibe, vibes,"
-               " tones, color grading, colour grading, atmosphere, mood"),
+               " tones, color grading, colour grading, atmosphere, mood, colors, colours, detail, details, composition,"
+               " look, quality"),
         "style",
     ),
     "light": "light",
@@ -2062,8 +2063,8 @@ def _picture_property_question(phrase: str) -> str | None:
     head = _picture_property_head(phrase)
     if head is None or phrase == head:
         return None
-    if _PICTURE_PROPERTY_HEADS[head] == "light" or head.endswith("s"):
-        return f"Does the image have {phrase}?"
+    if _PICTURE_PROPERTY_HEADS[head] == "light" or head.endswith("s") or head in {"detail", "quality"}:
+        return f"Does the image have {phrase}?"  # "high detail", "museum quality": said with no article
     return f"Does the image have {_article(phrase)} {phrase}?"
 
 

@@ -2440,3 +2440,19 @@ def test_a_clause_with_no_that_between_a_noun_and_its_copula_leaves_the_copula_t
     assert "Is the hat red?" in questions("the hat she wears is red")
     # a noun phrase followed by its own verb is no such clause
     assert "Is the dog brown?" in questions("the dog is brown and he is happy")
+
+
+@pytest.mark.parametrize(
+    "tag, question",
+    [
+        ("pastel colors", "Does the image have pastel colors?"),
+        ("high detail", "Does the image have high detail?"),
+        ("a dramatic composition", None),  # an article: a list item naming a thing, not a tag
+        ("museum quality", "Does the image have museum quality?"),
+    ],
+)
+def test_a_tag_naming_the_pictures_colours_detail_or_quality_is_asked_of_the_image(tag, question):
+    asked = questions(f"a fox in a forest, {tag}, sharp focus")
+    if question is not None:
+        assert question in asked
+    assert not [q for q in asked if q.startswith("Is there") and tag.split()[-1] in q]
