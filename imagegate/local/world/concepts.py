@@ -829,3 +829,17 @@ WORN_NOUNS: frozenset[str] = frozenset(
         "mask",
     }
 )
+# Animals, general English: a living creature the world draws as one thing. A setting word before one names a kind
+# of creature ("a sea lion", "a sea horse", "a snow leopard"), before a made thing where it is used ("a kitchen
+# table", "a park bench"): the generator (scene) and the ground truth (truth) read the two apart.
+ANIMALS: frozenset[str] = frozenset(
+    word_list(
+        """
+    animal cat dog puppy kitten horse pony foal cow bull calf cattle sheep lamb goat pig chicken hen rooster duck
+    goose bird owl eagle hawk parrot penguin swan pigeon seagull flamingo heron wolf fox deer elk moose rabbit
+    squirrel mouse rat hamster beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe elephant
+    kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile dragon unicorn dinosaur
+    bee butterfly spider ant fish bear raccoon monkey gorilla panda koala
+    """
+    )
+)

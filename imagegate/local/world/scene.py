@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from . import lexicon
 from . import vocabulary as vocab
 from .concepts import (
+    ANIMALS,
     FRAMING_NOUNS,
     MAX_NOUN_CHARS,
     QUALITY_WORDS,
@@ -293,18 +294,9 @@ _STATIVE_PARTICIPLES = frozenset(
     """
     )
 )
-# Who has no hands to hold a thing with ("a horse with a lantern", "a dog with a balloon": it has it, not held).
-_NO_HANDS = frozenset(
-    word_list(
-        """
-    animal cat dog puppy kitten horse pony foal cow bull calf cattle sheep lamb goat pig chicken hen rooster duck
-    goose bird owl eagle hawk parrot penguin swan pigeon seagull flamingo heron wolf fox deer elk moose rabbit
-    squirrel mouse rat hamster beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe elephant
-    kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile dragon unicorn dinosaur
-    bee butterfly spider ant fish
-    """
-    )
-)
+# Who has no hands to hold a thing with ("a horse with a lantern", "a dog with a balloon": it has it, not held):
+# the animals (concepts.ANIMALS) but those with hands.
+_NO_HANDS = ANIMALS - frozenset({"bear", "raccoon", "monkey", "gorilla", "panda", "koala"})
 _PEOPLE_NOUNS = frozenset(
     word_list(
         """
@@ -319,7 +311,7 @@ _PEOPLE_NOUNS = frozenset(
 )
 # Who can do a verb ("a ball thrown by a girl", "kids who stand", "a diver in a wetsuit" wears it): people and
 # animals, general English; a thing named after "by" is beside ("a bike locked by a tree").
-_ANIMATE = _PEOPLE_NOUNS | _NO_HANDS | frozenset({"bear", "raccoon", "monkey", "gorilla", "panda", "koala"})
+_ANIMATE = _PEOPLE_NOUNS | ANIMALS
 # Things that stand where they are built or parked, never set on a surface with what is beside them: "a girl
 # beside a tree on a blanket", "a vase next to a window on a shelf", "a boy next to a bus on the sidewalk" put
 # only the first on it ("a vase left of a statue on a table": both).
@@ -1283,6 +1275,10 @@ class _Parser:
             return  # "Studio Ghibli style", "a farm style kitchen": the word names a style, not the place
         # "a kitchen table in a garden": a setting word naming a thing's kind is a weaker claim than "in a garden"
         naming = i + length < len(self.tokens) and _match(self.tokens, i + length)[1] == "object"
+        if length == 1 and i + 1 < len(self.tokens) and lemma(self.tokens[i + 1]) in ANIMALS:
+            # "a sea horse", "a sea lion", "a snow leopard": before an animal the word names a kind of creature,
+            # drawn as that creature's kind (as "a ceiling fan" is a fan carrying "ceiling"), in its setting
+            self.pending.adjectives.append(self.tokens[i])
         self._set_setting("scene", str(value), replaceable=self.spec.scene == "sky" or self.scene_by_name)
         self.scene_by_name = naming and self.spec.scene == str(value)
 

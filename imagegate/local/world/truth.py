@@ -9,6 +9,8 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
 - entity, count (exact, or at least `count` with at_least), absent (fewer than `count`, default 1: GenEval's
   exclude rule): the world draws every noun it is asked for with its concept code, so these are decidable; a
   compound ("ceiling fan") may be drawn as its head carrying the modifier's attribute code, which counts as one;
+  a setting word before a made thing is waived ("a kitchen table": a table), before an animal it is not ("a sea
+  horse": a horse drawn without it is a land horse, no sea horse);
 - colour: EVERY instance of the subject has that colour (GenEval classifies each detected object); a colour
   word the world has no paint for is None;
 - attribute: the world draws a one-word adjective as an attribute code on the object (concepts.attribute_code),
@@ -55,7 +57,7 @@ from imagegate_service.geometry import DEPTH_PLANES, REGIONS, apart, in_region
 from imagegate_service.geometry import relative_position as geometry_relative_position
 
 from . import vocabulary as vocab
-from .concepts import TASTE_WORDS, action_code, attribute_code, colour_name, concept_code
+from .concepts import ANIMALS, TASTE_WORDS, action_code, attribute_code, colour_name, concept_code, lemma
 from .dsg_reading import checks_from_prompt
 from .perceive import Percept, SeenObject, perceive
 
@@ -104,9 +106,12 @@ def _drawn_as_kind(percept: Percept, noun: str) -> list[SeenObject]:
     for cut in range(1, len(words)):
         head = instances_of(percept, " ".join(words[cut:]))
         if head:
-            # a modifier that names a setting ("a kitchen table", "a park bench"): the world draws no mark for it
-            # on the thing (the generator reads it as a setting), so the head decides, as a detector's class would
-            said = [word for word in words[:cut] if vocab.SCENE_WORDS.get(word) is None]
+            # a modifier that names a setting says where a made thing is used ("a kitchen table", "a park bench"):
+            # the world draws no mark for it on the thing (the generator reads it as a setting), so the head
+            # decides, as a detector's class would. Before an animal it names another creature ("a sea horse" is
+            # no horse, "a sea lion" no lion): a plain horse is not one, the modifier's code must be drawn
+            creature = lemma(words[-1]) in ANIMALS or words[-1] in ANIMALS
+            said = [word for word in words[:cut] if creature or vocab.SCENE_WORDS.get(word) is None]
             codes = [attribute_code(word) for word in said]
             return [o for o in head if all(code in o.attributes for code in codes)]
     return []
