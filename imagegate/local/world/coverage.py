@@ -20,7 +20,8 @@ mechanically (no judgement, so any reading is scored the same way):
   any noun that names it ("Are the words "HAPPY 30TH" written in icing?"); a kind named in the thing's own name
   ((piano, grand), (goggles, aviator)) by the entity check on that name ("Is there a grand piano?", which an
   upright piano fails: the question asks the kind with the thing); a thing shaped as written words ((vines,
-  text): "vines in the shape of the text 'grow'") by the text check on that thing; a time of day's or the weather's ("a sunny day": (day, sunny)) is asked by a
+  text): "vines in the shape of the text 'grow'") by the text check on that thing; (vase, centered) by the
+  position check that it is in the center of the image; a time of day's or the weather's ("a sunny day": (day, sunny)) is asked by a
   light or scene check naming it ("Is it sunny?");
 - relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
   check on subject and object (or the object's whole: (man, elephant's back, on) by "Is the man on the
@@ -266,6 +267,12 @@ def covered(question: Question, checks: list[dict]) -> bool:
                 c["kind"] == "action"
                 and _same_noun(subject, c.get("subject"))
                 and verb_lemma(str(c.get("action", ""))) in value
+            )
+            or (  # (vase, centered): where it is in the picture, asked by the position check ("in the center")
+                c["kind"] == "position"
+                and c.get("position") == "center"
+                and _same_noun(subject, c.get("subject"))
+                and bool(value & {"centered", "centred", "center", "centre"})
             )
             or (  # (vines, text), (fur, word 'hello'): a thing shaped as written words, asked by its text check
                 question.category == "attribute shape"

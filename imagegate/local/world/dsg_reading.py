@@ -1153,6 +1153,11 @@ def _contact_clause(match: re.Match[str]) -> str:
     return f"{pronoun} {auxiliary or ''}{verb} {the} {noun} . {the} {noun} {copula}"
 
 
+# "a vase, centered, white background": a prompt tag saying the subject is in the middle of the picture
+_CENTERED_TAG = re.compile(
+    r"(^|[,;.])\s*(?:perfectly\s+)?cent(?:er|r)ed(?:\s+in\s+the\s+(?:frame|image|picture|composition))?\s*(?=[,;.]|$)",
+    re.IGNORECASE,
+)
 _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
@@ -1949,6 +1954,7 @@ def _plain_rewrites(text: str) -> str:
     text = _EVERYONE.sub(_everyone, text)  # "Everyone is running": they are, the people just named
     text = _MADE_WHOLLY.sub(r"\1 ", text)  # "made entirely of glass": made of glass
     text = _CONTACT_CLAUSE.sub(_contact_clause, text)  # "the tie he is wearing is striped": the tie is
+    text = _CENTERED_TAG.sub(r"\1 in the center of the image ", text)  # ", centered,": where the subject is
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
@@ -2042,6 +2048,27 @@ _PICTURE_PROPERTY_ITEM = re.compile(
 )
 
 
+# A prompt tag (a list item of its own) naming how the picture is made or where it would be shown: "trending on
+# polycount" (any site, as "trending on artstation"), an art movement ("modular constructivism", "surrealism"), a
+# renderer's look ("physically based rendering", "unreal render"). No thing in the picture (they were read as
+# things: "Is there a polycount?", "Are the pencils trending?", "Is there a constructivism?").
+_STYLE_ITEM = re.compile(
+    r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism"
+    r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?)\s*(?=[,;.]|$)"
+)
+_CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
+
+
+def _style_item_question(phrase: str) -> str | None:
+    """The question for a style tag `_STYLE_ITEM` finds, when the default ("Is the image in a ... style?") is not
+    how it is said."""
+    if phrase.startswith("trending on "):
+        return f"Does the image look like {phrase.removeprefix('trending on ')} art?"
+    if phrase.endswith(("render", "rendering")):
+        return f"Is the image {_article(phrase)} {phrase}?"
+    return None
+
+
 def _picture_property_head(phrase: str) -> str | None:
     """The word for a picture's look a phrase ends with ("colour palette" before "palette"), if any."""
     return next((head for head in _PICTURE_PROPERTY_HEADS_LONGEST_FIRST if phrase.endswith(head)), None)
@@ -2102,6 +2129,11 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
         if kind == "light" and any(w in vocab.LIGHT_WORDS for w in phrase.split()[:-1]):
             continue  # "soft morning light": the light the world knows by its word (morning), read as before
         found.append((match.start("phrase"), kind, phrase))
+    for match in _STYLE_ITEM.finditer(lowered):
+        phrase = match.group("phrase")
+        if phrase.split()[0] in _DETERMINERS or phrase.split()[0] in _NUMBERS or phrase.split()[-1] in _CONCRETE_ISMS:
+            continue  # "a prism", "two organisms": things
+        found.append((match.start("phrase"), "style", phrase))
     if not found:
         return text, []
     # Blank the phrases in the original (same offsets: "-" -> " " kept the length).
@@ -3498,7 +3530,11 @@ class _Parser:
         wanted = {c["subject"] for c in self.out.checks if c["kind"] == "entity"}
         self.out.checks[:] = [c for c in self.out.checks if not (c["kind"] == "absent" and c["subject"] in wanted)]
         for kind, phrase in self.settings:
-            question = _IMAGE_TAGS[phrase][1] if phrase in _IMAGE_TAGS else _picture_property_question(phrase)
+            question = (
+                _IMAGE_TAGS[phrase][1]
+                if phrase in _IMAGE_TAGS
+                else _picture_property_question(phrase) or _style_item_question(phrase)
+            )
             adjective, _, place = phrase.partition(" ")
             if kind == "scene" and phrase not in vocab.SCENE_WORDS and place in vocab.SCENE_WORDS:
                 question = f"Is the {place} {adjective}?"  # "a cozy living room": Is the living room cozy?

@@ -2456,3 +2456,32 @@ def test_a_tag_naming_the_pictures_colours_detail_or_quality_is_asked_of_the_ima
     if question is not None:
         assert question in asked
     assert not [q for q in asked if q.startswith("Is there") and tag.split()[-1] in q]
+
+
+def test_a_centered_tag_is_where_the_subject_is_and_covers_dsgs_centered_state():
+    checks = dsg_reading.checks_from_prompt("a blue vase, centered, white background")
+    assert "Is the vase in the center of the image?" in [c["question"] for c in checks]
+    assert coverage.covered(coverage.Question("p", "attribute state", "attribute", ("vase", "centered")), checks)
+    assert not coverage.covered(
+        coverage.Question("p", "attribute state", "attribute", ("background", "centered")), checks
+    )
+    # "centered" said of a place is no tag: "a cat centered in a doorway" keeps its own reading
+    assert "Is the cat in the center of the image?" not in questions("a cat centered in a doorway")
+
+
+@pytest.mark.parametrize(
+    "tag, question",
+    [
+        ("trending on pixiv", "Does the image look like pixiv art?"),
+        ("modular constructivism", "Is the image in a modular constructivism style?"),
+        ("physically based rendering", "Is the image a physically based rendering?"),
+        ("vray render", "Is the image a vray render?"),
+    ],
+)
+def test_a_tag_naming_a_site_a_movement_or_a_renderer_is_the_pictures_style_not_a_thing(tag, question):
+    asked = questions(f"a pirate in the desert, {tag}, soft light")
+    assert question in asked
+    assert not [q for q in asked if q.startswith("Is there") and tag.split()[-1] in q]
+    assert not [q for q in asked if "trending" in q and "pirate" in q]
+    # a thing in -ism is still a thing
+    assert "Is there a prism?" in questions("a glass prism, a cat")
