@@ -332,12 +332,26 @@ _ROOMS = frozenset(
     """
     )
 )
+# Participles of making a work: "by <a name>" after one is a credit ("painted by Hokusai"), the maker not drawn.
+_MADE_BY = frozenset(
+    word_list(
+        """
+    painted drawn sketched carved sculpted designed illustrated photographed written engraved etched crafted built
+    made composed
+    """
+    )
+)
+# The small words inside a name ("Vincent van Gogh", "Leonardo da Vinci").
+_NAME_PARTICLES = frozenset(word_list("van von da de del der di du la le"))
 # Conjunctions that are no "break" token yet end a noun phrase ("coffee but no milk").
 _CONJUNCTIONS = frozenset(word_list("but yet nor"))
 # A verb's particle before "in" ("working out in a gym", "curled up in a basket").
 _PARTICLES = frozenset(word_list("out up down around about away"))
 # Who "stand" follows as its verb, never as a noun's modifier ("people who stand", "I stand on a hill").
 _SUBJECT_PRONOUNS = frozenset(word_list("who which that i we they you"))
+# Pronouns that are a clause's subject and never a noun's determiner: the word after one is its verb ("it" is
+# left out: the tokens read "it's head", a common slip for "its head", as "it head").
+_PERSONAL_PRONOUNS = frozenset(word_list("i you he she we they"))
 # The lots drawn as a place ("a parking lot"); any other "lot" is an amount ("he ate a lot", "a lot of").
 _LOT_PLACES = frozenset(word_list("parking vacant"))
 # After a noun, "left" followed by these is the verb ("a cart left in the middle", "a coat left on a chair").
@@ -759,11 +773,13 @@ class _Parser:
         if length != 1 or kind not in {"object", "word"} or j >= len(self.tokens):
             return None
         word = self.tokens[i]
-        if self._third_person(i):
-            return None  # "the horse eats hay": a verb and its object
+        if self._third_person(i) or self._pronouns_verb(i):
+            return None  # "the horse eats hay", "we ate pizza": a verb and its object
         if not compound_modifier(word) or (kind == "object" and word == "orange") or is_past_form(word):
             return None  # "a lit candle", "a sunken ship": a participle describes the thing, it names no kind
         next_length, next_kind, next_value = _match(self.tokens, j)
+        if kind == "object" and next_kind == "copula" and self._stand_noun(j):
+            return 2, "object", (lemma(f"{word} stand"), False)  # "a deer stand", "a hat stand": a kind of stand
         if next_length != 1 or next_kind not in {"object", "word"} or self._framing(j, by_lemma=False):
             return None
         following = self._next_kind(j + 1)
@@ -898,11 +914,23 @@ class _Parser:
             return False
         # a singular's verb is -s; not after one who stands ("the deer stand", "kids who stand", "I stand")
         after_word = before == "word" and lemma(word) == word and self.tokens[i] == "stand" and not _animate(word)
-        return before in {"number", "definite", "colour"} or after_word
+        # "a deer stand", "a hat stand", "a cake stand": one thing said with "a" takes "stands" as its verb, so
+        # "stand" right after it is the thing it names the kind of ("two deer stand", "the deer stand": a verb)
+        article = i - 2  # "a deer stand", "a wooden deer stand": the article before the thing's modifiers
+        while article >= 0 and _match(self.tokens, article)[1] in {"word", "colour"}:
+            article -= 1
+        after_one = before in {"object", "word"} and self.tokens[i] == "stand" and self.tokens[article] in {"a", "an"}
+        if after_one and article and self.tokens[article - 1] == "and" and _animate(lemma(word)):
+            return False  # "a man and a deer stand in a field": the two stand
+        return before in {"number", "definite", "colour"} or after_word or after_one
 
     def _on_copula(self, i: int, length: int, value: object) -> None:
         if self._stand_noun(i):
             self._on_object(i, 1, ("stand", self.tokens[i] == "stands"))
+            return
+        if self.tokens[i] in _MADE_BY and self.tokens[i + 1 : i + 2] == ["by"] and self.noun_end == i:
+            # "a vase painted by Hokusai", "a wall painted by a child": the passive, as "a ball thrown by a girl"
+            self.passive = verb_lemma(self.tokens[i])
             return
         if self._after_comma_or_while(i) and self.tokens[i] in _POSTURES:
             self.subject = self.doer
@@ -1014,6 +1042,21 @@ class _Parser:
             self.subject = worn_by  # "a woman in a blue dress next to a vase": she is next to it
         self.predicate = False
         self._reset_pending()
+
+    def _credit(self, i: int) -> int:
+        """How many words "by <a name>" takes after a participle of making ("painted by Hokusai", "a chair
+        designed by Charles Eames", "carved by Michelangelo"): a credit names who made the thing, not a thing in
+        the picture (0: no credit; "thrown by Sarah", "painted by a child" name one who acts, drawn)."""
+        if self.tokens[i] != "by" or i == 0 or self.tokens[i - 1] not in _MADE_BY:
+            return 0
+        j = i + 2 if self.tokens[i + 1 : i + 2] == ["the"] else i + 1  # "built by the Romans"
+        start = j
+        while j < len(self.tokens) and (
+            self.tokens[j] in self.proper
+            or (self.tokens[j] in _NAME_PARTICLES and j + 1 < len(self.tokens) and self.tokens[j + 1] in self.proper)
+        ):
+            j += 1
+        return j - i if j > start else 0
 
     def _agent_follows(self, i: int) -> bool:
         """Is the next noun from i one that can do a verb: a person or an animal ("thrown by a girl"), or a name
@@ -1156,10 +1199,15 @@ class _Parser:
         if subject in self.twins and self.twins[subject] != obj:  # "two cats, one orange and one grey, on a sofa"
             self._add_relation(self.twins[subject], relation, obj, obj2)
 
-    def _on_relation(self, i: int, length: int, value: object) -> None:
+    def _on_relation(self, i: int, length: int, value: object) -> int | None:
         relation = str(value)
+        credit = self._credit(i)
+        if credit:
+            self.passive = None  # "a vase painted by Hokusai": who made it, no one in the picture, nothing by it
+            self._reset_pending()
+            return credit
         if self.subject is None:
-            return
+            return None
         if self.passive is not None and self.tokens[i] == "by" and self._agent_follows(i + 1):
             self.agent_of, self.passive = self.passive, None  # the one named next does it; no place by it
             self._reset_pending()
@@ -1388,6 +1436,7 @@ class _Parser:
             self._on_object(i, 1, (lemma(word), word != lemma(word) and _looks_plural(word)))
         elif (
             (_is_modifier(word) or self._ly_adjective(i))
+            and not self._pronouns_verb(i)
             and self._opens_phrase(i)
             and (self._next_kind(i + 1) in {"word", "object", "colour", "style"} or self._stand_noun(i + 1))
         ):
@@ -1437,10 +1486,18 @@ class _Parser:
             "text",
         }
 
+    def _pronouns_verb(self, i: int) -> bool:
+        """Is the word at i the verb of a subject pronoun ("he ate a lot", "we ate pizza", "I love apples") or of
+        a relative one right after its noun ("a dog that ate my homework")? Then it is no thing and no modifier."""
+        before = self.tokens[i - 1] if i else ""
+        return before in _PERSONAL_PRONOUNS or (before in {"who", "which", "that"} and self.noun_end == i - 1)
+
     def _is_head(self, i: int) -> bool:
         """An unknown word is a head noun when a phrase is open and a boundary follows it."""
         word = self.tokens[i]
         if self._framing(i, by_lemma=False) or not _is_modifier(word) or not self._opens_phrase(i):
+            return False
+        if self._pronouns_verb(i):
             return False
         if (
             i

@@ -401,3 +401,59 @@ def test_a_thing_carried_in_the_hand_with_its_owner_is_drawn_held(prompt, holder
     assert not any("hold" in e.actions for e in parse_prompt("a horse with a lantern").entities)
     assert not any("hold" in e.actions for e in parse_prompt("a man with a sword in his belt").entities)
     assert not any("hold" in e.actions for e in parse_prompt("a boy with a balloon tied to his wrist").entities)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["a deer stand in the woods", "a hunter sitting in a wooden deer stand", "a hat stand by the door"],
+)
+def test_stand_after_a_thing_said_with_a_is_the_kind_of_stand(prompt):
+    # one thing said with "a" takes "stands" as its verb, so "a deer stand" is a stand, no deer standing
+    entities = parse_prompt(prompt).entities
+    assert any(e.cls == "stand" or e.cls.endswith(" stand") for e in entities)
+    assert not any(e.cls == "deer" or "stand" in e.actions for e in entities)
+
+
+@pytest.mark.parametrize(
+    "prompt", ["the deer stand near a river", "two deer stand in a field", "a man and a deer stand in a field"]
+)
+def test_stand_after_several_is_their_verb(prompt):
+    deer = next(e for e in parse_prompt(prompt).entities if e.cls == "deer")
+    assert "stand" in deer.actions
+
+
+@pytest.mark.parametrize(
+    ("prompt", "drawn"),
+    [
+        ("a vase painted by Hokusai", {"vase"}),
+        ("a chair designed by Charles Eames next to a lamp", {"chair", "lamp"}),
+        ("a bridge built by the Romans", {"bridge"}),
+        ("a sunflower painted by Vincent van Gogh on a table", {"sunflower", "table"}),
+    ],
+)
+def test_a_name_after_a_participle_of_making_is_a_credit_not_a_thing_in_the_picture(prompt, drawn):
+    # "painted by Hokusai" says who made the vase: Hokusai is not drawn, and nothing is put next to him
+    assert set(named(prompt)) == drawn
+    assert not {r for r in placed(prompt) if r[1] == "next to" and r[2] not in drawn}
+
+
+def test_one_who_made_a_thing_named_by_a_noun_is_drawn_doing_it():
+    # "a fence painted by a boy": the boy paints it (as "a ball thrown by a girl"), not a thing beside the fence
+    spec = parse_prompt("a fence painted by a boy")
+    assert "paint" in next(e for e in spec.entities if e.cls == "child").actions
+    assert not spec.relations
+
+
+@pytest.mark.parametrize(
+    ("prompt", "drawn"),
+    [
+        ("he ate a lot", []),
+        ("we ate pizza on a bench", ["pizza", "bench"]),
+        ("a dog that ate my homework", ["dog", "homework"]),
+        ("I love apples", ["apple"]),
+    ],
+)
+def test_the_word_after_a_subject_pronoun_is_its_verb_not_a_thing(prompt, drawn):
+    spec = parse_prompt(prompt)
+    assert [e.cls for e in spec.entities] == drawn
+    assert not any({"ate", "love"} & set(e.attributes) for e in spec.entities)
