@@ -20,7 +20,10 @@ mechanically (no judgement, so any reading is scored the same way):
   any noun that names it ("Are the words "HAPPY 30TH" written in icing?"); a kind named in the thing's own name
   ((piano, grand), (goggles, aviator)) by the entity check on that name ("Is there a grand piano?", which an
   upright piano fails: the question asks the kind with the thing); a thing shaped as written words ((vines,
-  text): "vines in the shape of the text 'grow'") by the text check on that thing; (vase, centered) by the
+  text): "vines in the shape of the text 'grow'") by the text check on that thing; how the picture is rendered,
+  which DSG often says of the subject ((city, highly detailed), (clown girl, francis bacon), (lilies, vector)), by
+  the style check that asks it of the image, every word of the value in its setting ("Is the image highly
+  detailed?"); (vase, centered) by the
   position check that it is in the center of the image; a time of day's or the weather's ("a sunny day": (day, sunny)) is asked by a
   light or scene check naming it ("Is it sunny?");
 - relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
@@ -268,6 +271,11 @@ def covered(question: Question, checks: list[dict]) -> bool:
                 and _same_noun(subject, c.get("subject"))
                 and verb_lemma(str(c.get("action", ""))) in value
             )
+            or (  # (city, highly detailed), (caterpillar, photorealistic): how the picture is rendered, which DSG
+                c["kind"] == "style"  # says of its subject, asked of the image ("Is the image highly detailed?")
+                and bool(value)
+                and value <= _words(str(c.get("setting", "")))
+            )
             or (  # (vase, centered): where it is in the picture, asked by the position check ("in the center")
                 c["kind"] == "position"
                 and c.get("position") == "center"
@@ -470,6 +478,9 @@ def coverage(questions: Iterable[Question], read: Callable[[str], list[dict]]) -
 # Re-measured whole on 2026-12-06 (after "an attribute of written text by any noun naming it" and the part-of
 # relations): evaluator entity 2638 -> 2637, judge entity 2763 -> 2762 (both already so at bcb14f8: the live
 # lemmas changed since the recording), judge state 245 -> 246 and other 104 -> 105 (the written-text rule).
+# Re-measured whole on 2026-12-07 after four scoring rules (a kind in the thing's own name, a thing shaped as text,
+# centered as a position, how the picture is rendered said of its subject): the evaluator's unchanged, the judge's
+# state 246 -> 249 and other 105 -> 107 (the rendering rule: the judge asked style tags then).
 BASELINE_COMMIT = "f9f2e48"
 BASELINE: dict[str, dict[str, tuple[int, int]]] = {
     "evaluator": {
@@ -480,11 +491,11 @@ BASELINE: dict[str, dict[str, tuple[int, int]]] = {
         "overall": (3061, 8180),
     },
     "judge": {
-        "entity": (2762, 3395), "attribute color": (255, 427), "attribute state": (246, 924),
+        "entity": (2762, 3395), "attribute color": (255, 427), "attribute state": (249, 924),
         "attribute material": (34, 97), "attribute shape": (16, 50), "attribute texture": (11, 39),
-        "attribute size": (21, 35), "attribute other": (105, 370), "relation spatial": (236, 1797),
+        "attribute size": (21, 35), "attribute other": (107, 370), "relation spatial": (236, 1797),
         "relation action": (2, 272), "count": (122, 189), "text": (1, 110), "global": (46, 475),
-        "overall": (3857, 8180),
+        "overall": (3862, 8180),
     },
 }  # fmt: skip
 

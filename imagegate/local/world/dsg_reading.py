@@ -1494,7 +1494,8 @@ class _Reader:
                 owner if owner is not None and _is_animate(owner.noun) and _is_clothing(noun.split()[-1]) else None
             )
             if owner is not None and worn_by is None:
-                question = f"Does {self._ref(owner)} have {_plural(noun) if plural else _some(noun)}?"
+                does = "Do" if owner.plural else "Does"  # "Do the surfers have surf boards?"
+                question = f"{does} {self._ref(owner)} have {_plural(noun) if plural else _some(noun)}?"
             elif noun in {"someone", "somebody"}:
                 question = "Is there someone?"
             elif phrase.name is not None:

@@ -2485,3 +2485,22 @@ def test_a_tag_naming_a_site_a_movement_or_a_renderer_is_the_pictures_style_not_
     assert not [q for q in asked if "trending" in q and "pirate" in q]
     # a thing in -ism is still a thing
     assert "Is there a prism?" in questions("a glass prism, a cat")
+
+
+def test_how_the_picture_is_rendered_said_of_its_subject_is_asked_by_the_style_check():
+    """DSG often says a prompt's rendering tags of its subject ((city, highly detailed)); the evaluator asks them of
+    the image ("Is the image highly detailed?"): the same visual property."""
+    checks = dsg_reading.checks_from_prompt("a cyberpunk city by moebius, highly detailed, trending on artstation")
+
+    def state(args):
+        return coverage.Question("p", "attribute state", "attribute", args)
+
+    assert coverage.covered(state(("city", "highly detailed")), checks)
+    assert coverage.covered(state(("city", "trending on artstation")), checks)
+    # every word of the value must be asked: not "blurry", not "detailed and grainy"
+    assert not coverage.covered(state(("city", "blurry")), checks)
+    assert not coverage.covered(state(("city", "highly detailed and grainy")), checks)
+
+
+def test_what_several_owners_have_is_asked_in_the_plural():
+    assert "Do the surfers have surf boards?" in questions("a group of surfers carrying their surf boards")
