@@ -511,14 +511,15 @@ _ANSWER_WORDS: dict[bool | None, str] = {True: "yes", False: "no", None: "unveri
 
 
 def _vlm_answers(model_id: str, png: bytes, checks: list[dict[str, Any]]) -> dict[str, bool]:
-    """A Bedrock vision model's yes/no answers offline: the world's VLM lens, seeded by image and model."""
+    """A Bedrock vision model's yes/no answers offline: the world's VLM lens, seeded by image and model; the checks
+    are answered together (vlm.answers), so a compound drawn as one thing is found as the ground truth finds it."""
     import hashlib
 
     from .world import vlm
     from .world.perceive import perceive
 
     percept, digest = perceive(png), hashlib.sha256(png + model_id.encode("utf-8")).hexdigest()
-    return {check["id"]: vlm.answer(check, percept, digest) for check in checks}
+    return vlm.answers(checks, percept, digest)
 
 
 def _checks_asked(block: str) -> list[dict[str, Any]]:

@@ -440,3 +440,24 @@ def test_a_native_canvas_style_is_drawn_as_the_world_draws_the_presets_phrase(be
 
     # the world renders a style as a visible property (its frame); the generator loses it now and then
     assert sum(perceive(png).style == "photorealistic" for png in styled) >= 6
+
+
+def test_the_offline_evaluator_answers_a_requests_checks_together_as_the_world_judge_does():
+    """A compound drawn as one thing ("a neon sign": "Is there a sign?" with "Is the sign neon?") is found as the
+    ground truth finds it only when the judge sees all the checks of the request (vlm.answers); answered one by one,
+    the offline Bedrock evaluator started from "no sign" where the ground truth says yes."""
+    import hashlib
+
+    from imagegate.local.bedrock_offline import _vlm_answers
+    from imagegate.local.world import vlm
+    from imagegate.local.world.perceive import perceive
+
+    checks = [
+        {"id": "c1", "kind": "entity", "subject": "sign", "question": "Is there a sign?"},
+        {"id": "c2", "kind": "attribute", "subject": "sign", "attribute": "neon", "question": "Is the sign neon?"},
+    ]
+    model = "amazon.nova-lite-v1:0"
+    for seed in range(1, 9):
+        png = render_png("a neon sign on a brick wall", "", seed, 256, 256)
+        digest = hashlib.sha256(png + model.encode("utf-8")).hexdigest()
+        assert _vlm_answers(model, png, checks) == vlm.answers(checks, perceive(png), digest)
