@@ -4100,6 +4100,14 @@ class _Parser:
                         for word, kind in phrase.attributes:
                             self.out.attribute(self.topic, word, kind)
                         continue
+                    if (
+                        phrase is not None
+                        and self.topic is not None
+                        and phrase.head.split()[-1:] in (["print"], ["pattern"], ["design"])
+                        and self._ends_here(self.i)
+                    ):
+                        self._look_of(self.topic, phrase)  # "the wall is a floral print": the wall is floral
+                        continue
                     self.i = run_start
                 continue
             if tag == "PLACE" and self._direction_of_a_pose(token):

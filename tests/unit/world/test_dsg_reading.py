@@ -2425,6 +2425,8 @@ def test_a_thing_shaped_as_written_words_is_asked_by_its_text_check_and_letters_
         ("a vase with a glossy finish", "Is the vase glossy?"),
         ("a scarf with a red and white striped design", "Is the scarf striped?"),
         ("the tail has a yellow design on it", "Is the tail yellow?"),
+        ("the wall is a floral print", "Is the wall floral?"),
+        ("the dress is a red and white checkered pattern.", "Is the dress checkered?"),
     ],
 )
 def test_the_look_a_thing_has_is_the_things_and_the_pattern_is_no_thing(prompt, question):
