@@ -12,7 +12,8 @@ mechanically (no judgement, so any reading is scored the same way):
   a forest"; "a painting of a fox": Is the image a painting?; "in the evening": Is it evening in the image?), or a
   text check on it ("the word 'DRAW'": Does the image show the word "DRAW"?), and for a noun that names written
   text ("word", "letters") any text check;
-- attribute - color: a colour check on the noun with that colour (colour words folded: grey = gray), or for a
+- attribute - color: a colour check on the noun with that colour (colour words folded: grey = gray), an
+  attribute check naming every colour ("Are the photos black and white?": monochrome pictures), or for a
   backdrop ("a white background") the scene check that asks its colour ("Is the background white?");
 - any other attribute (state, material, shape, texture, size, type, ...): an attribute check on the noun that
   shares a word with the tuple's value (a material's adjective counts as its noun: wooden = wood), or an action check on it whose verb is the value's (DSG files verb
@@ -249,6 +250,12 @@ def covered(question: Question, checks: list[dict]) -> bool:
         wanted = {colour_name(w) for w in re.findall(r"[a-z]+", " ".join(args[1:]).lower())} - {None}
         return any(
             (c["kind"] == "colour" and _same_thing(subject, c.get("subject")) and c.get("colour") in wanted)
+            or (  # (photos, black and white): "Are the photos black and white?", monochrome pictures
+                c["kind"] == "attribute"
+                and _same_thing(subject, c.get("subject"))
+                and bool(wanted)
+                and wanted <= {colour_name(w) for w in str(c.get("attribute", "")).split()}
+            )
             or (
                 c["kind"] == "scene"
                 and _same_noun(subject, c.get("subject"))

@@ -225,7 +225,7 @@ _ABSTRACT_NOUNS = frozenset(
         aspect aspects manner fashion way quality resolution detail details style mood atmosphere theme motif
         pattern design look feel vibe color colour colors colours gaze weight balance posture stance pose
         function purpose meaning reason happiness sadness power vengeance freedom peace hope fear justice truth
-        success knowledge wisdom chaos dimension finish
+        success knowledge wisdom chaos dimension finish time times poverty wealth beauty glory courage solitude
         """
     )
 )
@@ -274,7 +274,7 @@ _AUXILIARIES = frozenset(
 )
 _SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you"])
 # Pronouns that name no particular thing ("something shiny", "nothing on the table"): never a thing to ask about.
-_NO_THING = frozenset(_words("something anything nothing everything"))
+_NO_THING = frozenset(_words("something anything nothing everything thee thou"))  # and the old "thee"
 _OBJECT_PRONOUNS = frozenset(["him", "her", "it", "them", "him", "itself", "themselves"])
 _RELATIVES = frozenset({"that", "which", "who", "whose", "where"})
 _CONJUNCTIONS = frozenset(
@@ -352,6 +352,10 @@ _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawi
 # How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
 # Nouns of a surface's look ("a floral pattern", "a glossy finish"): their words describe the thing that has them.
 _LOOK_NOUNS = frozenset(_words("pattern print design motif finish"))
+# Pictures that are "black and white" as a whole (monochrome), not some black and some white
+_MONOCHROME_NOUNS = frozenset(
+    _words("photo photograph picture image film movie print drawing sketch poster illustration portrait tv television")
+)
 _LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive"))
 # What letters are written with, named bare after a quote ("'Ethics 101' in chalk", "'danger' in red spray paint"):
 # the letters' stuff; with an article it is a place ("'OPEN' in the window").
@@ -1658,6 +1662,9 @@ class _Reader:
         """Its colours. Several things of one noun in several colours ("red and yellow balloons", "three squares in
         blue, red and white") are a mix (or each of all): asked of the ones with each colour, never "are the
         balloons red?" and "are the balloons yellow?", which no mix passes; a person in colours wears them."""
+        if sorted(colours) == ["black", "white"] and singular_noun(entity.noun.split()[-1]) in _MONOCHROME_NOUNS:
+            self.attribute(entity, "black and white", "other")  # "black and white photos": each is monochrome
+            return
         if mix and entity.plural and len(colours) > 1 and not _is_animate(entity.noun):
             self.one_and_the_other(entity, *colours)
             return

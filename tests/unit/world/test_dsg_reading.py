@@ -2506,3 +2506,21 @@ def test_how_the_picture_is_rendered_said_of_its_subject_is_asked_by_the_style_c
 
 def test_what_several_owners_have_is_asked_in_the_plural():
     assert "Do the surfers have surf boards?" in questions("a group of surfers carrying their surf boards")
+
+
+def test_black_and_white_pictures_are_monochrome_and_stripes_a_mix():
+    photos = dsg_reading.checks_from_prompt("five black and white photos on a dark grey wall")
+    asked = [c["question"] for c in photos]
+    assert "Are the photos black and white?" in asked and not [q for q in asked if "one of the photos" in q]
+    assert coverage.covered(
+        coverage.Question("p", "attribute color", "attribute", ("photos", "black and white")), photos
+    )
+    assert not coverage.covered(coverage.Question("p", "attribute color", "attribute", ("photos", "red")), photos)
+    # stripes in two colours are some of each
+    assert "Is one of the stripes black?" in questions("a zebra with black and white stripes")
+
+
+def test_archaic_pronouns_abstract_nouns_and_times_are_no_things():
+    assert not [q for q in questions("Thee are many black birds in flight.") if "thee" in q]
+    assert not [q for q in questions("photos by Gordon Parks of poverty in Rio") if "poverty" in q]
+    assert not [q for q in questions("yoda walking down times square") if "times" in q]
