@@ -350,6 +350,11 @@ _ART_STYLES = frozenset(
 # Nouns that, with a modifier, name how a picture is made ("concept art", "digital painting").
 _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawing", "sketch", "render", "rendering"})
 # How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
+# Verbs that take no object (general English): "glowing eyes", "sparkling chaos magic" after a noun are the
+# noun's own state, never the subject glowing them ("Is the cat glowing the eyes?")
+_NO_OBJECT_VERBS = frozenset(
+    _words("glow shine sparkle shimmer glitter twinkle gleam glisten flicker swirl drift float fall dangle sway")
+)
 # Nouns of a surface's look ("a floral pattern", "a glossy finish"): their words describe the thing that has them.
 _LOOK_NOUNS = frozenset(_words("pattern print design motif finish"))
 # Pictures that are "black and white" as a whole (monochrome), not some black and some white
@@ -5352,6 +5357,10 @@ class _Parser:
             return
         if nxt is not None and nxt.tag == "WORD":
             obj, phrase = self.noun_phrase(generic=True)
+            if obj is not None and verb_lemma(token.word) in _NO_OBJECT_VERBS and token.word.endswith("ing"):
+                self.out.attribute(obj, token.word, "state")  # "..., glowing eyes": the eyes glow, nothing glows them
+                self.last, self.last_role = obj, "object"
+                return
             if obj is not None:
                 self.out.action(subject, token.word, obj)
                 self.last, self.last_role = obj, "object"

@@ -2524,3 +2524,10 @@ def test_archaic_pronouns_abstract_nouns_and_times_are_no_things():
     assert not [q for q in questions("Thee are many black birds in flight.") if "thee" in q]
     assert not [q for q in questions("photos by Gordon Parks of poverty in Rio") if "poverty" in q]
     assert not [q for q in questions("yoda walking down times square") if "times" in q]
+
+
+def test_a_verb_that_takes_no_object_before_a_noun_is_the_nouns_state():
+    asked = questions("a mystical cat in smoke, glowing eyes, sparkling runes")
+    assert {"Are the eyes glowing?", "Are the runes sparkling?"} <= set(asked)
+    assert not [q for q in asked if "glowing the" in q or "sparkling the" in q]
+    assert "Is the dog chasing the ball?" in questions("a dog chasing a ball")
