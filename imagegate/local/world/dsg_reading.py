@@ -2072,9 +2072,47 @@ _STYLE_ITEM = re.compile(
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 
 
+def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """Names in a prompt's list of tags ("..., moebius, brom, ian miller, moody colors", "..., Moebius, Greg
+    Rutkowski, Zabrocki"): whose style the picture is in (the artists, studios and cameras such prompts name), never
+    a thing in it ("Is there a moebius?"). A tag is a name when it is not the prompt's first item, has one to three
+    words whose first the dictionary does not know (and that is no thing the world draws), and stands next to
+    another such tag (names come in runs: one unknown word alone, "a dog, pomeranian", may be a thing) or is a
+    name of two or three words by its capitals or its words ("Greg Rutkowski", "makoto shinkai"; "viking army" is
+    a thing); only in a prompt that already names a style (a tag list about a picture)."""
+    if not any(kind == "style" for _, kind, _ in found):
+        return []
+    items = list(re.finditer(r"(?<=[,;.])\s*(?P<item>[^,;.]*[^,;.\s])\s*(?=[,;.]|$)", lowered))
+    candidate = []
+    for match in items:
+        words = match.group("item").split()
+        candidate.append(
+            1 <= len(words) <= 3
+            and all(re.fullmatch(r"[a-z']+", w) for w in words)
+            and words[0] not in _DETERMINERS
+            and not lexicon.is_known(words[0])
+            and not any(w in vocab.OBJECT_CLASSES or w in vocab.SYNONYMS for w in words)
+        )
+    names = []
+    for n, match in enumerate(items):
+        words = match.group("item").split()
+        beside = (n > 0 and candidate[n - 1]) or (n + 1 < len(items) and candidate[n + 1])
+        written = text[match.start("item") : match.end("item")].split()
+        # "Greg Rutkowski", "makoto shinkai": a name by its capitals or its words; "viking army" is a thing
+        named = all(w[:1].isupper() for w in written) or not any(lexicon.is_known(w) for w in words)
+        sentence = lowered[lowered.rfind(".", 0, match.start("item")) + 1 : match.start("item")]
+        if re.search(r"\bby\b", sentence):
+            continue  # "painted by francis bacon, adrian ghenie, ...": the list of makers is read with its "by"
+        if candidate[n] and (beside or (len(words) > 1 and named)):
+            names.append((match.start("item"), "style", match.group("item")))
+    return names
+
+
 def _style_item_question(phrase: str) -> str | None:
-    """The question for a style tag `_STYLE_ITEM` finds, when the default ("Is the image in a ... style?") is not
-    how it is said."""
+    """The question for a style tag `_STYLE_ITEM` (or `_names_in_a_tag_list`) finds, when the default ("Is the image
+    in a ... style?") is not how it is said."""
+    if phrase.startswith("in the style of "):
+        return f"Is the image {phrase}?"
     if phrase.startswith("trending on "):
         return f"Does the image look like {phrase.removeprefix('trending on ')} art?"
     if phrase.endswith(("render", "rendering")):
@@ -2142,6 +2180,13 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
         if kind == "light" and any(w in vocab.LIGHT_WORDS for w in phrase.split()[:-1]):
             continue  # "soft morning light": the light the world knows by its word (morning), read as before
         found.append((match.start("phrase"), kind, phrase))
+    taken = [(start, start + len(phrase)) for start, _, phrase in found]
+    names = [
+        name
+        for name in _names_in_a_tag_list(text, lowered, found)
+        if not any(start < name[0] + len(name[2]) and name[0] < end for start, end in taken)
+    ]
+    found.extend(names)
     for match in _STYLE_ITEM.finditer(lowered):
         phrase = match.group("phrase")
         if phrase.split()[0] in _DETERMINERS or phrase.split()[0] in _NUMBERS or phrase.split()[-1] in _CONCRETE_ISMS:
@@ -2162,7 +2207,11 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
         elif kind == "style" and before is not None and _describes_a_style(before.group(1)):
             # "precise lineart", "a simple line drawing": how the style is done, not a thing called "precise"
             chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
-    return "".join(chars), [(kind, phrase) for _, kind, phrase in sorted(found + described)]
+    named = {(start, phrase) for start, _, phrase in names}
+    return "".join(chars), [
+        (kind, f"in the style of {phrase}" if (start, phrase) in named else phrase)
+        for start, kind, phrase in sorted(found + described)
+    ]
 
 
 def _describes_a_style(word: str) -> bool:

@@ -2531,3 +2531,15 @@ def test_a_verb_that_takes_no_object_before_a_noun_is_the_nouns_state():
     assert {"Are the eyes glowing?", "Are the runes sparkling?"} <= set(asked)
     assert not [q for q in asked if "glowing the" in q or "sparkling the" in q]
     assert "Is the dog chasing the ball?" in questions("a dog chasing a ball")
+
+
+def test_names_in_a_tag_list_are_whose_style_the_picture_is_in_not_things():
+    asked = questions("a castle on a hill, digital art, Moebius, Greg Rutkowski, zabrocki, trending on artstation")
+    for name in ("moebius", "greg rutkowski", "zabrocki"):
+        assert f"Is the image in the style of {name}?" in asked
+    assert not [q for q in asked if q.startswith("Is there a") and ("moebius" in q or "zabrocki" in q)]
+    assert "Is Greg Rutkowski in the image?" not in asked
+    # one unknown word alone may be a thing; a thing of known words is a thing; no tag list, no style
+    assert "Is there a pomeranian?" in questions("a cute dog, pomeranian, fluffy, digital art")
+    assert "Is there a viking army?" in questions("vikings war, cave troll, viking army, matte painting")
+    assert not [q for q in questions("a hut, mbira, kalimba") if "style of" in q]
