@@ -1968,6 +1968,7 @@ def _plain_rewrites(text: str) -> str:
     text = _MADE_WHOLLY.sub(r"\1 ", text)  # "made entirely of glass": made of glass
     text = _CONTACT_CLAUSE.sub(_contact_clause, text)  # "the tie he is wearing is striped": the tie is
     text = _CENTERED_TAG.sub(r"\1 in the center of the image ", text)  # ", centered,": where the subject is
+    text = re.sub(r"\bpart by\b", "by", text, flags=re.IGNORECASE)  # "part by gerhard richter": one of its makers
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven

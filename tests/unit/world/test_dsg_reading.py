@@ -2543,3 +2543,5 @@ def test_names_in_a_tag_list_are_whose_style_the_picture_is_in_not_things():
     assert "Is there a pomeranian?" in questions("a cute dog, pomeranian, fluffy, digital art")
     assert "Is there a viking army?" in questions("vikings war, cave troll, viking army, matte painting")
     assert not [q for q in questions("a hut, mbira, kalimba") if "style of" in q]
+    # "part by" names one of the makers, as "by" does
+    assert "Is the image in the style of gerhard richter?" in questions("a clown, part by gerhard richter")
