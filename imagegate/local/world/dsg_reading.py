@@ -5082,8 +5082,15 @@ class _Parser:
             and token.word.endswith("ing")
         ):
             subject = self.last  # "arms relaxed with hands touching the feet", "a slope with rams grazing": they do
-        if token.tag == "PAST" and self.last is not None and (self.last_role == "object" or reduced):
+        after_copula = self.i >= 2 and self.tokens[self.i - 2].tag == "COP" and self.topic is not None
+        if (
+            token.tag == "PAST"
+            and self.last is not None
+            and (self.last_role == "object" or reduced)
+            and not after_copula
+        ):
             subject = self.last  # "with their knees curled in": the knees are; "other objects arranged on": they are
+            # ("a bike with white handles is locked to a pole": the clause's subject is, after its copula)
         if (
             token.tag == "PAST"
             and self.i >= 2

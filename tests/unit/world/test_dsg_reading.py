@@ -2545,3 +2545,9 @@ def test_names_in_a_tag_list_are_whose_style_the_picture_is_in_not_things():
     assert not [q for q in questions("a hut, mbira, kalimba") if "style of" in q]
     # "part by" names one of the makers, as "by" does
     assert "Is the image in the style of gerhard richter?" in questions("a clown, part by gerhard richter")
+
+
+def test_a_participle_after_the_copula_is_the_clauses_subjects_not_what_it_has():
+    asked = questions("A red bike with white handles is locked to a black pole.")
+    assert "Is the bike locked?" in asked and "Are the handles locked?" not in asked
+    assert "Are the knees curled?" in questions("a man with his knees curled in")
