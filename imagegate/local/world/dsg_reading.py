@@ -1560,6 +1560,14 @@ class _Reader:
                 check["question"] = _naming(check, obj, labels[obj.id], first=False)
 
     def count(self, entity: _Entity, number: int, at_least: bool) -> None:
+        if (
+            any(
+                c["kind"] == "count" and c["subject"] == entity.noun and not c.get("at_least") and c["count"] > number
+                for c in self.checks
+            )
+            and not entity.label
+        ):
+            return  # "Three elephants ... Two elephants are small": some of the three, not a count that contradicts
         name = _NUMBER_NAMES.get(number, str(number))
         noun = _plural(entity.noun) if number != 1 else entity.noun
         question = (

@@ -2551,3 +2551,10 @@ def test_a_participle_after_the_copula_is_the_clauses_subjects_not_what_it_has()
     asked = questions("A red bike with white handles is locked to a black pole.")
     assert "Is the bike locked?" in asked and "Are the handles locked?" not in asked
     assert "Are the knees curled?" in questions("a man with his knees curled in")
+
+
+def test_a_smaller_number_said_later_of_counted_things_is_some_of_them_not_a_second_count():
+    counts = [c["count"] for c in of_kind("Three elephants stand in a field. Two elephants are small.", "count")]
+    assert counts == [3]
+    labelled = of_kind("two black cats and three white cats", "count")
+    assert sorted(c["count"] for c in labelled) == [2, 3]
