@@ -978,6 +978,8 @@ _QUOTES = re.compile(r'"([^"]{1,200})"|“([^”]{1,200})”|‘([^’]{1,200})�
 _PARAMETERS = re.compile(
     r"(?:--|(?<!\S)[\u2013\u2014](?=[a-z]))[a-z]+(?:\s+[0-9][0-9:.]*)?|\bdepth of field\b", re.IGNORECASE
 )
+# "a mountain::2 white streaks::3": a multi-prompt's parts and their weights (no count: each part ends at its "::")
+_WEIGHTS = re.compile(r"::\s*-?[0-9]*\.?[0-9]*")
 # "--no people, cars": the generator's negative parameter, a list of what must not be drawn (to the next
 # parameter or the end); read as "no people, no cars" (it was stripped with the other parameters, leaving
 # "people, cars" to be asked for).
@@ -1928,6 +1930,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         lambda m: " . " + ", ".join(f"no {item}" for item in _list_items(m.group(1))) + " . ", text
     )
     text = _PARAMETERS.sub(" ", text)
+    text = _WEIGHTS.sub(" , ", text)
     tokens = [_Token(raw.lower().replace("’", "'"), raw) for raw in _TOKEN.findall(text)]
     for token in tokens:
         if token.word.startswith("\x00"):

@@ -2558,3 +2558,9 @@ def test_a_smaller_number_said_later_of_counted_things_is_some_of_them_not_a_sec
     assert counts == [3]
     labelled = of_kind("two black cats and three white cats", "count")
     assert sorted(c["count"] for c in labelled) == [2, 3]
+
+
+def test_a_multi_prompts_weights_are_no_counts():
+    asked = questions("a sunset over a mountain::2 white streaks::3 birds:: -0.5")
+    assert {"Are there streaks?", "Are the streaks white?", "Are there birds?"} <= set(asked)
+    assert not of_kind("a sunset over a mountain::2 white streaks::3 birds", "count")
