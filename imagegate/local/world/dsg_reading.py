@@ -444,7 +444,9 @@ _NO_HANDS = frozenset(
         owl eagle parrot penguin swan crow pigeon seagull flamingo bear cub wolf fox deer elk moose rabbit bunny
         squirrel mouse rat hamster raccoon beaver otter badger hedgehog lion tiger leopard cheetah zebra giraffe
         elephant panda koala kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile
-        alligator dragon unicorn dinosaur bee butterfly spider ant
+        alligator dragon unicorn dinosaur bee butterfly spider ant crab lobster octopus ostrich peacock hummingbird
+        bat hippo hippopotamus rhino rhinoceros sloth tortoise corgi poodle beagle terrier retriever bulldog husky
+        dachshund chihuahua pug
         """
     )
 )
@@ -461,6 +463,7 @@ _PEOPLE_NOUNS = frozenset(
         robot monk priest nun bride groom clown cowboy pirate ninja hero superhero vendor waiter waitress
         customer tourist shopper reader writer painter photographer scientist detective police policeman
         firefighter teenager elder grandchild friend couple family host guest audience crowd owner
+        someone somebody human individual
         """
     )
 )
@@ -758,7 +761,10 @@ def _can_hold(noun: str) -> bool:
 
 # Verbs whose "with" names a partner, not a thing had ("arguing with a radish", "playing with a ball").
 _WITH_PARTNER_VERBS = frozenset(
-    _words("argue talk fight play dance chat speak compete wrestle flirt kiss hug cuddle share meet battle struggle")
+    _words(
+        "argue talk fight play dance chat speak compete wrestle flirt kiss hug cuddle share meet battle struggle"
+        " interact cooperate collaborate"
+    )
 )
 # Words that place a thing with no object named, from the one the clause is about ("a dog below", "gulls circling
 # overhead", "a lake nearby"): the contract relation each says.

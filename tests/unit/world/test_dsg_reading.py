@@ -2564,3 +2564,10 @@ def test_a_multi_prompts_weights_are_no_counts():
     asked = questions("a sunset over a mountain::2 white streaks::3 birds:: -0.5")
     assert {"Are there streaks?", "Are the streaks white?", "Are there birds?"} <= set(asked)
     assert not of_kind("a sunset over a mountain::2 white streaks::3 birds", "count")
+
+
+def test_someone_and_a_human_are_ones_who_act_and_interacting_with_is_no_having():
+    asked = questions("Someone is leaning forward. They are hunched over and looking to their right.")
+    assert "Is someone hunched?" in asked
+    asked = questions("humans in modern clothing interacting with a woolly mammoth")
+    assert "Do the humans have a mammoth?" not in asked and "Is there a mammoth?" in asked
