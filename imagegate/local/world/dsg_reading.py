@@ -1175,6 +1175,20 @@ _CENTERED_TAG = re.compile(
     r"(^|[,;.])\s*(?:perfectly\s+)?cent(?:er|r)ed(?:\s+in\s+the\s+(?:frame|image|picture|composition))?\s*(?=[,;.]|$)",
     re.IGNORECASE,
 )
+# "lifted up to chin level", "arms at shoulder height": how high, by a body part (read as a verb: "Is the right arm
+# chinning?"); the height is no thing or action, so the phrase is set aside
+_BODY_LEVEL = re.compile(r"\b(?:to|at)\s+([a-z]+)\s+(?:level|height)\b", re.IGNORECASE)
+
+
+_LEVEL_PARTS = _BODY_PARTS | frozenset(
+    _words("chin face eye eyes waist neck ear nose mouth thigh ankle wrist forehead")
+)
+
+
+def _body_level(match: re.Match[str]) -> str:
+    return " " if match.group(1).lower() in _LEVEL_PARTS else match.group(0)
+
+
 _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
@@ -1986,6 +2000,7 @@ def _plain_rewrites(text: str) -> str:
     text = _CONTACT_CLAUSE.sub(_contact_clause, text)  # "the tie he is wearing is striped": the tie is
     text = _CENTERED_TAG.sub(r"\1 in the center of the image ", text)  # ", centered,": where the subject is
     text = re.sub(r"\bpart by\b", "by", text, flags=re.IGNORECASE)  # "part by gerhard richter": one of its makers
+    text = _BODY_LEVEL.sub(_body_level, text)  # "lifted up to chin level": lifted up
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
@@ -2081,11 +2096,12 @@ _PICTURE_PROPERTY_ITEM = re.compile(
 
 # A prompt tag (a list item of its own) naming how the picture is made or where it would be shown: "trending on
 # polycount" (any site, as "trending on artstation"), an art movement ("modular constructivism", "surrealism"), a
-# renderer's look ("physically based rendering", "unreal render"). No thing in the picture (they were read as
+# renderer's look ("physically based rendering", "unreal render"), the kind of photo the picture is ("DSLR photo",
+# "vintage photo": no "of", no article). No thing in the picture (they were read as
 # things: "Is there a polycount?", "Are the pencils trending?", "Is there a constructivism?").
 _STYLE_ITEM = re.compile(
     r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism"
-    r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?)\s*(?=[,;.]|$)"
+    r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot))\s*(?=[,;.]|$)"
 )
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 
@@ -2133,7 +2149,7 @@ def _style_item_question(phrase: str) -> str | None:
         return f"Is the image {phrase}?"
     if phrase.startswith("trending on "):
         return f"Does the image look like {phrase.removeprefix('trending on ')} art?"
-    if phrase.endswith(("render", "rendering")):
+    if phrase.endswith(("render", "rendering", "photo", "photograph", "snapshot")):
         return f"Is the image {_article(phrase)} {phrase}?"
     return None
 

@@ -2571,3 +2571,11 @@ def test_someone_and_a_human_are_ones_who_act_and_interacting_with_is_no_having(
     assert "Is someone hunched?" in asked
     asked = questions("humans in modern clothing interacting with a woolly mammoth")
     assert "Do the humans have a mammoth?" not in asked and "Is there a mammoth?" in asked
+
+
+def test_the_kind_of_photo_a_picture_is_and_a_height_by_a_body_part_are_no_things_or_actions():
+    asked = questions("grape vines sprouting from a pot. DSLR photo.")
+    assert "Is the image a dslr photo?" in asked and "Is there a dslr photo?" not in asked
+    assert "Is the image a polaroid photo?" in questions("a cat on a sofa, polaroid photo")
+    arm = questions("The right arm is lifted up to chin level.")
+    assert "Is the right arm lifted?" in arm and not [q for q in arm if "chin" in q]
