@@ -3054,8 +3054,18 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         modifiers = rest
     else:
         proper = len(head_words) > 1 and all(t.raw[:1].isupper() for t in head_words)  # "Jeff Bezos" is one
+        # "a statue of Thanos", "a painting of Zeus": one capitalised word no dictionary knows is a name too
+        single_name = (
+            len(head_words) == 1
+            and head_words[0].raw[:1].isupper()
+            and head_words[0].raw[1:2].islower()
+            and not lexicon.is_known(head_words[0].word)
+            and head_words[0].word not in vocab.OBJECT_CLASSES
+            and head_words[0].word not in vocab.SYNONYMS
+        )
+        proper = proper or single_name
         phrase = _Phrase(head=head, plural=_is_plural(head) and not proper, definite=definite)
-        if proper and not any(t.word in _DETERMINERS for t in words) and not _is_plural(head):
+        if proper and not any(t.word in _DETERMINERS for t in words) and (single_name or not _is_plural(head)):
             phrase.name = " ".join(t.raw for t in head_words)  # "John Lennon": named as written, with no "the"
     phrase.count, phrase.at_least = count, at_least
     phrase.indefinite = any(t.word in {"a", "an", "another", "some"} for t in words)

@@ -2579,3 +2579,9 @@ def test_the_kind_of_photo_a_picture_is_and_a_height_by_a_body_part_are_no_thing
     assert "Is the image a polaroid photo?" in questions("a cat on a sofa, polaroid photo")
     arm = questions("The right arm is lifted up to chin level.")
     assert "Is the right arm lifted?" in arm and not [q for q in arm if "chin" in q]
+
+
+def test_one_capitalised_word_no_dictionary_knows_is_a_name():
+    assert "Is Thanos in the image?" in questions("a statue of Thanos in a garden")
+    assert "Is Voldemort waiting?" in questions("Voldemort waiting for a coffee")
+    assert "Is there a pomeranian?" in questions("a Pomeranian on a sofa")  # with an article it is a thing
