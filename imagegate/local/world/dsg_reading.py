@@ -1189,6 +1189,18 @@ def _body_level(match: re.Match[str]) -> str:
     return " " if match.group(1).lower() in _LEVEL_PARTS else match.group(0)
 
 
+# "an owl family", "a duck family", "a wolf pack": a group of those animals, read as "a family of owls" (it asked
+# "Is there an owl family?", never for an owl)
+_ANIMAL_GROUP = re.compile(r"\b(an?|the)\s+([a-z]+)\s+(family|herd|flock|pack|colony)\b", re.IGNORECASE)
+
+
+def _animal_group(match: re.Match[str]) -> str:
+    article, animal, group = match.groups()
+    if animal.lower() not in _NO_HANDS:
+        return match.group(0)
+    return f"{'a' if article.lower() == 'an' else article} {group} of {_plural(animal.lower())}"
+
+
 _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
@@ -2001,6 +2013,7 @@ def _plain_rewrites(text: str) -> str:
     text = _CENTERED_TAG.sub(r"\1 in the center of the image ", text)  # ", centered,": where the subject is
     text = re.sub(r"\bpart by\b", "by", text, flags=re.IGNORECASE)  # "part by gerhard richter": one of its makers
     text = _BODY_LEVEL.sub(_body_level, text)  # "lifted up to chin level": lifted up
+    text = _ANIMAL_GROUP.sub(_animal_group, text)  # "an owl family": a family of owls
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven

@@ -2585,3 +2585,10 @@ def test_one_capitalised_word_no_dictionary_knows_is_a_name():
     assert "Is Thanos in the image?" in questions("a statue of Thanos in a garden")
     assert "Is Voldemort waiting?" in questions("Voldemort waiting for a coffee")
     assert "Is there a pomeranian?" in questions("a Pomeranian on a sofa")  # with an article it is a thing
+
+
+def test_an_animal_family_or_pack_is_several_of_the_animal():
+    asked = questions("an owl family on a branch")
+    assert {"Are there owls?", "Are there at least two owls?", "Are the owls on the branch?"} <= set(asked)
+    assert "Are there wolves?" in questions("a wolf pack in the snow")
+    assert "Is there a family?" in questions("a happy family at dinner")
