@@ -355,13 +355,15 @@ _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawi
 _NO_OBJECT_VERBS = frozenset(
     _words("glow shine sparkle shimmer glitter twinkle gleam glisten flicker swirl drift float fall dangle sway")
 )
+# Verbs whose past participle is spelt as the verb ("cut", "set"): after a thing that cannot act, the participle
+_SAME_PARTICIPLE_VERBS = frozenset(_words("cut put set split spread shut"))
 # Nouns of a surface's look ("a floral pattern", "a glossy finish"): their words describe the thing that has them.
 _LOOK_NOUNS = frozenset(_words("pattern print design motif finish"))
 # Pictures that are "black and white" as a whole (monochrome), not some black and some white
 _MONOCHROME_NOUNS = frozenset(
     _words("photo photograph picture image film movie print drawing sketch poster illustration portrait tv television")
 )
-_LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive"))
+_LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive sans serif"))
 # What letters are written with, named bare after a quote ("'Ethics 101' in chalk", "'danger' in red spray paint"):
 # the letters' stuff; with an article it is a place ("'OPEN' in the window").
 _WRITING_MEDIA = frozenset(
@@ -1201,6 +1203,16 @@ def _animal_group(match: re.Match[str]) -> str:
     return f"{'a' if article.lower() == 'an' else article} {group} of {_plural(animal.lower())}"
 
 
+# "smiling in the camera", "looking into the camera": facing the viewer; the camera is no thing in the picture
+_INTO_THE_CAMERA = re.compile(
+    r"\b(look(?:s|ing)?|smil(?:e|es|ing)|star(?:e|es|ing)|gaz(?:e|es|ing)|pos(?:e|es|ing))\s+(?:in|into|at|to)\s+"
+    r"(?:the\s+)?camera\b",
+    re.IGNORECASE,
+)
+# "for sale croquet game": a shop listing's words, no thing "sale"
+_FOR_SALE = re.compile(r"\bfor sale\b", re.IGNORECASE)
+# "a family at dinner": at a meal is eating it, no place beside a thing called "dinner"
+_AT_A_MEAL = re.compile(r"\bat\s+(breakfast|brunch|lunch|dinner|supper)\b", re.IGNORECASE)
 _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
@@ -2014,6 +2026,9 @@ def _plain_rewrites(text: str) -> str:
     text = re.sub(r"\bpart by\b", "by", text, flags=re.IGNORECASE)  # "part by gerhard richter": one of its makers
     text = _BODY_LEVEL.sub(_body_level, text)  # "lifted up to chin level": lifted up
     text = _ANIMAL_GROUP.sub(_animal_group, text)  # "an owl family": a family of owls
+    text = _AT_A_MEAL.sub(r"having \1", text)  # "a family at dinner": having dinner
+    text = _INTO_THE_CAMERA.sub(r"\1", text)  # "smiling in the camera": smiling
+    text = _FOR_SALE.sub(" ", text)
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
@@ -2215,6 +2230,8 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
             for match in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
                 if any(start <= match.start() < end for start, end in quoted):
                     continue  # words inside quoted text are the text ("OXYDE NOIR"), not a style
+                if lowered[match.end() :].startswith((" sans", " serif")):
+                    continue  # "in comic sans": a typeface's name
                 found.append((match.start(), kind, phrase))
                 lowered = lowered[: match.start()] + " " * len(phrase) + lowered[match.end() :]
     for match in _PICTURE_PROPERTY_ITEM.finditer(lowered):
@@ -2251,7 +2268,7 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
             # "a cozy living room": the room is cozy (the adjective would be left alone, read as a thing)
             chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
             described.append((start, kind, f"{before.group(1)} {phrase}"))
-        elif kind == "style" and before is not None and _describes_a_style(before.group(1)):
+        elif kind in {"style", "light"} and before is not None and _describes_a_style(before.group(1)):
             # "precise lineart", "a simple line drawing": how the style is done, not a thing called "precise"
             chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
     named = {(start, phrase) for start, _, phrase in names}
@@ -3078,7 +3095,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         )
         proper = proper or single_name
         phrase = _Phrase(head=head, plural=_is_plural(head) and not proper, definite=definite)
-        if proper and not any(t.word in _DETERMINERS for t in words) and (single_name or not _is_plural(head)):
+        looks_plural = _is_plural(head) and lexicon.is_known(singular_noun(head_words[-1].word))  # "Jeff Bezos": a name
+        if proper and not any(t.word in _DETERMINERS for t in words) and (single_name or not looks_plural):
             phrase.name = " ".join(t.raw for t in head_words)  # "John Lennon": named as written, with no "the"
     phrase.count, phrase.at_least = count, at_least
     phrase.indefinite = any(t.word in {"a", "an", "another", "some"} for t in words)
@@ -3351,7 +3369,7 @@ class _Parser:
             in _words(
                 """
                 pair couple group bunch pile set collection herd flock crowd pack number lot lots row stack dozen
-                handful team swarm school family arrangement assortment variety selection array cluster heap
+                handful team swarm school family arrangement assortment variety selection array cluster heap company
                 """
             )
         ):
@@ -4230,6 +4248,10 @@ class _Parser:
                 continue
             if tag == "PLACE" and self._direction_of_a_pose(token):
                 self.i += 1  # "the head is turned to the right": which way it turns, not where it is in the picture
+                last = self.out.checks[-1] if self.out.checks else None
+                if last is not None and last["kind"] == "action" and "object" not in last:
+                    # "the head is looking to the right": asked with its way ("Is the head looking?" asked nothing)
+                    last["question"] = f"{last['question'][:-1]} to the {token.value}?"
                 continue
             if (
                 tag == "PLACE"
@@ -5177,6 +5199,21 @@ class _Parser:
             and (subject is None or not _is_animate(subject.noun))
         ):
             subject = self.sentence_subject  # "1girl, ..., school uniform, holding a sketchbook": the girl holds it
+        after = self.peek()
+        if (
+            token.tag == "VERB"
+            and token.word in _SAME_PARTICIPLE_VERBS
+            and reduced
+            and subject is not None
+            and not _is_animate(subject.noun)
+            and (after is None or after.tag != "WORD")
+        ):
+            # "onions cut up on the broccoli", "a table set for two": a participle spelt as its verb, said of a thing
+            # that cannot do it ("Are the onions cutting?" was asked)
+            self.out.attribute(subject, token.word, "state")
+            if after is not None and after.tag == "ADV" and after.word in {"up", "open", "apart", "out"}:
+                self.i += 1
+            return
         worn = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
         if (
             token.tag == "VERB"

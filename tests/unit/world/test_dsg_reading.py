@@ -2592,3 +2592,24 @@ def test_an_animal_family_or_pack_is_several_of_the_animal():
     assert {"Are there owls?", "Are there at least two owls?", "Are the owls on the branch?"} <= set(asked)
     assert "Are there wolves?" in questions("a wolf pack in the snow")
     assert "Is there a family?" in questions("a happy family at dinner")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        ("Jeff Bezos wears a Tesla shirt.", "Is Jeff Bezos in the image?", "Is there a jeff bezos?"),
+        (
+            "a woman in a forest, stunning volumetric lighting",
+            "Does the image have volumetric lighting?",
+            "Is the woman stunning?",
+        ),
+        ("A woman is smiling in the camera.", "Is the woman smiling?", "Is the woman inside the camera?"),
+        ("a croquet set for sale with three balls", "Is there a croquet set?", "Is there a sale?"),
+        ("Company of six girls in swimsuits", "Are there exactly six girls?", "Is there a company?"),
+        ("The head is looking to the right", "Is the head looking to the right?", "Is the head looking?"),
+        ("onions cut up on top of the broccoli", "Are the onions cut?", "Are the onions cutting?"),
+    ],
+)
+def test_misreadings_found_by_the_second_hand_review(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted in asked and unwanted not in asked
