@@ -349,13 +349,13 @@ _ART_STYLES = frozenset(
 )
 # Nouns that, with a modifier, name how a picture is made ("concept art", "digital painting").
 _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawing", "sketch", "render", "rendering"})
-# How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
 # Verbs that take no object (general English): "glowing eyes", "sparkling chaos magic" after a noun are the
-# noun's own state, never the subject glowing them ("Is the cat glowing the eyes?")
+# noun's own state, never the subject glowing them ("Is the cat glowing the eyes?"). Narrower than _PROCESS_VERBS
+# (what a thing does by itself), some of which also take an object ("rolling dice", "burning leaves").
 _NO_OBJECT_VERBS = frozenset(
     _words("glow shine sparkle shimmer glitter twinkle gleam glisten flicker swirl drift float fall dangle sway")
 )
-# Verbs whose past participle is spelt as the verb ("cut", "set"): after a thing that cannot act, the participle
+# Verbs whose past participle is spelt as the verb ("cut", "set"): after a thing that cannot act, it is the participle
 _SAME_PARTICIPLE_VERBS = frozenset(_words("cut put set split spread shut"))
 # Nouns of a surface's look ("a floral pattern", "a glossy finish"): their words describe the thing that has them.
 _LOOK_NOUNS = frozenset(_words("pattern print design motif finish"))
@@ -363,6 +363,7 @@ _LOOK_NOUNS = frozenset(_words("pattern print design motif finish"))
 _MONOCHROME_NOUNS = frozenset(
     _words("photo photograph picture image film movie print drawing sketch poster illustration portrait tv television")
 )
+# How text is written ("in a fancy font", "in modern calligraphy"): the text's look, no thing in the picture.
 _LETTERFORMS = frozenset(_words("font fonts typeface typefaces calligraphy handwriting cursive sans serif"))
 # What letters are written with, named bare after a quote ("'Ethics 101' in chalk", "'danger' in red spray paint"):
 # the letters' stuff; with an article it is a place ("'OPEN' in the window").
@@ -1182,9 +1183,7 @@ _CENTERED_TAG = re.compile(
 _BODY_LEVEL = re.compile(r"\b(?:to|at)\s+([a-z]+)\s+(?:level|height)\b", re.IGNORECASE)
 
 
-_LEVEL_PARTS = _BODY_PARTS | frozenset(
-    _words("chin face eye eyes waist neck ear nose mouth thigh ankle wrist forehead")
-)
+_LEVEL_PARTS = _BODY_PARTS | _FACE_AND_HAIR | frozenset(_words("chin waist thigh ankle wrist forehead"))
 
 
 def _body_level(match: re.Match[str]) -> str:
