@@ -369,6 +369,14 @@ _COVERED_IN = frozenset(
     """
     )
 )
+# How things named together differ or match ("of different heights", "of all sizes", "of the same colour"): words
+# of variety or likeness, and the nouns of measure or kind they go with. General English.
+_VARIETY_WORDS = frozenset(
+    word_list("different various varying differing assorted mixed all many similar equal matching identical uneven")
+)
+_MEASURE_NOUNS = frozenset(
+    word_list("size height length width shape colour color shade hue age kind type sort breed depth thickness weight")
+)
 _MAX_UNKNOWN_RUN = 3  # adjectives we don't know ("a fluffy cat") keep the pending article/colour
 
 
@@ -436,13 +444,22 @@ _HYPHENATED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 _ADJECTIVE_TAILS = frozenset({"era", "like", "style", "styled", "shaped", "sized", "themed", "colored", "coloured"})
 
 
+def _hyphen_adjective(word: str) -> bool:
+    """A hyphenated word ending in a participle or an adjective's tail ("snow-capped", "hand-drawn", "star-shaped"):
+    one description of a thing."""
+    parts = word.split("-")
+    last = parts[-1]
+    return len(parts) > 1 and (
+        last in _ADJECTIVE_TAILS or is_past_form(last) or (last.endswith("ed") and len(last) > 3)
+    )
+
+
 def _hyphens(text: str) -> str:
     """Hyphenated adjectives kept whole; any other hyphen ("black-and-white", "t-shirt") is a space."""
 
     def one(match: re.Match[str]) -> str:
         parts = match.group(0).split("-")
-        last = parts[-1]
-        adjective = last in _ADJECTIVE_TAILS or is_past_form(last) or (last.endswith("ed") and len(last) > 3)
+        adjective = _hyphen_adjective(match.group(0))
         # a part of one or two letters makes one word ("hi-top", "e-bike"); "t-shirt" folds to shirt by concept
         one_word = any(len(part) <= 2 and part.isalpha() for part in parts) and match.group(0) != "t-shirt"
         return match.group(0) if adjective or one_word else match.group(0).replace("-", " ")
@@ -563,6 +580,7 @@ class _Parser:
         self.clause_nouns = 0  # things named since the clause began (a list item, a sentence)
         self.joined: list[int] = []  # "a red apple and a green pear on a plate": the apple, joined to the pear
         self.doer: int | None = None  # the last thing given a verb ("a hedgehog wearing a scarf, sitting ...")
+        self.owned_garment = False  # the garment just named is worn by whom "his" / "her" / "their" says
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -792,6 +810,10 @@ class _Parser:
         head = self.tokens[j]
         if self._verb_form(j) or self._third_person(j, True) or is_past_form(head) or head in _NEVER_HEADS:
             return None  # "a bicycle down a hill", "a bowl full of apples", "a ball thrown by": no compound
+        if head == "overhead" or (
+            not lexicon.is_noun(head) and (lexicon.is_adverb(head) or lexicon.is_adjective(head))
+        ):
+            return None  # "deer grazing nearby", "kids playing together", "a fox asleep": how or where, no kind
         # "a coffee can full of nails" is a can; "a waterfall can be seen" is no thing called so
         can = head == "can" and not self._auxiliary(j)
         if _function_word(word) or (_function_word(head) and not can):
@@ -886,6 +908,14 @@ class _Parser:
         """A verb or posture right after "," or "while" with no noun of its own: the last doer's ("a hedgehog
         wearing a scarf, sitting in leaves", "a firefighter holding a kitten while climbing down a ladder")."""
         return bool(i) and self.tokens[i - 1] in {",", "while", "and"} and self.doer is not None
+
+    def _tag_list_doer(self) -> int | None:
+        """Who does a verb that opens a comma's item with no doer yet ("1girl, silver hair, holding a sketchbook",
+        "an old fisherman, grey beard, mending a net"): the sentence's first thing, when it is the one person or
+        animal named so far (with two, the list does not say whose)."""
+        head = self.sentence_head
+        alive = [k for k in range(len(self.spec.entities)) if _animate(self.spec.entities[k].cls)]
+        return head if head is not None and alive == [head] else None
 
     def _auxiliary(self, i: int) -> bool:
         """ "can" (or "will", "may") at i before a verb that is nothing else ("a waterfall can be seen"), not the
@@ -1038,7 +1068,7 @@ class _Parser:
                 self.joined = []
         else:
             self.subject = index
-        if worn_by is not None:
+        if worn_by is not None and not self.owned_garment:
             self.subject = worn_by  # "a woman in a blue dress next to a vase": she is next to it
         self.predicate = False
         self._reset_pending()
@@ -1096,7 +1126,9 @@ class _Parser:
         verb = self.tokens[at - 2 if at > 1 and self.tokens[at - 1] in _PARTICLES else at - 1] if at else ""
         held = self.tokens[at + 1 : at + 2] in (["its"], ["his"], ["her"], ["their"], ["my"], ["your"], ["our"])
         room = head in _ROOMS  # "students in the lecture hall", "an elephant in a tennis court": a place one is in
-        return not _animate(self.spec.entities[subject].cls) or verb.endswith("ing") or held or room
+        # "a fox asleep in a hollow log", ", both asleep in a hammock chair": an a-adjective says where one lies
+        lying = verb.endswith("ing") or verb in _PREDICATIVE
+        return not _animate(self.spec.entities[subject].cls) or lying or held or room
 
     def _mix(self, index: int, colours: list[str]) -> None:
         """ "red and yellow balloons": drawn as some of each colour (a stated count shared as evenly as it goes,
@@ -1132,6 +1164,7 @@ class _Parser:
         between two women in straw hats": the women), or the with-phrase's owner ("a man with a red hat", "a woman
         with silver hair and round glasses"); a garment is drawn as worn, the way an image model draws it."""
         # "a dinosaur costume" is worn too; "pajamas" by its lemma as well
+        self.owned_garment = False
         if not _worn(self.tokens[i + length - 1], cls) or self.subject is None:
             return None
         j = i - 1
@@ -1142,6 +1175,20 @@ class _Parser:
             named = self.last_named if self.noun_end == j and self.with_owner is None else None
             return named if named is not None else self.with_owner if self.with_owner is not None else self.subject
         after = self.tokens[i + 1 : i + 4]
+        owned = set(self.tokens[j + 1 : i]) & {"his", "her", "their"}
+        opened = j >= 0 and (_match(self.tokens, j)[1] == "break" or self.tokens[j] in {"only", "just", "even"})
+        self.owned_garment = bool(owned and opened and self._next_kind(i + length) != "relation")
+        if self.owned_garment:
+            # "a boy behind a curtain, only his sneakers showing": his, so worn by the one he is ("his hat on the
+            # table" is put there)
+            people = [k for k in range(len(self.spec.entities)) if _animate(self.spec.entities[k].cls)]
+            several = [k for k in people if self.spec.entities[k].count != 1]
+            return (several or people or [None])[-1] if "their" in owned else (people or [None])[-1]
+        if j >= 0 and self.tokens[j] == "," and self.doer is None and self._next_kind(i + length) != "relation":
+            # a garment as an item of a tag list ("1boy, red scarf, school uniform"): the one person's, worn
+            listed_by = self._tag_list_doer()
+            if listed_by is not None:
+                return listed_by
         placed = any(word in {"it", "them"} for word in after)  # "a table with a hat on it": the hat is put there
         listed = j >= 0 and self.tokens[j] == "and" and self.with_list is not None  # "with hair and glasses"
         if listed and not placed:
@@ -1217,6 +1264,12 @@ class _Parser:
             # "a desk with a lamp on it": the with-phrase's owner; "people swimming in it" with no owner named:
             # nothing to place by (the next thing named is no object of it)
             owner = self.with_owner
+            if owner is not None and self.tokens[i + length] == "them" and self.spec.entities[owner].count == 1:
+                # "cyclists in jerseys on a road, with peaks behind them": "them" is several things named before, the
+                # sentence's subject when it is several, else the last several
+                several = [k for k in range(owner) if self.spec.entities[k].count != 1]
+                head = self.sentence_head
+                owner = head if head in several else several[-1] if several else owner
             if owner is not None and self.subject > owner:  # the thing the with-phrase named, on (in) its owner
                 self._add_relation(self.subject, "inside" if relation == "in" else relation, owner)
             self.relation = None
@@ -1348,7 +1401,11 @@ class _Parser:
         if getattr(self.spec, name) is None or replaceable:
             setattr(self.spec, name, value)
 
-    def _on_break(self, i: int, length: int, value: object) -> None:
+    def _on_break(self, i: int, length: int, value: object) -> int | None:
+        said = self._how_they_vary(i) if value == "of" else 0
+        if said:
+            self.noun_end = i + said  # "three candles of different heights on a tray": the candles are on it
+            return said
         if value == "of" and self.subject is not None and self.noun_end == i:
             held_as = _CONTAINERS.get(self.spec.entities[self.subject].cls)
             if held_as is not None:  # "a cup of tea", "a plate of cookies": the tea in the cup
@@ -1377,9 +1434,43 @@ class _Parser:
         if value not in {"of", "in", "at"}:
             self._reset_pending()
 
+    def _how_they_vary(self, i: int) -> int:
+        """ "three candles of different heights", "stones of various sizes and colors", "boxes of the same size":
+        after "of", a word of likeness or variety before nouns of measure or kind says how the things just named
+        look, no thing of its own. The tokens read from "of" (0: not that phrase)."""
+        if self.subject is None or self.noun_end != i:
+            return 0
+        j = i + 1
+        if self.tokens[j : j + 2] == ["the", "same"]:
+            j += 2
+        elif j < len(self.tokens) and self.tokens[j] in _VARIETY_WORDS:
+            j += 1
+        else:
+            return 0
+        measured = 0
+
+        def measure(word: str) -> bool:
+            return word in _MEASURE_NOUNS or lemma(word) in _MEASURE_NOUNS or word.removesuffix("s") in _MEASURE_NOUNS
+
+        while j < len(self.tokens) and (measure(self.tokens[j]) or self.tokens[j] in {"and", ","}):
+            measured += measure(self.tokens[j])
+            j += 1
+        while j > i and self.tokens[j - 1] in {"and", ","}:
+            j -= 1
+        return j - i if measured else 0
+
     def _on_word(self, i: int, length: int, value: object) -> None:
         """A word outside the lexicon: the head noun of a phrase, an adjective before one, or neither."""
         word = str(value)
+        ends = i + 1 >= len(self.tokens) or self._next_kind(i + 1) == "break"
+        if word == "overhead" and ends and self.last_named is not None:
+            # "cyclists on a road and a drone flying high overhead": above the one the sentence is about ("an
+            # overhead view" is a framing, "overhead" before its noun)
+            last = self.last_named
+            anchor = next((k for k in (self.doer, self.sentence_head) if k is not None and k != last), None)
+            if anchor is not None:
+                self._add_relation(last, "above", anchor)
+            return  # "gulls circling overhead": above the viewer, no thing called "overhead"
         if word in _PREDICATIVE and not self.predicate and self.last_named is not None:
             # "a fox curled up asleep under a tree", "a door ajar": how the thing just named is, never a thing
             attributes = self.spec.entities[self.last_named].attributes
@@ -1418,6 +1509,8 @@ class _Parser:
                 doer = self._doer(word, i)
             elif self._after_comma_or_while(i) and self._verb_form(i):
                 doer = self.doer
+            elif i and self.tokens[i - 1] == "," and self.doer is None and self._verb_form(i):
+                doer = self._tag_list_doer()
             if doer is not None:
                 # ", both eating": each of the two; "red and yellow balloons hanging": those of each colour
                 for k in dict.fromkeys([doer, *self.joined, *([self.twins[doer]] if doer in self.twins else [])]):
@@ -1499,6 +1592,13 @@ class _Parser:
             return False
         if self._pronouns_verb(i):
             return False
+        if _hyphen_adjective(word) and self._next_kind(i + 1) in {"word", "object"}:
+            return False  # "snow-capped peaks behind them": the peaks are the thing, no verb "peaks"
+        if _adverb_only(word):
+            return False  # "milk instead of water", "runners crossing the line together": how, no thing
+        after_verb = i and (is_verb_form(self.tokens[i - 1]) or self.noun_end == i)
+        if after_verb and not lexicon.is_noun(word) and lexicon.is_adjective(word):
+            return False  # "deer grazing nearby": where it is done, no thing
         if (
             i
             and self.tokens[i - 1] == "to"
@@ -1514,6 +1614,21 @@ class _Parser:
             or self._is_verb(i + 1)
             or self._third_person(i + 1, True)  # "a helicopter flies over"
             or (i + 1 < len(self.tokens) and self.tokens[i + 1] in _NEVER_HEADS)  # "leaves from a tree"
+            # "milk instead of water" ("a head depicted as": a participle, no noun)
+            or (
+                i + 1 < len(self.tokens)
+                and (
+                    _adverb_only(self.tokens[i + 1])
+                    or self.tokens[i + 1] == "overhead"
+                    # "a cap backwards and ...": an adverb ending the phrase
+                    or (
+                        lexicon.is_adverb(self.tokens[i + 1])
+                        and not lexicon.is_noun(self.tokens[i + 1])
+                        and self._next_kind(i + 2) in {None, "break"}
+                    )
+                )
+                and not is_past_form(word)
+            )
             # "a cup of coffee but no spoon", "tea but no sugar": a conjunction ends the phrase as "and" does
             or (i + 1 < len(self.tokens) and self.tokens[i + 1] in _CONJUNCTIONS)
             # "a badger delicately sniffing", "a worker who has", "the blackboard has": the phrase ended
@@ -1742,6 +1857,12 @@ def _adverb(word: str) -> bool:
     return (
         word.endswith("ly") and lexicon.is_adverb(word) and not lexicon.is_adjective(word) and not lexicon.is_noun(word)
     )
+
+
+def _adverb_only(word: str) -> bool:
+    """A word English uses only as an adverb ("instead", "together", "throughout"): it names no thing and ends
+    the noun phrase before it."""
+    return lexicon.is_adverb(word) and not lexicon.is_noun(word) and not lexicon.is_adjective(word)
 
 
 def _function_word(word: str) -> bool:

@@ -28,8 +28,10 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
   (GenEval above, horizontal overlap, subject's bottom within 0.08 of the object's top), under (the reverse);
   inside (subject's centre in the object's box and at most 0.6 of its width and height); between (subject's
   centre between the two objects' centres on x or on y); on, under and inside several objects (plural: "on the
-  books", "in the leaves") hold when each subject is so with one of them, the others with every one; behind / in front of by SeenObject.depth (the layer
-  perceive reads back, larger = further back, 0 when drawn without one) and horizontal overlap;
+  books", "in the leaves") hold when each subject is so with one of them, the others with every one; behind / in
+  front of by SeenObject.depth (the layer perceive reads back, larger = further back, 0 when drawn without one)
+  and horizontal overlap: each subject deeper (nearer) than every object and in line with one of them ("peaks
+  behind the cyclists": a row of several is never in line with every one of another row);
 - text: a decoded text band equal to the text (case and spacing ignored); what the letters themselves are (a
   colour or an attribute of "the word" or "the text" with no such thing drawn: "Is the word "broken" made of
   glass?", "Is the text "OPEN" red?") is None: the world draws text as plain glyphs;
@@ -173,6 +175,13 @@ def _pair(relation: str, a: SeenObject, b: SeenObject) -> bool | None:
         deeper = a.depth > b.depth if relation == "behind" else a.depth < b.depth
         return deeper and _overlap_x(a, b)
     return None
+
+
+def _depth_order(relation: str, a: SeenObject, targets: list[SeenObject]) -> bool:
+    """`a` behind (in front of) a group: deeper (nearer) than each of them, overlapping one of them horizontally
+    (for one object, _pair's rule)."""
+    deeper = all(a.depth > b.depth if relation == "behind" else a.depth < b.depth for b in targets)
+    return bool(targets) and deeper and any(_overlap_x(a, b) for b in targets)
 
 
 def _in_depth_plane(place: str, found: list[SeenObject], percept: Percept) -> bool | None:
@@ -354,6 +363,10 @@ def satisfied(check: dict, percept: Percept, modifiers: Mapping[str, frozenset[s
         pairs = [(a, b) for a in found for b in targets if a is not b]
         if not pairs:
             return False  # "a wooden chair next to a metal chair" with one chair drawn: nothing to be next to
+        if relation in {"behind", "in front of"}:
+            # "peaks behind the cyclists": each one further back than (nearer than) every one of them, and in line
+            # with one of them; several are never each in line with all of several others spread across the image
+            return _all([_depth_order(relation, a, [b for b in targets if a is not b]) for a in found])
         if relation in _HELD_BY_ONE:
             # "a cat on the books", "a hedgehog in the leaves": each one is on (in, under) one of them, not all
             return _all([_any([_pair(relation, a, b) for b in targets if a is not b]) for a in found])

@@ -457,3 +457,86 @@ def test_the_word_after_a_subject_pronoun_is_its_verb_not_a_thing(prompt, drawn)
     spec = parse_prompt(prompt)
     assert [e.cls for e in spec.entities] == drawn
     assert not any({"ate", "love"} & set(e.attributes) for e in spec.entities)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "things"),
+    [
+        ("four goats grazing nearby", ["goat"]),  # an adjective of place after a verb is no thing
+        ("two girls dancing together in a hall", ["child", "hall"]),  # nor an adverb ("girls together")
+        ("a lighthouse with oil instead of gas", ["lighthouse", "oil", "gas"]),  # "instead" ends "oil"
+        ("a badger asleep under a log", ["badger", "log"]),  # "badger asleep" is no kind of thing
+    ],
+)
+def test_an_adverb_or_an_adjective_of_place_names_no_thing_and_ends_the_phrase(prompt, things):
+    assert named(prompt) == things
+
+
+def test_an_a_adjective_before_in_says_where_one_lies():
+    assert ("badger", "inside", "log") in placed("a badger asleep in a hollow log")
+    # ", both asleep in": each of the two
+    relations = placed("a puppy beside a piglet, both asleep in a laundry hamper")
+    assert {("dog", "inside", "hamper"), ("piglet", "inside", "hamper")} <= relations
+
+
+def test_how_things_vary_after_of_is_no_thing_of_its_own():
+    assert named("five jars of different sizes on a shelf") == ["jar", "shelf"]
+    assert ("jar", "on top of", "shelf") in placed("five jars of different sizes on a shelf")
+    assert ("pebble", "inside", "bowl") in placed("pebbles of various shapes and colours in a bowl")
+    assert named("two lamps of the same height") == ["lamp"]
+    # a thing after "of" is still held ("a box of assorted buttons": the buttons are things)
+    assert ("button", "inside", "box") in placed("a box of assorted buttons")
+
+
+def test_a_hyphenated_participle_before_a_noun_is_how_the_thing_is_not_a_thing():
+    spec = parse_prompt("a village with snow-covered roofs behind it")
+    assert [(e.cls, e.attributes) for e in spec.entities] == [("village", []), ("roof", ["snow-covered"])]
+    assert all(not e.actions for e in spec.entities)  # "roofs" is no verb
+
+
+def test_them_after_a_with_phrase_is_the_several_things_named_before():
+    # "them": the sentence's several, not the one thing the with-phrase follows
+    assert ("pine", "behind", "hiker") in placed("three hikers on a trail, with pines behind them")
+    assert ("pine", "behind", "hiker") in placed("three hikers in red caps on a trail, with pines behind them")
+
+
+def test_overhead_at_a_phrases_end_is_above_what_the_sentence_is_about():
+    assert ("hawk", "above", "shepherd") in placed("a shepherd on a hill, a hawk circling overhead")
+    assert named("seagulls wheeling overhead") == ["seagull"]
+    assert named("an overhead lamp") == ["overhead lamp"]  # before its noun, a kind of lamp
+
+
+def test_his_or_her_garment_is_worn_by_that_person():
+    spec = parse_prompt("a girl behind a hedge, only her boots sticking out")
+    assert "wear" in spec.entities[0].actions
+    assert "wear" not in parse_prompt("a man folds his jacket").entities[0].actions  # the jacket is folded
+    # put somewhere, not worn
+    assert "wear" not in parse_prompt("a boy asleep, his cap on the floor").entities[0].actions
+
+
+def test_a_tag_lists_verb_or_garment_is_its_one_persons():
+    spec = parse_prompt("1boy, brown hair, denim jacket, reading a comic")
+    boy = spec.entities[0]
+    assert boy.cls == "child" and {"wear", "read"} <= set(boy.actions)
+    # two people: the list does not say whose
+    spec = parse_prompt("an old man, a young woman, carrying a basket")
+    assert all("carry" not in e.actions for e in spec.entities)
+
+
+def test_several_behind_several_holds_when_each_is_further_back_and_in_line_with_one_of_them():
+    from imagegate.local.world.concepts import concept_code
+    from imagegate.local.world.perceive import Percept, SeenObject
+
+    def row(noun: str, xs: list[float], y: float, depth: int) -> list[SeenObject]:
+        return [SeenObject(concept_code(noun), "gray", x, y, 0.1, 0.08, depth=depth) for x in xs]
+
+    check = {"id": "c1", "kind": "relation", "subject": "tent", "relation": "behind", "object": "camel"}
+    camels = row("camel", [0.2, 0.4, 0.6, 0.8], 0.6, 0)
+    assert truth.satisfied(check, Percept(objects=[*camels, *row("tent", [0.25, 0.55, 0.75], 0.45, 1)]))
+    # one of them not further back, or in line with none of them: not behind
+    assert not truth.satisfied(
+        check, Percept(objects=[*camels, *row("tent", [0.25, 0.55], 0.45, 1), *row("tent", [0.75], 0.45, 0)])
+    )
+    assert not truth.satisfied(check, Percept(objects=[*row("camel", [0.2], 0.6, 0), *row("tent", [0.8], 0.45, 1)]))
+    front = {**check, "relation": "in front of"}
+    assert truth.satisfied(front, Percept(objects=[*row("camel", [0.2, 0.5], 0.6, 1), *row("tent", [0.45], 0.7, 0)]))
