@@ -346,6 +346,9 @@ class LocalDistributedMap:
         # forked from the runtime's fork server where it has one (its pages shared), else spawned
         context = multiprocessing.get_context("forkserver" if map_workers.zygote_running() else "spawn")
         stop = context.Event()
+        # the children's object bodies, on disk: they outlive the Map Run (the aggregation and anyone reading the
+        # runs afterwards read them), and the file with them, as long as a key refers to it
+        bodies = map_workers.SpilledBodies(None if self._work_dir is None else str(self._work_dir))
         queue = enumerate(items)
         pending = True
         failure: str | None = None
@@ -384,7 +387,7 @@ class LocalDistributedMap:
                             counts["started"] -= 1
                             _append(files["PENDING"], {"Input": child_input})
                             continue
-                        map_workers.write_back(result)
+                        map_workers.write_back(result, bodies)
                         failure = self._record(result["description"], counts, files, tolerated, failure)
                         if failure is not None:
                             stop.set()

@@ -5,6 +5,7 @@ knows which runtime it is in: it sees the same environment variables and the sam
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
@@ -304,6 +305,7 @@ class LocalRuntime:
 
         def terminated(communication: Any) -> None:
             original(communication)
+            _forget_finished_threads()
             execution = communication.execution
             if execution.exec_status is None or execution.exec_status.value == _RUNNING:
                 return
@@ -518,6 +520,21 @@ def poll_execution(
         if deadline is not None and time.monotonic() > deadline:
             raise TimeoutError(f"{execution_arn} still running after {timeout_seconds} s")
         time.sleep(poll_seconds)
+
+
+def _forget_finished_threads() -> None:
+    """moto's Step Functions interpreter appends every thread it starts (an execution's, each state's, each
+    iteration's: about 16 for one quality-loop run) to a module list, TMP_THREADS, and never takes one out: nothing
+    in moto reads the list (LocalStack, whose interpreter it is, joins them at shutdown). A finished thread keeps
+    its Event, Condition, locks and name, about 1 kB: a Map worker held 1,300 of them after 80 children, and a
+    long-running runtime (serve) would hold every thread it ever ran (issue 29: memory). At each execution's end the
+    threads that have finished leave the list; one still running stays, and one appended meanwhile is kept (each
+    finished one is removed by itself, never the list rebuilt)."""
+    from moto.stepfunctions.parser.utils import TMP_THREADS
+
+    for thread in [thread for thread in TMP_THREADS if not thread.is_alive()]:
+        with contextlib.suppress(ValueError):  # another execution's end removed it first
+            TMP_THREADS.remove(thread)
 
 
 def _notify(listeners: list[Callable[..., None]], *args: Any) -> None:

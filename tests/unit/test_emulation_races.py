@@ -647,3 +647,46 @@ def test_a_lambda_task_is_answered_by_the_dispatcher_as_the_lambda_emulation_ans
         )
         assert [name for name, _ in runtime.dispatcher.invocations].count("echo") == 4
     assert lambda_eval_utils._invoke_lambda_function is before
+
+
+def test_a_finished_executions_threads_leave_motos_thread_list_and_running_ones_stay():
+    """Given a local runtime that has run a few executions (moto appends each thread its interpreter starts to
+    TMP_THREADS, which nothing in moto empties), When another execution ends, Then no thread of the earlier ones
+    that has finished is still in the list (issue 29: a Map worker held 1,300 finished threads after 80 children),
+    and a thread still running stays."""
+    from moto.stepfunctions.parser.utils import TMP_THREADS
+
+    from imagegate.local.runtime import LocalRuntime, create_state_machine, poll_execution
+    from imagegate_service.adapters import aws_clients
+
+    definition = (
+        '{"StartAt": "One", "States": {"One": {"Type": "Pass", "Next": "Two"}, "Two": {"Type": "Pass", "End": true}}}'
+    )
+    running = threading.Event()
+    still_running = threading.Thread(target=running.wait, daemon=True)
+    with LocalRuntime(retry_time_scale=0.0, workflows=False):
+        sfn = aws_clients.client("stepfunctions")
+        machine = create_state_machine("two-passes", definition)
+
+        def run(name: str) -> None:
+            arn = sfn.start_execution(stateMachineArn=machine, name=name)["executionArn"]
+            assert poll_execution(arn, poll_seconds=0.01)["status"] == "SUCCEEDED"
+
+        earlier: set[threading.Thread] = set()
+        for number in range(3):
+            run(f"earlier-{number}")
+            earlier.update(TMP_THREADS)  # its own thread at least: it was running when its end was told
+        assert len(earlier) >= 3
+        for thread in earlier:
+            thread.join(5)
+        still_running.start()
+        TMP_THREADS.append(still_running)
+        try:
+            run("later")
+            assert not set(earlier) & set(TMP_THREADS)
+            assert still_running in TMP_THREADS
+        finally:
+            running.set()
+            still_running.join(5)
+            if still_running in TMP_THREADS:
+                TMP_THREADS.remove(still_running)
