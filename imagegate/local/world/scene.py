@@ -126,6 +126,10 @@ _RELATION_PHRASES: dict[str, str] = {
     "beside": "next to",
     "alongside": "next to",
     "by": "next to",
+    # on a part of a thing's top ("three ducks on the edge of a tub", "a mug on the corner of a desk"): on it; at
+    # its edge, beside it
+    **{f"on {the}{part} of": "on top of" for the in ("the ", "") for part in ("edge", "rim", "corner")},
+    **{f"at the {part} of": "next to" for part in ("edge", "rim")},
     "on the side of": "next to",
     "on side of": "next to",
     "at the side of": "next to",
@@ -369,6 +373,12 @@ _COVERED_IN = frozenset(
     """
     )
 )
+# Participles of a surface with things spread on it, before "with": "a desk covered with papers".
+_SPREAD_WITH = frozenset(word_list("covered strewn littered cluttered piled heaped scattered stacked loaded laden"))
+# Participles saying what is on, around or over a thing ("..., lit by a bulb", "..., framed by vines").
+_LIKE_A_SURFACE = frozenset(
+    {*word_list("covered lit illuminated framed shaded surrounded lined bordered dotted overgrown"), *_SPREAD_WITH}
+)
 # How things named together differ or match ("of different heights", "of all sizes", "of the same colour"): words
 # of variety or likeness, and the nouns of measure or kind they go with. General English.
 _VARIETY_WORDS = frozenset(
@@ -581,6 +591,8 @@ class _Parser:
         self.joined: list[int] = []  # "a red apple and a green pear on a plate": the apple, joined to the pear
         self.doer: int | None = None  # the last thing given a verb ("a hedgehog wearing a scarf, sitting ...")
         self.owned_garment = False  # the garment just named is worn by whom "his" / "her" / "their" says
+        self.covering: int | None = None  # "a desk covered with papers, a lamp and a mug": what they all lie on
+        self.covering_listed = False  # a comma came in the covering's list: "and" ends the list, not the covering
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -622,13 +634,15 @@ class _Parser:
         word, following = self.tokens[i], self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
         if self.subject is None or self.noun_end != i:
             return 0
+        # the thing named right before ("ducks on a tub full of bubbles": the tub is full)
+        held_in = self.last_named if self.last_named is not None else self.subject
         if word in {"containing", "contains"}:
-            self.holder = (self.subject, "inside")
+            self.holder = (held_in, "inside")
             return 1
         if word in {"filled", "full", "stuffed", "packed", "loaded"} and following in {"with", "of"}:
-            self.holder = (self.subject, "inside" if word != "loaded" else "on top of")
-            if word == "full" and "full" not in self.spec.entities[self.subject].attributes:
-                self.spec.entities[self.subject].attributes.append("full")  # "a bathtub full of bubbles": it is full
+            self.holder = (held_in, "inside" if word != "loaded" else "on top of")
+            if word == "full" and "full" not in self.spec.entities[held_in].attributes:
+                self.spec.entities[held_in].attributes.append("full")  # "a bathtub full of bubbles": it is full
             return 2
         return 0
 
@@ -909,12 +923,16 @@ class _Parser:
         wearing a scarf, sitting in leaves", "a firefighter holding a kitten while climbing down a ladder")."""
         return bool(i) and self.tokens[i - 1] in {",", "while", "and"} and self.doer is not None
 
-    def _tag_list_doer(self) -> int | None:
+    def _tag_list_doer(self, takes_object: bool = False) -> int | None:
         """Who does a verb that opens a comma's item with no doer yet ("1girl, silver hair, holding a sketchbook",
         "an old fisherman, grey beard, mending a net"): the sentence's first thing, when it is the one person or
-        animal named so far (with two, the list does not say whose)."""
+        animal named so far (with two, the list does not say whose); a verb done to a thing ("a poster of a woman
+        in a red dress, holding a fan") is the one person's or animal's even when the sentence opened with a
+        thing."""
         head = self.sentence_head
         alive = [k for k in range(len(self.spec.entities)) if _animate(self.spec.entities[k].cls)]
+        if takes_object and len(alive) == 1:
+            return alive[0]
         return head if head is not None and alive == [head] else None
 
     def _auxiliary(self, i: int) -> bool:
@@ -966,6 +984,10 @@ class _Parser:
             self.subject = self.doer
         self.predicate = self.subject is not None
         word = self.tokens[i]
+        last, relations = self.last_named, self.spec.relations
+        just_placed = bool(relations) and last is not None and relations[-1].object == last != self.subject
+        if word in _POSTURES and self.noun_end == i and just_placed and not self.joined:
+            self.subject = last  # "a desk lit by a bulb hanging from the ceiling": the thing just named hangs
         if self.subject is not None and word in _POSTURES:
             # "a man standing between two women", "a wombat sits in a chair": where he is, and his posture
             verb = _POSTURES[word]
@@ -1029,6 +1051,8 @@ class _Parser:
         if held_by is not None and held_by != index and "hold" not in self.spec.entities[held_by].actions:
             self.spec.entities[held_by].actions.append("hold")  # "a girl with a red umbrella" holds it
         self.clause_nouns += 1
+        if self.covering is not None and self.covering != index and not self.relation and self.holder is None:
+            self._add_relation(index, "on top of", self.covering)
         if self.holder is not None and not self.relation and self.holder[0] != index:
             container, held_as = self.holder
             self._add_relation(index, held_as, container)  # drawn in (or on) it
@@ -1248,6 +1272,7 @@ class _Parser:
 
     def _on_relation(self, i: int, length: int, value: object) -> int | None:
         relation = str(value)
+        self.covering = None
         credit = self._credit(i)
         if credit:
             self.passive = None  # "a vase painted by Hokusai": who made it, no one in the picture, nothing by it
@@ -1424,7 +1449,12 @@ class _Parser:
             self.joined = []
             if value != "and":
                 self.clause_nouns = 0
+        if value == ",":
+            self.covering_listed = True
+        elif value == "and" and not self.covering_listed:
+            self.covering = None  # "a wall covered with ivy and a bench near it": the list was one thing
         if value in _CLAUSE_ENDS:
+            self.covering = None
             self.doer = self.sentence_head = None
             self.subject = None
             self.relation = None
@@ -1462,6 +1492,14 @@ class _Parser:
     def _on_word(self, i: int, length: int, value: object) -> None:
         """A word outside the lexicon: the head noun of a phrase, an adjective before one, or neither."""
         word = str(value)
+        if word in _SPREAD_WITH and self.tokens[i + 1 : i + 2] == ["with"]:
+            # "a desk covered with papers, a lamp and a mug", "a bench, strewn with leaves": each thing listed lies
+            # on it (until a verb, a relation or the clause's end)
+            after_comma = i > 0 and self.tokens[i - 1] == ","
+            self.covering = self.subject if self.noun_end == i else self.sentence_head if after_comma else None
+            self.covering_listed = False
+        elif self._is_verb(i) or (self._verb_form(i) and self.noun_end == i):
+            self.covering = None
         ends = i + 1 >= len(self.tokens) or self._next_kind(i + 1) == "break"
         if word == "overhead" and ends and self.last_named is not None:
             # "cyclists on a road and a drone flying high overhead": above the one the sentence is about ("an
@@ -1510,13 +1548,19 @@ class _Parser:
             elif self._after_comma_or_while(i) and self._verb_form(i):
                 doer = self.doer
             elif i and self.tokens[i - 1] == "," and self.doer is None and self._verb_form(i):
-                doer = self._tag_list_doer()
+                doer = self._tag_list_doer(takes_object=self._next_kind(i + 1) in {"number", "definite"})
             if doer is not None:
                 # ", both eating": each of the two; "red and yellow balloons hanging": those of each colour
                 for k in dict.fromkeys([doer, *self.joined, *([self.twins[doer]] if doer in self.twins else [])]):
                     if verb_lemma(word) not in self.spec.entities[k].actions:
                         self.spec.entities[k].actions.append(verb_lemma(word))
                 self.subject = self.doer = doer  # "... waiting at a bus stop": the one waiting is at it
+            elif i and self.tokens[i - 1] == "," and self.sentence_head is not None and word in _LIKE_A_SURFACE:
+                # "a workbench in a garage, covered with tools, lit by a bulb": how the sentence's thing is
+                attributes = self.spec.entities[self.sentence_head].attributes
+                if word not in attributes:
+                    attributes.append(word)
+                self.subject = self.sentence_head
             elif self.subject is not None and self.noun_end == i and is_past_form(word) and _is_modifier(word):
                 # "a van parked on grass", "a stop sign knocked over": the state it is in, drawn as how it is
                 attributes = self.spec.entities[self.subject].attributes

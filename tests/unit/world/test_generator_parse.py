@@ -540,3 +540,39 @@ def test_several_behind_several_holds_when_each_is_further_back_and_in_line_with
     assert not truth.satisfied(check, Percept(objects=[*row("camel", [0.2], 0.6, 0), *row("tent", [0.8], 0.45, 1)]))
     front = {**check, "relation": "in front of"}
     assert truth.satisfied(front, Percept(objects=[*row("camel", [0.2, 0.5], 0.6, 1), *row("tent", [0.45], 0.7, 0)]))
+
+
+def test_what_a_surface_is_covered_with_lies_on_it_every_item_of_the_list():
+    relations = placed("a desk in a study, strewn with maps, a compass and a brass telescope, lit by a candle")
+    assert {("map", "on top of", "desk"), ("compass", "on top of", "desk"), ("telescope", "on top of", "desk")} <= (
+        relations
+    )
+    assert ("candle", "on top of", "desk") not in relations  # the list ended at the participle
+    assert "lit" in parse_prompt("a desk in a study, strewn with maps, lit by a candle").entities[0].attributes
+    # one thing and "and": the list was that one thing
+    assert ("bench", "on top of", "fence") not in placed("a fence covered with moss and a bench near a pond")
+
+
+def test_on_the_edge_or_rim_of_a_thing_is_on_it():
+    assert ("cup", "on top of", "well") in placed("a tin cup on the edge of a stone well")
+    assert ("jar", "on top of", "fountain") in placed("two jars on the rim of a fountain")
+    assert ("fox", "next to", "pond") in placed("a fox at the edge of a pond")
+
+
+def test_full_of_is_said_of_the_thing_named_right_before_it():
+    spec = parse_prompt("two frogs on the lid of a barrel full of rainwater")
+    barrel = next(e for e in spec.entities if e.cls == "barrel")
+    assert "full" in barrel.attributes and all("full" not in e.attributes for e in spec.entities if e is not barrel)
+
+
+def test_a_posture_right_after_a_relations_object_is_that_things():
+    spec = parse_prompt("a porch lit by a lantern hanging from a hook")
+    assert [(e.cls, e.actions) for e in spec.entities if e.actions] == [("lantern", ["hang"])]
+
+
+def test_a_verb_done_to_a_thing_after_a_comma_is_the_one_persons_even_after_a_thing():
+    spec = parse_prompt("a mural of a dancer in a red dress, holding a fan")
+    assert [e.cls for e in spec.entities if "hold" in e.actions] == ["dancer"]
+    # with no object the verb is not hers: "a kite above a boy, flying in the wind" is the kite's
+    spec = parse_prompt("a kite above a boy, flying in the wind")
+    assert "fly" not in next(e for e in spec.entities if e.cls == "child").actions
