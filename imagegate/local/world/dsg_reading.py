@@ -1202,6 +1202,16 @@ def _animal_group(match: re.Match[str]) -> str:
     return f"{'a' if article.lower() == 'an' else article} {group} of {_plural(animal.lower())}"
 
 
+# A hyphenated word written with spaces around its hyphen: a prefix before it, or a participle or "like" after it
+_SPACED_HYPHEN = re.compile(
+    r"\b(pre|post|anti|non|neo|semi|self|ultra|hyper|mid|well|half|multi)\s+-\s+(?=[a-z])|"
+    r"\b([a-z]+)\s+-\s+(blown|shaped|colored|coloured|covered|filled|lit|like|based|made|themed|inspired)\b",
+    re.IGNORECASE,
+)
+# "taking his dog for a walk": what for, no thing called "walk"
+_FOR_AN_OUTING = re.compile(r"\bfor an?\s+(?:walk|ride|swim|run|stroll|drive|jog|spin)\b", re.IGNORECASE)
+# "in a push up position": the exercise's name, one word ("Is there a push?" was asked)
+_EXERCISE_NAMES = re.compile(r"\b(push|pull|sit)\s+(ups?)\b(?=\s+(?:position|pose|exercise|bar)\b)", re.IGNORECASE)
 # "smiling in the camera", "looking into the camera": facing the viewer; the camera is no thing in the picture
 _INTO_THE_CAMERA = re.compile(
     r"\b(look(?:s|ing)?|smil(?:e|es|ing)|star(?:e|es|ing)|gaz(?:e|es|ing)|pos(?:e|es|ing))\s+(?:in|into|at|to)\s+"
@@ -1962,6 +1972,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _LETTER_NAMED.sub(r'\1 "\2"', text)
     text = _TIME_SAID.sub(r'\1 "\2"', text)
     text = _UNQUOTED_TEXT.sub(_quote_unquoted_text, text)
+    # "pre - raphaelite", "wind - blown snow": a hyphenated word written with spaces (tokenised text), joined
+    text = _SPACED_HYPHEN.sub(lambda m: re.sub(r"\s+-\s+", "-", m.group(0)), text)
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
     # "1girl", "2boys": an image-board tag for how many people of a kind (one girl)
     text = re.sub(r"\b([1-9])(girls?|boys?|women|woman|men|man)\b", r"\1 \2", text, flags=re.IGNORECASE)
@@ -2028,6 +2040,8 @@ def _plain_rewrites(text: str) -> str:
     text = _AT_A_MEAL.sub(r"having \1", text)  # "a family at dinner": having dinner
     text = _INTO_THE_CAMERA.sub(r"\1", text)  # "smiling in the camera": smiling
     text = _FOR_SALE.sub(" ", text)
+    text = _FOR_AN_OUTING.sub(" ", text)
+    text = _EXERCISE_NAMES.sub(r"\1-\2", text)
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
@@ -2128,7 +2142,9 @@ _PICTURE_PROPERTY_ITEM = re.compile(
 # things: "Is there a polycount?", "Are the pencils trending?", "Is there a constructivism?").
 _STYLE_ITEM = re.compile(
     r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism"
-    r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot))\s*(?=[,;.]|$)"
+    r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot)"
+    r"|mixed media|screen ?print|silk ?screen(?: print)?|woodcut|linocut|lithograph|collage|gouache"
+    r"|(?:[a-z][a-z-]* ){1,3}movement)\s*(?=[,;.]|$)"
 )
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 

@@ -2613,3 +2613,28 @@ def test_an_animal_family_or_pack_is_several_of_the_animal():
 def test_misreadings_found_by_the_second_hand_review(prompt, wanted, unwanted):
     asked = questions(prompt)
     assert wanted in asked and unwanted not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        ("a boy taking his dog for a walk", "Is the boy taking the dog?", "Is there a walk?"),
+        (
+            "a painting of a woman, pre - raphaelite, mixed media",
+            "Is the image in a mixed media style?",
+            "Is there a pre?",
+        ),
+        ("a man made of wind - blown snow", "Is the man made of wind-blown snow?", "Is the man made of wind?"),
+        ("subject is in a push up position", None, "Is there a push?"),
+        (
+            "a woman in a garden, arts and crafts movement",
+            "Is the image in an arts and crafts movement style?",
+            "Is there a crafts movement?",
+        ),
+    ],
+)
+def test_misreadings_of_tags_idioms_and_spaced_hyphens(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert (wanted is None or wanted in asked) and unwanted not in asked
+    # an aside between spaced dashes is still an aside
+    assert "Is there a lifeguard?" in questions("A lone person - perhaps a lifeguard - appears on the beach.")
