@@ -5557,7 +5557,24 @@ class _Parser:
                 self.out.action(subject, token.word, obj)
                 return
         if verb_lemma(token.word) not in _TRANSITIVE:
-            self.out.action(subject, token.word, None)  # "a man wearing" alone asks nothing
+            beyond = self.peek(1)
+            way = (
+                nxt.word
+                if nxt is not None
+                and nxt.tag == "ADV"
+                and nxt.word in _WAYS
+                and (beyond is None or beyond.tag != "WORD")  # "racing down a road": a preposition, not a way
+                else None
+            )
+            # "the head facing down", "arms reaching upward": the way said with it ("Is the head facing?" alone
+            # asked nothing); "a man wearing" alone asks nothing
+            self.out.action(subject, token.word, None, way)
+            if way is not None:
+                self.out.checks[-1].pop("object", None)
+
+
+# Which way a verb of turning, facing or reaching goes, said right after it ("facing down", "looking upward")
+_WAYS = frozenset(_words("up down upward upwards downward downwards forward forwards backward backwards sideways"))
 
 
 _WRAPPED = re.compile(r'^\s*(?:"([^"]+)"|“([^”]+)”)\s*[.!]?\s*$')

@@ -2638,3 +2638,10 @@ def test_misreadings_of_tags_idioms_and_spaced_hyphens(prompt, wanted, unwanted)
     assert (wanted is None or wanted in asked) and unwanted not in asked
     # an aside between spaced dashes is still an aside
     assert "Is there a lifeguard?" in questions("A lone person - perhaps a lifeguard - appears on the beach.")
+
+
+def test_which_way_a_verb_goes_is_said_with_it_and_a_preposition_is_not_a_way():
+    assert "Is the head facing down?" in questions("the head facing down")
+    assert "Is the torso leaning forward?" in questions("the torso is leaning forward, arms down")
+    asked = questions("cyclists racing down a mountain road")
+    assert "Are the cyclists racing?" in asked and "Are the cyclists racing down?" not in asked
