@@ -637,7 +637,7 @@ _SHADES = frozenset(
     _words(
         """
         light dark bright pale deep pastel neon mint sky navy forest lime olive emerald jet blood baby hot royal
-        electric ice cherry rose ruby lemon
+        electric ice cherry rose ruby lemon pure muted dusty vivid burnt powder
         """
     )
 )

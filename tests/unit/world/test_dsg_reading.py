@@ -2645,3 +2645,10 @@ def test_which_way_a_verb_goes_is_said_with_it_and_a_preposition_is_not_a_way():
     assert "Is the torso leaning forward?" in questions("the torso is leaning forward, arms down")
     asked = questions("cyclists racing down a mountain road")
     assert "Are the cyclists racing?" in asked and "Are the cyclists racing down?" not in asked
+
+
+def test_a_word_that_shades_a_colour_is_the_colours_not_the_things():
+    asked = questions("three fresh pure white waterlilies and a muted blue vase")
+    assert {"Are the waterlilies white?", "Is the vase blue?"} <= set(asked)
+    assert "Are the waterlilies pure?" not in asked and "Is the vase muted?" not in asked
+    assert "Is the toast burnt?" in questions("burnt toast on a plate")
