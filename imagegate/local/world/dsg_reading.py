@@ -2813,6 +2813,14 @@ def _credits_an_artist(tokens: list[_Token], i: int) -> bool:
         # "by leonora carrington" opening a prompt; "a city by Moebius": a name no dictionary has, written with a
         # capital, after "by" is who made it ("by the lake", "by moonlight", "by lakeside" are places and light)
         return following.word not in _DETERMINERS and following.word.isalpha()
+    after = [t.word for t in tokens[i + 2 : i + 4]]
+    if (
+        _unknown_word(following.word)
+        and following.word.isalpha()
+        and after[:1]
+        and (_unknown_word(after[0]) or (after[0] == "and" and len(after) > 1 and _unknown_word(after[1])))
+    ):
+        return True  # "a city by moebius and makoto shinkai", "by greg rutkowski": names, written in lower case
     return (
         following.raw[:1].isupper()
         and following.word not in _DETERMINERS
@@ -4046,7 +4054,7 @@ class _Parser:
         while self._another_name():
             self.i += 1
             names.append(" ".join(t.word for t in self.words_run())[:64])
-        for name in filter(None, names):
+        for name in filter(None, (n.removesuffix(" style") for n in names)):  # "by [makoto shinkai] style"
             self.out.setting("style", name, f"Is the image in the style of {name}?")
 
     def _another_name(self) -> bool:

@@ -2652,3 +2652,12 @@ def test_a_word_that_shades_a_colour_is_the_colours_not_the_things():
     assert {"Are the waterlilies white?", "Is the vase blue?"} <= set(asked)
     assert "Are the waterlilies pure?" not in asked and "Is the vase muted?" not in asked
     assert "Is the toast burnt?" in questions("burnt toast on a plate")
+
+
+def test_names_written_in_lower_case_after_by_are_the_makers_and_a_place_stays_a_place():
+    asked = questions("a cyberpunk city by moebius and makoto shinkai, highly detailed")
+    assert {"Is the image in the style of moebius?", "Is the image in the style of makoto shinkai?"} <= set(asked)
+    assert not [q for q in asked if "next to the moebius" in q]
+    assert "Is the image in the style of greg rutkowski?" in questions("a castle by greg rutkowski")
+    assert "Is the image in the style of makoto shinkai?" in questions("Tokyo at night by [makoto shinkai] style")
+    assert "Is the cabin next to the lakeside?" in questions("a cabin by lakeside")
