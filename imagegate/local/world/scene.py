@@ -373,6 +373,14 @@ _COVERED_IN = frozenset(
     """
     )
 )
+# What one sits or lies on: a person doing something to a thing "on a bench" is on it, the thing with them.
+_SEATS = frozenset(
+    word_list("bench sofa couch chair armchair stool throne bed hammock swing saddle seat pew recliner beanbag futon")
+)
+# Verbs that move their object to a place: "putting a vase on a chair" puts the vase there.
+_PLACING_VERBS = frozenset(
+    word_list("put place set lay leave lean drop throw toss hang stack pile pour spread sprinkle push pull drag kick")
+)
 # Participles of a surface with things spread on it, before "with": "a desk covered with papers".
 _SPREAD_WITH = frozenset(word_list("covered strewn littered cluttered piled heaped scattered stacked loaded laden"))
 # Participles saying what is on, around or over a thing ("..., lit by a bulb", "..., framed by vines").
@@ -949,7 +957,16 @@ class _Parser:
         word = self.tokens[i]
         if lemma(word) == "lot" and i and self.tokens[i - 1] in _LOT_PLACES:
             return False
+        if word == "art" and self._in_with_phrase(i):
+            return False  # "a cup with latte art", "a wall with street art": art on the thing, no frame
         return word in FRAMING_NOUNS or (by_lemma and lemma(word) in FRAMING_NOUNS)
+
+    def _in_with_phrase(self, i: int) -> bool:
+        """Is the word at i in a noun phrase opened by "with" ("with latte art", "with bright street art")?"""
+        j = i - 1
+        while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour", "scene", "number", "definite"}:
+            j -= 1
+        return j >= 0 and self.tokens[j] == "with"
 
     def _stand_noun(self, i: int) -> bool:
         """ "a globe on a brass stand", "the stands": "stand" after an article or an adjective is a thing, not a
@@ -1334,6 +1351,20 @@ class _Parser:
         assert self.subject is not None
         if i and self.tokens[i - 1] == "," and self.sentence_head is not None and not self.joined:
             return self.sentence_head  # "a teapot with tea inside, steam rising, on a bamboo mat": the teapot
+        doer = self.doer
+        if (
+            doer is not None
+            and self.subject > doer
+            and self.noun_end == i
+            and self.tokens[i] in {"on", "in"}
+            and _animate(self.spec.entities[doer].cls)
+            and not _animate(self.spec.entities[self.subject].cls)  # "a man holding a cup and a woman on a bench"
+            and not set(self.spec.entities[doer].actions[-1:]) & _PLACING_VERBS
+            and self._seat_follows(i + 1)
+        ):
+            # "a man reading a newspaper on a bench": he sits on it, the newspaper in his hands ("a girl putting a
+            # vase on a chair": the vase)
+            return doer
         last = self.spec.relations[-1] if self.spec.relations else None
         container = len(self.spec.entities) - 1
         if not last or last.object != container or self.noun_end != i or self.tokens[i] == "between":
@@ -1344,6 +1375,16 @@ class _Parser:
         if last.relation in {"left of", "right of", "next to", "near"} and last.subject == self.subject and not fixed:
             self.joined = [container]  # "a vase left of a statue on a table": side by side, both on the table
         return self.subject
+
+    def _seat_follows(self, i: int) -> bool:
+        """Is the noun phrase from i a seat or a bed (a bench, a sofa, a hammock): what one sits or lies on?"""
+        for j in range(i, min(i + 5, len(self.tokens))):
+            kind = _match(self.tokens, j)[1]
+            if lemma(self.tokens[j]) in _SEATS:
+                return True
+            if kind in {"break", "relation", "copula"}:
+                return False
+        return False
 
     def _on_position(self, i: int, length: int, value: object) -> int:
         """'left'/'right'/'top'... : either a relation ("left of the dog") or a place in the image."""
@@ -1695,7 +1736,9 @@ class _Parser:
             return True
         following = self._next_kind(i + 1)
         if len(word) > 4 and word.endswith("ing"):
-            return following in {"definite", "number", "quantifier", "relation"}  # "a bat landing on a bat"
+            # "a bat landing on a bat"; right after a noun, before a preposition ("a woman crossing at the corner")
+            after_noun = self.noun_end == i and i + 1 < len(self.tokens) and self.tokens[i + 1] in _NEVER_HEADS
+            return following in {"definite", "number", "quantifier", "relation"} or after_noun
         return self._third_person(i)
 
     def _third_person(self, i: int, after_this_noun: bool = False) -> bool:

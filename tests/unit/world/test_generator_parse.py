@@ -576,3 +576,22 @@ def test_a_verb_done_to_a_thing_after_a_comma_is_the_one_persons_even_after_a_th
     # with no object the verb is not hers: "a kite above a boy, flying in the wind" is the kite's
     spec = parse_prompt("a kite above a boy, flying in the wind")
     assert "fly" not in next(e for e in spec.entities if e.cls == "child").actions
+
+
+def test_one_doing_something_on_a_seat_sits_on_it():
+    assert ("child", "on top of", "couch") in placed("a girl knitting a scarf on a sofa")
+    assert ("fisherman", "on top of", "stool") in placed("a fisherman mending a net on a stool")
+    # a verb that moves its object puts the object there; a thing that is no seat holds the object
+    assert ("pillow", "on top of", "bed") in placed("a maid putting a pillow on a bed")
+    assert ("pancake", "on top of", "stove") in placed("a cook flipping a pancake on a stove")
+
+
+def test_an_ing_word_right_after_a_noun_before_a_preposition_is_its_verb():
+    spec = parse_prompt("a jogger with a dog turning at the corner")
+    assert "turn" in spec.entities[0].actions
+    assert named("a street with a building at the corner") == ["building"]  # after an article, a noun
+
+
+def test_art_in_a_with_phrase_is_a_thing_not_the_pictures_frame():
+    assert named("a cappuccino cup with foam art shaped like a leaf") == ["cappuccino cup", "foam art"]
+    assert "foam art" not in named("foam art of a leaf")
