@@ -23,8 +23,8 @@ mechanically (no judgement, so any reading is scored the same way):
   upright piano fails: the question asks the kind with the thing); a thing shaped as written words ((vines,
   text): "vines in the shape of the text 'grow'") by the text check on that thing; how the picture is rendered,
   which DSG often says of the subject ((city, highly detailed), (clown girl, francis bacon), (lilies, vector)), by
-  the style check that asks it of the image, every word of the value in its setting ("Is the image highly
-  detailed?"); (vase, centered) by the
+  the style check that asks it of the image, its setting the value itself ("Is the image highly detailed?"; not
+  "stained glass art" for (cup, glass)); (vase, centered) by the
   position check that it is in the center of the image; a time of day's or the weather's ("a sunny day": (day, sunny)) is asked by a
   light or scene check naming it ("Is it sunny?");
 - relation (spatial or action): when the tuple's relation is a spatial phrase (RELATION_SYNONYMS), a relation
@@ -281,8 +281,8 @@ def covered(question: Question, checks: list[dict]) -> bool:
             or (  # (city, highly detailed), (caterpillar, photorealistic): how the picture is rendered, which DSG
                 c["kind"] == "style"  # says of its subject, asked of the image ("Is the image highly detailed?")
                 and bool(value)
-                and value <= _words(str(c.get("setting", "")))
-            )
+                and value == _words(str(c.get("setting", ""))) - _STYLE_FILLER  # the whole tag: not "stained glass
+            )  # art" for (cup, glass), nor "oil painting" for (man, oil)
             or (  # (vase, centered): where it is in the picture, asked by the position check ("in the center")
                 c["kind"] == "position"
                 and c.get("position") == "center"
@@ -297,6 +297,7 @@ def covered(question: Question, checks: list[dict]) -> bool:
             )
             or (  # (piano, grand), (goggles, aviator): the kind named in the thing's own name, asked with it
                 c["kind"] == "entity"  # ("Is there a grand piano?" is no for an upright piano)
+                and not str(c.get("question", "")).endswith(" in the image?")  # a name: "Blind Mike Newman"
                 and " " in str(c.get("subject", ""))
                 and _same_noun(subject, str(c["subject"]).rsplit(" ", 1)[1])
                 and bool(value)
@@ -339,6 +340,9 @@ def covered(question: Question, checks: list[dict]) -> bool:
         )
     return False
 
+
+# Words a style tag adds to what it names ("Wes Anderson style", "digital art"): the tag without them is the value.
+_STYLE_FILLER = frozenset({"style", "art", "image", "the", "of", "in", "a", "an"})
 
 # What names written text ("the word", "letters"): a text check asks that it is there, and on its carrier.
 _TEXT_NOUNS = frozenset(

@@ -2138,13 +2138,13 @@ _PICTURE_PROPERTY_ITEM = re.compile(
 # A prompt tag (a list item of its own) naming how the picture is made or where it would be shown: "trending on
 # polycount" (any site, as "trending on artstation"), an art movement ("modular constructivism", "surrealism"), a
 # renderer's look ("physically based rendering", "unreal render"), the kind of photo the picture is ("DSLR photo",
-# "vintage photo": no "of", no article). No thing in the picture (they were read as
+# "vintage photo": no "of", no article), a name's style ("Wes Anderson style"). No thing in the picture (they were read as
 # things: "Is there a polycount?", "Are the pencils trending?", "Is there a constructivism?").
 _STYLE_ITEM = re.compile(
     r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism"
     r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot)"
     r"|mixed media|screen ?print|silk ?screen(?: print)?|woodcut|linocut|lithograph|collage|gouache"
-    r"|(?:[a-z][a-z-]* ){1,3}movement)\s*(?=[,;.]|$)"
+    r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,3}style)\s*(?=[,;.]|$)"
 )
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 
@@ -2190,6 +2190,9 @@ def _style_item_question(phrase: str) -> str | None:
     in a ... style?") is not how it is said."""
     if phrase.startswith("in the style of "):
         return f"Is the image {phrase}?"
+    if phrase.endswith(" style"):  # "Wes Anderson style", "Richard Schmid art style"
+        name = " ".join(phrase.split()[:-1])
+        return f"Is the image in the style of {name.removesuffix(' art')}?"
     if phrase.startswith("trending on "):
         return f"Does the image look like {phrase.removeprefix('trending on ')} art?"
     if phrase.endswith(("render", "rendering", "photo", "photograph", "snapshot")):

@@ -2661,3 +2661,18 @@ def test_names_written_in_lower_case_after_by_are_the_makers_and_a_place_stays_a
     assert "Is the image in the style of greg rutkowski?" in questions("a castle by greg rutkowski")
     assert "Is the image in the style of makoto shinkai?" in questions("Tokyo at night by [makoto shinkai] style")
     assert "Is the cabin next to the lakeside?" in questions("a cabin by lakeside")
+
+
+def test_a_style_tag_covers_only_the_rendering_it_names_and_a_name_no_kind():
+    def other(args):
+        return coverage.Question("p", "attribute other", "attribute", args)
+
+    glass = dsg_reading.checks_from_prompt("a cup of tea, stained glass art")
+    assert not coverage.covered(other(("cup", "glass")), glass)
+    oil = dsg_reading.checks_from_prompt("a man fishing, oil painting")
+    assert not coverage.covered(other(("man", "oil")), oil)
+    anderson = dsg_reading.checks_from_prompt("a hotel lobby, Wes Anderson style")
+    assert coverage.covered(other(("lobby", "wes anderson")), anderson)
+    # a name is not a kind: "Blind Mike Newman" asks no (Mike Newman, blind)
+    named = [{"kind": "entity", "subject": "blind mike newman", "question": "Is Blind Mike Newman in the image?"}]
+    assert not coverage.covered(coverage.Question("p", "attribute state", "attribute", ("mike newman", "blind")), named)
