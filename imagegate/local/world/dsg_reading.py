@@ -1205,7 +1205,9 @@ def _animal_group(match: re.Match[str]) -> str:
 # A hyphenated word written with spaces around its hyphen: a prefix before it, or a participle or "like" after it
 _SPACED_HYPHEN = re.compile(
     r"\b(pre|post|anti|non|neo|semi|self|ultra|hyper|mid|well|half|multi)\s+-\s+(?=[a-z])|"
-    r"\b([a-z]+)\s+-\s+(blown|shaped|colored|coloured|covered|filled|lit|like|based|made|themed|inspired)\b",
+    r"\b([a-z]+)\s+-\s+(blown|shaped|colored|coloured|covered|filled|lit|like|based|made|themed|inspired)\b"
+    # only as a word before its noun ("wind - blown snow"): "a bench - covered with leaves - in a park" is an aside
+    r"(?=\s+(?!(?:with|by|in|on|at|from|of|to|into|for|and|or)\b)[a-z])",
     re.IGNORECASE,
 )
 # "taking his dog for a walk": what for, no thing called "walk"
@@ -1215,13 +1217,15 @@ _EXERCISE_NAMES = re.compile(r"\b(push|pull|sit)\s+(ups?)\b(?=\s+(?:position|pos
 # "smiling in the camera", "looking into the camera": facing the viewer; the camera is no thing in the picture
 _INTO_THE_CAMERA = re.compile(
     r"\b(look(?:s|ing)?|smil(?:e|es|ing)|star(?:e|es|ing)|gaz(?:e|es|ing)|pos(?:e|es|ing))\s+(?:in|into|at|to)\s+"
-    r"(?:the\s+)?camera\b",
+    r"(?:the\s+)?camera\b(?=\s*(?:[,.;!?]|$|\band\b|\bwith\b))",  # not "at the camera on a tripod": a camera there
     re.IGNORECASE,
 )
 # "for sale croquet game": a shop listing's words, no thing "sale"
 _FOR_SALE = re.compile(r"\bfor sale\b", re.IGNORECASE)
 # "a family at dinner": at a meal is eating it, no place beside a thing called "dinner"
-_AT_A_MEAL = re.compile(r"\bat\s+(breakfast|brunch|lunch|dinner|supper)\b", re.IGNORECASE)
+_AT_A_MEAL = re.compile(
+    r"\bat\s+(breakfast|brunch|lunch|dinner|supper)\b(?!\s+(?:break|time|table|party))", re.IGNORECASE
+)
 _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
@@ -1954,6 +1958,7 @@ class _Token:
     raw: str  # as written
     tag: str = ""  # QUOTE PUNCT REL PLACE NEG CONJ COP AUX PRON OBJPRON REL_PRON PREP VERB PAST WORD
     value: str = ""  # the relation, the place, the quote index
+    opens: bool = False  # the first word of a sentence (its capital says nothing of a name)
 
 
 def _tokens(text: str) -> tuple[list[_Token], list[str]]:
@@ -1987,6 +1992,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _PARAMETERS.sub(" ", text)
     text = _WEIGHTS.sub(" , ", text)
     tokens = [_Token(raw.lower().replace("’", "'"), raw) for raw in _TOKEN.findall(text)]
+    for n, token in enumerate(tokens):
+        token.opens = n == 0 or tokens[n - 1].word in {".", "!", "?"}
     for token in tokens:
         if token.word.startswith("\x00"):
             token.tag, token.value = "QUOTE", token.word.strip("\x00")
@@ -2037,7 +2044,7 @@ def _plain_rewrites(text: str) -> str:
     text = re.sub(r"\bpart by\b", "by", text, flags=re.IGNORECASE)  # "part by gerhard richter": one of its makers
     text = _BODY_LEVEL.sub(_body_level, text)  # "lifted up to chin level": lifted up
     text = _ANIMAL_GROUP.sub(_animal_group, text)  # "an owl family": a family of owls
-    text = _AT_A_MEAL.sub(r"having \1", text)  # "a family at dinner": having dinner
+    text = _AT_A_MEAL.sub(r"eating \1", text)  # "a family at dinner": eating dinner
     text = _INTO_THE_CAMERA.sub(r"\1", text)  # "smiling in the camera": smiling
     text = _FOR_SALE.sub(" ", text)
     text = _FOR_AN_OUTING.sub(" ", text)
@@ -2153,10 +2160,11 @@ def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, st
     """Names in a prompt's list of tags ("..., moebius, brom, ian miller, moody colors", "..., Moebius, Greg
     Rutkowski, Zabrocki"): whose style the picture is in (the artists, studios and cameras such prompts name), never
     a thing in it ("Is there a moebius?"). A tag is a name when it is not the prompt's first item, has one to three
-    words whose first the dictionary does not know (and that is no thing the world draws), and stands next to
-    another such tag (names come in runs: one unknown word alone, "a dog, pomeranian", may be a thing) or is a
-    name of two or three words by its capitals or its words ("Greg Rutkowski", "makoto shinkai"; "viking army" is
-    a thing); only in a prompt that already names a style (a tag list about a picture)."""
+    words whose first the dictionary does not know (and that is no thing the world draws, and no plural: "nigiri,
+    sashimi, wasabi", "macbook, airpods", "chanterelles, morels" are things), and is a name of two or three words
+    by its capitals or its words ("Greg Rutkowski", "makoto shinkai"; "viking army" is a thing), or one word
+    written with a capital or in a run of such tags with such a name ("moebius, brom, ian miller"); only in a
+    prompt that already names a style (a tag list about a picture)."""
     if not any(kind == "style" for _, kind, _ in found):
         return []
     items = list(re.finditer(r"(?<=[,;.])\s*(?P<item>[^,;.]*[^,;.\s])\s*(?=[,;.]|$)", lowered))
@@ -2168,19 +2176,29 @@ def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, st
             and all(re.fullmatch(r"[a-z']+", w) for w in words)
             and words[0] not in _DETERMINERS
             and not lexicon.is_known(words[0])
+            and (len(words) > 1 or not _is_plural(words[0]))  # "airpods", "morels": things ("Jim Burns" a name)
             and not any(w in vocab.OBJECT_CLASSES or w in vocab.SYNONYMS for w in words)
         )
+
+    def full_name(n: int) -> bool:
+        """A tag of two or three words that is a name by its capitals or its words ("Greg Rutkowski")."""
+        words = items[n].group("item").split()
+        written = text[items[n].start("item") : items[n].end("item")].split()
+        named = all(w[:1].isupper() for w in written) or not any(lexicon.is_known(w) for w in words)
+        return candidate[n] and len(words) > 1 and named
+
     names = []
     for n, match in enumerate(items):
-        words = match.group("item").split()
-        beside = (n > 0 and candidate[n - 1]) or (n + 1 < len(items) and candidate[n + 1])
-        written = text[match.start("item") : match.end("item")].split()
-        # "Greg Rutkowski", "makoto shinkai": a name by its capitals or its words; "viking army" is a thing
-        named = all(w[:1].isupper() for w in written) or not any(lexicon.is_known(w) for w in words)
         sentence = lowered[lowered.rfind(".", 0, match.start("item")) + 1 : match.start("item")]
-        if re.search(r"\bby\b", sentence):
+        if not candidate[n] or re.search(r"\bby\b", sentence):
             continue  # "painted by francis bacon, adrian ghenie, ...": the list of makers is read with its "by"
-        if candidate[n] and (beside or (len(words) > 1 and named)):
+        run = [n]  # the run of name-like tags this one stands in
+        while run[0] > 0 and candidate[run[0] - 1]:
+            run.insert(0, run[0] - 1)
+        while run[-1] + 1 < len(items) and candidate[run[-1] + 1]:
+            run.append(run[-1] + 1)
+        capital = text[match.start("item") : match.start("item") + 1].isupper()
+        if full_name(n) or any(full_name(k) for k in run) or (len(match.group("item").split()) == 1 and capital):
             names.append((match.start("item"), "style", match.group("item")))
     return names
 
@@ -2495,6 +2513,8 @@ def _tag(tokens: list[_Token]) -> None:
             and not word.endswith(("ss", "us", "is", "'s"))
             and word not in _TEXT_VERBS  # "a sign that says 'OPEN'": the text's verb, read as such below
             and lexicon.verb_lemmas(word)
+            # "a bone that dogs love", "a painting that kids drew": a plural subject, its verb after it
+            and not (following is not None and lexicon.verb_lemmas(following) and not _is_plural(following))
         ):
             token.tag = "VERB"  # "a machine that makes coffee", "a girl who loves cats": the clause's verb, not a noun
         elif (word in _SUBJECT_PRONOUNS and word not in _OBJECT_PRONOUNS) or word in {"he", "she", "they", "we", "i"}:
@@ -3113,6 +3133,8 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         # "a statue of Thanos", "a painting of Zeus": one capitalised word no dictionary knows is a name too
         single_name = (
             len(head_words) == 1
+            # "Axolotls swim in a tank": a plural opening a sentence has its capital from the sentence
+            and not (head_words[0].opens and _is_plural(head_words[0].word))
             and head_words[0].raw[:1].isupper()
             and head_words[0].raw[1:2].islower()
             and not lexicon.is_known(head_words[0].word)

@@ -2676,3 +2676,31 @@ def test_a_style_tag_covers_only_the_rendering_it_names_and_a_name_no_kind():
     # a name is not a kind: "Blind Mike Newman" asks no (Mike Newman, blind)
     named = [{"kind": "entity", "subject": "blind mike newman", "question": "Is Blind Mike Newman in the image?"}]
     assert not coverage.covered(coverage.Question("p", "attribute state", "attribute", ("mike newman", "blind")), named)
+
+
+@pytest.mark.parametrize(
+    "prompt, unwanted",
+    [
+        ("a sushi platter, nigiri, sashimi, wasabi, photorealistic", "Is the image in the style of nigiri?"),
+        ("a desk, macbook, airpods, cinematic lighting", "Is the image in the style of airpods?"),
+        ("a forest floor, chanterelles, morels, oil painting", "Is the image in the style of morels?"),
+        ("Axolotls swim in a glass tank", "Is Axolotls in the image?"),
+        ("a bone that dogs love", "Is the bone dogging the love?"),
+        ("an old bench - covered with autumn leaves - in a park", "Is there an old?"),
+        ("a photographer looking at the camera on a tripod", "Is the photographer on the tripod?"),
+        ("kids at lunch break in a schoolyard", "Are the kids eating the lunch?"),
+    ],
+)
+def test_misreadings_found_by_the_review_of_this_sessions_rules(prompt, unwanted):
+    """helper-54's sentences: each rule of the session stopped where it misread."""
+    asked = questions(prompt)
+    assert unwanted not in asked and asked
+
+
+def test_the_review_rules_keep_what_they_were_for():
+    assert "Is the camera on the tripod?" in questions("a photographer looking at the camera on a tripod")
+    assert "Are there axolotls?" in questions("Axolotls swim in a glass tank")
+    assert "Is the family eating the dinner?" in questions("a happy family at dinner")
+    assert "Is the image in the style of greg rutkowski?" in questions(
+        "a castle, digital art, Greg Rutkowski, Zabrocki"
+    )
