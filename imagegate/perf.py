@@ -94,11 +94,11 @@ def _rss_text(result: dict) -> str:
         else ""
     )
     if workers <= 1:
-        return f"{measured}runtime's peak RSS {result['peak_rss_mb']:.0f} MB"
+        return f"{measured}runtime's peak RSS {result['peak_rss_mb']:.0f} MB{_spilled_text(result)}"
     return (
         f"{measured}peak RSS {result['peak_rss_mb']:.0f} MB (runtime) + {workers} x at most "
         f"{result['worker_peak_rss_mb']:.0f} MB (workers) = at most "
-        f"{result['peak_rss_mb'] + workers * result['worker_peak_rss_mb']:.0f} MB"
+        f"{result['peak_rss_mb'] + workers * result['worker_peak_rss_mb']:.0f} MB{_spilled_text(result)}"
     )
 
 
@@ -252,6 +252,7 @@ def _run_bench_prompts(count: int, workers: int | None = None, suite: str = "def
     ):
         outcome = benchmark_local.run_benchmark(request, Path(out), runtime)
         report = None if outcome.report_dir is None else json.loads((outcome.report_dir / "report.json").read_text())
+        bodies = getattr(runtime.distributed_map, "spilled_bodies", None)
     runs = report["runs"] if report else []
     return {
         "status": outcome.status,
@@ -268,7 +269,49 @@ def _run_bench_prompts(count: int, workers: int | None = None, suite: str = "def
         "tree_rss_at_peak_mb": memory.rss_at_peak_kb / 1024,
         "tree_pss_by_depth_mb": [[kb / 1024 for kb in sizes] for sizes in memory.pss_by_depth_kb],
         "workers": workers,
+        # the children's object bodies the runtime kept in a file (map_workers.SpilledBodies), and that file's
+        # file system: on a tmpfs they are in memory that no process's PSS counts
+        "spilled_mb": 0.0 if bodies is None else bodies.size / 1024 / 1024,
+        "spilled_fs": None if bodies is None else _file_system_type(bodies.directory),
     }
+
+
+def _file_system_type(path: str) -> str | None:
+    """The type of the file system ``path`` is on (its longest mount point in /proc/self/mounts), or None where
+    that cannot be read (no /proc)."""
+    try:
+        with open("/proc/self/mounts", encoding="utf-8") as mounts:
+            entries = [line.split()[1:3] for line in mounts if len(line.split()) > 2]
+    except OSError:
+        return None
+    real = os.path.realpath(path)
+    found = None
+    for mount_point, fs_type in entries:
+        mount_point = mount_point.replace("\\040", " ")
+        if (real == mount_point or real.startswith(mount_point.rstrip("/") + "/")) and (
+            found is None or len(mount_point) >= len(found[0])
+        ):
+            found = (mount_point, fs_type)
+    return None if found is None else found[1]
+
+
+_MEMORY_FILE_SYSTEMS = ("tmpfs", "ramfs")
+
+
+def _spilled_text(result: dict) -> str:
+    """The children's object bodies the runtime kept in a file instead of its memory (map_workers.SpilledBodies),
+    beside the memory figure: on a tmpfs (or where the file system is unknown) they are in RAM though no PSS counts
+    them, so they are added to the figure there; on a disk they are not held in memory. The file only grows: its
+    size at the end bounds what it held at the memory's peak."""
+    spilled, fs_type = result.get("spilled_mb") or 0.0, result.get("spilled_fs")
+    if not spilled:
+        return ""
+    held = result.get("tree_peak_pss_mb")
+    if fs_type is not None and fs_type not in _MEMORY_FILE_SYSTEMS:
+        return f"; besides, {spilled:.1f} MB of the children's object bodies kept in a file on {fs_type} (on disk)"
+    where = f"on {fs_type} (in RAM)" if fs_type else "on a file system of unknown type (perhaps in RAM)"
+    total = f": {held + spilled:.0f} MB with the PSS held at once" if held else ""
+    return f"; besides, {spilled:.1f} MB of the children's object bodies kept in a file {where}, outside any PSS{total}"
 
 
 def _cpu_seconds() -> float:

@@ -157,6 +157,26 @@ class LocalDistributedMap:
         self._signal = threading.Condition()
         #: per benchmark (or Map Run) id: {"total", "started", "succeeded", "failed", "passed"}, for progress reports
         self.progress: dict[str, dict[str, int]] = {}
+        #: the children's object bodies written back from the workers, on disk (map_workers.SpilledBodies): one file
+        #: for every Map Run, made by the first that has workers, closed by ``close``
+        self.spilled_bodies: Any = None
+
+    def close(self) -> None:
+        """The kept bodies' file closed: the runtime's exit (its moto, with the keys that read the file, goes)."""
+        with self._lock:
+            if self.spilled_bodies is not None:
+                self.spilled_bodies.close()
+
+    def _spilled_bodies(self) -> Any:
+        """The one SpilledBodies of this runner's Map Runs (issue 29): the bodies outlive their Map Run (the
+        aggregation and anyone reading the runs afterwards read them) as long as moto keeps the keys, which is the
+        runtime's life; a file per Map Run would hold a descriptor each all that time."""
+        from imagegate.local import map_workers
+
+        with self._lock:
+            if self.spilled_bodies is None:
+                self.spilled_bodies = map_workers.SpilledBodies(None if self._work_dir is None else str(self._work_dir))
+            return self.spilled_bodies
 
     def run(self, event: dict[str, Any]) -> dict[str, Any]:
         sfn, s3 = aws_clients.client("stepfunctions"), aws_clients.client("s3")
@@ -346,9 +366,7 @@ class LocalDistributedMap:
         # forked from the runtime's fork server where it has one (its pages shared), else spawned
         context = multiprocessing.get_context("forkserver" if map_workers.zygote_running() else "spawn")
         stop = context.Event()
-        # the children's object bodies, on disk: they outlive the Map Run (the aggregation and anyone reading the
-        # runs afterwards read them), and the file with them, as long as a key refers to it
-        bodies = map_workers.SpilledBodies(None if self._work_dir is None else str(self._work_dir))
+        bodies = self._spilled_bodies()
         queue = enumerate(items)
         pending = True
         failure: str | None = None

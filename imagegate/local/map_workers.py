@@ -111,7 +111,14 @@ def run_child(name: str, child_input: str) -> dict[str, Any]:
 def write_back(result: dict[str, Any], bodies: SpilledBodies | None = None) -> None:
     """In the parent: a child's items and objects into its own runs table and bucket (before its result is
     recorded), straight into moto's backends under the runtime's DynamoDB lock: no request is built, signed and
-    parsed for what is a copy. With ``bodies``, each object's body is kept there (on disk) instead of in memory."""
+    parsed for what is a copy. With ``bodies``, each object's body is kept there (on disk) instead of in memory.
+
+    Each object's ETag is set here, from the body in hand (its MD5, as S3 and moto give a single-part upload): moto
+    computes a key's ETag on its first ask by reading the body through the buffer's one read position, without
+    the key's lock, so a get_object reading the body meanwhile (a list or a head asking the ETag) could move that
+    position under it and cache the MD5 of what was left (of nothing, at worst)."""
+    import hashlib
+
     from imagegate.local.runtime import BUCKET, TABLE
 
     _put_items(TABLE, [_interned(item) for item in result["items"]])
@@ -119,6 +126,7 @@ def write_back(result: dict[str, Any], bodies: SpilledBodies | None = None) -> N
     for key, body, metadata in result["objects"]:
         stored = s3.put_object(BUCKET, key, body)
         stored.set_metadata(dict(metadata))
+        stored._etag = hashlib.md5(body, usedforsecurity=False).hexdigest()
         if bodies is not None:
             bodies.keep(stored, body)
 
@@ -137,20 +145,26 @@ class SpilledBodies:
 
     Nothing is lost: a key reads the same bytes as before (moto's value, etag, get_object), and one whose body is
     written again holds it in memory as moto would. The file grows only (a body replaced or deleted leaves its
-    bytes until the file is closed); it closes, and its space is freed, once nothing refers to it (moto keeps every
-    key it made until its next reset)."""
+    bytes until the file is closed). moto keeps every key it made until its next reset, which is the runtime's
+    exit: so one SpilledBodies serves every Map Run of a runtime (one each would hold a descriptor per Map Run for
+    the runtime's whole life, past 1,024 in a long `imagegate serve`), and the runtime closes it as it exits
+    (``close``), which frees its space; a key read after that fails instead of reading whatever file took its
+    descriptor's number."""
 
     def __init__(self, directory: str | None = None) -> None:
         import tempfile
 
-        # open as long as the keys read from it: closed when this object goes
-        self._file = tempfile.TemporaryFile(prefix="imagegate-bodies-", dir=directory)  # noqa: SIM115
-        self._lock = threading.Lock()
+        #: where the file is (the temporary directory when none is given): on a tmpfs its bytes stay in memory
+        self.directory = tempfile.gettempdir() if directory is None else directory
+        self._file = tempfile.TemporaryFile(prefix="imagegate-bodies-", dir=self.directory)  # noqa: SIM115
+        self._lock = threading.Lock()  # held by a read too: close() cannot free the descriptor under it
         self._end = 0
 
     def keep(self, key: Any, body: bytes) -> None:
         """``key``'s body (a moto FakeKey that holds ``body``) from now on read from the file."""
         with self._lock:
+            if self._file.closed:
+                raise ValueError("the kept bodies' file is closed: its runtime has exited")
             offset = self._end
             written = 0
             while written < len(body):
@@ -162,13 +176,25 @@ class SpilledBodies:
 
     def read(self, offset: int, size: int) -> bytes:
         parts, done = [], 0
-        while done < size:
-            part = os.pread(self._file.fileno(), size - done, offset + done)
-            if not part:
-                raise OSError(f"the kept bodies' file ends {size - done} bytes short of a body")
-            parts.append(part)
-            done += len(part)
+        with self._lock:
+            if self._file.closed:
+                raise ValueError("I/O operation on closed file (the kept bodies' runtime has exited)")
+            while done < size:
+                part = os.pread(self._file.fileno(), size - done, offset + done)
+                if not part:
+                    raise OSError(f"the kept bodies' file ends {size - done} bytes short of a body")
+                parts.append(part)
+                done += len(part)
         return b"".join(parts)
+
+    def close(self) -> None:
+        """The file closed and its space freed (the runtime's exit, once nothing is to read its keys)."""
+        with self._lock:
+            self._file.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._file.closed)
 
     @property
     def size(self) -> int:
@@ -219,7 +245,7 @@ class SpilledBody:
     def close(self) -> None:
         if self._memory is not None:
             self._memory.close()
-        self._bodies = None  # the file closes once no key refers to it
+        self._bodies = None  # this key no longer reads the file (its runtime closes it as it exits)
 
     @property
     def closed(self) -> bool:

@@ -471,6 +471,7 @@ class LocalRuntime:
                 workers=0 if self.faults is not None else self.map_workers,
                 child=(child_name, child, self.retry_time_scale),
             )
+            self._undo.append(self.distributed_map.close)  # the children's bodies' file, as moto's keys go
             self.dispatcher.local_functions[distributed_map.FUNCTION_NAME] = self.distributed_map.run
             self.execution_ended_listeners.append(self.distributed_map.child_ended)
             self._benchmark_state_machine_arn = create_state_machine(BENCHMARK_STATE_MACHINE_NAME, parent)
@@ -528,11 +529,13 @@ def _forget_finished_threads() -> None:
     in moto reads the list (LocalStack, whose interpreter it is, joins them at shutdown). A finished thread keeps
     its Event, Condition, locks and name, about 1 kB: a Map worker held 1,300 of them after 80 children, and a
     long-running runtime (serve) would hold every thread it ever ran (issue 29: memory). At each execution's end the
-    threads that have finished leave the list; one still running stays, and one appended meanwhile is kept (each
-    finished one is removed by itself, never the list rebuilt)."""
+    threads that have finished leave the list: started (an ident) and no longer alive. moto appends a thread before
+    it starts it, when is_alive() is False too, so "not alive" alone would take out threads yet to run; one still
+    running or not yet started stays, and one appended meanwhile is kept (each finished one is removed by itself,
+    never the list rebuilt)."""
     from moto.stepfunctions.parser.utils import TMP_THREADS
 
-    for thread in [thread for thread in TMP_THREADS if not thread.is_alive()]:
+    for thread in [thread for thread in TMP_THREADS if thread.ident is not None and not thread.is_alive()]:
         with contextlib.suppress(ValueError):  # another execution's end removed it first
             TMP_THREADS.remove(thread)
 

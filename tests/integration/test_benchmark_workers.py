@@ -49,6 +49,8 @@ def _benchmark(tmp_path, workers):
             for run in report["runs"]
         }
         handlers = {name for name, _ in runtime.dispatcher.invocations}
+    if workers > 1:  # the children's bodies' file (map_workers.SpilledBodies) ends with the runtime
+        assert runtime.distributed_map.spilled_bodies.closed
     return report, held, handlers
 
 
@@ -158,6 +160,75 @@ def test_a_map_run_in_workers_that_fails_stops_the_children_running_in_them(tmp_
     pending = [json.loads(child["Input"])["runId"] for child in files["PENDING"]]
     assert sorted([*failed, *pending]) == [item["runId"] for item in items]  # each item listed once
     assert runner.progress["stop-9"]["failed"] == len(failed) and runner.progress["stop-9"]["succeeded"] == 0
+
+
+# A child that leaves an object under its run (its name is its run id), as a quality-loop run leaves its images
+WRITING_AN_OBJECT = {
+    "StartAt": "Draw",
+    "States": {
+        "Draw": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+            "Parameters": {
+                "Bucket": BUCKET,
+                "Key.$": "States.Format('runs/{}/round-1/candidate-1.png', $.runId)",
+                "Body.$": "$.runId",
+            },
+            "End": True,
+        }
+    },
+}
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts the process's open files in /proc")
+def test_many_map_runs_in_workers_keep_their_childrens_bodies_in_one_open_file(tmp_path):
+    """Given one runtime's Map Runs in worker processes, whose children each leave an object (its body kept on disk,
+    map_workers.SpilledBodies), When several run one after another, Then the runtime holds one open file for all
+    their bodies (one per Map Run would hold a descriptor each for the runtime's whole life: a long `imagegate
+    serve` would pass the usual 1,024), every object still reads its own body and ETag; once the runner is closed
+    (the runtime's exit) that file is closed too."""
+    import hashlib
+
+    with LocalRuntime(retry_time_scale=0.0, map_workers=2):
+        name, definition = "writing-in-workers", json.dumps(WRITING_AN_OBJECT)
+        runner = distributed_map.LocalDistributedMap(
+            create_state_machine(name, definition), tmp_path, workers=2, child=(name, definition, 0.0)
+        )
+        s3 = boto3.client("s3")
+        held, run_ids = [], []
+        for map_run in range(3):
+            items = [{"runId": f"m{map_run}-{k}"} for k in range(2)]
+            run_ids += [item["runId"] for item in items]
+            s3.put_object(Bucket=BUCKET, Key="in/items.jsonl", Body="".join(json.dumps(item) + "\n" for item in items))
+            event = {
+                "mapState": "Run Suite",
+                "reader": {"InputType": "JSONL", "resource": "arn:aws:states:::s3:getObject"},
+                "itemReader": {"Bucket": BUCKET, "Key": "in/items.jsonl"},
+                "itemSelector": json.dumps({"runId.$": "$$.Map.Item.Value.runId"}),
+                "resultWriter": {"Bucket": BUCKET, "Prefix": "out/"},
+                "input": {"benchmarkId": f"writes-{map_run}"},
+                "maxConcurrency": 2,
+                "toleratedFailurePercentage": 0,
+            }
+            runner.run(event)
+            assert runner.progress[f"writes-{map_run}"]["succeeded"] == 2
+            held.append(_open_descriptors())
+        assert held[0] == held[1] == held[2], held
+        bodies = runner.spilled_bodies
+        assert bodies is not None and bodies.size == sum(len(run_id) for run_id in run_ids)
+        for run_id in run_ids:
+            got = s3.get_object(Bucket=BUCKET, Key=f"runs/{run_id}/round-1/candidate-1.png")
+            assert got["Body"].read() == run_id.encode()
+            assert got["ETag"] == f'"{hashlib.md5(run_id.encode()).hexdigest()}"'
+        runner.close()
+        assert bodies.closed
+        closed = _open_descriptors()
+
+    assert closed == held[-1] - 1
 
 
 # Run in a fresh interpreter: the fork server is made only when the runtime's process has no other thread, and a

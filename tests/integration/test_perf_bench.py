@@ -31,6 +31,33 @@ def test_the_bench_worker_reports_a_finished_benchmark_with_its_images_and_memor
         assert len(by_depth[0]) == 1
         assert sum(map(sum, by_depth)) == pytest.approx(result["tree_peak_pss_mb"])
         assert perf._generations_text(by_depth).startswith(f"the runtime {by_depth[0][0]:.0f} MB")
+    # And with the children in workers, the bodies they left, kept in a file outside every process's memory, are
+    # counted and printed beside the memory figure (on a tmpfs they are in RAM, where no PSS counts them)
+    if result["workers"] > 1:
+        assert result["spilled_mb"] > 0
+        assert f"{result['spilled_mb']:.1f} MB of the children's object bodies" in perf._rss_text(result)
+
+
+def test_bodies_spilled_to_a_memory_file_system_are_added_to_the_memory_figure_and_not_on_a_disk():
+    """The printed memory figure cannot flatter: bodies kept on a tmpfs (in RAM, outside PSS) or on a file system of
+    unknown type are added to the PSS held at once; on a disk they are told apart and not added."""
+    result = {"tree_peak_pss_mb": 300.0, "tree_rss_at_peak_mb": 500.0, "tree_pss_by_depth_mb": [[300.0]]}
+    result |= {"workers": 0, "peak_rss_mb": 320.0, "spilled_mb": 25.5}
+    on_tmpfs = perf._rss_text({**result, "spilled_fs": "tmpfs"})
+    assert "25.5 MB of the children's object bodies" in on_tmpfs and "326 MB with the PSS held at once" in on_tmpfs
+    assert "326 MB" in perf._rss_text({**result, "spilled_fs": None})
+    on_disk = perf._rss_text({**result, "spilled_fs": "ext4"})
+    assert "25.5 MB" in on_disk and "on ext4 (on disk)" in on_disk and "326 MB" not in on_disk
+    assert "object bodies" not in perf._rss_text({**result, "spilled_mb": 0.0, "spilled_fs": None})
+
+
+def test_the_file_system_of_a_path_is_its_longest_mount_points():
+    import os
+
+    if not os.path.isfile("/proc/self/mounts"):
+        pytest.skip("reads /proc/self/mounts")
+    assert perf._file_system_type("/proc/self") == "proc"
+    assert perf._file_system_type("/") is not None
 
 
 def test_bench_items_repeat_the_suite_with_a_seed_per_pass():

@@ -653,7 +653,8 @@ def test_a_finished_executions_threads_leave_motos_thread_list_and_running_ones_
     """Given a local runtime that has run a few executions (moto appends each thread its interpreter starts to
     TMP_THREADS, which nothing in moto empties), When another execution ends, Then no thread of the earlier ones
     that has finished is still in the list (issue 29: a Map worker held 1,300 finished threads after 80 children),
-    and a thread still running stays."""
+    and a thread still running stays, as does one appended but not yet started (moto appends before start(), when
+    is_alive() is False as for a finished one)."""
     from moto.stepfunctions.parser.utils import TMP_THREADS
 
     from imagegate.local.runtime import LocalRuntime, create_state_machine, poll_execution
@@ -680,13 +681,16 @@ def test_a_finished_executions_threads_leave_motos_thread_list_and_running_ones_
         for thread in earlier:
             thread.join(5)
         still_running.start()
-        TMP_THREADS.append(still_running)
+        not_started = threading.Thread(target=running.wait, daemon=True)
+        TMP_THREADS.extend([still_running, not_started])
         try:
             run("later")
             assert not set(earlier) & set(TMP_THREADS)
             assert still_running in TMP_THREADS
+            assert not_started in TMP_THREADS
         finally:
             running.set()
             still_running.join(5)
-            if still_running in TMP_THREADS:
-                TMP_THREADS.remove(still_running)
+            for thread in (still_running, not_started):
+                if thread in TMP_THREADS:
+                    TMP_THREADS.remove(thread)

@@ -72,6 +72,34 @@ def test_objects_written_back_with_their_bodies_on_disk_read_as_they_were_writte
                 assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == body
 
 
+def test_objects_written_back_carry_the_md5_of_their_body_as_their_etag_from_the_start():
+    """Given a child's objects written back (bodies on disk or not), Then each key holds its ETag already, the MD5
+    of its body as S3 gives a single-part upload, and a list and a head answer it: moto would compute it on the
+    first ask by reading the body through the read position a concurrent get_object moves (issue 29 review)."""
+    import hashlib
+
+    import boto3
+
+    from imagegate.local.runtime import BUCKET, LocalRuntime
+
+    spilled, in_memory = (
+        _objects(4),
+        [(f"runs/r2/{key.rsplit('/', 1)[1]}", body, meta) for key, body, meta in _objects(3)],
+    )
+    with LocalRuntime(retry_time_scale=0.0, workflows=False):
+        bodies = map_workers.SpilledBodies()
+        map_workers.write_back({"items": [], "objects": spilled}, bodies)
+        map_workers.write_back({"items": [], "objects": in_memory})
+        keys = map_workers._s3_backend().get_bucket(BUCKET).keys
+        expected = {key: hashlib.md5(body).hexdigest() for key, body, _ in spilled + in_memory}
+        assert {key: keys[key]._etag for key in expected} == expected  # before anything asked for it
+        s3 = boto3.client("s3")
+        listed = {entry["Key"]: entry["ETag"] for entry in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+        assert listed == {key: f'"{etag}"' for key, etag in expected.items()}
+        assert all(s3.head_object(Bucket=BUCKET, Key=key)["ETag"] == f'"{etag}"' for key, etag in expected.items())
+        bodies.close()
+
+
 def test_a_spilled_body_reads_as_a_file_and_a_write_goes_on_in_memory():
     """Given a body kept in the file, When it is read in parts, then truncated and written as moto writes a body
     anew, Then the parts are its bytes, the new bytes replace them (the file keeps the old ones), and once closed it
@@ -96,6 +124,31 @@ def test_a_spilled_body_reads_as_a_file_and_a_write_goes_on_in_memory():
     assert body.closed
     with pytest.raises(ValueError):
         body.read()
+
+
+def test_closed_kept_bodies_free_their_file_and_refuse_to_read_or_keep():
+    """Given bodies kept in the file, When it is closed (its runtime's exit), Then its descriptor is released, and a
+    key still reading it fails, as does keeping another, instead of reading whatever file took that descriptor."""
+    import os
+
+    bodies = map_workers.SpilledBodies()
+
+    class Key:  # what keep() touches of a moto FakeKey
+        def __init__(self) -> None:
+            self.lock, self._value_buffer = threading.Lock(), io.BytesIO(b"abc")
+
+    key = Key()
+    bodies.keep(key, b"abc")
+    descriptor = bodies._file.fileno()
+    assert str(descriptor) in os.listdir("/proc/self/fd") or not os.path.isdir("/proc/self/fd")
+    bodies.close()
+    assert bodies.closed
+    with pytest.raises(OSError):
+        os.fstat(descriptor)
+    with pytest.raises(ValueError):
+        key._value_buffer.read()
+    with pytest.raises(ValueError):
+        bodies.keep(Key(), b"abc")
 
 
 def test_written_back_items_share_their_names_and_short_values_and_read_the_same():
