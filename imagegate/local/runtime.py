@@ -238,9 +238,11 @@ class LocalRuntime:
             self._patch_retry_clock()
             self._install_offline_bedrock()
             self._install_offline_rekognition()
-            # botocore copies a Session's handlers into a client when it makes it: a client made since moto
-            # started (a thread an earlier runtime left, in the same process) would answer from the network
-            _reset_cached_clients()
+            # Clients are made on the Session the offline providers answer on, from now on (and the ones made
+            # since moto started are dropped: botocore copies a Session's handlers into a client when it makes
+            # it): a thread an earlier runtime left may make one meanwhile, or its moto stop may put back the
+            # boto3.DEFAULT_SESSION it found, and a client made from that one sends Bedrock requests to the network
+            self._use_providers_session()
             self._create_resources()
             if self.map_workers > 1 and self.faults is None:  # the Map workers' fork server, from a warm process
                 from imagegate.local import map_workers
@@ -381,6 +383,14 @@ class LocalRuntime:
         self.image_services = OfflineImageServices(self.bedrock)
         self.image_services.install(session)
         self._undo.append(lambda: self.image_services.uninstall(session))
+
+    def _use_providers_session(self) -> None:
+        import boto3
+
+        from imagegate_service.adapters import aws_clients
+
+        aws_clients.use_session(boto3.DEFAULT_SESSION)
+        self._undo.append(lambda: aws_clients.use_session(None))
 
     def _install_offline_rekognition(self) -> None:
         """The verifier's detector, answering on the same session by the same before-send mechanism (moto's own

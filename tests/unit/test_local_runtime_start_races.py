@@ -83,3 +83,24 @@ def test_a_client_made_before_the_offline_providers_are_installed_is_not_kept(mo
             modelId="amazon.nova-lite-v1:0", messages=[{"role": "user", "content": [{"text": "Say yes."}]}]
         )
         assert answer["output"]["message"]["content"] and len(runtime.bedrock.bill) == 1
+
+
+def test_a_default_session_replaced_while_the_runtime_runs_does_not_take_its_clients_offline_providers():
+    """The same test failed again in the suite after the fix above: every Bedrock call went to the network. moto's
+    mock, when an earlier runtime's thread stops it, restores the boto3.DEFAULT_SESSION it found; a client made
+    after that, from boto3's default, has no offline handlers.
+    Given a runtime, and the default Session replaced by a plain one (as that stop does),
+    When a handler makes its Bedrock client,
+    Then the client is made on the runtime's Session and answers offline."""
+    import boto3
+
+    from imagegate.local import runtime as local_runtime
+    from imagegate_service.adapters import aws_clients
+
+    with local_runtime.LocalRuntime(workflows=False) as runtime:
+        boto3.DEFAULT_SESSION = boto3.session.Session()  # what a stopped mock puts back
+        aws_clients.client.cache_clear()
+        answer = aws_clients.client("bedrock-runtime").converse(
+            modelId="amazon.nova-lite-v1:0", messages=[{"role": "user", "content": [{"text": "Say yes."}]}]
+        )
+        assert answer["output"]["message"]["content"] and len(runtime.bedrock.bill) == 1

@@ -30,6 +30,20 @@ _ONE_ATTEMPT: dict[str, dict[str, Any]] = {
 # the local runtime runs tasks on many threads, so making one is serialised. Using a client is thread-safe.
 _MAKING = threading.Lock()
 
+# The boto3 Session clients and resources are made from: None, boto3's default Session (in AWS, always). The local
+# runtime names the Session its offline providers answer on, so a client is made there even if something in the
+# process replaces boto3.DEFAULT_SESSION meanwhile (moto's mock, stopped by an earlier runtime's thread, restores
+# the Session it found: a client made from that one would send Bedrock requests to the network).
+_session: Any = None
+
+
+def use_session(session: Any) -> None:
+    """Make clients and resources from `session` from now on (None: boto3's default); the cache is emptied."""
+    global _session
+    _session = session
+    client.cache_clear()
+    dynamodb_table.cache_clear()
+
 
 @cache
 def client(service: str) -> Any:
@@ -38,7 +52,7 @@ def client(service: str) -> Any:
 
     config = Config(**_ONE_ATTEMPT.get(service, {"retries": {"mode": "standard"}}))
     # the service is named at run time: boto3-stubs types boto3.client only for literal names
-    make_client: Any = boto3.client
+    make_client: Any = (_session or boto3).client
     with _MAKING:
         return make_client(service, config=config)
 
@@ -74,7 +88,7 @@ def dynamodb_table(name: str) -> Any:
     import boto3
 
     with _MAKING:
-        service = boto3.resource("dynamodb")
+        service = (_session or boto3).resource("dynamodb")
         table = service.Table(name)
     # the injector registered on the client is the service resource's (the Table's own registration has the
     # same unique_id and is ignored); both get the per-thread builder
