@@ -274,17 +274,38 @@ _NEW_INSTANCE = frozenset({"another", "other", "second", "third", "fourth", "dif
 # A count laid out per instance (the rewriter's layout for a count): "side by side", "in a row".
 _COUNT_LAYOUTS = ("side by side", "in a row", "lined up", "evenly spaced", "spaced apart", "one next to the other")
 # What follows "in" without being a place to be inside ("a flag in the wind", "skyscrapers in the distance",
-# "a rabbit doubled over in pain", "a shield in a fighting stance"): weather, air, light and states, general English.
+# "a rabbit doubled over in pain", "a shield in a fighting stance", "soldiers in formation", "a man in his forties"):
+# weather, air, light, states, arrangements and groups one is part of, ages; general English. Any other noun after
+# "in" is a place, for a person or an animal too (_Parser._holds_in).
 _NO_PLACE_NOUNS = frozenset(
     word_list(
         """
     air wind breeze mist fog haze smoke steam rain snow storm snowstorm rainstorm sandstorm blizzard drizzle sun
     sunlight sunshine moonlight starlight light shadow shadows shade dark darkness distance silhouette pain love
     motion action flight mid stance pose position shape form style manner way color colour tone focus hurry line
-    order rest peace silence ink paint marker pencil crayon chalk charcoal lot
+    order rest peace silence ink paint marker pencil crayon chalk charcoal
+    thought sleep tear tears trouble danger despair awe shock wonder surprise disbelief agony distress fear panic joy
+    anger rage grief prayer meditation conversation mourning disguise character battle combat unison harmony tandem
+    formation circle queue pairs huddle procession band team choir orchestra troupe
+    spotlight limelight candlelight lamplight firelight torchlight daylight twilight glow glare dusk dawn
+    teens twenties thirties forties fifties sixties seventies eighties nineties
     """
     )
 )
+# Garments and hairstyles the world has no noun for, which one is "in" without being inside them ("a woman in a
+# bikini", "a cat in a tutu", "a girl in pigtails"); with concepts.WORN_NOUNS and the endings in _WORN_ENDINGS.
+_MORE_WORN = frozenset(
+    word_list(
+        """
+    bikini swimsuit leotard tutu onesie hijab turban veil bandana beanie cap headscarf headband shawl cloak cape
+    poncho vest blouse sari kilt chaps leggings shorts trousers pants tights sneakers sandals slippers heels boots
+    gloves mittens mask goggles diaper nightgown pigtails braids ponytail headphones earmuffs turtleneck lingerie
+    camouflage makeup chains braces top jersey tie bowtie necklace jewelry jewellery rags print pattern stripes plaid
+    """
+    )
+)
+# Endings of a compound garment ("a wetsuit", "a spacesuit", "in swimwear", "a raincoat", "a sweatshirt").
+_WORN_ENDINGS = ("suit", "wear", "coat", "shirt", "gown", "dress", "robe")
 # Adjectives said only after their noun ("a fox asleep under a tree", "a door ajar"): English's a-adjectives.
 _PREDICATIVE = frozenset({"asleep", "awake", "afloat", "ablaze", "aglow", "adrift", "ajar", "aloft", "alight", "alive"})
 # Participles that say how or where a thing is, not what another does to it: "a cabin surrounded by trees" is no
@@ -327,15 +348,6 @@ _FIXTURES = frozenset(
     """
     )
 )
-# Places one is inside, built rooms and grounds: a person or an animal in one is in it, not dressed in it.
-_ROOMS = frozenset(
-    word_list(
-        """
-    room hall court gym classroom kitchen bathroom bedroom office station stadium arena theater theatre library
-    museum church barn garage shop store cafe restaurant tent cave cell studio
-    """
-    )
-)
 # Participles of making a work: "by <a name>" after one is a credit ("painted by Hokusai"), the maker not drawn.
 _MADE_BY = frozenset(
     word_list(
@@ -345,12 +357,21 @@ _MADE_BY = frozenset(
     """
     )
 )
+# What stands on the ground where it is set or built, as fixtures and seats do: no posture of hanging, floating
+# or flying is its ("a porch lit by a lantern hanging from a hook": the lantern hangs). General English.
+_GROUNDS = frozenset(
+    word_list(
+        """
+    table desk workbench counter countertop porch floor ground deck patio balcony terrace dock pier bridge road
+    street sidewalk path field lawn yard garden beach shore rug carpet mat stage platform room house cabin shed barn
+    garage kitchen hall
+    """
+    )
+)
 # The small words inside a name ("Vincent van Gogh", "Leonardo da Vinci").
 _NAME_PARTICLES = frozenset(word_list("van von da de del der di du la le"))
 # Conjunctions that are no "break" token yet end a noun phrase ("coffee but no milk").
 _CONJUNCTIONS = frozenset(word_list("but yet nor"))
-# A verb's particle before "in" ("working out in a gym", "curled up in a basket").
-_PARTICLES = frozenset(word_list("out up down around about away"))
 # Who "stand" follows as its verb, never as a noun's modifier ("people who stand", "I stand on a hill").
 _SUBJECT_PRONOUNS = frozenset(word_list("who which that i we they you"))
 # Pronouns that are a clause's subject and never a noun's determiner: the word after one is its verb ("it" is
@@ -601,6 +622,7 @@ class _Parser:
         self.owned_garment = False  # the garment just named is worn by whom "his" / "her" / "their" says
         self.covering: int | None = None  # "a desk covered with papers, a lamp and a mug": what they all lie on
         self.covering_listed = False  # a comma came in the covering's list: "and" ends the list, not the covering
+        self.laid: Relation | None = None  # the list's last item put on the covering, until its own place is said
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -1003,8 +1025,12 @@ class _Parser:
         word = self.tokens[i]
         last, relations = self.last_named, self.spec.relations
         just_placed = bool(relations) and last is not None and relations[-1].object == last != self.subject
-        if word in _POSTURES and self.noun_end == i and just_placed and not self.joined:
-            self.subject = last  # "a desk lit by a bulb hanging from the ceiling": the thing just named hangs
+        if word in _POSTURES and self.noun_end == i and just_placed and not self.joined and self.subject is not None:
+            # "a desk lit by a bulb hanging from the ceiling": the thing just named hangs, as only it can; "a dog
+            # on a rug lying next to a cat": the dog lies (one who can take any posture keeps it)
+            entities, verb = self.spec.entities, _POSTURES[word]
+            if _takes_posture(entities[last].cls, verb) and not _takes_posture(entities[self.subject].cls, verb):
+                self.subject = last
         if self.subject is not None and word in _POSTURES:
             # "a man standing between two women", "a wombat sits in a chair": where he is, and his posture
             verb = _POSTURES[word]
@@ -1070,6 +1096,7 @@ class _Parser:
         self.clause_nouns += 1
         if self.covering is not None and self.covering != index and not self.relation and self.holder is None:
             self._add_relation(index, "on top of", self.covering)
+            self.laid = self.spec.relations[-1]
         if self.holder is not None and not self.relation and self.holder[0] != index:
             container, held_as = self.holder
             self._add_relation(index, held_as, container)  # drawn in (or on) it
@@ -1099,7 +1126,7 @@ class _Parser:
                 self.relation, self.between = None, None
             else:
                 if relation == "in":  # inside a known thing or a container; "in a coat" is worn, "in a haze" no place
-                    relation = "inside" if self._holds_in(i, length, cls, subject) else ""
+                    relation = "inside" if self._holds_in(i, length, cls) else ""
                 if relation:
                     self._add_relation(subject, relation, index)
                     for other in self.joined:  # "a red apple and a green pear on a white plate": both on it
@@ -1142,34 +1169,29 @@ class _Parser:
                 return _animate(lemma(self.tokens[j])) or self.tokens[j] in self.proper
         return False
 
-    def _holds_in(self, i: int, length: int, cls: str, subject: int) -> bool:
+    def _holds_in(self, i: int, length: int, cls: str) -> bool:
         """Is the thing named at i, after "in", one that holds what is in it ("a kid in a puddle", "knives in a
-        knife block", "a man in a hammock"): any thing drawn, but not what is worn ("in a coat", "in pajamas"),
-        weather, air, light or a state ("in the wind", "in the distance", "in pain": no place), a named place
-        ("in Venice": the setting, not a box), or the stuff a thing is covered or made in ("covered in snow",
-        "painted in oil", "written in marker")."""
+        knife block", "a dog in a kennel", "a man in a canoe"): any thing named, known to the world or not, and
+        whoever is in it, but not what is worn ("in a coat", "a diver in a wetsuit", "a girl in pigtails"),
+        weather, air, light, a state or an arrangement ("in the wind", "in the spotlight", "in deep thought",
+        "soldiers in formation": no place), a named place ("in Venice": the setting, not a box), or the stuff a
+        thing is covered or made in ("covered in snow", "painted in oil", "written in marker"). Which nouns are
+        no place is said by those lists, so an unknown noun is a place: the one in it is drawn inside, which is
+        what "Is the dog inside the kennel?" asks."""
         surface = self.tokens[i + length - 1]
         head = cls.split()[-1]
-        if _worn(surface, cls) or head in _NO_PLACE_NOUNS or surface in self.proper:
+        worn = _worn(surface, cls) or surface in _MORE_WORN or surface.endswith(_WORN_ENDINGS)
+        if worn or {head, surface} & _NO_PLACE_NOUNS or surface in self.proper:
             return False
         j = i - 1
         while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour", "definite", "number", "quantifier"}:
             j -= 1  # back over the phrase's own words to "in", then to the word before it
         if j > 0 and self.tokens[j] == "in" and self.tokens[j - 1] in _COVERED_IN:
             return False
-        if cls in vocab.OBJECT_CLASSES or _CONTAINERS.get(head) == "inside":
-            return True
-        # a person or an animal "in" a noun the world does not know is dressed or in a state ("a diver in a
-        # wetsuit", "a man in deep thought", "soldiers in formation"), unless a verb says it is in there ("a boy
-        # splashing in a puddle", "a sailor dozing in a hammock", "working out in a gym") or it is held in one's
-        # part ("a mouse in its beak")
-        at = next((k for k in range(i - 1, max(i - 7, 0), -1) if self.tokens[k] == "in"), 0)  # "in a pile of"
-        verb = self.tokens[at - 2 if at > 1 and self.tokens[at - 1] in _PARTICLES else at - 1] if at else ""
-        held = self.tokens[at + 1 : at + 2] in (["its"], ["his"], ["her"], ["their"], ["my"], ["your"], ["our"])
-        room = head in _ROOMS  # "students in the lecture hall", "an elephant in a tennis court": a place one is in
-        # "a fox asleep in a hollow log", ", both asleep in a hammock chair": an a-adjective says where one lies
-        lying = verb.endswith("ing") or verb in _PREDICATIVE
-        return not _animate(self.spec.entities[subject].cls) or lying or held or room
+        # a state or a garment the parse cut off is the phrase's noun ("a man in deep thought", "a cat in deep
+        # sleep", "a girl in a tank top")
+        after = self.tokens[i + length] if i + length < len(self.tokens) else ""
+        return after not in _NO_PLACE_NOUNS and after not in _MORE_WORN
 
     def _mix(self, index: int, colours: list[str]) -> None:
         """ "red and yellow balloons": drawn as some of each colour (a stated count shared as evenly as it goes,
@@ -1283,6 +1305,11 @@ class _Parser:
             )
             if same or mirrored:
                 return  # said again: the same relation
+        laid = self.laid
+        if laid is not None and laid.subject == subject and laid.object != obj and laid in self.spec.relations:
+            # "a table covered with a cloth, a vase on the shelf": an item given its own place is no item of the
+            # list ("strewn with maps, a compass and a telescope" lie on it)
+            self.spec.relations.remove(laid)
         self.spec.relations.append(Relation(subject, relation, obj, obj2))
         if subject in self.twins and self.twins[subject] != obj:  # "two cats, one orange and one grey, on a sofa"
             self._add_relation(self.twins[subject], relation, obj, obj2)
@@ -1495,7 +1522,7 @@ class _Parser:
         elif value == "and" and not self.covering_listed:
             self.covering = None  # "a wall covered with ivy and a bench near it": the list was one thing
         if value in _CLAUSE_ENDS:
-            self.covering = None
+            self.covering = self.laid = None
             self.doer = self.sentence_head = None
             self.subject = None
             self.relation = None
@@ -1984,6 +2011,16 @@ def _animate(noun: str) -> bool:
     """A person or an animal, by the noun's last word: who can do a verb, wear, stand."""
     words = noun.split()
     return bool(words) and (words[-1] in _ANIMATE or lemma(words[-1]) in _ANIMATE)
+
+
+def _takes_posture(noun: str, verb: str) -> bool:
+    """Can the thing take the posture: a person or an animal any; a thing sits, stands, lies or rests ("a vase
+    standing on a shelf", "a rug lying on the floor"), and hangs, floats or flies unless it stands where it is
+    built or set down ("a bulb hanging", never "a workbench hanging")."""
+    if _animate(noun) or verb in {"sit", "stand", "lie", "rest"}:
+        return True
+    head = noun.split()[-1]
+    return head not in _FIXTURES | _SEATS | _GROUNDS and _CONTAINERS.get(head) != "on top of"
 
 
 def _worn(surface: str, cls: str) -> bool:
