@@ -1306,7 +1306,8 @@ class _Parser:
             if same or mirrored:
                 return  # said again: the same relation
         laid = self.laid
-        if laid is not None and laid.subject == subject and laid.object != obj and laid in self.spec.relations:
+        own = (relation, obj) != (laid.relation, laid.object) if laid is not None else False
+        if laid is not None and laid.subject == subject and own and laid in self.spec.relations:
             # "a table covered with a cloth, a vase on the shelf": an item given its own place is no item of the
             # list ("strewn with maps, a compass and a telescope" lie on it)
             self.spec.relations.remove(laid)
@@ -1333,6 +1334,8 @@ class _Parser:
             # "a desk with a lamp on it": the with-phrase's owner; "people swimming in it" with no owner named:
             # nothing to place by (the next thing named is no object of it)
             owner = self.with_owner
+            if owner is None and self.laid is not None and self.laid.subject == self.subject:
+                owner = self.laid.object  # "a bench covered with leaves, a squirrel under it": the covered thing
             if owner is not None and self.tokens[i + length] == "them" and self.spec.entities[owner].count == 1:
                 # "cyclists in jerseys on a road, with peaks behind them": "them" is several things named before, the
                 # sentence's subject when it is several, else the last several

@@ -668,3 +668,7 @@ def test_an_item_of_a_covering_list_given_its_own_place_lies_only_there():
     relations = placed("a desk cluttered with papers, a mug and a stapler, a lamp on the floor")
     assert {("paper", "on top of", "desk"), ("mug", "on top of", "desk")} <= relations
     assert ("lamp", "on top of", "desk") not in relations
+    # "it" after an item of the list is the covered thing, and the item's place is what it says
+    relations = placed("a bench covered with leaves, a squirrel under it")
+    assert ("squirrel", "under", "bench") in relations and ("squirrel", "on top of", "bench") not in relations
+    assert ("leaf", "on top of", "bench") in relations
