@@ -100,17 +100,19 @@ def test_objects_written_back_carry_the_md5_of_their_body_as_their_etag_from_the
         bodies.close()
 
 
+class _Key:
+    """What SpilledBodies.keep() touches of a moto FakeKey: its lock and its value buffer."""
+
+    def __init__(self, body: bytes) -> None:
+        self.lock, self._value_buffer = threading.Lock(), io.BytesIO(body)
+
+
 def test_a_spilled_body_reads_as_a_file_and_a_write_goes_on_in_memory():
     """Given a body kept in the file, When it is read in parts, then truncated and written as moto writes a body
     anew, Then the parts are its bytes, the new bytes replace them (the file keeps the old ones), and once closed it
     reads nothing."""
     bodies = map_workers.SpilledBodies()
-
-    class Key:  # what keep() touches of a moto FakeKey
-        def __init__(self) -> None:
-            self.lock, self._value_buffer = threading.Lock(), io.BytesIO(b"abcdefghij")
-
-    key = Key()
+    key = _Key(b"abcdefghij")
     bodies.keep(key, b"abcdefghij")
     body = key._value_buffer
     assert (body.read(4), body.tell(), body.read(), body.read()) == (b"abcd", 4, b"efghij", b"")
@@ -132,12 +134,7 @@ def test_closed_kept_bodies_free_their_file_and_refuse_to_read_or_keep():
     import os
 
     bodies = map_workers.SpilledBodies()
-
-    class Key:  # what keep() touches of a moto FakeKey
-        def __init__(self) -> None:
-            self.lock, self._value_buffer = threading.Lock(), io.BytesIO(b"abc")
-
-    key = Key()
+    key = _Key(b"abc")
     bodies.keep(key, b"abc")
     descriptor = bodies._file.fileno()
     assert str(descriptor) in os.listdir("/proc/self/fd") or not os.path.isdir("/proc/self/fd")
