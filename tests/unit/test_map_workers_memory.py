@@ -145,7 +145,7 @@ def test_closed_kept_bodies_free_their_file_and_refuse_to_read_or_keep():
     with pytest.raises(ValueError):
         key._value_buffer.read()
     with pytest.raises(ValueError):
-        bodies.keep(Key(), b"abc")
+        bodies.keep(_Key(b"abc"), b"abc")
 
 
 def test_written_back_items_share_their_names_and_short_values_and_read_the_same():
