@@ -104,3 +104,17 @@ def test_a_default_session_replaced_while_the_runtime_runs_does_not_take_its_cli
             modelId="amazon.nova-lite-v1:0", messages=[{"role": "user", "content": [{"text": "Say yes."}]}]
         )
         assert answer["output"]["message"]["content"] and len(runtime.bedrock.bill) == 1
+
+
+def test_the_session_clients_are_made_on_is_replaced_under_the_lock_clients_are_made_under(monkeypatch):
+    """Given a "handler" making a client (holding the lock), When the runtime's exit replaces the Session, Then the
+    replacement waits for it (a client made meanwhile on the old Session would be kept past the cache's clearing)."""
+    from imagegate_service.adapters import aws_clients
+
+    done = threading.Event()
+    with aws_clients._MAKING:
+        replacer = threading.Thread(target=lambda: (aws_clients.use_session(None), done.set()))
+        replacer.start()
+        assert not done.wait(0.3)  # waits for the client being made
+    assert done.wait(5)
+    replacer.join(5)

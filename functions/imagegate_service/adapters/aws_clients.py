@@ -40,9 +40,10 @@ _session: Any = None
 def use_session(session: Any) -> None:
     """Make clients and resources from `session` from now on (None: boto3's default); the cache is emptied."""
     global _session
-    _session = session
-    client.cache_clear()
-    dynamodb_table.cache_clear()
+    with _MAKING:  # no client is being made on the Session being replaced meanwhile
+        _session = session
+        client.cache_clear()
+        dynamodb_table.cache_clear()
 
 
 @cache
@@ -51,9 +52,9 @@ def client(service: str) -> Any:
     from botocore.config import Config
 
     config = Config(**_ONE_ATTEMPT.get(service, {"retries": {"mode": "standard"}}))
-    # the service is named at run time: boto3-stubs types boto3.client only for literal names
-    make_client: Any = (_session or boto3).client
     with _MAKING:
+        # the service is named at run time: boto3-stubs types boto3.client only for literal names
+        make_client: Any = (_session or boto3).client
         return make_client(service, config=config)
 
 

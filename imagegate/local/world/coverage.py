@@ -280,8 +280,9 @@ def covered(question: Question, checks: list[dict]) -> bool:
             )
             or (  # (city, highly detailed), (caterpillar, photorealistic): how the picture is rendered, which DSG
                 c["kind"] == "style"  # says of its subject, asked of the image ("Is the image highly detailed?")
-                and bool(value)
-                and value == _words(str(c.get("setting", ""))) - _STYLE_FILLER  # the whole tag: not "stained glass
+                and bool(value - _STYLE_FILLER)
+                and value - _STYLE_FILLER
+                == _words(str(c.get("setting", ""))) - _STYLE_FILLER  # the whole tag: not "stained glass
             )  # art" for (cup, glass), nor "oil painting" for (man, oil)
             or (  # (vase, centered): where it is in the picture, asked by the position check ("in the center")
                 c["kind"] == "position"

@@ -2203,6 +2203,13 @@ def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, st
     return names
 
 
+def _names_a_style(written: str) -> bool:
+    """ "Wes Anderson style", "Richard Schmid art style": the words before "style" (and "art") are a name, written
+    with capitals or unknown to the dictionary ("vintage hair style" is no one's)."""
+    words = [w for w in written.split()[:-1] if w.lower() != "art"]
+    return bool(words) and (all(w[:1].isupper() for w in words) or not any(lexicon.is_known(w.lower()) for w in words))
+
+
 def _style_item_question(phrase: str) -> str | None:
     """The question for a style tag `_STYLE_ITEM` (or `_names_in_a_tag_list`) finds, when the default ("Is the image
     in a ... style?") is not how it is said."""
@@ -2291,6 +2298,8 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
         phrase = match.group("phrase")
         if phrase.split()[0] in _DETERMINERS or phrase.split()[0] in _NUMBERS or phrase.split()[-1] in _CONCRETE_ISMS:
             continue  # "a prism", "two organisms": things
+        if phrase.endswith(" style") and not _names_a_style(text[match.start("phrase") : match.end("phrase")]):
+            continue  # "vintage hair style": a thing's look, no one's style
         found.append((match.start("phrase"), "style", phrase))
     if not found:
         return text, []
@@ -2513,8 +2522,9 @@ def _tag(tokens: list[_Token]) -> None:
             and not word.endswith(("ss", "us", "is", "'s"))
             and word not in _TEXT_VERBS  # "a sign that says 'OPEN'": the text's verb, read as such below
             and lexicon.verb_lemmas(word)
-            # "a bone that dogs love", "a painting that kids drew": a plural subject, its verb after it
-            and not (following is not None and lexicon.verb_lemmas(following) and not _is_plural(following))
+            # "a bone that dogs love", "a painting that kids drew": a plural of those who act, its verb after it
+            # ("a man who drinks water", "a woman that sells fish": the clause's verb)
+            and not (_is_animate(word) and following is not None and lexicon.verb_lemmas(following))
         ):
             token.tag = "VERB"  # "a machine that makes coffee", "a girl who loves cats": the clause's verb, not a noun
         elif (word in _SUBJECT_PRONOUNS and word not in _OBJECT_PRONOUNS) or word in {"he", "she", "they", "we", "i"}:

@@ -2704,3 +2704,16 @@ def test_the_review_rules_keep_what_they_were_for():
     assert "Is the image in the style of greg rutkowski?" in questions(
         "a castle, digital art, Greg Rutkowski, Zabrocki"
     )
+
+
+def test_the_last_reviews_sentences():
+    """helper-58's: a relative clause's verb with a noun-like object stays the verb; a value with a style word
+    matches the tag; a thing's look before "style" is no one's style."""
+    assert "Is the man drinking the water?" in questions("a man who drinks water")
+    assert "Is the woman selling the fish?" in questions("a woman that sells fish")
+    tag = [
+        {"kind": "style", "subject": "digital art", "setting": "digital art", "question": "Is the image digital art?"}
+    ]
+    assert coverage.covered(coverage.Question("p", "attribute other", "attribute", ("portrait", "digital art")), tag)
+    assert not coverage.covered(coverage.Question("p", "attribute other", "attribute", ("portrait", "art")), tag)
+    assert not [q for q in questions("a portrait of a woman, vintage hair style") if "style of" in q]
