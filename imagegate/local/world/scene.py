@@ -306,6 +306,8 @@ _MORE_WORN = frozenset(
 )
 # Endings of a compound garment ("a wetsuit", "a spacesuit", "in swimwear", "a raincoat", "a sweatshirt").
 _WORN_ENDINGS = ("suit", "wear", "coat", "shirt", "gown", "dress", "robe")
+# Words with those endings that are no garment ("shoes in a wardrobe" are inside it)
+_NOT_WORN = frozenset(word_list("wardrobe wardrobes lawsuit pursuit address undercoat topcoat"))
 # Adjectives said only after their noun ("a fox asleep under a tree", "a door ajar"): English's a-adjectives.
 _PREDICATIVE = frozenset({"asleep", "awake", "afloat", "ablaze", "aglow", "adrift", "ajar", "aloft", "alight", "alive"})
 # Participles that say how or where a thing is, not what another does to it: "a cabin surrounded by trees" is no
@@ -1180,7 +1182,11 @@ class _Parser:
         what "Is the dog inside the kennel?" asks."""
         surface = self.tokens[i + length - 1]
         head = cls.split()[-1]
-        worn = _worn(surface, cls) or surface in _MORE_WORN or surface.endswith(_WORN_ENDINGS)
+        worn = (
+            _worn(surface, cls)
+            or surface in _MORE_WORN
+            or (surface.endswith(_WORN_ENDINGS) and surface not in _NOT_WORN)
+        )
         if worn or {head, surface} & _NO_PLACE_NOUNS or surface in self.proper:
             return False
         j = i - 1

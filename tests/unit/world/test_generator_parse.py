@@ -672,3 +672,10 @@ def test_an_item_of_a_covering_list_given_its_own_place_lies_only_there():
     relations = placed("a bench covered with leaves, a squirrel under it")
     assert ("squirrel", "under", "bench") in relations and ("squirrel", "on top of", "bench") not in relations
     assert ("leaf", "on top of", "bench") in relations
+
+
+def test_a_word_ending_like_a_garment_that_is_none_holds_what_is_in_it():
+    """helper-58's finding: "-robe" matched "wardrobe", so nothing was placed in one."""
+    for prompt in ("shoes in a wardrobe", "a dress hanging in a wardrobe"):
+        assert [r.relation for r in parse_prompt(prompt).relations] == ["inside"]
+    assert not parse_prompt("a diver in a wetsuit").relations  # a garment still is worn
