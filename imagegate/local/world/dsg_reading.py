@@ -274,7 +274,7 @@ _AUXILIARIES = frozenset(
 )
 _SUBJECT_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you"])
 # Pronouns that name no particular thing ("something shiny", "nothing on the table"): never a thing to ask about.
-_NO_THING = frozenset(_words("something anything nothing everything thee thou"))  # and the old "thee"
+_NO_THING = frozenset(_words("something anything nothing everything thee thou"))  # "thee", "thou": old pronouns
 _OBJECT_PRONOUNS = frozenset(["him", "her", "it", "them", "him", "itself", "themselves"])
 _RELATIVES = frozenset({"that", "which", "who", "whose", "where"})
 _CONJUNCTIONS = frozenset(
@@ -355,6 +355,8 @@ _ART_NOUNS = frozenset({"art", "painting", "illustration", "photography", "drawi
 _NO_OBJECT_VERBS = frozenset(
     _words("glow shine sparkle shimmer glitter twinkle gleam glisten flicker swirl drift float fall dangle sway")
 )
+# Which way a verb of turning, facing or reaching goes, said right after it ("facing down", "looking upward")
+_WAYS = frozenset(_words("up down upward upwards downward downwards forward forwards backward backwards sideways"))
 # Verbs whose past participle is spelt as the verb ("cut", "set"): after a thing that cannot act, it is the participle
 _SAME_PARTICIPLE_VERBS = frozenset(_words("cut put set split spread shut"))
 # Nouns of a surface's look ("a floral pattern", "a glossy finish"): their words describe the thing that has them.
@@ -1220,6 +1222,8 @@ _INTO_THE_CAMERA = re.compile(
     r"(?:the\s+)?camera\b(?=\s*(?:[,.;!?]|$|\band\b|\bwith\b))",  # not "at the camera on a tripod": a camera there
     re.IGNORECASE,
 )
+# "painted by A, part by B": B is one of the picture's makers, as after "by"
+_PART_BY = re.compile(r"\bpart by\b", re.IGNORECASE)
 # "for sale croquet game": a shop listing's words, no thing "sale"
 _FOR_SALE = re.compile(r"\bfor sale\b", re.IGNORECASE)
 # "a family at dinner": at a meal is eating it, no place beside a thing called "dinner"
@@ -2041,7 +2045,7 @@ def _plain_rewrites(text: str) -> str:
     text = _MADE_WHOLLY.sub(r"\1 ", text)  # "made entirely of glass": made of glass
     text = _CONTACT_CLAUSE.sub(_contact_clause, text)  # "the tie he is wearing is striped": the tie is
     text = _CENTERED_TAG.sub(r"\1 in the center of the image ", text)  # ", centered,": where the subject is
-    text = re.sub(r"\bpart by\b", "by", text, flags=re.IGNORECASE)  # "part by gerhard richter": one of its makers
+    text = _PART_BY.sub("by", text)  # "part by gerhard richter": one of its makers
     text = _BODY_LEVEL.sub(_body_level, text)  # "lifted up to chin level": lifted up
     text = _ANIMAL_GROUP.sub(_animal_group, text)  # "an owl family": a family of owls
     text = _AT_A_MEAL.sub(r"eating \1", text)  # "a family at dinner": eating dinner
@@ -5614,10 +5618,6 @@ class _Parser:
             self.out.action(subject, token.word, None, way)
             if way is not None:
                 self.out.checks[-1].pop("object", None)
-
-
-# Which way a verb of turning, facing or reaching goes, said right after it ("facing down", "looking upward")
-_WAYS = frozenset(_words("up down upward upwards downward downwards forward forwards backward backwards sideways"))
 
 
 _WRAPPED = re.compile(r'^\s*(?:"([^"]+)"|“([^”]+)”)\s*[.!]?\s*$')
