@@ -238,6 +238,8 @@ _DETERMINERS = frozenset(
     )
 )
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"])
+# what opens a noun phrase and nothing else ("that" and "this" open clauses too)
+_ARTICLES_AND_POSSESSIVES = frozenset(["a", "an", "the", "his", "her", "their", "its", "my", "our", "your"])
 _ORDINALS = frozenset(_words("first second third fourth fifth sixth last"))
 _QUANTIFIERS = frozenset(["some", "several", "many", "few", "multiple", "numerous", "various", "lots", "plenty"])
 _EXTRA_NUMBERS = {
@@ -1965,6 +1967,17 @@ class _Token:
     opens: bool = False  # the first word of a sentence (its capital says nothing of a name)
 
 
+def _a_place_at_a_time(tokens: list[_Token], n: int) -> bool:
+    """ "Athens at sunset", "Paris in the morning": a capitalised word opening a sentence and followed at once by
+    the time of day is a place's name (its capital is its own, not the sentence's); it had asked "Are there
+    athens?". A plural the dictionary knows is still things ("Zebras at sunset")."""
+    following = [t.word for t in tokens[n + 1 : n + 4]]
+    if following[:1] not in (["at"], ["in"], ["during"]):
+        return False
+    when = following[2:3] if following[1:2] == ["the"] else following[1:2]
+    return bool(when) and when[0] in _TIMES_OF_DAY
+
+
 def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     quotes: list[str] = []
 
@@ -1997,7 +2010,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _WEIGHTS.sub(" , ", text)
     tokens = [_Token(raw.lower().replace("’", "'"), raw) for raw in _TOKEN.findall(text)]
     for n, token in enumerate(tokens):
-        token.opens = n == 0 or tokens[n - 1].word in {".", "!", "?"}
+        token.opens = (n == 0 or tokens[n - 1].word in {".", "!", "?"}) and not _a_place_at_a_time(tokens, n)
     for token in tokens:
         if token.word.startswith("\x00"):
             token.tag, token.value = "QUOTE", token.word.strip("\x00")
@@ -2669,7 +2682,17 @@ def _tag(tokens: list[_Token]) -> None:
         ):
             token.tag = "VERB"
         elif (
-            _is_past(word)
+            (
+                _is_past(word)
+                # "a chef cut the onions", "a man lit a candle": a past tense that is also a state ("cut", "lit")
+                # is the verb when what it acts on follows ("knee bent a little": how much, no object)
+                or (
+                    lexicon.is_past_form(word)
+                    and following in _ARTICLES_AND_POSSESSIVES
+                    and i + 2 < len(words)
+                    and words[i + 2] not in {"little", "bit", "lot"}
+                )
+            )
             and previous is not None
             and (
                 previous.tag in {"WORD", "COP", "PRON", "ADV", "RELPRON", "OBJPRON"}
@@ -3133,10 +3156,7 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         # "a baby is sleeping", "a giant": after "a"/"an" with nothing between, a word that is also a noun names it
         # ... and after "his"/"her" too ("a woman holding her baby": her baby, not a woman who is baby)
         and not (
-            len(rest) == 1
-            and count is None
-            and words[0].word in {"a", "an", "the", "his", "her", "their", "its", "my", "our", "your"}
-            and lexicon.is_noun(last)
+            len(rest) == 1 and count is None and words[0].word in _ARTICLES_AND_POSSESSIVES and lexicon.is_noun(last)
         )
     ):
         # an adjective with no noun: "the cat is fluffy"; kept as modifiers of the previous entity by the caller
@@ -4268,6 +4288,9 @@ class _Parser:
             if tag == "RELPRON":
                 self.topic = self.last or self.topic
                 self.i += 1
+                antecedent = self.last
+                if antecedent is not None and self._object_gap_clause(antecedent):
+                    self.topic = self.last = antecedent  # what follows the clause says more of the thing
                 continue
             if tag == "COP" and self._backdrop_is():
                 continue
@@ -5129,6 +5152,44 @@ class _Parser:
             j += 1
         return j < len(self.tokens) and self.tokens[j].tag == "PRON"
 
+    def _object_gap_clause(self, antecedent: _Entity) -> bool:
+        """A clause after "that"/"which" whose subject comes first and whose object is the thing just named: "a
+        bone that dogs love", "a cake that the boy ate", "a castle that children built" (the dogs love the bone; it
+        had read a thing "dogs love" and "Are the kids drew?"). Only a subject that can act (a person or an animal)
+        and a verb with nothing after it in its clause: "a girl that the dog chased" too, but not "a man who drinks
+        water" (the verb comes first) nor "a wall that ivy covers the top of" (an object follows)."""
+        start = j = self.i
+        if j < len(self.tokens) and self.tokens[j].word in _DETERMINERS:
+            j += 1
+        if j >= len(self.tokens) or self.tokens[j].tag != "WORD" or not _is_animate(self.tokens[j].word):
+            return False
+        verb = j + 1
+        if verb >= len(self.tokens) or self.tokens[verb].tag == "JOIN":
+            return False
+        word = self.tokens[verb].word
+        lemmas = lexicon.verb_lemmas(word)
+        plural_subject = _is_plural(self.tokens[j].word)
+        agrees = (
+            lexicon.is_past_form(word)
+            or _is_past(word)
+            or (word.endswith("s") and not plural_subject)
+            or (plural_subject and word in lemmas)
+        )
+        if not lemmas or not agrees or word in _DETERMINERS or (_is_plural(word) and lexicon.is_noun(word)):
+            return False
+        after = verb + 1
+        if not (after >= len(self.tokens) or self.tokens[after].tag in {"PUNCT", "CONJ", "PREP", "REL", "PLACE"}):
+            return False
+        self.tokens[verb].tag = "VERB"  # the subject's words end before it
+        self.i = start
+        subject, _ = self.noun_phrase()
+        if subject is None or self.i != verb:
+            self.i = start
+            return False
+        self.out.action(subject, word, antecedent)
+        self.i = after
+        return True
+
     def _ends_here(self, j: int) -> bool:
         """Does a clause or list item end at token j (the end, a stop, a comma, a conjunction, a preposition, or
         the next item of a list written without commas: "knees together feet apart")?"""
@@ -5365,8 +5426,16 @@ class _Parser:
                     if things:  # "full of bubbles, the middle one is blue": no thing; the clause is read again
                         self.i = start - 1
                     break
-                if things and self.peek() is not None and self.peek().tag in {"VERB", "COP", "AUX"}:
-                    # "a table covered with books, and a lamp stands by it": the lamp opens a clause of its own
+                if (
+                    things
+                    and self.peek() is not None
+                    and (
+                        self.peek().tag in {"VERB", "COP", "AUX"}
+                        or (self.tokens[start - 1].word == "," and self.peek().tag in {"REL", "PLACE"})
+                    )
+                ):
+                    # "a table covered with books, and a lamp stands by it": the lamp opens a clause of its own;
+                    # "a table covered with a cloth, a vase on the shelf": so does the vase, placed elsewhere
                     self._retract(thing)
                     self.i = (
                         start

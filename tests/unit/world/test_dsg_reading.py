@@ -2717,3 +2717,37 @@ def test_the_last_reviews_sentences():
     assert coverage.covered(coverage.Question("p", "attribute other", "attribute", ("portrait", "digital art")), tag)
     assert not coverage.covered(coverage.Question("p", "attribute other", "attribute", ("portrait", "art")), tag)
     assert not [q for q in questions("a portrait of a woman, vintage hair style") if "style of" in q]
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # the object of a clause after "that" is the thing named before it; the clause's subject does it
+        ("a cake that the boy ate", "Is the boy eating the cake?", "Is the boy ate?"),
+        ("a sandcastle that children built on the beach", "Are the children building the sandcastle?", None),
+        ("a bone that dogs love", "Are the dogs loving the bone?", "Is there a dogs love?"),
+        ("a girl that the dog chased", "Is the dog chasing the girl?", None),
+        # a past tense that is also a state is the verb when what it acts on follows
+        ("a chef cut the onions", "Is the chef cutting the onions?", "Is the chef cut?"),
+        ("a man lit a candle", "Is the man lighting the candle?", None),
+        # a place's name opening the prompt, the time of day after it
+        ("Athens at sunset", "Is Athens in the image?", "Are there athens?"),
+        ("Paris in the morning, a cafe", "Is Paris in the image?", "Are there paris?"),
+        # an item after a covering list's comma with a place of its own opens a clause of its own
+        ("a table covered with a cloth, a vase on the shelf", "Is the vase on the shelf?", "Is the vase on the table?"),
+    ],
+)
+def test_object_clauses_past_tenses_with_objects_places_at_a_time_and_a_covering_lists_end(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert unwanted is None or unwanted not in asked
+
+
+def test_what_the_last_rules_must_leave_alone():
+    """A participle state before a noun or a measure stays a state; a relative clause whose verb comes first is
+    the clause's subject's; a plural the dictionary knows stays things at a time of day."""
+    assert "Is the hair cut?" in questions("a woman with cut hair")
+    assert not [q for q in questions("knee bent a little, foot at chest level") if "bending" in q]
+    assert "Is the man drinking the water?" in questions("a man who drinks water")
+    assert "Are there zebras?" in questions("Zebras at sunset")
+    assert "Is the mug on the desk?" in questions("a desk covered with papers, books and a mug")
