@@ -2521,7 +2521,16 @@ def _tag(tokens: list[_Token]) -> None:
                 and previous is not None
                 and (previous.word in _DETERMINERS or previous.tag in {"WORD", "REL"})
                 and previous.word not in _SUBJECT_PRONOUNS
-                and (following is None or following in ".,;:!?" or following in {"full", "of", "and", "with"})
+                and (
+                    following is None
+                    or following in ".,;:!?"
+                    or following in {"full", "of", "and", "with"}
+                    # "a watering can on a table": a modal is followed by what can be done ("a dog can run")
+                    or not (
+                        following in {"not", "be", "also", "still", "only", "never", "easily", "just"}
+                        or following in lexicon.verb_lemmas(following)
+                    )
+                )
             )
         ):
             token.tag = "AUX"
@@ -3419,7 +3428,34 @@ class _Parser:
         if word in {"him", "her"}:
             candidates = [e for e in (self.topic, self.last_topic, *others) if e is not None and e is not excluded]
             return next((e for e in candidates if _is_animate(e.noun)), candidates[0] if candidates else None)
-        return next((e for e in others if not e.plural), self.last_topic)
+        # Where a later thing is placed ("on it", "behind it"), "it" is what the clause or the sentence is about,
+        # not the last thing named: "the smoothie has cinnamon on it", "the court is green with lines on it" (the
+        # clause's topic); "a bridge over a river, a boat passing beneath it", "a loaf on a board, crumbs
+        # scattered around it" (the sentence's subject). After a noun, "with" keeps it the noun's ("a pot with a
+        # sign on it"), which is the last single thing named.
+        if self.relating is not None:
+            clause = []
+            for t in reversed(self.tokens[: self.i]):
+                if t.tag == "PUNCT":
+                    break
+                clause.append(t)
+            owner = next(((n, t) for n, t in enumerate(clause) if t.word == "with" or t.tag == "HAVE"), None)
+            if owner is None:
+                about = self.sentence_subject
+            elif owner[1].word != "with" or (owner[0] + 1 < len(clause) and clause[owner[0] + 1].tag != "WORD"):
+                about = self.topic
+            else:
+                about = None
+            if (
+                about is not None
+                and about is not self.relating
+                and about in others
+                and not about.plural
+                and not _is_person(about.noun)
+            ):
+                return about
+        # "a boat rowed by a fisherman passing beneath it": "it" is never a person
+        return next((e for e in others if not e.plural and not _is_person(e.noun)), self.last_topic)
 
     def _weather_of(self, noun: str) -> None:
         """ "in the rain", "a lighthouse in the fog": the weather, asked as English asks it ("Is it foggy in the

@@ -2751,3 +2751,26 @@ def test_what_the_last_rules_must_leave_alone():
     assert "Is the man drinking the water?" in questions("a man who drinks water")
     assert "Are there zebras?" in questions("Zebras at sunset")
     assert "Is the mug on the desk?" in questions("a desk covered with papers, books and a mug")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a modal "can" is followed by what can be done; otherwise it is the container
+        ("a rusty watering can on a shelf", "Is the watering can on the shelf?", None),
+        ("a dented soda can beside a cup", "Is the soda can dented?", None),
+        # "it" is never a person
+        ("a canoe paddled by a girl gliding under it, a footbridge", None, "Is the canoe under the girl?"),
+        # where a later thing is placed, "it" is what the sentence is about ...
+        ("a stone arch over a stream, a small raft drifting beneath it", "Is the raft under the arch?", None),
+        ("a cake on a wooden tray, sprinkles scattered around it", "Are the sprinkles near the cake?", None),
+        # ... or what the clause is about, when it has the thing ("the mug has steam above it")
+        ("There is a bowl on a mat. The bowl has a spoon in it.", "Is the spoon inside the bowl?", None),
+        # ... but after a noun, "with" keeps it that noun's
+        ("a lamp in a clay pot with a paper tag on it", "Is the tag on the pot?", "Is the tag on the lamp?"),
+    ],
+)
+def test_a_modal_can_and_what_it_stands_for(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted is None or wanted in asked
+    assert unwanted is None or unwanted not in asked
