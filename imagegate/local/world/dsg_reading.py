@@ -172,6 +172,7 @@ ATTRIBUTE_KINDS: dict[str, str] = {
             frosted inflated deflated spilled overflowing steaming smoking tangled knotted upside-down sleeping
             sitting standing lying running flying swimming kneeling crouching leaning resting waiting sunken upright
             submerged flipped crushed bloody hollow stuffed loaded packed half-eaten eaten unopened sealed filled
+            mid-air midair airborne
             """
         )
     },
@@ -855,6 +856,8 @@ _PLACING_RELATIONS = frozenset(
     {"above", "below", "under", "behind", "in front of", "left of", "right of", "between", "next to", "near"}
 )
 # Adverbs that say how a thing is posed or placed ("the arms are down", "head forward"): a state of it.
+# States said only after their noun ("a dog asleep", never "an asleep dog")
+_POSTPOSITIVE_STATES = frozenset(_words("asleep awake afloat adrift aglow ablaze alive aloft mid-air midair"))
 _POSE_ADVERBS = frozenset(
     _words(
         """
@@ -1233,6 +1236,19 @@ _AT_A_MEAL = re.compile(
     r"\bat\s+(breakfast|brunch|lunch|dinner|supper)\b(?!\s+(?:break|time|table|party))", re.IGNORECASE
 )
 _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGNORECASE)
+# "Flat vector illustration for a banking app: ...", "a poster for a jazz night, ...": what the picture is for, no
+# thing in it (only when the purpose ends its item, so "a poster for a concert on a wall" is read as written)
+_MADE_FOR = re.compile(
+    r"\b(illustration|poster|banner|logo|icon|ad|advert|advertisement|flyer|thumbnail|mockup|artwork|design)"
+    r"\s+for\s+(?:(?:an?|the|my|our|your)\s+)?(?:[a-z-]+\s+){0,2}[a-z-]+(?=\s*(?:[:,.;]|$))",
+    re.IGNORECASE,
+)
+# "a kitchen counter seen from the side": the view the picture is taken from, no state of the counter
+_SEEN_FROM = re.compile(
+    r"\s*\b(?:seen|viewed|shot|photographed)\s+from\s+(?:the\s+)?(side|front|back|rear|above|top|below)\b",
+    re.IGNORECASE,
+)
+_VIEW_FROM = {"above": "top view", "top": "top view", "below": "low angle view"}
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(?:©|\(c\))[^,;]*?(?=[,;]|\.(?:\s|$)|$)", re.IGNORECASE)
@@ -2068,6 +2084,9 @@ def _plain_rewrites(text: str) -> str:
     text = _EXERCISE_NAMES.sub(r"\1-\2", text)
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
+    views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]
+    if views:  # said as the picture's tag, at the end, so what followed it stays the thing's
+        text = _SEEN_FROM.sub("", text) + "".join(f" , {view}" for view in views)
     return _BOUNDED_COUNT.sub(_bounded_count, text)  # "more than ten chairs": at least eleven
 
 
@@ -2168,6 +2187,7 @@ _STYLE_ITEM = re.compile(
     r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism"
     r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot)"
     r"|mixed media|screen ?print|silk ?screen(?: print)?|woodcut|linocut|lithograph|collage|gouache"
+    r"|(?:oil|acrylic|ink|watercolou?r|gouache|charcoal|pastel|pencil|graphite|tempera) on (?:canvas|paper|panel|board|linen)"
     r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,3}style)\s*(?=[,;.]|$)"
 )
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
@@ -2239,6 +2259,8 @@ def _style_item_question(phrase: str) -> str | None:
         return f"Does the image look like {phrase.removeprefix('trending on ')} art?"
     if phrase.endswith(("render", "rendering", "photo", "photograph", "snapshot")):
         return f"Is the image {_article(phrase)} {phrase}?"
+    if " on " in phrase:  # "oil on canvas": the medium on what it is laid on
+        return f"Is the image {phrase}?"
     return None
 
 
@@ -3249,7 +3271,8 @@ class _Parser:
         prompt = _SHAPE_OF.sub(r"\1-shaped", prompt)
         prompt = _STOCK_TAG.sub(_stock_tag, prompt)
         prompt = _GIVEN_NAME.sub(_given_name, prompt)
-        text, self.settings = _multiword_settings(_SPACED_UNITS.sub(r"\1\2", prompt))
+        # what the picture is for goes before its kind is read ("vector illustration for a banking app:")
+        text, self.settings = _multiword_settings(_MADE_FOR.sub(r"\1", _SPACED_UNITS.sub(r"\1\2", prompt)))
         self.tokens, self.quotes = _tokens(text)
         _tag(self.tokens)
         _quotes_after_their_nouns(self.tokens)
@@ -3541,12 +3564,16 @@ class _Parser:
         if (
             last_word in _ART_NOUNS
             and last_word not in _MEDIUM_NOUNS
-            and len(head.split()) > 1
-            and head.split()[-2] in _ART_STYLES
+            # "food photography of a smoothie bowl": photography is never a thing made on something
+            and (
+                (len(head.split()) > 1 and head.split()[-2] in _ART_STYLES)
+                or (last_word == "photography" and (len(head.split()) > 1 or phrase.attributes))
+            )
             and nxt is not None
             and nxt.word == "of"
         ):
-            self.out.setting("style", head[:64])  # "a graffiti art of the text", "pixel art of a fox": the image
+            # "a graffiti art of the text", "pixel art of a fox", "portrait photography of a woman": the image
+            self.out.setting("style", " ".join([w for w, _ in phrase.attributes] + head.split())[:64])
             self.i += 1
             return self.noun_phrase(generic=generic)
         if last_word in _MEDIUM_NOUNS and nxt is not None and nxt.word == "of":
@@ -5012,6 +5039,8 @@ class _Parser:
                             self.group = self.listed  # "A, B and C": the "and" makes the comma list one subject
                         self.listed = [*(self.listed or [self.topic]), entity] if listed else [entity]
                         self.group = [*(self.group or [self.topic]), entity] if joined else [entity]
+                        if joined:
+                            self._share_postpositive_states(entity)
                         self.topic = entity
                         self.sentence_subject = self.sentence_subject or entity
                         wearer = self.sentence_subject
@@ -5038,6 +5067,8 @@ class _Parser:
                         and nxt.tag == "ADV"
                         and nxt.word in _POSE_ADVERBS
                         and self._ends_here(self.i + 1)
+                        # "a toddler and a dog asleep together": the two are together, no pose of the dog's
+                        and not (nxt.word == "together" and len(self.group) > 1)
                     ):
                         self.out.attribute(entity, nxt.word, "state")  # "head forward, arms down"
                         self.i += 1
@@ -5150,6 +5181,19 @@ class _Parser:
             and last is not None
             and _is_animate(last.noun)
         )
+
+    def _share_postpositive_states(self, last: _Entity) -> None:
+        """ "a toddler and a dog asleep", "a boat and a raft afloat": a state that only ever follows its noun, after
+        the last of things joined by "and", is said of each of them (it had been the dog's alone)."""
+        said = [
+            c
+            for c in self.out.checks
+            if c.get("parent") == last.id and c["kind"] == "attribute" and c["attribute"] in _POSTPOSITIVE_STATES
+        ]
+        for other in self.group:
+            if other is not last:
+                for check in said:
+                    self.out.attribute(other, check["attribute"], check["attributeKind"])
 
     def _share(self, start: int) -> None:
         """Checks made since `start` about the clause's subject hold for each subject joined to it by "and"

@@ -2774,3 +2774,28 @@ def test_a_modal_can_and_what_it_stands_for(prompt, wanted, unwanted):
     asked = questions(prompt)
     assert wanted is None or wanted in asked
     assert unwanted is None or unwanted not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a state said only after its noun, after things joined by "and", is each one's; "together" is no pose
+        ("a puppy and a kitten asleep together in a basket", "Is the puppy asleep?", "Is the kitten together?"),
+        ("a pair of red boots mid-air above a puddle", "Are the boots mid-air?", "Is there a boots mid-air?"),
+        # photography of something, and a medium laid on its support, are how the picture is made
+        ("wildlife photography of a heron", "Is the image in a wildlife photography style?", "Is there a photography?"),
+        ("a lighthouse at dusk, acrylic on canvas", "Is the image acrylic on canvas?", "Is there acrylic?"),
+        # the view the picture is taken from is no state of the thing
+        ("a lighthouse seen from below, with gulls", "Is the image a low angle view?", "Is the lighthouse seen?"),
+        # what the picture is made for is no thing in it
+        ("Minimal line illustration for a yoga studio: a woman stretching", None, "Is there a yoga studio?"),
+    ],
+)
+def test_postpositive_states_purposes_views_and_media(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted is None or wanted in asked
+    assert unwanted not in asked
+
+
+def test_a_purpose_in_the_middle_of_a_sentence_is_read_as_written():
+    assert "Is there a wall?" in questions("a poster for a concert on a wall")
