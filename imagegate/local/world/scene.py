@@ -404,6 +404,9 @@ _SEATS = frozenset(
 _PLACING_VERBS = frozenset(
     word_list("put place set lay leave lean drop throw toss hang stack pile pour spread sprinkle push pull drag kick")
 )
+# Relations that say what holds a thing up or in, or where it is above or below: one of these given to an item
+# of a covering list puts it there instead of on the surface ("next to", "near", "behind" only say what is by it).
+_SUPPORTS = frozenset({"on top of", "under", "inside", "above", "below"})
 # Participles of a surface with things spread on it, before "with": "a desk covered with papers".
 _SPREAD_WITH = frozenset(word_list("covered strewn littered cluttered piled heaped scattered stacked loaded laden"))
 # Participles saying what is on, around or over a thing ("..., lit by a bulb", "..., framed by vines").
@@ -602,6 +605,7 @@ class _Parser:
     def __init__(self, prompt: str) -> None:
         self.tokens, self.quoted = tokenize(prompt)
         self.proper = _proper_nouns(prompt)  # capitalised mid-sentence: a name ("in Venice", "in Times Square")
+        self.capitalised = _capitalised(prompt)  # written with a capital anywhere, a sentence's first word too
         self.spec = SceneSpec()
         self.pending = _Pending()
         self.subject: int | None = None  # the entity the clause is about
@@ -624,7 +628,7 @@ class _Parser:
         self.owned_garment = False  # the garment just named is worn by whom "his" / "her" / "their" says
         self.covering: int | None = None  # "a desk covered with papers, a lamp and a mug": what they all lie on
         self.covering_listed = False  # a comma came in the covering's list: "and" ends the list, not the covering
-        self.laid: Relation | None = None  # the list's last item put on the covering, until its own place is said
+        self.laid: list[Relation] = []  # the list's items put on the covering, until their own place is said
 
     def parse(self) -> SceneSpec:
         i = 0
@@ -866,6 +870,8 @@ class _Parser:
             return None  # "a cup but no saucer", "a cat directly above", "she has": a pronoun, adverb or auxiliary
         if head.endswith("ing") and j + 1 < len(self.tokens) and self.tokens[j + 1] in _NEVER_HEADS:
             return None  # "a woman with an umbrella crossing at the corner": a verb and its preposition
+        if next_kind == "word" and self._name(j):
+            return 2, "object", (f"{word} {head}", False)  # "Los Angeles", "New Orleans": a name, as written
         plural = next_value[1] if next_kind == "object" else (head != lemma(head) and _looks_plural(head))  # type: ignore[index]
         return 2, "object", (lemma(f"{word} {head}"), plural)
 
@@ -1029,9 +1035,13 @@ class _Parser:
         just_placed = bool(relations) and last is not None and relations[-1].object == last != self.subject
         if word in _POSTURES and self.noun_end == i and just_placed and not self.joined and self.subject is not None:
             # "a desk lit by a bulb hanging from the ceiling": the thing just named hangs, as only it can; "a dog
-            # on a rug lying next to a cat": the dog lies (one who can take any posture keeps it)
+            # on a rug lying next to a cat": the dog lies (one who can take any posture keeps it); "a hat on a man
+            # sitting on a bench": a thing can sit too, but a person or an animal named right before takes a
+            # posture before a thing does (the man sits on the bench, the hat stays on him)
             entities, verb = self.spec.entities, _POSTURES[word]
-            if _takes_posture(entities[last].cls, verb) and not _takes_posture(entities[self.subject].cls, verb):
+            subject, named = entities[self.subject].cls, entities[last].cls
+            livelier = _animate(named) and not _animate(subject)
+            if _takes_posture(named, verb) and (livelier or not _takes_posture(subject, verb)):
                 self.subject = last
         if self.subject is not None and word in _POSTURES:
             # "a man standing between two women", "a wombat sits in a chair": where he is, and his posture
@@ -1098,7 +1108,7 @@ class _Parser:
         self.clause_nouns += 1
         if self.covering is not None and self.covering != index and not self.relation and self.holder is None:
             self._add_relation(index, "on top of", self.covering)
-            self.laid = self.spec.relations[-1]
+            self.laid.append(self.spec.relations[-1])
         if self.holder is not None and not self.relation and self.holder[0] != index:
             container, held_as = self.holder
             self._add_relation(index, held_as, container)  # drawn in (or on) it
@@ -1311,12 +1321,14 @@ class _Parser:
             )
             if same or mirrored:
                 return  # said again: the same relation
-        laid = self.laid
-        own = (relation, obj) != (laid.relation, laid.object) if laid is not None else False
-        if laid is not None and laid.subject == subject and own and laid in self.spec.relations:
-            # "a table covered with a cloth, a vase on the shelf": an item given its own place is no item of the
-            # list ("strewn with maps, a compass and a telescope" lie on it)
-            self.spec.relations.remove(laid)
+        for laid in [r for r in self.laid if r.subject == subject and r in self.spec.relations]:
+            # "a table covered with a cloth, a vase on the shelf", "..., a mug and a stapler on the shelf": an item
+            # given its own support or container, or placed by the covered thing itself ("a bench covered with
+            # leaves, a squirrel next to it"), is no item of the list; one placed only beside another thing still
+            # lies on the surface ("a desk covered with papers, a mug next to the laptop": on the desk, by it)
+            own = (relation, obj) != (laid.relation, laid.object)
+            if own and (relation in _SUPPORTS or obj == laid.object):
+                self.spec.relations.remove(laid)
         self.spec.relations.append(Relation(subject, relation, obj, obj2))
         if subject in self.twins and self.twins[subject] != obj:  # "two cats, one orange and one grey, on a sofa"
             self._add_relation(self.twins[subject], relation, obj, obj2)
@@ -1340,8 +1352,8 @@ class _Parser:
             # "a desk with a lamp on it": the with-phrase's owner; "people swimming in it" with no owner named:
             # nothing to place by (the next thing named is no object of it)
             owner = self.with_owner
-            if owner is None and self.laid is not None and self.laid.subject == self.subject:
-                owner = self.laid.object  # "a bench covered with leaves, a squirrel under it": the covered thing
+            if owner is None and self.laid and self.laid[-1].subject == self.subject:
+                owner = self.laid[-1].object  # "a bench covered with leaves, a squirrel under it": the covered thing
             if owner is not None and self.tokens[i + length] == "them" and self.spec.entities[owner].count == 1:
                 # "cyclists in jerseys on a road, with peaks behind them": "them" is several things named before, the
                 # sentence's subject when it is several, else the last several
@@ -1531,7 +1543,7 @@ class _Parser:
         elif value == "and" and not self.covering_listed:
             self.covering = None  # "a wall covered with ivy and a bench near it": the list was one thing
         if value in _CLAUSE_ENDS:
-            self.covering = self.laid = None
+            self.covering, self.laid = None, []
             self.doer = self.sentence_head = None
             self.subject = None
             self.relation = None
@@ -1646,7 +1658,9 @@ class _Parser:
                 if self.tokens[i + 1 : i + 2] == ["by"] and word not in _STATIVE_PARTICIPLES:
                     self.passive = verb_lemma(word)  # "a ball thrown by a girl": the girl throws it
             return
-        if self._is_head(i):
+        if self._is_head(i) and self._name(i):
+            self._on_object(i, 1, (word, False))  # "Athens at sunset", "a cafe in Paris": one place, as written
+        elif self._is_head(i):
             self._on_object(i, 1, (lemma(word), word != lemma(word) and _looks_plural(word)))
         elif (
             (_is_modifier(word) or self._ly_adjective(i))
@@ -1705,6 +1719,18 @@ class _Parser:
         a relative one right after its noun ("a dog that ate my homework")? Then it is no thing and no modifier."""
         before = self.tokens[i - 1] if i else ""
         return before in _PERSONAL_PRONOUNS or (before in {"who", "which", "that"} and self.noun_end == i - 1)
+
+    def _name(self, i: int) -> bool:
+        """Is the word at i a name ("Athens", "Paris", "Texas", "a Triceratops"): written with a capital, and
+        no plural of a noun the dictionary lists, nor the plural of a singular it lists as a noun ("Boats at
+        dusk", "two Cats" are plurals), nor in "-ies", English's plural of a "-y" noun, which names hardly end
+        in. A name's -s is part of it: one thing, never several "athen"s. A capital opening a sentence says
+        nothing of its own, so an unlisted plural there ("Axolotls in a tank") reads as a name: the dictionary
+        is all the parse has to tell them apart."""
+        word = self.tokens[i]
+        if word not in self.capitalised or not _looks_plural(word) or word in vocab.SYNONYMS or word.endswith("ies"):
+            return False
+        return not lexicon.noun_lemmas(word) and not lexicon.is_noun(lemma(word))
 
     def _is_head(self, i: int) -> bool:
         """An unknown word is a head noun when a phrase is open and a boundary follows it."""
@@ -1991,6 +2017,11 @@ def _adverb_only(word: str) -> bool:
 def _function_word(word: str) -> bool:
     """A pronoun, auxiliary, conjunction or the like (_NOT_NOUNS), or an adverb: no part of a compound noun."""
     return word in _NOT_NOUNS or _adverb(word)
+
+
+def _capitalised(prompt: str) -> frozenset[str]:
+    """The words written with a capital anywhere in the prompt, a sentence's first word too (_Parser._name)."""
+    return frozenset(m.group(0).lower() for m in re.finditer(r"[A-Za-z][A-Za-z'-]*", prompt) if m.group(0)[0].isupper())
 
 
 def _proper_nouns(prompt: str) -> frozenset[str]:

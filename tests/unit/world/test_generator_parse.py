@@ -679,3 +679,52 @@ def test_a_word_ending_like_a_garment_that_is_none_holds_what_is_in_it():
     for prompt in ("shoes in a wardrobe", "a dress hanging in a wardrobe"):
         assert [r.relation for r in parse_prompt(prompt).relations] == ["inside"]
     assert not parse_prompt("a diver in a wetsuit").relations  # a garment still is worn
+
+
+def test_a_posture_after_one_who_wears_or_carries_a_thing_is_theirs_not_the_things():
+    """A thing can sit or lie too, but a person or an animal named right before the posture takes it: "a scarf on
+    a dog lying on a porch" is a dog lying on the porch with a scarf on it (the scarf kept the posture, and the
+    place: it lay on the porch)."""
+    spec = parse_prompt("a scarf on a dog lying on a porch")
+    assert [(e.cls, e.actions) for e in spec.entities if e.actions] == [("dog", ["lie"])]
+    relations = placed("a scarf on a dog lying on a porch")
+    assert {("scarf", "on top of", "dog"), ("dog", "on top of", "porch")} <= relations
+    assert ("scarf", "on top of", "porch") not in relations
+    assert ("cat", "on top of", "cushion") in placed("a crown on a cat sitting on a cushion")
+    # one who can take the posture named first keeps it; two things: the first keeps it (as before)
+    assert [e.cls for e in parse_prompt("a dog on a rug lying by the door").entities if e.actions] == ["dog"]
+    assert "stand" in parse_prompt("a lamp beside a vase standing on a table").entities[0].actions
+
+
+def test_an_item_of_a_covering_list_placed_only_beside_another_thing_still_lies_on_the_surface():
+    relations = placed("a counter cluttered with jars, a knife next to the toaster")
+    assert {("knife", "on top of", "counter"), ("knife", "next to", "toaster")} <= relations
+    # a support or container of its own takes every item it is said of off the surface, not only the last
+    relations = placed("a counter cluttered with jars, a cup and a plate in the sink")
+    assert {("cup", "inside", "sink"), ("plate", "inside", "sink")} <= relations
+    assert not {("cup", "on top of", "counter"), ("plate", "on top of", "counter")} & relations
+    # beside the covered thing itself: not on it
+    relations = placed("a bench covered with snow, a sled next to it")
+    assert ("sled", "next to", "bench") in relations and ("sled", "on top of", "bench") not in relations
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        ("Memphis at dusk", "memphis"),
+        ("Brussels in the rain", "brussels"),
+        ("a harbour in Marseilles", "marseilles"),
+        ("a diner in Dallas at night", "dallas"),
+        ("a street in Los Angeles", "los angeles"),
+    ],
+)
+def test_a_capitalised_name_ending_in_s_is_one_thing_named_as_written(prompt, name):
+    """A name's -s is no plural: one Memphis, never several "memphi"s (opening the sentence or not)."""
+    spec = parse_prompt(prompt)
+    assert [(e.cls, e.count) for e in spec.entities if e.cls == name] == [(name, 1)]
+    assert all(e.count == 1 for e in spec.entities if name.startswith(e.cls[:4]))
+
+
+def test_a_capitalised_plural_of_a_noun_the_dictionary_lists_is_still_several():
+    assert [(e.cls, e.count) for e in parse_prompt("Gulls at dawn").entities] == [("gull", None)]
+    assert next((e.cls, e.count) for e in parse_prompt("Two Owls In A Barn").entities) == ("owl", 2)
