@@ -14,7 +14,8 @@ djghosh13/geneval evaluation/evaluate_images.py, where it has one):
 - colour: EVERY instance of the subject has that colour (GenEval classifies each detected object); a colour
   word the world has no paint for is None;
 - attribute: the world draws a one-word adjective as an attribute code on the object (concepts.attribute_code),
-  so the code present on every instance is True and missing is False; a phrase ("covered in snow") is None, as
+  so the code present on every instance is True and missing is False; a size ("small", "large") also needs no
+  code of the opposite size on it, so the two are never both True of one thing; a phrase ("covered in snow") is None, as
   the world draws single words only; a word of taste (concepts.TASTE_WORDS: "beautiful") is None too. (An object asked for more attributes than it has rows for, three, two when
   small, reads False on the rest: the world's limit, like a model's, and rare in prompts);
 - action: drawn as concepts.action_code(verb) on the agent, read back like an attribute (same rule), and the
@@ -85,6 +86,11 @@ _HELD_BY_ONE = frozenset({"on", "under", "inside"})
 # What names written text itself and nothing else (the evaluator asks "Is the word "broken" made of glass?" of it;
 # "letter", "title" or "message" may be things: "a red letter on a desk").
 _TEXT_NOUNS = frozenset({"text", "word", "words", "lettering", "writing"})
+# Size words of the two opposite sides (general English): a thing drawn with a word of one side is no thing of the
+# other, whatever else it carries ("three large elephants ... two are small" drawn on all three: neither holds).
+_SMALL_WORDS = frozenset({"small", "tiny", "little", "miniature", "petite"})
+_LARGE_WORDS = frozenset({"large", "big", "huge", "giant", "gigantic", "enormous", "massive"})
+_OPPOSITE_SIZES = {**dict.fromkeys(_SMALL_WORDS, _LARGE_WORDS), **dict.fromkeys(_LARGE_WORDS, _SMALL_WORDS)}
 # Each kind's values the world draws (anything else is undecidable).
 _SETTINGS = {
     "scene": (vocab.SCENE_WORDS, frozenset(vocab.SCENE_COLOURS)),
@@ -320,7 +326,11 @@ def satisfied(check: dict, percept: Percept, modifiers: Mapping[str, frozenset[s
         if not attribute or " " in attribute or attribute in TASTE_WORDS:
             return None  # a phrase; a matter of taste ("Is the woman beautiful?"): the world draws neither
         code, neon = attribute_code(attribute), instances_of(percept, f"{attribute} {subject}")
-        return all(code in o.attributes or any(o is n for n in neon) for o in found)  # "a neon sign" is neon
+        # a size the thing is drawn with, and none of the opposite side: never both "small" and "large"
+        opposite = {attribute_code(word) for word in _OPPOSITE_SIZES.get(attribute, ())}
+        return all(
+            (code in o.attributes or any(o is n for n in neon)) and not opposite & o.attributes for o in found
+        )  # "a neon sign" is neon
     if kind == "action":
         if not check.get("action"):
             return None
