@@ -499,6 +499,7 @@ _PROCESS_VERBS = frozenset(
         lie sit rest wait change morph dissolve evaporate condense emerge disappear vanish appear approach
         arrive depart leave pass cross land crash sink drown decay wither peel flake chip warp bend stretch
         wind meander babble crackle gurgle rustle rush cascade lap bustle sprawl glitter howl whirl churn seethe
+        come go escape protrude poke peek jut curl
         """
     )
 )
@@ -856,6 +857,8 @@ _PLACING_RELATIONS = frozenset(
     {"above", "below", "under", "behind", "in front of", "left of", "right of", "between", "next to", "near"}
 )
 # Adverbs that say how a thing is posed or placed ("the arms are down", "head forward"): a state of it.
+# Verbs of where a thing is put or left ("a coat lying on a chair", "a hat hanging on a hook")
+_LAID_VERBS = frozenset(_words("hang lie rest sit lean dry drape"))
 # States said only after their noun ("a dog asleep", never "an asleep dog")
 _POSTPOSITIVE_STATES = frozenset(_words("asleep awake afloat adrift aglow ablaze alive aloft mid-air midair"))
 _POSE_ADVERBS = frozenset(
@@ -2689,6 +2692,13 @@ def _tag(tokens: list[_Token]) -> None:
                 )
                 # "a woman writing with a pen", "a boy painting on a wall": one who can act, then how or where
                 or (_is_animate(previous.word) and following in {"with", "on", "in", "at", "near", "by", "under"})
+                # "a waiter in a white apron setting tables": after what one wears, what the wearer does
+                or (
+                    _is_clothing(previous.word)
+                    and following is not None
+                    and _is_plural(following)
+                    and lexicon.is_noun(following)
+                )
             )
         ):
             token.tag = "VERB"  # "two kids building a sandcastle": kids who build, not "kids buildings"
@@ -5434,9 +5444,16 @@ class _Parser:
             and worn is not None
             and worn.get("action") == "wear"
             and worn.get("object") == self.last.noun
+            and not self._said_with_its_owner()
         ):
-            # "a hiker in a yellow jacket walking across a bridge": the one wearing it walks
+            # "a hiker in a yellow jacket walking across a bridge": the one wearing it walks (but "a farmer's straw
+            # hat hanging on a post": the hat hangs)
             subject = next((e for e in self.out.entities if e.id == worn.get("parent")), subject)
+        elif reduced and subject is not None and subject is self.last and self._said_with_its_owner():
+            self.topic = subject  # "a farmer's straw hat hanging on a fence post": what follows is the hat's too
+            if worn is not None and worn.get("object") == subject.noun and verb_lemma(token.word) in _LAID_VERBS:
+                # ... and a hat that hangs on a post, a coat that lies on a chair, is worn by no one now
+                self.out.checks = [c for c in self.out.checks if c is not worn]
         if subject is None:
             return
         if reduced and (
@@ -5451,6 +5468,16 @@ class _Parser:
             # nothing acted on: a relation that follows is said of the verb's subject ("a man in a red shirt is
             # sitting on a chair": the man sits on it, not the shirt)
             self.last, self.last_role = subject, ("subject" if subject is self.topic else "object")
+
+    def _said_with_its_owner(self) -> bool:
+        """Is the noun phrase just before the verb at the cursor said with an owner's "'s" ("a farmer's straw hat
+        hanging")?"""
+        j = self.i - 2
+        while j >= 0 and self.tokens[j].tag == "WORD":
+            if self.tokens[j].word.endswith("'s"):
+                return True
+            j -= 1
+        return False
 
     def _verb_object(self, token: _Token, subject: _Entity) -> None:
         """What follows a verb: the thing acted on, a state and its complement, a material, a placed thing."""
@@ -5495,7 +5522,26 @@ class _Parser:
         ):
             # "a table topped with books": the books are on it; "a jar filled with coins", "a bowl full of
             # apples": they are inside it; "a bench covered with tools, a radio and a cup": each of them
-            if full:
+            before = self.tokens[self.i - 2] if self.i >= 2 else None  # the word before the verb
+            # "chasing a ball through a garden full of tulips": full is what was named just before (a scene
+            # here), not the ball; the tulips are still there
+            elsewhere = (
+                full
+                and before is not None
+                and before.tag == "WORD"
+                and singular_noun(before.word) != singular_noun(subject.noun.split()[-1])
+            )
+            if elsewhere:  # "a coffee can full of nails" after a list's first things: the can, if it was named
+                holder = next(
+                    (
+                        e
+                        for e in reversed(self.out.entities)
+                        if singular_noun(e.noun.split()[-1]) == singular_noun(before.word)
+                    ),
+                    None,
+                )
+                subject, elsewhere = (holder, False) if holder is not None else (subject, True)
+            if full and not elsewhere:
                 self.out.attribute(subject, "full", "state")
             self.i += 1
             things = []
@@ -5540,7 +5586,7 @@ class _Parser:
                 if not (following is not None and following.word in {"and", ","}):
                     break
                 self.i += 1
-            for thing in things:
+            for thing in [] if elsewhere else things:
                 self.out.relation(thing, "inside" if full else _PARTICIPLE_RELATIONS[token.word], subject)
             return
         if (

@@ -2799,3 +2799,37 @@ def test_postpositive_states_purposes_views_and_media(prompt, wanted, unwanted):
 
 def test_a_purpose_in_the_middle_of_a_sentence_is_read_as_written():
     assert "Is there a wall?" in questions("a poster for a concert on a wall")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # after "with", a thing that moves by itself does the moving, not the thing that has it
+        ("a kettle with steam coming from its spout", None, "Is the kettle coming?"),
+        # "full of" is said of what was named just before it
+        ("a cat chasing a mouse across a meadow full of daisies", None, "Is the mouse full?"),
+        ("a shed stacked with old tools and a bucket full of screws", "Is the bucket full?", "Is the shed full?"),
+        # after what one wears, an -ing word with a plural after it is what the wearer does
+        (
+            "a barista in a green apron pouring drinks",
+            "Is the barista pouring the drinks?",
+            "Is there an apron pouring?",
+        ),
+        # a garment said with its owner's "'s" that hangs somewhere is where it hangs, worn by no one
+        (
+            "a fisherman's yellow raincoat hanging on a hook",
+            "Is the raincoat on the hook?",
+            "Is the fisherman on the hook?",
+        ),
+    ],
+)
+def test_what_moves_what_is_full_what_the_wearer_does_and_a_garment_left_somewhere(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted is None or wanted in asked
+    assert unwanted not in asked
+    if "raincoat" in prompt:
+        assert "Is the fisherman wearing the raincoat?" not in asked
+
+
+def test_a_garment_with_its_owner_that_acts_is_still_worn():
+    assert "Is the woman wearing the scarf?" in questions("a woman's red scarf blowing in the wind")
