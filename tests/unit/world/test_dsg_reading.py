@@ -2810,11 +2810,8 @@ def test_a_purpose_in_the_middle_of_a_sentence_is_read_as_written():
         ("a cat chasing a mouse across a meadow full of daisies", None, "Is the mouse full?"),
         ("a shed stacked with old tools and a bucket full of screws", "Is the bucket full?", "Is the shed full?"),
         # after what one wears, an -ing word with a plural after it is what the wearer does
-        (
-            "a barista in a green apron pouring drinks",
-            "Is the barista pouring the drinks?",
-            "Is there an apron pouring?",
-        ),
+        ("a host in a black vest setting tables", "Is the host setting the tables?", "Is there a vest setting?"),
+        ("a man in a grey coat building snowmen", "Is the man building the snowmen?", None),
         # a garment said with its owner's "'s" that hangs somewhere is where it hangs, worn by no one
         (
             "a fisherman's yellow raincoat hanging on a hook",
@@ -2826,7 +2823,7 @@ def test_a_purpose_in_the_middle_of_a_sentence_is_read_as_written():
 def test_what_moves_what_is_full_what_the_wearer_does_and_a_garment_left_somewhere(prompt, wanted, unwanted):
     asked = questions(prompt)
     assert wanted is None or wanted in asked
-    assert unwanted not in asked
+    assert unwanted is None or unwanted not in asked
     if "raincoat" in prompt:
         assert "Is the fisherman wearing the raincoat?" not in asked
 
