@@ -1330,8 +1330,25 @@ class _Parser:
             if own and (relation in _SUPPORTS or obj == laid.object):
                 self.spec.relations.remove(laid)
         self.spec.relations.append(Relation(subject, relation, obj, obj2))
+        self._lay_beside(subject, relation, [k for k in (obj, obj2) if k is not None])
         if subject in self.twins and self.twins[subject] != obj:  # "two cats, one orange and one grey, on a sofa"
             self._add_relation(self.twins[subject], relation, obj, obj2)
+
+    def _lay_beside(self, subject: int, relation: str, others: list[int]) -> None:
+        """ "a desk covered with papers, a mug next to the laptop": what an item of a covering list lies beside
+        lies on the surface with it (the laptop is on the desk too), unless it is a person or an animal, or a
+        thing that stands where it is built or set ("a mug next to the window", "... next to the chair"), or
+        has a place of its own already. A place said of it later takes it off the surface (_add_relation)."""
+        kept = [r for r in self.laid if r.subject == subject and r in self.spec.relations]
+        if not kept or relation in _SUPPORTS:
+            return
+        surface = kept[0].object
+        for k in others:
+            head = self.spec.entities[k].cls.split()[-1]
+            lies = not _animate(head) and head not in _FIXTURES | _SEATS | _GROUNDS and k != surface
+            if lies and not any(r.subject == k for r in self.spec.relations):
+                self.spec.relations.append(Relation(k, "on top of", surface))
+                self.laid.append(self.spec.relations[-1])
 
     def _on_relation(self, i: int, length: int, value: object) -> int | None:
         relation = str(value)

@@ -699,6 +699,11 @@ def test_a_posture_after_one_who_wears_or_carries_a_thing_is_theirs_not_the_thin
 def test_an_item_of_a_covering_list_placed_only_beside_another_thing_still_lies_on_the_surface():
     relations = placed("a counter cluttered with jars, a knife next to the toaster")
     assert {("knife", "on top of", "counter"), ("knife", "next to", "toaster")} <= relations
+    # what it lies beside lies there too, unless it stands where it is built or set, or is someone
+    assert ("toaster", "on top of", "counter") in relations
+    for beside in ("the window", "the stool", "a cook"):
+        on_it = {r[0] for r in placed(f"a counter cluttered with jars, a knife next to {beside}") if r[2] == "counter"}
+        assert on_it == {"jar", "knife"}
     # a support or container of its own takes every item it is said of off the surface, not only the last
     relations = placed("a counter cluttered with jars, a cup and a plate in the sink")
     assert {("cup", "inside", "sink"), ("plate", "inside", "sink")} <= relations
