@@ -288,8 +288,8 @@ _ADVERBS = frozenset(
         """
         very really quite so too just also almost nearly slightly partly partially fully completely totally here
         there now still even only exactly clearly both all together alone up down out away back forward forwards
-        backward backwards inward inwards outward outwards around outside outdoors apart downhill uphill upstairs
-        downstairs overhead ahead sideways upward upwards downward downwards instead again once twice
+        further farther backward backwards inward inwards outward outwards around outside outdoors apart downhill
+        uphill upstairs downstairs overhead ahead sideways upward upwards downward downwards instead again once twice
         """
     )
 )
@@ -323,6 +323,7 @@ _MEDIUM_NOUNS = frozenset(
     [
         "photo",
         "photograph",
+        "photoshoot",
         "painting",
         "drawing",
         "illustration",
@@ -454,7 +455,7 @@ _NO_HANDS = frozenset(
         elephant panda koala kangaroo camel donkey mule dolphin whale shark seal turtle frog snake lizard crocodile
         alligator dragon unicorn dinosaur bee butterfly spider ant crab lobster octopus ostrich peacock hummingbird
         bat hippo hippopotamus rhino rhinoceros sloth tortoise corgi poodle beagle terrier retriever bulldog husky
-        dachshund chihuahua pug
+        dachshund chihuahua pug animal creature pet
         """
     )
 )
@@ -471,7 +472,7 @@ _PEOPLE_NOUNS = frozenset(
         robot monk priest nun bride groom clown cowboy pirate ninja hero superhero vendor waiter waitress
         customer tourist shopper reader writer painter photographer scientist detective police policeman
         firefighter teenager elder grandchild friend couple family host guest audience crowd owner
-        someone somebody human individual
+        someone somebody human individual infant newborn
         """
     )
 )
@@ -1398,6 +1399,8 @@ def _attribute_kind(word: str) -> str | None:
         return None
     if lexicon.is_adjective_only(word):
         return "other"  # an adjective no list here names ("iridescent", "gnarly"): the dictionary knows it
+    if word in {"further", "farther"}:
+        return None  # "further forward": how far it goes, said with the way (no thing is "further")
     for stem in _comparative_stems(word):
         if stem in ATTRIBUTE_KINDS or stem in {"high", "low", "near", "far"}:
             return ATTRIBUTE_KINDS.get(stem, "size")  # "bigger", "higher", "tallest": as the adjective
@@ -2188,7 +2191,7 @@ _PICTURE_PROPERTY_ITEM = re.compile(
 # things: "Is there a polycount?", "Are the pencils trending?", "Is there a constructivism?").
 _STYLE_ITEM = re.compile(
     r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism"
-    r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot)"
+    r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot|photoshoot|photo shoot)"
     r"|mixed media|screen ?print|silk ?screen(?: print)?|woodcut|linocut|lithograph|collage|gouache"
     r"|(?:oil|acrylic|ink|watercolou?r|gouache|charcoal|pastel|pencil|graphite|tempera) on (?:canvas|paper|panel|board|linen)"
     r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,3}style)\s*(?=[,;.]|$)"
@@ -2260,7 +2263,7 @@ def _style_item_question(phrase: str) -> str | None:
         return f"Is the image in the style of {name.removesuffix(' art')}?"
     if phrase.startswith("trending on "):
         return f"Does the image look like {phrase.removeprefix('trending on ')} art?"
-    if phrase.endswith(("render", "rendering", "photo", "photograph", "snapshot")):
+    if phrase.endswith(("render", "rendering", "photo", "photograph", "snapshot", "photoshoot", "photo shoot")):
         return f"Is the image {_article(phrase)} {phrase}?"
     if " on " in phrase:  # "oil on canvas": the medium on what it is laid on
         return f"Is the image {phrase}?"

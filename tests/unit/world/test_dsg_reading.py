@@ -2830,3 +2830,10 @@ def test_what_moves_what_is_full_what_the_wearer_does_and_a_garment_left_somewhe
 
 def test_a_garment_with_its_owner_that_acts_is_still_worn():
     assert "Is the woman wearing the scarf?" in questions("a woman's red scarf blowing in the wind")
+
+
+def test_further_is_how_far_a_photoshoot_is_the_picture_and_infants_and_animals_act():
+    """'further' says how far, never a property; a photoshoot is the kind of picture."""
+    assert not [q for q in questions("left arm raised and further back than the right") if "further" in q]
+    assert "Is the image a photoshoot?" in questions("a beach photoshoot of a surfer")
+    assert "Is there a photoshoot?" not in questions("a surfer, golden hour, photoshoot, 35mm")
