@@ -965,6 +965,12 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "surrounded by": "near",
                 "around": "near",  # "people standing around the motorcycles": close by, on every side
                 "encircled by": "near",
+                "among": "near",  # "a fox sleeping among the ferns": amid them, close by on every side
+                "amongst": "near",
+                "amid": "near",
+                "amidst": "near",
+                "outside": "near",  # "tables outside a cafe": by it, not in it
+                "outside of": "near",
             }.items()
         ),
         key=lambda item: -len(item[0]),
@@ -2695,9 +2701,10 @@ def _tag(tokens: list[_Token]) -> None:
                 )
                 # "a woman writing with a pen", "a boy painting on a wall": one who can act, then how or where
                 or (_is_animate(previous.word) and following in {"with", "on", "in", "at", "near", "by", "under"})
-                # "a waiter in a white apron setting tables": after what one wears, what the wearer does
+                # "a waiter setting tables", "a waiter in a white apron setting tables": after one who can act, or
+                # what one wears, what is done
                 or (
-                    _is_clothing(previous.word)
+                    (_is_clothing(previous.word) or _is_animate(previous.word))
                     and following is not None
                     and _is_plural(following)
                     and lexicon.is_noun(following)

@@ -2837,3 +2837,19 @@ def test_further_is_how_far_a_photoshoot_is_the_picture_and_infants_and_animals_
     assert not [q for q in questions("left arm raised and further back than the right") if "further" in q]
     assert "Is the image a photoshoot?" in questions("a beach photoshoot of a surfer")
     assert "Is there a photoshoot?" not in questions("a surfer, golden hour, photoshoot, 35mm")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted",
+    [
+        ("a hare hiding among tall grasses", "Is the hare near the grasses?"),
+        ("a bicycle chained outside a bakery", "Is the bicycle near the bakery?"),
+        ("a boy painting eggs at a table", "Is the boy painting the eggs?"),
+    ],
+)
+def test_among_and_outside_are_close_by_and_one_who_acts_does_what_follows(prompt, wanted):
+    assert wanted in questions(prompt)
+
+
+def test_outside_with_nothing_after_it_asks_nothing():
+    assert not [q for q in questions("kids playing outside") if "near" in q]
