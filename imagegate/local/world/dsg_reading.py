@@ -858,6 +858,17 @@ _PLACING_RELATIONS = frozenset(
     {"above", "below", "under", "behind", "in front of", "left of", "right of", "between", "next to", "near"}
 )
 # Adverbs that say how a thing is posed or placed ("the arms are down", "head forward"): a state of it.
+# Instructions a pose description opens a sentence with ("Sit on the floor", "Raise both arms"), and the words
+# that follow such an instruction (and no noun phrase that a thing called "stand" or "raise" would open)
+_POSE_COMMANDS = frozenset(
+    _words(
+        """
+        sit stand lie kneel squat crouch look keep raise lift bend hold put place stretch lean turn rest extend
+        reach point spread cross tilt rotate twist step jump balance
+        """
+    )
+)
+_COMMAND_OBJECTS = frozenset(_words("your both one the arms legs hands feet head"))
 # Verbs of where a thing is put or left ("a coat lying on a chair", "a hat hanging on a hook")
 _LAID_VERBS = frozenset(_words("hang lie rest sit lean dry drape"))
 # States said only after their noun ("a dog asleep", never "an asleep dog")
@@ -1259,6 +1270,14 @@ _SEEN_FROM = re.compile(
     re.IGNORECASE,
 )
 _VIEW_FROM = {"above": "top view", "top": "top view", "below": "low angle view"}
+# "crosses a little over the chest", "bent just a bit": how much, no thing called "a little" (a noun after it keeps it:
+# "a little girl", "a bit of string")
+_A_LITTLE = re.compile(
+    r"\ba (?:little|bit|tad)\b(?=\s*(?:$|[,.;:!?]|\s(?:over|under|behind|to|toward|towards|forward|forwards|back|backward|backwards|up|down|out|in|at|from|above|below|more|less|further|apart|open|higher|lower|bent|raised|lifted|tilted|turned|left|right|inward|outward|sideways|away)\b))",
+    re.IGNORECASE,
+)
+# "semi straight", "semi bent": one word, as "semi-straight"
+_SEMI = re.compile(r"\bsemi\s+(?=[a-z])", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(?:©|\(c\))[^,;]*?(?=[,;]|\.(?:\s|$)|$)", re.IGNORECASE)
@@ -1405,6 +1424,8 @@ def _attribute_kind(word: str) -> str | None:
         return None
     if lexicon.is_adjective_only(word):
         return "other"  # an adjective no list here names ("iridescent", "gnarly"): the dictionary knows it
+    if word.startswith("semi-") and len(word) > 6:
+        return _attribute_kind(word[5:])  # "semi-straight", "semi-transparent": as the word it qualifies
     if word in {"further", "farther"}:
         return None  # "further forward": how far it goes, said with the way (no thing is "further")
     for stem in _comparative_stems(word):
@@ -1821,6 +1842,11 @@ class _Reader:
             c["kind"] == "action" and c.get("parent") == owner.id and c.get("object") == thing.noun for c in self.checks
         ):
             return
+        owner_word, thing_word = singular_noun(owner.noun.split()[-1]), singular_noun(thing.noun.split()[-1])
+        if thing_word in _BODY_PARTS and (owner_word in _BODY_PARTS or owner_word in _GROUNDS):
+            # "bent at the elbow with hands resting on the sides", "on the floor with legs forward": the limbs are
+            # the person's, said with "with" after where a pose is; no elbow has hands, no floor has legs
+            return
         what = _plural(thing.noun) if thing.plural else _some(thing.noun)
         self.possessions.add(f"c{self.made + 1}")  # the id _add gives it
         self._add(
@@ -2096,6 +2122,8 @@ def _plain_rewrites(text: str) -> str:
     text = _EXERCISE_NAMES.sub(r"\1-\2", text)
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
+    text = _A_LITTLE.sub(" ", text)
+    text = _SEMI.sub("semi-", text)
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]
     if views:  # said as the picture's tag, at the end, so what followed it stays the thing's
         text = _SEEN_FROM.sub("", text) + "".join(f" , {view}" for view in views)
@@ -2464,6 +2492,21 @@ def _tag(tokens: list[_Token]) -> None:
             tokens[j].tag = "BOTH"  # "a cat left of a dog, both sitting on a sofa": each of the two
             if _is_ing_verb(words[j + 1]) or words[j + 1] in _ING_NOUNS:
                 tokens[j + 1].tag = "VERB"
+    for j in range(len(tokens) - 1):
+        if (
+            tokens[j].opens
+            and tokens[j].raw[:1].isupper()  # "face forward and ..." in lower case describes a face
+            and words[j] in _POSE_COMMANDS
+            and (
+                words[j + 1] in _OTHER_PREPOSITIONS
+                or words[j + 1] in _ADVERBS
+                or words[j + 1] in _COMMAND_OBJECTS
+                or _match_relation(words, j + 1) is not None
+            )
+        ):
+            # "Sit on the floor ...", "Look straight up.", "Raise both arms above your head": an instruction to
+            # whoever poses, no thing called "sit" or "raise"; what follows is read as the pose it asks for
+            tokens[j].tag = "SKIP"
     for j in range(len(tokens) - 2):
         if words[j : j + 3] == ["side", "by", "side"] and not tokens[j].tag:
             tokens[j].tag = "BESIDE"  # "two vases, side by side": next to each other, not a "side" of a thing

@@ -2853,3 +2853,29 @@ def test_among_and_outside_are_close_by_and_one_who_acts_does_what_follows(promp
 
 def test_outside_with_nothing_after_it_asks_nothing():
     assert not [q for q in questions("kids playing outside") if "near" in q]
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "a little" with no noun after it says how much
+        ("left hand moved a little forward, head turned", None, "Is there a little?"),
+        ("a little boy flying a kite", "Is there a boy?", None),
+        # "semi" qualifies the word after it
+        ("the left knee is semi bent", "Is the left knee semi-bent?", "Is there a semi?"),
+        # a limb said with "with" after a limb or the floor is the person's, not theirs
+        ("arms bent at the elbow with hands near the hips", None, "Does the elbow have hands?"),
+        ("Sit on the floor with legs crossed", None, "Does the floor have legs?"),
+        # an instruction opening a sentence of a pose description is no thing
+        ("Kneel on a mat. Raise both hands above your head.", "Are the hands above the head?", "Is there a kneel?"),
+    ],
+)
+def test_pose_descriptions_how_much_semi_limbs_after_with_and_instructions(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted is None or wanted in asked
+    assert unwanted is None or unwanted not in asked
+
+
+def test_a_table_with_legs_still_has_them_and_a_lower_case_face_is_a_face():
+    assert "Does the table have legs?" in questions("a wooden table with four legs")
+    assert "Is the face forward?" in questions("face forward and right arm raised above head")
