@@ -1037,10 +1037,11 @@ class _Parser:
             # "a desk lit by a bulb hanging from the ceiling": the thing just named hangs, as only it can; "a dog
             # on a rug lying next to a cat": the dog lies (one who can take any posture keeps it); "a hat on a man
             # sitting on a bench": a thing can sit too, but a person or an animal named right before takes a
-            # posture before a thing does (the man sits on the bench, the hat stays on him)
+            # posture of the body before a thing does (the man sits on the bench, the hat stays on him); hanging,
+            # floating and flying are a thing's as much ("a kite above a boy flying over the beach": the kite)
             entities, verb = self.spec.entities, _POSTURES[word]
             subject, named = entities[self.subject].cls, entities[last].cls
-            livelier = _animate(named) and not _animate(subject)
+            livelier = verb in {"sit", "stand", "lie", "rest"} and _animate(named) and not _animate(subject)
             if _takes_posture(named, verb) and (livelier or not _takes_posture(subject, verb)):
                 self.subject = last
         if self.subject is not None and word in _POSTURES:

@@ -694,6 +694,9 @@ def test_a_posture_after_one_who_wears_or_carries_a_thing_is_theirs_not_the_thin
     # one who can take the posture named first keeps it; two things: the first keeps it (as before)
     assert [e.cls for e in parse_prompt("a dog on a rug lying by the door").entities if e.actions] == ["dog"]
     assert "stand" in parse_prompt("a lamp beside a vase standing on a table").entities[0].actions
+    # hanging, floating and flying are a thing's as much as anyone's: the thing said first keeps them
+    spec = parse_prompt("a kite above a boy flying over the beach")
+    assert [(e.cls, e.actions) for e in spec.entities if e.actions] == [("kite", ["fly"])]
 
 
 def test_an_item_of_a_covering_list_placed_only_beside_another_thing_still_lies_on_the_surface():
