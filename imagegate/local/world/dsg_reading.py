@@ -869,6 +869,8 @@ _POSE_COMMANDS = frozenset(
     )
 )
 _COMMAND_OBJECTS = frozenset(_words("your both one the arms legs hands feet head"))
+# How one who can act holds their body ("sitting", "kneeling"); a thing on them does not
+_POSTURE_VERBS = frozenset(_words("sit stand lie kneel crouch squat rest lean recline"))
 # Verbs of where a thing is put or left ("a coat lying on a chair", "a hat hanging on a hook")
 _LAID_VERBS = frozenset(_words("hang lie rest sit lean dry drape"))
 # States said only after their noun ("a dog asleep", never "an asleep dog")
@@ -1280,6 +1282,7 @@ _A_LITTLE = re.compile(
 _SEMI = re.compile(r"\bsemi\s+(?=[a-z])", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
+_LICENCE = re.compile(r"\bcreative commons(?: attribution)?(?: share ?alike)?(?: license| licence)?\b", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(?:©|\(c\))[^,;]*?(?=[,;]|\.(?:\s|$)|$)", re.IGNORECASE)
 _DIMENSIONS = re.compile(
     r"\b\d+(?:\.\d+)?(?:\s+\d+/\d+)?(?:\s*[x×]\s*\d+(?:\.\d+)?(?:\s+\d+/\d+)?)+(?:\s*(?:in|cm|mm|ft|inches)\b)?"
@@ -2106,6 +2109,7 @@ def _plain_rewrites(text: str) -> str:
     text = _SPACED_YEAR.sub(lambda m: "".join(m.group(0).split()), text)  # "1 9 2 0 s": the 1920s
     text = _PRESENT_AT.sub(" ", text)  # "leaves present at the bottom": there, at the bottom
     text = _COPYRIGHT.sub(" ", text)  # "Stock photo © veralub": who owns the picture, no thing in it
+    text = _LICENCE.sub(" ", text)  # "creative commons attribution": how it may be used, no thing in it
     text = _A_LITTLE_MORE.sub(" ", text)  # "a little more than": how much, no thing called "a little"
     text = _DIMENSIONS.sub(" ", text)  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything
     text = _EVERYONE.sub(_everyone, text)  # "Everyone is running": they are, the people just named
@@ -2202,7 +2206,8 @@ def _match_place(words: list[str], i: int) -> tuple[int, str] | None:
 _PICTURE_PROPERTY_HEADS = {
     **dict.fromkeys(
         _words("palette, color palette, colour palette, color scheme, colour scheme, texture, aesthetic, vibe, vibes,"
-               " tones, color grading, colour grading, atmosphere, mood, colors, colours, detail, details, composition,"
+               " tones, color grading, colour grading, atmosphere, mood, colors, colours, color, colour, detail, details,"
+               " composition,"
                " look, quality"),
         "style",
     ),
@@ -2224,7 +2229,7 @@ _PICTURE_PROPERTY_ITEM = re.compile(
 # "vintage photo": no "of", no article), a name's style ("Wes Anderson style"). No thing in the picture (they were read as
 # things: "Is there a polycount?", "Are the pencils trending?", "Is there a constructivism?").
 _STYLE_ITEM = re.compile(
-    r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism"
+    r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+(?: [a-z0-9]+)?|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism|pre ?- ?[a-z]{4,}"
     r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot|photoshoot|photo shoot)"
     r"|mixed media|screen ?print|silk ?screen(?: print)?|woodcut|linocut|lithograph|collage|gouache"
     r"|(?:oil|acrylic|ink|watercolou?r|gouache|charcoal|pastel|pencil|graphite|tempera) on (?:canvas|paper|panel|board|linen)"
@@ -2306,7 +2311,10 @@ def _style_item_question(phrase: str) -> str | None:
 
 def _picture_property_head(phrase: str) -> str | None:
     """The word for a picture's look a phrase ends with ("colour palette" before "palette"), if any."""
-    return next((head for head in _PICTURE_PROPERTY_HEADS_LONGEST_FIRST if phrase.endswith(head)), None)
+    return next(
+        (head for head in _PICTURE_PROPERTY_HEADS_LONGEST_FIRST if phrase == head or phrase.endswith(f" {head}")),
+        None,
+    )  # a whole word ("watercolor" is a medium, not a colour)
 
 
 _LAMP_WORDS = frozenset(
@@ -2397,7 +2405,8 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
             chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
     named = {(start, phrase) for start, _, phrase in names}
     return "".join(chars), [
-        (kind, f"in the style of {phrase}" if (start, phrase) in named else phrase)
+        # one space between words ("pre - columbian" was blanked to "pre   columbian" by the hyphen's spaces)
+        (kind, f"in the style of {' '.join(phrase.split())}" if (start, phrase) in named else phrase)
         for start, kind, phrase in sorted(found + described)
     ]
 
@@ -5426,6 +5435,20 @@ class _Parser:
             and token.word.endswith("ing")
         ):
             subject = self.last  # "arms relaxed with hands touching the feet", "a slope with rams grazing": they do
+        if (
+            token.tag == "VERB"
+            and reduced
+            and verb_lemma(token.word) in _POSTURE_VERBS
+            and subject is not None
+            and self.last is not None
+            and self.last is not subject
+            and self.last_role == "place"
+            and _is_animate(self.last.noun)
+            and not _is_animate(subject.noun)
+        ):
+            # "a hat on a man sitting on a bench", "a crown on a cat lying on a cushion": the one who can sit sits,
+            # and where follows is theirs (it had asked "Is the hat sitting?" and the hat on the bench)
+            subject = self.topic = self.last
         after_copula = self.i >= 2 and self.tokens[self.i - 2].tag == "COP" and self.topic is not None
         if (
             token.tag == "PAST"

@@ -2879,3 +2879,31 @@ def test_pose_descriptions_how_much_semi_limbs_after_with_and_instructions(promp
 def test_a_table_with_legs_still_has_them_and_a_lower_case_face_is_a_face():
     assert "Does the table have legs?" in questions("a wooden table with four legs")
     assert "Is the face forward?" in questions("face forward and right arm raised above head")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # tag-list items: a site with two words, a movement written "pre - x", a licence, a colour of the picture
+        ("a fox in the snow, soft light, trending on deviant art.", None, "Is the fox trending?"),
+        (
+            "a knight in armour, gothic revival, pre - columbian, oil painting",
+            None,
+            "Is the image in the style of pre   columbian?",
+        ),
+        ("a lighthouse at dusk, creative commons attribution", None, "Is there a commons attribution?"),
+        ("a city at night, neon, iridescent color", "Does the image have an iridescent color?", None),
+        # a colour ending a word is no colour of the picture
+        ("watercolor of a heron in reeds", "Is the image in a watercolor style?", "Does the image have a watercolor?"),
+        # one who can sit sits, not the thing on them
+        ("a scarf on a dog lying on a porch", "Is the dog on the porch?", "Is the scarf lying?"),
+    ],
+)
+def test_tag_list_items_and_a_posture_after_a_relation(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted is None or wanted in asked
+    assert unwanted is None or unwanted not in asked
+
+
+def test_a_thing_that_flies_above_one_who_can_act_still_flies():
+    assert "Is the kite flying?" in questions("a kite above a boy flying over the beach")
