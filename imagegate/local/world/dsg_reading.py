@@ -425,7 +425,8 @@ _CLOTHING = frozenset(
         shirt t-shirt suit dress skirt hat cap coat jacket sweater hoodie uniform costume pajamas pyjamas armor
         armour scarf glove gloves boots shoes sneakers jeans pants trousers shorts robe gown tuxedo helmet mask
         apron vest cloak kimono bikini swimsuit sunglasses glasses tie jersey blouse overalls parka leggings
-        sandals mittens beanie bonnet turban veil sweatshirt raincoat tracksuit
+        sandals mittens beanie bonnet turban veil sweatshirt raincoat tracksuit headband bandana visor cardigan
+        poncho sari
         """
     )
 )
@@ -923,7 +924,7 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "right of": "right of",
                 "above": "above",
                 "over": "above",
-                "at the top of": "above",
+                "at the top of": "on",  # "an eagle perched at the top of a pine", "a star at the top of the tree"
                 "on top of": "on",
                 "on the top of": "on",
                 # a part of a thing named as where ("on the back of an elephant", "on the edge of a cliff"): the
@@ -1262,7 +1263,8 @@ _GETTING_READY = re.compile(r"\s(?:get|gets|getting|got)\s+ready\s+to\b", re.IGN
 # "Flat vector illustration for a banking app: ...", "a poster for a jazz night, ...": what the picture is for, no
 # thing in it (only when the purpose ends its item, so "a poster for a concert on a wall" is read as written)
 _MADE_FOR = re.compile(
-    r"\b(illustration|poster|banner|logo|icon|ad|advert|advertisement|flyer|thumbnail|mockup|artwork|design)"
+    r"\b(illustration|poster|banner|logo|icon|ad|advert|advertisement|flyer|thumbnail|mockup|artwork|design|image"
+    r"|photo|shot|visual|graphic|render|picture)"
     r"\s+for\s+(?:(?:an?|the|my|our|your)\s+)?(?:[a-z-]+\s+){0,2}[a-z-]+(?=\s*(?:[:,.;]|$))",
     re.IGNORECASE,
 )
@@ -1278,6 +1280,10 @@ _A_LITTLE = re.compile(
     r"\ba (?:little|bit|tad)\b(?=\s*(?:$|[,.;:!?]|\s(?:over|under|behind|to|toward|towards|forward|forwards|back|backward|backwards|up|down|out|in|at|from|above|below|more|less|further|apart|open|higher|lower|bent|raised|lifted|tilted|turned|left|right|inward|outward|sideways|away)\b))",
     re.IGNORECASE,
 )
+# "knocked over by a cat", "picked up by a girl": the particle says how; the one after "by" did it
+_PARTICLE_BY = re.compile(r"\b([a-z]+ed)\s+(?:over|up|down|out|off|away)\s+(?=by\b)", re.IGNORECASE)
+# "half buried", "half eaten", "half open": how much of it, one word with what it qualifies
+_HALF = re.compile(r"\bhalf\s+(?=(?:[a-z]+ed|[a-z]+en|open|full|empty|asleep|awake|finished|done)\b)", re.IGNORECASE)
 # "semi straight", "semi bent": one word, as "semi-straight"
 _SEMI = re.compile(r"\bsemi\s+(?=[a-z])", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
@@ -1427,8 +1433,9 @@ def _attribute_kind(word: str) -> str | None:
         return None
     if lexicon.is_adjective_only(word):
         return "other"  # an adjective no list here names ("iridescent", "gnarly"): the dictionary knows it
-    if word.startswith("semi-") and len(word) > 6:
-        return _attribute_kind(word[5:])  # "semi-straight", "semi-transparent": as the word it qualifies
+    if word.startswith(("semi-", "half-")) and len(word) > 6:
+        # "semi-straight", "half-buried": as the word it qualifies (a state when that is a participle)
+        return _attribute_kind(word[5:]) or ("state" if _is_past(word[5:]) else None)
     if word in {"further", "farther"}:
         return None  # "further forward": how far it goes, said with the way (no thing is "further")
     for stem in _comparative_stems(word):
@@ -1504,6 +1511,7 @@ def _is_third_person(word: str, following: str | None) -> bool:
         or (_is_plural(following) and lexicon.is_noun(following))  # "their dad takes photos"
         or following in _OTHER_PREPOSITIONS
         or following in _POSE_ADVERBS
+        or following in _OBJECT_PRONOUNS  # "her brother chases them"
         or any(following == phrase[0] for phrase, _ in _RELATION_PHRASES)
         or (following.endswith("ly") and len(following) > 4)
     )
@@ -2128,6 +2136,8 @@ def _plain_rewrites(text: str) -> str:
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     text = _A_LITTLE.sub(" ", text)
     text = _SEMI.sub("semi-", text)
+    text = _HALF.sub("half-", text)
+    text = _PARTICLE_BY.sub(r"\1 ", text)
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]
     if views:  # said as the picture's tag, at the end, so what followed it stays the thing's
         text = _SEEN_FROM.sub("", text) + "".join(f" , {view}" for view in views)
@@ -2400,6 +2410,22 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
             # "a cozy living room": the room is cozy (the adjective would be left alone, read as a thing)
             chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
             described.append((start, kind, f"{before.group(1)} {phrase}"))
+        elif (
+            kind == "scene"
+            and " " in phrase
+            and before is not None
+            and text[before.start(1)].isupper()
+            and (before.group(1).endswith(("an", "ese", "ish", "ic")) or before.group(1) in _PEOPLES)
+        ):
+            # "a bright Scandinavian living room": a people's style of the room (it asked "Is there a
+            # scandinavian?"), and an adjective before that is the room's too
+            words = [before.group(1)]
+            chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
+            further = re.search(r"([a-z]+)\s+$", text[: before.start(1)].lower())
+            if further is not None and _describes_a_place(further.group(1)):
+                chars[further.start(1) : further.end(1)] = " " * len(further.group(1))
+                words.insert(0, further.group(1))
+            described.extend((start, kind, f"{word} {phrase}") for word in words)
         elif kind in {"style", "light"} and before is not None and _describes_a_style(before.group(1)):
             # "precise lineart", "a simple line drawing": how the style is done, not a thing called "precise"
             chars[before.start(1) : before.end(1)] = " " * len(before.group(1))
@@ -2826,7 +2852,19 @@ def _tag(tokens: list[_Token]) -> None:
                 and (
                     _is_third_person(word, following)
                     or (
-                        word in _VERBS
+                        (
+                            word in _VERBS
+                            # "waves crash against the rocks", "fireflies drift in the air": what things do by
+                            # themselves, after them and before where
+                            or (
+                                word in _PROCESS_VERBS
+                                and word != "set"  # "a set of three", "succulents set in": the noun
+                                and previous.tag == "WORD"
+                                and _is_plural(previous.word)
+                                and following is not None
+                                and (following in _OTHER_PREPOSITIONS or _match_relation(words, i + 1) is not None)
+                            )
+                        )
                         and _starts_object(following)
                         # "a tiny blacksmith shop with a forge": after a singular noun that "a" heads, a base form
                         # would not agree; it is the noun's last word ("person wear shirt", notes, has no "a")
