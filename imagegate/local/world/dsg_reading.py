@@ -297,7 +297,7 @@ _OTHER_PREPOSITIONS = frozenset(
     _words(
         """
         of with for from at by to into onto through across around along against among amid during about like as
-        toward than towards via per past beyond upon off out over
+        toward than towards via per past beyond upon off out over after
         """
     )
 )
@@ -3842,6 +3842,12 @@ class _Parser:
             return None, phrase
         medium_thing = head in _MEDIUM_NOUNS and not (nxt and nxt.word == "of")  # "a painting on a wall"
         medium_thing = medium_thing or (had and last_word in _ART_NOUNS)  # "a museum with modern art": a thing
+        # "a mirror with a hammered copper frame", "a photo in a gold frame": a frame of some stuff, look or colour
+        # is a thing; "an elderly couple dancing": two people (only "a couple of ..." counts)
+        medium_thing = medium_thing or head == "couple"
+        medium_thing = medium_thing or (
+            last_word in {"frame", "frames"} and (had or bool(phrase.colours) or bool(phrase.attributes))
+        )
         # "photos on a wall", "electric lights": several pictures or lights are things in the picture (one image
         # is not several), unless they say what they show ("photos of a city")
         medium_thing = medium_thing or (
@@ -4680,6 +4686,32 @@ class _Parser:
                 ):
                     # "a bear brushing his teeth in front of a mirror": where the one acting is, not his teeth
                     subject = self.topic
+                had_by = next(
+                    (
+                        c["parent"]
+                        for c in reversed(self.out.checks)
+                        if c["kind"] == "action" and c.get("action") == "have" and c.get(_OBJECT_ENTITY) == subject.id
+                    )
+                    if subject is not None and self.with_end == rel_at
+                    else iter(()),
+                    None,
+                )
+                owner = next((e for e in self.out.entities if e.id == had_by), None)
+                if (
+                    owner is not None
+                    and not _is_animate(subject.noun)
+                    and token.value in _PLACING_RELATIONS | {"on"}
+                    and ahead_place
+                    # a new thing ("on a plate"); "bars on the windows", "a globe on the top shelf", "a hat on her
+                    # head" name the owner's own parts
+                    and ahead_place[0].word in {"a", "an"}
+                    and singular_noun(ahead_place[-1].word) not in _BODY_PARTS
+                    and not set(owner.noun.split()) & {t.word for t in ahead_place}
+                ):
+                    # "a mirror with a copper frame above a sink", "a cake with candles on a plate": where the
+                    # thing that has it is (a thing had is where its owner is); "a man with a dog on a leash" and
+                    # "a woman with a hat on her head" stay as said
+                    subject = owner
                 if (
                     self.i >= 2
                     and self.tokens[self.i - 2].word == ","

@@ -2933,3 +2933,26 @@ def test_everyday_shapes_from_a_fresh_checklist(prompt, wanted, unwanted):
 
 def test_a_set_of_things_stays_a_set():
     assert not [q for q in questions("blue glass birds set of two") if "setting" in q]
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "a couple" alone is two people; "a couple of" counts
+        ("a young couple walking a dog", "Is there a couple?", None),
+        # a frame of some stuff or look is a thing
+        ("a clock with a brass frame", "Is the frame made of brass?", None),
+        # "after" ends the noun phrase before it
+        ("a puddle in a parking lot after the storm", "Is there a parking lot?", "Is the parking lot after?"),
+        # a thing had is where its owner is, when a new thing follows ("on a ...")
+        ("a pie with cherries on a windowsill", "Is the pie on the windowsill?", "Are the cherries on the windowsill?"),
+        ("a lamp with a silk shade beside a bed", "Is the lamp next to the bed?", None),
+        # the owner's own parts and what one who can act has stay as said
+        ("a house with flowers on the balcony", "Are the flowers on the balcony?", None),
+        ("a girl with a bow on her head", "Is the bow on the head?", None),
+    ],
+)
+def test_couples_frames_after_and_where_a_thing_with_another_is(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted is None or wanted in asked
+    assert unwanted is None or unwanted not in asked
