@@ -26,7 +26,8 @@ run: $(STAMP)
 	$(VENV)/bin/imagegate run "$$PROMPT" || [ $$? -eq 3 ]
 
 # The suite on every core (pytest-xdist; --dist loadfile keeps a test file on one worker, so a module-scoped
-# `imagegate serve` or runtime starts once); TEST_WORKERS=0 runs it in one process, TEST_WORKERS=N on N workers.
+# `imagegate serve` or runtime starts once, and tests/conftest.py keeps tests/infra on one worker, so the CDK app is
+# synthesized once); TEST_WORKERS=0 runs it in one process, TEST_WORKERS=N on N workers.
 # tests/conftest.py prints the wall time and the machine's load. Bytecode is written (PYTHONDONTWRITEBYTECODE
 # unset, __pycache__ is git-ignored): with it set, every worker compiled and assertion-rewrote every test module
 # again (collection 11.3 s -> 5.0 s a worker) and every `imagegate serve`/`run` a test starts compiled the project.

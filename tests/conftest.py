@@ -44,3 +44,46 @@ def pytest_terminal_summary(terminalreporter, config):
         f"suite wall time {time.monotonic() - _SUITE_STARTED:.0f} s with {workers} worker(s) on "
         f"{os.cpu_count()} cores; load average now (1, 5, 15 min): {load}"
     )
+
+
+# How `make test` (pytest-xdist, --dist loadfile) hands the test files to its workers (issue 29: `make test` in
+# minutes). Two changes to loadfile, which sends each file whole, the files with the most tests first:
+# - tests/infra is one unit, so one worker synthesizes the CDK app (the session fixture `synthesized`, tests/infra/
+#   conftest.py) and starts jsii's node process, once per run instead of once per worker;
+# - the Map-workers test file and the infra unit go first, each to its own worker: a LocalRuntime forks its Map
+#   workers from a fork server only while its process runs no other thread (imagegate/local/map_workers.py,
+#   start_zygote), and jsii's node process keeps a thread in the worker that imported aws_cdk. With that thread the
+#   workers were spawned (each a fresh interpreter that imports everything) and the file took 40-57 s in the suite
+#   against 16 s alone. The spawned path keeps its own test there (another thread held on purpose).
+# The infra test modules import aws_cdk inside their tests, never at module level: every worker collects every
+# module, and an import there would start node (and its thread) in each of them.
+_ONE_UNIT = "tests/infra/"
+_FIRST = ("tests/integration/test_benchmark_workers.py", _ONE_UNIT.rstrip("/"))
+
+
+def suite_scope(nodeid: str) -> str:
+    """The unit of work a test belongs to: its file, or tests/infra for every infra test."""
+    return _ONE_UNIT.rstrip("/") if nodeid.startswith(_ONE_UNIT) else nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SuiteScheduling(LoadFileScheduling):
+        _ordered = False
+
+        def _split_scope(self, nodeid: str) -> str:
+            return suite_scope(nodeid)
+
+        def _assign_work_unit(self, node):
+            if not self._ordered:  # the first assignment: the queue is complete, nothing has been sent yet
+                self._ordered = True
+                for scope in reversed(_FIRST):
+                    if scope in self.workqueue:
+                        self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
+
+    return SuiteScheduling(config, log)

@@ -9,7 +9,6 @@ import re
 from typing import Any
 
 import pytest
-from aws_cdk.assertions import Match
 from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 from imagegate_service import constants as c
@@ -112,6 +111,8 @@ def test_post_describes_the_body_with_the_run_request_model_and_leaves_its_valid
 
 
 def test_stage_is_traced_logged_and_throttled(synthesized):
+    from aws_cdk.assertions import Match
+
     synthesized.template.has_resource_properties(
         "AWS::ApiGateway::Stage",
         {

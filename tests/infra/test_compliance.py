@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from infra.stack import unsuppressed_errors
-
 pytestmark = pytest.mark.infra
 
 
 def test_cdk_nag_has_no_unsuppressed_errors(synthesized):
+    from infra.stack import unsuppressed_errors
+
     assert unsuppressed_errors(synthesized.assembly) == []
 
 

@@ -7,7 +7,6 @@ import os
 import pytest
 
 from imagegate_service import constants as c
-from infra.constructs.observability import DAILY_BUDGET_ALARM_RATIO
 
 pytestmark = pytest.mark.infra
 
@@ -46,6 +45,8 @@ def test_without_a_daily_budget_there_is_no_cap_and_no_budget_alarm(synthesized)
 
 
 def test_a_daily_budget_reaches_every_function_and_alarms_at_eighty_percent(with_daily_budget):
+    from infra.constructs.observability import DAILY_BUDGET_ALARM_RATIO
+
     _, template = with_daily_budget
     # Every function of the service (the API refuses, the loop's functions reserve and settle) knows the cap
     functions = [

@@ -10,7 +10,6 @@ import pytest
 from infra_test_helpers import as_list
 
 from imagegate_service import constants, registry, workflows
-from infra.stack import unsuppressed_errors
 
 pytestmark = pytest.mark.infra
 
@@ -70,6 +69,8 @@ def test_the_api_and_finish_run_may_start_enhancements_and_know_the_state_machin
 
 
 def test_cdk_nag_finds_nothing_unsuppressed(synthesized):
+    from infra.stack import unsuppressed_errors
+
     assert unsuppressed_errors(synthesized.assembly) == []
 
 
@@ -101,7 +102,7 @@ def test_by_default_apply_operation_gets_no_marketplace_grant_and_the_deployer_i
 
 
 def test_with_model_subscription_any_the_image_services_callers_may_have_bedrock_subscribe(tmp_path):
-    from infra.stack import build_app
+    from infra.stack import build_app, unsuppressed_errors
 
     # Given a deployment that lets its functions subscribe to any Marketplace product (the generator's setting), with
     # a generator sold outside Marketplace, so that only the Image Services need a subscription

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_cdk.assertions import Match
 
 from imagegate_service import constants as c
 
@@ -55,6 +54,8 @@ def test_dashboard_shows_every_alarm(synthesized):
 
 
 def test_alarms_notify_the_email_through_an_encrypted_topic(synthesized):
+    from aws_cdk.assertions import Match
+
     topic_id = synthesized.logical_id(synthesized.stack.observability.topic)
     for alarm in synthesized.resources("AWS::CloudWatch::Alarm").values():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]

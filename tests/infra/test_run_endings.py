@@ -7,7 +7,6 @@ import pytest
 from infra_test_helpers import as_list, function_role_id, grants_by_action, render, statements_of_role
 
 from imagegate_service import constants as c
-from infra.constructs.run_endings import EXECUTION_STATUS_CHANGE, TARGET_RETRY_ATTEMPTS
 
 pytestmark = pytest.mark.infra
 
@@ -18,6 +17,8 @@ def _rule(synthesized) -> dict:
 
 
 def test_rule_matches_the_loop_benchmark_and_enhance_executions_that_end_badly(synthesized):
+    from infra.constructs.run_endings import EXECUTION_STATUS_CHANGE
+
     pattern = _rule(synthesized)["EventPattern"]
     assert pattern["source"] == ["aws.states"]
     assert pattern["detail-type"] == [EXECUTION_STATUS_CHANGE]
@@ -30,6 +31,8 @@ def test_rule_matches_the_loop_benchmark_and_enhance_executions_that_end_badly(s
 
 
 def test_target_is_mark_run_ended_with_bounded_retries_and_an_encrypted_dead_letter_queue(synthesized):
+    from infra.constructs.run_endings import TARGET_RETRY_ATTEMPTS
+
     (target,) = _rule(synthesized)["Targets"]
     function = synthesized.stack.run_endings.function
     queue = synthesized.stack.run_endings.dead_letter_queue

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from aws_cdk.assertions import Match
 
 pytestmark = pytest.mark.infra
 
 
 def test_image_bucket_is_private_encrypted_logged_and_expires_runs(synthesized):
+    from aws_cdk.assertions import Match
+
     storage = synthesized.stack.storage
     synthesized.template.has_resource_properties(
         "AWS::S3::Bucket",
@@ -37,6 +38,8 @@ def test_image_bucket_is_private_encrypted_logged_and_expires_runs(synthesized):
 
 @pytest.mark.parametrize("bucket_attribute", ["bucket", "access_log_bucket"])
 def test_buckets_deny_requests_without_tls(synthesized, bucket_attribute):
+    from aws_cdk.assertions import Match
+
     bucket_id = synthesized.logical_id(getattr(synthesized.stack.storage, bucket_attribute))
     synthesized.template.has_resource_properties(
         "AWS::S3::BucketPolicy",
@@ -60,6 +63,8 @@ def test_buckets_deny_requests_without_tls(synthesized, bucket_attribute):
 
 
 def test_runs_table_is_on_demand_recoverable_encrypted_with_ttl(synthesized):
+    from aws_cdk.assertions import Match
+
     synthesized.template.has_resource_properties(
         "AWS::DynamoDB::Table",
         {

@@ -270,15 +270,41 @@ def test_the_workers_fork_server_is_a_child_of_the_runtime_that_ends_with_it():
     assert "fork server checked" in done.stdout
 
 
-def test_with_another_thread_running_the_workers_are_spawned():
+def test_with_another_thread_running_the_workers_are_spawned(tmp_path):
     """A fork copies only the calling thread (a lock another one holds would stay held in the fork): no fork
-    server then, and the Map's workers are spawned as before."""
+    server then, and the Map's workers are spawned as before, and their children run and leave their objects.
+    The other tests here run forked workers (tests/conftest.py hands this file to a worker that runs no other
+    thread); this one is where the spawned path runs a Map Run."""
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
         with LocalRuntime(retry_time_scale=0.0, map_workers=2):
             assert not map_workers.zygote_running()
+            name, definition = "writing-in-spawned-workers", json.dumps(WRITING_AN_OBJECT)
+            runner = distributed_map.LocalDistributedMap(
+                create_state_machine(name, definition), tmp_path, workers=2, child=(name, definition, 0.0)
+            )
+            s3 = boto3.client("s3")
+            items = [{"runId": f"spawned-{k}"} for k in range(2)]
+            s3.put_object(Bucket=BUCKET, Key="in/items.jsonl", Body="".join(json.dumps(item) + "\n" for item in items))
+            runner.run(
+                {
+                    "mapState": "Run Suite",
+                    "reader": {"InputType": "JSONL", "resource": "arn:aws:states:::s3:getObject"},
+                    "itemReader": {"Bucket": BUCKET, "Key": "in/items.jsonl"},
+                    "itemSelector": json.dumps({"runId.$": "$$.Map.Item.Value.runId"}),
+                    "resultWriter": {"Bucket": BUCKET, "Prefix": "out/"},
+                    "input": {"benchmarkId": "spawned"},
+                    "maxConcurrency": 2,
+                    "toleratedFailurePercentage": 0,
+                }
+            )
+            assert runner.progress["spawned"]["succeeded"] == 2
+            for item in items:
+                got = s3.get_object(Bucket=BUCKET, Key=f"runs/{item['runId']}/round-1/candidate-1.png")
+                assert got["Body"].read() == item["runId"].encode()
+            runner.close()
     finally:
         release.set()
         other.join()
