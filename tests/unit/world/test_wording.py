@@ -23,8 +23,13 @@ def test_restating_the_same_content_parses_to_the_same_scene_on_every_geneval_pr
 
 
 def test_restating_adds_at_most_five_points_of_single_shot_accuracy_on_geneval():
+    """All 553 prompts and all three restatements, drawn and judged at 128 x 128 (issue 29: the suite's slowest
+    unit test at 256, about 12 s): what a restatement could change is in the generator's scene, its random streams
+    and what it draws from the prompt's words, none of which depends on the size; the size only sets how many
+    pixels the same scene is drawn on and perceived from. Single-shot accuracy as written at one seed (0.72 at 128,
+    0.70 at 256, measured) shows the objects are still drawn and seen; 10.5 -> 7.5 s of CPU."""
     # Given GenEval's 553 prompts at one seed, as written and restated three ways (emphasis, repetition, both)
-    rates = ablation.run(seeds=(42,), workers=1, size=256, variants=("as written", *ablation.WORDING_ONLY))
+    rates = ablation.run(seeds=(42,), workers=1, size=128, variants=("as written", *ablation.WORDING_ONLY))
     # Then no restatement gains more than 0.05 overall (GenEval's mean of tasks): each is only a new RNG stream
     for name in ablation.WORDING_ONLY:
         assert rates[name]["overall"] - rates["as written"]["overall"] <= ablation.WORDING_TOLERANCE, (name, rates)
