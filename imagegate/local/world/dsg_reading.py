@@ -870,6 +870,14 @@ _POSE_COMMANDS = frozenset(
     )
 )
 _COMMAND_OBJECTS = frozenset(_words("your both one the arms legs hands feet head"))
+_MONTHS_AND_DAYS = frozenset(
+    _words(
+        """
+        january february march april may june july august september october november december monday tuesday
+        wednesday thursday friday saturday sunday
+        """
+    )
+)
 # How one who can act holds their body ("sitting", "kneeling"); a thing on them does not
 _POSTURE_VERBS = frozenset(_words("sit stand lie kneel crouch squat rest lean recline"))
 # Verbs of where a thing is put or left ("a coat lying on a chair", "a hat hanging on a hook")
@@ -4856,6 +4864,19 @@ class _Parser:
                         self.out.relation(subject, "between", obj, obj)  # "between two women": one on each side
                     continue
                 if token.value == "inside" and obj is not None and obj.noun in _AMBIENT:
+                    continue
+                if (
+                    token.value == "inside"
+                    and token.word == "in"
+                    and obj is not None
+                    and obj.name is not None
+                    and not any(c.get("parent") == obj.id for c in self.out.checks)
+                ):
+                    # "a taxi in London", "a fish market in Lisbon": where the picture is set, no thing inside a
+                    # city ("Is the taxi inside London?"); asked of the scene ("in September": when, not asked)
+                    self._retract(obj)
+                    if obj.noun not in _MONTHS_AND_DAYS:
+                        self.out.setting("scene", obj.noun, f"Is the image set in {obj.name}?")
                     continue
                 if (
                     token.value == "on"

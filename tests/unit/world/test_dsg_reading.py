@@ -2956,3 +2956,18 @@ def test_couples_frames_after_and_where_a_thing_with_another_is(prompt, wanted, 
     asked = questions(prompt)
     assert wanted is None or wanted in asked
     assert unwanted is None or unwanted not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        ("a tram climbing a hill in Lisbon", "Is the image set in Lisbon?", "Is the tram inside Lisbon?"),
+        ("a flower stall in Amsterdam at dawn", "Is the image set in Amsterdam?", "Is Amsterdam in the image?"),
+        ("pumpkins on a porch in October", None, "Is the image set in October?"),
+        ("a cat in a cardboard box", "Is the cat inside the box?", None),
+    ],
+)
+def test_in_a_named_place_is_where_the_picture_is_set(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted is None or wanted in asked
+    assert unwanted is None or unwanted not in asked
