@@ -870,6 +870,9 @@ _POSE_COMMANDS = frozenset(
     )
 )
 _COMMAND_OBJECTS = frozenset(_words("your both one the arms legs hands feet head"))
+# What "across" spans from above ("a bridge across a river"), and what one faces another across ("across a desk")
+_SPANNED = frozenset(_words("river stream creek brook canal lake pond bay canyon valley gorge ravine chasm gap sea"))
+_ACROSS_FROM = frozenset(_words("table desk counter room hall aisle"))
 _MONTHS_AND_DAYS = frozenset(
     _words(
         """
@@ -991,6 +994,7 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "amongst": "near",
                 "amid": "near",
                 "amidst": "near",
+                "across": "on",  # "ducklings crossing a road", "a dog running across a lawn": on it (see below)
                 "outside": "near",  # "tables outside a cafe": by it, not in it
                 "outside of": "near",
             }.items()
@@ -4892,6 +4896,24 @@ class _Parser:
                     relation = token.value
                     middle = relation == "inside" and _said_middle_of(self.tokens, rel_at)
                     head = singular_noun(obj.noun.split()[-1])
+                    if token.word == "across" and head in _SPANNED:
+                        if _is_animate(subject.noun):
+                            continue  # "a fox trotting across a frozen pond", "swimming across a lake": on or in it
+                        relation = "above"  # "a bridge across a river": over it, not on the water
+                    elif token.word == "across" and (
+                        head in _ACROSS_FROM
+                        or not (ahead_place and ahead_place[0].word in _ARTICLES_AND_POSSESSIVES)
+                        or (
+                            singular_noun(subject.noun.split()[-1]) in _BODY_PARTS | _FACE_AND_HAIR
+                            and not (
+                                ahead_place and ahead_place[0].word in {"his", "her", "their", "its", "my", "your"}
+                            )
+                        )
+                    ):
+                        # "high-fiving across a desk": from one side to the other; "tower across building" (a
+                        # note's "opposite"); "a dog with a paper in its mouth across a lawn": the dog, not the
+                        # mouth ("an arm across her chest" stays the arm's)
+                        continue
                     if middle and head in _SURFACES:
                         relation = "on"  # "a vase in the middle of a table": on it (in a room: inside)
                     elif (

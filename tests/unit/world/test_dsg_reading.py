@@ -2971,3 +2971,20 @@ def test_in_a_named_place_is_where_the_picture_is_set(prompt, wanted, unwanted):
     asked = questions(prompt)
     assert wanted is None or wanted in asked
     assert unwanted is None or unwanted not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        ("a fox trotting across a frozen pond", None, "Is the fox above the pond?"),
+        ("a hiker walking across a wooden plank", "Is the hiker on the plank?", None),
+        ("a rope bridge across a canyon", "Is the bridge above the canyon?", "Is the bridge on the canyon?"),
+        ("two friends chatting across a table", None, "Are the friends on the table?"),
+        ("a cat with a mouse in its mouth across a rug", None, "Is the mouth on the rug?"),
+        ("lamp across table. table near wall", None, "Is the lamp on the table?"),
+    ],
+)
+def test_across_is_on_a_ground_over_what_it_spans_and_nothing_across_a_table(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted is None or wanted in asked
+    assert unwanted is None or unwanted not in asked
