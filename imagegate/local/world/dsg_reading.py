@@ -425,7 +425,7 @@ _CLOTHING = frozenset(
         shirt t-shirt suit dress skirt hat cap coat jacket sweater hoodie uniform costume pajamas pyjamas armor
         armour scarf glove gloves boots shoes sneakers jeans pants trousers shorts robe gown tuxedo helmet mask
         apron vest cloak kimono bikini swimsuit sunglasses glasses tie jersey blouse overalls parka leggings
-        sandals mittens beanie bonnet turban veil sweatshirt raincoat tracksuit headband bandana visor cardigan
+        sandals mittens beanie bonnet turban veil sweatshirt raincoat tracksuit headband bandana visor cardigan hoody
         poncho sari
         """
     )
@@ -1296,6 +1296,7 @@ _A_LITTLE = re.compile(
 _PARTICLE_BY = re.compile(r"\b([a-z]+ed)\s+(?:over|up|down|out|off|away)\s+(?=by\b)", re.IGNORECASE)
 # "half buried", "half eaten", "half open": how much of it, one word with what it qualifies
 _HALF = re.compile(r"\bhalf\s+(?=(?:[a-z]+ed|[a-z]+en|open|full|empty|asleep|awake|finished|done)\b)", re.IGNORECASE)
+_WIDE_OPEN = re.compile(r"\bwide\s+open\b", re.IGNORECASE)
 # "semi straight", "semi bent": one word, as "semi-straight"
 _SEMI = re.compile(r"\bsemi\s+(?=[a-z])", re.IGNORECASE)
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
@@ -1445,6 +1446,8 @@ def _attribute_kind(word: str) -> str | None:
         return None
     if lexicon.is_adjective_only(word):
         return "other"  # an adjective no list here names ("iridescent", "gnarly"): the dictionary knows it
+    if "-" in word and ATTRIBUTE_KINDS.get(word.rsplit("-", 1)[1]) == "state":
+        return "state"  # "wide-open", "half-full": a state, said with how much
     if word.startswith(("semi-", "half-")) and len(word) > 6:
         # "semi-straight", "half-buried": as the word it qualifies (a state when that is a participle)
         return _attribute_kind(word[5:]) or ("state" if _is_past(word[5:]) else None)
@@ -2149,6 +2152,7 @@ def _plain_rewrites(text: str) -> str:
     text = _A_LITTLE.sub(" ", text)
     text = _SEMI.sub("semi-", text)
     text = _HALF.sub("half-", text)
+    text = _WIDE_OPEN.sub("wide-open", text)  # "legs wide open": open, and how far (not "Are the legs wide?")
     text = _PARTICLE_BY.sub(r"\1 ", text)
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]
     if views:  # said as the picture's tag, at the end, so what followed it stays the thing's
@@ -5979,7 +5983,11 @@ class _Parser:
                 worn = verb_lemma(token.word) in {"wear", "dress"}
                 for colour in phrase.colours:
                     self.out.colour(subject, colour, worn)
-                if verb_lemma(token.word) not in {"look", "seem", "appear", "become", "turn", "get", "wear", "dress"}:
+                if token.tag == "PAST" and lexicon.is_past_form(token.word) and token.word.endswith("ed"):
+                    # "the right leg is angled straight back": a state it is in (it asked "Is the right leg
+                    # angling?")
+                    self.out.attribute(subject, token.word, "state")
+                elif verb_lemma(token.word) not in {"look", "seem", "appear", "become", "turn", "get", "wear", "dress"}:
                     self.out.action(subject, token.word, None)
                 return
         if nxt is not None and nxt.tag == "OBJPRON":
@@ -5999,6 +6007,11 @@ class _Parser:
             )
             # "the head facing down", "arms reaching upward": the way said with it ("Is the head facing?" alone
             # asked nothing); "a man wearing" alone asks nothing
+            if token.tag == "PAST" and lexicon.is_past_form(token.word) and token.word.endswith("ed"):
+                # "the right leg is angled straight back", "pressed back": a state it is in (it asked "Is the
+                # right leg angling?")
+                self.out.attribute(subject, token.word, "state")
+                return
             self.out.action(subject, token.word, None, way)
             if way is not None:
                 self.out.checks[-1].pop("object", None)

@@ -2988,3 +2988,17 @@ def test_across_is_on_a_ground_over_what_it_spans_and_nothing_across_a_table(pro
     asked = questions(prompt)
     assert wanted is None or wanted in asked
     assert unwanted is None or unwanted not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        ("the left foot is angled slightly outward", "Is the left foot angled?", "Is the left foot angling?"),
+        ("a gate wide open onto a field", "Is the gate wide-open?", "Is the gate wide?"),
+        ("an owl is perched sideways on a fence", "Is the owl perched?", "Is the owl perching?"),
+    ],
+)
+def test_a_participle_with_how_after_it_is_a_state(prompt, wanted, unwanted):
+    asked = questions(prompt)
+    assert wanted in asked
+    assert unwanted not in asked
