@@ -746,7 +746,18 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     "in the fall": ("light", "Is it autumn in the image?"),
 }
 # Weather said of a thing in the picture ("a rainy street", "a misty lake"): the picture's weather (general English).
-_WEATHER_NOUNS = {"rain": "rainy", "drizzle": "rainy", "downpour": "rainy", "fog": "foggy", "mist": "misty"}
+_WEATHER_NOUNS = {
+    "rain": "rainy",
+    "drizzle": "rainy",
+    "downpour": "rainy",
+    "rainstorm": "rainy",
+    "fog": "foggy",
+    "mist": "misty",
+    "blizzard": "snowy",
+    "snowstorm": "snowy",
+    "storm": "stormy",
+    "thunderstorm": "stormy",
+}
 _WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
 # Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
 # sushi" sushi on a plate.
@@ -2259,7 +2270,7 @@ _STYLE_ITEM = re.compile(
     r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot|photoshoot|photo shoot)"
     r"|mixed media|screen ?print|silk ?screen(?: print)?|woodcut|linocut|lithograph|collage|gouache"
     r"|(?:oil|acrylic|ink|watercolou?r|gouache|charcoal|pastel|pencil|graphite|tempera) on (?:canvas|paper|panel|board|linen)"
-    r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,3}style)\s*(?=[,;.]|$)"
+    r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,3}style|(?:[a-z0-9][a-z0-9-]* ){1,2}lens)\s*(?=[,;.]|$)"
 )
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 
@@ -2330,6 +2341,8 @@ def _style_item_question(phrase: str) -> str | None:
         return f"Does the image look like {phrase.removeprefix('trending on ')} art?"
     if phrase.endswith(("render", "rendering", "photo", "photograph", "snapshot", "photoshoot", "photo shoot")):
         return f"Is the image {_article(phrase)} {phrase}?"
+    if phrase.endswith(" lens"):  # "fisheye lens", "35mm lens": what the picture was taken through
+        return f"Is the image taken with {_article(phrase)} {phrase}?"
     if " on " in phrase:  # "oil on canvas": the medium on what it is laid on
         return f"Is the image {phrase}?"
     return None

@@ -3002,3 +3002,11 @@ def test_a_participle_with_how_after_it_is_a_state(prompt, wanted, unwanted):
     asked = questions(prompt)
     assert wanted in asked
     assert unwanted not in asked
+
+
+def test_a_lens_is_how_the_picture_is_taken_and_a_storm_is_weather():
+    assert "Is the image taken with a fisheye lens?" in questions("a skater on a ramp, fisheye lens")
+    assert "Is there a telephoto lens?" not in questions("a heron in reeds, telephoto lens, soft light")
+    assert "Is there a camera lens?" in questions("a man cleaning a camera lens")
+    assert "Is it snowy in the image?" in questions("a bus stop during a blizzard")
+    assert "Is there a thunderstorm?" not in questions("a lighthouse in a thunderstorm")
