@@ -1779,8 +1779,10 @@ class _Reader:
         # a base form stays as it is ("feed" shared from "feeding a cat and a dog" is not "fe")
         lemmas = lexicon.verb_lemmas(verb)
         lemma_ = verb if verb in lemmas else verb_lemma(verb)
-        if lemma_ == verb and lemmas and verb not in lemmas:
-            lemma_ = lemmas[0]  # an irregular participle: "drawn" is draw ("Is it drawning?" before), "hidden" hide
+        if lemmas and lemma_ not in lemmas:
+            # an irregular participle ("drawn" is draw: "Is it drawning?" before, "hidden" hide) or a dropped e
+            # the suffix rule cannot see ("arranging" is arrange, not "arrang")
+            lemma_ = lemmas[0]
         if lemma_ == "contain" and obj is not None and obj is not entity:
             self.relation(obj, "inside", entity)  # "a glass cube containing a maple leaf": the leaf is inside it
             return

@@ -3010,3 +3010,10 @@ def test_a_lens_is_how_the_picture_is_taken_and_a_storm_is_weather():
     assert "Is there a camera lens?" in questions("a man cleaning a camera lens")
     assert "Is it snowy in the image?" in questions("a bus stop during a blizzard")
     assert "Is there a thunderstorm?" not in questions("a lighthouse in a thunderstorm")
+
+
+def test_an_action_is_named_by_the_dictionarys_lemma():
+    """'arranging' is arrange (the suffix rule alone gave 'arrang', which no scorer or world could match)."""
+    acts = [c for c in dsg_reading.checks_from_prompt("two florists arranging tulips") if c["kind"] == "action"]
+    assert [c["action"] for c in acts] == ["arrange"]
+    assert "Are the florists arranging the tulips?" in questions("two florists arranging tulips")
