@@ -60,7 +60,7 @@ _MATERIAL_NOUNS = frozenset(
         silk velvet denim linen lace stone brick concrete marble granite clay porcelain rubber straw wicker bamboo
         crystal wax fabric ice chrome plaster cloth felt yarn twine rope resin ivory bone jade sand cork tile
         slate terracotta ceramic mahogany teak obsidian pewter silver gold platinum fur suede tweed satin nylon
-        polyester vinyl chiffon burlap
+        polyester vinyl chiffon burlap enamel
         """
     )
 )
@@ -1035,7 +1035,10 @@ _IMAGE_NOUNS = frozenset(
 _MASS_SCENES = frozenset({"snow", "grass", "sky", "clouds", "space", "outer space", "dunes", "sand", "water"})
 _WHOLE_SCENES = frozenset({"underwater", "indoors", "downtown", "outdoors"})
 
-_QUOTES = re.compile(r'"([^"]{1,200})"|“([^”]{1,200})”|‘([^’]{1,200})’|(?<![\w])\'([^\']{1,200})\'(?![\w])')
+# A single-quoted text may hold an apostrophe between letters ('Nonna's Best', 'Joe's Diner')
+_QUOTES = re.compile(
+    r'"([^"]{1,200})"|“([^”]{1,200})”|‘([^’]{1,200})’|(?<![\w])\'((?:[^\']|(?<=\w)\'(?=\w)){1,200})\'(?![\w])'
+)
 # Generator parameters written into a prompt ("--ar 16:9", "--no people") and photographic jargon that names
 # no thing ("depth of field"): not part of the picture's content.
 _PARAMETERS = re.compile(
@@ -2826,7 +2829,20 @@ def _tag(tokens: list[_Token]) -> None:
             and not (
                 following is not None
                 and _noun_like(following)
-                and (_modifies_next(previous) or _is_compound(f"{word} {following}"))
+                and (
+                    _modifies_next(previous)
+                    or _is_compound(f"{word} {following}")
+                    # "an enamel camping mug", "a wood burning stove": a stuff right after an article opens the
+                    # noun phrase ("the glass shattering on the floor" has no noun after it)
+                    or (
+                        previous is not None
+                        and previous.word in _MATERIAL_NOUNS
+                        and i >= 2
+                        and words[i - 2] in _ARTICLES_AND_POSSESSIVES
+                        and following not in _MASS_NOUNS
+                        and not _is_plural(following)
+                    )
+                )
                 and not _ends_on_a_property(words, i + 1)
                 # "wearing red playing tennis": a game after "playing" is what is played, never a kind of thing
                 and not (verb_lemma(word) == "play" and following in _GAMES)
@@ -3581,7 +3597,19 @@ class _Parser:
         never the relation's own subject ("a bed with a laptop on it": it is the bed)."""
         excluded = self.relating if self.relating is not None else self.topic
         joined = self.group if excluded in self.group else []  # "bushes and trees behind them": not the bushes
-        others = [e for e in reversed(self.out.entities) if e is not excluded and e not in joined]
+        # "a glass of milk beside it": not what the thing being placed holds
+        held = (
+            {
+                c.get("subject")
+                for c in self.out.checks
+                if c["kind"] == "relation" and c.get("relation") == "inside" and c.get("object") == excluded.noun
+            }
+            if excluded is not None
+            else set()
+        )
+        others = [
+            e for e in reversed(self.out.entities) if e is not excluded and e not in joined and e.noun not in held
+        ]
         worn = {c.get("object") for c in self.out.checks if c["kind"] == "action" and c.get("action") == "wear"}
         # "cyclists in yellow jerseys, with peaks behind them": the wearers, not what they wear
         others = [e for e in others if e.noun not in worn] + [e for e in others if e.noun in worn]
@@ -3614,7 +3642,14 @@ class _Parser:
                 about is not None
                 and about is not self.relating
                 and about in others
-                and not about.plural
+                # several things said as one ("a stack of cookies ..., a glass of milk beside it") are an it too
+                and (
+                    not about.plural
+                    or any(
+                        c.get("parent") == about.id and str(c.get("attribute", "")).startswith("in a ")
+                        for c in self.out.checks
+                    )
+                )
                 and not _is_person(about.noun)
             ):
                 return about
