@@ -2561,6 +2561,16 @@ def _tag(tokens: list[_Token]) -> None:
             tokens[j].tag = "BOTH"  # "a cat left of a dog, both sitting on a sofa": each of the two
             if _is_ing_verb(words[j + 1]) or words[j + 1] in _ING_NOUNS:
                 tokens[j + 1].tag = "VERB"
+    for j in range(2, len(tokens) - 1):
+        if (
+            words[j - 1] in {"which", "whom"}
+            and words[j - 2] in {"on", "in", "under", "beside", "behind", "above", "atop", "inside"}
+            and (verb_lemma(words[j]) in {"sit", "stand", "lie", "rest", "hang", "lay", "perch"} or words[j] == "sat")
+            and (words[j + 1] in _DETERMINERS or words[j + 1] in _NUMBERS)
+        ):
+            # "a table covered with a cloth, on which sit a loaf and a wedge of cheese": the verb put before what
+            # sits (read as "on which a loaf ..."), no thing called "sit"
+            tokens[j].tag = "SKIP"
     for j in range(len(tokens) - 1):
         if (
             tokens[j].opens

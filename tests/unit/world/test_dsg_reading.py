@@ -3035,3 +3035,9 @@ def test_quotes_with_apostrophes_what_it_is_and_stuff_before_an_ing_noun(prompt,
     asked = questions(prompt)
     assert wanted is None or wanted in asked
     assert unwanted is None or unwanted not in asked
+
+
+def test_a_verb_put_before_what_sits_on_which():
+    asked = questions("a dresser on which stand two candles and a clock")
+    assert "Are the candles on the dresser?" in asked
+    assert "Is there a stand?" not in asked
