@@ -145,3 +145,15 @@ def test_a_quoted_argument_with_a_comma_is_one_argument(tmp_path):
 def test_a_count_of_more_than_or_many_is_asked_by_an_at_least_count(wanted, check, hit):
     question = coverage.Question("skiers on a slope", "count", "count", ("skiers", wanted))
     assert coverage.covered(question, [{"kind": "count", "subject": "skiers", **check}]) is hit
+
+
+def test_a_colour_no_colour_name_says_is_matched_as_the_property_it_is():
+    """(macarons, pastel) is asked by "Are the macarons pastel?" (an attribute check: "pastel" names no colour);
+    (cat, white) still needs a colour check."""
+    pastel = coverage.Question("p", "attribute color", "attribute", ("macarons", "pastel"))
+    asked = {"kind": "attribute", "subject": "macaron", "attribute": "pastel", "question": "Are the macarons pastel?"}
+    assert coverage.covered(pastel, [asked])
+    assert not coverage.covered(pastel, [{**asked, "attribute": "round", "question": "Are the macarons round?"}])
+    white = coverage.Question("p", "attribute color", "attribute", ("cat", "white"))
+    fluffy = {"kind": "attribute", "subject": "cat", "attribute": "fluffy", "question": "Is the cat fluffy?"}
+    assert not coverage.covered(white, [fluffy])
