@@ -1856,6 +1856,25 @@ class _Reader:
                 }
             )
 
+    def one_and_the_other_property(
+        self, group: _Entity, first: list[tuple[str, str]], second: list[tuple[str, str]]
+    ) -> None:
+        """ "two robots, one rusty and the other shiny": as `one_and_the_other`, for properties other than colour
+        (each asked of the instance that has it, never of every robot)."""
+        for props, which in ((first, "one"), (second, "another")):
+            for word, kind in props:
+                self._add(
+                    {
+                        "kind": "attribute",
+                        "subject": group.noun,
+                        "attribute": word,
+                        "attributeKind": kind,
+                        "subjectLabel": word,
+                        "parent": group.id,
+                        "question": f"Is {which} of {self._ref(group)} {word}?",
+                    }
+                )
+
     def likeness(self, entity: _Entity, noun: str) -> None:
         """ "a lamp that looks like a mushroom": how the lamp looks, one property of it; the mushroom is no thing
         in the picture (asking "Is there a mushroom?" would pass an image with a real one beside the lamp)."""
@@ -4298,7 +4317,9 @@ class _Parser:
             return False
         said = one + 1 + (words[one + 1 : one + 2] == ["is"])
         first, length = colour_at(said)
-        if first is None or words[said + length : said + length + 1] != ["and"]:
+        if first is None:
+            return self._one_and_the_other_property(group, words, said)
+        if words[said + length : said + length + 1] != ["and"]:
             return False
         k = said + length + 1
         if words[k : k + 1] == ["one"]:
@@ -4312,6 +4333,37 @@ class _Parser:
             return False
         self.i += second_at + length
         self.out.one_and_the_other(group, first, second)
+        return True
+
+    def _one_and_the_other_property(self, group: _Entity, words: list[str], said: int) -> bool:
+        """ "two robots, one rusty and the other shiny and new": each property is one of them (it asked "Are the
+        robots shiny?" and "Are the robots new?", and lost "rusty")."""
+
+        def properties(k: int) -> tuple[list[tuple[str, str]], int]:
+            found: list[tuple[str, str]] = []
+            while k < len(words) and (kind := _attribute_kind(words[k])) is not None and not colour_name(words[k]):
+                found.append((words[k], kind))
+                if words[k + 1 : k + 2] == ["and"] and k + 2 < len(words) and words[k + 2] not in {"one", "the"}:
+                    k += 2
+                else:
+                    k += 1
+            return found, k
+
+        first, k = properties(said)
+        if not first or words[k : k + 1] != ["and"]:
+            return False
+        k += 1
+        if words[k : k + 1] == ["one"]:
+            k += 1
+        elif words[k : k + 2] in (["the", "other"], ["the", "others"]):
+            k += 2 + (words[k + 2 : k + 3] in (["is"], ["are"]))
+        else:
+            return False
+        second, end = properties(k)
+        if not second:
+            return False
+        self.i += end
+        self.out.one_and_the_other_property(group, first, second)
         return True
 
     def _wearer_holding(self, garment: _Entity, thing: _Entity) -> _Entity:

@@ -3041,3 +3041,11 @@ def test_a_verb_put_before_what_sits_on_which():
     asked = questions("a dresser on which stand two candles and a clock")
     assert "Are the candles on the dresser?" in asked
     assert "Is there a stand?" not in asked
+
+
+def test_one_and_the_other_with_properties_are_each_ones():
+    asked = questions("two lanterns on a shelf, one lit and the other broken and dusty")
+    assert "Is one of the lanterns lit?" in asked
+    assert "Is another of the lanterns broken?" in asked
+    assert "Is another of the lanterns dusty?" in asked
+    assert "Are the lanterns broken?" not in asked
