@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -211,10 +212,25 @@ def _cli_run(out: Path, prompt: str) -> str:
     return match.group(1)
 
 
-def test_imagegate_run_and_serve_on_one_dir_see_each_others_runs(dirs):
+@pytest.fixture(scope="module")
+def cli_made_run(tmp_path_factory) -> Path:
+    """One folder `imagegate run --out` wrote before any server started (issue 29: one CLI run for the module, not
+    one per test that needs such a folder). Each test copies it into its own data dir: a run folder holds no path
+    of its own (run.json, items.json, the report and the images name files relative to it), so the copy is what
+    `imagegate run --out <that dir>` would have written there."""
+    out = tmp_path_factory.mktemp("cli-made")
+    return out / _cli_run(out, "two red apples on a table")
+
+
+def _copied_into(data_dir: Path, run_folder: Path) -> str:
+    shutil.copytree(run_folder, data_dir / run_folder.name)
+    return run_folder.name
+
+
+def test_imagegate_run_and_serve_on_one_dir_see_each_others_runs(dirs, cli_made_run):
     data_dir, log_dir = dirs
     # Given a run made by `imagegate run --out DIR` before the server started
-    earlier = _cli_run(data_dir, "a yellow taxi")
+    earlier = _copied_into(data_dir, cli_made_run)
     server = ServeProcess(data_dir, log_dir, "--retry-time-scale", "0")
     try:
         # When the server starts on that dir, and another `imagegate run` writes to it while it serves
@@ -277,10 +293,10 @@ def test_an_in_flight_marker_without_a_run_item_still_becomes_a_failed_run(tmp_p
     assert json.loads((tmp_path / run_id / RUN_FILE).read_text())["status"] == "FAILED"
 
 
-def test_a_run_folder_written_before_items_json_existed_is_served_from_its_run_json(dirs):
+def test_a_run_folder_written_before_items_json_existed_is_served_from_its_run_json(dirs, cli_made_run):
     data_dir, log_dir = dirs
     # Given a run folder as an older `imagegate run` wrote it: run.json, report.html and the images, no items.json
-    run_id = _cli_run(data_dir, "two red apples on a table")
+    run_id = _copied_into(data_dir, cli_made_run)
     (data_dir / run_id / ITEMS_FILE).unlink()
     document = json.loads((data_dir / run_id / RUN_FILE).read_text())
     server = ServeProcess(data_dir, log_dir, "--retry-time-scale", "0")
