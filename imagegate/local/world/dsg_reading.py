@@ -297,7 +297,7 @@ _OTHER_PREPOSITIONS = frozenset(
     _words(
         """
         of with for from at by to into onto through across around along against among amid during about like as
-        toward than towards via per past beyond upon off out over after
+        toward than towards via per past beyond upon off out over after before
         """
     )
 )
@@ -695,7 +695,9 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
         tag: ("style", f"Is the image in {'an' if tag[0] in 'aeiou' else 'a'} {tag} style?")
         for tag in _words("fantasy horror noir occult")
     },
-    "35mm": ("style", "Does the image look shot on 35mm film?"),
+    **dict.fromkeys(
+        _words("35mm, 35mm film, shot on 35mm, shot on 35mm film"), ("style", "Does the image look shot on 35mm film?")
+    ),
     "film grain": ("style", "Does the image have film grain?"),
     **dict.fromkeys(_words("shot on film, film photo, analog film"), ("style", "Does the image look shot on film?")),
     "flat lay": ("style", "Is the image a flat lay (shot from directly above)?"),
@@ -959,6 +961,7 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "in the center of": "inside",
                 "in the centre of": "inside",
                 "at the foot of": "near",
+                "before": "in front of",  # "a knight kneeling before a queen" (not "before sunrise": see _tag)
                 "in the front of": "in front of",
                 "in the back of": "behind",
                 "atop": "on",
@@ -2642,6 +2645,20 @@ def _tag(tokens: list[_Token]) -> None:
         relation = _match_relation(words, i)
         if relation is not None and word == "into" and i > 0 and verb_lemma(words[i - 1]) in _GAZE_VERBS:
             relation = None  # "looking into a mirror": where the gaze goes, not where the looker is
+        if (
+            relation is not None
+            and word == "before"
+            and not (
+                i + 2 < len(words)
+                and words[i + 1] in {"a", "an", "the"}
+                and words[i + 2] not in _TIMES_OF_DAY
+                and words[i + 2] not in _WEATHER_NOUNS
+                and words[i + 2] not in {"storm", "dinner", "lunch", "breakfast", "game", "race", "show", "war", "end"}
+            )
+        ):
+            # "before sunrise", "before the storm", "before his co-pilot took over": when; "kneeling before a
+            # queen", "before the altar": in front of
+            relation = None
         if relation is not None and not (word == "by" and i > 0 and tokens[i - 1].tag == "PAST"):
             length, name = relation
             token.tag, token.value = "REL", name
@@ -4887,6 +4904,19 @@ class _Parser:
                     and self.last is not subject
                     else None
                 )
+                if (
+                    support is self.last
+                    and support is not None
+                    and _is_animate(support.noun)
+                    and subject is not None
+                    and token.value == "on"
+                    and self.last_relation in {"in front of", "behind", "left of", "right of"}
+                    and ahead_place
+                    and singular_noun(ahead_place[-1].word) in _SEATS
+                ):
+                    # "a knight kneeling before a queen on a throne": the one named last sits on the seat; the one
+                    # before her does not ("a dog next to a boy on a bench" may share it: both asked, as before)
+                    subject, support = support, None
                 if token.value == "inside":
                     # "a man in a suit" wears it; "in the snow" is a setting (read by noun_phrase)
                     nxt_run = self._peek_run()

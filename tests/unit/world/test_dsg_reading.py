@@ -3035,3 +3035,16 @@ def test_one_and_the_other_with_properties_are_each_ones():
     assert "Is another of the lanterns broken?" in asked
     assert "Is another of the lanterns dusty?" in asked
     assert "Are the lanterns broken?" not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        ("a squire bowing before a king on a throne", "Is the king on the throne?", "Is the squire on the throne?"),
+        ("a girl sitting next to her grandma on a sofa", "Is the girl on the sofa?", None),
+        ("a harbour before the storm", None, "Is the harbour in front of the storm?"),
+        ("a cup of espresso, shot on 35mm film", "Does the image look shot on 35mm film?", "Is there a film?"),
+    ],
+)
+def test_before_a_person_on_a_seat_the_time_before_and_35mm_film(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
