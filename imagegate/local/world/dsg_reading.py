@@ -896,6 +896,10 @@ _MONTHS_AND_DAYS = frozenset(
 )
 # How one who can act holds their body ("sitting", "kneeling"); a thing on them does not
 _POSTURE_VERBS = frozenset(_words("sit stand lie kneel crouch squat rest lean recline"))
+# Verbs whose "over" says what they are about ("arguing over a map", "fussing over a baby")
+_ABOUT_VERBS = frozenset(_words("argue fight quarrel bicker fuss cry laugh talk chat debate disagree squabble"))
+# What someone did to a thing and went away ("a carrot that someone left", "a glove somebody dropped")
+_LEFT_BEHIND_VERBS = frozenset(_words("leave left drop forget lose abandon put place"))
 # Verbs of where a thing is put or left ("a coat lying on a chair", "a hat hanging on a hook")
 _LAID_VERBS = frozenset(_words("hang lie rest sit lean dry drape"))
 # States said only after their noun ("a dog asleep", never "an asleep dog")
@@ -1075,6 +1079,15 @@ _GIVEN_NAME = re.compile(
 # Things made to hold words (general English): a quote after a body part near one of them is theirs
 _WORD_HOLDERS = frozenset(
     _words("bubble balloon sign placard banner caption note paper page screen board blackboard chalkboard whiteboard")
+)
+# Things made to carry writing (general English): what says a text when it sits on something else
+_WRITTEN_ON = frozenset(
+    _words(
+        """
+        note sign label card poster banner flyer letter postcard envelope page paper notebook book menu placard
+        sticker tag ticket receipt chalkboard blackboard whiteboard board screen billboard plaque scroll
+        """
+    )
 )
 _NAME_SHOWN_ON = frozenset(_words("logo sign signboard label poster banner cover storefront badge emblem wordmark"))
 
@@ -2546,6 +2559,10 @@ def _holds_people(word: str, relation: str) -> bool:
     return noun in _SEATS if relation == "on" else noun in _SEATS_AND_PLACES
 
 
+# Lower-case words inside names from other languages ("Rio de Janeiro", "da Vinci", "van Gogh")
+_NAME_PARTICLES = frozenset(_words("de da del della di du van von der dos das"))
+
+
 def _join_proper_names(tokens: list[_Token]) -> None:
     """ "The Statue of Liberty", "the Tower of London": a name written with capitals around "of" is one name, not
     a statue and a liberty. Only in a prompt written in ordinary case (a prompt in Title Case or capitals
@@ -2557,6 +2574,14 @@ def _join_proper_names(tokens: list[_Token]) -> None:
     for j in range(1, len(tokens) - 1):
         before, of, after = tokens[j - 1], tokens[j], tokens[j + 1]
         if (
+            of.word in _NAME_PARTICLES
+            and of.raw.islower()
+            and not of.tag
+            and before.raw[:1].isupper()
+            and after.raw[:1].isupper()
+        ):
+            of.tag = "WORD"  # "Rio de Janeiro", "Leonardo da Vinci", "Vincent van Gogh": one name
+        elif (
             of.word == "of"
             and not of.tag
             and before.raw[:1].isupper()
@@ -2645,6 +2670,13 @@ def _tag(tokens: list[_Token]) -> None:
         relation = _match_relation(words, i)
         if relation is not None and word == "into" and i > 0 and verb_lemma(words[i - 1]) in _GAZE_VERBS:
             relation = None  # "looking into a mirror": where the gaze goes, not where the looker is
+        if (
+            relation is not None
+            and word == "over"
+            and i > 0
+            and {verb_lemma(words[i - 1]), *lexicon.verb_lemmas(words[i - 1])} & _ABOUT_VERBS
+        ):
+            relation = None  # "arguing over a map": what it is about, not where they are
         if (
             relation is not None
             and word == "before"
@@ -3397,7 +3429,13 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         phrase = _Phrase(head="", plural=False, definite=definite)
         modifiers = rest
     else:
-        proper = len(head_words) > 1 and all(t.raw[:1].isupper() for t in head_words)  # "Jeff Bezos" is one
+        proper = (
+            len(head_words) > 1
+            and all(  # "Jeff Bezos", "Rio de Janeiro" is one
+                t.raw[:1].isupper() or (t.word in _NAME_PARTICLES and 0 < k < len(head_words) - 1)
+                for k, t in enumerate(head_words)
+            )
+        )
         # "a statue of Thanos", "a painting of Zeus": one capitalised word no dictionary knows is a name too
         single_name = (
             len(head_words) == 1
@@ -3946,7 +3984,11 @@ class _Parser:
             self.text_noun = singular_noun(head) if phrase.plural else head
             self.text_props = (list(phrase.colours), list(phrase.attributes))  # "3-d letters 'dessert'"
             # "... and the text 'California'": a text of its own, not on the thing named before
-            self.text_free = opens_clause
+            # ... and so does ", with the text '...'" after a comma: the picture's caption ("two hands holding a
+            # heart, with the text 'love is power'" asked the hands to say it; "a mug with the text 'Hi'" is the mug's)
+            self.text_free = opens_clause or (
+                start >= 2 and self.tokens[start - 1].word == "with" and self.tokens[start - 2].word == ","
+            )
             return None, phrase
         self._weather(phrase)
         if head in _MEDIUM_NOUNS and nxt is not None and nxt.tag == "STYLEOF":
@@ -4804,7 +4846,23 @@ class _Parser:
                     acted_on
                     and not _is_animate(subject.noun)
                     and ahead_place
-                    and _holds_people(ahead_place[-1].word, token.value)
+                    and (
+                        (
+                            _holds_people(ahead_place[-1].word, token.value)
+                            and ahead_place[-1].word not in _AMBIENT  # "striking a tree in the distance": the tree
+                            and token.word not in {"onto", "into"}  # "hauling a net onto a boat": the net goes there
+                        )
+                        # "a badger painting a birdhouse under a toadstool", "a hedgehog reading a book under a
+                        # mushroom": the one acting is under it (a thing put somewhere is not: "hiding a key under
+                        # a rock")
+                        or (
+                            token.value == "under"
+                            and not any(
+                                c.get("action") in _PUTTING_VERBS and c.get("subject") == self.topic.noun
+                                for c in self.out.checks[-3:]
+                            )
+                        )
+                    )
                 ):
                     # "a man reading a newspaper on a park bench", "a panda catching trout in a stream": a seat or a
                     # place is where the one acting is (a cup "on a table" stays the cup's)
@@ -5200,6 +5258,14 @@ class _Parser:
                     and self.last_role == "place"
                     and self.topic is not None
                     and self.topic is not self.last
+                ) or (
+                    # "a handwritten note on the fridge saying 'buy milk!'": a thing made to be written on says it,
+                    # not the place it is on
+                    self.last_role == "place"
+                    and self.topic is not None
+                    and self.topic is not self.last
+                    and singular_noun(self.topic.noun.split()[-1]) in _WRITTEN_ON
+                    and singular_noun(self.last.noun.split()[-1]) not in _WRITTEN_ON
                 )
                 carrier = self.topic if own_verb else self.last if right_after else carrier or self.last or self.topic
                 self.i += 1
@@ -5592,6 +5658,10 @@ class _Parser:
         if not (after >= len(self.tokens) or self.tokens[after].tag in {"PUNCT", "CONJ", "PREP", "REL", "PLACE"}):
             return False
         self.tokens[verb].tag = "VERB"  # the subject's words end before it
+        if self.tokens[j].word in {"someone", "somebody", "anyone"} and verb_lemma(word) in _LEFT_BEHIND_VERBS:
+            # "a carrot that someone left on the steps": who left it is not in the picture; where it is, is
+            self.i = after
+            return True
         self.i = start
         subject, _ = self.noun_phrase()
         if subject is None or self.i != verb:
@@ -6096,6 +6166,21 @@ class _Parser:
                     after.value not in {"on", "inside"} or singular_noun(place.noun.split()[-1]) in _GROUNDS | _STAGES
                 ):
                     self.out.relation(subject, after.value, place)  # "doing a trick on a ramp": on the ramp
+            return
+        if (
+            nxt is not None
+            and nxt.tag == "WORD"
+            and verb_lemma(token.word) in _POSTURE_VERBS
+            and nxt.word not in _DETERMINERS
+            and lexicon.is_adjective(nxt.word)
+            and self._ends_here(self.i + 1)
+            and not (self.i + 1 < len(self.tokens) and self.tokens[self.i + 1].tag == "WORD")
+        ):
+            # "a deer standing alert", "sitting still", "lying flat": how it stands, sits or lies (it asked "Is the
+            # deer standing the alert?")
+            self.i += 1
+            self.out.action(subject, token.word, None)
+            self.out.attribute(subject, nxt.word, "state")
             return
         if nxt is not None and nxt.tag == "WORD":
             obj, phrase = self.noun_phrase(generic=True)

@@ -3048,3 +3048,37 @@ def test_one_and_the_other_with_properties_are_each_ones():
 )
 def test_before_a_person_on_a_seat_the_time_before_and_35mm_film(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # who left a thing is not in the picture; where it is, is
+        ("a kite that someone left in a tree", "Is the kite inside the tree?", "Is there someone?"),
+        # how one stands, sits or lies
+        ("a meerkat standing alert on a rock", "Is the meerkat alert?", "Is the meerkat standing the alert?"),
+        # a caption after a comma is the picture's; a thing "with the text" says it itself
+        (
+            "a lighthouse at dusk, with the caption 'stay bright'",
+            'Does the image show the caption "stay bright"?',
+            None,
+        ),
+        ("a tote bag with the text 'READ MORE'", 'Does the tote bag say "READ MORE"?', None),
+        # a note on a door saying something: the note says it
+        (
+            "a sticky note on a laptop saying 'call mom'",
+            'Does the note say "call mom"?',
+            'Does the laptop say "call mom"?',
+        ),
+        # a name with a particle of another language is one name
+        ("a tram in Rio de Janeiro", "Is the image set in Rio de Janeiro?", "Is there a rio de janeiro?"),
+        # one acting under a thing is under it; a thing put under another is
+        ("a fox reading a map under an umbrella", "Is the fox under the umbrella?", None),
+        ("a girl hiding a letter under a pillow", "Is the letter under the pillow?", None),
+        # what goes onto a thing goes there; "arguing over" is about it
+        ("a farmer loading hay onto a wagon", "Is the hay on the wagon?", "Is the farmer on the wagon?"),
+        ("two chefs arguing over a recipe", None, "Are the chefs above the recipe?"),
+    ],
+)
+def test_dev5s_shapes_in_sentences_written_here(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
