@@ -482,6 +482,23 @@ _PEOPLE_NOUNS = frozenset(
 _ANIMATE = _PEOPLE_NOUNS | _NO_HANDS | frozenset({"monkey", "gorilla", "chimpanzee"})
 
 
+def _may_be_someone(noun: str) -> bool:
+    """One who can act, or a noun that may name a person by what they do ("a baker", "a sculptor", "a florist": the
+    closed list of people cannot hold every trade)."""
+    last = noun.split()[-1] if noun.split() else ""
+    return (
+        _is_animate(noun)
+        or (last.endswith(("ist", "ian")) and lexicon.is_noun(last))  # "a florist", "a librarian"
+        or (last.endswith(("er", "or")) and bool(lexicon.verb_lemmas(last[:-2]) or lexicon.verb_lemmas(last[:-1])))
+    )
+
+
+def _holds_things(noun: str) -> bool:
+    """Can "in it" be said of it: a container, a book, a room or a body of water (general English)."""
+    last = singular_noun(noun.split()[-1]) if noun.split() else ""
+    return last in _CONTAINERS or last in _HOLDERS
+
+
 def _is_animate(noun: str) -> bool:
     return singular_noun(noun.split()[-1]) in _ANIMATE if noun.split() else False
 
@@ -883,6 +900,10 @@ _POSE_COMMANDS = frozenset(
     )
 )
 _COMMAND_OBJECTS = frozenset(_words("your both one the arms legs hands feet head"))
+# What lies over what it spans ("a bridge across a river", "a rope across a chasm")
+_SPANS = frozenset(_words("bridge footbridge rope cable wire log plank beam rainbow arch branch"))
+# Verbs whose "at" or "across" says where they are aimed ("shouting across the fence", "staring across a room")
+_AIMED_VERBS = frozenset(_words("bark smile laugh wave point shout yell call aim throw stare glare wink frown growl"))
 # What "across" spans from above ("a bridge across a river"), and what one faces another across ("across a desk")
 _SPANNED = frozenset(_words("river stream creek brook canal lake pond bay canyon valley gorge ravine chasm gap sea"))
 _ACROSS_FROM = frozenset(_words("table desk counter room hall aisle"))
@@ -898,6 +919,16 @@ _MONTHS_AND_DAYS = frozenset(
 _POSTURE_VERBS = frozenset(_words("sit stand lie kneel crouch squat rest lean recline"))
 # Verbs whose "over" says what they are about ("arguing over a map", "fussing over a baby")
 _ABOUT_VERBS = frozenset(_words("argue fight quarrel bicker fuss cry laugh talk chat debate disagree squabble"))
+# Things "in it" can be said of, beyond containers (general English)
+_HOLDERS = frozenset(
+    _words(
+        """
+        book notebook drawer closet cupboard cabinet fridge refrigerator oven sink bathtub tub pool pond lake river
+        fountain aquarium tank cage nest room house car truck boat tent pocket hand mouth wallet purse backpack
+        envelope frame window hole box trough manger wheelbarrow cart planter
+        """
+    )
+)
 # What someone did to a thing and went away ("a carrot that someone left", "a glove somebody dropped")
 _LEFT_BEHIND_VERBS = frozenset(_words("leave left drop forget lose abandon put place"))
 # Verbs of where a thing is put or left ("a coat lying on a chair", "a hat hanging on a hook")
@@ -1319,16 +1350,37 @@ _VIEW_FROM = {"above": "top view", "top": "top view", "below": "low angle view"}
 # "crosses a little over the chest", "bent just a bit": how much, no thing called "a little" (a noun after it keeps it:
 # "a little girl", "a bit of string")
 _A_LITTLE = re.compile(
-    r"\ba (?:little|bit|tad)\b(?=\s*(?:$|[,.;:!?]|\s(?:over|under|behind|to|toward|towards|forward|forwards|back|backward|backwards|up|down|out|in|at|from|above|below|more|less|further|apart|open|higher|lower|bent|raised|lifted|tilted|turned|left|right|inward|outward|sideways|away)\b))",
+    r"(?<!with )(?<!the )\ba (?:little|bit|tad)\b(?=\s*(?:$|[,.;:!?]|\s(?:over|under|behind|to|toward|towards|forward|forwards|back|backward|backwards|up|down|out|in|at|from|above|below|more|less|further|apart|open|higher|lower|bent|raised|lifted|tilted|turned|left|right|inward|outward|sideways|away)\b))",
     re.IGNORECASE,
 )
 # "knocked over by a cat", "picked up by a girl": the particle says how; the one after "by" did it
 _PARTICLE_BY = re.compile(r"\b([a-z]+ed)\s+(?:over|up|down|out|off|away)\s+(?=by\b)", re.IGNORECASE)
 # "half buried", "half eaten", "half open": how much of it, one word with what it qualifies
-_HALF = re.compile(r"\bhalf\s+(?=(?:[a-z]+ed|[a-z]+en|open|full|empty|asleep|awake|finished|done)\b)", re.IGNORECASE)
+_HALF = re.compile(r"\bhalf\s+([a-z]+)\b", re.IGNORECASE)
+
+
+def _half_joined(match: re.Match[str]) -> str:
+    """ "half buried" -> "half-buried" only before a participle or a state ("a half golden retriever puppy" is not
+    half-golden)."""
+    word = match.group(1).lower()
+    if ATTRIBUTE_KINDS.get(word) == "state" or (lexicon.is_past_form(word) and not colour_name(word)):
+        return f"half-{match.group(1)}"
+    return match.group(0)
+
+
 _WIDE_OPEN = re.compile(r"\bwide\s+open\b", re.IGNORECASE)
 # "semi straight", "semi bent": one word, as "semi-straight"
-_SEMI = re.compile(r"\bsemi\s+(?=[a-z])", re.IGNORECASE)
+_SEMI = re.compile(r"\bsemi\s+([a-z]+)\b", re.IGNORECASE)
+
+
+def _semi_joined(match: re.Match[str]) -> str:
+    """ "semi straight" -> "semi-straight" only before a property ("a semi on a highway" is a truck)."""
+    word = match.group(1).lower()
+    if _attribute_kind(word) is not None or lexicon.is_adjective(word) or _is_past(word):
+        return f"semi-{match.group(1)}"
+    return match.group(0)
+
+
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
 _LICENCE = re.compile(r"\bcreative commons(?: attribution)?(?: share ?alike)?(?: license| licence)?\b", re.IGNORECASE)
@@ -2201,8 +2253,8 @@ def _plain_rewrites(text: str) -> str:
     text = _GETTING_READY.sub(" about to", text)  # "getting ready to throw a stone": about to; no "ready" thing
     text = _THE_NTH_ONE.sub("one", text)  # "three cats, the first one black": one of them is black
     text = _A_LITTLE.sub(" ", text)
-    text = _SEMI.sub("semi-", text)
-    text = _HALF.sub("half-", text)
+    text = _SEMI.sub(_semi_joined, text)
+    text = _HALF.sub(_half_joined, text)
     text = _WIDE_OPEN.sub("wide-open", text)  # "legs wide open": open, and how far (not "Are the legs wide?")
     text = _PARTICLE_BY.sub(r"\1 ", text)
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]
@@ -2623,12 +2675,15 @@ def _tag(tokens: list[_Token]) -> None:
             tokens[j].opens
             and tokens[j].raw[:1].isupper()  # "face forward and ..." in lower case describes a face
             and words[j] in _POSE_COMMANDS
+            and words[j + 1] not in {"of", "with"}  # "Place of worship", "Stand with fresh fruit": things
             and (
                 words[j + 1] in _OTHER_PREPOSITIONS
                 or words[j + 1] in _ADVERBS
                 or words[j + 1] in _COMMAND_OBJECTS
                 or _match_relation(words, j + 1) is not None
             )
+            # a pose is described: a body part or "your" in the prompt ("Cross on top of a hill" is a cross)
+            and any(w in _BODY_PARTS or singular_noun(w) in _BODY_PARTS or w == "your" for w in words)
         ):
             # "Sit on the floor ...", "Look straight up.", "Raise both arms above your head": an instruction to
             # whoever poses, no thing called "sit" or "raise"; what follows is read as the pose it asks for
@@ -2753,6 +2808,12 @@ def _tag(tokens: list[_Token]) -> None:
                     or not (
                         following in {"not", "be", "also", "still", "only", "never", "easily", "just"}
                         or following in lexicon.verb_lemmas(following)
+                        # "the man can barely lift the box": an adverb, then what can be done
+                        or (
+                            following.endswith("ly")
+                            and i + 2 < len(words)
+                            and words[i + 2] in lexicon.verb_lemmas(words[i + 2])
+                        )
                     )
                 )
             )
@@ -3709,6 +3770,13 @@ class _Parser:
         # clause's topic); "a bridge over a river, a boat passing beneath it", "a loaf on a board, crumbs
         # scattered around it" (the sentence's subject). After a noun, "with" keeps it the noun's ("a pot with a
         # sign on it"), which is the last single thing named.
+        said_in = self.i >= 2 and self.tokens[self.i - 2].word in {"in", "inside", "into"}
+        if self.relating is not None and (self.relation_word == "inside" or said_in):
+            # "a candle next to a book, a bookmark in it", "a vase on a table, flowers in it": what can hold things,
+            # nearest first
+            holder = next((e for e in others if not e.plural and _holds_things(e.noun)), None)
+            if holder is not None:
+                return holder
         if self.relating is not None:
             clause = []
             for t in reversed(self.tokens[: self.i]):
@@ -3734,6 +3802,8 @@ class _Parser:
                         for c in self.out.checks
                     )
                 )
+                # "it" is no person; an animal it may be ("an owl on a branch, the moon behind it"), but not for
+                # what is in it ("a cat near a fountain, coins in it": the fountain, read above)
                 and not _is_person(about.noun)
             ):
                 return about
@@ -4903,6 +4973,13 @@ class _Parser:
                 if (
                     owner is not None
                     and not _is_animate(subject.noun)
+                    # a person or an animal with a thing ("a baker with bread on a tray") is not on the tray, and a
+                    # thing already placed ("a lamp on a desk with a cup on a coaster") keeps its place
+                    and not _may_be_someone(owner.noun)
+                    and not any(
+                        c["kind"] == "relation" and owner.noun in (c.get("subject"), c.get("object"))
+                        for c in self.out.checks
+                    )
                     and token.value in _PLACING_RELATIONS | {"on"}
                     and ahead_place
                     # a new thing ("on a plate"); "bars on the windows", "a globe on the top shelf", "a hat on her
@@ -5100,9 +5177,19 @@ class _Parser:
                     relation = token.value
                     middle = relation == "inside" and _said_middle_of(self.tokens, rel_at)
                     head = singular_noun(obj.noun.split()[-1])
+                    if token.word == "across" and (
+                        any(
+                            c["kind"] == "action"
+                            and c.get("subject") == subject.noun
+                            and c.get("action") in _GAZE_VERBS | _AIMED_VERBS
+                            for c in self.out.checks[-3:]
+                        )
+                        or any(t.word == "from" for t in self.tokens[self.i : self.i + 4])
+                    ):
+                        continue  # "staring across the courtyard", "a church across the square from the market"
                     if token.word == "across" and head in _SPANNED:
-                        if _is_animate(subject.noun):
-                            continue  # "a fox trotting across a frozen pond", "swimming across a lake": on or in it
+                        if singular_noun(subject.noun.split()[-1]) not in _SPANS:
+                            continue  # "a fox trotting across a pond", "a ferry across the bay": on or in it
                         relation = "above"  # "a bridge across a river": over it, not on the water
                     elif token.word == "across" and (
                         head in _ACROSS_FROM
@@ -5590,6 +5677,8 @@ class _Parser:
         for other in self.group:
             if other is not last:
                 for check in said:
+                    if check["attribute"] in {"asleep", "awake", "alive"} and not _is_animate(other.noun):
+                        continue  # "a mug of coffee and a dog asleep by the fire": no mug sleeps
                     self.out.attribute(other, check["attribute"], check["attributeKind"])
 
     def _share(self, start: int) -> None:
@@ -5652,11 +5741,20 @@ class _Parser:
             or (word.endswith("s") and not plural_subject)
             or (plural_subject and word in lemmas)
         )
-        if not lemmas or not agrees or word in _DETERMINERS or (_is_plural(word) and lexicon.is_noun(word)):
+        # "a sofa that the dog naps on": a singular subject's -s word is its verb ("dogs love": no plural noun)
+        noun_plural = _is_plural(word) and lexicon.is_noun(word) and plural_subject
+        if not lemmas or not agrees or word in _DETERMINERS or noun_plural:
             return False
         after = verb + 1
         if not (after >= len(self.tokens) or self.tokens[after].tag in {"PUNCT", "CONJ", "PREP", "REL", "PLACE"}):
             return False
+        # "a chair that the cat sleeps on", "a table that the family eats at": the clause ends on its preposition,
+        # so the thing is where the verb happens, not what it acts on
+        stranded = (
+            after < len(self.tokens)
+            and self.tokens[after].tag in {"PREP", "REL"}
+            and (after + 1 >= len(self.tokens) or self.tokens[after + 1].tag in {"PUNCT", "CONJ"})
+        )
         self.tokens[verb].tag = "VERB"  # the subject's words end before it
         if self.tokens[j].word in {"someone", "somebody", "anyone"} and verb_lemma(word) in _LEFT_BEHIND_VERBS:
             # "a carrot that someone left on the steps": who left it is not in the picture; where it is, is
@@ -5667,6 +5765,17 @@ class _Parser:
         if subject is None or self.i != verb:
             self.i = start
             return False
+        # "the coin that the boy found": a singular subject's bare past is the past of its first lemma (find, not
+        # found; "Is the boy founding the coin?" was asked)
+        past = lexicon.verb_lemmas(word)
+        if not plural_subject and not word.endswith("s") and past and past[0] != word and lexicon.is_past_form(word):
+            word = past[0]
+        if stranded:
+            self.out.action(subject, word, None)
+            if self.tokens[after].tag == "REL":
+                self.out.relation(subject, self.tokens[after].value, antecedent)
+            self.i = after + 1
+            return True
         self.out.action(subject, word, antecedent)
         self.i = after
         return True

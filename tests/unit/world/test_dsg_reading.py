@@ -3082,3 +3082,38 @@ def test_before_a_person_on_a_seat_the_time_before_and_35mm_film(prompt, wanted,
 )
 def test_dev5s_shapes_in_sentences_written_here(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # helper-65's review of this session's rules, in sentences written here: a person with a thing is not where
+        # the thing is; a thing already placed keeps its place
+        ("a florist with tulips on a counter", "Are the tulips on the counter?", "Is the florist on the counter?"),
+        ("a vase on a shelf with a card on a stand", None, "Is the shelf on the stand?"),
+        # "it" is no animal, and "in it" is what can hold things
+        ("a goat near a trough, hay piled in it", "Is the hay inside the trough?", "Is the hay inside the goat?"),
+        ("a mug next to a notebook, a pencil in it", None, "Is the pencil inside the mug?"),
+        # a capitalised word before "of" or "with", or with no body named, is no instruction
+        ("Stand with lemons at a market", "Is there a stand?", None),
+        ("Step of a temple in the rain", "Is there a step?", None),
+        # "semi" and "half" join only a property
+        ("a semi on a bridge", "Is the semi on the bridge?", "Is there a semi-on?"),
+        ("a half orange cat", None, "Is the cat half-orange?"),
+        # "a bit" after "with" is the thing
+        ("a pony with a bit in its mouth", "Is there a bit?", None),
+        # no mug sleeps
+        ("a cup of tea and a cat asleep on a rug", "Is the cat asleep?", "Is the cup asleep?"),
+        # across, aimed or opposite, is no place
+        ("a girl waving across the street to a friend", None, "Is the girl on the street?"),
+        ("a bakery across the road from a park", None, "Is the bakery on the road?"),
+        ("a canoe across the lake", None, "Is the canoe above the lake?"),
+        # a clause ending on its preposition says where, and a past tense is its verb's
+        ("a sofa that the dog naps on", "Is the dog on the sofa?", "Is the dog napping the sofa?"),
+        ("the coin that the boy found in the sand", "Is the boy finding the coin?", "Is the boy founding the coin?"),
+        # a modal "can", an adverb, then what can be done
+        ("the girl can hardly reach the shelf", "Is there a girl?", "Is there a girl can?"),
+    ],
+)
+def test_the_reviews_findings_in_sentences_written_here(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
