@@ -157,3 +157,13 @@ def test_a_colour_no_colour_name_says_is_matched_as_the_property_it_is():
     white = coverage.Question("p", "attribute color", "attribute", ("cat", "white"))
     fluffy = {"kind": "attribute", "subject": "cat", "attribute": "fluffy", "question": "Is the cat fluffy?"}
     assert not coverage.covered(white, [fluffy])
+
+
+def test_a_colour_no_colour_name_says_needs_every_word_of_it():
+    """(paint, muted pastel) is not asked by "Is the paint muted?"; nor by a check on another thing."""
+    muted_pastel = coverage.Question("p", "attribute color", "attribute", ("paint", "muted pastel"))
+    muted = {"kind": "attribute", "subject": "paint", "attribute": "muted", "question": "Is the paint muted?"}
+    assert not coverage.covered(muted_pastel, [muted])
+    both = {**muted, "attribute": "muted pastel", "question": "Is the paint muted pastel?"}
+    assert coverage.covered(muted_pastel, [both])
+    assert not coverage.covered(muted_pastel, [{**both, "subject": "wall"}])
