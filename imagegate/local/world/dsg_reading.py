@@ -2663,8 +2663,8 @@ def _tag(tokens: list[_Token]) -> None:
     for j in range(2, len(tokens) - 1):
         if (
             words[j - 1] in {"which", "whom"}
-            and words[j - 2] in {"on", "in", "under", "beside", "behind", "above", "atop", "inside"}
-            and (verb_lemma(words[j]) in {"sit", "stand", "lie", "rest", "hang", "lay", "perch"} or words[j] == "sat")
+            and words[j - 2] in {"on", "in", "under", "beside", "behind", "above", "atop", "inside", "from"}
+            and {verb_lemma(words[j]), *lexicon.verb_lemmas(words[j])} & (_POSTURE_VERBS | _LAID_VERBS | {"perch"})
             and (words[j + 1] in _DETERMINERS or words[j + 1] in _NUMBERS)
         ):
             # "a table covered with a cloth, on which sit a loaf and a wedge of cheese": the verb put before what
@@ -5158,9 +5158,14 @@ class _Parser:
                     and not any(c.get("parent") == obj.id for c in self.out.checks)
                 ):
                     # "a taxi in London", "a fish market in Lisbon": where the picture is set, no thing inside a
-                    # city ("Is the taxi inside London?"); asked of the scene ("in September": when, not asked)
+                    # city ("Is the taxi inside London?"); asked of the scene ("in September": when; "a sign in
+                    # Japanese": the language it is written in; neither asked)
                     self._retract(obj)
-                    if obj.noun not in _MONTHS_AND_DAYS:
+                    if (
+                        obj.noun not in _MONTHS_AND_DAYS
+                        and not obj.noun.endswith(("ese", "ish"))
+                        and obj.noun not in _PEOPLES
+                    ):
                         self.out.setting("scene", obj.noun, f"Is the image set in {obj.name}?")
                     continue
                 if (

@@ -3117,3 +3117,8 @@ def test_dev5s_shapes_in_sentences_written_here(prompt, wanted, unwanted):
 )
 def test_the_reviews_findings_in_sentences_written_here(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+def test_a_language_is_no_place_and_a_verb_put_before_what_lies_on_which():
+    assert not [q for q in questions("a menu in Spanish on a cafe table") if "Spanish" in q or "spanish" in q]
+    assert "Is the snake on the log?" in questions("a log on which lies a snake")
