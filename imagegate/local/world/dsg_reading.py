@@ -535,7 +535,8 @@ _COMPOUNDS = frozenset(
         chopping board, drinking glass, dressing table, waiting room, changing room, boxing glove, diving board,
         ironing board, sewing machine, vending machine, rolling pin, watering can, mixing bowl, steering wheel,
         shopping bag, racing car, reading glasses, writing desk, swimming trunks, climbing wall, spray paint,
-        neck tie, golden retriever, golden hour, dining chair, dining room, sitting room, drawing room
+        neck tie, golden retriever, golden hour, dining chair, dining room, sitting room, drawing room,
+        autumn leaves, fall leaves, autumn leaf
         """
     )
 )
@@ -776,6 +777,7 @@ _WEATHER_NOUNS = {
     "snowstorm": "snowy",
     "storm": "stormy",
     "thunderstorm": "stormy",
+    "hailstorm": "stormy",
 }
 _WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
 # Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
@@ -951,7 +953,7 @@ _SHOTS = frozenset(_words("photo photos picture pictures photograph photographs 
 _PARTITIVES = frozenset(
     _words(
         "piece slice chunk bit sheet strip scrap lump wedge sliver hunk fragment shard loaf scoop clump patch surface "
-        "section"
+        "section roll"
     )
 )
 # "three kinds of fruit", "nine breeds of dogs": as many of the thing, each of a different kind.
@@ -1369,6 +1371,7 @@ def _half_joined(match: re.Match[str]) -> str:
 
 
 _WIDE_OPEN = re.compile(r"\bwide\s+open\b", re.IGNORECASE)
+_SOUND_ASLEEP = re.compile(r"\b(?:fast|sound|deeply|wide)\s+(asleep|awake)\b", re.IGNORECASE)
 # "semi straight", "semi bent": one word, as "semi-straight"
 _SEMI = re.compile(r"\bsemi\s+([a-z]+)\b", re.IGNORECASE)
 
@@ -2255,7 +2258,10 @@ def _plain_rewrites(text: str) -> str:
     text = _A_LITTLE.sub(" ", text)
     text = _SEMI.sub(_semi_joined, text)
     text = _HALF.sub(_half_joined, text)
-    text = _WIDE_OPEN.sub("wide-open", text)  # "legs wide open": open, and how far (not "Are the legs wide?")
+    text = _WIDE_OPEN.sub("wide-open", text)
+    text = _SOUND_ASLEEP.sub(
+        r"\1", text
+    )  # "fast asleep", "wide awake": asleep, awake (no thing called "fast")  # "legs wide open": open, and how far (not "Are the legs wide?")
     text = _PARTICLE_BY.sub(r"\1 ", text)
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]
     if views:  # said as the picture's tag, at the end, so what followed it stays the thing's
@@ -3411,6 +3417,7 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         compound = " ".join([t.word, *(h.word for h in head_words)])
         if (
             compound in _COMPOUNDS
+            or singular_noun(compound) in _COMPOUNDS  # "two hot air balloons": as "a hot air balloon"
             or pair in _COMPOUNDS
             or singular_noun(pair) in _COMPOUNDS
             or singular_noun(compound) in _KNOWN_NOUNS
@@ -3836,7 +3843,7 @@ class _Parser:
         if (
             nxt is not None
             and nxt.word == "of"
-            and last_word
+            and singular_noun(last_word)  # "stacks of books", as "a stack of books"
             in _words(
                 """
                 pair couple group bunch pile set collection herd flock crowd pack number lot lots row stack dozen
@@ -3846,10 +3853,15 @@ class _Parser:
         ):
             self.i += 1
             entity, inner = self.noun_phrase(generic=generic)
-            if entity is not None and last_word in _ARRANGEMENTS:
+            if entity is not None and singular_noun(last_word) in _ARRANGEMENTS:
                 # "a stack of five books", "a row of motorcycles": how they are arranged, a state of theirs
-                self.out.attribute(entity, f"in a {last_word}", "state")
+                self.out.attribute(entity, f"in a {singular_noun(last_word)}", "state")
             said = _COLLECTIVE_COUNTS.get(last_word)
+            groups = last_word != singular_noun(last_word)  # "four pairs of hands", "stacks of books": several
+            if groups and phrase.count is not None and _COLLECTIVE_COUNTS.get(singular_noun(last_word)):
+                said = phrase.count * _COLLECTIVE_COUNTS[singular_noun(last_word)]  # four pairs: eight
+            elif groups and singular_noun(last_word) not in _KINDS_OF:  # "eight varieties of tea": eight teas
+                phrase.count = None  # "three stacks of books": the books are more than three, how many unsaid
             if entity is not None and inner is not None and inner.count is None and not inner.at_least:
                 if said is not None and last_word == "pair" and entity.noun.split()[-1] in _PAIR_NOUNS:
                     pass  # "a pair of scissors", "a pair of jeans": one thing named as a plural, not two

@@ -3122,3 +3122,20 @@ def test_the_reviews_findings_in_sentences_written_here(prompt, wanted, unwanted
 def test_a_language_is_no_place_and_a_verb_put_before_what_lies_on_which():
     assert not [q for q in questions("a menu in Spanish on a cafe table") if "Spanish" in q or "spanish" in q]
     assert "Is the snake on the log?" in questions("a log on which lies a snake")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        ("three hot air balloons at dawn", "Are there exactly three hot air balloons?", "Are the air balloons hot?"),
+        ("a barn during a hailstorm", "Is it stormy in the image?", "Is there a hailstorm?"),
+        ("fall leaves on a bench", "Are the fall leaves on the bench?", None),
+        ("a roll of tape on a desk", "Is the tape on the desk?", "Is there a roll?"),
+        ("piles of laundry on a bed", "Is the laundry in a pile?", "Are there piles?"),
+        ("a puppy on a blanket, sound asleep", None, "Is there a sound?"),
+        ("three pairs of boots by the door", "Are there exactly six boots?", "Are there exactly three boots?"),
+        ("four rows of tulips", None, "Are there exactly four tulips?"),
+    ],
+)
+def test_plural_compounds_weather_collectives_and_how_asleep(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
