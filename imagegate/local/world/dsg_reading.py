@@ -1915,31 +1915,21 @@ class _Reader:
         """ "two dogs, one black and one white", "three squares in blue, red and white": one of them is each colour,
         so each colour is asked of the instances that have it (subjectLabel), never of every dog (which would ask
         each dog to be both)."""
-        for colour, which in ((first, "one"), *((other, "another") for other in others)):
-            self._add(
-                {
-                    "kind": "colour",
-                    "subject": group.noun,
-                    "colour": colour,
-                    "subjectLabel": colour,
-                    "parent": group.id,
-                    "question": f"Is {which} of {self._ref(group)} {colour}?",
-                }
-            )
+        self.one_and_the_other_property(group, [(first, "colour")], [(other, "colour") for other in others])
 
     def one_and_the_other_property(
         self, group: _Entity, first: list[tuple[str, str]], second: list[tuple[str, str]]
     ) -> None:
-        """ "two robots, one rusty and the other shiny": as `one_and_the_other`, for properties other than colour
-        (each asked of the instance that has it, never of every robot)."""
+        """ "two robots, one rusty and the other shiny", "two cats, one black and the other fluffy": each property
+        (a colour, kind "colour", or any other) asked of the instance that has it, never of every robot."""
         for props, which in ((first, "one"), (second, "another")):
             for word, kind in props:
+                said = {"colour": word} if kind == "colour" else {"attribute": word, "attributeKind": kind}
                 self._add(
                     {
-                        "kind": "attribute",
+                        "kind": "colour" if kind == "colour" else "attribute",
                         "subject": group.noun,
-                        "attribute": word,
-                        "attributeKind": kind,
+                        **said,
                         "subjectLabel": word,
                         "parent": group.id,
                         "question": f"Is {which} of {self._ref(group)} {word}?",
@@ -4471,7 +4461,8 @@ class _Parser:
             return False
         second, length = colour_at(second_at)
         if second is None:
-            return False
+            # "two cats, one black and the other fluffy": a colour, then a property
+            return self._one_and_the_other_property(group, words, said)
         self.i += second_at + length
         self.out.one_and_the_other(group, first, second)
         return True
@@ -4482,8 +4473,10 @@ class _Parser:
 
         def properties(k: int) -> tuple[list[tuple[str, str]], int]:
             found: list[tuple[str, str]] = []
-            while k < len(words) and (kind := _attribute_kind(words[k])) is not None and not colour_name(words[k]):
-                found.append((words[k], kind))
+            while k < len(words) and (
+                (kind := "colour" if colour_name(words[k]) else _attribute_kind(words[k])) is not None
+            ):
+                found.append((colour_name(words[k]) or words[k], kind))
                 if words[k + 1 : k + 2] == ["and"] and k + 2 < len(words) and words[k + 2] not in {"one", "the"}:
                     k += 2
                 else:

@@ -3139,3 +3139,10 @@ def test_a_language_is_no_place_and_a_verb_put_before_what_lies_on_which():
 )
 def test_plural_compounds_weather_collectives_and_how_asleep(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+def test_one_and_the_other_mixes_a_colour_and_a_property():
+    asked = questions("two dogs on a porch, one brown and the other shaggy")
+    assert "Is one of the dogs brown?" in asked
+    assert "Is another of the dogs shaggy?" in asked
+    assert "Are the dogs shaggy?" not in asked
