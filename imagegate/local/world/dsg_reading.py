@@ -4474,7 +4474,13 @@ class _Parser:
         def properties(k: int) -> tuple[list[tuple[str, str]], int]:
             found: list[tuple[str, str]] = []
             while k < len(words) and (
-                (kind := "colour" if colour_name(words[k]) else _attribute_kind(words[k])) is not None
+                (
+                    kind := "colour"
+                    if colour_name(words[k])
+                    # "one sleeping and the other barking": what each is doing, as a state of that one
+                    else _attribute_kind(words[k]) or ("state" if _is_ing_verb(words[k]) else None)
+                )
+                is not None
             ):
                 found.append((colour_name(words[k]) or words[k], kind))
                 if words[k + 1 : k + 2] == ["and"] and k + 2 < len(words) and words[k + 2] not in {"one", "the"}:
@@ -4498,6 +4504,11 @@ class _Parser:
             return False
         self.i += end
         self.out.one_and_the_other_property(group, first, second)
+        if self.peek() is not None and self.peek().tag == "REL":
+            # "..., the other sitting on a branch": where that one is; the branch is there, but no check says
+            # the birds are both on it (the world cannot tell the one from the other)
+            self.i += 1
+            self.noun_phrase()
         return True
 
     def _wearer_holding(self, garment: _Entity, thing: _Entity) -> _Entity:

@@ -3146,3 +3146,11 @@ def test_one_and_the_other_mixes_a_colour_and_a_property():
     assert "Is one of the dogs brown?" in asked
     assert "Is another of the dogs shaggy?" in asked
     assert "Are the dogs shaggy?" not in asked
+
+
+def test_one_and_the_other_doing_things_and_where_the_other_is():
+    asked = questions("two cats, one sleeping and the other sitting on a windowsill")
+    assert "Is one of the cats sleeping?" in asked
+    assert "Is another of the cats sitting?" in asked
+    assert "Are the cats on the windowsill?" not in asked
+    assert "Is there a windowsill?" in asked
