@@ -407,6 +407,20 @@ _PLACING_VERBS = frozenset(
 # Relations that say what holds a thing up or in, or where it is above or below: one of these given to an item
 # of a covering list puts it there instead of on the surface ("next to", "near", "behind" only say what is by it).
 _SUPPORTS = frozenset({"on top of", "under", "inside", "above", "below"})
+# The verbs that agree with several things or with one, right after a noun: "the Corgis are asleep" is several
+# corgis, "Memphis is lit up" one place (_Parser._name).
+_PLURAL_AGREEMENT = frozenset({"are", "were", "have", "do"})
+_SINGULAR_AGREEMENT = frozenset({"is", "was", "has", "does"})
+# When a picture is taken, after "at", "in" or "during": a time of day, a season, the weather ("Athens at sunset",
+# "Thebes in winter", "Brussels in the rain"). A capitalised word opening a prompt with one is a place pictured
+# then, as a caption names it (_Parser._name). Not "spring" or "fall", things as often ("in a hot spring").
+_WHEN_PREPOSITIONS = frozenset({"at", "in", "during"})
+_WHEN_WORDS = frozenset(
+    word_list(
+        """dawn sunrise morning noon midday afternoon daytime day dusk sunset evening twilight night nighttime midnight
+        hour summer autumn winter rain snow fog mist storm"""
+    )
+)
 # Participles of a surface with things spread on it, before "with": "a desk covered with papers".
 _SPREAD_WITH = frozenset(word_list("covered strewn littered cluttered piled heaped scattered stacked loaded laden"))
 # Participles saying what is on, around or over a thing ("..., lit by a bulb", "..., framed by vines").
@@ -1739,16 +1753,48 @@ class _Parser:
         return before in _PERSONAL_PRONOUNS or (before in {"who", "which", "that"} and self.noun_end == i - 1)
 
     def _name(self, i: int) -> bool:
-        """Is the word at i a name ("Athens", "Paris", "Texas", "a Triceratops"): written with a capital, and
-        no plural of a noun the dictionary lists, nor the plural of a singular it lists as a noun ("Boats at
-        dusk", "two Cats" are plurals), nor in "-ies", English's plural of a "-y" noun, which names hardly end
-        in. A name's -s is part of it: one thing, never several "athen"s. A capital opening a sentence says
-        nothing of its own, so an unlisted plural there ("Axolotls in a tank") reads as a name: the dictionary
-        is all the parse has to tell them apart."""
+        """Is the word at i a name ("Athens", "Paris", "Texas", "a Triceratops"), one thing spelled as written,
+        never several "athen"s? Only a word written with a capital and ending like a plural can be one, if it is
+        no plural of a noun the dictionary lists nor of a singular it lists as a noun ("Gulls at dawn", "two
+        Cats"), nor in "-ies", English's plural of a "-y" noun, which names hardly end in. The dictionary does
+        not list every animal or dish, so English decides the rest. A number or a plural determiner before it,
+        or a verb agreeing with several after it, says it is several ("three Corgis", "some Macarons", "these
+        Meerkats", "the Corgis are asleep"), whatever its capital. A capital inside a sentence says it is a name
+        ("a cafe in Paris", "Los Angeles"). The capital of a sentence's first word says nothing, so there a verb
+        agreeing with one thing ("Memphis is ...") or the time or weather a place is pictured in ("Athens at
+        sunset", "Brussels in the rain") must say so; without either ("Meerkats on a rock") it is a plural."""
         word = self.tokens[i]
         if word not in self.capitalised or not _looks_plural(word) or word in vocab.SYNONYMS or word.endswith("ies"):
             return False
-        return not lexicon.noun_lemmas(word) and not lexicon.is_noun(lemma(word))
+        if lexicon.noun_lemmas(word) or lexicon.is_noun(lemma(word)):
+            return False
+        following = self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
+        counted = self.pending.plural_quantifier or (self.pending.count or 0) > 1
+        if counted or self._determiner(i) in {"these", "those"} or following in _PLURAL_AGREEMENT:
+            return False
+        return word in self.proper or following in _SINGULAR_AGREEMENT or self._pictured_when(i + 1)
+
+    def _determiner(self, i: int) -> str:
+        """The word opening the noun phrase whose noun is at i, before its adjectives and colours ("these" in
+        "these fluffy Meerkats"); "" when the phrase opens the prompt."""
+        j = i - 1
+        while j >= 0 and _match(self.tokens, j)[1] in {"word", "colour"} and i - j <= 3:
+            j -= 1
+        return self.tokens[j] if j >= 0 else ""
+
+    def _pictured_when(self, i: int) -> bool:
+        """Does "at", "in" or "during" a time of day, a season or the weather start at i ("at sunset", "in the
+        early morning", "at golden hour", "in the pouring rain")? An article and one adjective may come first,
+        and the word must end its phrase: "in a snow globe", "in a storm drain" are in things."""
+        if i >= len(self.tokens) or self.tokens[i] not in _WHEN_PREPOSITIONS:
+            return False
+        k = i + 1
+        if k < len(self.tokens) and self.tokens[k] in {"the", "a", "an"}:
+            k += 1
+        for when in (k, k + 1):
+            if when < len(self.tokens) and self.tokens[when] in _WHEN_WORDS:
+                return self._next_kind(when + 1) not in {"word", "object", "scene"}
+        return False
 
     def _is_head(self, i: int) -> bool:
         """An unknown word is a head noun when a phrase is open and a boundary follows it."""

@@ -736,3 +736,52 @@ def test_a_capitalised_name_ending_in_s_is_one_thing_named_as_written(prompt, na
 def test_a_capitalised_plural_of_a_noun_the_dictionary_lists_is_still_several():
     assert [(e.cls, e.count) for e in parse_prompt("Gulls at dawn").entities] == [("gull", None)]
     assert next((e.cls, e.count) for e in parse_prompt("Two Owls In A Barn").entities) == ("owl", 2)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "singular", "count"),
+    [
+        ("four Quokkas on a log", "quokka", 4),
+        ("a tank with 3 Axolotls", "axolotl", 3),
+        ("a pair of Narwhals in icy water", "narwhal", 2),
+        ("several Churros on a napkin", "churro", None),
+        ("some Samosas on a tray", "samosa", None),
+        ("these Okapis near a fence", "okapi", None),
+        ("The Capybaras are bathing in a pond", "capybara", None),
+    ],
+)
+def test_a_capitalised_plural_the_dictionary_does_not_list_is_several_after_a_number_or_plural_word(
+    prompt, singular, count
+):
+    """A number, a plural determiner or a verb agreeing with several says a capitalised word is the plural of its
+    singular, even inside a sentence, where a capital would otherwise make it a name."""
+    spec = parse_prompt(prompt)
+    mentions = [e for e in spec.entities if e.cls.startswith(singular[:5])]
+    assert [(e.cls, e.count) for e in mentions] == [(singular, count)]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "singular"),
+    [("Quokkas on a log", "quokka"), ("Capybaras in a hot spring", "capybara"), ("Samosas on a tray", "samosa")],
+)
+def test_a_capitalised_plural_opening_a_sentence_with_nothing_saying_it_is_a_name_is_several(prompt, singular):
+    """A sentence's first word has a capital whatever it is: on its own that says no name ("a hot spring" is a
+    place in a thing, no time or weather)."""
+    mentions = [e for e in parse_prompt(prompt).entities if e.cls.startswith(singular[:5])]
+    assert [(e.cls, e.count) for e in mentions] == [(singular, None)]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        ("Tunis in the early morning", "tunis"),
+        ("Thebes during the day", "thebes"),
+        ("Athens at golden hour", "athens"),
+        ("Thebes is bathed in light", "thebes"),
+        ("a market in Tunis", "tunis"),
+    ],
+)
+def test_a_capitalised_word_ending_in_s_is_a_name_when_the_sentence_says_so(prompt, name):
+    """Opening a sentence, a time of day or a verb agreeing with one thing says it is a name; inside a sentence
+    its capital says so."""
+    assert [(e.cls, e.count) for e in parse_prompt(prompt).entities if e.cls.startswith(name[:4])] == [(name, 1)]
