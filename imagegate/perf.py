@@ -529,7 +529,9 @@ def coverage_figures() -> None:
     print(table)
     started = time.perf_counter()
     table = coverage.heldout_table()
-    print(f"Held-out checklists (220 prompts written for the test; {time.perf_counter() - started:.1f} s):")
+    print(
+        f"Held-out checklists (prompts written apart for the test, per split below; {time.perf_counter() - started:.1f} s):"
+    )
     print(table)
     started = time.perf_counter()
     table = coverage.never_passed_table()
