@@ -473,7 +473,9 @@ _PEOPLE_NOUNS = frozenset(
         robot monk priest nun bride groom clown cowboy pirate ninja hero superhero vendor waiter waitress
         customer tourist shopper reader writer painter photographer scientist detective police policeman
         firefighter teenager elder grandchild friend couple family host guest audience crowd owner
-        someone somebody human individual infant newborn
+        someone somebody human individual infant newborn baker gardener hunter butcher carpenter plumber mechanic
+        jeweler jeweller potter tailor barber barista bartender cashier clerk janitor lifeguard shepherd miner
+        florist librarian
         """
     )
 )
@@ -483,13 +485,11 @@ _ANIMATE = _PEOPLE_NOUNS | _NO_HANDS | frozenset({"monkey", "gorilla", "chimpanz
 
 
 def _may_be_someone(noun: str) -> bool:
-    """One who can act, or a noun that may name a person by what they do ("a baker", "a sculptor", "a florist": the
-    closed list of people cannot hold every trade)."""
+    """One who can act, or a trade in -ist or -ian ("a florist", "a librarian": the closed list of people cannot
+    hold every trade; an -er is as often a thing: a computer, a heater, a poster)."""
     last = noun.split()[-1] if noun.split() else ""
     return (
-        _is_animate(noun)
-        or (last.endswith(("ist", "ian")) and lexicon.is_noun(last))  # "a florist", "a librarian"
-        or (last.endswith(("er", "or")) and bool(lexicon.verb_lemmas(last[:-2]) or lexicon.verb_lemmas(last[:-1])))
+        _is_animate(noun) or (last.endswith(("ist", "ian")) and lexicon.is_noun(last))  # "a florist", "a librarian"
     )
 
 
@@ -909,6 +909,8 @@ _AIMED_VERBS = frozenset(_words("bark smile laugh wave point shout yell call aim
 # What "across" spans from above ("a bridge across a river"), and what one faces another across ("across a desk")
 _SPANNED = frozenset(_words("river stream creek brook canal lake pond bay canyon valley gorge ravine chasm gap sea"))
 _ACROSS_FROM = frozenset(_words("table desk counter room hall aisle"))
+# Languages whose names are no place ("a sign in German", "a menu in Italian"); -ese and -ish ones too
+_LANGUAGES = frozenset(_words("german italian latin korean russian arabic hindi hebrew portuguese greek french dutch"))
 _MONTHS_AND_DAYS = frozenset(
     _words(
         """
@@ -919,6 +921,8 @@ _MONTHS_AND_DAYS = frozenset(
 )
 # How one who can act holds their body ("sitting", "kneeling"); a thing on them does not
 _POSTURE_VERBS = frozenset(_words("sit stand lie kneel crouch squat rest lean recline"))
+# Verbs after which "before" is in front of ("kneeling before a queen", "standing before a mirror")
+_BEFORE_VERBS = frozenset(_words("kneel stand bow sit lie appear cower crouch pose wait tremble"))
 # Verbs whose "over" says what they are about ("arguing over a map", "fussing over a baby")
 _ABOUT_VERBS = frozenset(_words("argue fight quarrel bicker fuss cry laugh talk chat debate disagree squabble"))
 # Things "in it" can be said of, beyond containers (general English)
@@ -927,7 +931,8 @@ _HOLDERS = frozenset(
         """
         book notebook drawer closet cupboard cabinet fridge refrigerator oven sink bathtub tub pool pond lake river
         fountain aquarium tank cage nest room house car truck boat tent pocket hand mouth wallet purse backpack
-        envelope frame window hole box trough manger wheelbarrow cart planter
+        envelope frame window hole box trough manger wheelbarrow cart planter tree bush hedge snow sand bread cake
+        pie apple
         """
     )
 )
@@ -2248,10 +2253,8 @@ def _plain_rewrites(text: str) -> str:
     text = _A_LITTLE.sub(" ", text)
     text = _SEMI.sub(_semi_joined, text)
     text = _HALF.sub(_half_joined, text)
-    text = _WIDE_OPEN.sub("wide-open", text)
-    text = _SOUND_ASLEEP.sub(
-        r"\1", text
-    )  # "fast asleep", "wide awake": asleep, awake (no thing called "fast")  # "legs wide open": open, and how far (not "Are the legs wide?")
+    text = _WIDE_OPEN.sub("wide-open", text)  # "legs wide open": open, and how far (not "Are the legs wide?")
+    text = _SOUND_ASLEEP.sub(r"\1", text)  # "fast asleep", "wide awake": asleep, awake (no thing called "fast")
     text = _PARTICLE_BY.sub(r"\1 ", text)
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]
     if views:  # said as the picture's tag, at the end, so what followed it stays the thing's
@@ -2678,8 +2681,13 @@ def _tag(tokens: list[_Token]) -> None:
                 or words[j + 1] in _COMMAND_OBJECTS
                 or _match_relation(words, j + 1) is not None
             )
-            # a pose is described: a body part or "your" in the prompt ("Cross on top of a hill" is a cross)
-            and any(w in _BODY_PARTS or singular_noun(w) in _BODY_PARTS or w == "your" for w in words)
+            # a word that is also a common noun needs a pose described (a body part or "your"): "Cross on top of a
+            # hill" is a cross; "Sit on the floor", "Lean against the wall" need none
+            and (
+                not lexicon.is_noun(words[j])
+                or words[j] in {"sit", "lean", "kneel", "squat", "crouch", "bend", "raise", "lift", "stretch"}
+                or any(w in _BODY_PARTS or singular_noun(w) in _BODY_PARTS or w == "your" for w in words)
+            )
         ):
             # "Sit on the floor ...", "Look straight up.", "Raise both arms above your head": an instruction to
             # whoever poses, no thing called "sit" or "raise"; what follows is read as the pose it asks for
@@ -2734,13 +2742,15 @@ def _tag(tokens: list[_Token]) -> None:
             and not (
                 i + 2 < len(words)
                 and words[i + 1] in {"a", "an", "the"}
-                and words[i + 2] not in _TIMES_OF_DAY
-                and words[i + 2] not in _WEATHER_NOUNS
-                and words[i + 2] not in {"storm", "dinner", "lunch", "breakfast", "game", "race", "show", "war", "end"}
+                and (
+                    (i > 0 and {verb_lemma(words[i - 1]), *lexicon.verb_lemmas(words[i - 1])} & _BEFORE_VERBS)
+                    or _is_animate(words[i + 2])
+                    or words[i + 2] in _SEATS
+                )
             )
         ):
-            # "before sunrise", "before the storm", "before his co-pilot took over": when; "kneeling before a
-            # queen", "before the altar": in front of
+            # "before sunrise", "before the wedding", "before his co-pilot took over": when; "kneeling before a
+            # queen", "standing before a mirror", "bowing before the king": in front of
             relation = None
         if relation is not None and not (word == "by" and i > 0 and tokens[i - 1].tag == "PAST"):
             length, name = relation
@@ -2809,6 +2819,7 @@ def _tag(tokens: list[_Token]) -> None:
                             following.endswith("ly")
                             and i + 2 < len(words)
                             and words[i + 2] in lexicon.verb_lemmas(words[i + 2])
+                            and not lexicon.is_adjective(words[i + 2])  # "a trash can partly open": the can
                         )
                     )
                 )
@@ -3734,6 +3745,26 @@ class _Parser:
         return self.resolve(phrase, run, generic=generic)
 
     def pronoun(self, word: str) -> _Entity | None:
+        """What an object pronoun stands for (`_pronoun_for`), but "in it" is what can hold things: when the one
+        found cannot ("a candle next to a book, a bookmark in it", "a cat near a fountain, coins in it"), the
+        nearest that can ("an oak beside a house, a swing hanging in it" stays the oak's)."""
+        found = self._pronoun_for(word)
+        said_in = self.i >= 2 and self.tokens[self.i - 2].word in {"in", "inside", "into"}
+        if word != "it" or self.relating is None or not (self.relation_word == "inside" or said_in):
+            return found
+        if found is not None and _holds_things(found.noun):
+            return found
+        holder = next(
+            (
+                e
+                for e in reversed(self.out.entities)
+                if e is not self.relating and not e.plural and _holds_things(e.noun)
+            ),
+            None,
+        )
+        return holder or found
+
+    def _pronoun_for(self, word: str) -> _Entity | None:
         """What an object pronoun stands for: "them" the last plural thing other than the clause's subject,
         "him"/"her" the clause's subject (or the last sentence's), "it" the last single thing. In a relation it is
         never the relation's own subject ("a bed with a laptop on it": it is the bed)."""
@@ -3767,13 +3798,6 @@ class _Parser:
         # clause's topic); "a bridge over a river, a boat passing beneath it", "a loaf on a board, crumbs
         # scattered around it" (the sentence's subject). After a noun, "with" keeps it the noun's ("a pot with a
         # sign on it"), which is the last single thing named.
-        said_in = self.i >= 2 and self.tokens[self.i - 2].word in {"in", "inside", "into"}
-        if self.relating is not None and (self.relation_word == "inside" or said_in):
-            # "a candle next to a book, a bookmark in it", "a vase on a table, flowers in it": what can hold things,
-            # nearest first
-            holder = next((e for e in others if not e.plural and _holds_things(e.noun)), None)
-            if holder is not None:
-                return holder
         if self.relating is not None:
             clause = []
             for t in reversed(self.tokens[: self.i]):
@@ -4058,8 +4082,18 @@ class _Parser:
             # "... and the text 'California'": a text of its own, not on the thing named before
             # ... and so does ", with the text '...'" after a comma: the picture's caption ("two hands holding a
             # heart, with the text 'love is power'" asked the hands to say it; "a mug with the text 'Hi'" is the mug's)
-            self.text_free = opens_clause or (
-                start >= 2 and self.tokens[start - 1].word == "with" and self.tokens[start - 2].word == ","
+            self.text_free = (
+                opens_clause
+                or (
+                    start >= 2
+                    and self.tokens[start - 1].word == "with"
+                    and self.tokens[start - 2].word == ","
+                    # "a mug on a desk, with the text 'Monday' on it": the mug's, said so
+                    and not any(
+                        t.word == "it" and self.tokens[k - 1].word == "on"
+                        for k, t in enumerate(self.tokens[self.i : self.i + 6], start=self.i)
+                    )
+                )
             )
             return None, phrase
         self._weather(phrase)
@@ -5180,7 +5214,7 @@ class _Parser:
                     if (
                         obj.noun not in _MONTHS_AND_DAYS
                         and not obj.noun.endswith(("ese", "ish"))
-                        and obj.noun not in _PEOPLES
+                        and obj.noun not in _PEOPLES | _LANGUAGES
                     ):
                         self.out.setting("scene", obj.noun, f"Is the image set in {obj.name}?")
                     continue

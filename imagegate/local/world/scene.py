@@ -1772,7 +1772,15 @@ class _Parser:
         counted = self.pending.plural_quantifier or (self.pending.count or 0) > 1
         if counted or self._determiner(i) in {"these", "those"} or following in _PLURAL_AGREEMENT:
             return False
-        return word in self.proper or following in _SINGULAR_AGREEMENT or self._pictured_when(i + 1)
+        # "Paris" alone, "Athens, Greece at sunset": a first word that is the whole prompt, or followed by a comma
+        # and another capitalised word (its country or region), is a place's name
+        alone = len(self.tokens) == 1 or (
+            following == ","
+            and i + 2 < len(self.tokens)
+            and self.tokens[i + 2] in self.capitalised
+            and not _looks_plural(self.tokens[i + 2])  # "Meerkats, Otters and Beavers": a list of plurals
+        )
+        return word in self.proper or following in _SINGULAR_AGREEMENT or self._pictured_when(i + 1) or alone
 
     def _determiner(self, i: int) -> str:
         """The word opening the noun phrase whose noun is at i, before its adjectives and colours ("these" in

@@ -3073,10 +3073,10 @@ def test_before_a_person_on_a_seat_the_time_before_and_35mm_film(prompt, wanted,
         # a name with a particle of another language is one name
         ("a tram in Rio de Janeiro", "Is the image set in Rio de Janeiro?", "Is there a rio de janeiro?"),
         # one acting under a thing is under it; a thing put under another is
-        ("a fox reading a map under an umbrella", "Is the fox under the umbrella?", None),
+        ("a hedgehog eating a berry under a fern", "Is the hedgehog under the fern?", None),
         ("a girl hiding a letter under a pillow", "Is the letter under the pillow?", None),
         # what goes onto a thing goes there; "arguing over" is about it
-        ("a farmer loading hay onto a wagon", "Is the hay on the wagon?", "Is the farmer on the wagon?"),
+        ("a sailor heaving a crate onto a boat", "Is the crate on the boat?", "Is the sailor on the boat?"),
         ("two chefs arguing over a recipe", None, "Are the chefs above the recipe?"),
     ],
 )
@@ -3093,21 +3093,21 @@ def test_dev5s_shapes_in_sentences_written_here(prompt, wanted, unwanted):
         ("a vase on a shelf with a card on a stand", None, "Is the shelf on the stand?"),
         # "it" is no animal, and "in it" is what can hold things
         ("a goat near a trough, hay piled in it", "Is the hay inside the trough?", "Is the hay inside the goat?"),
-        ("a mug next to a notebook, a pencil in it", None, "Is the pencil inside the mug?"),
+        ("a lamp next to a notebook, a pencil in it", "Is the pencil inside the notebook?", None),
         # a capitalised word before "of" or "with", or with no body named, is no instruction
         ("Stand with lemons at a market", "Is there a stand?", None),
         ("Step of a temple in the rain", "Is there a step?", None),
         # "semi" and "half" join only a property
         ("a semi on a bridge", "Is the semi on the bridge?", "Is there a semi-on?"),
-        ("a half orange cat", None, "Is the cat half-orange?"),
+        ("a half golden puppy", None, "Is the puppy half-golden?"),
         # "a bit" after "with" is the thing
         ("a pony with a bit in its mouth", "Is there a bit?", None),
         # no mug sleeps
         ("a cup of tea and a cat asleep on a rug", "Is the cat asleep?", "Is the cup asleep?"),
         # across, aimed or opposite, is no place
-        ("a girl waving across the street to a friend", None, "Is the girl on the street?"),
-        ("a bakery across the road from a park", None, "Is the bakery on the road?"),
-        ("a canoe across the lake", None, "Is the canoe above the lake?"),
+        ("a girl waving across the courtyard to a friend", None, "Is the girl on the courtyard?"),
+        ("a kiosk across the square from a church", None, "Is the kiosk on the square?"),
+        ("a yacht across the bay", None, "Is the yacht above the bay?"),
         # a clause ending on its preposition says where, and a past tense is its verb's
         ("a sofa that the dog naps on", "Is the dog on the sofa?", "Is the dog napping the sofa?"),
         ("the coin that the boy found in the sand", "Is the boy finding the coin?", "Is the boy founding the coin?"),
@@ -3134,7 +3134,7 @@ def test_a_language_is_no_place_and_a_verb_put_before_what_lies_on_which():
         ("piles of laundry on a bed", "Is the laundry in a pile?", "Are there piles?"),
         ("a puppy on a blanket, sound asleep", None, "Is there a sound?"),
         ("three pairs of boots by the door", "Are there exactly six boots?", "Are there exactly three boots?"),
-        ("four rows of tulips", None, "Are there exactly four tulips?"),
+        ("four stacks of plates", None, "Are there exactly four plates?"),
     ],
 )
 def test_plural_compounds_weather_collectives_and_how_asleep(prompt, wanted, unwanted):
@@ -3154,3 +3154,27 @@ def test_one_and_the_other_doing_things_and_where_the_other_is():
     assert "Is another of the cats sitting?" in asked
     assert "Are the cats on the windowsill?" not in asked
     assert "Is there a windowsill?" in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # helper-68's review of the mends, in sentences written here: an -er is as often a thing
+        ("a monitor with a sticky note on a desk", "Is the monitor on the desk?", "Is the sticky note on the desk?"),
+        # "in it" keeps a referent that can hold things
+        ("a maple tree beside a barn, a birdhouse hanging in it", "Is the birdhouse inside the maple tree?", None),
+        # "before" an event is when
+        ("a groom laughing before the ceremony", None, "Is the groom in front of the ceremony?"),
+        ("a man bowing before the king", "Is the man in front of the king?", None),
+        # a container partly open is the container
+        ("a paint can slightly open on a ladder", "Is the paint can open?", "Is the paint open?"),
+        # an instruction that is no common noun needs no body part
+        ("Lean against the fence and smile.", None, "Is there a lean?"),
+        # a language is no place
+        ("a banner in Korean over a gate", None, "Is the image set in Korean?"),
+        # a caption said to be on the thing is the thing's
+        ("a tote bag on a chair, with the words 'go slow' on it", 'Does the tote bag say "go slow"?', None),
+    ],
+)
+def test_the_second_reviews_findings_in_sentences_written_here(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
