@@ -785,3 +785,11 @@ def test_a_capitalised_word_ending_in_s_is_a_name_when_the_sentence_says_so(prom
     """Opening a sentence, a time of day or a verb agreeing with one thing says it is a name; inside a sentence
     its capital says so."""
     assert [(e.cls, e.count) for e in parse_prompt(prompt).entities if e.cls.startswith(name[:4])] == [(name, 1)]
+
+
+def test_a_place_named_alone_or_with_its_country_is_one_place():
+    """helper-68: a81778a read "Paris" alone and "Athens, Greece at sunset" as plurals ("pari", "athen"); a list
+    of capitalised plurals stays plurals."""
+    assert named("Tunis") == ["tunis"]
+    assert "thebes" in named("Thebes, Egypt at dusk")
+    assert "otter" in named("Badgers, Otters and Voles")
