@@ -1354,10 +1354,11 @@ _SEEN_FROM = re.compile(
     re.IGNORECASE,
 )
 _VIEW_FROM = {"above": "top view", "top": "top view", "below": "low angle view"}
-# "crosses a little over the chest", "bent just a bit": how much, no thing called "a little" (a noun after it keeps it:
-# "a little girl", "a bit of string")
+# "crosses a little over the chest", "bent just a bit", "with a bit more fur": how much, no thing called "a little"
+# (a noun after it keeps it: "a little girl", "a bit of string", "a horse with a bit in its mouth")
 _A_LITTLE = re.compile(
-    r"(?<!with )(?<!the )\ba (?:little|bit|tad)\b(?=\s*(?:$|[,.;:!?]|\s(?:over|under|behind|to|toward|towards|forward|forwards|back|backward|backwards|up|down|out|in|at|from|above|below|more|less|further|apart|open|higher|lower|bent|raised|lifted|tilted|turned|left|right|inward|outward|sideways|away)\b))",
+    r"(?:\ba (?:little|bit|tad)\b(?=\s+(?:more|less|too)\b)|"
+    r"(?<!with )(?<!the )\ba (?:little|bit|tad)\b(?=\s*(?:$|[,.;:!?]|\s(?:over|under|behind|to|toward|towards|forward|forwards|back|backward|backwards|up|down|out|in|at|from|above|below|more|less|further|apart|open|higher|lower|bent|raised|lifted|tilted|turned|left|right|inward|outward|sideways|away)\b)))",
     re.IGNORECASE,
 )
 # "knocked over by a cat", "picked up by a girl": the particle says how; the one after "by" did it
@@ -5232,14 +5233,22 @@ class _Parser:
                     relation = token.value
                     middle = relation == "inside" and _said_middle_of(self.tokens, rel_at)
                     head = singular_noun(obj.noun.split()[-1])
-                    if token.word == "across" and (
-                        any(
-                            c["kind"] == "action"
-                            and c.get("subject") == subject.noun
-                            and c.get("action") in _GAZE_VERBS | _AIMED_VERBS
-                            for c in self.out.checks[-3:]
+                    if (
+                        token.word == "across"
+                        and (
+                            any(
+                                c["kind"] == "action"
+                                and c.get("subject") == subject.noun
+                                and c.get("action") in _GAZE_VERBS | _AIMED_VERBS
+                                for c in self.out.checks[-3:]
+                            )
+                            # "across the square from the market": opposite it ("across the gorge from one cliff to
+                            # another" spans it)
+                            or any(
+                                t.word == "from" and self.tokens[k + 1 : k + 2] and self.tokens[k + 1].word != "one"
+                                for k, t in enumerate(self.tokens[self.i : self.i + 4], start=self.i)
+                            )
                         )
-                        or any(t.word == "from" for t in self.tokens[self.i : self.i + 4])
                     ):
                         continue  # "staring across the courtyard", "a church across the square from the market"
                     if token.word == "across" and head in _SPANNED:

@@ -3178,3 +3178,9 @@ def test_one_and_the_other_doing_things_and_where_the_other_is():
 )
 def test_the_second_reviews_findings_in_sentences_written_here(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+def test_a_bit_more_is_how_much_and_a_rope_across_a_gorge_from_one_cliff_spans_it():
+    assert "Is there a bit?" not in questions("a kitten with a bit more fluff than its brother")
+    assert "Is there a bit?" in questions("a pony with a bit in its mouth")
+    assert "Is the cable above the canyon?" in questions("a cable strung across the canyon from one ridge to another")
