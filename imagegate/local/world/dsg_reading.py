@@ -241,6 +241,7 @@ _DETERMINERS = frozenset(
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your"])
 # what opens a noun phrase and nothing else ("that" and "this" open clauses too)
 _ARTICLES_AND_POSSESSIVES = frozenset(["a", "an", "the", "his", "her", "their", "its", "my", "our", "your"])
+_POSSESSIVES = _ARTICLES_AND_POSSESSIVES - {"a", "an", "the"}  # "his", "her", "their", "its", "my", "our", "your"
 _ORDINALS = frozenset(_words("first second third fourth fifth sixth last"))
 _QUANTIFIERS = frozenset(["some", "several", "many", "few", "multiple", "numerous", "various", "lots", "plenty"])
 _EXTRA_NUMBERS = {
@@ -903,11 +904,14 @@ _POSE_COMMANDS = frozenset(
 )
 _COMMAND_OBJECTS = frozenset(_words("your both one the arms legs hands feet head"))
 # What lies over what it spans ("a bridge across a river", "a rope across a chasm")
-_SPANS = frozenset(_words("bridge footbridge rope cable wire log plank beam rainbow arch branch"))
+_SPANNING_THINGS = frozenset(_words("bridge footbridge rope cable wire log plank beam rainbow arch branch"))
 # Verbs whose "at" or "across" says where they are aimed ("shouting across the fence", "staring across a room")
-_AIMED_VERBS = frozenset(_words("bark smile laugh wave point shout yell call aim throw stare glare wink frown growl"))
+# (with _GAZE_VERBS: "smiling", "staring" are those)
+_AIMED_VERBS = frozenset(_words("bark laugh wave point shout yell call aim throw glare wink frown growl"))
 # What "across" spans from above ("a bridge across a river"), and what one faces another across ("across a desk")
-_SPANNED = frozenset(_words("river stream creek brook canal lake pond bay canyon valley gorge ravine chasm gap sea"))
+_GAPS_SPANNED = frozenset(
+    _words("river stream creek brook canal lake pond bay canyon valley gorge ravine chasm gap sea")
+)
 _ACROSS_FROM = frozenset(_words("table desk counter room hall aisle"))
 # Languages whose names are no place ("a sign in German", "a menu in Italian"); -ese and -ish ones too
 _LANGUAGES = frozenset(_words("german italian latin korean russian arabic hindi hebrew portuguese greek french dutch"))
@@ -4574,7 +4578,7 @@ class _Parser:
             and after.tag == "REL"
             and after.value in {"inside", "in"}
             and held_by is not None
-            and held_by.word in {"his", "her", "their", "its", "my", "our", "your"}
+            and held_by.word in _POSSESSIVES
         )
         # "a shirt with horses printed on it", "pajamas with bunnies on them": a pattern on the garment
         on_it = after is not None and (
@@ -5251,8 +5255,8 @@ class _Parser:
                         )
                     ):
                         continue  # "staring across the courtyard", "a church across the square from the market"
-                    if token.word == "across" and head in _SPANNED:
-                        if singular_noun(subject.noun.split()[-1]) not in _SPANS:
+                    if token.word == "across" and head in _GAPS_SPANNED:
+                        if singular_noun(subject.noun.split()[-1]) not in _SPANNING_THINGS:
                             continue  # "a fox trotting across a pond", "a ferry across the bay": on or in it
                         relation = "above"  # "a bridge across a river": over it, not on the water
                     elif token.word == "across" and (
@@ -5305,7 +5309,7 @@ class _Parser:
                     owner is not None
                     and token.word == "with"
                     and self.peek() is not None
-                    and self.peek().word in {"his", "her", "their", "its", "my", "our", "your"}
+                    and self.peek().word in _POSSESSIVES
                 ):
                     owner = None  # "sitting on the floor with their left hand ...": the hand is theirs, not the floor's
                 counted = self.peek() is not None and (
@@ -5514,7 +5518,7 @@ class _Parser:
                 acted = next((c for c in reversed(self.out.checks) if c["kind"] == "action"), None)
                 agent = next((e for e in self.out.entities if acted and e.id == acted.get("parent")), None)
                 new_clause = (
-                    self.tokens[run_start].word in {"his", "her", "their", "its", "my", "our", "your"}
+                    self.tokens[run_start].word in _POSSESSIVES
                     and (self.peek() is not None and self.peek().tag in {"COP", "VERB", "PAST", "AUX"})
                 ) or self._verb_follows()  # "bent at the knee and their head is up": a clause of its own; "wearing a
                 # jacket and a woman with blond hair is wearing jeans": the woman is a subject, not worn
@@ -5685,7 +5689,7 @@ class _Parser:
         while self.i < len(self.tokens) and self.tokens[self.i].tag == "SKIP":
             self.i += 1  # "next to": the relation's own words
         ahead, self.i = self._peek_run(), start
-        if not ahead or ahead[0].word in {"his", "her", "their", "its", "my", "your", "our"}:
+        if not ahead or ahead[0].word in _POSSESSIVES:
             return subject
         last = ahead[-1].word
         if last in _BODY_PARTS or singular_noun(last) in _BODY_PARTS or _is_clothing(last):
