@@ -2668,12 +2668,25 @@ def _tag(tokens: list[_Token]) -> None:
         if (
             words[j - 1] in {"which", "whom"}
             and words[j - 2] in {"on", "in", "under", "beside", "behind", "above", "atop", "inside", "from"}
-            and {verb_lemma(words[j]), *lexicon.verb_lemmas(words[j])} & (_POSTURE_VERBS | _LAID_VERBS | {"perch"})
+            and not tokens[j].tag
+            and (
+                {verb_lemma(words[j]), *lexicon.verb_lemmas(words[j])} & (_POSTURE_VERBS | _LAID_VERBS | {"perch"})
+                # any verb put first when a determiner or number follows it: "under which flows a river", "from
+                # which hangs a coat" (a noun there would take no article after it)
+                or (lexicon.verb_lemmas(words[j]) and words[j] not in _DETERMINERS)
+            )
             and (words[j + 1] in _DETERMINERS or words[j + 1] in _NUMBERS)
         ):
             # "a table covered with a cloth, on which sit a loaf and a wedge of cheese": the verb put before what
             # sits (read as "on which a loaf ..."), no thing called "sit"
             tokens[j].tag = "SKIP"
+            if words[j - 2] == "from":
+                # "a hook from which hangs a coat": no relation the checks have; what hangs is named, no "which"
+                tokens[j - 2].tag = tokens[j - 1].tag = "SKIP"
+    for j in range(2, len(tokens)):
+        if words[j - 1] in {"which", "whom"} and words[j - 2] == "from" and not tokens[j - 1].tag:
+            # "a hook from which a coat hangs": no thing "which"; a clause with its own subject, as after "where"
+            tokens[j - 2].tag, tokens[j - 1].tag = "SKIP", "RELPRON"
     for j in range(len(tokens) - 1):
         if (
             tokens[j].opens
@@ -4753,11 +4766,17 @@ class _Parser:
                 if token.word in {"he", "she"} and not (self.topic is not None and _is_animate(self.topic.noun)):
                     # "... a vest and a neck tie. He stands ...": he is the beaver, the last one who can be he
                     self.topic = next((e for e in reversed(self.out.entities) if _is_animate(e.noun)), None)
-                if token.word == "it" and (self.topic is None or self.topic.plural):
+                if token.word == "it" and (self.topic is None or self.topic.plural or _is_person(self.topic.noun)):
+                    # "it" is no person: "a girl next to a horse, it is eating hay" (the horse eats)
                     self.topic = (
                         self.last_topic
-                        if self.last_topic is not None and not self.last_topic.plural
-                        else next((e for e in reversed(self.out.entities) if not e.plural), None)
+                        if self.last_topic is not None
+                        and not self.last_topic.plural
+                        and not _is_person(self.last_topic.noun)
+                        else next(
+                            (e for e in reversed(self.out.entities) if not e.plural and not _is_person(e.noun)),
+                            None,
+                        )
                     )
                 if token.word == "they" and not (self.topic is not None and self.topic.plural):
                     # "two girls walking along the trail. the trail is made of dirt. they are holding umbrellas":
@@ -4780,7 +4799,9 @@ class _Parser:
                 self.topic = self.last or self.topic
                 self.i += 1
                 antecedent = self.last
-                if antecedent is not None and self._object_gap_clause(antecedent):
+                # "where", "from which": the thing is where the clause happens, and the clause has its own subject
+                where = token.word == "where" or (self.i >= 2 and self.tokens[self.i - 2].word == "from")
+                if (antecedent is not None or where) and self._object_gap_clause(antecedent, where):
                     self.topic = self.last = antecedent  # what follows the clause says more of the thing
                 continue
             if tag == "COP" and self._backdrop_is():
@@ -5786,16 +5807,30 @@ class _Parser:
             j += 1
         return j < len(self.tokens) and self.tokens[j].tag == "PRON"
 
-    def _object_gap_clause(self, antecedent: _Entity) -> bool:
+    def _object_gap_clause(self, antecedent: _Entity | None, where: bool = False) -> bool:
         """A clause after "that"/"which" whose subject comes first and whose object is the thing just named: "a
         bone that dogs love", "a cake that the boy ate", "a castle that children built" (the dogs love the bone; it
         had read a thing "dogs love" and "Are the kids drew?"). Only a subject that can act (a person or an animal)
         and a verb with nothing after it in its clause: "a girl that the dog chased" too, but not "a man who drinks
-        water" (the verb comes first) nor "a wall that ivy covers the top of" (an object follows)."""
+        water" (the verb comes first) nor "a wall that ivy covers the top of" (an object follows). After "where" (or
+        "from which") the thing is the clause's place, not its object, any thing can be its subject, and the verb
+        may take an object of its own: "a pond where ducks swim" (Are the ducks swimming?, not "swimming the
+        pond"), "a hook where a coat hangs", "a kitchen where a chef cooks pasta" (a setting, no thing: it had
+        asked for a thing "chef cooks pasta")."""
         start = j = self.i
         if j < len(self.tokens) and self.tokens[j].word in _DETERMINERS:
             j += 1
-        if j >= len(self.tokens) or self.tokens[j].tag != "WORD" or not _is_animate(self.tokens[j].word):
+        while (
+            where
+            and j + 1 < len(self.tokens)
+            and self.tokens[j + 1].tag == "WORD"
+            and lexicon.is_adjective(self.tokens[j].word)
+            and lexicon.is_noun(self.tokens[j + 1].word)
+        ):
+            j += 1  # "a workshop where an old man repairs clocks": the subject's adjectives
+        if j >= len(self.tokens) or self.tokens[j].tag != "WORD":
+            return False
+        if not (_is_animate(self.tokens[j].word) or (where and lexicon.is_noun(self.tokens[j].word))):
             return False
         verb = j + 1
         if verb >= len(self.tokens) or self.tokens[verb].tag == "JOIN":
@@ -5814,6 +5849,8 @@ class _Parser:
         if not lemmas or not agrees or word in _DETERMINERS or noun_plural:
             return False
         after = verb + 1
+        if where and after < len(self.tokens) and self.tokens[after].tag == "WORD":
+            return self._where_clause(start, verb, word)
         if not (after >= len(self.tokens) or self.tokens[after].tag in {"PUNCT", "CONJ", "PREP", "REL", "PLACE"}):
             return False
         # "a chair that the cat sleeps on", "a table that the family eats at": the clause ends on its preposition,
@@ -5838,7 +5875,11 @@ class _Parser:
         past = lexicon.verb_lemmas(word)
         if not plural_subject and not word.endswith("s") and past and past[0] != word and lexicon.is_past_form(word):
             word = past[0]
-        if stranded:
+        if where:
+            self.out.action(subject, word, None)
+            self.i = after
+            return True
+        if stranded and antecedent is not None:
             self.out.action(subject, word, None)
             if self.tokens[after].tag == "REL":
                 self.out.relation(subject, self.tokens[after].value, antecedent)
@@ -5846,6 +5887,20 @@ class _Parser:
             return True
         self.out.action(subject, word, antecedent)
         self.i = after
+        return True
+
+    def _where_clause(self, start: int, verb: int, word: str) -> bool:
+        """ "a kitchen where a chef cooks pasta": the clause's subject, its verb and the verb's own object."""
+        self.tokens[verb].tag = "VERB"
+        self.i = start
+        subject, _ = self.noun_phrase()
+        if subject is None or self.i != verb:
+            self.i = start
+            return False
+        self.i = verb + 1
+        obj, _ = self.noun_phrase()
+        self.out.action(subject, word, obj)
+        self.last = subject
         return True
 
     def _ends_here(self, j: int) -> bool:

@@ -3184,3 +3184,28 @@ def test_a_bit_more_is_how_much_and_a_rope_across_a_gorge_from_one_cliff_spans_i
     assert "Is there a bit?" not in questions("a kitten with a bit more fluff than its brother")
     assert "Is there a bit?" in questions("a pony with a bit in its mouth")
     assert "Is the cable above the canyon?" in questions("a cable strung across the canyon from one ridge to another")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a clause after "where" or "from which" has its own subject; the thing is where it happens
+        ("a lamp post from which dangles a lantern", "Is there a lantern?", "Is there a which?"),
+        ("a peg from which a scarf hangs", "Is the scarf hanging?", "Is the peg hanging?"),
+        ("a lake where swans glide", "Are the swans gliding?", "Are the swans gliding the lake?"),
+        (
+            "a workshop where an old man repairs clocks",
+            "Is the man repairing the clocks?",
+            "Is there a man repairs clocks?",
+        ),
+        ("a shelf where a cat sleeps", "Is the cat sleeping?", "Is the shelf sleeping?"),
+        # "it" is no person, even when a person is what the sentence was about
+        (
+            "a boy beside a goat, it is chewing a carrot",
+            "Is the goat chewing the carrot?",
+            "Is the boy chewing the carrot?",
+        ),
+    ],
+)
+def test_where_clauses_have_their_own_subject_and_it_is_no_person(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
