@@ -908,6 +908,11 @@ _SPANNING_THINGS = frozenset(_words("bridge footbridge rope cable wire log plank
 # Verbs whose "at" or "across" says where they are aimed ("shouting across the fence", "staring across a room")
 # (with _GAZE_VERBS: "smiling", "staring" are those)
 _AIMED_VERBS = frozenset(_words("bark laugh wave point shout yell call aim throw glare wink frown growl"))
+# Verbs of the voice or breath (general English): "into" says where the sound goes ("singing into a hairbrush",
+# "blowing into a trumpet"), never that the one who makes it is inside
+_VOICE_VERBS = frozenset(
+    _words("shout yell call scream sing speak talk whisper howl roar bark growl blow breathe cough")
+)
 # What "across" spans from above ("a bridge across a river"), and what one faces another across ("across a desk")
 _GAPS_SPANNED = frozenset(
     _words("river stream creek brook canal lake pond bay canyon valley gorge ravine chasm gap sea")
@@ -929,6 +934,24 @@ _POSTURE_VERBS = frozenset(_words("sit stand lie kneel crouch squat rest lean re
 _BEFORE_VERBS = frozenset(_words("kneel stand bow sit lie appear cower crouch pose wait tremble"))
 # Verbs whose "over" says what they are about ("arguing over a map", "fussing over a baby")
 _ABOUT_VERBS = frozenset(_words("argue fight quarrel bicker fuss cry laugh talk chat debate disagree squabble"))
+# Verbs whose "at", "to" or "from" names who or what they are aimed at, addressed to or come from (general
+# English): "looking at a painting", "barking at a mailman", "listening to music", "drinking from a fountain" (it
+# asked "Is the man looking?", which nothing answers, and "Is the girl musicing?")
+_ADDRESSED_VERBS = {
+    "at": frozenset(
+        _words(
+            "look stare gaze glance peer peek smile laugh point wave bark shout yell scream growl glare wink frown nod aim"
+        )
+    ),
+    "to": frozenset(_words("listen talk speak whisper sing read pray")),
+    "from": frozenset(_words("hide flee escape emerge drink sip eat")),
+}
+# Gatherings (general English): "at" one is where one is ("laughing at a funeral"), not what one laughs at
+_EVENTS = frozenset(
+    _words("party funeral wedding concert festival ceremony meeting dinner lunch breakfast picnic parade match fair")
+)
+# Verbs whose "over" names what the feet catch on ("tripping over a cat"): the one who trips is not above it
+_TRIPPING_VERBS = frozenset(_words("trip stumble"))
 # Things "in it" can be said of, beyond containers (general English)
 _HOLDERS = frozenset(
     _words(
@@ -2745,15 +2768,15 @@ def _tag(tokens: list[_Token]) -> None:
             i += length
             continue
         relation = _match_relation(words, i)
-        if relation is not None and word == "into" and i > 0 and verb_lemma(words[i - 1]) in _GAZE_VERBS:
-            relation = None  # "looking into a mirror": where the gaze goes, not where the looker is
+        if relation is not None and word == "into" and i > 0 and verb_lemma(words[i - 1]) in _GAZE_VERBS | _VOICE_VERBS:
+            relation = None  # "looking into a mirror", "shouting into a microphone": where it goes, not the doer
         if (
             relation is not None
             and word == "over"
             and i > 0
-            and {verb_lemma(words[i - 1]), *lexicon.verb_lemmas(words[i - 1])} & _ABOUT_VERBS
+            and {verb_lemma(words[i - 1]), *lexicon.verb_lemmas(words[i - 1])} & (_ABOUT_VERBS | _TRIPPING_VERBS)
         ):
-            relation = None  # "arguing over a map": what it is about, not where they are
+            relation = None  # "arguing over a map", "tripping over a cat": what it is about or hits, not where
         if (
             relation is not None
             and word == "before"
@@ -2799,8 +2822,8 @@ def _tag(tokens: list[_Token]) -> None:
                 tokens[i + 1].tag = "SKIP"
         elif word in _CONJUNCTIONS:
             token.tag = "CONJ"
-        elif word in _COPULAS:
-            token.tag = "COP"
+        elif word in _COPULAS and not (word in {"looks", "look"} and following in {"at", "into", "toward", "towards"}):
+            token.tag = "COP"  # "she looks tired" (but "the girl looks at the phone" is where she looks)
         elif (
             word == "left"
             and previous is not None
@@ -6139,6 +6162,33 @@ class _Parser:
             self.i += 1  # "a boy and a girl holding hands": what they do together; no hands to find apart
             self.out.action(subject, token.word, None, "hands", in_picture=False)
             return
+        if (
+            nxt is not None
+            and nxt.word in _ADDRESSED_VERBS
+            and verb_lemma(token.word) in _ADDRESSED_VERBS[nxt.word]
+            and self.peek(1) is not None
+            and (
+                self.peek(1).tag == "WORD"
+                # "listening to music", "listening to jazz": after these verbs a noun is no infinitive
+                or lexicon.is_noun(self.peek(1).word)
+            )
+        ):
+            self.peek(1).tag = "WORD"  # "listening to music": a noun, not an infinitive
+            end = self.i + 1
+            while end < len(self.tokens) and self.tokens[end].tag == "WORD":
+                end += 1
+            head = singular_noun(self.tokens[end - 1].word)
+            # "laughing at a funeral", "barking at the park": where one is, read as a place or a scene below
+            if head not in _EVENTS and head not in vocab.SCENE_WORDS:
+                start = self.i
+                self.i += 1
+                obj, _ = self.noun_phrase()
+                if obj is not None and obj is not subject:
+                    # "a dog barking at a mailman": Is the dog barking at the mailman?
+                    self.out.action(subject, token.word, obj, f"{nxt.word} {self.out._ref(obj)}")
+                    self.last, self.last_role = obj, "object"
+                    return
+                self.i = start
         article = 1 if nxt is not None and nxt.word in {"a", "an", "some"} else 0
         shot = self.peek(article)
         if (

@@ -3209,3 +3209,31 @@ def test_a_bit_more_is_how_much_and_a_rope_across_a_gorge_from_one_cliff_spans_i
 )
 def test_where_clauses_have_their_own_subject_and_it_is_no_person(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # the voice goes into a thing; its maker is not inside it
+        ("a singer yelling into a megaphone", "Is the singer yelling?", "Is the singer inside the megaphone?"),
+        ("a toddler blowing into a whistle", None, "Is the toddler inside the whistle?"),
+        # one trips over what the feet catch on, and is not above it
+        ("a waiter stumbling over a rug", "Is the waiter stumbling?", "Is the waiter above the rug?"),
+        ("a deer leaping over a log", "Is the deer above the log?", None),
+        # "at", "to", "from" name what a verb is aimed at, addressed to or comes from
+        (
+            "a goose hissing at a jogger; a cat glaring at a crow",
+            "Is the cat glaring at the crow?",
+            "Is the cat glaring?",
+        ),
+        ("an old man reading to his grandson", "Is the man reading to the grandson?", None),
+        ("a woman listening to jazz", "Is the woman listening to the jazz?", "Is the woman jazzing?"),
+        ("a fox drinking from a puddle", "Is the fox drinking from the puddle?", None),
+        ("the boy looks at the kite", "Is the boy looking at the kite?", "Is the boy at the kite?"),
+        # but "at" a gathering or a setting is where one is
+        ("children laughing at a birthday party", None, "Are the children laughing at the birthday party?"),
+        ("a dog barking at the beach", None, "Is the dog barking at the beach?"),
+    ],
+)
+def test_a_verbs_direction_is_no_place_of_its_doer(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
