@@ -946,6 +946,9 @@ _ADDRESSED_VERBS = {
     "to": frozenset(_words("listen talk speak whisper sing read pray")),
     "from": frozenset(_words("hide flee escape emerge drink sip eat")),
 }
+# Particles that complete a verb when nothing follows them as their object (general English): "a plane taking
+# off", "friends hanging out at a cafe", "a bird flying away", "turning around" (it asked "Is the plane taking?")
+_PARTICLES = frozenset(_words("off away out back around"))
 # Gatherings (general English): "at" one is where one is ("laughing at a funeral"), not what one laughs at
 _EVENTS = frozenset(
     _words("party funeral wedding concert festival ceremony meeting dinner lunch breakfast picnic parade match fair")
@@ -6142,6 +6145,18 @@ class _Parser:
     def _verb_object(self, token: _Token, subject: _Entity) -> None:
         """What follows a verb: the thing acted on, a state and its complement, a material, a placed thing."""
         nxt = self.peek()
+        beyond = self.peek(1)
+        if (
+            token.tag == "VERB"
+            and nxt is not None
+            and nxt.word in _PARTICLES
+            and nxt.tag in {"ADV", "PREP", "REL"}
+            and (beyond is None or (beyond.tag in {"PUNCT", "CONJ", "PREP", "REL", "PLACE"} and beyond.word != "of"))
+        ):
+            self.i += 1  # "a plane taking off from a runway": Is the plane taking off?
+            self.out.action(subject, token.word, None, nxt.word)
+            self.out.checks[-1].pop("object", None)
+            return
         if token.tag == "PAST" and token.word in _DIVIDING and nxt is not None and nxt.word == "into":
             j = self.i + 1
             words = []

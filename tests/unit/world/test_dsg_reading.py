@@ -3237,3 +3237,19 @@ def test_where_clauses_have_their_own_subject_and_it_is_no_person(prompt, wanted
 )
 def test_a_verbs_direction_is_no_place_of_its_doer(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a particle with nothing after it as its object completes the verb
+        ("a helicopter lifting off from a helipad", "Is the helicopter lifting off?", "Is the helicopter lifting?"),
+        ("two teenagers hanging out on a porch", "Are the teenagers hanging out?", "Are the teenagers hanging?"),
+        ("a pigeon flying away, a child chasing it", "Is the pigeon flying away?", None),
+        ("a dancer spinning around", "Is the dancer spinning around?", None),
+        # but "out of" names where from, and a particle before an object is left as it was
+        ("a kitten climbing out of a basket", None, "Is the kitten climbing out?"),
+    ],
+)
+def test_a_particle_completes_its_verb(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
