@@ -379,6 +379,41 @@ def test_a_run_crossing_utc_midnight_counts_each_round_on_the_day_it_was_reserve
     assert budget.status()["day"] == "2026-03-02" and budget.status()["reservedUsd"] == pytest.approx(0.0)
 
 
+class _DrawsBeforeTheRelease(DynamoDailyBudgetStore):
+    """A store where a billable call of the run draws from its round's reservation between release_run's read of
+    the reservation and its release: a stopped execution's Lambda still running while Mark Run Ended gives the
+    run's reservation back (neither StopExecution nor moto's stop ends a task already running)."""
+
+    def __init__(self, amount):
+        super().__init__()
+        self.amount, self.drawn = amount, []
+
+    def release(self, reservation, now):
+        if not self.drawn:
+            self.drawn.append(self.draw(reservation["runId"], int(reservation["round"]), self.amount))
+        return super().release(reservation, now)
+
+
+def test_a_call_drawing_from_a_round_while_its_run_is_released_leaves_nothing_reserved(table):
+    # Given a run whose round 2 holds its reservation, and a call of that round that draws from it while the run
+    # is released (the release then finds less left than it read)
+    store = _DrawsBeforeTheRelease(0.01)
+    budget = DailyBudget(store, cap_usd=1.0)
+    state = {"runId": RUN_ID, "settings": resolve_settings({"prompt": "a red apple"})}
+    first = budget.take(state, 2, 0.02)
+    budget.settle(first, 0.02, 0.015)
+    # When the run is released, and the call drawn meanwhile is answered afterwards
+    budget.release_run(RUN_ID)
+    (day,) = store.drawn
+    budget.settle(day, 0.01, 0.004)
+    # Then nothing stays reserved (issue 29: $0.08 stayed reserved for a run stopped mid round), and the day's
+    # spend is the two answered calls
+    status = budget.status()
+    assert status["reservedUsd"] == pytest.approx(0.0, abs=1e-9)
+    assert status["spentUsd"] == pytest.approx(0.019, abs=1e-9)
+    assert store.open_reservations(RUN_ID) == []
+
+
 def test_without_a_cap_nothing_is_reserved_or_refused(table):
     budget = wiring.daily_budget()
     assert budget.take({"runId": RUN_ID, "settings": {}}, 1, 5.0) is None

@@ -149,12 +149,22 @@ class DailyBudget:
 
     def release_run(self, run_id: str) -> float | None:
         """What is left of the run's round reservations back to their days (Record Round, Finish Run); returns
-        today's settled spend for the metric, or None without a cap."""
+        today's settled spend for the metric, or None without a cap.
+
+        A release is conditional on the amount it read being what is left, and a call of the run can draw from its
+        round's reservation between the read and the release: a stopped execution's Lambda that is still running
+        while Mark Run Ended releases the run (StopExecution does not end a running task). That release changes
+        nothing, so the reservations still open are read again and released with what is left now, until none is
+        open. Each pass that leaves one open means a draw took some of it (or another release took it all), so
+        the passes end; a call that draws afterwards finds too little left and takes its bound from the day."""
         if self.cap_usd is None:
             return None
         now = iso(self._clock())
-        for reservation in self._store.open_reservations(run_id):
-            self._store.release(reservation, now)
+        pending = self._store.open_reservations(run_id)
+        while pending:
+            for reservation in pending:
+                self._store.release(reservation, now)
+            pending = self._store.open_reservations(run_id)
         return float((self._store.day(utc_day(self._clock())) or {}).get("spentUsd", 0.0))
 
     def _reached(self, what: str, cap: float, now: datetime) -> DailyBudgetExhausted:
