@@ -2177,6 +2177,7 @@ class _Token:
     tag: str = ""  # QUOTE PUNCT REL PLACE NEG CONJ COP AUX PRON OBJPRON REL_PRON PREP VERB PAST WORD
     value: str = ""  # the relation, the place, the quote index
     opens: bool = False  # the first word of a sentence (its capital says nothing of a name)
+    in_name: bool = False  # a capitalised adjective inside a name ("Black Sabbath", "Red Square")
 
 
 def _a_place_at_a_time(tokens: list[_Token], n: int) -> bool:
@@ -2653,6 +2654,18 @@ def _join_proper_names(tokens: list[_Token]) -> None:
     words = [t.raw for t in tokens if t.raw[:1].isalpha()]
     if not words or sum(w[:1].islower() for w in words) < 0.5 * len(words):
         return
+    for this, after in zip(tokens, tokens[1:]):
+        # "a poster of Black Sabbath", "tourists in Red Square": in ordinary case, a capitalised adjective before
+        # a capitalised word (not opening a sentence) is part of a name, not a colour or property of a thing
+        if (
+            not this.opens
+            and this.raw[:1].isupper()
+            and this.raw[1:2].islower()
+            and after.raw[:1].isupper()
+            and after.raw[1:2].islower()
+            and (colour_name(this.word) is not None or _attribute_kind(this.word) is not None)
+        ):
+            this.in_name = True
     for j in range(1, len(tokens) - 1):
         before, of, after = tokens[j - 1], tokens[j], tokens[j + 1]
         if (
@@ -3499,7 +3512,7 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
     named = rest[k - capitals + 1 : k + 1]
     if named and (
         len(named) + len(head_words) >= 3
-        or all(colour_name(t.word) is None and _attribute_kind(t.word) is None for t in named)
+        or all(t.in_name or (colour_name(t.word) is None and _attribute_kind(t.word) is None) for t in named)
     ):
         # a name written with capitals is one thing ("the Golden Gate Bridge"); "Red Apples" is red apples
         head_words[:0] = named

@@ -3253,3 +3253,18 @@ def test_a_verbs_direction_is_no_place_of_its_doer(prompt, wanted, unwanted):
 )
 def test_a_particle_completes_its_verb(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # in ordinary case, a capitalised adjective before a capitalised word is part of a name
+        ("a sign for Green Street on a lamp post", None, "Is the street green?"),
+        ("a poster of Black Sabbath on a wall", "Is Black Sabbath in the image?", "Is Sabbath black?"),
+        # but in a prompt written in Title Case every word has its capital: a red apple is red
+        ("A Red Apple On A Wooden Table", "Is the apple red?", None),
+        ("Red apples in a bowl", "Are the apples red?", None),
+    ],
+)
+def test_a_capitalised_adjective_inside_a_name_is_no_property(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
