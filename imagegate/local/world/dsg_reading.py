@@ -27,6 +27,7 @@ Word lists here are general English (what a dictionary says a word is), not any 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from imagegate_service.constants import EVALUATION_RELATION_WORDS
@@ -2654,7 +2655,7 @@ def _join_proper_names(tokens: list[_Token]) -> None:
     words = [t.raw for t in tokens if t.raw[:1].isalpha()]
     if not words or sum(w[:1].islower() for w in words) < 0.5 * len(words):
         return
-    for this, after in zip(tokens, tokens[1:]):
+    for this, after in pairwise(tokens):
         # "a poster of Black Sabbath", "tourists in Red Square": in ordinary case, a capitalised adjective before
         # a capitalised word (not opening a sentence) is part of a name, not a colour or property of a thing
         if (
