@@ -27,8 +27,8 @@ Word lists here are general English (what a dictionary says a word is), not any 
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from imagegate_service.constants import EVALUATION_RELATION_WORDS
 from imagegate_service.expected_checks import gerund
