@@ -5639,6 +5639,14 @@ class _Parser:
                                 # "mushrooms, olives, and tomatoes": a comma before the "and" (the serial comma)
                                 or (prior_end == run_start - 2 and self.tokens[run_start - 2].word == ",")
                             )
+                            # "the sky is a rainbow, and the crab is thinking": a verb in the singular has one
+                            # subject (joined ones take "are"), so the rainbow does not think
+                            # ("... a hat and some boots is walking": a plural before it agrees with nothing)
+                            and not (
+                                self.peek() is not None
+                                and self.peek().word in {"is", "was", "has", "does"}
+                                and not entity.plural
+                            )
                         )
                         listed = (
                             not joined

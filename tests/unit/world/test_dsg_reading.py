@@ -3268,3 +3268,22 @@ def test_a_particle_completes_its_verb(prompt, wanted, unwanted):
 )
 def test_a_capitalised_adjective_inside_a_name_is_no_property(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a singular verb after "and the X" has X alone as its subject
+        (
+            "the field is a carpet of poppies, and the horse is grazing",
+            "Is the horse grazing?",
+            "Is the carpet grazing?",
+        ),
+        ("two boys and one girl is skipping rope", "Is the girl skipping the rope?", "Are the boys skipping the rope?"),
+        # joined subjects share what they do
+        ("a bride and a groom are dancing", "Is the bride dancing?", None),
+        ("a bride and a groom are dancing", "Is the groom dancing?", None),
+    ],
+)
+def test_a_singular_verb_after_and_has_one_subject(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
