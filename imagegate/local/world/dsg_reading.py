@@ -228,6 +228,7 @@ _ABSTRACT_NOUNS = frozenset(
         pattern design look feel vibe color colour colors colours gaze weight balance posture stance pose
         function purpose meaning reason happiness sadness power vengeance freedom peace hope fear justice truth
         success knowledge wisdom chaos dimension finish time times poverty wealth beauty glory courage solitude
+        genre symmetry proportion proportions harmony emotion emotions
         """
     )
 )
@@ -2394,7 +2395,7 @@ _STYLE_ITEM = re.compile(
     r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot|photoshoot|photo shoot)"
     r"|mixed media|screen ?print|silk ?screen(?: print)?|woodcut|linocut|lithograph|collage|gouache"
     r"|(?:oil|acrylic|ink|watercolou?r|gouache|charcoal|pastel|pencil|graphite|tempera) on (?:canvas|paper|panel|board|linen)"
-    r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,3}style|(?:[a-z0-9][a-z0-9-]* ){1,2}lens)\s*(?=[,;.]|$)"
+    r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,5}style|(?:[a-z0-9][a-z0-9-]* ){1,2}lens)\s*(?=[,;.]|$)"
 )
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 
@@ -2448,9 +2449,16 @@ def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, st
 
 def _names_a_style(written: str) -> bool:
     """ "Wes Anderson style", "Richard Schmid art style": the words before "style" (and "art") are a name, written
-    with capitals or unknown to the dictionary ("vintage hair style" is no one's)."""
+    with capitals or unknown to the dictionary ("vintage hair style" is no one's), or a title of three words or
+    more with "of" or "the" in it ("breath of the wild style", "lord of the rings style": a work's look; it asked
+    "Is there a breath?")."""
     words = [w for w in written.split()[:-1] if w.lower() != "art"]
-    return bool(words) and (all(w[:1].isupper() for w in words) or not any(lexicon.is_known(w.lower()) for w in words))
+    lowered = [w.lower() for w in words]
+    return bool(words) and (
+        all(w[:1].isupper() for w in words)
+        or not any(lexicon.is_known(w) for w in lowered)
+        or (len(words) >= 3 and bool({"of", "the"} & set(lowered)))
+    )
 
 
 def _style_item_question(phrase: str) -> str | None:

@@ -3287,3 +3287,23 @@ def test_a_capitalised_adjective_inside_a_name_is_no_property(prompt, wanted, un
 )
 def test_a_singular_verb_after_and_has_one_subject(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a tag naming a work's title as a style is a style, not the things its words name
+        ("a knight on a cliff, lord of the rings style, dramatic light", None, "Is there a lord?"),
+        (
+            "a spaceship, return of the jedi style",
+            "Is the image in the style of return of the jedi?",
+            "Is there a return?",
+        ),
+        ("a woman at a mirror, vintage hair style", None, "Is the image in the style of vintage hair?"),
+        # a genre, symmetry, proportions are no things in the picture
+        ("a diner at night, western genre, neon", None, "Is there a genre?"),
+        ("a moth on a leaf, perfect symmetry", "Is there a moth?", "Is there a symmetry?"),
+    ],
+)
+def test_a_title_style_and_abstract_tags_are_no_things(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
