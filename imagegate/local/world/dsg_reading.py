@@ -2413,16 +2413,24 @@ def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, st
         return []
     items = list(re.finditer(r"(?<=[,;.])\s*(?P<item>[^,;.]*[^,;.\s])\s*(?=[,;.]|$)", lowered))
     candidate = []
+    nicknamed = []  # "dark natasha": a known word, then one no dictionary knows
     for match in items:
-        words = match.group("item").split()
-        candidate.append(
+        words = [w.rstrip("!") for w in match.group("item").split()]  # "don!!! bluth!!!": emphasis, no word
+        shaped = (
             1 <= len(words) <= 3
             and all(re.fullmatch(r"[a-z']+", w) for w in words)
             and words[0] not in _DETERMINERS
-            and not lexicon.is_known(words[0])
-            and (len(words) > 1 or not _is_plural(words[0]))  # "airpods", "morels": things ("Jim Burns" a name)
             and not any(w in vocab.OBJECT_CLASSES or w in vocab.SYNONYMS for w in words)
         )
+        candidate.append(
+            shaped
+            and not lexicon.is_known(words[0])
+            and (len(words) > 1 or not _is_plural(words[0]))  # "airpods", "morels": things ("Jim Burns" a name)
+        )
+        nicknamed.append(shaped and len(words) == 2 and not lexicon.is_known(words[1]) and not _is_plural(words[1]))
+    # a tag of that shape between names is a name too ("..., hibbary, dark natasha, goldenwolf, ...")
+    for n in range(1, len(items) - 1):
+        candidate[n] = candidate[n] or (nicknamed[n] and candidate[n - 1] and candidate[n + 1])
 
     def full_name(n: int) -> bool:
         """A tag of two or three words that is a name by its capitals or its words ("Greg Rutkowski")."""
@@ -2593,7 +2601,7 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
     named = {(start, phrase) for start, _, phrase in names}
     return "".join(chars), [
         # one space between words ("pre - columbian" was blanked to "pre   columbian" by the hyphen's spaces)
-        (kind, f"in the style of {' '.join(phrase.split())}" if (start, phrase) in named else phrase)
+        (kind, f"in the style of {' '.join(phrase.replace('!', ' ').split())}" if (start, phrase) in named else phrase)
         for start, kind, phrase in sorted(found + described)
     ]
 

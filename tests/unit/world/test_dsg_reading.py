@@ -3307,3 +3307,12 @@ def test_a_singular_verb_after_and_has_one_subject(prompt, wanted, unwanted):
 )
 def test_a_title_style_and_abstract_tags_are_no_things(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+def test_names_in_a_tag_list_with_emphasis_or_a_known_first_word_are_styles():
+    asked = questions("a robot in a garden, digital art, anna dittmann, zarvox!!! pelleron!!!, bright gorbina, quelvin")
+    assert "Is the image in the style of zarvox pelleron?" in asked
+    assert "Is the image in the style of bright gorbina?" in asked
+    assert not [q for q in asked if q.startswith("Is there a") and q != "Is there a robot?" and "garden" not in q]
+    # a known word before a thing, not between names, is still a thing with its property
+    assert "Is the lantern red?" in questions("a cottage at dusk, watercolor, red lantern, warm light")
