@@ -2397,6 +2397,17 @@ _STYLE_ITEM = re.compile(
     r"|(?:oil|acrylic|ink|watercolou?r|gouache|charcoal|pastel|pencil|graphite|tempera) on (?:canvas|paper|panel|board|linen)"
     r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,5}style|(?:[a-z0-9][a-z0-9-]* ){1,2}lens)\s*(?=[,;.]|$)"
 )
+# Words before "photo" that say what kind of photo it is (general English), not what it shows: "a stock photo", "a
+# DSLR photo"; any other noun there is what the photo shows ("a graveyard photo": a photo of a graveyard)
+_PHOTO_KINDS = frozenset(
+    _words(
+        """
+        stock dslr polaroid film studio macro aerial drone iphone instagram passport portrait product fashion press
+        news archive archival travel selfie glamour editorial mugshot snapshot documentary analog analogue color
+        colour
+        """
+    )
+)
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 
 
@@ -2566,6 +2577,19 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
             continue  # "a prism", "two organisms": things
         if phrase.endswith(" style") and not _names_a_style(text[match.start("phrase") : match.end("phrase")]):
             continue  # "vintage hair style": a thing's look, no one's style
+        *before, last = phrase.split()
+        if (
+            last in {"photo", "photograph", "snapshot"}
+            and before
+            and any(
+                lexicon.is_noun(w) and not lexicon.is_adjective(w) and w not in _PHOTO_KINDS and w.isalpha()
+                for w in before
+            )
+        ):
+            # "a graveyard photo": the image is a photo (asked alone), of a graveyard (read as a thing); it asked
+            # "Is the image a graveyard photo?", two properties in one question
+            found.append((match.start("phrase") + len(phrase) - len(last), "style", last))
+            continue
         found.append((match.start("phrase"), "style", phrase))
     if not found:
         return text, []
@@ -4071,6 +4095,21 @@ class _Parser:
                     self.out.setting("scene", word)  # "studio shot": in a studio too (a setting the world draws)
             self.out.setting("style", shot, f"Is the image {_article(shot)} {shot}?")
             return None, phrase
+        shown = head.split()[:-1]
+        if (
+            last_word in {"photo", "photograph", "snapshot"}
+            and shown
+            and not self.out.entities
+            and not (nxt and nxt.word == "of")
+            and not phrase.definite
+            and all(w.isalpha() and lexicon.is_noun(w) and w not in _PHOTO_KINDS for w in shown)
+            and not any(lexicon.is_adjective(w) for w in shown)
+        ):
+            # "a graveyard photo": the image is a photo (asked alone) of a graveyard (read on as the thing); it
+            # asked "Is the image a graveyard photo?", two properties in one question
+            self.out.setting("style", last_word)
+            head = phrase.head = " ".join(shown)
+            last_word = shown[-1]
         if (
             last_word in _MEDIUM_NOUNS
             and len(head.split()) > 1

@@ -3316,3 +3316,18 @@ def test_names_in_a_tag_list_with_emphasis_or_a_known_first_word_are_styles():
     assert not [q for q in asked if q.startswith("Is there a") and q != "Is there a robot?" and "garden" not in q]
     # a known word before a thing, not between names, is still a thing with its property
     assert "Is the lantern red?" in questions("a cottage at dusk, watercolor, red lantern, warm light")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a noun before "photo" is what the photo shows: one property per question
+        ("a windmill photo at sunrise", "Is there a windmill?", "Is the image a windmill photo?"),
+        ("tulip field photo, soft light", "Is the image a photo?", "Is the image a tulip field photo?"),
+        # a word saying what kind of photo it is stays with it
+        ("a polaroid photo, a dog on a porch", "Is the image a polaroid photo?", None),
+        ("vintage photo, a car", "Is the image a vintage photo?", None),
+    ],
+)
+def test_a_noun_before_photo_is_what_it_shows(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
