@@ -231,6 +231,7 @@ class LocalRuntime:
             self._undo.append(make_moto_attribute_values_serialised_directly())
             self._undo.append(make_moto_update_expression_copies_parsed())
             self._undo.append(make_moto_action_names_listed_once())
+            self._undo.append(make_moto_stops_keep_their_error_and_cause())
             self._patch_lambda_backend()
             self._undo.append(make_moto_lambda_tasks_invoked_directly(self.dispatcher))
             self._patch_execution_start()
@@ -297,6 +298,7 @@ class LocalRuntime:
         """What the stack's EventBridge rule does in AWS: when an execution ends TIMED_OUT, ABORTED or FAILED,
         its run (or a benchmark's runs, or an enhancement) still open is marked FAILED (domain/mark_run_ended.py). Every end passes
         through the interpreter's `terminated`, whoever started the execution (run, serve, bench)."""
+        from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
         from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
 
         from imagegate_service import wiring
@@ -309,6 +311,9 @@ class LocalRuntime:
             original(communication)
             _forget_finished_threads()
             execution = communication.execution
+            stopped = execution.exec_worker.env.program_state() if execution.exec_worker else None
+            if isinstance(stopped, ProgramStopped):  # what StopExecution was given, as AWS keeps it
+                execution.error, execution.cause = stopped.error or None, stopped.cause or None
             if execution.exec_status is None or execution.exec_status.value == _RUNNING:
                 return
             if execution.exec_status.value in c.EXECUTION_END_STATUSES:
@@ -1059,6 +1064,43 @@ def make_moto_update_expression_copies_parsed() -> Callable[[], None]:
     def undo() -> None:
         UpdateExpressionParser.make = original_make  # type: ignore[method-assign]
         validators.deepcopy = original_copy  # type: ignore[attr-defined]
+
+    return undo
+
+
+def make_moto_stops_keep_their_error_and_cause() -> Callable[[], None]:
+    """StopExecution's error and cause reach the stopped execution, as in Step Functions (its ExecutionAborted event
+    and DescribeExecution give them back): moto reads only the ARN and stops the execution with an empty error and
+    cause. The local "Execution Status Change" (_patch_execution_end) is built from the execution's description, so
+    without them Mark Run Ended recorded a cancelled run as "aborted" with no cause when it ran before the cancel's
+    own record of "cancelled by ..." (both are conditional on the run being open: the first one wins), and the
+    cancel then answered 409 "ended before it could be cancelled" (test_console_working, seen under load). The
+    request's error and cause are handed to moto's stop on the caller's thread, where moto stops the execution;
+    the execution's end copies them from its stopped state (_patch_execution_end). Returns the undo."""
+    from moto.stepfunctions.parser.backend.execution import Execution
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    original_response = StepFunctionResponse.__dict__["stop_execution"]
+    original_stop = Execution.__dict__["stop"]
+    asked = threading.local()
+
+    def stop_execution(response: Any) -> Any:
+        asked.given = (response._get_param("error"), response._get_param("cause"))
+        try:
+            return original_response(response)
+        finally:
+            asked.given = None
+
+    def stop(execution: Any, stop_date: Any, error: str | None, cause: str | None) -> None:
+        given_error, given_cause = getattr(asked, "given", None) or (None, None)
+        original_stop(execution, stop_date=stop_date, error=given_error or error, cause=given_cause or cause)
+
+    StepFunctionResponse.stop_execution = stop_execution  # type: ignore[method-assign]
+    Execution.stop = stop  # type: ignore[method-assign]
+
+    def undo() -> None:
+        StepFunctionResponse.stop_execution = original_response  # type: ignore[method-assign]
+        Execution.stop = original_stop  # type: ignore[method-assign]
 
     return undo
 

@@ -212,10 +212,15 @@ def test_the_local_runtime_marks_a_run_whose_execution_was_aborted(runtime):
     ):
         time.sleep(0.05)
 
-    # When someone stops it
-    sfn.stop_execution(executionArn=execution_arn, cause="stopped by the test")
+    # When someone stops it, with an error and a cause
+    sfn.stop_execution(executionArn=execution_arn, error="Cancelled", cause="stopped by the test")
 
-    # Then the run is FAILED with the reason ABORTED
+    # Then the execution keeps the error and the cause it was stopped with, as Step Functions does, and the run is
+    # FAILED with the reason ABORTED, that cause and that error (moto stopped it with neither: a cancel whose own
+    # record came second was recorded as a bare abort and answered 409, test_console_working under load)
     assert _wait_for_end(execution_arn) == "ABORTED"
+    described = sfn.describe_execution(executionArn=execution_arn)
+    assert (described.get("error"), described.get("cause")) == ("Cancelled", "stopped by the test")
     item = _once_ended(runtime, "aborted-001")
     assert item["status"] == c.STATUS_FAILED and "ABORTED" in item["reason"]
+    assert "stopped by the test" in item["reason"] and item["error"] == "Cancelled"
