@@ -955,6 +955,8 @@ _PARTICLES = frozenset(_words("off away out back around"))
 _EVENTS = frozenset(
     _words("party funeral wedding concert festival ceremony meeting dinner lunch breakfast picnic parade match fair")
 )
+# What holds a thing "in" it, as a hand does ("a donut in her hand": held, not inside)
+_HOLDING_PARTS = frozenset(_words("hand hands paw paws fist fists palm palms"))
 # Verbs whose "over" names what the feet catch on ("tripping over a cat"): the one who trips is not above it
 _TRIPPING_VERBS = frozenset(_words("trip stumble"))
 # Things "in it" can be said of, beyond containers (general English)
@@ -4564,6 +4566,37 @@ class _Parser:
         self.last, self.last_role = surface, "place"
         return surface  # the writer or the thing with the text does not carry it: the surface does
 
+    def _held_in_hand(self, subject: _Entity, hand: _Entity) -> bool:
+        """ "holding a donut in her hand", "a man with a glass of wine in his hand": a thing in one's hand is held,
+        asked once as holding ("Is the man holding the glass?"), never as a thing inside a hand, and never the
+        owner inside his own hand (it asked "Is the man inside the hand?" after "a glass of wine"). True when read
+        here (nothing more to ask of the relation)."""
+        owner = self.owners.get(hand.id)
+        if owner is None or not _is_animate(owner.noun):
+            return False
+        had = [
+            c
+            for c in self.out.checks
+            if c["kind"] == "action" and c.get("parent") == owner.id and c.get("action") in {"have", "hold"}
+        ]
+        if subject is owner:
+            if not had:
+                return True  # "a man in a suit, in his hand": nothing said to be held; the hand is asked already
+            thing = next((e for e in self.out.entities if e.id == had[-1].get(_OBJECT_ENTITY)), None)
+            if thing is None:
+                return True
+            subject = thing
+        for check in had:
+            if check.get(_OBJECT_ENTITY) == subject.id:
+                if check["action"] == "have":  # "a girl with a balloon in her hand": she holds it
+                    check["action"] = "hold"
+                    check["question"] = (
+                        f"{self.out._be(owner)} {self.out._ref(owner)} holding {self.out._ref(subject)}?"
+                    )
+                return True
+        self.out.action(owner, "hold", subject)  # "a donut in her hand": she holds it
+        return True
+
     def _one_and_the_other(self) -> bool:
         """ "two dogs, one black and one white" (or "the other white"): each colour is one of them, not all of them
         (a colour check says every one is that colour, so both could never hold). Asked as one property of the
@@ -5398,6 +5431,8 @@ class _Parser:
                         and (bool(lexicon.verb_lemmas(head)) or head in _ABSTRACT_NOUNS or head in _IMAGE_NOUNS)
                     ):
                         continue  # "in the middle of a jump", "... of a race", "... of the picture": no place
+                    if relation == "inside" and head in _HOLDING_PARTS and self._held_in_hand(subject, obj):
+                        continue
                     self.out.relation(subject, relation, obj)
                     if support is not None and support is not obj:
                         self.out.relation(support, token.value, obj)

@@ -3331,3 +3331,28 @@ def test_names_in_a_tag_list_with_emphasis_or_a_known_first_word_are_styles():
 )
 def test_a_noun_before_photo_is_what_it_shows(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a thing in one's hand is held, asked once, never inside the hand
+        ("A chef is holding a knife in his hand.", "Is the chef holding the knife?", "Is the knife inside the hand?"),
+        (
+            "a toddler with a lollipop in her hand",
+            "Is the toddler holding the lollipop?",
+            "Does the toddler have a lollipop?",
+        ),
+        # the owner is never inside his own hand, after a thing "of" something
+        (
+            "a sailor with a mug of cocoa in his hand",
+            "Is the sailor holding the mug?",
+            "Is the sailor inside the hand?",
+        ),
+        ("an otter with a pebble in its paws", "Is the otter holding the pebble?", "Is the pebble inside the paws?"),
+        # but a mouth holds things inside it
+        ("a puppy with a sock in its mouth", "Is the sock inside the mouth?", None),
+    ],
+)
+def test_a_thing_in_ones_hand_is_held(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
