@@ -2836,6 +2836,12 @@ def _tag(tokens: list[_Token]) -> None:
             and {verb_lemma(words[i - 1]), *lexicon.verb_lemmas(words[i - 1])} & (_ABOUT_VERBS | _TRIPPING_VERBS)
         ):
             relation = None  # "arguing over a map", "tripping over a cat": what it is about or hits, not where
+        if relation is not None and word == "over" and i > 0:
+            lemmas = {verb_lemma(words[i - 1]), *lexicon.verb_lemmas(words[i - 1])}
+            if lemmas & {"cross", "fold"}:
+                relation = None  # "arms crossed over the chest": across it, not above it
+            elif lemmas & {"drape", "throw", "sling", "hang", "spread"} and words[i - 1] != "hanging":
+                relation = (1, "on")  # "a towel draped over a chair", "a coat thrown over a railing": on it
         if (
             relation is not None
             and word == "before"

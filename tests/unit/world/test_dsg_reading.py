@@ -3356,3 +3356,18 @@ def test_a_noun_before_photo_is_what_it_shows(prompt, wanted, unwanted):
 )
 def test_a_thing_in_ones_hand_is_held(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "over" after crossing or folding is across, not above; after draping or throwing it is on
+        ("a boxer with his gloves crossed over his chest", None, "Are the gloves above the chest?"),
+        ("a shawl draped over a piano", "Is the shawl on the piano?", "Is the shawl above the piano?"),
+        ("a hoodie thrown over a chair", "Is the hoodie on the chair?", None),
+        # a thing hanging over another is above it
+        ("a chandelier hanging over a dining table", "Is the chandelier above the dining table?", None),
+    ],
+)
+def test_over_after_crossing_or_draping(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
