@@ -618,7 +618,7 @@ _BODY_PARTS = frozenset(
     _words(
         """
         leg legs foot feet knee knees hand hands back side sides stomach belly head toe toes elbow elbows heel heels
-        hip hips buttock buttocks bottom shoulder shoulders arm arms tiptoe tiptoes chest lap
+        hip hips buttock buttocks bottom shoulder shoulders arm arms tiptoe tiptoes chest lap thigh thighs
         """
     )
 )
@@ -955,6 +955,10 @@ _PARTICLES = frozenset(_words("off away out back around"))
 _EVENTS = frozenset(
     _words("party funeral wedding concert festival ceremony meeting dinner lunch breakfast picnic parade match fair")
 )
+# What one does with a thing in one's hand (general English): "carrying plates in one hand" is held already
+_HAND_ACTIONS = frozenset(_words("have hold carry grip clutch grasp grab raise lift wave balance"))
+# What one imagines (general English): "a dream of a galaxy" pictures the galaxy; no dream is drawn
+_IMAGINED = frozenset(_words("dream dreams daydream vision visions memory memories nightmare fantasy"))
 # What holds a thing "in" it, as a hand does ("a donut in her hand": held, not inside)
 _HOLDING_PARTS = frozenset(_words("hand hands paw paws fist fists palm palms"))
 # Verbs whose "over" names what the feet catch on ("tripping over a cat"): the one who trips is not above it
@@ -2792,6 +2796,16 @@ def _tag(tokens: list[_Token]) -> None:
             # "Sit on the floor ...", "Look straight up.", "Raise both arms above your head": an instruction to
             # whoever poses, no thing called "sit" or "raise"; what follows is read as the pose it asks for
             tokens[j].tag = "SKIP"
+    for j in range(1, len(tokens) - 1):
+        if (
+            words[j] == "one"
+            and words[j - 1] in {"on", "onto", "with", "in", "by"}
+            and not tokens[j].tag
+            and singular_noun(words[j + 1]) in _BODY_PARTS
+        ):
+            # "a flamingo standing on one leg", "holding a cup in one hand": which of one's pair, not how many legs
+            # the picture has (it asked "Is there exactly one leg?")
+            tokens[j].tag = "SKIP"
     for j in range(len(tokens) - 2):
         if words[j : j + 3] == ["side", "by", "side"] and not tokens[j].tag:
             tokens[j].tag = "BESIDE"  # "two vases, side by side": next to each other, not a "side" of a thing
@@ -4194,6 +4208,8 @@ class _Parser:
             head in _WHICH_ONE
             or last_word in _ABSTRACT_NOUNS
             or singular_noun(last_word) in _ABSTRACT_NOUNS
+            # "a dream of a distant galaxy", "a memory of a summer garden": what is imagined is the picture's
+            or (head in _IMAGINED and nxt is not None and nxt.word == "of")
             or (len(head.split()) == 1 and (_is_past(head) or _is_ing_verb(head)) and head not in _KNOWN_NOUNS)
         ):
             return None, phrase  # "a push up position", "painted": nothing to look for
@@ -4577,13 +4593,22 @@ class _Parser:
         asked once as holding ("Is the man holding the glass?"), never as a thing inside a hand, and never the
         owner inside his own hand (it asked "Is the man inside the hand?" after "a glass of wine"). True when read
         here (nothing more to ask of the relation)."""
-        owner = self.owners.get(hand.id)
+        owner = self.owners.get(hand.id) or next(
+            (  # "a waiter holding a tray in one hand": the hand of the one who holds it
+                e
+                for c in reversed(self.out.checks)
+                if c["kind"] == "action" and c.get("action") in _HAND_ACTIONS and c.get(_OBJECT_ENTITY) == subject.id
+                for e in self.out.entities
+                if e.id == c.get("parent")
+            ),
+            None,
+        )
         if owner is None or not _is_animate(owner.noun):
             return False
         had = [
             c
             for c in self.out.checks
-            if c["kind"] == "action" and c.get("parent") == owner.id and c.get("action") in {"have", "hold"}
+            if c["kind"] == "action" and c.get("parent") == owner.id and c.get("action") in _HAND_ACTIONS
         ]
         if subject is owner:
             if not had:

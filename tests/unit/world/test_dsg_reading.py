@@ -3371,3 +3371,24 @@ def test_a_thing_in_ones_hand_is_held(prompt, wanted, unwanted):
 )
 def test_over_after_crossing_or_draping(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "on one leg", "in one hand": which of one's pair, not how many the picture has
+        ("a heron standing on one leg in a marsh", "Is the heron standing?", "Is there exactly one leg?"),
+        (
+            "a waitress carrying plates in one hand",
+            "Is the waitress carrying the plates?",
+            "Is there exactly one hand?",
+        ),
+        ("a waitress carrying plates in one hand", None, "Are the plates inside the hand?"),
+        # a dream or a memory of a thing pictures the thing; no dream is drawn
+        ("a vision of a floating castle above clouds", "Is there a castle?", "Is there a vision?"),
+        # one who has a bad dream has it
+        ("a puppy having a bad dream", "Is there a puppy?", None),
+    ],
+)
+def test_one_of_a_pair_and_what_is_imagined(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
