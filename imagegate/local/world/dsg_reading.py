@@ -4588,6 +4588,18 @@ class _Parser:
         self.last, self.last_role = surface, "place"
         return surface  # the writer or the thing with the text does not carry it: the surface does
 
+    def _pose_way(self, k: int) -> tuple[str, int]:
+        """The way a part is posed, said by the adverb at k, and where reading goes on: "away from the body" is one
+        way (it asked "Are the arms away?", which says nothing of what they are away from)."""
+        word = self.tokens[k].word
+        j = k + 2
+        if word == "away" and j < len(self.tokens) and self.tokens[k + 1].word == "from":
+            while j < len(self.tokens) and self.tokens[j].word in _ARTICLES_AND_POSSESSIVES:
+                j += 1
+            if j < len(self.tokens) and self.tokens[j].tag == "WORD" and self._ends_here(j + 1):
+                return f"away from the {self.tokens[j].word}", j + 1
+        return word, k + 1
+
     def _held_in_hand(self, subject: _Entity, hand: _Entity) -> bool:
         """ "holding a donut in her hand", "a man with a glass of wine in his hand": a thing in one's hand is held,
         asked once as holding ("Is the man holding the glass?"), never as a thing inside a hand, and never the
@@ -4976,8 +4988,8 @@ class _Parser:
                     and self.topic is not None
                     and self._ends_here(self.i + 1)
                 ):
-                    self.out.attribute(self.topic, nxt.word, "state")  # "the arms are down": how they are posed
-                    self.i += 1
+                    way, self.i = self._pose_way(self.i)
+                    self.out.attribute(self.topic, way, "state")  # "the arms are down": how they are posed
                     continue
                 if nxt is not None and nxt.tag == "WORD":
                     if self.tokens[self.i - 2].word == "there" if self.i >= 2 else False:
@@ -6473,10 +6485,12 @@ class _Parser:
                     self.out.attribute(subject, more, "material")
             return
         if token.tag == "PAST" and nxt is not None and nxt.tag == "ADV" and nxt.word in _POSE_ADVERBS:
-            self.i += 1  # "the right arm raised up", "feet pointed forward": its state, and how it is posed;
-            self.out.attribute(subject, token.word, "state")  # "a cat curled up" is curled (a phrasal verb)
+            # "the right arm raised up", "feet pointed forward": its state, and how it is posed; "a cat curled up"
+            # is curled (a phrasal verb)
+            way, self.i = self._pose_way(self.i)
+            self.out.attribute(subject, token.word, "state")
             if subject.noun.split()[-1] in _BODY_PARTS or singular_noun(subject.noun.split()[-1]) in _BODY_PARTS:
-                self.out.attribute(subject, nxt.word, "state")
+                self.out.attribute(subject, way, "state")
             return
         if token.tag == "PAST" and (nxt is None or nxt.tag in {"PUNCT", "CONJ", "REL", "PREP", "PLACE", "HAVE"}):
             lemma_ = next(iter(lexicon.verb_lemmas(token.word)), None) or verb_lemma(token.word)  # drawn: draw

@@ -3392,3 +3392,10 @@ def test_over_after_crossing_or_draping(prompt, wanted, unwanted):
 )
 def test_one_of_a_pair_and_what_is_imagined(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+def test_away_from_says_what_a_part_is_away_from():
+    asked = questions("Her legs are together and both hands are held away from the hips.")
+    assert "Are the hands away from the hips?" in asked
+    assert "Are the hands away?" not in asked
+    assert "Are the arms down?" in questions("The arms are down.")
