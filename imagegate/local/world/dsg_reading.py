@@ -6701,13 +6701,37 @@ class _Parser:
 _WRAPPED = re.compile(r'^\s*(?:"([^"]+)"|“([^”]+)”)\s*[.!]?\s*$')
 
 
+# A headline before a colon that opens a caption: "SDCC 2012: Agent M poses with ...", "bullets: Set of nine icons"
+_HEADLINE = re.compile(r"^\s*(?P<title>[^:\"'“”‘’,.;]{1,40}?)\s*:\s+(?P<caption>\S.*)$", re.DOTALL)
+
+
+def _without_headline(prompt: str) -> str:
+    """A stock listing's or a news photo's caption often opens with a headline and a colon ("Formation flyers: The
+    four Blades planes fly ...", "kılıç : the duel of two samurai ..."): the headline names no thing in the
+    picture (it asked "Is there a kılıç?", "Is there a sdcc 2012?"); the caption after it is what the picture
+    shows. A headline is short (four words at most), says no "a" or "an" ("a breakfast table: two eggs, toast"
+    is a thing, then what is on it) and no text word ("Text: hello"), and a caption of four words or more
+    follows."""
+    match = _HEADLINE.match(prompt)
+    if match is None:
+        return prompt
+    title = match.group("title").lower().split()
+    if (
+        len(title) > 4
+        or len(match.group("caption").split()) < 4
+        or any(w in {"a", "an"} or w in _TEXT_NOUNS for w in title)
+    ):
+        return prompt
+    return match.group("caption")
+
+
 def read_prompt(prompt: str) -> list[dict]:
     """Every check this reading finds in the prompt, uncapped (coverage measures all of them). A prompt wrapped
     whole in quotes is the prompt, not a text to render (“a painting of a dark room ...”)."""
     wrapped = _WRAPPED.match(prompt or "")
     if wrapped and len((wrapped.group(1) or wrapped.group(2) or "").split()) > 4:
         prompt = wrapped.group(1) or wrapped.group(2)
-    return _Parser(prompt or "").run()
+    return _Parser(_without_headline(prompt or "")).run()
 
 
 def checks_from_prompt(prompt: str) -> list[dict]:

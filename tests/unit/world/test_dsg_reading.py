@@ -3399,3 +3399,22 @@ def test_away_from_says_what_a_part_is_away_from():
     assert "Are the hands away from the hips?" in asked
     assert "Are the hands away?" not in asked
     assert "Are the arms down?" in questions("The arms are down.")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a short headline before a colon opening a caption names no thing in the picture
+        (
+            "Harvest Fest 2019: A farmer holds up a giant pumpkin at the fair",
+            "Is there a pumpkin?",
+            "Is there a harvest fest 2019?",
+        ),
+        ("umbrellas: Set of six flat icons in pastel colors", "Are there icons?", "Are there umbrellas?"),
+        # but a thing before a colon, or a text word, is read
+        ("a picnic blanket: two apples, a baguette and a jar of jam", "Is there a picnic blanket?", None),
+        ("a short caption: three cats asleep on a windowsill", "Are there cats?", None),
+    ],
+)
+def test_a_headline_before_a_colon_is_no_thing(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
