@@ -126,8 +126,9 @@ class FunctionSpec:
 # UpdateItem, the ledger entry and its settlement one TransactWriteItems, whose Put and Update "initiate a PutItem
 # / UpdateItem operation" and need those actions
 # (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html); GetItem reads
-# the committed spend when a call does not fit.
-_LEDGER_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+# the committed spend when a call does not fit. With dailyBudgetUsd a round's reservation is a TransactWriteItems
+# with a ConditionCheck that the run has not ended (adapters/controls.py, reserve_round): ConditionCheckItem.
+_LEDGER_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem")
 FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec("start_run", 256, 30, dynamodb_actions=("dynamodb:UpdateItem",)),
     # reads and writes the round's generation.json (what each call delivered), deletes candidate keys it did not list

@@ -30,7 +30,7 @@ from imagegate_service.domain.review import (
     parse_review,
     reviewed_round,
 )
-from imagegate_service.errors import DailyBudgetExhausted, InvalidRequest, ReviewNotWaiting
+from imagegate_service.errors import DailyBudgetExhausted, GenerationNotRunning, InvalidRequest, ReviewNotWaiting
 from imagegate_service.resources import RUNS_TABLE
 from imagegate_service.settings import resolve_settings
 
@@ -412,6 +412,29 @@ def test_a_call_drawing_from_a_round_while_its_run_is_released_leaves_nothing_re
     assert status["reservedUsd"] == pytest.approx(0.0, abs=1e-9)
     assert status["spentUsd"] == pytest.approx(0.019, abs=1e-9)
     assert store.open_reservations(RUN_ID) == []
+
+
+def test_a_round_whose_first_call_comes_after_its_run_ended_is_not_reserved_or_called(table):
+    # Given a running run on a day with a cap, and a task of its round 2 that started before its execution stopped
+    table.create_run(RUN_ID, {"status": c.STATUS_RUNNING, "prompt": "p", "settings": {}})
+    budget = DailyBudget(DynamoDailyBudgetStore(), cap_usd=1.0)
+    state = {"runId": RUN_ID, "settings": resolve_settings({"prompt": "a red apple"})}
+    day = budget.take(state, 1, 0.02)
+    budget.settle(day, 0.02, 0.01)
+    # When Mark Run Ended marks it FAILED and gives back what it held, and only then that task makes its first call
+    assert table.fail_if_running(RUN_ID, {"reason": "the execution was aborted"})
+    budget.release_run(RUN_ID)
+    with pytest.raises(GenerationNotRunning):
+        budget.take(state, 2, 0.02)
+    # Then round 2 is not reserved: nothing stays reserved (issue 29: $0.080425 stayed reserved for a run stopped
+    # while a task of its next round was starting), only round 1's answered call is spent
+    status = budget.status()
+    assert status["reservedUsd"] == pytest.approx(0.0, abs=1e-9)
+    assert status["spentUsd"] == pytest.approx(0.01, abs=1e-9)
+    assert DynamoDailyBudgetStore().open_reservations(RUN_ID) == []
+    # And a round of a run that has not ended is reserved as before, for a run with no item yet too
+    other = {"runId": "20260101T000000Z-00000002", "settings": state["settings"]}
+    assert budget.take(other, 1, 0.02) == day
 
 
 def test_without_a_cap_nothing_is_reserved_or_refused(table):

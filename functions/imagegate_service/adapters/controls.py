@@ -175,8 +175,10 @@ class DynamoDailyBudgetStore(_Table):
     def reserve_round(
         self, run_id: str, round_number: int, day: str, amount: float, cap_usd: float, expires_at: int, now: str
     ) -> str:
-        """The round's reservation and the day's committed spend in one transaction: "reserved"; "exists" when
-        the round already has one (a retried task); "full" when the day has no room for it."""
+        """The round's reservation and the day's committed spend in one transaction, while the run has not ended:
+        "reserved"; "ended" when the run item says it has ended (Mark Run Ended, a cancel: its reservations were
+        given back, and a task still running for a stopped execution would otherwise reserve a round nobody
+        releases); "exists" when the round already has one (a retried task); "full" when the day has no room."""
         from botocore.exceptions import ClientError
 
         if amount > cap_usd:
@@ -207,9 +209,22 @@ class DynamoDailyBudgetStore(_Table):
                         }
                     },
                     {"Update": self._day_update(day, amount, cap_usd, expires_at, now)},
+                    {
+                        "ConditionCheck": {  # a run with no item yet (written by Start Run) has not ended either
+                            "TableName": self._table.name,
+                            "Key": to_dynamo(run_key(run_id)),
+                            "ConditionExpression": "attribute_not_exists(pk) OR #status IN (:queued, :running, :review)",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": to_dynamo(
+                                dict(zip((":queued", ":running", ":review"), c.OPEN_STATUSES, strict=True))
+                            ),
+                        }
+                    },
                 ]
             )
         except ClientError as error:
+            if cancelled_by_condition(error, 2):
+                return "ended"
             if cancelled_by_condition(error, 0):
                 return "exists"
             if cancelled_by_condition(error, 1):

@@ -27,7 +27,7 @@ from imagegate_service.domain.clock import expiry_epoch, iso, utc_now
 from imagegate_service.domain.costs import first_round_bound
 from imagegate_service.domain.ports import Clock, DailyBudgetStore
 from imagegate_service.domain.state import BilledStep, EnhanceStep, Settings
-from imagegate_service.errors import DailyBudgetExhausted
+from imagegate_service.errors import DailyBudgetExhausted, GenerationNotRunning
 from imagegate_service.settings import run_ttl_days
 
 REACHED_REASON = "daily budget reached"
@@ -111,15 +111,20 @@ class DailyBudget:
     def take(self, state: BilledStep, round_number: int, bound_usd: float) -> str | None:
         """Before a billable call: its bound out of its round's reservation (reserving the round's worst case on
         its first call), else from the day. Returns the day it is counted on (None without a cap); raises
-        DailyBudgetExhausted when neither fits."""
+        DailyBudgetExhausted when neither fits, and GenerationNotRunning when the round's first call comes after
+        the run was marked ended (a stopped execution's task still running, after its reservations were given
+        back: the round it would reserve would stay reserved)."""
         cap = self.cap_usd
         if cap is None:
             return None
         run_id, now = state["runId"], self._clock()
         day, expires = utc_day(now), expiry_epoch(now, run_ttl_days())
         round_bound = first_round_bound(state["settings"])
-        if self._store.reserve_round(run_id, round_number, day, round_bound, cap, expires, iso(now)) == "full":
+        reserved = self._store.reserve_round(run_id, round_number, day, round_bound, cap, expires, iso(now))
+        if reserved == "full":
             raise self._reached(f"round {round_number} could cost up to ${round_bound:.6f}", cap, now)
+        if reserved == "ended":  # a task still running for a stopped execution: the call is not made
+            raise GenerationNotRunning(f"run {run_id} has ended; round {round_number} is not reserved or called")
         drawn = self._store.draw(run_id, round_number, bound_usd)
         if drawn is not None:
             return drawn
