@@ -2267,6 +2267,11 @@ def _join_adverbs_to_participles(tokens: list[_Token]) -> None:
         j += 1
 
 
+_HONORIFIC = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|St|Sgt|Capt|Lt|Rev)\.\s+(?=[A-Z])")
+_BODY_OF_WATER = re.compile(r"\bbod(?:y|ies) of water\b", re.IGNORECASE)
+_DOORED = re.compile(r"\b(two|three|four|five|2|3|4|5) door (?=[a-z])", re.IGNORECASE)
+
+
 def _plain_rewrites(text: str) -> str:
     """Phrasings said plainly before reading (outside quoted text, which is put aside before this runs)."""
     text = _CATALOGUE_NUMBER.sub(" ", text)  # "Chair #71", "Stock Photo #9553777": an id, not how many
@@ -2296,6 +2301,9 @@ def _plain_rewrites(text: str) -> str:
     text = _WIDE_OPEN.sub("wide-open", text)  # "legs wide open": open, and how far (not "Are the legs wide?")
     text = _SOUND_ASLEEP.sub(r"\1", text)  # "fast asleep", "wide awake": asleep, awake (no thing called "fast")
     text = _PARTICLE_BY.sub(r"\1 ", text)
+    text = _HONORIFIC.sub(r"\1 ", text)  # "Dr. Evil sits": a name, not a sentence ending after "Dr"
+    text = _BODY_OF_WATER.sub("water", text)  # "the body of water is calm": the water (no body)
+    text = _DOORED.sub(r"\1-door ", text)  # "a two door garage": how many doors it has, not two garages
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]
     if views:  # said as the picture's tag, at the end, so what followed it stays the thing's
         text = _SEEN_FROM.sub("", text) + "".join(f" , {view}" for view in views)
@@ -2852,7 +2860,9 @@ def _tag(tokens: list[_Token]) -> None:
             relation = None  # "arguing over a map", "tripping over a cat": what it is about or hits, not where
         if relation is not None and word == "over" and i > 0:
             lemmas = {verb_lemma(words[i - 1]), *lexicon.verb_lemmas(words[i - 1])}
-            if lemmas & {"cross", "fold"}:
+            if words[i - 1] == "all":
+                relation = (1, "on")  # "designs all over it", "paint all over the floor": on it, everywhere
+            elif lemmas & {"cross", "fold"}:
                 relation = None  # "arms crossed over the chest": across it, not above it
             elif lemmas & {"drape", "throw", "sling", "hang", "spread"} and words[i - 1] != "hanging":
                 relation = (1, "on")  # "a towel draped over a chair", "a coat thrown over a railing": on it
@@ -3241,6 +3251,19 @@ def _tag(tokens: list[_Token]) -> None:
         else:
             token.tag = "WORD"
         i += 1
+    for j in range(1, len(tokens) - 1):
+        this = tokens[j]
+        if (
+            this.tag == "VERB"
+            and tokens[j - 1].tag == "WORD"
+            and tokens[j - 1].word not in _DETERMINERS
+            and tokens[j + 1].tag in {"HAVE", "COP"}
+            and this.word in lexicon.verb_lemmas(this.word)  # a bare form ("cover"), never "covers", "covered"
+            and lexicon.is_noun(this.word)
+        ):
+            # "the mattress cover has designs on it": a noun before the clause's verb ends the subject (it asked "Is
+            # the mattress covering?")
+            this.tag = "WORD"
     _unsay_negated_verbs(tokens)
 
 

@@ -3418,3 +3418,27 @@ def test_away_from_says_what_a_part_is_away_from():
 )
 def test_a_headline_before_a_colon_is_no_thing(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # an honorific's stop opens no sentence
+        ("Mrs. Doubtfire waving from a window", "Is Mrs Doubtfire waving?", "Is there a doubtfire?"),
+        # a body of water is water
+        ("a heron near a body of water", "Is the heron near the water?", "Is there a body?"),
+        # "a four door sedan": how many doors it has
+        ("a green four door sedan", "Is the sedan four-door?", "Are there exactly four door sedans?"),
+        ("a van with two doors open", "Are there exactly two doors?", None),
+        # "all over" is on, everywhere
+        (
+            "a kitchen table with flour all over it",
+            "Is the flour on the kitchen table?",
+            "Is the flour above the kitchen table?",
+        ),
+        # a noun before the clause's verb ends its subject
+        ("The pillow case is striped.", "Is the pillow case striped?", "Is the pillow casing?"),
+    ],
+)
+def test_honorifics_bodies_of_water_doors_all_over_and_compound_subjects(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
