@@ -2267,6 +2267,12 @@ def _join_adverbs_to_participles(tokens: list[_Token]) -> None:
         j += 1
 
 
+# Flaws a thing can be "full of" (general English): it has them; they are not inside it ("a cup that is full of
+# holes" asked "Is the cup full?" and the holes inside it)
+_FULL_OF_FLAWS = re.compile(
+    r"\b(?:(is|are)\s+)?full of (?=(?:\w+ )?(?:holes|cracks|dents|scratches|chips|potholes|stains|tears)\b)",
+    re.IGNORECASE,
+)
 _HONORIFIC = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|St|Sgt|Capt|Lt|Rev)\.\s+(?=[A-Z])")
 _BODY_OF_WATER = re.compile(r"\bbod(?:y|ies) of water\b", re.IGNORECASE)
 _DOORED = re.compile(r"\b(two|three|four|five|2|3|4|5) door (?=[a-z])", re.IGNORECASE)
@@ -2301,6 +2307,7 @@ def _plain_rewrites(text: str) -> str:
     text = _WIDE_OPEN.sub("wide-open", text)  # "legs wide open": open, and how far (not "Are the legs wide?")
     text = _SOUND_ASLEEP.sub(r"\1", text)  # "fast asleep", "wide awake": asleep, awake (no thing called "fast")
     text = _PARTICLE_BY.sub(r"\1 ", text)
+    text = _FULL_OF_FLAWS.sub(lambda m: {"is": "has ", "are": "have "}.get((m.group(1) or "").lower(), "with "), text)
     text = _HONORIFIC.sub(r"\1 ", text)  # "Dr. Evil sits": a name, not a sentence ending after "Dr"
     text = _BODY_OF_WATER.sub("water", text)  # "the body of water is calm": the water (no body)
     text = _DOORED.sub(r"\1-door ", text)  # "a two door garage": how many doors it has, not two garages
@@ -3022,26 +3029,30 @@ def _tag(tokens: list[_Token]) -> None:
             token.tag = (
                 "VERB"  # "a girl is reading", "is painting a wall": what she does ("a reading nook" is a noun's)
             )
-        elif previous is not None and (
-            (word in _VERBS and previous.tag in {"AUX", "PRON"})
-            # "doesn't fit", "does not fit": a verb the dictionary knows, after a negated auxiliary
-            or (
-                lexicon.verb_lemmas(word)
-                and ((previous.word in _AUXILIARIES and "'" in previous.word) or previous.word == "not")
-                and i >= 2
-                and (previous.word != "not" or tokens[i - 2].word in _AUXILIARIES)
-            )
-            or (
-                (
-                    previous.tag == "PREP"
-                    and previous.word == "to"
-                    and word.isalpha()
-                    and word not in _PLACES  # "tilted to right": a direction
-                    and word not in _PLACE_TAIL  # "flared out to side"
-                    and _starts_object(following)
+        elif (
+            previous is not None
+            and (
+                (word in _VERBS and previous.tag in {"AUX", "PRON"})
+                # "doesn't fit", "does not fit": a verb the dictionary knows, after a negated auxiliary
+                or (
+                    lexicon.verb_lemmas(word)
+                    and ((previous.word in _AUXILIARIES and "'" in previous.word) or previous.word == "not")
+                    and i >= 2
+                    and (previous.word != "not" or tokens[i - 2].word in _AUXILIARIES)
                 )
-                and word not in _DETERMINERS
-                and word not in _ADVERBS
+                or (
+                    (
+                        previous.tag == "PREP"
+                        and previous.word == "to"
+                        and word.isalpha()
+                        and not (token.raw[:1].isupper() and not token.opens)  # "lost to Bermuda Triangle": a name
+                        and word not in _PLACES  # "tilted to right": a direction
+                        and word not in _PLACE_TAIL  # "flared out to side"
+                        and _starts_object(following)
+                    )
+                    and word not in _DETERMINERS
+                    and word not in _ADVERBS
+                )
             )
         ):
             token.tag = "VERB"  # "we can see", "they hold"

@@ -3442,3 +3442,17 @@ def test_a_headline_before_a_colon_is_no_thing(prompt, wanted, unwanted):
 )
 def test_honorifics_bodies_of_water_doors_all_over_and_compound_subjects(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a name after "to" is no verb
+        ("a ferry sailing to Staten Island at dusk", None, "Is the ferry statening the island?"),
+        # a thing full of flaws has them; nothing is inside it
+        ("an old bucket that is full of holes", "Does the bucket have holes?", "Are the holes inside the bucket?"),
+        ("a bucket full of apples", "Are the apples inside the bucket?", None),
+    ],
+)
+def test_a_name_after_to_and_a_thing_full_of_flaws(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
