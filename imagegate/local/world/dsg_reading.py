@@ -1432,6 +1432,8 @@ _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
 _LICENCE = re.compile(r"\bcreative commons(?: attribution)?(?: share ?alike)?(?: license| licence)?\b", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"(?:©|\(c\))[^,;]*?(?=[,;]|\.(?:\s|$)|$)", re.IGNORECASE)
+# An inch mark left by a web page's escaped quote ("11 quot", "30&quot;"): a size, no thing called "quot"
+_INCH_MARK = re.compile(r"\b\d+(?:[.,]\d+)?\s*&?quot\b;?", re.IGNORECASE)
 _DIMENSIONS = re.compile(
     r"\b\d+(?:\.\d+)?(?:\s+\d+/\d+)?(?:\s*[x×]\s*\d+(?:\.\d+)?(?:\s+\d+/\d+)?)+(?:\s*(?:in|cm|mm|ft|inches)\b)?"
 )
@@ -2286,6 +2288,7 @@ def _plain_rewrites(text: str) -> str:
     text = _COPYRIGHT.sub(" ", text)  # "Stock photo © veralub": who owns the picture, no thing in it
     text = _LICENCE.sub(" ", text)  # "creative commons attribution": how it may be used, no thing in it
     text = _A_LITTLE_MORE.sub(" ", text)  # "a little more than": how much, no thing called "a little"
+    text = _INCH_MARK.sub(" ", text)  # "a vase 11 quot": eleven inches, not eleven things called "quot"
     text = _DIMENSIONS.sub(" ", text)  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything
     text = _EVERYONE.sub(_everyone, text)  # "Everyone is running": they are, the people just named
     text = _MADE_WHOLLY.sub(r"\1 ", text)  # "made entirely of glass": made of glass
@@ -3553,6 +3556,20 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         )
     )
     trailing: list[_Token] = []
+    j = len(rest) - 1
+    while j > 0 and (colour_name(rest[j].word) is not None or (rest[j].word == "and" and j < len(rest) - 1)):
+        j -= 1
+    if (
+        not noun_at_end
+        and j < len(rest) - 1
+        and colour_name(rest[-1].word) is not None
+        and _is_plural(rest[j].word)
+        and lexicon.is_noun(rest[j].word)
+    ):
+        # "two dining chairs black", "three tulips red and yellow": colours after a plural noun are its colours (it
+        # asked for "dining chairs blacks" and "Are the yellows red?")
+        trailing = [t for t in rest[j + 1 :] if t.word != "and"]
+        rest = rest[: j + 1]
     while (
         len(rest) > 1
         and not noun_at_end

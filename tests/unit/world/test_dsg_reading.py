@@ -3456,3 +3456,17 @@ def test_honorifics_bodies_of_water_doors_all_over_and_compound_subjects(prompt,
 )
 def test_a_name_after_to_and_a_thing_full_of_flaws(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # colours after a plural noun are its colours
+        ("four bar stools white", "Are the bar stools white?", "Are there bar stools whites?"),
+        ("three roses pink and white", "Is one of the roses pink?", "Are there whites?"),
+        # an escaped inch mark is a size, no thing
+        ("ceramic vase 14 quot tall", "Is there a vase?", "Are there quots?"),
+    ],
+)
+def test_colours_after_a_plural_and_an_inch_mark(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
