@@ -2817,14 +2817,26 @@ def _tag(tokens: list[_Token]) -> None:
     for j in range(1, len(tokens) - 1):
         if (
             words[j] == "one"
-            and words[j - 1] in {"on", "onto", "with", "in", "by"}
             and not tokens[j].tag
-            and singular_noun(words[j + 1]) in _BODY_PARTS
+            and (
+                (words[j - 1] in {"on", "onto", "with", "in", "by"} and singular_noun(words[j + 1]) in _BODY_PARTS)
+                # "the cat has one eye open", "with one arm raised": which of the pair is so, not how many
+                or (
+                    words[j - 1] in {"has", "have", "with"}
+                    and singular_noun(words[j + 1]) in _BODY_PARTS | _FACE_AND_HAIR
+                    and j + 2 < len(words)
+                    and (lexicon.is_adjective(words[j + 2]) or _is_past(words[j + 2]))
+                )
+            )
         ):
             # "a flamingo standing on one leg", "holding a cup in one hand": which of one's pair, not how many legs
             # the picture has (it asked "Is there exactly one leg?")
             tokens[j].tag = "SKIP"
     for j in range(len(tokens) - 2):
+        if words[j : j + 3] == ["in", "line", "with"] and not tokens[j].tag:
+            # "the head is in line with the right shoulder": aligned with it; no line (it asked "Is the head in a
+            # line?")
+            tokens[j].tag = tokens[j + 1].tag = tokens[j + 2].tag = "SKIP"
         if words[j : j + 3] == ["side", "by", "side"] and not tokens[j].tag:
             tokens[j].tag = "BESIDE"  # "two vases, side by side": next to each other, not a "side" of a thing
             tokens[j + 1].tag = tokens[j + 2].tag = "SKIP"
@@ -5357,9 +5369,10 @@ class _Parser:
                     if named and subject is not None and all(_colours_of(t.word) for t in named):
                         while self.i < len(self.tokens) and self.tokens[self.i].tag in {"WORD", "ADV", "JOIN"}:
                             self.i += 1  # "a woman in red", "three squares in blue and white": its colours
-                        # "a woman in red": she wears red; "three squares in blue, red and white": one of each
+                        # "a woman in red": she wears red; "three squares in blue, red and white": one of each; "a
+                        # bird in black and white colors" is coloured so (it asked "Is the bird wearing white?")
                         colours = list(dict.fromkeys(c for t in named for c in _colours_of(t.word)))
-                        self.out.colours(subject, colours, worn=_is_animate(subject.noun))
+                        self.out.colours(subject, colours, worn=_is_person(subject.noun))
                         continue
                     fabric = [t.word for t in nxt_run if t.word not in _DETERMINERS]
                     if (

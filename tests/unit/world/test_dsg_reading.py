@@ -3470,3 +3470,19 @@ def test_a_name_after_to_and_a_thing_full_of_flaws(prompt, wanted, unwanted):
 )
 def test_colours_after_a_plural_and_an_inch_mark(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # an animal "in" colours is coloured so; a person wears them
+        ("a parrot in green and yellow colors on a branch", "Is the parrot green?", "Is the parrot wearing green?"),
+        ("a boy in blue", "Is the boy wearing blue?", None),
+        # "has one eye open": which of the pair is so, not how many eyes
+        ("The dog has one ear raised.", "Is the ear raised?", "Is there exactly one ear?"),
+        # "in line with": aligned with it, no line
+        ("The left foot is in line with the hips.", None, "Is the left foot in a line?"),
+    ],
+)
+def test_colouring_one_of_a_pair_so_and_in_line_with(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
