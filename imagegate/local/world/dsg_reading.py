@@ -2432,6 +2432,7 @@ _PHOTO_KINDS = frozenset(
         """
     )
 )
+_MEDIUM_ON_SUPPORT = re.compile(r"\b(?:oil|acrylic|ink|watercolou?r|gouache|tempera) on (?:canvas|panel|linen)\b")
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 
 
@@ -2595,6 +2596,14 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
         if not any(start < name[0] + len(name[2]) and name[0] < end for start, end in taken)
     ]
     found.extend(names)
+    starts = {start for start, _, _ in found}
+    for match in _MEDIUM_ON_SUPPORT.finditer(lowered):
+        if match.start() not in starts and not any(
+            start <= match.start() < start + len(phrase) for start, _, phrase in found
+        ):
+            # "llama in a grassy field on a sunny day oil on canvas": the medium, even with no comma before it
+            # (it asked "Is the llama on the day oil?")
+            found.append((match.start(), "style", match.group(0)))
     for match in _STYLE_ITEM.finditer(lowered):
         phrase = match.group("phrase")
         if phrase.split()[0] in _DETERMINERS or phrase.split()[0] in _NUMBERS or phrase.split()[-1] in _CONCRETE_ISMS:

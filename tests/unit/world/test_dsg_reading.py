@@ -3486,3 +3486,9 @@ def test_colours_after_a_plural_and_an_inch_mark(prompt, wanted, unwanted):
 )
 def test_colouring_one_of_a_pair_so_and_in_line_with(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+def test_a_medium_on_its_support_is_the_images_with_no_comma_before_it():
+    asked = questions("a lighthouse on a cliff at dawn acrylic on canvas")
+    assert "Is the image acrylic on canvas?" in asked
+    assert not [q for q in asked if "dawn acrylic" in q or "Is there acrylic" in q]
