@@ -31,6 +31,9 @@ from imagegate_service.errors import DailyBudgetExhausted, GenerationNotRunning
 from imagegate_service.settings import run_ttl_days
 
 REACHED_REASON = "daily budget reached"
+# How many times release_run reads a run's open reservations and releases them: a pass leaves one open only when a
+# call drew from it meanwhile, and a round's calls that can overlap a release are a handful.
+RELEASE_PASSES = 10
 
 
 NO_CAP_NOTE = (
@@ -160,13 +163,17 @@ class DailyBudget:
         round's reservation between the read and the release: a stopped execution's Lambda that is still running
         while Mark Run Ended releases the run (StopExecution does not end a running task). That release changes
         nothing, so the reservations still open are read again and released with what is left now, until none is
-        open. Each pass that leaves one open means a draw took some of it (or another release took it all), so
-        the passes end; a call that draws afterwards finds too little left and takes its bound from the day."""
+        open. Each pass that leaves one open means a draw took some of it (or another release took it all); the
+        passes are bounded all the same (RELEASE_PASSES), so a condition that could never hold does not keep a
+        function busy until its timeout. A call that draws afterwards finds too little left and takes its bound
+        from the day."""
         if self.cap_usd is None:
             return None
         now = iso(self._clock())
         pending = self._store.open_reservations(run_id)
-        while pending:
+        for _ in range(RELEASE_PASSES):
+            if not pending:
+                break
             for reservation in pending:
                 self._store.release(reservation, now)
             pending = self._store.open_reservations(run_id)
