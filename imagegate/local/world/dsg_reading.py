@@ -6059,6 +6059,10 @@ class _Parser:
             if self.tokens[j].word == "there":
                 return True
             j += 1
+        if j + 1 < len(self.tokens) and self.tokens[j].word == ",":
+            j += 1  # "and in the background, there are plants": a comma before the clause it opens
+            if self.tokens[j].word == "there":
+                return True
         return j < len(self.tokens) and self.tokens[j].tag == "PRON"
 
     def _object_gap_clause(self, antecedent: _Entity | None, where: bool = False) -> bool:

@@ -3492,3 +3492,9 @@ def test_a_medium_on_its_support_is_the_images_with_no_comma_before_it():
     asked = questions("a lighthouse on a cliff at dawn acrylic on canvas")
     assert "Is the image acrylic on canvas?" in asked
     assert not [q for q in asked if "dawn acrylic" in q or "Is there acrylic" in q]
+
+
+def test_a_place_opening_a_second_clause_after_a_comma_is_the_next_things():
+    asked = questions("In this picture we can see a kite and at the top, there are two birds.")
+    assert "Are the birds at the top of the image?" in asked
+    assert "Is the kite at the top of the image?" not in asked
