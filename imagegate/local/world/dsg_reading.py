@@ -5045,7 +5045,13 @@ class _Parser:
                 # "where", "from which": the thing is where the clause happens, and the clause has its own subject
                 where = token.word == "where" or (self.i >= 2 and self.tokens[self.i - 2].word == "from")
                 if (antecedent is not None or where) and self._object_gap_clause(antecedent, where):
-                    self.topic = self.last = antecedent  # what follows the clause says more of the thing
+                    # "a garden where a cat sleeps under a bush": a place straight after a where-clause's verb is
+                    # its subject's (the cat under the bush); after a comma the clause has ended
+                    nxt = self.peek()
+                    if where and self.last is not None and nxt is not None and nxt.tag in {"PREP", "REL", "HAVE"}:
+                        self.topic, self.last_end = self.last, self.i
+                    else:
+                        self.topic = self.last = antecedent  # what follows the clause says more of the thing
                 continue
             if tag == "COP" and self._backdrop_is():
                 continue
@@ -6109,7 +6115,9 @@ class _Parser:
         after = verb + 1
         if where and after < len(self.tokens) and self.tokens[after].tag == "WORD":
             return self._where_clause(start, verb, word)
-        if not (after >= len(self.tokens) or self.tokens[after].tag in {"PUNCT", "CONJ", "PREP", "REL", "PLACE"}):
+        # "a park where dogs play with a ball": after "where" a verb's "with" is its own, as a preposition is
+        ends = {"PUNCT", "CONJ", "PREP", "REL", "PLACE", "HAVE"} if where else {"PUNCT", "CONJ", "PREP", "REL", "PLACE"}
+        if not (after >= len(self.tokens) or self.tokens[after].tag in ends):
             return False
         # "a chair that the cat sleeps on", "a table that the family eats at": the clause ends on its preposition,
         # so the thing is where the verb happens, not what it acts on
@@ -6134,7 +6142,10 @@ class _Parser:
         if not plural_subject and not word.endswith("s") and past and past[0] != word and lexicon.is_past_form(word):
             word = past[0]
         if where:
+            # "a garden where a cat sleeps under a bush": what follows the clause's verb is its subject's (the cat
+            # under the bush), not the place's before it
             self.out.action(subject, word, None)
+            self.last = subject
             self.i = after
             return True
         if stranded and antecedent is not None:
@@ -6158,7 +6169,7 @@ class _Parser:
         self.i = verb + 1
         obj, _ = self.noun_phrase()
         self.out.action(subject, word, obj)
-        self.last = subject
+        self.last = obj or subject  # "where a chef cooks pasta in a pan": the pasta is in the pan, not the chef
         return True
 
     def _ends_here(self, j: int) -> bool:

@@ -3498,3 +3498,25 @@ def test_a_place_opening_a_second_clause_after_a_comma_is_the_next_things():
     asked = questions("In this picture we can see a kite and at the top, there are two birds.")
     assert "Are the birds at the top of the image?" in asked
     assert "Is the kite at the top of the image?" not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a place straight after a where-clause's verb is the clause subject's (helper-75's review: it was lost)
+        ("a meadow where a fox naps beside a log", "Is the fox next to the log?", None),
+        ("an attic where mice hide behind boxes", "Are the mice behind the boxes?", None),
+        # with an object, the place is the object's ...
+        (
+            "a bakery where a cook puts bread in an oven",
+            "Is the bread inside the oven?",
+            "Is the cook inside the oven?",
+        ),
+        # ... and after a comma the clause has ended
+        ("a barn where a cow sleeps, with a red door", None, "Does the cow have a door?"),
+        # a verb's own "with" ends it as a preposition does ("Is there a geese swim?" was asked)
+        ("a pond where geese swim with their chicks", "Are the geese swimming?", None),
+    ],
+)
+def test_a_place_after_a_where_clause_is_its_subjects(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
