@@ -2270,11 +2270,23 @@ def _join_adverbs_to_participles(tokens: list[_Token]) -> None:
 
 
 # Flaws a thing can be "full of" (general English): it has them; they are not inside it ("a cup that is full of
-# holes" asked "Is the cup full?" and the holes inside it)
+# holes" asked "Is the cup full?" and the holes inside it). What follows them, unless more flaws ("and dents"), is
+# the thing's again: "a sock full of holes hanging on a line" (the sock hangs, not the holes)
 _FULL_OF_FLAWS = re.compile(
-    r"\b(?:(is|are)\s+)?full of (?=(?:\w+ )?(?:holes|cracks|dents|scratches|chips|potholes|stains|tears)\b)",
+    r"\b(?:(is|are)\s+)?full of ((?:\w+ )?(?:holes|cracks|dents|scratches|chips|potholes|stains|tears)\b)",
     re.IGNORECASE,
 )
+_PHRASE_ENDS = re.compile(r"\s*(?:$|[,.;:!?]|and\b|or\b)", re.IGNORECASE)
+
+
+def _has_flaws(match: re.Match[str]) -> str:
+    """ "full of holes": "with holes", or "has"/"have" after "is"/"are", and a comma ending the phrase when the
+    thing's own words follow (the comma is left out before the end, a stop or more flaws)."""
+    verb = {"is": "has ", "are": "have "}.get((match.group(1) or "").lower(), "with ")
+    ends = _PHRASE_ENDS.match(match.string, match.end()) is not None
+    return f"{verb}{match.group(2)}" if ends else f"{verb}{match.group(2)} ,"
+
+
 _HONORIFIC = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|St|Sgt|Capt|Lt|Rev)\.\s+(?=[A-Z])")
 _BODY_OF_WATER = re.compile(r"\bbod(?:y|ies) of water\b", re.IGNORECASE)
 _DOORED = re.compile(r"\b(two|three|four|five|2|3|4|5) door (?=[a-z])", re.IGNORECASE)
@@ -2310,7 +2322,7 @@ def _plain_rewrites(text: str) -> str:
     text = _WIDE_OPEN.sub("wide-open", text)  # "legs wide open": open, and how far (not "Are the legs wide?")
     text = _SOUND_ASLEEP.sub(r"\1", text)  # "fast asleep", "wide awake": asleep, awake (no thing called "fast")
     text = _PARTICLE_BY.sub(r"\1 ", text)
-    text = _FULL_OF_FLAWS.sub(lambda m: {"is": "has ", "are": "have "}.get((m.group(1) or "").lower(), "with "), text)
+    text = _FULL_OF_FLAWS.sub(_has_flaws, text)
     text = _HONORIFIC.sub(r"\1 ", text)  # "Dr. Evil sits": a name, not a sentence ending after "Dr"
     text = _BODY_OF_WATER.sub("water", text)  # "the body of water is calm": the water (no body)
     text = _DOORED.sub(r"\1-door ", text)  # "a two door garage": how many doors it has, not two garages

@@ -3520,3 +3520,18 @@ def test_a_place_opening_a_second_clause_after_a_comma_is_the_next_things():
 )
 def test_a_place_after_a_where_clause_is_its_subjects(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # what follows a thing's flaws is the thing's again (helper-75's review: the holes hung on the line)
+        ("an old towel full of stains drying on a rail", "Is the towel on the rail?", "Are the stains on the rail?"),
+        ("a helmet full of dents beside a bike", "Is the helmet next to the bike?", "Are the dents next to the bike?"),
+        ("a boat full of holes lying on the sand", "Is the boat lying?", "Are the holes lying?"),
+        # more flaws, or the end, are still the thing's flaws
+        ("a mirror full of cracks and scratches", "Does the mirror have scratches?", None),
+    ],
+)
+def test_what_follows_a_things_flaws_is_the_things(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
