@@ -2358,6 +2358,27 @@ def _list_items(text: str) -> list[str]:
     return [item.strip() for item in re.split(r",|\band\b|\bor\b", text) if item.strip()]
 
 
+def _one_of_a_pair_used(words: list[str], j: int) -> bool:
+    """ "with one <body part>" at j ("one") says which of one's pair does something when its clause has a verb
+    ("catching a ball with one hand") or the part is posed after it ("with one hand on a sword"); with neither it
+    says how many the thing has ("a man with one arm", "a table with one leg": exactly one)."""
+    after = j + 2
+    if after < len(words) and (
+        words[after] in _OTHER_PREPOSITIONS
+        or words[after] in _ADVERBS
+        or _match_relation(words, after) is not None
+        or lexicon.is_adjective(words[after])
+        or _is_past(words[after])
+    ):
+        return True
+    k = j - 2
+    while k >= 0 and words[k] not in {",", ".", ";", ":", "and"}:
+        if words[k].endswith("ing") and lexicon.verb_lemmas(words[k]):
+            return True
+        k -= 1
+    return False
+
+
 def _match_relation(words: list[str], i: int) -> tuple[int, str] | None:
     for phrase, relation in _RELATION_PHRASES:
         if tuple(words[i : i + len(phrase)]) == phrase:
@@ -2840,7 +2861,11 @@ def _tag(tokens: list[_Token]) -> None:
             words[j] == "one"
             and not tokens[j].tag
             and (
-                (words[j - 1] in {"on", "onto", "with", "in", "by"} and singular_noun(words[j + 1]) in _BODY_PARTS)
+                (
+                    words[j - 1] in {"on", "onto", "with", "in", "by"}
+                    and singular_noun(words[j + 1]) in _BODY_PARTS
+                    and (words[j - 1] != "with" or _one_of_a_pair_used(words, j))
+                )
                 # "the cat has one eye open", "with one arm raised": which of the pair is so, not how many
                 or (
                     words[j - 1] in {"has", "have", "with"}

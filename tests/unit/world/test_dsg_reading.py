@@ -3535,3 +3535,19 @@ def test_a_place_after_a_where_clause_is_its_subjects(prompt, wanted, unwanted):
 )
 def test_what_follows_a_things_flaws_is_the_things(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "with one <part>" and nothing done with it or posed: how many the thing has (helper-75's review: lost)
+        ("a pirate with one leg", "Is there exactly one leg?", None),
+        ("a tiny robot with one arm and four wheels", "Is there exactly one arm?", None),
+        # which of the pair, when the clause does something with it or it is posed
+        ("a goalkeeper catching the ball with one hand", None, "Is there exactly one hand?"),
+        ("a dancer with one leg in the air", None, "Is there exactly one leg?"),
+        ("a waiter with one arm behind his back", None, "Is there exactly one arm?"),
+    ],
+)
+def test_with_one_part_is_a_count_unless_the_part_acts_or_is_posed(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
