@@ -1513,6 +1513,35 @@ _MAN_NOT_MEN = frozenset({"german", "roman", "ottoman", "talisman", "doberman", 
 _F_SINGULARS = {v: k for k, v in _F_PLURALS.items()} | {v: k for k, v in _IRREGULAR_SINGULARS.items()}
 
 
+# Who "his" and "her" can mean (general English): a person's word that says he or she
+_HE_NOUNS = frozenset(
+    _words(
+        """
+        man boy guy gentleman father dad daddy grandfather grandpa son brother husband uncle nephew boyfriend groom
+        king prince emperor monk lord sir
+        """
+    )
+)
+_SHE_NOUNS = frozenset(
+    _words(
+        """
+        woman girl lady mother mom mum mommy grandmother grandma daughter sister wife aunt niece girlfriend bride
+        queen princess empress nun ballerina actress waitress
+        """
+    )
+)
+
+
+def _pronoun_of(noun: str) -> str | None:
+    """ "his" or "her" for a word that says he or she ("a man", "a policewoman", "the old lady"), else None."""
+    last = noun.split()[-1] if noun else ""
+    if last in _SHE_NOUNS or (last.endswith("woman") and len(last) > 5):
+        return "her"
+    if last in _HE_NOUNS or (last.endswith("man") and len(last) > 4 and last not in _MAN_NOT_MEN | {"human"}):
+        return "his"
+    return None
+
+
 def _plural(noun: str) -> str:
     head, _, last = noun.rpartition(" ")
     if last.endswith("s") and singular_noun(last) != last:
@@ -4395,6 +4424,16 @@ class _Parser:
                     if e.noun.split()[-1] not in _BODY_PARTS and e.id not in self.owners
                 ),
                 None,
+            )
+        if (
+            pronoun_owner is not None
+            and pronoun_owner.word in {"his", "her"}
+            and anchor is not None
+            and _pronoun_of(anchor.noun) not in (None, pronoun_owner.word)
+        ):  # "a man and a woman, a rose in his hand": his is the man's, not the woman's named last
+            anchor = next(
+                (e for e in reversed(self.out.entities) if not e.plural and _pronoun_of(e.noun) == pronoun_owner.word),
+                anchor,
             )
         if pronoun_owner is not None and self.last_role == "verb" and self.relating is not None:
             anchor = self.relating  # "with a dog smiling and wagging its tail": the doer's own tail, not the sign's

@@ -3551,3 +3551,22 @@ def test_what_follows_a_things_flaws_is_the_things(prompt, wanted, unwanted):
 )
 def test_with_one_part_is_a_count_unless_the_part_acts_or_is_posed(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "his"/"her" is the one the word says is he or she, not whoever was named last (helper-75's review: since
+        # 025fdd8 a thing in the wrong owner's hand became "Is the grandma holding ...?") ...
+        (
+            "a boy and a grandma, a lollipop in his hand",
+            "Is the boy holding the lollipop?",
+            "Is the grandma holding the lollipop?",
+        ),
+        ("a lady and a monk, a fan in her hand", "Is the lady holding the fan?", "Is the monk holding the fan?"),
+        # ... and a pronoun that agrees with the last one named is still that one's
+        ("a man and a girl, a flower in her hand", "Is the girl holding the flower?", None),
+    ],
+)
+def test_his_or_her_is_the_one_the_word_says(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
