@@ -6166,8 +6166,22 @@ class _Parser:
             and self.tokens[j + 1].tag == "WORD"
             and lexicon.is_adjective(self.tokens[j].word)
             and lexicon.is_noun(self.tokens[j + 1].word)
+            # a verb must follow the noun: "a window from which light pours" (light is its subject, no adjective)
+            and j + 2 < len(self.tokens)
+            and self.tokens[j + 2].tag in {"WORD", "VERB"}
         ):
             j += 1  # "a workshop where an old man repairs clocks": the subject's adjectives
+        if (
+            where
+            and j + 1 < len(self.tokens)
+            and self.tokens[j].tag == "VERB"
+            and lexicon.is_noun(self.tokens[j].word)
+            and self.tokens[j + 1].tag in {"WORD", "VERB"}
+            and self.tokens[j + 1].word not in _DETERMINERS
+            and lexicon.verb_lemmas(self.tokens[j + 1].word)
+        ):
+            # "a desk from which papers fall": a noun that is also a verb, then a verb, after "where": the subject
+            self.tokens[j].tag = "WORD"
         if j >= len(self.tokens) or self.tokens[j].tag != "WORD":
             return False
         if not (_is_animate(self.tokens[j].word) or (where and lexicon.is_noun(self.tokens[j].word))):
@@ -6209,6 +6223,16 @@ class _Parser:
             return True
         self.i = start
         subject, _ = self.noun_phrase()
+        if (
+            subject is None
+            and where
+            and self.i == verb
+            and (after >= len(self.tokens) or self.tokens[after].tag in {"PUNCT", "CONJ"})
+        ):
+            # "a window from which light pours": a subject that is no thing the checks ask for, and its verb (it
+            # asked "Is the window light?" and the window pouring)
+            self.i, self.last = after, None
+            return True
         if subject is None or self.i != verb:
             self.i = start
             return False

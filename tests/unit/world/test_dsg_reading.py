@@ -3570,3 +3570,18 @@ def test_with_one_part_is_a_count_unless_the_part_acts_or_is_posed(prompt, wante
 )
 def test_his_or_her_is_the_one_the_word_says(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # after "where" or "from which", a noun that is also a verb, then a verb: the noun is the subject
+        # (helper-75's review: "Is the branch leaving the fall?")
+        ("a branch from which leaves fall", "Are the leaves falling?", "Is there a fall?"),
+        ("a shelf where boxes stand in a row", "Are the boxes standing?", "Is there a stand?"),
+        # a subject that is no thing asked for is not the place's adjective ("Is the lamp light?")
+        ("a lamp from which light shines", "Is there a lamp?", "Is the lamp light?"),
+    ],
+)
+def test_a_where_clause_subject_that_is_also_a_verb_or_no_thing(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
