@@ -4748,6 +4748,15 @@ class _Parser:
                 return f"away from the {self.tokens[j].word}", j + 1
         return word, k + 1
 
+    def _each_of_them(self) -> bool:
+        """Does the clause read so far say each of a group ("two boys, each with a stick in his hand")?"""
+        k = min(self.i, len(self.tokens)) - 1
+        while k >= 0 and self.tokens[k].tag != "PUNCT":
+            if self.tokens[k].word in {"each", "every", "both", "all"}:
+                return True
+            k -= 1
+        return False
+
     def _held_in_hand(self, subject: _Entity, hand: _Entity) -> bool:
         """ "holding a donut in her hand", "a man with a glass of wine in his hand": a thing in one's hand is held,
         asked once as holding ("Is the man holding the glass?"), never as a thing inside a hand, and never the
@@ -4765,6 +4774,8 @@ class _Parser:
         )
         if owner is None or not _is_animate(owner.noun):
             return False
+        if owner.plural and not hand.plural and not self._each_of_them():
+            return False  # "two men, one with a bag in his hand": one of them holds it, not every one
         had = [
             c
             for c in self.out.checks

@@ -3585,3 +3585,17 @@ def test_his_or_her_is_the_one_the_word_says(prompt, wanted, unwanted):
 )
 def test_a_where_clause_subject_that_is_also_a_verb_or_no_thing(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # one of a group with a thing in "his" hand: not all of them hold it (helper-75's review)
+        ("three sailors, one with a rope in his hand", None, "Are the sailors holding the rope?"),
+        # each of them, or their hands: they do
+        ("three sailors, each with a rope in his hand", "Are the sailors holding the rope?", None),
+        ("two nurses with cups in their hands", "Are the nurses holding the cups?", None),
+    ],
+)
+def test_a_thing_in_one_of_a_groups_hand_is_not_held_by_all(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
