@@ -939,6 +939,7 @@ _ABOUT_VERBS = frozenset(_words("argue fight quarrel bicker fuss cry laugh talk 
 # Verbs whose "at", "to" or "from" names who or what they are aimed at, addressed to or come from (general
 # English): "looking at a painting", "barking at a mailman", "listening to music", "drinking from a fountain" (it
 # asked "Is the man looking?", which nothing answers, and "Is the girl musicing?")
+_REFLEXIVES = frozenset(_words("myself yourself himself herself itself ourselves yourselves themselves oneself"))
 _ADDRESSED_VERBS = {
     "at": frozenset(
         _words(
@@ -6542,6 +6543,15 @@ class _Parser:
                 or lexicon.is_noun(self.peek(1).word)
             )
         ):
+            if self.peek(1).word in _REFLEXIVES:
+                # "a woman looking at herself in a mirror": at her own self, no thing "herself" (it asked "Is the
+                # woman looking at the herself?")
+                self.out.action(subject, token.word, None, f"{nxt.word} {self.peek(1).word}", in_picture=False)
+                self.i += 2
+                if self.peek() is not None and self.peek().word == "in":
+                    self.i += 1  # "... at herself in a mirror": where she sees herself, not where she is
+                    self.noun_phrase()
+                return
             self.peek(1).tag = "WORD"  # "listening to music": a noun, not an infinitive
             end = self.i + 1
             while end < len(self.tokens) and self.tokens[end].tag == "WORD":

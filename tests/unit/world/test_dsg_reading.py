@@ -3599,3 +3599,18 @@ def test_a_where_clause_subject_that_is_also_a_verb_or_no_thing(prompt, wanted, 
 )
 def test_a_thing_in_one_of_a_groups_hand_is_not_held_by_all(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a reflexive after an aimed or addressed verb is the doer's own self, no thing (helper-75's review: since
+        # a601e2a "Is the boy waving at the himself?")
+        ("a boy waving at himself in a shop window", "Is the boy waving at himself?", "Is there a himself?"),
+        ("an old man singing to himself", "Is the man singing to himself?", "Is there a himself?"),
+        # where one sees oneself is no place one is in
+        ("a parrot staring at itself in a mirror", "Is there a mirror?", "Is the parrot inside the mirror?"),
+    ],
+)
+def test_a_reflexive_after_an_aimed_verb_is_the_doers_own_self(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
