@@ -2317,6 +2317,8 @@ def _has_flaws(match: re.Match[str]) -> str:
     return f"{verb}{match.group(2)}" if ends else f"{verb}{match.group(2)} ,"
 
 
+# "it is raining": the weather, no thing that rains ("a man in a suit, it is raining" asked "Is the suit raining?")
+_IT_RAINS = re.compile(r"\bit(?: is|'s) (rain|snow)ing\b", re.IGNORECASE)
 _HONORIFIC = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|St|Sgt|Capt|Lt|Rev)\.\s+(?=[A-Z])")
 _BODY_OF_WATER = re.compile(r"\bbod(?:y|ies) of water\b", re.IGNORECASE)
 _DOORED = re.compile(r"\b(two|three|four|five|2|3|4|5) door (?=[a-z])", re.IGNORECASE)
@@ -2353,6 +2355,7 @@ def _plain_rewrites(text: str) -> str:
     text = _SOUND_ASLEEP.sub(r"\1", text)  # "fast asleep", "wide awake": asleep, awake (no thing called "fast")
     text = _PARTICLE_BY.sub(r"\1 ", text)
     text = _FULL_OF_FLAWS.sub(_has_flaws, text)
+    text = _IT_RAINS.sub(lambda m: f"in the {m.group(1).lower()}", text)  # the weather, said as a place
     text = _HONORIFIC.sub(r"\1 ", text)  # "Dr. Evil sits": a name, not a sentence ending after "Dr"
     text = _BODY_OF_WATER.sub("water", text)  # "the body of water is calm": the water (no body)
     text = _DOORED.sub(r"\1-door ", text)  # "a two door garage": how many doors it has, not two garages

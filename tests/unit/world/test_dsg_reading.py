@@ -3614,3 +3614,16 @@ def test_a_thing_in_one_of_a_groups_hand_is_not_held_by_all(prompt, wanted, unwa
 )
 def test_a_reflexive_after_an_aimed_verb_is_the_doers_own_self(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "it is raining" is the weather; "it" is no thing that rains (helper-75's review: 40be577's "it is no
+        # person" gave the rain to the last thing, "Is the umbrella raining?")
+        ("a girl with an umbrella, it is raining", "Is it rainy in the image?", "Is the umbrella raining?"),
+        ("a fox in a forest while it's snowing", "Is the scene a forest?", "Is the fox snowing?"),
+    ],
+)
+def test_it_is_raining_is_the_weather(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
