@@ -25,7 +25,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/imagegate run "$$PROMPT" || [ $$? -eq 3 ]
 
-# The suite on every core (pytest-xdist; --dist loadfile keeps a test file on one worker, so a module-scoped
+# The suite on every core and one worker more (pytest-xdist's -n auto, counted in tests/conftest.py: much of the
+# suite waits on subprocesses, browsers and polls; --dist loadfile keeps a test file on one worker, so a module-scoped
 # `imagegate serve` or runtime starts once, and tests/conftest.py keeps tests/infra on one worker, so the CDK app is
 # synthesized once); TEST_WORKERS=0 runs it in one process, TEST_WORKERS=N on N workers.
 # tests/conftest.py prints the wall time and the machine's load. Bytecode is written (PYTHONDONTWRITEBYTECODE

@@ -67,6 +67,22 @@ def suite_scope(nodeid: str) -> str:
 
 
 @pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (make test's default) starts one worker more than the machine has cores (issue 29: `make test` in
+    minutes). Much of the suite waits without using a core: `imagegate serve` starting, a browser page polling
+    every second, runs followed over HTTP, a sleep that shows nothing happens after a cancel. With one worker a core,
+    the cores stood unused while their worker waited: fewer than two of the suite's threads were runnable for 76
+    core-seconds of a 442 s run on 2 cores (load 4-5), and tests/e2e alone left 40-54 core-seconds (11-13%) unused.
+    A third worker on 2 cores fills them: tests/e2e took 141 s against 183 s (load 3.6-3.8; user+sys 214 against
+    200 s, the third worker's collection and its share of the session fixtures) and 197 s against 203 s with
+    another suite filling the cores too (load 5-6). PYTEST_XDIST_AUTO_NUM_WORKERS and `-n logical` keep their
+    pytest-xdist meaning; TEST_WORKERS=N still starts N."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or config.option.numprocesses == "logical":
+        return None
+    return (os.cpu_count() or 1) + 1
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadfile":
         return None
