@@ -6932,6 +6932,8 @@ def _without_headline(prompt: str) -> str:
         len(title) > 4
         or len(match.group("caption").split()) < 4
         or any(w in {"a", "an"} or w in _TEXT_NOUNS for w in title)
+        # "sunset: a lone tree on a hill": a light or a setting said first is the picture's, no headline
+        or any(w in vocab.LIGHT_WORDS or w in vocab.SCENE_WORDS for w in title)
     ):
         return prompt
     return match.group("caption")

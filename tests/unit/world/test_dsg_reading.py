@@ -3627,3 +3627,7 @@ def test_a_reflexive_after_an_aimed_verb_is_the_doers_own_self(prompt, wanted, u
 )
 def test_it_is_raining_is_the_weather(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+def test_a_light_or_setting_before_a_colon_is_no_headline():
+    assert "Is it sunset in the image?" in questions("sunset: a fishing boat moored in a quiet harbour")
