@@ -941,11 +941,7 @@ _ABOUT_VERBS = frozenset(_words("argue fight quarrel bicker fuss cry laugh talk 
 # asked "Is the man looking?", which nothing answers, and "Is the girl musicing?")
 _REFLEXIVES = frozenset(_words("myself yourself himself herself itself ourselves yourselves themselves oneself"))
 _ADDRESSED_VERBS = {
-    "at": frozenset(
-        _words(
-            "look stare gaze glance peer peek smile laugh point wave bark shout yell scream growl glare wink frown nod aim"
-        )
-    ),
+    "at": _GAZE_VERBS | _AIMED_VERBS | frozenset(_words("scream nod")),
     "to": frozenset(_words("listen talk speak whisper sing read pray")),
     "from": frozenset(_words("hide flee escape emerge drink sip eat")),
 }
