@@ -539,7 +539,7 @@ _COMPOUNDS = frozenset(
         ironing board, sewing machine, vending machine, rolling pin, watering can, mixing bowl, steering wheel,
         shopping bag, racing car, reading glasses, writing desk, swimming trunks, climbing wall, spray paint,
         neck tie, golden retriever, golden hour, dining chair, dining room, sitting room, drawing room,
-        autumn leaves, fall leaves, autumn leaf
+        autumn leaves, fall leaves, autumn leaf, wet suit, dry ice
         """
     )
 )
@@ -1034,6 +1034,13 @@ _RELATION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
                 "on the edge of": "on",
                 "on the surface of": "on",
                 "at the edge of": "near",
+                # "a boy at the end of a pier", "a cat at one end of a bench": by the thing ("Is there an end?")
+                "at the end of": "near",
+                "at the far end of": "near",
+                "at one end of": "near",
+                "at either end of": "near",
+                "on the end of": "on",
+                "on one end of": "on",
                 "in the middle of": "inside",
                 "in the center of": "inside",
                 "in the centre of": "inside",

@@ -3631,3 +3631,17 @@ def test_it_is_raining_is_the_weather(prompt, wanted, unwanted):
 
 def test_a_light_or_setting_before_a_colon_is_no_headline():
     assert "Is it sunset in the image?" in questions("sunset: a fishing boat moored in a quiet harbour")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # the end of a thing is where the thing is, no thing called "end"
+        ("a fisherman standing at the end of a jetty", "Is the fisherman near the jetty?", "Is there an end?"),
+        ("a bell on the end of a rope", "Is the bell on the rope?", "Is there an end?"),
+        # a wet suit is one thing, not a suit that is wet
+        ("a diver in a yellow wet suit", "Is the wet suit yellow?", "Is the suit wet?"),
+    ],
+)
+def test_the_end_of_a_thing_and_a_wet_suit(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
