@@ -954,6 +954,8 @@ _EVENTS = frozenset(
 )
 # What one does with a thing in one's hand (general English): "carrying plates in one hand" is held already
 _HAND_ACTIONS = frozenset(_words("have hold carry grip clutch grasp grab raise lift wave balance"))
+# Groups of ones who live (general English): "a herd of sheep" is several, whatever the noun's plural
+_GROUPS_OF_ONES = frozenset(_words("herd flock group crowd pack school swarm team family colony pod troop gaggle"))
 # What one imagines (general English): "a dream of a galaxy" pictures the galaxy; no dream is drawn
 _IMAGINED = frozenset(_words("dream dreams daydream vision visions memory memories nightmare fantasy"))
 # What holds a thing "in" it, as a hand does ("a donut in her hand": held, not inside)
@@ -4148,8 +4150,10 @@ class _Parser:
                     self.out.count(entity, said, False)  # "a pair of shoes": two; "a dozen eggs": twelve
                 elif phrase.count is not None:
                     self.out.count(entity, phrase.count, False)  # "a set of six plates": six plates
-                elif not generic:
-                    self.out.count(entity, 2, True)  # "a group of people", "a lot of clouds": more than one
+                elif not generic and (entity.plural or singular_noun(last_word) in _GROUPS_OF_ONES):
+                    # "a group of people", "a lot of clouds": more than one; "a pile of hay", "a bag of rice" is
+                    # stuff, never counted (it asked "Are there at least two hays?")
+                    self.out.count(entity, 2, True)
             return entity, inner
         if (
             phrase.count is not None
@@ -5649,6 +5653,8 @@ class _Parser:
                         continue  # "in the middle of a jump", "... of a race", "... of the picture": no place
                     if relation == "inside" and head in _HOLDING_PARTS and self._held_in_hand(subject, obj):
                         continue
+                    if relation == "below" and token.word in {"on", "at"} and head in _ARRANGEMENTS:
+                        continue  # "the book on the bottom of the pile": the lowest of the pile, not below it
                     self.out.relation(subject, relation, obj)
                     if support is not None and support is not obj:
                         self.out.relation(support, token.value, obj)

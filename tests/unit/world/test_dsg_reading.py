@@ -3645,3 +3645,19 @@ def test_a_light_or_setting_before_a_colon_is_no_headline():
 )
 def test_the_end_of_a_thing_and_a_wet_suit(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # stuff in a pile, bag or row is never counted; several of a plural or a group of ones who live are
+        ("a goat eating from a heap of straw", "Is there straw?", "Are there at least two straws?"),
+        ("a bag of flour on a counter", None, "Are there at least two flours?"),
+        ("a flock of sheep on a hill", "Are there at least two sheep?", None),
+        ("a pile of apples", "Are there at least two apples?", None),
+        # the one at the bottom of a pile is in it, not below it
+        ("two plates stacked, the plate on the bottom of the stack is blue", None, "Are the plates below the stack?"),
+    ],
+)
+def test_stuff_is_never_counted_and_the_bottom_of_a_pile_is_in_it(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
