@@ -76,10 +76,15 @@ def pytest_xdist_auto_num_workers(config):
     A third worker on 2 cores fills them: tests/e2e took 141 s against 183 s (load 3.6-3.8; user+sys 214 against
     200 s, the third worker's collection and its share of the session fixtures) and 197 s against 203 s with
     another suite filling the cores too (load 5-6). PYTEST_XDIST_AUTO_NUM_WORKERS and `-n logical` keep their
-    pytest-xdist meaning; TEST_WORKERS=N still starts N."""
+    pytest-xdist meaning; TEST_WORKERS=N still starts N. The cores counted are those this process may run on (a
+    container's or taskset's limit, as pytest-xdist counts without psutil), never every core of the host."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or config.option.numprocesses == "logical":
         return None
-    return (os.cpu_count() or 1) + 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform (macOS, Windows)
+        cores = os.cpu_count() or 1
+    return cores + 1
 
 
 @pytest.hookimpl(optionalhook=True)
