@@ -954,6 +954,10 @@ _EVENTS = frozenset(
 )
 # What one does with a thing in one's hand (general English): "carrying plates in one hand" is held already
 _HAND_ACTIONS = frozenset(_words("have hold carry grip clutch grasp grab raise lift wave balance"))
+# Spans of time (general English): "at the end of summer" says when, no place to be near
+_SPANS_OF_TIME = frozenset(
+    _words("day night week month year season summer winter spring autumn fall race game film movie song story")
+)
 # Groups of ones who live (general English): "a herd of sheep" is several, whatever the noun's plural
 _GROUPS_OF_ONES = frozenset(_words("herd flock group crowd pack school swarm team family colony pod troop gaggle"))
 # What one imagines (general English): "a dream of a galaxy" pictures the galaxy; no dream is drawn
@@ -5236,9 +5240,16 @@ class _Parser:
             ):
                 self.last_topic, self.topic = self.topic, None  # "..., and in front of him we can see a mic"
             if tag == "REL" and self.topic is None and token.value != "between" and (at_start or self.last is None):
+                said_at = self.i
                 self.i += 1  # "Behind the animal there is a road": the relation waits for its subject
                 obj, _ = self.noun_phrase()
                 self.fronted = ("relation", token.value, obj) if obj is not None and at_start else None
+                if (
+                    obj is not None
+                    and any(t.word == "end" for t in self.tokens[said_at : said_at + 4])
+                    and singular_noun(obj.noun.split()[-1]) in _SPANS_OF_TIME | _EVENTS
+                ):
+                    self.fronted = None  # "at the end of summer, a boy sits by a lake": when, not where
                 self.last = None
                 continue
             if (
@@ -5655,6 +5666,10 @@ class _Parser:
                         continue
                     if relation == "below" and token.word in {"on", "at"} and head in _ARRANGEMENTS:
                         continue  # "the book on the bottom of the pile": the lowest of the pile, not below it
+                    if any(t.word == "end" for t in self.tokens[rel_at : rel_at + 4]) and head in (
+                        _SPANS_OF_TIME | _EVENTS
+                    ):
+                        continue  # "a boy by a lake at the end of summer": when, not where
                     self.out.relation(subject, relation, obj)
                     if support is not None and support is not obj:
                         self.out.relation(support, token.value, obj)

@@ -3661,3 +3661,17 @@ def test_the_end_of_a_thing_and_a_wet_suit(prompt, wanted, unwanted):
 )
 def test_stuff_is_never_counted_and_the_bottom_of_a_pile_is_in_it(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # the end of a span of time or an event says when, no place to be near
+        ("at the end of winter, a fox crosses a frozen river", "Is there a fox?", "Is the fox near the winter?"),
+        ("a cyclist waving at the end of the race", None, "Is the cyclist near the race?"),
+        # the end of a thing is still where the thing is
+        ("At the end of the jetty there is a lamp post.", "Is the lamp post near the jetty?", None),
+    ],
+)
+def test_the_end_of_a_span_of_time_is_no_place(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
