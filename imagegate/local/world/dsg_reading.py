@@ -783,8 +783,6 @@ _WEATHER_NOUNS = {
     "hailstorm": "stormy",
 }
 _WEATHER = frozenset(_words("rainy foggy misty snowy stormy cloudy overcast hazy windy"))
-# Things that hold what follows their "of" (general English): "a bowl of ramen" is ramen in a bowl, "a plate of
-# sushi" sushi on a plate.
 # Verbs that put a body part somewhere ("raising his hand above his head"): the part is placed, not the one acting.
 _PUTTING_VERBS = frozenset(
     _words("raise lift hold put place stick dip stretch extend wave rest lay cover hide push pull reach point hang")
@@ -954,10 +952,11 @@ _EVENTS = frozenset(
 )
 # What one does with a thing in one's hand (general English): "carrying plates in one hand" is held already
 _HAND_ACTIONS = frozenset(_words("have hold carry grip clutch grasp grab raise lift wave balance"))
-# Spans of time (general English): "at the end of summer" says when, no place to be near
+# Spans of time (general English): "at the end of summer" says when, no place to be near; so do gatherings
 _SPANS_OF_TIME = frozenset(
     _words("day night week month year season summer winter spring autumn fall race game film movie song story")
 )
+_WHEN_NOT_WHERE = _SPANS_OF_TIME | _EVENTS
 # Groups of ones who live (general English): "a herd of sheep" is several, whatever the noun's plural
 _GROUPS_OF_ONES = frozenset(_words("herd flock group crowd pack school swarm team family colony pod troop gaggle"))
 # What one imagines (general English): "a dream of a galaxy" pictures the galaxy; no dream is drawn
@@ -2671,11 +2670,8 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
         if not any(start < name[0] + len(name[2]) and name[0] < end for start, end in taken)
     ]
     found.extend(names)
-    starts = {start for start, _, _ in found}
     for match in _MEDIUM_ON_SUPPORT.finditer(lowered):
-        if match.start() not in starts and not any(
-            start <= match.start() < start + len(phrase) for start, _, phrase in found
-        ):
+        if not any(start <= match.start() < start + len(phrase) for start, _, phrase in found):
             # "llama in a grassy field on a sunny day oil on canvas": the medium, even with no comma before it
             # (it asked "Is the llama on the day oil?")
             found.append((match.start(), "style", match.group(0)))
@@ -5247,7 +5243,7 @@ class _Parser:
                 if (
                     obj is not None
                     and any(t.word == "end" for t in self.tokens[said_at : said_at + 4])
-                    and singular_noun(obj.noun.split()[-1]) in _SPANS_OF_TIME | _EVENTS
+                    and singular_noun(obj.noun.split()[-1]) in _WHEN_NOT_WHERE
                 ):
                     self.fronted = None  # "at the end of summer, a boy sits by a lake": when, not where
                 self.last = None
@@ -5666,9 +5662,7 @@ class _Parser:
                         continue
                     if relation == "below" and token.word in {"on", "at"} and head in _ARRANGEMENTS:
                         continue  # "the book on the bottom of the pile": the lowest of the pile, not below it
-                    if any(t.word == "end" for t in self.tokens[rel_at : rel_at + 4]) and head in (
-                        _SPANS_OF_TIME | _EVENTS
-                    ):
+                    if head in _WHEN_NOT_WHERE and any(t.word == "end" for t in self.tokens[rel_at : rel_at + 4]):
                         continue  # "a boy by a lake at the end of summer": when, not where
                     self.out.relation(subject, relation, obj)
                     if support is not None and support is not obj:
