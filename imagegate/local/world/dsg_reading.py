@@ -4150,7 +4150,12 @@ class _Parser:
                     self.out.count(entity, said, False)  # "a pair of shoes": two; "a dozen eggs": twelve
                 elif phrase.count is not None:
                     self.out.count(entity, phrase.count, False)  # "a set of six plates": six plates
-                elif not generic and (entity.plural or singular_noun(last_word) in _GROUPS_OF_ONES):
+                elif not generic and (
+                    # "a pile of fish": a plural spelt as its singular (_ZERO_PLURALS) is several too
+                    entity.plural
+                    or entity.noun.split()[-1] in _ZERO_PLURALS
+                    or singular_noun(last_word) in _GROUPS_OF_ONES
+                ):
                     # "a group of people", "a lot of clouds": more than one; "a pile of hay", "a bag of rice" is
                     # stuff, never counted (it asked "Are there at least two hays?")
                     self.out.count(entity, 2, True)

@@ -3675,3 +3675,8 @@ def test_stuff_is_never_counted_and_the_bottom_of_a_pile_is_in_it(prompt, wanted
 )
 def test_the_end_of_a_span_of_time_is_no_place(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+def test_a_pile_of_a_plural_spelt_as_its_singular_is_several():
+    assert "Are there at least two shrimp?" in questions("a bowl with a heap of shrimp on rice")
+    assert not [q for q in questions("a heap of gravel by a road") if "at least" in q]
