@@ -5,6 +5,7 @@ prompt of that shape, and the reading must ask the question a person would."""
 
 import ast
 import importlib
+import importlib.util
 import inspect
 
 import jsonschema
@@ -52,11 +53,20 @@ def _world_imports(module_name: str, seen: set[str]) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1:
-                names = [node.module] if node.module else [alias.name for alias in node.names]
-                found |= {f"imagegate.local.world.{name}" for name in names}
-            elif node.module and node.module.startswith("imagegate.local.world"):
-                found.add(node.module)
+            # "from . import x", "from .x import y", "from ..x import y" (a package's modules), resolved against
+            # the module's own package; "from pkg import module" may name a module as well as a name in it
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), module.__package__)
+            if not base.startswith("imagegate.local.world"):
+                continue
+            imported = importlib.import_module(base)
+            if getattr(imported, "__file__", None):  # a module, or a package's __init__ (a namespace has none)
+                found.add(base)
+            if hasattr(imported, "__path__"):
+                found |= {
+                    f"{base}.{alias.name}"
+                    for alias in node.names
+                    if importlib.util.find_spec(f"{base}.{alias.name}") is not None
+                }
         elif isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names if alias.name.startswith("imagegate.local.world")}
     for name in found - seen:

@@ -34,11 +34,11 @@ from imagegate_service.constants import EVALUATION_RELATION_WORDS
 from imagegate_service.expected_checks import gerund
 from imagegate_service.geometry import DEPTH_PLANES
 
-from . import lexicon
-from . import vocabulary as vocab
-from .concepts import FRAMING_NOUNS, ING_NOUNS, QUALITY_WORDS, TASTE_WORDS, colour_name, verb_lemma
-from .concepts import plural as _plural_of
-from .concepts import singular as _concept_singular
+from .. import lexicon
+from .. import vocabulary as vocab
+from ..concepts import FRAMING_NOUNS, ING_NOUNS, QUALITY_WORDS, TASTE_WORDS, colour_name, verb_lemma
+from ..concepts import plural as _plural_of
+from ..concepts import singular as _concept_singular
 
 __all__ = ["ATTRIBUTE_KINDS", "MAX_CHECKS", "checks_from_prompt", "read_prompt", "singular_noun"]
 
