@@ -3690,3 +3690,80 @@ def test_the_end_of_a_span_of_time_is_no_place(prompt, wanted, unwanted):
 def test_a_pile_of_a_plural_spelt_as_its_singular_is_several():
     assert "Are there at least two shrimp?" in questions("a bowl with a heap of shrimp on rice")
     assert not [q for q in questions("a heap of gravel by a road") if "at least" in q]
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a number after a capitalised name is part of the name (which flight, which road), never a count
+        ("a pilot standing beside Flight 19", None, "Are there exactly nineteen flights?"),
+        ("a sign for Route 66 in the desert", "Is there a sign?", "Are there exactly 66 routes?"),
+        ("the crew of Apollo 11 waving", "Is the crew waving?", "Are there exactly eleven apollos?"),
+        # a count before a noun is still a count
+        ("a shelf with 3 jars of jam", "Are there exactly three jars?", None),
+    ],
+)
+def test_a_number_after_a_name_is_the_names(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, unwanted",
+    [
+        # a camera, lens maker, film stock or format named as a tag is how the picture was taken, no thing in it
+        ("a lighthouse at dusk, Kodak Portra, Leica", "Is Leica in the image?"),
+        ("a lighthouse at dusk, Kodak Portra, Leica", "Is Kodak Portra in the image?"),
+        ("a fox in snow, shot on Canon EOS, Fujifilm", "Is Fujifilm in the image?"),
+        ("a portrait of an old sailor, Nikon D850, 85mm lens, IMAX", "Is there an imax?"),
+        ("a portrait of an old sailor, Nikon D850, 85mm lens, IMAX", "Is Nikon D850 in the image?"),
+    ],
+)
+def test_a_camera_or_film_named_as_a_tag_is_no_thing(prompt, unwanted):
+    assert_reads(prompt, None, unwanted)
+
+
+def test_a_camera_in_a_sentence_is_still_a_thing():
+    assert "Is there a polaroid camera?" in questions("a Polaroid camera on a wooden desk")
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "using" before a picture's look is how it is made, not something the look does
+        ("a poster of a city skyline, using only red tones", "Does the image have red tones?", "Are the tones using?"),
+        # a thing in the speaker's hands (no one named holds it) is held, never inside the hands
+        ("Holding the moon in my hands", "Is there a moon?", "Is the moon inside the hands?"),
+    ],
+)
+def test_how_a_picture_is_made_and_what_the_speaker_holds(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # what a book or a film is about does what follows it, not the book
+        ("a book about a girl riding a horse", "Is the girl riding the horse?", "Is the book riding the horse?"),
+        (
+            "a poster for a film about a dog chasing a ball",
+            "Is the dog chasing the ball?",
+            "Is the poster chasing the ball?",
+        ),
+        # a list item of a thing doing what things do by themselves, when no one before could do it to them
+        (
+            "an old temple in a jungle, hanging vines, morning mist",
+            "Are the vines hanging?",
+            "Is the temple hanging the vines?",
+        ),
+        ("a cyberpunk city at night, flying cars, neon signs", "Are the cars flying?", None),
+        ("a boy on a hill, flying kites", "Is the boy flying the kites?", None),
+        # ... and the list goes on about the first thing
+        (
+            "a stone tower covered in moss, hanging vines, rising from a lake",
+            "Is the tower rising?",
+            "Are the vines rising?",
+        ),
+    ],
+)
+def test_what_a_work_is_about_and_things_listed_doing_what_they_do(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

@@ -199,6 +199,7 @@ class _Parser:
         self.absent_end = -1  # where the last absent phrase ("no rug") ended
         self.sentence_subject: _Entity | None = None  # the first subject of the sentence
         self.with_end = -1  # the token index right after a "with" phrase ("with hands touching": hands touch)
+        self.about_end = -1  # the token index right after an "about" phrase ("a book about a girl riding")
         self.last_end = -1  # the token index right after the last entity's phrase
         self.owners: dict[str, _Entity] = {}  # entity id -> whose it is ("his hand": the man)
         self.fronted_used = False  # the fronted place or relation has found its (first) subject
@@ -1101,6 +1102,10 @@ class _Parser:
             k -= 1
         return False
 
+    def _speakers(self, start: int) -> bool:
+        """Is the phrase from `start` to here the speaker's or the reader's ("in my hands", "in your palm")?"""
+        return any(t.word in {"my", "your", "our"} for t in self.tokens[start : self.i])
+
     def _held_in_hand(self, subject: _Entity, hand: _Entity) -> bool:
         """ "holding a donut in her hand", "a man with a glass of wine in his hand": a thing in one's hand is held,
         asked once as holding ("Is the man holding the glass?"), never as a thing inside a hand, and never the
@@ -1993,6 +1998,8 @@ class _Parser:
                         continue  # "in the middle of a jump", "... of a race", "... of the picture": no place
                     if relation == "inside" and head in _HOLDING_PARTS and self._held_in_hand(subject, obj):
                         continue
+                    if relation == "inside" and head in _HOLDING_PARTS and self._speakers(rel_at):
+                        continue  # "holding the moon in my hands": held by the one who speaks, not inside a hand
                     if relation == "below" and token.word in {"on", "at"} and head in _ARRANGEMENTS:
                         continue  # "the book on the bottom of the pile": the lowest of the pile, not below it
                     if head in _WHEN_NOT_WHERE and any(t.word == "end" for t in self.tokens[rel_at : rel_at + 4]):
@@ -2206,6 +2213,8 @@ class _Parser:
                         self.last_role = "object"  # "eating from a plate on her lap": the plate is on it
                     if entity is not None and token.word == "with":
                         carrier = entity
+                    if entity is not None and token.word == "about":
+                        self.about_end = self.i
                     continue
                 continue
             if tag == "OBJPRON":
@@ -2316,7 +2325,16 @@ class _Parser:
                         self.group = [*(self.group or [self.topic]), entity] if joined else [entity]
                         if joined:
                             self._share_postpositive_states(entity)
-                        self.topic = entity
+                        if not (
+                            # "a house covered in plants, hanging vines, floating on a cloud": a thing of the scene
+                            # listed with what it does by itself; the list goes on about the house
+                            self.topic is not None
+                            and run_start > 0
+                            and self.tokens[run_start - 1].word == ","
+                            and _is_ing_verb(self.tokens[run_start].word)
+                            and verb_lemma(self.tokens[run_start].word) in _PROCESS_VERBS
+                        ):
+                            self.topic = entity
                         self.sentence_subject = self.sentence_subject or entity
                         wearer = self.sentence_subject
                         if (
@@ -2731,6 +2749,10 @@ class _Parser:
             and token.word.endswith("ing")
         ):
             subject = self.last  # "arms relaxed with hands touching the feet", "a slope with rams grazing": they do
+        if token.tag == "VERB" and self.last is not None and self.about_end == self.i - 1:
+            # "a book about a girl riding a horse", "a poster for a film about a dog chasing a ball": what the work
+            # is about does it (it asked "Is the book riding the horse?")
+            subject = self.last
         if (
             token.tag == "VERB"
             and reduced

@@ -125,7 +125,9 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
     for t in words:
         if t.word in _DETERMINERS:
             continue
-        if t.word.isdigit() and len(t.word) <= 3:
+        if t.word.isdigit() and t.in_name:
+            rest.append(t)  # "Flight 19", "Route 66": which one, part of its name
+        elif t.word.isdigit() and len(t.word) <= 3:
             count = int(t.word)
         elif t.word in _NUMBERS:
             count = _NUMBERS[t.word]
@@ -187,6 +189,9 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
     # The head: the last word; noun-like words before it stay with it (a compound), up to three words.
     head_words = [rest[-1]]
     k = len(rest) - 2
+    if rest[-1].in_name and rest[-1].word.isdigit() and k >= 0:
+        head_words.insert(0, rest[k])  # "Apollo 11": the name and its number, one name
+        k -= 1
     while k >= 0 and len(head_words) < 3:
         t = rest[k]
         pair = f"{t.word} {head_words[0].word}"
@@ -275,8 +280,10 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
     else:
         proper = (
             len(head_words) > 1
-            and all(  # "Jeff Bezos", "Rio de Janeiro" is one
-                t.raw[:1].isupper() or (t.word in _NAME_PARTICLES and 0 < k < len(head_words) - 1)
+            and all(  # "Jeff Bezos", "Rio de Janeiro" is one; "Apollo 11" too
+                t.raw[:1].isupper()
+                or (t.word in _NAME_PARTICLES and 0 < k < len(head_words) - 1)
+                or (t.in_name and t.word.isdigit())
                 for k, t in enumerate(head_words)
             )
         )

@@ -42,12 +42,35 @@ _PICTURE_PROPERTY_HEADS = {
 
 _PICTURE_PROPERTY_HEADS_LONGEST_FIRST = tuple(sorted(_PICTURE_PROPERTY_HEADS, key=len, reverse=True))
 
+# Makers of cameras and lenses, film stocks, large formats and 3D renderers (general photography and CG): named as a
+# tag of their own, after the prompt's subject ("..., Kodak Portra 400, Leica", "..., shot on Canon EOS", "...,
+# Nikon D850, IMAX", "..., redshift"), they say what the picture was made with, which no one can see in it; they
+# were read as things ("Is Leica in the image?", "Is there an imax?"). Only words that are no everyday thing ("a
+# Polaroid camera" in a sentence is one; "blender" and "corona" are things), and not a kind of picture ("vray render",
+# "polaroid photo": asked as the image's style).
+_PICTURE_TOOLS = frozenset(
+    _words(
+        """
+        canon nikon sony leica hasselblad fujifilm fuji kodak polaroid olympus pentax lumix ilford portra ektachrome
+        kodachrome ektar velvia provia cinestill imax arri mamiya zeiss gopro lomography holga contax rolleiflex
+        yashica minolta redshift vray keyshot c4d cinema4d
+        """
+    )
+)
+_TOOL_ITEM = re.compile(
+    r"(?<=[,;.])\s*(?P<phrase>(?:(?:shot|taken|photographed) (?:on|with) (?:an? )?)?(?:"
+    + "|".join(sorted(_PICTURE_TOOLS))
+    + r")(?: (?!(?:render|rendering|photo|photograph|photos|snapshot|camera|cameras|print|picture)\b)[a-z0-9]+){0,3})"
+    + r"\s*(?=[,;.]|$)"
+)
+
 
 _PICTURE_PROPERTY_ITEM = re.compile(
-    r"(?:^|[,;:.])\s*(?P<phrase>(?:(?!(?:a|an|the|and|or|with|in|on|of|at|by|to|from|for|under|below|above|over|near"
+    r"(?:^|[,;:.])\s*(?P<means>(?:using|in) (?:only )?)?(?P<phrase>(?:(?!(?:a|an|the|and|or|with|in|on|of|at|by|to"
+    r"|from|for|under|below|above|over|near|using"
     r"|behind|beside|next|into|onto|across|through|around|between|is|are)\b)[a-z][a-z0-9']* ){1,3}(?:"
     + "|".join(map(re.escape, _PICTURE_PROPERTY_HEADS_LONGEST_FIRST))
-    + r"))\s*(?=[,;.]|$)"
+    + r"))(?P<only> only)?\s*(?=[,;.]|$)"
 )
 
 
@@ -227,6 +250,10 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
                     continue  # "in comic sans": a typeface's name
                 found.append((match.start(), kind, phrase))
                 lowered = lowered[: match.start()] + " " * len(phrase) + lowered[match.end() :]
+    tools = [(match.start("phrase"), "blank", match.group("phrase")) for match in _TOOL_ITEM.finditer(lowered)]
+    for start, _, phrase in tools:
+        lowered = lowered[:start] + " " * len(phrase) + lowered[start + len(phrase) :]
+    found.extend(tools)
     for match in _PICTURE_PROPERTY_ITEM.finditer(lowered):
         phrase = match.group("phrase")
         kind = _PICTURE_PROPERTY_HEADS[_picture_property_head(phrase) or "light"]  # the pattern ends on a head
@@ -237,6 +264,12 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
         if kind == "light" and any(w in vocab.LIGHT_WORDS for w in phrase.split()[:-1]):
             continue  # "soft morning light": the light the world knows by its word (morning), read as before
         found.append((match.start("phrase"), kind, phrase))
+        # "..., using only red tones", "..., in warm tones", "blue tones only": how the look is had, no verb or
+        # property of a thing ("Are the tones using?"); blanked with the phrase
+        if match.group("means"):
+            found.append((match.start("means"), "blank", match.group("means").rstrip()))
+        if match.group("only"):
+            found.append((match.start("only") + 1, "blank", "only"))
     taken = [(start, start + len(phrase)) for start, _, phrase in found]
     names = [
         name
@@ -305,6 +338,7 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
         # one space between words ("pre - columbian" was blanked to "pre   columbian" by the hyphen's spaces)
         (kind, f"in the style of {' '.join(phrase.replace('!', ' ').split())}" if (start, phrase) in named else phrase)
         for start, kind, phrase in sorted(found + described)
+        if kind != "blank"  # blanked, never asked
     ]
 
 

@@ -101,6 +101,24 @@ def _join_proper_names(tokens: list[_Token]) -> None:
             and (colour_name(this.word) is not None or _attribute_kind(this.word) is not None)
         ):
             this.in_name = True
+    for j, (this, after) in enumerate(pairwise(tokens)):
+        # "beside Flight 19", "a sign for Route 66", "the crew of Apollo 11": a number right after a capitalised
+        # word, with no noun after it that it could count, says which one (part of the name), never how many
+        if (
+            after.word.isdigit()
+            and this.raw[:1].isupper()
+            and this.raw[1:2].islower()
+            and this.word.isalpha()
+            and this.word not in _DETERMINERS
+            and this.word not in _NUMBERS
+            and not _is_plural(this.word)
+            and colour_name(this.word) is None
+            and _attribute_kind(this.word) is None
+            and not (  # "Canon 3 lenses": a count of what follows
+                j + 2 < len(tokens) and _is_plural(tokens[j + 2].word) and lexicon.is_noun(tokens[j + 2].word)
+            )
+        ):
+            after.in_name = True
     for j in range(1, len(tokens) - 1):
         before, of, after = tokens[j - 1], tokens[j], tokens[j + 1]
         if (
@@ -530,6 +548,19 @@ def _tag(tokens: list[_Token]) -> None:
                 and (colour_name(following) is not None or lexicon.is_adjective(following))
                 and i + 2 < len(words)
                 and _noun_like(words[i + 2])
+            )
+            # "an old temple in a jungle, hanging vines, morning mist": an item of a list that is a thing doing what
+            # things do by themselves, when no one before it could do it to them ("a boy on a hill, flying kites"
+            # flies them)
+            and not (
+                previous is not None
+                and previous.word == ","
+                and verb_lemma(word) in _PROCESS_VERBS
+                and following is not None
+                and _is_plural(following)
+                and lexicon.is_noun(following)
+                and (i + 2 == len(words) or words[i + 2] in {",", ".", ";"})
+                and not any(_is_animate(w) for w in words[:i])
             )
         ):
             token.tag = "VERB"
