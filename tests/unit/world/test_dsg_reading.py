@@ -3767,3 +3767,23 @@ def test_how_a_picture_is_made_and_what_the_speaker_holds(prompt, wanted, unwant
 )
 def test_what_a_work_is_about_and_things_listed_doing_what_they_do(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a place written in lower case, alone after "in", is where the picture is set, not a thing to be inside
+        ("a harbour town in portugal, sunset, fishing boats", "Is the image set in Portugal?", "Is there a portugal?"),
+        # who someone is, by the story or place they come from (no article): nothing there is drawn
+        ("a warrior from game of thrones holding a sword", "Is the warrior holding the sword?", "Is there a game?"),
+        ("a girl from Paris walking a dog", "Is the girl walking the dog?", "Is Paris in the image?"),
+        # with an article, where one comes from is a place in the picture as before
+        ("a man from the village carrying a basket", "Is there a village?", None),
+        ("water from a fountain", "Is there a fountain?", None),
+        # a person's word naming a kind of thing ("wizard tower") is no one who could hang the lanterns
+        ("a wizard tower, hanging lanterns, foggy night", "Are the lanterns hanging?", None),
+        ("a sorceress casting a spell", "Is the sorceress casting the spell?", None),
+    ],
+)
+def test_where_someone_comes_from_and_a_place_in_lower_case(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

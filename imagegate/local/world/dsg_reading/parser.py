@@ -1102,6 +1102,31 @@ class _Parser:
             k -= 1
         return False
 
+    def _comes_from_a_work_or_place(self, token: _Token) -> bool:
+        """ "Senna from league of legends", "a warrior from game of thrones", "a girl from Paris walking a dog": who
+        someone is, by the story or the place they come from, with no article; nothing there is in the picture (it
+        asked "Is there a league?", "Are there thrones?", "Is Paris in the image?"). Skips it when so ("a man from
+        the village" and "water from a fountain" are read as before)."""
+        nxt = self.peek()
+        who = self.last
+        if (
+            token.word != "from"
+            or who is None
+            or self.last_end != self.i - 1
+            or not (who.name is not None or _is_person(who.noun))
+            or nxt is None
+            or nxt.tag != "WORD"
+            or nxt.word in _ARTICLES_AND_POSSESSIVES
+            or nxt.word in _DETERMINERS
+        ):
+            return False
+        while self.peek() is not None and (
+            self.peek().tag == "WORD"
+            or (self.peek().word in {"of", "the"} and self.peek(1) is not None and self.peek(1).tag == "WORD")
+        ):
+            self.i += 1
+        return True
+
     def _speakers(self, start: int) -> bool:
         """Is the phrase from `start` to here the speaker's or the reader's ("in my hands", "in your palm")?"""
         return any(t.word in {"my", "your", "our"} for t in self.tokens[start : self.i])
@@ -1832,6 +1857,22 @@ class _Parser:
                         colours = list(dict.fromkeys(c for t in named for c in _colours_of(t.word)))
                         self.out.colours(subject, colours, worn=_is_person(subject.noun))
                         continue
+                    after_run = self.peek(len(nxt_run))
+                    if (
+                        token.word == "in"
+                        and len(nxt_run) == 1
+                        and nxt_run[0].raw.islower()
+                        and _unknown_word(nxt_run[0].word)
+                        and len(nxt_run[0].word) > 3
+                        and (after_run is None or after_run.tag in {"PUNCT", "CONJ", "PREP", "STYLEOF"})
+                    ):
+                        # "a fisherman village in indonesia, ...": a name written in lower case that no dictionary
+                        # knows, alone after "in", is where the picture is set, as "in Indonesia" (it asked "Is the
+                        # village inside the indonesia?")
+                        self.words_run()
+                        place = nxt_run[0].word.capitalize()
+                        self.out.setting("scene", nxt_run[0].word, f"Is the image set in {place}?")
+                        continue
                     fabric = [t.word for t in nxt_run if t.word not in _DETERMINERS]
                     if (
                         len(fabric) == len(nxt_run)  # "in the silk" is a place, "in silk" a fabric worn
@@ -2201,6 +2242,8 @@ class _Parser:
                     past beyond off out to over
                     """
                 ):
+                    if self._comes_from_a_work_or_place(token):
+                        continue
                     at_thing = self._at_whom() if token.word == "at" else None
                     entity, phrase = self.noun_phrase()
                     if entity is not None and at_thing is not None and entity is not at_thing:

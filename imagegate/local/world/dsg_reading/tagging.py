@@ -560,7 +560,13 @@ def _tag(tokens: list[_Token]) -> None:
                 and _is_plural(following)
                 and lexicon.is_noun(following)
                 and (i + 2 == len(words) or words[i + 2] in {",", ".", ";"})
-                and not any(_is_animate(w) for w in words[:i])
+                # one who could: a person or animal heading its words, not one naming a kind of thing ("a mage
+                # house, hanging vines": the house is no one)
+                and not any(
+                    _is_animate(w)
+                    and not (j + 1 < i and lexicon.is_noun(words[j + 1]) and not _is_ing_verb(words[j + 1]))
+                    for j, w in enumerate(words[:i])
+                )
             )
         ):
             token.tag = "VERB"

@@ -549,7 +549,8 @@ _PEOPLE_NOUNS = frozenset(
         firefighter teenager elder grandchild friend couple family host guest audience crowd owner
         someone somebody human individual infant newborn baker gardener hunter butcher carpenter plumber mechanic
         jeweler jeweller potter tailor barber barista bartender cashier clerk janitor lifeguard shepherd miner
-        florist librarian
+        florist librarian warrior samurai viking elf dwarf mage sorcerer sorceress policewoman fireman cowgirl
+        goddess god angel vampire zombie mermaid fairy actor actress villain heroine cyborg android
         """
     )
 )
