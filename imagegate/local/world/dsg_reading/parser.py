@@ -1857,22 +1857,6 @@ class _Parser:
                         colours = list(dict.fromkeys(c for t in named for c in _colours_of(t.word)))
                         self.out.colours(subject, colours, worn=_is_person(subject.noun))
                         continue
-                    after_run = self.peek(len(nxt_run))
-                    if (
-                        token.word == "in"
-                        and len(nxt_run) == 1
-                        and nxt_run[0].raw.islower()
-                        and _unknown_word(nxt_run[0].word)
-                        and len(nxt_run[0].word) > 3
-                        and (after_run is None or after_run.tag in {"PUNCT", "CONJ", "PREP", "STYLEOF"})
-                    ):
-                        # "a fisherman village in indonesia, ...": a name written in lower case that no dictionary
-                        # knows, alone after "in", is where the picture is set, as "in Indonesia" (it asked "Is the
-                        # village inside the indonesia?")
-                        self.words_run()
-                        place = nxt_run[0].word.capitalize()
-                        self.out.setting("scene", nxt_run[0].word, f"Is the image set in {place}?")
-                        continue
                     fabric = [t.word for t in nxt_run if t.word not in _DETERMINERS]
                     if (
                         len(fabric) == len(nxt_run)  # "in the silk" is a place, "in silk" a fabric worn
@@ -1900,6 +1884,24 @@ class _Parser:
                     ):
                         self.words_run()  # "a sofa in leather", "a bust in bronze": what it is made of
                         self.out.attribute(subject, nxt_run[0].word, "material")
+                        continue
+                    after_run = self.peek(len(nxt_run))
+                    if (
+                        token.word == "in"
+                        and len(nxt_run) == 1
+                        and nxt_run[0].raw.islower()
+                        and _unknown_word(nxt_run[0].word)
+                        and nxt_run[0].word not in _FABRICS
+                        and not _is_wood(nxt_run[0].word)  # "a desk in teakwood" is made of it
+                        and len(nxt_run[0].word) > 3
+                        and (after_run is None or after_run.tag in {"PUNCT", "CONJ", "PREP", "STYLEOF"})
+                    ):
+                        # "a fisherman village in indonesia, ...": a name written in lower case that no dictionary
+                        # knows, alone after "in", is where the picture is set, as "in Indonesia" (it asked "Is the
+                        # village inside the indonesia?")
+                        self.words_run()
+                        place = nxt_run[0].word.capitalize()
+                        self.out.setting("scene", nxt_run[0].word, f"Is the image set in {place}?")
                         continue
                     if nxt_run and _is_clothing(nxt_run[-1].word) and subject is not None:
                         wearer = self.last if self.last is not None and self.last_end == self.i - 1 else subject
