@@ -3787,3 +3787,34 @@ def test_what_a_work_is_about_and_things_listed_doing_what_they_do(prompt, wante
 )
 def test_where_someone_comes_from_and_a_place_in_lower_case(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a verb done to oneself keeps its object: "Is the robot repairing?" could not be answered
+        ("a robot repairing itself on a workbench", "Is the robot repairing itself?", "Is the robot repairing?"),
+        ("two cats grooming themselves", "Are the cats grooming themselves?", None),
+        # the artist's tool a picture is made with is in no picture; what a cake is made with is
+        ("a watercolor painting of a fox, painted with a fine brush", "Is there a fox?", "Is there a fine brush?"),
+        ("a cake made with strawberries", "Are there strawberries?", None),
+        # the medium a picture is done in is the kind of picture
+        ("a portrait drawn in charcoal", "Is the image a charcoal drawing?", "Is there a charcoal?"),
+        (
+            "a harbour at dawn painted in watercolours, soft light",
+            "Is the image in a watercolour painting style?",
+            None,
+        ),
+        # "some" before a singular is stuff, never counted; before a plural, several
+        ("some bread on a plate", "Is there bread?", "Are there at least two breads?"),
+        ("some apples in a bowl", "Are there at least two apples?", None),
+        # a limb bent at a joint is bent; no joint beside it
+        ("her right arm bent at the elbow, palm up", "Is the right arm bent?", "Is the right arm near the elbow?"),
+        ("a dancer folded at the waist", "Is the dancer folded at the waist?", None),
+        # where the camera is, seen from the air: an aerial view, no aircraft in the picture
+        ("a harbour as seen from a helicopter", "Is the image an aerial view?", "Is there a helicopter?"),
+        ("a man seen from a plane window", "Is there a plane window?", "Is the image an aerial view?"),
+    ],
+)
+def test_how_a_picture_was_made_and_what_one_does_to_oneself(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

@@ -74,6 +74,7 @@ from .words import (
     _IMAGE_NOUNS,
     _IMAGE_TAGS,
     _IMAGINED,
+    _JOINTS,
     _KINDS_OF,
     _KNOWN_NOUNS,
     _LAID_VERBS,
@@ -2933,6 +2934,10 @@ class _Parser:
             self.out.action(subject, token.word, None, nxt.word)
             self.out.checks[-1].pop("object", None)
             return
+        if token.tag == "VERB" and nxt is not None and nxt.word in _REFLEXIVES:
+            self.i += 1  # "a robot repairing itself": what it acts on is its own self, no other thing to look for
+            self.out.action(subject, token.word, None, nxt.word, in_picture=False)
+            return
         if token.tag == "PAST" and token.word in _DIVIDING and nxt is not None and nxt.word == "into":
             j = self.i + 1
             words = []
@@ -3195,6 +3200,22 @@ class _Parser:
                 holder, _ = self.noun_phrase()
                 if holder is not None and holder is not subject:
                     self.out.relation(subject, "next to", holder)
+                return
+            joint_at = (
+                2 if self.peek(1) is not None and self.peek(1).word in {"the", "his", "her", "their", "its"} else 1
+            )
+            joint = self.peek(joint_at)
+            if (
+                nxt is not None
+                and nxt.word == "at"
+                and joint is not None
+                and singular_noun(joint.word) in _JOINTS
+                and (self.peek(joint_at + 1) is None or self.peek(joint_at + 1).word != "of")
+            ):
+                # "the arm bent at the elbow", "a leg bent at the knee": where it bends, one state; no elbow to find
+                # beside the arm (it asked "Is the arm near the elbow?")
+                self.i += joint_at + 1
+                self.out.attribute(subject, f"{token.word} at the {joint.word}", "state")
                 return
             if nxt is not None and nxt.tag == "PLACE" and token.word in _SAYING_ONLY_WHERE:
                 return  # "a cart left in the middle": where it is, read on as a place

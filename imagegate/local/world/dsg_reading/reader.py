@@ -27,6 +27,7 @@ from .words import (
     _PAIR_NOUNS,
     _TIMES_OF_DAY,
     _WHOLE_SCENES,
+    _ZERO_PLURALS,
     _article,
     _attribute_kind,
     _is_animate,
@@ -156,9 +157,10 @@ class _Reader:
             if phrase.count is not None and (phrase.count > 1 or (phrase.count == 1 and phrase.at_least is False)):
                 # "one cat", "a single candle", "a lone tree": exactly one; "more than ten chairs": at least eleven
                 self.count(entity, phrase.count, phrase.at_least is True and phrase.count > 1)
-            elif phrase.at_least and not pair and not generic:
+            elif phrase.at_least and not pair and not generic and (plural or noun.split()[-1] in _ZERO_PLURALS):
                 # "several birds", "a few cups": a count said with a quantifier; a bare plural ("pigeons at his
-                # feet") states no number, and "Are there pigeons?" already asks for them (DSG asks no count)
+                # feet") states no number, and "Are there pigeons?" already asks for them (DSG asks no count);
+                # "some bread", "some furniture": a singular after it is stuff, never counted ("some sheep" are)
                 self.count(entity, 2, True)
         self.colours(entity, list(dict.fromkeys(phrase.colours)), mix=not generic and not pair)
         for word, kind in dict.fromkeys(phrase.attributes):

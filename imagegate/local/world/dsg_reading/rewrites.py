@@ -367,6 +367,16 @@ _SEEN_FROM = re.compile(
 )
 
 
+# "the city as seen from an airplane", "a lake seen from a drone": where the camera is, an aerial view; no
+# airplane in the picture (it asked "Is there an airplane?")
+_SEEN_FROM_THE_AIR = re.compile(
+    r"\s*\b(?:as\s+)?(?:seen|viewed|shot|photographed|filmed|captured)\s+from\s+(?:an?\s+|the\s+)?"
+    r"(?:airplane|aeroplane|plane|helicopter|drone|hot\s+air\s+balloon|balloon|satellite|space|orbit|air)\b"
+    r"(?=\s*(?:[,.;:]|$))",
+    re.IGNORECASE,
+)
+
+
 _VIEW_FROM = {"above": "top view", "top": "top view", "below": "low angle view"}
 
 
@@ -493,6 +503,49 @@ _BODY_OF_WATER = re.compile(r"\bbod(?:y|ies) of water\b", re.IGNORECASE)
 _DOORED = re.compile(r"\b(two|three|four|five|2|3|4|5) door (?=[a-z])", re.IGNORECASE)
 
 
+# "an oil painting made with a palette knife", "a fox, painted with a fine brush", "drawn using charcoal": the
+# tool the picture was made with, no thing in it (it asked "Is there a palette knife?", "Is the fox painted with a
+# fine brush?"). Only an artist's tool, so "a cake made with strawberries" is read as written.
+_MADE_WITH_A_TOOL = re.compile(
+    r"\s*\b(?:made|done|painted|drawn|sketched|created|rendered|executed|applied)\s+(?:with|using)\s+"
+    r"(?:(?:an?|the|some)\s+)?(?:(?:fine|thick|thin|broad|wide|small|large|big|flat|round|soft|dry|wet|heavy|loose|"
+    r"bold|quick|single|black|white|red|blue|coloured|colored)\s+)?"
+    r"(?:palette\s+knife|palette\s+knives|brush(?:es)?|brush\s+strokes?|brushstrokes?|airbrush|pencils?|charcoal|"
+    r"crayons?|markers?|felt[- ]tip\s+pens?|ballpoint(?:\s+pens?)?|pens?|ink|chalk|pastels?|stylus|spray\s+paint|"
+    r"fingers?)\b(?!\s+(?:on|in|at)\b)",
+    re.IGNORECASE,
+)
+
+
+# "a portrait drawn in charcoal", "a harbour painted in watercolour": the medium is the picture's look (it asked
+# "Is there a charcoal?"); said as the kind of picture, a tag at that point
+_DONE_IN_A_MEDIUM = re.compile(
+    r"\s*\b(?:made|done|painted|drawn|sketched|rendered|executed)\s+in\s+"
+    r"(charcoal|pencil|graphite|ink|watercolou?rs?|oils?|pastels?|gouache|acrylics?|crayons?|chalk|tempera)"
+    r"(?=\s*(?:[,.;]|$))",
+    re.IGNORECASE,
+)
+
+
+# "her arm bent at the elbow", "legs bent at the knees": bent, where a limb bends (it asked "Is the arm near the
+# elbow?" and "Is there an elbow?"); "bent" is read as a word that describes, so the joint goes (a participle
+# keeps it: "folded at the waist")
+_BENT_AT_A_JOINT = re.compile(
+    r"\b(bent)\s+at\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+|a\s+)?(?:elbows?|knees?|waist|hips?|wrists?|ankles?|neck)"
+    r"\b(?!\s+of\b)(?P<run_on>(?=\s+(?!and\b|with\b|so\b|while\b|where\b)[a-z]))?",
+    re.IGNORECASE,
+)
+
+
+def _done_in_a_medium(match: re.Match[str]) -> str:
+    """The medium as the kind of picture it makes: "drawn in charcoal" a charcoal drawing, "painted in oils" an oil
+    painting (a wet medium paints, a dry one draws)."""
+    medium = match.group(1).lower()
+    medium = medium[:-1] if medium.endswith("s") and medium not in {"pastels"} else medium.removesuffix("s")
+    wet = medium in {"watercolor", "watercolour", "oil", "gouache", "acrylic", "tempera"}
+    return f" , {medium} {'painting' if wet else 'drawing'}"
+
+
 def _plain_rewrites(text: str) -> str:
     """Phrasings said plainly before reading (outside quoted text, which is put aside before this runs)."""
     text = _CATALOGUE_NUMBER.sub(" ", text)  # "Chair #71", "Stock Photo #9553777": an id, not how many
@@ -528,6 +581,11 @@ def _plain_rewrites(text: str) -> str:
     text = _HONORIFIC.sub(r"\1 ", text)  # "Dr. Evil sits": a name, not a sentence ending after "Dr"
     text = _BODY_OF_WATER.sub("water", text)  # "the body of water is calm": the water (no body)
     text = _DOORED.sub(r"\1-door ", text)  # "a two door garage": how many doors it has, not two garages
+    # "bent at the elbow": bent; in a run-on pose list ("left arm bent at elbow right arm up") the item ends there
+    text = _BENT_AT_A_JOINT.sub(lambda m: m.group(1) + (" ," if m.group("run_on") is not None else ""), text)
+    text = _MADE_WITH_A_TOOL.sub(" ", text)  # "painted with a fine brush": how, no brush in the picture
+    text = _DONE_IN_A_MEDIUM.sub(_done_in_a_medium, text)  # "drawn in charcoal": a charcoal drawing
+    text = _SEEN_FROM_THE_AIR.sub(" , aerial view ", text)  # "seen from an airplane": from the air
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]
     if views:  # said as the picture's tag, at the end, so what followed it stays the thing's
         text = _SEEN_FROM.sub("", text) + "".join(f" , {view}" for view in views)

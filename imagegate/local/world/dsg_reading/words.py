@@ -576,6 +576,10 @@ def _holds_things(noun: str) -> bool:
     return last in _CONTAINERS or last in _HOLDERS
 
 
+# The joints a limb or body bends at ("bent at the elbow", "folded at the waist")
+_JOINTS = frozenset(_words("elbow knee waist hip wrist ankle neck shoulder knuckle"))
+
+
 def _is_animate(noun: str) -> bool:
     return singular_noun(noun.split()[-1]) in _ANIMATE if noun.split() else False
 
