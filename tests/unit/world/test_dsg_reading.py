@@ -3818,3 +3818,33 @@ def test_where_someone_comes_from_and_a_place_in_lower_case(prompt, wanted, unwa
 )
 def test_how_a_picture_was_made_and_what_one_does_to_oneself(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a property a thing has not is never asked as if it had it
+        ("a photo where the sky is not blue", "Is there sky in the image?", "Is the sky blue?"),
+        ("the door is not open, a dog beside it", "Is the dog next to the door?", "Is the door open?"),
+        ("a dark room and the background is not clear", "Is the scene a room?", "Is there no clear in the image?"),
+        ("the animal is not a cat", "Is there no cat in the image?", None),
+        # what a thing is for is not what it does
+        ("glasses of wine for celebrating on a table", "Are the glasses on the table?", "Are the glasses celebrating?"),
+        ("a knife for cutting bread, a loaf beside it", "Is there a loaf?", "Is the knife cutting the bread?"),
+        ("a man waiting for a bus", "Is there a bus?", None),
+        # bent all the way is bent; no thing called a double
+        ("a man bent double, hands on knees", "Is the man bent?", "Is there a double?"),
+        # computer graphics named as a tag is how the picture was made
+        ("a robot, cgi, neon", "Is the image computer-generated?", "Is there a cgi?"),
+        # where a text is on its own thing is not where the thing is
+        (
+            "a laptop with the word 'hello' on the screen",
+            'Does the laptop say "hello"?',
+            "Is the laptop on the screen?",
+        ),
+        ("a sign with the word 'STOP' on a pole", "Is the sign on the pole?", None),
+        ("a car with a 'sale' sticker in the back window", "Is the sticker inside the window?", None),
+    ],
+)
+def test_what_is_not_so_what_a_thing_is_for_and_where_its_text_is(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

@@ -1688,6 +1688,28 @@ class _Parser:
                 if len(pair) == 2 and pair[0] is not pair[1]:
                     self.out.relation(pair[0], "next to", pair[1])
                 continue
+            if (
+                tag == "REL"
+                and token.value in {"on", "inside"}
+                and self.i > 0
+                and self.tokens[self.i - 1].tag == "QUOTE"
+                and self.i > 1
+                # the text brought in by "with" or a word for text, not a thing's own label ("a 'green' sticker in
+                # the back window", read as a sticker saying 'green', is a sticker in the window)
+                and (
+                    self.tokens[self.i - 2].tag == "HAVE"
+                    or self.tokens[self.i - 2].word
+                    in {"word", "words", "text", "phrase", "slogan", "message", "letters"}
+                )
+                and self.peek(1) is not None
+                and self.peek(1).word == "the"
+            ):
+                # "a laptop with the word 'hello' on the screen", "a shirt with 'RUN' on the front": where the text
+                # is on its own thing, not where the thing is (it asked "Is the laptop on the screen?"); "a sign with
+                # the word 'STOP' on a pole" still puts the sign on a pole
+                self.i += 1
+                self.noun_phrase()
+                continue
             if tag == "REL" and self._trailing_relation(token):
                 continue
             if tag == "REL":
@@ -2216,6 +2238,20 @@ class _Parser:
                     continue
                 self._share(start)
                 continue
+            if (
+                tag == "PREP"
+                and token.word == "for"
+                and self.peek(1) is not None
+                and self.peek(1).tag == "VERB"
+                and _is_ing_verb(self.peek(1).word)
+            ):
+                # "glasses of wine for celebrating", "a knife for cutting bread": what a thing is for, not what it
+                # does (it asked "Are the glasses celebrating?", "Is the knife cutting the bread?"); what it is for
+                # need not be in the picture
+                self.i += 2
+                if self.peek() is not None and self.peek().tag == "WORD":
+                    self.words_run()
+                continue
             if tag == "PREP":
                 self.i += 1
                 if token.word == "of" and self.last is not None:
@@ -2265,6 +2301,20 @@ class _Parser:
                 continue
             if tag == "OBJPRON":
                 self.i += 1
+                continue
+            if (
+                tag == "WORD"
+                and negated
+                and self.i >= 2
+                and self.tokens[self.i - 1].word == "not"
+                and self.tokens[self.i - 2].tag == "COP"
+                and token.word not in _ARTICLES_AND_POSSESSIVES
+                and token.word not in _DETERMINERS
+            ):
+                # "the sky is not blue", "the background is not clear": a property the thing has not; asked as it
+                # stood, it asked the opposite ("Is the sky blue?", "Is there no clear?"); nothing to look for
+                self.words_run()
+                negated = False
                 continue
             if tag == "WORD":
                 run_start, prior_role, prior_end = self.i, self.last_role, self.last_end

@@ -537,6 +537,11 @@ _BENT_AT_A_JOINT = re.compile(
 )
 
 
+# "bent double", "folded double": bent all the way, how far; no thing called a double (it asked "Is the double
+# bent?")
+_BENT_DOUBLE = re.compile(r"\b(bent|folded|doubled)\s+(?:double|in\s+two|in\s+half)\b", re.IGNORECASE)
+
+
 def _done_in_a_medium(match: re.Match[str]) -> str:
     """The medium as the kind of picture it makes: "drawn in charcoal" a charcoal drawing, "painted in oils" an oil
     painting (a wet medium paints, a dry one draws)."""
@@ -583,6 +588,7 @@ def _plain_rewrites(text: str) -> str:
     text = _DOORED.sub(r"\1-door ", text)  # "a two door garage": how many doors it has, not two garages
     # "bent at the elbow": bent; in a run-on pose list ("left arm bent at elbow right arm up") the item ends there
     text = _BENT_AT_A_JOINT.sub(lambda m: m.group(1) + (" ," if m.group("run_on") is not None else ""), text)
+    text = _BENT_DOUBLE.sub(r"\1", text)  # "bent double": bent
     text = _MADE_WITH_A_TOOL.sub(" ", text)  # "painted with a fine brush": how, no brush in the picture
     text = _DONE_IN_A_MEDIUM.sub(_done_in_a_medium, text)  # "drawn in charcoal": a charcoal drawing
     text = _SEEN_FROM_THE_AIR.sub(" , aerial view ", text)  # "seen from an airplane": from the air

@@ -820,6 +820,8 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
         _words("photoreal, hyperreal, hyper realistic, ultra realistic, ultrarealistic, hyperrealism, photo realistic"),
         ("style", _PHOTOREAL),
     ),
+    # computer graphics named as a tag ("3d cg", "cgi"): how the picture was made (it asked "Is there a cgi?")
+    **dict.fromkeys(_words("cgi, cg, 3d cg, 3d cgi, computer graphics"), ("style", "Is the image computer-generated?")),
     "sharp focus": ("style", "Is the image in sharp focus?"),
     "soft focus": ("style", "Is the image in soft focus?"),
     "octane render": ("style", "Does the image look like an Octane render?"),
