@@ -3848,3 +3848,34 @@ def test_how_a_picture_was_made_and_what_one_does_to_oneself(prompt, wanted, unw
 )
 def test_what_is_not_so_what_a_thing_is_for_and_where_its_text_is(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # the kind of back a seat has is one word before its noun, and the count reaches the chairs
+        ("set of ten high back dining chairs", "Are there exactly ten dining chairs?", None),
+        ("a cat lying on its back on a rug", "Is the cat on the rug?", None),
+        # a number with an inch sign is a size, never a count, and opens no quoted text
+        ('two 12" pizzas on a table', "Are there exactly two pizzas?", "Are there exactly 12 pizzas?"),
+        ('a sign saying "ROOM 39" on a door', 'Does the sign say "ROOM 39"?', None),
+        # a listing's options in brackets: the picture shows at most one, so none is asked
+        ("a sofa (white / grey) in a living room", "Is there a sofa?", "Is the sofa white?"),
+    ],
+)
+def test_a_listings_sizes_options_and_kinds_of_back(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
+
+
+def test_a_prompt_pasted_as_a_spreadsheet_cell_is_read_as_its_text():
+    asked = questions('"a set of four ""Willow"" cups on a tray"')
+    assert 'Do the cups say "Willow"?' in asked
+    assert "Are there exactly four cups?" in asked
+    assert not [q for q in asked if q.startswith("Does the image show the text")]
+
+
+def test_a_quote_after_a_number_is_what_each_thing_counted_says():
+    asked = questions("two 'EXIT' signs on a wall")
+    assert "Are there exactly two signs?" in asked
+    assert 'Do the signs say "EXIT"?' in asked
+    assert "Are the signs on the wall?" in asked

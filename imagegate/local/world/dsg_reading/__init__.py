@@ -50,6 +50,7 @@ __all__ = ["ATTRIBUTE_KINDS", "MAX_CHECKS", "checks_from_prompt", "read_prompt",
 MAX_CHECKS = 30  # the evaluation checks schema's maxItems
 
 
+_CSV_CELL = re.compile(r'^\s*"((?:[^"]|"")*""(?:[^"]|"")*)"\s*$')
 _WRAPPED = re.compile(r'^\s*(?:"([^"]+)"|“([^”]+)”)\s*[.!]?\s*$')
 
 
@@ -82,6 +83,11 @@ def _without_headline(prompt: str) -> str:
 def read_prompt(prompt: str) -> list[dict]:
     """Every check this reading finds in the prompt, uncapped (coverage measures all of them). A prompt wrapped
     whole in quotes is the prompt, not a text to render (“a painting of a dark room ...”)."""
+    escaped = _CSV_CELL.match(prompt or "")
+    if escaped:
+        # a prompt pasted as a spreadsheet cell ('"a set of ""Merryman"" plates, 39"" table"'): the cell's text,
+        # its doubled quotes single again (it asked for the text 'blend in your setting: ... 39')
+        prompt = escaped.group(1).replace('""', '"')
     wrapped = _WRAPPED.match(prompt or "")
     if wrapped and len((wrapped.group(1) or wrapped.group(2) or "").split()) > 4:
         prompt = wrapped.group(1) or wrapped.group(2)

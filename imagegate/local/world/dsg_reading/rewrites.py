@@ -542,6 +542,20 @@ _BENT_AT_A_JOINT = re.compile(
 _BENT_DOUBLE = re.compile(r"\b(bent|folded|doubled)\s+(?:double|in\s+two|in\s+half)\b", re.IGNORECASE)
 
 
+# "ten high back dining chairs", "a low back sofa": the kind of back a seat has, one word before its noun ("back"
+# alone was read as where, which cut the count from the chairs)
+_KIND_OF_BACK = re.compile(
+    r"\b(high|low|open|ladder|slat|wing|cane|spindle|button|tufted)\s+back\b"
+    r"(?=\s+(?!to\b|of\b|in\b|on\b|at\b|and\b|with\b|from\b|into\b)[a-z])",
+    re.IGNORECASE,
+)
+
+
+# "a coffee table (ostuni white mahogany/ nature grey)": a listing's options, one or the other, in brackets; the
+# picture shows at most one, so none is asked (it asked "Is there a nature grey?", "Is the nature grey white?")
+_OPTIONS_IN_BRACKETS = re.compile(r"\([^()/]{1,60}/[^()]{1,60}\)")
+
+
 def _done_in_a_medium(match: re.Match[str]) -> str:
     """The medium as the kind of picture it makes: "drawn in charcoal" a charcoal drawing, "painted in oils" an oil
     painting (a wet medium paints, a dry one draws)."""
@@ -588,6 +602,8 @@ def _plain_rewrites(text: str) -> str:
     text = _DOORED.sub(r"\1-door ", text)  # "a two door garage": how many doors it has, not two garages
     # "bent at the elbow": bent; in a run-on pose list ("left arm bent at elbow right arm up") the item ends there
     text = _BENT_AT_A_JOINT.sub(lambda m: m.group(1) + (" ," if m.group("run_on") is not None else ""), text)
+    text = _OPTIONS_IN_BRACKETS.sub(" ", text)  # "(white / grey)": options, none of them asked
+    text = _KIND_OF_BACK.sub(r"\1-back", text)  # "high back chairs": high-back chairs
     text = _BENT_DOUBLE.sub(r"\1", text)  # "bent double": bent
     text = _MADE_WITH_A_TOOL.sub(" ", text)  # "painted with a fine brush": how, no brush in the picture
     text = _DONE_IN_A_MEDIUM.sub(_done_in_a_medium, text)  # "drawn in charcoal": a charcoal drawing

@@ -35,6 +35,7 @@ from .words import (
     _CORNER_PARTS,
     _DETERMINERS,
     _IMAGE_NOUNS,
+    _NUMBERS,
     _OTHER_PREPOSITIONS,
     _PLACE_TAIL,
     _PLACES,
@@ -77,6 +78,17 @@ def _a_place_at_a_time(tokens: list[_Token], n: int) -> bool:
     return bool(when) and when[0] in _TIMES_OF_DAY
 
 
+# A number with a double quote right after it and a word after that ('a 39" coffee table', '32" TV'): inches, the
+# thing's size; only outside quoted text (an even number of quotes before it), so 'a sign saying "ROOM 39" on a
+# door' keeps its text
+_INCH_SIGN = re.compile(r'(?<![\w."])(\d+(?:\.\d+)?)"(?=\s+[A-Za-z])')
+
+
+def _inches(match: re.Match[str]) -> str:
+    before = match.string[: match.start()]
+    return match.group(0) if before.count('"') % 2 else " "
+
+
 def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     quotes: list[str] = []
 
@@ -85,6 +97,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
         return f" \x00{len(quotes) - 1}\x00 "
 
     text = text.replace("\x00", " ")  # the quote placeholder's marker: a prompt's own NUL is a space
+    text = _INCH_SIGN.sub(_inches, text)  # '39" coffee table': a size, not 39 tables or the start of a quote
     # "G I G G L E painted on a wall": capitals spaced apart spell one word, written in the picture
     text = _SPACED_CAPITALS.sub(lambda m: f' "{m.group(0).replace(" ", "")}" ', text)
     text = _ABBREVIATION.sub(" ", text)  # "U.S.", "e.g.": an abbreviation is no thing in the picture
@@ -146,13 +159,20 @@ def _join_adverbs_to_participles(tokens: list[_Token]) -> None:
 
 
 def _quotes_after_their_nouns(tokens: list[_Token]) -> None:
-    """ "a 'STOP' sign", "a dog next to a "SALE" banner": a quote between an article (or an adjective) and a noun is
-    what that thing says. Read as "a sign saying 'STOP'" (the quote moved behind its noun, after a saying verb),
-    so the noun phrase stays whole (the dog is next to the banner) and the banner, not the dog, says "SALE"."""
+    """ "a 'STOP' sign", "a dog next to a "SALE" banner", "two 'EXIT' signs": a quote between an article (an
+    adjective, a number) and a noun is what that thing says. Read as "a sign saying 'STOP'" (the quote moved behind
+    its noun, after a saying verb), so the noun phrase stays whole (the dog is next to the banner) and the banner,
+    not the dog, says "SALE"."""
     k = 1
     while k < len(tokens) - 1:
         before, quote = tokens[k - 1], tokens[k]
-        modifier = before.word in _DETERMINERS or colour_name(before.word) or _attribute_kind(before.word)
+        modifier = (
+            before.word in _DETERMINERS
+            or colour_name(before.word)
+            or _attribute_kind(before.word)
+            or before.word in _NUMBERS  # "two 'EXIT' signs": two signs, each saying it
+            or (before.word.isdigit() and len(before.word) <= 3)
+        )
         if quote.tag != "QUOTE" or before.tag != "WORD" or not modifier or tokens[k + 1].tag != "WORD":
             k += 1
             continue
