@@ -3228,7 +3228,7 @@ def test_where_clauses_have_their_own_subject_and_it_is_no_person(prompt, wanted
         ("a singer yelling into a megaphone", "Is the singer yelling?", "Is the singer inside the megaphone?"),
         ("a toddler blowing into a whistle", None, "Is the toddler inside the whistle?"),
         # one trips over what the feet catch on, and is not above it
-        ("a waiter stumbling over a rug", "Is the waiter stumbling?", "Is the waiter above the rug?"),
+        ("a waiter stumbling over a rug", "Is the waiter stumbling over the rug?", "Is the waiter above the rug?"),
         ("a deer leaping over a log", "Is the deer above the log?", None),
         # "at", "to", "from" name what a verb is aimed at, addressed to or comes from
         (
@@ -3879,3 +3879,42 @@ def test_a_quote_after_a_number_is_what_each_thing_counted_says():
     assert "Are there exactly two signs?" in asked
     assert 'Do the signs say "EXIT"?' in asked
     assert "Are the signs on the wall?" in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # going over or into a thing done to it: no place above or inside it
+        ("a man tripping over a cat", "Is the man tripping over the cat?", "Is the man above the cat?"),
+        ("a horse jumping over a fence", "Is the horse above the fence?", None),
+        ("a car slamming into a wall", "Is the car slamming into the wall?", "Is the car inside the wall?"),
+        ("a bridge over a river", "Is the bridge above the river?", None),
+        ("a cat walking into a box", "Is the cat inside the box?", None),
+        # a machine after "with" does what follows, not the place that has it
+        (
+            "a sunflower field with a tractor about to run over a sunflower",
+            "Is the tractor running over the sunflower?",
+            "Is the sunflower field running over the sunflower?",
+        ),
+        ("a road with a car driving through a puddle", "Is the car driving?", "Is the road driving?"),
+        ("a man with a bike riding down a hill", "Is the man riding?", None),
+        # a text written on a thing, then in a medium: the text is in the medium
+        (
+            "a wall with the word 'stop' written on it in red spray paint",
+            'Is the word "stop" red?',
+            "Is there a spray paint?",
+        ),
+        # full grown, royalty free: one word, or how a picture may be used
+        ("a full grown rooster in a yard", "Is the rooster full-grown?", "Is the rooster full?"),
+        ("stock footage of a beach, royalty free", "Is the scene a beach?", "Is there a royalty free?"),
+        # a picture's kind, then names in its tags: whose style it is
+        (
+            "portrait of a woman, richard schmid, jeremy lipking",
+            "Is the image in the style of richard schmid?",
+            "Is there a jeremy?",
+        ),
+        ("photo of a market, nigiri, sashimi, wasabi", "Is there a sashimi?", None),
+    ],
+)
+def test_going_over_or_into_a_machines_doing_and_names_after_a_pictures_kind(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

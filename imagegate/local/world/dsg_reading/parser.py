@@ -117,6 +117,7 @@ from .words import (
     _REFLEXIVES,
     _SAME_PARTICIPLE_VERBS,
     _SAYING_ONLY_WHERE,
+    _SELF_MOVING,
     _SHADES,
     _SHARED,
     _SHARED_PLACES,
@@ -2840,9 +2841,23 @@ class _Parser:
                 self.last.plural  # "with rams grazing", "with hands touching"; "a man with a hat walking" walks
                 # "a bench with a cat sleeping on it": only the cat can sleep
                 or (_is_animate(self.last.noun) and not (subject is not None and _is_animate(subject.noun)))
+                # "a sunflower field with a tractor running over a sunflower": a machine moves, the field cannot
+                or (
+                    singular_noun(self.last.noun.split()[-1]) in _SELF_MOVING
+                    and not (
+                        subject is not None
+                        and (_is_animate(subject.noun) or singular_noun(subject.noun.split()[-1]) in _SELF_MOVING)
+                    )
+                )
             )
-            and self.with_end == self.i - 1
-            and token.word.endswith("ing")
+            and (
+                (self.with_end == self.i - 1 and token.word.endswith("ing"))
+                # "a field with a tractor about to run over a sunflower": what it is about to do
+                or (
+                    self.with_end == self.i - 3
+                    and [t.word for t in self.tokens[self.i - 3 : self.i - 1]] == ["about", "to"]
+                )
+            )
         ):
             subject = self.last  # "arms relaxed with hands touching the feet", "a slope with rams grazing": they do
         if token.tag == "VERB" and self.last is not None and self.about_end == self.i - 1:

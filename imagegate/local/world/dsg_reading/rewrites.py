@@ -430,7 +430,9 @@ _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
 
 
-_LICENCE = re.compile(r"\bcreative commons(?: attribution)?(?: share ?alike)?(?: license| licence)?\b", re.IGNORECASE)
+_LICENCE = re.compile(
+    r"\bcreative commons(?: attribution)?(?: share ?alike)?(?: license| licence)?\b|\broyalty[- ]free\b", re.IGNORECASE
+)
 
 
 _COPYRIGHT = re.compile(r"(?:©|\(c\))[^,;]*?(?=[,;]|\.(?:\s|$)|$)", re.IGNORECASE)
@@ -556,6 +558,18 @@ _KIND_OF_BACK = re.compile(
 _OPTIONS_IN_BRACKETS = re.compile(r"\([^()/]{1,60}/[^()]{1,60}\)")
 
 
+# "the word 'danger' written on them in red spray paint": "on them" is where the text was just said to be; what
+# follows is what it is written in (it asked "Is there a spray paint?", "Is the spray paint red?")
+_WRITTEN_ON_IT_IN = re.compile(
+    r"\b(written|painted|scrawled|sprayed|drawn|carved|spelled|spelt|scribbled|etched)\s+on\s+(?:it|them)\s+(in|with)\b",
+    re.IGNORECASE,
+)
+
+
+# "a full grown rooster", "a half grown kitten": grown up, one word ("Is the rooster full?" was asked)
+_GROWN = re.compile(r"\b(full|fully|half)\s+grown\b", re.IGNORECASE)
+
+
 def _done_in_a_medium(match: re.Match[str]) -> str:
     """The medium as the kind of picture it makes: "drawn in charcoal" a charcoal drawing, "painted in oils" an oil
     painting (a wet medium paints, a dry one draws)."""
@@ -571,7 +585,7 @@ def _plain_rewrites(text: str) -> str:
     text = _SPACED_YEAR.sub(lambda m: "".join(m.group(0).split()), text)  # "1 9 2 0 s": the 1920s
     text = _PRESENT_AT.sub(" ", text)  # "leaves present at the bottom": there, at the bottom
     text = _COPYRIGHT.sub(" ", text)  # "Stock photo © veralub": who owns the picture, no thing in it
-    text = _LICENCE.sub(" ", text)  # "creative commons attribution": how it may be used, no thing in it
+    text = _LICENCE.sub(" ", text)  # "creative commons attribution", "royalty free": how it may be used, no thing
     text = _A_LITTLE_MORE.sub(" ", text)  # "a little more than": how much, no thing called "a little"
     text = _INCH_MARK.sub(" ", text)  # "a vase 11 quot": eleven inches, not eleven things called "quot"
     text = _DIMENSIONS.sub(" ", text)  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything
@@ -602,6 +616,8 @@ def _plain_rewrites(text: str) -> str:
     text = _DOORED.sub(r"\1-door ", text)  # "a two door garage": how many doors it has, not two garages
     # "bent at the elbow": bent; in a run-on pose list ("left arm bent at elbow right arm up") the item ends there
     text = _BENT_AT_A_JOINT.sub(lambda m: m.group(1) + (" ," if m.group("run_on") is not None else ""), text)
+    text = _WRITTEN_ON_IT_IN.sub(r"\1 \2", text)  # "written on it in red paint": written in red paint
+    text = _GROWN.sub(lambda m: f"{m.group(1).lower().removesuffix('y')}-grown", text)  # "full grown": full-grown
     text = _OPTIONS_IN_BRACKETS.sub(" ", text)  # "(white / grey)": options, none of them asked
     text = _KIND_OF_BACK.sub(r"\1-back", text)  # "high back chairs": high-back chairs
     text = _BENT_DOUBLE.sub(r"\1", text)  # "bent double": bent

@@ -107,6 +107,14 @@ _MEDIUM_ON_SUPPORT = re.compile(r"\b(?:oil|acrylic|ink|watercolou?r|gouache|temp
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 
 
+# A prompt that opens with the kind of picture it is ("portrait of a woman, ...", "an oil painting of ..."): its
+# tags are about a picture
+_A_PICTURE_OF = re.compile(
+    r"^\s*(?:(?:an?|the)\s+)?(?:[a-z]+\s+)?(?:portrait|painting|photo|photograph|illustration|drawing|sketch|render"
+    r"|poster|concept art)\s+of\b"
+)
+
+
 def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
     """Names in a prompt's list of tags ("..., moebius, brom, ian miller, moody colors", "..., Moebius, Greg
     Rutkowski, Zabrocki"): whose style the picture is in (the artists, studios and cameras such prompts name), never
@@ -115,8 +123,9 @@ def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, st
     sashimi, wasabi", "macbook, airpods", "chanterelles, morels" are things), and is a name of two or three words
     by its capitals or its words ("Greg Rutkowski", "makoto shinkai"; "viking army" is a thing), or one word
     written with a capital or in a run of such tags with such a name ("moebius, brom, ian miller"); only in a
-    prompt that already names a style (a tag list about a picture)."""
-    if not any(kind == "style" for _, kind, _ in found):
+    prompt that already names a style or opens with the kind of picture it is ("portrait of a woman, richard schmid,
+    jeremy lipking"): a tag list about a picture."""
+    if not any(kind == "style" for _, kind, _ in found) and not _A_PICTURE_OF.match(lowered):
         return []
     items = list(re.finditer(r"(?<=[,;.])\s*(?P<item>[^,;.]*[^,;.\s])\s*(?=[,;.]|$)", lowered))
     candidate = []

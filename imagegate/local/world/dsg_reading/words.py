@@ -580,6 +580,18 @@ def _holds_things(noun: str) -> bool:
 _JOINTS = frozenset(_words("elbow knee waist hip wrist ankle neck shoulder knuckle"))
 
 
+# Machines that move by themselves and so can do what a verb says ("a field with a tractor running over a
+# sunflower": the tractor runs over it, not the field); general English
+_SELF_MOVING = frozenset(
+    _words(
+        """
+        car bus truck lorry tractor train tram boat ship yacht plane airplane aeroplane jet helicopter motorcycle
+        motorbike scooter van taxi jeep rocket drone submarine bulldozer excavator forklift ambulance
+        """
+    )
+)
+
+
 def _is_animate(noun: str) -> bool:
     return singular_noun(noun.split()[-1]) in _ANIMATE if noun.split() else False
 
@@ -1150,6 +1162,11 @@ _ADDRESSED_VERBS = {
     "at": _GAZE_VERBS | _AIMED_VERBS | frozenset(_words("scream nod")),
     "to": frozenset(_words("listen talk speak whisper sing read pray")),
     "from": frozenset(_words("hide flee escape emerge drink sip eat")),
+    # "a tractor about to run over a sunflower", "a man tripping over a cat": done to it, no place above it (it
+    # asked "Is the tractor above the sunflower?"); one who jumps or leaps over a thing is above it, and is asked so
+    "over": frozenset(_words("run knock tip trip stumble")),
+    # "a tornado crashing into a skyscraper", "a car slamming into a wall": hitting it, not inside it
+    "into": frozenset(_words("crash slam smash bump collide plough plow ram")),
 }
 
 
