@@ -3918,3 +3918,17 @@ def test_a_quote_after_a_number_is_what_each_thing_counted_says():
 )
 def test_going_over_or_into_a_machines_doing_and_names_after_a_pictures_kind(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # an -s verb before an owner's word is what the one just named does; the owner's word is never a verb
+        ("the person arches their back", "Is the person arching the back?", "Are there person arches?"),
+        ("the person arches their arm", "Is the person arching the arm?", None),
+        ("the man raises his arm", "Is the man raising the arm?", None),
+    ],
+)
+def test_an_s_verb_before_an_owners_word(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
+    assert not [q for q in questions(prompt) if "theiring" in q or "herring" in q]

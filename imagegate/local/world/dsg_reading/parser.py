@@ -2999,6 +2999,17 @@ class _Parser:
             self.out.action(subject, token.word, None, nxt.word)
             self.out.checks[-1].pop("object", None)
             return
+        if (
+            token.tag == "VERB"
+            and nxt is not None
+            and nxt.word in {"his", "her", "their", "its", "my", "your"}
+            and beyond is not None
+            and beyond.word == "back"
+            and (self.peek(2) is None or self.peek(2).word != "of")
+        ):
+            self.i += 2  # "the person arches their back", "she turns her back": the body's back, read as where
+            self.out.action(subject, token.word, None, "the back")
+            return
         if token.tag == "VERB" and nxt is not None and nxt.word in _REFLEXIVES:
             self.i += 1  # "a robot repairing itself": what it acts on is its own self, no other thing to look for
             self.out.action(subject, token.word, None, nxt.word, in_picture=False)

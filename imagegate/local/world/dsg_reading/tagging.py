@@ -659,8 +659,25 @@ def _tag(tokens: list[_Token]) -> None:
                 and _is_plural(previous.word)
                 and following in _POSE_ADVERBS
                 and word.isalpha()
+                and word not in {"his", "her", "their", "its", "my", "your", "our"}  # "arches their back": whose
                 and colour_name(word) is None
                 and _attribute_kind(word) is None
+            )
+            or (
+                # "she turns her back", "the person arches their back": an -s form before an owner's word is the
+                # verb of the one just named (a noun before "her" would be "turns' her"); it asked "Are there person
+                # arches?"
+                previous is not None
+                and following in {"his", "her", "their", "its"}
+                and word.endswith("s")
+                and len(word) > 3
+                and word.isalpha()
+                and not word.endswith(("ss", "us", "is"))
+                and any(lemma_ != word for lemma_ in lexicon.verb_lemmas(word))
+                and (
+                    previous.tag == "PRON"
+                    or (previous.tag == "WORD" and not _is_plural(previous.word) and _is_animate(previous.word))
+                )
             )
             or (
                 previous is not None
