@@ -3932,3 +3932,12 @@ def test_going_over_or_into_a_machines_doing_and_names_after_a_pictures_kind(pro
 def test_an_s_verb_before_an_owners_word(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
     assert not [q for q in questions(prompt) if "theiring" in q or "herring" in q]
+
+
+def test_three_name_shaped_tags_in_a_row_with_a_full_name_are_names():
+    asked = questions("a lighthouse in a storm, oil painting, moebius, brom, ian miller, moody colors")
+    assert "Is the image in the style of brom?" in asked
+    assert "Is the image in the style of ian miller?" in asked
+    assert "Is there a brom?" not in asked
+    # single words no dictionary knows may be things
+    assert "Is there a sashimi?" in questions("a sushi platter, studio light, nigiri, sashimi, wasabi")

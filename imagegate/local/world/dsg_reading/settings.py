@@ -166,7 +166,16 @@ def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, st
         while run[-1] + 1 < len(items) and candidate[run[-1] + 1]:
             run.append(run[-1] + 1)
         capital = text[match.start("item") : match.start("item") + 1].isupper()
-        if full_name(n) or any(full_name(k) for k in run) or (len(match.group("item").split()) == 1 and capital):
+        # three such tags in a row, one of two or three words, are names too ("moebius, brom, ian miller": a given
+        # name and a surname the dictionary knows as a noun); three single words may be things ("nigiri, sashimi,
+        # wasabi")
+        listed_names = len(run) >= 3 and any(len(items[k].group("item").split()) > 1 for k in run)
+        if (
+            full_name(n)
+            or any(full_name(k) for k in run)
+            or listed_names
+            or (len(match.group("item").split()) == 1 and capital)
+        ):
             names.append((match.start("item"), "style", match.group("item")))
     return names
 
