@@ -3941,3 +3941,10 @@ def test_three_name_shaped_tags_in_a_row_with_a_full_name_are_names():
     assert "Is there a brom?" not in asked
     # single words no dictionary knows may be things
     assert "Is there a sashimi?" in questions("a sushi platter, studio light, nigiri, sashimi, wasabi")
+
+
+def test_a_plus_between_words_joins_two_things():
+    asked = questions("a huge lighthouse + boat house, 4k")
+    assert "Is there a lighthouse?" in asked
+    assert "Is there a boat house?" in asked
+    assert "Is there a lighthouse boat house?" not in asked

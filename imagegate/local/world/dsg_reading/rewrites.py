@@ -570,6 +570,11 @@ _WRITTEN_ON_IT_IN = re.compile(
 _GROWN = re.compile(r"\b(full|fully|half)\s+grown\b", re.IGNORECASE)
 
 
+# "huge skyscraper + power station": a plus between words joins two things, as "and" (it asked for one
+# "skyscraper power station"); "C++" and "1 + 1" are not between words
+_PLUS_AND = re.compile(r"(?<=[A-Za-z])\s+\+\s+(?=[A-Za-z])")
+
+
 def _done_in_a_medium(match: re.Match[str]) -> str:
     """The medium as the kind of picture it makes: "drawn in charcoal" a charcoal drawing, "painted in oils" an oil
     painting (a wet medium paints, a dry one draws)."""
@@ -618,6 +623,7 @@ def _plain_rewrites(text: str) -> str:
     text = _BENT_AT_A_JOINT.sub(lambda m: m.group(1) + (" ," if m.group("run_on") is not None else ""), text)
     text = _WRITTEN_ON_IT_IN.sub(r"\1 \2", text)  # "written on it in red paint": written in red paint
     text = _GROWN.sub(lambda m: f"{m.group(1).lower().removesuffix('y')}-grown", text)  # "full grown": full-grown
+    text = _PLUS_AND.sub(" and ", text)  # "skyscraper + power station": a skyscraper and a power station
     text = _OPTIONS_IN_BRACKETS.sub(" ", text)  # "(white / grey)": options, none of them asked
     text = _KIND_OF_BACK.sub(r"\1-back", text)  # "high back chairs": high-back chairs
     text = _BENT_DOUBLE.sub(r"\1", text)  # "bent double": bent
