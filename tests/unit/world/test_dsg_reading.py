@@ -3948,3 +3948,16 @@ def test_a_plus_between_words_joins_two_things():
     assert "Is there a lighthouse?" in asked
     assert "Is there a boat house?" in asked
     assert "Is there a lighthouse boat house?" not in asked
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # what a thing is used to do is what it does; "used" alone cannot be answered
+        ("her elbow is being used to cover her face", "Is the elbow covering the face?", "Is the elbow used?"),
+        ("a spoon used to stir a pot of soup", "Is the spoon stirring the pot?", "Is the spoon used?"),
+        ("a used car on a lot", "Is the car used?", None),
+    ],
+)
+def test_what_a_thing_is_used_to_do(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

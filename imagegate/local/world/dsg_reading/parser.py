@@ -3010,6 +3010,19 @@ class _Parser:
             self.i += 2  # "the person arches their back", "she turns her back": the body's back, read as where
             self.out.action(subject, token.word, None, "the back")
             return
+        if (
+            token.word == "used"
+            and nxt is not None
+            and nxt.word == "to"
+            and beyond is not None
+            and lexicon.verb_lemmas(beyond.word)
+            and beyond.word in lexicon.verb_lemmas(beyond.word)
+        ):
+            # "a magnifying glass is being used to zoom in", "the elbow is used to cover the face": what it does is
+            # the verb after "to" ("Is the magnifying glass used?" could not be answered)
+            self.i += 1
+            beyond.tag = "VERB"
+            return
         if token.tag == "VERB" and nxt is not None and nxt.word in _REFLEXIVES:
             self.i += 1  # "a robot repairing itself": what it acts on is its own self, no other thing to look for
             self.out.action(subject, token.word, None, nxt.word, in_picture=False)
