@@ -3961,3 +3961,26 @@ def test_a_plus_between_words_joins_two_things():
 )
 def test_what_a_thing_is_used_to_do(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # right after ones who can act, a verb is theirs, never the place's or the picture's
+        (
+            "a library filled with kids reading books",
+            "Are the kids reading the books?",
+            "Is the library reading the books?",
+        ),
+        ("a square full of pigeons pecking at crumbs", "Are the pigeons pecking?", "Is the square pecking?"),
+        (
+            "a statue of a man tripping over a cat",
+            "Is the man tripping over the cat?",
+            "Is the statue tripping over the cat?",
+        ),
+        # a thing after them stays where it was said to be
+        ("a table covered with books and a lamp", "Is the lamp on the table?", None),
+    ],
+)
+def test_a_verb_right_after_ones_who_can_act_is_theirs(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

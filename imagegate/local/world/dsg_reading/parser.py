@@ -2860,6 +2860,23 @@ class _Parser:
             )
         ):
             subject = self.last  # "arms relaxed with hands touching the feet", "a slope with rams grazing": they do
+        if (
+            token.tag == "VERB"
+            and reduced
+            and token.word.endswith("ing")
+            and self.last is not None
+            and self.last is not subject
+            and self.last_end == self.i - 1
+            and _is_animate(self.last.noun)
+            and subject is not None
+            and not _is_animate(subject.noun)
+            and singular_noun(subject.noun.split()[-1]) not in _SELF_MOVING
+            # what things do by themselves stays the thing's ("a kite above a boy flying over the beach")
+            and verb_lemma(token.word) not in _PROCESS_VERBS
+        ):
+            # "a library filled with kids reading books", "a square full of pigeons pecking at crumbs": right after
+            # ones who can act, the verb is theirs, never the place's (it asked "Is the library reading the books?")
+            subject = self.last
         if token.tag == "VERB" and self.last is not None and self.about_end == self.i - 1:
             # "a book about a girl riding a horse", "a poster for a film about a dog chasing a ball": what the work
             # is about does it (it asked "Is the book riding the horse?")
@@ -3169,6 +3186,9 @@ class _Parser:
                 self.i += 1
             for thing in [] if elsewhere else things:
                 self.out.relation(thing, "inside" if full else _PARTICIPLE_RELATIONS[token.word], subject)
+            if things and not elsewhere and self.peek() is not None and self.peek().tag == "VERB":
+                # "a library filled with kids reading books": the verb right after them is theirs
+                self.last, self.last_role, self.last_end = things[-1], "object", self.i
             return
         if (
             token.tag == "PAST"
