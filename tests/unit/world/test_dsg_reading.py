@@ -3984,3 +3984,32 @@ def test_what_a_thing_is_used_to_do(prompt, wanted, unwanted):
 )
 def test_a_verb_right_after_ones_who_can_act_is_theirs(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # what a thing misses is not asked for
+        (
+            "a pickup truck missing its wheels",
+            "Is the pickup truck missing the wheels?",
+            "Does the pickup truck have wheels?",
+        ),
+        ("a guitar lacking strings on a stand", "Is there a guitar?", "Are there strings?"),
+        # the camera's side of the subject is the picture's, and the subject does what follows
+        ("a rear view of a truck on a highway", "Is the image a rear view?", "Is there a rear view?"),
+        (
+            "three quarters front view of a bus turning a corner",
+            "Is the image a three-quarter view?",
+            "Is the front view turning?",
+        ),
+        # a medium named alone as the last tag is the picture's look
+        ("a fox in the snow. Charcoal.", None, "Is there a charcoal?"),
+        ("a harbour at dawn, detailed ink wash", None, "Is there an ink wash?"),
+        ("a charcoal grill on a patio", "Is there a charcoal grill?", None),
+        # "it's" before a body part is "its"
+        ("a dog sticking it's head out of a car window", "Does the dog have a head?", None),
+    ],
+)
+def test_what_is_missing_the_cameras_side_and_a_medium_tag(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

@@ -15,6 +15,7 @@ from .reader import _OBJECT_ENTITY, _Entity, _Reader
 from .rewrites import (
     _CONTRACTIONS,
     _GIVEN_NAME,
+    _ITS_SLIP,
     _LETTER_SHAPE,
     _MADE_FOR,
     _SHAPE_OF,
@@ -90,6 +91,7 @@ from .words import (
     _MATERIAL_NOUNS,
     _MEDIUM_NOUNS,
     _MEDIUM_PARTICIPLES,
+    _MISSING_VERBS,
     _MONTHS_AND_DAYS,
     _NO_OBJECT_VERBS,
     _NOT_LOOKS,
@@ -171,6 +173,7 @@ class _Parser:
 
     def __init__(self, prompt: str) -> None:
         self.out = _Reader(prompt)
+        prompt = _ITS_SLIP.sub("its ", prompt)  # "sticking it's head out": its head
         prompt = _CONTRACTIONS.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", prompt)
         prompt = _LETTER_SHAPE.sub(
             lambda m: f"{m.group(1) or m.group(2)}-shaped", prompt
@@ -819,6 +822,11 @@ class _Parser:
         # absent check (none in the whole image) would contradict the prompt, so a thing also asked for is not one
         wanted = {c["subject"] for c in self.out.checks if c["kind"] == "entity"}
         self.out.checks[:] = [c for c in self.out.checks if not (c["kind"] == "absent" and c["subject"] in wanted)]
+        # "a pickup truck missing its wheels", "a guitar lacking strings": what a thing misses is not there, so no
+        # check asks for it ("Does the pickup truck have wheels?" asked the opposite); the missing is asked
+        missed = {c["object"] for c in self.out.checks if c["kind"] == "action" and c.get("action") in _MISSING_VERBS}
+        for check in [c for c in self.out.checks if c["kind"] == "entity" and c["subject"] in missed]:
+            self.out.checks = [c for c in self.out.checks if c is not check and c.get("parent") != check["id"]]
         for kind, phrase in self.settings:
             question = (
                 _IMAGE_TAGS[phrase][1]

@@ -575,6 +575,14 @@ _GROWN = re.compile(r"\b(full|fully|half)\s+grown\b", re.IGNORECASE)
 _PLUS_AND = re.compile(r"(?<=[A-Za-z])\s+\+\s+(?=[A-Za-z])")
 
 
+# "a polar bear sticking it's head out": "it's" before a body part is "its", the common slip (it was read as "it
+# is", and the head lost its owner)
+_ITS_SLIP = re.compile(
+    r"\bit['’]s\s+(?=(?:head|tail|tongue|paw|paws|wings?|eyes?|ears?|nose|mouth|face|legs?|feet|back|neck|fur|horns?)\b)",
+    re.IGNORECASE,
+)
+
+
 def _done_in_a_medium(match: re.Match[str]) -> str:
     """The medium as the kind of picture it makes: "drawn in charcoal" a charcoal drawing, "painted in oils" an oil
     painting (a wet medium paints, a dry one draws)."""

@@ -83,6 +83,7 @@ _STYLE_ITEM = re.compile(
     r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+(?: [a-z0-9]+)?|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism|pre ?- ?[a-z]{4,}"
     r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot|photoshoot|photo shoot)"
     r"|mixed media|screen ?print|silk ?screen(?: print)?|woodcut|linocut|lithograph|collage|gouache"
+    r"|(?:[a-z]+ )?ink wash(?: painting)?|charcoal(?: drawing| sketch)?|graphite(?: drawing| sketch)?"
     r"|(?:oil|acrylic|ink|watercolou?r|gouache|charcoal|pastel|pencil|graphite|tempera) on (?:canvas|paper|panel|board|linen)"
     r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,5}style|(?:[a-z0-9][a-z0-9-]* ){1,2}lens)\s*(?=[,;.]|$)"
 )
