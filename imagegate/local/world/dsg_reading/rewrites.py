@@ -15,6 +15,7 @@ from ..concepts import colour_name
 from .words import (
     _BODY_PARTS,
     _FACE_AND_HAIR,
+    _JOINTS,
     _NO_HANDS,
     _NUMBERS,
     ATTRIBUTE_KINDS,
@@ -533,7 +534,7 @@ _DONE_IN_A_MEDIUM = re.compile(
 # elbow?" and "Is there an elbow?"); "bent" is read as a word that describes, so the joint goes (a participle
 # keeps it: "folded at the waist")
 _BENT_AT_A_JOINT = re.compile(
-    r"\b(bent)\s+at\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+|a\s+)?(?:elbows?|knees?|waist|hips?|wrists?|ankles?|neck)"
+    rf"\b(bent)\s+at\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+|a\s+)?(?:{'|'.join(sorted(_JOINTS))})s?"
     r"\b(?!\s+of\b)(?P<run_on>(?=\s+(?!and\b|with\b|so\b|while\b|where\b)[a-z]))?",
     re.IGNORECASE,
 )
