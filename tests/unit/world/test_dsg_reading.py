@@ -4013,3 +4013,27 @@ def test_a_verb_right_after_ones_who_can_act_is_theirs(prompt, wanted, unwanted)
 )
 def test_what_is_missing_the_cameras_side_and_a_medium_tag(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # an -ing after "is" with where it happens after it is what the thing does
+        ("the sun is setting over the sea", "Is the sun setting?", "Is there a setting?"),
+        # how far is no thing; where is
+        ("The sloth stands a few feet in front of a tree", "Is the sloth in front of the tree?", "Are there feet?"),
+        ("a dog two metres behind a car", "Is the dog behind the car?", None),
+        ("a bear standing on two feet behind a fence", "Are there exactly two feet?", None),
+        # how one is, not a place one is in
+        ("a rabbit doubled over in pain", "Is the rabbit in pain?", "Is the rabbit inside the pain?"),
+        ("a girl in tears on a bench", "Is the girl in tears?", "Are there tears?"),
+        # where smoke comes from, what one tries to do
+        ("Smoke comes from the chimney of a cabin", "Is the smoke coming from the chimney?", "Is the smoke coming?"),
+        ("a cat trying to catch a fish in a bowl", "Is the cat catching the fish?", "Is the cat trying?"),
+        # how a photo was taken is no act of the photo
+        ("A photo taken looking down at a street", "Is the scene a street?", "Is the photo looking down?"),
+        ("a photo of a man looking at a map", "Is the man looking at the map?", None),
+    ],
+)
+def test_how_far_how_one_is_and_what_one_tries(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

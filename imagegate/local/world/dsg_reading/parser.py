@@ -64,6 +64,7 @@ from .words import (
     _FABRICS,
     _FACE_AND_HAIR,
     _FALLING_WEATHER,
+    _FEELINGS_ONE_IS_IN,
     _GAMES,
     _GAPS_SPANNED,
     _GAZE_VERBS,
@@ -1955,6 +1956,17 @@ class _Parser:
                     self.words_run()
                     self.out.attribute(subject, f"in a {ahead[-1].word}", "state")
                     continue
+                if (
+                    token.word == "in"
+                    and len(ahead) == 1
+                    and ahead[0].word in _FEELINGS_ONE_IS_IN
+                    and subject is not None
+                    and _is_animate(subject.noun)
+                ):
+                    # "a rabbit doubled over in pain", "a girl in tears": how one is, no pain one is inside
+                    self.words_run()
+                    self.out.attribute(subject, f"in {ahead[0].word}", "state")
+                    continue
                 if token.value == "on" and [t.word for t in ahead] == ["fire"] and subject is not None:
                     self.words_run()  # "a city on fire": burning, how it is; no fire it stands on
                     self.out.attribute(subject, "on fire", "state")
@@ -2986,6 +2998,12 @@ class _Parser:
                 self.out.checks = [c for c in self.out.checks if c is not worn]
         if subject is None:
             return
+        if (
+            token.tag == "VERB"
+            and singular_noun(subject.noun.split()[-1]) in {"photo", "photograph", "picture", "image", "snapshot"}
+            and verb_lemma(token.word) in {"look", "film", "shoot", "capture", "take", "zoom", "focus"}
+        ):
+            return  # "a photo taken looking down at a street": where the camera looks, no act of the photo's
         if reduced and (
             self.tokens[self.i - 2].word in _FALLING_WEATHER or self.tokens[self.i - 2].word in _WEATHER_NOUNS
         ):
@@ -3036,15 +3054,16 @@ class _Parser:
             self.out.action(subject, token.word, None, "the back")
             return
         if (
-            token.word == "used"
+            (token.word == "used" or (token.tag == "VERB" and verb_lemma(token.word) in {"try", "attempt"}))
             and nxt is not None
             and nxt.word == "to"
             and beyond is not None
             and lexicon.verb_lemmas(beyond.word)
             and beyond.word in lexicon.verb_lemmas(beyond.word)
         ):
-            # "a magnifying glass is being used to zoom in", "the elbow is used to cover the face": what it does is
-            # the verb after "to" ("Is the magnifying glass used?" could not be answered)
+            # "a magnifying glass is being used to zoom in", "the elbow is used to cover the face", "a skateboarder
+            # trying to pull off a trick": what it does is the verb after "to" ("Is the magnifying glass used?",
+            # "Is the skateboarder trying?" could not be answered)
             self.i += 1
             beyond.tag = "VERB"
             return

@@ -584,6 +584,21 @@ _ITS_SLIP = re.compile(
 )
 
 
+# "stands a few feet in front of a tree", "two metres behind the car": how far, no feet or metres in the picture (it
+# asked "Is the sloth standing the feet?")
+_DISTANCE = re.compile(
+    r"(?<!\bon )(?<!\bin )(?<!\bwith )\b(?:a\s+few|a\s+couple\s+of|several|some|many|two|three|four|five|six|ten|twenty|\d+)\s+"
+    r"(?:feet|foot|ft|meters?|metres?|inches|yards?|miles?|kilometers?|kilometres?|km|steps|paces)\s+"
+    r"(?=(?:in\s+front\s+of|behind|away|from|above|below|ahead|apart|off|beneath|under|over|to\s+the)\b)",
+    re.IGNORECASE,
+)
+
+
+# "a photo taken looking down", "a picture taken at night": how the picture was taken, no action of the photo (it
+# asked "Is the photo taking?")
+_PICTURE_TAKEN = re.compile(r"\b(photo|photograph|picture|image|snapshot|shot|selfie)\s+taken\b", re.IGNORECASE)
+
+
 def _done_in_a_medium(match: re.Match[str]) -> str:
     """The medium as the kind of picture it makes: "drawn in charcoal" a charcoal drawing, "painted in oils" an oil
     painting (a wet medium paints, a dry one draws)."""
@@ -633,6 +648,8 @@ def _plain_rewrites(text: str) -> str:
     text = _WRITTEN_ON_IT_IN.sub(r"\1 \2", text)  # "written on it in red paint": written in red paint
     text = _GROWN.sub(lambda m: f"{m.group(1).lower().removesuffix('y')}-grown", text)  # "full grown": full-grown
     text = _PLUS_AND.sub(" and ", text)  # "skyscraper + power station": a skyscraper and a power station
+    text = _DISTANCE.sub("", text)  # "a few feet in front of": in front of
+    text = _PICTURE_TAKEN.sub(r"\1", text)  # "a photo taken at night": a photo at night
     text = _OPTIONS_IN_BRACKETS.sub(" ", text)  # "(white / grey)": options, none of them asked
     text = _KIND_OF_BACK.sub(r"\1-back", text)  # "high back chairs": high-back chairs
     text = _BENT_DOUBLE.sub(r"\1", text)  # "bent double": bent

@@ -430,7 +430,12 @@ def _tag(tokens: list[_Token]) -> None:
             and previous.tag == "COP"
             and word.endswith("ing")
             and (word in _ING_NOUNS or word in _TEXT_VERBS)
-            and (following in {None, ".", ",", ";", "!", "?"} or following in _DETERMINERS)
+            and (
+                following in {None, ".", ",", ";", "!", "?"}
+                or following in _DETERMINERS
+                # "the sun is setting over the sea": where it does it follows (it asked "Is there a setting?")
+                or _match_relation(words, i + 1) is not None
+            )
             and lexicon.verb_lemmas(word)
         ):
             token.tag = (

@@ -1055,6 +1055,10 @@ _GROUNDS = frozenset(_words("floor ground sand snow water ice dirt mud earth car
 
 
 # How several things are arranged ("in a row", "in a circle"): a state of theirs, no thing they are inside
+# What one is "in" that is how one feels or is, not a place: "doubled over in pain", "a girl in tears"
+_FEELINGS_ONE_IS_IN = frozenset(_words("pain agony tears shock awe despair thought prayer horror disbelief panic"))
+
+
 _ARRANGEMENTS = frozenset(_words("row line circle ring column grid pile heap stack cluster semicircle spiral queue"))
 
 
@@ -1171,7 +1175,7 @@ _REFLEXIVES = frozenset(_words("myself yourself himself herself itself ourselves
 _ADDRESSED_VERBS = {
     "at": _GAZE_VERBS | _AIMED_VERBS | frozenset(_words("scream nod")),
     "to": frozenset(_words("listen talk speak whisper sing read pray")),
-    "from": frozenset(_words("hide flee escape emerge drink sip eat")),
+    "from": frozenset(_words("hide flee escape emerge drink sip eat come")),
     # "a tractor about to run over a sunflower", "a man tripping over a cat": done to it, no place above it (it
     # asked "Is the tractor above the sunflower?"); one who jumps or leaps over a thing is above it, and is asked so
     "over": frozenset(_words("run knock tip trip stumble")),
@@ -1613,7 +1617,22 @@ def _is_ing_verb(word: str) -> bool:
 
 def _is_past(word: str) -> bool:
     """A past tense or participle ("contrasted", "painted", "held"): not a noun."""
-    if word in {"held", "sat", "stood", "wore", "worn", "ate", "ran", "hung", "rode", "flew", "drew", "took", "made"}:
+    if word in {
+        "held",
+        "sat",
+        "stood",
+        "wore",
+        "worn",
+        "ate",
+        "ran",
+        "hung",
+        "rode",
+        "flew",
+        "drew",
+        "took",
+        "made",
+        "stuck",
+    }:
         return True
     if word in {"thrown", "drawn", "taken", "broken", "frozen", "fallen", "sunken", "written", "given", "built"}:
         return True
