@@ -3857,7 +3857,7 @@ def test_what_is_not_so_what_a_thing_is_for_and_where_its_text_is(prompt, wanted
         ("set of ten high back dining chairs", "Are there exactly ten dining chairs?", None),
         ("a cat lying on its back on a rug", "Is the cat on the rug?", None),
         # a number with an inch sign is a size, never a count, and opens no quoted text
-        ('two 12" pizzas on a table', "Are there exactly two pizzas?", "Are there exactly 12 pizzas?"),
+        ('two 12" pizzas on a table', "Are there exactly two pizzas?", "Are there exactly twelve pizzas?"),
         ('a sign saying "ROOM 39" on a door', 'Does the sign say "ROOM 39"?', None),
         # a listing's options in brackets: the picture shows at most one, so none is asked
         ("a sofa (white / grey) in a living room", "Is there a sofa?", "Is the sofa white?"),
@@ -3907,16 +3907,16 @@ def test_a_quote_after_a_number_is_what_each_thing_counted_says():
         # full grown, royalty free: one word, or how a picture may be used
         ("a full grown rooster in a yard", "Is the rooster full-grown?", "Is the rooster full?"),
         ("stock footage of a beach, royalty free", "Is the scene a beach?", "Is there a royalty free?"),
-        # a picture's kind, then names in its tags: whose style it is
+        # a picture that names a style, then names in its tags: whose style it is
         (
-            "portrait of a woman, richard schmid, jeremy lipking",
+            "portrait of a woman, oil painting, richard schmid, jeremy lipking",
             "Is the image in the style of richard schmid?",
             "Is there a jeremy?",
         ),
         ("photo of a market, nigiri, sashimi, wasabi", "Is there a sashimi?", None),
     ],
 )
-def test_going_over_or_into_a_machines_doing_and_names_after_a_pictures_kind(prompt, wanted, unwanted):
+def test_going_over_or_into_a_machines_doing_and_names_in_a_styled_pictures_tags(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
 
 
@@ -3997,7 +3997,7 @@ def test_a_verb_right_after_ones_who_can_act_is_theirs(prompt, wanted, unwanted)
         ),
         ("a guitar lacking strings on a stand", "Is there a guitar?", "Are there strings?"),
         # the camera's side of the subject is the picture's, and the subject does what follows
-        ("a rear view of a truck on a highway", "Is the image a rear view?", "Is there a rear view?"),
+        ("a front view of a truck on a highway", "Is the image a front view?", "Is there a front view?"),
         (
             "three quarters front view of a bus turning a corner",
             "Is the image a three-quarter view?",
@@ -4036,4 +4036,29 @@ def test_what_is_missing_the_cameras_side_and_a_medium_tag(prompt, wanted, unwan
     ],
 )
 def test_how_far_how_one_is_and_what_one_tries(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # helper-89's review of this session's rules: ordinary sentences near each rule's shape, read as before
+        ("Draw 3 red apples on a wooden table", "Are there exactly three apples?", None),
+        ("Exactly 2 yellow bananas in a bowl", "Are there exactly two bananas?", None),
+        ("a woman in kimono, holding a fan", "Is the woman wearing the kimono?", "Is the image set in Kimono?"),
+        ("a basket filled with apples sitting on a table", "Is the basket on the table?", "Are the apples sitting?"),
+        ("a mirror behind a girl reflecting the sunset", None, "Is the girl reflecting the sunset?"),
+        ("a tennis player missing the ball", "Is there a ball?", None),
+        ("a car with a rear view mirror and fuzzy dice", None, "Is the image a rear view?"),
+        ("a barbecue grill, charcoal, sausages, tongs", None, "Is the image in a charcoal style?"),
+        ("a desk, sony headphones, a lamp", "Are there sony headphones?", None),
+        ("a poster about whales hanging in a classroom", None, "Are the whales hanging?"),
+        ("a man washes his back window", "Is the man washing the window?", "Is the man washing the back?"),
+        ("a stage with a drum kit (with an AC/DC logo)", "Is there a drum kit?", None),
+        ("a camel with a high back standing in the sand", "Is the camel standing?", "Is there a high-back?"),
+        ('a banner that says "IT\'S BACK" over a door', 'Does the banner say "IT\'S BACK"?', None),
+        ("a sculpture of a bear made with pencils", "Are there pencils?", None),
+    ],
+)
+def test_sentences_near_this_sessions_rules_read_as_before(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)

@@ -24,6 +24,7 @@ from .rewrites import (
     _WORD_HOLDERS,
     _WRITTEN_ON,
     _given_name,
+    _its_slip,
     _stock_tag,
 )
 from .settings import (
@@ -174,8 +175,15 @@ class _Parser:
 
     def __init__(self, prompt: str) -> None:
         self.out = _Reader(prompt)
-        prompt = _ITS_SLIP.sub("its ", prompt)  # "sticking it's head out": its head
-        prompt = _CONTRACTIONS.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", prompt)
+        prompt = _ITS_SLIP.sub(_its_slip, prompt)  # "sticking it's head out": its head
+        prompt = _CONTRACTIONS.sub(
+            lambda m: (
+                m.group(0)  # inside a double-quoted text the words are written as they stand ("IT'S BACK")
+                if m.string[: m.start()].count('"') % 2
+                else f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}"
+            ),
+            prompt,
+        )
         prompt = _LETTER_SHAPE.sub(
             lambda m: f"{m.group(1) or m.group(2)}-shaped", prompt
         )  # "a pool in the shape of the letter S": S-shaped
@@ -825,8 +833,16 @@ class _Parser:
         self.out.checks[:] = [c for c in self.out.checks if not (c["kind"] == "absent" and c["subject"] in wanted)]
         # "a pickup truck missing its wheels", "a guitar lacking strings": what a thing misses is not there, so no
         # check asks for it ("Does the pickup truck have wheels?" asked the opposite); the missing is asked
-        missed = {c["object"] for c in self.out.checks if c["kind"] == "action" and c.get("action") in _MISSING_VERBS}
-        for check in [c for c in self.out.checks if c["kind"] == "entity" and c["subject"] in missed]:
+        # ("a tennis player missing the ball": the ball is there, missed; only a thing's own part is not)
+        missing = [c for c in self.out.checks if c["kind"] == "action" and c.get("action") in _MISSING_VERBS]
+        lacked = {c["object"] for c in missing if c.get("action") == "lack"}
+        missed = {c["object"] for c in missing}
+        for check in [
+            c
+            for c in self.out.checks
+            if c["kind"] == "entity"
+            and (c["subject"] in lacked or (c["subject"] in missed and c["question"].startswith(("Does ", "Do "))))
+        ]:
             self.out.checks = [c for c in self.out.checks if c is not check and c.get("parent") != check["id"]]
         for kind, phrase in self.settings:
             question = (
@@ -1137,6 +1153,13 @@ class _Parser:
         ):
             self.i += 1
         return True
+
+    def _named_after_of_or_with(self, end: int) -> bool:
+        """Is the run of words that ends right before `end` brought in by "of" or "with"?"""
+        j = end - 1
+        while j >= 0 and self.tokens[j].tag == "WORD":
+            j -= 1
+        return j >= 0 and self.tokens[j].word in {"of", "with"}
 
     def _speakers(self, start: int) -> bool:
         """Is the phrase from `start` to here the speaker's or the reader's ("in my hands", "in your palm")?"""
@@ -1926,6 +1949,8 @@ class _Parser:
                         and _unknown_word(nxt_run[0].word)
                         and nxt_run[0].word not in _FABRICS
                         and not _is_wood(nxt_run[0].word)  # "a desk in teakwood" is made of it
+                        # "a woman in kimono", "a knight in chainmail": one who can wear it wears it
+                        and not (subject is not None and _is_animate(subject.noun))
                         and len(nxt_run[0].word) > 3
                         and (after_run is None or after_run.tag in {"PUNCT", "CONJ", "PREP", "STYLEOF"})
                     ):
@@ -2265,6 +2290,9 @@ class _Parser:
                 and self.peek(1) is not None
                 and self.peek(1).tag == "VERB"
                 and _is_ing_verb(self.peek(1).word)
+                # after a thing ("a knife for cutting"), not after a verb ("a monkey reaching for hanging bananas")
+                and self.i > 0
+                and self.tokens[self.i - 1].tag == "WORD"
             ):
                 # "glasses of wine for celebrating", "a knife for cutting bread": what a thing is for, not what it
                 # does (it asked "Are the glasses celebrating?", "Is the knife cutting the bread?"); what it is for
@@ -2893,11 +2921,22 @@ class _Parser:
             and singular_noun(subject.noun.split()[-1]) not in _SELF_MOVING
             # what things do by themselves stays the thing's ("a kite above a boy flying over the beach")
             and verb_lemma(token.word) not in _PROCESS_VERBS
+            # only ones brought in by "of" or "with" ("a statue of a man", "full of pigeons", "filled with kids"):
+            # "a mirror behind a girl reflecting the sunset" is the mirror's reflecting
+            and self._named_after_of_or_with(self.i - 1)
         ):
             # "a library filled with kids reading books", "a square full of pigeons pecking at crumbs": right after
             # ones who can act, the verb is theirs, never the place's (it asked "Is the library reading the books?")
             subject = self.last
-        if token.tag == "VERB" and self.last is not None and self.about_end == self.i - 1:
+        if (
+            token.tag == "VERB"
+            and self.last is not None
+            and self.about_end == self.i - 1
+            # the work itself sits, hangs or lies where it is ("a book about dinosaurs sitting on a bench", "a
+            # poster about whales hanging in a classroom")
+            and verb_lemma(token.word) not in _POSTURE_VERBS
+            and verb_lemma(token.word) not in _PROCESS_VERBS
+        ):
             # "a book about a girl riding a horse", "a poster for a film about a dog chasing a ball": what the work
             # is about does it (it asked "Is the book riding the horse?")
             subject = self.last
@@ -3045,10 +3084,11 @@ class _Parser:
         if (
             token.tag == "VERB"
             and nxt is not None
-            and nxt.word in {"his", "her", "their", "its", "my", "your"}
+            and nxt.word in _POSSESSIVES
             and beyond is not None
             and beyond.word == "back"
-            and (self.peek(2) is None or self.peek(2).word != "of")
+            # "washes his back window", "opens her back door": "back" says which window; "the back of" is a place
+            and (self.peek(2) is None or (self.peek(2).word != "of" and self.peek(2).tag != "WORD"))
         ):
             self.i += 2  # "the person arches their back", "she turns her back": the body's back, read as where
             self.out.action(subject, token.word, None, "the back")
@@ -3213,8 +3253,15 @@ class _Parser:
                 self.i += 1
             for thing in [] if elsewhere else things:
                 self.out.relation(thing, "inside" if full else _PARTICIPLE_RELATIONS[token.word], subject)
-            if things and not elsewhere and self.peek() is not None and self.peek().tag == "VERB":
-                # "a library filled with kids reading books": the verb right after them is theirs
+            if (
+                things
+                and not elsewhere
+                and self.peek() is not None
+                and self.peek().tag == "VERB"
+                and _is_animate(things[-1].noun)
+            ):
+                # "a library filled with kids reading books": the verb right after ones who can act is theirs ("a
+                # basket filled with apples sitting on a table": the basket sits)
                 self.last, self.last_role, self.last_end = things[-1], "object", self.i
             return
         if (
@@ -3337,9 +3384,7 @@ class _Parser:
                 if holder is not None and holder is not subject:
                     self.out.relation(subject, "next to", holder)
                 return
-            joint_at = (
-                2 if self.peek(1) is not None and self.peek(1).word in {"the", "his", "her", "their", "its"} else 1
-            )
+            joint_at = 2 if self.peek(1) is not None and self.peek(1).word in _POSSESSIVES | {"the"} else 1
             joint = self.peek(joint_at)
             if (
                 nxt is not None

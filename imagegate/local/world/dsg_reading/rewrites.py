@@ -510,12 +510,16 @@ _DOORED = re.compile(r"\b(two|three|four|five|2|3|4|5) door (?=[a-z])", re.IGNOR
 # tool the picture was made with, no thing in it (it asked "Is there a palette knife?", "Is the fox painted with a
 # fine brush?"). Only an artist's tool, so "a cake made with strawberries" is read as written.
 _MADE_WITH_A_TOOL = re.compile(
-    r"\s*\b(?:made|done|painted|drawn|sketched|created|rendered|executed|applied)\s+(?:with|using)\s+"
-    r"(?:(?:an?|the|some)\s+)?(?:(?:fine|thick|thin|broad|wide|small|large|big|flat|round|soft|dry|wet|heavy|loose|"
-    r"bold|quick|single|black|white|red|blue|coloured|colored)\s+)?"
+    r"\s*\b(?:(?:painted|drawn|sketched|done|executed)\s+(?:with|using)\s+(?:(?:an?|the|some)\s+)?"
+    r"(?:(?:fine|thick|thin|broad|wide|small|large|big|flat|round|soft|dry|wet|heavy|loose|bold|quick|single|black|"
+    r"white|red|blue|coloured|colored)\s+)?"
     r"(?:palette\s+knife|palette\s+knives|brush(?:es)?|brush\s+strokes?|brushstrokes?|airbrush|pencils?|charcoal|"
     r"crayons?|markers?|felt[- ]tip\s+pens?|ballpoint(?:\s+pens?)?|pens?|ink|chalk|pastels?|stylus|spray\s+paint|"
-    r"fingers?)\b(?!\s+(?:on|in|at)\b)",
+    r"fingers?)"
+    # what a picture may be made or created with that is no material of a thing ("a sculpture made with pencils"
+    # is made of them)
+    r"|(?:made|created|rendered|applied)\s+(?:with|using)\s+(?:(?:an?|the)\s+)?"
+    r"(?:palette\s+knife|palette\s+knives|brush(?:es)?|airbrush|stylus))\b(?!\s+(?:on|in|at)\b)",
     re.IGNORECASE,
 )
 
@@ -555,8 +559,9 @@ _KIND_OF_BACK = re.compile(
 
 
 # "a coffee table (ostuni white mahogany/ nature grey)": a listing's options, one or the other, in brackets; the
-# picture shows at most one, so none is asked (it asked "Is there a nature grey?", "Is the nature grey white?")
-_OPTIONS_IN_BRACKETS = re.compile(r"\([^()/]{1,60}/[^()]{1,60}\)")
+# picture shows at most one, so none is asked (it asked "Is there a nature grey?", "Is the nature grey white?");
+# a slash with no space beside it is part of a name ("an AC/DC logo")
+_OPTIONS_IN_BRACKETS = re.compile(r"\((?![^()]*\bwith\b)[^()/]{1,60}(?:\s/|/\s)[^()/]{1,60}\)")
 
 
 # "the word 'danger' written on them in red spray paint": "on them" is where the text was just said to be; what
@@ -572,8 +577,8 @@ _GROWN = re.compile(r"\b(full|fully|half)\s+grown\b", re.IGNORECASE)
 
 
 # "huge skyscraper + power station": a plus between words joins two things, as "and" (it asked for one
-# "skyscraper power station"); "C++" and "1 + 1" are not between words
-_PLUS_AND = re.compile(r"(?<=[A-Za-z])\s+\+\s+(?=[A-Za-z])")
+# "skyscraper power station"); "C++", "1 + 1" and "x + y = z" are not between words
+_PLUS_AND = re.compile(r"(?<=[A-Za-z]{2})\s+\+\s+(?=[A-Za-z]{2})")
 
 
 # "a polar bear sticking it's head out": "it's" before a body part is "its", the common slip (it was read as "it
@@ -582,6 +587,11 @@ _ITS_SLIP = re.compile(
     r"\bit['’]s\s+(?=(?:head|tail|tongue|paw|paws|wings?|eyes?|ears?|nose|mouth|face|legs?|feet|back|neck|fur|horns?)\b)",
     re.IGNORECASE,
 )
+
+
+def _its_slip(match: re.Match[str]) -> str:
+    """ "its " for "it's " before a body part, outside a double-quoted text ('"IT'S BACK"' is the text as written)."""
+    return match.group(0) if match.string[: match.start()].count('"') % 2 else "its "
 
 
 # "stands a few feet in front of a tree", "two metres behind the car": how far, no feet or metres in the picture (it
@@ -599,11 +609,25 @@ _DISTANCE = re.compile(
 _PICTURE_TAKEN = re.compile(r"\b(photo|photograph|picture|image|snapshot|shot|selfie)\s+taken\b", re.IGNORECASE)
 
 
+# "Portrait of a gecko holding a flag. Charcoal.": a medium said alone as the prompt's last sentence is the kind of
+# picture (in a list, "a barbecue grill, charcoal, sausages" is a thing)
+_LAST_SENTENCE_MEDIUM = re.compile(r"(?<=[.!?])\s*(charcoal|graphite|pencil)\s*\.?\s*$", re.IGNORECASE)
+
+
+def _kind_of_back(match: re.Match[str]) -> str:
+    """ "high-back" before a noun; before a verb's -ing and where it happens ("a camel with a high back standing in
+    the sand") "back" is the camel's back, as written ("dining chairs" are chairs)."""
+    after = re.match(
+        r"\s+([a-z]+ing)\s+(in|on|at|by|near|under|over|beside|behind|next|through|across)\b",
+        match.string[match.end() :],
+    )
+    return match.group(0) if after else f"{match.group(1)}-back"
+
+
 def _done_in_a_medium(match: re.Match[str]) -> str:
     """The medium as the kind of picture it makes: "drawn in charcoal" a charcoal drawing, "painted in oils" an oil
     painting (a wet medium paints, a dry one draws)."""
-    medium = match.group(1).lower()
-    medium = medium[:-1] if medium.endswith("s") and medium not in {"pastels"} else medium.removesuffix("s")
+    medium = match.group(1).lower().removesuffix("s")  # "oils", "watercolours", "pastels": one medium
     wet = medium in {"watercolor", "watercolour", "oil", "gouache", "acrylic", "tempera"}
     return f" , {medium} {'painting' if wet else 'drawing'}"
 
@@ -651,9 +675,10 @@ def _plain_rewrites(text: str) -> str:
     text = _DISTANCE.sub("", text)  # "a few feet in front of": in front of
     text = _PICTURE_TAKEN.sub(r"\1", text)  # "a photo taken at night": a photo at night
     text = _OPTIONS_IN_BRACKETS.sub(" ", text)  # "(white / grey)": options, none of them asked
-    text = _KIND_OF_BACK.sub(r"\1-back", text)  # "high back chairs": high-back chairs
+    text = _KIND_OF_BACK.sub(_kind_of_back, text)  # "high back chairs": high-back chairs
     text = _BENT_DOUBLE.sub(r"\1", text)  # "bent double": bent
     text = _MADE_WITH_A_TOOL.sub(" ", text)  # "painted with a fine brush": how, no brush in the picture
+    text = _LAST_SENTENCE_MEDIUM.sub(lambda m: f" {m.group(1).lower()} drawing.", text)  # ". Charcoal."
     text = _DONE_IN_A_MEDIUM.sub(_done_in_a_medium, text)  # "drawn in charcoal": a charcoal drawing
     text = _SEEN_FROM_THE_AIR.sub(" , aerial view ", text)  # "seen from an airplane": from the air
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]

@@ -51,7 +51,7 @@ _PICTURE_PROPERTY_HEADS_LONGEST_FIRST = tuple(sorted(_PICTURE_PROPERTY_HEADS, ke
 _PICTURE_TOOLS = frozenset(
     _words(
         """
-        canon nikon sony leica hasselblad fujifilm fuji kodak polaroid olympus pentax lumix ilford portra ektachrome
+        canon nikon sony leica hasselblad fujifilm kodak polaroid olympus pentax lumix ilford portra ektachrome
         kodachrome ektar velvia provia cinestill imax arri mamiya zeiss gopro lomography holga contax rolleiflex
         yashica minolta redshift vray keyshot c4d cinema4d
         """
@@ -59,8 +59,11 @@ _PICTURE_TOOLS = frozenset(
 )
 _TOOL_ITEM = re.compile(
     r"(?<=[,;.])\s*(?P<phrase>(?:(?:shot|taken|photographed) (?:on|with) (?:an? )?)?(?:"
-    + "|".join(sorted(_PICTURE_TOOLS))
-    + r")(?: (?!(?:render|rendering|photo|photograph|photos|snapshot|camera|cameras|print|picture)\b)[a-z0-9]+){0,3})"
+    + "|".join([*sorted(_PICTURE_TOOLS), "fuji film", "fuji superia"])  # "Fuji" alone is a mountain too
+    # what may follow the maker is a model's designation: words with a digit, or a maker's model and film words
+    # ("Canon EOS R5", "Kodak Portra 400", "Leica M6"); anything else is a thing ("sony headphones", "Mt. Fuji at
+    # dawn" keep theirs)
+    + r")(?: (?:[a-z]*\d[a-z0-9]*|eos|mark|ii|iii|iv|pro|portra|ektar|gold|tri-x|rebel|alpha|instax|mini|film)){0,3})"
     + r"\s*(?=[,;.]|$)"
 )
 
@@ -83,7 +86,7 @@ _STYLE_ITEM = re.compile(
     r"(?:^|[,;:.])\s*(?P<phrase>trending on [a-z0-9]+(?: [a-z0-9]+)?|(?:[a-z][a-z-]* ){0,2}[a-z]{3,}ism|pre ?- ?[a-z]{4,}"
     r"|(?:[a-z][a-z-]* ){0,2}render(?:ing)?|(?:[a-z0-9][a-z0-9-]* ){0,2}(?:photo|photograph|snapshot|photoshoot|photo shoot)"
     r"|mixed media|screen ?print|silk ?screen(?: print)?|woodcut|linocut|lithograph|collage|gouache"
-    r"|(?:[a-z]+ )?ink wash(?: painting)?|charcoal(?: drawing| sketch)?|graphite(?: drawing| sketch)?"
+    r"|(?:[a-z]+ )?ink wash(?: painting)?|charcoal (?:drawing|sketch)|graphite (?:drawing|sketch)"
     r"|(?:oil|acrylic|ink|watercolou?r|gouache|charcoal|pastel|pencil|graphite|tempera) on (?:canvas|paper|panel|board|linen)"
     r"|(?:[a-z][a-z-]* ){1,3}movement|(?:[a-z][a-z-]*\s+){1,5}style|(?:[a-z0-9][a-z0-9-]* ){1,2}lens)\s*(?=[,;.]|$)"
 )
@@ -108,14 +111,6 @@ _MEDIUM_ON_SUPPORT = re.compile(r"\b(?:oil|acrylic|ink|watercolou?r|gouache|temp
 _CONCRETE_ISMS = frozenset(_words("organism organisms microorganism microorganisms mechanism mechanisms prism prisms"))
 
 
-# A prompt that opens with the kind of picture it is ("portrait of a woman, ...", "an oil painting of ..."): its
-# tags are about a picture
-_A_PICTURE_OF = re.compile(
-    r"^\s*(?:(?:an?|the)\s+)?(?:[a-z]+\s+)?(?:portrait|painting|photo|photograph|illustration|drawing|sketch|render"
-    r"|poster|concept art)\s+of\b"
-)
-
-
 def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
     """Names in a prompt's list of tags ("..., moebius, brom, ian miller, moody colors", "..., Moebius, Greg
     Rutkowski, Zabrocki"): whose style the picture is in (the artists, studios and cameras such prompts name), never
@@ -124,9 +119,9 @@ def _names_in_a_tag_list(text: str, lowered: str, found: list[tuple[int, str, st
     sashimi, wasabi", "macbook, airpods", "chanterelles, morels" are things), and is a name of two or three words
     by its capitals or its words ("Greg Rutkowski", "makoto shinkai"; "viking army" is a thing), or one word
     written with a capital or in a run of such tags with such a name ("moebius, brom, ian miller"); only in a
-    prompt that already names a style or opens with the kind of picture it is ("portrait of a woman, richard schmid,
-    jeremy lipking"): a tag list about a picture."""
-    if not any(kind == "style" for _, kind, _ in found) and not _A_PICTURE_OF.match(lowered):
+    prompt that already names a style (a tag list about a picture; a prompt opening "a photo of" is not enough: "a
+    photo of an indian thali, paneer, dal makhani" lists food)."""
+    if not any(kind == "style" for _, kind, _ in found):
         return []
     items = list(re.finditer(r"(?<=[,;.])\s*(?P<item>[^,;.]*[^,;.\s])\s*(?=[,;.]|$)", lowered))
     candidate = []

@@ -54,6 +54,7 @@ from .words import (
     _POSE_ADVERBS,
     _POSE_COMMANDS,
     _POSSESSION_VERBS,
+    _POSSESSIVES,
     _POSTURE_VERBS,
     _PROCESS_VERBS,
     _RELATION_PHRASES,
@@ -114,8 +115,17 @@ def _join_proper_names(tokens: list[_Token]) -> None:
             and not _is_plural(this.word)
             and colour_name(this.word) is None
             and _attribute_kind(this.word) is None
-            and not (  # "Canon 3 lenses": a count of what follows
-                j + 2 < len(tokens) and _is_plural(tokens[j + 2].word) and lexicon.is_noun(tokens[j + 2].word)
+            # "Canon 3 lenses", "Draw 3 red apples", "Exactly 2 yellow bananas": a word after the number that a
+            # count could be of (a noun, an adjective or a colour before one) makes it a count
+            and not (
+                j + 2 < len(tokens)
+                and tokens[j + 2].word.isalpha()
+                and (
+                    lexicon.is_noun(tokens[j + 2].word)
+                    or lexicon.is_adjective(tokens[j + 2].word)
+                    or colour_name(tokens[j + 2].word) is not None
+                )
+                and not _is_ing_verb(tokens[j + 2].word)  # "the crew of Apollo 11 waving"
             )
         ):
             after.in_name = True
@@ -664,7 +674,7 @@ def _tag(tokens: list[_Token]) -> None:
                 and _is_plural(previous.word)
                 and following in _POSE_ADVERBS
                 and word.isalpha()
-                and word not in {"his", "her", "their", "its", "my", "your", "our"}  # "arches their back": whose
+                and word not in _POSSESSIVES  # "arches their back": whose
                 and colour_name(word) is None
                 and _attribute_kind(word) is None
             )
@@ -673,7 +683,7 @@ def _tag(tokens: list[_Token]) -> None:
                 # verb of the one just named (a noun before "her" would be "turns' her"); it asked "Are there person
                 # arches?"
                 previous is not None
-                and following in {"his", "her", "their", "its"}
+                and following in _POSSESSIVES
                 and word.endswith("s")
                 and len(word) > 3
                 and word.isalpha()

@@ -773,9 +773,11 @@ _TURNING_VERBS = frozenset(_words("turn twist tilt lean point reach bend look fa
 
 # What is not worn, held or carried is not there ("a dog not wearing a collar"); "not chasing a cat" says nothing
 # of the cat, and "not putting a vase on a table" nothing of the vase
-# Verbs that say a thing is not there ("a truck missing its wheels", "a guitar lacking strings")
-_MISSING_VERBS = frozenset(_words("miss lack"))
 _DENIED_HAVING = frozenset(_words("wear hold carry"))
+
+
+# Verbs that say a thing's own part is not there ("a truck missing its wheels", "a guitar lacking strings")
+_MISSING_VERBS = frozenset(_words("miss lack"))
 
 
 # Worn but no garment (general English): "a girl in a white dress and a tiara" wears both
@@ -878,9 +880,9 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     **dict.fromkeys(_words("bird's eye view, birds eye view"), ("style", "Is the image a bird's-eye view?")),
     "side view": ("style", "Is the image a side view?"),
     # the camera's side of the subject ("Three-quarters front view of a red car ...": it asked "Is the front view
-    # coming?" and put the view on the road)
+    # coming?" and put the view on the road); "rear view" and "back view" are left out, as tags match anywhere and
+    # "a rear view mirror" is a thing
     **dict.fromkeys(_words("front view, frontal view"), ("style", "Is the image a front view?")),
-    **dict.fromkeys(_words("rear view, back view"), ("style", "Is the image a rear view?")),
     **dict.fromkeys(
         _words("three quarter view, three quarters view, three quarter front view, three quarters front view"),
         ("style", "Is the image a three-quarter view?"),
