@@ -4062,3 +4062,21 @@ def test_how_far_how_one_is_and_what_one_tries(prompt, wanted, unwanted):
 )
 def test_sentences_near_this_sessions_rules_read_as_before(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a prize is a thing; "award winning" is praise
+        ("a scientist accepting an award", "Is the scientist accepting the award?", "Is the scientist accepting?"),
+        ("an award winning photo of a fox", "Is there a fox?", "Is there an award?"),
+        # a lens tag is the shot, no lens in the picture
+        ("a beach at sunset. Wide-angle lens.", "Is the image a wide-angle shot?", "Is there a lens?"),
+        # "the time of day" names no daytime
+        ("the time of day seems to be in the evening", None, "Is it daytime in the image?"),
+        # "but not" before a last word is a property the thing has not
+        ("the legs are close but not joined.", "Are there legs?", "Is there no joined in the image?"),
+    ],
+)
+def test_a_prize_a_lens_tag_the_time_of_day_and_but_not(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

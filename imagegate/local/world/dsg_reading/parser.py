@@ -2356,7 +2356,15 @@ class _Parser:
                 and negated
                 and self.i >= 2
                 and self.tokens[self.i - 1].word == "not"
-                and self.tokens[self.i - 2].tag == "COP"
+                # "the sky is not blue"; "the legs are close but not joined" (one word, the clause's end: "a red but
+                # not shiny car" names its car)
+                and (
+                    self.tokens[self.i - 2].tag == "COP"
+                    or (
+                        self.tokens[self.i - 2].word in {"but", "yet"}
+                        and (self.peek(1) is None or self.peek(1).tag == "PUNCT")
+                    )
+                )
                 and token.word not in _ARTICLES_AND_POSSESSIVES
                 and token.word not in _DETERMINERS
             ):

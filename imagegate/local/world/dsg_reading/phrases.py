@@ -134,7 +134,12 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
         elif t.word in _QUANTIFIERS:
             at_least = True
         elif (
-            (t.word in QUALITY_WORDS and t.word not in TASTE_WORDS)
+            (
+                t.word in QUALITY_WORDS
+                and t.word not in TASTE_WORDS
+                # "a scientist holding an award": a prize is a thing at the end of its phrase ("award winning" is praise)
+                and not (t.word == "award" and t is words[-1])
+            )
             or t.word in vocab.EMPHASIS_WORDS
             or t.word in {"color", "colour", "colored"}
         ):

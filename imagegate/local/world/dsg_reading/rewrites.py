@@ -674,6 +674,10 @@ def _plain_rewrites(text: str) -> str:
     text = _PLUS_AND.sub(" and ", text)  # "skyscraper + power station": a skyscraper and a power station
     text = _DISTANCE.sub("", text)  # "a few feet in front of": in front of
     text = _PICTURE_TAKEN.sub(r"\1", text)  # "a photo taken at night": a photo at night
+    text = re.sub(
+        r"\baward\s*[-,]?\s*winning\b", " ", text, flags=re.IGNORECASE
+    )  # praise, nothing to see; "an award" is a thing
+    text = re.sub(r"\btime of (?:the )?day\b", "time", text, flags=re.IGNORECASE)  # no day in "the time of day"
     text = _OPTIONS_IN_BRACKETS.sub(" ", text)  # "(white / grey)": options, none of them asked
     text = _KIND_OF_BACK.sub(_kind_of_back, text)  # "high back chairs": high-back chairs
     text = _BENT_DOUBLE.sub(r"\1", text)  # "bent double": bent

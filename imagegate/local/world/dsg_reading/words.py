@@ -891,7 +891,9 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     "closeup": ("style", "Is the image a close-up?"),
     "aerial view": ("style", "Is the image an aerial view?"),
     "top view": ("style", "Is the image a top view?"),
-    "wide angle": ("style", "Is the image a wide-angle shot?"),
+    **dict.fromkeys(
+        _words("wide angle, wide angle lens, wide angle shot"), ("style", "Is the image a wide-angle shot?")
+    ),
     "full body": ("style", "Does the image show the full body?"),
     "stock photo": ("style", "Is the image a stock photo?"),
     "still life": ("style", "Is the image a still life?"),
