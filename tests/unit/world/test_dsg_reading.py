@@ -4047,14 +4047,17 @@ def test_how_far_how_one_is_and_what_one_tries(prompt, wanted, unwanted):
         ("Exactly 2 yellow bananas in a bowl", "Are there exactly two bananas?", None),
         ("a woman in kimono, holding a fan", "Is the woman wearing the kimono?", "Is the image set in Kimono?"),
         ("a basket filled with apples sitting on a table", "Is the basket on the table?", "Are the apples sitting?"),
-        ("a mirror behind a girl reflecting the sunset", None, "Is the girl reflecting the sunset?"),
+        (
+            "a mirror behind a girl reflecting the sunset",
+            "Is the mirror reflecting a sunset?",
+            "Is the girl reflecting a sunset?",
+        ),
         ("a tennis player missing the ball", "Is there a ball?", None),
         ("a car with a rear view mirror and fuzzy dice", None, "Is the image a rear view?"),
         ("a barbecue grill, charcoal, sausages, tongs", None, "Is the image in a charcoal style?"),
         ("a desk, sony headphones, a lamp", "Are there sony headphones?", None),
         ("a poster about whales hanging in a classroom", None, "Are the whales hanging?"),
         ("a man washes his back window", "Is the man washing the window?", "Is the man washing the back?"),
-        ("a stage with a drum kit (with an AC/DC logo)", "Is there a drum kit?", None),
         ("a camel with a high back standing in the sand", "Is the camel standing?", "Is there a high-back?"),
         ('a banner that says "IT\'S BACK" over a door', 'Does the banner say "IT\'S BACK"?', None),
         ("a sculpture of a bear made with pencils", "Are there pencils?", None),
@@ -4080,3 +4083,32 @@ def test_sentences_near_this_sessions_rules_read_as_before(prompt, wanted, unwan
 )
 def test_a_prize_a_lens_tag_the_time_of_day_and_but_not(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # helper-94's review of cb47a4e: sentences near its mends, read right
+        ("a lamp next to a man reading a book", "Is the man reading the book?", "Is the lamp reading the book?"),
+        ("Route 66 sign in the desert", None, "Are there exactly 66 signs?"),
+        ("Boeing 747 landing at an airport", None, "Are there exactly 747 landings?"),
+        ("a chair missing a leg", "Is the chair missing the leg?", "Is there a leg?"),
+        ("a painting about a man standing in the rain", "Is the man standing?", "Is the painting standing?"),
+        ("a poem about a bird flying over the sea", "Is the bird flying?", "Is the poem flying?"),
+        ("some steps in front of a house", "Are the steps in front of the house?", None),
+        ("a baby lifting its two feet off the blanket", "Are there exactly two feet?", None),
+        ("a dog seven feet behind a car", "Is the dog behind the car?", "Are there exactly seven feet?"),
+        ("a photo taken by a drone over a forest", "Is there a forest?", "Is there a drone?"),
+        ("a lamp (brass/copper) on a desk", "Is the lamp on the desk?", "Is the copper made of brass?"),
+        ("a rear view of a truck on a highway", "Is the truck on the highway?", "Is the rear view on the highway?"),
+        ("a cat on a sofa, charcoal sketch", "Is the image a charcoal sketch?", "Is there a charcoal?"),
+        ("a kite stuck in a tree", "Is the kite stuck?", "Is the kite sticking?"),
+    ],
+)
+def test_sentences_near_the_mends_of_cb47a4e(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
+
+
+def test_a_slash_between_capitals_is_a_name_not_options():
+    asked = questions("a stage with a drum kit (AC/DC) and lights")
+    assert [q for q in asked if "ac dc" in q.lower()]

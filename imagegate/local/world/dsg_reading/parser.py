@@ -5,6 +5,8 @@ places and texts in order, and writes what it reads through the _Reader.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from imagegate_service.geometry import DEPTH_PLANES
 
 from .. import lexicon
@@ -108,6 +110,7 @@ from .words import (
     _PEOPLES,
     _PERCEPTION_VERBS,
     _PERSON_ENDINGS,
+    _PHOTO_NOUNS,
     _PICTURES_AND_LIGHTS,
     _PLACEMENT_PARTICIPLES,
     _PLACING_RELATIONS,
@@ -138,6 +141,7 @@ from .words import (
     _WAYS,
     _WEATHER,
     _WEATHER_NOUNS,
+    _WHAT_THINGS_DO,
     _WHEN_NOT_WHERE,
     _WHICH_ONE,
     _WITH_PARTNER_VERBS,
@@ -833,16 +837,17 @@ class _Parser:
         self.out.checks[:] = [c for c in self.out.checks if not (c["kind"] == "absent" and c["subject"] in wanted)]
         # "a pickup truck missing its wheels", "a guitar lacking strings": what a thing misses is not there, so no
         # check asks for it ("Does the pickup truck have wheels?" asked the opposite); the missing is asked
-        # ("a tennis player missing the ball": the ball is there, missed; only a thing's own part is not)
-        missing = [c for c in self.out.checks if c["kind"] == "action" and c.get("action") in _MISSING_VERBS]
-        lacked = {c["object"] for c in missing if c.get("action") == "lack"}
-        missed = {c["object"] for c in missing}
-        for check in [
-            c
+        # ("a tennis player missing the ball": the ball is there, missed; "a chair missing a leg", "a truck missing
+        # its wheels": its own part is not)
+        missed_the = any(verb_lemma(t.word) in _MISSING_VERBS and nxt.word == "the" for t, nxt in pairwise(self.tokens))
+        missed = {
+            c["object"]
             for c in self.out.checks
-            if c["kind"] == "entity"
-            and (c["subject"] in lacked or (c["subject"] in missed and c["question"].startswith(("Does ", "Do "))))
-        ]:
+            if c["kind"] == "action"
+            and c.get("action") in _MISSING_VERBS
+            and not (missed_the and c["action"] == "miss")
+        }
+        for check in [c for c in self.out.checks if c["kind"] == "entity" and c["subject"] in missed]:
             self.out.checks = [c for c in self.out.checks if c is not check and c.get("parent") != check["id"]]
         for kind, phrase in self.settings:
             question = (
@@ -1153,13 +1158,6 @@ class _Parser:
         ):
             self.i += 1
         return True
-
-    def _named_after_of_or_with(self, end: int) -> bool:
-        """Is the run of words that ends right before `end` brought in by "of" or "with"?"""
-        j = end - 1
-        while j >= 0 and self.tokens[j].tag == "WORD":
-            j -= 1
-        return j >= 0 and self.tokens[j].word in {"of", "with"}
 
     def _speakers(self, start: int) -> bool:
         """Is the phrase from `start` to here the speaker's or the reader's ("in my hands", "in your palm")?"""
@@ -2090,9 +2088,7 @@ class _Parser:
                         or not (ahead_place and ahead_place[0].word in _ARTICLES_AND_POSSESSIVES)
                         or (
                             singular_noun(subject.noun.split()[-1]) in _BODY_PARTS | _FACE_AND_HAIR
-                            and not (
-                                ahead_place and ahead_place[0].word in {"his", "her", "their", "its", "my", "your"}
-                            )
+                            and not (ahead_place and ahead_place[0].word in _POSSESSIVES)
                         )
                     ):
                         # "high-fiving across a desk": from one side to the other; "tower across building" (a
@@ -2929,9 +2925,9 @@ class _Parser:
             and singular_noun(subject.noun.split()[-1]) not in _SELF_MOVING
             # what things do by themselves stays the thing's ("a kite above a boy flying over the beach")
             and verb_lemma(token.word) not in _PROCESS_VERBS
-            # only ones brought in by "of" or "with" ("a statue of a man", "full of pigeons", "filled with kids"):
-            # "a mirror behind a girl reflecting the sunset" is the mirror's reflecting
-            and self._named_after_of_or_with(self.i - 1)
+            # what a thing does itself stays the thing's ("a mirror behind a girl reflecting the sunset", "a sign
+            # above a man showing the way"); "a lamp next to a man reading a book": the man reads
+            and verb_lemma(token.word) not in _WHAT_THINGS_DO
         ):
             # "a library filled with kids reading books", "a square full of pigeons pecking at crumbs": right after
             # ones who can act, the verb is theirs, never the place's (it asked "Is the library reading the books?")
@@ -2940,10 +2936,9 @@ class _Parser:
             token.tag == "VERB"
             and self.last is not None
             and self.about_end == self.i - 1
-            # the work itself sits, hangs or lies where it is ("a book about dinosaurs sitting on a bench", "a
-            # poster about whales hanging in a classroom")
-            and verb_lemma(token.word) not in _POSTURE_VERBS
-            and verb_lemma(token.word) not in _PROCESS_VERBS
+            # the work itself sits, hangs, lies or rests where it is ("a book about dinosaurs sitting on a bench", "a
+            # poster about whales hanging in a classroom"; "a painting about a man standing in the rain": he stands)
+            and verb_lemma(token.word) not in {"sit", "hang", "lie", "lean", "rest"}
         ):
             # "a book about a girl riding a horse", "a poster for a film about a dog chasing a ball": what the work
             # is about does it (it asked "Is the book riding the horse?")
@@ -3047,7 +3042,7 @@ class _Parser:
             return
         if (
             token.tag == "VERB"
-            and singular_noun(subject.noun.split()[-1]) in {"photo", "photograph", "picture", "image", "snapshot"}
+            and singular_noun(subject.noun.split()[-1]) in _PHOTO_NOUNS
             and verb_lemma(token.word) in {"look", "film", "shoot", "capture", "take", "zoom", "focus"}
         ):
             return  # "a photo taken looking down at a street": where the camera looks, no act of the photo's

@@ -18,6 +18,7 @@ from .words import (
     _JOINTS,
     _NO_HANDS,
     _NUMBERS,
+    _PHOTO_NOUNS,
     ATTRIBUTE_KINDS,
     _attribute_kind,
     _is_ing_verb,
@@ -560,8 +561,10 @@ _KIND_OF_BACK = re.compile(
 
 # "a coffee table (ostuni white mahogany/ nature grey)": a listing's options, one or the other, in brackets; the
 # picture shows at most one, so none is asked (it asked "Is there a nature grey?", "Is the nature grey white?");
-# a slash with no space beside it is part of a name ("an AC/DC logo")
-_OPTIONS_IN_BRACKETS = re.compile(r"\((?![^()]*\bwith\b)[^()/]{1,60}(?:\s/|/\s)[^()/]{1,60}\)")
+# a slash between capitals with no space beside it is part of a name ("an AC/DC logo")
+_OPTIONS_IN_BRACKETS = re.compile(
+    r"\((?![^()]*\bwith\b)(?:[^()/]{1,60}(?:\s/|/\s)[^()/]{1,60}|\s*[a-z][a-z ]{0,40}/[a-z][a-z ]{0,40})\)"
+)
 
 
 # "the word 'danger' written on them in red spray paint": "on them" is where the text was just said to be; what
@@ -597,16 +600,27 @@ def _its_slip(match: re.Match[str]) -> str:
 # "stands a few feet in front of a tree", "two metres behind the car": how far, no feet or metres in the picture (it
 # asked "Is the sloth standing the feet?")
 _DISTANCE = re.compile(
-    r"(?<!\bon )(?<!\bin )(?<!\bwith )\b(?:a\s+few|a\s+couple\s+of|several|some|many|two|three|four|five|six|ten|twenty|\d+)\s+"
-    r"(?:feet|foot|ft|meters?|metres?|inches|yards?|miles?|kilometers?|kilometres?|km|steps|paces)\s+"
-    r"(?=(?:in\s+front\s+of|behind|away|from|above|below|ahead|apart|off|beneath|under|over|to\s+the)\b)",
+    r"(?<!\bon )(?<!\bin )(?<!\bwith )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bof )"
+    r"\b(?:a\s+few|a\s+couple\s+of|several|\d+|"
+    + "|".join(
+        sorted(
+            (w for w in _NUMBERS if w.isalpha() and w not in {"a", "an", "one", "single", "lone"}),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\s+(?:feet|foot|ft|meters?|metres?|inches|yards?|miles?|kilometers?|kilometres?|km)\s+"
+    r"(?=(?:in\s+front\s+of|behind|away|from|above|below|ahead|apart|beneath|under|over|to\s+the)\b)",
     re.IGNORECASE,
 )
 
 
-# "a photo taken looking down", "a picture taken at night": how the picture was taken, no action of the photo (it
-# asked "Is the photo taking?")
-_PICTURE_TAKEN = re.compile(r"\b(photo|photograph|picture|image|snapshot|shot|selfie)\s+taken\b", re.IGNORECASE)
+# "a photo taken looking down", "a picture taken at night", "a photo taken by a drone": how and by whom the
+# picture was taken, no action of the photo and no one in it (it asked "Is the photo taking?")
+_PICTURE_TAKEN = re.compile(
+    rf"\b({'|'.join(sorted(_PHOTO_NOUNS))})\s+taken\b(?:\s+by\s+(?:(?:an?|the|my|his|her|their)\s+)?[a-z]+)?",
+    re.IGNORECASE,
+)
 
 
 # "Portrait of a gecko holding a flag. Charcoal.": a medium said alone as the prompt's last sentence is the kind of
@@ -622,6 +636,11 @@ def _kind_of_back(match: re.Match[str]) -> str:
         match.string[match.end() :],
     )
     return match.group(0) if after else f"{match.group(1)}-back"
+
+
+# "a rear view of a truck on a highway": the camera behind the subject, no thing called a view (it asked "Is the
+# rear view on the highway?"); the subject is what follows
+_VIEW_FROM_BEHIND = re.compile(r"\b(?:(?:an?|the)\s+)?(?:rear|back)\s+view\s+of\s+", re.IGNORECASE)
 
 
 def _done_in_a_medium(match: re.Match[str]) -> str:
@@ -678,6 +697,7 @@ def _plain_rewrites(text: str) -> str:
         r"\baward\s*[-,]?\s*winning\b", " ", text, flags=re.IGNORECASE
     )  # praise, nothing to see; "an award" is a thing
     text = re.sub(r"\btime of (?:the )?day\b", "time", text, flags=re.IGNORECASE)  # no day in "the time of day"
+    text = _VIEW_FROM_BEHIND.sub(" ", text)  # "a rear view of a truck": a truck, seen from behind
     text = _OPTIONS_IN_BRACKETS.sub(" ", text)  # "(white / grey)": options, none of them asked
     text = _KIND_OF_BACK.sub(_kind_of_back, text)  # "high back chairs": high-back chairs
     text = _BENT_DOUBLE.sub(r"\1", text)  # "bent double": bent

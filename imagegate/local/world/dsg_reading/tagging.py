@@ -82,6 +82,16 @@ from .words import (
 )
 
 
+def _counts_what_follows(tokens: list[_Token], k: int) -> bool:
+    """Is there a plural noun at k, or at k + 1 after a word that describes it (a colour or an adjective)?"""
+
+    def plural_noun(n: int) -> bool:
+        return n < len(tokens) and _is_plural(tokens[n].word) and lexicon.is_noun(tokens[n].word)
+
+    describes = k < len(tokens) and (colour_name(tokens[k].word) is not None or lexicon.is_adjective(tokens[k].word))
+    return plural_noun(k) or (describes and plural_noun(k + 1))
+
+
 def _join_proper_names(tokens: list[_Token]) -> None:
     """ "The Statue of Liberty", "the Tower of London": a name written with capitals around "of" is one name, not
     a statue and a liberty. Only in a prompt written in ordinary case (a prompt in Title Case or capitals
@@ -115,18 +125,10 @@ def _join_proper_names(tokens: list[_Token]) -> None:
             and not _is_plural(this.word)
             and colour_name(this.word) is None
             and _attribute_kind(this.word) is None
-            # "Canon 3 lenses", "Draw 3 red apples", "Exactly 2 yellow bananas": a word after the number that a
-            # count could be of (a noun, an adjective or a colour before one) makes it a count
-            and not (
-                j + 2 < len(tokens)
-                and tokens[j + 2].word.isalpha()
-                and (
-                    lexicon.is_noun(tokens[j + 2].word)
-                    or lexicon.is_adjective(tokens[j + 2].word)
-                    or colour_name(tokens[j + 2].word) is not None
-                )
-                and not _is_ing_verb(tokens[j + 2].word)  # "the crew of Apollo 11 waving"
-            )
+            # "Canon 3 lenses", "Draw 3 red apples", "Exactly 2 yellow bananas": a plural noun after the number,
+            # or a word that describes before one, makes it a count ("Route 66 sign", "a PlayStation 5 controller",
+            # "Boeing 747 landing": which one)
+            and not _counts_what_follows(tokens, j + 2)
         ):
             after.in_name = True
     for j in range(1, len(tokens) - 1):

@@ -776,6 +776,17 @@ _TURNING_VERBS = frozenset(_words("turn twist tilt lean point reach bend look fa
 _DENIED_HAVING = frozenset(_words("wear hold carry"))
 
 
+# A photograph's nouns: what is taken, and looks nowhere itself ("a photo taken looking down")
+_PHOTO_NOUNS = frozenset(_words("photo photograph picture image snapshot shot selfie"))
+
+
+# What a lifeless thing does to what is around it ("a mirror behind a girl reflecting the sunset", "a lamp above
+# a table lighting it"): after a person named later in its phrase, still the thing's
+_WHAT_THINGS_DO = frozenset(
+    _words("reflect show display cast light illuminate frame overlook face cover contain hold support shade block")
+)
+
+
 # Verbs that say a thing's own part is not there ("a truck missing its wheels", "a guitar lacking strings")
 _MISSING_VERBS = frozenset(_words("miss lack"))
 
@@ -838,6 +849,11 @@ _IMAGE_TAGS: dict[str, tuple[str, str]] = {
     ),
     # computer graphics named as a tag ("3d cg", "cgi"): how the picture was made (it asked "Is there a cgi?")
     **dict.fromkeys(_words("cgi, cg, 3d cg, 3d cgi, computer graphics"), ("style", "Is the image computer-generated?")),
+    **{
+        f"{medium} {kind}": ("style", f"Is the image a {medium} {kind}?")
+        for medium in ("charcoal", "pencil", "graphite")
+        for kind in ("sketch", "drawing")
+    },
     "sharp focus": ("style", "Is the image in sharp focus?"),
     "soft focus": ("style", "Is the image in soft focus?"),
     "octane render": ("style", "Does the image look like an Octane render?"),
@@ -1058,11 +1074,11 @@ _STAGES = frozenset(_words("ramp stage court field mat track rink pitch ring bea
 _GROUNDS = frozenset(_words("floor ground sand snow water ice dirt mud earth carpet"))
 
 
-# How several things are arranged ("in a row", "in a circle"): a state of theirs, no thing they are inside
 # What one is "in" that is how one feels or is, not a place: "doubled over in pain", "a girl in tears"
 _FEELINGS_ONE_IS_IN = frozenset(_words("pain agony tears shock awe despair thought prayer horror disbelief panic"))
 
 
+# How several things are arranged ("in a row", "in a circle"): a state of theirs, no thing they are inside
 _ARRANGEMENTS = frozenset(_words("row line circle ring column grid pile heap stack cluster semicircle spiral queue"))
 
 
