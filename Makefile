@@ -17,11 +17,12 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 # clone's `make test`; uv downloads in parallel and keeps its own cache). pip stays in the venv, upgraded: infra/layer.py
 # builds the Lambda layer with it. Bytecode is not compiled at install (uv's default; pip compiled every module of
 # every package, aws_cdk's megabytes included, about 30 s of CPU): a module is compiled the first time it is
-# imported, and only the modules used are.
+# imported, and only the modules used are. uv reads no pip configuration (an index mirror, find-links, constraints
+# in pip.conf or PIP_* variables): where uv cannot install, pip installs as before, with that configuration.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip install --quiet --python $(PY) --upgrade pip -e ".[local,cdk,dev]"
+	$(PY) -m pip install --quiet uv && $(VENV)/bin/uv pip install --quiet --python $(PY) --upgrade pip -e ".[local,cdk,dev]" \
+		|| $(PY) -m pip install --quiet --upgrade pip -e ".[local,cdk,dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
