@@ -4112,3 +4112,42 @@ def test_sentences_near_the_mends_of_cb47a4e(prompt, wanted, unwanted):
 def test_a_slash_between_capitals_is_a_name_not_options():
     asked = questions("a stage with a drum kit (AC/DC) and lights")
     assert [q for q in asked if "ac dc" in q.lower()]
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # helper-99's review of 132c094 and 5738e9d: sentences near their mends, read right
+        ("Draw 1 apple on a plate", "Is there exactly one apple?", None),
+        ("Exactly 3 big red apples in a bowl", "Are there exactly three apples?", None),
+        ("Show 3 sheep in a field", "Are there exactly three sheep?", None),
+        (
+            "a square full of people holding signs",
+            "Are the people holding the signs?",
+            "Is the square holding the signs?",
+        ),
+        ("a statue of a man holding a sword", "Is the man holding the sword?", "Is the statue holding the sword?"),
+        ("a table next to a woman holding a cup", "Is the woman holding the cup?", "Is the table holding the cup?"),
+        ("a letter about a king burning in a fireplace", "Is the letter burning?", "Is the king burning?"),
+        ("a story about a boy lying in the grass", "Is the boy lying?", "Is the story lying?"),
+        ("a pizza with cheese but not tomatoes", "Is there no tomato in the image?", None),
+        (
+            "a photographer holding a wide-angle lens",
+            "Is the photographer holding the lens?",
+            "Is the image a wide-angle shot?",
+        ),
+        (
+            "a sketchbook with a charcoal drawing in it",
+            "Is there a charcoal drawing?",
+            "Is the image a charcoal drawing?",
+        ),
+        ("a shot taken by a river at dawn", "Is the scene a river?", None),
+        ("a bicycle missing the front wheel", "Is the bicycle missing the front wheel?", "Is there a front wheel?"),
+        ("a dancer lifting both feet above the floor", "Are there feet?", None),
+        ("a boat two miles off the coast", "Is there a coast?", "Are there exactly two miles?"),
+        ("a runner with an award, winning a race", "Is the runner winning the race?", "Does the runner have a race?"),
+        ("the hands of a single person holding a basketball", "Are the hands holding the basketball?", None),
+    ],
+)
+def test_sentences_near_the_mends_of_5738e9d(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

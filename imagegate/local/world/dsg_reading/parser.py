@@ -5,8 +5,6 @@ places and texts in order, and writes what it reads through the _Reader.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from imagegate_service.geometry import DEPTH_PLANES
 
 from .. import lexicon
@@ -41,6 +39,7 @@ from .tagging import _tag
 from .tokens import _quotes_after_their_nouns, _said_middle_of, _Token, _tokens
 from .words import (
     _ABSTRACT_NOUNS,
+    _ABSTRACT_WORKS,
     _ACCESSORIES,
     _ACROSS_FROM,
     _ADDRESSED_VERBS,
@@ -101,6 +100,7 @@ from .words import (
     _NOT_LOOKS,
     _NUMBERS,
     _ON_OBJECT_VERBS,
+    _OWN_PARTS,
     _OWN_PLACE_WORDS,
     _PAIR_NOUNS,
     _PARKING_VERBS,
@@ -837,15 +837,14 @@ class _Parser:
         self.out.checks[:] = [c for c in self.out.checks if not (c["kind"] == "absent" and c["subject"] in wanted)]
         # "a pickup truck missing its wheels", "a guitar lacking strings": what a thing misses is not there, so no
         # check asks for it ("Does the pickup truck have wheels?" asked the opposite); the missing is asked
-        # ("a tennis player missing the ball": the ball is there, missed; "a chair missing a leg", "a truck missing
-        # its wheels": its own part is not)
-        missed_the = any(verb_lemma(t.word) in _MISSING_VERBS and nxt.word == "the" for t, nxt in pairwise(self.tokens))
+        # ("a chair missing a leg", "a bicycle missing the front wheel": its own part is not; "a tennis player
+        # missing the ball": the ball is there, missed)
         missed = {
             c["object"]
             for c in self.out.checks
             if c["kind"] == "action"
             and c.get("action") in _MISSING_VERBS
-            and not (missed_the and c["action"] == "miss")
+            and (c["action"] == "lack" or singular_noun(str(c.get("object")).split()[-1]) in _OWN_PARTS)
         }
         for check in [c for c in self.out.checks if c["kind"] == "entity" and c["subject"] in missed]:
             self.out.checks = [c for c in self.out.checks if c is not check and c.get("parent") != check["id"]]
@@ -1158,6 +1157,13 @@ class _Parser:
         ):
             self.i += 1
         return True
+
+    def _named_after_of_or_with(self, end: int) -> bool:
+        """Is the run of words that ends right before `end` brought in by "of" or "with"?"""
+        j = end - 1
+        while j >= 0 and self.tokens[j].tag == "WORD":
+            j -= 1
+        return j >= 0 and self.tokens[j].word in {"of", "with"}
 
     def _speakers(self, start: int) -> bool:
         """Is the phrase from `start` to here the speaker's or the reader's ("in my hands", "in your palm")?"""
@@ -2359,6 +2365,7 @@ class _Parser:
                     or (
                         self.tokens[self.i - 2].word in {"but", "yet"}
                         and (self.peek(1) is None or self.peek(1).tag == "PUNCT")
+                        and not lexicon.is_noun(token.word)  # "cheese but not tomatoes": no tomatoes
                     )
                 )
                 and token.word not in _ARTICLES_AND_POSSESSIVES
@@ -2925,9 +2932,12 @@ class _Parser:
             and singular_noun(subject.noun.split()[-1]) not in _SELF_MOVING
             # what things do by themselves stays the thing's ("a kite above a boy flying over the beach")
             and verb_lemma(token.word) not in _PROCESS_VERBS
-            # what a thing does itself stays the thing's ("a mirror behind a girl reflecting the sunset", "a sign
-            # above a man showing the way"); "a lamp next to a man reading a book": the man reads
-            and verb_lemma(token.word) not in _WHAT_THINGS_DO
+            # what a thing does itself stays the thing's ("a mirror behind a girl reflecting the sunset"), unless the
+            # ones who can act were brought in by "of" or "with" ("a statue of a man holding a sword"); "a lamp next
+            # to a man reading a book": the man reads
+            and (verb_lemma(token.word) not in _WHAT_THINGS_DO or self._named_after_of_or_with(self.i - 1))
+            # a hand does what hands do ("the hands of a person holding a basketball")
+            and singular_noun(subject.noun.split()[-1]) not in _BODY_PARTS
         ):
             # "a library filled with kids reading books", "a square full of pigeons pecking at crumbs": right after
             # ones who can act, the verb is theirs, never the place's (it asked "Is the library reading the books?")
@@ -2936,9 +2946,16 @@ class _Parser:
             token.tag == "VERB"
             and self.last is not None
             and self.about_end == self.i - 1
-            # the work itself sits, hangs, lies or rests where it is ("a book about dinosaurs sitting on a bench", "a
-            # poster about whales hanging in a classroom"; "a painting about a man standing in the rain": he stands)
-            and verb_lemma(token.word) not in {"sit", "hang", "lie", "lean", "rest"}
+            # a book or a poster itself sits, hangs, lies or burns where it is ("a book about dinosaurs sitting on a
+            # bench", "a letter about a king burning in a fireplace"); a story or a poem does nothing ("a story about
+            # a boy lying in the grass"); "a painting about a man standing in the rain": he stands
+            and (
+                singular_noun(subject.noun.split()[-1]) in _ABSTRACT_WORKS
+                or (
+                    verb_lemma(token.word) not in _POSTURE_VERBS - {"stand", "kneel", "crouch", "squat"}
+                    and verb_lemma(token.word) not in {"hang", "burn", "spin", "float", "melt"}
+                )
+            )
         ):
             # "a book about a girl riding a horse", "a poster for a film about a dog chasing a ball": what the work
             # is about does it (it asked "Is the book riding the horse?")

@@ -19,6 +19,7 @@ from .words import (
     _NO_HANDS,
     _NUMBERS,
     _PHOTO_NOUNS,
+    _POSSESSIVES,
     ATTRIBUTE_KINDS,
     _attribute_kind,
     _is_ing_verb,
@@ -600,25 +601,28 @@ def _its_slip(match: re.Match[str]) -> str:
 # "stands a few feet in front of a tree", "two metres behind the car": how far, no feet or metres in the picture (it
 # asked "Is the sloth standing the feet?")
 _DISTANCE = re.compile(
-    r"(?<!\bon )(?<!\bin )(?<!\bwith )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bof )"
-    r"\b(?:a\s+few|a\s+couple\s+of|several|\d+|"
+    ""
+    # not after an owner or a word that makes the number the feet's ("its two feet", "on two feet", "a statue of two
+    # feet", "with one foot off the ground")
+    + "".join(rf"(?<!\b{word} )" for word in sorted(_POSSESSIVES | {"on", "in", "with", "of"}))
+    + r"\b(?:a\s+few|a\s+couple\s+of|several|\d+|"
     + "|".join(
         sorted(
-            (w for w in _NUMBERS if w.isalpha() and w not in {"a", "an", "one", "single", "lone"}),
+            (w for w in _NUMBERS if w.isalpha() and w not in {"a", "an", "one", "single", "lone", "both"}),
             key=len,
             reverse=True,
         )
     )
     + r")\s+(?:feet|foot|ft|meters?|metres?|inches|yards?|miles?|kilometers?|kilometres?|km)\s+"
-    r"(?=(?:in\s+front\s+of|behind|away|from|above|below|ahead|apart|beneath|under|over|to\s+the)\b)",
+    r"(?=(?:in\s+front\s+of|behind|away|from|above|below|ahead|apart|beneath|under|over|off|to\s+the)\b)",
     re.IGNORECASE,
 )
 
 
-# "a photo taken looking down", "a picture taken at night", "a photo taken by a drone": how and by whom the
-# picture was taken, no action of the photo and no one in it (it asked "Is the photo taking?")
+# "a photo taken looking down", "a picture taken at night": how the picture was taken, no action of the photo (it
+# asked "Is the photo taking?"); "taken by" is read as written (what it is taken by may be a place: "by a river")
 _PICTURE_TAKEN = re.compile(
-    rf"\b({'|'.join(sorted(_PHOTO_NOUNS))})\s+taken\b(?:\s+by\s+(?:(?:an?|the|my|his|her|their)\s+)?[a-z]+)?",
+    rf"\b({'|'.join(sorted(_PHOTO_NOUNS))})\s+taken\b(?!\s+by\b)",
     re.IGNORECASE,
 )
 
@@ -694,7 +698,7 @@ def _plain_rewrites(text: str) -> str:
     text = _DISTANCE.sub("", text)  # "a few feet in front of": in front of
     text = _PICTURE_TAKEN.sub(r"\1", text)  # "a photo taken at night": a photo at night
     text = re.sub(
-        r"\baward\s*[-,]?\s*winning\b", " ", text, flags=re.IGNORECASE
+        r"\baward\s*-?\s*winning\b", " ", text, flags=re.IGNORECASE
     )  # praise, nothing to see; "an award" is a thing
     text = re.sub(r"\btime of (?:the )?day\b", "time", text, flags=re.IGNORECASE)  # no day in "the time of day"
     text = _VIEW_FROM_BEHIND.sub(" ", text)  # "a rear view of a truck": a truck, seen from behind

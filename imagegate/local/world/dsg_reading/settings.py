@@ -262,6 +262,15 @@ def _multiword_settings(text: str) -> tuple[str, list[tuple[str, str]]]:
                     continue  # words inside quoted text are the text ("OXYDE NOIR"), not a style
                 if lowered[match.end() :].startswith((" sans", " serif")):
                     continue  # "in comic sans": a typeface's name
+                thing_like = phrase.split()[-1] in {"lens", "drawing", "sketch"} or (
+                    phrase.split()[-1] == "angle" and lowered[match.end() :].lstrip().startswith("lens")
+                )
+                if (
+                    thing_like
+                    and re.search(r"\b(?:a|an|the|his|her|their|its|my)\s+$", lowered[: match.start()])
+                    and not lowered[match.end() :].lstrip().startswith("of ")
+                ):
+                    continue  # "holding a wide angle lens", "a sketchbook with a charcoal drawing in it": things
                 found.append((match.start(), kind, phrase))
                 lowered = lowered[: match.start()] + " " * len(phrase) + lowered[match.end() :]
     tools = [(match.start("phrase"), "blank", match.group("phrase")) for match in _TOOL_ITEM.finditer(lowered)]

@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from .. import lexicon
 from .. import vocabulary as vocab
-from ..concepts import colour_name, verb_lemma
+from ..concepts import QUALITY_WORDS, colour_name, verb_lemma
 from .settings import _SEATS
 from .tokens import _match_place, _match_relation, _one_of_a_pair_used, _Token
 from .words import (
@@ -83,13 +83,12 @@ from .words import (
 
 
 def _counts_what_follows(tokens: list[_Token], k: int) -> bool:
-    """Is there a plural noun at k, or at k + 1 after a word that describes it (a colour or an adjective)?"""
-
-    def plural_noun(n: int) -> bool:
-        return n < len(tokens) and _is_plural(tokens[n].word) and lexicon.is_noun(tokens[n].word)
-
-    describes = k < len(tokens) and (colour_name(tokens[k].word) is not None or lexicon.is_adjective(tokens[k].word))
-    return plural_noun(k) or (describes and plural_noun(k + 1))
+    """Is there a plural noun at k, or after words that describe it (colours or adjectives) from k on?"""
+    while k < len(tokens) and (colour_name(tokens[k].word) is not None or lexicon.is_adjective(tokens[k].word)):
+        if _is_plural(tokens[k].word) and lexicon.is_noun(tokens[k].word):
+            return True
+        k += 1
+    return k < len(tokens) and _is_plural(tokens[k].word) and lexicon.is_noun(tokens[k].word)
 
 
 def _join_proper_names(tokens: list[_Token]) -> None:
@@ -125,10 +124,12 @@ def _join_proper_names(tokens: list[_Token]) -> None:
             and not _is_plural(this.word)
             and colour_name(this.word) is None
             and _attribute_kind(this.word) is None
-            # "Canon 3 lenses", "Draw 3 red apples", "Exactly 2 yellow bananas": a plural noun after the number,
-            # or a word that describes before one, makes it a count ("Route 66 sign", "a PlayStation 5 controller",
-            # "Boeing 747 landing": which one)
+            # "Canon 3 lenses": a plural noun after the number, or words that describe before one, make it a count
+            # ("Route 66 sign", "a PlayStation 5 controller", "Boeing 747 landing": which one)
             and not _counts_what_follows(tokens, j + 2)
+            # "Draw 1 apple", "Exactly 3 fish", "Show 3 sheep": a request or an adverb before a number names nothing
+            and this.word not in QUALITY_WORDS
+            and not lexicon.is_adverb(this.word)
         ):
             after.in_name = True
     for j in range(1, len(tokens) - 1):

@@ -108,6 +108,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _UNQUOTED_TEXT.sub(_quote_unquoted_text, text)
     # "pre - raphaelite", "wind - blown snow": a hyphenated word written with spaces (tokenised text), joined
     text = _SPACED_HYPHEN.sub(lambda m: re.sub(r"\s+-\s+", "-", m.group(0)), text)
+    text = re.sub(r"\baward\s+-\s+winning\b", "award-winning", text, flags=re.IGNORECASE)  # praise, no aside
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
     # "1girl", "2boys": an image-board tag for how many people of a kind (one girl)
     text = re.sub(r"\b([1-9])(girls?|boys?|women|woman|men|man)\b", r"\1 \2", text, flags=re.IGNORECASE)

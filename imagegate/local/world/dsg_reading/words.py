@@ -782,8 +782,25 @@ _PHOTO_NOUNS = frozenset(_words("photo photograph picture image snapshot shot se
 
 # What a lifeless thing does to what is around it ("a mirror behind a girl reflecting the sunset", "a lamp above
 # a table lighting it"): after a person named later in its phrase, still the thing's
-_WHAT_THINGS_DO = frozenset(
-    _words("reflect show display cast light illuminate frame overlook face cover contain hold support shade block")
+_WHAT_THINGS_DO = frozenset(_words("reflect display cast illuminate frame overlook"))
+
+
+# Works that are no object (a story, a song): what they are about does whatever follows ("a story about a boy
+# lying in the grass"); a book, a letter or a poster may itself lie, hang or burn
+_ABSTRACT_WORKS = frozenset(
+    _words("story poem song film movie tale legend myth article essay documentary dream joke speech novel fable")
+)
+
+
+# A thing's own parts, which it can be missing ("a bicycle missing the front wheel", "a chair missing a leg")
+_OWN_PARTS = frozenset(
+    _words(
+        """
+        wheel wheels tire tires tyre tyres leg legs arm arms handle handles lid door doors button buttons key keys
+        page pages string strings wing wings tail ear ears eye eyes tooth teeth piece pieces head hand hands foot
+        feet paw paws horn horns shoe shoes sleeve sleeves window windows roof
+        """
+    )
 )
 
 
