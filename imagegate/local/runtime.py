@@ -232,6 +232,7 @@ class LocalRuntime:
             self._undo.append(make_moto_update_expression_copies_parsed())
             self._undo.append(make_moto_action_names_listed_once())
             self._undo.append(make_moto_stops_keep_their_error_and_cause())
+            self._undo.append(make_moto_numbers_in_exponent_form_added())
             self._patch_lambda_backend()
             self._undo.append(make_moto_lambda_tasks_invoked_directly(self.dispatcher))
             self._patch_execution_start()
@@ -1064,6 +1065,42 @@ def make_moto_update_expression_copies_parsed() -> Callable[[], None]:
     def undo() -> None:
         UpdateExpressionParser.make = original_make  # type: ignore[method-assign]
         validators.deepcopy = original_copy  # type: ignore[attr-defined]
+
+    return undo
+
+
+def make_moto_numbers_in_exponent_form_added() -> Callable[[], None]:
+    """An update expression's "+" and "-" on a number moto itself wrote in exponent form: moto subtracts with
+    Decimal when a number has a "." and with int otherwise, and writes the result with str(Decimal), so a reservation
+    drawn to exactly zero with seven decimals left "0E-7" in the item, and the next "remainingUsd - :amount" raised
+    ValueError inside moto (int("0E-7")): the transaction failed and the stopped run kept its daily reservation
+    (test_a_run_stopped_mid_round_gives_its_daily_reservation_back, seen in a fresh clone under load). DynamoDB
+    takes "0E-7" as the number zero. Here the operands are written out in plain digits before moto's own "+" or
+    "-" (format(Decimal, "f")), which leaves every value and every other operation as moto had it. Returns the undo."""
+    from decimal import Decimal
+
+    from moto.dynamodb.models.dynamo_type import DDBType, DynamoType
+
+    original_add = DynamoType.__dict__["__add__"]
+    original_sub = DynamoType.__dict__["__sub__"]
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, DynamoType) and value.type == DDBType.NUMBER and "e" in str(value.value).lower():
+            return DynamoType({DDBType.NUMBER: format(Decimal(value.value), "f")})
+        return value
+
+    def add(self: Any, other: Any) -> Any:
+        return original_add(plain(self), plain(other))
+
+    def sub(self: Any, other: Any) -> Any:
+        return original_sub(plain(self), plain(other))
+
+    DynamoType.__add__ = add  # type: ignore[method-assign]
+    DynamoType.__sub__ = sub  # type: ignore[method-assign]
+
+    def undo() -> None:
+        DynamoType.__add__ = original_add  # type: ignore[method-assign]
+        DynamoType.__sub__ = original_sub  # type: ignore[method-assign]
 
     return undo
 

@@ -694,3 +694,38 @@ def test_a_finished_executions_threads_leave_motos_thread_list_and_running_ones_
             for thread in (still_running, not_started):
                 if thread in TMP_THREADS:
                     TMP_THREADS.remove(thread)
+
+
+@pytest.mark.parametrize("patched", [True, False])
+def test_a_number_moto_wrote_in_exponent_form_can_be_subtracted_from_again(patched):
+    """Given an item whose number moto's own subtraction left in exponent form ("0E-7": 0.0804250 - 0.0804250),
+    When an update expression subtracts from it again,
+    Then the update succeeds and the number stays zero (without the patch, moto raises inside: int("0E-7"))."""
+    from decimal import Decimal
+
+    import boto3
+    from moto import mock_aws
+
+    from imagegate.local.runtime import make_moto_numbers_in_exponent_form_added
+
+    with mock_aws():
+        undo = make_moto_numbers_in_exponent_form_added() if patched else (lambda: None)
+        try:
+            table = boto3.resource("dynamodb", region_name="us-east-1").create_table(
+                TableName="t",
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+            table.put_item(Item={"pk": "r", "remainingUsd": Decimal("0.0804250")})
+            spend = {"UpdateExpression": "SET remainingUsd = remainingUsd - :a", "Key": {"pk": "r"}}
+            table.update_item(**spend, ExpressionAttributeValues={":a": Decimal("0.0804250")})
+            again = {**spend, "ExpressionAttributeValues": {":a": Decimal("0")}}
+            if patched:
+                table.update_item(**again)
+                assert table.get_item(Key={"pk": "r"})["Item"]["remainingUsd"] == 0
+            else:
+                with pytest.raises(ValueError, match="0E-7"):
+                    table.update_item(**again)
+        finally:
+            undo()
