@@ -729,3 +729,17 @@ def test_a_number_moto_wrote_in_exponent_form_can_be_subtracted_from_again(patch
                     table.update_item(**again)
         finally:
             undo()
+
+
+def test_the_local_runtime_installs_the_exponent_form_arithmetic_and_undoes_it():
+    """Given moto's own number arithmetic, When a LocalRuntime runs, Then "-" on a number in exponent form works,
+    and after it moto's own arithmetic is back (the runtime's patches are undone on exit)."""
+    from moto.dynamodb.models.dynamo_type import DDBType, DynamoType
+
+    from imagegate.local.runtime import LocalRuntime
+
+    moto_sub = DynamoType.__dict__["__sub__"]
+    zero_in_exponent_form = DynamoType({DDBType.NUMBER: "0E-7"})
+    with LocalRuntime(retry_time_scale=0.0, workflows=False):
+        assert (zero_in_exponent_form - DynamoType({DDBType.NUMBER: "0"})).cast_value == 0
+    assert DynamoType.__dict__["__sub__"] is moto_sub
