@@ -23,6 +23,7 @@ from .rewrites import (
     _STOCK_TAG,
     _WORD_HOLDERS,
     _WRITTEN_ON,
+    _contraction,
     _given_name,
     _its_slip,
     _stock_tag,
@@ -180,14 +181,7 @@ class _Parser:
     def __init__(self, prompt: str) -> None:
         self.out = _Reader(prompt)
         prompt = _ITS_SLIP.sub(_its_slip, prompt)  # "sticking it's head out": its head
-        prompt = _CONTRACTIONS.sub(
-            lambda m: (
-                m.group(0)  # inside a double-quoted text the words are written as they stand ("IT'S BACK")
-                if m.string[: m.start()].count('"') % 2
-                else f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}"
-            ),
-            prompt,
-        )
+        prompt = _CONTRACTIONS.sub(_contraction, prompt)  # "he's": he is ("IT'S BACK" quoted stays as written)
         prompt = _LETTER_SHAPE.sub(
             lambda m: f"{m.group(1) or m.group(2)}-shaped", prompt
         )  # "a pool in the shape of the letter S": S-shaped

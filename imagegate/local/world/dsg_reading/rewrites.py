@@ -593,9 +593,22 @@ _ITS_SLIP = re.compile(
 )
 
 
+def _inside_double_quotes(match: re.Match[str]) -> bool:
+    """Is the match inside a double-quoted text of the string it was found in (an odd number of quotes before it)?
+    Rewrites made before the quotes are put aside leave the text as written ('"IT'S BACK"', '"ROOM 39"')."""
+    return match.string[: match.start()].count('"') % 2 == 1
+
+
 def _its_slip(match: re.Match[str]) -> str:
-    """ "its " for "it's " before a body part, outside a double-quoted text ('"IT'S BACK"' is the text as written)."""
-    return match.group(0) if match.string[: match.start()].count('"') % 2 else "its "
+    """ "its " for "it's " before a body part, outside a double-quoted text."""
+    return match.group(0) if _inside_double_quotes(match) else "its "
+
+
+def _contraction(match: re.Match[str]) -> str:
+    """ "he's", "they're": the pronoun and its verb, outside a double-quoted text."""
+    if _inside_double_quotes(match):
+        return match.group(0)
+    return f"{match.group(1)} {'is' if match.group(2).lower() == 's' else 'are'}"
 
 
 # "stands a few feet in front of a tree", "two metres behind the car": how far, no feet or metres in the picture (it
@@ -604,8 +617,10 @@ _DISTANCE = re.compile(
     ""
     # not after an owner or a word that makes the number the feet's ("its two feet", "on two feet", "a statue of two
     # feet", "with one foot off the ground")
+    # (the word boundary first: the look-behinds are tried only where a word starts)
+    + r"\b"
     + "".join(rf"(?<!\b{word} )" for word in sorted(_POSSESSIVES | {"on", "in", "with", "of"}))
-    + r"\b(?:a\s+few|a\s+couple\s+of|several|\d+|"
+    + r"(?:a\s+few|a\s+couple\s+of|several|\d+|"
     + "|".join(
         sorted(
             (w for w in _NUMBERS if w.isalpha() and w not in {"a", "an", "one", "single", "lone", "both"}),
@@ -647,12 +662,25 @@ def _kind_of_back(match: re.Match[str]) -> str:
 _VIEW_FROM_BEHIND = re.compile(r"\b(?:(?:an?|the)\s+)?(?:rear|back)\s+view\s+of\s+", re.IGNORECASE)
 
 
-def _done_in_a_medium(match: re.Match[str]) -> str:
-    """The medium as the kind of picture it makes: "drawn in charcoal" a charcoal drawing, "painted in oils" an oil
-    painting (a wet medium paints, a dry one draws)."""
-    medium = match.group(1).lower().removesuffix("s")  # "oils", "watercolours", "pastels": one medium
+# "an award winning photo", "award-winning", "award - winning": praise, nothing to see ("an award" is a thing)
+_AWARD_WINNING = re.compile(r"\baward\s*-?\s*winning\b", re.IGNORECASE)
+
+
+# "the time of day seems to be the evening": no daytime asked ("Is it daytime in the image?" was)
+_TIME_OF_DAY = re.compile(r"\btime of (?:the )?day\b", re.IGNORECASE)
+
+
+def _medium_picture(medium: str) -> str:
+    """The kind of picture a medium makes: "charcoal" a charcoal drawing, "oils" an oil painting (a wet medium
+    paints, a dry one draws)."""
+    medium = medium.lower().removesuffix("s")  # "oils", "watercolours", "pastels": one medium
     wet = medium in {"watercolor", "watercolour", "oil", "gouache", "acrylic", "tempera"}
-    return f" , {medium} {'painting' if wet else 'drawing'}"
+    return f"{medium} {'painting' if wet else 'drawing'}"
+
+
+def _done_in_a_medium(match: re.Match[str]) -> str:
+    """ "drawn in charcoal": a tag, a charcoal drawing."""
+    return f" , {_medium_picture(match.group(1))}"
 
 
 def _plain_rewrites(text: str) -> str:
@@ -697,16 +725,14 @@ def _plain_rewrites(text: str) -> str:
     text = _PLUS_AND.sub(" and ", text)  # "skyscraper + power station": a skyscraper and a power station
     text = _DISTANCE.sub("", text)  # "a few feet in front of": in front of
     text = _PICTURE_TAKEN.sub(r"\1", text)  # "a photo taken at night": a photo at night
-    text = re.sub(
-        r"\baward\s*-?\s*winning\b", " ", text, flags=re.IGNORECASE
-    )  # praise, nothing to see; "an award" is a thing
-    text = re.sub(r"\btime of (?:the )?day\b", "time", text, flags=re.IGNORECASE)  # no day in "the time of day"
+    text = _AWARD_WINNING.sub(" ", text)  # praise, nothing to see; "an award" is a thing
+    text = _TIME_OF_DAY.sub("time", text)  # no day in "the time of day"
     text = _VIEW_FROM_BEHIND.sub(" ", text)  # "a rear view of a truck": a truck, seen from behind
     text = _OPTIONS_IN_BRACKETS.sub(" ", text)  # "(white / grey)": options, none of them asked
     text = _KIND_OF_BACK.sub(_kind_of_back, text)  # "high back chairs": high-back chairs
     text = _BENT_DOUBLE.sub(r"\1", text)  # "bent double": bent
     text = _MADE_WITH_A_TOOL.sub(" ", text)  # "painted with a fine brush": how, no brush in the picture
-    text = _LAST_SENTENCE_MEDIUM.sub(lambda m: f" {m.group(1).lower()} drawing.", text)  # ". Charcoal."
+    text = _LAST_SENTENCE_MEDIUM.sub(lambda m: f" {_medium_picture(m.group(1))}.", text)  # ". Charcoal."
     text = _DONE_IN_A_MEDIUM.sub(_done_in_a_medium, text)  # "drawn in charcoal": a charcoal drawing
     text = _SEEN_FROM_THE_AIR.sub(" , aerial view ", text)  # "seen from an airplane": from the air
     views = [_VIEW_FROM.get(m.group(1).lower(), f"{m.group(1).lower()} view") for m in _SEEN_FROM.finditer(text)]

@@ -13,6 +13,7 @@ from .. import lexicon
 from ..concepts import colour_name
 from .rewrites import (
     _ABBREVIATION,
+    _AWARD_WINNING,
     _CAPITALS_SAID,
     _HAND_MADE,
     _LETTER_AS_THING,
@@ -26,6 +27,7 @@ from .rewrites import (
     _UNQUOTED_TEXT,
     _UPSIDE_DOWN,
     _WEIGHTS,
+    _inside_double_quotes,
     _plain_rewrites,
     _quote_unquoted_text,
 )
@@ -85,8 +87,7 @@ _INCH_SIGN = re.compile(r'(?<![\w."])(\d+(?:\.\d+)?)"(?=\s+[A-Za-z])')
 
 
 def _inches(match: re.Match[str]) -> str:
-    before = match.string[: match.start()]
-    return match.group(0) if before.count('"') % 2 else " "
+    return match.group(0) if _inside_double_quotes(match) else " "
 
 
 def _tokens(text: str) -> tuple[list[_Token], list[str]]:
@@ -108,7 +109,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _UNQUOTED_TEXT.sub(_quote_unquoted_text, text)
     # "pre - raphaelite", "wind - blown snow": a hyphenated word written with spaces (tokenised text), joined
     text = _SPACED_HYPHEN.sub(lambda m: re.sub(r"\s+-\s+", "-", m.group(0)), text)
-    text = re.sub(r"\baward\s+-\s+winning\b", "award-winning", text, flags=re.IGNORECASE)  # praise, no aside
+    text = _AWARD_WINNING.sub("award-winning", text)  # "award - winning": praise, not an aside
     text = re.sub(r"\s[-\u2013\u2014]+\s", " , ", text)  # "a person - perhaps a lifeguard - on ...": an aside
     # "1girl", "2boys": an image-board tag for how many people of a kind (one girl)
     text = re.sub(r"\b([1-9])(girls?|boys?|women|woman|men|man)\b", r"\1 \2", text, flags=re.IGNORECASE)
