@@ -2119,7 +2119,7 @@ PHRASINGS = [
     ("a Greek marble statue", "Is the statue greek?", "Is there a greek?"),
     ("the night sky over a lake", "Is it night in the image?", "Is the sky night?"),
     ("a high-contrast photo of a dog", "Is the image a high-contrast photo?", "Is there a photo?"),
-    ("a man traveling to a city", "Is the man traveling?", "Is the man travelling?"),
+    ("a man traveling to a city", "Is the man traveling to the city?", "Is the man travelling to the city?"),
     ("a woman sits by a window, painting.", "Is the woman painting?", "Is there a painting?"),
     ("a cat on a chair, painting.", "Is the image a painting?", "Is the cat painting?"),
     ("a statue in bronze", "Is the statue made of bronze?", "Is the statue inside the bronze?"),
@@ -4150,4 +4150,45 @@ def test_a_slash_between_capitals_is_a_name_not_options():
     ],
 )
 def test_sentences_near_the_mends_of_5738e9d(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a verb of going somewhere asks the way it goes: alone ("Is the van going?") nothing in a picture answers it
+        (
+            "a delivery van going up a steep hill",
+            "Is the delivery van going up the hill?",
+            "Is the delivery van going?",
+        ),
+        ("a fox heading toward a barn", "Is the fox heading toward the barn?", "Is the fox heading?"),
+        ("a girl getting out of a canoe", "Is the girl getting out of the canoe?", "Is the girl getting?"),
+        (
+            "a stone path leading to a lighthouse",
+            "Is the path leading to the lighthouse?",
+            "Is the path leading?",
+        ),
+        ("a ferry passes by while gulls circle", "Is the ferry passing by?", "Is the ferry passing?"),
+        ("an old dog that comes home", "Is the dog coming home?", "Is there a home?"),
+        ("ivy growing through a window frame", "Is the ivy growing through the window frame?", "Is the ivy growing?"),
+        # a scene it goes to is still the scene
+        ("a horse coming down the beach", "Is the horse coming down the beach?", "Is the horse coming?"),
+        ("a horse coming down the beach", "Is the scene a beach?", None),
+        # "going to" and a verb is what one means to do: no going to ask, the verb is read
+        ("a man going to paint a fence", "Is the man painting the fence?", "Is the man going?"),
+        # a thing moved: where it is moved is its state ("Is the pie taken?" asked nothing one can see)
+        (
+            "an apple pie being taken out of an oven",
+            "Is the apple pie taken out of the oven?",
+            "Is the apple pie taken?",
+        ),
+        ("a wheelbarrow pushed out", "Is the wheelbarrow pushed out?", "Is the wheelbarrow pushed?"),
+        # a word cut short is no place: the state and the place are read as before
+        ("a leg lifted to just below the hip", "Is the leg lifted?", "Is the leg lifted to just?"),
+        # verbs that are not of going keep their own reading
+        ("a cat sitting on a mat", "Is the cat on the mat?", "Is the cat sitting on the mat?"),
+    ],
+)
+def test_a_verb_of_going_asks_the_way_it_goes(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)

@@ -62,6 +62,7 @@ from .words import (
     _DEFINITE,
     _DENIED_HAVING,
     _DETERMINERS,
+    _DIRECTED_VERBS,
     _DIVIDING,
     _EVENTS,
     _FABRICS,
@@ -97,6 +98,7 @@ from .words import (
     _MEDIUM_PARTICIPLES,
     _MISSING_VERBS,
     _MONTHS_AND_DAYS,
+    _MOVED_VERBS,
     _NO_OBJECT_VERBS,
     _NOT_LOOKS,
     _NUMBERS,
@@ -108,6 +110,9 @@ from .words import (
     _PARTICIPLE_RELATIONS,
     _PARTICLES,
     _PARTITIVES,
+    _PATH_ALONE,
+    _PATH_SECOND_WORDS,
+    _PATH_WORDS,
     _PEOPLES,
     _PERCEPTION_VERBS,
     _PERSON_ENDINGS,
@@ -3070,6 +3075,49 @@ class _Parser:
             # sitting on a chair": the man sits on it, not the shirt)
             self.last, self.last_role = subject, ("subject" if subject is self.topic else "object")
 
+    def _directed(self, token: _Token, subject: _Entity) -> bool:
+        """A verb of going somewhere with the way it goes ("a girl going to a farm", "a car heading toward a tunnel",
+        "a boat goes by", "a man getting out of a taxi"): the way is in the question, which alone asked "Is the boat
+        going?" (nothing in a picture answers it); a thing it goes to is its object, a scene word is left to be read
+        as the scene. False when no way is said (the verb is read as before)."""
+        path = [self.peek().word]
+        j = self.i + 1
+        if j < len(self.tokens) and self.tokens[j].word in _PATH_SECOND_WORDS and path[0] not in _PATH_SECOND_WORDS:
+            path.append(self.tokens[j].word)  # "out of", "away from", "back to"
+            j += 1
+        way = " ".join(path)
+        after = self.tokens[j] if j < len(self.tokens) else None
+        if after is None or after.tag in {"PUNCT", "CONJ", "PREP", "REL", "PLACE"} or after.word in {"as", "while"}:
+            if len(path) > 1 or path[0] not in _PATH_ALONE:
+                return False
+            self.i = j  # "a boat goes by", "the cat comes home": the way alone
+            self.out.action(subject, token.word, None, way, in_picture=False)
+            return True
+        if path == ["to"] and after.tag == "VERB" and verb_lemma(token.word) == "go":
+            return True  # "a man going to paint a fence": what he means to do, read next; no going to ask
+        if after.tag not in {"WORD", "OBJPRON"} or path[0] == "home":
+            return False
+        start = self.i
+        words = []
+        k = j
+        while k < len(self.tokens) and self.tokens[k].tag == "WORD":
+            words.append(self.tokens[k].word)
+            k += 1
+        head = singular_noun(words[-1]) if words else ""
+        if after.tag == "WORD" and (head in vocab.SCENE_WORDS or head in _EVENTS):
+            # "going to a farm", "coming down the beach": where it goes is the scene, read as it is after this
+            place = " ".join(["the", *words[1:]] if words[0] in {"a", "an", "the", "some"} else words)
+            self.out.action(subject, token.word, None, f"{way} {place}", in_picture=False)
+            return True
+        self.i = j
+        obj, _ = self.noun_phrase()
+        if obj is None or obj is subject:
+            self.i = start
+            return False
+        self.out.action(subject, token.word, obj, f"{way} {self.out._ref(obj)}")
+        self.last, self.last_role = obj, "object"
+        return True
+
     def _said_with_its_owner(self) -> bool:
         """Is the noun phrase just before the verb at the cursor said with an owner's "'s" ("a farmer's straw hat
         hanging")?"""
@@ -3181,6 +3229,13 @@ class _Parser:
                     self.last, self.last_role = obj, "object"
                     return
                 self.i = start
+        if (
+            verb_lemma(token.word) in _DIRECTED_VERBS
+            and nxt is not None
+            and nxt.word in _PATH_WORDS
+            and self._directed(token, subject)
+        ):
+            return
         article = 1 if nxt is not None and nxt.word in {"a", "an", "some"} else 0
         shot = self.peek(article)
         if (
@@ -3436,6 +3491,27 @@ class _Parser:
                         # "written in spray paint": what it is written in; "a wall covered in ivy": what covers
                         # it; neither is a thing the subject is inside
                         self.i += 1
+                    return
+            if (
+                nxt is not None
+                and nxt.word in _PATH_WORDS
+                and set(lexicon.verb_lemmas(token.word)) & (_MOVED_VERBS | _DIRECTED_VERBS)
+            ):
+                # "a turkey being taken out of the oven", "a ball thrown over a fence": where it is moved is what
+                # the state says ("Is the turkey taken?" alone asked nothing one can see); the place is read on
+                j = self.i + 1
+                words = [nxt.word]
+                while j < len(self.tokens) and (
+                    self.tokens[j].tag in {"WORD", "ADV"} or self.tokens[j].word in _PATH_SECOND_WORDS
+                ):
+                    words.append(self.tokens[j].word)
+                    j += 1
+                # a place ends the way ("out of the oven"), or the way is one alone ("pushed out"), not a word
+                # cut short ("lifted to just below the waist" is read as a state and a place, as before)
+                ends_in_place = len(words) > 1 and self.tokens[j - 1].tag == "WORD"
+                if ends_in_place or (len(words) == 1 and nxt.word in _PATH_ALONE):
+                    words = ["the" if w in {"a", "an"} else w for w in words]  # "out of an oven": out of the oven
+                    self.out.attribute(subject, f"{token.word} {' '.join(words)}", "state")
                     return
             self.out.attribute(subject, token.word, "state")
             return

@@ -1221,6 +1221,27 @@ _ADDRESSED_VERBS = {
 }
 
 
+# Verbs of going somewhere or leading there (general English): alone they say nothing one can see ("Is the boat
+# going?", "Is the path leading?"), so the way they go is part of the question ("going to a farm", "coming down the
+# beach", "a boat goes by", "a cat comes home", "a vine growing through a fence")
+_DIRECTED_VERBS = frozenset(_words("go come head get lead grow return travel pass"))
+
+
+# Verbs of moving a thing (general English): their participle alone says nothing one can see ("Is the turkey
+# taken?"), where it was moved does ("taken out of the oven", "thrown over a fence")
+_MOVED_VERBS = frozenset(_words("take bring pull push throw toss drag lift carry send"))
+
+
+# The words that say which way such a verb goes, with a place after them or alone ("goes by", "comes home"); the
+# second word of a two-word way ("out of", "away from", "back to", "up to")
+_PATH_WORDS = frozenset(
+    _words("to toward towards into onto through across along past by down up over around from out away back home off")
+)
+_PATH_SECOND_WORDS = frozenset(_words("of from to into onto"))
+# Those that complete the verb with nothing after them ("a boat goes by", "the sun comes up", "going home")
+_PATH_ALONE = frozenset(_words("by past down up over around out away back home off across along through"))
+
+
 # Particles that complete a verb when nothing follows them as their object (general English): "a plane taking
 # off", "friends hanging out at a cafe", "a bird flying away", "turning around" (it asked "Is the plane taking?")
 _PARTICLES = frozenset(_words("off away out back around"))
