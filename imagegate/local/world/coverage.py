@@ -588,10 +588,11 @@ def heldout_table(directory: Path | str = HELDOUT_DIR) -> str:
     """Recall by category and precision of the evaluator's (and the judge's) reading on the held-out checklists:
     dev to dev5 (developers may read their misses; each was scored once before any change made from it: dev3's
     first evaluator score, at 8a5c829, was recall 0.88, precision 0.86; dev4's, at 6c54dff, 0.79 and 0.79; dev5's,
-    at 10d7b92, 0.83 and 0.85), test and test2 (scored only, never read)."""
+    at 10d7b92, 0.83 and 0.85), test to test4 (scored only, never read; test3's and test4's first scores, at
+    b0b82b1 the day they were written: recall 0.81 and 0.84, precision 0.82 and 0.85)."""
     splits = {
         name: load_questions(Path(directory) / f"{name}.csv")
-        for name in ("dev", "dev2", "dev3", "dev4", "dev5", "test", "test2")
+        for name in ("dev", "dev2", "dev3", "dev4", "dev5", "test", "test2", "test3", "test4")
         if (Path(directory) / f"{name}.csv").exists()
     }
     live = readings()

@@ -4192,3 +4192,23 @@ def test_sentences_near_the_mends_of_5738e9d(prompt, wanted, unwanted):
 )
 def test_a_verb_of_going_asks_the_way_it_goes(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # capitalised adjectives right after a noun in lower case are its name: which one, not what it is like
+        ("the tugboat Brave Little on a river", "Is there a tugboat?", "Is the tugboat brave?"),
+        ("our cat Fluffy asleep on a rug", "Is the cat asleep?", "Is the cat fluffy?"),
+        # a name with a noun in it is read as before, whole
+        ("the band Pink Floyd on stage", None, "Is the band pink?"),
+        ("our cat Fluffy asleep on a rug", "Is the cat on the rug?", "Is the cat fluffy?"),
+        # in lower case the same words are what it is like
+        ("a brave little tugboat on a river", "Is the tugboat brave?", None),
+        ("a fluffy cat asleep on a rug", "Is the cat fluffy?", None),
+        # a capitalised colour opening a tag after a comma is still the picture's ("Black and White")
+        ("a cat. Black and white photo", "Is the photo black and white?", None),
+    ],
+)
+def test_a_name_after_a_noun_asks_no_property(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

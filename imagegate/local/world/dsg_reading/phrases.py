@@ -166,6 +166,12 @@ def _phrase(words: list[_Token]) -> _Phrase | None:
             and _attribute_kind(rest[-2].word) is None  # "the geyser Old Faithful" reads as before
         )
     )
+    if any(t.names_thing for t in rest):
+        # "the geyser Old Faithful", "the ship Titanic", "our cat Fluffy asleep": the name after the noun says which
+        # one it is; nothing in a picture shows a geyser old or faithful, so the name asks nothing
+        rest = [t for t in rest if not t.names_thing]
+        if not rest:
+            return None
     trailing: list[_Token] = []
     j = len(rest) - 1
     while j > 0 and (colour_name(rest[j].word) is not None or (rest[j].word == "and" and j < len(rest) - 1)):

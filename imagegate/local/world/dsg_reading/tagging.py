@@ -111,6 +111,41 @@ def _join_proper_names(tokens: list[_Token]) -> None:
             and (colour_name(this.word) is not None or _attribute_kind(this.word) is not None)
         ):
             this.in_name = True
+    j = 1
+    while j < len(tokens):
+        # "the geyser Old Faithful", "the ship Titanic", "our cat Fluffy": capitalised adjectives right after a
+        # word in lower case that is no adjective name the thing it names; they say which one, not what it is like
+        # (it asked "Is the geyser old?"). Only when every capitalised word of the run is an adjective: "the band
+        # Pink Floyd" is a name with a noun in it, read as before
+        end = j
+        while (
+            end < len(tokens)
+            and not tokens[end].opens
+            and tokens[end].raw[:1].isupper()
+            and tokens[end].raw[1:2].islower()
+            and tokens[end].word.isalpha()
+        ):
+            end += 1
+        before = tokens[j - 1]
+        after = tokens[end] if end < len(tokens) else None
+        if (
+            end > j
+            and before.raw[:1].islower()
+            and before.word.isalpha()
+            and before.word not in _DETERMINERS
+            and before.word not in _NUMBERS
+            and (lexicon.is_noun(before.word) or _unknown_word(before.word))
+            and not lexicon.is_adjective(before.word)
+            # the run ends the noun's phrase: "Beautiful women" after another word says what the women are like
+            and (after is None or not lexicon.is_noun(after.word) or after.word.endswith("ing"))
+            and all(
+                _attribute_kind(t.word) is not None or colour_name(t.word) is not None or lexicon.is_adjective(t.word)
+                for t in tokens[j:end]
+            )
+        ):
+            for t in tokens[j:end]:
+                t.names_thing = True
+        j = end + 1
     for j, (this, after) in enumerate(pairwise(tokens)):
         # "beside Flight 19", "a sign for Route 66", "the crew of Apollo 11": a number right after a capitalised
         # word, with no noun after it that it could count, says which one (part of the name), never how many

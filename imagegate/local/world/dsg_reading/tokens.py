@@ -67,6 +67,7 @@ class _Token:
     value: str = ""  # the relation, the place, the quote index
     opens: bool = False  # the first word of a sentence (its capital says nothing of a name)
     in_name: bool = False  # a capitalised adjective inside a name ("Black Sabbath", "Red Square")
+    names_thing: bool = False  # a capitalised adjective naming the thing before it ("the geyser Old Faithful")
 
 
 def _a_place_at_a_time(tokens: list[_Token], n: int) -> bool:
