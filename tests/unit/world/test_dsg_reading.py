@@ -4212,3 +4212,30 @@ def test_a_verb_of_going_asks_the_way_it_goes(prompt, wanted, unwanted):
 )
 def test_a_name_after_a_noun_asks_no_property(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "with" after a thing that holds things puts them on or in it: where it is, which a picture shows
+        ("a workbench with a hammer", "Is the hammer on the workbench?", "Does the workbench have a hammer?"),
+        ("a wicker basket with three kittens", "Are the kittens inside the basket?", "Does the basket have kittens?"),
+        (
+            "a nightstand with a lamp and a clock",
+            "Is the clock on the nightstand?",
+            "Does the nightstand have a clock?",
+        ),
+        # its own parts and what is on its outside are had, not put ("a mug with a chipped handle")
+        ("a mug with a chipped handle", "Does the mug have a handle?", "Is the handle inside the mug?"),
+        ("a jar with a sticker", None, "Is the sticker inside the jar?"),
+        # a person with a table is at it, not on it; a picture of things on a vase is no thing in it
+        ("a table with a waiter", None, "Is the waiter on the table?"),
+        ("a vase with a painting of horses", None, "Are the horses inside the vase?"),
+        # a thing with a place of its own says it ("a pot with a sign on it")
+        ("a clay pot with a sign on it", "Is the sign on the pot?", "Is the sign inside the pot?"),
+        # one that holds no things keeps the having
+        ("a dog with a ball", "Does the dog have a ball?", None),
+    ],
+)
+def test_a_thing_with_things_put_on_or_in_it_asks_where_they_are(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

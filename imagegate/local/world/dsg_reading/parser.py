@@ -829,6 +829,7 @@ class _Parser:
     # -- the pass ---------------------------------------------------------------------------------------------
     def run(self) -> list[dict]:
         self._pass()
+        self.out.place_put_things()
         self.out.tell_apart()
         # "a man without a hat between two women in straw hats": no hat on the man, but hats in the picture; an
         # absent check (none in the whole image) would contradict the prompt, so a thing also asked for is not one
@@ -2150,7 +2151,10 @@ class _Parser:
                 counted = self.peek() is not None and (
                     self.peek().word in _DETERMINERS or self.peek().word in _NUMBERS or self.peek().word in _QUANTIFIERS
                 )  # "walking with an umbrella", not "walking with confidence"
+                had_from = self.i
                 entity, had_phrase = self.noun_phrase()
+                # "a desk with a laptop": put on it, asked so; not "a vase with a painting of toucans" (of a picture)
+                put = token.word == "with" and all(t.word != "of" for t in self.tokens[had_from : self.i])
                 if entity is None and owner is not None and had_phrase is not None:
                     self._look_of(owner, had_phrase)  # "a dress with a floral pattern": the dress is floral
                 if (
@@ -2214,7 +2218,9 @@ class _Parser:
                         self.out.action(owner, "hold", entity)  # "a girl with a red umbrella" holds it
                         self.out.possessions.add(self.out.checks[-1]["id"])
                     elif owner is not None and owner is not entity:
-                        self.out.have(owner, entity)
+                        # "a pot with a sign on it": it has a place of its own, read next
+                        own_place = self.peek() is not None and self.peek().word in _OWN_PLACE_WORDS | {"on"}
+                        self.out.have(owner, entity, put=put and not own_place)
                     carrier, self.last_role = entity, "object"
                     # "relaxed with hands touching": after no noun, "with" opens a clause of its own
                     self.with_end = self.i if token.word == "with" and not absolute else -1
@@ -2441,7 +2447,9 @@ class _Parser:
                             self.out.action(agent, "hold", entity)  # "with a sword and a shield": held
                             self.out.possessions.add(self.out.checks[-1]["id"])
                         elif acted["id"] in self.out.possessions:
-                            self.out.have(agent, entity)  # "with a hat and a cane": the hat worn, the cane had
+                            # "with a hat and a cane": the hat worn, the cane had; "a desk with a laptop and a lamp":
+                            # both put on it
+                            self.out.have(agent, entity, put=acted["id"] in self.out.put_things)
                         else:
                             self.out.action(agent, acted["action"], entity)
                 elif entity is not None:

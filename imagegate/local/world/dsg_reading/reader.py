@@ -24,7 +24,10 @@ from .words import (
     _MEDIUM_NOUNS,
     _MONOCHROME_NOUNS,
     _NUMBER_NAMES,
+    _OWN_OUTSIDE,
+    _OWN_PARTS,
     _PAIR_NOUNS,
+    _PUT_WITH,
     _TIMES_OF_DAY,
     _WHOLE_SCENES,
     _ZERO_PLURALS,
@@ -32,6 +35,7 @@ from .words import (
     _attribute_kind,
     _is_animate,
     _is_clothing,
+    _is_person,
     _is_plural,
     _plural,
     _some,
@@ -93,6 +97,9 @@ class _Reader:
         self.entities: list[_Entity] = []
         self.settings: set[tuple[str, str]] = set()
         self.possessions: set[str] = set()  # ids of the checks `have` made ("with a hat"), not said by a verb
+        # ids of the checks `have` made of a thing put on or in its holder ("a desk with a laptop"): the thing, where
+        # it is (on, inside) and the holder
+        self.put_things: dict[str, tuple[_Entity, str, _Entity]] = {}
         self.made = 0  # checks made so far (removed ones included): the next id
         self.texts: list[str] = []
 
@@ -360,10 +367,11 @@ class _Reader:
             }
         )
 
-    def have(self, owner: _Entity, thing: _Entity) -> None:
+    def have(self, owner: _Entity, thing: _Entity, *, put: bool = False) -> None:
         """ "a man with a hat", "the tower has a clock": the action have (possession; DSG files it under
         relations), asked as English asks it. Someone's garment is worn ("his shirt is red": Is the boy wearing
-        the shirt?)."""
+        the shirt?). `put`: said with "with" and no place of its own, so a thing with a place for things puts it
+        there ("a desk with a laptop": Is the laptop on the desk?)."""
         if _is_animate(owner.noun) and _is_clothing(thing.noun.split()[-1]):
             self.action(owner, "wear", thing)
             self.possessions.add(self.checks[-1]["id"])
@@ -377,6 +385,18 @@ class _Reader:
             # "bent at the elbow with hands resting on the sides", "on the floor with legs forward": the limbs are
             # the person's, said with "with" after where a pose is; no elbow has hands, no floor has legs
             return
+        placed = _PUT_WITH.get(owner_word)
+        if (
+            put
+            and placed is not None
+            and thing_word not in _OWN_PARTS
+            and thing_word not in _OWN_OUTSIDE
+            and not _is_person(thing.noun)  # "a table with another person": at it, not on it
+        ):
+            # "a desk with a laptop": the laptop is on the desk (what the picture shows, and what annotators ask),
+            # not a desk having it; asked so when the reading ends (place_put_things), so that a list after it
+            # ("with a laptop, three cups and a lamp") is read as things had, as before, and put there too
+            self.put_things[f"c{self.made + 1}"] = (thing, placed, owner)
         what = _plural(thing.noun) if thing.plural else _some(thing.noun)
         self.possessions.add(f"c{self.made + 1}")  # the id _add gives it
         self._add(
@@ -390,6 +410,19 @@ class _Reader:
                 _OBJECT_ENTITY: thing.id,
             }
         )
+
+    def place_put_things(self) -> None:
+        """Each having of a thing put on or in its holder, asked as where it is, in its place among the checks
+        ("Does the desk have a laptop?" -> "Is the laptop on the desk?")."""
+        for check_id, (thing, placed, holder) in self.put_things.items():
+            at = next((k for k, c in enumerate(self.checks) if c["id"] == check_id), None)
+            if at is None:
+                continue
+            end = len(self.checks)
+            self.relation(thing, placed, holder)
+            made = self.checks[end:]
+            del self.checks[end:]
+            self.checks[at : at + 1] = made
 
     def relation(self, subject: _Entity, relation: str, obj: _Entity, obj2: _Entity | None = None) -> None:
         if obj is subject or obj2 is subject:

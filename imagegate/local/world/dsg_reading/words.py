@@ -1038,6 +1038,27 @@ _MADE_OF_PARTICIPLES = frozenset(_words("made carved built crafted constructed")
 
 
 # Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
+# Things put on or in another, said with "with" (general English): "a desk with a laptop and three cups" puts the
+# laptop on the desk, "a library with tall bookshelves" the shelves in it, "a bowl with two eggs" the eggs in it;
+# annotators write these as where the thing is (DSG: laptop, desk, on), which a picture shows
+_PUT_WITH = {
+    **{w: "on" for w in _words("table desk counter countertop workbench shelf tray platter plate bed nightstand")},
+    **{w: "inside" for w in _words("room kitchen bedroom bathroom classroom")},
+    **{w: "inside" for w in _words("attic bowl basket box bucket crate jar vase pot mug cup glass bag")},
+}
+# What such a thing has of its own or on its outside, which "with" names without putting it on or in it ("a desk
+# with a drawer", "a jar with a label", "a mug with a logo", "a bed with a headboard", "a patio table with an umbrella": it stands through it)
+_OWN_OUTSIDE = frozenset(
+    _words(
+        """
+        drawer drawers headboard footboard top edge surface side base rim label sticker logo ribbon bow print design
+        decal handle spout lid cap cork pattern finish view window door wall floor ceiling leg legs shelf shelves
+        hole holes crack cracks dent stain sign tag umbrella parasol
+        """
+    )
+)
+
+
 _PARTICIPLE_RELATIONS = {
     "topped": "on",
     "covered": "on",  # "with" only: "a bench covered with tools" (covered in snow is the bench's state)
