@@ -58,7 +58,10 @@ def test_precision_counts_a_check_no_human_question_needs(tmp_path):
 def test_the_held_out_checklists_are_dsg_shaped_and_apart():
     """Every split loads as DSG-1k does, no prompt is in two splits, and none is one of DSG-1k's (they were
     written fresh)."""
-    sizes = {"dev": 50, "test": 50, "dev2": 60, "test2": 60, "dev3": 59, "dev4": 60, "dev5": 60}
+    sizes = {
+        **{"dev": 50, "test": 50, "dev2": 60, "test2": 60, "dev3": 59, "dev4": 60, "dev5": 60},
+        **{"dev6": 50, "dev7": 50, "test3": 50, "test4": 50},
+    }
     prompts = {
         name: {q.prompt for q in coverage.load_questions(coverage.HELDOUT_DIR / f"{name}.csv")} for name in sizes
     }
