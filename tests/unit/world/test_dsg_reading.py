@@ -519,7 +519,11 @@ def test_clauses_joined_by_and_keep_their_own_subjects():
 @pytest.mark.parametrize(
     "prompt, question, wrong",
     [
-        ("A duckling waddles across a path.", "Is the duckling waddling?", "Are there duckling waddles?"),
+        (
+            "A duckling waddles across a path.",
+            "Is the duckling waddling across the path?",
+            "Are there duckling waddles?",
+        ),
         ("a doll with round cheeks small hands", "Are the hands small?", "Are the hands cheeks?"),
         ("a puppy asleep on a rug as well", "Is there a rug?", "Is there a well?"),
         ("a statue gazing left", "Is the statue gazing left?", "Is the statue gazing a left?"),
@@ -1541,7 +1545,7 @@ def test_a_list_item_opening_with_a_participle_and_a_property_is_a_thing_with_th
 
 def test_the_one_wearing_something_does_what_follows_and_a_new_one_who_acts_is_a_subject():
     asked = questions("a creek with a stone bridge and a small girl in a green coat running across the bridge")
-    assert "Is the girl running?" in asked and "Is the coat running?" not in asked
+    assert "Is the girl running across the bridge?" in asked and "Is the coat running across the bridge?" not in asked
     asked = questions("a man holding a mug and a woman in a blue dress")
     assert "Is the man holding the woman?" not in asked and "Is the woman wearing the dress?" in asked
 
@@ -2662,7 +2666,7 @@ def test_which_way_a_verb_goes_is_said_with_it_and_a_preposition_is_not_a_way():
     assert "Is the head facing down?" in questions("the head facing down")
     assert "Is the torso leaning forward?" in questions("the torso is leaning forward, arms down")
     asked = questions("cyclists racing down a mountain road")
-    assert "Are the cyclists racing?" in asked and "Are the cyclists racing down?" not in asked
+    assert "Are the cyclists racing down the mountain road?" in asked and "Are the cyclists racing down?" not in asked
 
 
 def test_a_word_that_shades_a_colour_is_the_colours_not_the_things():
@@ -3896,8 +3900,12 @@ def test_a_quote_after_a_number_is_what_each_thing_counted_says():
             "Is the tractor running over the sunflower?",
             "Is the sunflower field running over the sunflower?",
         ),
-        ("a road with a car driving through a puddle", "Is the car driving?", "Is the road driving?"),
-        ("a man with a bike riding down a hill", "Is the man riding?", None),
+        (
+            "a road with a car driving through a puddle",
+            "Is the car driving through the puddle?",
+            "Is the road driving through the puddle?",
+        ),
+        ("a man with a bike riding down a hill", "Is the man riding down the hill?", None),
         # a text written on a thing, then in a medium: the text is in the medium
         (
             "a wall with the word 'stop' written on it in red spray paint",
@@ -4238,4 +4246,30 @@ def test_a_name_after_a_noun_asks_no_property(prompt, wanted, unwanted):
     ],
 )
 def test_a_thing_with_things_put_on_or_in_it_asks_where_they_are(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # the way a movement goes is asked with its verb, the place by its name (its properties asked apart)
+        (
+            "a hedgehog scurrying across a dusty path",
+            "Is the hedgehog scurrying across the path?",
+            "Is the hedgehog scurrying?",
+        ),
+        ("a canoe drifting past a red lighthouse", "Is the canoe drifting past the lighthouse?", None),
+        (
+            "a goat climbing up a steep cliff",
+            "Is the goat climbing up the cliff?",
+            "Is the goat climbing up the steep cliff?",
+        ),
+        ("a snail crawling along a stalk of celery", "Is the snail crawling along the stalk of celery?", None),
+        ("two kids sledding down a snowy hill", "Are the kids sledding down the hill?", None),
+        # a way with no place after it is said alone, and a how is no place
+        ("a kite soaring up", "Is the kite soaring up?", None),
+        ("a cat with its tail sticking up straight", None, "Is the tail sticking up the straight?"),
+    ],
+)
+def test_the_way_a_movement_goes_is_asked_with_its_verb(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)

@@ -98,6 +98,7 @@ from .words import (
     _MEDIUM_PARTICIPLES,
     _MISSING_VERBS,
     _MONTHS_AND_DAYS,
+    _MOTION_PATHS,
     _MOVED_VERBS,
     _NO_OBJECT_VERBS,
     _NOT_LOOKS,
@@ -3126,6 +3127,39 @@ class _Parser:
         self.last, self.last_role = obj, "object"
         return True
 
+    def _motion_path(self) -> str | None:
+        """The way a movement goes, said after its verb ("a boy stomping through a puddle", "a ladybug crawling along
+        a blade of grass", "skiers racing down a slope"): "through the puddle", asked with the verb ("Is the boy
+        stomping?" alone says little of what the picture shows). Read only: the place is read on as before (a
+        lawn trotted across is still the lawn the beagle is on). None when no way and place follow."""
+        nxt = self.peek()
+        if nxt is None or nxt.word not in _MOTION_PATHS:
+            return None
+        place, j = self._place_named(self.i + 1)
+        if not place:
+            return None
+        if j < len(self.tokens) and self.tokens[j].word == "of":
+            owner, _ = self._place_named(j + 1)
+            article = "the " if j + 1 < len(self.tokens) and self.tokens[j + 1].word in _DETERMINERS else ""
+            if owner:
+                place = f"{place} of {article}{owner}"  # "a blade of grass", "the side of the building"
+        return f"{nxt.word} the {place}"
+
+    def _place_named(self, j: int) -> tuple[str, int]:
+        """The words naming a place from token j, without its article or the properties before its noun ("a
+        muddy puddle": puddle; its mud is asked apart, one property each), and where they end."""
+        words = []
+        while j < len(self.tokens) and self.tokens[j].tag == "WORD":
+            words.append(self.tokens[j].word)
+            j += 1
+        while words and words[0] in _DETERMINERS:
+            words.pop(0)
+        while len(words) > 1 and (colour_name(words[0]) is not None or _attribute_kind(words[0]) is not None):
+            words.pop(0)
+        if words and not (_is_noun_word(words[-1]) or _unknown_word(words[-1])):
+            return "", j  # "buttons sticking up straight": how, not where
+        return " ".join(words), j
+
     def _said_with_its_owner(self) -> bool:
         """Is the noun phrase just before the verb at the cursor said with an owner's "'s" ("a farmer's straw hat
         hanging")?"""
@@ -3623,6 +3657,7 @@ class _Parser:
                 # right leg angling?")
                 self.out.attribute(subject, token.word, "state")
                 return
-            self.out.action(subject, token.word, None, way)
-            if way is not None:
+            path = self._motion_path() if way is None else None
+            self.out.action(subject, token.word, None, way or path, in_picture=path is None)
+            if way is not None or path is not None:
                 self.out.checks[-1].pop("object", None)

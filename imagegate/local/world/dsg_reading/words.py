@@ -1248,6 +1248,12 @@ _ADDRESSED_VERBS = {
 _DIRECTED_VERBS = frozenset(_words("go come head get lead grow return travel pass"))
 
 
+# The ways a movement goes (general English): "stomping through a puddle", "crawling along a branch", "racing down
+# a slope", "walking toward a barn"; said with the verb, not as where the mover is (a static place, "on", "in",
+# "under", is a relation of its own)
+_MOTION_PATHS = frozenset(_words("through along across past toward towards around up down"))
+
+
 # Verbs of moving a thing (general English): their participle alone says nothing one can see ("Is the turkey
 # taken?"), where it was moved does ("taken out of the oven", "thrown over a fence")
 _MOVED_VERBS = frozenset(_words("take bring pull push throw toss drag lift carry send"))
