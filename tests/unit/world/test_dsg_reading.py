@@ -4273,3 +4273,33 @@ def test_a_thing_with_things_put_on_or_in_it_asks_where_they_are(prompt, wanted,
 )
 def test_the_way_a_movement_goes_is_asked_with_its_verb(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # after "where", the clause's subject does what follows a copula
+        (
+            "a garage where a mechanic is fixing a motorbike",
+            "Is the mechanic fixing the motorbike?",
+            "Is the garage fixing the motorbike?",
+        ),
+        ("a lagoon where flamingos are wading", "Are the flamingos wading?", "Is the lagoon wading?"),
+        # a verb after "beside her", "next to them" is the verb of the one before it, not a thing "holds"
+        ("a girl beside her waves a ribbon", "Is the girl waving the ribbon?", "Does the girl have waves?"),
+        ("a dog next to them carries a stick", "Is the dog carrying the stick?", "Are there carries?"),
+        # a thing that holds things does not act: what it holds is on or in it
+        (
+            "a wicker basket holding four apples",
+            "Are the apples inside the basket?",
+            "Is the basket holding the apples?",
+        ),
+        ("a silver tray holding two teacups", "Are the teacups on the tray?", "Is the tray holding the teacups?"),
+        ("a boy holding a tray", "Is the boy holding the tray?", None),
+        # a hood, a cape, a shawl are worn by one who can wear them; a car's hood is not
+        ("a child in a green cape", "Is the child wearing the cape?", "Is the child inside the cape?"),
+        ("a leaf reflected in the hood of a red truck", None, "Is the leaf wearing the hood?"),
+    ],
+)
+def test_where_clauses_pronoun_places_holders_and_worn_hoods(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

@@ -1966,8 +1966,19 @@ class _Parser:
                         place = nxt_run[0].word.capitalize()
                         self.out.setting("scene", nxt_run[0].word, f"Is the image set in {place}?")
                         continue
-                    if nxt_run and _is_clothing(nxt_run[-1].word) and subject is not None:
-                        wearer = self.last if self.last is not None and self.last_end == self.i - 1 else subject
+                    wearer = self.last if self.last is not None and self.last_end == self.i - 1 else subject
+                    if (
+                        nxt_run
+                        and _is_clothing(nxt_run[-1].word)
+                        and wearer is not None
+                        # "a tree reflected in the hood of a car": a car's hood, not worn (after one who can wear
+                        # it, worn: "a man in the uniform of a pilot"; a thing "in a cape" too, dressed as a person)
+                        and (
+                            _is_animate(wearer.noun)
+                            or self.peek(len(nxt_run)) is None
+                            or self.peek(len(nxt_run)).word != "of"
+                        )
+                    ):
                         obj, _ = self.noun_phrase(generic=True)  # "two women in straw hats": the women wear them
                         if obj is not None:
                             self.out.action(wearer, "wear", obj)
@@ -2716,7 +2727,7 @@ class _Parser:
             and lexicon.is_noun(self.tokens[j + 1].word)
             # a verb must follow the noun: "a window from which light pours" (light is its subject, no adjective)
             and j + 2 < len(self.tokens)
-            and self.tokens[j + 2].tag in {"WORD", "VERB"}
+            and self.tokens[j + 2].tag in {"WORD", "VERB", "COP", "AUX"}
         ):
             j += 1  # "a workshop where an old man repairs clocks": the subject's adjectives
         if (
@@ -2737,6 +2748,25 @@ class _Parser:
         verb = j + 1
         if verb >= len(self.tokens) or self.tokens[verb].tag == "JOIN":
             return False
+        if (
+            where
+            and self.tokens[verb].tag in {"COP", "AUX"}
+            and verb + 1 < len(self.tokens)
+            and self.tokens[verb + 1].tag == "VERB"
+        ):
+            # "a classroom where a teacher is pouring a liquid", "a pond where ducks are swimming": the clause's
+            # subject does it (it asked "Is the classroom pouring the liquid?", "Is the pond swimming?")
+            if verb + 2 < len(self.tokens) and self.tokens[verb + 2].tag == "WORD":
+                return self._where_clause(start, verb + 1, self.tokens[verb + 1].word, subject_end=verb)
+            self.i = start
+            subject, _ = self.noun_phrase()
+            if subject is None or self.i != verb:
+                self.i = start
+                return False
+            self.i = verb + 2
+            self.out.action(subject, self.tokens[verb + 1].word, None)
+            self.last = subject  # "where ducks are swimming in circles": said of the ducks
+            return True
         word = self.tokens[verb].word
         lemmas = lexicon.verb_lemmas(word)
         plural_subject = _is_plural(self.tokens[j].word)
@@ -2806,12 +2836,13 @@ class _Parser:
         self.i = after
         return True
 
-    def _where_clause(self, start: int, verb: int, word: str) -> bool:
-        """ "a kitchen where a chef cooks pasta": the clause's subject, its verb and the verb's own object."""
+    def _where_clause(self, start: int, verb: int, word: str, subject_end: int | None = None) -> bool:
+        """ "a kitchen where a chef cooks pasta": the clause's subject, its verb and the verb's own object;
+        `subject_end` where the subject ends when a copula comes before the verb ("where a chef is cooking")."""
         self.tokens[verb].tag = "VERB"
         self.i = start
         subject, _ = self.noun_phrase()
-        if subject is None or self.i != verb:
+        if subject is None or self.i != (verb if subject_end is None else subject_end):
             self.i = start
             return False
         self.i = verb + 1

@@ -275,6 +275,12 @@ class _Reader:
         if lemma_ == "contain" and obj is not None and obj is not entity:
             self.relation(obj, "inside", entity)  # "a glass cube containing a maple leaf": the leaf is inside it
             return
+        placed = _PUT_WITH.get(singular_noun(entity.noun.split()[-1]))
+        if lemma_ in {"hold", "carry", "bear"} and obj is not None and obj is not entity and placed is not None:
+            # "a vase holding sunflowers", "a tray holding three cups": they are in or on it (it asked "Is the vase
+            # holding the sunflowers?"); a thing that holds things does not act
+            self.relation(obj, placed, entity)
+            return
         if lemma_ in {"be", "have", "see", "show", "feature", "depict", "contain", "include"} or (
             lemma_ == "do" and obj is None and not obj_words
         ):  # "doing a trick" is what one does ("do" alone says nothing)

@@ -652,8 +652,13 @@ def _tag(tokens: list[_Token]) -> None:
         elif (
             (
                 previous is not None
-                and previous.tag in {"WORD", "PRON", "RELPRON"}
-                and (previous.word not in _DETERMINERS or previous.tag == "RELPRON")  # "a wall that contains"
+                and previous.tag in {"WORD", "PRON", "RELPRON", "OBJPRON"}
+                and (
+                    previous.word not in _DETERMINERS
+                    or previous.tag == "RELPRON"  # "a wall that contains"
+                    # "a boy beside her holds a kite": "her" ends a place; "her" owning a noun has no article after
+                    or (previous.word == "her" and following in _ARTICLES_AND_POSSESSIVES)
+                )
                 and previous.word not in _NUMBERS
                 and (
                     colour_name(previous.word) is None

@@ -498,7 +498,8 @@ _CLOTHING = frozenset(
         armour scarf glove gloves boots shoes sneakers jeans pants trousers shorts robe gown tuxedo helmet mask
         apron vest cloak kimono bikini swimsuit sunglasses glasses tie jersey blouse overalls parka leggings
         sandals mittens beanie bonnet turban veil sweatshirt raincoat tracksuit headband bandana visor cardigan hoody
-        poncho sari
+        poncho sari hood cape tunic shawl blazer waistcoat corset leotard wetsuit stockings socks slippers loafers
+        earrings necklace bracelet
         """
     )
 )
