@@ -4303,3 +4303,18 @@ def test_the_way_a_movement_goes_is_asked_with_its_verb(prompt, wanted, unwanted
 )
 def test_where_clauses_pronoun_places_holders_and_worn_hoods(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # "hundreds of", "dozens of": many of them, no thing called hundreds
+        ("a lake lit by thousands of lanterns", "Are there lanterns?", "Are there thousands?"),
+        ("dozens of paper cranes hanging from a ceiling", "Are there cranes?", "Are there dozens?"),
+        # a string of things is the things ("a string of beads"); a ball of string is still string
+        ("a string of beads on a table", "Are there beads?", "Is there a string?"),
+        ("a kitten with a ball of string", "Is there a string?", None),
+    ],
+)
+def test_many_said_as_hundreds_and_a_string_of_things(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

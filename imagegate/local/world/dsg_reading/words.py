@@ -1357,7 +1357,7 @@ _SHOTS = frozenset(_words("photo photos picture pictures photograph photographs 
 _PARTITIVES = frozenset(
     _words(
         "piece slice chunk bit sheet strip scrap lump wedge sliver hunk fragment shard loaf scoop clump patch surface "
-        "section roll"
+        "section roll string strand"
     )
 )
 
