@@ -2754,19 +2754,16 @@ class _Parser:
             and verb + 1 < len(self.tokens)
             and self.tokens[verb + 1].tag == "VERB"
         ):
-            # "a classroom where a teacher is pouring a liquid", "a pond where ducks are swimming": the clause's
-            # subject does it (it asked "Is the classroom pouring the liquid?", "Is the pond swimming?")
-            if verb + 2 < len(self.tokens) and self.tokens[verb + 2].tag == "WORD":
-                return self._where_clause(start, verb + 1, self.tokens[verb + 1].word, subject_end=verb)
+            # "a classroom where a teacher is pouring a liquid", "a pond where ducks are swimming", "a field where
+            # boys are playing football": the clause's subject does it (it asked "Is the classroom pouring the
+            # liquid?", "Is the pond swimming?"); its subject read here, the rest read on as any clause with it
             self.i = start
             subject, _ = self.noun_phrase()
             if subject is None or self.i != verb:
                 self.i = start
                 return False
-            self.i = verb + 2
-            self.out.action(subject, self.tokens[verb + 1].word, None)
-            self.last = subject  # "where ducks are swimming in circles": said of the ducks
-            return True
+            self.topic = self.last = subject
+            return False
         word = self.tokens[verb].word
         lemmas = lexicon.verb_lemmas(word)
         plural_subject = _is_plural(self.tokens[j].word)
@@ -2836,13 +2833,12 @@ class _Parser:
         self.i = after
         return True
 
-    def _where_clause(self, start: int, verb: int, word: str, subject_end: int | None = None) -> bool:
-        """ "a kitchen where a chef cooks pasta": the clause's subject, its verb and the verb's own object;
-        `subject_end` where the subject ends when a copula comes before the verb ("where a chef is cooking")."""
+    def _where_clause(self, start: int, verb: int, word: str) -> bool:
+        """ "a kitchen where a chef cooks pasta": the clause's subject, its verb and the verb's own object."""
         self.tokens[verb].tag = "VERB"
         self.i = start
         subject, _ = self.noun_phrase()
-        if subject is None or self.i != (verb if subject_end is None else subject_end):
+        if subject is None or self.i != verb:
             self.i = start
             return False
         self.i = verb + 1

@@ -18,6 +18,7 @@ from ..concepts import verb_lemma
 from .phrases import _Phrase
 from .words import (
     _BODY_PARTS,
+    _CONTAINERS,
     _GROUNDS,
     _MASS_SCENES,
     _MATERIAL_NOUNS,
@@ -275,8 +276,15 @@ class _Reader:
         if lemma_ == "contain" and obj is not None and obj is not entity:
             self.relation(obj, "inside", entity)  # "a glass cube containing a maple leaf": the leaf is inside it
             return
-        placed = _PUT_WITH.get(singular_noun(entity.noun.split()[-1]))
-        if lemma_ in {"hold", "carry", "bear"} and obj is not None and obj is not entity and placed is not None:
+        holder = singular_noun(entity.noun.split()[-1])
+        placed = _PUT_WITH.get(holder) or _CONTAINERS.get(holder)
+        if (
+            lemma_ == "hold"
+            and obj is not None
+            and obj is not entity
+            and placed is not None
+            and singular_noun(obj.noun.split()[-1]) not in _OWN_PARTS | _OWN_OUTSIDE
+        ):
             # "a vase holding sunflowers", "a tray holding three cups": they are in or on it (it asked "Is the vase
             # holding the sunflowers?"); a thing that holds things does not act
             self.relation(obj, placed, entity)
@@ -419,8 +427,17 @@ class _Reader:
 
     def place_put_things(self) -> None:
         """Each having of a thing put on or in its holder, asked as where it is, in its place among the checks
-        ("Does the desk have a laptop?" -> "Is the laptop on the desk?")."""
+        ("Does the desk have a laptop?" -> "Is the laptop on the desk?"). Not when the prompt says where one of a
+        holder's things is ("a table with a dog sitting beside it", "a plate with a fork and a knife beside it"):
+        the having stays, and the place said is asked."""
+        placed_elsewhere = {
+            holder.id
+            for thing, _, holder in self.put_things.values()
+            if any(c["kind"] == "relation" and c.get("parent") == thing.id for c in self.checks)
+        }
         for check_id, (thing, placed, holder) in self.put_things.items():
+            if holder.id in placed_elsewhere:
+                continue
             at = next((k for k, c in enumerate(self.checks) if c["id"] == check_id), None)
             if at is None:
                 continue

@@ -430,10 +430,19 @@ def _semi_joined(match: re.Match[str]) -> str:
 _THE_NTH_ONE = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last) one\b", re.IGNORECASE)
 
 
-# "hundreds of candles", "dozens of balloons", "thousands of stars": many of them (it asked "Are there hundreds?")
+# "hundreds of candles", "dozens of balloons", "thousands of stars": many of them (it asked "Are there hundreds?");
+# not after a number ("three dozens of roses" are 36: how many)
 _HUNDREDS_OF = re.compile(
-    r"\b(?:hundreds|thousands|millions|dozens|scores|tons|loads)\s+(?:and\s+\w+\s+)?of\b", re.IGNORECASE
+    r"\b(?P<before>\w+\s+)?(?:hundreds|thousands|millions|dozens|scores)\s+(?:and\s+\w+\s+)?of\b", re.IGNORECASE
 )
+
+
+def _hundreds_of(match: re.Match[str]) -> str:
+    before = match.group("before") or ""
+    word = before.strip().lower()
+    if word.isdigit() or word in _NUMBERS:
+        return match.group(0)
+    return f"{before}many"
 
 
 _A_LITTLE_MORE = re.compile(r"\ba (?:little|bit|tad)\s+(?=(?:more|less)\s+than\b)", re.IGNORECASE)
@@ -697,7 +706,7 @@ def _plain_rewrites(text: str) -> str:
     text = _COPYRIGHT.sub(" ", text)  # "Stock photo © veralub": who owns the picture, no thing in it
     text = _LICENCE.sub(" ", text)  # "creative commons attribution", "royalty free": how it may be used, no thing
     text = _A_LITTLE_MORE.sub(" ", text)  # "a little more than": how much, no thing called "a little"
-    text = _HUNDREDS_OF.sub("many", text)  # "hundreds of candles": many candles
+    text = _HUNDREDS_OF.sub(_hundreds_of, text)  # "hundreds of candles": many candles
     text = _INCH_MARK.sub(" ", text)  # "a vase 11 quot": eleven inches, not eleven things called "quot"
     text = _DIMENSIONS.sub(" ", text)  # "37 1/2 x 16 1/2 in (95.3 x 42 cm)": a size, not 42 of anything
     text = _EVERYONE.sub(_everyone, text)  # "Everyone is running": they are, the people just named

@@ -91,6 +91,10 @@ def _counts_what_follows(tokens: list[_Token], k: int) -> bool:
     return k < len(tokens) and _is_plural(tokens[k].word) and lexicon.is_noun(tokens[k].word)
 
 
+# Determiners before a known thing that a name may follow ("the ship Titanic", "my dog Lucky")
+_NAMING_DETERMINERS = frozenset({"the", "my", "our", "his", "her", "their", "your"})
+
+
 def _join_proper_names(tokens: list[_Token]) -> None:
     """ "The Statue of Liberty", "the Tower of London": a name written with capitals around "of" is one name, not
     a statue and a liberty. Only in a prompt written in ordinary case (a prompt in Title Case or capitals
@@ -130,6 +134,11 @@ def _join_proper_names(tokens: list[_Token]) -> None:
         after = tokens[end] if end < len(tokens) else None
         if (
             end > j
+            # a name follows a known one: "the geyser Old Faithful", "our cat Fluffy"; after "a" the words are
+            # properties written in capitals ("a puppy Cute and Fluffy", "a mountain lake Beautiful")
+            and j >= 2
+            and tokens[j - 2].word in _NAMING_DETERMINERS
+            and not (after is not None and after.word in {"and", "&"})
             and before.raw[:1].islower()
             and before.word.isalpha()
             and before.word not in _DETERMINERS

@@ -499,7 +499,6 @@ _CLOTHING = frozenset(
         apron vest cloak kimono bikini swimsuit sunglasses glasses tie jersey blouse overalls parka leggings
         sandals mittens beanie bonnet turban veil sweatshirt raincoat tracksuit headband bandana visor cardigan hoody
         poncho sari hood cape tunic shawl blazer waistcoat corset leotard wetsuit stockings socks slippers loafers
-        earrings necklace bracelet
         """
     )
 )
@@ -1038,28 +1037,33 @@ _MAKING_VERBS = frozenset(
 _MADE_OF_PARTICIPLES = frozenset(_words("made carved built crafted constructed"))
 
 
-# Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
-# Things put on or in another, said with "with" (general English): "a desk with a laptop and three cups" puts the
-# laptop on the desk, "a library with tall bookshelves" the shelves in it, "a bowl with two eggs" the eggs in it;
-# annotators write these as where the thing is (DSG: laptop, desk, on), which a picture shows
+# Things put on or in another, said with "with" (general English): "a desk with a laptop" puts the laptop on the
+# desk, "a kitchen with a red kettle" the kettle in it, "a bowl with two eggs" the eggs in it; annotators write these
+# as where the thing is (DSG: laptop, desk, on), which a picture shows. Only holders whose "with" is seldom a part
+# of their own (a cup's saucer, a bag's zipper, a box's lock, a vase's neck: not these)
 _PUT_WITH = {
-    **{w: "on" for w in _words("table desk counter countertop workbench shelf tray platter plate bed nightstand")},
-    **{w: "inside" for w in _words("room kitchen bedroom bathroom classroom")},
-    **{w: "inside" for w in _words("attic bowl basket box bucket crate jar vase pot mug cup glass bag")},
+    **{w: "on" for w in _words("table desk counter countertop workbench shelf tray platter plate")},
+    **{w: "inside" for w in _words("room kitchen bedroom bathroom classroom bowl basket bucket crate")},
 }
-# What such a thing has of its own or on its outside, which "with" names without putting it on or in it ("a desk
-# with a drawer", "a jar with a label", "a mug with a logo", "a bed with a headboard", "a patio table with an umbrella": it stands through it)
-_OWN_OUTSIDE = frozenset(
-    _words(
-        """
-        drawer drawers headboard footboard top edge surface side base rim label sticker logo ribbon bow print design
-        decal handle spout lid cap cork pattern finish view window door wall floor ceiling leg legs shelf shelves
-        hole holes crack cracks dent stain sign tag umbrella parasol
-        """
+# What such a holder has of its own, beside it or on its outside, which "with" names without putting it on or in
+# it (beyond _OWN_PARTS): "a desk with a drawer", "a table with four chairs", "a bowl with a chip in its rim", "a
+# patio table with an umbrella" (it stands through it)
+_OWN_OUTSIDE = (
+    frozenset(
+        _words(
+            """
+            drawer drawers top edge surface side base rim label sticker logo ribbon bow print design decal spout cap
+            pattern finish view wall walls floor ceiling shelf shelves hole holes crack cracks dent stain sign tag
+            umbrella parasol frame trim stem neck
+            """
+        )
     )
+    # furniture stands beside it ("a table with four chairs"), not on it
+    | frozenset(_words("chair stool bench sofa couch armchair table desk nightstand cabinet dresser wardrobe bookcase"))
 )
 
 
+# Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
 _PARTICIPLE_RELATIONS = {
     "topped": "on",
     "covered": "on",  # "with" only: "a bench covered with tools" (covered in snow is the bench's state)
@@ -1243,6 +1247,11 @@ _ADDRESSED_VERBS = {
 }
 
 
+# Particles that complete a verb when nothing follows them as their object (general English): "a plane taking
+# off", "friends hanging out at a cafe", "a bird flying away", "turning around" (it asked "Is the plane taking?")
+_PARTICLES = frozenset(_words("off away out back around"))
+
+
 # Verbs of going somewhere or leading there (general English): alone they say nothing one can see ("Is the boat
 # going?", "Is the path leading?"), so the way they go is part of the question ("going to a farm", "coming down the
 # beach", "a boat goes by", "a cat comes home", "a vine growing through a fence")
@@ -1262,17 +1271,10 @@ _MOVED_VERBS = frozenset(_words("take bring pull push throw toss drag lift carry
 
 # The words that say which way such a verb goes, with a place after them or alone ("goes by", "comes home"); the
 # second word of a two-word way ("out of", "away from", "back to", "up to")
-_PATH_WORDS = frozenset(
-    _words("to toward towards into onto through across along past by down up over around from out away back home off")
-)
+_PATH_WORDS = _MOTION_PATHS | _PARTICLES | frozenset(_words("to into onto over by from home"))
 _PATH_SECOND_WORDS = frozenset(_words("of from to into onto"))
 # Those that complete the verb with nothing after them ("a boat goes by", "the sun comes up", "going home")
 _PATH_ALONE = frozenset(_words("by past down up over around out away back home off across along through"))
-
-
-# Particles that complete a verb when nothing follows them as their object (general English): "a plane taking
-# off", "friends hanging out at a cafe", "a bird flying away", "turning around" (it asked "Is the plane taking?")
-_PARTICLES = frozenset(_words("off away out back around"))
 
 
 # Gatherings (general English): "at" one is where one is ("laughing at a funeral"), not what one laughs at
@@ -1357,7 +1359,7 @@ _SHOTS = frozenset(_words("photo photos picture pictures photograph photographs 
 _PARTITIVES = frozenset(
     _words(
         "piece slice chunk bit sheet strip scrap lump wedge sliver hunk fragment shard loaf scoop clump patch surface "
-        "section roll string strand"
+        "section roll"
     )
 )
 
