@@ -4329,3 +4329,25 @@ def test_where_clauses_pronoun_places_holders_and_worn_hoods(prompt, wanted, unw
 )
 def test_many_said_as_hundreds(prompt, wanted, unwanted):
     assert_reads(prompt, wanted, unwanted)
+
+
+@pytest.mark.parametrize(
+    "prompt, wanted, unwanted",
+    [
+        # a "by" after the places that follow a participle names who did it, when it is one who can act
+        (
+            "a paper boat carried down a stream by a boy",
+            "Is the boy carrying the boat?",
+            "Is the boat next to the boy?",
+        ),
+        ("a pie taken out of an oven by a baker", "Is the baker taking the pie?", "Is the pie next to the baker?"),
+        ("a car parked on a street by a lake", "Is the car next to the lake?", None),
+        ("a cabin built on a hill by the sea", None, "Is the sea building the cabin?"),
+        # one another, each other: what they do to each other, asked so
+        ("two deer facing each other", "Are the deer facing each other?", "Are the deer facing?"),
+        # what one has lost is gone, and asked as lost
+        ("a puppy that just lost its collar", "Has the puppy lost the collar?", "Does the puppy have a collar?"),
+    ],
+)
+def test_passive_agents_reciprocals_and_losses(prompt, wanted, unwanted):
+    assert_reads(prompt, wanted, unwanted)

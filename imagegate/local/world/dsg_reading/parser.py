@@ -226,6 +226,9 @@ class _Parser:
         self.text_props: tuple[list[str], list[tuple[str, str]]] | None = None
         # a fronted place set aside while a participle says more of one listed thing, taken up at the next comma
         self.fronted_paused: tuple[str, str, _Entity | None] | None = None
+        # the last participle said of a thing, as (the thing, the verb, where it was said): a "by" later in its
+        # clause names who did it ("a rabbit held up in the air by a girl", "a cake taken out of an oven by a chef")
+        self.passive: tuple[_Entity, str, int] | None = None
         self.text_free = False  # the text noun opens its own item: the quote is no other thing's
         self.relating: _Entity | None = None  # the subject of the relation whose object is being read
         self.relation_word: str | None = None  # that relation ("above": a scene word after it is a thing)
@@ -845,7 +848,7 @@ class _Parser:
             for c in self.out.checks
             if c["kind"] == "action"
             and c.get("action") in _MISSING_VERBS
-            and (c["action"] == "lack" or singular_noun(str(c.get("object")).split()[-1]) in _OWN_PARTS)
+            and (c["action"] in {"lack", "lose"} or singular_noun(str(c.get("object")).split()[-1]) in _OWN_PARTS)
         }
         for check in [c for c in self.out.checks if c["kind"] == "entity" and c["subject"] in missed]:
             self.out.checks = [c for c in self.out.checks if c is not check and c.get("parent") != check["id"]]
@@ -1747,6 +1750,8 @@ class _Parser:
                 # the word 'STOP' on a pole" still puts the sign on a pole
                 self.i += 1
                 self.noun_phrase()
+                continue
+            if tag == "REL" and token.word == "by" and self._agent_of_passive():
                 continue
             if tag == "REL" and self._trailing_relation(token):
                 continue
@@ -3187,6 +3192,36 @@ class _Parser:
             return "", j  # "buttons sticking up straight": how, not where
         return " ".join(words), j
 
+    def _agent_of_passive(self) -> bool:
+        """ "a rabbit held up in the air by a girl", "a cake taken out of an oven by a chef": a "by" after places
+        that follow a participle, in its clause, names who did it (it asked "Is the rabbit next to the girl?"),
+        when one is named with an article or a number ("by a chef", not "by Banksy", a maker's name, nor "by
+        the window" after a verb of leaving or parking, a place). The cursor is on "by"."""
+        if self.passive is None:
+            return False
+        thing, lemma_, at = self.passive
+        between = self.tokens[at + 1 : self.i]
+        if (
+            not between
+            or any(t.tag in {"PUNCT", "CONJ", "VERB", "PAST", "COP", "AUX", "RELPRON"} for t in between)
+            or lemma_ in _PARKING_VERBS
+            # "a portrait painted in oils by an old master": the maker of a picture is not in it
+            or (lemma_ in _MAKING_VERBS and thing.noun.split()[-1] in _IMAGE_NOUNS | _ART_NOUNS | _MEDIUM_NOUNS)
+        ):
+            return False
+        run = [t for t in self.tokens[self.i + 1 : self.i + 6] if t.tag == "WORD"]
+        if not run or run[0].word not in _DETERMINERS | set(_NUMBERS) or self.tokens[self.i + 1].tag != "WORD":
+            return False
+        start = self.i
+        self.i += 1
+        agent, _ = self.noun_phrase()
+        if agent is None or agent is thing or not (_is_animate(agent.noun) or _is_person(agent.noun)):
+            self.i = start
+            return False
+        self.out.action(agent, lemma_, thing)
+        self.passive = None
+        return True
+
     def _said_with_its_owner(self) -> bool:
         """Is the noun phrase just before the verb at the cursor said with an owner's "'s" ("a farmer's straw hat
         hanging")?"""
@@ -3201,6 +3236,9 @@ class _Parser:
         """What follows a verb: the thing acted on, a state and its complement, a material, a placed thing."""
         nxt = self.peek()
         beyond = self.peek(1)
+        if token.tag == "PAST":
+            lemma_ = next(iter(lexicon.verb_lemmas(token.word)), None) or verb_lemma(token.word)
+            self.passive = (subject, lemma_, self.i - 1) if lemma_ not in {"be", "have"} else None
         if (
             token.tag == "VERB"
             and nxt is not None
@@ -3237,6 +3275,18 @@ class _Parser:
             # "Is the skateboarder trying?" could not be answered)
             self.i += 1
             beyond.tag = "VERB"
+            return
+        if (
+            token.tag == "VERB"
+            and nxt is not None
+            and nxt.word in {"each", "one"}
+            and beyond is not None
+            and beyond.word in {"other", "another"}
+        ):
+            self.i += (
+                2  # "two people facing each other": what they do to one another (it asked "Are the people facing?")
+            )
+            self.out.action(subject, token.word, None, f"{nxt.word} {beyond.word}", in_picture=False)
             return
         if token.tag == "VERB" and nxt is not None and nxt.word in _REFLEXIVES:
             self.i += 1  # "a robot repairing itself": what it acts on is its own self, no other thing to look for

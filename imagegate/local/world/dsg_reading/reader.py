@@ -311,6 +311,10 @@ class _Reader:
         ):
             ing = f"{doubled}ing"  # "propelled", "controlled": the consonant doubles in -ing too
         question = f"{self._be(entity)} {self._ref(entity)} {ing}{' ' + target if target else ''}?"
+        if lemma_ == "lose" and target:
+            # "a lizard that just lost its tail": what it has lost is gone ("Is the lizard losing the tail?" asked
+            # a loss in progress)
+            question = f"{'Have' if entity.plural else 'Has'} {self._ref(entity)} lost {target}?"
         self._add(
             {
                 "kind": "action",
