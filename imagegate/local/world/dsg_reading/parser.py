@@ -129,6 +129,7 @@ from .words import (
     _PUTTING_VERBS,
     _QUANTIFIERS,
     _REFLEXIVES,
+    _RIDDEN,
     _SAME_PARTICIPLE_VERBS,
     _SAYING_ONLY_WHERE,
     _SELF_MOVING,
@@ -2236,8 +2237,7 @@ class _Parser:
                         self.out.possessions.add(self.out.checks[-1]["id"])
                     elif owner is not None and owner is not entity:
                         # "a pot with a sign on it": it has a place of its own, read next
-                        own_place = self.peek() is not None and self.peek().word in _OWN_PLACE_WORDS | {"on"}
-                        self.out.have(owner, entity, put=put and not own_place)
+                        self.out.have(owner, entity, put=put and not self._place_of_its_own())
                     carrier, self.last_role = entity, "object"
                     # "relaxed with hands touching": after no noun, "with" opens a clause of its own
                     self.with_end = self.i if token.word == "with" and not absolute else -1
@@ -2466,7 +2466,9 @@ class _Parser:
                         elif acted["id"] in self.out.possessions:
                             # "with a hat and a cane": the hat worn, the cane had; "a desk with a laptop and a lamp":
                             # both put on it
-                            self.out.have(agent, entity, put=acted["id"] in self.out.put_things)
+                            self.out.have(
+                                agent, entity, put=acted["id"] in self.out.put_things and not self._place_of_its_own()
+                            )
                         else:
                             self.out.action(agent, acted["action"], entity)
                 elif entity is not None:
@@ -3157,6 +3159,17 @@ class _Parser:
             return False
         self.out.action(subject, token.word, obj, f"{way} {self.out._ref(obj)}")
         self.last, self.last_role = obj, "object"
+        on = self.peek()
+        ridden = [t.word for t in self.tokens[self.i + 1 : self.i + 4] if t.tag == "WORD"]
+        ridden = [w for w in ridden if w not in _DETERMINERS]
+        if (
+            on is not None
+            and on.tag == "REL"
+            and on.word in {"on", "in", "inside", "aboard"}
+            and ridden
+            and (singular_noun(ridden[0]) in _RIDDEN or singular_noun(ridden[0]) in _SELF_MOVING)
+        ):
+            self.last, self.last_role = subject, "subject"  # "going up a hill on a bicycle": the one going is on it
         return True
 
     def _motion_path(self) -> str | None:
@@ -3221,6 +3234,28 @@ class _Parser:
         self.out.action(agent, lemma_, thing)
         self.passive = None
         return True
+
+    def _place_of_its_own(self) -> bool:
+        """Does a place, or a clause, follow the thing just read ("a pot with a sign on it", "a plate with a glass of
+        milk next to it", "a bowl with steam rising from it")? Then it is not put on or in what has it."""
+        j = self.i
+        if j < len(self.tokens) and self.tokens[j].word == "of":  # "a glass of milk next to it": past its contents
+            j += 1
+            while j < len(self.tokens) and self.tokens[j].tag == "WORD":
+                j += 1
+        after = self.tokens[j] if j < len(self.tokens) else None
+        if after is None:
+            return False
+        if after.word in _OWN_PLACE_WORDS | {"on"} or after.tag in {"REL", "PLACE"}:
+            return True
+        # a clause said of it that places it against its holder ("steam rising from it"); one that only says more
+        # of it ("white rice topped by vegetables") leaves it on the plate
+        k = j
+        while after.tag in {"VERB", "PAST"} and k < len(self.tokens) and self.tokens[k].tag not in {"PUNCT", "CONJ"}:
+            if self.tokens[k].word in {"it", "them"}:
+                return True
+            k += 1
+        return False
 
     def _said_with_its_owner(self) -> bool:
         """Is the noun phrase just before the verb at the cursor said with an owner's "'s" ("a farmer's straw hat
@@ -3620,8 +3655,16 @@ class _Parser:
                 # the state says ("Is the turkey taken?" alone asked nothing one can see); the place is read on
                 j = self.i + 1
                 words = [nxt.word]
-                while j < len(self.tokens) and (
-                    self.tokens[j].tag in {"WORD", "ADV"} or self.tokens[j].word in _PATH_SECOND_WORDS
+                while (
+                    j < len(self.tokens)
+                    and (self.tokens[j].tag in {"WORD", "ADV"} or self.tokens[j].word in _PATH_SECOND_WORDS)
+                    # "lifted off the ground bent at the knee": the place ends before another participle (after a
+                    # noun: "the ground" itself is no participle there)
+                    and not (
+                        len(words) > 1
+                        and words[-1] not in _DETERMINERS
+                        and (_is_past(self.tokens[j].word) or lexicon.is_past_form(self.tokens[j].word))
+                    )
                 ):
                     words.append(self.tokens[j].word)
                     j += 1

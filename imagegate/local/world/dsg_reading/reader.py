@@ -18,8 +18,9 @@ from ..concepts import verb_lemma
 from .phrases import _Phrase
 from .words import (
     _BODY_PARTS,
-    _CONTAINERS,
+    _FURNITURE,
     _GROUNDS,
+    _HOLDING_THINGS,
     _MASS_SCENES,
     _MATERIAL_NOUNS,
     _MEDIUM_NOUNS,
@@ -38,6 +39,7 @@ from .words import (
     _is_clothing,
     _is_person,
     _is_plural,
+    _may_be_someone,
     _plural,
     _some,
     _text_noun_for,
@@ -277,18 +279,15 @@ class _Reader:
             self.relation(obj, "inside", entity)  # "a glass cube containing a maple leaf": the leaf is inside it
             return
         holder = singular_noun(entity.noun.split()[-1])
-        placed = _PUT_WITH.get(holder) or _CONTAINERS.get(holder)
-        if (
+        placed = _HOLDING_THINGS.get(holder)
+        held = (
             lemma_ == "hold"
             and obj is not None
             and obj is not entity
             and placed is not None
+            and not _may_be_someone(entity.noun)
             and singular_noun(obj.noun.split()[-1]) not in _OWN_PARTS | _OWN_OUTSIDE
-        ):
-            # "a vase holding sunflowers", "a tray holding three cups": they are in or on it (it asked "Is the vase
-            # holding the sunflowers?"); a thing that holds things does not act
-            self.relation(obj, placed, entity)
-            return
+        )
         if lemma_ in {"be", "have", "see", "show", "feature", "depict", "contain", "include"} or (
             lemma_ == "do" and obj is None and not obj_words
         ):  # "doing a trick" is what one does ("do" alone says nothing)
@@ -315,6 +314,11 @@ class _Reader:
             # "a lizard that just lost its tail": what it has lost is gone ("Is the lizard losing the tail?" asked
             # a loss in progress)
             question = f"{'Have' if entity.plural else 'Has'} {self._ref(entity)} lost {target}?"
+        if held:
+            # "a vase holding sunflowers", "a tray holding three cups": they are in or on it (it asked "Is the vase
+            # holding the sunflowers?"); a thing that holds things does not act. Asked so when the reading ends
+            # (place_put_things), so that a list after it ("holding roses and lilies") is held, as before, and put
+            self.put_things[f"c{self.made + 1}"] = (obj, placed, entity)
         self._add(
             {
                 "kind": "action",
@@ -409,6 +413,7 @@ class _Reader:
             and placed is not None
             and thing_word not in _OWN_PARTS
             and thing_word not in _OWN_OUTSIDE
+            and not (placed == "on" and thing_word in _FURNITURE)
             and not _is_person(thing.noun)  # "a table with another person": at it, not on it
         ):
             # "a desk with a laptop": the laptop is on the desk (what the picture shows, and what annotators ask),
@@ -437,7 +442,15 @@ class _Reader:
         placed_elsewhere = {
             holder.id
             for thing, _, holder in self.put_things.values()
-            if any(c["kind"] == "relation" and c.get("parent") == thing.id for c in self.checks)
+            if any(
+                c["kind"] == "relation"
+                and (
+                    c.get("parent") == thing.id
+                    # "a plate with cookies and a glass of milk next to it": the plate's place, said of the glass
+                    or (c.get("parent") == holder.id and c.get("object") == thing.noun)
+                )
+                for c in self.checks
+            )
         }
         for check_id, (thing, placed, holder) in self.put_things.items():
             if holder.id in placed_elsewhere:

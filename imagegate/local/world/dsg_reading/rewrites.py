@@ -174,6 +174,16 @@ _TIME_SAID = re.compile(
 )
 
 
+# A text written in capitals after a verb of writing, without quotes ("a boy writing BONEZ on a chalkboard", "a
+# sign spelling OPEN in neon"): the text, quoted (it asked for a thing "boy writing bonez"); only a word of two or
+# more capitals, and only where the text ends (a preposition, a stop or the end), so "painting USA flags" is no text
+_CAPITALS_WRITTEN = re.compile(
+    r"\b((?:writ(?:e|es|ing|ten)|wrote|spell(?:s|ing|ed)?|scrawl(?:s|ing|ed)?|spray-paint(?:s|ing|ed)?)\s+)"
+    r"([A-Z][A-Z0-9!?'’&]+(?:\s+[A-Z][A-Z0-9!?'’&]+){0,5})"
+    r"(?=\s+(?:on|in|across|onto|into|with|at|over|along)\b|\s*[,.;!]|\s*$)"
+)
+
+
 _UNQUOTED_TEXT = re.compile(
     r"\b((?:with\s+the|with|the|of)\s+(?:text|words?|caption|slogan|message))\s+([A-Za-z0-9][\w'’!?&-]*(?: [\w'’!?&-]+){0,7})"
     r"(?=\s*[.;!,]|\s*$|\s{2,})",  # two spaces: where quotes were taken out ("the text  open your mind  on")

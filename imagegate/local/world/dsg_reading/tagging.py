@@ -57,6 +57,7 @@ from .words import (
     _POSSESSIVES,
     _POSTURE_VERBS,
     _PROCESS_VERBS,
+    _QUANTIFIERS,
     _RELATION_PHRASES,
     _RELATIVES,
     _SUBJECT_PRONOUNS,
@@ -118,9 +119,9 @@ def _join_proper_names(tokens: list[_Token]) -> None:
     j = 1
     while j < len(tokens):
         # "the geyser Old Faithful", "the ship Titanic", "our cat Fluffy": capitalised adjectives right after a
-        # word in lower case that is no adjective name the thing it names; they say which one, not what it is like
-        # (it asked "Is the geyser old?"). Only when every capitalised word of the run is an adjective: "the band
-        # Pink Floyd" is a name with a noun in it, read as before
+        # noun in lower case, itself after "the", "my", "our" ..., name the thing; they say which one, not what it
+        # is like (it asked "Is the geyser old?"). Only when every capitalised word of the run is an adjective:
+        # "the band Pink Floyd" is a name with a noun in it, read as before
         end = j
         while (
             end < len(tokens)
@@ -134,11 +135,19 @@ def _join_proper_names(tokens: list[_Token]) -> None:
         after = tokens[end] if end < len(tokens) else None
         if (
             end > j
-            # a name follows a known one: "the geyser Old Faithful", "our cat Fluffy"; after "a" the words are
-            # properties written in capitals ("a puppy Cute and Fluffy", "a mountain lake Beautiful")
-            and j >= 2
-            and tokens[j - 2].word in _NAMING_DETERMINERS
-            and not (after is not None and after.word in {"and", "&"})
+            # a name follows a known one: "the geyser Old Faithful", "the famous cruise ship Titanic", "our cat
+            # Fluffy"; after "a" the words are properties written in capitals ("a puppy Cute", "a lake Beautiful"),
+            # and so are those joined by "and" to another property ("the puppy Cute and Fluffy"), not to a thing
+            # ("the ship Titanic and an iceberg")
+            and any(t.word in _NAMING_DETERMINERS for t in tokens[max(0, j - 4) : j - 1])
+            and not any(t.word in {"a", "an"} for t in tokens[max(0, j - 4) : j - 1])
+            and not (
+                after is not None
+                and after.word in {"and", "&"}
+                and end + 1 < len(tokens)
+                and (lexicon.is_adjective(tokens[end + 1].word) or colour_name(tokens[end + 1].word) is not None)
+                and not lexicon.is_noun(tokens[end + 1].word)
+            )
             and before.raw[:1].islower()
             and before.word.isalpha()
             and before.word not in _DETERMINERS
@@ -867,6 +876,7 @@ def _modifies_next(previous: _Token | None) -> bool:
     the participle is an adjective of the noun that follows ("a tiny cracked teacup"), not a verb."""
     return previous is not None and (
         previous.word in _DETERMINERS
+        or previous.word in _QUANTIFIERS  # "the trees, some dried leaves": dried leaves, not trees drying them
         or previous.word in {"with", "of", "in", "into", "from", "under", "on"}  # "with melting butter"
         or previous.word in _NUMBERS
         or colour_name(previous.word) is not None

@@ -15,6 +15,7 @@ from .rewrites import (
     _ABBREVIATION,
     _AWARD_WINNING,
     _CAPITALS_SAID,
+    _CAPITALS_WRITTEN,
     _HAND_MADE,
     _LETTER_AS_THING,
     _LETTER_NAMED,
@@ -108,6 +109,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str]]:
     text = _LETTER_NAMED.sub(r'\1 "\2"', text)
     text = _TIME_SAID.sub(r'\1 "\2"', text)
     text = _UNQUOTED_TEXT.sub(_quote_unquoted_text, text)
+    text = _CAPITALS_WRITTEN.sub(r'\1"\2"', text)
     # "pre - raphaelite", "wind - blown snow": a hyphenated word written with spaces (tokenised text), joined
     text = _SPACED_HYPHEN.sub(lambda m: re.sub(r"\s+-\s+", "-", m.group(0)), text)
     text = _AWARD_WINNING.sub("award-winning", text)  # "award - winning": praise, not an aside

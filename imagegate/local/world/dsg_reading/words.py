@@ -499,6 +499,7 @@ _CLOTHING = frozenset(
         apron vest cloak kimono bikini swimsuit sunglasses glasses tie jersey blouse overalls parka leggings
         sandals mittens beanie bonnet turban veil sweatshirt raincoat tracksuit headband bandana visor cardigan hoody
         poncho sari hood cape tunic shawl blazer waistcoat corset leotard wetsuit stockings socks slippers loafers
+        necklace bracelet earrings
         """
     )
 )
@@ -1019,7 +1020,7 @@ _TRAILING_PLACES = {
 
 _CONTAINERS = {
     **{w: "inside" for w in _words("bowl cup glass mug jar vase basket box bucket pot pan bottle can bag crate")},
-    **{w: "inside" for w in _words("barrel jug pitcher carton tin kettle bin sack pail tub teapot flask jug")},
+    **{w: "inside" for w in _words("barrel jug pitcher carton tin kettle bin sack pail tub teapot flask")},
     **{w: "on" for w in _words("plate tray platter saucer")},
 }
 
@@ -1048,19 +1049,25 @@ _PUT_WITH = {
 # What such a holder has of its own, beside it or on its outside, which "with" names without putting it on or in
 # it (beyond _OWN_PARTS): "a desk with a drawer", "a table with four chairs", "a bowl with a chip in its rim", "a
 # patio table with an umbrella" (it stands through it)
-_OWN_OUTSIDE = (
-    frozenset(
-        _words(
-            """
+_OWN_OUTSIDE = frozenset(
+    _words(
+        """
             drawer drawers top edge surface side base rim label sticker logo ribbon bow print design decal spout cap
             pattern finish view wall walls floor ceiling shelf shelves hole holes crack cracks dent stain sign tag
-            umbrella parasol frame trim stem neck
+            umbrella parasol frame trim stem neck slat slats rope strap zipper buckle lock hinge latch
             """
-        )
     )
-    # furniture stands beside it ("a table with four chairs"), not on it
-    | frozenset(_words("chair stool bench sofa couch armchair table desk nightstand cabinet dresser wardrobe bookcase"))
 )
+# Furniture stands beside a table or desk ("a table with four chairs"), not on it (a room with chairs has them in it)
+_FURNITURE = frozenset(
+    _words("chair stool bench sofa couch armchair table desk nightstand cabinet dresser wardrobe bookcase")
+)
+# Holders that hold what they hold in or on them ("a vase holding tulips"): a thing, never one who holds (a pitcher,
+# Peter Pan)
+_HOLDING_THINGS = {
+    **_PUT_WITH,
+    **{w: "inside" for w in _words("vase cup glass mug jar box bottle pot")},
+}
 
 
 # Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
@@ -1267,6 +1274,18 @@ _MOTION_PATHS = frozenset(_words("through along across past toward towards aroun
 # Verbs of moving a thing (general English): their participle alone says nothing one can see ("Is the turkey
 # taken?"), where it was moved does ("taken out of the oven", "thrown over a fence")
 _MOVED_VERBS = frozenset(_words("take bring pull push throw toss drag lift carry send"))
+
+
+# What one rides or sits in while going (general English, beyond the vehicles of _SELF_MOVING): "a man going up a
+# hill on a bicycle" is on the bicycle, not the hill
+_RIDDEN = frozenset(
+    _words(
+        """
+        bicycle bike unicycle tricycle skateboard snowboard skis ski sled sleigh toboggan wagon cart wheelchair
+        stroller pram barrel canoe kayak raft horse pony donkey camel elephant surfboard
+        """
+    )
+)
 
 
 # The words that say which way such a verb goes, with a place after them or alone ("goes by", "comes home"); the
