@@ -139,6 +139,7 @@ from .words import (
     _SHOTS,
     _SPANNING_THINGS,
     _STAGES,
+    _STATE_PARTICIPLE_VERBS,
     _STAYING_VERBS,
     _SUPPORTS,
     _SURFACES,
@@ -849,7 +850,11 @@ class _Parser:
             for c in self.out.checks
             if c["kind"] == "action"
             and c.get("action") in _MISSING_VERBS
-            and (c["action"] in {"lack", "lose"} or singular_noun(str(c.get("object")).split()[-1]) in _OWN_PARTS)
+            and (
+                c["action"] == "lack"
+                or c["id"] in self.out.losses
+                or singular_noun(str(c.get("object")).split()[-1]) in _OWN_PARTS
+            )
         }
         for check in [c for c in self.out.checks if c["kind"] == "entity" and c["subject"] in missed]:
             self.out.checks = [c for c in self.out.checks if c is not check and c.get("parent") != check["id"]]
@@ -2237,7 +2242,10 @@ class _Parser:
                         self.out.possessions.add(self.out.checks[-1]["id"])
                     elif owner is not None and owner is not entity:
                         # "a pot with a sign on it": it has a place of its own, read next
-                        self.out.have(owner, entity, put=put and not self._place_of_its_own())
+                        own_place = self._place_of_its_own()
+                        if own_place:
+                            self.out.placed_elsewhere.add(owner.id)
+                        self.out.have(owner, entity, put=put and not own_place)
                     carrier, self.last_role = entity, "object"
                     # "relaxed with hands touching": after no noun, "with" opens a clause of its own
                     self.with_end = self.i if token.word == "with" and not absolute else -1
@@ -2466,9 +2474,11 @@ class _Parser:
                         elif acted["id"] in self.out.possessions:
                             # "with a hat and a cane": the hat worn, the cane had; "a desk with a laptop and a lamp":
                             # both put on it
-                            self.out.have(
-                                agent, entity, put=acted["id"] in self.out.put_things and not self._place_of_its_own()
-                            )
+                            own_place = self._place_of_its_own()
+                            if own_place:
+                                # "a table with a bicycle and a scooter leaning against it": the list's place
+                                self.out.placed_elsewhere.add(agent.id)
+                            self.out.have(agent, entity, put=acted["id"] in self.out.put_things and not own_place)
                         else:
                             self.out.action(agent, acted["action"], entity)
                 elif entity is not None:
@@ -3160,14 +3170,15 @@ class _Parser:
         self.out.action(subject, token.word, obj, f"{way} {self.out._ref(obj)}")
         self.last, self.last_role = obj, "object"
         on = self.peek()
-        ridden = [t.word for t in self.tokens[self.i + 1 : self.i + 4] if t.tag == "WORD"]
-        ridden = [w for w in ridden if w not in _DETERMINERS]
+        k = self.i + 1
+        while k < len(self.tokens) and self.tokens[k].tag == "WORD":
+            k += 1
+        ridden = singular_noun(self.tokens[k - 1].word) if k > self.i + 1 else ""  # "on a red bicycle": bicycle
         if (
             on is not None
             and on.tag == "REL"
             and on.word in {"on", "in", "inside", "aboard"}
-            and ridden
-            and (singular_noun(ridden[0]) in _RIDDEN or singular_noun(ridden[0]) in _SELF_MOVING)
+            and (ridden in _RIDDEN or ridden in _SELF_MOVING)
         ):
             self.last, self.last_role = subject, "subject"  # "going up a hill on a bicycle": the one going is on it
         return True
@@ -3222,13 +3233,25 @@ class _Parser:
             or (lemma_ in _MAKING_VERBS and thing.noun.split()[-1] in _IMAGE_NOUNS | _ART_NOUNS | _MEDIUM_NOUNS)
         ):
             return False
-        run = [t for t in self.tokens[self.i + 1 : self.i + 6] if t.tag == "WORD"]
-        if not run or run[0].word not in _DETERMINERS | set(_NUMBERS) or self.tokens[self.i + 1].tag != "WORD":
+        if lemma_ in _STATE_PARTICIPLE_VERBS:
+            return False  # "a car stuck in the mud by a farmer", "a kite caught in a tree by a boy": a state, beside
+        run = []
+        k = self.i + 1
+        while k < len(self.tokens) and self.tokens[k].tag == "WORD":
+            run.append(self.tokens[k])
+            k += 1
+        # who did it is one who can act, seen before anything is read ("by the sea", "by a falling tree" read as
+        # before)
+        if (
+            not run
+            or run[0].word not in _DETERMINERS | set(_NUMBERS)
+            or not (_is_animate(run[-1].word) or _is_person(run[-1].word))
+        ):
             return False
         start = self.i
         self.i += 1
         agent, _ = self.noun_phrase()
-        if agent is None or agent is thing or not (_is_animate(agent.noun) or _is_person(agent.noun)):
+        if agent is None or agent is thing:
             self.i = start
             return False
         self.out.action(agent, lemma_, thing)
@@ -3318,9 +3341,8 @@ class _Parser:
             and beyond is not None
             and beyond.word in {"other", "another"}
         ):
-            self.i += (
-                2  # "two people facing each other": what they do to one another (it asked "Are the people facing?")
-            )
+            # "two people facing each other": what they do to one another (it asked "Are the people facing?")
+            self.i += 2
             self.out.action(subject, token.word, None, f"{nxt.word} {beyond.word}", in_picture=False)
             return
         if token.tag == "VERB" and nxt is not None and nxt.word in _REFLEXIVES:
@@ -3384,7 +3406,8 @@ class _Parser:
                     return
                 self.i = start
         if (
-            verb_lemma(token.word) in _DIRECTED_VERBS
+            token.tag == "VERB"  # "a horse led through a field by a farmer": led, not leading
+            and verb_lemma(token.word) in _DIRECTED_VERBS
             and nxt is not None
             and nxt.word in _PATH_WORDS
             and self._directed(token, subject)
@@ -3664,13 +3687,24 @@ class _Parser:
                         len(words) > 1
                         and words[-1] not in _DETERMINERS
                         and (_is_past(self.tokens[j].word) or lexicon.is_past_form(self.tokens[j].word))
+                        # "out of a wood fired oven": a participle before its noun is the noun's
+                        and (j + 1 >= len(self.tokens) or self.tokens[j + 1].tag != "WORD")
                     )
                 ):
                     words.append(self.tokens[j].word)
                     j += 1
                 # a place ends the way ("out of the oven"), or the way is one alone ("pushed out"), not a word
                 # cut short ("lifted to just below the waist" is read as a state and a place, as before)
-                ends_in_place = len(words) > 1 and self.tokens[j - 1].tag == "WORD"
+                ends_in_place = (
+                    len(words) > 1
+                    and self.tokens[j - 1].tag == "WORD"
+                    # "out of a wood fired oven": the place goes on past a participle read as a verb; as before
+                    and not (
+                        j + 1 < len(self.tokens)
+                        and self.tokens[j].tag in {"VERB", "PAST"}
+                        and self.tokens[j + 1].tag == "WORD"
+                    )
+                )
                 if ends_in_place or (len(words) == 1 and nxt.word in _PATH_ALONE):
                     words = ["the" if w in {"a", "an"} else w for w in words]  # "out of an oven": out of the oven
                     self.out.attribute(subject, f"{token.word} {' '.join(words)}", "state")

@@ -103,6 +103,11 @@ class _Reader:
         # ids of the checks `have` made of a thing put on or in its holder ("a desk with a laptop"): the thing, where
         # it is (on, inside) and the holder
         self.put_things: dict[str, tuple[_Entity, str, _Entity]] = {}
+        # holders one of whose things has a place of its own ("a table with a bicycle and a scooter leaning against
+        # it"): none of their things is put on or in them
+        self.placed_elsewhere: set[str] = set()
+        # ids of the actions that say a thing is lost ("lost its tail"): it is not in the picture
+        self.losses: set[str] = set()
         self.made = 0  # checks made so far (removed ones included): the next id
         self.texts: list[str] = []
 
@@ -310,10 +315,11 @@ class _Reader:
         ):
             ing = f"{doubled}ing"  # "propelled", "controlled": the consonant doubles in -ing too
         question = f"{self._be(entity)} {self._ref(entity)} {ing}{' ' + target if target else ''}?"
-        if lemma_ == "lose" and target:
+        if lemma_ == "lose" and target and verb in {"lost", "loses"}:
             # "a lizard that just lost its tail": what it has lost is gone ("Is the lizard losing the tail?" asked
-            # a loss in progress)
+            # a loss in progress; "a tree losing its leaves" still has them, falling)
             question = f"{'Have' if entity.plural else 'Has'} {self._ref(entity)} lost {target}?"
+            self.losses.add(f"c{self.made + 1}")
         if held:
             # "a vase holding sunflowers", "a tray holding three cups": they are in or on it (it asked "Is the vase
             # holding the sunflowers?"); a thing that holds things does not act. Asked so when the reading ends
@@ -439,7 +445,7 @@ class _Reader:
         ("Does the desk have a laptop?" -> "Is the laptop on the desk?"). Not when the prompt says where one of a
         holder's things is ("a table with a dog sitting beside it", "a plate with a fork and a knife beside it"):
         the having stays, and the place said is asked."""
-        placed_elsewhere = {
+        placed_elsewhere = self.placed_elsewhere | {
             holder.id
             for thing, _, holder in self.put_things.values()
             if any(

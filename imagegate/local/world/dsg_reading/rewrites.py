@@ -178,9 +178,9 @@ _TIME_SAID = re.compile(
 # sign spelling OPEN in neon"): the text, quoted (it asked for a thing "boy writing bonez"); only a word of two or
 # more capitals, and only where the text ends (a preposition, a stop or the end), so "painting USA flags" is no text
 _CAPITALS_WRITTEN = re.compile(
-    r"\b((?:writ(?:e|es|ing|ten)|wrote|spell(?:s|ing|ed)?|scrawl(?:s|ing|ed)?|spray-paint(?:s|ing|ed)?)\s+)"
+    r"\b((?:writ(?:e|es|ing)|spell(?:s|ing)?|scrawl(?:s|ing)?|spray-paint(?:s|ing)?)\s+)"
     r"([A-Z][A-Z0-9!?'’&]+(?:\s+[A-Z][A-Z0-9!?'’&]+){0,5})"
-    r"(?=\s+(?:on|in|across|onto|into|with|at|over|along)\b|\s*[,.;!]|\s*$)"
+    r"(?=\s+(?:on|in|across|onto|into|along)\b|\s*[,.;!]|\s*$)"
 )
 
 

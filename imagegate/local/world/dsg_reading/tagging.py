@@ -96,6 +96,18 @@ def _counts_what_follows(tokens: list[_Token], k: int) -> bool:
 _NAMING_DETERMINERS = frozenset({"the", "my", "our", "his", "her", "their", "your"})
 
 
+def _names_after(tokens: list[_Token], j: int) -> bool:
+    """Is the noun before token j a known one a name may follow: right after "the", "my", "our" ..., or after one
+    with nouns between ("the cruise ship Titanic")? Not after "a", nor after an adjective ("the big city
+    Futuristic", "the dark forest Mysterious": a tag written in capitals says what it is like)."""
+    k = j - 2
+    while k >= 0 and tokens[k].word not in _NAMING_DETERMINERS:
+        if not tokens[k].word.isalpha() or lexicon.is_adjective(tokens[k].word) or not lexicon.is_noun(tokens[k].word):
+            return False
+        k -= 1
+    return k >= 0 and j - 1 - k <= 3
+
+
 def _join_proper_names(tokens: list[_Token]) -> None:
     """ "The Statue of Liberty", "the Tower of London": a name written with capitals around "of" is one name, not
     a statue and a liberty. Only in a prompt written in ordinary case (a prompt in Title Case or capitals
@@ -139,14 +151,15 @@ def _join_proper_names(tokens: list[_Token]) -> None:
             # Fluffy"; after "a" the words are properties written in capitals ("a puppy Cute", "a lake Beautiful"),
             # and so are those joined by "and" to another property ("the puppy Cute and Fluffy"), not to a thing
             # ("the ship Titanic and an iceberg")
-            and any(t.word in _NAMING_DETERMINERS for t in tokens[max(0, j - 4) : j - 1])
-            and not any(t.word in {"a", "an"} for t in tokens[max(0, j - 4) : j - 1])
+            and _names_after(tokens, j)
             and not (
                 after is not None
                 and after.word in {"and", "&"}
                 and end + 1 < len(tokens)
-                and (lexicon.is_adjective(tokens[end + 1].word) or colour_name(tokens[end + 1].word) is not None)
-                and not lexicon.is_noun(tokens[end + 1].word)
+                and (
+                    colour_name(tokens[end + 1].word) is not None
+                    or (lexicon.is_adjective(tokens[end + 1].word) and not lexicon.is_noun(tokens[end + 1].word))
+                )
             )
             and before.raw[:1].islower()
             and before.word.isalpha()
@@ -665,6 +678,8 @@ def _tag(tokens: list[_Token]) -> None:
                 or (previous.word == "," and following == "into" and word in _DIVIDING)
             )
             and not (_modifies_next(previous) and following is not None and _noun_like(following))
+            # "the trees, some dried leaves": dried leaves, not trees drying them ("many holding signs" acts)
+            and not (previous.word in _QUANTIFIERS and following is not None and _noun_like(following))
         ):
             token.tag = "PAST"
         elif (
@@ -876,7 +891,6 @@ def _modifies_next(previous: _Token | None) -> bool:
     the participle is an adjective of the noun that follows ("a tiny cracked teacup"), not a verb."""
     return previous is not None and (
         previous.word in _DETERMINERS
-        or previous.word in _QUANTIFIERS  # "the trees, some dried leaves": dried leaves, not trees drying them
         or previous.word in {"with", "of", "in", "into", "from", "under", "on"}  # "with melting butter"
         or previous.word in _NUMBERS
         or colour_name(previous.word) is not None

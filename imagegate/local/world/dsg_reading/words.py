@@ -1288,6 +1288,13 @@ _RIDDEN = frozenset(
 )
 
 
+# Participles that say a state a thing is in, whoever put it there (general English): "a car stuck in the mud by a
+# farmer" is stuck beside the farmer, not stuck by him
+_STATE_PARTICIPLE_VERBS = frozenset(
+    _words("stick catch hang trap tangle lodge wedge cover coat wrap drape strand freeze bury")
+)
+
+
 # The words that say which way such a verb goes, with a place after them or alone ("goes by", "comes home"); the
 # second word of a two-word way ("out of", "away from", "back to", "up to")
 _PATH_WORDS = _MOTION_PATHS | _PARTICLES | frozenset(_words("to into onto over by from home"))
