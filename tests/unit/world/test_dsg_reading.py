@@ -4209,7 +4209,8 @@ def test_a_verb_of_going_asks_the_way_it_goes(prompt, wanted, unwanted):
         ("the tugboat Brave Little on a river", "Is there a tugboat?", "Is the tugboat brave?"),
         ("our cat Fluffy asleep on a rug", "Is the cat asleep?", "Is the cat fluffy?"),
         ("my parrot Lucky on a perch", "Is the parrot on the perch?", "Is the parrot lucky?"),
-        ("the cruise ship Titanic and an iceberg", "Is there an iceberg?", "Is the cruise ship titanic?"),
+        ("the old cruise ship Titanic and an iceberg", "Is there an iceberg?", "Is the cruise ship titanic?"),
+        ("the famous geyser Old Faithful", "Is the geyser famous?", "Is the geyser faithful?"),
         # after an adjective, a capitalised word is a tag of what it is like
         ("view of the big city Futuristic", "Is the city futuristic?", None),
         # in lower case the same words are what it is like
@@ -4239,12 +4240,12 @@ def test_a_name_after_a_noun_asks_no_property(prompt, wanted, unwanted):
         ),
         # its own parts and what is on its outside are had, not put ("a mug with a chipped handle")
         ("a mug with a chipped handle", "Does the mug have a handle?", "Is the handle inside the mug?"),
-        ("a jar with a sticker", None, "Is the sticker inside the jar?"),
+        ("a bowl with a sticker", None, "Is the sticker inside the bowl?"),
         # a person with a table is at it, not on it; a picture of things on a vase is no thing in it
         ("a table with a waiter", None, "Is the waiter on the table?"),
-        ("a vase with a painting of horses", None, "Are the horses inside the vase?"),
+        ("a plate with a painting of a bird", None, "Is the bird on the plate?"),
         # a thing with a place of its own says it ("a pot with a sign on it")
-        ("a clay pot with a sign on it", "Is the sign on the pot?", "Is the sign inside the pot?"),
+        ("a desk with a lamp beside it", "Is the lamp next to the desk?", "Is the lamp on the desk?"),
         # one that holds no things keeps the having
         ("a dog with a ball", "Does the dog have a ball?", None),
         # furniture beside it, a holder's own parts, a place said for one of its things (helper-110's sentences)
@@ -4379,6 +4380,7 @@ def test_many_said_as_hundreds(prompt, wanted, unwanted):
         ("a puppy that just lost its collar", "Has the puppy lost the collar?", "Does the puppy have a collar?"),
         # one losing it still has it
         ("an oak tree losing its leaves", "Is the oak tree losing the leaves?", "Has the oak tree lost the leaves?"),
+        ("a gecko losing its tail", "Does the gecko have a tail?", None),
     ],
 )
 def test_passive_agents_reciprocals_and_losses(prompt, wanted, unwanted):
@@ -4390,7 +4392,7 @@ def test_passive_agents_reciprocals_and_losses(prompt, wanted, unwanted):
     [
         # one going somewhere on or in what one rides is on or in it, not the place gone to
         ("a boy going up a hill on a bicycle", "Is the boy on the bicycle?", "Is the hill on the bicycle?"),
-        ("a knight going down a road on a white horse", "Is the knight on the horse?", "Is the road on the horse?"),
+        ("a boy going up a hill on a red bicycle", "Is the boy on the bicycle?", "Is the hill on the bicycle?"),
         ("two kids going down a slope in a wagon", "Are the kids inside the wagon?", "Is the slope inside the wagon?"),
         ("a girl going to a house on a hill", "Is the house on the hill?", None),
         # a text in capitals after a verb of writing is the text

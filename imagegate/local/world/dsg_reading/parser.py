@@ -846,14 +846,15 @@ class _Parser:
         # ("a chair missing a leg", "a bicycle missing the front wheel": its own part is not; "a tennis player
         # missing the ball": the ball is there, missed)
         missed = {
-            c["object"]
+            c.get("object")
             for c in self.out.checks
             if c["kind"] == "action"
-            and c.get("action") in _MISSING_VERBS
             and (
-                c["action"] == "lack"
-                or c["id"] in self.out.losses
-                or singular_noun(str(c.get("object")).split()[-1]) in _OWN_PARTS
+                c["id"] in self.out.losses  # "a lizard that lost its tail" (not "losing its tail": still there)
+                or (
+                    c.get("action") in _MISSING_VERBS
+                    and (c["action"] == "lack" or singular_noun(str(c.get("object")).split()[-1]) in _OWN_PARTS)
+                )
             )
         }
         for check in [c for c in self.out.checks if c["kind"] == "entity" and c["subject"] in missed]:
@@ -2176,7 +2177,7 @@ class _Parser:
                 )  # "walking with an umbrella", not "walking with confidence"
                 had_from = self.i
                 entity, had_phrase = self.noun_phrase()
-                # "a desk with a laptop": put on it, asked so; not "a vase with a painting of toucans" (of a picture)
+                # "a desk with a laptop": put on it, asked so; not "a plate with a painting of a bird" (of a picture)
                 put = token.word == "with" and all(t.word != "of" for t in self.tokens[had_from : self.i])
                 if entity is None and owner is not None and had_phrase is not None:
                     self._look_of(owner, had_phrase)  # "a dress with a floral pattern": the dress is floral
@@ -2732,7 +2733,9 @@ class _Parser:
         "from which") the thing is the clause's place, not its object, any thing can be its subject, and the verb
         may take an object of its own: "a pond where ducks swim" (Are the ducks swimming?, not "swimming the
         pond"), "a hook where a coat hangs", "a kitchen where a chef cooks pasta" (a setting, no thing: it had
-        asked for a thing "chef cooks pasta")."""
+        asked for a thing "chef cooks pasta"). After "where" with a copula before the verb ("where a teacher is
+        pouring ..."), the subject is read here and made the topic, the cursor left on the copula, and False
+        returned, so the clause is read on as any other with that subject."""
         start = j = self.i
         if j < len(self.tokens) and self.tokens[j].word in _DETERMINERS:
             j += 1
@@ -3229,7 +3232,7 @@ class _Parser:
             not between
             or any(t.tag in {"PUNCT", "CONJ", "VERB", "PAST", "COP", "AUX", "RELPRON"} for t in between)
             or lemma_ in _PARKING_VERBS
-            # "a portrait painted in oils by an old master": the maker of a picture is not in it
+            # "a portrait painted in oils by an old master": the maker of a picture is no agent in it (read as before)
             or (lemma_ in _MAKING_VERBS and thing.noun.split()[-1] in _IMAGE_NOUNS | _ART_NOUNS | _MEDIUM_NOUNS)
         ):
             return False
@@ -3273,11 +3276,13 @@ class _Parser:
             return True
         # a clause said of it that places it against its holder ("steam rising from it"); one that only says more
         # of it ("white rice topped by vegetables") leaves it on the plate
-        k = j
-        while after.tag in {"VERB", "PAST"} and k < len(self.tokens) and self.tokens[k].tag not in {"PUNCT", "CONJ"}:
-            if self.tokens[k].word in {"it", "them"}:
+        if after.tag not in {"VERB", "PAST"}:
+            return False
+        for later in self.tokens[j:]:
+            if later.tag in {"PUNCT", "CONJ"}:
+                return False
+            if later.word in {"it", "them"}:
                 return True
-            k += 1
         return False
 
     def _said_with_its_owner(self) -> bool:

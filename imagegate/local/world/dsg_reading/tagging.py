@@ -96,16 +96,24 @@ def _counts_what_follows(tokens: list[_Token], k: int) -> bool:
 _NAMING_DETERMINERS = frozenset({"the", "my", "our", "his", "her", "their", "your"})
 
 
-def _names_after(tokens: list[_Token], j: int) -> bool:
-    """Is the noun before token j a known one a name may follow: right after "the", "my", "our" ..., or after one
-    with nouns between ("the cruise ship Titanic")? Not after "a", nor after an adjective ("the big city
-    Futuristic", "the dark forest Mysterious": a tag written in capitals says what it is like)."""
-    k = j - 2
+def _names_after(tokens: list[_Token], j: int, end: int) -> bool:
+    """Is the noun before token j a known one that the capitalised words j..end name: right after "the", "my",
+    "our" ..., or with words between ("the cruise ship Titanic", "the famous geyser Old Faithful", "the old ship
+    Titanic")? Not after "a"; and after an adjective, one capitalised word the dictionary knows as an adjective is
+    a tag of what it is like ("the big city Futuristic", "the dark forest Mysterious"; so "my old dog Lucky" asks
+    whether the dog is lucky), not a name."""
+    k, adjective = j - 2, False
     while k >= 0 and tokens[k].word not in _NAMING_DETERMINERS:
-        if not tokens[k].word.isalpha() or lexicon.is_adjective(tokens[k].word) or not lexicon.is_noun(tokens[k].word):
+        if not tokens[k].word.isalpha() or not (
+            lexicon.is_noun(tokens[k].word) or lexicon.is_adjective(tokens[k].word)
+        ):
             return False
+        adjective = adjective or lexicon.is_adjective(tokens[k].word)
         k -= 1
-    return k >= 0 and j - 1 - k <= 3
+    if k < 0 or j - 1 - k > 3:
+        return False
+    one_known_adjective = end - j == 1 and lexicon.is_adjective(tokens[j].word)
+    return not (adjective and one_known_adjective)
 
 
 def _join_proper_names(tokens: list[_Token]) -> None:
@@ -148,10 +156,10 @@ def _join_proper_names(tokens: list[_Token]) -> None:
         if (
             end > j
             # a name follows a known one: "the geyser Old Faithful", "the famous cruise ship Titanic", "our cat
-            # Fluffy"; after "a" the words are properties written in capitals ("a puppy Cute", "a lake Beautiful"),
+            # Fluffy" (_names_after); after "a" the words are properties written in capitals ("a puppy Cute"),
             # and so are those joined by "and" to another property ("the puppy Cute and Fluffy"), not to a thing
             # ("the ship Titanic and an iceberg")
-            and _names_after(tokens, j)
+            and _names_after(tokens, j, end)
             and not (
                 after is not None
                 and after.word in {"and", "&"}

@@ -806,7 +806,7 @@ _OWN_PARTS = frozenset(
 
 
 # Verbs that say a thing's own part is not there ("a truck missing its wheels", "a guitar lacking strings")
-_MISSING_VERBS = frozenset(_words("miss lack lose"))
+_MISSING_VERBS = frozenset(_words("miss lack"))
 
 
 # Worn but no garment (general English): "a girl in a white dress and a tiara" wears both
