@@ -859,6 +859,17 @@ class _Parser:
         }
         for check in [c for c in self.out.checks if c["kind"] == "entity" and c["subject"] in missed]:
             self.out.checks = [c for c in self.out.checks if c is not check and c.get("parent") != check["id"]]
+        # "a man who lost his hat": not wearing it either (it asked "Is the man wearing the hat?" beside the loss)
+        lost = {(c.get("parent"), c.get("object")) for c in self.out.checks if c["id"] in self.out.losses}
+        self.out.checks = [
+            c
+            for c in self.out.checks
+            if not (
+                c["kind"] == "action"
+                and c.get("action") in {"wear", "have", "hold"}
+                and (c.get("parent"), c.get("object")) in lost
+            )
+        ]
         for kind, phrase in self.settings:
             question = (
                 _IMAGE_TAGS[phrase][1]
