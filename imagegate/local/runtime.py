@@ -567,6 +567,29 @@ def _notify(listeners: list[Callable[..., None]], *args: Any) -> None:
             )
 
 
+_INHERITED = object()  # what _swap keeps for a name the owner did not hold itself
+
+
+def _swap(*changes: tuple[Any, str, Any]) -> Callable[[], None]:
+    """Set each (owner, name) to its replacement; returns the undo, which puts back what each owner held itself (its
+    own __dict__ entry, so a staticmethod or classmethod goes back as it was) or, for a name it only inherited,
+    takes the replacement away so the inherited one shows again. Every patch of a library below is installed by
+    it, so none leaves a trace after a runtime ends (the runtime's tests undo and check)."""
+    kept = []
+    for owner, name, replacement in changes:
+        kept.append((owner, name, vars(owner).get(name, _INHERITED)))
+        setattr(owner, name, replacement)
+
+    def undo() -> None:
+        for owner, name, original in reversed(kept):
+            if original is _INHERITED:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+
+    return undo
+
+
 def make_moto_models_thread_safe() -> Callable[[], None]:
     """moto's ServiceModel.operation_model (moto/core/model.py) is an instance_cache over botocore's
     operation_model, which is an instance_cache under the same cache key: the inner call stores botocore's
@@ -590,8 +613,7 @@ def make_moto_models_thread_safe() -> Callable[[], None]:
                 del service_model._instance_cache[key]  # botocore's half of a build that did not finish
             return original(service_model, operation_name)
 
-    moto_model.ServiceModel.operation_model = operation_model
-    return lambda: setattr(moto_model.ServiceModel, "operation_model", original)
+    return _swap((moto_model.ServiceModel, "operation_model", operation_model))
 
 
 # Held while moto's DynamoDB handles a request (make_moto_dynamodb_serial), and by whatever reads or writes its
@@ -614,8 +636,7 @@ def make_moto_dynamodb_serial() -> Callable[[], None]:
         with DYNAMODB_LOCK:
             return original(handler)
 
-    DynamoHandler.call_action = call_action
-    return lambda: setattr(DynamoHandler, "call_action", original)
+    return _swap((DynamoHandler, "call_action", call_action))
 
 
 def make_moto_transactions_item_level() -> Callable[[], None]:
@@ -673,14 +694,10 @@ def make_moto_transactions_item_level() -> Callable[[], None]:
                     backend.put_item(table_name, attributes)
             raise
 
-    dynamodb_models.copy = _TableCopyIsANoOp()
-    dynamodb_models.DynamoDBBackend.transact_write_items = transact_write_items
-
-    def undo() -> None:
-        dynamodb_models.copy = real_copy
-        dynamodb_models.DynamoDBBackend.transact_write_items = original
-
-    return undo
+    return _swap(
+        (dynamodb_models, "copy", _TableCopyIsANoOp()),
+        (dynamodb_models.DynamoDBBackend, "transact_write_items", transact_write_items),
+    )
 
 
 def make_moto_lambda_client_shared() -> Callable[[], None]:
@@ -703,8 +720,7 @@ def make_moto_lambda_client_shared() -> Callable[[], None]:
                 clients[key] = made
         return made
 
-    lambda_eval_utils.boto_client_for = boto_client_for
-    return lambda: setattr(lambda_eval_utils, "boto_client_for", original)
+    return _swap((lambda_eval_utils, "boto_client_for", boto_client_for))
 
 
 # Lambda's limit on a synchronous invocation's response, as moto's LambdaResponse.invoke checks it
@@ -753,12 +769,7 @@ def make_moto_lambda_tasks_invoked_directly(dispatcher: HandlerDispatcher) -> Ca
             response["Payload"] = text
         return response
 
-    lambda_eval_utils._invoke_lambda_function = invoke
-
-    def undo() -> None:
-        lambda_eval_utils._invoke_lambda_function = original
-
-    return undo
+    return _swap((lambda_eval_utils, "_invoke_lambda_function", invoke))
 
 
 def make_moto_jsonpaths_parsed_once() -> Callable[[], None]:
@@ -771,15 +782,9 @@ def make_moto_jsonpaths_parsed_once() -> Callable[[], None]:
     from moto.stepfunctions.parser.asl.component.common.path import result_path
     from moto.stepfunctions.parser.asl.utils import json_path
 
-    originals = {module: module.parse for module in (json_path, result_path)}
-    for module, parse in originals.items():
-        module.parse = functools.lru_cache(maxsize=4096)(parse)  # type: ignore[attr-defined]
-
-    def undo() -> None:
-        for module, parse in originals.items():
-            module.parse = parse  # type: ignore[attr-defined]
-
-    return undo
+    return _swap(
+        *((module, "parse", functools.lru_cache(maxsize=4096)(module.parse)) for module in (json_path, result_path))
+    )
 
 
 def make_moto_definitions_parsed_once() -> Callable[[], None]:
@@ -804,12 +809,7 @@ def make_moto_definitions_parsed_once() -> Callable[[], None]:
         return Preprocessor().visit(tree), tree
 
     parse.trees = _kept_tree  # type: ignore[attr-defined]  # its cache_info, for the tests
-    AmazonStateLanguageParser.parse = staticmethod(parse)  # type: ignore[method-assign]
-
-    def undo() -> None:
-        AmazonStateLanguageParser.parse = original  # type: ignore[method-assign]
-
-    return undo
+    return _swap((AmazonStateLanguageParser, "parse", staticmethod(parse)))
 
 
 def make_botocore_models_loaded_once() -> Callable[[], None]:
@@ -822,13 +822,7 @@ def make_botocore_models_loaded_once() -> Callable[[], None]:
     made from it the same way), so sharing it changes what is decoded, not what a client sees. Returns the undo."""
     from botocore import session as botocore_session
 
-    original = botocore_session.create_loader
-    botocore_session.create_loader = _shared_loader
-
-    def undo() -> None:
-        botocore_session.create_loader = original
-
-    return undo
+    return _swap((botocore_session, "create_loader", _shared_loader))
 
 
 class _SearchPathsOnce(list):  # type: ignore[type-arg]
@@ -897,10 +891,8 @@ def make_moto_s3_urls_loaded_once() -> Callable[[], None]:
     from moto.s3 import urls as s3_urls
     from moto.s3.models import S3Backend
 
-    original = S3Backend.__dict__["_url_module"]
     loaded = reload(s3_urls)
-    S3Backend._url_module = property(lambda backend: loaded)  # type: ignore[assignment,method-assign]
-    return lambda: setattr(S3Backend, "_url_module", original)
+    return _swap((S3Backend, "_url_module", property(lambda backend: loaded)))
 
 
 def make_moto_queries_partition_scoped() -> Callable[[], None]:
@@ -930,12 +922,7 @@ def make_moto_queries_partition_scoped() -> Callable[[], None]:
             return cast("list[Any]", original_all_items(table))
         return sorted(table.items.get(partition[1], {}).values(), key=lambda item: item.range_key)
 
-    Table.query, Table.all_items = query, all_items  # type: ignore[method-assign]
-
-    def undo() -> None:
-        Table.query, Table.all_items = original_query, original_all_items  # type: ignore[method-assign]
-
-    return undo
+    return _swap((Table, "query", query), (Table, "all_items", all_items))
 
 
 def make_moto_backend_lookup_lock_free() -> Callable[[], None]:
@@ -954,8 +941,7 @@ def make_moto_backend_lookup_lock_free() -> Callable[[], None]:
             return
         original(backend_dict, account_id)
 
-    BackendDict._create_account_specific_backend = create
-    return lambda: setattr(BackendDict, "_create_account_specific_backend", original)
+    return _swap((BackendDict, "_create_account_specific_backend", create))
 
 
 class _NotPlain(Exception):
@@ -1027,8 +1013,7 @@ def make_moto_attribute_values_serialised_directly() -> Callable[[], None]:
                     pass
         original(serializer, serialized, value, shape, key)
 
-    BaseJSONSerializer._serialize_type_structure = serialize_structure  # type: ignore[method-assign]
-    return lambda: setattr(BaseJSONSerializer, "_serialize_type_structure", original)
+    return _swap((BaseJSONSerializer, "_serialize_type_structure", serialize_structure))
 
 
 def make_moto_update_expression_copies_parsed() -> Callable[[], None]:
@@ -1045,8 +1030,7 @@ def make_moto_update_expression_copies_parsed() -> Callable[[], None]:
     from moto.dynamodb.parsing import validators
     from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 
-    original_make, original_copy = UpdateExpressionParser.__dict__["make"], validators.deepcopy
-    parse = original_make.__func__
+    parse = UpdateExpressionParser.__dict__["make"].__func__
 
     def make(cls: Any, expression: str) -> Any:
         tree = parse(cls, expression)
@@ -1059,14 +1043,7 @@ def make_moto_update_expression_copies_parsed() -> Callable[[], None]:
             return copy.deepcopy(value, memo)
         return parse(*marked)
 
-    UpdateExpressionParser.make = classmethod(make)  # type: ignore[method-assign,assignment]
-    validators.deepcopy = copy_for_validation  # type: ignore[attr-defined]
-
-    def undo() -> None:
-        UpdateExpressionParser.make = original_make  # type: ignore[method-assign]
-        validators.deepcopy = original_copy  # type: ignore[attr-defined]
-
-    return undo
+    return _swap((UpdateExpressionParser, "make", classmethod(make)), (validators, "deepcopy", copy_for_validation))
 
 
 def make_moto_numbers_in_exponent_form_added() -> Callable[[], None]:
@@ -1095,14 +1072,7 @@ def make_moto_numbers_in_exponent_form_added() -> Callable[[], None]:
     def sub(self: Any, other: Any) -> Any:
         return original_sub(plain(self), plain(other))
 
-    DynamoType.__add__ = add  # type: ignore[method-assign]
-    DynamoType.__sub__ = sub  # type: ignore[method-assign]
-
-    def undo() -> None:
-        DynamoType.__add__ = original_add  # type: ignore[method-assign]
-        DynamoType.__sub__ = original_sub  # type: ignore[method-assign]
-
-    return undo
+    return _swap((DynamoType, "__add__", add), (DynamoType, "__sub__", sub))
 
 
 def make_moto_stops_keep_their_error_and_cause() -> Callable[[], None]:
@@ -1132,14 +1102,7 @@ def make_moto_stops_keep_their_error_and_cause() -> Callable[[], None]:
         given_error, given_cause = getattr(asked, "given", None) or (None, None)
         original_stop(execution, stop_date=stop_date, error=given_error or error, cause=given_cause or cause)
 
-    StepFunctionResponse.stop_execution = stop_execution  # type: ignore[method-assign]
-    Execution.stop = stop  # type: ignore[method-assign]
-
-    def undo() -> None:
-        StepFunctionResponse.stop_execution = original_response  # type: ignore[method-assign]
-        Execution.stop = original_stop  # type: ignore[method-assign]
-
-    return undo
+    return _swap((StepFunctionResponse, "stop_execution", stop_execution), (Execution, "stop", stop))
 
 
 def make_moto_action_names_listed_once() -> Callable[[], None]:
@@ -1152,12 +1115,11 @@ def make_moto_action_names_listed_once() -> Callable[[], None]:
 
     from moto.core import responses
 
-    original = responses.method_names_from_class
-    listed = functools.lru_cache(maxsize=None)(original)
-    responses.method_names_from_class = listed  # type: ignore[attr-defined]
+    listed = functools.lru_cache(maxsize=None)(responses.method_names_from_class)
+    put_back = _swap((responses, "method_names_from_class", listed))
 
     def undo() -> None:
-        responses.method_names_from_class = original  # type: ignore[attr-defined]
+        put_back()
         listed.cache_clear()
 
     return undo
