@@ -174,9 +174,11 @@ _TIME_SAID = re.compile(
 )
 
 
-# A text written in capitals after a verb of writing, without quotes ("a boy writing BONEZ on a chalkboard", "a
-# sign spelling OPEN in neon"): the text, quoted (it asked for a thing "boy writing bonez"); only a word of two or
-# more capitals, and only where the text ends (a preposition, a stop or the end), so "painting USA flags" is no text
+# A text written in capitals after a verb of writing, without quotes ("a boy writing BONEZ on a chalkboard"): the
+# text, quoted (it asked for a thing "boy writing bonez"). _CAPITALS_SAID, run before it, quotes capitals after
+# saying, reading and spelling wherever they end (spelling here only catches what it leaves: one capital and a
+# digit); after writing only where the text ends (a preposition of place, a stop or the end: "an artist writing
+# CAFE over the door" read the artist above it), so "painting USA flags" is no text
 _CAPITALS_WRITTEN = re.compile(
     r"\b((?:writ(?:e|es|ing)|spell(?:s|ing)?|scrawl(?:s|ing)?|spray-paint(?:s|ing)?)\s+)"
     r"([A-Z][A-Z0-9!?'’&]+(?:\s+[A-Z][A-Z0-9!?'’&]+){0,5})"

@@ -1064,10 +1064,7 @@ _FURNITURE = frozenset(
 )
 # Holders that hold what they hold in or on them ("a vase holding tulips"): a thing, never one who holds (a pitcher,
 # Peter Pan)
-_HOLDING_THINGS = {
-    **_PUT_WITH,
-    **{w: "inside" for w in _words("vase cup glass mug jar box bottle pot")},
-}
+_HOLDING_THINGS = _PUT_WITH | {w: _CONTAINERS[w] for w in _words("vase cup glass mug jar box bottle pot")}
 
 
 # Participles whose "with" names a thing placed on or in their subject ("a table topped with books").
